@@ -1,0 +1,45 @@
+# Casework Guide: `make run` serves the app with demo data, `make test` runs the whole suite.
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+UV ?= $(shell command -v uv 2>/dev/null || echo .bootstrap/bin/uv)
+PY := .venv/bin/python
+PORT ?= 8501
+
+.PHONY: run test env migrate demo lint typecheck security bench clean
+
+env: .venv/.synced
+
+$(UV):
+	python3 -m pip install --quiet --target .bootstrap/lib uv
+	mkdir -p .bootstrap/bin
+	printf '#!/bin/sh\nPYTHONPATH=%s/.bootstrap/lib exec python3 -m uv "$$@"\n' "$(CURDIR)" > .bootstrap/bin/uv
+	chmod +x .bootstrap/bin/uv
+
+.venv/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen
+	touch $@
+
+migrate: env
+	$(PY) -m casework db upgrade
+
+demo: migrate
+	$(PY) -m casework demo load --if-empty
+
+run: demo
+	@$(PY) -m casework demo sign-ins
+	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+
+test: env
+	$(PY) -m ruff check .
+	$(PY) -m mypy db services procedures letters domain casework
+	$(PY) -m pytest -n auto --dist loadgroup
+
+lint: env
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+bench: env
+	$(PY) benchmarks/run_all.py
+
+clean:
+	rm -rf .venv .bootstrap var/*.sqlite3*

@@ -1,0 +1,1 @@
+"""Casework Guide's command line and configuration: `python -m casework --help`."""

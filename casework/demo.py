@@ -1,0 +1,240 @@
+"""Deterministic, clearly fictional demo data: teams, one user per role, cases and SRs of every kind.
+
+Names come from Faker (en_GB, fixed seed) and every address is on a made-up "Demo" street, so
+nothing here can be mistaken for a real client. Loading twice gives the same data.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from faker import Faker
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.models import ArrearsPeriod, Case, LiabilityOrder, ServiceRequest, Team, User
+from domain import catalogue
+from domain.clock import REGIONS, utcnow
+from services import audit, records
+from services.transaction import transaction
+from services.users import create_user
+
+SEED = 2012
+DEMO_PASSWORD = "demo-password"  # fictional demo accounts only; `make run` prints them
+
+TEAMS = (
+    ("CSA Rules Reassessment Team", "England"),
+    ("Financial Transition Team", "England"),
+    ("Specialist Services Support Team", "England"),
+    ("Enforcement Team Scotland", "Scotland"),
+    ("Northern Ireland Casework Team", "Northern Ireland"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DemoSignIn:
+    username: str
+    role: str
+    team: str | None
+    password: str = DEMO_PASSWORD
+
+
+SIGN_INS = (
+    DemoSignIn("caseworker", "caseworker", TEAMS[0][0]),
+    DemoSignIn("ssst.caseworker", "caseworker", TEAMS[2][0]),
+    DemoSignIn("teamleader", "team_leader", TEAMS[0][0]),
+    DemoSignIn("ssst.teamleader", "team_leader", TEAMS[2][0]),
+    DemoSignIn("policy", "policy", None),
+    DemoSignIn("admin", "admin", None),
+)
+
+CASE_COUNT = 72
+STATUS_VARIANTS = (("Open", None), ("In Progress", None), ("Closed", "Complete"), ("Closed", "Cancelled"))
+
+
+def is_empty(session: Session) -> bool:
+    return not session.scalar(select(func.count()).select_from(User))
+
+
+def load(*, if_empty: bool = True) -> bool:
+    """Load the demo data in one transaction; returns False when skipped because data exists."""
+    with transaction() as session:
+        if if_empty and not is_empty(session):
+            return False
+        _load(session)
+        return True
+
+
+def _load(session: Session) -> None:
+    fake = Faker("en_GB")
+    fake.seed_instance(SEED)
+    rnd = random.Random(SEED)
+    teams = [Team(name=name, region=region) for name, region in TEAMS]
+    session.add_all(teams)
+    session.flush()
+
+    users_by_team: dict[int, list[User]] = {t.id: [] for t in teams}
+    for sign_in in SIGN_INS:
+        user = create_user(
+            session,
+            None,
+            username=sign_in.username,
+            display_name=_display(sign_in.username),
+            role=sign_in.role,
+            password=sign_in.password,
+            team=sign_in.team,
+            email=f"{sign_in.username}@demo.casework.invalid",
+            is_new_caseworker=sign_in.username == "caseworker",
+        )
+        if user.team_id and user.role == "caseworker":
+            users_by_team[user.team_id].append(user)
+    for team in teams:
+        for n in range(3):
+            name = fake.name()
+            user = create_user(
+                session,
+                None,
+                username=f"{team.name.split()[0].lower()}.cw{n + 1}",
+                display_name=name,
+                role="caseworker",
+                password=None,
+                team=team.name,
+                is_new_caseworker=n == 0,
+            )
+            users_by_team[team.id].append(user)
+        if not any(s.team == team.name and s.role == "team_leader" for s in SIGN_INS):
+            create_user(
+                session,
+                None,
+                username=f"{team.name.split()[0].lower()}.tl",
+                display_name=fake.name(),
+                role="team_leader",
+                password=None,
+                team=team.name,
+            )
+
+    cases = [_case(session, fake, rnd, i, teams) for i in range(CASE_COUNT)]
+    session.flush()
+
+    # Every catalogue entry in every status, spread over the teams and their caseworkers.
+    now = utcnow()
+    n = 0
+    for entry in catalogue.CATALOGUE:
+        for status, sub_status in STATUS_VARIANTS:
+            case = cases[n % len(cases)]
+            owners = users_by_team[case.team_id]
+            sr = records.create_sr(
+                session,
+                None,
+                case=case,
+                process=entry.process,
+                area=entry.area,
+                sub_area=entry.sub_area,
+                owner_id=owners[n % len(owners)].id,
+                status="Open" if status == "Closed" else status,
+                activities=("Access Legacy System",) if entry.sub_area == "Finalise Case" else (),
+            )
+            sr.created_at = now - timedelta(days=rnd.randint(0, 60), hours=rnd.randint(0, 23))
+            if status == "Closed":
+                for activity in sr.activities:
+                    records.mark_activity_done(session, None, sr, activity.name, outcome="Done")
+                records.set_status(session, None, sr, status, sub_status)
+            elif n % 5 == 0:
+                records.set_review_date(
+                    session,
+                    None,
+                    sr,
+                    (now - timedelta(days=rnd.randint(-10, 10))).date(),
+                    "Demo review date to chase information requested from the CSA caseworker.",
+                )
+            n += 1
+    _child_srs(session, cases)
+    audit.record(
+        session, None, "demo.loaded", entity_type="system", entity_id="demo", after={"cases": len(cases), "srs": n}
+    )
+
+
+def _case(session: Session, fake: Faker, rnd: random.Random, i: int, teams: list[Team]) -> Case:
+    region = REGIONS[i % len(REGIONS)]
+    team = teams[i % len(teams)] if i % 3 else teams[0]
+    if region == "Scotland" and i % 2:
+        team = teams[3]
+    if region == "Northern Ireland" and i % 2:
+        team = teams[4]
+    sos = [Decimal("0.00"), Decimal("64.99"), Decimal("65.00"), Decimal("65.01"), Decimal("412.50")][i % 5]
+    arrears = Decimal(rnd.randint(0, 900_000)) / 100 + sos
+    case = Case(
+        scin=f"{100000000000 + i * 7919:012d}",
+        scheme=("CSA 1993", "CSA 2003", "CMS 2012")[i % 3],
+        receiving_parent_name=fake.name(),
+        receiving_parent_address=f"{i + 1} Demo Street, {fake.city()}, {_postcode(i)}",
+        paying_parent_name=fake.name(),
+        paying_parent_address=f"{i + 2} Example Road, {fake.city()}, {_postcode(i + 40)}",
+        segment=1 + i % 5,
+        region=region,
+        team_id=team.id,
+        sensitive=i % 9 == 4,
+        nationally_sensitive=i % 23 == 11,
+        potentially_violent=i % 7 == 3,
+        legacy_ongoing_enforcement=i % 4 == 1,
+        csa_liability_ended=i % 3 != 2,
+        financial_transition_complete=i % 2 == 0,
+        arrears_balance=arrears,
+        sos_arrears=sos,
+    )
+    session.add(case)
+    if i % 4 == 1:
+        for k in range(1 + i % 2):
+            case.liability_orders.append(
+                LiabilityOrder(
+                    court=f"{fake.city()} Magistrates' Court",
+                    granted_on=date(2015 + k, 1 + i % 12, 10),
+                    amount=Decimal(rnd.randint(50_000, 900_000)) / 100,
+                    discharged=k == 1,
+                    enforcement=("bailiff", "EJO", "DCA", "charging order", None)[i % 5],
+                )
+            )
+    start = date(2019, 4, 1)
+    for k in range(4):
+        due = Decimal(rnd.randint(20_000, 90_000)) / 100
+        case.arrears_periods.append(
+            ArrearsPeriod(
+                period_start=start + timedelta(days=91 * k),
+                period_end=start + timedelta(days=91 * k + 90),
+                amount_due=due,
+                amount_paid=(due * Decimal(rnd.randint(0, 100)) / 100).quantize(Decimal("0.01")),
+            )
+        )
+    return case
+
+
+def _child_srs(session: Session, cases: list[Case]) -> None:
+    """A system Manual Handling SR with its child Finalise Case SR, as P3's trigger describes."""
+    case = next(c for c in cases if c.legacy_ongoing_enforcement and c.team_id == cases[0].team_id)
+    parent = records.create_sr(session, None, case=case, process="Manual Handling", area=None, sub_area=None)
+    records.create_sr(
+        session,
+        None,
+        case=case,
+        process="Transition",
+        area="Legacy Case Data",
+        sub_area="Finalise Case",
+        parent=parent,
+        activities=("Access Legacy System",),
+    )
+
+
+def _postcode(i: int) -> str:
+    return f"ZZ{i % 90 + 1} {i % 9}XX"  # ZZ postcodes do not exist: clearly fictional
+
+
+def _display(username: str) -> str:
+    return "Demo " + username.replace(".", " ").title()
+
+
+def sr_count() -> int:
+    with transaction() as session:
+        return int(session.scalar(select(func.count()).select_from(ServiceRequest)) or 0)

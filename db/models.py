@@ -1,0 +1,431 @@
+"""Typed SQLAlchemy 2 models: teams and users, cases, service requests and everything recorded on them.
+
+Money columns are `Money` (exact pence), moments are `UTCDateTime` (aware UTC). Service
+requests carry a version counter: a stale write raises instead of silently overwriting.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
+
+from db.types import Money, UTCDateTime
+from domain import catalogue
+from domain.clock import REGIONS, utcnow
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ROLES = ("caseworker", "team_leader", "policy", "admin")
+SCHEMES = ("CSA 1993", "CSA 2003", "CMS 2012")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    quoted = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+    return f"{column} IN ({quoted})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Team(Base):
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    region: Mapped[str] = mapped_column(String(20), default="England")
+
+    users: Mapped[list[User]] = relationship(back_populates="team")
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint(_in("role", ROLES), name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # New caseworkers are the ones a team leader watches for stuck runs.
+    is_new_caseworker: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    team: Mapped[Team | None] = relationship(back_populates="users")
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    __table_args__ = (
+        CheckConstraint(_in("scheme", SCHEMES), name="scheme"),
+        CheckConstraint(_in("region", REGIONS), name="region"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scin: Mapped[str] = mapped_column(String(12), unique=True)
+    scheme: Mapped[str] = mapped_column(String(10))
+    receiving_parent_name: Mapped[str] = mapped_column(String(200))
+    receiving_parent_address: Mapped[str] = mapped_column(Text, default="")
+    paying_parent_name: Mapped[str] = mapped_column(String(200))
+    paying_parent_address: Mapped[str] = mapped_column(Text, default="")
+    segment: Mapped[int] = mapped_column(Integer, default=1)
+    region: Mapped[str] = mapped_column(String(20), default="England")
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    sensitive: Mapped[bool] = mapped_column(Boolean, default=False)  # Special Client Records
+    nationally_sensitive: Mapped[bool] = mapped_column(Boolean, default=False)
+    potentially_violent: Mapped[bool] = mapped_column(Boolean, default=False)
+    legacy_ongoing_enforcement: Mapped[bool] = mapped_column(Boolean, default=False)
+    csa_liability_ended: Mapped[bool] = mapped_column(Boolean, default=False)
+    financial_transition_complete: Mapped[bool] = mapped_column(Boolean, default=False)
+    arrears_balance: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
+    sos_arrears: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))  # owed to the Secretary of State
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    team: Mapped[Team] = relationship()
+    service_requests: Mapped[list[ServiceRequest]] = relationship(back_populates="case")
+    liability_orders: Mapped[list[LiabilityOrder]] = relationship(back_populates="case")
+    arrears_periods: Mapped[list[ArrearsPeriod]] = relationship(
+        back_populates="case", order_by="ArrearsPeriod.period_start"
+    )
+
+
+class LiabilityOrder(Base):
+    """A CSA liability order found on the legacy systems (P3 enters one SR per undischarged LO)."""
+
+    __tablename__ = "liability_orders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    court: Mapped[str] = mapped_column(String(200))
+    granted_on: Mapped[date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    discharged: Mapped[bool] = mapped_column(Boolean, default=False)
+    enforcement: Mapped[str | None] = mapped_column(String(50))  # bailiff, EJO, DCA, charging order, ...
+
+    case: Mapped[Case] = relationship(back_populates="liability_orders")
+
+
+class ArrearsPeriod(Base):
+    """One line of a paying parent's account breakdown (P4)."""
+
+    __tablename__ = "arrears_periods"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    amount_due: Mapped[Decimal] = mapped_column(Money)
+    amount_paid: Mapped[Decimal] = mapped_column(Money)
+
+    case: Mapped[Case] = relationship(back_populates="arrears_periods")
+
+
+class ServiceRequest(Base):
+    __tablename__ = "service_requests"
+    __table_args__ = (
+        CheckConstraint(_in("status", catalogue.STATUSES), name="status"),
+        CheckConstraint(
+            "(status = 'Closed' AND sub_status IS NOT NULL) OR (status <> 'Closed' AND sub_status IS NULL)",
+            name="sub_status_only_when_closed",
+        ),
+        Index("ix_sr_team_status_created", "team_id", "status", "created_at"),
+        Index("ix_sr_owner_status", "owner_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("service_requests.id"), index=True)
+    process: Mapped[str] = mapped_column(String(60))
+    area: Mapped[str | None] = mapped_column(String(60))
+    sub_area: Mapped[str | None] = mapped_column(String(60))
+    status: Mapped[str] = mapped_column(String(20), default="Open")
+    sub_status: Mapped[str | None] = mapped_column(String(20))
+    resolution_code: Mapped[str | None] = mapped_column(String(60))
+    reason: Mapped[str | None] = mapped_column(String(200))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    review_date: Mapped[date | None] = mapped_column(Date)
+    hearing_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    court: Mapped[str | None] = mapped_column(String(200))
+    cpo_name: Mapped[str | None] = mapped_column(String(200))
+    summons_issued_on: Mapped[date | None] = mapped_column(Date)
+    court_fee: Mapped[Decimal | None] = mapped_column(Money)
+    costs: Mapped[Decimal | None] = mapped_column(Money)
+    appointment_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    appointment_location: Mapped[str | None] = mapped_column(String(300))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    case: Mapped[Case] = relationship(back_populates="service_requests")
+    parent: Mapped[ServiceRequest | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[ServiceRequest]] = relationship(back_populates="parent")
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    team: Mapped[Team] = relationship()
+    activities: Mapped[list[Activity]] = relationship(back_populates="service_request", order_by="Activity.position")
+    notes: Mapped[list[Note]] = relationship(back_populates="service_request", order_by="Note.created_at")
+
+    @validates("process", "area", "sub_area")
+    def _blank_to_none(self, key: str, value: str | None) -> str | None:
+        value = (value or "").strip() or None
+        if key == "process" and value is None:
+            raise catalogue.CatalogueError("Process is required.")
+        return value
+
+    def check_catalogue(self) -> catalogue.CatalogueEntry:
+        """Raise CatalogueError unless Process / Area / Sub Area is a catalogue combination."""
+        return catalogue.lookup(self.process, self.area, self.sub_area)
+
+    @property
+    def label(self) -> str:
+        return " / ".join(p for p in (self.process, self.area, self.sub_area) if p)
+
+
+class Activity(Base):
+    """One task in an SR's activity plan; mandatory ones must be Done before the SR closes Complete."""
+
+    __tablename__ = "activities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sr_id: Mapped[int] = mapped_column(ForeignKey("service_requests.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(200))
+    mandatory: Mapped[bool] = mapped_column(Boolean, default=True)
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
+    outcome: Mapped[str | None] = mapped_column(String(100))
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    service_request: Mapped[ServiceRequest] = relationship(back_populates="activities")
+
+
+class Note(Base):
+    """SR notes (kind 'sr') and case contact notes (kind 'contact')."""
+
+    __tablename__ = "notes"
+    __table_args__ = (CheckConstraint("kind IN ('sr', 'contact')", name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), default="sr")
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    sr_id: Mapped[int | None] = mapped_column(ForeignKey("service_requests.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    service_request: Mapped[ServiceRequest | None] = relationship(back_populates="notes")
+    author: Mapped[User | None] = relationship()
+
+
+class Attachment(Base):
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sr_id: Mapped[int] = mapped_column(ForeignKey("service_requests.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40), default="document")  # outcome_pdf, bundle_zip, ...
+    file_name: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)
+    storage_path: Mapped[str | None] = mapped_column(String(500))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+def _new_run_id() -> str:
+    return uuid.uuid4().hex
+
+
+class ProcedureRun(Base):
+    """A caseworker's walk through one procedure: where they are and every answer given."""
+
+    __tablename__ = "procedure_runs"
+    __table_args__ = (
+        CheckConstraint("status IN ('in_progress', 'finished', 'abandoned')", name="status"),
+        Index("ix_runs_user_status", "started_by_id", "status"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_new_run_id)
+    procedure_id: Mapped[str] = mapped_column(String(20))
+    procedure_version: Mapped[str] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(60))
+    status: Mapped[str] = mapped_column(String(20), default="in_progress")
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Visited steps in order, and how many of them have committed effects (Back stops there).
+    history: Mapped[list[str]] = mapped_column(JSON, default=list)
+    committed_steps: Mapped[int] = mapped_column(Integer, default=0)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    sr_id: Mapped[int | None] = mapped_column(ForeignKey("service_requests.id"), index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    started_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    case: Mapped[Case] = relationship()
+    service_request: Mapped[ServiceRequest | None] = relationship()
+    started_by: Mapped[User] = relationship()
+
+
+class LetterTemplate(Base):
+    """An uploaded version of a Word template; the files under letters/ are version 1 of each code."""
+
+    __tablename__ = "letter_templates"
+    __table_args__ = (UniqueConstraint("code", "version", name="uq_letter_templates_code_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Letter(Base):
+    """A letter or form for an SR: due (with the values it needs) until rendered and stored."""
+
+    __tablename__ = "letters"
+    __table_args__ = (
+        CheckConstraint("status IN ('due', 'rendered', 'sent', 'cancelled')", name="status"),
+        Index("ix_letters_status_code", "status", "template_code"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sr_id: Mapped[int] = mapped_column(ForeignKey("service_requests.id"), index=True)
+    template_code: Mapped[str] = mapped_column(String(40))
+    template_version: Mapped[int | None] = mapped_column(Integer)
+    recipient: Mapped[str | None] = mapped_column(String(40))  # receiving_parent, paying_parent, court, ...
+    status: Mapped[str] = mapped_column(String(20), default="due")
+    context: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    file_name: Mapped[str | None] = mapped_column(String(255))
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)
+    pdf_content: Mapped[bytes | None] = mapped_column(LargeBinary)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    rendered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Deadline(Base):
+    """Something due on an SR, with a sentence saying how the date was worked out."""
+
+    __tablename__ = "deadlines"
+    __table_args__ = (Index("ix_deadlines_done_due", "done", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sr_id: Mapped[int] = mapped_column(ForeignKey("service_requests.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))  # review_date, court_fee_payment, second_pv_check, ...
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    service_request: Mapped[ServiceRequest] = relationship()
+
+
+class Task(Base):
+    """A task or message raised for another user or a whole team."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (
+        CheckConstraint("kind IN ('task', 'message')", name="kind"),
+        CheckConstraint("assignee_id IS NOT NULL OR team_id IS NOT NULL", name="has_assignee"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), default="task")
+    sr_id: Mapped[int | None] = mapped_column(ForeignKey("service_requests.id"), index=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class OutboundEmail(Base):
+    """An RFC 5322 message waiting in the outbox, sent, or failed with the error kept."""
+
+    __tablename__ = "outbound_emails"
+    __table_args__ = (CheckConstraint("status IN ('queued', 'sent', 'failed')", name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sr_id: Mapped[int | None] = mapped_column(ForeignKey("service_requests.id"), index=True)
+    message_id: Mapped[str] = mapped_column(String(255), unique=True)
+    to_addrs: Mapped[str] = mapped_column(Text)
+    subject: Mapped[str] = mapped_column(String(500))
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(10), default="queued")
+    error: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AuditEvent(Base):
+    """Append-only, hash-chained record of every change and refusal."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_entity", "entity_type", "entity_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_name: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(60))
+    entity_type: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(String(40))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    sr_id: Mapped[int | None] = mapped_column(ForeignKey("service_requests.id"), index=True)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class Counter(Base):
+    """Named counters for human-readable numbers (SR numbers), incremented inside the transaction."""
+
+    __tablename__ = "counters"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,89 @@
+"""Validation and formatting of the values caseworkers type: SCIN, money, free text.
+
+Each parser returns the clean value or raises FieldError with a message written for the
+caseworker, so a page can show it at the field and change nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+SCIN_PATTERN = re.compile(r"^\d{12}$")
+MAX_MONEY = Decimal("10000000.00")
+PENNY = Decimal("0.01")
+NOTE_MAX_CHARS = 4000
+SHORT_TEXT_MAX_CHARS = 200
+
+
+class FieldError(ValueError):
+    """A value the caseworker typed that cannot be accepted; `field` names the input."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def parse_scin(raw: str, *, field: str = "scin") -> str:
+    """A SCIN (scheme client identification number) as held here: exactly 12 digits, spaces allowed."""
+    value = re.sub(r"\s+", "", raw or "")
+    if not value:
+        raise FieldError(field, "Enter the SCIN.")
+    if not SCIN_PATTERN.match(value):
+        raise FieldError(field, "Enter the SCIN as 12 digits, for example 123456789012.")
+    return value
+
+
+def parse_money(raw: str | Decimal | int, *, field: str = "amount") -> Decimal:
+    """Pounds and pence: no negatives, at most two decimal places, below £10 million."""
+    if isinstance(raw, Decimal | int):
+        text = str(raw)
+    else:
+        text = (raw or "").strip().replace(",", "").removeprefix("£").strip()
+    if not text:
+        raise FieldError(field, "Enter an amount in pounds, for example 65.00.")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise FieldError(field, "Enter the amount in pounds and pence, for example 1234.56.") from None
+    if not value.is_finite():
+        raise FieldError(field, "Enter the amount in pounds and pence, for example 1234.56.")
+    if value < 0:
+        raise FieldError(field, "The amount cannot be negative.")
+    if value != value.quantize(PENNY):
+        raise FieldError(field, "Enter the amount with no more than two decimal places.")
+    if value >= MAX_MONEY:
+        raise FieldError(field, "The amount must be less than £10,000,000.00.")
+    return value.quantize(PENNY)
+
+
+def pence(amount: Decimal) -> int:
+    """Exact pence for storage; refuses fractions of a penny rather than rounding them away."""
+    scaled = amount * 100
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"{amount} has fractions of a penny")
+    return int(scaled)
+
+
+def from_pence(value: int) -> Decimal:
+    return (Decimal(value) / 100).quantize(PENNY, rounding=ROUND_HALF_UP)
+
+
+def format_money(amount: Decimal) -> str:
+    """'£1,234.56' as letters and screens show money."""
+    return f"£{amount.quantize(PENNY):,.2f}"
+
+
+_CONTROL = {"Cc", "Cf", "Cs", "Co", "Cn"}
+
+
+def clean_text(raw: str | None, *, field: str, max_chars: int = NOTE_MAX_CHARS, required: bool = True) -> str:
+    """Free text: control characters (other than newline and tab) removed, length limited."""
+    text = "".join(ch for ch in (raw or "") if ch in "\n\t" or unicodedata.category(ch) not in _CONTROL).strip()
+    if required and not text:
+        raise FieldError(field, "This cannot be empty.")
+    if len(text) > max_chars:
+        raise FieldError(field, f"Keep this to {max_chars:,} characters or fewer (it has {len(text):,}).")
+    return text

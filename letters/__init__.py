@@ -1,0 +1,1 @@
+"""Letters and forms: Word templates under letters/templates, context builders, docxtpl rendering."""

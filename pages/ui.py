@@ -1,0 +1,98 @@
+"""Shared page pieces: the signed-in actor, GOV.UK-style errors, the case banner."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+import streamlit as st
+
+from domain.values import format_money
+from services.actor import Actor
+from services.errors import DomainError, ValidationFailed
+from services.views import CaseBanner
+
+IDLE_SECONDS = int(os.environ.get("CASEWORK_IDLE_MINUTES", "30")) * 60
+T = TypeVar("T")
+
+
+def current_actor() -> Actor | None:
+    """The signed-in actor, or None; signs out after the idle timeout."""
+    actor = st.session_state.get("actor")
+    if actor is None:
+        return None
+    last = st.session_state.get("last_seen", time.time())
+    if time.time() - last > IDLE_SECONDS:
+        from services.auth import sign_out
+
+        sign_out(actor, reason="idle timeout")
+        st.session_state.clear()
+        st.session_state["flash"] = "You were signed out after a period of inactivity. Sign in again to carry on."
+        return None
+    st.session_state["last_seen"] = time.time()
+    return actor
+
+
+def actor(*roles: str, page: str = "") -> Actor:
+    """The signed-in actor; a page lists the roles it is for and refuses (and audits) anyone else."""
+    signed_in = current_actor()
+    if signed_in is None:
+        st.stop()
+        raise RuntimeError("unreachable")
+    if roles and signed_in.role not in roles:
+        from services.access import refuse_page
+
+        st.error(refuse_page(signed_in, page or "page").message, icon="🚫")
+        st.stop()
+    return signed_in
+
+
+def error_summary(errors: dict[str, str]) -> None:
+    """GOV.UK style: a summary at the top listing every problem."""
+    st.error("**There is a problem**\n\n" + "\n".join(f"- {m}" for m in errors.values()), icon="⚠️")
+
+
+def field_error(errors: dict[str, str], field: str) -> None:
+    if field in errors:
+        st.markdown(f":red[**Error:** {errors[field]}]")
+
+
+def attempt(action: Callable[[], T]) -> T | None:
+    """Run a service call; show a domain error as a message instead of a stack trace."""
+    try:
+        return action()
+    except ValidationFailed as exc:
+        error_summary(exc.errors)
+    except DomainError as exc:
+        st.error(exc.message, icon="🚫")
+    return None
+
+
+def case_banner(case: CaseBanner) -> None:
+    """SCIN, parties in the new terminology, and the warnings a caseworker must not miss."""
+    if case.potentially_violent:
+        st.error(
+            "**Potentially violent (PV) marker on this case.** Follow the PV checks before any contact or visit.",
+            icon="⚠️",
+        )
+    flags = []
+    if case.sensitive:
+        flags.append("Sensitive: Special Client Records")
+    if case.nationally_sensitive:
+        flags.append("Nationally sensitive")
+    if case.legacy_ongoing_enforcement:
+        flags.append("Legacy ongoing enforcement indicator")
+    with st.container(border=True):
+        cols = st.columns(4)
+        cols[0].markdown(f"**SCIN**  \n{case.scin}")
+        cols[1].markdown(f"**Receiving parent**  \n{case.receiving_parent}")
+        cols[2].markdown(f"**Paying parent**  \n{case.paying_parent}")
+        cols[3].markdown(f"**Scheme / segment**  \n{case.scheme}, segment {case.segment}, {case.region}")
+        if flags:
+            st.warning(" · ".join(flags), icon="🔒")
+        st.caption(
+            f"Arrears {format_money(case.arrears_balance)}, of which owed to the Secretary of State "
+            f"{format_money(case.sos_arrears)}"
+        )

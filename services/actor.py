@@ -1,0 +1,26 @@
+"""Who is acting: the signed-in user as the service layer sees them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from db.models import User
+
+CASE_ROLES = ("caseworker", "team_leader")
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    user_id: int
+    username: str
+    display_name: str
+    role: str
+    team_id: int | None
+
+    @classmethod
+    def of(cls, user: User) -> Actor:
+        return cls(user.id, user.username, user.display_name, user.role, user.team_id)
+
+    @property
+    def works_cases(self) -> bool:
+        return self.role in CASE_ROLES

@@ -1,0 +1,31 @@
+"""Errors that reach a user: each carries a message written for a caseworker, not a stack trace."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base for errors a page shows to the user as they are."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class PermissionDenied(DomainError):
+    """The signed-in user may not see or do this; the attempt has been audited."""
+
+
+class NotFound(DomainError):
+    pass
+
+
+class ConflictError(DomainError):
+    """Someone else saved a change first; the user must reload before trying again."""
+
+
+class ValidationFailed(DomainError):
+    """One or more fields are wrong: `errors` maps each field to its message (GOV.UK style)."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("There is a problem: " + "; ".join(errors.values()))
+        self.errors = errors

@@ -1,0 +1,45 @@
+"""One transaction per user action: commit on success, roll back on any error, never half-done."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from db.engine import session_factory
+from db.models import ProcedureRun, ServiceRequest
+from services.errors import ConflictError
+
+CONFLICT_MESSAGE = (
+    "Someone else saved a change to this record after you opened it, so your change was not saved. "
+    "Reload to see their change, then try again."
+)
+
+
+@contextmanager
+def transaction() -> Iterator[Session]:
+    """Yield a Session; commit when the block ends normally, roll back when it raises."""
+    session = session_factory()()
+    try:
+        yield session
+        session.commit()
+    except StaleDataError as exc:
+        session.rollback()
+        raise ConflictError(CONFLICT_MESSAGE) from exc
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def expect_version(row: ServiceRequest | ProcedureRun, expected: int | None, *, what: str) -> None:
+    """Refuse a change made from a screen that showed an older version of `row` than the database holds."""
+    current = row.version
+    if expected is not None and current != expected:
+        raise ConflictError(
+            f"{what} was changed by someone else after you opened it (your copy is version "
+            f"{expected}, the saved one is version {current}). Reload to see the change, then try again."
+        )

@@ -1,0 +1,159 @@
+"""User management for administrators (the CLI and the Users page call these)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.models import ROLES, Team, User
+from services import audit
+from services.access import require_role
+from services.actor import Actor
+from services.auth import hash_password
+from services.errors import ValidationFailed
+from services.transaction import transaction
+
+
+@dataclass(frozen=True, slots=True)
+class UserRow:
+    id: int
+    username: str
+    display_name: str
+    email: str | None
+    role: str
+    team: str | None
+    is_active: bool
+    is_new_caseworker: bool
+
+
+def _team(session: Session, name: str | None) -> Team | None:
+    if not name:
+        return None
+    team = session.scalar(select(Team).where(Team.name == name))
+    if team is None:
+        raise ValidationFailed({"team": f"There is no team called '{name}'."})
+    return team
+
+
+def create_user(
+    session: Session,
+    actor: Actor | None,
+    *,
+    username: str,
+    display_name: str,
+    role: str,
+    password: str | None,
+    team: str | None = None,
+    email: str | None = None,
+    is_new_caseworker: bool = False,
+) -> User:
+    """Create a user inside the caller's transaction (used by the CLI, the Users page and demo data)."""
+    errors: dict[str, str] = {}
+    username = username.strip()
+    if not username or len(username) > 100 or not username.replace(".", "").replace("_", "").replace("-", "").isalnum():
+        errors["username"] = "Use letters, digits, dots, dashes or underscores (up to 100)."
+    elif session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
+        errors["username"] = f"The username '{username}' is already taken."
+    if role not in ROLES:
+        errors["role"] = f"Choose a role: {', '.join(ROLES)}."
+    if role in ("caseworker", "team_leader") and not team:
+        errors["team"] = "Caseworkers and team leaders need a team."
+    password_hash = None
+    if password is not None:
+        try:
+            password_hash = hash_password(password)
+        except ValueError as exc:
+            errors["password"] = str(exc)
+    if errors:
+        raise ValidationFailed(errors)
+    user = User(
+        username=username,
+        display_name=display_name.strip() or username,
+        role=role,
+        team=_team(session, team),
+        email=(email or None),
+        password_hash=password_hash,
+        is_new_caseworker=is_new_caseworker,
+    )
+    session.add(user)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "user.created",
+        entity_type="user",
+        entity_id=user.id,
+        after={"username": username, "role": role, "team": team, "email": email},
+    )
+    return user
+
+
+def add_user(actor: Actor | None, **fields: object) -> UserRow:
+    """Create a user; `actor` None means the command line (a local administrator)."""
+    with transaction() as session:
+        if actor is not None:
+            require_role(session, actor, "admin", action="manage users")
+        user = create_user(session, actor, **fields)  # type: ignore[arg-type]
+        return _row(user)
+
+
+def list_users(actor: Actor | None) -> list[UserRow]:
+    with transaction() as session:
+        if actor is not None:
+            require_role(session, actor, "admin", action="manage users")
+        users = session.scalars(select(User).order_by(User.username)).all()
+        return [_row(u) for u in users]
+
+
+def set_password(actor: Actor | None, username: str, password: str) -> None:
+    with transaction() as session:
+        if actor is not None:
+            require_role(session, actor, "admin", action="manage users")
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise ValidationFailed({"username": f"There is no user called '{username}'."})
+        try:
+            user.password_hash = hash_password(password)
+        except ValueError as exc:
+            raise ValidationFailed({"password": str(exc)}) from None
+        audit.record(session, actor, "user.password_set", entity_type="user", entity_id=user.id)
+
+
+def set_active(actor: Actor | None, username: str, active: bool) -> None:
+    with transaction() as session:
+        if actor is not None:
+            require_role(session, actor, "admin", action="manage users")
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise ValidationFailed({"username": f"There is no user called '{username}'."})
+        before = {"is_active": user.is_active}
+        user.is_active = active
+        audit.record(
+            session,
+            actor,
+            "user.active",
+            entity_type="user",
+            entity_id=user.id,
+            before=before,
+            after={"is_active": active},
+        )
+
+
+def list_teams() -> list[str]:
+    with transaction() as session:
+        return list(session.scalars(select(Team.name).order_by(Team.name)))
+
+
+def _row(user: User) -> UserRow:
+    return UserRow(
+        user.id,
+        user.username,
+        user.display_name,
+        user.email,
+        user.role,
+        user.team.name if user.team else None,
+        user.is_active,
+        user.is_new_caseworker,
+    )

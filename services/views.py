@@ -1,0 +1,79 @@
+"""Read models for pages: plain frozen dataclasses, so a page never holds a live database object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from db.models import Case, ServiceRequest
+
+
+@dataclass(frozen=True, slots=True)
+class CaseBanner:
+    """What every screen about a case shows first: who, which scheme, and the warnings."""
+
+    case_id: int
+    scin: str
+    scheme: str
+    receiving_parent: str
+    paying_parent: str
+    segment: int
+    region: str
+    team_id: int
+    potentially_violent: bool
+    sensitive: bool
+    nationally_sensitive: bool
+    legacy_ongoing_enforcement: bool
+    arrears_balance: Decimal
+    sos_arrears: Decimal
+
+    @classmethod
+    def of(cls, case: Case) -> CaseBanner:
+        return cls(
+            case.id,
+            case.scin,
+            case.scheme,
+            case.receiving_parent_name,
+            case.paying_parent_name,
+            case.segment,
+            case.region,
+            case.team_id,
+            case.potentially_violent,
+            case.sensitive,
+            case.nationally_sensitive,
+            case.legacy_ongoing_enforcement,
+            case.arrears_balance,
+            case.sos_arrears,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SRRow:
+    id: int
+    number: str
+    scin: str
+    label: str
+    status: str
+    sub_status: str | None
+    owner: str | None
+    created_at: datetime
+    updated_at: datetime
+    potentially_violent: bool
+    sensitive: bool
+
+    @classmethod
+    def of(cls, sr: ServiceRequest) -> SRRow:
+        return cls(
+            sr.id,
+            sr.number,
+            sr.case.scin,
+            sr.label,
+            sr.status,
+            sr.sub_status,
+            sr.owner.display_name if sr.owner else None,
+            sr.created_at,
+            sr.updated_at,
+            sr.case.potentially_violent,
+            sr.case.sensitive,
+        )

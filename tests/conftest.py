@@ -1,0 +1,277 @@
+"""Shared fixtures: real databases (SQLite files, a throwaway PostgreSQL), demo data, a live server.
+
+Every test gets its own database, made by copying a template that was migrated (and, for
+`demo_db`, loaded with demo data) once per worker, so tests stay independent and fast.
+PostgreSQL and Chromium tests skip with a reason when the binaries are missing, and fail
+instead when REQUIRE_POSTGRES=1 / REQUIRE_BROWSER=1 (as in CI).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests import pg
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def _require(flag: str, reason: str) -> None:
+    if os.environ.get(flag) == "1":
+        pytest.fail(f"{reason}, but {flag}=1 demands it", pytrace=False)
+    pytest.skip(reason)
+
+
+@dataclass
+class Database:
+    url: str
+    kind: str  # "sqlite" or "postgres"
+
+
+def _use(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    monkeypatch.setenv("DATABASE_URL", url)
+
+
+# --- SQLite -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def sqlite_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A migrated empty database and a demo-loaded one, built once per worker."""
+    from casework import demo, migrate
+
+    base = tmp_path_factory.mktemp("templates")
+    empty, loaded = base / "empty.sqlite3", base / "demo.sqlite3"
+    old = os.environ.get("DATABASE_URL")
+    try:
+        migrate.upgrade(f"sqlite:///{empty}")
+        shutil.copy(empty, loaded)
+        os.environ["DATABASE_URL"] = f"sqlite:///{loaded}"
+        demo.load(if_empty=False)
+    finally:
+        if old is None:
+            os.environ.pop("DATABASE_URL", None)
+        else:
+            os.environ["DATABASE_URL"] = old
+    from db.engine import engine_for
+
+    engine_for(f"sqlite:///{loaded}").dispose()
+    return {"empty": empty, "demo": loaded}
+
+
+def _sqlite_copy(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
+    target = tmp_path / "casework.sqlite3"
+    shutil.copy(template, target)
+    url = f"sqlite:///{target}"
+    _use(monkeypatch, url)
+    return Database(url, "sqlite")
+
+
+# --- PostgreSQL -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[pg.Server]:
+    if not pg.binaries():
+        _require("REQUIRE_POSTGRES", "PostgreSQL server binaries (initdb, pg_ctl) are not installed")
+    server = pg.Server.start(tmp_path_factory.mktemp("pg"))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_templates(pg_server: pg.Server) -> dict[str, str]:
+    """Template databases on the throwaway server: migrated, and migrated with demo data."""
+    from casework import demo, migrate
+    from db.engine import engine_for
+
+    pg_server.create_database("tpl_empty")
+    migrate.upgrade(pg_server.url("tpl_empty"))
+    pg_server.create_database("tpl_demo", template="tpl_empty")
+    old = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = pg_server.url("tpl_demo")
+    try:
+        demo.load(if_empty=False)
+    finally:
+        if old is None:
+            os.environ.pop("DATABASE_URL", None)
+        else:
+            os.environ["DATABASE_URL"] = old
+    for name in ("tpl_empty", "tpl_demo"):
+        engine_for(pg_server.url(name)).dispose()
+    return {"empty": "tpl_empty", "demo": "tpl_demo"}
+
+
+_pg_counter = iter(range(1, 1_000_000))
+
+
+def _pg_copy(server: pg.Server, template: str, monkeypatch: pytest.MonkeyPatch) -> Database:
+    name = f"t{os.getpid()}_{next(_pg_counter)}"
+    server.create_database(name, template=template)
+    url = server.url(name)
+    _use(monkeypatch, url)
+    return Database(url, "postgres")
+
+
+# --- Per-test databases ------------------------------------------------------------------------
+
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_db(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
+    """A migrated, empty database: SQLite and PostgreSQL in turn."""
+    if request.param == "sqlite":
+        return _sqlite_copy(request.getfixturevalue("sqlite_templates")["empty"], tmp_path, monkeypatch)
+    server = request.getfixturevalue("pg_server")
+    return _pg_copy(server, request.getfixturevalue("pg_templates")["empty"], monkeypatch)
+
+
+@pytest.fixture(params=BACKENDS)
+def demo_db(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
+    """A database with the demo data: SQLite and PostgreSQL in turn."""
+    if request.param == "sqlite":
+        return _sqlite_copy(request.getfixturevalue("sqlite_templates")["demo"], tmp_path, monkeypatch)
+    server = request.getfixturevalue("pg_server")
+    return _pg_copy(server, request.getfixturevalue("pg_templates")["demo"], monkeypatch)
+
+
+@pytest.fixture
+def sqlite_demo_db(sqlite_templates: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
+    """Demo data on SQLite only, for page tests where the backend does not matter."""
+    return _sqlite_copy(sqlite_templates["demo"], tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def pg_demo_db(pg_server: pg.Server, pg_templates: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Database:
+    return _pg_copy(pg_server, pg_templates["demo"], monkeypatch)
+
+
+# --- Signed-in actors --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def actor_for():
+    """Look up a demo user by username and return their Actor (no password round trip)."""
+    from sqlalchemy import select
+
+    from db.models import User
+    from services.actor import Actor
+    from services.transaction import transaction
+
+    def _actor(username: str) -> Actor:
+        with transaction() as session:
+            user = session.scalar(select(User).where(User.username == username))
+            assert user is not None, f"no demo user {username}"
+            return Actor.of(user)
+
+    return _actor
+
+
+# --- Live server and browser -------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class LiveServer:
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def start_server(
+    database_url: str, log: Path, *, port: int | None = None, env: dict[str, str] | None = None
+) -> LiveServer:
+    """Start the real app (streamlit run app.py) and wait until its health check answers."""
+    import urllib.request
+
+    port = port or free_port()
+    process_env = {**os.environ, "DATABASE_URL": database_url, **(env or {})}
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(ROOT / "app.py"),
+                "--server.port",
+                str(port),
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
+            ],
+            cwd=ROOT,
+            env=process_env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 60
+    url = f"http://127.0.0.1:{port}"
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {log.read_text()[-2000:]}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=1) as response:  # noqa: S310 - loopback
+                if response.status == 200:
+                    return LiveServer(url, process, log)
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"server did not start in 60 s: {log.read_text()[-2000:]}")
+
+
+@pytest.fixture
+def live_server(sqlite_demo_db: Database, tmp_path: Path) -> Iterator[LiveServer]:
+    server = start_server(sqlite_demo_db.url, tmp_path / "server.log")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    if not Path(CHROMIUM).exists():
+        _require("REQUIRE_BROWSER", f"Chromium is not installed at {CHROMIUM}")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }

@@ -1,0 +1,67 @@
+"""Typed values: SCIN, money and text are parsed exactly or refused with a message for the field."""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from domain import clock
+from domain.values import FieldError, clean_text, format_money, parse_money, parse_scin, pence
+
+
+def test_scin_accepts_twelve_digits_with_spaces():
+    assert parse_scin(" 1234 5678 9012 ") == "123456789012"
+
+
+@pytest.mark.parametrize("raw", ["", "12345", "12345678901A", "1234567890123"])
+def test_scin_refuses_anything_else(raw):
+    with pytest.raises(FieldError) as info:
+        parse_scin(raw)
+    assert info.value.field == "scin"
+
+
+def test_money_is_exact_pence():
+    assert parse_money("£1,234.56") == Decimal("1234.56")
+    assert pence(parse_money("65.01")) == 6501
+    assert format_money(Decimal("1234.5")) == "£1,234.50"
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("-1", "negative"),
+        ("1.234", "two decimal places"),
+        ("abc", "pounds and pence"),
+        ("NaN", "pounds and pence"),
+        ("10000000", "less than"),
+    ],
+)
+def test_money_refuses_bad_amounts(raw, message):
+    with pytest.raises(FieldError, match=message):
+        parse_money(raw)
+
+
+def test_text_strips_control_characters_and_limits_length():
+    assert clean_text("a\x00b\x1bc\nd", field="note") == "abc\nd"
+    with pytest.raises(FieldError, match="4,000 characters"):
+        clean_text("x" * 4001, field="note")
+
+
+def test_dates_show_in_uk_local_time():
+    assert clock.format_date(date(2026, 12, 1)) == "1 December 2026"
+    assert clock.format_uk(datetime(2026, 7, 1, 13, 5, tzinfo=UTC)) == "1 July 2026, 14:05"
+
+
+def test_working_days_follow_the_regions_bank_holidays():
+    # 2 January 2026 is a bank holiday in Scotland only.
+    assert not clock.is_working_day(date(2026, 1, 2), "Scotland")
+    assert clock.is_working_day(date(2026, 1, 2), "England")
+    # 17 March (St Patrick's Day) 2026 is a bank holiday in Northern Ireland only.
+    assert not clock.is_working_day(date(2026, 3, 17), "Northern Ireland")
+    # Thursday 24 December 2026 plus two working days skips Christmas, Boxing Day (moved) and the weekend.
+    assert clock.add_working_days(date(2026, 12, 24), 2, "England") == date(2026, 12, 30)
+
+
+def test_naive_times_are_refused():
+    with pytest.raises(ValueError, match="naive"):
+        clock.as_utc(datetime(2026, 1, 1))
