@@ -287,6 +287,12 @@ class ProcedureRun(Base):
     # Visited steps in order, and how many of them have committed effects (Back stops there).
     history: Mapped[list[str]] = mapped_column(JSON, default=list)
     committed_steps: Mapped[int] = mapped_column(Integer, default=0)
+    # SRs the run created or works on, by the procedure's name for them ("main", "segment", "lo_1", ...).
+    sr_refs: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    # Steps to look at again because an answer they depend on changed after they were answered.
+    recheck: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Set by a Change link on "check your answers": after the changed step, come back to the summary.
+    return_to_summary: Mapped[bool] = mapped_column(Boolean, default=False)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     sr_id: Mapped[int | None] = mapped_column(ForeignKey("service_requests.id"), index=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))

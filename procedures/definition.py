@@ -1,0 +1,246 @@
+"""The vocabulary procedures are written in: fields, steps, the run context, and the procedure itself.
+
+A procedure is a strict python-statemachine `StateMachine` (its states are the steps, its guards
+the procedure's rules) plus, beside it, one `Step` of data per state: what the caseworker reads,
+ticks and types there, and a pure function from the answers to the effects the step records.
+Nothing here does I/O: services/runs.py applies the effects in one transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any, Literal
+
+from statemachine import StateMachine
+
+from domain.clock import UK
+from domain.values import FieldError, clean_text, parse_money
+
+from .effects import Effect
+
+Kind = Literal["text", "long_text", "yes_no", "choice", "multi_choice", "date", "datetime", "money", "integer"]
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One input on a step. `when` shows (and requires) it only while another answer has a given value."""
+
+    name: str
+    label: str
+    kind: Kind = "text"
+    help: str = ""
+    options: tuple[str, ...] = ()
+    required: bool = True
+    when: tuple[str, Any] | None = None
+    default_fact: str | None = None  # prefill from a case fact, e.g. "arrears_balance"
+    max_chars: int = 4000
+    min_date: Literal["today", "any"] = "any"
+
+    def applies(self, answers: Mapping[str, Any]) -> bool:
+        if self.when is None:
+            return True
+        other, wanted = self.when
+        value = answers.get(other)
+        return wanted in value if isinstance(value, list) and not isinstance(wanted, list) else value == wanted
+
+    def parse(self, raw: Any, *, today: date) -> Any:
+        """Return the JSON-safe stored form of a typed answer, or raise FieldError for this field."""
+        if raw is None or (isinstance(raw, str) and not raw.strip()) or raw == []:
+            if self.required:
+                raise FieldError(self.name, _missing(self))
+            return None
+        kind = self.kind
+        if kind in ("text", "long_text"):
+            limit = self.max_chars if kind == "long_text" else min(self.max_chars, 200)
+            return clean_text(str(raw), field=self.name, max_chars=limit)
+        if kind == "yes_no":
+            if isinstance(raw, bool):
+                return raw
+            if str(raw).strip().lower() in ("yes", "true"):
+                return True
+            if str(raw).strip().lower() in ("no", "false"):
+                return False
+            raise FieldError(self.name, f"Select yes or no for: {self.label}")
+        if kind == "choice":
+            if raw not in self.options:
+                raise FieldError(self.name, f"Select one of the options for: {self.label}")
+            return raw
+        if kind == "multi_choice":
+            values = list(raw) if isinstance(raw, list | tuple) else [raw]
+            unknown = [v for v in values if v not in self.options]
+            if unknown:
+                raise FieldError(self.name, f"'{unknown[0]}' is not an option for: {self.label}")
+            return [o for o in self.options if o in values]
+        if kind == "money":
+            return str(parse_money(raw, field=self.name))
+        if kind == "integer":
+            try:
+                number = int(str(raw).strip())
+            except ValueError:
+                raise FieldError(self.name, f"Enter a whole number for: {self.label}") from None
+            if not 0 <= number <= 1000:
+                raise FieldError(self.name, f"Enter a number from 0 to 1000 for: {self.label}")
+            return number
+        if kind == "date":
+            day = _parse_date(raw, self.name)
+            _check_range(self, day, today)
+            return day.isoformat()
+        if kind == "datetime":
+            moment = _parse_datetime(raw, self.name)
+            _check_range(self, moment.astimezone(UK).date(), today)
+            return moment.isoformat()
+        raise ValueError(f"unknown field kind {kind}")
+
+    def typed(self, stored: Any) -> Any:
+        """The Python value of a stored answer (Decimal for money, date, aware datetime)."""
+        if stored is None:
+            return None
+        if self.kind == "money":
+            return Decimal(stored)
+        if self.kind == "date":
+            return date.fromisoformat(stored)
+        if self.kind == "datetime":
+            return datetime.fromisoformat(stored)
+        return stored
+
+
+def _missing(f: Field) -> str:
+    if f.kind in ("choice", "yes_no", "multi_choice"):
+        return f"Select an answer for: {f.label}"
+    return f"Enter {f.label[0].lower() + f.label[1:]}" if f.label else "Enter a value"
+
+
+def _parse_date(raw: Any, name: str) -> date:
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    try:
+        return date.fromisoformat(str(raw).strip())
+    except ValueError:
+        raise FieldError(name, "Enter a real date, for example 2026-12-01.") from None
+
+
+def _parse_datetime(raw: Any, name: str) -> datetime:
+    if isinstance(raw, datetime):
+        moment = raw
+    else:
+        text = str(raw).strip()
+        if not re.match(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}", text):
+            raise FieldError(name, "Enter a date and time, for example 2026-12-01 10:30.")
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            raise FieldError(name, "Enter a real date and time, for example 2026-12-01 10:30.") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UK)  # caseworkers type UK local time
+    return moment.astimezone(UTC)
+
+
+def _check_range(f: Field, day: date, today: date) -> None:
+    if f.min_date == "today" and day < today:
+        raise FieldError(f.name, f"{f.label} must be today or in the future.")
+    if not date(2000, 1, 1) <= day <= today + timedelta(days=3 * 366):
+        raise FieldError(f.name, f"{f.label} must be between 2000 and three years from now.")
+
+
+@dataclass(frozen=True, slots=True)
+class Ctx:
+    """What guards and effects may read: typed answers, facts about the case, and today's date."""
+
+    answers: Mapping[str, Any]
+    facts: Mapping[str, Any]
+    today: date
+
+    def __getitem__(self, name: str) -> Any:
+        return self.answers.get(name)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        value = self.answers.get(name)
+        return default if value is None else value
+
+    def fact(self, name: str) -> Any:
+        return self.facts.get(name)
+
+
+NoEffects: Callable[[Ctx], list[Effect]] = lambda ctx: []  # noqa: E731
+
+
+@dataclass(frozen=True)
+class Step:
+    """One state's guidance, checklist, inputs and effects."""
+
+    title: str
+    guidance: str
+    checklist: tuple[str, ...] = ()
+    fields: tuple[Field, ...] = ()
+    effects: Callable[[Ctx], list[Effect]] = NoEffects
+    depends_on: tuple[str, ...] = ()  # earlier answers this step's guidance or effects use
+    final: bool = False
+
+    def visible_fields(self, answers: Mapping[str, Any]) -> list[Field]:
+        return [f for f in self.fields if f.applies(answers)]
+
+
+@dataclass(frozen=True)
+class Procedure:
+    """A published procedure as code: metadata, the machine, and the steps beside it."""
+
+    id: str
+    version: str
+    title: str
+    seed: str
+    roles: tuple[str, ...]
+    starts: str  # how a run starts, in a sentence
+    machine: type[StateMachine]
+    steps: Mapping[str, Step]
+    can_start: Callable[[Mapping[str, Any]], str | None] = lambda facts: None  # a reason to refuse, or None
+    glossary_terms: tuple[str, ...] = ()
+    field_index: dict[str, Field] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        states = {s.id for s in self.machine.states}
+        if states != set(self.steps):
+            raise ValueError(f"{self.id}: steps {sorted(set(self.steps) ^ states)} do not match the machine's states")
+        for step in self.steps.values():
+            for f in step.fields:
+                if f.name in self.field_index and self.field_index[f.name] != f:
+                    raise ValueError(f"{self.id}: field {f.name} is declared twice differently")
+                self.field_index[f.name] = f
+
+    @property
+    def initial(self) -> str:
+        return next(s.id for s in self.machine.states if s.initial)
+
+    def successors(self, state: str) -> list[str]:
+        source = next(s for s in self.machine.states if s.id == state)
+        return list(dict.fromkeys(t.target.id for t in source.transitions))
+
+    def remaining(self, state: str) -> int:
+        """Fewest steps from `state` to a final step (for "step n of about m")."""
+        seen, queue = {state}, deque([(state, 0)])
+        while queue:
+            current, distance = queue.popleft()
+            if self.steps[current].final:
+                return distance
+            for nxt in self.successors(current):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    queue.append((nxt, distance + 1))
+        return 0
+
+    def typed_answers(self, stored: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            name: (self.field_index[name].typed(value) if name in self.field_index else value)
+            for name, value in stored.items()
+        }
+
+
+def at_time(day: date, hour: int = 9) -> datetime:
+    """A UK-local moment on `day` (default 09:00) as aware UTC, for deadlines set as dates."""
+    return datetime.combine(day, time(hour), tzinfo=UK).astimezone(UTC)

@@ -1,0 +1,37 @@
+"""Every procedure the product guides, by id and version.
+
+A run records the version it started on and always finishes on that version: when a procedure
+changes, add the new version here and keep the old one registered until no run uses it.
+"""
+
+from __future__ import annotations
+
+from .definition import Procedure
+from .p1_csa_information_required import PROCEDURE as P1
+
+_ALL: tuple[Procedure, ...] = (P1,)
+
+REGISTRY: dict[tuple[str, str], Procedure] = {(p.id, p.version): p for p in _ALL}
+
+
+class UnknownProcedure(KeyError):
+    pass
+
+
+def get(procedure_id: str, version: str | None = None) -> Procedure:
+    """The procedure at `version`, or its latest version when none is given."""
+    if version is not None:
+        try:
+            return REGISTRY[(procedure_id, version)]
+        except KeyError:
+            raise UnknownProcedure(f"{procedure_id} version {version} is not registered") from None
+    versions = [p for (pid, _), p in REGISTRY.items() if pid == procedure_id]
+    if not versions:
+        raise UnknownProcedure(f"there is no procedure {procedure_id}")
+    return max(versions, key=lambda p: int(p.version))
+
+
+def latest() -> list[Procedure]:
+    """The latest version of every procedure, in id order."""
+    ids = sorted({pid for pid, _ in REGISTRY}, key=lambda i: (len(i), i))
+    return [get(pid) for pid in ids]

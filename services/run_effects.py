@@ -1,0 +1,183 @@
+"""Apply a step's effects inside the run's transaction, using the recording primitives.
+
+Handlers are registered by effect type, so a procedure family that needs a new kind of effect
+(emails, bundles, ...) adds a handler without touching the engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Case, Letter, ProcedureRun, ServiceRequest, Team, User
+from procedures.effects import (
+    AddDeadline,
+    AddNote,
+    CreateSR,
+    Effect,
+    LetterDue,
+    MarkActivityDone,
+    RaiseTask,
+    SetReviewDate,
+    SetStatus,
+    UpdateSR,
+)
+from services import audit, records
+from services.actor import Actor
+
+
+@dataclass
+class EffectEnv:
+    session: Session
+    actor: Actor
+    run: ProcedureRun
+    case: Case
+
+    def sr(self, ref: str) -> ServiceRequest:
+        sr_id = self.run.sr_refs.get(ref)
+        if sr_id is None:
+            raise RuntimeError(f"run {self.run.id} has no SR called {ref!r} yet")
+        sr = self.session.get(ServiceRequest, sr_id)
+        assert sr is not None
+        return sr
+
+
+E = TypeVar("E", bound=Effect)
+HANDLERS: dict[type[Effect], Callable[[EffectEnv, Any], None]] = {}
+
+
+def handles(effect_type: type[E]) -> Callable[[Callable[[EffectEnv, E], None]], Callable[[EffectEnv, E], None]]:
+    def register(handler: Callable[[EffectEnv, E], None]) -> Callable[[EffectEnv, E], None]:
+        HANDLERS[effect_type] = handler
+        return handler
+
+    return register
+
+
+def apply(env: EffectEnv, effects: list[Effect]) -> None:
+    for effect in effects:
+        handler = HANDLERS.get(type(effect))
+        if handler is None:
+            raise RuntimeError(f"no handler for effect {type(effect).__name__}")
+        handler(env, effect)
+
+
+@handles(CreateSR)
+def _create_sr(env: EffectEnv, effect: CreateSR) -> None:
+    if effect.ref in env.run.sr_refs:  # the run started from an allocated SR: work on it
+        sr = env.sr(effect.ref)
+        if sr.status != effect.status and effect.status != "Open":
+            records.set_status(env.session, env.actor, sr, effect.status)
+        return
+    parent = env.sr(effect.parent_ref) if effect.parent_ref else None
+    sr = records.create_sr(
+        env.session,
+        env.actor,
+        case=env.case,
+        process=effect.process,
+        area=effect.area,
+        sub_area=effect.sub_area,
+        parent=parent,
+        status=effect.status,
+        owner_id=env.actor.user_id if effect.owner == "me" else None,
+        team_id=env.case.team_id,
+        activities=effect.activities,
+        reason=effect.reason,
+    )
+    env.run.sr_refs = {**env.run.sr_refs, effect.ref: sr.id}
+    if effect.ref == "main":
+        env.run.sr_id = sr.id
+
+
+@handles(SetStatus)
+def _set_status(env: EffectEnv, effect: SetStatus) -> None:
+    records.set_status(
+        env.session,
+        env.actor,
+        env.sr(effect.ref),
+        effect.status,
+        effect.sub_status,
+        resolution_code=effect.resolution_code,
+        reason=effect.reason,
+    )
+
+
+@handles(MarkActivityDone)
+def _activity(env: EffectEnv, effect: MarkActivityDone) -> None:
+    records.mark_activity_done(env.session, env.actor, env.sr(effect.ref), effect.name, outcome=effect.outcome)
+
+
+@handles(AddNote)
+def _note(env: EffectEnv, effect: AddNote) -> None:
+    records.add_note(env.session, env.actor, case=env.case, sr=env.sr(effect.ref), text=effect.text, kind=effect.kind)
+
+
+@handles(SetReviewDate)
+def _review(env: EffectEnv, effect: SetReviewDate) -> None:
+    records.set_review_date(env.session, env.actor, env.sr(effect.ref), effect.day, effect.explanation)
+
+
+@handles(AddDeadline)
+def _deadline(env: EffectEnv, effect: AddDeadline) -> None:
+    records.add_deadline(
+        env.session,
+        env.actor,
+        env.sr(effect.ref),
+        kind=effect.kind,
+        due_at=effect.due_at,
+        explanation=effect.explanation,
+    )
+
+
+@handles(UpdateSR)
+def _update(env: EffectEnv, effect: UpdateSR) -> None:
+    records.update_sr(env.session, env.actor, env.sr(effect.ref), **effect.fields)
+
+
+@handles(RaiseTask)
+def _task(env: EffectEnv, effect: RaiseTask) -> None:
+    sr = env.sr(effect.ref) if effect.ref else None
+    assignee_id: int | None = None
+    team_id: int | None = None
+    if effect.to == "case_team":
+        team_id = env.case.team_id
+    elif effect.to == "sr_owner":
+        assignee_id = sr.owner_id if sr and sr.owner_id else None
+        team_id = None if assignee_id else env.case.team_id
+    elif effect.to.startswith("team:"):
+        team_id = env.session.scalar(select(Team.id).where(Team.name == effect.to[5:])) or env.case.team_id
+    elif effect.to.startswith("user:"):
+        assignee_id = env.session.scalar(select(User.id).where(User.username == effect.to[5:]))
+        team_id = None if assignee_id else env.case.team_id
+    records.raise_task(
+        env.session, env.actor, text=effect.text, sr=sr, assignee_id=assignee_id, team_id=team_id, kind=effect.kind
+    )
+
+
+@handles(LetterDue)
+def _letter(env: EffectEnv, effect: LetterDue) -> None:
+    sr = env.sr(effect.ref)
+    letter = Letter(
+        sr_id=sr.id,
+        template_code=effect.code,
+        recipient=effect.recipient,
+        status="due",
+        context=audit.jsonable(effect.context),
+        created_by_id=env.actor.user_id,
+    )
+    env.session.add(letter)
+    env.session.flush()
+    audit.record(
+        env.session,
+        env.actor,
+        "letter.due",
+        entity_type="letter",
+        entity_id=letter.id,
+        case_id=env.case.id,
+        sr_id=sr.id,
+        after={"code": effect.code, "recipient": effect.recipient},
+    )

@@ -1,0 +1,189 @@
+"""What the wizard shows of a run: frozen views built from the run row and its procedure definition."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from statemachine.contrib.diagram import formatter
+
+from db.models import Case, ProcedureRun, ServiceRequest
+from domain.clock import format_date, format_uk
+from domain.values import format_money
+from procedures.definition import Ctx, Field, Procedure
+from procedures.effects import Effect
+from services.views import CaseBanner
+
+PENDING = "_pending"
+CHECKLIST = "_checklist:"
+
+
+@dataclass(frozen=True, slots=True)
+class FieldView:
+    name: str
+    label: str
+    kind: str
+    help: str
+    options: tuple[str, ...]
+    required: bool
+    when: tuple[str, Any] | None
+    value: Any
+    max_chars: int
+
+
+@dataclass(frozen=True, slots=True)
+class StepView:
+    id: str
+    title: str
+    guidance: str
+    checklist: tuple[str, ...]
+    checked: tuple[str, ...]
+    fields: tuple[FieldView, ...]
+    final: bool
+    recheck: bool
+    recheck_because: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryRow:
+    step_id: str
+    step_title: str
+    label: str
+    value: str
+    changeable: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RunView:
+    run_id: str
+    procedure_id: str
+    procedure_title: str
+    procedure_version: str
+    version: int
+    status: str
+    step: StepView
+    step_number: int
+    step_total: int
+    case: CaseBanner
+    sr_number: str | None
+    history: tuple[tuple[str, str], ...]
+    can_go_back: bool
+    back_refusal: str | None
+    awaiting_confirmation: bool
+    summary: tuple[SummaryRow, ...]
+    cms: tuple[str, ...]
+    map_dot: str
+
+
+def show(value: Any, f: Field | None = None) -> str:
+    """An answer as the summary shows it."""
+    if value is None or value == "":
+        return "(not given)"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) or "(none)"
+    if f is not None and f.kind == "money":
+        return format_money(Decimal(value))
+    if f is not None and f.kind == "date":
+        return format_date(date.fromisoformat(value))
+    if f is not None and f.kind == "datetime":
+        return format_uk(datetime.fromisoformat(value))
+    return str(value)
+
+
+def prefill(f: Field, answers: dict[str, Any], case: Case) -> Any:
+    if f.name in answers:
+        return answers[f.name]
+    if f.default_fact:
+        value = getattr(case, f.default_fact, None)
+        return str(value) if isinstance(value, Decimal) else value
+    return None
+
+
+def cms_lines(effects: list[Effect]) -> tuple[str, ...]:
+    return tuple(line for e in effects for line in e.cms_lines())
+
+
+def build(
+    run: ProcedureRun,
+    procedure: Procedure,
+    case: Case,
+    sr: ServiceRequest | None,
+    *,
+    effects: list[Effect],
+    ctx: Ctx,
+    machine_instance: Any,
+) -> RunView:
+    state = run.state
+    step = procedure.steps[state]
+    answers = run.answers
+    recheck_because = tuple(
+        procedure.field_index[name].label
+        for name in step.depends_on + tuple(f.when[0] for f in step.fields if f.when)
+        if name in procedure.field_index and name in answers.get("_changed", [])
+    )
+    step_view = StepView(
+        id=state,
+        title=step.title,
+        guidance=step.guidance,
+        checklist=step.checklist,
+        checked=tuple(answers.get(CHECKLIST + state, [])),
+        fields=tuple(
+            FieldView(
+                f.name, f.label, f.kind, f.help, f.options, f.required, f.when, prefill(f, answers, case), f.max_chars
+            )
+            for f in step.fields
+        ),
+        final=step.final,
+        recheck=state in run.recheck,
+        recheck_because=recheck_because,
+    )
+    boundary = run.committed_steps
+    can_back = len(run.history) - 1 > boundary and run.status == "in_progress"
+    refusal = None
+    if run.status == "in_progress" and not can_back and len(run.history) > 1:
+        refusal = (
+            f"You cannot go back to '{procedure.steps[run.history[boundary - 1]].title}' or earlier: what those steps "
+            f"recorded is already saved on the SR. Correct it with a note on the SR, or ask your team leader."
+        )
+    awaiting = answers.get(PENDING) == state
+    summary: list[SummaryRow] = []
+    if awaiting:
+        for index, visited in enumerate(run.history[boundary:], start=boundary):
+            visited_step = procedure.steps[visited]
+            for item in visited_step.checklist:
+                ticked = item in answers.get(CHECKLIST + visited, [])
+                summary.append(
+                    SummaryRow(
+                        visited,
+                        visited_step.title,
+                        item,
+                        "Checked" if ticked else "Not checked",
+                        index > boundary or visited == state,
+                    )
+                )
+            for f in visited_step.visible_fields(answers):
+                summary.append(SummaryRow(visited, visited_step.title, f.label, show(answers.get(f.name), f), True))
+    return RunView(
+        run_id=run.id,
+        procedure_id=procedure.id,
+        procedure_title=procedure.title,
+        procedure_version=procedure.version,
+        version=run.version,
+        status=run.status,
+        step=step_view,
+        step_number=len(run.history),
+        step_total=len(run.history) + procedure.remaining(state),
+        case=CaseBanner.of(case),
+        sr_number=sr.number if sr else None,
+        history=tuple((s, procedure.steps[s].title) for s in run.history),
+        can_go_back=can_back,
+        back_refusal=refusal,
+        awaiting_confirmation=awaiting,
+        summary=tuple(summary),
+        cms=cms_lines(effects),
+        map_dot=formatter.render(machine_instance, "dot"),
+    )

@@ -1,0 +1,468 @@
+"""The headless procedure API: start a run, see the step, submit answers, confirm, go back, read the outcome.
+
+Every call is one transaction: the answers, the step's effects on the SRs and the state change are
+saved together or not at all. The wizard page and the tests use exactly these functions.
+
+    view = start_run(actor, "P1", case_id=case.id)
+    view = submit_step(actor, view.run_id, {"query_reason": "Complaint", ...,
+                       "_checklist": list(view.step.checklist)}, expected_version=view.version)
+    if view.awaiting_confirmation:            # "check your answers" before SRs, letters or closing
+        view = confirm_step(actor, view.run_id, expected_version=view.version)
+    view = go_back(actor, view.run_id, expected_version=view.version)
+    outcome = run_outcome(actor, view.run_id)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from statemachine import StateMachine
+from statemachine.exceptions import TransitionNotAllowed
+
+from db.models import Case, Deadline, Letter, Note, ProcedureRun, ServiceRequest, Task
+from domain.clock import uk_local, utcnow
+from domain.values import FieldError
+from procedures import registry
+from procedures.definition import Ctx, Procedure, Step
+from procedures.effects import Effect
+from services import audit, run_effects
+from services.access import check_case, check_run, check_sr, require_role
+from services.actor import Actor
+from services.errors import DomainError, NotFound, ValidationFailed
+from services.run_views import CHECKLIST, PENDING, RunView, build
+from services.transaction import expect_version, transaction
+
+
+@dataclass(frozen=True, slots=True)
+class ProcedureInfo:
+    id: str
+    version: str
+    title: str
+    seed: str
+    starts: str
+    roles: tuple[str, ...]
+    steps: int
+
+
+def procedures_for(actor: Actor) -> list[ProcedureInfo]:
+    """The registered procedures this actor's role may run."""
+    return [
+        ProcedureInfo(p.id, p.version, p.title, p.seed, p.starts, p.roles, len(p.steps))
+        for p in registry.latest()
+        if actor.role in p.roles
+    ]
+
+
+def case_facts(case: Case) -> dict[str, Any]:
+    """What guards may know about the case, read fresh at every step."""
+    return {
+        "scin": case.scin,
+        "scheme": case.scheme,
+        "region": case.region,
+        "segment": case.segment,
+        "sensitive": case.sensitive,
+        "nationally_sensitive": case.nationally_sensitive,
+        "potentially_violent": case.potentially_violent,
+        "legacy_ongoing_enforcement": case.legacy_ongoing_enforcement,
+        "csa_liability_ended": case.csa_liability_ended,
+        "financial_transition_complete": case.financial_transition_complete,
+        "arrears_balance": case.arrears_balance,
+        "sos_arrears": case.sos_arrears,
+        "receiving_parent": case.receiving_parent_name,
+        "receiving_parent_address": case.receiving_parent_address,
+        "paying_parent": case.paying_parent_name,
+        "paying_parent_address": case.paying_parent_address,
+        "liability_orders": [
+            {
+                "court": lo.court,
+                "granted_on": lo.granted_on,
+                "amount": lo.amount,
+                "discharged": lo.discharged,
+                "enforcement": lo.enforcement,
+            }
+            for lo in case.liability_orders
+        ],
+        "arrears_periods": [
+            {"start": p.period_start, "end": p.period_end, "due": p.amount_due, "paid": p.amount_paid}
+            for p in case.arrears_periods
+        ],
+    }
+
+
+class _Model:
+    def __init__(self, state: str) -> None:
+        self.state = state
+
+
+def _machine(procedure: Procedure, state: str) -> StateMachine:
+    return procedure.machine(_Model(state), state_field="state")
+
+
+def _today() -> date:
+    return uk_local(utcnow()).date()
+
+
+def _ctx(procedure: Procedure, run: ProcedureRun, case: Case) -> Ctx:
+    stored = {k: v for k, v in run.answers.items() if not k.startswith("_")}
+    return Ctx(procedure.typed_answers(stored), case_facts(case), _today())
+
+
+def _effects(step: Step, ctx: Ctx) -> list[Effect]:
+    """The step's effects for the current answers; none yet while answers are missing."""
+    try:
+        return step.effects(ctx)
+    except (KeyError, TypeError, AttributeError):
+        return []
+
+
+def _load(session: Session, actor: Actor, run_id: str, action: str) -> tuple[ProcedureRun, Procedure, Case]:
+    run = session.get(ProcedureRun, run_id)
+    if run is None:
+        raise NotFound("There is no procedure run with that reference. Open it again from My work.")
+    check_run(session, actor, run, action=action)
+    return run, registry.get(run.procedure_id, run.procedure_version), run.case
+
+
+def _view(session: Session, run: ProcedureRun, procedure: Procedure, case: Case) -> RunView:
+    ctx = _ctx(procedure, run, case)
+    step = procedure.steps[run.state]
+    effects = _effects(step, ctx) if run.answers.get(PENDING) == run.state or not step.fields else []
+    sr = session.get(ServiceRequest, run.sr_id) if run.sr_id else None
+    return build(run, procedure, case, sr, effects=effects, ctx=ctx, machine_instance=_machine(procedure, run.state))
+
+
+def start_run(actor: Actor, procedure_id: str, *, case_id: int, sr_id: int | None = None) -> RunView:
+    """Start a procedure on a case (or on an SR allocated to the actor); resumes a run already open on that SR."""
+    try:
+        procedure = registry.get(procedure_id)
+    except registry.UnknownProcedure as exc:
+        raise NotFound(str(exc)) from None
+    with transaction() as session:
+        require_role(session, actor, *procedure.roles, action=f"run {procedure.id} {procedure.title}")
+        case = session.get(Case, case_id)
+        if case is None:
+            raise NotFound("There is no such case.")
+        check_case(session, actor, case, action="start a procedure on this case")
+        refs: dict[str, int] = {}
+        if sr_id is not None:
+            sr = session.get(ServiceRequest, sr_id)
+            if sr is None or sr.case_id != case.id:
+                raise NotFound("That SR does not belong to this case.")
+            check_sr(session, actor, sr, action="work this SR")
+            existing = session.scalar(
+                select(ProcedureRun).where(ProcedureRun.sr_id == sr_id, ProcedureRun.status == "in_progress")
+            )
+            if existing is not None:
+                return _view(session, existing, registry.get(existing.procedure_id, existing.procedure_version), case)
+            refs = {"main": sr_id}
+        reason = procedure.can_start(case_facts(case))
+        if reason:
+            raise DomainError(reason)
+        run = ProcedureRun(
+            procedure_id=procedure.id,
+            procedure_version=procedure.version,
+            state=procedure.initial,
+            answers={},
+            history=[procedure.initial],
+            committed_steps=0,
+            case_id=case.id,
+            sr_id=sr_id,
+            team_id=actor.team_id,
+            started_by_id=actor.user_id,
+            sr_refs=refs,
+            recheck=[],
+            return_to_summary=False,
+        )
+        session.add(run)
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "run.started",
+            entity_type="procedure_run",
+            entity_id=run.id,
+            case_id=case.id,
+            sr_id=sr_id,
+            after={"procedure": procedure.id, "version": procedure.version},
+        )
+        return _view(session, run, procedure, case)
+
+
+def view_run(actor: Actor, run_id: str) -> RunView:
+    with transaction() as session:
+        run, procedure, case = _load(session, actor, run_id, "open this procedure run")
+        return _view(session, run, procedure, case)
+
+
+def _validate(
+    procedure: Procedure, step: Step, state: str, raw: dict[str, Any], stored: dict[str, Any]
+) -> dict[str, Any]:
+    """Parse this step's answers; raise ValidationFailed with a message per field."""
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    current = dict(stored)
+    for f in step.fields:
+        current_with_step = {**current, **values}
+        if not f.applies(current_with_step):
+            continue
+        try:
+            values[f.name] = f.parse(raw.get(f.name), today=_today())
+        except FieldError as exc:
+            errors[f.name] = exc.message
+    ticked = [item for item in step.checklist if item in (raw.get("_checklist") or [])]
+    missing = [item for item in step.checklist if item not in ticked]
+    if missing:
+        errors["_checklist"] = "Confirm you have done this before you continue: " + "; ".join(missing)
+    if errors:
+        raise ValidationFailed(errors)
+    values[CHECKLIST + state] = ticked
+    return values
+
+
+def _mark_rechecks(procedure: Procedure, run: ProcedureRun, state: str, changed: list[str]) -> None:
+    if not changed:
+        return
+    marks = set(run.recheck)
+    for other_id, other in procedure.steps.items():
+        if other_id == state:
+            continue
+        uses = set(other.depends_on) | {f.when[0] for f in other.fields if f.when}
+        if uses & set(changed):
+            marks.add(other_id)
+    run.recheck = sorted(marks)
+    run.answers = {**run.answers, "_changed": sorted(set(run.answers.get("_changed", [])) | set(changed))}
+
+
+def _advance(session: Session, actor: Actor, run: ProcedureRun, procedure: Procedure, case: Case) -> None:
+    """Apply the current step's effects and move to the next step, all in the caller's transaction."""
+    state = run.state
+    ctx = _ctx(procedure, run, case)
+    effects = procedure.steps[state].effects(ctx)
+    run_effects.apply(run_effects.EffectEnv(session, actor, run, case), effects)
+    machine = _machine(procedure, state)
+    try:
+        machine.send("proceed", ctx=ctx)
+    except TransitionNotAllowed:
+        raise DomainError(f"'{procedure.steps[state].title}' has no next step for these answers.") from None
+    new_state = machine.model.state
+    run.state = new_state
+    run.history = [*run.history, new_state]
+    run.recheck = [s for s in run.recheck if s != state]
+    run.answers = {k: v for k, v in run.answers.items() if k != PENDING}
+    if effects:
+        run.committed_steps = len(run.history) - 1
+    if procedure.steps[new_state].final:
+        run.status, run.finished_at, run.return_to_summary = "finished", utcnow(), False
+    audit.record(
+        session,
+        actor,
+        "run.step",
+        entity_type="procedure_run",
+        entity_id=run.id,
+        case_id=case.id,
+        sr_id=run.sr_id,
+        before={"state": state},
+        after={"state": new_state, "effects": len(effects)},
+    )
+    _check_consistent(session, run)
+
+
+def _check_consistent(session: Session, run: ProcedureRun) -> None:
+    """A run and its SR never disagree: the SR is closed exactly when the run has finished."""
+    if run.sr_id is None:
+        return
+    sr = session.get(ServiceRequest, run.sr_id)
+    assert sr is not None
+    if (sr.status == "Closed") != (run.status == "finished"):
+        raise RuntimeError(f"run {run.id} is {run.status} but SR {sr.number} is {sr.status}")
+
+
+def _needs_confirmation(procedure: Procedure, run: ProcedureRun, case: Case) -> bool:
+    effects = _effects(procedure.steps[run.state], _ctx(procedure, run, case))
+    return any(e.needs_confirmation for e in effects)
+
+
+def _ready(procedure: Procedure, run: ProcedureRun) -> bool:
+    """The current step already has complete, valid answers (used when returning to the summary)."""
+    step = procedure.steps[run.state]
+    if step.final or run.state in run.recheck:
+        return False
+    raw = {**run.answers, "_checklist": run.answers.get(CHECKLIST + run.state, [])}
+    try:
+        _validate(procedure, step, run.state, raw, run.answers)
+    except ValidationFailed:
+        return False
+    return CHECKLIST + run.state in run.answers or not step.checklist
+
+
+def submit_step(actor: Actor, run_id: str, answers: dict[str, Any], *, expected_version: int) -> RunView:
+    """Validate and save this step's answers; then confirm-or-advance as the step's effects require."""
+    with transaction() as session:
+        run, procedure, case = _load(session, actor, run_id, "work this procedure run")
+        expect_version(run, expected_version, what="This procedure run")
+        if run.status != "in_progress":
+            raise DomainError("This procedure is finished; nothing more can be recorded on it.")
+        state, step = run.state, procedure.steps[run.state]
+        if step.final:
+            raise DomainError("This is the last step; there is nothing to submit.")
+        values = _validate(procedure, step, state, answers, run.answers)
+        changed = [k for k, v in values.items() if not k.startswith("_") and k in run.answers and run.answers[k] != v]
+        run.answers = {**{k: v for k, v in run.answers.items() if k != PENDING}, **values}
+        _mark_rechecks(procedure, run, state, changed)
+        run.recheck = [s for s in run.recheck if s != state]
+        audit.record(
+            session,
+            actor,
+            "run.answers",
+            entity_type="procedure_run",
+            entity_id=run.id,
+            case_id=case.id,
+            sr_id=run.sr_id,
+            after={"state": state, "answers": values},
+        )
+        if _needs_confirmation(procedure, run, case):
+            run.answers = {**run.answers, PENDING: state}
+            run.return_to_summary = False
+        else:
+            _advance(session, actor, run, procedure, case)
+            _return_to_summary(session, actor, run, procedure, case)
+        session.flush()
+        return _view(session, run, procedure, case)
+
+
+def _return_to_summary(session: Session, actor: Actor, run: ProcedureRun, procedure: Procedure, case: Case) -> None:
+    """After a Change link, walk forward over steps already answered until the summary is reached again."""
+    while run.return_to_summary and run.status == "in_progress" and _ready(procedure, run):
+        if _needs_confirmation(procedure, run, case):
+            run.answers = {**run.answers, PENDING: run.state}
+            run.return_to_summary = False
+            return
+        if _effects(procedure.steps[run.state], _ctx(procedure, run, case)):
+            break  # a step that records something is always submitted by the caseworker
+        _advance(session, actor, run, procedure, case)
+    run.return_to_summary = False
+
+
+def confirm_step(actor: Actor, run_id: str, *, expected_version: int) -> RunView:
+    """The caseworker has checked their answers: record the step's effects and move on."""
+    with transaction() as session:
+        run, procedure, case = _load(session, actor, run_id, "work this procedure run")
+        expect_version(run, expected_version, what="This procedure run")
+        if run.answers.get(PENDING) != run.state:
+            raise DomainError("There is nothing waiting for confirmation on this step; submit its answers first.")
+        _advance(session, actor, run, procedure, case)
+        session.flush()
+        return _view(session, run, procedure, case)
+
+
+def go_back(actor: Actor, run_id: str, *, expected_version: int) -> RunView:
+    """Return to the previous step with every answer kept; refused once that step's effects are saved."""
+    with transaction() as session:
+        run, procedure, case = _load(session, actor, run_id, "work this procedure run")
+        expect_version(run, expected_version, what="This procedure run")
+        view = _view(session, run, procedure, case)
+        if not view.can_go_back:
+            raise DomainError(view.back_refusal or "There is no earlier step to go back to.")
+        _rewind(session, actor, run, case, run.history[-2])
+        return _view(session, run, procedure, case)
+
+
+def change_answer(actor: Actor, run_id: str, step_id: str, *, expected_version: int) -> RunView:
+    """From "check your answers": reopen an earlier unsaved step, then come back to the summary."""
+    with transaction() as session:
+        run, procedure, case = _load(session, actor, run_id, "work this procedure run")
+        expect_version(run, expected_version, what="This procedure run")
+        allowed = run.history[run.committed_steps :]
+        if step_id not in allowed:
+            raise DomainError("That answer is already saved on the SR and cannot be changed here.")
+        _rewind(session, actor, run, case, step_id)
+        run.return_to_summary = True
+        return _view(session, run, procedure, case)
+
+
+def _rewind(session: Session, actor: Actor, run: ProcedureRun, case: Case, target: str) -> None:
+    index = max(i for i, s in enumerate(run.history) if s == target)
+    before = run.state
+    run.history = run.history[: index + 1]
+    run.state = target
+    run.answers = {k: v for k, v in run.answers.items() if k != PENDING}
+    audit.record(
+        session,
+        actor,
+        "run.back",
+        entity_type="procedure_run",
+        entity_id=run.id,
+        case_id=case.id,
+        sr_id=run.sr_id,
+        before={"state": before},
+        after={"state": target},
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SROutcome:
+    ref: str
+    number: str
+    process: str
+    area: str | None
+    sub_area: str | None
+    status: str
+    sub_status: str | None
+    resolution_code: str | None
+    parent_number: str | None
+    activities: tuple[tuple[str, bool, str | None], ...]
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RunOutcome:
+    status: str
+    state: str
+    srs: dict[str, SROutcome]
+    deadlines: tuple[tuple[str, datetime, str], ...]
+    tasks: tuple[tuple[str, str, int | None, int | None], ...]
+    letters: tuple[tuple[str, str, str, dict[str, Any]], ...]
+    contact_notes: tuple[str, ...]
+
+
+def run_outcome(actor: Actor, run_id: str) -> RunOutcome:
+    """Everything the run recorded: its SRs with statuses, notes, activities, deadlines, tasks and letters."""
+    with transaction() as session:
+        run, _procedure, case = _load(session, actor, run_id, "read this procedure run")
+        srs: dict[str, SROutcome] = {}
+        ids = list(run.sr_refs.values())
+        for ref, sr_id in run.sr_refs.items():
+            sr = session.get(ServiceRequest, sr_id)
+            assert sr is not None
+            srs[ref] = SROutcome(
+                ref,
+                sr.number,
+                sr.process,
+                sr.area,
+                sr.sub_area,
+                sr.status,
+                sr.sub_status,
+                sr.resolution_code,
+                sr.parent.number if sr.parent else None,
+                tuple((a.name, a.done, a.outcome) for a in sr.activities),
+                tuple(n.text for n in sr.notes if n.kind == "sr"),
+            )
+        deadlines = session.scalars(select(Deadline).where(Deadline.sr_id.in_(ids)).order_by(Deadline.id)).all()
+        tasks = session.scalars(select(Task).where(Task.sr_id.in_(ids)).order_by(Task.id)).all()
+        letters = session.scalars(select(Letter).where(Letter.sr_id.in_(ids)).order_by(Letter.id)).all()
+        contact = session.scalars(
+            select(Note.text).where(Note.case_id == case.id, Note.kind == "contact", Note.sr_id.in_(ids))
+        ).all()
+        return RunOutcome(
+            run.status,
+            run.state,
+            srs,
+            tuple((d.kind, d.due_at, d.explanation) for d in deadlines),
+            tuple((t.kind, t.text, t.assignee_id, t.team_id) for t in tasks),
+            tuple((lt.template_code, lt.recipient or "", lt.status, dict(lt.context)) for lt in letters),
+            tuple(contact),
+        )
