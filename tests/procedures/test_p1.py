@@ -1,0 +1,123 @@
+"""P1 CSA Information Required - Contact Caseworker: every branch, walked headlessly."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from db.models import AuditEvent
+from domain.clock import next_working_day, uk_local, utcnow
+from services import runs
+from services.errors import DomainError, ValidationFailed
+from services.transaction import transaction
+from tests.procedures.walk import Walk, find_case
+
+START = {"query_reason": "Complaint", "query_summary": "Arrears history 2010 to 2012 for the complaint"}
+
+
+@pytest.fixture
+def caseworker(actor_for):
+    return actor_for("caseworker")
+
+
+def start(caseworker, transition_complete=True) -> Walk:
+    walk = Walk(caseworker, "P1", find_case(caseworker, financial_transition_complete=transition_complete))
+    walk.answer(**START, financial_transition_complete=transition_complete)
+    return walk
+
+
+def test_a_query_before_financial_transition_is_rerouted_to_csa_caseworkers(demo_db, caseworker):
+    walk = start(caseworker, transition_complete=False)
+    assert walk.step == "reroute_to_csa"
+    walk.answer()
+    outcome = walk.outcome()
+    main = outcome.srs["main"]
+    assert outcome.status == "finished"
+    assert (main.process, main.area, main.sub_area) == ("Transition", "CSA Information", "Information Request")
+    assert (main.status, main.sub_status, main.resolution_code) == ("Closed", "Complete", "Rerouted")
+    assert any("re-routed to CSA caseworkers" in n for n in main.notes)
+    assert walk.path() == ["query_received", "reroute_to_csa", "done"]
+
+
+def test_information_found_on_the_legacy_systems_is_recorded_and_no_segment_move(demo_db, caseworker):
+    walk = start(caseworker)
+    walk.answer(information_found=True, findings="CSCS shows payments to March 2012")
+    assert walk.step == "record_found"
+    walk.answer()
+    walk.answer(segment_move="No move needed")
+    outcome = walk.outcome()
+    assert set(outcome.srs) == {"main"}
+    assert outcome.srs["main"].resolution_code == "Information Provided"
+    assert "Information found on the legacy systems: CSCS shows payments to March 2012" in outcome.srs["main"].notes
+    assert walk.path() == ["query_received", "search_legacy", "record_found", "consider_segment", "done"]
+
+
+def test_a_closed_ccd_case_is_answered_by_the_team_and_never_referred_to_bolton(demo_db, caseworker):
+    walk = start(caseworker)
+    walk.answer(information_found=False)
+    walk.answer(held_on_closed_ccd=True)
+    assert walk.step == "answer_from_ccd"
+    walk.answer(ccd_findings="CCD notes: LO granted 2014")
+    walk.answer(segment_move="Complaints - ICE", segment_reason="Escalated to ICE")
+    outcome = walk.outcome()
+    assert any("not referred to Bolton" in n for n in outcome.srs["main"].notes)
+    ice = outcome.srs["segment"]
+    assert (ice.process, ice.area, ice.sub_area, ice.status) == ("Escalated Enquiries", "Complaints", "ICE", "Open")
+    assert ice.parent_number == outcome.srs["main"].number
+
+
+def test_information_given_on_the_call_goes_straight_to_the_segment_decision(demo_db, caseworker):
+    walk = start(caseworker)
+    walk.answer(information_found=False)
+    walk.answer(held_on_closed_ccd=False, csa_caseworker="Sam Patel")
+    walk.answer(given_on_call=True, call_findings="Balance confirmed as £1,200.00")
+    assert walk.step == "consider_segment"
+    walk.answer(segment_move="Complaints - Resolution")
+    outcome = walk.outcome()
+    assert outcome.deadlines == ()
+    assert outcome.srs["segment"].sub_area == "Resolution"
+
+
+def test_information_not_given_sets_a_review_date_on_a_working_day_and_waits_for_the_update(demo_db, caseworker):
+    walk = start(caseworker)
+    walk.answer(information_found=False)
+    walk.answer(held_on_closed_ccd=False, csa_caseworker="Sam Patel")
+    saturday = uk_local(utcnow()).date() + timedelta(days=(5 - uk_local(utcnow()).weekday()) % 7 or 7)
+    walk.answer(given_on_call=False, review_date=saturday.isoformat())
+    assert walk.step == "chase_update"
+    outcome = walk.outcome()
+    ((kind, due, explanation),) = outcome.deadlines
+    assert kind == "review_date"
+    assert uk_local(due).date() == next_working_day(saturday, "England")
+    assert "moved from" in explanation
+    walk.answer(update_findings="Update received by email")
+    walk.answer(segment_move="Complaints - Review")
+    assert walk.outcome().srs["segment"].sub_area == "Review"
+
+
+def test_back_keeps_answers_and_is_refused_once_effects_are_saved(demo_db, caseworker):
+    walk = start(caseworker)
+    with pytest.raises(DomainError, match="already saved on the SR"):
+        walk.back()
+    walk.answer(information_found=False)
+    walk.back()
+    assert walk.step == "search_legacy"
+    assert {f.name: f.value for f in walk.view.step.fields}["information_found"] is False
+
+
+def test_a_step_cannot_be_skipped_without_its_checklist_and_answers(demo_db, caseworker):
+    walk = start(caseworker)
+    with pytest.raises(ValidationFailed) as info:
+        runs.submit_step(caseworker, walk.view.run_id, {"information_found": True}, expected_version=walk.view.version)
+    assert "CSCS checked" in info.value.errors["_checklist"]
+    assert info.value.errors["findings"] == "Enter what you found"
+    assert walk.step == "search_legacy"
+
+
+def test_every_step_is_audited(demo_db, caseworker):
+    walk = start(caseworker)
+    with transaction() as session:
+        actions = session.scalars(
+            select(AuditEvent.action).where(AuditEvent.entity_id == walk.view.run_id).order_by(AuditEvent.id)
+        ).all()
+    assert actions == ["run.started", "run.answers", "run.step"]

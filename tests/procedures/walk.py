@@ -1,0 +1,57 @@
+"""A small driver for walking procedures headlessly in tests, through the same API the wizard uses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from db.models import Case
+from services import runs
+from services.actor import Actor
+from services.run_views import RunView
+from services.transaction import transaction
+
+
+def find_case(actor: Actor, **facts: Any) -> int:
+    """The first demo case of the actor's team matching the given column values."""
+    with transaction() as session:
+        query = select(Case.id).where(Case.team_id == actor.team_id).order_by(Case.id)
+        for name, value in facts.items():
+            query = query.where(getattr(Case, name) == value)
+        case_id = session.scalars(query).first()
+        assert case_id is not None, f"no demo case in the team with {facts}"
+        return case_id
+
+
+class Walk:
+    """Drive one run: `answer(...)` submits the current step with its checklist ticked, confirming if asked."""
+
+    def __init__(self, actor: Actor, procedure_id: str, case_id: int, *, sr_id: int | None = None) -> None:
+        self.actor = actor
+        self.view: RunView = runs.start_run(actor, procedure_id, case_id=case_id, sr_id=sr_id)
+
+    @property
+    def step(self) -> str:
+        return self.view.step.id
+
+    def answer(self, *, confirm: bool = True, **answers: Any) -> RunView:
+        payload = {**answers, "_checklist": list(self.view.step.checklist)}
+        self.view = runs.submit_step(self.actor, self.view.run_id, payload, expected_version=self.view.version)
+        if confirm and self.view.awaiting_confirmation:
+            self.confirm()
+        return self.view
+
+    def confirm(self) -> RunView:
+        self.view = runs.confirm_step(self.actor, self.view.run_id, expected_version=self.view.version)
+        return self.view
+
+    def back(self) -> RunView:
+        self.view = runs.go_back(self.actor, self.view.run_id, expected_version=self.view.version)
+        return self.view
+
+    def outcome(self) -> runs.RunOutcome:
+        return runs.run_outcome(self.actor, self.view.run_id)
+
+    def path(self) -> list[str]:
+        return [state for state, _title in self.view.history]
