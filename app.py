@@ -11,26 +11,38 @@ st.set_page_config(page_title="Casework Guide", page_icon="📋", layout="wide")
 
 ROLE_PAGES: dict[str, list[st.Page]] = {
     "caseworker": [
-        st.Page("pages/my_work.py", title="My work", icon="🗂️", url_path="my-work"),
-        st.Page("pages/start.py", title="Start a procedure", icon="▶️", url_path="start"),
+        st.Page("pages/my_work.py", title="My work", icon=":material/inbox:", url_path="my-work"),
+        st.Page("pages/start.py", title="Start a procedure", icon=":material/play_arrow:", url_path="start"),
+        st.Page(
+            "pages/wizard.py", title="Procedure", icon=":material/explore:", url_path="wizard", visibility="hidden"
+        ),
     ],
     "team_leader": [
-        st.Page("pages/outstanding.py", title="Outstanding SRs", icon="📊", url_path="outstanding"),
-        st.Page("pages/my_work.py", title="My work", icon="🗂️", url_path="my-work"),
+        st.Page("pages/outstanding.py", title="Outstanding SRs", icon=":material/monitoring:", url_path="outstanding"),
+        st.Page("pages/my_work.py", title="My work", icon=":material/inbox:", url_path="my-work"),
     ],
-    "policy": [st.Page("pages/letter_studio.py", title="Letter preview", icon="✉️", url_path="letters")],
-    "admin": [st.Page("pages/users.py", title="Users", icon="👥", url_path="users")],
+    "policy": [st.Page("pages/letter_studio.py", title="Letter preview", icon=":material/mail:", url_path="letters")],
+    "admin": [st.Page("pages/users.py", title="Users", icon=":material/group:", url_path="users")],
 }
 
 
 def pages_for(actor: Actor) -> list[st.Page]:
-    home = st.Page("pages/home.py", title="Home", icon="🏠", url_path="home", default=True)
+    home = st.Page("pages/home.py", title="Home", icon=":material/home:", url_path="home", default=True)
     return [home, *ROLE_PAGES.get(actor.role, [])]
+
+
+def signed_out_pages() -> list[st.Page]:
+    """Sign-in at "/" and under every app URL, so a reload or a bookmark signs in and lands where it was."""
+    paths = {p.url_path for pages in ROLE_PAGES.values() for p in pages} | {"home"}
+    aliases = [
+        st.Page("pages/sign_in.py", title="Sign in", url_path=path, visibility="hidden") for path in sorted(paths)
+    ]
+    return [st.Page("pages/sign_in.py", title="Sign in", icon=":material/login:", default=True), *aliases]
 
 
 actor = ui.current_actor()
 if actor is None:
-    navigation = st.navigation([st.Page("pages/sign_in.py", title="Sign in", icon="🔑", default=True)])
+    navigation = st.navigation(signed_out_pages())
 else:
     with st.sidebar:
         st.markdown(f"**{actor.display_name}**  \n{actor.role.replace('_', ' ').capitalize()}")

@@ -1,4 +1,4 @@
-"""My work: the SRs allocated to me and the procedures I have in progress."""
+"""My work: the procedures I have in progress and the SRs allocated to me."""
 
 import streamlit as st
 
@@ -14,9 +14,15 @@ if work is not None:
     if not work.runs:
         st.caption("You have no procedures in progress.")
     for run in work.runs:
-        st.write(
-            f"{run.procedure_id} on case {run.scin} — at step {run.state} — last saved {format_uk(run.updated_at)}"
-        )
+        with st.container(border=True):
+            text, button = st.columns([5, 1])
+            text.markdown(
+                f"**{run.procedure_id}** on case {run.scin}"
+                + (f" · SR {run.sr_number}" if run.sr_number else "")
+                + f"  \nAt: {run.step_title} · last saved {format_uk(run.updated_at)}"
+            )
+            if actor.role == "caseworker":
+                button.page_link("pages/wizard.py", label="Carry on", query_params={"run": run.id})
     st.subheader(f"Service requests allocated to you ({len(work.service_requests)})")
     st.dataframe(
         [

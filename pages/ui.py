@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from services.actor import Actor
 from services.errors import DomainError, ValidationFailed
 from services.views import CaseBanner
 
+log = logging.getLogger("casework")
 IDLE_SECONDS = int(os.environ.get("CASEWORK_IDLE_MINUTES", "30")) * 60
 T = TypeVar("T")
 
@@ -67,6 +69,13 @@ def attempt(action: Callable[[], T]) -> T | None:
         error_summary(exc.errors)
     except DomainError as exc:
         st.error(exc.message, icon="🚫")
+    except Exception:  # an unexpected fault: the transaction rolled back, so say so instead of a stack trace
+        log.exception("unexpected error in a service call")
+        st.error(
+            "Something went wrong and nothing was saved. Try again; if it keeps happening, tell your team "
+            "leader and quote the time.",
+            icon="🚫",
+        )
     return None
 
 

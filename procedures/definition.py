@@ -26,6 +26,15 @@ from .effects import Effect
 Kind = Literal["text", "long_text", "yes_no", "choice", "multi_choice", "date", "datetime", "money", "integer"]
 
 
+def condition_holds(when: tuple[str, Any] | None, answers: Mapping[str, Any]) -> bool:
+    """A field's `when`: the other answer equals the value (or, for a multi-choice, includes it)."""
+    if when is None:
+        return True
+    other, wanted = when
+    value = answers.get(other)
+    return wanted in value if isinstance(value, list) and not isinstance(wanted, list) else value == wanted
+
+
 @dataclass(frozen=True, slots=True)
 class Field:
     """One input on a step. `when` shows (and requires) it only while another answer has a given value."""
@@ -42,11 +51,7 @@ class Field:
     min_date: Literal["today", "any"] = "any"
 
     def applies(self, answers: Mapping[str, Any]) -> bool:
-        if self.when is None:
-            return True
-        other, wanted = self.when
-        value = answers.get(other)
-        return wanted in value if isinstance(value, list) and not isinstance(wanted, list) else value == wanted
+        return condition_holds(self.when, answers)
 
     def parse(self, raw: Any, *, today: date) -> Any:
         """Return the JSON-safe stored form of a typed answer, or raise FieldError for this field."""

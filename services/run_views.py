@@ -12,11 +12,13 @@ from statemachine.contrib.diagram import formatter
 from db.models import Case, ProcedureRun, ServiceRequest
 from domain.clock import format_date, format_uk
 from domain.values import format_money
-from procedures.definition import Ctx, Field, Procedure
+from procedures.definition import Ctx, Field, Procedure, condition_holds
 from procedures.effects import Effect
 from services.views import CaseBanner
 
 PENDING = "_pending"
+LAST_CMS = "_last_cms"
+LAST_CMS_STEP = "_last_cms_step"
 CHECKLIST = "_checklist:"
 
 
@@ -31,6 +33,9 @@ class FieldView:
     when: tuple[str, Any] | None
     value: Any
     max_chars: int
+
+    def applies(self, values: dict[str, Any]) -> bool:
+        return condition_holds(self.when, values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +78,9 @@ class RunView:
     back_refusal: str | None
     awaiting_confirmation: bool
     summary: tuple[SummaryRow, ...]
-    cms: tuple[str, ...]
+    cms: tuple[str, ...]  # what the step waiting for confirmation will record, to enter in CMS
+    cms_done: tuple[str, ...]  # what the last step recorded, to enter in CMS now
+    cms_done_step: str
     map_dot: str
 
 
@@ -185,5 +192,7 @@ def build(
         awaiting_confirmation=awaiting,
         summary=tuple(summary),
         cms=cms_lines(effects),
+        cms_done=tuple(answers.get(LAST_CMS, [])),
+        cms_done_step=str(answers.get(LAST_CMS_STEP, "")),
         map_dot=formatter.render(machine_instance, "dot"),
     )

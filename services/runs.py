@@ -33,7 +33,7 @@ from services import audit, run_effects
 from services.access import check_case, check_run, check_sr, require_role
 from services.actor import Actor
 from services.errors import DomainError, NotFound, ValidationFailed
-from services.run_views import CHECKLIST, PENDING, RunView, build
+from services.run_views import CHECKLIST, LAST_CMS, LAST_CMS_STEP, PENDING, RunView, build, cms_lines
 from services.transaction import expect_version, transaction
 
 
@@ -255,6 +255,7 @@ def _advance(session: Session, actor: Actor, run: ProcedureRun, procedure: Proce
     run.answers = {k: v for k, v in run.answers.items() if k != PENDING}
     if effects:
         run.committed_steps = len(run.history) - 1
+        run.answers = {**run.answers, LAST_CMS: list(cms_lines(effects)), LAST_CMS_STEP: procedure.steps[state].title}
     if procedure.steps[new_state].final:
         run.status, run.finished_at, run.return_to_summary = "finished", utcnow(), False
     audit.record(

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from db.models import Case, ProcedureRun, ServiceRequest
 from domain.values import parse_scin
+from procedures import registry
 from services.access import check_case, require_role
 from services.actor import Actor
 from services.errors import NotFound, ValidationFailed
@@ -22,6 +23,7 @@ class RunRow:
     id: str
     procedure_id: str
     state: str
+    step_title: str
     scin: str
     sr_number: str | None
     updated_at: datetime
@@ -65,6 +67,7 @@ def my_work(actor: Actor, *, limit: int = 200) -> MyWork:
                     r.id,
                     r.procedure_id,
                     r.state,
+                    _step_title(r),
                     r.case.scin,
                     r.service_request.number if r.service_request else None,
                     r.updated_at,
@@ -72,6 +75,13 @@ def my_work(actor: Actor, *, limit: int = 200) -> MyWork:
                 for r in runs
             ],
         )
+
+
+def _step_title(run: ProcedureRun) -> str:
+    try:
+        return registry.get(run.procedure_id, run.procedure_version).steps[run.state].title
+    except (registry.UnknownProcedure, KeyError):
+        return run.state
 
 
 def find_case(actor: Actor, scin: str) -> CaseBanner:

@@ -1,0 +1,57 @@
+"""Input widgets for a step's fields, chosen by the field's kind; values go to the service unparsed."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+import streamlit as st
+
+from domain.clock import UK
+from services.run_views import FieldView
+
+
+def _key(run_id: str, step: str, name: str) -> str:
+    return f"w:{run_id}:{step}:{name}"
+
+
+def field_input(run_id: str, step: str, f: FieldView, error: str | None) -> Any:
+    """Draw one input; return what the caseworker entered (None when nothing)."""
+    key = _key(run_id, step, f.name)
+    label = f.label + ("" if f.required else " (optional)")
+    help_text = f.help or None
+    if f.kind == "yes_no":
+        index = None if f.value is None else (0 if f.value else 1)
+        choice = st.radio(label, ["Yes", "No"], index=index, key=key, horizontal=True, help=help_text)
+        value: Any = None if choice is None else choice == "Yes"
+    elif f.kind == "choice":
+        index = f.options.index(f.value) if f.value in f.options else None
+        value = st.radio(label, f.options, index=index, key=key, help=help_text)
+    elif f.kind == "multi_choice":
+        value = st.multiselect(label, f.options, default=f.value or [], key=key, help=help_text)
+    elif f.kind == "long_text":
+        value = st.text_area(label, value=f.value or "", key=key, help=help_text, max_chars=f.max_chars)
+    elif f.kind == "date":
+        initial = date.fromisoformat(f.value) if f.value else None
+        picked = st.date_input(label, value=initial, key=key, help=help_text, format="DD/MM/YYYY")
+        value = picked.isoformat() if isinstance(picked, date) else None
+    elif f.kind == "datetime":
+        initial = datetime.fromisoformat(f.value).astimezone(UK) if f.value else None
+        left, right = st.columns(2)
+        day = left.date_input(label, value=initial.date() if initial else None, key=key + ":d", format="DD/MM/YYYY")
+        at = right.time_input("Time (UK)", value=initial.time() if initial else time(10, 0), key=key + ":t")
+        value = datetime.combine(day, at).isoformat() if isinstance(day, date) and at else None
+    else:  # text, money, integer: typed text, checked by the service
+        shown = "" if f.value is None else str(f.value)
+        placeholder = "e.g. 1234.56" if f.kind == "money" else None
+        value = st.text_input(
+            label,
+            value=shown,
+            key=key,
+            help=help_text,
+            placeholder=placeholder,
+            max_chars=200 if f.kind == "text" else 40,
+        )
+    if error:
+        st.markdown(f":red[**Error:** {error}]")
+    return value
