@@ -206,6 +206,8 @@ class Procedure:
     steps: Mapping[str, Step]
     can_start: Callable[[Mapping[str, Any]], str | None] = lambda facts: None  # a reason to refuse, or None
     glossary_terms: tuple[str, ...] = ()
+    # SRs (Process, Area, Sub Area) allocated to a caseworker that this procedure works on from My work.
+    works_on: tuple[tuple[str, str | None, str | None], ...] = ()
     field_index: dict[str, Field] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -57,6 +57,14 @@ def procedures_for(actor: Actor) -> list[ProcedureInfo]:
     ]
 
 
+def procedure_for_sr(process: str, area: str | None, sub_area: str | None) -> ProcedureInfo | None:
+    """The procedure that works an allocated SR of this catalogue entry, if any."""
+    for p in registry.latest():
+        if (process, area, sub_area) in p.works_on:
+            return ProcedureInfo(p.id, p.version, p.title, p.seed, p.starts, p.roles, len(p.steps))
+    return None
+
+
 def case_facts(case: Case) -> dict[str, Any]:
     """What guards may know about the case, read fresh at every step."""
     return {

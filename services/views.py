@@ -52,6 +52,7 @@ class CaseBanner:
 class SRRow:
     id: int
     number: str
+    case_id: int
     scin: str
     label: str
     status: str
@@ -61,12 +62,14 @@ class SRRow:
     updated_at: datetime
     potentially_violent: bool
     sensitive: bool
+    catalogue: tuple[str, str | None, str | None]
 
     @classmethod
     def of(cls, sr: ServiceRequest) -> SRRow:
         return cls(
             sr.id,
             sr.number,
+            sr.case_id,
             sr.case.scin,
             sr.label,
             sr.status,
@@ -76,4 +79,5 @@ class SRRow:
             sr.updated_at,
             sr.case.potentially_violent,
             sr.case.sensitive,
+            (sr.process, sr.area, sr.sub_area),
         )
