@@ -20,22 +20,37 @@ for run in work.runs:
     with st.container(border=True):
         text, button = st.columns([5, 1])
         sr = f" · SR {run.sr_number}" if run.sr_number else ""
-        text.markdown(f"**{run.procedure_id}** on case {run.scin}{sr}  \n"
-                      f"At: {run.step_title} · last saved {format_uk(run.updated_at)}")
+        text.markdown(
+            f"**{run.procedure_id}** on case {run.scin}{sr}  \n"
+            f"At: {run.step_title} · last saved {format_uk(run.updated_at)}"
+        )
         if actor.role == "caseworker":
             button.page_link("pages/wizard.py", label="Carry on", query_params={"run": run.id})
 
 st.subheader(f"Service requests allocated to you ({len(work.service_requests)})")
 st.dataframe(
-    [{"SR": s.number, "SCIN": s.scin, "Type": s.label, "Status": s.status, "Created": format_uk(s.created_at),
-      "PV": "PV" if s.potentially_violent else ""} for s in work.service_requests],
-    hide_index=True, width="stretch",
+    [
+        {
+            "SR": s.number,
+            "SCIN": s.scin,
+            "Type": s.label,
+            "Status": s.status,
+            "Created": format_uk(s.created_at),
+            "PV": "PV" if s.potentially_violent else "",
+        }
+        for s in work.service_requests
+    ],
+    hide_index=True,
+    width="stretch",
 )
-workable = {s.number: (s, p) for s in work.service_requests
-            if (p := runs.procedure_for_sr(*s.catalogue)) is not None}
+workable = {s.number: (s, p) for s in work.service_requests if (p := runs.procedure_for_sr(*s.catalogue)) is not None}
 if actor.role == "caseworker" and workable:
-    number = st.selectbox("Work an allocated SR", list(workable), index=None,
-                          format_func=lambda n: f"{n}: {workable[n][1].id} {workable[n][1].title}")
+    number = st.selectbox(
+        "Work an allocated SR",
+        list(workable),
+        index=None,
+        format_func=lambda n: f"{n}: {workable[n][1].id} {workable[n][1].title}",
+    )
     if number and st.button("Work this SR", type="primary"):
         sr, info = workable[number]
         view = ui.attempt(lambda: runs.start_run(actor, info.id, case_id=sr.case_id, sr_id=sr.id))

@@ -5,7 +5,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from pages import ui
-from pages.wizard_widgets import field_input
+from pages.wizard_widgets import field_input, field_value
 from procedures.glossary import GLOSSARY
 from services import runs
 from services.errors import DomainError, ValidationFailed
@@ -16,7 +16,8 @@ if not run_id:
     st.title("Procedure")
     st.info("Open a procedure from **My work**, or start one from **Start a procedure**.")
     st.stop()
-view = ui.attempt(lambda: runs.view_run(actor, run_id))
+FRESH = f"view:{run_id}"  # the view a button's service call just returned: no second read on the rerun
+view = st.session_state.pop(FRESH, None) or ui.attempt(lambda: runs.view_run(actor, run_id))
 if view is None:
     st.stop()
 ERRORS = f"errors:{run_id}"
@@ -24,14 +25,35 @@ errors: dict[str, str] = st.session_state.pop(ERRORS, {})
 
 
 def act(call: Callable[[], object]) -> None:
-    """Call the service; keep any problem for the rerun, which shows the saved state."""
+    """Button callback: call the service before the rerun; keep its view, or the problem, for the page."""
     try:
-        call()
+        st.session_state[FRESH] = call()
     except ValidationFailed as exc:
         st.session_state[ERRORS] = exc.errors
     except DomainError as exc:
         st.session_state[ERRORS] = {"_problem": exc.message}
-    st.rerun()
+
+
+def submit() -> None:
+    step = view.step
+    values: dict[str, object] = {}
+    for f in step.fields:
+        if f.applies(values):
+            values[f.name] = field_value(run_id, step.id, f)
+    ticked = [i for i in step.checklist if st.session_state.get(f"ck:{run_id}:{step.id}:{i}")]
+    act(lambda: runs.submit_step(actor, run_id, {**values, "_checklist": ticked}, expected_version=view.version))
+
+
+def back() -> None:
+    act(lambda: runs.go_back(actor, run_id, expected_version=view.version))
+
+
+def confirm() -> None:
+    act(lambda: runs.confirm_step(actor, run_id, expected_version=view.version))
+
+
+def change(step_id: str) -> None:
+    act(lambda: runs.change_answer(actor, run_id, step_id, expected_version=view.version))
 
 
 st.title(view.procedure_title)
@@ -44,7 +66,7 @@ ui.case_banner(view.case)
 if errors:
     ui.error_summary(errors)
     if "_problem" in errors and "Reload" in errors["_problem"]:
-        st.button("Reload", on_click=lambda: None)
+        st.button("Reload")  # a rerun reads the saved state afresh
 
 main, side = st.columns([3, 2], gap="large")
 with main:
@@ -58,16 +80,15 @@ with main:
         st.subheader("Check your answers before saving")
         st.write("Saving records the changes below on the SR. After that you cannot go back to change these answers.")
         for row in view.summary:
-            label, value, change = st.columns([4, 4, 1])
+            label, value, link = st.columns([4, 4, 1])
             label.markdown(f"**{row.label}**  \n:gray[{row.step_title}]")
             value.write(row.value)
-            if row.changeable and change.button("Change", key=f"chg:{row.step_id}:{row.label}"):
-                act(lambda sid=row.step_id: runs.change_answer(actor, run_id, sid, expected_version=view.version))
+            if row.changeable:
+                link.button("Change", key=f"chg:{row.step_id}:{row.label}", on_click=change, args=(row.step_id,))
         left, right = st.columns(2)
-        if left.button("Confirm and save", type="primary"):
-            act(lambda: runs.confirm_step(actor, run_id, expected_version=view.version))
-        if view.can_go_back and right.button("Back"):
-            act(lambda: runs.go_back(actor, run_id, expected_version=view.version))
+        left.button("Confirm and save", type="primary", on_click=confirm)
+        if view.can_go_back:
+            right.button("Back", on_click=back)
     else:
         st.subheader(view.step.title)
         if view.step.recheck:
@@ -76,12 +97,10 @@ with main:
                 + (f" ({', '.join(view.step.recheck_because)})." if view.step.recheck_because else ".")
             )
         st.write(view.step.guidance)
-        ticked = []
         if view.step.checklist:
             st.markdown("**Check before you continue**")
             for item in view.step.checklist:
-                if st.checkbox(item, value=item in view.step.checked, key=f"ck:{run_id}:{view.step.id}:{item}"):
-                    ticked.append(item)
+                st.checkbox(item, value=item in view.step.checked, key=f"ck:{run_id}:{view.step.id}:{item}")
             if "_checklist" in errors:
                 st.markdown(f":red[**Error:** {errors['_checklist']}]")
         values: dict[str, object] = {}
@@ -89,12 +108,8 @@ with main:
             if f.applies(values):
                 values[f.name] = field_input(run_id, view.step.id, f, errors.get(f.name))
         left, right = st.columns(2)
-        if left.button("Continue", type="primary"):
-            act(
-                lambda: runs.submit_step(actor, run_id, {**values, "_checklist": ticked}, expected_version=view.version)
-            )
-        if right.button("Back", disabled=not view.can_go_back):
-            act(lambda: runs.go_back(actor, run_id, expected_version=view.version))
+        left.button("Continue", type="primary", on_click=submit)
+        right.button("Back", disabled=not view.can_go_back, on_click=back)
         if not view.can_go_back and view.back_refusal:
             st.caption(view.back_refusal)
 
@@ -108,5 +123,4 @@ with side:
     with st.expander("Procedure map"):
         st.graphviz_chart(view.map_dot)
     with st.expander("Glossary"):
-        for term, meaning in GLOSSARY.items():
-            st.markdown(f"**{term}**: {meaning}")
+        st.markdown("\n\n".join(f"**{term}**: {meaning}" for term, meaning in GLOSSARY.items()))

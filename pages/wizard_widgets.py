@@ -15,6 +15,20 @@ def _key(run_id: str, step: str, name: str) -> str:
     return f"w:{run_id}:{step}:{name}"
 
 
+def field_value(run_id: str, step: str, f: FieldView) -> Any:
+    """What the caseworker has entered in a field drawn by field_input, read from the session (for callbacks)."""
+    key = _key(run_id, step, f.name)
+    raw = st.session_state.get(key)
+    if f.kind == "yes_no":
+        return None if raw is None else raw == "Yes"
+    if f.kind == "date":
+        return raw.isoformat() if isinstance(raw, date) else None
+    if f.kind == "datetime":
+        day, at = st.session_state.get(key + ":d"), st.session_state.get(key + ":t")
+        return datetime.combine(day, at).isoformat() if isinstance(day, date) and at else None
+    return raw
+
+
 def field_input(run_id: str, step: str, f: FieldView, error: str | None) -> Any:
     """Draw one input; return what the caseworker entered (None when nothing)."""
     key = _key(run_id, step, f.name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from statemachine.contrib.diagram import formatter
@@ -110,6 +111,24 @@ def prefill(f: Field, answers: dict[str, Any], case: Case) -> Any:
     return None
 
 
+def procedure_map(procedure: Procedure, state: str) -> str:
+    """The procedure's DOT diagram with `state` highlighted; it depends only on these, so it is cached."""
+    return _procedure_map(procedure.id, procedure.version, state)
+
+
+@lru_cache(maxsize=512)
+def _procedure_map(procedure_id: str, version: str, state: str) -> str:
+    from procedures import registry
+
+    machine = registry.get(procedure_id, version).machine
+    return formatter.render(machine(_At(state), state_field="state"), "dot")
+
+
+class _At:
+    def __init__(self, state: str) -> None:
+        self.state = state
+
+
 def cms_lines(effects: list[Effect]) -> tuple[str, ...]:
     return tuple(line for e in effects for line in e.cms_lines())
 
@@ -122,7 +141,6 @@ def build(
     *,
     effects: list[Effect],
     ctx: Ctx,
-    machine_instance: Any,
 ) -> RunView:
     state = run.state
     step = procedure.steps[state]
@@ -194,5 +212,5 @@ def build(
         cms=cms_lines(effects),
         cms_done=tuple(answers.get(LAST_CMS, [])),
         cms_done_step=str(answers.get(LAST_CMS_STEP, "")),
-        map_dot=formatter.render(machine_instance, "dot"),
+        map_dot=procedure_map(procedure, state),
     )

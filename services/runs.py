@@ -66,7 +66,15 @@ def procedure_for_sr(process: str, area: str | None, sub_area: str | None) -> Pr
 
 
 def case_facts(case: Case) -> dict[str, Any]:
-    """What guards may know about the case, read fresh at every step."""
+    """What guards may know about the case, read fresh in every transaction (cached on the loaded row)."""
+    cached = case.__dict__.get("_facts")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    facts = case.__dict__["_facts"] = _read_facts(case)
+    return facts
+
+
+def _read_facts(case: Case) -> dict[str, Any]:
     return {
         "scin": case.scin,
         "scheme": case.scheme,
@@ -140,7 +148,7 @@ def _view(session: Session, run: ProcedureRun, procedure: Procedure, case: Case)
     step = procedure.steps[run.state]
     effects = _effects(step, ctx) if run.answers.get(PENDING) == run.state or not step.fields else []
     sr = session.get(ServiceRequest, run.sr_id) if run.sr_id else None
-    return build(run, procedure, case, sr, effects=effects, ctx=ctx, machine_instance=_machine(procedure, run.state))
+    return build(run, procedure, case, sr, effects=effects, ctx=ctx)
 
 
 def start_run(actor: Actor, procedure_id: str, *, case_id: int, sr_id: int | None = None) -> RunView:
@@ -245,7 +253,14 @@ def _mark_rechecks(procedure: Procedure, run: ProcedureRun, state: str, changed:
     run.answers = {**run.answers, "_changed": sorted(set(run.answers.get("_changed", [])) | set(changed))}
 
 
-def _advance(session: Session, actor: Actor, run: ProcedureRun, procedure: Procedure, case: Case) -> None:
+def _advance(
+    session: Session,
+    actor: Actor,
+    run: ProcedureRun,
+    procedure: Procedure,
+    case: Case,
+    answers: dict[str, Any] | None = None,
+) -> None:
     """Apply the current step's effects and move to the next step, all in the caller's transaction."""
     state = run.state
     ctx = _ctx(procedure, run, case)
@@ -275,7 +290,7 @@ def _advance(session: Session, actor: Actor, run: ProcedureRun, procedure: Proce
         case_id=case.id,
         sr_id=run.sr_id,
         before={"state": state},
-        after={"state": new_state, "effects": len(effects)},
+        after={"state": new_state, "effects": len(effects), **({"answers": answers} if answers is not None else {})},
     )
     _check_consistent(session, run)
 
@@ -323,21 +338,21 @@ def submit_step(actor: Actor, run_id: str, answers: dict[str, Any], *, expected_
         run.answers = {**{k: v for k, v in run.answers.items() if k != PENDING}, **values}
         _mark_rechecks(procedure, run, state, changed)
         run.recheck = [s for s in run.recheck if s != state]
-        audit.record(
-            session,
-            actor,
-            "run.answers",
-            entity_type="procedure_run",
-            entity_id=run.id,
-            case_id=case.id,
-            sr_id=run.sr_id,
-            after={"state": state, "answers": values},
-        )
         if _needs_confirmation(procedure, run, case):
             run.answers = {**run.answers, PENDING: state}
             run.return_to_summary = False
+            audit.record(
+                session,
+                actor,
+                "run.answers",
+                entity_type="procedure_run",
+                entity_id=run.id,
+                case_id=case.id,
+                sr_id=run.sr_id,
+                after={"state": state, "answers": values},
+            )
         else:
-            _advance(session, actor, run, procedure, case)
+            _advance(session, actor, run, procedure, case, answers=values)
             _return_to_summary(session, actor, run, procedure, case)
         session.flush()
         return _view(session, run, procedure, case)
