@@ -69,7 +69,7 @@ def case_facts(case: Case) -> dict[str, Any]:
     """What guards may know about the case, read fresh in every transaction (cached on the loaded row)."""
     cached = case.__dict__.get("_facts")
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     facts = case.__dict__["_facts"] = _read_facts(case)
     return facts
 
