@@ -48,10 +48,10 @@ DEFAULT_RECIPIENT = {
 }
 
 
-def _policy() -> email_policy.EmailPolicy:
+def _policy() -> email_policy.EmailPolicy[EmailMessage]:
     """The default policy, with the read-receipt header folded as the address list it is (RFC 8098)."""
     registry = HeaderRegistry()
-    registry.map_to_type("disposition-notification-to", AddressHeader)
+    registry.map_to_type("disposition-notification-to", AddressHeader)  # type: ignore[arg-type]  # stub too narrow
     return email_policy.default.clone(header_factory=registry)
 
 
