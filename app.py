@@ -13,10 +13,12 @@ ROLE_PAGES: dict[str, list[st.Page]] = {
     "caseworker": [
         st.Page("pages/my_work.py", title="My work", icon="🗂️", url_path="my-work"),
         st.Page("pages/start.py", title="Start a procedure", icon="▶️", url_path="start"),
+        st.Page("pages/outbox.py", title="Outbox", icon="📤", url_path="outbox"),
     ],
     "team_leader": [
         st.Page("pages/outstanding.py", title="Outstanding SRs", icon="📊", url_path="outstanding"),
         st.Page("pages/my_work.py", title="My work", icon="🗂️", url_path="my-work"),
+        st.Page("pages/outbox.py", title="Outbox", icon="📤", url_path="outbox"),
     ],
     "policy": [st.Page("pages/letter_studio.py", title="Letter preview", icon="✉️", url_path="letters")],
     "admin": [st.Page("pages/users.py", title="Users", icon="👥", url_path="users")],

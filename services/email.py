@@ -319,6 +319,11 @@ def sr_emails(actor: Actor, sr_id: int) -> list[EmailView]:
         return [EmailView.of(r, sr.number) for r in rows]
 
 
+def eml_file_name(view: EmailView) -> str:
+    """The download name of an email: '<SR number>-email-<id>.eml'."""
+    return f"{view.sr_number}-email-{view.id}.eml"
+
+
 def download_eml(actor: Actor, email_id: int) -> EmlFile:
     """The stored message as a .eml file, to open and send from a mail client."""
     with transaction() as session:
@@ -333,7 +338,7 @@ def download_eml(actor: Actor, email_id: int) -> EmlFile:
             case_id=sr.case_id,
             sr_id=sr.id,
         )
-        return EmlFile(f"{sr.number}-email-{row.id}.eml", row.raw)
+        return EmlFile(eml_file_name(EmailView.of(row, sr.number)), row.raw)
 
 
 def mark_sent(actor: Actor, email_id: int) -> EmailView:
