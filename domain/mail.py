@@ -56,6 +56,14 @@ def _policy() -> email_policy.EmailPolicy[EmailMessage]:
 
 
 POLICY = _policy()
+# On the wire and in the .eml: CRLF, and headers not folded below RFC 5322's hard limit of 998 characters,
+# because CPython folds some headers straight after the colon and its own parser then keeps that space.
+WIRE_POLICY = POLICY.clone(linesep="\r\n", max_line_length=998)
+
+
+def to_bytes(message: EmailMessage) -> bytes:
+    """The message as sent and as downloaded (.eml)."""
+    return message.as_bytes(policy=WIRE_POLICY)
 
 
 class AddressRefused(ValueError):

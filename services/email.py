@@ -154,7 +154,7 @@ def queue_email(
         message_id=str(message["Message-ID"]),
         to_addrs=", ".join(str(a) for a in [*to_list, *cc_list]),
         subject=draft.subject,
-        raw=message.as_bytes(policy=email_policy.SMTP),
+        raw=mail.to_bytes(message),
         status="queued",
         created_by_id=actor.user_id if actor else None,
     )

@@ -87,7 +87,7 @@ def test_with_smtp_the_email_reaches_the_server_and_is_marked_sent(demo_db, acto
     assert received.rcpt_tos == ["cpt.bath@example.org"]
     assert received.mail_from == SSST_MAILBOX
     message = _parsed(received.data)
-    assert message["Subject"].startswith("Hearing 12 March 2027: CMEL9180 cover letter ready")
+    assert message["Subject"] == _cpt_draft().subject
     assert [a.addr_spec for a in message["Disposition-Notification-To"].addresses] == [SSST_MAILBOX]
     assert message["Message-ID"] == view.message_id
     assert "Demo" in message.get_body(("plain",)).get_content()  # signed by the sender
