@@ -256,8 +256,38 @@ def deliver(actor: Actor, email_id: int) -> EmailView:
 
     Without SMTP, or when it was already sent, nothing happens and the current state is returned.
     """
+    return _deliver(actor, email_id)
+
+
+def send_waiting(*, limit: int = 200) -> list[EmailView]:
+    """Send every queued or failed email, oldest first, as the system (the CLI `outbox send`, run by cron).
+
+    Does nothing when SMTP is not set up."""
+    if smtp_settings() is None:
+        return []
     with transaction() as session:
-        row = _load(session, actor, email_id, "send emails")
+        ids = session.scalars(
+            select(OutboundEmail.id)
+            .where(OutboundEmail.status != "sent", OutboundEmail.sr_id.is_not(None))
+            .order_by(OutboundEmail.id)
+            .limit(limit)
+        ).all()
+    return [_deliver(None, email_id) for email_id in ids]
+
+
+def _get(session: Session, actor: Actor | None, email_id: int, action: str) -> OutboundEmail:
+    if actor is not None:
+        return _load(session, actor, email_id, action)
+    row = session.get(OutboundEmail, email_id)
+    if row is None or row.sr_id is None:
+        raise NotFound("There is no such email in the outbox.")
+    return row
+
+
+def _deliver(actor: Actor | None, email_id: int) -> EmailView:
+    """`deliver` for a signed-in user (access checked) or the system (actor None)."""
+    with transaction() as session:
+        row = _get(session, actor, email_id, "send emails")
         raw, status, sr_number = row.raw, row.status, _sr(session, row.sr_id or 0).number
         view = EmailView.of(row, sr_number)
     settings = smtp_settings()
@@ -271,7 +301,7 @@ def deliver(actor: Actor, email_id: int) -> EmailView:
     except (smtplib.SMTPException, OSError) as exc:
         error, outcome = f"{type(exc).__name__}: {exc}", "failed"
     with transaction() as session:
-        row = _load(session, actor, email_id, "send emails")
+        row = _get(session, actor, email_id, "send emails")
         before = audit.snapshot(row, ("status", "error"))
         row.status = outcome
         row.error = _scrub(error, settings) if error else None

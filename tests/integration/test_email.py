@@ -263,3 +263,24 @@ def test_another_teams_sr_and_email_are_refused(demo_db, actor_for, no_smtp):
     assert outbox_service.outbox(ssst)[0].status == "queued"
     with pytest.raises(PermissionDenied):
         outbox_service.outbox(actor_for("policy"))
+
+
+def test_the_outbox_send_command_sends_what_waits_and_reports_failures(demo_db, actor_for, monkeypatch):
+    from typer.testing import CliRunner
+
+    from casework.cli import app
+
+    actor = actor_for("ssst.caseworker")
+    monkeypatch.delenv("CASEWORK_SMTP_HOST", raising=False)
+    queued = outbox_service.send_email(actor, team_sr(actor), _cpt_draft())
+    assert CliRunner().invoke(app, ["outbox", "send"]).exit_code == 1  # no SMTP: nothing to do, said so
+    with smtp_server() as server:
+        _use_smtp(monkeypatch, server)
+        result = CliRunner().invoke(app, ["outbox", "send"])
+    assert result.exit_code == 0, result.output
+    assert "Sent 1, failed 0." in result.output
+    assert len(server.handler.received) == 1
+    assert outbox_service.outbox(actor)[0].status == "sent"
+    with transaction() as session:
+        event = session.scalars(select(AuditEvent).where(AuditEvent.action == "email.sent")).one()
+        assert (event.entity_id, event.actor_name) == (str(queued.id), "system")
