@@ -60,14 +60,15 @@ class Received:
 
 @dataclass
 class Recorder:
-    """aiosmtpd handler: keeps every message, or refuses recipients / data with the given reply."""
+    """aiosmtpd handler: keeps every message; refuses every recipient ('*') or those ending with
+    `refuse_rcpt`, or the data with the `refuse_data` reply."""
 
     refuse_rcpt: str | None = None
     refuse_data: str | None = None
     received: list[Received] = field(default_factory=list)
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any) -> str:  # noqa: N802
-        if self.refuse_rcpt and (self.refuse_rcpt == "*" or address.endswith(self.refuse_rcpt.split(" ", 1)[0])):
+        if self.refuse_rcpt and (self.refuse_rcpt == "*" or address.endswith(self.refuse_rcpt)):
             return "550 5.1.1 Mailbox unavailable"
         envelope.rcpt_tos.append(address)
         return "250 OK"

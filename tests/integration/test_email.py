@@ -284,3 +284,15 @@ def test_the_outbox_send_command_sends_what_waits_and_reports_failures(demo_db, 
     with transaction() as session:
         event = session.scalars(select(AuditEvent).where(AuditEvent.action == "email.sent")).one()
         assert (event.entity_id, event.actor_name) == (str(queued.id), "system")
+
+
+def test_a_recipient_refused_while_another_accepted_is_sent_with_the_refusal_kept(demo_db, actor_for, monkeypatch):
+    actor = actor_for("ssst.caseworker")
+    to = ["CPT <cpt@example.org>", "Old CPO <old.cpo@gone.example.org>"]
+    with smtp_server(Recorder(refuse_rcpt="@gone.example.org")) as server:
+        _use_smtp(monkeypatch, server)
+        view = outbox_service.send_email(actor, team_sr(actor), _cpt_draft(), to=to)
+    assert view.status == "sent"  # it went to the CPT; sending again would send it twice
+    assert "old.cpo@gone.example.org: 550" in view.error
+    [received] = server.handler.received
+    assert received.rcpt_tos == ["cpt@example.org"]
