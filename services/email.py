@@ -153,7 +153,7 @@ def queue_email(
         sr_id=sr.id,
         message_id=str(message["Message-ID"]),
         to_addrs=", ".join(str(a) for a in [*to_list, *cc_list]),
-        subject=draft.subject,
+        subject=str(message["Subject"])[:500],
         raw=mail.to_bytes(message),
         status="queued",
         created_by_id=actor.user_id if actor else None,
