@@ -13,6 +13,7 @@ ROLE_PAGES: dict[str, list[st.Page]] = {
     "caseworker": [
         st.Page("pages/my_work.py", title="My work", icon=":material/inbox:", url_path="my-work"),
         st.Page("pages/start.py", title="Start a procedure", icon=":material/play_arrow:", url_path="start"),
+        st.Page("pages/outbox.py", title="Outbox", icon=":material/outbox:", url_path="outbox"),
         st.Page(
             "pages/wizard.py", title="Procedure", icon=":material/explore:", url_path="wizard", visibility="hidden"
         ),
@@ -20,6 +21,7 @@ ROLE_PAGES: dict[str, list[st.Page]] = {
     "team_leader": [
         st.Page("pages/outstanding.py", title="Outstanding SRs", icon=":material/monitoring:", url_path="outstanding"),
         st.Page("pages/my_work.py", title="My work", icon=":material/inbox:", url_path="my-work"),
+        st.Page("pages/outbox.py", title="Outbox", icon=":material/outbox:", url_path="outbox"),
     ],
     "policy": [st.Page("pages/letter_studio.py", title="Letter preview", icon=":material/mail:", url_path="letters")],
     "admin": [st.Page("pages/users.py", title="Users", icon=":material/group:", url_path="users")],

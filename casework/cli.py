@@ -4,6 +4,7 @@ python -m casework db upgrade
 python -m casework demo load --if-empty
 python -m casework users add jo.bloggs --role caseworker --team "CSA Rules Reassessment Team"
 python -m casework audit verify
+python -m casework outbox send
 """
 
 from __future__ import annotations
@@ -24,10 +25,12 @@ db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
 demo_app = typer.Typer(no_args_is_help=True, help="Fictional demo data.")
 users_app = typer.Typer(no_args_is_help=True, help="User accounts.")
 audit_app = typer.Typer(no_args_is_help=True, help="The audit trail.")
+outbox_app = typer.Typer(no_args_is_help=True, help="Emails waiting in the outbox.")
 app.add_typer(db_app, name="db")
 app.add_typer(demo_app, name="demo")
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
+app.add_typer(outbox_app, name="outbox")
 
 
 def _safe_url() -> str:
@@ -130,3 +133,19 @@ def audit_verify() -> None:
         err=True,
     )
     raise typer.Exit(1)
+
+
+@outbox_app.command("send")
+def outbox_send(limit: int = typer.Option(200, help="At most this many emails in one run")) -> None:
+    """Send every queued or failed email through SMTP (CASEWORK_SMTP_HOST ...); run it from cron to retry."""
+    from services import email as outbox
+
+    if not outbox.sending_enabled():
+        typer.echo("SMTP is not set up (CASEWORK_SMTP_HOST): emails wait in the outbox for download.")
+        raise typer.Exit(1)
+    results = outbox.send_waiting(limit=limit)
+    failed = [r for r in results if r.status != "sent"]
+    typer.echo(f"Sent {len(results) - len(failed)}, failed {len(failed)}.")
+    for r in failed:
+        typer.echo(f"  email {r.id} (SR {r.sr_number}): {r.error}")
+    raise typer.Exit(1 if failed else 0)

@@ -1,0 +1,60 @@
+"""Outbox: the team's emails waiting to be sent or failed (download .eml, mark sent, send again), then sent ones."""
+
+import streamlit as st
+
+from domain.clock import format_uk
+from pages import ui
+from services import email as outbox
+
+actor = ui.actor("caseworker", "team_leader", page="outbox")
+st.title("Outbox")
+sending = outbox.sending_enabled()
+if sending:
+    st.caption(
+        "Emails are sent as soon as a step saves them. One that failed stays here with the error: send it again."
+    )
+else:
+    st.info(
+        "Sending is not set up on this server. Download each email (.eml), open it in your mail client and send it, "
+        "then mark it as sent here. Each email asks for a read receipt; a task reminds you to phone the recipient.",
+        icon="✉️",
+    )
+if flash := st.session_state.pop("outbox_flash", None):
+    st.success(flash)
+emails = ui.attempt(lambda: outbox.outbox(actor))
+if emails is not None:
+    waiting = [e for e in emails if e.status != "sent"]
+    st.subheader(f"Waiting to be sent ({len(waiting)})")
+    if not waiting:
+        st.caption("Nothing is waiting to be sent.")
+    for e in waiting:
+        with st.container(border=True):
+            st.markdown(f"**{e.subject}**  \nTo: {e.to}  \nSR {e.sr_number} · saved {format_uk(e.created_at)}")
+            if e.status == "failed":
+                st.error(f"Sending failed: {e.error}", icon="⚠️")
+            cols = st.columns(3)
+            cols[0].download_button(
+                "Download .eml",
+                data=lambda e=e: outbox.download_eml(actor, e.id).data,
+                file_name=outbox.eml_file_name(e),
+                mime="message/rfc822",
+                key=f"eml_{e.id}",
+            )
+            if cols[1].button("Mark as sent", key=f"sent_{e.id}") and ui.attempt(
+                lambda e=e: outbox.mark_sent(actor, e.id)
+            ):
+                st.session_state["outbox_flash"] = f"Marked as sent: {e.subject}"
+                st.rerun()
+            if sending and cols[2].button("Send again", key=f"retry_{e.id}"):
+                result = ui.attempt(lambda e=e: outbox.deliver(actor, e.id))
+                if result is not None:
+                    st.session_state["outbox_flash"] = f"{result.subject}: {result.status}"
+                    st.rerun()
+    sent = [e for e in emails if e.status == "sent"]
+    st.subheader(f"Sent ({len(sent)})")
+    st.dataframe(
+        [{"SR": e.sr_number, "Subject": e.subject, "To": e.to, "Sent": format_uk(e.sent_at), "Note": e.error or ""}
+         for e in sent],
+        hide_index=True,
+        width="stretch",
+    )  # fmt: skip

@@ -1,0 +1,77 @@
+"""The outbox page: waiting and failed emails, mark sent, send again; only for the team's own emails."""
+
+from datetime import datetime
+
+import pytest
+
+from domain import mail
+from domain.clock import UK
+from services import email as outbox
+from tests.app.helpers import app_as, texts
+from tests.ssst import Recorder, smtp_server, team_sr
+
+DRAFT = mail.cpt_letter_ready(
+    scin="123456789012", sr_number="1-1", hearing_at=datetime(2027, 3, 12, 10, 0, tzinfo=UK), court="Bath"
+)
+
+
+@pytest.fixture
+def no_smtp(monkeypatch):
+    monkeypatch.delenv("CASEWORK_SMTP_HOST", raising=False)
+
+
+def _open(actor):
+    at = app_as(actor).run()
+    at.switch_page("pages/outbox.py").run()
+    assert not at.exception
+    return at
+
+
+def test_a_waiting_email_is_listed_and_marking_it_sent_moves_it_to_sent(sqlite_demo_db, actor_for, no_smtp):
+    actor = actor_for("ssst.caseworker")
+    view = outbox.send_email(actor, team_sr(actor), DRAFT)
+    at = _open(actor)
+    page = texts(at)
+    assert "Sending is not set up on this server" in page
+    assert "Waiting to be sent (1)" in page
+    assert DRAFT.subject in page
+    at.button(key=f"sent_{view.id}").click().run()
+    assert not at.exception
+    assert "Marked as sent" in texts(at)
+    assert "Waiting to be sent (0)" in texts(at)
+    assert "Sent (1)" in texts(at)
+    assert outbox.outbox(actor)[0].status == "sent"
+
+
+def test_a_failed_email_shows_the_error_and_send_again_sends_it(sqlite_demo_db, actor_for, monkeypatch):
+    actor = actor_for("ssst.teamleader")
+    with smtp_server(Recorder(refuse_rcpt="*")) as server:
+        monkeypatch.setenv("CASEWORK_SMTP_HOST", server.host)
+        monkeypatch.setenv("CASEWORK_SMTP_PORT", str(server.port))
+        view = outbox.send_email(actor, team_sr(actor), DRAFT)
+    assert view.status == "failed"
+    with smtp_server() as server:
+        monkeypatch.setenv("CASEWORK_SMTP_PORT", str(server.port))
+        at = _open(actor)
+        assert "Sending failed: SMTPRecipientsRefused" in texts(at)
+        at.button(key=f"retry_{view.id}").click().run()
+        assert not at.exception
+    assert f"{DRAFT.subject}: sent" in texts(at)
+    assert len(server.handler.received) == 1
+
+
+def test_another_teams_caseworker_sees_none_of_the_ssst_emails(sqlite_demo_db, actor_for, no_smtp):
+    ssst = actor_for("ssst.caseworker")
+    outbox.send_email(ssst, team_sr(ssst), DRAFT)
+    at = _open(actor_for("caseworker"))
+    assert "Waiting to be sent (0)" in texts(at)
+    assert DRAFT.subject not in texts(at)
+
+
+def test_policy_staff_cannot_open_the_outbox(sqlite_demo_db, actor_for):
+    at = app_as(actor_for("policy")).run()
+    try:
+        at.switch_page("pages/outbox.py").run()
+    except ValueError:
+        return
+    assert "Outbox" not in [t.value for t in at.title]

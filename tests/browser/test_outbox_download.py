@@ -1,0 +1,41 @@
+"""In Chromium against the real server: the outbox hands over a real .eml that parses back."""
+
+from datetime import datetime
+from email import message_from_bytes
+from email import policy as email_policy
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from domain import mail
+from domain.clock import UK
+from services import email as outbox
+from tests.browser.test_sign_in import sign_in
+from tests.ssst import team_sr
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_caseworker_downloads_the_eml_and_marks_it_sent(live_server, page: Page, actor_for, monkeypatch):
+    monkeypatch.delenv("CASEWORK_SMTP_HOST", raising=False)
+    actor = actor_for("ssst.caseworker")
+    draft = mail.cpt_letter_ready(
+        scin="123456789012", sr_number="1-1", hearing_at=datetime(2027, 3, 12, 10, 0, tzinfo=UK), court="Bath"
+    )
+    view = outbox.send_email(actor, team_sr(actor), draft)
+    sign_in(page, live_server.url, "ssst.caseworker")
+    page.get_by_role("link", name="Outbox").click()
+    expect(page.get_by_text("Waiting to be sent (1)", exact=True)).to_be_visible(timeout=20_000)
+    with page.expect_download(timeout=20_000) as download_info:
+        page.get_by_role("button", name="Download .eml").click()
+    download = download_info.value
+    assert download.suggested_filename == outbox.eml_file_name(view)
+    message = message_from_bytes(Path(download.path()).read_bytes(), policy=email_policy.default)
+    assert message["Subject"] == draft.subject
+    assert message["Message-ID"] == view.message_id
+    assert "Disposition-Notification-To" in message
+    page.get_by_role("button", name="Mark as sent").click()
+    expect(page.get_by_text("Sent (1)", exact=True)).to_be_visible(timeout=20_000)
+    expect(page.get_by_text("Waiting to be sent (0)", exact=True)).to_be_visible()
+    assert outbox.outbox(actor)[0].status == "sent"
