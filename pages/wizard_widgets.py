@@ -26,6 +26,8 @@ def field_value(run_id: str, step: str, f: FieldView) -> Any:
     if f.kind == "datetime":
         day, at = st.session_state.get(key + ":d"), st.session_state.get(key + ":t")
         return datetime.combine(day, at).isoformat() if isinstance(day, date) and at else None
+    if f.kind == "pdf":
+        return (raw.name, raw.getvalue()) if raw is not None else f.value
     return raw
 
 
@@ -55,6 +57,11 @@ def field_input(run_id: str, step: str, f: FieldView, error: str | None) -> Any:
         day = left.date_input(label, value=initial.date() if initial else None, key=key + ":d", format="DD/MM/YYYY")
         at = right.time_input("Time (UK)", value=initial.time() if initial else time(10, 0), key=key + ":t")
         value = datetime.combine(day, at).isoformat() if isinstance(day, date) and at else None
+    elif f.kind == "pdf":
+        if isinstance(f.value, dict):
+            st.caption(f"Uploaded: {f.value.get('file_name')} (upload another to replace it)")
+        uploaded = st.file_uploader(label, type=["pdf"], key=key, help=help_text)
+        value = (uploaded.name, uploaded.getvalue()) if uploaded is not None else f.value
     else:  # text, money, integer: typed text, checked by the service
         shown = "" if f.value is None else str(f.value)
         placeholder = "e.g. 1234.56" if f.kind == "money" else None

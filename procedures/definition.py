@@ -19,11 +19,20 @@ from typing import Any, Literal
 from statemachine import StateMachine
 
 from domain.clock import UK
+from domain.files import FileRefused, check_pdf
 from domain.values import FieldError, clean_text, parse_money
 
 from .effects import Effect
 
-Kind = Literal["text", "long_text", "yes_no", "choice", "multi_choice", "date", "datetime", "money", "integer"]
+Kind = Literal["text", "long_text", "yes_no", "choice", "multi_choice", "date", "datetime", "money", "integer", "pdf"]
+
+
+@dataclass(frozen=True, slots=True)
+class PdfUpload:
+    """A PDF the caseworker uploaded on this step; the service stores it with the SR and keeps a reference."""
+
+    file_name: str
+    data: bytes
 
 
 def condition_holds(when: tuple[str, Any] | None, answers: Mapping[str, Any]) -> bool:
@@ -83,6 +92,16 @@ class Field:
             return [o for o in self.options if o in values]
         if kind == "money":
             return str(parse_money(raw, field=self.name))
+        if kind == "pdf":
+            if isinstance(raw, dict) and "attachment_id" in raw:
+                return raw  # already stored on an earlier submit of this step
+            if isinstance(raw, tuple | list) and len(raw) == 2 and isinstance(raw[1], bytes):
+                try:
+                    check_pdf(raw[1])
+                except FileRefused as exc:
+                    raise FieldError(self.name, str(exc)) from None
+                return PdfUpload(str(raw[0]), raw[1])
+            raise FieldError(self.name, f"Upload {self.label[0].lower() + self.label[1:]} as a PDF file.")
         if kind == "integer":
             try:
                 number = int(str(raw).strip())

@@ -175,3 +175,58 @@ class LetterDue(Effect):
     @property
     def needs_confirmation(self) -> bool:
         return True
+
+
+@dataclass(frozen=True)
+class SetDue(Effect):
+    """Record (or move) a deadline worked out by domain.deadlines, with its one-line explanation."""
+
+    ref: str
+    due: Any  # domain.deadlines.Due
+
+
+@dataclass(frozen=True)
+class QueueEmail(Effect):
+    """An email (domain.mail.Draft) with a read receipt and a follow-up call task; sent after the step saves.
+
+    `to` overrides the draft's default mailbox; "owner_and_team_leader" addresses the SR's owning
+    caseworker and their team leader. `documents` are letters or forms (code, context) rendered and
+    attached; `attachment_answer` attaches the PDF a field of this step uploaded.
+    """
+
+    ref: str
+    draft: Any  # domain.mail.Draft
+    to: tuple[str, ...] | str = ()
+    documents: tuple[tuple[str, dict[str, Any]], ...] = ()
+
+    def cms_lines(self) -> list[str]:
+        return []
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return True
+
+
+@dataclass(frozen=True)
+class StoreBundle(Effect):
+    """Render the named letters/forms (code, context) and store them as a zip with the SR (added to if it exists)."""
+
+    ref: str
+    name: str
+    documents: tuple[tuple[str, dict[str, Any]], ...] = ()
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return True
+
+
+@dataclass(frozen=True)
+class DeleteClericalFiles(Effect):
+    """The procedure says the clerical files must now be deleted: remove the stored bundles, audited."""
+
+    ref: str
+    reason: str
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return True

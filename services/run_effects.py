@@ -7,7 +7,7 @@ Handlers are registered by effect type, so a procedure family that needs a new k
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from sqlalchemy import select
@@ -18,12 +18,16 @@ from procedures.effects import (
     AddDeadline,
     AddNote,
     CreateSR,
+    DeleteClericalFiles,
     Effect,
     LetterDue,
     MarkActivityDone,
+    QueueEmail,
     RaiseTask,
+    SetDue,
     SetReviewDate,
     SetStatus,
+    StoreBundle,
     UpdateSR,
 )
 from services import audit, records
@@ -36,6 +40,8 @@ class EffectEnv:
     actor: Actor
     run: ProcedureRun
     case: Case
+    # Work to do once the step's transaction has committed (sending queued email), never before.
+    after_commit: list[Callable[[], object]] = field(default_factory=list)
 
     def sr(self, ref: str) -> ServiceRequest:
         sr_id = self.run.sr_refs.get(ref)
@@ -181,3 +187,50 @@ def _letter(env: EffectEnv, effect: LetterDue) -> None:
         sr_id=sr.id,
         after={"code": effect.code, "recipient": effect.recipient},
     )
+
+
+@handles(SetDue)
+def _set_due(env: EffectEnv, effect: SetDue) -> None:
+    from services.deadlines import set_due
+
+    set_due(env.session, env.actor, env.sr(effect.ref), effect.due)
+
+
+def render_documents(documents: tuple[tuple[str, dict[str, Any]], ...]) -> list[tuple[str, bytes]]:
+    """Render letters and forms for a bundle or an email, named by their code."""
+    from services.letters import render_document  # the letters package renders; see letters/
+
+    return [render_document(code, context) for code, context in documents]
+
+
+@handles(QueueEmail)
+def _email(env: EffectEnv, effect: QueueEmail) -> None:
+    from services import email
+
+    sr = env.sr(effect.ref)
+    to: list[Any] | None = None
+    if effect.to == "owner_and_team_leader":
+        to = email.owner_and_team_leader(env.session, sr.owner_id or env.actor.user_id)
+    elif effect.to:
+        to = list(effect.to)
+    queued = email.queue_email(
+        env.session, env.actor, sr, effect.draft, to=to, attachments=render_documents(effect.documents)
+    )
+    email_id = queued.id
+    env.after_commit.append(lambda: email.deliver(env.actor, email_id))
+
+
+@handles(StoreBundle)
+def _bundle(env: EffectEnv, effect: StoreBundle) -> None:
+    from services.bundles import store_bundle
+
+    store_bundle(
+        env.session, env.actor, env.sr(effect.ref), name=effect.name, documents=render_documents(effect.documents)
+    )
+
+
+@handles(DeleteClericalFiles)
+def _delete_files(env: EffectEnv, effect: DeleteClericalFiles) -> None:
+    from services.bundles import delete_bundles
+
+    delete_bundles(env.session, env.actor, env.sr(effect.ref), reason=effect.reason)

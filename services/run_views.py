@@ -93,6 +93,8 @@ def show(value: Any, f: Field | None = None) -> str:
         return "Yes" if value else "No"
     if isinstance(value, list):
         return ", ".join(map(str, value)) or "(none)"
+    if isinstance(value, dict) and "file_name" in value:
+        return f"{value['file_name']} (uploaded PDF)"
     if f is not None and f.kind == "money":
         return format_money(Decimal(value))
     if f is not None and f.kind == "date":

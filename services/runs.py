@@ -14,6 +14,8 @@ saved together or not at all. The wizard page and the tests use exactly these fu
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -27,7 +29,7 @@ from db.models import Case, Deadline, Letter, Note, ProcedureRun, ServiceRequest
 from domain.clock import uk_local, utcnow
 from domain.values import FieldError
 from procedures import registry
-from procedures.definition import Ctx, Procedure, Step
+from procedures.definition import Ctx, PdfUpload, Procedure, Step
 from procedures.effects import Effect
 from services import audit, run_effects
 from services.access import check_case, check_run, check_sr, require_role
@@ -35,6 +37,8 @@ from services.actor import Actor
 from services.errors import DomainError, NotFound, ValidationFailed
 from services.run_views import CHECKLIST, LAST_CMS, LAST_CMS_STEP, PENDING, RunView, build, cms_lines
 from services.transaction import expect_version, transaction
+
+log = logging.getLogger("casework")
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,12 +264,16 @@ def _advance(
     procedure: Procedure,
     case: Case,
     answers: dict[str, Any] | None = None,
+    after_commit: list[Callable[[], object]] | None = None,
 ) -> None:
     """Apply the current step's effects and move to the next step, all in the caller's transaction."""
     state = run.state
     ctx = _ctx(procedure, run, case)
     effects = procedure.steps[state].effects(ctx)
-    run_effects.apply(run_effects.EffectEnv(session, actor, run, case), effects)
+    env = run_effects.EffectEnv(session, actor, run, case)
+    run_effects.apply(env, effects)
+    if after_commit is not None:
+        after_commit.extend(env.after_commit)
     machine = _machine(procedure, state)
     try:
         machine.send("proceed", ctx=ctx)
@@ -323,8 +331,42 @@ def _ready(procedure: Procedure, run: ProcedureRun) -> bool:
     return CHECKLIST + run.state in run.answers or not step.checklist
 
 
+def _after_commit(work: list[Callable[[], object]]) -> None:
+    """Send what the step queued, now that it is saved; a failure leaves the email in the outbox with its error."""
+    for item in work:
+        try:
+            item()
+        except Exception:  # the email is kept (queued or failed) and can be sent again from the outbox
+            log.exception("work after a saved step failed")
+
+
+def _store_uploads(session: Session, actor: Actor, run: ProcedureRun, values: dict[str, Any]) -> None:
+    """Store uploaded PDFs with the run's SR and keep only a reference to each in the answers."""
+    from services.attachments import store_outcome_pdf
+
+    for name, value in list(values.items()):
+        if isinstance(value, PdfUpload):
+            sr = session.get(ServiceRequest, run.sr_refs.get("main", -1))
+            if sr is None:
+                raise ValidationFailed({name: "There is no SR yet to link this file to."})
+            try:
+                stored = store_outcome_pdf(session, actor, sr, file_name=value.file_name, data=value.data)
+            except ValidationFailed as exc:
+                raise ValidationFailed({name: next(iter(exc.errors.values()))}) from None
+            values[name] = {"attachment_id": stored.id, "file_name": stored.file_name, "sha256": stored.sha256}
+
+
 def submit_step(actor: Actor, run_id: str, answers: dict[str, Any], *, expected_version: int) -> RunView:
     """Validate and save this step's answers; then confirm-or-advance as the step's effects require."""
+    work: list[Callable[[], object]] = []
+    view = _submit(actor, run_id, answers, expected_version, work)
+    _after_commit(work)
+    return view
+
+
+def _submit(
+    actor: Actor, run_id: str, answers: dict[str, Any], expected_version: int, work: list[Callable[[], object]]
+) -> RunView:
     with transaction() as session:
         run, procedure, case = _load(session, actor, run_id, "work this procedure run")
         expect_version(run, expected_version, what="This procedure run")
@@ -334,6 +376,7 @@ def submit_step(actor: Actor, run_id: str, answers: dict[str, Any], *, expected_
         if step.final:
             raise DomainError("This is the last step; there is nothing to submit.")
         values = _validate(procedure, step, state, answers, run.answers)
+        _store_uploads(session, actor, run, values)
         changed = [k for k, v in values.items() if not k.startswith("_") and k in run.answers and run.answers[k] != v]
         run.answers = {**{k: v for k, v in run.answers.items() if k != PENDING}, **values}
         _mark_rechecks(procedure, run, state, changed)
@@ -352,7 +395,7 @@ def submit_step(actor: Actor, run_id: str, answers: dict[str, Any], *, expected_
                 after={"state": state, "answers": values},
             )
         else:
-            _advance(session, actor, run, procedure, case, answers=values)
+            _advance(session, actor, run, procedure, case, answers=values, after_commit=work)
             _return_to_summary(session, actor, run, procedure, case)
         session.flush()
         return _view(session, run, procedure, case)
@@ -373,14 +416,17 @@ def _return_to_summary(session: Session, actor: Actor, run: ProcedureRun, proced
 
 def confirm_step(actor: Actor, run_id: str, *, expected_version: int) -> RunView:
     """The caseworker has checked their answers: record the step's effects and move on."""
+    work: list[Callable[[], object]] = []
     with transaction() as session:
         run, procedure, case = _load(session, actor, run_id, "work this procedure run")
         expect_version(run, expected_version, what="This procedure run")
         if run.answers.get(PENDING) != run.state:
             raise DomainError("There is nothing waiting for confirmation on this step; submit its answers first.")
-        _advance(session, actor, run, procedure, case)
+        _advance(session, actor, run, procedure, case, after_commit=work)
         session.flush()
-        return _view(session, run, procedure, case)
+        view = _view(session, run, procedure, case)
+    _after_commit(work)
+    return view
 
 
 def go_back(actor: Actor, run_id: str, *, expected_version: int) -> RunView:
