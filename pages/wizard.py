@@ -80,11 +80,17 @@ with main:
         st.subheader("Check your answers before saving")
         st.write("Saving records the changes below on the SR. After that you cannot go back to change these answers.")
         for row in view.summary:
-            label, value, link = st.columns([4, 4, 1])
+            label, value, link = st.columns([4, 4, 2])
             label.markdown(f"**{row.label}**  \n:gray[{row.step_title}]")
             value.write(row.value)
             if row.changeable:
-                link.button("Change", key=f"chg:{row.step_id}:{row.label}", on_click=change, args=(row.step_id,))
+                link.button(
+                    "Change",
+                    key=f"chg:{row.step_id}:{row.label}",
+                    on_click=change,
+                    args=(row.step_id,),
+                    type="tertiary",
+                )
         left, right = st.columns(2)
         left.button("Confirm and save", type="primary", on_click=confirm)
         if view.can_go_back:
@@ -116,10 +122,10 @@ with main:
 with side:
     if view.cms:
         st.markdown("**What to enter in CMS when you save**")
-        st.code("\n".join(view.cms), language=None)
+        st.code("\n".join(view.cms), language=None, wrap_lines=True)
     if view.cms_done:
         st.markdown(f"**Enter in CMS now** (from '{view.cms_done_step}')")
-        st.code("\n".join(view.cms_done), language=None)
+        st.code("\n".join(view.cms_done), language=None, wrap_lines=True)
     with st.expander("Procedure map"):
         st.graphviz_chart(view.map_dot)
     with st.expander("Glossary"):

@@ -101,7 +101,7 @@ class Field:
                 except FileRefused as exc:
                     raise FieldError(self.name, str(exc)) from None
                 return PdfUpload(str(raw[0]), raw[1])
-            raise FieldError(self.name, f"Upload {self.label[0].lower() + self.label[1:]} as a PDF file.")
+            raise FieldError(self.name, f"Upload {_sentence_case(self.label)} as a PDF file.")
         if kind == "integer":
             try:
                 number = int(str(raw).strip())
@@ -136,7 +136,12 @@ class Field:
 def _missing(f: Field) -> str:
     if f.kind in ("choice", "yes_no", "multi_choice"):
         return f"Select an answer for: {f.label}"
-    return f"Enter {f.label[0].lower() + f.label[1:]}" if f.label else "Enter a value"
+    return f"Enter {_sentence_case(f.label)}" if f.label else "Enter a value"
+
+
+def _sentence_case(label: str) -> str:
+    """Lower the first letter to continue a sentence, unless it starts an acronym (CSA, CPO, SR)."""
+    return label if len(label) > 1 and label[1].isupper() else label[0].lower() + label[1:]
 
 
 def _parse_date(raw: Any, name: str) -> date:

@@ -65,3 +65,12 @@ def test_working_days_follow_the_regions_bank_holidays():
 def test_naive_times_are_refused():
     with pytest.raises(ValueError, match="naive"):
         clock.as_utc(datetime(2026, 1, 1))
+
+
+def test_a_missing_answer_message_keeps_acronyms_intact():
+    from procedures.definition import Field
+
+    with pytest.raises(FieldError, match="^Enter CSA caseworker handing over$"):
+        Field("who", "CSA caseworker handing over").parse("", today=date(2026, 11, 23))
+    with pytest.raises(FieldError, match="^Enter what you found$"):
+        Field("found", "What you found", "long_text").parse("  ", today=date(2026, 11, 23))
