@@ -51,7 +51,16 @@ from domain.clock import format_date, next_working_day
 from domain.values import FieldError, format_money
 
 from .definition import Ctx, Field, Procedure, Step, at_time
-from .effects import AddDeadline, AddNote, CreateSR, Effect, LetterDue, MarkActivityDone, SetStatus
+from .effects import (
+    AddDeadline,
+    AddNote,
+    CompleteDeadlines,
+    CreateSR,
+    Effect,
+    LetterDue,
+    MarkActivityDone,
+    SetStatus,
+)
 
 # --- Letters ------------------------------------------------------------------------------------------
 # Every letter's context has: recipient_name, recipient_address, recipient_role ("receiving_parent" or
@@ -80,6 +89,8 @@ SOS_WRITE_OFF_LIMIT = Decimal("65.00")  # Secretary of State arrears above this 
 PERIOD_DAYS = 30  # calendar days from the letter date
 LETTER_DATE_MAX_AHEAD = 14  # days: a letter may be dated for the day it will be posted
 ZERO = Decimal("0.00")
+REPLY_DEADLINE = "receiving_parent_reply"  # deadline kinds on the SR, marked met when the wait is over
+WINDOW_DEADLINE = "representations_end"
 
 SR_VALUES = ("Arrears", "CSA Arrears", "Manage Client Arrears")
 ACTIVITIES = (
@@ -387,7 +398,7 @@ def _stable_balance_letter(ctx: Ctx) -> list[Effect]:
                 "reply_by": reply_by,
             },
         ),
-        AddDeadline("main", "receiving_parent_reply", at_time(reply_by, 17), f"Reply by {explanation}"),
+        AddDeadline("main", REPLY_DEADLINE, at_time(reply_by, 17), f"Reply by {explanation}"),
         MarkActivityDone("main", ACTIVITIES[0]),
         AddNote(
             "main",
@@ -449,22 +460,24 @@ def _dispute(ctx: Ctx) -> list[Effect]:
 
 def _pursue(ctx: Ctx) -> list[Effect]:
     return [
+        CompleteDeadlines("main", (REPLY_DEADLINE,)),
         AddNote(
             "main",
             f"Receiving parent wants the arrears pursued: the full {format_money(ctx['stable_balance'])} will "
             "transition to CMS.",
-        )
+        ),
     ]
 
 
 def _no_response(ctx: Ctx) -> list[Effect]:
     reply_by, _ = period_end(ctx["letter_date"], ctx.fact("region"))
     return [
+        CompleteDeadlines("main", (REPLY_DEADLINE,)),
         AddNote(
             "main",
             f"No response from the receiving parent by {format_date(reply_by)}: the full arrears of "
             f"{format_money(ctx['stable_balance'])} will transition to CMS.",
-        )
+        ),
     ]
 
 
@@ -488,7 +501,8 @@ def _write_off(ctx: Ctx) -> list[Effect]:
         LetterDue(
             "main", WRITE_OFF_CONFIRMATION, "paying_parent", {**_addressed(ctx, "paying_parent", letter_date), **values}
         ),
-        AddDeadline("main", "representations_end", at_time(end, 17), explanation),
+        CompleteDeadlines("main", (REPLY_DEADLINE, WINDOW_DEADLINE)),  # a new write-off replaces an earlier window
+        AddDeadline("main", WINDOW_DEADLINE, at_time(end, 17), explanation),
         AddNote(
             "main",
             f"Receiving parent writes off {format_money(amount)} of {format_money(balance)}; "
@@ -520,6 +534,7 @@ def _decision_changed(ctx: Ctx) -> list[Effect]:
 
 def _record_outcome(ctx: Ctx) -> list[Effect]:
     return [
+        CompleteDeadlines("main", (REPLY_DEADLINE, WINDOW_DEADLINE)),
         AddNote(
             "main",
             f"Outcome recorded on the CSA systems: stable balance {format_money(ctx['stable_balance'])}; "

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from db.models import Case, Letter, ProcedureRun, ServiceRequest
+from db.models import Case, Deadline, Letter, ProcedureRun, ServiceRequest
 from services import runs
 from services.actor import Actor
 from services.transaction import transaction
@@ -99,3 +99,15 @@ def finish(walk: Walk, clock: Clock) -> None:
     walk.answer()
     walk.answer(closure_letter_date=clock.today.isoformat())
     assert walk.step == "done"
+
+
+def open_deadlines(case_id: int) -> list[str]:
+    """Kinds of the deadlines still open on the case's SRs (the demo's own SRs have review dates only)."""
+    with transaction() as session:
+        srs = select(ServiceRequest.id).where(ServiceRequest.case_id == case_id)
+        kinds = session.scalars(
+            select(Deadline.kind)
+            .where(Deadline.sr_id.in_(srs), Deadline.done.is_(False), Deadline.kind != "review_date")
+            .order_by(Deadline.id)
+        )
+        return list(kinds)

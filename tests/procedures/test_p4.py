@@ -24,6 +24,7 @@ from tests.procedures.p4_helpers import (
     case_row,
     counts,
     finish,
+    open_deadlines,
     p4_case,
     set_facts,
     to_after_window,
@@ -146,6 +147,7 @@ def test_the_stable_balance_letter_asks_the_receiving_parent_and_sets_the_reply_
     assert uk_local(due).date() == reply_by
     assert explanation.startswith("Reply by 30 calendar days from the letter date")
     assert walk.outcome().srs["main"].activities[0] == ("Issue the stable balance letter", True, None)
+    assert open_deadlines(case_id) == ["receiving_parent_reply"]
 
 
 def test_pursued_arrears_transition_in_full_to_cmg_and_both_parents_are_told(demo_db, caseworker, clock):
@@ -186,7 +188,8 @@ def test_pursued_arrears_transition_in_full_to_cmg_and_both_parents_are_told(dem
 
 
 def test_no_response_is_refused_before_the_reply_date_then_the_full_arrears_transition(demo_db, caseworker, clock):
-    walk = Walk(caseworker, "P4", p4_case(caseworker, arrears_balance=Decimal("2500.00")))
+    case_id = p4_case(caseworker, arrears_balance=Decimal("2500.00"))
+    walk = Walk(caseworker, "P4", case_id)
     to_await_response(walk, clock, balance="2500.00")
     reply_by = next_working_day(clock.today + timedelta(days=30), "England")
     clock.advance((reply_by - clock.today).days)
@@ -199,6 +202,7 @@ def test_no_response_is_refused_before_the_reply_date_then_the_full_arrears_tran
     walk.answer(response=p4.NO_RESPONSE)
     assert walk.step == "no_response"
     walk.answer()
+    assert open_deadlines(case_id) == []
     finish(walk, clock)
     outcome = walk.outcome()
     assert any(n.startswith("No response from the receiving parent by") for n in outcome.srs["main"].notes)
@@ -228,6 +232,7 @@ def test_a_write_off_sends_letters_to_both_parents_with_the_date_the_30_days_end
     due, explanation = kinds["representations_end"]
     assert uk_local(due).date() == end
     assert explanation.startswith(f"30 calendar days from the letter date ({clock.today.day} ")
+    assert open_deadlines(case_id) == ["representations_end"]  # the reply has arrived
     clock.advance((end - clock.today).days + 1)
     walk.answer(window_outcome=p4.NO_CHANGE)
     assert walk.step == "record_outcome"
@@ -237,6 +242,7 @@ def test_a_write_off_sends_letters_to_both_parents_with_the_date_the_30_days_end
         (Decimal("600.00"), Decimal("400.00"))
     }
     assert any("stands after the 30 days (no representations or change)" in n for n in walk.outcome().srs["main"].notes)
+    assert open_deadlines(case_id) == []
 
 
 def test_thirty_days_ending_on_a_weekend_run_to_the_next_working_day_and_say_so(demo_db, caseworker, clock):
@@ -297,7 +303,8 @@ def test_a_changed_decision_to_pursue_withdraws_the_write_off(demo_db, caseworke
 
 
 def test_a_changed_amount_sends_new_letters_and_starts_a_new_30_days(demo_db, caseworker, clock):
-    walk = Walk(caseworker, "P4", p4_case(caseworker))
+    case_id = p4_case(caseworker)
+    walk = Walk(caseworker, "P4", case_id)
     to_await_response(walk, clock)
     to_after_window(walk, clock, "250.00")
     clock.advance(5)
@@ -309,6 +316,7 @@ def test_a_changed_amount_sends_new_letters_and_starts_a_new_30_days(demo_db, ca
     ends = [uk_local(due).date() for kind, due, _ in walk.outcome().deadlines if kind == "representations_end"]
     assert len(ends) == 2
     assert ends[1] == second_end
+    assert open_deadlines(case_id) == ["representations_end"]  # only the new window is open
     written = [
         Decimal(c["amount_written_off"]) for code, _r, _s, c in walk.outcome().letters if code == "CSL-P4-WRITEOFF"
     ]

@@ -24,7 +24,7 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import select
 
-from db.models import Activity, Letter, ProcedureRun, ServiceRequest
+from db.models import Activity, Deadline, Letter, ProcedureRun, ServiceRequest
 from procedures import p4_manage_client_arrears as p4
 from procedures import registry
 from procedures.definition import Field
@@ -203,6 +203,8 @@ class P4Run(RuleBasedStateMachine):
                 assert list(undone) == []
                 codes = session.scalars(select(Letter.template_code).where(Letter.sr_id == sr.id)).all()
                 assert sorted(c for c in codes if c == p4.CASE_CLOSURE) == [p4.CASE_CLOSURE] * 2
+                still_open = session.scalars(select(Deadline).where(Deadline.sr_id == sr.id, Deadline.done.is_(False)))
+                assert list(still_open) == []
             else:
                 assert sr.status == "In Progress"
 
