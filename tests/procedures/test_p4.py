@@ -536,3 +536,40 @@ def test_every_step_and_record_is_audited(demo_db, caseworker, clock):
     record_actions = [e.action for e in sr_events if not e.action.startswith("run.")]
     assert record_actions == ["sr.created", "note.sr", "letter.due", "deadline.set", "activity.done", "note.sr"]
     assert {e.actor_id for e in sr_events} == {caseworker.user_id}
+
+
+@pytest.mark.parametrize(
+    ("sos", "most"),
+    [("0.00", "1000.00"), ("64.99", "1000.00"), ("65.00", "1000.00"), ("65.01", "934.99"), ("412.50", "587.50")],
+)
+def test_the_most_that_can_be_written_off_keeps_secretary_of_state_arrears_over_65_pounds(sos, most):
+    result = p4.max_write_off(Decimal("1000.00"), Decimal(sos))
+    assert result == Decimal(most)
+    assert isinstance(result, Decimal)
+
+
+def test_the_30_days_are_calendar_days_from_the_letter_date_moved_off_holidays_by_region():
+    # 25 November 2026 + 30 days = Christmas Day (a Friday); Monday 28 December is the Boxing Day holiday.
+    assert p4.period_end(date(2026, 11, 25), "England") == (
+        date(2026, 12, 29),
+        "30 calendar days from the letter date (25 November 2026); 25 December 2026 is not a working day in "
+        "England, so the period ends on the next working day.",
+    )
+    # 3 December 2026 + 30 days = Saturday 2 January 2027, a Scottish holiday observed on Monday 4 January.
+    assert p4.period_end(date(2026, 12, 3), "England")[0] == date(2027, 1, 4)
+    assert p4.period_end(date(2026, 12, 3), "Scotland")[0] == date(2027, 1, 5)
+    assert p4.period_end(date(2026, 11, 24), "England") == (
+        date(2026, 12, 24),
+        "30 calendar days from the letter date (24 November 2026).",
+    )
+
+
+def test_p4_text_uses_the_new_terminology_only():
+    old_terms = ("non resident parent", "parent with care", "person with care", "nrp", "pwc")
+    texts = [p4.__doc__ or ""]
+    for step in p4.STEPS.values():
+        texts += [step.title, step.guidance, *step.checklist]
+        for f in step.fields:
+            texts += [f.label, f.help, *f.options]
+    for text in texts:
+        assert not any(term in text.lower() for term in old_terms), text
