@@ -142,7 +142,12 @@ def max_write_off(stable_balance: Decimal, sos: Decimal) -> Decimal:
 
 
 def written_off(ctx: Ctx) -> Decimal:
-    """The write-off that stands at the end: only when the last 30-day window closed without a change."""
+    """The write-off that stands at the end: only when the last 30-day window closed without a change.
+
+    Safe against answers left behind by Back: `window_outcome` exists only once a write-off has been
+    recorded (and can then no longer be undone), and its latest value decides the path from the last
+    window to the outcome; `write_off_amount` is then the amount in the latest confirmation letters.
+    """
     if ctx["window_outcome"] in WRITE_OFF_STANDS:
         return Decimal(ctx["write_off_amount"])
     return ZERO

@@ -217,6 +217,7 @@ class P4Run(RuleBasedStateMachine):
             assert run is not None
             if run.sr_id is None:
                 return
+            stable_balance = run.answers["stable_balance"]
             found = session.scalars(select(Letter).where(Letter.sr_id == run.sr_id)).all()
             letters = [(lt.template_code, dict(lt.context)) for lt in found]
         for code, context in letters:
@@ -228,6 +229,8 @@ class P4Run(RuleBasedStateMachine):
                     assert written <= stable - sos
                 assert Decimal(context["amount_to_transition"]) == stable - written
             if code == p4.CASE_CLOSURE:
+                total = Decimal(context["amount_transitioned"]) + Decimal(context["amount_written_off"])
+                assert total == Decimal(stable_balance)
                 if self.sos > Decimal("65.00"):
                     assert Decimal(context["amount_transitioned"]) >= self.sos
                 assert Decimal(context["amount_written_off"]) >= 0
