@@ -122,6 +122,14 @@ class AddDeadline(Effect):
 
 
 @dataclass(frozen=True)
+class CompleteDeadlines(Effect):
+    """Mark the SR's open deadlines of these kinds met, so a satisfied reminder never shows as overdue."""
+
+    ref: str
+    kinds: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class UpdateSR(Effect):
     ref: str
     fields: dict[str, Any] = field(default_factory=dict)

@@ -13,10 +13,12 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Case, Letter, ProcedureRun, ServiceRequest, Team, User
+from db.models import Case, Deadline, Letter, ProcedureRun, ServiceRequest, Team, User
+from domain.clock import utcnow
 from procedures.effects import (
     AddDeadline,
     AddNote,
+    CompleteDeadlines,
     CreateSR,
     DeleteClericalFiles,
     Effect,
@@ -137,6 +139,29 @@ def _deadline(env: EffectEnv, effect: AddDeadline) -> None:
         due_at=effect.due_at,
         explanation=effect.explanation,
     )
+
+
+@handles(CompleteDeadlines)
+def _deadlines_met(env: EffectEnv, effect: CompleteDeadlines) -> None:
+    sr = env.sr(effect.ref)
+    met = env.session.scalars(
+        select(Deadline)
+        .where(Deadline.sr_id == sr.id, Deadline.kind.in_(effect.kinds), Deadline.done.is_(False))
+        .order_by(Deadline.id)
+    ).all()
+    for deadline in met:
+        deadline.done, deadline.done_at = True, utcnow()
+        audit.record(
+            env.session,
+            env.actor,
+            "deadline.done",
+            entity_type="deadline",
+            entity_id=deadline.id,
+            case_id=env.case.id,
+            sr_id=sr.id,
+            after={"kind": deadline.kind},
+        )
+    env.session.flush()
 
 
 @handles(UpdateSR)

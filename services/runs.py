@@ -279,6 +279,8 @@ def _advance(
         machine.send("proceed", ctx=ctx)
     except TransitionNotAllowed:
         raise DomainError(f"'{procedure.steps[state].title}' has no next step for these answers.") from None
+    except FieldError as exc:  # a validator refused the answers (facts may have changed since submit)
+        raise ValidationFailed({exc.field: exc.message}) from None
     new_state = machine.model.state
     run.state = new_state
     run.history = [*run.history, new_state]
@@ -311,6 +313,16 @@ def _check_consistent(session: Session, run: ProcedureRun) -> None:
     assert sr is not None
     if (sr.status == "Closed") != (run.status == "finished"):
         raise RuntimeError(f"run {run.id} is {run.status} but SR {sr.number} is {sr.status}")
+
+
+def _rehearse(procedure: Procedure, run: ProcedureRun, case: Case) -> None:
+    """Run the step's validators on a throwaway machine, so a refusal shows at the field on submit, not on confirm."""
+    try:
+        _machine(procedure, run.state).send("proceed", ctx=_ctx(procedure, run, case))
+    except FieldError as exc:
+        raise ValidationFailed({exc.field: exc.message}) from None
+    except TransitionNotAllowed:
+        pass  # _advance reports it
 
 
 def _needs_confirmation(procedure: Procedure, run: ProcedureRun, case: Case) -> bool:
@@ -381,6 +393,7 @@ def _submit(
         run.answers = {**{k: v for k, v in run.answers.items() if k != PENDING}, **values}
         _mark_rechecks(procedure, run, state, changed)
         run.recheck = [s for s in run.recheck if s != state]
+        _rehearse(procedure, run, case)
         if _needs_confirmation(procedure, run, case):
             run.answers = {**run.answers, PENDING: state}
             run.return_to_summary = False

@@ -1,0 +1,846 @@
+"""P4 Manage Client Arrears Contact, CSA scheme (seed 003).
+
+A CSA caseworker takes a case whose CSA liability has ended to a stable arrears balance, asks the
+receiving parent whether to pursue it, handles a write-off (with its 30-day window), calls about
+the options and disputes from the paying parent, then sends the outcome for financial transition
+and tells both parents the case closure is complete. Our reading of the seed, where it is silent:
+
+- A run starts only when CSA liability has ended and financial transition is not yet complete (once
+  the arrears are held on CMS, a balance query belongs to "Offline Calculation - Perform"). Facts are
+  read fresh at every step, so the first step also refuses to continue if liability is found not to
+  have ended.
+- The run records its work on an SR "Arrears / CSA Arrears / Manage Client Arrears" (our inferred
+  catalogue entry), In Progress from the first step, with an activity plan marked Done as the work is
+  done, and Closed / Complete (Resolution Code "Completed") when the closure letters are recorded.
+- The caseworker confirms the stable balance after the cleanse (prefilled from the case record). The
+  part owed to the Secretary of State is read from the case record, never typed: it is not the
+  receiving parent's to give up. The stable balance includes it, so it cannot be less.
+- Secretary of State arrears over £65.00 are never written off. A write-off may include them only
+  when they are £65.00 or less; otherwise the most the receiving parent can write off is the stable
+  balance less the Secretary of State arrears. We do not write off small Secretary of State arrears
+  of our own accord when the receiving parent asks for the arrears to be pursued.
+- Periods are counted in calendar days from the date printed on the letter: the receiving parent has
+  30 days to reply to the stable balance letter, and after a write-off the paying parent has 30 days
+  to make representations and the receiving parent 30 days to change the decision. When the 30th day
+  is not a working day in the case's region, the period ends on the next working day, so a client is
+  never given less. "No response" and "no representations or change" can be recorded only once the
+  period has ended; representations or a changed decision can be recorded as soon as they arrive.
+- Every letter date is typed by the caseworker (today, or a day up to 14 days ahead when the letter
+  will be posted later), and each letter is recorded as due with the values it needs.
+- A dispute from the paying parent can arrive while the reply is awaited: the explanation is
+  recorded and, if asked for, an account breakdown letter is due; then the reply is awaited again.
+  A dispute that shows the balance is wrong is corrected through the cleanse, outside this procedure.
+- Nationally sensitive cases go by offline report whatever the region; otherwise Northern Ireland
+  cases go to NICMS and all others to CMG.
+- Amount transitioned = stable balance - amount written off (nothing is written off when the
+  receiving parent pursues the arrears, does not reply, or withdraws the write-off in the 30 days).
+
+Letter codes and context fields are constants below, so the letters branch can align its templates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from statemachine import State, StateMachine
+
+from domain.clock import format_date, next_working_day
+from domain.values import FieldError, format_money
+
+from .definition import Ctx, Field, Procedure, Step, at_time
+from .effects import (
+    AddDeadline,
+    AddNote,
+    CompleteDeadlines,
+    CreateSR,
+    Effect,
+    LetterDue,
+    MarkActivityDone,
+    SetStatus,
+)
+
+# --- Letters ------------------------------------------------------------------------------------------
+# Every letter's context has: recipient_name, recipient_address, recipient_role ("receiving_parent" or
+# "paying_parent", as LetterDue.recipient), scin, letter_date (date). Money is Decimal, dates are date.
+
+STABLE_BALANCE = "CSL-P4-STABLE"
+"""To the receiving parent: the stable balance; do they want it pursued? Extra fields: stable_balance,
+sos_arrears, owed_to_receiving_parent, max_write_off, reply_by (date)."""
+
+WRITE_OFF_CONFIRMATION = "CSL-P4-WRITEOFF"
+"""To each parent: the write-off confirmed. Extra fields: stable_balance, amount_written_off,
+amount_to_transition, sos_arrears, representations_end (date: the last day of the 30 days)."""
+
+ACCOUNT_BREAKDOWN = "CSL-P4-BREAKDOWN"
+"""To the paying parent who disputes the balance. Extra fields: stable_balance, periods (list of
+{start, end, due, paid, balance}), total_due, total_paid, total_balance."""
+
+CASE_CLOSURE = "CSL-P4-CLOSURE"
+"""To each parent: case closure complete. Extra fields: amount_transitioned, amount_written_off."""
+
+LETTER_CODES = (STABLE_BALANCE, WRITE_OFF_CONFIRMATION, ACCOUNT_BREAKDOWN, CASE_CLOSURE)
+
+# --- Rules as data ----------------------------------------------------------------------------------------
+
+SOS_WRITE_OFF_LIMIT = Decimal("65.00")  # Secretary of State arrears above this are never written off
+PERIOD_DAYS = 30  # calendar days from the letter date
+LETTER_DATE_MAX_AHEAD = 14  # days: a letter may be dated for the day it will be posted
+ZERO = Decimal("0.00")
+REPLY_DEADLINE = "receiving_parent_reply"  # deadline kinds on the SR, marked met when the wait is over
+WINDOW_DEADLINE = "representations_end"
+
+SR_VALUES = ("Arrears", "CSA Arrears", "Manage Client Arrears")
+ACTIVITIES = (
+    "Issue the stable balance letter",
+    "Record the outcome",
+    "Send the outcome for financial transition",
+    "Issue the case closure letters",
+)
+
+# await_response
+PURSUE = "Receiving parent wants the arrears pursued"
+WRITE_OFF = "Receiving parent wants some or all of the arrears written off"
+OPTIONS_CALL = "Receiving parent called to discuss the options"
+DISPUTE = "Paying parent disputes the arrears balance"
+NO_RESPONSE = "No response from the receiving parent by the reply date"
+RESPONSES = (PURSUE, WRITE_OFF, OPTIONS_CALL, DISPUTE, NO_RESPONSE)
+
+# explain_options
+DECIDE_PURSUE = "Pursue the arrears"
+DECIDE_WRITE_OFF = "Write off some or all of the arrears"
+DECIDE_LATER = "Still deciding: wait for their reply"
+OPTION_DECISIONS = (DECIDE_PURSUE, DECIDE_WRITE_OFF, DECIDE_LATER)
+
+# after_window
+NO_CHANGE = "None: no representations and no change to the decision"
+REPRESENTATIONS = "Paying parent made representations"
+DECISION_CHANGED = "Receiving parent changed the decision"
+WINDOW_OUTCOMES = (NO_CHANGE, REPRESENTATIONS, DECISION_CHANGED)
+WRITE_OFF_STANDS = (NO_CHANGE, REPRESENTATIONS)
+
+# decision_changed
+NOW_PURSUE = "Pursue all the arrears: nothing written off"
+NEW_AMOUNT = "Write off a different amount"
+CHANGED_DECISIONS = (NOW_PURSUE, NEW_AMOUNT)
+
+
+# --- Figures, as pure functions of the context -------------------------------------------------------------
+
+
+def sos_arrears(ctx: Ctx) -> Decimal:
+    """Arrears owed to the Secretary of State, from the case record."""
+    value = ctx.fact("sos_arrears")
+    return ZERO if value is None else Decimal(value)
+
+
+def max_write_off(stable_balance: Decimal, sos: Decimal) -> Decimal:
+    """The most the receiving parent can write off: Secretary of State arrears over £65.00 stay."""
+    return stable_balance - sos if sos > SOS_WRITE_OFF_LIMIT else stable_balance
+
+
+def written_off(ctx: Ctx) -> Decimal:
+    """The write-off that stands at the end: only when the last 30-day window closed without a change.
+
+    Safe against answers left behind by Back: `window_outcome` exists only once a write-off has been
+    recorded (and can then no longer be undone), and its latest value decides the path from the last
+    window to the outcome; `write_off_amount` is then the amount in the latest confirmation letters.
+    """
+    if ctx["window_outcome"] in WRITE_OFF_STANDS:
+        return Decimal(ctx["write_off_amount"])
+    return ZERO
+
+
+def transitioned(ctx: Ctx) -> Decimal:
+    return Decimal(ctx["stable_balance"]) - written_off(ctx)
+
+
+def period_end(letter_date: date, region: str | None) -> tuple[date, str]:
+    """The last day of a 30-day period from a letter, and a sentence saying how it was worked out."""
+    end = letter_date + timedelta(days=PERIOD_DAYS)
+    explanation = f"{PERIOD_DAYS} calendar days from the letter date ({format_date(letter_date)})"
+    if region:
+        moved = next_working_day(end, region)
+        if moved != end:
+            explanation += (
+                f"; {format_date(end)} is not a working day in {region}, so the period ends on the next working day"
+            )
+            end = moved
+    return end, explanation + "."
+
+
+def _addressed(ctx: Ctx, role: str, letter_date: date) -> dict[str, Any]:
+    return {
+        "recipient_name": ctx.fact(role),
+        "recipient_address": ctx.fact(f"{role}_address"),
+        "recipient_role": role,
+        "scin": ctx.fact("scin"),
+        "letter_date": letter_date,
+    }
+
+
+def _basis(ctx: Ctx) -> str:
+    """Why the amount transitioned is what it is, for the SR notes."""
+    if ctx["window_outcome"] in WRITE_OFF_STANDS:
+        how = "no representations or change" if ctx["window_outcome"] == NO_CHANGE else "representations considered"
+        return f"write-off of {format_money(written_off(ctx))} stands after the 30 days ({how})"
+    if ctx["window_outcome"] == DECISION_CHANGED:
+        return "the receiving parent withdrew the write-off within the 30 days; the arrears are pursued"
+    if ctx["response"] == NO_RESPONSE:
+        return "no response from the receiving parent; the full arrears transition"
+    return "the receiving parent wants the arrears pursued"
+
+
+# --- The machine ---------------------------------------------------------------------------------------
+
+
+class P4Machine(StateMachine):
+    """States are the steps; guards are the seed's rules; validators refuse what the rules forbid."""
+
+    confirm_balance = State("Confirm the stable arrears balance", initial=True)
+    stable_balance_letter = State("Write to the receiving parent about the balance")
+    await_response = State("Record what happened after the letter")
+    explain_options = State("Explain the options to the receiving parent")
+    paying_parent_dispute = State("Answer the paying parent's dispute")
+    pursue = State("Record that the arrears are pursued")
+    no_response = State("No response: the full arrears transition")
+    write_off = State("Record the write-off and write to both parents")
+    after_window = State("After the 30 days: record what happened")
+    representations = State("Record the paying parent's representations")
+    decision_changed = State("Record the receiving parent's changed decision")
+    record_outcome = State("Record the outcome on the CSA systems")
+    send_to_cmg = State("Send the outcome to CMG for financial transition")
+    send_to_nicms = State("Send the outcome to NICMS for financial transition")
+    offline_report = State("Issue the figures by offline report")
+    closure_letters = State("Tell both parents the case closure is complete")
+    done = State("Finished", final=True)
+
+    proceed = (
+        confirm_balance.to(stable_balance_letter, validators=["liability_has_ended", "balance_covers_sos_arrears"])
+        | stable_balance_letter.to(await_response, validators="letter_date_is_near")
+        | await_response.to(no_response, cond="no_reply", validators="reply_date_has_passed")
+        | await_response.to(pursue, cond="wants_arrears_pursued")
+        | await_response.to(write_off, cond="wants_write_off")
+        | await_response.to(explain_options, cond="called_about_options")
+        | await_response.to(paying_parent_dispute, cond="paying_parent_disputes")
+        | explain_options.to(pursue, cond="decided_to_pursue")
+        | explain_options.to(write_off, cond="decided_to_write_off")
+        | explain_options.to(await_response)
+        | paying_parent_dispute.to(await_response, validators="breakdown_letter_date_is_near")
+        | pursue.to(record_outcome)
+        | no_response.to(record_outcome)
+        | write_off.to(after_window, validators=["write_off_within_rules", "write_off_letter_date_is_near"])
+        | after_window.to(record_outcome, cond="write_off_unchanged", validators="window_has_ended")
+        | after_window.to(representations, cond="representations_made")
+        | after_window.to(decision_changed)
+        | representations.to(record_outcome)
+        | decision_changed.to(write_off, cond="wants_different_write_off")
+        | decision_changed.to(record_outcome)
+        | record_outcome.to(offline_report, cond="nationally_sensitive")
+        | record_outcome.to(send_to_nicms, cond="in_northern_ireland")
+        | record_outcome.to(send_to_cmg)
+        | send_to_cmg.to(closure_letters)
+        | send_to_nicms.to(closure_letters)
+        | offline_report.to(closure_letters)
+        | closure_letters.to(done, validators="closure_letter_date_is_near")
+    )
+
+    # Guards: questions about the answers and the case.
+    def no_reply(self, ctx: Ctx) -> bool:
+        return bool(ctx["response"] == NO_RESPONSE)
+
+    def wants_arrears_pursued(self, ctx: Ctx) -> bool:
+        return bool(ctx["response"] == PURSUE)
+
+    def wants_write_off(self, ctx: Ctx) -> bool:
+        return bool(ctx["response"] == WRITE_OFF)
+
+    def called_about_options(self, ctx: Ctx) -> bool:
+        return bool(ctx["response"] == OPTIONS_CALL)
+
+    def paying_parent_disputes(self, ctx: Ctx) -> bool:
+        return bool(ctx["response"] == DISPUTE)
+
+    def decided_to_pursue(self, ctx: Ctx) -> bool:
+        return bool(ctx["options_decision"] == DECIDE_PURSUE)
+
+    def decided_to_write_off(self, ctx: Ctx) -> bool:
+        return bool(ctx["options_decision"] == DECIDE_WRITE_OFF)
+
+    def write_off_unchanged(self, ctx: Ctx) -> bool:
+        return bool(ctx["window_outcome"] == NO_CHANGE)
+
+    def representations_made(self, ctx: Ctx) -> bool:
+        return bool(ctx["window_outcome"] == REPRESENTATIONS)
+
+    def wants_different_write_off(self, ctx: Ctx) -> bool:
+        return bool(ctx["changed_decision"] == NEW_AMOUNT)
+
+    def nationally_sensitive(self, ctx: Ctx) -> bool:
+        return bool(ctx.fact("nationally_sensitive"))
+
+    def in_northern_ireland(self, ctx: Ctx) -> bool:
+        return bool(ctx.fact("region") == "Northern Ireland")
+
+    # Validators: each raises FieldError naming the input the caseworker must change.
+    def liability_has_ended(self, ctx: Ctx) -> None:
+        if not ctx.fact("csa_liability_ended"):
+            raise FieldError(
+                "_checklist",
+                "CSA scheme liability has not ended on this case, so its arrears cannot be settled for "
+                "closure yet. End the liability first.",
+            )
+
+    def balance_covers_sos_arrears(self, ctx: Ctx) -> None:
+        sos = sos_arrears(ctx)
+        if ctx["stable_balance"] < sos:
+            raise FieldError(
+                "stable_balance",
+                f"The stable balance cannot be less than the {format_money(sos)} owed to the Secretary of "
+                "State on the case record, because it includes that amount.",
+            )
+
+    def letter_date_is_near(self, ctx: Ctx) -> None:
+        _check_letter_date(ctx, "letter_date")
+
+    def breakdown_letter_date_is_near(self, ctx: Ctx) -> None:
+        if ctx["breakdown_requested"]:
+            _check_letter_date(ctx, "breakdown_letter_date")
+
+    def write_off_letter_date_is_near(self, ctx: Ctx) -> None:
+        _check_letter_date(ctx, "write_off_letter_date")
+
+    def closure_letter_date_is_near(self, ctx: Ctx) -> None:
+        _check_letter_date(ctx, "closure_letter_date")
+
+    def reply_date_has_passed(self, ctx: Ctx) -> None:
+        if ctx["response"] != NO_RESPONSE:
+            return
+        reply_by, _ = period_end(ctx["letter_date"], ctx.fact("region"))
+        if ctx.today <= reply_by:
+            raise FieldError(
+                "response",
+                f"The receiving parent has until {format_date(reply_by)} to reply. Record no response "
+                "only after that date.",
+            )
+
+    def write_off_within_rules(self, ctx: Ctx) -> None:
+        amount: Decimal = ctx["write_off_amount"]
+        balance: Decimal = ctx["stable_balance"]
+        sos = sos_arrears(ctx)
+        if amount <= ZERO:
+            raise FieldError(
+                "write_off_amount",
+                "Enter an amount more than £0.00. If the receiving parent wants nothing written off, go back "
+                "and record that they want the arrears pursued.",
+            )
+        if amount > balance:
+            raise FieldError(
+                "write_off_amount",
+                f"The write-off cannot be more than the stable arrears balance of {format_money(balance)}.",
+            )
+        if amount > max_write_off(balance, sos):
+            raise FieldError(
+                "write_off_amount",
+                f"{format_money(sos)} of the arrears is owed to the Secretary of State. Secretary of State "
+                f"arrears over {format_money(SOS_WRITE_OFF_LIMIT)} are never written off, so the most the "
+                f"receiving parent can write off is {format_money(max_write_off(balance, sos))}.",
+            )
+
+    def window_has_ended(self, ctx: Ctx) -> None:
+        if ctx["window_outcome"] != NO_CHANGE:
+            return
+        end, _ = period_end(ctx["write_off_letter_date"], ctx.fact("region"))
+        if ctx.today <= end:
+            raise FieldError(
+                "window_outcome",
+                f"The 30 days end on {format_date(end)}. Record that nothing changed only after that date; "
+                "representations or a changed decision can be recorded now.",
+            )
+
+
+def _check_letter_date(ctx: Ctx, name: str) -> None:
+    day: date = ctx[name]
+    latest = ctx.today + timedelta(days=LETTER_DATE_MAX_AHEAD)
+    if day > latest:
+        raise FieldError(
+            name, f"Date the letter today or up to {LETTER_DATE_MAX_AHEAD} days ahead ({format_date(latest)} at most)."
+        )
+
+
+# --- Effects -------------------------------------------------------------------------------------------
+
+
+def _open_sr(ctx: Ctx) -> list[Effect]:
+    balance, sos = ctx["stable_balance"], sos_arrears(ctx)
+    cleanse = f" Cleanse: {ctx['cleanse_summary']}" if ctx["cleanse_summary"] else ""
+    return [
+        CreateSR("main", *SR_VALUES, status="In Progress", activities=ACTIVITIES),
+        AddNote(
+            "main",
+            f"CSA liability ended; cleanse actions complete. Stable arrears balance {format_money(balance)}, "
+            f"of which {format_money(sos)} is owed to the Secretary of State.{cleanse}",
+        ),
+    ]
+
+
+def _stable_balance_letter(ctx: Ctx) -> list[Effect]:
+    balance, sos, letter_date = ctx["stable_balance"], sos_arrears(ctx), ctx["letter_date"]
+    reply_by, explanation = period_end(letter_date, ctx.fact("region"))
+    return [
+        LetterDue(
+            "main",
+            STABLE_BALANCE,
+            "receiving_parent",
+            {
+                **_addressed(ctx, "receiving_parent", letter_date),
+                "stable_balance": balance,
+                "sos_arrears": sos,
+                "owed_to_receiving_parent": balance - sos,
+                "max_write_off": max_write_off(balance, sos),
+                "reply_by": reply_by,
+            },
+        ),
+        AddDeadline("main", REPLY_DEADLINE, at_time(reply_by, 17), f"Reply by {explanation}"),
+        MarkActivityDone("main", ACTIVITIES[0]),
+        AddNote(
+            "main",
+            f"Stable balance letter dated {format_date(letter_date)} to the receiving parent asking whether they "
+            f"want the arrears of {format_money(balance)} pursued; reply by {format_date(reply_by)}.",
+        ),
+    ]
+
+
+def _explain_options(ctx: Ctx) -> list[Effect]:
+    text = f"Receiving parent called about the arrears options. Explained: {ctx['options_explained']}"
+    return [
+        AddNote("main", f"{text} Decision: {ctx['options_decision']}."),
+        AddNote("main", text, kind="contact"),
+    ]
+
+
+def _dispute(ctx: Ctx) -> list[Effect]:
+    effects: list[Effect] = [
+        AddNote("main", f"Paying parent disputes the arrears balance. Explanation given: {ctx['dispute_explanation']}"),
+        AddNote(
+            "main",
+            f"Paying parent disputed the arrears balance; explained: {ctx['dispute_explanation']}",
+            kind="contact",
+        ),
+    ]
+    if ctx["breakdown_requested"]:
+        periods = [
+            {
+                "start": p["start"],
+                "end": p["end"],
+                "due": Decimal(p["due"]),
+                "paid": Decimal(p["paid"]),
+                "balance": Decimal(p["due"]) - Decimal(p["paid"]),
+            }
+            for p in ctx.fact("arrears_periods") or []
+        ]
+        letter_date = ctx["breakdown_letter_date"]
+        effects.append(
+            LetterDue(
+                "main",
+                ACCOUNT_BREAKDOWN,
+                "paying_parent",
+                {
+                    **_addressed(ctx, "paying_parent", letter_date),
+                    "stable_balance": ctx["stable_balance"],
+                    "periods": periods,
+                    "total_due": sum((p["due"] for p in periods), ZERO),
+                    "total_paid": sum((p["paid"] for p in periods), ZERO),
+                    "total_balance": sum((p["balance"] for p in periods), ZERO),
+                },
+            )
+        )
+        effects.append(
+            AddNote("main", f"Account breakdown letter dated {format_date(letter_date)} to the paying parent.")
+        )
+    return effects
+
+
+def _pursue(ctx: Ctx) -> list[Effect]:
+    return [
+        CompleteDeadlines("main", (REPLY_DEADLINE,)),
+        AddNote(
+            "main",
+            f"Receiving parent wants the arrears pursued: the full {format_money(ctx['stable_balance'])} will "
+            "transition to CMS.",
+        ),
+    ]
+
+
+def _no_response(ctx: Ctx) -> list[Effect]:
+    reply_by, _ = period_end(ctx["letter_date"], ctx.fact("region"))
+    return [
+        CompleteDeadlines("main", (REPLY_DEADLINE,)),
+        AddNote(
+            "main",
+            f"No response from the receiving parent by {format_date(reply_by)}: the full arrears of "
+            f"{format_money(ctx['stable_balance'])} will transition to CMS.",
+        ),
+    ]
+
+
+def _write_off(ctx: Ctx) -> list[Effect]:
+    amount, balance, letter_date = ctx["write_off_amount"], ctx["stable_balance"], ctx["write_off_letter_date"]
+    end, explanation = period_end(letter_date, ctx.fact("region"))
+    values = {
+        "stable_balance": balance,
+        "amount_written_off": amount,
+        "amount_to_transition": balance - amount,
+        "sos_arrears": sos_arrears(ctx),
+        "representations_end": end,
+    }
+    return [
+        LetterDue(
+            "main",
+            WRITE_OFF_CONFIRMATION,
+            "receiving_parent",
+            {**_addressed(ctx, "receiving_parent", letter_date), **values},
+        ),
+        LetterDue(
+            "main", WRITE_OFF_CONFIRMATION, "paying_parent", {**_addressed(ctx, "paying_parent", letter_date), **values}
+        ),
+        CompleteDeadlines("main", (REPLY_DEADLINE, WINDOW_DEADLINE)),  # a new write-off replaces an earlier window
+        AddDeadline("main", WINDOW_DEADLINE, at_time(end, 17), explanation),
+        AddNote(
+            "main",
+            f"Receiving parent writes off {format_money(amount)} of {format_money(balance)}; "
+            f"{format_money(balance - amount)} to transition. Confirmation letters dated {format_date(letter_date)} "
+            f"to both parents; representations or a change of decision by {format_date(end)}.",
+        ),
+    ]
+
+
+def _representations(ctx: Ctx) -> list[Effect]:
+    return [
+        AddNote(
+            "main",
+            f"Paying parent's representations: {ctx['representations_summary']} "
+            f"Considered: {ctx['representations_response']}",
+        )
+    ]
+
+
+def _decision_changed(ctx: Ctx) -> list[Effect]:
+    return [
+        AddNote(
+            "main",
+            f"Receiving parent changed the decision within the 30 days: {ctx['changed_decision']}. "
+            f"{ctx['change_details']}",
+        )
+    ]
+
+
+def _record_outcome(ctx: Ctx) -> list[Effect]:
+    return [
+        CompleteDeadlines("main", (REPLY_DEADLINE, WINDOW_DEADLINE)),
+        AddNote(
+            "main",
+            f"Outcome recorded on the CSA systems: stable balance {format_money(ctx['stable_balance'])}; "
+            f"written off {format_money(written_off(ctx))}; to transition {format_money(transitioned(ctx))} "
+            f"({_basis(ctx)}).",
+        ),
+        MarkActivityDone("main", ACTIVITIES[1]),
+    ]
+
+
+def _sent_to(destination: str) -> Callable[[Ctx], list[Effect]]:
+    def effects(ctx: Ctx) -> list[Effect]:
+        return [
+            AddNote(
+                "main",
+                f"Outcome sent to {destination} for financial transition: {format_money(transitioned(ctx))} "
+                f"to transition to CMS.",
+            ),
+            MarkActivityDone("main", ACTIVITIES[2]),
+        ]
+
+    return effects
+
+
+def _offline_report(ctx: Ctx) -> list[Effect]:
+    return [
+        AddNote(
+            "main",
+            f"Nationally sensitive case: transition figures issued clerically to the CSA Team by offline report "
+            f"({ctx['offline_report_details']}): {format_money(transitioned(ctx))} to transition to CMS.",
+        ),
+        MarkActivityDone("main", ACTIVITIES[2]),
+    ]
+
+
+def _closure_letters(ctx: Ctx) -> list[Effect]:
+    letter_date = ctx["closure_letter_date"]
+    values = {"amount_transitioned": transitioned(ctx), "amount_written_off": written_off(ctx)}
+    return [
+        LetterDue(
+            "main", CASE_CLOSURE, "receiving_parent", {**_addressed(ctx, "receiving_parent", letter_date), **values}
+        ),
+        LetterDue("main", CASE_CLOSURE, "paying_parent", {**_addressed(ctx, "paying_parent", letter_date), **values}),
+        MarkActivityDone("main", ACTIVITIES[3]),
+        AddNote(
+            "main",
+            f"Case closure letters dated {format_date(letter_date)} to both parents: "
+            f"{format_money(transitioned(ctx))} transitioned to CMS.",
+        ),
+        SetStatus("main", "Closed", "Complete", resolution_code="Completed"),
+    ]
+
+
+# --- Steps ---------------------------------------------------------------------------------------------
+
+
+def _letter_date(name: str, label: str) -> Field:
+    return Field(
+        name,
+        label,
+        "date",
+        min_date="today",
+        help=f"The date printed on the letter: today, or up to {LETTER_DATE_MAX_AHEAD} days ahead if posted later.",
+    )
+
+
+STEPS = {
+    "confirm_balance": Step(
+        title="Confirm the stable arrears balance",
+        guidance=(
+            "This procedure settles what happens to the CSA arrears once the CSA liability has ended. Before you "
+            "contact anyone, the cleanse actions must be finished so the balance will not move again. Confirm the "
+            "balance they produced; the part owed to the Secretary of State comes from the case record."
+        ),
+        checklist=(
+            "CSA scheme liability has ended (checked on CSCS or CS2)",
+            "Case cleanse actions are complete and the arrears balance is stable",
+        ),
+        fields=(
+            Field(
+                "stable_balance",
+                "Stable arrears balance",
+                "money",
+                default_fact="arrears_balance",
+                help="The balance after the cleanse, including any arrears owed to the Secretary of State.",
+            ),
+            Field("cleanse_summary", "What the cleanse changed", "long_text", required=False),
+        ),
+        effects=_open_sr,
+    ),
+    "stable_balance_letter": Step(
+        title="Write to the receiving parent about the balance",
+        guidance=(
+            "The receiving parent decides whether the arrears owed to them are pursued. The letter tells them the "
+            "stable balance, how much of it they could write off, and the date to reply by (30 days from the "
+            "letter date). A reminder is set for that date."
+        ),
+        fields=(_letter_date("letter_date", "Date of the stable balance letter"),),
+        depends_on=("stable_balance",),
+        effects=_stable_balance_letter,
+    ),
+    "await_response": Step(
+        title="Record what happened after the letter",
+        guidance=(
+            "Come back here when the receiving parent replies or calls, when the paying parent disputes the "
+            "balance, or when the reply date has passed with no answer. With no answer, the full arrears transition."
+        ),
+        fields=(Field("response", "What has happened?", "choice", options=RESPONSES),),
+        depends_on=("letter_date",),
+    ),
+    "explain_options": Step(
+        title="Explain the options to the receiving parent",
+        guidance=(
+            "Talk the receiving parent through what each choice means before they decide. Arrears they write off "
+            "cannot be collected later once the 30 days to change their mind have passed. Arrears owed to the "
+            "Secretary of State over £65 stay owed whatever they decide. Arrears that are pursued move to the "
+            "Child Maintenance Service, which collects them. Record what you explained and what they decided."
+        ),
+        checklist=(
+            "Explained that written-off arrears cannot be collected later",
+            "Explained that Secretary of State arrears over £65 are not written off",
+            "Explained what happens to arrears that move to the Child Maintenance Service",
+        ),
+        fields=(
+            Field("options_explained", "What you explained and what the receiving parent said", "long_text"),
+            Field("options_decision", "What did the receiving parent decide?", "choice", options=OPTION_DECISIONS),
+        ),
+        effects=_explain_options,
+    ),
+    "paying_parent_dispute": Step(
+        title="Answer the paying parent's dispute",
+        guidance=(
+            "Explain to the paying parent in full how the arrears balance was built up: the periods, what was due "
+            "and what was paid. If they ask for it in writing, an account breakdown letter is prepared from the "
+            "case's arrears periods. Then wait for the receiving parent's reply as before."
+        ),
+        checklist=("Arrears history checked on CSCS before explaining it",),
+        fields=(
+            Field("dispute_explanation", "The explanation you gave the paying parent", "long_text"),
+            Field("breakdown_requested", "Did the paying parent ask for an account breakdown?", "yes_no"),
+            Field(
+                "breakdown_letter_date",
+                "Date of the account breakdown letter",
+                "date",
+                min_date="today",
+                when=("breakdown_requested", True),
+                help=f"Today, or up to {LETTER_DATE_MAX_AHEAD} days ahead if it is posted later.",
+            ),
+        ),
+        effects=_dispute,
+    ),
+    "pursue": Step(
+        title="Record that the arrears are pursued",
+        guidance="The receiving parent wants the arrears pursued: the whole stable balance transitions to CMS.",
+        depends_on=("stable_balance",),
+        effects=_pursue,
+    ),
+    "no_response": Step(
+        title="No response: the full arrears transition",
+        guidance=(
+            "The reply date has passed without an answer from the receiving parent, so the full stable balance "
+            "transitions to CMS."
+        ),
+        checklist=("No reply has arrived by post, phone or online",),
+        depends_on=("stable_balance", "letter_date"),
+        effects=_no_response,
+    ),
+    "write_off": Step(
+        title="Record the write-off and write to both parents",
+        guidance=(
+            "Record how much the receiving parent writes off. Arrears owed to the Secretary of State over £65 are "
+            "never written off, so when they are over £65 the write-off can only come from the part owed to the "
+            "receiving parent. Both parents get a letter confirming it, with the date the 30 days end: until then "
+            "the paying parent can make representations and the receiving parent can change their decision."
+        ),
+        fields=(
+            Field(
+                "write_off_amount",
+                "Amount the receiving parent writes off",
+                "money",
+                help="Pounds and pence; the rest of the stable balance transitions to CMS.",
+            ),
+            _letter_date("write_off_letter_date", "Date of the write-off letters"),
+        ),
+        depends_on=("stable_balance",),
+        effects=_write_off,
+    ),
+    "after_window": Step(
+        title="After the 30 days: record what happened",
+        guidance=(
+            "Representations from the paying parent or a change of mind from the receiving parent can be recorded "
+            "as soon as they arrive. If nothing arrives, record that once the 30 days have ended."
+        ),
+        fields=(Field("window_outcome", "What happened in the 30 days?", "choice", options=WINDOW_OUTCOMES),),
+        depends_on=("write_off_letter_date",),
+    ),
+    "representations": Step(
+        title="Record the paying parent's representations",
+        guidance="Record what the paying parent said about the arrears and how you considered it.",
+        fields=(
+            Field("representations_summary", "The paying parent's representations", "long_text"),
+            Field("representations_response", "What you decided and told the paying parent", "long_text"),
+        ),
+        effects=_representations,
+    ),
+    "decision_changed": Step(
+        title="Record the receiving parent's changed decision",
+        guidance=(
+            "Within the 30 days the receiving parent may change their mind. If they now want a different amount "
+            "written off, new letters go to both parents and a new 30 days start."
+        ),
+        fields=(
+            Field("changed_decision", "What do they want now?", "choice", options=CHANGED_DECISIONS),
+            Field("change_details", "What the receiving parent told you", "long_text"),
+        ),
+        effects=_decision_changed,
+    ),
+    "record_outcome": Step(
+        title="Record the outcome on the CSA systems",
+        guidance=(
+            "Record the final figures on the CSA systems: what is written off and what transitions to CMS. The "
+            "next step sends them for financial transition."
+        ),
+        checklist=("Outcome recorded on CSCS",),
+        depends_on=("stable_balance", "write_off_amount", "window_outcome"),
+        effects=_record_outcome,
+    ),
+    "send_to_cmg": Step(
+        title="Send the outcome to CMG for financial transition",
+        guidance=(
+            "The outcome goes to the Child Maintenance Group so the arrears are brought over to CMS accurately. "
+            "Check the figures were sent."
+        ),
+        checklist=("Outcome sent to CMG for financial transition",),
+        effects=_sent_to("CMG"),
+    ),
+    "send_to_nicms": Step(
+        title="Send the outcome to NICMS for financial transition",
+        guidance=(
+            "This is a Northern Ireland case: the outcome goes to NICMS, not the Child Maintenance Group, so the "
+            "arrears are brought over accurately. Check the figures were sent."
+        ),
+        checklist=("Outcome sent to NICMS for financial transition",),
+        effects=_sent_to("NICMS"),
+    ),
+    "offline_report": Step(
+        title="Issue the figures by offline report",
+        guidance=(
+            "This client is nationally sensitive, so the figures do not go through the usual automatic route. "
+            "Prepare an offline report of the transition figures and issue it clerically to the CSA Team."
+        ),
+        checklist=(
+            "Offline report of the transition figures prepared",
+            "Report issued clerically to the CSA Team",
+            "Figures not sent through the automatic route",
+        ),
+        fields=(Field("offline_report_details", "Report reference and who received it", "text"),),
+        effects=_offline_report,
+    ),
+    "closure_letters": Step(
+        title="Tell both parents the case closure is complete",
+        guidance=(
+            "Both parents are told that the case closure is complete and how much of the arrears moved to the "
+            "Child Maintenance Service. Recording the letters closes the SR."
+        ),
+        fields=(_letter_date("closure_letter_date", "Date of the case closure letters"),),
+        depends_on=("stable_balance", "write_off_amount", "window_outcome"),
+        effects=_closure_letters,
+    ),
+    "done": Step(
+        title="Finished",
+        guidance="The arrears outcome is recorded, sent for transition and both parents are told.",
+        final=True,
+    ),
+}
+
+
+def can_start(facts: Mapping[str, Any]) -> str | None:
+    """A reason to refuse the run, or None."""
+    if not facts.get("csa_liability_ended"):
+        return (
+            "CSA scheme liability has not ended on this case, so its arrears cannot be managed for closure yet. "
+            "End the liability first."
+        )
+    if facts.get("financial_transition_complete"):
+        return (
+            "Financial transition is complete: the arrears are held on CMS. For a query about the CSA arrears "
+            "balance, use Offline Calculation - Perform."
+        )
+    return None
+
+
+PROCEDURE = Procedure(
+    id="P4",
+    version="1",
+    title="Manage Client Arrears Contact (CSA scheme)",
+    seed="003_be4c0931725dc13d.txt",
+    roles=("caseworker",),
+    starts="CSA scheme liability has ended and the case cleanse has given a stable arrears balance.",
+    machine=P4Machine,
+    steps=STEPS,
+    can_start=can_start,
+    glossary_terms=("CSA", "CSCS", "CS2", "CMG", "NICMS", "SR"),
+)

@@ -1,0 +1,575 @@
+"""P4 Manage Client Arrears Contact (CSA scheme): every branch, walked headlessly through the run API.
+
+Time is the engine's own `services.runs._today`, replaced by a Clock the tests move on, so the 30-day
+periods can pass; everything else (database, SRs, letters, audit) is the real thing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from db.models import AuditEvent, ServiceRequest
+from domain.clock import is_working_day, next_working_day, uk_local
+from procedures import p4_manage_client_arrears as p4
+from procedures import registry
+from services import runs
+from services.errors import DomainError, ValidationFailed
+from services.transaction import transaction
+from tests.procedures.p4_helpers import (
+    Clock,
+    case_row,
+    counts,
+    finish,
+    open_deadlines,
+    p4_case,
+    set_facts,
+    to_after_window,
+    to_await_response,
+)
+from tests.procedures.walk import Walk
+
+WRITE_OFF = "Receiving parent wants some or all of the arrears written off"
+
+
+@pytest.fixture
+def caseworker(actor_for):
+    return actor_for("caseworker")
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr(runs, "_today", clock)
+    return clock
+
+
+def letters(walk: Walk, code: str) -> dict[str, dict]:
+    """The letters of one code due on the run's SR, by recipient."""
+    found = [(recipient, context) for c, recipient, status, context in walk.outcome().letters if c == code]
+    assert all(status == "due" for c, _r, status, _ctx in walk.outcome().letters)
+    return dict(found)
+
+
+def test_p4_is_registered_for_caseworkers(demo_db):
+    procedure = registry.get("P4")
+    assert (procedure.title, procedure.seed) == (
+        "Manage Client Arrears Contact (CSA scheme)",
+        "003_be4c0931725dc13d.txt",
+    )
+    assert procedure.roles == ("caseworker",)
+
+
+def test_a_run_is_refused_when_csa_liability_has_not_ended(demo_db, caseworker):
+    case_id = p4_case(caseworker, csa_liability_ended=False)
+    with pytest.raises(DomainError, match="CSA scheme liability has not ended"):
+        runs.start_run(caseworker, "P4", case_id=case_id)
+    assert counts(case_id)[0] == 0
+
+
+def test_a_run_is_refused_once_the_arrears_are_held_on_cms(demo_db, caseworker):
+    case_id = p4_case(caseworker, financial_transition_complete=True)
+    with pytest.raises(DomainError, match="Offline Calculation - Perform"):
+        runs.start_run(caseworker, "P4", case_id=case_id)
+
+
+def test_the_first_step_stops_with_a_reason_if_liability_turns_out_not_to_have_ended(demo_db, caseworker, clock):
+    case_id = p4_case(caseworker)
+    walk = Walk(caseworker, "P4", case_id)
+    set_facts(case_id, csa_liability_ended=False)
+    before = counts(case_id)
+    with pytest.raises(ValidationFailed) as info:
+        walk.answer(stable_balance="1000.00")
+    assert "has not ended" in info.value.errors["_checklist"]
+    assert counts(case_id) == before
+    assert runs.view_run(caseworker, walk.view.run_id).step.id == "confirm_balance"
+
+
+def test_the_stable_balance_cannot_be_less_than_the_secretary_of_state_arrears(demo_db, caseworker, clock):
+    walk = Walk(caseworker, "P4", p4_case(caseworker, sos_arrears=Decimal("412.50")))
+    with pytest.raises(ValidationFailed) as info:
+        walk.answer(stable_balance="412.49")
+    assert info.value.errors == {
+        "stable_balance": "The stable balance cannot be less than the £412.50 owed to the Secretary of State on "
+        "the case record, because it includes that amount."
+    }
+    walk.answer(stable_balance="412.50")
+    assert walk.step == "stable_balance_letter"
+
+
+def test_the_stable_balance_is_prefilled_from_the_case_and_opens_the_sr_in_progress(demo_db, caseworker, clock):
+    walk = Walk(caseworker, "P4", p4_case(caseworker, arrears_balance=Decimal("1234.56"), sos_arrears=Decimal("34.56")))
+    assert {f.name: f.value for f in walk.view.step.fields}["stable_balance"] == "1234.56"
+    walk.answer(confirm=False, stable_balance="1234.56", cleanse_summary="Duplicate payment removed")
+    assert walk.view.awaiting_confirmation
+    assert "Create a new SR: Process = Arrears; Area = CSA Arrears; Sub Area = Manage Client Arrears" in walk.view.cms
+    walk.confirm()
+    main = walk.outcome().srs["main"]
+    assert (main.process, main.area, main.sub_area, main.status) == (
+        "Arrears",
+        "CSA Arrears",
+        "Manage Client Arrears",
+        "In Progress",
+    )
+    assert main.notes == (
+        "CSA liability ended; cleanse actions complete. Stable arrears balance £1,234.56, of which £34.56 is owed "
+        "to the Secretary of State. Cleanse: Duplicate payment removed",
+    )
+    assert [(name, done) for name, done, _ in main.activities] == [(a, False) for a in p4.ACTIVITIES]
+    assert walk.view.sr_number == main.number
+
+
+def test_the_stable_balance_letter_asks_the_receiving_parent_and_sets_the_reply_date(demo_db, caseworker, clock):
+    case_id = p4_case(caseworker, sos_arrears=Decimal("100.00"))
+    walk = Walk(caseworker, "P4", case_id)
+    to_await_response(walk, clock, balance="1000.00")
+    parties = case_row(case_id)
+    ((recipient, context),) = letters(walk, p4.STABLE_BALANCE).items()
+    reply_by = next_working_day(clock.today + timedelta(days=30), "England")
+    assert recipient == "receiving_parent"
+    assert context == {
+        "recipient_name": parties["receiving_parent"],
+        "recipient_address": parties["receiving_parent_address"],
+        "recipient_role": "receiving_parent",
+        "scin": parties["scin"],
+        "letter_date": clock.today.isoformat(),
+        "stable_balance": "1000.00",
+        "sos_arrears": "100.00",
+        "owed_to_receiving_parent": "900.00",
+        "max_write_off": "900.00",
+        "reply_by": reply_by.isoformat(),
+    }
+    ((kind, due, explanation),) = walk.outcome().deadlines
+    assert kind == "receiving_parent_reply"
+    assert uk_local(due).date() == reply_by
+    assert explanation.startswith("Reply by 30 calendar days from the letter date")
+    assert walk.outcome().srs["main"].activities[0] == ("Issue the stable balance letter", True, None)
+    assert open_deadlines(case_id) == ["receiving_parent_reply"]
+
+
+def test_pursued_arrears_transition_in_full_to_cmg_and_both_parents_are_told(demo_db, caseworker, clock):
+    case_id = p4_case(caseworker)
+    walk = Walk(caseworker, "P4", case_id)
+    to_await_response(walk, clock)
+    walk.answer(response="Receiving parent wants the arrears pursued")
+    assert walk.step == "pursue"
+    walk.answer()
+    assert walk.outcome().srs["main"].status == "In Progress"
+    finish(walk, clock)
+    outcome = walk.outcome()
+    main = outcome.srs["main"]
+    assert outcome.status == "finished"
+    assert (main.status, main.sub_status, main.resolution_code) == ("Closed", "Complete", "Completed")
+    assert all(done for _name, done, _ in main.activities)
+    assert "Outcome sent to CMG for financial transition: £1,000.00 to transition to CMS." in main.notes
+    assert any("written off £0.00; to transition £1,000.00 (the receiving parent wants" in n for n in main.notes)
+    closure = letters(walk, p4.CASE_CLOSURE)
+    assert set(closure) == {"receiving_parent", "paying_parent"}
+    parties = case_row(case_id)
+    for role in ("receiving_parent", "paying_parent"):
+        assert closure[role]["recipient_name"] == parties[role]
+        assert closure[role]["recipient_address"] == parties[f"{role}_address"]
+        assert Decimal(closure[role]["amount_transitioned"]) == Decimal("1000.00")
+        assert Decimal(closure[role]["amount_written_off"]) == Decimal("0.00")
+        assert date.fromisoformat(closure[role]["letter_date"]) == clock.today
+    assert walk.path() == [
+        "confirm_balance",
+        "stable_balance_letter",
+        "await_response",
+        "pursue",
+        "record_outcome",
+        "send_to_cmg",
+        "closure_letters",
+        "done",
+    ]
+
+
+def test_no_response_is_refused_before_the_reply_date_then_the_full_arrears_transition(demo_db, caseworker, clock):
+    case_id = p4_case(caseworker, arrears_balance=Decimal("2500.00"))
+    walk = Walk(caseworker, "P4", case_id)
+    to_await_response(walk, clock, balance="2500.00")
+    reply_by = next_working_day(clock.today + timedelta(days=30), "England")
+    clock.advance((reply_by - clock.today).days)
+    with pytest.raises(ValidationFailed) as info:
+        walk.answer(response=p4.NO_RESPONSE)
+    assert "until" in info.value.errors["response"]
+    assert "Record no response only after" in info.value.errors["response"]
+    assert walk.step == "await_response"
+    clock.advance(1)
+    walk.answer(response=p4.NO_RESPONSE)
+    assert walk.step == "no_response"
+    walk.answer()
+    assert open_deadlines(case_id) == []
+    finish(walk, clock)
+    outcome = walk.outcome()
+    assert any(n.startswith("No response from the receiving parent by") for n in outcome.srs["main"].notes)
+    closure = letters(walk, p4.CASE_CLOSURE)
+    assert {Decimal(c["amount_transitioned"]) for c in closure.values()} == {Decimal("2500.00")}
+    assert "no_response" in walk.path()
+
+
+def test_a_write_off_sends_letters_to_both_parents_with_the_date_the_30_days_end(demo_db, caseworker, clock):
+    case_id = p4_case(caseworker, sos_arrears=Decimal("50.00"))
+    walk = Walk(caseworker, "P4", case_id)
+    to_await_response(walk, clock)
+    to_after_window(walk, clock, "400.00")
+    end = next_working_day(clock.today + timedelta(days=30), "England")
+    confirmations = letters(walk, p4.WRITE_OFF_CONFIRMATION)
+    assert set(confirmations) == {"receiving_parent", "paying_parent"}
+    parties = case_row(case_id)
+    for role, context in confirmations.items():
+        assert context["recipient_name"] == parties[role]
+        assert context["recipient_role"] == role
+        assert Decimal(context["amount_written_off"]) == Decimal("400.00")
+        assert Decimal(context["amount_to_transition"]) == Decimal("600.00")
+        assert Decimal(context["sos_arrears"]) == Decimal("50.00")
+        assert date.fromisoformat(context["representations_end"]) == end
+        assert date.fromisoformat(context["letter_date"]) == clock.today
+    kinds = {kind: (due, explanation) for kind, due, explanation in walk.outcome().deadlines}
+    due, explanation = kinds["representations_end"]
+    assert uk_local(due).date() == end
+    assert explanation.startswith(f"30 calendar days from the letter date ({clock.today.day} ")
+    assert open_deadlines(case_id) == ["representations_end"]  # the reply has arrived
+    clock.advance((end - clock.today).days + 1)
+    walk.answer(window_outcome=p4.NO_CHANGE)
+    assert walk.step == "record_outcome"
+    finish(walk, clock)
+    closure = letters(walk, p4.CASE_CLOSURE)
+    assert {(Decimal(c["amount_transitioned"]), Decimal(c["amount_written_off"])) for c in closure.values()} == {
+        (Decimal("600.00"), Decimal("400.00"))
+    }
+    assert any("stands after the 30 days (no representations or change)" in n for n in walk.outcome().srs["main"].notes)
+    assert open_deadlines(case_id) == []
+
+
+def test_thirty_days_ending_on_a_weekend_run_to_the_next_working_day_and_say_so(demo_db, caseworker, clock):
+    walk = Walk(caseworker, "P4", p4_case(caseworker))
+    to_await_response(walk, clock)
+    walk.answer(response=WRITE_OFF)
+    letter_day = next(
+        clock.today + timedelta(days=n) for n in range(7) if (clock.today + timedelta(n + 30)).weekday() == 5
+    )
+    walk.answer(write_off_amount="10.00", write_off_letter_date=letter_day.isoformat())
+    kinds = {kind: (due, explanation) for kind, due, explanation in walk.outcome().deadlines}
+    due, explanation = kinds["representations_end"]
+    saturday = letter_day + timedelta(days=30)
+    assert uk_local(due).date() == next_working_day(saturday, "England") > saturday
+    assert is_working_day(uk_local(due).date(), "England")
+    assert "is not a working day in England, so the period ends on the next working day" in explanation
+
+
+def test_no_change_can_be_recorded_only_after_the_30_days(demo_db, caseworker, clock):
+    walk = Walk(caseworker, "P4", p4_case(caseworker))
+    to_await_response(walk, clock)
+    to_after_window(walk, clock, "100.00")
+    end = next_working_day(clock.today + timedelta(days=30), "England")
+    clock.advance((end - clock.today).days)
+    with pytest.raises(ValidationFailed) as info:
+        walk.answer(window_outcome=p4.NO_CHANGE)
+    assert info.value.errors["window_outcome"].startswith("The 30 days end on")
+    assert walk.step == "after_window"
+
+
+def test_representations_are_recorded_during_the_30_days_and_the_write_off_stands(demo_db, caseworker, clock):
+    walk = Walk(caseworker, "P4", p4_case(caseworker))
+    to_await_response(walk, clock)
+    to_after_window(walk, clock, "250.00")
+    walk.answer(window_outcome=p4.REPRESENTATIONS)
+    assert walk.step == "representations"
+    walk.answer(representations_summary="Says a payment in 2019 is missing", representations_response="Checked: none")
+    assert walk.step == "record_outcome"
+    finish(walk, clock)
+    notes = walk.outcome().srs["main"].notes
+    assert "Paying parent's representations: Says a payment in 2019 is missing Considered: Checked: none" in notes
+    closure = letters(walk, p4.CASE_CLOSURE)
+    assert {Decimal(c["amount_transitioned"]) for c in closure.values()} == {Decimal("750.00")}
+
+
+def test_a_changed_decision_to_pursue_withdraws_the_write_off(demo_db, caseworker, clock):
+    walk = Walk(caseworker, "P4", p4_case(caseworker))
+    to_await_response(walk, clock)
+    to_after_window(walk, clock, "250.00")
+    walk.answer(window_outcome=p4.DECISION_CHANGED)
+    walk.answer(changed_decision=p4.NOW_PURSUE, change_details="Phoned on day 10")
+    assert walk.step == "record_outcome"
+    finish(walk, clock)
+    closure = letters(walk, p4.CASE_CLOSURE)
+    assert {(Decimal(c["amount_transitioned"]), Decimal(c["amount_written_off"])) for c in closure.values()} == {
+        (Decimal("1000.00"), Decimal("0.00"))
+    }
+
+
+def test_a_changed_amount_sends_new_letters_and_starts_a_new_30_days(demo_db, caseworker, clock):
+    case_id = p4_case(caseworker)
+    walk = Walk(caseworker, "P4", case_id)
+    to_await_response(walk, clock)
+    to_after_window(walk, clock, "250.00")
+    clock.advance(5)
+    walk.answer(window_outcome=p4.DECISION_CHANGED)
+    walk.answer(changed_decision=p4.NEW_AMOUNT, change_details="Wants only £100 written off")
+    assert walk.step == "write_off"
+    walk.answer(write_off_amount="100.00", write_off_letter_date=clock.today.isoformat())
+    second_end = next_working_day(clock.today + timedelta(days=30), "England")
+    ends = [uk_local(due).date() for kind, due, _ in walk.outcome().deadlines if kind == "representations_end"]
+    assert len(ends) == 2
+    assert ends[1] == second_end
+    assert open_deadlines(case_id) == ["representations_end"]  # only the new window is open
+    written = [
+        Decimal(c["amount_written_off"]) for code, _r, _s, c in walk.outcome().letters if code == "CSL-P4-WRITEOFF"
+    ]
+    assert written == [Decimal("250.00")] * 2 + [Decimal("100.00")] * 2
+    clock.advance((second_end - clock.today).days + 1)
+    walk.answer(window_outcome=p4.NO_CHANGE)
+    finish(walk, clock)
+    closure = letters(walk, p4.CASE_CLOSURE)
+    assert {Decimal(c["amount_transitioned"]) for c in closure.values()} == {Decimal("900.00")}
+
+
+def test_a_call_about_options_records_the_explanation_then_the_decision(demo_db, caseworker, clock):
+    walk = Walk(caseworker, "P4", p4_case(caseworker))
+    to_await_response(walk, clock)
+    walk.answer(response=p4.OPTIONS_CALL)
+    assert walk.step == "explain_options"
+    walk.answer(options_explained="Write-off is final after 30 days", options_decision=p4.DECIDE_LATER)
+    assert walk.step == "await_response"
+    walk.answer(response=p4.OPTIONS_CALL)
+    walk.answer(options_explained="Went over it again", options_decision=p4.DECIDE_WRITE_OFF)
+    assert walk.step == "write_off"
+    outcome = walk.outcome()
+    assert (
+        "Receiving parent called about the arrears options. Explained: Write-off is final after 30 days "
+        "Decision: Still deciding: wait for their reply."
+    ) in outcome.srs["main"].notes
+    assert outcome.contact_notes == (
+        "Receiving parent called about the arrears options. Explained: Write-off is final after 30 days",
+        "Receiving parent called about the arrears options. Explained: Went over it again",
+    )
+
+
+def test_a_call_about_options_can_end_in_pursuing_the_arrears(demo_db, caseworker, clock):
+    walk = Walk(caseworker, "P4", p4_case(caseworker))
+    to_await_response(walk, clock)
+    walk.answer(response=p4.OPTIONS_CALL)
+    walk.answer(options_explained="Explained both choices", options_decision=p4.DECIDE_PURSUE)
+    assert walk.step == "pursue"
+
+
+def test_a_disputing_paying_parent_gets_an_explanation_and_a_breakdown_when_asked(demo_db, caseworker, clock):
+    case_id = p4_case(caseworker)
+    walk = Walk(caseworker, "P4", case_id)
+    to_await_response(walk, clock)
+    walk.answer(response=p4.DISPUTE)
+    walk.answer(dispute_explanation="Went through each quarter", breakdown_requested=False)
+    assert walk.step == "await_response"
+    assert letters(walk, p4.ACCOUNT_BREAKDOWN) == {}
+    walk.answer(response=p4.DISPUTE)
+    walk.answer(
+        dispute_explanation="Asked for it in writing",
+        breakdown_requested=True,
+        breakdown_letter_date=clock.today.isoformat(),
+    )
+    assert walk.step == "await_response"
+    ((recipient, context),) = letters(walk, p4.ACCOUNT_BREAKDOWN).items()
+    periods = case_row(case_id)["periods"]
+    assert recipient == "paying_parent"
+    assert len(periods) == 4
+    assert context["periods"] == [
+        {
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "due": str(due),
+            "paid": str(paid),
+            "balance": str(due - paid),
+        }
+        for start, end, due, paid in periods
+    ]
+    assert Decimal(context["total_balance"]) == sum((due - paid for _s, _e, due, paid in periods), Decimal("0"))
+    assert Decimal(context["total_due"]) - Decimal(context["total_paid"]) == Decimal(context["total_balance"])
+    outcome = walk.outcome()
+    assert "Paying parent disputes the arrears balance. Explanation given: Went through each quarter" in (
+        outcome.srs["main"].notes
+    )
+    assert len(outcome.contact_notes) == 2
+
+
+@pytest.mark.parametrize(
+    ("sos", "amount", "allowed"),
+    [
+        ("65.00", "1000.00", True),  # £65.00 owed to the Secretary of State may be written off
+        ("65.01", "1000.00", False),  # £65.01 may not
+        ("65.01", "934.99", True),  # the receiving parent's own part may
+        ("65.01", "935.00", False),  # one penny of Secretary of State arrears over £65 may not
+        ("0.00", "1000.00", True),
+        ("412.50", "587.51", False),
+    ],
+)
+def test_secretary_of_state_arrears_over_65_pounds_are_never_written_off(
+    demo_db, caseworker, clock, sos, amount, allowed
+):
+    case_id = p4_case(caseworker, sos_arrears=Decimal(sos))
+    walk = Walk(caseworker, "P4", case_id)
+    to_await_response(walk, clock)
+    walk.answer(response=WRITE_OFF)
+    before = counts(case_id)
+    payload = {"write_off_amount": amount, "write_off_letter_date": clock.today.isoformat()}
+    if allowed:
+        walk.answer(**payload)
+        assert walk.step == "after_window"
+        written = {Decimal(c["amount_written_off"]) for c in letters(walk, p4.WRITE_OFF_CONFIRMATION).values()}
+        assert written == {Decimal(amount)}
+        return
+    with pytest.raises(ValidationFailed) as info:
+        walk.answer(**payload)
+    most = Decimal("1000.00") - Decimal(sos)
+    assert info.value.errors == {
+        "write_off_amount": f"£{Decimal(sos):,.2f} of the arrears is owed to the Secretary of State. Secretary of "
+        f"State arrears over £65.00 are never written off, so the most the receiving parent can write off is "
+        f"£{most:,.2f}."
+    }
+    assert counts(case_id) == before
+    assert runs.view_run(caseworker, walk.view.run_id).step.id == "write_off"
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        ("0.00", "Enter an amount more than £0.00."),
+        ("1000.01", "The write-off cannot be more than the stable arrears balance of £1,000.00."),
+        ("-5", "The amount cannot be negative."),
+        ("12.345", "Enter the amount with no more than two decimal places."),
+    ],
+)
+def test_a_write_off_must_be_a_real_amount_within_the_balance(demo_db, caseworker, clock, amount, message):
+    walk = Walk(caseworker, "P4", p4_case(caseworker))
+    to_await_response(walk, clock)
+    walk.answer(response=WRITE_OFF)
+    with pytest.raises(ValidationFailed) as info:
+        walk.answer(write_off_amount=amount, write_off_letter_date=clock.today.isoformat())
+    assert info.value.errors["write_off_amount"].startswith(message)
+
+
+def test_a_letter_dated_more_than_14_days_ahead_is_refused_at_the_field(demo_db, caseworker, clock):
+    walk = Walk(caseworker, "P4", p4_case(caseworker))
+    walk.answer(stable_balance="1000.00")
+    with pytest.raises(ValidationFailed) as info:
+        walk.answer(letter_date=(clock.today + timedelta(days=15)).isoformat())
+    assert info.value.errors["letter_date"].startswith("Date the letter today or up to 14 days ahead")
+    walk.answer(letter_date=(clock.today + timedelta(days=14)).isoformat())
+    assert walk.step == "await_response"
+
+
+def test_northern_ireland_outcomes_go_to_nicms(demo_db, caseworker, clock):
+    walk = Walk(caseworker, "P4", p4_case(caseworker, region="Northern Ireland"))
+    to_await_response(walk, clock)
+    walk.answer(response="Receiving parent wants the arrears pursued")
+    walk.answer()
+    walk.answer()
+    assert walk.step == "send_to_nicms"
+    assert walk.view.step.checklist == ("Outcome sent to NICMS for financial transition",)
+    walk.answer()
+    walk.answer(closure_letter_date=clock.today.isoformat())
+    notes = walk.outcome().srs["main"].notes
+    assert "Outcome sent to NICMS for financial transition: £1,000.00 to transition to CMS." in notes
+    assert not any("CMG" in n for n in notes)
+    assert walk.outcome().srs["main"].status == "Closed"
+
+
+@pytest.mark.parametrize("region", ["England", "Northern Ireland"])
+def test_nationally_sensitive_figures_go_by_offline_report_to_the_csa_team(demo_db, caseworker, clock, region):
+    walk = Walk(caseworker, "P4", p4_case(caseworker, nationally_sensitive=True, region=region))
+    to_await_response(walk, clock)
+    walk.answer(response="Receiving parent wants the arrears pursued")
+    walk.answer()
+    walk.answer()
+    assert walk.step == "offline_report"
+    assert "Report issued clerically to the CSA Team" in walk.view.step.checklist
+    with pytest.raises(ValidationFailed) as info:
+        runs.submit_step(
+            caseworker, walk.view.run_id, {"offline_report_details": "OR-1"}, expected_version=walk.view.version
+        )
+    assert "Report issued clerically to the CSA Team" in info.value.errors["_checklist"]
+    walk.answer(offline_report_details="Report OR-1 to J Smith, CSA Team")
+    walk.answer(closure_letter_date=clock.today.isoformat())
+    outcome = walk.outcome()
+    assert outcome.status == "finished"
+    assert any(
+        n.startswith("Nationally sensitive case: transition figures issued clerically")
+        for n in outcome.srs["main"].notes
+    )
+    assert not any("Outcome sent to" in n for n in outcome.srs["main"].notes)
+    assert "send_to_cmg" not in walk.path()
+    assert "send_to_nicms" not in walk.path()
+
+
+def test_back_keeps_answers_and_is_refused_once_letters_are_recorded(demo_db, caseworker, clock):
+    walk = Walk(caseworker, "P4", p4_case(caseworker))
+    to_await_response(walk, clock)
+    with pytest.raises(DomainError, match="already saved on the SR"):
+        walk.back()
+    walk.answer(response=WRITE_OFF)
+    walk.answer(confirm=False, write_off_amount="300.00", write_off_letter_date=clock.today.isoformat())
+    assert walk.view.awaiting_confirmation
+    walk.back()
+    assert walk.step == "await_response"
+    walk.answer(response="Receiving parent wants the arrears pursued")
+    walk.answer()
+    finish(walk, clock)
+    assert letters(walk, p4.WRITE_OFF_CONFIRMATION) == {}
+    closure = letters(walk, p4.CASE_CLOSURE)
+    assert {Decimal(c["amount_written_off"]) for c in closure.values()} == {Decimal("0.00")}
+
+
+def test_every_step_and_record_is_audited(demo_db, caseworker, clock):
+    walk = Walk(caseworker, "P4", p4_case(caseworker))
+    to_await_response(walk, clock)
+    sr_number = walk.outcome().srs["main"].number
+    with transaction() as session:
+        run_actions = session.scalars(
+            select(AuditEvent.action).where(AuditEvent.entity_id == walk.view.run_id).order_by(AuditEvent.id)
+        ).all()
+        sr_id = session.scalar(select(ServiceRequest.id).where(ServiceRequest.number == sr_number))
+        sr_events = session.scalars(select(AuditEvent).where(AuditEvent.sr_id == sr_id).order_by(AuditEvent.id)).all()
+    assert run_actions == ["run.started", "run.answers", "run.step", "run.answers", "run.step"]
+    record_actions = [e.action for e in sr_events if not e.action.startswith("run.")]
+    assert record_actions == ["sr.created", "note.sr", "letter.due", "deadline.set", "activity.done", "note.sr"]
+    assert {e.actor_id for e in sr_events} == {caseworker.user_id}
+
+
+@pytest.mark.parametrize(
+    ("sos", "most"),
+    [("0.00", "1000.00"), ("64.99", "1000.00"), ("65.00", "1000.00"), ("65.01", "934.99"), ("412.50", "587.50")],
+)
+def test_the_most_that_can_be_written_off_keeps_secretary_of_state_arrears_over_65_pounds(sos, most):
+    result = p4.max_write_off(Decimal("1000.00"), Decimal(sos))
+    assert result == Decimal(most)
+    assert isinstance(result, Decimal)
+
+
+def test_the_30_days_are_calendar_days_from_the_letter_date_moved_off_holidays_by_region():
+    # 25 November 2026 + 30 days = Christmas Day (a Friday); Monday 28 December is the Boxing Day holiday.
+    assert p4.period_end(date(2026, 11, 25), "England") == (
+        date(2026, 12, 29),
+        "30 calendar days from the letter date (25 November 2026); 25 December 2026 is not a working day in "
+        "England, so the period ends on the next working day.",
+    )
+    # 3 December 2026 + 30 days = Saturday 2 January 2027, a Scottish holiday observed on Monday 4 January.
+    assert p4.period_end(date(2026, 12, 3), "England")[0] == date(2027, 1, 4)
+    assert p4.period_end(date(2026, 12, 3), "Scotland")[0] == date(2027, 1, 5)
+    assert p4.period_end(date(2026, 11, 24), "England") == (
+        date(2026, 12, 24),
+        "30 calendar days from the letter date (24 November 2026).",
+    )
+
+
+def test_p4_text_uses_the_new_terminology_only():
+    old_terms = ("non resident parent", "parent with care", "person with care", "nrp", "pwc")
+    texts = [p4.__doc__ or ""]
+    for step in p4.STEPS.values():
+        texts += [step.title, step.guidance, *step.checklist]
+        for f in step.fields:
+            texts += [f.label, f.help, *f.options]
+    for text in texts:
+        assert not any(term in text.lower() for term in old_terms), text
