@@ -30,11 +30,12 @@ app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 
 
-def _safe_url() -> str:
-    url = database_url()
-    if "@" in url:  # never print a password
-        scheme, rest = url.split("://", 1)
-        url = f"{scheme}://***@{rest.split('@', 1)[1]}"
+def safe_url(url: str | None = None) -> str:
+    """The database URL without its credentials, for printing (a password may itself contain '@')."""
+    url = url or database_url()
+    scheme, sep, rest = url.partition("://")
+    if sep and "@" in rest:  # never print a user name or password
+        url = f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
     return url
 
 
@@ -42,7 +43,7 @@ def _safe_url() -> str:
 def db_upgrade() -> None:
     """Apply every Alembic migration to the database named by DATABASE_URL (SQLite in ./var by default)."""
     migrate.upgrade()
-    typer.echo(f"Database is up to date: {_safe_url()}")
+    typer.echo(f"Database is up to date: {safe_url()}")
 
 
 @demo_app.command("load")
