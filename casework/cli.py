@@ -4,14 +4,19 @@ python -m casework db upgrade
 python -m casework demo load --if-empty
 python -m casework users add jo.bloggs --role caseworker --team "CSA Rules Reassessment Team"
 python -m casework audit verify
+python -m casework backup var/backups/casework-2026-11-23.sqlite3
+python -m casework restore var/backups/casework-2026-11-23.sqlite3 --yes
 """
 
 from __future__ import annotations
 
 import getpass
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
+from casework import backup as backups
 from casework import demo, migrate
 from db.engine import database_url
 from services import users as user_service
@@ -131,3 +136,32 @@ def audit_verify() -> None:
         err=True,
     )
     raise typer.Exit(1)
+
+
+@app.command("backup")
+def backup(path: Annotated[Path, typer.Argument(help="New file to write the backup to")]) -> None:
+    """Back up the database: SQLite's online backup API, or pg_dump (custom format) for PostgreSQL."""
+    try:
+        backups.backup(database_url(), path)
+    except backups.BackupError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"Backed up {safe_url()} to {path} ({path.stat().st_size:,} bytes).")
+
+
+@app.command("restore")
+def restore(
+    path: Annotated[Path, typer.Argument(help="A file written by `backup`")],
+    yes: Annotated[bool, typer.Option("--yes", help="Confirm: replace everything in the database")] = False,
+) -> None:
+    """Replace the database's contents with a backup, then verify the audit chain. Stop the app servers first."""
+    if not yes:
+        typer.echo(f"This replaces everything in {safe_url()} with {path}. Run again with --yes to do it.", err=True)
+        raise typer.Exit(2)
+    try:
+        backups.restore(path, database_url())
+    except backups.BackupError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"Restored {safe_url()} from {path}.")
+    audit_verify()
