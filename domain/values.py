@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
-SCIN_PATTERN = re.compile(r"^\d{12}$")
+SCIN_PATTERN = re.compile(r"[0-9]{12}")  # ASCII digits only: str \d would accept any script's digits
+# Pounds as typed: plain digits or correctly grouped thousands, then up to any number of decimals
+# (more than two is refused with its own message). No exponents, underscores, signs or other scripts.
+SIGN_PATTERN = re.compile(r"(?P<minus>-)?\s*£?\s*(?P<minus2>-)?\s*(?P<rest>.*)", re.DOTALL)
+MONEY_PATTERN = re.compile(r"(?P<pounds>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]*)(?:\.(?P<pence>[0-9]*))?")
 MAX_MONEY = Decimal("10000000.00")
 PENNY = Decimal("0.01")
 NOTE_MAX_CHARS = 4000
@@ -31,32 +35,40 @@ def parse_scin(raw: str, *, field: str = "scin") -> str:
     value = re.sub(r"\s+", "", raw or "")
     if not value:
         raise FieldError(field, "Enter the SCIN.")
-    if not SCIN_PATTERN.match(value):
+    if not SCIN_PATTERN.fullmatch(value):
         raise FieldError(field, "Enter the SCIN as 12 digits, for example 123456789012.")
     return value
 
 
 def parse_money(raw: str | Decimal | int, *, field: str = "amount") -> Decimal:
-    """Pounds and pence: no negatives, at most two decimal places, below £10 million."""
+    """Pounds and pence: no negatives, at most two decimal places, below £10 million.
+
+    Typed text must look like money ("1234.56", "£1,234.56"); "1e3", "1_000", "1234,56" and
+    digits from other scripts are refused rather than guessed at.
+    """
     if isinstance(raw, Decimal | int):
-        text = str(raw)
+        value = Decimal(raw)
+        if not value.is_finite():
+            raise FieldError(field, "Enter the amount in pounds and pence, for example 1234.56.")
     else:
-        text = (raw or "").strip().replace(",", "").removeprefix("£").strip()
-    if not text:
-        raise FieldError(field, "Enter an amount in pounds, for example 65.00.")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise FieldError(field, "Enter the amount in pounds and pence, for example 1234.56.") from None
-    if not value.is_finite():
-        raise FieldError(field, "Enter the amount in pounds and pence, for example 1234.56.")
+        sign = SIGN_PATTERN.fullmatch((raw or "").strip())
+        assert sign is not None  # the pattern matches any text
+        negative, text = bool(sign["minus"] or sign["minus2"]), sign["rest"]
+        if not text:
+            raise FieldError(field, "Enter an amount in pounds, for example 65.00.")
+        match = MONEY_PATTERN.fullmatch(text)
+        if match is None or not any(ch.isdigit() for ch in text):
+            raise FieldError(field, "Enter the amount in pounds and pence, for example 1234.56.")
+        if negative:
+            raise FieldError(field, "The amount cannot be negative.")
+        value = Decimal(f"{match['pounds'].replace(',', '') or '0'}.{match['pence'] or '0'}")
     if value < 0:
         raise FieldError(field, "The amount cannot be negative.")
+    if value >= MAX_MONEY:  # before quantize: a huge exponent would overflow it
+        raise FieldError(field, "The amount must be less than £10,000,000.00.")
     if value != value.quantize(PENNY):
         raise FieldError(field, "Enter the amount with no more than two decimal places.")
-    if value >= MAX_MONEY:
-        raise FieldError(field, "The amount must be less than £10,000,000.00.")
-    return value.quantize(PENNY)
+    return value.quantize(PENNY) + 0  # + 0 turns -0.00 into 0.00
 
 
 def pence(amount: Decimal) -> int:
