@@ -24,7 +24,8 @@ from services.audit import verify_chain
 from services.errors import ValidationFailed
 from services.transaction import transaction
 
-app = typer.Typer(no_args_is_help=True, add_completion=False)
+# Tracebacks never show local variables: they could hold the database URL with its password.
+app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_show_locals=False)
 db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
 demo_app = typer.Typer(no_args_is_help=True, help="Fictional demo data.")
 users_app = typer.Typer(no_args_is_help=True, help="User accounts.")
