@@ -52,7 +52,8 @@ def parse_money(raw: str | Decimal | int, *, field: str = "amount") -> Decimal:
             raise FieldError(field, "Enter the amount in pounds and pence, for example 1234.56.")
     else:
         sign = SIGN_PATTERN.fullmatch((raw or "").strip())
-        assert sign is not None  # the pattern matches any text
+        if sign is None:  # cannot happen: the pattern matches any text
+            raise FieldError(field, "Enter the amount in pounds and pence, for example 1234.56.")
         negative, text = bool(sign["minus"] or sign["minus2"]), sign["rest"]
         if not text:
             raise FieldError(field, "Enter an amount in pounds, for example 65.00.")
