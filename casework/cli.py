@@ -17,7 +17,6 @@ from typing import Annotated
 import typer
 
 from casework import backup as backups
-from casework import demo, migrate
 from db.engine import database_url
 from services import users as user_service
 from services.audit import verify_chain
@@ -48,6 +47,8 @@ def safe_url(url: str | None = None) -> str:
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply every Alembic migration to the database named by DATABASE_URL (SQLite in ./var by default)."""
+    from casework import migrate  # imported per command: keeps every other command quick to start
+
     migrate.upgrade()
     typer.echo(f"Database is up to date: {safe_url()}")
 
@@ -55,6 +56,8 @@ def db_upgrade() -> None:
 @demo_app.command("load")
 def demo_load(if_empty: bool = typer.Option(False, "--if-empty", help="Do nothing when users already exist.")) -> None:
     """Load the deterministic fictional demo data."""
+    from casework import demo
+
     if demo.load(if_empty=if_empty):
         typer.echo(f"Loaded demo data: {demo.CASE_COUNT} cases, {demo.sr_count()} service requests.")
     else:
@@ -64,6 +67,8 @@ def demo_load(if_empty: bool = typer.Option(False, "--if-empty", help="Do nothin
 @demo_app.command("sign-ins")
 def demo_sign_ins() -> None:
     """Print the demo accounts."""
+    from casework import demo
+
     typer.echo("\nDemo sign-ins (fictional data only), password for each: " + demo.DEMO_PASSWORD)
     for s in demo.SIGN_INS:
         typer.echo(f"  {s.username:<18} {s.role:<12} {s.team or ''}")
