@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+
+from domain.clock import format_date, uk_local, utcnow
 
 SCIN_PATTERN = re.compile(r"[0-9]{12}")  # ASCII digits only: str \d would accept any script's digits
 # Pounds as typed: plain digits or correctly grouped thousands, then up to any number of decimals
@@ -100,3 +103,26 @@ def clean_text(raw: str | None, *, field: str, max_chars: int = NOTE_MAX_CHARS, 
     if len(text) > max_chars:
         raise FieldError(field, f"Keep this to {max_chars:,} characters or fewer (it has {len(text):,}).")
     return text
+
+
+# The Child Support Agency opened on 5 April 1993: no case date is earlier. Hearings, reviews and
+# appointments are booked ahead, but not more than ten years ahead.
+EARLIEST_DATE = date(1993, 4, 5)
+FUTURE_YEARS = 10
+
+
+def check_date(value: object, *, field: str, today: date | None = None) -> date | datetime:
+    """A date, or a timezone-aware moment, between 5 April 1993 and ten years from today."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise FieldError(field, "Enter the time with its time zone (UK time).")
+        day = uk_local(value).date()
+    elif isinstance(value, date):
+        day = value
+    else:
+        raise FieldError(field, "Enter a real date, for example 27 3 2027.")
+    today = today or uk_local(utcnow()).date()
+    latest = date(today.year + FUTURE_YEARS, today.month, 28 if (today.month, today.day) == (2, 29) else today.day)
+    if not EARLIEST_DATE <= day <= latest:
+        raise FieldError(field, f"Enter a date between {format_date(EARLIEST_DATE)} and {format_date(latest)}.")
+    return value

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import ServiceRequest
-from domain.values import FieldError, clean_text, parse_money
+from domain.values import FieldError, check_date, clean_text, parse_money
 from services import records
 from services.access import check_sr
 from services.actor import Actor
@@ -90,7 +90,7 @@ def _clean(changes: dict[str, Any]) -> dict[str, Any]:
             elif name in OTHER_FIELDS:
                 if value is not None and not isinstance(value, OTHER_FIELDS[name]):
                     raise FieldError(name, f"{name.replace('_', ' ').capitalize()} is not a valid value.")
-                cleaned[name] = value
+                cleaned[name] = None if value is None else check_date(value, field=name)
             else:
                 errors[name] = f"{name.replace('_', ' ').capitalize()} cannot be changed here."
         except FieldError as exc:

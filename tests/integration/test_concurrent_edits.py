@@ -141,3 +141,23 @@ def test_threads_that_reload_and_retry_lose_no_update_on_postgresql(pg_demo_db, 
         )
         assert writes == writes_before + threads * rounds
         assert verify_chain(session).ok
+
+
+def test_an_sr_date_outside_a_sensible_range_or_without_a_time_zone_is_refused(demo_db, actor_for):
+    from datetime import date, datetime
+
+    from services.errors import ValidationFailed
+
+    number, actor = _own_sr(), actor_for("caseworker")
+    seen = open_sr(actor, number)
+    with pytest.raises(ValidationFailed) as info:
+        update_sr_fields(
+            actor,
+            number,
+            expected_version=seen.version,
+            review_date=date(1066, 10, 14),
+            hearing_at=datetime(2027, 3, 1, 10, 0),  # naive: which time zone?
+        )
+    assert info.value.errors["review_date"].startswith("Enter a date between 5 April 1993")
+    assert "time zone" in info.value.errors["hearing_at"]
+    assert open_sr(actor, number) == seen

@@ -3,6 +3,7 @@ refuse every invalid value with a FieldError, and give back valid values exactly
 
 import re
 import unicodedata
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -11,7 +12,17 @@ from hypothesis import strategies as st
 
 from domain import catalogue
 from domain.catalogue import CatalogueError
-from domain.values import MAX_MONEY, NOTE_MAX_CHARS, FieldError, clean_text, format_money, parse_money, parse_scin
+from domain.values import (
+    EARLIEST_DATE,
+    MAX_MONEY,
+    NOTE_MAX_CHARS,
+    FieldError,
+    check_date,
+    clean_text,
+    format_money,
+    parse_money,
+    parse_scin,
+)
 
 # Text that tries to break things: markup, template syntax, control characters, other scripts, long runs.
 NASTY = st.sampled_from(
@@ -151,3 +162,41 @@ def test_the_catalogue_lookup_accepts_only_catalogue_combinations_and_names_the_
     blank = [(v or "").strip() or None for v in (process, area, sub_area)]
     assert entry in catalogue.CATALOGUE
     assert (entry.process, entry.area, entry.sub_area) == tuple(blank)
+
+
+TODAY = date(2026, 11, 23)
+LATEST = date(2036, 11, 23)
+
+
+@FAST
+@given(st.dates())
+@example(date(1993, 4, 4))
+@example(date(1993, 4, 5))
+@example(LATEST)
+@example(date(2036, 11, 24))
+def test_a_date_is_accepted_exactly_when_it_is_between_april_1993_and_ten_years_ahead(day):
+    if EARLIEST_DATE <= day <= LATEST:
+        assert check_date(day, field="hearing", today=TODAY) == day
+    else:
+        with pytest.raises(FieldError, match="Enter a date between 5 April 1993 and 23 November 2036"):
+            check_date(day, field="hearing", today=TODAY)
+
+
+@FAST
+@given(st.datetimes(timezones=st.none() | st.timezones()))
+def test_a_moment_needs_a_time_zone_and_a_sensible_date(moment):
+    try:
+        kept = check_date(moment, field="hearing_at", today=TODAY)
+    except FieldError as exc:
+        message = exc.message
+    else:
+        assert kept == moment
+        assert moment.utcoffset() is not None
+        return
+    assert message.startswith(("Enter the time with its time zone", "Enter a date between"))
+
+
+@pytest.mark.parametrize("value", ["2027-01-01", 20270101, None, Decimal("1")])
+def test_anything_but_a_date_is_refused_as_a_date(value):
+    with pytest.raises(FieldError, match="Enter a real date"):
+        check_date(value, field="review_date")
