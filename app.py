@@ -54,6 +54,7 @@ else:
             sign_out(actor)
             st.session_state.clear()
             st.session_state["flash"] = "You have signed out."
+            ui.end_identity_session()
             st.rerun()
     navigation = st.navigation(pages_for(actor))
 navigation.run()

@@ -5,22 +5,27 @@ python -m casework demo load --if-empty
 python -m casework users add jo.bloggs --role caseworker --team "CSA Rules Reassessment Team"
 python -m casework audit verify
 python -m casework outbox send
+python -m casework backup var/backups/casework-2026-11-23.sqlite3
+python -m casework restore var/backups/casework-2026-11-23.sqlite3 --yes
 """
 
 from __future__ import annotations
 
 import getpass
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
-from casework import demo, migrate
+from casework import backup as backups
 from db.engine import database_url
 from services import users as user_service
 from services.audit import verify_chain
 from services.errors import ValidationFailed
 from services.transaction import transaction
 
-app = typer.Typer(no_args_is_help=True, add_completion=False)
+# Tracebacks never show local variables: they could hold the database URL with its password.
+app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_show_locals=False)
 db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
 demo_app = typer.Typer(no_args_is_help=True, help="Fictional demo data.")
 users_app = typer.Typer(no_args_is_help=True, help="User accounts.")
@@ -33,24 +38,29 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(outbox_app, name="outbox")
 
 
-def _safe_url() -> str:
-    url = database_url()
-    if "@" in url:  # never print a password
-        scheme, rest = url.split("://", 1)
-        url = f"{scheme}://***@{rest.split('@', 1)[1]}"
+def safe_url(url: str | None = None) -> str:
+    """The database URL without its credentials, for printing (a password may itself contain '@')."""
+    url = url or database_url()
+    scheme, sep, rest = url.partition("://")
+    if sep and "@" in rest:  # never print a user name or password
+        url = f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
     return url
 
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply every Alembic migration to the database named by DATABASE_URL (SQLite in ./var by default)."""
+    from casework import migrate  # imported per command: keeps every other command quick to start
+
     migrate.upgrade()
-    typer.echo(f"Database is up to date: {_safe_url()}")
+    typer.echo(f"Database is up to date: {safe_url()}")
 
 
 @demo_app.command("load")
 def demo_load(if_empty: bool = typer.Option(False, "--if-empty", help="Do nothing when users already exist.")) -> None:
     """Load the deterministic fictional demo data."""
+    from casework import demo
+
     if demo.load(if_empty=if_empty):
         typer.echo(f"Loaded demo data: {demo.CASE_COUNT} cases, {demo.sr_count()} service requests.")
     else:
@@ -60,6 +70,8 @@ def demo_load(if_empty: bool = typer.Option(False, "--if-empty", help="Do nothin
 @demo_app.command("sign-ins")
 def demo_sign_ins() -> None:
     """Print the demo accounts."""
+    from casework import demo
+
     typer.echo("\nDemo sign-ins (fictional data only), password for each: " + demo.DEMO_PASSWORD)
     for s in demo.SIGN_INS:
         typer.echo(f"  {s.username:<18} {s.role:<12} {s.team or ''}")
@@ -149,3 +161,32 @@ def outbox_send(limit: int = typer.Option(200, help="At most this many emails in
     for r in failed:
         typer.echo(f"  email {r.id} (SR {r.sr_number}): {r.error}")
     raise typer.Exit(1 if failed else 0)
+
+
+@app.command("backup")
+def backup(path: Annotated[Path, typer.Argument(help="New file to write the backup to")]) -> None:
+    """Back up the database: SQLite's online backup API, or pg_dump (custom format) for PostgreSQL."""
+    try:
+        backups.backup(database_url(), path)
+    except backups.BackupError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"Backed up {safe_url()} to {path} ({path.stat().st_size:,} bytes).")
+
+
+@app.command("restore")
+def restore(
+    path: Annotated[Path, typer.Argument(help="A file written by `backup`")],
+    yes: Annotated[bool, typer.Option("--yes", help="Confirm: replace everything in the database")] = False,
+) -> None:
+    """Replace the database's contents with a backup, then verify the audit chain. Stop the app servers first."""
+    if not yes:
+        typer.echo(f"This replaces everything in {safe_url()} with {path}. Run again with --yes to do it.", err=True)
+        raise typer.Exit(2)
+    try:
+        backups.restore(path, database_url())
+    except backups.BackupError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"Restored {safe_url()} from {path}.")
+    audit_verify()

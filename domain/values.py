@@ -8,9 +8,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 
-SCIN_PATTERN = re.compile(r"^\d{12}$")
+from domain.clock import format_date, uk_local, utcnow
+
+SCIN_PATTERN = re.compile(r"[0-9]{12}")  # ASCII digits only: str \d would accept any script's digits
+# Pounds as typed: plain digits or correctly grouped thousands, then up to any number of decimals
+# (more than two is refused with its own message). No exponents, underscores, signs or other scripts.
+SIGN_PATTERN = re.compile(r"(?P<minus>-)?\s*£?\s*(?P<minus2>-)?\s*(?P<rest>.*)", re.DOTALL)
+MONEY_PATTERN = re.compile(r"(?P<pounds>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]*)(?:\.(?P<pence>[0-9]*))?")
 MAX_MONEY = Decimal("10000000.00")
 PENNY = Decimal("0.01")
 NOTE_MAX_CHARS = 4000
@@ -31,32 +38,41 @@ def parse_scin(raw: str, *, field: str = "scin") -> str:
     value = re.sub(r"\s+", "", raw or "")
     if not value:
         raise FieldError(field, "Enter the SCIN.")
-    if not SCIN_PATTERN.match(value):
+    if not SCIN_PATTERN.fullmatch(value):
         raise FieldError(field, "Enter the SCIN as 12 digits, for example 123456789012.")
     return value
 
 
 def parse_money(raw: str | Decimal | int, *, field: str = "amount") -> Decimal:
-    """Pounds and pence: no negatives, at most two decimal places, below £10 million."""
+    """Pounds and pence: no negatives, at most two decimal places, below £10 million.
+
+    Typed text must look like money ("1234.56", "£1,234.56"); "1e3", "1_000", "1234,56" and
+    digits from other scripts are refused rather than guessed at.
+    """
     if isinstance(raw, Decimal | int):
-        text = str(raw)
+        value = Decimal(raw)
+        if not value.is_finite():
+            raise FieldError(field, "Enter the amount in pounds and pence, for example 1234.56.")
     else:
-        text = (raw or "").strip().replace(",", "").removeprefix("£").strip()
-    if not text:
-        raise FieldError(field, "Enter an amount in pounds, for example 65.00.")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise FieldError(field, "Enter the amount in pounds and pence, for example 1234.56.") from None
-    if not value.is_finite():
-        raise FieldError(field, "Enter the amount in pounds and pence, for example 1234.56.")
+        sign = SIGN_PATTERN.fullmatch((raw or "").strip())
+        if sign is None:  # cannot happen: the pattern matches any text
+            raise FieldError(field, "Enter the amount in pounds and pence, for example 1234.56.")
+        negative, text = bool(sign["minus"] or sign["minus2"]), sign["rest"]
+        if not text:
+            raise FieldError(field, "Enter an amount in pounds, for example 65.00.")
+        match = MONEY_PATTERN.fullmatch(text)
+        if match is None or not any(ch.isdigit() for ch in text):
+            raise FieldError(field, "Enter the amount in pounds and pence, for example 1234.56.")
+        if negative:
+            raise FieldError(field, "The amount cannot be negative.")
+        value = Decimal(f"{match['pounds'].replace(',', '') or '0'}.{match['pence'] or '0'}")
     if value < 0:
         raise FieldError(field, "The amount cannot be negative.")
+    if value >= MAX_MONEY:  # before quantize: a huge exponent would overflow it
+        raise FieldError(field, "The amount must be less than £10,000,000.00.")
     if value != value.quantize(PENNY):
         raise FieldError(field, "Enter the amount with no more than two decimal places.")
-    if value >= MAX_MONEY:
-        raise FieldError(field, "The amount must be less than £10,000,000.00.")
-    return value.quantize(PENNY)
+    return value.quantize(PENNY) + 0  # + 0 turns -0.00 into 0.00
 
 
 def pence(amount: Decimal) -> int:
@@ -87,3 +103,26 @@ def clean_text(raw: str | None, *, field: str, max_chars: int = NOTE_MAX_CHARS, 
     if len(text) > max_chars:
         raise FieldError(field, f"Keep this to {max_chars:,} characters or fewer (it has {len(text):,}).")
     return text
+
+
+# The Child Support Agency opened on 5 April 1993: no case date is earlier. Hearings, reviews and
+# appointments are booked ahead, but not more than ten years ahead.
+EARLIEST_DATE = date(1993, 4, 5)
+FUTURE_YEARS = 10
+
+
+def check_date(value: object, *, field: str, today: date | None = None) -> date | datetime:
+    """A date, or a timezone-aware moment, between 5 April 1993 and ten years from today."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise FieldError(field, "Enter the time with its time zone (UK time).")
+        day = uk_local(value).date()
+    elif isinstance(value, date):
+        day = value
+    else:
+        raise FieldError(field, "Enter a real date, for example 27 3 2027.")
+    today = today or uk_local(utcnow()).date()
+    latest = date(today.year + FUTURE_YEARS, today.month, 28 if (today.month, today.day) == (2, 29) else today.day)
+    if not EARLIEST_DATE <= day <= latest:
+        raise FieldError(field, f"Enter a date between {format_date(EARLIEST_DATE)} and {format_date(latest)}.")
+    return value

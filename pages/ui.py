@@ -16,8 +16,19 @@ from services.errors import DomainError, ValidationFailed
 from services.views import CaseBanner
 
 log = logging.getLogger("casework")
-IDLE_SECONDS = int(os.environ.get("CASEWORK_IDLE_MINUTES", "30")) * 60
 T = TypeVar("T")
+
+
+def idle_seconds() -> int:
+    """CASEWORK_IDLE_MINUTES (default 30), read at each check; a value that is not a whole number means 30."""
+    raw = os.environ.get("CASEWORK_IDLE_MINUTES", "30").strip()
+    return max(int(raw) if raw.isdigit() else 30, 1) * 60
+
+
+def end_identity_session() -> None:
+    """Also sign out of the organisation's identity provider, or the sign-in page would sign straight back in."""
+    if st.user.get("is_logged_in"):
+        st.logout()
 
 
 def current_actor() -> Actor | None:
@@ -26,12 +37,13 @@ def current_actor() -> Actor | None:
     if actor is None:
         return None
     last = st.session_state.get("last_seen", time.time())
-    if time.time() - last > IDLE_SECONDS:
+    if time.time() - last > idle_seconds():
         from services.auth import sign_out
 
         sign_out(actor, reason="idle timeout")
         st.session_state.clear()
         st.session_state["flash"] = "You were signed out after a period of inactivity. Sign in again to carry on."
+        end_identity_session()
         return None
     st.session_state["last_seen"] = time.time()
     return actor

@@ -107,12 +107,15 @@ def check_sr(session: Session, actor: Actor, sr: ServiceRequest, *, action: str 
 
 
 def check_run(session: Session, actor: Actor, run: ProcedureRun, *, action: str = "open this procedure run") -> None:
-    if not actor.works_cases or run.team_id != actor.team_id:
-        raise refuse(
-            session,
-            actor,
-            "This procedure run belongs to another team; you cannot " + action + ".",
-            entity_type="procedure_run",
-            entity_id=run.id,
-            action=action,
+    """Refuse unless the actor works cases in the run's team; same wording rules as for SRs."""
+    if not actor.works_cases:
+        message = "Your role has no access to case data."
+    elif run.team_id != actor.team_id:
+        message = (
+            SENSITIVE_REFUSAL
+            if run.case.sensitive
+            else "This procedure run belongs to another team; you cannot " + action + "."
         )
+    else:
+        return
+    raise refuse(session, actor, message, entity_type="procedure_run", entity_id=run.id, action=action)

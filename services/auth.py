@@ -1,6 +1,7 @@
 """Sign-in: local accounts with argon2 hashes, or an OIDC identity matched to a user by email.
 
-Failed sign-ins are audited and say nothing about whether the username exists.
+Failed sign-ins are audited and say nothing about whether the username exists. Neither the
+password nor an unknown username's text is ever recorded (see `attempted_account`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,15 @@ MIN_PASSWORD = 10
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 
+def attempted_account(user: User | None) -> str:
+    """How a failed sign-in names the account: the user's id when the username exists, otherwise "unknown".
+
+    Never the typed text: people type passwords into the username box, and even a short unsalted
+    digest of one could be guessed back from a word list.
+    """
+    return str(user.id) if user is not None else "unknown"
+
+
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD:
         raise ValueError(f"A password needs at least {MIN_PASSWORD} characters.")
@@ -41,7 +51,7 @@ def sign_in(username: str, password: str) -> Actor:
         user = session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
         ok = _verify(user.password_hash if user else None, password) and user is not None and user.is_active
         if not ok or user is None:
-            audit.record(session, None, "sign_in.failed", entity_type="user", entity_id=username.strip()[:40])
+            audit.record(session, None, "sign_in.failed", entity_type="user", entity_id=attempted_account(user))
             session.commit()
             raise PermissionDenied(BAD_SIGN_IN)
         actor = Actor.of(user)

@@ -49,8 +49,7 @@ class EffectEnv:
         sr_id = self.run.sr_refs.get(ref)
         if sr_id is None:
             raise RuntimeError(f"run {self.run.id} has no SR called {ref!r} yet")
-        sr = self.session.get(ServiceRequest, sr_id)
-        assert sr is not None
+        sr = self.session.get_one(ServiceRequest, sr_id)
         return sr
 
 

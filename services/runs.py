@@ -309,8 +309,7 @@ def _check_consistent(session: Session, run: ProcedureRun) -> None:
     """A run and its SR never disagree: the SR is closed exactly when the run has finished."""
     if run.sr_id is None:
         return
-    sr = session.get(ServiceRequest, run.sr_id)
-    assert sr is not None
+    sr = session.get_one(ServiceRequest, run.sr_id)
     if (sr.status == "Closed") != (run.status == "finished"):
         raise RuntimeError(f"run {run.id} is {run.status} but SR {sr.number} is {sr.status}")
 
@@ -519,8 +518,7 @@ def run_outcome(actor: Actor, run_id: str) -> RunOutcome:
         srs: dict[str, SROutcome] = {}
         ids = list(run.sr_refs.values())
         for ref, sr_id in run.sr_refs.items():
-            sr = session.get(ServiceRequest, sr_id)
-            assert sr is not None
+            sr = session.get_one(ServiceRequest, sr_id)
             srs[ref] = SROutcome(
                 ref,
                 sr.number,

@@ -103,3 +103,227 @@ def test_passwords_are_stored_as_argon2_hashes(demo_db):
         stored = session.scalar(select(User.password_hash).where(User.username == "caseworker"))
     assert stored.startswith("$argon2id$")
     assert "demo-password" not in stored
+
+
+# --- SRs and runs opened by reference (a URL query parameter), at the service level -------------
+
+
+def _sr(*, own_team: bool, sensitive: bool = False):
+    """An open SR of the caseworker's team (or of another team), on a case with the given sensitivity."""
+    from db.models import ServiceRequest
+
+    with transaction() as session:
+        team_id = session.scalar(select(Team.id).where(Team.name == "CSA Rules Reassessment Team"))
+        same = ServiceRequest.team_id == team_id if own_team else ServiceRequest.team_id != team_id
+        return session.scalars(
+            select(ServiceRequest)
+            .join(Case, ServiceRequest.case_id == Case.id)
+            .where(same, Case.sensitive == sensitive, ServiceRequest.status != "Closed")
+            .order_by(ServiceRequest.id)
+        ).first()
+
+
+def _assert_refusal_recorded(actor, *, entity_type, entity_id, attempted, reason_contains):
+    """The newest refusal says who tried, what they tried, on what, and why."""
+    event = _refusals()[-1]
+    assert (event.actor_id, event.actor_name) == (actor.user_id, actor.username)
+    assert (event.entity_type, event.entity_id) == (entity_type, str(entity_id))
+    assert event.after["attempted"] == attempted
+    assert reason_contains in event.after["reason"]
+
+
+def test_a_caseworker_opens_an_sr_of_their_own_team_by_number_or_id(demo_db, actor_for):
+    from services.service_requests import open_sr
+
+    sr = _sr(own_team=True)
+    actor = actor_for("caseworker")
+    assert open_sr(actor, sr.number).id == sr.id
+    assert open_sr(actor, str(sr.id)).number == sr.number
+
+
+def test_another_teams_sr_typed_into_the_url_is_refused_and_the_attempt_audited(demo_db, actor_for):
+    from services.service_requests import open_sr
+
+    sr, actor = _sr(own_team=False), actor_for("caseworker")
+    with pytest.raises(PermissionDenied, match=f"Service request {sr.number} belongs to another team"):
+        open_sr(actor, str(sr.id))  # as ?sr=<id> would pass it
+    _assert_refusal_recorded(
+        actor,
+        entity_type="service_request",
+        entity_id=sr.id,
+        attempted="view this service request",
+        reason_contains="belongs to another team",
+    )
+
+
+def test_a_caseworker_cannot_change_another_teams_sr_and_nothing_is_saved(demo_db, actor_for):
+    from services.service_requests import add_sr_note, update_sr_fields
+
+    sr, actor = _sr(own_team=False), actor_for("caseworker")
+    with pytest.raises(PermissionDenied):
+        update_sr_fields(actor, sr.number, expected_version=sr.version, reason="changed by the wrong team")
+    with pytest.raises(PermissionDenied):
+        add_sr_note(actor, sr.number, "a note from the wrong team")
+    _assert_refusal_recorded(
+        actor,
+        entity_type="service_request",
+        entity_id=sr.id,
+        attempted="add a note to this service request",
+        reason_contains="belongs to another team",
+    )
+    from db.models import Note, ServiceRequest
+
+    with transaction() as session:
+        assert session.get(ServiceRequest, sr.id).reason == sr.reason
+        assert session.get(ServiceRequest, sr.id).version == sr.version
+        assert not session.scalars(select(Note).where(Note.text.like("%wrong team%"))).all()
+
+
+def test_a_team_leader_acts_on_their_teams_srs_and_is_refused_another_teams(demo_db, actor_for):
+    from services.service_requests import open_sr, update_sr_fields
+
+    leader = actor_for("teamleader")
+    own = _sr(own_team=True)
+    assert update_sr_fields(leader, own.number, expected_version=own.version, reason="Checked").reason == "Checked"
+    other = _sr(own_team=False)
+    with pytest.raises(PermissionDenied, match="belongs to another team"):
+        open_sr(leader, other.number)
+    _assert_refusal_recorded(
+        leader,
+        entity_type="service_request",
+        entity_id=other.id,
+        attempted="view this service request",
+        reason_contains="belongs to another team",
+    )
+
+
+def test_another_teams_sensitive_sr_shows_only_that_requests_go_through_special_client_records(demo_db, actor_for):
+    from services.service_requests import open_sr
+
+    sr, actor = _sr(own_team=False, sensitive=True), actor_for("caseworker")
+    with pytest.raises(PermissionDenied) as info:
+        open_sr(actor, sr.number)
+    assert "Special Client Records" in info.value.message
+    assert sr.number not in info.value.message
+    _assert_refusal_recorded(
+        actor,
+        entity_type="service_request",
+        entity_id=sr.id,
+        attempted="view this service request",
+        reason_contains="Special Client Records",
+    )
+
+
+def test_the_owning_team_sees_its_own_sensitive_sr(demo_db, actor_for):
+    from services.service_requests import open_sr
+
+    sr = _sr(own_team=True, sensitive=True)
+    assert sr is not None, "the demo data has sensitive cases in the caseworker's team"
+    assert open_sr(actor_for("caseworker"), sr.number).number == sr.number
+
+
+@pytest.mark.parametrize("username", ["policy", "admin"])
+def test_policy_staff_and_admins_cannot_open_any_sr_even_by_url(demo_db, actor_for, username):
+    from services.service_requests import open_sr
+
+    sr, actor = _sr(own_team=True), actor_for(username)
+    with pytest.raises(PermissionDenied, match="no access to case data"):
+        open_sr(actor, sr.number)
+    _assert_refusal_recorded(
+        actor,
+        entity_type="service_request",
+        entity_id=sr.id,
+        attempted="view this service request",
+        reason_contains="no access to case data",
+    )
+
+
+@pytest.mark.parametrize("ref", ["", "abc", "1-0000", "-1", "99999999", "1; DROP TABLE cases", "١٢"])
+def test_a_nonsense_or_unknown_sr_reference_is_not_found_without_a_crash(demo_db, actor_for, ref):
+    from services.errors import NotFound
+    from services.service_requests import open_sr
+
+    with pytest.raises(NotFound, match="There is no service request"):
+        open_sr(actor_for("caseworker"), ref)
+
+
+def _run(team_name: str, *, sensitive: bool = False) -> str:
+    """A procedure run row in the named team (the engine that creates runs is not on this branch yet)."""
+    from db.models import ProcedureRun, User
+
+    with transaction() as session:
+        team_id = session.scalar(select(Team.id).where(Team.name == team_name))
+        case = session.scalars(select(Case).where(Case.team_id == team_id, Case.sensitive == sensitive)).first()
+        starter = session.scalars(select(User).where(User.team_id == team_id)).first()
+        run = ProcedureRun(
+            procedure_id="P3",
+            procedure_version="1",
+            state="start",
+            case_id=case.id,
+            team_id=team_id,
+            started_by_id=starter.id,
+        )
+        session.add(run)
+        session.flush()
+        return run.id
+
+
+def _open_run(actor, run_id):
+    """What a run page does with ?run=<id>: load the row, then ask access."""
+    from db.models import ProcedureRun
+    from services.access import check_run
+
+    with transaction() as session:
+        run = session.get(ProcedureRun, run_id)
+        check_run(session, actor, run)
+        return run.id
+
+
+def test_a_caseworker_opens_a_run_of_their_own_team(demo_db, actor_for):
+    run_id = _run("CSA Rules Reassessment Team")
+    assert _open_run(actor_for("caseworker"), run_id) == run_id
+
+
+def test_another_teams_run_typed_into_the_url_is_refused_and_the_attempt_audited(demo_db, actor_for):
+    run_id, actor = _run("Specialist Services Support Team"), actor_for("caseworker")
+    with pytest.raises(PermissionDenied, match="procedure run belongs to another team"):
+        _open_run(actor, run_id)
+    _assert_refusal_recorded(
+        actor,
+        entity_type="procedure_run",
+        entity_id=run_id,
+        attempted="open this procedure run",
+        reason_contains="belongs to another team",
+    )
+
+
+def test_another_teams_run_on_a_sensitive_case_points_to_special_client_records(demo_db, actor_for):
+    run_id, actor = _run("Specialist Services Support Team", sensitive=True), actor_for("caseworker")
+    with pytest.raises(PermissionDenied, match="Special Client Records"):
+        _open_run(actor, run_id)
+
+
+def test_policy_staff_cannot_open_a_run(demo_db, actor_for):
+    run_id, actor = _run("CSA Rules Reassessment Team"), actor_for("policy")
+    with pytest.raises(PermissionDenied, match="no access to case data"):
+        _open_run(actor, run_id)
+    _assert_refusal_recorded(
+        actor,
+        entity_type="procedure_run",
+        entity_id=run_id,
+        attempted="open this procedure run",
+        reason_contains="no access to case data",
+    )
+
+
+def test_a_refused_attempt_keeps_its_audit_row_even_though_the_action_rolls_back(demo_db, actor_for):
+    """The refusal is committed on its own; the caller's pending change is discarded, the chain still verifies."""
+    from services.audit import verify_chain
+
+    actor = actor_for("caseworker")
+    before = len(_refusals())
+    with pytest.raises(PermissionDenied):
+        work.find_case(actor, _case(other_team=True, sensitive=False))
+    assert len(_refusals()) == before + 1
+    with transaction() as session:
+        assert verify_chain(session).ok

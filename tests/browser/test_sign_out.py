@@ -1,0 +1,26 @@
+"""In Chromium against the real server: the Sign out button ends the session and is audited."""
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from db.models import AuditEvent
+from services.transaction import transaction
+from tests.browser.test_sign_in import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_signing_out_returns_to_the_sign_in_page_and_is_audited(live_server, page: Page):
+    sign_in(page, live_server.url, "caseworker")
+    expect(page.get_by_text("Welcome, Demo Caseworker")).to_be_visible(timeout=20_000)
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_text("You have signed out.")).to_be_visible(timeout=20_000)
+    expect(page.get_by_label("Username")).to_be_visible()
+    expect(page.get_by_text("Welcome, Demo Caseworker")).to_have_count(0)
+    with transaction() as session:
+        event = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "sign_out").order_by(AuditEvent.id.desc())
+        ).first()
+    assert (event.actor_name, event.after) == ("caseworker", {"reason": "signed out"})
+    assert "demo-password" not in live_server.log.read_text()

@@ -1,0 +1,163 @@
+"""Two people saving the same SR: the second gets a clear conflict with a reload, never a silent overwrite."""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from db.models import AuditEvent, ServiceRequest, Team
+from services.audit import verify_chain
+from services.errors import ConflictError
+from services.service_requests import open_sr, update_sr_fields
+from services.transaction import transaction
+
+
+def _own_sr() -> str:
+    with transaction() as session:
+        team_id = session.scalar(select(Team.id).where(Team.name == "CSA Rules Reassessment Team"))
+        return session.scalars(
+            select(ServiceRequest.number)
+            .where(ServiceRequest.team_id == team_id, ServiceRequest.status == "Open")
+            .order_by(ServiceRequest.id)
+        ).first()
+
+
+def test_a_stale_screen_gets_a_conflict_with_a_reload_and_the_first_save_stays(demo_db, actor_for):
+    number = _own_sr()
+    first, second = actor_for("caseworker"), actor_for("teamleader")
+    seen_by_first, seen_by_second = open_sr(first, number), open_sr(second, number)
+    assert seen_by_first.version == seen_by_second.version
+
+    saved = update_sr_fields(first, number, expected_version=seen_by_first.version, reason="Hearing booked")
+    assert saved.version == seen_by_first.version + 1
+
+    with pytest.raises(ConflictError, match="Reload to see the change") as info:
+        update_sr_fields(second, number, expected_version=seen_by_second.version, reason="Not proceeding")
+    assert f"your copy is version {seen_by_second.version}" in info.value.message
+    assert open_sr(second, number).reason == "Hearing booked"
+
+    reloaded = open_sr(second, number)  # the reload option: the second user sees the first's change, then saves
+    assert update_sr_fields(second, number, expected_version=reloaded.version, reason="Not proceeding").reason == (
+        "Not proceeding"
+    )
+    with transaction() as session:
+        sr_id = session.scalar(select(ServiceRequest.id).where(ServiceRequest.number == number))
+        updates = session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.sr_id == sr_id, AuditEvent.action == "sr.updated")
+            .order_by(AuditEvent.id)
+        ).all()
+    assert [(e.actor_name, e.after["reason"]) for e in updates[-2:]] == [
+        ("caseworker", "Hearing booked"),
+        ("teamleader", "Not proceeding"),
+    ]
+
+
+def test_bad_input_on_an_sr_edit_is_refused_at_the_field_and_nothing_changes(demo_db, actor_for):
+    from services.errors import ValidationFailed
+
+    number, actor = _own_sr(), actor_for("caseworker")
+    seen = open_sr(actor, number)
+    with pytest.raises(ValidationFailed) as info:
+        update_sr_fields(
+            actor, number, expected_version=seen.version, reason="x" * 201, court_fee="-5", status="Closed"
+        )
+    assert set(info.value.errors) == {"reason", "court_fee", "status"}
+    assert open_sr(actor, number) == seen
+
+
+def _race(threads: int, target) -> list[BaseException | object]:
+    """Start `threads` workers together (a barrier), return what each returned or raised."""
+    barrier = threading.Barrier(threads)
+    results: list[BaseException | object] = [None] * threads
+
+    def work(i: int) -> None:
+        barrier.wait()
+        try:
+            results[i] = target(i)
+        except BaseException as exc:  # noqa: BLE001 - collected and asserted on below
+            results[i] = exc
+
+    workers = [threading.Thread(target=work, args=(i,)) for i in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(timeout=120)
+    return results
+
+
+@pytest.mark.postgres
+def test_threads_saving_the_same_version_on_postgresql_exactly_one_wins(pg_demo_db, actor_for):
+    number, actor = _own_sr(), actor_for("caseworker")
+    version = open_sr(actor, number).version
+    results = _race(8, lambda i: update_sr_fields(actor, number, expected_version=version, reason=f"thread {i}"))
+    winners = [r for r in results if not isinstance(r, BaseException)]
+    losers = [r for r in results if isinstance(r, BaseException)]
+    assert len(winners) == 1, results
+    assert all(isinstance(r, ConflictError) for r in losers), losers
+    final = open_sr(actor, number)
+    assert final.version == version + 1
+    assert final.reason == winners[0].reason
+
+
+@pytest.mark.postgres
+def test_threads_that_reload_and_retry_lose_no_update_on_postgresql(pg_demo_db, actor_for):
+    """Each thread adds £1.00 to the court fee several times, reloading on conflict: every pound arrives."""
+    number, actor = _own_sr(), actor_for("caseworker")
+    threads, rounds = 6, 5
+    conflicts = [0] * threads
+    with transaction() as session:
+        sr_id = session.scalar(select(ServiceRequest.id).where(ServiceRequest.number == number))
+        writes_before = session.scalar(
+            select(func.count()).where(AuditEvent.sr_id == sr_id, AuditEvent.action == "sr.updated")
+        )
+
+    def add_pounds(i: int) -> None:
+        for _ in range(rounds):
+            while True:
+                seen = open_sr(actor, number)
+                try:
+                    update_sr_fields(
+                        actor,
+                        number,
+                        expected_version=seen.version,
+                        court_fee=(seen.court_fee or Decimal("0")) + Decimal("1.00"),
+                    )
+                    break
+                except ConflictError:
+                    conflicts[i] += 1
+
+    base = open_sr(actor, number)
+    results = _race(threads, add_pounds)
+    assert not [r for r in results if isinstance(r, BaseException)], results
+    final = open_sr(actor, number)
+    assert final.court_fee == (base.court_fee or Decimal("0")) + threads * rounds
+    assert final.version == base.version + threads * rounds
+    assert sum(conflicts) > 0, "the threads never overlapped, so this run proved nothing"
+    with transaction() as session:
+        writes = session.scalar(
+            select(func.count()).where(AuditEvent.sr_id == sr_id, AuditEvent.action == "sr.updated")
+        )
+        assert writes == writes_before + threads * rounds
+        assert verify_chain(session).ok
+
+
+def test_an_sr_date_outside_a_sensible_range_or_without_a_time_zone_is_refused(demo_db, actor_for):
+    from datetime import date, datetime
+
+    from services.errors import ValidationFailed
+
+    number, actor = _own_sr(), actor_for("caseworker")
+    seen = open_sr(actor, number)
+    with pytest.raises(ValidationFailed) as info:
+        update_sr_fields(
+            actor,
+            number,
+            expected_version=seen.version,
+            review_date=date(1066, 10, 14),
+            hearing_at=datetime(2027, 3, 1, 10, 0),  # naive: which time zone?
+        )
+    assert info.value.errors["review_date"].startswith("Enter a date between 5 April 1993")
+    assert "time zone" in info.value.errors["hearing_at"]
+    assert open_sr(actor, number) == seen
