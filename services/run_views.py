@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -31,6 +32,7 @@ class FieldView:
     when: tuple[str, Any] | None
     value: Any
     max_chars: int
+    columns: tuple[FieldView, ...] = ()  # kind "table": the columns, each a FieldView without a value
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +81,9 @@ class RunView:
 
 def show(value: Any, f: Field | None = None) -> str:
     """An answer as the summary shows it."""
+    if f is not None and f.kind == "table":
+        rows = value or []
+        return "; ".join(", ".join(show(row.get(c.name), c) for c in f.columns) for row in rows) or "(none)"
     if value is None or value == "":
         return "(not given)"
     if isinstance(value, bool):
@@ -94,13 +99,26 @@ def show(value: Any, f: Field | None = None) -> str:
     return str(value)
 
 
-def prefill(f: Field, answers: dict[str, Any], case: Case) -> Any:
+def prefill(f: Field, answers: dict[str, Any], case: Case, facts: Mapping[str, Any] | None = None) -> Any:
+    """The saved answer, else the case fact the field defaults to, in the form a submission takes."""
     if f.name in answers:
         return answers[f.name]
     if f.default_fact:
-        value = getattr(case, f.default_fact, None)
-        return str(value) if isinstance(value, Decimal) else value
+        value = facts[f.default_fact] if facts and f.default_fact in facts else getattr(case, f.default_fact, None)
+        return _submittable(value)
     return None
+
+
+def _submittable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_submittable(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: _submittable(v) for k, v in value.items()}
+    return value
 
 
 def cms_lines(effects: list[Effect]) -> tuple[str, ...]:
@@ -133,7 +151,19 @@ def build(
         checked=tuple(answers.get(CHECKLIST + state, [])),
         fields=tuple(
             FieldView(
-                f.name, f.label, f.kind, f.help, f.options, f.required, f.when, prefill(f, answers, case), f.max_chars
+                f.name,
+                f.label,
+                f.kind,
+                f.help,
+                f.options,
+                f.required,
+                f.when,
+                prefill(f, answers, case, ctx.facts),
+                f.max_chars,
+                tuple(
+                    FieldView(c.name, c.label, c.kind, c.help, c.options, c.required, None, None, c.max_chars)
+                    for c in f.columns
+                ),
             )
             for f in step.fields
         ),
