@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from .definition import Procedure
 from .p1_csa_information_required import PROCEDURE as P1
+from .p3_enforcement_lo_check_csa import PROCEDURE as P3
 
-_ALL: tuple[Procedure, ...] = (P1,)
+_ALL: tuple[Procedure, ...] = (P1, P3)
 
 REGISTRY: dict[tuple[str, str], Procedure] = {(p.id, p.version): p for p in _ALL}
 
