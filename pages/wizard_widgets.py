@@ -28,6 +28,8 @@ def field_value(run_id: str, step: str, f: FieldView) -> Any:
         return datetime.combine(day, at).isoformat() if isinstance(day, date) and at else None
     if f.kind == "pdf":
         return (raw.name, raw.getvalue()) if raw is not None else f.value
+    if f.kind == "table":
+        return st.session_state.get(key + ":rows", f.value or [])
     return raw
 
 
@@ -62,6 +64,8 @@ def field_input(run_id: str, step: str, f: FieldView, error: str | None) -> Any:
             st.caption(f"Uploaded: {f.value.get('file_name')} (upload another to replace it)")
         uploaded = st.file_uploader(label, type=["pdf"], key=key, help=help_text)
         value = (uploaded.name, uploaded.getvalue()) if uploaded is not None else f.value
+    elif f.kind == "table":
+        value = table_input(key, label, f)
     else:  # text, money, integer: typed text, checked by the service
         shown = "" if f.value is None else str(f.value)
         placeholder = "e.g. 1234.56" if f.kind == "money" else None
@@ -76,3 +80,64 @@ def field_input(run_id: str, step: str, f: FieldView, error: str | None) -> Any:
     if error:
         st.markdown(f":red[**Error:** {error}]")
     return value
+
+
+def _column(c: FieldView) -> Any:
+    label = c.label + ("" if c.required else " (optional)")
+    if c.kind == "date":
+        return st.column_config.DateColumn(label, format="DD/MM/YYYY")
+    if c.kind == "yes_no":
+        return st.column_config.SelectboxColumn(label, options=["Yes", "No"])
+    if c.kind == "choice":
+        return st.column_config.SelectboxColumn(label, options=list(c.options))
+    return st.column_config.TextColumn(label, max_chars=200 if c.kind == "text" else 40)
+
+
+def _shown_cell(c: FieldView, value: Any) -> Any:
+    if value is None:
+        return None
+    if c.kind == "date":
+        return date.fromisoformat(value) if isinstance(value, str) else value
+    if c.kind == "yes_no":
+        return "Yes" if value else "No"
+    return str(value)
+
+
+def _entered_cell(c: FieldView, value: Any) -> Any:
+    """A cell as the service expects it: ISO dates, booleans for yes/no, None for blanks (NaN/NaT)."""
+    if value is None or (isinstance(value, float) and value != value) or str(value) in ("NaT", "nan", "None"):
+        return None
+    if c.kind == "date":
+        return value.isoformat()[:10] if hasattr(value, "isoformat") else str(value)
+    if c.kind == "yes_no":
+        return value == "Yes"
+    return value
+
+
+def table_input(key: str, label: str, f: FieldView) -> list[dict[str, Any]]:
+    """An editable table (rows can be added and deleted); its rows are kept for the step's buttons."""
+    import pandas as pd
+
+    names = [c.name for c in f.columns]
+    shown = pd.DataFrame(
+        [{c.name: _shown_cell(c, row.get(c.name)) for c in f.columns} for row in (f.value or [])], columns=names
+    )
+    for c in f.columns:
+        if c.kind == "date":
+            shown[c.name] = pd.to_datetime(shown[c.name]).dt.date
+        else:
+            shown[c.name] = shown[c.name].astype("object")
+    st.markdown(f"**{label}**")
+    if f.help:
+        st.caption(f.help)
+    edited = st.data_editor(
+        shown,
+        key=key,
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        column_config={c.name: _column(c) for c in f.columns},
+    )
+    rows = [{c.name: _entered_cell(c, row.get(c.name)) for c in f.columns} for row in edited.to_dict("records")]
+    st.session_state[key + ":rows"] = rows
+    return rows

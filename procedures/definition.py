@@ -24,7 +24,10 @@ from domain.values import FieldError, clean_text, parse_money
 
 from .effects import Effect
 
-Kind = Literal["text", "long_text", "yes_no", "choice", "multi_choice", "date", "datetime", "money", "integer", "pdf"]
+Kind = Literal[
+    "text", "long_text", "yes_no", "choice", "multi_choice", "date", "datetime", "money", "integer", "pdf", "table"
+]
+MAX_TABLE_ROWS = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,12 +61,15 @@ class Field:
     default_fact: str | None = None  # prefill from a case fact, e.g. "arrears_balance"
     max_chars: int = 4000
     min_date: Literal["today", "any"] = "any"
+    columns: tuple[Field, ...] = ()  # kind "table": one Field per column; a row is a dict keyed by their names
 
     def applies(self, answers: Mapping[str, Any]) -> bool:
         return condition_holds(self.when, answers)
 
     def parse(self, raw: Any, *, today: date) -> Any:
         """Return the JSON-safe stored form of a typed answer, or raise FieldError for this field."""
+        if self.kind == "table":
+            return self._parse_table(raw, today=today)
         if raw is None or (isinstance(raw, str) and not raw.strip()) or raw == []:
             if self.required:
                 raise FieldError(self.name, _missing(self))
@@ -120,10 +126,36 @@ class Field:
             return moment.isoformat()
         raise ValueError(f"unknown field kind {kind}")
 
+    def _parse_table(self, raw: Any, *, today: date) -> list[dict[str, Any]]:
+        """Rows of cells, each parsed by its column; wholly blank rows are dropped; errors name the row."""
+        if raw is None or raw == "":
+            raw = []
+        if not isinstance(raw, list | tuple) or not all(isinstance(row, Mapping) for row in raw):
+            raise FieldError(self.name, f"Enter {self.label[0].lower() + self.label[1:]} as rows of a table.")
+        if len(raw) > MAX_TABLE_ROWS:
+            raise FieldError(self.name, f"Enter at most {MAX_TABLE_ROWS} rows for: {self.label}")
+        rows: list[dict[str, Any]] = []
+        for number, row in enumerate(raw, start=1):
+            cells = {c.name: _cell(row.get(c.name)) for c in self.columns}
+            if all(v is None or v == "" for v in cells.values()):
+                continue
+            parsed: dict[str, Any] = {}
+            for column in self.columns:
+                try:
+                    parsed[column.name] = column.parse(cells[column.name], today=today)
+                except FieldError as exc:
+                    raise FieldError(self.name, f"Row {number}, {column.label}: {exc.message}") from None
+            rows.append(parsed)
+        if not rows and self.required:
+            raise FieldError(self.name, f"Add at least one row to: {self.label}")
+        return rows
+
     def typed(self, stored: Any) -> Any:
         """The Python value of a stored answer (Decimal for money, date, aware datetime)."""
         if stored is None:
             return None
+        if self.kind == "table":
+            return [{c.name: c.typed(row.get(c.name)) for c in self.columns} for row in stored]
         if self.kind == "money":
             return Decimal(stored)
         if self.kind == "date":
@@ -131,6 +163,11 @@ class Field:
         if self.kind == "datetime":
             return datetime.fromisoformat(stored)
         return stored
+
+
+def _cell(value: Any) -> Any:
+    """A table cell as typed: NaN (an empty spreadsheet cell) counts as blank."""
+    return None if isinstance(value, float) and value != value else value
 
 
 def _missing(f: Field) -> str:
@@ -197,6 +234,28 @@ class Ctx:
         return self.facts.get(name)
 
 
+@dataclass(frozen=True, slots=True)
+class StartSR:
+    """An SR a run is started from, as plain data: its catalogue values, its parent and open children."""
+
+    id: int
+    number: str
+    process: str
+    area: str | None
+    sub_area: str | None
+    status: str
+    parent: StartSR | None = None
+    children: tuple[StartSR, ...] = ()
+
+    def is_(self, process: str, area: str | None = None, sub_area: str | None = None) -> bool:
+        return (self.process, self.area, self.sub_area) == (process, area, sub_area)
+
+
+def bind_as_main(sr: StartSR) -> dict[str, int] | str:
+    """The default: the run works on the SR it was started from."""
+    return {"main": sr.id}
+
+
 NoEffects: Callable[[Ctx], list[Effect]] = lambda ctx: []  # noqa: E731
 
 
@@ -229,6 +288,8 @@ class Procedure:
     machine: type[StateMachine]
     steps: Mapping[str, Step]
     can_start: Callable[[Mapping[str, Any]], str | None] = lambda facts: None  # a reason to refuse, or None
+    # Started from an SR: the run's SR refs ({"main": ..., others}) or a reason to refuse.
+    bind_start: Callable[[StartSR], dict[str, int] | str] = bind_as_main
     glossary_terms: tuple[str, ...] = ()
     # SRs (Process, Area, Sub Area) allocated to a caseworker that this procedure works on from My work.
     works_on: tuple[tuple[str, str | None, str | None], ...] = ()

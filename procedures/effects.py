@@ -36,6 +36,7 @@ class CreateSR(Effect):
     activities: tuple[str, ...] = ()
     owner: str = "me"  # "me": the caseworker running the procedure; "none": unallocated for the team
     reason: str | None = None
+    team: str | None = None  # the team (by name) the SR is for; None: the case's team
 
     def cms_lines(self) -> list[str]:
         lines = [
@@ -48,6 +49,8 @@ class CreateSR(Effect):
             "Link the SR to the case" + (f" and associate it with the {self.parent_ref} SR" if self.parent_ref else ""),
             f"Status = {self.status}",
         ]
+        if self.team:
+            lines.append(f"Allocate the SR to the {self.team}")
         return lines
 
     @property

@@ -91,13 +91,18 @@ def _create_sr(env: EffectEnv, effect: CreateSR) -> None:
         parent=parent,
         status=effect.status,
         owner_id=env.actor.user_id if effect.owner == "me" else None,
-        team_id=env.case.team_id,
+        team_id=_team_id(env, effect.team) if effect.team else env.case.team_id,
         activities=effect.activities,
         reason=effect.reason,
     )
     env.run.sr_refs = {**env.run.sr_refs, effect.ref: sr.id}
     if effect.ref == "main":
         env.run.sr_id = sr.id
+
+
+def _team_id(env: EffectEnv, name: str) -> int:
+    """A team by name; the case's team when Casework Guide has no team of that name."""
+    return env.session.scalar(select(Team.id).where(Team.name == name)) or env.case.team_id
 
 
 @handles(SetStatus)
@@ -179,7 +184,7 @@ def _task(env: EffectEnv, effect: RaiseTask) -> None:
         assignee_id = sr.owner_id if sr and sr.owner_id else None
         team_id = None if assignee_id else env.case.team_id
     elif effect.to.startswith("team:"):
-        team_id = env.session.scalar(select(Team.id).where(Team.name == effect.to[5:])) or env.case.team_id
+        team_id = _team_id(env, effect.to[5:])
     elif effect.to.startswith("user:"):
         assignee_id = env.session.scalar(select(User.id).where(User.username == effect.to[5:]))
         team_id = None if assignee_id else env.case.team_id

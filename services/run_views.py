@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -34,6 +35,7 @@ class FieldView:
     when: tuple[str, Any] | None
     value: Any
     max_chars: int
+    columns: tuple[FieldView, ...] = ()  # kind "table": the columns, each a FieldView without a value
 
     def applies(self, values: dict[str, Any]) -> bool:
         return condition_holds(self.when, values)
@@ -87,6 +89,9 @@ class RunView:
 
 def show(value: Any, f: Field | None = None) -> str:
     """An answer as the summary shows it."""
+    if f is not None and f.kind == "table":
+        rows = value or []
+        return "; ".join(", ".join(show(row.get(c.name), c) for c in f.columns) for row in rows) or "(none)"
     if value is None or value == "":
         return "(not given)"
     if isinstance(value, bool):
@@ -104,12 +109,13 @@ def show(value: Any, f: Field | None = None) -> str:
     return str(value)
 
 
-def prefill(f: Field, answers: dict[str, Any], case: Case) -> Any:
+def prefill(f: Field, answers: dict[str, Any], case: Case, facts: Mapping[str, Any] | None = None) -> Any:
+    """The saved answer, else the case fact the field defaults to, in the form a submission takes."""
     if f.name in answers:
         return answers[f.name]
     if f.default_fact:
-        value = getattr(case, f.default_fact, None)
-        return str(value) if isinstance(value, Decimal) else value
+        value = facts[f.default_fact] if facts and f.default_fact in facts else getattr(case, f.default_fact, None)
+        return _submittable(value)
     return None
 
 
@@ -129,6 +135,18 @@ def _procedure_map(procedure_id: str, version: str, state: str) -> str:
 class _At:
     def __init__(self, state: str) -> None:
         self.state = state
+
+
+def _submittable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_submittable(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: _submittable(v) for k, v in value.items()}
+    return value
 
 
 def cms_lines(effects: list[Effect]) -> tuple[str, ...]:
@@ -160,7 +178,19 @@ def build(
         checked=tuple(answers.get(CHECKLIST + state, [])),
         fields=tuple(
             FieldView(
-                f.name, f.label, f.kind, f.help, f.options, f.required, f.when, prefill(f, answers, case), f.max_chars
+                f.name,
+                f.label,
+                f.kind,
+                f.help,
+                f.options,
+                f.required,
+                f.when,
+                prefill(f, answers, case, ctx.facts),
+                f.max_chars,
+                tuple(
+                    FieldView(c.name, c.label, c.kind, c.help, c.options, c.required, None, None, c.max_chars)
+                    for c in f.columns
+                ),
             )
             for f in step.fields
         ),

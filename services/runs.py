@@ -29,7 +29,7 @@ from db.models import Case, Deadline, Letter, Note, ProcedureRun, ServiceRequest
 from domain.clock import uk_local, utcnow
 from domain.values import FieldError
 from procedures import registry
-from procedures.definition import Ctx, PdfUpload, Procedure, Step
+from procedures.definition import Ctx, PdfUpload, Procedure, StartSR, Step
 from procedures.effects import Effect
 from services import audit, run_effects
 from services.access import check_case, check_run, check_sr, require_role
@@ -128,7 +128,22 @@ def _today() -> date:
 
 def _ctx(procedure: Procedure, run: ProcedureRun, case: Case) -> Ctx:
     stored = {k: v for k, v in run.answers.items() if not k.startswith("_")}
-    return Ctx(procedure.typed_answers(stored), case_facts(case), _today())
+    facts = {**case_facts(case), "run_sr_refs": tuple(sorted(run.sr_refs))}  # SRs the run has bound so far
+    return Ctx(procedure.typed_answers(stored), facts, _today())
+
+
+def _start_sr(sr: ServiceRequest, *, family: bool = True) -> StartSR:
+    """An SR as plain data for Procedure.bind_start, with its parent and open children."""
+    return StartSR(
+        sr.id,
+        sr.number,
+        sr.process,
+        sr.area,
+        sr.sub_area,
+        sr.status,
+        parent=_start_sr(sr.parent, family=False) if family and sr.parent else None,
+        children=tuple(_start_sr(c, family=False) for c in sr.children if c.status != "Closed") if family else (),
+    )
 
 
 def _effects(step: Step, ctx: Ctx) -> list[Effect]:
@@ -173,12 +188,20 @@ def start_run(actor: Actor, procedure_id: str, *, case_id: int, sr_id: int | Non
             if sr is None or sr.case_id != case.id:
                 raise NotFound("That SR does not belong to this case.")
             check_sr(session, actor, sr, action="work this SR")
+            bound = procedure.bind_start(_start_sr(sr))
+            if isinstance(bound, str):
+                raise DomainError(bound)
+            watched = {sr_id, *bound.values(), *(child.id for child in sr.children)}
             existing = session.scalar(
-                select(ProcedureRun).where(ProcedureRun.sr_id == sr_id, ProcedureRun.status == "in_progress")
+                select(ProcedureRun).where(
+                    ProcedureRun.status == "in_progress",
+                    (ProcedureRun.sr_id == sr_id)
+                    | (ProcedureRun.sr_id.in_(watched) & (ProcedureRun.procedure_id == procedure.id)),
+                )
             )
             if existing is not None:
                 return _view(session, existing, registry.get(existing.procedure_id, existing.procedure_version), case)
-            refs = {"main": sr_id}
+            refs = bound
         reason = procedure.can_start(case_facts(case))
         if reason:
             raise DomainError(reason)
@@ -190,7 +213,7 @@ def start_run(actor: Actor, procedure_id: str, *, case_id: int, sr_id: int | Non
             history=[procedure.initial],
             committed_steps=0,
             case_id=case.id,
-            sr_id=sr_id,
+            sr_id=refs.get("main", sr_id),
             team_id=actor.team_id,
             started_by_id=actor.user_id,
             sr_refs=refs,
@@ -207,7 +230,7 @@ def start_run(actor: Actor, procedure_id: str, *, case_id: int, sr_id: int | Non
             entity_id=run.id,
             case_id=case.id,
             sr_id=sr_id,
-            after={"procedure": procedure.id, "version": procedure.version},
+            after={"procedure": procedure.id, "version": procedure.version, "sr_refs": refs},
         )
         return _view(session, run, procedure, case)
 

@@ -1,0 +1,37 @@
+"""The wizard draws a table field (P3's liability orders) as an editable grid and submits its rows."""
+
+from db.models import ProcedureRun
+from services import runs
+from services.transaction import transaction
+from tests.app.helpers import texts
+from tests.app.test_wizard import button, open_wizard
+from tests.procedures.test_p3 import check_csa, legacy_case
+from tests.procedures.walk import Walk
+
+
+def test_the_lo_table_is_prefilled_and_continue_creates_one_sr_per_current_lo(sqlite_demo_db, actor_for):
+    actor = actor_for("caseworker")
+    walk = Walk(actor, "P3", legacy_case(actor))
+    check_csa(walk)
+    with transaction() as session:
+        on_record = session.get_one(ProcedureRun, walk.view.run_id).case.liability_orders
+        courts = [lo.court for lo in on_record]
+        current = [lo.court for lo in on_record if not lo.discharged]
+    at = open_wizard(actor, walk.view.run_id)
+    assert "Liability orders" in texts(at)
+    (grid,) = at.dataframe  # the editable grid, prefilled from the LOs on record
+    assert list(grid.value["court"]) == courts
+
+    for box in at.checkbox:
+        box.check()
+    button(at, "Continue").click().run()
+    assert not at.exception
+    assert "There is a problem" not in texts(at)
+    assert "Check your answers before saving" in texts(at)
+    assert any("Set Up Legacy LO" in c.value for c in at.code)
+    button(at, "Confirm and save").click().run()
+    outcome = runs.run_outcome(actor, walk.view.run_id)
+    los = [sr for ref, sr in outcome.srs.items() if ref.startswith("lo_")]
+    assert len(los) == len(current) >= 1
+    assert all(any(court in note for note in sr.notes) for sr, court in zip(los, current, strict=True))
+    assert runs.view_run(actor, walk.view.run_id).step.id == "lo_activity_done"

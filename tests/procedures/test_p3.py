@@ -1,0 +1,500 @@
+"""P3 Enforcement/Liability Order Actions - Check CSA: every branch, walked headlessly."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from db.models import AuditEvent, Case, ProcedureRun, ServiceRequest
+from domain.clock import next_working_day, uk_local, utcnow
+from services import runs
+from services.errors import DomainError, ValidationFailed
+from services.transaction import transaction
+from tests.procedures.walk import Walk, find_case
+
+FINALISE_CASE = ("Transition", "Legacy Case Data", "Finalise Case")
+SET_UP_LEGACY_LO = ("Transition", "Set Up/Amend Residual Arrears", "Set Up Legacy LO")
+START_PATH = ["contact_summary", "create_finalise_sr", "set_in_progress"]
+
+
+@pytest.fixture
+def caseworker(actor_for):
+    return actor_for("caseworker")
+
+
+def legacy_case(actor, **changes: Any) -> int:
+    """A case of the actor's team with the indicator and no Manual Handling SR, changed as asked."""
+    with transaction() as session:
+        has_manual_handling = select(ServiceRequest.case_id).where(ServiceRequest.process == "Manual Handling")
+        case = session.scalars(
+            select(Case)
+            .where(Case.team_id == actor.team_id, Case.legacy_ongoing_enforcement, Case.id.not_in(has_manual_handling))
+            .order_by(Case.id)
+        ).first()
+        assert case is not None
+        for name, value in {"sensitive": False, "segment": 2, **changes}.items():
+            setattr(case, name, value)
+        return case.id
+
+
+def manual_handling_sr(actor) -> tuple[int, int, int]:
+    """The demo's system Manual Handling SR: (case id, its id, its Finalise Case child's id)."""
+    with transaction() as session:
+        sr = session.scalars(
+            select(ServiceRequest).where(ServiceRequest.process == "Manual Handling", ServiceRequest.children.any())
+        ).one()
+        (child,) = sr.children
+        return sr.case_id, sr.id, child.id
+
+
+def value(walk: Walk, name: str) -> Any:
+    return next(f.value for f in walk.view.step.fields if f.name == name)
+
+
+def check_csa(walk: Walk) -> None:
+    """Steps 1 to 5 on a case that is not sensitive."""
+    walk.answer()
+    walk.answer()
+    walk.answer()
+    assert walk.step == "access_legacy_system"
+    walk.answer(findings="Tallyman Notes: LO granted, bailiff instructed 2019; CSCS shows no further action")
+    assert walk.step == "enforcement_actions_tab"
+    walk.answer()
+    assert walk.step == "liability_orders"
+
+
+def row(court: str, granted_on: str, amount: str, enforcement: str | None, discharged: bool) -> dict[str, Any]:
+    return {
+        "court": court,
+        "granted_on": granted_on,
+        "amount": amount,
+        "enforcement": enforcement,
+        "discharged": discharged,
+    }
+
+
+def activities(sr: runs.SROutcome) -> dict[str, tuple[bool, str | None]]:
+    return {name: (done, outcome) for name, done, outcome in sr.activities}
+
+
+def audit_actions(sr_number: str) -> list[str]:
+    with transaction() as session:
+        sr_id = session.scalar(select(ServiceRequest.id).where(ServiceRequest.number == sr_number))
+        return list(session.scalars(select(AuditEvent.action).where(AuditEvent.sr_id == sr_id).order_by(AuditEvent.id)))
+
+
+def test_a_case_without_the_indicator_is_refused_with_the_reason(demo_db, caseworker):
+    case_id = find_case(caseworker, legacy_ongoing_enforcement=False)
+    with pytest.raises(DomainError, match="does not have the Legacy Ongoing Enforcement Indicator"):
+        runs.start_run(caseworker, "P3", case_id=case_id)
+    with transaction() as session:
+        assert (
+            session.scalar(select(func.count()).select_from(ProcedureRun).where(ProcedureRun.case_id == case_id)) == 0
+        )
+
+
+def test_the_finalise_case_sr_is_created_in_progress_with_its_activity_plan(demo_db, caseworker):
+    walk = Walk(caseworker, "P3", legacy_case(caseworker))
+    walk.answer()
+    walk.answer(confirm=False)
+    assert walk.view.awaiting_confirmation
+    assert "Create a new SR: Process = Transition; Area = Legacy Case Data; Sub Area = Finalise Case" in walk.view.cms
+    walk.confirm()
+    main = walk.outcome().srs["main"]
+    assert ((main.process, main.area, main.sub_area), main.status, main.parent_number) == (FINALISE_CASE, "Open", None)
+    walk.answer()
+    main = walk.outcome().srs["main"]
+    assert (main.status, main.sub_status) == ("In Progress", None)
+    assert main.activities == (("Access Legacy System", False, None), ("Identify Ongoing Enforcement", False, None))
+    assert walk.step == "access_legacy_system"
+    assert "CSCS checked (always: the enforcement flag covers CS2 only)" in walk.view.step.checklist
+    assert "Tallyman and Tallyman Notes checked" in walk.view.step.checklist
+    # A step saved without a confirmation page records its answers inside its run.step event.
+    assert audit_actions(main.number) == ["sr.created", "note.sr", "run.step", "sr.status", "run.step"]
+
+
+def test_back_is_allowed_before_the_finalise_case_sr_is_created_and_refused_after(demo_db, caseworker):
+    walk = Walk(caseworker, "P3", legacy_case(caseworker))
+    walk.answer()
+    walk.answer(confirm=False)
+    walk.back()
+    assert walk.step == "contact_summary"
+    assert walk.outcome().srs == {}
+    walk.answer()
+    walk.answer()
+    assert walk.step == "set_in_progress"
+    with pytest.raises(DomainError, match="already saved on the SR"):
+        walk.back()
+    assert walk.view.back_refusal
+    assert "Create the Finalise Case SR" in walk.view.back_refusal
+    assert walk.step == "set_in_progress"
+
+
+def test_one_current_lo_gets_one_set_up_legacy_lo_sr_associated_with_the_finalise_case_sr(demo_db, caseworker):
+    walk = Walk(caseworker, "P3", legacy_case(caseworker))
+    check_csa(walk)
+    prefilled = value(walk, "liability_orders")
+    current = [lo for lo in prefilled if not lo["discharged"]]
+    assert len(current) == 1
+    walk.answer(liability_orders=current)
+    assert walk.step == "lo_activity_done"
+    walk.answer()
+    walk.answer(ongoing_enforcement=["Bailiff"], enforcement_details="Bailiff instructed 2019", urgent=False)
+    assert walk.step == "enforcement_actions_input"
+    walk.answer(closing_note="LO entered on the 2012 system")
+    outcome = walk.outcome()
+    main, lo = outcome.srs["main"], outcome.srs["lo_1"]
+    assert set(outcome.srs) == {"main", "lo_1"}
+    assert ((lo.process, lo.area, lo.sub_area), lo.status, lo.parent_number) == (SET_UP_LEGACY_LO, "Open", main.number)
+    assert any(current[0]["court"] in note for note in lo.notes)
+    assert (main.status, main.sub_status) == ("Closed", "Complete")
+    assert activities(main) == {
+        "Access Legacy System": (True, None),
+        "Identify Ongoing Enforcement": (True, "No Enforcement Action Recorded"),
+        "Set Up Legacy LO": (True, None),
+    }
+    assert any(
+        n.startswith("Access Legacy System (CSA systems and Tallyman checked): Tallyman Notes") for n in main.notes
+    )
+    assert any(
+        "LO set up through Enforcement Actions (CSA) - Input. LO entered on the 2012 system" in n for n in main.notes
+    )
+    assert outcome.status == "finished"
+    assert outcome.tasks == ()
+    assert walk.path() == [
+        *START_PATH,
+        "access_legacy_system",
+        "enforcement_actions_tab",
+        "liability_orders",
+        "lo_activity_done",
+        "identify_enforcement",
+        "enforcement_actions_input",
+        "done",
+    ]
+
+
+def test_the_lo_sr_is_for_the_financial_transition_team_and_unallocated(demo_db, caseworker):
+    walk = Walk(caseworker, "P3", legacy_case(caseworker))
+    check_csa(walk)
+    walk.answer(liability_orders=value(walk, "liability_orders"))
+    with transaction() as session:
+        lo = session.get(ServiceRequest, session.get(ProcedureRun, walk.view.run_id).sr_refs["lo_1"])
+        assert (lo.team.name, lo.owner_id) == ("Financial Transition Team", None)
+    assert audit_actions(walk.outcome().srs["lo_1"].number) == ["sr.created", "note.sr"]
+
+
+def test_several_los_get_one_sr_each_and_a_discharged_lo_gets_none(demo_db, caseworker):
+    walk = Walk(caseworker, "P3", legacy_case(caseworker))
+    check_csa(walk)
+    prefilled = value(walk, "liability_orders")
+    assert [lo["discharged"] for lo in prefilled] == [False, True]
+    with transaction() as session:
+        on_record = session.get(ProcedureRun, walk.view.run_id).case.liability_orders
+        assert [(lo.court, lo.granted_on.isoformat(), str(lo.amount)) for lo in on_record] == [
+            (lo["court"], lo["granted_on"], lo["amount"]) for lo in prefilled
+        ]
+    added = [
+        row("Leeds Magistrates' Court", "2016-05-03", "2,400.00", "charging order", False),
+        row("Hull Magistrates' Court", "2017-09-12", "£310.55", None, False),
+    ]
+    walk.answer(liability_orders=prefilled + added)
+    walk.answer()
+    walk.answer(ongoing_enforcement=["Charging order"], urgent=False)
+    walk.answer()
+    outcome = walk.outcome()
+    los = [outcome.srs[ref] for ref in ("lo_1", "lo_2", "lo_3")]
+    assert set(outcome.srs) == {"main", "lo_1", "lo_2", "lo_3"}
+    assert all((lo.process, lo.area, lo.sub_area) == SET_UP_LEGACY_LO for lo in los)
+    assert all(lo.parent_number == outcome.srs["main"].number for lo in los)
+    discharged_court = prefilled[1]["court"]
+    assert not any(discharged_court in note for lo in los for note in lo.notes)
+    assert "Leeds Magistrates' Court, granted 3 May 2016, £2,400.00; moved on to charging order" in los[1].notes[0]
+    assert "Hull Magistrates' Court, granted 12 September 2017, £310.55" in los[2].notes[0]
+    summary = next(n for n in outcome.srs["main"].notes if n.startswith("Liability orders found"))
+    assert "3 not fully discharged" in summary
+    assert f"1 fully discharged, not entered: {discharged_court}" in summary
+
+
+def test_no_lo_and_nothing_urgent_closes_with_no_enforcement_action_recorded(demo_db, caseworker):
+    walk = Walk(caseworker, "P3", legacy_case(caseworker))
+    check_csa(walk)
+    walk.answer(liability_orders=[])
+    assert walk.step == "identify_enforcement"
+    walk.answer(urgent=False)
+    assert walk.step == "no_current_lo"
+    walk.answer()
+    outcome = walk.outcome()
+    main = outcome.srs["main"]
+    assert set(outcome.srs) == {"main"}
+    assert (main.status, main.sub_status) == ("Closed", "Complete")
+    assert activities(main) == {
+        "Access Legacy System": (True, None),
+        "Identify Ongoing Enforcement": (True, "No Enforcement Action Recorded"),
+    }
+    assert "No liability orders found on the CSA systems." in main.notes
+    assert any("managed through the arrears management process" in n for n in main.notes)
+    assert walk.path()[-4:] == ["liability_orders", "identify_enforcement", "no_current_lo", "done"]
+
+
+def test_only_discharged_los_need_no_sr_and_take_the_no_current_lo_path(demo_db, caseworker):
+    walk = Walk(caseworker, "P3", legacy_case(caseworker))
+    check_csa(walk)
+    walk.answer(liability_orders=[lo for lo in value(walk, "liability_orders") if lo["discharged"]])
+    walk.answer(urgent=False)
+    walk.answer()
+    outcome = walk.outcome()
+    assert set(outcome.srs) == {"main"}
+    assert outcome.status == "finished"
+    assert "Set Up Legacy LO" not in activities(outcome.srs["main"])
+
+
+def test_a_sensitive_case_goes_to_the_special_client_records_team_instead(demo_db, caseworker):
+    walk = Walk(caseworker, "P3", legacy_case(caseworker, sensitive=True))
+    walk.answer()
+    walk.answer()
+    walk.answer()
+    assert walk.step == "request_special_client_records"
+    assert "Request emailed to CM 2012 SCHEME Special Client Records" in walk.view.step.checklist
+    today = uk_local(utcnow()).date()
+    saturday = today + timedelta(days=(5 - today.weekday()) % 7 or 7)
+    walk.answer(
+        scr_data_needed=["Liability orders: court, date granted, amount", "Tallyman Notes breakdown of enforcement"],
+        scr_request_detail="All LOs with discharge status and any bailiff action",
+        scr_chase_on=saturday.isoformat(),
+    )
+    assert walk.step == "record_special_client_records_reply"
+    walk.answer(scr_findings="One LO, bailiff action ongoing since 2019")
+    assert walk.step == "enforcement_actions_tab"
+    walk.answer()
+    walk.answer(liability_orders=value(walk, "liability_orders"))
+    walk.answer()
+    walk.answer(ongoing_enforcement=["Bailiff"], urgent=False)
+    walk.answer()
+    outcome = walk.outcome()
+    main = outcome.srs["main"]
+    assert "access_legacy_system" not in walk.path()
+    assert walk.path()[3:6] == [
+        "request_special_client_records",
+        "record_special_client_records_reply",
+        "enforcement_actions_tab",
+    ]
+    request = next(n for n in main.notes if n.startswith("Sensitive case"))
+    assert "CSA systems were not accessed by the caseworker" in request
+    assert (
+        "emailed to CM 2012 SCHEME Special Client Records for: Liability orders: court, date granted, amount; "
+        in request
+    )
+    assert (
+        "Special Client Records Team reply (CSA systems and Tallyman): One LO, bailiff action ongoing since 2019"
+        in main.notes
+    )
+    ((kind, due, explanation),) = outcome.deadlines
+    assert kind == "review_date"
+    assert uk_local(due).date() == next_working_day(saturday, "Wales")
+    assert "Special Client Records" in explanation
+    assert (main.status, main.sub_status) == ("Closed", "Complete")
+    assert activities(main)["Access Legacy System"] == (True, None)
+
+
+def test_urgent_enforcement_is_fast_tracked_to_2012_scheme_enforcement(demo_db, caseworker):
+    case_id = legacy_case(caseworker)
+    walk = Walk(caseworker, "P3", case_id)
+    check_csa(walk)
+    walk.answer(liability_orders=value(walk, "liability_orders"))
+    walk.answer()
+    walk.answer(ongoing_enforcement=["Charging order"], urgent=True, urgent_reason="Paying parent is selling the house")
+    assert walk.step == "fast_track"
+    walk.answer()
+    outcome = walk.outcome()
+    main = outcome.srs["main"]
+    assert (main.status, main.sub_status) == ("Closed", "Complete")
+    assert activities(main)["Identify Ongoing Enforcement"] == (True, "Enforcement Action Recorded")
+    ((kind, text, assignee, team),) = outcome.tasks
+    assert kind == "message"
+    assert assignee is None
+    assert text.startswith("For the CMS 2012 Enforcement Team: fast track")
+    assert "Paying parent is selling the house" in text
+    assert "Liability Order (CSA) - Input" in text
+    assert any("fast tracked to 2012 scheme enforcement" in n for n in main.notes)
+    assert "message.raised" in audit_actions(main.number)
+    assert walk.path()[-3:] == ["identify_enforcement", "fast_track", "done"]
+
+
+def test_urgent_answer_needs_its_reason_and_nothing_is_recorded_without_it(demo_db, caseworker):
+    walk = Walk(caseworker, "P3", legacy_case(caseworker))
+    check_csa(walk)
+    walk.answer(liability_orders=[])
+    notes_before = len(walk.outcome().srs["main"].notes)
+    with pytest.raises(ValidationFailed) as info:
+        walk.answer(urgent=True)
+    assert info.value.errors == {"urgent_reason": "Enter why it is urgent"}
+    assert walk.step == "identify_enforcement"
+    assert len(walk.outcome().srs["main"].notes) == notes_before
+
+
+def test_a_bad_lo_row_is_refused_at_the_field_naming_the_row_and_creates_nothing(demo_db, caseworker):
+    walk = Walk(caseworker, "P3", legacy_case(caseworker))
+    check_csa(walk)
+    bad = [*value(walk, "liability_orders"), row("Leeds Magistrates' Court", "2016-05-03", "-5", None, False)]
+    with pytest.raises(ValidationFailed) as info:
+        walk.answer(liability_orders=bad)
+    assert info.value.errors["liability_orders"].startswith("Row 3, Amount:")
+    missing_date = [row("Leeds Magistrates' Court", "", "100.00", None, False)]
+    with pytest.raises(ValidationFailed) as info:
+        walk.answer(liability_orders=missing_date)
+    assert info.value.errors["liability_orders"] == "Row 1, Date granted: Enter date granted"
+    assert walk.step == "liability_orders"
+    assert set(walk.outcome().srs) == {"main"}
+
+
+@pytest.mark.parametrize("urgent", [False, True], ids=["not urgent", "urgent"])
+def test_a_segment_5_committal_case_is_prioritised_and_the_aft_team_told_after_the_lo_is_entered(
+    demo_db, caseworker, urgent
+):
+    case_id = legacy_case(caseworker, segment=5)
+    walk = Walk(caseworker, "P3", case_id)
+    check_csa(walk)
+    walk.answer(liability_orders=value(walk, "liability_orders"))
+    walk.answer()
+    reason = {"urgent_reason": "Paying parent is disposing of assets"} if urgent else {}
+    walk.answer(ongoing_enforcement=["Bailiff", "Suspended committal order"], urgent=urgent, **reason)
+    lo = walk.outcome().srs["lo_1"]
+    assert any(n.startswith("Priority case: segment 5 case micro managed") for n in lo.notes)
+    walk.answer()
+    assert walk.step == "tell_aft_team"
+    main = walk.outcome().srs["main"]
+    assert main.status == "In Progress"  # the SR stays open until the AFT team is told
+    assert "AFT team told to expect an Action Missed Payment SR and to prioritise the case" in walk.view.step.checklist
+    walk.answer()
+    outcome = walk.outcome()
+    main = outcome.srs["main"]
+    assert (outcome.status, main.status, main.sub_status) == ("finished", "Closed", "Complete")
+    aft = [t for t in outcome.tasks if t[1].startswith("For the AFT Team")]
+    ((kind, text, _assignee, team),) = aft
+    assert kind == "message"
+    assert "expect an Action Missed Payment SR" in text
+    assert "prioritise the case" in text
+    assert "Suspended committal order" in text
+    assert team == caseworker.team_id  # no AFT team in Casework Guide: the message stays with the case's team
+    assert len(outcome.tasks) == (2 if urgent else 1)
+    assert walk.path()[-2:] == ["tell_aft_team", "done"]
+
+
+@pytest.mark.parametrize(
+    ("segment", "actions"),
+    [(5, ["Bailiff"]), (4, ["Committal order"])],
+    ids=["segment 5 without committal", "committal outside segment 5"],
+)
+def test_no_aft_message_unless_segment_5_with_a_priority_action(demo_db, caseworker, segment, actions):
+    walk = Walk(caseworker, "P3", legacy_case(caseworker, segment=segment))
+    check_csa(walk)
+    walk.answer(liability_orders=value(walk, "liability_orders"))
+    walk.answer()
+    walk.answer(ongoing_enforcement=actions, urgent=False)
+    walk.answer()
+    outcome = walk.outcome()
+    assert outcome.status == "finished"
+    assert outcome.tasks == ()
+    assert "tell_aft_team" not in walk.path()
+
+
+def test_starting_from_the_manual_handling_sr_works_its_finalise_case_child_and_closes_both(demo_db, caseworker):
+    case_id, manual_id, child_id = manual_handling_sr(caseworker)
+    walk = Walk(caseworker, "P3", case_id, sr_id=manual_id)
+    with transaction() as session:
+        run = session.get(ProcedureRun, walk.view.run_id)
+        assert (run.sr_refs, run.sr_id) == ({"manual_handling": manual_id, "main": child_id}, child_id)
+        srs_before = session.scalar(select(func.count()).select_from(ServiceRequest))
+    walk.answer()
+    walk.answer()  # the child already exists: nothing to create, no confirmation needed
+    assert walk.step == "set_in_progress"
+    assert Walk(caseworker, "P3", case_id, sr_id=manual_id).view.run_id == walk.view.run_id  # resumes
+    walk.answer()
+    outcome = walk.outcome()
+    assert (outcome.srs["main"].status, outcome.srs["manual_handling"].status) == ("In Progress", "In Progress")
+    walk.answer(findings="CSCS and Tallyman: one LO with bailiff action")
+    walk.answer()
+    walk.answer(liability_orders=value(walk, "liability_orders"))
+    walk.answer()
+    walk.answer(ongoing_enforcement=["Bailiff"], urgent=False)
+    walk.answer()
+    outcome = walk.outcome()
+    main, manual, lo = outcome.srs["main"], outcome.srs["manual_handling"], outcome.srs["lo_1"]
+    assert ((main.process, main.area, main.sub_area), main.parent_number) == (FINALISE_CASE, manual.number)
+    assert lo.parent_number == main.number
+    assert (main.status, main.sub_status, manual.status, manual.sub_status) == (
+        "Closed",
+        "Complete",
+        "Closed",
+        "Complete",
+    )
+    assert any("created by the system with a Manual Handling SR" in n for n in main.notes)
+    assert any(n.startswith("Actioned: CSA enforcement and liability order check complete") for n in manual.notes)
+    assert activities(main) == {
+        "Access Legacy System": (True, None),
+        "Set Up Legacy LO": (True, None),
+        "Identify Ongoing Enforcement": (True, "No Enforcement Action Recorded"),
+    }
+    with transaction() as session:
+        assert session.scalar(select(func.count()).select_from(ServiceRequest)) == srs_before + 1  # only the LO SR
+
+
+def test_starting_from_the_finalise_case_child_binds_its_manual_handling_parent(demo_db, caseworker):
+    case_id, manual_id, child_id = manual_handling_sr(caseworker)
+    walk = Walk(caseworker, "P3", case_id, sr_id=child_id)
+    with transaction() as session:
+        assert session.get(ProcedureRun, walk.view.run_id).sr_refs == {"main": child_id, "manual_handling": manual_id}
+
+
+def test_a_manual_handling_sr_without_a_finalise_case_child_gets_one_created_under_it(demo_db, caseworker):
+    case_id, manual_id, child_id = manual_handling_sr(caseworker)
+    with transaction() as session:
+        session.get(ServiceRequest, child_id).parent_id = None
+        old_child = session.get(ServiceRequest, child_id).number
+    walk = Walk(caseworker, "P3", case_id, sr_id=manual_id)
+    walk.answer()
+    walk.answer()
+    outcome = walk.outcome()
+    assert outcome.srs["main"].parent_number == outcome.srs["manual_handling"].number
+    assert outcome.srs["main"].number != old_child
+    with transaction() as session:
+        assert session.get(ProcedureRun, walk.view.run_id).sr_id == session.scalar(
+            select(ServiceRequest.id).where(ServiceRequest.number == outcome.srs["main"].number)
+        )
+    assert Walk(caseworker, "P3", case_id, sr_id=manual_id).view.run_id == walk.view.run_id
+
+
+def test_starting_from_an_unrelated_sr_is_refused(demo_db, caseworker):
+    with transaction() as session:
+        sr = session.scalars(
+            select(ServiceRequest).where(
+                ServiceRequest.process == "Escalated Enquiries",
+                ServiceRequest.status == "Open",
+                ServiceRequest.team_id == caseworker.team_id,
+            )
+        ).first()
+        assert sr is not None
+        sr.case.legacy_ongoing_enforcement = True
+        case_id, sr_id = sr.case_id, sr.id
+    with pytest.raises(DomainError, match="starts from the case, a Manual Handling SR"):
+        runs.start_run(caseworker, "P3", case_id=case_id, sr_id=sr_id)
+
+
+def test_every_step_is_audited_with_its_answers(demo_db, caseworker):
+    walk = Walk(caseworker, "P3", legacy_case(caseworker))
+    check_csa(walk)
+    with transaction() as session:
+        events = session.scalars(
+            select(AuditEvent).where(AuditEvent.entity_id == walk.view.run_id).order_by(AuditEvent.id)
+        ).all()
+        actions = [e.action for e in events]
+        steps = [e for e in events if e.action == "run.step"]
+        # Answers go in a run.answers event when a confirmation page follows, else inside run.step.
+        answered = [e for e in events if e.action == "run.answers" or "answers" in (e.after or {})]
+    assert actions[0] == "run.started"
+    assert len(steps) == 5
+    assert all(e.action in ("run.answers", "run.step") for e in events[1:])
+    assert len(answered) == 5
