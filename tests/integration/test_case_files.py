@@ -6,7 +6,6 @@ import io
 import zipfile
 
 import pytest
-from pypdf import PdfWriter
 from sqlalchemy import func, select
 
 from db.models import Attachment, AuditEvent
@@ -14,18 +13,8 @@ from domain.files import sha256
 from services import attachments, bundles
 from services.errors import NotFound, PermissionDenied, ValidationFailed
 from services.transaction import transaction
+from tests.pdfs import a_pdf
 from tests.ssst import other_team_sr, team_sr
-
-
-def a_pdf(pages: int = 1, password: str | None = None) -> bytes:
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=595, height=842)
-    if password:
-        writer.encrypt(password)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def _count(sr_id: int) -> int:

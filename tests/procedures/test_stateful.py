@@ -24,6 +24,7 @@ from services import runs
 from services.actor import Actor
 from services.errors import DomainError, ValidationFailed
 from services.transaction import transaction
+from tests.pdfs import a_pdf
 
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60)
 
@@ -47,6 +48,10 @@ def answer_for(f: Field, *, valid_only: bool = False) -> st.SearchStrategy[objec
         "date": st.integers(min_value=0, max_value=90).map(lambda d: (today + timedelta(days=d)).isoformat()),
         "datetime": st.integers(min_value=1, max_value=90).map(lambda d: f"{today + timedelta(days=d)} 10:30"),
     }
+    valid["pdf"] = st.just(("outcome.pdf", a_pdf()))
+    if f.kind == "table":
+        row = st.fixed_dictionaries({c.name: answer_for(c, valid_only=True) for c in f.columns})
+        valid["table"] = st.lists(row, min_size=1 if f.required else 0, max_size=3)
     return valid[f.kind] if valid_only else st.one_of(valid[f.kind], junk)
 
 
