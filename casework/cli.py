@@ -4,6 +4,7 @@ python -m casework db upgrade
 python -m casework demo load --if-empty
 python -m casework users add jo.bloggs --role caseworker --team "CSA Rules Reassessment Team"
 python -m casework audit verify
+python -m casework letters render-due --code CMSL5501 --out var/letters
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import getpass
 import typer
 
 from casework import demo, migrate
+from casework import letters_cli
 from db.engine import database_url
 from services import users as user_service
 from services.audit import verify_chain
@@ -28,6 +30,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(demo_app, name="demo")
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
+app.add_typer(letters_cli.app, name="letters")
 
 
 def _safe_url() -> str:
