@@ -13,8 +13,7 @@ import getpass
 
 import typer
 
-from casework import demo, migrate
-from casework import letters_cli
+from casework import demo, letters_cli, migrate
 from db.engine import database_url
 from services import users as user_service
 from services.audit import verify_chain

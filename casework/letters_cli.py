@@ -22,7 +22,7 @@ app = typer.Typer(no_args_is_help=True, help="Letters and forms.")
 @app.command("render-due")
 def render_due(
     code: str = typer.Option("", "--code", help="Only letters of this template, e.g. CMSL5501"),
-    out: Path = typer.Option(Path("var/letters"), "--out", help="Directory the files are written to"),
+    out: str = typer.Option("var/letters", "--out", help="Directory the files are written to"),
     limit: int = typer.Option(0, "--limit", help="Stop after this many letters (0: all)"),
 ) -> None:
     """Render every due letter (optionally of one template), write the files and record them."""
@@ -37,7 +37,7 @@ def render_due(
     done = 0
     for letter_id in tqdm(ids, desc="Rendering letters", unit="letter"):
         try:
-            letter_service.render_letter(None, letter_id, out_dir=out)
+            letter_service.render_letter(None, letter_id, out_dir=Path(out))
             done += 1
         except ValidationFailed as exc:
             failed.append(f"letter {letter_id}: " + "; ".join(exc.errors.values()))
