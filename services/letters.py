@@ -32,6 +32,7 @@ from letters.render import (
     PDF_MEDIA_TYPE,
     PdfUnavailable,
     committed_template,
+    first_page_png,
     pdf_available,
     render,
     to_html,
@@ -260,7 +261,7 @@ def upload_template(actor: Actor, code: str, content: bytes) -> VersionRow:
         return VersionRow(code, row.version, digest, actor.username, row.created_at, True)
 
 
-def activate_version(actor: Actor, code: str, version: int) -> None:
+def activate_version(actor: Actor, code: str, version: int) -> int:
     """Make an older (or newer) version the one that renders; nothing is deleted."""
     _spec(code)
     with transaction() as session:
@@ -279,6 +280,7 @@ def activate_version(actor: Actor, code: str, version: int) -> None:
             before={"active_version": before},
             after={"active_version": version},
         )
+        return version
 
 
 # --- Preview (policy, fictional data only) -------------------------------------------------------
@@ -327,6 +329,15 @@ def preview_pdf(actor: Actor, code: str, *, scenario: str | None = None, version
     sample = preview(actor, code, scenario=scenario, version=version)
     try:
         return FileDownload(f"{code}-v{sample.version}-sample.pdf", PDF_MEDIA_TYPE, to_pdf(sample.docx.content))
+    except PdfUnavailable as exc:
+        raise DomainError(str(exc)) from None
+
+
+def preview_page_image(actor: Actor, code: str, *, scenario: str | None = None, version: int | None = None) -> bytes:
+    """A PNG of the sample's first page (LibreOffice); DomainError with the reason when it is missing."""
+    sample = preview(actor, code, scenario=scenario, version=version)
+    try:
+        return first_page_png(sample.docx.content)
     except PdfUnavailable as exc:
         raise DomainError(str(exc)) from None
 
