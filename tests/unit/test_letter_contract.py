@@ -121,7 +121,8 @@ def test_an_upload_with_an_old_term_is_refused():
 def test_an_upload_that_is_not_a_docx_or_breaks_jinja_is_refused():
     assert "not a Word document" in check_template(catalogue.get("CMSL5501"), b"%PDF-1.7 not a docx")[0]
     broken = check_template(catalogue.get("CMSL5501"), _cmsl5501_with(Para("{% if reason %}")))
-    assert broken and "cannot be read" in broken[0]
+    assert broken
+    assert "cannot be read" in broken[0]
 
 
 # --- Terminology -----------------------------------------------------------------------------------
