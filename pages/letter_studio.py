@@ -7,6 +7,12 @@ import streamlit as st
 from pages import ui
 from services import letters
 
+PAPER = (
+    "<style>.letter-preview{background:#fff;color:#0b0c0c;padding:1.5rem 2rem;max-width:52rem;font-family:Arial}"
+    ".letter-preview table{border-collapse:collapse;margin:.5rem 0}.letter-preview td{border:1px solid #b1b4b6;"
+    "padding:.25rem .5rem;vertical-align:top}.letter-preview p.small{font-size:.8em;color:#505a5f}</style>"
+)
+
 actor = ui.actor("policy", page="letter_studio")
 st.title("Letter preview")
 st.write("Preview every letter and form with fictional sample data. Policy staff have no access to case data.")
@@ -71,7 +77,7 @@ if shown is not None:
             if image is not None:
                 st.image(image, caption="First page, as printed")
     with st.container(border=True):
-        st.html(f'<div class="letter-preview">{shown.html}</div>')
+        st.html(f'{PAPER}<div class="letter-preview">{shown.html}</div>')
 
 with st.expander("Fields"):
     st.dataframe(
