@@ -22,7 +22,7 @@ from letters.terminology import old_terms_in
 
 KINDS = ("text", "multiline", "date", "time", "money", "choice", "bool", "rows")
 TEXT_MAX = {"text": 300, "multiline": 2000}
-_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(?::00)?$")
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ import hashlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -450,6 +450,64 @@ def download_letter(actor: Actor, letter_id: int, *, fmt: str = "docx") -> FileD
             after={"format": fmt, "sha256": letter.sha256},
         )
         return download
+
+
+def _json_context(context: Mapping[str, Any]) -> dict[str, Any]:
+    """Values as the Letter row keeps them: money and dates as text, times as HH:MM."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, time):
+            return value.strftime("%H:%M")
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        return value
+
+    return dict(audit.jsonable({k: plain(v) for k, v in context.items()}))
+
+
+def add_due_letter(
+    session: Session,
+    actor: Actor | None,
+    *,
+    sr: ServiceRequest,
+    code: str,
+    context: Mapping[str, Any],
+    recipient: str | None = None,
+) -> Letter:
+    """Record a letter as due on an SR inside the caller's transaction (a procedure step's primitive).
+
+    The context is checked against the template first (`letters.catalogue.validate_context`), so a
+    step can never record a letter that cannot be produced; problems come back as ValidationFailed
+    keyed by field. Never commits; writes its audit event in the same transaction.
+    """
+    spec = _spec(code)
+    try:
+        catalogue.validate_context(code, context)
+    except ContextError as exc:
+        raise _problems(exc) from None
+    letter = Letter(
+        sr_id=sr.id,
+        template_code=code,
+        recipient=recipient or spec.recipient,
+        status="due",
+        context=_json_context(context),
+        created_by_id=actor.user_id if actor else None,
+    )
+    session.add(letter)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "letter.due",
+        entity_type="letter",
+        entity_id=letter.id,
+        case_id=sr.case_id,
+        sr_id=sr.id,
+        after=audit.snapshot(letter, ("template_code", "recipient", "status")),
+    )
+    return letter
 
 
 def due_letter_ids(code: str | None = None) -> list[int]:

@@ -30,10 +30,9 @@ def _sr_id(team: str = "CSA Rules Reassessment Team") -> int:
 def _due(code: str = "CMSL5501", scenario: str | None = None, sr_id: int | None = None, **changes) -> int:
     spec = catalogue.get(code)
     context = {**spec.values_for(scenario or spec.samples[0].key), **changes}
+    sr_id = sr_id or _sr_id()
     with transaction() as session:
-        letter = Letter(
-            sr_id=sr_id or _sr_id(), template_code=code, recipient=spec.recipient, status="due", context=context
-        )
+        letter = Letter(sr_id=sr_id, template_code=code, recipient=spec.recipient, status="due", context=context)
         session.add(letter)
         session.flush()
         return letter.id
@@ -194,3 +193,41 @@ def test_the_bulk_command_renders_every_due_letter_and_resumes(demo_db, actor_fo
     again = CliRunner().invoke(cli, ["letters", "render-due", "--out", str(out)])
     assert "Rendered 1 letter(s)" in again.output  # only the other template's letter was left
     assert _letter(other).status == "rendered"
+
+
+def test_a_step_records_a_due_letter_from_python_values_and_it_then_renders(demo_db, actor_for):
+    from datetime import date, time
+    from decimal import Decimal
+
+    actor = actor_for("caseworker")
+    values = {
+        **catalogue.get("CMEL9180").values_for("standard"),
+        "hearing_date": date(2027, 1, 14),
+        "hearing_time": time(14, 0),
+        "costs": Decimal("95.00"),
+    }
+    sr_id = _sr_id()
+    with transaction() as session:
+        sr = session.get(ServiceRequest, sr_id)
+        letter_id = letters.add_due_letter(session, actor, sr=sr, code="CMEL9180", context=values).id
+    stored = _letter(letter_id)
+    assert stored.status == "due"
+    assert stored.recipient == "paying_parent"
+    assert stored.context["hearing_date"] == "2027-01-14"
+    assert stored.context["hearing_time"] == "14:00"
+    assert stored.context["costs"] == "95.00"
+    letters.render_letter(actor, letter_id)
+    assert "14 January 2027 at 2pm" in docx_text(_letter(letter_id).content)
+    assert len(_audit("letter.due")) == 1
+
+
+def test_a_step_cannot_record_a_due_letter_the_template_cannot_produce(demo_db, actor_for):
+    values = {k: v for k, v in catalogue.get("CMEL9180").values_for("standard").items() if k != "costs"}
+    actor, sr_id = actor_for("caseworker"), _sr_id()
+    with transaction() as session:
+        sr = session.get(ServiceRequest, sr_id)
+        with pytest.raises(ValidationFailed) as caught:
+            letters.add_due_letter(session, actor, sr=sr, code="CMEL9180", context=values)
+    assert caught.value.errors == {"costs": "costs: this field is required by the template but was not supplied"}
+    with transaction() as session:
+        assert session.scalar(select(func.count()).select_from(Letter)) == 0
