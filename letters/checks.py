@@ -20,6 +20,7 @@ from letters.terminology import old_terms_in
 
 MAX_TEMPLATE_BYTES = 2_000_000
 MAX_STYLES_BYTES = 150_000
+MAX_UNPACKED_BYTES = 30_000_000  # refuses a "zip bomb" before anything unpacks it
 
 
 def _structure(content: bytes) -> list[str]:
@@ -31,8 +32,13 @@ def _structure(content: bytes) -> list[str]:
             if "word/document.xml" not in names:
                 return ["This is not a Word document (.docx): it has no word/document.xml."]
             styles = archive.getinfo("word/styles.xml").file_size if "word/styles.xml" in names else 0
+            unpacked = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile:
         return ["This is not a Word document (.docx). Save it from Word as 'Word Document (*.docx)'."]
+    if unpacked > MAX_UNPACKED_BYTES:
+        return [
+            f"The file unpacks to {unpacked:,} bytes; a letter template must unpack to under {MAX_UNPACKED_BYTES:,}."
+        ]
     if styles > MAX_STYLES_BYTES:
         return [
             f"Its styles take {styles:,} bytes (limit {MAX_STYLES_BYTES:,}), which makes every letter slow to "

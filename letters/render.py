@@ -1,6 +1,7 @@
 """Render a template with docxtpl, preview it as HTML with mammoth, convert to PDF with LibreOffice.
 
 Always `autoescape=True`: without it a value holding `<` or `&` silently truncates the document.
+Jinja runs sandboxed, because policy staff upload templates.
 Values arrive as JSON (a due Letter's context); they are checked and converted by the kinds the
 template declares (letters.fields), then shown in the house style before docxtpl sees them.
 PDF needs LibreOffice (`soffice`); it is optional, and its absence is reported in plain words.
@@ -25,6 +26,7 @@ from docx import Document
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate
+from jinja2.sandbox import SandboxedEnvironment
 
 from letters.catalogue import TemplateSpec, display_context, typed_context
 
@@ -57,10 +59,15 @@ def committed_template(code: str) -> bytes:
     return get(code).path.read_bytes()
 
 
+def jinja_env() -> SandboxedEnvironment:
+    """Templates are uploaded by policy staff, so Jinja runs sandboxed (no reaching into Python objects)."""
+    return SandboxedEnvironment(autoescape=True)
+
+
 def render_values(template: bytes, values: Mapping[str, Any]) -> bytes:
     """docxtpl with autoescape on, from values already shown in the house style."""
     doc = DocxTemplate(io.BytesIO(template))
-    doc.render(dict(values), autoescape=True)
+    doc.render(dict(values), jinja_env=jinja_env(), autoescape=True)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -75,7 +82,7 @@ def render(spec: TemplateSpec, context: Mapping[str, Any], template: bytes | Non
 
 def template_variables(template: bytes) -> set[str]:
     """Every variable the .docx uses that it does not define itself (loop variables excluded)."""
-    return set(DocxTemplate(io.BytesIO(template)).get_undeclared_template_variables())
+    return set(DocxTemplate(io.BytesIO(template)).get_undeclared_template_variables(jinja_env=jinja_env()))
 
 
 def docx_text(content: bytes) -> str:

@@ -125,6 +125,29 @@ def test_an_upload_that_is_not_a_docx_or_breaks_jinja_is_refused():
     assert "cannot be read" in broken[0]
 
 
+def test_an_upload_cannot_reach_into_python_objects_through_jinja():
+    sneaky = _cmsl5501_with(Para("{{ recipient_name.__class__.__mro__ }}"))
+    problems = check_template(catalogue.get("CMSL5501"), sneaky)
+    assert any("does not render" in p and "unsafe" in p for p in problems)
+
+
+def test_an_upload_with_oversized_styles_is_refused_with_the_reason():
+    import io
+    import zipfile
+
+    source = io.BytesIO(committed_template("CMSL5501"))
+    bloated = io.BytesIO()
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(bloated, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/styles.xml":
+                data = data.replace(b"</w:styles>", b"<!--" + b" " * 400_000 + b"--></w:styles>")
+            out.writestr(item, data)
+    problems = check_template(catalogue.get("CMSL5501"), bloated.getvalue())
+    assert len(problems) == 1
+    assert "styles take" in problems[0]
+
+
 # --- Terminology -----------------------------------------------------------------------------------
 
 

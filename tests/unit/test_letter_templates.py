@@ -12,7 +12,16 @@ from docxtpl import DocxTemplate
 from letters import catalogue
 from letters.build_templates import build
 from letters.catalogue import CMSL5501_PARAGRAPHS, HARD_NAME, TEMPLATES
-from letters.render import committed_template, docx_text, render, template_variables, to_html
+from letters.render import (
+    PdfUnavailable,
+    committed_template,
+    docx_text,
+    pdf_available,
+    render,
+    template_variables,
+    to_html,
+    to_pdf,
+)
 from letters.terminology import old_terms_in
 
 SCENARIOS = [(code, s.key) for code, spec in TEMPLATES.items() for s in spec.all_scenarios()]
@@ -130,3 +139,15 @@ def test_the_html_preview_shows_the_letter_with_its_headings():
     assert "<h1>Information about your face to face meeting with us</h1>" in html
     assert "<h2>What we&#39;ll talk about</h2>" in html or "<h2>What we'll talk about</h2>" in html
     assert "<td><p>1 December 2026 at 10:30am</p></td>" in html
+
+
+@pytest.mark.skipif(not pdf_available(), reason="LibreOffice (soffice) is not installed; PDF is optional")
+def test_with_libreoffice_a_letter_converts_to_pdf():
+    pdf = to_pdf(render(catalogue.get("CMEL9180"), catalogue.get("CMEL9180").values_for("standard")).content)
+    assert pdf.startswith(b"%PDF")
+
+
+def test_without_libreoffice_pdf_conversion_says_so_plainly(monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(PdfUnavailable, match="LibreOffice is not installed"):
+        to_pdf(committed_template("CMEL9180"))
