@@ -167,3 +167,13 @@ def test_no_template_or_client_facing_text_uses_the_old_terms():
 @pytest.mark.parametrize("term", [*OLD_TERMS, "Non-Resident Parent", "PERSON  WITH\nCARE"])
 def test_the_terminology_check_catches_each_old_term_however_written(term):
     assert old_terms_in(f"Dear {term},") != []
+
+
+def test_the_letter_code_and_studio_page_use_only_the_new_terms():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    sources = [p for p in (root / "letters").glob("*.py") if p.name != "terminology.py"]
+    sources += [root / "pages" / "letter_studio.py", root / "services" / "letters.py"]
+    found = [(p.name, t) for p in sources for t in old_terms_in(p.read_text(encoding="utf-8"))]
+    assert found == []
