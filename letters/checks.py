@@ -4,8 +4,8 @@
 2. Contract: it uses exactly the fields its registry entry declares (plus derived values).
 3. It renders with every sample and every conditional variant, showing the text each must show
    (for CMSL5501, the exact "What we'll talk about" paragraph for each reason) and no leftover tags.
-4. Terminology: no "non resident parent", "parent with care" or "person with care", in the
-   template or in anything it renders.
+4. Terminology: none of the old terms (letters.terminology.OLD_TERMS) in the template or in anything
+   it renders.
 """
 
 from __future__ import annotations
