@@ -7,6 +7,7 @@ python -m casework audit verify
 python -m casework outbox send
 python -m casework backup var/backups/casework-2026-11-23.sqlite3
 python -m casework restore var/backups/casework-2026-11-23.sqlite3 --yes
+python -m casework letters render-due --code CMSL5501 --out var/letters
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Annotated
 import typer
 
 from casework import backup as backups
+from casework import letters_cli
 from db.engine import database_url
 from services import users as user_service
 from services.audit import verify_chain
@@ -36,6 +38,7 @@ app.add_typer(demo_app, name="demo")
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.add_typer(outbox_app, name="outbox")
+app.add_typer(letters_cli.app, name="letters")
 
 
 def safe_url(url: str | None = None) -> str:

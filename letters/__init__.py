@@ -1,1 +1,2 @@
-"""Letters and forms: Word templates under letters/templates, context builders, docxtpl rendering."""
+"""Letters and forms: the template registry (catalogue), field kinds, the .docx templates under
+letters/templates (written by build_templates), rendering, and the checks every template passes."""

@@ -1,9 +1,103 @@
-"""Letter preview for policy staff: fictional sample data only."""
+"""Letter preview studio for policy staff: every template on fictional sample data only."""
+
+import json
 
 import streamlit as st
 
 from pages import ui
+from services import letters
+
+PAPER = (
+    "<style>.letter-preview{background:#fff;color:#0b0c0c;padding:1.5rem 2rem;max-width:52rem;font-family:Arial}"
+    ".letter-preview table{border-collapse:collapse;margin:.5rem 0}.letter-preview td{border:1px solid #b1b4b6;"
+    "padding:.25rem .5rem;vertical-align:top}.letter-preview p.small{font-size:.8em;color:#505a5f}</style>"
+)
 
 actor = ui.actor("policy", page="letter_studio")
 st.title("Letter preview")
 st.write("Preview every letter and form with fictional sample data. Policy staff have no access to case data.")
+
+templates = letters.list_templates(actor)
+st.dataframe(
+    [
+        {
+            "Code": t.code + (" (ours)" if t.ours else ""),
+            "Title": t.title,
+            "Version": t.active_version,
+            "Used by": "; ".join(t.used_by),
+            "Fields": ", ".join(f.name for f in t.fields),
+        }
+        for t in templates
+    ],
+    hide_index=True,
+    use_container_width=True,
+)
+
+by_code = {t.code: t for t in templates}
+code = st.selectbox("Template", list(by_code), format_func=lambda c: f"{c} · {by_code[c].title}", key="code")
+template = by_code[code]
+st.caption(f"For: {template.recipient.replace('_', ' ')} · used by {', '.join(template.used_by)}")
+
+labels = {s.key: s.label + (" (variant)" if s.is_variant else "") for s in template.scenarios}
+scenario = st.radio("Sample or variant", list(labels), format_func=labels.get, horizontal=True, key=f"sc_{code}")
+versions = list(template.versions)
+version = st.selectbox("Version", versions, index=versions.index(template.active_version), key=f"v_{code}")
+
+values = None
+errors: dict[str, str] = {}
+if st.toggle("Edit the sample values", key=f"edit_{code}"):
+    start = letters.preview(actor, code, scenario=scenario, version=version).values
+    raw = st.text_area(
+        "Sample values (JSON)",
+        json.dumps(start, indent=2, ensure_ascii=False),
+        height=300,
+        key=f"json_{code}_{scenario}",
+    )
+    try:
+        values = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        errors["values"] = f"The sample values are not valid JSON: {exc.msg} (line {exc.lineno})."
+        ui.field_error(errors, "values")
+
+shown = (
+    None
+    if errors
+    else ui.attempt(lambda: letters.preview(actor, code, scenario=scenario, values=values, version=version))
+)
+if shown is not None:
+    left, right = st.columns(2)
+    left.download_button("Download .docx", shown.docx.content, shown.docx.file_name, mime=shown.docx.media_type)
+    if shown.pdf_message:
+        right.info(shown.pdf_message)
+    elif right.button("Make PDF"):
+        pdf = ui.attempt(lambda: letters.preview_pdf(actor, code, scenario=scenario, version=version))
+        if pdf is not None:
+            right.download_button("Download .pdf", pdf.content, pdf.file_name, mime=pdf.media_type)
+            image = ui.attempt(lambda: letters.preview_page_image(actor, code, scenario=scenario, version=version))
+            if image is not None:
+                st.image(image, caption="First page, as printed")
+    with st.container(border=True):
+        st.html(f'{PAPER}<div class="letter-preview">{shown.html}</div>')
+
+with st.expander("Fields"):
+    st.dataframe(
+        [{"Field": f.name, "Label": f.label, "Kind": f.kind, "Required": f.required} for f in template.fields]
+        + [{"Field": name, "Label": why, "Kind": "worked out", "Required": False} for name, why in template.derived],
+        hide_index=True,
+    )
+
+with st.expander("Versions and upload"):
+    for row in letters.template_versions(actor, code):
+        cols = st.columns([3, 2, 2])
+        who = f"uploaded by {row.uploaded_by}" if row.uploaded_by else "committed with the product"
+        cols[0].markdown(f"**Version {row.version}**{' (active)' if row.active else ''}  \n{who}")
+        file = letters.download_template(actor, code, row.version)
+        cols[1].download_button("Download", file.content, file.file_name, key=f"dl_{code}_{row.version}")
+        if not row.active and cols[2].button("Make active", key=f"act_{code}_{row.version}"):
+            if ui.attempt(lambda v=row.version: letters.activate_version(actor, code, v)) is not None:
+                st.rerun()
+    upload = st.file_uploader(f"New version of {code} (.docx)", type=["docx"], key=f"up_{code}")
+    if upload is not None and st.button("Check and upload", key=f"upload_{code}"):
+        added = ui.attempt(lambda: letters.upload_template(actor, code, upload.getvalue()))
+        if added is not None:
+            st.success(f"Version {added.version} of {code} passed every check and is now active.")

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Case, Deadline, Letter, ProcedureRun, ServiceRequest, Team, User
+from db.models import Case, Deadline, ProcedureRun, ServiceRequest, Team, User
 from domain.clock import utcnow
 from procedures.effects import (
     AddDeadline,
@@ -195,26 +195,15 @@ def _task(env: EffectEnv, effect: RaiseTask) -> None:
 
 @handles(LetterDue)
 def _letter(env: EffectEnv, effect: LetterDue) -> None:
-    sr = env.sr(effect.ref)
-    letter = Letter(
-        sr_id=sr.id,
-        template_code=effect.code,
-        recipient=effect.recipient,
-        status="due",
-        context=audit.jsonable(effect.context),
-        created_by_id=env.actor.user_id,
-    )
-    env.session.add(letter)
-    env.session.flush()
-    audit.record(
+    from services.letters import add_due_letter  # checks the context against the template first
+
+    add_due_letter(
         env.session,
         env.actor,
-        "letter.due",
-        entity_type="letter",
-        entity_id=letter.id,
-        case_id=env.case.id,
-        sr_id=sr.id,
-        after={"code": effect.code, "recipient": effect.recipient},
+        sr=env.sr(effect.ref),
+        code=effect.code,
+        context=effect.context,
+        recipient=effect.recipient,
     )
 
 
@@ -225,11 +214,11 @@ def _set_due(env: EffectEnv, effect: SetDue) -> None:
     set_due(env.session, env.actor, env.sr(effect.ref), effect.due)
 
 
-def render_documents(documents: tuple[tuple[str, dict[str, Any]], ...]) -> list[tuple[str, bytes]]:
+def render_documents(session: Session, documents: tuple[tuple[str, dict[str, Any]], ...]) -> list[tuple[str, bytes]]:
     """Render letters and forms for a bundle or an email, named by their code."""
     from services.letters import render_document  # the letters package renders; see letters/
 
-    return [render_document(code, context) for code, context in documents]
+    return [render_document(session, code, context) for code, context in documents]
 
 
 @handles(QueueEmail)
@@ -243,7 +232,7 @@ def _email(env: EffectEnv, effect: QueueEmail) -> None:
     elif effect.to:
         to = list(effect.to)
     queued = email.queue_email(
-        env.session, env.actor, sr, effect.draft, to=to, attachments=render_documents(effect.documents)
+        env.session, env.actor, sr, effect.draft, to=to, attachments=render_documents(env.session, effect.documents)
     )
     email_id = queued.id
     env.after_commit.append(lambda: email.deliver(env.actor, email_id))
@@ -254,7 +243,11 @@ def _bundle(env: EffectEnv, effect: StoreBundle) -> None:
     from services.bundles import store_bundle
 
     store_bundle(
-        env.session, env.actor, env.sr(effect.ref), name=effect.name, documents=render_documents(effect.documents)
+        env.session,
+        env.actor,
+        env.sr(effect.ref),
+        name=effect.name,
+        documents=render_documents(env.session, effect.documents),
     )
 
 

@@ -1,0 +1,923 @@
+"""The template registry: every letter and form, who gets it, which procedure step uses it, its fields.
+
+Contract with the procedure engine: when a step records a letter as due (a Letter row with status
+'due', template_code, recipient and a JSON `context`), it calls `validate_context(code, context)`
+first; that refuses, naming each field, any context that is missing a field the template uses or
+supplies one it does not. A test checks the other half: each .docx uses exactly its declared
+fields (plus the derived ones), no more and no fewer.
+
+Codes starting "CWG" are ours: the published procedures name these letters and forms without
+giving them a number (the court and paying parent cover letters for commitment, the SSST CPO
+referral form, the PV check record and the P4 letters). The CMEL/CMSL/CMSF codes are the
+published ones; the wording of every template is our own, except the CMSL5501 "What we'll talk
+about" paragraphs, which are exact (PROCEDURES.md).
+
+Decisions where the procedures are silent:
+- "30 days" for P4 representations is 30 calendar days from the letter date (the date is printed).
+- The account breakdown shows a running balance (what is still owed at the end of each period).
+- A letter's date is the day it is rendered unless the step gives one (samples give one).
+- Arrears owed to the Secretary of State above £65.00 are never written off; the P4 letters say so
+  when they apply (exactly £65.00 can be written off).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from letters.fields import ContextError, Derived, Field, convert, show
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+SOS_WRITE_OFF_LIMIT = Decimal("65.00")
+REPRESENTATION_DAYS = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """A fictional sample (or a variant: changes on top of the first sample) and the text it must show."""
+
+    key: str
+    label: str
+    values: Mapping[str, Any]
+    expect: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateSpec:
+    code: str
+    title: str
+    kind: str  # letter or form
+    recipient: str  # receiving_parent, paying_parent, client, court, cpo, vsat, file
+    used_by: tuple[str, ...]
+    fields: tuple[Field, ...]
+    samples: tuple[Scenario, ...]
+    variants: tuple[Scenario, ...] = ()
+    derived: tuple[Derived, ...] = ()
+    ours: bool = False  # a code we made up (the procedures give none)
+    send_as_pdf: bool = False
+    version: int = 1  # the committed file is version 1; uploads add 2, 3, ...
+
+    @property
+    def path(self) -> Path:
+        return TEMPLATE_DIR / f"{self.code}.docx"
+
+    @property
+    def variables(self) -> set[str]:
+        """What the .docx must use: the declared fields and the derived values."""
+        return {f.name for f in self.fields} | {d.name for d in self.derived}
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+    def scenario(self, key: str) -> Scenario:
+        for s in (*self.samples, *self.variants):
+            if s.key == key:
+                return s
+        raise KeyError(f"{self.code} has no sample or variant {key!r}")
+
+    def values_for(self, key: str) -> dict[str, Any]:
+        """The JSON context of a sample, or of a variant laid over the first sample."""
+        base = dict(self.samples[0].values)
+        for s in self.samples:
+            if s.key == key:
+                return dict(s.values)
+        base.update(self.scenario(key).values)
+        return {k: v for k, v in base.items() if v is not None}
+
+    def all_scenarios(self) -> tuple[Scenario, ...]:
+        return (*self.samples, *self.variants)
+
+
+def typed_context(spec: TemplateSpec, context: Mapping[str, Any]) -> dict[str, Any]:
+    return convert(spec.code, spec.fields, spec.derived, context)
+
+
+def display_context(spec: TemplateSpec, typed: Mapping[str, Any]) -> dict[str, Any]:
+    """Values as the letter shows them: "1 December 2026", "£1,234.56", "10:30am"."""
+    kinds = {f.name: f for f in spec.fields}
+    out: dict[str, Any] = {}
+    for name, value in typed.items():
+        f = kinds.get(name)
+        if f is not None:
+            out[name] = show(f.kind, value, f)
+        else:
+            out[name] = show(next(d.kind for d in spec.derived if d.name == name), value)
+    return out
+
+
+# --- Fields used by many templates ------------------------------------------------------------
+
+LETTER_DATE = Field("letter_date", "date", "Date of the letter", required=False, default_today=True)
+SCIN = Field("scin", "text", "SCIN (our reference)")
+RECIPIENT = Field("recipient_name", "text", "Name of the person the letter is to")
+ADDRESS = Field("recipient_address", "multiline", "Their address (one line each)")
+SR_NUMBER = Field("sr_number", "text", "Service request number")
+PAYING_NAME = Field("paying_parent_name", "text", "Paying parent's name")
+PAYING_ADDRESS = Field("paying_parent_address", "multiline", "Paying parent's address")
+COURT = Field("court_name", "text", "Court")
+COURT_ADDRESS = Field("court_address", "multiline", "Court address")
+HEARING_DATE = Field("hearing_date", "date", "Hearing date")
+HEARING_TIME = Field("hearing_time", "time", "Hearing time")
+AMOUNT_OWED = Field("amount_owed", "money", "Amount owed")
+CPO = Field("cpo_name", "text", "Court presenting officer")
+PV_MARKER = Field("pv_marker", "bool", "A potentially violent (PV) marker is recorded")
+LETTER_HEAD = (LETTER_DATE, RECIPIENT, ADDRESS, SCIN)
+
+REASONS: tuple[tuple[str, str], ...] = (
+    ("complaint", "Complaint about the child maintenance group"),
+    ("parentage", "Parentage"),
+    ("under_16", "Client under 16"),
+    ("payments", "Payments"),
+    ("appeal", "Appeal"),
+    ("further_information", "Further information needed"),
+    ("change", "Change to the way maintenance is worked out"),
+    ("enforcement_paying_parent", "Enforcement (paying parent)"),
+    ("enforcement_update_receiving_parent", "Enforcement update (receiving parent)"),
+    ("other", "Other (free text)"),
+)
+# Exact wording from the published CMSL5501 guidance (data, not prose: do not reword).
+CMSL5501_PARAGRAPHS: dict[str, str] = {
+    "complaint": "A complaint you have made against the child maintenance group",
+    "parentage": "parentage of the child or children named in your child maintenance case",
+    "under_16": (
+        "Your child maintenance case because you are under the age of 16. "
+        "You must bring an adult with you to this meeting"
+    ),
+    "payments": "Child maintenance payments made in your case",
+    "appeal": "Your appeal against a decision made by the child maintenance group",
+    "further_information": "The information we need from you about a specific aspect of your child maintenance case",
+    "change": "Your request to change the way we work out child maintenance in your case",
+    "enforcement_paying_parent": "Why we have taken action against you to recover money owed for child maintenance",
+    "enforcement_update_receiving_parent": (
+        "The steps we are taking against the other parent of your child or children to recover money owed "
+        "for child maintenance"
+    ),
+}
+OTHER_SAMPLE = "The childcare costs you told us about on your last call, and the receipts you can bring"
+
+_ADDRESS_1 = "14 Demo Street\nExampletown\nEX1 2AB"
+_ADDRESS_2 = "Flat 3, 9 Sample Road\nFictionbury\nFB4 5CD"
+_COURT_ADDRESS = "Demo Magistrates' Court\n1 Court Lane\nExampletown\nEX9 9ZZ"
+HARD_NAME = "Siobhán O'Brien <&> Test"
+
+
+def _cmsl5501() -> TemplateSpec:
+    base = {
+        "letter_date": "2026-11-23",
+        "recipient_name": "Alex Example",
+        "recipient_address": _ADDRESS_1,
+        "scin": "123456789012",
+        "appointment_date": "2026-12-01",
+        "appointment_time": "10:30",
+        "appointment_location": "Exampletown Jobcentre, 2 High Street, Exampletown EX1 1AA",
+        "reason": "payments",
+    }
+    variants = tuple(
+        Scenario(f"reason_{value}", f"Reason: {label}", {"reason": value}, (CMSL5501_PARAGRAPHS[value],))
+        for value, label in REASONS
+        if value != "other"
+    ) + (
+        Scenario(
+            "reason_other",
+            "Reason: other (free text)",
+            {"reason": "other", "other_details": OTHER_SAMPLE},
+            (OTHER_SAMPLE,),
+        ),
+    )
+    return TemplateSpec(
+        code="CMSL5501",
+        title="Information about your face to face meeting with us",
+        kind="letter",
+        recipient="client",
+        used_by=("P5e step 4",),
+        fields=(
+            *LETTER_HEAD,
+            Field("appointment_date", "date", "Appointment date"),
+            Field("appointment_time", "time", "Appointment time"),
+            Field("appointment_location", "multiline", "Where the meeting is"),
+            Field("reason", "choice", "Reason for the meeting", choices=REASONS),
+            Field(
+                "other_details",
+                "multiline",
+                "What we'll talk about (reason 'other')",
+                required=False,
+                required_when=("reason", "other"),
+            ),
+        ),
+        samples=(
+            Scenario(
+                "payments",
+                "Paying parent, payments",
+                base,
+                ("1 December 2026 at 10:30am", CMSL5501_PARAGRAPHS["payments"]),
+            ),
+            Scenario(
+                "escaped_name",
+                "A name with an apostrophe and <&>",
+                {**base, "recipient_name": HARD_NAME, "reason": "complaint"},
+                (HARD_NAME, CMSL5501_PARAGRAPHS["complaint"]),
+            ),
+        ),
+        variants=variants,
+    )
+
+
+def _cmel9180() -> TemplateSpec:
+    base = {
+        "letter_date": "2026-11-23",
+        "recipient_name": "Sam Sample",
+        "recipient_address": _ADDRESS_2,
+        "scin": "210987654321",
+        "court_name": "Demo Magistrates' Court",
+        "court_address": _COURT_ADDRESS,
+        "hearing_date": "2027-01-14",
+        "hearing_time": "14:00",
+        "amount_owed": "4321.09",
+        "costs": "95.00",
+    }
+    return TemplateSpec(
+        code="CMEL9180",
+        title="Liability order application: cover letter to the paying parent",
+        kind="letter",
+        recipient="paying_parent",
+        used_by=("P5d step 7",),
+        fields=(
+            *LETTER_HEAD,
+            COURT,
+            COURT_ADDRESS,
+            HEARING_DATE,
+            HEARING_TIME,
+            AMOUNT_OWED,
+            Field("costs", "money", "Court costs"),
+        ),
+        samples=(
+            Scenario(
+                "standard", "Hearing in January, £95 costs", base, ("14 January 2027 at 2pm", "£4,321.09", "£95.00")
+            ),
+        ),
+        send_as_pdf=True,
+    )
+
+
+def _commitment_court() -> TemplateSpec:
+    base = {
+        "letter_date": "2026-11-23",
+        "court_name": "Demo Magistrates' Court",
+        "court_address": _COURT_ADDRESS,
+        "scin": "210987654321",
+        "paying_parent_name": "Sam Sample",
+        "hearing_date": "2027-02-03",
+        "hearing_time": "10:00",
+        "amount_owed": "12500.00",
+        "cpo_name": "Pat Presenter",
+    }
+    return TemplateSpec(
+        code="CWGL001",
+        title="Commitment: cover letter to the court",
+        kind="letter",
+        recipient="court",
+        used_by=("P5c step 7",),
+        fields=(LETTER_DATE, COURT, COURT_ADDRESS, SCIN, PAYING_NAME, HEARING_DATE, HEARING_TIME, AMOUNT_OWED, CPO),
+        samples=(
+            Scenario(
+                "standard",
+                "Commitment hearing in February",
+                base,
+                ("3 February 2027 at 10am", "£12,500.00", "Pat Presenter"),
+            ),
+        ),
+        ours=True,
+    )
+
+
+def _commitment_paying_parent() -> TemplateSpec:
+    base = {
+        "letter_date": "2026-11-30",
+        "recipient_name": "Sam Sample",
+        "recipient_address": _ADDRESS_2,
+        "scin": "210987654321",
+        "court_name": "Demo Magistrates' Court",
+        "court_address": _COURT_ADDRESS,
+        "hearing_date": "2027-02-03",
+        "hearing_time": "10:00",
+        "amount_owed": "12500.00",
+    }
+    return TemplateSpec(
+        code="CWGL002",
+        title="Commitment: cover letter to the paying parent",
+        kind="letter",
+        recipient="paying_parent",
+        used_by=("P5c step 9",),
+        fields=(*LETTER_HEAD, COURT, COURT_ADDRESS, HEARING_DATE, HEARING_TIME, AMOUNT_OWED),
+        samples=(
+            Scenario("standard", "Commitment hearing in February", base, ("3 February 2027 at 10am", "£12,500.00")),
+        ),
+        ours=True,
+    )
+
+
+def _cmel7298() -> TemplateSpec:
+    base = {
+        "form_date": "2026-11-23",
+        "sr_number": "1-00001234",
+        "scin": "210987654321",
+        "paying_parent_name": "Sam Sample",
+        "court_name": "Demo Magistrates' Court",
+        "hearing_date": "2027-01-14",
+        "hearing_time": "14:00",
+        "cpo_name": "Pat Presenter",
+    }
+    return TemplateSpec(
+        code="CMEL7298",
+        title="Enforcement form: liability order hearing date",
+        kind="form",
+        recipient="file",
+        used_by=("P5d step 3",),
+        fields=(
+            Field("form_date", "date", "Date completed", required=False, default_today=True),
+            SR_NUMBER,
+            SCIN,
+            PAYING_NAME,
+            COURT,
+            HEARING_DATE,
+            HEARING_TIME,
+            CPO,
+        ),
+        samples=(
+            Scenario(
+                "standard",
+                "Hearing date from the court presenting team",
+                base,
+                ("14 January 2027", "2pm", "Pat Presenter"),
+            ),
+        ),
+    )
+
+
+def _cmel7000() -> TemplateSpec:
+    base = {
+        "application_date": "2026-11-23",
+        "scin": "210987654321",
+        "paying_parent_name": "Sam Sample",
+        "paying_parent_address": _ADDRESS_2,
+        "court_name": "Demo Magistrates' Court",
+        "hearing_date": "2027-01-14",
+        "amount_owed": "4321.09",
+        "arrears_from": "2024-04-01",
+        "arrears_to": "2026-10-31",
+    }
+    return TemplateSpec(
+        code="CMEL7000",
+        title="Liability order application",
+        kind="form",
+        recipient="court",
+        used_by=("P5d step 4",),
+        fields=(
+            Field("application_date", "date", "Date of application", required=False, default_today=True),
+            SCIN,
+            PAYING_NAME,
+            PAYING_ADDRESS,
+            COURT,
+            HEARING_DATE,
+            AMOUNT_OWED,
+            Field("arrears_from", "date", "Arrears from"),
+            Field("arrears_to", "date", "Arrears to"),
+        ),
+        samples=(
+            Scenario("standard", "Arrears over two years", base, ("£4,321.09", "1 April 2024", "31 October 2026")),
+        ),
+    )
+
+
+def _cmel7211() -> TemplateSpec:
+    base = {
+        "scin": "210987654321",
+        "paying_parent_name": "Sam Sample",
+        "paying_parent_address": _ADDRESS_2,
+        "court_name": "Demo Magistrates' Court",
+        "court_address": _COURT_ADDRESS,
+        "amount_owed": "12500.00",
+        "hearing_date": "2027-02-03",
+        "hearing_time": "10:00",
+        "cpo_name": "Pat Presenter",
+    }
+    return TemplateSpec(
+        code="CMEL7211",
+        title="Court summons: commitment",
+        kind="form",
+        recipient="court",
+        used_by=("P5c step 3 (part completed)", "P5c step 6 (completed)"),
+        fields=(
+            SCIN,
+            PAYING_NAME,
+            PAYING_ADDRESS,
+            COURT,
+            COURT_ADDRESS,
+            AMOUNT_OWED,
+            Field("hearing_date", "date", "Hearing date (when the CPO gives it)", required=False),
+            Field("hearing_time", "time", "Hearing time (when the CPO gives it)", required=False),
+            Field("cpo_name", "text", "Court presenting officer (when known)", required=False),
+        ),
+        samples=(
+            Scenario(
+                "completed", "Completed: hearing date and CPO known", base, ("3 February 2027 at 10am", "Pat Presenter")
+            ),
+        ),
+        variants=(
+            Scenario(
+                "part_completed",
+                "Part completed: before the CPO gives a date",
+                {"hearing_date": None, "hearing_time": None, "cpo_name": None},
+                ("To be completed when the court presenting officer gives the hearing date",),
+            ),
+        ),
+    )
+
+
+def _cmsf5579() -> TemplateSpec:
+    base = {
+        "referral_date": "2026-11-23",
+        "sr_number": "1-00004321",
+        "scin": "123456789012",
+        "client_name": "Alex Example",
+        "client_address": _ADDRESS_1,
+        "client_role": "paying_parent",
+        "reason": "payments",
+        "other_details": "",
+        "pv_marker": False,
+        "pv_checked_on": "2026-11-23",
+        "referred_by": "Demo Caseworker, Specialist Services Support Team",
+        "details": "Prefers a morning appointment.",
+    }
+    return TemplateSpec(
+        code="CMSF5579",
+        title="Visiting service referral",
+        kind="form",
+        recipient="vsat",
+        used_by=("P5e step 1",),
+        fields=(
+            Field("referral_date", "date", "Date of referral", required=False, default_today=True),
+            SR_NUMBER,
+            SCIN,
+            Field("client_name", "text", "Client's name"),
+            Field("client_address", "multiline", "Client's address"),
+            Field(
+                "client_role",
+                "choice",
+                "Client is the",
+                choices=(("receiving_parent", "Receiving parent"), ("paying_parent", "Paying parent")),
+            ),
+            Field("reason", "choice", "Reason for the visit", choices=REASONS),
+            Field(
+                "other_details",
+                "multiline",
+                "Reason details (reason 'other')",
+                required=False,
+                required_when=("reason", "other"),
+            ),
+            PV_MARKER,
+            Field("pv_checked_on", "date", "Date of the full PV check"),
+            Field("referred_by", "text", "Referred by"),
+            Field("details", "multiline", "Anything else the visiting officer should know", required=False),
+        ),
+        derived=(Derived("reason_label", "text", lambda v: dict(REASONS)[v["reason"]], "The reason as words."),),
+        samples=(
+            Scenario(
+                "standard",
+                "Paying parent, payments, no PV marker",
+                base,
+                ("Paying parent", "No PV marker recorded", "23 November 2026", "Payments"),
+            ),
+        ),
+        variants=(
+            Scenario("pv_marker", "PV marker recorded", {"pv_marker": True}, ("A PV marker is recorded on this case",)),
+            Scenario(
+                "other_reason",
+                "Reason: other (free text)",
+                {"reason": "other", "other_details": "Questions about a change of address"},
+                ("Questions about a change of address",),
+            ),
+        ),
+    )
+
+
+ACTIONS = (("county_court", "County court"), ("commitment", "Commitment"), ("liability_order", "Liability order"))
+
+
+def _cpo_referral() -> TemplateSpec:
+    base = {
+        "referral_date": "2026-11-23",
+        "sr_number": "1-00001234",
+        "scin": "210987654321",
+        "paying_parent_name": "Sam Sample",
+        "action": "liability_order",
+        "court_name": "Demo Magistrates' Court",
+        "hearing_date": "2027-01-14",
+        "cpo_name": "Pat Presenter",
+        "ecm_name": "Eve Enforcer",
+        "pv_marker": False,
+        "notes": "",
+    }
+    return TemplateSpec(
+        code="CWGF003",
+        title="Specialist Services Support Team: court presenting officer referral",
+        kind="form",
+        recipient="cpo",
+        used_by=("P5b step 3", "P5c step 3", "P5d step 4"),
+        fields=(
+            Field("referral_date", "date", "Date of referral", required=False, default_today=True),
+            SR_NUMBER,
+            SCIN,
+            PAYING_NAME,
+            Field("action", "choice", "Action requested", choices=ACTIONS),
+            COURT,
+            Field("hearing_date", "date", "Hearing date (if known)", required=False),
+            Field("cpo_name", "text", "Court presenting officer (if known)", required=False),
+            Field("ecm_name", "text", "Enforcement case manager"),
+            PV_MARKER,
+            Field("notes", "multiline", "Notes", required=False),
+        ),
+        samples=(
+            Scenario(
+                "liability_order",
+                "Liability order, hearing known",
+                base,
+                ("Liability order", "14 January 2027", "Eve Enforcer"),
+            ),
+        ),
+        variants=tuple(
+            Scenario(f"action_{value}", f"Action: {label}", {"action": value}, (label,)) for value, label in ACTIONS
+        )
+        + (
+            Scenario(
+                "no_hearing_yet",
+                "Hearing date not known yet",
+                {"hearing_date": None, "cpo_name": None},
+                ("Not known yet",),
+            ),
+            Scenario("pv_marker", "PV marker recorded", {"pv_marker": True}, ("A PV marker is recorded",)),
+        ),
+        ours=True,
+    )
+
+
+def _pv_check() -> TemplateSpec:
+    base = {
+        "check_date": "2026-11-23",
+        "checked_by": "Demo Caseworker",
+        "sr_number": "1-00001234",
+        "scin": "210987654321",
+        "client_name": "Sam Sample",
+        "check": "first",
+        "pv_marker": False,
+        "payments_since": "",
+        "contact_since": "",
+    }
+    return TemplateSpec(
+        code="CWGF004",
+        title="Potentially violent (PV) check record",
+        kind="form",
+        recipient="file",
+        used_by=("P5b step 3", "P5b step 6", "P5c step 2", "P5c step 11", "P5d step 4", "P5d step 10", "P5e step 1"),
+        fields=(
+            Field("check_date", "date", "Date of the check", required=False, default_today=True),
+            Field("checked_by", "text", "Checked by"),
+            SR_NUMBER,
+            SCIN,
+            Field("client_name", "text", "Client's name"),
+            Field(
+                "check",
+                "choice",
+                "Which check",
+                choices=(("first", "Full PV check"), ("second", "Second PV check, 48 hours before the hearing")),
+            ),
+            PV_MARKER,
+            Field("payments_since", "multiline", "Payments since the first check (second check)", required=False),
+            Field("contact_since", "multiline", "Contact since the first check (second check)", required=False),
+        ),
+        samples=(Scenario("first_clear", "Full check, no marker", base, ("Full PV check", "No PV marker recorded")),),
+        variants=(
+            Scenario("first_marker", "Full check, marker recorded", {"pv_marker": True}, ("A PV marker is recorded",)),
+            Scenario(
+                "second",
+                "Second check, 48 hours before the hearing",
+                {"check": "second", "payments_since": "£50.00 received on 20 November 2026", "contact_since": "None"},
+                ("Second PV check", "£50.00 received on 20 November 2026"),
+            ),
+        ),
+        ours=True,
+    )
+
+
+# --- P4 ------------------------------------------------------------------------------------------
+
+
+def _sos_kept(values: Mapping[str, Any]) -> bool:
+    return bool(values["sos_arrears"] > SOS_WRITE_OFF_LIMIT)
+
+
+def _thirty_days(values: Mapping[str, Any]) -> Any:
+    return values["letter_date"] + timedelta(days=REPRESENTATION_DAYS)
+
+
+SOS_KEPT = Derived(
+    "sos_kept",
+    "bool",
+    _sos_kept,
+    "True when more than £65.00 is owed to the Secretary of State (that part is never written off).",
+)
+REPRESENTATIONS_END = Derived("representations_end", "date", _thirty_days, "30 calendar days after the letter date.")
+SOS_ARREARS = Field("sos_arrears", "money", "Of which owed to the Secretary of State")
+
+
+def _stable_balance() -> TemplateSpec:
+    base = {
+        "letter_date": "2026-11-23",
+        "recipient_name": "Alex Example",
+        "recipient_address": _ADDRESS_1,
+        "scin": "123456789012",
+        "arrears_balance": "2345.67",
+        "balance_date": "2026-11-20",
+        "reply_by": "2026-12-23",
+        "sos_arrears": "0.00",
+    }
+    return TemplateSpec(
+        code="CWGL010",
+        title="Your child maintenance arrears: do you want us to collect them?",
+        kind="letter",
+        recipient="receiving_parent",
+        used_by=("P4 step 2",),
+        fields=(
+            *LETTER_HEAD,
+            Field("arrears_balance", "money", "Arrears balance"),
+            Field("balance_date", "date", "Balance worked out on"),
+            Field("reply_by", "date", "Reply by"),
+            SOS_ARREARS,
+        ),
+        derived=(SOS_KEPT,),
+        samples=(
+            Scenario(
+                "no_sos",
+                "No arrears owed to the Secretary of State",
+                base,
+                ("£2,345.67", "20 November 2026", "23 December 2026"),
+            ),
+        ),
+        variants=(
+            Scenario(
+                "sos_over_limit",
+                "£120.00 owed to the Secretary of State (cannot be written off)",
+                {"sos_arrears": "120.00"},
+                ("£120.00 of this is owed to the Secretary of State",),
+            ),
+            Scenario(
+                "sos_at_limit",
+                "Exactly £65.00 owed to the Secretary of State (can be written off)",
+                {"sos_arrears": "65.00"},
+                (),
+            ),
+        ),
+        ours=True,
+    )
+
+
+WRITE_OFF = Field(
+    "write_off",
+    "choice",
+    "What the receiving parent wrote off",
+    choices=(("all", "All of the arrears"), ("part", "Part of the arrears")),
+)
+
+
+def _write_off(code: str, recipient: str, who: str) -> TemplateSpec:
+    base = {
+        "letter_date": "2026-11-23",
+        "recipient_name": "Alex Example" if recipient == "receiving_parent" else "Sam Sample",
+        "recipient_address": _ADDRESS_1 if recipient == "receiving_parent" else _ADDRESS_2,
+        "scin": "123456789012",
+        "write_off": "part",
+        "amount_written_off": "1000.00",
+        "amount_remaining": "1345.67",
+        "sos_arrears": "0.00",
+    }
+    return TemplateSpec(
+        code=code,
+        title=f"Arrears written off: confirmation to the {who}",
+        kind="letter",
+        recipient=recipient,
+        used_by=("P4 step 3 (write-off)",),
+        fields=(
+            *LETTER_HEAD,
+            WRITE_OFF,
+            Field("amount_written_off", "money", "Amount written off"),
+            Field("amount_remaining", "money", "Arrears still owed"),
+            SOS_ARREARS,
+        ),
+        derived=(
+            REPRESENTATIONS_END,
+            SOS_KEPT,
+            Derived("arrears_remain", "bool", lambda v: v["amount_remaining"] > 0, "Anything still owed."),
+        ),
+        samples=(Scenario("part", "Part written off", base, ("£1,000.00", "£1,345.67", "23 December 2026")),),
+        variants=(
+            Scenario(
+                "all",
+                "All written off",
+                {"write_off": "all", "amount_written_off": "2345.67", "amount_remaining": "0.00"},
+                ("£2,345.67", "23 December 2026"),
+            ),
+            Scenario(
+                "all_but_sos",
+                "All written off except £120.00 owed to the Secretary of State",
+                {
+                    "write_off": "all",
+                    "amount_written_off": "2225.67",
+                    "amount_remaining": "120.00",
+                    "sos_arrears": "120.00",
+                },
+                ("£120.00 owed to the Secretary of State",),
+            ),
+        ),
+        ours=True,
+    )
+
+
+OUTCOMES = (
+    ("pursue_all", "Receiving parent asked us to collect all the arrears"),
+    ("part_written_off", "Part of the arrears written off"),
+    ("all_written_off", "All of the arrears written off"),
+    ("no_response", "No reply from the receiving parent: all the arrears moved over"),
+)
+
+
+def _closure(code: str, recipient: str, who: str) -> TemplateSpec:
+    base = {
+        "letter_date": "2026-12-28",
+        "recipient_name": "Alex Example" if recipient == "receiving_parent" else "Sam Sample",
+        "recipient_address": _ADDRESS_1 if recipient == "receiving_parent" else _ADDRESS_2,
+        "scin": "123456789012",
+        "outcome": "part_written_off",
+        "amount_written_off": "1000.00",
+        "amount_transitioned": "1345.67",
+    }
+    amounts = {
+        "pursue_all": ("0.00", "2345.67"),
+        "part_written_off": ("1000.00", "1345.67"),
+        "all_written_off": ("2345.67", "0.00"),
+        "no_response": ("0.00", "2345.67"),
+    }
+    expect = {
+        "pursue_all": ("£2,345.67",),
+        "part_written_off": ("£1,000.00", "£1,345.67"),
+        "all_written_off": ("£2,345.67", "no arrears"),
+        "no_response": ("£2,345.67",),
+    }
+    return TemplateSpec(
+        code=code,
+        title=f"Your CSA case has closed: letter to the {who}",
+        kind="letter",
+        recipient=recipient,
+        used_by=("P4 step 9 (case closure)",),
+        fields=(
+            *LETTER_HEAD,
+            Field("outcome", "choice", "P4 outcome", choices=OUTCOMES),
+            Field("amount_written_off", "money", "Amount written off"),
+            Field("amount_transitioned", "money", "Amount moved to the Child Maintenance Service"),
+        ),
+        samples=(Scenario("part_written_off", "Part written off", base, expect["part_written_off"]),),
+        variants=tuple(
+            Scenario(
+                f"outcome_{value}",
+                label,
+                {"outcome": value, "amount_written_off": amounts[value][0], "amount_transitioned": amounts[value][1]},
+                expect[value],
+            )
+            for value, label in OUTCOMES
+        ),
+        ours=True,
+    )
+
+
+def _running_balance(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    balance = Decimal("0.00")
+    out = []
+    for row in rows:
+        balance += row["amount_due"] - row["amount_paid"]
+        out.append({**row, "balance": balance})
+    return out
+
+
+def _total(column: str) -> Any:
+    return lambda values: sum((row[column] for row in values["periods"]), Decimal("0.00"))
+
+
+PERIODS = Field(
+    "periods",
+    "rows",
+    "Account periods",
+    columns=(
+        Field("period_start", "date", "From"),
+        Field("period_end", "date", "To"),
+        Field("amount_due", "money", "Amount due"),
+        Field("amount_paid", "money", "Amount paid"),
+    ),
+    derived_columns=(("balance", "money"),),
+    derive_rows=_running_balance,
+)
+
+
+def _breakdown() -> TemplateSpec:
+    base = {
+        "letter_date": "2026-11-23",
+        "recipient_name": "Sam Sample",
+        "recipient_address": _ADDRESS_2,
+        "scin": "123456789012",
+        "periods": [
+            {
+                "period_start": "2025-04-01",
+                "period_end": "2025-09-30",
+                "amount_due": "1300.00",
+                "amount_paid": "650.00",
+            },
+            {
+                "period_start": "2025-10-01",
+                "period_end": "2026-03-31",
+                "amount_due": "1300.00",
+                "amount_paid": "400.00",
+            },
+            {
+                "period_start": "2026-04-01",
+                "period_end": "2026-09-30",
+                "amount_due": "1300.00",
+                "amount_paid": "504.33",
+            },
+        ],
+    }
+    return TemplateSpec(
+        code="CWGF015",
+        title="Your child maintenance account: breakdown of the arrears",
+        kind="letter",
+        recipient="paying_parent",
+        used_by=("P4 step 5 (paying parent disputes the balance)",),
+        fields=(*LETTER_HEAD, PERIODS),
+        derived=(
+            Derived("total_due", "money", _total("amount_due"), "Sum of the amounts due."),
+            Derived("total_paid", "money", _total("amount_paid"), "Sum of the amounts paid."),
+            Derived("balance", "money", lambda v: v["periods"][-1]["balance"], "What is still owed."),
+        ),
+        samples=(
+            Scenario(
+                "three_periods",
+                "Three six-month periods",
+                base,
+                ("1 April 2025", "£3,900.00", "£1,554.33", "£2,345.67"),
+            ),
+        ),
+        ours=True,
+    )
+
+
+TEMPLATES: dict[str, TemplateSpec] = {
+    spec.code: spec
+    for spec in (
+        _cmsl5501(),
+        _cmel9180(),
+        _commitment_court(),
+        _commitment_paying_parent(),
+        _cmel7298(),
+        _cmel7000(),
+        _cmel7211(),
+        _cmsf5579(),
+        _cpo_referral(),
+        _pv_check(),
+        _stable_balance(),
+        _write_off("CWGL011", "receiving_parent", "receiving parent"),
+        _write_off("CWGL012", "paying_parent", "paying parent"),
+        _closure("CWGL013", "receiving_parent", "receiving parent"),
+        _closure("CWGL014", "paying_parent", "paying parent"),
+        _breakdown(),
+    )
+}
+
+
+def get(code: str) -> TemplateSpec:
+    try:
+        return TEMPLATES[code]
+    except KeyError:
+        raise KeyError(f"There is no letter or form with code {code!r}.") from None
+
+
+def validate_context(code: str, context: Mapping[str, Any]) -> dict[str, Any]:
+    """Check a due letter's JSON values against its template; return the typed values.
+
+    Raises KeyError for an unknown code, and ContextError naming every missing, unknown or
+    wrong field (its `problems` maps field to message).
+    """
+    return typed_context(get(code), context)
+
+
+__all__ = ["TEMPLATES", "ContextError", "Scenario", "TemplateSpec", "get", "validate_context"]

@@ -1,0 +1,145 @@
+"""Render a template with docxtpl, preview it as HTML with mammoth, convert to PDF with LibreOffice.
+
+Always `autoescape=True`: without it a value holding `<` or `&` silently truncates the document.
+Jinja runs sandboxed, because policy staff upload templates.
+Values arrive as JSON (a due Letter's context); they are checked and converted by the kinds the
+template declares (letters.fields), then shown in the house style before docxtpl sees them.
+PDF needs LibreOffice (`soffice`); it is optional, and its absence is reported in plain words.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import mammoth
+from docx import Document
+from docx.table import Table as DocxTable
+from docx.text.paragraph import Paragraph
+from docxtpl import DocxTemplate
+from jinja2.sandbox import SandboxedEnvironment
+
+from letters.catalogue import TemplateSpec, display_context, typed_context
+
+DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF_MEDIA_TYPE = "application/pdf"
+NO_LIBREOFFICE = (
+    "PDF is not available: LibreOffice is not installed on this server. Download the Word (.docx) "
+    "file instead, or ask for LibreOffice (libreoffice-writer-nogui) to be installed."
+)
+SOFFICE_TIMEOUT_SECONDS = 120
+# mammoth maps "heading 1" to h1 by default; our Small style becomes a caption-like paragraph.
+STYLE_MAP = "p[style-name='Small'] => p.small:fresh"
+
+
+class PdfUnavailable(RuntimeError):
+    """LibreOffice is missing or failed; the message says what to do instead."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    content: bytes
+    sha256: str
+
+
+@lru_cache(maxsize=64)
+def committed_template(code: str) -> bytes:
+    """Version 1 of a template: the .docx committed under letters/templates."""
+    from letters.catalogue import get
+
+    return get(code).path.read_bytes()
+
+
+def jinja_env() -> SandboxedEnvironment:
+    """Templates are uploaded by policy staff, so Jinja runs sandboxed (no reaching into Python objects)."""
+    return SandboxedEnvironment(autoescape=True)
+
+
+def render_values(template: bytes, values: Mapping[str, Any]) -> bytes:
+    """docxtpl with autoescape on, from values already shown in the house style."""
+    doc = DocxTemplate(io.BytesIO(template))
+    doc.render(dict(values), jinja_env=jinja_env(), autoescape=True)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def render(spec: TemplateSpec, context: Mapping[str, Any], template: bytes | None = None) -> Rendered:
+    """Check and convert a JSON context, then render `template` (default: the committed version)."""
+    values = display_context(spec, typed_context(spec, context))
+    content = render_values(template if template is not None else committed_template(spec.code), values)
+    return Rendered(content, hashlib.sha256(content).hexdigest())
+
+
+def template_variables(template: bytes) -> set[str]:
+    """Every variable the .docx uses that it does not define itself (loop variables excluded)."""
+    return set(DocxTemplate(io.BytesIO(template)).get_undeclared_template_variables(jinja_env=jinja_env()))
+
+
+def docx_text(content: bytes) -> str:
+    """All the text of a .docx, paragraphs and table rows in order (cells joined by " | ")."""
+    doc = Document(io.BytesIO(content))
+    lines: list[str] = []
+    for child in doc.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append(Paragraph(child, doc).text)
+        elif tag == "tbl":
+            lines += [" | ".join(cell.text for cell in row.cells) for row in DocxTable(child, doc).rows]
+    return "\n".join(lines)
+
+
+def to_html(content: bytes) -> str:
+    """The letter as HTML (mammoth), for the preview studio."""
+    return str(mammoth.convert_to_html(io.BytesIO(content), style_map=STYLE_MAP).value)
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def pdf_available() -> bool:
+    return soffice() is not None
+
+
+def _convert(content: bytes, target: str) -> bytes:
+    program = soffice()
+    if program is None:
+        raise PdfUnavailable(NO_LIBREOFFICE)
+    with tempfile.TemporaryDirectory(prefix="casework-soffice-") as work:
+        source = Path(work) / "letter.docx"
+        source.write_bytes(content)
+        env = {**os.environ, "HOME": work}  # LibreOffice needs a writable profile directory
+        try:
+            subprocess.run(  # noqa: S603 - fixed program and arguments, no shell
+                [program, "--headless", "--norestore", "--convert-to", target, "--outdir", work, str(source)],
+                check=True,
+                capture_output=True,
+                timeout=SOFFICE_TIMEOUT_SECONDS,
+                env=env,
+            )
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+            raise PdfUnavailable(f"LibreOffice could not convert the letter ({exc}). Use the .docx file.") from exc
+        produced = Path(work) / f"letter.{target}"
+        if not produced.exists():
+            raise PdfUnavailable("LibreOffice produced no output. Use the .docx file.")
+        return produced.read_bytes()
+
+
+def to_pdf(content: bytes) -> bytes:
+    """The letter as PDF through LibreOffice; PdfUnavailable (with what to do) when it is not installed."""
+    return _convert(content, "pdf")
+
+
+def first_page_png(content: bytes) -> bytes:
+    """An image of the letter's first page (LibreOffice), for the studio's page view."""
+    return _convert(content, "png")

@@ -1,0 +1,74 @@
+"""The preview studio: policy staff pick a template and a variant and see the letter; others are refused."""
+
+from __future__ import annotations
+
+import json
+
+from letters import catalogue
+from tests.app.helpers import app_as, texts
+
+
+def _studio(actor):
+    at = app_as(actor).run()
+    at.switch_page("pages/letter_studio.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _html(at) -> str:
+    return "\n".join(str(h.proto.body) for h in at.get("html"))
+
+
+def test_the_studio_lists_every_template_with_its_version_use_and_fields(sqlite_demo_db, actor_for):
+    at = _studio(actor_for("policy"))
+    listing = at.dataframe[0].value
+    assert list(listing["Code"].str.split().str[0]) == list(catalogue.TEMPLATES)
+    row = listing[listing["Code"] == "CMSL5501"].iloc[0]
+    assert row["Version"] == 1
+    assert row["Used by"] == "P5e step 4"
+    assert "reason" in row["Fields"]
+
+
+def test_each_cmsl5501_reason_is_one_click_away_and_shows_its_paragraph(sqlite_demo_db, actor_for):
+    at = _studio(actor_for("policy"))
+    assert "Information about your face to face meeting with us" in _html(at)
+    for reason in ("appeal", "enforcement_update_receiving_parent"):
+        at.radio(key="sc_CMSL5501").set_value(f"reason_{reason}").run()
+        assert catalogue.CMSL5501_PARAGRAPHS[reason] in _html(at)
+
+
+def test_a_p4_outcome_variant_and_edited_sample_values_show_in_the_preview(sqlite_demo_db, actor_for):
+    at = _studio(actor_for("policy"))
+    at.selectbox(key="code").set_value("CWGL013").run()
+    at.radio(key="sc_CWGL013").set_value("outcome_all_written_off").run()
+    assert "There are no arrears left to collect." in _html(at)
+    at.toggle(key="edit_CWGL013").set_value(True).run()
+    area = at.text_area[0]
+    values = json.loads(area.value)
+    values["recipient_name"] = "Ms O'Brien <&>"
+    area.set_value(json.dumps(values)).run()
+    assert "Dear Ms O&#x27;Brien &lt;&amp;&gt;" in _html(at) or "Dear Ms O'Brien &lt;&amp;&gt;" in _html(at)
+    area.set_value('{"recipient_name": ').run()
+    assert "not valid JSON" in texts(at)
+
+
+def test_a_wrong_sample_value_is_shown_as_a_problem_not_a_crash(sqlite_demo_db, actor_for):
+    at = _studio(actor_for("policy"))
+    at.toggle(key="edit_CMSL5501").set_value(True).run()
+    values = json.loads(at.text_area[0].value)
+    values["appointment_date"] = "next Tuesday"
+    at.text_area[0].set_value(json.dumps(values)).run()
+    assert not at.exception
+    assert "There is a problem" in texts(at)
+    assert "appointment_date: Give a date as YYYY-MM-DD" in texts(at)
+
+
+def test_without_libreoffice_the_studio_says_pdf_is_not_available(sqlite_demo_db, actor_for):
+    from letters.render import NO_LIBREOFFICE, pdf_available
+
+    at = _studio(actor_for("policy"))
+    if pdf_available():
+        assert any(b.label == "Make PDF" for b in at.button)
+    else:
+        assert NO_LIBREOFFICE in texts(at)
+    assert len(at.get("download_button")) >= 2  # the sample .docx and version 1 of the template

@@ -1,0 +1,153 @@
+"""Every template renders with every sample and variant and says what it must, read back from the .docx."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from docx import Document
+from docxtpl import DocxTemplate
+
+from letters import catalogue
+from letters.build_templates import build
+from letters.catalogue import CMSL5501_PARAGRAPHS, HARD_NAME, TEMPLATES
+from letters.render import (
+    PdfUnavailable,
+    committed_template,
+    docx_text,
+    pdf_available,
+    render,
+    template_variables,
+    to_html,
+    to_pdf,
+)
+from letters.terminology import old_terms_in
+
+SCENARIOS = [(code, s.key) for code, spec in TEMPLATES.items() for s in spec.all_scenarios()]
+
+
+def _text(code: str, key: str, **changes: object) -> str:
+    spec = catalogue.get(code)
+    values = {**spec.values_for(key), **changes}
+    return docx_text(render(spec, values).content)
+
+
+@pytest.mark.parametrize(("code", "key"), SCENARIOS, ids=[f"{c}-{k}" for c, k in SCENARIOS])
+def test_each_template_renders_each_sample_and_variant_with_the_text_it_must_show(code, key):
+    spec = catalogue.get(code)
+    text = _text(code, key)
+    for expected in spec.scenario(key).expect:
+        assert expected in text
+    assert "{{" not in text
+    assert "{%" not in text
+    assert not old_terms_in(text)
+
+
+@pytest.mark.parametrize("code", list(TEMPLATES))
+def test_each_template_uses_exactly_its_declared_fields(code):
+    spec = TEMPLATES[code]
+    used = DocxTemplate(spec.path).get_undeclared_template_variables()
+    assert used == spec.variables
+
+
+@pytest.mark.parametrize("code", list(TEMPLATES))
+def test_the_committed_docx_is_what_the_generator_writes_and_has_small_styles(code):
+    assert committed_template(code) == build(code), "run: python -m letters.build_templates"
+    with zipfile.ZipFile(io.BytesIO(committed_template(code))) as archive:
+        assert archive.getinfo("word/styles.xml").file_size < 10_000
+
+
+@pytest.mark.parametrize("reason", [r for r, _ in catalogue.REASONS if r != "other"])
+def test_cmsl5501_shows_exactly_the_paragraph_for_its_reason_under_what_well_talk_about(reason):
+    lines = _text("CMSL5501", "payments", reason=reason).splitlines()
+    heading = lines.index("What we'll talk about")
+    assert lines[heading + 1] == CMSL5501_PARAGRAPHS[reason]
+    others = [p for r, p in CMSL5501_PARAGRAPHS.items() if r != reason]
+    assert not any(p in lines for p in others)
+
+
+def test_cmsl5501_for_another_reason_shows_the_caseworkers_free_text():
+    text = _text("CMSL5501", "payments", reason="other", other_details="Your new address & <phone>")
+    lines = text.splitlines()
+    assert lines[lines.index("What we'll talk about") + 1] == "Your new address & <phone>"
+    assert not any(p in text for p in CMSL5501_PARAGRAPHS.values())
+
+
+def test_cmsl5501_for_another_reason_without_free_text_is_refused():
+    spec = catalogue.get("CMSL5501")
+    with pytest.raises(catalogue.ContextError, match="missing fields: other_details"):
+        render(spec, {**spec.values_for("payments"), "reason": "other"})
+
+
+def test_names_with_apostrophes_and_markup_come_out_intact():
+    text = _text("CMSL5501", "escaped_name")
+    assert f"Dear {HARD_NAME}" in text
+    assert "Yours sincerely" in text  # nothing after the name was swallowed
+
+
+@pytest.mark.parametrize("code", ["CWGL011", "CWGL012"])
+def test_write_off_letters_give_the_date_the_30_days_end(code):
+    text = _text(code, "part", letter_date="2026-12-02")
+    assert "Tell us by 1 January 2027" in text
+    assert "30 days" in text
+
+
+def test_stable_balance_letter_says_secretary_of_state_arrears_over_65_pounds_stay():
+    assert "£120.00 of this is owed to the Secretary of State" in _text("CWGL010", "sos_over_limit")
+    assert "Secretary of State" not in _text("CWGL010", "sos_at_limit")
+
+
+def test_closure_letters_give_the_amount_transitioned_for_each_outcome():
+    for code in ("CWGL013", "CWGL014"):
+        assert "moved to the Child Maintenance Service is £1,345.67" in _text(code, "outcome_part_written_off")
+        assert "moved to the Child Maintenance Service is £2,345.67" in _text(code, "outcome_no_response")
+        assert "moved to the Child Maintenance Service is" not in _text(code, "outcome_all_written_off")
+
+
+def test_account_breakdown_has_a_row_per_period_with_running_balance_and_totals():
+    doc = Document(
+        io.BytesIO(render(catalogue.get("CWGF015"), catalogue.get("CWGF015").values_for("three_periods")).content)
+    )
+    rows = [[c.text for c in row.cells] for row in doc.tables[0].rows]
+    assert rows[0] == ["From", "To", "Amount due", "Amount paid", "Still owed"]
+    assert rows[1] == ["1 April 2025", "30 September 2025", "£1,300.00", "£650.00", "£650.00"]
+    assert rows[3][-1] == "£2,345.67"
+    assert rows[4] == ["Total", "", "£3,900.00", "£1,554.33", "£2,345.67"]
+    assert len(rows) == 5
+
+
+def test_summons_part_completed_says_the_hearing_date_is_to_come():
+    text = _text("CMEL7211", "part_completed")
+    assert "To be completed when the court presenting officer gives the hearing date" in text
+    assert " at " not in text.split("Hearing | ")[1].splitlines()[0]
+
+
+def test_dates_money_and_times_use_the_house_style():
+    text = _text("CMEL9180", "standard", amount_owed="1234.5", hearing_time="09:05")
+    assert "£1,234.50" in text
+    assert "14 January 2027 at 9:05am" in text
+
+
+def test_template_variables_of_the_committed_files_match_the_registry():
+    for code, spec in TEMPLATES.items():
+        assert template_variables(committed_template(code)) == spec.variables, code
+
+
+def test_the_html_preview_shows_the_letter_with_its_headings():
+    html = to_html(render(catalogue.get("CMSL5501"), catalogue.get("CMSL5501").values_for("payments")).content)
+    assert "<h1>Information about your face to face meeting with us</h1>" in html
+    assert "<h2>What we&#39;ll talk about</h2>" in html or "<h2>What we'll talk about</h2>" in html
+    assert "<td><p>1 December 2026 at 10:30am</p></td>" in html
+
+
+@pytest.mark.skipif(not pdf_available(), reason="LibreOffice (soffice) is not installed; PDF is optional")
+def test_with_libreoffice_a_letter_converts_to_pdf():
+    pdf = to_pdf(render(catalogue.get("CMEL9180"), catalogue.get("CMEL9180").values_for("standard")).content)
+    assert pdf.startswith(b"%PDF")
+
+
+def test_without_libreoffice_pdf_conversion_says_so_plainly(monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(PdfUnavailable, match="LibreOffice is not installed"):
+        to_pdf(committed_template("CMEL9180"))
