@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -33,7 +32,6 @@ from letters.fields import ContextError, Derived, Field, convert, show
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 SOS_WRITE_OFF_LIMIT = Decimal("65.00")
-REPRESENTATION_DAYS = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -620,17 +618,15 @@ def _sos_kept(values: Mapping[str, Any]) -> bool:
     return bool(values["sos_arrears"] > SOS_WRITE_OFF_LIMIT)
 
 
-def _thirty_days(values: Mapping[str, Any]) -> Any:
-    return values["letter_date"] + timedelta(days=REPRESENTATION_DAYS)
-
-
 SOS_KEPT = Derived(
     "sos_kept",
     "bool",
     _sos_kept,
     "True when more than £65.00 is owed to the Secretary of State (that part is never written off).",
 )
-REPRESENTATIONS_END = Derived("representations_end", "date", _thirty_days, "30 calendar days after the letter date.")
+# The end of the 30 days comes from the step (domain.deadlines rules: 30 calendar days, then the next
+# working day of the case's region), so the letter states the same date as the deadline on the SR.
+REPRESENTATIONS_END = Field("representations_end", "date", "End of the 30 days for representations")
 SOS_ARREARS = Field("sos_arrears", "money", "Of which owed to the Secretary of State")
 
 
@@ -703,6 +699,7 @@ def _write_off(code: str, recipient: str, who: str) -> TemplateSpec:
         "amount_written_off": "1000.00",
         "amount_remaining": "1345.67",
         "sos_arrears": "0.00",
+        "representations_end": "2026-12-23",
     }
     return TemplateSpec(
         code=code,
@@ -716,9 +713,9 @@ def _write_off(code: str, recipient: str, who: str) -> TemplateSpec:
             Field("amount_written_off", "money", "Amount written off"),
             Field("amount_remaining", "money", "Arrears still owed"),
             SOS_ARREARS,
+            REPRESENTATIONS_END,
         ),
         derived=(
-            REPRESENTATIONS_END,
             SOS_KEPT,
             Derived("arrears_remain", "bool", lambda v: v["amount_remaining"] > 0, "Anything still owed."),
         ),

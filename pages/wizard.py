@@ -5,6 +5,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from pages import ui
+from pages.letters_panel import letters_panel
 from pages.wizard_widgets import field_input, field_value
 from procedures.glossary import GLOSSARY
 from services import runs
@@ -120,6 +121,7 @@ with main:
             st.caption(view.back_refusal)
 
 with side:
+    letters_panel(actor, run_id)
     if view.cms:
         st.markdown("**What to enter in CMS when you save**")
         st.code("\n".join(view.cms), language=None, wrap_lines=True)

@@ -63,25 +63,30 @@ from .effects import (
 )
 
 # --- Letters ------------------------------------------------------------------------------------------
-# Every letter's context has: recipient_name, recipient_address, recipient_role ("receiving_parent" or
-# "paying_parent", as LetterDue.recipient), scin, letter_date (date). Money is Decimal, dates are date.
+# The templates and their fields are in letters/catalogue.py; each LetterDue's context is checked against
+# them when the step is saved. Every context has the letter head: letter_date, recipient_name,
+# recipient_address, scin. Money is Decimal, dates are date.
 
-STABLE_BALANCE = "CSL-P4-STABLE"
-"""To the receiving parent: the stable balance; do they want it pursued? Extra fields: stable_balance,
-sos_arrears, owed_to_receiving_parent, max_write_off, reply_by (date)."""
+STABLE_BALANCE = "CWGL010"
+"""To the receiving parent: the stable balance; do they want it collected? arrears_balance, balance_date,
+reply_by, sos_arrears."""
 
-WRITE_OFF_CONFIRMATION = "CSL-P4-WRITEOFF"
-"""To each parent: the write-off confirmed. Extra fields: stable_balance, amount_written_off,
-amount_to_transition, sos_arrears, representations_end (date: the last day of the 30 days)."""
+WRITE_OFF_CONFIRMATION = {"receiving_parent": "CWGL011", "paying_parent": "CWGL012"}
+"""To each parent: the write-off confirmed. write_off ("all"/"part"), amount_written_off,
+amount_remaining, sos_arrears, representations_end (the end of the 30 days as this product counts it)."""
 
-ACCOUNT_BREAKDOWN = "CSL-P4-BREAKDOWN"
-"""To the paying parent who disputes the balance. Extra fields: stable_balance, periods (list of
-{start, end, due, paid, balance}), total_due, total_paid, total_balance."""
+ACCOUNT_BREAKDOWN = "CWGF015"
+"""To the paying parent who disputes the balance: periods (period_start, period_end, amount_due, amount_paid)."""
 
-CASE_CLOSURE = "CSL-P4-CLOSURE"
-"""To each parent: case closure complete. Extra fields: amount_transitioned, amount_written_off."""
+CASE_CLOSURE = {"receiving_parent": "CWGL013", "paying_parent": "CWGL014"}
+"""To each parent: case closure complete. outcome, amount_written_off, amount_transitioned."""
 
-LETTER_CODES = (STABLE_BALANCE, WRITE_OFF_CONFIRMATION, ACCOUNT_BREAKDOWN, CASE_CLOSURE)
+LETTER_CODES = (
+    STABLE_BALANCE,
+    *WRITE_OFF_CONFIRMATION.values(),
+    ACCOUNT_BREAKDOWN,
+    *CASE_CLOSURE.values(),
+)
 
 # --- Rules as data ----------------------------------------------------------------------------------------
 
@@ -153,6 +158,14 @@ def written_off(ctx: Ctx) -> Decimal:
     return ZERO
 
 
+def closure_outcome(ctx: Ctx) -> str:
+    """The closure letters' outcome (letters.catalogue OUTCOMES): what happened to the arrears in the end."""
+    amount = written_off(ctx)
+    if amount > ZERO:
+        return "all_written_off" if amount == Decimal(ctx["stable_balance"]) else "part_written_off"
+    return "no_response" if ctx["response"] == NO_RESPONSE else "pursue_all"
+
+
 def transitioned(ctx: Ctx) -> Decimal:
     return Decimal(ctx["stable_balance"]) - written_off(ctx)
 
@@ -175,7 +188,6 @@ def _addressed(ctx: Ctx, role: str, letter_date: date) -> dict[str, Any]:
     return {
         "recipient_name": ctx.fact(role),
         "recipient_address": ctx.fact(f"{role}_address"),
-        "recipient_role": role,
         "scin": ctx.fact("scin"),
         "letter_date": letter_date,
     }
@@ -396,10 +408,9 @@ def _stable_balance_letter(ctx: Ctx) -> list[Effect]:
             "receiving_parent",
             {
                 **_addressed(ctx, "receiving_parent", letter_date),
-                "stable_balance": balance,
+                "arrears_balance": balance,
+                "balance_date": ctx.today,  # the balance as confirmed when this letter is recorded
                 "sos_arrears": sos,
-                "owed_to_receiving_parent": balance - sos,
-                "max_write_off": max_write_off(balance, sos),
                 "reply_by": reply_by,
             },
         ),
@@ -433,11 +444,10 @@ def _dispute(ctx: Ctx) -> list[Effect]:
     if ctx["breakdown_requested"]:
         periods = [
             {
-                "start": p["start"],
-                "end": p["end"],
-                "due": Decimal(p["due"]),
-                "paid": Decimal(p["paid"]),
-                "balance": Decimal(p["due"]) - Decimal(p["paid"]),
+                "period_start": p["start"],
+                "period_end": p["end"],
+                "amount_due": Decimal(p["due"]),
+                "amount_paid": Decimal(p["paid"]),
             }
             for p in ctx.fact("arrears_periods") or []
         ]
@@ -447,14 +457,7 @@ def _dispute(ctx: Ctx) -> list[Effect]:
                 "main",
                 ACCOUNT_BREAKDOWN,
                 "paying_parent",
-                {
-                    **_addressed(ctx, "paying_parent", letter_date),
-                    "stable_balance": ctx["stable_balance"],
-                    "periods": periods,
-                    "total_due": sum((p["due"] for p in periods), ZERO),
-                    "total_paid": sum((p["paid"] for p in periods), ZERO),
-                    "total_balance": sum((p["balance"] for p in periods), ZERO),
-                },
+                {**_addressed(ctx, "paying_parent", letter_date), "periods": periods},
             )
         )
         effects.append(
@@ -489,22 +492,18 @@ def _no_response(ctx: Ctx) -> list[Effect]:
 def _write_off(ctx: Ctx) -> list[Effect]:
     amount, balance, letter_date = ctx["write_off_amount"], ctx["stable_balance"], ctx["write_off_letter_date"]
     end, explanation = period_end(letter_date, ctx.fact("region"))
+    sos = sos_arrears(ctx)
     values = {
-        "stable_balance": balance,
+        "write_off": "all" if amount == max_write_off(balance, sos) else "part",
         "amount_written_off": amount,
-        "amount_to_transition": balance - amount,
-        "sos_arrears": sos_arrears(ctx),
+        "amount_remaining": balance - amount,
+        "sos_arrears": sos,
         "representations_end": end,
     }
     return [
-        LetterDue(
-            "main",
-            WRITE_OFF_CONFIRMATION,
-            "receiving_parent",
-            {**_addressed(ctx, "receiving_parent", letter_date), **values},
-        ),
-        LetterDue(
-            "main", WRITE_OFF_CONFIRMATION, "paying_parent", {**_addressed(ctx, "paying_parent", letter_date), **values}
+        *(
+            LetterDue("main", code, role, {**_addressed(ctx, role, letter_date), **values})
+            for role, code in WRITE_OFF_CONFIRMATION.items()
         ),
         CompleteDeadlines("main", (REPLY_DEADLINE, WINDOW_DEADLINE)),  # a new write-off replaces an earlier window
         AddDeadline("main", WINDOW_DEADLINE, at_time(end, 17), explanation),
@@ -577,12 +576,16 @@ def _offline_report(ctx: Ctx) -> list[Effect]:
 
 def _closure_letters(ctx: Ctx) -> list[Effect]:
     letter_date = ctx["closure_letter_date"]
-    values = {"amount_transitioned": transitioned(ctx), "amount_written_off": written_off(ctx)}
+    values = {
+        "outcome": closure_outcome(ctx),
+        "amount_transitioned": transitioned(ctx),
+        "amount_written_off": written_off(ctx),
+    }
     return [
-        LetterDue(
-            "main", CASE_CLOSURE, "receiving_parent", {**_addressed(ctx, "receiving_parent", letter_date), **values}
+        *(
+            LetterDue("main", code, role, {**_addressed(ctx, role, letter_date), **values})
+            for role, code in CASE_CLOSURE.items()
         ),
-        LetterDue("main", CASE_CLOSURE, "paying_parent", {**_addressed(ctx, "paying_parent", letter_date), **values}),
         MarkActivityDone("main", ACTIVITIES[3]),
         AddNote(
             "main",

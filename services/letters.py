@@ -349,8 +349,7 @@ def _letter(session: Session, actor: Actor | None, letter_id: int, *, action: st
     letter = session.get(Letter, letter_id)
     if letter is None:
         raise NotFound(f"There is no letter {letter_id}.")
-    sr = session.get(ServiceRequest, letter.sr_id)
-    assert sr is not None  # foreign key
+    sr = session.get_one(ServiceRequest, letter.sr_id)  # the foreign key guarantees it exists
     if actor is not None:
         check_sr(session, actor, sr, action=action)
     return letter, sr
@@ -364,6 +363,35 @@ def letters_for_sr(actor: Actor, sr_id: int) -> list[LetterRow]:
         check_sr(session, actor, sr, action="see its letters")
         rows = session.scalars(select(Letter).where(Letter.sr_id == sr_id).order_by(Letter.id)).all()
         return [LetterRow.of(letter) for letter in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class RunLetter:
+    """A letter or form recorded by a procedure run, as the wizard lists it."""
+
+    row: LetterRow
+    sr_number: str
+    title: str
+
+
+def letters_for_run(actor: Actor, run_id: str) -> list[RunLetter]:
+    """Every letter recorded on the run's SRs, oldest first, so the caseworker can produce and download them."""
+    from db.models import ProcedureRun
+    from services.access import check_run
+
+    with transaction() as session:
+        run = session.get(ProcedureRun, run_id)
+        if run is None:
+            raise NotFound(f"There is no procedure run {run_id}.")
+        check_run(session, actor, run, action="see its letters")
+        sr_ids = sorted(set(run.sr_refs.values()) | ({run.sr_id} if run.sr_id else set()))
+        rows = session.execute(
+            select(Letter, ServiceRequest.number)
+            .join(ServiceRequest, ServiceRequest.id == Letter.sr_id)
+            .where(Letter.sr_id.in_(sr_ids))
+            .order_by(Letter.id)
+        ).all()
+        return [RunLetter(LetterRow.of(letter), number, _spec(letter.template_code).title) for letter, number in rows]
 
 
 def _write_atomically(directory: Path, name: str, content: bytes) -> None:

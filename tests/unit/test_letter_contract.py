@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from letters import catalogue
@@ -47,7 +49,7 @@ def test_validate_context_refuses_old_terms_in_free_text():
 def test_validate_context_refuses_a_worked_out_value_and_an_unknown_code():
     values = catalogue.get("CWGL011").values_for("part")
     with pytest.raises(ContextError, match="worked out by the template's rule"):
-        validate_context("CWGL011", {**values, "representations_end": "2027-01-01"})
+        validate_context("CWGL011", {**values, "sos_kept": True})
     with pytest.raises(KeyError, match="no letter or form with code"):
         validate_context("XX0000", {})
 
@@ -56,7 +58,7 @@ def test_the_letter_date_defaults_to_today_when_the_step_gives_none():
     values = catalogue.get("CWGL011").values_for("part")
     del values["letter_date"]
     typed = validate_context("CWGL011", values)
-    assert (typed["representations_end"] - typed["letter_date"]).days == 30
+    assert typed["letter_date"] == date.today()
 
 
 def test_every_sample_and_variant_is_valid_for_its_template():

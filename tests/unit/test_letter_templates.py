@@ -88,8 +88,9 @@ def test_names_with_apostrophes_and_markup_come_out_intact():
 
 @pytest.mark.parametrize("code", ["CWGL011", "CWGL012"])
 def test_write_off_letters_give_the_date_the_30_days_end(code):
-    text = _text(code, "part", letter_date="2026-12-02")
-    assert "Tell us by 1 January 2027" in text
+    """The procedure works out the end of the 30 days (region-aware); the letter prints the date it is given."""
+    text = _text(code, "part", letter_date="2026-12-02", representations_end="2027-01-04")
+    assert "Tell us by 4 January 2027" in text
     assert "30 days" in text
 
 

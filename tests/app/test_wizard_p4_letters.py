@@ -1,0 +1,46 @@
+"""A caseworker walks P4's first steps in the wizard, then produces the stable balance letter from the page."""
+
+from datetime import date
+from decimal import Decimal
+
+from letters.render import docx_text
+from services import letters, runs
+from tests.app.helpers import texts
+from tests.app.test_wizard import button, open_wizard
+from tests.procedures.p4_helpers import case_row, p4_case
+
+
+def test_p4_records_the_stable_balance_letter_and_the_page_produces_it(sqlite_demo_db, actor_for):
+    actor = actor_for("caseworker")
+    case_id = p4_case(actor, sos_arrears=Decimal("100.00"))
+    view = runs.start_run(actor, "P4", case_id=case_id)
+    at = open_wizard(actor, view.run_id)
+    assert "Confirm the stable arrears balance" in texts(at)
+
+    for box in at.checkbox:
+        box.check()
+    at.text_input[0].input("1,234.56")
+    button(at, "Continue").click().run()
+    if "Confirm and save" in [b.label for b in at.button]:
+        button(at, "Confirm and save").click().run()
+    assert "Write to the receiving parent about the balance" in texts(at)
+
+    at.date_input[0].set_value(date.today())
+    button(at, "Continue").click().run()
+    assert "Check your answers before saving" in texts(at)
+    assert any("Issue CWGL010 to the receiving parent" in c.value for c in at.code)
+    button(at, "Confirm and save").click().run()
+    assert not at.exception
+    assert "Record what happened after the letter" in texts(at)
+    assert "CWGL010 Your child maintenance arrears: do you want us to collect them?" in texts(at)
+
+    button(at, "Produce").click().run()
+    assert not at.exception
+    (item,) = letters.letters_for_run(actor, view.run_id)
+    assert (item.row.template_code, item.row.status) == ("CWGL010", "rendered")
+    assert "Download" in [b.label for b in at.get("download_button")]
+    text = docx_text(letters.download_letter(actor, item.row.id).content)
+    parties = case_row(case_id)
+    assert parties["receiving_parent"] in text
+    assert "£1,234.56" in text
+    assert "£100.00 of this is owed to the Secretary of State" in text
