@@ -22,6 +22,16 @@ def _scin() -> str:
         ).first()
 
 
+def _continue(page: Page) -> None:
+    """Click the step's Continue once the previous step's button has left the page.
+
+    While Streamlit reruns, the old step's elements can stay in the DOM for a moment beside the new ones.
+    """
+    button = page.get_by_role("button", name="Continue")
+    expect(button).to_have_count(1, timeout=TIMEOUT)
+    button.click()
+
+
 def test_a_caseworker_finishes_p1_after_reloading_mid_way(live_server, page: Page):
     scin = _scin()
     sign_in(page, live_server.url, "caseworker")
@@ -36,7 +46,7 @@ def test_a_caseworker_finishes_p1_after_reloading_mid_way(live_server, page: Pag
     page.get_by_text("Complaint", exact=True).click()
     page.get_by_label("What information is needed", exact=True).fill("Arrears history for the complaint")
     page.get_by_text("Yes", exact=True).click()
-    page.get_by_role("button", name="Continue").click()
+    _continue(page)
     expect(page.get_by_text("Check your answers before saving")).to_be_visible(timeout=TIMEOUT)
     page.get_by_role("button", name="Confirm and save").click()
     expect(page.get_by_role("heading", name="Search the legacy systems")).to_be_visible(timeout=TIMEOUT)
@@ -52,11 +62,11 @@ def test_a_caseworker_finishes_p1_after_reloading_mid_way(live_server, page: Pag
         page.get_by_text(item, exact=True).click()
     page.get_by_text("Yes", exact=True).click()
     page.get_by_label("What you found", exact=True).fill("CSCS shows the payments")
-    page.get_by_role("button", name="Continue").click()
+    _continue(page)
     expect(page.get_by_role("heading", name="Record what you found")).to_be_visible(timeout=TIMEOUT)
-    page.get_by_role("button", name="Continue").click()
+    _continue(page)
     expect(page.get_by_role("heading", name="Does the case need to move segment?")).to_be_visible(timeout=TIMEOUT)
     page.get_by_text("No move needed", exact=True).click()
-    page.get_by_role("button", name="Continue").click()
+    _continue(page)
     page.get_by_role("button", name="Confirm and save").click()
     expect(page.get_by_text("is finished")).to_be_visible(timeout=TIMEOUT)
