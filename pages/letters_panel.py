@@ -7,24 +7,26 @@ import streamlit as st
 from pages import ui
 from services import letters
 from services.actor import Actor
+from services.run_views import RunView
 
 
 def _produce(actor: Actor, letter_id: int) -> None:
-    ui.attempt(lambda: letters.render_letter(actor, letter_id))
+    ui.attempt(lambda: letters.render_letter(actor, letter_id))  # the rerun reads the run's view afresh
 
 
-def letters_panel(actor: Actor, run_id: str) -> None:
-    """One line per letter: due ones get a Produce button, produced ones a .docx download."""
-    rows = ui.attempt(lambda: letters.letters_for_run(actor, run_id)) or []
-    if not rows:
+def letters_panel(actor: Actor, view: RunView) -> None:
+    """One line per letter: due ones get a Produce button, produced ones a .docx download.
+
+    The list comes with the run's view (read in the same transaction), so drawing it costs no query.
+    """
+    if not view.letters:
         return
     st.markdown("**Letters and forms**")
-    for item in rows:
-        row = item.row
+    for row in view.letters:
         who = (row.recipient or "").replace("_", " ")
         text, action = st.columns([3, 2])
         to = f" · to the {who}" if who else ""
-        text.markdown(f"{row.template_code} {item.title}{to} · SR {item.sr_number}")
+        text.markdown(f"{row.template_code} {row.title}{to} · SR {row.sr_number}")
         if row.status == "due":
             action.button("Produce", key=f"produce:{row.id}", on_click=_produce, args=(actor, row.id))
         elif row.file_name:

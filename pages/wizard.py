@@ -121,7 +121,7 @@ with main:
             st.caption(view.back_refusal)
 
 with side:
-    letters_panel(actor, run_id)
+    letters_panel(actor, view)
     if view.cms:
         st.markdown("**What to enter in CMS when you save**")
         st.code("\n".join(view.cms), language=None, wrap_lines=True)

@@ -64,6 +64,19 @@ class SummaryRow:
 
 
 @dataclass(frozen=True, slots=True)
+class LetterLine:
+    """A letter or form the run has recorded on its SRs, for the wizard's letters panel."""
+
+    id: int
+    template_code: str
+    title: str
+    recipient: str | None
+    status: str
+    file_name: str | None
+    sr_number: str
+
+
+@dataclass(frozen=True, slots=True)
 class RunView:
     run_id: str
     procedure_id: str
@@ -85,6 +98,7 @@ class RunView:
     cms_done: tuple[str, ...]  # what the last step recorded, to enter in CMS now
     cms_done_step: str
     map_dot: str
+    letters: tuple[LetterLine, ...] = ()  # read in the same transaction, so a redraw needs no second one
 
 
 def show(value: Any, f: Field | None = None) -> str:
@@ -161,6 +175,7 @@ def build(
     *,
     effects: list[Effect],
     ctx: Ctx,
+    letters: tuple[LetterLine, ...] = (),
 ) -> RunView:
     state = run.state
     step = procedure.steps[state]
@@ -245,4 +260,5 @@ def build(
         cms_done=tuple(answers.get(LAST_CMS, [])),
         cms_done_step=str(answers.get(LAST_CMS_STEP, "")),
         map_dot=procedure_map(procedure, state),
+        letters=letters,
     )

@@ -28,6 +28,7 @@ from statemachine.exceptions import TransitionNotAllowed
 from db.models import Case, Deadline, Letter, Note, ProcedureRun, ServiceRequest, Task
 from domain.clock import uk_local, utcnow
 from domain.values import FieldError
+from letters import catalogue as letter_catalogue
 from procedures import registry
 from procedures.definition import Ctx, PdfUpload, Procedure, StartSR, Step
 from procedures.effects import Effect
@@ -35,7 +36,7 @@ from services import audit, run_effects
 from services.access import check_case, check_run, check_sr, require_role
 from services.actor import Actor
 from services.errors import DomainError, NotFound, ValidationFailed
-from services.run_views import CHECKLIST, LAST_CMS, LAST_CMS_STEP, PENDING, RunView, build, cms_lines
+from services.run_views import CHECKLIST, LAST_CMS, LAST_CMS_STEP, PENDING, LetterLine, RunView, build, cms_lines
 from services.transaction import expect_version, transaction
 
 log = logging.getLogger("casework")
@@ -167,7 +168,32 @@ def _view(session: Session, run: ProcedureRun, procedure: Procedure, case: Case)
     step = procedure.steps[run.state]
     effects = _effects(step, ctx) if run.answers.get(PENDING) == run.state or not step.fields else []
     sr = session.get(ServiceRequest, run.sr_id) if run.sr_id else None
-    return build(run, procedure, case, sr, effects=effects, ctx=ctx)
+    return build(run, procedure, case, sr, effects=effects, ctx=ctx, letters=_letters(session, run))
+
+
+def _letters(session: Session, run: ProcedureRun) -> tuple[LetterLine, ...]:
+    """The letters and forms recorded on the run's SRs, oldest first."""
+    sr_ids = set(run.sr_refs.values()) | ({run.sr_id} if run.sr_id else set())
+    if not sr_ids:
+        return ()
+    rows = session.execute(
+        select(Letter.id, Letter.template_code, Letter.recipient, Letter.status, Letter.file_name)
+        .add_columns(ServiceRequest.number)
+        .join(ServiceRequest, ServiceRequest.id == Letter.sr_id)
+        .where(Letter.sr_id.in_(sorted(sr_ids)))
+        .order_by(Letter.id)
+    ).all()
+    return tuple(
+        LetterLine(letter_id, code, _letter_title(code), recipient, status, file_name, number)
+        for letter_id, code, recipient, status, file_name, number in rows
+    )
+
+
+def _letter_title(code: str) -> str:
+    try:
+        return letter_catalogue.get(code).title
+    except KeyError:
+        return code
 
 
 def start_run(actor: Actor, procedure_id: str, *, case_id: int, sr_id: int | None = None) -> RunView:
