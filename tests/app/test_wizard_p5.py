@@ -36,6 +36,22 @@ def proceed(at, *, confirm: bool = False):
     return at
 
 
+def step(at, **answers):
+    """Tick the checklist, fill the inputs by label (text, text area, radio, date), continue and confirm."""
+    tick_all(at)
+    for label, value in answers.items():
+        kind, label = label.split(":", 1)
+        widget = by_label(getattr(at, kind), label)
+        (widget.input(value) if kind in ("text_input", "text_area") else widget.set_value(value)).run()
+    button(at, "Continue").click().run()
+    assert not at.exception
+    assert "There is a problem" not in texts(at), texts(at)
+    if "Check your answers before saving" in texts(at):
+        button(at, "Confirm and save").click().run()
+        assert not at.exception
+    return at
+
+
 def upload_outcome_by_service(actor, run_id):
     view = runs.view_run(actor, run_id)
     runs.submit_step(
@@ -99,6 +115,64 @@ def test_a_caseworker_works_the_county_court_sr_through_the_wizard_to_closed_com
     assert (sr.status, sr.sub_status, sr.cpo_name) == ("Closed", "Complete", "Pat Presenter")
     assert [m["Subject"].split(":")[0] for m in emails(sr_id)] == [
         "Court presenting officer needed",
+        f"Second PV check before hearing on {hearing.day} {hearing:%B %Y}",
+        "Case file after hearing",
+    ]
+
+
+def test_a_caseworker_works_the_commitment_sr_through_the_wizard_to_closed_complete(
+    sqlite_demo_db, actor_for, monkeypatch
+):
+    monkeypatch.delenv("CASEWORK_SMTP_HOST", raising=False)
+    actor = actor_for("ssst.caseworker")
+    case_id, sr_id = allocated_sr(actor, "Magistrates Court")
+    view = runs.start_run(actor, "P5c", case_id=case_id, sr_id=sr_id)
+    at = open_wizard(actor, view.run_id)
+    assert "Step 1 of about 15" in at.get("progress")[0].proto.text  # 14 steps and "Finished"
+
+    step(
+        at,
+        **{
+            "text_input:Court": "Demo Magistrates' Court",
+            "text_area:Court address": "1 Court Lane\nExampletown",
+            "text_input:Amount owed": "2500.00",
+            "text_input:Caseworker who asked": "Casey",
+        },
+    )
+    step(at, **{"radio:Is a PV marker recorded": "No"})
+    step(at)  # build the bundle
+    step(at, **{"text_input:Region of the court summons": "South West"})
+    step(at)  # In Progress
+    hearing = date.today() + timedelta(days=30)
+    step(at, **{"text_input:Court presenting officer's name": "Pat Presenter", "date_input:Hearing date": hearing})
+    assert "Court cover letter" in texts(at)
+    step(at)  # court cover letter
+    step(at)  # summons back
+    step(at)  # paying parent cover letter
+    step(at, **{"date_input:Date the summons was issued": date.today()})
+    step(
+        at,
+        **{
+            "radio:Is a PV marker recorded against the client now?": "No",
+            "text_area:Payments made": "None",
+            "text_area:Contact from the paying parent": "None",
+        },
+    )
+    assert "Record the outcome" in texts(at)
+    upload_outcome_by_service(actor, view.run_id)
+    at = open_wizard(actor, view.run_id)
+    step(at)  # forward to the ECM
+    step(at)  # close
+    assert "is finished" in texts(at)
+
+    sr = sr_row(sr_id)
+    assert (sr.status, sr.sub_status, sr.cpo_name, sr.summons_issued_on) == (
+        "Closed",
+        "Complete",
+        "Pat Presenter",
+        date.today(),
+    )
+    assert [m["Subject"].split(":")[0] for m in emails(sr_id)] == [
         f"Second PV check before hearing on {hearing.day} {hearing:%B %Y}",
         "Case file after hearing",
     ]
