@@ -152,6 +152,8 @@ def _load(session: Session) -> None:
                 )
             n += 1
     _child_srs(session, cases)
+    _p5b_county_court_srs(session, cases)
+    _p5c_commitment_srs(session, cases)
     audit.record(
         session, None, "demo.loaded", entity_type="system", entity_id="demo", after={"cases": len(cases), "srs": n}
     )
@@ -225,6 +227,52 @@ def _child_srs(session: Session, cases: list[Case]) -> None:
         parent=parent,
         activities=("Access Legacy System",),
     )
+
+
+def _ssst_caseworker(session: Session) -> User:
+    return session.scalars(select(User).where(User.username == "ssst.caseworker")).one()
+
+
+def _p5b_county_court_srs(session: Session, cases: list[Case]) -> None:
+    """P5b: two County Court SRs allocated to ssst.caseworker, one with a court named by the ECM."""
+    owner = _ssst_caseworker(session)
+    mine = [c for c in cases if c.team_id == owner.team_id]
+    for case, court in zip(mine[:2], ("Demo County Court", None), strict=True):
+        sr = records.create_sr(
+            session,
+            None,
+            case=case,
+            process="Enforcement",
+            area="Court Presentation",
+            sub_area="County Court",
+            owner_id=owner.id,
+        )
+        if court:
+            records.update_sr(session, None, sr, court=court)
+        records.add_note(
+            session,
+            None,
+            case=case,
+            sr=sr,
+            text="Demo: the enforcement case manager Eve Enforcer asks for county court action.",
+        )
+
+
+def _p5c_commitment_srs(session: Session, cases: list[Case]) -> None:
+    """P5c: a Magistrates Court SR for commitment action, allocated to ssst.caseworker."""
+    owner = _ssst_caseworker(session)
+    case = [c for c in cases if c.team_id == owner.team_id][2]
+    sr = records.create_sr(
+        session,
+        None,
+        case=case,
+        process="Enforcement",
+        area="Court Presentation",
+        sub_area="Magistrates Court",
+        owner_id=owner.id,
+    )
+    records.update_sr(session, None, sr, court="Demo Magistrates' Court")
+    records.add_note(session, None, case=case, sr=sr, text="Demo: commitment action requested by Casey Caseworker.")
 
 
 def _postcode(i: int) -> str:

@@ -13,6 +13,11 @@ from typing import Any
 
 from domain.clock import format_date, format_uk
 
+# Placeholders a step may write in email drafts and document contexts where it needs the SR's number or
+# the caseworker's name (a step's effects are pure: they see neither); services/run_effects.py fills them in.
+SR_NUMBER = "[[SR number]]"
+ACTOR_NAME = "[[caseworker name]]"
+
 
 @dataclass(frozen=True)
 class Effect:

@@ -7,7 +7,7 @@ Handlers are registered by effect type, so a procedure family that needs a new k
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from sqlalchemy import select
@@ -15,7 +15,10 @@ from sqlalchemy.orm import Session
 
 from db.models import Case, Deadline, ProcedureRun, ServiceRequest, Team, User
 from domain.clock import utcnow
+from domain.mail import Draft
 from procedures.effects import (
+    ACTOR_NAME,
+    SR_NUMBER,
     AddDeadline,
     AddNote,
     CompleteDeadlines,
@@ -193,16 +196,31 @@ def _task(env: EffectEnv, effect: RaiseTask) -> None:
     )
 
 
+def fill(value: Any, env: EffectEnv, sr: ServiceRequest) -> Any:
+    """Put the SR's number and the caseworker's name where a procedure wrote the SR_NUMBER / ACTOR_NAME
+    placeholders (a step's effects are pure and know neither), in text, contexts, documents and drafts."""
+    if isinstance(value, str):
+        return value.replace(SR_NUMBER, sr.number).replace(ACTOR_NAME, env.actor.display_name)
+    if isinstance(value, Draft):
+        return replace(value, subject=fill(value.subject, env, sr), body=fill(value.body, env, sr))
+    if isinstance(value, dict):
+        return {k: fill(v, env, sr) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return type(value)(fill(v, env, sr) for v in value)
+    return value
+
+
 @handles(LetterDue)
 def _letter(env: EffectEnv, effect: LetterDue) -> None:
     from services.letters import add_due_letter  # checks the context against the template first
 
+    sr = env.sr(effect.ref)
     add_due_letter(
         env.session,
         env.actor,
-        sr=env.sr(effect.ref),
+        sr=sr,
         code=effect.code,
-        context=effect.context,
+        context=fill(effect.context, env, sr),
         recipient=effect.recipient,
     )
 
@@ -232,7 +250,12 @@ def _email(env: EffectEnv, effect: QueueEmail) -> None:
     elif effect.to:
         to = list(effect.to)
     queued = email.queue_email(
-        env.session, env.actor, sr, effect.draft, to=to, attachments=render_documents(env.session, effect.documents)
+        env.session,
+        env.actor,
+        sr,
+        fill(effect.draft, env, sr),
+        to=to,
+        attachments=render_documents(env.session, fill(effect.documents, env, sr)),
     )
     email_id = queued.id
     env.after_commit.append(lambda: email.deliver(env.actor, email_id))
@@ -242,12 +265,13 @@ def _email(env: EffectEnv, effect: QueueEmail) -> None:
 def _bundle(env: EffectEnv, effect: StoreBundle) -> None:
     from services.bundles import store_bundle
 
+    sr = env.sr(effect.ref)
     store_bundle(
         env.session,
         env.actor,
-        env.sr(effect.ref),
+        sr,
         name=effect.name,
-        documents=render_documents(env.session, effect.documents),
+        documents=render_documents(env.session, fill(effect.documents, env, sr)),
     )
 
 

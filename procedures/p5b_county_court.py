@@ -1,0 +1,461 @@
+"""P5b Work Routing for County Court (seed 004, Specialist Services Support Team).
+
+An enforcement case manager (ECM) asks for action through a county court; the SSST finds the court
+presenting officer (CPO), builds the CPO's folder, answers the CPO's second potentially violent (PV)
+check before the hearing, records the outcome and hands the file back to the ECM. Our reading of
+the seed, where it is silent:
+
+- The SR: Enforcement / Court Presentation / County Court (catalogue, inferred). The run normally
+  starts from that SR, allocated by the case manager (My work, `works_on`, `_bind_start`); started
+  from the case, step 1 creates it allocated to the caseworker, so no path works without an SR.
+- Step 2 "contact the court presenting team (CPT)": by email (Casework Guide sends it to the CPT
+  mailbox, with a read receipt and a follow-up call task) or by phone (a note of the call).
+- Step 3 folder: the SSST CPO referral form (CWGF003) and the full PV check record (CWGF004) are
+  rendered and stored with the SR as a zip ("CPO folder"), standing for the folder in the CPO
+  Manager Folder. The PV check is a step answer (marker found or not, with what the check showed)
+  and goes into the SR Notes. Screenshots of the SR are asked about only for criminal action,
+  because the seed allows them only there.
+- Step 5: the CPO's name and, when known, the hearing date and time go onto the SR (cpo_name,
+  hearing_at) and into the SR Notes. With the hearing known, the hearing and the second PV check
+  (48 hours before it, domain.deadlines.second_pv_check) are recorded as deadlines with their
+  explanation. When the hearing date is not known yet, the run waits at "Record the hearing date"
+  until the CPO gives it, so the second PV check deadline always exists before it is answered.
+- Step 6: the second PV check (marker, payments and contact since) is emailed to the CPO: to the
+  address the CPO wrote from when given, else the configured CPO mailbox. The PV check record
+  (second check) is attached; the email service raises the follow-up phone call task; the second
+  PV check deadline is marked met.
+- Step 7: the outcome is uploaded as a PDF (real PDFs only) and linked to the SR; the outcome goes
+  into the SR Notes and onto the SR's resolution; the hearing deadline is marked met.
+- Step 8: the case file is forwarded to the ECM by email (case_file_to_ecm) with the outcome.
+- Step 9: "once all action is completed, the clerical files must be deleted": the stored CPO folder
+  is deleted (audited) when the SR is closed Complete; the SR keeps the outcome PDF.
+- The seed has no "CPO decides not to proceed" for the county court (that is P5d step 11), so
+  every path here ends Closed / Complete.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from statemachine import State, StateMachine
+
+from domain import deadlines, mail
+from domain.clock import format_uk
+from domain.values import FieldError
+
+from .definition import Ctx, Field, Procedure, StartSR, Step
+from .effects import (
+    ACTOR_NAME,
+    SR_NUMBER,
+    AddNote,
+    CompleteDeadlines,
+    CreateSR,
+    DeleteClericalFiles,
+    Effect,
+    QueueEmail,
+    SetDue,
+    SetStatus,
+    StoreBundle,
+    UpdateSR,
+)
+
+COUNTY_COURT = ("Enforcement", "Court Presentation", "County Court")
+EMAIL, PHONE = "Email the court presenting team", "Phone the court presenting team"
+BUNDLE = "CPO folder"
+ACTION = "county court action"
+
+
+# --- Rules shared by guards and effects ---------------------------------------------------------
+
+
+def hearing_at(ctx: Ctx) -> Any:
+    """The hearing date and time, from whichever step recorded it."""
+    return ctx["hearing_at"] if ctx["hearing_known"] else ctx["hearing_at_later"]
+
+
+def pv_result(marker: bool, details: str | None) -> str:
+    found = "PV marker recorded" if marker else "no PV marker recorded"
+    return f"{found}: {details}" if details else found
+
+
+def cpo_to(ctx: Ctx) -> tuple[str, ...]:
+    """The CPO's own address when the caseworker gave it; otherwise the configured CPO mailbox."""
+    return (f"{ctx['cpo_name']} <{ctx['cpo_email']}>",) if ctx["cpo_email"] else ()
+
+
+def hearing_effects(ctx: Ctx, when: Any) -> list[Effect]:
+    """The hearing onto the SR, and its deadlines (hearing; second PV check 48 hours before)."""
+    region = ctx.fact("region")
+    return [
+        UpdateSR("main", {"hearing_at": when}),
+        SetDue("main", deadlines.hearing(when, ctx["court"])),
+        SetDue("main", deadlines.second_pv_check(when, region)),
+    ]
+
+
+def pv_record(ctx: Ctx, check: str, marker: bool, **second: str) -> tuple[str, dict[str, Any]]:
+    """The PV check record (CWGF004) for a bundle or an email."""
+    return (
+        "CWGF004",
+        {
+            "checked_by": ACTOR_NAME,
+            "sr_number": SR_NUMBER,
+            "scin": ctx.fact("scin"),
+            "client_name": ctx.fact("paying_parent"),
+            "check": check,
+            "pv_marker": marker,
+            **second,
+        },
+    )
+
+
+class P5bMachine(StateMachine):
+    """States are the steps of the seed; guards are its branches."""
+
+    sr_allocated = State("SR allocated", initial=True)
+    contact_cpt = State("Contact the court presenting team")
+    create_folder = State("Create the CPO folder")
+    set_in_progress = State("Set the SR In Progress")
+    record_cpo = State("Record the CPO and the hearing")
+    record_hearing = State("Record the hearing date")
+    second_pv_check = State("Second PV check")
+    record_outcome = State("Record the outcome")
+    forward_to_ecm = State("Forward the case file to the ECM")
+    close_sr = State("Delete the clerical files and close the SR")
+    done = State("Finished", final=True)
+
+    proceed = (
+        sr_allocated.to(contact_cpt)
+        | contact_cpt.to(create_folder)
+        | create_folder.to(set_in_progress)
+        | set_in_progress.to(record_cpo)
+        | record_cpo.to(second_pv_check, cond="hearing_is_known", validators="cpo_email_is_an_address")
+        | record_cpo.to(record_hearing, validators="cpo_email_is_an_address")
+        | record_hearing.to(second_pv_check)
+        | second_pv_check.to(record_outcome)
+        | record_outcome.to(forward_to_ecm)
+        | forward_to_ecm.to(close_sr)
+        | close_sr.to(done)
+    )
+
+    def hearing_is_known(self, ctx: Ctx) -> bool:
+        return bool(ctx["hearing_known"])
+
+    def cpo_email_is_an_address(self, ctx: Ctx) -> None:
+        if ctx["cpo_email"]:
+            try:
+                mail.parse_address(ctx["cpo_email"])
+            except mail.AddressRefused as exc:
+                raise FieldError("cpo_email", str(exc)) from None
+
+
+# --- Effects -------------------------------------------------------------------------------------
+
+
+def _sr_allocated(ctx: Ctx) -> list[Effect]:
+    return [
+        CreateSR("main", *COUNTY_COURT),
+        UpdateSR("main", {"court": ctx["court"]}),
+        AddNote(
+            "main",
+            f"County court action requested by the enforcement case manager {ctx['ecm_name']} at {ctx['court']}"
+            + (" (criminal action)." if ctx["criminal_action"] else "."),
+        ),
+    ]
+
+
+def _contact_cpt(ctx: Ctx) -> list[Effect]:
+    if ctx["cpt_contact"] == EMAIL:
+        draft = mail.cpo_request(
+            scin=ctx.fact("scin"), sr_number=SR_NUMBER, court=ctx["court"], hearing_at=None, action=ACTION
+        )
+        return [
+            QueueEmail("main", draft),
+            AddNote("main", "Court presenting team emailed to establish the court presenting officer."),
+        ]
+    return [
+        AddNote("main", f"Court presenting team phoned to establish the court presenting officer: {ctx['cpt_call']}")
+    ]
+
+
+def _create_folder(ctx: Ctx) -> list[Effect]:
+    marker = bool(ctx["pv_marker"])
+    referral = {
+        "sr_number": SR_NUMBER,
+        "scin": ctx.fact("scin"),
+        "paying_parent_name": ctx.fact("paying_parent"),
+        "action": "county_court",
+        "court_name": ctx["court"],
+        "ecm_name": ctx["ecm_name"],
+        "pv_marker": marker,
+        "notes": ctx.get("referral_notes", ""),
+    }
+    screenshots = " Screenshots of the SR saved (criminal action)." if ctx["criminal_action"] else ""
+    return [
+        StoreBundle("main", BUNDLE, documents=(("CWGF003", referral), pv_record(ctx, "first", marker))),
+        AddNote(
+            "main",
+            f"Full PV check on the 2012 system: {pv_result(marker, ctx['pv_details'])}. CPO folder created with "
+            f"the SSST CPO referral form and the PV check record.{screenshots}",
+        ),
+    ]
+
+
+def _set_in_progress(ctx: Ctx) -> list[Effect]:
+    return [SetStatus("main", "In Progress")]
+
+
+def _record_cpo(ctx: Ctx) -> list[Effect]:
+    effects: list[Effect] = [UpdateSR("main", {"cpo_name": ctx["cpo_name"]})]
+    if ctx["hearing_known"]:
+        effects += hearing_effects(ctx, ctx["hearing_at"])
+        hearing = f"hearing date {format_uk(ctx['hearing_at'])}"
+    else:
+        hearing = "hearing date not known yet"
+    effects.append(AddNote("main", f"Court presenting officer: {ctx['cpo_name']}; {hearing}."))
+    return effects
+
+
+def _record_hearing(ctx: Ctx) -> list[Effect]:
+    when = ctx["hearing_at_later"]
+    return [*hearing_effects(ctx, when), AddNote("main", f"Hearing date given by the CPO: {format_uk(when)}.")]
+
+
+def _second_pv_check(ctx: Ctx) -> list[Effect]:
+    marker = bool(ctx["second_pv_marker"])
+    result = pv_result(marker, ctx["second_pv_details"])
+    draft = mail.second_pv_check(
+        scin=ctx.fact("scin"),
+        sr_number=SR_NUMBER,
+        hearing_at=hearing_at(ctx),
+        pv_result=result,
+        payments=ctx["payments_since"],
+        contact=ctx["contact_since"],
+    )
+    record = pv_record(ctx, "second", marker, payments_since=ctx["payments_since"], contact_since=ctx["contact_since"])
+    return [
+        QueueEmail("main", draft, to=cpo_to(ctx), documents=(record,)),
+        AddNote(
+            "main",
+            f"Second PV check emailed to the CPO: {result}. Payments since: {ctx['payments_since']}. "
+            f"Contact from the paying parent since: {ctx['contact_since']}.",
+        ),
+        CompleteDeadlines("main", (deadlines.SECOND_PV_CHECK,)),
+    ]
+
+
+def _record_outcome(ctx: Ctx) -> list[Effect]:
+    pdf = ctx["outcome_pdf"]
+    return [
+        AddNote("main", f"Outcome from the CPO: {ctx['outcome']} (outcome scanned as {pdf['file_name']})."),
+        CompleteDeadlines("main", (deadlines.HEARING,)),
+    ]
+
+
+def _forward_to_ecm(ctx: Ctx) -> list[Effect]:
+    draft = mail.case_file_to_ecm(
+        scin=ctx.fact("scin"),
+        sr_number=SR_NUMBER,
+        outcome=ctx["outcome"],
+        next_step="it can be dismantled and further action considered",
+    )
+    return [
+        QueueEmail("main", draft),
+        AddNote(
+            "main", "Case file forwarded to the enforcement case manager to dismantle and consider further action."
+        ),
+    ]
+
+
+def _close_sr(ctx: Ctx) -> list[Effect]:
+    return [
+        DeleteClericalFiles("main", "County court action completed: clerical files deleted as the procedure says."),
+        SetStatus("main", "Closed", "Complete", resolution_code="Completed"),
+    ]
+
+
+# --- Steps ---------------------------------------------------------------------------------------
+
+COURT = Field("court", "Court", help="The county court the enforcement case manager named.")
+
+STEPS = {
+    "sr_allocated": Step(
+        title="SR allocated",
+        guidance=(
+            "Your case manager has allocated you an Enforcement / Court Presentation / County Court SR: an "
+            "enforcement case manager (ECM) wants action through a county court. Read the SR and note who the "
+            "ECM is and which court it is."
+        ),
+        checklist=("SR read: Enforcement / Court Presentation / County Court",),
+        fields=(
+            COURT,
+            Field("ecm_name", "Enforcement case manager who asked for the action"),
+            Field("criminal_action", "Is this criminal action?", "yes_no"),
+        ),
+        effects=_sr_allocated,
+    ),
+    "contact_cpt": Step(
+        title="Contact the court presenting team",
+        guidance=(
+            "Contact the relevant court presenting team (CPT) to establish who the court presenting officer (CPO) "
+            "will be. If you email, Casework Guide sends it with a read receipt and gives you a task to phone "
+            "them to follow it up."
+        ),
+        fields=(
+            Field("cpt_contact", "How you contact the court presenting team", "choice", options=(EMAIL, PHONE)),
+            Field("cpt_call", "What the court presenting team said", "long_text", when=("cpt_contact", PHONE)),
+        ),
+        depends_on=("court",),
+        effects=_contact_cpt,
+    ),
+    "create_folder": Step(
+        title="Create the CPO folder",
+        guidance=(
+            "Create a folder in the relevant CPO Manager Folder. It holds any supporting documents, the SSST CPO "
+            "referral form and the potentially violent (PV) check on the 2012 system (step 4 of Contact Summary). "
+            "Screenshots of the SR are only for criminal action. Casework Guide fills in the referral form and "
+            "the PV check record from your answers and stores them with the SR."
+        ),
+        checklist=("Folder created in the relevant CPO Manager Folder", "Supporting documents saved in the folder"),
+        fields=(
+            Field(
+                "pv_marker",
+                "Is a PV marker recorded against the client?",
+                "yes_no",
+                default_fact="potentially_violent",
+            ),
+            Field("pv_details", "What the PV check showed", "long_text", required=False),
+            Field(
+                "screenshots_saved",
+                "Screenshots of the SR saved in the folder?",
+                "yes_no",
+                when=("criminal_action", True),
+            ),
+            Field("referral_notes", "Notes for the CPO on the referral form", "long_text", required=False),
+        ),
+        depends_on=("court", "ecm_name", "criminal_action"),
+        effects=_create_folder,
+    ),
+    "set_in_progress": Step(
+        title="Set the SR In Progress",
+        guidance="In the SR you were allocated, update the Status to In Progress.",
+        checklist=("SR Status set to In Progress",),
+        effects=_set_in_progress,
+    ),
+    "record_cpo": Step(
+        title="Record the CPO and the hearing",
+        guidance=(
+            "Enter the name of the CPO and the hearing date, if known, in the SR Notes. Casework Guide puts them "
+            "on the SR and works out when the second PV check is due: 48 hours before the hearing, or the last "
+            "working moment before that."
+        ),
+        fields=(
+            Field("cpo_name", "Court presenting officer's name"),
+            Field(
+                "cpo_email",
+                "Court presenting officer's email address",
+                required=False,
+                help="Optional. The second PV check goes to this address; without it, to the CPO mailbox.",
+            ),
+            Field("hearing_known", "Is the hearing date known?", "yes_no"),
+            Field("hearing_at", "Hearing date and time", "datetime", when=("hearing_known", True), min_date="today"),
+        ),
+        depends_on=("court",),
+        effects=_record_cpo,
+    ),
+    "record_hearing": Step(
+        title="Record the hearing date",
+        guidance=(
+            "The hearing date was not known. When the CPO gives it, record it here: it goes on the SR and the "
+            "second PV check becomes due 48 hours before it."
+        ),
+        fields=(Field("hearing_at_later", "Hearing date and time", "datetime", min_date="today"),),
+        depends_on=("court",),
+        effects=_record_hearing,
+    ),
+    "second_pv_check": Step(
+        title="Second PV check",
+        guidance=(
+            "48 hours before the hearing the CPO asks for a second PV check on the 2012 system, and whether the "
+            "paying parent has made any payments or been in contact since. Check and answer: Casework Guide "
+            "emails the CPO with a read receipt and gives you a task to phone them to follow it up."
+        ),
+        checklist=("PV check done on the 2012 system", "Payments and contact since the referral checked"),
+        fields=(
+            Field("second_pv_marker", "Is a PV marker recorded against the client now?", "yes_no"),
+            Field("second_pv_details", "What the second PV check showed", "long_text", required=False),
+            Field("payments_since", "Payments made since the referral", "long_text", help="Write 'None' if none."),
+            Field(
+                "contact_since",
+                "Contact from the paying parent since the referral",
+                "long_text",
+                help="Write 'None' if none.",
+            ),
+        ),
+        depends_on=("hearing_at", "hearing_at_later", "cpo_email", "cpo_name"),
+        effects=_second_pv_check,
+    ),
+    "record_outcome": Step(
+        title="Record the outcome",
+        guidance=(
+            "The CPO emails the outcome to the SSST. Record it on the SR and scan the outcome as a PDF: it is "
+            "linked to the SR (see Scanning Local)."
+        ),
+        fields=(
+            Field("outcome", "Outcome of the hearing", "long_text"),
+            Field("outcome_pdf", "Outcome document", "pdf", help="A PDF file, as scanned."),
+        ),
+        effects=_record_outcome,
+    ),
+    "forward_to_ecm": Step(
+        title="Forward the case file to the ECM",
+        guidance=(
+            "Forward the case file to the enforcement case manager so it can be dismantled and further action "
+            "considered. Casework Guide emails the ECM with the outcome and gives you a follow-up call task."
+        ),
+        checklist=("Case file forwarded to the enforcement case manager",),
+        depends_on=("outcome",),
+        effects=_forward_to_ecm,
+    ),
+    "close_sr": Step(
+        title="Delete the clerical files and close the SR",
+        guidance=(
+            "Once all action is completed the clerical files must be deleted. Casework Guide deletes the stored "
+            "CPO folder (the SR keeps the outcome PDF). Then Close and Complete the SR."
+        ),
+        checklist=("All action on the county court case completed", "Clerical files deleted"),
+        effects=_close_sr,
+    ),
+    "done": Step(
+        title="Finished",
+        guidance="The county court action is recorded, the file is with the ECM and the SR is closed.",
+        final=True,
+    ),
+}
+
+
+def _bind_start(sr: StartSR) -> dict[str, int] | str:
+    if sr.status == "Closed":
+        return f"SR {sr.number} is closed; there is nothing left to do on it."
+    if not sr.is_(*COUNTY_COURT):
+        label = " / ".join(p for p in (sr.process, sr.area, sr.sub_area) if p)
+        return f"This procedure works on a {' / '.join(COUNTY_COURT)} SR; SR {sr.number} is {label}."
+    return {"main": sr.id}
+
+
+PROCEDURE = Procedure(
+    id="P5b",
+    version="1",
+    title="Work Routing for County Court",
+    seed="004_a8ae07a86098a507.txt",
+    roles=("caseworker",),
+    starts=(
+        "Your case manager allocates you an Enforcement / Court Presentation / County Court SR: an enforcement "
+        "case manager has asked for action through a county court."
+    ),
+    machine=P5bMachine,
+    steps=STEPS,
+    bind_start=_bind_start,
+    works_on=(COUNTY_COURT,),
+    glossary_terms=("SR", "CPO", "CPT", "ECM", "PV", "SSST"),
+)

@@ -1,0 +1,500 @@
+"""P5c Work Routing for Commitment (seed 004, Specialist Services Support Team).
+
+A caseworker asks for commitment action in a magistrates' court; the SSST checks for a potentially
+violent (PV) marker, builds the commitment bundle for the court presenting officer (CPO), completes
+the court summons and the cover letters, records the summons issue date, answers the CPO's second
+PV check before the hearing, records the outcome and hands the file to the enforcement case manager
+(ECM). Our reading of the seed, where it is silent:
+
+- The SR: Enforcement / Court Presentation / Magistrates Court (catalogue, inferred; P5d works on
+  the same SR type for liability orders, so My work offers the first registered procedure and the
+  caseworker can start the other from the case). Started from the case, step 1 creates the SR.
+- Step 1 records the court (name and address), the amount owed (prefilled from the case's arrears
+  balance) and who asked for the action: the summons, the referral form and both cover letters are
+  filled in from these answers and the case, so nothing is typed twice.
+- Step 2: the PV check is a step answer (marker or not, what the check showed) and goes into the SR
+  Notes; the PV check record (CWGF004) goes into the bundle.
+- Steps 3 and 4: the "WinZip" is the SR's zip bundle "commitment": CMEL7211 part completed (no
+  hearing yet), the PV check record and the SSST referral form (CWGF003), rendered from the answers;
+  the region of the CPO Manager Folder it is saved in goes into the SR Notes.
+- Step 6: the CPO's name and the hearing date and time go onto the SR; the hearing and the second PV
+  check (48 hours before, domain.deadlines.second_pv_check) are recorded as deadlines with their
+  explanations, and the completed CMEL7211 replaces the part-completed one in the bundle.
+- Step 7: the court cover letter (CWGL001) is added to the bundle and recorded as due to the court;
+  step 9: the paying parent cover letter (CWGL002) likewise, to the paying parent.
+- Step 8 is a wait: the summons goes CPO -> court -> ECM -> CPO -> SSST; the step records that the
+  updated summons has come back.
+- Step 10: the summons issue date goes onto the SR (summons_issued_on).
+- Step 11: the second PV check is emailed to the CPO (their own address when given, else the CPO
+  mailbox) with the PV check record attached; the email service raises the follow-up phone call
+  task; the deadline is marked met.
+- Steps 12-14: outcome PDF linked to the SR, the case file emailed to the ECM, SR Closed / Complete.
+  The seed does not say to delete clerical files for commitment (it does for the county court and
+  face to face), so the bundle is kept with the SR.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from statemachine import State, StateMachine
+
+from domain import deadlines, mail
+from domain.clock import format_date, format_uk, uk_local
+from domain.values import format_money
+
+from .definition import Ctx, Field, Procedure, StartSR, Step
+from .effects import (
+    SR_NUMBER,
+    AddNote,
+    CompleteDeadlines,
+    CreateSR,
+    Effect,
+    LetterDue,
+    QueueEmail,
+    SetDue,
+    SetStatus,
+    StoreBundle,
+    UpdateSR,
+)
+from .p5b_county_court import P5bMachine, cpo_to, pv_record, pv_result
+
+MAGISTRATES_COURT = ("Enforcement", "Court Presentation", "Magistrates Court")
+BUNDLE = "commitment"
+
+
+# --- Document contexts, from the answers and the case -------------------------------------------
+
+
+def _lines(address: str | None) -> str:
+    """A one-line case address ("1 Demo Street, Town, ZZ1 1XX") as the letter's lines."""
+    return "\n".join(part.strip() for part in (address or "").split(",") if part.strip())
+
+
+def _hearing(ctx: Ctx) -> dict[str, str]:
+    local = uk_local(ctx["hearing_at"])
+    return {"hearing_date": local.date().isoformat(), "hearing_time": local.strftime("%H:%M")}
+
+
+def summons(ctx: Ctx, *, completed: bool) -> tuple[str, dict[str, Any]]:
+    """CMEL7211: part completed at step 3, completed with the hearing and the CPO at step 6."""
+    context: dict[str, Any] = {
+        "scin": ctx.fact("scin"),
+        "paying_parent_name": ctx.fact("paying_parent"),
+        "paying_parent_address": _lines(ctx.fact("paying_parent_address")),
+        "court_name": ctx["court"],
+        "court_address": ctx["court_address"],
+        "amount_owed": str(ctx["amount_owed"]),
+    }
+    if completed:
+        context |= {**_hearing(ctx), "cpo_name": ctx["cpo_name"]}
+    return ("CMEL7211", context)
+
+
+def referral(ctx: Ctx) -> tuple[str, dict[str, Any]]:
+    return (
+        "CWGF003",
+        {
+            "sr_number": SR_NUMBER,
+            "scin": ctx.fact("scin"),
+            "paying_parent_name": ctx.fact("paying_parent"),
+            "action": "commitment",
+            "court_name": ctx["court"],
+            "ecm_name": ctx["requested_by"],
+            "pv_marker": bool(ctx["pv_marker"]),
+            "notes": ctx.get("referral_notes", ""),
+        },
+    )
+
+
+def court_letter(ctx: Ctx) -> dict[str, Any]:
+    return {
+        "court_name": ctx["court"],
+        "court_address": ctx["court_address"],
+        "scin": ctx.fact("scin"),
+        "paying_parent_name": ctx.fact("paying_parent"),
+        "amount_owed": str(ctx["amount_owed"]),
+        "cpo_name": ctx["cpo_name"],
+        **_hearing(ctx),
+    }
+
+
+def paying_parent_letter(ctx: Ctx) -> dict[str, Any]:
+    return {
+        "recipient_name": ctx.fact("paying_parent"),
+        "recipient_address": _lines(ctx.fact("paying_parent_address")),
+        "scin": ctx.fact("scin"),
+        "court_name": ctx["court"],
+        "court_address": ctx["court_address"],
+        "amount_owed": str(ctx["amount_owed"]),
+        **_hearing(ctx),
+    }
+
+
+class P5cMachine(StateMachine):
+    """States are the 14 steps of the seed, in order."""
+
+    sr_allocated = State("SR allocated", initial=True)
+    pv_check = State("PV check")
+    build_bundle = State("Build the commitment bundle")
+    save_bundle = State("Save the bundle in the CPO Manager Folder")
+    set_in_progress = State("Set the SR In Progress")
+    cpo_assigned = State("CPO and hearing date: complete the summons")
+    court_cover_letter = State("Court cover letter")
+    summons_returned = State("Summons back from the CPO")
+    paying_parent_cover_letter = State("Paying parent cover letter")
+    summons_issued = State("Summons issue date")
+    second_pv_check = State("Second PV check")
+    record_outcome = State("Record the outcome")
+    forward_to_ecm = State("Forward the case file to the ECM")
+    close_sr = State("Close the SR")
+    done = State("Finished", final=True)
+
+    proceed = (
+        sr_allocated.to(pv_check)
+        | pv_check.to(build_bundle)
+        | build_bundle.to(save_bundle)
+        | save_bundle.to(set_in_progress)
+        | set_in_progress.to(cpo_assigned)
+        | cpo_assigned.to(court_cover_letter, validators="cpo_email_is_an_address")
+        | court_cover_letter.to(summons_returned)
+        | summons_returned.to(paying_parent_cover_letter)
+        | paying_parent_cover_letter.to(summons_issued)
+        | summons_issued.to(second_pv_check)
+        | second_pv_check.to(record_outcome)
+        | record_outcome.to(forward_to_ecm)
+        | forward_to_ecm.to(close_sr)
+        | close_sr.to(done)
+    )
+
+    cpo_email_is_an_address = P5bMachine.cpo_email_is_an_address
+
+
+# --- Effects -------------------------------------------------------------------------------------
+
+
+def _sr_allocated(ctx: Ctx) -> list[Effect]:
+    return [
+        CreateSR("main", *MAGISTRATES_COURT),
+        UpdateSR("main", {"court": ctx["court"]}),
+        AddNote(
+            "main",
+            f"Commitment action requested by {ctx['requested_by']} at {ctx['court']}; amount owed "
+            f"{format_money(ctx['amount_owed'])}.",
+        ),
+    ]
+
+
+def _pv_check(ctx: Ctx) -> list[Effect]:
+    return [AddNote("main", f"PV check on the 2012 system: {pv_result(bool(ctx['pv_marker']), ctx['pv_details'])}.")]
+
+
+def _build_bundle(ctx: Ctx) -> list[Effect]:
+    documents = (summons(ctx, completed=False), pv_record(ctx, "first", bool(ctx["pv_marker"])), referral(ctx))
+    return [
+        StoreBundle("main", BUNDLE, documents=documents),
+        AddNote(
+            "main", "Commitment bundle made: CMEL7211 court summons (part completed), PV check, SSST referral form."
+        ),
+    ]
+
+
+def _save_bundle(ctx: Ctx) -> list[Effect]:
+    return [AddNote("main", f"Commitment bundle saved in the CPO Manager Folder for {ctx['summons_region']}.")]
+
+
+def _set_in_progress(ctx: Ctx) -> list[Effect]:
+    return [SetStatus("main", "In Progress")]
+
+
+def _cpo_assigned(ctx: Ctx) -> list[Effect]:
+    when = ctx["hearing_at"]
+    return [
+        UpdateSR("main", {"cpo_name": ctx["cpo_name"], "hearing_at": when}),
+        SetDue("main", deadlines.hearing(when, ctx["court"])),
+        SetDue("main", deadlines.second_pv_check(when, ctx.fact("region"))),
+        StoreBundle("main", BUNDLE, documents=(summons(ctx, completed=True),)),
+        AddNote(
+            "main",
+            f"Court presenting officer: {ctx['cpo_name']}; hearing date {format_uk(when)}. CMEL7211 court summons "
+            "completed.",
+        ),
+    ]
+
+
+def _court_cover_letter(ctx: Ctx) -> list[Effect]:
+    context = court_letter(ctx)
+    return [
+        StoreBundle("main", BUNDLE, documents=(("CWGL001", context),)),
+        LetterDue("main", "CWGL001", "court", context),
+        AddNote("main", "Court cover letter added to the commitment bundle with the completed court summons."),
+    ]
+
+
+def _summons_returned(ctx: Ctx) -> list[Effect]:
+    return [AddNote("main", "Updated court summons received back from the CPO (court, ECM, CPO).")]
+
+
+def _paying_parent_cover_letter(ctx: Ctx) -> list[Effect]:
+    context = paying_parent_letter(ctx)
+    return [
+        StoreBundle("main", BUNDLE, documents=(("CWGL002", context),)),
+        LetterDue("main", "CWGL002", "paying_parent", context),
+        AddNote("main", "Paying parent cover letter made for the CPO and saved with the commitment bundle."),
+    ]
+
+
+def _summons_issued(ctx: Ctx) -> list[Effect]:
+    day = ctx["summons_issued_on"]
+    return [
+        UpdateSR("main", {"summons_issued_on": day}),
+        AddNote("main", f"The CPO confirmed the letter and summons were issued on {format_date(day)}."),
+    ]
+
+
+def _second_pv_check(ctx: Ctx) -> list[Effect]:
+    marker = bool(ctx["second_pv_marker"])
+    result = pv_result(marker, ctx["second_pv_details"])
+    draft = mail.second_pv_check(
+        scin=ctx.fact("scin"),
+        sr_number=SR_NUMBER,
+        hearing_at=ctx["hearing_at"],
+        pv_result=result,
+        payments=ctx["payments_since"],
+        contact=ctx["contact_since"],
+    )
+    record = pv_record(ctx, "second", marker, payments_since=ctx["payments_since"], contact_since=ctx["contact_since"])
+    return [
+        QueueEmail("main", draft, to=cpo_to(ctx), documents=(record,)),
+        AddNote(
+            "main",
+            f"Second PV check emailed to the CPO: {result}. Payments since: {ctx['payments_since']}. "
+            f"Contact from the paying parent since: {ctx['contact_since']}.",
+        ),
+        CompleteDeadlines("main", (deadlines.SECOND_PV_CHECK,)),
+    ]
+
+
+def _record_outcome(ctx: Ctx) -> list[Effect]:
+    pdf = ctx["outcome_pdf"]
+    return [
+        AddNote("main", f"Outcome from the CPO: {ctx['outcome']} (outcome scanned as {pdf['file_name']})."),
+        CompleteDeadlines("main", (deadlines.HEARING,)),
+    ]
+
+
+def _forward_to_ecm(ctx: Ctx) -> list[Effect]:
+    draft = mail.case_file_to_ecm(
+        scin=ctx.fact("scin"),
+        sr_number=SR_NUMBER,
+        outcome=ctx["outcome"],
+        next_step="it can be dismantled and further action considered",
+    )
+    return [
+        QueueEmail("main", draft),
+        AddNote(
+            "main", "Case file forwarded to the enforcement case manager to dismantle and consider further action."
+        ),
+    ]
+
+
+def _close_sr(ctx: Ctx) -> list[Effect]:
+    return [SetStatus("main", "Closed", "Complete", resolution_code="Completed")]
+
+
+# --- Steps ---------------------------------------------------------------------------------------
+
+STEPS = {
+    "sr_allocated": Step(
+        title="SR allocated",
+        guidance=(
+            "Your case manager has allocated you an Enforcement / Court Presentation / Magistrates Court SR: a "
+            "caseworker has asked for commitment action. Read the SR for the court and the amount owed; they fill "
+            "in the court summons and the cover letters."
+        ),
+        checklist=("SR read: Enforcement / Court Presentation / Magistrates Court, commitment action",),
+        fields=(
+            Field("court", "Court", help="The magistrates' court for the commitment hearing."),
+            Field("court_address", "Court address", "long_text", max_chars=300, help="One line each."),
+            Field("amount_owed", "Amount owed", "money", default_fact="arrears_balance"),
+            Field("requested_by", "Caseworker who asked for commitment action"),
+        ),
+        effects=_sr_allocated,
+    ),
+    "pv_check": Step(
+        title="PV check",
+        guidance=(
+            "Check whether a potentially violent (PV) marker is recorded against the case (step 4 of Contact "
+            "Summary). The result goes into the SR Notes and onto the PV check record in the bundle."
+        ),
+        checklist=("PV check done on the 2012 system",),
+        fields=(
+            Field(
+                "pv_marker", "Is a PV marker recorded against the client?", "yes_no", default_fact="potentially_violent"
+            ),
+            Field("pv_details", "What the PV check showed", "long_text", required=False),
+        ),
+        effects=_pv_check,
+    ),
+    "build_bundle": Step(
+        title="Build the commitment bundle",
+        guidance=(
+            "Combine the CMEL7211 court summons (partly completed for now), the PV check and the SSST referral "
+            "form into one zip. Casework Guide fills them in and stores the zip with the SR."
+        ),
+        fields=(Field("referral_notes", "Notes for the CPO on the referral form", "long_text", required=False),),
+        depends_on=("court", "court_address", "amount_owed", "requested_by", "pv_marker"),
+        effects=_build_bundle,
+    ),
+    "save_bundle": Step(
+        title="Save the bundle in the CPO Manager Folder",
+        guidance="Identify the region for the court summons and save the zip in that region's CPO Manager Folder.",
+        checklist=("Zip saved in the region's CPO Manager Folder",),
+        fields=(Field("summons_region", "Region of the court summons"),),
+        effects=_save_bundle,
+    ),
+    "set_in_progress": Step(
+        title="Set the SR In Progress",
+        guidance="In the SR you were allocated, update the Status to In Progress.",
+        checklist=("SR Status set to In Progress",),
+        effects=_set_in_progress,
+    ),
+    "cpo_assigned": Step(
+        title="CPO and hearing date: complete the summons",
+        guidance=(
+            "The CPO emails the SSST with their name and the hearing date. Casework Guide puts them on the SR, "
+            "completes the court summons in the bundle and works out when the second PV check is due: 48 hours "
+            "before the hearing, or the last working moment before that."
+        ),
+        fields=(
+            Field("cpo_name", "Court presenting officer's name"),
+            Field(
+                "cpo_email",
+                "Court presenting officer's email address",
+                required=False,
+                help="Optional. The second PV check goes to this address; without it, to the CPO mailbox.",
+            ),
+            Field("hearing_at", "Hearing date and time", "datetime", min_date="today"),
+        ),
+        depends_on=("court", "court_address", "amount_owed"),
+        effects=_cpo_assigned,
+    ),
+    "court_cover_letter": Step(
+        title="Court cover letter",
+        guidance=(
+            "Generate the cover letter for the court and put it in the zip with the completed court summons, "
+            "saved in the CPO Manager Folder."
+        ),
+        checklist=("Zip with the cover letter and completed summons saved in the CPO Manager Folder",),
+        depends_on=("court", "court_address", "amount_owed", "cpo_name", "hearing_at"),
+        effects=_court_cover_letter,
+    ),
+    "summons_returned": Step(
+        title="Summons back from the CPO",
+        guidance=(
+            "The CPO sends the cover letter and summons to the court; the court updates the summons and sends it "
+            "to the ECM, who forwards it to the CPO, who sends it to the SSST with a request for the paying parent "
+            "cover letter. Continue when it has arrived."
+        ),
+        checklist=("Updated summons received from the CPO",),
+        effects=_summons_returned,
+    ),
+    "paying_parent_cover_letter": Step(
+        title="Paying parent cover letter",
+        guidance=(
+            "Generate the paying parent cover letter for the CPO with the hearing details and save it in the "
+            "correct folder."
+        ),
+        checklist=("Paying parent cover letter saved in the correct folder",),
+        depends_on=("court", "court_address", "amount_owed", "hearing_at"),
+        effects=_paying_parent_cover_letter,
+    ),
+    "summons_issued": Step(
+        title="Summons issue date",
+        guidance="The CPO emails to confirm the letter and summons have been issued, with the date: update the SR.",
+        fields=(Field("summons_issued_on", "Date the summons was issued", "date"),),
+        effects=_summons_issued,
+    ),
+    "second_pv_check": Step(
+        title="Second PV check",
+        guidance=(
+            "48 hours before the hearing the CPO asks for a second PV check on the 2012 system, and whether the "
+            "paying parent has made any payments or been in contact since. Check and answer: Casework Guide "
+            "emails the CPO with a read receipt and gives you a task to phone them to follow it up."
+        ),
+        checklist=("PV check done on the 2012 system", "Payments and contact since the referral checked"),
+        fields=(
+            Field("second_pv_marker", "Is a PV marker recorded against the client now?", "yes_no"),
+            Field("second_pv_details", "What the second PV check showed", "long_text", required=False),
+            Field("payments_since", "Payments made since the referral", "long_text", help="Write 'None' if none."),
+            Field(
+                "contact_since",
+                "Contact from the paying parent since the referral",
+                "long_text",
+                help="Write 'None' if none.",
+            ),
+        ),
+        depends_on=("hearing_at", "cpo_email", "cpo_name"),
+        effects=_second_pv_check,
+    ),
+    "record_outcome": Step(
+        title="Record the outcome",
+        guidance=(
+            "The CPO sends the case file to the SSST. Record the outcome on the SR and scan it as a PDF: it is "
+            "linked to the SR (see Scanning Local)."
+        ),
+        fields=(
+            Field("outcome", "Outcome of the hearing", "long_text"),
+            Field("outcome_pdf", "Outcome document", "pdf", help="A PDF file, as scanned."),
+        ),
+        effects=_record_outcome,
+    ),
+    "forward_to_ecm": Step(
+        title="Forward the case file to the ECM",
+        guidance=(
+            "Forward the case file to the enforcement case manager so it can be dismantled and further action "
+            "considered. Casework Guide emails the ECM with the outcome and gives you a follow-up call task."
+        ),
+        checklist=("Case file forwarded to the enforcement case manager",),
+        depends_on=("outcome",),
+        effects=_forward_to_ecm,
+    ),
+    "close_sr": Step(
+        title="Close the SR",
+        guidance="Close and Complete the SR.",
+        checklist=("All action on the commitment completed",),
+        effects=_close_sr,
+    ),
+    "done": Step(
+        title="Finished",
+        guidance="The commitment action is recorded, the file is with the ECM and the SR is closed.",
+        final=True,
+    ),
+}
+
+
+def _bind_start(sr: StartSR) -> dict[str, int] | str:
+    if sr.status == "Closed":
+        return f"SR {sr.number} is closed; there is nothing left to do on it."
+    if not sr.is_(*MAGISTRATES_COURT):
+        label = " / ".join(p for p in (sr.process, sr.area, sr.sub_area) if p)
+        return f"This procedure works on a {' / '.join(MAGISTRATES_COURT)} SR; SR {sr.number} is {label}."
+    return {"main": sr.id}
+
+
+PROCEDURE = Procedure(
+    id="P5c",
+    version="1",
+    title="Work Routing for Commitment",
+    seed="004_a8ae07a86098a507.txt",
+    roles=("caseworker",),
+    starts=(
+        "Your case manager allocates you an Enforcement / Court Presentation / Magistrates Court SR: a caseworker "
+        "has asked for commitment action."
+    ),
+    machine=P5cMachine,
+    steps=STEPS,
+    bind_start=_bind_start,
+    works_on=(MAGISTRATES_COURT,),
+    glossary_terms=("SR", "CPO", "CPT", "ECM", "PV", "SSST"),
+)

@@ -1,0 +1,178 @@
+"""SSST court procedures through the wizard page (pages/wizard.py), on the SQLite demo copy.
+
+Every step is answered in the page except the outcome PDF upload: AppTest cannot drive
+st.file_uploader, so that one step is submitted through the same service the page calls
+(runs.submit_step), and the walk carries on in the page.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from services import runs
+from tests.app.helpers import texts
+from tests.app.test_wizard import button, open_wizard
+from tests.pdfs import a_pdf
+from tests.procedures.ssst_walks import allocated_sr, emails, sr_row
+
+
+def by_label(widgets, label):
+    return next(w for w in widgets if w.label.startswith(label))
+
+
+def tick_all(at):
+    for box in at.checkbox:
+        box.check()
+
+
+def proceed(at, *, confirm: bool = False):
+    button(at, "Continue").click().run()
+    assert not at.exception
+    assert "There is a problem" not in texts(at), texts(at)
+    if confirm:
+        assert "Check your answers before saving" in texts(at)
+        button(at, "Confirm and save").click().run()
+        assert not at.exception
+    return at
+
+
+def step(at, **answers):
+    """Tick the checklist, fill the inputs by label (text, text area, radio, date), continue and confirm."""
+    tick_all(at)
+    for label, value in answers.items():
+        kind, label = label.split(":", 1)
+        widget = by_label(getattr(at, kind), label)
+        (widget.input(value) if kind in ("text_input", "text_area") else widget.set_value(value)).run()
+    button(at, "Continue").click().run()
+    assert not at.exception
+    assert "There is a problem" not in texts(at), texts(at)
+    if "Check your answers before saving" in texts(at):
+        button(at, "Confirm and save").click().run()
+        assert not at.exception
+    return at
+
+
+def upload_outcome_by_service(actor, run_id):
+    view = runs.view_run(actor, run_id)
+    runs.submit_step(
+        actor,
+        run_id,
+        {"outcome": "Order granted", "outcome_pdf": ("outcome.pdf", a_pdf()), "_checklist": list(view.step.checklist)},
+        expected_version=view.version,
+    )
+
+
+def test_a_caseworker_works_the_county_court_sr_through_the_wizard_to_closed_complete(
+    sqlite_demo_db, actor_for, monkeypatch
+):
+    monkeypatch.delenv("CASEWORK_SMTP_HOST", raising=False)
+    actor = actor_for("ssst.caseworker")
+    case_id, sr_id = allocated_sr(actor, "County Court")
+    view = runs.start_run(actor, "P5b", case_id=case_id, sr_id=sr_id)
+    at = open_wizard(actor, view.run_id)
+    assert "SR allocated" in texts(at)
+
+    tick_all(at)
+    by_label(at.text_input, "Court").input("Demo County Court")
+    by_label(at.text_input, "Enforcement case manager").input("Eve Enforcer")
+    by_label(at.radio, "Is this criminal action?").set_value("No")
+    proceed(at, confirm=True)
+
+    by_label(at.radio, "How you contact").set_value("Email the court presenting team")
+    proceed(at, confirm=True)
+    assert "Create the CPO folder" in texts(at)
+
+    tick_all(at)
+    by_label(at.radio, "Is a PV marker recorded").set_value("No")
+    proceed(at, confirm=True)
+    tick_all(at)
+    proceed(at)  # In Progress
+
+    by_label(at.text_input, "Court presenting officer's name").input("Pat Presenter")
+    by_label(at.radio, "Is the hearing date known?").set_value("Yes").run()
+    hearing = date.today() + timedelta(days=30)
+    by_label(at.date_input, "Hearing date and time").set_value(hearing)
+    proceed(at)
+    assert "Second PV check" in texts(at)
+    assert sr_row(sr_id).hearing_at is not None
+
+    tick_all(at)
+    by_label(at.radio, "Is a PV marker recorded against the client now?").set_value("No")
+    by_label(at.text_area, "Payments made").input("None")
+    by_label(at.text_area, "Contact from the paying parent").input("None")
+    proceed(at, confirm=True)
+    assert "Record the outcome" in texts(at)
+
+    upload_outcome_by_service(actor, view.run_id)
+    at = open_wizard(actor, view.run_id)
+    tick_all(at)
+    proceed(at, confirm=True)  # forward to the ECM
+    tick_all(at)
+    proceed(at, confirm=True)  # delete the clerical files and close
+    assert "is finished" in texts(at)
+
+    sr = sr_row(sr_id)
+    assert (sr.status, sr.sub_status, sr.cpo_name) == ("Closed", "Complete", "Pat Presenter")
+    assert [m["Subject"].split(":")[0] for m in emails(sr_id)] == [
+        "Court presenting officer needed",
+        f"Second PV check before hearing on {hearing.day} {hearing:%B %Y}",
+        "Case file after hearing",
+    ]
+
+
+def test_a_caseworker_works_the_commitment_sr_through_the_wizard_to_closed_complete(
+    sqlite_demo_db, actor_for, monkeypatch
+):
+    monkeypatch.delenv("CASEWORK_SMTP_HOST", raising=False)
+    actor = actor_for("ssst.caseworker")
+    case_id, sr_id = allocated_sr(actor, "Magistrates Court")
+    view = runs.start_run(actor, "P5c", case_id=case_id, sr_id=sr_id)
+    at = open_wizard(actor, view.run_id)
+    assert "Step 1 of about 15" in at.get("progress")[0].proto.text  # 14 steps and "Finished"
+
+    step(
+        at,
+        **{
+            "text_input:Court": "Demo Magistrates' Court",
+            "text_area:Court address": "1 Court Lane\nExampletown",
+            "text_input:Amount owed": "2500.00",
+            "text_input:Caseworker who asked": "Casey",
+        },
+    )
+    step(at, **{"radio:Is a PV marker recorded": "No"})
+    step(at)  # build the bundle
+    step(at, **{"text_input:Region of the court summons": "South West"})
+    step(at)  # In Progress
+    hearing = date.today() + timedelta(days=30)
+    step(at, **{"text_input:Court presenting officer's name": "Pat Presenter", "date_input:Hearing date": hearing})
+    assert "Court cover letter" in texts(at)
+    step(at)  # court cover letter
+    step(at)  # summons back
+    step(at)  # paying parent cover letter
+    step(at, **{"date_input:Date the summons was issued": date.today()})
+    step(
+        at,
+        **{
+            "radio:Is a PV marker recorded against the client now?": "No",
+            "text_area:Payments made": "None",
+            "text_area:Contact from the paying parent": "None",
+        },
+    )
+    assert "Record the outcome" in texts(at)
+    upload_outcome_by_service(actor, view.run_id)
+    at = open_wizard(actor, view.run_id)
+    step(at)  # forward to the ECM
+    step(at)  # close
+    assert "is finished" in texts(at)
+
+    sr = sr_row(sr_id)
+    assert (sr.status, sr.sub_status, sr.cpo_name, sr.summons_issued_on) == (
+        "Closed",
+        "Complete",
+        "Pat Presenter",
+        date.today(),
+    )
+    assert [m["Subject"].split(":")[0] for m in emails(sr_id)] == [
+        f"Second PV check before hearing on {hearing.day} {hearing:%B %Y}",
+        "Case file after hearing",
+    ]

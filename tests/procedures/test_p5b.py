@@ -1,0 +1,253 @@
+"""P5b Work Routing for County Court: every branch walked headlessly through the run API, on both databases."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from domain import deadlines as rules
+from domain.clock import UK, uk_local
+from procedures import registry
+from services import runs
+from services.errors import DomainError, ValidationFailed
+from services.mail_settings import SSST_MAILBOX, mailbox
+from tests.pdfs import a_pdf
+from tests.procedures.ssst_walks import (
+    addresses,
+    allocated_sr,
+    attached,
+    deadlines,
+    docx_text,
+    emails,
+    files,
+    sr_row,
+    tasks,
+    unzip,
+)
+from tests.procedures.walk import Walk, find_case
+
+
+@pytest.fixture
+def ssst(actor_for, monkeypatch):
+    for name in ("HOST", "PORT", "USER", "PASSWORD", "STARTTLS", "CAFILE"):
+        monkeypatch.delenv(f"CASEWORK_SMTP_{name}", raising=False)  # emails wait in the outbox
+    return actor_for("ssst.caseworker")
+
+
+def next_weekday(weekday: int, weeks_ahead: int = 3) -> date:
+    """A day of the given weekday (0 Monday) some weeks from today."""
+    start = date.today() + timedelta(weeks=weeks_ahead)
+    return start + timedelta(days=(weekday - start.weekday()) % 7)
+
+
+def first_steps(walk: Walk, *, contact: str = "Email the court presenting team", criminal: bool = False) -> None:
+    walk.answer(court="Demo County Court", ecm_name="Eve Enforcer", criminal_action=criminal)
+    if contact.startswith("Email"):
+        walk.answer(cpt_contact=contact)
+    else:
+        walk.answer(cpt_contact=contact, cpt_call="Pat Presenter will present; no date yet")
+    folder = {"pv_marker": True, "pv_details": "Marker from 2019: threats on the phone", "referral_notes": "Bring file"}
+    if criminal:
+        folder["screenshots_saved"] = True
+    walk.answer(**folder)
+    walk.answer()  # In Progress
+
+
+def finish(walk: Walk, *, pdf: bytes | None = None) -> None:
+    walk.answer(outcome="Order granted: £1,250.00 to be paid by 1 March", outcome_pdf=("outcome.pdf", pdf or a_pdf()))
+    walk.answer()  # forward to the ECM
+    walk.answer()  # delete clerical files and close
+
+
+def test_p5b_is_registered_and_works_on_county_court_srs(demo_db):
+    procedure = registry.get("P5b")
+    assert procedure.works_on == (("Enforcement", "Court Presentation", "County Court"),)
+    info = runs.procedure_for_sr("Enforcement", "Court Presentation", "County Court")
+    assert info is not None
+    assert info.id == "P5b"
+    assert len([s for s in procedure.steps.values() if not s.final]) == 10  # the seed's 9 + the later hearing date
+
+
+def test_the_allocated_sr_is_worked_through_every_step_to_closed_complete(demo_db, ssst):
+    case_id, sr_id = allocated_sr(ssst, "County Court")
+    walk = Walk(ssst, "P5b", case_id, sr_id=sr_id)
+    first_steps(walk)
+    hearing_day = next_weekday(2)  # a Wednesday
+    walk.answer(cpo_name="Pat Presenter", cpo_email="", hearing_known=True, hearing_at=f"{hearing_day} 10:00")
+    assert walk.step == "second_pv_check"
+
+    sr = sr_row(sr_id)
+    hearing = datetime.combine(hearing_day, datetime.min.time().replace(hour=10), tzinfo=UK)
+    assert (sr.status, sr.cpo_name, sr.court) == ("In Progress", "Pat Presenter", "Demo County Court")
+    assert sr.hearing_at == hearing
+    due = deadlines(sr_id)
+    pv = due["second_pv_check"][0]
+    expected = rules.second_pv_check(hearing, _region(case_id))
+    assert (pv.due_at, pv.explanation) == (expected.due_at, expected.explanation)
+    assert "48 hours before is" in pv.explanation
+    assert uk_local(pv.due_at) <= hearing - timedelta(hours=48)
+    assert due["hearing"][0].due_at == hearing
+    assert "Demo County Court" in due["hearing"][0].explanation
+
+    walk.answer(
+        second_pv_marker=False,
+        second_pv_details="",
+        payments_since="£50.00 received on 2 February",
+        contact_since="None",
+    )
+    finish(walk)
+    assert walk.view.status == "finished"
+
+    outcome = walk.outcome()
+    main = outcome.srs["main"]
+    assert (main.status, main.sub_status, main.resolution_code) == ("Closed", "Complete", "Completed")
+    notes = "\n".join(main.notes)
+    assert "County court action requested by the enforcement case manager Eve Enforcer at Demo County Court." in notes
+    assert "Full PV check on the 2012 system: PV marker recorded: Marker from 2019" in notes
+    assert f"Court presenting officer: Pat Presenter; hearing date {hearing_day.day}" in notes
+    assert "Second PV check emailed to the CPO: no PV marker recorded" in notes
+    assert "Outcome from the CPO: Order granted" in notes
+    assert "Case file forwarded to the enforcement case manager" in notes
+    assert all(d.done for kind in ("second_pv_check", "hearing") for d in deadlines(sr_id)[kind])
+
+    # Three emails, each with a read receipt to the team mailbox and a follow-up call task.
+    sent = emails(sr_id)
+    assert [addresses(m, "To") for m in sent] == [
+        [mailbox("cpt").addr_spec],
+        [mailbox("cpo").addr_spec],
+        [mailbox("ecm").addr_spec],
+    ]
+    assert all(addresses(m, "Disposition-Notification-To") == [SSST_MAILBOX] for m in sent)
+    cpt, pv_email, ecm = sent
+    subject = f"Court presenting officer needed: county court action, Demo County Court, SCIN {_scin(case_id)}"
+    assert cpt["Subject"] == f"{subject}, SR {sr.number}"
+    assert pv_email["Subject"].startswith(f"Second PV check before hearing on {hearing_day.day} ")
+    body = pv_email.get_body().get_content()
+    assert "Payments made since referral: £50.00 received on 2 February" in body
+    record = docx_text(attached(pv_email)["CWGF004.docx"])
+    assert "Second PV check" in record
+    assert "£50.00 received on 2 February" in record
+    assert sr.number in record
+    assert "Order granted" in ecm.get_body().get_content()
+    calls = [text for kind, text, who in tasks(sr_id) if text.startswith("Phone ")]
+    assert len(calls) == 3
+    assert all(who == ssst.user_id for _k, text, who in tasks(sr_id) if text.startswith("Phone "))
+
+    # The CPO folder was a real zip of the referral form and the PV check; deleted (with its record) at the close.
+    stored = files(sr_id)
+    bundle = next(f for f in stored if f.kind == "bundle_zip")
+    assert bundle.file_name == f"{sr.number}-CPO-folder.zip"
+    assert bundle.content is None
+    assert bundle.deleted_at
+    pdf = next(f for f in stored if f.kind == "outcome_pdf")
+    assert pdf.content is not None
+    assert pdf.deleted_at is None
+
+
+def _region(case_id: int) -> str:
+    from db.models import Case
+    from services.transaction import transaction
+
+    with transaction() as session:
+        return session.get_one(Case, case_id).region
+
+
+def _scin(case_id: int) -> str:
+    from db.models import Case
+    from services.transaction import transaction
+
+    with transaction() as session:
+        return session.get_one(Case, case_id).scin
+
+
+def test_the_cpo_folder_holds_the_referral_form_and_the_full_pv_check_read_back(demo_db, ssst):
+    case_id, sr_id = allocated_sr(ssst, "County Court")
+    walk = Walk(ssst, "P5b", case_id, sr_id=sr_id)
+    first_steps(walk, criminal=True)
+    bundle = next(f for f in files(sr_id) if f.kind == "bundle_zip")
+    inside = unzip(bundle.content or b"")
+    assert sorted(inside) == ["CWGF003.docx", "CWGF004.docx"]
+    referral = docx_text(inside["CWGF003.docx"])
+    number = sr_row(sr_id).number
+    assert "County court" in referral
+    assert "Eve Enforcer" in referral
+    assert number in referral
+    assert "A PV marker is recorded" in referral
+    check = docx_text(inside["CWGF004.docx"])
+    assert "Full PV check" in check
+    assert ssst.display_name in check
+    assert "Screenshots of the SR saved (criminal action)." in walk.outcome().srs["main"].notes[-1]
+
+
+def test_by_phone_with_the_hearing_not_known_the_run_waits_for_the_hearing_date(demo_db, ssst):
+    case_id, sr_id = allocated_sr(ssst, "County Court")
+    walk = Walk(ssst, "P5b", case_id, sr_id=sr_id)
+    first_steps(walk, contact="Phone the court presenting team")
+    walk.answer(cpo_name="Pat Presenter", cpo_email="pat.presenter@cpt.example.org", hearing_known=False)
+    assert walk.step == "record_hearing"
+    assert sr_row(sr_id).hearing_at is None
+    assert "second_pv_check" not in deadlines(sr_id)
+    assert "hearing date not known yet" in walk.outcome().srs["main"].notes[-1]
+
+    monday = next_weekday(0)
+    walk.answer(hearing_at_later=f"{monday} 09:30")
+    pv = deadlines(sr_id)["second_pv_check"][0]
+    local = uk_local(pv.due_at)
+    assert local.strftime("%H:%M") == "17:00"
+    assert local.date() < monday - timedelta(days=1)
+    assert "a weekend day" in pv.explanation
+    assert "last working day before it" in pv.explanation
+
+    walk.answer(second_pv_marker=True, second_pv_details="New marker", payments_since="None", contact_since="Called")
+    finish(walk)
+    sent = emails(sr_id)
+    assert [addresses(m, "To") for m in sent] == [["pat.presenter@cpt.example.org"], [mailbox("ecm").addr_spec]]
+    assert "Court presenting team phoned" in "\n".join(walk.outcome().srs["main"].notes)
+    assert walk.outcome().srs["main"].status == "Closed"
+
+
+def test_started_from_the_case_the_county_court_sr_is_created_allocated_to_the_caseworker(demo_db, ssst):
+    walk = Walk(ssst, "P5b", find_case(ssst))
+    walk.answer(court="Demo County Court", ecm_name="Eve Enforcer", criminal_action=False)
+    main = walk.outcome().srs["main"]
+    assert (main.process, main.area, main.sub_area, main.status) == (
+        "Enforcement",
+        "Court Presentation",
+        "County Court",
+        "Open",
+    )
+
+
+def test_a_non_pdf_outcome_is_refused_at_the_field_and_nothing_is_stored(demo_db, ssst):
+    case_id, sr_id = allocated_sr(ssst, "County Court")
+    walk = Walk(ssst, "P5b", case_id, sr_id=sr_id)
+    first_steps(walk)
+    walk.answer(cpo_name="Pat Presenter", hearing_known=True, hearing_at=f"{next_weekday(2)} 10:00")
+    walk.answer(second_pv_marker=False, payments_since="None", contact_since="None")
+    with pytest.raises(ValidationFailed) as refused:
+        walk.answer(outcome="Granted", outcome_pdf=("outcome.docx", b"PK\x03\x04 a word document"))
+    assert "must be a PDF" in refused.value.errors["outcome_pdf"]
+    assert walk.step == "record_outcome"
+    assert not [f for f in files(sr_id) if f.kind == "outcome_pdf"]
+
+
+def test_a_bad_cpo_email_address_is_refused_at_the_field(demo_db, ssst):
+    case_id, sr_id = allocated_sr(ssst, "County Court")
+    walk = Walk(ssst, "P5b", case_id, sr_id=sr_id)
+    first_steps(walk)
+    with pytest.raises(ValidationFailed) as refused:
+        walk.answer(cpo_name="Pat Presenter", cpo_email="pat at court", hearing_known=False)
+    assert "email address" in refused.value.errors["cpo_email"]
+    assert sr_row(sr_id).cpo_name is None
+
+
+def test_another_kind_of_sr_or_a_closed_one_cannot_start_p5b(demo_db, ssst):
+    case_id, sr_id = allocated_sr(ssst, "County Court")
+    walk = Walk(ssst, "P5b", case_id, sr_id=sr_id)
+    first_steps(walk)
+    walk.answer(cpo_name="Pat Presenter", hearing_known=True, hearing_at=f"{next_weekday(2)} 10:00")
+    walk.answer(second_pv_marker=False, payments_since="None", contact_since="None")
+    finish(walk)
+    with pytest.raises(DomainError, match="is closed"):
+        runs.start_run(ssst, "P5b", case_id=case_id, sr_id=sr_id)
