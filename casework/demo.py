@@ -152,6 +152,7 @@ def _load(session: Session) -> None:
                 )
             n += 1
     _child_srs(session, cases)
+    _ssst_court_fee_sr(session, cases)
     audit.record(
         session, None, "demo.loaded", entity_type="system", entity_id="demo", after={"cases": len(cases), "srs": n}
     )
@@ -224,6 +225,27 @@ def _child_srs(session: Session, cases: list[Case]) -> None:
         sub_area="Finalise Case",
         parent=parent,
         activities=("Access Legacy System",),
+    )
+
+
+def _ssst_user(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username))
+    assert user is not None, f"demo user {username} missing"
+    return user
+
+
+def _ssst_court_fee_sr(session: Session, cases: list[Case]) -> None:
+    """P5a: a Court Fee Payment SR allocated to ssst.caseworker, waiting for the ECM's email to be recorded."""
+    user = _ssst_user(session, "ssst.caseworker")
+    case = next(c for c in cases if c.team_id == user.team_id and not c.sensitive)
+    records.create_sr(
+        session,
+        None,
+        case=case,
+        process="Enforcement",
+        area="Court Fee",
+        sub_area="Court Fee Payment",
+        owner_id=user.id,
     )
 
 
