@@ -153,6 +153,7 @@ def _load(session: Session) -> None:
             n += 1
     _child_srs(session, cases)
     _ssst_court_fee_sr(session, cases)
+    _ssst_face_to_face_sr(session, cases)
     audit.record(
         session, None, "demo.loaded", entity_type="system", entity_id="demo", after={"cases": len(cases), "srs": n}
     )
@@ -246,6 +247,35 @@ def _ssst_court_fee_sr(session: Session, cases: list[Case]) -> None:
         area="Court Fee",
         sub_area="Court Fee Payment",
         owner_id=user.id,
+    )
+
+
+def _ssst_face_to_face_sr(session: Session, cases: list[Case]) -> None:
+    """P5e: a Face to Face Visit SR allocated to ssst.caseworker, the child of the initiating caseworker's SR
+    (owned by `caseworker`, whose team leader is `teamleader`), so both get the P5e emails, task and message."""
+    user = _ssst_user(session, "ssst.caseworker")
+    initiating = _ssst_user(session, "caseworker")
+    case = [c for c in cases if c.team_id == user.team_id and not c.sensitive][1]
+    origin = records.create_sr(
+        session,
+        None,
+        case=case,
+        process="Arrears",
+        area="Arrears Management",
+        sub_area="Arrears Review",
+        owner_id=initiating.id,
+        team_id=initiating.team_id,
+        status="In Progress",
+    )
+    records.create_sr(
+        session,
+        None,
+        case=case,
+        process="Face to Face",
+        area="Visiting Service",
+        sub_area="Face to Face Visit",
+        owner_id=user.id,
+        parent=origin,
     )
 
 
