@@ -231,7 +231,8 @@ def _child_srs(session: Session, cases: list[Case]) -> None:
 
 def _ssst_user(session: Session, username: str) -> User:
     user = session.scalar(select(User).where(User.username == username))
-    assert user is not None, f"demo user {username} missing"
+    if user is None:
+        raise LookupError(f"demo user {username} is missing")
     return user
 
 
