@@ -152,8 +152,10 @@ def _load(session: Session) -> None:
                 )
             n += 1
     _child_srs(session, cases)
+    _ssst_court_fee_sr(session, cases)
     _p5b_county_court_srs(session, cases)
     _p5c_commitment_srs(session, cases)
+    _ssst_face_to_face_sr(session, cases)
     audit.record(
         session, None, "demo.loaded", entity_type="system", entity_id="demo", after={"cases": len(cases), "srs": n}
     )
@@ -229,13 +231,60 @@ def _child_srs(session: Session, cases: list[Case]) -> None:
     )
 
 
-def _ssst_caseworker(session: Session) -> User:
-    return session.scalars(select(User).where(User.username == "ssst.caseworker")).one()
+def _ssst_user(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise LookupError(f"demo user {username} is missing")
+    return user
+
+
+def _ssst_court_fee_sr(session: Session, cases: list[Case]) -> None:
+    """P5a: a Court Fee Payment SR allocated to ssst.caseworker, waiting for the ECM's email to be recorded."""
+    user = _ssst_user(session, "ssst.caseworker")
+    case = next(c for c in cases if c.team_id == user.team_id and not c.sensitive)
+    records.create_sr(
+        session,
+        None,
+        case=case,
+        process="Enforcement",
+        area="Court Fee",
+        sub_area="Court Fee Payment",
+        owner_id=user.id,
+    )
+
+
+def _ssst_face_to_face_sr(session: Session, cases: list[Case]) -> None:
+    """P5e: a Face to Face Visit SR allocated to ssst.caseworker, the child of the initiating caseworker's SR
+    (owned by `caseworker`, whose team leader is `teamleader`), so both get the P5e emails, task and message."""
+    user = _ssst_user(session, "ssst.caseworker")
+    initiating = _ssst_user(session, "caseworker")
+    case = [c for c in cases if c.team_id == user.team_id and not c.sensitive][1]
+    origin = records.create_sr(
+        session,
+        None,
+        case=case,
+        process="Arrears",
+        area="Arrears Management",
+        sub_area="Arrears Review",
+        owner_id=initiating.id,
+        team_id=initiating.team_id,
+        status="In Progress",
+    )
+    records.create_sr(
+        session,
+        None,
+        case=case,
+        process="Face to Face",
+        area="Visiting Service",
+        sub_area="Face to Face Visit",
+        owner_id=user.id,
+        parent=origin,
+    )
 
 
 def _p5b_county_court_srs(session: Session, cases: list[Case]) -> None:
     """P5b: two County Court SRs allocated to ssst.caseworker, one with a court named by the ECM."""
-    owner = _ssst_caseworker(session)
+    owner = _ssst_user(session, "ssst.caseworker")
     mine = [c for c in cases if c.team_id == owner.team_id]
     for case, court in zip(mine[:2], ("Demo County Court", None), strict=True):
         sr = records.create_sr(
@@ -260,7 +309,7 @@ def _p5b_county_court_srs(session: Session, cases: list[Case]) -> None:
 
 def _p5c_commitment_srs(session: Session, cases: list[Case]) -> None:
     """P5c: a Magistrates Court SR for commitment action, allocated to ssst.caseworker."""
-    owner = _ssst_caseworker(session)
+    owner = _ssst_user(session, "ssst.caseworker")
     case = [c for c in cases if c.team_id == owner.team_id][2]
     sr = records.create_sr(
         session,

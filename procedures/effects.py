@@ -206,14 +206,17 @@ class QueueEmail(Effect):
     """An email (domain.mail.Draft) with a read receipt and a follow-up call task; sent after the step saves.
 
     `to` overrides the draft's default mailbox; "owner_and_team_leader" addresses the SR's owning
-    caseworker and their team leader. `documents` are letters or forms (code, context) rendered and
-    attached; `attachment_answer` attaches the PDF a field of this step uploaded.
+    caseworker and their team leader, or, with `owner_ref`, the owner of that SR of the run (e.g. the
+    initiating caseworker's SR; the email's own SR when the run has no such SR). `documents` are
+    letters or forms (code, context) rendered and attached; a form's `sr_number` defaults to the
+    email's SR. `draft` is a Draft, or a callable taking `sr_number=` and returning one.
     """
 
     ref: str
-    draft: Any  # domain.mail.Draft
+    draft: Any  # domain.mail.Draft, or Callable[..., Draft] taking sr_number=
     to: tuple[str, ...] | str = ()
     documents: tuple[tuple[str, dict[str, Any]], ...] = ()
+    owner_ref: str | None = None
 
     def cms_lines(self) -> list[str]:
         return []

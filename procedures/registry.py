@@ -11,10 +11,12 @@ from .p1_csa_information_required import PROCEDURE as P1
 from .p2_csa_information_received import PROCEDURE as P2
 from .p3_enforcement_lo_check_csa import PROCEDURE as P3
 from .p4_manage_client_arrears import PROCEDURE as P4
+from .p5a_court_fee_payment import PROCEDURE as P5A
 from .p5b_county_court import PROCEDURE as P5B
 from .p5c_commitment import PROCEDURE as P5C
+from .p5e_face_to_face import PROCEDURE as P5E
 
-_ALL: tuple[Procedure, ...] = (P1, P2, P3, P4, P5B, P5C)
+_ALL: tuple[Procedure, ...] = (P1, P2, P3, P4, P5A, P5B, P5C, P5E)
 
 REGISTRY: dict[tuple[str, str], Procedure] = {(p.id, p.version): p for p in _ALL}
 

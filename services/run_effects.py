@@ -232,11 +232,23 @@ def _set_due(env: EffectEnv, effect: SetDue) -> None:
     set_due(env.session, env.actor, env.sr(effect.ref), effect.due)
 
 
-def render_documents(session: Session, documents: tuple[tuple[str, dict[str, Any]], ...]) -> list[tuple[str, bytes]]:
-    """Render letters and forms for a bundle or an email, named by their code."""
+def render_documents(
+    session: Session, documents: tuple[tuple[str, dict[str, Any]], ...], sr: ServiceRequest | None = None
+) -> list[tuple[str, bytes]]:
+    """Render letters and forms for a bundle or an email, named by their code.
+
+    A form's `sr_number` defaults to the number of the SR the effect is on: a procedure step cannot
+    know the number of an SR it created (or was started from) when it builds its effects.
+    """
+    from letters import catalogue
     from services.letters import render_document  # the letters package renders; see letters/
 
-    return [render_document(session, code, context) for code, context in documents]
+    def context_for(code: str, context: dict[str, Any]) -> dict[str, Any]:
+        if sr is not None and "sr_number" not in context and "sr_number" in catalogue.get(code).variables:
+            return {**context, "sr_number": sr.number}
+        return context
+
+    return [render_document(session, code, context_for(code, context)) for code, context in documents]
 
 
 @handles(QueueEmail)
@@ -249,13 +261,18 @@ def _email(env: EffectEnv, effect: QueueEmail) -> None:
         to = email.owner_and_team_leader(env.session, sr.owner_id or env.actor.user_id)
     elif effect.to:
         to = list(effect.to)
+    if effect.owner_ref is not None and effect.to == "owner_and_team_leader":
+        owner = env.sr(effect.owner_ref).owner_id if effect.owner_ref in env.run.sr_refs else sr.owner_id
+        to = email.owner_and_team_leader(env.session, owner or env.actor.user_id)
+    # A draft may be a callable taking the SR's number (the step cannot know it when it builds its effects).
+    draft = effect.draft(sr_number=sr.number) if callable(effect.draft) else effect.draft
     queued = email.queue_email(
         env.session,
         env.actor,
         sr,
-        fill(effect.draft, env, sr),
+        fill(draft, env, sr),
         to=to,
-        attachments=render_documents(env.session, fill(effect.documents, env, sr)),
+        attachments=render_documents(env.session, fill(effect.documents, env, sr), sr),
     )
     email_id = queued.id
     env.after_commit.append(lambda: email.deliver(env.actor, email_id))
@@ -271,7 +288,7 @@ def _bundle(env: EffectEnv, effect: StoreBundle) -> None:
         env.actor,
         sr,
         name=effect.name,
-        documents=render_documents(env.session, fill(effect.documents, env, sr)),
+        documents=render_documents(env.session, fill(effect.documents, env, sr), sr),
     )
 
 

@@ -1,0 +1,473 @@
+"""P5e Work Routing for Face to Face (seed 004, Specialist Services Support Team).
+
+A caseworker has asked for a face to face visit. The SSST extracts what the visit needs, does a full
+PV check, refers the client to the Visiting Service Allocation Team (VSAT) on form CMSF5579, records
+the appointment and sends letter CMSL5501, and records how the visit went. Our reading of the seed,
+where it is silent:
+
+- The work is on an SR "Face to Face / Visiting Service / Face to Face Visit" (inferred catalogue
+  entry), allocated to the SSST caseworker. When it is the child of the initiating caseworker's SR
+  (as the demo data has it), that SR is bound as "origin": its owner is the "owning caseworker" who
+  gets the emails, the task and the message, with their team leaders. Without one (a run started
+  from the case) the SR's own owner is told.
+- The full PV check is a step of its own with a recorded result. Its answer must agree with the PV
+  marker on the case record: a check that misses a recorded marker is refused.
+- CMSF5579 is rendered from the answers, attached to the email to CSA VSAT INTERVIEWS (read receipt,
+  follow-up phone task) and kept with the SR as the clerical file ("face-to-face-referral" bundle),
+  which is deleted when the visit is recorded (step 6), with an audit row.
+- The visit reason chosen for CMSF5579 also chooses the CMSL5501 "What we'll talk about" paragraph
+  (exact wording in letters/catalogue.py); "Other" needs the caseworker's free text.
+- The appointment (date and time, location) goes onto the SR and is a deadline with its explanation;
+  CMSL5501 is recorded as due to the client. A rearranged appointment moves that deadline.
+- "Failed to attend the same visit more than twice": the caseworker records how many times the client
+  has now failed to attend; 1 or 2 means a new appointment (back to step 4), 3 or more closes the SR
+  with Resolution Code "Failed To Attend". The seed says only "close": we close it Cancelled (the visit
+  did not happen) and send the owning caseworker a message so the case does not stall.
+- VSAT rejecting the referral closes the SR Closed / Cancelled with Resolution Code "Referral Rejected".
+- The completed visit: the returned CMSF5579 is uploaded as a PDF (real PDFs only) and linked to the
+  SR; the summary goes into SR Notes and Contact Notes; Reason (the visit reasons) and Resolution Code
+  ("Completed" or "Information Provided") are chosen; then the SR closes Complete.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+from statemachine import State, StateMachine
+
+from domain import deadlines, mail
+from domain.clock import format_uk, uk_local
+from domain.values import FieldError
+from letters.catalogue import CMSL5501_PARAGRAPHS, REASONS
+
+from .definition import Ctx, Field, Procedure, StartSR, Step
+from .effects import (
+    AddNote,
+    CompleteDeadlines,
+    CreateSR,
+    DeleteClericalFiles,
+    Effect,
+    LetterDue,
+    QueueEmail,
+    RaiseTask,
+    SetDue,
+    SetStatus,
+    StoreBundle,
+    UpdateSR,
+)
+
+FACE_TO_FACE_VISIT = ("Face to Face", "Visiting Service", "Face to Face Visit")
+VSAT = "CSA VSAT INTERVIEWS"
+REFERRAL_FORM = "CMSF5579"
+APPOINTMENT_LETTER = "CMSL5501"
+REFERRAL_BUNDLE = "face-to-face-referral"
+REFERRAL_REJECTED = "Referral Rejected"
+FAILED_TO_ATTEND = "Failed To Attend"
+MAX_MISSED = 2  # "more than twice" closes the SR
+ROLES = {"Receiving parent": "receiving_parent", "Paying parent": "paying_parent"}
+REASON_LABELS = tuple(label for _key, label in REASONS)
+REASON_KEYS = {label: key for key, label in REASONS}
+OTHER = dict(REASONS)["other"]
+VISIT_COMPLETED = "Visit completed"
+DID_NOT_ATTEND = "Client failed to attend"
+RESOLUTIONS = ("Completed", "Information Provided")
+
+
+# --- Rules ------------------------------------------------------------------------------------------
+
+
+def role(ctx: Ctx) -> str:
+    return ROLES[ctx["client_role"]]
+
+
+def client(ctx: Ctx) -> tuple[str, str]:
+    """The client's name and address from the case record."""
+    return ctx.fact(role(ctx)) or "", ctx.fact(f"{role(ctx)}_address") or ""
+
+
+def reason_key(ctx: Ctx) -> str:
+    return REASON_KEYS[ctx["visit_reason"]]
+
+
+def talk_about(ctx: Ctx) -> str:
+    """The CMSL5501 paragraph for the visit reason (exact wording), or the caseworker's own text."""
+    return ctx["reason_details"] if reason_key(ctx) == "other" else CMSL5501_PARAGRAPHS[reason_key(ctx)]
+
+
+def _who(ctx: Ctx) -> str:
+    """The SR whose owner is the owning (initiating) caseworker."""
+    return "origin" if "origin" in (ctx.fact("run_sr_refs") or ()) else "main"
+
+
+class P5eMachine(StateMachine):
+    """States are the seed's steps; guards are VSAT's decision and how the visit went."""
+
+    pv_check = State("Extract the SR details and do a full PV check", initial=True)
+    vsat_referral = State("Send CMSF5579 to CSA VSAT INTERVIEWS")
+    set_in_progress = State("Set the SR In Progress")
+    vsat_decision = State("Record VSAT's decision")
+    referral_rejected = State("Referral rejected: close the SR")
+    appointment = State("Record the appointment and send CMSL5501")
+    visit_outcome = State("Record what the face to face consultant reported")
+    failed_to_attend = State("Failed to attend: close the SR")
+    record_visit = State("Update the SR and Contact Notes")
+    reason_and_resolution = State("Choose the Reason and Resolution Code")
+    close_sr = State("Close and complete the SR")
+    done = State("Finished", final=True)
+
+    proceed = (
+        pv_check.to(vsat_referral, validators="pv_check_agrees_with_the_case")
+        | vsat_referral.to(set_in_progress)
+        | set_in_progress.to(vsat_decision)
+        | vsat_decision.to(appointment, cond="accepted")
+        | vsat_decision.to(referral_rejected)
+        | referral_rejected.to(done)
+        | appointment.to(visit_outcome)
+        | visit_outcome.to(record_visit, cond="visit_done")
+        | visit_outcome.to(failed_to_attend, cond="missed_more_than_twice")
+        | visit_outcome.to(appointment, validators="missed_at_least_once")
+        | failed_to_attend.to(done)
+        | record_visit.to(reason_and_resolution)
+        | reason_and_resolution.to(close_sr)
+        | close_sr.to(done)
+    )
+
+    def accepted(self, ctx: Ctx) -> bool:
+        return bool(ctx["vsat_accepted"])
+
+    def visit_done(self, ctx: Ctx) -> bool:
+        return bool(ctx["visit_result"] == VISIT_COMPLETED)
+
+    def missed_more_than_twice(self, ctx: Ctx) -> bool:
+        return int(ctx["missed_count"]) > MAX_MISSED
+
+    def missed_at_least_once(self, ctx: Ctx) -> None:
+        if ctx["visit_result"] == DID_NOT_ATTEND and int(ctx["missed_count"]) < 1:
+            raise FieldError("missed_count", "Enter 1 or more: the client has failed to attend at least this once.")
+
+    def pv_check_agrees_with_the_case(self, ctx: Ctx) -> None:
+        if bool(ctx.fact("potentially_violent")) and not ctx["pv_marker"]:
+            raise FieldError(
+                "pv_marker",
+                "The case record shows a PV marker. Do the full PV check again: the visiting officer must be told.",
+            )
+
+
+# --- Effects ------------------------------------------------------------------------------------------
+
+
+def _pv_check(ctx: Ctx) -> list[Effect]:
+    found = "a PV marker is recorded" if ctx["pv_marker"] else "no PV marker recorded"
+    return [
+        CreateSR("main", *FACE_TO_FACE_VISIT),
+        AddNote(
+            "main",
+            f"Full PV check on the 2012 system for the {ctx['client_role'].lower()}: {found}. {ctx['pv_details']}",
+        ),
+    ]
+
+
+def _referral_form(ctx: Ctx) -> dict[str, Any]:
+    name, address = client(ctx)
+    return {
+        "referral_date": ctx.today,
+        "scin": ctx.fact("scin"),
+        "client_name": name,
+        "client_address": address,
+        "client_role": role(ctx),
+        "reason": reason_key(ctx),
+        "other_details": ctx["reason_details"] or "",
+        "pv_marker": bool(ctx["pv_marker"]),
+        "pv_checked_on": ctx.today,
+        "referred_by": "Specialist Services Support Team",
+        "details": ctx["referral_details"] or "",
+    }
+
+
+def _vsat_referral(ctx: Ctx) -> list[Effect]:
+    form = _referral_form(ctx)
+    reason = talk_about(ctx)
+    draft = partial(mail.vsat_referral, scin=ctx.fact("scin"), client_role=ctx["client_role"].lower(), reason=reason)
+    return [
+        StoreBundle("main", REFERRAL_BUNDLE, documents=((REFERRAL_FORM, form),)),
+        QueueEmail("main", draft, documents=((REFERRAL_FORM, form),)),
+        AddNote("main", f"{REFERRAL_FORM} completed and emailed to {VSAT} (read receipt requested). Reason: {reason}"),
+    ]
+
+
+def _set_in_progress(ctx: Ctx) -> list[Effect]:
+    return [SetStatus("main", "In Progress")]
+
+
+def _vsat_decision(ctx: Ctx) -> list[Effect]:
+    if ctx["vsat_accepted"]:
+        return [AddNote("main", "VSAT accepted the face to face referral.")]
+    return [AddNote("main", f"VSAT rejected the face to face referral: {ctx['rejection_reason']}")]
+
+
+def _referral_rejected(ctx: Ctx) -> list[Effect]:
+    draft = partial(mail.vsat_rejected, scin=ctx.fact("scin"), reason=ctx["rejection_reason"])
+    return [
+        QueueEmail("main", draft, to="owner_and_team_leader", owner_ref=_who(ctx)),
+        AddNote("main", "Owning caseworker and team leader told that the referral was rejected."),
+        SetStatus("main", "Closed", "Cancelled", resolution_code=REFERRAL_REJECTED),
+    ]
+
+
+def _appointment(ctx: Ctx) -> list[Effect]:
+    at: datetime = ctx["appointment_at"]
+    local = uk_local(at)
+    name, address = client(ctx)
+    letter = {
+        "letter_date": ctx.today,
+        "recipient_name": name,
+        "recipient_address": address,
+        "scin": ctx.fact("scin"),
+        "appointment_date": local.date(),
+        "appointment_time": f"{local:%H:%M}",
+        "appointment_location": ctx["appointment_location"],
+        "reason": reason_key(ctx),
+        **({"other_details": ctx["reason_details"]} if reason_key(ctx) == "other" else {}),
+    }
+    return [
+        UpdateSR("main", {"appointment_at": at, "appointment_location": ctx["appointment_location"]}),
+        SetDue("main", deadlines.appointment(at, ctx["appointment_location"])),
+        LetterDue("main", APPOINTMENT_LETTER, role(ctx), letter),
+        AddNote(
+            "main",
+            f"Face to face appointment {format_uk(at)} at {ctx['appointment_location']}. "
+            f"{APPOINTMENT_LETTER} (f2f Appointment Confirmation) sent to the {ctx['client_role'].lower()}.",
+        ),
+    ]
+
+
+def _visit_outcome(ctx: Ctx) -> list[Effect]:
+    if ctx["visit_result"] == VISIT_COMPLETED:
+        return [
+            AddNote("main", "The face to face consultant reports the visit is completed."),
+            CompleteDeadlines("main", (deadlines.APPOINTMENT,)),
+        ]
+    missed = int(ctx["missed_count"])
+    then = "closing the SR" if missed > MAX_MISSED else "a new appointment is needed"
+    return [AddNote("main", f"The client failed to attend the visit ({missed} time(s) in all): {then}.")]
+
+
+def _failed_to_attend(ctx: Ctx) -> list[Effect]:
+    return [
+        RaiseTask(
+            f"Face to face visit not carried out: the client failed to attend {ctx['missed_count']} times. "
+            "The SR is closed with Resolution Code Failed To Attend; decide the next action on the case.",
+            ref=_who(ctx),
+            to="sr_owner",
+            kind="message",
+        ),
+        CompleteDeadlines("main", (deadlines.APPOINTMENT,)),
+        SetStatus("main", "Closed", "Cancelled", resolution_code=FAILED_TO_ATTEND),
+    ]
+
+
+def _record_visit(ctx: Ctx) -> list[Effect]:
+    draft = partial(
+        mail.visit_completed,
+        scin=ctx.fact("scin"),
+        appointment_at=ctx["appointment_at"],
+        summary=ctx["visit_summary"],
+    )
+    return [
+        AddNote("main", f"Face to face visit completed: {ctx['visit_summary']}"),
+        AddNote("main", f"Face to face visit completed: {ctx['visit_summary']}", kind="contact"),
+        QueueEmail("main", draft, to="owner_and_team_leader", owner_ref=_who(ctx)),
+        DeleteClericalFiles("main", "Face to face visit completed: the clerical files must be deleted."),
+    ]
+
+
+def _reason_and_resolution(ctx: Ctx) -> list[Effect]:
+    return [
+        UpdateSR("main", {"reason": ctx["sr_reason"], "resolution_code": ctx["resolution_code"]}),
+        RaiseTask(
+            "The face to face visit is completed: proceed with the case (see the SR Notes and Contact Notes).",
+            ref=_who(ctx),
+            to="sr_owner",
+        ),
+        RaiseTask("The face to face visit on your case is completed.", ref=_who(ctx), to="sr_owner", kind="message"),
+    ]
+
+
+def _close_sr(ctx: Ctx) -> list[Effect]:
+    return [SetStatus("main", "Closed", "Complete", resolution_code=ctx["resolution_code"], reason=ctx["sr_reason"])]
+
+
+# --- Steps --------------------------------------------------------------------------------------------
+
+STEPS = {
+    "pv_check": Step(
+        title="Extract the SR details and do a full PV check",
+        guidance=(
+            "You have been allocated the SR and sent a CMSF5579 by email. Read the SR for who the visit is "
+            "with and why, then do a full potentially violent (PV) check on the 2012 system (step 4 of "
+            "Contact Summary). The visiting officer relies on this check."
+        ),
+        checklist=("SR details read", "Full PV check done on the 2012 system"),
+        fields=(
+            Field("client_role", "Who is the visit with?", "choice", options=tuple(ROLES)),
+            Field("pv_marker", "Does the full PV check show a PV marker?", "yes_no"),
+            Field("pv_details", "What the PV check found", "long_text"),
+        ),
+        effects=_pv_check,
+    ),
+    "vsat_referral": Step(
+        title="Send CMSF5579 to CSA VSAT INTERVIEWS",
+        guidance=(
+            f"Casework Guide completes the Visiting Service referral form ({REFERRAL_FORM}) from your answers "
+            f"and emails it to {VSAT} with a read receipt request; phone them afterwards (a task is raised). "
+            "The reason you choose also sets what the appointment letter says the meeting is about."
+        ),
+        checklist=("Referral details checked against the SR",),
+        fields=(
+            Field("visit_reason", "Reason for the visit", "choice", options=REASON_LABELS),
+            Field("reason_details", "What the visit is about", "long_text", when=("visit_reason", OTHER)),
+            Field("referral_details", "Anything else the visiting officer should know", "long_text", required=False),
+        ),
+        depends_on=("client_role", "pv_marker"),
+        effects=_vsat_referral,
+    ),
+    "set_in_progress": Step(
+        title="Set the SR In Progress",
+        guidance="The referral is with VSAT. Set the SR Status to In Progress while they decide.",
+        checklist=("SR Status set to In Progress",),
+        effects=_set_in_progress,
+    ),
+    "vsat_decision": Step(
+        title="Record VSAT's decision",
+        guidance="VSAT decides whether to accept the referral and tells the SSST. Record what they decided.",
+        fields=(
+            Field("vsat_accepted", "Did VSAT accept the referral?", "yes_no"),
+            Field("rejection_reason", "Why VSAT rejected it", "long_text", when=("vsat_accepted", False)),
+        ),
+        effects=_vsat_decision,
+    ),
+    "referral_rejected": Step(
+        title="Referral rejected: close the SR",
+        guidance=(
+            "The visit will not happen. Casework Guide emails the owning caseworker and their team leader "
+            "(read receipt, follow-up phone task) and closes the SR Cancelled with Resolution Code "
+            f"{REFERRAL_REJECTED}."
+        ),
+        checklist=("SR updated with VSAT's reason",),
+        depends_on=("rejection_reason",),
+        effects=_referral_rejected,
+    ),
+    "appointment": Step(
+        title="Record the appointment and send CMSL5501",
+        guidance=(
+            "The face to face consultant gives the date, time and location. They go onto the SR, and the "
+            f"client gets {APPOINTMENT_LETTER} (Letter Name: f2f Appointment Confirmation). Review the letter "
+            "before it goes."
+        ),
+        checklist=("Appointment details copied from the consultant's email",),
+        fields=(
+            Field("appointment_at", "Appointment date and time", "datetime", min_date="today"),
+            Field("appointment_location", "Appointment location"),
+        ),
+        depends_on=("client_role", "visit_reason", "reason_details"),
+        effects=_appointment,
+    ),
+    "visit_outcome": Step(
+        title="Record what the face to face consultant reported",
+        guidance=(
+            "After the interview the consultant sends CMSF5579 back, and any supporting documents go to the "
+            "postal contractor for scanning. If the client did not attend, record how many times they have "
+            "now missed this same visit: more than twice closes the SR as Failed To Attend; otherwise arrange "
+            "a new appointment."
+        ),
+        fields=(
+            Field("visit_result", "What happened?", "choice", options=(VISIT_COMPLETED, DID_NOT_ATTEND)),
+            Field(
+                "missed_count",
+                "How many times has the client now failed to attend this visit?",
+                "integer",
+                when=("visit_result", DID_NOT_ATTEND),
+            ),
+        ),
+        effects=_visit_outcome,
+    ),
+    "failed_to_attend": Step(
+        title="Failed to attend: close the SR",
+        guidance=(
+            "The client has failed to attend the same visit more than twice. The SR closes with Resolution "
+            f"Code {FAILED_TO_ATTEND} and the owning caseworker gets a message to decide what happens next."
+        ),
+        checklist=("Consultant's report read",),
+        depends_on=("missed_count",),
+        effects=_failed_to_attend,
+    ),
+    "record_visit": Step(
+        title="Update the SR and Contact Notes",
+        guidance=(
+            "Upload the CMSF5579 the consultant returned, and summarise the visit: it goes into the SR Notes "
+            "and Contact Notes. Casework Guide sends the standard email to the owning caseworker and team "
+            "leader (read receipt, follow-up phone task) and deletes the clerical files."
+        ),
+        checklist=("Supporting documents sent to the postal contractor for scanning",),
+        fields=(
+            Field("returned_form", "The CMSF5579 the consultant returned", "pdf"),
+            Field("visit_summary", "Summary of the visit", "long_text"),
+        ),
+        depends_on=("appointment_at",),
+        effects=_record_visit,
+    ),
+    "reason_and_resolution": Step(
+        title="Choose the Reason and Resolution Code",
+        guidance=(
+            "Choose the Reason and Resolution Code that record the face to face as completed. The initiating "
+            "caseworker gets a task to proceed and a message."
+        ),
+        fields=(
+            Field("sr_reason", "Reason", "choice", options=REASON_LABELS),
+            Field("resolution_code", "Resolution Code", "choice", options=RESOLUTIONS),
+        ),
+        effects=_reason_and_resolution,
+    ),
+    "close_sr": Step(
+        title="Close and complete the SR",
+        guidance="Everything is recorded: close and complete the SR.",
+        checklist=("SR Status Closed, Sub Status Complete",),
+        depends_on=("sr_reason", "resolution_code"),
+        effects=_close_sr,
+    ),
+    "done": Step(
+        title="Finished",
+        guidance="The face to face referral is finished and its SR is closed.",
+        final=True,
+    ),
+}
+
+
+def _bind_start(sr: StartSR) -> dict[str, int] | str:
+    """The allocated Face to Face Visit SR; its parent (the initiating caseworker's SR) as "origin"."""
+    if sr.status == "Closed":
+        return f"SR {sr.number} is closed; there is nothing left to do on it."
+    if sr.is_(*FACE_TO_FACE_VISIT):
+        refs = {"main": sr.id}
+        if sr.parent is not None:
+            refs["origin"] = sr.parent.id
+        return refs
+    label = " / ".join(p for p in (sr.process, sr.area, sr.sub_area) if p)
+    return f"This procedure works on a {' / '.join(FACE_TO_FACE_VISIT)} SR; SR {sr.number} is {label}."
+
+
+PROCEDURE = Procedure(
+    id="P5e",
+    version="1",
+    title="Face to face visit (Visiting Service)",
+    seed="004_a8ae07a86098a507.txt",
+    roles=("caseworker",),
+    starts="A caseworker has asked for a face to face visit: the SSST is allocated the SR and sent a CMSF5579.",
+    machine=P5eMachine,
+    steps=STEPS,
+    bind_start=_bind_start,
+    glossary_terms=("SSST", "VSAT", "PV", "SR", "SCIN"),
+    works_on=(FACE_TO_FACE_VISIT,),
+)

@@ -1,0 +1,257 @@
+"""P5a Court fee payment: every path walked headlessly through the run API, on SQLite and PostgreSQL.
+
+The ECM's email dates are real past dates around Christmas and New Year, so the due-date rule meets
+weekends and the bank holidays of each region; nothing is mocked.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+
+from domain import deadlines as rules
+from procedures import registry
+from services import runs
+from services.errors import DomainError, ValidationFailed
+from tests.procedures.p5_helpers import (
+    allocated_sr,
+    case_value,
+    counts,
+    deadlines,
+    emails,
+    set_case,
+    sr_row,
+    tasks_for,
+)
+from tests.procedures.walk import Walk
+from tests.ssst import team_sr
+
+FEE_SR = "Court Fee Payment"
+# Tuesday 23 December 2025: two days later is Christmas Day; Boxing Day and a weekend follow.
+BEFORE_CHRISTMAS = "2025-12-23 16:45"
+
+
+@pytest.fixture
+def ssst(actor_for):
+    return actor_for("ssst.caseworker")
+
+
+def start(ssst, region: str = "England") -> tuple[Walk, int, int]:
+    case_id, sr_id = allocated_sr(ssst, FEE_SR)
+    set_case(case_id, region=region)
+    return Walk(ssst, "P5a", case_id, sr_id=sr_id), case_id, sr_id
+
+
+def request(case_id: int, **changes: str) -> dict[str, str]:
+    return {
+        "email_received_at": BEFORE_CHRISTMAS,
+        "client_name": "Sam O'Sample",
+        "scin": case_value(case_id, "scin"),
+        "court": "Demo County Court",
+        "fee": "£108.00",
+        **changes,
+    }
+
+
+def test_p5a_is_registered_and_works_the_court_fee_payment_sr(demo_db):
+    procedure = registry.get("P5a")
+    assert procedure.seed == "004_a8ae07a86098a507.txt"
+    assert procedure.works_on == (("Enforcement", "Court Fee", "Court Fee Payment"),)
+    assert runs.procedure_for_sr("Enforcement", "Court Fee", "Court Fee Payment").id == "P5a"
+
+
+def test_the_ecm_email_is_recorded_on_the_allocated_sr_with_the_fee_due_after_christmas(demo_db, ssst):
+    walk, case_id, sr_id = start(ssst)
+    prefilled = {f.name: f.value for f in walk.view.step.fields}
+    assert prefilled["scin"] == case_value(case_id, "scin")
+    walk.answer(confirm=False, **request(case_id, scin=" ".join(case_value(case_id, "scin"))))
+    assert walk.view.awaiting_confirmation
+    assert "On the main SR set Court fee = 108.00" in walk.view.cms
+    walk.confirm()
+    assert walk.step == "pay_court"
+
+    sr = sr_row(sr_id)
+    assert (sr["status"], sr["court"], sr["court_fee"], sr["owner_id"]) == (
+        "In Progress",
+        "Demo County Court",
+        Decimal("108.00"),
+        ssst.user_id,
+    )
+    main = walk.outcome().srs["main"]
+    assert main.notes == (
+        "Court fee request from the enforcement case manager, received 23 December 2025: Sam O'Sample, "
+        f"SCIN {case_value(case_id, 'scin')}, Demo County Court, fee £108.00.",
+    )
+    ((kind, due_at, explanation),) = walk.outcome().deadlines
+    assert kind == rules.COURT_FEE_PAYMENT
+    assert due_at == datetime(2025, 12, 29, 17, 0, tzinfo=UTC)  # Monday 29 December, 17:00 GMT
+    assert explanation == (
+        "The enforcement case manager's email was received on Tuesday 23 December 2025; two days later is "
+        "Thursday 25 December 2025 (Christmas Day, a bank holiday in England and Wales); Friday 26 December "
+        "2025 is Boxing Day, a bank holiday in England and Wales, Saturday 27 December 2025 is a weekend day, "
+        "Sunday 28 December 2025 is a weekend day, so the court fee is due on the next working day, Monday "
+        "29 December 2025, by 17:00."
+    )
+
+
+@pytest.mark.parametrize(
+    ("region", "due_day"),
+    [("England", 2), ("Scotland", 5), ("Northern Ireland", 2)],
+)
+def test_the_due_date_follows_the_bank_holidays_of_the_cases_region(demo_db, ssst, region, due_day):
+    walk, case_id, sr_id = start(ssst, region)
+    # Tuesday 30 December 2025: two days later is New Year's Day everywhere; 2 January is a holiday only in Scotland.
+    walk.answer(**request(case_id, email_received_at="2025-12-30 09:00"))
+    ((_kind, done, explanation),) = deadlines(sr_id)
+    assert not done
+    ((_k, due_at, _e),) = walk.outcome().deadlines
+    assert due_at == datetime(2026, 1, due_day, 17, 0, tzinfo=UTC)
+    assert explanation.endswith(f" {due_day} January 2026, by 17:00.")
+    if region == "Scotland":
+        assert "2 January 2026 is New Year Holiday, a bank holiday in Scotland" in explanation
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"scin": "999999999999"}, "scin", "is not this case's SCIN"),
+        ({"scin": "12345"}, "scin", "Enter the SCIN as 12 digits"),
+        ({"fee": "0.00"}, "fee", "more than £0.00"),
+        ({"fee": "-5"}, "fee", ""),
+        ({"fee": "ten pounds"}, "fee", ""),
+        ({"email_received_at": "2099-01-01 10:00"}, "email_received_at", ""),
+        ({"court": ""}, "court", "Enter court"),
+    ],
+)
+def test_an_ecm_email_that_cannot_be_right_is_refused_at_its_field_and_nothing_is_saved(
+    demo_db, ssst, changes, field, message
+):
+    walk, case_id, sr_id = start(ssst)
+    before = counts(sr_id)
+    with pytest.raises(ValidationFailed) as info:
+        walk.answer(**request(case_id, **changes))
+    assert message in info.value.errors[field]
+    assert counts(sr_id) == before
+    assert sr_row(sr_id)["status"] == "Open"
+    assert runs.view_run(ssst, walk.view.run_id).step.id == "record_request"
+
+
+def test_an_email_received_later_today_is_refused_as_in_the_future(demo_db, ssst):
+    walk, case_id, _sr_id = start(ssst)
+    tomorrow = datetime.now(UTC).date().toordinal() + 2
+    future = datetime.fromordinal(tomorrow).strftime("%Y-%m-%d 10:00")
+    with pytest.raises(ValidationFailed) as info:
+        walk.answer(**request(case_id, email_received_at=future))
+    assert info.value.errors == {"email_received_at": "The email cannot have been received in the future."}
+
+
+def pay(walk: Walk, case_id: int, paid_on: str = "2025-12-29") -> None:
+    walk.answer(**request(case_id))
+    walk.answer(paid_on=paid_on, payment_reference="CF-2025-0042")
+
+
+def test_the_payment_is_noted_and_the_due_date_is_marked_met(demo_db, ssst):
+    walk, case_id, sr_id = start(ssst)
+    pay(walk, case_id)
+    assert walk.step == "confirm_to_ecm"
+    assert walk.outcome().srs["main"].notes[-1] == (
+        "Court fee of £108.00 paid to Demo County Court on 29 December 2025. Court payment reference: CF-2025-0042."
+    )
+    assert [(kind, done) for kind, done, _ in deadlines(sr_id)] == [(rules.COURT_FEE_PAYMENT, True)]
+
+
+def test_a_payment_after_the_due_date_is_recorded_as_late(demo_db, ssst):
+    walk, case_id, _sr_id = start(ssst)
+    pay(walk, case_id, paid_on="2025-12-30")
+    assert "(after the due date of 29 December 2025)" in walk.outcome().srs["main"].notes[-1]
+
+
+@pytest.mark.parametrize(
+    ("paid_on", "message"),
+    [
+        ("2025-12-22", "cannot have been paid before the enforcement case manager's email of 23 December 2025"),
+        ("2099-01-01", "must be between 2000 and three years from now"),
+        ("not a date", "Enter a real date"),
+    ],
+)
+def test_a_payment_before_the_email_or_not_yet_made_is_refused(demo_db, ssst, paid_on, message):
+    walk, case_id, sr_id = start(ssst)
+    walk.answer(**request(case_id))
+    before = counts(sr_id)
+    with pytest.raises(ValidationFailed) as info:
+        walk.answer(paid_on=paid_on, payment_reference="CF-1")
+    assert message in info.value.errors["paid_on"]
+    assert counts(sr_id) == before
+    assert [done for _k, done, _e in deadlines(sr_id)] == [False]
+
+
+def test_the_payment_is_confirmed_to_the_ecm_by_email_and_the_sr_closes_complete(demo_db, ssst):
+    walk, case_id, sr_id = start(ssst)
+    pay(walk, case_id)
+    walk.answer(confirm=False, ecm_email="")
+    assert walk.view.awaiting_confirmation
+    walk.confirm()
+    assert walk.view.status == "finished"
+
+    sr = sr_row(sr_id)
+    assert (sr["status"], sr["sub_status"], sr["resolution_code"]) == ("Closed", "Complete", "Completed")
+    ((row, message),) = emails(sr_id)
+    number, scin = sr["number"], case_value(case_id, "scin")
+    assert row.status == "queued"  # no SMTP configured: it waits in the outbox
+    assert message["Subject"] == f"Court fee paid: Sam O'Sample, SCIN {scin}, SR {number}"
+    assert message["To"].addresses[0].addr_spec == "enforcement.case.manager@placeholder.invalid"
+    assert "SOUTHWESTSPECIALISTSERVICESUPPORTTEAM" in str(message["Disposition-Notification-To"])
+    assert message["X-Casework-SR"] == number
+    body = message.get_body().get_content()
+    assert f"The court fee of £108.00 for Sam O'Sample (SCIN {scin}) was paid to Demo County Court on 29 December" in (
+        body
+    )
+    assert any(
+        kind == "task" and text.startswith("Phone Enforcement Case Manager to follow up the email") and sid == sr_id
+        for kind, text, sid in tasks_for("ssst.caseworker")
+    )
+    assert walk.outcome().srs["main"].notes[-1] == (
+        "Payment confirmed by email to the enforcement case manager mailbox (read receipt requested; follow up "
+        "by phone)."
+    )
+
+
+def test_the_confirmation_goes_to_the_address_the_ecm_wrote_from_when_given(demo_db, ssst):
+    walk, case_id, sr_id = start(ssst)
+    pay(walk, case_id)
+    with pytest.raises(ValidationFailed) as info:
+        walk.answer(ecm_email="not an address")
+    assert "email address" in info.value.errors["ecm_email"]
+    assert emails(sr_id) == []
+    walk.answer(ecm_email="Pat Manager <pat.manager@ecm.example.org>")
+    ((_row, message),) = emails(sr_id)
+    assert [a.addr_spec for a in message["To"].addresses] == ["pat.manager@ecm.example.org"]
+    assert walk.view.status == "finished"
+
+
+def test_a_court_fee_run_can_start_from_the_case_and_creates_the_sr(demo_db, ssst):
+    case_id, _sr_id = allocated_sr(ssst, FEE_SR)
+    walk = Walk(ssst, "P5a", case_id)
+    walk.answer(**request(case_id))
+    main = walk.outcome().srs["main"]
+    assert (main.process, main.area, main.sub_area, main.status) == (
+        "Enforcement",
+        "Court Fee",
+        "Court Fee Payment",
+        "In Progress",
+    )
+    assert main.number != sr_row(_sr_id)["number"]
+
+
+def test_a_run_on_another_kind_of_sr_or_a_closed_one_is_refused(demo_db, ssst):
+    other = team_sr(ssst)
+    case_id = sr_row(other)["case_id"]
+    with pytest.raises(DomainError, match="works on an Enforcement / Court Fee / Court Fee Payment SR"):
+        runs.start_run(ssst, "P5a", case_id=case_id, sr_id=other)
+    walk, case_id, sr_id = start(ssst)
+    pay(walk, case_id)
+    walk.answer(ecm_email="")
+    with pytest.raises(DomainError, match="is closed"):
+        runs.start_run(ssst, "P5a", case_id=case_id, sr_id=sr_id)

@@ -1,0 +1,321 @@
+"""P5e Face to face: every branch walked headlessly through the run API, on SQLite and PostgreSQL.
+
+The run starts from the demo Face to Face Visit SR allocated to ssst.caseworker, the child of the
+initiating caseworker's SR (owned by `caseworker`, team leader `teamleader`).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from db.models import ServiceRequest
+from domain import deadlines as rules
+from domain.clock import UK, uk_local
+from letters.render import docx_text
+from procedures import registry
+from services import runs
+from services.errors import DomainError, ValidationFailed
+from services.transaction import transaction
+from tests.pdfs import a_pdf
+from tests.procedures.p5_helpers import (
+    allocated_sr,
+    attachments,
+    audit_actions,
+    case_value,
+    counts,
+    deadlines,
+    emails,
+    set_case,
+    sr_row,
+    tasks_for,
+)
+from tests.procedures.walk import Walk
+from tests.ssst import team_sr
+
+F2F = "Face to Face Visit"
+OWNER_AND_LEADER = ["caseworker@demo.casework.invalid", "teamleader@demo.casework.invalid"]
+
+
+@pytest.fixture
+def ssst(actor_for):
+    return actor_for("ssst.caseworker")
+
+
+def start(ssst, *, pv: bool = False) -> tuple[Walk, int, int]:
+    case_id, sr_id = allocated_sr(ssst, F2F)
+    set_case(case_id, potentially_violent=pv)
+    return Walk(ssst, "P5e", case_id, sr_id=sr_id), case_id, sr_id
+
+
+def appointment_at(days: int = 10) -> datetime:
+    day = uk_local(datetime.now(UTC)).date() + timedelta(days=days)
+    return datetime(day.year, day.month, day.day, 10, 30, tzinfo=UK)
+
+
+def refer(walk: Walk, *, pv: bool = False, reason: str = "Payments", details: str | None = None) -> None:
+    walk.answer(client_role="Paying parent", pv_marker=pv, pv_details="Checked Contact Summary step 4.")
+    answers = {"visit_reason": reason, "referral_details": "Prefers mornings."}
+    if details is not None:
+        answers["reason_details"] = details
+    walk.answer(**answers)
+    walk.answer()  # set In Progress
+
+
+def accepted(walk: Walk, **kwargs) -> None:
+    refer(walk, **kwargs)
+    walk.answer(vsat_accepted=True)
+    assert walk.step == "appointment"
+
+
+def book(walk: Walk, days: int = 10) -> None:
+    walk.answer(appointment_at=appointment_at(days).strftime("%Y-%m-%d %H:%M"), appointment_location="Demo Jobcentre")
+
+
+def test_p5e_is_registered_and_works_the_face_to_face_sr(demo_db):
+    procedure = registry.get("P5e")
+    assert procedure.works_on == (("Face to Face", "Visiting Service", "Face to Face Visit"),)
+    assert runs.procedure_for_sr("Face to Face", "Visiting Service", "Face to Face Visit").id == "P5e"
+
+
+def test_a_pv_check_that_misses_the_marker_on_the_case_is_refused(demo_db, ssst):
+    walk, _case_id, sr_id = start(ssst, pv=True)
+    before = counts(sr_id)
+    with pytest.raises(ValidationFailed) as info:
+        walk.answer(client_role="Paying parent", pv_marker=False, pv_details="Nothing found")
+    assert "The case record shows a PV marker" in info.value.errors["pv_marker"]
+    assert counts(sr_id) == before
+    walk.answer(client_role="Paying parent", pv_marker=True, pv_details="PV marker: attend in pairs.")
+    assert walk.outcome().srs["main"].notes == (
+        "Full PV check on the 2012 system for the paying parent: a PV marker is recorded. PV marker: attend in pairs.",
+    )
+
+
+def test_the_referral_form_goes_to_vsat_by_email_and_is_kept_as_the_clerical_file(demo_db, ssst):
+    walk, case_id, sr_id = start(ssst)
+    walk.answer(client_role="Paying parent", pv_marker=False, pv_details="No marker.")
+    walk.answer(confirm=False, visit_reason="Payments", referral_details="Prefers mornings.")
+    assert walk.view.awaiting_confirmation
+    walk.confirm()
+    assert walk.step == "set_in_progress"
+    sr = sr_row(sr_id)
+    scin, number, name = case_value(case_id, "scin"), sr["number"], case_value(case_id, "paying_parent_name")
+
+    ((row, message),) = emails(sr_id)
+    assert message["Subject"] == f"Face to face referral CMSF5579: SCIN {scin}, SR {number}"
+    assert str(message["To"]).startswith("CSA VSAT INTERVIEWS <")
+    assert "SOUTHWESTSPECIALISTSERVICESUPPORTTEAM" in str(message["Disposition-Notification-To"])
+    assert "Reason for the visit: Child maintenance payments made in your case" in message.get_body().get_content()
+    (attached,) = list(message.iter_attachments())
+    assert attached.get_filename() == "CMSF5579.docx"
+    form = docx_text(attached.get_content())
+    for expected in (name, number, scin, "Paying parent", "No PV marker recorded", "Prefers mornings."):
+        assert expected in form
+    assert row.status == "queued"
+    assert any(
+        text.startswith("Phone CSA VSAT INTERVIEWS to follow up") and sid == sr_id
+        for _k, text, sid in tasks_for("ssst.caseworker")
+    )
+
+    (bundle,) = attachments(sr_id)
+    assert bundle.kind == "bundle_zip"
+    assert bundle.file_name == f"{number}-face-to-face-referral.zip"
+    with zipfile.ZipFile(io.BytesIO(bundle.content)) as zipped:
+        assert zipped.namelist() == ["CMSF5579.docx"]
+        assert name in docx_text(zipped.read("CMSF5579.docx"))
+
+    walk.answer()
+    assert sr_row(sr_id)["status"] == "In Progress"
+    assert walk.step == "vsat_decision"
+
+
+def test_vsat_rejecting_the_referral_closes_the_sr_cancelled_and_tells_the_owning_caseworker_and_leader(demo_db, ssst):
+    walk, _case_id, sr_id = start(ssst)
+    refer(walk)
+    with pytest.raises(ValidationFailed) as info:
+        walk.answer(vsat_accepted=False)
+    assert "rejection_reason" in info.value.errors
+    walk.answer(vsat_accepted=False, rejection_reason="No visiting officer covers the area.")
+    assert walk.step == "referral_rejected"
+    walk.answer()
+    assert walk.view.status == "finished"
+
+    sr = sr_row(sr_id)
+    assert (sr["status"], sr["sub_status"], sr["resolution_code"]) == ("Closed", "Cancelled", "Referral Rejected")
+    assert walk.outcome().srs["main"].notes[-2:] == (
+        "VSAT rejected the face to face referral: No visiting officer covers the area.",
+        "Owning caseworker and team leader told that the referral was rejected.",
+    )
+    _referral, (row, message) = emails(sr_id)
+    assert [a.addr_spec for a in message["To"].addresses] == OWNER_AND_LEADER
+    assert message["Subject"].startswith("Face to face referral rejected: SCIN ")
+    assert "Reason given: No visiting officer covers the area." in message.get_body().get_content()
+    assert "Disposition-Notification-To" in message
+    assert row.status == "queued"
+
+
+def test_the_appointment_goes_onto_the_sr_with_a_deadline_and_cmsl5501_is_due_to_the_client(demo_db, ssst):
+    walk, case_id, sr_id = start(ssst)
+    accepted(walk)
+    walk.answer(
+        confirm=False, appointment_at=appointment_at().strftime("%Y-%m-%d %H:%M"), appointment_location="Demo Jobcentre"
+    )
+    assert walk.view.awaiting_confirmation
+    assert "On the main SR set Appointment location = Demo Jobcentre" in walk.view.cms
+    walk.confirm()
+
+    sr = sr_row(sr_id)
+    assert sr["appointment_at"] == appointment_at()
+    assert sr["appointment_location"] == "Demo Jobcentre"
+    ((kind, done, explanation),) = deadlines(sr_id)
+    assert (kind, done) == (rules.APPOINTMENT, False)
+    assert explanation == rules.appointment(appointment_at(), "Demo Jobcentre").explanation
+    assert "at Demo Jobcentre is at 10:30 on" in explanation
+    ((code, recipient, status, context),) = walk.outcome().letters
+    assert (code, recipient, status) == ("CMSL5501", "paying_parent", "due")
+    assert context["recipient_name"] == case_value(case_id, "paying_parent_name")
+    assert (context["reason"], context["appointment_time"]) == ("payments", "10:30")
+    assert walk.step == "visit_outcome"
+
+
+def test_an_other_reason_needs_free_text_which_the_letter_uses(demo_db, ssst):
+    walk, _case_id, _sr_id = start(ssst)
+    walk.answer(client_role="Receiving parent", pv_marker=False, pv_details="No marker.")
+    with pytest.raises(ValidationFailed) as info:
+        walk.answer(visit_reason="Other (free text)")
+    assert "reason_details" in info.value.errors
+    walk.answer(visit_reason="Other (free text)", reason_details="Your new address")
+    walk.answer()
+    walk.answer(vsat_accepted=True)
+    book(walk)
+    ((_code, recipient, _status, context),) = walk.outcome().letters
+    assert (recipient, context["reason"], context["other_details"]) == ("receiving_parent", "other", "Your new address")
+
+
+def test_failing_to_attend_twice_means_a_new_appointment_and_the_deadline_moves(demo_db, ssst):
+    walk, _case_id, sr_id = start(ssst)
+    accepted(walk)
+    book(walk, days=5)
+    with pytest.raises(ValidationFailed) as info:
+        walk.answer(visit_result="Client failed to attend", missed_count="0")
+    assert "Enter 1 or more" in info.value.errors["missed_count"]
+    walk.answer(visit_result="Client failed to attend", missed_count="1")
+    assert walk.step == "appointment"
+    book(walk, days=12)
+    walk.answer(visit_result="Client failed to attend", missed_count="2")
+    assert walk.step == "appointment"  # twice is not enough to close
+    book(walk, days=20)
+    assert sr_row(sr_id)["status"] == "In Progress"
+    ((kind, done, explanation),) = deadlines(sr_id)  # moved, not added
+    assert (kind, done) == (rules.APPOINTMENT, False)
+    assert explanation == rules.appointment(appointment_at(20), "Demo Jobcentre").explanation
+    assert len(walk.outcome().letters) == 3
+    assert "The client failed to attend the visit (2 time(s) in all): a new appointment is needed." in (
+        walk.outcome().srs["main"].notes
+    )
+
+
+def test_a_third_failure_to_attend_closes_the_sr_with_resolution_code_failed_to_attend(demo_db, ssst):
+    walk, _case_id, sr_id = start(ssst)
+    accepted(walk)
+    book(walk)
+    walk.answer(visit_result="Client failed to attend", missed_count="3")
+    assert walk.step == "failed_to_attend"
+    walk.answer()
+    assert walk.view.status == "finished"
+    sr = sr_row(sr_id)
+    assert (sr["status"], sr["sub_status"], sr["resolution_code"]) == ("Closed", "Cancelled", "Failed To Attend")
+    assert [done for _k, done, _e in deadlines(sr_id)] == [True]
+    origin = sr["parent_id"]
+    assert any(
+        kind == "message" and "failed to attend 3 times" in text and sid == origin
+        for kind, text, sid in tasks_for("caseworker")
+    )
+
+
+def test_a_completed_visit_is_recorded_the_files_deleted_and_the_initiating_caseworker_told(demo_db, ssst):
+    walk, case_id, sr_id = start(ssst)
+    accepted(walk)
+    book(walk)
+    walk.answer(visit_result="Visit completed")
+    assert walk.step == "record_visit"
+    assert [done for _k, done, _e in deadlines(sr_id)] == [True]
+
+    before = counts(sr_id)
+    with pytest.raises(ValidationFailed) as info:
+        walk.answer(returned_form=("cmsf5579.pdf", b"GIF89a not a pdf"), visit_summary="Done")
+    assert "PDF" in info.value.errors["returned_form"]
+    assert counts(sr_id) == before
+
+    walk.answer(returned_form=("CMSF5579 returned.pdf", a_pdf()), visit_summary="Payment plan agreed.")
+    assert walk.step == "reason_and_resolution"
+    files = {a.kind: a for a in attachments(sr_id)}
+    assert files["outcome_pdf"].content.startswith(b"%PDF")
+    assert (files["bundle_zip"].content, files["bundle_zip"].deleted_at is not None) == (None, True)
+    assert "attachment.deleted" in audit_actions(sr_id)
+    outcome = walk.outcome()
+    assert outcome.srs["main"].notes[-1] == "Face to face visit completed: Payment plan agreed."
+    assert outcome.contact_notes == ("Face to face visit completed: Payment plan agreed.",)
+    _referral, (_row, message) = emails(sr_id)
+    assert [a.addr_spec for a in message["To"].addresses] == OWNER_AND_LEADER
+    assert (
+        message["Subject"]
+        == f"Face to face visit completed: SCIN {case_value(case_id, 'scin')}, SR {sr_row(sr_id)['number']}"
+    )
+
+    with pytest.raises(ValidationFailed):
+        walk.answer(sr_reason="Payments", resolution_code="Not a code")
+    walk.answer(sr_reason="Payments", resolution_code="Completed")
+    origin = sr_row(sr_id)["parent_id"]
+    told = [(kind, sid) for kind, text, sid in tasks_for("caseworker") if "face to face visit" in text.lower()]
+    assert sorted(told) == [("message", origin), ("task", origin)]
+    assert walk.step == "close_sr"
+    walk.answer()
+    assert walk.view.status == "finished"
+    sr = sr_row(sr_id)
+    assert (sr["status"], sr["sub_status"], sr["resolution_code"], sr["reason"]) == (
+        "Closed",
+        "Complete",
+        "Completed",
+        "Payments",
+    )
+    assert sr_row(origin)["status"] == "In Progress"  # the initiating caseworker's SR stays theirs to work
+
+
+def test_started_from_the_case_the_sr_is_created_and_its_owner_is_told(demo_db, ssst):
+    case_id, _sr_id = allocated_sr(ssst, F2F)
+    set_case(case_id, potentially_violent=False)
+    walk = Walk(ssst, "P5e", case_id)
+    refer(walk)
+    walk.answer(vsat_accepted=False, rejection_reason="Out of area")
+    walk.answer()
+    main = walk.outcome().srs["main"]
+    assert (main.sub_area, main.status, main.resolution_code) == (F2F, "Closed", "Referral Rejected")
+    _referral, (_row, message) = emails(_find(main.number))
+    assert [a.addr_spec for a in message["To"].addresses] == [
+        "ssst.caseworker@demo.casework.invalid",
+        "ssst.teamleader@demo.casework.invalid",
+    ]
+
+
+def _find(number: str) -> int:
+    with transaction() as session:
+        sr_id = session.scalar(select(ServiceRequest.id).where(ServiceRequest.number == number))
+        assert sr_id is not None
+        return sr_id
+
+
+def test_a_run_on_another_kind_of_sr_or_a_closed_one_is_refused(demo_db, ssst):
+    other = team_sr(ssst)
+    with pytest.raises(DomainError, match="works on a Face to Face / Visiting Service / Face to Face Visit SR"):
+        runs.start_run(ssst, "P5e", case_id=sr_row(other)["case_id"], sr_id=other)
+    walk, case_id, sr_id = start(ssst)
+    refer(walk)
+    walk.answer(vsat_accepted=False, rejection_reason="Out of area")
+    walk.answer()
+    with pytest.raises(DomainError, match="is closed"):
+        runs.start_run(ssst, "P5e", case_id=case_id, sr_id=sr_id)
