@@ -152,6 +152,7 @@ def _load(session: Session) -> None:
                 )
             n += 1
     _child_srs(session, cases)
+    _ssst_liability_order_sr(session, cases)
     audit.record(
         session, None, "demo.loaded", entity_type="system", entity_id="demo", after={"cases": len(cases), "srs": n}
     )
@@ -224,6 +225,23 @@ def _child_srs(session: Session, cases: list[Case]) -> None:
         sub_area="Finalise Case",
         parent=parent,
         activities=("Access Legacy System",),
+    )
+
+
+def _ssst_liability_order_sr(session: Session, cases: list[Case]) -> None:
+    """P5d: a liability order request allocated to ssst.caseworker, open, ready for "Work this SR"."""
+    owner = session.scalars(select(User).where(User.username == "ssst.caseworker")).one()
+    case = next(c for c in cases if c.team_id == owner.team_id and c.region == "England")
+    records.create_sr(
+        session,
+        None,
+        case=case,
+        process="Enforcement",
+        area="Court Presentation",
+        sub_area="Magistrates Court",
+        owner_id=owner.id,
+        team_id=owner.team_id,
+        reason="Liability Order",
     )
 
 

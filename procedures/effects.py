@@ -13,6 +13,11 @@ from typing import Any
 
 from domain.clock import format_date, format_uk
 
+# Procedures do not know the SR's number or who is working the run; an email draft or a document's
+# values may use these markers and services/run_effects.py fills them in when it applies the effect.
+SR_NUMBER = "{sr_number}"
+CASEWORKER = "{caseworker}"
+
 
 @dataclass(frozen=True)
 class Effect:

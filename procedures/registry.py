@@ -11,8 +11,9 @@ from .p1_csa_information_required import PROCEDURE as P1
 from .p2_csa_information_received import PROCEDURE as P2
 from .p3_enforcement_lo_check_csa import PROCEDURE as P3
 from .p4_manage_client_arrears import PROCEDURE as P4
+from .p5d_liability_order_routing import PROCEDURE as P5D
 
-_ALL: tuple[Procedure, ...] = (P1, P2, P3, P4)
+_ALL: tuple[Procedure, ...] = (P1, P2, P3, P4, P5D)
 
 REGISTRY: dict[tuple[str, str], Procedure] = {(p.id, p.version): p for p in _ALL}
 

@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 from db.models import Case, Deadline, ProcedureRun, ServiceRequest, Team, User
 from domain.clock import utcnow
 from procedures.effects import (
+    CASEWORKER,
+    SR_NUMBER,
     AddDeadline,
     AddNote,
     CompleteDeadlines,
@@ -197,12 +199,13 @@ def _task(env: EffectEnv, effect: RaiseTask) -> None:
 def _letter(env: EffectEnv, effect: LetterDue) -> None:
     from services.letters import add_due_letter  # checks the context against the template first
 
+    sr = env.sr(effect.ref)
     add_due_letter(
         env.session,
         env.actor,
-        sr=env.sr(effect.ref),
+        sr=sr,
         code=effect.code,
-        context=effect.context,
+        context=fill_markers(effect.context, sr, env.actor),
         recipient=effect.recipient,
     )
 
@@ -212,6 +215,21 @@ def _set_due(env: EffectEnv, effect: SetDue) -> None:
     from services.deadlines import set_due
 
     set_due(env.session, env.actor, env.sr(effect.ref), effect.due)
+
+
+def fill_markers(value: Any, sr: ServiceRequest, actor: Actor) -> Any:
+    """Replace the SR_NUMBER and CASEWORKER markers in strings, contexts and email drafts."""
+    from domain.mail import Draft
+
+    if isinstance(value, str):
+        return value.replace(SR_NUMBER, sr.number).replace(CASEWORKER, actor.display_name)
+    if isinstance(value, Draft):
+        return Draft(value.kind, fill_markers(value.subject, sr, actor), fill_markers(value.body, sr, actor))
+    if isinstance(value, dict):
+        return {k: fill_markers(v, sr, actor) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return type(value)(fill_markers(v, sr, actor) for v in value)
+    return value
 
 
 def render_documents(session: Session, documents: tuple[tuple[str, dict[str, Any]], ...]) -> list[tuple[str, bytes]]:
@@ -232,7 +250,12 @@ def _email(env: EffectEnv, effect: QueueEmail) -> None:
     elif effect.to:
         to = list(effect.to)
     queued = email.queue_email(
-        env.session, env.actor, sr, effect.draft, to=to, attachments=render_documents(env.session, effect.documents)
+        env.session,
+        env.actor,
+        sr,
+        fill_markers(effect.draft, sr, env.actor),
+        to=to,
+        attachments=render_documents(env.session, fill_markers(effect.documents, sr, env.actor)),
     )
     email_id = queued.id
     env.after_commit.append(lambda: email.deliver(env.actor, email_id))
@@ -242,12 +265,13 @@ def _email(env: EffectEnv, effect: QueueEmail) -> None:
 def _bundle(env: EffectEnv, effect: StoreBundle) -> None:
     from services.bundles import store_bundle
 
+    sr = env.sr(effect.ref)
     store_bundle(
         env.session,
         env.actor,
-        env.sr(effect.ref),
+        sr,
         name=effect.name,
-        documents=render_documents(env.session, effect.documents),
+        documents=render_documents(env.session, fill_markers(effect.documents, sr, env.actor)),
     )
 
 
