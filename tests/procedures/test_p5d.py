@@ -28,6 +28,7 @@ from services.mail_settings import SSST_MAILBOX
 from services.transaction import transaction
 from tests.pdfs import a_pdf
 from tests.procedures.walk import Walk
+from tests.ssst import smtp_server
 
 MAGISTRATES_COURT = ("Enforcement", "Court Presentation", "Magistrates Court")
 MAIN_PATH = [
@@ -435,3 +436,25 @@ def test_the_letters_are_on_the_sr_as_due_for_the_caseworker_to_produce(demo_db,
             ("CMEL7298", "file", "due"),
             ("CMEL9180", "paying_parent", "due"),
         ]
+
+
+def test_with_smtp_set_up_the_second_pv_check_reaches_the_cpo_as_sent(demo_db, ssst, monkeypatch):
+    walk, _case_id, sr_id = start(ssst)
+    walk_to(walk, "second_pv_check")
+    with smtp_server() as server:
+        monkeypatch.setenv("CASEWORK_SMTP_HOST", server.host)
+        monkeypatch.setenv("CASEWORK_SMTP_PORT", str(server.port))
+        monkeypatch.setenv("CASEWORK_SMTP_TIMEOUT", "5")
+        walk.answer(**ANSWERS["second_pv_check"])
+        (received,) = server.handler.received
+    assert received.rcpt_tos == ["court.presenting.officer@placeholder.invalid"]
+    message = received.message
+    assert message["Subject"].startswith("Second PV check before hearing on")
+    assert SSST_MAILBOX in str(message["Disposition-Notification-To"])
+    with transaction() as session:
+        statuses = dict(
+            session.execute(
+                select(OutboundEmail.subject, OutboundEmail.status).where(OutboundEmail.sr_id == sr_id)
+            ).all()
+        )
+    assert statuses[str(message["Subject"])] == "sent"
