@@ -156,6 +156,7 @@ def _load(session: Session) -> None:
     _p5b_county_court_srs(session, cases)
     _p5c_commitment_srs(session, cases)
     _ssst_face_to_face_sr(session, cases)
+    _ssst_liability_order_sr(session, cases)
     audit.record(
         session, None, "demo.loaded", entity_type="system", entity_id="demo", after={"cases": len(cases), "srs": n}
     )
@@ -322,6 +323,23 @@ def _p5c_commitment_srs(session: Session, cases: list[Case]) -> None:
     )
     records.update_sr(session, None, sr, court="Demo Magistrates' Court")
     records.add_note(session, None, case=case, sr=sr, text="Demo: commitment action requested by Casey Caseworker.")
+
+
+def _ssst_liability_order_sr(session: Session, cases: list[Case]) -> None:
+    """P5d: a liability order request allocated to ssst.caseworker, open, ready for "Work this SR"."""
+    owner = _ssst_user(session, "ssst.caseworker")
+    case = next(c for c in cases if c.team_id == owner.team_id and c.region == "England")
+    records.create_sr(
+        session,
+        None,
+        case=case,
+        process="Enforcement",
+        area="Court Presentation",
+        sub_area="Magistrates Court",
+        owner_id=owner.id,
+        team_id=owner.team_id,
+        reason="Liability Order",
+    )
 
 
 def _postcode(i: int) -> str:

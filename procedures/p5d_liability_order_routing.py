@@ -1,0 +1,637 @@
+"""P5d Specialist Services Support Team: Work Routing for Liability Order (seed 004, 14 steps).
+
+A caseworker has asked for a liability order (LO). The SSST gets the hearing date and the court
+presenting officer (CPO) from the court presenting team (CPT), prepares the forms and the WinZip
+for the CPT shared folder, produces the CMEL9180 cover letter for the paying parent when the CPT
+asks for it, does the second potentially violent (PV) check 48 hours before the hearing, and
+records the CPO's outcome. Our reading of the seed, where it is silent:
+
+- The SR. The work arrives as an SR of Enforcement / Court Presentation / Magistrates Court (the
+  catalogue's inferred values) allocated by the case manager; "Work this SR" binds it as "main"
+  (`works_on`, `_bind_start`). Started from the case instead, step 1 creates that SR for the
+  caseworker, so a run always has its SR. P5c (commitment) works on the same SR type: the SR's
+  Reason ("Liability Order") says which procedure applies; see the report to the lead.
+- Activity plan (the seed says only "update the SR Activity Plan" at step 3): "Hearing Date
+  Recorded" (Done at step 3, with CMEL7298), "Cover Letter Issued" (Done at step 8) and "Second
+  PV Check" (Done at step 10). They are added to the plan as they are done, so an SR allocated
+  without them never carries activities it cannot do.
+- Step 2 is two wizard steps: the request to the CPT (the drafted email, with the read receipt
+  and the follow-up call task every SSST email gets) and the CPT's reply (hearing date and time,
+  CPO), which go onto the SR. The hearing and the second PV check (48 hours before it, pulled back
+  to the last working moment in the case's region) become deadlines with their explanations.
+- Step 4's "details confirming a full PV check" is its own step with a recorded result (PV marker
+  found or not, what was checked), then the WinZip: CMEL7298, CMEL7000, the SSST referral form
+  (CWGF003) and the PV check record (CWGF004), stored with the SR as "CPT bundle".
+- Step 7: the CPT's email subject carries the hearing date. It is entered again (it may differ
+  from the date first given); the SR and both deadlines move with it. Costs go onto the SR. The
+  CMEL9180 is recorded as due for the paying parent (send as PDF) and added to the bundle.
+- Step 8 "call CPT": the call is a checklist item; the drafted "letter ready" email to the CPT
+  (hearing date in the subject) confirms it in writing, so the outbox has a record.
+- Step 9: the summons issue date goes onto the SR (Summons issue date); it cannot be after the hearing.
+- Step 10: the second PV check result, payments that affect the LO schedule and contact from the
+  paying parent are emailed to the CPO with the CWGF004 second-check record attached; the second
+  PV check deadline is then met.
+- Step 11: the CPO may decide not to proceed: the SR is Closed / Cancelled with Resolution Code
+  "Not Proceeding" (from the catalogue) and the reason in the Notes; the hearing deadline is met
+  (nothing left to chase). Otherwise step 12 records the outcome (choice plus details) with the
+  outcome PDF linked to the SR (real PDFs only), step 13 forwards the case file (the forms) to the
+  ECM so the LO system action can be completed, and step 14 closes the SR Closed / Complete.
+- The seed does not ask for clerical files to be deleted on this path (it does for P5b and P5e),
+  so the bundle is kept with the SR.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from statemachine import State, StateMachine
+
+from domain import deadlines, mail
+from domain.clock import format_date, format_uk, uk_local
+from domain.values import FieldError, format_money
+
+from .definition import Ctx, Field, Procedure, StartSR, Step
+from .effects import (
+    ACTOR_NAME,
+    SR_NUMBER,
+    AddNote,
+    CompleteDeadlines,
+    CreateSR,
+    Effect,
+    LetterDue,
+    MarkActivityDone,
+    QueueEmail,
+    SetDue,
+    SetStatus,
+    StoreBundle,
+    UpdateSR,
+)
+
+# Values the 2012 system uses: exact, from the seed and the SR catalogue.
+MAGISTRATES_COURT = ("Enforcement", "Court Presentation", "Magistrates Court")
+REASON = "Liability Order"
+NOT_PROCEEDING = "Not Proceeding"
+HEARING_RECORDED = "Hearing Date Recorded"
+COVER_LETTER_ISSUED = "Cover Letter Issued"
+SECOND_PV_CHECK = "Second PV Check"
+BUNDLE = "CPT bundle"
+ACTION = "liability order"
+
+OUTCOMES = (
+    "Liability order granted",
+    "Liability order refused",
+    "Hearing adjourned",
+    "Application withdrawn at the hearing",
+)
+
+
+# --- Values worked out from the answers ----------------------------------------------------------
+
+
+def hearing_at(ctx: Ctx) -> datetime:
+    """The latest hearing date: the one in the CPT's cover letter request once given, else the first."""
+    return ctx.get("confirmed_hearing_at") or ctx["hearing_at"]
+
+
+def _local_date(moment: datetime) -> str:
+    return uk_local(moment).date().isoformat()
+
+
+def _local_time(moment: datetime) -> str:
+    return f"{uk_local(moment):%H:%M}"
+
+
+def _cmel7298(ctx: Ctx) -> dict[str, Any]:
+    moment = hearing_at(ctx)
+    return {
+        "sr_number": SR_NUMBER,
+        "scin": ctx.fact("scin"),
+        "paying_parent_name": ctx.fact("paying_parent"),
+        "court_name": ctx["court_name"],
+        "hearing_date": _local_date(moment),
+        "hearing_time": _local_time(moment),
+        "cpo_name": ctx["cpo_name"],
+    }
+
+
+def _cmel7000(ctx: Ctx) -> dict[str, Any]:
+    return {
+        "scin": ctx.fact("scin"),
+        "paying_parent_name": ctx.fact("paying_parent"),
+        "paying_parent_address": _address(ctx.fact("paying_parent_address")),
+        "court_name": ctx["court_name"],
+        "hearing_date": _local_date(hearing_at(ctx)),
+        "amount_owed": str(ctx["amount_owed"]),
+        "arrears_from": ctx["arrears_from"].isoformat(),
+        "arrears_to": ctx["arrears_to"].isoformat(),
+    }
+
+
+def _referral(ctx: Ctx) -> dict[str, Any]:
+    return {
+        "sr_number": SR_NUMBER,
+        "scin": ctx.fact("scin"),
+        "paying_parent_name": ctx.fact("paying_parent"),
+        "action": "liability_order",
+        "court_name": ctx["court_name"],
+        "hearing_date": _local_date(hearing_at(ctx)),
+        "cpo_name": ctx["cpo_name"],
+        "ecm_name": ctx["ecm_name"],
+        "pv_marker": bool(ctx["pv_marker"]),
+        "notes": f"Liability order application: {format_money(ctx['amount_owed'])} owed.",
+    }
+
+
+def _pv_record(ctx: Ctx, *, second: bool) -> dict[str, Any]:
+    context: dict[str, Any] = {
+        "checked_by": ACTOR_NAME,
+        "sr_number": SR_NUMBER,
+        "scin": ctx.fact("scin"),
+        "client_name": ctx.fact("paying_parent"),
+        "check": "second" if second else "first",
+        "pv_marker": bool(ctx["second_pv_marker"] if second else ctx["pv_marker"]),
+    }
+    if second:
+        context |= {"payments_since": ctx["lo_schedule_payments"], "contact_since": ctx["paying_parent_contact"]}
+    return context
+
+
+def _cmel9180(ctx: Ctx) -> dict[str, Any]:
+    moment = hearing_at(ctx)
+    return {
+        "recipient_name": ctx.fact("paying_parent"),
+        "recipient_address": _address(ctx.fact("paying_parent_address")),
+        "scin": ctx.fact("scin"),
+        "court_name": ctx["court_name"],
+        "court_address": ctx["court_address"],
+        "hearing_date": _local_date(moment),
+        "hearing_time": _local_time(moment),
+        "amount_owed": str(ctx["amount_owed"]),
+        "costs": str(ctx["costs"]),
+    }
+
+
+def _address(text: str | None) -> str:
+    """The case holds an address on one line, comma separated; letters show one part per line."""
+    return "\n".join(part.strip() for part in (text or "").split(",") if part.strip()) or "Address not held"
+
+
+def _pv_text(marker: bool) -> str:
+    return "a PV marker is recorded" if marker else "no PV marker recorded"
+
+
+class P5dMachine(StateMachine):
+    """States are the steps; guards are the seed's rules; validators refuse impossible dates."""
+
+    allocated = State("SR allocated by your case manager", initial=True)
+    contact_cpt = State("Ask the CPT for the hearing date and CPO")
+    cpt_reply = State("Record the hearing date and CPO")
+    create_cmel7298 = State("Create CMEL7298 and update the activity plan")
+    full_pv_check = State("Full PV check")
+    cpt_bundle = State("Save the WinZip in the CPT shared folder")
+    set_in_progress = State("Set the SR In Progress")
+    cover_letter = State("CPT asks for the CMEL9180 cover letter")
+    call_cpt = State("Tell the CPT the letter is ready")
+    issue_date = State("Record the issue date")
+    second_pv_check = State("Second PV check, 48 hours before the hearing")
+    cpo_decision = State("Does the CPO proceed?")
+    record_outcome = State("Record the outcome from the CPO")
+    forward_to_ecm = State("Forward the case file to the ECM")
+    close_sr = State("Close and Complete the SR")
+    done = State("Finished", final=True)
+
+    proceed = (
+        allocated.to(contact_cpt, validators="arrears_period_is_in_order")
+        | contact_cpt.to(cpt_reply)
+        | cpt_reply.to(create_cmel7298)
+        | create_cmel7298.to(full_pv_check)
+        | full_pv_check.to(cpt_bundle)
+        | cpt_bundle.to(set_in_progress)
+        | set_in_progress.to(cover_letter)
+        | cover_letter.to(call_cpt)
+        | call_cpt.to(issue_date)
+        | issue_date.to(second_pv_check, validators="issued_before_hearing")
+        | second_pv_check.to(cpo_decision)
+        | cpo_decision.to(done, cond="cpo_stops")
+        | cpo_decision.to(record_outcome)
+        | record_outcome.to(forward_to_ecm)
+        | forward_to_ecm.to(close_sr)
+        | close_sr.to(done)
+    )
+
+    def cpo_stops(self, ctx: Ctx) -> bool:
+        return ctx["cpo_proceeds"] is False
+
+    # Validators: each raises FieldError naming the input the caseworker must change.
+    def arrears_period_is_in_order(self, ctx: Ctx) -> None:
+        if ctx["arrears_to"] < ctx["arrears_from"]:
+            raise FieldError("arrears_to", "The end of the arrears period must be on or after its start.")
+
+    def issued_before_hearing(self, ctx: Ctx) -> None:
+        hearing_day = uk_local(hearing_at(ctx)).date()
+        if ctx["summons_issued_on"] > hearing_day:
+            raise FieldError(
+                "summons_issued_on",
+                f"The letter and summons must be issued before the hearing on {format_date(hearing_day)}.",
+            )
+
+
+# --- Effects -------------------------------------------------------------------------------------
+
+
+def _allocated(ctx: Ctx) -> list[Effect]:
+    return [
+        CreateSR("main", *MAGISTRATES_COURT, reason=REASON),
+        UpdateSR("main", {"court": ctx["court_name"]}),
+        AddNote(
+            "main",
+            f"Liability order requested by {ctx['ecm_name']} (enforcement case manager) at {ctx['court_name']}: "
+            f"{format_money(ctx['amount_owed'])} owed for {format_date(ctx['arrears_from'])} to "
+            f"{format_date(ctx['arrears_to'])}.",
+        ),
+    ]
+
+
+def _contact_cpt(ctx: Ctx) -> list[Effect]:
+    draft = mail.cpo_request(
+        scin=ctx.fact("scin"), sr_number=SR_NUMBER, court=ctx["court_name"], hearing_at=None, action=ACTION
+    )
+    return [
+        QueueEmail("main", draft),
+        AddNote("main", "Court presenting team asked for the hearing date and the court presenting officer."),
+    ]
+
+
+def _hearing_dues(ctx: Ctx, moment: datetime) -> list[Effect]:
+    return [
+        SetDue("main", deadlines.hearing(moment, ctx["court_name"])),
+        SetDue("main", deadlines.second_pv_check(moment, ctx.fact("region"))),
+    ]
+
+
+def _cpt_reply(ctx: Ctx) -> list[Effect]:
+    moment = ctx["hearing_at"]
+    return [
+        UpdateSR("main", {"hearing_at": moment, "cpo_name": ctx["cpo_name"]}),
+        AddNote(
+            "main", f"Court presenting officer: {ctx['cpo_name']}. Hearing at {ctx['court_name']}, {format_uk(moment)}."
+        ),
+        *_hearing_dues(ctx, moment),
+    ]
+
+
+def _create_cmel7298(ctx: Ctx) -> list[Effect]:
+    return [
+        LetterDue("main", "CMEL7298", "file", _cmel7298(ctx)),
+        MarkActivityDone("main", HEARING_RECORDED),
+    ]
+
+
+def _full_pv_check(ctx: Ctx) -> list[Effect]:
+    detail = f" {ctx['pv_detail']}" if ctx["pv_detail"] else ""
+    return [AddNote("main", f"Full PV check on the 2012 system: {_pv_text(ctx['pv_marker'])}.{detail}")]
+
+
+def _cpt_bundle(ctx: Ctx) -> list[Effect]:
+    return [
+        StoreBundle(
+            "main",
+            BUNDLE,
+            documents=(
+                ("CMEL7298", _cmel7298(ctx)),
+                ("CMEL7000", _cmel7000(ctx)),
+                ("CWGF003", _referral(ctx)),
+                ("CWGF004", _pv_record(ctx, second=False)),
+            ),
+        ),
+        AddNote(
+            "main",
+            "WinZip of CMEL7298, CMEL7000 LO application, SSST referral form and full PV check confirmation "
+            "saved in the CPT shared folder.",
+        ),
+    ]
+
+
+def _set_in_progress(ctx: Ctx) -> list[Effect]:
+    return [SetStatus("main", "In Progress")]
+
+
+def _cover_letter(ctx: Ctx) -> list[Effect]:
+    moment = hearing_at(ctx)
+    extra = f" {ctx['cpt_information']}" if ctx["cpt_information"] else ""
+    return [
+        UpdateSR("main", {"hearing_at": moment, "costs": ctx["costs"]}),
+        *_hearing_dues(ctx, moment),
+        LetterDue("main", "CMEL9180", "paying_parent", _cmel9180(ctx)),
+        StoreBundle("main", BUNDLE, documents=(("CMEL9180", _cmel9180(ctx)),)),
+        AddNote(
+            "main",
+            f"CPT asked for the CMEL9180 cover letter: hearing {format_uk(moment)}, costs "
+            f"{format_money(ctx['costs'])}.{extra} CMEL9180 created and added to the WinZip in the CPT shared folder.",
+        ),
+    ]
+
+
+def _call_cpt(ctx: Ctx) -> list[Effect]:
+    draft = mail.cpt_letter_ready(
+        scin=ctx.fact("scin"), sr_number=SR_NUMBER, hearing_at=hearing_at(ctx), court=ctx["court_name"]
+    )
+    return [
+        QueueEmail("main", draft),
+        MarkActivityDone("main", COVER_LETTER_ISSUED),
+        AddNote(
+            "main", "CPT called: the CMEL9180 letter is ready; they send the letter and summons on the date recorded."
+        ),
+    ]
+
+
+def _issue_date(ctx: Ctx) -> list[Effect]:
+    day = ctx["summons_issued_on"]
+    return [
+        UpdateSR("main", {"summons_issued_on": day}),
+        AddNote("main", f"CPT sent the CMEL9180 letter and the summons on {format_date(day)}."),
+    ]
+
+
+def _second_pv_check(ctx: Ctx) -> list[Effect]:
+    moment = hearing_at(ctx)
+    draft = mail.second_pv_check(
+        scin=ctx.fact("scin"),
+        sr_number=SR_NUMBER,
+        hearing_at=moment,
+        pv_result=_pv_text(ctx["second_pv_marker"]),
+        payments=ctx["lo_schedule_payments"],
+        contact=ctx["paying_parent_contact"],
+        liability_order=True,
+    )
+    return [
+        QueueEmail("main", draft, documents=(("CWGF004", _pv_record(ctx, second=True)),)),
+        MarkActivityDone("main", SECOND_PV_CHECK),
+        CompleteDeadlines("main", (deadlines.SECOND_PV_CHECK,)),
+        AddNote(
+            "main",
+            f"Second PV check emailed to the CPO: {_pv_text(ctx['second_pv_marker'])}; payments affecting the LO "
+            f"schedule: {ctx['lo_schedule_payments']}; contact from the paying parent: {ctx['paying_parent_contact']}.",
+        ),
+    ]
+
+
+def _cpo_decision(ctx: Ctx) -> list[Effect]:
+    if ctx["cpo_proceeds"]:
+        return []
+    return [
+        AddNote("main", f"The CPO decided not to proceed: {ctx['not_proceeding_reason']}"),
+        CompleteDeadlines("main", (deadlines.HEARING,)),
+        SetStatus("main", "Closed", "Cancelled", resolution_code=NOT_PROCEEDING),
+    ]
+
+
+def _record_outcome(ctx: Ctx) -> list[Effect]:
+    pdf = ctx["outcome_pdf"]
+    return [
+        AddNote(
+            "main",
+            f"Outcome from the CPO: {ctx['outcome']}. {ctx['outcome_detail']} "
+            f"(outcome scanned as PDF and linked to the SR: {pdf['file_name']}).",
+        ),
+        CompleteDeadlines("main", (deadlines.HEARING,)),
+    ]
+
+
+def _forward_to_ecm(ctx: Ctx) -> list[Effect]:
+    draft = mail.case_file_to_ecm(
+        scin=ctx.fact("scin"),
+        sr_number=SR_NUMBER,
+        outcome=f"{ctx['outcome']}. {ctx['outcome_detail']}",
+        next_step="the LO system action can be completed",
+    )
+    documents = (
+        ("CMEL7298", _cmel7298(ctx)),
+        ("CMEL7000", _cmel7000(ctx)),
+        ("CWGF003", _referral(ctx)),
+    )
+    return [
+        QueueEmail("main", draft, documents=documents),
+        AddNote("main", "Case file forwarded to the ECM so that the LO system action can be completed."),
+    ]
+
+
+def _close_sr(ctx: Ctx) -> list[Effect]:
+    return [SetStatus("main", "Closed", "Complete")]
+
+
+# --- Steps ---------------------------------------------------------------------------------------
+
+STEPS = {
+    "allocated": Step(
+        title="SR allocated by your case manager",
+        guidance=(
+            "A caseworker has asked for a liability order and your case manager has allocated you the SR "
+            "(Enforcement / Court Presentation / Magistrates Court). Read it and note the court, who the "
+            "enforcement case manager is, and the arrears the application covers: the forms use them."
+        ),
+        checklist=("SR read: it asks for a liability order",),
+        fields=(
+            Field("court_name", "Magistrates' court for the application"),
+            Field("ecm_name", "Enforcement case manager"),
+            Field("amount_owed", "Amount owed", "money", default_fact="arrears_balance"),
+            Field("arrears_from", "Arrears from", "date"),
+            Field("arrears_to", "Arrears to", "date"),
+        ),
+        effects=_allocated,
+    ),
+    "contact_cpt": Step(
+        title="Ask the CPT for the hearing date and CPO",
+        guidance=(
+            "The court presenting team (CPT) for the court arranges the hearing and assigns a court presenting "
+            "officer (CPO). Casework Guide emails them for both with a read receipt, and gives you a task to "
+            "phone them to follow it up."
+        ),
+        checklist=("Right CPT for this court identified",),
+        depends_on=("court_name",),
+        effects=_contact_cpt,
+    ),
+    "cpt_reply": Step(
+        title="Record the hearing date and CPO",
+        guidance=(
+            "When the CPT replies, record the hearing date and time and the CPO's name. They go onto the SR, and "
+            "the second PV check is scheduled 48 hours before the hearing (earlier if that falls outside working "
+            "hours)."
+        ),
+        fields=(
+            Field("hearing_at", "Hearing date and time", "datetime", min_date="today", help="UK time."),
+            Field("cpo_name", "Court presenting officer"),
+        ),
+        effects=_cpt_reply,
+    ),
+    "create_cmel7298": Step(
+        title="Create CMEL7298 and update the activity plan",
+        guidance=(
+            "Create the enforcement form CMEL7298 with the hearing date on it, and update the SR's activity plan "
+            "to show the hearing date is recorded. Casework Guide records the form as due with the values below."
+        ),
+        checklist=("Hearing date entered on CMEL7298", "SR activity plan updated"),
+        depends_on=("hearing_at", "cpo_name", "court_name"),
+        effects=_create_cmel7298,
+    ),
+    "full_pv_check": Step(
+        title="Full PV check",
+        guidance=(
+            "Before anything goes to the CPT, do a full potentially violent (PV) check on the 2012 system (see "
+            "step 4 of Contact Summary). The CPO needs to know before they meet the paying parent."
+        ),
+        checklist=("Full PV check done on the 2012 system",),
+        fields=(
+            Field("pv_marker", "Is a PV marker recorded on the case?", "yes_no", default_fact="potentially_violent"),
+            Field("pv_detail", "What the PV check found", "long_text", required=False),
+        ),
+        effects=_full_pv_check,
+    ),
+    "cpt_bundle": Step(
+        title="Save the WinZip in the CPT shared folder",
+        guidance=(
+            "Compile one WinZip of the CMEL7298, the CMEL7000 LO application, the SSST referral form and the "
+            "confirmation of the full PV check. Casework Guide builds it from what you recorded and keeps it with "
+            "the SR; save a copy in the CPT shared folder for the court."
+        ),
+        checklist=("WinZip saved in the CPT shared folder",),
+        depends_on=("hearing_at", "cpo_name", "court_name", "ecm_name", "amount_owed", "pv_marker"),
+        effects=_cpt_bundle,
+    ),
+    "set_in_progress": Step(
+        title="Set the SR In Progress",
+        guidance="The file is with the CPT. Set the SR's Status to In Progress while you wait for the court.",
+        checklist=("SR Status set to In Progress",),
+        effects=_set_in_progress,
+    ),
+    "cover_letter": Step(
+        title="CPT asks for the CMEL9180 cover letter",
+        guidance=(
+            "Once the CPT has paid for the court appearance and has the summons, they email you for the CMEL9180 "
+            "cover letter to the paying parent. The hearing date is in the email's subject: enter it (it may "
+            "differ from the date first given) with the costs. Create the CMEL9180 as a PDF and add it to the "
+            "WinZip in the CPT shared folder."
+        ),
+        checklist=("CMEL9180 created as a PDF", "CMEL9180 added to the WinZip in the CPT shared folder"),
+        fields=(
+            Field("confirmed_hearing_at", "Hearing date and time in the email subject", "datetime", min_date="today"),
+            Field("costs", "Court costs", "money"),
+            Field("court_address", "Court address", "long_text", max_chars=500),
+            Field("cpt_information", "Anything else the CPT told you", "long_text", required=False),
+        ),
+        depends_on=("court_name", "amount_owed"),
+        effects=_cover_letter,
+    ),
+    "call_cpt": Step(
+        title="Tell the CPT the letter is ready",
+        guidance=(
+            "Phone the CPT to say the letter is ready. The letter and summons must be sent by the CPT on the date "
+            "recorded. Casework Guide also emails them (hearing date in the subject) so there is a written record."
+        ),
+        checklist=(
+            "CPT phoned: the letter is ready",
+            "CPT reminded to send the letter and summons on the date recorded",
+        ),
+        depends_on=("confirmed_hearing_at", "court_name"),
+        effects=_call_cpt,
+    ),
+    "issue_date": Step(
+        title="Record the issue date",
+        guidance="When the CPT has sent the letter and summons they tell you the date of issue: record it on the SR.",
+        fields=(Field("summons_issued_on", "Date the letter and summons were issued", "date"),),
+        depends_on=("confirmed_hearing_at",),
+        effects=_issue_date,
+    ),
+    "second_pv_check": Step(
+        title="Second PV check, 48 hours before the hearing",
+        guidance=(
+            "The CPO asks for a second PV check on the 2012 system 48 hours before the hearing, with any payments "
+            "that would change an entry on the LO schedule and any contact from the paying parent. Casework Guide "
+            "emails the CPO your answers with a read receipt and gives you a task to phone them."
+        ),
+        checklist=("Second PV check done on the 2012 system", "Payments and contact since the first check looked at"),
+        fields=(
+            Field("second_pv_marker", "Is a PV marker recorded now?", "yes_no", default_fact="potentially_violent"),
+            Field("lo_schedule_payments", "Payments that affect the LO schedule", "long_text", help="'None' if none."),
+            Field("paying_parent_contact", "Contact from the paying parent", "long_text", help="'None' if none."),
+        ),
+        depends_on=("confirmed_hearing_at",),
+        effects=_second_pv_check,
+    ),
+    "cpo_decision": Step(
+        title="Does the CPO proceed?",
+        guidance=(
+            "With the second check the CPO may decide not to go on with the application. If so the SR is closed "
+            "and cancelled; otherwise wait for the CPO's outcome after the hearing."
+        ),
+        fields=(
+            Field("cpo_proceeds", "Is the CPO going ahead with the hearing?", "yes_no"),
+            Field("not_proceeding_reason", "Why the CPO is not proceeding", "long_text", when=("cpo_proceeds", False)),
+        ),
+        effects=_cpo_decision,
+    ),
+    "record_outcome": Step(
+        title="Record the outcome from the CPO",
+        guidance=(
+            "The CPO emails you the case file. Record the outcome and upload the scanned outcome as a PDF: it is "
+            "linked to the SR (see Scanning Local)."
+        ),
+        checklist=("Outcome scanned as a PDF",),
+        fields=(
+            Field("outcome", "Outcome of the hearing", "choice", options=OUTCOMES),
+            Field("outcome_detail", "Details of the outcome", "long_text"),
+            Field("outcome_pdf", "Scanned outcome", "pdf", help="A PDF file."),
+        ),
+        effects=_record_outcome,
+    ),
+    "forward_to_ecm": Step(
+        title="Forward the case file to the ECM",
+        guidance=(
+            "Forward the case file to the enforcement case manager so that the LO system action can be completed. "
+            "Casework Guide emails it with the forms attached, a read receipt and a follow-up call task."
+        ),
+        checklist=("Case file forwarded to the ECM",),
+        depends_on=("outcome", "outcome_detail"),
+        effects=_forward_to_ecm,
+    ),
+    "close_sr": Step(
+        title="Close and Complete the SR",
+        guidance="The work for this liability order is done: Close the SR with Sub Status Complete.",
+        checklist=("SR Status Closed, Sub Status Complete",),
+        effects=_close_sr,
+    ),
+    "done": Step(
+        title="Finished",
+        guidance="The liability order routing is recorded and the SR is closed.",
+        final=True,
+    ),
+}
+
+
+def _bind_start(sr: StartSR) -> dict[str, int] | str:
+    """Only an open Magistrates Court SR is worked by this procedure."""
+    if sr.status == "Closed":
+        return f"SR {sr.number} is closed; there is nothing left to do on it."
+    if sr.is_(*MAGISTRATES_COURT):
+        return {"main": sr.id}
+    label = " / ".join(p for p in (sr.process, sr.area, sr.sub_area) if p)
+    return f"This procedure works on a {' / '.join(MAGISTRATES_COURT)} SR; SR {sr.number} is {label}."
+
+
+PROCEDURE = Procedure(
+    id="P5d",
+    version="1",
+    title="Specialist Services Support Team: Work Routing for Liability Order",
+    seed="004_a8ae07a86098a507.txt",
+    roles=("caseworker",),
+    starts=(
+        "A caseworker has asked for a liability order and your case manager has allocated you an Enforcement / "
+        "Court Presentation / Magistrates Court SR."
+    ),
+    machine=P5dMachine,
+    steps=STEPS,
+    bind_start=_bind_start,
+    glossary_terms=("SSST", "CPT", "CPO", "ECM", "PV", "LO", "SR"),
+    works_on=(MAGISTRATES_COURT,),
+)

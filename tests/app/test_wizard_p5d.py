@@ -1,0 +1,121 @@
+"""An SSST caseworker walks P5d's main path through the wizard page, from the allocated SR to Closed / Complete.
+
+AppTest cannot upload a file, so the outcome PDF step is submitted through the run service (the
+same call the page makes) and the walk carries on in the page.
+"""
+
+from datetime import date, time
+from decimal import Decimal
+
+from domain.clock import uk_local
+from services import runs
+from tests.app.helpers import texts
+from tests.app.test_wizard import button, open_wizard
+from tests.pdfs import a_pdf
+from tests.procedures.test_p5d import HEARING, allocated_sr, outbox, sr_row
+
+
+def widget(at, label):
+    for kind in ("text_input", "text_area", "date_input", "time_input", "radio"):
+        for w in getattr(at, kind):
+            if w.label in (label, f"{label} (optional)"):
+                return w
+    raise AssertionError(f"no input labelled {label!r} on {texts(at)[:200]}")
+
+
+def step(at, title: str, **values) -> None:
+    """On the step called `title`: tick the checklist, fill inputs by label, continue and confirm."""
+    assert title in texts(at), f"expected step {title!r}"
+    for box in at.checkbox:
+        box.check()
+    for label, value in values.items():
+        w = widget(at, label.replace("_", " "))
+        (w.input if hasattr(w, "input") else w.set_value)(value)
+    button(at, "Continue").click().run()
+    assert not at.exception
+    if "Confirm and save" in [b.label for b in at.button]:
+        button(at, "Confirm and save").click().run()
+        assert not at.exception
+
+
+def test_an_ssst_caseworker_walks_the_liability_order_routing_in_the_wizard(sqlite_demo_db, actor_for):
+    actor = actor_for("ssst.caseworker")
+    case_id, sr_id = allocated_sr(actor)
+    view = runs.start_run(actor, "P5d", case_id=case_id, sr_id=sr_id)
+    at = open_wizard(actor, view.run_id)
+
+    # Nothing entered: the errors show at the fields and nothing is saved.
+    button(at, "Continue").click().run()
+    assert "There is a problem" in texts(at)
+    assert runs.view_run(actor, view.run_id).step.id == "allocated"
+
+    fields = {
+        "Magistrates' court for the application": "Exampletown Magistrates' Court",
+        "Enforcement case manager": "Eve Enforcer",
+        "Amount owed": "4321.09",
+        "Arrears from": date(2024, 4, 1),
+        "Arrears to": date(2025, 10, 31),
+    }
+    step(at, "SR allocated by your case manager", **fields)
+    step(at, "Ask the CPT for the hearing date and CPO")
+    widget(at, "Time (UK)").set_value(time(10, 0))
+    step(
+        at,
+        "Record the hearing date and CPO",
+        **{"Hearing date and time": HEARING.date(), "Court presenting officer": "Pat Presenter"},
+    )
+    assert uk_local(sr_row(sr_id).hearing_at) == HEARING
+    step(at, "Create CMEL7298 and update the activity plan")
+    widget(at, "Is a PV marker recorded on the case?").set_value("No")
+    step(at, "Full PV check")
+    step(at, "Save the WinZip in the CPT shared folder")
+    step(at, "Set the SR In Progress")
+    assert sr_row(sr_id).status == "In Progress"
+    widget(at, "Time (UK)").set_value(time(10, 0))
+    step(
+        at,
+        "CPT asks for the CMEL9180 cover letter",
+        **{
+            "Hearing date and time in the email subject": HEARING.date(),
+            "Court costs": "95.00",
+            "Court address": "1 Court Lane\nExampletown",
+        },
+    )
+    step(at, "Tell the CPT the letter is ready")
+    step(at, "Record the issue date", **{"Date the letter and summons were issued": HEARING.date().replace(day=1)})
+    widget(at, "Is a PV marker recorded now?").set_value("No")
+    step(
+        at,
+        "Second PV check, 48 hours before the hearing",
+        **{"Payments that affect the LO schedule": "None", "Contact from the paying parent": "None"},
+    )
+    widget(at, "Is the CPO going ahead with the hearing?").set_value("Yes")
+    step(at, "Does the CPO proceed?")
+    assert "Record the outcome from the CPO" in texts(at)
+
+    current = runs.view_run(actor, view.run_id)
+    runs.submit_step(
+        actor,
+        view.run_id,
+        {
+            "outcome": "Liability order granted",
+            "outcome_detail": "Granted in full.",
+            "outcome_pdf": ("outcome.pdf", a_pdf()),
+            "_checklist": list(current.step.checklist),
+        },
+        expected_version=current.version,
+    )
+    at.run()
+    step(at, "Forward the case file to the ECM")
+    step(at, "Close and Complete the SR")
+    assert at.success, "the finished run says so"
+
+    sr = sr_row(sr_id)
+    assert (sr.status, sr.sub_status, sr.cpo_name, sr.costs) == (
+        "Closed",
+        "Complete",
+        "Pat Presenter",
+        Decimal("95.00"),
+    )
+    assert len(outbox(sr_id)) == 4
+    assert runs.view_run(actor, view.run_id).status == "finished"

@@ -1,0 +1,460 @@
+"""P5d SSST Work Routing for Liability Order: every branch, walked headlessly through the run API.
+
+Everything is the real thing: the database (SQLite and PostgreSQL), the rendered .docx forms read
+back from the stored zip, the RFC 5322 messages in the outbox, the PDF check.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from email import message_from_bytes
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from db.models import Attachment, Case, Deadline, Letter, OutboundEmail, ServiceRequest, Task
+from domain import mail
+from domain.clock import UK, is_working_day, uk_local
+from domain.files import sha256
+from letters.render import docx_text
+from procedures import registry
+from services import runs
+from services.errors import DomainError, ValidationFailed
+from services.mail_settings import SSST_MAILBOX
+from services.transaction import transaction
+from tests.pdfs import a_pdf
+from tests.procedures.walk import Walk
+from tests.ssst import smtp_server
+
+MAGISTRATES_COURT = ("Enforcement", "Court Presentation", "Magistrates Court")
+MAIN_PATH = [
+    "allocated",
+    "contact_cpt",
+    "cpt_reply",
+    "create_cmel7298",
+    "full_pv_check",
+    "cpt_bundle",
+    "set_in_progress",
+    "cover_letter",
+    "call_cpt",
+    "issue_date",
+    "second_pv_check",
+    "cpo_decision",
+    "record_outcome",
+    "forward_to_ecm",
+    "close_sr",
+    "done",
+]
+
+
+@pytest.fixture
+def ssst(actor_for):
+    return actor_for("ssst.caseworker")
+
+
+def next_weekday(weekday: int, *, after: date, working_days_before: tuple[int, ...]) -> date:
+    """The first `weekday` at least four weeks after `after` whose given days before it are working days."""
+    day = after + timedelta(days=28)
+    while day.weekday() != weekday or not all(
+        is_working_day(day - timedelta(days=k), "England") for k in working_days_before
+    ):
+        day += timedelta(days=1)
+    return day
+
+
+def at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=UK)
+
+
+TODAY = uk_local(datetime.now(UK)).date()
+# A Wednesday hearing at 10:00: 48 hours before is Monday 10:00, inside working hours.
+HEARING = at(next_weekday(2, after=TODAY, working_days_before=(1, 2)), 10)
+# The CPT's email later gives a Tuesday at 10:00: 48 hours before is Sunday, so Friday 17:00.
+MOVED_HEARING = at(next_weekday(1, after=HEARING.date(), working_days_before=(4,)), 10)
+
+
+def allocated_sr(actor) -> tuple[int, int]:
+    """The demo's open liability order SR allocated to ssst.caseworker: (case id, SR id)."""
+    with transaction() as session:
+        sr = session.scalars(
+            select(ServiceRequest).where(
+                ServiceRequest.sub_area == "Magistrates Court",
+                ServiceRequest.reason == "Liability Order",
+                ServiceRequest.owner_id == actor.user_id,
+                ServiceRequest.status == "Open",
+            )
+        ).one()
+        return sr.case_id, sr.id
+
+
+def case_facts(case_id: int) -> dict[str, Any]:
+    with transaction() as session:
+        case = session.get_one(Case, case_id)
+        return {
+            "scin": case.scin,
+            "paying_parent": case.paying_parent_name,
+            "region": case.region,
+            "pv": case.potentially_violent,
+        }
+
+
+ANSWERS: dict[str, dict[str, Any]] = {
+    "allocated": {
+        "court_name": "Exampletown Magistrates' Court",
+        "ecm_name": "Eve Enforcer",
+        "amount_owed": "4321.09",
+        "arrears_from": "2024-04-01",
+        "arrears_to": "2025-10-31",
+    },
+    "cpt_reply": {"hearing_at": HEARING.strftime("%Y-%m-%d %H:%M"), "cpo_name": "Pat Presenter"},
+    "full_pv_check": {"pv_marker": False, "pv_detail": "No marker; no incidents on the contact history."},
+    "cover_letter": {
+        "confirmed_hearing_at": HEARING.strftime("%Y-%m-%d %H:%M"),
+        "costs": "95.00",
+        "court_address": "1 Court Lane\nExampletown\nEX9 9ZZ",
+        "cpt_information": "",
+    },
+    "issue_date": {"summons_issued_on": (HEARING.date() - timedelta(days=14)).isoformat()},
+    "second_pv_check": {
+        "second_pv_marker": False,
+        "lo_schedule_payments": "£50.00 received on the 3rd",
+        "paying_parent_contact": "None",
+    },
+    "cpo_decision": {"cpo_proceeds": True},
+    "record_outcome": {
+        "outcome": "Liability order granted",
+        "outcome_detail": "Granted for the full amount with £95.00 costs.",
+        "outcome_pdf": ("LO outcome.pdf", a_pdf(pages=2)),
+    },
+}
+
+
+def walk_to(walk: Walk, stop: str, **changes: dict[str, Any]) -> Walk:
+    """Answer each step with ANSWERS (overridden per step by `changes`) until the run reaches `stop`."""
+    while walk.step != stop:
+        walk.answer(**{**ANSWERS.get(walk.step, {}), **changes.get(walk.step, {})})
+    return walk
+
+
+def start(actor) -> tuple[Walk, int, int]:
+    case_id, sr_id = allocated_sr(actor)
+    return Walk(actor, "P5d", case_id, sr_id=sr_id), case_id, sr_id
+
+
+def sr_row(sr_id: int) -> ServiceRequest:
+    with transaction() as session:
+        sr = session.get_one(ServiceRequest, sr_id)
+        session.expunge(sr)
+        return sr
+
+
+def open_deadlines(sr_id: int) -> dict[str, tuple[datetime, str, bool]]:
+    with transaction() as session:
+        rows = session.scalars(select(Deadline).where(Deadline.sr_id == sr_id).order_by(Deadline.id)).all()
+        found: dict[str, tuple[datetime, str, bool]] = {}
+        for d in rows:
+            assert d.kind not in found, f"two {d.kind} deadlines"
+            found[d.kind] = (uk_local(d.due_at), d.explanation, d.done)
+        return found
+
+
+def outbox(sr_id: int) -> list[tuple[str, str, Any]]:
+    """(to, subject, parsed message) of every email queued for the SR, oldest first."""
+    with transaction() as session:
+        rows = session.scalars(select(OutboundEmail).where(OutboundEmail.sr_id == sr_id).order_by(OutboundEmail.id))
+        return [(r.to_addrs, r.subject, message_from_bytes(r.raw, policy=mail.POLICY)) for r in rows]
+
+
+def tasks(sr_id: int) -> list[str]:
+    with transaction() as session:
+        return list(session.scalars(select(Task.text).where(Task.sr_id == sr_id).order_by(Task.id)))
+
+
+def bundle(sr_id: int) -> dict[str, str]:
+    """The SR's stored zip bundle: document name -> its text, read back from the .docx."""
+    with transaction() as session:
+        row = session.scalars(
+            select(Attachment).where(Attachment.sr_id == sr_id, Attachment.kind == "bundle_zip")
+        ).one()
+        assert row.file_name.endswith("-CPT-bundle.zip")
+        with zipfile.ZipFile(io.BytesIO(row.content)) as archive:
+            assert archive.testzip() is None
+            return {name: docx_text(archive.read(name)) for name in archive.namelist()}
+
+
+def test_p5d_is_registered_for_caseworkers_and_works_magistrates_court_srs(demo_db):
+    procedure = registry.get("P5d")
+    assert procedure.seed == "004_a8ae07a86098a507.txt"
+    assert procedure.roles == ("caseworker",)
+    assert procedure.works_on == (MAGISTRATES_COURT,)
+    assert procedure.remaining(procedure.initial) == 12  # the CPO not proceeding is the shortest path
+
+
+def test_the_liability_order_path_records_everything_and_closes_the_sr_complete(demo_db, ssst):
+    walk, case_id, sr_id = start(ssst)
+    facts = case_facts(case_id)
+    walk_to(walk, "done")
+    assert walk.path() == MAIN_PATH
+    assert walk.view.status == "finished"
+
+    sr = sr_row(sr_id)
+    assert (sr.process, sr.area, sr.sub_area) == MAGISTRATES_COURT
+    assert (sr.status, sr.sub_status, sr.reason) == ("Closed", "Complete", "Liability Order")
+    assert (sr.court, sr.cpo_name) == ("Exampletown Magistrates' Court", "Pat Presenter")
+    assert uk_local(sr.hearing_at) == HEARING
+    assert sr.costs == Decimal("95.00")
+    assert sr.summons_issued_on == HEARING.date() - timedelta(days=14)
+
+    main = walk.outcome().srs["main"]
+    assert [(name, done) for name, done, _ in main.activities] == [
+        ("Hearing Date Recorded", True),
+        ("Cover Letter Issued", True),
+        ("Second PV Check", True),
+    ]
+    notes = "\n".join(main.notes)
+    assert "Liability order requested by Eve Enforcer (enforcement case manager)" in notes
+    assert "£4,321.09 owed for 1 April 2024 to 31 October 2025" in notes
+    assert "Court presenting officer: Pat Presenter." in notes
+    assert "Full PV check on the 2012 system: no PV marker recorded." in notes
+    assert "costs £95.00" in notes
+    assert (
+        "Second PV check emailed to the CPO: no PV marker recorded; payments affecting the LO schedule: £50.00" in notes
+    )
+    assert "Outcome from the CPO: Liability order granted. Granted for the full amount" in notes
+    assert "LO-outcome.pdf" in notes
+    assert "Case file forwarded to the ECM" in notes
+
+    # The hearing and the second PV check, 48 hours before, with how each was worked out; both met.
+    due = open_deadlines(sr_id)
+    assert set(due) == {"hearing", "second_pv_check"}
+    pv_at, pv_why, pv_done = due["second_pv_check"]
+    assert pv_at == HEARING - timedelta(days=2)
+    assert pv_at.weekday() == 0
+    assert "48 hours before is 10:00 on Monday" in pv_why
+    assert "within working hours" in pv_why
+    assert pv_done
+    assert due["hearing"][0] == HEARING
+    assert "Exampletown Magistrates' Court" in due["hearing"][1]
+    assert due["hearing"][2]
+
+    # Letters and forms recorded as due: CMEL7298 for the file, CMEL9180 for the paying parent.
+    letters = {code: (recipient, context) for code, recipient, _status, context in walk.outcome().letters}
+    assert set(letters) == {"CMEL7298", "CMEL9180"}
+    assert letters["CMEL7298"][0] == "file"
+    assert letters["CMEL7298"][1]["sr_number"] == sr.number  # the marker is filled in
+    assert letters["CMEL7298"][1]["hearing_date"] == HEARING.date().isoformat()
+    assert letters["CMEL9180"][0] == "paying_parent"
+    assert letters["CMEL9180"][1]["costs"] == "95.00"
+    assert letters["CMEL9180"][1]["recipient_name"] == facts["paying_parent"]
+
+    # The WinZip: CMEL7298, CMEL7000, SSST referral form, PV check record, then the CMEL9180 added.
+    docs = bundle(sr_id)
+    assert sorted(docs) == ["CMEL7000.docx", "CMEL7298.docx", "CMEL9180.docx", "CWGF003.docx", "CWGF004.docx"]
+    hearing_text = f"{HEARING.day} {HEARING:%B %Y}"
+    assert hearing_text in docs["CMEL7298.docx"]
+    assert "Pat Presenter" in docs["CMEL7298.docx"]
+    assert sr.number in docs["CMEL7298.docx"]
+    assert "£4,321.09" in docs["CMEL7000.docx"]
+    assert "1 April 2024" in docs["CMEL7000.docx"]
+    assert "Liability order" in docs["CWGF003.docx"]
+    assert "Eve Enforcer" in docs["CWGF003.docx"]
+    assert "Full PV check" in docs["CWGF004.docx"]
+    assert "Demo Ssst Caseworker" in docs["CWGF004.docx"]
+    assert "£95.00" in docs["CMEL9180.docx"]
+    assert facts["paying_parent"] in docs["CMEL9180.docx"]
+
+    # The outcome PDF is linked to the SR with its sha256.
+    with transaction() as session:
+        pdf = session.scalars(
+            select(Attachment).where(Attachment.sr_id == sr_id, Attachment.kind == "outcome_pdf")
+        ).one()
+        assert (pdf.file_name, pdf.sha256) == ("LO-outcome.pdf", sha256(ANSWERS["record_outcome"]["outcome_pdf"][1]))
+
+
+def test_every_email_goes_to_the_right_mailbox_with_a_read_receipt_and_a_phone_task(demo_db, ssst):
+    walk, case_id, sr_id = start(ssst)
+    scin = case_facts(case_id)["scin"]
+    walk_to(walk, "done")
+    number = sr_row(sr_id).number
+    sent = outbox(sr_id)
+    assert [(to, subject) for to, subject, _ in sent] == [
+        (
+            "Court Presenting Team <court.presenting.team@placeholder.invalid>",
+            f"Court presenting officer needed: liability order, Exampletown Magistrates' Court, SCIN {scin}, "
+            f"SR {number}",
+        ),
+        (
+            "Court Presenting Team <court.presenting.team@placeholder.invalid>",
+            f"Hearing {HEARING.day} {HEARING:%B %Y}: CMEL9180 cover letter ready, SCIN {scin}, SR {number}",
+        ),
+        (
+            "Court Presenting Officer <court.presenting.officer@placeholder.invalid>",
+            f"Second PV check before hearing on {HEARING.day} {HEARING:%B %Y}: SCIN {scin}, SR {number}",
+        ),
+        (
+            "Enforcement Case Manager <enforcement.case.manager@placeholder.invalid>",
+            f"Case file after hearing: SCIN {scin}, SR {number}",
+        ),
+    ]
+    for _to, _subject, message in sent:
+        assert message["Disposition-Notification-To"].addresses[0].addr_spec == SSST_MAILBOX
+        assert message["X-Casework-SR"] == number
+    second_pv = sent[2][2]
+    assert "Payments made that affect the liability order schedule: £50.00 received on the 3rd" in (
+        second_pv.get_body(("plain",)).get_content()
+    )
+    assert [a.get_filename() for a in second_pv.iter_attachments()] == ["CWGF004.docx"]
+    assert "Second PV check" in docx_text(next(second_pv.iter_attachments()).get_content())
+    assert [a.get_filename() for a in sent[3][2].iter_attachments()] == [
+        "CMEL7298.docx",
+        "CMEL7000.docx",
+        "CWGF003.docx",
+    ]
+    phone = [t for t in tasks(sr_id) if t.startswith("Phone ")]
+    assert len(phone) == 4
+    assert all("a read receipt was requested" in t for t in phone)
+    assert any("Court Presenting Officer" in t and "Second PV check" in t for t in phone)
+
+
+def test_the_cpo_deciding_not_to_proceed_closes_the_sr_cancelled(demo_db, ssst):
+    walk, _case_id, sr_id = start(ssst)
+    walk_to(walk, "cpo_decision")
+    with pytest.raises(ValidationFailed) as refused:
+        walk.answer(cpo_proceeds=False)
+    assert "not_proceeding_reason" in refused.value.errors
+    walk.answer(confirm=False, cpo_proceeds=False, not_proceeding_reason="Paid in full after the summons.")
+    assert walk.view.awaiting_confirmation
+    assert any("Status = Closed; Sub Status = Cancelled; Resolution Code = Not Proceeding" in c for c in walk.view.cms)
+    walk.confirm()
+    assert walk.path() == [*MAIN_PATH[: MAIN_PATH.index("cpo_decision") + 1], "done"]
+    assert walk.view.status == "finished"
+    sr = sr_row(sr_id)
+    assert (sr.status, sr.sub_status, sr.resolution_code) == ("Closed", "Cancelled", "Not Proceeding")
+    assert walk.outcome().srs["main"].notes[-1] == "The CPO decided not to proceed: Paid in full after the summons."
+    assert all(done for _at, _why, done in open_deadlines(sr_id).values())
+    assert not any("Case file after hearing" in subject for _to, subject, _ in outbox(sr_id))
+    with transaction() as session:
+        assert not session.scalars(
+            select(Attachment).where(Attachment.kind == "outcome_pdf", Attachment.sr_id == sr_id)
+        ).all()
+
+
+def test_a_later_hearing_date_from_the_cpt_moves_the_hearing_and_the_second_pv_check(demo_db, ssst):
+    walk, _case_id, sr_id = start(ssst)
+    walk_to(walk, "cover_letter")
+    before = open_deadlines(sr_id)
+    assert before["second_pv_check"][0] == HEARING - timedelta(days=2)
+    walk.answer(**{**ANSWERS["cover_letter"], "confirmed_hearing_at": MOVED_HEARING.strftime("%Y-%m-%d %H:%M")})
+    after = open_deadlines(sr_id)
+    friday = MOVED_HEARING.date() - timedelta(days=4)
+    assert after["second_pv_check"][0] == at(friday, 17)
+    explanation = after["second_pv_check"][1]
+    sunday = friday + timedelta(days=2)
+    assert f"48 hours before is 10:00 on Sunday {sunday.day} {sunday:%B %Y}" in explanation
+    assert "(a weekend day)" in explanation
+    assert f"last working day before it, Friday {friday.day} {friday:%B %Y}" in explanation
+    assert after["hearing"][0] == MOVED_HEARING
+    assert uk_local(sr_row(sr_id).hearing_at) == MOVED_HEARING
+    cmel9180 = next(ctx for code, _r, _s, ctx in walk.outcome().letters if code == "CMEL9180")
+    assert cmel9180["hearing_date"] == MOVED_HEARING.date().isoformat()
+
+
+def test_a_file_that_is_not_a_pdf_is_refused_at_the_field_and_nothing_is_stored(demo_db, ssst):
+    walk, _case_id, sr_id = start(ssst)
+    walk_to(walk, "record_outcome")
+    answers = {**ANSWERS["record_outcome"], "outcome_pdf": ("outcome.pdf", b"Dear SSST, the LO was granted")}
+    with pytest.raises(ValidationFailed) as refused:
+        walk.answer(**answers)
+    assert "must be a PDF" in refused.value.errors["outcome_pdf"]
+    assert runs.view_run(ssst, walk.view.run_id).step.id == "record_outcome"
+    with transaction() as session:
+        assert not session.scalars(
+            select(Attachment).where(Attachment.kind == "outcome_pdf", Attachment.sr_id == sr_id)
+        ).all()
+    assert sr_row(sr_id).status == "In Progress"
+
+
+def test_impossible_dates_are_refused_at_their_field(demo_db, ssst):
+    walk, _case_id, sr_id = start(ssst)
+    with pytest.raises(ValidationFailed) as refused:
+        walk.answer(**{**ANSWERS["allocated"], "arrears_to": "2024-03-31"})
+    assert refused.value.errors == {"arrears_to": "The end of the arrears period must be on or after its start."}
+    assert walk.step == "allocated"
+    walk_to(walk, "cpt_reply")
+    with pytest.raises(ValidationFailed) as refused:
+        walk.answer(hearing_at=f"{TODAY - timedelta(days=1)} 10:00", cpo_name="Pat Presenter")
+    assert "must be today or in the future" in refused.value.errors["hearing_at"]
+    walk_to(walk, "issue_date")
+    with pytest.raises(ValidationFailed) as refused:
+        walk.answer(summons_issued_on=(HEARING.date() + timedelta(days=1)).isoformat())
+    assert refused.value.errors["summons_issued_on"].startswith(
+        "The letter and summons must be issued before the hearing"
+    )
+    assert sr_row(sr_id).summons_issued_on is None
+
+
+def test_started_from_the_case_the_first_step_creates_the_magistrates_court_sr(demo_db, ssst):
+    case_id, _sr_id = allocated_sr(ssst)
+    walk = Walk(ssst, "P5d", case_id)
+    walk.answer(**ANSWERS["allocated"])
+    main = walk.outcome().srs["main"]
+    assert (main.process, main.area, main.sub_area, main.status) == (*MAGISTRATES_COURT, "Open")
+    with transaction() as session:
+        sr = session.scalars(select(ServiceRequest).where(ServiceRequest.number == main.number)).one()
+        assert (sr.reason, sr.owner_id, sr.court) == ("Liability Order", ssst.user_id, "Exampletown Magistrates' Court")
+
+
+def test_a_closed_sr_or_another_kind_of_sr_cannot_start_a_run(demo_db, ssst):
+    case_id, sr_id = allocated_sr(ssst)
+    with transaction() as session:
+        other = session.scalars(
+            select(ServiceRequest).where(
+                ServiceRequest.team_id == ssst.team_id, ServiceRequest.sub_area == "County Court"
+            )
+        ).first()
+        assert other is not None
+        other_case, other_id = other.case_id, other.id
+    with pytest.raises(DomainError, match="works on a Enforcement / Court Presentation / Magistrates Court SR"):
+        runs.start_run(ssst, "P5d", case_id=other_case, sr_id=other_id)
+    walk = Walk(ssst, "P5d", case_id, sr_id=sr_id)
+    walk_to(walk, "cpo_decision")
+    walk.answer(cpo_proceeds=False, not_proceeding_reason="Withdrawn")
+    with pytest.raises(DomainError, match="is closed"):
+        runs.start_run(ssst, "P5d", case_id=case_id, sr_id=sr_id)
+
+
+def test_the_letters_are_on_the_sr_as_due_for_the_caseworker_to_produce(demo_db, ssst):
+    walk, _case_id, sr_id = start(ssst)
+    walk_to(walk, "call_cpt")
+    with transaction() as session:
+        rows = session.scalars(select(Letter).where(Letter.sr_id == sr_id).order_by(Letter.id)).all()
+        assert [(r.template_code, r.recipient, r.status) for r in rows] == [
+            ("CMEL7298", "file", "due"),
+            ("CMEL9180", "paying_parent", "due"),
+        ]
+
+
+def test_with_smtp_set_up_the_second_pv_check_reaches_the_cpo_as_sent(demo_db, ssst, monkeypatch):
+    walk, _case_id, sr_id = start(ssst)
+    walk_to(walk, "second_pv_check")
+    with smtp_server() as server:
+        monkeypatch.setenv("CASEWORK_SMTP_HOST", server.host)
+        monkeypatch.setenv("CASEWORK_SMTP_PORT", str(server.port))
+        monkeypatch.setenv("CASEWORK_SMTP_TIMEOUT", "5")
+        walk.answer(**ANSWERS["second_pv_check"])
+        (received,) = server.handler.received
+    assert received.rcpt_tos == ["court.presenting.officer@placeholder.invalid"]
+    message = received.message
+    assert message["Subject"].startswith("Second PV check before hearing on")
+    assert SSST_MAILBOX in str(message["Disposition-Notification-To"])
+    with transaction() as session:
+        statuses = dict(
+            session.execute(
+                select(OutboundEmail.subject, OutboundEmail.status).where(OutboundEmail.sr_id == sr_id)
+            ).all()
+        )
+    assert statuses[str(message["Subject"])] == "sent"
