@@ -428,7 +428,7 @@ def counts(actor: Actor, filters: ConsoleFilter = ConsoleFilter(), *, now: datet
     with transaction() as session:
         team_id = _team_leader(session, actor)
         grouped = session.execute(counts_query(team_id, filters, now)).all()
-        names = dict(session.execute(select(User.id, User.display_name).where(User.team_id == team_id)).tuples().all())
+        names = {i: n for i, n in session.execute(select(User.id, User.display_name).where(User.team_id == team_id))}
     by_status: Counter[str] = Counter()
     by_owner: Counter[str] = Counter()
     by_procedure: Counter[str] = Counter()
