@@ -20,6 +20,13 @@ ROLE_PAGES: dict[str, list[st.Page]] = {
     ],
     "team_leader": [
         st.Page("pages/outstanding.py", title="Outstanding SRs", icon=":material/monitoring:", url_path="outstanding"),
+        st.Page(
+            "pages/sr_detail.py",
+            title="Service request",
+            icon=":material/description:",
+            url_path="sr",
+            visibility="hidden",
+        ),
         st.Page("pages/my_work.py", title="My work", icon=":material/inbox:", url_path="my-work"),
         st.Page("pages/outbox.py", title="Outbox", icon=":material/outbox:", url_path="outbox"),
     ],

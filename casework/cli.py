@@ -8,6 +8,7 @@ python -m casework outbox send
 python -m casework backup var/backups/casework-2026-11-23.sqlite3
 python -m casework restore var/backups/casework-2026-11-23.sqlite3 --yes
 python -m casework letters render-due --code CMSL5501 --out var/letters
+python -m casework generate --srs 10000 --cases 2000 --users 60 --teams 5
 """
 
 from __future__ import annotations
@@ -193,3 +194,29 @@ def restore(
         raise typer.Exit(1) from None
     typer.echo(f"Restored {safe_url()} from {path}.")
     audit_verify()
+
+
+@app.command("generate")
+def generate(
+    srs: Annotated[int, typer.Option(help="Service requests to generate")] = 1_000_000,
+    cases: Annotated[int, typer.Option(help="Cases they belong to")] = 200_000,
+    users: Annotated[int, typer.Option(help="Users (one team leader per team, the rest caseworkers)")] = 300,
+    teams: Annotated[int, typer.Option(help="Teams")] = 20,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same data")] = 2026,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar")] = True,
+) -> None:
+    """Add a large fictional data set (for scale tests) to the migrated database named by DATABASE_URL."""
+    from casework import generate as generator
+
+    try:
+        made = generator.generate(
+            generator.Sizes(srs=srs, cases=cases, users=users, teams=teams), seed=seed, progress=progress
+        )
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    typer.echo(
+        f"Generated {made.teams} teams, {made.users} users, {made.cases} cases, {made.srs} service requests, "
+        f"{made.deadlines} deadlines and {made.runs} runs in {safe_url()}. Team leaders (no password): "
+        f"{', '.join(made.team_leaders[:3])}{' ...' if len(made.team_leaders) > 3 else ''}"
+    )

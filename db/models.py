@@ -157,6 +157,12 @@ class ServiceRequest(Base):
         ),
         Index("ix_sr_team_status_created", "team_id", "status", "created_at"),
         Index("ix_sr_owner_status", "owner_id", "status"),
+        # Team leader console (migration console1): keyset pages, index-only counts, deadlines from SR fields.
+        Index("ix_sr_team_created_id", "team_id", "created_at", "id"),
+        Index("ix_sr_team_counts", "team_id", "status", "owner_id", "process", "area", "sub_area"),
+        Index("ix_sr_team_hearing", "team_id", "hearing_at"),
+        Index("ix_sr_team_appointment", "team_id", "appointment_at"),
+        Index("ix_sr_team_review", "team_id", "review_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -276,6 +282,7 @@ class ProcedureRun(Base):
     __table_args__ = (
         CheckConstraint("status IN ('in_progress', 'finished', 'abandoned')", name="status"),
         Index("ix_runs_user_status", "started_by_id", "status"),
+        Index("ix_runs_team_status_updated", "team_id", "status", "updated_at"),  # console: stuck runs
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_new_run_id)
@@ -354,7 +361,10 @@ class Deadline(Base):
     """Something due on an SR, with a sentence saying how the date was worked out."""
 
     __tablename__ = "deadlines"
-    __table_args__ = (Index("ix_deadlines_done_due", "done", "due_at"),)
+    __table_args__ = (
+        Index("ix_deadlines_done_due", "done", "due_at"),
+        Index("ix_deadlines_sr_done_due", "sr_id", "done", "due_at"),  # console: next due, due/overdue filters
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sr_id: Mapped[int] = mapped_column(ForeignKey("service_requests.id"), index=True)

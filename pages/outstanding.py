@@ -1,28 +1,143 @@
-"""Outstanding SRs of the team leader's team."""
+"""Team leader console: the team's outstanding SRs (filters, counts, ageing, one page at a time),
+deadlines, stuck runs, reassignment and the CSV export. Everything is worked out in services.console."""
 
+import altair as alt
 import streamlit as st
 
 from domain.clock import format_uk
 from pages import ui
-from services.team import outstanding_srs
+from services import console
+from services.console import ConsoleFilter
 
 actor = ui.actor("team_leader", page="outstanding")
 st.title("Outstanding SRs")
-rows = ui.attempt(lambda: outstanding_srs(actor))
-if rows is not None:
-    st.caption(f"{len(rows)} service requests not yet closed in your team")
-    st.dataframe(
-        [
-            {
-                "SR": r.number,
-                "SCIN": r.scin,
-                "Type": r.label,
-                "Status": r.status,
-                "Owner": r.owner or "Unallocated",
-                "Created": format_uk(r.created_at),
-            }
-            for r in rows
-        ],
-        hide_index=True,
-        width="stretch",
+members = ui.attempt(lambda: console.team_members(actor)) or []
+owners = {"Anyone": None, "Unallocated": console.UNALLOCATED} | {m.display_name: m.id for m in members}
+YES_NO = {"Any": None, "Yes": True, "No": False}
+DUE = {"Any": None, "Overdue": "overdue", f"Due in the next {console.DUE_SOON_DAYS} days": "due_soon"}
+
+with st.expander("Filters", expanded=True):
+    c = st.columns(4)
+    owner = c[0].selectbox("Owner", list(owners), key="f_owner")
+    procedure = c[1].selectbox("Procedure", ["Any", *console.procedure_entries()], key="f_proc")
+    label = c[2].selectbox("Process / Area / Sub Area", ["Any", *console.catalogue_labels()], key="f_label")
+    statuses = c[3].multiselect("Status", ["Open", "In Progress", "Closed"], default=console.OPEN_STATUSES, key="f_st")
+    c = st.columns(5)
+    min_age = c[0].number_input("At least (days old)", min_value=0, value=None, step=1, key="f_min")
+    max_age = c[1].number_input("At most (days old)", min_value=0, value=None, step=1, key="f_max")
+    pv = c[2].selectbox("PV-marked", list(YES_NO), key="f_pv")
+    sensitive = c[3].selectbox("Sensitive", list(YES_NO), key="f_sens")
+    due = c[4].selectbox("Due or overdue", list(DUE), key="f_due")
+filters = ConsoleFilter(
+    owner_id=owners[owner],
+    procedure=None if procedure == "Any" else procedure,
+    catalogue_label=None if label == "Any" else label,
+    statuses=tuple(statuses) or console.OPEN_STATUSES,
+    min_age_days=None if min_age is None else int(min_age),
+    max_age_days=None if max_age is None else int(max_age),
+    potentially_violent=YES_NO[pv],
+    sensitive=YES_NO[sensitive],
+    due=DUE[due],
+)
+if st.session_state.get("console_filters") != filters:  # new filters: back to the first page
+    st.session_state["console_filters"], st.session_state["console_pages"] = filters, [None]
+cursors = st.session_state["console_pages"]
+counts = ui.attempt(lambda: console.counts(actor, filters))
+page = ui.attempt(lambda: console.outstanding_page(actor, filters, after=cursors[-1]))
+if counts is None or page is None:
+    st.stop()
+
+st.caption(f"{counts.total} service requests match")
+cols = st.columns(3)
+groups = (("By status", counts.by_status), ("By owner", counts.by_owner), ("By procedure", counts.by_procedure))
+for col, (title, data) in zip(cols, groups, strict=True):
+    col.markdown(f"**{title}**")
+    col.dataframe([{title[3:].capitalize(): k, "SRs": v} for k, v in data.items()], hide_index=True, width="stretch")
+ages = console.ageing(actor, filters)
+if ages:
+    bands = [b[2] for b in console.AGE_BANDS]
+    chart = alt.Chart(alt.Data(values=[{"Age": b, "Status": s, "SRs": n} for b, s, n in ages]))
+    st.altair_chart(chart.mark_bar().encode(x=alt.X("Age:N", sort=bands), y="SRs:Q", color="Status:N"), width="stretch")
+
+st.subheader(f"Page {len(cursors)}")
+table = [
+    {
+        "SR": r.number, "SCIN": r.scin, "Type": r.label, "Procedures": " ".join(r.procedures), "Status": r.status,
+        "Owner": r.owner or "Unallocated", "Age (days)": r.age_days, "PV": r.potentially_violent,
+        "Sensitive": r.sensitive, "Next due": format_uk(r.next_due), "Overdue": r.overdue,
+    }
+    for r in page.rows
+]  # fmt: skip
+picked = st.dataframe(
+    table,
+    hide_index=True,
+    width="stretch",
+    key="console_table",
+    on_select="rerun",
+    selection_mode="multi-row",
+    column_config={
+        "Age (days)": st.column_config.NumberColumn(format="%d"),
+        "PV": st.column_config.CheckboxColumn("PV", help="Potentially violent marker on the case"),
+        "Sensitive": st.column_config.CheckboxColumn(),
+        "Overdue": st.column_config.CheckboxColumn(),
+    },
+)
+selected = [page.rows[i].number for i in picked.selection.rows] if picked else []  # type: ignore[union-attr]
+nav = st.columns([1, 1, 4])
+if len(cursors) > 1 and nav[0].button("Previous page"):
+    cursors.pop()
+    st.rerun()
+if page.next_cursor is not None and nav[1].button("Next page"):
+    cursors.append(page.next_cursor)
+    st.rerun()
+by_number = {r.number: r for r in page.rows}
+opened = st.selectbox("Open an SR", list(by_number), index=None, key="open_sr")
+if opened and st.button("Open SR detail"):
+    st.switch_page("pages/sr_detail.py", query_params={"sr": str(by_number[opened].id)})
+
+with st.form("reassign"):
+    st.markdown("**Reassign service requests**")
+    chosen = st.multiselect("Service requests", list(by_number), default=[n for n in selected if n in by_number])
+    new_owner = st.selectbox("New owner", [m.display_name for m in members if m.role == "caseworker"], index=None)
+    reason = st.text_input("Reason for reassigning", max_chars=200)
+    if st.form_submit_button("Reassign"):
+        done = ui.attempt(
+            lambda: console.reassign(
+                actor,
+                [by_number[n].id for n in chosen],
+                owners.get(new_owner or "", -1) or -1,
+                reason,
+                expected_versions={by_number[n].id: by_number[n].version for n in chosen},
+            )
+        )
+        if done:
+            st.session_state["flash_console"] = f"Reassigned {', '.join(done.sr_numbers)} to {done.new_owner}."
+            st.rerun()
+if msg := st.session_state.pop("flash_console", None):
+    st.success(msg)
+
+if st.button("Prepare CSV of the filtered list"):
+    st.session_state["console_csv"] = ui.attempt(lambda: console.export_csv(actor, filters))
+if export := st.session_state.get("console_csv"):
+    st.download_button(f"Download CSV ({export.rows} rows)", export.content, export.file_name, "text/csv")
+
+st.subheader("Deadlines, soonest first")
+items = ui.attempt(lambda: console.deadlines(actor)) or []
+st.dataframe(
+    [
+        {"Due": format_uk(d.due_at), "Overdue": "OVERDUE" if d.overdue else "", "What": d.kind.replace("_", " "),
+         "SR": d.sr_number, "SCIN": d.scin, "Owner": d.owner or "Unallocated", "How worked out": d.explanation}
+        for d in items
+    ],
+    hide_index=True,
+    width="stretch",
+)  # fmt: skip
+st.subheader(f"Stuck runs of new caseworkers ({console.stuck_working_days()} working days or more without progress)")
+stuck = ui.attempt(lambda: console.stuck_runs(actor)) or []
+if not stuck:
+    st.caption("No runs of new caseworkers are stuck.")
+for s in stuck:
+    st.markdown(
+        f"- **{s.caseworker}**: {s.procedure_id} on case {s.scin} at step {s.state}, last saved "
+        f"{format_uk(s.updated_at)} ({s.working_days_idle} working days)"
     )

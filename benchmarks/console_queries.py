@@ -1,0 +1,215 @@
+"""The team leader console's queries on PostgreSQL at scale, beside the same queries hand-written in SQL.
+
+    .venv/bin/python benchmarks/console_queries.py            # 200,000 SRs over 40,000 cases
+    .venv/bin/python benchmarks/console_queries.py --full     # 1,000,000 SRs over 200,000 cases (issue 6)
+    DATABASE_URL=postgresql://... .venv/bin/python benchmarks/console_queries.py   # an empty database you give
+
+Without DATABASE_URL a throwaway PostgreSQL cluster is started (as the tests do) and removed afterwards.
+For each query: median wall time of REPEAT runs of the service function (a whole call: transaction,
+role check, query, read models) and of the hand-written SQL through the same engine, their ratio, and
+the indexes PostgreSQL's plan uses (EXPLAIN of the exact statements the service sent).
+Goal from the issue: service at most 1.5x the hand-written SQL and under 300 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+REPEAT = 15
+
+HAND_COUNTS = """
+SELECT status, owner_id, process, area, sub_area, count(*) FROM service_requests
+WHERE team_id = %(team)s AND status IN ('Open', 'In Progress')
+GROUP BY status, owner_id, process, area, sub_area"""
+
+HAND_PAGE = """
+SELECT sr.id, sr.number, sr.case_id, c.scin, sr.process, sr.area, sr.sub_area, sr.status, sr.owner_id,
+       u.display_name, sr.created_at, c.potentially_violent, c.sensitive, c.region,
+       (SELECT min(d.due_at) FROM deadlines d WHERE d.sr_id = sr.id AND NOT d.done) AS next_due, sr.version
+FROM service_requests sr JOIN cases c ON c.id = sr.case_id LEFT JOIN users u ON u.id = sr.owner_id
+WHERE sr.team_id = %(team)s AND sr.status IN ('Open', 'In Progress') AND sr.created_at <= %(cut)s
+  AND c.potentially_violent = false
+ORDER BY sr.created_at, sr.id LIMIT 51"""
+
+HAND_OVERDUE_PAGE = """
+SELECT sr.id, sr.number, sr.case_id, c.scin, sr.process, sr.area, sr.sub_area, sr.status, sr.owner_id,
+       u.display_name, sr.created_at, c.potentially_violent, c.sensitive, c.region,
+       (SELECT min(d.due_at) FROM deadlines d WHERE d.sr_id = sr.id AND NOT d.done) AS next_due, sr.version
+FROM service_requests sr JOIN cases c ON c.id = sr.case_id LEFT JOIN users u ON u.id = sr.owner_id
+WHERE sr.team_id = %(team)s AND sr.status IN ('Open', 'In Progress') AND sr.owner_id = %(owner)s
+  AND EXISTS (SELECT 1 FROM deadlines d WHERE d.sr_id = sr.id AND NOT d.done AND d.due_at < %(now)s)
+ORDER BY sr.created_at, sr.id LIMIT 51"""
+
+HAND_DEADLINES = """
+(SELECT d.sr_id, sr.number, c.scin, d.kind, d.due_at, u.display_name FROM deadlines d
+   JOIN service_requests sr ON sr.id = d.sr_id JOIN cases c ON c.id = sr.case_id
+   LEFT JOIN users u ON u.id = sr.owner_id
+ WHERE NOT d.done AND sr.team_id = %(team)s AND sr.status <> 'Closed' ORDER BY d.due_at, d.id LIMIT 100)
+UNION ALL
+(SELECT sr.id, sr.number, c.scin, 'hearing', sr.hearing_at, u.display_name FROM service_requests sr
+   JOIN cases c ON c.id = sr.case_id LEFT JOIN users u ON u.id = sr.owner_id
+ WHERE sr.team_id = %(team)s AND sr.status <> 'Closed' AND sr.hearing_at IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM deadlines d WHERE d.sr_id = sr.id AND d.kind = 'hearing')
+ ORDER BY sr.hearing_at, sr.id LIMIT 100)
+UNION ALL
+(SELECT sr.id, sr.number, c.scin, 'appointment', sr.appointment_at, u.display_name FROM service_requests sr
+   JOIN cases c ON c.id = sr.case_id LEFT JOIN users u ON u.id = sr.owner_id
+ WHERE sr.team_id = %(team)s AND sr.status <> 'Closed' AND sr.appointment_at IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM deadlines d WHERE d.sr_id = sr.id AND d.kind = 'appointment')
+ ORDER BY sr.appointment_at, sr.id LIMIT 100)
+UNION ALL
+(SELECT sr.id, sr.number, c.scin, 'review_date', sr.review_date::timestamptz, u.display_name FROM service_requests sr
+   JOIN cases c ON c.id = sr.case_id LEFT JOIN users u ON u.id = sr.owner_id
+ WHERE sr.team_id = %(team)s AND sr.status <> 'Closed' AND sr.review_date IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM deadlines d WHERE d.sr_id = sr.id AND d.kind = 'review_date')
+ ORDER BY sr.review_date, sr.id LIMIT 100)
+ORDER BY 5 LIMIT 100"""
+
+
+def median_ms(fn: Callable[[], Any]) -> float:
+    fn()  # warm the caches and the connection pool
+    times = []
+    for _ in range(REPEAT):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+INDEX = re.compile(r"(Index Only Scan|Index Scan|Bitmap Index Scan)(?: Backward)? (?:using|on) (\w+)")
+SEQ = re.compile(r"Seq Scan on (\w+)")
+
+
+def plan_summary(lines: list[str]) -> str:
+    used = []
+    for line in lines:
+        for kind, name in INDEX.findall(line):
+            used.append(f"{name} ({kind.lower()})")
+        used += [f"SEQ SCAN {t}" for t in SEQ.findall(line)]
+    return ", ".join(dict.fromkeys(used)) or "(none)"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--full", action="store_true", help="1,000,000 SRs over 200,000 cases (the issue's size)")
+    parser.add_argument("--srs", type=int, default=200_000)
+    parser.add_argument("--cases", type=int, default=40_000)
+    args = parser.parse_args()
+    srs, cases = (1_000_000, 200_000) if args.full else (args.srs, args.cases)
+
+    server = None
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        from tests import pg
+
+        server = pg.Server.start()
+        server.create_database("bench")
+        os.environ["DATABASE_URL"] = server.url("bench")
+    try:
+        run(srs, cases)
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def run(srs: int, cases: int) -> None:
+    from sqlalchemy import event, select, text
+
+    from casework import generate, migrate
+    from db.engine import database_url, engine_for
+    from db.models import User
+    from domain.clock import utcnow
+    from services import console
+    from services.actor import Actor
+    from services.console import ConsoleFilter
+    from services.transaction import transaction
+
+    url = database_url()
+    migrate.upgrade(url)
+    start = time.perf_counter()
+    made = generate.generate(generate.Sizes(srs=srs, cases=cases), url=url, progress=True)
+    print(f"generated {srs:,} SRs over {cases:,} cases, 300 users, 20 teams in {time.perf_counter() - start:.1f} s")
+    engine = engine_for(url)
+    with engine.begin() as conn:
+        conn.execute(text("ANALYZE"))
+    with transaction() as session:
+        leader = session.scalar(select(User).where(User.username == made.team_leaders[0]))
+        assert leader is not None
+        actor = Actor.of(leader)
+        owner = session.scalar(select(User.id).where(User.team_id == actor.team_id, User.role == "caseworker"))
+    now = utcnow()
+    params = {"team": actor.team_id, "cut": now - timedelta(days=30), "owner": owner, "now": now}
+    page_filter = ConsoleFilter(min_age_days=30, potentially_violent=False)
+    overdue_filter = ConsoleFilter(owner_id=owner, due="overdue")
+
+    def hand(sql: str) -> Callable[[], Any]:
+        def go() -> Any:
+            with engine.connect() as conn:
+                return conn.exec_driver_sql(sql, params).all()
+
+        return go
+
+    cases_ = [
+        ("counts by status/owner/procedure", lambda: console.counts(actor, now=now), HAND_COUNTS),
+        (
+            "first page: >=30 days old, not PV",
+            lambda: console.outstanding_page(actor, page_filter, now=now),
+            HAND_PAGE,
+        ),
+        (
+            "first page: one owner, overdue",
+            lambda: console.outstanding_page(actor, overdue_filter, now=now),
+            HAND_OVERDUE_PAGE,
+        ),
+        ("deadline list (100 soonest)", lambda: console.deadlines(actor, now=now), HAND_DEADLINES),
+    ]
+    print(f"\nteam {actor.team_id} ({actor.username}); median of {REPEAT} runs, PostgreSQL, {srs:,} SRs\n")
+    print(f"{'query':<36} {'service ms':>10} {'hand SQL ms':>12} {'ratio':>6}")
+    plans: list[tuple[str, str, str]] = []
+    for name, service, sql in cases_:
+        svc, raw = median_ms(service), median_ms(hand(sql))
+        print(f"{name:<36} {svc:>10.1f} {raw:>12.1f} {svc / raw:>6.2f}")
+        plans.append((name, explain_service(engine, service, event), explain(engine, sql, params)))
+    print("\nIndexes in the plans (service statements / hand-written SQL):")
+    for name, svc_plan, hand_plan in plans:
+        print(f"- {name}\n    service: {svc_plan}\n    hand:    {hand_plan}")
+
+
+def explain(engine: Any, sql: str, params: dict[str, Any]) -> str:
+    with engine.connect() as conn:
+        return plan_summary([r[0] for r in conn.exec_driver_sql("EXPLAIN " + sql, params)])
+
+
+def explain_service(engine: Any, service: Callable[[], Any], event: Any) -> str:
+    """EXPLAIN every SELECT the service sends on the console tables (not the user-name lookups)."""
+    captured: list[tuple[str, Any]] = []
+
+    def capture(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "service_requests" in statement:
+            captured.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        service()
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    lines: list[str] = []
+    with engine.connect() as conn:
+        for statement, parameters in captured:
+            lines += [r[0] for r in conn.exec_driver_sql("EXPLAIN " + statement, parameters)]
+    return plan_summary(lines)
+
+
+if __name__ == "__main__":
+    main()

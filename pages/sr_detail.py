@@ -1,0 +1,89 @@
+"""One SR in full for a team leader: banner, audit timeline, notes, activities, letters, attachments,
+related SRs and where its procedure runs stand. The SR id comes from the URL (?sr=...)."""
+
+import streamlit as st
+
+from domain.clock import format_uk
+from pages import ui
+from services.sr_view import sr_full_view
+
+actor = ui.actor("team_leader", page="sr_detail")
+ref = st.query_params.get("sr", "")
+if not (ref.isascii() and ref.isdigit() and len(ref) < 12):
+    st.title("Service request")
+    st.error("Open a service request from the Outstanding SRs list.", icon="🚫")
+    st.page_link("pages/outstanding.py", label="Back to Outstanding SRs")
+    st.stop()
+view = ui.attempt(lambda: sr_full_view(actor, int(ref)))
+st.page_link("pages/outstanding.py", label="Back to Outstanding SRs", icon=":material/arrow_back:")
+if view is None:
+    st.stop()
+
+st.title(f"SR {view.number}")
+st.markdown(
+    f"**{view.label}** · {view.status}{f' ({view.sub_status})' if view.sub_status else ''} · "
+    f"owner {view.owner or 'Unallocated'} · created {format_uk(view.created_at)}"
+)
+ui.case_banner(view.case)
+tabs = st.tabs(["Timeline", "Notes", "Activities", "Letters", "Attachments", "Related SRs", "Procedure"])
+with tabs[0]:
+    st.dataframe(
+        [{"When": format_uk(e.at), "Who": e.who, "What": e.action, "Details": e.summary} for e in view.timeline],
+        hide_index=True,
+        width="stretch",
+    )
+with tabs[1]:
+    if not view.notes:
+        st.caption("No notes on this SR.")
+    for n in view.notes:
+        st.markdown(f"**{format_uk(n.at)}, {n.author or 'system'}**")
+        st.text(n.text)
+with tabs[2]:
+    st.dataframe(
+        [
+            {"Activity": a.name, "Mandatory": a.mandatory, "Done": a.done, "Outcome": a.outcome or ""}
+            for a in view.activities
+        ],
+        hide_index=True,
+    )
+with tabs[3]:
+    st.dataframe(
+        [
+            {
+                "Letter": x.template_code,
+                "To": x.recipient or "",
+                "Status": x.status,
+                "Rendered": format_uk(x.rendered_at),
+            }
+            for x in view.letters
+        ],
+        hide_index=True,
+    )
+with tabs[4]:
+    st.dataframe(
+        [
+            {"File": a.file_name, "Kind": a.kind, "Size": a.size, "Added": format_uk(a.created_at),
+             "Deleted": format_uk(a.deleted_at)}
+            for a in view.attachments
+        ],
+        hide_index=True,
+    )  # fmt: skip
+with tabs[5]:
+    for r in view.related:
+        st.page_link(
+            "pages/sr_detail.py",
+            label=f"{r.number}: {r.label} ({r.status}, {r.relation})",
+            query_params={"sr": str(r.id)},
+        )
+    if not view.related:
+        st.caption("No related SRs.")
+with tabs[6]:
+    if not view.runs:
+        st.caption("No procedure run has worked on this SR yet.")
+    for run in view.runs:
+        st.markdown(
+            f"**{run.procedure_id} {run.procedure_title}** ({run.status.replace('_', ' ')}), by {run.started_by}, "
+            f"last saved {format_uk(run.updated_at)}. Current step: **{run.step_title}**"
+        )
+        if run.map_dot:
+            st.graphviz_chart(run.map_dot)

@@ -1,0 +1,171 @@
+"""Everything a team leader sees about one SR: banner, audit timeline, notes, activities, letters,
+attachments, related SRs and where its procedure runs stand (the map with the current step).
+
+One transaction reads it all, after `check_sr` (another team's SR is refused and the attempt audited).
+The timeline is the SR's own audit events, newest first, capped at TIMELINE_LIMIT (an SR's history is
+short; the cap stops a pathological one from flooding the page).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from db.models import Activity, Attachment, AuditEvent, Letter, Note, ProcedureRun, ServiceRequest, User
+from procedures import registry
+from services.actor import Actor
+from services.attachments import AttachmentView, load_sr
+from services.letters import LetterRow
+from services.run_views import procedure_map
+from services.transaction import transaction
+from services.views import CaseBanner
+
+TIMELINE_LIMIT = 200
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    at: datetime
+    who: str
+    action: str
+    summary: str
+
+
+@dataclass(frozen=True, slots=True)
+class NoteView:
+    at: datetime
+    author: str | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityView:
+    name: str
+    mandatory: bool
+    done: bool
+    outcome: str | None
+    done_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedSR:
+    id: int
+    number: str
+    label: str
+    status: str
+    relation: str  # "parent", "child", "same case"
+
+
+@dataclass(frozen=True, slots=True)
+class RunMap:
+    run_id: str
+    procedure_id: str
+    procedure_title: str
+    status: str
+    step_title: str
+    started_by: str
+    updated_at: datetime
+    map_dot: str
+
+
+@dataclass(frozen=True, slots=True)
+class SRFullView:
+    id: int
+    number: str
+    label: str
+    status: str
+    sub_status: str | None
+    owner: str | None
+    created_at: datetime
+    version: int
+    case: CaseBanner
+    timeline: tuple[TimelineEntry, ...]
+    notes: tuple[NoteView, ...]
+    activities: tuple[ActivityView, ...]
+    letters: tuple[LetterRow, ...]
+    attachments: tuple[AttachmentView, ...]
+    related: tuple[RelatedSR, ...]
+    runs: tuple[RunMap, ...]
+
+
+def _summary(event: AuditEvent) -> str:
+    """One readable line from an event's before/after (values only, never the hash)."""
+    after: dict[str, Any] = event.after or {}
+    before: dict[str, Any] = event.before or {}
+    changed = [f"{k}: {before.get(k)!s} → {v!s}" for k, v in after.items() if k in before and before.get(k) != v]
+    added = [f"{k}: {v!s}" for k, v in after.items() if k not in before]
+    return "; ".join(changed + added)[:300]
+
+
+def sr_full_view(actor: Actor, sr_id: int) -> SRFullView:
+    with transaction() as session:
+        sr = load_sr(session, actor, sr_id, action="view this service request")
+        names = {i: n for i, n in session.execute(select(User.id, User.display_name))}
+        events = session.scalars(
+            select(AuditEvent).where(AuditEvent.sr_id == sr.id).order_by(AuditEvent.id.desc()).limit(TIMELINE_LIMIT)
+        ).all()
+        notes = session.scalars(select(Note).where(Note.sr_id == sr.id).order_by(Note.created_at, Note.id)).all()
+        activities = session.scalars(select(Activity).where(Activity.sr_id == sr.id).order_by(Activity.position)).all()
+        letters = session.scalars(select(Letter).where(Letter.sr_id == sr.id).order_by(Letter.id)).all()
+        attachments = session.scalars(
+            select(Attachment).where(Attachment.sr_id == sr.id).order_by(Attachment.created_at)
+        ).all()
+        related = session.scalars(
+            select(ServiceRequest)
+            .where(
+                or_(
+                    ServiceRequest.case_id == sr.case_id,
+                    ServiceRequest.parent_id == sr.id,
+                    ServiceRequest.id == (sr.parent_id or -1),
+                ),
+                ServiceRequest.id != sr.id,
+                ServiceRequest.team_id == sr.team_id,
+            )
+            .order_by(ServiceRequest.created_at)
+        ).all()
+        runs = session.scalars(
+            select(ProcedureRun).where(ProcedureRun.sr_id == sr.id).order_by(ProcedureRun.created_at)
+        ).all()
+        return SRFullView(
+            id=sr.id,
+            number=sr.number,
+            label=sr.label,
+            status=sr.status,
+            sub_status=sr.sub_status,
+            owner=names.get(sr.owner_id) if sr.owner_id else None,
+            created_at=sr.created_at,
+            version=sr.version,
+            case=CaseBanner.of(sr.case),
+            timeline=tuple(TimelineEntry(e.at, e.actor_name, e.action, _summary(e)) for e in events),
+            notes=tuple(NoteView(n.created_at, names.get(n.author_id) if n.author_id else None, n.text) for n in notes),
+            activities=tuple(ActivityView(a.name, a.mandatory, a.done, a.outcome, a.done_at) for a in activities),
+            letters=tuple(LetterRow.of(letter) for letter in letters),
+            attachments=tuple(
+                AttachmentView.of(a, names.get(a.uploaded_by_id) if a.uploaded_by_id else None) for a in attachments
+            ),
+            related=tuple(
+                RelatedSR(
+                    r.id,
+                    r.number,
+                    r.label,
+                    r.status,
+                    "parent" if r.id == sr.parent_id else "child" if r.parent_id == sr.id else "same case",
+                )
+                for r in related
+            ),
+            runs=tuple(_run_map(run, names) for run in runs),
+        )
+
+
+def _run_map(run: ProcedureRun, names: dict[int, str]) -> RunMap:
+    try:
+        procedure = registry.get(run.procedure_id, run.procedure_version)
+        title, step, dot = procedure.title, procedure.steps[run.state].title, procedure_map(procedure, run.state)
+    except (registry.UnknownProcedure, KeyError):
+        title, step, dot = run.procedure_id, run.state, ""
+    return RunMap(
+        run.id, run.procedure_id, title, run.status, step, names.get(run.started_by_id, ""), run.updated_at, dot
+    )

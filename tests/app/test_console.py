@@ -1,0 +1,107 @@
+"""AppTest: the team leader console filters, counts, reassigns, exports and opens an SR's detail."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from db.models import AuditEvent, ServiceRequest
+from services import console
+from services.transaction import transaction
+from tests.app.helpers import app_as, texts
+
+
+def _console(actor):
+    at = app_as(actor).run()
+    at.switch_page("pages/outstanding.py").run()
+    assert not at.exception
+    return at
+
+
+def _table(at):
+    return next(df.value for df in at.dataframe if "SR" in df.value.columns and "Age (days)" in df.value.columns)
+
+
+def test_the_console_shows_the_first_page_and_counts_of_the_team(sqlite_demo_db, actor_for):
+    leader = actor_for("teamleader")
+    at = _console(leader)
+    expected = console.outstanding_page(leader)
+    assert list(_table(at)["SR"]) == [r.number for r in expected.rows]
+    assert f"{console.counts(leader).total} service requests match" in texts(at)
+    assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart"), "the ageing chart is drawn"
+    assert "Deadlines, soonest first" in texts(at)
+
+
+def test_filtering_by_pv_marker_and_owner_narrows_the_table(sqlite_demo_db, actor_for):
+    leader, worker = actor_for("teamleader"), actor_for("caseworker")
+    at = _console(leader)
+    at.selectbox(key="f_owner").select(worker.display_name).run()
+    at.selectbox(key="f_pv").select("No").run()
+    expected = console.outstanding_page(
+        leader, console.ConsoleFilter(owner_id=worker.user_id, potentially_violent=False)
+    )
+    assert expected.rows
+    assert list(_table(at)["SR"]) == [r.number for r in expected.rows]
+    assert set(_table(at)["Owner"]) == {worker.display_name}
+
+
+def test_a_team_leader_reassigns_an_sr_from_the_console_with_a_reason(sqlite_demo_db, actor_for):
+    leader, worker = actor_for("teamleader"), actor_for("caseworker")
+    at = _console(leader)
+    row = next(r for r in console.outstanding_page(leader).rows if r.owner_id != worker.user_id)
+    at.multiselect[-1].select(row.number)
+    owner_box = next(s for s in at.selectbox if s.label == "New owner")
+    owner_box.select(worker.display_name)
+    next(t for t in at.text_input if t.label == "Reason for reassigning").input("Covering annual leave")
+    next(b for b in at.button if b.label == "Reassign").click().run()
+    assert not at.exception
+    assert f"Reassigned {row.number} to {worker.display_name}." in texts(at)
+    with transaction() as session:
+        assert session.get(ServiceRequest, row.id).owner_id == worker.user_id
+        event = session.scalars(select(AuditEvent).where(AuditEvent.action == "sr.reassigned")).one()
+        assert event.after["reason"] == "Covering annual leave"
+
+
+def test_a_reassignment_without_a_reason_shows_the_problem_and_moves_nothing(sqlite_demo_db, actor_for):
+    leader, worker = actor_for("teamleader"), actor_for("caseworker")
+    at = _console(leader)
+    row = next(r for r in console.outstanding_page(leader).rows if r.owner_id != worker.user_id)
+    at.multiselect[-1].select(row.number)
+    next(s for s in at.selectbox if s.label == "New owner").select(worker.display_name)
+    next(b for b in at.button if b.label == "Reassign").click().run()
+    assert "Enter the reason for the reassignment." in texts(at)
+    with transaction() as session:
+        assert session.get(ServiceRequest, row.id).owner_id == row.owner_id
+
+
+def test_the_csv_export_is_offered_for_download(sqlite_demo_db, actor_for):
+    leader = actor_for("teamleader")
+    at = _console(leader)
+    next(b for b in at.button if b.label == "Prepare CSV of the filtered list").click().run()
+    export = at.session_state["console_csv"]
+    assert export.rows == console.counts(leader).total
+    assert export.content.splitlines()[0].startswith("SR,SCIN,")
+
+
+def test_opening_an_sr_shows_its_banner_timeline_and_related_srs(sqlite_demo_db, actor_for):
+    leader = actor_for("teamleader")
+    at = _console(leader)
+    row = console.outstanding_page(leader).rows[0]
+    at.selectbox(key="open_sr").select(row.number).run()
+    next(b for b in at.button if b.label == "Open SR detail").click().run()
+    assert not at.exception
+    shown = texts(at)
+    assert f"SR {row.number}" in shown
+    assert row.scin in shown
+    timeline = at.dataframe[0].value
+    assert "sr.created" in set(timeline["What"])
+
+
+def test_another_teams_sr_in_the_url_is_refused_on_the_detail_page(sqlite_demo_db, actor_for):
+    leader, other = actor_for("teamleader"), actor_for("ssst.teamleader")
+    theirs = console.outstanding_page(other).rows[0]
+    at = app_as(leader)
+    at.query_params["sr"] = str(theirs.id)
+    at.run()
+    at.switch_page("pages/sr_detail.py").run()
+    assert "belongs to another team" in texts(at) or "Special Client Records" in texts(at)
+    assert f"SR {theirs.number}" not in texts(at)

@@ -1,0 +1,320 @@
+"""The team leader console's service: filters, paging, counts, deadlines, reassignment, stuck runs, CSV.
+
+Expected rows are worked out here from the ORM with plain Python (an independent oracle), so a wrong
+WHERE clause in the console's query cannot agree with itself.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from db.models import AuditEvent, Case, Deadline, ProcedureRun, ServiceRequest, Team, User
+from domain.clock import utcnow
+from services import console, records
+from services import deadlines as sr_deadlines
+from services.console import ConsoleFilter
+from services.errors import ConflictError, PermissionDenied, ValidationFailed
+from services.transaction import transaction
+from services.work import my_work
+
+
+def _team_srs(team_id: int) -> list[ServiceRequest]:
+    with transaction() as session:
+        srs = session.scalars(
+            select(ServiceRequest)
+            .options(selectinload(ServiceRequest.case))
+            .where(ServiceRequest.team_id == team_id)
+            .order_by(ServiceRequest.created_at, ServiceRequest.id)
+        ).all()
+        deadlines = session.scalars(select(Deadline).where(Deadline.done.is_(False))).all()
+        session.expunge_all()
+    for sr in srs:
+        sr.__dict__["open_due"] = sorted(d.due_at for d in deadlines if d.sr_id == sr.id)
+    return list(srs)
+
+
+def _all_pages(actor, filters: ConsoleFilter, now: datetime, size: int = 4) -> list[str]:
+    numbers, cursor = [], None
+    while True:
+        page = console.outstanding_page(actor, filters, after=cursor, page_size=size, now=now)
+        assert len(page.rows) <= size
+        numbers += [r.number for r in page.rows]
+        if page.next_cursor is None:
+            return numbers
+        cursor = page.next_cursor
+
+
+def _matches(sr: ServiceRequest, f: ConsoleFilter, now: datetime) -> bool:
+    due = sr.__dict__["open_due"]
+    entries = console.procedure_entries().get(f.procedure or "", ())
+    age = (now - sr.created_at).days
+    return (
+        sr.status in f.statuses
+        and (f.owner_id is None or sr.owner_id == (f.owner_id or None))
+        and (f.procedure is None or (sr.process, sr.area, sr.sub_area) in entries)
+        and (f.catalogue_label is None or sr.label == f.catalogue_label)
+        and (f.min_age_days is None or age >= f.min_age_days)
+        and (f.max_age_days is None or age <= f.max_age_days)
+        and (f.potentially_violent is None or sr.case.potentially_violent == f.potentially_violent)
+        and (f.sensitive is None or sr.case.sensitive == f.sensitive)
+        and (f.due != "overdue" or any(d < now for d in due))
+        and (f.due != "due_soon" or any(now <= d < now + timedelta(days=7) for d in due))
+    )
+
+
+def test_pages_list_the_teams_outstanding_srs_oldest_first_one_page_at_a_time(demo_db, actor_for):
+    leader, now = actor_for("teamleader"), utcnow()
+    expected = [sr.number for sr in _team_srs(leader.team_id) if sr.status != "Closed"]
+    assert len(expected) > 8
+    assert _all_pages(leader, ConsoleFilter(), now) == expected
+    first = console.outstanding_page(leader, page_size=3, now=now)
+    assert [r.number for r in first.rows] == expected[:3]
+    assert all(r.status != "Closed" for r in first.rows)
+
+
+FILTERS = {
+    "owner": lambda cw: ConsoleFilter(owner_id=cw),
+    "unallocated": lambda cw: ConsoleFilter(owner_id=console.UNALLOCATED),
+    "procedure": lambda cw: ConsoleFilter(procedure="P2"),
+    "catalogue entry": lambda cw: ConsoleFilter(
+        catalogue_label="Escalated Enquiries / Appeals / Appeal Against Decision"
+    ),
+    "status": lambda cw: ConsoleFilter(statuses=("In Progress",)),
+    "closed too": lambda cw: ConsoleFilter(statuses=("Open", "In Progress", "Closed")),
+    "older than 20 days": lambda cw: ConsoleFilter(min_age_days=20),
+    "at most 20 days old": lambda cw: ConsoleFilter(max_age_days=20),
+    "PV-marked": lambda cw: ConsoleFilter(potentially_violent=True),
+    "not sensitive": lambda cw: ConsoleFilter(sensitive=False),
+    "overdue": lambda cw: ConsoleFilter(due="overdue"),
+    "due soon": lambda cw: ConsoleFilter(due="due_soon"),
+    "combined": lambda cw: ConsoleFilter(owner_id=cw, min_age_days=5, potentially_violent=False),
+}
+
+
+@pytest.mark.parametrize("name", list(FILTERS))
+def test_each_filter_keeps_exactly_the_matching_srs(demo_db, actor_for, name):
+    leader, now = actor_for("teamleader"), utcnow()
+    filters = FILTERS[name](actor_for("caseworker").user_id)
+    expected = [sr.number for sr in _team_srs(leader.team_id) if _matches(sr, filters, now)]
+    assert expected, f"the demo data should have SRs for the {name} filter"
+    assert _all_pages(leader, filters, now) == expected
+    assert console.counts(leader, filters, now=now).total == len(expected)
+
+
+def test_counts_by_status_owner_and_procedure_add_up_to_the_srs(demo_db, actor_for):
+    leader, now = actor_for("teamleader"), utcnow()
+    srs = [sr for sr in _team_srs(leader.team_id) if sr.status != "Closed"]
+    with transaction() as session:
+        names = {i: n for i, n in session.execute(select(User.id, User.display_name))}
+    counts = console.counts(leader, now=now)
+    assert counts.total == len(srs)
+    for status in ("Open", "In Progress"):
+        assert counts.by_status.get(status, 0) == sum(sr.status == status for sr in srs)
+    for owner_id in {sr.owner_id for sr in srs}:
+        name = names[owner_id] if owner_id else "Unallocated"
+        assert counts.by_owner[name] == sum(sr.owner_id == owner_id for sr in srs)
+    for pid, entries in console.procedure_entries().items():
+        assert counts.by_procedure.get(pid, 0) == sum((sr.process, sr.area, sr.sub_area) in entries for sr in srs)
+
+
+def test_bad_filter_values_are_refused_at_the_field(demo_db, actor_for):
+    with pytest.raises(ValidationFailed) as refused:
+        console.outstanding_page(
+            actor_for("teamleader"), ConsoleFilter(statuses=("Done",), min_age_days=9, max_age_days=2)
+        )
+    assert set(refused.value.errors) == {"statuses", "max_age_days"}
+
+
+def _new_sr(session, leader, region: str, **fields) -> ServiceRequest:
+    case = session.scalars(select(Case).where(Case.team_id == leader.team_id, Case.region == region)).first()
+    return records.create_sr(
+        session, leader, case=case, process="Enforcement", area="Court Fee", sub_area="Court Fee Payment", **fields
+    )
+
+
+def test_deadlines_come_soonest_first_with_overdue_marked_across_christmas_and_st_andrews_day(demo_db, actor_for):
+    leader = actor_for("teamleader")
+    with transaction() as session:
+        # England: email Thursday 24 December 2026; two days later is Saturday 26 December (Boxing Day, substitute
+        # Monday 28), so the fee is due Tuesday 29 December 17:00.
+        fee = _new_sr(session, leader, "England")
+        sr_deadlines.set_court_fee_deadline(
+            session, leader, fee, email_received_at=datetime(2026, 12, 24, 10, tzinfo=UTC)
+        )
+        # Scotland: email Saturday 28 November; Monday 30 November is St Andrew's Day there, so Tuesday 1 December.
+        scot = _new_sr(session, leader, "Scotland")
+        sr_deadlines.set_court_fee_deadline(
+            session, leader, scot, email_received_at=datetime(2026, 11, 28, 10, tzinfo=UTC)
+        )
+        # Hearing held only on the SR: Tuesday 29 December 10:00; 48 hours before is Sunday 27, and Saturday 26 and
+        # Christmas Day are closed too, so the second PV check is due Thursday 24 December 17:00.
+        hearing = _new_sr(session, leader, "England", hearing_at=datetime(2026, 12, 29, 10, tzinfo=UTC))
+        ids = {fee.id: fee.number, scot.id: scot.number, hearing.id: hearing.number}
+    now = datetime(2026, 12, 25, 12, tzinfo=UTC)
+    items = console.deadlines(leader, limit=1000, now=now)
+    assert [(d.due_at, d.sr_id) for d in items] == sorted((d.due_at, d.sr_id) for d in items)
+    assert all(d.overdue == (d.due_at < now) for d in items)
+    mine = [(ids[d.sr_id], d.kind, d.due_at, d.overdue, d.source) for d in items if d.sr_id in ids]
+    assert mine == [
+        (scot.number, "court_fee_payment", datetime(2026, 12, 1, 17, tzinfo=UTC), True, "deadline"),
+        (hearing.number, "second_pv_check", datetime(2026, 12, 24, 17, tzinfo=UTC), True, "sr"),
+        (hearing.number, "hearing", datetime(2026, 12, 29, 10, tzinfo=UTC), False, "sr"),
+        (fee.number, "court_fee_payment", datetime(2026, 12, 29, 17, tzinfo=UTC), False, "deadline"),
+    ]
+    pv = next(d for d in items if d.sr_id == hearing.id and d.kind == "second_pv_check")
+    assert "Christmas Day" in pv.explanation
+    scottish = next(d for d in items if d.sr_id == scot.id)
+    assert "Saint Andrew's Day, a bank holiday in Scotland" in scottish.explanation
+
+
+def test_a_closed_srs_deadlines_leave_the_list(demo_db, actor_for):
+    leader = actor_for("teamleader")
+    with transaction() as session:
+        sr = _new_sr(session, leader, "England")
+        sr_deadlines.set_court_fee_deadline(session, leader, sr, email_received_at=datetime(2027, 3, 1, 10, tzinfo=UTC))
+        sr_id = sr.id
+    assert sr_id in {d.sr_id for d in console.deadlines(leader, limit=1000)}
+    with transaction() as session:
+        records.set_status(session, leader, session.get(ServiceRequest, sr_id), "Closed", "Cancelled")
+    assert sr_id not in {d.sr_id for d in console.deadlines(leader, limit=1000)}
+
+
+def _open_team_srs(team_id: int, count: int, *, not_owned_by: int) -> list[ServiceRequest]:
+    return [sr for sr in _team_srs(team_id) if sr.status != "Closed" and sr.owner_id != not_owned_by][:count]
+
+
+def test_a_team_leader_reassigns_srs_to_a_caseworker_who_then_sees_them_with_the_reason_audited(demo_db, actor_for):
+    leader, worker = actor_for("teamleader"), actor_for("caseworker")
+    srs = _open_team_srs(leader.team_id, 2, not_owned_by=worker.user_id)
+    result = console.reassign(
+        leader,
+        [sr.id for sr in srs],
+        worker.user_id,
+        "Covering leave",
+        expected_versions={sr.id: sr.version for sr in srs},
+    )
+    assert result.sr_numbers == tuple(sr.number for sr in srs)
+    assert {s.number for s in my_work(worker).service_requests} >= {sr.number for sr in srs}
+    with transaction() as session:
+        events = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "sr.reassigned").order_by(AuditEvent.id)
+        ).all()
+        assert [(e.entity_id, e.before, e.after, e.actor_name) for e in events] == [
+            (
+                sr.number,
+                {"owner_id": sr.owner_id},
+                {"owner_id": worker.user_id, "owner": "caseworker", "reason": "Covering leave"},
+                "teamleader",
+            )
+            for sr in srs
+        ]
+
+
+def test_a_team_leader_cannot_reassign_another_teams_sr_and_nothing_moves(demo_db, actor_for):
+    leader, worker = actor_for("teamleader"), actor_for("caseworker")
+    other_leader = actor_for("ssst.teamleader")
+    mine = _open_team_srs(leader.team_id, 1, not_owned_by=worker.user_id)[0]
+    theirs = _open_team_srs(other_leader.team_id, 1, not_owned_by=worker.user_id)[0]
+    with pytest.raises(PermissionDenied):
+        console.reassign(leader, [mine.id, theirs.id], worker.user_id, "Tidy up")
+    with transaction() as session:
+        assert session.get(ServiceRequest, mine.id).owner_id == mine.owner_id
+        assert session.get(ServiceRequest, theirs.id).owner_id == theirs.owner_id
+        refusal = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+        assert (refusal.action, refusal.entity_id, refusal.actor_name) == ("refused", str(theirs.id), "teamleader")
+        assert not session.scalars(select(AuditEvent).where(AuditEvent.action == "sr.reassigned")).all()
+
+
+def test_a_caseworker_cannot_reassign_at_all(demo_db, actor_for):
+    worker = actor_for("caseworker")
+    sr = _open_team_srs(worker.team_id, 1, not_owned_by=worker.user_id)[0]
+    with pytest.raises(PermissionDenied, match="caseworker"):
+        console.reassign(worker, [sr.id], worker.user_id, "I will take it")
+    with pytest.raises(PermissionDenied):
+        console.outstanding_page(worker)
+    with transaction() as session:
+        assert session.get(ServiceRequest, sr.id).owner_id == sr.owner_id
+        refusals = session.scalars(select(AuditEvent).where(AuditEvent.action == "refused")).all()
+        assert [e.after["attempted"] for e in refusals] == ["reassign service requests", console.TL_ACTION]
+
+
+def test_a_reassignment_from_a_stale_screen_is_refused(demo_db, actor_for):
+    leader, worker = actor_for("teamleader"), actor_for("caseworker")
+    sr = _open_team_srs(leader.team_id, 1, not_owned_by=worker.user_id)[0]
+    with pytest.raises(ConflictError):
+        console.reassign(leader, [sr.id], worker.user_id, "Covering leave", expected_versions={sr.id: sr.version - 1})
+    with transaction() as session:
+        assert session.get(ServiceRequest, sr.id).owner_id == sr.owner_id
+
+
+def test_a_reassignment_needs_a_reason_and_someone_of_the_team(demo_db, actor_for):
+    leader, other = actor_for("teamleader"), actor_for("ssst.caseworker")
+    sr = _open_team_srs(leader.team_id, 1, not_owned_by=other.user_id)[0]
+    with pytest.raises(ValidationFailed) as no_reason:
+        console.reassign(leader, [sr.id], actor_for("caseworker").user_id, "  ")
+    assert no_reason.value.errors == {"reason": "Enter the reason for the reassignment."}
+    with pytest.raises(ValidationFailed) as wrong_team:
+        console.reassign(leader, [sr.id], other.user_id, "Covering leave")
+    assert wrong_team.value.errors == {"new_owner": "Choose an active caseworker of your team."}
+
+
+def test_the_csv_export_holds_the_filtered_rows_and_is_audited(demo_db, actor_for):
+    leader, now = actor_for("teamleader"), utcnow()
+    filters = ConsoleFilter(due="overdue")
+    expected = [sr for sr in _team_srs(leader.team_id) if _matches(sr, filters, now)]
+    export = console.export_csv(leader, filters, now=now)
+    rows = list(csv.reader(io.StringIO(export.content)))
+    assert rows[0] == list(console.CSV_COLUMNS)
+    assert [(r[0], r[1], r[4], r[11]) for r in rows[1:]] == [
+        (sr.number, sr.case.scin, sr.status, "Yes") for sr in expected
+    ]
+    assert export.rows == len(expected) > 0
+    assert export.file_name.startswith("outstanding-srs-")
+    assert export.file_name.endswith(".csv")
+    with transaction() as session:
+        event = session.scalars(select(AuditEvent).where(AuditEvent.action == "console.exported")).one()
+        assert event.after["rows"] == len(expected)
+        assert event.after["filters"]["due"] == "overdue"
+
+
+def _run(session, user_id: int, case: Case, saved: datetime) -> str:
+    run = ProcedureRun(
+        procedure_id="P1",
+        procedure_version="1",
+        state="check_transition",
+        case_id=case.id,
+        team_id=case.team_id,
+        started_by_id=user_id,
+        created_at=saved,
+        updated_at=saved,
+    )
+    session.add(run)
+    session.flush()
+    return run.id
+
+
+def test_stuck_runs_of_new_caseworkers_count_working_days_over_christmas(demo_db, actor_for, monkeypatch):
+    leader, new = actor_for("teamleader"), actor_for("caseworker")
+    with transaction() as session:
+        case = session.scalars(select(Case).where(Case.team_id == leader.team_id)).first()
+        region = session.scalar(select(Team.region).where(Team.id == leader.team_id))
+        assert region == "England"
+        seasoned = session.scalar(
+            select(User.id).where(User.team_id == leader.team_id, User.role == "caseworker", ~User.is_new_caseworker)
+        )
+        # Now is Wednesday 30 December 2026. Working days since: Thu 24 -> Tue 29 (Christmas, the weekend and
+        # the Boxing Day substitute Monday skipped) is 1 ... so Wed 23 is 3 working days ago, Thu 24 is 2.
+        three = _run(session, new.user_id, case, datetime(2026, 12, 23, 10, tzinfo=UTC))
+        two = _run(session, new.user_id, case, datetime(2026, 12, 24, 15, tzinfo=UTC))
+        _run(session, seasoned, case, datetime(2026, 12, 1, 10, tzinfo=UTC))
+    now = datetime(2026, 12, 30, 12, tzinfo=UTC)
+    stuck = console.stuck_runs(leader, now=now)
+    assert [(s.run_id, s.working_days_idle, s.caseworker) for s in stuck] == [(three, 3, "Demo Caseworker")]
+    monkeypatch.setenv("CASEWORK_STUCK_WORKING_DAYS", "2")
+    assert [(s.run_id, s.working_days_idle) for s in console.stuck_runs(leader, now=now)] == [(three, 3), (two, 2)]
