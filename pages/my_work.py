@@ -43,16 +43,23 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
-workable = {s.number: (s, p) for s in work.service_requests if (p := runs.procedure_for_sr(*s.catalogue)) is not None}
+# One option per (SR, procedure): a Magistrates Court SR can be worked by P5c (commitment) or P5d
+# (liability order), so the caseworker chooses by what was asked for; the SR's Reason orders them.
+workable = {
+    f"{s.number}:{p.id}": (s, p) for s in work.service_requests for p in runs.procedures_for_sr(*s.catalogue, s.reason)
+}
 if actor.role == "caseworker" and workable:
-    number = st.selectbox(
+    choice = st.selectbox(
         "Work an allocated SR",
         list(workable),
         index=None,
-        format_func=lambda n: f"{n}: {workable[n][1].id} {workable[n][1].title}",
+        format_func=lambda k: f"{workable[k][0].number}: {workable[k][1].id} {workable[k][1].title}",
+        help="Some SRs can be worked by more than one procedure: choose the one for what the caseworker asked for.",
     )
-    if number and st.button("Work this SR", type="primary"):
-        sr, info = workable[number]
-        view = ui.attempt(lambda: runs.start_run(actor, info.id, case_id=sr.case_id, sr_id=sr.id))
-        if view is not None:
-            st.switch_page("pages/wizard.py", query_params={"run": view.run_id})
+    if choice:
+        sr, info = workable[choice]
+        st.caption(f"{info.id} starts when: {info.starts}")
+        if st.button("Work this SR", type="primary"):
+            view = ui.attempt(lambda: runs.start_run(actor, info.id, case_id=sr.case_id, sr_id=sr.id))
+            if view is not None:
+                st.switch_page("pages/wizard.py", query_params={"run": view.run_id})

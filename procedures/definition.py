@@ -293,6 +293,9 @@ class Procedure:
     glossary_terms: tuple[str, ...] = ()
     # SRs (Process, Area, Sub Area) allocated to a caseworker that this procedure works on from My work.
     works_on: tuple[tuple[str, str | None, str | None], ...] = ()
+    # Where two procedures work the same kind of SR (P5c and P5d both work Magistrates Court SRs), the SR's
+    # Reason says which was asked for; a procedure listed here is offered first for an SR with that reason.
+    works_on_reasons: tuple[str, ...] = ()
     field_index: dict[str, Field] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -496,5 +496,6 @@ PROCEDURE = Procedure(
     steps=STEPS,
     bind_start=_bind_start,
     works_on=(MAGISTRATES_COURT,),
+    works_on_reasons=("Commitment",),
     glossary_terms=("SR", "CPO", "CPT", "ECM", "PV", "SSST"),
 )

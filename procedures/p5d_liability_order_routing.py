@@ -634,4 +634,5 @@ PROCEDURE = Procedure(
     bind_start=_bind_start,
     glossary_terms=("SSST", "CPT", "CPO", "ECM", "PV", "LO", "SR"),
     works_on=(MAGISTRATES_COURT,),
+    works_on_reasons=(REASON,),
 )

@@ -62,12 +62,25 @@ def procedures_for(actor: Actor) -> list[ProcedureInfo]:
     ]
 
 
-def procedure_for_sr(process: str, area: str | None, sub_area: str | None) -> ProcedureInfo | None:
-    """The procedure that works an allocated SR of this catalogue entry, if any."""
-    for p in registry.latest():
-        if (process, area, sub_area) in p.works_on:
-            return ProcedureInfo(p.id, p.version, p.title, p.seed, p.starts, p.roles, len(p.steps))
-    return None
+def procedures_for_sr(
+    process: str, area: str | None, sub_area: str | None, reason: str | None = None
+) -> list[ProcedureInfo]:
+    """Every procedure that works an allocated SR of this catalogue entry, the one its Reason names first.
+
+    P5c (commitment) and P5d (liability order) both work Enforcement / Court Presentation / Magistrates
+    Court SRs: the caseworker must choose by what was asked for, so both are offered, never one silently.
+    """
+    matches = [p for p in registry.latest() if (process, area, sub_area) in p.works_on]
+    matches.sort(key=lambda p: reason is None or reason not in p.works_on_reasons)  # stable: registry order
+    return [ProcedureInfo(p.id, p.version, p.title, p.seed, p.starts, p.roles, len(p.steps)) for p in matches]
+
+
+def procedure_for_sr(
+    process: str, area: str | None, sub_area: str | None, reason: str | None = None
+) -> ProcedureInfo | None:
+    """The first procedure that works an allocated SR of this catalogue entry, if any."""
+    found = procedures_for_sr(process, area, sub_area, reason)
+    return found[0] if found else None
 
 
 def case_facts(case: Case) -> dict[str, Any]:

@@ -63,6 +63,7 @@ class SRRow:
     potentially_violent: bool
     sensitive: bool
     catalogue: tuple[str, str | None, str | None]
+    reason: str | None = None
 
     @classmethod
     def of(cls, sr: ServiceRequest) -> SRRow:
@@ -80,4 +81,5 @@ class SRRow:
             sr.case.potentially_violent,
             sr.case.sensitive,
             (sr.process, sr.area, sr.sub_area),
+            sr.reason,
         )
