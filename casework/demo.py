@@ -347,7 +347,8 @@ def _postcode(i: int) -> str:
 
 
 def _display(username: str) -> str:
-    return "Demo " + username.replace(".", " ").title()
+    """`ssst.caseworker` -> "Demo SSST Caseworker" (the team's initials stay capitals)."""
+    return "Demo " + " ".join(w.upper() if w == "ssst" else w.title() for w in username.split("."))
 
 
 def sr_count() -> int:

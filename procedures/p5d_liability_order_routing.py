@@ -622,7 +622,7 @@ def _bind_start(sr: StartSR) -> dict[str, int] | str:
 PROCEDURE = Procedure(
     id="P5d",
     version="1",
-    title="Specialist Services Support Team: Work Routing for Liability Order",
+    title="Work Routing for Liability Order",
     seed="004_a8ae07a86098a507.txt",
     roles=("caseworker",),
     starts=(

@@ -43,7 +43,7 @@ def test_my_work_offers_the_caseworker_a_choice_of_procedure_for_a_magistrates_c
     box = next(s for s in at.selectbox if s.label == "Work an allocated SR")
     offered = [o for o in box.options if o.startswith(f"{sr.number}:")]
     assert offered == [
-        f"{sr.number}: P5d Specialist Services Support Team: Work Routing for Liability Order",
+        f"{sr.number}: P5d Work Routing for Liability Order",
         f"{sr.number}: P5c Work Routing for Commitment",
     ]
 
