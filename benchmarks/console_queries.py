@@ -3,6 +3,8 @@
     .venv/bin/python benchmarks/console_queries.py            # 200,000 SRs over 40,000 cases
     .venv/bin/python benchmarks/console_queries.py --full     # 1,000,000 SRs over 200,000 cases (issue 6)
     DATABASE_URL=postgresql://... .venv/bin/python benchmarks/console_queries.py   # an empty database you give
+    DATABASE_URL=postgresql://... .venv/bin/python benchmarks/console_queries.py --reuse
+        # measure a database already filled by `python -m casework generate` (generate once, measure often)
 
 Without DATABASE_URL a throwaway PostgreSQL cluster is started (as the tests do) and removed afterwards.
 For each query: median wall time of REPEAT runs of the service function (a whole call: transaction,
@@ -106,6 +108,7 @@ def main() -> None:
     parser.add_argument("--full", action="store_true", help="1,000,000 SRs over 200,000 cases (the issue's size)")
     parser.add_argument("--srs", type=int, default=200_000)
     parser.add_argument("--cases", type=int, default=40_000)
+    parser.add_argument("--reuse", action="store_true", help="measure the generated data already in DATABASE_URL")
     args = parser.parse_args()
     srs, cases = (1_000_000, 200_000) if args.full else (args.srs, args.cases)
 
@@ -116,6 +119,8 @@ def main() -> None:
         server = pg.Server.start()
         server.create_database("bench")
         os.environ["DATABASE_URL"] = server.url("bench")
+    elif args.reuse:
+        srs = cases = 0
     try:
         run(srs, cases)
     finally:
@@ -124,11 +129,11 @@ def main() -> None:
 
 
 def run(srs: int, cases: int) -> None:
-    from sqlalchemy import event, select, text
+    from sqlalchemy import event, func, select, text
 
     from casework import generate, migrate
     from db.engine import database_url, engine_for
-    from db.models import User
+    from db.models import ServiceRequest, User
     from domain.clock import utcnow
     from services import console
     from services.actor import Actor
@@ -137,14 +142,19 @@ def run(srs: int, cases: int) -> None:
 
     url = database_url()
     migrate.upgrade(url)
-    start = time.perf_counter()
-    made = generate.generate(generate.Sizes(srs=srs, cases=cases), url=url, progress=True)
-    print(f"generated {srs:,} SRs over {cases:,} cases, 300 users, 20 teams in {time.perf_counter() - start:.1f} s")
     engine = engine_for(url)
+    if srs:
+        start = time.perf_counter()
+        generate.generate(generate.Sizes(srs=srs, cases=cases), url=url, progress=True)
+        print(f"generated {srs:,} SRs over {cases:,} cases, 300 users, 20 teams in {time.perf_counter() - start:.1f} s")
     with engine.begin() as conn:
         conn.execute(text("ANALYZE"))
+        srs = conn.scalar(select(func.count()).select_from(ServiceRequest))
     with transaction() as session:
-        leader = session.scalar(select(User).where(User.username == made.team_leaders[0]))
+        # The first generated team leader (generated usernames start "gen"; the demo users do not).
+        leader = session.scalar(
+            select(User).where(User.role == "team_leader", User.username.like("gen%")).order_by(User.id).limit(1)
+        )
         assert leader is not None
         actor = Actor.of(leader)
         owner = session.scalar(select(User.id).where(User.team_id == actor.team_id, User.role == "caseworker"))

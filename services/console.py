@@ -37,7 +37,7 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Select, and_, case, exists, func, or_, select, tuple_, type_coerce
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from db.models import Case, Deadline, ProcedureRun, ServiceRequest, Team, User
 from db.types import UTCDateTime
@@ -289,7 +289,6 @@ def _catalogue_in(entries: Sequence[tuple[str, str | None, str | None]]) -> Any:
 def rows_query(team_id: int, filters: ConsoleFilter, now: datetime) -> Select:
     """The filtered list's columns, oldest first; the caller adds the keyset and the limit."""
     where, _ = conditions(team_id, filters, now)
-    owner = aliased(User)
     next_due = (
         select(type_coerce(func.min(Deadline.due_at), UTCDateTime))
         .where(Deadline.sr_id == ServiceRequest.id, Deadline.done.is_(False))
@@ -307,7 +306,7 @@ def rows_query(team_id: int, filters: ConsoleFilter, now: datetime) -> Select:
             ServiceRequest.sub_area,
             ServiceRequest.status,
             ServiceRequest.owner_id,
-            owner.display_name,
+            User.display_name,
             ServiceRequest.created_at,
             Case.potentially_violent,
             Case.sensitive,
@@ -316,7 +315,7 @@ def rows_query(team_id: int, filters: ConsoleFilter, now: datetime) -> Select:
             ServiceRequest.version,
         )
         .join(Case, Case.id == ServiceRequest.case_id)
-        .outerjoin(owner, owner.id == ServiceRequest.owner_id)
+        .outerjoin(User, User.id == ServiceRequest.owner_id)
         .where(*where)
         .order_by(ServiceRequest.created_at, ServiceRequest.id)
     )
@@ -491,8 +490,11 @@ def deadlines(actor: Actor, *, limit: int = 100, now: datetime | None = None) ->
 
 
 def deadline_items(session: Session, team_id: int, *, limit: int, now: datetime) -> list[DeadlineItem]:
-    """Merge the soonest `limit` of each source; each source is read in due order through an index."""
-    owner = aliased(User)
+    """Merge the soonest `limit` of each source; each source is read in due order through an index.
+
+    Which SR-held dates already have a Deadline row is looked up afterwards, for the SRs read only, in
+    one query: as a NOT EXISTS in each source's select list PostgreSQL hashed the whole deadlines table
+    (a sequential scan, 80 ms at a million SRs) to answer it for 100 rows."""
     open_sr = [ServiceRequest.team_id == team_id, ServiceRequest.status != "Closed"]
     items: list[DeadlineItem] = []
     rows = session.execute(
@@ -503,11 +505,11 @@ def deadline_items(session: Session, team_id: int, *, limit: int, now: datetime)
             Deadline.kind,
             Deadline.due_at,
             Deadline.explanation,
-            owner.display_name,
+            User.display_name,
         )
         .join(ServiceRequest, ServiceRequest.id == Deadline.sr_id)
         .join(Case, Case.id == ServiceRequest.case_id)
-        .outerjoin(owner, owner.id == ServiceRequest.owner_id)
+        .outerjoin(User, User.id == ServiceRequest.owner_id)
         .where(Deadline.done.is_(False), *open_sr)
         .order_by(Deadline.due_at, Deadline.id)
         .limit(limit)
@@ -515,10 +517,7 @@ def deadline_items(session: Session, team_id: int, *, limit: int, now: datetime)
     for sr_id, number, scin, kind, due_at, explanation, who in rows:
         items.append(DeadlineItem(sr_id, number, scin, kind, due_at, explanation, due_at < now, who, "deadline"))
 
-    def without(kind: str) -> Any:
-        return ~exists().where(Deadline.sr_id == ServiceRequest.id, Deadline.kind == kind)
-
-    def from_sr(column: Any, *kinds: str) -> list[Any]:
+    def from_sr(column: Any) -> list[Any]:
         return list(
             session.execute(
                 select(
@@ -529,44 +528,43 @@ def deadline_items(session: Session, team_id: int, *, limit: int, now: datetime)
                     column,
                     ServiceRequest.court,
                     ServiceRequest.appointment_location,
-                    owner.display_name,
-                    *(without(k).label(k) for k in kinds),
+                    User.display_name,
                 )
                 .join(Case, Case.id == ServiceRequest.case_id)
-                .outerjoin(owner, owner.id == ServiceRequest.owner_id)
+                .outerjoin(User, User.id == ServiceRequest.owner_id)
                 .where(*open_sr, column.isnot(None))
                 .order_by(column, ServiceRequest.id)
                 .limit(limit)
             ).all()
         )
 
-    for sr_id, number, scin, region, hearing_at, court, _, who, no_hearing, no_pv in from_sr(
-        ServiceRequest.hearing_at, rules.HEARING, rules.SECOND_PV_CHECK
-    ):
-        for missing, due in (
-            (no_hearing, rules.hearing(hearing_at, court)),
-            (no_pv, rules.second_pv_check(hearing_at, region)),
-        ):
-            if missing:
-                items.append(
-                    DeadlineItem(
-                        sr_id, number, scin, due.kind, due.due_at, due.explanation, due.due_at < now, who, "sr"
-                    )
-                )
-    for sr_id, number, scin, _, at, _, location, who, missing in from_sr(
-        ServiceRequest.appointment_at, rules.APPOINTMENT
-    ):
-        if missing:
-            due = rules.appointment(at, location)
+    hearings = from_sr(ServiceRequest.hearing_at)
+    appointments = from_sr(ServiceRequest.appointment_at)
+    reviews = from_sr(ServiceRequest.review_date)
+    read = {r[0] for r in (*hearings, *appointments, *reviews)}
+    kinds = (rules.HEARING, rules.SECOND_PV_CHECK, rules.APPOINTMENT, rules.REVIEW_DATE)
+    held: set[tuple[int, str]] = set()
+    if read:
+        held = {
+            (sr_id, kind)
+            for sr_id, kind in session.execute(
+                select(Deadline.sr_id, Deadline.kind).where(Deadline.sr_id.in_(read), Deadline.kind.in_(kinds))
+            )
+        }
+
+    def add(sr_id: int, number: str, scin: str, who: str | None, due: Any) -> None:
+        if (sr_id, due.kind) not in held:
             items.append(
                 DeadlineItem(sr_id, number, scin, due.kind, due.due_at, due.explanation, due.due_at < now, who, "sr")
             )
-    for sr_id, number, scin, region, day, _, _, who, missing in from_sr(ServiceRequest.review_date, rules.REVIEW_DATE):
-        if missing:
-            due = rules.review_date(day, region)
-            items.append(
-                DeadlineItem(sr_id, number, scin, due.kind, due.due_at, due.explanation, due.due_at < now, who, "sr")
-            )
+
+    for sr_id, number, scin, region, hearing_at, court, _, who in hearings:
+        add(sr_id, number, scin, who, rules.hearing(hearing_at, court))
+        add(sr_id, number, scin, who, rules.second_pv_check(hearing_at, region))
+    for sr_id, number, scin, _, at, _, location, who in appointments:
+        add(sr_id, number, scin, who, rules.appointment(at, location))
+    for sr_id, number, scin, region, day, _, _, who in reviews:
+        add(sr_id, number, scin, who, rules.review_date(day, region))
     items.sort(key=lambda d: (d.due_at, d.sr_id, d.kind))
     return items[:limit]
 
