@@ -7,7 +7,7 @@
         # measure a database already filled by `python -m casework generate` (generate once, measure often)
 
 Without DATABASE_URL a throwaway PostgreSQL cluster is started (as the tests do) and removed afterwards.
-For each query: median wall time of REPEAT runs of the service function (a whole call: transaction,
+For each query: median wall time of REPEAT runs (taken in turn) of the service function (a whole call: transaction,
 role check, query, read models) and of the hand-written SQL through the same engine, their ratio, and
 the indexes PostgreSQL's plan uses (EXPLAIN of the exact statements the service sent).
 Goal from the issue: service at most 1.5x the hand-written SQL and under 300 ms.
@@ -29,7 +29,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-REPEAT = 15
+REPEAT = 31
 
 HAND_COUNTS = """
 SELECT status, owner_id, process, area, sub_area, count(*) FROM service_requests
@@ -80,14 +80,16 @@ UNION ALL
 ORDER BY 5 LIMIT 100"""
 
 
-def median_ms(fn: Callable[[], Any]) -> float:
-    fn()  # warm the caches and the connection pool
-    times = []
+def medians_ms(service: Callable[[], Any], hand: Callable[[], Any]) -> tuple[float, float]:
+    """Median wall times of `service` and `hand`, run in turn so both see the same load on a shared machine."""
+    service(), hand()  # warm the caches and the connection pool
+    times: tuple[list[float], list[float]] = ([], [])
     for _ in range(REPEAT):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+        for fn, into in ((service, times[0]), (hand, times[1])):
+            start = time.perf_counter()
+            fn()
+            into.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times[0]), statistics.median(times[1])
 
 
 INDEX = re.compile(r"(Index Only Scan|Index Scan|Bitmap Index Scan)(?: Backward)? (?:using|on) (\w+)")
@@ -188,7 +190,7 @@ def run(srs: int, cases: int) -> None:
     print(f"{'query':<36} {'service ms':>10} {'hand SQL ms':>12} {'ratio':>6}")
     plans: list[tuple[str, str, str]] = []
     for name, service, sql in cases_:
-        svc, raw = median_ms(service), median_ms(hand(sql))
+        svc, raw = medians_ms(service, hand(sql))
         print(f"{name:<36} {svc:>10.1f} {raw:>12.1f} {svc / raw:>6.2f}")
         plans.append((name, explain_service(engine, service, event), explain(engine, sql, params)))
     print("\nIndexes in the plans (service statements / hand-written SQL):")
