@@ -512,6 +512,15 @@ def deadlines(actor: Actor, *, limit: int = 100, now: datetime | None = None) ->
         return deadline_items(session, team_id, limit=limit, now=now)
 
 
+# The rules for SR-held dates are pure functions of the date and the region or place, and every rerun of
+# the console page asks for the same team's deadlines again: remember their answers (working-day maths
+# and the explanation sentence cost about as much as the queries).
+_hearing = lru_cache(maxsize=8192)(rules.hearing)
+_second_pv_check = lru_cache(maxsize=8192)(rules.second_pv_check)
+_appointment = lru_cache(maxsize=8192)(rules.appointment)
+_review_date = lru_cache(maxsize=8192)(rules.review_date)
+
+
 def deadline_items(session: Session, team_id: int, *, limit: int, now: datetime) -> list[DeadlineItem]:
     """Merge the soonest `limit` of each source; each source is read in due order through an index.
 
@@ -588,12 +597,12 @@ def deadline_items(session: Session, team_id: int, *, limit: int, now: datetime)
             )
 
     for sr_id, number, scin, region, hearing_at, court, _, who in hearings:
-        add(sr_id, number, scin, who, rules.hearing(hearing_at, court))
-        add(sr_id, number, scin, who, rules.second_pv_check(hearing_at, region))
+        add(sr_id, number, scin, who, _hearing(hearing_at, court))
+        add(sr_id, number, scin, who, _second_pv_check(hearing_at, region))
     for sr_id, number, scin, _, at, _, location, who in appointments:
-        add(sr_id, number, scin, who, rules.appointment(at, location))
+        add(sr_id, number, scin, who, _appointment(at, location))
     for sr_id, number, scin, region, day, _, _, who in reviews:
-        add(sr_id, number, scin, who, rules.review_date(day, region))
+        add(sr_id, number, scin, who, _review_date(day, region))
     items.sort(key=lambda d: (d.due_at, d.sr_id, d.kind))
     return items[:limit]
 
