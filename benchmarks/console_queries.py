@@ -3,9 +3,11 @@
     .venv/bin/python benchmarks/console_queries.py            # 200,000 SRs over 40,000 cases
     .venv/bin/python benchmarks/console_queries.py --full     # 1,000,000 SRs over 200,000 cases (issue 6)
     DATABASE_URL=postgresql://... .venv/bin/python benchmarks/console_queries.py   # an empty database you give
+    DATABASE_URL=postgresql://... .venv/bin/python benchmarks/console_queries.py --reuse
+        # measure a database already filled by `python -m casework generate` (generate once, measure often)
 
 Without DATABASE_URL a throwaway PostgreSQL cluster is started (as the tests do) and removed afterwards.
-For each query: median wall time of REPEAT runs of the service function (a whole call: transaction,
+For each query: median wall time of REPEAT runs (taken in turn) of the service function (a whole call: transaction,
 role check, query, read models) and of the hand-written SQL through the same engine, their ratio, and
 the indexes PostgreSQL's plan uses (EXPLAIN of the exact statements the service sent).
 Goal from the issue: service at most 1.5x the hand-written SQL and under 300 ms.
@@ -27,7 +29,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-REPEAT = 15
+REPEAT = 31
 
 HAND_COUNTS = """
 SELECT status, owner_id, process, area, sub_area, count(*) FROM service_requests
@@ -78,14 +80,16 @@ UNION ALL
 ORDER BY 5 LIMIT 100"""
 
 
-def median_ms(fn: Callable[[], Any]) -> float:
-    fn()  # warm the caches and the connection pool
-    times = []
+def medians_ms(service: Callable[[], Any], hand: Callable[[], Any]) -> tuple[float, float]:
+    """Median wall times of `service` and `hand`, run in turn so both see the same load on a shared machine."""
+    service(), hand()  # warm the caches and the connection pool
+    times: tuple[list[float], list[float]] = ([], [])
     for _ in range(REPEAT):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+        for fn, into in ((service, times[0]), (hand, times[1])):
+            start = time.perf_counter()
+            fn()
+            into.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times[0]), statistics.median(times[1])
 
 
 INDEX = re.compile(r"(Index Only Scan|Index Scan|Bitmap Index Scan)(?: Backward)? (?:using|on) (\w+)")
@@ -106,6 +110,7 @@ def main() -> None:
     parser.add_argument("--full", action="store_true", help="1,000,000 SRs over 200,000 cases (the issue's size)")
     parser.add_argument("--srs", type=int, default=200_000)
     parser.add_argument("--cases", type=int, default=40_000)
+    parser.add_argument("--reuse", action="store_true", help="measure the generated data already in DATABASE_URL")
     args = parser.parse_args()
     srs, cases = (1_000_000, 200_000) if args.full else (args.srs, args.cases)
 
@@ -116,6 +121,8 @@ def main() -> None:
         server = pg.Server.start()
         server.create_database("bench")
         os.environ["DATABASE_URL"] = server.url("bench")
+    elif args.reuse:
+        srs = cases = 0
     try:
         run(srs, cases)
     finally:
@@ -124,11 +131,11 @@ def main() -> None:
 
 
 def run(srs: int, cases: int) -> None:
-    from sqlalchemy import event, select, text
+    from sqlalchemy import event, func, select, text
 
     from casework import generate, migrate
     from db.engine import database_url, engine_for
-    from db.models import User
+    from db.models import ServiceRequest, User
     from domain.clock import utcnow
     from services import console
     from services.actor import Actor
@@ -137,14 +144,19 @@ def run(srs: int, cases: int) -> None:
 
     url = database_url()
     migrate.upgrade(url)
-    start = time.perf_counter()
-    made = generate.generate(generate.Sizes(srs=srs, cases=cases), url=url, progress=True)
-    print(f"generated {srs:,} SRs over {cases:,} cases, 300 users, 20 teams in {time.perf_counter() - start:.1f} s")
     engine = engine_for(url)
+    if srs:
+        start = time.perf_counter()
+        generate.generate(generate.Sizes(srs=srs, cases=cases), url=url, progress=True)
+        print(f"generated {srs:,} SRs over {cases:,} cases, 300 users, 20 teams in {time.perf_counter() - start:.1f} s")
     with engine.begin() as conn:
         conn.execute(text("ANALYZE"))
+        srs = conn.scalar(select(func.count()).select_from(ServiceRequest))
     with transaction() as session:
-        leader = session.scalar(select(User).where(User.username == made.team_leaders[0]))
+        # The first generated team leader (generated usernames start "gen"; the demo users do not).
+        leader = session.scalar(
+            select(User).where(User.role == "team_leader", User.username.like("gen%")).order_by(User.id).limit(1)
+        )
         assert leader is not None
         actor = Actor.of(leader)
         owner = session.scalar(select(User.id).where(User.team_id == actor.team_id, User.role == "caseworker"))
@@ -178,7 +190,7 @@ def run(srs: int, cases: int) -> None:
     print(f"{'query':<36} {'service ms':>10} {'hand SQL ms':>12} {'ratio':>6}")
     plans: list[tuple[str, str, str]] = []
     for name, service, sql in cases_:
-        svc, raw = median_ms(service), median_ms(hand(sql))
+        svc, raw = medians_ms(service, hand(sql))
         print(f"{name:<36} {svc:>10.1f} {raw:>12.1f} {svc / raw:>6.2f}")
         plans.append((name, explain_service(engine, service, event), explain(engine, sql, params)))
     print("\nIndexes in the plans (service statements / hand-written SQL):")

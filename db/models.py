@@ -362,7 +362,7 @@ class Deadline(Base):
 
     __tablename__ = "deadlines"
     __table_args__ = (
-        Index("ix_deadlines_done_due", "done", "due_at"),
+        Index("ix_deadlines_done_due_id", "done", "due_at", "id"),  # console: soonest open deadlines, ties by id
         Index("ix_deadlines_sr_done_due", "sr_id", "done", "due_at"),  # console: next due, due/overdue filters
     )
 

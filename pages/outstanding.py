@@ -57,7 +57,10 @@ ages = console.ageing(actor, filters)
 if ages:
     bands = [b[2] for b in console.AGE_BANDS]
     chart = alt.Chart(alt.Data(values=[{"Age": b, "Status": s, "SRs": n} for b, s, n in ages]))
-    st.altair_chart(chart.mark_bar().encode(x=alt.X("Age:N", sort=bands), y="SRs:Q", color="Status:N"), width="stretch")
+    st.markdown("**Age of the matching SRs**")
+    bars = chart.mark_bar().encode(x=alt.X("Age:N", sort=bands), y="SRs:Q", color="Status:N")
+    # A fixed height: drawn later than the rest, a growing chart moved the page under the pointer.
+    st.altair_chart(bars, width="stretch", height=300)
 
 st.subheader(f"Page {len(cursors)}")
 table = [
