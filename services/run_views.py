@@ -16,6 +16,8 @@ from domain.clock import format_date, format_uk
 from domain.values import format_money
 from procedures.definition import Ctx, Field, Procedure, condition_holds
 from procedures.effects import Effect
+from services.attachments import AttachmentView
+from services.deadlines import DeadlineView
 from services.views import CaseBanner
 
 PENDING = "_pending"
@@ -99,6 +101,8 @@ class RunView:
     cms_done_step: str
     map_dot: str
     letters: tuple[LetterLine, ...] = ()  # read in the same transaction, so a redraw needs no second one
+    deadlines: tuple[DeadlineView, ...] = ()  # the run's SRs' deadlines with how each was worked out
+    files: tuple[AttachmentView, ...] = ()  # the run's SRs' case files (outcome PDFs, bundles)
 
 
 def show(value: Any, f: Field | None = None) -> str:
@@ -176,6 +180,8 @@ def build(
     effects: list[Effect],
     ctx: Ctx,
     letters: tuple[LetterLine, ...] = (),
+    deadlines: tuple[DeadlineView, ...] = (),
+    files: tuple[AttachmentView, ...] = (),
 ) -> RunView:
     state = run.state
     step = procedure.steps[state]
@@ -261,4 +267,6 @@ def build(
         cms_done_step=str(answers.get(LAST_CMS_STEP, "")),
         map_dot=procedure_map(procedure, state),
         letters=letters,
+        deadlines=deadlines,
+        files=files,
     )

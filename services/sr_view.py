@@ -1,5 +1,6 @@
 """Everything a team leader sees about one SR: banner, audit timeline, notes, activities, letters,
-attachments, related SRs and where its procedure runs stand (the map with the current step).
+deadlines (with how each was worked out), attachments, related SRs and where its procedure runs stand
+(the map with the current step).
 
 One transaction reads it all, after `check_sr` (another team's SR is refused and the attempt audited).
 The timeline is the SR's own audit events, newest first, capped at TIMELINE_LIMIT (an SR's history is
@@ -13,11 +14,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import defer
 
 from db.models import Activity, Attachment, AuditEvent, Letter, Note, ProcedureRun, ServiceRequest, User
 from procedures import registry
 from services.actor import Actor
 from services.attachments import AttachmentView, load_sr
+from services.deadlines import DeadlineView, deadline_views
 from services.letters import LetterRow
 from services.run_views import procedure_map
 from services.transaction import transaction
@@ -87,6 +90,7 @@ class SRFullView:
     activities: tuple[ActivityView, ...]
     letters: tuple[LetterRow, ...]
     attachments: tuple[AttachmentView, ...]
+    deadlines: tuple[DeadlineView, ...]
     related: tuple[RelatedSR, ...]
     runs: tuple[RunMap, ...]
 
@@ -111,7 +115,10 @@ def sr_full_view(actor: Actor, sr_id: int) -> SRFullView:
         activities = session.scalars(select(Activity).where(Activity.sr_id == sr.id).order_by(Activity.position)).all()
         letters = session.scalars(select(Letter).where(Letter.sr_id == sr.id).order_by(Letter.id)).all()
         attachments = session.scalars(
-            select(Attachment).where(Attachment.sr_id == sr.id).order_by(Attachment.created_at)
+            select(Attachment)
+            .options(defer(Attachment.content))
+            .where(Attachment.sr_id == sr.id)
+            .order_by(Attachment.created_at)
         ).all()
         related = session.scalars(
             select(ServiceRequest)
@@ -146,6 +153,7 @@ def sr_full_view(actor: Actor, sr_id: int) -> SRFullView:
             attachments=tuple(
                 AttachmentView.of(a, names.get(a.uploaded_by_id) if a.uploaded_by_id else None) for a in attachments
             ),
+            deadlines=deadline_views(session, [sr.id]),
             related=tuple(
                 RelatedSR(
                     r.id,
