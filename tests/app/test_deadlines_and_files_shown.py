@@ -65,9 +65,7 @@ def test_the_caseworker_sees_the_court_fee_due_date_and_how_it_was_worked_out_be
     shown_deadline(at, due, state=" · met")
 
 
-def test_the_team_leader_sees_the_same_explanation_on_the_sr_detail_page_and_in_the_console(
-    sqlite_demo_db, actor_for
-):
+def test_the_team_leader_sees_the_same_explanation_on_the_sr_detail_page_and_in_the_console(sqlite_demo_db, actor_for):
     walk, sr_id = court_fee_run(actor_for("ssst.caseworker"), "Northern Ireland")
     due = rules.court_fee_payment(datetime(2025, 12, 30, 9, 0, tzinfo=UK), "Northern Ireland")
     leader = actor_for("ssst.teamleader")
