@@ -26,6 +26,8 @@ st.markdown(
     f"owner {view.owner or 'Unallocated'} · created {format_uk(view.created_at)}"
 )
 ui.case_banner(view.case)
+if view.details:  # typed by caseworkers: shown in a table, never as markdown
+    st.dataframe([{"On the SR": label, "Value": value} for label, value in view.details], hide_index=True)
 tabs = st.tabs(["Timeline", "Notes", "Activities", "Letters", "Deadlines", "Attachments", "Related SRs", "Procedure"])
 with tabs[0]:
     st.dataframe(

@@ -4,9 +4,13 @@ explaining how its date was worked out, and the SR's case files with a download 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
+from db.models import ServiceRequest
 from domain import deadlines as rules
 from domain.clock import UK, format_uk
+from services import records
+from services.transaction import transaction
 from tests.app.helpers import app_as, texts
 from tests.app.test_wizard import open_wizard
 from tests.pdfs import a_pdf
@@ -134,3 +138,33 @@ def test_the_case_files_can_be_downloaded_and_deleted_ones_say_when(sqlite_demo_
     assert "Deleted " in shown
     assert "(clerical files); the record is kept." in shown
     assert downloads(at) == ["Download"]  # the PDF only: the deleted bundle has no download
+
+
+def test_the_values_the_procedures_put_on_the_sr_are_shown_to_the_team_leader(sqlite_demo_db, actor_for):
+    actor = actor_for("ssst.caseworker")
+    _case_id, sr_id = ssst_walks.allocated_sr(actor, "Magistrates Court")
+    hearing = datetime(2027, 3, 12, 10, 0, tzinfo=UK)
+    with transaction() as session:
+        records.update_sr(
+            session,
+            actor,
+            session.get_one(ServiceRequest, sr_id),
+            court="Bath Magistrates' Court",
+            cpo_name="Pat Presenter",
+            hearing_at=hearing,
+            summons_issued_on=date(2027, 2, 20),
+            costs=Decimal("95.00"),
+            appointment_at=datetime(2027, 3, 1, 14, 30, tzinfo=UK),
+            appointment_location="Bath Jobcentre <b>",
+        )
+    at = sr_detail(actor_for("ssst.teamleader"), sr_id)
+    table = next(df.value for df in at.dataframe if "On the SR" in df.value.columns)
+    assert dict(zip(table["On the SR"], table["Value"], strict=True)) == {
+        "Court": "Bath Magistrates' Court",
+        "Court presenting officer": "Pat Presenter",
+        "Hearing": "12 March 2027, 10:00",
+        "Summons issue date": "20 February 2027",
+        "Costs": "£95.00",
+        "Appointment": "1 March 2027, 14:30",
+        "Appointment location": "Bath Jobcentre <b>",
+    }
