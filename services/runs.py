@@ -131,7 +131,8 @@ def _today() -> date:
 
 def _ctx(procedure: Procedure, run: ProcedureRun, case: Case) -> Ctx:
     stored = {k: v for k, v in run.answers.items() if not k.startswith("_")}
-    facts = {**case_facts(case), "run_sr_refs": tuple(sorted(run.sr_refs))}  # SRs the run has bound so far
+    # The SRs the run has bound so far, and the steps it has been through (a loop's count, e.g. P5e's misses).
+    facts = {**case_facts(case), "run_sr_refs": tuple(sorted(run.sr_refs)), "run_history": tuple(run.history)}
     return Ctx(procedure.typed_answers(stored), facts, _today())
 
 
