@@ -1,4 +1,5 @@
-"""Deadlines (with how each was worked out) and case files (download), shared by the wizard and SR detail."""
+"""Deadlines (with how each was worked out), case files (download) and emails (sent, waiting or failed),
+shared by the wizard and SR detail."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from services import attachments
 from services.actor import Actor
 from services.attachments import AttachmentView
 from services.deadlines import DeadlineView
+from services.email import EmailView
 
 KINDS = {"outcome_pdf": "outcome PDF", "bundle_zip": "zip bundle"}
 
@@ -50,3 +52,19 @@ def files_panel(actor: Actor, files: Sequence[AttachmentView], *, empty: str | N
             key=f"file:{f.id}",
             on_click="ignore",
         )
+
+
+def emails_panel(emails: Sequence[EmailView]) -> None:
+    """Each email with where it stands; a failed one says why and that it waits in the Outbox to be sent again."""
+    if not emails:
+        return
+    for e in emails:
+        st.text(f"{e.subject}\nTo: {e.to}")  # subjects carry typed values: plain text, never markdown
+        if e.status == "sent":
+            st.caption(f"Sent {format_uk(e.sent_at)}")
+        elif e.status == "failed":
+            st.error(f"Sending failed: {e.error}. It is kept in the Outbox: send it again from there.", icon="⚠️")
+        else:
+            st.caption("Waiting in the Outbox: download it there and send it, then mark it sent.")
+    if any(e.status != "sent" for e in emails):
+        st.page_link("pages/outbox.py", label="Open the Outbox", icon=":material/outbox:")

@@ -18,6 +18,7 @@ from procedures.definition import Ctx, Field, Procedure, condition_holds
 from procedures.effects import Effect
 from services.attachments import AttachmentView
 from services.deadlines import DeadlineView
+from services.email import EmailView
 from services.views import CaseBanner
 
 PENDING = "_pending"
@@ -103,6 +104,7 @@ class RunView:
     letters: tuple[LetterLine, ...] = ()  # read in the same transaction, so a redraw needs no second one
     deadlines: tuple[DeadlineView, ...] = ()  # the run's SRs' deadlines with how each was worked out
     files: tuple[AttachmentView, ...] = ()  # the run's SRs' case files (outcome PDFs, bundles)
+    emails: tuple[EmailView, ...] = ()  # the run's SRs' emails: waiting, sent, or failed with the error
 
 
 def show(value: Any, f: Field | None = None) -> str:
@@ -182,6 +184,7 @@ def build(
     letters: tuple[LetterLine, ...] = (),
     deadlines: tuple[DeadlineView, ...] = (),
     files: tuple[AttachmentView, ...] = (),
+    emails: tuple[EmailView, ...] = (),
 ) -> RunView:
     state = run.state
     step = procedure.steps[state]
@@ -269,4 +272,5 @@ def build(
         letters=letters,
         deadlines=deadlines,
         files=files,
+        emails=emails,
     )

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, defer
 from statemachine import StateMachine
 from statemachine.exceptions import TransitionNotAllowed
 
-from db.models import Attachment, Case, Deadline, Letter, Note, ProcedureRun, ServiceRequest, Task
+from db.models import Attachment, Case, Deadline, Letter, Note, OutboundEmail, ProcedureRun, ServiceRequest, Task
 from domain.clock import uk_local, utcnow
 from domain.values import FieldError
 from letters import catalogue as letter_catalogue
@@ -37,6 +37,7 @@ from services.access import check_case, check_run, check_sr, require_role
 from services.actor import Actor
 from services.attachments import AttachmentView
 from services.deadlines import deadline_views
+from services.email import EmailView
 from services.errors import DomainError, NotFound, ValidationFailed
 from services.run_views import CHECKLIST, LAST_CMS, LAST_CMS_STEP, PENDING, LetterLine, RunView, build, cms_lines
 from services.transaction import expect_version, transaction
@@ -182,7 +183,22 @@ def _view(session: Session, run: ProcedureRun, procedure: Procedure, case: Case)
         letters=_letters(session, run),
         deadlines=deadline_views(session, sr_ids),
         files=_files(session, sr_ids),
+        emails=_emails(session, sr_ids),
     )
+
+
+def _emails(session: Session, sr_ids: set[int]) -> tuple[EmailView, ...]:
+    """The emails of the run's SRs, oldest first, without their bytes."""
+    if not sr_ids:
+        return ()
+    rows = session.execute(
+        select(OutboundEmail, ServiceRequest.number)
+        .options(defer(OutboundEmail.raw))
+        .join(ServiceRequest, ServiceRequest.id == OutboundEmail.sr_id)
+        .where(OutboundEmail.sr_id.in_(sorted(sr_ids)))
+        .order_by(OutboundEmail.id)
+    ).all()
+    return tuple(EmailView.of(row, number) for row, number in rows)
 
 
 def _files(session: Session, sr_ids: set[int]) -> tuple[AttachmentView, ...]:
@@ -448,7 +464,7 @@ def submit_step(actor: Actor, run_id: str, answers: dict[str, Any], *, expected_
     work: list[Callable[[], object]] = []
     view = _submit(actor, run_id, answers, expected_version, work)
     _after_commit(work)
-    return view
+    return view_run(actor, run_id) if work else view  # afresh: the emails just sent, or failed with the error
 
 
 def _submit(
@@ -514,7 +530,7 @@ def confirm_step(actor: Actor, run_id: str, *, expected_version: int) -> RunView
         session.flush()
         view = _view(session, run, procedure, case)
     _after_commit(work)
-    return view
+    return view_run(actor, run_id) if work else view  # afresh: the emails just sent, or failed with the error
 
 
 def go_back(actor: Actor, run_id: str, *, expected_version: int) -> RunView:

@@ -1,5 +1,6 @@
 """AppTest: the caseworker (wizard) and the team leader (SR detail, console) see every deadline with the line
-explaining how its date was worked out, and the SR's case files with a download (or when they were deleted)."""
+explaining how its date was worked out, the SR's case files with a download (or when they were deleted), the values
+the procedures put on the SR, and the run's emails (sent, waiting in the Outbox, or failed with the error)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from tests.pdfs import a_pdf
 from tests.procedures import ssst_walks
 from tests.procedures.p5_helpers import allocated_sr, case_value, set_case, sr_row
 from tests.procedures.walk import Walk
+from tests.ssst import Recorder, smtp_server
 
 
 def sr_detail(actor, sr_id: int):
@@ -168,3 +170,36 @@ def test_the_values_the_procedures_put_on_the_sr_are_shown_to_the_team_leader(sq
         "Appointment": "1 March 2027, 14:30",
         "Appointment location": "Bath Jobcentre <b>",
     }
+
+
+def test_the_wizard_shows_an_email_that_failed_with_the_error_and_one_waiting_in_the_outbox(
+    sqlite_demo_db, actor_for, monkeypatch
+):
+    for name in ("USER", "PASSWORD", "STARTTLS", "CAFILE"):
+        monkeypatch.delenv(f"CASEWORK_SMTP_{name}", raising=False)
+    actor = actor_for("ssst.caseworker")
+    case_id, sr_id = allocated_sr(actor, "Face to Face Visit")
+    set_case(case_id, potentially_violent=False)
+    walk = Walk(actor, "P5e", case_id, sr_id=sr_id)
+    walk.answer(client_role="Paying parent", pv_marker=False, pv_details="No marker.")
+    with smtp_server(Recorder(refuse_rcpt="*")) as server:
+        monkeypatch.setenv("CASEWORK_SMTP_HOST", server.host)
+        monkeypatch.setenv("CASEWORK_SMTP_PORT", str(server.port))
+        walk.answer(visit_reason="Payments", referral_details="")
+    (failed,) = walk.view.emails  # the view after the step is read again once sending was tried
+    assert failed.status == "failed"
+    monkeypatch.delenv("CASEWORK_SMTP_HOST")
+    walk.answer()
+    walk.answer(vsat_accepted=False, rejection_reason="Out of area")
+    walk.answer()  # the owning caseworker and team leader are emailed; no SMTP now: it waits
+
+    at = open_wizard(actor, walk.view.run_id)
+    plain = "\n".join(str(t.value) for t in at.text)
+    assert f"Face to face referral CMSF5579: SCIN {case_value(case_id, 'scin')}" in plain
+    assert "To: CSA VSAT INTERVIEWS <" in plain
+    (error,) = [e.value for e in at.error]
+    assert error.startswith("Sending failed: SMTPRecipientsRefused")
+    assert "550" in error
+    assert error.endswith("It is kept in the Outbox: send it again from there.")
+    assert "Face to face referral rejected: SCIN" in plain
+    assert "Waiting in the Outbox: download it there and send it, then mark it sent." in texts(at)
