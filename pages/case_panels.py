@@ -54,9 +54,11 @@ def files_panel(actor: Actor, files: Sequence[AttachmentView], *, empty: str | N
         )
 
 
-def emails_panel(emails: Sequence[EmailView]) -> None:
+def emails_panel(emails: Sequence[EmailView], *, empty: str | None = None) -> None:
     """Each email with where it stands; a failed one says why and that it waits in the Outbox to be sent again."""
     if not emails:
+        if empty:
+            st.caption(empty)
         return
     for e in emails:
         st.text(f"{e.subject}\nTo: {e.to}")  # subjects carry typed values: plain text, never markdown

@@ -5,7 +5,7 @@ import streamlit as st
 
 from domain.clock import format_uk
 from pages import ui
-from pages.case_panels import deadlines_panel, files_panel
+from pages.case_panels import deadlines_panel, emails_panel, files_panel
 from services.sr_view import sr_full_view
 
 actor = ui.actor("team_leader", page="sr_detail")
@@ -28,7 +28,8 @@ st.markdown(
 ui.case_banner(view.case)
 if view.details:  # typed by caseworkers: shown in a table, never as markdown
     st.dataframe([{"On the SR": label, "Value": value} for label, value in view.details], hide_index=True)
-tabs = st.tabs(["Timeline", "Notes", "Activities", "Letters", "Deadlines", "Attachments", "Related SRs", "Procedure"])
+TABS = ["Timeline", "Notes", "Activities", "Letters", "Deadlines", "Emails", "Attachments", "Related SRs", "Procedure"]
+tabs = st.tabs(TABS)
 with tabs[0]:
     st.dataframe(
         [{"When": format_uk(e.at), "Who": e.who, "What": e.action, "Details": e.summary} for e in view.timeline],
@@ -65,8 +66,10 @@ with tabs[3]:
 with tabs[4]:
     deadlines_panel(view.deadlines, empty="No deadlines on this SR.")
 with tabs[5]:
-    files_panel(actor, view.attachments, empty="No files on this SR.")
+    emails_panel(view.emails, empty="No emails on this SR.")
 with tabs[6]:
+    files_panel(actor, view.attachments, empty="No files on this SR.")
+with tabs[7]:
     for r in view.related:
         st.page_link(
             "pages/sr_detail.py",
@@ -75,7 +78,7 @@ with tabs[6]:
         )
     if not view.related:
         st.caption("No related SRs.")
-with tabs[7]:
+with tabs[8]:
     if not view.runs:
         st.caption("No procedure run has worked on this SR yet.")
     for run in view.runs:

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, defer
 from statemachine import StateMachine
 from statemachine.exceptions import TransitionNotAllowed
 
-from db.models import Attachment, Case, Deadline, Letter, Note, OutboundEmail, ProcedureRun, ServiceRequest, Task
+from db.models import Attachment, Case, Deadline, Letter, Note, ProcedureRun, ServiceRequest, Task
 from domain.clock import uk_local, utcnow
 from domain.values import FieldError
 from letters import catalogue as letter_catalogue
@@ -37,7 +37,7 @@ from services.access import check_case, check_run, check_sr, require_role
 from services.actor import Actor
 from services.attachments import AttachmentView
 from services.deadlines import deadline_views
-from services.email import EmailView
+from services.email import email_views
 from services.errors import DomainError, NotFound, ValidationFailed
 from services.run_views import CHECKLIST, LAST_CMS, LAST_CMS_STEP, PENDING, LetterLine, RunView, build, cms_lines
 from services.transaction import expect_version, transaction
@@ -183,22 +183,8 @@ def _view(session: Session, run: ProcedureRun, procedure: Procedure, case: Case)
         letters=_letters(session, run),
         deadlines=deadline_views(session, sr_ids),
         files=_files(session, sr_ids),
-        emails=_emails(session, sr_ids),
+        emails=email_views(session, sr_ids),
     )
-
-
-def _emails(session: Session, sr_ids: set[int]) -> tuple[EmailView, ...]:
-    """The emails of the run's SRs, oldest first, without their bytes."""
-    if not sr_ids:
-        return ()
-    rows = session.execute(
-        select(OutboundEmail, ServiceRequest.number)
-        .options(defer(OutboundEmail.raw))
-        .join(ServiceRequest, ServiceRequest.id == OutboundEmail.sr_id)
-        .where(OutboundEmail.sr_id.in_(sorted(sr_ids)))
-        .order_by(OutboundEmail.id)
-    ).all()
-    return tuple(EmailView.of(row, number) for row, number in rows)
 
 
 def _files(session: Session, sr_ids: set[int]) -> tuple[AttachmentView, ...]:

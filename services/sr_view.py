@@ -1,5 +1,5 @@
 """Everything a team leader sees about one SR: banner, audit timeline, notes, activities, letters,
-deadlines (with how each was worked out), attachments, related SRs and where its procedure runs stand
+deadlines (with how each was worked out), emails, attachments, related SRs and where its procedure runs stand
 (the map with the current step).
 
 One transaction reads it all, after `check_sr` (another team's SR is refused and the attempt audited).
@@ -23,6 +23,7 @@ from procedures import registry
 from services.actor import Actor
 from services.attachments import AttachmentView, load_sr
 from services.deadlines import DeadlineView, deadline_views
+from services.email import EmailView, email_views
 from services.letters import LetterRow
 from services.run_views import procedure_map
 from services.transaction import transaction
@@ -94,6 +95,7 @@ class SRFullView:
     letters: tuple[LetterRow, ...]
     attachments: tuple[AttachmentView, ...]
     deadlines: tuple[DeadlineView, ...]
+    emails: tuple[EmailView, ...]
     related: tuple[RelatedSR, ...]
     runs: tuple[RunMap, ...]
 
@@ -177,6 +179,7 @@ def sr_full_view(actor: Actor, sr_id: int) -> SRFullView:
                 AttachmentView.of(a, names.get(a.uploaded_by_id) if a.uploaded_by_id else None) for a in attachments
             ),
             deadlines=deadline_views(session, [sr.id]),
+            emails=email_views(session, [sr.id]),
             related=tuple(
                 RelatedSR(
                     r.id,

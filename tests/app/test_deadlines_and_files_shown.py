@@ -172,7 +172,7 @@ def test_the_values_the_procedures_put_on_the_sr_are_shown_to_the_team_leader(sq
     }
 
 
-def test_the_wizard_shows_an_email_that_failed_with_the_error_and_one_waiting_in_the_outbox(
+def test_the_wizard_and_sr_detail_show_an_email_that_failed_with_the_error_and_one_waiting_in_the_outbox(
     sqlite_demo_db, actor_for, monkeypatch
 ):
     for name in ("USER", "PASSWORD", "STARTTLS", "CAFILE"):
@@ -203,3 +203,7 @@ def test_the_wizard_shows_an_email_that_failed_with_the_error_and_one_waiting_in
     assert error.endswith("It is kept in the Outbox: send it again from there.")
     assert "Face to face referral rejected: SCIN" in plain
     assert "Waiting in the Outbox: download it there and send it, then mark it sent." in texts(at)
+
+    leader = sr_detail(actor_for("ssst.teamleader"), sr_id)
+    assert [e.value for e in leader.error] == [error]
+    assert "Face to face referral rejected: SCIN" in "\n".join(str(t.value) for t in leader.text)
