@@ -22,6 +22,9 @@ def _upload(page: Page, name: str, data: bytes, mime: str) -> None:
     shown = page.get_by_test_id("stFileChip")  # long names are shortened in the middle on screen
     expect(shown).to_have_count(1, timeout=TIMEOUT)
     expect(shown).to_contain_text(name[:6], timeout=TIMEOUT)
+    # Wait until the upload has reached the server and the rerun it starts is over, or Continue races it.
+    expect(page.get_by_test_id("stFileChipIconSpinner")).to_have_count(0, timeout=TIMEOUT)
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=TIMEOUT)
 
 
 def test_a_non_pdf_outcome_is_refused_at_the_field_and_a_real_pdf_is_kept_and_downloadable(
