@@ -51,6 +51,15 @@ REVIEW_DATE = "review_date"
 HEARING = "hearing"
 APPOINTMENT = "appointment"
 KINDS = (COURT_FEE_PAYMENT, SECOND_PV_CHECK, REPRESENTATIONS_END, REVIEW_DATE, HEARING, APPOINTMENT)
+LABELS = {
+    COURT_FEE_PAYMENT: "Pay the court fee",
+    SECOND_PV_CHECK: "Second PV check",
+    REPRESENTATIONS_END: "End of the time for representations",
+    REVIEW_DATE: "Review date",
+    HEARING: "Hearing",
+    APPOINTMENT: "Face to face appointment",
+    "receiving_parent_reply": "Receiving parent's reply",
+}
 
 COURT_FEE_DAYS = 2
 PV_CHECK_HOURS_BEFORE = 48
@@ -69,6 +78,11 @@ class Due:
     @property
     def local(self) -> datetime:
         return uk_local(self.due_at)
+
+
+def label(kind: str) -> str:
+    """What a deadline kind is called on screen ('second_pv_check' -> 'Second PV check')."""
+    return LABELS.get(kind) or kind.replace("_", " ").capitalize()
 
 
 def _day(day: date) -> str:

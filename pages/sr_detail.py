@@ -1,10 +1,11 @@
-"""One SR in full for a team leader: banner, audit timeline, notes, activities, letters, attachments,
+"""One SR in full for a team leader: banner, audit timeline, notes, activities, letters, deadlines, files,
 related SRs and where its procedure runs stand. The SR id comes from the URL (?sr=...)."""
 
 import streamlit as st
 
 from domain.clock import format_uk
 from pages import ui
+from pages.case_panels import deadlines_panel, emails_panel, files_panel
 from services.sr_view import sr_full_view
 
 actor = ui.actor("team_leader", page="sr_detail")
@@ -25,7 +26,10 @@ st.markdown(
     f"owner {view.owner or 'Unallocated'} · created {format_uk(view.created_at)}"
 )
 ui.case_banner(view.case)
-tabs = st.tabs(["Timeline", "Notes", "Activities", "Letters", "Attachments", "Related SRs", "Procedure"])
+if view.details:  # typed by caseworkers: shown in a table, never as markdown
+    st.dataframe([{"On the SR": label, "Value": value} for label, value in view.details], hide_index=True)
+TABS = ["Timeline", "Notes", "Activities", "Letters", "Deadlines", "Emails", "Attachments", "Related SRs", "Procedure"]
+tabs = st.tabs(TABS)
 with tabs[0]:
     st.dataframe(
         [{"When": format_uk(e.at), "Who": e.who, "What": e.action, "Details": e.summary} for e in view.timeline],
@@ -60,15 +64,12 @@ with tabs[3]:
         hide_index=True,
     )
 with tabs[4]:
-    st.dataframe(
-        [
-            {"File": a.file_name, "Kind": a.kind, "Size": a.size, "Added": format_uk(a.created_at),
-             "Deleted": format_uk(a.deleted_at)}
-            for a in view.attachments
-        ],
-        hide_index=True,
-    )  # fmt: skip
+    deadlines_panel(view.deadlines, empty="No deadlines on this SR.")
 with tabs[5]:
+    emails_panel(view.emails, empty="No emails on this SR.")
+with tabs[6]:
+    files_panel(actor, view.attachments, empty="No files on this SR.")
+with tabs[7]:
     for r in view.related:
         st.page_link(
             "pages/sr_detail.py",
@@ -77,7 +78,7 @@ with tabs[5]:
         )
     if not view.related:
         st.caption("No related SRs.")
-with tabs[6]:
+with tabs[8]:
     if not view.runs:
         st.caption("No procedure run has worked on this SR yet.")
     for run in view.runs:

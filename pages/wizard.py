@@ -5,6 +5,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from pages import ui
+from pages.case_panels import deadlines_panel, emails_panel, files_panel
 from pages.letters_panel import letters_panel
 from pages.wizard_widgets import field_input, field_value
 from procedures.glossary import GLOSSARY
@@ -121,6 +122,15 @@ with main:
             st.caption(view.back_refusal)
 
 with side:
+    if view.deadlines:
+        st.markdown("**Deadlines**")
+        deadlines_panel(view.deadlines)
+    if view.files:
+        st.markdown("**Case files**")
+        files_panel(actor, view.files)
+    if view.emails:
+        st.markdown("**Emails**")
+        emails_panel(view.emails)
     letters_panel(actor, view)
     if view.cms:
         st.markdown("**What to enter in CMS when you save**")

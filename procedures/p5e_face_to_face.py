@@ -20,7 +20,9 @@ where it is silent:
 - The appointment (date and time, location) goes onto the SR and is a deadline with its explanation;
   CMSL5501 is recorded as due to the client. A rearranged appointment moves that deadline.
 - "Failed to attend the same visit more than twice": the caseworker records how many times the client
-  has now failed to attend; 1 or 2 means a new appointment (back to step 4), 3 or more closes the SR
+  has now failed to attend (never fewer than the misses this run has already recorded plus this one,
+  so typing "1" each time cannot keep the visit open for ever);
+  1 or 2 means a new appointment (back to step 4), 3 or more closes the SR
   with Resolution Code "Failed To Attend". The seed says only "close": we close it Cancelled (the visit
   did not happen) and send the owning caseworker a message so the case does not stall.
 - VSAT rejecting the referral closes the SR Closed / Cancelled with Resolution Code "Referral Rejected".
@@ -96,6 +98,12 @@ def talk_about(ctx: Ctx) -> str:
     return ctx["reason_details"] if reason_key(ctx) == "other" else CMSL5501_PARAGRAPHS[reason_key(ctx)]
 
 
+def missed_before(ctx: Ctx) -> int:
+    """How many times this run has already sent the visit back for a new appointment (a recorded miss each)."""
+    history = tuple(ctx.fact("run_history") or ())
+    return sum(1 for a, b in zip(history, history[1:], strict=False) if (a, b) == ("visit_outcome", "appointment"))
+
+
 def _who(ctx: Ctx) -> str:
     """The SR whose owner is the owning (initiating) caseworker."""
     return "origin" if "origin" in (ctx.fact("run_sr_refs") or ()) else "main"
@@ -144,8 +152,17 @@ class P5eMachine(StateMachine):
         return int(ctx["missed_count"]) > MAX_MISSED
 
     def missed_at_least_once(self, ctx: Ctx) -> None:
-        if ctx["visit_result"] == DID_NOT_ATTEND and int(ctx["missed_count"]) < 1:
-            raise FieldError("missed_count", "Enter 1 or more: the client has failed to attend at least this once.")
+        if ctx["visit_result"] != DID_NOT_ATTEND:
+            return
+        before = missed_before(ctx)
+        if int(ctx["missed_count"]) <= before:
+            if before == 0:
+                raise FieldError("missed_count", "Enter 1 or more: the client has failed to attend at least this once.")
+            raise FieldError(
+                "missed_count",
+                f"Enter {before + 1} or more: this run has already recorded {before} missed appointment(s) for this "
+                "visit, and the client has missed it again.",
+            )
 
     def pv_check_agrees_with_the_case(self, ctx: Ctx) -> None:
         if bool(ctx.fact("potentially_violent")) and not ctx["pv_marker"]:

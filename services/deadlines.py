@@ -7,6 +7,7 @@ that one is moved and the move audited, instead of a second deadline being added
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -24,6 +25,8 @@ from services.transaction import transaction
 
 @dataclass(frozen=True, slots=True)
 class DeadlineView:
+    """A deadline as the caseworker (wizard) and the team leader (SR detail) see it, with its explanation."""
+
     id: int
     sr_id: int
     kind: str
@@ -31,6 +34,11 @@ class DeadlineView:
     explanation: str
     done: bool
     overdue: bool
+    sr_number: str = ""
+
+    @property
+    def what(self) -> str:
+        return rules.label(self.kind)
 
 
 def set_due(session: Session, actor: Actor | None, sr: ServiceRequest, due: rules.Due) -> Deadline:
@@ -110,13 +118,26 @@ def complete(session: Session, actor: Actor | None, sr: ServiceRequest, kind: st
     return row
 
 
+def deadline_views(session: Session, sr_ids: Iterable[int]) -> tuple[DeadlineView, ...]:
+    """The deadlines of these SRs (already access-checked by the caller), soonest first, with explanations."""
+    ids = sorted(set(sr_ids))
+    if not ids:
+        return ()
+    rows = session.execute(
+        select(Deadline, ServiceRequest.number)
+        .join(ServiceRequest, ServiceRequest.id == Deadline.sr_id)
+        .where(Deadline.sr_id.in_(ids))
+        .order_by(Deadline.due_at, Deadline.id)
+    ).all()
+    now = utcnow()
+    return tuple(
+        DeadlineView(r.id, r.sr_id, r.kind, r.due_at, r.explanation, r.done, not r.done and r.due_at < now, number)
+        for r, number in rows
+    )
+
+
 def sr_deadlines(actor: Actor, sr_id: int) -> list[DeadlineView]:
     """An SR's deadlines, soonest first, each with its explanation and whether it is overdue now."""
     with transaction() as session:
         load_sr(session, actor, sr_id, action="see this service request's deadlines")
-        rows = session.scalars(select(Deadline).where(Deadline.sr_id == sr_id).order_by(Deadline.due_at)).all()
-        now = utcnow()
-        return [
-            DeadlineView(r.id, r.sr_id, r.kind, r.due_at, r.explanation, r.done, not r.done and r.due_at < now)
-            for r in rows
-        ]
+        return list(deadline_views(session, [sr_id]))

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email import message_from_bytes
@@ -26,7 +26,7 @@ from email.headerregistry import Address
 from email.utils import getaddresses
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from db.models import OutboundEmail, ServiceRequest, User
 from domain import mail
@@ -347,6 +347,21 @@ def sr_emails(actor: Actor, sr_id: int) -> list[EmailView]:
             select(OutboundEmail).where(OutboundEmail.sr_id == sr_id).order_by(OutboundEmail.id)
         ).all()
         return [EmailView.of(r, sr.number) for r in rows]
+
+
+def email_views(session: Session, sr_ids: Iterable[int]) -> tuple[EmailView, ...]:
+    """The emails of these SRs (already access-checked by the caller), oldest first, without their bytes."""
+    ids = sorted(set(sr_ids))
+    if not ids:
+        return ()
+    rows = session.execute(
+        select(OutboundEmail, ServiceRequest.number)
+        .options(defer(OutboundEmail.raw))
+        .join(ServiceRequest, ServiceRequest.id == OutboundEmail.sr_id)
+        .where(OutboundEmail.sr_id.in_(ids))
+        .order_by(OutboundEmail.id)
+    ).all()
+    return tuple(EmailView.of(row, number) for row, number in rows)
 
 
 def eml_file_name(view: EmailView) -> str:

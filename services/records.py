@@ -216,6 +216,8 @@ def add_note(
 def add_deadline(
     session: Session, actor: Actor | None, sr: ServiceRequest, *, kind: str, due_at: datetime, explanation: str
 ) -> Deadline:
+    if not explanation.strip():
+        raise ValueError(f"a {kind} deadline needs its one-line explanation of how the date was worked out")
     deadline = Deadline(sr_id=sr.id, kind=kind, due_at=due_at, explanation=explanation)
     session.add(deadline)
     session.flush()

@@ -16,6 +16,9 @@ from domain.clock import format_date, format_uk
 from domain.values import format_money
 from procedures.definition import Ctx, Field, Procedure, condition_holds
 from procedures.effects import Effect
+from services.attachments import AttachmentView
+from services.deadlines import DeadlineView
+from services.email import EmailView
 from services.views import CaseBanner
 
 PENDING = "_pending"
@@ -99,6 +102,9 @@ class RunView:
     cms_done_step: str
     map_dot: str
     letters: tuple[LetterLine, ...] = ()  # read in the same transaction, so a redraw needs no second one
+    deadlines: tuple[DeadlineView, ...] = ()  # the run's SRs' deadlines with how each was worked out
+    files: tuple[AttachmentView, ...] = ()  # the run's SRs' case files (outcome PDFs, bundles)
+    emails: tuple[EmailView, ...] = ()  # the run's SRs' emails: waiting, sent, or failed with the error
 
 
 def show(value: Any, f: Field | None = None) -> str:
@@ -176,6 +182,9 @@ def build(
     effects: list[Effect],
     ctx: Ctx,
     letters: tuple[LetterLine, ...] = (),
+    deadlines: tuple[DeadlineView, ...] = (),
+    files: tuple[AttachmentView, ...] = (),
+    emails: tuple[EmailView, ...] = (),
 ) -> RunView:
     state = run.state
     step = procedure.steps[state]
@@ -261,4 +270,7 @@ def build(
         cms_done_step=str(answers.get(LAST_CMS_STEP, "")),
         map_dot=procedure_map(procedure, state),
         letters=letters,
+        deadlines=deadlines,
+        files=files,
+        emails=emails,
     )

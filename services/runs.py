@@ -21,11 +21,11 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 from statemachine import StateMachine
 from statemachine.exceptions import TransitionNotAllowed
 
-from db.models import Case, Deadline, Letter, Note, ProcedureRun, ServiceRequest, Task
+from db.models import Attachment, Case, Deadline, Letter, Note, ProcedureRun, ServiceRequest, Task
 from domain.clock import uk_local, utcnow
 from domain.values import FieldError
 from letters import catalogue as letter_catalogue
@@ -35,6 +35,9 @@ from procedures.effects import Effect
 from services import audit, run_effects
 from services.access import check_case, check_run, check_sr, require_role
 from services.actor import Actor
+from services.attachments import AttachmentView
+from services.deadlines import deadline_views
+from services.email import email_views
 from services.errors import DomainError, NotFound, ValidationFailed
 from services.run_views import CHECKLIST, LAST_CMS, LAST_CMS_STEP, PENDING, LetterLine, RunView, build, cms_lines
 from services.transaction import expect_version, transaction
@@ -142,7 +145,8 @@ def _today() -> date:
 
 def _ctx(procedure: Procedure, run: ProcedureRun, case: Case) -> Ctx:
     stored = {k: v for k, v in run.answers.items() if not k.startswith("_")}
-    facts = {**case_facts(case), "run_sr_refs": tuple(sorted(run.sr_refs))}  # SRs the run has bound so far
+    # The SRs the run has bound so far, and the steps it has been through (a loop's count, e.g. P5e's misses).
+    facts = {**case_facts(case), "run_sr_refs": tuple(sorted(run.sr_refs)), "run_history": tuple(run.history)}
     return Ctx(procedure.typed_answers(stored), facts, _today())
 
 
@@ -181,7 +185,32 @@ def _view(session: Session, run: ProcedureRun, procedure: Procedure, case: Case)
     step = procedure.steps[run.state]
     effects = _effects(step, ctx) if run.answers.get(PENDING) == run.state or not step.fields else []
     sr = session.get(ServiceRequest, run.sr_id) if run.sr_id else None
-    return build(run, procedure, case, sr, effects=effects, ctx=ctx, letters=_letters(session, run))
+    sr_ids = set(run.sr_refs.values()) | ({run.sr_id} if run.sr_id else set())
+    return build(
+        run,
+        procedure,
+        case,
+        sr,
+        effects=effects,
+        ctx=ctx,
+        letters=_letters(session, run),
+        deadlines=deadline_views(session, sr_ids),
+        files=_files(session, sr_ids),
+        emails=email_views(session, sr_ids),
+    )
+
+
+def _files(session: Session, sr_ids: set[int]) -> tuple[AttachmentView, ...]:
+    """The case files on the run's SRs (outcome PDFs, bundles; deleted ones as records), oldest first."""
+    if not sr_ids:
+        return ()
+    rows = session.scalars(
+        select(Attachment)
+        .options(defer(Attachment.content))  # the bytes are read only when a download is asked for
+        .where(Attachment.sr_id.in_(sorted(sr_ids)))
+        .order_by(Attachment.id)
+    )
+    return tuple(AttachmentView.of(row) for row in rows)
 
 
 def _letters(session: Session, run: ProcedureRun) -> tuple[LetterLine, ...]:
@@ -434,7 +463,7 @@ def submit_step(actor: Actor, run_id: str, answers: dict[str, Any], *, expected_
     work: list[Callable[[], object]] = []
     view = _submit(actor, run_id, answers, expected_version, work)
     _after_commit(work)
-    return view
+    return view_run(actor, run_id) if work else view  # afresh: the emails just sent, or failed with the error
 
 
 def _submit(
@@ -500,7 +529,7 @@ def confirm_step(actor: Actor, run_id: str, *, expected_version: int) -> RunView
         session.flush()
         view = _view(session, run, procedure, case)
     _after_commit(work)
-    return view
+    return view_run(actor, run_id) if work else view  # afresh: the emails just sent, or failed with the error
 
 
 def go_back(actor: Actor, run_id: str, *, expected_version: int) -> RunView:

@@ -1,5 +1,6 @@
 """Everything a team leader sees about one SR: banner, audit timeline, notes, activities, letters,
-attachments, related SRs and where its procedure runs stand (the map with the current step).
+deadlines (with how each was worked out), emails, attachments, related SRs and where its procedure runs stand
+(the map with the current step).
 
 One transaction reads it all, after `check_sr` (another team's SR is refused and the attempt audited).
 The timeline is the SR's own audit events, newest first, capped at TIMELINE_LIMIT (an SR's history is
@@ -13,11 +14,16 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import defer
 
 from db.models import Activity, Attachment, AuditEvent, Letter, Note, ProcedureRun, ServiceRequest, User
+from domain.clock import format_date, format_uk
+from domain.values import format_money
 from procedures import registry
 from services.actor import Actor
 from services.attachments import AttachmentView, load_sr
+from services.deadlines import DeadlineView, deadline_views
+from services.email import EmailView, email_views
 from services.letters import LetterRow
 from services.run_views import procedure_map
 from services.transaction import transaction
@@ -82,13 +88,35 @@ class SRFullView:
     created_at: datetime
     version: int
     case: CaseBanner
+    details: tuple[tuple[str, str], ...]  # what the procedures recorded on the SR (hearing, CPO, ...), set ones only
     timeline: tuple[TimelineEntry, ...]
     notes: tuple[NoteView, ...]
     activities: tuple[ActivityView, ...]
     letters: tuple[LetterRow, ...]
     attachments: tuple[AttachmentView, ...]
+    deadlines: tuple[DeadlineView, ...]
+    emails: tuple[EmailView, ...]
     related: tuple[RelatedSR, ...]
     runs: tuple[RunMap, ...]
+
+
+def sr_details(sr: ServiceRequest) -> tuple[tuple[str, str], ...]:
+    """The values procedures put on the SR, as (label, shown value), only those that are set."""
+    values: list[tuple[str, Any]] = [
+        ("Reason", sr.reason),
+        ("Resolution Code", sr.resolution_code),
+        ("Review date", format_date(sr.review_date) if sr.review_date else None),
+        ("Court", sr.court),
+        ("Court presenting officer", sr.cpo_name),
+        ("Hearing", format_uk(sr.hearing_at) if sr.hearing_at else None),
+        ("Summons issue date", format_date(sr.summons_issued_on) if sr.summons_issued_on else None),
+        ("Court fee", format_money(sr.court_fee) if sr.court_fee is not None else None),
+        ("Costs", format_money(sr.costs) if sr.costs is not None else None),
+        ("Appointment", format_uk(sr.appointment_at) if sr.appointment_at else None),
+        ("Appointment location", sr.appointment_location),
+        ("Closed", format_uk(sr.closed_at) if sr.closed_at else None),
+    ]
+    return tuple((label, str(value)) for label, value in values if value not in (None, ""))
 
 
 def _summary(event: AuditEvent) -> str:
@@ -111,7 +139,10 @@ def sr_full_view(actor: Actor, sr_id: int) -> SRFullView:
         activities = session.scalars(select(Activity).where(Activity.sr_id == sr.id).order_by(Activity.position)).all()
         letters = session.scalars(select(Letter).where(Letter.sr_id == sr.id).order_by(Letter.id)).all()
         attachments = session.scalars(
-            select(Attachment).where(Attachment.sr_id == sr.id).order_by(Attachment.created_at)
+            select(Attachment)
+            .options(defer(Attachment.content))
+            .where(Attachment.sr_id == sr.id)
+            .order_by(Attachment.created_at)
         ).all()
         related = session.scalars(
             select(ServiceRequest)
@@ -139,6 +170,7 @@ def sr_full_view(actor: Actor, sr_id: int) -> SRFullView:
             created_at=sr.created_at,
             version=sr.version,
             case=CaseBanner.of(sr.case),
+            details=sr_details(sr),
             timeline=tuple(TimelineEntry(e.at, e.actor_name, e.action, _summary(e)) for e in events),
             notes=tuple(NoteView(n.created_at, names.get(n.author_id) if n.author_id else None, n.text) for n in notes),
             activities=tuple(ActivityView(a.name, a.mandatory, a.done, a.outcome, a.done_at) for a in activities),
@@ -146,6 +178,8 @@ def sr_full_view(actor: Actor, sr_id: int) -> SRFullView:
             attachments=tuple(
                 AttachmentView.of(a, names.get(a.uploaded_by_id) if a.uploaded_by_id else None) for a in attachments
             ),
+            deadlines=deadline_views(session, [sr.id]),
+            emails=email_views(session, [sr.id]),
             related=tuple(
                 RelatedSR(
                     r.id,

@@ -92,7 +92,7 @@ def test_opening_an_sr_shows_its_banner_timeline_and_related_srs(sqlite_demo_db,
     shown = texts(at)
     assert f"SR {row.number}" in shown
     assert row.scin in shown
-    timeline = at.dataframe[0].value
+    timeline = next(df.value for df in at.dataframe if "What" in df.value.columns)
     assert "sr.created" in set(timeline["What"])
 
 

@@ -73,3 +73,15 @@ def test_another_teams_deadlines_are_refused(demo_db, actor_for):
     actor = actor_for("caseworker")
     with pytest.raises(PermissionDenied):
         deadlines.sr_deadlines(actor, other_team_sr(actor))
+
+
+@pytest.mark.parametrize("explanation", ["", "   "])
+def test_a_deadline_without_the_line_explaining_it_is_refused_and_nothing_is_stored(demo_db, actor_for, explanation):
+    actor = actor_for("ssst.caseworker")
+    sr_id = team_sr(actor)
+    with pytest.raises(ValueError, match="needs its one-line explanation"), transaction() as session:
+        sr = session.get(ServiceRequest, sr_id)
+        records.add_deadline(
+            session, actor, sr, kind="hearing", due_at=datetime(2027, 3, 1, 10, tzinfo=UK), explanation=explanation
+        )
+    assert deadlines.sr_deadlines(actor, sr_id) == []

@@ -113,6 +113,27 @@ def test_the_due_date_follows_the_bank_holidays_of_the_cases_region(demo_db, sss
         assert "2 January 2026 is New Year Holiday, a bank holiday in Scotland" in explanation
 
 
+@pytest.mark.parametrize("region", ["England", "Wales", "Scotland", "Northern Ireland"])
+def test_an_email_on_the_thursday_before_christmas_is_due_after_the_christmas_bank_holidays_in_every_region(
+    demo_db, ssst, region
+):
+    # Thursday 22 December 2022: two days later is Saturday 24; Christmas Day fell on a Sunday, so Monday 26
+    # (Boxing Day) and Tuesday 27 (Christmas Day, substitute day) were bank holidays in every region.
+    walk, case_id, sr_id = start(ssst, region)
+    walk.answer(**request(case_id, email_received_at="2022-12-22 11:15"))
+    ((kind, due_at, explanation),) = walk.outcome().deadlines
+    assert (kind, due_at) == (rules.COURT_FEE_PAYMENT, datetime(2022, 12, 28, 17, 0, tzinfo=UTC))
+    where = "England and Wales" if region in ("England", "Wales") else region
+    assert explanation == (
+        "The enforcement case manager's email was received on Thursday 22 December 2022; two days later is "
+        "Saturday 24 December 2022 (a weekend day); Sunday 25 December 2022 is a weekend day, Monday 26 December "
+        f"2022 is Boxing Day, a bank holiday in {where}, Tuesday 27 December 2022 is Christmas Day (substitute "
+        f"day), a bank holiday in {where}, so the court fee is due on the next working day, Wednesday 28 December "
+        "2022, by 17:00."
+    )
+    assert deadlines(sr_id) == [(rules.COURT_FEE_PAYMENT, False, explanation)]
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [

@@ -5,13 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
+from db.models import AuditEvent
 from domain import deadlines as rules
 from domain.clock import UK, uk_local
+from domain.files import sha256
 from procedures import registry
 from services import runs
 from services.errors import DomainError, ValidationFailed
 from services.mail_settings import SSST_MAILBOX, mailbox
+from services.transaction import transaction
 from tests.pdfs import a_pdf
 from tests.procedures.ssst_walks import (
     addresses,
@@ -143,6 +147,19 @@ def test_the_allocated_sr_is_worked_through_every_step_to_closed_complete(demo_d
     pdf = next(f for f in stored if f.kind == "outcome_pdf")
     assert pdf.content is not None
     assert pdf.deleted_at is None
+    assert (pdf.file_name, pdf.sha256) == ("outcome.pdf", sha256(pdf.content))
+    deleted = audit_events(sr_id, "attachment.deleted")
+    assert [(e.entity_id, e.before["sha256"]) for e in deleted] == [(str(bundle.id), bundle.sha256)]
+
+
+def audit_events(sr_id: int, action: str) -> list[AuditEvent]:
+    with transaction() as session:
+        rows = session.scalars(
+            select(AuditEvent).where(AuditEvent.sr_id == sr_id, AuditEvent.action == action).order_by(AuditEvent.id)
+        ).all()
+        for row in rows:
+            session.expunge(row)
+        return list(rows)
 
 
 def _region(case_id: int) -> str:

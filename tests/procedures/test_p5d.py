@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from email import message_from_bytes
 from typing import Any
@@ -458,3 +458,33 @@ def test_with_smtp_set_up_the_second_pv_check_reaches_the_cpo_as_sent(demo_db, s
             ).all()
         )
     assert statuses[str(message["Subject"])] == "sent"
+
+
+@pytest.mark.parametrize(
+    ("region", "due", "why"),
+    [
+        ("England", datetime(2027, 7, 12, 11, 0), "within working hours, so that is when it is due."),
+        (
+            "Northern Ireland",
+            datetime(2027, 7, 9, 17, 0),
+            "(Battle of the Boyne, a bank holiday in Northern Ireland); Sunday 11 July 2027 is a "
+            "weekend day, Saturday 10 July 2027 is a weekend day, so it is due by 17:00 on the last working day "
+            "before it, Friday 9 July 2027.",
+        ),
+    ],
+)
+def test_the_second_pv_check_follows_the_bank_holidays_of_the_cases_region(demo_db, ssst, region, due, why):
+    walk, case_id, sr_id = start(ssst)
+    set_region(case_id, region)
+    hearing = "2027-07-14 11:00"  # a Wednesday: 48 hours before is Monday 12 July 2027, 11:00
+    walk_to(walk, "create_cmel7298", cpt_reply={"hearing_at": hearing, "cpo_name": "Pat Presenter"})
+    due_at, explanation, done = open_deadlines(sr_id)["second_pv_check"]
+    assert (due_at, done) == (due.replace(tzinfo=UK), False)
+    assert explanation.startswith("The hearing is at 11:00 on Wednesday 14 July 2027; 48 hours before is 11:00 on ")
+    assert explanation.endswith(why)
+    assert sr_row(sr_id).hearing_at == datetime(2027, 7, 14, 10, 0, tzinfo=UTC)  # 11:00 BST
+
+
+def set_region(case_id: int, region: str) -> None:
+    with transaction() as session:
+        session.get_one(Case, case_id).region = region

@@ -219,6 +219,29 @@ def test_failing_to_attend_twice_means_a_new_appointment_and_the_deadline_moves(
     )
 
 
+def test_a_miss_count_lower_than_the_misses_already_recorded_is_refused_so_the_third_miss_closes(demo_db, ssst):
+    walk, _case_id, sr_id = start(ssst)
+    accepted(walk)
+    book(walk, days=5)
+    walk.answer(visit_result="Client failed to attend", missed_count="1")
+    book(walk, days=12)
+    before = counts(sr_id)
+    with pytest.raises(ValidationFailed) as info:
+        walk.answer(visit_result="Client failed to attend", missed_count="1")  # the same count again
+    assert info.value.errors["missed_count"].startswith("Enter 2 or more: this run has already recorded 1 missed")
+    assert counts(sr_id) == before
+    walk.answer(visit_result="Client failed to attend", missed_count="2")
+    book(walk, days=20)
+    with pytest.raises(ValidationFailed) as info:
+        walk.answer(visit_result="Client failed to attend", missed_count="2")
+    assert info.value.errors["missed_count"].startswith("Enter 3 or more")
+    walk.answer(visit_result="Client failed to attend", missed_count="3")
+    assert walk.step == "failed_to_attend"
+    walk.answer()
+    sr = sr_row(sr_id)
+    assert (sr["status"], sr["sub_status"], sr["resolution_code"]) == ("Closed", "Cancelled", "Failed To Attend")
+
+
 def test_a_third_failure_to_attend_closes_the_sr_with_resolution_code_failed_to_attend(demo_db, ssst):
     walk, _case_id, sr_id = start(ssst)
     accepted(walk)

@@ -194,3 +194,15 @@ def test_the_deadline_kinds_are_the_ones_the_procedures_use():
         "hearing",
         "appointment",
     )
+
+
+def test_every_deadline_kind_has_a_name_to_show():
+    assert [deadlines.label(kind) for kind in deadlines.KINDS] == [
+        "Pay the court fee",
+        "Second PV check",
+        "End of the time for representations",
+        "Review date",
+        "Hearing",
+        "Face to face appointment",
+    ]
+    assert deadlines.label("receiving_parent_reply") == "Receiving parent's reply"

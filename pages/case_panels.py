@@ -1,0 +1,72 @@
+"""Deadlines (with how each was worked out), case files (download) and emails (sent, waiting or failed),
+shared by the wizard and SR detail."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+from domain.clock import format_uk
+from services import attachments
+from services.actor import Actor
+from services.attachments import AttachmentView
+from services.deadlines import DeadlineView
+from services.email import EmailView
+
+KINDS = {"outcome_pdf": "outcome PDF", "bundle_zip": "zip bundle"}
+
+
+def deadlines_panel(deadlines: Sequence[DeadlineView], *, empty: str | None = None) -> None:
+    """Each deadline with its due time, whether it is met or overdue, and the line explaining the date."""
+    if not deadlines:
+        if empty:
+            st.caption(empty)
+        return
+    for d in deadlines:
+        state = " · met" if d.done else " · :red[**OVERDUE**]" if d.overdue else ""
+        where = f" · SR {d.sr_number}" if d.sr_number else ""
+        st.markdown(f"**{d.what}**: due {format_uk(d.due_at)}{state}{where}")
+        st.caption(f"How this was worked out: {d.explanation}")
+
+
+def files_panel(actor: Actor, files: Sequence[AttachmentView], *, empty: str | None = None) -> None:
+    """One line per stored file; a download button while it is kept, the deletion date once deleted."""
+    if not files:
+        if empty:
+            st.caption(empty)
+        return
+    for f in files:
+        text, action = st.columns([3, 2])
+        kind = KINDS.get(f.kind, f.kind.replace("_", " "))
+        text.markdown(f"{f.file_name} · {kind} · {f.size:,} bytes  \n:gray[sha256 {f.sha256[:12]}…]")
+        if f.deleted_at is not None:
+            action.caption(f"Deleted {format_uk(f.deleted_at)} (clerical files); the record is kept.")
+            continue
+        # The bytes are read (and access checked) only when the button is pressed.
+        action.download_button(
+            "Download",
+            lambda file_id=f.id: attachments.download_attachment(actor, file_id).data,
+            f.file_name,
+            f.media_type,
+            key=f"file:{f.id}",
+            on_click="ignore",
+        )
+
+
+def emails_panel(emails: Sequence[EmailView], *, empty: str | None = None) -> None:
+    """Each email with where it stands; a failed one says why and that it waits in the Outbox to be sent again."""
+    if not emails:
+        if empty:
+            st.caption(empty)
+        return
+    for e in emails:
+        st.text(f"{e.subject}\nTo: {e.to}")  # subjects carry typed values: plain text, never markdown
+        if e.status == "sent":
+            st.caption(f"Sent {format_uk(e.sent_at)}")
+        elif e.status == "failed":
+            st.error(f"Sending failed: {e.error}. It is kept in the Outbox: send it again from there.", icon="⚠️")
+        else:
+            st.caption("Waiting in the Outbox: download it there and send it, then mark it sent.")
+    if any(e.status != "sent" for e in emails):
+        st.page_link("pages/outbox.py", label="Open the Outbox", icon=":material/outbox:")

@@ -1,0 +1,75 @@
+"""In Chromium against the real server: the outcome upload refuses a file that is not a PDF at the field, keeps
+a real one with the SR (safe name, sha256), and offers it back for download beside the deleted clerical file."""
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from domain.files import sha256
+from tests.browser.test_sign_in import sign_in
+from tests.pdfs import a_pdf
+from tests.procedures.p5_helpers import allocated_sr, attachments, set_case
+from tests.procedures.walk import Walk
+
+pytestmark = pytest.mark.browser
+TIMEOUT = 20_000
+
+
+def _upload(page: Page, name: str, data: bytes, mime: str) -> None:
+    page.locator("input[type=file]").set_input_files(files=[{"name": name, "mimeType": mime, "buffer": data}])
+    shown = page.get_by_test_id("stFileChip")  # long names are shortened in the middle on screen
+    expect(shown).to_have_count(1, timeout=TIMEOUT)
+    expect(shown).to_contain_text(name[:6], timeout=TIMEOUT)
+    # Wait until the upload has reached the server and the rerun it starts is over, or Continue races it.
+    expect(page.get_by_test_id("stFileChipIconSpinner")).to_have_count(0, timeout=TIMEOUT)
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=TIMEOUT)
+
+
+def test_a_non_pdf_outcome_is_refused_at_the_field_and_a_real_pdf_is_kept_and_downloadable(
+    live_server, page: Page, actor_for
+):
+    actor = actor_for("ssst.caseworker")
+    case_id, sr_id = allocated_sr(actor, "Face to Face Visit")
+    set_case(case_id, potentially_violent=False)
+    walk = Walk(actor, "P5e", case_id, sr_id=sr_id)
+    walk.answer(client_role="Paying parent", pv_marker=False, pv_details="No marker.")
+    walk.answer(visit_reason="Payments", referral_details="")
+    walk.answer()
+    walk.answer(vsat_accepted=True)
+    walk.answer(appointment_at=f"{date.today() + timedelta(days=7):%Y-%m-%d} 10:30", appointment_location="Bath")
+    walk.answer(visit_result="Visit completed")
+    assert walk.step == "record_visit"
+
+    sign_in(page, live_server.url, "ssst.caseworker")
+    expect(page.get_by_role("link", name="My work")).to_be_visible(timeout=TIMEOUT)
+    sign_in(page, f"{live_server.url}/wizard?run={walk.view.run_id}", "ssst.caseworker")  # a new session
+    expect(page.get_by_role("heading", name="Update the SR and Contact Notes")).to_be_visible(timeout=TIMEOUT)
+    page.get_by_text("Supporting documents sent to the postal contractor for scanning").click()
+    page.get_by_label("Summary of the visit", exact=True).fill("Payment plan agreed.")
+    _upload(page, "CMSF5579 returned.pdf", b"Dear SSST, the visit went well.", "application/pdf")
+    page.get_by_role("button", name="Continue").click()
+    at_field = page.get_by_text("Error: The selected file must be a PDF", exact=True)  # under the upload box
+    expect(at_field).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_test_id("stAlertContentError")).to_contain_text("The selected file must be a PDF")
+    assert [a.kind for a in attachments(sr_id)] == ["bundle_zip"]  # nothing stored, the bundle not deleted
+    assert attachments(sr_id)[0].deleted_at is None
+
+    pdf = a_pdf(pages=2)
+    _upload(page, "Outcome – Mr O'Brien.PDF", pdf, "application/pdf")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_text("Check your answers before saving")).to_be_visible(timeout=TIMEOUT)
+    page.get_by_role("button", name="Confirm and save").click()
+    expect(page.get_by_role("heading", name="Choose the Reason and Resolution Code")).to_be_visible(timeout=TIMEOUT)
+
+    stored = {a.kind: a for a in attachments(sr_id)}
+    kept = stored["outcome_pdf"]
+    assert (kept.file_name, kept.sha256, kept.content) == ("Outcome-Mr-OBrien.pdf", sha256(pdf), pdf)
+    assert stored["bundle_zip"].deleted_at is not None
+    expect(page.get_by_text("(clerical files); the record is kept.", exact=False)).to_be_visible(timeout=TIMEOUT)
+    with page.expect_download(timeout=TIMEOUT) as download_info:
+        page.get_by_role("button", name="Download").click()
+    download = download_info.value
+    assert download.suggested_filename == "Outcome-Mr-OBrien.pdf"
+    assert Path(download.path()).read_bytes() == pdf
