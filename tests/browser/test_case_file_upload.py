@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from domain.files import sha256
 from tests.browser.test_sign_in import sign_in
+from tests.browser.test_wizard import _continue
 from tests.pdfs import a_pdf
 from tests.procedures.p5_helpers import allocated_sr, attachments, set_case
 from tests.procedures.walk import Walk
@@ -49,7 +50,7 @@ def test_a_non_pdf_outcome_is_refused_at_the_field_and_a_real_pdf_is_kept_and_do
     page.get_by_text("Supporting documents sent to the postal contractor for scanning").click()
     page.get_by_label("Summary of the visit", exact=True).fill("Payment plan agreed.")
     _upload(page, "CMSF5579 returned.pdf", b"Dear SSST, the visit went well.", "application/pdf")
-    page.get_by_role("button", name="Continue").click()
+    _continue(page)  # once the previous rerun's button has left
     at_field = page.get_by_text("Error: The selected file must be a PDF", exact=True)  # under the upload box
     expect(at_field).to_be_visible(timeout=TIMEOUT)
     expect(page.get_by_test_id("stAlertContentError")).to_contain_text("The selected file must be a PDF")
@@ -58,7 +59,7 @@ def test_a_non_pdf_outcome_is_refused_at_the_field_and_a_real_pdf_is_kept_and_do
 
     pdf = a_pdf(pages=2)
     _upload(page, "Outcome – Mr O'Brien.PDF", pdf, "application/pdf")
-    page.get_by_role("button", name="Continue").click()
+    _continue(page)  # once the previous rerun's button has left
     expect(page.get_by_text("Check your answers before saving")).to_be_visible(timeout=TIMEOUT)
     page.get_by_role("button", name="Confirm and save").click()
     expect(page.get_by_role("heading", name="Choose the Reason and Resolution Code")).to_be_visible(timeout=TIMEOUT)
