@@ -201,13 +201,12 @@ def _effects(step: Step, ctx: Ctx) -> list[Effect]:
         return []
 
 
+# The case and the run's SR come in the same query as the run: every action and every redraw reads both.
+_WITH_CASE_AND_SR = (joinedload(ProcedureRun.case, innerjoin=True), joinedload(ProcedureRun.service_request))
+
+
 def _load(session: Session, actor: Actor, run_id: str, action: str) -> tuple[ProcedureRun, Procedure, Case]:
-    # The case and the run's SR come in the same query: every action and every redraw reads both.
-    run = session.get(
-        ProcedureRun,
-        run_id,
-        options=[joinedload(ProcedureRun.case, innerjoin=True), joinedload(ProcedureRun.service_request)],
-    )
+    run = session.get(ProcedureRun, run_id, options=_WITH_CASE_AND_SR)
     if run is None:
         raise NotFound("There is no procedure run with that reference. Open it again from My work.")
     check_run(session, actor, run, action=action)
