@@ -11,8 +11,8 @@ from services.actor import Actor
 
 st.set_page_config(page_title="Casework Guide", page_icon="📋", layout="wide")
 
-# Each role's pages are made only when that role signs in: st.Page resolves its file on disk, and the
-# router runs on every rerun of every page.
+# A role's pages are made when pages_for first needs them, then kept for the session: st.Page looks its file
+# up on disk, and this router runs before every rerun of every page.
 ROLE_PAGES: dict[str, Callable[[], list[st.Page]]] = {
     "caseworker": lambda: [
         st.Page("pages/my_work.py", title="My work", icon=":material/inbox:", url_path="my-work"),
@@ -42,8 +42,12 @@ ROLE_PAGES: dict[str, Callable[[], list[st.Page]]] = {
 
 
 def pages_for(actor: Actor) -> list[st.Page]:
-    home = st.Page("pages/home.py", title="Home", icon=":material/home:", url_path="home", default=True)
-    return [home, *ROLE_PAGES.get(actor.role, list)()]
+    """Home and the role's pages, made once per session and role."""
+    key = f"_pages:{actor.role}"
+    if key not in st.session_state:
+        home = st.Page("pages/home.py", title="Home", icon=":material/home:", url_path="home", default=True)
+        st.session_state[key] = [home, *ROLE_PAGES.get(actor.role, list)()]
+    return st.session_state[key]
 
 
 def signed_out_pages() -> list[st.Page]:
