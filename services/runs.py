@@ -214,6 +214,9 @@ def _load(session: Session, actor: Actor, run_id: str, action: str) -> tuple[Pro
 
 
 def _view(session: Session, run: ProcedureRun, procedure: Procedure, case: Case) -> RunView:
+    # Flush first: the view carries the run's version for the next action, so it must be the version this
+    # transaction commits, not the one before a change still pending (nothing else here need query).
+    session.flush()
     ctx = _ctx(procedure, run, case)
     step = procedure.steps[run.state]
     effects = _effects(step, ctx) if run.answers.get(PENDING) == run.state or not step.fields else []
