@@ -6,6 +6,10 @@ Streamlit page with the same widgets, measured in the same run. Goal: at most 2x
 Both sides keep one compiled-script cache for the whole run, as the real server does (Streamlit's runtime
 compiles each page once and reuses the bytecode); AppTest on its own makes a new ScriptCache on every rerun,
 which recompiles app.py and the page each click and would time the compiler instead of the step.
+Likewise the server decides once per process whether to run Streamlit's old "pages/ folder" mode, and
+st.navigation switches it off for good; AppTest switches it back on before every run (our page scripts live
+in pages/), which would make each wizard rerun glob pages/ and build a page per file before app.py runs,
+work the server never does and the bare page (no pages/ beside it) never pays.
 
 The wizard side alternates Continue (submit answers, advance the run: a transaction with the run row,
 answers and audit events) and Back on P1's "Search the legacy systems" step; only Continue is timed.
@@ -73,6 +77,18 @@ def _share_script_cache() -> None:
     local_script_runner.ScriptCache = lambda: shared  # type: ignore[assignment,misc]
 
 
+def _server_pages_mode() -> None:
+    """Keep Streamlit's process-wide "pages/ folder mode" flag as the server keeps it (off once st.navigation ran).
+
+    AppTest sets `PagesManager.uses_pages_directory = None` on the name it imported before each run; given a
+    subclass under that name, the assignment lands on the subclass and the flag Streamlit reads stays as is.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import app_test
+
+    app_test.PagesManager = type("ServerPagesManager", (PagesManager,), {})  # type: ignore[misc]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--steps", type=int, default=60)
@@ -84,6 +100,7 @@ def main() -> None:
     from streamlit.testing.v1 import AppTest
 
     _share_script_cache()
+    _server_pages_mode()
 
     from casework import demo, migrate
     from db.models import Case, User
@@ -130,33 +147,38 @@ def main() -> None:
     def button(at: AppTest, label: str):  # noqa: ANN202
         return next(b for b in at.button if b.label == label)
 
-    wizard_times, bare_times, rerun_times = [], [], []
+    times: dict[str, list[tuple[float, float]]] = {"wizard": [], "bare": [], "rerun": []}
+
+    def timed(name: str, action) -> None:  # noqa: ANN001
+        """Wall time (what the issue asks) and this process's CPU time (less moved by other load on the box)."""
+        wall, cpu = time.perf_counter(), time.process_time()
+        action()
+        times[name].append((time.perf_counter() - wall, time.process_time() - cpu))
+
     for _ in range(args.steps):
         for box in wizard.checkbox:
             box.check()
         wizard.radio[0].set_value("No")
-        start = time.perf_counter()
-        button(wizard, "Continue").click().run()
-        wizard_times.append(time.perf_counter() - start)
+        timed("wizard", lambda: button(wizard, "Continue").click().run())
         assert "Identify the CSA caseworker" in [s.value for s in wizard.subheader], "wizard did not advance"
         button(wizard, "Back").click().run()
-        start = time.perf_counter()
-        wizard.run()
-        rerun_times.append(time.perf_counter() - start)
+        timed("rerun", wizard.run)
 
         for box in bare.checkbox:
             box.check()
         bare.radio[0].set_value("No")
-        start = time.perf_counter()
-        button(bare, "Continue").click().run()
-        bare_times.append(time.perf_counter() - start)
+        timed("bare", lambda: button(bare, "Continue").click().run())
 
-    w, b = statistics.median(wizard_times) * 1000, statistics.median(bare_times) * 1000
-    print(f"wizard step (submit + advance + rerun, SQLite write): median {w:.1f} ms over {args.steps}")
-    print(f"bare page, same widgets (click + rerun):              median {b:.1f} ms over {args.steps}")
-    r = statistics.median(rerun_times) * 1000
-    print(f"wizard page redrawn with no click (reads the run):    median {r:.1f} ms over {args.steps}")
-    print(f"ratio: {w / b:.2f}x (goal: at most 2x)")
+    def median_ms(name: str, which: int) -> float:
+        return statistics.median(t[which] for t in times[name]) * 1000
+
+    w, b, r = (median_ms(n, 0) for n in ("wizard", "bare", "rerun"))
+    wc, bc, rc = (median_ms(n, 1) for n in ("wizard", "bare", "rerun"))
+    n = args.steps
+    print(f"wizard step (submit + advance + rerun, SQLite write): median {w:.1f} ms (CPU {wc:.1f} ms) over {n}")
+    print(f"bare page, same widgets (click + rerun):              median {b:.1f} ms (CPU {bc:.1f} ms) over {n}")
+    print(f"wizard page redrawn with no click (reads the run):    median {r:.1f} ms (CPU {rc:.1f} ms) over {n}")
+    print(f"ratio: {w / b:.2f}x (goal: at most 2x); by CPU time {wc / bc:.2f}x")
     shutil.rmtree(workdir, ignore_errors=True)
 
 

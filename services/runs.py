@@ -15,13 +15,13 @@ saved together or not at all. The wizard page and the tests use exactly these fu
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session, defer, joinedload
 from statemachine import StateMachine
 from statemachine.exceptions import TransitionNotAllowed
 
@@ -86,48 +86,94 @@ def procedure_for_sr(
     return found[0] if found else None
 
 
-def case_facts(case: Case) -> dict[str, Any]:
+def case_facts(case: Case) -> CaseFacts:
     """What guards may know about the case, read fresh in every transaction (cached on the loaded row)."""
     cached = case.__dict__.get("_facts")
     if cached is not None:
         return cached
-    facts = case.__dict__["_facts"] = _read_facts(case)
+    facts = case.__dict__["_facts"] = CaseFacts(case)
     return facts
 
 
-def _read_facts(case: Case) -> dict[str, Any]:
-    return {
-        "scin": case.scin,
-        "scheme": case.scheme,
-        "region": case.region,
-        "segment": case.segment,
-        "sensitive": case.sensitive,
-        "nationally_sensitive": case.nationally_sensitive,
-        "potentially_violent": case.potentially_violent,
-        "legacy_ongoing_enforcement": case.legacy_ongoing_enforcement,
-        "csa_liability_ended": case.csa_liability_ended,
-        "financial_transition_complete": case.financial_transition_complete,
-        "arrears_balance": case.arrears_balance,
-        "sos_arrears": case.sos_arrears,
-        "receiving_parent": case.receiving_parent_name,
-        "receiving_parent_address": case.receiving_parent_address,
-        "paying_parent": case.paying_parent_name,
-        "paying_parent_address": case.paying_parent_address,
-        "liability_orders": [
-            {
-                "court": lo.court,
-                "granted_on": lo.granted_on,
-                "amount": lo.amount,
-                "discharged": lo.discharged,
-                "enforcement": lo.enforcement,
-            }
-            for lo in case.liability_orders
-        ],
-        "arrears_periods": [
-            {"start": p.period_start, "end": p.period_end, "due": p.amount_due, "paid": p.amount_paid}
-            for p in case.arrears_periods
-        ],
+def _liability_orders(case: Case) -> list[dict[str, Any]]:
+    return [
+        {
+            "court": lo.court,
+            "granted_on": lo.granted_on,
+            "amount": lo.amount,
+            "discharged": lo.discharged,
+            "enforcement": lo.enforcement,
+        }
+        for lo in case.liability_orders
+    ]
+
+
+def _arrears_periods(case: Case) -> list[dict[str, Any]]:
+    return [
+        {"start": p.period_start, "end": p.period_end, "due": p.amount_due, "paid": p.amount_paid}
+        for p in case.arrears_periods
+    ]
+
+
+class CaseFacts(Mapping[str, Any]):
+    """A case's facts as a read-only mapping, plus `extra` facts about the run.
+
+    The case's liability orders and arrears periods are rows of their own: they are read (once, in the
+    caller's transaction) only when a rule, an effect or a prefill asks for them, because most steps never
+    do and each would cost a query on every step and every redraw.
+    """
+
+    _RELATED: dict[str, Callable[[Case], list[dict[str, Any]]]] = {
+        "liability_orders": _liability_orders,
+        "arrears_periods": _arrears_periods,
     }
+
+    def __init__(self, case: Case) -> None:
+        self._case = case
+        self._related: dict[str, list[dict[str, Any]]] = {}  # shared with the copies with_extra makes
+        self._values: dict[str, Any] = {
+            "scin": case.scin,
+            "scheme": case.scheme,
+            "region": case.region,
+            "segment": case.segment,
+            "sensitive": case.sensitive,
+            "nationally_sensitive": case.nationally_sensitive,
+            "potentially_violent": case.potentially_violent,
+            "legacy_ongoing_enforcement": case.legacy_ongoing_enforcement,
+            "csa_liability_ended": case.csa_liability_ended,
+            "financial_transition_complete": case.financial_transition_complete,
+            "arrears_balance": case.arrears_balance,
+            "sos_arrears": case.sos_arrears,
+            "receiving_parent": case.receiving_parent_name,
+            "receiving_parent_address": case.receiving_parent_address,
+            "paying_parent": case.paying_parent_name,
+            "paying_parent_address": case.paying_parent_address,
+        }
+
+    def with_extra(self, **extra: Any) -> CaseFacts:
+        """These facts and `extra`; related rows read through either are read once for both."""
+        facts = CaseFacts.__new__(CaseFacts)
+        facts._case, facts._related, facts._values = self._case, self._related, {**self._values, **extra}
+        return facts
+
+    def __getitem__(self, name: str) -> Any:
+        if name in self._values:
+            return self._values[name]
+        if name not in self._RELATED:
+            raise KeyError(name)
+        if name not in self._related:
+            self._related[name] = self._RELATED[name](self._case)
+        return self._related[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._values or name in self._RELATED
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._values
+        yield from (name for name in self._RELATED if name not in self._values)
+
+    def __len__(self) -> int:
+        return len(self._values) + sum(1 for name in self._RELATED if name not in self._values)
 
 
 class _Model:
@@ -146,7 +192,7 @@ def _today() -> date:
 def _ctx(procedure: Procedure, run: ProcedureRun, case: Case) -> Ctx:
     stored = {k: v for k, v in run.answers.items() if not k.startswith("_")}
     # The SRs the run has bound so far, and the steps it has been through (a loop's count, e.g. P5e's misses).
-    facts = {**case_facts(case), "run_sr_refs": tuple(sorted(run.sr_refs)), "run_history": tuple(run.history)}
+    facts = case_facts(case).with_extra(run_sr_refs=tuple(sorted(run.sr_refs)), run_history=tuple(run.history))
     return Ctx(procedure.typed_answers(stored), facts, _today())
 
 
@@ -172,8 +218,12 @@ def _effects(step: Step, ctx: Ctx) -> list[Effect]:
         return []
 
 
+# The case and the run's SR come in the same query as the run: every action and every redraw reads both.
+_WITH_CASE_AND_SR = (joinedload(ProcedureRun.case, innerjoin=True), joinedload(ProcedureRun.service_request))
+
+
 def _load(session: Session, actor: Actor, run_id: str, action: str) -> tuple[ProcedureRun, Procedure, Case]:
-    run = session.get(ProcedureRun, run_id)
+    run = session.get(ProcedureRun, run_id, options=_WITH_CASE_AND_SR)
     if run is None:
         raise NotFound("There is no procedure run with that reference. Open it again from My work.")
     check_run(session, actor, run, action=action)
@@ -181,6 +231,9 @@ def _load(session: Session, actor: Actor, run_id: str, action: str) -> tuple[Pro
 
 
 def _view(session: Session, run: ProcedureRun, procedure: Procedure, case: Case) -> RunView:
+    # Flush first: the view carries the run's version for the next action, so it must be the version this
+    # transaction commits, not the one before a change still pending (nothing else here need query).
+    session.flush()
     ctx = _ctx(procedure, run, case)
     step = procedure.steps[run.state]
     effects = _effects(step, ctx) if run.answers.get(PENDING) == run.state or not step.fields else []
@@ -357,14 +410,13 @@ def _advance(
     answers: dict[str, Any] | None = None,
     after_commit: list[Callable[[], object]] | None = None,
 ) -> None:
-    """Apply the current step's effects and move to the next step, all in the caller's transaction."""
+    """Apply the current step's effects and move to the next step, all in the caller's transaction.
+
+    The machine decides first (its validators and guards read `ctx`, taken before any effect), so answers
+    a validator refuses never reach the effects; the effects then run, and the run moves to the decided step.
+    """
     state = run.state
     ctx = _ctx(procedure, run, case)
-    effects = procedure.steps[state].effects(ctx)
-    env = run_effects.EffectEnv(session, actor, run, case)
-    run_effects.apply(env, effects)
-    if after_commit is not None:
-        after_commit.extend(env.after_commit)
     machine = _machine(procedure, state)
     try:
         machine.send("proceed", ctx=ctx)
@@ -372,6 +424,11 @@ def _advance(
         raise DomainError(f"'{procedure.steps[state].title}' has no next step for these answers.") from None
     except FieldError as exc:  # a validator refused the answers (facts may have changed since submit)
         raise ValidationFailed({exc.field: exc.message}) from None
+    effects = procedure.steps[state].effects(ctx)
+    env = run_effects.EffectEnv(session, actor, run, case)
+    run_effects.apply(env, effects)
+    if after_commit is not None:
+        after_commit.extend(env.after_commit)
     new_state = machine.model.state
     run.state = new_state
     run.history = [*run.history, new_state]
@@ -483,8 +540,8 @@ def _submit(
         run.answers = {**{k: v for k, v in run.answers.items() if k != PENDING}, **values}
         _mark_rechecks(procedure, run, state, changed)
         run.recheck = [s for s in run.recheck if s != state]
-        _rehearse(procedure, run, case)
         if _needs_confirmation(procedure, run, case):
+            _rehearse(procedure, run, case)  # without a confirmation, _advance runs the validators before effects
             run.answers = {**run.answers, PENDING: state}
             run.return_to_summary = False
             audit.record(

@@ -150,3 +150,16 @@ def test_threads_submitting_the_same_step_on_postgresql_record_one_answer_and_on
         answer = session.get_one(ProcedureRun, view.run_id).answers["update_findings"]
         assert answer == f"Update from thread {winner}"
         assert verify_chain(session).ok
+
+
+def test_every_view_the_api_returns_carries_the_version_it_saved_so_the_next_action_is_accepted(demo_db, actor_for):
+    # A Change link on the step in hand changes only a flag after the audit event is written; the view must still
+    # carry the version that commits, or the caseworker's own next click would be refused as someone else's edit.
+    actor = actor_for("caseworker")
+    view = _start(actor)
+    for _ in range(2):
+        view = runs.change_answer(actor, view.run_id, view.step.id, expected_version=view.version)
+        assert view.version == runs.view_run(actor, view.run_id).version
+    view = runs.submit_step(actor, view.run_id, _answers(view), expected_version=view.version)
+    assert view.awaiting_confirmation
+    assert view.version == runs.view_run(actor, view.run_id).version
