@@ -90,6 +90,7 @@ class Walk:
     submitted: dict[str, Any] = field(default_factory=dict)  # every answer given, by field
     seen: list[str] = field(default_factory=list)  # the steps shown, in order
     calls: Counter[str] = field(default_factory=Counter)  # audit actions the returned calls must have written
+    timed: list[tuple[str, float]] = field(default_factory=list)  # (submit:STEP or confirm:STEP, ms)
     finished: bool = False
     error: str | None = None
 
@@ -102,6 +103,8 @@ class Result:
     walks: list[Walk]
     step_ms: list[float]
     wall_s: float
+    lock_ms: list[float] = field(default_factory=list)
+    held_ms: list[float] = field(default_factory=list)
     lost: list[str] = field(default_factory=list)
 
     @property
@@ -112,10 +115,53 @@ class Result:
     def errors(self) -> Counter[str]:
         return Counter(w.error.split(":", 1)[0] for w in self.walks if w.error)
 
-    def percentile(self, p: float) -> float:
-        if len(self.step_ms) < 2:
-            return self.step_ms[0] if self.step_ms else float("nan")
-        return statistics.quantiles(self.step_ms, n=100, method="inclusive")[int(p) - 1]
+    def percentile(self, p: float, of: list[float] | None = None) -> float:
+        values = self.step_ms if of is None else of
+        if len(values) < 2:
+            return values[0] if values else float("nan")
+        return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1]
+
+
+class LockWaits:
+    """Time spent waiting for the audit chain's advisory lock (SELECT pg_advisory_xact_lock) and holding it
+    (from getting it to the commit): tells whether slow steps queue for the chain or for the CPU."""
+
+    def __init__(self) -> None:
+        self.ms: list[float] = []
+        self.held_ms: list[float] = []
+        self._started = threading.local()
+
+    def __enter__(self) -> LockWaits:
+        from sqlalchemy import event
+
+        from db.engine import engine_for
+
+        self._engine = engine_for(os.environ["DATABASE_URL"])
+        event.listen(self._engine, "before_cursor_execute", self._before)
+        event.listen(self._engine, "after_cursor_execute", self._after)
+        event.listen(self._engine, "commit", self._commit)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        from sqlalchemy import event
+
+        event.remove(self._engine, "before_cursor_execute", self._before)
+        event.remove(self._engine, "after_cursor_execute", self._after)
+        event.remove(self._engine, "commit", self._commit)
+
+    def _before(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if "pg_advisory_xact_lock" in statement:
+            self._started.at = time.perf_counter()
+
+    def _after(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if "pg_advisory_xact_lock" in statement:
+            self._started.held = time.perf_counter()
+            self.ms.append((self._started.held - self._started.at) * 1000)
+
+    def _commit(self, conn: Any) -> None:
+        if (held := getattr(self._started, "held", None)) is not None:
+            self.held_ms.append((time.perf_counter() - held) * 1000)
+            self._started.held = None
 
 
 def _timed(times: list[float], call: Callable[[], Any]) -> Any:
@@ -135,6 +181,7 @@ def walk_p1(actor: Any, case_id: int, walk: Walk, times: list[float]) -> None:
     walk.calls["run.started"] += 1
     walk.seen.append(view.step.id)
     while view.status != "finished":
+        kind = f"{'confirm' if view.awaiting_confirmation else 'submit'} {view.step.id}"
         if view.awaiting_confirmation:
             view = _timed(times, lambda v=view: runs.confirm_step(actor, v.run_id, expected_version=v.version))
             walk.calls["run.step"] += 1
@@ -147,6 +194,7 @@ def walk_p1(actor: Any, case_id: int, walk: Walk, times: list[float]) -> None:
                 lambda v=view, p=payload: runs.submit_step(actor, v.run_id, p, expected_version=v.version),
             )
             walk.calls["run.answers" if view.awaiting_confirmation else "run.step"] += 1
+        walk.timed.append((kind, times[-1]))
         if view.step.id != walk.seen[-1]:
             walk.seen.append(view.step.id)
     walk.finished = True
@@ -217,14 +265,15 @@ def run_load(label: str, workers: int, iterations: int, *, start_at: int = 0) ->
                 walk.error = f"{type(exc).__name__}: {exc}"
 
     threads = [threading.Thread(target=work, args=(w,), name=f"caseworker-{w}") for w in range(workers)]
-    start = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = time.perf_counter() - start
+    with LockWaits() as waits:
+        start = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        wall = time.perf_counter() - start
     flat = [w for per in walks for w in per]
-    result = Result(label, workers, iterations, flat, [t for per in times for t in per], wall)
+    result = Result(label, workers, iterations, flat, [t for per in times for t in per], wall, waits.ms, waits.held_ms)
     result.lost = lost_updates(flat)
     return result
 
@@ -299,6 +348,10 @@ def report(results: list[Result]) -> None:
         ("steps (submit/confirm)", lambda r: f"{len(r.step_ms)}"),
         ("step time p50", lambda r: f"{r.percentile(50):.1f} ms"),
         ("step time p95", lambda r: f"{r.percentile(95):.1f} ms"),
+        ("audit lock wait p50", lambda r: f"{r.percentile(50, r.lock_ms):.1f} ms"),
+        ("audit lock wait p95", lambda r: f"{r.percentile(95, r.lock_ms):.1f} ms"),
+        ("audit lock held p50", lambda r: f"{r.percentile(50, r.held_ms):.1f} ms"),
+        ("audit lock held p95", lambda r: f"{r.percentile(95, r.held_ms):.1f} ms"),
         ("throughput", lambda r: f"{len(r.step_ms) / r.wall_s:.1f} steps/s"),
         ("wall time", lambda r: f"{r.wall_s:.1f} s"),
     ]
@@ -306,6 +359,15 @@ def report(results: list[Result]) -> None:
     for name, cell in rows:
         print(f"{name:26}" + "".join(f"{cell(r):>24}" for r in results))
     for r in results:
+        by_kind: dict[str, list[float]] = {}
+        for walk in r.walks:
+            for kind, ms in walk.timed:
+                by_kind.setdefault(kind, []).append(ms)
+        slowest = sorted(by_kind, key=lambda k: -statistics.median(by_kind[k]))[:3]
+        print(
+            f"  {r.label} slowest steps (median): "
+            + ", ".join(f"{k} {statistics.median(by_kind[k]):.0f} ms" for k in slowest)
+        )
         for walk in r.walks:
             if walk.error:
                 print(f"  {r.label} error: {walk.token}: {walk.error[:300]}")
@@ -331,6 +393,10 @@ def main() -> int:
 
         migrate.upgrade(os.environ["DATABASE_URL"])
         demo.load(if_empty=True)
+        warm = run_load("warm-up", 1, len(PATHS))  # untimed: imports, holiday tables, compiled machines
+        if warm.errors or warm.lost:
+            report([warm])
+            return 1
         baseline = run_load("baseline (1)", 1, args.iterations)
         loaded = run_load(f"load ({args.workers})", args.workers, args.iterations, start_at=args.iterations)
         report([baseline, loaded])
