@@ -2,8 +2,9 @@
 the screen left open on the first is told to reload instead of saving over that work, and the SR the run
 changed on the second is seen on the first.
 
-Every step waits for the page to show the new state before acting again: while Streamlit reruns, the old
-step's elements can stay in the DOM beside the new ones, so no click is made on a step that is leaving.
+Every step waits for the page to show the new state, and for its script run to finish, before acting again:
+while Streamlit reruns, the old step's elements can stay in the DOM beside the new ones, and a button
+clicked before the run that drew it has finished can be lost.
 """
 
 import re
@@ -30,16 +31,23 @@ def _scin() -> str:
         ).first()
 
 
+def settled(page: Page) -> None:
+    """Wait until the page's script run has finished: a button drawn by a run still going can lose its click."""
+    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning", timeout=TIMEOUT)
+
+
 def at_step(page: Page, title: str) -> None:
     """Wait until the wizard shows `title` as its only step heading (the previous step has gone)."""
     expect(page.get_by_role("heading", name=title)).to_be_visible(timeout=TIMEOUT)
     expect(page.get_by_role("button", name="Continue")).to_have_count(1, timeout=TIMEOUT)
+    settled(page)
 
 
 def press(page: Page, name: str) -> None:
-    """Click the one button called `name` once the rerun has left only one on the page."""
+    """Click the one button called `name` once the run that drew it has finished."""
     button = page.get_by_role("button", name=name)
     expect(button).to_have_count(1, timeout=TIMEOUT)
+    settled(page)
     button.click()
 
 
