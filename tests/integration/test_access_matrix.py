@@ -8,6 +8,7 @@ later (a console query, a P5 upload, an outbox action) cannot skip its access ch
 from __future__ import annotations
 
 import ast
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,7 +18,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from db.models import AuditEvent, Case, Letter
+from db.models import AuditEvent, Case, Letter, ServiceRequest
 from domain import mail
 from domain.clock import UK
 from letters import catalogue as letter_catalogue
@@ -277,3 +278,25 @@ def test_every_public_service_taking_an_actor_is_in_the_access_matrix():
     missing = _public_actor_functions() - listed
     assert not missing, f"add these to the access matrix (or EXEMPT with a reason): {sorted(missing)}"
     assert not listed - _public_actor_functions(), "the matrix names a function that no longer exists"
+
+
+def test_on_a_sensitive_case_every_case_service_tells_another_team_only_to_go_through_special_client_records(
+    objects, actor_for
+):
+    from services.access import SENSITIVE_REFUSAL
+    from tests.procedures.p5_helpers import set_case
+
+    set_case(objects.case_id, sensitive=True)
+    sensitive = dataclasses.replace(objects, sensitive=True)
+    with transaction() as session:
+        number = session.get_one(ServiceRequest, objects.sr_id).number
+    for name, call in sorted(CASE_CALLS.items()):
+        for username in OTHER_TEAM:
+            if username in ROLE_FIRST.get(name, ()):
+                continue
+            with pytest.raises(PermissionDenied) as caught:
+                call(actor_for(username), sensitive)
+            assert caught.value.message == SENSITIVE_REFUSAL, name
+            assert number not in caught.value.message
+            assert _newest_event().after["reason"] == SENSITIVE_REFUSAL
+    _assert_allowed(CASE_CALLS["sr_view.sr_full_view"], actor_for("ssst.teamleader"), sensitive)
