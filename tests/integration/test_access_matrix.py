@@ -300,3 +300,19 @@ def test_on_a_sensitive_case_every_case_service_tells_another_team_only_to_go_th
             assert number not in caught.value.message
             assert _newest_event().after["reason"] == SENSITIVE_REFUSAL
     _assert_allowed(CASE_CALLS["sr_view.sr_full_view"], actor_for("ssst.teamleader"), sensitive)
+
+
+def test_another_team_leaders_console_lists_and_export_hold_none_of_this_teams_work(objects, actor_for):
+    other = actor_for("teamleader")
+    with transaction() as session:
+        number = session.get_one(ServiceRequest, objects.sr_id).number
+    everything = console.ConsoleFilter(statuses=("Open", "In Progress", "Closed"))
+    assert objects.sr_id not in {r.id for r in console.outstanding_page(other, everything, page_size=500).rows}
+    assert number not in console.export_csv(other, everything).content
+    assert objects.scin not in console.export_csv(other, everything).content
+    assert number not in {d.sr_number for d in console.deadlines(other, limit=1000)}
+    assert objects.run_id not in {r.run_id for r in console.stuck_runs(other, working_days=0)}
+    assert objects.owner_id not in {m.id for m in console.team_members(other)}
+    assert number not in {e.sr_number for e in outbox.outbox(other)}
+    # ...while the owning team leader sees it.
+    assert number in console.export_csv(actor_for("ssst.teamleader"), everything).content
