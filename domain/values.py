@@ -49,12 +49,16 @@ def parse_money(raw: str | Decimal | int, *, field: str = "amount") -> Decimal:
     Typed text must look like money ("1234.56", "£1,234.56"); "1e3", "1_000", "1234,56" and
     digits from other scripts are refused rather than guessed at.
     """
+    if raw is None:
+        raw = ""
+    if isinstance(raw, bool) or not isinstance(raw, str | Decimal | int):  # floats, dates, yes/no: not money
+        raise FieldError(field, "Enter the amount in pounds and pence, for example 1234.56.")
     if isinstance(raw, Decimal | int):
         value = Decimal(raw)
         if not value.is_finite():
             raise FieldError(field, "Enter the amount in pounds and pence, for example 1234.56.")
     else:
-        sign = SIGN_PATTERN.fullmatch((raw or "").strip())
+        sign = SIGN_PATTERN.fullmatch(raw.strip())
         if sign is None:  # cannot happen: the pattern matches any text
             raise FieldError(field, "Enter the amount in pounds and pence, for example 1234.56.")
         negative, text = bool(sign["minus"] or sign["minus2"]), sign["rest"]

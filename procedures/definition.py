@@ -205,7 +205,10 @@ def _parse_datetime(raw: Any, name: str) -> datetime:
             raise FieldError(name, "Enter a real date and time, for example 2026-12-01 10:30.") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UK)  # caseworkers type UK local time
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # year 1 or 9999 shifted by its offset falls off the calendar
+        raise FieldError(name, "Enter a real date and time, for example 2026-12-01 10:30.") from None
 
 
 def _check_range(f: Field, day: date, today: date) -> None:

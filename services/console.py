@@ -640,6 +640,15 @@ def reassign(
     action = "reassign service requests"
     with transaction() as session:
         require_role(session, actor, "team_leader", action=action)
+        # Every SR's access is checked before anything else is looked at, so an attempt on another
+        # team's SR is refused and audited whoever it names as the new owner.
+        chosen = []
+        for sr_id in dict.fromkeys(sr_ids):
+            sr = session.get(ServiceRequest, sr_id)
+            if sr is None:
+                raise NotFound(f"There is no service request {sr_id}.")
+            check_sr(session, actor, sr, action=action)
+            chosen.append(sr)
         new_owner = session.get(User, new_owner_id)
         if (
             new_owner is None
@@ -649,11 +658,8 @@ def reassign(
         ):
             raise ValidationFailed({"new_owner": "Choose an active caseworker of your team."})
         numbers = []
-        for sr_id in dict.fromkeys(sr_ids):
-            sr = session.get(ServiceRequest, sr_id)
-            if sr is None:
-                raise NotFound(f"There is no service request {sr_id}.")
-            check_sr(session, actor, sr, action=action)
+        for sr in chosen:
+            sr_id = sr.id
             if expected_versions is not None:
                 expect_version(sr, expected_versions.get(sr_id), what=f"Service request {sr.number}")
             if sr.status == "Closed":

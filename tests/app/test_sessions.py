@@ -80,6 +80,30 @@ def test_a_failed_sign_in_records_no_password_anywhere(sqlite_demo_db, caplog):
         assert secret not in texts(at)
 
 
+def test_after_a_successful_sign_in_the_password_is_nowhere_but_its_argon2_hash(sqlite_demo_db, caplog):
+    """Not in the log, the audit trail or the database file (the server's own log is checked in Chromium)."""
+    from pathlib import Path
+
+    from sqlalchemy.engine import make_url
+
+    caplog.set_level(logging.DEBUG)
+    at = app_as().run()
+    at.text_input[0].input("caseworker")
+    at.text_input[1].input("demo-password")
+    at.button[0].click().run()
+    assert at.session_state["actor"].username == "caseworker"
+    at.run()  # the home page; signing out is tested in Chromium (tests/browser/test_sign_out.py)
+    with transaction() as session:
+        trail = json.dumps([(e.entity_id, e.before, e.after) for e in session.scalars(select(AuditEvent)).all()])
+    assert [e.actor_name for e in _events("sign_in")][-1] == "caseworker"
+    assert "demo-password" not in trail
+    assert "demo-password" not in caplog.text
+    database = Path(make_url(sqlite_demo_db.url).database or "")
+    stored = b"".join(p.read_bytes() for p in database.parent.glob(database.name + "*"))
+    assert b"demo-password" not in stored
+    assert b"$argon2id$" in stored
+
+
 # --- Organisation sign-in (OIDC through st.login) ----------------------------------------------
 
 

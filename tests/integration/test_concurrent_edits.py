@@ -161,3 +161,74 @@ def test_an_sr_date_outside_a_sensible_range_or_without_a_time_zone_is_refused(d
     assert info.value.errors["review_date"].startswith("Enter a date between 5 April 1993")
     assert "time zone" in info.value.errors["hearing_at"]
     assert open_sr(actor, number) == seen
+
+
+# --- A team leader reassigning an SR while its caseworker edits it --------------------------------
+
+
+def _unowned_by(worker_id: int) -> tuple[int, str, int | None]:
+    """(id, number, owner) of an open SR of the CSA team not owned by `worker_id`."""
+    with transaction() as session:
+        team_id = session.scalar(select(Team.id).where(Team.name == "CSA Rules Reassessment Team"))
+        sr = session.scalars(
+            select(ServiceRequest)
+            .where(
+                ServiceRequest.team_id == team_id,
+                ServiceRequest.status == "Open",
+                (ServiceRequest.owner_id != worker_id) | ServiceRequest.owner_id.is_(None),
+            )
+            .order_by(ServiceRequest.id)
+        ).first()
+        return sr.id, sr.number, sr.owner_id
+
+
+def _owner(sr_id: int) -> int | None:
+    with transaction() as session:
+        return session.get_one(ServiceRequest, sr_id).owner_id
+
+
+def test_reassigning_from_the_console_after_the_caseworker_saved_is_a_conflict_and_nothing_moves(demo_db, actor_for):
+    from services import console
+
+    leader, worker = actor_for("teamleader"), actor_for("caseworker")
+    sr_id, number, owner = _unowned_by(worker.user_id)
+    row = next(r for r in console.outstanding_page(leader, page_size=500).rows if r.id == sr_id)  # the console screen
+    update_sr_fields(leader, number, expected_version=row.version, reason="Edited meanwhile")  # the other session
+    with pytest.raises(ConflictError, match="Reload"):
+        console.reassign(leader, [sr_id], worker.user_id, "Covering leave", expected_versions={sr_id: row.version})
+    assert (_owner(sr_id), open_sr(leader, number).reason) == (owner, "Edited meanwhile")
+
+
+@pytest.mark.postgres
+def test_threads_reassigning_and_editing_the_same_sr_on_postgresql_exactly_one_wins(pg_demo_db, actor_for):
+    from services import console
+
+    leader, worker = actor_for("teamleader"), actor_for("caseworker")
+    sr_id, number, owner = _unowned_by(worker.user_id)
+    seen = open_sr(leader, number)
+    version = seen.version
+
+    def act(i: int):
+        if i % 2:
+            return console.reassign(leader, [sr_id], worker.user_id, f"thread {i}", expected_versions={sr_id: version})
+        return update_sr_fields(leader, number, expected_version=version, reason=f"thread {i}")
+
+    results = _race(8, act)
+    winners = [r for r in results if not isinstance(r, BaseException)]
+    assert len(winners) == 1, results
+    assert all(isinstance(r, ConflictError) for r in results if isinstance(r, BaseException)), results
+    final = open_sr(leader, number)
+    assert final.version == version + 1
+    if isinstance(winners[0], console.Reassigned):
+        assert (_owner(sr_id), final.reason) == (worker.user_id, seen.reason)  # moved; no edit slipped in
+    else:
+        assert (_owner(sr_id), final.reason) == (owner, winners[0].reason)  # edited; nothing moved
+    with transaction() as session:
+        moved = session.scalar(
+            select(func.count()).where(AuditEvent.sr_id == sr_id, AuditEvent.action == "sr.reassigned")
+        )
+        edited = session.scalar(
+            select(func.count()).where(AuditEvent.sr_id == sr_id, AuditEvent.action == "sr.updated")
+        )
+        assert moved + edited == 1
+        assert verify_chain(session).ok

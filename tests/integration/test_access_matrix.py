@@ -1,0 +1,318 @@
+"""The whole role matrix, service by service: every public service function that takes an actor is listed
+here with who may use it, and everyone else is refused with a clear message and the attempt audited.
+
+The last test fails when a new public service function appears without a line here, so a service added
+later (a console query, a P5 upload, an outbox action) cannot skip its access check unnoticed.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from db.models import AuditEvent, Case, Letter, ServiceRequest
+from domain import mail
+from domain.clock import UK
+from letters import catalogue as letter_catalogue
+from letters.render import committed_template
+from services import (
+    attachments,
+    bundles,
+    console,
+    deadlines,
+    letters,
+    runs,
+    service_requests,
+    sr_view,
+    team,
+    users,
+    work,
+)
+from services import email as outbox
+from services.errors import DomainError, PermissionDenied
+from services.transaction import transaction
+from tests.pdfs import a_pdf
+from tests.procedures.p5_helpers import allocated_sr
+
+ROOT = Path(__file__).resolve().parents[2]
+OWNER = "ssst.caseworker"  # every object below belongs to the SSST team
+OTHER_TEAM = ("caseworker", "teamleader")  # the CSA Rules Reassessment Team
+NO_CASE_DATA = ("policy", "admin")
+
+
+@dataclass(frozen=True)
+class Objects:
+    """One of each thing a URL or a button can name, all in the SSST team."""
+
+    case_id: int
+    scin: str
+    sensitive: bool
+    sr_id: int
+    sr_version: int
+    run_id: str
+    run_version: int
+    letter_id: int
+    email_id: int
+    attachment_id: int
+    bundle_id: int
+    owner_id: int
+
+
+@pytest.fixture
+def objects(sqlite_demo_db, actor_for, monkeypatch) -> Objects:
+    for name in ("HOST", "PORT", "USER", "PASSWORD", "STARTTLS", "CAFILE"):
+        monkeypatch.delenv(f"CASEWORK_SMTP_{name}", raising=False)
+    owner = actor_for(OWNER)
+    case_id, sr_id = allocated_sr(owner, "Court Fee Payment")
+    run = runs.start_run(owner, "P5a", case_id=case_id, sr_id=sr_id)
+    spec = letter_catalogue.get("CMSL5501")
+    with transaction() as session:
+        case = session.get_one(Case, case_id)
+        letter = Letter(
+            sr_id=sr_id,
+            template_code=spec.code,
+            recipient=spec.recipient,
+            status="due",
+            context=spec.values_for(spec.samples[0].key),
+        )
+        session.add(letter)
+        session.flush()
+        letter_id, scin, sensitive = letter.id, case.scin, case.sensitive
+    draft = mail.cpt_letter_ready(
+        scin=scin, sr_number="1-00000001", hearing_at=datetime(2027, 3, 12, 10, 0, tzinfo=UK), court="Bath"
+    )
+    email = outbox.send_email(owner, sr_id, draft)
+    pdf = attachments.upload_outcome_pdf(owner, sr_id, file_name="outcome.pdf", data=a_pdf())
+    bundle = bundles.create_bundle(owner, sr_id, name="commitment", documents=[("a.docx", b"a")])
+    sr_version = service_requests.open_sr(owner, sr_id).version
+    return Objects(
+        case_id, scin, sensitive, sr_id, sr_version, run.run_id, run.version, letter_id, email.id, pdf.id,
+        bundle.id, owner.user_id,
+    )  # fmt: skip
+
+
+Call = Callable[[Any, Objects], object]
+
+# Everything that shows or changes one case, SR, run, letter, email or file of a team.
+CASE_CALLS: dict[str, Call] = {
+    "work.find_case": lambda a, o: work.find_case(a, o.scin),
+    "service_requests.open_sr": lambda a, o: service_requests.open_sr(a, o.sr_id),
+    "service_requests.update_sr_fields": lambda a, o: service_requests.update_sr_fields(
+        a, o.sr_id, expected_version=o.sr_version, court="Bath County Court"
+    ),
+    "service_requests.add_sr_note": lambda a, o: service_requests.add_sr_note(a, o.sr_id, "A note"),
+    "sr_view.sr_full_view": lambda a, o: sr_view.sr_full_view(a, o.sr_id),
+    "deadlines.sr_deadlines": lambda a, o: deadlines.sr_deadlines(a, o.sr_id),
+    "attachments.list_attachments": lambda a, o: attachments.list_attachments(a, o.sr_id),
+    "attachments.upload_outcome_pdf": lambda a, o: attachments.upload_outcome_pdf(
+        a, o.sr_id, file_name="x.pdf", data=a_pdf()
+    ),
+    "attachments.download_attachment": lambda a, o: attachments.download_attachment(a, o.attachment_id),
+    "bundles.create_bundle": lambda a, o: bundles.create_bundle(a, o.sr_id, name="lo", documents=[("b.txt", b"b")]),
+    "bundles.bundle_documents": lambda a, o: bundles.bundle_documents(a, o.bundle_id),
+    "bundles.delete_clerical_files": lambda a, o: bundles.delete_clerical_files(a, o.sr_id),
+    "email.send_email": lambda a, o: outbox.send_email(
+        a,
+        o.sr_id,
+        mail.cpt_letter_ready(
+            scin=o.scin, sr_number="1-00000002", hearing_at=datetime(2027, 3, 19, 10, 0, tzinfo=UK), court="Bath"
+        ),
+    ),
+    "email.sr_emails": lambda a, o: outbox.sr_emails(a, o.sr_id),
+    "email.download_eml": lambda a, o: outbox.download_eml(a, o.email_id),
+    "email.mark_sent": lambda a, o: outbox.mark_sent(a, o.email_id),
+    "email.deliver": lambda a, o: outbox.deliver(a, o.email_id),
+    "letters.letters_for_sr": lambda a, o: letters.letters_for_sr(a, o.sr_id),
+    "letters.letters_for_run": lambda a, o: letters.letters_for_run(a, o.run_id),
+    "letters.render_letter": lambda a, o: letters.render_letter(a, o.letter_id),
+    "letters.download_letter": lambda a, o: letters.download_letter(a, o.letter_id),
+    "runs.start_run": lambda a, o: runs.start_run(a, "P5a", case_id=o.case_id, sr_id=o.sr_id),
+    "runs.view_run": lambda a, o: runs.view_run(a, o.run_id),
+    "runs.submit_step": lambda a, o: runs.submit_step(a, o.run_id, {}, expected_version=o.run_version),
+    "runs.confirm_step": lambda a, o: runs.confirm_step(a, o.run_id, expected_version=o.run_version),
+    "runs.go_back": lambda a, o: runs.go_back(a, o.run_id, expected_version=o.run_version),
+    "runs.change_answer": lambda a, o: runs.change_answer(a, o.run_id, "start", expected_version=o.run_version),
+    "runs.run_outcome": lambda a, o: runs.run_outcome(a, o.run_id),
+    "console.reassign": lambda a, o: console.reassign(a, [o.sr_id], o.owner_id, "Covering leave"),
+}
+
+# Lists of the actor's own team's work: another team simply sees its own; roles without case work are refused.
+TEAM_LISTS: dict[str, tuple[Call, tuple[str, ...]]] = {
+    "work.my_work": (lambda a, o: work.my_work(a), NO_CASE_DATA),
+    "team.outstanding_srs": (lambda a, o: team.outstanding_srs(a), (*NO_CASE_DATA, "caseworker")),
+    "email.outbox": (lambda a, o: outbox.outbox(a), NO_CASE_DATA),
+    **{
+        f"console.{name}": (lambda a, o, name=name: getattr(console, name)(a), (*NO_CASE_DATA, "caseworker"))
+        for name in ("outstanding_page", "counts", "ageing", "deadlines", "team_members", "stuck_runs", "export_csv")
+    },
+}
+
+# Letter templates (fictional data only) for policy staff; user accounts for admin.
+POLICY_ONLY = ("caseworker", "teamleader", "admin")
+ADMIN_ONLY = ("caseworker", "teamleader", "policy")
+ROLE_ONLY: dict[str, tuple[Call, tuple[str, ...]]] = {
+    # The list of templates (names, fields, versions) holds no case data; the wizard links to it too.
+    "letters.list_templates": (lambda a, o: letters.list_templates(a), ("admin",)),
+    "letters.template_versions": (lambda a, o: letters.template_versions(a, "CMSL5501"), POLICY_ONLY),
+    "letters.download_template": (lambda a, o: letters.download_template(a, "CMSL5501"), POLICY_ONLY),
+    "letters.upload_template": (
+        lambda a, o: letters.upload_template(a, "CMSL5501", committed_template("CMSL5501")),
+        POLICY_ONLY,
+    ),
+    "letters.activate_version": (lambda a, o: letters.activate_version(a, "CMSL5501", 1), POLICY_ONLY),
+    "letters.preview": (lambda a, o: letters.preview(a, "CMSL5501"), POLICY_ONLY),
+    "letters.preview_pdf": (lambda a, o: letters.preview_pdf(a, "CMSL5501"), POLICY_ONLY),
+    "letters.preview_page_image": (lambda a, o: letters.preview_page_image(a, "CMSL5501"), POLICY_ONLY),
+    "users.list_users": (lambda a, o: users.list_users(a), ADMIN_ONLY),
+    "users.add_user": (
+        lambda a, o: users.add_user(
+            a, username="intruder", display_name="Intruder", role="admin", password="long-enough-password-1"
+        ),
+        ADMIN_ONLY,
+    ),
+    "users.set_password": (lambda a, o: users.set_password(a, OWNER, "another-long-password-1"), ADMIN_ONLY),
+    "users.set_active": (lambda a, o: users.set_active(a, OWNER, False), ADMIN_ONLY),
+}
+
+# Public functions taking an actor that need no line above, and why.
+EXEMPT = {
+    "auth.sign_out": "ends the caller's own session",
+    "runs.procedures_for": "lists procedure titles for the caller's role; no case data",
+    "access.refuse_page": "is the refusal itself",
+}
+
+
+def _newest_event() -> AuditEvent | None:
+    with transaction() as session:
+        return session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).first()
+
+
+def _audit_count() -> int:
+    with transaction() as session:
+        return session.scalar(select(func.count()).select_from(AuditEvent)) or 0
+
+
+def _assert_refused(call: Call, actor: Any, objects: Objects, message: str) -> None:
+    """Refused with `message` in the words shown, and the attempt is the newest audit event."""
+    with pytest.raises(PermissionDenied) as caught:
+        call(actor, objects)
+    assert message in caught.value.message, caught.value.message
+    event = _newest_event()
+    assert event is not None
+    assert (event.action, event.actor_id) == ("refused", actor.user_id)
+    assert event.after["reason"] == caught.value.message
+
+
+def _assert_allowed(call: Call, actor: Any, objects: Objects) -> None:
+    """The rightful user is not refused (a business rule may still say no, e.g. nothing to submit yet)."""
+    try:
+        call(actor, objects)
+    except PermissionDenied as exc:  # pragma: no cover - the failure message is the point
+        pytest.fail(f"{actor.username} was refused: {exc.message}")
+    except DomainError:
+        pass
+
+
+# Services that ask the role first: the refusal names the role rather than the team.
+ROLE_FIRST = {"runs.start_run": ("teamleader",), "console.reassign": ("caseworker",)}
+NO_ACCESS = ("no access to case data", "cannot")  # check_* for roles without case work; require_role
+
+
+@pytest.mark.parametrize("name", sorted(CASE_CALLS))
+def test_each_case_service_refuses_other_teams_policy_and_admin_and_audits_each_attempt(name, objects, actor_for):
+    call = CASE_CALLS[name]
+    before = _audit_count()
+    for username in OTHER_TEAM:
+        if username in ROLE_FIRST.get(name, ()):
+            expected = "cannot"
+        else:
+            expected = "Special Client Records" if objects.sensitive else "another team"
+        _assert_refused(call, actor_for(username), objects, expected)
+    for username in NO_CASE_DATA:
+        _assert_refused(call, actor_for(username), objects, "")
+        assert any(words in _newest_event().after["reason"] for words in NO_ACCESS)
+    assert _audit_count() == before + len(OTHER_TEAM) + len(NO_CASE_DATA)
+    _assert_allowed(call, actor_for("ssst.teamleader" if name == "console.reassign" else OWNER), objects)
+
+
+@pytest.mark.parametrize("name", sorted(TEAM_LISTS))
+def test_each_team_list_refuses_roles_without_case_work_and_audits_each_attempt(name, objects, actor_for):
+    call, refused = TEAM_LISTS[name]
+    for username in refused:
+        _assert_refused(call, actor_for(username), objects, "")
+    allowed = "ssst.teamleader" if "caseworker" in refused else OWNER
+    _assert_allowed(call, actor_for(allowed), objects)
+
+
+@pytest.mark.parametrize("name", sorted(ROLE_ONLY))
+def test_letter_templates_are_for_policy_and_user_accounts_for_admin_only(name, objects, actor_for):
+    call, refused = ROLE_ONLY[name]
+    before = _audit_count()
+    for username in refused:
+        _assert_refused(call, actor_for(username), objects, "cannot")
+    assert _audit_count() == before + len(refused)
+    _assert_allowed(call, actor_for("admin" if refused is ADMIN_ONLY else "policy"), objects)
+
+
+def _public_actor_functions() -> set[str]:
+    """module.function for every public function in services/ whose first parameter is the actor."""
+    found = set()
+    for path in sorted((ROOT / "services").glob("*.py")):
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.FunctionDef) and not node.name.startswith("_") and node.args.args:
+                if node.args.args[0].arg == "actor":
+                    found.add(f"{path.stem}.{node.name}")
+    return found
+
+
+def test_every_public_service_taking_an_actor_is_in_the_access_matrix():
+    listed = set(CASE_CALLS) | set(TEAM_LISTS) | set(ROLE_ONLY) | set(EXEMPT)
+    missing = _public_actor_functions() - listed
+    assert not missing, f"add these to the access matrix (or EXEMPT with a reason): {sorted(missing)}"
+    assert not listed - _public_actor_functions(), "the matrix names a function that no longer exists"
+
+
+def test_on_a_sensitive_case_every_case_service_tells_another_team_only_to_go_through_special_client_records(
+    objects, actor_for
+):
+    from services.access import SENSITIVE_REFUSAL
+    from tests.procedures.p5_helpers import set_case
+
+    set_case(objects.case_id, sensitive=True)
+    sensitive = dataclasses.replace(objects, sensitive=True)
+    with transaction() as session:
+        number = session.get_one(ServiceRequest, objects.sr_id).number
+    for name, call in sorted(CASE_CALLS.items()):
+        for username in OTHER_TEAM:
+            if username in ROLE_FIRST.get(name, ()):
+                continue
+            with pytest.raises(PermissionDenied) as caught:
+                call(actor_for(username), sensitive)
+            assert caught.value.message == SENSITIVE_REFUSAL, name
+            assert number not in caught.value.message
+            assert _newest_event().after["reason"] == SENSITIVE_REFUSAL
+    _assert_allowed(CASE_CALLS["sr_view.sr_full_view"], actor_for("ssst.teamleader"), sensitive)
+
+
+def test_another_team_leaders_console_lists_and_export_hold_none_of_this_teams_work(objects, actor_for):
+    other = actor_for("teamleader")
+    with transaction() as session:
+        number = session.get_one(ServiceRequest, objects.sr_id).number
+    everything = console.ConsoleFilter(statuses=("Open", "In Progress", "Closed"))
+    assert objects.sr_id not in {r.id for r in console.outstanding_page(other, everything, page_size=500).rows}
+    assert number not in console.export_csv(other, everything).content
+    assert objects.scin not in console.export_csv(other, everything).content
+    assert number not in {d.sr_number for d in console.deadlines(other, limit=1000)}
+    assert objects.run_id not in {r.run_id for r in console.stuck_runs(other, working_days=0)}
+    assert objects.owner_id not in {m.id for m in console.team_members(other)}
+    assert number not in {e.sr_number for e in outbox.outbox(other)}
+    # ...while the owning team leader sees it.
+    assert number in console.export_csv(actor_for("ssst.teamleader"), everything).content
