@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -27,6 +28,7 @@ from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup, escape
 
 from letters.catalogue import TemplateSpec, display_context, typed_context
 
@@ -59,9 +61,22 @@ def committed_template(code: str) -> bytes:
     return get(code).path.read_bytes()
 
 
+# docxtpl turns `{_{`, `}_}`, `{_%` and `%_}` in the rendered XML into `{{`, `}}`, `{%` and `%}` (its way of
+# printing braces), values included: an underscore beside a brace or percent sign in a value is written as
+# the XML character reference instead, which Word reads as "_" and docxtpl's replacement does not match.
+_DOCXTPL_ESCAPES = re.compile(r"_(?=[{}%])|(?<=[{}%])_")
+
+
+def _printed_as_typed(value: Any) -> Any:
+    """Jinja's finalize: escape a plain string now, keeping docxtpl's brace escapes out of it."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return Markup(_DOCXTPL_ESCAPES.sub("&#95;", str(escape(value))))
+    return value
+
+
 def jinja_env() -> SandboxedEnvironment:
     """Templates are uploaded by policy staff, so Jinja runs sandboxed (no reaching into Python objects)."""
-    return SandboxedEnvironment(autoescape=True)
+    return SandboxedEnvironment(autoescape=True, finalize=_printed_as_typed)
 
 
 def render_values(template: bytes, values: Mapping[str, Any]) -> bytes:

@@ -54,6 +54,7 @@ def test_every_template_has_text_fields_to_fuzz():
 @given(case=st.sampled_from(SHOWN), raw=TEXT)
 @example(case=SHOWN[0], raw="{{ 7*7 }} {% if true %}x{% endif %} <b>&amp;</b> \x00\x1b tail")
 @example(case=SHOWN[0], raw="A" * 5000)
+@example(case=SHOWN[0], raw="{_{ x }_} {_% y %_}")  # docxtpl's own brace escapes, as typed
 def test_any_text_in_any_letter_field_is_printed_exactly_as_cleaned_or_refused_at_that_field(case, raw):
     code, key, f = case
     expected, refusal = _caught(lambda: parse_value(f, raw), FieldError)
