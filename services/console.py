@@ -379,7 +379,8 @@ def _page_statement(shape: ConsoleFilter, keyset: str | None) -> Select:
     about as much as PostgreSQL takes to answer a first page. `keyset` is None for the first page,
     "row" for a row comparison (PostgreSQL) or "or" (SQLite); parameters after_created, after_id, limit."""
     query = rows_query(shape)
-    after_created, after_id = bindparam("after_created"), bindparam("after_id")
+    after_created = bindparam("after_created", type_=UTCDateTime)
+    after_id = bindparam("after_id", type_=Integer)
     if keyset == "row":
         query = query.where(tuple_(ServiceRequest.created_at, ServiceRequest.id) > tuple_(after_created, after_id))
     elif keyset == "or":
