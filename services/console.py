@@ -443,7 +443,7 @@ def _rows(session: Session, query: Select, params: dict[str, Any], now: datetime
         region,
         due,
         ver,
-    ) in session.connection().execute(query, params):
+    ) in session.connection().execute(query, params).all():
         label, procedures = _entry(process, area, sub_area)
         yield ConsoleRow(
             id=id_,
