@@ -574,15 +574,22 @@ _appointment = lru_cache(maxsize=8192)(rules.appointment)
 _review_date = lru_cache(maxsize=8192)(rules.review_date)
 
 
-def deadline_items(session: Session, team_id: int, *, limit: int, now: datetime) -> list[DeadlineItem]:
-    """Merge the soonest `limit` of each source; each source is read in due order through an index.
+_SR_DATES: dict[str, Any] = {
+    "hearing_at": ServiceRequest.hearing_at,
+    "appointment_at": ServiceRequest.appointment_at,
+    "review_date": ServiceRequest.review_date,
+}
+_HELD_KINDS = (rules.HEARING, rules.SECOND_PV_CHECK, rules.APPOINTMENT, rules.REVIEW_DATE)
 
-    Which SR-held dates already have a Deadline row is looked up afterwards, for the SRs read only, in
-    one query: as a NOT EXISTS in each source's select list PostgreSQL hashed the whole deadlines table
-    (a sequential scan, 40 to 110 ms a source at a million SRs) to answer it for 100 rows."""
-    open_sr = [ServiceRequest.team_id == team_id, ServiceRequest.status != "Closed"]
-    items: list[DeadlineItem] = []
-    rows = session.execute(
+
+def _open_team_srs() -> list[Any]:
+    return [ServiceRequest.team_id == bindparam("team_id"), ServiceRequest.status != "Closed"]
+
+
+@lru_cache(maxsize=1)
+def _deadline_rows_statement() -> Select:
+    """The team's soonest open Deadline rows (parameters team_id, limit), built once and reused."""
+    return (
         select(
             Deadline.sr_id,
             ServiceRequest.number,
@@ -595,53 +602,69 @@ def deadline_items(session: Session, team_id: int, *, limit: int, now: datetime)
         .join(ServiceRequest, ServiceRequest.id == Deadline.sr_id)
         .join(Case, Case.id == ServiceRequest.case_id)
         .outerjoin(User, User.id == ServiceRequest.owner_id)
-        .where(Deadline.done.is_(False), *open_sr)
+        .where(Deadline.done.is_(False), *_open_team_srs())
         .order_by(Deadline.due_at, Deadline.id)
-        .limit(limit)
-    ).all()
-    for sr_id, number, scin, kind, due_at, explanation, who in rows:
+        .limit(bindparam("limit", type_=Integer))
+    )
+
+
+@lru_cache(maxsize=4)
+def _sr_dates_statement(name: str) -> Select:
+    """The team's open SRs holding a date in column `name`, soonest first (parameters team_id, limit)."""
+    column = _SR_DATES[name]
+    return (
+        select(
+            ServiceRequest.id,
+            ServiceRequest.number,
+            Case.scin,
+            Case.region,
+            column,
+            ServiceRequest.court,
+            ServiceRequest.appointment_location,
+            User.display_name,
+        )
+        .join(Case, Case.id == ServiceRequest.case_id)
+        .outerjoin(User, User.id == ServiceRequest.owner_id)
+        .where(*_open_team_srs(), column.isnot(None))
+        .order_by(column, ServiceRequest.id)
+        .limit(bindparam("limit", type_=Integer))
+    )
+
+
+@lru_cache(maxsize=2)
+def _held_statement(postgres: bool) -> Select:
+    """Which of the SRs `read` already have a Deadline row for an SR-held kind. One array parameter on
+    PostgreSQL: an IN list of 300 placeholders cost 13 ms in the driver alone."""
+    in_read = (
+        Deadline.sr_id == any_(bindparam("read", type_=ARRAY(Integer)))
+        if postgres
+        else Deadline.sr_id.in_(bindparam("read", expanding=True))
+    )
+    return select(Deadline.sr_id, Deadline.kind).where(in_read, Deadline.kind.in_(_HELD_KINDS))
+
+
+def deadline_items(session: Session, team_id: int, *, limit: int, now: datetime) -> list[DeadlineItem]:
+    """Merge the soonest `limit` of each source; each source is read in due order through an index.
+
+    Which SR-held dates already have a Deadline row is looked up afterwards, for the SRs read only, in
+    one query: as a NOT EXISTS in each source's select list PostgreSQL hashed the whole deadlines table
+    (a sequential scan, 40 to 110 ms a source at a million SRs) to answer it for 100 rows. The statements
+    are built once and run as Core rows (they are columns, not entities)."""
+    conn = session.connection()
+    params = {"team_id": team_id, "limit": limit}
+    items: list[DeadlineItem] = []
+    for sr_id, number, scin, kind, due_at, explanation, who in conn.execute(_deadline_rows_statement(), params):
         items.append(DeadlineItem(sr_id, number, scin, kind, due_at, explanation, due_at < now, who, "deadline"))
 
-    def from_sr(column: Any) -> list[Any]:
-        return list(
-            session.execute(
-                select(
-                    ServiceRequest.id,
-                    ServiceRequest.number,
-                    Case.scin,
-                    Case.region,
-                    column,
-                    ServiceRequest.court,
-                    ServiceRequest.appointment_location,
-                    User.display_name,
-                )
-                .join(Case, Case.id == ServiceRequest.case_id)
-                .outerjoin(User, User.id == ServiceRequest.owner_id)
-                .where(*open_sr, column.isnot(None))
-                .order_by(column, ServiceRequest.id)
-                .limit(limit)
-            ).all()
-        )
-
-    hearings = from_sr(ServiceRequest.hearing_at)
-    appointments = from_sr(ServiceRequest.appointment_at)
-    reviews = from_sr(ServiceRequest.review_date)
+    hearings = conn.execute(_sr_dates_statement("hearing_at"), params).all()
+    appointments = conn.execute(_sr_dates_statement("appointment_at"), params).all()
+    reviews = conn.execute(_sr_dates_statement("review_date"), params).all()
     read = {r[0] for r in (*hearings, *appointments, *reviews)}
-    kinds = (rules.HEARING, rules.SECOND_PV_CHECK, rules.APPOINTMENT, rules.REVIEW_DATE)
     held: set[tuple[int, str]] = set()
     if read:
-        # One array parameter on PostgreSQL: an IN list of 300 placeholders cost 13 ms in the driver alone.
-        in_read = (
-            Deadline.sr_id == any_(bindparam("read", sorted(read), type_=ARRAY(Integer)))
-            if session.get_bind().dialect.name == "postgresql"
-            else Deadline.sr_id.in_(read)
-        )
-        held = {
-            (sr_id, kind)
-            for sr_id, kind in session.execute(
-                select(Deadline.sr_id, Deadline.kind).where(in_read, Deadline.kind.in_(kinds))
-            )
-        }
+        postgres = conn.dialect.name == "postgresql"
+        found = conn.execute(_held_statement(postgres), {"read": sorted(read)})
+        held = {(sr_id, kind) for sr_id, kind in found}
 
     def add(sr_id: int, number: str, scin: str, who: str | None, due: Any) -> None:
         if (sr_id, due.kind) not in held:
