@@ -190,12 +190,36 @@ def run(srs: int, cases: int) -> None:
     print(f"{'query':<36} {'service ms':>10} {'hand SQL ms':>12} {'ratio':>6}")
     plans: list[tuple[str, str, str]] = []
     for name, service, sql in cases_:
+        same_answer(name, service(), hand(sql)())
         svc, raw = medians_ms(service, hand(sql))
         print(f"{name:<36} {svc:>10.1f} {raw:>12.1f} {svc / raw:>6.2f}")
         plans.append((name, explain_service(engine, service, event), explain(engine, sql, params)))
     print("\nIndexes in the plans (service statements / hand-written SQL):")
     for name, svc_plan, hand_plan in plans:
         print(f"- {name}\n    service: {svc_plan}\n    hand:    {hand_plan}")
+
+
+def same_answer(name: str, service: Any, hand: list[Any]) -> None:
+    """Refuse to time two queries that answer differently: the same SRs in the same order (pages), the
+    same total (counts). The deadline list's hand SQL is simpler (no second PV checks, no explanations),
+    so only its Deadline-row items are compared."""
+    if isinstance(service, console_page_type()):
+        ok = [r.id for r in service.rows] == [r[0] for r in hand[: len(service.rows)]] and len(hand) == len(
+            service.rows
+        ) + (service.next_cursor is not None)
+    elif hasattr(service, "total"):
+        ok = service.total == sum(r[-1] for r in hand)
+    else:
+        rows = [(d.sr_id, d.kind, d.due_at) for d in service if d.source == "deadline"]
+        ok = set(rows) <= {(r[0], r[3], r[4]) for r in hand}
+    if not ok:
+        raise SystemExit(f"{name}: the service and the hand-written SQL answer differently")
+
+
+def console_page_type() -> type:
+    from services.console import Page
+
+    return Page
 
 
 def explain(engine: Any, sql: str, params: dict[str, Any]) -> str:

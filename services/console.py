@@ -31,7 +31,7 @@ import os
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
@@ -249,25 +249,30 @@ def _checked(filters: ConsoleFilter) -> ConsoleFilter:
     return filters
 
 
-def _open_deadline(now: datetime, due: str) -> Any:
+def _open_deadline(due: str) -> Any:
     condition = [Deadline.sr_id == ServiceRequest.id, Deadline.done.is_(False)]
     if due == "overdue":
-        condition.append(Deadline.due_at < now)
+        condition.append(Deadline.due_at < bindparam("now"))
     else:
-        condition += [Deadline.due_at >= now, Deadline.due_at < now + timedelta(days=DUE_SOON_DAYS)]
+        condition += [Deadline.due_at >= bindparam("now"), Deadline.due_at < bindparam("due_soon_end")]
     return exists().where(*condition)
 
 
-def conditions(team_id: int, filters: ConsoleFilter, now: datetime) -> tuple[list[Any], bool]:
-    """WHERE conditions on service_requests for `filters`, and whether they need the cases join."""
-    where: list[Any] = [ServiceRequest.team_id == team_id]
-    statuses = filters.statuses or catalogue.STATUSES
-    if tuple(statuses) != catalogue.STATUSES:
+def conditions(filters: ConsoleFilter) -> tuple[list[Any], bool]:
+    """WHERE conditions on service_requests for `filters`, and whether they need the cases join.
+
+    Values (the team, the owner, the age cut-offs, now) are named bind parameters without a value, filled
+    in at execution from `filter_params`: a statement is built once per filter shape and reused (see
+    `_page_statement`), and a parameter left out fails loudly instead of running with another caller's value.
+    """
+    where: list[Any] = [ServiceRequest.team_id == bindparam("team_id")]
+    statuses = tuple(filters.statuses or catalogue.STATUSES)
+    if statuses != catalogue.STATUSES:
         where.append(ServiceRequest.status.in_(statuses))
     if filters.owner_id == UNALLOCATED:
         where.append(ServiceRequest.owner_id.is_(None))
     elif filters.owner_id is not None:
-        where.append(ServiceRequest.owner_id == filters.owner_id)
+        where.append(ServiceRequest.owner_id == bindparam("owner_id"))
     entries: list[tuple[str, str | None, str | None]] | None = None
     if filters.procedure:
         entries = list(procedure_entries()[filters.procedure])
@@ -278,9 +283,9 @@ def conditions(team_id: int, filters: ConsoleFilter, now: datetime) -> tuple[lis
     if entries is not None:
         where.append(_catalogue_in(entries))
     if filters.min_age_days is not None:
-        where.append(ServiceRequest.created_at <= now - timedelta(days=filters.min_age_days))
+        where.append(ServiceRequest.created_at <= bindparam("created_by"))
     if filters.max_age_days is not None:
-        where.append(ServiceRequest.created_at > now - timedelta(days=filters.max_age_days + 1))
+        where.append(ServiceRequest.created_at > bindparam("created_after"))
     needs_case = False
     if filters.potentially_violent is not None:
         where.append(Case.potentially_violent.is_(filters.potentially_violent))
@@ -289,8 +294,32 @@ def conditions(team_id: int, filters: ConsoleFilter, now: datetime) -> tuple[lis
         where.append(Case.sensitive.is_(filters.sensitive))
         needs_case = True
     if filters.due:
-        where.append(_open_deadline(now, filters.due))
+        where.append(_open_deadline(filters.due))
     return where, needs_case
+
+
+def filter_params(team_id: int, filters: ConsoleFilter, now: datetime) -> dict[str, Any]:
+    """The values for the bind parameters `conditions` names (keys a statement does not use are ignored)."""
+    params: dict[str, Any] = {"team_id": team_id, "now": now, "due_soon_end": now + timedelta(days=DUE_SOON_DAYS)}
+    if filters.owner_id is not None and filters.owner_id != UNALLOCATED:
+        params["owner_id"] = filters.owner_id
+    if filters.min_age_days is not None:
+        params["created_by"] = now - timedelta(days=filters.min_age_days)
+    if filters.max_age_days is not None:
+        params["created_after"] = now - timedelta(days=filters.max_age_days + 1)
+    return params
+
+
+def _shape(filters: ConsoleFilter) -> ConsoleFilter:
+    """`filters` with the values that become bind parameters blanked out: the key of a cached statement."""
+    owner = filters.owner_id
+    return replace(
+        filters,
+        owner_id=None if owner is None else UNALLOCATED if owner == UNALLOCATED else -1,
+        statuses=tuple(filters.statuses),
+        min_age_days=None if filters.min_age_days is None else 0,
+        max_age_days=None if filters.max_age_days is None else 0,
+    )
 
 
 def _catalogue_in(entries: Sequence[tuple[str, str | None, str | None]]) -> Any:
@@ -309,9 +338,9 @@ def _catalogue_in(entries: Sequence[tuple[str, str | None, str | None]]) -> Any:
     )
 
 
-def rows_query(team_id: int, filters: ConsoleFilter, now: datetime) -> Select:
+def rows_query(filters: ConsoleFilter) -> Select:
     """The filtered list's columns, oldest first; the caller adds the keyset and the limit."""
-    where, _ = conditions(team_id, filters, now)
+    where, _ = conditions(filters)
     next_due = (
         select(type_coerce(func.min(Deadline.due_at), UTCDateTime))
         .where(Deadline.sr_id == ServiceRequest.id, Deadline.done.is_(False))
@@ -344,9 +373,29 @@ def rows_query(team_id: int, filters: ConsoleFilter, now: datetime) -> Select:
     )
 
 
-def counts_query(team_id: int, filters: ConsoleFilter, now: datetime) -> Select:
+@lru_cache(maxsize=256)
+def _page_statement(shape: ConsoleFilter, keyset: str | None) -> Select:
+    """The list statement for a filter shape, built once: building it and working out its cache key cost
+    about as much as PostgreSQL takes to answer a first page. `keyset` is None for the first page,
+    "row" for a row comparison (PostgreSQL) or "or" (SQLite); parameters after_created, after_id, limit."""
+    query = rows_query(shape)
+    after_created = bindparam("after_created", type_=UTCDateTime)
+    after_id = bindparam("after_id", type_=Integer)
+    if keyset == "row":
+        query = query.where(tuple_(ServiceRequest.created_at, ServiceRequest.id) > tuple_(after_created, after_id))
+    elif keyset == "or":
+        query = query.where(
+            or_(
+                ServiceRequest.created_at > after_created,
+                and_(ServiceRequest.created_at == after_created, ServiceRequest.id > after_id),
+            )
+        )
+    return query.limit(bindparam("limit", type_=Integer))
+
+
+def counts_query(filters: ConsoleFilter) -> Select:
     """One grouped query gives the counts by status, owner and catalogue entry (procedures follow)."""
-    where, needs_case = conditions(team_id, filters, now)
+    where, needs_case = conditions(filters)
     query = select(
         ServiceRequest.status,
         ServiceRequest.owner_id,
@@ -366,8 +415,18 @@ def counts_query(team_id: int, filters: ConsoleFilter, now: datetime) -> Select:
     )
 
 
-def _row(r: Any, now: datetime) -> ConsoleRow:
-    (
+_counts_statement = lru_cache(maxsize=256)(counts_query)
+
+
+@lru_cache(maxsize=1024)
+def _entry(process: str, area: str | None, sub_area: str | None) -> tuple[str, tuple[str, ...]]:
+    """A catalogue entry's label and procedures, worked out once for all the rows that share it."""
+    return " / ".join(p for p in (process, area, sub_area) if p), procedures_of(process, area, sub_area)
+
+
+def _rows(session: Session, query: Select, params: dict[str, Any], now: datetime) -> Iterator[ConsoleRow]:
+    """Run a list statement as plain Core rows (no ORM loading: they are columns, not entities)."""
+    for (
         id_,
         number,
         case_id,
@@ -384,31 +443,27 @@ def _row(r: Any, now: datetime) -> ConsoleRow:
         region,
         due,
         ver,
-    ) = r
-    return ConsoleRow(
-        id=id_,
-        number=number,
-        case_id=case_id,
-        scin=scin,
-        label=" / ".join(p for p in (process, area, sub_area) if p),
-        status=status,
-        owner_id=owner_id,
-        owner=owner,
-        created_at=created,
-        age_days=max((now - created).days, 0),
-        potentially_violent=bool(pv),
-        sensitive=bool(sens),
-        region=region,
-        next_due=due,
-        overdue=due is not None and due < now,
-        version=ver,
-        procedures=procedures_of(process, area, sub_area),
-    )
-
-
-def _rows(session: Session, query: Select, now: datetime) -> Iterator[ConsoleRow]:
-    for r in session.execute(query):
-        yield _row(r, now)
+    ) in session.connection().execute(query, params).all():
+        label, procedures = _entry(process, area, sub_area)
+        yield ConsoleRow(
+            id=id_,
+            number=number,
+            case_id=case_id,
+            scin=scin,
+            label=label,
+            status=status,
+            owner_id=owner_id,
+            owner=owner,
+            created_at=created,
+            age_days=max((now - created).days, 0),
+            potentially_violent=bool(pv),
+            sensitive=bool(sens),
+            region=region,
+            next_due=due,
+            overdue=due is not None and due < now,
+            version=ver,
+            procedures=procedures,
+        )
 
 
 # --- Use cases ----------------------------------------------------------------------------------
@@ -427,17 +482,12 @@ def outstanding_page(
     page_size = max(1, min(page_size, 500))
     with transaction() as session:
         team_id = _team_leader(session, actor)
-        query = rows_query(team_id, filters, now)
+        params = filter_params(team_id, filters, now) | {"limit": page_size + 1}
+        keyset = None
         if after is not None:
-            query = query.where(
-                tuple_(ServiceRequest.created_at, ServiceRequest.id) > tuple_(after.created_at, after.id)
-                if session.get_bind().dialect.name == "postgresql"
-                else or_(
-                    ServiceRequest.created_at > after.created_at,
-                    and_(ServiceRequest.created_at == after.created_at, ServiceRequest.id > after.id),
-                )
-            )
-        rows = list(_rows(session, query.limit(page_size + 1), now))
+            keyset = "row" if session.get_bind().dialect.name == "postgresql" else "or"
+            params |= {"after_created": after.created_at, "after_id": after.id}
+        rows = list(_rows(session, _page_statement(_shape(filters), keyset), params, now))
         more = len(rows) > page_size
         rows = rows[:page_size]
         cursor = Cursor(rows[-1].created_at, rows[-1].id) if more and rows else None
@@ -449,7 +499,8 @@ def counts(actor: Actor, filters: ConsoleFilter = ConsoleFilter(), *, now: datet
     filters, now = _checked(filters), now or utcnow()
     with transaction() as session:
         team_id = _team_leader(session, actor)
-        grouped = session.execute(counts_query(team_id, filters, now)).all()
+        params = filter_params(team_id, filters, now)
+        grouped = session.connection().execute(_counts_statement(_shape(filters)), params).all()
         names = {i: n for i, n in session.execute(select(User.id, User.display_name).where(User.team_id == team_id))}
     by_status: Counter[str] = Counter()
     by_owner: Counter[str] = Counter()
@@ -487,7 +538,7 @@ def ageing(
     filters, now = _checked(filters), now or utcnow()
     with transaction() as session:
         team_id = _team_leader(session, actor)
-        where, needs_case = conditions(team_id, filters, now)
+        where, needs_case = conditions(filters)
         band = case(
             *(
                 (ServiceRequest.created_at > now - timedelta(days=high + 1), label)
@@ -499,7 +550,9 @@ def ageing(
         query = select(band, ServiceRequest.status, func.count())
         if needs_case:
             query = query.join(Case, Case.id == ServiceRequest.case_id)
-        found = {(b, st): n for b, st, n in session.execute(query.where(*where).group_by(band, ServiceRequest.status))}
+        query = query.where(*where).group_by(band, ServiceRequest.status)
+        grouped = session.execute(query, filter_params(team_id, filters, now))
+        found = {(b, st): n for b, st, n in grouped}
     order = [label for _, _, label in AGE_BANDS]
     return sorted(((b, st, n) for (b, st), n in found.items()), key=lambda t: (order.index(t[0]), t[1]))
 
@@ -521,15 +574,22 @@ _appointment = lru_cache(maxsize=8192)(rules.appointment)
 _review_date = lru_cache(maxsize=8192)(rules.review_date)
 
 
-def deadline_items(session: Session, team_id: int, *, limit: int, now: datetime) -> list[DeadlineItem]:
-    """Merge the soonest `limit` of each source; each source is read in due order through an index.
+_SR_DATES: dict[str, Any] = {
+    "hearing_at": ServiceRequest.hearing_at,
+    "appointment_at": ServiceRequest.appointment_at,
+    "review_date": ServiceRequest.review_date,
+}
+_HELD_KINDS = (rules.HEARING, rules.SECOND_PV_CHECK, rules.APPOINTMENT, rules.REVIEW_DATE)
 
-    Which SR-held dates already have a Deadline row is looked up afterwards, for the SRs read only, in
-    one query: as a NOT EXISTS in each source's select list PostgreSQL hashed the whole deadlines table
-    (a sequential scan, 40 to 110 ms a source at a million SRs) to answer it for 100 rows."""
-    open_sr = [ServiceRequest.team_id == team_id, ServiceRequest.status != "Closed"]
-    items: list[DeadlineItem] = []
-    rows = session.execute(
+
+def _open_team_srs() -> list[Any]:
+    return [ServiceRequest.team_id == bindparam("team_id"), ServiceRequest.status != "Closed"]
+
+
+@lru_cache(maxsize=1)
+def _deadline_rows_statement() -> Select:
+    """The team's soonest open Deadline rows (parameters team_id, limit), built once and reused."""
+    return (
         select(
             Deadline.sr_id,
             ServiceRequest.number,
@@ -542,53 +602,69 @@ def deadline_items(session: Session, team_id: int, *, limit: int, now: datetime)
         .join(ServiceRequest, ServiceRequest.id == Deadline.sr_id)
         .join(Case, Case.id == ServiceRequest.case_id)
         .outerjoin(User, User.id == ServiceRequest.owner_id)
-        .where(Deadline.done.is_(False), *open_sr)
+        .where(Deadline.done.is_(False), *_open_team_srs())
         .order_by(Deadline.due_at, Deadline.id)
-        .limit(limit)
-    ).all()
-    for sr_id, number, scin, kind, due_at, explanation, who in rows:
+        .limit(bindparam("limit", type_=Integer))
+    )
+
+
+@lru_cache(maxsize=4)
+def _sr_dates_statement(name: str) -> Select:
+    """The team's open SRs holding a date in column `name`, soonest first (parameters team_id, limit)."""
+    column = _SR_DATES[name]
+    return (
+        select(
+            ServiceRequest.id,
+            ServiceRequest.number,
+            Case.scin,
+            Case.region,
+            column,
+            ServiceRequest.court,
+            ServiceRequest.appointment_location,
+            User.display_name,
+        )
+        .join(Case, Case.id == ServiceRequest.case_id)
+        .outerjoin(User, User.id == ServiceRequest.owner_id)
+        .where(*_open_team_srs(), column.isnot(None))
+        .order_by(column, ServiceRequest.id)
+        .limit(bindparam("limit", type_=Integer))
+    )
+
+
+@lru_cache(maxsize=2)
+def _held_statement(postgres: bool) -> Select:
+    """Which of the SRs `read` already have a Deadline row for an SR-held kind. One array parameter on
+    PostgreSQL: an IN list of 300 placeholders cost 13 ms in the driver alone."""
+    in_read = (
+        Deadline.sr_id == any_(bindparam("read", type_=ARRAY(Integer)))
+        if postgres
+        else Deadline.sr_id.in_(bindparam("read", expanding=True))
+    )
+    return select(Deadline.sr_id, Deadline.kind).where(in_read, Deadline.kind.in_(_HELD_KINDS))
+
+
+def deadline_items(session: Session, team_id: int, *, limit: int, now: datetime) -> list[DeadlineItem]:
+    """Merge the soonest `limit` of each source; each source is read in due order through an index.
+
+    Which SR-held dates already have a Deadline row is looked up afterwards, for the SRs read only, in
+    one query: as a NOT EXISTS in each source's select list PostgreSQL hashed the whole deadlines table
+    (a sequential scan, 40 to 110 ms a source at a million SRs) to answer it for 100 rows. The statements
+    are built once and run as Core rows (they are columns, not entities)."""
+    conn = session.connection()
+    params = {"team_id": team_id, "limit": limit}
+    items: list[DeadlineItem] = []
+    for sr_id, number, scin, kind, due_at, explanation, who in conn.execute(_deadline_rows_statement(), params):
         items.append(DeadlineItem(sr_id, number, scin, kind, due_at, explanation, due_at < now, who, "deadline"))
 
-    def from_sr(column: Any) -> list[Any]:
-        return list(
-            session.execute(
-                select(
-                    ServiceRequest.id,
-                    ServiceRequest.number,
-                    Case.scin,
-                    Case.region,
-                    column,
-                    ServiceRequest.court,
-                    ServiceRequest.appointment_location,
-                    User.display_name,
-                )
-                .join(Case, Case.id == ServiceRequest.case_id)
-                .outerjoin(User, User.id == ServiceRequest.owner_id)
-                .where(*open_sr, column.isnot(None))
-                .order_by(column, ServiceRequest.id)
-                .limit(limit)
-            ).all()
-        )
-
-    hearings = from_sr(ServiceRequest.hearing_at)
-    appointments = from_sr(ServiceRequest.appointment_at)
-    reviews = from_sr(ServiceRequest.review_date)
+    hearings = conn.execute(_sr_dates_statement("hearing_at"), params).all()
+    appointments = conn.execute(_sr_dates_statement("appointment_at"), params).all()
+    reviews = conn.execute(_sr_dates_statement("review_date"), params).all()
     read = {r[0] for r in (*hearings, *appointments, *reviews)}
-    kinds = (rules.HEARING, rules.SECOND_PV_CHECK, rules.APPOINTMENT, rules.REVIEW_DATE)
     held: set[tuple[int, str]] = set()
     if read:
-        # One array parameter on PostgreSQL: an IN list of 300 placeholders cost 13 ms in the driver alone.
-        in_read = (
-            Deadline.sr_id == any_(bindparam("read", sorted(read), type_=ARRAY(Integer)))
-            if session.get_bind().dialect.name == "postgresql"
-            else Deadline.sr_id.in_(read)
-        )
-        held = {
-            (sr_id, kind)
-            for sr_id, kind in session.execute(
-                select(Deadline.sr_id, Deadline.kind).where(in_read, Deadline.kind.in_(kinds))
-            )
-        }
+        postgres = conn.dialect.name == "postgresql"
+        found = conn.execute(_held_statement(postgres), {"read": sorted(read)})
+        held = {(sr_id, kind) for sr_id, kind in found}
 
     def add(sr_id: int, number: str, scin: str, who: str | None, due: Any) -> None:
         if (sr_id, due.kind) not in held:
@@ -757,7 +833,8 @@ def export_csv(actor: Actor, filters: ConsoleFilter = ConsoleFilter(), *, now: d
     with transaction() as session:
         team_id = _team_leader(session, actor)
         count = 0
-        for r in _rows(session, rows_query(team_id, filters, now).limit(EXPORT_LIMIT), now):
+        params = filter_params(team_id, filters, now) | {"limit": EXPORT_LIMIT}
+        for r in _rows(session, _page_statement(_shape(filters), None), params, now):
             writer.writerow(
                 (
                     r.number,
