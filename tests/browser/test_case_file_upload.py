@@ -69,8 +69,12 @@ def test_a_non_pdf_outcome_is_refused_at_the_field_and_a_real_pdf_is_kept_and_do
     assert (kept.file_name, kept.sha256, kept.content) == ("Outcome-Mr-OBrien.pdf", sha256(pdf), pdf)
     assert stored["bundle_zip"].deleted_at is not None
     expect(page.get_by_text("(clerical files); the record is kept.", exact=False)).to_be_visible(timeout=TIMEOUT)
+    # Click only once the rerun is over: a click on a button Streamlit is still redrawing can be lost.
+    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning", timeout=TIMEOUT)
+    download_button = page.get_by_role("button", name="Download")
+    expect(download_button).to_have_count(1, timeout=TIMEOUT)
     with page.expect_download(timeout=TIMEOUT) as download_info:
-        page.get_by_role("button", name="Download").click()
+        download_button.click()
     download = download_info.value
     assert download.suggested_filename == "Outcome-Mr-OBrien.pdf"
     assert Path(download.path()).read_bytes() == pdf
