@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Boolean, ColumnElement, Integer, Select, String, cast, literal, null, select, union_all
+from sqlalchemy import Boolean, Integer, Select, String, cast, literal, null, select, union_all
 from sqlalchemy.orm import Session
 
 from db.models import Attachment, Deadline, Letter, OutboundEmail, ServiceRequest
@@ -49,7 +49,7 @@ class RunRecords:
     emails: tuple[EmailView, ...] = ()
 
 
-def _part(tag: str, model: Any, filled: dict[str, ColumnElement[Any]], sr_ids: list[int]) -> Select[Any]:
+def _part(tag: str, model: Any, filled: dict[str, Any], sr_ids: list[int]) -> Select[Any]:
     slots = [
         filled[name].label(name) if name in filled else cast(null(), kind).label(name) for name, kind in _SLOTS.items()
     ]
