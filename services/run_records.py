@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Boolean, Integer, Select, String, cast, literal, null, select, union_all
+from sqlalchemy import Boolean, Integer, Select, String, bindparam, cast, literal, null, select, union_all
 from sqlalchemy.orm import Session
 
 from db.models import Attachment, Deadline, Letter, OutboundEmail, ServiceRequest
@@ -49,7 +49,7 @@ class RunRecords:
     emails: tuple[EmailView, ...] = ()
 
 
-def _part(tag: str, model: Any, filled: dict[str, Any], sr_ids: list[int]) -> Select[Any]:
+def _part(tag: str, model: Any, filled: dict[str, Any]) -> Select[Any]:
     slots = [
         filled[name].label(name) if name in filled else cast(null(), kind).label(name) for name, kind in _SLOTS.items()
     ]
@@ -57,7 +57,7 @@ def _part(tag: str, model: Any, filled: dict[str, Any], sr_ids: list[int]) -> Se
         select(literal(tag, String()).label("tag"), model.id.label("id"), model.sr_id.label("sr_id"))
         .add_columns(ServiceRequest.number.label("number"), *slots)
         .join(ServiceRequest, ServiceRequest.id == model.sr_id)
-        .where(model.sr_id.in_(sr_ids))
+        .where(model.sr_id.in_(bindparam("sr_ids", expanding=True)))
     )
 
 
@@ -68,54 +68,53 @@ def _letter_title(code: str) -> str:
         return code
 
 
+# Built once: building the statement costs more Python than running it on a small case.
+_QUERY = union_all(
+    _part(
+        "letter",
+        Letter,
+        {"s1": Letter.template_code, "s2": Letter.recipient, "s3": Letter.status, "s4": Letter.file_name},
+    ),
+    _part(
+        "deadline",
+        Deadline,
+        {"s1": Deadline.kind, "s2": Deadline.explanation, "t1": Deadline.due_at, "b1": Deadline.done},
+    ),
+    _part(
+        "file",
+        Attachment,
+        {
+            "s1": Attachment.kind,
+            "s2": Attachment.file_name,
+            "s3": Attachment.media_type,
+            "s4": Attachment.sha256,
+            "i1": Attachment.size,
+            "t1": Attachment.created_at,
+            "t2": Attachment.deleted_at,
+        },
+    ),
+    _part(
+        "email",
+        OutboundEmail,
+        {
+            "s1": OutboundEmail.to_addrs,
+            "s2": OutboundEmail.subject,
+            "s3": OutboundEmail.status,
+            "s4": OutboundEmail.error,
+            "s5": OutboundEmail.message_id,
+            "t1": OutboundEmail.created_at,
+            "t2": OutboundEmail.sent_at,
+        },
+    ),
+)
+
+
 def run_records(session: Session, sr_ids: Iterable[int]) -> RunRecords:
     """The letters, deadlines, files and emails of these SRs (already access-checked by the caller)."""
     ids = sorted(set(sr_ids))
     if not ids:
         return RunRecords()
-    query = union_all(
-        _part(
-            "letter",
-            Letter,
-            {"s1": Letter.template_code, "s2": Letter.recipient, "s3": Letter.status, "s4": Letter.file_name},
-            ids,
-        ),
-        _part(
-            "deadline",
-            Deadline,
-            {"s1": Deadline.kind, "s2": Deadline.explanation, "t1": Deadline.due_at, "b1": Deadline.done},
-            ids,
-        ),
-        _part(
-            "file",
-            Attachment,
-            {
-                "s1": Attachment.kind,
-                "s2": Attachment.file_name,
-                "s3": Attachment.media_type,
-                "s4": Attachment.sha256,
-                "i1": Attachment.size,
-                "t1": Attachment.created_at,
-                "t2": Attachment.deleted_at,
-            },
-            ids,
-        ),
-        _part(
-            "email",
-            OutboundEmail,
-            {
-                "s1": OutboundEmail.to_addrs,
-                "s2": OutboundEmail.subject,
-                "s3": OutboundEmail.status,
-                "s4": OutboundEmail.error,
-                "s5": OutboundEmail.message_id,
-                "t1": OutboundEmail.created_at,
-                "t2": OutboundEmail.sent_at,
-            },
-            ids,
-        ),
-    )
-    rows = session.execute(query).all()
+    rows = session.execute(_QUERY, {"sr_ids": ids}).all()
     if not rows:
         return RunRecords()
     now = utcnow()
