@@ -36,7 +36,16 @@ from services.access import check_case, check_run, check_sr, require_role
 from services.actor import Actor
 from services.errors import DomainError, NotFound, ValidationFailed
 from services.run_records import run_records
-from services.run_views import CHECKLIST, LAST_CMS, LAST_CMS_STEP, PENDING, RunView, build, cms_lines
+from services.run_views import (
+    CHECKLIST,
+    LAST_CMS,
+    LAST_CMS_STEP,
+    PENDING,
+    RunView,
+    back_allowed,
+    build,
+    cms_lines,
+)
 from services.transaction import expect_version, transaction
 
 log = logging.getLogger("casework")
@@ -553,9 +562,9 @@ def go_back(actor: Actor, run_id: str, *, expected_version: int) -> RunView:
     with transaction() as session:
         run, procedure, case = _load(session, actor, run_id, "work this procedure run")
         expect_version(run, expected_version, what="This procedure run")
-        view = _view(session, run, procedure, case)
-        if not view.can_go_back:
-            raise DomainError(view.back_refusal or "There is no earlier step to go back to.")
+        can_back, refusal = back_allowed(run, procedure)  # the same rule the view shows, without building it twice
+        if not can_back:
+            raise DomainError(refusal or "There is no earlier step to go back to.")
         _rewind(session, actor, run, case, run.history[-2])
         return _view(session, run, procedure, case)
 
