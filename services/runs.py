@@ -539,7 +539,8 @@ def _return_to_summary(session: Session, actor: Actor, run: ProcedureRun, proced
         if _effects(procedure.steps[run.state], _ctx(procedure, run, case)):
             break  # a step that records something is always submitted by the caseworker
         _advance(session, actor, run, procedure, case)
-    run.return_to_summary = False
+    if run.return_to_summary:  # assigning even the same value would mark the run dirty: a second flush for nothing
+        run.return_to_summary = False
 
 
 def confirm_step(actor: Actor, run_id: str, *, expected_version: int) -> RunView:
