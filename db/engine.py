@@ -64,4 +64,10 @@ def engine_for(url: str) -> Engine:
 
 
 def session_factory(url: str | None = None) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine_for(url or database_url()), expire_on_commit=False)
+    return _session_factory(url or database_url())
+
+
+@lru_cache(maxsize=8)
+def _session_factory(url: str) -> sessionmaker[Session]:
+    """One sessionmaker per URL: making one defines a new Session subclass, work every transaction would repeat."""
+    return sessionmaker(bind=engine_for(url), expire_on_commit=False)
