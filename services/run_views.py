@@ -173,6 +173,19 @@ def cms_lines(effects: list[Effect]) -> tuple[str, ...]:
     return tuple(line for e in effects for line in e.cms_lines())
 
 
+def back_allowed(run: ProcedureRun, procedure: Procedure) -> tuple[bool, str | None]:
+    """Whether Back is open from the current step, and if not why (read from the run row alone, no query)."""
+    boundary = run.committed_steps
+    can_back = len(run.history) - 1 > boundary and run.status == "in_progress"
+    refusal = None
+    if run.status == "in_progress" and not can_back and len(run.history) > 1:
+        refusal = (
+            f"You cannot go back to '{procedure.steps[run.history[boundary - 1]].title}' or earlier: what those steps "
+            f"recorded is already saved on the SR. Correct it with a note on the SR, or ask your team leader."
+        )
+    return can_back, refusal
+
+
 def build(
     run: ProcedureRun,
     procedure: Procedure,
@@ -223,13 +236,7 @@ def build(
         recheck_because=recheck_because,
     )
     boundary = run.committed_steps
-    can_back = len(run.history) - 1 > boundary and run.status == "in_progress"
-    refusal = None
-    if run.status == "in_progress" and not can_back and len(run.history) > 1:
-        refusal = (
-            f"You cannot go back to '{procedure.steps[run.history[boundary - 1]].title}' or earlier: what those steps "
-            f"recorded is already saved on the SR. Correct it with a note on the SR, or ask your team leader."
-        )
+    can_back, refusal = back_allowed(run, procedure)
     awaiting = answers.get(PENDING) == state
     summary: list[SummaryRow] = []
     if awaiting:

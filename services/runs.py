@@ -20,26 +20,32 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, defer, joinedload
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session, joinedload
 from statemachine import StateMachine
 from statemachine.exceptions import TransitionNotAllowed
 
-from db.models import Attachment, Case, Deadline, Letter, Note, ProcedureRun, ServiceRequest, Task
+from db.models import Case, Deadline, Letter, Note, ProcedureRun, ServiceRequest, Task
 from domain.clock import uk_local, utcnow
 from domain.values import FieldError
-from letters import catalogue as letter_catalogue
 from procedures import registry
 from procedures.definition import Ctx, PdfUpload, Procedure, StartSR, Step
 from procedures.effects import Effect
 from services import audit, run_effects
 from services.access import check_case, check_run, check_sr, require_role
 from services.actor import Actor
-from services.attachments import AttachmentView
-from services.deadlines import deadline_views
-from services.email import email_views
 from services.errors import DomainError, NotFound, ValidationFailed
-from services.run_views import CHECKLIST, LAST_CMS, LAST_CMS_STEP, PENDING, LetterLine, RunView, build, cms_lines
+from services.run_records import run_records
+from services.run_views import (
+    CHECKLIST,
+    LAST_CMS,
+    LAST_CMS_STEP,
+    PENDING,
+    RunView,
+    back_allowed,
+    build,
+    cms_lines,
+)
 from services.transaction import expect_version, transaction
 
 log = logging.getLogger("casework")
@@ -220,10 +226,13 @@ def _effects(step: Step, ctx: Ctx) -> list[Effect]:
 
 # The case and the run's SR come in the same query as the run: every action and every redraw reads both.
 _WITH_CASE_AND_SR = (joinedload(ProcedureRun.case, innerjoin=True), joinedload(ProcedureRun.service_request))
+# Built once: Session.get with loader options builds and sets up its query afresh on every call (a third of a
+# load's CPU time); a new session holds no run yet, so this returns what get would.
+_LOAD_RUN = select(ProcedureRun).options(*_WITH_CASE_AND_SR).where(ProcedureRun.id == bindparam("run_id"))
 
 
 def _load(session: Session, actor: Actor, run_id: str, action: str) -> tuple[ProcedureRun, Procedure, Case]:
-    run = session.get(ProcedureRun, run_id, options=_WITH_CASE_AND_SR)
+    run = session.execute(_LOAD_RUN, {"run_id": run_id}).scalar_one_or_none()
     if run is None:
         raise NotFound("There is no procedure run with that reference. Open it again from My work.")
     check_run(session, actor, run, action=action)
@@ -232,13 +241,13 @@ def _load(session: Session, actor: Actor, run_id: str, action: str) -> tuple[Pro
 
 def _view(session: Session, run: ProcedureRun, procedure: Procedure, case: Case) -> RunView:
     # Flush first: the view carries the run's version for the next action, so it must be the version this
-    # transaction commits, not the one before a change still pending (nothing else here need query).
+    # transaction commits, not the one before a change still pending (a no-op when the caller just flushed).
     session.flush()
     ctx = _ctx(procedure, run, case)
     step = procedure.steps[run.state]
     effects = _effects(step, ctx) if run.answers.get(PENDING) == run.state or not step.fields else []
-    sr = session.get(ServiceRequest, run.sr_id) if run.sr_id else None
-    sr_ids = set(run.sr_refs.values()) | ({run.sr_id} if run.sr_id else set())
+    sr = session.get(ServiceRequest, run.sr_id) if run.sr_id else None  # joined-loaded with the run: no query
+    records = run_records(session, set(run.sr_refs.values()) | ({run.sr_id} if run.sr_id else set()))
     return build(
         run,
         procedure,
@@ -246,49 +255,11 @@ def _view(session: Session, run: ProcedureRun, procedure: Procedure, case: Case)
         sr,
         effects=effects,
         ctx=ctx,
-        letters=_letters(session, run),
-        deadlines=deadline_views(session, sr_ids),
-        files=_files(session, sr_ids),
-        emails=email_views(session, sr_ids),
+        letters=records.letters,
+        deadlines=records.deadlines,
+        files=records.files,
+        emails=records.emails,
     )
-
-
-def _files(session: Session, sr_ids: set[int]) -> tuple[AttachmentView, ...]:
-    """The case files on the run's SRs (outcome PDFs, bundles; deleted ones as records), oldest first."""
-    if not sr_ids:
-        return ()
-    rows = session.scalars(
-        select(Attachment)
-        .options(defer(Attachment.content))  # the bytes are read only when a download is asked for
-        .where(Attachment.sr_id.in_(sorted(sr_ids)))
-        .order_by(Attachment.id)
-    )
-    return tuple(AttachmentView.of(row) for row in rows)
-
-
-def _letters(session: Session, run: ProcedureRun) -> tuple[LetterLine, ...]:
-    """The letters and forms recorded on the run's SRs, oldest first."""
-    sr_ids = set(run.sr_refs.values()) | ({run.sr_id} if run.sr_id else set())
-    if not sr_ids:
-        return ()
-    rows = session.execute(
-        select(Letter.id, Letter.template_code, Letter.recipient, Letter.status, Letter.file_name)
-        .add_columns(ServiceRequest.number)
-        .join(ServiceRequest, ServiceRequest.id == Letter.sr_id)
-        .where(Letter.sr_id.in_(sorted(sr_ids)))
-        .order_by(Letter.id)
-    ).all()
-    return tuple(
-        LetterLine(letter_id, code, _letter_title(code), recipient, status, file_name, number)
-        for letter_id, code, recipient, status, file_name, number in rows
-    )
-
-
-def _letter_title(code: str) -> str:
-    try:
-        return letter_catalogue.get(code).title
-    except KeyError:
-        return code
 
 
 def start_run(actor: Actor, procedure_id: str, *, case_id: int, sr_id: int | None = None) -> RunView:
@@ -571,7 +542,8 @@ def _return_to_summary(session: Session, actor: Actor, run: ProcedureRun, proced
         if _effects(procedure.steps[run.state], _ctx(procedure, run, case)):
             break  # a step that records something is always submitted by the caseworker
         _advance(session, actor, run, procedure, case)
-    run.return_to_summary = False
+    if run.return_to_summary:  # assigning even the same value would mark the run dirty: a second flush for nothing
+        run.return_to_summary = False
 
 
 def confirm_step(actor: Actor, run_id: str, *, expected_version: int) -> RunView:
@@ -594,9 +566,9 @@ def go_back(actor: Actor, run_id: str, *, expected_version: int) -> RunView:
     with transaction() as session:
         run, procedure, case = _load(session, actor, run_id, "work this procedure run")
         expect_version(run, expected_version, what="This procedure run")
-        view = _view(session, run, procedure, case)
-        if not view.can_go_back:
-            raise DomainError(view.back_refusal or "There is no earlier step to go back to.")
+        can_back, refusal = back_allowed(run, procedure)  # the same rule the view shows, without building it twice
+        if not can_back:
+            raise DomainError(refusal or "There is no earlier step to go back to.")
         _rewind(session, actor, run, case, run.history[-2])
         return _view(session, run, procedure, case)
 
