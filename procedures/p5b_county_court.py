@@ -262,13 +262,7 @@ STEPS = {
             "working moment before that."
         ),
         fields=(
-            Field("cpo_name", "Court presenting officer's name"),
-            Field(
-                "cpo_email",
-                "Court presenting officer's email address",
-                required=False,
-                help="Optional. The second PV check goes to this address; without it, to the CPO mailbox.",
-            ),
+            *ssst_court.CPO_FIELDS,
             Field("hearing_known", "Is the hearing date known?", "yes_no"),
             Field("hearing_at", "Hearing date and time", "datetime", when=("hearing_known", True), min_date="today"),
         ),

@@ -316,13 +316,7 @@ STEPS = {
             "before the hearing, or the last working moment before that."
         ),
         fields=(
-            Field("cpo_name", "Court presenting officer's name"),
-            Field(
-                "cpo_email",
-                "Court presenting officer's email address",
-                required=False,
-                help="Optional. The second PV check goes to this address; without it, to the CPO mailbox.",
-            ),
+            *ssst_court.CPO_FIELDS,
             Field("hearing_at", "Hearing date and time", "datetime", min_date="today"),
         ),
         depends_on=("court", "court_address", "amount_owed"),

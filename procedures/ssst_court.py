@@ -129,6 +129,18 @@ def forward_to_ecm(ctx: Ctx) -> list[Effect]:
 # --- Steps ---------------------------------------------------------------------------------------
 
 
+CPO_FIELDS = (
+    Field("cpo_name", "Court presenting officer's name"),
+    Field(
+        "cpo_email",
+        "Court presenting officer's email address",
+        required=False,
+        help="Optional. The second PV check goes to this address; without it, to the CPO mailbox.",
+    ),
+)
+"""The CPO's name and (optional) own address: the second PV check goes to `cpo_to`."""
+
+
 def set_in_progress_step(guidance: str = "In the SR you were allocated, update the Status to In Progress.") -> Step:
     return Step(
         title="Set the SR In Progress",
