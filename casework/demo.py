@@ -10,6 +10,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from faker import Faker
 from sqlalchemy import func, select
@@ -23,6 +24,7 @@ from services.transaction import transaction
 from services.users import create_user
 
 SEED = 2012
+MAGISTRATES_COURT = ("Enforcement", "Court Presentation", "Magistrates Court")  # P5c and P5d work on it
 DEMO_PASSWORD = "demo-password"  # fictional demo accounts only; `make run` prints them
 
 TEAMS = (
@@ -239,19 +241,19 @@ def _ssst_user(session: Session, username: str) -> User:
     return user
 
 
+def _allocate(session: Session, case: Case, owner: User, kind: tuple[str, str, str], **fields: Any) -> ServiceRequest:
+    """An SR of the catalogue `kind` allocated to `owner`, as the SSST demo SRs are."""
+    process, area, sub_area = kind
+    return records.create_sr(
+        session, None, case=case, process=process, area=area, sub_area=sub_area, owner_id=owner.id, **fields
+    )
+
+
 def _ssst_court_fee_sr(session: Session, cases: list[Case]) -> None:
     """P5a: a Court Fee Payment SR allocated to ssst.caseworker, waiting for the ECM's email to be recorded."""
     user = _ssst_user(session, "ssst.caseworker")
     case = next(c for c in cases if c.team_id == user.team_id and not c.sensitive)
-    records.create_sr(
-        session,
-        None,
-        case=case,
-        process="Enforcement",
-        area="Court Fee",
-        sub_area="Court Fee Payment",
-        owner_id=user.id,
-    )
+    _allocate(session, case, user, ("Enforcement", "Court Fee", "Court Fee Payment"))
 
 
 def _ssst_face_to_face_sr(session: Session, cases: list[Case]) -> None:
@@ -271,16 +273,7 @@ def _ssst_face_to_face_sr(session: Session, cases: list[Case]) -> None:
         team_id=initiating.team_id,
         status="In Progress",
     )
-    records.create_sr(
-        session,
-        None,
-        case=case,
-        process="Face to Face",
-        area="Visiting Service",
-        sub_area="Face to Face Visit",
-        owner_id=user.id,
-        parent=origin,
-    )
+    _allocate(session, case, user, ("Face to Face", "Visiting Service", "Face to Face Visit"), parent=origin)
 
 
 def _p5b_county_court_srs(session: Session, cases: list[Case]) -> None:
@@ -288,15 +281,7 @@ def _p5b_county_court_srs(session: Session, cases: list[Case]) -> None:
     owner = _ssst_user(session, "ssst.caseworker")
     mine = [c for c in cases if c.team_id == owner.team_id]
     for case, court in zip(mine[:2], ("Demo County Court", None), strict=True):
-        sr = records.create_sr(
-            session,
-            None,
-            case=case,
-            process="Enforcement",
-            area="Court Presentation",
-            sub_area="County Court",
-            owner_id=owner.id,
-        )
+        sr = _allocate(session, case, owner, ("Enforcement", "Court Presentation", "County Court"))
         if court:
             records.update_sr(session, None, sr, court=court)
         records.add_note(
@@ -312,15 +297,7 @@ def _p5c_commitment_srs(session: Session, cases: list[Case]) -> None:
     """P5c: a Magistrates Court SR for commitment action, allocated to ssst.caseworker."""
     owner = _ssst_user(session, "ssst.caseworker")
     case = [c for c in cases if c.team_id == owner.team_id][2]
-    sr = records.create_sr(
-        session,
-        None,
-        case=case,
-        process="Enforcement",
-        area="Court Presentation",
-        sub_area="Magistrates Court",
-        owner_id=owner.id,
-    )
+    sr = _allocate(session, case, owner, MAGISTRATES_COURT)
     records.update_sr(session, None, sr, court="Demo Magistrates' Court")
     records.add_note(session, None, case=case, sr=sr, text="Demo: commitment action requested by Casey Caseworker.")
 
@@ -329,17 +306,7 @@ def _ssst_liability_order_sr(session: Session, cases: list[Case]) -> None:
     """P5d: a liability order request allocated to ssst.caseworker, open, ready for "Work this SR"."""
     owner = _ssst_user(session, "ssst.caseworker")
     case = next(c for c in cases if c.team_id == owner.team_id and c.region == "England")
-    records.create_sr(
-        session,
-        None,
-        case=case,
-        process="Enforcement",
-        area="Court Presentation",
-        sub_area="Magistrates Court",
-        owner_id=owner.id,
-        team_id=owner.team_id,
-        reason="Liability Order",
-    )
+    _allocate(session, case, owner, MAGISTRATES_COURT, team_id=owner.team_id, reason="Liability Order")
 
 
 def _postcode(i: int) -> str:

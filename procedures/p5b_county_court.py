@@ -6,7 +6,7 @@ check before the hearing, records the outcome and hands the file back to the ECM
 the seed, where it is silent:
 
 - The SR: Enforcement / Court Presentation / County Court (catalogue, inferred). The run normally
-  starts from that SR, allocated by the case manager (My work, `works_on`, `_bind_start`); started
+  starts from that SR, allocated by the case manager (My work, `works_on`, `ssst_court.bind_open_sr`); started
   from the case, step 1 creates it allocated to the caseworker, so no path works without an SR.
 - Step 2 "contact the court presenting team (CPT)": by email (Casework Guide sends it to the CPT
   mailbox, with a read receipt and a follow-up call task) or by phone (a note of the call).
@@ -39,25 +39,24 @@ from typing import Any
 
 from statemachine import State, StateMachine
 
-from domain import deadlines, mail
+from domain import mail
 from domain.clock import format_uk
 from domain.values import FieldError
 
-from .definition import Ctx, Field, Procedure, StartSR, Step
+from . import ssst_court
+from .definition import Ctx, Field, Procedure, Step
 from .effects import (
-    ACTOR_NAME,
     SR_NUMBER,
     AddNote,
-    CompleteDeadlines,
     CreateSR,
     DeleteClericalFiles,
     Effect,
     QueueEmail,
-    SetDue,
     SetStatus,
     StoreBundle,
     UpdateSR,
 )
+from .ssst_court import hearing_effects, pv_record, pv_result
 
 COUNTY_COURT = ("Enforcement", "Court Presentation", "County Court")
 EMAIL, PHONE = "Email the court presenting team", "Phone the court presenting team"
@@ -71,42 +70,6 @@ ACTION = "county court action"
 def hearing_at(ctx: Ctx) -> Any:
     """The hearing date and time, from whichever step recorded it."""
     return ctx["hearing_at"] if ctx["hearing_known"] else ctx["hearing_at_later"]
-
-
-def pv_result(marker: bool, details: str | None) -> str:
-    found = "PV marker recorded" if marker else "no PV marker recorded"
-    return f"{found}: {details}" if details else found
-
-
-def cpo_to(ctx: Ctx) -> tuple[str, ...]:
-    """The CPO's own address when the caseworker gave it; otherwise the configured CPO mailbox."""
-    return (f"{ctx['cpo_name']} <{ctx['cpo_email']}>",) if ctx["cpo_email"] else ()
-
-
-def hearing_effects(ctx: Ctx, when: Any) -> list[Effect]:
-    """The hearing onto the SR, and its deadlines (hearing; second PV check 48 hours before)."""
-    region = ctx.fact("region")
-    return [
-        UpdateSR("main", {"hearing_at": when}),
-        SetDue("main", deadlines.hearing(when, ctx["court"])),
-        SetDue("main", deadlines.second_pv_check(when, region)),
-    ]
-
-
-def pv_record(ctx: Ctx, check: str, marker: bool, **second: str) -> tuple[str, dict[str, Any]]:
-    """The PV check record (CWGF004) for a bundle or an email."""
-    return (
-        "CWGF004",
-        {
-            "checked_by": ACTOR_NAME,
-            "sr_number": SR_NUMBER,
-            "scin": ctx.fact("scin"),
-            "client_name": ctx.fact("paying_parent"),
-            "check": check,
-            "pv_marker": marker,
-            **second,
-        },
-    )
 
 
 class P5bMachine(StateMachine):
@@ -201,10 +164,6 @@ def _create_folder(ctx: Ctx) -> list[Effect]:
     ]
 
 
-def _set_in_progress(ctx: Ctx) -> list[Effect]:
-    return [SetStatus("main", "In Progress")]
-
-
 def _record_cpo(ctx: Ctx) -> list[Effect]:
     effects: list[Effect] = [UpdateSR("main", {"cpo_name": ctx["cpo_name"]})]
     if ctx["hearing_known"]:
@@ -222,49 +181,7 @@ def _record_hearing(ctx: Ctx) -> list[Effect]:
 
 
 def _second_pv_check(ctx: Ctx) -> list[Effect]:
-    marker = bool(ctx["second_pv_marker"])
-    result = pv_result(marker, ctx["second_pv_details"])
-    draft = mail.second_pv_check(
-        scin=ctx.fact("scin"),
-        sr_number=SR_NUMBER,
-        hearing_at=hearing_at(ctx),
-        pv_result=result,
-        payments=ctx["payments_since"],
-        contact=ctx["contact_since"],
-    )
-    record = pv_record(ctx, "second", marker, payments_since=ctx["payments_since"], contact_since=ctx["contact_since"])
-    return [
-        QueueEmail("main", draft, to=cpo_to(ctx), documents=(record,)),
-        AddNote(
-            "main",
-            f"Second PV check emailed to the CPO: {result}. Payments since: {ctx['payments_since']}. "
-            f"Contact from the paying parent since: {ctx['contact_since']}.",
-        ),
-        CompleteDeadlines("main", (deadlines.SECOND_PV_CHECK,)),
-    ]
-
-
-def _record_outcome(ctx: Ctx) -> list[Effect]:
-    pdf = ctx["outcome_pdf"]
-    return [
-        AddNote("main", f"Outcome from the CPO: {ctx['outcome']} (outcome scanned as {pdf['file_name']})."),
-        CompleteDeadlines("main", (deadlines.HEARING,)),
-    ]
-
-
-def _forward_to_ecm(ctx: Ctx) -> list[Effect]:
-    draft = mail.case_file_to_ecm(
-        scin=ctx.fact("scin"),
-        sr_number=SR_NUMBER,
-        outcome=ctx["outcome"],
-        next_step="it can be dismantled and further action considered",
-    )
-    return [
-        QueueEmail("main", draft),
-        AddNote(
-            "main", "Case file forwarded to the enforcement case manager to dismantle and consider further action."
-        ),
-    ]
+    return ssst_court.second_pv_check(ctx, hearing_at(ctx))
 
 
 def _close_sr(ctx: Ctx) -> list[Effect]:
@@ -336,12 +253,7 @@ STEPS = {
         depends_on=("court", "ecm_name", "criminal_action"),
         effects=_create_folder,
     ),
-    "set_in_progress": Step(
-        title="Set the SR In Progress",
-        guidance="In the SR you were allocated, update the Status to In Progress.",
-        checklist=("SR Status set to In Progress",),
-        effects=_set_in_progress,
-    ),
+    "set_in_progress": ssst_court.set_in_progress_step(),
     "record_cpo": Step(
         title="Record the CPO and the hearing",
         guidance=(
@@ -350,13 +262,7 @@ STEPS = {
             "working moment before that."
         ),
         fields=(
-            Field("cpo_name", "Court presenting officer's name"),
-            Field(
-                "cpo_email",
-                "Court presenting officer's email address",
-                required=False,
-                help="Optional. The second PV check goes to this address; without it, to the CPO mailbox.",
-            ),
+            *ssst_court.CPO_FIELDS,
             Field("hearing_known", "Is the hearing date known?", "yes_no"),
             Field("hearing_at", "Hearing date and time", "datetime", when=("hearing_known", True), min_date="today"),
         ),
@@ -373,50 +279,14 @@ STEPS = {
         depends_on=("court",),
         effects=_record_hearing,
     ),
-    "second_pv_check": Step(
-        title="Second PV check",
-        guidance=(
-            "48 hours before the hearing the CPO asks for a second PV check on the 2012 system, and whether the "
-            "paying parent has made any payments or been in contact since. Check and answer: Casework Guide "
-            "emails the CPO with a read receipt and gives you a task to phone them to follow it up."
-        ),
-        checklist=("PV check done on the 2012 system", "Payments and contact since the referral checked"),
-        fields=(
-            Field("second_pv_marker", "Is a PV marker recorded against the client now?", "yes_no"),
-            Field("second_pv_details", "What the second PV check showed", "long_text", required=False),
-            Field("payments_since", "Payments made since the referral", "long_text", help="Write 'None' if none."),
-            Field(
-                "contact_since",
-                "Contact from the paying parent since the referral",
-                "long_text",
-                help="Write 'None' if none.",
-            ),
-        ),
-        depends_on=("hearing_at", "hearing_at_later", "cpo_email", "cpo_name"),
-        effects=_second_pv_check,
+    "second_pv_check": ssst_court.second_pv_check_step(
+        _second_pv_check, ("hearing_at", "hearing_at_later", "cpo_email", "cpo_name")
     ),
-    "record_outcome": Step(
-        title="Record the outcome",
-        guidance=(
-            "The CPO emails the outcome to the SSST. Record it on the SR and scan the outcome as a PDF: it is "
-            "linked to the SR (see Scanning Local)."
-        ),
-        fields=(
-            Field("outcome", "Outcome of the hearing", "long_text"),
-            Field("outcome_pdf", "Outcome document", "pdf", help="A PDF file, as scanned."),
-        ),
-        effects=_record_outcome,
+    "record_outcome": ssst_court.record_outcome_step(
+        "The CPO emails the outcome to the SSST. Record it on the SR and scan the outcome as a PDF: it is "
+        "linked to the SR (see Scanning Local)."
     ),
-    "forward_to_ecm": Step(
-        title="Forward the case file to the ECM",
-        guidance=(
-            "Forward the case file to the enforcement case manager so it can be dismantled and further action "
-            "considered. Casework Guide emails the ECM with the outcome and gives you a follow-up call task."
-        ),
-        checklist=("Case file forwarded to the enforcement case manager",),
-        depends_on=("outcome",),
-        effects=_forward_to_ecm,
-    ),
+    "forward_to_ecm": ssst_court.FORWARD_TO_ECM,
     "close_sr": Step(
         title="Delete the clerical files and close the SR",
         guidance=(
@@ -434,15 +304,6 @@ STEPS = {
 }
 
 
-def _bind_start(sr: StartSR) -> dict[str, int] | str:
-    if sr.status == "Closed":
-        return f"SR {sr.number} is closed; there is nothing left to do on it."
-    if not sr.is_(*COUNTY_COURT):
-        label = " / ".join(p for p in (sr.process, sr.area, sr.sub_area) if p)
-        return f"This procedure works on a {' / '.join(COUNTY_COURT)} SR; SR {sr.number} is {label}."
-    return {"main": sr.id}
-
-
 PROCEDURE = Procedure(
     id="P5b",
     version="1",
@@ -455,7 +316,7 @@ PROCEDURE = Procedure(
     ),
     machine=P5bMachine,
     steps=STEPS,
-    bind_start=_bind_start,
+    bind_start=ssst_court.bind_open_sr(COUNTY_COURT),
     works_on=(COUNTY_COURT,),
     glossary_terms=("SR", "CPO", "CPT", "ECM", "PV", "SSST"),
 )

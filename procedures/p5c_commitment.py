@@ -39,25 +39,25 @@ from typing import Any
 
 from statemachine import State, StateMachine
 
-from domain import deadlines, mail
+from domain import deadlines
 from domain.clock import format_date, format_uk, uk_local
 from domain.values import format_money
 
-from .definition import Ctx, Field, Procedure, StartSR, Step
+from . import ssst_court
+from .definition import Ctx, Field, Procedure, Step
 from .effects import (
     SR_NUMBER,
     AddNote,
-    CompleteDeadlines,
     CreateSR,
     Effect,
     LetterDue,
-    QueueEmail,
     SetDue,
     SetStatus,
     StoreBundle,
     UpdateSR,
 )
-from .p5b_county_court import P5bMachine, cpo_to, pv_record, pv_result
+from .p5b_county_court import P5bMachine
+from .ssst_court import pv_record, pv_result
 
 MAGISTRATES_COURT = ("Enforcement", "Court Presentation", "Magistrates Court")
 BUNDLE = "commitment"
@@ -203,10 +203,6 @@ def _save_bundle(ctx: Ctx) -> list[Effect]:
     return [AddNote("main", f"Commitment bundle saved in the CPO Manager Folder for {ctx['summons_region']}.")]
 
 
-def _set_in_progress(ctx: Ctx) -> list[Effect]:
-    return [SetStatus("main", "In Progress")]
-
-
 def _cpo_assigned(ctx: Ctx) -> list[Effect]:
     when = ctx["hearing_at"]
     return [
@@ -253,49 +249,7 @@ def _summons_issued(ctx: Ctx) -> list[Effect]:
 
 
 def _second_pv_check(ctx: Ctx) -> list[Effect]:
-    marker = bool(ctx["second_pv_marker"])
-    result = pv_result(marker, ctx["second_pv_details"])
-    draft = mail.second_pv_check(
-        scin=ctx.fact("scin"),
-        sr_number=SR_NUMBER,
-        hearing_at=ctx["hearing_at"],
-        pv_result=result,
-        payments=ctx["payments_since"],
-        contact=ctx["contact_since"],
-    )
-    record = pv_record(ctx, "second", marker, payments_since=ctx["payments_since"], contact_since=ctx["contact_since"])
-    return [
-        QueueEmail("main", draft, to=cpo_to(ctx), documents=(record,)),
-        AddNote(
-            "main",
-            f"Second PV check emailed to the CPO: {result}. Payments since: {ctx['payments_since']}. "
-            f"Contact from the paying parent since: {ctx['contact_since']}.",
-        ),
-        CompleteDeadlines("main", (deadlines.SECOND_PV_CHECK,)),
-    ]
-
-
-def _record_outcome(ctx: Ctx) -> list[Effect]:
-    pdf = ctx["outcome_pdf"]
-    return [
-        AddNote("main", f"Outcome from the CPO: {ctx['outcome']} (outcome scanned as {pdf['file_name']})."),
-        CompleteDeadlines("main", (deadlines.HEARING,)),
-    ]
-
-
-def _forward_to_ecm(ctx: Ctx) -> list[Effect]:
-    draft = mail.case_file_to_ecm(
-        scin=ctx.fact("scin"),
-        sr_number=SR_NUMBER,
-        outcome=ctx["outcome"],
-        next_step="it can be dismantled and further action considered",
-    )
-    return [
-        QueueEmail("main", draft),
-        AddNote(
-            "main", "Case file forwarded to the enforcement case manager to dismantle and consider further action."
-        ),
-    ]
+    return ssst_court.second_pv_check(ctx, ctx["hearing_at"])
 
 
 def _close_sr(ctx: Ctx) -> list[Effect]:
@@ -353,12 +307,7 @@ STEPS = {
         fields=(Field("summons_region", "Region of the court summons"),),
         effects=_save_bundle,
     ),
-    "set_in_progress": Step(
-        title="Set the SR In Progress",
-        guidance="In the SR you were allocated, update the Status to In Progress.",
-        checklist=("SR Status set to In Progress",),
-        effects=_set_in_progress,
-    ),
+    "set_in_progress": ssst_court.set_in_progress_step(),
     "cpo_assigned": Step(
         title="CPO and hearing date: complete the summons",
         guidance=(
@@ -367,13 +316,7 @@ STEPS = {
             "before the hearing, or the last working moment before that."
         ),
         fields=(
-            Field("cpo_name", "Court presenting officer's name"),
-            Field(
-                "cpo_email",
-                "Court presenting officer's email address",
-                required=False,
-                help="Optional. The second PV check goes to this address; without it, to the CPO mailbox.",
-            ),
+            *ssst_court.CPO_FIELDS,
             Field("hearing_at", "Hearing date and time", "datetime", min_date="today"),
         ),
         depends_on=("court", "court_address", "amount_owed"),
@@ -415,50 +358,12 @@ STEPS = {
         fields=(Field("summons_issued_on", "Date the summons was issued", "date"),),
         effects=_summons_issued,
     ),
-    "second_pv_check": Step(
-        title="Second PV check",
-        guidance=(
-            "48 hours before the hearing the CPO asks for a second PV check on the 2012 system, and whether the "
-            "paying parent has made any payments or been in contact since. Check and answer: Casework Guide "
-            "emails the CPO with a read receipt and gives you a task to phone them to follow it up."
-        ),
-        checklist=("PV check done on the 2012 system", "Payments and contact since the referral checked"),
-        fields=(
-            Field("second_pv_marker", "Is a PV marker recorded against the client now?", "yes_no"),
-            Field("second_pv_details", "What the second PV check showed", "long_text", required=False),
-            Field("payments_since", "Payments made since the referral", "long_text", help="Write 'None' if none."),
-            Field(
-                "contact_since",
-                "Contact from the paying parent since the referral",
-                "long_text",
-                help="Write 'None' if none.",
-            ),
-        ),
-        depends_on=("hearing_at", "cpo_email", "cpo_name"),
-        effects=_second_pv_check,
+    "second_pv_check": ssst_court.second_pv_check_step(_second_pv_check, ("hearing_at", "cpo_email", "cpo_name")),
+    "record_outcome": ssst_court.record_outcome_step(
+        "The CPO sends the case file to the SSST. Record the outcome on the SR and scan it as a PDF: it is "
+        "linked to the SR (see Scanning Local)."
     ),
-    "record_outcome": Step(
-        title="Record the outcome",
-        guidance=(
-            "The CPO sends the case file to the SSST. Record the outcome on the SR and scan it as a PDF: it is "
-            "linked to the SR (see Scanning Local)."
-        ),
-        fields=(
-            Field("outcome", "Outcome of the hearing", "long_text"),
-            Field("outcome_pdf", "Outcome document", "pdf", help="A PDF file, as scanned."),
-        ),
-        effects=_record_outcome,
-    ),
-    "forward_to_ecm": Step(
-        title="Forward the case file to the ECM",
-        guidance=(
-            "Forward the case file to the enforcement case manager so it can be dismantled and further action "
-            "considered. Casework Guide emails the ECM with the outcome and gives you a follow-up call task."
-        ),
-        checklist=("Case file forwarded to the enforcement case manager",),
-        depends_on=("outcome",),
-        effects=_forward_to_ecm,
-    ),
+    "forward_to_ecm": ssst_court.FORWARD_TO_ECM,
     "close_sr": Step(
         title="Close the SR",
         guidance="Close and Complete the SR.",
@@ -473,15 +378,6 @@ STEPS = {
 }
 
 
-def _bind_start(sr: StartSR) -> dict[str, int] | str:
-    if sr.status == "Closed":
-        return f"SR {sr.number} is closed; there is nothing left to do on it."
-    if not sr.is_(*MAGISTRATES_COURT):
-        label = " / ".join(p for p in (sr.process, sr.area, sr.sub_area) if p)
-        return f"This procedure works on a {' / '.join(MAGISTRATES_COURT)} SR; SR {sr.number} is {label}."
-    return {"main": sr.id}
-
-
 PROCEDURE = Procedure(
     id="P5c",
     version="1",
@@ -494,7 +390,7 @@ PROCEDURE = Procedure(
     ),
     machine=P5cMachine,
     steps=STEPS,
-    bind_start=_bind_start,
+    bind_start=ssst_court.bind_open_sr(MAGISTRATES_COURT),
     works_on=(MAGISTRATES_COURT,),
     works_on_reasons=("Commitment",),
     glossary_terms=("SR", "CPO", "CPT", "ECM", "PV", "SSST"),

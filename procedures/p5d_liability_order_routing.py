@@ -8,7 +8,7 @@ records the CPO's outcome. Our reading of the seed, where it is silent:
 
 - The SR. The work arrives as an SR of Enforcement / Court Presentation / Magistrates Court (the
   catalogue's inferred values) allocated by the case manager; "Work this SR" binds it as "main"
-  (`works_on`, `_bind_start`). Started from the case instead, step 1 creates that SR for the
+  (`works_on`, `ssst_court.bind_open_sr`). Started from the case instead, step 1 creates that SR for the
   caseworker, so a run always has its SR. P5c (commitment) works on the same SR type: the SR's
   Reason ("Liability Order") says which procedure applies; see the report to the lead.
 - Activity plan (the seed says only "update the SR Activity Plan" at step 3): "Hearing Date
@@ -51,7 +51,8 @@ from domain import deadlines, mail
 from domain.clock import format_date, format_uk, uk_local
 from domain.values import FieldError, format_money
 
-from .definition import Ctx, Field, Procedure, StartSR, Step
+from . import ssst_court
+from .definition import Ctx, Field, Procedure, Step
 from .effects import (
     ACTOR_NAME,
     SR_NUMBER,
@@ -313,10 +314,6 @@ def _cpt_bundle(ctx: Ctx) -> list[Effect]:
     ]
 
 
-def _set_in_progress(ctx: Ctx) -> list[Effect]:
-    return [SetStatus("main", "In Progress")]
-
-
 def _cover_letter(ctx: Ctx) -> list[Effect]:
     moment = hearing_at(ctx)
     extra = f" {ctx['cpt_information']}" if ctx["cpt_information"] else ""
@@ -499,11 +496,8 @@ STEPS = {
         depends_on=("hearing_at", "cpo_name", "court_name", "ecm_name", "amount_owed", "pv_marker"),
         effects=_cpt_bundle,
     ),
-    "set_in_progress": Step(
-        title="Set the SR In Progress",
-        guidance="The file is with the CPT. Set the SR's Status to In Progress while you wait for the court.",
-        checklist=("SR Status set to In Progress",),
-        effects=_set_in_progress,
+    "set_in_progress": ssst_court.set_in_progress_step(
+        "The file is with the CPT. Set the SR's Status to In Progress while you wait for the court."
     ),
     "cover_letter": Step(
         title="CPT asks for the CMEL9180 cover letter",
@@ -609,16 +603,6 @@ STEPS = {
 }
 
 
-def _bind_start(sr: StartSR) -> dict[str, int] | str:
-    """Only an open Magistrates Court SR is worked by this procedure."""
-    if sr.status == "Closed":
-        return f"SR {sr.number} is closed; there is nothing left to do on it."
-    if sr.is_(*MAGISTRATES_COURT):
-        return {"main": sr.id}
-    label = " / ".join(p for p in (sr.process, sr.area, sr.sub_area) if p)
-    return f"This procedure works on a {' / '.join(MAGISTRATES_COURT)} SR; SR {sr.number} is {label}."
-
-
 PROCEDURE = Procedure(
     id="P5d",
     version="1",
@@ -631,7 +615,7 @@ PROCEDURE = Procedure(
     ),
     machine=P5dMachine,
     steps=STEPS,
-    bind_start=_bind_start,
+    bind_start=ssst_court.bind_open_sr(MAGISTRATES_COURT),
     glossary_terms=("SSST", "CPT", "CPO", "ECM", "PV", "LO", "SR"),
     works_on=(MAGISTRATES_COURT,),
     works_on_reasons=(REASON,),

@@ -44,6 +44,7 @@ from domain.clock import format_uk, uk_local
 from domain.values import FieldError
 from letters.catalogue import CMSL5501_PARAGRAPHS, REASONS
 
+from . import ssst_court
 from .definition import Ctx, Field, Procedure, StartSR, Step
 from .effects import (
     AddNote,
@@ -214,10 +215,6 @@ def _vsat_referral(ctx: Ctx) -> list[Effect]:
     ]
 
 
-def _set_in_progress(ctx: Ctx) -> list[Effect]:
-    return [SetStatus("main", "In Progress")]
-
-
 def _vsat_decision(ctx: Ctx) -> list[Effect]:
     if ctx["vsat_accepted"]:
         return [AddNote("main", "VSAT accepted the face to face referral.")]
@@ -350,11 +347,8 @@ STEPS = {
         depends_on=("client_role", "pv_marker"),
         effects=_vsat_referral,
     ),
-    "set_in_progress": Step(
-        title="Set the SR In Progress",
-        guidance="The referral is with VSAT. Set the SR Status to In Progress while they decide.",
-        checklist=("SR Status set to In Progress",),
-        effects=_set_in_progress,
+    "set_in_progress": ssst_court.set_in_progress_step(
+        "The referral is with VSAT. Set the SR Status to In Progress while they decide."
     ),
     "vsat_decision": Step(
         title="Record VSAT's decision",

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 
@@ -99,3 +100,13 @@ def watching() -> Iterator[Watch]:
     finally:
         for name, fn in listeners:
             event.remove(Session, name, fn)
+
+
+@pytest.fixture(autouse=True)
+def every_service_change_is_audited() -> Iterator[None]:
+    """Fails the test when a service committed a change without an audit event (imported by the
+    app, integration and procedure conftests, so it is autouse there only)."""
+    with watching() as watch:
+        yield
+    if watch.violations:
+        pytest.fail("changes committed without an audit event:\n" + "\n".join(watch.violations))

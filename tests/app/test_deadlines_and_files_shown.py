@@ -15,8 +15,7 @@ from services.transaction import transaction
 from tests.app.helpers import app_as, texts
 from tests.app.test_wizard import open_wizard
 from tests.pdfs import a_pdf
-from tests.procedures import ssst_walks
-from tests.procedures.p5_helpers import allocated_sr, case_value, set_case, sr_row
+from tests.procedures.ssst_walks import allocated_sr, case_value, set_case, sr_row
 from tests.procedures.walk import Walk
 from tests.ssst import Recorder, smtp_server
 
@@ -91,7 +90,7 @@ def next_monday(weeks_ahead: int = 3) -> date:
 
 def test_the_hearing_and_the_second_pv_check_show_how_they_were_worked_out_to_both(sqlite_demo_db, actor_for):
     actor = actor_for("ssst.caseworker")
-    case_id, sr_id = ssst_walks.allocated_sr(actor, "County Court")
+    case_id, sr_id = allocated_sr(actor, "County Court")
     walk = Walk(actor, "P5b", case_id, sr_id=sr_id)
     walk.answer(court="Demo County Court", ecm_name="Eve Enforcer", criminal_action=False)
     walk.answer(cpt_contact="Email the court presenting team")
@@ -144,7 +143,7 @@ def test_the_case_files_can_be_downloaded_and_deleted_ones_say_when(sqlite_demo_
 
 def test_the_values_the_procedures_put_on_the_sr_are_shown_to_the_team_leader(sqlite_demo_db, actor_for):
     actor = actor_for("ssst.caseworker")
-    _case_id, sr_id = ssst_walks.allocated_sr(actor, "Magistrates Court")
+    _case_id, sr_id = allocated_sr(actor, "Magistrates Court")
     hearing = datetime(2027, 3, 12, 10, 0, tzinfo=UK)
     with transaction() as session:
         records.update_sr(

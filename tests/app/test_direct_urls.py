@@ -9,7 +9,7 @@ from db.models import AuditEvent
 from services import runs
 from services.transaction import transaction
 from tests.app.helpers import app_as, texts
-from tests.procedures.p5_helpers import allocated_sr
+from tests.procedures.ssst_walks import allocated_sr
 
 
 def _refusals(actor) -> list[AuditEvent]:

@@ -13,7 +13,7 @@ from services import runs
 from tests.app.helpers import texts
 from tests.app.test_wizard import button, open_wizard
 from tests.pdfs import a_pdf
-from tests.procedures.ssst_walks import allocated_sr, emails, sr_row
+from tests.procedures.ssst_walks import allocated_sr, emails, service_request
 
 
 def by_label(widgets, label):
@@ -94,7 +94,7 @@ def test_a_caseworker_works_the_county_court_sr_through_the_wizard_to_closed_com
     by_label(at.date_input, "Hearing date and time").set_value(hearing)
     proceed(at)
     assert "Second PV check" in texts(at)
-    assert sr_row(sr_id).hearing_at is not None
+    assert service_request(sr_id).hearing_at is not None
 
     tick_all(at)
     by_label(at.radio, "Is a PV marker recorded against the client now?").set_value("No")
@@ -111,7 +111,7 @@ def test_a_caseworker_works_the_county_court_sr_through_the_wizard_to_closed_com
     proceed(at, confirm=True)  # delete the clerical files and close
     assert "is finished" in texts(at)
 
-    sr = sr_row(sr_id)
+    sr = service_request(sr_id)
     assert (sr.status, sr.sub_status, sr.cpo_name) == ("Closed", "Complete", "Pat Presenter")
     assert [m["Subject"].split(":")[0] for m in emails(sr_id)] == [
         "Court presenting officer needed",
@@ -165,7 +165,7 @@ def test_a_caseworker_works_the_commitment_sr_through_the_wizard_to_closed_compl
     step(at)  # close
     assert "is finished" in texts(at)
 
-    sr = sr_row(sr_id)
+    sr = service_request(sr_id)
     assert (sr.status, sr.sub_status, sr.cpo_name, sr.summons_issued_on) == (
         "Closed",
         "Complete",

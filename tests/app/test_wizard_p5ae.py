@@ -8,7 +8,7 @@ from services import runs
 from tests.app.helpers import texts
 from tests.app.test_wizard import button, open_wizard
 from tests.pdfs import a_pdf
-from tests.procedures.p5_helpers import allocated_sr, emails, set_case, sr_row
+from tests.procedures.ssst_walks import allocated_sr, outbox_rows, set_case, sr_row
 
 
 def tick_all(at):
@@ -48,7 +48,7 @@ def test_an_ssst_caseworker_pays_a_court_fee_through_the_wizard(sqlite_demo_db, 
 
     sr = sr_row(sr_id)
     assert (sr["status"], sr["sub_status"], sr["court_fee"]) == ("Closed", "Complete", 108)
-    ((_row, message),) = emails(sr_id)
+    ((_row, message),) = outbox_rows(sr_id)
     assert message["Subject"].startswith("Court fee paid: ")
 
 
@@ -120,7 +120,7 @@ def test_an_ssst_caseworker_arranges_and_completes_a_face_to_face_visit_through_
         "Completed",
         "Demo Jobcentre",
     )
-    assert [m["Subject"].split(":")[0] for _row, m in emails(sr_id)] == [
+    assert [m["Subject"].split(":")[0] for _row, m in outbox_rows(sr_id)] == [
         "Face to face referral CMSF5579",
         "Face to face visit completed",
     ]

@@ -11,7 +11,7 @@ from domain.files import sha256
 from tests.browser.test_sign_in import sign_in
 from tests.browser.test_wizard import _continue
 from tests.pdfs import a_pdf
-from tests.procedures.p5_helpers import allocated_sr, attachments, set_case
+from tests.procedures.ssst_walks import allocated_sr, attachments, set_case
 from tests.procedures.walk import Walk
 
 pytestmark = pytest.mark.browser

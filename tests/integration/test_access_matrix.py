@@ -40,7 +40,7 @@ from services import email as outbox
 from services.errors import DomainError, PermissionDenied
 from services.transaction import transaction
 from tests.pdfs import a_pdf
-from tests.procedures.p5_helpers import allocated_sr
+from tests.procedures.ssst_walks import allocated_sr
 
 ROOT = Path(__file__).resolve().parents[2]
 OWNER = "ssst.caseworker"  # every object below belongs to the SSST team
@@ -284,7 +284,7 @@ def test_on_a_sensitive_case_every_case_service_tells_another_team_only_to_go_th
     objects, actor_for
 ):
     from services.access import SENSITIVE_REFUSAL
-    from tests.procedures.p5_helpers import set_case
+    from tests.procedures.ssst_walks import set_case
 
     set_case(objects.case_id, sensitive=True)
     sensitive = dataclasses.replace(objects, sensitive=True)

@@ -10,7 +10,7 @@ import pytest
 from domain import mail
 from services import email as outbox_service
 from services.mail_settings import SSST_MAILBOX, mailbox
-from tests.procedures.p5_helpers import allocated_sr, attachments, case_value, emails, set_case, sr_row, tasks_for
+from tests.procedures.ssst_walks import allocated_sr, attachments, case_value, outbox_rows, set_case, sr_row, tasks_for
 from tests.procedures.walk import Walk
 from tests.ssst import Recorder, smtp_server
 
@@ -43,7 +43,7 @@ def test_the_ecm_confirmation_reaches_the_smtp_server_as_stored_and_the_sr_close
     assert message["Subject"] == f"Court fee paid: Sam Sample, SCIN {scin}, SR {sr_row(sr_id)['number']}"
     assert [a.addr_spec for a in message["Disposition-Notification-To"].addresses] == [SSST_MAILBOX]
     assert "The court fee of £75.50 for Sam Sample" in message.get_body(("plain",)).get_content()
-    ((row, stored),) = emails(sr_id)
+    ((row, stored),) = outbox_rows(sr_id)
     assert (row.status, row.error, row.raw) == ("sent", None, received.data)
     assert stored["Message-ID"] == message["Message-ID"]
     assert sr_row(sr_id)["status"] == "Closed"
@@ -63,7 +63,7 @@ def test_a_refusing_server_leaves_the_vsat_referral_in_the_outbox_with_the_error
     assert server.handler.received == []
     assert walk.step == "set_in_progress"  # the step is saved although the email did not go
     assert [a.kind for a in attachments(sr_id)] == ["bundle_zip"]
-    ((row, message),) = emails(sr_id)
+    ((row, message),) = outbox_rows(sr_id)
     assert row.status == "failed"
     assert "SMTPRecipientsRefused" in row.error
     assert "550" in row.error

@@ -15,12 +15,12 @@ from domain import deadlines as rules
 from procedures import registry
 from services import runs
 from services.errors import DomainError, ValidationFailed
-from tests.procedures.p5_helpers import (
+from tests.procedures.ssst_walks import (
     allocated_sr,
     case_value,
     counts,
-    deadlines,
-    emails,
+    deadline_list,
+    outbox_rows,
     set_case,
     sr_row,
     tasks_for,
@@ -104,7 +104,7 @@ def test_the_due_date_follows_the_bank_holidays_of_the_cases_region(demo_db, sss
     walk, case_id, sr_id = start(ssst, region)
     # Tuesday 30 December 2025: two days later is New Year's Day everywhere; 2 January is a holiday only in Scotland.
     walk.answer(**request(case_id, email_received_at="2025-12-30 09:00"))
-    ((_kind, done, explanation),) = deadlines(sr_id)
+    ((_kind, done, explanation),) = deadline_list(sr_id)
     assert not done
     ((_k, due_at, _e),) = walk.outcome().deadlines
     assert due_at == datetime(2026, 1, due_day, 17, 0, tzinfo=UTC)
@@ -131,7 +131,7 @@ def test_an_email_on_the_thursday_before_christmas_is_due_after_the_christmas_ba
         f"day), a bank holiday in {where}, so the court fee is due on the next working day, Wednesday 28 December "
         "2022, by 17:00."
     )
-    assert deadlines(sr_id) == [(rules.COURT_FEE_PAYMENT, False, explanation)]
+    assert deadline_list(sr_id) == [(rules.COURT_FEE_PAYMENT, False, explanation)]
 
 
 @pytest.mark.parametrize(
@@ -180,7 +180,7 @@ def test_the_payment_is_noted_and_the_due_date_is_marked_met(demo_db, ssst):
     assert walk.outcome().srs["main"].notes[-1] == (
         "Court fee of £108.00 paid to Demo County Court on 29 December 2025. Court payment reference: CF-2025-0042."
     )
-    assert [(kind, done) for kind, done, _ in deadlines(sr_id)] == [(rules.COURT_FEE_PAYMENT, True)]
+    assert [(kind, done) for kind, done, _ in deadline_list(sr_id)] == [(rules.COURT_FEE_PAYMENT, True)]
 
 
 def test_a_payment_after_the_due_date_is_recorded_as_late(demo_db, ssst):
@@ -205,7 +205,7 @@ def test_a_payment_before_the_email_or_not_yet_made_is_refused(demo_db, ssst, pa
         walk.answer(paid_on=paid_on, payment_reference="CF-1")
     assert message in info.value.errors["paid_on"]
     assert counts(sr_id) == before
-    assert [done for _k, done, _e in deadlines(sr_id)] == [False]
+    assert [done for _k, done, _e in deadline_list(sr_id)] == [False]
 
 
 def test_the_payment_is_confirmed_to_the_ecm_by_email_and_the_sr_closes_complete(demo_db, ssst):
@@ -218,7 +218,7 @@ def test_the_payment_is_confirmed_to_the_ecm_by_email_and_the_sr_closes_complete
 
     sr = sr_row(sr_id)
     assert (sr["status"], sr["sub_status"], sr["resolution_code"]) == ("Closed", "Complete", "Completed")
-    ((row, message),) = emails(sr_id)
+    ((row, message),) = outbox_rows(sr_id)
     number, scin = sr["number"], case_value(case_id, "scin")
     assert row.status == "queued"  # no SMTP configured: it waits in the outbox
     assert message["Subject"] == f"Court fee paid: Sam O'Sample, SCIN {scin}, SR {number}"
@@ -245,9 +245,9 @@ def test_the_confirmation_goes_to_the_address_the_ecm_wrote_from_when_given(demo
     with pytest.raises(ValidationFailed) as info:
         walk.answer(ecm_email="not an address")
     assert "email address" in info.value.errors["ecm_email"]
-    assert emails(sr_id) == []
+    assert outbox_rows(sr_id) == []
     walk.answer(ecm_email="Pat Manager <pat.manager@ecm.example.org>")
-    ((_row, message),) = emails(sr_id)
+    ((_row, message),) = outbox_rows(sr_id)
     assert [a.addr_spec for a in message["To"].addresses] == ["pat.manager@ecm.example.org"]
     assert walk.view.status == "finished"
 

@@ -21,11 +21,11 @@ from tests.procedures.ssst_walks import (
     addresses,
     allocated_sr,
     attached,
+    attachments,
     deadlines,
     docx_text,
     emails,
-    files,
-    sr_row,
+    service_request,
     tasks,
     unzip,
 )
@@ -81,7 +81,7 @@ def test_the_allocated_sr_is_worked_through_every_step_to_closed_complete(demo_d
     walk.answer(cpo_name="Pat Presenter", cpo_email="", hearing_known=True, hearing_at=f"{hearing_day} 10:00")
     assert walk.step == "second_pv_check"
 
-    sr = sr_row(sr_id)
+    sr = service_request(sr_id)
     hearing = datetime.combine(hearing_day, datetime.min.time().replace(hour=10), tzinfo=UK)
     assert (sr.status, sr.cpo_name, sr.court) == ("In Progress", "Pat Presenter", "Demo County Court")
     assert sr.hearing_at == hearing
@@ -139,7 +139,7 @@ def test_the_allocated_sr_is_worked_through_every_step_to_closed_complete(demo_d
     assert all(who == ssst.user_id for _k, text, who in tasks(sr_id) if text.startswith("Phone "))
 
     # The CPO folder was a real zip of the referral form and the PV check; deleted (with its record) at the close.
-    stored = files(sr_id)
+    stored = attachments(sr_id)
     bundle = next(f for f in stored if f.kind == "bundle_zip")
     assert bundle.file_name == f"{sr.number}-CPO-folder.zip"
     assert bundle.content is None
@@ -182,11 +182,11 @@ def test_the_cpo_folder_holds_the_referral_form_and_the_full_pv_check_read_back(
     case_id, sr_id = allocated_sr(ssst, "County Court")
     walk = Walk(ssst, "P5b", case_id, sr_id=sr_id)
     first_steps(walk, criminal=True)
-    bundle = next(f for f in files(sr_id) if f.kind == "bundle_zip")
+    bundle = next(f for f in attachments(sr_id) if f.kind == "bundle_zip")
     inside = unzip(bundle.content or b"")
     assert sorted(inside) == ["CWGF003.docx", "CWGF004.docx"]
     referral = docx_text(inside["CWGF003.docx"])
-    number = sr_row(sr_id).number
+    number = service_request(sr_id).number
     assert "County court" in referral
     assert "Eve Enforcer" in referral
     assert number in referral
@@ -203,7 +203,7 @@ def test_by_phone_with_the_hearing_not_known_the_run_waits_for_the_hearing_date(
     first_steps(walk, contact="Phone the court presenting team")
     walk.answer(cpo_name="Pat Presenter", cpo_email="pat.presenter@cpt.example.org", hearing_known=False)
     assert walk.step == "record_hearing"
-    assert sr_row(sr_id).hearing_at is None
+    assert service_request(sr_id).hearing_at is None
     assert "second_pv_check" not in deadlines(sr_id)
     assert "hearing date not known yet" in walk.outcome().srs["main"].notes[-1]
 
@@ -246,7 +246,7 @@ def test_a_non_pdf_outcome_is_refused_at_the_field_and_nothing_is_stored(demo_db
         walk.answer(outcome="Granted", outcome_pdf=("outcome.docx", b"PK\x03\x04 a word document"))
     assert "must be a PDF" in refused.value.errors["outcome_pdf"]
     assert walk.step == "record_outcome"
-    assert not [f for f in files(sr_id) if f.kind == "outcome_pdf"]
+    assert not [f for f in attachments(sr_id) if f.kind == "outcome_pdf"]
 
 
 def test_a_bad_cpo_email_address_is_refused_at_the_field(demo_db, ssst):
@@ -256,7 +256,7 @@ def test_a_bad_cpo_email_address_is_refused_at_the_field(demo_db, ssst):
     with pytest.raises(ValidationFailed) as refused:
         walk.answer(cpo_name="Pat Presenter", cpo_email="pat at court", hearing_known=False)
     assert "email address" in refused.value.errors["cpo_email"]
-    assert sr_row(sr_id).cpo_name is None
+    assert service_request(sr_id).cpo_name is None
 
 
 def test_another_kind_of_sr_or_a_closed_one_cannot_start_p5b(demo_db, ssst):

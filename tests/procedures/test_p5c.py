@@ -20,11 +20,11 @@ from tests.procedures.ssst_walks import (
     addresses,
     allocated_sr,
     attached,
+    attachments,
     deadlines,
     docx_text,
     emails,
-    files,
-    sr_row,
+    service_request,
     tasks,
     unzip,
 )
@@ -74,7 +74,7 @@ def after_hearing(walk: Walk, issued_on: date) -> None:
 
 
 def bundle(sr_id: int) -> dict[str, bytes]:
-    (row,) = [f for f in files(sr_id) if f.kind == "bundle_zip"]
+    (row,) = [f for f in attachments(sr_id) if f.kind == "bundle_zip"]
     assert row.file_name.endswith("-commitment.zip")
     return unzip(row.content or b"")
 
@@ -96,7 +96,7 @@ def test_the_commitment_sr_is_worked_through_all_fourteen_steps_to_closed_comple
     walk.answer(referral_notes="Paying parent works nights")
 
     # Steps 3-4: the zip holds the part-completed summons, the PV check and the referral form.
-    number = sr_row(sr_id).number
+    number = service_request(sr_id).number
     inside = bundle(sr_id)
     assert sorted(inside) == ["CMEL7211.docx", "CWGF003.docx", "CWGF004.docx"]
     part = docx_text(inside["CMEL7211.docx"])
@@ -110,12 +110,12 @@ def test_the_commitment_sr_is_worked_through_all_fourteen_steps_to_closed_comple
 
     walk.answer(summons_region="South West")
     walk.answer()
-    assert sr_row(sr_id).status == "In Progress"
+    assert service_request(sr_id).status == "In Progress"
     day = hearing_day()
     walk.answer(cpo_name="Pat Presenter", cpo_email="", hearing_at=f"{day} 14:00")
     hearing = datetime.combine(day, time(14, 0), tzinfo=UK)
 
-    sr = sr_row(sr_id)
+    sr = service_request(sr_id)
     assert (sr.cpo_name, sr.hearing_at, sr.court) == ("Pat Presenter", hearing, "Demo Magistrates' Court")
     pv = deadlines(sr_id)["second_pv_check"][0]
     expected = rules.second_pv_check(hearing, case.region)
@@ -143,7 +143,7 @@ def test_the_commitment_sr_is_worked_through_all_fourteen_steps_to_closed_comple
 
     issued = date.today()
     walk.answer(summons_issued_on=issued.isoformat())
-    assert sr_row(sr_id).summons_issued_on == issued
+    assert service_request(sr_id).summons_issued_on == issued
 
     walk.answer(second_pv_marker=False, payments_since="£100.00 on 3 January", contact_since="None")
     assert deadlines(sr_id)["second_pv_check"][0].done
@@ -180,7 +180,7 @@ def test_the_commitment_sr_is_worked_through_all_fourteen_steps_to_closed_comple
     assert len(calls) == 2
     assert {who for _t, who in calls} == {ssst.user_id}
     # The seed does not say to delete the commitment bundle: it stays with the SR, beside the outcome PDF.
-    kinds = {f.kind: f for f in files(sr_id)}
+    kinds = {f.kind: f for f in attachments(sr_id)}
     assert kinds["bundle_zip"].content is not None
     assert kinds["outcome_pdf"].content is not None
 
@@ -221,7 +221,7 @@ def test_a_non_pdf_outcome_is_refused_and_a_summons_date_must_be_a_real_date(dem
         walk.answer(outcome="Granted", outcome_pdf=("outcome.pdf", b"Dear SSST, the outcome was ..."))
     assert "must be a PDF" in refused.value.errors["outcome_pdf"]
     assert walk.step == "record_outcome"
-    assert not [f for f in files(sr_id) if f.kind == "outcome_pdf"]
+    assert not [f for f in attachments(sr_id) if f.kind == "outcome_pdf"]
 
 
 def test_a_county_court_sr_cannot_start_p5c(demo_db, ssst):

@@ -22,14 +22,14 @@ from services import runs
 from services.errors import DomainError, ValidationFailed
 from services.transaction import transaction
 from tests.pdfs import a_pdf
-from tests.procedures.p5_helpers import (
+from tests.procedures.ssst_walks import (
     allocated_sr,
     attachments,
     audit_actions,
     case_value,
     counts,
-    deadlines,
-    emails,
+    deadline_list,
+    outbox_rows,
     set_case,
     sr_row,
     tasks_for,
@@ -105,7 +105,7 @@ def test_the_referral_form_goes_to_vsat_by_email_and_is_kept_as_the_clerical_fil
     sr = sr_row(sr_id)
     scin, number, name = case_value(case_id, "scin"), sr["number"], case_value(case_id, "paying_parent_name")
 
-    ((row, message),) = emails(sr_id)
+    ((row, message),) = outbox_rows(sr_id)
     assert message["Subject"] == f"Face to face referral CMSF5579: SCIN {scin}, SR {number}"
     assert str(message["To"]).startswith("CSA VSAT INTERVIEWS <")
     assert "SOUTHWESTSPECIALISTSERVICESUPPORTTEAM" in str(message["Disposition-Notification-To"])
@@ -150,7 +150,7 @@ def test_vsat_rejecting_the_referral_closes_the_sr_cancelled_and_tells_the_ownin
         "VSAT rejected the face to face referral: No visiting officer covers the area.",
         "Owning caseworker and team leader told that the referral was rejected.",
     )
-    _referral, (row, message) = emails(sr_id)
+    _referral, (row, message) = outbox_rows(sr_id)
     assert [a.addr_spec for a in message["To"].addresses] == OWNER_AND_LEADER
     assert message["Subject"].startswith("Face to face referral rejected: SCIN ")
     assert "Reason given: No visiting officer covers the area." in message.get_body().get_content()
@@ -171,7 +171,7 @@ def test_the_appointment_goes_onto_the_sr_with_a_deadline_and_cmsl5501_is_due_to
     sr = sr_row(sr_id)
     assert sr["appointment_at"] == appointment_at()
     assert sr["appointment_location"] == "Demo Jobcentre"
-    ((kind, done, explanation),) = deadlines(sr_id)
+    ((kind, done, explanation),) = deadline_list(sr_id)
     assert (kind, done) == (rules.APPOINTMENT, False)
     assert explanation == rules.appointment(appointment_at(), "Demo Jobcentre").explanation
     assert "at Demo Jobcentre is at 10:30 on" in explanation
@@ -210,7 +210,7 @@ def test_failing_to_attend_twice_means_a_new_appointment_and_the_deadline_moves(
     assert walk.step == "appointment"  # twice is not enough to close
     book(walk, days=20)
     assert sr_row(sr_id)["status"] == "In Progress"
-    ((kind, done, explanation),) = deadlines(sr_id)  # moved, not added
+    ((kind, done, explanation),) = deadline_list(sr_id)  # moved, not added
     assert (kind, done) == (rules.APPOINTMENT, False)
     assert explanation == rules.appointment(appointment_at(20), "Demo Jobcentre").explanation
     assert len(walk.outcome().letters) == 3
@@ -252,7 +252,7 @@ def test_a_third_failure_to_attend_closes_the_sr_with_resolution_code_failed_to_
     assert walk.view.status == "finished"
     sr = sr_row(sr_id)
     assert (sr["status"], sr["sub_status"], sr["resolution_code"]) == ("Closed", "Cancelled", "Failed To Attend")
-    assert [done for _k, done, _e in deadlines(sr_id)] == [True]
+    assert [done for _k, done, _e in deadline_list(sr_id)] == [True]
     origin = sr["parent_id"]
     assert any(
         kind == "message" and "failed to attend 3 times" in text and sid == origin
@@ -266,7 +266,7 @@ def test_a_completed_visit_is_recorded_the_files_deleted_and_the_initiating_case
     book(walk)
     walk.answer(visit_result="Visit completed")
     assert walk.step == "record_visit"
-    assert [done for _k, done, _e in deadlines(sr_id)] == [True]
+    assert [done for _k, done, _e in deadline_list(sr_id)] == [True]
 
     before = counts(sr_id)
     with pytest.raises(ValidationFailed) as info:
@@ -283,7 +283,7 @@ def test_a_completed_visit_is_recorded_the_files_deleted_and_the_initiating_case
     outcome = walk.outcome()
     assert outcome.srs["main"].notes[-1] == "Face to face visit completed: Payment plan agreed."
     assert outcome.contact_notes == ("Face to face visit completed: Payment plan agreed.",)
-    _referral, (_row, message) = emails(sr_id)
+    _referral, (_row, message) = outbox_rows(sr_id)
     assert [a.addr_spec for a in message["To"].addresses] == OWNER_AND_LEADER
     assert (
         message["Subject"]
@@ -318,7 +318,7 @@ def test_started_from_the_case_the_sr_is_created_and_its_owner_is_told(demo_db, 
     walk.answer()
     main = walk.outcome().srs["main"]
     assert (main.sub_area, main.status, main.resolution_code) == (F2F, "Closed", "Referral Rejected")
-    _referral, (_row, message) = emails(_find(main.number))
+    _referral, (_row, message) = outbox_rows(_find(main.number))
     assert [a.addr_spec for a in message["To"].addresses] == [
         "ssst.caseworker@demo.casework.invalid",
         "ssst.teamleader@demo.casework.invalid",

@@ -1,0 +1,199 @@
+"""Pieces the SSST court procedures share (P5b county court, P5c commitment, P5d liability order).
+
+The seed writes the same later steps for the county court and commitment routes: the CPO's second
+potentially violent (PV) check, the outcome, the case file back to the enforcement case manager
+(ECM), closing the SR. They live here once so the two procedures cannot drift apart; each procedure
+keeps its own machine, its own steps where the seed words them differently, and its own wording.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from domain import deadlines, mail
+
+from .definition import Ctx, Field, StartSR, Step
+from .effects import ACTOR_NAME, SR_NUMBER, AddNote, CompleteDeadlines, Effect, QueueEmail, SetDue, SetStatus, UpdateSR
+
+Kind = tuple[str, str, str]
+
+
+def bind_open_sr(kind: Kind) -> Callable[[StartSR], dict[str, int] | str]:
+    """A bind_start that accepts only an open SR of `kind`, as the run's "main" SR."""
+
+    def bind(sr: StartSR) -> dict[str, int] | str:
+        if sr.status == "Closed":
+            return f"SR {sr.number} is closed; there is nothing left to do on it."
+        if not sr.is_(*kind):
+            label = " / ".join(p for p in (sr.process, sr.area, sr.sub_area) if p)
+            return f"This procedure works on a {' / '.join(kind)} SR; SR {sr.number} is {label}."
+        return {"main": sr.id}
+
+    return bind
+
+
+# --- Rules shared by guards and effects ---------------------------------------------------------
+
+
+def pv_result(marker: bool, details: str | None) -> str:
+    found = "PV marker recorded" if marker else "no PV marker recorded"
+    return f"{found}: {details}" if details else found
+
+
+def cpo_to(ctx: Ctx) -> tuple[str, ...]:
+    """The CPO's own address when the caseworker gave it; otherwise the configured CPO mailbox."""
+    return (f"{ctx['cpo_name']} <{ctx['cpo_email']}>",) if ctx["cpo_email"] else ()
+
+
+def hearing_effects(ctx: Ctx, when: Any) -> list[Effect]:
+    """The hearing onto the SR, and its deadlines (hearing; second PV check 48 hours before)."""
+    region = ctx.fact("region")
+    return [
+        UpdateSR("main", {"hearing_at": when}),
+        SetDue("main", deadlines.hearing(when, ctx["court"])),
+        SetDue("main", deadlines.second_pv_check(when, region)),
+    ]
+
+
+def pv_record(ctx: Ctx, check: str, marker: bool, **second: str) -> tuple[str, dict[str, Any]]:
+    """The PV check record (CWGF004) for a bundle or an email."""
+    return (
+        "CWGF004",
+        {
+            "checked_by": ACTOR_NAME,
+            "sr_number": SR_NUMBER,
+            "scin": ctx.fact("scin"),
+            "client_name": ctx.fact("paying_parent"),
+            "check": check,
+            "pv_marker": marker,
+            **second,
+        },
+    )
+
+
+# --- Effects ---------------------------------------------------------------------------------------
+
+
+def set_in_progress(ctx: Ctx) -> list[Effect]:
+    return [SetStatus("main", "In Progress")]
+
+
+def second_pv_check(ctx: Ctx, hearing_at: Any) -> list[Effect]:
+    """The second PV check emailed to the CPO with the record attached, noted, and its deadline met."""
+    marker = bool(ctx["second_pv_marker"])
+    result = pv_result(marker, ctx["second_pv_details"])
+    draft = mail.second_pv_check(
+        scin=ctx.fact("scin"),
+        sr_number=SR_NUMBER,
+        hearing_at=hearing_at,
+        pv_result=result,
+        payments=ctx["payments_since"],
+        contact=ctx["contact_since"],
+    )
+    record = pv_record(ctx, "second", marker, payments_since=ctx["payments_since"], contact_since=ctx["contact_since"])
+    return [
+        QueueEmail("main", draft, to=cpo_to(ctx), documents=(record,)),
+        AddNote(
+            "main",
+            f"Second PV check emailed to the CPO: {result}. Payments since: {ctx['payments_since']}. "
+            f"Contact from the paying parent since: {ctx['contact_since']}.",
+        ),
+        CompleteDeadlines("main", (deadlines.SECOND_PV_CHECK,)),
+    ]
+
+
+def record_outcome(ctx: Ctx) -> list[Effect]:
+    pdf = ctx["outcome_pdf"]
+    return [
+        AddNote("main", f"Outcome from the CPO: {ctx['outcome']} (outcome scanned as {pdf['file_name']})."),
+        CompleteDeadlines("main", (deadlines.HEARING,)),
+    ]
+
+
+def forward_to_ecm(ctx: Ctx) -> list[Effect]:
+    draft = mail.case_file_to_ecm(
+        scin=ctx.fact("scin"),
+        sr_number=SR_NUMBER,
+        outcome=ctx["outcome"],
+        next_step="it can be dismantled and further action considered",
+    )
+    return [
+        QueueEmail("main", draft),
+        AddNote(
+            "main", "Case file forwarded to the enforcement case manager to dismantle and consider further action."
+        ),
+    ]
+
+
+# --- Steps ---------------------------------------------------------------------------------------
+
+
+CPO_FIELDS = (
+    Field("cpo_name", "Court presenting officer's name"),
+    Field(
+        "cpo_email",
+        "Court presenting officer's email address",
+        required=False,
+        help="Optional. The second PV check goes to this address; without it, to the CPO mailbox.",
+    ),
+)
+"""The CPO's name and (optional) own address: the second PV check goes to `cpo_to`."""
+
+
+def set_in_progress_step(guidance: str = "In the SR you were allocated, update the Status to In Progress.") -> Step:
+    return Step(
+        title="Set the SR In Progress",
+        guidance=guidance,
+        checklist=("SR Status set to In Progress",),
+        effects=set_in_progress,
+    )
+
+
+def second_pv_check_step(effects: Callable[[Ctx], list[Effect]], depends_on: tuple[str, ...]) -> Step:
+    return Step(
+        title="Second PV check",
+        guidance=(
+            "48 hours before the hearing the CPO asks for a second PV check on the 2012 system, and whether the "
+            "paying parent has made any payments or been in contact since. Check and answer: Casework Guide "
+            "emails the CPO with a read receipt and gives you a task to phone them to follow it up."
+        ),
+        checklist=("PV check done on the 2012 system", "Payments and contact since the referral checked"),
+        fields=(
+            Field("second_pv_marker", "Is a PV marker recorded against the client now?", "yes_no"),
+            Field("second_pv_details", "What the second PV check showed", "long_text", required=False),
+            Field("payments_since", "Payments made since the referral", "long_text", help="Write 'None' if none."),
+            Field(
+                "contact_since",
+                "Contact from the paying parent since the referral",
+                "long_text",
+                help="Write 'None' if none.",
+            ),
+        ),
+        depends_on=depends_on,
+        effects=effects,
+    )
+
+
+def record_outcome_step(guidance: str) -> Step:
+    return Step(
+        title="Record the outcome",
+        guidance=guidance,
+        fields=(
+            Field("outcome", "Outcome of the hearing", "long_text"),
+            Field("outcome_pdf", "Outcome document", "pdf", help="A PDF file, as scanned."),
+        ),
+        effects=record_outcome,
+    )
+
+
+FORWARD_TO_ECM = Step(
+    title="Forward the case file to the ECM",
+    guidance=(
+        "Forward the case file to the enforcement case manager so it can be dismantled and further action "
+        "considered. Casework Guide emails the ECM with the outcome and gives you a follow-up call task."
+    ),
+    checklist=("Case file forwarded to the enforcement case manager",),
+    depends_on=("outcome",),
+    effects=forward_to_ecm,
+)
