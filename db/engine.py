@@ -2,6 +2,13 @@
 
 SQLite runs in WAL mode with foreign keys on, a busy timeout, and BEGIN IMMEDIATE for every
 transaction, so two writers queue instead of failing half-way with "database is locked".
+
+On PostgreSQL every writing transaction takes one advisory lock (WRITE_LOCK_KEY) before its first
+row is written. The audit chain needs that lock anyway (each event hashes the one before it, so
+appends are serialised), and taking it first gives every writer the same lock order: the write lock,
+then rows. Taken only at the audit append, as before, a transaction holding a row lock (the SR-number
+counter, an SR being updated) could wait for the write lock held by one that then waits for that row,
+and PostgreSQL would abort one of them as a deadlock.
 """
 
 from __future__ import annotations
@@ -11,11 +18,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE = ROOT / "var" / "casework.sqlite3"
+WRITE_LOCK_KEY = 7_410_001
+_TAKE_WRITE_LOCK = text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=WRITE_LOCK_KEY)
+_HELD = "write_lock_held_in"
 
 
 def database_url() -> str:
@@ -71,4 +81,29 @@ def session_factory(url: str | None = None) -> sessionmaker[Session]:
 def _sessions(engine: Engine) -> sessionmaker[Session]:
     """One sessionmaker per engine: each new sessionmaker makes a Session subclass and copies the event
     listeners onto it (about 0.1 ms, and the class lingers), which every transaction paid before."""
-    return sessionmaker(bind=engine, expire_on_commit=False)
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    if engine.dialect.name == "postgresql":
+        event.listen(factory, "before_flush", _lock_before_flush)
+        event.listen(factory, "do_orm_execute", _lock_before_dml)
+    return factory
+
+
+def take_write_lock(session: Session) -> None:
+    """Hold the write lock (PostgreSQL) until this transaction ends; once per transaction, no-op on SQLite."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    transaction = session.get_transaction()
+    if transaction is not None and session.info.get(_HELD) is transaction:
+        return
+    session.execute(_TAKE_WRITE_LOCK)
+    session.info[_HELD] = session.get_transaction()
+
+
+def _lock_before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    if session.new or session.dirty or session.deleted:
+        take_write_lock(session)
+
+
+def _lock_before_dml(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        take_write_lock(state.session)

@@ -4,7 +4,7 @@
 2. Contract: it uses exactly the fields its registry entry declares (plus derived values).
 3. It renders with every sample and every conditional variant, showing the text each must show
    (for CMSL5501, the exact "What we'll talk about" paragraph for each reason) and no leftover tags.
-4. Terminology: none of the old terms (letters.terminology.OLD_TERMS) in the template or in anything
+4. Terminology: none of the old terms (domain.terminology.OLD_TERMS) in the template or in anything
    it renders.
 """
 
@@ -13,10 +13,10 @@ from __future__ import annotations
 import io
 import zipfile
 
+from domain.terminology import old_terms_in
 from letters.catalogue import TemplateSpec
 from letters.fields import ContextError
 from letters.render import docx_text, render, template_variables
-from letters.terminology import old_terms_in
 
 MAX_TEMPLATE_BYTES = 2_000_000
 MAX_STYLES_BYTES = 150_000

@@ -17,8 +17,8 @@ from decimal import Decimal
 from typing import Any
 
 from domain.clock import format_date, uk_local, utcnow
+from domain.terminology import old_terms_in
 from domain.values import FieldError, clean_text, format_money, parse_money
-from letters.terminology import old_terms_in
 
 KINDS = ("text", "multiline", "date", "time", "money", "choice", "bool", "rows")
 TEXT_MAX = {"text": 300, "multiline": 2000}

@@ -2,8 +2,8 @@
 
 Each event's hash covers its content and the previous event's hash, so editing or deleting any
 row breaks the chain from that point; `verify_chain` names the first broken link. Appends are
-serialised (an advisory lock on PostgreSQL, BEGIN IMMEDIATE on SQLite) so the chain stays linear
-with several app servers on one database.
+serialised (db.engine's write lock on PostgreSQL, BEGIN IMMEDIATE on SQLite) so the chain stays
+linear with several app servers on one database.
 """
 
 from __future__ import annotations
@@ -15,16 +15,16 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.engine import take_write_lock
 from db.models import AuditEvent
 from domain.clock import utcnow
 from services.actor import Actor
 
 GENESIS = "0" * 64
 _LAST_HASH = select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
-_PG_AUDIT_LOCK = 7_410_001
 
 
 def jsonable(value: Any) -> Any:
@@ -76,8 +76,7 @@ def record(
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event to the chain inside the caller's transaction."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_AUDIT_LOCK})
+    take_write_lock(session)  # usually already held: taken before the transaction's first write
     # Every earlier event is already flushed (below), so the last hash needs no flush first; the caller's
     # pending changes go out with this event in one flush instead of two.
     with session.no_autoflush:

@@ -16,8 +16,11 @@ Decisions (the issue is silent or loose here):
   held only as SR fields (no Deadline row of that kind yet), worked out with domain.deadlines by the
   case's region. Closed SRs' deadlines are left out.
 - Reassignment is all or nothing: one SR refused (another team's, a stale screen) and none moves. The
-  new owner must be an active caseworker or team leader of the same team. Each SR gets its own
-  `sr.reassigned` audit event with the old owner, the new owner and the reason.
+  new owner must be an active caseworker of the same team: only caseworkers run the wizards, so an SR
+  given to anyone else would sit where nobody can work it. Naming a user of another team is refused
+  and audited like an attempt on another team's SR (the page never offers one, so it is a crafted
+  request); naming an inactive user or a non-caseworker of the team is a field error. Each SR gets its
+  own `sr.reassigned` audit event with the old owner, the new owner and the reason.
 - Stuck runs: in-progress runs of new caseworkers (User.is_new_caseworker) in the team whose last save
   is at least N working days ago by the team's region (CASEWORK_STUCK_WORKING_DAYS, default 3).
 - The CSV export is audited (who exported what filter, how many rows): it is client data leaving the system.
@@ -684,7 +687,7 @@ def deadline_items(session: Session, team_id: int, *, limit: int, now: datetime)
 
 
 def team_members(actor: Actor) -> list[TeamMember]:
-    """Who SRs can be reassigned to: the team's active caseworkers and team leaders."""
+    """The team's active caseworkers and team leaders (the owner filter; reassignment offers the caseworkers)."""
     with transaction() as session:
         team_id = _team_leader(session, actor)
         users = session.scalars(
@@ -726,12 +729,16 @@ def reassign(
             check_sr(session, actor, sr, action=action)
             chosen.append(sr)
         new_owner = session.get(User, new_owner_id)
-        if (
-            new_owner is None
-            or not new_owner.is_active
-            or new_owner.team_id != actor.team_id
-            or new_owner.role not in ("caseworker", "team_leader")
-        ):
+        if new_owner is not None and new_owner.team_id != actor.team_id:
+            raise refuse(
+                session,
+                actor,
+                "You can reassign service requests only to a caseworker of your own team.",
+                entity_type="user",
+                entity_id=new_owner.id,
+                action=action,
+            )
+        if new_owner is None or not new_owner.is_active or new_owner.role != "caseworker":
             raise ValidationFailed({"new_owner": "Choose an active caseworker of your team."})
         numbers = []
         for sr in chosen:

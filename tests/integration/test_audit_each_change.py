@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from db.models import AuditEvent
+from db.models import AuditEvent, User
 from services import attachments, bundles, console, letters, runs, service_requests, sr_view
 from services import email as outbox
 from services.auth import sign_in, sign_out
@@ -27,6 +27,13 @@ def _newest(action: str, after_id: int) -> AuditEvent:
         return event
 
 
+def _another_caseworker(team_id: int | None, not_user_id: int) -> int:
+    with transaction() as session:
+        return session.scalars(
+            select(User.id).where(User.team_id == team_id, User.role == "caseworker", User.id != not_user_id)
+        ).first()
+
+
 def _mark() -> int:
     with transaction() as session:
         return session.scalar(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1)) or 0
@@ -34,6 +41,7 @@ def _mark() -> int:
 
 def test_every_kind_of_change_writes_its_event_and_the_sr_timeline_shows_them(objects: Objects, actor_for):
     owner, leader, other = actor_for("ssst.caseworker"), actor_for("ssst.teamleader"), actor_for("caseworker")
+    teammate = _another_caseworker(leader.team_id, owner.user_id)
     start = _mark()
     sr = {"sr_id": objects.sr_id}
     changes = [
@@ -80,7 +88,7 @@ def test_every_kind_of_change_writes_its_event_and_the_sr_timeline_shows_them(ob
         ("letter.downloaded", lambda: letters.download_letter(owner, objects.letter_id), sr),
         ("email.downloaded", lambda: outbox.download_eml(owner, objects.email_id), sr),
         ("email.marked_sent", lambda: outbox.mark_sent(owner, objects.email_id), sr),
-        ("sr.reassigned", lambda: console.reassign(leader, [objects.sr_id], leader.user_id, "Covering leave"), sr),
+        ("sr.reassigned", lambda: console.reassign(leader, [objects.sr_id], teammate, "Covering leave"), sr),
         (
             "refused",
             lambda: _refused(lambda: service_requests.open_sr(other, objects.sr_id)),

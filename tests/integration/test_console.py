@@ -253,15 +253,38 @@ def test_a_reassignment_from_a_stale_screen_is_refused(demo_db, actor_for):
         assert session.get(ServiceRequest, sr.id).owner_id == sr.owner_id
 
 
-def test_a_reassignment_needs_a_reason_and_someone_of_the_team(demo_db, actor_for):
-    leader, other = actor_for("teamleader"), actor_for("ssst.caseworker")
-    sr = _open_team_srs(leader.team_id, 1, not_owned_by=other.user_id)[0]
+def test_a_reassignment_needs_a_reason_and_an_active_caseworker_of_the_team(demo_db, actor_for):
+    leader, worker = actor_for("teamleader"), actor_for("caseworker")
+    sr = _open_team_srs(leader.team_id, 1, not_owned_by=worker.user_id)[0]
     with pytest.raises(ValidationFailed) as no_reason:
-        console.reassign(leader, [sr.id], actor_for("caseworker").user_id, "  ")
+        console.reassign(leader, [sr.id], worker.user_id, "  ")
     assert no_reason.value.errors == {"reason": "Enter the reason for the reassignment."}
-    with pytest.raises(ValidationFailed) as wrong_team:
+    # The team leader cannot run the wizards, so an SR given to them would sit unworked.
+    with pytest.raises(ValidationFailed) as to_leader:
+        console.reassign(leader, [sr.id], leader.user_id, "I will take it")
+    assert to_leader.value.errors == {"new_owner": "Choose an active caseworker of your team."}
+    with transaction() as session:
+        session.get(User, worker.user_id).is_active = False
+    with pytest.raises(ValidationFailed) as inactive:
+        console.reassign(leader, [sr.id], worker.user_id, "Covering leave")
+    assert inactive.value.errors == {"new_owner": "Choose an active caseworker of your team."}
+    with transaction() as session:
+        assert session.get(ServiceRequest, sr.id).owner_id == sr.owner_id
+        assert not session.scalars(select(AuditEvent).where(AuditEvent.action == "sr.reassigned")).all()
+
+
+def test_a_reassignment_to_another_teams_user_is_refused_and_audited(demo_db, actor_for):
+    leader, other = actor_for("teamleader"), actor_for("ssst.caseworker")
+    assert other.team_id != leader.team_id
+    sr = _open_team_srs(leader.team_id, 1, not_owned_by=other.user_id)[0]
+    with pytest.raises(PermissionDenied, match="only to a caseworker of your own team"):
         console.reassign(leader, [sr.id], other.user_id, "Covering leave")
-    assert wrong_team.value.errors == {"new_owner": "Choose an active caseworker of your team."}
+    with transaction() as session:
+        assert session.get(ServiceRequest, sr.id).owner_id == sr.owner_id
+        refusal = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+        assert (refusal.action, refusal.entity_type, refusal.entity_id) == ("refused", "user", str(other.user_id))
+        assert refusal.after["attempted"] == "reassign service requests"
+        assert not session.scalars(select(AuditEvent).where(AuditEvent.action == "sr.reassigned")).all()
 
 
 def test_the_csv_export_holds_the_filtered_rows_and_is_audited(demo_db, actor_for):

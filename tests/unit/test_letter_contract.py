@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from domain.terminology import OLD_TERMS, old_terms_in
 from letters import catalogue
 from letters.build_templates import BODIES, cmsl5501
 from letters.catalogue import TEMPLATES, validate_context
@@ -13,7 +14,6 @@ from letters.checks import check_template
 from letters.docx_writer import Para, write_docx
 from letters.fields import ContextError, format_time
 from letters.render import committed_template, docx_text, render
-from letters.terminology import OLD_TERMS, old_terms_in
 
 
 def test_validate_context_names_missing_and_unknown_fields():
@@ -169,13 +169,3 @@ def test_no_template_or_client_facing_text_uses_the_old_terms():
 @pytest.mark.parametrize("term", [*OLD_TERMS, "Non-Resident Parent", "PERSON  WITH\nCARE"])
 def test_the_terminology_check_catches_each_old_term_however_written(term):
     assert old_terms_in(f"Dear {term},") != []
-
-
-def test_the_letter_code_and_studio_page_use_only_the_new_terms():
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parents[2]
-    sources = [p for p in (root / "letters").glob("*.py") if p.name != "terminology.py"]
-    sources += [root / "pages" / "letter_studio.py", root / "services" / "letters.py"]
-    found = [(p.name, t) for p in sources for t in old_terms_in(p.read_text(encoding="utf-8"))]
-    assert found == []

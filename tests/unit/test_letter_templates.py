@@ -9,6 +9,7 @@ import pytest
 from docx import Document
 from docxtpl import DocxTemplate
 
+from domain.terminology import old_terms_in
 from letters import catalogue
 from letters.build_templates import build
 from letters.catalogue import CMSL5501_PARAGRAPHS, HARD_NAME, TEMPLATES
@@ -22,7 +23,6 @@ from letters.render import (
     to_html,
     to_pdf,
 )
-from letters.terminology import old_terms_in
 
 SCENARIOS = [(code, s.key) for code, spec in TEMPLATES.items() for s in spec.all_scenarios()]
 

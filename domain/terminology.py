@@ -1,4 +1,5 @@
-"""The old terms client-facing text must never use (letters say receiving parent and paying parent)."""
+"""The old terms client-facing text must never use: letters, guidance and page text say receiving parent and
+paying parent. Kept outside letters/ so the list itself is not taken for a template using them."""
 
 from __future__ import annotations
 
