@@ -39,7 +39,7 @@ test: env
 	$(PY) -m pytest -n auto --dist loadgroup
 
 typecheck: env
-	$(PY) -m mypy db services procedures letters domain casework tools
+	$(PY) -m mypy app.py pages db services procedures letters domain casework tools
 
 # bandit on the code, pip-audit on every locked dependency (dev tools included: CI runs them).
 # An unreachable vulnerability service is a loud warning (CASEWORK_REQUIRE_PIP_AUDIT=1 makes it a failure);

@@ -4,6 +4,7 @@ shared by the wizard and SR detail."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 import streamlit as st
 
@@ -15,6 +16,10 @@ from services.deadlines import DeadlineView
 from services.email import EmailView
 
 KINDS = {"outcome_pdf": "outcome PDF", "bundle_zip": "zip bundle"}
+
+
+def _file_bytes(actor: Actor, attachment_id: int) -> bytes:
+    return attachments.download_attachment(actor, attachment_id).data
 
 
 def deadlines_panel(deadlines: Sequence[DeadlineView], *, empty: str | None = None) -> None:
@@ -46,7 +51,7 @@ def files_panel(actor: Actor, files: Sequence[AttachmentView], *, empty: str | N
         # The bytes are read (and access checked) only when the button is pressed.
         action.download_button(
             "Download",
-            lambda file_id=f.id: attachments.download_attachment(actor, file_id).data,
+            partial(_file_bytes, actor, f.id),
             f.file_name,
             f.media_type,
             key=f"file:{f.id}",

@@ -1,6 +1,7 @@
 """Letter preview studio for policy staff: every template on fictional sample data only."""
 
 import json
+from functools import partial
 
 import streamlit as st
 
@@ -94,10 +95,11 @@ with st.expander("Versions and upload"):
         file = letters.download_template(actor, code, row.version)
         cols[1].download_button("Download", file.content, file.file_name, key=f"dl_{code}_{row.version}")
         if not row.active and cols[2].button("Make active", key=f"act_{code}_{row.version}"):
-            if ui.attempt(lambda v=row.version: letters.activate_version(actor, code, v)) is not None:
+            if ui.attempt(partial(letters.activate_version, actor, code, row.version)) is not None:
                 st.rerun()
     upload = st.file_uploader(f"New version of {code} (.docx)", type=["docx"], key=f"up_{code}")
     if upload is not None and st.button("Check and upload", key=f"upload_{code}"):
-        added = ui.attempt(lambda: letters.upload_template(actor, code, upload.getvalue()))
+        data = upload.getvalue()
+        added = ui.attempt(lambda: letters.upload_template(actor, code, data))
         if added is not None:
             st.success(f"Version {added.version} of {code} passed every check and is now active.")

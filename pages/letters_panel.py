@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from pages import ui
 from services import letters
 from services.actor import Actor
 from services.run_views import RunView
+
+
+def _letter_bytes(actor: Actor, letter_id: int) -> bytes:
+    return letters.download_letter(actor, letter_id).content
 
 
 def _produce(actor: Actor, letter_id: int) -> None:
@@ -33,7 +39,7 @@ def letters_panel(actor: Actor, view: RunView) -> None:
             # The bytes are fetched (and the download audited) only when the button is pressed.
             action.download_button(
                 "Download",
-                lambda letter_id=row.id: letters.download_letter(actor, letter_id).content,
+                partial(_letter_bytes, actor, row.id),
                 row.file_name,
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                 key=f"dl:{row.id}",

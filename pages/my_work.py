@@ -19,9 +19,9 @@ if not work.runs:
 for run in work.runs:
     with st.container(border=True):
         text, button = st.columns([5, 1])
-        sr = f" · SR {run.sr_number}" if run.sr_number else ""
+        on_sr = f" · SR {run.sr_number}" if run.sr_number else ""
         text.markdown(
-            f"**{run.procedure_id}** on case {run.scin}{sr}  \n"
+            f"**{run.procedure_id}** on case {run.scin}{on_sr}  \n"
             f"At: {run.step_title} · last saved {format_uk(run.updated_at)}"
         )
         if actor.role == "caseworker":

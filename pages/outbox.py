@@ -1,10 +1,19 @@
 """Outbox: the team's emails waiting to be sent or failed (download .eml, mark sent, send again), then sent ones."""
 
+from functools import partial
+
 import streamlit as st
 
 from domain.clock import format_uk
 from pages import ui
 from services import email as outbox
+from services.actor import Actor
+
+
+def _eml_bytes(actor: Actor, email_id: int) -> bytes:
+    """Fetched (and the download audited) only when the button is pressed."""
+    return outbox.download_eml(actor, email_id).data
+
 
 actor = ui.actor("caseworker", "team_leader", page="outbox")
 st.title("Outbox")
@@ -35,20 +44,19 @@ if emails is not None:
             cols = st.columns(3)
             cols[0].download_button(
                 "Download .eml",
-                data=lambda e=e: outbox.download_eml(actor, e.id).data,
+                data=partial(_eml_bytes, actor, e.id),
                 file_name=outbox.eml_file_name(e),
                 mime="message/rfc822",
                 key=f"eml_{e.id}",
             )
-            if cols[1].button("Mark as sent", key=f"sent_{e.id}") and ui.attempt(
-                lambda e=e: outbox.mark_sent(actor, e.id)
-            ):
-                st.session_state["outbox_flash"] = f"Marked as sent: {e.subject}"
-                st.rerun()
+            if cols[1].button("Mark as sent", key=f"sent_{e.id}"):
+                if ui.attempt(partial(outbox.mark_sent, actor, e.id)) is not None:
+                    st.session_state["outbox_flash"] = f"Marked as sent: {e.subject}"
+                    st.rerun()
             if sending and cols[2].button("Send again", key=f"retry_{e.id}"):
-                result = ui.attempt(lambda e=e: outbox.deliver(actor, e.id))
-                if result is not None:
-                    st.session_state["outbox_flash"] = f"{result.subject}: {result.status}"
+                delivered = ui.attempt(partial(outbox.deliver, actor, e.id))
+                if delivered is not None:
+                    st.session_state["outbox_flash"] = f"{delivered.subject}: {delivered.status}"
                     st.rerun()
     sent = [e for e in emails if e.status == "sent"]
     st.subheader(f"Sent ({len(sent)})")

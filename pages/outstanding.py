@@ -17,17 +17,19 @@ YES_NO = {"Any": None, "Yes": True, "No": False}
 DUE = {"Any": None, "Overdue": "overdue", f"Due in the next {console.DUE_SOON_DAYS} days": "due_soon"}
 
 with st.expander("Filters", expanded=True):
-    c = st.columns(4)
-    owner = c[0].selectbox("Owner", list(owners), key="f_owner")
-    procedure = c[1].selectbox("Procedure", ["Any", *console.procedure_entries()], key="f_proc")
-    label = c[2].selectbox("Process / Area / Sub Area", ["Any", *console.catalogue_labels()], key="f_label")
-    statuses = c[3].multiselect("Status", ["Open", "In Progress", "Closed"], default=console.OPEN_STATUSES, key="f_st")
-    c = st.columns(5)
-    min_age = c[0].number_input("At least (days old)", min_value=0, value=None, step=1, key="f_min")
-    max_age = c[1].number_input("At most (days old)", min_value=0, value=None, step=1, key="f_max")
-    pv = c[2].selectbox("PV-marked", list(YES_NO), key="f_pv")
-    sensitive = c[3].selectbox("Sensitive", list(YES_NO), key="f_sens")
-    due = c[4].selectbox("Due or overdue", list(DUE), key="f_due")
+    top = st.columns(4)
+    owner = top[0].selectbox("Owner", list(owners), key="f_owner")
+    procedure = top[1].selectbox("Procedure", ["Any", *console.procedure_entries()], key="f_proc")
+    label = top[2].selectbox("Process / Area / Sub Area", ["Any", *console.catalogue_labels()], key="f_label")
+    statuses = top[3].multiselect(
+        "Status", ["Open", "In Progress", "Closed"], default=console.OPEN_STATUSES, key="f_st"
+    )
+    low = st.columns(5)
+    min_age = low[0].number_input("At least (days old)", min_value=0, value=None, step=1, key="f_min")
+    max_age = low[1].number_input("At most (days old)", min_value=0, value=None, step=1, key="f_max")
+    pv = low[2].selectbox("PV-marked", list(YES_NO), key="f_pv")
+    sensitive = low[3].selectbox("Sensitive", list(YES_NO), key="f_sens")
+    due = low[4].selectbox("Due or overdue", list(DUE), key="f_due")
 filters = ConsoleFilter(
     owner_id=owners[owner],
     procedure=None if procedure == "Any" else procedure,
@@ -85,7 +87,7 @@ picked = st.dataframe(
         "Overdue": st.column_config.CheckboxColumn(),
     },
 )
-selected = [page.rows[i].number for i in picked.selection.rows] if picked else []  # type: ignore[union-attr]
+selected = [page.rows[i].number for i in picked.selection.rows] if picked else []
 nav = st.columns([1, 1, 4])
 if len(cursors) > 1 and nav[0].button("Previous page"):
     cursors.pop()

@@ -22,7 +22,8 @@ if flash := st.session_state.pop("flash", None):
 if _oidc_configured():
     if st.user.get("is_logged_in"):
         try:
-            st.session_state["actor"] = auth.sign_in_oidc(st.user.get("email"))
+            email = st.user.get("email")
+            st.session_state["actor"] = auth.sign_in_oidc(email if isinstance(email, str) else None)
             st.rerun()
         except PermissionDenied as exc:
             st.error(exc.message)

@@ -1,5 +1,7 @@
 """Start a procedure: find the case by SCIN, read its banner, pick the procedure."""
 
+from functools import partial
+
 import streamlit as st
 
 from pages import ui
@@ -18,6 +20,6 @@ if scin:
             with st.container(border=True):
                 st.markdown(f"**{info.id} {info.title}**  \n{info.starts}")
                 if st.button(f"Start {info.id}", key=f"start:{info.id}"):
-                    view = ui.attempt(lambda pid=info.id: runs.start_run(actor, pid, case_id=case.case_id))
+                    view = ui.attempt(partial(runs.start_run, actor, info.id, case_id=case.case_id))
                     if view is not None:
                         st.switch_page("pages/wizard.py", query_params={"run": view.run_id})

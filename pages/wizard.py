@@ -11,17 +11,20 @@ from pages.wizard_widgets import field_input, field_value
 from procedures.glossary import GLOSSARY
 from services import runs
 from services.errors import DomainError, ValidationFailed
+from services.run_views import RunView
 
 actor = ui.actor("caseworker", page="wizard")
-run_id = st.query_params.get("run")
-if not run_id:
+asked_for = st.query_params.get("run")
+if not asked_for:
     st.title("Procedure")
     st.info("Open a procedure from **My work**, or start one from **Start a procedure**.")
     st.stop()
+run_id: str = asked_for  # declared, so the callbacks below see it as narrowed
 FRESH = f"view:{run_id}"  # the view a button's service call just returned: no second read on the rerun
-view = st.session_state.pop(FRESH, None) or ui.attempt(lambda: runs.view_run(actor, run_id))
-if view is None:
+shown: RunView | None = st.session_state.pop(FRESH, None) or ui.attempt(lambda: runs.view_run(actor, run_id))
+if shown is None:
     st.stop()
+view: RunView = shown
 ERRORS = f"errors:{run_id}"
 errors: dict[str, str] = st.session_state.pop(ERRORS, {})
 
