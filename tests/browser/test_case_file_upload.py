@@ -19,6 +19,9 @@ TIMEOUT = 20_000
 
 
 def _upload(page: Page, name: str, data: bytes, mime: str) -> None:
+    # A rerun still drawing (after a refusal the uploader is drawn afresh, empty) would replace the input
+    # and drop the file set on the old one: choose the file only once the script has finished.
+    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning", timeout=TIMEOUT)
     page.locator("input[type=file]").set_input_files(files=[{"name": name, "mimeType": mime, "buffer": data}])
     shown = page.get_by_test_id("stFileChip")  # long names are shortened in the middle on screen
     expect(shown).to_have_count(1, timeout=TIMEOUT)
