@@ -71,7 +71,8 @@ else:
             sign_out(actor)
             st.session_state.clear()
             st.session_state["flash"] = "You have signed out."
-            ui.end_identity_session()
+            if ui.end_identity_session():
+                st.stop()  # the browser is on its way to /auth/logout and back to a new session
             st.rerun()
     navigation = st.navigation(pages_for(actor))
 navigation.run()

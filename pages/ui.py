@@ -25,10 +25,17 @@ def idle_seconds() -> int:
     return max(int(raw) if raw.isdigit() else 30, 1) * 60
 
 
-def end_identity_session() -> None:
-    """Also sign out of the organisation's identity provider, or the sign-in page would sign straight back in."""
+def end_identity_session() -> bool:
+    """Also sign out of the organisation's identity provider, or the sign-in page would sign straight back in.
+
+    True when the browser has been told to go to /auth/logout (which deletes the identity cookie). The caller
+    must then end the run without st.rerun(): a new run clears the messages not yet sent to the browser, and
+    that redirect with them, so the cookie would stay and the next page load would sign the user back in.
+    """
     if st.user.get("is_logged_in"):
         st.logout()
+        return True
+    return False
 
 
 def current_actor() -> Actor | None:
@@ -43,7 +50,8 @@ def current_actor() -> Actor | None:
         sign_out(actor, reason="idle timeout")
         st.session_state.clear()
         st.session_state["flash"] = "You were signed out after a period of inactivity. Sign in again to carry on."
-        end_identity_session()
+        if end_identity_session():
+            st.stop()
         return None
     st.session_state["last_seen"] = time.time()
     return actor

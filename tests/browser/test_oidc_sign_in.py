@@ -14,6 +14,11 @@ from tests.oidc_mock import Provider
 pytestmark = pytest.mark.browser
 
 
+def _identity_cookies(page: Page) -> list[str]:
+    """Streamlit's identity cookies (_streamlit_user, _streamlit_user_tokens) in this browser."""
+    return [c["name"] for c in page.context.cookies() if c["name"].startswith("_streamlit_user")]
+
+
 @pytest.fixture
 def oidc_server(sqlite_demo_db, tmp_path) -> Iterator[tuple[LiveServer, Provider]]:
     provider = Provider().start()
@@ -46,9 +51,17 @@ def test_an_organisation_account_signs_in_as_the_matching_user_and_signs_out_of_
         event = session.scalars(select(AuditEvent).where(AuditEvent.action == "sign_in")).all()[-1]
     assert (event.actor_name, event.after) == ("caseworker", {"via": "oidc"})
 
+    assert _identity_cookies(page) != []
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("button", name="Sign in with your organisation account")).to_be_visible(timeout=30_000)
-    page.reload()  # the identity cookie is gone too: nobody is signed straight back in
+    # st.logout sends the browser to /auth/logout, which deletes the identity cookie; the sign-in button can
+    # show before that request is over, so wait for the cookie to go before reloading.
+    for _ in range(300):
+        if not _identity_cookies(page):
+            break
+        page.wait_for_timeout(100)
+    assert _identity_cookies(page) == []
+    page.reload()  # the identity cookie is gone: nobody is signed straight back in
     expect(page.get_by_role("button", name="Sign in with your organisation account")).to_be_visible(timeout=30_000)
     expect(page.get_by_text("Welcome, Demo Caseworker")).to_have_count(0)
     assert "test-client-secret" not in server.log.read_text()
