@@ -31,7 +31,7 @@ st.dataframe(
         for t in templates
     ],
     hide_index=True,
-    use_container_width=True,
+    width="stretch",
 )
 
 by_code = {t.code: t for t in templates}
@@ -71,12 +71,13 @@ if shown is not None:
     if shown.pdf_message:
         right.info(shown.pdf_message)
     elif right.button("Make PDF"):
-        pdf = ui.attempt(lambda: letters.preview_pdf(actor, code, scenario=scenario, version=version))
-        if pdf is not None:
-            right.download_button("Download .pdf", pdf.content, pdf.file_name, mime=pdf.media_type)
-            image = ui.attempt(lambda: letters.preview_page_image(actor, code, scenario=scenario, version=version))
-            if image is not None:
-                st.image(image, caption="First page, as printed")
+        printed = ui.attempt(
+            lambda: letters.preview_pdf(actor, code, scenario=scenario, values=values, version=version)
+        )
+        if printed is not None:
+            pdf = printed.pdf
+            right.download_button("Download .pdf", pdf.content, pdf.file_name, mime=pdf.media_type, on_click="ignore")
+            st.image(printed.first_page_png, caption="First page, as printed")
     with st.container(border=True):
         st.html(f'{PAPER}<div class="letter-preview">{shown.html}</div>')
 

@@ -12,8 +12,8 @@ from services.actor import Actor
 from services.run_views import RunView
 
 
-def _letter_bytes(actor: Actor, letter_id: int) -> bytes:
-    return letters.download_letter(actor, letter_id).content
+def _letter_bytes(actor: Actor, letter_id: int, fmt: str = "docx") -> bytes:
+    return letters.download_letter(actor, letter_id, fmt=fmt).content
 
 
 def _produce(actor: Actor, letter_id: int) -> None:
@@ -21,7 +21,8 @@ def _produce(actor: Actor, letter_id: int) -> None:
 
 
 def letters_panel(actor: Actor, view: RunView) -> None:
-    """One line per letter: due ones get a Produce button, produced ones a .docx download.
+    """One line per letter: due ones get a Produce button, produced ones a .docx download (and the .pdf for a
+    letter sent as PDF, or why there is none).
 
     The list comes with the run's view (read in the same transaction), so drawing it costs no query.
     """
@@ -45,3 +46,14 @@ def letters_panel(actor: Actor, view: RunView) -> None:
                 key=f"dl:{row.id}",
                 on_click="ignore",
             )
+            if row.send_as_pdf and letters.pdf_available():
+                action.download_button(
+                    "Download .pdf",
+                    partial(_letter_bytes, actor, row.id, "pdf"),
+                    row.file_name.removesuffix(".docx") + ".pdf",
+                    "application/pdf",
+                    key=f"pdf:{row.id}",
+                    on_click="ignore",
+                )
+            elif row.send_as_pdf:
+                action.caption(letters.NO_LIBREOFFICE)

@@ -127,6 +127,12 @@ class FileDownload:
 
 
 @dataclass(frozen=True, slots=True)
+class PrintedSample:
+    pdf: FileDownload
+    first_page_png: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class Preview:
     code: str
     version: int
@@ -324,22 +330,22 @@ def preview(
     )
 
 
-def preview_pdf(actor: Actor, code: str, *, scenario: str | None = None, version: int | None = None) -> FileDownload:
-    """The sample as PDF; DomainError with the reason when LibreOffice is not installed."""
-    sample = preview(actor, code, scenario=scenario, version=version)
+def preview_pdf(
+    actor: Actor,
+    code: str,
+    *,
+    scenario: str | None = None,
+    values: Mapping[str, Any] | None = None,
+    version: int | None = None,
+) -> PrintedSample:
+    """The sample (or the edited values, as previewed) as PDF with an image of its first page; DomainError with
+    the reason without LibreOffice. One conversion serves both (LibreOffice takes a second or two)."""
+    sample = preview(actor, code, scenario=scenario, values=values, version=version)
     try:
-        return FileDownload(f"{code}-v{sample.version}-sample.pdf", PDF_MEDIA_TYPE, to_pdf(sample.docx.content))
+        pdf = to_pdf(sample.docx.content)
     except PdfUnavailable as exc:
         raise DomainError(str(exc)) from None
-
-
-def preview_page_image(actor: Actor, code: str, *, scenario: str | None = None, version: int | None = None) -> bytes:
-    """A PNG of the sample's first page (LibreOffice); DomainError with the reason when it is missing."""
-    sample = preview(actor, code, scenario=scenario, version=version)
-    try:
-        return first_page_png(sample.docx.content)
-    except PdfUnavailable as exc:
-        raise DomainError(str(exc)) from None
+    return PrintedSample(FileDownload(f"{code}-v{sample.version}-sample.pdf", PDF_MEDIA_TYPE, pdf), first_page_png(pdf))
 
 
 # --- Letters for service requests ----------------------------------------------------------------

@@ -68,6 +68,13 @@ def _letter_title(code: str) -> str:
         return code
 
 
+def _sent_as_pdf(code: str) -> bool:
+    try:
+        return letter_catalogue.get(code).send_as_pdf
+    except KeyError:
+        return False
+
+
 # Built once: building the statement costs more Python than running it on a small case.
 _QUERY = union_all(
     _part(
@@ -121,7 +128,7 @@ def run_records(session: Session, sr_ids: Iterable[int]) -> RunRecords:
     letters, deadlines, files, emails = [], [], [], []
     for r in sorted(rows, key=lambda r: r.id):
         if r.tag == "letter":
-            letters.append(LetterLine(r.id, r.s1, _letter_title(r.s1), r.s2, r.s3, r.s4, r.number))
+            letters.append(LetterLine(r.id, r.s1, _letter_title(r.s1), r.s2, r.s3, r.s4, r.number, _sent_as_pdf(r.s1)))
         elif r.tag == "deadline":
             done = bool(r.b1)
             deadlines.append(DeadlineView(r.id, r.sr_id, r.s1, r.t1, r.s2, done, not done and r.t1 < now, r.number))

@@ -77,6 +77,7 @@ class LetterLine:
     status: str
     file_name: str | None
     sr_number: str
+    send_as_pdf: bool = False  # the template is sent as PDF (CMEL9180): the panel offers the .pdf too
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,8 +2,8 @@
 
 Every test gets its own database, made by copying a template that was migrated (and, for
 `demo_db`, loaded with demo data) once per worker, so tests stay independent and fast.
-PostgreSQL and Chromium tests skip with a reason when the binaries are missing, and fail
-instead when REQUIRE_POSTGRES=1 / REQUIRE_BROWSER=1 (as in CI).
+PostgreSQL, Chromium and LibreOffice tests skip with a reason when the programs are missing, and fail
+instead when REQUIRE_POSTGRES=1 / REQUIRE_BROWSER=1 / REQUIRE_LIBREOFFICE=1 (as in CI).
 """
 
 from __future__ import annotations
@@ -255,6 +255,21 @@ def live_server(sqlite_demo_db: Database, tmp_path: Path) -> Iterator[LiveServer
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def libreoffice() -> None:
+    """For tests of real PDF output: LibreOffice must be installed (CI installs it)."""
+    from letters.render import pdf_available
+
+    if not pdf_available():
+        _require("REQUIRE_LIBREOFFICE", "LibreOffice (soffice) is not installed; PDF output is optional")
+
+
+@pytest.fixture
+def no_libreoffice(monkeypatch: pytest.MonkeyPatch) -> None:
+    """LibreOffice out of reach (PATH without it), to test what users are told on a server without it."""
+    monkeypatch.setenv("PATH", "/nonexistent")
 
 
 @pytest.fixture(scope="session")

@@ -1,10 +1,10 @@
-"""Real PDFs for tests, written with pypdf."""
+"""Real PDFs for tests, written and read back with pypdf."""
 
 from __future__ import annotations
 
 import io
 
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 
 
 def a_pdf(pages: int = 1, password: str | None = None) -> bytes:
@@ -17,3 +17,9 @@ def a_pdf(pages: int = 1, password: str | None = None) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text of every page, read back with pypdf, spaces and line breaks made single."""
+    reader = PdfReader(io.BytesIO(pdf))
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)

@@ -170,7 +170,6 @@ ROLE_ONLY: dict[str, tuple[Call, tuple[str, ...]]] = {
     "letters.activate_version": (lambda a, o: letters.activate_version(a, "CMSL5501", 1), POLICY_ONLY),
     "letters.preview": (lambda a, o: letters.preview(a, "CMSL5501"), POLICY_ONLY),
     "letters.preview_pdf": (lambda a, o: letters.preview_pdf(a, "CMSL5501"), POLICY_ONLY),
-    "letters.preview_page_image": (lambda a, o: letters.preview_page_image(a, "CMSL5501"), POLICY_ONLY),
     "users.list_users": (lambda a, o: users.list_users(a), ADMIN_ONLY),
     "users.add_user": (
         lambda a, o: users.add_user(

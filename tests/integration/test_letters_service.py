@@ -19,6 +19,7 @@ from letters.render import NO_LIBREOFFICE, committed_template, docx_text, pdf_av
 from services import letters
 from services.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from services.transaction import transaction
+from tests.pdfs import pdf_text
 
 
 def _sr_id(team: str = "CSA Rules Reassessment Team") -> int:
@@ -88,9 +89,8 @@ def test_a_letter_with_a_missing_field_is_refused_naming_it_and_stays_due(demo_d
     assert _letter(letter_id).content is None
 
 
-def test_pdf_download_says_clearly_when_libreoffice_is_missing(demo_db, actor_for):
-    if pdf_available():
-        pytest.skip("LibreOffice is installed here; this checks the message shown without it")
+def test_pdf_download_says_clearly_when_libreoffice_is_missing(demo_db, actor_for, no_libreoffice):
+    assert not pdf_available()
     actor = actor_for("caseworker")
     letter_id = _due("CMEL9180")
     letters.render_letter(actor, letter_id)
@@ -98,6 +98,21 @@ def test_pdf_download_says_clearly_when_libreoffice_is_missing(demo_db, actor_fo
     with pytest.raises(DomainError) as caught:
         letters.download_letter(actor, letter_id, fmt="pdf")
     assert caught.value.message == NO_LIBREOFFICE
+
+
+def test_with_libreoffice_cmel9180_is_stored_as_pdf_too_and_downloads_as_pdf(demo_db, actor_for, libreoffice, tmp_path):
+    actor = actor_for("caseworker")
+    letter_id = _due("CMEL9180", recipient_name="Mr O'Brien <&>", costs="120.50")
+    letters.render_letter(actor, letter_id, out_dir=tmp_path)
+    stored = _letter(letter_id)
+    text = pdf_text(bytes(stored.pdf_content))
+    assert "Mr O'Brien <&>" in text
+    assert "£120.50" in text
+    download = letters.download_letter(actor, letter_id, fmt="pdf")
+    assert (download.media_type, download.content) == ("application/pdf", bytes(stored.pdf_content))
+    assert download.file_name == stored.file_name.removesuffix(".docx") + ".pdf"
+    assert (tmp_path / download.file_name).read_bytes() == download.content  # the bulk output folder has it too
+    assert [e.after["format"] for e in _audit("letter.downloaded")][-1:] == ["pdf"]
 
 
 def test_another_teams_caseworker_cannot_render_or_download_and_is_audited(demo_db, actor_for):

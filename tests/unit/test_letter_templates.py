@@ -8,6 +8,7 @@ import zipfile
 import pytest
 from docx import Document
 from docxtpl import DocxTemplate
+from PIL import Image
 
 from domain.terminology import old_terms_in
 from letters import catalogue
@@ -17,12 +18,14 @@ from letters.render import (
     PdfUnavailable,
     committed_template,
     docx_text,
+    first_page_png,
     pdf_available,
     render,
     template_variables,
     to_html,
     to_pdf,
 )
+from tests.pdfs import pdf_text
 
 SCENARIOS = [(code, s.key) for code, spec in TEMPLATES.items() for s in spec.all_scenarios()]
 
@@ -142,13 +145,17 @@ def test_the_html_preview_shows_the_letter_with_its_headings():
     assert "<td><p>1 December 2026 at 10:30am</p></td>" in html
 
 
-@pytest.mark.skipif(not pdf_available(), reason="LibreOffice (soffice) is not installed; PDF is optional")
-def test_with_libreoffice_a_letter_converts_to_pdf():
-    pdf = to_pdf(render(catalogue.get("CMEL9180"), catalogue.get("CMEL9180").values_for("standard")).content)
-    assert pdf.startswith(b"%PDF")
+def test_with_libreoffice_the_cmel9180_letter_converts_to_a_pdf_that_says_what_the_docx_says(libreoffice):
+    spec = catalogue.get("CMEL9180")
+    pdf = to_pdf(render(spec, spec.values_for("standard") | {"recipient_name": "Mr O'Brien <&>"}).content)
+    text = pdf_text(pdf)
+    for expected in ("Mr O'Brien <&>", "14 January 2027", "£95.00", "£4,321.09", "Demo Magistrates' Court"):
+        assert expected in text
+    image = Image.open(io.BytesIO(first_page_png(pdf)))
+    assert (image.format, image.width < image.height) == ("PNG", True)  # a portrait A4 page
 
 
-def test_without_libreoffice_pdf_conversion_says_so_plainly(monkeypatch):
-    monkeypatch.setenv("PATH", "/nonexistent")
+def test_without_libreoffice_pdf_conversion_says_so_plainly(no_libreoffice):
+    assert not pdf_available()
     with pytest.raises(PdfUnavailable, match="LibreOffice is not installed"):
         to_pdf(committed_template("CMEL9180"))
