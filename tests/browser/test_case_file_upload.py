@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from domain.files import sha256
+from tests.browser.helpers import settled
 from tests.browser.test_sign_in import sign_in
 from tests.browser.test_wizard import _continue
 from tests.pdfs import a_pdf
@@ -19,9 +20,7 @@ TIMEOUT = 20_000
 
 
 def _upload(page: Page, name: str, data: bytes, mime: str) -> None:
-    # A rerun still drawing (after a refusal the uploader is drawn afresh, empty) would replace the input
-    # and drop the file set on the old one: choose the file only once the script has finished.
-    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning", timeout=TIMEOUT)
+    settled(page)  # after a refusal the uploader is drawn afresh, empty: a file chosen before that is dropped
     page.locator("input[type=file]").set_input_files(files=[{"name": name, "mimeType": mime, "buffer": data}])
     shown = page.get_by_test_id("stFileChip")  # long names are shortened in the middle on screen
     expect(shown).to_have_count(1, timeout=TIMEOUT)
@@ -72,8 +71,7 @@ def test_a_non_pdf_outcome_is_refused_at_the_field_and_a_real_pdf_is_kept_and_do
     assert (kept.file_name, kept.sha256, kept.content) == ("Outcome-Mr-OBrien.pdf", sha256(pdf), pdf)
     assert stored["bundle_zip"].deleted_at is not None
     expect(page.get_by_text("(clerical files); the record is kept.", exact=False)).to_be_visible(timeout=TIMEOUT)
-    # Click only once the rerun is over: a click on a button Streamlit is still redrawing can be lost.
-    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning", timeout=TIMEOUT)
+    settled(page)  # a click on a button Streamlit is still redrawing can be lost
     download_button = page.get_by_role("button", name="Download")
     expect(download_button).to_have_count(1, timeout=TIMEOUT)
     with page.expect_download(timeout=TIMEOUT) as download_info:

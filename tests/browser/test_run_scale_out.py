@@ -13,27 +13,15 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
-from db.models import AuditEvent, Case, ProcedureRun, ServiceRequest, Team
+from db.models import AuditEvent, ProcedureRun, ServiceRequest
 from services.audit import verify_chain
 from services.transaction import transaction
+from tests.browser.helpers import p1_scin, settled
 from tests.browser.test_scale_out import two_servers  # noqa: F401 - the fixture
 from tests.browser.test_sign_in import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 TIMEOUT = 20_000
-
-
-def _scin() -> str:
-    with transaction() as session:
-        team = session.scalar(select(Team.id).where(Team.name == "CSA Rules Reassessment Team"))
-        return session.scalars(
-            select(Case.scin).where(Case.team_id == team, Case.financial_transition_complete).order_by(Case.id)
-        ).first()
-
-
-def settled(page: Page) -> None:
-    """Wait until the page's script run has finished: a button drawn by a run still going can lose its click."""
-    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning", timeout=TIMEOUT)
 
 
 def at_step(page: Page, title: str) -> None:
@@ -77,7 +65,7 @@ def test_a_run_started_on_one_server_is_carried_on_from_my_work_on_the_other(  #
     browser: Browser,
 ):
     first, second = two_servers
-    scin = _scin()
+    scin = p1_scin()
 
     # On the first server: start P1 and save its first step (the SR is created there).
     sign_in(page, first.url, "caseworker")

@@ -4,22 +4,12 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy import select
 
-from db.models import Case, Team
-from services.transaction import transaction
+from tests.browser.helpers import p1_scin
 from tests.browser.test_sign_in import sign_in
 
 pytestmark = pytest.mark.browser
 TIMEOUT = 20_000
-
-
-def _scin() -> str:
-    with transaction() as session:
-        team = session.scalar(select(Team.id).where(Team.name == "CSA Rules Reassessment Team"))
-        return session.scalars(
-            select(Case.scin).where(Case.team_id == team, Case.financial_transition_complete).order_by(Case.id)
-        ).first()
 
 
 def _continue(page: Page) -> None:
@@ -33,7 +23,7 @@ def _continue(page: Page) -> None:
 
 
 def test_a_caseworker_finishes_p1_after_reloading_mid_way(live_server, page: Page):
-    scin = _scin()
+    scin = p1_scin()
     sign_in(page, live_server.url, "caseworker")
     page.get_by_role("link", name="Start a procedure").click()
     scin_box = page.get_by_label("SCIN of the case", exact=True)
