@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
 
 import streamlit as st
 
@@ -11,48 +11,63 @@ from services.actor import Actor
 
 st.set_page_config(page_title="Casework Guide", page_icon="📋", layout="wide")
 
-# A role's pages are made when pages_for first needs them, then kept for the session: st.Page looks its file
-# up on disk, and this router runs before every rerun of every page.
-ROLE_PAGES: dict[str, Callable[[], list[st.Page]]] = {
-    "caseworker": lambda: [
-        st.Page("pages/my_work.py", title="My work", icon=":material/inbox:", url_path="my-work"),
-        st.Page("pages/start.py", title="Start a procedure", icon=":material/play_arrow:", url_path="start"),
-        st.Page("pages/outbox.py", title="Outbox", icon=":material/outbox:", url_path="outbox"),
-        st.Page(
-            "pages/wizard.py", title="Procedure", icon=":material/explore:", url_path="wizard", visibility="hidden"
-        ),
-    ],
-    "team_leader": lambda: [
-        st.Page("pages/outstanding.py", title="Outstanding SRs", icon=":material/monitoring:", url_path="outstanding"),
-        st.Page(
-            "pages/sr_detail.py",
-            title="Service request",
-            icon=":material/description:",
-            url_path="sr",
-            visibility="hidden",
-        ),
-        st.Page("pages/my_work.py", title="My work", icon=":material/inbox:", url_path="my-work"),
-        st.Page("pages/outbox.py", title="Outbox", icon=":material/outbox:", url_path="outbox"),
-    ],
-    "policy": lambda: [
-        st.Page("pages/letter_studio.py", title="Letter preview", icon=":material/mail:", url_path="letters")
-    ],
-    "admin": lambda: [st.Page("pages/users.py", title="Users", icon=":material/group:", url_path="users")],
+
+@dataclass(frozen=True)
+class PageSpec:
+    script: str
+    title: str
+    icon: str
+    url_path: str
+    hidden: bool = False
+
+    def page(self) -> st.Page:
+        return st.Page(
+            self.script,
+            title=self.title,
+            icon=self.icon,
+            url_path=self.url_path,
+            visibility="hidden" if self.hidden else "visible",
+        )
+
+
+MY_WORK = PageSpec("pages/my_work.py", "My work", ":material/inbox:", "my-work")
+OUTBOX = PageSpec("pages/outbox.py", "Outbox", ":material/outbox:", "outbox")
+ROLE_PAGES: dict[str, tuple[PageSpec, ...]] = {
+    "caseworker": (
+        MY_WORK,
+        PageSpec("pages/start.py", "Start a procedure", ":material/play_arrow:", "start"),
+        OUTBOX,
+        PageSpec("pages/wizard.py", "Procedure", ":material/explore:", "wizard", hidden=True),
+    ),
+    "team_leader": (
+        PageSpec("pages/outstanding.py", "Outstanding SRs", ":material/monitoring:", "outstanding"),
+        PageSpec("pages/sr_detail.py", "Service request", ":material/description:", "sr", hidden=True),
+        MY_WORK,
+        OUTBOX,
+    ),
+    "policy": (PageSpec("pages/letter_studio.py", "Letter preview", ":material/mail:", "letters"),),
+    "admin": (PageSpec("pages/users.py", "Users", ":material/group:", "users"),),
 }
+HOME = "pages/home.py"
 
 
 def pages_for(actor: Actor) -> list[st.Page]:
-    """Home and the role's pages, made once per session and role."""
+    """Home and the role's pages, made once per session and role: st.Page looks its file up on disk, and
+    this router runs before every rerun of every page."""
     key = f"_pages:{actor.role}"
     if key not in st.session_state:
-        home = st.Page("pages/home.py", title="Home", icon=":material/home:", url_path="home", default=True)
-        st.session_state[key] = [home, *ROLE_PAGES.get(actor.role, list)()]
+        home = st.Page(HOME, title="Home", icon=":material/home:", url_path="home", default=True)
+        st.session_state[key] = [home, *(spec.page() for spec in ROLE_PAGES.get(actor.role, ()))]
     return st.session_state[key]
+
+
+def role_has_page(role: str, script: str) -> bool:
+    return script == HOME or any(spec.script == script for spec in ROLE_PAGES.get(role, ()))
 
 
 def signed_out_pages() -> list[st.Page]:
     """Sign-in at "/" and under every app URL, so a reload or a bookmark signs in and lands where it was."""
-    paths = {p.url_path for pages in ROLE_PAGES.values() for p in pages()} | {"home"}
+    paths = {spec.url_path for specs in ROLE_PAGES.values() for spec in specs} | {"home"}
     aliases = [
         st.Page("pages/sign_in.py", title="Sign in", url_path=path, visibility="hidden") for path in sorted(paths)
     ]
@@ -75,4 +90,6 @@ else:
                 st.stop()  # the browser is on its way to /auth/logout and back to a new session
             st.rerun()
     navigation = st.navigation(pages_for(actor))
+    role = actor.role
+    ui.resume_after_sign_in(lambda script: role_has_page(role, script))
 navigation.run()

@@ -6,7 +6,7 @@ import logging
 import os
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 import streamlit as st
 
@@ -17,6 +17,7 @@ from services.views import CaseBanner
 
 log = logging.getLogger("casework")
 T = TypeVar("T")
+RESUME = "resume_after_sign_in"
 
 
 def idle_seconds() -> int:
@@ -61,14 +62,33 @@ def actor(*roles: str, page: str = "") -> Actor:
     """The signed-in actor; a page lists the roles it is for and refuses (and audits) anyone else."""
     signed_in = current_actor()
     if signed_in is None:
-        st.stop()
-        raise RuntimeError("unreachable")
+        _route_through_sign_in(page or "home")
     if roles and signed_in.role not in roles:
         from services.access import refuse_page
 
         st.error(refuse_page(signed_in, page or "page").message, icon="🚫")
         st.stop()
     return signed_in
+
+
+def _route_through_sign_in(page: str) -> NoReturn:
+    """This page was run without app.py: send the browser through sign-in, then back here.
+
+    app.py only runs a page for a signed-in user, so a page meets no one only when Streamlit ran it by
+    itself: a fresh server's first request to a page's URL (say a bookmarked /wizard?run=...), before
+    any session has run app.py, runs pages/<name>.py directly, as for an app with a pages/ folder and
+    no st.navigation. The page is remembered with its query (the run id) and opened after sign-in.
+    """
+    query = st.query_params.to_dict()
+    st.session_state[RESUME] = (f"pages/{page}.py", query)
+    st.switch_page("app.py", query_params=query)
+
+
+def resume_after_sign_in(allowed: Callable[[str], bool]) -> None:
+    """Just signed in after _route_through_sign_in: open the page asked for, if the role has it."""
+    resume = st.session_state.pop(RESUME, None)
+    if resume is not None and allowed(resume[0]):
+        st.switch_page(resume[0], query_params=resume[1])
 
 
 def error_summary(errors: dict[str, str]) -> None:
