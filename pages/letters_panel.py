@@ -32,7 +32,7 @@ def letters_panel(actor: Actor, view: RunView) -> None:
     for row in view.letters:
         who = (row.recipient or "").replace("_", " ")
         text, action = st.columns([3, 2])
-        to = f" · to the {who}" if who else ""
+        to = f" · to the {who}" if who and who not in row.title.lower() else ""  # CMEL9180 names them already
         text.markdown(f"{row.template_code} {row.title}{to} · SR {row.sr_number}")
         if row.status == "due":
             action.button("Produce", key=f"produce:{row.id}", on_click=_produce, args=(actor, row.id))
