@@ -2,53 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import streamlit as st
 
 from pages import ui
+from pages.roles import HOME, ROLE_PAGES, role_has_page
 from services.actor import Actor
 
 st.set_page_config(page_title="Casework Guide", page_icon="📋", layout="wide")
-
-
-@dataclass(frozen=True)
-class PageSpec:
-    script: str
-    title: str
-    icon: str
-    url_path: str
-    hidden: bool = False
-
-    def page(self) -> st.Page:
-        return st.Page(
-            self.script,
-            title=self.title,
-            icon=self.icon,
-            url_path=self.url_path,
-            visibility="hidden" if self.hidden else "visible",
-        )
-
-
-MY_WORK = PageSpec("pages/my_work.py", "My work", ":material/inbox:", "my-work")
-OUTBOX = PageSpec("pages/outbox.py", "Outbox", ":material/outbox:", "outbox")
-ROLE_PAGES: dict[str, tuple[PageSpec, ...]] = {
-    "caseworker": (
-        MY_WORK,
-        PageSpec("pages/start.py", "Start a procedure", ":material/play_arrow:", "start"),
-        OUTBOX,
-        PageSpec("pages/wizard.py", "Procedure", ":material/explore:", "wizard", hidden=True),
-    ),
-    "team_leader": (
-        PageSpec("pages/outstanding.py", "Outstanding SRs", ":material/monitoring:", "outstanding"),
-        PageSpec("pages/sr_detail.py", "Service request", ":material/description:", "sr", hidden=True),
-        MY_WORK,
-        OUTBOX,
-    ),
-    "policy": (PageSpec("pages/letter_studio.py", "Letter preview", ":material/mail:", "letters"),),
-    "admin": (PageSpec("pages/users.py", "Users", ":material/group:", "users"),),
-}
-HOME = "pages/home.py"
 
 
 def pages_for(actor: Actor) -> list[st.Page]:
@@ -59,10 +19,6 @@ def pages_for(actor: Actor) -> list[st.Page]:
         home = st.Page(HOME, title="Home", icon=":material/home:", url_path="home", default=True)
         st.session_state[key] = [home, *(spec.page() for spec in ROLE_PAGES.get(actor.role, ()))]
     return st.session_state[key]
-
-
-def role_has_page(role: str, script: str) -> bool:
-    return script == HOME or any(spec.script == script for spec in ROLE_PAGES.get(role, ()))
 
 
 def signed_out_pages() -> list[st.Page]:

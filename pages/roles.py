@@ -1,0 +1,54 @@
+"""Which pages each role has, as data: app.py builds its navigation from this table.
+
+Kept out of app.py because app.py runs again on every rerun of every page, and defining a dataclass and
+its table there each time cost about 0.8 ms a click (benchmarks/wizard_bench.py); a module runs once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    script: str
+    title: str
+    icon: str
+    url_path: str
+    hidden: bool = False
+
+    def page(self) -> st.Page:
+        return st.Page(
+            self.script,
+            title=self.title,
+            icon=self.icon,
+            url_path=self.url_path,
+            visibility="hidden" if self.hidden else "visible",
+        )
+
+
+MY_WORK = PageSpec("pages/my_work.py", "My work", ":material/inbox:", "my-work")
+OUTBOX = PageSpec("pages/outbox.py", "Outbox", ":material/outbox:", "outbox")
+ROLE_PAGES: dict[str, tuple[PageSpec, ...]] = {
+    "caseworker": (
+        MY_WORK,
+        PageSpec("pages/start.py", "Start a procedure", ":material/play_arrow:", "start"),
+        OUTBOX,
+        PageSpec("pages/wizard.py", "Procedure", ":material/explore:", "wizard", hidden=True),
+    ),
+    "team_leader": (
+        PageSpec("pages/outstanding.py", "Outstanding SRs", ":material/monitoring:", "outstanding"),
+        PageSpec("pages/sr_detail.py", "Service request", ":material/description:", "sr", hidden=True),
+        MY_WORK,
+        OUTBOX,
+    ),
+    "policy": (PageSpec("pages/letter_studio.py", "Letter preview", ":material/mail:", "letters"),),
+    "admin": (PageSpec("pages/users.py", "Users", ":material/group:", "users"),),
+}
+HOME = "pages/home.py"
+
+
+def role_has_page(role: str, script: str) -> bool:
+    return script == HOME or any(spec.script == script for spec in ROLE_PAGES.get(role, ()))
