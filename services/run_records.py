@@ -61,18 +61,12 @@ def _part(tag: str, model: Any, filled: dict[str, Any]) -> Select[Any]:
     )
 
 
-def _letter_title(code: str) -> str:
-    try:
-        return letter_catalogue.get(code).title
-    except KeyError:
-        return code
-
-
-def _sent_as_pdf(code: str) -> bool:
-    try:
-        return letter_catalogue.get(code).send_as_pdf
-    except KeyError:
-        return False
+def _letter_line(r: Any) -> LetterLine:
+    """A letter row as the panel shows it: the catalogue's title and whether it is sent as PDF (a code no
+    longer in the catalogue shows as itself)."""
+    spec = letter_catalogue.TEMPLATES.get(r.s1)
+    title, as_pdf = (spec.title, spec.send_as_pdf) if spec is not None else (r.s1, False)
+    return LetterLine(r.id, r.s1, title, r.s2, r.s3, r.s4, r.number, as_pdf)
 
 
 # Built once: building the statement costs more Python than running it on a small case.
@@ -128,7 +122,7 @@ def run_records(session: Session, sr_ids: Iterable[int]) -> RunRecords:
     letters, deadlines, files, emails = [], [], [], []
     for r in sorted(rows, key=lambda r: r.id):
         if r.tag == "letter":
-            letters.append(LetterLine(r.id, r.s1, _letter_title(r.s1), r.s2, r.s3, r.s4, r.number, _sent_as_pdf(r.s1)))
+            letters.append(_letter_line(r))
         elif r.tag == "deadline":
             done = bool(r.b1)
             deadlines.append(DeadlineView(r.id, r.sr_id, r.s1, r.t1, r.s2, done, not done and r.t1 < now, r.number))

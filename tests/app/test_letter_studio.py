@@ -87,8 +87,7 @@ def test_with_libreoffice_make_pdf_prints_the_edited_values_and_shows_the_first_
     at.text_area[0].set_value(json.dumps(values)).run()
     next(b for b in at.button if b.label == "Make PDF").click().run()
     assert not at.exception, at.exception
-    [pdf_button] = [d for d in at.get("download_button") if d.proto.label == "Download .pdf"]
-    assert pdf_button.proto.label == "Download .pdf"
+    assert [d.proto.label for d in at.get("download_button")].count("Download .pdf") == 1
     assert [i.captions for i in at.image] == [["First page, as printed"]]
     # AppTest holds only the media URLs, so the PDF itself is checked through the service the page calls.
     from services import letters
