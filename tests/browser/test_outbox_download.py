@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 from domain import mail
 from domain.clock import UK
 from services import email as outbox
+from tests.browser.helpers import settled
 from tests.browser.test_sign_in import sign_in
 from tests.ssst import team_sr
 
@@ -27,6 +28,7 @@ def test_a_caseworker_downloads_the_eml_and_marks_it_sent(live_server, page: Pag
     sign_in(page, live_server.url, "ssst.caseworker")
     page.get_by_role("link", name="Outbox").click()
     expect(page.get_by_text("Waiting to be sent (1)", exact=True)).to_be_visible(timeout=20_000)
+    settled(page)  # a click on a button Streamlit is still redrawing can be lost
     with page.expect_download(timeout=20_000) as download_info:
         page.get_by_role("button", name="Download .eml").click()
     download = download_info.value
@@ -35,6 +37,7 @@ def test_a_caseworker_downloads_the_eml_and_marks_it_sent(live_server, page: Pag
     assert message["Subject"] == draft.subject
     assert message["Message-ID"] == view.message_id
     assert "Disposition-Notification-To" in message
+    settled(page)
     page.get_by_role("button", name="Mark as sent").click()
     expect(page.get_by_text("Sent (1)", exact=True)).to_be_visible(timeout=20_000)
     expect(page.get_by_text("Waiting to be sent (0)", exact=True)).to_be_visible()
