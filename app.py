@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages import ui
-from pages.roles import HOME, ROLE_PAGES, role_has_page
+import ui
 from services.actor import Actor
+from ui.roles import HOME, ROLE_PAGES, role_has_page
 
 st.set_page_config(page_title="Casework Guide", page_icon="📋", layout="wide")
 

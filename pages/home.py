@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages import ui
+import ui
 
 actor = ui.actor()
 NEXT_STEP = {

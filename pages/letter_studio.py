@@ -5,7 +5,7 @@ from functools import partial
 
 import streamlit as st
 
-from pages import ui
+import ui
 from services import letters
 
 PAPER = (

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
+import ui
 from domain.clock import format_uk
-from pages import ui
 from services import runs
 from services.work import my_work
 

@@ -4,8 +4,8 @@ from functools import partial
 
 import streamlit as st
 
+import ui
 from domain.clock import format_uk
-from pages import ui
 from services import email as outbox
 from services.actor import Actor
 

@@ -4,8 +4,8 @@ deadlines, stuck runs, reassignment and the CSV export. Everything is worked out
 import altair as alt
 import streamlit as st
 
+import ui
 from domain.clock import format_uk
-from pages import ui
 from services import console
 from services.console import ConsoleFilter
 

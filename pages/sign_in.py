@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages import ui
+import ui
 from services import auth
 from services.errors import PermissionDenied
 

@@ -3,10 +3,10 @@ related SRs and where its procedure runs stand. The SR id comes from the URL (?s
 
 import streamlit as st
 
+import ui
 from domain.clock import format_uk
-from pages import ui
-from pages.case_panels import deadlines_panel, emails_panel, files_panel
 from services.sr_view import sr_full_view
+from ui.case_panels import deadlines_panel, emails_panel, files_panel
 
 actor = ui.actor("team_leader", page="sr_detail")
 ref = st.query_params.get("sr", "")

@@ -4,7 +4,7 @@ from functools import partial
 
 import streamlit as st
 
-from pages import ui
+import ui
 from services import runs
 from services.work import find_case
 

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
+import ui
 from db.models import ROLES
-from pages import ui
 from services import users
 
 actor = ui.actor("admin", page="users")

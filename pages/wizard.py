@@ -4,14 +4,14 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from pages import ui
-from pages.case_panels import deadlines_panel, emails_panel, files_panel
-from pages.letters_panel import letters_panel
-from pages.wizard_widgets import field_input, field_value
+import ui
 from procedures.glossary import GLOSSARY
 from services import runs
 from services.errors import DomainError, ValidationFailed
 from services.run_views import RunView
+from ui.case_panels import deadlines_panel, emails_panel, files_panel
+from ui.letters_panel import letters_panel
+from ui.wizard_widgets import field_input, field_value
 
 actor = ui.actor("caseworker", page="wizard")
 asked_for = st.query_params.get("run")

@@ -83,7 +83,7 @@ def test_a_role_opening_a_page_it_does_not_have_is_refused_and_audited(sqlite_de
 
     policy = actor_for("policy")
     at = AppTest.from_string(
-        "from pages import ui\nui.actor('team_leader', page='sr_detail')\nimport streamlit as st\nst.write('SECRET')"
+        "import ui\nui.actor('team_leader', page='sr_detail')\nimport streamlit as st\nst.write('SECRET')"
     )
     at.session_state["actor"] = policy
     at.run()

@@ -6,7 +6,7 @@ from functools import partial
 
 import streamlit as st
 
-from pages import ui
+import ui
 from services import letters
 from services.actor import Actor
 from services.run_views import RunView

@@ -1,4 +1,4 @@
-"""Shared page pieces: the signed-in actor, GOV.UK-style errors, the case banner."""
+"""Shared page pieces, kept out of pages/ (which holds only page scripts): the actor, GOV.UK-style errors, banner."""
 
 from __future__ import annotations
 
