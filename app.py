@@ -6,6 +6,7 @@ import streamlit as st
 
 import ui
 from services.actor import Actor
+from ui.notices import notice_count
 from ui.roles import HOME, ROLE_PAGES, role_has_page
 
 st.set_page_config(page_title="Casework Guide", page_icon="📋", layout="wide")
@@ -36,6 +37,8 @@ if actor is None:
 else:
     with st.sidebar:
         st.markdown(f"**{actor.display_name}**  \n{actor.role.replace('_', ' ').capitalize()}")
+        if waiting := notice_count(actor):
+            st.markdown(f":orange-badge[{waiting} deadline reminder{'s' if waiting != 1 else ''}]")
         if st.button("Sign out", key="sign_out"):
             from services.auth import sign_out
 

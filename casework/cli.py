@@ -5,6 +5,7 @@ python -m casework demo load --if-empty
 python -m casework users add jo.bloggs --role caseworker --team "CSA Rules Reassessment Team"
 python -m casework audit verify
 python -m casework outbox send
+python -m casework remind
 python -m casework backup var/backups/casework-2026-11-23.sqlite3
 python -m casework restore var/backups/casework-2026-11-23.sqlite3 --yes
 python -m casework letters render-due --code CMSL5501 --out var/letters
@@ -149,6 +150,16 @@ def audit_verify() -> None:
         err=True,
     )
     raise typer.Exit(1)
+
+
+@app.command("remind")
+def remind_command() -> None:
+    """Tell owners what is due soon or overdue, and team leaders what is a working day overdue; run it from
+    cron or a systemd timer every few minutes (README). Safe to run twice or on two servers at once."""
+    from services import reminders  # imported per command: keeps every other command quick to start
+
+    report = reminders.remind()
+    typer.echo(f"Told {report.reminders} new reminders to {report.people} people; {report.emails} digest emails.")
 
 
 @outbox_app.command("send")

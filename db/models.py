@@ -445,3 +445,39 @@ class Counter(Base):
 
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Reminder(Base):
+    """One reminder told to one person about one deadline at one level: the record that makes `remind`
+    exactly-once (claimed by inserting this row, in the same transaction as the notice and the email)."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        CheckConstraint("level IN ('due_soon', 'overdue', 'escalated')", name="level"),
+        # A moved deadline (the hearing moved) is a new due moment, so it is reminded again.
+        UniqueConstraint("deadline_id", "level", "user_id", "due_at", name="uq_reminders_once"),
+        Index("ix_reminders_user_created", "user_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deadline_id: Mapped[int] = mapped_column(ForeignKey("deadlines.id"))
+    level: Mapped[str] = mapped_column(String(10))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    email_id: Mapped[int | None] = mapped_column(ForeignKey("outbound_emails.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    deadline: Mapped[Deadline] = relationship()
+
+
+class DeadlineSnooze(Base):
+    """A team leader's decision to hold a deadline's reminders until a moment, with the reason."""
+
+    __tablename__ = "deadline_snoozes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deadline_id: Mapped[int] = mapped_column(ForeignKey("deadlines.id"), index=True)
+    until: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(Text)
+    by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 import ui
+from ui.notices import deadline_strip
 
 actor = ui.actor()
 NEXT_STEP = {
@@ -12,4 +13,5 @@ NEXT_STEP = {
     "admin": "Open **Users** to add people, set roles and teams, and deactivate accounts.",
 }
 st.title(f"Welcome, {actor.display_name}")
+deadline_strip(actor)
 st.write(NEXT_STEP[actor.role])

@@ -6,9 +6,11 @@ import ui
 from domain.clock import format_uk
 from services import runs
 from services.work import my_work
+from ui.notices import deadline_strip
 
 actor = ui.actor("caseworker", "team_leader", page="my_work")
 st.title("My work")
+deadline_strip(actor)
 work = ui.attempt(lambda: my_work(actor))
 if work is None:
     st.stop()

@@ -64,7 +64,7 @@ with tabs[3]:
         hide_index=True,
     )
 with tabs[4]:
-    deadlines_panel(view.deadlines, empty="No deadlines on this SR.")
+    deadlines_panel(view.deadlines, empty="No deadlines on this SR.", actor=actor)
 with tabs[5]:
     emails_panel(view.emails, empty="No emails on this SR.")
 with tabs[6]:

@@ -259,6 +259,11 @@ def deliver(actor: Actor, email_id: int) -> EmailView:
     return _deliver(actor, email_id)
 
 
+def deliver_as_system(email_id: int) -> EmailView:
+    """`deliver` for a command run by cron (reminders), with no signed-in user."""
+    return _deliver(None, email_id)
+
+
 def send_waiting(*, limit: int = 200) -> list[EmailView]:
     """Send every queued or failed email, oldest first, as the system (the CLI `outbox send`, run by cron).
 

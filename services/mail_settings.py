@@ -30,11 +30,12 @@ MAILBOXES: dict[str, str] = {
     "ecm": "Enforcement Case Manager <enforcement.case.manager@placeholder.invalid>",
     "cpt": "Court Presenting Team <court.presenting.team@placeholder.invalid>",
     "cpo": "Court Presenting Officer <court.presenting.officer@placeholder.invalid>",
+    "casework": "Casework Guide <casework.guide@placeholder.invalid>",  # sender of deadline reminders
 }
 
 
 def mailbox(key: str) -> Address:
-    """The configured address for a mailbox key (ssst, vsat, ecm, cpt, cpo)."""
+    """The configured address for a mailbox key (ssst, vsat, ecm, cpt, cpo, casework)."""
     if key not in MAILBOXES:
         raise KeyError(f"unknown mailbox {key!r}; expected one of {', '.join(MAILBOXES)}")
     return parse_address(os.environ.get(f"CASEWORK_MAIL_{key.upper()}", MAILBOXES[key]))

@@ -14,6 +14,7 @@ from services.actor import Actor
 from services.attachments import AttachmentView
 from services.deadlines import DeadlineView
 from services.email import EmailView
+from ui.notices import snooze_form
 
 KINDS = {"outcome_pdf": "outcome PDF", "bundle_zip": "zip bundle"}
 
@@ -22,8 +23,9 @@ def _file_bytes(actor: Actor, attachment_id: int) -> bytes:
     return attachments.download_attachment(actor, attachment_id).data
 
 
-def deadlines_panel(deadlines: Sequence[DeadlineView], *, empty: str | None = None) -> None:
-    """Each deadline with its due time, whether it is met or overdue, and the line explaining the date."""
+def deadlines_panel(deadlines: Sequence[DeadlineView], *, empty: str | None = None, actor: Actor | None = None) -> None:
+    """Each deadline with its due time, whether it is met or overdue, and the line explaining the date; a team
+    leader (`actor`) can also snooze an open deadline's reminders."""
     if not deadlines:
         if empty:
             st.caption(empty)
@@ -33,6 +35,8 @@ def deadlines_panel(deadlines: Sequence[DeadlineView], *, empty: str | None = No
         where = f" · SR {d.sr_number}" if d.sr_number else ""
         st.markdown(f"**{d.what}**: due {format_uk(d.due_at)}{state}{where}")
         st.caption(f"How this was worked out: {d.explanation}")
+        if actor is not None and not d.done:
+            snooze_form(actor, d.id)
 
 
 def files_panel(actor: Actor, files: Sequence[AttachmentView], *, empty: str | None = None) -> None:

@@ -1,0 +1,365 @@
+"""Deadlines that find people: `python -m casework remind` tells owners what is due soon or overdue, and
+team leaders what is a working day overdue; each user sees the same as notices on Home and My work.
+
+Exactly once: what is told is a `Reminder` row per (deadline, level, person, due moment), inserted with
+"on conflict do nothing" in the same transaction as the digest email it goes into. Two `remind` processes
+at once (two servers' cron) or a second run insert nothing twice, so nothing is told twice; a run killed
+part-way has committed whole people (one transaction each) and the next run tells the rest.
+
+A digest email is queued only for people with an email address and only when SMTP is set up
+(CASEWORK_SMTP_HOST); it goes through the outbox like every email, so one that cannot be sent waits
+there. The outbox files each email under an SR, so a digest is filed under its soonest deadline's SR.
+A met deadline (done) or a closed SR is never reminded; a team leader's snooze holds every level until
+its end.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from db.models import Case, Deadline, DeadlineSnooze, OutboundEmail, Reminder, ServiceRequest, User
+from domain import mail
+from domain.clock import as_utc, format_uk, utcnow
+from domain.deadlines import label
+from domain.reminders import LEVEL_WORDS, Level, levels_due
+from domain.values import FieldError, clean_text
+from services import audit
+from services.access import check_sr, require_role
+from services.actor import Actor
+from services.email import deliver_as_system
+from services.errors import NotFound, ValidationFailed
+from services.mail_settings import mailbox, smtp_settings
+from services.transaction import transaction
+
+# No region's next working day is further off than this (Christmas to the first working day after it).
+LOOKAHEAD = timedelta(days=10)
+MAX_SNOOZE = timedelta(days=30)
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """One open deadline with what deciding its reminders needs."""
+
+    deadline_id: int
+    kind: str
+    due_at: datetime
+    sr_id: int
+    sr_number: str
+    case_id: int
+    team_id: int
+    region: str
+    owner_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Told:
+    deadline: Due
+    level: Level
+    user_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class RemindReport:
+    """What one `remind` run did: reminders newly told (not those an earlier run told) and emails queued."""
+
+    reminders: int
+    people: int
+    emails: int
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """One line of a user's "Due soon" / "Overdue" strip."""
+
+    deadline_id: int
+    sr_id: int
+    sr_number: str
+    what: str
+    due_at: datetime
+    level: Level
+
+    @property
+    def text(self) -> str:
+        return f"{self.what}: SR {self.sr_number}, due {format_uk(self.due_at)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Notices:
+    due_soon: tuple[Notice, ...]
+    overdue: tuple[Notice, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.due_soon) + len(self.overdue)
+
+
+def _due(session: Session, now: datetime) -> list[Due]:
+    """Open deadlines on open SRs due before the look-ahead, skipping snoozed ones and those fully told."""
+    fully_told = exists().where(
+        Reminder.deadline_id == Deadline.id,
+        Reminder.level == Level.ESCALATED.value,
+        Reminder.due_at == Deadline.due_at,
+    )
+    snoozed = exists().where(DeadlineSnooze.deadline_id == Deadline.id, DeadlineSnooze.until > now)
+    rows = session.execute(
+        select(
+            Deadline.id,
+            Deadline.kind,
+            Deadline.due_at,
+            ServiceRequest.id,
+            ServiceRequest.number,
+            ServiceRequest.case_id,
+            ServiceRequest.team_id,
+            Case.region,
+            ServiceRequest.owner_id,
+        )
+        .join(ServiceRequest, Deadline.sr_id == ServiceRequest.id)
+        .join(Case, ServiceRequest.case_id == Case.id)
+        .where(
+            Deadline.done.is_(False),
+            ServiceRequest.status != "Closed",
+            Deadline.due_at < now + LOOKAHEAD,
+            ~fully_told,
+            ~snoozed,
+        )
+        .order_by(Deadline.due_at, Deadline.id)
+    ).all()
+    return [Due(*row) for row in rows]
+
+
+def _recipients(session: Session, dues: Sequence[Due]) -> tuple[set[int], dict[int, list[int]]]:
+    """Active users among the owners, and each team's active team leaders."""
+    team_ids = {d.team_id for d in dues}
+    owner_ids = {d.owner_id for d in dues if d.owner_id is not None}
+    active = set(session.scalars(select(User.id).where(User.id.in_(owner_ids), User.is_active)).all())
+    leaders: dict[int, list[int]] = defaultdict(list)
+    for user_id, team_id in session.execute(
+        select(User.id, User.team_id)
+        .where(User.team_id.in_(team_ids), User.role == "team_leader", User.is_active)
+        .order_by(User.id)
+    ):
+        if team_id is not None:
+            leaders[team_id].append(user_id)
+    return active, leaders
+
+
+def plan(dues: Sequence[Due], now: datetime, active: set[int], leaders: dict[int, list[int]]) -> list[Told]:
+    """Who is told what at `now`: the owner the deadline's level (their team leaders when nobody active owns
+    it), and the team leaders `escalated` once it is a working day overdue."""
+    told: list[Told] = []
+    for due in dues:
+        owner = [due.owner_id] if due.owner_id is not None and due.owner_id in active else leaders.get(due.team_id, [])
+        for level in levels_due(due.due_at, now, due.region):
+            if level is Level.ESCALATED:
+                people = [u for u in leaders.get(due.team_id, ()) if u != due.owner_id]
+            else:
+                people = owner
+            told += [Told(due, level, user_id) for user_id in people]
+    return told
+
+
+def _insert(session: Session) -> type[postgresql.Insert] | type[sqlite.Insert]:
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert  # type: ignore[return-value]
+
+
+def _claim(session: Session, items: Iterable[Told], now: datetime) -> list[tuple[int, Told]]:
+    """Insert each reminder unless some run already did; return the ones this run claimed, with their ids."""
+    items = list(items)
+    # Read first: a run that has nothing new then writes nothing (the insert below still decides races).
+    known = set(
+        session.execute(
+            select(Reminder.deadline_id, Reminder.level, Reminder.user_id, Reminder.due_at).where(
+                Reminder.deadline_id.in_({i.deadline.deadline_id for i in items})
+            )
+        ).all()
+    )
+    claimed: list[tuple[int, Told]] = []
+    insert = _insert(session)
+    for item in items:
+        if (item.deadline.deadline_id, item.level.value, item.user_id, item.deadline.due_at) in known:
+            continue
+        statement = (
+            insert(Reminder)
+            .values(
+                deadline_id=item.deadline.deadline_id,
+                level=item.level.value,
+                user_id=item.user_id,
+                due_at=item.deadline.due_at,
+                created_at=now,
+            )
+            .on_conflict_do_nothing()
+            .returning(Reminder.id)
+        )
+        reminder_id = session.scalar(statement)
+        if reminder_id is not None:
+            claimed.append((reminder_id, item))
+    return claimed
+
+
+def digest(display_name: str, items: Sequence[Told]) -> mail.Draft:
+    """One email listing everything newly told to one person, grouped by level."""
+    lines = [f"Dear {display_name},", "", "Casework Guide has deadlines for you to look at:"]
+    for level in Level:
+        mine = [i for i in items if i.level is level]
+        if mine:
+            lines += ["", f"{LEVEL_WORDS[level]}:"]
+            lines += [
+                f"- {label(i.deadline.kind)}: SR {i.deadline.sr_number}, due {format_uk(i.deadline.due_at)}"
+                for i in mine
+            ]
+    lines += ["", "Open Casework Guide to see each one and how its date was worked out."]
+    counts = ", ".join(
+        f"{n} {LEVEL_WORDS[level].lower()}" for level in Level if (n := sum(i.level is level for i in items))
+    )
+    return mail.Draft("deadline_reminder", f"Casework Guide deadlines: {counts}", "\n".join(lines))
+
+
+def _queue_digest(session: Session, user: User, items: Sequence[Told], now: datetime) -> OutboundEmail:
+    sender = mailbox("casework")
+    first = min(items, key=lambda i: (i.deadline.due_at, i.deadline.deadline_id)).deadline
+    message = mail.build_message(
+        digest(user.display_name, items),
+        sender=sender,
+        to=[mail.parse_address(f"{user.display_name} <{user.email}>")],
+        read_receipt_to=sender,
+        sent_at=now,
+        signature="Casework Guide",
+        sr_number=first.sr_number,
+    )
+    row = OutboundEmail(
+        sr_id=first.sr_id,
+        message_id=str(message["Message-ID"]),
+        to_addrs=str(message["To"]),
+        subject=str(message["Subject"])[:500],
+        raw=mail.to_bytes(message),
+        status="queued",
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def remind(*, now: datetime | None = None) -> RemindReport:
+    """Tell everyone what is due soon, overdue or escalated since the last run; one transaction a person."""
+    now = as_utc(now or utcnow())
+    with transaction() as session:
+        dues = _due(session, now)
+        active, leaders = _recipients(session, dues)
+    by_user: dict[int, list[Told]] = defaultdict(list)
+    for item in plan(dues, now, active, leaders):
+        by_user[item.user_id].append(item)
+    told = people = emails = 0
+    to_send: list[int] = []
+    for user_id in sorted(by_user):
+        with transaction() as session:
+            claimed = _claim(session, by_user[user_id], now)
+            if not claimed:
+                continue
+            user = session.get(User, user_id)
+            assert user is not None
+            email = None
+            if user.email and smtp_settings() is not None:
+                email = _queue_digest(session, user, [item for _, item in claimed], now)
+                for reminder_id, _ in claimed:
+                    session.get_one(Reminder, reminder_id).email_id = email.id
+            first = claimed[0][1].deadline
+            audit.record(
+                session,
+                None,
+                "reminder.sent",
+                entity_type="user",
+                entity_id=user_id,
+                case_id=first.case_id if len(claimed) == 1 else None,
+                sr_id=first.sr_id if len(claimed) == 1 else None,
+                after={
+                    "reminders": [
+                        {"deadline_id": i.deadline.deadline_id, "level": i.level.value, "sr": i.deadline.sr_number}
+                        for _, i in claimed
+                    ],
+                    "email_id": email.id if email else None,
+                },
+            )
+        told += len(claimed)
+        people += 1
+        if email is not None:
+            emails += 1
+            to_send.append(email.id)
+    for email_id in to_send:  # after the commit: a slow or refusing server never undoes a reminder
+        deliver_as_system(email_id)
+    return RemindReport(reminders=told, people=people, emails=emails)
+
+
+def notices(actor: Actor, *, now: datetime | None = None) -> Notices:
+    """The signed-in user's reminders whose deadline is still open and not moved: due soon and overdue."""
+    now = as_utc(now or utcnow())
+    snoozed = exists().where(DeadlineSnooze.deadline_id == Deadline.id, DeadlineSnooze.until > now)
+    with transaction() as session:
+        rows = session.execute(
+            select(
+                Deadline.id,
+                ServiceRequest.id,
+                ServiceRequest.number,
+                Deadline.kind,
+                Deadline.due_at,
+                func.max(Reminder.level),
+            )
+            .join(Reminder, and_(Reminder.deadline_id == Deadline.id, Reminder.due_at == Deadline.due_at))
+            .join(ServiceRequest, Deadline.sr_id == ServiceRequest.id)
+            .where(
+                Reminder.user_id == actor.user_id,
+                Deadline.done.is_(False),
+                ServiceRequest.status != "Closed",
+                ~snoozed,
+            )
+            .group_by(Deadline.id, ServiceRequest.id, ServiceRequest.number, Deadline.kind, Deadline.due_at)
+            .order_by(Deadline.due_at, Deadline.id)
+        ).all()
+    items = [Notice(d, sr, number, label(kind), due_at, Level(level)) for d, sr, number, kind, due_at, level in rows]
+    return Notices(
+        due_soon=tuple(n for n in items if n.due_at >= now),
+        overdue=tuple(n for n in items if n.due_at < now),
+    )
+
+
+def snooze(actor: Actor, deadline_id: int, *, until: datetime, reason: str, now: datetime | None = None) -> None:
+    """A team leader holds a deadline's reminders until `until` (at most 30 days), with a reason; audited."""
+    now = as_utc(now or utcnow())
+    errors: dict[str, str] = {}
+    try:
+        text = clean_text(reason, field="reason", max_chars=500, required=False)
+    except FieldError as exc:
+        errors["reason"], text = str(exc), ""
+    if "reason" not in errors and not text:
+        errors["reason"] = "Enter why the reminders can wait"
+    if as_utc(until) <= now:
+        errors["until"] = "Enter a moment in the future"
+    elif as_utc(until) - now > MAX_SNOOZE:
+        errors["until"] = "A reminder can be snoozed for 30 days at most"
+    with transaction() as session:
+        require_role(session, actor, "team_leader", action="snooze reminders")
+        deadline = session.get(Deadline, deadline_id)
+        if deadline is None:
+            raise NotFound("There is no such deadline in your team.")
+        check_sr(session, actor, deadline.service_request, action="snooze reminders")
+        if errors:
+            raise ValidationFailed(errors)
+        row = DeadlineSnooze(deadline_id=deadline.id, until=as_utc(until), reason=text, by_id=actor.user_id)
+        session.add(row)
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "reminder.snoozed",
+            entity_type="deadline",
+            entity_id=deadline.id,
+            case_id=deadline.service_request.case_id,
+            sr_id=deadline.service_request.id,
+            after={"until": row.until, "reason": text},
+        )

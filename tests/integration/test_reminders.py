@@ -1,0 +1,265 @@
+"""`remind` tells each owner once of what is due soon or overdue, their team leader once of what is a working
+day overdue, by the case's region; never of a met deadline or a closed SR; snoozes hold it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select, update
+
+from db.models import AuditEvent, Case, Deadline, OutboundEmail, Reminder, User
+from domain.clock import UK, utcnow
+from services import records, reminders
+from services.errors import PermissionDenied, ValidationFailed
+from services.transaction import transaction
+from tests.conftest import ROOT
+from tests.ssst import smtp_server
+
+CHRISTMAS_EVE = EVE = datetime(2026, 12, 24, 10, 0, tzinfo=UK)
+
+
+def _only_these_deadlines() -> None:
+    """Demo data has deadlines of its own: mark them met so each test counts only what it sets up."""
+    with transaction() as session:
+        session.execute(update(Deadline).values(done=True))
+
+
+def _deadline(actor, due_at: datetime, *, region: str = "England", owner_id: int | None = -1, case_no: int = 0) -> int:
+    """A new open SR on the team's `case_no`th case (allocated to the actor), with one deadline due at `due_at`."""
+    with transaction() as session:
+        case = session.scalars(
+            select(Case).where(Case.team_id == actor.team_id).order_by(Case.id).offset(case_no)
+        ).first()
+        case.region = region
+        sr = records.create_sr(
+            session,
+            None,
+            case=case,
+            process="Arrears",
+            area="Arrears Management",
+            sub_area="Arrears Review",
+            owner_id=actor.user_id if owner_id == -1 else owner_id,
+        )
+        return records.add_deadline(session, None, sr, kind="review_date", due_at=due_at, explanation="test").id
+
+
+def _told() -> list[tuple[int, str, str]]:
+    with transaction() as session:
+        rows = session.execute(
+            select(Reminder.deadline_id, Reminder.level, User.username)
+            .join(User, Reminder.user_id == User.id)
+            .order_by(Reminder.id)
+        ).all()
+        return [tuple(r) for r in rows]
+
+
+def test_the_owner_is_told_once_of_a_deadline_due_tomorrow_and_sees_it_on_their_notices(demo_db, actor_for):
+    caseworker = actor_for("caseworker")
+    _only_these_deadlines()
+    deadline_id = _deadline(caseworker, datetime(2026, 12, 2, 17, 0, tzinfo=UK))
+    now = datetime(2026, 12, 1, 10, 0, tzinfo=UK)
+    assert reminders.remind(now=now).reminders == 1
+    assert reminders.remind(now=now).reminders == 0  # a second run tells nothing twice
+    assert _told() == [(deadline_id, "due_soon", "caseworker")]
+    seen = reminders.notices(caseworker, now=now)
+    assert [n.deadline_id for n in seen.due_soon] == [deadline_id]
+    assert seen.overdue == ()
+    assert "Review date" in seen.due_soon[0].text
+    with transaction() as session:
+        assert session.scalar(select(func.count()).where(AuditEvent.action == "reminder.sent")) == 1
+
+
+def test_a_deadline_a_working_day_overdue_tells_the_team_leader_by_the_cases_bank_holidays(demo_db, actor_for):
+    caseworker = actor_for("caseworker")
+    _only_these_deadlines()
+    new_years_eve = datetime(2026, 12, 31, 17, 0, tzinfo=UK)
+    england = _deadline(caseworker, new_years_eve, region="England")
+    scotland = _deadline(caseworker, new_years_eve, region="Scotland", case_no=1)
+    # Monday 4 January 2027, 17:30: a working day in England, the New Year holiday (observed) in Scotland.
+    assert reminders.remind(now=datetime(2027, 1, 4, 17, 30, tzinfo=UK)).reminders == 3
+    assert sorted(_told()) == sorted(
+        [(england, "overdue", "caseworker"), (england, "escalated", "teamleader"), (scotland, "overdue", "caseworker")]
+    )
+    reminders.remind(now=datetime(2027, 1, 5, 17, 0, tzinfo=UK))
+    assert (scotland, "escalated", "teamleader") in _told()
+    leader = reminders.notices(actor_for("teamleader"), now=datetime(2027, 1, 5, 17, 0, tzinfo=UK))
+    assert {n.deadline_id for n in leader.overdue} == {england, scotland}
+
+
+def test_a_met_deadline_or_a_closed_sr_is_never_reminded(demo_db, actor_for):
+    caseworker = actor_for("caseworker")
+    _only_these_deadlines()
+    met = _deadline(caseworker, CHRISTMAS_EVE + timedelta(hours=2))
+    closed = _deadline(caseworker, CHRISTMAS_EVE + timedelta(hours=3))
+    with transaction() as session:
+        session.get(Deadline, met).done = True
+        sr = session.get(Deadline, closed).service_request
+        records.set_status(session, None, sr, "Closed", sub_status="Complete", reason="done")
+    assert reminders.remind(now=CHRISTMAS_EVE).reminders == 0
+    assert _told() == []
+
+
+def test_a_deadline_met_after_it_was_told_leaves_the_notices(demo_db, actor_for):
+    caseworker = actor_for("caseworker")
+    _only_these_deadlines()
+    deadline_id = _deadline(caseworker, CHRISTMAS_EVE - timedelta(hours=1))
+    reminders.remind(now=CHRISTMAS_EVE)
+    assert [n.deadline_id for n in reminders.notices(caseworker, now=CHRISTMAS_EVE).overdue] == [deadline_id]
+    with transaction() as session:
+        session.get(Deadline, deadline_id).done = True
+    assert reminders.notices(caseworker, now=CHRISTMAS_EVE).count == 0
+
+
+def test_an_sr_nobody_owns_is_told_to_the_team_leaders(demo_db, actor_for):
+    caseworker = actor_for("caseworker")
+    _only_these_deadlines()
+    deadline_id = _deadline(caseworker, CHRISTMAS_EVE + timedelta(hours=1), owner_id=None)
+    reminders.remind(now=CHRISTMAS_EVE)
+    assert _told() == [(deadline_id, "due_soon", "teamleader")]
+
+
+def test_a_team_leader_snoozes_a_reminder_with_a_reason_and_it_waits_until_then(demo_db, actor_for):
+    caseworker, leader = actor_for("caseworker"), actor_for("teamleader")
+    _only_these_deadlines()
+    deadline_id = _deadline(caseworker, CHRISTMAS_EVE + timedelta(hours=2))
+    with pytest.raises(ValidationFailed) as refused:
+        reminders.snooze(leader, deadline_id, until=CHRISTMAS_EVE + timedelta(days=1), reason="  ", now=CHRISTMAS_EVE)
+    assert refused.value.errors == {"reason": "Enter why the reminders can wait"}
+    with pytest.raises(PermissionDenied):
+        reminders.snooze(
+            caseworker, deadline_id, until=CHRISTMAS_EVE + timedelta(days=1), reason="x", now=CHRISTMAS_EVE
+        )
+    reminders.snooze(
+        leader,
+        deadline_id,
+        until=CHRISTMAS_EVE + timedelta(days=1),
+        reason="Court confirmed by phone",
+        now=CHRISTMAS_EVE,
+    )
+    assert reminders.remind(now=CHRISTMAS_EVE).reminders == 0
+    with transaction() as session:
+        event = session.scalar(select(AuditEvent).where(AuditEvent.action == "reminder.snoozed"))
+        assert event.after["reason"] == "Court confirmed by phone"
+    assert reminders.remind(now=CHRISTMAS_EVE + timedelta(days=1, minutes=1)).reminders == 1  # overdue now
+
+
+def test_one_digest_email_per_person_per_run_goes_through_the_outbox(demo_db, actor_for, monkeypatch):
+    caseworker = actor_for("caseworker")
+    _only_these_deadlines()
+    _deadline(caseworker, CHRISTMAS_EVE + timedelta(hours=2))
+    _deadline(caseworker, CHRISTMAS_EVE - timedelta(hours=2))
+    with smtp_server() as server:
+        monkeypatch.setenv("CASEWORK_SMTP_HOST", server.host)
+        monkeypatch.setenv("CASEWORK_SMTP_PORT", str(server.port))
+        report = reminders.remind(now=CHRISTMAS_EVE)
+        assert (report.reminders, report.people, report.emails) == (2, 1, 1)
+        [received] = server.handler.received
+        assert received.rcpt_tos == ["caseworker@demo.casework.invalid"]
+        body = received.message.get_content()
+        assert "Due soon:" in body
+        assert "Overdue:" in body
+        assert body.count("Review date: SR") == 2
+        assert reminders.remind(now=CHRISTMAS_EVE).emails == 0
+        assert len(server.handler.received) == 1
+    with transaction() as session:
+        assert session.scalars(select(OutboundEmail.status).where(OutboundEmail.subject.like("%deadlines%"))).all() == [
+            "sent"
+        ]
+
+
+def test_without_smtp_nobody_gets_an_email_but_the_notices_are_there(demo_db, actor_for, monkeypatch):
+    monkeypatch.delenv("CASEWORK_SMTP_HOST", raising=False)
+    caseworker = actor_for("caseworker")
+    _only_these_deadlines()
+    _deadline(caseworker, CHRISTMAS_EVE + timedelta(hours=2))
+    assert reminders.remind(now=CHRISTMAS_EVE).emails == 0
+    assert reminders.notices(caseworker, now=CHRISTMAS_EVE).count == 1
+
+
+def _remind_process(env: dict[str, str], *extra: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, *extra],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _people_with_deadlines(actor_for, count: int) -> list[int]:
+    """`count` new caseworkers of the demo team, each owning an SR with a deadline due in an hour."""
+    caseworker = actor_for("caseworker")
+    ids = []
+    with transaction() as session:
+        for n in range(count):
+            user = User(
+                username=f"remind.{n}",
+                display_name=f"Remind Person {n}",
+                email=f"remind.{n}@demo.casework.invalid",
+                role="caseworker",
+                team_id=caseworker.team_id,
+            )
+            session.add(user)
+            session.flush()
+            ids.append(user.id)
+    for user_id in ids:
+        _deadline(caseworker, utcnow() + timedelta(hours=1), owner_id=user_id)
+    return ids
+
+
+@pytest.mark.postgres
+def test_two_remind_processes_at_once_tell_everything_exactly_once(pg_demo_db, actor_for, monkeypatch):
+    _only_these_deadlines()
+    people = _people_with_deadlines(actor_for, 6)
+    with smtp_server() as server:
+        env = {**os.environ, "CASEWORK_SMTP_HOST": server.host, "CASEWORK_SMTP_PORT": str(server.port)}
+        first, second = (_remind_process(env, "-m", "casework", "remind") for _ in range(2))
+        for process in (first, second):
+            _out, err = process.communicate(timeout=120)
+            assert process.returncode == 0, err
+        assert sorted(r.rcpt_tos[0] for r in server.handler.received) == sorted(
+            f"remind.{n}@demo.casework.invalid" for n in range(len(people))
+        )
+    told = _told()
+    assert len(told) == len(set(told)) == len(people)
+
+
+KILL_AFTER_FIRST_PERSON = """
+import os, signal, sys
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+from db.models import Reminder
+
+def _kill(session):
+    if any(isinstance(row, Reminder) for row in session.identity_map.values()) or session.info.get("told"):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+@event.listens_for(Session, "after_flush")
+def _mark(session, _context):
+    session.info["told"] = True
+
+event.listen(Session, "after_commit", _kill)
+from services import reminders
+reminders.remind()
+"""
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_a_remind_killed_part_way_tells_the_rest_on_the_next_run_and_nothing_twice(
+    backend, request, actor_for, monkeypatch
+):
+    request.getfixturevalue("sqlite_demo_db" if backend == "sqlite" else "pg_demo_db")
+    _only_these_deadlines()
+    people = _people_with_deadlines(actor_for, 3)
+    process = _remind_process(dict(os.environ), "-c", KILL_AFTER_FIRST_PERSON)
+    process.communicate(timeout=120)
+    assert process.returncode == -9  # SIGKILL straight after the first person's transaction committed
+    assert len(_told()) == 1
+    assert reminders.remind().reminders == len(people) - 1
+    told = _told()
+    assert len(told) == len(set(told)) == len(people)

@@ -1,0 +1,62 @@
+"""The "Due soon" and "Overdue" strip (Home and My work) and the sidebar count, from what `remind` told
+this user; and the team leader's snooze form for one deadline."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+import streamlit as st
+
+import ui
+from domain.clock import UK
+from services import reminders
+from services.actor import Actor
+from services.errors import ValidationFailed
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def notice_count(actor: Actor) -> int:
+    """How many reminders are waiting for this user (0 for roles without case work); kept a minute, because
+    the sidebar is drawn on every click, wizard steps included, and `remind` runs every few minutes anyway."""
+    if not actor.works_cases:
+        return 0
+    try:
+        return reminders.notices(actor).count
+    except Exception:  # noqa: BLE001  # the sidebar count must never stop a page; the page itself reports
+        return 0
+
+
+def deadline_strip(actor: Actor) -> None:
+    """One box for what is overdue and one for what is due soon; nothing when there is nothing."""
+    if not actor.works_cases:
+        return
+    seen = ui.attempt(lambda: reminders.notices(actor))
+    if seen is None or not seen.count:
+        return
+    if seen.overdue:
+        st.error(
+            f"**Overdue ({len(seen.overdue)})**\n\n" + "\n".join(f"- {n.text}" for n in seen.overdue),
+            icon=":material/alarm:",
+        )
+    if seen.due_soon:
+        st.warning(
+            f"**Due soon ({len(seen.due_soon)})**\n\n" + "\n".join(f"- {n.text}" for n in seen.due_soon),
+            icon=":material/schedule:",
+        )
+
+
+def snooze_form(actor: Actor, deadline_id: int) -> None:
+    """A team leader holds a deadline's reminders until a day (at most 30 days), saying why."""
+    if actor.role != "team_leader":
+        return
+    with st.popover("Snooze reminders"), st.form(f"snooze:{deadline_id}", border=False):
+        day = st.date_input("Hold reminders until the start of", value=datetime.now(UK).date() + timedelta(days=1))
+        reason = st.text_input("Why can the reminders wait?", max_chars=500)
+        if st.form_submit_button("Snooze"):
+            until = datetime.combine(day, time(9, 0), tzinfo=UK)
+            try:
+                reminders.snooze(actor, deadline_id, until=until, reason=reason)
+            except ValidationFailed as exc:
+                ui.error_summary(exc.errors)
+                return
+            st.success("Reminders for this deadline are snoozed.")
