@@ -26,7 +26,7 @@ from services.console.filters import (
     conditions,
     filter_params,
 )
-from services.console.links import catalogue_labels, procedure_entries, procedures_of
+from services.console.links import OTHER_WORK, catalogue_labels, procedure_entries, procedure_group, procedures_of
 from services.console.queries import (
     AGE_BANDS,
     ConsoleRow,
@@ -51,6 +51,7 @@ __all__ = [
     "DUE_SOON_DAYS",
     "EXPORT_LIMIT",
     "OPEN_STATUSES",
+    "OTHER_WORK",
     "PAGE_SIZE",
     "TL_ACTION",
     "UNALLOCATED",
@@ -75,6 +76,7 @@ __all__ = [
     "filter_params",
     "outstanding_page",
     "procedure_entries",
+    "procedure_group",
     "procedures_of",
     "reassign",
     "rows_query",

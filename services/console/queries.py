@@ -30,7 +30,7 @@ from services.console.filters import (
     shape_of,
     team_leader,
 )
-from services.console.links import procedures_of
+from services.console.links import procedure_group, procedures_of
 from services.transaction import transaction
 
 
@@ -253,8 +253,7 @@ def counts(actor: Actor, filters: ConsoleFilter = NO_FILTER, *, now: datetime | 
     for status, owner_id, process, area, sub_area, n in grouped:
         by_status[status] += n
         by_owner[names.get(owner_id, "Unallocated" if owner_id is None else f"user {owner_id}")] += n
-        for pid in procedures_of(process, area, sub_area) or ("(none)",):
-            by_procedure[pid] += n
+        by_procedure[procedure_group(process, area, sub_area)] += n
         by_catalogue[" / ".join(p for p in (process, area, sub_area) if p)] += n
     return Counts(
         sum(by_status.values()),
