@@ -10,7 +10,7 @@ naming an inactive user or a non-caseworker of the team is a field error. Each S
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from db.models import ServiceRequest, User
@@ -18,8 +18,13 @@ from domain.values import FieldError, clean_text
 from services import audit
 from services.access import check_sr, refuse, require_role
 from services.actor import Actor
-from services.errors import NotFound, ValidationFailed
-from services.transaction import expect_version, transaction
+from services.errors import ConflictError, NotFound, ValidationFailed
+from services.transaction import transaction
+
+STALE = (
+    "Service request {number} was changed by someone else after this list was shown (another team leader may "
+    "have reassigned it), so nothing was reassigned. Reload the page to see who has it now, then try again."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,9 +39,12 @@ def reassign(
     new_owner_id: int,
     reason: str,
     *,
-    expected_versions: dict[int, int] | None = None,
+    expected_versions: Mapping[int, int],
 ) -> Reassigned:
-    """Give one or many SRs to another member of the team, with a reason; all move or none does."""
+    """Give one or many SRs to another member of the team, with a reason; all move or none does.
+
+    `expected_versions` is each SR's version as the team leader's screen showed it: an SR changed since
+    (another team leader reassigned it, its caseworker saved a step) refuses the whole reassignment."""
     errors: dict[str, str] = {}
     try:
         reason = clean_text(reason, field="reason", max_chars=200)
@@ -73,8 +81,8 @@ def reassign(
         numbers = []
         for sr in chosen:
             sr_id = sr.id
-            if expected_versions is not None:
-                expect_version(sr, expected_versions.get(sr_id), what=f"Service request {sr.number}")
+            if expected_versions.get(sr_id) != sr.version:
+                raise ConflictError(STALE.format(number=sr.number))
             if sr.status == "Closed":
                 raise ValidationFailed({"sr_ids": f"Service request {sr.number} is closed; it cannot be reassigned."})
             before = sr.owner_id
