@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from statemachine import StateMachine
 
+from domain import catalogue
 from domain.clock import UK
 from domain.files import FileRefused, check_pdf
 from domain.values import FieldError, clean_text, parse_money
@@ -299,12 +300,19 @@ class Procedure:
     # Where two procedures work the same kind of SR (P5c and P5d both work Magistrates Court SRs), the SR's
     # Reason says which was asked for; a procedure listed here is offered first for an SR with that reason.
     works_on_reasons: tuple[str, ...] = ()
+    # The SR catalogue entry (Process, Area, Sub Area) of the SR a run records its outcome on (its "main" SR):
+    # the team leader console counts and filters SRs by procedure through this link.
+    main_sr: tuple[str, str | None, str | None] | None = None
     field_index: dict[str, Field] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         states = {s.id for s in self.machine.states}
         if states != set(self.steps):
             raise ValueError(f"{self.id}: steps {sorted(set(self.steps) ^ states)} do not match the machine's states")
+        for entry in (self.main_sr, *self.works_on) if self.main_sr else self.works_on:
+            catalogue.lookup(*entry)  # raises CatalogueError at import for a combination not in the catalogue
+        if self.works_on and self.main_sr not in self.works_on:
+            raise ValueError(f"{self.id}: main_sr must be one of the SRs the procedure works on")
         for step in self.steps.values():
             for f in step.fields:
                 if f.name in self.field_index and self.field_index[f.name] != f:

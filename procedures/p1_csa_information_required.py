@@ -269,4 +269,5 @@ PROCEDURE = Procedure(
     machine=P1Machine,
     steps=STEPS,
     glossary_terms=("CSCS", "CS2", "CCD", "ICE", "SR"),
+    main_sr=("Transition", "CSA Information", "Information Request"),
 )

@@ -194,4 +194,5 @@ PROCEDURE = Procedure(
     machine=P2Machine,
     steps=STEPS,
     glossary_terms=("CSA", "CMS", "SR", "ICE"),
+    main_sr=("Transition", "CSA Information", "Update CMS"),
 )

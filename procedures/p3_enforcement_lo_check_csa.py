@@ -679,4 +679,5 @@ PROCEDURE = Procedure(
     can_start=_can_start,
     bind_start=_bind_start,
     glossary_terms=("CSCS", "CS2", "CCD", "Tallyman", "LO", "EJO", "DCA", "AFT", "SR"),
+    main_sr=FINALISE_CASE,
 )

@@ -846,4 +846,5 @@ PROCEDURE = Procedure(
     steps=STEPS,
     can_start=can_start,
     glossary_terms=("CSA", "CSCS", "CS2", "CMG", "NICMS", "SR"),
+    main_sr=SR_VALUES,
 )

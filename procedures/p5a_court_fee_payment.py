@@ -256,4 +256,5 @@ PROCEDURE = Procedure(
     bind_start=_bind_start,
     glossary_terms=("SSST", "ECM", "SCIN", "SR"),
     works_on=(COURT_FEE_PAYMENT,),
+    main_sr=COURT_FEE_PAYMENT,
 )

@@ -319,4 +319,5 @@ PROCEDURE = Procedure(
     bind_start=ssst_court.bind_open_sr(COUNTY_COURT),
     works_on=(COUNTY_COURT,),
     glossary_terms=("SR", "CPO", "CPT", "ECM", "PV", "SSST"),
+    main_sr=COUNTY_COURT,
 )

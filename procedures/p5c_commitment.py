@@ -394,4 +394,5 @@ PROCEDURE = Procedure(
     works_on=(MAGISTRATES_COURT,),
     works_on_reasons=("Commitment",),
     glossary_terms=("SR", "CPO", "CPT", "ECM", "PV", "SSST"),
+    main_sr=MAGISTRATES_COURT,
 )

@@ -619,4 +619,5 @@ PROCEDURE = Procedure(
     glossary_terms=("SSST", "CPT", "CPO", "ECM", "PV", "LO", "SR"),
     works_on=(MAGISTRATES_COURT,),
     works_on_reasons=(REASON,),
+    main_sr=MAGISTRATES_COURT,
 )

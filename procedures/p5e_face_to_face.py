@@ -481,4 +481,5 @@ PROCEDURE = Procedure(
     bind_start=_bind_start,
     glossary_terms=("SSST", "VSAT", "PV", "SR", "SCIN"),
     works_on=(FACE_TO_FACE_VISIT,),
+    main_sr=FACE_TO_FACE_VISIT,
 )

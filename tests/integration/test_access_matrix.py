@@ -102,6 +102,14 @@ def objects(sqlite_demo_db, actor_for, monkeypatch) -> Objects:
 Call = Callable[[Any, Objects], object]
 
 # Everything that shows or changes one case, SR, run, letter, email or file of a team.
+
+
+def _as_shown(*sr_ids: int) -> dict[int, int]:
+    """The versions a console screen opened just now would show (reassignment carries them)."""
+    with transaction() as session:
+        return {i: session.get_one(ServiceRequest, i).version for i in sr_ids}
+
+
 CASE_CALLS: dict[str, Call] = {
     "work.find_case": lambda a, o: work.find_case(a, o.scin),
     "service_requests.open_sr": lambda a, o: service_requests.open_sr(a, o.sr_id),
@@ -141,7 +149,9 @@ CASE_CALLS: dict[str, Call] = {
     "runs.go_back": lambda a, o: runs.go_back(a, o.run_id, expected_version=o.run_version),
     "runs.change_answer": lambda a, o: runs.change_answer(a, o.run_id, "start", expected_version=o.run_version),
     "runs.run_outcome": lambda a, o: runs.run_outcome(a, o.run_id),
-    "console.reassign": lambda a, o: console.reassign(a, [o.sr_id], o.owner_id, "Covering leave"),
+    "console.reassign": lambda a, o: console.reassign(
+        a, [o.sr_id], o.owner_id, "Covering leave", expected_versions=_as_shown(o.sr_id)
+    ),
 }
 
 # Lists of the actor's own team's work: another team simply sees its own; roles without case work are refused.
@@ -262,13 +272,15 @@ def test_letter_templates_are_for_policy_and_user_accounts_for_admin_only(name, 
 
 
 def _public_actor_functions() -> set[str]:
-    """module.function for every public function in services/ whose first parameter is the actor."""
+    """module.function for every public function in services/ whose first parameter is the actor; a function
+    of a package (services/console/) is named by the package, which is how callers reach it."""
     found = set()
-    for path in sorted((ROOT / "services").glob("*.py")):
+    for path in sorted((ROOT / "services").rglob("*.py")):
+        module = path.stem if path.parent.name == "services" else path.parent.name
         for node in ast.parse(path.read_text()).body:
             if isinstance(node, ast.FunctionDef) and not node.name.startswith("_") and node.args.args:
                 if node.args.args[0].arg == "actor":
-                    found.add(f"{path.stem}.{node.name}")
+                    found.add(f"{module}.{node.name}")
     return found
 
 

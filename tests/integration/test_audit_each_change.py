@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from db.models import AuditEvent, User
+from db.models import AuditEvent, ServiceRequest, User
 from services import attachments, bundles, console, letters, runs, service_requests, sr_view
 from services import email as outbox
 from services.auth import sign_in, sign_out
@@ -88,7 +88,13 @@ def test_every_kind_of_change_writes_its_event_and_the_sr_timeline_shows_them(ob
         ("letter.downloaded", lambda: letters.download_letter(owner, objects.letter_id), sr),
         ("email.downloaded", lambda: outbox.download_eml(owner, objects.email_id), sr),
         ("email.marked_sent", lambda: outbox.mark_sent(owner, objects.email_id), sr),
-        ("sr.reassigned", lambda: console.reassign(leader, [objects.sr_id], teammate, "Covering leave"), sr),
+        (
+            "sr.reassigned",
+            lambda: console.reassign(
+                leader, [objects.sr_id], teammate, "Covering leave", expected_versions=_as_shown(objects.sr_id)
+            ),
+            sr,
+        ),
         (
             "refused",
             lambda: _refused(lambda: service_requests.open_sr(other, objects.sr_id)),
@@ -115,3 +121,9 @@ def _refused(call) -> None:
     except PermissionDenied:
         return
     raise AssertionError("expected a refusal")
+
+
+def _as_shown(*sr_ids: int) -> dict[int, int]:
+    """The versions a console screen opened just now would show (reassignment carries them)."""
+    with transaction() as session:
+        return {i: session.get_one(ServiceRequest, i).version for i in sr_ids}

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from db.models import AuditEvent, ServiceRequest, Team
+from db.models import AuditEvent, ServiceRequest, Team, User
 from services.audit import verify_chain
 from services.errors import ConflictError
 from services.service_requests import open_sr, update_sr_fields
@@ -232,3 +232,49 @@ def test_threads_reassigning_and_editing_the_same_sr_on_postgresql_exactly_one_w
         )
         assert moved + edited == 1
         assert verify_chain(session).ok
+
+
+def _second_caseworker(team_id: int, besides: int) -> int:
+    with transaction() as session:
+        found = session.scalar(
+            select(User.id).where(
+                User.team_id == team_id, User.role == "caseworker", User.is_active.is_(True), User.id != besides
+            )
+        )
+        assert found is not None, "the demo team should have two caseworkers"
+        return found
+
+
+@pytest.mark.postgres
+def test_two_team_leaders_reassigning_one_sr_at_once_on_postgresql_the_second_is_told_to_reload(pg_demo_db, actor_for):
+    """Two team leaders have the same list open and give the same SR to different caseworkers at once: one
+    move lands, the other is refused with a plain reload message, and the SR is where the first put it."""
+    from services import console
+
+    leader, worker = actor_for("teamleader"), actor_for("caseworker")
+    other_worker = _second_caseworker(leader.team_id, worker.user_id)
+    sr_id, _number, _first_owner = _unowned_by(worker.user_id)
+    shown = next(r for r in console.outstanding_page(leader, page_size=500).rows if r.id == sr_id)  # both screens
+    targets = (worker.user_id, other_worker)
+
+    def act(i: int):
+        reason = f"team leader {i + 1}"
+        return console.reassign(leader, [sr_id], targets[i], reason, expected_versions={sr_id: shown.version})
+
+    results = _race(2, act)
+    winners = [r for r in results if isinstance(r, console.Reassigned)]
+    refused = [r for r in results if isinstance(r, ConflictError)]
+    assert (len(winners), len(refused)) == (1, 1), results
+    message = str(refused[0])
+    assert "Reload" in message
+    assert "version" not in message.lower()
+    winner = targets[results.index(winners[0])]
+    assert _owner(sr_id) == winner
+    with transaction() as session:
+        moved = session.scalars(
+            select(AuditEvent).where(AuditEvent.sr_id == sr_id, AuditEvent.action == "sr.reassigned")
+        ).all()
+        assert [e.after["owner_id"] for e in moved] == [winner]
+    # A third try from the same (now stale) screen is refused before anything is written.
+    with pytest.raises(ConflictError, match="Reload the page"):
+        console.reassign(leader, [sr_id], targets[0], "again", expected_versions={sr_id: shown.version})

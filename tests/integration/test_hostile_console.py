@@ -78,12 +78,12 @@ def test_any_reassignment_reason_is_refused_at_the_field_or_audited_exactly_as_c
         expected = clean_text(reason, field="reason", max_chars=200)
     except FieldError:
         with pytest.raises(ValidationFailed) as info:
-            console.reassign(leader, [row.id], worker.user_id, reason)
+            console.reassign(leader, [row.id], worker.user_id, reason, expected_versions={row.id: row.version})
         assert set(info.value.errors) == {"reason"}
         with transaction() as session:
             assert session.get_one(ServiceRequest, row.id).owner_id == row.owner_id
         return
-    console.reassign(leader, [row.id], worker.user_id, reason)
+    console.reassign(leader, [row.id], worker.user_id, reason, expected_versions={row.id: row.version})
     with transaction() as session:
         assert session.get_one(ServiceRequest, row.id).owner_id == worker.user_id
         event = session.scalars(

@@ -6,7 +6,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from db.models import Case
+from db.models import Case, ProcedureRun, ServiceRequest
+from procedures import registry
 from services import runs
 from services.actor import Actor
 from services.run_views import RunView
@@ -44,7 +45,17 @@ class Walk:
 
     def confirm(self) -> RunView:
         self.view = runs.confirm_step(self.actor, self.view.run_id, expected_version=self.view.version)
+        self._check_main_sr()
         return self.view
+
+    def _check_main_sr(self) -> None:
+        """The run's main SR is of the kind its procedure declares (`main_sr`: the console's procedure link)."""
+        with transaction() as session:
+            run = session.get_one(ProcedureRun, self.view.run_id)
+            sr = session.get(ServiceRequest, run.sr_id) if run.sr_id else None
+            if sr is not None:
+                declared = registry.get(run.procedure_id, run.procedure_version).main_sr
+                assert (sr.process, sr.area, sr.sub_area) == declared, run.procedure_id
 
     def back(self) -> RunView:
         self.view = runs.go_back(self.actor, self.view.run_id, expected_version=self.view.version)

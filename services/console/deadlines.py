@@ -1,0 +1,162 @@
+"""The team's deadlines, soonest first, each with how its date was worked out.
+
+Decision: open Deadline rows, plus hearings, appointments, second PV checks and review dates held only as
+SR fields (no Deadline row of that kind yet), worked out with domain.deadlines by the case's region.
+Closed SRs' deadlines are left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import ARRAY, Integer, Select, any_, bindparam, select
+from sqlalchemy.orm import Session
+
+from db.models import Case, Deadline, ServiceRequest, User
+from domain import deadlines as rules
+from domain.clock import utcnow
+from services.actor import Actor
+from services.console.filters import team_leader
+from services.transaction import transaction
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineItem:
+    sr_id: int
+    sr_number: str
+    scin: str
+    kind: str
+    due_at: datetime
+    explanation: str
+    overdue: bool
+    owner: str | None
+    source: str  # "deadline" (a Deadline row) or "sr" (worked out from the SR's fields)
+
+
+def deadlines(actor: Actor, *, limit: int = 100, now: datetime | None = None) -> list[DeadlineItem]:
+    """The team's open deadlines, soonest first (overdue ones first of all, and marked)."""
+    now = now or utcnow()
+    with transaction() as session:
+        team_id = team_leader(session, actor)
+        return deadline_items(session, team_id, limit=limit, now=now)
+
+
+# The rules for SR-held dates are pure functions of the date and the region or place, and every rerun of
+# the console page asks for the same team's deadlines again: remember their answers (working-day maths
+# and the explanation sentence cost about as much as the queries).
+_hearing = lru_cache(maxsize=8192)(rules.hearing)
+_second_pv_check = lru_cache(maxsize=8192)(rules.second_pv_check)
+_appointment = lru_cache(maxsize=8192)(rules.appointment)
+_review_date = lru_cache(maxsize=8192)(rules.review_date)
+
+
+_SR_DATES: dict[str, Any] = {
+    "hearing_at": ServiceRequest.hearing_at,
+    "appointment_at": ServiceRequest.appointment_at,
+    "review_date": ServiceRequest.review_date,
+}
+_HELD_KINDS = (rules.HEARING, rules.SECOND_PV_CHECK, rules.APPOINTMENT, rules.REVIEW_DATE)
+
+
+def _open_team_srs() -> list[Any]:
+    return [ServiceRequest.team_id == bindparam("team_id"), ServiceRequest.status != "Closed"]
+
+
+@lru_cache(maxsize=1)
+def _deadline_rows_statement() -> Select:
+    """The team's soonest open Deadline rows (parameters team_id, limit), built once and reused."""
+    return (
+        select(
+            Deadline.sr_id,
+            ServiceRequest.number,
+            Case.scin,
+            Deadline.kind,
+            Deadline.due_at,
+            Deadline.explanation,
+            User.display_name,
+        )
+        .join(ServiceRequest, ServiceRequest.id == Deadline.sr_id)
+        .join(Case, Case.id == ServiceRequest.case_id)
+        .outerjoin(User, User.id == ServiceRequest.owner_id)
+        .where(Deadline.done.is_(False), *_open_team_srs())
+        .order_by(Deadline.due_at, Deadline.id)
+        .limit(bindparam("limit", type_=Integer))
+    )
+
+
+@lru_cache(maxsize=4)
+def _sr_dates_statement(name: str) -> Select:
+    """The team's open SRs holding a date in column `name`, soonest first (parameters team_id, limit)."""
+    column = _SR_DATES[name]
+    return (
+        select(
+            ServiceRequest.id,
+            ServiceRequest.number,
+            Case.scin,
+            Case.region,
+            column,
+            ServiceRequest.court,
+            ServiceRequest.appointment_location,
+            User.display_name,
+        )
+        .join(Case, Case.id == ServiceRequest.case_id)
+        .outerjoin(User, User.id == ServiceRequest.owner_id)
+        .where(*_open_team_srs(), column.isnot(None))
+        .order_by(column, ServiceRequest.id)
+        .limit(bindparam("limit", type_=Integer))
+    )
+
+
+@lru_cache(maxsize=2)
+def _held_statement(postgres: bool) -> Select:
+    """Which of the SRs `read` already have a Deadline row for an SR-held kind. One array parameter on
+    PostgreSQL: an IN list of 300 placeholders cost 13 ms in the driver alone."""
+    in_read = (
+        Deadline.sr_id == any_(bindparam("read", type_=ARRAY(Integer)))
+        if postgres
+        else Deadline.sr_id.in_(bindparam("read", expanding=True))
+    )
+    return select(Deadline.sr_id, Deadline.kind).where(in_read, Deadline.kind.in_(_HELD_KINDS))
+
+
+def deadline_items(session: Session, team_id: int, *, limit: int, now: datetime) -> list[DeadlineItem]:
+    """Merge the soonest `limit` of each source; each source is read in due order through an index.
+
+    Which SR-held dates already have a Deadline row is looked up afterwards, for the SRs read only, in
+    one query: as a NOT EXISTS in each source's select list PostgreSQL hashed the whole deadlines table
+    (a sequential scan, 40 to 110 ms a source at a million SRs) to answer it for 100 rows. The statements
+    are built once and run as Core rows (they are columns, not entities)."""
+    conn = session.connection()
+    params = {"team_id": team_id, "limit": limit}
+    items: list[DeadlineItem] = []
+    for sr_id, number, scin, kind, due_at, explanation, who in conn.execute(_deadline_rows_statement(), params):
+        items.append(DeadlineItem(sr_id, number, scin, kind, due_at, explanation, due_at < now, who, "deadline"))
+
+    hearings = conn.execute(_sr_dates_statement("hearing_at"), params).all()
+    appointments = conn.execute(_sr_dates_statement("appointment_at"), params).all()
+    reviews = conn.execute(_sr_dates_statement("review_date"), params).all()
+    read = {r[0] for r in (*hearings, *appointments, *reviews)}
+    held: set[tuple[int, str]] = set()
+    if read:
+        postgres = conn.dialect.name == "postgresql"
+        found = conn.execute(_held_statement(postgres), {"read": sorted(read)})
+        held = {(sr_id, kind) for sr_id, kind in found}
+
+    def add(sr_id: int, number: str, scin: str, who: str | None, due: Any) -> None:
+        if (sr_id, due.kind) not in held:
+            items.append(
+                DeadlineItem(sr_id, number, scin, due.kind, due.due_at, due.explanation, due.due_at < now, who, "sr")
+            )
+
+    for sr_id, number, scin, region, hearing_at, court, _, who in hearings:
+        add(sr_id, number, scin, who, _hearing(hearing_at, court))
+        add(sr_id, number, scin, who, _second_pv_check(hearing_at, region))
+    for sr_id, number, scin, _, at, _, location, who in appointments:
+        add(sr_id, number, scin, who, _appointment(at, location))
+    for sr_id, number, scin, region, day, _, _, who in reviews:
+        add(sr_id, number, scin, who, _review_date(day, region))
+    items.sort(key=lambda d: (d.due_at, d.sr_id, d.kind))
+    return items[:limit]

@@ -1,0 +1,312 @@
+"""The team's outstanding SRs: one page at a time, the counts, the ageing chart and the team's members.
+
+Decision: paging is keyset on (created_at, id), oldest first: the next page starts after the last row
+shown, so a page costs the same at row 50 and at row 50,000 and rows added meanwhile never shift a page.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import Integer, Select, and_, bindparam, case, func, or_, select, tuple_, type_coerce
+from sqlalchemy.orm import Session
+
+from db.models import Case, Deadline, ServiceRequest, User
+from db.types import UTCDateTime
+from domain.clock import utcnow
+from services.actor import Actor
+from services.console.filters import (
+    NO_FILTER,
+    PAGE_SIZE,
+    ConsoleFilter,
+    checked,
+    conditions,
+    filter_params,
+    shape_of,
+    team_leader,
+)
+from services.console.links import procedure_group, procedures_of
+from services.transaction import transaction
+
+
+@dataclass(frozen=True, slots=True)
+class ConsoleRow:
+    id: int
+    number: str
+    case_id: int
+    scin: str
+    label: str
+    status: str
+    owner_id: int | None
+    owner: str | None
+    created_at: datetime
+    age_days: int
+    potentially_violent: bool
+    sensitive: bool
+    region: str
+    next_due: datetime | None
+    overdue: bool
+    version: int
+    procedures: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    """Where the next page starts: after this (created_at, id)."""
+
+    created_at: datetime
+    id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    rows: list[ConsoleRow]
+    next_cursor: Cursor | None
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    total: int
+    by_status: dict[str, int]
+    by_owner: dict[str, int]
+    by_procedure: dict[str, int]
+    by_catalogue: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class TeamMember:
+    id: int
+    display_name: str
+    role: str
+
+
+def rows_query(filters: ConsoleFilter) -> Select:
+    """The filtered list's columns, oldest first; the caller adds the keyset and the limit."""
+    where, _ = conditions(filters)
+    next_due = (
+        select(type_coerce(func.min(Deadline.due_at), UTCDateTime))
+        .where(Deadline.sr_id == ServiceRequest.id, Deadline.done.is_(False))
+        .correlate(ServiceRequest)
+        .scalar_subquery()
+    )
+    return (
+        select(
+            ServiceRequest.id,
+            ServiceRequest.number,
+            ServiceRequest.case_id,
+            Case.scin,
+            ServiceRequest.process,
+            ServiceRequest.area,
+            ServiceRequest.sub_area,
+            ServiceRequest.status,
+            ServiceRequest.owner_id,
+            User.display_name,
+            ServiceRequest.created_at,
+            Case.potentially_violent,
+            Case.sensitive,
+            Case.region,
+            next_due.label("next_due"),
+            ServiceRequest.version,
+        )
+        .join(Case, Case.id == ServiceRequest.case_id)
+        .outerjoin(User, User.id == ServiceRequest.owner_id)
+        .where(*where)
+        .order_by(ServiceRequest.created_at, ServiceRequest.id)
+    )
+
+
+@lru_cache(maxsize=256)
+def page_statement(shape: ConsoleFilter, keyset: str | None) -> Select:
+    """The list statement for a filter shape, built once: building it and working out its cache key cost
+    about as much as PostgreSQL takes to answer a first page. `keyset` is None for the first page,
+    "row" for a row comparison (PostgreSQL) or "or" (SQLite); parameters after_created, after_id, limit."""
+    query = rows_query(shape)
+    after_created = bindparam("after_created", type_=UTCDateTime)
+    after_id = bindparam("after_id", type_=Integer)
+    if keyset == "row":
+        query = query.where(tuple_(ServiceRequest.created_at, ServiceRequest.id) > tuple_(after_created, after_id))
+    elif keyset == "or":
+        query = query.where(
+            or_(
+                ServiceRequest.created_at > after_created,
+                and_(ServiceRequest.created_at == after_created, ServiceRequest.id > after_id),
+            )
+        )
+    return query.limit(bindparam("limit", type_=Integer))
+
+
+def counts_query(filters: ConsoleFilter) -> Select:
+    """One grouped query gives the counts by status, owner and catalogue entry (procedures follow)."""
+    where, needs_case = conditions(filters)
+    query = select(
+        ServiceRequest.status,
+        ServiceRequest.owner_id,
+        ServiceRequest.process,
+        ServiceRequest.area,
+        ServiceRequest.sub_area,
+        func.count().label("n"),
+    )
+    if needs_case:
+        query = query.join(Case, Case.id == ServiceRequest.case_id)
+    return query.where(*where).group_by(
+        ServiceRequest.status,
+        ServiceRequest.owner_id,
+        ServiceRequest.process,
+        ServiceRequest.area,
+        ServiceRequest.sub_area,
+    )
+
+
+_counts_statement = lru_cache(maxsize=256)(counts_query)
+
+
+@lru_cache(maxsize=1024)
+def _entry(process: str, area: str | None, sub_area: str | None) -> tuple[str, tuple[str, ...]]:
+    """A catalogue entry's label and procedures, worked out once for all the rows that share it."""
+    return " / ".join(p for p in (process, area, sub_area) if p), procedures_of(process, area, sub_area)
+
+
+def read_rows(session: Session, query: Select, params: dict[str, Any], now: datetime) -> Iterator[ConsoleRow]:
+    """Run a list statement as plain Core rows (no ORM loading: they are columns, not entities)."""
+    for (
+        id_,
+        number,
+        case_id,
+        scin,
+        process,
+        area,
+        sub_area,
+        status,
+        owner_id,
+        owner,
+        created,
+        pv,
+        sens,
+        region,
+        due,
+        ver,
+    ) in session.connection().execute(query, params).all():
+        label, procedures = _entry(process, area, sub_area)
+        yield ConsoleRow(
+            id=id_,
+            number=number,
+            case_id=case_id,
+            scin=scin,
+            label=label,
+            status=status,
+            owner_id=owner_id,
+            owner=owner,
+            created_at=created,
+            age_days=max((now - created).days, 0),
+            potentially_violent=bool(pv),
+            sensitive=bool(sens),
+            region=region,
+            next_due=due,
+            overdue=due is not None and due < now,
+            version=ver,
+            procedures=procedures,
+        )
+
+
+def outstanding_page(
+    actor: Actor,
+    filters: ConsoleFilter = NO_FILTER,
+    *,
+    after: Cursor | None = None,
+    page_size: int = PAGE_SIZE,
+    now: datetime | None = None,
+) -> Page:
+    """One page of the team's SRs matching `filters`, oldest first, starting after `after`."""
+    filters, now = checked(filters), now or utcnow()
+    page_size = max(1, min(page_size, 500))
+    with transaction() as session:
+        team_id = team_leader(session, actor)
+        params = filter_params(team_id, filters, now) | {"limit": page_size + 1}
+        keyset = None
+        if after is not None:
+            keyset = "row" if session.get_bind().dialect.name == "postgresql" else "or"
+            params |= {"after_created": after.created_at, "after_id": after.id}
+        rows = list(read_rows(session, page_statement(shape_of(filters), keyset), params, now))
+        more = len(rows) > page_size
+        rows = rows[:page_size]
+        cursor = Cursor(rows[-1].created_at, rows[-1].id) if more and rows else None
+        return Page(rows, cursor)
+
+
+def counts(actor: Actor, filters: ConsoleFilter = NO_FILTER, *, now: datetime | None = None) -> Counts:
+    """How many SRs match `filters`, by status, by owner, by procedure and by catalogue entry."""
+    filters, now = checked(filters), now or utcnow()
+    with transaction() as session:
+        team_id = team_leader(session, actor)
+        params = filter_params(team_id, filters, now)
+        grouped = session.connection().execute(_counts_statement(shape_of(filters)), params).all()
+        names = {i: n for i, n in session.execute(select(User.id, User.display_name).where(User.team_id == team_id))}
+    by_status: Counter[str] = Counter()
+    by_owner: Counter[str] = Counter()
+    by_procedure: Counter[str] = Counter()
+    by_catalogue: Counter[str] = Counter()
+    for status, owner_id, process, area, sub_area, n in grouped:
+        by_status[status] += n
+        by_owner[names.get(owner_id, "Unallocated" if owner_id is None else f"user {owner_id}")] += n
+        by_procedure[procedure_group(process, area, sub_area)] += n
+        by_catalogue[" / ".join(p for p in (process, area, sub_area) if p)] += n
+    return Counts(
+        sum(by_status.values()),
+        dict(sorted(by_status.items())),
+        dict(by_owner.most_common()),
+        dict(sorted(by_procedure.items())),
+        dict(by_catalogue.most_common()),
+    )
+
+
+AGE_BANDS = (
+    (0, 7, "0-7 days"),
+    (8, 14, "8-14 days"),
+    (15, 30, "15-30 days"),
+    (31, 60, "31-60 days"),
+    (61, 90, "61-90 days"),
+    (91, None, "over 90 days"),
+)
+
+
+def ageing(
+    actor: Actor, filters: ConsoleFilter = NO_FILTER, *, now: datetime | None = None
+) -> list[tuple[str, str, int]]:
+    """(age band, status, count) for the filtered SRs, in band order: what the ageing chart draws."""
+    filters, now = checked(filters), now or utcnow()
+    with transaction() as session:
+        team_id = team_leader(session, actor)
+        where, needs_case = conditions(filters)
+        band = case(
+            *(
+                (ServiceRequest.created_at > now - timedelta(days=high + 1), label)
+                for _, high, label in AGE_BANDS
+                if high is not None
+            ),
+            else_=AGE_BANDS[-1][2],
+        ).label("band")
+        query = select(band, ServiceRequest.status, func.count())
+        if needs_case:
+            query = query.join(Case, Case.id == ServiceRequest.case_id)
+        query = query.where(*where).group_by(band, ServiceRequest.status)
+        grouped = session.execute(query, filter_params(team_id, filters, now))
+        found = {(b, st): n for b, st, n in grouped}
+    order = [label for _, _, label in AGE_BANDS]
+    return sorted(((b, st, n) for (b, st), n in found.items()), key=lambda t: (order.index(t[0]), t[1]))
+
+
+def team_members(actor: Actor) -> list[TeamMember]:
+    """The team's active caseworkers and team leaders (the owner filter; reassignment offers the caseworkers)."""
+    with transaction() as session:
+        team_id = team_leader(session, actor)
+        users = session.scalars(
+            select(User)
+            .where(User.team_id == team_id, User.is_active.is_(True), User.role.in_(("caseworker", "team_leader")))
+            .order_by(User.display_name)
+        ).all()
+        return [TeamMember(u.id, u.display_name, u.role) for u in users]

@@ -1,0 +1,106 @@
+"""Giving the team's SRs to another caseworker of the team, with a reason.
+
+Decisions: reassignment is all or nothing: one SR refused (another team's, a stale screen) and none moves.
+The new owner must be an active caseworker of the same team: only caseworkers run the wizards, so an SR
+given to anyone else would sit where nobody can work it. Naming a user of another team is refused and
+audited like an attempt on another team's SR (the page never offers one, so it is a crafted request);
+naming an inactive user or a non-caseworker of the team is a field error. Each SR gets its own
+`sr.reassigned` audit event with the old owner, the new owner and the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from db.models import ServiceRequest, User
+from domain.values import FieldError, clean_text
+from services import audit
+from services.access import check_sr, refuse, require_role
+from services.actor import Actor
+from services.errors import ConflictError, NotFound, ValidationFailed
+from services.transaction import transaction
+
+STALE = (
+    "Service request {number} was changed by someone else after this list was shown (another team leader may "
+    "have reassigned it), so nothing was reassigned. Reload the page to see who has it now, then try again."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Reassigned:
+    sr_numbers: tuple[str, ...]
+    new_owner: str
+
+
+def reassign(
+    actor: Actor,
+    sr_ids: Sequence[int],
+    new_owner_id: int,
+    reason: str,
+    *,
+    expected_versions: Mapping[int, int],
+) -> Reassigned:
+    """Give one or many SRs to another member of the team, with a reason; all move or none does.
+
+    `expected_versions` is each SR's version as the team leader's screen showed it: an SR changed since
+    (another team leader reassigned it, its caseworker saved a step) refuses the whole reassignment."""
+    errors: dict[str, str] = {}
+    try:
+        reason = clean_text(reason, field="reason", max_chars=200)
+    except FieldError as exc:
+        errors["reason"] = exc.message if reason.strip() else "Enter the reason for the reassignment."
+    if not sr_ids:
+        errors["sr_ids"] = "Choose at least one service request to reassign."
+    if errors:
+        raise ValidationFailed(errors)
+    action = "reassign service requests"
+    with transaction() as session:
+        require_role(session, actor, "team_leader", action=action)
+        # Every SR's access is checked before anything else is looked at, so an attempt on another
+        # team's SR is refused and audited whoever it names as the new owner.
+        chosen = []
+        for sr_id in dict.fromkeys(sr_ids):
+            sr = session.get(ServiceRequest, sr_id)
+            if sr is None:
+                raise NotFound(f"There is no service request {sr_id}.")
+            check_sr(session, actor, sr, action=action)
+            chosen.append(sr)
+        new_owner = session.get(User, new_owner_id)
+        if new_owner is not None and new_owner.team_id != actor.team_id:
+            raise refuse(
+                session,
+                actor,
+                "You can reassign service requests only to a caseworker of your own team.",
+                entity_type="user",
+                entity_id=new_owner.id,
+                action=action,
+            )
+        if new_owner is None or not new_owner.is_active or new_owner.role != "caseworker":
+            raise ValidationFailed({"new_owner": "Choose an active caseworker of your team."})
+        numbers = []
+        for sr in chosen:
+            sr_id = sr.id
+            if expected_versions.get(sr_id) != sr.version:
+                raise ConflictError(STALE.format(number=sr.number))
+            if sr.status == "Closed":
+                raise ValidationFailed({"sr_ids": f"Service request {sr.number} is closed; it cannot be reassigned."})
+            before = sr.owner_id
+            if before == new_owner.id:
+                numbers.append(sr.number)
+                continue
+            sr.owner_id = new_owner.id
+            session.flush()
+            audit.record(
+                session,
+                actor,
+                "sr.reassigned",
+                entity_type="service_request",
+                entity_id=sr.number,
+                case_id=sr.case_id,
+                sr_id=sr.id,
+                before={"owner_id": before},
+                after={"owner_id": new_owner.id, "owner": new_owner.username, "reason": reason},
+            )
+            numbers.append(sr.number)
+        return Reassigned(tuple(numbers), new_owner.display_name)

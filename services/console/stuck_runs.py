@@ -1,0 +1,76 @@
+"""Runs of the team's new caseworkers that have made no progress for some working days.
+
+Decision: in-progress runs of new caseworkers (User.is_new_caseworker) in the team whose last save is at
+least N working days ago by the team's region (CASEWORK_STUCK_WORKING_DAYS, default 3).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import select
+
+from db.models import Case, ProcedureRun, ServiceRequest, Team, User
+from domain.clock import UK, add_working_days, as_utc, uk_local, utcnow, working_days_between
+from services.actor import Actor
+from services.console.filters import team_leader
+from services.transaction import transaction
+
+
+@dataclass(frozen=True, slots=True)
+class StuckRun:
+    run_id: str
+    procedure_id: str
+    state: str
+    caseworker: str
+    scin: str
+    sr_number: str | None
+    updated_at: datetime
+    working_days_idle: int
+
+
+def stuck_working_days() -> int:
+    """CASEWORK_STUCK_WORKING_DAYS (default 3); anything that is not a whole number of at least 1 means 3."""
+    raw = os.environ.get("CASEWORK_STUCK_WORKING_DAYS", "3").strip()
+    return max(int(raw), 1) if raw.isdigit() else 3
+
+
+def stuck_runs(actor: Actor, *, working_days: int | None = None, now: datetime | None = None) -> list[StuckRun]:
+    """In-progress runs of the team's new caseworkers with no save for `working_days` working days or more."""
+    days = working_days or stuck_working_days()
+    now = now or utcnow()
+    with transaction() as session:
+        team_id = team_leader(session, actor)
+        region = session.scalar(select(Team.region).where(Team.id == team_id)) or "England"
+        today = uk_local(now).date()
+        cutoff_day = add_working_days(today, -days, region)
+        # Saved on or before cutoff_day (UK local) means at least `days` working days without progress.
+        before = as_utc(datetime.combine(cutoff_day + timedelta(days=1), time(0), tzinfo=UK))
+        rows = session.execute(
+            select(ProcedureRun, User.display_name, Case.scin, ServiceRequest.number)
+            .join(User, User.id == ProcedureRun.started_by_id)
+            .join(Case, Case.id == ProcedureRun.case_id)
+            .outerjoin(ServiceRequest, ServiceRequest.id == ProcedureRun.sr_id)
+            .where(
+                ProcedureRun.team_id == team_id,
+                ProcedureRun.status == "in_progress",
+                ProcedureRun.updated_at < before,
+                User.is_new_caseworker.is_(True),
+            )
+            .order_by(ProcedureRun.updated_at)
+        ).all()
+        return [
+            StuckRun(
+                run.id,
+                run.procedure_id,
+                run.state,
+                name,
+                scin,
+                number,
+                run.updated_at,
+                working_days_between(uk_local(run.updated_at).date(), today, region),
+            )
+            for run, name, scin, number in rows
+        ]
