@@ -4,6 +4,7 @@ python -m casework db upgrade
 python -m casework demo load --if-empty
 python -m casework users add jo.bloggs --role caseworker --team "CSA Rules Reassessment Team"
 python -m casework audit verify
+python -m casework audit anchor
 python -m casework outbox send
 python -m casework remind
 python -m casework backup var/backups/casework-2026-11-23.sqlite3
@@ -23,6 +24,7 @@ import typer
 from casework import backup as backups
 from casework import letters_cli
 from db.engine import database_url
+from services import audit_anchor
 from services import users as user_service
 from services.audit import verify_chain
 from services.errors import ValidationFailed
@@ -138,18 +140,42 @@ def users_deactivate(username: str) -> None:
 
 @audit_app.command("verify")
 def audit_verify() -> None:
-    """Check the audit trail's hash chain and name the first broken link."""
+    """Check the audit trail's hash chain, then the database against the anchor file (services.audit_anchor)."""
     with transaction() as session:
         report = verify_chain(session)
-    if report.ok:
-        typer.echo(f"Audit chain intact: {report.events_checked} events checked.")
+    if not report.ok:
+        typer.echo(
+            f"Audit chain broken at event {report.first_broken_id}: {report.reason} "
+            f"({report.events_checked} events before it are intact).",
+            err=True,
+        )
+        raise typer.Exit(1)
+    typer.echo(f"Audit chain intact: {report.events_checked} events checked.")
+    if not audit_anchor.anchor_path().exists():
+        typer.echo(f"No anchor file at {audit_anchor.anchor_path()}: truncation and rewritten tails cannot be checked.")
         return
-    typer.echo(
-        f"Audit chain broken at event {report.first_broken_id}: {report.reason} "
-        f"({report.events_checked} events before it are intact).",
-        err=True,
-    )
-    raise typer.Exit(1)
+    try:
+        with transaction() as session:
+            lines, problem = audit_anchor.check_against_anchors(session)
+    except audit_anchor.AnchorError as exc:
+        typer.echo(f"Audit anchor cannot be trusted: {exc}", err=True)
+        raise typer.Exit(1) from None
+    if problem:
+        typer.echo(f"Audit trail does not match its anchor: {problem}.", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"Audit trail matches its anchor ({lines} signed anchor lines).")
+
+
+@audit_app.command("anchor")
+def audit_anchor_write() -> None:
+    """Append the chain head, signed, to the anchor file; run it from cron every few minutes."""
+    try:
+        with transaction() as session:
+            anchor = audit_anchor.write_anchor(session)
+    except audit_anchor.AnchorError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"Anchored event {anchor.event_id} ({anchor.events} events) in {audit_anchor.anchor_path()}.")
 
 
 @app.command("remind")

@@ -63,6 +63,8 @@ def check_pdf(data: bytes, *, max_bytes: int = MAX_PDF_BYTES) -> PdfInfo:
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
+    from domain.pdf_safety import REASONS, active_content, second_format
+
     if not data:
         raise FileRefused("The selected file is empty")
     if len(data) > max_bytes:
@@ -74,12 +76,18 @@ def check_pdf(data: bytes, *, max_bytes: int = MAX_PDF_BYTES) -> PdfInfo:
         if reader.is_encrypted:
             raise FileRefused("The selected PDF is password protected; save it without a password and upload it again")
         pages = len(reader.pages)
+        found = "polyglot" if second_format(data) else active_content(reader)
     except FileRefused:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as exc:
         raise FileRefused("The selected file must be a PDF; this one is damaged and cannot be opened") from exc
     if pages < 1:
         raise FileRefused("The selected PDF has no pages")
+    if found:
+        raise FileRefused(
+            f"The selected PDF {REASONS[found]}, so it cannot be kept as a case file. Scan the paper outcome "
+            "again, or print the PDF to a new PDF (Microsoft Print to PDF), and upload that"
+        )
     return PdfInfo(pages, len(data), sha256(data))
 
 

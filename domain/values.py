@@ -97,12 +97,38 @@ def format_money(amount: Decimal) -> str:
 
 
 _CONTROL = {"Cc", "Cf", "Cs", "Co", "Cn"}
+# Format characters that join what is written rather than hide or reorder it: the zero width joiner (family and
+# profession emoji, Indic conjuncts) and non-joiner (Persian, German ligature breaks). Everything else in Cf is
+# invisible or reorders text (bidi overrides and isolates, LRM/RLM, zero width space, word joiner, BOM, tags).
+JOINERS = frozenset("\u200c\u200d")
+# The only emoji written with tag characters (Unicode's RGI list): the flags of England, Scotland and Wales.
+# Tag characters anywhere else are invisible text ("ASCII smuggling"), so they go.
+_FLAG_TAGS = re.compile(
+    "\U0001f3f4(?:\U000e0067\U000e0062(?:\U000e0065\U000e006e\U000e0067|"
+    "\U000e0073\U000e0063\U000e0074|\U000e0077\U000e006c\U000e0073)\U000e007f)"
+)
+
+
+def kept_in_text(ch: str) -> bool:
+    """Whether free text keeps this character: anything visible, newline, tab and the two joiners."""
+    return ch in "\n\t" or ch in JOINERS or unicodedata.category(ch) not in _CONTROL
+
+
+def _visible(raw: str) -> str:
+    out: list[str] = []
+    start = 0
+    for flag in _FLAG_TAGS.finditer(raw):
+        out += [ch for ch in raw[start : flag.start()] if kept_in_text(ch)]
+        out.append(flag.group())
+        start = flag.end()
+    out += [ch for ch in raw[start:] if kept_in_text(ch)]
+    return "".join(out)
 
 
 def clean_text(raw: str | None, *, field: str, max_chars: int = NOTE_MAX_CHARS, required: bool = True) -> str:
-    """Free text: control characters (other than newline and tab) removed, length limited."""
-    text = "".join(ch for ch in (raw or "") if ch in "\n\t" or unicodedata.category(ch) not in _CONTROL).strip()
-    if required and not text:
+    """Free text: characters that can hide or reorder text removed (joiners kept), length limited."""
+    text = _visible(raw or "").strip()
+    if required and not text.strip("".join(JOINERS)):  # joiners alone show nothing
         raise FieldError(field, "This cannot be empty.")
     if len(text) > max_chars:
         raise FieldError(field, f"Keep this to {max_chars:,} characters or fewer (it has {len(text):,}).")

@@ -1,62 +1,69 @@
 """Checks a template must pass before it is used: the same for committed files and uploaded versions.
 
-1. It is a Word .docx of sensible size with small styles (big style sheets make every letter slow).
+1. It is a Word .docx of sensible size with small styles (big style sheets make every letter slow), with no
+   macros (vbaProject.bin, a macro-enabled .docm), ActiveX or embedded objects, and no document type
+   declarations in any XML part (external entities, XXE): letters.package.
 2. Contract: it uses exactly the fields its registry entry declares (plus derived values).
 3. It renders with every sample and every conditional variant, showing the text each must show
    (for CMSL5501, the exact "What we'll talk about" paragraph for each reason) and no leftover tags.
 4. Terminology: none of the old terms (domain.terminology.OLD_TERMS) in the template or in anything
    it renders.
+
+Checks 2 to 4 run the template, so for an upload they run in a worker under the render budget
+(letters.worker): a template that takes too long or too much memory is refused with that reason.
 """
 
 from __future__ import annotations
 
-import io
-import zipfile
+import contextlib
+import re
+
+from jinja2.exceptions import SecurityError, TemplateSyntaxError
 
 from domain.terminology import old_terms_in
+from letters import worker
 from letters.catalogue import TemplateSpec
 from letters.fields import ContextError
+from letters.package import package_problems
 from letters.render import docx_text, render, template_variables
 
-MAX_TEMPLATE_BYTES = 2_000_000
-MAX_STYLES_BYTES = 150_000
-MAX_UNPACKED_BYTES = 30_000_000  # refuses a "zip bomb" before anything unpacks it
+_ADDRESS = re.compile(r"<[^<>]*\bat 0x[0-9a-fA-F]+>")  # "<_io.BytesIO object at 0x7f...>" means nothing to anyone
 
 
-def _structure(content: bytes) -> list[str]:
-    if len(content) > MAX_TEMPLATE_BYTES:
-        return [f"The file is {len(content):,} bytes; a letter template must be under {MAX_TEMPLATE_BYTES:,}."]
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            names = set(archive.namelist())
-            if "word/document.xml" not in names:
-                return ["This is not a Word document (.docx): it has no word/document.xml."]
-            styles = archive.getinfo("word/styles.xml").file_size if "word/styles.xml" in names else 0
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        return ["This is not a Word document (.docx). Save it from Word as 'Word Document (*.docx)'."]
-    if unpacked > MAX_UNPACKED_BYTES:
-        return [
-            f"The file unpacks to {unpacked:,} bytes; a letter template must unpack to under {MAX_UNPACKED_BYTES:,}."
-        ]
-    if styles > MAX_STYLES_BYTES:
-        return [
-            f"Its styles take {styles:,} bytes (limit {MAX_STYLES_BYTES:,}), which makes every letter slow to "
-            "produce. Start from the current version and remove unused styles."
-        ]
-    return []
+def plain_reason(exc: BaseException) -> str:
+    """Why a template failed, in words: Jinja's message, never an object's memory address or a Python type."""
+    if isinstance(exc, SecurityError):
+        return f"it does something letter templates may not do ({exc})"
+    if isinstance(exc, TemplateSyntaxError):
+        return f"a {{{{ }}}} or {{% %}} tag is not written correctly ({exc.message}, line {exc.lineno})"
+    text = _ADDRESS.sub("the file", str(exc)).strip()
+    return text or "it could not be read as a Word letter template"
 
 
 def check_template(spec: TemplateSpec, content: bytes) -> list[str]:
-    """Every reason this .docx cannot be used for `spec` (empty when it passes)."""
-    problems = _structure(content)
+    """Every reason this .docx cannot be used for `spec` (empty when it passes); runs under the render budget."""
+    problems = package_problems(content)
+    if problems or worker.IN_WORKER:
+        return problems or check_template_here(spec, content)
+    try:
+        return worker.check_template(spec.code, content)
+    except (worker.BudgetExceeded, worker.TemplateFault) as exc:
+        return [f"The template cannot be used: {exc}."]
+
+
+def check_template_here(spec: TemplateSpec, content: bytes) -> list[str]:
+    """check_template's checks 2 to 4, in this process (a worker's, or for the committed templates)."""
+    problems = package_problems(content)
     if problems:
         return problems
     try:
-        used = template_variables(content)
+        with worker.time_limit() if worker.IN_WORKER else contextlib.nullcontext():
+            used = template_variables(content)
         text = docx_text(content)
+    except (MemoryError, worker.BudgetExceeded):
+        raise
     except Exception as exc:  # a broken template can fail in many ways inside Jinja or lxml
-        return [f"The template cannot be read: {exc}"]
+        return [f"The template cannot be read: {plain_reason(exc)}."]
     for term in sorted(set(old_terms_in(text))):
         problems.append(f"The template says '{term}'; letters say 'receiving parent' or 'paying parent'.")
     unused = sorted(spec.variables - used)
@@ -80,8 +87,10 @@ def check_template(spec: TemplateSpec, content: bytes) -> list[str]:
         except ContextError as exc:  # a registry bug rather than a template one, but never let it through
             problems.append(f"Sample {name} is not valid: {exc}")
             continue
+        except (MemoryError, worker.BudgetExceeded):
+            raise  # the first sample over the budget ends the check: the rest would take as long
         except Exception as exc:
-            problems.append(f"It does not render with the sample {name}: {exc}")
+            problems.append(f"It does not render with the sample {name}: {plain_reason(exc)}.")
             continue
         for expected in scenario.expect:
             if expected not in rendered:

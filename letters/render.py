@@ -28,10 +28,11 @@ from docx import Document
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate
-from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
+from letters import worker
 from letters.catalogue import TemplateSpec, display_context, typed_context
+from letters.sandbox import LetterSandbox
 
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF_MEDIA_TYPE = "application/pdf"
@@ -75,9 +76,9 @@ def _printed_as_typed(value: Any) -> Any:
     return value
 
 
-def jinja_env() -> SandboxedEnvironment:
-    """Templates are uploaded by policy staff, so Jinja runs sandboxed (no reaching into Python objects)."""
-    return SandboxedEnvironment(autoescape=True, finalize=_printed_as_typed)
+def jinja_env() -> LetterSandbox:
+    """Templates are uploaded by policy staff, so Jinja runs sandboxed (letters.sandbox)."""
+    return LetterSandbox(autoescape=True, finalize=_printed_as_typed)
 
 
 def render_values(template: bytes, values: Mapping[str, Any]) -> bytes:
@@ -90,9 +91,20 @@ def render_values(template: bytes, values: Mapping[str, Any]) -> bytes:
 
 
 def render(spec: TemplateSpec, context: Mapping[str, Any], template: bytes | None = None) -> Rendered:
-    """Check and convert a JSON context, then render `template` (default: the committed version)."""
+    """Check and convert a JSON context, then render `template` (default: the committed version).
+
+    The committed version renders here; an uploaded one in a worker under the render budget (letters.worker),
+    which raises BudgetExceeded or TemplateFault with the reason.
+    """
     values = display_context(spec, typed_context(spec, context))
-    content = render_values(template if template is not None else committed_template(spec.code), values)
+    committed = committed_template(spec.code)
+    if worker.IN_WORKER:
+        with worker.time_limit():
+            content = render_values(committed if template is None else template, values)
+    elif template is None or template == committed:
+        content = render_values(committed, values)
+    else:
+        content = worker.render_values(template, values)
     return Rendered(content, hashlib.sha256(content).hexdigest())
 
 

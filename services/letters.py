@@ -38,6 +38,7 @@ from letters.render import (
     to_html,
     to_pdf,
 )
+from letters.worker import BudgetExceeded, TemplateFault
 from services import audit
 from services.access import check_sr, require_role
 from services.actor import Actor
@@ -296,6 +297,14 @@ def _problems(exc: ContextError) -> ValidationFailed:
     return ValidationFailed({name: f"{name}: {message}" for name, message in exc.problems.items()})
 
 
+def _over_budget(code: str, version: int, exc: Exception) -> DomainError:
+    """An uploaded version that failed or ran over the render budget with these values: nothing was saved."""
+    return DomainError(
+        f"Version {version} of {code} could not produce this letter: {exc}. Nothing was saved. Ask policy staff "
+        "to make an earlier version active in the Letter studio."
+    )
+
+
 def preview(
     actor: Actor,
     code: str,
@@ -319,6 +328,8 @@ def preview(
         rendered = render(spec, values, template)
     except ContextError as exc:
         raise _problems(exc) from None
+    except (BudgetExceeded, TemplateFault) as exc:
+        raise _over_budget(code, number, exc) from None
     return Preview(
         code,
         number,
@@ -425,6 +436,8 @@ def render_letter(actor: Actor | None, letter_id: int, *, out_dir: Path | None =
             rendered = render(spec, letter.context or {}, template)
         except ContextError as exc:
             raise _problems(exc) from None
+        except (BudgetExceeded, TemplateFault) as exc:
+            raise _over_budget(spec.code, version, exc) from None
         pdf = None
         if spec.send_as_pdf and pdf_available():
             try:
@@ -551,11 +564,13 @@ def render_document(session: Session, code: str, context: Mapping[str, Any]) -> 
     cannot take refuses the whole step with the fields named, and nothing is half-done.
     """
     spec = _spec(code)
-    _, template = _active(session, spec.code)
+    version, template = _active(session, spec.code)
     try:
         rendered = render(spec, _json_context(context), template)
     except ContextError as exc:
         raise _problems(exc) from None
+    except (BudgetExceeded, TemplateFault) as exc:
+        raise _over_budget(spec.code, version, exc) from None
     return f"{spec.code}.docx", rendered.content
 
 

@@ -13,6 +13,7 @@ from domain.files import sha256
 from services import attachments, bundles
 from services.errors import NotFound, PermissionDenied, ValidationFailed
 from services.transaction import transaction
+from tests import pdfs
 from tests.pdfs import a_pdf
 from tests.ssst import other_team_sr, team_sr
 
@@ -48,8 +49,31 @@ def test_the_outcome_pdf_is_stored_with_the_sr_under_a_safe_name_with_its_sha256
         (b"%PDF-1.7\n this is not really a pdf", "damaged and cannot be opened"),
         (a_pdf() + b"%" + b"0" * (10 * 1024 * 1024), "smaller than 10 MB"),
         (a_pdf(password="secret"), "password protected"),
+        (pdfs.pdf_with_document_javascript(), "contains JavaScript, so it cannot be kept as a case file"),
+        (pdfs.pdf_with_link_to_javascript(), "contains JavaScript"),
+        (pdfs.pdf_with_open_action("/Launch"), "an action that runs when it is opened"),
+        (pdfs.pdf_with_open_action("/JavaScript"), "an action that runs when it is opened"),
+        (pdfs.pdf_with_page_additional_action(), "an action that runs when it is opened"),
+        (pdfs.pdf_with_embedded_file(), "has files embedded in it"),
+        (pdfs.pdf_zip_polyglot(), "has another kind of file hidden in it"),
+        (pdfs.pdf_with_data_after_eof(), "has another kind of file hidden in it"),
     ],
-    ids=["empty", "text", "word", "fake-header", "too-big", "encrypted"],
+    ids=[
+        "empty",
+        "text",
+        "word",
+        "fake-header",
+        "too-big",
+        "encrypted",
+        "javascript",
+        "link-javascript",
+        "open-launch",
+        "open-javascript",
+        "page-action",
+        "embedded-exe",
+        "zip-polyglot",
+        "after-eof",
+    ],  # fmt: skip
 )
 def test_anything_but_a_real_pdf_is_refused_at_the_field_and_nothing_is_stored(demo_db, actor_for, data, message):
     actor = actor_for("ssst.caseworker")

@@ -5,8 +5,10 @@ import zipfile
 from datetime import datetime
 
 import pytest
+from pypdf import PdfReader
 
-from domain.files import FileRefused, build_zip, safe_file_name
+from domain.files import FileRefused, build_zip, check_pdf, safe_file_name
+from tests import pdfs
 
 
 @pytest.mark.parametrize(
@@ -50,3 +52,33 @@ def test_the_same_documents_without_a_time_give_the_same_bytes():
 def test_a_bad_bundle_is_refused(documents, message):
     with pytest.raises(FileRefused, match=message):
         build_zip(documents)
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (pdfs.pdf_with_document_javascript, "contains JavaScript"),
+        (pdfs.pdf_with_link_to_javascript, "contains JavaScript"),
+        (lambda: pdfs.pdf_with_open_action("/Launch"), "runs when it is opened"),
+        (lambda: pdfs.pdf_with_open_action("/JavaScript"), "runs when it is opened"),
+        (pdfs.pdf_with_page_additional_action, "runs when it is opened"),
+        (pdfs.pdf_with_embedded_file, "files embedded in it"),
+        (pdfs.pdf_zip_polyglot, "another kind of file hidden in it"),
+        (pdfs.pdf_with_data_after_eof, "another kind of file hidden in it"),
+    ],
+)
+def test_a_pdf_carrying_active_content_or_a_second_format_is_refused_in_plain_words(make, reason):
+    data = make()
+    assert len(PdfReader(io.BytesIO(data)).pages) == 1  # a real PDF that opens: only its content is refused
+    with pytest.raises(FileRefused, match=reason) as refused:
+        check_pdf(data)
+    assert "print the PDF to a new PDF" in str(refused.value)
+
+
+@pytest.mark.parametrize("make", [lambda: pdfs.a_pdf(pages=3), pdfs.pdf_opening_at_first_page])
+def test_a_plain_pdf_and_one_that_opens_at_its_first_page_are_accepted(make):
+    assert check_pdf(make()).pages >= 1
+
+
+def test_trailing_whitespace_after_the_end_marker_is_not_a_second_format():
+    assert check_pdf(pdfs.a_pdf() + b"\r\n\x00 ").pages == 1

@@ -27,7 +27,8 @@ from domain.values import (
 # Text that tries to break things: markup, template syntax, control characters, other scripts, long runs.
 NASTY = st.sampled_from(
     ["<", ">", "&", '"', "'", "]]>", "<w:t>", "&amp;", "{{", "}}", "{%", "%}", "{{ 7*7 }}", "{% raw %}", "\x00",
-     "\x1b[31m", "\r\n", "\u202e", "\ufeff", "\ud800", "١٢", "£", "-", ",", ".", "e", "_", "\u00a0", "😀"]
+     "\x1b[31m", "\r\n", "\u202e", "\u2066", "\u200b", "\u200d", "\u200c", "\ufeff", "\U000e0041",
+     "\ud800", "١٢", "£", "-", ",", ".", "e", "_", "\u00a0", "😀"]
 )  # fmt: skip
 HOSTILE = st.one_of(
     st.text(),
@@ -107,11 +108,11 @@ def test_negative_amounts_are_always_refused(pounds, pence):
             parse_money(typed)
 
 
-_KEEP = "\n\t"
+_KEEP = "\n\t"  # and the joiners ZWJ and ZWNJ, which join what is written rather than hide it
 
 
 def _allowed(ch: str) -> bool:
-    return ch in _KEEP or unicodedata.category(ch) not in {"Cc", "Cf", "Cs", "Co", "Cn"}
+    return ch in _KEEP or ch in "\u200c\u200d" or unicodedata.category(ch) not in {"Cc", "Cf", "Cs", "Co", "Cn"}
 
 
 @FAST

@@ -47,6 +47,45 @@ def test_text_strips_control_characters_and_limits_length():
         clean_text("x" * 4001, field="note")
 
 
+FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"  # man ZWJ woman ZWJ girl ZWJ boy
+WALES = "\U0001f3f4\U000e0067\U000e0062\U000e0077\U000e006c\U000e0073\U000e007f"
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        FAMILY,  # one family, not four people
+        "\U0001f469\u200d\U0001f4bb",  # woman technologist
+        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",  # Persian: ZWNJ keeps the prefix apart
+        "\u0915\u094d\u200d\u0937",  # Devanagari half form
+        WALES,  # the flags of Wales, Scotland and England are written with tag characters
+        "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f",
+    ],
+)
+def test_text_keeps_joiners_and_the_uk_flags(kept):
+    assert clean_text(f"Note {kept} end", field="note") == f"Note {kept} end"
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("pay \u202e0001\u202c now", "pay 0001 now"),  # right-to-left override reverses what is shown
+        ("a\u2066b\u2067c\u2068d\u2069e", "abcde"),  # bidi isolates
+        ("a\u200eb\u200fc\u061cd", "abcd"),  # direction marks
+        ("a\u200bb\u2060c\ufeffd\u00ade", "abcde"),  # zero width space, word joiner, BOM, soft hyphen
+        ("x\U0001f3f4\U000e0069\U000e0067\U000e006e\U000e007f", "x\U0001f3f4"),  # hidden tag text goes
+        ("x\U000e0068\U000e0069", "x"),
+    ],
+)
+def test_text_drops_characters_that_hide_or_reorder_text(raw, shown):
+    assert clean_text(raw, field="note") == shown
+
+
+def test_joiners_alone_are_an_empty_note():
+    with pytest.raises(FieldError, match="cannot be empty"):
+        clean_text("\u200d\u200c", field="note")
+
+
 def test_dates_show_in_uk_local_time():
     assert clock.format_date(date(2026, 12, 1)) == "1 December 2026"
     assert clock.format_uk(datetime(2026, 7, 1, 13, 5, tzinfo=UTC)) == "1 July 2026, 14:05"

@@ -1,0 +1,169 @@
+"""Hostile template uploads: each refused within 5 seconds with its reason, the active template unchanged.
+
+A hostile and clumsy policy user (issue 14) uploaded templates that took minutes and a gigabyte to
+check and then became the active template. Each is built here as a real .docx and uploaded through
+the service, as the studio does.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+import zipfile
+
+import pytest
+from sqlalchemy import func, select
+
+from db.models import LetterTemplate
+from letters.build_templates import cmsl5501
+from letters.docx_writer import Para, write_docx
+from letters.render import committed_template
+from services import letters
+from services.errors import ValidationFailed
+from services.transaction import transaction
+
+CODE = "CMSL5501"
+BUDGET_SECONDS = 5.0
+
+
+def _with(*extra: Para) -> bytes:
+    return write_docx([*cmsl5501(), *extra], title="hostile")
+
+
+def _repacked(content: bytes, change) -> bytes:
+    """The .docx with its parts passed through change(name, data) -> data (None drops the part)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = change(item.filename, src.read(item.filename))
+            if data is not None:
+                dst.writestr(item.filename, data)
+        extra = change("", None)
+        if extra:
+            for name, data in extra:
+                dst.writestr(name, data)
+    return out.getvalue()
+
+
+def large_literal() -> bytes:
+    return _with(Para("{{ '" + "a" * 3_500_000 + "' }}"))  # 11 KB as a .docx
+
+
+def large_literal_under_the_size_cap() -> bytes:
+    return _with(Para("{{ '" + "a" * 2_600_000 + "' }}"))
+
+
+def _text_replaced(old: bytes, new: bytes) -> bytes:
+    """The committed template with one piece of document text replaced, written as raw XML text."""
+
+    def replace(name, data):
+        return data.replace(old, new, 1) if name == "word/document.xml" else data
+
+    return _repacked(committed_template(CODE), replace)
+
+
+def string_multiplication() -> bytes:
+    return _text_replaced(b"Yours sincerely", b"{{ 'a'*10**8 }}")
+
+
+def nested_ranges() -> bytes:
+    return _text_replaced(
+        b"Yours sincerely", b"{% for i in range(3000) %}{% for j in range(3000) %}x{% endfor %}{% endfor %}"
+    )
+
+
+def nested_loops_without_range() -> bytes:
+    """3000 x 3000 x 3000 loops over repeated text: every value small, the work endless."""
+    loop = "{% for i in 'abc' * 1000 %}{% for j in 'abc' * 1000 %}{% for k in 'abc' * 1000 %}x"
+    return _text_replaced(b"Yours sincerely", (loop + "{% endfor %}{% endfor %}{% endfor %}").encode())
+
+
+def memory_hog() -> bytes:
+    loop = "{% set hoard = [] %}{% for i in 'abc' * 30000 %}{{ hoard.append('x' * 99999) or '' }}{% endfor %}"
+    return _text_replaced(b"Yours sincerely", loop.encode())
+
+
+def with_vba_project() -> bytes:
+    def add(name, data):
+        if name == "":
+            return [("word/vbaProject.bin", b"\xd0\xcf\x11\xe0 macro storage")]
+        return data
+
+    return _repacked(committed_template(CODE), add)
+
+
+def docm() -> bytes:
+    macro_type = b"application/vnd.ms-word.document.macroEnabled.main+xml"
+    plain_type = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+
+    def retype(name, data):
+        return data.replace(plain_type, macro_type) if name == "[Content_Types].xml" else data
+
+    content = _repacked(committed_template(CODE), retype)
+    assert macro_type in zipfile.ZipFile(io.BytesIO(content)).read("[Content_Types].xml")
+    return content
+
+
+def xxe() -> bytes:
+    def entity(name, data):
+        if name == "word/document.xml":
+            head, _, body = data.partition(b"?>")
+            dtd = b'<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+            return head + b"?>" + dtd + body.replace(b"Dear ", b"Dear &xxe; ", 1)
+        return data
+
+    return _repacked(committed_template(CODE), entity)
+
+
+def lipsum() -> bytes:
+    return _with(Para("{{ lipsum }}"))
+
+
+HOSTILE = [
+    (large_literal, "unpacks to"),
+    (large_literal_under_the_size_cap, "took longer than"),
+    (string_multiplication, "letter templates may not do"),
+    (nested_ranges, "range"),
+    (nested_loops_without_range, "took longer than"),
+    (memory_hog, "to produce one letter|MB of memory"),  # whichever budget it reaches first
+    (with_vba_project, "contains macros"),
+    (docm, "contains macros"),
+    (xxe, "document type declaration"),
+    (lipsum, "no procedure step supplies: lipsum"),
+]
+
+
+@pytest.fixture
+def policy(demo_db, actor_for):
+    actor = actor_for("policy")
+    letters.preview(actor, CODE)  # the studio has been open: a render worker is running
+    letters.upload_template(actor, CODE, _with(Para("A warm-up upload, version 2.")))
+    return actor
+
+
+@pytest.mark.parametrize(("make", "reason"), HOSTILE, ids=[make.__name__ for make, _ in HOSTILE])
+def test_a_hostile_upload_is_refused_within_5_seconds_with_its_reason_and_changes_nothing(policy, make, reason):
+    content = make()
+    started = time.monotonic()
+    with pytest.raises(ValidationFailed) as refused:
+        letters.upload_template(policy, CODE, content)
+    elapsed = time.monotonic() - started
+    reasons = " ".join(refused.value.errors.values())
+    assert re.search(reason, reasons), reasons
+    assert elapsed < BUDGET_SECONDS, f"{elapsed:.1f} s: {reasons}"
+    assert " at 0x" not in reasons
+    assert "BytesIO" not in reasons
+    assert "Traceback" not in reasons
+    with transaction() as session:
+        assert session.scalar(select(func.count()).select_from(LetterTemplate)) == 1
+    assert letters.preview(policy, CODE).version == 2
+    assert "A warm-up upload, version 2." in letters.preview(policy, CODE).html
+
+
+def test_after_a_refused_upload_the_next_good_one_is_checked_and_accepted(policy):
+    with pytest.raises(ValidationFailed):
+        letters.upload_template(policy, CODE, nested_loops_without_range())  # kills the worker
+    added = letters.upload_template(policy, CODE, _with(Para("Version three.")))
+    assert added.version == 3
+    assert "Version three." in letters.preview(policy, CODE).html
