@@ -37,14 +37,9 @@ else:
     with st.sidebar:
         st.markdown(f"**{actor.display_name}**  \n{actor.role.replace('_', ' ').capitalize()}")
         if st.button("Sign out", key="sign_out"):
-            from services.auth import sign_out
-
-            sign_out(actor)
-            st.session_state.clear()
-            st.session_state["flash"] = "You have signed out."
-            if ui.end_identity_session():
-                st.stop()  # the browser is on its way to /auth/logout and back to a new session
+            ui.sign_out()  # stops here when the browser is on its way to /auth/logout and back
             st.rerun()
+        ui.session_cookie(actor)
     navigation = st.navigation(pages_for(actor))
     role = actor.role
     ui.resume_after_sign_in(lambda script: role_has_page(role, script))
