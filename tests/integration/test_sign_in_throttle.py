@@ -44,7 +44,8 @@ def _try(username: str, password: str = "wrong-password-1", address: str | None 
 
 def _actions(*names: str) -> list[str]:
     with transaction() as session:
-        return list(session.scalars(select(AuditEvent.action).where(AuditEvent.action.in_(names)).order_by(AuditEvent.id)))
+        query = select(AuditEvent.action).where(AuditEvent.action.in_(names)).order_by(AuditEvent.id)
+        return list(session.scalars(query))
 
 
 def test_fifty_wrong_passwords_in_a_row_check_three_then_make_the_right_one_wait(demo_db, clock):
@@ -129,3 +130,23 @@ def test_only_an_administrator_unlocks(demo_db, actor_for):
 def _user_id(username: str) -> int:
     with transaction() as session:
         return session.scalar(select(User.id).where(User.username == username))
+
+
+def test_the_command_line_unlocks_an_account_and_moves_a_user(demo_db, clock):
+    from typer.testing import CliRunner
+
+    from casework.cli import app
+
+    for _ in range(10):
+        clock.wait(61)
+        _try("caseworker")
+    runner = CliRunner()
+    result = runner.invoke(app, ["users", "unlock", "caseworker"])
+    assert (result.exit_code, result.output.strip()) == (0, "Unlocked.")
+    assert _try("caseworker", "demo-password") == "ok"
+    assert runner.invoke(app, ["users", "unlock", "nobody.here"]).exit_code == 2
+    moved = runner.invoke(
+        app, ["users", "move", "caseworker", "--role", "team_leader", "--team", "CSA Rules Reassessment Team"]
+    )
+    assert moved.exit_code == 0, moved.output
+    assert auth.sign_in("caseworker", "demo-password").role == "team_leader"
