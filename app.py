@@ -6,7 +6,7 @@ import streamlit as st
 
 import ui
 from services.actor import Actor
-from ui.roles import HOME, ROLE_PAGES, role_has_page
+from ui.roles import HOME, NO_ACCESS, ROLE_PAGES, role_has_page
 
 st.set_page_config(page_title="Casework Guide", page_icon="📋", layout="wide")
 
@@ -17,7 +17,11 @@ def pages_for(actor: Actor) -> list[st.Page]:
     key = f"_pages:{actor.role}"
     if key not in st.session_state:
         home = st.Page(HOME, title="Home", icon=":material/home:", url_path="home", default=True)
-        st.session_state[key] = [home, *(spec.page() for spec in ROLE_PAGES.get(actor.role, ()))]
+        own = [spec.page() for spec in ROLE_PAGES.get(actor.role, ())]
+        # Every other role's URL opens a page that says access was refused (audited), not Home in silence.
+        others = sorted({spec.url_path for specs in ROLE_PAGES.values() for spec in specs} - {p.url_path for p in own})
+        refused = [st.Page(NO_ACCESS, title="No access", url_path=path, visibility="hidden") for path in others]
+        st.session_state[key] = [home, *own, *refused]
     return st.session_state[key]
 
 
@@ -41,6 +45,7 @@ else:
             st.rerun()
         ui.session_cookie(actor)
     navigation = st.navigation(pages_for(actor))
+    st.session_state["refused_page"] = navigation.url_path
     role = actor.role
     ui.resume_after_sign_in(lambda script: role_has_page(role, script))
 navigation.run()

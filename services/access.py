@@ -50,6 +50,12 @@ def refuse(
     return PermissionDenied(message)
 
 
+def unavailable(what: str) -> str:
+    """The refusal for another team's record and for one that does not exist: the same words, so the
+    answer confirms nothing about a number or SCIN someone tries (the audit trail still names it)."""
+    return f"You cannot open that {what}: it does not exist, or it is not your team's."
+
+
 def still_current(user: User | None, actor: Actor) -> bool:
     """Is `actor` (a snapshot taken at sign-in) still what the users table says about that user?"""
     return (
@@ -92,7 +98,7 @@ def refuse_page(actor: Actor, page: str) -> PermissionDenied:
         return refuse(
             session,
             actor,
-            "Your role does not have access to this page.",
+            "You do not have access to that page.",
             entity_type="page",
             entity_id=page,
             action=f"open {page}",
@@ -125,13 +131,20 @@ def check_case(session: Session, actor: Actor, case: Case, *, action: str = "vie
             action=action,
         )
     if case.team_id != actor.team_id:
-        message = (
-            SENSITIVE_REFUSAL if case.sensitive else "This case belongs to another team; you cannot " + action + "."
-        )
+        message = SENSITIVE_REFUSAL if case.sensitive else unavailable("case")
         raise refuse(session, actor, message, entity_type="case", entity_id=case.id, action=action)
 
 
-def check_sr(session: Session, actor: Actor, sr: ServiceRequest, *, action: str = "view this service request") -> None:
+def check_sr(
+    session: Session,
+    actor: Actor,
+    sr: ServiceRequest,
+    *,
+    action: str = "view this service request",
+    what: str = "service request",
+) -> None:
+    """Refuse unless the actor works cases in the SR's team; `what` names the record asked for (an email,
+    a file) so the refusal reads the same as that record's "does not exist"."""
     check_actor(session, actor)
     if not actor.works_cases:
         raise refuse(
@@ -143,11 +156,7 @@ def check_sr(session: Session, actor: Actor, sr: ServiceRequest, *, action: str 
             action=action,
         )
     if sr.team_id != actor.team_id:
-        message = (
-            SENSITIVE_REFUSAL
-            if sr.case.sensitive
-            else (f"Service request {sr.number} belongs to another team; you cannot {action}.")
-        )
+        message = SENSITIVE_REFUSAL if sr.case.sensitive else unavailable(what)
         raise refuse(session, actor, message, entity_type="service_request", entity_id=sr.id, action=action)
 
 
@@ -157,11 +166,7 @@ def check_run(session: Session, actor: Actor, run: ProcedureRun, *, action: str 
     if not actor.works_cases:
         message = "Your role has no access to case data."
     elif run.team_id != actor.team_id:
-        message = (
-            SENSITIVE_REFUSAL
-            if run.case.sensitive
-            else "This procedure run belongs to another team; you cannot " + action + "."
-        )
+        message = SENSITIVE_REFUSAL if run.case.sensitive else unavailable("procedure run")
     else:
         return
     raise refuse(session, actor, message, entity_type="procedure_run", entity_id=run.id, action=action)

@@ -63,7 +63,7 @@ from domain import deadlines as rules
 from domain.clock import UK, add_working_days, as_utc, format_uk, uk_local, utcnow
 from domain.values import FieldError, clean_text
 from services import audit
-from services.access import check_sr, refuse, require_role
+from services.access import check_sr, refuse, require_role, unavailable
 from services.actor import Actor
 from services.errors import NotFound, ValidationFailed
 from services.transaction import expect_version, transaction
@@ -725,7 +725,7 @@ def reassign(
         for sr_id in dict.fromkeys(sr_ids):
             sr = session.get(ServiceRequest, sr_id)
             if sr is None:
-                raise NotFound(f"There is no service request {sr_id}.")
+                raise NotFound(unavailable("service request"))
             check_sr(session, actor, sr, action=action)
             chosen.append(sr)
         new_owner = session.get(User, new_owner_id)

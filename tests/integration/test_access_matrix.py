@@ -240,7 +240,7 @@ def test_each_case_service_refuses_other_teams_policy_and_admin_and_audits_each_
         if username in ROLE_FIRST.get(name, ()):
             expected = "cannot"
         else:
-            expected = "Special Client Records" if objects.sensitive else "another team"
+            expected = "Special Client Records" if objects.sensitive else "it does not exist, or it is not your team's"
         _assert_refused(call, actor_for(username), objects, expected)
     for username in NO_CASE_DATA:
         _assert_refused(call, actor_for(username), objects, "")
