@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
 import ui
 from services.actor import Actor
@@ -34,6 +35,14 @@ def signed_out_pages() -> list[st.Page]:
     return [st.Page("pages/sign_in.py", title="Sign in", icon=":material/login:", default=True), *aliases]
 
 
+def run_page(navigation: StreamlitPage) -> None:
+    """Run the page; an unexpected error is a plain message with a log reference, never a traceback."""
+    try:
+        run_page(navigation)
+    except Exception:
+        ui.fault("showing this page")
+
+
 actor = ui.current_actor()
 if actor is None:
     navigation = st.navigation(signed_out_pages())
@@ -48,4 +57,4 @@ else:
     st.session_state["refused_page"] = navigation.url_path
     role = actor.role
     ui.resume_after_sign_in(lambda script: role_has_page(role, script))
-navigation.run()
+run_page(navigation)

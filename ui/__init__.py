@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 import uuid
 from collections.abc import Callable
@@ -199,20 +200,22 @@ def field_error(errors: dict[str, str], field: str) -> None:
         st.markdown(f":red[**Error:** {errors[field]}]")
 
 
-def fault(doing: str) -> str:
-    """Log an unexpected error with a reference and tell the user, in plain words, what to do; return the ref.
+def fault_message(doing: str) -> str:
+    """Log the exception being handled with a reference; return the plain words for the user.
 
-    The reference is the first 8 characters of a random id, logged with the traceback, so whoever reads
-    the server log can find the line the user quotes; the user sees no traceback, SQL, path or host.
+    The reference is 8 characters of a random id, logged with the traceback, so whoever reads the server
+    log finds the line the user quotes; the user sees no traceback, SQL, path or host. With
+    CASEWORK_DEVELOPMENT=1 (tests, development) the exception is raised again, so it is not hidden.
     """
-    ref = uuid.uuid4().hex[:8].upper()
-    log.exception("unexpected error while %s [ref %s]", doing, ref)
-    st.error(
-        "Something went wrong on our side and this was not done. Everything you saved before is safe. "
-        f"Try again in a minute; if it keeps happening, tell your team leader and quote reference {ref}.",
-        icon="🚫",
-    )
-    return ref
+    message = _logged_fault(doing)
+    if os.environ.get("CASEWORK_DEVELOPMENT") == "1":
+        raise
+    return message
+
+
+def fault(doing: str) -> None:
+    """Show an unexpected error as a plain message with its log reference (see fault_message)."""
+    st.error(fault_message(doing), icon="🚫")
 
 
 def attempt(action: Callable[[], T]) -> T | None:
@@ -231,8 +234,23 @@ def attempt(action: Callable[[], T]) -> T | None:
     except DomainError as exc:
         st.error(exc.message, icon="🚫")
     except Exception:  # an unexpected fault: the transaction rolled back, so say so instead of a stack trace
-        fault("calling a service")
+        st.error(_logged_fault("calling a service"), icon="🚫")
     return None
+
+
+def _logged_fault(doing: str) -> str:
+    """Log the exception being handled with a new reference; the user's words quote it."""
+    ref = uuid.uuid4().hex[:8].upper()
+    log.exception("unexpected error while %s [ref %s]", doing, ref)
+    return (
+        "Something went wrong on our side and this was not done. Everything you saved before is safe. "
+        f"Try again in a minute; if it keeps happening, tell your team leader and quote reference {ref}."
+    )
+
+
+def ended(exc: SessionEnded) -> None:
+    """A button callback met an ended session: sign this browser out; the rerun shows the sign-in page."""
+    _signed_out(exc.message)
 
 
 def case_banner(case: CaseBanner) -> None:
