@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
 import ui
 from services.actor import Actor
 from ui.notices import notice_count
-from ui.roles import HOME, ROLE_PAGES, role_has_page
+from ui.roles import HOME, NO_ACCESS, ROLE_PAGES, role_has_page
 
 st.set_page_config(page_title="Casework Guide", page_icon="📋", layout="wide")
 
@@ -18,7 +19,11 @@ def pages_for(actor: Actor) -> list[st.Page]:
     key = f"_pages:{actor.role}"
     if key not in st.session_state:
         home = st.Page(HOME, title="Home", icon=":material/home:", url_path="home", default=True)
-        st.session_state[key] = [home, *(spec.page() for spec in ROLE_PAGES.get(actor.role, ()))]
+        own = [spec.page() for spec in ROLE_PAGES.get(actor.role, ())]
+        # Every other role's URL opens a page that says access was refused (audited), not Home in silence.
+        others = sorted({spec.url_path for specs in ROLE_PAGES.values() for spec in specs} - {p.url_path for p in own})
+        refused = [st.Page(NO_ACCESS, title="No access", url_path=path, visibility="hidden") for path in others]
+        st.session_state[key] = [home, *own, *refused]
     return st.session_state[key]
 
 
@@ -31,6 +36,14 @@ def signed_out_pages() -> list[st.Page]:
     return [st.Page("pages/sign_in.py", title="Sign in", icon=":material/login:", default=True), *aliases]
 
 
+def run_page(navigation: StreamlitPage) -> None:
+    """Run the page; an unexpected error is a plain message with a log reference, never a traceback."""
+    try:
+        run_page(navigation)
+    except Exception:
+        ui.fault("showing this page")
+
+
 actor = ui.current_actor()
 if actor is None:
     navigation = st.navigation(signed_out_pages())
@@ -40,15 +53,11 @@ else:
         if waiting := notice_count(actor):
             st.markdown(f":orange-badge[{waiting} deadline reminder{'s' if waiting != 1 else ''}]")
         if st.button("Sign out", key="sign_out"):
-            from services.auth import sign_out
-
-            sign_out(actor)
-            st.session_state.clear()
-            st.session_state["flash"] = "You have signed out."
-            if ui.end_identity_session():
-                st.stop()  # the browser is on its way to /auth/logout and back to a new session
+            ui.sign_out()  # stops here when the browser is on its way to /auth/logout and back
             st.rerun()
+        ui.session_cookie(actor)
     navigation = st.navigation(pages_for(actor))
+    st.session_state["refused_page"] = navigation.url_path
     role = actor.role
     ui.resume_after_sign_in(lambda script: role_has_page(role, script))
-navigation.run()
+run_page(navigation)

@@ -135,7 +135,41 @@ def users_set_password(username: str) -> None:
 @users_app.command("deactivate")
 def users_deactivate(username: str) -> None:
     user_service.set_active(None, username, False)
-    typer.echo(f"{username} can no longer sign in.")
+    typer.echo(f"{username} can no longer sign in; their open sessions have ended.")
+
+
+@users_app.command("unlock")
+def users_unlock(
+    username: Annotated[str, typer.Argument(help="The account to unlock")] = "",
+    address: str = typer.Option("", help="Also (or only) unlock this source address"),
+) -> None:
+    """Lift a sign-in lock or delay after repeated failures, for an account and/or a source address."""
+    from services.auth import unlock
+
+    if not username and not address:
+        typer.echo("Name a username, an --address, or both.", err=True)
+        raise typer.Exit(2)
+    try:
+        cleared = unlock(None, username=username or None, address=address or None)
+    except ValidationFailed as exc:
+        typer.echo("; ".join(exc.errors.values()), err=True)
+        raise typer.Exit(2) from None
+    typer.echo("Unlocked." if cleared else "Nothing was locked.")
+
+
+@users_app.command("move")
+def users_move(
+    username: str,
+    role: str = typer.Option(..., help="caseworker, team_leader, policy or admin"),
+    team: str = typer.Option("", help="Team name (caseworkers and team leaders)"),
+) -> None:
+    """Change a user's role or team; their open sessions end."""
+    try:
+        row = user_service.set_role_team(None, username, role=role, team=team or None)
+    except ValidationFailed as exc:
+        typer.echo("; ".join(exc.errors.values()), err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"{row.username} is now {row.role}{' in ' + row.team if row.team else ''}; their sessions have ended.")
 
 
 @audit_app.command("verify")

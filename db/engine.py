@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, ExceptionContext, create_engine, event, text
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +26,7 @@ DEFAULT_SQLITE = ROOT / "var" / "casework.sqlite3"
 WRITE_LOCK_KEY = 7_410_001
 _TAKE_WRITE_LOCK = text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=WRITE_LOCK_KEY)
 _HELD = "write_lock_held_in"
+READ_ONLY_SQLSTATE = "25006"  # PostgreSQL read_only_sql_transaction
 
 
 def database_url() -> str:
@@ -56,15 +57,27 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _read_only_is_a_disconnect(context: ExceptionContext) -> None:
+    """A connection opened while the database was read-only stays read-only (SQLite opened the file
+    read-only; PostgreSQL keeps the session's default_transaction_read_only): treat the error as a
+    disconnect, so SQLAlchemy discards the pool and the next transaction, once the database is
+    writable again, gets a fresh connection instead of failing until a restart."""
+    original = context.original_exception
+    if "readonly database" in str(original) or getattr(original, "sqlstate", None) == READ_ONLY_SQLSTATE:
+        context.is_disconnect = True
+
+
 def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     url = url or database_url()
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 10, "check_same_thread": False}, **kwargs)
         _configure_sqlite(engine)
-        return engine
-    kwargs.setdefault("pool_pre_ping", True)
-    kwargs.setdefault("pool_size", 10)
-    return create_engine(url, **kwargs)
+    else:
+        kwargs.setdefault("pool_pre_ping", True)
+        kwargs.setdefault("pool_size", 10)
+        engine = create_engine(url, **kwargs)
+    event.listen(engine, "handle_error", _read_only_is_a_disconnect)
+    return engine
 
 
 @lru_cache(maxsize=8)

@@ -18,12 +18,13 @@ st.title("Casework Guide")
 st.write("Step-by-step guidance for Child Maintenance Service procedures.")
 if flash := st.session_state.pop("flash", None):
     st.info(flash)
+ui.forget_session_cookie()
 
 if _oidc_configured():
     if st.user.get("is_logged_in"):
         try:
             email = st.user.get("email")
-            st.session_state["actor"] = auth.sign_in_oidc(email if isinstance(email, str) else None)
+            ui.signed_in(auth.sign_in_oidc(email if isinstance(email, str) else None))
             st.rerun()
         except PermissionDenied as exc:
             st.error(exc.message)
@@ -36,7 +37,7 @@ with st.form("sign_in"):
     submitted = st.form_submit_button("Sign in", type="primary")
 if submitted:
     try:
-        st.session_state["actor"] = auth.sign_in(username, password)
+        ui.signed_in(auth.start_session(username, password, address=st.context.ip_address))
     except PermissionDenied as exc:
         ui.error_summary({"password": exc.message})
     else:

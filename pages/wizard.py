@@ -7,7 +7,7 @@ import streamlit as st
 import ui
 from procedures.glossary import GLOSSARY
 from services import runs
-from services.errors import DomainError, ValidationFailed
+from services.errors import DomainError, SessionEnded, ValidationFailed
 from services.run_views import RunView
 from ui.case_panels import deadlines_panel, emails_panel, files_panel
 from ui.letters_panel import letters_panel
@@ -35,8 +35,12 @@ def act(call: Callable[[], object]) -> None:
         st.session_state[FRESH] = call()
     except ValidationFailed as exc:
         st.session_state[ERRORS] = exc.errors
+    except SessionEnded as exc:
+        ui.ended(exc)
     except DomainError as exc:
         st.session_state[ERRORS] = {"_problem": exc.message}
+    except Exception:  # a database fault: the step rolled back; plain words and a log reference, no traceback
+        st.session_state[ERRORS] = {"_problem": ui.fault_message("saving a wizard step")}
 
 
 def submit() -> None:

@@ -16,10 +16,13 @@ class Actor:
     display_name: str
     role: str
     team_id: int | None
+    # The user's session generation when this actor was made: a later password reset, deactivation or
+    # role or team change bumps the user's, and services/access.py then refuses this actor.
+    generation: int = 0
 
     @classmethod
     def of(cls, user: User) -> Actor:
-        return cls(user.id, user.username, user.display_name, user.role, user.team_id)
+        return cls(user.id, user.username, user.display_name, user.role, user.team_id, user.session_generation or 0)
 
     @property
     def works_cases(self) -> bool:

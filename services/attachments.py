@@ -17,7 +17,7 @@ from db.models import Attachment, ServiceRequest, User
 from domain.clock import format_uk
 from domain.files import FileRefused, check_pdf, safe_file_name
 from services import audit
-from services.access import check_sr, require_role
+from services.access import check_sr, require_role, unavailable
 from services.actor import Actor
 from services.errors import NotFound, ValidationFailed
 from services.transaction import expect_version, transaction
@@ -64,13 +64,15 @@ class FileDownload:
     data: bytes
 
 
-def load_sr(session: Session, actor: Actor, sr_id: int, *, action: str) -> ServiceRequest:
+def load_sr(
+    session: Session, actor: Actor, sr_id: int, *, action: str, what: str = "service request"
+) -> ServiceRequest:
     """The SR, after checking the actor's role and team may `action` it."""
     require_role(session, actor, *ROLES, action=action)
     sr = session.get(ServiceRequest, sr_id)
     if sr is None:
-        raise NotFound("There is no such service request.")
-    check_sr(session, actor, sr, action=action)
+        raise NotFound(unavailable(what))
+    check_sr(session, actor, sr, action=action, what=what)
     return sr
 
 
@@ -140,8 +142,8 @@ def download_attachment(actor: Actor, attachment_id: int) -> FileDownload:
         row = session.get(Attachment, attachment_id)
         if row is None:
             require_role(session, actor, *ROLES, action="download files")
-            raise NotFound("There is no such file.")
-        load_sr(session, actor, row.sr_id, action="download this service request's files")
+            raise NotFound(unavailable("file"))
+        load_sr(session, actor, row.sr_id, action="download this service request's files", what="file")
         if row.deleted_at is not None or row.content is None:
             raise NotFound(f"{row.file_name} was deleted on {format_uk(row.deleted_at)}; only its record is kept.")
         return FileDownload(row.file_name, row.media_type, row.content)

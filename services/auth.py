@@ -1,23 +1,44 @@
 """Sign-in: local accounts with argon2 hashes, or an OIDC identity matched to a user by email.
 
 Failed sign-ins are audited and say nothing about whether the username exists. Neither the
-password nor an unknown username's text is ever recorded (see `attempted_account`).
+password nor an unknown username's text is ever recorded (see `attempted_account`). Repeated failures
+are slowed down and then locked per account and per source address (services/throttle.py), with the
+same words, the same steps and the same argon2 work whether or not the username exists.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 
 from db.models import User
-from services import audit
+from services import audit, sessions, throttle
+from services.access import require_role
 from services.actor import Actor
-from services.errors import PermissionDenied
+from services.errors import PermissionDenied, ValidationFailed
 from services.transaction import transaction
 
 _hasher = PasswordHasher()
 BAD_SIGN_IN = "The username or password is not right."
+THROTTLED = (
+    "There have been too many sign-in attempts. Wait {wait} and try again, or ask an administrator to "
+    "unlock your account."
+)
+
+
+class SignInThrottled(PermissionDenied):
+    """Too many failures for this account or address: the password was not even checked."""
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    actor: Actor
+    token: str | None  # for the browser's session cookie; None when no session was asked for
+
+
 MIN_PASSWORD = 10
 # Verified against when the username does not exist, so both paths take the same time.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
@@ -45,23 +66,75 @@ def _verify(password_hash: str | None, password: str) -> bool:
         return False
 
 
-def sign_in(username: str, password: str) -> Actor:
-    """Return the actor for a right username and password; audit every attempt."""
+def sign_in(username: str, password: str, *, address: str | None = None) -> Actor:
+    """Return the actor for a right username and password; audit every attempt (headless: no session)."""
+    return _sign_in(username, password, address=address, open_session=False).actor
+
+
+def start_session(username: str, password: str, *, address: str | None = None) -> SignedIn:
+    """Sign in and open a server-side session whose token the browser keeps (services/sessions.py)."""
+    return _sign_in(username, password, address=address, open_session=True)
+
+
+def _sign_in(username: str, password: str, *, address: str | None, open_session: bool) -> SignedIn:
     with transaction() as session:
         user = session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
+        keys = [throttle.account_key(user, username)]
+        if (by_address := throttle.address_key(address)) is not None:
+            keys.append(by_address)
+        if wait := throttle.wait_seconds(session, keys):
+            audit.record(
+                session, None, "sign_in.throttled", entity_type="user", entity_id=attempted_account(user),
+                after={"wait_seconds": wait},
+            )  # fmt: skip
+            session.commit()
+            raise SignInThrottled(THROTTLED.format(wait=throttle.wait_words(wait)))
         ok = _verify(user.password_hash if user else None, password) and user is not None and user.is_active
         if not ok or user is None:
+            locked = throttle.record_failure(session, keys)
             audit.record(session, None, "sign_in.failed", entity_type="user", entity_id=attempted_account(user))
+            for key in locked:
+                what = "address" if key.startswith("address:") else "account"
+                audit.record(session, None, "sign_in.locked", entity_type=what, entity_id=_key_id(key, user))
             session.commit()
             raise PermissionDenied(BAD_SIGN_IN)
+        throttle.forget(session, keys[:1])
         actor = Actor.of(user)
         audit.record(session, actor, "sign_in", entity_type="user", entity_id=user.id)
         if _hasher.check_needs_rehash(user.password_hash or ""):
             user.password_hash = _hasher.hash(password)
-        return actor
+        return SignedIn(actor, sessions.start(session, actor) if open_session else None)
 
 
-def sign_in_oidc(email: str | None) -> Actor:
+def _key_id(key: str, user: User | None) -> str:
+    """What the audit trail names for a locked key: the account id, "unknown", or the address."""
+    if key.startswith("address:"):
+        return key.removeprefix("address:")[:40]
+    return attempted_account(user)
+
+
+def unlock(actor: Actor | None, *, username: str | None = None, address: str | None = None) -> int:
+    """An administrator lifts a sign-in lock (and the delay) on an account or a source address; audited."""
+    with transaction() as session:
+        if actor is not None:
+            require_role(session, actor, "admin", action="unlock sign-ins")
+        keys: list[str] = []
+        entity = ("address", address or "")
+        if username:
+            user = session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
+            if user is None:
+                raise ValidationFailed({"username": f"There is no user called '{username}'."})
+            keys.append(throttle.account_key(user, username))
+            entity = ("user", str(user.id))
+        if address and (key := throttle.address_key(address)):
+            keys.append(key)
+        cleared = throttle.forget(session, keys)
+        audit.record(session, actor, "sign_in.unlocked", entity_type=entity[0], entity_id=entity[1][:40],
+                     after={"cleared": cleared})  # fmt: skip
+        return cleared
+
+
+def sign_in_oidc(email: str | None) -> SignedIn:
     """Match an identity from the OIDC provider to an active local user by email."""
     if not email:
         raise PermissionDenied("Your sign-in did not include an email address; ask an administrator.")
@@ -75,9 +148,9 @@ def sign_in_oidc(email: str | None) -> Actor:
             raise PermissionDenied("There is no active Casework Guide account for " + email + "; ask an administrator.")
         actor = Actor.of(user)
         audit.record(session, actor, "sign_in", entity_type="user", entity_id=user.id, after={"via": "oidc"})
-        return actor
+        return SignedIn(actor, sessions.start(session, actor))
 
 
-def sign_out(actor: Actor, *, reason: str = "signed out") -> None:
-    with transaction() as session:
-        audit.record(session, actor, "sign_out", entity_type="user", entity_id=actor.user_id, after={"reason": reason})
+def sign_out(actor: Actor, *, reason: str = "signed out", token: str | None = None) -> None:
+    """End this browser's session (revoked on every server) and audit it."""
+    sessions.end(token, actor, reason=reason)

@@ -20,7 +20,7 @@ from db.models import Attachment, ServiceRequest
 from domain.clock import uk_local, utcnow
 from domain.files import FileRefused, build_zip, merge_documents, read_zip, safe_file_name, sha256
 from services import audit
-from services.access import require_role
+from services.access import require_role, unavailable
 from services.actor import Actor
 from services.attachments import BUNDLE_ZIP, AttachmentView, load_sr
 from services.errors import NotFound, ValidationFailed
@@ -143,8 +143,8 @@ def bundle_documents(actor: Actor, attachment_id: int) -> list[str]:
         row = session.get(Attachment, attachment_id)
         if row is None or row.kind != BUNDLE_ZIP:
             require_role(session, actor, "caseworker", "team_leader", action="see bundles")
-            raise NotFound("There is no such bundle.")
-        load_sr(session, actor, row.sr_id, action="see this service request's files")
+            raise NotFound(unavailable("file"))
+        load_sr(session, actor, row.sr_id, action="see this service request's files", what="file")
         if row.content is None:
             raise NotFound(f"{row.file_name} has been deleted.")
         return _names(row.content)

@@ -33,7 +33,7 @@ from domain import mail
 from domain.clock import utcnow
 from domain.files import safe_file_name, sha256
 from services import audit, records
-from services.access import check_sr, require_role
+from services.access import check_sr, require_role, unavailable
 from services.actor import Actor
 from services.errors import DomainError, NotFound, ValidationFailed
 from services.mail_settings import SmtpSettings, mailbox, smtp_settings
@@ -223,8 +223,8 @@ def _load(session: Session, actor: Actor, email_id: int, action: str) -> Outboun
     require_role(session, actor, *ROLES, action=action)
     row = session.get(OutboundEmail, email_id)
     if row is None or row.sr_id is None:
-        raise NotFound("There is no such email in the outbox.")
-    check_sr(session, actor, _sr(session, row.sr_id), action=action)
+        raise NotFound(unavailable("email"))
+    check_sr(session, actor, _sr(session, row.sr_id), action=action, what="email")
     return row
 
 

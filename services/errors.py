@@ -15,6 +15,11 @@ class PermissionDenied(DomainError):
     """The signed-in user may not see or do this; the attempt has been audited."""
 
 
+class SessionEnded(PermissionDenied):
+    """The signed-in user was deactivated, had their password reset or their role or team changed, or their
+    session was revoked: the page signs them out with this message."""
+
+
 class NotFound(DomainError):
     pass
 

@@ -40,7 +40,7 @@ from letters.render import (
 )
 from letters.worker import BudgetExceeded, TemplateFault
 from services import audit
-from services.access import check_sr, require_role
+from services.access import check_sr, require_role, unavailable
 from services.actor import Actor
 from services.errors import DomainError, NotFound, ValidationFailed
 from services.transaction import transaction
@@ -365,10 +365,10 @@ def preview_pdf(
 def _letter(session: Session, actor: Actor | None, letter_id: int, *, action: str) -> tuple[Letter, ServiceRequest]:
     letter = session.get(Letter, letter_id)
     if letter is None:
-        raise NotFound(f"There is no letter {letter_id}.")
+        raise NotFound(unavailable("letter"))
     sr = session.get_one(ServiceRequest, letter.sr_id)  # the foreign key guarantees it exists
     if actor is not None:
-        check_sr(session, actor, sr, action=action)
+        check_sr(session, actor, sr, action=action, what="letter")
     return letter, sr
 
 
@@ -376,7 +376,7 @@ def letters_for_sr(actor: Actor, sr_id: int) -> list[LetterRow]:
     with transaction() as session:
         sr = session.get(ServiceRequest, sr_id)
         if sr is None:
-            raise NotFound(f"There is no service request {sr_id}.")
+            raise NotFound(unavailable("service request"))
         check_sr(session, actor, sr, action="see its letters")
         rows = session.scalars(select(Letter).where(Letter.sr_id == sr_id).order_by(Letter.id)).all()
         return [LetterRow.of(letter) for letter in rows]
@@ -399,7 +399,7 @@ def letters_for_run(actor: Actor, run_id: str) -> list[RunLetter]:
     with transaction() as session:
         run = session.get(ProcedureRun, run_id)
         if run is None:
-            raise NotFound(f"There is no procedure run {run_id}.")
+            raise NotFound(unavailable("procedure run"))
         check_run(session, actor, run, action="see its letters")
         sr_ids = sorted(set(run.sr_refs.values()) | ({run.sr_id} if run.sr_id else set()))
         rows = session.execute(

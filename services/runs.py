@@ -32,7 +32,7 @@ from procedures import registry
 from procedures.definition import Ctx, PdfUpload, Procedure, StartSR, Step
 from procedures.effects import Effect
 from services import audit, run_effects
-from services.access import check_case, check_run, check_sr, require_role
+from services.access import check_case, check_run, check_sr, require_role, unavailable
 from services.actor import Actor
 from services.errors import DomainError, NotFound, ValidationFailed
 from services.run_records import run_records
@@ -234,7 +234,7 @@ _LOAD_RUN = select(ProcedureRun).options(*_WITH_CASE_AND_SR).where(ProcedureRun.
 def _load(session: Session, actor: Actor, run_id: str, action: str) -> tuple[ProcedureRun, Procedure, Case]:
     run = session.execute(_LOAD_RUN, {"run_id": run_id}).scalar_one_or_none()
     if run is None:
-        raise NotFound("There is no procedure run with that reference. Open it again from My work.")
+        raise NotFound(unavailable("procedure run"))
     check_run(session, actor, run, action=action)
     return run, registry.get(run.procedure_id, run.procedure_version), run.case
 
@@ -272,13 +272,13 @@ def start_run(actor: Actor, procedure_id: str, *, case_id: int, sr_id: int | Non
         require_role(session, actor, *procedure.roles, action=f"run {procedure.id} {procedure.title}")
         case = session.get(Case, case_id)
         if case is None:
-            raise NotFound("There is no such case.")
+            raise NotFound(unavailable("case"))
         check_case(session, actor, case, action="start a procedure on this case")
         refs: dict[str, int] = {}
         if sr_id is not None:
             sr = session.get(ServiceRequest, sr_id)
             if sr is None or sr.case_id != case.id:
-                raise NotFound("That SR does not belong to this case.")
+                raise NotFound(unavailable("service request"))
             check_sr(session, actor, sr, action="work this SR")
             bound = procedure.bind_start(_start_sr(sr))
             if isinstance(bound, str):

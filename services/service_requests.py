@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from db.models import ServiceRequest
 from domain.values import FieldError, check_date, clean_text, parse_money
 from services import records
-from services.access import check_sr
+from services.access import check_sr, unavailable
 from services.actor import Actor
 from services.errors import NotFound, ValidationFailed
 from services.transaction import expect_version, transaction
@@ -67,7 +67,7 @@ def _load(session: Session, actor: Actor, ref: int | str, *, action: str) -> Ser
     elif text.isascii() and text.isdigit() and len(text) < 12:
         sr = session.get(ServiceRequest, int(text))
     if sr is None:
-        raise NotFound(f"There is no service request {text[:40]!r}.")
+        raise NotFound(unavailable("service request"))
     check_sr(session, actor, sr, action=action)
     return sr
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import ROLES, Team, User
-from services import audit
+from services import audit, sessions
 from services.access import require_role
 from services.actor import Actor
 from services.auth import hash_password
@@ -26,6 +26,10 @@ class UserRow:
     team: str | None
     is_active: bool
     is_new_caseworker: bool
+
+
+DISPLAY_NAME_MAX = User.__table__.c.display_name.type.length or 200
+EMAIL_MAX = User.__table__.c.email.type.length or 254
 
 
 def _team(session: Session, name: str | None) -> Team | None:
@@ -56,6 +60,11 @@ def create_user(
         errors["username"] = "Use letters, digits, dots, dashes or underscores (up to 100)."
     elif session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
         errors["username"] = f"The username '{username}' is already taken."
+    # Checked here, before the database: PostgreSQL would refuse an over-long value only at the commit.
+    if len(display_name.strip()) > DISPLAY_NAME_MAX:
+        errors["display_name"] = f"Use at most {DISPLAY_NAME_MAX} characters for the display name."
+    if email and (len(email) > EMAIL_MAX or "@" not in email):
+        errors["email"] = f"Enter an email address like name@example.org (at most {EMAIL_MAX} characters)."
     if role not in ROLES:
         errors["role"] = f"Choose a role: {', '.join(ROLES)}."
     if role in ("caseworker", "team_leader") and not team:
@@ -118,6 +127,7 @@ def set_password(actor: Actor | None, username: str, password: str) -> None:
             user.password_hash = hash_password(password)
         except ValueError as exc:
             raise ValidationFailed({"password": str(exc)}) from None
+        sessions.end_all(session, user, reason="password reset")
         audit.record(session, actor, "user.password_set", entity_type="user", entity_id=user.id)
 
 
@@ -130,6 +140,8 @@ def set_active(actor: Actor | None, username: str, active: bool) -> None:
             raise ValidationFailed({"username": f"There is no user called '{username}'."})
         before = {"is_active": user.is_active}
         user.is_active = active
+        if not active:
+            sessions.end_all(session, user, reason="deactivated")
         audit.record(
             session,
             actor,
@@ -139,6 +151,29 @@ def set_active(actor: Actor | None, username: str, active: bool) -> None:
             before=before,
             after={"is_active": active},
         )
+
+
+def set_role_team(actor: Actor | None, username: str, *, role: str, team: str | None) -> UserRow:
+    """Move a user to another role or team; their open sessions end (they sign in again into the new one)."""
+    with transaction() as session:
+        if actor is not None:
+            require_role(session, actor, "admin", action="manage users")
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise ValidationFailed({"username": f"There is no user called '{username}'."})
+        if role not in ROLES:
+            raise ValidationFailed({"role": f"Choose a role: {', '.join(ROLES)}."})
+        if role in ("caseworker", "team_leader") and not team:
+            raise ValidationFailed({"team": "Caseworkers and team leaders need a team."})
+        before = {"role": user.role, "team": user.team.name if user.team else None}
+        user.role, user.team = role, _team(session, team)
+        if before != {"role": role, "team": team}:
+            sessions.end_all(session, user, reason="role or team changed")
+        audit.record(
+            session, actor, "user.role_team", entity_type="user", entity_id=user.id, before=before,
+            after={"role": role, "team": team},
+        )  # fmt: skip
+        return _row(user)
 
 
 def list_teams() -> list[str]:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from db.models import Case, ProcedureRun, ServiceRequest
 from domain.values import parse_scin
 from procedures import registry
-from services.access import check_case, require_role
+from services.access import check_case, require_role, unavailable
 from services.actor import Actor
 from services.errors import NotFound, ValidationFailed
 from services.transaction import transaction
@@ -94,6 +94,6 @@ def find_case(actor: Actor, scin: str) -> CaseBanner:
         require_role(session, actor, "caseworker", "team_leader", action="look up cases")
         case = session.scalar(select(Case).where(Case.scin == scin))
         if case is None:
-            raise NotFound(f"There is no case with SCIN {scin}.")
+            raise NotFound(unavailable("case"))
         check_case(session, actor, case)
         return CaseBanner.of(case)

@@ -2,6 +2,9 @@
 AuditEvent before it commits (the same transaction). Used autouse by the integration and procedure tests,
 so every change any of those tests makes through a service is checked, not a chosen few.
 
+A transaction marked `session.info["unaudited"]` (only services/sessions.py's heartbeat, which moves a
+session's last-seen time: not a change of record) may change UserSession rows alone without an event.
+
 Transactions opened by test helpers themselves (arranging demo data, tampering with the chain) are not
 service changes and are skipped: a commit counts only when a services/ function other than
 services/transaction.py is on the call stack.
@@ -77,10 +80,13 @@ def watching() -> Iterator[Watch]:
 
     def reset(session: Session, *_: object) -> None:
         _reset(session)
+        session.info.pop("unaudited", None)
 
     def before_commit(session: Session) -> None:
         session.flush()  # the commit's own flush comes later; see its changes now
         state = _state(session)
+        if session.info.get("unaudited") and state["changed"] == {"UserSession"}:
+            return
         if state["changed"] and not state["audited"]:
             where = _service_on_stack(services)
             if where is not None:

@@ -2,28 +2,34 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
+import uuid
 from collections.abc import Callable
 from typing import NoReturn, TypeVar
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from domain.values import format_money
+from services import sessions
 from services.actor import Actor
-from services.errors import DomainError, ValidationFailed
+from services.auth import SignedIn
+from services.errors import DomainError, SessionEnded, ValidationFailed
+from services.sessions import COOKIE
 from services.views import CaseBanner
 
 log = logging.getLogger("casework")
 T = TypeVar("T")
 RESUME = "resume_after_sign_in"
+TOKEN = "session_token"
 
 
 def idle_seconds() -> int:
-    """CASEWORK_IDLE_MINUTES (default 30), read at each check; a value that is not a whole number means 30."""
-    raw = os.environ.get("CASEWORK_IDLE_MINUTES", "30").strip()
-    return max(int(raw) if raw.isdigit() else 30, 1) * 60
+    """CASEWORK_IDLE_MINUTES (default 30) in seconds; see services/sessions.py."""
+    return sessions.idle_seconds()
 
 
 def end_identity_session() -> bool:
@@ -39,21 +45,114 @@ def end_identity_session() -> bool:
     return False
 
 
-def current_actor() -> Actor | None:
-    """The signed-in actor, or None; signs out after the idle timeout."""
+def signed_in(outcome: SignedIn) -> None:
+    """Keep the new sign-in in this browser session; app.py then sets the cookie (session_cookie)."""
+    st.session_state["actor"] = outcome.actor
+    st.session_state[TOKEN] = outcome.token
+    st.session_state["last_seen"] = time.time()
+
+
+def session_cookie(actor: Actor) -> None:
+    """Set the session cookie and arm the idle timer, on every run of a signed-in page.
+
+    Streamlit offers no way to set a cookie from the server, so a small script in the page does it
+    (hence not HttpOnly: see README, "Sessions"). The timer reloads the page when the idle limit passes
+    with no rerun in this tab, so the screen clears at the limit instead of at the next click: the reload
+    starts a new session, which the server refuses as idle (or resumes, if another tab kept it alive).
+    Each run re-arms it: the script carries the time of this run, so Streamlit replaces the element.
+    """
+    token = st.session_state.get(TOKEN)
+    secure = "; Secure" if str(st.context.url or "").startswith("https:") else ""
+    cookie = f"{COOKIE}={token}; Path=/; SameSite=Strict{secure}" if token else ""
+    st.html(
+        "<script>"
+        + (f"document.cookie = {json.dumps(cookie)};" if cookie else "")
+        + "clearTimeout(window.caseworkIdle);"
+        + f"window.caseworkIdle = setTimeout(() => window.location.reload(), {idle_seconds() * 1000 + 1500});"
+        + f"/* {time.time():.3f} */</script>",
+        unsafe_allow_javascript=True,
+        width=1,
+    )
+
+
+def forget_session_cookie() -> None:
+    """Shown with the sign-in page: the browser drops the cookie of a session that has ended (or none)."""
+    st.html(
+        "<script>clearTimeout(window.caseworkIdle);"
+        f"document.cookie = {json.dumps(f'{COOKIE}=; Path=/; Max-Age=0; SameSite=Strict')};</script>",
+        unsafe_allow_javascript=True,
+        width=1,
+    )
+
+
+def sign_out(reason: str = "signed out", *, message: str = "You have signed out.") -> None:
+    """End this browser's session on the server (every tab and every server), then clear this tab."""
     actor = st.session_state.get("actor")
-    if actor is None:
+    if actor is not None:
+        from services.auth import sign_out as end_session
+
+        end_session(actor, reason=reason, token=st.session_state.get(TOKEN))
+    _signed_out(message)
+
+
+def _signed_out(message: str) -> None:
+    st.session_state.clear()
+    st.session_state["flash"] = message
+    if end_identity_session():
+        st.stop()
+
+
+def _checked_this_run() -> bool:
+    """True when this script run already checked the actor (app.py does, then the page asks again)."""
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return False
+    if st.session_state.get("_actor_checked_run") is ctx.cursors:  # a new dict at each run's start
+        return True
+    st.session_state["_actor_checked_run"] = ctx.cursors
+    return False
+
+
+def _resume() -> Actor | None:
+    """A new browser session (reload, new tab, bookmark): resume from the session cookie if it is still good."""
+    token = st.context.cookies.get(COOKIE)
+    if not isinstance(token, str) or not token:
         return None
+    resumed, message = sessions.resume(token)
+    if resumed is None:
+        if message:
+            st.session_state["flash"] = message
+        return None
+    st.session_state["actor"], st.session_state[TOKEN] = resumed, token
+    st.session_state["last_seen"] = time.time()
+    return resumed
+
+
+def current_actor() -> Actor | None:
+    """The signed-in actor checked against the database once per run, or None (signed out, with a message).
+
+    Signs out after the idle timeout, and when the account was deactivated, its password reset, its role
+    or team changed, or this session revoked (signed out in another tab or on another server).
+    """
+    actor: Actor | None = st.session_state.get("actor")
+    if actor is None:
+        actor = _resume()
+        if actor is None:
+            return None
     last = st.session_state.get("last_seen", time.time())
     if time.time() - last > idle_seconds():
-        from services.auth import sign_out
-
-        sign_out(actor, reason="idle timeout")
-        st.session_state.clear()
-        st.session_state["flash"] = "You were signed out after a period of inactivity. Sign in again to carry on."
-        if end_identity_session():
-            st.stop()
+        sign_out("idle timeout", message=sessions.IDLE_MESSAGE)
         return None
+    if not _checked_this_run():
+        try:
+            actor = sessions.check(actor, st.session_state.get(TOKEN))
+        except SessionEnded as exc:
+            _signed_out(exc.message)
+            return None
+        except Exception:  # the database cannot be reached: say so plainly, never a traceback
+            fault("checking who is signed in")
+            st.stop()
+        st.session_state["actor"] = actor
     st.session_state["last_seen"] = time.time()
     return actor
 
@@ -101,22 +200,57 @@ def field_error(errors: dict[str, str], field: str) -> None:
         st.markdown(f":red[**Error:** {errors[field]}]")
 
 
+def fault_message(doing: str) -> str:
+    """Log the exception being handled with a reference; return the plain words for the user.
+
+    The reference is 8 characters of a random id, logged with the traceback, so whoever reads the server
+    log finds the line the user quotes; the user sees no traceback, SQL, path or host. With
+    CASEWORK_DEVELOPMENT=1 (tests, development) the exception is raised again, so it is not hidden.
+    """
+    message = _logged_fault(doing)
+    if os.environ.get("CASEWORK_DEVELOPMENT") == "1":
+        raise
+    return message
+
+
+def fault(doing: str) -> None:
+    """Show an unexpected error as a plain message with its log reference (see fault_message)."""
+    st.error(fault_message(doing), icon="🚫")
+
+
 def attempt(action: Callable[[], T]) -> T | None:
-    """Run a service call; show a domain error as a message instead of a stack trace."""
+    """Run a service call; show a domain error as a message instead of a stack trace.
+
+    A SessionEnded (the account was deactivated, reset or moved while this page was open) signs the
+    browser out: the rerun shows the sign-in page with the reason.
+    """
     try:
         return action()
     except ValidationFailed as exc:
         error_summary(exc.errors)
+    except SessionEnded as exc:
+        _signed_out(exc.message)
+        st.rerun()
     except DomainError as exc:
         st.error(exc.message, icon="🚫")
     except Exception:  # an unexpected fault: the transaction rolled back, so say so instead of a stack trace
-        log.exception("unexpected error in a service call")
-        st.error(
-            "Something went wrong and nothing was saved. Try again; if it keeps happening, tell your team "
-            "leader and quote the time.",
-            icon="🚫",
-        )
+        st.error(_logged_fault("calling a service"), icon="🚫")
     return None
+
+
+def _logged_fault(doing: str) -> str:
+    """Log the exception being handled with a new reference; the user's words quote it."""
+    ref = uuid.uuid4().hex[:8].upper()
+    log.exception("unexpected error while %s [ref %s]", doing, ref)
+    return (
+        "Something went wrong on our side and this was not done. Everything you saved before is safe. "
+        f"Try again in a minute; if it keeps happening, tell your team leader and quote reference {ref}."
+    )
+
+
+def ended(exc: SessionEnded) -> None:
+    """A button callback met an ended session: sign this browser out; the rerun shows the sign-in page."""
+    _signed_out(exc.message)
 
 
 def case_banner(case: CaseBanner) -> None:

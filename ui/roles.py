@@ -48,6 +48,7 @@ ROLE_PAGES: dict[str, tuple[PageSpec, ...]] = {
     "admin": (PageSpec("pages/users.py", "Users", ":material/group:", "users"),),
 }
 HOME = "pages/home.py"
+NO_ACCESS = "pages/no_access.py"
 
 
 def role_has_page(role: str, script: str) -> bool:

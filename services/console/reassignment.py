@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from db.models import ServiceRequest, User
 from domain.values import FieldError, clean_text
 from services import audit
-from services.access import check_sr, refuse, require_role
+from services.access import check_sr, refuse, require_role, unavailable
 from services.actor import Actor
 from services.errors import ConflictError, NotFound, ValidationFailed
 from services.transaction import transaction
@@ -63,7 +63,7 @@ def reassign(
         for sr_id in dict.fromkeys(sr_ids):
             sr = session.get(ServiceRequest, sr_id)
             if sr is None:
-                raise NotFound(f"There is no service request {sr_id}.")
+                raise NotFound(unavailable("service request"))
             check_sr(session, actor, sr, action=action)
             chosen.append(sr)
         new_owner = session.get(User, new_owner_id)

@@ -103,5 +103,5 @@ def test_another_teams_sr_in_the_url_is_refused_on_the_detail_page(sqlite_demo_d
     at.query_params["sr"] = str(theirs.id)
     at.run()
     at.switch_page("pages/sr_detail.py").run()
-    assert "belongs to another team" in texts(at) or "Special Client Records" in texts(at)
+    assert "it does not exist, or it is not your team's" in texts(at) or "Special Client Records" in texts(at)
     assert f"SR {theirs.number}" not in texts(at)

@@ -43,7 +43,7 @@ def test_another_teams_run_in_the_wizard_url_is_refused_shows_nothing_and_is_aud
     intruder = actor_for("caseworker")
     at = _open(intruder, "pages/wizard.py", run=run_id)
     shown = texts(at)
-    assert "This procedure run belongs to another team; you cannot open this procedure run." in shown
+    assert "You cannot open that procedure run: it does not exist, or it is not your team's." in shown
     assert "court fee" not in shown.lower()
     assert not at.button, "no step, no Continue button"
     event = _refusals(intruder)[-1]
@@ -54,7 +54,7 @@ def test_another_teams_run_in_the_wizard_url_is_refused_shows_nothing_and_is_aud
 def test_the_owner_opens_the_same_wizard_url(sqlite_demo_db, actor_for):
     run_id, _ = _ssst_run(actor_for)
     at = _open(actor_for("ssst.caseworker"), "pages/wizard.py", run=run_id)
-    assert "belongs to another team" not in texts(at)
+    assert "You cannot open" not in texts(at)
     assert any(b.label == "Continue" for b in at.button)
 
 
@@ -62,7 +62,7 @@ def test_another_teams_sr_in_the_detail_url_is_refused_and_the_attempt_audited(s
     _, sr_id = _ssst_run(actor_for)
     leader = actor_for("teamleader")
     at = _open(leader, "pages/sr_detail.py", sr=str(sr_id))
-    assert "belongs to another team; you cannot view this service request" in texts(at)
+    assert "You cannot open that service request: it does not exist, or it is not your team's." in texts(at)
     assert not at.dataframe, "no timeline of another team's SR"
     event = _refusals(leader)[-1]
     assert (event.entity_type, event.entity_id) == ("service_request", str(sr_id))
@@ -70,11 +70,11 @@ def test_another_teams_sr_in_the_detail_url_is_refused_and_the_attempt_audited(s
 
 def test_nonsense_in_the_url_is_a_plain_message_not_a_crash(sqlite_demo_db, actor_for):
     at = _open(actor_for("caseworker"), "pages/wizard.py", run="' OR 1=1 --<script>")
-    assert "There is no procedure run with that reference." in texts(at)
+    assert "You cannot open that procedure run: it does not exist, or it is not your team's." in texts(at)
     at = _open(actor_for("teamleader"), "pages/sr_detail.py", sr="1; DROP TABLE service_requests")
     assert "Open a service request from the Outstanding SRs list." in texts(at)
     at = _open(actor_for("teamleader"), "pages/sr_detail.py", sr="99999999")
-    assert "There is no such service request." in texts(at)
+    assert "You cannot open that service request: it does not exist, or it is not your team's." in texts(at)
 
 
 def test_a_role_opening_a_page_it_does_not_have_is_refused_and_audited(sqlite_demo_db, actor_for):
@@ -87,7 +87,17 @@ def test_a_role_opening_a_page_it_does_not_have_is_refused_and_audited(sqlite_de
     )
     at.session_state["actor"] = policy
     at.run()
-    assert "Your role does not have access to this page." in texts(at)
+    assert "You do not have access to that page." in texts(at)
     assert "SECRET" not in texts(at)
     event = _refusals(policy)[-1]
     assert (event.entity_type, event.entity_id) == ("page", "sr_detail")
+
+
+def test_another_teams_sr_and_an_sr_that_does_not_exist_get_the_same_words(sqlite_demo_db, actor_for):
+    """A refusal must not confirm that an SR number exists in another team."""
+    _, sr_id = _ssst_run(actor_for)
+    leader = actor_for("teamleader")
+    refused = _open(leader, "pages/sr_detail.py", sr=str(sr_id))
+    missing = _open(leader, "pages/sr_detail.py", sr="99999999")
+    assert [e.value for e in refused.error] == [e.value for e in missing.error]
+    assert str(sr_id) not in texts(refused)

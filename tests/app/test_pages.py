@@ -58,7 +58,7 @@ def test_each_role_sees_its_pages_and_not_the_others(sqlite_demo_db, actor_for, 
         except ValueError:
             continue
         assert TITLES[page] not in [t.value for t in at.title], f"{username} reached {page}"
-        assert "Your role does not have access to this page." in texts(at)
+        assert "You do not have access to that page." in texts(at)
 
 
 def test_my_work_lists_the_caseworkers_allocated_srs(sqlite_demo_db, actor_for):

@@ -88,5 +88,5 @@ def test_another_teams_run_in_the_url_is_refused(sqlite_demo_db, actor_for):
     view = runs.start_run(owner, "P1", case_id=_case_id(owner))
     stranger = actor_for("ssst.caseworker")
     at = open_wizard(stranger, view.run_id)
-    assert "belongs to another team" in texts(at)
+    assert "it does not exist, or it is not your team's" in texts(at)
     assert "Check where the case is in transition" not in texts(at)

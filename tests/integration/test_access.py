@@ -38,7 +38,7 @@ def test_a_caseworker_finds_a_case_of_their_own_team(demo_db, actor_for):
 
 def test_a_caseworker_is_refused_another_teams_case_and_the_attempt_is_audited(demo_db, actor_for):
     scin = _case(other_team=True, sensitive=False)
-    with pytest.raises(PermissionDenied, match="belongs to another team"):
+    with pytest.raises(PermissionDenied, match="it does not exist, or it is not your team's"):
         work.find_case(actor_for("caseworker"), scin)
     assert _refusals()[-1].after["attempted"] == "view this case"
 
@@ -145,14 +145,14 @@ def test_another_teams_sr_typed_into_the_url_is_refused_and_the_attempt_audited(
     from services.service_requests import open_sr
 
     sr, actor = _sr(own_team=False), actor_for("caseworker")
-    with pytest.raises(PermissionDenied, match=f"Service request {sr.number} belongs to another team"):
+    with pytest.raises(PermissionDenied, match="that service request: it does not exist, or it is not your team's"):
         open_sr(actor, str(sr.id))  # as ?sr=<id> would pass it
     _assert_refusal_recorded(
         actor,
         entity_type="service_request",
         entity_id=sr.id,
         attempted="view this service request",
-        reason_contains="belongs to another team",
+        reason_contains="it does not exist, or it is not your team's",
     )
 
 
@@ -169,7 +169,7 @@ def test_a_caseworker_cannot_change_another_teams_sr_and_nothing_is_saved(demo_d
         entity_type="service_request",
         entity_id=sr.id,
         attempted="add a note to this service request",
-        reason_contains="belongs to another team",
+        reason_contains="it does not exist, or it is not your team's",
     )
     from db.models import Note, ServiceRequest
 
@@ -186,14 +186,14 @@ def test_a_team_leader_acts_on_their_teams_srs_and_is_refused_another_teams(demo
     own = _sr(own_team=True)
     assert update_sr_fields(leader, own.number, expected_version=own.version, reason="Checked").reason == "Checked"
     other = _sr(own_team=False)
-    with pytest.raises(PermissionDenied, match="belongs to another team"):
+    with pytest.raises(PermissionDenied, match="it does not exist, or it is not your team's"):
         open_sr(leader, other.number)
     _assert_refusal_recorded(
         leader,
         entity_type="service_request",
         entity_id=other.id,
         attempted="view this service request",
-        reason_contains="belongs to another team",
+        reason_contains="it does not exist, or it is not your team's",
     )
 
 
@@ -243,7 +243,7 @@ def test_a_nonsense_or_unknown_sr_reference_is_not_found_without_a_crash(demo_db
     from services.errors import NotFound
     from services.service_requests import open_sr
 
-    with pytest.raises(NotFound, match="There is no service request"):
+    with pytest.raises(NotFound, match="that service request: it does not exist, or it is not your team's"):
         open_sr(actor_for("caseworker"), ref)
 
 
@@ -286,14 +286,14 @@ def test_a_caseworker_opens_a_run_of_their_own_team(demo_db, actor_for):
 
 def test_another_teams_run_typed_into_the_url_is_refused_and_the_attempt_audited(demo_db, actor_for):
     run_id, actor = _run("Specialist Services Support Team"), actor_for("caseworker")
-    with pytest.raises(PermissionDenied, match="procedure run belongs to another team"):
+    with pytest.raises(PermissionDenied, match="that procedure run: it does not exist, or it is not your team's"):
         _open_run(actor, run_id)
     _assert_refusal_recorded(
         actor,
         entity_type="procedure_run",
         entity_id=run_id,
         attempted="open this procedure run",
-        reason_contains="belongs to another team",
+        reason_contains="it does not exist, or it is not your team's",
     )
 
 

@@ -25,6 +25,7 @@ from letters import catalogue as letter_catalogue
 from letters.render import committed_template
 from services import (
     attachments,
+    auth,
     bundles,
     console,
     deadlines,
@@ -189,6 +190,11 @@ ROLE_ONLY: dict[str, tuple[Call, tuple[str, ...]]] = {
     ),
     "users.set_password": (lambda a, o: users.set_password(a, OWNER, "another-long-password-1"), ADMIN_ONLY),
     "users.set_active": (lambda a, o: users.set_active(a, OWNER, False), ADMIN_ONLY),
+    "users.set_role_team": (
+        lambda a, o: users.set_role_team(a, OWNER, role="caseworker", team="Specialist Services Support Team"),
+        ADMIN_ONLY,
+    ),
+    "auth.unlock": (lambda a, o: auth.unlock(a, username=OWNER), ADMIN_ONLY),
 }
 
 # Public functions taking an actor that need no line above, and why.
@@ -196,6 +202,7 @@ EXEMPT = {
     "auth.sign_out": "ends the caller's own session",
     "runs.procedures_for": "lists procedure titles for the caller's role; no case data",
     "access.refuse_page": "is the refusal itself",
+    "sessions.check": "is the page view's check of the caller's own session (tests/integration/test_sessions.py)",
 }
 
 
@@ -243,7 +250,7 @@ def test_each_case_service_refuses_other_teams_policy_and_admin_and_audits_each_
         if username in ROLE_FIRST.get(name, ()):
             expected = "cannot"
         else:
-            expected = "Special Client Records" if objects.sensitive else "another team"
+            expected = "Special Client Records" if objects.sensitive else "it does not exist, or it is not your team's"
         _assert_refused(call, actor_for(username), objects, expected)
     for username in NO_CASE_DATA:
         _assert_refused(call, actor_for(username), objects, "")
@@ -269,6 +276,31 @@ def test_letter_templates_are_for_policy_and_user_accounts_for_admin_only(name, 
         _assert_refused(call, actor_for(username), objects, "cannot")
     assert _audit_count() == before + len(refused)
     _assert_allowed(call, actor_for("admin" if refused is ADMIN_ONLY else "policy"), objects)
+
+
+def _rightful(name: str) -> str:
+    if name in CASE_CALLS:
+        return "ssst.teamleader" if name == "console.reassign" else OWNER
+    if name in TEAM_LISTS:
+        return "ssst.teamleader" if "caseworker" in TEAM_LISTS[name][1] else OWNER
+    return "admin" if ROLE_ONLY[name][1] is ADMIN_ONLY else "policy"
+
+
+@pytest.mark.parametrize("name", sorted(set(CASE_CALLS) | set(TEAM_LISTS) | set(ROLE_ONLY)))
+def test_every_service_refuses_its_rightful_user_once_deactivated_and_audits_it(name, objects, actor_for):
+    """The Actor a page holds is a snapshot from sign-in; the services check it against the users table."""
+    from services.access import SESSION_ENDED
+    from services.errors import SessionEnded
+
+    call = {**CASE_CALLS, **{k: v[0] for k, v in (TEAM_LISTS | ROLE_ONLY).items()}}[name]
+    snapshot = actor_for(_rightful(name))
+    users.set_active(None, snapshot.username, False)
+    before = _audit_count()
+    with pytest.raises(SessionEnded) as caught:
+        call(snapshot, objects)
+    assert caught.value.message == SESSION_ENDED
+    assert _audit_count() == before + 1
+    assert (_newest_event().action, _newest_event().actor_id) == ("refused", snapshot.user_id)
 
 
 def _public_actor_functions() -> set[str]:

@@ -160,7 +160,7 @@ def test_another_teams_sr_and_files_are_refused(demo_db, actor_for):
     ssst = actor_for("ssst.caseworker")
     other = actor_for("caseworker")
     foreign_sr = other_team_sr(ssst)
-    with pytest.raises(PermissionDenied, match="belongs to another team"):
+    with pytest.raises(PermissionDenied, match="it does not exist, or it is not your team's"):
         attachments.upload_outcome_pdf(ssst, foreign_sr, file_name="outcome.pdf", data=a_pdf())
     with pytest.raises(PermissionDenied):
         bundles.create_bundle(ssst, foreign_sr, name="commitment", documents=[("a.docx", b"a")])

@@ -253,7 +253,7 @@ def test_a_bad_address_is_refused_at_the_field_and_nothing_is_stored(demo_db, ac
 def test_another_teams_sr_and_email_are_refused(demo_db, actor_for, no_smtp):
     ssst = actor_for("ssst.caseworker")
     other = actor_for("caseworker")
-    with pytest.raises(PermissionDenied, match="belongs to another team"):
+    with pytest.raises(PermissionDenied, match="it does not exist, or it is not your team's"):
         outbox_service.send_email(ssst, other_team_sr(ssst), _cpt_draft())
     view = outbox_service.send_email(ssst, team_sr(ssst), _cpt_draft())
     assert outbox_service.outbox(other) == []

@@ -117,7 +117,7 @@ def test_with_libreoffice_cmel9180_is_stored_as_pdf_too_and_downloads_as_pdf(dem
 
 def test_another_teams_caseworker_cannot_render_or_download_and_is_audited(demo_db, actor_for):
     letter_id = _due()
-    with pytest.raises(PermissionDenied, match="belongs to another team"):
+    with pytest.raises(PermissionDenied, match="it does not exist, or it is not your team's"):
         letters.render_letter(actor_for("ssst.caseworker"), letter_id)
     letters.render_letter(actor_for("caseworker"), letter_id)
     with pytest.raises(PermissionDenied):
