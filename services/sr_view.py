@@ -129,7 +129,7 @@ def _summary(event: AuditEvent) -> str:
 
 
 def sr_full_view(actor: Actor, sr_id: int) -> SRFullView:
-    with transaction() as session:
+    with transaction(read_only=True) as session:
         sr = load_sr(session, actor, sr_id, action="view this service request")
         names = {i: n for i, n in session.execute(select(User.id, User.display_name))}
         events = session.scalars(
