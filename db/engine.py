@@ -1,7 +1,9 @@
 """Engine and session factory: SQLite in ./var by default, PostgreSQL when DATABASE_URL says so.
 
-SQLite runs in WAL mode with foreign keys on, a busy timeout, and BEGIN IMMEDIATE for every
-transaction, so two writers queue instead of failing half-way with "database is locked".
+SQLite runs in WAL mode with foreign keys on and a busy timeout. A writing transaction begins with
+BEGIN IMMEDIATE, so two writers queue instead of failing half-way with "database is locked"; a
+read-only one (`begin_read_only`, services.transaction.transaction(read_only=True)) begins DEFERRED,
+so in WAL mode it reads the last committed state at once and never waits behind a writer.
 
 On PostgreSQL every writing transaction takes one advisory lock (WRITE_LOCK_KEY) before its first
 row is written. The audit chain needs that lock anyway (each event hashes the one before it, so
@@ -27,6 +29,12 @@ WRITE_LOCK_KEY = 7_410_001
 _TAKE_WRITE_LOCK = text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=WRITE_LOCK_KEY)
 _HELD = "write_lock_held_in"
 READ_ONLY_SQLSTATE = "25006"  # PostgreSQL read_only_sql_transaction
+READ_ONLY = "casework_read_only"  # connection execution option: this transaction only reads
+_CHAIN_HEAD_SQL = "SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1"
+# One round trip on PostgreSQL: the lock, then (a statement of its own, so with a snapshot taken after the lock
+# is granted) the audit chain's head. No parameters, so psycopg sends both as one simple query.
+_LOCK_AND_HEAD_SQL = f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY}); {_CHAIN_HEAD_SQL}"
+_HEAD = "audit_chain_head_in"
 
 
 def database_url() -> str:
@@ -54,7 +62,7 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN DEFERRED" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
 
 def _read_only_is_a_disconnect(context: ExceptionContext) -> None:
@@ -95,21 +103,65 @@ def _sessions(engine: Engine) -> sessionmaker[Session]:
     """One sessionmaker per engine: each new sessionmaker makes a Session subclass and copies the event
     listeners onto it (about 0.1 ms, and the class lingers), which every transaction paid before."""
     factory = sessionmaker(bind=engine, expire_on_commit=False)
-    if engine.dialect.name == "postgresql":
-        event.listen(factory, "before_flush", _lock_before_flush)
-        event.listen(factory, "do_orm_execute", _lock_before_dml)
+    # On PostgreSQL these take the write lock before the first write; on SQLite (BEGIN IMMEDIATE took it) they
+    # refuse a write in a transaction begun read-only, which SQLite might otherwise fail as "database is locked".
+    event.listen(factory, "before_flush", _lock_before_flush)
+    event.listen(factory, "do_orm_execute", _lock_before_dml)
     return factory
 
 
+def begin_read_only(session: Session) -> None:
+    """Begin the session's transaction as read-only: DEFERRED on SQLite, so it never waits for the write lock.
+
+    Only the transaction begun here: after a rollback (an access refusal audits in a new transaction) the
+    session begins as a writer again.
+    """
+    session.connection(execution_options={READ_ONLY: True})
+
+
 def take_write_lock(session: Session) -> None:
-    """Hold the write lock (PostgreSQL) until this transaction ends; once per transaction, no-op on SQLite."""
-    if session.get_bind().dialect.name != "postgresql":
-        return
+    """Hold the write lock until this transaction ends (PostgreSQL: the advisory lock, taken with the audit
+    chain's head in the same round trip; SQLite: BEGIN IMMEDIATE took it already). Once per transaction."""
     transaction = session.get_transaction()
     if transaction is not None and session.info.get(_HELD) is transaction:
         return
-    session.execute(_TAKE_WRITE_LOCK)
+    connection = session.connection()
+    if connection.get_execution_options().get(READ_ONLY):
+        raise RuntimeError("a transaction begun read-only tried to write; begin it as a writer")
+    if connection.dialect.name == "postgresql":
+        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(_LOCK_AND_HEAD_SQL)
+            cursor.nextset()
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+        session.info[_HEAD] = (session.get_transaction(), row[0] if row else None)
     session.info[_HELD] = session.get_transaction()
+
+
+def chain_head(session: Session) -> str | None:
+    """The audit chain's last hash as this transaction sees it, holding the write lock: kept from when the lock
+    was taken (or the last append in this transaction) rather than read back; read once if nothing kept it."""
+    take_write_lock(session)
+    transaction = session.get_transaction()
+    kept = session.info.get(_HEAD)
+    if kept is not None and kept[0] is transaction:
+        return kept[1]  # type: ignore[no-any-return]
+    cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(_CHAIN_HEAD_SQL)
+        row = cursor.fetchone()
+    finally:
+        cursor.close()
+    head = row[0] if row else None
+    session.info[_HEAD] = (transaction, head)
+    return head
+
+
+def keep_chain_head(session: Session, head: str) -> None:
+    """The hash just appended is the chain's head for the rest of this transaction (it holds the write lock)."""
+    session.info[_HEAD] = (session.get_transaction(), head)
 
 
 def _lock_before_flush(session: Session, _context: Any, _instances: Any) -> None:

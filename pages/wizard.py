@@ -8,7 +8,8 @@ import ui
 from procedures.glossary import GLOSSARY
 from services import runs
 from services.errors import DomainError, SessionEnded, ValidationFailed
-from services.run_views import RunView
+from services.procedure_map import LEGEND, path_in_words, procedure_map
+from services.run_views import RunView, StepView
 from ui.case_panels import deadlines_panel, emails_panel, files_panel
 from ui.letters_panel import letters_panel
 from ui.wizard_widgets import field_input, field_value
@@ -65,6 +66,32 @@ def change(step_id: str) -> None:
     act(lambda: runs.change_answer(actor, run_id, step_id, expected_version=view.version))
 
 
+@st.fragment
+def step_form(step: StepView, errors: dict[str, str]) -> None:
+    """The checklist and inputs: ticking a box or choosing an answer (which may show another field) reruns only
+    this, with no database read; Continue and Back sit outside it, so they rerun the whole page."""
+    if step.checklist:
+        st.markdown("**Check before you continue**")
+        for item in step.checklist:
+            st.checkbox(item, value=item in step.checked, key=f"ck:{run_id}:{step.id}:{item}")
+        if "_checklist" in errors:
+            st.markdown(f":red[**Error:** {errors['_checklist']}]")
+    values: dict[str, object] = {}
+    for f in step.fields:
+        if f.applies(values):
+            values[f.name] = field_input(run_id, step.id, f, errors.get(f.name))
+
+
+@st.fragment
+def procedure_map_on_demand(procedure_id: str, version: str, path: tuple[str, ...]) -> None:
+    """Drawn only while its toggle is on: the browser lays out a diagram each time it changes (about 0.8 s a step
+    in Chromium), so a map nobody opened must not be on the page at all. Toggling reruns only this fragment."""
+    if st.toggle("Show the procedure map", key=f"map:{run_id}"):
+        st.graphviz_chart(procedure_map(procedure_id, version, path))
+        st.caption(LEGEND)
+        st.caption(path_in_words(procedure_id, version, path))
+
+
 st.title(view.procedure_title)
 st.progress(
     min(view.step_number / max(view.step_total, 1), 1.0),
@@ -112,21 +139,13 @@ with main:
                 + (f" ({', '.join(view.step.recheck_because)})." if view.step.recheck_because else ".")
             )
         st.write(view.step.guidance)
-        if view.step.checklist:
-            st.markdown("**Check before you continue**")
-            for item in view.step.checklist:
-                st.checkbox(item, value=item in view.step.checked, key=f"ck:{run_id}:{view.step.id}:{item}")
-            if "_checklist" in errors:
-                st.markdown(f":red[**Error:** {errors['_checklist']}]")
-        values: dict[str, object] = {}
-        for f in view.step.fields:
-            if f.applies(values):
-                values[f.name] = field_input(run_id, view.step.id, f, errors.get(f.name))
+        step_form(view.step, errors)
         left, right = st.columns(2)
         left.button("Continue", type="primary", on_click=submit)
         right.button("Back", disabled=not view.can_go_back, on_click=back)
         if not view.can_go_back and view.back_refusal:
             st.caption(view.back_refusal)
+    procedure_map_on_demand(view.procedure_id, view.procedure_version, tuple(s for s, _ in view.history))
 
 with side:
     if view.deadlines:
@@ -145,7 +164,5 @@ with side:
     if view.cms_done:
         st.markdown(f"**Enter in CMS now** (from '{view.cms_done_step}')")
         st.code("\n".join(view.cms_done), language=None, wrap_lines=True)
-    with st.expander("Procedure map"):
-        st.graphviz_chart(view.map_dot)
     with st.expander("Glossary"):
         st.markdown("\n\n".join(f"**{term}**: {meaning}" for term, meaning in GLOSSARY.items()))

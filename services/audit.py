@@ -18,13 +18,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.engine import take_write_lock
+from db.engine import chain_head, keep_chain_head
 from db.models import AuditEvent
 from domain.clock import utcnow
 from services.actor import Actor
 
 GENESIS = "0" * 64
-_LAST_HASH = select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
 
 
 def jsonable(value: Any) -> Any:
@@ -76,11 +75,9 @@ def record(
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event to the chain inside the caller's transaction."""
-    take_write_lock(session)  # usually already held: taken before the transaction's first write
-    # Every earlier event is already flushed (below), so the last hash needs no flush first; the caller's
-    # pending changes go out with this event in one flush instead of two.
-    with session.no_autoflush:
-        prev = session.scalar(_LAST_HASH) or GENESIS
+    # The head is kept from when the write lock was taken (or from this transaction's last append), not read
+    # back; the caller's pending changes go out with this event in one flush.
+    prev = chain_head(session) or GENESIS
     event = AuditEvent(
         at=utcnow().replace(microsecond=0),
         actor_id=actor.user_id if actor else None,
@@ -97,6 +94,7 @@ def record(
     event.hash = _digest(event)
     session.add(event)
     session.flush()
+    keep_chain_head(session, event.hash)
     return event
 
 

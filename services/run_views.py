@@ -6,10 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
-
-from statemachine.contrib.diagram import formatter
 
 from db.models import Case, ProcedureRun, ServiceRequest
 from domain.clock import format_date, format_uk
@@ -101,7 +98,6 @@ class RunView:
     cms: tuple[str, ...]  # what the step waiting for confirmation will record, to enter in CMS
     cms_done: tuple[str, ...]  # what the last step recorded, to enter in CMS now
     cms_done_step: str
-    map_dot: str
     letters: tuple[LetterLine, ...] = ()  # read in the same transaction, so a redraw needs no second one
     deadlines: tuple[DeadlineView, ...] = ()  # the run's SRs' deadlines with how each was worked out
     files: tuple[AttachmentView, ...] = ()  # the run's SRs' case files (outcome PDFs, bundles)
@@ -138,24 +134,6 @@ def prefill(f: Field, answers: dict[str, Any], case: Case, facts: Mapping[str, A
         value = facts[f.default_fact] if facts and f.default_fact in facts else getattr(case, f.default_fact, None)
         return _submittable(value)
     return None
-
-
-def procedure_map(procedure: Procedure, state: str) -> str:
-    """The procedure's DOT diagram with `state` highlighted; it depends only on these, so it is cached."""
-    return _procedure_map(procedure.id, procedure.version, state)
-
-
-@lru_cache(maxsize=512)
-def _procedure_map(procedure_id: str, version: str, state: str) -> str:
-    from procedures import registry
-
-    machine = registry.get(procedure_id, version).machine
-    return formatter.render(machine(_At(state), state_field="state"), "dot")
-
-
-class _At:
-    def __init__(self, state: str) -> None:
-        self.state = state
 
 
 def _submittable(value: Any) -> Any:
@@ -276,7 +254,6 @@ def build(
         cms=cms_lines(effects),
         cms_done=tuple(answers.get(LAST_CMS, [])),
         cms_done_step=str(answers.get(LAST_CMS_STEP, "")),
-        map_dot=procedure_map(procedure, state),
         letters=letters,
         deadlines=deadlines,
         files=files,

@@ -328,7 +328,7 @@ def start_run(actor: Actor, procedure_id: str, *, case_id: int, sr_id: int | Non
 
 
 def view_run(actor: Actor, run_id: str) -> RunView:
-    with transaction() as session:
+    with transaction(read_only=True) as session:
         run, procedure, case = _load(session, actor, run_id, "open this procedure run")
         return _view(session, run, procedure, case)
 
@@ -633,7 +633,7 @@ class RunOutcome:
 
 def run_outcome(actor: Actor, run_id: str) -> RunOutcome:
     """Everything the run recorded: its SRs with statuses, notes, activities, deadlines, tasks and letters."""
-    with transaction() as session:
+    with transaction(read_only=True) as session:
         run, _procedure, case = _load(session, actor, run_id, "read this procedure run")
         srs: dict[str, SROutcome] = {}
         ids = list(run.sr_refs.values())

@@ -25,7 +25,7 @@ from services.attachments import AttachmentView, load_sr
 from services.deadlines import DeadlineView, deadline_views
 from services.email import EmailView, email_views
 from services.letters import LetterRow
-from services.run_views import procedure_map
+from services.procedure_map import procedure_map
 from services.transaction import transaction
 from services.views import CaseBanner
 
@@ -129,7 +129,7 @@ def _summary(event: AuditEvent) -> str:
 
 
 def sr_full_view(actor: Actor, sr_id: int) -> SRFullView:
-    with transaction() as session:
+    with transaction(read_only=True) as session:
         sr = load_sr(session, actor, sr_id, action="view this service request")
         names = {i: n for i, n in session.execute(select(User.id, User.display_name))}
         events = session.scalars(
@@ -197,7 +197,11 @@ def sr_full_view(actor: Actor, sr_id: int) -> SRFullView:
 def _run_map(run: ProcedureRun, names: dict[int, str]) -> RunMap:
     try:
         procedure = registry.get(run.procedure_id, run.procedure_version)
-        title, step, dot = procedure.title, procedure.steps[run.state].title, procedure_map(procedure, run.state)
+        title, step, dot = (
+            procedure.title,
+            procedure.steps[run.state].title,
+            procedure_map(procedure.id, procedure.version, tuple(run.history)),
+        )
     except (registry.UnknownProcedure, KeyError):
         title, step, dot = run.procedure_id, run.state, ""
     return RunMap(

@@ -14,7 +14,7 @@ from services.views import SRRow
 
 def outstanding_srs(actor: Actor, *, limit: int = 500) -> list[SRRow]:
     """The team's SRs that are not closed, oldest first."""
-    with transaction() as session:
+    with transaction(read_only=True) as session:
         require_role(session, actor, "team_leader", action="review the team's outstanding SRs")
         srs = session.scalars(
             select(ServiceRequest)

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from db.engine import session_factory
+from db.engine import begin_read_only, session_factory
 from db.models import ProcedureRun, ServiceRequest
 from services.errors import ConflictError
 
@@ -19,10 +19,16 @@ CONFLICT_MESSAGE = (
 
 
 @contextmanager
-def transaction() -> Iterator[Session]:
-    """Yield a Session; commit when the block ends normally, roll back when it raises."""
+def transaction(*, read_only: bool = False) -> Iterator[Session]:
+    """Yield a Session; commit when the block ends normally, roll back when it raises.
+
+    `read_only=True` for a call that only reads: on SQLite it then never waits for the write lock (a
+    write in it raises instead). An access refusal still audits, in a new writing transaction.
+    """
     session = session_factory()()
     try:
+        if read_only:
+            begin_read_only(session)
         yield session
         session.commit()
     except StaleDataError as exc:

@@ -37,7 +37,7 @@ class MyWork:
 
 def my_work(actor: Actor, *, limit: int = 200) -> MyWork:
     """The SRs allocated to the actor that are not closed, and their procedure runs in progress."""
-    with transaction() as session:
+    with transaction(read_only=True) as session:
         require_role(session, actor, "caseworker", "team_leader", action="see casework")
         srs = session.scalars(
             select(ServiceRequest)
@@ -90,7 +90,7 @@ def find_case(actor: Actor, scin: str) -> CaseBanner:
         scin = parse_scin(scin)
     except ValueError as exc:
         raise ValidationFailed({"scin": str(exc)}) from None
-    with transaction() as session:
+    with transaction(read_only=True) as session:
         require_role(session, actor, "caseworker", "team_leader", action="look up cases")
         case = session.scalar(select(Case).where(Case.scin == scin))
         if case is None:

@@ -1,0 +1,70 @@
+"""On SQLite a page that only reads never waits for the write lock: a long writer holds it, the reads complete.
+
+Before reads began DEFERRED, every transaction began with BEGIN IMMEDIATE, so each of these reads would wait the
+whole busy timeout behind the writer and then fail with "database is locked".
+"""
+
+import sqlite3
+import threading
+
+import pytest
+from sqlalchemy import select
+
+from db.models import Case, ServiceRequest
+from services import runs, work
+from services.sr_view import sr_full_view
+from services.transaction import transaction
+from tests.app.helpers import app_as, texts
+
+
+def test_page_reads_complete_while_a_long_writer_holds_the_lock(sqlite_demo_db, actor_for):
+    actor = actor_for("caseworker")
+    with transaction() as session:
+        case_id = session.scalars(
+            select(Case.id).where(Case.team_id == actor.team_id, Case.financial_transition_complete).order_by(Case.id)
+        ).first()
+        sr_id = session.scalars(select(ServiceRequest.id).where(ServiceRequest.team_id == actor.team_id)).first()
+    run_id = runs.start_run(actor, "P1", case_id=case_id).run_id
+    at = app_as(actor).run()  # signed in before the writer starts (sign-in itself writes)
+
+    writer = threading.Event()
+    holder = _hold_write_lock(sqlite_demo_db.url, writer)
+    try:
+        assert runs.view_run(actor, run_id).step.title == "Check where the case is in transition"
+        assert run_id in {r.id for r in work.my_work(actor).runs}
+        assert sr_full_view(actor, sr_id).number
+        at.query_params["run"] = run_id
+        at.switch_page("pages/wizard.py").run()
+        assert not at.exception
+        assert "Check where the case is in transition" in texts(at)
+        assert holder.is_alive(), "the writer must still hold the lock while the reads complete"
+    finally:
+        writer.set()
+        holder.join(30)
+
+
+def test_a_write_in_a_read_only_transaction_is_refused(sqlite_demo_db):
+    with pytest.raises(RuntimeError, match="begun read-only tried to write"), transaction(read_only=True) as session:
+        case = session.scalars(select(Case)).first()
+        case.segment = case.segment + 1
+        session.flush()
+
+
+def _hold_write_lock(url: str, release: threading.Event) -> threading.Thread:
+    holding = threading.Event()
+
+    def write() -> None:
+        conn = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None, timeout=1)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("UPDATE cases SET segment = segment")
+            holding.set()
+            release.wait(120)
+            conn.execute("ROLLBACK")
+        finally:
+            conn.close()
+
+    thread = threading.Thread(target=write, daemon=True)
+    thread.start()
+    assert holding.wait(30), "the writer did not get the lock"
+    return thread
