@@ -10,6 +10,7 @@ from services import runs
 from services.errors import DomainError, ValidationFailed
 from services.run_views import RunView
 from ui.case_panels import deadlines_panel, emails_panel, files_panel
+from ui.cms_panel import cms_panel
 from ui.letters_panel import letters_panel
 from ui.wizard_widgets import field_input, field_value
 
@@ -55,6 +56,10 @@ def back() -> None:
 
 def confirm() -> None:
     act(lambda: runs.confirm_step(actor, run_id, expected_version=view.version))
+
+
+def tick_cms(saved_index: int, line: int, done: bool) -> None:
+    act(lambda: runs.tick_cms(actor, run_id, saved_index, line, done, expected_version=view.version))
 
 
 def change(step_id: str) -> None:
@@ -135,12 +140,7 @@ with side:
         st.markdown("**Emails**")
         emails_panel(view.emails)
     letters_panel(actor, view)
-    if view.cms:
-        st.markdown("**What to enter in CMS when you save**")
-        st.code("\n".join(view.cms), language=None, wrap_lines=True)
-    if view.cms_done:
-        st.markdown(f"**Enter in CMS now** (from '{view.cms_done_step}')")
-        st.code("\n".join(view.cms_done), language=None, wrap_lines=True)
+    cms_panel(view, tick_cms)
     with st.expander("Procedure map"):
         st.graphviz_chart(view.map_dot)
     with st.expander("Glossary"):
