@@ -97,6 +97,10 @@ def _choose(need: str) -> str:
     return f"choose {need}" if need.startswith("the ") else need
 
 
+F2F_REASON = (
+    "the Reason your team uses for this kind of face to face; the procedure says 'choose the appropriate values'"
+    " and names none"
+)
 P, A, SA = Kind.PROCESS, Kind.AREA, Kind.SUB_AREA
 RC, RE, AC, AO = Kind.RESOLUTION_CODE, Kind.REASON, Kind.ACTIVITY, Kind.ACTIVITY_OUTCOME
 
@@ -231,6 +235,22 @@ BUILT_IN: tuple[RefEntry, ...] = (
         "reason.liability_order", RE, "Liability Order", "the Reason your team uses for a liability order application"
     ),
     _unc("reason.commitment", RE, "Commitment", "the Reason your team uses for commitment action"),
+    # P5e step 7: "Choose the appropriate values from the Reason and Resolution Code drop downs" (seed 004)
+    _unc("reason.face_to_face.complaint", RE, "Complaint about the child maintenance group", F2F_REASON),
+    _unc("reason.face_to_face.parentage", RE, "Parentage", F2F_REASON),
+    _unc("reason.face_to_face.under_16", RE, "Client under 16", F2F_REASON),
+    _unc("reason.face_to_face.payments", RE, "Payments", F2F_REASON),
+    _unc("reason.face_to_face.appeal", RE, "Appeal", F2F_REASON),
+    _unc("reason.face_to_face.further_information", RE, "Further information needed", F2F_REASON),
+    _unc("reason.face_to_face.change", RE, "Change to the way maintenance is worked out", F2F_REASON),
+    _unc("reason.face_to_face.enforcement_paying_parent", RE, "Enforcement (paying parent)", F2F_REASON),
+    _unc(
+        "reason.face_to_face.enforcement_update_receiving_parent",
+        RE,
+        "Enforcement update (receiving parent)",
+        F2F_REASON,
+    ),
+    _unc("reason.face_to_face.other", RE, "Other (free text)", F2F_REASON),
     # Activities and their outcomes
     _pub("activity.access_legacy_system", AC, "Access Legacy System", S2, "the activity **Access Legacy System**"),
     _unc(
@@ -413,3 +433,11 @@ def describe_source(e: RefEntry) -> str:
     if e.source is Source.LOCAL:
         return f"Confirmed by {e.confirmed_by}, {e.confirmed_at}"
     return "Not confirmed: a suggestion only"
+
+
+def full_sr_type(key: str) -> tuple[str, str, str]:
+    """`sr_type` for an SR type with all three values (raises for one without an Area or Sub Area)."""
+    process, area, sub_area = sr_type(key)
+    if area is None or sub_area is None:
+        raise UnknownReference(f"'{key}' has no Area or Sub Area")
+    return process, area, sub_area

@@ -79,7 +79,7 @@ class CreateSR(Effect):
     process: str
     area: str | None
     sub_area: str | None
-    status: str = "Open"
+    status: str = SRStatus.OPEN
     parent_ref: str | None = None
     activities: tuple[str, ...] = ()
     owner: str = "me"  # "me": the caseworker running the procedure; "none": unallocated for the team
@@ -139,7 +139,7 @@ class SetStatus(Effect):
 
     @property
     def needs_confirmation(self) -> bool:
-        return self.status == "Closed"
+        return self.status == SRStatus.CLOSED
 
 
 @dataclass(frozen=True)
