@@ -241,3 +241,14 @@ def import_csv(actor: Actor, text: str) -> ImportResult:
 
 def version(session: Session) -> int:
     return session.scalar(select(func.max(ReferenceValue.id))) or 0
+
+
+def editor_named(username: str) -> Actor:
+    """The policy or admin user the command line acts as (local values always say who set them)."""
+    from db.models import User
+
+    with transaction() as session:
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None or not user.is_active or user.role not in EDITORS:
+            raise ValidationFailed({"as": f"'{username}' is not an active policy or admin user."})
+        return Actor.of(user)
