@@ -26,6 +26,10 @@ shown: RunView | None = st.session_state.pop(FRESH, None) or ui.attempt(lambda: 
 if shown is None:
     st.stop()
 view: RunView = shown
+# The run version this page last saw: a callback uses it, so a "done in CMS" tick saved earlier in the same
+# rerun (AppTest, or a quick second click) does not make the next action look stale.
+VERSION = f"version:{run_id}"
+st.session_state[VERSION] = view.version
 ERRORS = f"errors:{run_id}"
 errors: dict[str, str] = st.session_state.pop(ERRORS, {})
 
@@ -33,11 +37,17 @@ errors: dict[str, str] = st.session_state.pop(ERRORS, {})
 def act(call: Callable[[], object]) -> None:
     """Button callback: call the service before the rerun; keep its view, or the problem, for the page."""
     try:
-        st.session_state[FRESH] = call()
+        fresh = call()
+        st.session_state[FRESH] = fresh
+        st.session_state[VERSION] = getattr(fresh, "version", st.session_state.get(VERSION))
     except ValidationFailed as exc:
         st.session_state[ERRORS] = exc.errors
     except DomainError as exc:
         st.session_state[ERRORS] = {"_problem": exc.message}
+
+
+def seen() -> int:
+    return int(st.session_state.get(VERSION, view.version))
 
 
 def submit() -> None:
@@ -47,23 +57,23 @@ def submit() -> None:
         if f.applies(values):
             values[f.name] = field_value(run_id, step.id, f)
     ticked = [i for i in step.checklist if st.session_state.get(f"ck:{run_id}:{step.id}:{i}")]
-    act(lambda: runs.submit_step(actor, run_id, {**values, "_checklist": ticked}, expected_version=view.version))
+    act(lambda: runs.submit_step(actor, run_id, {**values, "_checklist": ticked}, expected_version=seen()))
 
 
 def back() -> None:
-    act(lambda: runs.go_back(actor, run_id, expected_version=view.version))
+    act(lambda: runs.go_back(actor, run_id, expected_version=seen()))
 
 
 def confirm() -> None:
-    act(lambda: runs.confirm_step(actor, run_id, expected_version=view.version))
+    act(lambda: runs.confirm_step(actor, run_id, expected_version=seen()))
 
 
 def tick_cms(saved_index: int, line: int, done: bool) -> None:
-    act(lambda: runs.tick_cms(actor, run_id, saved_index, line, done, expected_version=view.version))
+    act(lambda: runs.tick_cms(actor, run_id, saved_index, line, done, expected_version=seen()))
 
 
 def change(step_id: str) -> None:
-    act(lambda: runs.change_answer(actor, run_id, step_id, expected_version=view.version))
+    act(lambda: runs.change_answer(actor, run_id, step_id, expected_version=seen()))
 
 
 st.title(view.procedure_title)

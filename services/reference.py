@@ -53,6 +53,13 @@ class EntryView:
     need: str
     used_at: tuple[tuple[str, str], ...]  # (procedure id, step id)
 
+    @property
+    def where_used(self) -> str:
+        """Where it is used, in words: "P5e: Choose the Reason and Resolution Code; ..."."""
+        from procedures import registry
+
+        return "; ".join(f"{p}: {registry.get(p).steps[s].title}" for p, s in self.used_at) or "Not used by a step"
+
 
 def list_entries(actor: Actor) -> list[EntryView]:
     """Every entry with its source and where it is used, for policy staff and admins."""
