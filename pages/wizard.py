@@ -117,6 +117,8 @@ with main:
             right.button("Back", on_click=back)
     else:
         st.subheader(view.step.title)
+        if view.published:
+            st.caption(f"Published procedure: {view.published}")
         if view.step.recheck:
             st.warning(
                 "Check this step again: you changed an earlier answer it depends on"

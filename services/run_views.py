@@ -18,6 +18,7 @@ from domain.reference import Reference
 from domain.values import format_money
 from procedures.definition import Ctx, Field, Procedure, condition_holds
 from procedures.effects import CmsContext, CmsLine, CreateSR, Effect
+from procedures.trace import published_reference
 from services.attachments import AttachmentView
 from services.deadlines import DeadlineView
 from services.email import EmailView
@@ -118,6 +119,7 @@ class RunView:
     deadlines: tuple[DeadlineView, ...] = ()  # the run's SRs' deadlines with how each was worked out
     files: tuple[AttachmentView, ...] = ()  # the run's SRs' case files (outcome PDFs, bundles)
     emails: tuple[EmailView, ...] = ()  # the run's SRs' emails: waiting, sent, or failed with the error
+    published: str | None = None  # the published procedure's step this step implements (procedures/trace.py)
 
 
 def show(value: Any, f: Field | None = None) -> str:
@@ -324,4 +326,5 @@ def build(
         deadlines=deadlines,
         files=files,
         emails=emails,
+        published=published_reference(procedure.id, state),
     )
