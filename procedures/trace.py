@@ -205,5 +205,5 @@ def published_reference(procedure_id: str, step_id: str) -> str | None:
     """The published step a product step implements, for the wizard ("step 4 (Work Routing for County Court)")."""
     rows = [r for r in TRACE if r.procedure == procedure_id and step_id in r.steps]
     numbered = [r for r in rows if r.ref.startswith("step ")]
-    chosen = (numbered or rows or [None])[0]
-    return chosen.label if chosen else None
+    chosen = numbered or rows
+    return chosen[0].label if chosen else None
