@@ -22,7 +22,7 @@ from typing import Annotated
 import typer
 
 from casework import backup as backups
-from casework import letters_cli
+from casework import letters_cli, reference_cli
 from db.engine import database_url
 from services import audit_anchor
 from services import users as user_service
@@ -43,6 +43,7 @@ app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(letters_cli.app, name="letters")
+app.add_typer(reference_cli.app, name="reference")
 
 
 def safe_url(url: str | None = None) -> str:

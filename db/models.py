@@ -515,3 +515,27 @@ class SignInThrottle(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ReferenceValue(Base):
+    """One local change to the reference catalogue (domain.reference): a value confirmed, corrected or added.
+
+    Rows are never updated: the latest row of a key is the value in force, its id the reference version,
+    so every earlier value stays readable, and a run's saved CMS lines keep the values of their day.
+    """
+
+    __tablename__ = "reference_values"
+    __table_args__ = (
+        CheckConstraint("action IN ('confirmed', 'corrected', 'added')", name="action"),
+        Index("ix_reference_values_key_id", "key", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(40))
+    value: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    changed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    changed_by_name: Mapped[str] = mapped_column(String(100))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

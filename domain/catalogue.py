@@ -1,6 +1,6 @@
 """The SR catalogue: every Process / Area / Sub Area combination the procedures may create.
 
-The values are data copied exactly from the published procedures (see ../shared/PROCEDURES.md);
+The values come from the reference catalogue (domain.reference), where each says its source;
 a combination not listed here is refused, because a wrong drop-down value routes work to the
 wrong segment in CMS.
 """
@@ -8,6 +8,9 @@ wrong segment in CMS.
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from domain import reference
+from domain.reference import Source, SRStatus, SubStatus
 
 
 class CatalogueError(ValueError):
@@ -20,50 +23,48 @@ class CatalogueEntry:
     area: str | None
     sub_area: str | None
     used_by: str
-    source: str = "seed"  # "seed": named by a procedure; "inferred": our reading, see the docstring
+    source: str = "published"  # "published": every value named by a seed; "unconfirmed": see domain.reference
+    key: str = ""  # the SR type's key in domain.reference
 
     @property
     def label(self) -> str:
         return " / ".join(part for part in (self.process, self.area, self.sub_area) if part)
 
 
-CATALOGUE: tuple[CatalogueEntry, ...] = (
-    CatalogueEntry("Transition", "Legacy Case Data", "Finalise Case", "P3 step 2"),
-    CatalogueEntry("Transition", "Set Up/Amend Residual Arrears", "Set Up Legacy LO", "P3 step 6"),
-    CatalogueEntry("Escalated Enquiries", "Complaints", "Resolution", "P1, P2 escalated complaint"),
-    CatalogueEntry("Escalated Enquiries", "Complaints", "Review", "P1, P2 escalated complaint"),
-    CatalogueEntry("Escalated Enquiries", "Complaints", "ICE", "P1, P2 escalated complaint"),
-    CatalogueEntry("Escalated Enquiries", "Appeals", "Appeal Against Decision", "P1, P2 outstanding appeal"),
-    CatalogueEntry("Arrears", "Arrears Management", "Arrears Review", "P2 ongoing enforcement"),
-    CatalogueEntry("Manual Handling", None, None, "P3 trigger (system generated, with a child SR)"),
-    CatalogueEntry("Action Missed Payment", None, None, "P3 segment 5 priority (for the AFT team)"),
-    # SSST work (seed 004) arrives as SRs allocated by a case manager; the seed names the linked
-    # procedures (Court Presentation - County Court / Magistrates Court, Face to Face) but not the
-    # drop-down values, so these four are our reading and are marked "inferred".
-    CatalogueEntry("Enforcement", "Court Presentation", "County Court", "P5b", "inferred"),
-    CatalogueEntry("Enforcement", "Court Presentation", "Magistrates Court", "P5c, P5d", "inferred"),
-    CatalogueEntry("Enforcement", "Court Fee", "Court Fee Payment", "P5a", "inferred"),
-    CatalogueEntry("Face to Face", "Visiting Service", "Face to Face Visit", "P5e", "inferred"),
-    # P1 and P4 are worked on CSA-scheme contacts; they need an SR to record their outcome.
-    CatalogueEntry("Transition", "CSA Information", "Information Request", "P1", "inferred"),
-    CatalogueEntry("Transition", "CSA Information", "Update CMS", "P2", "inferred"),
-    CatalogueEntry("Arrears", "CSA Arrears", "Manage Client Arrears", "P4", "inferred"),
-)
+_USED_BY = {
+    "sr.finalise_case": "P3 step 2",
+    "sr.set_up_legacy_lo": "P3 step 6",
+    "sr.complaint_resolution": "P1, P2 escalated complaint",
+    "sr.complaint_review": "P1, P2 escalated complaint",
+    "sr.complaint_ice": "P1, P2 escalated complaint",
+    "sr.appeal": "P1, P2 outstanding appeal",
+    "sr.arrears_review": "P2 ongoing enforcement",
+    "sr.manual_handling": "P3 trigger (system generated, with a child SR)",
+    "sr.action_missed_payment": "P3 segment 5 priority (for the AFT team)",
+    "sr.county_court": "P5b",
+    "sr.magistrates_court": "P5c, P5d",
+    "sr.court_fee_payment": "P5a",
+    "sr.face_to_face_visit": "P5e",
+    "sr.csa_information_request": "P1",
+    "sr.csa_information_update": "P2",
+    "sr.manage_client_arrears": "P4",
+}
+
+
+def _entry(key: str) -> CatalogueEntry:
+    published = all(reference.entry(k).source is Source.PUBLISHED for k in reference.SR_TYPES[key] if k)
+    return CatalogueEntry(*reference.sr_type(key), _USED_BY[key], "published" if published else "unconfirmed", key=key)
+
+
+# Every SR type of the reference catalogue (domain.reference): SSST work (seed 004) arrives as SRs allocated by
+# a case manager and P1, P2 and P4 need an SR to record their outcome, but the seeds name none of their values,
+# so those types are "unconfirmed" until policy staff confirm them (the Reference values page).
+CATALOGUE: tuple[CatalogueEntry, ...] = tuple(_entry(key) for key in reference.SR_TYPES)
 
 _BY_KEY = {(e.process, e.area, e.sub_area): e for e in CATALOGUE}
 
-STATUSES = ("Open", "In Progress", "Closed")
-SUB_STATUSES = ("Complete", "Cancelled")
-RESOLUTION_CODES = (
-    "Completed",
-    "Failed To Attend",
-    "Referral Rejected",
-    "Not Proceeding",
-    "Information Provided",
-    "Rerouted",
-    "No Enforcement Action Recorded",
-)
-ACTIVITY_OUTCOMES = ("No Enforcement Action Recorded", "Enforcement Action Recorded", "Done")
+STATUSES: tuple[str, ...] = tuple(s.value for s in SRStatus)
+SUB_STATUSES: tuple[str, ...] = tuple(s.value for s in SubStatus)
 
 
 def _blank(value: str | None) -> str | None:

@@ -11,6 +11,7 @@ from services.errors import DomainError, SessionEnded, ValidationFailed
 from services.procedure_map import LEGEND, path_in_words, procedure_map
 from services.run_views import RunView, StepView
 from ui.case_panels import deadlines_panel, emails_panel, files_panel
+from ui.cms_panel import cms_panel
 from ui.letters_panel import letters_panel
 from ui.wizard_widgets import field_input, field_value
 
@@ -26,6 +27,10 @@ shown: RunView | None = st.session_state.pop(FRESH, None) or ui.attempt(lambda: 
 if shown is None:
     st.stop()
 view: RunView = shown
+# The run version this page last saw: a callback uses it, so a "done in CMS" tick saved earlier in the same
+# rerun (AppTest, or a quick second click) does not make the next action look stale.
+VERSION = f"version:{run_id}"
+st.session_state[VERSION] = view.version
 ERRORS = f"errors:{run_id}"
 errors: dict[str, str] = st.session_state.pop(ERRORS, {})
 
@@ -33,7 +38,9 @@ errors: dict[str, str] = st.session_state.pop(ERRORS, {})
 def act(call: Callable[[], object]) -> None:
     """Button callback: call the service before the rerun; keep its view, or the problem, for the page."""
     try:
-        st.session_state[FRESH] = call()
+        fresh = call()
+        st.session_state[FRESH] = fresh
+        st.session_state[VERSION] = getattr(fresh, "version", st.session_state.get(VERSION))
     except ValidationFailed as exc:
         st.session_state[ERRORS] = exc.errors
     except SessionEnded as exc:
@@ -44,6 +51,10 @@ def act(call: Callable[[], object]) -> None:
         st.session_state[ERRORS] = {"_problem": ui.fault_message("saving a wizard step")}
 
 
+def seen() -> int:
+    return int(st.session_state.get(VERSION, view.version))
+
+
 def submit() -> None:
     step = view.step
     values: dict[str, object] = {}
@@ -51,19 +62,23 @@ def submit() -> None:
         if f.applies(values):
             values[f.name] = field_value(run_id, step.id, f)
     ticked = [i for i in step.checklist if st.session_state.get(f"ck:{run_id}:{step.id}:{i}")]
-    act(lambda: runs.submit_step(actor, run_id, {**values, "_checklist": ticked}, expected_version=view.version))
+    act(lambda: runs.submit_step(actor, run_id, {**values, "_checklist": ticked}, expected_version=seen()))
 
 
 def back() -> None:
-    act(lambda: runs.go_back(actor, run_id, expected_version=view.version))
+    act(lambda: runs.go_back(actor, run_id, expected_version=seen()))
 
 
 def confirm() -> None:
-    act(lambda: runs.confirm_step(actor, run_id, expected_version=view.version))
+    act(lambda: runs.confirm_step(actor, run_id, expected_version=seen()))
+
+
+def tick_cms(saved_index: int, line: int, done: bool) -> None:
+    act(lambda: runs.tick_cms(actor, run_id, saved_index, line, done, expected_version=seen()))
 
 
 def change(step_id: str) -> None:
-    act(lambda: runs.change_answer(actor, run_id, step_id, expected_version=view.version))
+    act(lambda: runs.change_answer(actor, run_id, step_id, expected_version=seen()))
 
 
 @st.fragment
@@ -133,6 +148,8 @@ with main:
             right.button("Back", on_click=back)
     else:
         st.subheader(view.step.title)
+        if view.published:
+            st.caption(f"Published procedure: {view.published}")
         if view.step.recheck:
             st.warning(
                 "Check this step again: you changed an earlier answer it depends on"
@@ -158,11 +175,6 @@ with side:
         st.markdown("**Emails**")
         emails_panel(view.emails)
     letters_panel(actor, view)
-    if view.cms:
-        st.markdown("**What to enter in CMS when you save**")
-        st.code("\n".join(view.cms), language=None, wrap_lines=True)
-    if view.cms_done:
-        st.markdown(f"**Enter in CMS now** (from '{view.cms_done_step}')")
-        st.code("\n".join(view.cms_done), language=None, wrap_lines=True)
+    cms_panel(view, tick_cms)
     with st.expander("Glossary"):
         st.markdown("\n\n".join(f"**{term}**: {meaning}" for term, meaning in GLOSSARY.items()))

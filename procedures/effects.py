@@ -7,11 +7,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from domain.clock import format_date, format_uk
+from domain.reference import BUILT_IN_REFERENCE, Kind, Reference, SRStatus
 
 # Placeholders a step may write in email drafts and document contexts where it needs the SR's number or
 # the caseworker's name (a step's effects are pure: they see neither); services/run_effects.py fills them in.
@@ -19,9 +21,50 @@ SR_NUMBER = "[[SR number]]"
 ACTOR_NAME = "[[caseworker name]]"
 
 
+@dataclass(frozen=True, slots=True)
+class CmsLine:
+    """One thing to key into CMS. `suggestion` is set only when the value is not confirmed: `text` then says in
+    words what to choose, and the candidate is shown apart, marked as a suggestion."""
+
+    text: str
+    suggestion: str | None = None
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"text": self.text, "suggestion": self.suggestion}
+
+    @classmethod
+    def of(cls, stored: dict[str, str | None]) -> CmsLine:
+        return cls(str(stored["text"]), stored.get("suggestion"))
+
+
+@dataclass(frozen=True)
+class CmsContext:
+    """What the panel needs besides the effects: the reference values in force and the run's SRs in words.
+
+    `names` says each SR ref in words ("the SR you were allocated (1-00000012)"); `allocated` holds the refs
+    the run was started from (a CreateSR for one of them means "update it", never "create"); `existing` the
+    refs bound to SRs that exist already.
+    """
+
+    reference: Reference = BUILT_IN_REFERENCE
+    names: Mapping[str, str] = field(default_factory=dict)
+    allocated: frozenset[str] = frozenset()
+    existing: frozenset[str] = frozenset()
+
+    def name(self, ref: str) -> str:
+        return self.names.get(ref) or ("this procedure's SR" if ref == "main" else "the other SR this step names")
+
+    def value(self, kind: Kind, recorded: str, *, prefix: str = "") -> CmsLine:
+        """A value as an exact instruction when published or local, else in words with the suggestion apart."""
+        found = self.reference.by_value(kind, recorded)
+        if found is None or found.is_instruction:
+            return CmsLine(f"{prefix}{kind.value} = {found.value if found else recorded}")
+        return CmsLine(f"{prefix}{kind.value}: {found.need}", suggestion=found.value)
+
+
 @dataclass(frozen=True)
 class Effect:
-    def cms_lines(self) -> list[str]:
+    def cms_lines(self, cms: CmsContext | None = None) -> list[CmsLine]:
         return []
 
     @property
@@ -36,26 +79,37 @@ class CreateSR(Effect):
     process: str
     area: str | None
     sub_area: str | None
-    status: str = "Open"
+    status: str = SRStatus.OPEN
     parent_ref: str | None = None
     activities: tuple[str, ...] = ()
     owner: str = "me"  # "me": the caseworker running the procedure; "none": unallocated for the team
     reason: str | None = None
     team: str | None = None  # the team (by name) the SR is for; None: the case's team
 
-    def cms_lines(self) -> list[str]:
-        lines = [
-            "Create a new SR: "
-            + "; ".join(
-                f"{k} = {v}"
-                for k, v in (("Process", self.process), ("Area", self.area), ("Sub Area", self.sub_area))
-                if v
-            ),
-            "Link the SR to the case" + (f" and associate it with the {self.parent_ref} SR" if self.parent_ref else ""),
-            f"Status = {self.status}",
+    def cms_lines(self, cms: CmsContext | None = None) -> list[CmsLine]:
+        cms = cms or CmsContext()
+        if self.ref in cms.allocated or self.ref in cms.existing:
+            who = "the SR you were allocated" if self.ref in cms.allocated else "the SR"
+            number = cms.names.get(self.ref, "")
+            lines = [CmsLine(f"Update {who}{_bracketed(number)}: do not create another SR")]
+            if self.status != SRStatus.OPEN:
+                lines.append(cms.value(Kind.STATUS, self.status, prefix="On it, set "))
+            return lines
+        lines = [CmsLine("Create a new SR and select from the drop down lists:")]
+        lines += [
+            cms.value(kind, v)
+            for kind, v in ((Kind.PROCESS, self.process), (Kind.AREA, self.area), (Kind.SUB_AREA, self.sub_area))
+            if v
         ]
+        lines.append(
+            CmsLine(
+                "Link the SR to the case"
+                + (f" and associate it with {cms.name(self.parent_ref)}" if self.parent_ref else "")
+            )
+        )
+        lines.append(cms.value(Kind.STATUS, self.status, prefix="On the new SR, set "))
         if self.team:
-            lines.append(f"Allocate the SR to the {self.team}")
+            lines.append(CmsLine(f"Allocate the SR to the {self.team}"))
         return lines
 
     @property
@@ -71,19 +125,21 @@ class SetStatus(Effect):
     resolution_code: str | None = None
     reason: str | None = None
 
-    def cms_lines(self) -> list[str]:
-        parts = [f"Status = {self.status}"]
+    def cms_lines(self, cms: CmsContext | None = None) -> list[CmsLine]:
+        cms = cms or CmsContext()
+        on = f"On {cms.name(self.ref)}, set "
+        lines = [cms.value(Kind.STATUS, self.status, prefix=on)]
         if self.sub_status:
-            parts.append(f"Sub Status = {self.sub_status}")
+            lines.append(cms.value(Kind.SUB_STATUS, self.sub_status, prefix=on))
         if self.resolution_code:
-            parts.append(f"Resolution Code = {self.resolution_code}")
+            lines.append(cms.value(Kind.RESOLUTION_CODE, self.resolution_code, prefix=on))
         if self.reason:
-            parts.append(f"Reason = {self.reason}")
-        return [f"On the {self.ref} SR set " + "; ".join(parts)]
+            lines.append(cms.value(Kind.REASON, self.reason, prefix=on))
+        return lines
 
     @property
     def needs_confirmation(self) -> bool:
-        return self.status == "Closed"
+        return self.status == SRStatus.CLOSED
 
 
 @dataclass(frozen=True)
@@ -92,9 +148,12 @@ class MarkActivityDone(Effect):
     name: str
     outcome: str | None = None
 
-    def cms_lines(self) -> list[str]:
-        tail = f" with activity outcome {self.outcome}" if self.outcome else ""
-        return [f"Mark the activity '{self.name}' Done{tail}"]
+    def cms_lines(self, cms: CmsContext | None = None) -> list[CmsLine]:
+        cms = cms or CmsContext()
+        lines = [cms.value(Kind.ACTIVITY, self.name, prefix="Mark Done the ")]
+        if self.outcome:
+            lines.append(cms.value(Kind.ACTIVITY_OUTCOME, self.outcome, prefix="Record the "))
+        return lines
 
 
 @dataclass(frozen=True)
@@ -103,9 +162,10 @@ class AddNote(Effect):
     text: str
     kind: str = "sr"  # "sr" for SR Notes, "contact" for the case's Contact Notes
 
-    def cms_lines(self) -> list[str]:
+    def cms_lines(self, cms: CmsContext | None = None) -> list[CmsLine]:
         where = "SR Notes" if self.kind == "sr" else "Contact Notes"
-        return [f"Add to {where}: {self.text}"]
+        on = f" of {(cms or CmsContext()).name(self.ref)}" if self.kind == "sr" and self.ref != "main" else ""
+        return [CmsLine(f"Add to {where}{on}: {self.text}")]
 
 
 @dataclass(frozen=True)
@@ -114,8 +174,8 @@ class SetReviewDate(Effect):
     day: date
     explanation: str
 
-    def cms_lines(self) -> list[str]:
-        return [f"Set the review date to {format_date(self.day)}"]
+    def cms_lines(self, cms: CmsContext | None = None) -> list[CmsLine]:
+        return [CmsLine(f"Set the review date to {format_date(self.day)}")]
 
 
 @dataclass(frozen=True)
@@ -125,7 +185,7 @@ class AddDeadline(Effect):
     due_at: datetime
     explanation: str
 
-    def cms_lines(self) -> list[str]:
+    def cms_lines(self, cms: CmsContext | None = None) -> list[CmsLine]:
         return []  # a reminder in Casework Guide; nothing to key into the 2012 system
 
 
@@ -142,7 +202,9 @@ class UpdateSR(Effect):
     ref: str
     fields: dict[str, Any] = field(default_factory=dict)
 
-    def cms_lines(self) -> list[str]:
+    def cms_lines(self, cms: CmsContext | None = None) -> list[CmsLine]:
+        cms = cms or CmsContext()
+        kinds = {"reason": Kind.REASON, "resolution_code": Kind.RESOLUTION_CODE}
         labels = {
             "hearing_at": "Hearing date",
             "appointment_at": "Appointment date and time",
@@ -156,7 +218,11 @@ class UpdateSR(Effect):
             "resolution_code": "Resolution Code",
         }
         lines = []
+        on = f"On {cms.name(self.ref)}, set "
         for name, value in self.fields.items():
+            if name in kinds and isinstance(value, str):
+                lines.append(cms.value(kinds[name], value, prefix=on))
+                continue
             shown = (
                 format_uk(value)
                 if isinstance(value, datetime)
@@ -164,7 +230,7 @@ class UpdateSR(Effect):
                 if isinstance(value, date)
                 else value
             )
-            lines.append(f"On the {self.ref} SR set {labels.get(name, name)} = {shown}")
+            lines.append(CmsLine(f"{on}{labels.get(name, name)} = {shown}"))
         return lines
 
 
@@ -185,8 +251,13 @@ class LetterDue(Effect):
     recipient: str
     context: dict[str, Any] = field(default_factory=dict)
 
-    def cms_lines(self) -> list[str]:
-        return [f"Issue {self.code} to the {self.recipient.replace('_', ' ')}"]
+    def cms_lines(self, cms: CmsContext | None = None) -> list[CmsLine]:
+        cms = cms or CmsContext()
+        to = self.recipient.replace("_", " ")
+        if f"letter.{self.code}" in cms.reference:
+            return [cms.value(Kind.LETTER, self.code, prefix=f"Issue to the {to}: ")]
+        # CWG codes are Casework Guide's own templates: CMS has no letter of that name to choose.
+        return [CmsLine(f"Send the {to} the {self.code} letter Casework Guide produced, and note it on the SR")]
 
     @property
     def needs_confirmation(self) -> bool:
@@ -218,7 +289,7 @@ class QueueEmail(Effect):
     documents: tuple[tuple[str, dict[str, Any]], ...] = ()
     owner_ref: str | None = None
 
-    def cms_lines(self) -> list[str]:
+    def cms_lines(self, cms: CmsContext | None = None) -> list[CmsLine]:
         return []
 
     @property
@@ -249,3 +320,9 @@ class DeleteClericalFiles(Effect):
     @property
     def needs_confirmation(self) -> bool:
         return True
+
+
+def _bracketed(number: str) -> str:
+    """ "the SR you were allocated (1-00000012)" from a name that may already carry the number."""
+    start = number.rfind("(")
+    return f" {number[start:]}" if start >= 0 else ""

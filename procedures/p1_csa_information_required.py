@@ -16,17 +16,19 @@ from __future__ import annotations
 
 from statemachine import State, StateMachine
 
+from domain import reference
 from domain.clock import format_date, next_working_day
+from domain.reference import SRStatus, SubStatus
 
 from .definition import Ctx, Field, Procedure, Step
 from .effects import AddNote, CreateSR, Effect, SetReviewDate, SetStatus
 
 SEGMENT_MOVES = {
     "No move needed": None,
-    "Complaints - Resolution": ("Escalated Enquiries", "Complaints", "Resolution"),
-    "Complaints - Review": ("Escalated Enquiries", "Complaints", "Review"),
-    "Complaints - ICE": ("Escalated Enquiries", "Complaints", "ICE"),
-    "Appeals - Appeal Against Decision": ("Escalated Enquiries", "Appeals", "Appeal Against Decision"),
+    "Complaints - Resolution": reference.sr_type("sr.complaint_resolution"),
+    "Complaints - Review": reference.sr_type("sr.complaint_review"),
+    "Complaints - ICE": reference.sr_type("sr.complaint_ice"),
+    "Appeals - Appeal Against Decision": reference.sr_type("sr.appeal"),
 }
 
 
@@ -75,7 +77,7 @@ class P1Machine(StateMachine):
 
 def _open_sr(ctx: Ctx) -> list[Effect]:
     return [
-        CreateSR("main", "Transition", "CSA Information", "Information Request", status="In Progress"),
+        CreateSR("main", *reference.sr_type("sr.csa_information_request"), status=SRStatus.IN_PROGRESS),
         AddNote("main", f"CSA information required ({ctx['query_reason']}): {ctx['query_summary']}"),
     ]
 
@@ -87,7 +89,9 @@ def _reroute(ctx: Ctx) -> list[Effect]:
             "Query re-routed to CSA caseworkers: CSA liability has ended but financial transition "
             "to CMS is not complete.",
         ),
-        SetStatus("main", "Closed", "Complete", resolution_code="Rerouted"),
+        SetStatus(
+            "main", SRStatus.CLOSED, SubStatus.COMPLETE, resolution_code=reference.value("resolution_code.rerouted")
+        ),
     ]
 
 
@@ -132,7 +136,14 @@ def _segment(ctx: Ctx) -> list[Effect]:
         process, area, sub_area = target
         effects.append(CreateSR("segment", process, area, sub_area, parent_ref="main", owner="none"))
         effects.append(AddNote("main", f"Case routed to {ctx['segment_move']}: {ctx.get('segment_reason', '')}"))
-    effects.append(SetStatus("main", "Closed", "Complete", resolution_code="Information Provided"))
+    effects.append(
+        SetStatus(
+            "main",
+            SRStatus.CLOSED,
+            SubStatus.COMPLETE,
+            resolution_code=reference.value("resolution_code.information_provided"),
+        )
+    )
     return effects
 
 

@@ -15,6 +15,9 @@ from __future__ import annotations
 
 from statemachine import State, StateMachine
 
+from domain import reference
+from domain.reference import SRStatus, SubStatus
+
 from .definition import Ctx, Field, Procedure, Step
 from .effects import AddNote, CreateSR, Effect, RaiseTask, SetStatus
 
@@ -56,7 +59,7 @@ class P2Machine(StateMachine):
 def _update_notes(ctx: Ctx) -> list[Effect]:
     who = ctx["owner_name"] if ctx["owner_available"] else f"{ctx['team_leader_name']} (team leader)"
     effects: list[Effect] = [
-        CreateSR("main", "Transition", "CSA Information", "Update CMS", status="In Progress"),
+        CreateSR("main", *reference.sr_type("sr.csa_information_update"), status=SRStatus.IN_PROGRESS),
         AddNote(
             "main",
             f"Outstanding CSA actions advised by {ctx['csa_caseworker']} to {who}: "
@@ -83,26 +86,29 @@ def _route(ctx: Ctx) -> list[Effect]:
         effects.append(
             CreateSR(
                 "complaint",
-                "Escalated Enquiries",
-                "Complaints",
+                reference.value("process.escalated_enquiries"),
+                reference.value("area.complaints"),
                 ctx["complaint_sub_area"],
                 parent_ref="main",
                 owner="none",
             )
         )
     if APPEAL in needs:
-        effects.append(
-            CreateSR(
-                "appeal", "Escalated Enquiries", "Appeals", "Appeal Against Decision", parent_ref="main", owner="none"
-            )
-        )
+        effects.append(CreateSR("appeal", *reference.sr_type("sr.appeal"), parent_ref="main", owner="none"))
     if ENFORCEMENT in needs:
         effects.append(
-            CreateSR("enforcement", "Arrears", "Arrears Management", "Arrears Review", parent_ref="main", owner="none")
+            CreateSR("enforcement", *reference.sr_type("sr.arrears_review"), parent_ref="main", owner="none")
         )
     routed = ", ".join(needs) if needs else "no other segment needed"
     effects.append(AddNote("main", f"Routing: {routed}."))
-    effects.append(SetStatus("main", "Closed", "Complete", resolution_code="Information Provided"))
+    effects.append(
+        SetStatus(
+            "main",
+            SRStatus.CLOSED,
+            SubStatus.COMPLETE,
+            resolution_code=reference.value("resolution_code.information_provided"),
+        )
+    )
     return effects
 
 

@@ -53,27 +53,29 @@ from typing import Any
 
 from statemachine import State, StateMachine
 
+from domain import reference
 from domain.clock import format_date, next_working_day
+from domain.reference import SRStatus, SubStatus
 from domain.values import format_money
 
 from .definition import Ctx, Field, Procedure, StartSR, Step
 from .effects import AddNote, CreateSR, Effect, MarkActivityDone, RaiseTask, SetReviewDate, SetStatus
 
 # Values the 2012 system uses: exact, from the seed and the SR catalogue.
-FINALISE_CASE = ("Transition", "Legacy Case Data", "Finalise Case")
-SET_UP_LEGACY_LO = ("Transition", "Set Up/Amend Residual Arrears", "Set Up Legacy LO")
-MANUAL_HANDLING = "Manual Handling"
-ACCESS_LEGACY_SYSTEM = "Access Legacy System"
-IDENTIFY_ENFORCEMENT = "Identify Ongoing Enforcement"
-LO_ACTIVITY = "Set Up Legacy LO"
+FINALISE_CASE = reference.full_sr_type("sr.finalise_case")
+SET_UP_LEGACY_LO = reference.sr_type("sr.set_up_legacy_lo")
+MANUAL_HANDLING = reference.value("process.manual_handling")
+ACCESS_LEGACY_SYSTEM = reference.value("activity.access_legacy_system")
+IDENTIFY_ENFORCEMENT = reference.value("activity.identify_ongoing_enforcement")
+LO_ACTIVITY = reference.value("activity.set_up_legacy_lo")
 ACTIVITY_PLAN = (ACCESS_LEGACY_SYSTEM, IDENTIFY_ENFORCEMENT)
-NO_ENFORCEMENT_RECORDED = "No Enforcement Action Recorded"
-ENFORCEMENT_RECORDED = "Enforcement Action Recorded"
+NO_ENFORCEMENT_RECORDED = reference.value("outcome.no_enforcement_action_recorded")
+ENFORCEMENT_RECORDED = reference.value("outcome.enforcement_action_recorded")
 SPECIAL_CLIENT_RECORDS = "CM 2012 SCHEME Special Client Records"
 FINANCIAL_TRANSITION_TEAM = "Financial Transition Team"
 ENFORCEMENT_TEAM = "CMS 2012 Enforcement Team"
 AFT_TEAM = "AFT Team"
-ACTION_MISSED_PAYMENT = "Action Missed Payment"
+ACTION_MISSED_PAYMENT = reference.value("process.action_missed_payment")
 
 ENFORCEMENT_ACTIONS = (
     "Bailiff",
@@ -207,7 +209,7 @@ def _create_finalise_sr(ctx: Ctx) -> list[Effect]:
         CreateSR(
             "main",
             *FINALISE_CASE,
-            status="Open",
+            status=SRStatus.OPEN,
             parent_ref="manual_handling" if _has(ctx, "manual_handling") else None,
             activities=ACTIVITY_PLAN,
         ),
@@ -220,9 +222,9 @@ def _create_finalise_sr(ctx: Ctx) -> list[Effect]:
 
 
 def _set_in_progress(ctx: Ctx) -> list[Effect]:
-    effects: list[Effect] = [SetStatus("main", "In Progress")]
+    effects: list[Effect] = [SetStatus("main", SRStatus.IN_PROGRESS)]
     if _has(ctx, "manual_handling"):
-        effects.append(SetStatus("manual_handling", "In Progress"))
+        effects.append(SetStatus("manual_handling", SRStatus.IN_PROGRESS))
     return effects
 
 
@@ -309,14 +311,14 @@ def _identify_enforcement(ctx: Ctx) -> list[Effect]:
 
 def _close(ctx: Ctx) -> list[Effect]:
     """Close the Finalise Case SR (and the Manual Handling prompt, when the run started from it)."""
-    effects: list[Effect] = [SetStatus("main", "Closed", "Complete")]
+    effects: list[Effect] = [SetStatus("main", SRStatus.CLOSED, SubStatus.COMPLETE)]
     if _has(ctx, "manual_handling"):
         effects += [
             AddNote(
                 "manual_handling",
                 "Actioned: CSA enforcement and liability order check complete on the Finalise Case SR.",
             ),
-            SetStatus("manual_handling", "Closed", "Complete"),
+            SetStatus("manual_handling", SRStatus.CLOSED, SubStatus.COMPLETE),
         ]
     return effects
 
@@ -647,14 +649,14 @@ def _can_start(facts: Any) -> str | None:
 
 def _bind_start(sr: StartSR) -> dict[str, int] | str:
     """The Manual Handling SR is the prompt; its Finalise Case child is the SR the run works on."""
-    if sr.status == "Closed":
+    if sr.status == SRStatus.CLOSED:
         return f"SR {sr.number} is closed; there is nothing left to check on it."
     if sr.is_(MANUAL_HANDLING):
         child = next((c for c in sr.children if c.is_(*FINALISE_CASE)), None)
         return {"manual_handling": sr.id} | ({"main": child.id} if child else {})
     if sr.is_(*FINALISE_CASE):
         refs = {"main": sr.id}
-        if sr.parent is not None and sr.parent.is_(MANUAL_HANDLING) and sr.parent.status != "Closed":
+        if sr.parent is not None and sr.parent.is_(MANUAL_HANDLING) and sr.parent.status != SRStatus.CLOSED:
             refs["manual_handling"] = sr.parent.id
         return refs
     label = " / ".join(p for p in (sr.process, sr.area, sr.sub_area) if p)

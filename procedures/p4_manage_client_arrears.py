@@ -47,7 +47,9 @@ from typing import Any
 
 from statemachine import State, StateMachine
 
+from domain import reference
 from domain.clock import format_date, next_working_day
+from domain.reference import SRStatus, SubStatus
 from domain.values import FieldError, format_money
 
 from .definition import Ctx, Field, Procedure, Step, at_time
@@ -97,12 +99,12 @@ ZERO = Decimal("0.00")
 REPLY_DEADLINE = "receiving_parent_reply"  # deadline kinds on the SR, marked met when the wait is over
 WINDOW_DEADLINE = "representations_end"
 
-SR_VALUES = ("Arrears", "CSA Arrears", "Manage Client Arrears")
+SR_VALUES = reference.sr_type("sr.manage_client_arrears")
 ACTIVITIES = (
-    "Issue the stable balance letter",
-    "Record the outcome",
-    "Send the outcome for financial transition",
-    "Issue the case closure letters",
+    reference.value("activity.issue_stable_balance_letter"),
+    reference.value("activity.record_the_outcome"),
+    reference.value("activity.send_outcome_for_transition"),
+    reference.value("activity.issue_case_closure_letters"),
 )
 
 # await_response
@@ -389,7 +391,7 @@ def _open_sr(ctx: Ctx) -> list[Effect]:
     balance, sos = ctx["stable_balance"], sos_arrears(ctx)
     cleanse = f" Cleanse: {ctx['cleanse_summary']}" if ctx["cleanse_summary"] else ""
     return [
-        CreateSR("main", *SR_VALUES, status="In Progress", activities=ACTIVITIES),
+        CreateSR("main", *SR_VALUES, status=SRStatus.IN_PROGRESS, activities=ACTIVITIES),
         AddNote(
             "main",
             f"CSA liability ended; cleanse actions complete. Stable arrears balance {format_money(balance)}, "
@@ -592,7 +594,9 @@ def _closure_letters(ctx: Ctx) -> list[Effect]:
             f"Case closure letters dated {format_date(letter_date)} to both parents: "
             f"{format_money(transitioned(ctx))} transitioned to CMS.",
         ),
-        SetStatus("main", "Closed", "Complete", resolution_code="Completed"),
+        SetStatus(
+            "main", SRStatus.CLOSED, SubStatus.COMPLETE, resolution_code=reference.value("resolution_code.completed")
+        ),
     ]
 
 

@@ -31,15 +31,16 @@ from typing import Any
 
 from statemachine import State, StateMachine
 
-from domain import deadlines, mail
+from domain import deadlines, mail, reference
 from domain.clock import format_date, uk_local
+from domain.reference import SRStatus, SubStatus
 from domain.values import FieldError, format_money, parse_scin
 
 from .definition import Ctx, Field, Procedure, StartSR, Step
 from .effects import AddNote, CompleteDeadlines, CreateSR, Effect, QueueEmail, SetDue, SetStatus, UpdateSR
 
-COURT_FEE_PAYMENT = ("Enforcement", "Court Fee", "Court Fee Payment")
-COMPLETED = "Completed"
+COURT_FEE_PAYMENT = reference.full_sr_type("sr.court_fee_payment")
+COMPLETED = reference.value("resolution_code.completed")
 
 
 # --- Rules, shared by the validators and the effects ------------------------------------------------
@@ -122,7 +123,7 @@ class P5aMachine(StateMachine):
 def _record_request(ctx: Ctx) -> list[Effect]:
     payment = due(ctx)
     return [
-        CreateSR("main", *COURT_FEE_PAYMENT, status="In Progress"),
+        CreateSR("main", *COURT_FEE_PAYMENT, status=SRStatus.IN_PROGRESS),
         UpdateSR("main", {"court": ctx["court"], "court_fee": ctx["fee"]}),
         AddNote(
             "main",
@@ -159,7 +160,7 @@ def _confirm_to_ecm(ctx: Ctx) -> list[Effect]:
     return [
         QueueEmail("main", draft, to=to),
         AddNote("main", f"Payment confirmed by email to {who} (read receipt requested; follow up by phone)."),
-        SetStatus("main", "Closed", "Complete", resolution_code=COMPLETED),
+        SetStatus("main", SRStatus.CLOSED, SubStatus.COMPLETE, resolution_code=COMPLETED),
     ]
 
 
@@ -231,7 +232,7 @@ STEPS = {
 
 
 def _bind_start(sr: StartSR) -> dict[str, int] | str:
-    if sr.status == "Closed":
+    if sr.status == SRStatus.CLOSED:
         return f"SR {sr.number} is closed; there is no court fee left to pay on it."
     if sr.is_(*COURT_FEE_PAYMENT):
         return {"main": sr.id}

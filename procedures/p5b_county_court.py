@@ -39,8 +39,9 @@ from typing import Any
 
 from statemachine import State, StateMachine
 
-from domain import mail
+from domain import mail, reference
 from domain.clock import format_uk
+from domain.reference import SRStatus, SubStatus
 from domain.values import FieldError
 
 from . import ssst_court
@@ -58,7 +59,7 @@ from .effects import (
 )
 from .ssst_court import hearing_effects, pv_record, pv_result
 
-COUNTY_COURT = ("Enforcement", "Court Presentation", "County Court")
+COUNTY_COURT = reference.full_sr_type("sr.county_court")
 EMAIL, PHONE = "Email the court presenting team", "Phone the court presenting team"
 BUNDLE = "CPO folder"
 ACTION = "county court action"
@@ -187,7 +188,9 @@ def _second_pv_check(ctx: Ctx) -> list[Effect]:
 def _close_sr(ctx: Ctx) -> list[Effect]:
     return [
         DeleteClericalFiles("main", "County court action completed: clerical files deleted as the procedure says."),
-        SetStatus("main", "Closed", "Complete", resolution_code="Completed"),
+        SetStatus(
+            "main", SRStatus.CLOSED, SubStatus.COMPLETE, resolution_code=reference.value("resolution_code.completed")
+        ),
     ]
 
 

@@ -39,8 +39,9 @@ from typing import Any
 
 from statemachine import State, StateMachine
 
-from domain import deadlines
+from domain import deadlines, reference
 from domain.clock import format_date, format_uk, uk_local
+from domain.reference import SRStatus, SubStatus
 from domain.values import format_money
 
 from . import ssst_court
@@ -59,7 +60,7 @@ from .effects import (
 from .p5b_county_court import P5bMachine
 from .ssst_court import pv_record, pv_result
 
-MAGISTRATES_COURT = ("Enforcement", "Court Presentation", "Magistrates Court")
+MAGISTRATES_COURT = reference.full_sr_type("sr.magistrates_court")
 BUNDLE = "commitment"
 
 
@@ -253,7 +254,11 @@ def _second_pv_check(ctx: Ctx) -> list[Effect]:
 
 
 def _close_sr(ctx: Ctx) -> list[Effect]:
-    return [SetStatus("main", "Closed", "Complete", resolution_code="Completed")]
+    return [
+        SetStatus(
+            "main", SRStatus.CLOSED, SubStatus.COMPLETE, resolution_code=reference.value("resolution_code.completed")
+        )
+    ]
 
 
 # --- Steps ---------------------------------------------------------------------------------------
@@ -392,7 +397,7 @@ PROCEDURE = Procedure(
     steps=STEPS,
     bind_start=ssst_court.bind_open_sr(MAGISTRATES_COURT),
     works_on=(MAGISTRATES_COURT,),
-    works_on_reasons=("Commitment",),
+    works_on_reasons=(reference.value("reason.commitment"),),
     glossary_terms=("SR", "CPO", "CPT", "ECM", "PV", "SSST"),
     main_sr=MAGISTRATES_COURT,
 )

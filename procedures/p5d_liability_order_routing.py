@@ -47,8 +47,9 @@ from typing import Any
 
 from statemachine import State, StateMachine
 
-from domain import deadlines, mail
+from domain import deadlines, mail, reference
 from domain.clock import format_date, format_uk, uk_local
+from domain.reference import SRStatus, SubStatus
 from domain.values import FieldError, format_money
 
 from . import ssst_court
@@ -70,12 +71,12 @@ from .effects import (
 )
 
 # Values the 2012 system uses: exact, from the seed and the SR catalogue.
-MAGISTRATES_COURT = ("Enforcement", "Court Presentation", "Magistrates Court")
-REASON = "Liability Order"
-NOT_PROCEEDING = "Not Proceeding"
-HEARING_RECORDED = "Hearing Date Recorded"
-COVER_LETTER_ISSUED = "Cover Letter Issued"
-SECOND_PV_CHECK = "Second PV Check"
+MAGISTRATES_COURT = reference.full_sr_type("sr.magistrates_court")
+REASON = reference.value("reason.liability_order")
+NOT_PROCEEDING = reference.value("resolution_code.not_proceeding")
+HEARING_RECORDED = reference.value("activity.hearing_date_recorded")
+COVER_LETTER_ISSUED = reference.value("activity.cover_letter_issued")
+SECOND_PV_CHECK = reference.value("activity.second_pv_check")
 BUNDLE = "CPT bundle"
 ACTION = "liability order"
 
@@ -380,7 +381,7 @@ def _cpo_decision(ctx: Ctx) -> list[Effect]:
     return [
         AddNote("main", f"The CPO decided not to proceed: {ctx['not_proceeding_reason']}"),
         CompleteDeadlines("main", (deadlines.HEARING,)),
-        SetStatus("main", "Closed", "Cancelled", resolution_code=NOT_PROCEEDING),
+        SetStatus("main", SRStatus.CLOSED, SubStatus.CANCELLED, resolution_code=NOT_PROCEEDING),
     ]
 
 
@@ -415,7 +416,7 @@ def _forward_to_ecm(ctx: Ctx) -> list[Effect]:
 
 
 def _close_sr(ctx: Ctx) -> list[Effect]:
-    return [SetStatus("main", "Closed", "Complete")]
+    return [SetStatus("main", SRStatus.CLOSED, SubStatus.COMPLETE)]
 
 
 # --- Steps ---------------------------------------------------------------------------------------

@@ -39,8 +39,9 @@ from typing import Any
 
 from statemachine import State, StateMachine
 
-from domain import deadlines, mail
+from domain import deadlines, mail, reference
 from domain.clock import format_uk, uk_local
+from domain.reference import SRStatus, SubStatus
 from domain.values import FieldError
 from letters.catalogue import CMSL5501_PARAGRAPHS, REASONS
 
@@ -61,13 +62,13 @@ from .effects import (
     UpdateSR,
 )
 
-FACE_TO_FACE_VISIT = ("Face to Face", "Visiting Service", "Face to Face Visit")
+FACE_TO_FACE_VISIT = reference.full_sr_type("sr.face_to_face_visit")
 VSAT = "CSA VSAT INTERVIEWS"
 REFERRAL_FORM = "CMSF5579"
 APPOINTMENT_LETTER = "CMSL5501"
 REFERRAL_BUNDLE = "face-to-face-referral"
-REFERRAL_REJECTED = "Referral Rejected"
-FAILED_TO_ATTEND = "Failed To Attend"
+REFERRAL_REJECTED = reference.value("resolution_code.referral_rejected")
+FAILED_TO_ATTEND = reference.value("resolution_code.failed_to_attend")
 MAX_MISSED = 2  # "more than twice" closes the SR
 ROLES = {"Receiving parent": "receiving_parent", "Paying parent": "paying_parent"}
 REASON_LABELS = tuple(label for _key, label in REASONS)
@@ -75,7 +76,7 @@ REASON_KEYS = {label: key for key, label in REASONS}
 OTHER = dict(REASONS)["other"]
 VISIT_COMPLETED = "Visit completed"
 DID_NOT_ATTEND = "Client failed to attend"
-RESOLUTIONS = ("Completed", "Information Provided")
+RESOLUTIONS = (reference.value("resolution_code.completed"), reference.value("resolution_code.information_provided"))
 
 
 # --- Rules ------------------------------------------------------------------------------------------
@@ -226,7 +227,7 @@ def _referral_rejected(ctx: Ctx) -> list[Effect]:
     return [
         QueueEmail("main", draft, to="owner_and_team_leader", owner_ref=_who(ctx)),
         AddNote("main", "Owning caseworker and team leader told that the referral was rejected."),
-        SetStatus("main", "Closed", "Cancelled", resolution_code=REFERRAL_REJECTED),
+        SetStatus("main", SRStatus.CLOSED, SubStatus.CANCELLED, resolution_code=REFERRAL_REJECTED),
     ]
 
 
@@ -278,7 +279,7 @@ def _failed_to_attend(ctx: Ctx) -> list[Effect]:
             kind="message",
         ),
         CompleteDeadlines("main", (deadlines.APPOINTMENT,)),
-        SetStatus("main", "Closed", "Cancelled", resolution_code=FAILED_TO_ATTEND),
+        SetStatus("main", SRStatus.CLOSED, SubStatus.CANCELLED, resolution_code=FAILED_TO_ATTEND),
     ]
 
 
@@ -310,7 +311,11 @@ def _reason_and_resolution(ctx: Ctx) -> list[Effect]:
 
 
 def _close_sr(ctx: Ctx) -> list[Effect]:
-    return [SetStatus("main", "Closed", "Complete", resolution_code=ctx["resolution_code"], reason=ctx["sr_reason"])]
+    return [
+        SetStatus(
+            "main", SRStatus.CLOSED, SubStatus.COMPLETE, resolution_code=ctx["resolution_code"], reason=ctx["sr_reason"]
+        )
+    ]
 
 
 # --- Steps --------------------------------------------------------------------------------------------
@@ -458,7 +463,7 @@ STEPS = {
 
 def _bind_start(sr: StartSR) -> dict[str, int] | str:
     """The allocated Face to Face Visit SR; its parent (the initiating caseworker's SR) as "origin"."""
-    if sr.status == "Closed":
+    if sr.status == SRStatus.CLOSED:
         return f"SR {sr.number} is closed; there is nothing left to do on it."
     if sr.is_(*FACE_TO_FACE_VISIT):
         refs = {"main": sr.id}

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from domain import deadlines, mail
+from domain.reference import SRStatus
 
 from .definition import Ctx, Field, StartSR, Step
 from .effects import ACTOR_NAME, SR_NUMBER, AddNote, CompleteDeadlines, Effect, QueueEmail, SetDue, SetStatus, UpdateSR
@@ -23,7 +24,7 @@ def bind_open_sr(kind: Kind) -> Callable[[StartSR], dict[str, int] | str]:
     """A bind_start that accepts only an open SR of `kind`, as the run's "main" SR."""
 
     def bind(sr: StartSR) -> dict[str, int] | str:
-        if sr.status == "Closed":
+        if sr.status == SRStatus.CLOSED:
             return f"SR {sr.number} is closed; there is nothing left to do on it."
         if not sr.is_(*kind):
             label = " / ".join(p for p in (sr.process, sr.area, sr.sub_area) if p)
@@ -76,7 +77,7 @@ def pv_record(ctx: Ctx, check: str, marker: bool, **second: str) -> tuple[str, d
 
 
 def set_in_progress(ctx: Ctx) -> list[Effect]:
-    return [SetStatus("main", "In Progress")]
+    return [SetStatus("main", SRStatus.IN_PROGRESS)]
 
 
 def second_pv_check(ctx: Ctx, hearing_at: Any) -> list[Effect]:

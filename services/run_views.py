@@ -8,19 +8,23 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from db.models import Case, ProcedureRun, ServiceRequest
 from domain.clock import format_date, format_uk
+from domain.reference import Reference
 from domain.values import format_money
 from procedures.definition import Ctx, Field, Procedure, condition_holds
-from procedures.effects import Effect
+from procedures.effects import CmsContext, CmsLine, CreateSR, Effect
+from procedures.trace import published_reference
 from services.attachments import AttachmentView
 from services.deadlines import DeadlineView
 from services.email import EmailView
 from services.views import CaseBanner
 
 PENDING = "_pending"
-LAST_CMS = "_last_cms"
-LAST_CMS_STEP = "_last_cms_step"
+CMS_SAVED = "_cms_saved"  # per saved step: its title, the reference version and the CMS lines then in force
+ALLOCATED = "_allocated"  # the SR refs the run was started from (allocated to the caseworker)
 CHECKLIST = "_checklist:"
 
 
@@ -78,6 +82,17 @@ class LetterLine:
 
 
 @dataclass(frozen=True, slots=True)
+class SavedCms:
+    """The CMS lines a saved step recorded, as resolved when it was saved, with the caseworker's ticks."""
+
+    index: int  # its place in the run's saved steps, for ticking
+    step_title: str
+    lines: tuple[CmsLine, ...]
+    done: tuple[int, ...]  # indexes of the lines ticked "done in CMS"
+    reference_version: int
+
+
+@dataclass(frozen=True, slots=True)
 class RunView:
     run_id: str
     procedure_id: str
@@ -95,13 +110,13 @@ class RunView:
     back_refusal: str | None
     awaiting_confirmation: bool
     summary: tuple[SummaryRow, ...]
-    cms: tuple[str, ...]  # what the step waiting for confirmation will record, to enter in CMS
-    cms_done: tuple[str, ...]  # what the last step recorded, to enter in CMS now
-    cms_done_step: str
+    cms: tuple[CmsLine, ...]  # what the current step will record, to enter in CMS
+    cms_saved: tuple[SavedCms, ...]  # saved steps' lines still to tick "done in CMS" (the latest always)
     letters: tuple[LetterLine, ...] = ()  # read in the same transaction, so a redraw needs no second one
     deadlines: tuple[DeadlineView, ...] = ()  # the run's SRs' deadlines with how each was worked out
     files: tuple[AttachmentView, ...] = ()  # the run's SRs' case files (outcome PDFs, bundles)
     emails: tuple[EmailView, ...] = ()  # the run's SRs' emails: waiting, sent, or failed with the error
+    published: str | None = None  # the published procedure's step this step implements (procedures/trace.py)
 
 
 def show(value: Any, f: Field | None = None) -> str:
@@ -148,8 +163,39 @@ def _submittable(value: Any) -> Any:
     return value
 
 
-def cms_lines(effects: list[Effect]) -> tuple[str, ...]:
-    return tuple(line for e in effects for line in e.cms_lines())
+def cms_lines(effects: list[Effect], cms: CmsContext | None = None) -> tuple[CmsLine, ...]:
+    return tuple(line for e in effects for line in e.cms_lines(cms))
+
+
+def cms_context(session: Session, run: ProcedureRun, effects: list[Effect], reference: Reference) -> CmsContext:
+    """The run's SRs in words for the panel: never an internal ref ("main"), always the SR's kind and number."""
+    allocated = frozenset(run.answers.get(ALLOCATED, []))
+    names: dict[str, str] = {}
+    for ref, sr_id in run.sr_refs.items():
+        sr = session.get(ServiceRequest, sr_id)
+        if sr is None:
+            continue
+        kind = sr.sub_area or sr.area or sr.process
+        if ref in allocated and ref == "main":
+            names[ref] = f"the SR you were allocated ({sr.number})"
+        else:
+            names[ref] = f"the {kind} SR ({sr.number})"
+    for e in effects:
+        if isinstance(e, CreateSR) and e.ref not in names:
+            names[e.ref] = f"the new {e.sub_area or e.area or e.process} SR"
+    return CmsContext(reference, names, allocated, frozenset(run.sr_refs))
+
+
+def saved_cms(answers: Mapping[str, Any]) -> tuple[SavedCms, ...]:
+    """The saved steps' CMS lines the caseworker has not yet ticked all of "done in CMS"."""
+    saved = answers.get(CMS_SAVED, [])
+    shown = []
+    for index, item in enumerate(saved):
+        lines = tuple(CmsLine.of(line) for line in item["lines"])
+        done = tuple(item.get("done", []))
+        if len(done) < len(lines):
+            shown.append(SavedCms(index, item["title"], lines, done, int(item.get("reference_version", 0))))
+    return tuple(shown)
 
 
 def back_allowed(run: ProcedureRun, procedure: Procedure) -> tuple[bool, str | None]:
@@ -173,6 +219,7 @@ def build(
     *,
     effects: list[Effect],
     ctx: Ctx,
+    cms: CmsContext | None = None,
     letters: tuple[LetterLine, ...] = (),
     deadlines: tuple[DeadlineView, ...] = (),
     files: tuple[AttachmentView, ...] = (),
@@ -251,11 +298,11 @@ def build(
         back_refusal=refusal,
         awaiting_confirmation=awaiting,
         summary=tuple(summary),
-        cms=cms_lines(effects),
-        cms_done=tuple(answers.get(LAST_CMS, [])),
-        cms_done_step=str(answers.get(LAST_CMS_STEP, "")),
+        cms=cms_lines(effects, cms),
+        cms_saved=saved_cms(answers),
         letters=letters,
         deadlines=deadlines,
         files=files,
         emails=emails,
+        published=published_reference(procedure.id, state),
     )

@@ -32,18 +32,20 @@ from procedures import registry
 from procedures.definition import Ctx, PdfUpload, Procedure, StartSR, Step
 from procedures.effects import Effect
 from services import audit, run_effects
+from services import reference as reference_values
 from services.access import check_case, check_run, check_sr, require_role, unavailable
 from services.actor import Actor
 from services.errors import DomainError, NotFound, ValidationFailed
 from services.run_records import run_records
 from services.run_views import (
+    ALLOCATED,
     CHECKLIST,
-    LAST_CMS,
-    LAST_CMS_STEP,
+    CMS_SAVED,
     PENDING,
     RunView,
     back_allowed,
     build,
+    cms_context,
     cms_lines,
 )
 from services.transaction import expect_version, transaction
@@ -248,6 +250,7 @@ def _view(session: Session, run: ProcedureRun, procedure: Procedure, case: Case)
     effects = _effects(step, ctx) if run.answers.get(PENDING) == run.state or not step.fields else []
     sr = session.get(ServiceRequest, run.sr_id) if run.sr_id else None  # joined-loaded with the run: no query
     records = run_records(session, set(run.sr_refs.values()) | ({run.sr_id} if run.sr_id else set()))
+    cms = cms_context(session, run, effects, reference_values.current(session)) if effects else None
     return build(
         run,
         procedure,
@@ -255,6 +258,7 @@ def _view(session: Session, run: ProcedureRun, procedure: Procedure, case: Case)
         sr,
         effects=effects,
         ctx=ctx,
+        cms=cms,
         letters=records.letters,
         deadlines=records.deadlines,
         files=records.files,
@@ -301,7 +305,7 @@ def start_run(actor: Actor, procedure_id: str, *, case_id: int, sr_id: int | Non
             procedure_id=procedure.id,
             procedure_version=procedure.version,
             state=procedure.initial,
-            answers={},
+            answers={ALLOCATED: sorted(refs)} if refs else {},
             history=[procedure.initial],
             committed_steps=0,
             case_id=case.id,
@@ -323,6 +327,31 @@ def start_run(actor: Actor, procedure_id: str, *, case_id: int, sr_id: int | Non
             case_id=case.id,
             sr_id=sr_id,
             after={"procedure": procedure.id, "version": procedure.version, "sr_refs": refs},
+        )
+        return _view(session, run, procedure, case)
+
+
+def tick_cms(actor: Actor, run_id: str, saved_index: int, line: int, done: bool, *, expected_version: int) -> RunView:
+    """Record that the caseworker has (or has not yet) keyed one saved CMS line into CMS."""
+    with transaction() as session:
+        run, procedure, case = _load(session, actor, run_id, "update this procedure run")
+        expect_version(run, expected_version, what="This procedure run")
+        saved = [dict(item) for item in run.answers.get(CMS_SAVED, [])]
+        if not 0 <= saved_index < len(saved) or not 0 <= line < len(saved[saved_index]["lines"]):
+            raise NotFound("That CMS line is not on this run. Reload the page.")
+        ticks = set(saved[saved_index].get("done", []))
+        ticks = ticks | {line} if done else ticks - {line}
+        saved[saved_index]["done"] = sorted(ticks)
+        run.answers = {**run.answers, CMS_SAVED: saved}
+        audit.record(
+            session,
+            actor,
+            "run.cms_ticked",
+            entity_type="procedure_run",
+            entity_id=run.id,
+            case_id=case.id,
+            sr_id=run.sr_id,
+            after={"step": saved[saved_index]["step"], "line": line, "done": done},
         )
         return _view(session, run, procedure, case)
 
@@ -396,6 +425,8 @@ def _advance(
     except FieldError as exc:  # a validator refused the answers (facts may have changed since submit)
         raise ValidationFailed({exc.field: exc.message}) from None
     effects = procedure.steps[state].effects(ctx)
+    in_force = reference_values.current(session) if effects else None
+    saved_lines = cms_lines(effects, cms_context(session, run, effects, in_force)) if in_force else ()
     env = run_effects.EffectEnv(session, actor, run, case)
     run_effects.apply(env, effects)
     if after_commit is not None:
@@ -407,7 +438,15 @@ def _advance(
     run.answers = {k: v for k, v in run.answers.items() if k != PENDING}
     if effects:
         run.committed_steps = len(run.history) - 1
-        run.answers = {**run.answers, LAST_CMS: list(cms_lines(effects)), LAST_CMS_STEP: procedure.steps[state].title}
+        saved = {
+            "step": state,
+            "title": procedure.steps[state].title,
+            "reference_version": in_force.version if in_force else 0,
+            "lines": [line.as_dict() for line in saved_lines],
+            "done": [],
+        }
+        if saved_lines:
+            run.answers = {**run.answers, CMS_SAVED: [*run.answers.get(CMS_SAVED, []), saved]}
     if procedure.steps[new_state].final:
         run.status, run.finished_at, run.return_to_summary = "finished", utcnow(), False
     audit.record(

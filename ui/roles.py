@@ -30,6 +30,9 @@ class PageSpec:
 
 
 MY_WORK = PageSpec("pages/my_work.py", "My work", ":material/inbox:", "my-work")
+REFERENCE_VALUES = PageSpec(
+    "pages/reference_values.py", "Reference values", ":material/fact_check:", "reference-values"
+)
 OUTBOX = PageSpec("pages/outbox.py", "Outbox", ":material/outbox:", "outbox")
 ROLE_PAGES: dict[str, tuple[PageSpec, ...]] = {
     "caseworker": (
@@ -44,8 +47,8 @@ ROLE_PAGES: dict[str, tuple[PageSpec, ...]] = {
         MY_WORK,
         OUTBOX,
     ),
-    "policy": (PageSpec("pages/letter_studio.py", "Letter preview", ":material/mail:", "letters"),),
-    "admin": (PageSpec("pages/users.py", "Users", ":material/group:", "users"),),
+    "policy": (PageSpec("pages/letter_studio.py", "Letter preview", ":material/mail:", "letters"), REFERENCE_VALUES),
+    "admin": (PageSpec("pages/users.py", "Users", ":material/group:", "users"), REFERENCE_VALUES),
 }
 HOME = "pages/home.py"
 NO_ACCESS = "pages/no_access.py"

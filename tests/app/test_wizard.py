@@ -46,10 +46,14 @@ def test_a_caseworker_walks_p1_through_the_wizard_and_the_srs_are_saved(sqlite_d
     at.radio[1].set_value("Yes")
     button(at, "Continue").click().run()
     assert "Check your answers before saving" in texts(at)
-    assert any("Process = Transition; Area = CSA Information" in c.value for c in at.code)
+    panel = texts(at)
+    assert "Process = Transition" in panel  # published (seed 002)
+    assert "Area: choose the Area your team uses to record a contact about CSA information" in panel
+    assert "Suggestion, not confirmed by the published procedure or your policy team: CSA Information" in panel
     button(at, "Confirm and save").click().run()
     assert "Search the legacy systems" in texts(at)
-    assert any("Create a new SR" in c.value for c in at.code)  # "Enter in CMS now"
+    # "Enter in CMS now": the saved step's lines, each with a done-in-CMS tick
+    assert any("Create a new SR" in str(c.label) for c in at.checkbox)
 
     for box in at.checkbox:
         box.check()

@@ -28,7 +28,7 @@ def test_p4_records_the_stable_balance_letter_and_the_page_produces_it(sqlite_de
     at.date_input[0].set_value(date.today())
     button(at, "Continue").click().run()
     assert "Check your answers before saving" in texts(at)
-    assert any("Issue CWGL010 to the receiving parent" in c.value for c in at.code)
+    assert "Send the receiving parent the CWGL010 letter Casework Guide produced, and note it on the SR" in texts(at)
     button(at, "Confirm and save").click().run()
     assert not at.exception
     assert "Record what happened after the letter" in texts(at)

@@ -101,7 +101,14 @@ def test_the_finalise_case_sr_is_created_in_progress_with_its_activity_plan(demo
     walk.answer()
     walk.answer(confirm=False)
     assert walk.view.awaiting_confirmation
-    assert "Create a new SR: Process = Transition; Area = Legacy Case Data; Sub Area = Finalise Case" in walk.view.cms
+    texts = [line.text for line in walk.view.cms]
+    assert texts[:4] == [
+        "Create a new SR and select from the drop down lists:",
+        "Process = Transition",
+        "Area = Legacy Case Data",
+        "Sub Area = Finalise Case",
+    ]
+    assert all(line.suggestion is None for line in walk.view.cms[:4])  # published by seed 002: instructions
     walk.confirm()
     main = walk.outcome().srs["main"]
     assert ((main.process, main.area, main.sub_area), main.status, main.parent_number) == (FINALISE_CASE, "Open", None)

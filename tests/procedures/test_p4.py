@@ -108,7 +108,10 @@ def test_the_stable_balance_is_prefilled_from_the_case_and_opens_the_sr_in_progr
     assert {f.name: f.value for f in walk.view.step.fields}["stable_balance"] == "1234.56"
     walk.answer(confirm=False, stable_balance="1234.56", cleanse_summary="Duplicate payment removed")
     assert walk.view.awaiting_confirmation
-    assert "Create a new SR: Process = Arrears; Area = CSA Arrears; Sub Area = Manage Client Arrears" in walk.view.cms
+    shown = [(line.text, line.suggestion) for line in walk.view.cms]
+    assert ("Process = Arrears", None) in shown  # published by seed 001
+    assert ("Area: choose the Area your team uses for CSA-scheme arrears", "CSA Arrears") in shown
+    assert any(s == "Manage Client Arrears" and t.startswith("Sub Area: choose") for t, s in shown)
     walk.confirm()
     main = walk.outcome().srs["main"]
     assert (main.process, main.area, main.sub_area, main.status) == (

@@ -68,7 +68,8 @@ def test_the_ecm_email_is_recorded_on_the_allocated_sr_with_the_fee_due_after_ch
     assert prefilled["scin"] == case_value(case_id, "scin")
     walk.answer(confirm=False, **request(case_id, scin=" ".join(case_value(case_id, "scin"))))
     assert walk.view.awaiting_confirmation
-    assert "On the main SR set Court fee = 108.00" in walk.view.cms
+    assert "On the SR you were allocated (" in next(line.text for line in walk.view.cms if "Court fee" in line.text)
+    assert any(line.text.endswith(", set Court fee = 108.00") for line in walk.view.cms)
     walk.confirm()
     assert walk.step == "pay_court"
 

@@ -328,7 +328,13 @@ def test_the_cpo_deciding_not_to_proceed_closes_the_sr_cancelled(demo_db, ssst):
     assert "not_proceeding_reason" in refused.value.errors
     walk.answer(confirm=False, cpo_proceeds=False, not_proceeding_reason="Paid in full after the summons.")
     assert walk.view.awaiting_confirmation
-    assert any("Status = Closed; Sub Status = Cancelled; Resolution Code = Not Proceeding" in c for c in walk.view.cms)
+    lines = {line.text.split(", set ", 1)[-1]: line.suggestion for line in walk.view.cms}
+    assert lines["Status = Closed"] is None  # published (seed 002): an instruction
+    # The seed says "Close and Cancel the SR" and names no Resolution Code: both are suggestions, said in words.
+    assert lines[
+        "Sub Status: choose the Sub Status that cancels the SR (the procedure says 'Close and Cancel the SR')"
+    ] == ("Cancelled")
+    assert any(s == "Not Proceeding" and "Resolution Code: choose" in t for t, s in lines.items())
     walk.confirm()
     assert walk.path() == [*MAIN_PATH[: MAIN_PATH.index("cpo_decision") + 1], "done"]
     assert walk.view.status == "finished"

@@ -1,0 +1,86 @@
+"""Reference values: policy staff see every CMS value with its source and where it is used; confirm, correct, add."""
+
+import streamlit as st
+
+import ui
+from domain.reference import Kind
+from services import reference
+from services.errors import DomainError, ValidationFailed
+
+actor = ui.actor("policy", "admin", page="reference_values")
+st.title("Reference values")
+st.write(
+    "Every value Casework Guide tells caseworkers to key into CMS. **Published** values are quoted from the "
+    "published procedures. **Not confirmed** values are only suggestions: the CMS panel says what to choose in "
+    "words until you confirm the value your CMS shows, or correct it. Each change is recorded with your name; "
+    "saved steps keep the values of their day."
+)
+if done := st.session_state.pop("ref_done", None):
+    st.success(done)
+entries = ui.attempt(lambda: reference.list_entries(actor)) or []
+LABELS = {"published": "Published", "local": "Confirmed locally", "unconfirmed": "Not confirmed"}
+shown = st.multiselect("Show", list(LABELS.values()), default=list(LABELS.values()), key="ref_show")
+rows = [e for e in entries if LABELS[e.source] in shown]
+st.dataframe(
+    [
+        {
+            "Kind": e.kind,
+            "Value": e.value,
+            "Source": LABELS[e.source],
+            "Where the value comes from": e.source_detail,
+            "Where it is used": e.where_used,
+        }
+        for e in rows
+    ],
+    hide_index=True,
+    width="stretch",
+)
+
+st.subheader("Confirm or correct a value")
+editable = [e for e in entries if e.source != "published"]
+chosen = st.selectbox(
+    "Value",
+    editable,
+    format_func=lambda e: f"{e.kind}: {e.value} ({LABELS[e.source].lower()})",
+    index=None,
+    placeholder="Choose a value",
+    key="ref_chosen",
+)
+if chosen is not None:
+    if chosen.need:
+        st.caption(f"The CMS panel says, until it is confirmed: {chosen.need}")
+    st.caption(f"Used at: {chosen.where_used}")
+    with st.form("ref_confirm"):
+        note = st.text_input("Note (optional)", key="ref_note")
+        if st.form_submit_button(f"Confirm '{chosen.value}' is the value our CMS shows", type="primary"):
+            try:
+                reference.confirm(actor, chosen.key, note=note)
+            except DomainError as exc:
+                st.error(exc.message)
+            else:
+                st.session_state["ref_done"] = f"Confirmed: {chosen.kind} = {chosen.value}"
+                st.rerun()
+    with st.form("ref_correct"):
+        new_value = st.text_input("The value exactly as our CMS shows it", key="ref_new_value")
+        if st.form_submit_button("Save the corrected value"):
+            try:
+                reference.correct(actor, chosen.key, new_value)
+            except ValidationFailed as exc:
+                ui.error_summary(exc.errors)
+            else:
+                st.session_state["ref_done"] = f"Corrected: {chosen.kind} = {' '.join(new_value.split())}"
+                st.rerun()
+
+st.subheader("Add a value")
+with st.form("ref_add"):
+    kind = st.selectbox("Kind", [k.value for k in Kind], key="ref_add_kind")
+    key = st.text_input("Key (for example resolution_code.visit_completed)", key="ref_add_key")
+    value = st.text_input("Value exactly as our CMS shows it", key="ref_add_value")
+    if st.form_submit_button("Add the value"):
+        try:
+            reference.add(actor, key, kind, value)
+        except ValidationFailed as exc:
+            ui.error_summary(exc.errors)
+        else:
+            st.session_state["ref_done"] = f"Added: {kind} = {' '.join(value.split())}"
+            st.rerun()

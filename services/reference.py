@@ -1,0 +1,261 @@
+"""Reference values kept by policy staff: the catalogue in force, confirm / correct / add, CSV export and import.
+
+The built-in catalogue (domain.reference) says what the published procedures give; every local change is a new
+`reference_values` row (never an update), audited, so the value of any day can be read back and a run keeps
+the CMS lines saved with each step.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.models import ReferenceValue
+from domain import reference
+from domain.clock import format_uk
+from domain.reference import Kind, RefEntry, Reference, Source
+from procedures.reference_uses import uses
+from services import audit
+from services.access import require_role
+from services.actor import Actor
+from services.errors import ValidationFailed
+from services.transaction import transaction
+
+EDITORS = ("policy", "admin")
+CSV_COLUMNS = ("key", "kind", "value", "source", "seed", "quote", "need", "confirmed_by", "confirmed_at", "note")
+MAX_VALUE = 200
+
+
+def _local(row: ReferenceValue) -> RefEntry:
+    base = reference.BUILT_IN_REFERENCE[row.key] if row.key in reference.BUILT_IN_REFERENCE else None
+    entry = RefEntry(row.key, Kind(row.kind), row.value, Source.UNCONFIRMED, need=base.need if base else "")
+    return reference.as_local(entry, row.value, by=row.changed_by_name, at=format_uk(row.changed_at), note=row.note)
+
+
+def current(session: Session) -> Reference:
+    """The entries in force now, with the reference version (the id of the latest local change, 0 for none)."""
+    rows = session.scalars(select(ReferenceValue).order_by(ReferenceValue.id)).all()
+    latest = {row.key: row for row in rows}
+    return Reference((_local(r) for r in latest.values()), version=rows[-1].id if rows else 0)
+
+
+@dataclass(frozen=True, slots=True)
+class EntryView:
+    key: str
+    kind: str
+    value: str
+    source: str
+    source_detail: str
+    need: str
+    used_at: tuple[tuple[str, str], ...]  # (procedure id, step id)
+
+    @property
+    def where_used(self) -> str:
+        """Where it is used, in words: "P5e: Choose the Reason and Resolution Code; ..."."""
+        from procedures import registry
+
+        return "; ".join(f"{p}: {registry.get(p).steps[s].title}" for p, s in self.used_at) or "Not used by a step"
+
+
+def list_entries(actor: Actor) -> list[EntryView]:
+    """Every entry with its source and where it is used, for policy staff and admins."""
+    with transaction() as session:
+        require_role(session, actor, *EDITORS, action="see the reference values")
+        used = uses()
+        return [
+            EntryView(
+                e.key,
+                e.kind.value,
+                e.value,
+                e.source.value,
+                reference.describe_source(e),
+                e.need,
+                used.get(e.key, ()),
+            )
+            for e in current(session).entries()
+        ]
+
+
+def _check_value(value: str, field: str = "value") -> str:
+    cleaned = " ".join((value or "").split())
+    if not cleaned:
+        raise ValidationFailed({field: "Enter the value exactly as CMS shows it."})
+    if len(cleaned) > MAX_VALUE:
+        raise ValidationFailed({field: f"Enter at most {MAX_VALUE} characters."})
+    return cleaned
+
+
+def _write(session: Session, actor: Actor, key: str, kind: Kind, value: str, action: str, note: str) -> None:
+    before = current(session)
+    old = before[key] if key in before else None
+    session.add(
+        ReferenceValue(
+            key=key,
+            kind=kind.value,
+            value=value,
+            action=action,
+            note=note,
+            changed_by_id=actor.user_id,
+            changed_by_name=actor.display_name,
+        )
+    )
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        f"reference.{action}",
+        entity_type="reference_value",
+        entity_id=key,
+        before={"value": old.value, "source": old.source.value} if old else None,
+        after={"value": value, "source": "local", "note": note},
+    )
+
+
+def confirm(actor: Actor, key: str, *, note: str = "") -> None:
+    """Confirm the value as this service's CMS has it: from now on the panel states it as an instruction."""
+    with transaction() as session:
+        require_role(session, actor, *EDITORS, action="confirm reference values")
+        ref = current(session)
+        if key not in ref:
+            raise ValidationFailed({"key": "There is no reference value with that key."})
+        e = ref[key]
+        _write(session, actor, key, e.kind, e.value, "confirmed", note)
+
+
+def correct(actor: Actor, key: str, value: str, *, note: str = "") -> None:
+    """Replace the value with the one this service's CMS has (it becomes a local, confirmed value)."""
+    with transaction() as session:
+        require_role(session, actor, *EDITORS, action="correct reference values")
+        ref = current(session)
+        if key not in ref:
+            raise ValidationFailed({"key": "There is no reference value with that key."})
+        e = ref[key]
+        if e.source is Source.PUBLISHED:
+            raise ValidationFailed(
+                {"value": "This value is quoted from the published procedure: it cannot be changed here."}
+            )
+        _write(session, actor, key, e.kind, _check_value(value), "corrected", note)
+
+
+def add(actor: Actor, key: str, kind: str, value: str, *, note: str = "") -> None:
+    """Add a value this service's CMS has and the catalogue does not."""
+    with transaction() as session:
+        require_role(session, actor, *EDITORS, action="add reference values")
+        errors = _row_errors(current(session), key, kind, value, adding=True)
+        if errors:
+            raise ValidationFailed(errors)
+        _write(session, actor, key.strip(), Kind(kind), _check_value(value), "added", note)
+
+
+def _row_errors(ref: Reference, key: str, kind: str, value: str, *, adding: bool) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    key = (key or "").strip()
+    if not key or not all(c.isalnum() or c in "._-" for c in key) or len(key) > 80:
+        errors["key"] = "Enter a key of letters, digits, dots, dashes or underscores (at most 80)."
+    elif adding and key in ref:
+        errors["key"] = f"'{key}' is already in the catalogue: confirm or correct it instead."
+    if kind not in {k.value for k in Kind}:
+        errors["kind"] = f"Kind must be one of: {', '.join(k.value for k in Kind)}."
+    elif key in ref and ref[key].kind.value != kind:
+        errors["kind"] = f"'{key}' is a {ref[key].kind.value}, not a {kind}."
+    try:
+        _check_value(value)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+    if key in ref and ref[key].source is Source.PUBLISHED and " ".join(value.split()) != ref[key].value:
+        errors["value"] = f"'{key}' is quoted from the published procedure: its value stays '{ref[key].value}'."
+    return errors
+
+
+def export_csv(actor: Actor | None) -> str:
+    """Every entry in force as CSV (the import reads the same columns)."""
+    with transaction() as session:
+        if actor is not None:
+            require_role(session, actor, *EDITORS, action="export the reference values")
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(CSV_COLUMNS)
+        for e in current(session).entries():
+            writer.writerow(
+                (
+                    e.key,
+                    e.kind.value,
+                    e.value,
+                    e.source.value,
+                    e.seed or "",
+                    e.quote or "",
+                    e.need,
+                    e.confirmed_by or "",
+                    e.confirmed_at or "",
+                    e.note,
+                )
+            )
+        return out.getvalue()
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    confirmed: int
+    corrected: int
+    added: int
+    unchanged: int
+
+
+def import_csv(actor: Actor, text: str) -> ImportResult:
+    """Load a CSV of key, kind, value (other columns ignored): all rows or, if any is bad, none.
+
+    A row for a known key with the same value confirms it; with another value corrects it; a new key adds it.
+    Published values cannot be changed. Rows are numbered as a spreadsheet shows them (the header is row 1).
+    """
+    with transaction() as session:
+        require_role(session, actor, *EDITORS, action="import reference values")
+        ref = current(session)
+        reader = csv.DictReader(io.StringIO(text))
+        missing = [c for c in ("key", "kind", "value") if c not in (reader.fieldnames or [])]
+        if missing:
+            raise ValidationFailed({"file": f"The file has no column {', '.join(missing)} in its first row."})
+        rows: list[tuple[str, Kind, str, str]] = []
+        errors: dict[str, str] = {}
+        seen: dict[str, int] = {}
+        for number, row in enumerate(reader, start=2):
+            key, kind, value = (row.get(c) or "" for c in ("key", "kind", "value"))
+            problems = _row_errors(ref, key, kind, value, adding=False)
+            key = key.strip()
+            if key in seen:
+                problems["key"] = f"'{key}' is also on row {seen[key]}."
+            seen.setdefault(key, number)
+            if problems:
+                errors[f"row {number}"] = f"Row {number}: " + " ".join(problems.values())
+                continue
+            value = " ".join(value.split())
+            action = "added" if key not in ref else "confirmed" if ref[key].value == value else "corrected"
+            rows.append((key, Kind(kind), value, action))
+        if errors:
+            raise ValidationFailed(errors)
+        counts = {"confirmed": 0, "corrected": 0, "added": 0, "unchanged": 0}
+        for key, kind, value, action in rows:
+            if key in ref and ref[key].source is not Source.UNCONFIRMED and ref[key].value == value:
+                counts["unchanged"] += 1  # published, or already confirmed locally with this value
+                continue
+            _write(session, actor, key, kind, value, action, "imported from CSV")
+            counts[action] += 1
+        return ImportResult(**counts)
+
+
+def version(session: Session) -> int:
+    return session.scalar(select(func.max(ReferenceValue.id))) or 0
+
+
+def editor_named(username: str) -> Actor:
+    """The policy or admin user the command line acts as (local values always say who set them)."""
+    from db.models import User
+
+    with transaction() as session:
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None or not user.is_active or user.role not in EDITORS:
+            raise ValidationFailed({"as": f"'{username}' is not an active policy or admin user."})
+        return Actor.of(user)

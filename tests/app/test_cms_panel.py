@@ -1,0 +1,93 @@
+"""The rendered "What to enter in CMS" panel: an SSST caseworker working an allocated SR is never told to create
+it, an unconfirmed value is never an instruction, and policy staff confirm a value on the Reference values page."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+from sqlalchemy import select
+
+from db.models import AuditEvent
+from domain import reference
+from domain.reference import Kind, Source
+from services import runs
+from services.transaction import transaction
+from tests.app.helpers import app_as, texts
+from tests.app.test_wizard import button, open_wizard
+from tests.procedures.ssst_walks import allocated_sr, sr_row
+
+KINDS = sorted((k.value for k in Kind), key=len, reverse=True)
+UNCONFIRMED = {(e.kind.value, e.value) for e in reference.BUILT_IN if e.source is Source.UNCONFIRMED}
+
+
+def panel_lines(at) -> list[str]:
+    """Every line the page shows: markdown (the panel's list) and checkbox labels (its saved lines)."""
+    lines = [line.lstrip("- ") for m in at.markdown for line in str(m.value).splitlines()]
+    return lines + [str(c.label) for c in at.checkbox]
+
+
+def assert_no_unconfirmed_instruction(at) -> None:
+    for line in panel_lines(at):
+        assert "main SR" not in line
+        if " = " not in line:
+            continue
+        said, shown = line.split("  \n")[0].rsplit(" = ", 1)
+        kind = next((k for k in KINDS if said.endswith(k)), None)
+        assert (kind, shown) not in UNCONFIRMED, line
+
+
+def test_an_allocated_court_fee_sr_is_updated_not_created_and_guesses_are_marked_at_every_step(
+    sqlite_demo_db, actor_for
+):
+    actor = actor_for("ssst.caseworker")
+    case_id, sr_id = allocated_sr(actor, "Court Fee Payment")
+    number = sr_row(sr_id)["number"]
+    view = runs.start_run(actor, "P5a", case_id=case_id, sr_id=sr_id)
+    at = open_wizard(actor, view.run_id)
+    for box in at.checkbox:
+        box.check()
+    at.date_input[0].set_value(date(2025, 12, 23))
+    at.time_input[0].set_value(time(16, 45))
+    at.text_input[2].input("Demo County Court")
+    at.text_input[3].input("108.00")
+    button(at, "Continue").click().run()
+    shown = "\n".join(panel_lines(at))
+    assert f"Update the SR you were allocated ({number})" in shown
+    assert "Create a new SR" not in shown
+    assert_no_unconfirmed_instruction(at)
+    button(at, "Confirm and save").click().run()
+    assert_no_unconfirmed_instruction(at)
+    saved = [c for c in at.checkbox if "Update the SR you were allocated" in str(c.label)]
+    assert saved, "the saved step's lines stay, each with a done-in-CMS tick"
+    for box in at.checkbox:
+        box.check()
+    at.date_input[0].set_value(date(2025, 12, 29))
+    at.text_input[0].input("CF-2025-0042")
+    button(at, "Continue").click().run()
+    assert not at.exception
+    assert not any("Update the SR you were allocated" in str(c.label) for c in at.checkbox)  # ticked: gone
+    for box in at.checkbox:
+        box.check()
+    button(at, "Continue").click().run()
+    shown = "\n".join(panel_lines(at))
+    assert "Resolution Code: choose the Resolution Code your team uses for completed work" in shown
+    assert "Suggestion, not confirmed by the published procedure or your policy team: Completed" in shown
+    assert_no_unconfirmed_instruction(at)
+    button(at, "Confirm and save").click().run()
+    assert "is finished" in texts(at)
+    assert not at.exception
+
+
+def test_policy_confirms_a_value_on_the_reference_values_page(sqlite_demo_db, actor_for):
+    at = app_as(actor_for("policy")).run()
+    at.switch_page("pages/reference_values.py").run()
+    assert not at.exception
+    assert "Reference values" in [t.value for t in at.title]
+    chosen = next(s for s in at.selectbox if s.label == "Value")
+    entry = next(o for o in chosen.options if "Resolution Code: Completed" in o)
+    chosen.select(next(v for v in chosen.options if v == entry)).run()
+    button(at, "Confirm 'Completed' is the value our CMS shows").click().run()
+    assert "Confirmed: Resolution Code = Completed" in texts(at)
+    with transaction() as session:
+        events = session.scalars(select(AuditEvent).where(AuditEvent.action == "reference.confirmed")).all()
+    assert [e.entity_id for e in events] == ["resolution_code.completed"]

@@ -1,0 +1,121 @@
+"""Reference values kept by policy staff: the panel follows them, a run keeps the values of the day each step
+was saved, every change is audited, and a CSV import with bad rows loads nothing and names each bad row."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from db.models import AuditEvent, ReferenceValue
+from services import reference, runs
+from services.errors import PermissionDenied, ValidationFailed
+from services.transaction import transaction
+from tests.procedures.ssst_walks import sr_row
+from tests.procedures.test_p5e import refer, start
+
+
+@pytest.fixture
+def ssst(actor_for):
+    return actor_for("ssst.caseworker")
+
+
+@pytest.fixture
+def policy(actor_for):
+    return actor_for("policy")
+
+
+def _texts(lines) -> list[str]:
+    return [line.text for line in lines]
+
+
+def test_started_from_an_allocated_sr_the_panel_says_update_it_and_never_create(demo_db, ssst):
+    walk, _case_id, sr_id = start(ssst)
+    number = sr_row(sr_id)["number"]
+    walk.answer(confirm=False, client_role="Paying parent", pv_marker=False, pv_details="Checked step 4.")
+    assert walk.view.awaiting_confirmation
+    texts = _texts(walk.view.cms)
+    assert f"Update the SR you were allocated ({number}): do not create another SR" in texts
+    assert not any("Create a new SR" in t for t in texts)
+    walk.confirm()
+    saved = walk.view.cms_saved[-1]
+    assert _texts(saved.lines)[0].startswith(f"Update the SR you were allocated ({number})")
+
+
+def test_a_confirmed_value_is_an_instruction_at_the_next_step_saved_and_a_run_keeps_the_values_of_its_day(
+    demo_db, ssst, policy
+):
+    walk, _case_id, _sr_id = start(ssst)
+    refer(walk)
+    walk.answer(vsat_accepted=False, rejection_reason="No visiting officer covers the area.")
+    walk.answer(confirm=False)
+    before = {line.suggestion: line.text for line in walk.view.cms if line.suggestion}
+    assert "Referral Rejected" in before  # unconfirmed: only a suggestion, the line says what to choose
+    assert "Resolution Code: choose" in before["Referral Rejected"]
+
+    reference.confirm(policy, "resolution_code.referral_rejected", note="As our CMS shows it")
+    walk.view = runs.view_run(ssst, walk.view.run_id)
+    assert walk.view.awaiting_confirmation
+    assert any(t.endswith("Resolution Code = Referral Rejected") for t in _texts(walk.view.cms))
+    walk.confirm()
+    saved_text = _texts(walk.view.cms_saved[-1].lines)
+    assert any(t.endswith("Resolution Code = Referral Rejected") for t in saved_text)
+    version = walk.view.cms_saved[-1].reference_version
+    assert version > 0
+
+    reference.correct(policy, "resolution_code.referral_rejected", "Rejected By VSAT")
+    again = runs.view_run(ssst, walk.view.run_id)
+    assert _texts(again.cms_saved[-1].lines) == saved_text  # the values in force when the step was saved
+    with transaction() as session:
+        actions = session.scalars(
+            select(AuditEvent.action).where(AuditEvent.entity_id == "resolution_code.referral_rejected")
+        ).all()
+    assert actions == ["reference.confirmed", "reference.corrected"]
+
+
+def test_ticking_a_saved_line_done_in_cms_keeps_it_on_the_run_and_hides_the_step_once_all_are_ticked(demo_db, ssst):
+    walk, _case_id, _sr_id = start(ssst)
+    walk.answer(client_role="Paying parent", pv_marker=False, pv_details="Checked step 4.")
+    saved = walk.view.cms_saved[-1]
+    view = walk.view
+    for number in range(len(saved.lines)):
+        view = runs.tick_cms(ssst, view.run_id, saved.index, number, True, expected_version=view.version)
+        if number < len(saved.lines) - 1:
+            assert view.cms_saved[-1].done == tuple(range(number + 1))
+    assert all(item.index != saved.index for item in view.cms_saved)
+    assert all(item.index != saved.index for item in runs.view_run(ssst, view.run_id).cms_saved)
+
+
+def test_a_published_value_cannot_be_corrected_and_a_caseworker_cannot_confirm(demo_db, policy, ssst):
+    with pytest.raises(ValidationFailed, match="published procedure"):
+        reference.correct(policy, "process.transition", "Transitions")
+    with pytest.raises(PermissionDenied):
+        reference.confirm(ssst, "resolution_code.completed")
+
+
+def _csv(rows: list[tuple[str, str, str]]) -> str:
+    return "key,kind,value\n" + "".join(f"{k},{kind},{v}\n" for k, kind, v in rows)
+
+
+def test_a_csv_of_200_rows_with_3_bad_rows_is_refused_with_their_numbers_and_loads_nothing(demo_db, policy):
+    rows = [(f"resolution_code.local_{n}", "Resolution Code", f"Local Code {n}") for n in range(200)]
+    rows[9] = ("resolution_code.bad", "Colour", "Blue")  # not a kind: spreadsheet row 11
+    rows[99] = ("process.transition", "Process", "Transitions")  # a published value changed: row 101
+    rows[150] = ("resolution_code.blank", "Resolution Code", " ")  # no value: row 152
+    with pytest.raises(ValidationFailed) as refused:
+        reference.import_csv(policy, _csv(rows))
+    assert sorted(refused.value.errors) == ["row 101", "row 11", "row 152"]
+    assert "Row 11: Kind must be one of" in refused.value.errors["row 11"]
+    with transaction() as session:
+        assert session.scalar(select(func.count()).select_from(ReferenceValue)) == 0
+
+    rows[9], rows[99], rows[150] = (
+        ("resolution_code.completed", "Resolution Code", "Completed"),
+        ("process.transition", "Process", "Transition"),
+        ("resolution_code.blank", "Resolution Code", "Blank"),
+    )
+    result = reference.import_csv(policy, _csv(rows))
+    assert (result.added, result.confirmed, result.unchanged) == (198, 1, 1)
+    listed = {e.key: e for e in reference.list_entries(policy)}
+    assert listed["resolution_code.completed"].source == "local"
+    assert listed["process.transition"].source == "published"
+    assert "resolution_code.local_0" in reference.export_csv(policy)

@@ -1,0 +1,43 @@
+"""The "What to enter in CMS" panel: exact values as instructions, unconfirmed ones in words, marked suggestions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from procedures.effects import CmsLine
+from services.run_views import RunView
+
+SUGGESTION = "Suggestion, not confirmed by the published procedure or your policy team"
+
+
+def line_markdown(line: CmsLine) -> str:
+    """One line as shown: an instruction, or what to choose in words and the candidate marked as a suggestion."""
+    text = line.text.replace("*", "\\*")
+    if line.suggestion is None:
+        return text
+    suggestion = line.suggestion.replace("*", "\\*")
+    return f"{text}  \n:orange[{SUGGESTION}: {suggestion}]"
+
+
+def cms_panel(view: RunView, tick: Callable[[int, int, bool], None]) -> None:
+    """The current step's lines, then each saved step's lines with a "done in CMS" tick until all are ticked."""
+    cms, saved, run_id = view.cms, view.cms_saved, view.run_id
+    if cms:
+        st.markdown("**What to enter in CMS when you save this step**")
+        st.markdown("\n".join(f"- {line_markdown(line)}" for line in cms))
+    for item in saved:
+        st.markdown(f"**Enter in CMS now** (saved at '{item.step_title}'); tick each line once it is done in CMS")
+        for number, line in enumerate(item.lines):
+            st.checkbox(
+                line_markdown(line),
+                value=number in item.done,
+                key=f"cms:{run_id}:{item.index}:{number}",
+                on_change=_on_tick,
+                args=(tick, item.index, number, f"cms:{run_id}:{item.index}:{number}"),
+            )
+
+
+def _on_tick(tick: Callable[[int, int, bool], None], index: int, line: int, key: str) -> None:
+    tick(index, line, bool(st.session_state.get(key)))
