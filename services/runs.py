@@ -401,6 +401,9 @@ def _advance(
     if after_commit is not None:
         after_commit.extend(env.after_commit)
     new_state = machine.model.state
+    if new_state in run.history:  # a loop comes back to a step (a chase, a new appointment): it starts unanswered
+        looped = {f.name for f in procedure.steps[new_state].fields} | {CHECKLIST + new_state}
+        run.answers = {k: v for k, v in run.answers.items() if k not in looped}
     run.state = new_state
     run.history = [*run.history, new_state]
     run.recheck = [s for s in run.recheck if s != state]

@@ -193,7 +193,7 @@ def test_a_payment_after_the_due_date_is_recorded_as_late(demo_db, ssst):
     ("paid_on", "message"),
     [
         ("2025-12-22", "cannot have been paid before the enforcement case manager's email of 23 December 2025"),
-        ("2099-01-01", "must be between 2000 and three years from now"),
+        ("2099-01-01", "must be between 1993 and three years from now"),
         ("not a date", "Enter a real date"),
     ],
 )
