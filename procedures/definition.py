@@ -250,10 +250,10 @@ def _check_range(f: Field, day: date, today: date) -> None:
             raise FieldError(
                 f.name, f"{f.label} can be at most {f.past_days} days ago: {format_date(earliest)} at the earliest."
             )
-    if f.latest == "today" and day > today:
-        raise FieldError(f.name, f"{f.label} cannot be in the future.")
     if not EARLIEST_DATE <= day <= today + timedelta(days=FUTURE_YEARS * 366):
         raise FieldError(f.name, f"{f.label} must be between {EARLIEST_DATE.year} and three years from now.")
+    if f.latest == "today" and day > today:
+        raise FieldError(f.name, f"{f.label} cannot be in the future.")
 
 
 @dataclass(frozen=True, slots=True)
