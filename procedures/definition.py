@@ -66,6 +66,7 @@ class Field:
     # With min_date "today": how many days back a date may still be, for something that already happened
     # (a letter posted yesterday); 0 keeps it today or later.
     past_days: int = 0
+    ahead_days: int | None = None  # how many days ahead a date may be (None: up to three years)
     latest: Literal["future", "today"] = "future"  # "today": a date of something that has happened
     columns: tuple[Field, ...] = ()  # kind "table": one Field per column; a row is a dict keyed by their names
 
@@ -237,7 +238,12 @@ def date_limits(f: Field) -> str:
         start = "from today"
     else:
         start = f"from {EARLIEST_DATE.year}"
-    end = "to today" if f.latest == "today" else f"to {FUTURE_YEARS} years ahead"
+    if f.latest == "today":
+        end = "to today"
+    elif f.ahead_days is not None:
+        end = f"to {f.ahead_days} days ahead"
+    else:
+        end = f"to {FUTURE_YEARS} years ahead"
     return f"Dates accepted: {start} {end}."
 
 
@@ -254,6 +260,11 @@ def _check_range(f: Field, day: date, today: date) -> None:
         raise FieldError(f.name, f"{f.label} must be between {EARLIEST_DATE.year} and three years from now.")
     if f.latest == "today" and day > today:
         raise FieldError(f.name, f"{f.label} cannot be in the future.")
+    if f.ahead_days is not None and day > today + timedelta(days=f.ahead_days):
+        latest = today + timedelta(days=f.ahead_days)
+        raise FieldError(
+            f.name, f"{f.label} can be at most {f.ahead_days} days ahead: {format_date(latest)} at the latest."
+        )
 
 
 @dataclass(frozen=True, slots=True)
