@@ -31,7 +31,7 @@ from domain.values import FieldError
 from procedures import registry
 from procedures.definition import Ctx, PdfUpload, Procedure, StartSR, Step
 from procedures.effects import Effect
-from services import audit, run_effects
+from services import audit, letter_values, run_effects
 from services.access import check_case, check_run, check_sr, require_role
 from services.actor import Actor
 from services.errors import DomainError, NotFound, ValidationFailed
@@ -514,6 +514,10 @@ def _submit(
         run.answers = {**{k: v for k, v in run.answers.items() if k != PENDING}, **values}
         _mark_rechecks(procedure, run, state, changed)
         run.recheck = [s for s in run.recheck if s != state]
+        if step.fields:  # a letter value refused here is shown at the input it came from, and nothing is saved
+            refused = letter_values.problems(procedure, step, run.answers, _effects(step, _ctx(procedure, run, case)))
+            if refused:
+                raise ValidationFailed(refused)
         if _needs_confirmation(procedure, run, case):
             _rehearse(procedure, run, case)  # without a confirmation, _advance runs the validators before effects
             run.answers = {**run.answers, PENDING: state}
