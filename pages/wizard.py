@@ -102,6 +102,8 @@ with main:
             right.button("Back", on_click=back)
     else:
         st.subheader(view.step.title)
+        if view.step.who:
+            st.markdown(f"**Who does this:** {view.step.who}")
         if view.step.recheck:
             st.warning(
                 "Check this step again: you changed an earlier answer it depends on"

@@ -322,6 +322,7 @@ class Step:
     effects: Callable[[Ctx], list[Effect]] = NoEffects
     depends_on: tuple[str, ...] = ()  # earlier answers this step's guidance or effects use
     final: bool = False
+    who: str = ""  # whose step this is, where a procedure has more than one actor (P2: CSA caseworker, CMS owner)
 
     def visible_fields(self, answers: Mapping[str, Any]) -> list[Field]:
         return [f for f in self.fields if f.applies(answers)]

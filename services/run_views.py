@@ -55,6 +55,7 @@ class StepView:
     final: bool
     recheck: bool
     recheck_because: tuple[str, ...]
+    who: str = ""  # whose step this is, shown as "Who does this" where the procedure has more than one actor
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +236,7 @@ def build(
         final=step.final,
         recheck=state in run.recheck,
         recheck_because=recheck_because,
+        who=step.who,
     )
     boundary = run.committed_steps
     can_back, refusal = back_allowed(run, procedure)
