@@ -60,7 +60,8 @@ def test_no_question_of_any_procedure_starts_answered_from_a_case_fact():
         for f in (*step.fields, *(c for f in step.fields for c in f.columns))
         if f.kind in QUESTION_KINDS
     ]
-    assert ("P1", "financial_transition_complete") in questions and ("P5b", "pv_marker") in questions
+    assert ("P1", "financial_transition_complete") in questions
+    assert ("P5b", "pv_marker") in questions
     prefilled = [
         (p.id, f.name)
         for p in registry.REGISTRY.values()
@@ -146,7 +147,7 @@ def test_a_chase_that_gets_nothing_sets_a_new_review_date_and_chases_again(demo_
     walk.answer(information_found=False)
     walk.answer(held_on_closed_ccd=False, csa_caseworker="Sam Patel")
     walk.answer(given_on_call=False, review_date=(clock.today + timedelta(days=7)).isoformat())
-    for chase in (1, 2):
+    for _chase in (1, 2):
         assert walk.step == "chase_update"
         assert field(walk, "chase_answered").value is None  # the loop starts unanswered
         clock.advance(7)
@@ -392,7 +393,8 @@ def test_the_cms_owner_picks_up_the_csa_caseworkers_hand_over_from_my_work(demo_
     walk = Walk(caseworker, "P2", case_id)
     assert walk.view.step.who.startswith("the CSA caseworker")
     walk.answer(csa_caseworker="Alex Reed", outstanding_actions="DEO to vary", can_finish_in_timeframe=False)
-    assert "CMS client helpline" in walk.view.step.guidance and walk.view.step.who.startswith("the CSA caseworker")
+    assert "CMS client helpline" in walk.view.step.guidance
+    assert walk.view.step.who.startswith("the CSA caseworker")
     walk.answer(owner_name="Kim Lee", owner_available=True)
     walk.answer(confirm=False)
     assert "Allocate the SR to Kim Lee" in walk.view.cms
@@ -429,5 +431,7 @@ def test_an_old_term_in_a_letter_value_is_refused_at_the_field_with_its_label(de
         walk.answer(visit_reason=p5e.OTHER, reason_details="Talk about the parent with care's request")
     message = info.value.errors["reason_details"]
     assert message.startswith("What the visit is about: letters say 'receiving parent' and 'paying parent'")
-    assert "parent with care" in message and "other_details" not in message
-    assert walk.step == "vsat_referral" and not runs.view_run(ssst, walk.view.run_id).awaiting_confirmation
+    assert "parent with care" in message
+    assert "other_details" not in message
+    assert walk.step == "vsat_referral"
+    assert not runs.view_run(ssst, walk.view.run_id).awaiting_confirmation
