@@ -39,13 +39,18 @@ def act(call: Callable[[], object]) -> None:
         st.session_state[ERRORS] = {"_problem": exc.message}
 
 
+# Widget keys are per visit of a step: a step a loop comes back to (a chase, a new appointment) starts blank,
+# never showing the answers the browser still holds from the last visit; Back keeps the same visit's answers.
+VISIT = f"{view.step.id}@{view.step_number}"
+
+
 def submit() -> None:
     step = view.step
     values: dict[str, object] = {}
     for f in step.fields:
         if f.applies(values):
-            values[f.name] = field_value(run_id, step.id, f)
-    ticked = [i for i in step.checklist if st.session_state.get(f"ck:{run_id}:{step.id}:{i}")]
+            values[f.name] = field_value(run_id, VISIT, f)
+    ticked = [i for i in step.checklist if st.session_state.get(f"ck:{run_id}:{VISIT}:{i}")]
     act(lambda: runs.submit_step(actor, run_id, {**values, "_checklist": ticked}, expected_version=view.version))
 
 
@@ -113,13 +118,13 @@ with main:
         if view.step.checklist:
             st.markdown("**Check before you continue**")
             for item in view.step.checklist:
-                st.checkbox(item, value=item in view.step.checked, key=f"ck:{run_id}:{view.step.id}:{item}")
+                st.checkbox(item, value=item in view.step.checked, key=f"ck:{run_id}:{VISIT}:{item}")
             if "_checklist" in errors:
                 st.markdown(f":red[**Error:** {errors['_checklist']}]")
         values: dict[str, object] = {}
         for f in view.step.fields:
             if f.applies(values):
-                values[f.name] = field_input(run_id, view.step.id, f, errors.get(f.name))
+                values[f.name] = field_input(run_id, VISIT, f, errors.get(f.name))
         left, right = st.columns(2)
         left.button("Continue", type="primary", on_click=submit)
         right.button("Back", disabled=not view.can_go_back, on_click=back)
