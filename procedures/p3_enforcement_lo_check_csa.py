@@ -591,7 +591,7 @@ STEPS = {
                 help="One row per LO. Leave the table empty if the CSA holds no liability order.",
                 columns=(
                     Field("court", "Court"),
-                    Field("granted_on", "Date granted", "date"),
+                    Field("granted_on", "Date granted", "date", latest="today"),
                     Field("amount", "Amount", "money"),
                     Field(
                         "enforcement",

@@ -188,6 +188,7 @@ STEPS = {
                 "email_received_at",
                 "When the email was received",
                 "datetime",
+                latest="today",
                 help="UK time, as shown in the mailbox, for example 2026-12-01 10:30.",
             ),
             Field("client_name", "Client's name", default_fact="paying_parent"),

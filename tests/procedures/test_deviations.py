@@ -104,7 +104,7 @@ def test_a_liability_order_granted_in_1995_is_recorded_and_the_hint_states_the_l
     walk = Walk(caseworker, "P3", legacy_case(caseworker))
     check_csa(walk)
     (granted,) = (c for c in field(walk, "liability_orders").columns if c.name == "granted_on")
-    assert "Dates accepted: from 1993 to 3 years ahead." in granted.help
+    assert "Dates accepted: from 1993 to today." in granted.help
     with pytest.raises(ValidationFailed) as info:
         walk.answer(liability_orders=[row("Bath Magistrates", "1992-12-31", "800.00", None, False)])
     assert "must be between 1993 and three years from now" in info.value.errors["liability_orders"]

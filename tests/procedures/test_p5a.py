@@ -165,7 +165,7 @@ def test_an_email_received_later_today_is_refused_as_in_the_future(demo_db, ssst
     future = datetime.fromordinal(tomorrow).strftime("%Y-%m-%d 10:00")
     with pytest.raises(ValidationFailed) as info:
         walk.answer(**request(case_id, email_received_at=future))
-    assert info.value.errors == {"email_received_at": "The email cannot have been received in the future."}
+    assert info.value.errors == {"email_received_at": "When the email was received cannot be in the future."}
 
 
 def pay(walk: Walk, case_id: int, paid_on: str = "2025-12-29") -> None:
