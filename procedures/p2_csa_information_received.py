@@ -90,8 +90,9 @@ def _handover(ctx: Ctx) -> list[Effect]:
 
 
 def _update_notes(ctx: Ctx) -> list[Effect]:
+    handed_over = "main" in (ctx.fact("run_sr_refs") or ())  # a run begun before hand-overs made the SR has none
     return [
-        SetStatus("main", "In Progress"),
+        SetStatus("main", "In Progress") if handed_over else CreateSR("main", *UPDATE_CMS, status="In Progress"),
         AddNote("main", f"Information received from CSA ({ctx['csa_caseworker']}): {ctx['information_received']}"),
     ]
 
