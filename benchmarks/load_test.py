@@ -74,7 +74,7 @@ def answers_for(path: str, token: str) -> dict[str, dict[str, Any]]:
         script["identify_csa_caseworker"]["csa_caseworker"] = "Sam Patel"
         review = uk_local(utcnow()).date() + timedelta(days=10)
         script["call_csa_caseworker"] = {"given_on_call": False, "review_date": review.isoformat()}
-        script["chase_update"] = {"update_findings": f"Balance confirmed by email for {token}"}
+        script["chase_update"] = {"chase_answered": True, "update_findings": f"Balance confirmed by email for {token}"}
         script["consider_segment"] = {"segment_move": "Complaints - ICE", "segment_reason": f"Escalated {token}"}
     return script
 

@@ -296,10 +296,10 @@ BUILT_IN: tuple[RefEntry, ...] = (
         "the activity your team uses to record the receiving parent's decision",
     ),
     _unc(
-        "activity.send_outcome_for_transition",
+        "activity.check_outcome_went_for_transition",
         AC,
-        "Send the outcome for financial transition",
-        "the activity your team uses for sending the outcome for financial transition",
+        "Check the outcome went for financial transition",
+        "the activity your team uses for checking the outcome went for financial transition (it is sent automatically)",
     ),
     _unc(
         "activity.issue_case_closure_letters",

@@ -28,6 +28,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from domain.local_values import REPLY_PERIOD_NOTE
 from letters.fields import ContextError, Derived, Field, convert, show
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
@@ -651,7 +652,7 @@ def _stable_balance() -> TemplateSpec:
             *LETTER_HEAD,
             Field("arrears_balance", "money", "Arrears balance"),
             Field("balance_date", "date", "Balance worked out on"),
-            Field("reply_by", "date", "Reply by"),
+            Field("reply_by", "date", "Reply by", help=REPLY_PERIOD_NOTE),
             SOS_ARREARS,
         ),
         derived=(SOS_KEPT,),

@@ -83,8 +83,14 @@ if shown is not None:
 
 with st.expander("Fields"):
     st.dataframe(
-        [{"Field": f.name, "Label": f.label, "Kind": f.kind, "Required": f.required} for f in template.fields]
-        + [{"Field": name, "Label": why, "Kind": "worked out", "Required": False} for name, why in template.derived],
+        [
+            {"Field": f.name, "Label": f.label, "Kind": f.kind, "Required": f.required, "About": f.help}
+            for f in template.fields
+        ]
+        + [
+            {"Field": name, "Label": why, "Kind": "worked out", "Required": False, "About": ""}
+            for name, why in template.derived
+        ],
         hide_index=True,
     )
 

@@ -55,13 +55,18 @@ def seen() -> int:
     return int(st.session_state.get(VERSION, view.version))
 
 
+# Widget keys are per visit of a step: a step a loop comes back to (a chase, a new appointment) starts blank,
+# never showing the answers the browser still holds from the last visit; Back keeps the same visit's answers.
+VISIT = f"{view.step.id}@{view.step_number}"
+
+
 def submit() -> None:
     step = view.step
     values: dict[str, object] = {}
     for f in step.fields:
         if f.applies(values):
-            values[f.name] = field_value(run_id, step.id, f)
-    ticked = [i for i in step.checklist if st.session_state.get(f"ck:{run_id}:{step.id}:{i}")]
+            values[f.name] = field_value(run_id, VISIT, f)
+    ticked = [i for i in step.checklist if st.session_state.get(f"ck:{run_id}:{VISIT}:{i}")]
     act(lambda: runs.submit_step(actor, run_id, {**values, "_checklist": ticked}, expected_version=seen()))
 
 
@@ -88,13 +93,13 @@ def step_form(step: StepView, errors: dict[str, str]) -> None:
     if step.checklist:
         st.markdown("**Check before you continue**")
         for item in step.checklist:
-            st.checkbox(item, value=item in step.checked, key=f"ck:{run_id}:{step.id}:{item}")
+            st.checkbox(item, value=item in step.checked, key=f"ck:{run_id}:{VISIT}:{item}")
         if "_checklist" in errors:
             st.markdown(f":red[**Error:** {errors['_checklist']}]")
     values: dict[str, object] = {}
     for f in step.fields:
         if f.applies(values):
-            values[f.name] = field_input(run_id, step.id, f, errors.get(f.name))
+            values[f.name] = field_input(run_id, VISIT, f, errors.get(f.name))
 
 
 @st.fragment
@@ -150,6 +155,8 @@ with main:
         st.subheader(view.step.title)
         if view.published:
             st.caption(f"Published procedure: {view.published}")
+        if view.step.who:
+            st.markdown(f"**Who does this:** {view.step.who}")
         if view.step.recheck:
             st.warning(
                 "Check this step again: you changed an earlier answer it depends on"

@@ -19,7 +19,7 @@ from typing import Any, Literal
 from statemachine import StateMachine
 
 from domain import catalogue
-from domain.clock import UK
+from domain.clock import UK, format_date
 from domain.files import FileRefused, check_pdf
 from domain.values import FieldError, clean_text, parse_money
 
@@ -29,6 +29,8 @@ Kind = Literal[
     "text", "long_text", "yes_no", "choice", "multi_choice", "date", "datetime", "money", "integer", "pdf", "table"
 ]
 MAX_TABLE_ROWS = 50
+QUESTION_KINDS = ("yes_no", "choice", "multi_choice")
+"""Questions the caseworker answers (often deciding the route): never prefilled, so none starts answered."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,10 +64,22 @@ class Field:
     default_fact: str | None = None  # prefill from a case fact, e.g. "arrears_balance"
     max_chars: int = 4000
     min_date: Literal["today", "any"] = "any"
+    # With min_date "today": how many days back a date may still be, for something that already happened
+    # (a letter posted yesterday); 0 keeps it today or later.
+    past_days: int = 0
+    ahead_days: int | None = None  # how many days ahead a date may be (None: up to three years)
+    latest: Literal["future", "today"] = "future"  # "today": a date of something that has happened
     columns: tuple[Field, ...] = ()  # kind "table": one Field per column; a row is a dict keyed by their names
 
     def applies(self, answers: Mapping[str, Any]) -> bool:
         return condition_holds(self.when, answers)
+
+    @property
+    def hint(self) -> str:
+        """The help shown with the field; a date's help always ends with the dates it accepts."""
+        if self.kind not in ("date", "datetime"):
+            return self.help
+        return f"{self.help} {date_limits(self)}".strip()
 
     def parse(self, raw: Any, *, today: date) -> Any:
         """Return the JSON-safe stored form of a typed answer, or raise FieldError for this field."""
@@ -212,11 +226,46 @@ def _parse_datetime(raw: Any, name: str) -> datetime:
         raise FieldError(name, "Enter a real date and time, for example 2026-12-01 10:30.") from None
 
 
+EARLIEST_DATE = date(1993, 1, 1)
+"""The earliest date any field accepts: CSA scheme cases (1993 rules) have liability orders and arrears from 1993."""
+FUTURE_YEARS = 3
+
+
+def date_limits(f: Field) -> str:
+    """The dates a field accepts, in a sentence for its hint (the same limits _check_range applies)."""
+    if f.min_date == "today" and f.past_days:
+        start = f"from {f.past_days} days ago"
+    elif f.min_date == "today":
+        start = "from today"
+    else:
+        start = f"from {EARLIEST_DATE.year}"
+    if f.latest == "today":
+        end = "to today"
+    elif f.ahead_days is not None:
+        end = f"to {f.ahead_days} days ahead"
+    else:
+        end = f"to {FUTURE_YEARS} years ahead"
+    return f"Dates accepted: {start} {end}."
+
+
 def _check_range(f: Field, day: date, today: date) -> None:
-    if f.min_date == "today" and day < today:
-        raise FieldError(f.name, f"{f.label} must be today or in the future.")
-    if not date(2000, 1, 1) <= day <= today + timedelta(days=3 * 366):
-        raise FieldError(f.name, f"{f.label} must be between 2000 and three years from now.")
+    if f.min_date == "today":
+        earliest = today - timedelta(days=f.past_days)
+        if day < earliest:
+            if not f.past_days:
+                raise FieldError(f.name, f"{f.label} must be today or in the future.")
+            raise FieldError(
+                f.name, f"{f.label} can be at most {f.past_days} days ago: {format_date(earliest)} at the earliest."
+            )
+    if not EARLIEST_DATE <= day <= today + timedelta(days=FUTURE_YEARS * 366):
+        raise FieldError(f.name, f"{f.label} must be between {EARLIEST_DATE.year} and three years from now.")
+    if f.latest == "today" and day > today:
+        raise FieldError(f.name, f"{f.label} cannot be in the future.")
+    if f.ahead_days is not None and day > today + timedelta(days=f.ahead_days):
+        latest = today + timedelta(days=f.ahead_days)
+        raise FieldError(
+            f.name, f"{f.label} can be at most {f.ahead_days} days ahead: {format_date(latest)} at the latest."
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,6 +323,7 @@ class Step:
     effects: Callable[[Ctx], list[Effect]] = NoEffects
     depends_on: tuple[str, ...] = ()  # earlier answers this step's guidance or effects use
     final: bool = False
+    who: str = ""  # whose step this is, where a procedure has more than one actor (P2: CSA caseworker, CMS owner)
 
     def visible_fields(self, answers: Mapping[str, Any]) -> list[Field]:
         return [f for f in self.fields if f.applies(answers)]
@@ -315,6 +365,8 @@ class Procedure:
             raise ValueError(f"{self.id}: main_sr must be one of the SRs the procedure works on")
         for step in self.steps.values():
             for f in step.fields:
+                if f.default_fact and f.kind in QUESTION_KINDS:
+                    raise ValueError(f"{self.id}: {f.name} is a question; it must start unanswered, not from a fact")
                 if f.name in self.field_index and self.field_index[f.name] != f:
                     raise ValueError(f"{self.id}: field {f.name} is declared twice differently")
                 self.field_index[f.name] = f

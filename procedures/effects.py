@@ -82,7 +82,9 @@ class CreateSR(Effect):
     status: str = SRStatus.OPEN
     parent_ref: str | None = None
     activities: tuple[str, ...] = ()
-    owner: str = "me"  # "me": the caseworker running the procedure; "none": unallocated for the team
+    # "me": the caseworker running the procedure; "none": unallocated for the team; "named:<name>": the team's
+    # caseworker of that name (display name or username), unallocated when the team has no one of that name
+    owner: str = "me"
     reason: str | None = None
     team: str | None = None  # the team (by name) the SR is for; None: the case's team
 
@@ -110,6 +112,8 @@ class CreateSR(Effect):
         lines.append(cms.value(Kind.STATUS, self.status, prefix="On the new SR, set "))
         if self.team:
             lines.append(CmsLine(f"Allocate the SR to the {self.team}"))
+        if self.owner.startswith("named:"):
+            lines.append(CmsLine(f"Allocate the SR to {self.owner.removeprefix('named:')}"))
         return lines
 
     @property

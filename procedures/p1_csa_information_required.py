@@ -7,12 +7,15 @@ or appeal. Our reading of the seed, where it is silent:
 - A query before financial transition is complete is re-routed to CSA caseworkers: the SR closes
   Complete with Resolution Code "Rerouted".
 - When the CSA caseworker cannot give the information on the call, a review date (today or later,
-  a working day in the case's region) is set; the run waits at "Chase the CSA caseworker" until
-  the information arrives.
+  a working day in the case's region) is set; the run waits at "Chase the CSA caseworker". A chase
+  that gets nothing sets a new review date and comes back to the same step (its answers blank
+  again), as often as needed, each chase noted; a chase that gets the information records it.
 - Moving segment creates one SR with the exact catalogue values, associated with the run's SR.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 from statemachine import State, StateMachine
 
@@ -21,7 +24,7 @@ from domain.clock import format_date, next_working_day
 from domain.reference import SRStatus, SubStatus
 
 from .definition import Ctx, Field, Procedure, Step
-from .effects import AddNote, CreateSR, Effect, SetReviewDate, SetStatus
+from .effects import AddNote, CompleteDeadlines, CreateSR, Effect, SetReviewDate, SetStatus
 
 SEGMENT_MOVES = {
     "No move needed": None,
@@ -57,7 +60,8 @@ class P1Machine(StateMachine):
         | answer_from_ccd.to(consider_segment)
         | call_csa_caseworker.to(consider_segment, cond="given_on_call")
         | call_csa_caseworker.to(chase_update)
-        | chase_update.to(consider_segment)
+        | chase_update.to(consider_segment, cond="chase_answered")
+        | chase_update.to(chase_update)
         | consider_segment.to(done)
         | reroute_to_csa.to(done)
     )
@@ -73,6 +77,9 @@ class P1Machine(StateMachine):
 
     def given_on_call(self, ctx: Ctx) -> bool:
         return bool(ctx["given_on_call"])
+
+    def chase_answered(self, ctx: Ctx) -> bool:
+        return bool(ctx["chase_answered"])
 
 
 def _open_sr(ctx: Ctx) -> list[Effect]:
@@ -113,20 +120,36 @@ def _call(ctx: Ctx) -> list[Effect]:
     who = ctx["csa_caseworker"]
     if ctx["given_on_call"]:
         return [AddNote("main", f"Called CSA caseworker {who}; information given: {ctx['call_findings']}")]
-    day = ctx["review_date"]
-    due = next_working_day(day, ctx.fact("region"))
-    moved = "" if due == day else f", moved from {format_date(day)} to the next working day in {ctx.fact('region')}"
     return [
         AddNote(
             "main",
             f"Called CSA caseworker {who}; information not available on the call. Review date set to chase an update.",
         ),
-        SetReviewDate("main", due, f"Review date chosen on the call with {who}{moved}."),
+        _review(ctx, ctx["review_date"], f"Review date chosen on the call with {who}"),
     ]
 
 
+def _review(ctx: Ctx, day: date, why: str) -> SetReviewDate:
+    """A review date on the next working day in the case's region, saying so when it moved."""
+    due = next_working_day(day, ctx.fact("region"))
+    moved = "" if due == day else f", moved from {format_date(day)} to the next working day in {ctx.fact('region')}"
+    return SetReviewDate("main", due, f"{why}{moved}.")
+
+
 def _chase(ctx: Ctx) -> list[Effect]:
-    return [AddNote("main", f"Update received from CSA caseworker {ctx['csa_caseworker']}: {ctx['update_findings']}")]
+    who = ctx["csa_caseworker"]
+    chased = CompleteDeadlines("main", (REVIEW_DATE,))  # this review date is met: the chase happened
+    if ctx["chase_answered"]:
+        return [chased, AddNote("main", f"Update received from CSA caseworker {who}: {ctx['update_findings']}")]
+    return [
+        chased,
+        AddNote(
+            "main",
+            f"Chased CSA caseworker {who} on {format_date(ctx.today)}; information not available yet. "
+            f"New review date set to chase again. {ctx.get('chase_details', '')}".rstrip(),
+        ),
+        _review(ctx, ctx["next_review_date"], f"New review date after chasing {who} on {format_date(ctx.today)}"),
+    ]
 
 
 def _segment(ctx: Ctx) -> list[Effect]:
@@ -148,6 +171,7 @@ def _segment(ctx: Ctx) -> list[Effect]:
 
 
 YES_NO = "yes_no"
+REVIEW_DATE = "review_date"  # the deadline kind services.records.set_review_date records
 
 STEPS = {
     "query_received": Step(
@@ -175,7 +199,7 @@ STEPS = {
                 "financial_transition_complete",
                 "Has financial transition to CMS been completed?",
                 "yes_no",
-                default_fact="financial_transition_complete",
+                help="Check the case in the 2012 system: this answer decides whether the query stays with you.",
             ),
         ),
         effects=_open_sr,
@@ -240,8 +264,29 @@ STEPS = {
     ),
     "chase_update": Step(
         title="Chase the CSA caseworker",
-        guidance="On the review date, chase the CSA caseworker. Record the update once you have it.",
-        fields=(Field("update_findings", "Information received", "long_text"),),
+        guidance=(
+            "On the review date, chase the CSA caseworker. If they give you the information, record it. If they "
+            "still cannot, set a new review date: you come back to this step to chase again, as often as needed."
+        ),
+        fields=(
+            Field("chase_answered", "Did the CSA caseworker give you the information?", "yes_no"),
+            Field("update_findings", "Information received", "long_text", when=("chase_answered", True)),
+            Field(
+                "next_review_date",
+                "New review date to chase again",
+                "date",
+                when=("chase_answered", False),
+                min_date="today",
+                help="Moved to the next working day in the case's region if needed.",
+            ),
+            Field(
+                "chase_details",
+                "What the CSA caseworker said",
+                "long_text",
+                when=("chase_answered", False),
+                required=False,
+            ),
+        ),
         depends_on=("csa_caseworker",),
         effects=_chase,
     ),

@@ -3,11 +3,17 @@
 A CSA caseworker (or CSA Case Closure application team caseworker) finds ongoing action on a case
 due to transition that cannot be finished within the Case Closure timeframe, and hands it to the
 CMS owning caseworker. Our reading, where the seed is silent:
-- One person records the whole hand-over in Casework Guide: the CSA-side steps (identify the owner
-  through the CMS client helpline, or their team leader when the owner is on leave or sick) and
-  the CMS-side steps (update Notes, route). The run's SR is "Transition / CSA Information / Update
-  CMS" (our inferred catalogue entry), created when the information is recorded.
-- When the owning caseworker is unavailable, their team gets a message to pick up the actions.
+- The seed has two actors, so every step says whose it is (`Step.who`, shown as "Who does this"):
+  the CSA caseworker checks the actions, finds the CMS owning caseworker through the CMS client
+  helpline (or their team leader when the owner is on leave or sick) and advises them; the CMS
+  owning caseworker updates Notes and routes the case. The CSA caseworker's advice is the hand-over:
+  it creates the run's SR "Transition / CSA Information / Update CMS" (our inferred catalogue entry),
+  allocated to the owning caseworker when Casework Guide knows a caseworker of that name in the
+  case's team (else unallocated for the team), with the outstanding actions in its Notes. The owner
+  picks the run up from that SR in My work ("Work this SR" resumes the same run at their first
+  step); the CSA caseworker never sees the owner's steps as theirs.
+- When the owning caseworker is unavailable, the SR stays unallocated for their team and the team
+  gets a message with what was agreed with the team leader.
 - Routing creates one SR per need, with the exact catalogue values; more than one may apply.
 """
 
@@ -56,17 +62,24 @@ class P2Machine(StateMachine):
         return bool(ctx["owner_available"])
 
 
-def _update_notes(ctx: Ctx) -> list[Effect]:
-    who = ctx["owner_name"] if ctx["owner_available"] else f"{ctx['team_leader_name']} (team leader)"
+UPDATE_CMS = reference.full_sr_type("sr.csa_information_update")
+CSA_CASEWORKER = "the CSA caseworker (or CSA Case Closure application team caseworker)"
+CMS_OWNER = "the CMS owning caseworker"
+
+
+def _handover(ctx: Ctx) -> list[Effect]:
+    """The CSA caseworker's advice, as an SR for the CMS owning caseworker (their team when they are away)."""
+    available = ctx["owner_available"]
+    who = ctx["owner_name"] if available else f"{ctx['team_leader_name']} (team leader)"
     effects: list[Effect] = [
-        CreateSR("main", *reference.sr_type("sr.csa_information_update"), status=SRStatus.IN_PROGRESS),
+        CreateSR("main", *UPDATE_CMS, owner=f"named:{ctx['owner_name']}" if available else "none"),
         AddNote(
             "main",
-            f"Outstanding CSA actions advised by {ctx['csa_caseworker']} to {who}: "
-            f"{ctx['outstanding_actions']}. Information received: {ctx['information_received']}",
+            f"Outstanding CSA actions advised by {ctx['csa_caseworker']} to {who}: {ctx['outstanding_actions']}. "
+            f"Handed over to the CMS owning caseworker {ctx['owner_name']} to update Notes and route the case.",
         ),
     ]
-    if not ctx["owner_available"]:
+    if not available:
         effects.append(
             RaiseTask(
                 f"Owning caseworker {ctx['owner_name']} is unavailable; agreed with {ctx['team_leader_name']}: "
@@ -77,6 +90,14 @@ def _update_notes(ctx: Ctx) -> list[Effect]:
             )
         )
     return effects
+
+
+def _update_notes(ctx: Ctx) -> list[Effect]:
+    handed_over = "main" in (ctx.fact("run_sr_refs") or ())  # a run begun before hand-overs made the SR has none
+    return [
+        SetStatus("main", "In Progress") if handed_over else CreateSR("main", *UPDATE_CMS, status="In Progress"),
+        AddNote("main", f"Information received from CSA ({ctx['csa_caseworker']}): {ctx['information_received']}"),
+    ]
 
 
 def _route(ctx: Ctx) -> list[Effect]:
@@ -120,6 +141,7 @@ STEPS = {
             "within the Case Closure timeframe. If it can be finished in time, the CSA caseworker finishes it "
             "and nothing is handed over."
         ),
+        who=CSA_CASEWORKER,
         fields=(
             Field("csa_caseworker", "CSA caseworker handing over", "text"),
             Field("outstanding_actions", "Outstanding CSA actions", "long_text"),
@@ -135,6 +157,7 @@ STEPS = {
             "sickness), speak to their team leader instead about the best course of action."
         ),
         checklist=("CMS client helpline contacted",),
+        who=CSA_CASEWORKER,
         fields=(
             Field("owner_name", "CMS owning caseworker", "text"),
             Field("owner_available", "Is the owning caseworker available?", "yes_no"),
@@ -142,25 +165,40 @@ STEPS = {
     ),
     "advise_owner": Step(
         title="Advise the owning caseworker",
-        guidance="Tell the owning caseworker every outstanding CSA action, and what they need to do next.",
+        guidance=(
+            "Tell the owning caseworker every outstanding CSA action, and what they need to do next. Saving this "
+            "hands the case over: Casework Guide creates the SR for the owning caseworker (allocated to them when "
+            "they use Casework Guide), and they carry on from it in My work."
+        ),
         checklist=("Outstanding CSA actions explained to the owning caseworker",),
-        depends_on=("owner_name",),
+        depends_on=("owner_name", "csa_caseworker", "outstanding_actions"),
+        effects=_handover,
+        who=CSA_CASEWORKER,
     ),
     "contact_team_leader": Step(
         title="Contact the owning caseworker's team leader",
-        guidance="Agree with the team leader who picks up the actions while the owning caseworker is away.",
+        guidance=(
+            "Agree with the team leader who picks up the actions while the owning caseworker is away. Saving this "
+            "hands the case over to their team: the SR waits unallocated for them and the team gets a message."
+        ),
         fields=(
             Field("team_leader_name", "Team leader", "text"),
             Field("agreed_action", "What you agreed", "long_text"),
         ),
-        depends_on=("owner_name",),
+        depends_on=("owner_name", "csa_caseworker", "outstanding_actions"),
+        effects=_handover,
+        who=CSA_CASEWORKER,
     ),
     "update_notes": Step(
         title="Update Notes with what CSA told you",
-        guidance="Record on the SR Notes exactly what the CSA caseworker told you, so anyone can act on it.",
+        guidance=(
+            "The CSA caseworker has handed this case over to you (see the SR Notes). Record in the SR Notes "
+            "exactly what they told you, so anyone can act on it."
+        ),
         fields=(Field("information_received", "Information received from CSA", "long_text"),),
-        depends_on=("owner_available", "csa_caseworker", "outstanding_actions"),
+        depends_on=("csa_caseworker",),
         effects=_update_notes,
+        who=CMS_OWNER,
     ),
     "route_case": Step(
         title="Route the case to other segments",
@@ -169,6 +207,7 @@ STEPS = {
             "(the sub area depends on the complaint), an outstanding appeal to appeals, ongoing enforcement "
             "to the enforcement segment. Leave it empty if none applies."
         ),
+        who=CMS_OWNER,
         fields=(
             Field(
                 "routes", "Which needs apply?", "multi_choice", options=(COMPLAINT, APPEAL, ENFORCEMENT), required=False
@@ -186,6 +225,7 @@ STEPS = {
     "no_handover": Step(
         title="No hand-over needed",
         guidance="The CSA caseworker finishes the actions within the Case Closure timeframe; nothing is routed.",
+        who=CSA_CASEWORKER,
     ),
     "done": Step(title="Finished", guidance="The hand-over is recorded.", final=True),
 }
@@ -199,6 +239,7 @@ PROCEDURE = Procedure(
     starts="A CSA caseworker has ongoing action on a transitioning case that cannot finish in time.",
     machine=P2Machine,
     steps=STEPS,
+    works_on=(UPDATE_CMS,),  # the owning caseworker picks the hand-over up from its SR in My work
     glossary_terms=("CSA", "CMS", "SR", "ICE"),
-    main_sr=("Transition", "CSA Information", "Update CMS"),
+    main_sr=UPDATE_CMS,
 )

@@ -33,8 +33,20 @@ per LO whose debt is not fully discharged. Our reading of the seed, where it is 
 - Urgent enforcement (e.g. the paying parent is about to dispose of assets): the caseworker goes to
   Liability Order (CSA) - Input and fast tracks the case; the product sends a message to the 2012
   scheme enforcement team ("CMS 2012 Enforcement Team") and records "Enforcement Action Recorded".
+- "Create an SR to action the outstanding arrears, which should then be allocated to the enforcement
+  team" (the seed's overview) and step 6's "create an SR for the financial transition team" are read
+  together (README, decisions): the SR that enters each LO is step 6's Set Up Legacy LO SR, for the
+  Financial Transition Team; where enforcement is ongoing on the case, each LO SR gets a note that, once
+  the LO is entered, it goes on to the enforcement team to action the outstanding arrears. Ongoing
+  enforcement with no current LO has no LO SR to carry it, so an Arrears / Arrears Management /
+  Arrears Review SR (the enforcement segment's SR in seed 001; "the arrears management process" of
+  this seed) is created unallocated for the enforcement team, associated with the Finalise Case SR,
+  with the enforcement found in its Notes: it reaches a team, never nobody.
 - Not urgent with a current LO: step 10 as written. Not urgent and no current LO: the case is left
   to the arrears management process; the SR closes with "No Enforcement Action Recorded".
+- Sensitive case: the caseworker never reads Tallyman themselves, so the step that identifies the
+  ongoing enforcement asks what the Special Client Records Team's reply says the Tallyman Notes show
+  instead of asking them to tick that they read the notes.
 - Priority: a segment 5 case with an ongoing committal order (including a suspended one or a
   driving licence suspension), an order for sale or a sisted case, and a current LO. At step 8 every
   LO SR and the Finalise Case SR get a priority note; once the LO is entered (after step 9 or 10)
@@ -68,6 +80,7 @@ MANUAL_HANDLING = reference.value("process.manual_handling")
 ACCESS_LEGACY_SYSTEM = reference.value("activity.access_legacy_system")
 IDENTIFY_ENFORCEMENT = reference.value("activity.identify_ongoing_enforcement")
 LO_ACTIVITY = reference.value("activity.set_up_legacy_lo")
+ARREARS_REVIEW = reference.full_sr_type("sr.arrears_review")  # seed 001: the enforcement segment's SR
 ACTIVITY_PLAN = (ACCESS_LEGACY_SYSTEM, IDENTIFY_ENFORCEMENT)
 NO_ENFORCEMENT_RECORDED = reference.value("outcome.no_enforcement_action_recorded")
 ENFORCEMENT_RECORDED = reference.value("outcome.enforcement_action_recorded")
@@ -146,6 +159,7 @@ class P3Machine(StateMachine):
     liability_orders = State("Liability orders found")
     lo_activity_done = State("Complete the Set Up Legacy LO activity")
     identify_enforcement = State("Identify ongoing enforcement action")
+    identify_enforcement_from_reply = State("Identify ongoing enforcement from the team's reply")
     fast_track = State("Fast track to 2012 scheme enforcement")
     enforcement_actions_input = State("Set up the LO and close the SR")
     no_current_lo = State("No current LO: close the SR")
@@ -162,11 +176,16 @@ class P3Machine(StateMachine):
         | access_legacy_system.to(enforcement_actions_tab)
         | enforcement_actions_tab.to(liability_orders)
         | liability_orders.to(lo_activity_done, cond="any_current_lo")
+        | liability_orders.to(identify_enforcement_from_reply, cond="case_is_sensitive")
         | liability_orders.to(identify_enforcement)
+        | lo_activity_done.to(identify_enforcement_from_reply, cond="case_is_sensitive")
         | lo_activity_done.to(identify_enforcement)
         | identify_enforcement.to(fast_track, cond="enforcement_is_urgent")
         | identify_enforcement.to(enforcement_actions_input, cond="any_current_lo")
         | identify_enforcement.to(no_current_lo)
+        | identify_enforcement_from_reply.to(fast_track, cond="enforcement_is_urgent")
+        | identify_enforcement_from_reply.to(enforcement_actions_input, cond="any_current_lo")
+        | identify_enforcement_from_reply.to(no_current_lo)
         | fast_track.to(tell_aft_team, cond="priority_case")
         | fast_track.to(done)
         | enforcement_actions_input.to(tell_aft_team, cond="priority_case")
@@ -299,6 +318,15 @@ def _identify_enforcement(ctx: Ctx) -> list[Effect]:
     effects: list[Effect] = [
         AddNote("main", f"Ongoing enforcement action on the CSA systems: {found} ({urgent}).{details}")
     ]
+    if actions and not ctx["urgent"]:  # the LO SR carries the ongoing enforcement on to the enforcement team
+        effects += [
+            AddNote(
+                f"lo_{n}",
+                f"Ongoing enforcement on the case: {found}. Once this LO is entered, allocate this SR to the "
+                f"{ENFORCEMENT_TEAM} to action the outstanding arrears.",
+            )
+            for n in range(1, len(current_los(ctx)) + 1)
+        ]
     if is_priority(ctx):
         why = f"segment {PRIORITY_SEGMENT} case micro managed between systems ({', '.join(priority_actions(ctx))})"
         effects.append(AddNote("main", f"Priority case: {why}."))
@@ -307,6 +335,13 @@ def _identify_enforcement(ctx: Ctx) -> list[Effect]:
             for n in range(1, len(current_los(ctx)) + 1)
         ]
     return effects
+
+
+def _identify_enforcement_from_reply(ctx: Ctx) -> list[Effect]:
+    return [
+        AddNote("main", f"Tallyman Notes, as the Special Client Records Team reported them: {ctx['scr_tallyman']}"),
+        *_identify_enforcement(ctx),
+    ]
 
 
 def _close(ctx: Ctx) -> list[Effect]:
@@ -357,11 +392,26 @@ def _enforcement_actions_input(ctx: Ctx) -> list[Effect]:
 
 def _no_current_lo(ctx: Ctx) -> list[Effect]:
     extra = f" {ctx['closing_note']}" if ctx["closing_note"] else ""
+    actions = ctx.get("ongoing_enforcement", [])
+    handover: list[Effect] = []
+    if actions:  # no LO SR to carry it: the outstanding arrears go to the enforcement team on an SR of their own
+        details = f" Details: {ctx['enforcement_details']}" if ctx["enforcement_details"] else ""
+        handover = [
+            CreateSR("enforcement", *ARREARS_REVIEW, parent_ref="main", owner="none", team=ENFORCEMENT_TEAM),
+            AddNote(
+                "enforcement",
+                f"For the {ENFORCEMENT_TEAM}: action the outstanding arrears. Ongoing enforcement found on the CSA "
+                f"systems with no current liability order: {', '.join(actions)}.{details}",
+            ),
+        ]
     return [
+        *handover,
         AddNote(
             "main",
             "No current LO and no urgent enforcement action: the case is managed through the arrears "
-            "management process." + extra,
+            "management process."
+            + (f" Arrears Review SR created for the {ENFORCEMENT_TEAM} ({', '.join(actions)})." if actions else "")
+            + extra,
         ),
         MarkActivityDone("main", IDENTIFY_ENFORCEMENT, outcome=NO_ENFORCEMENT_RECORDED),
         *_close(ctx),
@@ -392,6 +442,20 @@ CLOSING_NOTE = Field(
     "long_text",
     required=False,
     help="Optional. The product already notes what this step records.",
+)
+
+IDENTIFY_FIELDS = (
+    Field(
+        "ongoing_enforcement",
+        "Ongoing enforcement actions",
+        "multi_choice",
+        options=ENFORCEMENT_ACTIONS,
+        required=False,
+        help="Leave empty if there is none.",
+    ),
+    Field("enforcement_details", "Details of the ongoing enforcement", "long_text", required=False),
+    Field("urgent", "Does any enforcement need urgent action?", "yes_no"),
+    Field("urgent_reason", "Why it is urgent", "long_text", when=("urgent", True)),
 )
 
 STEPS = {
@@ -529,7 +593,7 @@ STEPS = {
                 help="One row per LO. Leave the table empty if the CSA holds no liability order.",
                 columns=(
                     Field("court", "Court"),
-                    Field("granted_on", "Date granted", "date"),
+                    Field("granted_on", "Date granted", "date", latest="today"),
                     Field("amount", "Amount", "money"),
                     Field(
                         "enforcement",
@@ -562,21 +626,31 @@ STEPS = {
             "dealt with first."
         ),
         checklist=("Tallyman Notes read for the full breakdown of ongoing enforcement",),
-        fields=(
-            Field(
-                "ongoing_enforcement",
-                "Ongoing enforcement actions",
-                "multi_choice",
-                options=ENFORCEMENT_ACTIONS,
-                required=False,
-                help="Leave empty if there is none.",
-            ),
-            Field("enforcement_details", "Details of the ongoing enforcement", "long_text", required=False),
-            Field("urgent", "Does any enforcement need urgent action?", "yes_no"),
-            Field("urgent_reason", "Why it is urgent", "long_text", when=("urgent", True)),
-        ),
+        fields=IDENTIFY_FIELDS,
         depends_on=("liability_orders",),
         effects=_identify_enforcement,
+    ),
+    "identify_enforcement_from_reply": Step(
+        title="Identify ongoing enforcement action",
+        guidance=(
+            "This case is sensitive, so you did not read Tallyman yourself: the Special Client Records Team did. "
+            "From their reply, say what the Tallyman Notes show, which enforcement actions are still ongoing and "
+            "whether any needs urgent action, for example because the paying parent is about to sell or dispose "
+            "of assets such as their home. Segment 5 cases with an ongoing committal order (including a suspended "
+            "one or a driving licence suspension), an order for sale or a sisted case are dealt with first. If "
+            "their reply does not cover the Tallyman Notes, ask them before you go on."
+        ),
+        fields=(
+            Field(
+                "scr_tallyman",
+                "What the Special Client Records Team said the Tallyman Notes show",
+                "long_text",
+                help="The full breakdown of ongoing enforcement and LOs that CSA caseworkers record there.",
+            ),
+            *IDENTIFY_FIELDS,
+        ),
+        depends_on=("liability_orders", "scr_findings"),
+        effects=_identify_enforcement_from_reply,
     ),
     "fast_track": Step(
         title="Fast track to 2012 scheme enforcement",
@@ -608,11 +682,13 @@ STEPS = {
         title="No current LO: close the SR",
         guidance=(
             "There is no LO to enter and nothing urgent, so the case is managed through the arrears management "
-            "process. The activity outcome is No Enforcement Action Recorded and the SR closes Complete."
+            "process. If you found ongoing enforcement, Casework Guide creates an Arrears / Arrears Management / "
+            f"Arrears Review SR for the {ENFORCEMENT_TEAM} to action the outstanding arrears. The activity outcome "
+            "is No Enforcement Action Recorded and the SR closes Complete."
         ),
         checklist=("No current LO and no urgent enforcement confirmed",),
         fields=(CLOSING_NOTE,),
-        depends_on=("liability_orders", "urgent"),
+        depends_on=("liability_orders", "urgent", "ongoing_enforcement", "enforcement_details"),
         effects=_no_current_lo,
     ),
     "tell_aft_team": Step(

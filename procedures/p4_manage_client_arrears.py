@@ -19,16 +19,22 @@ and tells both parents the case closure is complete. Our reading of the seed, wh
   when they are £65.00 or less; otherwise the most the receiving parent can write off is the stable
   balance less the Secretary of State arrears. We do not write off small Secretary of State arrears
   of our own accord when the receiving parent asks for the arrears to be pursued.
-- Periods are counted in calendar days from the date printed on the letter: the receiving parent has
-  30 days to reply to the stable balance letter, and after a write-off the paying parent has 30 days
-  to make representations and the receiving parent 30 days to change the decision. When the 30th day
+- Periods are counted in calendar days from the date printed on the letter: after a write-off the
+  paying parent has 30 days to make representations and the receiving parent 30 days to change the
+  decision (the seed's 30 days). The seed gives no period to reply to the stable balance letter: the
+  reply date uses a local value, domain.local_values.REPLY_PERIOD_DAYS (30, unconfirmed), and every
+  place that shows it says it is local. When the 30th day
   is not a working day in the case's region, the period ends on the next working day, so a client is
   never given less. "No response" and "no representations or change" can be recorded only once the
   period has ended; representations or a changed decision can be recorded as soon as they arrive.
-- Every letter date is typed by the caseworker (today, or a day up to 14 days ahead when the letter
-  will be posted later), and each letter is recorded as due with the values it needs.
-- A dispute from the paying parent can arrive while the reply is awaited: the explanation is
-  recorded and, if asked for, an account breakdown letter is due; then the reply is awaited again.
+- Every letter date is typed by the caseworker (up to 14 days back for a letter already sent, or up
+  to 14 days ahead when it will be posted later), and each letter is recorded as due with its values.
+- A dispute from the paying parent can arrive at any time before the outcome is recorded: while the
+  reply is awaited, during the 30 days after a write-off (which go on), or after the decision (asked
+  at "Record the outcome"). The explanation is recorded and, if asked for, an account breakdown
+  letter is due; the run then goes back to the step it came from.
+- "Sent automatically to the Child Maintenance Group": the CSA systems send the outcome, so the step
+  is a check that it went (or went to NICMS), never a step that sends it.
   A dispute that shows the balance is wrong is corrected through the cleanse, outside this procedure.
 - Nationally sensitive cases go by offline report whatever the region; otherwise Northern Ireland
   cases go to NICMS and all others to CMG.
@@ -49,6 +55,7 @@ from statemachine import State, StateMachine
 
 from domain import reference
 from domain.clock import format_date, next_working_day
+from domain.local_values import REPLY_PERIOD_DAYS, REPLY_PERIOD_NOTE
 from domain.reference import SRStatus, SubStatus
 from domain.values import FieldError, format_money
 
@@ -93,8 +100,9 @@ LETTER_CODES = (
 # --- Rules as data ----------------------------------------------------------------------------------------
 
 SOS_WRITE_OFF_LIMIT = Decimal("65.00")  # Secretary of State arrears above this are never written off
-PERIOD_DAYS = 30  # calendar days from the letter date
+PERIOD_DAYS = 30  # calendar days from the letter date: the write-off period, given by the seed
 LETTER_DATE_MAX_AHEAD = 14  # days: a letter may be dated for the day it will be posted
+LETTER_DATE_MAX_BEHIND = 14  # days: a letter already sent may be recorded with the date it went
 ZERO = Decimal("0.00")
 REPLY_DEADLINE = "receiving_parent_reply"  # deadline kinds on the SR, marked met when the wait is over
 WINDOW_DEADLINE = "representations_end"
@@ -103,7 +111,7 @@ SR_VALUES = reference.sr_type("sr.manage_client_arrears")
 ACTIVITIES = (
     reference.value("activity.issue_stable_balance_letter"),
     reference.value("activity.record_the_outcome"),
-    reference.value("activity.send_outcome_for_transition"),
+    reference.value("activity.check_outcome_went_for_transition"),
     reference.value("activity.issue_case_closure_letters"),
 )
 
@@ -125,7 +133,8 @@ OPTION_DECISIONS = (DECIDE_PURSUE, DECIDE_WRITE_OFF, DECIDE_LATER)
 NO_CHANGE = "None: no representations and no change to the decision"
 REPRESENTATIONS = "Paying parent made representations"
 DECISION_CHANGED = "Receiving parent changed the decision"
-WINDOW_OUTCOMES = (NO_CHANGE, REPRESENTATIONS, DECISION_CHANGED)
+WINDOW_DISPUTE = "Paying parent disputes the arrears balance (the 30 days go on)"
+WINDOW_OUTCOMES = (NO_CHANGE, REPRESENTATIONS, DECISION_CHANGED, WINDOW_DISPUTE)
 WRITE_OFF_STANDS = (NO_CHANGE, REPRESENTATIONS)
 
 # decision_changed
@@ -172,10 +181,16 @@ def transitioned(ctx: Ctx) -> Decimal:
     return Decimal(ctx["stable_balance"]) - written_off(ctx)
 
 
-def period_end(letter_date: date, region: str | None) -> tuple[date, str]:
-    """The last day of a 30-day period from a letter, and a sentence saying how it was worked out."""
-    end = letter_date + timedelta(days=PERIOD_DAYS)
-    explanation = f"{PERIOD_DAYS} calendar days from the letter date ({format_date(letter_date)})"
+def dispute_came_from(ctx: Ctx) -> str | None:
+    """The step the run was at when the paying parent's dispute came in: the dispute step goes back there."""
+    history = tuple(ctx.fact("run_history") or ())
+    return history[-2] if len(history) >= 2 and history[-1] == "paying_parent_dispute" else None
+
+
+def period_end(letter_date: date, region: str | None, days: int = PERIOD_DAYS) -> tuple[date, str]:
+    """The last day of a period of `days` from a letter, and a sentence saying how it was worked out."""
+    end = letter_date + timedelta(days=days)
+    explanation = f"{days} calendar days from the letter date ({format_date(letter_date)})"
     if region:
         moved = next_working_day(end, region)
         if moved != end:
@@ -184,6 +199,12 @@ def period_end(letter_date: date, region: str | None) -> tuple[date, str]:
             )
             end = moved
     return end, explanation + "."
+
+
+def reply_date(ctx: Ctx) -> tuple[date, str]:
+    """The stable balance letter's reply-by date: a local period (domain.local_values), said to be one."""
+    end, explanation = period_end(ctx["letter_date"], ctx.fact("region"), REPLY_PERIOD_DAYS)
+    return end, f"{explanation} {REPLY_PERIOD_NOTE}"
 
 
 def _addressed(ctx: Ctx, role: str, letter_date: date) -> dict[str, Any]:
@@ -225,15 +246,15 @@ class P4Machine(StateMachine):
     representations = State("Record the paying parent's representations")
     decision_changed = State("Record the receiving parent's changed decision")
     record_outcome = State("Record the outcome on the CSA systems")
-    send_to_cmg = State("Send the outcome to CMG for financial transition")
-    send_to_nicms = State("Send the outcome to NICMS for financial transition")
+    send_to_cmg = State("Check the outcome went to CMG for financial transition")
+    send_to_nicms = State("Check the outcome went to NICMS for financial transition")
     offline_report = State("Issue the figures by offline report")
     closure_letters = State("Tell both parents the case closure is complete")
     done = State("Finished", final=True)
 
     proceed = (
         confirm_balance.to(stable_balance_letter, validators=["liability_has_ended", "balance_covers_sos_arrears"])
-        | stable_balance_letter.to(await_response, validators="letter_date_is_near")
+        | stable_balance_letter.to(await_response)
         | await_response.to(no_response, cond="no_reply", validators="reply_date_has_passed")
         | await_response.to(pursue, cond="wants_arrears_pursued")
         | await_response.to(write_off, cond="wants_write_off")
@@ -242,23 +263,27 @@ class P4Machine(StateMachine):
         | explain_options.to(pursue, cond="decided_to_pursue")
         | explain_options.to(write_off, cond="decided_to_write_off")
         | explain_options.to(await_response)
-        | paying_parent_dispute.to(await_response, validators="breakdown_letter_date_is_near")
+        | paying_parent_dispute.to(after_window, cond="dispute_came_in_the_30_days")
+        | paying_parent_dispute.to(record_outcome, cond="dispute_came_after_the_decision")
+        | paying_parent_dispute.to(await_response)
         | pursue.to(record_outcome)
         | no_response.to(record_outcome)
-        | write_off.to(after_window, validators=["write_off_within_rules", "write_off_letter_date_is_near"])
+        | write_off.to(after_window, validators="write_off_within_rules")
         | after_window.to(record_outcome, cond="write_off_unchanged", validators="window_has_ended")
         | after_window.to(representations, cond="representations_made")
+        | after_window.to(paying_parent_dispute, cond="disputed_in_the_30_days")
         | after_window.to(decision_changed)
         | representations.to(record_outcome)
         | decision_changed.to(write_off, cond="wants_different_write_off")
         | decision_changed.to(record_outcome)
+        | record_outcome.to(paying_parent_dispute, cond="dispute_to_answer_first")
         | record_outcome.to(offline_report, cond="nationally_sensitive")
         | record_outcome.to(send_to_nicms, cond="in_northern_ireland")
         | record_outcome.to(send_to_cmg)
         | send_to_cmg.to(closure_letters)
         | send_to_nicms.to(closure_letters)
         | offline_report.to(closure_letters)
-        | closure_letters.to(done, validators="closure_letter_date_is_near")
+        | closure_letters.to(done)
     )
 
     # Guards: questions about the answers and the case.
@@ -292,6 +317,18 @@ class P4Machine(StateMachine):
     def wants_different_write_off(self, ctx: Ctx) -> bool:
         return bool(ctx["changed_decision"] == NEW_AMOUNT)
 
+    def disputed_in_the_30_days(self, ctx: Ctx) -> bool:
+        return bool(ctx["window_outcome"] == WINDOW_DISPUTE)
+
+    def dispute_to_answer_first(self, ctx: Ctx) -> bool:
+        return bool(ctx["dispute_before_outcome"])
+
+    def dispute_came_in_the_30_days(self, ctx: Ctx) -> bool:
+        return dispute_came_from(ctx) == "after_window"
+
+    def dispute_came_after_the_decision(self, ctx: Ctx) -> bool:
+        return dispute_came_from(ctx) == "record_outcome"
+
     def nationally_sensitive(self, ctx: Ctx) -> bool:
         return bool(ctx.fact("nationally_sensitive"))
 
@@ -316,23 +353,10 @@ class P4Machine(StateMachine):
                 "State on the case record, because it includes that amount.",
             )
 
-    def letter_date_is_near(self, ctx: Ctx) -> None:
-        _check_letter_date(ctx, "letter_date")
-
-    def breakdown_letter_date_is_near(self, ctx: Ctx) -> None:
-        if ctx["breakdown_requested"]:
-            _check_letter_date(ctx, "breakdown_letter_date")
-
-    def write_off_letter_date_is_near(self, ctx: Ctx) -> None:
-        _check_letter_date(ctx, "write_off_letter_date")
-
-    def closure_letter_date_is_near(self, ctx: Ctx) -> None:
-        _check_letter_date(ctx, "closure_letter_date")
-
     def reply_date_has_passed(self, ctx: Ctx) -> None:
         if ctx["response"] != NO_RESPONSE:
             return
-        reply_by, _ = period_end(ctx["letter_date"], ctx.fact("region"))
+        reply_by, _ = reply_date(ctx)
         if ctx.today <= reply_by:
             raise FieldError(
                 "response",
@@ -375,15 +399,6 @@ class P4Machine(StateMachine):
             )
 
 
-def _check_letter_date(ctx: Ctx, name: str) -> None:
-    day: date = ctx[name]
-    latest = ctx.today + timedelta(days=LETTER_DATE_MAX_AHEAD)
-    if day > latest:
-        raise FieldError(
-            name, f"Date the letter today or up to {LETTER_DATE_MAX_AHEAD} days ahead ({format_date(latest)} at most)."
-        )
-
-
 # --- Effects -------------------------------------------------------------------------------------------
 
 
@@ -402,7 +417,7 @@ def _open_sr(ctx: Ctx) -> list[Effect]:
 
 def _stable_balance_letter(ctx: Ctx) -> list[Effect]:
     balance, sos, letter_date = ctx["stable_balance"], sos_arrears(ctx), ctx["letter_date"]
-    reply_by, explanation = period_end(letter_date, ctx.fact("region"))
+    reply_by, explanation = reply_date(ctx)
     return [
         LetterDue(
             "main",
@@ -480,7 +495,7 @@ def _pursue(ctx: Ctx) -> list[Effect]:
 
 
 def _no_response(ctx: Ctx) -> list[Effect]:
-    reply_by, _ = period_end(ctx["letter_date"], ctx.fact("region"))
+    reply_by, _ = reply_date(ctx)
     return [
         CompleteDeadlines("main", (REPLY_DEADLINE,)),
         AddNote(
@@ -539,6 +554,8 @@ def _decision_changed(ctx: Ctx) -> list[Effect]:
 
 
 def _record_outcome(ctx: Ctx) -> list[Effect]:
+    if ctx["dispute_before_outcome"]:
+        return []  # the dispute is answered first; the outcome is recorded when the run comes back here
     return [
         CompleteDeadlines("main", (REPLY_DEADLINE, WINDOW_DEADLINE)),
         AddNote(
@@ -556,8 +573,8 @@ def _sent_to(destination: str) -> Callable[[Ctx], list[Effect]]:
         return [
             AddNote(
                 "main",
-                f"Outcome sent to {destination} for financial transition: {format_money(transitioned(ctx))} "
-                f"to transition to CMS.",
+                f"Checked: the CSA systems sent the outcome to {destination} automatically for financial transition: "
+                f"{format_money(transitioned(ctx))} to transition to CMS.",
             ),
             MarkActivityDone("main", ACTIVITIES[2]),
         ]
@@ -603,13 +620,22 @@ def _closure_letters(ctx: Ctx) -> list[Effect]:
 # --- Steps ---------------------------------------------------------------------------------------------
 
 
-def _letter_date(name: str, label: str) -> Field:
+LETTER_DATE_HELP = (
+    f"The date printed on the letter: up to {LETTER_DATE_MAX_BEHIND} days ago for a letter already sent, or up "
+    f"to {LETTER_DATE_MAX_AHEAD} days ahead if it is posted later."
+)
+
+
+def _letter_date(name: str, label: str, when: tuple[str, Any] | None = None) -> Field:
     return Field(
         name,
         label,
         "date",
+        when=when,
         min_date="today",
-        help=f"The date printed on the letter: today, or up to {LETTER_DATE_MAX_AHEAD} days ahead if posted later.",
+        past_days=LETTER_DATE_MAX_BEHIND,
+        ahead_days=LETTER_DATE_MAX_AHEAD,
+        help=LETTER_DATE_HELP,
     )
 
 
@@ -641,8 +667,8 @@ STEPS = {
         title="Write to the receiving parent about the balance",
         guidance=(
             "The receiving parent decides whether the arrears owed to them are pursued. The letter tells them the "
-            "stable balance, how much of it they could write off, and the date to reply by (30 days from the "
-            "letter date). A reminder is set for that date."
+            "stable balance, how much of it they could write off, and the date to reply by "
+            f"({REPLY_PERIOD_DAYS} days from the letter date; {REPLY_PERIOD_NOTE}). A reminder is set for that date."
         ),
         fields=(_letter_date("letter_date", "Date of the stable balance letter"),),
         depends_on=("stable_balance",),
@@ -681,19 +707,15 @@ STEPS = {
         guidance=(
             "Explain to the paying parent in full how the arrears balance was built up: the periods, what was due "
             "and what was paid. If they ask for it in writing, an account breakdown letter is prepared from the "
-            "case's arrears periods. Then wait for the receiving parent's reply as before."
+            "case's arrears periods. A dispute can come at any time before the outcome is recorded: afterwards "
+            "you go back to where you were (waiting for the reply, the 30 days, or recording the outcome)."
         ),
         checklist=("Arrears history checked on CSCS before explaining it",),
         fields=(
             Field("dispute_explanation", "The explanation you gave the paying parent", "long_text"),
             Field("breakdown_requested", "Did the paying parent ask for an account breakdown?", "yes_no"),
-            Field(
-                "breakdown_letter_date",
-                "Date of the account breakdown letter",
-                "date",
-                min_date="today",
-                when=("breakdown_requested", True),
-                help=f"Today, or up to {LETTER_DATE_MAX_AHEAD} days ahead if it is posted later.",
+            _letter_date(
+                "breakdown_letter_date", "Date of the account breakdown letter", when=("breakdown_requested", True)
             ),
         ),
         effects=_dispute,
@@ -738,7 +760,8 @@ STEPS = {
         title="After the 30 days: record what happened",
         guidance=(
             "Representations from the paying parent or a change of mind from the receiving parent can be recorded "
-            "as soon as they arrive. If nothing arrives, record that once the 30 days have ended."
+            "as soon as they arrive. If the paying parent disputes the balance meanwhile, answer it (with an "
+            "account breakdown if asked): the 30 days go on. If nothing arrives, record that once they have ended."
         ),
         fields=(Field("window_outcome", "What happened in the 30 days?", "choice", options=WINDOW_OUTCOMES),),
         depends_on=("write_off_letter_date",),
@@ -771,25 +794,35 @@ STEPS = {
             "next step sends them for financial transition."
         ),
         checklist=("Outcome recorded on CSCS",),
+        fields=(
+            Field(
+                "dispute_before_outcome",
+                "Has the paying parent disputed the arrears balance since the decision, with no answer yet?",
+                "yes_no",
+                help="If yes, you answer the dispute first (with an account breakdown if asked), then come back here.",
+            ),
+        ),
         depends_on=("stable_balance", "write_off_amount", "window_outcome"),
         effects=_record_outcome,
     ),
     "send_to_cmg": Step(
-        title="Send the outcome to CMG for financial transition",
+        title="Check the outcome went to CMG for financial transition",
         guidance=(
-            "The outcome goes to the Child Maintenance Group so the arrears are brought over to CMS accurately. "
-            "Check the figures were sent."
+            "You do not send anything here: once the outcome is recorded, the CSA systems send it to the Child "
+            "Maintenance Group automatically, so the arrears are brought over to CMS accurately. Check that it "
+            "went. If it has not, do not key the figures anywhere else: tell your team leader."
         ),
-        checklist=("Outcome sent to CMG for financial transition",),
+        checklist=("The CSA systems show the outcome was sent to CMG automatically",),
         effects=_sent_to("CMG"),
     ),
     "send_to_nicms": Step(
-        title="Send the outcome to NICMS for financial transition",
+        title="Check the outcome went to NICMS for financial transition",
         guidance=(
-            "This is a Northern Ireland case: the outcome goes to NICMS, not the Child Maintenance Group, so the "
-            "arrears are brought over accurately. Check the figures were sent."
+            "This is a Northern Ireland case: the CSA systems send the recorded outcome automatically to NICMS, "
+            "not the Child Maintenance Group. You do not send anything here: check that it went. If it has not, "
+            "tell your team leader."
         ),
-        checklist=("Outcome sent to NICMS for financial transition",),
+        checklist=("The CSA systems show the outcome was sent to NICMS automatically",),
         effects=_sent_to("NICMS"),
     ),
     "offline_report": Step(

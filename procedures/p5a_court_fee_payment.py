@@ -11,11 +11,12 @@ court, then emails the ECM to confirm. Our reading of the seed, where it is sile
 - The ECM's email is recorded as it arrived: when it was received (UK time, not in the future), the
   client's name (prefilled with the paying parent's), the SCIN (must be this case's SCIN: an email
   about another case is refused at the field), the court and the fee (money, more than £0.00).
-- "After two days" is a due date (domain.deadlines.court_fee_payment): two calendar days after the
-  UK date the email was received, moved to the next working day of the case's region, due by 17:00.
-  The deadline is shown with its one-line explanation and marked met when the payment is recorded.
-  Paying earlier is allowed (a due date is a latest date), but never before the email arrived nor in
-  the future; a payment after the due date is allowed and noted as late.
+- "After two days, contact the court to make payment" (README, decisions): two calendar days after
+  the UK date the email was received, moved to the next working day of the case's region when the
+  office is closed that day (domain.deadlines.court_fee_payment). That day is both the first day the
+  fee may be paid and the day it is due (a reminder by 17:00, shown with its one-line explanation and
+  marked met when the payment is recorded). A payment dated before it is refused at the field, so is
+  one in the future; a payment after it is allowed and noted as late.
 - The court's payment reference is recorded in the SR Notes with the fee, court and date paid.
 - The confirmation goes to the ECM mailbox (services.mail_settings "ecm"), or to the address the
   ECM's own email came from when the caseworker gives it; it asks for a read receipt and the outbox
@@ -106,6 +107,13 @@ class P5aMachine(StateMachine):
                 "The fee cannot have been paid before the enforcement case manager's email of "
                 f"{format_date(received)}.",
             )
+        first_day = due(ctx).local.date()
+        if ctx["paid_on"] < first_day:
+            raise FieldError(
+                "paid_on",
+                f"The procedure says to pay the court after two days: not before {format_date(first_day)}. "
+                f"{due(ctx).explanation}",
+            )
         if ctx["paid_on"] > ctx.today:
             raise FieldError("paid_on", "Record the payment once it is made: the date paid cannot be in the future.")
 
@@ -171,9 +179,9 @@ STEPS = {
         title="Record the enforcement case manager's email",
         guidance=(
             "The enforcement case manager needs a court fee paid before the enforcement action can go ahead. "
-            "Copy the details from their email exactly. Casework Guide works out when the fee is due: two "
-            "days after the email arrived, or the next working day in the case's region if that day the "
-            "office is closed."
+            "Copy the details from their email exactly. Casework Guide works out when to pay: two calendar "
+            "days after the email arrived, or the next working day in the case's region if the office is "
+            "closed that day. The fee is paid on that day, not before."
         ),
         checklist=("The email gives the client's name, SCIN, court and fee",),
         fields=(
@@ -181,6 +189,7 @@ STEPS = {
                 "email_received_at",
                 "When the email was received",
                 "datetime",
+                latest="today",
                 help="UK time, as shown in the mailbox, for example 2026-12-01 10:30.",
             ),
             Field("client_name", "Client's name", default_fact="paying_parent"),
@@ -193,12 +202,19 @@ STEPS = {
     "pay_court": Step(
         title="Pay the court fee",
         guidance=(
-            "Contact the court and pay the fee by the due date shown for this SR. Keep the court's payment "
-            "reference: it goes into the SR Notes so the payment can be traced."
+            "On the day shown for this SR (two days after the enforcement case manager's email, or the next "
+            "working day), contact the court and pay the fee; not before. Keep the court's payment reference: "
+            "it goes into the SR Notes so the payment can be traced."
         ),
         checklist=("Court contacted and the fee paid",),
         fields=(
-            Field("paid_on", "Date paid", "date"),
+            Field(
+                "paid_on",
+                "Date paid",
+                "date",
+                latest="today",
+                help="Not before the payment day shown for this SR (two days after the email).",
+            ),
             Field("payment_reference", "Court payment reference"),
         ),
         depends_on=("email_received_at", "court", "fee"),

@@ -91,12 +91,12 @@ class P5bMachine(StateMachine):
     proceed = (
         sr_allocated.to(contact_cpt)
         | contact_cpt.to(create_folder)
-        | create_folder.to(set_in_progress)
+        | create_folder.to(set_in_progress, validators="pv_check_agrees_with_the_case")
         | set_in_progress.to(record_cpo)
         | record_cpo.to(second_pv_check, cond="hearing_is_known", validators="cpo_email_is_an_address")
         | record_cpo.to(record_hearing, validators="cpo_email_is_an_address")
         | record_hearing.to(second_pv_check)
-        | second_pv_check.to(record_outcome)
+        | second_pv_check.to(record_outcome, validators="second_pv_check_agrees_with_the_case")
         | record_outcome.to(forward_to_ecm)
         | forward_to_ecm.to(close_sr)
         | close_sr.to(done)
@@ -104,6 +104,12 @@ class P5bMachine(StateMachine):
 
     def hearing_is_known(self, ctx: Ctx) -> bool:
         return bool(ctx["hearing_known"])
+
+    def pv_check_agrees_with_the_case(self, ctx: Ctx) -> None:
+        ssst_court.pv_answer_agrees_with_the_case(ctx, "pv_marker")
+
+    def second_pv_check_agrees_with_the_case(self, ctx: Ctx) -> None:
+        ssst_court.pv_answer_agrees_with_the_case(ctx, "second_pv_marker")
 
     def cpo_email_is_an_address(self, ctx: Ctx) -> None:
         if ctx["cpo_email"]:
@@ -154,7 +160,10 @@ def _create_folder(ctx: Ctx) -> list[Effect]:
         "pv_marker": marker,
         "notes": ctx.get("referral_notes", ""),
     }
-    screenshots = " Screenshots of the SR saved (criminal action)." if ctx["criminal_action"] else ""
+    screenshots = ""
+    if ctx["criminal_action"]:  # the seed allows screenshots only for criminal action; note what was answered
+        saved = "saved" if ctx["screenshots_saved"] else "not saved"
+        screenshots = f" Screenshots of the SR {saved} (criminal action)."
     return [
         StoreBundle("main", BUNDLE, documents=(("CWGF003", referral), pv_record(ctx, "first", marker))),
         AddNote(
@@ -238,12 +247,7 @@ STEPS = {
         ),
         checklist=("Folder created in the relevant CPO Manager Folder", "Supporting documents saved in the folder"),
         fields=(
-            Field(
-                "pv_marker",
-                "Is a PV marker recorded against the client?",
-                "yes_no",
-                default_fact="potentially_violent",
-            ),
+            Field("pv_marker", "Is a PV marker recorded against the client?", "yes_no"),
             Field("pv_details", "What the PV check showed", "long_text", required=False),
             Field(
                 "screenshots_saved",

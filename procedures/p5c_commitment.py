@@ -153,7 +153,7 @@ class P5cMachine(StateMachine):
 
     proceed = (
         sr_allocated.to(pv_check)
-        | pv_check.to(build_bundle)
+        | pv_check.to(build_bundle, validators="pv_check_agrees_with_the_case")
         | build_bundle.to(save_bundle)
         | save_bundle.to(set_in_progress)
         | set_in_progress.to(cpo_assigned)
@@ -162,13 +162,15 @@ class P5cMachine(StateMachine):
         | summons_returned.to(paying_parent_cover_letter)
         | paying_parent_cover_letter.to(summons_issued)
         | summons_issued.to(second_pv_check)
-        | second_pv_check.to(record_outcome)
+        | second_pv_check.to(record_outcome, validators="second_pv_check_agrees_with_the_case")
         | record_outcome.to(forward_to_ecm)
         | forward_to_ecm.to(close_sr)
         | close_sr.to(done)
     )
 
     cpo_email_is_an_address = P5bMachine.cpo_email_is_an_address
+    pv_check_agrees_with_the_case = P5bMachine.pv_check_agrees_with_the_case
+    second_pv_check_agrees_with_the_case = P5bMachine.second_pv_check_agrees_with_the_case
 
 
 # --- Effects -------------------------------------------------------------------------------------
@@ -288,9 +290,7 @@ STEPS = {
         ),
         checklist=("PV check done on the 2012 system",),
         fields=(
-            Field(
-                "pv_marker", "Is a PV marker recorded against the client?", "yes_no", default_fact="potentially_violent"
-            ),
+            Field("pv_marker", "Is a PV marker recorded against the client?", "yes_no"),
             Field("pv_details", "What the PV check showed", "long_text", required=False),
         ),
         effects=_pv_check,

@@ -13,6 +13,7 @@ from typing import Any
 
 from domain import deadlines, mail
 from domain.reference import SRStatus
+from domain.values import FieldError
 
 from .definition import Ctx, Field, StartSR, Step
 from .effects import ACTOR_NAME, SR_NUMBER, AddNote, CompleteDeadlines, Effect, QueueEmail, SetDue, SetStatus, UpdateSR
@@ -35,6 +36,16 @@ def bind_open_sr(kind: Kind) -> Callable[[StartSR], dict[str, int] | str]:
 
 
 # --- Rules shared by guards and effects ---------------------------------------------------------
+
+
+def pv_answer_agrees_with_the_case(ctx: Ctx, name: str) -> None:
+    """A PV check that misses the PV marker on the case record is refused (as P5e refuses it): the CPO must know."""
+    if bool(ctx.fact("potentially_violent")) and ctx[name] is False:
+        raise FieldError(
+            name,
+            "The case record shows a PV marker. Do the PV check again on the 2012 system: the court presenting "
+            "officer must be told.",
+        )
 
 
 def pv_result(marker: bool, details: str | None) -> str:

@@ -56,6 +56,7 @@ class FieldRow:
     kind: str
     required: bool
     choices: tuple[tuple[str, str], ...]
+    help: str = ""  # where a value comes from when no published procedure gives it (e.g. a local period)
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +195,7 @@ def _template_row(spec: catalogue.TemplateSpec, active: int, versions: list[int]
         spec.kind,
         spec.recipient,
         spec.used_by,
-        tuple(FieldRow(f.name, f.label, f.kind, f.required, f.choices) for f in spec.fields),
+        tuple(FieldRow(f.name, f.label, f.kind, f.required, f.choices, f.help) for f in spec.fields),
         tuple((d.name, d.explanation) for d in spec.derived),
         tuple(ScenarioRow(s.key, s.label, False) for s in spec.samples)
         + tuple(ScenarioRow(s.key, s.label, True) for s in spec.variants),

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import Case, Deadline, ProcedureRun, ServiceRequest, Team, User
@@ -84,6 +84,7 @@ def _create_sr(env: EffectEnv, effect: CreateSR) -> None:
             records.set_status(env.session, env.actor, sr, effect.status)
         return
     parent = env.sr(effect.parent_ref) if effect.parent_ref else None
+    team_id = _team_id(env, effect.team) if effect.team else env.case.team_id
     sr = records.create_sr(
         env.session,
         env.actor,
@@ -93,14 +94,34 @@ def _create_sr(env: EffectEnv, effect: CreateSR) -> None:
         sub_area=effect.sub_area,
         parent=parent,
         status=effect.status,
-        owner_id=env.actor.user_id if effect.owner == "me" else None,
-        team_id=_team_id(env, effect.team) if effect.team else env.case.team_id,
+        owner_id=_owner_id(env, effect.owner, team_id),
+        team_id=team_id,
         activities=effect.activities,
         reason=effect.reason,
     )
     env.run.sr_refs = {**env.run.sr_refs, effect.ref: sr.id}
     if effect.ref == "main":
         env.run.sr_id = sr.id
+
+
+def _owner_id(env: EffectEnv, owner: str, team_id: int) -> int | None:
+    """The SR's owner: the actor ("me"), nobody ("none"), or the active caseworker of the team with that name."""
+    if owner == "me":
+        return env.actor.user_id
+    if not owner.startswith("named:"):
+        return None
+    name = owner.removeprefix("named:").strip().lower()
+    return env.session.scalar(
+        select(User.id)
+        .where(
+            User.team_id == team_id,
+            User.role == "caseworker",
+            User.is_active.is_(True),
+            (func.lower(User.display_name) == name) | (func.lower(User.username) == name),
+        )
+        .order_by(User.id)
+        .limit(1)
+    )
 
 
 def _team_id(env: EffectEnv, name: str) -> int:

@@ -14,7 +14,7 @@ from db.models import Case, ProcedureRun, ServiceRequest
 from domain.clock import format_date, format_uk
 from domain.reference import Reference
 from domain.values import format_money
-from procedures.definition import Ctx, Field, Procedure, condition_holds
+from procedures.definition import QUESTION_KINDS, Ctx, Field, Procedure, condition_holds
 from procedures.effects import CmsContext, CmsLine, CreateSR, Effect
 from procedures.trace import published_reference
 from services.attachments import AttachmentView
@@ -56,6 +56,7 @@ class StepView:
     final: bool
     recheck: bool
     recheck_because: tuple[str, ...]
+    who: str = ""  # whose step this is, shown as "Who does this" where the procedure has more than one actor
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +146,7 @@ def prefill(f: Field, answers: dict[str, Any], case: Case, facts: Mapping[str, A
     """The saved answer, else the case fact the field defaults to, in the form a submission takes."""
     if f.name in answers:
         return answers[f.name]
-    if f.default_fact:
+    if f.default_fact and f.kind not in QUESTION_KINDS:  # a question never starts answered
         value = facts[f.default_fact] if facts and f.default_fact in facts else getattr(case, f.default_fact, None)
         return _submittable(value)
     return None
@@ -244,14 +245,14 @@ def build(
                 f.name,
                 f.label,
                 f.kind,
-                f.help,
+                f.hint,
                 f.options,
                 f.required,
                 f.when,
                 prefill(f, answers, case, ctx.facts),
                 f.max_chars,
                 tuple(
-                    FieldView(c.name, c.label, c.kind, c.help, c.options, c.required, None, None, c.max_chars)
+                    FieldView(c.name, c.label, c.kind, c.hint, c.options, c.required, None, None, c.max_chars)
                     for c in f.columns
                 ),
             )
@@ -260,6 +261,7 @@ def build(
         final=step.final,
         recheck=state in run.recheck,
         recheck_because=recheck_because,
+        who=step.who,
     )
     boundary = run.committed_steps
     can_back, refusal = back_allowed(run, procedure)

@@ -31,7 +31,7 @@ from domain.values import FieldError
 from procedures import registry
 from procedures.definition import Ctx, PdfUpload, Procedure, StartSR, Step
 from procedures.effects import Effect
-from services import audit, run_effects
+from services import audit, letter_values, run_effects
 from services import reference as reference_values
 from services.access import check_case, check_run, check_sr, require_role, unavailable
 from services.actor import Actor
@@ -432,6 +432,9 @@ def _advance(
     if after_commit is not None:
         after_commit.extend(env.after_commit)
     new_state = machine.model.state
+    if new_state in run.history:  # a loop comes back to a step (a chase, a new appointment): it starts unanswered
+        looped = {f.name for f in procedure.steps[new_state].fields} | {CHECKLIST + new_state}
+        run.answers = {k: v for k, v in run.answers.items() if k not in looped}
     run.state = new_state
     run.history = [*run.history, new_state]
     run.recheck = [s for s in run.recheck if s != state]
@@ -550,6 +553,10 @@ def _submit(
         run.answers = {**{k: v for k, v in run.answers.items() if k != PENDING}, **values}
         _mark_rechecks(procedure, run, state, changed)
         run.recheck = [s for s in run.recheck if s != state]
+        if step.fields:  # a letter value refused here is shown at the input it came from, and nothing is saved
+            refused = letter_values.problems(procedure, step, run.answers, _effects(step, _ctx(procedure, run, case)))
+            if refused:
+                raise ValidationFailed(refused)
         if _needs_confirmation(procedure, run, case):
             _rehearse(procedure, run, case)  # without a confirmation, _advance runs the validators before effects
             run.answers = {**run.answers, PENDING: state}

@@ -61,7 +61,7 @@ def run_script() -> dict[str, dict[str, Any]]:
             "given_on_call": False,
             "review_date": (uk_local(utcnow()).date() + timedelta(days=10)).isoformat(),
         },
-        "chase_update": {"update_findings": "Balance confirmed by email"},
+        "chase_update": {"chase_answered": True, "update_findings": "Balance confirmed by email"},
         "consider_segment": {"segment_move": "Complaints - ICE", "segment_reason": "Escalated to ICE"},
     }
 

@@ -12,6 +12,7 @@ from services.run_views import FieldView
 
 
 def _key(run_id: str, step: str, name: str) -> str:
+    """`step` names the visit of the step (the wizard passes "step@number"), so a looped step starts blank."""
     return f"w:{run_id}:{step}:{name}"
 
 
@@ -38,8 +39,8 @@ def field_input(run_id: str, step: str, f: FieldView, error: str | None) -> Any:
     key = _key(run_id, step, f.name)
     label = f.label + ("" if f.required else " (optional)")
     help_text = f.help or None
-    if f.kind == "yes_no":
-        index = None if f.value is None else (0 if f.value else 1)
+    if f.kind == "yes_no":  # no default: only an answer the caseworker saved is shown selected
+        index = None if not isinstance(f.value, bool) else (0 if f.value else 1)
         choice = st.radio(label, ["Yes", "No"], index=index, key=key, horizontal=True, help=help_text)
         value: Any = None if choice is None else choice == "Yes"
     elif f.kind == "choice":

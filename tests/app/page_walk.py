@@ -45,14 +45,15 @@ class PageWalk:
         at = self.at
         assert view.step.title in texts(at), f"the page does not show the step {view.step.title!r}"
         self.pages_seen.append(view.step.id)
+        visit = f"{view.step.id}@{view.step_number}"  # the wizard keys its widgets per visit of a step
         for item in view.step.checklist:
-            at.checkbox(key=f"ck:{self.run_id}:{view.step.id}:{item}").check()
+            at.checkbox(key=f"ck:{self.run_id}:{visit}:{item}").check()
         fields = {f.name: f for f in view.step.fields}
         for name, value in answers.items():
             if fields[name].kind == "table":  # the grid is drawn prefilled; AppTest cannot edit its cells
                 assert value == fields[name].value, f"{name}: only the prefilled rows can be kept in AppTest"
                 continue
-            self._fill(view.step.id, fields[name].kind, name, value)
+            self._fill(visit, fields[name].kind, name, value)
             at.run()  # conditional fields appear once the answers they depend on are given
         button(at, "Continue").click().run()
         assert not at.exception, at.exception

@@ -93,8 +93,8 @@ def to_after_window(walk: Walk, clock: Clock, amount: str) -> None:
 
 
 def finish(walk: Walk, clock: Clock) -> None:
-    """From record_outcome (CMG route) to the end."""
-    walk.answer()
+    """From record_outcome (CMG route, no dispute waiting for an answer) to the end."""
+    walk.answer(dispute_before_outcome=False)
     assert walk.step == "send_to_cmg"
     walk.answer()
     walk.answer(closure_letter_date=clock.today.isoformat())

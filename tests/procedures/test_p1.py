@@ -90,7 +90,7 @@ def test_information_not_given_sets_a_review_date_on_a_working_day_and_waits_for
     assert kind == "review_date"
     assert uk_local(due).date() == next_working_day(saturday, "England")
     assert "moved from" in explanation
-    walk.answer(update_findings="Update received by email")
+    walk.answer(chase_answered=True, update_findings="Update received by email")
     walk.answer(segment_move="Complaints - Review")
     assert walk.outcome().srs["segment"].sub_area == "Review"
 

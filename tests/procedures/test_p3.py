@@ -278,7 +278,9 @@ def test_a_sensitive_case_goes_to_the_special_client_records_team_instead(demo_d
     walk.answer()
     walk.answer(liability_orders=value(walk, "liability_orders"))
     walk.answer()
-    walk.answer(ongoing_enforcement=["Bailiff"], urgent=False)
+    assert walk.step == "identify_enforcement_from_reply"
+    assert walk.view.step.checklist == ()  # never asked to tick that they read Tallyman themselves
+    walk.answer(scr_tallyman="Bailiff instructed 2019 on the one LO", ongoing_enforcement=["Bailiff"], urgent=False)
     walk.answer()
     outcome = walk.outcome()
     main = outcome.srs["main"]

@@ -46,8 +46,9 @@ def valid(f: Field) -> st.SearchStrategy[Any]:
     if f.kind == "multi_choice":
         return st.lists(st.sampled_from(f.options), unique=True, min_size=1 if f.required else 0, max_size=3)
     if f.kind == "date":
-        low = today if f.min_date == "today" else today.replace(year=2005)
-        return st.dates(min_value=low, max_value=today + timedelta(days=60)).map(lambda d: d.isoformat())
+        low = today - timedelta(days=f.past_days) if f.min_date == "today" else today.replace(year=2005)
+        high = today if f.latest == "today" else today + timedelta(days=60)
+        return st.dates(min_value=low, max_value=high).map(lambda d: d.isoformat())
     if f.kind == "money":
         return st.integers(min_value=1, max_value=9_999_999).map(lambda p: f"{p // 100}.{p % 100:02d}")
     if f.kind == "table":
@@ -64,7 +65,7 @@ def invalid(f: Field) -> st.SearchStrategy[Any]:
         "yes_no": st.sampled_from(["maybe", None]),
         "choice": st.just("Not an option"),
         "multi_choice": st.just(["Not an option"]),
-        "date": st.sampled_from(["31/02/2020", "1999-01-01", "tomorrow", None]),
+        "date": st.sampled_from(["31/02/2020", "1992-12-31", "tomorrow", None]),  # CSA dates start in 1993
         "money": st.sampled_from(["-5", "abc", "1.234", None]),
     }
     return by_kind.get(f.kind, st.sampled_from([None, "   "]))

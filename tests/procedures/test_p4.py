@@ -168,7 +168,10 @@ def test_pursued_arrears_transition_in_full_to_cmg_and_both_parents_are_told(dem
     assert outcome.status == "finished"
     assert (main.status, main.sub_status, main.resolution_code) == ("Closed", "Complete", "Completed")
     assert all(done for _name, done, _ in main.activities)
-    assert "Outcome sent to CMG for financial transition: £1,000.00 to transition to CMS." in main.notes
+    assert (
+        "Checked: the CSA systems sent the outcome to CMG automatically for financial transition: "
+        "£1,000.00 to transition to CMS." in main.notes
+    )
     assert any("written off £0.00; to transition £1,000.00 (the receiving parent wants" in n for n in main.notes)
     closure = letters(walk, p4.CASE_CLOSURE)
     assert set(closure) == {"receiving_parent", "paying_parent"}
@@ -459,7 +462,7 @@ def test_a_letter_dated_more_than_14_days_ahead_is_refused_at_the_field(demo_db,
     walk.answer(stable_balance="1000.00")
     with pytest.raises(ValidationFailed) as info:
         walk.answer(letter_date=(clock.today + timedelta(days=15)).isoformat())
-    assert info.value.errors["letter_date"].startswith("Date the letter today or up to 14 days ahead")
+    assert info.value.errors["letter_date"].startswith("Date of the stable balance letter can be at most 14 days ahead")
     walk.answer(letter_date=(clock.today + timedelta(days=14)).isoformat())
     assert walk.step == "await_response"
 
@@ -469,13 +472,16 @@ def test_northern_ireland_outcomes_go_to_nicms(demo_db, caseworker, clock):
     to_await_response(walk, clock)
     walk.answer(response="Receiving parent wants the arrears pursued")
     walk.answer()
-    walk.answer()
+    walk.answer(dispute_before_outcome=False)
     assert walk.step == "send_to_nicms"
-    assert walk.view.step.checklist == ("Outcome sent to NICMS for financial transition",)
+    assert walk.view.step.checklist == ("The CSA systems show the outcome was sent to NICMS automatically",)
     walk.answer()
     walk.answer(closure_letter_date=clock.today.isoformat())
     notes = walk.outcome().srs["main"].notes
-    assert "Outcome sent to NICMS for financial transition: £1,000.00 to transition to CMS." in notes
+    assert (
+        "Checked: the CSA systems sent the outcome to NICMS automatically for financial transition: "
+        "£1,000.00 to transition to CMS." in notes
+    )
     assert not any("CMG" in n for n in notes)
     assert walk.outcome().srs["main"].status == "Closed"
 
@@ -486,7 +492,7 @@ def test_nationally_sensitive_figures_go_by_offline_report_to_the_csa_team(demo_
     to_await_response(walk, clock)
     walk.answer(response="Receiving parent wants the arrears pursued")
     walk.answer()
-    walk.answer()
+    walk.answer(dispute_before_outcome=False)
     assert walk.step == "offline_report"
     assert "Report issued clerically to the CSA Team" in walk.view.step.checklist
     with pytest.raises(ValidationFailed) as info:
@@ -502,7 +508,7 @@ def test_nationally_sensitive_figures_go_by_offline_report_to_the_csa_team(demo_
         n.startswith("Nationally sensitive case: transition figures issued clerically")
         for n in outcome.srs["main"].notes
     )
-    assert not any("Outcome sent to" in n for n in outcome.srs["main"].notes)
+    assert not any("sent the outcome to" in n for n in outcome.srs["main"].notes)
     assert "send_to_cmg" not in walk.path()
     assert "send_to_nicms" not in walk.path()
 

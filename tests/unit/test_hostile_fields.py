@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from domain.values import FieldError
 from procedures import registry
-from procedures.definition import Field, PdfUpload
+from procedures.definition import EARLIEST_DATE, Field, PdfUpload
 from tests.unit.test_hostile_input import FAST, HOSTILE
 
 TODAY = date(2026, 11, 23)
@@ -77,12 +77,12 @@ def _check_stored(f: Field, stored: object) -> None:
         assert amount == amount.quantize(Decimal("0.01"))
     elif f.kind == "date":
         day = date.fromisoformat(stored)
-        assert date(2000, 1, 1) <= day <= TODAY + timedelta(days=3 * 366)
+        assert EARLIEST_DATE <= day <= TODAY + timedelta(days=3 * 366)  # the CSA era (1993) to three years ahead
     elif f.kind == "datetime":
         moment = datetime.fromisoformat(stored)
         assert moment.tzinfo is not None
         assert moment.utcoffset() == timedelta(0)
-        assert datetime(1999, 12, 31, tzinfo=UTC) <= moment <= datetime(2030, 1, 1, tzinfo=UTC)
+        assert datetime(1992, 12, 31, tzinfo=UTC) <= moment <= datetime(2030, 1, 1, tzinfo=UTC)
     elif f.kind == "choice":
         assert stored in f.options
     elif f.kind == "multi_choice":
