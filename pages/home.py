@@ -25,7 +25,7 @@ day = ui.attempt(partial(my_day, actor))
 if day is None:
     st.stop()
 if actor.role == "caseworker":
-    st.page_link("pages/start.py", label="Find a case and start a procedure", icon=":material/search:")
+    st.page_link("pages/start.py", label="Find a case", icon=":material/search:")
 
 st.subheader(f"Deadlines due or overdue ({day.deadlines_total})")
 if day.deadlines:
