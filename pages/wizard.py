@@ -10,6 +10,7 @@ from services import runs
 from services.errors import DomainError, ValidationFailed
 from services.run_views import RunView
 from ui.case_panels import deadlines_panel, emails_panel, files_panel
+from ui.finish_page import finish_page
 from ui.letters_panel import letters_panel
 from ui.wizard_widgets import field_input, field_value
 
@@ -76,11 +77,7 @@ if errors:
 main, side = st.columns([3, 2], gap="large")
 with main:
     if view.status == "finished":
-        st.success(
-            f"**{view.procedure_title} is finished.** Everything is recorded"
-            + (f" on SR {view.sr_number}." if view.sr_number else ".")
-        )
-        st.page_link("pages/my_work.py", label="Back to My work", icon=":material/inbox:")
+        finish_page(actor, view)
     elif view.awaiting_confirmation:
         st.subheader("Check your answers before saving")
         st.write("Saving records the changes below on the SR. After that you cannot go back to change these answers.")

@@ -19,7 +19,7 @@ from statemachine import State, StateMachine
 from domain.clock import format_date, next_working_day
 
 from .definition import Ctx, Field, Procedure, Step
-from .effects import AddNote, CreateSR, Effect, SetReviewDate, SetStatus
+from .effects import AddNote, CompleteDeadlines, CreateSR, Effect, SetReviewDate, SetStatus
 
 SEGMENT_MOVES = {
     "No move needed": None,
@@ -122,7 +122,11 @@ def _call(ctx: Ctx) -> list[Effect]:
 
 
 def _chase(ctx: Ctx) -> list[Effect]:
-    return [AddNote("main", f"Update received from CSA caseworker {ctx['csa_caseworker']}: {ctx['update_findings']}")]
+    # The update the review date was set to chase has come in: the reminder is met, never left to show overdue.
+    return [
+        AddNote("main", f"Update received from CSA caseworker {ctx['csa_caseworker']}: {ctx['update_findings']}"),
+        CompleteDeadlines("main", ("review_date",)),
+    ]
 
 
 def _segment(ctx: Ctx) -> list[Effect]:
