@@ -11,6 +11,7 @@ from services.errors import DomainError, ValidationFailed
 from services.run_views import RunView
 from ui.case_panels import deadlines_panel, emails_panel, files_panel
 from ui.finish_page import finish_page
+from ui.glossary_panel import glossary_panel
 from ui.letters_panel import letters_panel
 from ui.wizard_widgets import field_input, field_value
 
@@ -141,4 +142,4 @@ with side:
     with st.expander("Procedure map"):
         st.graphviz_chart(view.map_dot)
     with st.expander("Glossary"):
-        st.markdown("\n\n".join(f"**{term}**: {meaning}" for term, meaning in GLOSSARY.items()))
+        glossary_panel(GLOSSARY, key=f"glossary:{run_id}")
