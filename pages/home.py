@@ -1,17 +1,97 @@
-"""Home: who you are and where to go next, by role."""
+"""Home: what is mine today (deadlines, tasks, SRs waiting on me, runs in progress), or where to go by role."""
+
+from functools import partial
 
 import streamlit as st
 
 import ui
+from domain.clock import format_uk
+from services.my_day import my_day
+from services.work import complete_task
 from ui.notices import deadline_strip
 
 actor = ui.actor()
 NEXT_STEP = {
-    "caseworker": "Open **My work** to carry on with your service requests, or **Start a procedure** on a case.",
     "team_leader": "Open **Outstanding SRs** to see what is overdue in your team, who is stuck, and what to reassign.",
     "policy": "Open **Letter preview** to see every letter and form with fictional sample data.",
     "admin": "Open **Users** to add people, set roles and teams, and deactivate accounts.",
 }
 st.title(f"Welcome, {actor.display_name}")
 deadline_strip(actor)
-st.write(NEXT_STEP[actor.role])
+if actor.role in NEXT_STEP:
+    st.write(NEXT_STEP[actor.role])
+if not actor.works_cases:
+    st.stop()
+
+day = ui.attempt(partial(my_day, actor))
+if day is None:
+    st.stop()
+if actor.role == "caseworker":
+    st.page_link("pages/start.py", label="Find a case", icon=":material/search:")
+
+st.subheader(f"Deadlines due or overdue ({day.deadlines_total})")
+if day.deadlines:
+    overdue = f"{day.overdue_total} overdue. " if day.overdue_total else ""
+    shown = f"The {len(day.deadlines)} soonest are listed." if day.deadlines_total > len(day.deadlines) else ""
+    st.caption(f"On your service requests, due within 7 days. {overdue}{shown}")
+    st.dataframe(
+        [
+            {
+                "Due": format_uk(d.due_at),
+                "": "Overdue" if d.overdue else "Due",
+                "What": d.what,
+                "SR": d.sr_number,
+                "SCIN": d.scin,
+                "How it was worked out": d.explanation,
+            }
+            for d in day.deadlines
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+else:
+    st.caption("Nothing is due on your service requests in the next 7 days.")
+
+st.subheader(f"Tasks for you ({len(day.tasks)})")
+if not day.tasks:
+    st.caption("You have no open tasks or messages.")
+for task in day.tasks:
+    with st.container(border=True):
+        text, button = st.columns([5, 1])
+        where = " · ".join(part for part in (f"SR {task.sr_number}" if task.sr_number else "", task.scin or "") if part)
+        kind = "Message" if task.kind == "message" else "Task"
+        text.caption(f"{kind}{' for your team' if task.for_team else ''} · {format_uk(task.created_at)} · {where}")
+        text.text(task.text)
+        if button.button("Mark as done", key=f"task:{task.id}"):
+            if ui.attempt(partial(complete_task, actor, task.id)) is not None:
+                st.rerun()
+
+st.subheader(f"Service requests waiting on you ({day.waiting_total})")
+if day.waiting:
+    more = f" The oldest {len(day.waiting)} are listed; " if day.waiting_total > len(day.waiting) else " "
+    st.caption(f"Allocated to you, with no procedure in progress on them.{more}open My work to work them.")
+    st.dataframe(
+        [
+            {"SR": s.number, "SCIN": s.scin, "Type": s.label, "Status": s.status, "Created": format_uk(s.created_at)}
+            for s in day.waiting
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+    st.page_link("pages/my_work.py", label="Work them from My work", icon=":material/inbox:")
+else:
+    st.caption("No service request is waiting on you.")
+
+st.subheader(f"Procedures in progress ({len(day.runs)})")
+if not day.runs:
+    st.caption("You have no procedures in progress.")
+for run in day.runs:
+    with st.container(border=True):
+        text, button = st.columns([5, 1])
+        on_sr = f" · SR {run.sr_number}" if run.sr_number else ""
+        text.markdown(
+            f"**{run.procedure_id}** on case {run.scin}{on_sr}  \n"
+            f"At: {run.step_title} · last saved {format_uk(run.updated_at)}"
+        )
+        if actor.role == "caseworker":
+            button.page_link("pages/wizard.py", label="Carry on", query_params={"run": run.id})

@@ -1,17 +1,22 @@
-"""My work: the procedures I have in progress and the SRs allocated to me."""
+"""My work: the procedures I have in progress, my tasks, and every SR allocated to me, a page at a time."""
+
+from functools import partial
 
 import streamlit as st
 
 import ui
 from domain.clock import format_uk
 from services import runs
-from services.work import my_work
+from services.sr_work import NO_PROCEDURE
+from services.work import PAGE_SIZE, Cursor, complete_task, my_work
 from ui.notices import deadline_strip
 
 actor = ui.actor("caseworker", "team_leader", page="my_work")
 st.title("My work")
 deadline_strip(actor)
-work = ui.attempt(lambda: my_work(actor))
+# Keyset paging: the cursors of the pages seen so far, so Previous goes back exactly one page.
+cursors: list[Cursor | None] = st.session_state.setdefault("my_work_cursors", [None])
+work = ui.attempt(partial(my_work, actor, after=cursors[-1]))
 if work is None:
     st.stop()
 
@@ -29,7 +34,23 @@ for run in work.runs:
         if actor.role == "caseworker":
             button.page_link("pages/wizard.py", label="Carry on", query_params={"run": run.id})
 
-st.subheader(f"Service requests allocated to you ({len(work.service_requests)})")
+st.subheader(f"Tasks for you ({len(work.tasks)})")
+if not work.tasks:
+    st.caption("You have no open tasks or messages.")
+for task in work.tasks:
+    with st.container(border=True):
+        text, button = st.columns([5, 1])
+        on = f" · SR {task.sr_number}, case {task.scin}" if task.sr_number else ""
+        text.caption(f"{'Message' if task.kind == 'message' else 'Task'} · {format_uk(task.created_at)}{on}")
+        text.text(task.text)
+        if button.button("Mark as done", key=f"task:{task.id}"):
+            if ui.attempt(partial(complete_task, actor, task.id)) is not None:
+                st.rerun()
+
+st.subheader(f"Service requests allocated to you ({work.total:,})")
+first = (len(cursors) - 1) * PAGE_SIZE + 1 if work.service_requests else 0
+shown = f"Showing {first:,} to {first + len(work.service_requests) - 1:,} of {work.total:,}, oldest first."
+st.caption(shown if work.total else "No service requests are allocated to you.")
 st.dataframe(
     [
         {
@@ -39,29 +60,49 @@ st.dataframe(
             "Status": s.status,
             "Created": format_uk(s.created_at),
             "PV": "PV" if s.potentially_violent else "",
+            "Worked by": ", ".join(w.procedure_id for w in work.ways.get(s.id, [])) or "No procedure here",
         }
         for s in work.service_requests
     ],
     hide_index=True,
     width="stretch",
 )
-# One option per (SR, procedure): a Magistrates Court SR can be worked by P5c (commitment) or P5d
-# (liability order), so the caseworker chooses by what was asked for; the SR's Reason orders them.
+previous, _, following = st.columns([1, 3, 1])
+if len(cursors) > 1 and previous.button("Previous page"):
+    cursors.pop()
+    st.rerun()
+if work.next_cursor is not None and following.button("Next page"):
+    cursors.append(work.next_cursor)
+    st.rerun()
+
+if actor.role != "caseworker" or not work.service_requests:
+    st.stop()
+# One option per (SR, procedure) that may be started now: a Magistrates Court SR can be worked by P5c
+# (commitment) or P5d (liability order), so the caseworker chooses by what was asked for; the SR's Reason
+# orders them. An SR no procedure can work now is listed below with why, never left out silently.
 workable = {
-    f"{s.number}:{p.id}": (s, p) for s in work.service_requests for p in runs.procedures_for_sr(*s.catalogue, s.reason)
+    f"{s.number}:{w.procedure_id}": (s, w) for s in work.service_requests for w in work.ways[s.id] if not w.why_not
 }
-if actor.role == "caseworker" and workable:
-    choice = st.selectbox(
-        "Work an allocated SR",
-        list(workable),
-        index=None,
-        format_func=lambda k: f"{workable[k][0].number}: {workable[k][1].id} {workable[k][1].title}",
-        help="Some SRs can be worked by more than one procedure: choose the one for what the caseworker asked for.",
-    )
-    if choice:
-        sr, info = workable[choice]
-        st.caption(f"{info.id} starts when: {info.starts}")
-        if st.button("Work this SR", type="primary"):
-            view = ui.attempt(lambda: runs.start_run(actor, info.id, case_id=sr.case_id, sr_id=sr.id))
-            if view is not None:
-                st.switch_page("pages/wizard.py", query_params={"run": view.run_id})
+choice = st.selectbox(
+    "Work an allocated SR",
+    list(workable),
+    index=None,
+    format_func=lambda k: f"{workable[k][0].number}: {workable[k][1].procedure_id} {workable[k][1].title}",
+    help="The SRs on this page. Some can be worked by more than one procedure: choose by what was asked for.",
+)
+if choice:
+    sr, way = workable[choice]
+    st.caption(f"{way.procedure_id} starts when: {way.starts}")
+    st.caption(f"{way.procedure_id} {way.how}.")
+    if st.button("Work this SR", type="primary"):
+        start = partial(runs.start_run, actor, way.procedure_id, case_id=sr.case_id)
+        view = ui.attempt(partial(start, sr_id=sr.id) if way.on_sr else start)
+        if view is not None:
+            st.switch_page("pages/wizard.py", query_params={"run": view.run_id})
+blocked = [(s, work.ways[s.id]) for s in work.service_requests if not any(not w.why_not for w in work.ways[s.id])]
+if blocked:
+    with st.expander(f"SRs on this page that cannot be worked here now ({len(blocked)})"):
+        for s, ways in blocked:
+            reasons = " ".join(f"{w.procedure_id}: {w.why_not}" for w in ways) or NO_PROCEDURE
+            st.markdown(f"**{s.number}** {s.label} (case {s.scin})")
+            st.caption(reasons)

@@ -1,4 +1,4 @@
-"""Start a procedure: find the case by SCIN, read its banner, pick the procedure."""
+"""Start a procedure: find one of the team's cases, read where it stands, start what may be started on it now."""
 
 from functools import partial
 
@@ -6,20 +6,62 @@ import streamlit as st
 
 import ui
 from services import runs
-from services.work import find_case
+from services.case_finder import case_card, example_scin, find_cases
 
 actor = ui.actor("caseworker", page="start")
 st.title("Start a procedure")
-scin = st.text_input("SCIN of the case", max_chars=16, help="12 digits, for example 100000007919")
-if scin:
-    case = ui.attempt(lambda: find_case(actor, scin))
-    if case is not None:
-        ui.case_banner(case)
-        st.subheader("Which procedure?")
-        for info in runs.procedures_for(actor):
-            with st.container(border=True):
-                st.markdown(f"**{info.id} {info.title}**  \n{info.starts}")
+example = example_scin(actor)
+query = st.text_input(
+    "Find a case",
+    max_chars=60,
+    help="A SCIN (12 digits"
+    + (f", for example {example}" if example else "")
+    + "), an SR number (for example 1-00000042) or part of a parent's name. Only your team's cases are found.",
+)
+found = ui.attempt(partial(find_cases, actor, query)) if query else None
+case_id = None
+if found is not None:
+    if not found.matches:
+        st.info("No case of your team matches that. Check the SCIN, SR number or name.")
+    elif len(found.matches) == 1:
+        case_id = found.matches[0].case_id
+    else:
+        labels = {
+            m.case_id: f"{m.scin}: {m.receiving_parent} and {m.paying_parent} ({m.scheme})"
+            + (" · PV" if m.potentially_violent else "")
+            for m in found.matches
+        }
+        st.caption(
+            f"{len(found.matches)} cases match"
+            + (": more than that match, so type more of the name to narrow the search." if found.more else ".")
+        )
+        case_id = st.selectbox("Which case?", list(labels), format_func=labels.__getitem__, index=None)
+
+card = ui.attempt(partial(case_card, actor, case_id)) if case_id is not None else None
+if card is not None:
+    ui.case_banner(card.banner)
+    st.subheader(f"Open service requests on this case ({len(card.open_srs)})")
+    if card.open_srs:
+        st.dataframe(
+            [
+                {"SR": s.number, "Type": s.label, "Status": s.status, "Owner": s.owner or "Not allocated"}
+                for s in card.open_srs
+            ],
+            hide_index=True,
+            width="stretch",
+        )
+    else:
+        st.caption("This case has no open service requests.")
+    st.subheader("Which procedure?")
+    for info in card.procedures:
+        with st.container(border=True):
+            st.markdown(f"**{info.id} {info.title}**  \nStarts when: {info.starts}")
+            if info.can_start:
                 if st.button(f"Start {info.id}", key=f"start:{info.id}"):
-                    view = ui.attempt(partial(runs.start_run, actor, info.id, case_id=case.case_id))
+                    view = ui.attempt(partial(runs.start_run, actor, info.id, case_id=card.banner.case_id))
                     if view is not None:
                         st.switch_page("pages/wizard.py", query_params={"run": view.run_id})
+            else:
+                st.warning(f"You cannot start {info.id} on this case now. {info.why_not}", icon="🚫")
+    if card.other_team_procedures:
+        st.caption(card.other_team_procedures)

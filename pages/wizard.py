@@ -12,6 +12,8 @@ from services.procedure_map import LEGEND, path_in_words, procedure_map
 from services.run_views import RunView, StepView
 from ui.case_panels import deadlines_panel, emails_panel, files_panel
 from ui.cms_panel import cms_panel
+from ui.finish_page import finish_page
+from ui.glossary_panel import glossary_panel
 from ui.letters_panel import letters_panel
 from ui.wizard_widgets import field_input, field_value
 
@@ -127,11 +129,7 @@ if errors:
 main, side = st.columns([3, 2], gap="large")
 with main:
     if view.status == "finished":
-        st.success(
-            f"**{view.procedure_title} is finished.** Everything is recorded"
-            + (f" on SR {view.sr_number}." if view.sr_number else ".")
-        )
-        st.page_link("pages/my_work.py", label="Back to My work", icon=":material/inbox:")
+        finish_page(actor, view)
     elif view.awaiting_confirmation:
         st.subheader("Check your answers before saving")
         st.write("Saving records the changes below on the SR. After that you cannot go back to change these answers.")
@@ -184,4 +182,4 @@ with side:
     letters_panel(actor, view)
     cms_panel(view, tick_cms)
     with st.expander("Glossary"):
-        st.markdown("\n\n".join(f"**{term}**: {meaning}" for term, meaning in GLOSSARY.items()))
+        glossary_panel(GLOSSARY, key=f"glossary:{run_id}")

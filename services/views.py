@@ -27,6 +27,22 @@ class CaseBanner:
     legacy_ongoing_enforcement: bool
     arrears_balance: Decimal
     sos_arrears: Decimal
+    # Where the case stands in the move from CSA to CMS: P1 and P4 turn on these two facts.
+    csa_liability_ended: bool = False
+    financial_transition_complete: bool = False
+
+    @property
+    def transition_status(self) -> str:
+        """The case's place in the move from the CSA scheme to CMS, in words."""
+        if self.scheme not in ("CSA 1993", "CSA 2003"):
+            return "CMS 2012 scheme case"
+        liability = "CSA liability has ended" if self.csa_liability_ended else "CSA liability has not ended"
+        transition = (
+            "financial transition to CMS is complete"
+            if self.financial_transition_complete
+            else "financial transition to CMS is not complete"
+        )
+        return f"{liability}; {transition}"
 
     @classmethod
     def of(cls, case: Case) -> CaseBanner:
@@ -45,6 +61,8 @@ class CaseBanner:
             case.legacy_ongoing_enforcement,
             case.arrears_balance,
             case.sos_arrears,
+            case.csa_liability_ended,
+            case.financial_transition_complete,
         )
 
 

@@ -1,21 +1,32 @@
-"""Lists of work: a caseworker's own SRs and runs, a case looked up by SCIN."""
+"""Lists of work: a caseworker's own SRs (paged), runs and tasks, a case looked up by SCIN.
+
+My work pages through every SR allocated to the actor, keyset on (created_at, id) oldest first as the
+console does, and says how many there are in all: a caseworker with 2,497 SRs sees "2,497" and can page to
+the last one, never a silent cut at some limit. Each SR carries the procedures that work it (services.sr_work).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session, joinedload
 
-from db.models import Case, ProcedureRun, ServiceRequest
+from db.models import Case, ProcedureRun, ServiceRequest, Task
 from domain.values import parse_scin
 from procedures import registry
+from services import audit
 from services.access import check_case, require_role, unavailable
 from services.actor import Actor
-from services.errors import NotFound, ValidationFailed
+from services.case_finder import actor_in_ssst
+from services.errors import DomainError, NotFound, ValidationFailed
+from services.runs import case_facts
+from services.sr_work import WayToWork, ways_to_work
 from services.transaction import transaction
 from services.views import CaseBanner, SRRow
+
+PAGE_SIZE = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,51 +41,155 @@ class RunRow:
 
 
 @dataclass(frozen=True, slots=True)
+class TaskRow:
+    id: int
+    kind: str  # task or message
+    text: str
+    sr_number: str | None
+    scin: str | None
+    created_at: datetime
+    for_team: bool  # raised for the whole team, not the actor by name
+
+
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    """Where the next page of My work starts: after this (created_at, id)."""
+
+    created_at: datetime
+    id: int
+
+
+@dataclass(frozen=True, slots=True)
 class MyWork:
-    service_requests: list[SRRow]
+    service_requests: list[SRRow]  # this page of the actor's SRs, oldest first
     runs: list[RunRow]
+    tasks: list[TaskRow] = field(default_factory=list)
+    total: int = 0  # every SR allocated to the actor that is not closed, on every page
+    next_cursor: Cursor | None = None
+    ways: dict[int, list[WayToWork]] = field(default_factory=dict)  # by SR id: the procedures that work it
 
 
-def my_work(actor: Actor, *, limit: int = 200) -> MyWork:
-    """The SRs allocated to the actor that are not closed, and their procedure runs in progress."""
+def _my_srs_where(actor: Actor) -> list[ColumnElement[bool]]:
+    return [
+        ServiceRequest.owner_id == actor.user_id,
+        ServiceRequest.status != "Closed",
+        ServiceRequest.team_id == actor.team_id,
+    ]
+
+
+def my_work(actor: Actor, *, after: Cursor | None = None, page_size: int = PAGE_SIZE) -> MyWork:
+    """A page of the SRs allocated to the actor that are not closed, with how many in all; their runs and tasks."""
+    page_size = max(1, min(page_size, 500))
     with transaction(read_only=True) as session:
         require_role(session, actor, "caseworker", "team_leader", action="see casework")
-        srs = session.scalars(
+        where = _my_srs_where(actor)
+        total = session.scalar(select(func.count()).select_from(ServiceRequest).where(*where)) or 0
+        query = (
             select(ServiceRequest)
             .options(joinedload(ServiceRequest.case), joinedload(ServiceRequest.owner))
-            .where(
-                ServiceRequest.owner_id == actor.user_id,
-                ServiceRequest.status != "Closed",
-                ServiceRequest.team_id == actor.team_id,
+            .where(*where)
+            .order_by(ServiceRequest.created_at, ServiceRequest.id)
+            .limit(page_size + 1)
+        )
+        if after is not None:
+            query = query.where(
+                or_(
+                    ServiceRequest.created_at > after.created_at,
+                    and_(ServiceRequest.created_at == after.created_at, ServiceRequest.id > after.id),
+                )
             )
-            .order_by(ServiceRequest.created_at)
-            .limit(limit)
-        ).all()
-        runs = session.scalars(
-            select(ProcedureRun)
-            .options(joinedload(ProcedureRun.case), joinedload(ProcedureRun.service_request))
-            .where(
-                ProcedureRun.started_by_id == actor.user_id,
-                ProcedureRun.status == "in_progress",
-                ProcedureRun.team_id == actor.team_id,
-            )
-            .order_by(ProcedureRun.updated_at.desc())
-        ).all()
+        srs = list(session.scalars(query).unique().all())
+        more = len(srs) > page_size
+        srs = srs[:page_size]
+        ssst = actor_in_ssst(session, actor)
+        ways = {
+            sr.id: ways_to_work((sr.process, sr.area, sr.sub_area), sr.reason, case_facts(sr.case), ssst=ssst)
+            for sr in srs
+        }
         return MyWork(
             [SRRow.of(sr) for sr in srs],
-            [
-                RunRow(
-                    r.id,
-                    r.procedure_id,
-                    r.state,
-                    _step_title(r),
-                    r.case.scin,
-                    r.service_request.number if r.service_request else None,
-                    r.updated_at,
-                )
-                for r in runs
-            ],
+            runs_in_progress(session, actor),
+            open_tasks(session, actor),
+            total,
+            Cursor(srs[-1].created_at, srs[-1].id) if more and srs else None,
+            ways,
         )
+
+
+def runs_in_progress(session: Session, actor: Actor) -> list[RunRow]:
+    runs = session.scalars(
+        select(ProcedureRun)
+        .options(joinedload(ProcedureRun.case), joinedload(ProcedureRun.service_request))
+        .where(
+            ProcedureRun.started_by_id == actor.user_id,
+            ProcedureRun.status == "in_progress",
+            ProcedureRun.team_id == actor.team_id,
+        )
+        .order_by(ProcedureRun.updated_at.desc())
+    ).all()
+    return [
+        RunRow(
+            r.id,
+            r.procedure_id,
+            r.state,
+            _step_title(r),
+            r.case.scin,
+            r.service_request.number if r.service_request else None,
+            r.updated_at,
+        )
+        for r in runs
+    ]
+
+
+def open_tasks(session: Session, actor: Actor) -> list[TaskRow]:
+    """Open tasks and messages raised for the actor by name, or for their whole team."""
+    rows = session.execute(
+        select(Task, ServiceRequest.number, Case.scin)
+        .outerjoin(ServiceRequest, Task.sr_id == ServiceRequest.id)
+        .outerjoin(Case, ServiceRequest.case_id == Case.id)
+        .where(
+            Task.done_at.is_(None),
+            or_(Task.assignee_id == actor.user_id, and_(Task.assignee_id.is_(None), Task.team_id == actor.team_id)),
+        )
+        .order_by(Task.created_at, Task.id)
+    ).all()
+    return [
+        TaskRow(t.id, t.kind, t.text, number, scin, t.created_at, t.assignee_id is None) for t, number, scin in rows
+    ]
+
+
+def my_tasks(actor: Actor) -> list[TaskRow]:
+    """The actor's open tasks and messages, oldest first."""
+    with transaction() as session:
+        require_role(session, actor, "caseworker", "team_leader", action="see casework")
+        return open_tasks(session, actor)
+
+
+def complete_task(actor: Actor, task_id: int) -> int:
+    """Mark one of the actor's tasks (or their team's) done; audited."""
+    from domain.clock import utcnow
+
+    with transaction() as session:
+        require_role(session, actor, "caseworker", "team_leader", action="complete tasks")
+        task = session.get(Task, task_id)
+        mine = task is not None and (
+            task.assignee_id == actor.user_id or (task.assignee_id is None and task.team_id == actor.team_id)
+        )
+        if task is None or not mine:
+            raise NotFound("There is no such task for you. Reload the page.")
+        if task.done_at is not None:
+            raise DomainError("This task is already done.")
+        task.done_at = utcnow()
+        audit.record(
+            session,
+            actor,
+            "task.done",
+            entity_type="task",
+            entity_id=task.id,
+            sr_id=task.sr_id,
+            after={"text": task.text},
+        )
+        return task.id
 
 
 def _step_title(run: ProcedureRun) -> str:

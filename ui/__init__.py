@@ -275,6 +275,7 @@ def case_banner(case: CaseBanner) -> None:
         cols[3].markdown(f"**Scheme / segment**  \n{case.scheme}, segment {case.segment}, {case.region}")
         if flags:
             st.warning(" · ".join(flags), icon="🔒")
+        st.markdown(f"**Transition:** {case.transition_status}.")
         st.caption(
             f"Arrears {format_money(case.arrears_balance)}, of which owed to the Secretary of State "
             f"{format_money(case.sos_arrears)}"

@@ -71,7 +71,7 @@ def test_a_run_started_on_one_server_is_carried_on_from_my_work_on_the_other(  #
     sign_in(page, first.url, "caseworker")
     expect(page.get_by_text("Welcome, Demo Caseworker")).to_be_visible(timeout=TIMEOUT)
     page.get_by_role("link", name="Start a procedure").click()
-    scin_box = page.get_by_label("SCIN of the case", exact=True)
+    scin_box = page.get_by_label("Find a case", exact=True)
     scin_box.fill(scin)
     scin_box.press("Enter")
     page.get_by_role("button", name="Start P1").click()

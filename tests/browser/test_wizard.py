@@ -26,7 +26,7 @@ def test_a_caseworker_finishes_p1_after_reloading_mid_way(live_server, page: Pag
     scin = p1_scin()
     sign_in(page, live_server.url, "caseworker")
     page.get_by_role("link", name="Start a procedure").click()
-    scin_box = page.get_by_label("SCIN of the case", exact=True)
+    scin_box = page.get_by_label("Find a case", exact=True)
     scin_box.fill(scin)
     scin_box.press("Enter")
     page.get_by_role("button", name="Start P1").click()

@@ -1,0 +1,207 @@
+"""The case finder: the team's cases by SCIN, name or SR number, and what this user may start on one now.
+
+Decisions (the issue is silent or loose here):
+- A search looks only at the actor's team's cases. A full SCIN or an SR number of another team's case is
+  refused with the reason (and audited) as before; a name search simply never returns another team's case.
+- Names match anywhere in the receiving or paying parent's name, case-insensitively; at most `LIMIT`
+  cases are listed and the page says when there are more (narrow the search), never silently.
+- Which procedures a caseworker is offered: the Specialist Services Support Team's procedures are those of
+  seed 004 (P5a to P5e), offered only to that team's caseworkers; every other caseworker is offered the rest
+  (P1 to P4, seeds 000 to 003). Of those, a procedure whose start rule refuses this case (P4 once financial
+  transition is complete, P3 without the Legacy Ongoing Enforcement Indicator) is listed with the reason
+  and no Start button, so the caseworker reads why before choosing, not after.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, joinedload
+
+from db.models import Case, ServiceRequest, Team
+from domain.values import parse_scin
+from procedures import registry
+from procedures.definition import Procedure
+from services.access import check_case, check_sr, require_role
+from services.actor import Actor
+from services.errors import NotFound, ValidationFailed
+from services.runs import case_facts
+from services.transaction import transaction
+from services.views import CaseBanner
+
+LIMIT = 20
+SSST_TEAM = "Specialist Services Support Team"  # the team seed 004 names
+SSST_SEED = "004_a8ae07a86098a507.txt"  # Specialist Services Support Team procedures (P5a to P5e)
+_SR_NUMBER = re.compile(r"^\s*1-?\s*0*(\d{1,8})\s*$")
+_DIGITS = re.compile(r"^[\d ]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class CaseMatch:
+    case_id: int
+    scin: str
+    scheme: str
+    receiving_parent: str
+    paying_parent: str
+    potentially_violent: bool
+    sensitive: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """The cases a search found, and whether there were more than were listed."""
+
+    matches: list[CaseMatch]
+    more: bool
+
+
+@dataclass(frozen=True, slots=True)
+class OpenSR:
+    id: int
+    number: str
+    label: str
+    status: str
+    owner: str | None
+    reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ProcedureOption:
+    """A procedure as the finder offers it: startable now, or why not."""
+
+    id: str
+    title: str
+    starts: str
+    why_not: str | None
+
+    @property
+    def can_start(self) -> bool:
+        return self.why_not is None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseCard:
+    banner: CaseBanner
+    open_srs: list[OpenSR]
+    procedures: list[ProcedureOption]
+    other_team_procedures: str | None  # a line saying which procedures are another team's work, if any
+
+
+def is_ssst_procedure(procedure: Procedure) -> bool:
+    return procedure.seed == SSST_SEED
+
+
+def actor_in_ssst(session: Session, actor: Actor) -> bool:
+    """Whether the actor's team is the Specialist Services Support Team."""
+    if actor.team_id is None:
+        return False
+    return session.scalar(select(Team.name).where(Team.id == actor.team_id)) == SSST_TEAM
+
+
+def _match(case: Case) -> CaseMatch:
+    return CaseMatch(
+        case.id,
+        case.scin,
+        case.scheme,
+        case.receiving_parent_name,
+        case.paying_parent_name,
+        case.potentially_violent,
+        case.sensitive,
+    )
+
+
+def find_cases(actor: Actor, query: str) -> Found:
+    """The team's cases whose SCIN, SR number or a parent's name matches `query`."""
+    text = (query or "").strip()
+    if len(text) < 2:
+        raise ValidationFailed({"query": "Enter a SCIN, an SR number or at least 2 letters of a name."})
+    with transaction() as session:
+        require_role(session, actor, "caseworker", "team_leader", action="look up cases")
+        number = _SR_NUMBER.match(text) if "-" in text else None
+        if number is not None:
+            sr_number = f"1-{int(number.group(1)):08d}"
+            sr = session.scalar(
+                select(ServiceRequest)
+                .options(joinedload(ServiceRequest.case))
+                .where(ServiceRequest.number == sr_number)
+            )
+            if sr is None:
+                raise NotFound(f"There is no SR with number {sr_number}.")
+            check_sr(session, actor, sr, action="find this SR's case")
+            return Found([_match(sr.case)], False)
+        if _DIGITS.match(text):
+            try:
+                scin = parse_scin(text)
+            except ValueError as exc:
+                raise ValidationFailed({"query": str(exc)}) from None
+            case = session.scalar(select(Case).where(Case.scin == scin))
+            if case is None:
+                raise NotFound(f"There is no case with SCIN {scin}.")
+            check_case(session, actor, case)
+            return Found([_match(case)], False)
+        pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        rows = session.scalars(
+            select(Case)
+            .where(
+                Case.team_id == actor.team_id,
+                or_(
+                    func.lower(Case.receiving_parent_name).like(pattern, escape="\\"),
+                    func.lower(Case.paying_parent_name).like(pattern, escape="\\"),
+                ),
+            )
+            .order_by(Case.scin)
+            .limit(LIMIT + 1)
+        ).all()
+        return Found([_match(c) for c in rows[:LIMIT]], len(rows) > LIMIT)
+
+
+def example_scin(actor: Actor) -> str | None:
+    """A SCIN of one of the actor's own team's cases, for the finder's hint (never another team's)."""
+    with transaction() as session:
+        return session.scalar(select(Case.scin).where(Case.team_id == actor.team_id).order_by(Case.id).limit(1))
+
+
+def procedure_options(session: Session, actor: Actor, case: Case) -> tuple[list[ProcedureOption], str | None]:
+    """The procedures this actor's role and team run, each startable on this case now or with why not."""
+    ssst = actor_in_ssst(session, actor)
+    facts = case_facts(case)
+    options = []
+    for procedure in registry.latest():
+        if actor.role not in procedure.roles or is_ssst_procedure(procedure) != ssst:
+            continue
+        options.append(ProcedureOption(procedure.id, procedure.title, procedure.starts, procedure.can_start(facts)))
+    other = (
+        "P1 to P4 are worked by the CSA rules reassessment caseworkers, so they are not offered here."
+        if ssst
+        else "P5a to P5e are the Specialist Services Support Team's work: to ask for court action or a face to "
+        "face visit, send the request to that team; they are not offered here."
+    )
+    return options, (other if actor.role == "caseworker" else None)
+
+
+def case_card(actor: Actor, case_id: int) -> CaseCard:
+    """One of the team's cases: its banner, its open SRs and the procedures the actor may start on it now."""
+    with transaction() as session:
+        require_role(session, actor, "caseworker", "team_leader", action="look up cases")
+        case = session.get(Case, case_id)
+        if case is None:
+            raise NotFound("There is no such case.")
+        check_case(session, actor, case)
+        srs = session.scalars(
+            select(ServiceRequest)
+            .options(joinedload(ServiceRequest.owner))
+            .where(ServiceRequest.case_id == case.id, ServiceRequest.status != "Closed")
+            .order_by(ServiceRequest.created_at, ServiceRequest.id)
+        ).all()
+        options, other = procedure_options(session, actor, case)
+        return CaseCard(
+            CaseBanner.of(case),
+            [
+                OpenSR(sr.id, sr.number, sr.label, sr.status, sr.owner.display_name if sr.owner else None, sr.reason)
+                for sr in srs
+            ],
+            options,
+            other,
+        )

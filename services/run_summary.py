@@ -1,0 +1,60 @@
+"""What a finished run did to its SRs, for the wizard's finish page: created, closed, or worked on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from db.models import ProcedureRun, ServiceRequest
+from services.access import check_run
+from services.actor import Actor
+from services.errors import NotFound
+from services.transaction import transaction
+
+
+@dataclass(frozen=True, slots=True)
+class RunSR:
+    number: str
+    label: str
+    status: str
+    sub_status: str | None
+    resolution_code: str | None
+    created_by_run: bool
+
+    @property
+    def what_happened(self) -> str:
+        """In words: "Created", "Created and closed (Complete, Information Provided)", "Closed (...)", "Updated"."""
+        closed = ""
+        if self.status == "Closed":
+            detail = ", ".join(part for part in (self.sub_status, self.resolution_code) if part)
+            closed = "closed" + (f" ({detail})" if detail else "")
+        if self.created_by_run:
+            return "Created" + (f" and {closed}" if closed else f", now {self.status}")
+        return closed.capitalize() if closed else f"Worked on, now {self.status}"
+
+
+def run_srs(actor: Actor, run_id: str) -> list[RunSR]:
+    """Every SR the run recorded on, in the order it bound them; an SR is the run's own when made after it began.
+
+    The run binds an SR it starts from (an allocated SR) and every SR it creates; one whose creation time
+    is at or after the run's start was created by the run, since a bound SR existed before the run did.
+    """
+    with transaction() as session:
+        run = session.get(ProcedureRun, run_id)
+        if run is None:
+            raise NotFound("There is no procedure run with that reference. Open it again from My work.")
+        check_run(session, actor, run, action="read this procedure run")
+        ids = list(dict.fromkeys([*run.sr_refs.values(), *([run.sr_id] if run.sr_id else [])]))
+        srs = {sr.id: sr for sr in session.scalars(select(ServiceRequest).where(ServiceRequest.id.in_(ids)))}
+        return [
+            RunSR(
+                sr.number,
+                sr.label,
+                sr.status,
+                sr.sub_status,
+                sr.resolution_code,
+                sr.created_at >= run.created_at,
+            )
+            for sr in (srs[i] for i in ids if i in srs)
+        ]

@@ -1,0 +1,86 @@
+"""Which procedure works an allocated SR, for every kind of SR in the catalogue, or why none does.
+
+Our reading of the seeds (the catalogue's `used_by` says which procedure creates each kind):
+- An SR of the kind a procedure itself records its work on is worked by that procedure, bound to the SR
+  (the run records on it instead of creating another): Information Request by P1, Update CMS by P2,
+  Manage Client Arrears by P4, Manual Handling and Finalise Case by P3, and the Specialist Services
+  Support Team's SRs by P5a to P5e (`Procedure.works_on`).
+- A complaint or an appeal SR is worked by P1 when it needs information held on the CSA scheme (seed 000:
+  "there is a complaint or appeal received on CMS that will require CSA action or information"). P1 then
+  opens its own Information Request SR on the case; the complaint or appeal SR stays with its owner.
+- No published procedure here works an Arrears Review, Action Missed Payment or Set Up Legacy LO SR (P2 and
+  P3 create them to route a case to another segment or team): the caseworker is told so, never shown nothing.
+- The SSST's procedures are offered only to the SSST's caseworkers (services.case_finder).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from procedures import registry
+from services.case_finder import is_ssst_procedure
+
+SRKind = tuple[str, str | None, str | None]
+
+# SR kinds a procedure records its own work on, beyond its `works_on` (those are the SSST's allocated SRs).
+BOUND: dict[SRKind, str] = {
+    ("Transition", "CSA Information", "Information Request"): "P1",
+    ("Transition", "CSA Information", "Update CMS"): "P2",
+    ("Arrears", "CSA Arrears", "Manage Client Arrears"): "P4",
+    ("Manual Handling", None, None): "P3",
+    ("Transition", "Legacy Case Data", "Finalise Case"): "P3",
+}
+# SR kinds whose work a procedure supports from the case, without taking the SR over.
+FROM_CASE: dict[SRKind, str] = {
+    ("Escalated Enquiries", "Complaints", "Resolution"): "P1",
+    ("Escalated Enquiries", "Complaints", "Review"): "P1",
+    ("Escalated Enquiries", "Complaints", "ICE"): "P1",
+    ("Escalated Enquiries", "Appeals", "Appeal Against Decision"): "P1",
+}
+NO_PROCEDURE = (
+    "No procedure in Casework Guide works this kind of SR (another procedure raised it to route the case): "
+    "work it in CMS."
+)
+SSST_ONLY = "This is the Specialist Services Support Team's work: ask your team leader to allocate it to that team."
+
+
+@dataclass(frozen=True, slots=True)
+class WayToWork:
+    """One procedure that works an SR: on the SR itself, or started on its case; startable now or why not."""
+
+    procedure_id: str
+    title: str
+    starts: str
+    on_sr: bool
+    why_not: str | None
+
+    @property
+    def how(self) -> str:
+        if self.on_sr:
+            return "works on this SR"
+        return "starts on the case and opens its own Information Request SR; this SR stays open"
+
+
+def ways_to_work(kind: SRKind, reason: str | None, facts: Mapping[str, Any], *, ssst: bool) -> list[WayToWork]:
+    """Every procedure that works an SR of this kind, in the order to offer them; empty when none does."""
+    ways: list[WayToWork] = []
+    bound = [p for p in registry.latest() if kind in p.works_on]
+    bound.sort(key=lambda p: reason is None or reason not in p.works_on_reasons)  # the Reason's procedure first
+    if kind in BOUND:
+        bound.append(registry.get(BOUND[kind]))
+    for procedure in bound:
+        ways.append(_way(procedure.id, True, facts, ssst))
+    if kind in FROM_CASE:
+        ways.append(_way(FROM_CASE[kind], False, facts, ssst))
+    return ways
+
+
+def _way(procedure_id: str, on_sr: bool, facts: Mapping[str, Any], ssst: bool) -> WayToWork:
+    procedure = registry.get(procedure_id)
+    if is_ssst_procedure(procedure) != ssst:
+        why_not: str | None = SSST_ONLY if not ssst else "This SR is worked by the CSA rules reassessment caseworkers."
+    else:
+        why_not = procedure.can_start(facts)
+    return WayToWork(procedure.id, procedure.title, procedure.starts, on_sr, why_not)

@@ -1,0 +1,47 @@
+"""The wizard's finish page names every SR the run created or closed, and shows a met review date as done."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from db.models import Deadline
+from domain.clock import uk_local, utcnow
+from services.transaction import transaction
+from tests.app.helpers import texts
+from tests.app.test_wizard import open_wizard
+from tests.procedures.walk import Walk, find_case
+
+
+def test_the_finish_page_lists_each_sr_with_its_number_and_the_met_review_date_as_done(sqlite_demo_db, actor_for):
+    actor = actor_for("caseworker")
+    walk = Walk(actor, "P1", find_case(actor, financial_transition_complete=True))
+    walk.answer(query_reason="Complaint", query_summary="Arrears history", financial_transition_complete=True)
+    walk.answer(information_found=False)
+    walk.answer(held_on_closed_ccd=False, csa_caseworker="Sam Patel")
+    review = uk_local(utcnow()).date() + timedelta(days=7)
+    walk.answer(given_on_call=False, review_date=review.isoformat())
+    walk.answer(update_findings="Update received by email")
+    walk.answer(segment_move="Complaints - Review")
+    outcome = walk.outcome()
+    assert outcome.status == "finished"
+
+    at = open_wizard(actor, walk.view.run_id)
+    shown = texts(at)
+    assert "is finished" in shown
+    table = at.dataframe[0].value
+    rows = dict(zip(table["SR"], table["What happened"], strict=True))
+    assert rows == {
+        outcome.srs["main"].number: "Created and closed (Complete, Information Provided)",
+        outcome.srs["segment"].number: "Created, now Open",
+    }
+    with transaction() as session:
+        done = session.scalars(
+            select(Deadline.done).where(Deadline.kind == "review_date").order_by(Deadline.id.desc())
+        ).first()
+    assert done
+    assert any(
+        line.startswith("**Review date**:") and line.endswith(f"· done · SR {outcome.srs['main'].number}")
+        for line in shown.splitlines()
+    )

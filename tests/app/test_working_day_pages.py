@@ -1,0 +1,143 @@
+"""The new caseworker's day on the pages (AppTest): Home, the case finder, My work's pages."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from db.models import Case, ProcedureRun, ServiceRequest
+from domain.clock import utcnow
+from services import records
+from services.transaction import transaction
+from tests.app.helpers import app_as, texts
+from tests.app.test_wizard import button
+
+
+def _case(actor, **facts) -> Case:
+    with transaction() as session:
+        query = select(Case).where(Case.team_id == actor.team_id, Case.sensitive.is_(False)).order_by(Case.id)
+        for name, value in facts.items():
+            query = query.where(getattr(Case, name) == value)
+        case = session.scalars(query).first()
+        session.expunge(case)
+        return case
+
+
+def test_home_shows_the_caseworkers_task_and_marks_it_done(sqlite_demo_db, actor_for):
+    actor = actor_for("caseworker")
+    with transaction() as session:
+        sr = session.scalars(select(ServiceRequest).where(ServiceRequest.owner_id == actor.user_id)).first()
+        records.raise_task(
+            session, None, sr=sr, assignee_id=actor.user_id, text='Phone CSA VSAT INTERVIEWS to follow up "Visit"'
+        )
+        records.add_deadline(
+            session, None, sr, kind="court_fee_payment", due_at=utcnow() - timedelta(days=1), explanation="Test"
+        )
+    at = app_as(actor).run()
+    assert not at.exception
+    shown = texts(at)
+    assert "Tasks for you (1)" in shown
+    assert 'Phone CSA VSAT INTERVIEWS to follow up "Visit"' in [t.value for t in at.text]
+    assert "Service requests waiting on you" in shown
+    assert "overdue" in shown
+    due = at.dataframe[0].value
+    assert "Overdue" in list(due.iloc[:, 1])
+    button(at, "Mark as done").click().run()
+    assert "Tasks for you (0)" in texts(at)
+
+
+def test_the_finder_hint_uses_the_teams_own_case_and_p4_says_why_not_before_start(sqlite_demo_db, actor_for):
+    actor = actor_for("caseworker")
+    own = _case(actor)
+    at = app_as(actor).run()
+    at.switch_page("pages/start.py").run()
+    finder = at.text_input[0]
+    assert finder.label == "Find a case"
+    assert f"for example {own.scin}" in finder.help
+
+    moved = _case(actor, csa_liability_ended=True, financial_transition_complete=True)
+    finder.input(moved.scin).run()
+    shown = texts(at)
+    assert "Financial transition is complete" in shown
+    assert "You cannot start P4 on this case now." in shown
+    labels = [b.label for b in at.button]
+    assert "Start P4" not in labels
+    assert "Start P1" in labels
+    assert not any(label.startswith("Start P5") for label in labels)
+    assert "Transition:** CSA liability has ended; financial transition to CMS is complete." in shown
+
+    button(at, "Start P1").click().run()
+    assert not at.exception
+    with transaction() as session:
+        run = session.scalars(select(ProcedureRun).where(ProcedureRun.case_id == moved.id)).one()
+        assert (run.procedure_id, run.started_by_id) == ("P1", actor.user_id)
+
+
+def test_a_name_search_asks_which_case_and_shows_its_open_srs(sqlite_demo_db, actor_for):
+    actor = actor_for("caseworker")
+    at = app_as(actor).run()
+    at.switch_page("pages/start.py").run()
+    at.text_input[0].input("an").run()
+    box = next(s for s in at.selectbox if s.label == "Which case?")
+    assert len(box.options) > 1
+    box.select_index(0).run()
+    assert "Open service requests on this case" in texts(at)
+    assert "Which procedure?" in texts(at)
+
+
+def test_my_work_pages_through_all_the_srs_and_says_how_many(sqlite_demo_db, actor_for):
+    actor = actor_for("caseworker")
+    with transaction() as session:
+        case = session.scalars(select(Case).where(Case.team_id == actor.team_id)).first()
+        for _ in range(60):
+            records.create_sr(
+                session,
+                None,
+                case=case,
+                process="Escalated Enquiries",
+                area="Appeals",
+                sub_area="Appeal Against Decision",
+                owner_id=actor.user_id,
+            )
+        total = (
+            session.query(ServiceRequest)
+            .filter(ServiceRequest.owner_id == actor.user_id, ServiceRequest.status != "Closed")
+            .count()
+        )
+    at = app_as(actor).run()
+    at.switch_page("pages/my_work.py").run()
+    shown = texts(at)
+    assert f"Service requests allocated to you ({total})" in shown
+    assert f"Showing 1 to 50 of {total}, oldest first." in shown
+    button(at, "Next page").click().run()
+    assert f"Showing 51 to {total} of {total}, oldest first." in texts(at)
+    assert len(at.dataframe[0].value) == total - 50
+    button(at, "Previous page").click().run()
+    assert f"Showing 1 to 50 of {total}, oldest first." in texts(at)
+
+
+def test_my_work_works_an_appeal_sr_with_p1_from_its_case(sqlite_demo_db, actor_for):
+    actor = actor_for("caseworker")
+    with transaction() as session:
+        sr = session.scalars(
+            select(ServiceRequest).where(
+                ServiceRequest.owner_id == actor.user_id,
+                ServiceRequest.area == "Appeals",
+                ServiceRequest.status != "Closed",
+            )
+        ).first()
+        number, case_id = sr.number, sr.case_id
+    at = app_as(actor).run()
+    at.switch_page("pages/my_work.py").run()
+    box = next(s for s in at.selectbox if s.label == "Work an allocated SR")
+    assert f"{number}: P1 CSA Information Required - Contact Caseworker" in box.options
+    assert not any(" P5" in o for o in box.options)  # the SSST's SRs are not offered to this team
+    assert "SRs on this page that cannot be worked here now" in [e.label for e in at.expander][0]
+    box.set_value(f"{number}:P1").run()
+    assert "opens its own Information Request SR" in texts(at)
+    button(at, "Work this SR").click().run()
+    assert not at.exception
+    with transaction() as session:
+        run = session.scalars(select(ProcedureRun).where(ProcedureRun.case_id == case_id)).one()
+        assert run.procedure_id == "P1"

@@ -1,0 +1,289 @@
+"""A new caseworker's day in the services: find a case, see what may be started on it, work every SR, page
+through all of them, see today's deadlines and tasks. On SQLite and PostgreSQL (the demo data)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from db.models import AuditEvent, Case, ProcedureRun, ServiceRequest, Task, Team, User
+from domain.clock import utcnow
+from procedures import registry
+from services import case_finder, records, runs
+from services.errors import NotFound, PermissionDenied, ValidationFailed
+from services.my_day import my_day
+from services.transaction import transaction
+from services.work import complete_task, my_work
+
+P4_TRANSITION_DONE = "Financial transition is complete: the arrears are held on CMS."
+SSST = ("P5a", "P5b", "P5c", "P5d", "P5e")
+
+
+def _team_case(actor, **facts) -> Case:
+    with transaction() as session:
+        query = select(Case).where(Case.team_id == actor.team_id, Case.sensitive.is_(False)).order_by(Case.id)
+        for name, value in facts.items():
+            query = query.where(getattr(Case, name) == value)
+        case = session.scalars(query).first()
+        session.expunge(case)
+        return case
+
+
+def test_the_finder_finds_the_teams_case_by_scin_sr_number_and_name(demo_db, actor_for):
+    actor = actor_for("caseworker")
+    case = _team_case(actor)
+    assert [m.case_id for m in case_finder.find_cases(actor, case.scin).matches] == [case.id]
+    spaced = " ".join(case.scin[i : i + 4] for i in range(0, 12, 4))
+    assert [m.case_id for m in case_finder.find_cases(actor, spaced).matches] == [case.id]
+    with transaction() as session:
+        sr_number = session.scalars(select(ServiceRequest.number).where(ServiceRequest.case_id == case.id)).first()
+    assert [m.case_id for m in case_finder.find_cases(actor, sr_number).matches] == [case.id]
+    surname = case.receiving_parent_name.split()[-1]
+    found = case_finder.find_cases(actor, surname.lower())
+    assert case.id in [m.case_id for m in found.matches]
+    with transaction() as session:
+        teams = {m.case_id: session.get_one(Case, m.case_id).team_id for m in found.matches}
+    assert set(teams.values()) == {actor.team_id}
+
+
+def test_a_name_search_never_returns_another_teams_case_and_says_when_there_are_more(demo_db, actor_for):
+    actor = actor_for("caseworker")
+    with transaction() as session:
+        other = session.scalars(select(Case).where(Case.team_id != actor.team_id).order_by(Case.id)).first()
+        theirs = other.paying_parent_name
+        team_cases = session.scalars(select(Case).where(Case.team_id == actor.team_id)).all()
+        expected = {
+            c.id for c in team_cases if theirs.lower() in (c.receiving_parent_name + "|" + c.paying_parent_name).lower()
+        }
+    found = case_finder.find_cases(actor, theirs)
+    assert {m.case_id for m in found.matches} == expected
+    assert other.id not in {m.case_id for m in found.matches}
+    with pytest.raises(ValidationFailed) as refused:
+        case_finder.find_cases(actor, "e ")  # one letter would list half the team
+    assert refused.value.errors == {"query": "Enter a SCIN, an SR number or at least 2 letters of a name."}
+
+
+def test_a_search_matching_more_cases_than_listed_says_so(demo_db, actor_for):
+    actor = actor_for("caseworker")
+    with transaction() as session:
+        team_cases = session.scalars(select(Case).where(Case.team_id == actor.team_id)).all()
+    common = "an"
+    matching = [c for c in team_cases if common in (c.receiving_parent_name + "|" + c.paying_parent_name).lower()]
+    found = case_finder.find_cases(actor, common)
+    assert len(found.matches) == min(len(matching), case_finder.LIMIT)
+    assert found.more == (len(matching) > case_finder.LIMIT)
+
+
+def test_another_teams_scin_or_sr_number_is_refused_with_the_reason(demo_db, actor_for):
+    actor = actor_for("caseworker")
+    with transaction() as session:
+        other = session.scalars(
+            select(Case).where(Case.team_id != actor.team_id, Case.sensitive.is_(False)).order_by(Case.id)
+        ).first()
+        number = session.scalars(select(ServiceRequest.number).where(ServiceRequest.case_id == other.id)).first()
+    with pytest.raises(PermissionDenied, match="belongs to another team"):
+        case_finder.find_cases(actor, other.scin)
+    with pytest.raises(PermissionDenied, match="belongs to another team"):
+        case_finder.find_cases(actor, number)
+    with pytest.raises(NotFound):
+        case_finder.find_cases(actor, "1-99999999")
+
+
+def test_the_hint_example_is_one_of_the_users_own_teams_cases(demo_db, actor_for):
+    for username in ("caseworker", "ssst.caseworker"):
+        actor = actor_for(username)
+        scin = case_finder.example_scin(actor)
+        with transaction() as session:
+            assert session.scalar(select(Case.team_id).where(Case.scin == scin)) == actor.team_id
+        assert case_finder.find_cases(actor, scin).matches
+
+
+def test_p4_on_a_case_whose_arrears_moved_says_why_not_before_start(demo_db, actor_for):
+    actor = actor_for("caseworker")
+    case = _team_case(actor, csa_liability_ended=True, financial_transition_complete=True)
+    card = case_finder.case_card(actor, case.id)
+    p4 = next(p for p in card.procedures if p.id == "P4")
+    assert not p4.can_start
+    assert p4.why_not.startswith(P4_TRANSITION_DONE)
+    assert card.banner.transition_status == ("CSA liability has ended; financial transition to CMS is complete")
+    p1 = next(p for p in card.procedures if p.id == "P1")
+    assert p1.can_start
+    ready = _team_case(actor, csa_liability_ended=True, financial_transition_complete=False)
+    assert next(p for p in case_finder.case_card(actor, ready.id).procedures if p.id == "P4").can_start
+
+
+def test_ssst_procedures_are_offered_only_to_the_ssst(demo_db, actor_for):
+    worker, ssst = actor_for("caseworker"), actor_for("ssst.caseworker")
+    card = case_finder.case_card(worker, _team_case(worker).id)
+    assert [p.id for p in card.procedures] == ["P1", "P2", "P3", "P4"]
+    assert "Specialist Services Support Team" in card.other_team_procedures
+    ssst_card = case_finder.case_card(ssst, _team_case(ssst).id)
+    assert tuple(p.id for p in ssst_card.procedures) == SSST
+
+
+def test_the_case_card_lists_the_cases_open_srs(demo_db, actor_for):
+    actor = actor_for("caseworker")
+    with transaction() as session:
+        sr = session.scalars(
+            select(ServiceRequest).join(Case).where(Case.team_id == actor.team_id, ServiceRequest.status != "Closed")
+        ).first()
+        case_id, number = sr.case_id, sr.number
+        expected = set(
+            session.scalars(
+                select(ServiceRequest.number).where(
+                    ServiceRequest.case_id == case_id, ServiceRequest.status != "Closed"
+                )
+            ).all()
+        )
+    card = case_finder.case_card(actor, case_id)
+    assert number in {s.number for s in card.open_srs}
+    assert {s.number for s in card.open_srs} == expected
+
+
+def _add_my_srs(actor, count: int) -> None:
+    """`count` more SRs allocated to the actor, half of them with the same created_at (keyset ties)."""
+    with transaction() as session:
+        case = session.scalars(select(Case).where(Case.team_id == actor.team_id).order_by(Case.id)).first()
+        moment = utcnow() - timedelta(days=3)
+        for n in range(count):
+            sr = records.create_sr(
+                session,
+                None,
+                case=case,
+                process="Arrears",
+                area="CSA Arrears",
+                sub_area="Manage Client Arrears",
+                owner_id=actor.user_id,
+            )
+            sr.created_at = moment if n % 2 else moment - timedelta(minutes=n)
+
+
+def test_my_work_pages_through_every_allocated_sr_and_says_how_many(demo_db, actor_for):
+    actor = actor_for("caseworker")
+    _add_my_srs(actor, 130)
+    with transaction() as session:
+        expected = session.scalars(
+            select(ServiceRequest.number)
+            .where(
+                ServiceRequest.owner_id == actor.user_id,
+                ServiceRequest.status != "Closed",
+                ServiceRequest.team_id == actor.team_id,
+            )
+            .order_by(ServiceRequest.created_at, ServiceRequest.id)
+        ).all()
+    assert len(expected) > 130
+    seen: list[str] = []
+    page = my_work(actor, page_size=50)
+    pages = 1
+    while True:
+        assert page.total == len(expected)
+        assert len(page.service_requests) <= 50
+        seen += [s.number for s in page.service_requests]
+        if page.next_cursor is None:
+            break
+        page = my_work(actor, after=page.next_cursor, page_size=50)
+        pages += 1
+    assert seen == expected  # every SR once, in order, none hidden
+    assert pages == -(-len(expected) // 50)
+
+
+def test_every_allocated_sr_kind_is_worked_by_a_procedure_that_applies_or_says_why_not(demo_db, actor_for):
+    actor = actor_for("caseworker")
+    work = my_work(actor)
+    kinds = {s.catalogue: [w.procedure_id for w in work.ways[s.id] if not w.why_not] for s in work.service_requests}
+    assert kinds[("Escalated Enquiries", "Appeals", "Appeal Against Decision")] == ["P1"]
+    assert kinds[("Escalated Enquiries", "Complaints", "Review")] == ["P1"]
+    assert kinds[("Transition", "Legacy Case Data", "Finalise Case")] == []  # P3 needs the legacy indicator
+    blocked = {s.catalogue: work.ways[s.id] for s in work.service_requests}
+    assert [w.why_not for w in blocked[("Transition", "Legacy Case Data", "Finalise Case")]] == [
+        registry.get("P3").can_start({})
+    ]
+    for ssst_kind in (
+        ("Enforcement", "Court Presentation", "County Court"),
+        ("Face to Face", "Visiting Service", "Face to Face Visit"),
+    ):
+        assert [w.why_not for w in blocked[ssst_kind]] == [
+            "This is the Specialist Services Support Team's work: ask your team leader to allocate it to that team."
+        ]
+    assert blocked[("Arrears", "Arrears Management", "Arrears Review")] == []
+
+
+def test_a_manage_client_arrears_sr_is_worked_by_p4_on_that_sr(demo_db, actor_for):
+    actor = actor_for("caseworker")
+    with transaction() as session:
+        case = session.scalars(
+            select(Case)
+            .where(
+                Case.team_id == actor.team_id,
+                Case.csa_liability_ended,
+                Case.financial_transition_complete.is_(False),
+                Case.sensitive.is_(False),
+            )
+            .order_by(Case.id)
+        ).first()
+        sr = records.create_sr(
+            session,
+            None,
+            case=case,
+            process="Arrears",
+            area="CSA Arrears",
+            sub_area="Manage Client Arrears",
+            owner_id=actor.user_id,
+        )
+        sr_id, case_id = sr.id, case.id
+    work = my_work(actor, page_size=500)
+    (way,) = work.ways[sr_id]
+    assert (way.procedure_id, way.on_sr, way.why_not) == ("P4", True, None)
+    view = runs.start_run(actor, "P4", case_id=case_id, sr_id=sr_id)
+    with transaction() as session:
+        run = session.get_one(ProcedureRun, view.run_id)
+        assert (run.procedure_id, run.sr_id) == ("P4", sr_id)
+
+
+def test_home_lists_my_deadlines_tasks_waiting_srs_and_runs(demo_db, actor_for):
+    actor = actor_for("caseworker")
+    now = utcnow()
+    with transaction() as session:
+        mine = session.scalars(
+            select(ServiceRequest)
+            .where(ServiceRequest.owner_id == actor.user_id, ServiceRequest.status != "Closed")
+            .order_by(ServiceRequest.id)
+        ).all()
+        records.add_deadline(
+            session, None, mine[0], kind="court_fee_payment", due_at=now - timedelta(days=2), explanation="Test: late"
+        )
+        records.add_deadline(
+            session, None, mine[1], kind="hearing", due_at=now + timedelta(days=30), explanation="Test: far off"
+        )
+        records.raise_task(session, None, sr=mine[0], assignee_id=actor.user_id, text="Phone VSAT to follow up")
+        other = session.scalar(select(User.id).where(User.username == "csa.cw1"))
+        records.raise_task(session, None, sr=mine[0], assignee_id=other, text="Not for the caseworker")
+        first_number = mine[0].number
+    started = runs.start_run(actor, "P1", case_id=_team_case(actor, financial_transition_complete=True).id)
+
+    day = my_day(actor)
+    assert day.overdue_total >= 1
+    row = next(d for d in day.deadlines if d.sr_number == first_number and d.kind == "court_fee_payment")
+    assert (row.overdue, row.explanation) == (True, "Test: late")
+    assert not any(d.explanation == "Test: far off" for d in day.deadlines)
+    assert [t.text for t in day.tasks] == ["Phone VSAT to follow up"]
+    assert day.waiting_total == sum(1 for _ in mine)
+    assert [r.id for r in day.runs] == [started.run_id]
+
+    complete_task(actor, day.tasks[0].id)
+    assert my_day(actor).tasks == []
+    with transaction() as session:
+        assert session.scalar(select(AuditEvent.action).order_by(AuditEvent.id.desc()).limit(1)) == "task.done"
+        theirs = session.scalar(select(Task.id).where(Task.assignee_id == other))
+    with pytest.raises(NotFound):
+        complete_task(actor, theirs)
+
+
+def test_team_is_ssst_only_by_the_seeds_team_name(demo_db, actor_for):
+    ssst, worker = actor_for("ssst.caseworker"), actor_for("caseworker")
+    with transaction() as session:
+        assert case_finder.actor_in_ssst(session, ssst)
+        assert not case_finder.actor_in_ssst(session, worker)
+        assert session.scalar(select(Team.name).where(Team.name == case_finder.SSST_TEAM))

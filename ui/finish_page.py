@@ -1,0 +1,58 @@
+"""The wizard's finish page: every SR the run created or closed with its number, letters, emails, deadlines."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from domain.clock import format_uk
+from services.actor import Actor
+from services.run_summary import run_srs
+from services.run_views import RunView
+from ui import attempt
+from ui.case_panels import emails_panel
+
+
+def finish_page(actor: Actor, view: RunView) -> None:
+    """Say what the finished run recorded, SR by SR, so the caseworker can quote the numbers in CMS."""
+    st.success(f"**{view.procedure_title} is finished.** Everything below is recorded.")
+    srs = attempt(lambda: run_srs(actor, view.run_id)) or []
+    st.subheader(f"Service requests ({len(srs)})")
+    if srs:
+        st.dataframe(
+            [{"SR": s.number, "Type": s.label, "What happened": s.what_happened} for s in srs],
+            hide_index=True,
+            width="stretch",
+        )
+    else:
+        st.caption("This run recorded nothing on a service request.")
+    st.subheader(f"Letters and forms ({len(view.letters)})")
+    if view.letters:
+        st.dataframe(
+            [
+                {
+                    "Code": letter.template_code,
+                    "Letter": letter.title,
+                    "To": (letter.recipient or "").replace("_", " "),
+                    "SR": letter.sr_number,
+                    "Where it stands": "Produced"
+                    if letter.status != "due"
+                    else "Due: produce it from the letters panel",
+                }
+                for letter in view.letters
+            ],
+            hide_index=True,
+            width="stretch",
+        )
+    else:
+        st.caption("No letters or forms.")
+    st.subheader(f"Emails ({len(view.emails)})")
+    emails_panel(view.emails, empty="No emails.")
+    st.subheader(f"Deadlines ({len(view.deadlines)})")
+    if not view.deadlines:
+        st.caption("No deadlines were set.")
+    for d in view.deadlines:
+        # A deadline the run met (a review date whose update came in) is done, not something still to chase.
+        state = "done" if d.done else "overdue" if d.overdue else "to do"
+        st.markdown(f"**{d.what}**: {format_uk(d.due_at)} · {state}" + (f" · SR {d.sr_number}" if d.sr_number else ""))
+        st.caption(f"How this was worked out: {d.explanation}")
+    st.page_link("pages/my_work.py", label="Back to My work", icon=":material/inbox:")
