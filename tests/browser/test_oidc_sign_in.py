@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from db.models import AuditEvent
 from services.transaction import transaction
-from tests.browser.helpers import settled
+from tests.browser.helpers import FIRST_PAGE_TIMEOUT, settled
 from tests.conftest import LiveServer, free_port, start_server
 from tests.oidc_mock import Provider
 
@@ -46,7 +46,9 @@ def test_an_organisation_account_signs_in_as_the_matching_user_and_signs_out_of_
     server, provider = oidc_server
     provider.email = "caseworker@demo.casework.invalid"
     page.goto(server.url)
-    settled(page, page.get_by_role("button", name="Sign in with your organisation account")).click()
+    settled(
+        page, page.get_by_role("button", name="Sign in with your organisation account"), timeout=FIRST_PAGE_TIMEOUT
+    ).click()
     settled(page, "Welcome, Demo Caseworker", timeout=30_000)
     with transaction() as session:
         event = session.scalars(select(AuditEvent).where(AuditEvent.action == "sign_in")).all()[-1]
@@ -72,7 +74,9 @@ def test_an_organisation_account_with_no_casework_guide_user_is_refused(oidc_ser
     server, provider = oidc_server
     provider.email = "stranger@example.org"
     page.goto(server.url)
-    settled(page, page.get_by_role("button", name="Sign in with your organisation account")).click()
+    settled(
+        page, page.get_by_role("button", name="Sign in with your organisation account"), timeout=FIRST_PAGE_TIMEOUT
+    ).click()
     refused = page.get_by_text("There is no active Casework Guide account for stranger@example.org")
     settled(page, refused, timeout=30_000)
     expect(page.get_by_text("Welcome")).to_have_count(0)

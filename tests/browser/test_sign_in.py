@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import settled
+from tests.browser.helpers import FIRST_PAGE_TIMEOUT, settled
 
 pytestmark = pytest.mark.browser
 
@@ -11,7 +11,7 @@ pytestmark = pytest.mark.browser
 def sign_in(page: Page, base_url: str, username: str, password: str = "demo-password") -> None:
     """Open `base_url` (a new session: sign-in), sign in; the caller waits for the page it lands on."""
     page.goto(base_url)
-    settled(page, page.get_by_role("button", name="Sign in"))
+    settled(page, page.get_by_role("button", name="Sign in"), timeout=FIRST_PAGE_TIMEOUT)
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
