@@ -1,20 +1,66 @@
-"""Shared by the browser tests: waiting for Streamlit to finish a run, and a case to start P1 on."""
+"""Shared by the browser tests: the one wait for Streamlit (`settled`, which also runs axe-core on what it
+waits for), and a case to start P1 on.
+
+Why every wait goes through `settled`
+-------------------------------------
+A click or a typed value makes the browser send a rerun request; the page then keeps showing the previous
+run's elements (marked `data-stale` while the run goes) until the new run draws over them, and removes the
+ones it did not redraw only when the run is over. Two things follow:
+
+- The app's `data-test-script-state` stays "notRunning" from the previous run until the server says the new
+  run has started, so "the run is over" checked straight after a click is true of the OLD run.
+- Text or a button can be on the page from the previous step. A step's Continue button has the same widget
+  id on every step (same label, same page), so the previous step's Continue, left on the page below the new
+  step's heading until the run ends, passes a "one Continue button" check; clicked, it runs the previous
+  step's callback (refused as stale), and if the new one is drawn meanwhile the click matches two buttons.
+
+So `settled` waits for something only the new run draws, then for the run to be over (its leftover elements
+gone), then checks that the new content is still there, so it was not drawn by a run that was interrupted.
+"""
 
 from __future__ import annotations
 
-from playwright.sync_api import Page, expect
+from axe_playwright_python.base import AXE_SCRIPT
+from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import select
 
 from db.models import Case, Team
 from services.transaction import transaction
 
 TIMEOUT = 20_000
+# A fresh server's first page imports the whole app (about 27 s measured at load average 19 on 2 cores).
+FIRST_PAGE_TIMEOUT = 60_000
+BLOCKING_IMPACTS = ("serious", "critical")  # issue 15: none of these on any page state the tests reach
 
 
-def settled(page: Page) -> None:
-    """Wait until the page's script run has finished: a button drawn by a run still going can lose its click,
-    and a file chosen in an uploader the run is about to draw afresh is dropped."""
-    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning", timeout=TIMEOUT)
+def settled(page: Page, shows: Locator | str, *, axe: bool = True, timeout: float = TIMEOUT) -> Locator:
+    """Wait until the run started by the last action has finished and `shows` (a locator, or exact text)
+    proves its new content is on the page; then run axe-core on that state. Returns the locator.
+
+    `shows` must be something the previous state did not show (the next step's heading, a new count),
+    never text that was already on the page.
+    """
+    proof = page.get_by_text(shows, exact=True) if isinstance(shows, str) else shows
+    expect(proof.first).to_be_visible(timeout=timeout)  # the new run has started drawing
+    app = page.get_by_test_id("stApp")
+    expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=timeout)  # ... and is over
+    expect(proof.first).to_be_visible(timeout=timeout)  # still shown once the last run of the chain is over
+    if axe:
+        assert_accessible(page)
+    return proof
+
+
+def assert_accessible(page: Page) -> None:
+    """axe-core on the page as it stands: fail on any serious or critical violation, naming each."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(AXE_SCRIPT)  # once per document: a Streamlit rerun keeps the document, a reload does not
+    results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    blocking = [v for v in results["violations"] if v["impact"] in BLOCKING_IMPACTS]
+    assert not blocking, f"axe-core on {page.url}:\n" + "\n".join(
+        f"- {v['id']} ({v['impact']}): {v['help']}\n    "
+        + "\n    ".join(f"{n['target']}: {n.get('failureSummary', '')}".replace("\n", " ") for n in v["nodes"][:5])
+        for v in blocking
+    )
 
 
 def p1_scin() -> str:

@@ -10,24 +10,22 @@ from playwright.sync_api import Page, expect
 from domain.files import sha256
 from tests.browser.helpers import settled
 from tests.browser.test_sign_in import sign_in
-from tests.browser.test_wizard import _continue
+from tests.browser.test_wizard import at_step, press
 from tests.pdfs import a_pdf
 from tests.procedures.ssst_walks import allocated_sr, attachments, set_case
 from tests.procedures.walk import Walk
 
 pytestmark = pytest.mark.browser
-TIMEOUT = 20_000
 
 
 def _upload(page: Page, name: str, data: bytes, mime: str) -> None:
-    settled(page)  # after a refusal the uploader is drawn afresh, empty: a file chosen before that is dropped
+    """Choose a file on a settled page (after a refusal the uploader is drawn afresh, empty: a file chosen
+    before that run is over is dropped), then wait until it has reached the server: its chip without a
+    spinner (long names are shortened in the middle on screen)."""
     page.locator("input[type=file]").set_input_files(files=[{"name": name, "mimeType": mime, "buffer": data}])
-    shown = page.get_by_test_id("stFileChip")  # long names are shortened in the middle on screen
-    expect(shown).to_have_count(1, timeout=TIMEOUT)
-    expect(shown).to_contain_text(name[:6], timeout=TIMEOUT)
-    # Wait until the upload has reached the server and the rerun it starts is over, or Continue races it.
-    expect(page.get_by_test_id("stFileChipIconSpinner")).to_have_count(0, timeout=TIMEOUT)
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=TIMEOUT)
+    chip = page.get_by_test_id("stFileChip").filter(has_text=name[:6])
+    settled(page, chip.filter(has_not=page.get_by_test_id("stFileChipIconSpinner")))
+    expect(page.get_by_test_id("stFileChip")).to_have_count(1)
 
 
 def test_a_non_pdf_outcome_is_refused_at_the_field_and_a_real_pdf_is_kept_and_downloadable(
@@ -46,35 +44,33 @@ def test_a_non_pdf_outcome_is_refused_at_the_field_and_a_real_pdf_is_kept_and_do
     assert walk.step == "record_visit"
 
     sign_in(page, live_server.url, "ssst.caseworker")
-    expect(page.get_by_role("link", name="My work")).to_be_visible(timeout=TIMEOUT)
+    settled(page, page.get_by_role("link", name="My work"))
     sign_in(page, f"{live_server.url}/wizard?run={walk.view.run_id}", "ssst.caseworker")  # a new session
-    expect(page.get_by_role("heading", name="Update the SR and Contact Notes")).to_be_visible(timeout=TIMEOUT)
+    at_step(page, "Update the SR and Contact Notes")
     page.get_by_text("Supporting documents sent to the postal contractor for scanning").click()
     page.get_by_label("Summary of the visit", exact=True).fill("Payment plan agreed.")
     _upload(page, "CMSF5579 returned.pdf", b"Dear SSST, the visit went well.", "application/pdf")
-    _continue(page)  # once the previous rerun's button has left
-    at_field = page.get_by_text("Error: The selected file must be a PDF", exact=True)  # under the upload box
-    expect(at_field).to_be_visible(timeout=TIMEOUT)
+    press(page, "Continue")
+    settled(page, page.get_by_text("Error: The selected file must be a PDF", exact=True))  # under the upload box
     expect(page.get_by_test_id("stAlertContentError")).to_contain_text("The selected file must be a PDF")
     assert [a.kind for a in attachments(sr_id)] == ["bundle_zip"]  # nothing stored, the bundle not deleted
     assert attachments(sr_id)[0].deleted_at is None
 
     pdf = a_pdf(pages=2)
     _upload(page, "Outcome – Mr O'Brien.PDF", pdf, "application/pdf")
-    _continue(page)  # once the previous rerun's button has left
-    expect(page.get_by_text("Check your answers before saving")).to_be_visible(timeout=TIMEOUT)
-    page.get_by_role("button", name="Confirm and save").click()
-    expect(page.get_by_role("heading", name="Choose the Reason and Resolution Code")).to_be_visible(timeout=TIMEOUT)
+    press(page, "Continue")
+    at_step(page, "Check your answers before saving")
+    press(page, "Confirm and save")
+    at_step(page, "Choose the Reason and Resolution Code")
 
     stored = {a.kind: a for a in attachments(sr_id)}
     kept = stored["outcome_pdf"]
     assert (kept.file_name, kept.sha256, kept.content) == ("Outcome-Mr-OBrien.pdf", sha256(pdf), pdf)
     assert stored["bundle_zip"].deleted_at is not None
-    expect(page.get_by_text("(clerical files); the record is kept.", exact=False)).to_be_visible(timeout=TIMEOUT)
-    settled(page)  # a click on a button Streamlit is still redrawing can be lost
-    download_button = page.get_by_role("button", name="Download")
-    expect(download_button).to_have_count(1, timeout=TIMEOUT)
-    with page.expect_download(timeout=TIMEOUT) as download_info:
+    expect(page.get_by_text("(clerical files); the record is kept.", exact=False)).to_be_visible()
+    download_button = page.get_by_role("button", name="Download", exact=True)
+    expect(download_button).to_have_count(1)
+    with page.expect_download() as download_info:
         download_button.click()
     download = download_info.value
     assert download.suggested_filename == "Outcome-Mr-OBrien.pdf"

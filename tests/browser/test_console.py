@@ -1,9 +1,9 @@
 """In Chromium: a team leader filters the outstanding SRs by owner and reassigns one with a reason; the
 new owner is shown on the SR and the caseworker finds it in My work.
 
-Streamlit reruns the script after each widget change and keeps the old elements on screen (marked stale)
-until the new run draws them again, so every step waits for the state it caused (a count, the options
-offered, no stale element left) before the next one: never a fixed sleep.
+Streamlit reruns the script after each widget change and keeps the old elements on screen until the new
+run draws them again, so every step waits (`settled`) for the state it caused (a count, the options offered)
+and for the run to be over before the next one: never a fixed sleep.
 """
 
 import re
@@ -17,10 +17,10 @@ from services import console
 from services.actor import Actor
 from services.transaction import transaction
 from services.work import my_work
+from tests.browser.helpers import settled
 from tests.browser.test_sign_in import sign_in
 
 pytestmark = pytest.mark.browser
-TIMEOUT = 20_000
 REASON = "Covering annual leave"
 
 
@@ -29,11 +29,6 @@ def _actor(username: str) -> Actor:
         user = session.scalar(select(User).where(User.username == username))
         assert user is not None
         return Actor.of(user)
-
-
-def _settled(page: Page) -> None:
-    """The script run has finished drawing: no element left over from the previous run."""
-    expect(page.locator('[data-stale="true"]')).to_have_count(0, timeout=TIMEOUT)
 
 
 def _listbox(page: Page, label: str) -> Locator:
@@ -47,7 +42,7 @@ def _open(page: Page, label: str) -> Locator:
     # Mid-screen first: opened at the bottom edge, the list scrolls the page to fit and closes on that scroll.
     box.evaluate("e => e.scrollIntoView({block: 'center'})")
     box.click()
-    expect(_listbox(page, label)).to_be_visible(timeout=TIMEOUT)
+    settled(page, _listbox(page, label))
     return box
 
 
@@ -56,13 +51,12 @@ def _choose(page: Page, label: str, option: str) -> None:
     now and then when the list moved under the pointer."""
     box = _open(page, label)
     box.fill(option)
-    expect(_listbox(page, label).get_by_role("option", name=option, exact=True)).to_be_visible(timeout=TIMEOUT)
+    settled(page, _listbox(page, label).get_by_role("option", name=option, exact=True))
     box.press("Enter")
 
 
 def _matching(page: Page, count: int) -> None:
-    expect(page.get_by_text(f"{count} service requests match", exact=True)).to_be_visible(timeout=TIMEOUT)
-    _settled(page)
+    settled(page, f"{count} service requests match")
 
 
 def test_a_team_leader_filters_by_owner_and_reassigns_an_sr_to_a_caseworker_with_a_reason(live_server, page: Page):
@@ -77,6 +71,7 @@ def test_a_team_leader_filters_by_owner_and_reassigns_an_sr_to_a_caseworker_with
     assert mine != theirs  # so each filter shows its own count
 
     sign_in(page, live_server.url, "teamleader")
+    settled(page, "Welcome, Demo Teamleader")
     page.get_by_role("link", name="Outstanding SRs").click()
     _matching(page, console.counts(leader).total)
 
@@ -89,26 +84,26 @@ def test_a_team_leader_filters_by_owner_and_reassigns_an_sr_to_a_caseworker_with
     form = page.locator('[data-testid="stForm"]')
     _open(page, "Service requests")
     numbers = _listbox(page, "Service requests").get_by_role("option").filter(has_text=re.compile(r"^\d-\d{8}$"))
-    expect(numbers).to_have_count(theirs, timeout=TIMEOUT)
+    expect(numbers).to_have_count(theirs)
     _choose(page, "Service requests", row.number)
     box = page.get_by_role("combobox", name="Service requests", exact=True)
     box.press("Escape")
-    expect(_listbox(page, "Service requests")).to_have_count(0, timeout=TIMEOUT)
-    expect(form.locator('[data-testid="stMultiSelectTagsContainer"]')).to_contain_text(row.number)
+    settled(page, form.locator('[data-testid="stMultiSelectTagsContainer"]').get_by_text(row.number))
+    expect(_listbox(page, "Service requests")).to_have_count(0)
     _choose(page, "New owner", worker.display_name)
     expect(page.get_by_role("combobox", name="New owner", exact=True)).to_have_value(worker.display_name)
     form.get_by_label("Reason for reassigning").fill(REASON)
     form.get_by_role("button", name="Reassign").click()
 
-    expect(page.get_by_text(f"Reassigned {row.number} to {worker.display_name}.")).to_be_visible(timeout=TIMEOUT)
+    settled(page, page.get_by_text(f"Reassigned {row.number} to {worker.display_name}."))
     _matching(page, theirs - 1)  # it left the old owner's list
     _choose(page, "Owner", worker.display_name)
     _matching(page, mine + 1)  # and joined the new owner's
 
     _choose(page, "Open an SR", row.number)
-    page.get_by_role("button", name="Open SR detail").click()
-    expect(page.get_by_role("heading", name=f"SR {row.number}")).to_be_visible(timeout=TIMEOUT)
-    expect(page.get_by_text(f"owner {worker.display_name}")).to_be_visible(timeout=TIMEOUT)
+    settled(page, page.get_by_role("button", name="Open SR detail")).click()
+    settled(page, page.get_by_role("heading", name=f"SR {row.number}"))
+    expect(page.get_by_text(f"owner {worker.display_name}")).to_be_visible()
 
     with transaction() as session:
         assert session.get(ServiceRequest, row.id).owner_id == worker.user_id
@@ -117,7 +112,8 @@ def test_a_team_leader_filters_by_owner_and_reassigns_an_sr_to_a_caseworker_with
         assert (event.after["owner_id"], event.after["reason"]) == (worker.user_id, REASON)
 
     page.get_by_role("button", name="Sign out").click()
+    settled(page, "You have signed out.")
     sign_in(page, live_server.url, "caseworker")
+    settled(page, "Welcome, Demo Caseworker")
     page.get_by_role("link", name="My work").click()
-    heading = f"Service requests allocated to you ({allocated + 1})"
-    expect(page.get_by_role("heading", name=heading)).to_be_visible(timeout=TIMEOUT)
+    settled(page, page.get_by_role("heading", name=f"Service requests allocated to you ({allocated + 1})"))

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from services import runs
-from tests.browser.helpers import TIMEOUT
+from tests.browser.helpers import settled
 from tests.browser.test_sign_in import sign_in
 from tests.procedures.walk import find_case
 
@@ -25,7 +25,7 @@ def test_a_bookmarked_run_is_the_first_request_to_a_fresh_server(live_server, pa
 
     sign_in(page, f"{live_server.url}/wizard?run={run.run_id}", "caseworker")  # nothing else has loaded the app
 
-    expect(page.get_by_role("heading", name=heading)).to_be_visible(timeout=TIMEOUT)
+    settled(page, page.get_by_role("heading", name=heading))
     assert f"/wizard?run={run.run_id}" in page.url
     expect(page.get_by_role("link", name="My work")).to_be_visible()  # app.py's navigation, not the pages/ list
     expect(page.get_by_role("link", name="wizard widgets")).to_have_count(0)
@@ -33,5 +33,5 @@ def test_a_bookmarked_run_is_the_first_request_to_a_fresh_server(live_server, pa
 
 def test_a_bookmarked_page_of_another_role_signs_in_to_home(live_server, page: Page):
     sign_in(page, f"{live_server.url}/outstanding", "caseworker")  # a team leader's page, first request
-    expect(page.get_by_text("Welcome, Demo Caseworker")).to_be_visible(timeout=TIMEOUT)
+    settled(page, "Welcome, Demo Caseworker")
     expect(page.get_by_role("link", name="Outstanding SRs")).to_have_count(0)

@@ -3,12 +3,13 @@
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page
 from sqlalchemy import select
 
 from db.models import ServiceRequest, Team, User
 from services import records
 from services.transaction import transaction
+from tests.browser.helpers import settled
 from tests.browser.test_sign_in import sign_in
 from tests.conftest import LiveServer, free_port, start_server
 
@@ -37,22 +38,22 @@ def test_a_user_added_on_one_server_signs_in_on_the_other_and_sees_work_allocate
     # On the second server an administrator adds a caseworker.
     admin = browser.new_context().new_page()
     sign_in(admin, second.url, "admin")
-    expect(admin.get_by_text("Welcome, Demo Admin")).to_be_visible(timeout=20_000)
+    settled(admin, "Welcome, Demo Admin")
     admin.get_by_role("link", name="Users").click()
-    admin.get_by_label("Username").fill("scale.out")
+    settled(admin, admin.get_by_label("Username")).fill("scale.out")
     admin.get_by_label("Full name").fill("Scale Out")
     admin.get_by_label("Team").click()
     admin.keyboard.type("CSA Rules Reassessment")
     admin.keyboard.press("Enter")
     admin.get_by_label("Temporary password (at least 10 characters)").fill("scale-out-password")
     admin.get_by_role("button", name="Add user").click()
-    expect(admin.get_by_text("Added scale.out.")).to_be_visible(timeout=20_000)
+    settled(admin, "Added scale.out.")
 
     # On the first server that caseworker signs in and has no work yet.
     sign_in(page, first.url, "scale.out", "scale-out-password")
-    expect(page.get_by_text("Welcome, Scale Out")).to_be_visible(timeout=20_000)
+    settled(page, "Welcome, Scale Out")
     page.get_by_role("link", name="My work").click()
-    expect(page.get_by_text("Service requests allocated to you (0)")).to_be_visible(timeout=20_000)
+    settled(page, "Service requests allocated to you (0)")
 
     # Meanwhile an SR is allocated to them (through the service layer, as a third process would).
     with transaction() as session:
@@ -66,13 +67,14 @@ def test_a_user_added_on_one_server_signs_in_on_the_other_and_sees_work_allocate
 
     # Both servers show it: the first on its next rerun, the second to a fresh sign-in there.
     page.get_by_role("link", name="Home").click()
+    settled(page, "Welcome, Scale Out")
     page.get_by_role("link", name="My work").click()
-    expect(page.get_by_text("Service requests allocated to you (1)")).to_be_visible(timeout=20_000)
+    settled(page, "Service requests allocated to you (1)")
     elsewhere = browser.new_context().new_page()
     sign_in(elsewhere, second.url, "scale.out", "scale-out-password")
-    expect(elsewhere.get_by_text("Welcome, Scale Out")).to_be_visible(timeout=20_000)
+    settled(elsewhere, "Welcome, Scale Out")
     elsewhere.get_by_role("link", name="My work").click()
-    expect(elsewhere.get_by_text("Service requests allocated to you (1)")).to_be_visible(timeout=20_000)
+    settled(elsewhere, "Service requests allocated to you (1)")
     with transaction() as session:
         owner = session.scalar(select(ServiceRequest.owner_id).where(ServiceRequest.number == number))
         assert owner == user.id

@@ -7,12 +7,13 @@ started before the kill and continued after it.
 import signal
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page
 from sqlalchemy import select
 
 from db.models import AuditEvent
 from services.audit import verify_chain
 from services.transaction import transaction
+from tests.browser.helpers import settled
 from tests.browser.test_sign_in import sign_in
 from tests.conftest import free_port, start_server
 
@@ -26,11 +27,11 @@ def test_a_killed_server_restarts_on_the_same_database_with_everything_committed
     server = start_server(sqlite_demo_db.url, tmp_path / "before.log", port=port)
     try:
         sign_in(page, server.url, "caseworker")
-        expect(page.get_by_text("Welcome, Demo Caseworker")).to_be_visible(timeout=20_000)
+        settled(page, "Welcome, Demo Caseworker")
         page.get_by_role("button", name="Sign out").click()
-        expect(page.get_by_text("You have signed out.")).to_be_visible(timeout=20_000)
+        settled(page, "You have signed out.")
         sign_in(page, server.url, "teamleader")
-        expect(page.get_by_text("Welcome, Demo Teamleader")).to_be_visible(timeout=20_000)
+        settled(page, "Welcome, Demo Teamleader")
     finally:
         server.process.send_signal(signal.SIGKILL)
         server.process.wait(timeout=30)
@@ -43,7 +44,7 @@ def test_a_killed_server_restarts_on_the_same_database_with_everything_committed
     try:
         page.reload()  # the old websocket is gone: a new session on the restarted server
         sign_in(page, restarted.url, "caseworker")
-        expect(page.get_by_text("Welcome, Demo Caseworker")).to_be_visible(timeout=20_000)
+        settled(page, "Welcome, Demo Caseworker")
     finally:
         restarted.stop()
     with transaction() as session:

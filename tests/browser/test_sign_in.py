@@ -3,11 +3,15 @@
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.helpers import FIRST_PAGE_TIMEOUT, settled
+
 pytestmark = pytest.mark.browser
 
 
 def sign_in(page: Page, base_url: str, username: str, password: str = "demo-password") -> None:
+    """Open `base_url` (a new session: sign-in), sign in; the caller waits for the page it lands on."""
     page.goto(base_url)
+    settled(page, page.get_by_role("button", name="Sign in"), timeout=FIRST_PAGE_TIMEOUT)
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
@@ -15,7 +19,7 @@ def sign_in(page: Page, base_url: str, username: str, password: str = "demo-pass
 
 def test_a_caseworker_signs_in_and_sees_the_home_page(live_server, page: Page):
     sign_in(page, live_server.url, "caseworker")
-    expect(page.get_by_text("Welcome, Demo Caseworker")).to_be_visible(timeout=20_000)
+    settled(page, "Welcome, Demo Caseworker")
     expect(page.get_by_role("link", name="My work")).to_be_visible()
     expect(page.get_by_role("link", name="Outstanding SRs")).to_have_count(0)
     page.screenshot(path=str(live_server.log.parent / "home.png"))
@@ -23,9 +27,8 @@ def test_a_caseworker_signs_in_and_sees_the_home_page(live_server, page: Page):
 
 def test_a_page_outside_the_role_is_not_found(live_server, page: Page):
     sign_in(page, live_server.url, "caseworker")
-    expect(page.get_by_text("Welcome, Demo Caseworker")).to_be_visible(timeout=20_000)
+    settled(page, "Welcome, Demo Caseworker")
     page.goto(live_server.url + "/outstanding")
-    sign_in_again = page.get_by_label("Username")
     # A reload starts a new session (sign in again); the page itself is never shown to a caseworker.
-    expect(sign_in_again).to_be_visible(timeout=20_000)
+    settled(page, page.get_by_label("Username"))
     expect(page.get_by_text("Outstanding SRs")).to_have_count(0)

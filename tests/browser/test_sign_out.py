@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from db.models import AuditEvent
 from services.transaction import transaction
+from tests.browser.helpers import settled
 from tests.browser.test_sign_in import sign_in
 
 pytestmark = pytest.mark.browser
@@ -13,9 +14,9 @@ pytestmark = pytest.mark.browser
 
 def test_signing_out_returns_to_the_sign_in_page_and_is_audited(live_server, page: Page):
     sign_in(page, live_server.url, "caseworker")
-    expect(page.get_by_text("Welcome, Demo Caseworker")).to_be_visible(timeout=20_000)
+    settled(page, "Welcome, Demo Caseworker")
     page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_text("You have signed out.")).to_be_visible(timeout=20_000)
+    settled(page, "You have signed out.")
     expect(page.get_by_label("Username")).to_be_visible()
     expect(page.get_by_text("Welcome, Demo Caseworker")).to_have_count(0)
     with transaction() as session:

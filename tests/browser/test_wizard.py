@@ -3,60 +3,66 @@
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page
 
-from tests.browser.helpers import p1_scin
+from tests.browser.helpers import p1_scin, settled
 from tests.browser.test_sign_in import sign_in
 
 pytestmark = pytest.mark.browser
-TIMEOUT = 20_000
 
 
-def _continue(page: Page) -> None:
-    """Click the step's Continue once the previous step's button has left the page.
+def at_step(page: Page, title: str) -> None:
+    """Wait until the run that draws the step `title` is over: only then is its Continue the only one."""
+    settled(page, page.get_by_role("heading", name=title, exact=True))
 
-    While Streamlit reruns, the old step's elements can stay in the DOM for a moment beside the new ones.
-    """
-    button = page.get_by_role("button", name="Continue")
-    expect(button).to_have_count(1, timeout=TIMEOUT)
-    button.click()
+
+def press(page: Page, name: str) -> None:
+    """Click the one button called `name`; call only on a settled page (see tests/browser/helpers.py)."""
+    page.get_by_role("button", name=name, exact=True).click()
 
 
 def test_a_caseworker_finishes_p1_after_reloading_mid_way(live_server, page: Page):
     scin = p1_scin()
     sign_in(page, live_server.url, "caseworker")
+    settled(page, "Welcome, Demo Caseworker")
     page.get_by_role("link", name="Start a procedure").click()
-    scin_box = page.get_by_label("Find a case", exact=True)
+    scin_box = settled(page, page.get_by_label("Find a case", exact=True))
     scin_box.fill(scin)
     scin_box.press("Enter")
-    page.get_by_role("button", name="Start P1").click()
-    expect(page.get_by_role("heading", name="Check where the case is in transition")).to_be_visible(timeout=TIMEOUT)
+    settled(page, page.get_by_role("button", name="Start P1")).click()
+    at_step(page, "Check where the case is in transition")
 
     page.get_by_text("I have the case open in the 2012 system").click()
     page.get_by_text("Complaint", exact=True).click()
     page.get_by_label("What information is needed", exact=True).fill("Arrears history for the complaint")
     page.get_by_text("Yes", exact=True).click()
-    _continue(page)
-    expect(page.get_by_text("Check your answers before saving")).to_be_visible(timeout=TIMEOUT)
-    page.get_by_role("button", name="Confirm and save").click()
-    expect(page.get_by_role("heading", name="Search the legacy systems")).to_be_visible(timeout=TIMEOUT)
+    settled(page, page.get_by_role("radio", name="Complaint", checked=True))
+    press(page, "Continue")
+    at_step(page, "Check your answers before saving")
+    press(page, "Confirm and save")
+    at_step(page, "Search the legacy systems")
     assert re.search(r"/wizard\?run=[0-9a-f]{32}", page.url)
 
     # A reload starts a new browser session: sign in again and land on the same step with the run id.
     run_url = page.url
     page.reload()
     sign_in(page, run_url, "caseworker")
-    expect(page.get_by_role("heading", name="Search the legacy systems")).to_be_visible(timeout=TIMEOUT)
+    at_step(page, "Search the legacy systems")
 
     for item in ("CSCS checked", "CS2 checked", "Clerical case database (CCD) checked"):
         page.get_by_text(item, exact=True).click()
     page.get_by_text("Yes", exact=True).click()
-    page.get_by_label("What you found", exact=True).fill("CSCS shows the payments")
-    _continue(page)
-    expect(page.get_by_role("heading", name="Record what you found")).to_be_visible(timeout=TIMEOUT)
-    _continue(page)
-    expect(page.get_by_role("heading", name="Does the case need to move segment?")).to_be_visible(timeout=TIMEOUT)
+    found = settled(page, page.get_by_label("What you found", exact=True))  # drawn by the run the Yes started
+    found.fill("CSCS shows the payments")
+    press(page, "Continue")
+    # The previous step's Continue stays on the page below this heading until the run is over: a click
+    # between the two (the old wait counted one Continue and took it) ran the previous step's callback.
+    at_step(page, "Record what you found")
+    press(page, "Continue")
+    at_step(page, "Does the case need to move segment?")
     page.get_by_text("No move needed", exact=True).click()
-    _continue(page)
-    page.get_by_role("button", name="Confirm and save").click()
-    expect(page.get_by_text("is finished")).to_be_visible(timeout=TIMEOUT)
+    settled(page, page.get_by_role("radio", name="No move needed", checked=True))
+    press(page, "Continue")
+    at_step(page, "Check your answers before saving")
+    press(page, "Confirm and save")
+    settled(page, page.get_by_text(re.compile(r"is finished\.")))
