@@ -1,7 +1,7 @@
 """reference values: local confirmations, corrections and additions to the CMS reference catalogue
 
 Revision ID: refvalues1
-Revises: console2
+Revises: sessions1
 Create Date: 2026-11-30 16:20:00
 """
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 from db.types import UTCDateTime
 
 revision: str = "refvalues1"
-down_revision: str | None = "console2"
+down_revision: str | None = "sessions1"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

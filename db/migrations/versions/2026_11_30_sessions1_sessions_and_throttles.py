@@ -5,7 +5,7 @@ the token's sha256 is stored. `users.session_generation` is bumped by a password
 a role or team change, which ends that user's sessions on every server at their next page view.
 
 Revision ID: sessions1
-Revises: console2
+Revises: remind1
 Create Date: 2026-11-30 16:00:00
 """
 from collections.abc import Sequence
@@ -16,7 +16,7 @@ from alembic import op
 import db.types
 
 revision: str = "sessions1"
-down_revision: str | None = "console2"
+down_revision: str | None = "remind1"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
