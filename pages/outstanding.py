@@ -44,6 +44,8 @@ filters = ConsoleFilter(
 if st.session_state.get("console_filters") != filters:  # new filters: back to the first page
     st.session_state["console_filters"], st.session_state["console_pages"] = filters, [None]
 cursors = st.session_state["console_pages"]
+# The versions of the rows as the previous run drew them: a reassignment carries what the team leader saw.
+shown_before: dict[str, int] = st.session_state.get("console_shown", {})
 counts = ui.attempt(lambda: console.counts(actor, filters))
 page = ui.attempt(lambda: console.outstanding_page(actor, filters, after=cursors[-1]))
 if counts is None or page is None:
@@ -105,6 +107,7 @@ if page.next_cursor is not None and nav[1].button("Next page"):
     cursors.append(page.next_cursor)
     st.rerun()
 by_number = {r.number: r for r in page.rows}
+st.session_state["console_shown"] = {r.number: r.version for r in page.rows}
 opened = st.selectbox(
     "Open an SR",
     list(by_number),
@@ -131,7 +134,7 @@ with st.form("reassign"):
                 [r.id for r in chosen],
                 owners.get(new_owner or "", -1) or -1,
                 reason,
-                expected_versions={r.id: r.version for r in chosen},  # as this screen showed them
+                expected_versions={r.id: shown_before.get(r.number, r.version) for r in chosen},
             )
         )
         if done:

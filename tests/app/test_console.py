@@ -116,3 +116,24 @@ def test_another_teams_sr_in_the_url_is_refused_on_the_detail_page(sqlite_demo_d
     at.switch_page("pages/sr_detail.py").run()
     assert "belongs to another team" in texts(at) or "Special Client Records" in texts(at)
     assert f"SR {theirs.number}" not in texts(at)
+
+
+def test_a_reassignment_from_a_screen_another_team_leader_overtook_is_refused_with_a_reload_message(
+    sqlite_demo_db, actor_for
+):
+    leader, worker = actor_for("teamleader"), actor_for("caseworker")
+    at = _console(leader)
+    row = next(r for r in console.outstanding_page(leader).rows if r.owner_id != worker.user_id)
+    _select_rows(at, [row.number])
+    # Another team leader moves the same SR while this screen shows it.
+    console.reassign(leader, [row.id], worker.user_id, "Other screen", expected_versions={row.id: row.version})
+    next(s for s in at.selectbox if s.label == "New owner").select(worker.display_name)
+    next(t for t in at.text_input if t.label == "Reason for reassigning").input("Covering leave")
+    next(b for b in at.button if b.label == "Reassign").click().run()
+    assert not at.exception
+    shown = texts(at)
+    assert "Reload the page" in shown
+    assert "version" not in shown.lower()
+    with transaction() as session:
+        moved = session.scalars(select(AuditEvent).where(AuditEvent.action == "sr.reassigned")).all()
+        assert [e.after["reason"] for e in moved] == ["Other screen"]
