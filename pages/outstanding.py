@@ -44,23 +44,27 @@ filters = ConsoleFilter(
 if st.session_state.get("console_filters") != filters:  # new filters: back to the first page
     st.session_state["console_filters"], st.session_state["console_pages"] = filters, [None]
 cursors = st.session_state["console_pages"]
+# The versions of the rows as the previous run drew them: a reassignment carries what the team leader saw.
+shown_before: dict[str, int] = st.session_state.get("console_shown", {})
 counts = ui.attempt(lambda: console.counts(actor, filters))
 page = ui.attempt(lambda: console.outstanding_page(actor, filters, after=cursors[-1]))
 if counts is None or page is None:
     st.stop()
 
-st.caption(f"{counts.total} service requests match")
+st.caption(f"{counts.total:,} service request{' matches' if counts.total == 1 else 's match'}")
 cols = st.columns(3)
 groups = (("By status", counts.by_status), ("By owner", counts.by_owner), ("By procedure", counts.by_procedure))
 for col, (title, data) in zip(cols, groups, strict=True):
     col.markdown(f"**{title}**")
     col.dataframe([{title[3:].capitalize(): k, "SRs": v} for k, v in data.items()], hide_index=True, width="stretch")
+cols[2].caption("Each SR once, under the procedure that works SRs of its kind.")
 ages = console.ageing(actor, filters)
 if ages:
     bands = [b[2] for b in console.AGE_BANDS]
     chart = alt.Chart(alt.Data(values=[{"Age": b, "Status": s, "SRs": n} for b, s, n in ages]))
     st.markdown("**Age of the matching SRs**")
-    bars = chart.mark_bar().encode(x=alt.X("Age:N", sort=bands), y="SRs:Q", color="Status:N")
+    whole = alt.Axis(format="d", tickMinStep=1)  # counts of SRs: no 0.2 ticks
+    bars = chart.mark_bar().encode(x=alt.X("Age:N", sort=bands), y=alt.Y("SRs:Q", axis=whole), color="Status:N")
     # A fixed height: drawn later than the rest, a growing chart moved the page under the pointer.
     st.altair_chart(bars, width="stretch", height=300)
 
@@ -80,11 +84,18 @@ picked = st.dataframe(
     key="console_table",
     on_select="rerun",
     selection_mode="multi-row",
-    column_config={
-        "Age (days)": st.column_config.NumberColumn(format="%d"),
-        "PV": st.column_config.CheckboxColumn("PV", help="Potentially violent marker on the case"),
-        "Sensitive": st.column_config.CheckboxColumn(),
-        "Overdue": st.column_config.CheckboxColumn(),
+    column_config={  # widths that fit the page at 1366 px: nothing cut off at the right
+        "SR": st.column_config.TextColumn(width="small"),
+        "SCIN": st.column_config.TextColumn(width="small"),
+        "Type": st.column_config.TextColumn(width="medium"),
+        "Procedures": st.column_config.TextColumn(width="small"),
+        "Status": st.column_config.TextColumn(width="small"),
+        "Owner": st.column_config.TextColumn(width="small"),
+        "Age (days)": st.column_config.NumberColumn("Age", format="%d", width="small", help="Days since created"),
+        "PV": st.column_config.CheckboxColumn("PV", help="Potentially violent marker on the case", width="small"),
+        "Sensitive": st.column_config.CheckboxColumn(width="small"),
+        "Next due": st.column_config.TextColumn(width="small"),
+        "Overdue": st.column_config.CheckboxColumn(width="small"),
     },
 )
 selected = [page.rows[i].number for i in picked.selection.rows] if picked else []
@@ -96,27 +107,39 @@ if page.next_cursor is not None and nav[1].button("Next page"):
     cursors.append(page.next_cursor)
     st.rerun()
 by_number = {r.number: r for r in page.rows}
-opened = st.selectbox("Open an SR", list(by_number), index=None, key="open_sr")
+st.session_state["console_shown"] = {r.number: r.version for r in page.rows}
+opened = st.selectbox(
+    "Open an SR",
+    list(by_number),
+    index=None,
+    key="open_sr",
+    format_func=lambda n: f"{n}: case {by_number[n].scin}, {by_number[n].label}",
+)
 if opened and st.button("Open SR detail"):
     st.switch_page("pages/sr_detail.py", query_params={"sr": str(by_number[opened].id)})
 
 with st.form("reassign"):
-    st.markdown("**Reassign service requests**")
-    chosen = st.multiselect("Service requests", list(by_number), default=[n for n in selected if n in by_number])
+    st.markdown("**Reassign the selected service requests**")
+    if selected:
+        st.caption(f"Selected in the table: {', '.join(selected)}")
+    else:
+        st.caption("Tick the rows to reassign in the table above.")
     new_owner = st.selectbox("New owner", [m.display_name for m in members if m.role == "caseworker"], index=None)
     reason = st.text_input("Reason for reassigning", max_chars=200)
     if st.form_submit_button("Reassign"):
+        chosen = [by_number[n] for n in selected if n in by_number]
         done = ui.attempt(
             lambda: console.reassign(
                 actor,
-                [by_number[n].id for n in chosen],
+                [r.id for r in chosen],
                 owners.get(new_owner or "", -1) or -1,
                 reason,
-                expected_versions={by_number[n].id: by_number[n].version for n in chosen},
+                expected_versions={r.id: shown_before.get(r.number, r.version) for r in chosen},
             )
         )
         if done:
             st.session_state["flash_console"] = f"Reassigned {', '.join(done.sr_numbers)} to {done.new_owner}."
+            st.session_state.pop("console_table", None)  # the moved rows are no longer selected
             st.rerun()
 if msg := st.session_state.pop("flash_console", None):
     st.success(msg)
@@ -126,8 +149,8 @@ if st.button("Prepare CSV of the filtered list"):
 if export := st.session_state.get("console_csv"):
     st.download_button(f"Download CSV ({export.rows} rows)", export.content, export.file_name, "text/csv")
 
-st.subheader("Deadlines, soonest first")
-items = ui.attempt(lambda: console.deadlines(actor)) or []
+st.subheader("Deadlines of the matching SRs, soonest first")
+items = ui.attempt(lambda: console.deadlines(actor, filters)) or []
 st.dataframe(
     [
         {"Due": format_uk(d.due_at), "Overdue": "OVERDUE" if d.overdue else "", "What": d.kind.replace("_", " "),

@@ -1,11 +1,13 @@
 """One SR in full for a team leader: banner, audit timeline, notes, activities, letters, deadlines, files,
 related SRs and where its procedure runs stand. The SR id comes from the URL (?sr=...)."""
 
+from collections.abc import Sequence
+
 import streamlit as st
 
 import ui
-from domain.clock import format_uk
-from services.sr_view import sr_full_view
+from domain.clock import format_date, format_uk
+from services.sr_view import TimelineEntry, sr_full_view
 from ui.case_panels import deadlines_panel, emails_panel, files_panel
 
 actor = ui.actor("team_leader", page="sr_detail")
@@ -30,12 +32,19 @@ if view.details:  # typed by caseworkers: shown in a table, never as markdown
     st.dataframe([{"On the SR": label, "Value": value} for label, value in view.details], hide_index=True)
 TABS = ["Timeline", "Notes", "Activities", "Letters", "Deadlines", "Emails", "Attachments", "Related SRs", "Procedure"]
 tabs = st.tabs(TABS)
-with tabs[0]:
+
+
+def show_timeline(entries: Sequence[TimelineEntry]) -> None:
+    """Plain sentences, newest first; shown in a table (never as markdown: names and reasons are typed text)."""
     st.dataframe(
-        [{"When": format_uk(e.at), "Who": e.who, "What": e.action, "Details": e.summary} for e in view.timeline],
+        [{"Date": format_date(e.at), "What happened": e.text} for e in entries],
         hide_index=True,
         width="stretch",
     )
+
+
+with tabs[0]:
+    show_timeline(view.timeline)
 with tabs[1]:
     if not view.notes:
         st.caption("No notes on this SR.")

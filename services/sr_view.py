@@ -20,6 +20,7 @@ from db.models import Activity, Attachment, AuditEvent, Letter, Note, ProcedureR
 from domain.clock import format_date, format_uk
 from domain.values import format_money
 from procedures import registry
+from services import timeline
 from services.actor import Actor
 from services.attachments import AttachmentView, load_sr
 from services.deadlines import DeadlineView, deadline_views
@@ -36,8 +37,9 @@ TIMELINE_LIMIT = 200
 class TimelineEntry:
     at: datetime
     who: str
-    action: str
+    action: str  # the audit code, for tests and the audit trail; screens show `text`
     summary: str
+    text: str  # "Review date set to 2 December 2026 by Demo Caseworker, 14:02" (services/timeline.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +130,12 @@ def _summary(event: AuditEvent) -> str:
     return "; ".join(changed + added)[:300]
 
 
+def _entry(event: AuditEvent, names: dict[int, str]) -> TimelineEntry:
+    who = names.get(event.actor_id, event.actor_name) if event.actor_id else event.actor_name
+    text = timeline.line(event.action, event.before, event.after, who, event.at, names)
+    return TimelineEntry(event.at, who, event.action, _summary(event), text)
+
+
 def sr_full_view(actor: Actor, sr_id: int) -> SRFullView:
     with transaction(read_only=True) as session:
         sr = load_sr(session, actor, sr_id, action="view this service request")
@@ -171,7 +179,7 @@ def sr_full_view(actor: Actor, sr_id: int) -> SRFullView:
             version=sr.version,
             case=CaseBanner.of(sr.case),
             details=sr_details(sr),
-            timeline=tuple(TimelineEntry(e.at, e.actor_name, e.action, _summary(e)) for e in events),
+            timeline=tuple(_entry(e, names) for e in events),
             notes=tuple(NoteView(n.created_at, names.get(n.author_id) if n.author_id else None, n.text) for n in notes),
             activities=tuple(ActivityView(a.name, a.mandatory, a.done, a.outcome, a.done_at) for a in activities),
             letters=tuple(LetterRow.of(letter) for letter in letters),

@@ -19,7 +19,15 @@ from db.models import Case, Deadline, ServiceRequest, User
 from domain import deadlines as rules
 from domain.clock import utcnow
 from services.actor import Actor
-from services.console.filters import team_leader
+from services.console.filters import (
+    NO_FILTER,
+    ConsoleFilter,
+    checked,
+    conditions,
+    filter_params,
+    shape_of,
+    team_leader,
+)
 from services.transaction import transaction
 
 
@@ -36,12 +44,14 @@ class DeadlineItem:
     source: str  # "deadline" (a Deadline row) or "sr" (worked out from the SR's fields)
 
 
-def deadlines(actor: Actor, *, limit: int = 100, now: datetime | None = None) -> list[DeadlineItem]:
-    """The team's open deadlines, soonest first (overdue ones first of all, and marked)."""
-    now = now or utcnow()
+def deadlines(
+    actor: Actor, filters: ConsoleFilter = NO_FILTER, *, limit: int = 100, now: datetime | None = None
+) -> list[DeadlineItem]:
+    """The open deadlines of the team's SRs matching `filters`, soonest first (overdue ones first, marked)."""
+    filters, now = checked(filters), now or utcnow()
     with transaction() as session:
         team_id = team_leader(session, actor)
-        return deadline_items(session, team_id, limit=limit, now=now)
+        return deadline_items(session, team_id, filters, limit=limit, now=now)
 
 
 # The rules for SR-held dates are pure functions of the date and the region or place, and every rerun of
@@ -61,13 +71,10 @@ _SR_DATES: dict[str, Any] = {
 _HELD_KINDS = (rules.HEARING, rules.SECOND_PV_CHECK, rules.APPOINTMENT, rules.REVIEW_DATE)
 
 
-def _open_team_srs() -> list[Any]:
-    return [ServiceRequest.team_id == bindparam("team_id"), ServiceRequest.status != "Closed"]
-
-
-@lru_cache(maxsize=1)
-def _deadline_rows_statement() -> Select:
-    """The team's soonest open Deadline rows (parameters team_id, limit), built once and reused."""
+@lru_cache(maxsize=256)
+def _deadline_rows_statement(shape: ConsoleFilter) -> Select:
+    """The soonest open Deadline rows of the SRs matching a filter shape (parameters: `filter_params`, limit),
+    built once per shape and reused."""
     return (
         select(
             Deadline.sr_id,
@@ -81,15 +88,15 @@ def _deadline_rows_statement() -> Select:
         .join(ServiceRequest, ServiceRequest.id == Deadline.sr_id)
         .join(Case, Case.id == ServiceRequest.case_id)
         .outerjoin(User, User.id == ServiceRequest.owner_id)
-        .where(Deadline.done.is_(False), *_open_team_srs())
+        .where(Deadline.done.is_(False), *conditions(shape)[0])
         .order_by(Deadline.due_at, Deadline.id)
         .limit(bindparam("limit", type_=Integer))
     )
 
 
-@lru_cache(maxsize=4)
-def _sr_dates_statement(name: str) -> Select:
-    """The team's open SRs holding a date in column `name`, soonest first (parameters team_id, limit)."""
+@lru_cache(maxsize=256)
+def _sr_dates_statement(name: str, shape: ConsoleFilter) -> Select:
+    """The SRs matching a filter shape that hold a date in column `name`, soonest first."""
     column = _SR_DATES[name]
     return (
         select(
@@ -104,7 +111,7 @@ def _sr_dates_statement(name: str) -> Select:
         )
         .join(Case, Case.id == ServiceRequest.case_id)
         .outerjoin(User, User.id == ServiceRequest.owner_id)
-        .where(*_open_team_srs(), column.isnot(None))
+        .where(*conditions(shape)[0], column.isnot(None))
         .order_by(column, ServiceRequest.id)
         .limit(bindparam("limit", type_=Integer))
     )
@@ -122,7 +129,9 @@ def _held_statement(postgres: bool) -> Select:
     return select(Deadline.sr_id, Deadline.kind).where(in_read, Deadline.kind.in_(_HELD_KINDS))
 
 
-def deadline_items(session: Session, team_id: int, *, limit: int, now: datetime) -> list[DeadlineItem]:
+def deadline_items(
+    session: Session, team_id: int, filters: ConsoleFilter = NO_FILTER, *, limit: int, now: datetime
+) -> list[DeadlineItem]:
     """Merge the soonest `limit` of each source; each source is read in due order through an index.
 
     Which SR-held dates already have a Deadline row is looked up afterwards, for the SRs read only, in
@@ -130,14 +139,15 @@ def deadline_items(session: Session, team_id: int, *, limit: int, now: datetime)
     (a sequential scan, 40 to 110 ms a source at a million SRs) to answer it for 100 rows. The statements
     are built once and run as Core rows (they are columns, not entities)."""
     conn = session.connection()
-    params = {"team_id": team_id, "limit": limit}
+    shape = shape_of(filters)
+    params = filter_params(team_id, filters, now) | {"limit": limit}
     items: list[DeadlineItem] = []
-    for sr_id, number, scin, kind, due_at, explanation, who in conn.execute(_deadline_rows_statement(), params):
+    for sr_id, number, scin, kind, due_at, explanation, who in conn.execute(_deadline_rows_statement(shape), params):
         items.append(DeadlineItem(sr_id, number, scin, kind, due_at, explanation, due_at < now, who, "deadline"))
 
-    hearings = conn.execute(_sr_dates_statement("hearing_at"), params).all()
-    appointments = conn.execute(_sr_dates_statement("appointment_at"), params).all()
-    reviews = conn.execute(_sr_dates_statement("review_date"), params).all()
+    hearings = conn.execute(_sr_dates_statement("hearing_at", shape), params).all()
+    appointments = conn.execute(_sr_dates_statement("appointment_at", shape), params).all()
+    reviews = conn.execute(_sr_dates_statement("review_date", shape), params).all()
     read = {r[0] for r in (*hearings, *appointments, *reviews)}
     held: set[tuple[int, str]] = set()
     if read:

@@ -7,8 +7,10 @@ least N working days ago by the team's region (CASEWORK_STUCK_WORKING_DAYS, defa
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from sqlalchemy import select
 
@@ -48,8 +50,17 @@ def stuck_runs(actor: Actor, *, working_days: int | None = None, now: datetime |
         cutoff_day = add_working_days(today, -days, region)
         # Saved on or before cutoff_day (UK local) means at least `days` working days without progress.
         before = as_utc(datetime.combine(cutoff_day + timedelta(days=1), time(0), tzinfo=UK))
+        # Columns only: the run's answers and history (JSON) are not needed to list it.
         rows = session.execute(
-            select(ProcedureRun, User.display_name, Case.scin, ServiceRequest.number)
+            select(
+                ProcedureRun.id,
+                ProcedureRun.procedure_id,
+                ProcedureRun.state,
+                User.display_name,
+                Case.scin,
+                ServiceRequest.number,
+                ProcedureRun.updated_at,
+            )
             .join(User, User.id == ProcedureRun.started_by_id)
             .join(Case, Case.id == ProcedureRun.case_id)
             .outerjoin(ServiceRequest, ServiceRequest.id == ProcedureRun.sr_id)
@@ -61,16 +72,13 @@ def stuck_runs(actor: Actor, *, working_days: int | None = None, now: datetime |
             )
             .order_by(ProcedureRun.updated_at)
         ).all()
-        return [
-            StuckRun(
-                run.id,
-                run.procedure_id,
-                run.state,
-                name,
-                scin,
-                number,
-                run.updated_at,
-                working_days_between(uk_local(run.updated_at).date(), today, region),
-            )
-            for run, name, scin, number in rows
-        ]
+    idle = _idle_days(today, region)
+    return [
+        StuckRun(run_id, pid, state, name, scin, number, at, idle(uk_local(at).date()))
+        for run_id, pid, state, name, scin, number, at in rows
+    ]
+
+
+def _idle_days(today: date, region: str) -> Callable[[date], int]:
+    """Working days from a last-save day to today, worked out once per distinct day (runs share days)."""
+    return lru_cache(maxsize=None)(lambda day: working_days_between(day, today, region))

@@ -21,14 +21,22 @@ def _table(at):
     return next(df.value for df in at.dataframe if "SR" in df.value.columns and "Age (days)" in df.value.columns)
 
 
+def _select_rows(at, numbers):
+    """Tick rows of the table, as a click on their checkboxes does (the widget's selection state)."""
+    rows = [list(_table(at)["SR"]).index(n) for n in numbers]
+    at.session_state["console_table"] = {"selection": {"rows": rows, "columns": [], "cells": []}}
+    return at.run()
+
+
 def test_the_console_shows_the_first_page_and_counts_of_the_team(sqlite_demo_db, actor_for):
     leader = actor_for("teamleader")
     at = _console(leader)
     expected = console.outstanding_page(leader)
     assert list(_table(at)["SR"]) == [r.number for r in expected.rows]
     assert f"{console.counts(leader).total} service requests match" in texts(at)
+    assert not at.multiselect or all(m.label != "Service requests" for m in at.multiselect)  # rows, not a list
     assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart"), "the ageing chart is drawn"
-    assert "Deadlines, soonest first" in texts(at)
+    assert "Deadlines of the matching SRs, soonest first" in texts(at)
 
 
 def test_filtering_by_pv_marker_and_owner_narrows_the_table(sqlite_demo_db, actor_for):
@@ -48,7 +56,8 @@ def test_a_team_leader_reassigns_an_sr_from_the_console_with_a_reason(sqlite_dem
     leader, worker = actor_for("teamleader"), actor_for("caseworker")
     at = _console(leader)
     row = next(r for r in console.outstanding_page(leader).rows if r.owner_id != worker.user_id)
-    at.multiselect[-1].select(row.number)
+    _select_rows(at, [row.number])
+    assert f"Selected in the table: {row.number}" in texts(at)
     owner_box = next(s for s in at.selectbox if s.label == "New owner")
     owner_box.select(worker.display_name)
     next(t for t in at.text_input if t.label == "Reason for reassigning").input("Covering annual leave")
@@ -65,7 +74,7 @@ def test_a_reassignment_without_a_reason_shows_the_problem_and_moves_nothing(sql
     leader, worker = actor_for("teamleader"), actor_for("caseworker")
     at = _console(leader)
     row = next(r for r in console.outstanding_page(leader).rows if r.owner_id != worker.user_id)
-    at.multiselect[-1].select(row.number)
+    _select_rows(at, [row.number])
     next(s for s in at.selectbox if s.label == "New owner").select(worker.display_name)
     next(b for b in at.button if b.label == "Reassign").click().run()
     assert "Enter the reason for the reassignment." in texts(at)
@@ -92,8 +101,10 @@ def test_opening_an_sr_shows_its_banner_timeline_and_related_srs(sqlite_demo_db,
     shown = texts(at)
     assert f"SR {row.number}" in shown
     assert row.scin in shown
-    timeline = next(df.value for df in at.dataframe if "What" in df.value.columns)
-    assert "sr.created" in set(timeline["What"])
+    timeline = next(df.value for df in at.dataframe if "What happened" in df.value.columns)
+    lines = list(timeline["What happened"])
+    assert any(line.startswith("Service request created") for line in lines)
+    assert not [line for line in lines if "sr." in line or "_" in line], lines  # no audit codes, no field names
 
 
 def test_another_teams_sr_in_the_url_is_refused_on_the_detail_page(sqlite_demo_db, actor_for):
@@ -105,3 +116,24 @@ def test_another_teams_sr_in_the_url_is_refused_on_the_detail_page(sqlite_demo_d
     at.switch_page("pages/sr_detail.py").run()
     assert "it does not exist, or it is not your team's" in texts(at) or "Special Client Records" in texts(at)
     assert f"SR {theirs.number}" not in texts(at)
+
+
+def test_a_reassignment_from_a_screen_another_team_leader_overtook_is_refused_with_a_reload_message(
+    sqlite_demo_db, actor_for
+):
+    leader, worker = actor_for("teamleader"), actor_for("caseworker")
+    at = _console(leader)
+    row = next(r for r in console.outstanding_page(leader).rows if r.owner_id != worker.user_id)
+    _select_rows(at, [row.number])
+    # Another team leader moves the same SR while this screen shows it.
+    console.reassign(leader, [row.id], worker.user_id, "Other screen", expected_versions={row.id: row.version})
+    next(s for s in at.selectbox if s.label == "New owner").select(worker.display_name)
+    next(t for t in at.text_input if t.label == "Reason for reassigning").input("Covering leave")
+    next(b for b in at.button if b.label == "Reassign").click().run()
+    assert not at.exception
+    shown = texts(at)
+    assert "Reload the page" in shown
+    assert "version" not in shown.lower()
+    with transaction() as session:
+        moved = session.scalars(select(AuditEvent).where(AuditEvent.action == "sr.reassigned")).all()
+        assert [e.after["reason"] for e in moved] == ["Other screen"]

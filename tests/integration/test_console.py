@@ -355,3 +355,19 @@ def test_stuck_runs_of_new_caseworkers_count_working_days_over_christmas(demo_db
     assert [(s.run_id, s.working_days_idle, s.caseworker) for s in stuck] == [(three, 3, "Demo Caseworker")]
     monkeypatch.setenv("CASEWORK_STUCK_WORKING_DAYS", "2")
     assert [(s.run_id, s.working_days_idle) for s in console.stuck_runs(leader, now=now)] == [(three, 3), (two, 2)]
+
+
+def test_the_deadline_list_follows_the_filters(demo_db, actor_for):
+    leader, worker = actor_for("teamleader"), actor_for("caseworker")
+    everything = console.deadlines(leader)
+    theirs = console.deadlines(leader, ConsoleFilter(owner_id=worker.user_id))
+    assert everything
+    assert {d.owner for d in theirs} <= {worker.display_name}
+    assert {(d.sr_id, d.kind) for d in theirs} == {
+        (d.sr_id, d.kind) for d in everything if d.owner == worker.display_name
+    } or len(everything) == 100
+    p1 = console.deadlines(leader, ConsoleFilter(procedure="P5a"))
+    labels = {
+        r.id: r.label for r in console.outstanding_page(leader, ConsoleFilter(procedure="P5a"), page_size=500).rows
+    }
+    assert all(d.sr_id in labels for d in p1)

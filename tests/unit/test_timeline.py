@@ -1,0 +1,29 @@
+"""The SR timeline in plain words: no audit codes, field names or ISO timestamps reach the team leader."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from services.timeline import describe, line
+
+
+def test_a_review_date_change_reads_as_a_sentence_with_the_uk_time():
+    at = datetime(2026, 11, 30, 14, 2, tzinfo=UTC)  # GMT in winter: 14:02 UK time
+    text = line("sr.updated", {"review_date": None}, {"review_date": "2026-12-02"}, "Demo Caseworker", at, {})
+    assert text == "Review date set to 2 December 2026 by Demo Caseworker, 14:02"
+
+
+def test_a_summer_moment_is_shown_in_british_summer_time():
+    at = datetime(2026, 7, 1, 9, 30, tzinfo=UTC)
+    assert line("sr.created", None, {}, "Ann", at, {}) == "Service request created by Ann, 10:30"
+
+
+def test_a_reassignment_names_both_owners_and_the_reason():
+    text = describe("sr.reassigned", {"owner_id": None}, {"owner_id": 7, "owner": "bob", "reason": "Leave"}, {7: "Bob"})
+    assert text == "Reassigned from Unallocated to Bob (reason: Leave)"
+
+
+def test_a_deadline_shows_its_kind_and_moment_without_codes():
+    text = describe("deadline.set", None, {"kind": "second_pv_check", "due_at": "2026-12-02T10:00:00+00:00"}, {})
+    assert text == "Deadline set: What: second pv check; Due: 2 December 2026, 10:00"
+    assert "_" not in describe("unknown.action", None, {"some_field": 1}, {})
