@@ -7,6 +7,7 @@ import streamlit as st
 import ui
 from services.actor import Actor
 from ui.roles import HOME, ROLE_PAGES, role_has_page
+from ui.text import md
 
 st.set_page_config(page_title="Casework Guide", page_icon="📋", layout="wide")
 
@@ -35,7 +36,7 @@ if actor is None:
     navigation = st.navigation(signed_out_pages())
 else:
     with st.sidebar:
-        st.markdown(f"**{actor.display_name}**  \n{actor.role.replace('_', ' ').capitalize()}")
+        st.markdown(f"**{md(actor.display_name)}**  \n{actor.role.replace('_', ' ').capitalize()}")
         if st.button("Sign out", key="sign_out"):
             from services.auth import sign_out
 

@@ -3,6 +3,7 @@
 import streamlit as st
 
 import ui
+from ui.text import md
 
 actor = ui.actor()
 NEXT_STEP = {
@@ -11,5 +12,5 @@ NEXT_STEP = {
     "policy": "Open **Letter preview** to see every letter and form with fictional sample data.",
     "admin": "Open **Users** to add people, set roles and teams, and deactivate accounts.",
 }
-st.title(f"Welcome, {actor.display_name}")
+st.title(f"Welcome, {md(actor.display_name)}")
 st.write(NEXT_STEP[actor.role])

@@ -11,6 +11,7 @@ from services.errors import DomainError, ValidationFailed
 from services.run_views import RunView
 from ui.case_panels import deadlines_panel, emails_panel, files_panel
 from ui.letters_panel import letters_panel
+from ui.text import show
 from ui.wizard_widgets import field_input, field_value
 
 actor = ui.actor("caseworker", page="wizard")
@@ -87,7 +88,7 @@ with main:
         for row in view.summary:
             label, value, link = st.columns([4, 4, 2])
             label.markdown(f"**{row.label}**  \n:gray[{row.step_title}]")
-            value.write(row.value)
+            show(row.value, value)
             if row.changeable:
                 link.button(
                     "Change",

@@ -14,6 +14,7 @@ from domain.values import format_money
 from services.actor import Actor
 from services.errors import DomainError, ValidationFailed
 from services.views import CaseBanner
+from ui.text import md
 
 log = logging.getLogger("casework")
 T = TypeVar("T")
@@ -135,9 +136,9 @@ def case_banner(case: CaseBanner) -> None:
         flags.append("Legacy ongoing enforcement indicator")
     with st.container(border=True):
         cols = st.columns(4)
-        cols[0].markdown(f"**SCIN**  \n{case.scin}")
-        cols[1].markdown(f"**Receiving parent**  \n{case.receiving_parent}")
-        cols[2].markdown(f"**Paying parent**  \n{case.paying_parent}")
+        cols[0].markdown(f"**SCIN**  \n{md(case.scin)}")
+        cols[1].markdown(f"**Receiving parent**  \n{md(case.receiving_parent)}")
+        cols[2].markdown(f"**Paying parent**  \n{md(case.paying_parent)}")
         cols[3].markdown(f"**Scheme / segment**  \n{case.scheme}, segment {case.segment}, {case.region}")
         if flags:
             st.warning(" · ".join(flags), icon="🔒")
