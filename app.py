@@ -9,6 +9,7 @@ import ui
 from services.actor import Actor
 from ui.notices import notice_count
 from ui.roles import HOME, NO_ACCESS, ROLE_PAGES, role_has_page
+from ui.text import md
 
 st.set_page_config(page_title="Casework Guide", page_icon="📋", layout="wide")
 
@@ -49,7 +50,7 @@ if actor is None:
     navigation = st.navigation(signed_out_pages())
 else:
     with st.sidebar:
-        st.markdown(f"**{actor.display_name}**  \n{actor.role.replace('_', ' ').capitalize()}")
+        st.markdown(f"**{md(actor.display_name)}**  \n{actor.role.replace('_', ' ').capitalize()}")
         if waiting := notice_count(actor):
             st.markdown(f":orange-badge[{waiting} deadline reminder{'s' if waiting != 1 else ''}]")
         if st.button("Sign out", key="sign_out"):

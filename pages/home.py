@@ -9,6 +9,7 @@ from domain.clock import format_uk
 from services.my_day import my_day
 from services.work import complete_task
 from ui.notices import deadline_strip
+from ui.text import md
 
 actor = ui.actor()
 NEXT_STEP = {
@@ -16,7 +17,7 @@ NEXT_STEP = {
     "policy": "Open **Letter preview** to see every letter and form with fictional sample data.",
     "admin": "Open **Users** to add people, set roles and teams, and deactivate accounts.",
 }
-st.title(f"Welcome, {actor.display_name}")
+st.title(f"Welcome, {md(actor.display_name)}")
 deadline_strip(actor)
 if actor.role in NEXT_STEP:
     st.write(NEXT_STEP[actor.role])

@@ -8,6 +8,7 @@ import ui
 from domain.clock import format_uk
 from services import email as outbox
 from services.actor import Actor
+from ui.text import md
 
 
 def _eml_bytes(actor: Actor, email_id: int) -> bytes:
@@ -38,7 +39,7 @@ if emails is not None:
         st.caption("Nothing is waiting to be sent.")
     for e in waiting:
         with st.container(border=True):
-            st.markdown(f"**{e.subject}**  \nTo: {e.to}  \nSR {e.sr_number} · saved {format_uk(e.created_at)}")
+            st.markdown(f"**{md(e.subject)}**  \nTo: {md(e.to)}  \nSR {e.sr_number} · saved {format_uk(e.created_at)}")
             if e.status == "failed":
                 st.error(f"Sending failed: {e.error}", icon="⚠️")
             cols = st.columns(3)

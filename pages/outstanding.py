@@ -8,6 +8,7 @@ import ui
 from domain.clock import format_uk
 from services import console
 from services.console import ConsoleFilter
+from ui.text import md
 
 actor = ui.actor("team_leader", page="outstanding")
 st.title("Outstanding SRs")
@@ -166,6 +167,6 @@ if not stuck:
     st.caption("No runs of new caseworkers are stuck.")
 for s in stuck:
     st.markdown(
-        f"- **{s.caseworker}**: {s.procedure_id} on case {s.scin} at step {s.state}, last saved "
+        f"- **{md(s.caseworker)}**: {s.procedure_id} on case {s.scin} at step {s.state}, last saved "
         f"{format_uk(s.updated_at)} ({s.working_days_idle} working days)"
     )

@@ -9,6 +9,7 @@ import ui
 from domain.clock import format_date, format_uk
 from services.sr_view import TimelineEntry, sr_full_view
 from ui.case_panels import deadlines_panel, emails_panel, files_panel
+from ui.text import md
 
 actor = ui.actor("team_leader", page="sr_detail")
 ref = st.query_params.get("sr", "")
@@ -24,8 +25,8 @@ if view is None:
 
 st.title(f"SR {view.number}")
 st.markdown(
-    f"**{view.label}** · {view.status}{f' ({view.sub_status})' if view.sub_status else ''} · "
-    f"owner {view.owner or 'Unallocated'} · created {format_uk(view.created_at)}"
+    f"**{md(view.label)}** · {md(view.status)}{f' ({md(view.sub_status)})' if view.sub_status else ''} · "
+    f"owner {md(view.owner or 'Unallocated')} · created {format_uk(view.created_at)}"
 )
 ui.case_banner(view.case)
 if view.details:  # typed by caseworkers: shown in a table, never as markdown
@@ -49,7 +50,7 @@ with tabs[1]:
     if not view.notes:
         st.caption("No notes on this SR.")
     for n in view.notes:
-        st.markdown(f"**{format_uk(n.at)}, {n.author or 'system'}**")
+        st.markdown(f"**{format_uk(n.at)}, {md(n.author or 'system')}**")
         st.text(n.text)
 with tabs[2]:
     st.dataframe(
@@ -92,7 +93,7 @@ with tabs[8]:
         st.caption("No procedure run has worked on this SR yet.")
     for run in view.runs:
         st.markdown(
-            f"**{run.procedure_id} {run.procedure_title}** ({run.status.replace('_', ' ')}), by {run.started_by}, "
+            f"**{run.procedure_id} {run.procedure_title}** ({run.status.replace('_', ' ')}), by {md(run.started_by)}, "
             f"last saved {format_uk(run.updated_at)}. Current step: **{run.step_title}**"
         )
         if run.map_dot:

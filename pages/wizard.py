@@ -15,6 +15,7 @@ from ui.cms_panel import cms_panel
 from ui.finish_page import finish_page
 from ui.glossary_panel import glossary_panel
 from ui.letters_panel import letters_panel
+from ui.text import show
 from ui.wizard_widgets import field_input, field_value
 
 actor = ui.actor("caseworker", page="wizard")
@@ -136,7 +137,7 @@ with main:
         for row in view.summary:
             label, value, link = st.columns([4, 4, 2])
             label.markdown(f"**{row.label}**  \n:gray[{row.step_title}]")
-            value.write(row.value)
+            show(row.value, value)
             if row.changeable:
                 link.button(
                     "Change",

@@ -20,6 +20,7 @@ from services.auth import SignedIn
 from services.errors import DomainError, SessionEnded, ValidationFailed
 from services.sessions import COOKIE
 from services.views import CaseBanner
+from ui.text import md
 
 log = logging.getLogger("casework")
 T = TypeVar("T")
@@ -269,9 +270,9 @@ def case_banner(case: CaseBanner) -> None:
         flags.append("Legacy ongoing enforcement indicator")
     with st.container(border=True):
         cols = st.columns(4)
-        cols[0].markdown(f"**SCIN**  \n{case.scin}")
-        cols[1].markdown(f"**Receiving parent**  \n{case.receiving_parent}")
-        cols[2].markdown(f"**Paying parent**  \n{case.paying_parent}")
+        cols[0].markdown(f"**SCIN**  \n{md(case.scin)}")
+        cols[1].markdown(f"**Receiving parent**  \n{md(case.receiving_parent)}")
+        cols[2].markdown(f"**Paying parent**  \n{md(case.paying_parent)}")
         cols[3].markdown(f"**Scheme / segment**  \n{case.scheme}, segment {case.segment}, {case.region}")
         if flags:
             st.warning(" · ".join(flags), icon="🔒")

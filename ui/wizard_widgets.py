@@ -9,6 +9,7 @@ import streamlit as st
 
 from domain.clock import UK
 from services.run_views import FieldView
+from ui.text import md
 
 
 def _key(run_id: str, step: str, name: str) -> str:
@@ -62,7 +63,7 @@ def field_input(run_id: str, step: str, f: FieldView, error: str | None) -> Any:
         value = datetime.combine(day, at).isoformat() if isinstance(day, date) and at else None
     elif f.kind == "pdf":
         if isinstance(f.value, dict):
-            st.caption(f"Uploaded: {f.value.get('file_name')} (upload another to replace it)")
+            st.caption(f"Uploaded: {md(f.value.get('file_name'))} (upload another to replace it)")
         uploaded = st.file_uploader(label, type=["pdf"], key=key, help=help_text)
         value = (uploaded.name, uploaded.getvalue()) if uploaded is not None else f.value
     elif f.kind == "table":
