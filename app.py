@@ -40,7 +40,7 @@ def signed_out_pages() -> list[st.Page]:
 def run_page(navigation: StreamlitPage) -> None:
     """Run the page; an unexpected error is a plain message with a log reference, never a traceback."""
     try:
-        run_page(navigation)
+        navigation.run()
     except Exception:
         ui.fault("showing this page")
 

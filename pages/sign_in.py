@@ -40,5 +40,7 @@ if submitted:
         ui.signed_in(auth.start_session(username, password, address=st.context.ip_address))
     except PermissionDenied as exc:
         ui.error_summary({"password": exc.message})
+    except Exception:  # the database is unreachable or read-only: plain words and a log reference
+        ui.fault("signing in")
     else:
         st.rerun()

@@ -50,23 +50,24 @@ with st.form("add_user", clear_on_submit=False):
 
 st.subheader("Change a user")
 st.caption("Each change here ends that user's open sessions: they sign in again to carry on.")
-chosen = st.selectbox("User", [u.username for u in rows or []], index=None, placeholder="Choose a user")
-if chosen:
+chosen: str | None = st.selectbox("User", [u.username for u in rows or []], index=None, placeholder="Choose a user")
+if chosen is not None:
+    who: str = chosen
     user = next(u for u in rows or [] if u.username == chosen)
     left, middle = st.columns(2)
     if left.button("Unlock sign-in", help="Lift a lock or wait after repeated failed sign-ins"):
-        cleared = ui.attempt(lambda: auth.unlock(actor, username=chosen))
+        cleared = ui.attempt(lambda: auth.unlock(actor, username=who))
         if cleared is not None:
             st.success(f"{chosen} can sign in now." if cleared else f"{chosen} had no sign-in lock.")
     label = "Deactivate" if user.is_active else "Reactivate"
     if middle.button(label, key="toggle_active"):
-        ui.attempt(lambda: users.set_active(actor, chosen, not user.is_active))
+        ui.attempt(lambda: users.set_active(actor, who, not user.is_active))
         st.rerun()
     with st.form("move_user"):
         new_role = st.selectbox("Role", ROLES, index=ROLES.index(user.role))
         teams = ["", *users.list_teams()]
         new_team = st.selectbox("Team", teams, index=teams.index(user.team or ""))
         if st.form_submit_button("Change role or team"):
-            moved = ui.attempt(lambda: users.set_role_team(actor, chosen, role=new_role, team=new_team or None))
+            moved = ui.attempt(lambda: users.set_role_team(actor, who, role=new_role, team=new_team or None))
             if moved is not None:
                 st.success(f"{chosen} is now {moved.role.replace('_', ' ')}{', ' + moved.team if moved.team else ''}.")

@@ -28,8 +28,8 @@ class UserRow:
     is_new_caseworker: bool
 
 
-DISPLAY_NAME_MAX = User.__table__.c.display_name.type.length or 200
-EMAIL_MAX = User.__table__.c.email.type.length or 254
+DISPLAY_NAME_MAX = 200  # users.display_name is String(200)
+EMAIL_MAX = 254  # users.email is String(254)
 
 
 def _team(session: Session, name: str | None) -> Team | None:

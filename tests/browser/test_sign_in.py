@@ -25,10 +25,11 @@ def test_a_caseworker_signs_in_and_sees_the_home_page(live_server, page: Page):
     page.screenshot(path=str(live_server.log.parent / "home.png"))
 
 
-def test_a_page_outside_the_role_is_not_found(live_server, page: Page):
+def test_a_page_outside_the_role_says_access_was_refused_and_shows_nothing(live_server, page: Page):
     sign_in(page, live_server.url, "caseworker")
     settled(page, "Welcome, Demo Caseworker")
     page.goto(live_server.url + "/outstanding")
-    # A reload starts a new session (sign in again); the page itself is never shown to a caseworker.
-    settled(page, page.get_by_label("Username"))
+    # A typed URL starts a new Streamlit session, which the session cookie resumes; the page is refused.
+    settled(page, page.get_by_role("heading", name="You do not have access to that page"))
     expect(page.get_by_text("Outstanding SRs")).to_have_count(0)
+    expect(page.get_by_label("Username")).to_have_count(0)

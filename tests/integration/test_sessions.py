@@ -138,3 +138,10 @@ def test_an_over_long_display_name_is_a_field_error_before_the_database(demo_db)
         users.add_user(None, username="long.name", display_name="x" * 201, role="policy", password="long-enough-pass-1")
     assert caught.value.errors == {"display_name": "Use at most 200 characters for the display name."}
     assert "long.name" not in {u.username for u in users.list_users(None)}
+
+
+def test_the_field_limits_match_the_columns():
+    from db.models import User
+
+    assert users.DISPLAY_NAME_MAX == User.__table__.c.display_name.type.length
+    assert users.EMAIL_MAX == User.__table__.c.email.type.length
