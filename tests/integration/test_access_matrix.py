@@ -29,6 +29,7 @@ from services import (
     console,
     deadlines,
     letters,
+    reference,
     runs,
     service_requests,
     sr_view,
@@ -141,6 +142,7 @@ CASE_CALLS: dict[str, Call] = {
     "runs.go_back": lambda a, o: runs.go_back(a, o.run_id, expected_version=o.run_version),
     "runs.change_answer": lambda a, o: runs.change_answer(a, o.run_id, "start", expected_version=o.run_version),
     "runs.run_outcome": lambda a, o: runs.run_outcome(a, o.run_id),
+    "runs.tick_cms": lambda a, o: runs.tick_cms(a, o.run_id, 0, 0, True, expected_version=o.run_version),
     "console.reassign": lambda a, o: console.reassign(a, [o.sr_id], o.owner_id, "Covering leave"),
 }
 
@@ -158,6 +160,7 @@ TEAM_LISTS: dict[str, tuple[Call, tuple[str, ...]]] = {
 # Letter templates (fictional data only) for policy staff; user accounts for admin.
 POLICY_ONLY = ("caseworker", "teamleader", "admin")
 ADMIN_ONLY = ("caseworker", "teamleader", "policy")
+CASE_ROLES = ("caseworker", "teamleader")
 ROLE_ONLY: dict[str, tuple[Call, tuple[str, ...]]] = {
     # The list of templates (names, fields, versions) holds no case data; the wizard links to it too.
     "letters.list_templates": (lambda a, o: letters.list_templates(a), ("admin",)),
@@ -179,6 +182,13 @@ ROLE_ONLY: dict[str, tuple[Call, tuple[str, ...]]] = {
     ),
     "users.set_password": (lambda a, o: users.set_password(a, OWNER, "another-long-password-1"), ADMIN_ONLY),
     "users.set_active": (lambda a, o: users.set_active(a, OWNER, False), ADMIN_ONLY),
+    # Reference values: policy staff and admins keep them; case workers only see them in the CMS panel.
+    "reference.list_entries": (lambda a, o: reference.list_entries(a), CASE_ROLES),
+    "reference.confirm": (lambda a, o: reference.confirm(a, "resolution_code.completed"), CASE_ROLES),
+    "reference.correct": (lambda a, o: reference.correct(a, "resolution_code.completed", "Done"), CASE_ROLES),
+    "reference.add": (lambda a, o: reference.add(a, "reason.local", "Reason", "Local"), CASE_ROLES),
+    "reference.export_csv": (lambda a, o: reference.export_csv(a), CASE_ROLES),
+    "reference.import_csv": (lambda a, o: reference.import_csv(a, "key,kind,value\n"), CASE_ROLES),
 }
 
 # Public functions taking an actor that need no line above, and why.
