@@ -2,8 +2,9 @@
 
 Each step's effects are a pure function of the answers, so trying every option of its choice, yes/no and
 multi-choice fields (other fields get a plain typed value, the case facts a typical case) yields the values
-it can record. This is data read from the code, not prose: the Reference values page shows it, and a test
-checks each value a procedure records in its walks is listed here for that step.
+it can record. This is data read from the code, not prose: the Reference values page shows it, and
+tests/unit/test_reference_values.py checks every pair names a real step. It can miss a value a step records
+only for answers or facts not tried here (the page then says "Not used by a step"); it never invents one.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def _plain(f: Field) -> list[Any]:
     if f.kind == "datetime":
         return [datetime(2026, 12, 3, 10, tzinfo=UTC)]
     if f.kind == "table":
-        return [[{c.name: _plain(c)[0] for c in f.columns}]]
+        return [[{c.name: _plain(c)[0] for c in f.columns}], [{c.name: _plain(c)[-1] for c in f.columns}]]
     if f.kind == "pdf":
         return [{"attachment_id": 1, "file_name": "outcome.pdf"}]
     return ["Text"]
@@ -69,7 +70,7 @@ def _plain(f: Field) -> list[Any]:
 def _answers(procedure: Procedure, step: Step) -> Iterator[dict[str, Any]]:
     """Every combination of this step's own branching fields, over plain values for every other field."""
     base = {name: _plain(f)[0] for name, f in procedure.field_index.items()}
-    branching = [f for f in step.fields if f.kind in ("choice", "multi_choice", "yes_no")]
+    branching = [f for f in step.fields if f.kind in ("choice", "multi_choice", "yes_no", "table")]
     branching += [
         procedure.field_index[n]
         for n in step.depends_on
@@ -80,11 +81,17 @@ def _answers(procedure: Procedure, step: Step) -> Iterator[dict[str, Any]]:
         yield {**base, **{f.name: v for f, v in zip(branching, combo, strict=True)}}
 
 
+_FACT_SETS = tuple({**_FACTS, "run_sr_refs": refs} for refs in (("main", "manual_handling"), ("main",), ()))
+
+
 def _effects(step: Step, answers: dict[str, Any]) -> list[Effect]:
-    try:
-        return step.effects(Ctx(answers, _FACTS, _TODAY))
-    except Exception:  # noqa: BLE001 - a combination the step never meets (its guards keep it out)
-        return []
+    found: list[Effect] = []
+    for facts in _FACT_SETS:
+        try:
+            found += step.effects(Ctx(answers, facts, _TODAY))
+        except Exception:  # noqa: BLE001, S112 - a combination the step never meets (its guards keep it out)
+            continue
+    return found
 
 
 @cache

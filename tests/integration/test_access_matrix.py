@@ -30,6 +30,7 @@ from services import (
     console,
     deadlines,
     letters,
+    reference,
     runs,
     service_requests,
     sr_view,
@@ -150,6 +151,7 @@ CASE_CALLS: dict[str, Call] = {
     "runs.go_back": lambda a, o: runs.go_back(a, o.run_id, expected_version=o.run_version),
     "runs.change_answer": lambda a, o: runs.change_answer(a, o.run_id, "start", expected_version=o.run_version),
     "runs.run_outcome": lambda a, o: runs.run_outcome(a, o.run_id),
+    "runs.tick_cms": lambda a, o: runs.tick_cms(a, o.run_id, 0, 0, True, expected_version=o.run_version),
     "console.reassign": lambda a, o: console.reassign(
         a, [o.sr_id], o.owner_id, "Covering leave", expected_versions=_as_shown(o.sr_id)
     ),
@@ -169,6 +171,7 @@ TEAM_LISTS: dict[str, tuple[Call, tuple[str, ...]]] = {
 # Letter templates (fictional data only) for policy staff; user accounts for admin.
 POLICY_ONLY = ("caseworker", "teamleader", "admin")
 ADMIN_ONLY = ("caseworker", "teamleader", "policy")
+CASE_ROLES = ("caseworker", "teamleader")
 ROLE_ONLY: dict[str, tuple[Call, tuple[str, ...]]] = {
     # The list of templates (names, fields, versions) holds no case data; the wizard links to it too.
     "letters.list_templates": (lambda a, o: letters.list_templates(a), ("admin",)),
@@ -195,6 +198,13 @@ ROLE_ONLY: dict[str, tuple[Call, tuple[str, ...]]] = {
         ADMIN_ONLY,
     ),
     "auth.unlock": (lambda a, o: auth.unlock(a, username=OWNER), ADMIN_ONLY),
+    # Reference values: policy staff and admins keep them; case workers only see them in the CMS panel.
+    "reference.list_entries": (lambda a, o: reference.list_entries(a), CASE_ROLES),
+    "reference.confirm": (lambda a, o: reference.confirm(a, "resolution_code.completed"), CASE_ROLES),
+    "reference.correct": (lambda a, o: reference.correct(a, "resolution_code.completed", "Done"), CASE_ROLES),
+    "reference.add": (lambda a, o: reference.add(a, "reason.local", "Reason", "Local"), CASE_ROLES),
+    "reference.export_csv": (lambda a, o: reference.export_csv(a), CASE_ROLES),
+    "reference.import_csv": (lambda a, o: reference.import_csv(a, "key,kind,value\n"), CASE_ROLES),
 }
 
 # Public functions taking an actor that need no line above, and why.

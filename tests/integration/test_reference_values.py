@@ -119,3 +119,11 @@ def test_a_csv_of_200_rows_with_3_bad_rows_is_refused_with_their_numbers_and_loa
     assert listed["resolution_code.completed"].source == "local"
     assert listed["process.transition"].source == "published"
     assert "resolution_code.local_0" in reference.export_csv(policy)
+
+
+def test_the_demo_data_confirms_no_value_the_seeds_do_not_give(demo_db, policy):
+    with transaction() as session:
+        assert session.scalar(select(func.count()).select_from(ReferenceValue)) == 0
+    sources = {e.key: e.source for e in reference.list_entries(policy)}
+    assert "local" not in sources.values()
+    assert sources["resolution_code.completed"] == "unconfirmed"
