@@ -177,8 +177,10 @@ class P4Run(RuleBasedStateMachine):
             history, answers = list(run.history), dict(run.answers)
         assert history[0] == PROCEDURE.initial
         assert history[-1] == self.view.step.id
-        for before, after in zip(history, history[1:], strict=False):
+        for index, (before, after) in enumerate(zip(history, history[1:], strict=False)):
             assert after in PROCEDURE.successors(before), f"{before} -> {after} is not a transition"
+            if before in history[index + 1 :]:
+                continue  # a loop came back to this step, which starts unanswered: its latest visit holds the answers
             step = PROCEDURE.steps[before]
             assert answers.get(CHECKLIST + before) == list(step.checklist)
             for f in step.visible_fields(answers):
