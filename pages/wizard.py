@@ -13,6 +13,7 @@ from ui.case_panels import deadlines_panel, emails_panel, files_panel
 from ui.finish_page import finish_page
 from ui.glossary_panel import glossary_panel
 from ui.letters_panel import letters_panel
+from ui.pending_letters import pending_letters_panel
 from ui.wizard_widgets import field_input, field_value
 
 actor = ui.actor("caseworker", page="wizard")
@@ -94,6 +95,7 @@ with main:
                     args=(row.step_id,),
                     type="tertiary",
                 )
+        pending_letters_panel(actor, run_id)
         left, right = st.columns(2)
         left.button("Confirm and save", type="primary", on_click=confirm)
         if view.can_go_back:
