@@ -95,7 +95,8 @@ with main:
                     args=(row.step_id,),
                     type="tertiary",
                 )
-        pending_letters_panel(actor, run_id)
+        if any(line.startswith("Issue ") for line in view.cms):  # a letter is due: no read for steps without one
+            pending_letters_panel(actor, run_id)
         left, right = st.columns(2)
         left.button("Confirm and save", type="primary", on_click=confirm)
         if view.can_go_back:
