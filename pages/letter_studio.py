@@ -1,12 +1,13 @@
 """Letter preview studio for policy staff: every template on fictional sample data only."""
 
-import json
 from functools import partial
 
 import streamlit as st
 
 import ui
 from services import letters
+from services.letter_samples import sample_problems
+from ui.sample_form import sample_form
 
 PAPER = (
     "<style>.letter-preview{background:#fff;color:#0b0c0c;padding:1.5rem 2rem;max-width:52rem;font-family:Arial}"
@@ -48,23 +49,27 @@ values = None
 errors: dict[str, str] = {}
 if st.toggle("Edit the sample values", key=f"edit_{code}"):
     start = letters.preview(actor, code, scenario=scenario, version=version).values
-    raw = st.text_area(
-        "Sample values (JSON)",
-        json.dumps(start, indent=2, ensure_ascii=False),
-        height=300,
-        key=f"json_{code}_{scenario}",
-    )
-    try:
-        values = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        errors["values"] = f"The sample values are not valid JSON: {exc.msg} (line {exc.lineno})."
-        ui.field_error(errors, "values")
+    with st.container(border=True):
+        values, slots = sample_form(template.fields, start, key=f"form_{code}_{scenario}")
+    errors = sample_problems(code, values)
+    for name, message in errors.items():
+        if name in slots:
+            slots[name].markdown(f":red[**Error:** {message}]")
+    if errors:
+        ui.error_summary({name: f"{name.replace('_', ' ').capitalize()}: {m}" for name, m in errors.items()})
 
+LAST_GOOD = f"studio_last_good:{code}:{scenario}:{version}"
 shown = (
     None
     if errors
     else ui.attempt(lambda: letters.preview(actor, code, scenario=scenario, values=values, version=version))
 )
+if shown is not None:
+    st.session_state[LAST_GOOD] = shown
+elif errors and LAST_GOOD in st.session_state:
+    # Keep the preview in view while a value is being corrected: the last values that rendered.
+    shown = st.session_state[LAST_GOOD]
+    st.caption("The preview below shows the last values that were valid; correct the fields marked above.")
 if shown is not None:
     left, right = st.columns(2)
     left.download_button("Download .docx", shown.docx.content, shown.docx.file_name, mime=shown.docx.media_type)

@@ -15,6 +15,7 @@ from ui.cms_panel import cms_panel
 from ui.finish_page import finish_page
 from ui.glossary_panel import glossary_panel
 from ui.letters_panel import letters_panel
+from ui.pending_letters import pending_letters_panel
 from ui.text import show
 from ui.wizard_widgets import field_input, field_value
 
@@ -146,6 +147,8 @@ with main:
                     args=(row.step_id,),
                     type="tertiary",
                 )
+        if any(line.startswith("Issue ") for line in view.cms):  # a letter is due: no read for steps without one
+            pending_letters_panel(actor, run_id)
         left, right = st.columns(2)
         left.button("Confirm and save", type="primary", on_click=confirm)
         if view.can_go_back:

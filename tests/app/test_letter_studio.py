@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import io
-import json
 
 from letters import catalogue
+from services import letters as letters_service
 from tests.app.helpers import app_as, texts
 
 
@@ -44,24 +44,35 @@ def test_a_p4_outcome_variant_and_edited_sample_values_show_in_the_preview(sqlit
     at.radio(key="sc_CWGL013").set_value("outcome_all_written_off").run()
     assert "There are no arrears left to collect." in _html(at)
     at.toggle(key="edit_CWGL013").set_value(True).run()
-    area = at.text_area[0]
-    values = json.loads(area.value)
-    values["recipient_name"] = "Ms O'Brien <&>"
-    area.set_value(json.dumps(values)).run()
+    at.text_input(key="form_CWGL013_outcome_all_written_off:recipient_name").set_value("Ms O'Brien <&>").run()
     assert "Dear Ms O&#x27;Brien &lt;&amp;&gt;" in _html(at) or "Dear Ms O'Brien &lt;&amp;&gt;" in _html(at)
-    area.set_value('{"recipient_name": ').run()
-    assert "not valid JSON" in texts(at)
 
 
-def test_a_wrong_sample_value_is_shown_as_a_problem_not_a_crash(sqlite_demo_db, actor_for):
+def test_each_sample_value_has_a_field_typed_like_the_templates_and_a_wrong_one_is_shown_at_the_field(
+    sqlite_demo_db, actor_for
+):
+    """Dates are date pickers and money is typed as money; a wrong amount is shown under its field, and the
+    preview of the last good values stays in view while it is corrected."""
     at = _studio(actor_for("policy"))
-    at.toggle(key="edit_CMSL5501").set_value(True).run()
-    values = json.loads(at.text_area[0].value)
-    values["appointment_date"] = "next Tuesday"
-    at.text_area[0].set_value(json.dumps(values)).run()
+    at.selectbox(key="code").set_value("CWGL013").run()
+    at.toggle(key="edit_CWGL013").set_value(True).run()
+    prefix = f"form_CWGL013_{at.radio(key='sc_CWGL013').value}:"
+    kinds = {f.name: f.kind for f in catalogue.get("CWGL013").fields}
+    dates = [w.key.removeprefix(prefix) for w in at.date_input]
+    assert dates
+    assert set(dates) == {name for name, kind in kinds.items() if kind == "date"}
+    money = next(name for name, kind in kinds.items() if kind == "money")
+    before = _html(at)
+    at.text_input(key=prefix + money).set_value("12.345").run()
     assert not at.exception
-    assert "There is a problem" in texts(at)
-    assert "appointment_date: Give a date as YYYY-MM-DD" in texts(at)
+    shown = texts(at)
+    assert "There is a problem" in shown
+    assert ":red[**Error:** " in shown  # at the field itself, not only in the summary
+    assert _html(at) == before  # the preview is kept
+    assert "the last values that were valid" in shown
+    at.text_input(key=prefix + money).set_value("1234.50").run()
+    assert "There is a problem" not in texts(at)
+    assert "£1,234.50" in _html(at)
 
 
 def test_without_libreoffice_the_studio_says_pdf_is_not_available(sqlite_demo_db, actor_for, no_libreoffice):
@@ -82,9 +93,10 @@ def test_with_libreoffice_make_pdf_prints_the_edited_values_and_shows_the_first_
 
     at = _studio(actor_for("policy"))
     at.toggle(key="edit_CMSL5501").set_value(True).run()
-    values = json.loads(at.text_area[0].value)
+    scenario = at.radio(key="sc_CMSL5501").value
+    at.text_input(key=f"form_CMSL5501_{scenario}:recipient_name").set_value("Ms O'Brien <&>").run()
+    values = {**letters_service.preview(actor_for("policy"), "CMSL5501", scenario=scenario).values}
     values["recipient_name"] = "Ms O'Brien <&>"
-    at.text_area[0].set_value(json.dumps(values)).run()
     next(b for b in at.button if b.label == "Make PDF").click().run()
     assert not at.exception, at.exception
     assert [d.proto.label for d in at.get("download_button")].count("Download .pdf") == 1
