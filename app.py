@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
+import ui.a11y
 from services.actor import Actor
 from ui.roles import HOME, ROLE_PAGES, role_has_page
 
@@ -48,4 +49,6 @@ else:
     navigation = st.navigation(pages_for(actor))
     role = actor.role
     ui.resume_after_sign_in(lambda script: role_has_page(role, script))
+ui.a11y.page_title(navigation.title)
+ui.a11y.enhance_page()
 navigation.run()
