@@ -43,6 +43,8 @@ _SCRIPT = """
     let box = error.closest('[data-testid="stElementContainer"]');
     for (let i = 0; box && i < 4; i++) {
       box = box.previousElementSibling;
+      const group = box && box.querySelector("[role=radiogroup]");
+      if (group) return group;
       const found = box && box.querySelectorAll(INPUTS);
       if (found && found.length) return found[found.length - 1];
     }
