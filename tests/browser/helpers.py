@@ -34,6 +34,7 @@ from services.transaction import transaction
 TIMEOUT = int(os.environ.get("CASEWORK_BROWSER_TIMEOUT_MS", "20000"))
 # A fresh server's first page imports the whole app (about 27 s measured at load average 19 on 2 cores).
 FIRST_PAGE_TIMEOUT = max(TIMEOUT, 60_000)
+SLOW_TIMEOUT = max(TIMEOUT, 30_000)  # a letter preview rendered, an identity provider's round trip
 BLOCKING_IMPACTS = ("serious", "critical")  # issue 15: none of these on any page state the tests reach
 
 
