@@ -6,6 +6,7 @@ import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 import ui
+import ui.a11y
 from services.actor import Actor
 from ui.notices import notice_count
 from ui.roles import HOME, NO_ACCESS, ROLE_PAGES, role_has_page
@@ -61,4 +62,6 @@ else:
     st.session_state["refused_page"] = navigation.url_path
     role = actor.role
     ui.resume_after_sign_in(lambda script: role_has_page(role, script))
+ui.a11y.page_title(navigation.title)
+ui.a11y.enhance_page()
 run_page(navigation)

@@ -192,8 +192,18 @@ def resume_after_sign_in(allowed: Callable[[str], bool]) -> None:
 
 
 def error_summary(errors: dict[str, str]) -> None:
-    """GOV.UK style: a summary at the top listing every problem."""
-    st.error("**There is a problem**\n\n" + "\n".join(f"- {m}" for m in errors.values()), icon="⚠️")
+    """GOV.UK style: a summary at the top listing every problem, each a link to its field (ui.a11y points
+    the links at the fields' error texts and moves focus to the summary); the page title starts "Error:"."""
+    from ui.a11y import mark_error_in_title
+
+    mark_error_in_title()
+    items = (f"- [{_link_text(m)}](#)" if field != "_problem" else f"- {m}" for field, m in errors.items())
+    st.error("**There is a problem**\n\n" + "\n".join(items), icon="⚠️")
+
+
+def _link_text(message: str) -> str:
+    """A message as Markdown link text: brackets would end the link early."""
+    return message.replace("[", "(").replace("]", ")")
 
 
 def field_error(errors: dict[str, str], field: str) -> None:

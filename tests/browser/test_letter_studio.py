@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from letters.catalogue import CMSL5501_PARAGRAPHS
-from tests.browser.helpers import settled
+from tests.browser.helpers import SLOW_TIMEOUT, settled
 from tests.browser.test_sign_in import sign_in
 
 pytestmark = pytest.mark.browser
@@ -15,7 +15,7 @@ def test_policy_signs_in_and_previews_a_cmsl5501_letter_for_each_reason(live_ser
     settled(page, "Welcome, Demo Policy")
     page.get_by_role("link", name="Letter preview").click()
     preview = page.locator(".letter-preview")
-    settled(page, preview.get_by_text("Information about your face to face meeting with us"), timeout=30_000)
+    settled(page, preview.get_by_text("Information about your face to face meeting with us"), timeout=SLOW_TIMEOUT)
     expect(preview.get_by_text("1 December 2026 at 10:30am")).to_be_visible()
     expect(preview.get_by_text(CMSL5501_PARAGRAPHS["payments"])).to_be_visible()
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from db.models import AuditEvent
 from services.transaction import transaction
-from tests.browser.helpers import FIRST_PAGE_TIMEOUT, settled
+from tests.browser.helpers import FIRST_PAGE_TIMEOUT, SLOW_TIMEOUT, settled
 from tests.conftest import LiveServer, free_port, start_server
 from tests.oidc_mock import Provider
 
@@ -49,14 +49,14 @@ def test_an_organisation_account_signs_in_as_the_matching_user_and_signs_out_of_
     settled(
         page, page.get_by_role("button", name="Sign in with your organisation account"), timeout=FIRST_PAGE_TIMEOUT
     ).click()
-    settled(page, "Welcome, Demo Caseworker", timeout=30_000)
+    settled(page, "Welcome, Demo Caseworker", timeout=SLOW_TIMEOUT)
     with transaction() as session:
         event = session.scalars(select(AuditEvent).where(AuditEvent.action == "sign_in")).all()[-1]
     assert (event.actor_name, event.after) == ("caseworker", {"via": "oidc"})
 
     assert _identity_cookies(page) != []
     page.get_by_role("button", name="Sign out").click()
-    settled(page, page.get_by_role("button", name="Sign in with your organisation account"), timeout=30_000)
+    settled(page, page.get_by_role("button", name="Sign in with your organisation account"), timeout=SLOW_TIMEOUT)
     # st.logout sends the browser to /auth/logout, which deletes the identity cookie; the sign-in button can
     # show before that request is over, so wait for the cookie to go before reloading.
     for _ in range(300):
@@ -65,7 +65,7 @@ def test_an_organisation_account_signs_in_as_the_matching_user_and_signs_out_of_
         page.wait_for_timeout(100)
     assert _identity_cookies(page) == []
     page.reload()  # the identity cookie is gone: nobody is signed straight back in
-    settled(page, page.get_by_role("button", name="Sign in with your organisation account"), timeout=30_000)
+    settled(page, page.get_by_role("button", name="Sign in with your organisation account"), timeout=SLOW_TIMEOUT)
     expect(page.get_by_text("Welcome, Demo Caseworker")).to_have_count(0)
     assert "test-client-secret" not in server.log.read_text()
 
@@ -78,5 +78,5 @@ def test_an_organisation_account_with_no_casework_guide_user_is_refused(oidc_ser
         page, page.get_by_role("button", name="Sign in with your organisation account"), timeout=FIRST_PAGE_TIMEOUT
     ).click()
     refused = page.get_by_text("There is no active Casework Guide account for stranger@example.org")
-    settled(page, refused, timeout=30_000)
+    settled(page, refused, timeout=SLOW_TIMEOUT)
     expect(page.get_by_text("Welcome")).to_have_count(0)

@@ -1,0 +1,115 @@
+"""Accessibility that Streamlit's widgets do not give by themselves (GOV.UK patterns, issue 15).
+
+- A page title per page, "<page> – Casework Guide", and "Error: " before it while the page shows an error
+  summary (set here in Python, so it holds without JavaScript).
+- One small script per page (st.html, which runs in the app's own document) for what only the DOM can say:
+  the error summary takes focus when it appears and its items link to the field with the problem; each
+  field shown with an error is marked aria-invalid and described by its error text (and unmarked when the
+  error goes); every "Change" button on a check-your-answers page is named for its question ("Change Move
+  the case to"). The script finds a field's error as the "Error: ..." text drawn just below the field (as
+  ui.field_error and the wizard widgets draw it), and a summary item's field by the same message.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+SERVICE = "Casework Guide"
+_TITLE = "_page_title"
+
+
+def page_title(title: str) -> None:
+    """Set this page's title (GOV.UK: the page, then the service); an error summary prefixes "Error: "."""
+    full = SERVICE if title == SERVICE else f"{title} – {SERVICE}"
+    st.session_state[_TITLE] = full
+    st.set_page_config(page_title=full)
+
+
+def mark_error_in_title() -> None:
+    """Called by ui.error_summary: screen reader users hear "Error:" first, before anything else loads."""
+    st.set_page_config(page_title=f"Error: {st.session_state.get(_TITLE, SERVICE)}")
+
+
+_SCRIPT = """
+<script>
+(() => {
+  if (window.__caseworkA11y) return;
+  window.__caseworkA11y = true;
+  const SUMMARY = "There is a problem";
+  const INPUTS = "input:not([type=hidden]), textarea, [role=radiogroup], [role=combobox]";
+
+  // The field an error belongs to: the nearest input in the elements drawn just before the error text.
+  const fieldOf = (error) => {
+    let box = error.closest('[data-testid="stElementContainer"]');
+    for (let i = 0; box && i < 4; i++) {
+      box = box.previousElementSibling;
+      const group = box && box.querySelector("[role=radiogroup]");
+      if (group) return group;
+      const found = box && box.querySelectorAll(INPUTS);
+      if (found && found.length) return found[found.length - 1];
+    }
+    return null;
+  };
+
+  const fieldErrors = () => [...document.querySelectorAll('[data-testid="stMarkdownContainer"] p')].filter(
+    (p) => p.textContent.startsWith("Error: ") && !p.closest('[data-testid="stAlert"]'));
+
+  let seq = 0;
+  const apply = () => {
+    const live = new Set();
+    for (const p of fieldErrors()) {
+      if (!p.id) p.id = "field-error-" + (++seq);
+      const field = fieldOf(p);
+      if (!field) continue;
+      field.setAttribute("aria-invalid", "true");
+      field.setAttribute("aria-describedby", p.id);
+      field.dataset.caseworkInvalid = p.id;
+      live.add(field);
+    }
+    for (const field of document.querySelectorAll("[data-casework-invalid]")) {
+      if (live.has(field)) continue;  // its error has gone: no dangling reference, no stale "invalid"
+      field.removeAttribute("aria-invalid");
+      field.removeAttribute("aria-describedby");
+      delete field.dataset.caseworkInvalid;
+    }
+    for (const alert of document.querySelectorAll('[data-testid="stAlert"]')) {
+      if (!alert.textContent.includes(SUMMARY)) continue;
+      for (const link of alert.querySelectorAll("a")) {
+        const message = link.textContent.trim();
+        const error = fieldErrors().find((p) => p.textContent.trim() === "Error: " + message);
+        if (error) link.setAttribute("href", "#" + error.id);
+        link.removeAttribute("target");
+        if (!link.dataset.caseworkLink) {
+          link.dataset.caseworkLink = "1";
+          link.addEventListener("click", (event) => {
+            const target = document.getElementById((link.getAttribute("href") || "").slice(1));
+            const field = target && fieldOf(target);
+            event.preventDefault();
+            if (target) target.scrollIntoView({block: "center"});
+            if (field) field.focus();
+          });
+        }
+      }
+      if (alert.dataset.caseworkShown !== alert.textContent) {  // a new summary: move focus to it
+        alert.dataset.caseworkShown = alert.textContent;
+        alert.setAttribute("tabindex", "-1");
+        alert.focus();
+      }
+    }
+    for (const button of document.querySelectorAll("button")) {
+      if (button.textContent.trim() !== "Change") continue;
+      const row = button.closest('[data-testid="stHorizontalBlock"]');
+      const question = row && row.querySelector("strong");
+      if (question) button.setAttribute("aria-label", "Change " + question.textContent.trim());
+    }
+  };
+  new MutationObserver(apply).observe(document.body, {subtree: true, childList: true, characterData: true});
+  apply();
+})();
+</script>
+"""
+
+
+def enhance_page() -> None:
+    """Draw the script once per run (app.py, before the page); it installs itself once per document."""
+    st.html(_SCRIPT, unsafe_allow_javascript=True)
