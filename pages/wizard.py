@@ -147,7 +147,7 @@ with main:
                     args=(row.step_id,),
                     type="tertiary",
                 )
-        if any(line.startswith("Issue ") for line in view.cms):  # a letter is due: no read for steps without one
+        if view.letters_pending:  # a letter is due: no read for steps without one
             pending_letters_panel(actor, run_id)
         left, right = st.columns(2)
         left.button("Confirm and save", type="primary", on_click=confirm)

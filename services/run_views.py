@@ -15,7 +15,7 @@ from domain.clock import format_date, format_uk
 from domain.reference import Reference
 from domain.values import format_money
 from procedures.definition import QUESTION_KINDS, Ctx, Field, Procedure, condition_holds
-from procedures.effects import CmsContext, CmsLine, CreateSR, Effect
+from procedures.effects import CmsContext, CmsLine, CreateSR, Effect, LetterDue
 from procedures.trace import published_reference
 from services.attachments import AttachmentView
 from services.deadlines import DeadlineView
@@ -114,6 +114,7 @@ class RunView:
     cms: tuple[CmsLine, ...]  # what the current step will record, to enter in CMS
     cms_saved: tuple[SavedCms, ...]  # saved steps' lines still to tick "done in CMS" (the latest always)
     letters: tuple[LetterLine, ...] = ()  # read in the same transaction, so a redraw needs no second one
+    letters_pending: bool = False  # the step awaiting confirmation records a letter (preview it before saving)
     deadlines: tuple[DeadlineView, ...] = ()  # the run's SRs' deadlines with how each was worked out
     files: tuple[AttachmentView, ...] = ()  # the run's SRs' case files (outcome PDFs, bundles)
     emails: tuple[EmailView, ...] = ()  # the run's SRs' emails: waiting, sent, or failed with the error
@@ -303,6 +304,7 @@ def build(
         cms=cms_lines(effects, cms),
         cms_saved=saved_cms(answers),
         letters=letters,
+        letters_pending=awaiting and any(isinstance(e, LetterDue) for e in effects),
         deadlines=deadlines,
         files=files,
         emails=emails,
