@@ -80,13 +80,16 @@ def write_bare_page(path: Path) -> Path:
 
 
 def demo_database(workdir: Path) -> str:
-    """A migrated demo SQLite database in `workdir`, made the process's DATABASE_URL."""
-    url = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ["DATABASE_URL"] = url
+    """A migrated demo database: the PostgreSQL DATABASE_URL names, else a SQLite file in `workdir` (made the
+    process's DATABASE_URL)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        url = f"sqlite:///{workdir / 'bench.sqlite3'}"
+        os.environ["DATABASE_URL"] = url
     from casework import demo, migrate
 
     migrate.upgrade()
-    demo.load(if_empty=False)
+    demo.load(if_empty=True)
     return url
 
 

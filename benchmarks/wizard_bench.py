@@ -20,6 +20,7 @@ is `wizard_browser.py`.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import sys
@@ -56,15 +57,27 @@ def _server_pages_mode() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--steps", type=int, default=60)
+    parser.add_argument(
+        "--postgres", action="store_true", help="the wizard on a throwaway PostgreSQL (tests/pg.py) instead of SQLite"
+    )
     args = parser.parse_args()
-    print("No server or port: both pages run in this process through Streamlit's AppTest.")
+    print("No app server or port: both pages run in this process through Streamlit's AppTest.")
     workdir = Path(tempfile.mkdtemp(prefix="wizard-bench-"))
+    database = "SQLite"
+    if args.postgres:
+        from tests import pg
+
+        server = pg.Server.start()
+        server.create_database("wizard")
+        os.environ["DATABASE_URL"] = server.url("wizard")
+        database = "PostgreSQL"
+        print(f"Throwaway PostgreSQL on 127.0.0.1, free port {server.port}")
 
     from streamlit.testing.v1 import AppTest
 
     _share_script_cache()
     _server_pages_mode()
-    demo_database(workdir)
+    demo_database(workdir)  # SQLite in workdir, or the PostgreSQL above
     actor, run_id = p1_run_at_search_legacy()
 
     wizard = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
@@ -108,7 +121,7 @@ def main() -> None:
     w, b, r = (median_ms(n, 0) for n in ("wizard", "bare", "rerun"))
     wc, bc, rc = (median_ms(n, 1) for n in ("wizard", "bare", "rerun"))
     n = args.steps
-    print(f"wizard step (submit + advance + rerun, SQLite write): median {w:.1f} ms (CPU {wc:.1f} ms) over {n}")
+    print(f"wizard step (submit + advance + rerun, {database} write): median {w:.1f} ms (CPU {wc:.1f} ms) over {n}")
     print(f"bare page, same widgets (click + rerun):              median {b:.1f} ms (CPU {bc:.1f} ms) over {n}")
     print(f"wizard page redrawn with no click (reads the run):    median {r:.1f} ms (CPU {rc:.1f} ms) over {n}")
     print(f"ratio: {w / b:.2f}x (goal: at most 1.5x); by CPU time {wc / bc:.2f}x")
