@@ -20,4 +20,4 @@ def test_a_map_shows_every_step_title_and_no_code_name(procedure):
         assert f'"{name}' not in dot
         assert f" {name} " not in dot
         assert f"{name} [" not in dot
-    assert dot.count('penwidth=2.5]') == 1  # the one edge the run has taken
+    assert dot.count("penwidth=2.5]") == 1  # the one edge the run has taken
