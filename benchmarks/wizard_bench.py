@@ -20,6 +20,7 @@ is `wizard_browser.py`.
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import shutil
 import statistics
@@ -68,6 +69,7 @@ def main() -> None:
         from tests import pg
 
         server = pg.Server.start()
+        atexit.register(server.stop)  # stopped however the run ends
         server.create_database("wizard")
         os.environ["DATABASE_URL"] = server.url("wizard")
         database = "PostgreSQL"
