@@ -134,7 +134,7 @@ def chain_head(session: Session) -> str | None:
     transaction = session.get_transaction()
     kept = session.info.get(_HEAD)
     if kept is not None and kept[0] is transaction:
-        return kept[1]  # type: ignore[no-any-return]
+        return kept[1]
     cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.execute(_CHAIN_HEAD_SQL)
