@@ -5,9 +5,13 @@ UV ?= $(shell command -v uv 2>/dev/null || echo .bootstrap/bin/uv)
 PY := .venv/bin/python
 PORT ?= 8501
 
-.PHONY: run test env migrate demo lint typecheck security bench clean
+.PHONY: run test env runtime migrate demo lint typecheck security bench clean
 
+# Two stamps: `make run` needs the runtime dependencies only; `make test` needs the development group too.
+# The runtime sync is --inexact, so after `make test` it keeps the dev tools (a superset) instead of removing
+# them, and `make test` after `make run` adds them; either order works in one .venv.
 env: .venv/.synced
+runtime: .venv/.synced-runtime
 
 $(UV):
 	python3 -m pip install --quiet --target .bootstrap/lib uv
@@ -17,16 +21,21 @@ $(UV):
 
 .venv/.synced: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen
+	touch $@ .venv/.synced-runtime
+
+.venv/.synced-runtime: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --no-dev --inexact
 	touch $@
 
-migrate: env
+migrate: runtime
 	$(PY) -m casework db upgrade
 
 demo: migrate
 	$(PY) -m casework demo load --if-empty
 
-run: demo
-	@$(PY) -m casework demo sign-ins
+# One CLI process: migrations, demo data into an empty database, the sign-ins and the address on $(PORT).
+run: runtime
+	$(PY) -m casework demo setup --port $(PORT)
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 # Non-test code that bandit scans; findings not accepted in security-allowlist.txt fail the build.

@@ -1,6 +1,6 @@
 """Figures for the trust work: audit append and chain verification, SQLite backup, beside baselines.
 
-    .venv/bin/python benchmarks/audit_and_backup.py [EVENTS]     (default 5000; SQLite in a temp dir)
+    .venv/bin/python benchmarks/audit_and_backup.py [--events 5000]     (SQLite in a temp dir; no server, no port)
 
 Baselines measured in the same run: appending a plain Note row (no chain) for the append cost, a
 `SELECT count(*)` plus full-row read for verification, and a plain file copy for the backup.
@@ -8,6 +8,7 @@ Baselines measured in the same run: appending a plain Note row (no chain) for th
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import sys
@@ -85,4 +86,9 @@ def main(events: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 5000)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--events", type=int, default=5000, help="audit events to append (default 5000)")
+    parser.add_argument("legacy_events", nargs="?", type=int, help=argparse.SUPPRESS)  # the old positional form
+    args = parser.parse_args()
+    print("No server or port: SQLite in a temporary directory, in this process.")
+    main(args.legacy_events or args.events)

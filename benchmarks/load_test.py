@@ -388,6 +388,7 @@ def main() -> int:
         server = pg.Server.start()
         server.create_database("load")
         os.environ["DATABASE_URL"] = server.url("load")
+        print(f"Throwaway PostgreSQL on 127.0.0.1, free port {server.port} (set DATABASE_URL to use your own)")
     try:
         from casework import demo, migrate
 

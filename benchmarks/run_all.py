@@ -17,7 +17,7 @@ HERE = Path(__file__).resolve().parent
 
 def scripts(names: list[str]) -> list[Path]:
     """The benchmark scripts to run: the named ones, or all of them."""
-    found = sorted(p for p in HERE.glob("*.py") if p.name not in {"__init__.py", "run_all.py"})
+    found = sorted(p for p in HERE.glob("*.py") if p.name != "run_all.py" and not p.name.startswith("_"))
     if not names:
         return found
     wanted = {n.removesuffix(".py") for n in names}

@@ -1,5 +1,5 @@
 """Median server time of one wizard step (AppTest click + rerun, with its database write) against a bare
-Streamlit page with the same widgets, measured in the same run. Goal: at most 2x.
+Streamlit page with the same widgets, measured in the same run. Goal: at most 1.5x.
 
     .venv/bin/python benchmarks/wizard_bench.py [--steps 60]
 
@@ -11,60 +11,26 @@ st.navigation switches it off for good; AppTest switches it back on before every
 in pages/), which would make each wizard rerun glob pages/ and build a page per file before app.py runs,
 work the server never does and the bare page (no pages/ beside it) never pays.
 
-The wizard side alternates Continue (submit answers, advance the run: a transaction with the run row,
-answers and audit events) and Back on P1's "Search the legacy systems" step; only Continue is timed.
+Both sides alternate Continue and Back on P1's "Search the legacy systems" step (the wizard's Continue submits
+the answers and advances the run: a transaction with the run row, answers and audit event), interleaved so
+both see the same load; only Continue is timed. This is server time; what a caseworker waits for in the browser
+is `wizard_browser.py`.
 """
 
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import shutil
 import statistics
 import sys
 import tempfile
-import textwrap
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-BARE = textwrap.dedent(r"""
-    # The wizard page's widgets and layout, with no services, database or state machine behind them.
-    import streamlit as st
-    st.set_page_config(layout="wide")
-    with st.sidebar:
-        st.markdown("**Demo Caseworker**  \nCaseworker")
-        st.button("Sign out")
-    st.title("CSA Information Required - Contact Caseworker")
-    st.progress(0.4, text="Step 2 of about 5: **Search the legacy systems** · SR 1-00000067")
-    st.error("**Potentially violent (PV) marker on this case.** Follow the PV checks.")
-    with st.container(border=True):
-        cols = st.columns(4)
-        for col, (k, v) in zip(cols, [("SCIN", "100000079190"), ("Receiving parent", "A"), ("Paying parent", "B"),
-                                      ("Scheme / segment", "CSA 2003, segment 1, Scotland")]):
-            col.markdown(f"**{k}**  \n{v}")
-        st.caption("Arrears £2,334.75, of which owed to the Secretary of State £0.00")
-    main, side = st.columns([3, 2], gap="large")
-    with main:
-        st.subheader("Search the legacy systems")
-        st.write("Look for the information yourself first, in every legacy system.")
-        st.markdown("**Check before you continue**")
-        for item in ("CSCS checked", "CS2 checked", "Clerical case database (CCD) checked"):
-            st.checkbox(item, key=item)
-        st.radio("Did you find the information?", ["Yes", "No"], index=None, key="found", horizontal=True)
-        left, right = st.columns(2)
-        left.button("Continue", type="primary")
-        right.button("Back")
-    with side:
-        st.markdown("**Enter in CMS now**")
-        st.code("Create a new SR: Process = Transition\nStatus = In Progress", language=None)
-        with st.expander("Procedure map"):
-            st.graphviz_chart(DOT)
-        with st.expander("Glossary"):
-            st.markdown(GLOSSARY)
-""")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _wizard_setup import NEXT_STEP, ROOT, demo_database, p1_run_at_search_legacy, write_bare_page  # noqa: E402
 
 
 def _share_script_cache() -> None:
@@ -90,59 +56,38 @@ def _server_pages_mode() -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--steps", type=int, default=60)
+    parser.add_argument(
+        "--postgres", action="store_true", help="the wizard on a throwaway PostgreSQL (tests/pg.py) instead of SQLite"
+    )
     args = parser.parse_args()
+    print("No app server or port: both pages run in this process through Streamlit's AppTest.")
     workdir = Path(tempfile.mkdtemp(prefix="wizard-bench-"))
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    database = "SQLite"
+    if args.postgres:
+        from tests import pg
 
-    from sqlalchemy import select
+        server = pg.Server.start()
+        atexit.register(server.stop)  # stopped however the run ends
+        server.create_database("wizard")
+        os.environ["DATABASE_URL"] = server.url("wizard")
+        database = "PostgreSQL"
+        print(f"Throwaway PostgreSQL on 127.0.0.1, free port {server.port}")
+
     from streamlit.testing.v1 import AppTest
 
     _share_script_cache()
     _server_pages_mode()
-
-    from casework import demo, migrate
-    from db.models import Case, User
-    from services import runs
-    from services.actor import Actor
-    from services.transaction import transaction
-
-    migrate.upgrade()
-    demo.load(if_empty=False)
-    with transaction() as session:
-        user = session.scalar(select(User).where(User.username == "caseworker"))
-        actor = Actor.of(user)
-        case_id = session.scalars(select(Case.id).where(Case.team_id == user.team_id)).first()
-    view = runs.start_run(actor, "P1", case_id=case_id)
-    view = runs.submit_step(
-        actor,
-        view.run_id,
-        {
-            "query_reason": "Complaint",
-            "query_summary": "bench",
-            "financial_transition_complete": True,
-            "_checklist": list(view.step.checklist),
-        },
-        expected_version=view.version,
-    )
-    runs.confirm_step(actor, view.run_id, expected_version=view.version)
+    demo_database(workdir)  # SQLite in workdir, or the PostgreSQL above
+    actor, run_id = p1_run_at_search_legacy()
 
     wizard = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     wizard.session_state["actor"] = actor
     wizard.run()
-    wizard.query_params["run"] = view.run_id
+    wizard.query_params["run"] = run_id
     wizard.switch_page("pages/wizard.py").run()
-
-    bare_path = workdir / "bare.py"
-    from procedures import registry
-    from procedures.glossary import GLOSSARY
-    from services.run_views import procedure_map
-
-    dot = procedure_map(registry.get("P1"), "search_legacy")
-    glossary = "\n\n".join(f"**{t}**: {m}" for t, m in GLOSSARY.items())
-    bare_path.write_text(f"DOT = {dot!r}\nGLOSSARY = {glossary!r}\n" + BARE)
-    bare = AppTest.from_file(str(bare_path), default_timeout=60).run()
+    bare = AppTest.from_file(str(write_bare_page(workdir / "bare.py")), default_timeout=60).run()
 
     def button(at: AppTest, label: str):  # noqa: ANN202
         return next(b for b in at.button if b.label == label)
@@ -155,19 +100,22 @@ def main() -> None:
         action()
         times[name].append((time.perf_counter() - wall, time.process_time() - cpu))
 
-    for _ in range(args.steps):
-        for box in wizard.checkbox:
+    def answer(at: AppTest) -> None:
+        for box in at.checkbox:
             box.check()
-        wizard.radio[0].set_value("No")
+        at.radio[0].set_value("No")
+
+    for _ in range(args.steps):  # interleaved: the two sides see the same load on the shared machine
+        answer(wizard)
         timed("wizard", lambda: button(wizard, "Continue").click().run())
-        assert "Identify the CSA caseworker" in [s.value for s in wizard.subheader], "wizard did not advance"
+        assert NEXT_STEP in [s.value for s in wizard.subheader], "wizard did not advance"
         button(wizard, "Back").click().run()
         timed("rerun", wizard.run)
 
-        for box in bare.checkbox:
-            box.check()
-        bare.radio[0].set_value("No")
+        answer(bare)
         timed("bare", lambda: button(bare, "Continue").click().run())
+        assert NEXT_STEP in [s.value for s in bare.subheader]
+        button(bare, "Back").click().run()
 
     def median_ms(name: str, which: int) -> float:
         return statistics.median(t[which] for t in times[name]) * 1000
@@ -175,10 +123,10 @@ def main() -> None:
     w, b, r = (median_ms(n, 0) for n in ("wizard", "bare", "rerun"))
     wc, bc, rc = (median_ms(n, 1) for n in ("wizard", "bare", "rerun"))
     n = args.steps
-    print(f"wizard step (submit + advance + rerun, SQLite write): median {w:.1f} ms (CPU {wc:.1f} ms) over {n}")
+    print(f"wizard step (submit + advance + rerun, {database} write): median {w:.1f} ms (CPU {wc:.1f} ms) over {n}")
     print(f"bare page, same widgets (click + rerun):              median {b:.1f} ms (CPU {bc:.1f} ms) over {n}")
     print(f"wizard page redrawn with no click (reads the run):    median {r:.1f} ms (CPU {rc:.1f} ms) over {n}")
-    print(f"ratio: {w / b:.2f}x (goal: at most 2x); by CPU time {wc / bc:.2f}x")
+    print(f"ratio: {w / b:.2f}x (goal: at most 1.5x); by CPU time {wc / bc:.2f}x")
     shutil.rmtree(workdir, ignore_errors=True)
 
 

@@ -2,6 +2,7 @@
 
 python -m casework db upgrade
 python -m casework demo load --if-empty
+python -m casework demo setup --port 8501   # db upgrade + demo load --if-empty + sign-ins, in one process
 python -m casework users add jo.bloggs --role caseworker --team "CSA Rules Reassessment Team"
 python -m casework audit verify
 python -m casework audit anchor
@@ -75,15 +76,27 @@ def demo_load(if_empty: bool = typer.Option(False, "--if-empty", help="Do nothin
         typer.echo("Demo data not loaded: the database already has users.")
 
 
+PORT_OPTION = typer.Option(8501, "--port", help="The port the app listens on, for the address printed.")
+
+
 @demo_app.command("sign-ins")
-def demo_sign_ins() -> None:
-    """Print the demo accounts."""
+def demo_sign_ins(port: int = PORT_OPTION) -> None:
+    """Print the demo accounts and the app's address."""
     from casework import demo
 
     typer.echo("\nDemo sign-ins (fictional data only), password for each: " + demo.DEMO_PASSWORD)
     for s in demo.SIGN_INS:
         typer.echo(f"  {s.username:<18} {s.role:<12} {s.team or ''}")
-    typer.echo("\nCasework Guide: http://localhost:8501\n")
+    typer.echo(f"\nCasework Guide: http://localhost:{port}\n")
+
+
+@demo_app.command("setup")
+def demo_setup(port: int = PORT_OPTION) -> None:
+    """What `make run` needs, in one process: migrate, load the demo data into an empty database, print the
+    sign-ins (three separate commands would each pay Python's start-up and the imports again)."""
+    db_upgrade()
+    demo_load(if_empty=True)
+    demo_sign_ins(port=port)
 
 
 @users_app.command("add")

@@ -90,10 +90,9 @@ def change(step_id: str) -> None:
     act(lambda: runs.change_answer(actor, run_id, step_id, expected_version=seen()))
 
 
-@st.fragment
 def step_form(step: StepView, errors: dict[str, str]) -> None:
-    """The checklist and inputs: ticking a box or choosing an answer (which may show another field) reruns only
-    this, with no database read; Continue and Back sit outside it, so they rerun the whole page."""
+    """The checklist and inputs. Not a fragment: text typed in a fragment is sent (on blur) as a fragment rerun
+    just as the Continue outside it asks for a full one, and Chromium then lost the typed answer."""
     if step.checklist:
         st.markdown("**Check before you continue**")
         for item in step.checklist:

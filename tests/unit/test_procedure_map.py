@@ -17,5 +17,7 @@ def test_a_map_shows_every_step_title_and_no_code_name(procedure):
     code_names = {s.id for s in procedure.machine.states if "_" in s.id or s.id not in procedure.steps[s.id].title}
     code_names |= {procedure.machine.__name__, "proceed", "cond", "unless"}
     for name in code_names:
-        assert f'"{name}' not in dot and f" {name} " not in dot and f"{name} [" not in dot
-    assert dot.count('penwidth=2.5]') == 1  # the one edge the run has taken
+        assert f'"{name}' not in dot
+        assert f" {name} " not in dot
+        assert f"{name} [" not in dot
+    assert dot.count("penwidth=2.5]") == 1  # the one edge the run has taken
