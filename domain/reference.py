@@ -375,7 +375,8 @@ def sr_type(key: str) -> tuple[str, str | None, str | None]:
     except KeyError:
         raise UnknownReference(f"'{key}' is not an SR type of the reference catalogue") from None
     process, area, sub_area = (value(k) if k else None for k in keys)
-    assert process is not None
+    if process is None:
+        raise UnknownReference(f"'{key}' has no Process")
     return process, area, sub_area
 
 

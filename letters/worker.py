@@ -112,7 +112,8 @@ class _Worker:
 
     def _line(self, deadline: float) -> dict[str, Any] | None:
         """The next reply, or None when the deadline passes or the worker dies."""
-        assert self.process.stdout is not None
+        if self.process.stdout is None:
+            raise TemplateFault("the letter worker has no output")
         fd = self.process.stdout.fileno()
         with selectors.DefaultSelector() as selector:
             selector.register(fd, selectors.EVENT_READ)
@@ -129,7 +130,8 @@ class _Worker:
         return reply
 
     def ask(self, request: dict[str, Any], seconds: float) -> dict[str, Any] | None:
-        assert self.process.stdin is not None
+        if self.process.stdin is None:
+            raise TemplateFault("the letter worker has no input")
         self.process.stdin.write(json.dumps(request).encode() + b"\n")
         self.process.stdin.flush()
         return self._line(time.monotonic() + seconds)

@@ -262,8 +262,7 @@ def remind(*, now: datetime | None = None) -> RemindReport:
             claimed = _claim(session, by_user[user_id], now)
             if not claimed:
                 continue
-            user = session.get(User, user_id)
-            assert user is not None
+            user = session.get_one(User, user_id)
             email = None
             if user.email and smtp_settings() is not None:
                 email = _queue_digest(session, user, [item for _, item in claimed], now)

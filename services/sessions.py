@@ -111,7 +111,8 @@ def check(actor: Actor, token: str | None) -> Actor:
         if row is not None and now - row.last_seen_at > timedelta(seconds=HEARTBEAT):
             row.last_seen_at = now
             session.info["unaudited"] = "session heartbeat"  # not a change of record; see tests/audit_guard.py
-        assert user is not None  # still_current said so
+        if user is None:  # still_current said so; kept as a refusal, not an assert, so -O cannot drop it
+            raise SessionEnded(SESSION_ENDED)
         return Actor.of(user)
 
 
