@@ -89,6 +89,25 @@ def check(actor: Actor, token: str | None) -> Actor:
     Actor, so a new display name shows at once.
     """
     now = utcnow()
+    # Every page view runs this, so it reads first in a read-only transaction (on SQLite it never waits
+    # for a writer); only an ending session or a due heartbeat, at most every HEARTBEAT seconds, writes.
+    with transaction(read_only=True) as session:
+        user = session.get(User, actor.user_id)
+        row = session.scalar(select(UserSession).where(UserSession.token_hash == _digest(token))) if token else None
+        if token and (row is None or row.revoked_at is not None):
+            raise SessionEnded(SESSION_ENDED)
+        quiet = (
+            user is not None
+            and still_current(user, actor)
+            and (row is None or (not _idle(row, now) and now - row.last_seen_at <= timedelta(seconds=HEARTBEAT)))
+        )
+        if quiet and user is not None:
+            return Actor.of(user)
+    return _check_and_record(actor, token, now)
+
+
+def _check_and_record(actor: Actor, token: str | None, now: datetime) -> Actor:
+    """`check` when something is to be written: the session ended (revoked and audited) or its heartbeat."""
     with transaction() as session:
         user = session.get(User, actor.user_id)
         row = session.scalar(select(UserSession).where(UserSession.token_hash == _digest(token))) if token else None
