@@ -575,6 +575,7 @@ def _submit(
         if step.fields:  # a letter value refused here is shown at the input it came from, and nothing is saved
             refused = letter_values.problems(procedure, step, run.answers, _effects(step, _ctx(procedure, run, case)))
             if refused:
+                _rehearse(procedure, run, case)  # the step's own validators first: their message is the cause
                 raise ValidationFailed(refused)
         if _needs_confirmation(procedure, run, case):
             _rehearse(procedure, run, case)  # without a confirmation, _advance runs the validators before effects

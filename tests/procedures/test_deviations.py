@@ -178,7 +178,7 @@ def test_ongoing_enforcement_with_no_current_lo_goes_to_the_enforcement_team_on_
     )
     assert walk.step == "no_current_lo"
     walk.answer(confirm=False)
-    assert "Allocate the SR to the CMS 2012 Enforcement Team" in walk.view.cms
+    assert "Allocate the SR to the CMS 2012 Enforcement Team" in [line.text for line in walk.view.cms]
     walk.confirm()
     outcome = walk.outcome()
     main, handed = outcome.srs["main"], outcome.srs["enforcement"]
@@ -397,7 +397,7 @@ def test_the_cms_owner_picks_up_the_csa_caseworkers_hand_over_from_my_work(demo_
     assert walk.view.step.who.startswith("the CSA caseworker")
     walk.answer(owner_name="Kim Lee", owner_available=True)
     walk.answer(confirm=False)
-    assert "Allocate the SR to Kim Lee" in walk.view.cms
+    assert "Allocate the SR to Kim Lee" in [line.text for line in walk.view.cms]
     walk.confirm()
     assert walk.step == "update_notes"
     assert walk.view.step.who == "the CMS owning caseworker"
