@@ -2,7 +2,7 @@
 
 Decisions (the issue is silent or loose here):
 - A search looks only at the actor's team's cases. A full SCIN or an SR number of another team's case is
-  refused with the reason (and audited) as before; a name search simply never returns another team's case.
+  refused (and audited) in the same words as one that does not exist (issue 14), so a guess confirms nothing; a name search simply never returns another team's case.
 - Names match anywhere in the receiving or paying parent's name, case-insensitively; at most `LIMIT`
   cases are listed and the page says when there are more (narrow the search), never silently.
 - Which procedures a caseworker is offered: the Specialist Services Support Team's procedures are those of
@@ -24,7 +24,7 @@ from db.models import Case, ServiceRequest, Team
 from domain.values import parse_scin
 from procedures import registry
 from procedures.definition import Procedure
-from services.access import check_case, check_sr, require_role
+from services.access import check_case, check_sr, require_role, unavailable
 from services.actor import Actor
 from services.errors import NotFound, ValidationFailed
 from services.runs import case_facts
@@ -128,7 +128,7 @@ def find_cases(actor: Actor, query: str) -> Found:
                 .where(ServiceRequest.number == sr_number)
             )
             if sr is None:
-                raise NotFound(f"There is no SR with number {sr_number}.")
+                raise NotFound(unavailable("service request"))
             check_sr(session, actor, sr, action="find this SR's case")
             return Found([_match(sr.case)], False)
         if _DIGITS.match(text):
@@ -138,7 +138,7 @@ def find_cases(actor: Actor, query: str) -> Found:
                 raise ValidationFailed({"query": str(exc)}) from None
             case = session.scalar(select(Case).where(Case.scin == scin))
             if case is None:
-                raise NotFound(f"There is no case with SCIN {scin}.")
+                raise NotFound(unavailable("case"))
             check_case(session, actor, case)
             return Found([_match(case)], False)
         pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

@@ -22,7 +22,7 @@ def test_the_finish_page_lists_each_sr_with_its_number_and_the_met_review_date_a
     walk.answer(held_on_closed_ccd=False, csa_caseworker="Sam Patel")
     review = uk_local(utcnow()).date() + timedelta(days=7)
     walk.answer(given_on_call=False, review_date=review.isoformat())
-    walk.answer(update_findings="Update received by email")
+    walk.answer(chase_answered=True, update_findings="Update received by email")
     walk.answer(segment_move="Complaints - Review")
     outcome = walk.outcome()
     assert outcome.status == "finished"

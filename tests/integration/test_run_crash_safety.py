@@ -23,7 +23,6 @@ from tests.crash_worker import run_action
 from tests.integration.test_crash_safety import run_and_kill
 from tests.procedures.walk import find_case
 
-
 SR_NUMBER = re.compile(r"\b1-\d{8}\b")
 
 

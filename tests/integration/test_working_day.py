@@ -12,6 +12,7 @@ from db.models import AuditEvent, Case, ProcedureRun, ServiceRequest, Task, Team
 from domain.clock import utcnow
 from procedures import registry
 from services import case_finder, records, runs
+from services.access import unavailable
 from services.errors import NotFound, PermissionDenied, ValidationFailed
 from services.my_day import my_day
 from services.transaction import transaction
@@ -83,12 +84,17 @@ def test_another_teams_scin_or_sr_number_is_refused_with_the_reason(demo_db, act
             select(Case).where(Case.team_id != actor.team_id, Case.sensitive.is_(False)).order_by(Case.id)
         ).first()
         number = session.scalars(select(ServiceRequest.number).where(ServiceRequest.case_id == other.id)).first()
-    with pytest.raises(PermissionDenied, match="belongs to another team"):
+    # Issue 14: "not your team's" and "does not exist" are said in the same words, so a guess confirms nothing.
+    with pytest.raises(PermissionDenied) as other_case:
         case_finder.find_cases(actor, other.scin)
-    with pytest.raises(PermissionDenied, match="belongs to another team"):
+    with pytest.raises(NotFound) as no_case:
+        case_finder.find_cases(actor, "999999999999")
+    assert other_case.value.message == no_case.value.message == unavailable("case")
+    with pytest.raises(PermissionDenied) as other_sr:
         case_finder.find_cases(actor, number)
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound) as no_sr:
         case_finder.find_cases(actor, "1-99999999")
+    assert other_sr.value.message == no_sr.value.message == unavailable("service request")
 
 
 def test_the_hint_example_is_one_of_the_users_own_teams_cases(demo_db, actor_for):
