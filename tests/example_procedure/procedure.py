@@ -13,12 +13,15 @@ close the SR. The SR type and wording are an example, not a published procedure.
 
 from __future__ import annotations
 
+import pytest
 from statemachine import State, StateMachine
 
 from domain import reference
 from domain.clock import format_date
 from domain.reference import SRStatus, SubStatus
+from letters import catalogue
 from letters.catalogue import AMOUNT_OWED, LETTER_HEAD, Scenario, TemplateSpec
+from procedures import registry
 from procedures.definition import Ctx, Field, Procedure, Step
 from procedures.effects import AddNote, CreateSR, Effect, LetterDue, SetStatus
 
@@ -34,9 +37,7 @@ class ExampleMachine(StateMachine):
     done = State("Finished", final=True)
 
     proceed = (
-        record_request.to(send_statement, cond="wants_statement")
-        | record_request.to(done)
-        | send_statement.to(done)
+        record_request.to(send_statement, cond="wants_statement") | record_request.to(done) | send_statement.to(done)
     )
 
     def wants_statement(self, ctx: Ctx) -> bool:
@@ -132,4 +133,10 @@ def statement_spec() -> TemplateSpec:
     )
 
 
-__all__ = ["PROCEDURE", "STATEMENT", "statement_spec"]
+def register(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Put the procedure and its letter where the product looks for them; `monkeypatch` takes them out again."""
+    monkeypatch.setitem(registry.REGISTRY, (PROCEDURE.id, PROCEDURE.version), PROCEDURE)
+    monkeypatch.setitem(catalogue.TEMPLATES, STATEMENT, statement_spec())
+
+
+__all__ = ["PROCEDURE", "STATEMENT", "register", "statement_spec"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+
 from db.models import Case
 from domain.clock import uk_local, utcnow
 from letters import catalogue
@@ -15,7 +16,7 @@ from procedures import registry
 from services import runs
 from services.errors import ValidationFailed
 from services.transaction import transaction
-from tests.example_procedure.procedure import PROCEDURE, STATEMENT
+from tests.example_procedure.procedure import PROCEDURE, STATEMENT, register
 from tests.procedures.walk import Walk, find_case
 
 pytestmark = pytest.mark.usefixtures("example_registered")
@@ -38,6 +39,16 @@ def _case(case_id: int) -> Case:
 def test_the_example_is_registered_only_while_the_fixture_holds_it():
     assert registry.get("EX1") is PROCEDURE
     assert catalogue.get(STATEMENT).used_by == ("EX1 step 2",)
+    with pytest.MonkeyPatch.context() as inner:
+        inner.delitem(registry.REGISTRY, ("EX1", "1"))
+        inner.delitem(catalogue.TEMPLATES, STATEMENT)
+        with pytest.MonkeyPatch.context() as mp:
+            register(mp)
+            assert registry.get("EX1") is PROCEDURE
+        with pytest.raises(registry.UnknownProcedure):
+            registry.get("EX1")
+        with pytest.raises(KeyError):
+            catalogue.get(STATEMENT)
 
 
 def test_a_written_statement_creates_the_sr_records_the_letter_due_and_closes_the_sr(demo_db, caseworker):
