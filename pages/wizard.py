@@ -172,14 +172,15 @@ with main:
             st.caption(view.back_refusal)
     procedure_map_on_demand(view.procedure_id, view.procedure_version, tuple(s for s, _ in view.history))
 
+finished = view.status == "finished"  # the finish page lists the deadlines and emails: not again beside it
 with side:
-    if view.deadlines:
+    if view.deadlines and not finished:
         st.markdown("**Deadlines**")
         deadlines_panel(view.deadlines)
     if view.files:
         st.markdown("**Case files**")
         files_panel(actor, view.files)
-    if view.emails:
+    if view.emails and not finished:
         st.markdown("**Emails**")
         emails_panel(view.emails)
     letters_panel(actor, view)
