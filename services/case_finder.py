@@ -2,7 +2,8 @@
 
 Decisions (the issue is silent or loose here):
 - A search looks only at the actor's team's cases. A full SCIN or an SR number of another team's case is
-  refused (and audited) in the same words as one that does not exist (issue 14), so a guess confirms nothing; a name search simply never returns another team's case.
+  refused (and audited) in the same words as one that does not exist (issue 14), so a guess confirms
+  nothing; a name search simply never returns another team's case.
 - Names match anywhere in the receiving or paying parent's name, case-insensitively; at most `LIMIT`
   cases are listed and the page says when there are more (narrow the search), never silently.
 - Which procedures a caseworker is offered: the Specialist Services Support Team's procedures are those of
@@ -159,7 +160,8 @@ def find_cases(actor: Actor, query: str) -> Found:
 
 def example_scin(actor: Actor) -> str | None:
     """A SCIN of one of the actor's own team's cases, for the finder's hint (never another team's)."""
-    with transaction() as session:
+    with transaction(read_only=True) as session:
+        require_role(session, actor, "caseworker", "team_leader", action="look up cases")
         return session.scalar(select(Case.scin).where(Case.team_id == actor.team_id).order_by(Case.id).limit(1))
 
 

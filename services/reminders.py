@@ -299,7 +299,8 @@ def notices(actor: Actor, *, now: datetime | None = None) -> Notices:
     """The signed-in user's reminders whose deadline is still open and not moved: due soon and overdue."""
     now = as_utc(now or utcnow())
     snoozed = exists().where(DeadlineSnooze.deadline_id == Deadline.id, DeadlineSnooze.until > now)
-    with transaction() as session:
+    with transaction(read_only=True) as session:
+        require_role(session, actor, "caseworker", "team_leader", action="see deadline reminders")
         rows = session.execute(
             select(
                 Deadline.id,

@@ -27,10 +27,15 @@ from services import (
     attachments,
     auth,
     bundles,
+    case_finder,
     console,
     deadlines,
+    letter_previews,
     letters,
+    my_day,
     reference,
+    reminders,
+    run_summary,
     runs,
     service_requests,
     sr_view,
@@ -152,6 +157,10 @@ CASE_CALLS: dict[str, Call] = {
     "runs.change_answer": lambda a, o: runs.change_answer(a, o.run_id, "start", expected_version=o.run_version),
     "runs.run_outcome": lambda a, o: runs.run_outcome(a, o.run_id),
     "runs.tick_cms": lambda a, o: runs.tick_cms(a, o.run_id, 0, 0, True, expected_version=o.run_version),
+    "case_finder.find_cases": lambda a, o: case_finder.find_cases(a, o.scin),
+    "case_finder.case_card": lambda a, o: case_finder.case_card(a, o.case_id),
+    "letter_previews.pending_letters": lambda a, o: letter_previews.pending_letters(a, o.run_id),
+    "run_summary.run_srs": lambda a, o: run_summary.run_srs(a, o.run_id),
     "console.reassign": lambda a, o: console.reassign(
         a, [o.sr_id], o.owner_id, "Covering leave", expected_versions=_as_shown(o.sr_id)
     ),
@@ -162,6 +171,10 @@ TEAM_LISTS: dict[str, tuple[Call, tuple[str, ...]]] = {
     "work.my_work": (lambda a, o: work.my_work(a), NO_CASE_DATA),
     "team.outstanding_srs": (lambda a, o: team.outstanding_srs(a), (*NO_CASE_DATA, "caseworker")),
     "email.outbox": (lambda a, o: outbox.outbox(a), NO_CASE_DATA),
+    "my_day.my_day": (lambda a, o: my_day.my_day(a), NO_CASE_DATA),
+    "work.my_tasks": (lambda a, o: work.my_tasks(a), NO_CASE_DATA),
+    "case_finder.example_scin": (lambda a, o: case_finder.example_scin(a), NO_CASE_DATA),
+    "reminders.notices": (lambda a, o: reminders.notices(a), NO_CASE_DATA),
     **{
         f"console.{name}": (lambda a, o, name=name: getattr(console, name)(a), (*NO_CASE_DATA, "caseworker"))
         for name in ("outstanding_page", "counts", "ageing", "deadlines", "team_members", "stuck_runs", "export_csv")
@@ -212,6 +225,8 @@ EXEMPT = {
     "auth.sign_out": "ends the caller's own session",
     "runs.procedures_for": "lists procedure titles for the caller's role; no case data",
     "access.refuse_page": "is the refusal itself",
+    "work.complete_task": "refuses another's task (tests/integration/test_working_day.py)",
+    "reminders.snooze": "team leaders only, within their team; refusals tested in tests/integration/test_reminders.py",
     "sessions.check": "is the page view's check of the caller's own session (tests/integration/test_sessions.py)",
 }
 
