@@ -8,17 +8,21 @@ import streamlit as st
 
 from procedures.effects import CmsLine
 from services.run_views import RunView
+from ui.text import md
 
 SUGGESTION = "Suggestion, not confirmed by the published procedure or your policy team"
 
 
 def line_markdown(line: CmsLine) -> str:
-    """One line as shown: an instruction, or what to choose in words and the candidate marked as a suggestion."""
-    text = line.text.replace("*", "\\*")
+    """One line as shown: an instruction, or what to choose in words and the candidate marked as a suggestion.
+
+    A line can carry what a caseworker typed ("Add to SR Notes: <their summary>"), so it is shown as text
+    (`md`): markdown in it must never become an image or link (a checkbox label renders images too).
+    """
+    text = md(line.text)
     if line.suggestion is None:
         return text
-    suggestion = line.suggestion.replace("*", "\\*")
-    return f"{text}  \n:orange[{SUGGESTION}: {suggestion}]"
+    return f"{text}  \n:orange[{SUGGESTION}: {md(line.suggestion)}]"
 
 
 def cms_panel(view: RunView, tick: Callable[[int, int, bool], None]) -> None:

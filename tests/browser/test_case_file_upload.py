@@ -44,8 +44,8 @@ def test_a_non_pdf_outcome_is_refused_at_the_field_and_a_real_pdf_is_kept_and_do
     assert walk.step == "record_visit"
 
     sign_in(page, live_server.url, "ssst.caseworker")
-    settled(page, page.get_by_role("link", name="My work"))
-    sign_in(page, f"{live_server.url}/wizard?run={walk.view.run_id}", "ssst.caseworker")  # a new session
+    settled(page, page.get_by_role("link", name="My work", exact=True))
+    page.goto(f"{live_server.url}/wizard?run={walk.view.run_id}")  # a typed URL: the session cookie resumes it
     at_step(page, "Update the SR and Contact Notes")
     page.get_by_text("Supporting documents sent to the postal contractor for scanning").click()
     page.get_by_label("Summary of the visit", exact=True).fill("Payment plan agreed.")

@@ -115,5 +115,5 @@ def test_a_team_leader_filters_by_owner_and_reassigns_an_sr_to_a_caseworker_with
     settled(page, "You have signed out.")
     sign_in(page, live_server.url, "caseworker")
     settled(page, "Welcome, Demo Caseworker")
-    page.get_by_role("link", name="My work").click()
+    page.get_by_role("link", name="My work", exact=True).click()
     settled(page, page.get_by_role("heading", name=f"Service requests allocated to you ({allocated + 1})"))

@@ -27,7 +27,8 @@ def test_a_bookmarked_run_is_the_first_request_to_a_fresh_server(live_server, pa
 
     settled(page, page.get_by_role("heading", name=heading))
     assert f"/wizard?run={run.run_id}" in page.url
-    expect(page.get_by_role("link", name="My work")).to_be_visible()  # app.py's navigation, not the pages/ list
+    # app.py's navigation, not the pages/ list
+    expect(page.get_by_role("link", name="My work", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="wizard widgets")).to_have_count(0)
 
 

@@ -36,28 +36,29 @@ def _p5a_waiting_to_close() -> str:
 def test_policy_confirms_a_value_and_the_next_step_saved_shows_it_as_an_instruction(live_server, page: Page):
     run_id = _p5a_waiting_to_close()
     sign_in(page, live_server.url, "policy")
+    settled(page, page.get_by_role("link", name="Reference values"))
     page.get_by_role("link", name="Reference values").click()
     # The first policy page to list the values works out where each is used (about a second on a quiet machine).
-    expect(page.get_by_role("heading", name="Add a value")).to_be_visible(timeout=3 * TIMEOUT)
-    settled(page)
+    settled(page, page.get_by_role("heading", name="Add a value"), timeout=3 * TIMEOUT)
     _choose(page, "Value", "Resolution Code: Completed (not confirmed)")
-    settled(page)
-    page.get_by_role("button", name="Confirm 'Completed' is the value our CMS shows").click()
-    expect(page.get_by_text("Confirmed: Resolution Code = Completed")).to_be_visible(timeout=TIMEOUT)
+    confirm = page.get_by_role("button", name="Confirm 'Completed' is the value our CMS shows")
+    settled(page, confirm).click()
+    settled(page, page.get_by_text("Confirmed: Resolution Code = Completed"))
     with transaction() as session:
         actions = session.scalars(
             select(AuditEvent.action).where(AuditEvent.entity_id == "resolution_code.completed")
         ).all()
     assert actions == ["reference.confirmed"]
 
+    page.get_by_role("button", name="Sign out").click()  # the session cookie would resume policy's session
+    settled(page, "You have signed out.")
     sign_in(page, f"{live_server.url}/wizard?run={run_id}", "ssst.caseworker")
-    expect(page.get_by_text("Check your answers before saving")).to_be_visible(timeout=TIMEOUT)
-    expect(page.get_by_text("set Resolution Code = Completed")).to_be_visible(timeout=TIMEOUT)
+    settled(page, page.get_by_role("heading", name="Check your answers before saving"))
+    expect(page.get_by_text("set Resolution Code = Completed")).to_be_visible()
     expect(
         page.get_by_text("Suggestion, not confirmed by the published procedure or your policy team: Completed")
     ).to_have_count(0)
-    settled(page)
     page.get_by_role("button", name="Confirm and save").click()
-    expect(page.get_by_text("is finished")).to_be_visible(timeout=TIMEOUT)
-    expect(page.get_by_text("set Resolution Code = Completed")).to_be_visible(timeout=TIMEOUT)
+    settled(page, page.get_by_text("is finished"))
+    expect(page.get_by_text("set Resolution Code = Completed")).to_be_visible()
     assert runs.view_run(_actor("ssst.caseworker"), run_id).status == "finished"

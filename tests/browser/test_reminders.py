@@ -10,7 +10,7 @@ from db.models import Case, Deadline, User
 from domain.clock import utcnow
 from services import records, reminders
 from services.transaction import transaction
-from tests.browser.helpers import TIMEOUT, settled
+from tests.browser.helpers import settled
 from tests.browser.test_sign_in import sign_in
 
 pytestmark = pytest.mark.browser
@@ -39,13 +39,11 @@ def _deadline_due_tomorrow_for(username: str) -> str:
 def test_a_caseworker_sees_a_deadline_due_tomorrow_on_home_after_remind_runs(live_server, page: Page):
     number = _deadline_due_tomorrow_for("caseworker")
     sign_in(page, live_server.url, "caseworker")
-    expect(page.get_by_text("Welcome, Demo Caseworker")).to_be_visible(timeout=TIMEOUT)
-    settled(page)
+    settled(page, "Welcome, Demo Caseworker")
     expect(page.get_by_text("Due soon (1)")).to_have_count(0)  # nothing told yet
     assert reminders.remind().reminders == 1
-    page.get_by_role("link", name="My work").click()
-    expect(page.get_by_role("heading", name="My work")).to_be_visible(timeout=TIMEOUT)
-    settled(page)
+    page.get_by_role("link", name="My work", exact=True).click()
+    settled(page, page.get_by_role("heading", name="My work"))
     page.get_by_role("link", name="Home").click()
-    expect(page.get_by_text("Due soon (1)")).to_be_visible(timeout=TIMEOUT)
+    settled(page, page.get_by_text("Due soon (1)"))
     expect(page.get_by_text(f"Review date: SR {number}")).to_be_visible()

@@ -75,7 +75,7 @@ def test_a_run_started_on_one_server_is_carried_on_from_my_work_on_the_other(  #
     elsewhere = browser.new_context().new_page()
     sign_in(elsewhere, second.url, "caseworker")
     settled(elsewhere, "Welcome, Demo Caseworker")
-    elsewhere.get_by_role("link", name="My work").click()
+    elsewhere.get_by_role("link", name="My work", exact=True).click()
     settled(elsewhere, elsewhere.get_by_text(f"P1 on case {scin}"))
     carry_on = elsewhere.locator(f'a[href*="run={run_id}"]')
     expect(carry_on).to_have_count(1)

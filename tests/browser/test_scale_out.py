@@ -52,7 +52,7 @@ def test_a_user_added_on_one_server_signs_in_on_the_other_and_sees_work_allocate
     # On the first server that caseworker signs in and has no work yet.
     sign_in(page, first.url, "scale.out", "scale-out-password")
     settled(page, "Welcome, Scale Out")
-    page.get_by_role("link", name="My work").click()
+    page.get_by_role("link", name="My work", exact=True).click()
     settled(page, "Service requests allocated to you (0)")
 
     # Meanwhile an SR is allocated to them (through the service layer, as a third process would).
@@ -68,12 +68,12 @@ def test_a_user_added_on_one_server_signs_in_on_the_other_and_sees_work_allocate
     # Both servers show it: the first on its next rerun, the second to a fresh sign-in there.
     page.get_by_role("link", name="Home").click()
     settled(page, "Welcome, Scale Out")
-    page.get_by_role("link", name="My work").click()
+    page.get_by_role("link", name="My work", exact=True).click()
     settled(page, "Service requests allocated to you (1)")
     elsewhere = browser.new_context().new_page()
     sign_in(elsewhere, second.url, "scale.out", "scale-out-password")
     settled(elsewhere, "Welcome, Scale Out")
-    elsewhere.get_by_role("link", name="My work").click()
+    elsewhere.get_by_role("link", name="My work", exact=True).click()
     settled(elsewhere, "Service requests allocated to you (1)")
     with transaction() as session:
         owner = session.scalar(select(ServiceRequest.owner_id).where(ServiceRequest.number == number))

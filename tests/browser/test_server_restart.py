@@ -42,7 +42,10 @@ def test_a_killed_server_restarts_on_the_same_database_with_everything_committed
 
     restarted = start_server(sqlite_demo_db.url, tmp_path / "after.log", port=port)
     try:
-        page.reload()  # the old websocket is gone: a new session on the restarted server
+        page.reload()  # the old websocket is gone: the restarted server resumes the committed sign-in session
+        settled(page, "Welcome, Demo Teamleader")
+        page.get_by_role("button", name="Sign out").click()
+        settled(page, "You have signed out.")
         sign_in(page, restarted.url, "caseworker")
         settled(page, "Welcome, Demo Caseworker")
     finally:

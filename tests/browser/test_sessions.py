@@ -16,7 +16,7 @@ from services import users
 from services.access import SESSION_ENDED
 from services.sessions import COOKIE, IDLE_MESSAGE
 from services.transaction import transaction
-from tests.browser.helpers import TIMEOUT, settled
+from tests.browser.helpers import settled
 from tests.browser.test_sign_in import sign_in
 from tests.conftest import Database, LiveServer, start_server
 
@@ -26,8 +26,7 @@ WELCOME = "Welcome, Demo Caseworker"
 
 def _signed_in(page: Page, url: str) -> None:
     sign_in(page, url, "caseworker")
-    expect(page.get_by_text(WELCOME)).to_be_visible(timeout=TIMEOUT)
-    settled(page)
+    settled(page, WELCOME)
 
 
 def _session_cookie(context: BrowserContext) -> dict:
@@ -43,12 +42,12 @@ def test_reload_new_tab_and_bookmark_resume_the_session_held_only_as_a_hash(live
     assert stored == [hashlib.sha256(cookie["value"].encode()).hexdigest()]
 
     page.reload()
-    expect(page.get_by_text(WELCOME)).to_be_visible(timeout=TIMEOUT)
+    settled(page, WELCOME)
     expect(page.get_by_label("Username")).to_have_count(0)
 
     tab = page.context.new_page()
     tab.goto(live_server.url + "/my-work")  # a bookmark, opened in a new tab
-    expect(tab.get_by_role("heading", name="My work")).to_be_visible(timeout=TIMEOUT)
+    settled(tab, tab.get_by_role("heading", name="My work"))
     expect(tab.get_by_label("Username")).to_have_count(0)
 
 
@@ -56,26 +55,25 @@ def test_signing_out_in_one_tab_ends_the_session_in_the_other(live_server, page:
     _signed_in(page, live_server.url)
     other = page.context.new_page()
     other.goto(live_server.url + "/my-work")
-    expect(other.get_by_role("heading", name="My work")).to_be_visible(timeout=TIMEOUT)
-    settled(other)
+    settled(other, other.get_by_role("heading", name="My work"))
     page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_text("You have signed out.")).to_be_visible(timeout=TIMEOUT)
+    settled(page, "You have signed out.")
     other.get_by_role("link", name="Home").click()  # the other tab's next page view
-    expect(other.get_by_label("Username")).to_be_visible(timeout=TIMEOUT)
+    settled(other, other.get_by_label("Username"))
     expect(other.get_by_text(WELCOME)).to_have_count(0)
     other.reload()
-    expect(other.get_by_label("Username")).to_be_visible(timeout=TIMEOUT)
+    settled(other, other.get_by_label("Username"))
 
 
 def test_deactivation_ends_an_open_session_at_its_next_page_view_and_a_reload(live_server, page: Page):
     _signed_in(page, live_server.url)
     users.set_active(None, "caseworker", False)
-    page.get_by_role("link", name="My work").click()
-    expect(page.get_by_text(SESSION_ENDED)).to_be_visible(timeout=TIMEOUT)
+    page.get_by_role("link", name="My work", exact=True).click()
+    settled(page, SESSION_ENDED)
     expect(page.get_by_label("Username")).to_be_visible()
     expect(page.get_by_role("heading", name="My work")).to_have_count(0)
     page.reload()
-    expect(page.get_by_label("Username")).to_be_visible(timeout=TIMEOUT)
+    settled(page, page.get_by_label("Username"))
     expect(page.get_by_text(WELCOME)).to_have_count(0)
 
 
@@ -90,9 +88,9 @@ def one_minute_server(sqlite_demo_db: Database, tmp_path: Path) -> Iterator[Live
 
 def test_the_idle_timeout_clears_the_screen_at_the_limit_without_a_click(one_minute_server, page: Page):
     _signed_in(page, one_minute_server.url)
-    page.get_by_role("link", name="My work").click()
-    expect(page.get_by_role("heading", name="My work")).to_be_visible(timeout=TIMEOUT)
+    page.get_by_role("link", name="My work", exact=True).click()
+    settled(page, page.get_by_role("heading", name="My work"))
     # Nothing is clicked from here on: the page itself must clear once the minute is up.
-    expect(page.get_by_text(IDLE_MESSAGE)).to_be_visible(timeout=90_000)
+    settled(page, IDLE_MESSAGE, timeout=90_000)
     expect(page.get_by_label("Username")).to_be_visible()
     expect(page.get_by_role("heading", name="My work")).to_have_count(0)

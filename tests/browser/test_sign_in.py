@@ -20,7 +20,7 @@ def sign_in(page: Page, base_url: str, username: str, password: str = "demo-pass
 def test_a_caseworker_signs_in_and_sees_the_home_page(live_server, page: Page):
     sign_in(page, live_server.url, "caseworker")
     settled(page, "Welcome, Demo Caseworker")
-    expect(page.get_by_role("link", name="My work")).to_be_visible()
+    expect(page.get_by_role("link", name="My work", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="Outstanding SRs")).to_have_count(0)
     page.screenshot(path=str(live_server.log.parent / "home.png"))
 

@@ -67,9 +67,8 @@ def _actor(username: str) -> Actor:
 
 
 def _nothing_active(page: Page, port: int) -> None:
-    """The payload is on the page as characters, and nothing on the page links or loads from it."""
-    expect(page.get_by_text("beacon.png").first).to_be_visible(timeout=TIMEOUT)
-    settled(page)
+    """The payload is on the (settled) page as characters, and nothing on the page links or loads from it."""
+    expect(page.get_by_text("beacon.png").first).to_be_visible()
     expect(page.locator(f'img[src*="{port}"]')).to_have_count(0)
     # (a heading's own "#welcome-sam-..." anchor is a link within the page: it fetches nothing)
     expect(page.locator(f'a[href*="{port}"]:not([href^="#"])')).to_have_count(0)
@@ -79,8 +78,8 @@ def _nothing_active(page: Page, port: int) -> None:
 def _open_signed_in(page: Page, url: str, username: str) -> None:
     """Open `url` directly: the app sends the browser through sign-in and reopens it."""
     page.goto(url)
-    expect(page.get_by_label("Username")).to_be_visible(timeout=3 * TIMEOUT)  # a fresh server's first page is slow
-    settled(page)  # the sign-in form of a run still going can lose what is typed into it
+    # a fresh server's first page is slow; the sign-in form of a run still going can lose what is typed into it
+    settled(page, page.get_by_label("Username"), timeout=3 * TIMEOUT)
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password", exact=True).fill("demo-password")
     page.get_by_role("button", name="Sign in").click()
@@ -104,10 +103,10 @@ def test_typed_answers_and_display_names_are_shown_as_text(live_server, browser:
 
     caseworker_page = browser.new_page()
     _open_signed_in(caseworker_page, live_server.url, "caseworker")
-    expect(caseworker_page.get_by_text("Welcome, Sam")).to_be_visible(timeout=TIMEOUT)
+    settled(caseworker_page, caseworker_page.get_by_text("Welcome, Sam"))
     _nothing_active(caseworker_page, port)  # home's title and the sidebar show the display name
-    _open_signed_in(caseworker_page, f"{live_server.url}/wizard?run={view.run_id}", "caseworker")
-    expect(caseworker_page.get_by_text("Check your answers before saving")).to_be_visible(timeout=TIMEOUT)
+    caseworker_page.goto(f"{live_server.url}/wizard?run={view.run_id}")  # a typed URL: the session resumes
+    settled(caseworker_page, caseworker_page.get_by_role("heading", name="Check your answers before saving"))
     _nothing_active(caseworker_page, port)  # the answer in "Check your answers"
 
     # SR detail (the owner's and note authors' display names) is not driven here yet: opened by its URL in a
