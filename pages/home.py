@@ -9,6 +9,7 @@ from domain.clock import format_uk
 from services.my_day import my_day
 from services.work import complete_task
 from ui.notices import deadline_strip
+from ui.runs_list import runs_in_progress
 from ui.text import md
 
 actor = ui.actor()
@@ -83,16 +84,4 @@ if day.waiting:
 else:
     st.caption("No service request is waiting on you.")
 
-st.subheader(f"Procedures in progress ({len(day.runs)})")
-if not day.runs:
-    st.caption("You have no procedures in progress.")
-for run in day.runs:
-    with st.container(border=True):
-        text, button = st.columns([5, 1])
-        on_sr = f" · SR {run.sr_number}" if run.sr_number else ""
-        text.markdown(
-            f"**{run.procedure_id}** on case {run.scin}{on_sr}  \n"
-            f"At: {run.step_title} · last saved {format_uk(run.updated_at)}"
-        )
-        if actor.role == "caseworker":
-            button.page_link("pages/wizard.py", label="Carry on", query_params={"run": run.id})
+runs_in_progress(actor, day.runs)

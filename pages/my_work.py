@@ -10,6 +10,7 @@ from services import runs
 from services.sr_work import NO_PROCEDURE
 from services.work import PAGE_SIZE, Cursor, complete_task, my_work
 from ui.notices import deadline_strip
+from ui.runs_list import runs_in_progress
 
 actor = ui.actor("caseworker", "team_leader", page="my_work")
 st.title("My work")
@@ -20,19 +21,7 @@ work = ui.attempt(partial(my_work, actor, after=cursors[-1]))
 if work is None:
     st.stop()
 
-st.subheader(f"Procedures in progress ({len(work.runs)})")
-if not work.runs:
-    st.caption("You have no procedures in progress.")
-for run in work.runs:
-    with st.container(border=True):
-        text, button = st.columns([5, 1])
-        on_sr = f" · SR {run.sr_number}" if run.sr_number else ""
-        text.markdown(
-            f"**{run.procedure_id}** on case {run.scin}{on_sr}  \n"
-            f"At: {run.step_title} · last saved {format_uk(run.updated_at)}"
-        )
-        if actor.role == "caseworker":
-            button.page_link("pages/wizard.py", label="Carry on", query_params={"run": run.id})
+runs_in_progress(actor, work.runs)
 
 st.subheader(f"Tasks for you ({len(work.tasks)})")
 if not work.tasks:

@@ -1,0 +1,27 @@
+"""The caseworker's procedures in progress, with Carry on: shown on Home and on My work."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+from domain.clock import format_uk
+from services.actor import Actor
+from services.work import RunRow
+
+
+def runs_in_progress(actor: Actor, runs: Sequence[RunRow]) -> None:
+    st.subheader(f"Procedures in progress ({len(runs)})")
+    if not runs:
+        st.caption("You have no procedures in progress.")
+    for run in runs:
+        with st.container(border=True):
+            text, button = st.columns([5, 1])
+            on_sr = f" · SR {run.sr_number}" if run.sr_number else ""
+            text.markdown(
+                f"**{run.procedure_id}** on case {run.scin}{on_sr}  \n"
+                f"At: {run.step_title} · last saved {format_uk(run.updated_at)}"
+            )
+            if actor.role == "caseworker":
+                button.page_link("pages/wizard.py", label="Carry on", query_params={"run": run.id})
