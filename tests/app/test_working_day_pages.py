@@ -12,16 +12,7 @@ from services import records
 from services.transaction import transaction
 from tests.app.helpers import app_as, texts
 from tests.app.test_wizard import button
-
-
-def _case(actor, **facts) -> Case:
-    with transaction() as session:
-        query = select(Case).where(Case.team_id == actor.team_id, Case.sensitive.is_(False)).order_by(Case.id)
-        for name, value in facts.items():
-            query = query.where(getattr(Case, name) == value)
-        case = session.scalars(query).first()
-        session.expunge(case)
-        return case
+from tests.procedures.walk import team_case
 
 
 def test_home_shows_the_caseworkers_task_and_marks_it_done(sqlite_demo_db, actor_for):
@@ -49,14 +40,14 @@ def test_home_shows_the_caseworkers_task_and_marks_it_done(sqlite_demo_db, actor
 
 def test_the_finder_hint_uses_the_teams_own_case_and_p4_says_why_not_before_start(sqlite_demo_db, actor_for):
     actor = actor_for("caseworker")
-    own = _case(actor)
+    own = team_case(actor)
     at = app_as(actor).run()
     at.switch_page("pages/start.py").run()
     finder = at.text_input[0]
     assert finder.label == "Find a case"
     assert f"for example {own.scin}" in finder.help
 
-    moved = _case(actor, csa_liability_ended=True, financial_transition_complete=True)
+    moved = team_case(actor, csa_liability_ended=True, financial_transition_complete=True)
     finder.input(moved.scin).run()
     shown = texts(at)
     assert "Financial transition is complete" in shown

@@ -17,24 +17,15 @@ from services.errors import NotFound, PermissionDenied, ValidationFailed
 from services.my_day import my_day
 from services.transaction import transaction
 from services.work import complete_task, my_work
+from tests.procedures.walk import team_case
 
 P4_TRANSITION_DONE = "Financial transition is complete: the arrears are held on CMS."
 SSST = ("P5a", "P5b", "P5c", "P5d", "P5e")
 
 
-def _team_case(actor, **facts) -> Case:
-    with transaction() as session:
-        query = select(Case).where(Case.team_id == actor.team_id, Case.sensitive.is_(False)).order_by(Case.id)
-        for name, value in facts.items():
-            query = query.where(getattr(Case, name) == value)
-        case = session.scalars(query).first()
-        session.expunge(case)
-        return case
-
-
 def test_the_finder_finds_the_teams_case_by_scin_sr_number_and_name(demo_db, actor_for):
     actor = actor_for("caseworker")
-    case = _team_case(actor)
+    case = team_case(actor)
     assert [m.case_id for m in case_finder.find_cases(actor, case.scin).matches] == [case.id]
     spaced = " ".join(case.scin[i : i + 4] for i in range(0, 12, 4))
     assert [m.case_id for m in case_finder.find_cases(actor, spaced).matches] == [case.id]
@@ -108,7 +99,7 @@ def test_the_hint_example_is_one_of_the_users_own_teams_cases(demo_db, actor_for
 
 def test_p4_on_a_case_whose_arrears_moved_says_why_not_before_start(demo_db, actor_for):
     actor = actor_for("caseworker")
-    case = _team_case(actor, csa_liability_ended=True, financial_transition_complete=True)
+    case = team_case(actor, csa_liability_ended=True, financial_transition_complete=True)
     card = case_finder.case_card(actor, case.id)
     p4 = next(p for p in card.procedures if p.id == "P4")
     assert not p4.can_start
@@ -116,16 +107,16 @@ def test_p4_on_a_case_whose_arrears_moved_says_why_not_before_start(demo_db, act
     assert card.banner.transition_status == ("CSA liability has ended; financial transition to CMS is complete")
     p1 = next(p for p in card.procedures if p.id == "P1")
     assert p1.can_start
-    ready = _team_case(actor, csa_liability_ended=True, financial_transition_complete=False)
+    ready = team_case(actor, csa_liability_ended=True, financial_transition_complete=False)
     assert next(p for p in case_finder.case_card(actor, ready.id).procedures if p.id == "P4").can_start
 
 
 def test_ssst_procedures_are_offered_only_to_the_ssst(demo_db, actor_for):
     worker, ssst = actor_for("caseworker"), actor_for("ssst.caseworker")
-    card = case_finder.case_card(worker, _team_case(worker).id)
+    card = case_finder.case_card(worker, team_case(worker).id)
     assert [p.id for p in card.procedures] == ["P1", "P2", "P3", "P4"]
     assert "Specialist Services Support Team" in card.other_team_procedures
-    ssst_card = case_finder.case_card(ssst, _team_case(ssst).id)
+    ssst_card = case_finder.case_card(ssst, team_case(ssst).id)
     assert tuple(p.id for p in ssst_card.procedures) == SSST
 
 
@@ -267,7 +258,7 @@ def test_home_lists_my_deadlines_tasks_waiting_srs_and_runs(demo_db, actor_for):
         other = session.scalar(select(User.id).where(User.username == "csa.cw1"))
         records.raise_task(session, None, sr=mine[0], assignee_id=other, text="Not for the caseworker")
         first_number = mine[0].number
-    started = runs.start_run(actor, "P1", case_id=_team_case(actor, financial_transition_complete=True).id)
+    started = runs.start_run(actor, "P1", case_id=team_case(actor, financial_transition_complete=True).id)
 
     day = my_day(actor)
     assert day.overdue_total >= 1

@@ -25,6 +25,15 @@ def find_case(actor: Actor, **facts: Any) -> int:
         return case_id
 
 
+def team_case(actor: Actor, **facts: Any) -> Case:
+    """`find_case` for a case that is not sensitive, as a detached row (its SCIN, names and markers)."""
+    case_id = find_case(actor, sensitive=False, **facts)
+    with transaction() as session:
+        case = session.get_one(Case, case_id)
+        session.expunge(case)
+        return case
+
+
 class Walk:
     """Drive one run: `answer(...)` submits the current step with its checklist ticked, confirming if asked."""
 
