@@ -72,13 +72,15 @@ if actor.role != "caseworker" or not work.service_requests:
 workable = {
     f"{s.number}:{w.procedure_id}": (s, w) for s in work.service_requests for w in work.ways[s.id] if not w.why_not
 }
-choice = st.selectbox(
-    "Work an allocated SR",
-    list(workable),
-    index=None,
-    format_func=lambda k: f"{workable[k][0].number}: {workable[k][1].procedure_id} {workable[k][1].title}",
-    help="The SRs on this page. Some can be worked by more than one procedure: choose by what was asked for.",
-)
+choice = None
+if workable:  # an empty chooser would be drawn disabled, in grey: the SRs below say why none can be worked
+    choice = st.selectbox(
+        "Work an allocated SR",
+        list(workable),
+        index=None,
+        format_func=lambda k: f"{workable[k][0].number}: {workable[k][1].procedure_id} {workable[k][1].title}",
+        help="The SRs on this page. Some can be worked by more than one procedure: choose by what was asked for.",
+    )
 if choice:
     sr, way = workable[choice]
     st.caption(f"{way.procedure_id} starts when: {way.starts}")

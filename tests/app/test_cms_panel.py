@@ -3,7 +3,6 @@ it, an unconfirmed value is never an instruction, and policy staff confirm a val
 
 from __future__ import annotations
 
-import re
 from datetime import date, time
 
 from sqlalchemy import select
@@ -13,24 +12,18 @@ from domain import reference
 from domain.reference import Kind, Source
 from services import runs
 from services.transaction import transaction
-from tests.app.helpers import app_as, texts
+from tests.app.helpers import app_as, as_read, texts
 from tests.app.test_wizard import button, open_wizard
 from tests.procedures.ssst_walks import allocated_sr, sr_row
-from ui.text import WORD_JOINER
 
 KINDS = sorted((k.value for k in Kind), key=len, reverse=True)
 UNCONFIRMED = {(e.kind.value, e.value) for e in reference.BUILT_IN if e.source is Source.UNCONFIRMED}
 
 
-def _as_read(markdown: str) -> str:
-    """What a reader sees of escaped markdown (ui.text.md): the escapes and word joiners are invisible."""
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace(WORD_JOINER, "")
-
-
 def panel_lines(at) -> list[str]:
     """Every line the page shows: markdown (the panel's list) and checkbox labels (its saved lines)."""
-    lines = [_as_read(line.lstrip("- ")) for m in at.markdown for line in str(m.value).splitlines()]
-    return lines + [_as_read(str(c.label)) for c in at.checkbox]
+    lines = [as_read(line.lstrip("- ")) for m in at.markdown for line in str(m.value).splitlines()]
+    return lines + [as_read(str(c.label)) for c in at.checkbox]
 
 
 def assert_no_unconfirmed_instruction(at) -> None:

@@ -54,3 +54,26 @@ def test_my_work_offers_the_caseworker_a_choice_of_procedure_for_a_magistrates_c
     with transaction() as session:
         run = session.scalars(select(ProcedureRun).where(ProcedureRun.sr_id == sr.id)).one()
         assert (run.procedure_id, run.started_by_id) == ("P5d", actor.user_id)
+
+
+def test_when_no_allocated_sr_can_be_worked_my_work_draws_no_empty_chooser_and_says_why(sqlite_demo_db, actor_for):
+    """An empty chooser is drawn disabled, in grey text below the contrast minimum: it is left out instead."""
+    actor = actor_for("caseworker")
+    with transaction() as session:
+        mine = session.scalars(select(ServiceRequest).where(ServiceRequest.owner_id == actor.user_id)).all()
+        for sr in mine[1:]:
+            sr.owner_id = None
+        mine[0].process, mine[0].area, mine[0].sub_area, mine[0].reason = (
+            "Arrears",
+            "Arrears Management",
+            "Arrears Review",
+            None,
+        )
+        number = mine[0].number
+    at = app_as(actor).run()
+    at.switch_page("pages/my_work.py").run()
+    assert not at.exception
+    assert "Service requests allocated to you (1)" in texts(at)
+    assert [s.label for s in at.selectbox if s.label == "Work an allocated SR"] == []
+    assert "SRs on this page that cannot be worked here now (1)" in [e.label for e in at.expander]
+    assert number in texts(at)

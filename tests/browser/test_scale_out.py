@@ -60,7 +60,9 @@ def test_a_user_added_on_one_server_signs_in_on_the_other_and_sees_work_allocate
         user = session.scalar(select(User).where(User.username == "scale.out"))
         team_id = session.scalar(select(Team.id).where(Team.name == "CSA Rules Reassessment Team"))
         sr = session.scalars(
-            select(ServiceRequest).where(ServiceRequest.team_id == team_id, ServiceRequest.status == "Open")
+            select(ServiceRequest)
+            .where(ServiceRequest.team_id == team_id, ServiceRequest.status == "Open")
+            .order_by(ServiceRequest.id)
         ).first()
         records.update_sr(session, None, sr, owner_id=user.id)
         number = sr.number
