@@ -97,8 +97,9 @@ def step_form(step: StepView, errors: dict[str, str]) -> None:
         st.markdown("**Check before you continue**")
         for item in step.checklist:
             st.checkbox(item, value=item in step.checked, key=f"ck:{run_id}:{VISIT}:{item}")
-        if "_checklist" in errors:
-            st.markdown(f":red[**Error:** {errors['_checklist']}]")
+        with st.empty():  # a fixed slot for the error: the fields below keep their place (see the summary)
+            if "_checklist" in errors:
+                st.markdown(f":red[**Error:** {errors['_checklist']}]")
     values: dict[str, object] = {}
     for f in step.fields:
         if f.applies(values):
@@ -122,10 +123,14 @@ st.progress(
     + (f" · SR {view.sr_number}" if view.sr_number else ""),
 )
 ui.case_banner(view.case)
-if errors:
-    ui.error_summary(errors)
-    if "_problem" in errors and "Reload" in errors["_problem"]:
-        st.button("Reload")  # a rerun reads the saved state afresh
+# Always drawn, empty without errors: the elements below keep their place in the page whether or not a
+# refusal is shown. When they moved, Streamlit's browser side drew the file uploader afresh, and a file
+# chosen after a refusal vanished from it (found as a browser test failing one run in three).
+with st.container():
+    if errors:
+        ui.error_summary(errors)
+        if "_problem" in errors and "Reload" in errors["_problem"]:
+            st.button("Reload")  # a rerun reads the saved state afresh
 
 main, side = st.columns([3, 2], gap="large")
 with main:

@@ -79,8 +79,9 @@ def field_input(run_id: str, step: str, f: FieldView, error: str | None) -> Any:
             placeholder=placeholder,
             max_chars=200 if f.kind == "text" else 40,
         )
-    if error:
-        st.markdown(f":red[**Error:** {error}]")
+    with st.empty():  # a fixed slot, drawn empty without an error: the fields below keep their place
+        if error:
+            st.markdown(f":red[**Error:** {error}]")
     return value
 
 

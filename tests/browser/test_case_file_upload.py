@@ -19,9 +19,12 @@ pytestmark = pytest.mark.browser
 
 
 def _upload(page: Page, name: str, data: bytes, mime: str) -> None:
-    """Choose a file on a settled page (after a refusal the uploader is drawn afresh, empty: a file chosen
-    before that run is over is dropped), then wait until it has reached the server: its chip without a
-    spinner (long names are shortened in the middle on screen)."""
+    """Choose a file on a settled page, then wait until it has reached the server: its chip without a
+    spinner (long names are shortened in the middle on screen).
+
+    The second file, chosen after the refusal, used to vanish one run in three: the rerun it started drew
+    no error summary, every element below moved up a place, and the browser drew the uploader afresh,
+    empty. The wizard now keeps a fixed slot for the summary and for each field's error."""
     page.locator("input[type=file]").set_input_files(files=[{"name": name, "mimeType": mime, "buffer": data}])
     chip = page.get_by_test_id("stFileChip").filter(has_text=name[:6])
     settled(page, chip.filter(has_not=page.get_by_test_id("stFileChipIconSpinner")))
