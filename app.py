@@ -7,12 +7,14 @@ from streamlit.navigation.page import StreamlitPage
 
 import ui
 import ui.a11y
+import ui.warm_up
 from services.actor import Actor
 from ui.notices import notice_count
 from ui.roles import HOME, NO_ACCESS, ROLE_PAGES, role_has_page
 from ui.text import md
 
 st.set_page_config(page_title="Casework Guide", page_icon="📋", layout="wide")
+ui.warm_up.start()  # once per server: the first table page must not wait for pandas (see ui/warm_up.py)
 
 
 def pages_for(actor: Actor) -> list[st.Page]:
