@@ -16,6 +16,7 @@ from ui.finish_page import finish_page
 from ui.glossary_panel import glossary_panel
 from ui.letters_panel import letters_panel
 from ui.pending_letters import pending_letters_panel
+from ui.task_list import task_list_table
 from ui.text import show
 from ui.wizard_widgets import field_input, field_value
 
@@ -123,6 +124,7 @@ st.progress(
     + (f" · SR {view.sr_number}" if view.sr_number else ""),
 )
 ui.case_banner(view.case)
+task_list_table(view)  # the long procedures only: what is done, what waits and on whom, what is left
 # Always drawn, empty without errors: the elements below keep their place in the page whether or not a
 # refusal is shown. When they moved, Streamlit's browser side drew the file uploader afresh, and a file
 # chosen after a refusal vanished from it (found as a browser test failing one run in three).
