@@ -3,13 +3,14 @@ browser only (issue 14, item 8).
 
 Streamlit serves a download at `/media/<id>` to anyone holding the URL while it keeps the file; a copied URL
 or a proxy log was enough to fetch a case file with no cookie. Here the team leader downloads an SR's
-outcome PDF from SR detail; the same URL fetched with no cookie (urllib, and a second browser) gets a 404
-and none of the file's bytes, the signed-in browser can fetch it again, and after sign-out the old cookie
-gets nothing either.
+outcome PDF from SR detail; the same URL fetched with no cookie (urllib, and a second browser) or with
+another user's live session gets a 404 and none of the file's bytes, the signed-in browser can fetch it
+again, and after sign-out the old cookie gets nothing either. The console's CSV export likewise.
 """
 
 from __future__ import annotations
 
+import re
 import urllib.error
 import urllib.request
 
@@ -18,7 +19,7 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from db.models import ServiceRequest, User
-from services import attachments
+from services import attachments, auth
 from services.actor import Actor
 from services.sessions import COOKIE
 from services.transaction import transaction
@@ -39,10 +40,15 @@ def _fetch(url: str, cookie: str | None = None) -> tuple[int, bytes]:
         return exc.code, exc.read()
 
 
+def _leader() -> Actor:
+    with transaction() as session:
+        return Actor.of(session.scalars(select(User).where(User.username == "teamleader")).one())
+
+
 def _team_sr_with_outcome(pdf: bytes) -> tuple[int, str]:
     """(id, number) of an SR of the team leader's team, with `pdf` stored on it as its outcome."""
+    leader = _leader()
     with transaction() as session:
-        leader = Actor.of(session.scalars(select(User).where(User.username == "teamleader")).one())
         sr = session.scalars(
             select(ServiceRequest).where(ServiceRequest.team_id == leader.team_id).order_by(ServiceRequest.id)
         ).first()
@@ -54,7 +60,7 @@ def _team_sr_with_outcome(pdf: bytes) -> tuple[int, str]:
 
 def test_a_download_url_gives_nothing_outside_the_signed_in_session(live_server, page: Page, browser: Browser):
     pdf = a_pdf(pages=3)
-    sr_id, number = _team_sr_with_outcome(pdf)
+    leader, (sr_id, number) = _leader(), _team_sr_with_outcome(pdf)
 
     sign_in(page, live_server.url, "teamleader")
     settled(page, page.get_by_role("link", name="Outstanding SRs"))
@@ -86,9 +92,29 @@ def test_a_download_url_gives_nothing_outside_the_signed_in_session(live_server,
     again = page.context.request.get(url)
     assert (again.status, again.body()) == (200, pdf)
 
-    # Signed out, the old cookie (copied before) opens nothing.
+    # Another user's live session (a caseworker of the same team, a team leader of another) gets nothing:
+    # the file was generated for the team leader.
+    others = [auth.start_session(username, "demo-password").token for username in ("caseworker", "ssst.teamleader")]
+    assert [_fetch(url, token) for token in others] == [(404, b""), (404, b"")]
+
+    # The console's CSV of the team's outstanding SRs likewise. (Opening the page lets Streamlit drop the PDF:
+    # a pressed download is kept only until two more script runs end.)
+    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Outstanding SRs").click()
+    settled(page, page.get_by_role("button", name="Prepare CSV of the filtered list")).click()
+    csv_button = settled(page, page.get_by_role("button", name=re.compile(r"^Download CSV \(\d+ rows\)$")))
+    with page.expect_download() as csv_info:
+        csv_button.click()
+    csv = csv_info.value
+    with open(csv.path(), "rb") as downloaded:
+        assert downloaded.read().startswith(b"SR,SCIN,")
+    assert [_fetch(csv.url)[0], *(_fetch(csv.url, token)[0] for token in others)] == [404, 404, 404]
+    assert page.context.request.get(csv.url).body().startswith(b"SR,SCIN,")
+
+    # Signed out (here on the server, as from another tab, so no script run drops the file meanwhile), the
+    # old cookie copied before opens nothing, while a new session of the same user still gets the file.
     token = next(c["value"] for c in page.context.cookies() if c["name"] == COOKIE)
-    assert _fetch(url, token) == (200, pdf)
-    page.get_by_role("button", name="Sign out").click()
-    settled(page, "You have signed out.")
-    assert _fetch(url, token) == (404, b"")
+    assert _fetch(csv.url, token)[0] == 200
+    auth.sign_out(leader, token=token)
+    assert _fetch(csv.url, token) == (404, b"")
+    fresh = auth.start_session("teamleader", "demo-password").token
+    assert _fetch(csv.url, fresh)[1].startswith(b"SR,SCIN,")

@@ -69,9 +69,7 @@ def _movable(leader, worker) -> console.ConsoleRow:
 @given(reason=st.one_of(HOSTILE, st.text(min_size=190, max_size=210)))
 @example(reason="Covering leave {{ 7*7 }} <w:t>&amp;</w:t> \x00\x1b[31m")
 @example(reason="   \t\n ")
-def test_any_reassignment_reason_is_refused_at_the_field_or_audited_exactly_as_cleaned(
-    demo_db, actor_for, reason
-):
+def test_any_reassignment_reason_is_refused_at_the_field_or_audited_exactly_as_cleaned(demo_db, actor_for, reason):
     leader, worker = actor_for("teamleader"), actor_for("caseworker")
     row = _movable(leader, worker)
     try:

@@ -103,28 +103,29 @@ def test_the_download_guard_accepts_only_a_live_sessions_token(demo_db, monkeypa
     """serve.py's /media/ guard: a live session yes; none, unknown, signed out, idle or a user no longer
     active or reset, no (without writing or auditing anything)."""
     monkeypatch.setenv("CASEWORK_IDLE_MINUTES", "5")
-    assert [sessions.is_live(t) for t in (None, "", "not-a-token")] == [False, False, False]
+    assert [sessions.live_user(t) for t in (None, "", "not-a-token")] == [None, None, None]
     opened, other = _open("caseworker"), _open("teamleader")
-    assert [sessions.is_live(opened.token), sessions.is_live(other.token)] == [True, True]
+    live = [sessions.live_user(opened.token), sessions.live_user(other.token)]
+    assert live == [opened.actor.user_id, other.actor.user_id]
     with transaction() as session:
         events = session.scalar(select(func.count()).select_from(AuditEvent))
         session.execute(update(User).where(User.username == "caseworker").values(is_active=False))
-    assert not sessions.is_live(opened.token)  # deactivated (even before the session row is revoked)
+    assert sessions.live_user(opened.token) is None  # deactivated (even before the session row is revoked)
     with transaction() as session:
         session.execute(update(User).where(User.username == "caseworker").values(is_active=True))
         session.execute(
             update(User).where(User.username == "caseworker").values(session_generation=User.session_generation + 1)
         )
-    assert not sessions.is_live(opened.token)  # reset or moved since sign-in
+    assert sessions.live_user(opened.token) is None  # reset or moved since sign-in
     with transaction() as session:
         assert session.scalar(select(func.count()).select_from(AuditEvent)) == events  # read only
         session.execute(update(UserSession).values(last_seen_at=utcnow() - timedelta(minutes=5, seconds=10)))
-    assert not sessions.is_live(other.token)  # idle
+    assert sessions.live_user(other.token) is None  # idle
     with transaction() as session:
         session.execute(update(UserSession).values(last_seen_at=utcnow()))
-    assert sessions.is_live(other.token)
+    assert sessions.live_user(other.token) == other.actor.user_id
     auth.sign_out(other.actor, token=other.token)
-    assert not sessions.is_live(other.token)  # signed out
+    assert sessions.live_user(other.token) is None  # signed out
 
 
 def test_a_session_idle_past_the_limit_does_not_resume_and_says_why(demo_db, monkeypatch):
