@@ -152,8 +152,8 @@ if st.button("Prepare CSV of the filtered list"):
     st.session_state["console_csv"] = ui.attempt(lambda: console.export_csv(actor, filters))
 if export := st.session_state.get("console_csv"):
     # Handed to Streamlit only when pressed, noted as this team leader's (serve.py's guard serves it to no one else).
-    data = partial(issued, actor, export.content.encode())
-    st.download_button(f"Download CSV ({export.rows} rows)", data, export.file_name, "text/csv", on_click="ignore")
+    csv_bytes = partial(issued, actor, export.content.encode())
+    st.download_button(f"Download CSV ({export.rows} rows)", csv_bytes, export.file_name, "text/csv", on_click="ignore")
 
 st.subheader("Deadlines of the matching SRs, soonest first")
 items = ui.attempt(lambda: console.deadlines(actor, filters)) or []
