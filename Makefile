@@ -40,10 +40,10 @@ demo: migrate
 # One CLI process: migrations, demo data into an empty database, the sign-ins and the address on $(PORT).
 run: runtime
 	$(PY) -m casework demo setup --port $(PORT)
-	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	$(PY) -m streamlit run serve.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 # Non-test code that bandit scans; findings not accepted in security-allowlist.txt fail the build.
-BANDIT_PATHS := app.py pages ui services db domain casework letters procedures tools
+BANDIT_PATHS := app.py serve.py pages ui services db domain casework letters procedures tools
 LOCKED_REQS := .venv/requirements-locked.txt
 
 test: env
@@ -52,7 +52,7 @@ test: env
 	$(PY) -m pytest -n auto --dist loadgroup
 
 typecheck: env
-	$(PY) -m mypy app.py pages ui db services procedures letters domain casework tools
+	$(PY) -m mypy app.py serve.py pages ui db services procedures letters domain casework tools
 
 # bandit on the code, pip-audit on every locked dependency (dev tools included: CI runs them).
 # An unreachable vulnerability service is a loud warning (CASEWORK_REQUIRE_PIP_AUDIT=1 makes it a failure);

@@ -138,7 +138,7 @@ def main() -> None:
     _actor, run_id = p1_run_at_search_legacy()
     env = {**os.environ, "DATABASE_URL": url}
     servers = [
-        serve(ROOT / "app.py", app_port, env, workdir / "app.log"),
+        serve(ROOT / "serve.py", app_port, env, workdir / "app.log"),
         serve(write_bare_page(workdir / "bare.py"), bare_port, env, workdir / "bare.log"),
     ]
     times: dict[str, list[float]] = {"wizard": [], "bare": []}

@@ -8,12 +8,13 @@ import ui
 from domain.clock import format_uk
 from services import email as outbox
 from services.actor import Actor
+from ui.download_owners import issued
 from ui.text import md
 
 
 def _eml_bytes(actor: Actor, email_id: int) -> bytes:
     """Fetched (and the download audited) only when the button is pressed."""
-    return outbox.download_eml(actor, email_id).data
+    return issued(actor, outbox.download_eml(actor, email_id).data)
 
 
 actor = ui.actor("caseworker", "team_leader", page="outbox")

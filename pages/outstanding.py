@@ -1,6 +1,8 @@
 """Team leader console: the team's outstanding SRs (filters, counts, ageing, one page at a time),
 deadlines, stuck runs, reassignment and the CSV export. Everything is worked out in services.console."""
 
+from functools import partial
+
 import altair as alt
 import streamlit as st
 
@@ -8,6 +10,7 @@ import ui
 from domain.clock import format_uk
 from services import console
 from services.console import ConsoleFilter
+from ui.download_owners import issued
 from ui.text import md
 
 actor = ui.actor("team_leader", page="outstanding")
@@ -148,7 +151,9 @@ if msg := st.session_state.pop("flash_console", None):
 if st.button("Prepare CSV of the filtered list"):
     st.session_state["console_csv"] = ui.attempt(lambda: console.export_csv(actor, filters))
 if export := st.session_state.get("console_csv"):
-    st.download_button(f"Download CSV ({export.rows} rows)", export.content, export.file_name, "text/csv")
+    # Handed to Streamlit only when pressed, noted as this team leader's (serve.py's guard serves it to no one else).
+    csv_bytes = partial(issued, actor, export.content.encode())
+    st.download_button(f"Download CSV ({export.rows} rows)", csv_bytes, export.file_name, "text/csv", on_click="ignore")
 
 st.subheader("Deadlines of the matching SRs, soonest first")
 items = ui.attempt(lambda: console.deadlines(actor, filters)) or []

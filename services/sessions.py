@@ -156,3 +156,22 @@ def end_all(session: Session, user: User, *, reason: str) -> None:
         .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
         .values(revoked_at=utcnow(), revoked_reason=reason)
     )
+
+
+def live_user(token: str | None) -> int | None:
+    """The id of the user this cookie's token still signs in, else None. For the download guard (serve.py).
+
+    Someone only for an unrevoked session, seen within the idle limit, of an active user whose generation is
+    the one it started with: the same test `resume` applies, without its writes or audit (a download is not
+    a page view; the page that offered it already checked and audited the user).
+    """
+    if not token:
+        return None
+    now = utcnow()
+    with transaction(read_only=True) as session:
+        row = session.scalar(select(UserSession).where(UserSession.token_hash == _digest(token)))
+        if row is None or row.revoked_at is not None or _idle(row, now):
+            return None
+        user = session.get(User, row.user_id)
+        live = user is not None and user.is_active and (user.session_generation or 0) == row.generation
+        return row.user_id if live else None

@@ -206,7 +206,7 @@ class LiveServer:
 def start_server(
     database_url: str, log: Path, *, port: int | None = None, env: dict[str, str] | None = None
 ) -> LiveServer:
-    """Start the real app (streamlit run app.py) and wait until its health check answers."""
+    """Start the real app (streamlit run serve.py, as make run does) and wait until its health check answers."""
     import urllib.request
 
     port = port or free_port()
@@ -218,7 +218,7 @@ def start_server(
                 "-m",
                 "streamlit",
                 "run",
-                str(ROOT / "app.py"),
+                str(ROOT / "serve.py"),
                 "--server.port",
                 str(port),
                 "--server.headless",

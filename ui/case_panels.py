@@ -14,13 +14,14 @@ from services.actor import Actor
 from services.attachments import AttachmentView
 from services.deadlines import DeadlineView
 from services.email import EmailView
+from ui.download_owners import issued
 from ui.notices import snooze_form
 
 KINDS = {"outcome_pdf": "outcome PDF", "bundle_zip": "zip bundle"}
 
 
 def _file_bytes(actor: Actor, attachment_id: int) -> bytes:
-    return attachments.download_attachment(actor, attachment_id).data
+    return issued(actor, attachments.download_attachment(actor, attachment_id).data)
 
 
 def deadlines_panel(deadlines: Sequence[DeadlineView], *, empty: str | None = None, actor: Actor | None = None) -> None:

@@ -10,10 +10,11 @@ import ui
 from services import letters
 from services.actor import Actor
 from services.run_views import RunView
+from ui.download_owners import issued
 
 
 def _letter_bytes(actor: Actor, letter_id: int, fmt: str = "docx") -> bytes:
-    return letters.download_letter(actor, letter_id, fmt=fmt).content
+    return issued(actor, letters.download_letter(actor, letter_id, fmt=fmt).content)
 
 
 def _produce(actor: Actor, letter_id: int) -> None:

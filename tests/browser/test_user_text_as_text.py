@@ -9,6 +9,7 @@ show the characters, draw no image or link from them, and the server must see no
 from __future__ import annotations
 
 import http.server
+import re
 import threading
 from collections.abc import Iterator
 
@@ -17,10 +18,11 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from db.models import ServiceRequest, User
-from services import runs
+from services import runs, service_requests
 from services.actor import Actor
 from services.transaction import transaction
 from tests.browser.helpers import TIMEOUT, settled
+from tests.browser.test_sign_in import sign_in
 from tests.crash_worker import run_script
 from tests.procedures.walk import find_case
 
@@ -68,8 +70,8 @@ def _actor(username: str) -> Actor:
 
 def _nothing_active(page: Page, port: int) -> None:
     """The payload is on the (settled) page as characters, and nothing on the page links or loads from it."""
-    expect(page.get_by_text("beacon.png").first).to_be_visible()
     expect(page.locator(f'img[src*="{port}"]')).to_have_count(0)
+    expect(page.get_by_text("beacon.png").first).to_be_visible()
     # (a heading's own "#welcome-sam-..." anchor is a link within the page: it fetches nothing)
     expect(page.locator(f'a[href*="{port}"]:not([href^="#"])')).to_have_count(0)
     expect(page.locator('a[href^="javascript"]')).to_have_count(0)
@@ -109,8 +111,29 @@ def test_typed_answers_and_display_names_are_shown_as_text(live_server, browser:
     settled(caseworker_page, caseworker_page.get_by_role("heading", name="Check your answers before saving"))
     _nothing_active(caseworker_page, port)  # the answer in "Check your answers"
 
-    # SR detail (the owner's and note authors' display names) is not driven here yet: opened by its URL in a
-    # fresh browser context, its sign-in form stayed inert (see the report to the lead).
-    assert owned is not None
+    # SR detail for the team leader: the owner's and the note author's display names, the note itself and
+    # what a procedure recorded on the SR (court, presenting officer, appointment place), all typed text.
+    service_requests.add_sr_note(actor, owned, payload)
+    with transaction() as session:
+        sr = session.get_one(ServiceRequest, owned)
+        sr.court, sr.cpo_name, sr.appointment_location = payload, payload, payload
+        number = sr.number
+    leader = browser.new_context().new_page()
+    # Signed in first, then the SR by its URL: a fresh server's first request for /sr finds no such page
+    # until some session has run app.py (README, "A bookmarked page as a fresh server's first request").
+    sign_in(leader, live_server.url, "teamleader")
+    settled(leader, leader.get_by_role("link", name="Outstanding SRs"))
+    leader.goto(f"{live_server.url}/sr?sr={owned}")  # a typed URL: the session cookie resumes it
+    settled(leader, leader.get_by_role("heading", name=f"SR {number}"))
+    _nothing_active(leader, port)  # the owner's display name under the heading
+    leader.get_by_role("tab", name="Notes").click()
+    note = leader.get_by_text(payload, exact=True)  # the note, character for character
+    settled(leader, note)
+    expect(leader.get_by_text(re.compile(r", Sam !\[x\]\(http")).first).to_be_visible()  # its author
+    _nothing_active(leader, port)
+    for tab in ("Timeline", "Procedure", "Attachments"):
+        leader.get_by_role("tab", name=tab).click()
+        expect(leader.get_by_role("tabpanel", name=tab)).to_be_visible()
+        _nothing_active(leader, port)
 
     assert beacon.requests == []

@@ -8,9 +8,9 @@ import hashlib
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
-from db.models import AuditEvent, ServiceRequest, UserSession
+from db.models import AuditEvent, ServiceRequest, User, UserSession
 from domain.clock import utcnow
 from services import auth, console, service_requests, sessions, users, work
 from services.access import SESSION_ENDED
@@ -97,6 +97,35 @@ def test_signing_out_revokes_the_session_for_every_tab_and_server(demo_db):
     with pytest.raises(SessionEnded):
         sessions.check(opened.actor, opened.token)
     assert _last("sign_out").after == {"reason": "signed out"}
+
+
+def test_the_download_guard_accepts_only_a_live_sessions_token(demo_db, monkeypatch):
+    """serve.py's /media/ guard: a live session yes; none, unknown, signed out, idle or a user no longer
+    active or reset, no (without writing or auditing anything)."""
+    monkeypatch.setenv("CASEWORK_IDLE_MINUTES", "5")
+    assert [sessions.live_user(t) for t in (None, "", "not-a-token")] == [None, None, None]
+    opened, other = _open("caseworker"), _open("teamleader")
+    live = [sessions.live_user(opened.token), sessions.live_user(other.token)]
+    assert live == [opened.actor.user_id, other.actor.user_id]
+    with transaction() as session:
+        events = session.scalar(select(func.count()).select_from(AuditEvent))
+        session.execute(update(User).where(User.username == "caseworker").values(is_active=False))
+    assert sessions.live_user(opened.token) is None  # deactivated (even before the session row is revoked)
+    with transaction() as session:
+        session.execute(update(User).where(User.username == "caseworker").values(is_active=True))
+        session.execute(
+            update(User).where(User.username == "caseworker").values(session_generation=User.session_generation + 1)
+        )
+    assert sessions.live_user(opened.token) is None  # reset or moved since sign-in
+    with transaction() as session:
+        assert session.scalar(select(func.count()).select_from(AuditEvent)) == events  # read only
+        session.execute(update(UserSession).values(last_seen_at=utcnow() - timedelta(minutes=5, seconds=10)))
+    assert sessions.live_user(other.token) is None  # idle
+    with transaction() as session:
+        session.execute(update(UserSession).values(last_seen_at=utcnow()))
+    assert sessions.live_user(other.token) == other.actor.user_id
+    auth.sign_out(other.actor, token=other.token)
+    assert sessions.live_user(other.token) is None  # signed out
 
 
 def test_a_session_idle_past_the_limit_does_not_resume_and_says_why(demo_db, monkeypatch):
