@@ -17,7 +17,7 @@ Decisions where the procedures are silent:
 - The account breakdown shows a running balance (what is still owed at the end of each period).
 - A letter's date is the day it is rendered unless the step gives one (samples give one).
 - Arrears owed to the Secretary of State above £65.00 are never written off; the P4 letters say so
-  when they apply (exactly £65.00 can be written off).
+  when they apply (exactly £65.00 can be written off; the limit is domain.arrears.SOS_WRITE_OFF_LIMIT).
 """
 
 from __future__ import annotations
@@ -28,11 +28,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from domain.arrears import SOS_WRITE_OFF_LIMIT, sos_kept
 from domain.local_values import REPLY_PERIOD_NOTE
+from domain.values import format_money
 from letters.fields import ContextError, Derived, Field, convert, show
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
-SOS_WRITE_OFF_LIMIT = Decimal("65.00")
 
 
 @dataclass(frozen=True, slots=True)
@@ -616,16 +617,17 @@ def _pv_check() -> TemplateSpec:
 
 
 def _sos_kept(values: Mapping[str, Any]) -> bool:
-    return bool(values["sos_arrears"] > SOS_WRITE_OFF_LIMIT)
+    return sos_kept(values["sos_arrears"])
 
 
 SOS_KEPT = Derived(
     "sos_kept",
     "bool",
     _sos_kept,
-    "True when more than £65.00 is owed to the Secretary of State (that part is never written off).",
+    f"True when more than {format_money(SOS_WRITE_OFF_LIMIT)} is owed to the Secretary of State (that part is never "
+    "written off).",
 )
-# The end of the 30 days comes from the step (domain.deadlines rules: 30 calendar days, then the next
+# The end of the 30 days comes from the step (domain.deadlines.period_end: 30 calendar days, then the next
 # working day of the case's region), so the letter states the same date as the deadline on the SR.
 REPRESENTATIONS_END = Field("representations_end", "date", "End of the 30 days for representations")
 SOS_ARREARS = Field("sos_arrears", "money", "Of which owed to the Secretary of State")
@@ -673,8 +675,8 @@ def _stable_balance() -> TemplateSpec:
             ),
             Scenario(
                 "sos_at_limit",
-                "Exactly £65.00 owed to the Secretary of State (can be written off)",
-                {"sos_arrears": "65.00"},
+                f"Exactly {format_money(SOS_WRITE_OFF_LIMIT)} owed to the Secretary of State (can be written off)",
+                {"sos_arrears": str(SOS_WRITE_OFF_LIMIT)},
                 (),
             ),
         ),

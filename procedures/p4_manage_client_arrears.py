@@ -15,13 +15,14 @@ and tells both parents the case closure is complete. Our reading of the seed, wh
 - The caseworker confirms the stable balance after the cleanse (prefilled from the case record). The
   part owed to the Secretary of State is read from the case record, never typed: it is not the
   receiving parent's to give up. The stable balance includes it, so it cannot be less.
-- Secretary of State arrears over £65.00 are never written off. A write-off may include them only
+- Secretary of State arrears over £65.00 are never written off (domain.arrears). A write-off may include them only
   when they are £65.00 or less; otherwise the most the receiving parent can write off is the stable
   balance less the Secretary of State arrears. We do not write off small Secretary of State arrears
   of our own accord when the receiving parent asks for the arrears to be pursued.
 - Periods are counted in calendar days from the date printed on the letter: after a write-off the
   paying parent has 30 days to make representations and the receiving parent 30 days to change the
-  decision (the seed's 30 days). The seed gives no period to reply to the stable balance letter: the
+  decision (the seed's 30 days, domain.deadlines.period_end). The seed gives no period to reply to the
+  stable balance letter: the
   reply date uses a local value, domain.local_values.REPLY_PERIOD_DAYS (30, unconfirmed), and every
   place that shows it says it is local. When the 30th day
   is not a working day in the case's region, the period ends on the next working day, so a client is
@@ -47,14 +48,16 @@ Letter codes and context fields are constants below, so the letters branch can a
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from statemachine import State, StateMachine
 
-from domain import reference
-from domain.clock import format_date, next_working_day
+from domain import deadlines, reference
+from domain.arrears import SOS_LIMIT_SHOWN, SOS_WRITE_OFF_LIMIT, max_write_off
+from domain.clock import format_date
+from domain.deadlines import period_end
 from domain.local_values import REPLY_PERIOD_DAYS, REPLY_PERIOD_NOTE
 from domain.reference import SRStatus, SubStatus
 from domain.values import FieldError, format_money
@@ -90,22 +93,13 @@ ACCOUNT_BREAKDOWN = "CWGF015"
 CASE_CLOSURE = {"receiving_parent": "CWGL013", "paying_parent": "CWGL014"}
 """To each parent: case closure complete. outcome, amount_written_off, amount_transitioned."""
 
-LETTER_CODES = (
-    STABLE_BALANCE,
-    *WRITE_OFF_CONFIRMATION.values(),
-    ACCOUNT_BREAKDOWN,
-    *CASE_CLOSURE.values(),
-)
-
 # --- Rules as data ----------------------------------------------------------------------------------------
 
-SOS_WRITE_OFF_LIMIT = Decimal("65.00")  # Secretary of State arrears above this are never written off
-PERIOD_DAYS = 30  # calendar days from the letter date: the write-off period, given by the seed
 LETTER_DATE_MAX_AHEAD = 14  # days: a letter may be dated for the day it will be posted
 LETTER_DATE_MAX_BEHIND = 14  # days: a letter already sent may be recorded with the date it went
 ZERO = Decimal("0.00")
-REPLY_DEADLINE = "receiving_parent_reply"  # deadline kinds on the SR, marked met when the wait is over
-WINDOW_DEADLINE = "representations_end"
+REPLY_DEADLINE = deadlines.RECEIVING_PARENT_REPLY  # deadline kinds on the SR, marked met when the wait is over
+WINDOW_DEADLINE = deadlines.REPRESENTATIONS_END
 
 SR_VALUES = reference.sr_type("sr.manage_client_arrears")
 ACTIVITIES = (
@@ -152,11 +146,6 @@ def sos_arrears(ctx: Ctx) -> Decimal:
     return ZERO if value is None else Decimal(value)
 
 
-def max_write_off(stable_balance: Decimal, sos: Decimal) -> Decimal:
-    """The most the receiving parent can write off: Secretary of State arrears over £65.00 stay."""
-    return stable_balance - sos if sos > SOS_WRITE_OFF_LIMIT else stable_balance
-
-
 def written_off(ctx: Ctx) -> Decimal:
     """The write-off that stands at the end: only when the last 30-day window closed without a change.
 
@@ -185,20 +174,6 @@ def dispute_came_from(ctx: Ctx) -> str | None:
     """The step the run was at when the paying parent's dispute came in: the dispute step goes back there."""
     history = tuple(ctx.fact("run_history") or ())
     return history[-2] if len(history) >= 2 and history[-1] == "paying_parent_dispute" else None
-
-
-def period_end(letter_date: date, region: str | None, days: int = PERIOD_DAYS) -> tuple[date, str]:
-    """The last day of a period of `days` from a letter, and a sentence saying how it was worked out."""
-    end = letter_date + timedelta(days=days)
-    explanation = f"{days} calendar days from the letter date ({format_date(letter_date)})"
-    if region:
-        moved = next_working_day(end, region)
-        if moved != end:
-            explanation += (
-                f"; {format_date(end)} is not a working day in {region}, so the period ends on the next working day"
-            )
-            end = moved
-    return end, explanation + "."
 
 
 def reply_date(ctx: Ctx) -> tuple[date, str]:
@@ -688,12 +663,13 @@ STEPS = {
         guidance=(
             "Talk the receiving parent through what each choice means before they decide. Arrears they write off "
             "cannot be collected later once the 30 days to change their mind have passed. Arrears owed to the "
-            "Secretary of State over £65 stay owed whatever they decide. Arrears that are pursued move to the "
-            "Child Maintenance Service, which collects them. Record what you explained and what they decided."
+            f"Secretary of State over {SOS_LIMIT_SHOWN} stay owed whatever they decide. Arrears that are pursued "
+            "move to the Child Maintenance Service, which collects them. Record what you explained and what they "
+            "decided."
         ),
         checklist=(
             "Explained that written-off arrears cannot be collected later",
-            "Explained that Secretary of State arrears over £65 are not written off",
+            f"Explained that Secretary of State arrears over {SOS_LIMIT_SHOWN} are not written off",
             "Explained what happens to arrears that move to the Child Maintenance Service",
         ),
         fields=(
@@ -739,9 +715,10 @@ STEPS = {
     "write_off": Step(
         title="Record the write-off and write to both parents",
         guidance=(
-            "Record how much the receiving parent writes off. Arrears owed to the Secretary of State over £65 are "
-            "never written off, so when they are over £65 the write-off can only come from the part owed to the "
-            "receiving parent. Both parents get a letter confirming it, with the date the 30 days end: until then "
+            "Record how much the receiving parent writes off. Arrears owed to the Secretary of State over "
+            f"{SOS_LIMIT_SHOWN} are never written off, so when they are over {SOS_LIMIT_SHOWN} the write-off can "
+            "only come from the part owed to the receiving parent. Both parents get a letter confirming it, with the "
+            "date the 30 days end: until then "
             "the paying parent can make representations and the receiving parent can change their decision."
         ),
         fields=(

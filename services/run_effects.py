@@ -13,8 +13,7 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import Case, Deadline, ProcedureRun, ServiceRequest, Team, User
-from domain.clock import utcnow
+from db.models import Case, ProcedureRun, ServiceRequest, Team, User
 from domain.mail import Draft
 from procedures.effects import (
     ACTOR_NAME,
@@ -35,7 +34,7 @@ from procedures.effects import (
     StoreBundle,
     UpdateSR,
 )
-from services import audit, records
+from services import records
 from services.actor import Actor
 
 
@@ -171,25 +170,9 @@ def _deadline(env: EffectEnv, effect: AddDeadline) -> None:
 
 @handles(CompleteDeadlines)
 def _deadlines_met(env: EffectEnv, effect: CompleteDeadlines) -> None:
-    sr = env.sr(effect.ref)
-    met = env.session.scalars(
-        select(Deadline)
-        .where(Deadline.sr_id == sr.id, Deadline.kind.in_(effect.kinds), Deadline.done.is_(False))
-        .order_by(Deadline.id)
-    ).all()
-    for deadline in met:
-        deadline.done, deadline.done_at = True, utcnow()
-        audit.record(
-            env.session,
-            env.actor,
-            "deadline.done",
-            entity_type="deadline",
-            entity_id=deadline.id,
-            case_id=env.case.id,
-            sr_id=sr.id,
-            after={"kind": deadline.kind},
-        )
-    env.session.flush()
+    from services import deadlines
+
+    deadlines.complete(env.session, env.actor, env.sr(effect.ref), effect.kinds)
 
 
 @handles(UpdateSR)
