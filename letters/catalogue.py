@@ -111,20 +111,20 @@ def display_context(spec: TemplateSpec, typed: Mapping[str, Any]) -> dict[str, A
 
 # --- Fields used by many templates ------------------------------------------------------------
 
-LETTER_DATE = Field("letter_date", "date", "Date of the letter", required=False, default_today=True)
-SCIN = Field("scin", "text", "SCIN (our reference)")
-RECIPIENT = Field("recipient_name", "text", "Name of the person the letter is to")
-ADDRESS = Field("recipient_address", "multiline", "Their address (one line each)")
-SR_NUMBER = Field("sr_number", "text", "Service request number")
-PAYING_NAME = Field("paying_parent_name", "text", "Paying parent's name")
-PAYING_ADDRESS = Field("paying_parent_address", "multiline", "Paying parent's address")
-COURT = Field("court_name", "text", "Court")
-COURT_ADDRESS = Field("court_address", "multiline", "Court address")
-HEARING_DATE = Field("hearing_date", "date", "Hearing date")
-HEARING_TIME = Field("hearing_time", "time", "Hearing time")
-AMOUNT_OWED = Field("amount_owed", "money", "Amount owed")
-CPO = Field("cpo_name", "text", "Court presenting officer")
-PV_MARKER = Field("pv_marker", "bool", "A potentially violent (PV) marker is recorded")
+LETTER_DATE = Field("letter_date", kind="date", label="Date of the letter", required=False, default_today=True)
+SCIN = Field("scin", kind="text", label="SCIN (our reference)")
+RECIPIENT = Field("recipient_name", kind="text", label="Name of the person the letter is to")
+ADDRESS = Field("recipient_address", kind="multiline", label="Their address (one line each)")
+SR_NUMBER = Field("sr_number", kind="text", label="Service request number")
+PAYING_NAME = Field("paying_parent_name", kind="text", label="Paying parent's name")
+PAYING_ADDRESS = Field("paying_parent_address", kind="multiline", label="Paying parent's address")
+COURT = Field("court_name", kind="text", label="Court")
+COURT_ADDRESS = Field("court_address", kind="multiline", label="Court address")
+HEARING_DATE = Field("hearing_date", kind="date", label="Hearing date")
+HEARING_TIME = Field("hearing_time", kind="time", label="Hearing time")
+AMOUNT_OWED = Field("amount_owed", kind="money", label="Amount owed")
+CPO = Field("cpo_name", kind="text", label="Court presenting officer")
+PV_MARKER = Field("pv_marker", kind="bool", label="A potentially violent (PV) marker is recorded")
 LETTER_HEAD = (LETTER_DATE, RECIPIENT, ADDRESS, SCIN)
 
 REASONS: tuple[tuple[str, str], ...] = (
@@ -196,14 +196,14 @@ def _cmsl5501() -> TemplateSpec:
         used_by=("P5e step 4",),
         fields=(
             *LETTER_HEAD,
-            Field("appointment_date", "date", "Appointment date"),
-            Field("appointment_time", "time", "Appointment time"),
-            Field("appointment_location", "multiline", "Where the meeting is"),
-            Field("reason", "choice", "Reason for the meeting", choices=REASONS),
+            Field("appointment_date", kind="date", label="Appointment date"),
+            Field("appointment_time", kind="time", label="Appointment time"),
+            Field("appointment_location", kind="multiline", label="Where the meeting is"),
+            Field("reason", kind="choice", label="Reason for the meeting", choices=REASONS),
             Field(
                 "other_details",
-                "multiline",
-                "What we'll talk about (reason 'other')",
+                kind="multiline",
+                label="What we'll talk about (reason 'other')",
                 required=False,
                 required_when=("reason", "other"),
             ),
@@ -252,7 +252,7 @@ def _cmel9180() -> TemplateSpec:
             HEARING_DATE,
             HEARING_TIME,
             AMOUNT_OWED,
-            Field("costs", "money", "Court costs"),
+            Field("costs", kind="money", label="Court costs"),
         ),
         samples=(
             Scenario(
@@ -338,7 +338,7 @@ def _cmel7298() -> TemplateSpec:
         recipient="file",
         used_by=("P5d step 3",),
         fields=(
-            Field("form_date", "date", "Date completed", required=False, default_today=True),
+            Field("form_date", kind="date", label="Date completed", required=False, default_today=True),
             SR_NUMBER,
             SCIN,
             PAYING_NAME,
@@ -377,15 +377,15 @@ def _cmel7000() -> TemplateSpec:
         recipient="court",
         used_by=("P5d step 4",),
         fields=(
-            Field("application_date", "date", "Date of application", required=False, default_today=True),
+            Field("application_date", kind="date", label="Date of application", required=False, default_today=True),
             SCIN,
             PAYING_NAME,
             PAYING_ADDRESS,
             COURT,
             HEARING_DATE,
             AMOUNT_OWED,
-            Field("arrears_from", "date", "Arrears from"),
-            Field("arrears_to", "date", "Arrears to"),
+            Field("arrears_from", kind="date", label="Arrears from"),
+            Field("arrears_to", kind="date", label="Arrears to"),
         ),
         samples=(
             Scenario("standard", "Arrears over two years", base, ("£4,321.09", "1 April 2024", "31 October 2026")),
@@ -418,9 +418,9 @@ def _cmel7211() -> TemplateSpec:
             COURT,
             COURT_ADDRESS,
             AMOUNT_OWED,
-            Field("hearing_date", "date", "Hearing date (when the CPO gives it)", required=False),
-            Field("hearing_time", "time", "Hearing time (when the CPO gives it)", required=False),
-            Field("cpo_name", "text", "Court presenting officer (when known)", required=False),
+            Field("hearing_date", kind="date", label="Hearing date (when the CPO gives it)", required=False),
+            Field("hearing_time", kind="time", label="Hearing time (when the CPO gives it)", required=False),
+            Field("cpo_name", kind="text", label="Court presenting officer (when known)", required=False),
         ),
         samples=(
             Scenario(
@@ -460,29 +460,29 @@ def _cmsf5579() -> TemplateSpec:
         recipient="vsat",
         used_by=("P5e step 1",),
         fields=(
-            Field("referral_date", "date", "Date of referral", required=False, default_today=True),
+            Field("referral_date", kind="date", label="Date of referral", required=False, default_today=True),
             SR_NUMBER,
             SCIN,
-            Field("client_name", "text", "Client's name"),
-            Field("client_address", "multiline", "Client's address"),
+            Field("client_name", kind="text", label="Client's name"),
+            Field("client_address", kind="multiline", label="Client's address"),
             Field(
                 "client_role",
-                "choice",
-                "Client is the",
+                kind="choice",
+                label="Client is the",
                 choices=(("receiving_parent", "Receiving parent"), ("paying_parent", "Paying parent")),
             ),
-            Field("reason", "choice", "Reason for the visit", choices=REASONS),
+            Field("reason", kind="choice", label="Reason for the visit", choices=REASONS),
             Field(
                 "other_details",
-                "multiline",
-                "Reason details (reason 'other')",
+                kind="multiline",
+                label="Reason details (reason 'other')",
                 required=False,
                 required_when=("reason", "other"),
             ),
             PV_MARKER,
-            Field("pv_checked_on", "date", "Date of the full PV check"),
-            Field("referred_by", "text", "Referred by"),
-            Field("details", "multiline", "Anything else the visiting officer should know", required=False),
+            Field("pv_checked_on", kind="date", label="Date of the full PV check"),
+            Field("referred_by", kind="text", label="Referred by"),
+            Field("details", kind="multiline", label="Anything else the visiting officer should know", required=False),
         ),
         derived=(Derived("reason_label", "text", lambda v: dict(REASONS)[v["reason"]], "The reason as words."),),
         samples=(
@@ -529,17 +529,17 @@ def _cpo_referral() -> TemplateSpec:
         recipient="cpo",
         used_by=("P5b step 3", "P5c step 3", "P5d step 4"),
         fields=(
-            Field("referral_date", "date", "Date of referral", required=False, default_today=True),
+            Field("referral_date", kind="date", label="Date of referral", required=False, default_today=True),
             SR_NUMBER,
             SCIN,
             PAYING_NAME,
-            Field("action", "choice", "Action requested", choices=ACTIONS),
+            Field("action", kind="choice", label="Action requested", choices=ACTIONS),
             COURT,
-            Field("hearing_date", "date", "Hearing date (if known)", required=False),
-            Field("cpo_name", "text", "Court presenting officer (if known)", required=False),
-            Field("ecm_name", "text", "Enforcement case manager"),
+            Field("hearing_date", kind="date", label="Hearing date (if known)", required=False),
+            Field("cpo_name", kind="text", label="Court presenting officer (if known)", required=False),
+            Field("ecm_name", kind="text", label="Enforcement case manager"),
             PV_MARKER,
-            Field("notes", "multiline", "Notes", required=False),
+            Field("notes", kind="multiline", label="Notes", required=False),
         ),
         samples=(
             Scenario(
@@ -584,20 +584,27 @@ def _pv_check() -> TemplateSpec:
         recipient="file",
         used_by=("P5b step 3", "P5b step 6", "P5c step 2", "P5c step 11", "P5d step 4", "P5d step 10", "P5e step 1"),
         fields=(
-            Field("check_date", "date", "Date of the check", required=False, default_today=True),
-            Field("checked_by", "text", "Checked by"),
+            Field("check_date", kind="date", label="Date of the check", required=False, default_today=True),
+            Field("checked_by", kind="text", label="Checked by"),
             SR_NUMBER,
             SCIN,
-            Field("client_name", "text", "Client's name"),
+            Field("client_name", kind="text", label="Client's name"),
             Field(
                 "check",
-                "choice",
-                "Which check",
+                kind="choice",
+                label="Which check",
                 choices=(("first", "Full PV check"), ("second", "Second PV check, 48 hours before the hearing")),
             ),
             PV_MARKER,
-            Field("payments_since", "multiline", "Payments since the first check (second check)", required=False),
-            Field("contact_since", "multiline", "Contact since the first check (second check)", required=False),
+            Field(
+                "payments_since",
+                kind="multiline",
+                label="Payments since the first check (second check)",
+                required=False,
+            ),
+            Field(
+                "contact_since", kind="multiline", label="Contact since the first check (second check)", required=False
+            ),
         ),
         samples=(Scenario("first_clear", "Full check, no marker", base, ("Full PV check", "No PV marker recorded")),),
         variants=(
@@ -629,8 +636,8 @@ SOS_KEPT = Derived(
 )
 # The end of the 30 days comes from the step (domain.deadlines.period_end: 30 calendar days, then the next
 # working day of the case's region), so the letter states the same date as the deadline on the SR.
-REPRESENTATIONS_END = Field("representations_end", "date", "End of the 30 days for representations")
-SOS_ARREARS = Field("sos_arrears", "money", "Of which owed to the Secretary of State")
+REPRESENTATIONS_END = Field("representations_end", kind="date", label="End of the 30 days for representations")
+SOS_ARREARS = Field("sos_arrears", kind="money", label="Of which owed to the Secretary of State")
 
 
 def _stable_balance() -> TemplateSpec:
@@ -652,9 +659,9 @@ def _stable_balance() -> TemplateSpec:
         used_by=("P4 step 2",),
         fields=(
             *LETTER_HEAD,
-            Field("arrears_balance", "money", "Arrears balance"),
-            Field("balance_date", "date", "Balance worked out on"),
-            Field("reply_by", "date", "Reply by", help=REPLY_PERIOD_NOTE),
+            Field("arrears_balance", kind="money", label="Arrears balance"),
+            Field("balance_date", kind="date", label="Balance worked out on"),
+            Field("reply_by", kind="date", label="Reply by", help=REPLY_PERIOD_NOTE),
             SOS_ARREARS,
         ),
         derived=(SOS_KEPT,),
@@ -686,8 +693,8 @@ def _stable_balance() -> TemplateSpec:
 
 WRITE_OFF = Field(
     "write_off",
-    "choice",
-    "What the receiving parent wrote off",
+    kind="choice",
+    label="What the receiving parent wrote off",
     choices=(("all", "All of the arrears"), ("part", "Part of the arrears")),
 )
 
@@ -713,8 +720,8 @@ def _write_off(code: str, recipient: str, who: str) -> TemplateSpec:
         fields=(
             *LETTER_HEAD,
             WRITE_OFF,
-            Field("amount_written_off", "money", "Amount written off"),
-            Field("amount_remaining", "money", "Arrears still owed"),
+            Field("amount_written_off", kind="money", label="Amount written off"),
+            Field("amount_remaining", kind="money", label="Arrears still owed"),
             SOS_ARREARS,
             REPRESENTATIONS_END,
         ),
@@ -784,9 +791,9 @@ def _closure(code: str, recipient: str, who: str) -> TemplateSpec:
         used_by=("P4 step 9 (case closure)",),
         fields=(
             *LETTER_HEAD,
-            Field("outcome", "choice", "P4 outcome", choices=OUTCOMES),
-            Field("amount_written_off", "money", "Amount written off"),
-            Field("amount_transitioned", "money", "Amount moved to the Child Maintenance Service"),
+            Field("outcome", kind="choice", label="P4 outcome", choices=OUTCOMES),
+            Field("amount_written_off", kind="money", label="Amount written off"),
+            Field("amount_transitioned", kind="money", label="Amount moved to the Child Maintenance Service"),
         ),
         samples=(Scenario("part_written_off", "Part written off", base, expect["part_written_off"]),),
         variants=tuple(
@@ -817,13 +824,13 @@ def _total(column: str) -> Any:
 
 PERIODS = Field(
     "periods",
-    "rows",
-    "Account periods",
+    kind="rows",
+    label="Account periods",
     columns=(
-        Field("period_start", "date", "From"),
-        Field("period_end", "date", "To"),
-        Field("amount_due", "money", "Amount due"),
-        Field("amount_paid", "money", "Amount paid"),
+        Field("period_start", kind="date", label="From"),
+        Field("period_end", kind="date", label="To"),
+        Field("amount_due", kind="money", label="Amount due"),
+        Field("amount_paid", kind="money", label="Amount paid"),
     ),
     derived_columns=(("balance", "money"),),
     derive_rows=_running_balance,

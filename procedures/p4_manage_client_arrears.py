@@ -604,8 +604,8 @@ LETTER_DATE_HELP = (
 def _letter_date(name: str, label: str, when: tuple[str, Any] | None = None) -> Field:
     return Field(
         name,
-        label,
-        "date",
+        label=label,
+        kind="date",
         when=when,
         min_date="today",
         past_days=LETTER_DATE_MAX_BEHIND,
@@ -629,12 +629,12 @@ STEPS = {
         fields=(
             Field(
                 "stable_balance",
-                "Stable arrears balance",
-                "money",
+                label="Stable arrears balance",
+                kind="money",
                 default_fact="arrears_balance",
                 help="The balance after the cleanse, including any arrears owed to the Secretary of State.",
             ),
-            Field("cleanse_summary", "What the cleanse changed", "long_text", required=False),
+            Field("cleanse_summary", label="What the cleanse changed", kind="long_text", required=False),
         ),
         effects=_open_sr,
     ),
@@ -655,7 +655,7 @@ STEPS = {
             "Come back here when the receiving parent replies or calls, when the paying parent disputes the "
             "balance, or when the reply date has passed with no answer. With no answer, the full arrears transition."
         ),
-        fields=(Field("response", "What has happened?", "choice", options=RESPONSES),),
+        fields=(Field("response", label="What has happened?", kind="choice", options=RESPONSES),),
         depends_on=("letter_date",),
     ),
     "explain_options": Step(
@@ -673,8 +673,13 @@ STEPS = {
             "Explained what happens to arrears that move to the Child Maintenance Service",
         ),
         fields=(
-            Field("options_explained", "What you explained and what the receiving parent said", "long_text"),
-            Field("options_decision", "What did the receiving parent decide?", "choice", options=OPTION_DECISIONS),
+            Field("options_explained", label="What you explained and what the receiving parent said", kind="long_text"),
+            Field(
+                "options_decision",
+                label="What did the receiving parent decide?",
+                kind="choice",
+                options=OPTION_DECISIONS,
+            ),
         ),
         effects=_explain_options,
     ),
@@ -688,8 +693,8 @@ STEPS = {
         ),
         checklist=("Arrears history checked on CSCS before explaining it",),
         fields=(
-            Field("dispute_explanation", "The explanation you gave the paying parent", "long_text"),
-            Field("breakdown_requested", "Did the paying parent ask for an account breakdown?", "yes_no"),
+            Field("dispute_explanation", label="The explanation you gave the paying parent", kind="long_text"),
+            Field("breakdown_requested", label="Did the paying parent ask for an account breakdown?", kind="yes_no"),
             _letter_date(
                 "breakdown_letter_date", "Date of the account breakdown letter", when=("breakdown_requested", True)
             ),
@@ -724,8 +729,8 @@ STEPS = {
         fields=(
             Field(
                 "write_off_amount",
-                "Amount the receiving parent writes off",
-                "money",
+                label="Amount the receiving parent writes off",
+                kind="money",
                 help="Pounds and pence; the rest of the stable balance transitions to CMS.",
             ),
             _letter_date("write_off_letter_date", "Date of the write-off letters"),
@@ -740,15 +745,17 @@ STEPS = {
             "as soon as they arrive. If the paying parent disputes the balance meanwhile, answer it (with an "
             "account breakdown if asked): the 30 days go on. If nothing arrives, record that once they have ended."
         ),
-        fields=(Field("window_outcome", "What happened in the 30 days?", "choice", options=WINDOW_OUTCOMES),),
+        fields=(
+            Field("window_outcome", label="What happened in the 30 days?", kind="choice", options=WINDOW_OUTCOMES),
+        ),
         depends_on=("write_off_letter_date",),
     ),
     "representations": Step(
         title="Record the paying parent's representations",
         guidance="Record what the paying parent said about the arrears and how you considered it.",
         fields=(
-            Field("representations_summary", "The paying parent's representations", "long_text"),
-            Field("representations_response", "What you decided and told the paying parent", "long_text"),
+            Field("representations_summary", label="The paying parent's representations", kind="long_text"),
+            Field("representations_response", label="What you decided and told the paying parent", kind="long_text"),
         ),
         effects=_representations,
     ),
@@ -759,8 +766,8 @@ STEPS = {
             "written off, new letters go to both parents and a new 30 days start."
         ),
         fields=(
-            Field("changed_decision", "What do they want now?", "choice", options=CHANGED_DECISIONS),
-            Field("change_details", "What the receiving parent told you", "long_text"),
+            Field("changed_decision", label="What do they want now?", kind="choice", options=CHANGED_DECISIONS),
+            Field("change_details", label="What the receiving parent told you", kind="long_text"),
         ),
         effects=_decision_changed,
     ),
@@ -774,8 +781,8 @@ STEPS = {
         fields=(
             Field(
                 "dispute_before_outcome",
-                "Has the paying parent disputed the arrears balance since the decision, with no answer yet?",
-                "yes_no",
+                label="Has the paying parent disputed the arrears balance since the decision, with no answer yet?",
+                kind="yes_no",
                 help="If yes, you answer the dispute first (with an account breakdown if asked), then come back here.",
             ),
         ),
@@ -813,7 +820,7 @@ STEPS = {
             "Report issued clerically to the CSA Team",
             "Figures not sent through the automatic route",
         ),
-        fields=(Field("offline_report_details", "Report reference and who received it", "text"),),
+        fields=(Field("offline_report_details", label="Report reference and who received it", kind="text"),),
         effects=_offline_report,
     ),
     "closure_letters": Step(

@@ -20,17 +20,20 @@ from procedures.effects import (
     SR_NUMBER,
     AddDeadline,
     AddNote,
+    CaseTeam,
     CompleteDeadlines,
     CreateSR,
     DeleteClericalFiles,
     Effect,
     LetterDue,
     MarkActivityDone,
+    NamedTeam,
     QueueEmail,
     RaiseTask,
     SetDue,
     SetReviewDate,
     SetStatus,
+    SROwner,
     StoreBundle,
     UpdateSR,
 )
@@ -185,16 +188,14 @@ def _task(env: EffectEnv, effect: RaiseTask) -> None:
     sr = env.sr(effect.ref) if effect.ref else None
     assignee_id: int | None = None
     team_id: int | None = None
-    if effect.to == "case_team":
-        team_id = env.case.team_id
-    elif effect.to == "sr_owner":
-        assignee_id = sr.owner_id if sr and sr.owner_id else None
-        team_id = None if assignee_id else env.case.team_id
-    elif effect.to.startswith("team:"):
-        team_id = _team_id(env, effect.to[5:])
-    elif effect.to.startswith("user:"):
-        assignee_id = env.session.scalar(select(User.id).where(User.username == effect.to[5:]))
-        team_id = None if assignee_id else env.case.team_id
+    match effect.to:
+        case CaseTeam():
+            team_id = env.case.team_id
+        case SROwner():
+            assignee_id = sr.owner_id if sr and sr.owner_id else None
+            team_id = None if assignee_id else env.case.team_id
+        case NamedTeam(name=name):
+            team_id = _team_id(env, name)
     records.raise_task(
         env.session, env.actor, text=effect.text, sr=sr, assignee_id=assignee_id, team_id=team_id, kind=effect.kind
     )

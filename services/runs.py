@@ -37,7 +37,7 @@ from services import audit, letter_values, run_effects
 from services import reference as reference_values
 from services.access import check_case, check_run, check_sr, require_role, unavailable
 from services.actor import Actor
-from services.errors import DomainError, NotFound, ValidationFailed
+from services.errors import DomainError, GoneFromView, NotFound, ValidationFailed
 from services.run_records import run_records
 from services.run_views import (
     ALLOCATED,
@@ -237,11 +237,12 @@ def _start_sr(sr: ServiceRequest, *, family: bool = True) -> StartSR:
 
 
 def _effects(step: Step, ctx: Ctx) -> list[Effect]:
-    """The step's effects for the current answers; none yet while answers are missing."""
-    try:
-        return step.effects(ctx)
-    except (KeyError, TypeError, AttributeError):
-        return []
+    """The step's effects for the current answers.
+
+    Called only once the step's answers are complete (validated on submit, or awaiting confirmation) or for a
+    step without fields, so an error here is a fault in the procedure and is raised, never read as "none yet".
+    """
+    return step.effects(ctx)
 
 
 # The case and the run's SR come in the same query as the run: every action and every redraw reads both.
@@ -356,7 +357,7 @@ def tick_cms(actor: Actor, run_id: str, saved_index: int, line: int, done: bool,
         expect_version(run, expected_version, what="This procedure run")
         saved = [dict(item) for item in run.answers.get(CMS_SAVED, [])]
         if not 0 <= saved_index < len(saved) or not 0 <= line < len(saved[saved_index]["lines"]):
-            raise NotFound("That CMS line is not on this run. Reload the page.")
+            raise GoneFromView("That CMS line is not on this run. Reload the page.")
         ticks = set(saved[saved_index].get("done", []))
         ticks = ticks | {line} if done else ticks - {line}
         saved[saved_index]["done"] = sorted(ticks)
