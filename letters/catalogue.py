@@ -52,7 +52,9 @@ class TemplateSpec:
     title: str
     kind: str  # letter or form
     recipient: str  # receiving_parent, paying_parent, client, court, cpo, vsat, file
-    used_by: tuple[str, ...]
+    # (procedure id, step id) of every step whose effects record it: checked against the steps' effects by
+    # tests/unit/test_letter_used_by.py; the letter studio says them in words (services.letters).
+    used_by: tuple[tuple[str, str], ...]
     fields: tuple[Field, ...]
     samples: tuple[Scenario, ...]
     variants: tuple[Scenario, ...] = ()
@@ -60,6 +62,14 @@ class TemplateSpec:
     ours: bool = False  # a code we made up (the procedures give none)
     send_as_pdf: bool = False
     version: int = 1  # the committed file is version 1; uploads add 2, 3, ...
+
+    def __post_init__(self) -> None:
+        pairs_ok = all(
+            isinstance(pair, tuple) and len(pair) == 2 and all(isinstance(part, str) and part for part in pair)
+            for pair in self.used_by
+        )
+        if not isinstance(self.used_by, tuple) or not pairs_ok:
+            raise ValueError(f"{self.code}: used_by holds (procedure id, step id) pairs, not {self.used_by!r}")
 
     @property
     def path(self) -> Path:
@@ -193,7 +203,7 @@ def _cmsl5501() -> TemplateSpec:
         title="Information about your face to face meeting with us",
         kind="letter",
         recipient="client",
-        used_by=("P5e step 4",),
+        used_by=(("P5e", "appointment"),),
         fields=(
             *LETTER_HEAD,
             Field("appointment_date", kind="date", label="Appointment date"),
@@ -244,7 +254,7 @@ def _cmel9180() -> TemplateSpec:
         title="Liability order application: cover letter to the paying parent",
         kind="letter",
         recipient="paying_parent",
-        used_by=("P5d step 7",),
+        used_by=(("P5d", "cover_letter"),),
         fields=(
             *LETTER_HEAD,
             COURT,
@@ -280,7 +290,7 @@ def _commitment_court() -> TemplateSpec:
         title="Commitment: cover letter to the court",
         kind="letter",
         recipient="court",
-        used_by=("P5c step 7",),
+        used_by=(("P5c", "court_cover_letter"),),
         fields=(LETTER_DATE, COURT, COURT_ADDRESS, SCIN, PAYING_NAME, HEARING_DATE, HEARING_TIME, AMOUNT_OWED, CPO),
         samples=(
             Scenario(
@@ -311,7 +321,7 @@ def _commitment_paying_parent() -> TemplateSpec:
         title="Commitment: cover letter to the paying parent",
         kind="letter",
         recipient="paying_parent",
-        used_by=("P5c step 9",),
+        used_by=(("P5c", "paying_parent_cover_letter"),),
         fields=(*LETTER_HEAD, COURT, COURT_ADDRESS, HEARING_DATE, HEARING_TIME, AMOUNT_OWED),
         samples=(
             Scenario("standard", "Commitment hearing in February", base, ("3 February 2027 at 10am", "£12,500.00")),
@@ -336,7 +346,7 @@ def _cmel7298() -> TemplateSpec:
         title="Enforcement form: liability order hearing date",
         kind="form",
         recipient="file",
-        used_by=("P5d step 3",),
+        used_by=(("P5d", "create_cmel7298"), ("P5d", "cpt_bundle"), ("P5d", "forward_to_ecm")),
         fields=(
             Field("form_date", kind="date", label="Date completed", required=False, default_today=True),
             SR_NUMBER,
@@ -375,7 +385,7 @@ def _cmel7000() -> TemplateSpec:
         title="Liability order application",
         kind="form",
         recipient="court",
-        used_by=("P5d step 4",),
+        used_by=(("P5d", "cpt_bundle"), ("P5d", "forward_to_ecm")),
         fields=(
             Field("application_date", kind="date", label="Date of application", required=False, default_today=True),
             SCIN,
@@ -410,7 +420,7 @@ def _cmel7211() -> TemplateSpec:
         title="Court summons: commitment",
         kind="form",
         recipient="court",
-        used_by=("P5c step 3 (part completed)", "P5c step 6 (completed)"),
+        used_by=(("P5c", "build_bundle"), ("P5c", "cpo_assigned")),
         fields=(
             SCIN,
             PAYING_NAME,
@@ -458,7 +468,7 @@ def _cmsf5579() -> TemplateSpec:
         title="Visiting service referral",
         kind="form",
         recipient="vsat",
-        used_by=("P5e step 1",),
+        used_by=(("P5e", "vsat_referral"),),
         fields=(
             Field("referral_date", kind="date", label="Date of referral", required=False, default_today=True),
             SR_NUMBER,
@@ -527,7 +537,7 @@ def _cpo_referral() -> TemplateSpec:
         title="Specialist Services Support Team: court presenting officer referral",
         kind="form",
         recipient="cpo",
-        used_by=("P5b step 3", "P5c step 3", "P5d step 4"),
+        used_by=(("P5b", "create_folder"), ("P5c", "build_bundle"), ("P5d", "cpt_bundle"), ("P5d", "forward_to_ecm")),
         fields=(
             Field("referral_date", kind="date", label="Date of referral", required=False, default_today=True),
             SR_NUMBER,
@@ -582,7 +592,14 @@ def _pv_check() -> TemplateSpec:
         title="Potentially violent (PV) check record",
         kind="form",
         recipient="file",
-        used_by=("P5b step 3", "P5b step 6", "P5c step 2", "P5c step 11", "P5d step 4", "P5d step 10", "P5e step 1"),
+        used_by=(
+            ("P5b", "create_folder"),
+            ("P5b", "second_pv_check"),
+            ("P5c", "build_bundle"),
+            ("P5c", "second_pv_check"),
+            ("P5d", "cpt_bundle"),
+            ("P5d", "second_pv_check"),
+        ),
         fields=(
             Field("check_date", kind="date", label="Date of the check", required=False, default_today=True),
             Field("checked_by", kind="text", label="Checked by"),
@@ -656,7 +673,7 @@ def _stable_balance() -> TemplateSpec:
         title="Your child maintenance arrears: do you want us to collect them?",
         kind="letter",
         recipient="receiving_parent",
-        used_by=("P4 step 2",),
+        used_by=(("P4", "stable_balance_letter"),),
         fields=(
             *LETTER_HEAD,
             Field("arrears_balance", kind="money", label="Arrears balance"),
@@ -716,7 +733,7 @@ def _write_off(code: str, recipient: str, who: str) -> TemplateSpec:
         title=f"Arrears written off: confirmation to the {who}",
         kind="letter",
         recipient=recipient,
-        used_by=("P4 step 3 (write-off)",),
+        used_by=(("P4", "write_off"),),
         fields=(
             *LETTER_HEAD,
             WRITE_OFF,
@@ -788,7 +805,7 @@ def _closure(code: str, recipient: str, who: str) -> TemplateSpec:
         title=f"Your CSA case has closed: letter to the {who}",
         kind="letter",
         recipient=recipient,
-        used_by=("P4 step 9 (case closure)",),
+        used_by=(("P4", "closure_letters"),),
         fields=(
             *LETTER_HEAD,
             Field("outcome", kind="choice", label="P4 outcome", choices=OUTCOMES),
@@ -869,7 +886,7 @@ def _breakdown() -> TemplateSpec:
         title="Your child maintenance account: breakdown of the arrears",
         kind="letter",
         recipient="paying_parent",
-        used_by=("P4 step 5 (paying parent disputes the balance)",),
+        used_by=(("P4", "paying_parent_dispute"),),
         fields=(*LETTER_HEAD, PERIODS),
         derived=(
             Derived("total_due", "money", _total("amount_due"), "Sum of the amounts due."),

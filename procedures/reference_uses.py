@@ -1,4 +1,4 @@
-"""Where each reference value is used: (procedure id, step id) pairs worked out from the steps' own effects.
+"""Where each reference value and each letter is used: (procedure id, step id) pairs from the steps' own effects.
 
 Each step's effects are a pure function of the answers, so trying every option of its choice, yes/no and
 multi-choice fields (other fields get a plain typed value, the case facts a typical case) yields the values
@@ -20,12 +20,13 @@ from domain import reference
 from domain.reference import Kind
 
 from .definition import Ctx, Field, Procedure, Step
-from .effects import CmsContext, Effect, LetterDue
+from .effects import CmsContext, Effect, LetterDue, QueueEmail, StoreBundle
 
 _TODAY = date(2026, 12, 1)
 _FACTS: dict[str, Any] = {
     "scin": "123456789012",
     "scheme": "CSA 2003",
+    "region": "England",
     "arrears_balance": Decimal("100.00"),
     "sos_arrears": Decimal("10.00"),
     "pv_marker": False,
@@ -111,6 +112,31 @@ def uses() -> dict[str, tuple[tuple[str, str], ...]]:
                 if found_key:
                     found.setdefault(found_key, set()).add((procedure.id, procedure.initial))
     return {k: tuple(sorted(v)) for k, v in sorted(found.items())}
+
+
+@cache
+def letter_uses() -> dict[str, tuple[tuple[str, str], ...]]:
+    """Letter or form code -> the (procedure, step) pairs whose effects record it as due, email it or store it."""
+    from . import registry
+
+    found: dict[str, set[tuple[str, str]]] = {}
+    for procedure in registry.latest():
+        for step_id, step in procedure.steps.items():
+            for answers in _answers(procedure, step):
+                for code in letters_recorded(_effects(step, answers)):
+                    found.setdefault(code, set()).add((procedure.id, step_id))
+    return {k: tuple(sorted(v)) for k, v in sorted(found.items())}
+
+
+def letters_recorded(effects: list[Effect]) -> set[str]:
+    """The letter and form codes a list of effects records, emails or stores."""
+    codes: set[str] = set()
+    for e in effects:
+        if isinstance(e, LetterDue):
+            codes.add(e.code)
+        elif isinstance(e, QueueEmail | StoreBundle):
+            codes.update(code for code, _context in e.documents)
+    return codes
 
 
 def keys_recorded(effects: list[Effect]) -> set[str]:

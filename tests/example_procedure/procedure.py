@@ -113,7 +113,7 @@ def statement_spec() -> TemplateSpec:
         title="Arrears statement to the paying parent (example)",
         kind="letter",
         recipient="paying_parent",
-        used_by=("EX1 step 2",),
+        used_by=(("EX1", "send_statement"),),
         fields=(*LETTER_HEAD, AMOUNT_OWED),
         samples=(
             Scenario(
