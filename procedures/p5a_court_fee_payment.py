@@ -118,11 +118,7 @@ class P5aMachine(StateMachine):
             raise FieldError("paid_on", "Record the payment once it is made: the date paid cannot be in the future.")
 
     def ecm_address_is_usable(self, ctx: Ctx) -> None:
-        if ctx["ecm_email"]:
-            try:
-                mail.parse_address(ctx["ecm_email"])
-            except mail.AddressRefused as exc:
-                raise FieldError("ecm_email", str(exc)) from None
+        mail.check_address_answer("ecm_email", ctx["ecm_email"])
 
 
 # --- Effects -----------------------------------------------------------------------------------------

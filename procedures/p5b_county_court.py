@@ -42,7 +42,6 @@ from statemachine import State, StateMachine
 from domain import mail, reference
 from domain.clock import format_uk
 from domain.reference import SRStatus, SubStatus
-from domain.values import FieldError
 
 from . import ssst_court
 from .definition import Ctx, Field, Procedure, Step
@@ -112,11 +111,7 @@ class P5bMachine(StateMachine):
         ssst_court.pv_answer_agrees_with_the_case(ctx, "second_pv_marker")
 
     def cpo_email_is_an_address(self, ctx: Ctx) -> None:
-        if ctx["cpo_email"]:
-            try:
-                mail.parse_address(ctx["cpo_email"])
-            except mail.AddressRefused as exc:
-                raise FieldError("cpo_email", str(exc)) from None
+        mail.check_address_answer("cpo_email", ctx["cpo_email"])
 
 
 # --- Effects -------------------------------------------------------------------------------------

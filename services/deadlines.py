@@ -41,6 +41,25 @@ class DeadlineView:
         return rules.label(self.kind)
 
 
+@dataclass(frozen=True, slots=True)
+class DeadlineItem:
+    """An open deadline on a list of SRs (My work's day, the team leader's console), with its SR and explanation."""
+
+    sr_id: int
+    sr_number: str
+    scin: str
+    kind: str
+    due_at: datetime
+    explanation: str
+    overdue: bool
+    owner: str | None = None
+    source: str = "deadline"  # "deadline" (a Deadline row) or "sr" (worked out from the SR's fields)
+
+    @property
+    def what(self) -> str:
+        return rules.label(self.kind)
+
+
 def set_due(session: Session, actor: Actor | None, sr: ServiceRequest, due: rules.Due) -> Deadline:
     """Record `due` on the SR, moving its open deadline of the same kind if it has one."""
     existing = session.scalar(
