@@ -10,7 +10,7 @@ only for answers or facts not tried here (the page then says "Not used by a step
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache
@@ -95,37 +95,43 @@ def _effects(step: Step, answers: dict[str, Any]) -> list[Effect]:
     return found
 
 
+def _explored(names: Callable[[list[Effect]], set[str]]) -> dict[str, set[tuple[str, str]]]:
+    """What `names` reads from each registered step's effects, over every combination tried -> its (procedure,
+    step) pairs."""
+    from . import registry
+
+    found: dict[str, set[tuple[str, str]]] = {}
+    for procedure in registry.latest():
+        for step_id, step in procedure.steps.items():
+            for answers in _answers(procedure, step):
+                for name in names(_effects(step, answers)):
+                    found.setdefault(name, set()).add((procedure.id, step_id))
+    return found
+
+
+def _sorted(found: dict[str, set[tuple[str, str]]]) -> dict[str, tuple[tuple[str, str], ...]]:
+    return {k: tuple(sorted(v)) for k, v in sorted(found.items())}
+
+
 @cache
 def uses() -> dict[str, tuple[tuple[str, str], ...]]:
     """Reference key -> the (procedure, step) pairs whose effects can record it."""
     from . import registry
 
-    found: dict[str, set[tuple[str, str]]] = {}
+    found = _explored(keys_recorded)
     for procedure in registry.latest():
-        for step_id, step in procedure.steps.items():
-            for answers in _answers(procedure, step):
-                for key in keys_recorded(_effects(step, answers)):
-                    found.setdefault(key, set()).add((procedure.id, step_id))
         for values in procedure.works_on:  # the SRs it is started from, at its first step
             for kind, v in zip((Kind.PROCESS, Kind.AREA, Kind.SUB_AREA), values, strict=True):
                 found_key = reference.key_of(kind, v) if v else None
                 if found_key:
                     found.setdefault(found_key, set()).add((procedure.id, procedure.initial))
-    return {k: tuple(sorted(v)) for k, v in sorted(found.items())}
+    return _sorted(found)
 
 
 @cache
 def letter_uses() -> dict[str, tuple[tuple[str, str], ...]]:
     """Letter or form code -> the (procedure, step) pairs whose effects record it as due, email it or store it."""
-    from . import registry
-
-    found: dict[str, set[tuple[str, str]]] = {}
-    for procedure in registry.latest():
-        for step_id, step in procedure.steps.items():
-            for answers in _answers(procedure, step):
-                for code in letters_recorded(_effects(step, answers)):
-                    found.setdefault(code, set()).add((procedure.id, step_id))
-    return {k: tuple(sorted(v)) for k, v in sorted(found.items())}
+    return _sorted(_explored(letters_recorded))
 
 
 def letters_recorded(effects: list[Effect]) -> set[str]:
