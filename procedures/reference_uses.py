@@ -19,6 +19,7 @@ from typing import Any
 from domain import reference
 from domain.reference import Kind
 
+from . import registry
 from .definition import Ctx, Field, Procedure, Step
 from .effects import CmsContext, Effect, LetterDue, QueueEmail, StoreBundle
 
@@ -98,7 +99,6 @@ def _effects(step: Step, answers: dict[str, Any]) -> list[Effect]:
 def _explored(names: Callable[[list[Effect]], set[str]]) -> dict[str, set[tuple[str, str]]]:
     """What `names` reads from each registered step's effects, over every combination tried -> its (procedure,
     step) pairs."""
-    from . import registry
 
     found: dict[str, set[tuple[str, str]]] = {}
     for procedure in registry.latest():
@@ -116,7 +116,6 @@ def _sorted(found: dict[str, set[tuple[str, str]]]) -> dict[str, tuple[tuple[str
 @cache
 def uses() -> dict[str, tuple[tuple[str, str], ...]]:
     """Reference key -> the (procedure, step) pairs whose effects can record it."""
-    from . import registry
 
     found = _explored(keys_recorded)
     for procedure in registry.latest():

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Case, ProcedureRun, ServiceRequest, Team, User
 from domain.mail import Draft
+from letters import catalogue
 from procedures.effects import (
     ACTOR_NAME,
     SR_NUMBER,
@@ -37,8 +38,11 @@ from procedures.effects import (
     StoreBundle,
     UpdateSR,
 )
-from services import records
+from services import deadlines, email, records
 from services.actor import Actor
+from services.bundles import delete_bundles, store_bundle
+from services.deadlines import set_due
+from services.letters import add_due_letter, render_document
 
 
 @dataclass
@@ -173,8 +177,6 @@ def _deadline(env: EffectEnv, effect: AddDeadline) -> None:
 
 @handles(CompleteDeadlines)
 def _deadlines_met(env: EffectEnv, effect: CompleteDeadlines) -> None:
-    from services import deadlines
-
     deadlines.complete(env.session, env.actor, env.sr(effect.ref), effect.kinds)
 
 
@@ -217,8 +219,6 @@ def fill(value: Any, env: EffectEnv, sr: ServiceRequest) -> Any:
 
 @handles(LetterDue)
 def _letter(env: EffectEnv, effect: LetterDue) -> None:
-    from services.letters import add_due_letter  # checks the context against the template first
-
     sr = env.sr(effect.ref)
     add_due_letter(
         env.session,
@@ -232,8 +232,6 @@ def _letter(env: EffectEnv, effect: LetterDue) -> None:
 
 @handles(SetDue)
 def _set_due(env: EffectEnv, effect: SetDue) -> None:
-    from services.deadlines import set_due
-
     set_due(env.session, env.actor, env.sr(effect.ref), effect.due)
 
 
@@ -245,8 +243,6 @@ def render_documents(
     A form's `sr_number` defaults to the number of the SR the effect is on: a procedure step cannot
     know the number of an SR it created (or was started from) when it builds its effects.
     """
-    from letters import catalogue
-    from services.letters import render_document  # the letters package renders; see letters/
 
     def context_for(code: str, context: dict[str, Any]) -> dict[str, Any]:
         if sr is not None and "sr_number" not in context and "sr_number" in catalogue.get(code).variables:
@@ -258,8 +254,6 @@ def render_documents(
 
 @handles(QueueEmail)
 def _email(env: EffectEnv, effect: QueueEmail) -> None:
-    from services import email
-
     sr = env.sr(effect.ref)
     to: list[Any] | None = None
     if effect.to == "owner_and_team_leader":
@@ -285,8 +279,6 @@ def _email(env: EffectEnv, effect: QueueEmail) -> None:
 
 @handles(StoreBundle)
 def _bundle(env: EffectEnv, effect: StoreBundle) -> None:
-    from services.bundles import store_bundle
-
     sr = env.sr(effect.ref)
     store_bundle(
         env.session,
@@ -299,6 +291,4 @@ def _bundle(env: EffectEnv, effect: StoreBundle) -> None:
 
 @handles(DeleteClericalFiles)
 def _delete_files(env: EffectEnv, effect: DeleteClericalFiles) -> None:
-    from services.bundles import delete_bundles
-
     delete_bundles(env.session, env.actor, env.sr(effect.ref), reason=effect.reason)

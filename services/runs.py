@@ -37,6 +37,7 @@ from services import audit, letter_values, run_effects
 from services import reference as reference_values
 from services.access import check_case, check_run, check_sr, require_role, unavailable
 from services.actor import Actor
+from services.attachments import store_outcome_pdf
 from services.errors import DomainError, GoneFromView, NotFound, ValidationFailed
 from services.run_records import run_records
 from services.run_views import (
@@ -533,8 +534,6 @@ def _after_commit(work: list[Callable[[], object]]) -> None:
 
 def _store_uploads(session: Session, actor: Actor, run: ProcedureRun, values: dict[str, Any]) -> None:
     """Store uploaded PDFs with the run's SR and keep only a reference to each in the answers."""
-    from services.attachments import store_outcome_pdf
-
     for name, value in list(values.items()):
         if isinstance(value, PdfUpload):
             sr = session.get(ServiceRequest, run.sr_refs.get("main", -1))
