@@ -303,6 +303,17 @@ class ProcedureRun(Base):
     recheck: Mapped[list[str]] = mapped_column(JSON, default=list)
     # Set by a Change link on "check your answers": after the changed step, come back to the summary.
     return_to_summary: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Bookkeeping beside the answers, which hold only what the caseworker answered (migration codebase1):
+    # the step whose answers wait on "check your answers" before its effects are saved;
+    pending_step: Mapped[str | None] = mapped_column(String(60))
+    # the checklist items ticked, by step id;
+    checklists: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict, server_default="{}")
+    # the answers changed after they were first given (named on the steps to check again);
+    changed_answers: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    # per saved step: its title, the reference version, the CMS lines then in force and which are done in CMS;
+    cms_saved: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, server_default="[]")
+    # the SR refs the run was started from (allocated to the caseworker).
+    allocated_refs: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     sr_id: Mapped[int | None] = mapped_column(ForeignKey("service_requests.id"), index=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))

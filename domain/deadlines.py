@@ -38,6 +38,7 @@ from domain.clock import (
     WORKING_HOURS,
     as_utc,
     bank_holiday,
+    format_date,
     is_working_day,
     next_working_day,
     previous_working_day,
@@ -47,6 +48,7 @@ from domain.clock import (
 COURT_FEE_PAYMENT = "court_fee_payment"
 SECOND_PV_CHECK = "second_pv_check"
 REPRESENTATIONS_END = "representations_end"
+RECEIVING_PARENT_REPLY = "receiving_parent_reply"
 REVIEW_DATE = "review_date"
 HEARING = "hearing"
 APPOINTMENT = "appointment"
@@ -58,12 +60,14 @@ LABELS = {
     REVIEW_DATE: "Review date",
     HEARING: "Hearing",
     APPOINTMENT: "Face to face appointment",
-    "receiving_parent_reply": "Receiving parent's reply",
+    RECEIVING_PARENT_REPLY: "Receiving parent's reply",
 }
 
 COURT_FEE_DAYS = 2
 PV_CHECK_HOURS_BEFORE = 48
 REPRESENTATION_DAYS = 30
+"""Seed 003 (P4): both parents are "given 30 days to raise any representations (paying parent) or change the
+decision (receiving parent)"."""
 OPEN, CLOSE = WORKING_HOURS
 
 
@@ -169,19 +173,23 @@ def second_pv_check(hearing_at: datetime, region: str) -> Due:
     return Due(SECOND_PV_CHECK, _at(due_day, CLOSE), text)
 
 
-def representations_end(letters_sent_on: date, region: str) -> Due:
-    """P4: the 30 days for representations or a change of mind, from the date of the letters."""
-    target = letters_sent_on + timedelta(days=REPRESENTATION_DAYS)
-    end_day = next_working_day(target, region)
-    start = f"The letters were sent on {_day(letters_sent_on)}; 30 days later is {_day(target)}"
-    if end_day == target:
-        text = f"{start}, so the time for representations ends at {CLOSE:%H:%M} that day."
-    else:
-        text = (
-            f"{start}{_closed_run(target, end_day, region, step=1)}, so the time for representations runs "
-            f"to the next working day, {_day(end_day)}, at {CLOSE:%H:%M}."
-        )
-    return Due(REPRESENTATIONS_END, _at(end_day, CLOSE), text)
+def period_end(letter_date: date, region: str | None, days: int = REPRESENTATION_DAYS) -> tuple[date, str]:
+    """P4: the last day of a period of `days` calendar days from a letter, and a sentence saying how.
+
+    The write-off period (30 days for representations or a change of mind) and the stable balance
+    letter's reply date both count this way; the day moves to the next working day of the case's
+    region when the office is closed.
+    """
+    end = letter_date + timedelta(days=days)
+    explanation = f"{days} calendar days from the letter date ({format_date(letter_date)})"
+    if region:
+        moved = next_working_day(end, region)
+        if moved != end:
+            explanation += (
+                f"; {format_date(end)} is not a working day in {region}, so the period ends on the next working day"
+            )
+            end = moved
+    return end, explanation + "."
 
 
 def review_date(chosen: date, region: str, *, reason: str = "to chase the information") -> Due:

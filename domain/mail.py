@@ -23,7 +23,7 @@ from email.utils import format_datetime, getaddresses
 
 from domain.clock import format_date, format_uk, uk_local
 from domain.files import safe_file_name
-from domain.values import format_money
+from domain.values import FieldError, format_money
 
 # Kinds of email, one per thing the procedures send.
 COURT_FEE_PAID = "court_fee_paid"  # P5a, to the ECM
@@ -189,6 +189,16 @@ def parse_address(raw: str) -> Address:
     if not (local and at and "." in domain) or any(c.isspace() for c in addr) or "\n" in raw or "\r" in raw:
         raise AddressRefused(f"Enter an email address in the correct format, like name@example.org (got {raw!r})")
     return Address(display_name=name, addr_spec=addr)
+
+
+def check_address_answer(field: str, raw: str | None) -> None:
+    """A step's check of an email address the caseworker typed: when given, one address mail can send to;
+    otherwise a FieldError at `field` saying why."""
+    if raw:
+        try:
+            parse_address(raw)
+        except AddressRefused as exc:
+            raise FieldError(field, str(exc)) from None
 
 
 @dataclass(frozen=True, slots=True)

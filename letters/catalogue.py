@@ -17,7 +17,7 @@ Decisions where the procedures are silent:
 - The account breakdown shows a running balance (what is still owed at the end of each period).
 - A letter's date is the day it is rendered unless the step gives one (samples give one).
 - Arrears owed to the Secretary of State above £65.00 are never written off; the P4 letters say so
-  when they apply (exactly £65.00 can be written off).
+  when they apply (exactly £65.00 can be written off; the limit is domain.arrears.SOS_WRITE_OFF_LIMIT).
 """
 
 from __future__ import annotations
@@ -28,11 +28,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from domain.arrears import SOS_WRITE_OFF_LIMIT, sos_kept
 from domain.local_values import REPLY_PERIOD_NOTE
+from domain.values import format_money
 from letters.fields import ContextError, Derived, Field, convert, show
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
-SOS_WRITE_OFF_LIMIT = Decimal("65.00")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +52,9 @@ class TemplateSpec:
     title: str
     kind: str  # letter or form
     recipient: str  # receiving_parent, paying_parent, client, court, cpo, vsat, file
-    used_by: tuple[str, ...]
+    # (procedure id, step id) of every step whose effects record it: checked against the steps' effects by
+    # tests/unit/test_letter_used_by.py; the letter studio says them in words (services.letters).
+    used_by: tuple[tuple[str, str], ...]
     fields: tuple[Field, ...]
     samples: tuple[Scenario, ...]
     variants: tuple[Scenario, ...] = ()
@@ -59,6 +62,14 @@ class TemplateSpec:
     ours: bool = False  # a code we made up (the procedures give none)
     send_as_pdf: bool = False
     version: int = 1  # the committed file is version 1; uploads add 2, 3, ...
+
+    def __post_init__(self) -> None:
+        pairs_ok = all(
+            isinstance(pair, tuple) and len(pair) == 2 and all(isinstance(part, str) and part for part in pair)
+            for pair in self.used_by
+        )
+        if not isinstance(self.used_by, tuple) or not pairs_ok:
+            raise ValueError(f"{self.code}: used_by holds (procedure id, step id) pairs, not {self.used_by!r}")
 
     @property
     def path(self) -> Path:
@@ -110,20 +121,20 @@ def display_context(spec: TemplateSpec, typed: Mapping[str, Any]) -> dict[str, A
 
 # --- Fields used by many templates ------------------------------------------------------------
 
-LETTER_DATE = Field("letter_date", "date", "Date of the letter", required=False, default_today=True)
-SCIN = Field("scin", "text", "SCIN (our reference)")
-RECIPIENT = Field("recipient_name", "text", "Name of the person the letter is to")
-ADDRESS = Field("recipient_address", "multiline", "Their address (one line each)")
-SR_NUMBER = Field("sr_number", "text", "Service request number")
-PAYING_NAME = Field("paying_parent_name", "text", "Paying parent's name")
-PAYING_ADDRESS = Field("paying_parent_address", "multiline", "Paying parent's address")
-COURT = Field("court_name", "text", "Court")
-COURT_ADDRESS = Field("court_address", "multiline", "Court address")
-HEARING_DATE = Field("hearing_date", "date", "Hearing date")
-HEARING_TIME = Field("hearing_time", "time", "Hearing time")
-AMOUNT_OWED = Field("amount_owed", "money", "Amount owed")
-CPO = Field("cpo_name", "text", "Court presenting officer")
-PV_MARKER = Field("pv_marker", "bool", "A potentially violent (PV) marker is recorded")
+LETTER_DATE = Field("letter_date", kind="date", label="Date of the letter", required=False, default_today=True)
+SCIN = Field("scin", kind="text", label="SCIN (our reference)")
+RECIPIENT = Field("recipient_name", kind="text", label="Name of the person the letter is to")
+ADDRESS = Field("recipient_address", kind="multiline", label="Their address (one line each)")
+SR_NUMBER = Field("sr_number", kind="text", label="Service request number")
+PAYING_NAME = Field("paying_parent_name", kind="text", label="Paying parent's name")
+PAYING_ADDRESS = Field("paying_parent_address", kind="multiline", label="Paying parent's address")
+COURT = Field("court_name", kind="text", label="Court")
+COURT_ADDRESS = Field("court_address", kind="multiline", label="Court address")
+HEARING_DATE = Field("hearing_date", kind="date", label="Hearing date")
+HEARING_TIME = Field("hearing_time", kind="time", label="Hearing time")
+AMOUNT_OWED = Field("amount_owed", kind="money", label="Amount owed")
+CPO = Field("cpo_name", kind="text", label="Court presenting officer")
+PV_MARKER = Field("pv_marker", kind="bool", label="A potentially violent (PV) marker is recorded")
 LETTER_HEAD = (LETTER_DATE, RECIPIENT, ADDRESS, SCIN)
 
 REASONS: tuple[tuple[str, str], ...] = (
@@ -192,17 +203,17 @@ def _cmsl5501() -> TemplateSpec:
         title="Information about your face to face meeting with us",
         kind="letter",
         recipient="client",
-        used_by=("P5e step 4",),
+        used_by=(("P5e", "appointment"),),
         fields=(
             *LETTER_HEAD,
-            Field("appointment_date", "date", "Appointment date"),
-            Field("appointment_time", "time", "Appointment time"),
-            Field("appointment_location", "multiline", "Where the meeting is"),
-            Field("reason", "choice", "Reason for the meeting", choices=REASONS),
+            Field("appointment_date", kind="date", label="Appointment date"),
+            Field("appointment_time", kind="time", label="Appointment time"),
+            Field("appointment_location", kind="multiline", label="Where the meeting is"),
+            Field("reason", kind="choice", label="Reason for the meeting", choices=REASONS),
             Field(
                 "other_details",
-                "multiline",
-                "What we'll talk about (reason 'other')",
+                kind="multiline",
+                label="What we'll talk about (reason 'other')",
                 required=False,
                 required_when=("reason", "other"),
             ),
@@ -243,7 +254,7 @@ def _cmel9180() -> TemplateSpec:
         title="Liability order application: cover letter to the paying parent",
         kind="letter",
         recipient="paying_parent",
-        used_by=("P5d step 7",),
+        used_by=(("P5d", "cover_letter"),),
         fields=(
             *LETTER_HEAD,
             COURT,
@@ -251,7 +262,7 @@ def _cmel9180() -> TemplateSpec:
             HEARING_DATE,
             HEARING_TIME,
             AMOUNT_OWED,
-            Field("costs", "money", "Court costs"),
+            Field("costs", kind="money", label="Court costs"),
         ),
         samples=(
             Scenario(
@@ -279,7 +290,7 @@ def _commitment_court() -> TemplateSpec:
         title="Commitment: cover letter to the court",
         kind="letter",
         recipient="court",
-        used_by=("P5c step 7",),
+        used_by=(("P5c", "court_cover_letter"),),
         fields=(LETTER_DATE, COURT, COURT_ADDRESS, SCIN, PAYING_NAME, HEARING_DATE, HEARING_TIME, AMOUNT_OWED, CPO),
         samples=(
             Scenario(
@@ -310,7 +321,7 @@ def _commitment_paying_parent() -> TemplateSpec:
         title="Commitment: cover letter to the paying parent",
         kind="letter",
         recipient="paying_parent",
-        used_by=("P5c step 9",),
+        used_by=(("P5c", "paying_parent_cover_letter"),),
         fields=(*LETTER_HEAD, COURT, COURT_ADDRESS, HEARING_DATE, HEARING_TIME, AMOUNT_OWED),
         samples=(
             Scenario("standard", "Commitment hearing in February", base, ("3 February 2027 at 10am", "£12,500.00")),
@@ -335,9 +346,9 @@ def _cmel7298() -> TemplateSpec:
         title="Enforcement form: liability order hearing date",
         kind="form",
         recipient="file",
-        used_by=("P5d step 3",),
+        used_by=(("P5d", "create_cmel7298"), ("P5d", "cpt_bundle"), ("P5d", "forward_to_ecm")),
         fields=(
-            Field("form_date", "date", "Date completed", required=False, default_today=True),
+            Field("form_date", kind="date", label="Date completed", required=False, default_today=True),
             SR_NUMBER,
             SCIN,
             PAYING_NAME,
@@ -374,17 +385,17 @@ def _cmel7000() -> TemplateSpec:
         title="Liability order application",
         kind="form",
         recipient="court",
-        used_by=("P5d step 4",),
+        used_by=(("P5d", "cpt_bundle"), ("P5d", "forward_to_ecm")),
         fields=(
-            Field("application_date", "date", "Date of application", required=False, default_today=True),
+            Field("application_date", kind="date", label="Date of application", required=False, default_today=True),
             SCIN,
             PAYING_NAME,
             PAYING_ADDRESS,
             COURT,
             HEARING_DATE,
             AMOUNT_OWED,
-            Field("arrears_from", "date", "Arrears from"),
-            Field("arrears_to", "date", "Arrears to"),
+            Field("arrears_from", kind="date", label="Arrears from"),
+            Field("arrears_to", kind="date", label="Arrears to"),
         ),
         samples=(
             Scenario("standard", "Arrears over two years", base, ("£4,321.09", "1 April 2024", "31 October 2026")),
@@ -409,7 +420,7 @@ def _cmel7211() -> TemplateSpec:
         title="Court summons: commitment",
         kind="form",
         recipient="court",
-        used_by=("P5c step 3 (part completed)", "P5c step 6 (completed)"),
+        used_by=(("P5c", "build_bundle"), ("P5c", "cpo_assigned")),
         fields=(
             SCIN,
             PAYING_NAME,
@@ -417,9 +428,9 @@ def _cmel7211() -> TemplateSpec:
             COURT,
             COURT_ADDRESS,
             AMOUNT_OWED,
-            Field("hearing_date", "date", "Hearing date (when the CPO gives it)", required=False),
-            Field("hearing_time", "time", "Hearing time (when the CPO gives it)", required=False),
-            Field("cpo_name", "text", "Court presenting officer (when known)", required=False),
+            Field("hearing_date", kind="date", label="Hearing date (when the CPO gives it)", required=False),
+            Field("hearing_time", kind="time", label="Hearing time (when the CPO gives it)", required=False),
+            Field("cpo_name", kind="text", label="Court presenting officer (when known)", required=False),
         ),
         samples=(
             Scenario(
@@ -457,31 +468,31 @@ def _cmsf5579() -> TemplateSpec:
         title="Visiting service referral",
         kind="form",
         recipient="vsat",
-        used_by=("P5e step 1",),
+        used_by=(("P5e", "vsat_referral"),),
         fields=(
-            Field("referral_date", "date", "Date of referral", required=False, default_today=True),
+            Field("referral_date", kind="date", label="Date of referral", required=False, default_today=True),
             SR_NUMBER,
             SCIN,
-            Field("client_name", "text", "Client's name"),
-            Field("client_address", "multiline", "Client's address"),
+            Field("client_name", kind="text", label="Client's name"),
+            Field("client_address", kind="multiline", label="Client's address"),
             Field(
                 "client_role",
-                "choice",
-                "Client is the",
+                kind="choice",
+                label="Client is the",
                 choices=(("receiving_parent", "Receiving parent"), ("paying_parent", "Paying parent")),
             ),
-            Field("reason", "choice", "Reason for the visit", choices=REASONS),
+            Field("reason", kind="choice", label="Reason for the visit", choices=REASONS),
             Field(
                 "other_details",
-                "multiline",
-                "Reason details (reason 'other')",
+                kind="multiline",
+                label="Reason details (reason 'other')",
                 required=False,
                 required_when=("reason", "other"),
             ),
             PV_MARKER,
-            Field("pv_checked_on", "date", "Date of the full PV check"),
-            Field("referred_by", "text", "Referred by"),
-            Field("details", "multiline", "Anything else the visiting officer should know", required=False),
+            Field("pv_checked_on", kind="date", label="Date of the full PV check"),
+            Field("referred_by", kind="text", label="Referred by"),
+            Field("details", kind="multiline", label="Anything else the visiting officer should know", required=False),
         ),
         derived=(Derived("reason_label", "text", lambda v: dict(REASONS)[v["reason"]], "The reason as words."),),
         samples=(
@@ -526,19 +537,19 @@ def _cpo_referral() -> TemplateSpec:
         title="Specialist Services Support Team: court presenting officer referral",
         kind="form",
         recipient="cpo",
-        used_by=("P5b step 3", "P5c step 3", "P5d step 4"),
+        used_by=(("P5b", "create_folder"), ("P5c", "build_bundle"), ("P5d", "cpt_bundle"), ("P5d", "forward_to_ecm")),
         fields=(
-            Field("referral_date", "date", "Date of referral", required=False, default_today=True),
+            Field("referral_date", kind="date", label="Date of referral", required=False, default_today=True),
             SR_NUMBER,
             SCIN,
             PAYING_NAME,
-            Field("action", "choice", "Action requested", choices=ACTIONS),
+            Field("action", kind="choice", label="Action requested", choices=ACTIONS),
             COURT,
-            Field("hearing_date", "date", "Hearing date (if known)", required=False),
-            Field("cpo_name", "text", "Court presenting officer (if known)", required=False),
-            Field("ecm_name", "text", "Enforcement case manager"),
+            Field("hearing_date", kind="date", label="Hearing date (if known)", required=False),
+            Field("cpo_name", kind="text", label="Court presenting officer (if known)", required=False),
+            Field("ecm_name", kind="text", label="Enforcement case manager"),
             PV_MARKER,
-            Field("notes", "multiline", "Notes", required=False),
+            Field("notes", kind="multiline", label="Notes", required=False),
         ),
         samples=(
             Scenario(
@@ -581,22 +592,36 @@ def _pv_check() -> TemplateSpec:
         title="Potentially violent (PV) check record",
         kind="form",
         recipient="file",
-        used_by=("P5b step 3", "P5b step 6", "P5c step 2", "P5c step 11", "P5d step 4", "P5d step 10", "P5e step 1"),
+        used_by=(
+            ("P5b", "create_folder"),
+            ("P5b", "second_pv_check"),
+            ("P5c", "build_bundle"),
+            ("P5c", "second_pv_check"),
+            ("P5d", "cpt_bundle"),
+            ("P5d", "second_pv_check"),
+        ),
         fields=(
-            Field("check_date", "date", "Date of the check", required=False, default_today=True),
-            Field("checked_by", "text", "Checked by"),
+            Field("check_date", kind="date", label="Date of the check", required=False, default_today=True),
+            Field("checked_by", kind="text", label="Checked by"),
             SR_NUMBER,
             SCIN,
-            Field("client_name", "text", "Client's name"),
+            Field("client_name", kind="text", label="Client's name"),
             Field(
                 "check",
-                "choice",
-                "Which check",
+                kind="choice",
+                label="Which check",
                 choices=(("first", "Full PV check"), ("second", "Second PV check, 48 hours before the hearing")),
             ),
             PV_MARKER,
-            Field("payments_since", "multiline", "Payments since the first check (second check)", required=False),
-            Field("contact_since", "multiline", "Contact since the first check (second check)", required=False),
+            Field(
+                "payments_since",
+                kind="multiline",
+                label="Payments since the first check (second check)",
+                required=False,
+            ),
+            Field(
+                "contact_since", kind="multiline", label="Contact since the first check (second check)", required=False
+            ),
         ),
         samples=(Scenario("first_clear", "Full check, no marker", base, ("Full PV check", "No PV marker recorded")),),
         variants=(
@@ -616,19 +641,20 @@ def _pv_check() -> TemplateSpec:
 
 
 def _sos_kept(values: Mapping[str, Any]) -> bool:
-    return bool(values["sos_arrears"] > SOS_WRITE_OFF_LIMIT)
+    return sos_kept(values["sos_arrears"])
 
 
 SOS_KEPT = Derived(
     "sos_kept",
     "bool",
     _sos_kept,
-    "True when more than £65.00 is owed to the Secretary of State (that part is never written off).",
+    f"True when more than {format_money(SOS_WRITE_OFF_LIMIT)} is owed to the Secretary of State (that part is never "
+    "written off).",
 )
-# The end of the 30 days comes from the step (domain.deadlines rules: 30 calendar days, then the next
+# The end of the 30 days comes from the step (domain.deadlines.period_end: 30 calendar days, then the next
 # working day of the case's region), so the letter states the same date as the deadline on the SR.
-REPRESENTATIONS_END = Field("representations_end", "date", "End of the 30 days for representations")
-SOS_ARREARS = Field("sos_arrears", "money", "Of which owed to the Secretary of State")
+REPRESENTATIONS_END = Field("representations_end", kind="date", label="End of the 30 days for representations")
+SOS_ARREARS = Field("sos_arrears", kind="money", label="Of which owed to the Secretary of State")
 
 
 def _stable_balance() -> TemplateSpec:
@@ -647,12 +673,12 @@ def _stable_balance() -> TemplateSpec:
         title="Your child maintenance arrears: do you want us to collect them?",
         kind="letter",
         recipient="receiving_parent",
-        used_by=("P4 step 2",),
+        used_by=(("P4", "stable_balance_letter"),),
         fields=(
             *LETTER_HEAD,
-            Field("arrears_balance", "money", "Arrears balance"),
-            Field("balance_date", "date", "Balance worked out on"),
-            Field("reply_by", "date", "Reply by", help=REPLY_PERIOD_NOTE),
+            Field("arrears_balance", kind="money", label="Arrears balance"),
+            Field("balance_date", kind="date", label="Balance worked out on"),
+            Field("reply_by", kind="date", label="Reply by", help=REPLY_PERIOD_NOTE),
             SOS_ARREARS,
         ),
         derived=(SOS_KEPT,),
@@ -673,8 +699,8 @@ def _stable_balance() -> TemplateSpec:
             ),
             Scenario(
                 "sos_at_limit",
-                "Exactly £65.00 owed to the Secretary of State (can be written off)",
-                {"sos_arrears": "65.00"},
+                f"Exactly {format_money(SOS_WRITE_OFF_LIMIT)} owed to the Secretary of State (can be written off)",
+                {"sos_arrears": str(SOS_WRITE_OFF_LIMIT)},
                 (),
             ),
         ),
@@ -684,8 +710,8 @@ def _stable_balance() -> TemplateSpec:
 
 WRITE_OFF = Field(
     "write_off",
-    "choice",
-    "What the receiving parent wrote off",
+    kind="choice",
+    label="What the receiving parent wrote off",
     choices=(("all", "All of the arrears"), ("part", "Part of the arrears")),
 )
 
@@ -707,12 +733,12 @@ def _write_off(code: str, recipient: str, who: str) -> TemplateSpec:
         title=f"Arrears written off: confirmation to the {who}",
         kind="letter",
         recipient=recipient,
-        used_by=("P4 step 3 (write-off)",),
+        used_by=(("P4", "write_off"),),
         fields=(
             *LETTER_HEAD,
             WRITE_OFF,
-            Field("amount_written_off", "money", "Amount written off"),
-            Field("amount_remaining", "money", "Arrears still owed"),
+            Field("amount_written_off", kind="money", label="Amount written off"),
+            Field("amount_remaining", kind="money", label="Arrears still owed"),
             SOS_ARREARS,
             REPRESENTATIONS_END,
         ),
@@ -779,12 +805,12 @@ def _closure(code: str, recipient: str, who: str) -> TemplateSpec:
         title=f"Your CSA case has closed: letter to the {who}",
         kind="letter",
         recipient=recipient,
-        used_by=("P4 step 9 (case closure)",),
+        used_by=(("P4", "closure_letters"),),
         fields=(
             *LETTER_HEAD,
-            Field("outcome", "choice", "P4 outcome", choices=OUTCOMES),
-            Field("amount_written_off", "money", "Amount written off"),
-            Field("amount_transitioned", "money", "Amount moved to the Child Maintenance Service"),
+            Field("outcome", kind="choice", label="P4 outcome", choices=OUTCOMES),
+            Field("amount_written_off", kind="money", label="Amount written off"),
+            Field("amount_transitioned", kind="money", label="Amount moved to the Child Maintenance Service"),
         ),
         samples=(Scenario("part_written_off", "Part written off", base, expect["part_written_off"]),),
         variants=tuple(
@@ -815,13 +841,13 @@ def _total(column: str) -> Any:
 
 PERIODS = Field(
     "periods",
-    "rows",
-    "Account periods",
+    kind="rows",
+    label="Account periods",
     columns=(
-        Field("period_start", "date", "From"),
-        Field("period_end", "date", "To"),
-        Field("amount_due", "money", "Amount due"),
-        Field("amount_paid", "money", "Amount paid"),
+        Field("period_start", kind="date", label="From"),
+        Field("period_end", kind="date", label="To"),
+        Field("amount_due", kind="money", label="Amount due"),
+        Field("amount_paid", kind="money", label="Amount paid"),
     ),
     derived_columns=(("balance", "money"),),
     derive_rows=_running_balance,
@@ -860,7 +886,7 @@ def _breakdown() -> TemplateSpec:
         title="Your child maintenance account: breakdown of the arrears",
         kind="letter",
         recipient="paying_parent",
-        used_by=("P4 step 5 (paying parent disputes the balance)",),
+        used_by=(("P4", "paying_parent_dispute"),),
         fields=(*LETTER_HEAD, PERIODS),
         derived=(
             Derived("total_due", "money", _total("amount_due"), "Sum of the amounts due."),

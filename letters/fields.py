@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -27,9 +27,13 @@ _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(?::00)?$")
 
 @dataclass(frozen=True, slots=True)
 class Field:
-    """One value a template uses. `required_when` = (other field, value) makes it required only then."""
+    """One value a template uses. `required_when` = (other field, value) makes it required only then.
+
+    Only the name is positional (`Field("court", kind=..., label=...)`), as for a procedure step's Field.
+    """
 
     name: str
+    _: KW_ONLY
     kind: str
     label: str
     required: bool = True

@@ -159,7 +159,7 @@ st.subheader("Deadlines of the matching SRs, soonest first")
 items = ui.attempt(lambda: console.deadlines(actor, filters)) or []
 st.dataframe(
     [
-        {"Due": format_uk(d.due_at), "Overdue": "OVERDUE" if d.overdue else "", "What": d.kind.replace("_", " "),
+        {"Due": format_uk(d.due_at), "Overdue": "OVERDUE" if d.overdue else "", "What": d.what,
          "SR": d.sr_number, "SCIN": d.scin, "Owner": d.owner or "Unallocated", "How worked out": d.explanation}
         for d in items
     ],

@@ -7,7 +7,7 @@ import streamlit as st
 import ui
 from procedures.glossary import GLOSSARY
 from services import runs
-from services.errors import DomainError, SessionEnded, ValidationFailed
+from services.errors import DomainError, SessionEnded, StaleView, ValidationFailed
 from services.procedure_map import LEGEND, path_in_words, procedure_map
 from services.run_views import RunView, StepView
 from ui.case_panels import deadlines_panel, emails_panel, files_panel
@@ -38,6 +38,8 @@ VERSION = f"version:{run_id}"
 st.session_state[VERSION] = view.version
 ERRORS = f"errors:{run_id}"
 errors: dict[str, str] = st.session_state.pop(ERRORS, {})
+STALE = f"stale:{run_id}"  # the last action was refused because this screen is out of date: offer Reload
+stale: bool = st.session_state.pop(STALE, False)
 
 
 def act(call: Callable[[], object]) -> None:
@@ -52,6 +54,7 @@ def act(call: Callable[[], object]) -> None:
         ui.ended(exc)
     except DomainError as exc:
         st.session_state[ERRORS] = {"_problem": exc.message}
+        st.session_state[STALE] = isinstance(exc, StaleView)
     except Exception:  # a database fault: the step rolled back; plain words and a log reference, no traceback
         st.session_state[ERRORS] = {"_problem": ui.fault_message("saving a wizard step")}
 
@@ -131,7 +134,7 @@ task_list_table(view)  # the long procedures only: what is done, what waits and 
 with st.container():
     if errors:
         ui.error_summary(errors)
-        if "_problem" in errors and "Reload" in errors["_problem"]:
+        if stale:
             st.button("Reload")  # a rerun reads the saved state afresh
 
 main, side = st.columns([3, 2], gap="large")

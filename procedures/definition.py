@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, Literal
@@ -52,9 +52,14 @@ def condition_holds(when: tuple[str, Any] | None, answers: Mapping[str, Any]) ->
 
 @dataclass(frozen=True, slots=True)
 class Field:
-    """One input on a step. `when` shows (and requires) it only while another answer has a given value."""
+    """One input on a step. `when` shows (and requires) it only while another answer has a given value.
+
+    Only the name is positional (`Field("court", label=..., kind=...)`): a letter's Field takes the same
+    keywords, so neither reads wrongly for the other.
+    """
 
     name: str
+    _: KW_ONLY
     label: str
     kind: Kind = "text"
     help: str = ""

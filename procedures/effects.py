@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Final, Literal
 
 from domain.clock import format_date, format_uk
 from domain.reference import BUILT_IN_REFERENCE, Kind, Reference, SRStatus
@@ -239,11 +239,35 @@ class UpdateSR(Effect):
 
 
 @dataclass(frozen=True)
+class CaseTeam:
+    """A task or message for the case's own team (whoever of it picks it up)."""
+
+
+@dataclass(frozen=True)
+class SROwner:
+    """For the caseworker who owns the SR; the case's team when nobody owns it."""
+
+
+@dataclass(frozen=True)
+class NamedTeam:
+    """For another team, by its name in the teams table (the enforcement team, the AFT team)."""
+
+    name: str
+
+
+TaskRecipient = CaseTeam | SROwner | NamedTeam
+CASE_TEAM: Final = CaseTeam()
+SR_OWNER: Final = SROwner()
+
+
+@dataclass(frozen=True)
 class RaiseTask(Effect):
+    """A task (work to do) or a message (to read) on the SR, for `to`."""
+
     text: str
     ref: str | None = "main"
-    to: str = "case_team"  # "case_team", "sr_owner", "team:<name>", "user:<username>"
-    kind: str = "task"  # or "message"
+    to: TaskRecipient = CASE_TEAM
+    kind: Literal["task", "message"] = "task"
 
 
 @dataclass(frozen=True)

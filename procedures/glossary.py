@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from domain.arrears import SOS_LIMIT_SHOWN
+
 GLOSSARY: dict[str, str] = {
     "Receiving parent": "The parent who receives, or is expected to receive, child maintenance. The systems and the "
     "law still call them the PWC (parent with care) or PeWC (person with care); letters and calls never do.",
@@ -39,6 +41,6 @@ GLOSSARY: dict[str, str] = {
     "Special Client Records": "The team that holds sensitive cases; only its nominated caseworkers look at them, "
     "so you ask them for the information instead of looking yourself.",
     "Financial transition": "Moving a CSA case's arrears onto CMS once CSA liability has ended.",
-    "Secretary of State arrears": "Arrears owed to the government rather than the receiving parent; over £65 "
-    "they are never written off.",
+    "Secretary of State arrears": "Arrears owed to the government rather than the receiving parent; over "
+    f"{SOS_LIMIT_SHOWN} they are never written off.",
 }

@@ -185,20 +185,20 @@ STEPS = {
         fields=(
             Field(
                 "query_reason",
-                "What needs the CSA information?",
-                "choice",
+                label="What needs the CSA information?",
+                kind="choice",
                 options=("Complaint", "Appeal", "Other CMS work"),
             ),
             Field(
                 "query_summary",
-                "What information is needed",
-                "long_text",
+                label="What information is needed",
+                kind="long_text",
                 help="Say exactly what is missing, so the search (and anyone you call) can answer it.",
             ),
             Field(
                 "financial_transition_complete",
-                "Has financial transition to CMS been completed?",
-                "yes_no",
+                label="Has financial transition to CMS been completed?",
+                kind="yes_no",
                 help="Check the case in the 2012 system: this answer decides whether the query stays with you.",
             ),
         ),
@@ -212,8 +212,8 @@ STEPS = {
         ),
         checklist=("CSCS checked", "CS2 checked", "Clerical case database (CCD) checked"),
         fields=(
-            Field("information_found", "Did you find the information?", "yes_no"),
-            Field("findings", "What you found", "long_text", when=("information_found", True)),
+            Field("information_found", label="Did you find the information?", kind="yes_no"),
+            Field("findings", label="What you found", kind="long_text", when=("information_found", True)),
         ),
     ),
     "record_found": Step(
@@ -230,15 +230,17 @@ STEPS = {
         ),
         checklist=("CSCS checked for the caseworker", "CS2 checked for the caseworker", "CCD checked"),
         fields=(
-            Field("held_on_closed_ccd", "Was the case held on CCD and is it now closed?", "yes_no"),
-            Field("csa_caseworker", "Name of the CSA caseworker", "text", when=("held_on_closed_ccd", False)),
+            Field("held_on_closed_ccd", label="Was the case held on CCD and is it now closed?", kind="yes_no"),
+            Field(
+                "csa_caseworker", label="Name of the CSA caseworker", kind="text", when=("held_on_closed_ccd", False)
+            ),
         ),
     ),
     "answer_from_ccd": Step(
         title="Answer from CCD yourself",
         guidance="Look the case up on CCD and record the answer. Do not refer the case back to Bolton.",
         checklist=("Case data read on CCD",),
-        fields=(Field("ccd_findings", "What CCD shows", "long_text"),),
+        fields=(Field("ccd_findings", label="What CCD shows", kind="long_text"),),
         effects=_ccd,
     ),
     "call_csa_caseworker": Step(
@@ -248,12 +250,12 @@ STEPS = {
             "a review date so you are reminded to chase them; your team leader sees it if it goes overdue."
         ),
         fields=(
-            Field("given_on_call", "Was the information given on the call?", "yes_no"),
-            Field("call_findings", "Information given", "long_text", when=("given_on_call", True)),
+            Field("given_on_call", label="Was the information given on the call?", kind="yes_no"),
+            Field("call_findings", label="Information given", kind="long_text", when=("given_on_call", True)),
             Field(
                 "review_date",
-                "Review date to chase an update",
-                "date",
+                label="Review date to chase an update",
+                kind="date",
                 when=("given_on_call", False),
                 min_date="today",
                 help="Moved to the next working day in the case's region if needed.",
@@ -269,20 +271,20 @@ STEPS = {
             "still cannot, set a new review date: you come back to this step to chase again, as often as needed."
         ),
         fields=(
-            Field("chase_answered", "Did the CSA caseworker give you the information?", "yes_no"),
-            Field("update_findings", "Information received", "long_text", when=("chase_answered", True)),
+            Field("chase_answered", label="Did the CSA caseworker give you the information?", kind="yes_no"),
+            Field("update_findings", label="Information received", kind="long_text", when=("chase_answered", True)),
             Field(
                 "next_review_date",
-                "New review date to chase again",
-                "date",
+                label="New review date to chase again",
+                kind="date",
                 when=("chase_answered", False),
                 min_date="today",
                 help="Moved to the next working day in the case's region if needed.",
             ),
             Field(
                 "chase_details",
-                "What the CSA caseworker said",
-                "long_text",
+                label="What the CSA caseworker said",
+                kind="long_text",
                 when=("chase_answered", False),
                 required=False,
             ),
@@ -297,8 +299,8 @@ STEPS = {
             "the Independent Case Examiner, or an appeal), create the SR that routes it there."
         ),
         fields=(
-            Field("segment_move", "Move the case to", "choice", options=tuple(SEGMENT_MOVES)),
-            Field("segment_reason", "Why it moves", "long_text", required=False),
+            Field("segment_move", label="Move the case to", kind="choice", options=tuple(SEGMENT_MOVES)),
+            Field("segment_reason", label="Why it moves", kind="long_text", required=False),
         ),
         effects=_segment,
     ),

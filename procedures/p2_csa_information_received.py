@@ -25,7 +25,7 @@ from domain import reference
 from domain.reference import SRStatus, SubStatus
 
 from .definition import Ctx, Field, Procedure, Step
-from .effects import AddNote, CreateSR, Effect, RaiseTask, SetStatus
+from .effects import CASE_TEAM, AddNote, CreateSR, Effect, RaiseTask, SetStatus
 
 COMPLAINT = "Escalated complaint"
 APPEAL = "Outstanding appeal"
@@ -85,7 +85,7 @@ def _handover(ctx: Ctx) -> list[Effect]:
                 f"Owning caseworker {ctx['owner_name']} is unavailable; agreed with {ctx['team_leader_name']}: "
                 f"{ctx['agreed_action']}",
                 ref="main",
-                to="case_team",
+                to=CASE_TEAM,
                 kind="message",
             )
         )
@@ -143,10 +143,12 @@ STEPS = {
         ),
         who=CSA_CASEWORKER,
         fields=(
-            Field("csa_caseworker", "CSA caseworker handing over", "text"),
-            Field("outstanding_actions", "Outstanding CSA actions", "long_text"),
+            Field("csa_caseworker", label="CSA caseworker handing over", kind="text"),
+            Field("outstanding_actions", label="Outstanding CSA actions", kind="long_text"),
             Field(
-                "can_finish_in_timeframe", "Can the actions be finished within the Case Closure timeframe?", "yes_no"
+                "can_finish_in_timeframe",
+                label="Can the actions be finished within the Case Closure timeframe?",
+                kind="yes_no",
             ),
         ),
     ),
@@ -159,8 +161,8 @@ STEPS = {
         checklist=("CMS client helpline contacted",),
         who=CSA_CASEWORKER,
         fields=(
-            Field("owner_name", "CMS owning caseworker", "text"),
-            Field("owner_available", "Is the owning caseworker available?", "yes_no"),
+            Field("owner_name", label="CMS owning caseworker", kind="text"),
+            Field("owner_available", label="Is the owning caseworker available?", kind="yes_no"),
         ),
     ),
     "advise_owner": Step(
@@ -182,8 +184,8 @@ STEPS = {
             "hands the case over to their team: the SR waits unallocated for them and the team gets a message."
         ),
         fields=(
-            Field("team_leader_name", "Team leader", "text"),
-            Field("agreed_action", "What you agreed", "long_text"),
+            Field("team_leader_name", label="Team leader", kind="text"),
+            Field("agreed_action", label="What you agreed", kind="long_text"),
         ),
         depends_on=("owner_name", "csa_caseworker", "outstanding_actions"),
         effects=_handover,
@@ -195,7 +197,7 @@ STEPS = {
             "The CSA caseworker has handed this case over to you (see the SR Notes). Record in the SR Notes "
             "exactly what they told you, so anyone can act on it."
         ),
-        fields=(Field("information_received", "Information received from CSA", "long_text"),),
+        fields=(Field("information_received", label="Information received from CSA", kind="long_text"),),
         depends_on=("csa_caseworker",),
         effects=_update_notes,
         who=CMS_OWNER,
@@ -210,12 +212,16 @@ STEPS = {
         who=CMS_OWNER,
         fields=(
             Field(
-                "routes", "Which needs apply?", "multi_choice", options=(COMPLAINT, APPEAL, ENFORCEMENT), required=False
+                "routes",
+                label="Which needs apply?",
+                kind="multi_choice",
+                options=(COMPLAINT, APPEAL, ENFORCEMENT),
+                required=False,
             ),
             Field(
                 "complaint_sub_area",
-                "Complaint sub area",
-                "choice",
+                label="Complaint sub area",
+                kind="choice",
                 options=COMPLAINT_SUB_AREAS,
                 when=("routes", COMPLAINT),
             ),

@@ -71,7 +71,7 @@ from domain.reference import SRStatus, SubStatus
 from domain.values import format_money
 
 from .definition import Ctx, Field, Procedure, StartSR, Step
-from .effects import AddNote, CreateSR, Effect, MarkActivityDone, RaiseTask, SetReviewDate, SetStatus
+from .effects import AddNote, CreateSR, Effect, MarkActivityDone, NamedTeam, RaiseTask, SetReviewDate, SetStatus
 
 # Values the 2012 system uses: exact, from the seed and the SR catalogue.
 FINALISE_CASE = reference.full_sr_type("sr.finalise_case")
@@ -369,7 +369,7 @@ def _fast_track(ctx: Ctx) -> list[Effect]:
             f"For the {ENFORCEMENT_TEAM}: fast track, case SCIN {ctx.fact('scin')} needs urgent enforcement "
             f"({ctx['urgent_reason']}). CSA LO details are input through Liability Order (CSA) - Input.",
             ref="main",
-            to=f"team:{ENFORCEMENT_TEAM}",
+            to=NamedTeam(ENFORCEMENT_TEAM),
             kind="message",
         ),
         MarkActivityDone("main", IDENTIFY_ENFORCEMENT, outcome=ENFORCEMENT_RECORDED),
@@ -426,7 +426,7 @@ def _tell_aft_team(ctx: Ctx) -> list[Effect]:
             f"prioritise the case (segment {PRIORITY_SEGMENT}, micro managed between systems: {actions}). "
             "The CSA liability order details are entered on the 2012 system.",
             ref="main",
-            to=f"team:{AFT_TEAM}",
+            to=NamedTeam(AFT_TEAM),
             kind="message",
         ),
         AddNote("main", f"{AFT_TEAM} told to expect an {ACTION_MISSED_PAYMENT} SR and to prioritise the case."),
@@ -438,8 +438,8 @@ def _tell_aft_team(ctx: Ctx) -> list[Effect]:
 
 CLOSING_NOTE = Field(
     "closing_note",
-    "Anything else for the SR Notes",
-    "long_text",
+    label="Anything else for the SR Notes",
+    kind="long_text",
     required=False,
     help="Optional. The product already notes what this step records.",
 )
@@ -447,15 +447,15 @@ CLOSING_NOTE = Field(
 IDENTIFY_FIELDS = (
     Field(
         "ongoing_enforcement",
-        "Ongoing enforcement actions",
-        "multi_choice",
+        label="Ongoing enforcement actions",
+        kind="multi_choice",
         options=ENFORCEMENT_ACTIONS,
         required=False,
         help="Leave empty if there is none.",
     ),
-    Field("enforcement_details", "Details of the ongoing enforcement", "long_text", required=False),
-    Field("urgent", "Does any enforcement need urgent action?", "yes_no"),
-    Field("urgent_reason", "Why it is urgent", "long_text", when=("urgent", True)),
+    Field("enforcement_details", label="Details of the ongoing enforcement", kind="long_text", required=False),
+    Field("urgent", label="Does any enforcement need urgent action?", kind="yes_no"),
+    Field("urgent_reason", label="Why it is urgent", kind="long_text", when=("urgent", True)),
 )
 
 STEPS = {
@@ -513,8 +513,8 @@ STEPS = {
         fields=(
             Field(
                 "findings",
-                "What the CSA systems and Tallyman show",
-                "long_text",
+                label="What the CSA systems and Tallyman show",
+                kind="long_text",
                 help="Enforcement actions, liability orders and their status, with the system each came from.",
             ),
         ),
@@ -535,15 +535,15 @@ STEPS = {
         fields=(
             Field(
                 "scr_data_needed",
-                "Data you asked for",
-                "multi_choice",
+                label="Data you asked for",
+                kind="multi_choice",
                 options=DATA_FOR_SPECIAL_CLIENT_RECORDS,
             ),
-            Field("scr_request_detail", "What exactly you asked the team", "long_text"),
+            Field("scr_request_detail", label="What exactly you asked the team", kind="long_text"),
             Field(
                 "scr_chase_on",
-                "Review date to chase the reply",
-                "date",
+                label="Review date to chase the reply",
+                kind="date",
                 min_date="today",
                 help="Moved to the next working day in the case's region if needed.",
             ),
@@ -557,7 +557,7 @@ STEPS = {
             "into the SR Notes just as your own checks would."
         ),
         checklist=("The reply covers everything asked for",),
-        fields=(Field("scr_findings", "What the Special Client Records Team found", "long_text"),),
+        fields=(Field("scr_findings", label="What the Special Client Records Team found", kind="long_text"),),
         effects=_record_special_client_records_reply,
     ),
     "enforcement_actions_tab": Step(
@@ -586,21 +586,21 @@ STEPS = {
         fields=(
             Field(
                 "liability_orders",
-                "Liability orders",
-                "table",
+                label="Liability orders",
+                kind="table",
                 required=False,
                 default_fact="liability_orders",
                 help="One row per LO. Leave the table empty if the CSA holds no liability order.",
                 columns=(
-                    Field("court", "Court"),
-                    Field("granted_on", "Date granted", "date", latest="today"),
-                    Field("amount", "Amount", "money"),
+                    Field("court", label="Court"),
+                    Field("granted_on", label="Date granted", kind="date", latest="today"),
+                    Field("amount", label="Amount", kind="money"),
                     Field(
                         "enforcement",
-                        "Moved on to (bailiff, charging order, EJO, DCA, ...)",
+                        label="Moved on to (bailiff, charging order, EJO, DCA, ...)",
                         required=False,
                     ),
-                    Field("discharged", "Debt fully discharged?", "yes_no"),
+                    Field("discharged", label="Debt fully discharged?", kind="yes_no"),
                 ),
             ),
         ),
@@ -643,8 +643,8 @@ STEPS = {
         fields=(
             Field(
                 "scr_tallyman",
-                "What the Special Client Records Team said the Tallyman Notes show",
-                "long_text",
+                label="What the Special Client Records Team said the Tallyman Notes show",
+                kind="long_text",
                 help="The full breakdown of ongoing enforcement and LOs that CSA caseworkers record there.",
             ),
             *IDENTIFY_FIELDS,

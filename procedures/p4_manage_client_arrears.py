@@ -15,13 +15,14 @@ and tells both parents the case closure is complete. Our reading of the seed, wh
 - The caseworker confirms the stable balance after the cleanse (prefilled from the case record). The
   part owed to the Secretary of State is read from the case record, never typed: it is not the
   receiving parent's to give up. The stable balance includes it, so it cannot be less.
-- Secretary of State arrears over £65.00 are never written off. A write-off may include them only
+- Secretary of State arrears over £65.00 are never written off (domain.arrears). A write-off may include them only
   when they are £65.00 or less; otherwise the most the receiving parent can write off is the stable
   balance less the Secretary of State arrears. We do not write off small Secretary of State arrears
   of our own accord when the receiving parent asks for the arrears to be pursued.
 - Periods are counted in calendar days from the date printed on the letter: after a write-off the
   paying parent has 30 days to make representations and the receiving parent 30 days to change the
-  decision (the seed's 30 days). The seed gives no period to reply to the stable balance letter: the
+  decision (the seed's 30 days, domain.deadlines.period_end). The seed gives no period to reply to the
+  stable balance letter: the
   reply date uses a local value, domain.local_values.REPLY_PERIOD_DAYS (30, unconfirmed), and every
   place that shows it says it is local. When the 30th day
   is not a working day in the case's region, the period ends on the next working day, so a client is
@@ -47,14 +48,16 @@ Letter codes and context fields are constants below, so the letters branch can a
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from statemachine import State, StateMachine
 
-from domain import reference
-from domain.clock import format_date, next_working_day
+from domain import deadlines, reference
+from domain.arrears import SOS_LIMIT_SHOWN, SOS_WRITE_OFF_LIMIT, max_write_off
+from domain.clock import format_date
+from domain.deadlines import period_end
 from domain.local_values import REPLY_PERIOD_DAYS, REPLY_PERIOD_NOTE
 from domain.reference import SRStatus, SubStatus
 from domain.values import FieldError, format_money
@@ -90,22 +93,13 @@ ACCOUNT_BREAKDOWN = "CWGF015"
 CASE_CLOSURE = {"receiving_parent": "CWGL013", "paying_parent": "CWGL014"}
 """To each parent: case closure complete. outcome, amount_written_off, amount_transitioned."""
 
-LETTER_CODES = (
-    STABLE_BALANCE,
-    *WRITE_OFF_CONFIRMATION.values(),
-    ACCOUNT_BREAKDOWN,
-    *CASE_CLOSURE.values(),
-)
-
 # --- Rules as data ----------------------------------------------------------------------------------------
 
-SOS_WRITE_OFF_LIMIT = Decimal("65.00")  # Secretary of State arrears above this are never written off
-PERIOD_DAYS = 30  # calendar days from the letter date: the write-off period, given by the seed
 LETTER_DATE_MAX_AHEAD = 14  # days: a letter may be dated for the day it will be posted
 LETTER_DATE_MAX_BEHIND = 14  # days: a letter already sent may be recorded with the date it went
 ZERO = Decimal("0.00")
-REPLY_DEADLINE = "receiving_parent_reply"  # deadline kinds on the SR, marked met when the wait is over
-WINDOW_DEADLINE = "representations_end"
+REPLY_DEADLINE = deadlines.RECEIVING_PARENT_REPLY  # deadline kinds on the SR, marked met when the wait is over
+WINDOW_DEADLINE = deadlines.REPRESENTATIONS_END
 
 SR_VALUES = reference.sr_type("sr.manage_client_arrears")
 ACTIVITIES = (
@@ -152,11 +146,6 @@ def sos_arrears(ctx: Ctx) -> Decimal:
     return ZERO if value is None else Decimal(value)
 
 
-def max_write_off(stable_balance: Decimal, sos: Decimal) -> Decimal:
-    """The most the receiving parent can write off: Secretary of State arrears over £65.00 stay."""
-    return stable_balance - sos if sos > SOS_WRITE_OFF_LIMIT else stable_balance
-
-
 def written_off(ctx: Ctx) -> Decimal:
     """The write-off that stands at the end: only when the last 30-day window closed without a change.
 
@@ -185,20 +174,6 @@ def dispute_came_from(ctx: Ctx) -> str | None:
     """The step the run was at when the paying parent's dispute came in: the dispute step goes back there."""
     history = tuple(ctx.fact("run_history") or ())
     return history[-2] if len(history) >= 2 and history[-1] == "paying_parent_dispute" else None
-
-
-def period_end(letter_date: date, region: str | None, days: int = PERIOD_DAYS) -> tuple[date, str]:
-    """The last day of a period of `days` from a letter, and a sentence saying how it was worked out."""
-    end = letter_date + timedelta(days=days)
-    explanation = f"{days} calendar days from the letter date ({format_date(letter_date)})"
-    if region:
-        moved = next_working_day(end, region)
-        if moved != end:
-            explanation += (
-                f"; {format_date(end)} is not a working day in {region}, so the period ends on the next working day"
-            )
-            end = moved
-    return end, explanation + "."
 
 
 def reply_date(ctx: Ctx) -> tuple[date, str]:
@@ -629,8 +604,8 @@ LETTER_DATE_HELP = (
 def _letter_date(name: str, label: str, when: tuple[str, Any] | None = None) -> Field:
     return Field(
         name,
-        label,
-        "date",
+        label=label,
+        kind="date",
         when=when,
         min_date="today",
         past_days=LETTER_DATE_MAX_BEHIND,
@@ -654,12 +629,12 @@ STEPS = {
         fields=(
             Field(
                 "stable_balance",
-                "Stable arrears balance",
-                "money",
+                label="Stable arrears balance",
+                kind="money",
                 default_fact="arrears_balance",
                 help="The balance after the cleanse, including any arrears owed to the Secretary of State.",
             ),
-            Field("cleanse_summary", "What the cleanse changed", "long_text", required=False),
+            Field("cleanse_summary", label="What the cleanse changed", kind="long_text", required=False),
         ),
         effects=_open_sr,
     ),
@@ -680,7 +655,7 @@ STEPS = {
             "Come back here when the receiving parent replies or calls, when the paying parent disputes the "
             "balance, or when the reply date has passed with no answer. With no answer, the full arrears transition."
         ),
-        fields=(Field("response", "What has happened?", "choice", options=RESPONSES),),
+        fields=(Field("response", label="What has happened?", kind="choice", options=RESPONSES),),
         depends_on=("letter_date",),
     ),
     "explain_options": Step(
@@ -688,17 +663,23 @@ STEPS = {
         guidance=(
             "Talk the receiving parent through what each choice means before they decide. Arrears they write off "
             "cannot be collected later once the 30 days to change their mind have passed. Arrears owed to the "
-            "Secretary of State over £65 stay owed whatever they decide. Arrears that are pursued move to the "
-            "Child Maintenance Service, which collects them. Record what you explained and what they decided."
+            f"Secretary of State over {SOS_LIMIT_SHOWN} stay owed whatever they decide. Arrears that are pursued "
+            "move to the Child Maintenance Service, which collects them. Record what you explained and what they "
+            "decided."
         ),
         checklist=(
             "Explained that written-off arrears cannot be collected later",
-            "Explained that Secretary of State arrears over £65 are not written off",
+            f"Explained that Secretary of State arrears over {SOS_LIMIT_SHOWN} are not written off",
             "Explained what happens to arrears that move to the Child Maintenance Service",
         ),
         fields=(
-            Field("options_explained", "What you explained and what the receiving parent said", "long_text"),
-            Field("options_decision", "What did the receiving parent decide?", "choice", options=OPTION_DECISIONS),
+            Field("options_explained", label="What you explained and what the receiving parent said", kind="long_text"),
+            Field(
+                "options_decision",
+                label="What did the receiving parent decide?",
+                kind="choice",
+                options=OPTION_DECISIONS,
+            ),
         ),
         effects=_explain_options,
     ),
@@ -712,8 +693,8 @@ STEPS = {
         ),
         checklist=("Arrears history checked on CSCS before explaining it",),
         fields=(
-            Field("dispute_explanation", "The explanation you gave the paying parent", "long_text"),
-            Field("breakdown_requested", "Did the paying parent ask for an account breakdown?", "yes_no"),
+            Field("dispute_explanation", label="The explanation you gave the paying parent", kind="long_text"),
+            Field("breakdown_requested", label="Did the paying parent ask for an account breakdown?", kind="yes_no"),
             _letter_date(
                 "breakdown_letter_date", "Date of the account breakdown letter", when=("breakdown_requested", True)
             ),
@@ -739,16 +720,17 @@ STEPS = {
     "write_off": Step(
         title="Record the write-off and write to both parents",
         guidance=(
-            "Record how much the receiving parent writes off. Arrears owed to the Secretary of State over £65 are "
-            "never written off, so when they are over £65 the write-off can only come from the part owed to the "
-            "receiving parent. Both parents get a letter confirming it, with the date the 30 days end: until then "
+            "Record how much the receiving parent writes off. Arrears owed to the Secretary of State over "
+            f"{SOS_LIMIT_SHOWN} are never written off, so when they are over {SOS_LIMIT_SHOWN} the write-off can "
+            "only come from the part owed to the receiving parent. Both parents get a letter confirming it, with the "
+            "date the 30 days end: until then "
             "the paying parent can make representations and the receiving parent can change their decision."
         ),
         fields=(
             Field(
                 "write_off_amount",
-                "Amount the receiving parent writes off",
-                "money",
+                label="Amount the receiving parent writes off",
+                kind="money",
                 help="Pounds and pence; the rest of the stable balance transitions to CMS.",
             ),
             _letter_date("write_off_letter_date", "Date of the write-off letters"),
@@ -763,15 +745,17 @@ STEPS = {
             "as soon as they arrive. If the paying parent disputes the balance meanwhile, answer it (with an "
             "account breakdown if asked): the 30 days go on. If nothing arrives, record that once they have ended."
         ),
-        fields=(Field("window_outcome", "What happened in the 30 days?", "choice", options=WINDOW_OUTCOMES),),
+        fields=(
+            Field("window_outcome", label="What happened in the 30 days?", kind="choice", options=WINDOW_OUTCOMES),
+        ),
         depends_on=("write_off_letter_date",),
     ),
     "representations": Step(
         title="Record the paying parent's representations",
         guidance="Record what the paying parent said about the arrears and how you considered it.",
         fields=(
-            Field("representations_summary", "The paying parent's representations", "long_text"),
-            Field("representations_response", "What you decided and told the paying parent", "long_text"),
+            Field("representations_summary", label="The paying parent's representations", kind="long_text"),
+            Field("representations_response", label="What you decided and told the paying parent", kind="long_text"),
         ),
         effects=_representations,
     ),
@@ -782,8 +766,8 @@ STEPS = {
             "written off, new letters go to both parents and a new 30 days start."
         ),
         fields=(
-            Field("changed_decision", "What do they want now?", "choice", options=CHANGED_DECISIONS),
-            Field("change_details", "What the receiving parent told you", "long_text"),
+            Field("changed_decision", label="What do they want now?", kind="choice", options=CHANGED_DECISIONS),
+            Field("change_details", label="What the receiving parent told you", kind="long_text"),
         ),
         effects=_decision_changed,
     ),
@@ -797,8 +781,8 @@ STEPS = {
         fields=(
             Field(
                 "dispute_before_outcome",
-                "Has the paying parent disputed the arrears balance since the decision, with no answer yet?",
-                "yes_no",
+                label="Has the paying parent disputed the arrears balance since the decision, with no answer yet?",
+                kind="yes_no",
                 help="If yes, you answer the dispute first (with an account breakdown if asked), then come back here.",
             ),
         ),
@@ -836,7 +820,7 @@ STEPS = {
             "Report issued clerically to the CSA Team",
             "Figures not sent through the automatic route",
         ),
-        fields=(Field("offline_report_details", "Report reference and who received it", "text"),),
+        fields=(Field("offline_report_details", label="Report reference and who received it", kind="text"),),
         effects=_offline_report,
     ),
     "closure_letters": Step(

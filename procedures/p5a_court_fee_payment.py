@@ -118,11 +118,7 @@ class P5aMachine(StateMachine):
             raise FieldError("paid_on", "Record the payment once it is made: the date paid cannot be in the future.")
 
     def ecm_address_is_usable(self, ctx: Ctx) -> None:
-        if ctx["ecm_email"]:
-            try:
-                mail.parse_address(ctx["ecm_email"])
-            except mail.AddressRefused as exc:
-                raise FieldError("ecm_email", str(exc)) from None
+        mail.check_address_answer("ecm_email", ctx["ecm_email"])
 
 
 # --- Effects -----------------------------------------------------------------------------------------
@@ -187,15 +183,15 @@ STEPS = {
         fields=(
             Field(
                 "email_received_at",
-                "When the email was received",
-                "datetime",
+                label="When the email was received",
+                kind="datetime",
                 latest="today",
                 help="UK time, as shown in the mailbox, for example 2026-12-01 10:30.",
             ),
-            Field("client_name", "Client's name", default_fact="paying_parent"),
-            Field("scin", "SCIN", default_fact="scin", help="12 digits; it must be this case's SCIN."),
-            Field("court", "Court"),
-            Field("fee", "Court fee", "money", help="Pounds and pence, for example 108.00."),
+            Field("client_name", label="Client's name", default_fact="paying_parent"),
+            Field("scin", label="SCIN", default_fact="scin", help="12 digits; it must be this case's SCIN."),
+            Field("court", label="Court"),
+            Field("fee", label="Court fee", kind="money", help="Pounds and pence, for example 108.00."),
         ),
         effects=_record_request,
     ),
@@ -210,12 +206,12 @@ STEPS = {
         fields=(
             Field(
                 "paid_on",
-                "Date paid",
-                "date",
+                label="Date paid",
+                kind="date",
                 latest="today",
                 help="Not before the payment day shown for this SR (two days after the email).",
             ),
-            Field("payment_reference", "Court payment reference"),
+            Field("payment_reference", label="Court payment reference"),
         ),
         depends_on=("email_received_at", "court", "fee"),
         effects=_pay_court,
@@ -231,7 +227,7 @@ STEPS = {
         fields=(
             Field(
                 "ecm_email",
-                "Enforcement case manager's email address",
+                label="Enforcement case manager's email address",
                 required=False,
                 help="Optional: the address their email came from. Leave empty to use the team mailbox.",
             ),

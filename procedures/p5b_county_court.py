@@ -42,7 +42,6 @@ from statemachine import State, StateMachine
 from domain import mail, reference
 from domain.clock import format_uk
 from domain.reference import SRStatus, SubStatus
-from domain.values import FieldError
 
 from . import ssst_court
 from .definition import Ctx, Field, Procedure, Step
@@ -112,11 +111,7 @@ class P5bMachine(StateMachine):
         ssst_court.pv_answer_agrees_with_the_case(ctx, "second_pv_marker")
 
     def cpo_email_is_an_address(self, ctx: Ctx) -> None:
-        if ctx["cpo_email"]:
-            try:
-                mail.parse_address(ctx["cpo_email"])
-            except mail.AddressRefused as exc:
-                raise FieldError("cpo_email", str(exc)) from None
+        mail.check_address_answer("cpo_email", ctx["cpo_email"])
 
 
 # --- Effects -------------------------------------------------------------------------------------
@@ -205,7 +200,7 @@ def _close_sr(ctx: Ctx) -> list[Effect]:
 
 # --- Steps ---------------------------------------------------------------------------------------
 
-COURT = Field("court", "Court", help="The county court the enforcement case manager named.")
+COURT = Field("court", label="Court", help="The county court the enforcement case manager named.")
 
 STEPS = {
     "sr_allocated": Step(
@@ -218,8 +213,8 @@ STEPS = {
         checklist=("SR read: Enforcement / Court Presentation / County Court",),
         fields=(
             COURT,
-            Field("ecm_name", "Enforcement case manager who asked for the action"),
-            Field("criminal_action", "Is this criminal action?", "yes_no"),
+            Field("ecm_name", label="Enforcement case manager who asked for the action"),
+            Field("criminal_action", label="Is this criminal action?", kind="yes_no"),
         ),
         effects=_sr_allocated,
     ),
@@ -231,8 +226,12 @@ STEPS = {
             "them to follow it up."
         ),
         fields=(
-            Field("cpt_contact", "How you contact the court presenting team", "choice", options=(EMAIL, PHONE)),
-            Field("cpt_call", "What the court presenting team said", "long_text", when=("cpt_contact", PHONE)),
+            Field(
+                "cpt_contact", label="How you contact the court presenting team", kind="choice", options=(EMAIL, PHONE)
+            ),
+            Field(
+                "cpt_call", label="What the court presenting team said", kind="long_text", when=("cpt_contact", PHONE)
+            ),
         ),
         depends_on=("court",),
         effects=_contact_cpt,
@@ -247,15 +246,15 @@ STEPS = {
         ),
         checklist=("Folder created in the relevant CPO Manager Folder", "Supporting documents saved in the folder"),
         fields=(
-            Field("pv_marker", "Is a PV marker recorded against the client?", "yes_no"),
-            Field("pv_details", "What the PV check showed", "long_text", required=False),
+            Field("pv_marker", label="Is a PV marker recorded against the client?", kind="yes_no"),
+            Field("pv_details", label="What the PV check showed", kind="long_text", required=False),
             Field(
                 "screenshots_saved",
-                "Screenshots of the SR saved in the folder?",
-                "yes_no",
+                label="Screenshots of the SR saved in the folder?",
+                kind="yes_no",
                 when=("criminal_action", True),
             ),
-            Field("referral_notes", "Notes for the CPO on the referral form", "long_text", required=False),
+            Field("referral_notes", label="Notes for the CPO on the referral form", kind="long_text", required=False),
         ),
         depends_on=("court", "ecm_name", "criminal_action"),
         effects=_create_folder,
@@ -270,8 +269,14 @@ STEPS = {
         ),
         fields=(
             *ssst_court.CPO_FIELDS,
-            Field("hearing_known", "Is the hearing date known?", "yes_no"),
-            Field("hearing_at", "Hearing date and time", "datetime", when=("hearing_known", True), min_date="today"),
+            Field("hearing_known", label="Is the hearing date known?", kind="yes_no"),
+            Field(
+                "hearing_at",
+                label="Hearing date and time",
+                kind="datetime",
+                when=("hearing_known", True),
+                min_date="today",
+            ),
         ),
         depends_on=("court",),
         effects=_record_cpo,
@@ -282,7 +287,7 @@ STEPS = {
             "The hearing date was not known. When the CPO gives it, record it here: it goes on the SR and the "
             "second PV check becomes due 48 hours before it."
         ),
-        fields=(Field("hearing_at_later", "Hearing date and time", "datetime", min_date="today"),),
+        fields=(Field("hearing_at_later", label="Hearing date and time", kind="datetime", min_date="today"),),
         depends_on=("court",),
         effects=_record_hearing,
     ),

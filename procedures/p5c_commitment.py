@@ -275,10 +275,10 @@ STEPS = {
         ),
         checklist=("SR read: Enforcement / Court Presentation / Magistrates Court, commitment action",),
         fields=(
-            Field("court", "Court", help="The magistrates' court for the commitment hearing."),
-            Field("court_address", "Court address", "long_text", max_chars=300, help="One line each."),
-            Field("amount_owed", "Amount owed", "money", default_fact="arrears_balance"),
-            Field("requested_by", "Caseworker who asked for commitment action"),
+            Field("court", label="Court", help="The magistrates' court for the commitment hearing."),
+            Field("court_address", label="Court address", kind="long_text", max_chars=300, help="One line each."),
+            Field("amount_owed", label="Amount owed", kind="money", default_fact="arrears_balance"),
+            Field("requested_by", label="Caseworker who asked for commitment action"),
         ),
         effects=_sr_allocated,
     ),
@@ -290,8 +290,8 @@ STEPS = {
         ),
         checklist=("PV check done on the 2012 system",),
         fields=(
-            Field("pv_marker", "Is a PV marker recorded against the client?", "yes_no"),
-            Field("pv_details", "What the PV check showed", "long_text", required=False),
+            Field("pv_marker", label="Is a PV marker recorded against the client?", kind="yes_no"),
+            Field("pv_details", label="What the PV check showed", kind="long_text", required=False),
         ),
         effects=_pv_check,
     ),
@@ -301,7 +301,9 @@ STEPS = {
             "Combine the CMEL7211 court summons (partly completed for now), the PV check and the SSST referral "
             "form into one zip. Casework Guide fills them in and stores the zip with the SR."
         ),
-        fields=(Field("referral_notes", "Notes for the CPO on the referral form", "long_text", required=False),),
+        fields=(
+            Field("referral_notes", label="Notes for the CPO on the referral form", kind="long_text", required=False),
+        ),
         depends_on=("court", "court_address", "amount_owed", "requested_by", "pv_marker"),
         effects=_build_bundle,
     ),
@@ -309,7 +311,7 @@ STEPS = {
         title="Save the bundle in the CPO Manager Folder",
         guidance="Identify the region for the court summons and save the zip in that region's CPO Manager Folder.",
         checklist=("Zip saved in the region's CPO Manager Folder",),
-        fields=(Field("summons_region", "Region of the court summons"),),
+        fields=(Field("summons_region", label="Region of the court summons"),),
         effects=_save_bundle,
     ),
     "set_in_progress": ssst_court.set_in_progress_step(),
@@ -322,7 +324,7 @@ STEPS = {
         ),
         fields=(
             *ssst_court.CPO_FIELDS,
-            Field("hearing_at", "Hearing date and time", "datetime", min_date="today"),
+            Field("hearing_at", label="Hearing date and time", kind="datetime", min_date="today"),
         ),
         depends_on=("court", "court_address", "amount_owed"),
         effects=_cpo_assigned,
@@ -360,7 +362,7 @@ STEPS = {
     "summons_issued": Step(
         title="Summons issue date",
         guidance="The CPO emails to confirm the letter and summons have been issued, with the date: update the SR.",
-        fields=(Field("summons_issued_on", "Date the summons was issued", "date"),),
+        fields=(Field("summons_issued_on", label="Date the summons was issued", kind="date"),),
         effects=_summons_issued,
     ),
     "second_pv_check": ssst_court.second_pv_check_step(_second_pv_check, ("hearing_at", "cpo_email", "cpo_name")),

@@ -48,6 +48,7 @@ from letters.catalogue import CMSL5501_PARAGRAPHS, REASONS
 from . import ssst_court
 from .definition import Ctx, Field, Procedure, StartSR, Step
 from .effects import (
+    SR_OWNER,
     AddNote,
     CompleteDeadlines,
     CreateSR,
@@ -275,7 +276,7 @@ def _failed_to_attend(ctx: Ctx) -> list[Effect]:
             f"Face to face visit not carried out: the client failed to attend {ctx['missed_count']} times. "
             "The SR is closed with Resolution Code Failed To Attend; decide the next action on the case.",
             ref=_who(ctx),
-            to="sr_owner",
+            to=SR_OWNER,
             kind="message",
         ),
         CompleteDeadlines("main", (deadlines.APPOINTMENT,)),
@@ -304,9 +305,9 @@ def _reason_and_resolution(ctx: Ctx) -> list[Effect]:
         RaiseTask(
             "The face to face visit is completed: proceed with the case (see the SR Notes and Contact Notes).",
             ref=_who(ctx),
-            to="sr_owner",
+            to=SR_OWNER,
         ),
-        RaiseTask("The face to face visit on your case is completed.", ref=_who(ctx), to="sr_owner", kind="message"),
+        RaiseTask("The face to face visit on your case is completed.", ref=_who(ctx), to=SR_OWNER, kind="message"),
     ]
 
 
@@ -330,9 +331,9 @@ STEPS = {
         ),
         checklist=("SR details read", "Full PV check done on the 2012 system"),
         fields=(
-            Field("client_role", "Who is the visit with?", "choice", options=tuple(ROLES)),
-            Field("pv_marker", "Does the full PV check show a PV marker?", "yes_no"),
-            Field("pv_details", "What the PV check found", "long_text"),
+            Field("client_role", label="Who is the visit with?", kind="choice", options=tuple(ROLES)),
+            Field("pv_marker", label="Does the full PV check show a PV marker?", kind="yes_no"),
+            Field("pv_details", label="What the PV check found", kind="long_text"),
         ),
         effects=_pv_check,
     ),
@@ -345,9 +346,14 @@ STEPS = {
         ),
         checklist=("Referral details checked against the SR",),
         fields=(
-            Field("visit_reason", "Reason for the visit", "choice", options=REASON_LABELS),
-            Field("reason_details", "What the visit is about", "long_text", when=("visit_reason", OTHER)),
-            Field("referral_details", "Anything else the visiting officer should know", "long_text", required=False),
+            Field("visit_reason", label="Reason for the visit", kind="choice", options=REASON_LABELS),
+            Field("reason_details", label="What the visit is about", kind="long_text", when=("visit_reason", OTHER)),
+            Field(
+                "referral_details",
+                label="Anything else the visiting officer should know",
+                kind="long_text",
+                required=False,
+            ),
         ),
         depends_on=("client_role", "pv_marker"),
         effects=_vsat_referral,
@@ -359,8 +365,8 @@ STEPS = {
         title="Record VSAT's decision",
         guidance="VSAT decides whether to accept the referral and tells the SSST. Record what they decided.",
         fields=(
-            Field("vsat_accepted", "Did VSAT accept the referral?", "yes_no"),
-            Field("rejection_reason", "Why VSAT rejected it", "long_text", when=("vsat_accepted", False)),
+            Field("vsat_accepted", label="Did VSAT accept the referral?", kind="yes_no"),
+            Field("rejection_reason", label="Why VSAT rejected it", kind="long_text", when=("vsat_accepted", False)),
         ),
         effects=_vsat_decision,
     ),
@@ -384,8 +390,8 @@ STEPS = {
         ),
         checklist=("Appointment details copied from the consultant's email",),
         fields=(
-            Field("appointment_at", "Appointment date and time", "datetime", min_date="today"),
-            Field("appointment_location", "Appointment location"),
+            Field("appointment_at", label="Appointment date and time", kind="datetime", min_date="today"),
+            Field("appointment_location", label="Appointment location"),
         ),
         depends_on=("client_role", "visit_reason", "reason_details"),
         effects=_appointment,
@@ -399,11 +405,11 @@ STEPS = {
             "a new appointment."
         ),
         fields=(
-            Field("visit_result", "What happened?", "choice", options=(VISIT_COMPLETED, DID_NOT_ATTEND)),
+            Field("visit_result", label="What happened?", kind="choice", options=(VISIT_COMPLETED, DID_NOT_ATTEND)),
             Field(
                 "missed_count",
-                "How many times has the client now failed to attend this visit?",
-                "integer",
+                label="How many times has the client now failed to attend this visit?",
+                kind="integer",
                 when=("visit_result", DID_NOT_ATTEND),
             ),
         ),
@@ -428,8 +434,8 @@ STEPS = {
         ),
         checklist=("Supporting documents sent to the postal contractor for scanning",),
         fields=(
-            Field("returned_form", "The CMSF5579 the consultant returned", "pdf"),
-            Field("visit_summary", "Summary of the visit", "long_text"),
+            Field("returned_form", label="The CMSF5579 the consultant returned", kind="pdf"),
+            Field("visit_summary", label="Summary of the visit", kind="long_text"),
         ),
         depends_on=("appointment_at",),
         effects=_record_visit,
@@ -441,8 +447,8 @@ STEPS = {
             "caseworker gets a task to proceed and a message."
         ),
         fields=(
-            Field("sr_reason", "Reason", "choice", options=REASON_LABELS),
-            Field("resolution_code", "Resolution Code", "choice", options=RESOLUTIONS),
+            Field("sr_reason", label="Reason", kind="choice", options=REASON_LABELS),
+            Field("resolution_code", label="Resolution Code", kind="choice", options=RESOLUTIONS),
         ),
         effects=_reason_and_resolution,
     ),

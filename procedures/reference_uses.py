@@ -1,4 +1,4 @@
-"""Where each reference value is used: (procedure id, step id) pairs worked out from the steps' own effects.
+"""Where each reference value and each letter is used: (procedure id, step id) pairs from the steps' own effects.
 
 Each step's effects are a pure function of the answers, so trying every option of its choice, yes/no and
 multi-choice fields (other fields get a plain typed value, the case facts a typical case) yields the values
@@ -10,7 +10,7 @@ only for answers or facts not tried here (the page then says "Not used by a step
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache
@@ -19,13 +19,15 @@ from typing import Any
 from domain import reference
 from domain.reference import Kind
 
+from . import registry
 from .definition import Ctx, Field, Procedure, Step
-from .effects import CmsContext, Effect, LetterDue
+from .effects import CmsContext, Effect, LetterDue, QueueEmail, StoreBundle
 
 _TODAY = date(2026, 12, 1)
 _FACTS: dict[str, Any] = {
     "scin": "123456789012",
     "scheme": "CSA 2003",
+    "region": "England",
     "arrears_balance": Decimal("100.00"),
     "sos_arrears": Decimal("10.00"),
     "pv_marker": False,
@@ -94,23 +96,52 @@ def _effects(step: Step, answers: dict[str, Any]) -> list[Effect]:
     return found
 
 
-@cache
-def uses() -> dict[str, tuple[tuple[str, str], ...]]:
-    """Reference key -> the (procedure, step) pairs whose effects can record it."""
-    from . import registry
+def _explored(names: Callable[[list[Effect]], set[str]]) -> dict[str, set[tuple[str, str]]]:
+    """What `names` reads from each registered step's effects, over every combination tried -> its (procedure,
+    step) pairs."""
 
     found: dict[str, set[tuple[str, str]]] = {}
     for procedure in registry.latest():
         for step_id, step in procedure.steps.items():
             for answers in _answers(procedure, step):
-                for key in keys_recorded(_effects(step, answers)):
-                    found.setdefault(key, set()).add((procedure.id, step_id))
+                for name in names(_effects(step, answers)):
+                    found.setdefault(name, set()).add((procedure.id, step_id))
+    return found
+
+
+def _sorted(found: dict[str, set[tuple[str, str]]]) -> dict[str, tuple[tuple[str, str], ...]]:
+    return {k: tuple(sorted(v)) for k, v in sorted(found.items())}
+
+
+@cache
+def uses() -> dict[str, tuple[tuple[str, str], ...]]:
+    """Reference key -> the (procedure, step) pairs whose effects can record it."""
+
+    found = _explored(keys_recorded)
+    for procedure in registry.latest():
         for values in procedure.works_on:  # the SRs it is started from, at its first step
             for kind, v in zip((Kind.PROCESS, Kind.AREA, Kind.SUB_AREA), values, strict=True):
                 found_key = reference.key_of(kind, v) if v else None
                 if found_key:
                     found.setdefault(found_key, set()).add((procedure.id, procedure.initial))
-    return {k: tuple(sorted(v)) for k, v in sorted(found.items())}
+    return _sorted(found)
+
+
+@cache
+def letter_uses() -> dict[str, tuple[tuple[str, str], ...]]:
+    """Letter or form code -> the (procedure, step) pairs whose effects record it as due, email it or store it."""
+    return _sorted(_explored(letters_recorded))
+
+
+def letters_recorded(effects: list[Effect]) -> set[str]:
+    """The letter and form codes a list of effects records, emails or stores."""
+    codes: set[str] = set()
+    for e in effects:
+        if isinstance(e, LetterDue):
+            codes.add(e.code)
+        elif isinstance(e, QueueEmail | StoreBundle):
+            codes.update(code for code, _context in e.documents)
+    return codes
 
 
 def keys_recorded(effects: list[Effect]) -> set[str]:

@@ -142,10 +142,10 @@ def forward_to_ecm(ctx: Ctx) -> list[Effect]:
 
 
 CPO_FIELDS = (
-    Field("cpo_name", "Court presenting officer's name"),
+    Field("cpo_name", label="Court presenting officer's name"),
     Field(
         "cpo_email",
-        "Court presenting officer's email address",
+        label="Court presenting officer's email address",
         required=False,
         help="Optional. The second PV check goes to this address; without it, to the CPO mailbox.",
     ),
@@ -172,13 +172,18 @@ def second_pv_check_step(effects: Callable[[Ctx], list[Effect]], depends_on: tup
         ),
         checklist=("PV check done on the 2012 system", "Payments and contact since the referral checked"),
         fields=(
-            Field("second_pv_marker", "Is a PV marker recorded against the client now?", "yes_no"),
-            Field("second_pv_details", "What the second PV check showed", "long_text", required=False),
-            Field("payments_since", "Payments made since the referral", "long_text", help="Write 'None' if none."),
+            Field("second_pv_marker", label="Is a PV marker recorded against the client now?", kind="yes_no"),
+            Field("second_pv_details", label="What the second PV check showed", kind="long_text", required=False),
+            Field(
+                "payments_since",
+                label="Payments made since the referral",
+                kind="long_text",
+                help="Write 'None' if none.",
+            ),
             Field(
                 "contact_since",
-                "Contact from the paying parent since the referral",
-                "long_text",
+                label="Contact from the paying parent since the referral",
+                kind="long_text",
                 help="Write 'None' if none.",
             ),
         ),
@@ -192,8 +197,8 @@ def record_outcome_step(guidance: str) -> Step:
         title="Record the outcome",
         guidance=guidance,
         fields=(
-            Field("outcome", "Outcome of the hearing", "long_text"),
-            Field("outcome_pdf", "Outcome document", "pdf", help="A PDF file, as scanned."),
+            Field("outcome", label="Outcome of the hearing", kind="long_text"),
+            Field("outcome_pdf", label="Outcome document", kind="pdf", help="A PDF file, as scanned."),
         ),
         effects=record_outcome,
     )

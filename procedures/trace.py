@@ -207,3 +207,12 @@ def published_reference(procedure_id: str, step_id: str) -> str | None:
     numbered = [r for r in rows if r.ref.startswith("step ")]
     chosen = numbered or rows
     return chosen[0].label if chosen else None
+
+
+def published_steps(procedure_id: str, step_id: str) -> tuple[str, ...]:
+    """The numbered published steps a product step implements ("step 6", "step 7"), where the seed numbers them."""
+    return tuple(
+        row.ref
+        for row in TRACE
+        if row.procedure == procedure_id and step_id in row.steps and row.ref.startswith("step ")
+    )

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Attachment, ServiceRequest, User
 from domain.clock import format_uk
-from domain.files import FileRefused, check_pdf, safe_file_name
+from domain.files import FileRefused, check_pdf, safe_file_name, sha256
 from services import audit
 from services.access import check_sr, require_role, unavailable
 from services.actor import Actor
@@ -84,14 +85,40 @@ def store_outcome_pdf(
         info = check_pdf(data)
     except FileRefused as exc:
         raise ValidationFailed({FIELD: str(exc)}) from None
-    row = Attachment(
-        sr_id=sr.id,
+    return add_attachment(
+        session,
+        actor,
+        sr,
         kind=OUTCOME_PDF,
         file_name=safe_file_name(file_name, default="outcome", extension="pdf"),
         media_type="application/pdf",
-        size=info.size,
-        sha256=info.sha256,
         content=data,
+        action="attachment.uploaded",
+        details={"pages": info.pages, "uploaded_as": file_name[:255]},
+    )
+
+
+def add_attachment(
+    session: Session,
+    actor: Actor | None,
+    sr: ServiceRequest,
+    *,
+    kind: str,
+    file_name: str,
+    media_type: str,
+    content: bytes,
+    action: str,
+    details: dict[str, Any],
+) -> Attachment:
+    """Store a file with the SR inside the caller's transaction, audited as `action` with its size and digest."""
+    row = Attachment(
+        sr_id=sr.id,
+        kind=kind,
+        file_name=file_name,
+        media_type=media_type,
+        size=len(content),
+        sha256=sha256(content),
+        content=content,
         uploaded_by_id=actor.user_id if actor else None,
     )
     session.add(row)
@@ -99,14 +126,13 @@ def store_outcome_pdf(
     audit.record(
         session,
         actor,
-        "attachment.uploaded",
+        action,
         entity_type="attachment",
         entity_id=row.id,
         case_id=sr.case_id,
         sr_id=sr.id,
-        after={"kind": row.kind, "file_name": row.file_name, "size": row.size, "sha256": row.sha256,
-               "pages": info.pages, "uploaded_as": file_name[:255]},
-    )  # fmt: skip
+        after={"kind": row.kind, "file_name": row.file_name, "size": row.size, "sha256": row.sha256, **details},
+    )
     return row
 
 

@@ -22,7 +22,7 @@ from domain.files import FileRefused, build_zip, merge_documents, read_zip, safe
 from services import audit
 from services.access import require_role, unavailable
 from services.actor import Actor
-from services.attachments import BUNDLE_ZIP, AttachmentView, load_sr
+from services.attachments import BUNDLE_ZIP, AttachmentView, add_attachment, load_sr
 from services.errors import NotFound, ValidationFailed
 from services.transaction import expect_version, transaction
 
@@ -72,29 +72,17 @@ def store_bundle(
     if existing is not None:
         return add_documents(session, actor, existing, documents)
     data = _zip(documents)
-    row = Attachment(
-        sr_id=sr.id,
+    return add_attachment(
+        session,
+        actor,
+        sr,
         kind=BUNDLE_ZIP,
         file_name=file_name,
         media_type="application/zip",
-        size=len(data),
-        sha256=sha256(data),
         content=data,
-        uploaded_by_id=actor.user_id if actor else None,
+        action="bundle.created",
+        details={"documents": _names(data)},
     )
-    session.add(row)
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "bundle.created",
-        entity_type="attachment",
-        entity_id=row.id,
-        case_id=sr.case_id,
-        sr_id=sr.id,
-        after={"file_name": file_name, "sha256": row.sha256, "size": row.size, "documents": _names(data)},
-    )
-    return row
 
 
 def add_documents(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -41,6 +41,25 @@ class DeadlineView:
         return rules.label(self.kind)
 
 
+@dataclass(frozen=True, slots=True)
+class DeadlineItem:
+    """An open deadline on a list of SRs (My work's day, the team leader's console), with its SR and explanation."""
+
+    sr_id: int
+    sr_number: str
+    scin: str
+    kind: str
+    due_at: datetime
+    explanation: str
+    overdue: bool
+    owner: str | None = None
+    source: str = "deadline"  # "deadline" (a Deadline row) or "sr" (worked out from the SR's fields)
+
+    @property
+    def what(self) -> str:
+        return rules.label(self.kind)
+
+
 def set_due(session: Session, actor: Actor | None, sr: ServiceRequest, due: rules.Due) -> Deadline:
     """Record `due` on the SR, moving its open deadline of the same kind if it has one."""
     existing = session.scalar(
@@ -65,57 +84,27 @@ def set_due(session: Session, actor: Actor | None, sr: ServiceRequest, due: rule
     return existing
 
 
-def set_court_fee_deadline(
-    session: Session, actor: Actor | None, sr: ServiceRequest, *, email_received_at: datetime
-) -> Deadline:
-    """P5a: the court fee payment, two days after the ECM's email, by the case's region."""
-    return set_due(session, actor, sr, rules.court_fee_payment(email_received_at, sr.case.region))
-
-
-def set_hearing_deadlines(session: Session, actor: Actor | None, sr: ServiceRequest) -> list[Deadline]:
-    """P5b/c/d: the hearing and the second PV check 48 hours before it, from the SR's hearing_at."""
-    if sr.hearing_at is None:
-        raise ValueError(f"SR {sr.number} has no hearing date yet")
-    return [
-        set_due(session, actor, sr, rules.hearing(sr.hearing_at, sr.court)),
-        set_due(session, actor, sr, rules.second_pv_check(sr.hearing_at, sr.case.region)),
-    ]
-
-
-def set_appointment_deadline(session: Session, actor: Actor | None, sr: ServiceRequest) -> Deadline:
-    """P5e step 4: the face to face appointment, from the SR's appointment_at and location."""
-    if sr.appointment_at is None:
-        raise ValueError(f"SR {sr.number} has no appointment yet")
-    return set_due(session, actor, sr, rules.appointment(sr.appointment_at, sr.appointment_location))
-
-
-def set_representations_deadline(
-    session: Session, actor: Actor | None, sr: ServiceRequest, *, letters_sent_on: date
-) -> Deadline:
-    """P4 step 3: the end of the 30 days for representations."""
-    return set_due(session, actor, sr, rules.representations_end(letters_sent_on, sr.case.region))
-
-
-def complete(session: Session, actor: Actor | None, sr: ServiceRequest, kind: str) -> Deadline | None:
-    """Mark the SR's open deadline of `kind` done (the fee was paid, the PV check was sent)."""
-    row = session.scalar(
-        select(Deadline).where(Deadline.sr_id == sr.id, Deadline.kind == kind, Deadline.done.is_(False))
-    )
-    if row is None:
-        return None
-    row.done, row.done_at = True, utcnow()
+def complete(session: Session, actor: Actor | None, sr: ServiceRequest, kinds: Iterable[str]) -> list[Deadline]:
+    """Mark the SR's open deadlines of these kinds done (the fee was paid, the wait is over), each audited."""
+    met = session.scalars(
+        select(Deadline)
+        .where(Deadline.sr_id == sr.id, Deadline.kind.in_(tuple(kinds)), Deadline.done.is_(False))
+        .order_by(Deadline.id)
+    ).all()
+    for row in met:
+        row.done, row.done_at = True, utcnow()
+        audit.record(
+            session,
+            actor,
+            "deadline.done",
+            entity_type="deadline",
+            entity_id=row.id,
+            case_id=sr.case_id,
+            sr_id=sr.id,
+            after={"kind": row.kind},
+        )
     session.flush()
-    audit.record(
-        session,
-        actor,
-        "deadline.done",
-        entity_type="deadline",
-        entity_id=row.id,
-        case_id=sr.case_id,
-        sr_id=sr.id,
-        after={"kind": kind},
-    )
-    return row
+    return list(met)
 
 
 def deadline_views(session: Session, sr_ids: Iterable[int]) -> tuple[DeadlineView, ...]:

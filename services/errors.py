@@ -24,8 +24,19 @@ class NotFound(DomainError):
     pass
 
 
-class ConflictError(DomainError):
+class StaleView(DomainError):
+    """What the user's screen shows is out of date: a reload shows the saved state, then they try again.
+
+    Pages offer a Reload button for this type (and its subclasses), never by reading the message.
+    """
+
+
+class ConflictError(StaleView):
     """Someone else saved a change first; the user must reload before trying again."""
+
+
+class GoneFromView(StaleView, NotFound):
+    """What the user acted on is no longer there (a CMS line, a task): their screen is out of date."""
 
 
 class ValidationFailed(DomainError):

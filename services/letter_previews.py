@@ -18,7 +18,6 @@ from letters.render import render, to_html
 from procedures.effects import ACTOR_NAME, SR_NUMBER, LetterDue
 from services.actor import Actor
 from services.letters import _active, _json_context  # the same template and JSON values the save uses
-from services.run_views import PENDING
 from services.runs import _ctx, _effects, _load  # the step's effects exactly as confirm_step will apply them
 from services.transaction import transaction
 
@@ -48,7 +47,7 @@ def pending_letters(actor: Actor, run_id: str) -> list[PendingLetter]:
     """Each letter the step waiting for confirmation will record, rendered as HTML with this run's values."""
     with transaction() as session:
         run, procedure, case = _load(session, actor, run_id, "read this procedure run")
-        if run.status != "in_progress" or run.answers.get(PENDING) != run.state:
+        if run.status != "in_progress" or run.pending_step != run.state:
             return []
         effects = _effects(procedure.steps[run.state], _ctx(procedure, run, case))
         previews = []

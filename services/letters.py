@@ -39,6 +39,8 @@ from letters.render import (
     to_pdf,
 )
 from letters.worker import BudgetExceeded, TemplateFault
+from procedures import registry
+from procedures.trace import published_steps
 from services import audit
 from services.access import check_sr, require_role, unavailable
 from services.actor import Actor
@@ -188,13 +190,25 @@ def _versions(session: Session) -> dict[str, list[int]]:
     return out
 
 
+def used_by_words(pairs: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    """The steps a template is used by, as policy staff read them: "P5e step 4", or "P4: <step title>" where
+    the published procedure does not number the step; each once."""
+    words: dict[str, None] = {}
+    for procedure_id, step_id in pairs:
+        numbered = published_steps(procedure_id, step_id)
+        title = registry.get(procedure_id).steps[step_id].title
+        for said in [f"{procedure_id} {ref}" for ref in numbered] or [f"{procedure_id}: {title}"]:
+            words[said] = None
+    return tuple(words)
+
+
 def _template_row(spec: catalogue.TemplateSpec, active: int, versions: list[int]) -> TemplateRow:
     return TemplateRow(
         spec.code,
         spec.title,
         spec.kind,
         spec.recipient,
-        spec.used_by,
+        used_by_words(spec.used_by),
         tuple(FieldRow(f.name, f.label, f.kind, f.required, f.choices, f.help) for f in spec.fields),
         tuple((d.name, d.explanation) for d in spec.derived),
         tuple(ScenarioRow(s.key, s.label, False) for s in spec.samples)

@@ -19,26 +19,12 @@ from db.models import Case, Deadline, ProcedureRun, ServiceRequest
 from domain.clock import utcnow
 from services.access import require_role
 from services.actor import Actor
+from services.deadlines import DeadlineItem
 from services.transaction import transaction
 from services.work import RunRow, TaskRow, open_tasks, runs_in_progress
 
 DUE_SOON_DAYS = 7
 LIST_LIMIT = 10
-
-
-@dataclass(frozen=True, slots=True)
-class DeadlineRow:
-    sr_id: int
-    sr_number: str
-    scin: str
-    kind: str
-    due_at: datetime
-    explanation: str
-    overdue: bool
-
-    @property
-    def what(self) -> str:
-        return self.kind.replace("_", " ").capitalize()
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +39,7 @@ class WaitingSR:
 
 @dataclass(frozen=True, slots=True)
 class MyDay:
-    deadlines: list[DeadlineRow]
+    deadlines: list[DeadlineItem]
     deadlines_total: int
     overdue_total: int
     tasks: list[TaskRow]
@@ -96,7 +82,7 @@ def my_day(actor: Actor, *, now: datetime | None = None) -> MyDay:
         ).all()
         return MyDay(
             [
-                DeadlineRow(d.sr_id, number, scin, d.kind, d.due_at, d.explanation, d.due_at < now)
+                DeadlineItem(d.sr_id, number, scin, d.kind, d.due_at, d.explanation, d.due_at < now)
                 for d, number, scin in rows
             ],
             deadlines_total,

@@ -13,30 +13,36 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import Case, Deadline, ProcedureRun, ServiceRequest, Team, User
-from domain.clock import utcnow
+from db.models import Case, ProcedureRun, ServiceRequest, Team, User
 from domain.mail import Draft
+from letters import catalogue
 from procedures.effects import (
     ACTOR_NAME,
     SR_NUMBER,
     AddDeadline,
     AddNote,
+    CaseTeam,
     CompleteDeadlines,
     CreateSR,
     DeleteClericalFiles,
     Effect,
     LetterDue,
     MarkActivityDone,
+    NamedTeam,
     QueueEmail,
     RaiseTask,
     SetDue,
     SetReviewDate,
     SetStatus,
+    SROwner,
     StoreBundle,
     UpdateSR,
 )
-from services import audit, records
+from services import deadlines, email, records
 from services.actor import Actor
+from services.bundles import delete_bundles, store_bundle
+from services.deadlines import set_due
+from services.letters import add_due_letter, render_document
 
 
 @dataclass
@@ -171,25 +177,7 @@ def _deadline(env: EffectEnv, effect: AddDeadline) -> None:
 
 @handles(CompleteDeadlines)
 def _deadlines_met(env: EffectEnv, effect: CompleteDeadlines) -> None:
-    sr = env.sr(effect.ref)
-    met = env.session.scalars(
-        select(Deadline)
-        .where(Deadline.sr_id == sr.id, Deadline.kind.in_(effect.kinds), Deadline.done.is_(False))
-        .order_by(Deadline.id)
-    ).all()
-    for deadline in met:
-        deadline.done, deadline.done_at = True, utcnow()
-        audit.record(
-            env.session,
-            env.actor,
-            "deadline.done",
-            entity_type="deadline",
-            entity_id=deadline.id,
-            case_id=env.case.id,
-            sr_id=sr.id,
-            after={"kind": deadline.kind},
-        )
-    env.session.flush()
+    deadlines.complete(env.session, env.actor, env.sr(effect.ref), effect.kinds)
 
 
 @handles(UpdateSR)
@@ -202,16 +190,14 @@ def _task(env: EffectEnv, effect: RaiseTask) -> None:
     sr = env.sr(effect.ref) if effect.ref else None
     assignee_id: int | None = None
     team_id: int | None = None
-    if effect.to == "case_team":
-        team_id = env.case.team_id
-    elif effect.to == "sr_owner":
-        assignee_id = sr.owner_id if sr and sr.owner_id else None
-        team_id = None if assignee_id else env.case.team_id
-    elif effect.to.startswith("team:"):
-        team_id = _team_id(env, effect.to[5:])
-    elif effect.to.startswith("user:"):
-        assignee_id = env.session.scalar(select(User.id).where(User.username == effect.to[5:]))
-        team_id = None if assignee_id else env.case.team_id
+    match effect.to:
+        case CaseTeam():
+            team_id = env.case.team_id
+        case SROwner():
+            assignee_id = sr.owner_id if sr and sr.owner_id else None
+            team_id = None if assignee_id else env.case.team_id
+        case NamedTeam(name=name):
+            team_id = _team_id(env, name)
     records.raise_task(
         env.session, env.actor, text=effect.text, sr=sr, assignee_id=assignee_id, team_id=team_id, kind=effect.kind
     )
@@ -233,8 +219,6 @@ def fill(value: Any, env: EffectEnv, sr: ServiceRequest) -> Any:
 
 @handles(LetterDue)
 def _letter(env: EffectEnv, effect: LetterDue) -> None:
-    from services.letters import add_due_letter  # checks the context against the template first
-
     sr = env.sr(effect.ref)
     add_due_letter(
         env.session,
@@ -248,8 +232,6 @@ def _letter(env: EffectEnv, effect: LetterDue) -> None:
 
 @handles(SetDue)
 def _set_due(env: EffectEnv, effect: SetDue) -> None:
-    from services.deadlines import set_due
-
     set_due(env.session, env.actor, env.sr(effect.ref), effect.due)
 
 
@@ -261,8 +243,6 @@ def render_documents(
     A form's `sr_number` defaults to the number of the SR the effect is on: a procedure step cannot
     know the number of an SR it created (or was started from) when it builds its effects.
     """
-    from letters import catalogue
-    from services.letters import render_document  # the letters package renders; see letters/
 
     def context_for(code: str, context: dict[str, Any]) -> dict[str, Any]:
         if sr is not None and "sr_number" not in context and "sr_number" in catalogue.get(code).variables:
@@ -274,8 +254,6 @@ def render_documents(
 
 @handles(QueueEmail)
 def _email(env: EffectEnv, effect: QueueEmail) -> None:
-    from services import email
-
     sr = env.sr(effect.ref)
     to: list[Any] | None = None
     if effect.to == "owner_and_team_leader":
@@ -301,8 +279,6 @@ def _email(env: EffectEnv, effect: QueueEmail) -> None:
 
 @handles(StoreBundle)
 def _bundle(env: EffectEnv, effect: StoreBundle) -> None:
-    from services.bundles import store_bundle
-
     sr = env.sr(effect.ref)
     store_bundle(
         env.session,
@@ -315,6 +291,4 @@ def _bundle(env: EffectEnv, effect: StoreBundle) -> None:
 
 @handles(DeleteClericalFiles)
 def _delete_files(env: EffectEnv, effect: DeleteClericalFiles) -> None:
-    from services.bundles import delete_bundles
-
     delete_bundles(env.session, env.actor, env.sr(effect.ref), reason=effect.reason)

@@ -22,11 +22,6 @@ from services.deadlines import DeadlineView
 from services.email import EmailView
 from services.views import CaseBanner
 
-PENDING = "_pending"
-CMS_SAVED = "_cms_saved"  # per saved step: its title, the reference version and the CMS lines then in force
-ALLOCATED = "_allocated"  # the SR refs the run was started from (allocated to the caseworker)
-CHECKLIST = "_checklist:"
-
 
 @dataclass(frozen=True, slots=True)
 class FieldView:
@@ -171,7 +166,7 @@ def cms_lines(effects: list[Effect], cms: CmsContext | None = None) -> tuple[Cms
 
 def cms_context(session: Session, run: ProcedureRun, effects: list[Effect], reference: Reference) -> CmsContext:
     """The run's SRs in words for the panel: never an internal ref ("main"), always the SR's kind and number."""
-    allocated = frozenset(run.answers.get(ALLOCATED, []))
+    allocated = frozenset(run.allocated_refs)
     names: dict[str, str] = {}
     for ref, sr_id in run.sr_refs.items():
         sr = session.get(ServiceRequest, sr_id)
@@ -188,9 +183,8 @@ def cms_context(session: Session, run: ProcedureRun, effects: list[Effect], refe
     return CmsContext(reference, names, allocated, frozenset(run.sr_refs))
 
 
-def saved_cms(answers: Mapping[str, Any]) -> tuple[SavedCms, ...]:
+def saved_cms(saved: list[dict[str, Any]]) -> tuple[SavedCms, ...]:
     """The saved steps' CMS lines the caseworker has not yet ticked all of "done in CMS"."""
-    saved = answers.get(CMS_SAVED, [])
     shown = []
     for index, item in enumerate(saved):
         lines = tuple(CmsLine.of(line) for line in item["lines"])
@@ -233,14 +227,14 @@ def build(
     recheck_because = tuple(
         procedure.field_index[name].label
         for name in step.depends_on + tuple(f.when[0] for f in step.fields if f.when)
-        if name in procedure.field_index and name in answers.get("_changed", [])
+        if name in procedure.field_index and name in run.changed_answers
     )
     step_view = StepView(
         id=state,
         title=step.title,
         guidance=step.guidance,
         checklist=step.checklist,
-        checked=tuple(answers.get(CHECKLIST + state, [])),
+        checked=tuple(run.checklists.get(state, [])),
         fields=tuple(
             FieldView(
                 f.name,
@@ -266,13 +260,13 @@ def build(
     )
     boundary = run.committed_steps
     can_back, refusal = back_allowed(run, procedure)
-    awaiting = answers.get(PENDING) == state
+    awaiting = run.pending_step == state
     summary: list[SummaryRow] = []
     if awaiting:
         for index, visited in enumerate(run.history[boundary:], start=boundary):
             visited_step = procedure.steps[visited]
             for item in visited_step.checklist:
-                ticked = item in answers.get(CHECKLIST + visited, [])
+                ticked = item in run.checklists.get(visited, [])
                 summary.append(
                     SummaryRow(
                         visited,
@@ -302,7 +296,7 @@ def build(
         awaiting_confirmation=awaiting,
         summary=tuple(summary),
         cms=cms_lines(effects, cms),
-        cms_saved=saved_cms(answers),
+        cms_saved=saved_cms(run.cms_saved),
         letters=letters,
         letters_pending=awaiting and any(isinstance(e, LetterDue) for e in effects),
         deadlines=deadlines,

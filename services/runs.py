@@ -37,13 +37,10 @@ from services import audit, letter_values, run_effects
 from services import reference as reference_values
 from services.access import check_case, check_run, check_sr, require_role, unavailable
 from services.actor import Actor
-from services.errors import DomainError, NotFound, ValidationFailed
+from services.attachments import store_outcome_pdf
+from services.errors import DomainError, GoneFromView, NotFound, ValidationFailed
 from services.run_records import run_records
 from services.run_views import (
-    ALLOCATED,
-    CHECKLIST,
-    CMS_SAVED,
-    PENDING,
     RunView,
     back_allowed,
     build,
@@ -216,10 +213,9 @@ def _today() -> date:
 
 
 def _ctx(procedure: Procedure, run: ProcedureRun, case: Case) -> Ctx:
-    stored = {k: v for k, v in run.answers.items() if not k.startswith("_")}
     # The SRs the run has bound so far, and the steps it has been through (a loop's count, e.g. P5e's misses).
     facts = case_facts(case).with_extra(run_sr_refs=tuple(sorted(run.sr_refs)), run_history=tuple(run.history))
-    return Ctx(procedure.typed_answers(stored), facts, _today())
+    return Ctx(procedure.typed_answers(run.answers), facts, _today())
 
 
 def _start_sr(sr: ServiceRequest, *, family: bool = True) -> StartSR:
@@ -237,11 +233,12 @@ def _start_sr(sr: ServiceRequest, *, family: bool = True) -> StartSR:
 
 
 def _effects(step: Step, ctx: Ctx) -> list[Effect]:
-    """The step's effects for the current answers; none yet while answers are missing."""
-    try:
-        return step.effects(ctx)
-    except (KeyError, TypeError, AttributeError):
-        return []
+    """The step's effects for the current answers.
+
+    Called only once the step's answers are complete (validated on submit, or awaiting confirmation) or for a
+    step without fields, so an error here is a fault in the procedure and is raised, never read as "none yet".
+    """
+    return step.effects(ctx)
 
 
 # The case and the run's SR come in the same query as the run: every action and every redraw reads both.
@@ -265,7 +262,7 @@ def _view(session: Session, run: ProcedureRun, procedure: Procedure, case: Case)
     session.flush()
     ctx = _ctx(procedure, run, case)
     step = procedure.steps[run.state]
-    effects = _effects(step, ctx) if run.answers.get(PENDING) == run.state or not step.fields else []
+    effects = _effects(step, ctx) if run.pending_step == run.state or not step.fields else []
     sr = session.get(ServiceRequest, run.sr_id) if run.sr_id else None  # joined-loaded with the run: no query
     records = run_records(session, set(run.sr_refs.values()) | ({run.sr_id} if run.sr_id else set()))
     cms = cms_context(session, run, effects, reference_values.current(session)) if effects else None
@@ -323,7 +320,8 @@ def start_run(actor: Actor, procedure_id: str, *, case_id: int, sr_id: int | Non
             procedure_id=procedure.id,
             procedure_version=procedure.version,
             state=procedure.initial,
-            answers={ALLOCATED: sorted(refs)} if refs else {},
+            answers={},
+            allocated_refs=sorted(refs),
             history=[procedure.initial],
             committed_steps=0,
             case_id=case.id,
@@ -354,13 +352,13 @@ def tick_cms(actor: Actor, run_id: str, saved_index: int, line: int, done: bool,
     with transaction() as session:
         run, procedure, case = _load(session, actor, run_id, "update this procedure run")
         expect_version(run, expected_version, what="This procedure run")
-        saved = [dict(item) for item in run.answers.get(CMS_SAVED, [])]
+        saved = [dict(item) for item in run.cms_saved]
         if not 0 <= saved_index < len(saved) or not 0 <= line < len(saved[saved_index]["lines"]):
-            raise NotFound("That CMS line is not on this run. Reload the page.")
+            raise GoneFromView("That CMS line is not on this run. Reload the page.")
         ticks = set(saved[saved_index].get("done", []))
         ticks = ticks | {line} if done else ticks - {line}
         saved[saved_index]["done"] = sorted(ticks)
-        run.answers = {**run.answers, CMS_SAVED: saved}
+        run.cms_saved = saved
         audit.record(
             session,
             actor,
@@ -380,10 +378,8 @@ def view_run(actor: Actor, run_id: str) -> RunView:
         return _view(session, run, procedure, case)
 
 
-def _validate(
-    procedure: Procedure, step: Step, state: str, raw: dict[str, Any], stored: dict[str, Any]
-) -> dict[str, Any]:
-    """Parse this step's answers; raise ValidationFailed with a message per field."""
+def _validate(step: Step, raw: dict[str, Any], stored: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Parse this step's answers and its ticked checklist items; raise ValidationFailed with a message per field."""
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
     current = dict(stored)
@@ -401,8 +397,7 @@ def _validate(
         errors["_checklist"] = "Confirm you have done this before you continue: " + "; ".join(missing)
     if errors:
         raise ValidationFailed(errors)
-    values[CHECKLIST + state] = ticked
-    return values
+    return values, ticked
 
 
 def _mark_rechecks(procedure: Procedure, run: ProcedureRun, state: str, changed: list[str]) -> None:
@@ -416,7 +411,7 @@ def _mark_rechecks(procedure: Procedure, run: ProcedureRun, state: str, changed:
         if uses & set(changed):
             marks.add(other_id)
     run.recheck = sorted(marks)
-    run.answers = {**run.answers, "_changed": sorted(set(run.answers.get("_changed", [])) | set(changed))}
+    run.changed_answers = sorted(set(run.changed_answers) | set(changed))
 
 
 def _advance(
@@ -434,6 +429,7 @@ def _advance(
     a validator refuses never reach the effects; the effects then run, and the run moves to the decided step.
     """
     state = run.state
+    ticked = run.checklists.get(state, [])  # kept for the audit: a loop back to this step clears it below
     ctx = _ctx(procedure, run, case)
     try:
         with _machine(procedure, state) as machine:
@@ -451,12 +447,13 @@ def _advance(
     if after_commit is not None:
         after_commit.extend(env.after_commit)
     if new_state in run.history:  # a loop comes back to a step (a chase, a new appointment): it starts unanswered
-        looped = {f.name for f in procedure.steps[new_state].fields} | {CHECKLIST + new_state}
+        looped = {f.name for f in procedure.steps[new_state].fields}
         run.answers = {k: v for k, v in run.answers.items() if k not in looped}
+        run.checklists = {k: v for k, v in run.checklists.items() if k != new_state}
     run.state = new_state
     run.history = [*run.history, new_state]
     run.recheck = [s for s in run.recheck if s != state]
-    run.answers = {k: v for k, v in run.answers.items() if k != PENDING}
+    run.pending_step = None
     if effects:
         run.committed_steps = len(run.history) - 1
         saved = {
@@ -467,7 +464,7 @@ def _advance(
             "done": [],
         }
         if saved_lines:
-            run.answers = {**run.answers, CMS_SAVED: [*run.answers.get(CMS_SAVED, []), saved]}
+            run.cms_saved = [*run.cms_saved, saved]
     if procedure.steps[new_state].final:
         run.status, run.finished_at, run.return_to_summary = "finished", utcnow(), False
     audit.record(
@@ -479,7 +476,11 @@ def _advance(
         case_id=case.id,
         sr_id=run.sr_id,
         before={"state": state},
-        after={"state": new_state, "effects": len(effects), **({"answers": answers} if answers is not None else {})},
+        after={
+            "state": new_state,
+            "effects": len(effects),
+            **({"answers": answers, "checklist": ticked} if answers is not None else {}),
+        },
     )
     _check_consistent(session, run)
 
@@ -514,12 +515,12 @@ def _ready(procedure: Procedure, run: ProcedureRun) -> bool:
     step = procedure.steps[run.state]
     if step.final or run.state in run.recheck:
         return False
-    raw = {**run.answers, "_checklist": run.answers.get(CHECKLIST + run.state, [])}
+    raw = {**run.answers, "_checklist": run.checklists.get(run.state, [])}
     try:
-        _validate(procedure, step, run.state, raw, run.answers)
+        _validate(step, raw, run.answers)
     except ValidationFailed:
         return False
-    return CHECKLIST + run.state in run.answers or not step.checklist
+    return run.state in run.checklists or not step.checklist
 
 
 def _after_commit(work: list[Callable[[], object]]) -> None:
@@ -533,8 +534,6 @@ def _after_commit(work: list[Callable[[], object]]) -> None:
 
 def _store_uploads(session: Session, actor: Actor, run: ProcedureRun, values: dict[str, Any]) -> None:
     """Store uploaded PDFs with the run's SR and keep only a reference to each in the answers."""
-    from services.attachments import store_outcome_pdf
-
     for name, value in list(values.items()):
         if isinstance(value, PdfUpload):
             sr = session.get(ServiceRequest, run.sr_refs.get("main", -1))
@@ -566,10 +565,12 @@ def _submit(
         state, step = run.state, procedure.steps[run.state]
         if step.final:
             raise DomainError("This is the last step; there is nothing to submit.")
-        values = _validate(procedure, step, state, answers, run.answers)
+        values, ticked = _validate(step, answers, run.answers)
         _store_uploads(session, actor, run, values)
-        changed = [k for k, v in values.items() if not k.startswith("_") and k in run.answers and run.answers[k] != v]
-        run.answers = {**{k: v for k, v in run.answers.items() if k != PENDING}, **values}
+        changed = [k for k, v in values.items() if k in run.answers and run.answers[k] != v]
+        run.answers = {**run.answers, **values}
+        run.checklists = {**run.checklists, state: ticked}
+        run.pending_step = None
         _mark_rechecks(procedure, run, state, changed)
         run.recheck = [s for s in run.recheck if s != state]
         if step.fields:  # a letter value refused here is shown at the input it came from, and nothing is saved
@@ -579,7 +580,7 @@ def _submit(
                 raise ValidationFailed(refused)
         if _needs_confirmation(procedure, run, case):
             _rehearse(procedure, run, case)  # without a confirmation, _advance runs the validators before effects
-            run.answers = {**run.answers, PENDING: state}
+            run.pending_step = state
             run.return_to_summary = False
             audit.record(
                 session,
@@ -589,7 +590,7 @@ def _submit(
                 entity_id=run.id,
                 case_id=case.id,
                 sr_id=run.sr_id,
-                after={"state": state, "answers": values},
+                after={"state": state, "answers": values, "checklist": ticked},
             )
         else:
             _advance(session, actor, run, procedure, case, answers=values, after_commit=work)
@@ -602,7 +603,7 @@ def _return_to_summary(session: Session, actor: Actor, run: ProcedureRun, proced
     """After a Change link, walk forward over steps already answered until the summary is reached again."""
     while run.return_to_summary and run.status == "in_progress" and _ready(procedure, run):
         if _needs_confirmation(procedure, run, case):
-            run.answers = {**run.answers, PENDING: run.state}
+            run.pending_step = run.state
             run.return_to_summary = False
             return
         if _effects(procedure.steps[run.state], _ctx(procedure, run, case)):
@@ -618,7 +619,7 @@ def confirm_step(actor: Actor, run_id: str, *, expected_version: int) -> RunView
     with transaction() as session:
         run, procedure, case = _load(session, actor, run_id, "work this procedure run")
         expect_version(run, expected_version, what="This procedure run")
-        if run.answers.get(PENDING) != run.state:
+        if run.pending_step != run.state:
             raise DomainError("There is nothing waiting for confirmation on this step; submit its answers first.")
         _advance(session, actor, run, procedure, case, after_commit=work)
         session.flush()
@@ -657,7 +658,7 @@ def _rewind(session: Session, actor: Actor, run: ProcedureRun, case: Case, targe
     before = run.state
     run.history = run.history[: index + 1]
     run.state = target
-    run.answers = {k: v for k, v in run.answers.items() if k != PENDING}
+    run.pending_step = None
     audit.record(
         session,
         actor,

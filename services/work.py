@@ -20,7 +20,7 @@ from services import audit
 from services.access import check_case, require_role, unavailable
 from services.actor import Actor
 from services.case_finder import actor_in_ssst
-from services.errors import DomainError, NotFound, ValidationFailed
+from services.errors import DomainError, GoneFromView, NotFound, ValidationFailed
 from services.runs import case_facts
 from services.sr_work import WayToWork, ways_to_work
 from services.transaction import transaction
@@ -176,7 +176,7 @@ def complete_task(actor: Actor, task_id: int) -> int:
             task.assignee_id == actor.user_id or (task.assignee_id is None and task.team_id == actor.team_id)
         )
         if task is None or not mine:
-            raise NotFound("There is no such task for you. Reload the page.")
+            raise GoneFromView("There is no such task for you. Reload the page.")
         if task.done_at is not None:
             raise DomainError("This task is already done.")
         task.done_at = utcnow()

@@ -7,7 +7,6 @@ Closed SRs' deadlines are left out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -28,20 +27,8 @@ from services.console.filters import (
     shape_of,
     team_leader,
 )
+from services.deadlines import DeadlineItem
 from services.transaction import transaction
-
-
-@dataclass(frozen=True, slots=True)
-class DeadlineItem:
-    sr_id: int
-    sr_number: str
-    scin: str
-    kind: str
-    due_at: datetime
-    explanation: str
-    overdue: bool
-    owner: str | None
-    source: str  # "deadline" (a Deadline row) or "sr" (worked out from the SR's fields)
 
 
 def deadlines(

@@ -79,15 +79,15 @@ STEPS = {
         guidance="Note what the paying parent asked, and whether they want the balance in writing.",
         checklist=("I have checked the caller is the paying parent",),
         fields=(
-            Field("request", "What they asked", "long_text"),
-            Field("wants_statement", "Do they want a written statement?", "yes_no"),
+            Field("request", label="What they asked", kind="long_text"),
+            Field("wants_statement", label="Do they want a written statement?", kind="yes_no"),
         ),
         effects=_open_sr,
     ),
     "send_statement": Step(
         title="Send the arrears statement",
         guidance="Confirm the balance on the case; the statement is recorded as due and produced from Letters.",
-        fields=(Field("balance", "Arrears balance", "money", default_fact="arrears_balance"),),
+        fields=(Field("balance", label="Arrears balance", kind="money", default_fact="arrears_balance"),),
         effects=_statement,
     ),
     "done": Step(title="Finished", guidance="The request is recorded.", final=True),
@@ -113,7 +113,7 @@ def statement_spec() -> TemplateSpec:
         title="Arrears statement to the paying parent (example)",
         kind="letter",
         recipient="paying_parent",
-        used_by=("EX1 step 2",),
+        used_by=(("EX1", "send_statement"),),
         fields=(*LETTER_HEAD, AMOUNT_OWED),
         samples=(
             Scenario(

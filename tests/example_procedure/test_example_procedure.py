@@ -38,7 +38,7 @@ def _case(case_id: int) -> Case:
 
 def test_the_example_is_registered_only_while_the_fixture_holds_it():
     assert registry.get("EX1") is PROCEDURE
-    assert catalogue.get(STATEMENT).used_by == ("EX1 step 2",)
+    assert catalogue.get(STATEMENT).used_by == (("EX1", "send_statement"),)
     with pytest.MonkeyPatch.context() as inner:
         inner.delitem(registry.REGISTRY, ("EX1", "1"))
         inner.delitem(catalogue.TEMPLATES, STATEMENT)

@@ -7,7 +7,6 @@ from db.models import AuditEvent, Case, Team
 from services import users, work
 from services.auth import sign_in
 from services.errors import PermissionDenied
-from services.team import outstanding_srs
 from services.transaction import transaction
 
 
@@ -70,19 +69,6 @@ def test_only_an_admin_manages_users(demo_db, actor_for):
         users.add_user(
             actor_for("teamleader"), username="x.y", display_name="X", role="policy", password="long-enough-pw"
         )
-
-
-def test_a_team_leader_sees_only_their_teams_outstanding_srs(demo_db, actor_for):
-    leader = actor_for("teamleader")
-    rows = outstanding_srs(leader)
-    assert rows
-    with transaction() as session:
-        from db.models import ServiceRequest
-
-        teams = {session.scalar(select(ServiceRequest.team_id).where(ServiceRequest.number == r.number)) for r in rows}
-    assert teams == {leader.team_id}
-    with pytest.raises(PermissionDenied):
-        outstanding_srs(actor_for("caseworker"))
 
 
 def test_sign_in_checks_the_password_and_audits_both_outcomes(demo_db):

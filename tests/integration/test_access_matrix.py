@@ -39,7 +39,6 @@ from services import (
     runs,
     service_requests,
     sr_view,
-    team,
     users,
     work,
 )
@@ -169,7 +168,6 @@ CASE_CALLS: dict[str, Call] = {
 # Lists of the actor's own team's work: another team simply sees its own; roles without case work are refused.
 TEAM_LISTS: dict[str, tuple[Call, tuple[str, ...]]] = {
     "work.my_work": (lambda a, o: work.my_work(a), NO_CASE_DATA),
-    "team.outstanding_srs": (lambda a, o: team.outstanding_srs(a), (*NO_CASE_DATA, "caseworker")),
     "email.outbox": (lambda a, o: outbox.outbox(a), NO_CASE_DATA),
     "my_day.my_day": (lambda a, o: my_day.my_day(a), NO_CASE_DATA),
     "work.my_tasks": (lambda a, o: work.my_tasks(a), NO_CASE_DATA),

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from db.models import AuditEvent, Case, Deadline, ProcedureRun, ServiceRequest, Team, User
+from domain import deadlines as rules
 from domain.clock import utcnow
 from services import console, records
 from services import deadlines as sr_deadlines
@@ -152,13 +153,13 @@ def test_deadlines_come_soonest_first_with_overdue_marked_across_christmas_and_s
         # England: email Thursday 24 December 2026; two days later is Saturday 26 December (Boxing Day, substitute
         # Monday 28), so the fee is due Tuesday 29 December 17:00.
         fee = _new_sr(session, leader, "England")
-        sr_deadlines.set_court_fee_deadline(
-            session, leader, fee, email_received_at=datetime(2026, 12, 24, 10, tzinfo=UTC)
+        sr_deadlines.set_due(
+            session, leader, fee, rules.court_fee_payment(datetime(2026, 12, 24, 10, tzinfo=UTC), fee.case.region)
         )
         # Scotland: email Saturday 28 November; Monday 30 November is St Andrew's Day there, so Tuesday 1 December.
         scot = _new_sr(session, leader, "Scotland")
-        sr_deadlines.set_court_fee_deadline(
-            session, leader, scot, email_received_at=datetime(2026, 11, 28, 10, tzinfo=UTC)
+        sr_deadlines.set_due(
+            session, leader, scot, rules.court_fee_payment(datetime(2026, 11, 28, 10, tzinfo=UTC), scot.case.region)
         )
         # Hearing held only on the SR: Tuesday 29 December 10:00; 48 hours before is Sunday 27, and Saturday 26 and
         # Christmas Day are closed too, so the second PV check is due Thursday 24 December 17:00.
@@ -185,7 +186,9 @@ def test_a_closed_srs_deadlines_leave_the_list(demo_db, actor_for):
     leader = actor_for("teamleader")
     with transaction() as session:
         sr = _new_sr(session, leader, "England")
-        sr_deadlines.set_court_fee_deadline(session, leader, sr, email_received_at=datetime(2027, 3, 1, 10, tzinfo=UTC))
+        sr_deadlines.set_due(
+            session, leader, sr, rules.court_fee_payment(datetime(2027, 3, 1, 10, tzinfo=UTC), sr.case.region)
+        )
         sr_id = sr.id
     assert sr_id in {d.sr_id for d in console.deadlines(leader, limit=1000)}
     with transaction() as session:

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from db.models import AuditEvent, Deadline, ServiceRequest
+from domain import deadlines as rules
 from domain.clock import UK, uk_local
 from services import deadlines, records
 from services.errors import PermissionDenied
@@ -18,13 +19,21 @@ def _on_region(sr_id: int, region: str) -> None:
         session.get(ServiceRequest, sr_id).case.region = region
 
 
+def _set_hearing_deadlines(session, actor, sr: ServiceRequest) -> None:
+    """What P5b/c/d's hearing step records (SetDue effects): the hearing and the second PV check before it."""
+    deadlines.set_due(session, actor, sr, rules.hearing(sr.hearing_at, sr.court))
+    deadlines.set_due(session, actor, sr, rules.second_pv_check(sr.hearing_at, sr.case.region))
+
+
 def test_the_court_fee_deadline_uses_the_cases_region(demo_db, actor_for):
     actor = actor_for("ssst.caseworker")
     sr_id = team_sr(actor)
     _on_region(sr_id, "Scotland")
     with transaction() as session:
         sr = session.get(ServiceRequest, sr_id)
-        deadlines.set_court_fee_deadline(session, actor, sr, email_received_at=datetime(2025, 12, 31, 10, tzinfo=UK))
+        deadlines.set_due(
+            session, actor, sr, rules.court_fee_payment(datetime(2025, 12, 31, 10, tzinfo=UK), sr.case.region)
+        )
     [view] = deadlines.sr_deadlines(actor, sr_id)
     assert view.kind == "court_fee_payment"
     assert uk_local(view.due_at) == datetime(2026, 1, 5, 17, 0, tzinfo=UK)
@@ -39,11 +48,11 @@ def test_a_moved_hearing_moves_the_second_pv_check_instead_of_adding_another(dem
     with transaction() as session:
         sr = session.get(ServiceRequest, sr_id)
         records.update_sr(session, actor, sr, hearing_at=datetime(2030, 3, 13, 10, 0, tzinfo=UK), court="Bath")
-        deadlines.set_hearing_deadlines(session, actor, sr)
+        _set_hearing_deadlines(session, actor, sr)
     with transaction() as session:
         sr = session.get(ServiceRequest, sr_id)
         records.update_sr(session, actor, sr, hearing_at=datetime(2030, 3, 18, 10, 0, tzinfo=UK))  # a Monday
-        deadlines.set_hearing_deadlines(session, actor, sr)
+        _set_hearing_deadlines(session, actor, sr)
     views = {v.kind: v for v in deadlines.sr_deadlines(actor, sr_id)}
     assert set(views) == {"hearing", "second_pv_check"}
     assert uk_local(views["second_pv_check"].due_at) == datetime(2030, 3, 15, 17, 0, tzinfo=UK)
@@ -62,8 +71,10 @@ def test_a_completed_deadline_is_no_longer_overdue(demo_db, actor_for):
     sr_id = team_sr(actor)
     with transaction() as session:
         sr = session.get(ServiceRequest, sr_id)
-        deadlines.set_court_fee_deadline(session, actor, sr, email_received_at=datetime(2026, 1, 5, 10, tzinfo=UK))
-        assert deadlines.complete(session, actor, sr, "court_fee_payment") is not None
+        deadlines.set_due(
+            session, actor, sr, rules.court_fee_payment(datetime(2026, 1, 5, 10, tzinfo=UK), sr.case.region)
+        )
+        assert [d.kind for d in deadlines.complete(session, actor, sr, ("court_fee_payment",))] == ["court_fee_payment"]
     [view] = deadlines.sr_deadlines(actor, sr_id)
     assert view.done
     assert not view.overdue

@@ -63,7 +63,12 @@ def snapshot(run_id: str) -> dict:
             "committed_steps": run.committed_steps,
             "version": run.version,
             # The CMS lines saved with each step name the SRs by number (which differ between two walks).
-            "answers": json.loads(SR_NUMBER.sub("<SR number>", json.dumps(run.answers, sort_keys=True))),
+            "answers": dict(run.answers),
+            "pending_step": run.pending_step,
+            "checklists": dict(run.checklists),
+            "changed_answers": list(run.changed_answers),
+            "cms_saved": json.loads(SR_NUMBER.sub("<SR number>", json.dumps(run.cms_saved, sort_keys=True))),
+            "allocated_refs": list(run.allocated_refs),
             "srs": srs,
             "deadlines": [(by_id[sr_id], kind, due, text) for sr_id, kind, due, text in deadlines],
             "audit": Counter(events),

@@ -77,7 +77,7 @@ def test_no_question_of_any_procedure_starts_answered_from_a_case_fact():
             steps={
                 **p1.steps,
                 "query_received": type(step)(
-                    step.title, step.guidance, fields=(Field("q", "Q?", "yes_no", default_fact="sensitive"),)
+                    step.title, step.guidance, fields=(Field("q", label="Q?", kind="yes_no", default_fact="sensitive"),)
                 ),
             },
         )

@@ -31,7 +31,6 @@ from procedures.definition import Field
 from services import runs
 from services.actor import Actor
 from services.errors import DomainError, ValidationFailed
-from services.run_views import CHECKLIST
 from services.transaction import transaction
 from tests.procedures.p4_helpers import Clock, set_facts
 from tests.procedures.walk import find_case
@@ -174,7 +173,7 @@ class P4Run(RuleBasedStateMachine):
         with transaction() as session:
             run = session.get(ProcedureRun, self.view.run_id)
             assert run is not None
-            history, answers = list(run.history), dict(run.answers)
+            history, answers, checklists = list(run.history), dict(run.answers), dict(run.checklists)
         assert history[0] == PROCEDURE.initial
         assert history[-1] == self.view.step.id
         for index, (before, after) in enumerate(zip(history, history[1:], strict=False)):
@@ -182,7 +181,7 @@ class P4Run(RuleBasedStateMachine):
             if before in history[index + 1 :]:
                 continue  # a loop came back to this step, which starts unanswered: its latest visit holds the answers
             step = PROCEDURE.steps[before]
-            assert answers.get(CHECKLIST + before) == list(step.checklist)
+            assert checklists.get(before) == list(step.checklist)
             for f in step.visible_fields(answers):
                 assert not f.required or answers.get(f.name) is not None, f"{before}: {f.name} unanswered"
 

@@ -157,16 +157,17 @@ def test_the_check_is_always_in_working_hours_on_a_working_day_and_never_later_t
 # --- Representations (P4), review date (P1), hearing and appointment ----------------------------
 
 
-def test_the_30_day_window_ends_on_the_30th_day_at_close():
-    due = deadlines.representations_end(date(2026, 11, 2), "England")
-    assert due.kind == "representations_end"
-    assert uk_local(due.due_at) == uk(2026, 12, 2, 17, 0)
+def test_the_30_day_window_ends_on_the_30th_day():
+    assert deadlines.REPRESENTATION_DAYS == 30  # seed 003: "given 30 days to raise any representations"
+    end, explanation = deadlines.period_end(date(2026, 11, 2), "England")
+    assert end == date(2026, 12, 2)
+    assert explanation == "30 calendar days from the letter date (2 November 2026)."
 
 
 def test_a_window_ending_on_a_bank_holiday_runs_to_the_next_working_day():
-    due = deadlines.representations_end(date(2026, 11, 28), "England")  # +30 is Monday 28 December 2026
-    assert uk_local(due.due_at) == uk(2026, 12, 29, 17, 0)
-    assert "runs to the next working day, Tuesday 29 December 2026" in due.explanation
+    end, explanation = deadlines.period_end(date(2026, 11, 28), "England")  # +30 is Monday 28 December 2026
+    assert end == date(2026, 12, 29)
+    assert "28 December 2026 is not a working day in England, so the period ends on the next working day" in explanation
 
 
 def test_a_review_date_on_a_saturday_moves_to_monday_morning():

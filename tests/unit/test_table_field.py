@@ -12,15 +12,15 @@ from services.run_views import prefill, show
 TODAY = date(2026, 11, 23)
 LOS = Field(
     "los",
-    "Liability orders",
-    "table",
+    label="Liability orders",
+    kind="table",
     required=False,
     default_fact="liability_orders",
     columns=(
-        Field("court", "Court"),
-        Field("granted_on", "Date granted", "date"),
-        Field("amount", "Amount", "money"),
-        Field("discharged", "Debt fully discharged?", "yes_no"),
+        Field("court", label="Court"),
+        Field("granted_on", label="Date granted", kind="date"),
+        Field("amount", label="Amount", kind="money"),
+        Field("discharged", label="Debt fully discharged?", kind="yes_no"),
     ),
 )
 
@@ -51,7 +51,7 @@ def test_an_error_names_the_row_and_the_column():
 def test_an_empty_optional_table_is_an_empty_list_and_a_required_one_is_refused():
     assert LOS.parse([], today=TODAY) == []
     assert LOS.parse(None, today=TODAY) == []
-    required = Field("rows", "Rows", "table", columns=(Field("a", "A"),))
+    required = Field("rows", label="Rows", kind="table", columns=(Field("a", label="A"),))
     with pytest.raises(FieldError, match="Add at least one row to: Rows"):
         required.parse([{"a": ""}], today=TODAY)
     with pytest.raises(FieldError, match="as rows of a table"):

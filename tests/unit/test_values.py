@@ -110,6 +110,6 @@ def test_a_missing_answer_message_keeps_acronyms_intact():
     from procedures.definition import Field
 
     with pytest.raises(FieldError, match="^Enter CSA caseworker handing over$"):
-        Field("who", "CSA caseworker handing over").parse("", today=date(2026, 11, 23))
+        Field("who", label="CSA caseworker handing over").parse("", today=date(2026, 11, 23))
     with pytest.raises(FieldError, match="^Enter what you found$"):
-        Field("found", "What you found", "long_text").parse("  ", today=date(2026, 11, 23))
+        Field("found", label="What you found", kind="long_text").parse("  ", today=date(2026, 11, 23))
