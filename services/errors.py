@@ -32,7 +32,15 @@ class StaleView(DomainError):
 
 
 class ConflictError(StaleView):
-    """Someone else saved a change first; the user must reload before trying again."""
+    """Someone else saved a change first; the user must reload before trying again.
+
+    `seen` and `saved` are the row versions (the screen's, the database's) for logs and tests: the message
+    a user reads never shows them.
+    """
+
+    def __init__(self, message: str, *, seen: int | None = None, saved: int | None = None) -> None:
+        super().__init__(message)
+        self.seen, self.saved = seen, saved
 
 
 class GoneFromView(StaleView, NotFound):

@@ -46,6 +46,7 @@ def expect_version(row: ServiceRequest | ProcedureRun, expected: int | None, *, 
     current = row.version
     if expected is not None and current != expected:
         raise ConflictError(
-            f"{what} was changed by someone else after you opened it (your copy is version "
-            f"{expected}, the saved one is version {current}). Reload to see the change, then try again."
+            f"{what} was changed by someone else after you opened it. Reload to see the change, then try again.",
+            seen=expected,
+            saved=current,
         )

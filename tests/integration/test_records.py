@@ -102,10 +102,12 @@ def test_a_change_from_a_screen_showing_an_old_version_is_refused(demo_db):
         sr_id, seen_version = sr.id, sr.version
     with transaction() as session:  # someone else saves first
         session.get(ServiceRequest, sr_id).reason = "theirs"
-    with pytest.raises(ConflictError, match=f"your copy is version {seen_version}"), transaction() as session:
+    with pytest.raises(ConflictError, match="changed by someone else") as info, transaction() as session:
         sr = session.get(ServiceRequest, sr_id)
         expect_version(sr, seen_version, what=f"SR {sr.number}")
         sr.reason = "mine"
+    assert (info.value.seen, info.value.saved) == (seen_version, seen_version + 1)
+    assert "version" not in info.value.message
     with transaction() as session:
         assert session.get(ServiceRequest, sr_id).reason == "theirs"
 
