@@ -265,14 +265,22 @@ def _act(
             refused = exc
             _log(row, "refused", step=step, errors=exc.errors)
             audit.record(
-                session, actor, "practice.refused", entity_type="practice_run", entity_id=row.id,
+                session,
+                actor,
+                "practice.refused",
+                entity_type="practice_run",
+                entity_id=row.id,
                 after={"state": step, "errors": exc.errors},
             )
         except DomainError as exc:
             refused = exc
             _log(row, "refused", step=step, errors={"_problem": exc.message})
             audit.record(
-                session, actor, "practice.refused", entity_type="practice_run", entity_id=row.id,
+                session,
+                actor,
+                "practice.refused",
+                entity_type="practice_run",
+                entity_id=row.id,
                 after={"state": step, "errors": {"_problem": exc.message}},
             )
         else:
@@ -374,7 +382,9 @@ def _debrief(row: PracticeRun, sim: Sim) -> Debrief:
             if item is not None and item.get("step") != step:
                 differences.append(
                     StepDifference(
-                        titles[step].title, "Step", titles[step].title,
+                        titles[step].title,
+                        "Step",
+                        titles[step].title,
                         titles[item["step"]].title if item.get("step") in titles else str(item.get("step")),
                         titles[item["step"]].guidance if item.get("step") in titles else "",
                     )
@@ -394,17 +404,19 @@ def _debrief(row: PracticeRun, sim: Sim) -> Debrief:
                 from services.run_views import show
 
                 differences.append(
-                    StepDifference(titles[step].title, f.label, show(mine, f), show(expected_value, f), titles[step].guidance)
+                    StepDifference(
+                        titles[step].title, f.label, show(mine, f), show(expected_value, f), titles[step].guidance
+                    )
                 )
-    mine_texts = _free_text(procedure, _all_given(sim)) + _free_text(procedure, resolve(
-        {k: v for item in walk for k, v in item.get("answers", {}).items()}, today
-    ))
+    mine_texts = _free_text(procedure, _all_given(sim)) + _free_text(
+        procedure, resolve({k: v for item in walk for k, v in item.get("answers", {}).items()}, today)
+    )
     my_lines = [line for saved in sim.sent for line in saved["cms"]]
     expected_lines = [line for saved in expected_sim.sent for line in saved["cms"]]
     cms_mine, cms_expected = _masked(my_lines, mine_texts), _masked(expected_lines, mine_texts)
     # SR numbers are fictional and made per run: compare them by position, not by value
     cms_mine_cmp = tuple(t.replace(row.reference, "PRACTICE") for t in cms_mine)
-    cms_expected_cmp = tuple(t.replace("PRACTICE-CHECK", "PRACTICE") for t in cms_expected)
+    cms_expected_cmp = tuple(t.replace("PRACTICE-000000", "PRACTICE") for t in cms_expected)
     path_matches = taken == expected
     cms_matches = cms_mine_cmp == cms_expected_cmp
     would: list[str] = []
@@ -470,7 +482,11 @@ def practice_letter(actor: Actor, practice_id: str, index: int) -> FileDownload:
         except ContextError as exc:
             raise ValidationFailed(exc.problems) from None
         audit.record(
-            session, actor, "practice.letter", entity_type="practice_run", entity_id=row.id,
+            session,
+            actor,
+            "practice.letter",
+            entity_type="practice_run",
+            entity_id=row.id,
             after={"code": item["code"], "index": index},
         )
         return FileDownload(
@@ -504,7 +520,9 @@ def practice_record(actor: Actor) -> list[RecordRow]:
             for procedure in registry.latest():
                 runs = [r for r in mine if r.procedure_id == procedure.id]
                 if runs:
-                    out.append(RecordRow(person.display_name, procedure.id, len(runs), sum(1 for r in runs if r.passed)))
+                    out.append(
+                        RecordRow(person.display_name, procedure.id, len(runs), sum(1 for r in runs if r.passed))
+                    )
         return out
 
 
@@ -528,7 +546,11 @@ def save_scenario(actor: Actor, scenario: dict[str, Any]) -> ScenarioInfo:
             )
         )
         audit.record(
-            session, actor, "practice.scenario_saved", entity_type="practice_scenario", entity_id=scenario["key"],
+            session,
+            actor,
+            "practice.scenario_saved",
+            entity_type="practice_scenario",
+            entity_id=scenario["key"],
             after={"procedure": scenario["procedure"], "title": scenario["title"]},
         )
         return _info(scenario)

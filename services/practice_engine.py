@@ -21,6 +21,7 @@ from statemachine.exceptions import TransitionNotAllowed
 from db.models import ArrearsPeriod, Case, LiabilityOrder, ProcedureRun
 from domain.reference import BUILT_IN_REFERENCE, Reference
 from domain.values import FieldError
+from letters import catalogue as letter_catalogue
 from procedures import registry
 from procedures.definition import PdfUpload, Procedure, StartSR
 from procedures.effects import (
@@ -38,7 +39,17 @@ from procedures.effects import (
 from services import letter_values
 from services import runs as real
 from services.errors import DomainError, ValidationFailed
-from services.run_views import ALLOCATED, CHECKLIST, CMS_SAVED, PENDING, RunView, back_allowed, build, cms_lines
+from services.run_views import (
+    ALLOCATED,
+    CHECKLIST,
+    CMS_SAVED,
+    PENDING,
+    RunView,
+    back_allowed,
+    build,
+    cms_lines,
+    prefill,
+)
 
 FICTIONAL_CASE: dict[str, Any] = {
     "scheme": "CSA 2003",
@@ -394,8 +405,8 @@ class Sim:
                 self.numbers[e.ref] = f"{self.case.scin}-SR-{-sr_id}"
             if isinstance(e, LetterDue):
                 context = self._fill(real_json(e.context), e.ref)
-                if "sr_number" not in context:
-                    context["sr_number"] = self.numbers.get(e.ref, "")
+                if "sr_number" not in context and "sr_number" in letter_catalogue.get(e.code).variables:
+                    context["sr_number"] = self.numbers.get(e.ref, "")  # as run_effects.render_documents does
                 would.append({"kind": "letter", "code": e.code, "recipient": e.recipient, "context": context})
             elif isinstance(e, QueueEmail):
                 number = self.numbers.get(e.ref, "")
@@ -433,10 +444,18 @@ class ScenarioBroken(DomainError):
         self.step, self.why = step, why
 
 
-def scenario_answers(procedure: Procedure, item: Mapping[str, Any], today: date) -> dict[str, Any]:
-    """A scenario step's answers as a submission: relative dates resolved, every checklist item ticked."""
+def scenario_answers(
+    procedure: Procedure, item: Mapping[str, Any], today: date, case: Case | None = None
+) -> dict[str, Any]:
+    """A scenario step's answers as a submission: relative dates resolved, every checklist item ticked, and
+    (given the case) what the wizard prefills from the case for inputs the scenario leaves as they are."""
     answers = resolve(dict(item.get("answers", {})), today)
     answers.setdefault("_checklist", list(procedure.steps[item["step"]].checklist))
+    if case is not None:
+        facts = real.case_facts(case)
+        for f in procedure.steps[item["step"]].fields:
+            if f.default_fact and f.name not in answers:
+                answers[f.name] = prefill(f, {}, case, facts)
     return answers
 
 
@@ -450,7 +469,12 @@ def walk_scenario(
         raise ScenarioBroken("the start", f"there is no procedure {scenario.get('procedure')!r}") from None
     try:
         sim = Sim.start(
-            procedure, scenario, reference_no="PRACTICE-CHECK", team_id=None, actor_name=actor_name, today=today,
+            procedure,
+            scenario,
+            reference_no="PRACTICE-000000",
+            team_id=None,
+            actor_name=actor_name,
+            today=today,
             reference=reference,
         )
     except (DomainError, KeyError, ValueError, TypeError) as exc:
@@ -463,7 +487,7 @@ def walk_scenario(
             wanted = procedure.steps[item["step"]].title if item.get("step") in procedure.steps else item.get("step")
             raise ScenarioBroken(here, f"the procedure comes here, but the expected path says '{wanted}'")
         try:
-            sim.submit(scenario_answers(procedure, item, today))
+            sim.submit(scenario_answers(procedure, item, today, sim.case))
             if sim.run.answers.get(PENDING) == sim.run.state:
                 sim.confirm()
         except ValidationFailed as exc:

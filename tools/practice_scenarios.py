@@ -19,7 +19,7 @@ from domain.clock import REGIONS
 from procedures import registry
 from procedures.definition import Field, Procedure
 from services.errors import DomainError, ValidationFailed
-from services.practice_engine import PENDING, Sim, path_transitions, resolve, transitions
+from services.practice_engine import FICTIONAL_CASE, PENDING, Sim, path_transitions, scenario_answers, transitions
 
 FACT_TOGGLES: list[dict[str, Any]] = [
     {"csa_liability_ended": True},
@@ -29,16 +29,48 @@ FACT_TOGGLES: list[dict[str, Any]] = [
     {"legacy_ongoing_enforcement": True},
     {"nationally_sensitive": True},
     {"segment": 5},
+    {
+        "segment": 5,
+        "liability_orders": [
+            {
+                "court": "Sampletown Magistrates' Court",
+                "granted_on": "2016-09-05",
+                "amount": "3100.00",
+                "enforcement": "committal",
+            }
+        ],
+    },
     {"sos_arrears": "65.00", "arrears_balance": "900.00"},
     {"sos_arrears": "65.01", "arrears_balance": "900.00"},
     {"arrears_balance": "1250.40"},
-    {"liability_orders": [{"court": "Sampletown Magistrates' Court", "granted_on": "2015-03-02", "amount": "2400.00",
-                           "enforcement": "bailiff"}]},
-    {"liability_orders": [{"court": "Sampletown Magistrates' Court", "granted_on": "2012-06-11", "amount": "800.00",
-                           "discharged": True}]},
-    {"arrears_periods": [{"start": "2019-01-01", "end": "2019-12-31", "due": "1200.00", "paid": "600.00"},
-                         {"start": "2020-01-01", "end": "2020-06-30", "due": "600.00", "paid": "250.00"}]},
-] + [{"region": r} for r in REGIONS]
+    {
+        "liability_orders": [
+            {
+                "court": "Sampletown Magistrates' Court",
+                "granted_on": "2015-03-02",
+                "amount": "2400.00",
+                "enforcement": "bailiff",
+            }
+        ]
+    },
+    {
+        "liability_orders": [
+            {
+                "court": "Sampletown Magistrates' Court",
+                "granted_on": "2012-06-11",
+                "amount": "800.00",
+                "discharged": True,
+            }
+        ]
+    },
+    {
+        "arrears_periods": [
+            {"start": "2019-01-01", "end": "2019-12-31", "due": "1200.00", "paid": "600.00"},
+            {"start": "2020-01-01", "end": "2020-06-30", "due": "600.00", "paid": "250.00"},
+        ]
+    },
+]
+FACT_TOGGLES += [{"region": r} for r in REGIONS]
 
 TEXT = {"text": "Practice text", "long_text": "What the practice case's records say at this step."}
 
@@ -55,6 +87,8 @@ def value_for(f: Field, rng: random.Random, facts: dict[str, Any]) -> Any:
     if f.kind in ("date", "datetime"):
         if f.latest == "today":
             day = "today" if f.min_date == "today" and not f.past_days else rng.choice(["today", "today-2"])
+            if f.min_date == "any" and rng.random() < 0.4:
+                day = "today-45"  # long enough ago for a 30-day window to have ended
         else:
             day = f"today+{min(7, f.ahead_days if f.ahead_days is not None else 7)}"
         return day + (" 10:30" if f.kind == "datetime" else "")
@@ -89,28 +123,39 @@ def random_walk(procedure: Procedure, rng: random.Random, today: date) -> dict[s
             "children": [{"process": "Transition", "area": "Legacy Case Data", "sub_area": "Finalise Case"}],
         }
     try:
-        sim = Sim.start(procedure, scenario, reference_no="PRACTICE-GEN", team_id=None, actor_name="Gen", today=today)
+        sim = Sim.start(
+            procedure, scenario, reference_no="PRACTICE-000000", team_id=None, actor_name="Gen", today=today
+        )
     except DomainError:
         return None
-    merged = {**facts}
+    merged = {**FICTIONAL_CASE, **facts}
     while sim.run.status == "in_progress" and len(scenario["walk"]) < 30:
         state, step = sim.run.state, procedure.steps[sim.run.state]
         for _attempt in range(25):
-            answers = {f.name: value_for(f, rng, merged) for f in step.fields}
+            answers = {
+                f.name: value_for(f, rng, merged) for f in step.fields if not f.default_fact or rng.random() < 0.2
+            }
             shown: dict[str, Any] = {}
             for f in step.fields:  # keep only what applies, as the wizard would send
-                if f.applies({**sim.run.answers, **shown}):
+                if f.name in answers and f.applies({**sim.run.answers, **shown}):
                     shown[f.name] = answers[f.name]
             snapshot = sim.dump()
             try:
-                sim.submit({**resolve(shown, today), "_checklist": list(step.checklist)})
+                sim.submit(scenario_answers(procedure, {"step": state, "answers": shown}, today, sim.case))
                 if sim.run.answers.get(PENDING) == sim.run.state:
                     sim.confirm()
                 scenario["walk"].append({"step": state, "answers": shown})
                 break
             except (ValidationFailed, DomainError):
-                sim = Sim.load(snapshot, scenario, reference_no="PRACTICE-GEN", team_id=None, actor_name="Gen",
-                               today=today, version=1)
+                sim = Sim.load(
+                    snapshot,
+                    scenario,
+                    reference_no="PRACTICE-000000",
+                    team_id=None,
+                    actor_name="Gen",
+                    today=today,
+                    version=1,
+                )
         else:
             return None
     if sim.run.status != "finished":
@@ -164,14 +209,46 @@ def describe(procedure: Procedure, item: dict[str, Any]) -> str:
     return "You find out: " + "; ".join(parts) + "." if parts else ""
 
 
+def facts_in_words(facts: dict[str, Any]) -> str:
+    """The scenario's case in a sentence, for the list of scenarios."""
+    merged = {**FICTIONAL_CASE, **facts}
+    parts = [f"A {merged['scheme']} case in {merged['region']}, segment {merged['segment']}"]
+    for name, words in (
+        ("csa_liability_ended", "CSA liability has ended"),
+        ("financial_transition_complete", "financial transition is complete"),
+        ("sensitive", "sensitive (Special Client Records)"),
+        ("nationally_sensitive", "nationally sensitive"),
+        ("potentially_violent", "a potentially violent (PV) marker"),
+        ("legacy_ongoing_enforcement", "the Legacy Ongoing Enforcement Indicator"),
+    ):
+        if merged[name]:
+            parts.append(words)
+    if merged["arrears_balance"] != "0.00":
+        parts.append(
+            f"arrears of £{merged['arrears_balance']}, £{merged['sos_arrears']} owed to the Secretary of State"
+        )
+    for lo in merged["liability_orders"]:
+        state = (
+            "discharged" if lo.get("discharged") else f"not discharged ({lo.get('enforcement') or 'no enforcement'})"
+        )
+        parts.append(f"a liability order of £{lo['amount']} granted {lo['granted_on']}, {state}")
+    if merged["arrears_periods"]:
+        parts.append(f"{len(merged['arrears_periods'])} periods in the arrears account")
+    return "; ".join(parts) + "."
+
+
 def finalize(procedure: Procedure, generated: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Keys, titles and the events shown at each step, for scenarios drafted by `cover`."""
     out = []
     main_steps = set(generated[0]["path"]) if generated else set()
     for number, scenario in enumerate(generated, start=1):
         extra = [procedure.steps[s].title for s in dict.fromkeys(scenario["path"]) if s not in main_steps]
-        title = "Main path" if number == 1 else "Branch: " + ", ".join(f"'{t}'" for t in extra[:3]) if extra else (
-            "Branch: the same steps, other decisions"
+        title = (
+            "Main path"
+            if number == 1
+            else "Branch: " + ", ".join(f"'{t}'" for t in extra[:3])
+            if extra
+            else ("Branch: the same steps, other decisions")
         )
         walk = [dict(item, event=describe(procedure, item)) for item in scenario["walk"]]
         for item in walk:
@@ -182,7 +259,7 @@ def finalize(procedure: Procedure, generated: list[dict[str, Any]]) -> list[dict
                 "key": f"{procedure.id}-{number}",
                 "procedure": procedure.id,
                 "title": title,
-                "summary": "A fictional case: " + (json.dumps(scenario["facts"]) if scenario["facts"] else "the standard one"),
+                "summary": facts_in_words(scenario["facts"]),
                 "facts": scenario["facts"],
                 **({"allocated_sr": scenario["allocated_sr"]} if "allocated_sr" in scenario else {}),
                 "walk": walk,

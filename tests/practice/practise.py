@@ -11,7 +11,9 @@ from services.actor import Actor
 from services.practice_engine import scenario_answers
 
 
-def walk_practice(actor: Actor, scenario: dict[str, Any], *, today: date, wrong: dict[int, dict[str, Any]] | None = None):
+def walk_practice(
+    actor: Actor, scenario: dict[str, Any], *, today: date, wrong: dict[int, dict[str, Any]] | None = None
+):
     """Start a practice run and give the scenario's expected answers (or `wrong[i]` at walk item i) to the end."""
     procedure = registry.get(scenario["procedure"])
     view = practice.start_practice(actor, scenario["key"])
@@ -19,6 +21,9 @@ def walk_practice(actor: Actor, scenario: dict[str, Any], *, today: date, wrong:
         if view.finished:
             break
         answers = scenario_answers(procedure, {**item, "step": view.run.step.id}, today)
+        for f in procedure.steps[view.run.step.id].fields:  # what the wizard shows prefilled, sent as it is
+            if f.default_fact and f.name not in answers:
+                answers[f.name] = next(v.value for v in view.run.step.fields if v.name == f.name)
         if wrong and index in wrong:
             answers |= wrong[index]
         view = practice.submit_step(actor, view.practice_id, answers, expected_version=view.run.version)
