@@ -5,6 +5,7 @@ from collections.abc import Callable
 import streamlit as st
 
 import ui
+from domain.clock import format_date
 from services import practice
 from services.errors import DomainError, SessionEnded, ValidationFailed
 from ui.cms_panel import cms_panel
@@ -51,7 +52,7 @@ def submit() -> None:
 
 
 st.title(f"Practice: {view.procedure_title}")
-st.caption(f"Scenario: {pv.scenario.title} · fictional case {pv.reference}")
+st.caption(f"Scenario: {pv.scenario.title} · fictional case {pv.reference} · practice date {format_date(pv.today)}")
 st.progress(
     min(view.step_number / max(view.step_total, 1), 1.0),
     text=f"Step {view.step_number} of about {view.step_total}: **{view.step.title}**",

@@ -68,6 +68,7 @@ class PracticeView:
     run: RunView
     events: tuple[tuple[str, str], ...]  # (step title, what the caseworker learns there), up to this step
     finished: bool
+    today: date  # the practice calendar's today (a scenario may let weeks pass)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +170,7 @@ def _view(row: PracticeRun, sim: Sim) -> PracticeView:
         if item and item.get("step") == step and item.get("event"):
             events.append((sim.procedure.steps[step].title, str(item["event"])))
     return PracticeView(
-        row.id, row.reference, _info(row.scenario), sim.view(), tuple(events), sim.run.status == "finished"
+        row.id, row.reference, _info(row.scenario), sim.view(), tuple(events), sim.run.status == "finished", sim.now
     )
 
 

@@ -10,8 +10,9 @@ and sent") and kept in the JSON, and SRs a step creates get fictional numbers "P
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -174,8 +175,33 @@ class Sim:
     numbers: dict[str, str]  # SR ref -> fictional number
     sent: list[dict[str, Any]]  # per saved step: what it would have keyed and sent
     actor_name: str
-    today: date
+    today: date  # the day the practice run started
     reference: Reference
+    walk: list[dict[str, Any]] = field(default_factory=list)
+    days: int = 0  # days the scenario has moved the practice clock on ("six weeks later")
+    clocked: list[int] = field(default_factory=list)  # walk positions whose days_later are applied
+
+    @property
+    def now(self) -> date:
+        """The practice run's today: the start day plus the days the scenario has let pass."""
+        return self.today + timedelta(days=self.days)
+
+    @contextmanager
+    def clock(self) -> Iterator[None]:
+        """Run the real run code on the practice calendar."""
+        token = real.PRACTICE_TODAY.set(self.now)
+        try:
+            yield
+        finally:
+            real.PRACTICE_TODAY.reset(token)
+
+    def arrive(self) -> None:
+        """Reaching a step the scenario says comes later ("days_later"): move the practice clock on, once."""
+        index = len(self.run.history) - 1
+        item = self.walk[index] if index < len(self.walk) else None
+        if item and item.get("step") == self.run.state and item.get("days_later") and index not in self.clocked:
+            self.days += int(item["days_later"])
+            self.clocked = [*self.clocked, index]
 
     @classmethod
     def start(
@@ -217,7 +243,9 @@ class Sim:
             return_to_summary=False,
             version=1,
         )
-        return cls(procedure, run, case, numbers, [], actor_name, today, reference)
+        sim = cls(procedure, run, case, numbers, [], actor_name, today, reference, list(scenario.get("walk", [])))
+        sim.arrive()
+        return sim
 
     @classmethod
     def load(
@@ -248,7 +276,10 @@ class Sim:
             version=version,
         )
         case = fictional_case(reference_no, scenario.get("facts", {}), team_id, today)
-        return cls(procedure, run, case, dict(data["numbers"]), list(data["sent"]), actor_name, today, reference)
+        return cls(
+            procedure, run, case, dict(data["numbers"]), list(data["sent"]), actor_name, today, reference,
+            list(scenario.get("walk", [])), int(data.get("days", 0)), list(data.get("clocked", [])),
+        )
 
     def dump(self) -> dict[str, Any]:
         r = self.run
@@ -265,6 +296,8 @@ class Sim:
             "return_to_summary": r.return_to_summary,
             "numbers": self.numbers,
             "sent": self.sent,
+            "days": self.days,
+            "clocked": self.clocked,
         }
 
     # --- what the wizard shows ------------------------------------------------------------------------
@@ -281,6 +314,10 @@ class Sim:
         return CmsContext(self.reference, names, allocated, frozenset(self.run.sr_refs))
 
     def view(self) -> RunView:
+        with self.clock():
+            return self._view()
+
+    def _view(self) -> RunView:
         run, procedure = self.run, self.procedure
         ctx = real._ctx(procedure, run, self.case)
         step = procedure.steps[run.state]
@@ -290,6 +327,11 @@ class Sim:
     # --- actions (the same rules as services/runs.py) -------------------------------------------------
 
     def submit(self, raw: Mapping[str, Any]) -> None:
+        with self.clock():
+            self._submit(raw)
+        self.arrive()
+
+    def _submit(self, raw: Mapping[str, Any]) -> None:
         run, procedure = self.run, self.procedure
         if run.status != "in_progress":
             raise DomainError("This practice run is finished; start it again to retry.")
@@ -321,7 +363,9 @@ class Sim:
     def confirm(self) -> None:
         if self.run.answers.get(PENDING) != self.run.state:
             raise DomainError("There is nothing waiting for confirmation on this step; submit its answers first.")
-        self._advance()
+        with self.clock():
+            self._advance()
+        self.arrive()
 
     def back(self) -> None:
         can_back, refusal = back_allowed(self.run, self.procedure)
@@ -487,7 +531,7 @@ def walk_scenario(
             wanted = procedure.steps[item["step"]].title if item.get("step") in procedure.steps else item.get("step")
             raise ScenarioBroken(here, f"the procedure comes here, but the expected path says '{wanted}'")
         try:
-            sim.submit(scenario_answers(procedure, item, today, sim.case))
+            sim.submit(scenario_answers(procedure, item, sim.now, sim.case))
             if sim.run.answers.get(PENDING) == sim.run.state:
                 sim.confirm()
         except ValidationFailed as exc:

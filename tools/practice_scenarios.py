@@ -30,6 +30,18 @@ FACT_TOGGLES: list[dict[str, Any]] = [
     {"nationally_sensitive": True},
     {"segment": 5},
     {
+        "sensitive": True,
+        "legacy_ongoing_enforcement": True,
+        "liability_orders": [
+            {
+                "court": "Sampletown Magistrates' Court",
+                "granted_on": "2017-04-03",
+                "amount": "1500.00",
+                "enforcement": "DCA",
+            }
+        ],
+    },
+    {
         "segment": 5,
         "liability_orders": [
             {
@@ -87,8 +99,6 @@ def value_for(f: Field, rng: random.Random, facts: dict[str, Any]) -> Any:
     if f.kind in ("date", "datetime"):
         if f.latest == "today":
             day = "today" if f.min_date == "today" and not f.past_days else rng.choice(["today", "today-2"])
-            if f.min_date == "any" and rng.random() < 0.4:
-                day = "today-45"  # long enough ago for a 30-day window to have ended
         else:
             day = f"today+{min(7, f.ahead_days if f.ahead_days is not None else 7)}"
         return day + (" 10:30" if f.kind == "datetime" else "")
@@ -131,6 +141,10 @@ def random_walk(procedure: Procedure, rng: random.Random, today: date) -> dict[s
     merged = {**FICTIONAL_CASE, **facts}
     while sim.run.status == "in_progress" and len(scenario["walk"]) < 30:
         state, step = sim.run.state, procedure.steps[sim.run.state]
+        later = 45 if scenario["walk"] and rng.random() < 0.2 else 0  # "six weeks later": a window has ended
+        if later:
+            sim.days += later
+            sim.clocked = [*sim.clocked, len(sim.run.history) - 1]
         for _attempt in range(25):
             answers = {
                 f.name: value_for(f, rng, merged) for f in step.fields if not f.default_fact or rng.random() < 0.2
@@ -141,10 +155,10 @@ def random_walk(procedure: Procedure, rng: random.Random, today: date) -> dict[s
                     shown[f.name] = answers[f.name]
             snapshot = sim.dump()
             try:
-                sim.submit(scenario_answers(procedure, {"step": state, "answers": shown}, today, sim.case))
+                sim.submit(scenario_answers(procedure, {"step": state, "answers": shown}, sim.now, sim.case))
                 if sim.run.answers.get(PENDING) == sim.run.state:
                     sim.confirm()
-                scenario["walk"].append({"step": state, "answers": shown})
+                scenario["walk"].append({"step": state, "answers": shown, **({"days_later": later} if later else {})})
                 break
             except (ValidationFailed, DomainError):
                 sim = Sim.load(
@@ -194,19 +208,31 @@ if __name__ == "__main__":
     main()
 
 
-def describe(procedure: Procedure, item: dict[str, Any]) -> str:
-    """What the caseworker learns at a step, in words: the values the published procedure then expects."""
+def words(value: Any, f: Field) -> str:
+    """A scenario value as the caseworker is told it: relative dates in words, tables row by row."""
     from services.run_views import show
 
+    if isinstance(value, str) and value.startswith("today"):
+        day, _, clock = value.partition(" ")
+        offset = int(day[5:] or 0)
+        when = "today" if offset == 0 else f"in {offset} days" if offset > 0 else f"{-offset} days ago"
+        return f"{when} at {clock}" if clock else when
+    if f.kind == "table":
+        rows = value or []
+        return "; ".join(", ".join(f"{c.label} {words(row.get(c.name), c)}" for c in f.columns) for row in rows)
+    return show(value, f)
+
+
+def describe(procedure: Procedure, item: dict[str, Any]) -> str:
+    """What the caseworker learns at a step, in words: the values the published procedure then expects."""
     step = procedure.steps[item["step"]]
-    parts = []
-    for f in step.fields:
-        if f.name in item.get("answers", {}) and f.kind not in ("text", "long_text", "pdf"):
-            value = item["answers"][f.name]
-            shown = value if isinstance(value, str) and value.startswith("today") else show(value, f)
-            shown = shown.replace("today+", "in ").replace("today", "today") if isinstance(shown, str) else shown
-            parts.append(f"{f.label}: {shown}")
-    return "You find out: " + "; ".join(parts) + "." if parts else ""
+    parts = [
+        f"{f.label}: {words(item['answers'][f.name], f)}"
+        for f in step.fields
+        if f.name in item.get("answers", {}) and f.kind not in ("text", "long_text", "pdf")
+    ]
+    later = f"{item['days_later']} days later. " if item.get("days_later") else ""
+    return later + ("You find out: " + "; ".join(parts) + "." if parts else "")
 
 
 def facts_in_words(facts: dict[str, Any]) -> str:

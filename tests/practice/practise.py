@@ -12,20 +12,20 @@ from services.practice_engine import scenario_answers
 
 
 def walk_practice(
-    actor: Actor, scenario: dict[str, Any], *, today: date, wrong: dict[int, dict[str, Any]] | None = None
-):
-    """Start a practice run and give the scenario's expected answers (or `wrong[i]` at walk item i) to the end."""
+    actor: Actor, scenario: dict[str, Any], *, today: date, key: str | None = None
+) -> practice.PracticeView:
+    """Start a practice run of scenario `key` (default: this scenario's) and give `scenario`'s answers, step by
+    step, with what the wizard shows prefilled sent as it is. `today` is unused: the practice clock decides."""
+    del today
     procedure = registry.get(scenario["procedure"])
-    view = practice.start_practice(actor, scenario["key"])
-    for index, item in enumerate(scenario["walk"]):
+    view = practice.start_practice(actor, key or scenario["key"])
+    for item in scenario["walk"]:
         if view.finished:
             break
-        answers = scenario_answers(procedure, {**item, "step": view.run.step.id}, today)
-        for f in procedure.steps[view.run.step.id].fields:  # what the wizard shows prefilled, sent as it is
-            if f.default_fact and f.name not in answers:
-                answers[f.name] = next(v.value for v in view.run.step.fields if v.name == f.name)
-        if wrong and index in wrong:
-            answers |= wrong[index]
+        answers = scenario_answers(procedure, {**item, "step": view.run.step.id}, view.today)
+        for f in view.run.step.fields:
+            if f.name not in answers and f.value is not None:
+                answers[f.name] = f.value
         view = practice.submit_step(actor, view.practice_id, answers, expected_version=view.run.version)
         if view.run.awaiting_confirmation:
             view = practice.confirm_step(actor, view.practice_id, expected_version=view.run.version)

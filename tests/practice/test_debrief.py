@@ -1,0 +1,110 @@
+"""The debrief: every scenario's expected path gives a passed debrief; one wrong turn per procedure is reported
+at the step where it was taken, with the answer given, the answer expected and that step's guidance."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+from typing import Any
+
+import pytest
+
+from procedures import registry
+from procedures.scenarios import builtin
+from services import practice
+from services.errors import DomainError, ValidationFailed
+from services.practice_engine import PENDING, Sim, scenario_answers
+from services.run_views import show
+from tests.practice.practise import walk_practice
+from tools.practice_scenarios import value_for
+
+PROCEDURES = [p.id for p in registry.latest()]
+
+
+def test_every_scenario_walked_as_expected_gets_a_passed_debrief(sqlite_demo_db, actor_for):
+    me = actor_for("caseworker")
+    for key, scenario in builtin().items():
+        view = walk_practice(me, scenario, today=date.today())
+        report = practice.debrief(me, view.practice_id)
+        assert report.passed, (key, report.differences, report.cms_lines, report.expected_cms_lines)
+        assert report.taken == report.expected
+        assert report.differences == ()
+
+
+def _wrong_turn(scenario: dict[str, Any]) -> tuple[int, str, Any]:
+    """(walk position, field, other value) of the first answer that sends the procedure down another path."""
+    procedure, today = registry.get(scenario["procedure"]), date.today()
+    for index, item in enumerate(scenario["walk"]):
+        for f in procedure.steps[item["step"]].fields:
+            if f.kind not in ("yes_no", "choice") or f.name not in item.get("answers", {}):
+                continue
+            for other in [True, False] if f.kind == "yes_no" else list(f.options):
+                if other == item["answers"][f.name]:
+                    continue
+                sim = Sim.start(
+                    procedure, scenario, reference_no="PRACTICE-000000", team_id=None, actor_name="T", today=today
+                )
+                try:
+                    for earlier in scenario["walk"][:index]:
+                        sim.submit(scenario_answers(procedure, earlier, sim.now, sim.case))
+                        if sim.run.answers.get(PENDING) == sim.run.state:
+                            sim.confirm()
+                    changed = {**item, "answers": {**item["answers"], f.name: other}}
+                    sim.submit(scenario_answers(procedure, changed, sim.now, sim.case))
+                    if sim.run.answers.get(PENDING) == sim.run.state:
+                        sim.confirm()
+                except (ValidationFailed, DomainError):
+                    continue
+                following = scenario["walk"][index + 1]["step"] if index + 1 < len(scenario["walk"]) else None
+                if sim.run.state != following:
+                    return index, f.name, other
+    raise AssertionError(f"{scenario['key']} has no decision that changes the path")
+
+
+def _finish(me, view: practice.PracticeView, rng: random.Random) -> practice.PracticeView:
+    """Carry on to the end with any answers the procedure accepts (the wrong turn left the script)."""
+    procedure = registry.get(view.run.procedure_id)
+    for _ in range(200):
+        if view.finished:
+            return view
+        if view.run.awaiting_confirmation:
+            view = practice.confirm_step(me, view.practice_id, expected_version=view.run.version)
+            continue
+        step = procedure.steps[view.run.step.id]
+        shown = {f.name: f.value for f in view.run.step.fields if f.value is not None}
+        answers = {f.name: value_for(f, rng, {}) for f in step.fields if f.name not in shown}
+        submission = scenario_answers(
+            procedure, {"step": step and view.run.step.id, "answers": {**shown, **answers}}, view.today
+        )
+        try:
+            view = practice.submit_step(me, view.practice_id, submission, expected_version=view.run.version)
+        except (ValidationFailed, DomainError):
+            view = practice.view_practice(me, view.practice_id)
+    raise AssertionError("the practice run did not finish")
+
+
+@pytest.mark.parametrize("procedure_id", PROCEDURES)
+def test_one_wrong_turn_is_reported_at_its_step_with_the_expected_answer_and_guidance(
+    sqlite_demo_db, actor_for, procedure_id
+):
+    me, procedure = actor_for("caseworker"), registry.get(procedure_id)
+    scenario = next(s for s in builtin().values() if s["procedure"] == procedure_id)
+    index, name, other = _wrong_turn(scenario)
+    wrong = dict(
+        scenario,
+        walk=scenario["walk"][:index]
+        + [{**scenario["walk"][index], "answers": {**scenario["walk"][index]["answers"], name: other}}],
+    )
+    view = walk_practice(me, wrong, today=date.today(), key=scenario["key"])
+    view = _finish(me, view, random.Random(7))
+    report = practice.debrief(me, view.practice_id)
+    assert not report.passed
+    assert not report.path_matches
+    step = procedure.steps[scenario["walk"][index]["step"]]
+    f = procedure.field_index[name]
+    first = report.differences[0]
+    assert (first.step_title, first.label) == (step.title, f.label)
+    assert first.given == show(f.parse(other, today=date.today()), f)
+    assert first.expected == show(f.parse(scenario["walk"][index]["answers"][name], today=date.today()), f)
+    assert first.guidance == step.guidance
+    assert report.taken[: index + 1] == report.expected[: index + 1]
