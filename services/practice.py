@@ -38,14 +38,13 @@ from services.actor import Actor
 from services.errors import DomainError, NotFound, ValidationFailed
 from services.letters import DOCX_MEDIA_TYPE, FileDownload
 from services.practice_engine import (
+    CHECK_REFERENCE,
     PENDING,
     ScenarioBroken,
     Sim,
-    resolve,
-    scenario_answers,
     walk_scenario,
 )
-from services.run_views import RunView
+from services.run_views import RunView, show
 from services.transaction import expect_version, transaction
 
 BANNER = "Practice: nothing here is real"
@@ -298,16 +297,7 @@ def _act(
 def submit_step(actor: Actor, practice_id: str, answers: dict[str, Any], *, expected_version: int) -> PracticeView:
     """As runs.submit_step, on the practice run; the answers given are kept for the debrief."""
 
-    def do(sim: Sim) -> None:
-        index = len(sim.run.history) - 1
-        step = sim.run.state
-        sim.submit(answers)
-        given = {k: v for k, v in sim.run.answers.items() if not k.startswith("_")}
-        fields = {f.name for f in sim.procedure.steps[step].fields}
-        mine = {k: v for k, v in given.items() if k in fields}
-        sim.run.answers = {**sim.run.answers, f"_given:{index}": {"step": step, "answers": mine}}
-
-    return _act(actor, practice_id, expected_version, "practice.step", do)
+    return _act(actor, practice_id, expected_version, "practice.step", lambda sim: sim.submit(answers))
 
 
 def confirm_step(actor: Actor, practice_id: str, *, expected_version: int) -> PracticeView:
@@ -354,9 +344,8 @@ def _masked(lines: list[dict[str, Any]], texts: list[str]) -> tuple[str, ...]:
 
 def _all_given(sim: Sim) -> dict[str, Any]:
     merged: dict[str, Any] = {}
-    for key, item in sim.run.answers.items():
-        if key.startswith("_given:"):
-            merged |= item["answers"]
+    for item in sim.given.values():
+        merged |= item["answers"]
     return merged
 
 
@@ -374,50 +363,44 @@ def _debrief(row: PracticeRun, sim: Sim) -> Debrief:
     expected_sim = walk_scenario(row.scenario, today=today, reference=sim.reference, actor_name=sim.actor_name)
     titles = procedure.steps
     taken, expected = list(sim.run.history), list(expected_sim.run.history)
-    walk = row.scenario.get("walk", [])
     differences: list[StepDifference] = []
     for index, step in enumerate(taken[:-1]):
-        given = sim.run.answers.get(f"_given:{index}")
-        item = walk[index] if index < len(walk) else None
-        if given is None or item is None or item.get("step") != step:
-            if item is not None and item.get("step") != step:
+        given, wanted = sim.given.get(str(index)), expected_sim.given.get(str(index))
+        if wanted is None or wanted["step"] != step:
+            if wanted is not None:
+                other = titles[wanted["step"]]
                 differences.append(
-                    StepDifference(
-                        titles[step].title,
-                        "Step",
-                        titles[step].title,
-                        titles[item["step"]].title if item.get("step") in titles else str(item.get("step")),
-                        titles[item["step"]].guidance if item.get("step") in titles else "",
-                    )
+                    StepDifference(titles[step].title, "Step", titles[step].title, other.title, other.guidance)
                 )
-                break  # after the paths part, the steps no longer line up
-            continue
-        wanted = scenario_answers(procedure, item, today)
+            break  # after the paths part, the steps no longer line up
         for f in titles[step].fields:
-            if f.kind in ("text", "long_text", "pdf") or f.name not in wanted:
-                continue
-            try:
-                expected_value = f.parse(wanted[f.name], today=today)
-            except Exception:  # noqa: BLE001 - a scenario value that no longer parses counts as not matching
-                expected_value = wanted[f.name]
-            mine = given["answers"].get(f.name)
-            if mine != expected_value:
-                from services.run_views import show
-
+            if f.kind in ("text", "long_text", "pdf") or f.name not in wanted["answers"]:
+                continue  # the caseworker's own words are theirs; only values must match
+            mine = (given or {"answers": {}})["answers"].get(f.name)
+            if mine != wanted["answers"][f.name]:
                 differences.append(
                     StepDifference(
-                        titles[step].title, f.label, show(mine, f), show(expected_value, f), titles[step].guidance
+                        titles[step].title,
+                        f.label,
+                        show(mine, f),
+                        show(wanted["answers"][f.name], f),
+                        titles[step].guidance,
                     )
                 )
-    mine_texts = _free_text(procedure, _all_given(sim)) + _free_text(
-        procedure, resolve({k: v for item in walk for k, v in item.get("answers", {}).items()}, today)
-    )
+    # Each run has its own fictional reference (and SR numbers made from it): compare them as one word.
+    mine_ref, expected_ref = row.reference, CHECK_REFERENCE
+
+    def same(text: str) -> str:
+        return text.replace(mine_ref, "PRACTICE").replace(expected_ref, "PRACTICE")
+
+    texts = [same(t) for t in _free_text(procedure, _all_given(sim)) + _free_text(procedure, _all_given(expected_sim))]
+    texts = [t for t in texts if t != "PRACTICE"]  # the SCIN typed as the reference is a value, not own words
     my_lines = [line for saved in sim.sent for line in saved["cms"]]
     expected_lines = [line for saved in expected_sim.sent for line in saved["cms"]]
-    cms_mine, cms_expected = _masked(my_lines, mine_texts), _masked(expected_lines, mine_texts)
-    # SR numbers are fictional and made per run: compare them by position, not by value
-    cms_mine_cmp = tuple(t.replace(row.reference, "PRACTICE") for t in cms_mine)
-    cms_expected_cmp = tuple(t.replace("PRACTICE-000000", "PRACTICE") for t in cms_expected)
+    cms_mine = tuple(str(line["text"]) for line in my_lines)
+    cms_expected = _masked([{"text": same(str(line["text"]))} for line in expected_lines], texts)
+    cms_mine_cmp = _masked([{"text": same(str(line["text"]))} for line in my_lines], texts)
+    cms_expected_cmp = cms_expected
     path_matches = taken == expected
     cms_matches = cms_mine_cmp == cms_expected_cmp
     would: list[str] = []

@@ -180,6 +180,8 @@ class Sim:
     walk: list[dict[str, Any]] = field(default_factory=list)
     days: int = 0  # days the scenario has moved the practice clock on ("six weeks later")
     clocked: list[int] = field(default_factory=list)  # walk positions whose days_later are applied
+    # The answers given at each position of the path, as parsed (a loop clears a step's answers from the run).
+    given: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def now(self) -> date:
@@ -277,8 +279,18 @@ class Sim:
         )
         case = fictional_case(reference_no, scenario.get("facts", {}), team_id, today)
         return cls(
-            procedure, run, case, dict(data["numbers"]), list(data["sent"]), actor_name, today, reference,
-            list(scenario.get("walk", [])), int(data.get("days", 0)), list(data.get("clocked", [])),
+            procedure,
+            run,
+            case,
+            dict(data["numbers"]),
+            list(data["sent"]),
+            actor_name,
+            today,
+            reference,
+            list(scenario.get("walk", [])),
+            int(data.get("days", 0)),
+            list(data.get("clocked", [])),
+            dict(data.get("given", {})),
         )
 
     def dump(self) -> dict[str, Any]:
@@ -298,6 +310,7 @@ class Sim:
             "sent": self.sent,
             "days": self.days,
             "clocked": self.clocked,
+            "given": self.given,
         }
 
     # --- what the wizard shows ------------------------------------------------------------------------
@@ -339,6 +352,8 @@ class Sim:
         if step.final:
             raise DomainError("This is the last step; there is nothing to submit.")
         values = real._validate(procedure, step, state, dict(raw), run.answers)
+        mine = {k: v for k, v in values.items() if not k.startswith("_") and not isinstance(v, PdfUpload)}
+        self.given = {**self.given, str(len(run.history) - 1): {"step": state, "answers": mine}}
         for name, value in list(values.items()):
             if isinstance(value, PdfUpload):  # never stored: practice keeps only the name
                 values[name] = {"attachment_id": 0, "file_name": value.file_name, "sha256": "practice"}
@@ -480,6 +495,10 @@ def real_json(value: Any) -> Any:
     return value
 
 
+CHECK_REFERENCE = "PRACTICE-000000"
+"""The fictional reference of the expected walk a scenario is checked and debriefed against."""
+
+
 class ScenarioBroken(DomainError):
     """A scenario whose expected path is not a path of its procedure: `step` is the title where it breaks."""
 
@@ -515,7 +534,7 @@ def walk_scenario(
         sim = Sim.start(
             procedure,
             scenario,
-            reference_no="PRACTICE-000000",
+            reference_no=CHECK_REFERENCE,
             team_id=None,
             actor_name=actor_name,
             today=today,

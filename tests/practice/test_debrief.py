@@ -31,14 +31,17 @@ def test_every_scenario_walked_as_expected_gets_a_passed_debrief(sqlite_demo_db,
         assert report.differences == ()
 
 
-def _wrong_turn(scenario: dict[str, Any]) -> tuple[int, str, Any]:
+def _wrong_turn(scenario: dict[str, Any]) -> tuple[int, str, Any] | None:
     """(walk position, field, other value) of the first answer that sends the procedure down another path."""
     procedure, today = registry.get(scenario["procedure"]), date.today()
     for index, item in enumerate(scenario["walk"]):
         for f in procedure.steps[item["step"]].fields:
-            if f.kind not in ("yes_no", "choice") or f.name not in item.get("answers", {}):
+            if f.kind not in ("yes_no", "choice", "multi_choice") or f.name not in item.get("answers", {}):
                 continue
-            for other in [True, False] if f.kind == "yes_no" else list(f.options):
+            others: list[Any] = [True, False] if f.kind == "yes_no" else list(f.options)
+            if f.kind == "multi_choice":
+                others = [[], *([o] for o in f.options)]
+            for other in others:
                 if other == item["answers"][f.name]:
                     continue
                 sim = Sim.start(
@@ -58,7 +61,43 @@ def _wrong_turn(scenario: dict[str, Any]) -> tuple[int, str, Any]:
                 following = scenario["walk"][index + 1]["step"] if index + 1 < len(scenario["walk"]) else None
                 if sim.run.state != following:
                     return index, f.name, other
-    raise AssertionError(f"{scenario['key']} has no decision that changes the path")
+    return None
+
+
+def _replay(scenario: dict[str, Any], walk: list[dict[str, Any]]) -> Sim | None:
+    procedure = registry.get(scenario["procedure"])
+    sim = Sim.start(
+        procedure, scenario, reference_no="PRACTICE-000000", team_id=None, actor_name="T", today=date.today()
+    )
+    try:
+        for item in walk:
+            sim.submit(scenario_answers(procedure, item, sim.now, sim.case))
+            if sim.run.answers.get(PENDING) == sim.run.state:
+                sim.confirm()
+    except (ValidationFailed, DomainError):
+        return None
+    return sim
+
+
+def _wrong_value(scenario: dict[str, Any]) -> tuple[int, str, Any] | None:
+    """For a procedure with one path: (walk position, field, other value) of an answer that changes the CMS lines."""
+    procedure = registry.get(scenario["procedure"])
+    expected = _replay(scenario, scenario["walk"])
+    assert expected is not None
+    for index, item in enumerate(scenario["walk"]):
+        for f in procedure.steps[item["step"]].fields:
+            value = item.get("answers", {}).get(f.name)
+            if value is None or f.kind not in ("money", "date", "choice"):
+                continue
+            options = ["123.45"] if f.kind == "money" else [o for o in f.options if o != value]
+            if f.kind == "date":
+                options = ["today-1" if value == "today" else "today"]
+            for other in options:
+                walk = [*scenario["walk"][:index], {**item, "answers": {**item["answers"], f.name: other}}]
+                sim = _replay(scenario, walk + scenario["walk"][index + 1 :])
+                if sim and sim.run.history == expected.run.history and sim.sent != expected.sent:
+                    return index, f.name, other
+    return None
 
 
 def _finish(me, view: practice.PracticeView, rng: random.Random) -> practice.PracticeView:
@@ -88,8 +127,13 @@ def test_one_wrong_turn_is_reported_at_its_step_with_the_expected_answer_and_gui
     sqlite_demo_db, actor_for, procedure_id
 ):
     me, procedure = actor_for("caseworker"), registry.get(procedure_id)
-    scenario = next(s for s in builtin().values() if s["procedure"] == procedure_id)
-    index, name, other = _wrong_turn(scenario)
+    mine = [s for s in builtin().values() if s["procedure"] == procedure_id]
+    found = next(((s, turn) for s in mine if (turn := _wrong_turn(s))), None)
+    one_path = found is None  # a procedure with a single path (P5a, P5c): the wrong turn is a wrong value
+    if one_path:
+        found = next((s, turn) for s in mine if (turn := _wrong_value(s)))
+    assert found is not None
+    scenario, (index, name, other) = found
     wrong = dict(
         scenario,
         walk=scenario["walk"][:index]
@@ -99,12 +143,16 @@ def test_one_wrong_turn_is_reported_at_its_step_with_the_expected_answer_and_gui
     view = _finish(me, view, random.Random(7))
     report = practice.debrief(me, view.practice_id)
     assert not report.passed
-    assert not report.path_matches
+    assert report.path_matches is one_path
     step = procedure.steps[scenario["walk"][index]["step"]]
     f = procedure.field_index[name]
     first = report.differences[0]
     assert (first.step_title, first.label) == (step.title, f.label)
-    assert first.given == show(f.parse(other, today=date.today()), f)
-    assert first.expected == show(f.parse(scenario["walk"][index]["answers"][name], today=date.today()), f)
+    expected_sim = _replay(scenario, scenario["walk"])
+    assert expected_sim is not None
+    assert first.expected == show(expected_sim.given[str(index)]["answers"][name], f)
+    wrong_sim = _replay(scenario, wrong["walk"])  # the wrong answer as the practice calendar read it then
+    assert wrong_sim is not None
+    assert first.given == show(wrong_sim.given[str(index)]["answers"][name], f)
     assert first.guidance == step.guidance
     assert report.taken[: index + 1] == report.expected[: index + 1]
