@@ -14,7 +14,10 @@ from db.models import AuditEvent, Counter
 from procedures.scenarios import builtin
 from services import email, reminders, work
 from services.audit import verify_chain
-from services.console import deadlines, export, queries, stuck_runs
+from services.console.deadlines import deadlines
+from services.console.export import export_csv
+from services.console.queries import counts, outstanding_page
+from services.console.stuck_runs import stuck_runs
 from services.transaction import transaction
 from tests.practice.practise import walk_practice
 
@@ -47,11 +50,11 @@ def _everything(caseworker, leader) -> dict[str, Any]:
         "tasks": [work.my_tasks(who) for who in (caseworker, leader)],
         "outbox": [email.outbox(who) for who in (caseworker, leader)],
         "notices": [reminders.notices(who, now=NOW) for who in (caseworker, leader)],
-        "counts": queries.counts(leader, now=NOW),
-        "page": queries.outstanding_page(leader, now=NOW, page_size=500),
-        "deadlines": deadlines.deadlines(leader, now=NOW, limit=1000),
-        "stuck": stuck_runs.stuck_runs(leader, now=NOW, working_days=0),
-        "export": export.export_csv(leader, now=NOW).content,
+        "counts": counts(leader, now=NOW),
+        "page": outstanding_page(leader, now=NOW, page_size=500),
+        "deadlines": deadlines(leader, now=NOW, limit=1000),
+        "stuck": stuck_runs(leader, now=NOW, working_days=0),
+        "export": export_csv(leader, now=NOW).content,
     }
 
 
