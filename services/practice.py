@@ -39,7 +39,6 @@ from services.errors import DomainError, NotFound, ValidationFailed
 from services.letters import DOCX_MEDIA_TYPE, FileDownload
 from services.practice_engine import (
     CHECK_REFERENCE,
-    PENDING,
     ScenarioBroken,
     Sim,
     walk_scenario,
@@ -540,4 +539,8 @@ def save_scenario(actor: Actor, scenario: dict[str, Any]) -> ScenarioInfo:
         return _info(scenario)
 
 
-__all__ = ["BANNER", "PENDING"]
+def scenarios_for_editing(actor: Actor) -> dict[str, dict[str, Any]]:
+    """Every scenario in force, by key, as the data policy staff edit."""
+    with transaction(read_only=True) as session:
+        require_role(session, actor, "policy", action="edit practice scenarios")
+        return _scenarios(session)

@@ -53,7 +53,11 @@ ROLE_PAGES: dict[str, tuple[PageSpec, ...]] = {
         PRACTICE,
         PRACTICE_RUN,
     ),
-    "policy": (PageSpec("pages/letter_studio.py", "Letter preview", ":material/mail:", "letters"), REFERENCE_VALUES),
+    "policy": (
+        PageSpec("pages/letter_studio.py", "Letter preview", ":material/mail:", "letters"),
+        REFERENCE_VALUES,
+        PageSpec("pages/practice_scenarios.py", "Practice scenarios", ":material/school:", "practice-scenarios"),
+    ),
     "admin": (PageSpec("pages/users.py", "Users", ":material/group:", "users"), REFERENCE_VALUES),
 }
 HOME = "pages/home.py"

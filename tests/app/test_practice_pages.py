@@ -70,7 +70,7 @@ def test_the_practise_page_lists_scenarios_and_the_team_leader_sees_the_record(s
     at = at.switch_page("pages/practice.py").run()
     assert not at.exception
     at.selectbox[0].select("P5e").run()
-    assert "Main path" in at.radio[0].options
+    assert "Main path: the visit takes place" in at.radio[0].options
     from tests.practice.practise import walk_practice
 
     walk_practice(me, builtin()["P5e-1"], today=date.today())
@@ -81,3 +81,19 @@ def test_the_practise_page_lists_scenarios_and_the_team_leader_sees_the_record(s
     table = at.dataframe[0].value
     row = table[table["Caseworker"] == me.display_name].iloc[0]
     assert (row["Practised"], row["Passed"]) == (1, 1)
+
+
+def test_policy_staff_are_told_where_a_scenario_breaks_on_the_scenarios_page(sqlite_demo_db, actor_for):
+    import json
+
+    at = app_as(actor_for("policy"))
+    at.run()
+    at = at.switch_page("pages/practice_scenarios.py").run()
+    assert not at.exception
+    at.selectbox[0].select("P5e-1").run()
+    data = json.loads(at.text_area[0].value)
+    data["walk"] = data["walk"][:2] + data["walk"][3:]  # skips "set the SR In Progress"
+    at.text_area[0].set_value(json.dumps(data)).run()
+    next(b for b in at.button if b.label == "Check and save").click().run()
+    assert not at.exception
+    assert "The expected path breaks at" in texts(at)
