@@ -33,7 +33,7 @@ from procedures.definition import Procedure
 from procedures.scenarios import builtin
 from services import audit
 from services import reference as reference_values
-from services.access import check_actor, require_role, unavailable
+from services.access import check_actor, refuse, require_role, unavailable
 from services.actor import Actor
 from services.errors import DomainError, NotFound, ValidationFailed
 from services.letters import DOCX_MEDIA_TYPE, FileDownload
@@ -139,8 +139,17 @@ def scenarios_for(actor: Actor) -> list[ScenarioInfo]:
 def _load(session: Session, actor: Actor, practice_id: str) -> PracticeRun:
     check_actor(session, actor)
     row = session.get(PracticeRun, practice_id)
-    if row is None or row.user_id != actor.user_id:
+    if row is None:
         raise NotFound(unavailable("practice run"))
+    if row.user_id != actor.user_id:  # a practice run is its caseworker's own; the attempt is audited
+        raise refuse(
+            session,
+            actor,
+            unavailable("practice run"),
+            entity_type="practice_run",
+            entity_id=row.id,
+            action="open another person's practice run",
+        )
     return row
 
 
