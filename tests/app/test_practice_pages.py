@@ -78,7 +78,7 @@ def test_the_practise_page_lists_scenarios_and_the_team_leader_sees_the_record(s
     at.run()
     at = at.switch_page("pages/practice.py").run()
     assert not at.exception
-    table = at.dataframe[0].value
+    table = at.table[0].value
     row = table[table["Caseworker"] == me.display_name].iloc[0]
     assert (row["Practised"], row["Passed"]) == (1, 1)
 
