@@ -489,7 +489,7 @@ def practice_letter(actor: Actor, practice_id: str, index: int) -> FileDownload:
 def my_practice(actor: Actor) -> list[tuple[str, str, str, bool | None]]:
     """(practice id, scenario title, status, passed) of the actor's practice runs, newest first."""
     with transaction(read_only=True) as session:
-        check_actor(session, actor)
+        require_role(session, actor, *PRACTISING_ROLES, action="practise procedures")
         rows = session.scalars(
             select(PracticeRun).where(PracticeRun.user_id == actor.user_id).order_by(PracticeRun.created_at.desc())
         ).all()

@@ -33,6 +33,7 @@ from services import (
     letter_previews,
     letters,
     my_day,
+    practice,
     reference,
     reminders,
     run_summary,
@@ -71,6 +72,7 @@ class Objects:
     attachment_id: int
     bundle_id: int
     owner_id: int
+    practice_id: str  # a practice run of the owner's
 
 
 @pytest.fixture
@@ -100,9 +102,10 @@ def objects(sqlite_demo_db, actor_for, monkeypatch) -> Objects:
     pdf = attachments.upload_outcome_pdf(owner, sr_id, file_name="outcome.pdf", data=a_pdf())
     bundle = bundles.create_bundle(owner, sr_id, name="commitment", documents=[("a.docx", b"a")])
     sr_version = service_requests.open_sr(owner, sr_id).version
+    practice_id = practice.start_practice(owner, "P5e-1").practice_id
     return Objects(
         case_id, scin, sensitive, sr_id, sr_version, run.run_id, run.version, letter_id, email.id, pdf.id,
-        bundle.id, owner.user_id,
+        bundle.id, owner.user_id, practice_id,
     )  # fmt: skip
 
 
@@ -164,6 +167,15 @@ CASE_CALLS: dict[str, Call] = {
     "console.reassign": lambda a, o: console.reassign(
         a, [o.sr_id], o.owner_id, "Covering leave", expected_versions=_as_shown(o.sr_id)
     ),
+    # A practice run is its caseworker's own: anyone else is refused in the words used for another team's run.
+    "practice.view_practice": lambda a, o: practice.view_practice(a, o.practice_id),
+    "practice.submit_step": lambda a, o: practice.submit_step(a, o.practice_id, {}, expected_version=1),
+    "practice.confirm_step": lambda a, o: practice.confirm_step(a, o.practice_id, expected_version=1),
+    "practice.go_back": lambda a, o: practice.go_back(a, o.practice_id, expected_version=1),
+    "practice.change_answer": lambda a, o: practice.change_answer(a, o.practice_id, "pv_check", expected_version=1),
+    "practice.retry": lambda a, o: practice.retry(a, o.practice_id),
+    "practice.debrief": lambda a, o: practice.debrief(a, o.practice_id),
+    "practice.practice_letter": lambda a, o: practice.practice_letter(a, o.practice_id, 0),
 }
 
 # Lists of the actor's own team's work: another team simply sees its own; roles without case work are refused.
@@ -175,6 +187,10 @@ TEAM_LISTS: dict[str, tuple[Call, tuple[str, ...]]] = {
     "work.my_tasks": (lambda a, o: work.my_tasks(a), NO_CASE_DATA),
     "case_finder.example_scin": (lambda a, o: case_finder.example_scin(a), NO_CASE_DATA),
     "reminders.notices": (lambda a, o: reminders.notices(a), NO_CASE_DATA),
+    "practice.scenarios_for": (lambda a, o: practice.scenarios_for(a), NO_CASE_DATA),
+    "practice.start_practice": (lambda a, o: practice.start_practice(a, "P5e-1"), NO_CASE_DATA),
+    "practice.my_practice": (lambda a, o: practice.my_practice(a), NO_CASE_DATA),
+    "practice.practice_record": (lambda a, o: practice.practice_record(a), (*NO_CASE_DATA, "caseworker")),
     **{
         f"console.{name}": (lambda a, o, name=name: getattr(console, name)(a), (*NO_CASE_DATA, "caseworker"))
         for name in ("outstanding_page", "counts", "ageing", "deadlines", "team_members", "stuck_runs", "export_csv")
@@ -218,6 +234,9 @@ ROLE_ONLY: dict[str, tuple[Call, tuple[str, ...]]] = {
     "reference.add": (lambda a, o: reference.add(a, "reason.local", "Reason", "Local"), CASE_ROLES),
     "reference.export_csv": (lambda a, o: reference.export_csv(a), CASE_ROLES),
     "reference.import_csv": (lambda a, o: reference.import_csv(a, "key,kind,value\n"), CASE_ROLES),
+    # Practice scenarios are data about fictional cases; policy staff keep them.
+    "practice.save_scenario": (lambda a, o: practice.save_scenario(a, {}), POLICY_ONLY),
+    "practice.scenarios_for_editing": (lambda a, o: practice.scenarios_for_editing(a), POLICY_ONLY),
 }
 
 # Public functions taking an actor that need no line above, and why.
