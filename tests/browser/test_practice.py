@@ -44,15 +44,17 @@ def answer(page: Page, step_id: str, answers: dict, today: date) -> None:
             settled(page, group.get_by_role("radio", name=shown, checked=True), axe=False)
         elif f.kind == "datetime":
             moment = datetime.fromisoformat(value)
-            box = page.get_by_label(label, exact=True)
-            box.fill(moment.strftime("%d/%m/%Y"))
-            box.press("Enter")
+            # Streamlit's date input is a group of day, month and year segments: type the digits into the first.
+            page.get_by_role("group", name=label, exact=True).get_by_role("spinbutton").first.click()
+            page.keyboard.type(moment.strftime("%d%m%Y"))
+            page.keyboard.press("Tab")
             assert moment.strftime("%H:%M") == "10:00"  # the time input's default: left as it is
         elif f.kind == "pdf":
             page.locator("input[type=file]").set_input_files(
                 files=[{"name": value[0], "mimeType": "application/pdf", "buffer": blank_pdf()}]
             )
-            settled(page, page.get_by_text(value[0]), axe=False)
+            chip = page.get_by_test_id("stFileChip").filter(has_text=value[0][:6])  # as test_case_file_upload
+            settled(page, chip.filter(has_not=page.get_by_test_id("stFileChipIconSpinner")), axe=False)
         else:
             page.get_by_label(label, exact=True).fill(str(value))
 
