@@ -15,7 +15,7 @@ from services import practice
 from services.errors import DomainError, ValidationFailed
 from services.practice_engine import PENDING, Sim, scenario_answers
 from services.run_views import show
-from tests.practice.practise import walk_practice
+from tests.practice.practise import continue_practice, walk_practice
 from tools.practice_scenarios import value_for
 
 PROCEDURES = [p.id for p in registry.latest()]
@@ -156,3 +156,40 @@ def test_one_wrong_turn_is_reported_at_its_step_with_the_expected_answer_and_gui
     assert first.given == show(wrong_sim.given[str(index)]["answers"][name], f)
     assert first.guidance == step.guidance
     assert report.taken[: index + 1] == report.expected[: index + 1]
+
+
+def test_the_debrief_lists_problems_back_and_change_uses_times_and_what_would_have_been_keyed(
+    sqlite_demo_db, actor_for
+):
+    """A caseworker practising P3 forgets the checklist, goes Back once and uses Change once on "check your
+    answers"; the debrief says so, with the time spent at each step and what would have been keyed into CMS."""
+    me, procedure = actor_for("caseworker"), registry.get("P3")
+    scenario = builtin()["P3-1"]
+    walk = scenario["walk"]
+
+    def give(view: practice.PracticeView, index: int) -> practice.PracticeView:
+        answers = scenario_answers(procedure, walk[index], view.today)
+        return practice.submit_step(me, view.practice_id, answers, expected_version=view.run.version)
+
+    view = practice.start_practice(me, "P3-1")
+    with pytest.raises(ValidationFailed) as refused:
+        practice.submit_step(me, view.practice_id, {"_checklist": []}, expected_version=view.run.version)
+    view = give(practice.view_practice(me, view.practice_id), 0)
+    view = practice.go_back(me, view.practice_id, expected_version=view.run.version)
+    view = give(give(view, 0), 1)
+    assert view.run.awaiting_confirmation  # the Finalise Case SR is created on confirming
+    view = practice.change_answer(me, view.practice_id, walk[0]["step"], expected_version=view.run.version)
+    view = give(view, 0)
+    assert view.run.awaiting_confirmation  # back at "check your answers" after the changed step
+    view = practice.confirm_step(me, view.practice_id, expected_version=view.run.version)
+    view = continue_practice(me, view, walk[2:])
+    report = practice.debrief(me, view.practice_id)
+    assert report.passed
+    first = procedure.steps[walk[0]["step"]].title
+    assert [(first, message) for message in refused.value.errors.values()] == list(report.validation_errors)
+    assert (report.backs, report.changes) == (1, 1)
+    assert [step for step, _seconds in report.seconds_per_step][:2] == [
+        first,
+        procedure.steps[walk[1]["step"]].title,
+    ]
+    assert "Create a new SR and select from the drop down lists:" in report.cms_lines
