@@ -167,7 +167,11 @@ CASE_CALLS: dict[str, Call] = {
     "console.reassign": lambda a, o: console.reassign(
         a, [o.sr_id], o.owner_id, "Covering leave", expected_versions=_as_shown(o.sr_id)
     ),
-    # A practice run is its caseworker's own: anyone else is refused in the words used for another team's run.
+}
+
+# A practice run is its caseworker's own (it has no real case): anyone else, whatever their team or role, is
+# refused in the words used for another team's run.
+PRACTICE_CALLS: dict[str, Call] = {
     "practice.view_practice": lambda a, o: practice.view_practice(a, o.practice_id),
     "practice.submit_step": lambda a, o: practice.submit_step(a, o.practice_id, {}, expected_version=1),
     "practice.confirm_step": lambda a, o: practice.confirm_step(a, o.practice_id, expected_version=1),
@@ -303,6 +307,17 @@ def test_each_case_service_refuses_other_teams_policy_and_admin_and_audits_each_
     _assert_allowed(call, actor_for("ssst.teamleader" if name == "console.reassign" else OWNER), objects)
 
 
+@pytest.mark.parametrize("name", sorted(PRACTICE_CALLS))
+def test_a_practice_run_is_refused_to_everyone_but_its_caseworker_and_each_attempt_audited(name, objects, actor_for):
+    call = PRACTICE_CALLS[name]
+    before = _audit_count()
+    others = ("caseworker", "teamleader", "ssst.teamleader", *NO_CASE_DATA)
+    for username in others:
+        _assert_refused(call, actor_for(username), objects, "it does not exist, or it is not your team's")
+    assert _audit_count() == before + len(others)
+    _assert_allowed(call, actor_for(OWNER), objects)
+
+
 @pytest.mark.parametrize("name", sorted(TEAM_LISTS))
 def test_each_team_list_refuses_roles_without_case_work_and_audits_each_attempt(name, objects, actor_for):
     call, refused = TEAM_LISTS[name]
@@ -323,6 +338,8 @@ def test_letter_templates_are_for_policy_and_user_accounts_for_admin_only(name, 
 
 
 def _rightful(name: str) -> str:
+    if name in PRACTICE_CALLS:
+        return OWNER
     if name in CASE_CALLS:
         return "ssst.teamleader" if name == "console.reassign" else OWNER
     if name in TEAM_LISTS:
@@ -330,13 +347,13 @@ def _rightful(name: str) -> str:
     return "admin" if ROLE_ONLY[name][1] is ADMIN_ONLY else "policy"
 
 
-@pytest.mark.parametrize("name", sorted(set(CASE_CALLS) | set(TEAM_LISTS) | set(ROLE_ONLY)))
+@pytest.mark.parametrize("name", sorted(set(CASE_CALLS) | set(PRACTICE_CALLS) | set(TEAM_LISTS) | set(ROLE_ONLY)))
 def test_every_service_refuses_its_rightful_user_once_deactivated_and_audits_it(name, objects, actor_for):
     """The Actor a page holds is a snapshot from sign-in; the services check it against the users table."""
     from services.access import SESSION_ENDED
     from services.errors import SessionEnded
 
-    call = {**CASE_CALLS, **{k: v[0] for k, v in (TEAM_LISTS | ROLE_ONLY).items()}}[name]
+    call = {**CASE_CALLS, **PRACTICE_CALLS, **{k: v[0] for k, v in (TEAM_LISTS | ROLE_ONLY).items()}}[name]
     snapshot = actor_for(_rightful(name))
     users.set_active(None, snapshot.username, False)
     before = _audit_count()
@@ -361,7 +378,7 @@ def _public_actor_functions() -> set[str]:
 
 
 def test_every_public_service_taking_an_actor_is_in_the_access_matrix():
-    listed = set(CASE_CALLS) | set(TEAM_LISTS) | set(ROLE_ONLY) | set(EXEMPT)
+    listed = set(CASE_CALLS) | set(PRACTICE_CALLS) | set(TEAM_LISTS) | set(ROLE_ONLY) | set(EXEMPT)
     missing = _public_actor_functions() - listed
     assert not missing, f"add these to the access matrix (or EXEMPT with a reason): {sorted(missing)}"
     assert not listed - _public_actor_functions(), "the matrix names a function that no longer exists"
