@@ -550,3 +550,59 @@ class ReferenceValue(Base):
     changed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     changed_by_name: Mapped[str] = mapped_column(String(100))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PracticeRun(Base):
+    """A rehearsal of a procedure on a fictional case (issue 18), kept in a table of its own.
+
+    Why a separate table and not a flag on procedure_runs: every real query (My work, the console, the
+    deadline list, the CSV export, stuck runs, reminders, the outbox, the SR counter) reads procedure_runs,
+    cases, service_requests, letters, deadlines and outbound_emails; a practice run writes none of those, so
+    a query that forgets a filter has nothing practice-made to find. The fictional case, its SRs (numbers
+    "PRACTICE-..."), what would have been keyed into CMS and what would have been sent live in this row's
+    JSON only. The one shared table is the audit trail, where practice events are named `practice.*`.
+    """
+
+    __tablename__ = "practice_runs"
+    __table_args__ = (
+        CheckConstraint("status IN ('in_progress', 'finished')", name="status"),
+        Index("ix_practice_runs_team_user", "team_id", "user_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_new_run_id)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    procedure_id: Mapped[str] = mapped_column(String(20))
+    procedure_version: Mapped[str] = mapped_column(String(20))
+    scenario_key: Mapped[str] = mapped_column(String(80))
+    # The scenario as it was when the run started: a later edit by policy staff does not change a rehearsal.
+    scenario: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    reference: Mapped[str] = mapped_column(String(40))  # "PRACTICE-7F3A": never a 12-digit SCIN
+    status: Mapped[str] = mapped_column(String(20), default="in_progress")
+    # The simulated run (state, answers, history, fictional SRs, CMS lines, what would be sent) and its log.
+    sim: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    log: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    passed: Mapped[bool | None] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class PracticeScenario(Base):
+    """A scenario added or edited by policy staff; the built-in ones are code (procedures/scenarios/).
+
+    Rows are never updated: the latest row of a key is the scenario in force (like reference_values).
+    """
+
+    __tablename__ = "practice_scenarios"
+    __table_args__ = (Index("ix_practice_scenarios_key_id", "key", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80))
+    procedure_id: Mapped[str] = mapped_column(String(20))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    changed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

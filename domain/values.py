@@ -14,6 +14,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from domain.clock import format_date, uk_local, utcnow
 
 SCIN_PATTERN = re.compile(r"[0-9]{12}")  # ASCII digits only: str \d would accept any script's digits
+# A practice run's fictional case reference: letters, so it can never be taken for a real 12-digit SCIN.
+PRACTICE_REFERENCE = re.compile(r"PRACTICE-[0-9A-F]{6}")
 # Pounds as typed: plain digits or correctly grouped thousands, then up to any number of decimals
 # (more than two is refused with its own message). No exponents, underscores, signs or other scripts.
 SIGN_PATTERN = re.compile(r"(?P<minus>-)?\s*£?\s*(?P<minus2>-)?\s*(?P<rest>.*)", re.DOTALL)
@@ -38,6 +40,8 @@ def parse_scin(raw: str, *, field: str = "scin") -> str:
     value = re.sub(r"\s+", "", raw or "")
     if not value:
         raise FieldError(field, "Enter the SCIN.")
+    if PRACTICE_REFERENCE.fullmatch(value.upper()):  # a practice run's fictional case (services/practice.py)
+        return value.upper()
     if not SCIN_PATTERN.fullmatch(value):
         raise FieldError(field, "Enter the SCIN as 12 digits, for example 123456789012.")
     return value

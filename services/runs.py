@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from queue import Empty, SimpleQueue
@@ -208,8 +209,13 @@ def _machine(procedure: Procedure, state: str) -> Iterator[StateMachine]:
         idle.put(machine)
 
 
+# A practice run's own calendar (services/practice_engine.py: a scenario may say "six weeks later"); a real run
+# never sets it. A ContextVar, so one server thread's practice clock is never another's.
+PRACTICE_TODAY: ContextVar[date | None] = ContextVar("practice_today", default=None)
+
+
 def _today() -> date:
-    return uk_local(utcnow()).date()
+    return PRACTICE_TODAY.get() or uk_local(utcnow()).date()
 
 
 def _ctx(procedure: Procedure, run: ProcedureRun, case: Case) -> Ctx:

@@ -34,20 +34,30 @@ REFERENCE_VALUES = PageSpec(
     "pages/reference_values.py", "Reference values", ":material/fact_check:", "reference-values"
 )
 OUTBOX = PageSpec("pages/outbox.py", "Outbox", ":material/outbox:", "outbox")
+PRACTICE = PageSpec("pages/practice.py", "Practise", ":material/school:", "practice")
+PRACTICE_RUN = PageSpec("pages/practice_run.py", "Practice run", ":material/school:", "practice-run", hidden=True)
 ROLE_PAGES: dict[str, tuple[PageSpec, ...]] = {
     "caseworker": (
         MY_WORK,
         PageSpec("pages/start.py", "Start a procedure", ":material/play_arrow:", "start"),
         OUTBOX,
         PageSpec("pages/wizard.py", "Procedure", ":material/explore:", "wizard", hidden=True),
+        PRACTICE,
+        PRACTICE_RUN,
     ),
     "team_leader": (
         PageSpec("pages/outstanding.py", "Outstanding SRs", ":material/monitoring:", "outstanding"),
         PageSpec("pages/sr_detail.py", "Service request", ":material/description:", "sr", hidden=True),
         MY_WORK,
         OUTBOX,
+        PRACTICE,
+        PRACTICE_RUN,
     ),
-    "policy": (PageSpec("pages/letter_studio.py", "Letter preview", ":material/mail:", "letters"), REFERENCE_VALUES),
+    "policy": (
+        PageSpec("pages/letter_studio.py", "Letter preview", ":material/mail:", "letters"),
+        REFERENCE_VALUES,
+        PageSpec("pages/practice_scenarios.py", "Practice scenarios", ":material/school:", "practice-scenarios"),
+    ),
     "admin": (PageSpec("pages/users.py", "Users", ":material/group:", "users"), REFERENCE_VALUES),
 }
 HOME = "pages/home.py"

@@ -33,6 +33,7 @@ from services import (
     letter_previews,
     letters,
     my_day,
+    practice,
     reference,
     reminders,
     run_summary,
@@ -70,6 +71,7 @@ class Objects:
     attachment_id: int
     bundle_id: int
     owner_id: int
+    practice_id: str  # a practice run of the owner's
 
 
 @pytest.fixture
@@ -99,9 +101,10 @@ def objects(sqlite_demo_db, actor_for, monkeypatch) -> Objects:
     pdf = attachments.upload_outcome_pdf(owner, sr_id, file_name="outcome.pdf", data=a_pdf())
     bundle = bundles.create_bundle(owner, sr_id, name="commitment", documents=[("a.docx", b"a")])
     sr_version = service_requests.open_sr(owner, sr_id).version
+    practice_id = practice.start_practice(owner, "P5e-1").practice_id
     return Objects(
         case_id, scin, sensitive, sr_id, sr_version, run.run_id, run.version, letter_id, email.id, pdf.id,
-        bundle.id, owner.user_id,
+        bundle.id, owner.user_id, practice_id,
     )  # fmt: skip
 
 
@@ -165,6 +168,19 @@ CASE_CALLS: dict[str, Call] = {
     ),
 }
 
+# A practice run is its caseworker's own (it has no real case): anyone else, whatever their team or role, is
+# refused in the words used for another team's run.
+PRACTICE_CALLS: dict[str, Call] = {
+    "practice.view_practice": lambda a, o: practice.view_practice(a, o.practice_id),
+    "practice.submit_step": lambda a, o: practice.submit_step(a, o.practice_id, {}, expected_version=1),
+    "practice.confirm_step": lambda a, o: practice.confirm_step(a, o.practice_id, expected_version=1),
+    "practice.go_back": lambda a, o: practice.go_back(a, o.practice_id, expected_version=1),
+    "practice.change_answer": lambda a, o: practice.change_answer(a, o.practice_id, "pv_check", expected_version=1),
+    "practice.retry": lambda a, o: practice.retry(a, o.practice_id),
+    "practice.debrief": lambda a, o: practice.debrief(a, o.practice_id),
+    "practice.practice_letter": lambda a, o: practice.practice_letter(a, o.practice_id, 0),
+}
+
 # Lists of the actor's own team's work: another team simply sees its own; roles without case work are refused.
 TEAM_LISTS: dict[str, tuple[Call, tuple[str, ...]]] = {
     "work.my_work": (lambda a, o: work.my_work(a), NO_CASE_DATA),
@@ -173,6 +189,10 @@ TEAM_LISTS: dict[str, tuple[Call, tuple[str, ...]]] = {
     "work.my_tasks": (lambda a, o: work.my_tasks(a), NO_CASE_DATA),
     "case_finder.example_scin": (lambda a, o: case_finder.example_scin(a), NO_CASE_DATA),
     "reminders.notices": (lambda a, o: reminders.notices(a), NO_CASE_DATA),
+    "practice.scenarios_for": (lambda a, o: practice.scenarios_for(a), NO_CASE_DATA),
+    "practice.start_practice": (lambda a, o: practice.start_practice(a, "P5e-1"), NO_CASE_DATA),
+    "practice.my_practice": (lambda a, o: practice.my_practice(a), NO_CASE_DATA),
+    "practice.practice_record": (lambda a, o: practice.practice_record(a), (*NO_CASE_DATA, "caseworker")),
     **{
         f"console.{name}": (lambda a, o, name=name: getattr(console, name)(a), (*NO_CASE_DATA, "caseworker"))
         for name in ("outstanding_page", "counts", "ageing", "deadlines", "team_members", "stuck_runs", "export_csv")
@@ -216,6 +236,9 @@ ROLE_ONLY: dict[str, tuple[Call, tuple[str, ...]]] = {
     "reference.add": (lambda a, o: reference.add(a, "reason.local", "Reason", "Local"), CASE_ROLES),
     "reference.export_csv": (lambda a, o: reference.export_csv(a), CASE_ROLES),
     "reference.import_csv": (lambda a, o: reference.import_csv(a, "key,kind,value\n"), CASE_ROLES),
+    # Practice scenarios are data about fictional cases; policy staff keep them.
+    "practice.save_scenario": (lambda a, o: practice.save_scenario(a, {}), POLICY_ONLY),
+    "practice.scenarios_for_editing": (lambda a, o: practice.scenarios_for_editing(a), POLICY_ONLY),
 }
 
 # Public functions taking an actor that need no line above, and why.
@@ -282,6 +305,17 @@ def test_each_case_service_refuses_other_teams_policy_and_admin_and_audits_each_
     _assert_allowed(call, actor_for("ssst.teamleader" if name == "console.reassign" else OWNER), objects)
 
 
+@pytest.mark.parametrize("name", sorted(PRACTICE_CALLS))
+def test_a_practice_run_is_refused_to_everyone_but_its_caseworker_and_each_attempt_audited(name, objects, actor_for):
+    call = PRACTICE_CALLS[name]
+    before = _audit_count()
+    others = ("caseworker", "teamleader", "ssst.teamleader", *NO_CASE_DATA)
+    for username in others:
+        _assert_refused(call, actor_for(username), objects, "it does not exist, or it is not your team's")
+    assert _audit_count() == before + len(others)
+    _assert_allowed(call, actor_for(OWNER), objects)
+
+
 @pytest.mark.parametrize("name", sorted(TEAM_LISTS))
 def test_each_team_list_refuses_roles_without_case_work_and_audits_each_attempt(name, objects, actor_for):
     call, refused = TEAM_LISTS[name]
@@ -302,6 +336,8 @@ def test_letter_templates_are_for_policy_and_user_accounts_for_admin_only(name, 
 
 
 def _rightful(name: str) -> str:
+    if name in PRACTICE_CALLS:
+        return OWNER
     if name in CASE_CALLS:
         return "ssst.teamleader" if name == "console.reassign" else OWNER
     if name in TEAM_LISTS:
@@ -309,13 +345,13 @@ def _rightful(name: str) -> str:
     return "admin" if ROLE_ONLY[name][1] is ADMIN_ONLY else "policy"
 
 
-@pytest.mark.parametrize("name", sorted(set(CASE_CALLS) | set(TEAM_LISTS) | set(ROLE_ONLY)))
+@pytest.mark.parametrize("name", sorted(set(CASE_CALLS) | set(PRACTICE_CALLS) | set(TEAM_LISTS) | set(ROLE_ONLY)))
 def test_every_service_refuses_its_rightful_user_once_deactivated_and_audits_it(name, objects, actor_for):
     """The Actor a page holds is a snapshot from sign-in; the services check it against the users table."""
     from services.access import SESSION_ENDED
     from services.errors import SessionEnded
 
-    call = {**CASE_CALLS, **{k: v[0] for k, v in (TEAM_LISTS | ROLE_ONLY).items()}}[name]
+    call = {**CASE_CALLS, **PRACTICE_CALLS, **{k: v[0] for k, v in (TEAM_LISTS | ROLE_ONLY).items()}}[name]
     snapshot = actor_for(_rightful(name))
     users.set_active(None, snapshot.username, False)
     before = _audit_count()
@@ -340,7 +376,7 @@ def _public_actor_functions() -> set[str]:
 
 
 def test_every_public_service_taking_an_actor_is_in_the_access_matrix():
-    listed = set(CASE_CALLS) | set(TEAM_LISTS) | set(ROLE_ONLY) | set(EXEMPT)
+    listed = set(CASE_CALLS) | set(PRACTICE_CALLS) | set(TEAM_LISTS) | set(ROLE_ONLY) | set(EXEMPT)
     missing = _public_actor_functions() - listed
     assert not missing, f"add these to the access matrix (or EXEMPT with a reason): {sorted(missing)}"
     assert not listed - _public_actor_functions(), "the matrix names a function that no longer exists"

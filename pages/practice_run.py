@@ -1,0 +1,127 @@
+"""A practice run: the wizard's step, on a fictional case, under a banner on every step; a debrief at the end."""
+
+from collections.abc import Callable
+
+import streamlit as st
+
+import ui
+from domain.clock import format_date
+from services import practice
+from services.errors import DomainError, SessionEnded, ValidationFailed
+from ui.cms_panel import cms_panel
+from ui.practice_debrief import debrief_panel
+from ui.text import show
+from ui.wizard_widgets import field_input, field_value
+
+actor = ui.actor("caseworker", "team_leader", page="practice_run")
+st.error(f"**{practice.BANNER}.**", icon="🎓")
+asked_for = st.query_params.get("practice")
+if not asked_for:
+    st.info("Choose a scenario on **Practise a procedure**.")
+    st.stop()
+practice_id: str = asked_for
+FRESH, ERRORS = f"pview:{practice_id}", f"perrors:{practice_id}"
+shown = st.session_state.pop(FRESH, None) or ui.attempt(lambda: practice.view_practice(actor, practice_id))
+if shown is None:
+    st.stop()
+pv: practice.PracticeView = shown
+view = pv.run
+errors: dict[str, str] = st.session_state.pop(ERRORS, {})
+VISIT = f"{view.step.id}@{view.step_number}"
+
+
+def act(call: Callable[[], practice.PracticeView]) -> None:
+    try:
+        st.session_state[FRESH] = call()
+    except ValidationFailed as exc:
+        st.session_state[ERRORS] = exc.errors
+    except SessionEnded as exc:
+        ui.ended(exc)
+    except DomainError as exc:
+        st.session_state[ERRORS] = {"_problem": exc.message}
+
+
+def submit() -> None:
+    values: dict[str, object] = {}
+    for f in view.step.fields:
+        if f.applies(values):
+            values[f.name] = field_value(practice_id, VISIT, f)
+    ticked = [i for i in view.step.checklist if st.session_state.get(f"pck:{practice_id}:{VISIT}:{i}")]
+    answers = {**values, "_checklist": ticked}
+    act(lambda: practice.submit_step(actor, practice_id, answers, expected_version=view.version))
+
+
+st.title(f"Practice: {view.procedure_title}")
+st.caption(f"Scenario: {pv.scenario.title} · fictional case {pv.reference} · practice date {format_date(pv.today)}")
+st.progress(
+    min(view.step_number / max(view.step_total, 1), 1.0),
+    text=f"Step {view.step_number} of about {view.step_total}: **{view.step.title}**",
+)
+ui.case_banner(view.case)
+if errors:
+    ui.error_summary(errors)
+if pv.finished:
+    debrief_panel(actor, practice_id)
+    if st.button("Practise this scenario again", type="primary"):
+        again = ui.attempt(lambda: practice.retry(actor, practice_id))
+        if again is not None:
+            st.switch_page("pages/practice_run.py", query_params={"practice": again.practice_id})
+    st.stop()
+main, side = st.columns([3, 2], gap="large")
+with main:
+    if pv.events:
+        title, event = pv.events[-1]
+        if title == view.step.title:
+            st.info(f"**What happens now:** {event}", icon="📨")
+    if view.awaiting_confirmation:
+        st.subheader("Check your answers before saving")
+        for row in view.summary:
+            label, value, link = st.columns([4, 4, 2])
+            label.markdown(f"**{row.label}**  \n:gray[{row.step_title}]")
+            show(row.value, value)
+            if row.changeable:
+                link.button(
+                    "Change",
+                    key=f"pchg:{row.step_id}:{row.label}",
+                    type="tertiary",
+                    on_click=act,
+                    args=(
+                        lambda s=row.step_id: practice.change_answer(
+                            actor, practice_id, s, expected_version=view.version
+                        ),
+                    ),
+                )
+        left, right = st.columns(2)
+        left.button(
+            "Confirm and save",
+            type="primary",
+            on_click=act,
+            args=(lambda: practice.confirm_step(actor, practice_id, expected_version=view.version),),
+        )
+        if view.can_go_back:
+            right.button(
+                "Back",
+                on_click=act,
+                args=(lambda: practice.go_back(actor, practice_id, expected_version=view.version),),
+            )
+    else:
+        st.subheader(view.step.title)
+        st.write(view.step.guidance)
+        if view.step.checklist:
+            st.markdown("**Check before you continue**")
+            for item in view.step.checklist:
+                st.checkbox(item, value=item in view.step.checked, key=f"pck:{practice_id}:{VISIT}:{item}")
+        values: dict[str, object] = {}
+        for f in view.step.fields:
+            if f.applies(values):
+                values[f.name] = field_input(practice_id, VISIT, f, errors.get(f.name))
+        left, right = st.columns(2)
+        left.button("Continue", type="primary", on_click=submit)
+        right.button(
+            "Back",
+            disabled=not view.can_go_back,
+            on_click=act,
+            args=(lambda: practice.go_back(actor, practice_id, expected_version=view.version),),
+        )
+with side:
+    cms_panel(view, lambda _i, _l, _d: None)

@@ -1,0 +1,28 @@
+"""Practice scenarios as data: one JSON file per procedure, a list of scenarios (issue 18).
+
+A scenario is a fictional case's facts (`facts`, over services.practice_engine.FICTIONAL_CASE), the SR the
+caseworker is allocated when the procedure works on one (`allocated_sr`), and the expected path as `walk`:
+each step with the answers the published procedure expects there and, in `event`, what the caseworker
+learns at that step ("The CPO has emailed: ..."). Values may say "today+7" or "today+7 10:30" (dates
+relative to the day of practice) and "pdf:<name>" (a blank PDF upload). tests/procedures/test_scenarios.py
+checks every scenario walks to the end of its procedure and that together they take every branch.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).parent
+
+
+@cache
+def builtin() -> dict[str, dict[str, Any]]:
+    """Every committed scenario by key, in file then list order."""
+    out: dict[str, dict[str, Any]] = {}
+    for path in sorted(HERE.glob("*.json")):
+        for scenario in json.loads(path.read_text(encoding="utf-8")):
+            out[scenario["key"]] = scenario
+    return out

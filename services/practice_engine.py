@@ -1,0 +1,571 @@
+"""Practice runs in memory: the same machine, validation, effects and CMS lines as a real run, with nothing saved.
+
+A practice run is a *transient* `ProcedureRun` and `Case` (never added to a session, so never flushed)
+rebuilt from the practice row's JSON at every action, driven through the real run code in services/runs.py
+(`_ctx`, `_validate`, `_rehearse`, `_machine`, `_mark_rechecks`, `_needs_confirmation`) and shown through the
+real `run_views.build`. Effects are not applied: each is described ("what would have been keyed into CMS
+and sent") and kept in the JSON, and SRs a step creates get fictional numbers "PRACTICE-SR-n".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from statemachine.exceptions import TransitionNotAllowed
+
+from db.models import ArrearsPeriod, Case, LiabilityOrder, ProcedureRun
+from domain.reference import BUILT_IN_REFERENCE, Reference
+from domain.values import FieldError
+from letters import catalogue as letter_catalogue
+from procedures import registry
+from procedures.definition import PdfUpload, Procedure, StartSR
+from procedures.effects import (
+    ACTOR_NAME,
+    SR_NUMBER,
+    AddNote,
+    CmsContext,
+    CreateSR,
+    Effect,
+    LetterDue,
+    QueueEmail,
+    RaiseTask,
+    StoreBundle,
+)
+from services import letter_values
+from services import runs as real
+from services.errors import DomainError, ValidationFailed
+from services.run_views import (
+    ALLOCATED,
+    CHECKLIST,
+    CMS_SAVED,
+    PENDING,
+    RunView,
+    back_allowed,
+    build,
+    cms_lines,
+    prefill,
+)
+
+FICTIONAL_CASE: dict[str, Any] = {
+    "scheme": "CSA 2003",
+    "region": "England",
+    "segment": 1,
+    "sensitive": False,
+    "nationally_sensitive": False,
+    "potentially_violent": False,
+    "legacy_ongoing_enforcement": False,
+    "csa_liability_ended": False,
+    "financial_transition_complete": False,
+    "arrears_balance": "0.00",
+    "sos_arrears": "0.00",
+    "receiving_parent": "Robin Practice",
+    "receiving_parent_address": "1 Rehearsal Road\nSampletown\nZZ1 1ZZ",
+    "paying_parent": "Jordan Exercise",
+    "paying_parent_address": "2 Drill Lane\nSampletown\nZZ1 2ZZ",
+    "liability_orders": [],
+    "arrears_periods": [],
+}
+"""The fictional case every scenario starts from; a scenario's `facts` override what its story needs."""
+
+
+def blank_pdf() -> bytes:
+    """A real one-page blank PDF, for a scenario's "pdf:<file name>" upload."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def resolve(value: Any, today: date) -> Any:
+    """Scenario values may say "today+3" or "today+3 10:30" (or "today-1"): dates relative to the rehearsal;
+    "pdf:outcome.pdf" uploads a blank PDF of that name."""
+    if isinstance(value, str) and value.startswith("pdf:"):
+        return (value[4:], blank_pdf())
+    if isinstance(value, str) and re.fullmatch(r"today([+-]\d+)?( \d\d:\d\d)?", value):
+        day_part, _, clock = value.partition(" ")
+        offset = int(day_part[5:] or 0)
+        day = today + timedelta(days=offset)
+        return f"{day.isoformat()} {clock}" if clock else day.isoformat()
+    if isinstance(value, list):
+        return [resolve(v, today) for v in value]
+    if isinstance(value, dict):
+        return {k: resolve(v, today) for k, v in value.items()}
+    return value
+
+
+def fictional_case(reference: str, facts: Mapping[str, Any], team_id: int | None, today: date) -> Case:
+    """A transient Case (never added to a session) with the scenario's facts, under the practice reference."""
+    merged = {**FICTIONAL_CASE, **resolve(dict(facts), today)}
+    case = Case(
+        id=0,
+        scin=reference,
+        scheme=merged["scheme"],
+        receiving_parent_name=merged["receiving_parent"],
+        receiving_parent_address=merged["receiving_parent_address"],
+        paying_parent_name=merged["paying_parent"],
+        paying_parent_address=merged["paying_parent_address"],
+        segment=int(merged["segment"]),
+        region=merged["region"],
+        team_id=team_id or 0,
+        sensitive=bool(merged["sensitive"]),
+        nationally_sensitive=bool(merged["nationally_sensitive"]),
+        potentially_violent=bool(merged["potentially_violent"]),
+        legacy_ongoing_enforcement=bool(merged["legacy_ongoing_enforcement"]),
+        csa_liability_ended=bool(merged["csa_liability_ended"]),
+        financial_transition_complete=bool(merged["financial_transition_complete"]),
+        arrears_balance=Decimal(str(merged["arrears_balance"])),
+        sos_arrears=Decimal(str(merged["sos_arrears"])),
+    )
+    # Plain lists on a transient row: CaseFacts reads them like loaded relationships, and nothing is flushed.
+    case.__dict__["liability_orders"] = [
+        LiabilityOrder(
+            court=lo["court"],
+            granted_on=date.fromisoformat(lo["granted_on"]),
+            amount=Decimal(str(lo["amount"])),
+            discharged=bool(lo.get("discharged", False)),
+            enforcement=lo.get("enforcement"),
+        )
+        for lo in merged["liability_orders"]
+    ]
+    case.__dict__["arrears_periods"] = [
+        ArrearsPeriod(
+            period_start=date.fromisoformat(p["start"]),
+            period_end=date.fromisoformat(p["end"]),
+            amount_due=Decimal(str(p["due"])),
+            amount_paid=Decimal(str(p["paid"])),
+        )
+        for p in merged["arrears_periods"]
+    ]
+    return case
+
+
+def _start_sr(data: Mapping[str, Any], number: str, sr_id: int) -> StartSR:
+    return StartSR(
+        sr_id,
+        number,
+        data["process"],
+        data.get("area"),
+        data.get("sub_area"),
+        data.get("status", "In Progress"),
+        parent=_start_sr(data["parent"], f"{number}-P", sr_id - 100) if data.get("parent") else None,
+        children=tuple(
+            _start_sr(child, f"{number}-C{i}", sr_id - 200 - i) for i, child in enumerate(data.get("children", []))
+        ),
+    )
+
+
+@dataclass
+class Sim:
+    """One practice run's simulated state, as the JSON the practice row keeps."""
+
+    procedure: Procedure
+    run: ProcedureRun  # transient
+    case: Case  # transient
+    numbers: dict[str, str]  # SR ref -> fictional number
+    sent: list[dict[str, Any]]  # per saved step: what it would have keyed and sent
+    actor_name: str
+    today: date  # the day the practice run started
+    reference: Reference
+    walk: list[dict[str, Any]] = field(default_factory=list)
+    days: int = 0  # days the scenario has moved the practice clock on ("six weeks later")
+    clocked: list[int] = field(default_factory=list)  # walk positions whose days_later are applied
+    # The answers given at each position of the path, as parsed (a loop clears a step's answers from the run).
+    given: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def now(self) -> date:
+        """The practice run's today: the start day plus the days the scenario has let pass."""
+        return self.today + timedelta(days=self.days)
+
+    @contextmanager
+    def clock(self) -> Iterator[None]:
+        """Run the real run code on the practice calendar."""
+        token = real.PRACTICE_TODAY.set(self.now)
+        try:
+            yield
+        finally:
+            real.PRACTICE_TODAY.reset(token)
+
+    def arrive(self) -> None:
+        """Reaching a step the scenario says comes later ("days_later"): move the practice clock on, once."""
+        index = len(self.run.history) - 1
+        item = self.walk[index] if index < len(self.walk) else None
+        if item and item.get("step") == self.run.state and item.get("days_later") and index not in self.clocked:
+            self.days += int(item["days_later"])
+            self.clocked = [*self.clocked, index]
+
+    @classmethod
+    def start(
+        cls,
+        procedure: Procedure,
+        scenario: Mapping[str, Any],
+        *,
+        reference_no: str,
+        team_id: int | None,
+        actor_name: str,
+        today: date,
+        reference: Reference = BUILT_IN_REFERENCE,
+    ) -> Sim:
+        """A new practice run at the procedure's first step; refused as a real start would be."""
+        case = fictional_case(reference_no, scenario.get("facts", {}), team_id, today)
+        refs: dict[str, int] = {}
+        numbers: dict[str, str] = {}
+        allocated = scenario.get("allocated_sr")
+        if allocated:
+            bound = procedure.bind_start(_start_sr(allocated, f"{reference_no}-SR-1", -1))
+            if isinstance(bound, str):
+                raise DomainError(bound)
+            refs = bound
+            numbers = {ref: f"{reference_no}-SR-{-sr_id}" for ref, sr_id in refs.items()}
+        reason = procedure.can_start(real.case_facts(case))
+        if reason:
+            raise DomainError(reason)
+        run = ProcedureRun(
+            id=reference_no,
+            procedure_id=procedure.id,
+            procedure_version=procedure.version,
+            state=procedure.initial,
+            status="in_progress",
+            answers={ALLOCATED: sorted(refs)} if refs else {},
+            history=[procedure.initial],
+            committed_steps=0,
+            sr_refs=refs,
+            recheck=[],
+            return_to_summary=False,
+            version=1,
+        )
+        sim = cls(procedure, run, case, numbers, [], actor_name, today, reference, list(scenario.get("walk", [])))
+        sim.arrive()
+        return sim
+
+    @classmethod
+    def load(
+        cls,
+        data: Mapping[str, Any],
+        scenario: Mapping[str, Any],
+        *,
+        reference_no: str,
+        team_id: int | None,
+        actor_name: str,
+        today: date,
+        version: int,
+        reference: Reference = BUILT_IN_REFERENCE,
+    ) -> Sim:
+        procedure = registry.get(data["procedure_id"], data["procedure_version"])
+        run = ProcedureRun(
+            id=reference_no,
+            procedure_id=procedure.id,
+            procedure_version=procedure.version,
+            state=data["state"],
+            status=data["status"],
+            answers=dict(data["answers"]),
+            history=list(data["history"]),
+            committed_steps=int(data["committed_steps"]),
+            sr_refs=dict(data["sr_refs"]),
+            recheck=list(data["recheck"]),
+            return_to_summary=bool(data["return_to_summary"]),
+            version=version,
+        )
+        case = fictional_case(reference_no, scenario.get("facts", {}), team_id, today)
+        return cls(
+            procedure,
+            run,
+            case,
+            dict(data["numbers"]),
+            list(data["sent"]),
+            actor_name,
+            today,
+            reference,
+            list(scenario.get("walk", [])),
+            int(data.get("days", 0)),
+            list(data.get("clocked", [])),
+            dict(data.get("given", {})),
+        )
+
+    def dump(self) -> dict[str, Any]:
+        r = self.run
+        return {
+            "procedure_id": r.procedure_id,
+            "procedure_version": r.procedure_version,
+            "state": r.state,
+            "status": r.status,
+            "answers": r.answers,
+            "history": r.history,
+            "committed_steps": r.committed_steps,
+            "sr_refs": r.sr_refs,
+            "recheck": r.recheck,
+            "return_to_summary": r.return_to_summary,
+            "numbers": self.numbers,
+            "sent": self.sent,
+            "days": self.days,
+            "clocked": self.clocked,
+            "given": self.given,
+        }
+
+    # --- what the wizard shows ------------------------------------------------------------------------
+
+    def _cms(self, effects: list[Effect]) -> CmsContext:
+        allocated = frozenset(self.run.answers.get(ALLOCATED, []))
+        names = {
+            ref: (f"the SR you were allocated ({n})" if ref in allocated and ref == "main" else f"the SR ({n})")
+            for ref, n in self.numbers.items()
+        }
+        for e in effects:
+            if isinstance(e, CreateSR) and e.ref not in names:
+                names[e.ref] = f"the new {e.sub_area or e.area or e.process} SR"
+        return CmsContext(self.reference, names, allocated, frozenset(self.run.sr_refs))
+
+    def view(self) -> RunView:
+        with self.clock():
+            return self._view()
+
+    def _view(self) -> RunView:
+        run, procedure = self.run, self.procedure
+        ctx = real._ctx(procedure, run, self.case)
+        step = procedure.steps[run.state]
+        effects = real._effects(step, ctx) if run.answers.get(PENDING) == run.state or not step.fields else []
+        return build(run, procedure, self.case, None, effects=effects, ctx=ctx, cms=self._cms(effects))
+
+    # --- actions (the same rules as services/runs.py) -------------------------------------------------
+
+    def submit(self, raw: Mapping[str, Any]) -> None:
+        with self.clock():
+            self._submit(raw)
+        self.arrive()
+
+    def _submit(self, raw: Mapping[str, Any]) -> None:
+        run, procedure = self.run, self.procedure
+        if run.status != "in_progress":
+            raise DomainError("This practice run is finished; start it again to retry.")
+        state, step = run.state, procedure.steps[run.state]
+        if step.final:
+            raise DomainError("This is the last step; there is nothing to submit.")
+        values = real._validate(procedure, step, state, dict(raw), run.answers)
+        mine = {k: v for k, v in values.items() if not k.startswith("_") and not isinstance(v, PdfUpload)}
+        self.given = {**self.given, str(len(run.history) - 1): {"step": state, "answers": mine}}
+        for name, value in list(values.items()):
+            if isinstance(value, PdfUpload):  # never stored: practice keeps only the name
+                values[name] = {"attachment_id": 0, "file_name": value.file_name, "sha256": "practice"}
+        changed = [k for k, v in values.items() if not k.startswith("_") and k in run.answers and run.answers[k] != v]
+        run.answers = {**{k: v for k, v in run.answers.items() if k != PENDING}, **values}
+        real._mark_rechecks(procedure, run, state, changed)
+        run.recheck = [s for s in run.recheck if s != state]
+        if step.fields:
+            ctx = real._ctx(procedure, run, self.case)
+            refused = letter_values.problems(procedure, step, run.answers, real._effects(step, ctx))
+            if refused:
+                real._rehearse(procedure, run, self.case)
+                raise ValidationFailed(refused)
+        if real._needs_confirmation(procedure, run, self.case):
+            real._rehearse(procedure, run, self.case)
+            run.answers = {**run.answers, PENDING: state}
+            run.return_to_summary = False
+        else:
+            self._advance()
+            self._return_to_summary()
+
+    def confirm(self) -> None:
+        if self.run.answers.get(PENDING) != self.run.state:
+            raise DomainError("There is nothing waiting for confirmation on this step; submit its answers first.")
+        with self.clock():
+            self._advance()
+        self.arrive()
+
+    def back(self) -> None:
+        can_back, refusal = back_allowed(self.run, self.procedure)
+        if not can_back:
+            raise DomainError(refusal or "There is no earlier step to go back to.")
+        self._rewind(self.run.history[-2])
+
+    def change(self, step_id: str) -> None:
+        if step_id not in self.run.history[self.run.committed_steps :]:
+            raise DomainError("That answer is already recorded and cannot be changed here.")
+        self._rewind(step_id)
+        self.run.return_to_summary = True
+
+    def _rewind(self, target: str) -> None:
+        run = self.run
+        index = max(i for i, s in enumerate(run.history) if s == target)
+        run.history = run.history[: index + 1]
+        run.state = target
+        run.answers = {k: v for k, v in run.answers.items() if k != PENDING}
+
+    def _return_to_summary(self) -> None:
+        run, procedure = self.run, self.procedure
+        while run.return_to_summary and run.status == "in_progress" and real._ready(procedure, run):
+            if real._needs_confirmation(procedure, run, self.case):
+                run.answers = {**run.answers, PENDING: run.state}
+                run.return_to_summary = False
+                return
+            if real._effects(procedure.steps[run.state], real._ctx(procedure, run, self.case)):
+                break
+            self._advance()
+        run.return_to_summary = False
+
+    def _advance(self) -> None:
+        run, procedure = self.run, self.procedure
+        state = run.state
+        ctx = real._ctx(procedure, run, self.case)
+        try:
+            with real._machine(procedure, state) as machine:
+                machine.send("proceed", ctx=ctx)
+                new_state = machine.model.state
+        except TransitionNotAllowed:
+            raise DomainError(f"'{procedure.steps[state].title}' has no next step for these answers.") from None
+        except FieldError as exc:
+            raise ValidationFailed({exc.field: exc.message}) from None
+        effects = procedure.steps[state].effects(ctx)
+        lines = cms_lines(effects, self._cms(effects))
+        self._simulate(state, effects, [line.as_dict() for line in lines])
+        if new_state in run.history:
+            looped = {f.name for f in procedure.steps[new_state].fields} | {CHECKLIST + new_state}
+            run.answers = {k: v for k, v in run.answers.items() if k not in looped}
+        run.state = new_state
+        run.history = [*run.history, new_state]
+        run.recheck = [s for s in run.recheck if s != state]
+        run.answers = {k: v for k, v in run.answers.items() if k != PENDING}
+        if effects:
+            run.committed_steps = len(run.history) - 1
+            if lines:
+                saved = {"step": state, "title": procedure.steps[state].title, "reference_version": 0}
+                saved |= {"lines": [line.as_dict() for line in lines], "done": []}
+                run.answers = {**run.answers, CMS_SAVED: [*run.answers.get(CMS_SAVED, []), saved]}
+        if procedure.steps[new_state].final:
+            run.status, run.return_to_summary = "finished", False
+
+    def _fill(self, value: Any, ref: str) -> Any:
+        number = self.numbers.get(ref, f"{self.case.scin}-SR")
+        if isinstance(value, str):
+            return value.replace(SR_NUMBER, number).replace(ACTOR_NAME, self.actor_name)
+        if isinstance(value, dict):
+            return {k: self._fill(v, ref) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [self._fill(v, ref) for v in value]
+        return value
+
+    def _simulate(self, state: str, effects: list[Effect], lines: list[dict[str, Any]]) -> None:
+        """Record what the step would have done; give SRs it creates fictional numbers."""
+        would: list[dict[str, Any]] = []
+        for e in effects:
+            if isinstance(e, CreateSR) and e.ref not in self.run.sr_refs:
+                sr_id = -(len(self.run.sr_refs) + 1)
+                self.run.sr_refs = {**self.run.sr_refs, e.ref: sr_id}
+                self.numbers[e.ref] = f"{self.case.scin}-SR-{-sr_id}"
+            if isinstance(e, LetterDue):
+                context = self._fill(real_json(e.context), e.ref)
+                if "sr_number" not in context and "sr_number" in letter_catalogue.get(e.code).variables:
+                    context["sr_number"] = self.numbers.get(e.ref, "")  # as run_effects.render_documents does
+                would.append({"kind": "letter", "code": e.code, "recipient": e.recipient, "context": context})
+            elif isinstance(e, QueueEmail):
+                number = self.numbers.get(e.ref, "")
+                draft = e.draft(sr_number=number) if callable(e.draft) else e.draft
+                to = e.to if isinstance(e.to, str) else ", ".join(e.to)
+                would.append({"kind": "email", "subject": self._fill(draft.subject, e.ref), "to": to or draft.kind})
+            elif isinstance(e, StoreBundle):
+                would.append({"kind": "bundle", "name": e.name, "documents": [code for code, _ in e.documents]})
+            elif isinstance(e, RaiseTask):
+                would.append({"kind": e.kind, "text": self._fill(e.text, e.ref or "main")})
+            elif isinstance(e, AddNote):
+                would.append({"kind": "note", "text": self._fill(getattr(e, "text", ""), getattr(e, "ref", "main"))})
+        title = self.procedure.steps[state].title
+        self.sent = [*self.sent, {"step": state, "title": title, "cms": lines, "would": would}]
+
+
+def real_json(value: Any) -> Any:
+    """A letter context as JSON (dates and money as text), as the real letter row stores it."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): real_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [real_json(v) for v in value]
+    return value
+
+
+CHECK_REFERENCE = "PRACTICE-000000"
+"""The fictional reference of the expected walk a scenario is checked and debriefed against."""
+
+
+class ScenarioBroken(DomainError):
+    """A scenario whose expected path is not a path of its procedure: `step` is the title where it breaks."""
+
+    def __init__(self, step: str, why: str) -> None:
+        super().__init__(f"The expected path breaks at '{step}': {why}")
+        self.step, self.why = step, why
+
+
+def scenario_answers(
+    procedure: Procedure, item: Mapping[str, Any], today: date, case: Case | None = None
+) -> dict[str, Any]:
+    """A scenario step's answers as a submission: relative dates resolved, every checklist item ticked, and
+    (given the case) what the wizard prefills from the case for inputs the scenario leaves as they are."""
+    answers = resolve(dict(item.get("answers", {})), today)
+    answers.setdefault("_checklist", list(procedure.steps[item["step"]].checklist))
+    if case is not None:
+        facts = real.case_facts(case)
+        for f in procedure.steps[item["step"]].fields:
+            if f.default_fact and f.name not in answers:
+                answers[f.name] = prefill(f, {}, case, facts)
+    return answers
+
+
+def walk_scenario(
+    scenario: Mapping[str, Any], *, today: date, reference: Reference = BUILT_IN_REFERENCE, actor_name: str = "Practice"
+) -> Sim:
+    """Walk the scenario's expected path on the machine; raise ScenarioBroken naming the step where it breaks."""
+    try:
+        procedure = registry.get(str(scenario.get("procedure", "")))
+    except registry.UnknownProcedure:
+        raise ScenarioBroken("the start", f"there is no procedure {scenario.get('procedure')!r}") from None
+    try:
+        sim = Sim.start(
+            procedure,
+            scenario,
+            reference_no=CHECK_REFERENCE,
+            team_id=None,
+            actor_name=actor_name,
+            today=today,
+            reference=reference,
+        )
+    except (DomainError, KeyError, ValueError, TypeError) as exc:
+        raise ScenarioBroken(procedure.steps[procedure.initial].title, f"the case cannot start it ({exc})") from None
+    for item in scenario.get("walk", []):
+        here = procedure.steps[sim.run.state].title
+        if sim.run.status == "finished":
+            raise ScenarioBroken(here, "the procedure has already ended, but the expected path goes on")
+        if item.get("step") != sim.run.state:
+            wanted = procedure.steps[item["step"]].title if item.get("step") in procedure.steps else item.get("step")
+            raise ScenarioBroken(here, f"the procedure comes here, but the expected path says '{wanted}'")
+        try:
+            sim.submit(scenario_answers(procedure, item, sim.now, sim.case))
+            if sim.run.answers.get(PENDING) == sim.run.state:
+                sim.confirm()
+        except ValidationFailed as exc:
+            raise ScenarioBroken(here, " ".join(exc.errors.values())) from None
+        except DomainError as exc:
+            raise ScenarioBroken(here, exc.message) from None
+    if sim.run.status != "finished":
+        raise ScenarioBroken(procedure.steps[sim.run.state].title, "the expected path stops before the procedure ends")
+    return sim
+
+
+def transitions(procedure: Procedure) -> set[tuple[str, str]]:
+    """Every (step, next step) the machine allows: the branches scenarios must cover."""
+    return {(s.id, t.target.id) for s in procedure.machine.states for t in s.transitions}
+
+
+def path_transitions(path: list[str]) -> set[tuple[str, str]]:
+    return set(zip(path, path[1:], strict=False))
