@@ -12,7 +12,7 @@ from alembic import op
 from db.types import UTCDateTime
 
 revision: str = "practice1"
-down_revision: str | None = "refvalues1"
+down_revision: str | None = "codebase1"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
