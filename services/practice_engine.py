@@ -41,10 +41,6 @@ from services import letter_values
 from services import runs as real
 from services.errors import DomainError, ValidationFailed
 from services.run_views import (
-    ALLOCATED,
-    CHECKLIST,
-    CMS_SAVED,
-    PENDING,
     RunView,
     back_allowed,
     build,
@@ -237,7 +233,12 @@ class Sim:
             procedure_version=procedure.version,
             state=procedure.initial,
             status="in_progress",
-            answers={ALLOCATED: sorted(refs)} if refs else {},
+            answers={},
+            pending_step=None,
+            checklists={},
+            changed_answers=[],
+            cms_saved=[],
+            allocated_refs=sorted(refs) if refs else [],
             history=[procedure.initial],
             committed_steps=0,
             sr_refs=refs,
@@ -270,6 +271,11 @@ class Sim:
             state=data["state"],
             status=data["status"],
             answers=dict(data["answers"]),
+            pending_step=data.get("pending_step"),
+            checklists=dict(data.get("checklists", {})),
+            changed_answers=list(data.get("changed_answers", [])),
+            cms_saved=list(data.get("cms_saved", [])),
+            allocated_refs=list(data.get("allocated_refs", [])),
             history=list(data["history"]),
             committed_steps=int(data["committed_steps"]),
             sr_refs=dict(data["sr_refs"]),
@@ -301,6 +307,11 @@ class Sim:
             "state": r.state,
             "status": r.status,
             "answers": r.answers,
+            "pending_step": r.pending_step,
+            "checklists": r.checklists,
+            "changed_answers": r.changed_answers,
+            "cms_saved": r.cms_saved,
+            "allocated_refs": r.allocated_refs,
             "history": r.history,
             "committed_steps": r.committed_steps,
             "sr_refs": r.sr_refs,
@@ -316,7 +327,7 @@ class Sim:
     # --- what the wizard shows ------------------------------------------------------------------------
 
     def _cms(self, effects: list[Effect]) -> CmsContext:
-        allocated = frozenset(self.run.answers.get(ALLOCATED, []))
+        allocated = frozenset(self.run.allocated_refs)
         names = {
             ref: (f"the SR you were allocated ({n})" if ref in allocated and ref == "main" else f"the SR ({n})")
             for ref, n in self.numbers.items()
@@ -334,7 +345,7 @@ class Sim:
         run, procedure = self.run, self.procedure
         ctx = real._ctx(procedure, run, self.case)
         step = procedure.steps[run.state]
-        effects = real._effects(step, ctx) if run.answers.get(PENDING) == run.state or not step.fields else []
+        effects = real._effects(step, ctx) if run.pending_step == run.state or not step.fields else []
         return build(run, procedure, self.case, None, effects=effects, ctx=ctx, cms=self._cms(effects))
 
     # --- actions (the same rules as services/runs.py) -------------------------------------------------
@@ -351,14 +362,16 @@ class Sim:
         state, step = run.state, procedure.steps[run.state]
         if step.final:
             raise DomainError("This is the last step; there is nothing to submit.")
-        values = real._validate(procedure, step, state, dict(raw), run.answers)
-        mine = {k: v for k, v in values.items() if not k.startswith("_") and not isinstance(v, PdfUpload)}
+        values, ticked = real._validate(step, dict(raw), run.answers)
+        mine = {k: v for k, v in values.items() if not isinstance(v, PdfUpload)}
         self.given = {**self.given, str(len(run.history) - 1): {"step": state, "answers": mine}}
         for name, value in list(values.items()):
             if isinstance(value, PdfUpload):  # never stored: practice keeps only the name
                 values[name] = {"attachment_id": 0, "file_name": value.file_name, "sha256": "practice"}
-        changed = [k for k, v in values.items() if not k.startswith("_") and k in run.answers and run.answers[k] != v]
-        run.answers = {**{k: v for k, v in run.answers.items() if k != PENDING}, **values}
+        changed = [k for k, v in values.items() if k in run.answers and run.answers[k] != v]
+        run.answers = {**run.answers, **values}
+        run.checklists = {**run.checklists, state: ticked}
+        run.pending_step = None
         real._mark_rechecks(procedure, run, state, changed)
         run.recheck = [s for s in run.recheck if s != state]
         if step.fields:
@@ -369,14 +382,14 @@ class Sim:
                 raise ValidationFailed(refused)
         if real._needs_confirmation(procedure, run, self.case):
             real._rehearse(procedure, run, self.case)
-            run.answers = {**run.answers, PENDING: state}
+            run.pending_step = state
             run.return_to_summary = False
         else:
             self._advance()
             self._return_to_summary()
 
     def confirm(self) -> None:
-        if self.run.answers.get(PENDING) != self.run.state:
+        if self.run.pending_step != self.run.state:
             raise DomainError("There is nothing waiting for confirmation on this step; submit its answers first.")
         with self.clock():
             self._advance()
@@ -399,13 +412,13 @@ class Sim:
         index = max(i for i, s in enumerate(run.history) if s == target)
         run.history = run.history[: index + 1]
         run.state = target
-        run.answers = {k: v for k, v in run.answers.items() if k != PENDING}
+        run.pending_step = None
 
     def _return_to_summary(self) -> None:
         run, procedure = self.run, self.procedure
         while run.return_to_summary and run.status == "in_progress" and real._ready(procedure, run):
             if real._needs_confirmation(procedure, run, self.case):
-                run.answers = {**run.answers, PENDING: run.state}
+                run.pending_step = run.state
                 run.return_to_summary = False
                 return
             if real._effects(procedure.steps[run.state], real._ctx(procedure, run, self.case)):
@@ -429,18 +442,19 @@ class Sim:
         lines = cms_lines(effects, self._cms(effects))
         self._simulate(state, effects, [line.as_dict() for line in lines])
         if new_state in run.history:
-            looped = {f.name for f in procedure.steps[new_state].fields} | {CHECKLIST + new_state}
+            looped = {f.name for f in procedure.steps[new_state].fields}
             run.answers = {k: v for k, v in run.answers.items() if k not in looped}
+            run.checklists = {k: v for k, v in run.checklists.items() if k != new_state}
         run.state = new_state
         run.history = [*run.history, new_state]
         run.recheck = [s for s in run.recheck if s != state]
-        run.answers = {k: v for k, v in run.answers.items() if k != PENDING}
+        run.pending_step = None
         if effects:
             run.committed_steps = len(run.history) - 1
             if lines:
                 saved = {"step": state, "title": procedure.steps[state].title, "reference_version": 0}
                 saved |= {"lines": [line.as_dict() for line in lines], "done": []}
-                run.answers = {**run.answers, CMS_SAVED: [*run.answers.get(CMS_SAVED, []), saved]}
+                run.cms_saved = [*run.cms_saved, saved]
         if procedure.steps[new_state].final:
             run.status, run.return_to_summary = "finished", False
 
@@ -551,7 +565,7 @@ def walk_scenario(
             raise ScenarioBroken(here, f"the procedure comes here, but the expected path says '{wanted}'")
         try:
             sim.submit(scenario_answers(procedure, item, sim.now, sim.case))
-            if sim.run.answers.get(PENDING) == sim.run.state:
+            if sim.run.pending_step == sim.run.state:
                 sim.confirm()
         except ValidationFailed as exc:
             raise ScenarioBroken(here, " ".join(exc.errors.values())) from None

@@ -19,7 +19,7 @@ from domain.clock import REGIONS
 from procedures import registry
 from procedures.definition import Field, Procedure
 from services.errors import DomainError, ValidationFailed
-from services.practice_engine import FICTIONAL_CASE, PENDING, Sim, path_transitions, scenario_answers, transitions
+from services.practice_engine import FICTIONAL_CASE, Sim, path_transitions, scenario_answers, transitions
 
 FACT_TOGGLES: list[dict[str, Any]] = [
     {"csa_liability_ended": True},
@@ -156,7 +156,7 @@ def random_walk(procedure: Procedure, rng: random.Random, today: date) -> dict[s
             snapshot = sim.dump()
             try:
                 sim.submit(scenario_answers(procedure, {"step": state, "answers": shown}, sim.now, sim.case))
-                if sim.run.answers.get(PENDING) == sim.run.state:
+                if sim.run.pending_step == sim.run.state:
                     sim.confirm()
                 scenario["walk"].append({"step": state, "answers": shown, **({"days_later": later} if later else {})})
                 break

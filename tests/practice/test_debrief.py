@@ -13,7 +13,7 @@ from procedures import registry
 from procedures.scenarios import builtin
 from services import practice
 from services.errors import DomainError, ValidationFailed
-from services.practice_engine import PENDING, Sim, scenario_answers
+from services.practice_engine import Sim, scenario_answers
 from services.run_views import show
 from tests.practice.practise import continue_practice, walk_practice
 from tools.practice_scenarios import value_for
@@ -50,11 +50,11 @@ def _wrong_turn(scenario: dict[str, Any]) -> tuple[int, str, Any] | None:
                 try:
                     for earlier in scenario["walk"][:index]:
                         sim.submit(scenario_answers(procedure, earlier, sim.now, sim.case))
-                        if sim.run.answers.get(PENDING) == sim.run.state:
+                        if sim.run.pending_step == sim.run.state:
                             sim.confirm()
                     changed = {**item, "answers": {**item["answers"], f.name: other}}
                     sim.submit(scenario_answers(procedure, changed, sim.now, sim.case))
-                    if sim.run.answers.get(PENDING) == sim.run.state:
+                    if sim.run.pending_step == sim.run.state:
                         sim.confirm()
                 except (ValidationFailed, DomainError):
                     continue
@@ -72,7 +72,7 @@ def _replay(scenario: dict[str, Any], walk: list[dict[str, Any]]) -> Sim | None:
     try:
         for item in walk:
             sim.submit(scenario_answers(procedure, item, sim.now, sim.case))
-            if sim.run.answers.get(PENDING) == sim.run.state:
+            if sim.run.pending_step == sim.run.state:
                 sim.confirm()
     except (ValidationFailed, DomainError):
         return None
