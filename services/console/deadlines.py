@@ -49,7 +49,7 @@ def deadlines(
 ) -> list[DeadlineItem]:
     """The open deadlines of the team's SRs matching `filters`, soonest first (overdue ones first, marked)."""
     filters, now = checked(filters), now or utcnow()
-    with transaction() as session:
+    with transaction(read_only=True) as session:
         team_id = team_leader(session, actor)
         return deadline_items(session, team_id, filters, limit=limit, now=now)
 
