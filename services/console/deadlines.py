@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import lru_cache
+from math import isqrt
 from typing import Any
 
-from sqlalchemy import ARRAY, Integer, Select, any_, bindparam, select
+from sqlalchemy import ARRAY, Integer, Select, any_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from db.models import Case, Deadline, ServiceRequest, User
+from domain import catalogue
 from domain import deadlines as rules
 from domain.clock import utcnow
 from services.actor import Actor
@@ -36,7 +38,7 @@ def deadlines(
 ) -> list[DeadlineItem]:
     """The open deadlines of the team's SRs matching `filters`, soonest first (overdue ones first, marked)."""
     filters, now = checked(filters), now or utcnow()
-    with transaction() as session:
+    with transaction(read_only=True) as session:
         team_id = team_leader(session, actor)
         return deadline_items(session, team_id, filters, limit=limit, now=now)
 
@@ -58,20 +60,24 @@ _SR_DATES: dict[str, Any] = {
 _HELD_KINDS = (rules.HEARING, rules.SECOND_PV_CHECK, rules.APPOINTMENT, rules.REVIEW_DATE)
 
 
+_DEADLINE_COLUMNS = (
+    Deadline.sr_id,
+    ServiceRequest.number,
+    Case.scin,
+    Deadline.kind,
+    Deadline.due_at,
+    Deadline.explanation,
+    User.display_name,
+)
+
+
 @lru_cache(maxsize=256)
 def _deadline_rows_statement(shape: ConsoleFilter) -> Select:
     """The soonest open Deadline rows of the SRs matching a filter shape (parameters: `filter_params`, limit),
-    built once per shape and reused."""
+    read in due order through the due-date index: quick for a team holding a fair share of all SRs, which
+    meets `limit` of its own early. Built once per shape and reused."""
     return (
-        select(
-            Deadline.sr_id,
-            ServiceRequest.number,
-            Case.scin,
-            Deadline.kind,
-            Deadline.due_at,
-            Deadline.explanation,
-            User.display_name,
-        )
+        select(*_DEADLINE_COLUMNS)
         .join(ServiceRequest, ServiceRequest.id == Deadline.sr_id)
         .join(Case, Case.id == ServiceRequest.case_id)
         .outerjoin(User, User.id == ServiceRequest.owner_id)
@@ -79,6 +85,65 @@ def _deadline_rows_statement(shape: ConsoleFilter) -> Select:
         .order_by(Deadline.due_at, Deadline.id)
         .limit(bindparam("limit", type_=Integer))
     )
+
+
+@lru_cache(maxsize=256)
+def _team_deadline_rows_statement(shape: ConsoleFilter) -> Select:
+    """The same rows as `_deadline_rows_statement`, read from the matching SRs' own deadlines (the SR index,
+    then each SR's deadlines, then a sort of those only): quick for a small team, whose deadlines are few and
+    far between in the due-date index (a team of 25 SRs among 200,000 read all of it: 0.8 s on SQLite).
+
+    `coalesce(done, false)` (done is never NULL, so the same condition) is what keeps the due-date index,
+    which leads with `done`, out of this plan: SQLite, with no statistics, otherwise walks it for any team.
+    The soonest `limit` deadline ids first, then their columns for those rows only."""
+    where, needs_case = conditions(shape)
+    soonest = select(Deadline.id).join(ServiceRequest, ServiceRequest.id == Deadline.sr_id)
+    if needs_case:
+        soonest = soonest.join(Case, Case.id == ServiceRequest.case_id)
+    keys = (
+        soonest.where(func.coalesce(Deadline.done, False).is_(False), *where)
+        .order_by(Deadline.due_at, Deadline.id)
+        .limit(bindparam("limit", type_=Integer))
+        .subquery("soonest")
+    )
+    return (
+        select(*_DEADLINE_COLUMNS)
+        .select_from(keys)
+        .join(Deadline, Deadline.id == keys.c.id)
+        .join(ServiceRequest, ServiceRequest.id == Deadline.sr_id)
+        .join(Case, Case.id == ServiceRequest.case_id)
+        .outerjoin(User, User.id == ServiceRequest.owner_id)
+        .order_by(Deadline.due_at, Deadline.id)
+    )
+
+
+_HIGHEST_SR = select(func.coalesce(func.max(ServiceRequest.id), 0))
+
+
+@lru_cache(maxsize=16)
+def _team_srs_statement(statuses: tuple[str, ...]) -> Select:
+    """How many of the team's SRs have these statuses, counted up to `cap` (an index range, stopped there)."""
+    team_srs = (
+        select(ServiceRequest.id)
+        .where(ServiceRequest.team_id == bindparam("team_id"), ServiceRequest.status.in_(statuses))
+        .limit(bindparam("cap", type_=Integer))
+        .subquery()
+    )
+    return select(func.count()).select_from(team_srs)
+
+
+def _small_team(session: Session, team_id: int, filters: ConsoleFilter, limit: int) -> bool:
+    """Is reading the team's own deadlines cheaper than walking the due-date index until `limit` of them?
+
+    Decision: the walk reads about limit x (all SRs / the team's SRs) index entries and reading from the
+    team's SRs about (the team's SRs), so the team's SRs go first while their number is below
+    sqrt(limit x all SRs): below 10,000 open SRs in a database of 1,000,000 (a team of 50,000 walks), below
+    4,472 in 200,000. All SRs is the highest SR id (the end of the primary key); the team's SRs are counted
+    only up to that cap, so the choice costs little next to either plan."""
+    conn = session.connection()
+    cap = isqrt(limit * int(conn.execute(_HIGHEST_SR).scalar_one()))
+    statuses = tuple(filters.statuses or catalogue.STATUSES)  # as `conditions` reads them
+    return int(conn.execute(_team_srs_statement(statuses), {"team_id": team_id, "cap": cap}).scalar_one()) < cap
 
 
 @lru_cache(maxsize=256)
@@ -129,7 +194,8 @@ def deadline_items(
     shape = shape_of(filters)
     params = filter_params(team_id, filters, now) | {"limit": limit}
     items: list[DeadlineItem] = []
-    for sr_id, number, scin, kind, due_at, explanation, who in conn.execute(_deadline_rows_statement(shape), params):
+    rows = _team_deadline_rows_statement if _small_team(session, team_id, filters, limit) else _deadline_rows_statement
+    for sr_id, number, scin, kind, due_at, explanation, who in conn.execute(rows(shape), params):
         items.append(DeadlineItem(sr_id, number, scin, kind, due_at, explanation, due_at < now, who, "deadline"))
 
     hearings = conn.execute(_sr_dates_statement("hearing_at", shape), params).all()

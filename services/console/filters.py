@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, bindparam, exists, or_
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from db.models import Case, Deadline, ServiceRequest
 from domain import catalogue
@@ -87,12 +87,17 @@ def checked(filters: ConsoleFilter) -> ConsoleFilter:
     return filters
 
 
+_DUE = aliased(Deadline, name="due")
+
+
 def _open_deadline(due: str) -> Any:
-    condition = [Deadline.sr_id == ServiceRequest.id, Deadline.done.is_(False)]
+    """EXISTS an open deadline of the SR, over an alias of deadlines: the deadline list selects from deadlines
+    too, and the bare table would be correlated away, leaving the EXISTS with nothing to read."""
+    condition = [_DUE.sr_id == ServiceRequest.id, _DUE.done.is_(False)]
     if due == "overdue":
-        condition.append(Deadline.due_at < bindparam("now"))
+        condition.append(_DUE.due_at < bindparam("now"))
     else:
-        condition += [Deadline.due_at >= bindparam("now"), Deadline.due_at < bindparam("due_soon_end")]
+        condition += [_DUE.due_at >= bindparam("now"), _DUE.due_at < bindparam("due_soon_end")]
     return exists().where(*condition)
 
 

@@ -224,7 +224,7 @@ def outstanding_page(
     """One page of the team's SRs matching `filters`, oldest first, starting after `after`."""
     filters, now = checked(filters), now or utcnow()
     page_size = max(1, min(page_size, 500))
-    with transaction() as session:
+    with transaction(read_only=True) as session:
         team_id = team_leader(session, actor)
         params = filter_params(team_id, filters, now) | {"limit": page_size + 1}
         keyset = None
@@ -241,7 +241,7 @@ def outstanding_page(
 def counts(actor: Actor, filters: ConsoleFilter = NO_FILTER, *, now: datetime | None = None) -> Counts:
     """How many SRs match `filters`, by status, by owner, by procedure and by catalogue entry."""
     filters, now = checked(filters), now or utcnow()
-    with transaction() as session:
+    with transaction(read_only=True) as session:
         team_id = team_leader(session, actor)
         params = filter_params(team_id, filters, now)
         grouped = session.connection().execute(_counts_statement(shape_of(filters)), params).all()
@@ -279,7 +279,7 @@ def ageing(
 ) -> list[tuple[str, str, int]]:
     """(age band, status, count) for the filtered SRs, in band order: what the ageing chart draws."""
     filters, now = checked(filters), now or utcnow()
-    with transaction() as session:
+    with transaction(read_only=True) as session:
         team_id = team_leader(session, actor)
         where, needs_case = conditions(filters)
         band = case(
@@ -302,7 +302,7 @@ def ageing(
 
 def team_members(actor: Actor) -> list[TeamMember]:
     """The team's active caseworkers and team leaders (the owner filter; reassignment offers the caseworkers)."""
-    with transaction() as session:
+    with transaction(read_only=True) as session:
         team_id = team_leader(session, actor)
         users = session.scalars(
             select(User)

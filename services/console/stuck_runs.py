@@ -43,7 +43,7 @@ def stuck_runs(actor: Actor, *, working_days: int | None = None, now: datetime |
     """In-progress runs of the team's new caseworkers with no save for `working_days` working days or more."""
     days = working_days or stuck_working_days()
     now = now or utcnow()
-    with transaction() as session:
+    with transaction(read_only=True) as session:
         team_id = team_leader(session, actor)
         region = session.scalar(select(Team.region).where(Team.id == team_id)) or "England"
         today = uk_local(now).date()

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from db.models import Case, ServiceRequest
-from services import runs, work
+from services import console, runs, work
 from services.sr_view import sr_full_view
 from services.transaction import transaction
 from tests.app.helpers import app_as, texts
@@ -68,3 +68,33 @@ def _hold_write_lock(url: str, release: threading.Event) -> threading.Thread:
     thread.start()
     assert holding.wait(30), "the writer did not get the lock"
     return thread
+
+
+def test_the_outstanding_srs_page_reads_complete_while_a_long_writer_holds_the_lock(sqlite_demo_db, actor_for):
+    """Every read the team leader console sends (members, counts, a page, ageing, deadlines, stuck runs)."""
+    leader = actor_for("teamleader")
+    at = app_as(leader).run()  # signed in before the writer starts (sign-in itself writes)
+    at.switch_page("pages/outstanding.py").run()
+    assert not at.exception
+    second = console.outstanding_page(leader, page_size=5).next_cursor
+    assert second is not None
+
+    writer = threading.Event()
+    holder = _hold_write_lock(sqlite_demo_db.url, writer)
+    try:
+        total = console.counts(leader).total
+        assert total > 5
+        assert console.team_members(leader)
+        assert console.outstanding_page(leader, after=second, page_size=5).rows
+        assert sum(n for _, _, n in console.ageing(leader)) == total
+        assert console.deadlines(leader)
+        console.stuck_runs(leader)  # the demo team may have none: that it answers at all is the point
+        at.run()
+        assert not at.exception
+        assert f"{total:,} service requests match" in texts(at)
+        assert "Deadlines of the matching SRs, soonest first" in texts(at)
+        assert not at.error, [e.value for e in at.error]
+        assert holder.is_alive(), "the writer must still hold the lock while the reads complete"
+    finally:
+        writer.set()
+        holder.join(30)
