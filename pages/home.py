@@ -31,7 +31,7 @@ if day is None:
 if actor.role == "caseworker":
     st.page_link("pages/start.py", label="Find a case", icon=":material/search:")
 
-st.subheader(f"Deadlines due or overdue ({day.deadlines_total})")
+st.header(f"Deadlines due or overdue ({day.deadlines_total})")
 if day.deadlines:
     overdue = f"{day.overdue_total} overdue. " if day.overdue_total else ""
     shown = f"The {len(day.deadlines)} soonest are listed." if day.deadlines_total > len(day.deadlines) else ""
@@ -54,7 +54,7 @@ if day.deadlines:
 else:
     st.caption("Nothing is due on your service requests in the next 7 days.")
 
-st.subheader(f"Tasks for you ({len(day.tasks)})")
+st.header(f"Tasks for you ({len(day.tasks)})")
 if not day.tasks:
     st.caption("You have no open tasks or messages.")
 for task in day.tasks:
@@ -68,7 +68,7 @@ for task in day.tasks:
             if ui.attempt(partial(complete_task, actor, task.id)) is not None:
                 st.rerun()
 
-st.subheader(f"Service requests waiting on you ({day.waiting_total})")
+st.header(f"Service requests waiting on you ({day.waiting_total})")
 if day.waiting:
     more = f" The oldest {len(day.waiting)} are listed; " if day.waiting_total > len(day.waiting) else " "
     st.caption(f"Allocated to you, with no procedure in progress on them.{more}open My work to work them.")

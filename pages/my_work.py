@@ -23,7 +23,7 @@ if work is None:
 
 runs_in_progress(actor, work.runs)
 
-st.subheader(f"Tasks for you ({len(work.tasks)})")
+st.header(f"Tasks for you ({len(work.tasks)})")
 if not work.tasks:
     st.caption("You have no open tasks or messages.")
 for task in work.tasks:
@@ -36,7 +36,7 @@ for task in work.tasks:
             if ui.attempt(partial(complete_task, actor, task.id)) is not None:
                 st.rerun()
 
-st.subheader(f"Service requests allocated to you ({work.total:,})")
+st.header(f"Service requests allocated to you ({work.total:,})")
 first = (len(cursors) - 1) * PAGE_SIZE + 1 if work.service_requests else 0
 shown = f"Showing {first:,} to {first + len(work.service_requests) - 1:,} of {work.total:,}, oldest first."
 st.caption(shown if work.total else "No service requests are allocated to you.")

@@ -35,7 +35,7 @@ if flash := st.session_state.pop("outbox_flash", None):
 emails = ui.attempt(lambda: outbox.outbox(actor))
 if emails is not None:
     waiting = [e for e in emails if e.status != "sent"]
-    st.subheader(f"Waiting to be sent ({len(waiting)})")
+    st.header(f"Waiting to be sent ({len(waiting)})")
     if not waiting:
         st.caption("Nothing is waiting to be sent.")
     for e in waiting:
@@ -61,7 +61,7 @@ if emails is not None:
                     st.session_state["outbox_flash"] = f"{delivered.subject}: {delivered.status}"
                     st.rerun()
     sent = [e for e in emails if e.status == "sent"]
-    st.subheader(f"Sent ({len(sent)})")
+    st.header(f"Sent ({len(sent)})")
     st.dataframe(
         [{"SR": e.sr_number, "Subject": e.subject, "To": e.to, "Sent": format_uk(e.sent_at), "Note": e.error or ""}
          for e in sent],

@@ -72,7 +72,7 @@ if ages:
     # A fixed height: drawn later than the rest, a growing chart moved the page under the pointer.
     st.altair_chart(bars, width="stretch", height=300)
 
-st.subheader(f"Page {len(cursors)}")
+st.header(f"Page {len(cursors)}")
 table = [
     {
         "SR": r.number, "SCIN": r.scin, "Type": r.label, "Procedures": " ".join(r.procedures), "Status": r.status,
@@ -155,7 +155,7 @@ if export := st.session_state.get("console_csv"):
     csv_bytes = partial(issued, actor, export.content.encode())
     st.download_button(f"Download CSV ({export.rows} rows)", csv_bytes, export.file_name, "text/csv", on_click="ignore")
 
-st.subheader("Deadlines of the matching SRs, soonest first")
+st.header("Deadlines of the matching SRs, soonest first")
 items = ui.attempt(lambda: console.deadlines(actor, filters)) or []
 st.dataframe(
     [
@@ -166,7 +166,7 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )  # fmt: skip
-st.subheader(f"Stuck runs of new caseworkers ({console.stuck_working_days()} working days or more without progress)")
+st.header(f"Stuck runs of new caseworkers ({console.stuck_working_days()} working days or more without progress)")
 stuck = ui.attempt(lambda: console.stuck_runs(actor)) or []
 if not stuck:
     st.caption("No runs of new caseworkers are stuck.")

@@ -32,13 +32,13 @@ if chosen:
 
 mine = ui.attempt(partial(practice.my_practice, actor)) or []
 if mine:
-    st.subheader("Your practice runs")
+    st.header("Your practice runs")
     for practice_id, title, status, passed in mine:
         outcome = "in progress" if status != "finished" else ("passed" if passed else "not passed yet")
         st.page_link("pages/practice_run.py", label=f"{title} ({outcome})", query_params={"practice": practice_id})
 
 if actor.role == "team_leader":
-    st.subheader("Practice record of your team")
+    st.header("Practice record of your team")
     record = ui.attempt(partial(practice.practice_record, actor)) or []
     if record:
         st.table(  # a few rows of plain text: a table a screen reader (and a browser test) reads as text

@@ -74,7 +74,7 @@ with main:
         if title == view.step.title:
             st.info(f"**What happens now:** {event}", icon="📨")
     if view.awaiting_confirmation:
-        st.subheader("Check your answers before saving")
+        st.header("Check your answers before saving")
         for row in view.summary:
             label, value, link = st.columns([4, 4, 2])
             label.markdown(f"**{row.label}**  \n:gray[{row.step_title}]")
@@ -105,7 +105,7 @@ with main:
                 args=(lambda: practice.go_back(actor, practice_id, expected_version=view.version),),
             )
     else:
-        st.subheader(view.step.title)
+        st.header(view.step.title)
         st.write(view.step.guidance)
         if view.step.checklist:
             st.markdown("**Check before you continue**")

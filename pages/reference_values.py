@@ -36,7 +36,7 @@ st.dataframe(
     width="stretch",
 )
 
-st.subheader("Confirm or correct a value")
+st.header("Confirm or correct a value")
 editable = [e for e in entries if e.source != "published"]
 chosen = st.selectbox(
     "Value",
@@ -71,7 +71,7 @@ if chosen is not None:
                 st.session_state["ref_done"] = f"Corrected: {chosen.kind} = {' '.join(new_value.split())}"
                 st.rerun()
 
-st.subheader("Add a value")
+st.header("Add a value")
 with st.form("ref_add"):
     kind = st.selectbox("Kind", [k.value for k in Kind], key="ref_add_kind")
     key = st.text_input("Key (for example resolution_code.visit_completed)", key="ref_add_key")

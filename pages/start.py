@@ -40,7 +40,7 @@ if found is not None:
 card = ui.attempt(partial(case_card, actor, case_id)) if case_id is not None else None
 if card is not None:
     ui.case_banner(card.banner)
-    st.subheader(f"Open service requests on this case ({len(card.open_srs)})")
+    st.header(f"Open service requests on this case ({len(card.open_srs)})")
     if card.open_srs:
         st.dataframe(
             [
@@ -52,7 +52,7 @@ if card is not None:
         )
     else:
         st.caption("This case has no open service requests.")
-    st.subheader("Which procedure?")
+    st.header("Which procedure?")
     for info in card.procedures:
         with st.container(border=True):
             st.markdown(f"**{info.id} {info.title}**  \nStarts when: {info.starts}")

@@ -25,7 +25,7 @@ if rows is not None:
         width="stretch",
     )
 
-st.subheader("Add a user")
+st.header("Add a user")
 with st.form("add_user", clear_on_submit=False):
     username = st.text_input("Username")
     name = st.text_input("Full name")
@@ -48,7 +48,7 @@ with st.form("add_user", clear_on_submit=False):
         if added is not None:
             st.success(f"Added {added.username}.")
 
-st.subheader("Change a user")
+st.header("Change a user")
 st.caption("Each change here ends that user's open sessions: they sign in again to carry on.")
 chosen: str | None = st.selectbox("User", [u.username for u in rows or []], index=None, placeholder="Choose a user")
 if chosen is not None:

@@ -142,7 +142,7 @@ with main:
     if view.status == "finished":
         finish_page(actor, view)
     elif view.awaiting_confirmation:
-        st.subheader("Check your answers before saving")
+        st.header("Check your answers before saving")
         st.write("Saving records the changes below on the SR. After that you cannot go back to change these answers.")
         for row in view.summary:
             label, value, link = st.columns([4, 4, 2])
@@ -163,7 +163,7 @@ with main:
         if view.can_go_back:
             right.button("Back", on_click=back)
     else:
-        st.subheader(view.step.title)
+        st.header(view.step.title)
         if view.published:
             st.caption(f"Published procedure: {view.published}")
         if view.step.who:

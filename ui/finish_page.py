@@ -16,7 +16,7 @@ def finish_page(actor: Actor, view: RunView) -> None:
     """Say what the finished run recorded, SR by SR, so the caseworker can quote the numbers in CMS."""
     st.success(f"**{view.procedure_title} is finished.** Everything below is recorded.")
     srs = attempt(lambda: run_srs(actor, view.run_id)) or []
-    st.subheader(f"Service requests ({len(srs)})")
+    st.header(f"Service requests ({len(srs)})")
     if srs:
         st.dataframe(
             [{"SR": s.number, "Type": s.label, "What happened": s.what_happened} for s in srs],
@@ -25,7 +25,7 @@ def finish_page(actor: Actor, view: RunView) -> None:
         )
     else:
         st.caption("This run recorded nothing on a service request.")
-    st.subheader(f"Letters and forms ({len(view.letters)})")
+    st.header(f"Letters and forms ({len(view.letters)})")
     if view.letters:
         st.dataframe(
             [
@@ -45,9 +45,9 @@ def finish_page(actor: Actor, view: RunView) -> None:
         )
     else:
         st.caption("No letters or forms.")
-    st.subheader(f"Emails ({len(view.emails)})")
+    st.header(f"Emails ({len(view.emails)})")
     emails_panel(view.emails, empty="No emails.")
-    st.subheader(f"Deadlines ({len(view.deadlines)})")
+    st.header(f"Deadlines ({len(view.deadlines)})")
     if not view.deadlines:
         st.caption("No deadlines were set.")
     for d in view.deadlines:

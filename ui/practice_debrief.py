@@ -24,20 +24,20 @@ def debrief_panel(actor: Actor, practice_id: str) -> None:
     path, expected = st.columns(2)
     path.markdown("**The path you took**\n\n" + "\n".join(f"1. {md(t)}" for t in report.taken))
     expected.markdown("**The path the procedure expects**\n\n" + "\n".join(f"1. {md(t)}" for t in report.expected))
-    st.subheader(f"Answers that differed ({len(report.differences)})")
+    st.header(f"Answers that differed ({len(report.differences)})")
     for d in report.differences:
         with st.container(border=True):
             st.markdown(f"**{md(d.step_title)}: {md(d.label)}**  \nYou: {md(d.given)}  \nExpected: {md(d.expected)}")
             st.caption(d.guidance)
-    st.subheader(f"Problems you were shown ({len(report.validation_errors)})")
+    st.header(f"Problems you were shown ({len(report.validation_errors)})")
     for step, message in report.validation_errors:
         st.markdown(f"- {md(step)}: {md(message)}")
     st.markdown(f"**Back used** {report.backs} times · **Change used** {report.changes} times")
     if report.seconds_per_step:
         st.dataframe([{"Step": s, "Seconds": t} for s, t in report.seconds_per_step], hide_index=True)
-    st.subheader("What you would have keyed into CMS")
+    st.header("What you would have keyed into CMS")
     st.markdown("\n".join(f"- {md(line)}" for line in report.cms_lines) or "Nothing.")
-    st.subheader("What would have been sent")
+    st.header("What would have been sent")
     st.markdown("\n".join(f"- {md(item)}" for item in report.would_send) or "Nothing.")
     for index, label in report.letters:
         letter = attempt(partial(practice.practice_letter, actor, practice_id, index))

@@ -12,7 +12,7 @@ from services.work import RunRow
 
 
 def runs_in_progress(actor: Actor, runs: Sequence[RunRow]) -> None:
-    st.subheader(f"Procedures in progress ({len(runs)})")
+    st.header(f"Procedures in progress ({len(runs)})")
     if not runs:
         st.caption("You have no procedures in progress.")
     for run in runs:
