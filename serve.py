@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 from streamlit import runtime
+from streamlit.runtime.pages_manager import PagesManager
 
 from services.sessions import COOKIE, live_user
 from ui.download_owners import owners
@@ -59,5 +60,13 @@ class MediaGuard:
             return
         await self.app(scope, receive, send)
 
+
+# app.py routes every page with st.navigation. Streamlit decides once per process, at the first session, whether
+# the folder beside the main script named `pages/` is an old-style (v1) multipage app, and until st.navigation
+# has run once it was: a fresh server's first visitor got the folder's files as the sidebar and "Page not
+# found" for a bookmarked /sr?sr=... . Deciding it here, before any session, gives every visitor app.py's
+# navigation. (A class attribute Streamlit sets itself in st.navigation; tests/browser/test_first_load.py
+# shows it holds.)
+PagesManager.uses_pages_directory = False
 
 app = st.App("app.py", middleware=[Middleware(MediaGuard)])

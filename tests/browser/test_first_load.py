@@ -1,16 +1,19 @@
-"""A fresh server whose first request is a bookmarked page (a run's /wizard?run=... after a restart).
+"""A fresh server whose first request is a bookmarked page (a run's /wizard?run=..., an SR, another role's page).
 
-Until some session has run app.py, Streamlit treats the pages/ folder as an old-style multipage app and runs
-the page's file by itself, without app.py's sign-in and navigation. The page must still sign the user in and
-open the run where it stands, not show a blank page.
+Streamlit decides at a process's first session whether the `pages/` folder is an old-style multipage app;
+serve.py decides it (no) before any session, so the first visitor gets app.py's sign-in and navigation like
+every later one. These tests are that first visitor.
 """
 
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
+from db.models import ServiceRequest
 from services import runs
+from services.transaction import transaction
 from tests.browser.helpers import settled
 from tests.browser.test_sign_in import sign_in
 from tests.procedures.walk import find_case
@@ -32,7 +35,24 @@ def test_a_bookmarked_run_is_the_first_request_to_a_fresh_server(live_server, pa
     expect(page.get_by_role("link", name="wizard widgets")).to_have_count(0)
 
 
-def test_a_bookmarked_page_of_another_role_signs_in_to_home(live_server, page: Page):
+def test_a_bookmarked_page_of_another_role_is_refused_in_words_as_on_any_server(live_server, page: Page):
     sign_in(page, f"{live_server.url}/outstanding", "caseworker")  # a team leader's page, first request
-    settled(page, "Welcome, Demo Caseworker")
+    settled(page, page.get_by_role("heading", name="You do not have access to that page"))
     expect(page.get_by_role("link", name="Outstanding SRs")).to_have_count(0)
+    expect(page.get_by_role("link", name="My work", exact=True)).to_be_visible()
+
+
+def test_a_bookmarked_sr_is_the_first_request_to_a_fresh_server(live_server, page: Page, actor_for):
+    """Before serve.py decided the pages/ question at start, this showed "Page not found" over the sign-in."""
+    actor = actor_for("teamleader")
+    with transaction() as session:
+        sr = session.scalars(
+            select(ServiceRequest).where(ServiceRequest.team_id == actor.team_id).order_by(ServiceRequest.id)
+        ).first()
+        sr_id, number = sr.id, sr.number
+
+    sign_in(page, f"{live_server.url}/sr?sr={sr_id}", "teamleader")  # nothing else has loaded the app
+    settled(page, page.get_by_text(number, exact=False))
+    expect(page.get_by_text("Page not found")).to_have_count(0)
+    expect(page.get_by_role("link", name="Outstanding SRs", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="sr detail")).to_have_count(0)
