@@ -298,7 +298,8 @@ def _act(
         view = None if refused else _view(row, sim)
     if refused is not None:
         raise refused
-    assert view is not None
+    if view is None:  # refused is None exactly when the view was built above
+        raise RuntimeError("a practice step saved no view")
     return view
 
 
