@@ -34,6 +34,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.console_queries import HAND_DEADLINES  # noqa: E402 - after the path
+
 HAND = {
     "members": """
 SELECT id, display_name, role FROM users
@@ -56,30 +58,7 @@ SELECT CASE WHEN created_at > %(now)s - interval '8 days' THEN '0-7 days'
             WHEN created_at > %(now)s - interval '61 days' THEN '31-60 days'
             WHEN created_at > %(now)s - interval '91 days' THEN '61-90 days' ELSE 'over 90 days' END, status, count(*)
 FROM service_requests WHERE team_id = %(team)s AND status IN ('Open', 'In Progress') GROUP BY 1, 2""",
-    "deadlines": """
-(SELECT d.sr_id, sr.number, c.scin, d.kind, d.due_at, u.display_name FROM deadlines d
-   JOIN service_requests sr ON sr.id = d.sr_id JOIN cases c ON c.id = sr.case_id
-   LEFT JOIN users u ON u.id = sr.owner_id
- WHERE NOT d.done AND sr.team_id = %(team)s AND sr.status <> 'Closed' ORDER BY d.due_at, d.id LIMIT 100)
-UNION ALL
-(SELECT sr.id, sr.number, c.scin, 'hearing', sr.hearing_at, u.display_name FROM service_requests sr
-   JOIN cases c ON c.id = sr.case_id LEFT JOIN users u ON u.id = sr.owner_id
- WHERE sr.team_id = %(team)s AND sr.status <> 'Closed' AND sr.hearing_at IS NOT NULL
-   AND NOT EXISTS (SELECT 1 FROM deadlines d WHERE d.sr_id = sr.id AND d.kind = 'hearing')
- ORDER BY sr.hearing_at, sr.id LIMIT 100)
-UNION ALL
-(SELECT sr.id, sr.number, c.scin, 'appointment', sr.appointment_at, u.display_name FROM service_requests sr
-   JOIN cases c ON c.id = sr.case_id LEFT JOIN users u ON u.id = sr.owner_id
- WHERE sr.team_id = %(team)s AND sr.status <> 'Closed' AND sr.appointment_at IS NOT NULL
-   AND NOT EXISTS (SELECT 1 FROM deadlines d WHERE d.sr_id = sr.id AND d.kind = 'appointment')
- ORDER BY sr.appointment_at, sr.id LIMIT 100)
-UNION ALL
-(SELECT sr.id, sr.number, c.scin, 'review_date', sr.review_date::timestamptz, u.display_name FROM service_requests sr
-   JOIN cases c ON c.id = sr.case_id LEFT JOIN users u ON u.id = sr.owner_id
- WHERE sr.team_id = %(team)s AND sr.status <> 'Closed' AND sr.review_date IS NOT NULL
-   AND NOT EXISTS (SELECT 1 FROM deadlines d WHERE d.sr_id = sr.id AND d.kind = 'review_date')
- ORDER BY sr.review_date, sr.id LIMIT 100)
-ORDER BY 5 LIMIT 100""",
+    "deadlines": HAND_DEADLINES,  # the same question as console_queries.py asks
     "stuck runs": """
 SELECT r.id, r.procedure_id, r.state, u.display_name, c.scin, sr.number, r.updated_at FROM procedure_runs r
   JOIN users u ON u.id = r.started_by_id JOIN cases c ON c.id = r.case_id

@@ -8,9 +8,9 @@ import ui
 from domain.clock import format_date
 from services import practice
 from services.errors import DomainError, SessionEnded, ValidationFailed
+from ui.check_answers import summary_rows
 from ui.cms_panel import cms_panel
 from ui.practice_debrief import debrief_panel
-from ui.text import show
 from ui.wizard_widgets import field_input, field_value
 
 actor = ui.actor("caseworker", "team_leader", page="practice_run")
@@ -75,22 +75,13 @@ with main:
             st.info(f"**What happens now:** {event}", icon="📨")
     if view.awaiting_confirmation:
         st.header("Check your answers before saving")
-        for row in view.summary:
-            label, value, link = st.columns([4, 4, 2])
-            label.markdown(f"**{row.label}**  \n:gray[{row.step_title}]")
-            show(row.value, value)
-            if row.changeable:
-                link.button(
-                    "Change",
-                    key=f"pchg:{row.step_id}:{row.label}",
-                    type="tertiary",
-                    on_click=act,
-                    args=(
-                        lambda s=row.step_id: practice.change_answer(
-                            actor, practice_id, s, expected_version=view.version
-                        ),
-                    ),
-                )
+        summary_rows(
+            view.summary,
+            key="pchg",
+            on_change=lambda step_id: act(
+                lambda: practice.change_answer(actor, practice_id, step_id, expected_version=view.version)
+            ),
+        )
         left, right = st.columns(2)
         left.button(
             "Confirm and save",

@@ -11,13 +11,13 @@ from services.errors import DomainError, SessionEnded, StaleView, ValidationFail
 from services.procedure_map import LEGEND, path_in_words, procedure_map
 from services.run_views import RunView, StepView
 from ui.case_panels import deadlines_panel, emails_panel, files_panel
+from ui.check_answers import summary_rows
 from ui.cms_panel import cms_panel
 from ui.finish_page import finish_page
 from ui.glossary_panel import glossary_panel
 from ui.letters_panel import letters_panel
 from ui.pending_letters import pending_letters_panel
 from ui.task_list import task_list_table
-from ui.text import show
 from ui.wizard_widgets import field_input, field_value
 
 actor = ui.actor("caseworker", page="wizard")
@@ -144,18 +144,7 @@ with main:
     elif view.awaiting_confirmation:
         st.header("Check your answers before saving")
         st.write("Saving records the changes below on the SR. After that you cannot go back to change these answers.")
-        for row in view.summary:
-            label, value, link = st.columns([4, 4, 2])
-            label.markdown(f"**{row.label}**  \n:gray[{row.step_title}]")
-            show(row.value, value)
-            if row.changeable:
-                link.button(
-                    "Change",
-                    key=f"chg:{row.step_id}:{row.label}",
-                    on_click=change,
-                    args=(row.step_id,),
-                    type="tertiary",
-                )
+        summary_rows(view.summary, key="chg", on_change=change)
         if view.letters_pending:  # a letter is due: no read for steps without one
             pending_letters_panel(actor, run_id)
         left, right = st.columns(2)
