@@ -28,6 +28,7 @@ from db.engine import database_url
 from services import audit_anchor
 from services import users as user_service
 from services.audit import verify_chain
+from services.auth import unlock
 from services.errors import ValidationFailed
 from services.transaction import transaction
 
@@ -68,7 +69,7 @@ def db_upgrade() -> None:
 @demo_app.command("load")
 def demo_load(if_empty: bool = typer.Option(False, "--if-empty", help="Do nothing when users already exist.")) -> None:
     """Load the deterministic fictional demo data."""
-    from casework import demo
+    from casework import demo  # imported per command: keeps every other command quick to start
 
     if demo.load(if_empty=if_empty):
         typer.echo(f"Loaded demo data: {demo.CASE_COUNT} cases, {demo.sr_count()} service requests.")
@@ -82,7 +83,7 @@ PORT_OPTION = typer.Option(8501, "--port", help="The port the app listens on, fo
 @demo_app.command("sign-ins")
 def demo_sign_ins(port: int = PORT_OPTION) -> None:
     """Print the demo accounts and the app's address."""
-    from casework import demo
+    from casework import demo  # imported per command: keeps every other command quick to start
 
     typer.echo("\nDemo sign-ins (fictional data only), password for each: " + demo.DEMO_PASSWORD)
     for s in demo.SIGN_INS:
@@ -158,7 +159,6 @@ def users_unlock(
     address: str = typer.Option("", help="Also (or only) unlock this source address"),
 ) -> None:
     """Lift a sign-in lock or delay after repeated failures, for an account and/or a source address."""
-    from services.auth import unlock
 
     if not username and not address:
         typer.echo("Name a username, an --address, or both.", err=True)
@@ -239,7 +239,7 @@ def remind_command() -> None:
 @outbox_app.command("send")
 def outbox_send(limit: int = typer.Option(200, help="At most this many emails in one run")) -> None:
     """Send every queued or failed email through SMTP (CASEWORK_SMTP_HOST ...); run it from cron to retry."""
-    from services import email as outbox
+    from services import email as outbox  # imported per command: keeps every other command quick to start
 
     if not outbox.sending_enabled():
         typer.echo("SMTP is not set up (CASEWORK_SMTP_HOST): emails wait in the outbox for download.")
@@ -291,7 +291,7 @@ def generate(
     progress: Annotated[bool, typer.Option(help="Show a progress bar")] = True,
 ) -> None:
     """Add a large fictional data set (for scale tests) to the migrated database named by DATABASE_URL."""
-    from casework import generate as generator
+    from casework import generate as generator  # imported per command: keeps others quick to start
 
     try:
         made = generator.generate(

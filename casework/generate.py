@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, func, select, text
+from sqlalchemy.orm import Session
 from tqdm import tqdm
 
 from db.engine import make_engine
@@ -256,7 +257,6 @@ def _set_counter(conn: Connection, value: int) -> None:
 
 
 def _audit(conn: Connection, sizes: Sizes, leaders: list[str]) -> None:
-    from sqlalchemy.orm import Session
 
     with Session(bind=conn) as session:
         audit.record(

@@ -60,6 +60,7 @@ class PdfInfo:
 
 def check_pdf(data: bytes, *, max_bytes: int = MAX_PDF_BYTES) -> PdfInfo:
     """Refuse anything that is not a readable, unprotected PDF within the size limit."""
+    # Here, not at the top: pypdf is needed only when a PDF is uploaded, and domain/ stays quick to import.
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 

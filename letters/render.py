@@ -31,7 +31,7 @@ from docxtpl import DocxTemplate
 from markupsafe import Markup, escape
 
 from letters import worker
-from letters.catalogue import TemplateSpec, display_context, typed_context
+from letters.catalogue import TemplateSpec, display_context, get, typed_context
 from letters.sandbox import LetterSandbox
 
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -58,7 +58,6 @@ class Rendered:
 @lru_cache(maxsize=64)
 def committed_template(code: str) -> bytes:
     """Version 1 of a template: the .docx committed under letters/templates."""
-    from letters.catalogue import get
 
     return get(code).path.read_bytes()
 

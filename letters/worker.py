@@ -25,6 +25,7 @@ import base64
 import contextlib
 import json
 import os
+import resource
 import selectors
 import signal
 import subprocess
@@ -186,10 +187,9 @@ def check_template(code: str, content: bytes) -> list[str]:
 def _serve() -> None:
     """The worker's loop: limit our own memory, then answer one request per line."""
     global IN_WORKER
-    import resource
 
     IN_WORKER = True
-    from letters import catalogue, checks, render
+    from letters import catalogue, checks, render  # here: in the worker process, after its limits are set
 
     limit = int(os.environ.get("CASEWORK_RENDER_MEMORY_BYTES", str(memory_bytes())))
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))

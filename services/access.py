@@ -21,6 +21,7 @@ from db.models import Case, ProcedureRun, ServiceRequest, User
 from services import audit
 from services.actor import Actor
 from services.errors import PermissionDenied, SessionEnded
+from services.transaction import transaction
 
 SESSION_ENDED = (
     "Your access has changed or ended since you signed in, so you have been signed out and nothing more was "
@@ -92,7 +93,6 @@ def check_actor(session: Session, actor: Actor) -> None:
 
 def refuse_page(actor: Actor, page: str) -> PermissionDenied:
     """A signed-in user opened a page their role does not have (a typed URL): audit it and refuse."""
-    from services.transaction import transaction
 
     with transaction() as session:
         return refuse(

@@ -27,8 +27,8 @@ from procedures import registry
 from procedures.definition import Procedure
 from services.access import check_case, check_sr, require_role, unavailable
 from services.actor import Actor
+from services.case_facts import case_facts
 from services.errors import NotFound, ValidationFailed
-from services.runs import case_facts
 from services.transaction import transaction
 from services.views import CaseBanner
 

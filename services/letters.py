@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from db.models import Letter, LetterTemplate, ServiceRequest, User
+from db.models import Letter, LetterTemplate, ProcedureRun, ServiceRequest, User
 from domain.clock import utcnow
 from letters import catalogue
 from letters.checks import check_template
@@ -42,7 +42,7 @@ from letters.worker import BudgetExceeded, TemplateFault
 from procedures import registry
 from procedures.trace import published_steps
 from services import audit
-from services.access import check_sr, require_role, unavailable
+from services.access import check_run, check_sr, require_role, unavailable
 from services.actor import Actor
 from services.errors import DomainError, NotFound, ValidationFailed
 from services.transaction import transaction
@@ -408,8 +408,6 @@ class RunLetter:
 
 def letters_for_run(actor: Actor, run_id: str) -> list[RunLetter]:
     """Every letter recorded on the run's SRs, oldest first, so the caseworker can produce and download them."""
-    from db.models import ProcedureRun
-    from services.access import check_run
 
     with transaction() as session:
         run = session.get(ProcedureRun, run_id)

@@ -9,6 +9,7 @@ and sent") and kept in the JSON, and SRs a step creates get fictional numbers "P
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -39,6 +40,7 @@ from procedures.effects import (
 )
 from services import letter_values
 from services import runs as real
+from services.case_facts import case_facts
 from services.errors import DomainError, ValidationFailed
 from services.run_views import (
     RunView,
@@ -72,9 +74,8 @@ FICTIONAL_CASE: dict[str, Any] = {
 
 def blank_pdf() -> bytes:
     """A real one-page blank PDF, for a scenario's "pdf:<file name>" upload."""
-    import io
 
-    from pypdf import PdfWriter
+    from pypdf import PdfWriter  # here, not at the top: only a scenario with an upload needs it
 
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
@@ -224,7 +225,7 @@ class Sim:
                 raise DomainError(bound)
             refs = bound
             numbers = {ref: f"{reference_no}-SR-{-sr_id}" for ref, sr_id in refs.items()}
-        reason = procedure.can_start(real.case_facts(case))
+        reason = procedure.can_start(case_facts(case))
         if reason:
             raise DomainError(reason)
         run = ProcedureRun(
@@ -529,7 +530,7 @@ def scenario_answers(
     answers = resolve(dict(item.get("answers", {})), today)
     answers.setdefault("_checklist", list(procedure.steps[item["step"]].checklist))
     if case is not None:
-        facts = real.case_facts(case)
+        facts = case_facts(case)
         for f in procedure.steps[item["step"]].fields:
             if f.default_fact and f.name not in answers:
                 answers[f.name] = prefill(f, {}, case, facts)

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import ReferenceValue
+from db.models import ReferenceValue, User
 from domain import reference
 from domain.clock import format_uk
 from domain.reference import Kind, RefEntry, Reference, Source
+from procedures import registry
 from procedures.reference_uses import uses
 from services import audit
 from services.access import require_role
@@ -56,7 +57,6 @@ class EntryView:
     @property
     def where_used(self) -> str:
         """Where it is used, in words: "P5e: Choose the Reason and Resolution Code; ..."."""
-        from procedures import registry
 
         return "; ".join(f"{p}: {registry.get(p).steps[s].title}" for p, s in self.used_at) or "Not used by a step"
 
@@ -252,7 +252,6 @@ def version(session: Session) -> int:
 
 def editor_named(username: str) -> Actor:
     """The policy or admin user the command line acts as (local values always say who set them)."""
-    from db.models import User
 
     with transaction() as session:
         user = session.scalar(select(User).where(User.username == username))

@@ -14,14 +14,15 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from db.models import Case, ProcedureRun, ServiceRequest, Task
+from domain.clock import utcnow
 from domain.values import parse_scin
 from procedures import registry
 from services import audit
 from services.access import check_case, require_role, unavailable
 from services.actor import Actor
+from services.case_facts import case_facts
 from services.case_finder import actor_in_ssst
 from services.errors import DomainError, GoneFromView, NotFound, ValidationFailed
-from services.runs import case_facts
 from services.sr_work import WayToWork, ways_to_work
 from services.transaction import transaction
 from services.views import CaseBanner, SRRow
@@ -167,7 +168,6 @@ def my_tasks(actor: Actor) -> list[TaskRow]:
 
 def complete_task(actor: Actor, task_id: int) -> int:
     """Mark one of the actor's tasks (or their team's) done; audited."""
-    from domain.clock import utcnow
 
     with transaction() as session:
         require_role(session, actor, "caseworker", "team_leader", action="complete tasks")

@@ -20,6 +20,7 @@ from procedures import registry
 from procedures.definition import Field, Procedure
 from services.errors import DomainError, ValidationFailed
 from services.practice_engine import FICTIONAL_CASE, Sim, path_transitions, scenario_answers, transitions
+from services.run_views import show
 
 FACT_TOGGLES: list[dict[str, Any]] = [
     {"csa_liability_ended": True},
@@ -210,7 +211,6 @@ if __name__ == "__main__":
 
 def words(value: Any, f: Field) -> str:
     """A scenario value as the caseworker is told it: relative dates in words, tables row by row."""
-    from services.run_views import show
 
     if isinstance(value, str) and value.startswith("today"):
         day, _, clock = value.partition(" ")

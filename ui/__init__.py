@@ -15,11 +15,14 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from domain.values import format_money
 from services import sessions
+from services.access import refuse_page
 from services.actor import Actor
 from services.auth import SignedIn
+from services.auth import sign_out as end_session
 from services.errors import DomainError, SessionEnded, ValidationFailed
 from services.sessions import COOKIE
 from services.views import CaseBanner
+from ui.a11y import mark_error_in_title
 from ui.text import md
 
 log = logging.getLogger("casework")
@@ -90,8 +93,6 @@ def sign_out(reason: str = "signed out", *, message: str = "You have signed out.
     """End this browser's session on the server (every tab and every server), then clear this tab."""
     actor = st.session_state.get("actor")
     if actor is not None:
-        from services.auth import sign_out as end_session
-
         end_session(actor, reason=reason, token=st.session_state.get(TOKEN))
     _signed_out(message)
 
@@ -164,8 +165,6 @@ def actor(*roles: str, page: str = "") -> Actor:
     if signed_in is None:
         _route_through_sign_in(page or "home")
     if roles and signed_in.role not in roles:
-        from services.access import refuse_page
-
         st.error(refuse_page(signed_in, page or "page").message, icon="🚫")
         st.stop()
     return signed_in
@@ -194,7 +193,6 @@ def resume_after_sign_in(allowed: Callable[[str], bool]) -> None:
 def error_summary(errors: dict[str, str]) -> None:
     """GOV.UK style: a summary at the top listing every problem, each a link to its field (ui.a11y points
     the links at the fields' error texts and moves focus to the summary); the page title starts "Error:"."""
-    from ui.a11y import mark_error_in_title
 
     mark_error_in_title()
     items = (f"- [{_link_text(m)}](#)" if field != "_problem" else f"- {m}" for field, m in errors.items())

@@ -119,7 +119,7 @@ def _entered_cell(c: FieldView, value: Any) -> Any:
 
 def table_input(key: str, label: str, f: FieldView) -> list[dict[str, Any]]:
     """An editable table (rows can be added and deleted); its rows are kept for the step's buttons."""
-    import pandas as pd
+    import pandas as pd  # here, not at the top: only a step with a table needs it (a slow first import)
 
     names = [c.name for c in f.columns]
     shown = pd.DataFrame(

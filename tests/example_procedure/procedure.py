@@ -62,7 +62,7 @@ def _statement(ctx: Ctx) -> list[Effect]:
             "paying_parent",
             {
                 "letter_date": ctx.today,
-                "recipient_name": ctx.fact("paying_parent"),  # case facts: services.runs.CaseFacts
+                "recipient_name": ctx.fact("paying_parent"),  # case facts: services.case_facts.CaseFacts
                 "recipient_address": ctx.fact("paying_parent_address"),
                 "scin": ctx.fact("scin"),
                 "amount_owed": ctx["balance"],
