@@ -2,9 +2,9 @@
 
 A practice run is a *transient* `ProcedureRun` and `Case` (never added to a session, so never flushed)
 rebuilt from the practice row's JSON at every action, driven through the real run code in services/runs.py
-(`_ctx`, `_validate`, `_rehearse`, `_machine`, `_mark_rechecks`, `_needs_confirmation`) and shown through the
-real `run_views.build`. Effects are not applied: each is described ("what would have been keyed into CMS
-and sent") and kept in the JSON, and SRs a step creates get fictional numbers "PRACTICE-SR-n".
+(`_ctx`, `_validate`, `_rehearse`, `_machine`, `_mark_rechecks`, `_needs_confirmation`, `_move_to`) and
+shown through the real `run_views.build`. Effects are not applied: each is described ("what would have been
+keyed into CMS and sent") and kept in the JSON, and SRs a step creates get fictional numbers "PRACTICE-SR-n".
 """
 
 from __future__ import annotations
@@ -442,20 +442,11 @@ class Sim:
         effects = procedure.steps[state].effects(ctx)
         lines = cms_lines(effects, self._cms(effects))
         self._simulate(state, effects, [line.as_dict() for line in lines])
-        if new_state in run.history:
-            looped = {f.name for f in procedure.steps[new_state].fields}
-            run.answers = {k: v for k, v in run.answers.items() if k not in looped}
-            run.checklists = {k: v for k, v in run.checklists.items() if k != new_state}
-        run.state = new_state
-        run.history = [*run.history, new_state]
-        run.recheck = [s for s in run.recheck if s != state]
-        run.pending_step = None
-        if effects:
-            run.committed_steps = len(run.history) - 1
-            if lines:
-                saved = {"step": state, "title": procedure.steps[state].title, "reference_version": 0}
-                saved |= {"lines": [line.as_dict() for line in lines], "done": []}
-                run.cms_saved = [*run.cms_saved, saved]
+        real._move_to(procedure, run, state, new_state, committed=bool(effects))
+        if effects and lines:
+            saved = {"step": state, "title": procedure.steps[state].title, "reference_version": 0}
+            saved |= {"lines": [line.as_dict() for line in lines], "done": []}
+            run.cms_saved = [*run.cms_saved, saved]
         if procedure.steps[new_state].final:
             run.status, run.return_to_summary = "finished", False
 

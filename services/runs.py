@@ -363,16 +363,8 @@ def _advance(
     run_effects.apply(env, effects)
     if after_commit is not None:
         after_commit.extend(env.after_commit)
-    if new_state in run.history:  # a loop comes back to a step (a chase, a new appointment): it starts unanswered
-        looped = {f.name for f in procedure.steps[new_state].fields}
-        run.answers = {k: v for k, v in run.answers.items() if k not in looped}
-        run.checklists = {k: v for k, v in run.checklists.items() if k != new_state}
-    run.state = new_state
-    run.history = [*run.history, new_state]
-    run.recheck = [s for s in run.recheck if s != state]
-    run.pending_step = None
+    _move_to(procedure, run, state, new_state, committed=bool(effects))
     if effects:
-        run.committed_steps = len(run.history) - 1
         saved = {
             "step": state,
             "title": procedure.steps[state].title,
@@ -400,6 +392,21 @@ def _advance(
         },
     )
     _check_consistent(session, run)
+
+
+def _move_to(procedure: Procedure, run: ProcedureRun, left: str, new_state: str, *, committed: bool) -> None:
+    """The run leaves `left` for `new_state` (real and practice runs alike); `committed`: `left` saved effects,
+    so Back stops after it. A loop back to a step (a chase, a new appointment) starts it unanswered."""
+    if new_state in run.history:
+        looped = {f.name for f in procedure.steps[new_state].fields}
+        run.answers = {k: v for k, v in run.answers.items() if k not in looped}
+        run.checklists = {k: v for k, v in run.checklists.items() if k != new_state}
+    run.state = new_state
+    run.history = [*run.history, new_state]
+    run.recheck = [s for s in run.recheck if s != left]
+    run.pending_step = None
+    if committed:
+        run.committed_steps = len(run.history) - 1
 
 
 def _check_consistent(session: Session, run: ProcedureRun) -> None:
