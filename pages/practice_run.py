@@ -7,7 +7,7 @@ import streamlit as st
 import ui
 from domain.clock import format_date
 from services import practice
-from services.errors import DomainError, SessionEnded, ValidationFailed
+from ui.actions import run_action
 from ui.check_answers import summary_rows
 from ui.cms_panel import cms_panel
 from ui.practice_debrief import debrief_panel
@@ -31,14 +31,7 @@ VISIT = f"{view.step.id}@{view.step_number}"
 
 
 def act(call: Callable[[], practice.PracticeView]) -> None:
-    try:
-        st.session_state[FRESH] = call()
-    except ValidationFailed as exc:
-        st.session_state[ERRORS] = exc.errors
-    except SessionEnded as exc:
-        ui.ended(exc)
-    except DomainError as exc:
-        st.session_state[ERRORS] = {"_problem": exc.message}
+    run_action(call, fresh_key=FRESH, errors_key=ERRORS, doing="saving a practice step")
 
 
 def submit() -> None:

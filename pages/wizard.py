@@ -7,9 +7,9 @@ import streamlit as st
 import ui
 from procedures.glossary import GLOSSARY
 from services import runs
-from services.errors import DomainError, SessionEnded, StaleView, ValidationFailed
 from services.procedure_map import LEGEND, path_in_words, procedure_map
 from services.run_views import RunView, StepView
+from ui.actions import run_action
 from ui.case_panels import deadlines_panel, emails_panel, files_panel
 from ui.check_answers import summary_rows
 from ui.cms_panel import cms_panel
@@ -44,19 +44,9 @@ stale: bool = st.session_state.pop(STALE, False)
 
 def act(call: Callable[[], object]) -> None:
     """Button callback: call the service before the rerun; keep its view, or the problem, for the page."""
-    try:
-        fresh = call()
-        st.session_state[FRESH] = fresh
+    fresh = run_action(call, fresh_key=FRESH, errors_key=ERRORS, stale_key=STALE, doing="saving a wizard step")
+    if fresh is not None:
         st.session_state[VERSION] = getattr(fresh, "version", st.session_state.get(VERSION))
-    except ValidationFailed as exc:
-        st.session_state[ERRORS] = exc.errors
-    except SessionEnded as exc:
-        ui.ended(exc)
-    except DomainError as exc:
-        st.session_state[ERRORS] = {"_problem": exc.message}
-        st.session_state[STALE] = isinstance(exc, StaleView)
-    except Exception:  # a database fault: the step rolled back; plain words and a log reference, no traceback
-        st.session_state[ERRORS] = {"_problem": ui.fault_message("saving a wizard step")}
 
 
 def seen() -> int:
