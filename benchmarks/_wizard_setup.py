@@ -98,7 +98,7 @@ def p1_run_at_search_legacy():  # noqa: ANN201 - (actor, run id); typed loosely 
     from sqlalchemy import select
 
     from db.models import Case, User
-    from services import runs
+    from services import run_start, runs
     from services.actor import Actor
     from services.transaction import transaction
 
@@ -108,7 +108,7 @@ def p1_run_at_search_legacy():  # noqa: ANN201 - (actor, run id); typed loosely 
         case_id = session.scalars(
             select(Case.id).where(Case.team_id == user.team_id, Case.financial_transition_complete).order_by(Case.id)
         ).first()
-    view = runs.start_run(actor, "P1", case_id=case_id)
+    view = run_start.start_run(actor, "P1", case_id=case_id)
     view = runs.submit_step(
         actor,
         view.run_id,

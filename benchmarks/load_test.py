@@ -1,5 +1,6 @@
 """Load test (bounded, loopback only): simulated caseworkers completing P1 at the same time on PostgreSQL,
-through the services the wizard page calls (services/runs.py start_run, submit_step, confirm_step).
+through the services the wizard page calls (services/run_start.py start_run, services/runs.py submit_step,
+confirm_step).
 
     .venv/bin/python benchmarks/load_test.py [--workers 20] [--iterations 5]
 
@@ -173,10 +174,10 @@ def _timed(times: list[float], call: Callable[[], Any]) -> Any:
 
 def walk_p1(actor: Any, case_id: int, walk: Walk, times: list[float]) -> None:
     """Complete one P1 run the way the wizard does: submit each step, confirm when asked."""
-    from services import runs
+    from services import run_start, runs
 
     script = answers_for(walk.path, walk.token)
-    view = runs.start_run(actor, "P1", case_id=case_id)
+    view = run_start.start_run(actor, "P1", case_id=case_id)
     walk.run_id = view.run_id
     walk.calls["run.started"] += 1
     walk.seen.append(view.step.id)

@@ -6,7 +6,7 @@ import streamlit as st
 
 import ui
 from domain.clock import format_uk
-from services import runs
+from services import run_start
 from services.sr_work import NO_PROCEDURE
 from services.work import PAGE_SIZE, Cursor, complete_task, my_work
 from ui.notices import deadline_strip
@@ -86,7 +86,7 @@ if choice:
     st.caption(f"{way.procedure_id} starts when: {way.starts}")
     st.caption(f"{way.procedure_id} {way.how}.")
     if st.button("Work this SR", type="primary"):
-        start = partial(runs.start_run, actor, way.procedure_id, case_id=sr.case_id)
+        start = partial(run_start.start_run, actor, way.procedure_id, case_id=sr.case_id)
         view = ui.attempt(partial(start, sr_id=sr.id) if way.on_sr else start)
         if view is not None:
             st.switch_page("pages/wizard.py", query_params={"run": view.run_id})

@@ -5,7 +5,7 @@ from functools import partial
 import streamlit as st
 
 import ui
-from services import runs
+from services import run_start
 from services.case_finder import case_card, example_scin, find_cases
 
 actor = ui.actor("caseworker", page="start")
@@ -58,7 +58,7 @@ if card is not None:
             st.markdown(f"**{info.id} {info.title}**  \nStarts when: {info.starts}")
             if info.can_start:
                 if st.button(f"Start {info.id}", key=f"start:{info.id}"):
-                    view = ui.attempt(partial(runs.start_run, actor, info.id, case_id=card.banner.case_id))
+                    view = ui.attempt(partial(run_start.start_run, actor, info.id, case_id=card.banner.case_id))
                     if view is not None:
                         st.switch_page("pages/wizard.py", query_params={"run": view.run_id})
             else:

@@ -6,7 +6,7 @@ import streamlit as st
 
 import ui
 from procedures.glossary import GLOSSARY
-from services import runs
+from services import run_cms, run_context, runs
 from services.procedure_map import LEGEND, path_in_words, procedure_map
 from services.run_views import RunView, StepView
 from ui.actions import run_action
@@ -28,7 +28,7 @@ if not asked_for:
     st.stop()
 run_id: str = asked_for  # declared, so the callbacks below see it as narrowed
 FRESH = f"view:{run_id}"  # the view a button's service call just returned: no second read on the rerun
-shown: RunView | None = st.session_state.pop(FRESH, None) or ui.attempt(lambda: runs.view_run(actor, run_id))
+shown: RunView | None = st.session_state.pop(FRESH, None) or ui.attempt(lambda: run_context.view_run(actor, run_id))
 if shown is None:
     st.stop()
 view: RunView = shown
@@ -77,7 +77,7 @@ def confirm() -> None:
 
 
 def tick_cms(saved_index: int, line: int, done: bool) -> None:
-    act(lambda: runs.tick_cms(actor, run_id, saved_index, line, done, expected_version=seen()))
+    act(lambda: run_cms.tick_cms(actor, run_id, saved_index, line, done, expected_version=seen()))
 
 
 def change(step_id: str) -> None:

@@ -18,7 +18,7 @@ from letters.render import render, to_html
 from procedures.effects import ACTOR_NAME, SR_NUMBER, LetterDue
 from services.actor import Actor
 from services.letters import _active, _json_context  # the same template and JSON values the save uses
-from services.runs import _ctx, _effects, _load  # the step's effects exactly as confirm_step will apply them
+from services.run_context import load_run, step_context, step_effects  # the effects confirm_step will apply
 from services.transaction import transaction
 
 NEW_SR = "(the new SR's number, given when you save)"
@@ -46,10 +46,10 @@ def _fill(value: Any, sr_number: str, actor_name: str) -> Any:
 def pending_letters(actor: Actor, run_id: str) -> list[PendingLetter]:
     """Each letter the step waiting for confirmation will record, rendered as HTML with this run's values."""
     with transaction() as session:
-        run, procedure, case = _load(session, actor, run_id, "read this procedure run")
+        run, procedure, case = load_run(session, actor, run_id, "read this procedure run")
         if run.status != "in_progress" or run.pending_step != run.state:
             return []
-        effects = _effects(procedure.steps[run.state], _ctx(procedure, run, case))
+        effects = step_effects(procedure.steps[run.state], step_context(procedure, run, case))
         previews = []
         for effect in effects:
             if not isinstance(effect, LetterDue):

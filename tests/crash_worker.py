@@ -69,9 +69,9 @@ def run_script() -> dict[str, dict[str, Any]]:
 def run_action(actor: Actor, run_id: str) -> tuple[str, int] | None:
     """Do the run's next action (confirm what waits, or submit the step's scripted answers) in one
     transaction; return the step then shown and the run's version, or None when the run has finished."""
-    from services import runs
+    from services import run_context, runs
 
-    view = runs.view_run(actor, run_id)
+    view = run_context.view_run(actor, run_id)
     if view.status == "finished":
         return None
     if view.awaiting_confirmation:

@@ -14,7 +14,7 @@ from typing import Any
 
 from streamlit.testing.v1 import AppTest
 
-from services import runs
+from services import run_context, run_outcomes, run_start
 from services.actor import Actor
 from services.run_views import RunView
 from tests.app.helpers import texts
@@ -26,14 +26,14 @@ class PageWalk:
 
     def __init__(self, actor: Actor, procedure_id: str, case_id: int, *, sr_id: int | None = None) -> None:
         self.actor = actor
-        started = runs.start_run(actor, procedure_id, case_id=case_id, sr_id=sr_id)
+        started = run_start.start_run(actor, procedure_id, case_id=case_id, sr_id=sr_id)
         self.run_id = started.run_id
         self.at: AppTest = open_wizard(actor, self.run_id)
         self.pages_seen: list[str] = []
 
     @property
     def view(self) -> RunView:
-        return runs.view_run(self.actor, self.run_id)
+        return run_context.view_run(self.actor, self.run_id)
 
     @property
     def step(self) -> str:
@@ -68,8 +68,8 @@ class PageWalk:
         assert not self.at.exception, self.at.exception
         return self.view
 
-    def outcome(self) -> runs.RunOutcome:
-        return runs.run_outcome(self.actor, self.run_id)
+    def outcome(self) -> run_outcomes.RunOutcome:
+        return run_outcomes.run_outcome(self.actor, self.run_id)
 
     def path(self) -> list[str]:
         return [state for state, _title in self.view.history]

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from db.models import AuditEvent
 from domain import reference
 from domain.reference import Kind, Source
-from services import runs
+from services import run_start
 from services.transaction import transaction
 from tests.app.helpers import app_as, as_read, texts
 from tests.app.test_wizard import button, open_wizard
@@ -42,7 +42,7 @@ def test_an_allocated_court_fee_sr_is_updated_not_created_and_guesses_are_marked
     actor = actor_for("ssst.caseworker")
     case_id, sr_id = allocated_sr(actor, "Court Fee Payment")
     number = sr_row(sr_id)["number"]
-    view = runs.start_run(actor, "P5a", case_id=case_id, sr_id=sr_id)
+    view = run_start.start_run(actor, "P5a", case_id=case_id, sr_id=sr_id)
     at = open_wizard(actor, view.run_id)
     for box in at.checkbox:
         box.check()

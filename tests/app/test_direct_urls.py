@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from db.models import AuditEvent
-from services import runs
+from services import run_start
 from services.transaction import transaction
 from tests.app.helpers import app_as, texts
 from tests.procedures.ssst_walks import allocated_sr
@@ -26,7 +26,7 @@ def _refusals(actor) -> list[AuditEvent]:
 def _ssst_run(actor_for) -> tuple[str, int]:
     owner = actor_for("ssst.caseworker")
     case_id, sr_id = allocated_sr(owner, "Court Fee Payment")
-    return runs.start_run(owner, "P5a", case_id=case_id, sr_id=sr_id).run_id, sr_id
+    return run_start.start_run(owner, "P5a", case_id=case_id, sr_id=sr_id).run_id, sr_id
 
 
 def _open(actor, page: str, **params: str):

@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-from services import letters, runs
+from services import letters, run_start
 from services.letter_previews import pending_letters
 from tests.app.helpers import texts
 from tests.app.test_wizard import button, open_wizard
@@ -17,7 +17,7 @@ def _html(at) -> str:
 def test_the_stable_balance_letter_is_previewed_with_the_runs_values_before_saving(sqlite_demo_db, actor_for):
     actor = actor_for("caseworker")
     case_id = p4_case(actor, sos_arrears=Decimal("100.00"))
-    view = runs.start_run(actor, "P4", case_id=case_id)
+    view = run_start.start_run(actor, "P4", case_id=case_id)
     at = open_wizard(actor, view.run_id)
     for box in at.checkbox:
         box.check()

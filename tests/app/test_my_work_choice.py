@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from db.models import ProcedureRun, ServiceRequest
-from services import runs
+from services import run_start
 from services.transaction import transaction
 from tests.app.helpers import app_as, texts
 from tests.app.test_wizard import button
@@ -14,12 +14,12 @@ MAGISTRATES = ("Enforcement", "Court Presentation", "Magistrates Court")
 
 
 def test_both_ssst_court_procedures_work_a_magistrates_court_sr_and_the_reason_orders_them():
-    assert [p.id for p in runs.procedures_for_sr(*MAGISTRATES)] == ["P5c", "P5d"]
-    assert [p.id for p in runs.procedures_for_sr(*MAGISTRATES, "Liability Order")] == ["P5d", "P5c"]
-    assert [p.id for p in runs.procedures_for_sr(*MAGISTRATES, "Commitment")] == ["P5c", "P5d"]
-    assert runs.procedure_for_sr(*MAGISTRATES, "Liability Order").id == "P5d"
-    assert [p.id for p in runs.procedures_for_sr("Enforcement", "Court Fee", "Court Fee Payment")] == ["P5a"]
-    assert runs.procedures_for_sr("Arrears", "Arrears Management", "Arrears Review") == []
+    assert [p.id for p in run_start.procedures_for_sr(*MAGISTRATES)] == ["P5c", "P5d"]
+    assert [p.id for p in run_start.procedures_for_sr(*MAGISTRATES, "Liability Order")] == ["P5d", "P5c"]
+    assert [p.id for p in run_start.procedures_for_sr(*MAGISTRATES, "Commitment")] == ["P5c", "P5d"]
+    assert run_start.procedure_for_sr(*MAGISTRATES, "Liability Order").id == "P5d"
+    assert [p.id for p in run_start.procedures_for_sr("Enforcement", "Court Fee", "Court Fee Payment")] == ["P5a"]
+    assert run_start.procedures_for_sr("Arrears", "Arrears Management", "Arrears Review") == []
 
 
 def _liability_order_sr(actor) -> ServiceRequest:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services import runs
+from services import run_start
 from tests.app.helpers import texts
 from tests.app.test_wizard import open_wizard
 from tests.procedures.test_p5e import refer, start
@@ -23,7 +23,7 @@ def test_p5e_shows_its_task_list_with_the_run_waiting_for_vsat(sqlite_demo_db, a
 
 def test_p1_keeps_its_progress_line_and_has_no_task_list(sqlite_demo_db, actor_for):
     actor = actor_for("caseworker")
-    view = runs.start_run(actor, "P1", case_id=find_case(actor, financial_transition_complete=True))
+    view = run_start.start_run(actor, "P1", case_id=find_case(actor, financial_transition_complete=True))
     at = open_wizard(actor, view.run_id)
     assert "| Task | Status |" not in texts(at)
     assert "Step 1 of about" in at.get("progress")[0].proto.text

@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from db.models import Case
-from services import runs
+from services import run_context, run_outcomes, run_start, runs
 from services.transaction import transaction
 from tests.app.helpers import app_as, texts
 
@@ -30,7 +30,7 @@ def button(at, label):
 
 def test_a_caseworker_walks_p1_through_the_wizard_and_the_srs_are_saved(sqlite_demo_db, actor_for):
     actor = actor_for("caseworker")
-    view = runs.start_run(actor, "P1", case_id=_case_id(actor, financial_transition_complete=True))
+    view = run_start.start_run(actor, "P1", case_id=_case_id(actor, financial_transition_complete=True))
     at = open_wizard(actor, view.run_id)
     assert "Step 1 of about 3" in at.get("progress")[0].proto.text
 
@@ -38,7 +38,7 @@ def test_a_caseworker_walks_p1_through_the_wizard_and_the_srs_are_saved(sqlite_d
     button(at, "Continue").click().run()
     assert "There is a problem" in texts(at)
     assert "Confirm you have done this before you continue" in texts(at)
-    assert runs.view_run(actor, view.run_id).step.id == "query_received"
+    assert run_context.view_run(actor, view.run_id).step.id == "query_received"
 
     at.checkbox[0].check()
     at.radio[0].set_value("Complaint")
@@ -66,14 +66,14 @@ def test_a_caseworker_walks_p1_through_the_wizard_and_the_srs_are_saved(sqlite_d
     button(at, "Confirm and save").click().run()
     assert "is finished" in texts(at)
 
-    outcome = runs.run_outcome(actor, view.run_id)
+    outcome = run_outcomes.run_outcome(actor, view.run_id)
     assert outcome.srs["main"].status == "Closed"
     assert "Information found on the legacy systems: CSCS shows the payments" in outcome.srs["main"].notes
 
 
 def test_back_is_refused_once_the_sr_is_saved_and_the_page_says_why(sqlite_demo_db, actor_for):
     actor = actor_for("caseworker")
-    view = runs.start_run(actor, "P1", case_id=_case_id(actor, financial_transition_complete=True))
+    view = run_start.start_run(actor, "P1", case_id=_case_id(actor, financial_transition_complete=True))
     payload = {
         "query_reason": "Appeal",
         "query_summary": "x",
@@ -89,7 +89,7 @@ def test_back_is_refused_once_the_sr_is_saved_and_the_page_says_why(sqlite_demo_
 
 def test_another_teams_run_in_the_url_is_refused(sqlite_demo_db, actor_for):
     owner = actor_for("caseworker")
-    view = runs.start_run(owner, "P1", case_id=_case_id(owner))
+    view = run_start.start_run(owner, "P1", case_id=_case_id(owner))
     stranger = actor_for("ssst.caseworker")
     at = open_wizard(stranger, view.run_id)
     assert "it does not exist, or it is not your team's" in texts(at)

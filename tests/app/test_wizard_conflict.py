@@ -1,7 +1,7 @@
 """Two sessions on the same run in the wizard: the second to save is told someone else saved first, offered a
 reload, and after it sees the first one's answers; nothing of the second is saved over them."""
 
-from services import runs
+from services import run_context, run_outcomes, run_start
 from tests.app.helpers import texts
 from tests.app.test_wizard import _case_id, button, open_wizard
 
@@ -17,7 +17,7 @@ def test_the_second_session_to_save_a_step_gets_a_conflict_and_a_reload_showing_
     sqlite_demo_db, actor_for
 ):
     actor, colleague = actor_for("caseworker"), actor_for("caseworker")
-    view = runs.start_run(actor, "P1", case_id=_case_id(actor, financial_transition_complete=True))
+    view = run_start.start_run(actor, "P1", case_id=_case_id(actor, financial_transition_complete=True))
     first, second = open_wizard(actor, view.run_id), open_wizard(colleague, view.run_id)
 
     fill_first_step(first, "Saved by the first session")
@@ -31,7 +31,7 @@ def test_the_second_session_to_save_a_step_gets_a_conflict_and_a_reload_showing_
     assert "There is a problem" in shown
     assert "This procedure run was changed by someone else after you opened it" in shown
     assert "Reload to see the change, then try again." in shown
-    assert "Typed in the second session" not in [row.value for row in runs.view_run(actor, view.run_id).summary]
+    assert "Typed in the second session" not in [row.value for row in run_context.view_run(actor, view.run_id).summary]
 
     button(second, "Reload").click().run()
     shown = texts(second)
@@ -44,5 +44,5 @@ def test_the_second_session_to_save_a_step_gets_a_conflict_and_a_reload_showing_
     assert "Search the legacy systems" in texts(second)
     button(first, "Confirm and save").click().run()
     assert "Reload to see the change" in texts(first)
-    outcome = runs.run_outcome(actor, view.run_id)
+    outcome = run_outcomes.run_outcome(actor, view.run_id)
     assert outcome.srs["main"].notes == ("CSA information required (Complaint): Saved by the first session",)

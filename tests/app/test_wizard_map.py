@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from db.models import Case
-from services import runs
+from services import run_start, runs
 from services.transaction import transaction
 from tests.app.helpers import app_as, texts
 
@@ -14,7 +14,7 @@ def test_the_map_is_drawn_only_when_opened_with_step_titles_and_the_path_taken(s
         case_id = session.scalars(
             select(Case.id).where(Case.team_id == actor.team_id, Case.financial_transition_complete).order_by(Case.id)
         ).first()
-    view = runs.start_run(actor, "P1", case_id=case_id)
+    view = run_start.start_run(actor, "P1", case_id=case_id)
     payload = {"query_reason": "Complaint", "query_summary": "x", "financial_transition_complete": True}
     view = runs.submit_step(
         actor, view.run_id, {**payload, "_checklist": list(view.step.checklist)}, expected_version=view.version

@@ -4,7 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 from letters.render import docx_text
-from services import letters, runs
+from services import letters, run_start
 from tests.app.helpers import texts
 from tests.app.test_wizard import button, open_wizard
 from tests.procedures.p4_helpers import case_row, p4_case
@@ -13,7 +13,7 @@ from tests.procedures.p4_helpers import case_row, p4_case
 def test_p4_records_the_stable_balance_letter_and_the_page_produces_it(sqlite_demo_db, actor_for):
     actor = actor_for("caseworker")
     case_id = p4_case(actor, sos_arrears=Decimal("100.00"))
-    view = runs.start_run(actor, "P4", case_id=case_id)
+    view = run_start.start_run(actor, "P4", case_id=case_id)
     at = open_wizard(actor, view.run_id)
     assert "Confirm the stable arrears balance" in texts(at)
 

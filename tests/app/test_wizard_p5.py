@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from services import runs
+from services import run_context, run_start, runs
 from tests.app.helpers import texts
 from tests.app.test_wizard import button, open_wizard
 from tests.pdfs import a_pdf
@@ -53,7 +53,7 @@ def step(at, **answers):
 
 
 def upload_outcome_by_service(actor, run_id):
-    view = runs.view_run(actor, run_id)
+    view = run_context.view_run(actor, run_id)
     runs.submit_step(
         actor,
         run_id,
@@ -68,7 +68,7 @@ def test_a_caseworker_works_the_county_court_sr_through_the_wizard_to_closed_com
     monkeypatch.delenv("CASEWORK_SMTP_HOST", raising=False)
     actor = actor_for("ssst.caseworker")
     case_id, sr_id = allocated_sr(actor, "County Court")
-    view = runs.start_run(actor, "P5b", case_id=case_id, sr_id=sr_id)
+    view = run_start.start_run(actor, "P5b", case_id=case_id, sr_id=sr_id)
     at = open_wizard(actor, view.run_id)
     assert "SR allocated" in texts(at)
 
@@ -126,7 +126,7 @@ def test_a_caseworker_works_the_commitment_sr_through_the_wizard_to_closed_compl
     monkeypatch.delenv("CASEWORK_SMTP_HOST", raising=False)
     actor = actor_for("ssst.caseworker")
     case_id, sr_id = allocated_sr(actor, "Magistrates Court")
-    view = runs.start_run(actor, "P5c", case_id=case_id, sr_id=sr_id)
+    view = run_start.start_run(actor, "P5c", case_id=case_id, sr_id=sr_id)
     at = open_wizard(actor, view.run_id)
     assert "Step 1 of about 15" in at.get("progress")[0].proto.text  # 14 steps and "Finished"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
-from services import runs
+from services import run_context, run_start, runs
 from tests.app.helpers import texts
 from tests.app.test_wizard import button, open_wizard
 from tests.pdfs import a_pdf
@@ -19,7 +19,7 @@ def tick_all(at):
 def test_an_ssst_caseworker_pays_a_court_fee_through_the_wizard(sqlite_demo_db, actor_for):
     actor = actor_for("ssst.caseworker")
     case_id, sr_id = allocated_sr(actor, "Court Fee Payment")
-    view = runs.start_run(actor, "P5a", case_id=case_id, sr_id=sr_id)
+    view = run_start.start_run(actor, "P5a", case_id=case_id, sr_id=sr_id)
     at = open_wizard(actor, view.run_id)
     assert "Record the enforcement case manager's email" in texts(at)
 
@@ -62,7 +62,7 @@ def test_an_ssst_caseworker_arranges_and_completes_a_face_to_face_visit_through_
     actor = actor_for("ssst.caseworker")
     case_id, sr_id = allocated_sr(actor, "Face to Face Visit")
     set_case(case_id, potentially_violent=False)
-    view = runs.start_run(actor, "P5e", case_id=case_id, sr_id=sr_id)
+    view = run_start.start_run(actor, "P5e", case_id=case_id, sr_id=sr_id)
     at = open_wizard(actor, view.run_id)
 
     tick_all(at)
@@ -94,7 +94,7 @@ def test_an_ssst_caseworker_arranges_and_completes_a_face_to_face_visit_through_
     button(at, "Continue").click().run()
     assert "Update the SR and Contact Notes" in texts(at)
 
-    view = runs.view_run(actor, view.run_id)
+    view = run_context.view_run(actor, view.run_id)
     payload = {
         "returned_form": ("returned.pdf", a_pdf()),
         "visit_summary": "Payment plan agreed.",

@@ -8,7 +8,7 @@ from datetime import date, time
 from decimal import Decimal
 
 from domain.clock import uk_local
-from services import runs
+from services import run_context, run_start, runs
 from tests.app.helpers import texts
 from tests.app.test_wizard import button, open_wizard
 from tests.pdfs import a_pdf
@@ -41,13 +41,13 @@ def step(at, title: str, **values) -> None:
 def test_an_ssst_caseworker_walks_the_liability_order_routing_in_the_wizard(sqlite_demo_db, actor_for):
     actor = actor_for("ssst.caseworker")
     case_id, sr_id = allocated_sr(actor)
-    view = runs.start_run(actor, "P5d", case_id=case_id, sr_id=sr_id)
+    view = run_start.start_run(actor, "P5d", case_id=case_id, sr_id=sr_id)
     at = open_wizard(actor, view.run_id)
 
     # Nothing entered: the errors show at the fields and nothing is saved.
     button(at, "Continue").click().run()
     assert "There is a problem" in texts(at)
-    assert runs.view_run(actor, view.run_id).step.id == "allocated"
+    assert run_context.view_run(actor, view.run_id).step.id == "allocated"
 
     fields = {
         "Magistrates' court for the application": "Exampletown Magistrates' Court",
@@ -93,7 +93,7 @@ def test_an_ssst_caseworker_walks_the_liability_order_routing_in_the_wizard(sqli
     step(at, "Does the CPO proceed?")
     assert "Record the outcome from the CPO" in texts(at)
 
-    current = runs.view_run(actor, view.run_id)
+    current = run_context.view_run(actor, view.run_id)
     runs.submit_step(
         actor,
         view.run_id,
@@ -118,4 +118,4 @@ def test_an_ssst_caseworker_walks_the_liability_order_routing_in_the_wizard(sqli
         Decimal("95.00"),
     )
     assert len(outbox(sr_id)) == 4
-    assert runs.view_run(actor, view.run_id).status == "finished"
+    assert run_context.view_run(actor, view.run_id).status == "finished"

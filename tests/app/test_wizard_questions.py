@@ -3,7 +3,7 @@ not when a loop brings the run back to a step answered before (issue 15); it say
 
 from datetime import timedelta
 
-from services import runs
+from services import run_context, run_start
 from tests.app.test_wizard import _case_id, open_wizard
 from tests.procedures.walk import Walk
 
@@ -14,7 +14,7 @@ def radio(at, label):
 
 def test_the_p1_routing_question_is_shown_with_no_answer_selected(sqlite_demo_db, actor_for):
     actor = actor_for("caseworker")
-    view = runs.start_run(actor, "P1", case_id=_case_id(actor, financial_transition_complete=True))
+    view = run_start.start_run(actor, "P1", case_id=_case_id(actor, financial_transition_complete=True))
     at = open_wizard(actor, view.run_id)
     assert radio(at, "Has financial transition to CMS been completed?").value is None
     assert not any("Who does this" in m.value for m in at.markdown)  # P1 has one actor
@@ -26,20 +26,22 @@ def test_a_chase_answered_no_comes_back_to_a_blank_step_in_the_page(sqlite_demo_
     walk.answer(query_reason="Complaint", query_summary="Arrears 2010", financial_transition_complete=True)
     walk.answer(information_found=False)
     walk.answer(held_on_closed_ccd=False, csa_caseworker="Sam Patel")
-    later = (runs._today() + timedelta(days=7)).isoformat()
+    later = (run_context.run_today() + timedelta(days=7)).isoformat()
     walk.answer(given_on_call=False, review_date=later)
     at = open_wizard(actor, walk.view.run_id)
     radio(at, "Did the CSA caseworker give you the information?").set_value("No").run()
-    next(d for d in at.date_input if d.label.startswith("New review date")).set_value(runs._today() + timedelta(7))
+    next(d for d in at.date_input if d.label.startswith("New review date")).set_value(
+        run_context.run_today() + timedelta(7)
+    )
     next(b for b in at.button if b.label == "Continue").click().run()
     assert not at.exception
     assert "There is a problem" not in " ".join(e.value for e in at.error)
-    assert runs.view_run(actor, walk.view.run_id).step.id == "chase_update"
+    assert run_context.view_run(actor, walk.view.run_id).step.id == "chase_update"
     assert radio(at, "Did the CSA caseworker give you the information?").value is None
 
 
 def test_p2_says_whose_step_it_is(sqlite_demo_db, actor_for):
     actor = actor_for("caseworker")
-    view = runs.start_run(actor, "P2", case_id=_case_id(actor))
+    view = run_start.start_run(actor, "P2", case_id=_case_id(actor))
     at = open_wizard(actor, view.run_id)
     assert any(m.value.startswith("**Who does this:** the CSA caseworker") for m in at.markdown)

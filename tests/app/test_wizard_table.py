@@ -1,7 +1,7 @@
 """The wizard draws a table field (P3's liability orders) as an editable grid and submits its rows."""
 
 from db.models import ProcedureRun
-from services import runs
+from services import run_context, run_outcomes
 from services.transaction import transaction
 from tests.app.helpers import texts
 from tests.app.test_wizard import button, open_wizard
@@ -30,8 +30,8 @@ def test_the_lo_table_is_prefilled_and_continue_creates_one_sr_per_current_lo(sq
     assert "Check your answers before saving" in texts(at)
     assert "Sub Area = Set Up Legacy LO" in texts(at)  # published (seed 002): an instruction
     button(at, "Confirm and save").click().run()
-    outcome = runs.run_outcome(actor, walk.view.run_id)
+    outcome = run_outcomes.run_outcome(actor, walk.view.run_id)
     los = [sr for ref, sr in outcome.srs.items() if ref.startswith("lo_")]
     assert len(los) == len(current) >= 1
     assert all(any(court in note for note in sr.notes) for sr, court in zip(los, current, strict=True))
-    assert runs.view_run(actor, walk.view.run_id).step.id == "lo_activity_done"
+    assert run_context.view_run(actor, walk.view.run_id).step.id == "lo_activity_done"

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from db.models import ServiceRequest
-from services import runs
+from services import run_start
 from services.transaction import transaction
 from tests.browser.helpers import settled
 from tests.browser.test_sign_in import sign_in
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.browser
 
 def test_a_bookmarked_run_is_the_first_request_to_a_fresh_server(live_server, page: Page, actor_for):
     actor = actor_for("caseworker")
-    run = runs.start_run(actor, "P1", case_id=find_case(actor, financial_transition_complete=True))
+    run = run_start.start_run(actor, "P1", case_id=find_case(actor, financial_transition_complete=True))
     heading = run.step.title
 
     sign_in(page, f"{live_server.url}/wizard?run={run.run_id}", "caseworker")  # nothing else has loaded the app

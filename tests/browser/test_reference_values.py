@@ -6,7 +6,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from db.models import AuditEvent
-from services import runs
+from services import run_context
 from services.transaction import transaction
 from tests.browser.helpers import settled
 from tests.browser.test_console import _actor, _choose
@@ -61,4 +61,4 @@ def test_policy_confirms_a_value_and_the_next_step_saved_shows_it_as_an_instruct
     page.get_by_role("button", name="Confirm and save").click()
     settled(page, page.get_by_text("is finished"))
     expect(page.get_by_text("set Resolution Code = Completed")).to_be_visible()
-    assert runs.view_run(_actor("ssst.caseworker"), run_id).status == "finished"
+    assert run_context.view_run(_actor("ssst.caseworker"), run_id).status == "finished"

@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from db.models import ServiceRequest, User
-from services import runs, service_requests
+from services import run_start, runs, service_requests
 from services.actor import Actor
 from services.transaction import transaction
 from tests.browser.helpers import TIMEOUT, settled
@@ -98,7 +98,7 @@ def test_typed_answers_and_display_names_are_shown_as_text(live_server, browser:
         ).first()
     assert owned is not None
     actor = _actor("caseworker")
-    view = runs.start_run(actor, "P1", case_id=find_case(actor, financial_transition_complete=True))
+    view = run_start.start_run(actor, "P1", case_id=find_case(actor, financial_transition_complete=True))
     answers = {**run_script()[view.step.id], "query_summary": payload, "_checklist": list(view.step.checklist)}
     view = runs.submit_step(actor, view.run_id, answers, expected_version=view.version)
     assert view.awaiting_confirmation

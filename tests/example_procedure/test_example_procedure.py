@@ -13,7 +13,7 @@ from db.models import Case
 from domain.clock import uk_local, utcnow
 from letters import catalogue
 from procedures import registry
-from services import runs
+from services import run_context, run_outcomes
 from services.errors import ValidationFailed
 from services.transaction import transaction
 from tests.example_procedure.procedure import PROCEDURE, STATEMENT, register
@@ -89,7 +89,7 @@ def test_a_written_statement_creates_the_sr_records_the_letter_due_and_closes_th
 def test_no_written_statement_closes_the_sr_without_a_letter(demo_db, caseworker):
     walk = Walk(caseworker, "EX1", find_case(caseworker))
     walk.answer(request=REQUEST, wants_statement=False)
-    outcome = runs.run_outcome(caseworker, walk.view.run_id)
+    outcome = run_outcomes.run_outcome(caseworker, walk.view.run_id)
     assert outcome.status == "finished"
     assert walk.path() == ["record_request", "done"]
     assert (outcome.srs["main"].status, outcome.srs["main"].sub_status) == ("Closed", "Complete")
@@ -103,5 +103,5 @@ def test_a_blank_balance_is_refused_at_the_field_and_records_nothing(demo_db, ca
     with pytest.raises(ValidationFailed) as refused:
         walk.answer(balance="")
     assert set(refused.value.errors) == {"balance"}
-    assert runs.view_run(caseworker, walk.view.run_id).version == before
+    assert run_context.view_run(caseworker, walk.view.run_id).version == before
     assert walk.outcome().letters == ()

@@ -36,6 +36,10 @@ from services import (
     practice,
     reference,
     reminders,
+    run_cms,
+    run_context,
+    run_outcomes,
+    run_start,
     run_summary,
     runs,
     service_requests,
@@ -80,7 +84,7 @@ def objects(sqlite_demo_db, actor_for, monkeypatch) -> Objects:
         monkeypatch.delenv(f"CASEWORK_SMTP_{name}", raising=False)
     owner = actor_for(OWNER)
     case_id, sr_id = allocated_sr(owner, "Court Fee Payment")
-    run = runs.start_run(owner, "P5a", case_id=case_id, sr_id=sr_id)
+    run = run_start.start_run(owner, "P5a", case_id=case_id, sr_id=sr_id)
     spec = letter_catalogue.get("CMSL5501")
     with transaction() as session:
         case = session.get_one(Case, case_id)
@@ -151,14 +155,14 @@ CASE_CALLS: dict[str, Call] = {
     "letters.letters_for_run": lambda a, o: letters.letters_for_run(a, o.run_id),
     "letters.render_letter": lambda a, o: letters.render_letter(a, o.letter_id),
     "letters.download_letter": lambda a, o: letters.download_letter(a, o.letter_id),
-    "runs.start_run": lambda a, o: runs.start_run(a, "P5a", case_id=o.case_id, sr_id=o.sr_id),
-    "runs.view_run": lambda a, o: runs.view_run(a, o.run_id),
+    "run_start.start_run": lambda a, o: run_start.start_run(a, "P5a", case_id=o.case_id, sr_id=o.sr_id),
+    "run_context.view_run": lambda a, o: run_context.view_run(a, o.run_id),
     "runs.submit_step": lambda a, o: runs.submit_step(a, o.run_id, {}, expected_version=o.run_version),
     "runs.confirm_step": lambda a, o: runs.confirm_step(a, o.run_id, expected_version=o.run_version),
     "runs.go_back": lambda a, o: runs.go_back(a, o.run_id, expected_version=o.run_version),
     "runs.change_answer": lambda a, o: runs.change_answer(a, o.run_id, "start", expected_version=o.run_version),
-    "runs.run_outcome": lambda a, o: runs.run_outcome(a, o.run_id),
-    "runs.tick_cms": lambda a, o: runs.tick_cms(a, o.run_id, 0, 0, True, expected_version=o.run_version),
+    "run_outcomes.run_outcome": lambda a, o: run_outcomes.run_outcome(a, o.run_id),
+    "run_cms.tick_cms": lambda a, o: run_cms.tick_cms(a, o.run_id, 0, 0, True, expected_version=o.run_version),
     "case_finder.find_cases": lambda a, o: case_finder.find_cases(a, o.scin),
     "case_finder.case_card": lambda a, o: case_finder.case_card(a, o.case_id),
     "letter_previews.pending_letters": lambda a, o: letter_previews.pending_letters(a, o.run_id),
@@ -244,7 +248,7 @@ ROLE_ONLY: dict[str, tuple[Call, tuple[str, ...]]] = {
 # Public functions taking an actor that need no line above, and why.
 EXEMPT = {
     "auth.sign_out": "ends the caller's own session",
-    "runs.procedures_for": "lists procedure titles for the caller's role; no case data",
+    "run_start.procedures_for": "lists procedure titles for the caller's role; no case data",
     "access.refuse_page": "is the refusal itself",
     "work.complete_task": "refuses another's task (tests/integration/test_working_day.py)",
     "reminders.snooze": "team leaders only, within their team; refusals tested in tests/integration/test_reminders.py",
@@ -284,7 +288,7 @@ def _assert_allowed(call: Call, actor: Any, objects: Objects) -> None:
 
 
 # Services that ask the role first: the refusal names the role rather than the team.
-ROLE_FIRST = {"runs.start_run": ("teamleader",), "console.reassign": ("caseworker",)}
+ROLE_FIRST = {"run_start.start_run": ("teamleader",), "console.reassign": ("caseworker",)}
 NO_ACCESS = ("no access to case data", "cannot")  # check_* for roles without case work; require_role
 
 

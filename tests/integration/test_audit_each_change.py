@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from db.models import AuditEvent, ServiceRequest, User
-from services import attachments, bundles, console, letters, runs, service_requests, sr_view
+from services import attachments, bundles, console, letters, run_context, runs, service_requests, sr_view
 from services import email as outbox
 from services.auth import sign_in, sign_out
 from services.errors import PermissionDenied
@@ -61,7 +61,10 @@ def test_every_kind_of_change_writes_its_event_and_the_sr_timeline_shows_them(ob
             lambda: runs.submit_step(
                 owner,
                 objects.run_id,
-                {**request(objects.case_id), "_checklist": list(runs.view_run(owner, objects.run_id).step.checklist)},
+                {
+                    **request(objects.case_id),
+                    "_checklist": list(run_context.view_run(owner, objects.run_id).step.checklist),
+                },
                 expected_version=objects.run_version,
             ),
             {"entity_id": objects.run_id},
@@ -69,7 +72,7 @@ def test_every_kind_of_change_writes_its_event_and_the_sr_timeline_shows_them(ob
         (
             "run.step",
             lambda: runs.confirm_step(
-                owner, objects.run_id, expected_version=runs.view_run(owner, objects.run_id).version
+                owner, objects.run_id, expected_version=run_context.view_run(owner, objects.run_id).version
             ),
             {"entity_id": objects.run_id},
         ),

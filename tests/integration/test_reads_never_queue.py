@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from db.models import Case, ServiceRequest
-from services import console, runs, work
+from services import console, run_context, run_start, work
 from services.sr_view import sr_full_view
 from services.transaction import transaction
 from tests.app.helpers import app_as, texts
@@ -24,13 +24,13 @@ def test_page_reads_complete_while_a_long_writer_holds_the_lock(sqlite_demo_db, 
             select(Case.id).where(Case.team_id == actor.team_id, Case.financial_transition_complete).order_by(Case.id)
         ).first()
         sr_id = session.scalars(select(ServiceRequest.id).where(ServiceRequest.team_id == actor.team_id)).first()
-    run_id = runs.start_run(actor, "P1", case_id=case_id).run_id
+    run_id = run_start.start_run(actor, "P1", case_id=case_id).run_id
     at = app_as(actor).run()  # signed in before the writer starts (sign-in itself writes)
 
     writer = threading.Event()
     holder = _hold_write_lock(sqlite_demo_db.url, writer)
     try:
-        assert runs.view_run(actor, run_id).step.title == "Check where the case is in transition"
+        assert run_context.view_run(actor, run_id).step.title == "Check where the case is in transition"
         assert run_id in {r.id for r in work.my_work(actor).runs}
         assert sr_full_view(actor, sr_id).number
         at.query_params["run"] = run_id

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import AuditEvent, ReferenceValue
-from services import reference, runs
+from services import reference, run_cms, run_context
 from services.errors import PermissionDenied, ValidationFailed
 from services.transaction import transaction
 from tests.procedures.ssst_walks import sr_row
@@ -53,7 +53,7 @@ def test_a_confirmed_value_is_an_instruction_at_the_next_step_saved_and_a_run_ke
     assert "Resolution Code: choose" in before["Referral Rejected"]
 
     reference.confirm(policy, "resolution_code.referral_rejected", note="As our CMS shows it")
-    walk.view = runs.view_run(ssst, walk.view.run_id)
+    walk.view = run_context.view_run(ssst, walk.view.run_id)
     assert walk.view.awaiting_confirmation
     assert any(t.endswith("Resolution Code = Referral Rejected") for t in _texts(walk.view.cms))
     walk.confirm()
@@ -63,7 +63,7 @@ def test_a_confirmed_value_is_an_instruction_at_the_next_step_saved_and_a_run_ke
     assert version > 0
 
     reference.correct(policy, "resolution_code.referral_rejected", "Rejected By VSAT")
-    again = runs.view_run(ssst, walk.view.run_id)
+    again = run_context.view_run(ssst, walk.view.run_id)
     assert _texts(again.cms_saved[-1].lines) == saved_text  # the values in force when the step was saved
     with transaction() as session:
         actions = session.scalars(
@@ -78,11 +78,11 @@ def test_ticking_a_saved_line_done_in_cms_keeps_it_on_the_run_and_hides_the_step
     saved = walk.view.cms_saved[-1]
     view = walk.view
     for number in range(len(saved.lines)):
-        view = runs.tick_cms(ssst, view.run_id, saved.index, number, True, expected_version=view.version)
+        view = run_cms.tick_cms(ssst, view.run_id, saved.index, number, True, expected_version=view.version)
         if number < len(saved.lines) - 1:
             assert view.cms_saved[-1].done == tuple(range(number + 1))
     assert all(item.index != saved.index for item in view.cms_saved)
-    assert all(item.index != saved.index for item in runs.view_run(ssst, view.run_id).cms_saved)
+    assert all(item.index != saved.index for item in run_context.view_run(ssst, view.run_id).cms_saved)
 
 
 def test_a_published_value_cannot_be_corrected_and_a_caseworker_cannot_confirm(demo_db, policy, ssst):

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from casework import migrate
 from db.engine import engine_for
 from db.models import ProcedureRun
-from services import runs
+from services import run_context, run_start
 from services.transaction import transaction
 from tests.procedures.walk import Walk, find_case
 
@@ -92,7 +92,7 @@ def test_a_run_saved_the_old_way_resumes_with_its_bookkeeping_in_columns_and_onl
     assert run.changed_answers == ["query_summary"]
     assert run.cms_saved == saved
     assert run.allocated_refs == ["main"]
-    view = runs.view_run(caseworker, walk.view.run_id)
+    view = run_context.view_run(caseworker, walk.view.run_id)
     assert view.awaiting_confirmation
     assert "No move needed" in {row.value for row in view.summary}
     assert [item.step_title for item in view.cms_saved] == [s["title"] for s in saved]
@@ -104,7 +104,7 @@ def test_a_run_saved_the_old_way_resumes_with_its_bookkeeping_in_columns_and_onl
 
 def test_the_older_last_cms_lines_become_the_runs_one_saved_step_none_ticked(demo_db, actor_for):
     caseworker = actor_for("caseworker")
-    view = runs.start_run(caseworker, "P1", case_id=find_case(caseworker, financial_transition_complete=True))
+    view = run_start.start_run(caseworker, "P1", case_id=find_case(caseworker, financial_transition_complete=True))
     _migrate(demo_db.url, BEFORE)
     _save_the_old_way(
         demo_db.url,
@@ -118,7 +118,7 @@ def test_the_older_last_cms_lines_become_the_runs_one_saved_step_none_ticked(dem
     _migrate(demo_db.url, "head")
     run = _run(view.run_id)
     assert run.answers == {"query_reason": "Appeal"}
-    [shown] = runs.view_run(caseworker, view.run_id).cms_saved
+    [shown] = run_context.view_run(caseworker, view.run_id).cms_saved
     assert shown.step_title == "Check where the case is in transition"
     assert [line.text for line in shown.lines] == [
         "Create an SR: Transition / CSA Information / Information Request",

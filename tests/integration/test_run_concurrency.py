@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import AuditEvent, Note, ProcedureRun, ServiceRequest
-from services import runs
+from services import run_context, run_start, runs
 from services.audit import verify_chain
 from services.errors import ConflictError
 from services.transaction import CONFLICT_MESSAGE, transaction
@@ -21,7 +21,7 @@ def _answers(view, **overrides):
 
 
 def _start(actor):
-    return runs.start_run(actor, "P1", case_id=find_case(actor, financial_transition_complete=True))
+    return run_start.start_run(actor, "P1", case_id=find_case(actor, financial_transition_complete=True))
 
 
 def _effects_of(run_id: str) -> dict:
@@ -42,7 +42,7 @@ def _effects_of(run_id: str) -> dict:
 def test_a_stale_wizard_screen_gets_a_conflict_with_a_reload_and_the_first_answers_stay(demo_db, actor_for):
     actor = actor_for("caseworker")
     first = _start(actor)
-    second = runs.view_run(actor, first.run_id)  # the same run open in another tab or by a colleague
+    second = run_context.view_run(actor, first.run_id)  # the same run open in another tab or by a colleague
     assert second.version == first.version
 
     saved = runs.submit_step(
@@ -57,7 +57,7 @@ def test_a_stale_wizard_screen_gets_a_conflict_with_a_reload_and_the_first_answe
     assert (info.value.seen, info.value.saved) == (second.version, saved.version)
     assert "version" not in info.value.message  # a row version means nothing to a user
     assert "This procedure run" in info.value.message
-    reloaded = runs.view_run(actor, first.run_id)
+    reloaded = run_context.view_run(actor, first.run_id)
     assert reloaded.version == saved.version
     assert reloaded.awaiting_confirmation
     assert any(row.value == "First screen" for row in reloaded.summary)
@@ -91,10 +91,10 @@ def test_a_step_confirmed_in_one_tab_cannot_be_confirmed_again_from_the_other(de
 
 
 def _walk_to(actor, run_id: str, step_id: str):
-    view = runs.view_run(actor, run_id)
+    view = run_context.view_run(actor, run_id)
     while view.step.id != step_id or view.awaiting_confirmation:
         run_action(actor, run_id)
-        view = runs.view_run(actor, run_id)
+        view = run_context.view_run(actor, run_id)
     return view
 
 
@@ -118,7 +118,7 @@ def test_threads_confirming_the_same_step_on_postgresql_create_the_sr_once(pg_de
     assert effects["created"] == 1
     assert effects["notes"] == ["CSA information required (Complaint): Arrears history 2010 to 2012 (crash walk)"]
     assert effects["actions"]["run.step"] == 1
-    assert runs.view_run(actor, view.run_id).version == winners[0].version  # nothing saved after the winner
+    assert run_context.view_run(actor, view.run_id).version == winners[0].version  # nothing saved after the winner
     with transaction() as session:
         assert verify_chain(session).ok
 
@@ -145,7 +145,7 @@ def test_threads_submitting_the_same_step_on_postgresql_record_one_answer_and_on
     added = effects["notes"][len(before["notes"]) :]
     assert len(added) == 1
     (winner,) = [i for i in range(8) if added[0].endswith(f"Update from thread {i}")]
-    assert runs.view_run(actor, view.run_id).version == winners[0].version  # nothing saved after the winner
+    assert run_context.view_run(actor, view.run_id).version == winners[0].version  # nothing saved after the winner
     assert effects["actions"]["run.step"] == before["actions"]["run.step"] + 1
     with transaction() as session:
         answer = session.get_one(ProcedureRun, view.run_id).answers["update_findings"]
@@ -160,7 +160,7 @@ def test_every_view_the_api_returns_carries_the_version_it_saved_so_the_next_act
     view = _start(actor)
     for _ in range(2):
         view = runs.change_answer(actor, view.run_id, view.step.id, expected_version=view.version)
-        assert view.version == runs.view_run(actor, view.run_id).version
+        assert view.version == run_context.view_run(actor, view.run_id).version
     view = runs.submit_step(actor, view.run_id, _answers(view), expected_version=view.version)
     assert view.awaiting_confirmation
-    assert view.version == runs.view_run(actor, view.run_id).version
+    assert view.version == run_context.view_run(actor, view.run_id).version

@@ -16,7 +16,7 @@ from sqlalchemy import or_, select
 
 from db.engine import engine_for
 from db.models import AuditEvent, Deadline, ProcedureRun, ServiceRequest
-from services import runs
+from services import run_outcomes, run_start
 from services.audit import verify_chain
 from services.transaction import transaction
 from tests.crash_worker import run_action
@@ -89,7 +89,7 @@ def orphan_srs(case_id: int, after_id: int) -> list[str]:
 
 def reference_walk(actor, case_id: int) -> list[dict]:
     """Walk the script without a crash; the snapshot after every committed action."""
-    run_id = runs.start_run(actor, "P1", case_id=case_id).run_id
+    run_id = run_start.start_run(actor, "P1", case_id=case_id).run_id
     after = []
     while run_action(actor, run_id) is not None:
         after.append(snapshot(run_id))
@@ -111,7 +111,7 @@ def test_sigkill_mid_step_keeps_committed_steps_applies_none_of_the_killed_one_a
     assert reference[-1]["status"] == "finished"
     assert reference[kill_at] != reference[kill_at - 1]  # the killed step would have changed something
 
-    run_id = runs.start_run(actor, "P1", case_id=case_id).run_id
+    run_id = run_start.start_run(actor, "P1", case_id=case_id).run_id
     engine_for(demo_db.url).dispose()
     committed = run_and_kill(demo_db.url, "run-walk", run_id, kill_after=kill_at)
     assert committed == kill_at - 1
@@ -131,7 +131,7 @@ def test_sigkill_mid_step_keeps_committed_steps_applies_none_of_the_killed_one_a
     while run_action(actor, run_id) is not None:
         pass
     assert snapshot(run_id) == reference[-1]
-    outcome = runs.run_outcome(actor, run_id)
+    outcome = run_outcomes.run_outcome(actor, run_id)
     assert outcome.srs["main"].status == "Closed"
     assert outcome.srs["segment"].parent_number == outcome.srs["main"].number
     assert orphan_srs(case_id, last_sr) == []

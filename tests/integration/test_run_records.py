@@ -9,17 +9,17 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from db.models import Attachment, Case, Letter, OutboundEmail, ProcedureRun, ServiceRequest
-from services import records, runs
+from services import records, run_context, run_start, run_views, runs
 from services.attachments import AttachmentView
 from services.deadlines import deadline_views
 from services.email import email_views
 from services.transaction import transaction
 
 
-def a_run_with_an_sr(actor) -> runs.RunView:
+def a_run_with_an_sr(actor) -> run_views.RunView:
     with transaction() as session:
         case_id = session.scalars(select(Case.id).where(Case.team_id == actor.team_id).order_by(Case.id)).first()
-    view = runs.start_run(actor, "P1", case_id=case_id)
+    view = run_start.start_run(actor, "P1", case_id=case_id)
     view = runs.submit_step(
         actor,
         view.run_id,
@@ -122,7 +122,7 @@ def test_the_run_view_shows_every_letter_deadline_file_and_email_of_its_sr_as_th
             for lt in session.scalars(select(Letter).where(Letter.sr_id == sr.id).order_by(Letter.id))
         ]
 
-    view = runs.view_run(actor, before.run_id)
+    view = run_context.view_run(actor, before.run_id)
 
     assert [d.kind for d in view.deadlines] == ["court_fee_payment", "review_date"]  # soonest first
     assert view.deadlines == expected_deadlines

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from db.models import AuditEvent, Case, ProcedureRun, ServiceRequest, Task, Team, User
 from domain.clock import utcnow
 from procedures import registry
-from services import case_finder, records, runs
+from services import case_finder, records, run_start
 from services.access import unavailable
 from services.errors import NotFound, PermissionDenied, ValidationFailed
 from services.my_day import my_day
@@ -233,7 +233,7 @@ def test_a_manage_client_arrears_sr_is_worked_by_p4_on_that_sr(demo_db, actor_fo
     work = my_work(actor, page_size=500)
     (way,) = work.ways[sr_id]
     assert (way.procedure_id, way.on_sr, way.why_not) == ("P4", True, None)
-    view = runs.start_run(actor, "P4", case_id=case_id, sr_id=sr_id)
+    view = run_start.start_run(actor, "P4", case_id=case_id, sr_id=sr_id)
     with transaction() as session:
         run = session.get_one(ProcedureRun, view.run_id)
         assert (run.procedure_id, run.sr_id) == ("P4", sr_id)
@@ -258,7 +258,7 @@ def test_home_lists_my_deadlines_tasks_waiting_srs_and_runs(demo_db, actor_for):
         other = session.scalar(select(User.id).where(User.username == "csa.cw1"))
         records.raise_task(session, None, sr=mine[0], assignee_id=other, text="Not for the caseworker")
         first_number = mine[0].number
-    started = runs.start_run(actor, "P1", case_id=team_case(actor, financial_transition_complete=True).id)
+    started = run_start.start_run(actor, "P1", case_id=team_case(actor, financial_transition_complete=True).id)
 
     day = my_day(actor)
     assert day.overdue_total >= 1

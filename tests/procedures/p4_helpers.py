@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from db.models import Case, Deadline, Letter, ProcedureRun, ServiceRequest
-from services import runs
+from services import run_context
 from services.actor import Actor
 from services.transaction import transaction
 from tests.procedures.walk import Walk, find_case
@@ -19,7 +19,7 @@ class Clock:
     """Today as the procedure engine sees it; `advance` lets the 30-day periods pass without waiting."""
 
     def __init__(self) -> None:
-        self.today: date = runs._today()
+        self.today: date = run_context.run_today()
 
     def __call__(self) -> date:
         return self.today

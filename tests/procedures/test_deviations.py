@@ -15,7 +15,7 @@ from procedures import p4_manage_client_arrears as p4
 from procedures import p5e_face_to_face as p5e
 from procedures import registry
 from procedures.definition import QUESTION_KINDS, Field, Procedure
-from services import letters, runs, work
+from services import letters, run_context, run_start, work
 from services.actor import Actor
 from services.errors import ValidationFailed
 from services.transaction import transaction
@@ -41,7 +41,7 @@ def ssst(actor_for, monkeypatch):
 @pytest.fixture
 def clock(monkeypatch):
     clock = Clock()
-    monkeypatch.setattr(runs, "_today", clock)
+    monkeypatch.setattr(run_context, "run_today", clock)
     return clock
 
 
@@ -223,7 +223,7 @@ def test_a_sensitive_case_is_asked_what_the_team_said_about_tallyman_not_to_tick
     walk.answer(
         scr_data_needed=["Tallyman Notes breakdown of enforcement"],
         scr_request_detail="Tallyman breakdown",
-        scr_chase_on=runs._today().isoformat(),
+        scr_chase_on=run_context.run_today().isoformat(),
     )
     walk.answer(scr_findings="No LO; no enforcement")
     walk.answer()
@@ -404,7 +404,7 @@ def test_the_cms_owner_picks_up_the_csa_caseworkers_hand_over_from_my_work(demo_
 
     mine = work.my_work(owner).service_requests
     (handover,) = [sr for sr in mine if sr.number == walk.view.sr_number]
-    assert [p.id for p in runs.procedures_for_sr("Transition", "CSA Information", "Update CMS")] == ["P2"]
+    assert [p.id for p in run_start.procedures_for_sr("Transition", "CSA Information", "Update CMS")] == ["P2"]
     with transaction() as session:
         sr_id = session.scalar(select(ServiceRequest.id).where(ServiceRequest.number == handover.number))
     picked = Walk(owner, "P2", case_id, sr_id=sr_id)
@@ -434,4 +434,4 @@ def test_an_old_term_in_a_letter_value_is_refused_at_the_field_with_its_label(de
     assert "parent with care" in message
     assert "other_details" not in message
     assert walk.step == "vsat_referral"
-    assert not runs.view_run(ssst, walk.view.run_id).awaiting_confirmation
+    assert not run_context.view_run(ssst, walk.view.run_id).awaiting_confirmation

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from db.models import AuditEvent, Case, ProcedureRun, ServiceRequest
 from domain.clock import next_working_day, uk_local, utcnow
-from services import runs
+from services import run_outcomes, run_start
 from services.errors import DomainError, ValidationFailed
 from services.transaction import transaction
 from tests.procedures.walk import Walk, find_case
@@ -76,7 +76,7 @@ def row(court: str, granted_on: str, amount: str, enforcement: str | None, disch
     }
 
 
-def activities(sr: runs.SROutcome) -> dict[str, tuple[bool, str | None]]:
+def activities(sr: run_outcomes.SROutcome) -> dict[str, tuple[bool, str | None]]:
     return {name: (done, outcome) for name, done, outcome in sr.activities}
 
 
@@ -89,7 +89,7 @@ def audit_actions(sr_number: str) -> list[str]:
 def test_a_case_without_the_indicator_is_refused_with_the_reason(demo_db, caseworker):
     case_id = find_case(caseworker, legacy_ongoing_enforcement=False)
     with pytest.raises(DomainError, match="does not have the Legacy Ongoing Enforcement Indicator"):
-        runs.start_run(caseworker, "P3", case_id=case_id)
+        run_start.start_run(caseworker, "P3", case_id=case_id)
     with transaction() as session:
         assert (
             session.scalar(select(func.count()).select_from(ProcedureRun).where(ProcedureRun.case_id == case_id)) == 0
@@ -489,7 +489,7 @@ def test_starting_from_an_unrelated_sr_is_refused(demo_db, caseworker):
         sr.case.legacy_ongoing_enforcement = True
         case_id, sr_id = sr.case_id, sr.id
     with pytest.raises(DomainError, match="starts from the case, a Manual Handling SR"):
-        runs.start_run(caseworker, "P3", case_id=case_id, sr_id=sr_id)
+        run_start.start_run(caseworker, "P3", case_id=case_id, sr_id=sr_id)
 
 
 def test_every_step_is_audited_with_its_answers(demo_db, caseworker):

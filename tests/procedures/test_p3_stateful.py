@@ -25,7 +25,7 @@ from db.models import Case, ProcedureRun, ServiceRequest, User
 from domain.clock import uk_local, utcnow
 from procedures import registry
 from procedures.definition import Field
-from services import runs
+from services import run_context, run_start, run_views, runs
 from services.actor import Actor
 from services.errors import DomainError, ValidationFailed
 from services.transaction import transaction
@@ -87,7 +87,7 @@ class P3Runs(RuleBasedStateMachine):
             user = session.scalar(select(User).where(User.username == "caseworker"))
             assert user is not None
             self.actor = Actor.of(user)
-        self.view: runs.RunView | None = None
+        self.view: run_views.RunView | None = None
 
     def teardown(self) -> None:
         engine_for(self.url).dispose()
@@ -125,7 +125,7 @@ class P3Runs(RuleBasedStateMachine):
                 sr_id = None
             case.sensitive, case.segment = sensitive, segment
             case_id = case.id
-        self.view = runs.start_run(self.actor, "P3", case_id=case_id, sr_id=sr_id)
+        self.view = run_start.start_run(self.actor, "P3", case_id=case_id, sr_id=sr_id)
 
     # --- actions --------------------------------------------------------------------------------
 
@@ -138,7 +138,7 @@ class P3Runs(RuleBasedStateMachine):
 
     def _refresh(self) -> None:
         assert self.view is not None
-        self.view = runs.view_run(self.actor, self.view.run_id)
+        self.view = run_context.view_run(self.actor, self.view.run_id)
 
     def _moved_one_step_at_most(self, before: list[str], after: list[str]) -> None:
         if after == before:

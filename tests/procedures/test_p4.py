@@ -1,6 +1,6 @@
 """P4 Manage Client Arrears Contact (CSA scheme): every branch, walked headlessly through the run API.
 
-Time is the engine's own `services.runs._today`, replaced by a Clock the tests move on, so the 30-day
+Time is the engine's own `services.run_context.run_today`, replaced by a Clock the tests move on, so the 30-day
 periods can pass; everything else (database, SRs, letters, audit) is the real thing.
 """
 
@@ -16,7 +16,7 @@ from db.models import AuditEvent, ServiceRequest
 from domain.clock import is_working_day, next_working_day, uk_local
 from procedures import p4_manage_client_arrears as p4
 from procedures import registry
-from services import runs
+from services import run_context, run_start, runs
 from services.errors import DomainError, ValidationFailed
 from services.transaction import transaction
 from tests.procedures.p4_helpers import (
@@ -43,7 +43,7 @@ def caseworker(actor_for):
 @pytest.fixture
 def clock(monkeypatch):
     clock = Clock()
-    monkeypatch.setattr(runs, "_today", clock)
+    monkeypatch.setattr(run_context, "run_today", clock)
     return clock
 
 
@@ -69,14 +69,14 @@ def test_p4_is_registered_for_caseworkers(demo_db):
 def test_a_run_is_refused_when_csa_liability_has_not_ended(demo_db, caseworker):
     case_id = p4_case(caseworker, csa_liability_ended=False)
     with pytest.raises(DomainError, match="CSA scheme liability has not ended"):
-        runs.start_run(caseworker, "P4", case_id=case_id)
+        run_start.start_run(caseworker, "P4", case_id=case_id)
     assert counts(case_id)[0] == 0
 
 
 def test_a_run_is_refused_once_the_arrears_are_held_on_cms(demo_db, caseworker):
     case_id = p4_case(caseworker, financial_transition_complete=True)
     with pytest.raises(DomainError, match="Offline Calculation - Perform"):
-        runs.start_run(caseworker, "P4", case_id=case_id)
+        run_start.start_run(caseworker, "P4", case_id=case_id)
 
 
 def test_the_first_step_stops_with_a_reason_if_liability_turns_out_not_to_have_ended(demo_db, caseworker, clock):
@@ -88,7 +88,7 @@ def test_the_first_step_stops_with_a_reason_if_liability_turns_out_not_to_have_e
         walk.answer(stable_balance="1000.00")
     assert "has not ended" in info.value.errors["_checklist"]
     assert counts(case_id) == before
-    assert runs.view_run(caseworker, walk.view.run_id).step.id == "confirm_balance"
+    assert run_context.view_run(caseworker, walk.view.run_id).step.id == "confirm_balance"
 
 
 def test_the_stable_balance_cannot_be_less_than_the_secretary_of_state_arrears(demo_db, caseworker, clock):
@@ -436,7 +436,7 @@ def test_secretary_of_state_arrears_over_65_pounds_are_never_written_off(
         f"£{most:,.2f}."
     }
     assert counts(case_id) == before
-    assert runs.view_run(caseworker, walk.view.run_id).step.id == "write_off"
+    assert run_context.view_run(caseworker, walk.view.run_id).step.id == "write_off"
 
 
 @pytest.mark.parametrize(

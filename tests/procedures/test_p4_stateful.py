@@ -28,7 +28,7 @@ from db.models import Activity, Deadline, Letter, ProcedureRun, ServiceRequest
 from procedures import p4_manage_client_arrears as p4
 from procedures import registry
 from procedures.definition import Field
-from services import runs
+from services import run_context, run_start, run_views, runs
 from services.actor import Actor
 from services.errors import DomainError, ValidationFailed
 from services.transaction import transaction
@@ -66,7 +66,7 @@ class P4Run(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.view: runs.RunView | None = None
+        self.view: run_views.RunView | None = None
 
     @initialize(
         sos=st.sampled_from(SOS_VALUES) | money,
@@ -79,7 +79,7 @@ class P4Run(RuleBasedStateMachine):
         set_facts(
             self.case_id, sos_arrears=sos, arrears_balance=self.balance, region=region, nationally_sensitive=sensitive
         )
-        self.view = runs.start_run(self.actor, "P4", case_id=self.case_id)
+        self.view = run_start.start_run(self.actor, "P4", case_id=self.case_id)
 
     def _near(self) -> list[Decimal]:
         """Amounts on either side of every boundary the rules draw."""
@@ -101,7 +101,7 @@ class P4Run(RuleBasedStateMachine):
         try:
             self.view = call()
         except (ValidationFailed, DomainError):
-            self.view = runs.view_run(self.actor, self.view.run_id)
+            self.view = run_context.view_run(self.actor, self.view.run_id)
             assert (self.view.version, self.view.step.id) == before
 
     def _submit(self, data: st.DataObject, careless: bool) -> None:
@@ -245,7 +245,7 @@ def test_no_sequence_of_actions_breaks_the_p4_rules(sqlite_demo_db, actor_for, m
     actor = actor_for("caseworker")
     clock = Clock()
     real_today = clock.today
-    monkeypatch.setattr(runs, "_today", clock)
+    monkeypatch.setattr(run_context, "run_today", clock)
 
     class Run(P4Run):
         def __init__(self) -> None:

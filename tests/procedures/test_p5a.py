@@ -13,7 +13,7 @@ import pytest
 
 from domain import deadlines as rules
 from procedures import registry
-from services import runs
+from services import run_context, run_start
 from services.errors import DomainError, ValidationFailed
 from tests.procedures.ssst_walks import (
     allocated_sr,
@@ -59,7 +59,7 @@ def test_p5a_is_registered_and_works_the_court_fee_payment_sr(demo_db):
     procedure = registry.get("P5a")
     assert procedure.seed == "004_a8ae07a86098a507.txt"
     assert procedure.works_on == (("Enforcement", "Court Fee", "Court Fee Payment"),)
-    assert runs.procedure_for_sr("Enforcement", "Court Fee", "Court Fee Payment").id == "P5a"
+    assert run_start.procedure_for_sr("Enforcement", "Court Fee", "Court Fee Payment").id == "P5a"
 
 
 def test_the_ecm_email_is_recorded_on_the_allocated_sr_with_the_fee_due_after_christmas(demo_db, ssst):
@@ -157,7 +157,7 @@ def test_an_ecm_email_that_cannot_be_right_is_refused_at_its_field_and_nothing_i
     assert message in info.value.errors[field]
     assert counts(sr_id) == before
     assert sr_row(sr_id)["status"] == "Open"
-    assert runs.view_run(ssst, walk.view.run_id).step.id == "record_request"
+    assert run_context.view_run(ssst, walk.view.run_id).step.id == "record_request"
 
 
 def test_an_email_received_later_today_is_refused_as_in_the_future(demo_db, ssst):
@@ -271,9 +271,9 @@ def test_a_run_on_another_kind_of_sr_or_a_closed_one_is_refused(demo_db, ssst):
     other = team_sr(ssst)
     case_id = sr_row(other)["case_id"]
     with pytest.raises(DomainError, match="works on an Enforcement / Court Fee / Court Fee Payment SR"):
-        runs.start_run(ssst, "P5a", case_id=case_id, sr_id=other)
+        run_start.start_run(ssst, "P5a", case_id=case_id, sr_id=other)
     walk, case_id, sr_id = start(ssst)
     pay(walk, case_id)
     walk.answer(ecm_email="")
     with pytest.raises(DomainError, match="is closed"):
-        runs.start_run(ssst, "P5a", case_id=case_id, sr_id=sr_id)
+        run_start.start_run(ssst, "P5a", case_id=case_id, sr_id=sr_id)

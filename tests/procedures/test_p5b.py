@@ -12,7 +12,7 @@ from domain import deadlines as rules
 from domain.clock import UK, uk_local
 from domain.files import sha256
 from procedures import registry
-from services import runs
+from services import run_start
 from services.errors import DomainError, ValidationFailed
 from services.mail_settings import SSST_MAILBOX, mailbox
 from services.transaction import transaction
@@ -67,7 +67,7 @@ def finish(walk: Walk, *, pdf: bytes | None = None) -> None:
 def test_p5b_is_registered_and_works_on_county_court_srs(demo_db):
     procedure = registry.get("P5b")
     assert procedure.works_on == (("Enforcement", "Court Presentation", "County Court"),)
-    info = runs.procedure_for_sr("Enforcement", "Court Presentation", "County Court")
+    info = run_start.procedure_for_sr("Enforcement", "Court Presentation", "County Court")
     assert info is not None
     assert info.id == "P5b"
     assert len([s for s in procedure.steps.values() if not s.final]) == 10  # the seed's 9 + the later hearing date
@@ -267,4 +267,4 @@ def test_another_kind_of_sr_or_a_closed_one_cannot_start_p5b(demo_db, ssst):
     walk.answer(second_pv_marker=False, payments_since="None", contact_since="None")
     finish(walk)
     with pytest.raises(DomainError, match="is closed"):
-        runs.start_run(ssst, "P5b", case_id=case_id, sr_id=sr_id)
+        run_start.start_run(ssst, "P5b", case_id=case_id, sr_id=sr_id)

@@ -11,7 +11,7 @@ from db.models import Case
 from domain import deadlines as rules
 from domain.clock import UK
 from procedures import registry
-from services import runs
+from services import run_start
 from services.errors import DomainError, ValidationFailed
 from services.mail_settings import SSST_MAILBOX, mailbox
 from services.transaction import transaction
@@ -227,4 +227,4 @@ def test_a_non_pdf_outcome_is_refused_and_a_summons_date_must_be_a_real_date(dem
 def test_a_county_court_sr_cannot_start_p5c(demo_db, ssst):
     case_id, sr_id = allocated_sr(ssst, "County Court")
     with pytest.raises(DomainError, match="Magistrates Court SR"):
-        runs.start_run(ssst, "P5c", case_id=case_id, sr_id=sr_id)
+        run_start.start_run(ssst, "P5c", case_id=case_id, sr_id=sr_id)

@@ -22,7 +22,7 @@ from domain.clock import UK, is_working_day, uk_local
 from domain.files import sha256
 from letters.render import docx_text
 from procedures import registry
-from services import runs
+from services import run_context, run_start
 from services.errors import DomainError, ValidationFailed
 from services.mail_settings import SSST_MAILBOX
 from services.transaction import transaction
@@ -376,7 +376,7 @@ def test_a_file_that_is_not_a_pdf_is_refused_at_the_field_and_nothing_is_stored(
     with pytest.raises(ValidationFailed) as refused:
         walk.answer(**answers)
     assert "must be a PDF" in refused.value.errors["outcome_pdf"]
-    assert runs.view_run(ssst, walk.view.run_id).step.id == "record_outcome"
+    assert run_context.view_run(ssst, walk.view.run_id).step.id == "record_outcome"
     with transaction() as session:
         assert not session.scalars(
             select(Attachment).where(Attachment.kind == "outcome_pdf", Attachment.sr_id == sr_id)
@@ -425,12 +425,12 @@ def test_a_closed_sr_or_another_kind_of_sr_cannot_start_a_run(demo_db, ssst):
         assert other is not None
         other_case, other_id = other.case_id, other.id
     with pytest.raises(DomainError, match="works on a Enforcement / Court Presentation / Magistrates Court SR"):
-        runs.start_run(ssst, "P5d", case_id=other_case, sr_id=other_id)
+        run_start.start_run(ssst, "P5d", case_id=other_case, sr_id=other_id)
     walk = Walk(ssst, "P5d", case_id, sr_id=sr_id)
     walk_to(walk, "cpo_decision")
     walk.answer(cpo_proceeds=False, not_proceeding_reason="Withdrawn")
     with pytest.raises(DomainError, match="is closed"):
-        runs.start_run(ssst, "P5d", case_id=case_id, sr_id=sr_id)
+        run_start.start_run(ssst, "P5d", case_id=case_id, sr_id=sr_id)
 
 
 def test_the_letters_are_on_the_sr_as_due_for_the_caseworker_to_produce(demo_db, ssst):

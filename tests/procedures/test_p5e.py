@@ -18,7 +18,7 @@ from domain import deadlines as rules
 from domain.clock import UK, uk_local
 from letters.render import docx_text
 from procedures import registry
-from services import runs
+from services import run_start
 from services.errors import DomainError, ValidationFailed
 from services.transaction import transaction
 from tests.pdfs import a_pdf
@@ -79,7 +79,7 @@ def book(walk: Walk, days: int = 10) -> None:
 def test_p5e_is_registered_and_works_the_face_to_face_sr(demo_db):
     procedure = registry.get("P5e")
     assert procedure.works_on == (("Face to Face", "Visiting Service", "Face to Face Visit"),)
-    assert runs.procedure_for_sr("Face to Face", "Visiting Service", "Face to Face Visit").id == "P5e"
+    assert run_start.procedure_for_sr("Face to Face", "Visiting Service", "Face to Face Visit").id == "P5e"
 
 
 def test_a_pv_check_that_misses_the_marker_on_the_case_is_refused(demo_db, ssst):
@@ -338,10 +338,10 @@ def _find(number: str) -> int:
 def test_a_run_on_another_kind_of_sr_or_a_closed_one_is_refused(demo_db, ssst):
     other = team_sr(ssst)
     with pytest.raises(DomainError, match="works on a Face to Face / Visiting Service / Face to Face Visit SR"):
-        runs.start_run(ssst, "P5e", case_id=sr_row(other)["case_id"], sr_id=other)
+        run_start.start_run(ssst, "P5e", case_id=sr_row(other)["case_id"], sr_id=other)
     walk, case_id, sr_id = start(ssst)
     refer(walk)
     walk.answer(vsat_accepted=False, rejection_reason="Out of area")
     walk.answer()
     with pytest.raises(DomainError, match="is closed"):
-        runs.start_run(ssst, "P5e", case_id=case_id, sr_id=sr_id)
+        run_start.start_run(ssst, "P5e", case_id=case_id, sr_id=sr_id)

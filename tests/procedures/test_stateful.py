@@ -20,8 +20,9 @@ from sqlalchemy import select
 from db.models import Case, ProcedureRun, ServiceRequest, User
 from procedures import registry
 from procedures.definition import Field
-from services import runs
+from services import run_context, run_start, runs
 from services.actor import Actor
+from services.case_facts import case_facts
 from services.errors import DomainError, ValidationFailed
 from services.transaction import transaction
 from tests.pdfs import a_pdf
@@ -69,7 +70,7 @@ def _actor_and_case(procedure_id: str) -> tuple[Actor, int]:
             user = session.scalar(select(User).where(User.username == username))
             cases = session.scalars(select(Case).where(Case.team_id == user.team_id).order_by(Case.id)).all()
             for case in cases:
-                if procedure.can_start(runs.case_facts(case)) is None:
+                if procedure.can_start(case_facts(case)) is None:
                     return Actor.of(user), case.id
     raise AssertionError(f"no demo case can start {procedure_id}")
 
@@ -81,13 +82,13 @@ def machine_for(procedure_id: str) -> type[RuleBasedStateMachine]:
         @initialize()
         def start(self) -> None:
             self.actor, case_id = _actor_and_case(procedure_id)
-            self.view = runs.start_run(self.actor, procedure_id, case_id=case_id)
+            self.view = run_start.start_run(self.actor, procedure_id, case_id=case_id)
 
         def _call(self, fn, *args) -> None:  # noqa: ANN001
             try:
                 self.view = fn(self.actor, self.view.run_id, *args, expected_version=self.view.version)
             except (ValidationFailed, DomainError):
-                self.view = runs.view_run(self.actor, self.view.run_id)
+                self.view = run_context.view_run(self.actor, self.view.run_id)
 
         def _submit(self, data: st.DataObject, *, valid_only: bool) -> None:
             if self.view.status != "in_progress" or self.view.awaiting_confirmation:

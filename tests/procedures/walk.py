@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from db.models import Case, ProcedureRun, ServiceRequest
 from procedures import registry
-from services import runs
+from services import run_outcomes, run_start, runs
 from services.actor import Actor
 from services.run_views import RunView
 from services.transaction import transaction
@@ -39,7 +39,7 @@ class Walk:
 
     def __init__(self, actor: Actor, procedure_id: str, case_id: int, *, sr_id: int | None = None) -> None:
         self.actor = actor
-        self.view: RunView = runs.start_run(actor, procedure_id, case_id=case_id, sr_id=sr_id)
+        self.view: RunView = run_start.start_run(actor, procedure_id, case_id=case_id, sr_id=sr_id)
 
     @property
     def step(self) -> str:
@@ -70,8 +70,8 @@ class Walk:
         self.view = runs.go_back(self.actor, self.view.run_id, expected_version=self.view.version)
         return self.view
 
-    def outcome(self) -> runs.RunOutcome:
-        return runs.run_outcome(self.actor, self.view.run_id)
+    def outcome(self) -> run_outcomes.RunOutcome:
+        return run_outcomes.run_outcome(self.actor, self.view.run_id)
 
     def path(self) -> list[str]:
         return [state for state, _title in self.view.history]

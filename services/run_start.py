@@ -1,0 +1,142 @@
+"""Starting a run: which procedures an actor or an allocated SR may start, and starting (or resuming) one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from db.models import Case, ProcedureRun, ServiceRequest
+from procedures import registry
+from procedures.definition import StartSR
+from services import audit
+from services.access import check_case, check_sr, require_role, unavailable
+from services.actor import Actor
+from services.case_facts import case_facts
+from services.errors import DomainError, NotFound
+from services.run_context import run_view
+from services.run_views import RunView
+from services.transaction import transaction
+
+
+@dataclass(frozen=True, slots=True)
+class ProcedureInfo:
+    id: str
+    version: str
+    title: str
+    seed: str
+    starts: str
+    roles: tuple[str, ...]
+    steps: int
+
+
+def procedures_for(actor: Actor) -> list[ProcedureInfo]:
+    """The registered procedures this actor's role may run."""
+    return [
+        ProcedureInfo(p.id, p.version, p.title, p.seed, p.starts, p.roles, len(p.steps))
+        for p in registry.latest()
+        if actor.role in p.roles
+    ]
+
+
+def procedures_for_sr(
+    process: str, area: str | None, sub_area: str | None, reason: str | None = None
+) -> list[ProcedureInfo]:
+    """Every procedure that works an allocated SR of this catalogue entry, the one its Reason names first.
+
+    P5c (commitment) and P5d (liability order) both work Enforcement / Court Presentation / Magistrates
+    Court SRs: the caseworker must choose by what was asked for, so both are offered, never one silently.
+    """
+    matches = [p for p in registry.latest() if (process, area, sub_area) in p.works_on]
+    matches.sort(key=lambda p: reason is None or reason not in p.works_on_reasons)  # stable: registry order
+    return [ProcedureInfo(p.id, p.version, p.title, p.seed, p.starts, p.roles, len(p.steps)) for p in matches]
+
+
+def procedure_for_sr(
+    process: str, area: str | None, sub_area: str | None, reason: str | None = None
+) -> ProcedureInfo | None:
+    """The first procedure that works an allocated SR of this catalogue entry, if any."""
+    found = procedures_for_sr(process, area, sub_area, reason)
+    return found[0] if found else None
+
+
+def _start_sr(sr: ServiceRequest, *, family: bool = True) -> StartSR:
+    """An SR as plain data for Procedure.bind_start, with its parent and open children."""
+    return StartSR(
+        sr.id,
+        sr.number,
+        sr.process,
+        sr.area,
+        sr.sub_area,
+        sr.status,
+        parent=_start_sr(sr.parent, family=False) if family and sr.parent else None,
+        children=tuple(_start_sr(c, family=False) for c in sr.children if c.status != "Closed") if family else (),
+    )
+
+
+def start_run(actor: Actor, procedure_id: str, *, case_id: int, sr_id: int | None = None) -> RunView:
+    """Start a procedure on a case (or on an SR allocated to the actor); resumes a run already open on that SR."""
+    try:
+        procedure = registry.get(procedure_id)
+    except registry.UnknownProcedure as exc:
+        raise NotFound(str(exc)) from None
+    with transaction() as session:
+        require_role(session, actor, *procedure.roles, action=f"run {procedure.id} {procedure.title}")
+        case = session.get(Case, case_id)
+        if case is None:
+            raise NotFound(unavailable("case"))
+        check_case(session, actor, case, action="start a procedure on this case")
+        refs: dict[str, int] = {}
+        if sr_id is not None:
+            sr = session.get(ServiceRequest, sr_id)
+            if sr is None or sr.case_id != case.id:
+                raise NotFound(unavailable("service request"))
+            check_sr(session, actor, sr, action="work this SR")
+            bound = procedure.bind_start(_start_sr(sr))
+            if isinstance(bound, str):
+                raise DomainError(bound)
+            watched = {sr_id, *bound.values(), *(child.id for child in sr.children)}
+            existing = session.scalar(
+                select(ProcedureRun).where(
+                    ProcedureRun.status == "in_progress",
+                    (ProcedureRun.sr_id == sr_id)
+                    | (ProcedureRun.sr_id.in_(watched) & (ProcedureRun.procedure_id == procedure.id)),
+                )
+            )
+            if existing is not None:
+                return run_view(
+                    session, existing, registry.get(existing.procedure_id, existing.procedure_version), case
+                )
+            refs = bound
+        reason = procedure.can_start(case_facts(case))
+        if reason:
+            raise DomainError(reason)
+        run = ProcedureRun(
+            procedure_id=procedure.id,
+            procedure_version=procedure.version,
+            state=procedure.initial,
+            answers={},
+            allocated_refs=sorted(refs),
+            history=[procedure.initial],
+            committed_steps=0,
+            case_id=case.id,
+            sr_id=refs.get("main", sr_id),
+            team_id=actor.team_id,
+            started_by_id=actor.user_id,
+            sr_refs=refs,
+            recheck=[],
+            return_to_summary=False,
+        )
+        session.add(run)
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "run.started",
+            entity_type="procedure_run",
+            entity_id=run.id,
+            case_id=case.id,
+            sr_id=sr_id,
+            after={"procedure": procedure.id, "version": procedure.version, "sr_refs": refs},
+        )
+        return run_view(session, run, procedure, case)
