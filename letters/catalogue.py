@@ -53,7 +53,7 @@ class TemplateSpec:
     kind: str  # letter or form
     recipient: str  # receiving_parent, paying_parent, client, court, cpo, vsat, file
     # (procedure id, step id) of every step whose effects record it: checked against the steps' effects by
-    # tests/unit/test_letter_used_by.py; the letter studio says them in words (services.letters).
+    # tests/unit/test_letter_used_by.py; the letter studio says them in words (services.letter_templates).
     used_by: tuple[tuple[str, str], ...]
     fields: tuple[Field, ...]
     samples: tuple[Scenario, ...]

@@ -1,29 +1,22 @@
-"""Render a template with docxtpl, preview it as HTML with mammoth, convert to PDF with LibreOffice.
+"""Render a template with docxtpl and preview it as HTML with mammoth (PDF: letters/pdf.py).
 
 Always `autoescape=True`: without it a value holding `<` or `&` silently truncates the document.
 Jinja runs sandboxed, because policy staff upload templates.
 Values arrive as JSON (a due Letter's context); they are checked and converted by the kinds the
 template declares (letters.fields), then shown in the house style before docxtpl sees them.
-PDF needs LibreOffice (`soffice`); it is optional, and its absence is reported in plain words.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import mammoth
-import pypdfium2 as pdfium
 from docx import Document
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
@@ -35,18 +28,8 @@ from letters.catalogue import TemplateSpec, display_context, get, typed_context
 from letters.sandbox import LetterSandbox
 
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-PDF_MEDIA_TYPE = "application/pdf"
-NO_LIBREOFFICE = (
-    "PDF is not available: LibreOffice is not installed on this server. Download the Word (.docx) "
-    "file instead, or ask for LibreOffice (libreoffice-writer-nogui) to be installed."
-)
-SOFFICE_TIMEOUT_SECONDS = 120
 # mammoth maps "heading 1" to h1 by default; our Small style becomes a caption-like paragraph.
 STYLE_MAP = "p[style-name='Small'] => p.small:fresh"
-
-
-class PdfUnavailable(RuntimeError):
-    """LibreOffice is missing or failed; the message says what to do instead."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,56 +111,3 @@ def docx_text(content: bytes) -> str:
 def to_html(content: bytes) -> str:
     """The letter as HTML (mammoth), for the preview studio."""
     return str(mammoth.convert_to_html(io.BytesIO(content), style_map=STYLE_MAP).value)
-
-
-def soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
-def pdf_available() -> bool:
-    return soffice() is not None
-
-
-def _convert(content: bytes, target: str) -> bytes:
-    program = soffice()
-    if program is None:
-        raise PdfUnavailable(NO_LIBREOFFICE)
-    with tempfile.TemporaryDirectory(prefix="casework-soffice-") as work:
-        source = Path(work) / "letter.docx"
-        source.write_bytes(content)
-        env = {**os.environ, "HOME": work}  # LibreOffice needs a writable profile directory
-        try:
-            subprocess.run(  # noqa: S603 - fixed program and arguments, no shell
-                [program, "--headless", "--norestore", "--convert-to", target, "--outdir", work, str(source)],
-                check=True,
-                capture_output=True,
-                timeout=SOFFICE_TIMEOUT_SECONDS,
-                env=env,
-            )
-        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
-            raise PdfUnavailable(f"LibreOffice could not convert the letter ({exc}). Use the .docx file.") from exc
-        produced = Path(work) / f"letter.{target}"
-        if not produced.exists():
-            raise PdfUnavailable("LibreOffice produced no output. Use the .docx file.")
-        return produced.read_bytes()
-
-
-def to_pdf(content: bytes) -> bytes:
-    """The letter as PDF through LibreOffice; PdfUnavailable (with what to do) when it is not installed."""
-    return _convert(content, "pdf")
-
-
-def first_page_png(pdf: bytes, *, scale: float = 1.5) -> bytes:
-    """An image of a PDF's first page, for the studio's page view of a letter as printed.
-
-    PDFium draws it from the PDF LibreOffice made (Debian's libreoffice-writer-nogui has no PNG export
-    filter); `scale` 1.5 is 108 dots per inch, readable on screen.
-    """
-    document = pdfium.PdfDocument(pdf)
-    try:
-        image = document[0].render(scale=scale).to_pil()
-    finally:
-        document.close()
-    out = io.BytesIO()
-    image.save(out, format="PNG")
-    return out.getvalue()

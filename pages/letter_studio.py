@@ -5,7 +5,7 @@ from functools import partial
 import streamlit as st
 
 import ui
-from services import letters
+from services import letter_templates
 from services.letter_samples import sample_problems
 from ui.sample_form import sample_form
 
@@ -19,7 +19,7 @@ actor = ui.actor("policy", page="letter_studio")
 st.title("Letter preview")
 st.write("Preview every letter and form with fictional sample data. Policy staff have no access to case data.")
 
-templates = letters.list_templates(actor)
+templates = letter_templates.list_templates(actor)
 st.dataframe(
     [
         {
@@ -48,7 +48,7 @@ version = st.selectbox("Version", versions, index=versions.index(template.active
 values = None
 errors: dict[str, str] = {}
 if st.toggle("Edit the sample values", key=f"edit_{code}"):
-    start = letters.preview(actor, code, scenario=scenario, version=version).values
+    start = letter_templates.preview(actor, code, scenario=scenario, version=version).values
     with st.container(border=True):
         values, slots = sample_form(template.fields, start, key=f"form_{code}_{scenario}")
     errors = sample_problems(code, values)
@@ -62,7 +62,7 @@ LAST_GOOD = f"studio_last_good:{code}:{scenario}:{version}"
 shown = (
     None
     if errors
-    else ui.attempt(lambda: letters.preview(actor, code, scenario=scenario, values=values, version=version))
+    else ui.attempt(lambda: letter_templates.preview(actor, code, scenario=scenario, values=values, version=version))
 )
 if shown is not None:
     st.session_state[LAST_GOOD] = shown
@@ -77,7 +77,7 @@ if shown is not None:
         right.info(shown.pdf_message)
     elif right.button("Make PDF"):
         printed = ui.attempt(
-            lambda: letters.preview_pdf(actor, code, scenario=scenario, values=values, version=version)
+            lambda: letter_templates.preview_pdf(actor, code, scenario=scenario, values=values, version=version)
         )
         if printed is not None:
             pdf = printed.pdf
@@ -100,18 +100,18 @@ with st.expander("Fields"):
     )
 
 with st.expander("Versions and upload"):
-    for row in letters.template_versions(actor, code):
+    for row in letter_templates.template_versions(actor, code):
         cols = st.columns([3, 2, 2])
         who = f"uploaded by {row.uploaded_by}" if row.uploaded_by else "committed with the product"
         cols[0].markdown(f"**Version {row.version}**{' (active)' if row.active else ''}  \n{who}")
-        file = letters.download_template(actor, code, row.version)
+        file = letter_templates.download_template(actor, code, row.version)
         cols[1].download_button("Download", file.content, file.file_name, key=f"dl_{code}_{row.version}")
         if not row.active and cols[2].button("Make active", key=f"act_{code}_{row.version}"):
-            if ui.attempt(partial(letters.activate_version, actor, code, row.version)) is not None:
+            if ui.attempt(partial(letter_templates.activate_version, actor, code, row.version)) is not None:
                 st.rerun()
     upload = st.file_uploader(f"New version of {code} (.docx)", type=["docx"], key=f"up_{code}")
     if upload is not None and st.button("Check and upload", key=f"upload_{code}"):
         data = upload.getvalue()
-        added = ui.attempt(lambda: letters.upload_template(actor, code, data))
+        added = ui.attempt(lambda: letter_templates.upload_template(actor, code, data))
         if added is not None:
             st.success(f"Version {added.version} of {code} passed every check and is now active.")

@@ -17,7 +17,7 @@ from letters.fields import ContextError
 from letters.render import render, to_html
 from procedures.effects import ACTOR_NAME, SR_NUMBER, LetterDue
 from services.actor import Actor
-from services.letters import _active, _json_context  # the same template and JSON values the save uses
+from services.letter_rendering import active_template, json_context  # the template and values the save uses
 from services.run_context import load_run, step_context, step_effects  # the effects confirm_step will apply
 from services.transaction import transaction
 
@@ -58,9 +58,9 @@ def pending_letters(actor: Actor, run_id: str) -> list[PendingLetter]:
             sr_id = run.sr_refs.get(effect.ref)
             sr = session.get(ServiceRequest, sr_id) if sr_id is not None else None
             context = _fill(effect.context, sr.number if sr else NEW_SR, actor.display_name)
-            _, template = _active(session, spec.code)
+            _, template = active_template(session, spec.code)
             try:
-                html: str | None = to_html(render(spec, _json_context(context), template).content)
+                html: str | None = to_html(render(spec, json_context(context), template).content)
                 problem = None
             except ContextError as exc:
                 html, problem = None, "; ".join(f"{name}: {message}" for name, message in exc.problems.items())

@@ -42,7 +42,8 @@ from services import deadlines, email, records
 from services.actor import Actor
 from services.bundles import delete_bundles, store_bundle
 from services.deadlines import set_due
-from services.letters import add_due_letter, render_document
+from services.letter_rendering import render_document
+from services.letters import add_due_letter
 
 
 @dataclass

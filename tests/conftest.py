@@ -260,7 +260,7 @@ def live_server(sqlite_demo_db: Database, tmp_path: Path) -> Iterator[LiveServer
 @pytest.fixture
 def libreoffice() -> None:
     """For tests of real PDF output: LibreOffice must be installed (CI installs it)."""
-    from letters.render import pdf_available
+    from letters.pdf import pdf_available
 
     if not pdf_available():
         _require("REQUIRE_LIBREOFFICE", "LibreOffice (soffice) is not installed; PDF output is optional")

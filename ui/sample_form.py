@@ -9,7 +9,7 @@ from typing import Any
 
 import streamlit as st
 
-from services.letters import FieldRow
+from services.letter_templates import FieldRow
 
 
 def _date(raw: Any) -> date | None:

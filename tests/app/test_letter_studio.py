@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from letters import catalogue
-from services import letters as letters_service
+from services import letter_templates
 from tests.app.helpers import app_as, texts
 
 
@@ -77,7 +77,7 @@ def test_each_sample_value_has_a_field_typed_like_the_templates_and_a_wrong_one_
 
 
 def test_without_libreoffice_the_studio_says_pdf_is_not_available(sqlite_demo_db, actor_for, no_libreoffice):
-    from letters.render import NO_LIBREOFFICE
+    from letters.pdf import NO_LIBREOFFICE
 
     at = _studio(actor_for("policy"))
     assert NO_LIBREOFFICE in texts(at)
@@ -96,15 +96,13 @@ def test_with_libreoffice_make_pdf_prints_the_edited_values_and_shows_the_first_
     at.toggle(key="edit_CMSL5501").set_value(True).run()
     scenario = at.radio(key="sc_CMSL5501").value
     at.text_input(key=f"form_CMSL5501_{scenario}:recipient_name").set_value("Ms O'Brien <&>").run()
-    values = {**letters_service.preview(actor_for("policy"), "CMSL5501", scenario=scenario).values}
+    values = {**letter_templates.preview(actor_for("policy"), "CMSL5501", scenario=scenario).values}
     values["recipient_name"] = "Ms O'Brien <&>"
     next(b for b in at.button if b.label == "Make PDF").click().run()
     assert not at.exception, at.exception
     assert [d.proto.label for d in at.get("download_button")].count("Download .pdf") == 1
     assert [i.captions for i in at.image] == [["First page, as printed"]]
     # AppTest holds only the media URLs, so the PDF itself is checked through the service the page calls.
-    from services import letters
-
-    printed = letters.preview_pdf(actor_for("policy"), "CMSL5501", values=values)
+    printed = letter_templates.preview_pdf(actor_for("policy"), "CMSL5501", values=values)
     assert "Ms O'Brien <&>" in pdf_text(printed.pdf.content)
     assert Image.open(io.BytesIO(printed.first_page_png)).format == "PNG"

@@ -31,6 +31,7 @@ from services import (
     console,
     deadlines,
     letter_previews,
+    letter_templates,
     letters,
     my_day,
     practice,
@@ -209,16 +210,19 @@ ADMIN_ONLY = ("caseworker", "teamleader", "policy")
 CASE_ROLES = ("caseworker", "teamleader")
 ROLE_ONLY: dict[str, tuple[Call, tuple[str, ...]]] = {
     # The list of templates (names, fields, versions) holds no case data; the wizard links to it too.
-    "letters.list_templates": (lambda a, o: letters.list_templates(a), ("admin",)),
-    "letters.template_versions": (lambda a, o: letters.template_versions(a, "CMSL5501"), POLICY_ONLY),
-    "letters.download_template": (lambda a, o: letters.download_template(a, "CMSL5501"), POLICY_ONLY),
-    "letters.upload_template": (
-        lambda a, o: letters.upload_template(a, "CMSL5501", committed_template("CMSL5501")),
+    "letter_templates.list_templates": (lambda a, o: letter_templates.list_templates(a), ("admin",)),
+    "letter_templates.template_versions": (lambda a, o: letter_templates.template_versions(a, "CMSL5501"), POLICY_ONLY),
+    "letter_templates.download_template": (lambda a, o: letter_templates.download_template(a, "CMSL5501"), POLICY_ONLY),
+    "letter_templates.upload_template": (
+        lambda a, o: letter_templates.upload_template(a, "CMSL5501", committed_template("CMSL5501")),
         POLICY_ONLY,
     ),
-    "letters.activate_version": (lambda a, o: letters.activate_version(a, "CMSL5501", 1), POLICY_ONLY),
-    "letters.preview": (lambda a, o: letters.preview(a, "CMSL5501"), POLICY_ONLY),
-    "letters.preview_pdf": (lambda a, o: letters.preview_pdf(a, "CMSL5501"), POLICY_ONLY),
+    "letter_templates.activate_version": (
+        lambda a, o: letter_templates.activate_version(a, "CMSL5501", 1),
+        POLICY_ONLY,
+    ),
+    "letter_templates.preview": (lambda a, o: letter_templates.preview(a, "CMSL5501"), POLICY_ONLY),
+    "letter_templates.preview_pdf": (lambda a, o: letter_templates.preview_pdf(a, "CMSL5501"), POLICY_ONLY),
     "users.list_users": (lambda a, o: users.list_users(a), ADMIN_ONLY),
     "users.add_user": (
         lambda a, o: users.add_user(

@@ -19,7 +19,7 @@ from db.models import LetterTemplate
 from letters.build_templates import cmsl5501
 from letters.docx_writer import Para, write_docx
 from letters.render import committed_template
-from services import letters
+from services import letter_templates
 from services.errors import ValidationFailed
 from services.transaction import transaction
 
@@ -137,8 +137,8 @@ HOSTILE = [
 @pytest.fixture
 def policy(demo_db, actor_for):
     actor = actor_for("policy")
-    letters.preview(actor, CODE)  # the studio has been open: a render worker is running
-    letters.upload_template(actor, CODE, _with(Para("A warm-up upload, version 2.")))
+    letter_templates.preview(actor, CODE)  # the studio has been open: a render worker is running
+    letter_templates.upload_template(actor, CODE, _with(Para("A warm-up upload, version 2.")))
     return actor
 
 
@@ -147,7 +147,7 @@ def test_a_hostile_upload_is_refused_within_5_seconds_with_its_reason_and_change
     content = make()
     started = time.monotonic()
     with pytest.raises(ValidationFailed) as refused:
-        letters.upload_template(policy, CODE, content)
+        letter_templates.upload_template(policy, CODE, content)
     elapsed = time.monotonic() - started
     reasons = " ".join(refused.value.errors.values())
     assert re.search(reason, reasons), reasons
@@ -157,13 +157,13 @@ def test_a_hostile_upload_is_refused_within_5_seconds_with_its_reason_and_change
     assert "Traceback" not in reasons
     with transaction() as session:
         assert session.scalar(select(func.count()).select_from(LetterTemplate)) == 1
-    assert letters.preview(policy, CODE).version == 2
-    assert "A warm-up upload, version 2." in letters.preview(policy, CODE).html
+    assert letter_templates.preview(policy, CODE).version == 2
+    assert "A warm-up upload, version 2." in letter_templates.preview(policy, CODE).html
 
 
 def test_after_a_refused_upload_the_next_good_one_is_checked_and_accepted(policy):
     with pytest.raises(ValidationFailed):
-        letters.upload_template(policy, CODE, nested_loops_without_range())  # kills the worker
-    added = letters.upload_template(policy, CODE, _with(Para("Version three.")))
+        letter_templates.upload_template(policy, CODE, nested_loops_without_range())  # kills the worker
+    added = letter_templates.upload_template(policy, CODE, _with(Para("Version three.")))
     assert added.version == 3
-    assert "Version three." in letters.preview(policy, CODE).html
+    assert "Version three." in letter_templates.preview(policy, CODE).html

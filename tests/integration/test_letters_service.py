@@ -15,8 +15,9 @@ from db.models import AuditEvent, Letter, LetterTemplate, ServiceRequest, Team
 from letters import catalogue
 from letters.build_templates import cmsl5501
 from letters.docx_writer import Para, write_docx
-from letters.render import NO_LIBREOFFICE, committed_template, docx_text, pdf_available
-from services import letters
+from letters.pdf import NO_LIBREOFFICE, pdf_available
+from letters.render import committed_template, docx_text
+from services import letter_templates, letters
 from services.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from services.transaction import transaction
 from tests.pdfs import pdf_text
@@ -131,23 +132,23 @@ def test_policy_staff_see_no_case_letters_and_caseworkers_cannot_preview_or_uplo
     with pytest.raises(PermissionDenied, match="no access to case data"):
         letters.render_letter(actor_for("policy"), letter_id)
     with pytest.raises(PermissionDenied, match="cannot preview letters"):
-        letters.preview(actor_for("caseworker"), "CMSL5501")
+        letter_templates.preview(actor_for("caseworker"), "CMSL5501")
     with pytest.raises(PermissionDenied, match="cannot upload letter templates"):
-        letters.upload_template(actor_for("caseworker"), "CMSL5501", committed_template("CMSL5501"))
+        letter_templates.upload_template(actor_for("caseworker"), "CMSL5501", committed_template("CMSL5501"))
     assert len(_audit("refused")) == 3
 
 
 def test_policy_previews_each_variant_as_html(demo_db, actor_for):
     actor = actor_for("policy")
-    shown = letters.preview(actor, "CMSL5501", scenario="reason_under_16")
+    shown = letter_templates.preview(actor, "CMSL5501", scenario="reason_under_16")
     assert catalogue.CMSL5501_PARAGRAPHS["under_16"] in shown.html
     assert shown.version == 1
-    edited = letters.preview(actor, "CMSL5501", values={**shown.values, "recipient_name": "Jo <Test>"})
+    edited = letter_templates.preview(actor, "CMSL5501", values={**shown.values, "recipient_name": "Jo <Test>"})
     assert "Dear Jo &lt;Test&gt;" in edited.html
     with pytest.raises(ValidationFailed, match="appointment_date"):
-        letters.preview(actor, "CMSL5501", values={**shown.values, "appointment_date": "soon"})
+        letter_templates.preview(actor, "CMSL5501", values={**shown.values, "appointment_date": "soon"})
     with pytest.raises(NotFound):
-        letters.preview(actor, "CMSL5501", scenario="no_such_sample")
+        letter_templates.preview(actor, "CMSL5501", scenario="no_such_sample")
 
 
 def _version_two() -> bytes:
@@ -156,14 +157,14 @@ def _version_two() -> bytes:
 
 def test_a_checked_upload_becomes_the_next_active_version_and_the_old_one_stays(demo_db, actor_for):
     policy = actor_for("policy")
-    added = letters.upload_template(policy, "CMSL5501", _version_two())
+    added = letter_templates.upload_template(policy, "CMSL5501", _version_two())
     assert added.version == 2
-    versions = letters.template_versions(policy, "CMSL5501")
+    versions = letter_templates.template_versions(policy, "CMSL5501")
     assert [(v.version, v.active) for v in versions] == [(1, False), (2, True)]
-    assert letters.download_template(policy, "CMSL5501", 1).content == committed_template("CMSL5501")
-    assert letters.download_template(policy, "CMSL5501").content == _version_two()
-    assert "Version two of this letter." in letters.preview(policy, "CMSL5501").html
-    assert "Version two" not in letters.preview(policy, "CMSL5501", version=1).html
+    assert letter_templates.download_template(policy, "CMSL5501", 1).content == committed_template("CMSL5501")
+    assert letter_templates.download_template(policy, "CMSL5501").content == _version_two()
+    assert "Version two of this letter." in letter_templates.preview(policy, "CMSL5501").html
+    assert "Version two" not in letter_templates.preview(policy, "CMSL5501", version=1).html
 
     letter_id = _due("CMSL5501")
     letters.render_letter(actor_for("caseworker"), letter_id)
@@ -171,20 +172,20 @@ def test_a_checked_upload_becomes_the_next_active_version_and_the_old_one_stays(
     assert "Version two of this letter." in docx_text(_letter(letter_id).content)
     assert len(_audit("letter_template.uploaded")) == 1
 
-    letters.activate_version(policy, "CMSL5501", 1)
-    assert letters.preview(policy, "CMSL5501").version == 1
+    letter_templates.activate_version(policy, "CMSL5501", 1)
+    assert letter_templates.preview(policy, "CMSL5501").version == 1
 
 
 def test_an_upload_that_fails_a_check_is_refused_with_its_reasons_and_nothing_is_stored(demo_db, actor_for):
     bad = write_docx([*cmsl5501(), Para("Dear {{ nickname }}, as a person with care...")], title="bad")
     with pytest.raises(ValidationFailed) as caught:
-        letters.upload_template(actor_for("policy"), "CMSL5501", bad)
+        letter_templates.upload_template(actor_for("policy"), "CMSL5501", bad)
     reasons = " ".join(caught.value.errors.values())
     assert "no procedure step supplies: nickname" in reasons
     assert "person with care" in reasons
     with transaction() as session:
         assert session.scalar(select(func.count()).select_from(LetterTemplate)) == 0
-    assert letters.preview(actor_for("policy"), "CMSL5501").version == 1
+    assert letter_templates.preview(actor_for("policy"), "CMSL5501").version == 1
 
 
 def test_the_bulk_command_renders_every_due_letter_and_resumes(demo_db, actor_for, tmp_path):

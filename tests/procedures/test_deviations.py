@@ -15,7 +15,7 @@ from procedures import p4_manage_client_arrears as p4
 from procedures import p5e_face_to_face as p5e
 from procedures import registry
 from procedures.definition import QUESTION_KINDS, Field, Procedure
-from services import letters, run_context, run_start, work
+from services import letter_templates, run_context, run_start, work
 from services.actor import Actor
 from services.errors import ValidationFailed
 from services.transaction import transaction
@@ -300,7 +300,7 @@ def test_the_reply_period_is_a_local_unconfirmed_value_and_says_so_in_the_wizard
     walk.answer(letter_date=clock.today.isoformat())
     ((kind, due, explanation),) = [d for d in walk.outcome().deadlines if d[0] == p4.REPLY_DEADLINE]
     assert explanation.endswith(REPLY_PERIOD_NOTE)
-    (template,) = [t for t in letters.list_templates(actor_for("policy")) if t.code == p4.STABLE_BALANCE]
+    (template,) = [t for t in letter_templates.list_templates(actor_for("policy")) if t.code == p4.STABLE_BALANCE]
     assert next(f for f in template.fields if f.name == "reply_by").help == REPLY_PERIOD_NOTE
 
 

@@ -14,17 +14,8 @@ from domain.terminology import old_terms_in
 from letters import catalogue
 from letters.build_templates import build
 from letters.catalogue import CMSL5501_PARAGRAPHS, HARD_NAME, TEMPLATES
-from letters.render import (
-    PdfUnavailable,
-    committed_template,
-    docx_text,
-    first_page_png,
-    pdf_available,
-    render,
-    template_variables,
-    to_html,
-    to_pdf,
-)
+from letters.pdf import PdfUnavailable, first_page_png, pdf_available, to_pdf
+from letters.render import committed_template, docx_text, render, template_variables, to_html
 from tests.pdfs import pdf_text
 
 SCENARIOS = [(code, s.key) for code, spec in TEMPLATES.items() for s in spec.all_scenarios()]
