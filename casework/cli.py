@@ -239,12 +239,12 @@ def remind_command() -> None:
 @outbox_app.command("send")
 def outbox_send(limit: int = typer.Option(200, help="At most this many emails in one run")) -> None:
     """Send every queued or failed email through SMTP (CASEWORK_SMTP_HOST ...); run it from cron to retry."""
-    from services import email as outbox  # imported per command: keeps every other command quick to start
+    from services import email_delivery  # imported per command: keeps every other command quick to start
 
-    if not outbox.sending_enabled():
+    if not email_delivery.sending_enabled():
         typer.echo("SMTP is not set up (CASEWORK_SMTP_HOST): emails wait in the outbox for download.")
         raise typer.Exit(1)
-    results = outbox.send_waiting(limit=limit)
+    results = email_delivery.send_waiting(limit=limit)
     failed = [r for r in results if r.status != "sent"]
     typer.echo(f"Sent {len(results) - len(failed)}, failed {len(failed)}.")
     for r in failed:

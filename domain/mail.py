@@ -1,9 +1,9 @@
 """The SSST's emails (P5): what each one says, and the RFC 5322 message built from it.
 
-Pure: no network, no database. `services.email` stores, sends and tracks them. Every message asks
-for a read receipt (Disposition-Notification-To, RFC 8098) to the team mailbox, because the seed
-says "ensure that a read receipt is requested and follow up with a telephone call"; the phone call
-is a task raised by the service when the email is queued.
+Pure: no network, no database. `services.email` stores and tracks them, `services.email_delivery`
+sends them. Every message asks for a read receipt (Disposition-Notification-To, RFC 8098) to the
+team mailbox, because the seed says "ensure that a read receipt is requested and follow up with a
+telephone call"; the phone call is a task raised by the service when the email is queued.
 
 Wording is ours (the seed gives none); client-facing terms are used even though these go to staff.
 """

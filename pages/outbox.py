@@ -7,6 +7,7 @@ import streamlit as st
 import ui
 from domain.clock import format_uk
 from services import email as outbox
+from services import email_delivery
 from services.actor import Actor
 from ui.download_owners import issued
 from ui.text import md
@@ -19,7 +20,7 @@ def _eml_bytes(actor: Actor, email_id: int) -> bytes:
 
 actor = ui.actor("caseworker", "team_leader", page="outbox")
 st.title("Outbox")
-sending = outbox.sending_enabled()
+sending = email_delivery.sending_enabled()
 if sending:
     st.caption(
         "Emails are sent as soon as a step saves them. One that failed stays here with the error: send it again."
@@ -56,7 +57,7 @@ if emails is not None:
                     st.session_state["outbox_flash"] = f"Marked as sent: {e.subject}"
                     st.rerun()
             if sending and cols[2].button("Send again", key=f"retry_{e.id}"):
-                delivered = ui.attempt(partial(outbox.deliver, actor, e.id))
+                delivered = ui.attempt(partial(email_delivery.deliver, actor, e.id))
                 if delivered is not None:
                     st.session_state["outbox_flash"] = f"{delivered.subject}: {delivered.status}"
                     st.rerun()

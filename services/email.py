@@ -2,28 +2,18 @@
 
 Flow: `queue_email` runs inside the procedure step's transaction (like services.records: it never
 commits) and stores the complete RFC 5322 message as status 'queued', audits it, and raises the
-follow-up phone call task for the sender. After that transaction commits, `deliver` sends it when
-SMTP is set up (services.mail_settings) and records 'sent', or 'failed' with the error; the network
-call happens outside any database transaction, so a slow or refusing server never rolls back the
-step, and nothing is lost. Without SMTP the message waits in the outbox: a caseworker downloads the
-.eml, sends it from their mail client and marks it sent. A failed message is retried with `deliver`.
-
-Decisions: a message the server accepted for some recipients but refused for others is 'sent' (it
-went; retrying would send it twice) with the refusals kept in `error` for a person to follow up. A
-password is only sent over STARTTLS, except to a relay on this machine (loopback).
+follow-up phone call task for the sender. After that transaction commits, services/email_delivery.py
+sends it when SMTP is set up (services.mail_settings) and records 'sent', or 'failed' with the error.
+Without SMTP the message waits in the outbox: a caseworker downloads the .eml, sends it from their mail
+client and marks it sent (here).
 """
 
 from __future__ import annotations
 
-import smtplib
-import ssl
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from email import message_from_bytes
-from email import policy as email_policy
 from email.headerregistry import Address
-from email.utils import getaddresses
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, defer
@@ -36,11 +26,9 @@ from services import audit, records
 from services.access import check_sr, require_role, unavailable
 from services.actor import Actor
 from services.errors import DomainError, NotFound, ValidationFailed
-from services.mail_settings import SmtpSettings, mailbox, smtp_settings
-from services.transaction import expect_version, transaction
+from services.mail_settings import mailbox
+from services.transaction import transaction
 
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
-MAX_ERROR_CHARS = 1000
 ROLES = ("caseworker", "team_leader")
 
 
@@ -78,11 +66,6 @@ class EmlFile:
     file_name: str
     data: bytes
     media_type: str = "message/rfc822"
-
-
-def sending_enabled() -> bool:
-    """True when SMTP is set up, so the outbox offers 'Send again' as well as the .eml download."""
-    return smtp_settings() is not None
 
 
 def _addresses(values: Sequence[str | Address], field: str) -> list[Address]:
@@ -192,138 +175,22 @@ def queue_email(
     return row
 
 
-def send_email(
-    actor: Actor,
-    sr_id: int,
-    draft: mail.Draft,
-    *,
-    to: Sequence[str | Address] | None = None,
-    cc: Sequence[str | Address] = (),
-    attachments: Sequence[tuple[str, bytes]] = (),
-    expected_version: int | None = None,
-) -> EmailView:
-    """Queue an email for an SR in its own transaction, then try to send it (see module docstring)."""
-    with transaction() as session:
-        require_role(session, actor, *ROLES, action="send emails")
-        sr = _sr(session, sr_id)
-        check_sr(session, actor, sr, action="send emails about this service request")
-        expect_version(sr, expected_version, what=f"Service request {sr.number}")
-        email_id = queue_email(session, actor, sr, draft, to=to, cc=cc, attachments=attachments).id
-    return deliver(actor, email_id)
-
-
-def _sr(session: Session, sr_id: int) -> ServiceRequest:
+def find_sr(session: Session, sr_id: int) -> ServiceRequest:
+    """The SR an email belongs to."""
     sr = session.get(ServiceRequest, sr_id)
     if sr is None:
         raise NotFound("There is no such service request.")
     return sr
 
 
-def _load(session: Session, actor: Actor, email_id: int, action: str) -> OutboundEmail:
+def load_email(session: Session, actor: Actor, email_id: int, action: str) -> OutboundEmail:
+    """An email of an SR the actor may do `action` on."""
     require_role(session, actor, *ROLES, action=action)
     row = session.get(OutboundEmail, email_id)
     if row is None or row.sr_id is None:
         raise NotFound(unavailable("email"))
-    check_sr(session, actor, _sr(session, row.sr_id), action=action, what="email")
+    check_sr(session, actor, find_sr(session, row.sr_id), action=action, what="email")
     return row
-
-
-def _scrub(text: str, settings: SmtpSettings) -> str:
-    if settings.password:
-        text = text.replace(settings.password, "********")
-    return text[:MAX_ERROR_CHARS]
-
-
-def _transmit(settings: SmtpSettings, raw: bytes) -> dict[str, tuple[int, bytes]]:
-    """Hand the stored bytes to the relay, exactly as they would be downloaded; return refused recipients."""
-    parsed = message_from_bytes(raw, policy=email_policy.default)
-    sender = getaddresses([str(parsed["From"])])[0][1]
-    rcpts = [a for _, a in getaddresses([str(v) for v in parsed.get_all("To", []) + parsed.get_all("Cc", [])])]
-    if settings.user and not settings.starttls and settings.host not in LOOPBACK:
-        raise smtplib.SMTPException("refusing to send the SMTP password without STARTTLS")
-    with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout) as smtp:
-        smtp.ehlo()
-        if settings.starttls:
-            smtp.starttls(context=ssl.create_default_context(cafile=settings.cafile))
-            smtp.ehlo()
-        if settings.user:
-            smtp.login(settings.user, settings.password or "")
-        return smtp.sendmail(sender, rcpts, raw)
-
-
-def deliver(actor: Actor, email_id: int) -> EmailView:
-    """Send a queued or failed email through SMTP when it is set up; record 'sent' or 'failed' + error.
-
-    Without SMTP, or when it was already sent, nothing happens and the current state is returned.
-    """
-    return _deliver(actor, email_id)
-
-
-def deliver_as_system(email_id: int) -> EmailView:
-    """`deliver` for a command run by cron (reminders), with no signed-in user."""
-    return _deliver(None, email_id)
-
-
-def send_waiting(*, limit: int = 200) -> list[EmailView]:
-    """Send every queued or failed email, oldest first, as the system (the CLI `outbox send`, run by cron).
-
-    Does nothing when SMTP is not set up."""
-    if smtp_settings() is None:
-        return []
-    with transaction() as session:
-        ids = session.scalars(
-            select(OutboundEmail.id)
-            .where(OutboundEmail.status != "sent", OutboundEmail.sr_id.is_not(None))
-            .order_by(OutboundEmail.id)
-            .limit(limit)
-        ).all()
-    return [_deliver(None, email_id) for email_id in ids]
-
-
-def _get(session: Session, actor: Actor | None, email_id: int, action: str) -> OutboundEmail:
-    if actor is not None:
-        return _load(session, actor, email_id, action)
-    row = session.get(OutboundEmail, email_id)
-    if row is None or row.sr_id is None:
-        raise NotFound("There is no such email in the outbox.")
-    return row
-
-
-def _deliver(actor: Actor | None, email_id: int) -> EmailView:
-    """`deliver` for a signed-in user (access checked) or the system (actor None)."""
-    with transaction() as session:
-        row = _get(session, actor, email_id, "send emails")
-        raw, status, sr_number = row.raw, row.status, _sr(session, row.sr_id or 0).number
-        view = EmailView.of(row, sr_number)
-    settings = smtp_settings()
-    if settings is None or status == "sent":
-        return view
-    error: str | None
-    try:
-        refused = _transmit(settings, raw)
-        error = "; ".join(f"{k}: {v[0]} {v[1].decode(errors='replace')}" for k, v in refused.items()) or None
-        outcome = "sent"
-    except (smtplib.SMTPException, OSError) as exc:
-        error, outcome = f"{type(exc).__name__}: {exc}", "failed"
-    with transaction() as session:
-        row = _get(session, actor, email_id, "send emails")
-        before = audit.snapshot(row, ("status", "error"))
-        row.status = outcome
-        row.error = _scrub(error, settings) if error else None
-        row.sent_at = utcnow() if outcome == "sent" else None
-        sr = _sr(session, row.sr_id or 0)
-        audit.record(
-            session,
-            actor,
-            f"email.{outcome}",
-            entity_type="outbound_email",
-            entity_id=row.id,
-            case_id=sr.case_id,
-            sr_id=sr.id,
-            before=before,
-            after={"status": row.status, "error": row.error, "via": f"smtp {settings.host}:{settings.port}"},
-        )
-        return EmailView.of(row, sr.number)
 
 
 def outbox(actor: Actor, *, limit: int = 200) -> list[EmailView]:
@@ -346,7 +213,7 @@ def sr_emails(actor: Actor, sr_id: int) -> list[EmailView]:
     """The emails of one SR, oldest first."""
     with transaction() as session:
         require_role(session, actor, *ROLES, action="see emails")
-        sr = _sr(session, sr_id)
+        sr = find_sr(session, sr_id)
         check_sr(session, actor, sr, action="see this service request's emails")
         rows = session.scalars(
             select(OutboundEmail).where(OutboundEmail.sr_id == sr_id).order_by(OutboundEmail.id)
@@ -377,8 +244,8 @@ def eml_file_name(view: EmailView) -> str:
 def download_eml(actor: Actor, email_id: int) -> EmlFile:
     """The stored message as a .eml file, to open and send from a mail client."""
     with transaction() as session:
-        row = _load(session, actor, email_id, "download emails")
-        sr = _sr(session, row.sr_id or 0)
+        row = load_email(session, actor, email_id, "download emails")
+        sr = find_sr(session, row.sr_id or 0)
         audit.record(
             session,
             actor,
@@ -394,10 +261,10 @@ def download_eml(actor: Actor, email_id: int) -> EmlFile:
 def mark_sent(actor: Actor, email_id: int) -> EmailView:
     """Record that the caseworker sent the downloaded .eml from their own mail client."""
     with transaction() as session:
-        row = _load(session, actor, email_id, "mark emails sent")
+        row = load_email(session, actor, email_id, "mark emails sent")
         if row.status == "sent":
             raise DomainError("This email is already marked as sent.")
-        sr = _sr(session, row.sr_id or 0)
+        sr = find_sr(session, row.sr_id or 0)
         before = audit.snapshot(row, ("status", "error"))
         row.status, row.sent_at = "sent", utcnow()
         audit.record(

@@ -33,7 +33,7 @@ from domain.values import FieldError, clean_text
 from services import audit
 from services.access import check_sr, require_role
 from services.actor import Actor
-from services.email import deliver_as_system
+from services.email_delivery import deliver_as_system
 from services.errors import NotFound, ValidationFailed
 from services.mail_settings import mailbox, smtp_settings
 from services.transaction import transaction

@@ -38,7 +38,7 @@ from procedures.effects import (
     StoreBundle,
     UpdateSR,
 )
-from services import deadlines, email, records
+from services import deadlines, email, email_delivery, records
 from services.actor import Actor
 from services.bundles import delete_bundles, store_bundle
 from services.deadlines import set_due
@@ -275,7 +275,7 @@ def _email(env: EffectEnv, effect: QueueEmail) -> None:
         attachments=render_documents(env.session, fill(effect.documents, env, sr), sr),
     )
     email_id = queued.id
-    env.after_commit.append(lambda: email.deliver(env.actor, email_id))
+    env.after_commit.append(lambda: email_delivery.deliver(env.actor, email_id))
 
 
 @handles(StoreBundle)

@@ -7,6 +7,7 @@ import pytest
 from domain import mail
 from domain.clock import UK
 from services import email as outbox
+from services import email_delivery
 from tests.app.helpers import app_as, texts
 from tests.ssst import Recorder, smtp_server, team_sr
 from ui.text import md
@@ -30,7 +31,7 @@ def _open(actor):
 
 def test_a_waiting_email_is_listed_and_marking_it_sent_moves_it_to_sent(sqlite_demo_db, actor_for, no_smtp):
     actor = actor_for("ssst.caseworker")
-    view = outbox.send_email(actor, team_sr(actor), DRAFT)
+    view = email_delivery.send_email(actor, team_sr(actor), DRAFT)
     at = _open(actor)
     page = texts(at)
     assert "Sending is not set up on this server" in page
@@ -50,7 +51,7 @@ def test_a_failed_email_shows_the_error_and_send_again_sends_it(sqlite_demo_db, 
     with smtp_server(Recorder(refuse_rcpt="*")) as server:
         monkeypatch.setenv("CASEWORK_SMTP_HOST", server.host)
         monkeypatch.setenv("CASEWORK_SMTP_PORT", str(server.port))
-        view = outbox.send_email(actor, team_sr(actor), DRAFT)
+        view = email_delivery.send_email(actor, team_sr(actor), DRAFT)
     assert view.status == "failed"
     with smtp_server() as server:
         monkeypatch.setenv("CASEWORK_SMTP_PORT", str(server.port))
@@ -64,7 +65,7 @@ def test_a_failed_email_shows_the_error_and_send_again_sends_it(sqlite_demo_db, 
 
 def test_another_teams_caseworker_sees_none_of_the_ssst_emails(sqlite_demo_db, actor_for, no_smtp):
     ssst = actor_for("ssst.caseworker")
-    outbox.send_email(ssst, team_sr(ssst), DRAFT)
+    email_delivery.send_email(ssst, team_sr(ssst), DRAFT)
     at = _open(actor_for("caseworker"))
     assert "Waiting to be sent (0)" in texts(at)
     assert DRAFT.subject not in texts(at)

@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 from domain import mail
 from domain.clock import UK
 from services import email as outbox
+from services import email_delivery
 from tests.browser.helpers import settled
 from tests.browser.test_sign_in import sign_in
 from tests.ssst import team_sr
@@ -24,7 +25,7 @@ def test_a_caseworker_downloads_the_eml_and_marks_it_sent(live_server, page: Pag
     draft = mail.cpt_letter_ready(
         scin="123456789012", sr_number="1-1", hearing_at=datetime(2027, 3, 12, 10, 0, tzinfo=UK), court="Bath"
     )
-    view = outbox.send_email(actor, team_sr(actor), draft)
+    view = email_delivery.send_email(actor, team_sr(actor), draft)
     sign_in(page, live_server.url, "ssst.caseworker")
     settled(page, page.get_by_role("link", name="Outbox")).click()
     settled(page, "Waiting to be sent (1)")  # a click on a button Streamlit is still redrawing can be lost

@@ -30,6 +30,7 @@ from services import (
     case_finder,
     console,
     deadlines,
+    email_delivery,
     letter_previews,
     letter_templates,
     letters,
@@ -102,7 +103,7 @@ def objects(sqlite_demo_db, actor_for, monkeypatch) -> Objects:
     draft = mail.cpt_letter_ready(
         scin=scin, sr_number="1-00000001", hearing_at=datetime(2027, 3, 12, 10, 0, tzinfo=UK), court="Bath"
     )
-    email = outbox.send_email(owner, sr_id, draft)
+    email = email_delivery.send_email(owner, sr_id, draft)
     pdf = attachments.upload_outcome_pdf(owner, sr_id, file_name="outcome.pdf", data=a_pdf())
     bundle = bundles.create_bundle(owner, sr_id, name="commitment", documents=[("a.docx", b"a")])
     sr_version = service_requests.open_sr(owner, sr_id).version
@@ -141,7 +142,7 @@ CASE_CALLS: dict[str, Call] = {
     "bundles.create_bundle": lambda a, o: bundles.create_bundle(a, o.sr_id, name="lo", documents=[("b.txt", b"b")]),
     "bundles.bundle_documents": lambda a, o: bundles.bundle_documents(a, o.bundle_id),
     "bundles.delete_clerical_files": lambda a, o: bundles.delete_clerical_files(a, o.sr_id),
-    "email.send_email": lambda a, o: outbox.send_email(
+    "email_delivery.send_email": lambda a, o: email_delivery.send_email(
         a,
         o.sr_id,
         mail.cpt_letter_ready(
@@ -151,7 +152,7 @@ CASE_CALLS: dict[str, Call] = {
     "email.sr_emails": lambda a, o: outbox.sr_emails(a, o.sr_id),
     "email.download_eml": lambda a, o: outbox.download_eml(a, o.email_id),
     "email.mark_sent": lambda a, o: outbox.mark_sent(a, o.email_id),
-    "email.deliver": lambda a, o: outbox.deliver(a, o.email_id),
+    "email_delivery.deliver": lambda a, o: email_delivery.deliver(a, o.email_id),
     "letters.letters_for_sr": lambda a, o: letters.letters_for_sr(a, o.sr_id),
     "letters.letters_for_run": lambda a, o: letters.letters_for_run(a, o.run_id),
     "letters.render_letter": lambda a, o: letters.render_letter(a, o.letter_id),

@@ -16,6 +16,7 @@ from db.models import AuditEvent, OutboundEmail, Task, User
 from domain import mail
 from domain.clock import UK
 from services import email as outbox_service
+from services import email_delivery
 from services.errors import DomainError, PermissionDenied, ValidationFailed
 from services.mail_settings import SSST_MAILBOX, mailbox
 from services.transaction import transaction
@@ -52,7 +53,7 @@ def test_without_smtp_the_email_waits_in_the_outbox_with_a_read_receipt_and_a_fo
 ):
     actor = actor_for("ssst.caseworker")
     sr_id = team_sr(actor)
-    view = outbox_service.send_email(actor, sr_id, _cpt_draft())
+    view = email_delivery.send_email(actor, sr_id, _cpt_draft())
     assert view.status == "queued"
     assert [v.id for v in outbox_service.outbox(actor)] == [view.id]
     with transaction() as session:
@@ -77,7 +78,7 @@ def test_with_smtp_the_email_reaches_the_server_and_is_marked_sent(demo_db, acto
     sr_id = team_sr(actor)
     with smtp_server() as server:
         _use_smtp(monkeypatch, server)
-        view = outbox_service.send_email(
+        view = email_delivery.send_email(
             actor, sr_id, _cpt_draft(), to=["Court Presenting Team Bath <cpt.bath@example.org>"]
         )
     assert view.status == "sent"
@@ -104,7 +105,7 @@ def test_the_vsat_referral_carries_the_completed_cmsf5579(demo_db, actor_for, mo
     draft = mail.vsat_referral(scin="123456789012", sr_number="1-1", client_role="paying parent", reason="payments")
     with smtp_server() as server:
         _use_smtp(monkeypatch, server)
-        outbox_service.send_email(actor, sr_id, draft, attachments=[("CMSF5579 completed.docx", form)])
+        email_delivery.send_email(actor, sr_id, draft, attachments=[("CMSF5579 completed.docx", form)])
     [received] = server.handler.received
     assert received.rcpt_tos == [mailbox("vsat").addr_spec]
     message = _parsed(received.data)
@@ -118,7 +119,7 @@ def test_a_refusing_server_leaves_the_email_failed_with_the_error_and_a_retry_se
     sr_id = team_sr(actor)
     with smtp_server(Recorder(refuse_rcpt="*")) as server:
         _use_smtp(monkeypatch, server)
-        failed = outbox_service.send_email(actor, sr_id, _cpt_draft())
+        failed = email_delivery.send_email(actor, sr_id, _cpt_draft())
     assert failed.status == "failed"
     assert "SMTPRecipientsRefused" in failed.error
     assert "550" in failed.error
@@ -126,10 +127,10 @@ def test_a_refusing_server_leaves_the_email_failed_with_the_error_and_a_retry_se
     assert [v.status for v in outbox_service.outbox(actor)] == ["failed"]
     with smtp_server() as server:
         _use_smtp(monkeypatch, server)
-        retried = outbox_service.deliver(actor, failed.id)
+        retried = email_delivery.deliver(actor, failed.id)
     assert (retried.status, retried.error) == ("sent", None)
     assert len(server.handler.received) == 1
-    assert outbox_service.deliver(actor, failed.id).status == "sent"  # already sent: not sent twice
+    assert email_delivery.deliver(actor, failed.id).status == "sent"  # already sent: not sent twice
     assert len(server.handler.received) == 1
 
 
@@ -138,7 +139,7 @@ def test_a_temporary_failure_after_the_data_keeps_the_message(demo_db, actor_for
     sr_id = team_sr(actor)
     with smtp_server(Recorder(refuse_data="451 4.3.0 Try again later")) as server:
         _use_smtp(monkeypatch, server)
-        failed = outbox_service.send_email(actor, sr_id, _cpt_draft())
+        failed = email_delivery.send_email(actor, sr_id, _cpt_draft())
     assert failed.status == "failed"
     assert "451" in failed.error
     with transaction() as session:
@@ -151,7 +152,7 @@ def test_no_server_listening_leaves_the_email_failed(demo_db, actor_for, monkeyp
     actor = actor_for("ssst.caseworker")
     monkeypatch.setenv("CASEWORK_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("CASEWORK_SMTP_PORT", str(free_port()))
-    failed = outbox_service.send_email(actor, team_sr(actor), _cpt_draft())
+    failed = email_delivery.send_email(actor, team_sr(actor), _cpt_draft())
     assert failed.status == "failed"
     assert "ConnectionRefusedError" in failed.error
 
@@ -169,12 +170,12 @@ def test_the_smtp_login_is_used_and_a_wrong_password_is_never_stored(demo_db, ac
     options = dict(authenticator=_authenticator, auth_require_tls=False, auth_required=True)
     with smtp_server(**options) as server:
         _use_smtp(monkeypatch, server, user="ssst", password="wrong-" + PASSWORD)
-        failed = outbox_service.send_email(actor, sr_id, _cpt_draft())
+        failed = email_delivery.send_email(actor, sr_id, _cpt_draft())
         assert failed.status == "failed"
         assert "SMTPAuthenticationError" in failed.error
         assert PASSWORD not in failed.error
         _use_smtp(monkeypatch, server, user="ssst", password=PASSWORD)
-        assert outbox_service.deliver(actor, failed.id).status == "sent"
+        assert email_delivery.deliver(actor, failed.id).status == "sent"
     assert len(server.handler.received) == 1
     with transaction() as session:
         stored = " ".join(str(e.after) for e in session.scalars(select(AuditEvent)))
@@ -194,7 +195,7 @@ def test_starttls_with_the_configured_ca_file(demo_db, actor_for, monkeypatch, t
     actor = actor_for("ssst.caseworker")
     with smtp_server(tls_context=context, require_starttls=True) as server:
         _use_smtp(monkeypatch, server, starttls="1", cafile=str(cert))
-        view = outbox_service.send_email(actor, team_sr(actor), _cpt_draft())
+        view = email_delivery.send_email(actor, team_sr(actor), _cpt_draft())
     assert view.status == "sent"
     assert len(server.handler.received) == 1
 
@@ -203,7 +204,7 @@ def test_the_eml_download_parses_back_and_marking_it_sent_is_recorded(demo_db, a
     actor = actor_for("ssst.caseworker")
     sr_id = team_sr(actor)
     draft = mail.vsat_referral(scin="123456789012", sr_number="1-1", client_role="receiving parent", reason="x")
-    view = outbox_service.send_email(actor, sr_id, draft, attachments=[("CMSF5579.docx", b"form bytes")])
+    view = email_delivery.send_email(actor, sr_id, draft, attachments=[("CMSF5579.docx", b"form bytes")])
     eml = outbox_service.download_eml(actor, view.id)
     assert eml.file_name.endswith(f"-email-{view.id}.eml")
     message = message_from_bytes(eml.data, policy=email_policy.default)
@@ -245,7 +246,7 @@ def test_a_bad_address_is_refused_at_the_field_and_nothing_is_stored(demo_db, ac
     actor = actor_for("ssst.caseworker")
     sr_id = team_sr(actor)
     with pytest.raises(ValidationFailed) as refused:
-        outbox_service.send_email(actor, sr_id, _cpt_draft(), to=["not an address"])
+        email_delivery.send_email(actor, sr_id, _cpt_draft(), to=["not an address"])
     assert "to" in refused.value.errors
     assert outbox_service.outbox(actor) == []
 
@@ -254,10 +255,10 @@ def test_another_teams_sr_and_email_are_refused(demo_db, actor_for, no_smtp):
     ssst = actor_for("ssst.caseworker")
     other = actor_for("caseworker")
     with pytest.raises(PermissionDenied, match="it does not exist, or it is not your team's"):
-        outbox_service.send_email(ssst, other_team_sr(ssst), _cpt_draft())
-    view = outbox_service.send_email(ssst, team_sr(ssst), _cpt_draft())
+        email_delivery.send_email(ssst, other_team_sr(ssst), _cpt_draft())
+    view = email_delivery.send_email(ssst, team_sr(ssst), _cpt_draft())
     assert outbox_service.outbox(other) == []
-    for action in (outbox_service.download_eml, outbox_service.mark_sent, outbox_service.deliver):
+    for action in (outbox_service.download_eml, outbox_service.mark_sent, email_delivery.deliver):
         with pytest.raises(PermissionDenied):
             action(other, view.id)
     assert outbox_service.outbox(ssst)[0].status == "queued"
@@ -272,7 +273,7 @@ def test_the_outbox_send_command_sends_what_waits_and_reports_failures(demo_db, 
 
     actor = actor_for("ssst.caseworker")
     monkeypatch.delenv("CASEWORK_SMTP_HOST", raising=False)
-    queued = outbox_service.send_email(actor, team_sr(actor), _cpt_draft())
+    queued = email_delivery.send_email(actor, team_sr(actor), _cpt_draft())
     assert CliRunner().invoke(app, ["outbox", "send"]).exit_code == 1  # no SMTP: nothing to do, said so
     with smtp_server() as server:
         _use_smtp(monkeypatch, server)
@@ -291,7 +292,7 @@ def test_a_recipient_refused_while_another_accepted_is_sent_with_the_refusal_kep
     to = ["CPT <cpt@example.org>", "Old CPO <old.cpo@gone.example.org>"]
     with smtp_server(Recorder(refuse_rcpt="@gone.example.org")) as server:
         _use_smtp(monkeypatch, server)
-        view = outbox_service.send_email(actor, team_sr(actor), _cpt_draft(), to=to)
+        view = email_delivery.send_email(actor, team_sr(actor), _cpt_draft(), to=to)
     assert view.status == "sent"  # it went to the CPT; sending again would send it twice
     assert "old.cpo@gone.example.org: 550" in view.error
     [received] = server.handler.received

@@ -8,7 +8,7 @@ from email import message_from_bytes
 import pytest
 
 from domain import mail
-from services import email as outbox_service
+from services import email_delivery
 from services.mail_settings import SSST_MAILBOX, mailbox
 from tests.procedures.ssst_walks import allocated_sr, attachments, case_value, outbox_rows, set_case, sr_row, tasks_for
 from tests.procedures.walk import Walk
@@ -72,7 +72,7 @@ def test_a_refusing_server_leaves_the_vsat_referral_in_the_outbox_with_the_error
 
     with smtp_server() as server:
         use(monkeypatch, server)
-        retried = outbox_service.deliver(ssst, row.id)
+        retried = email_delivery.deliver(ssst, row.id)
     assert (retried.status, retried.error) == ("sent", None)
     (received,) = server.handler.received
     assert received.data == row.raw  # the very message that waited, not a new one

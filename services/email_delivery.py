@@ -1,0 +1,160 @@
+"""Sending the outbox's emails by SMTP, after the step that queued them is saved.
+
+The network call happens outside any database transaction, so a slow or refusing server never rolls back
+the step, and nothing is lost: a failed message stays in the outbox with its error and is retried with
+`deliver` (or `send_waiting`, the CLI `outbox send` run by cron).
+
+Decisions: a message the server accepted for some recipients but refused for others is 'sent' (it
+went; retrying would send it twice) with the refusals kept in `error` for a person to follow up. A
+password is only sent over STARTTLS, except to a relay on this machine (loopback).
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from collections.abc import Sequence
+from email import message_from_bytes
+from email import policy as email_policy
+from email.headerregistry import Address
+from email.utils import getaddresses
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import OutboundEmail
+from domain import mail
+from domain.clock import utcnow
+from services import audit
+from services.access import check_sr, require_role
+from services.actor import Actor
+from services.email import ROLES, EmailView, find_sr, load_email, queue_email
+from services.errors import NotFound
+from services.mail_settings import SmtpSettings, smtp_settings
+from services.transaction import expect_version, transaction
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+MAX_ERROR_CHARS = 1000
+
+
+def sending_enabled() -> bool:
+    """True when SMTP is set up, so the outbox offers 'Send again' as well as the .eml download."""
+    return smtp_settings() is not None
+
+
+def send_email(
+    actor: Actor,
+    sr_id: int,
+    draft: mail.Draft,
+    *,
+    to: Sequence[str | Address] | None = None,
+    cc: Sequence[str | Address] = (),
+    attachments: Sequence[tuple[str, bytes]] = (),
+    expected_version: int | None = None,
+) -> EmailView:
+    """Queue an email for an SR in its own transaction, then try to send it (see module docstring)."""
+    with transaction() as session:
+        require_role(session, actor, *ROLES, action="send emails")
+        sr = find_sr(session, sr_id)
+        check_sr(session, actor, sr, action="send emails about this service request")
+        expect_version(sr, expected_version, what=f"Service request {sr.number}")
+        email_id = queue_email(session, actor, sr, draft, to=to, cc=cc, attachments=attachments).id
+    return deliver(actor, email_id)
+
+
+def _scrub(text: str, settings: SmtpSettings) -> str:
+    if settings.password:
+        text = text.replace(settings.password, "********")
+    return text[:MAX_ERROR_CHARS]
+
+
+def _transmit(settings: SmtpSettings, raw: bytes) -> dict[str, tuple[int, bytes]]:
+    """Hand the stored bytes to the relay, exactly as they would be downloaded; return refused recipients."""
+    parsed = message_from_bytes(raw, policy=email_policy.default)
+    sender = getaddresses([str(parsed["From"])])[0][1]
+    rcpts = [a for _, a in getaddresses([str(v) for v in parsed.get_all("To", []) + parsed.get_all("Cc", [])])]
+    if settings.user and not settings.starttls and settings.host not in LOOPBACK:
+        raise smtplib.SMTPException("refusing to send the SMTP password without STARTTLS")
+    with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout) as smtp:
+        smtp.ehlo()
+        if settings.starttls:
+            smtp.starttls(context=ssl.create_default_context(cafile=settings.cafile))
+            smtp.ehlo()
+        if settings.user:
+            smtp.login(settings.user, settings.password or "")
+        return smtp.sendmail(sender, rcpts, raw)
+
+
+def deliver(actor: Actor, email_id: int) -> EmailView:
+    """Send a queued or failed email through SMTP when it is set up; record 'sent' or 'failed' + error.
+
+    Without SMTP, or when it was already sent, nothing happens and the current state is returned.
+    """
+    return _deliver(actor, email_id)
+
+
+def deliver_as_system(email_id: int) -> EmailView:
+    """`deliver` for a command run by cron (reminders), with no signed-in user."""
+    return _deliver(None, email_id)
+
+
+def send_waiting(*, limit: int = 200) -> list[EmailView]:
+    """Send every queued or failed email, oldest first, as the system (the CLI `outbox send`, run by cron).
+
+    Does nothing when SMTP is not set up."""
+    if smtp_settings() is None:
+        return []
+    with transaction() as session:
+        ids = session.scalars(
+            select(OutboundEmail.id)
+            .where(OutboundEmail.status != "sent", OutboundEmail.sr_id.is_not(None))
+            .order_by(OutboundEmail.id)
+            .limit(limit)
+        ).all()
+    return [_deliver(None, email_id) for email_id in ids]
+
+
+def _get(session: Session, actor: Actor | None, email_id: int, action: str) -> OutboundEmail:
+    if actor is not None:
+        return load_email(session, actor, email_id, action)
+    row = session.get(OutboundEmail, email_id)
+    if row is None or row.sr_id is None:
+        raise NotFound("There is no such email in the outbox.")
+    return row
+
+
+def _deliver(actor: Actor | None, email_id: int) -> EmailView:
+    """`deliver` for a signed-in user (access checked) or the system (actor None)."""
+    with transaction() as session:
+        row = _get(session, actor, email_id, "send emails")
+        raw, status, sr_number = row.raw, row.status, find_sr(session, row.sr_id or 0).number
+        view = EmailView.of(row, sr_number)
+    settings = smtp_settings()
+    if settings is None or status == "sent":
+        return view
+    error: str | None
+    try:
+        refused = _transmit(settings, raw)
+        error = "; ".join(f"{k}: {v[0]} {v[1].decode(errors='replace')}" for k, v in refused.items()) or None
+        outcome = "sent"
+    except (smtplib.SMTPException, OSError) as exc:
+        error, outcome = f"{type(exc).__name__}: {exc}", "failed"
+    with transaction() as session:
+        row = _get(session, actor, email_id, "send emails")
+        before = audit.snapshot(row, ("status", "error"))
+        row.status = outcome
+        row.error = _scrub(error, settings) if error else None
+        row.sent_at = utcnow() if outcome == "sent" else None
+        sr = find_sr(session, row.sr_id or 0)
+        audit.record(
+            session,
+            actor,
+            f"email.{outcome}",
+            entity_type="outbound_email",
+            entity_id=row.id,
+            case_id=sr.case_id,
+            sr_id=sr.id,
+            before=before,
+            after={"status": row.status, "error": row.error, "via": f"smtp {settings.host}:{settings.port}"},
+        )
+        return EmailView.of(row, sr.number)
