@@ -375,6 +375,11 @@ class Procedure:
                 if f.name in self.field_index and self.field_index[f.name] != f:
                     raise ValueError(f"{self.id}: field {f.name} is declared twice differently")
                 self.field_index[f.name] = f
+        for step_id, step in self.steps.items():  # a misspelt name would silently never recheck or show a field
+            unknown = [n for n in step.depends_on if n not in self.field_index]
+            unknown += [f.when[0] for f in step.fields if f.when and f.when[0] not in self.field_index]
+            if unknown:
+                raise ValueError(f"{self.id}: step {step_id} names answers no step asks for: {', '.join(unknown)}")
 
     @property
     def initial(self) -> str:
