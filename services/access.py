@@ -15,6 +15,8 @@ so the attempt is on record even though the caller's transaction then rolls back
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy.orm import Session
 
 from db.models import Case, ProcedureRun, ServiceRequest, User
@@ -118,21 +120,41 @@ def require_role(session: Session, actor: Actor, *roles: str, action: str) -> No
         )
 
 
-def check_case(session: Session, actor: Actor, case: Case, *, action: str = "view this case") -> None:
-    """Refuse unless the actor works cases in the team that owns this case."""
+def _check_team(
+    session: Session,
+    actor: Actor,
+    *,
+    team_id: int | None,
+    case: Callable[[], Case],
+    what: str,
+    entity_type: str,
+    entity_id: object,
+    action: str,
+) -> None:
+    """Refuse unless the actor works cases in the record's team. Another team hears that the record is
+    unavailable, or, for a sensitive case, that requests go through the owning team (`case` is read only then)."""
     check_actor(session, actor)
     if not actor.works_cases:
-        raise refuse(
-            session,
-            actor,
-            "Your role has no access to case data.",
-            entity_type="case",
-            entity_id=case.id,
-            action=action,
-        )
-    if case.team_id != actor.team_id:
-        message = SENSITIVE_REFUSAL if case.sensitive else unavailable("case")
-        raise refuse(session, actor, message, entity_type="case", entity_id=case.id, action=action)
+        message = "Your role has no access to case data."
+    elif team_id != actor.team_id:
+        message = SENSITIVE_REFUSAL if case().sensitive else unavailable(what)
+    else:
+        return
+    raise refuse(session, actor, message, entity_type=entity_type, entity_id=entity_id, action=action)
+
+
+def check_case(session: Session, actor: Actor, case: Case, *, action: str = "view this case") -> None:
+    """Refuse unless the actor works cases in the team that owns this case."""
+    _check_team(
+        session,
+        actor,
+        team_id=case.team_id,
+        case=lambda: case,
+        what="case",
+        entity_type="case",
+        entity_id=case.id,
+        action=action,
+    )
 
 
 def check_sr(
@@ -145,28 +167,27 @@ def check_sr(
 ) -> None:
     """Refuse unless the actor works cases in the SR's team; `what` names the record asked for (an email,
     a file) so the refusal reads the same as that record's "does not exist"."""
-    check_actor(session, actor)
-    if not actor.works_cases:
-        raise refuse(
-            session,
-            actor,
-            "Your role has no access to case data.",
-            entity_type="service_request",
-            entity_id=sr.id,
-            action=action,
-        )
-    if sr.team_id != actor.team_id:
-        message = SENSITIVE_REFUSAL if sr.case.sensitive else unavailable(what)
-        raise refuse(session, actor, message, entity_type="service_request", entity_id=sr.id, action=action)
+    _check_team(
+        session,
+        actor,
+        team_id=sr.team_id,
+        case=lambda: sr.case,
+        what=what,
+        entity_type="service_request",
+        entity_id=sr.id,
+        action=action,
+    )
 
 
 def check_run(session: Session, actor: Actor, run: ProcedureRun, *, action: str = "open this procedure run") -> None:
     """Refuse unless the actor works cases in the run's team; same wording rules as for SRs."""
-    check_actor(session, actor)
-    if not actor.works_cases:
-        message = "Your role has no access to case data."
-    elif run.team_id != actor.team_id:
-        message = SENSITIVE_REFUSAL if run.case.sensitive else unavailable("procedure run")
-    else:
-        return
-    raise refuse(session, actor, message, entity_type="procedure_run", entity_id=run.id, action=action)
+    _check_team(
+        session,
+        actor,
+        team_id=run.team_id,
+        case=lambda: run.case,
+        what="procedure run",
+        entity_type="procedure_run",
+        entity_id=run.id,
+        action=action,
+    )

@@ -99,6 +99,16 @@ def create_user(
     return user
 
 
+def _managed_user(session: Session, actor: Actor | None, username: str) -> User:
+    """The user called `username`, once the actor may manage users (None: the command line, a local admin)."""
+    if actor is not None:
+        require_role(session, actor, "admin", action="manage users")
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise ValidationFailed({"username": f"There is no user called '{username}'."})
+    return user
+
+
 def add_user(actor: Actor | None, **fields: object) -> UserRow:
     """Create a user; `actor` None means the command line (a local administrator)."""
     with transaction() as session:
@@ -118,11 +128,7 @@ def list_users(actor: Actor | None) -> list[UserRow]:
 
 def set_password(actor: Actor | None, username: str, password: str) -> None:
     with transaction() as session:
-        if actor is not None:
-            require_role(session, actor, "admin", action="manage users")
-        user = session.scalar(select(User).where(User.username == username))
-        if user is None:
-            raise ValidationFailed({"username": f"There is no user called '{username}'."})
+        user = _managed_user(session, actor, username)
         try:
             user.password_hash = hash_password(password)
         except ValueError as exc:
@@ -133,11 +139,7 @@ def set_password(actor: Actor | None, username: str, password: str) -> None:
 
 def set_active(actor: Actor | None, username: str, active: bool) -> None:
     with transaction() as session:
-        if actor is not None:
-            require_role(session, actor, "admin", action="manage users")
-        user = session.scalar(select(User).where(User.username == username))
-        if user is None:
-            raise ValidationFailed({"username": f"There is no user called '{username}'."})
+        user = _managed_user(session, actor, username)
         before = {"is_active": user.is_active}
         user.is_active = active
         if not active:
@@ -156,11 +158,7 @@ def set_active(actor: Actor | None, username: str, active: bool) -> None:
 def set_role_team(actor: Actor | None, username: str, *, role: str, team: str | None) -> UserRow:
     """Move a user to another role or team; their open sessions end (they sign in again into the new one)."""
     with transaction() as session:
-        if actor is not None:
-            require_role(session, actor, "admin", action="manage users")
-        user = session.scalar(select(User).where(User.username == username))
-        if user is None:
-            raise ValidationFailed({"username": f"There is no user called '{username}'."})
+        user = _managed_user(session, actor, username)
         if role not in ROLES:
             raise ValidationFailed({"role": f"Choose a role: {', '.join(ROLES)}."})
         if role in ("caseworker", "team_leader") and not team:
