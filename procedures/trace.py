@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from domain.reference import S0, S1, S2, S3, S4  # the seed files, named once
+
 
 @dataclass(frozen=True, slots=True)
 class TraceRow:
@@ -23,13 +25,6 @@ class TraceRow:
         return f"{self.ref}{where}" if self.ref.startswith("step") else f"\u201c{self.ref} \u2026\u201d{where}"
 
 
-S0, S1, S2, S3, S4 = (
-    "000_bea1525379356cbf.txt",
-    "001_d75d46e299a31c66.txt",
-    "002_cfac8eeaf8c31dc1.txt",
-    "003_be4c0931725dc13d.txt",
-    "004_a8ae07a86098a507.txt",
-)
 CC, COM, LO, F2F = (
     "Work Routing for County Court",
     "Work Routing for Commitment",
