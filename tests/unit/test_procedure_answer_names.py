@@ -31,4 +31,3 @@ def test_a_field_shown_when_an_answer_no_step_asks_for_is_refused_when_the_proce
     fields = tuple(dataclasses.replace(f, when=("no_such_answer", True)) if f is shown else f for f in step.fields)
     with pytest.raises(ValueError, match=f"step {step_id} names answers no step asks for: no_such_answer"):
         _with_step(procedure, step_id, dataclasses.replace(step, fields=fields))
-
