@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from procedures import p4_manage_client_arrears as p4
-from services import runs
+from services import run_context
 from tests.app.helpers import texts
 from tests.app.page_walk import PageWalk
 from tests.procedures.p4_helpers import Clock, case_row, finish, p4_case, to_after_window, to_await_response
@@ -22,7 +22,7 @@ from tests.procedures.walk import find_case
 @pytest.fixture
 def clock(monkeypatch):
     clock = Clock()
-    monkeypatch.setattr(runs, "_today", clock)
+    monkeypatch.setattr(run_context, "run_today", clock)
     return clock
 
 
