@@ -71,7 +71,7 @@ with main:
         summary_rows(
             view.summary,
             key="pchg",
-            on_change=lambda step_id: act(
+            on_change=lambda step_id, _question: act(
                 lambda: practice.change_answer(actor, practice_id, step_id, expected_version=view.version)
             ),
         )

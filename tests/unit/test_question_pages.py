@@ -1,0 +1,82 @@
+"""One question per page (issue 15): every step of every procedure is split so that each page asks one
+question (with its follow-ups and optional note), every field is asked on exactly one page, and a page's
+Continue refuses only that page's own answers."""
+
+import pytest
+
+from procedures import registry
+from procedures.definition import Step
+from services.errors import ValidationFailed
+from services.question_pages import CHECKLIST, check_page, question_pages
+from services.run_views import FieldView, StepView
+
+STEPS = [(p, sid, s) for p in registry.latest() for sid, s in p.steps.items() if not s.final]
+
+
+def view_of(step_id: str, step: Step) -> StepView:
+    fields = tuple(
+        FieldView(f.name, f.label, f.kind, f.hint, f.options, f.required, f.when, None, f.max_chars)
+        for f in step.fields
+    )
+    return StepView(step_id, step.title, step.guidance, step.checklist, (), fields, False, False, ())
+
+
+@pytest.mark.parametrize(("procedure", "step_id", "step"), STEPS, ids=[f"{p.id}-{s}" for p, s, _ in STEPS])
+def test_each_page_asks_one_question_and_every_field_is_asked_once(procedure, step_id, step):
+    pages = question_pages(view_of(step_id, step))
+    asked = [f.name for page in pages for f in page.fields]
+    assert asked == [f.name for f in step.fields]  # each once, in the step's order
+    assert pages[0].intro and not any(p.intro for p in pages[1:])
+    assert sum(p.checklist for p in pages) == (1 if step.checklist else 0)
+    for page in pages:
+        main_questions = [f for f in page.fields if f.when is None and f.required]
+        assert len(main_questions) <= 1, f"{page.heading!r} asks {[f.label for f in main_questions]}"
+        names = {f.name for f in page.fields}
+        for f in page.fields[1:]:  # the rest of a page follows its question, or is an optional note
+            assert (f.when is not None and f.when[0] in names) or (f.when is None and not f.required)
+        assert page.heading and "_" not in page.heading
+
+
+def test_a_step_asked_in_one_page_keeps_its_title_as_the_question():
+    p1 = registry.get("P1")
+    [page] = question_pages(view_of("consider_segment", p1.steps["consider_segment"]))
+    assert page.heading == "Does the case need to move segment?"
+    assert [f.name for f in page.fields] == ["segment_move", "segment_reason"]
+    assert not page.label_is_heading
+
+
+def test_p1s_first_step_is_its_checklist_then_one_page_per_question():
+    p1 = registry.get("P1")
+    pages = question_pages(view_of("query_received", p1.steps["query_received"]))
+    assert [p.heading for p in pages] == [
+        "Check where the case is in transition",
+        "What needs the CSA information?",
+        "What information is needed",
+        "Has financial transition to CMS been completed?",
+    ]
+    assert pages[0].checklist and pages[0].names == (CHECKLIST,)
+    assert all(p.label_is_heading for p in pages[1:])
+
+
+def test_a_follow_up_is_on_its_questions_page_and_counts_only_when_it_applies():
+    p1 = registry.get("P1")
+    [checklist, found] = question_pages(view_of("search_legacy", p1.steps["search_legacy"]))
+    assert [f.name for f in found.fields] == ["information_found", "findings"]
+    check_page("P1", p1.version, "search_legacy", {"information_found": False}, found.names)  # no findings asked
+    with pytest.raises(ValidationFailed) as refused:
+        check_page("P1", p1.version, "search_legacy", {"information_found": True}, found.names)
+    assert set(refused.value.errors) == {"findings"}
+    with pytest.raises(ValidationFailed) as refused:
+        check_page("P1", p1.version, "search_legacy", {CHECKLIST: ["CSCS checked"]}, checklist.names)
+    assert refused.value.errors == {
+        CHECKLIST: "Confirm you have done this before you continue: CS2 checked; Clerical case database (CCD) checked"
+    }
+
+
+def test_a_page_is_checked_for_its_own_answers_only():
+    p1 = registry.get("P1")
+    names = ("query_reason",)
+    check_page("P1", p1.version, "query_received", {"query_reason": "Complaint"}, names)  # the rest unasked yet
+    with pytest.raises(ValidationFailed) as refused:
+        check_page("P1", p1.version, "query_received", {"query_reason": "Something else"}, names)
+    assert set(refused.value.errors) == {"query_reason"}
