@@ -64,7 +64,8 @@ VISIT = f"{view.step.id}@{view.step_number}"
 PAGES = question_pages(view.step)
 PAGE, KEPT = f"qpage:{run_id}:{VISIT}", f"qkept:{run_id}:{VISIT}"
 LAST_PAGE = f"qlast:{run_id}"  # Back from check your answers: show the step's last page, not its first
-saved: dict[str, object] = {f.name: f.value for f in view.step.fields if f.value is not None}
+EARLIER: dict[str, object] = dict(view.step.earlier)  # earlier steps' answers a field here is shown for
+saved: dict[str, object] = {**EARLIER, **{f.name: f.value for f in view.step.fields if f.value is not None}}
 if PAGE not in st.session_state:
     applicable = [i for i, p in enumerate(PAGES) if p.applies(saved)]
     st.session_state[PAGE] = applicable[-1] if st.session_state.pop(LAST_PAGE, False) and applicable else 0
@@ -75,7 +76,7 @@ page: QuestionPage = PAGES[index]
 
 def page_answers() -> dict[str, object]:
     """The answers of the page on screen (read from its widgets), over those kept from the step's earlier pages."""
-    values: dict[str, object] = dict(kept)
+    values: dict[str, object] = {**EARLIER, **kept}
     for f in with_kept(page.fields, kept):
         if f.applies(values):
             values[f.name] = field_value(run_id, VISIT, f)
@@ -100,7 +101,7 @@ def proceed() -> None:
         return
     answers: dict[str, object] = {}
     for f in view.step.fields:
-        if f.applies(answers) and f.name in values:
+        if f.applies({**EARLIER, **answers}) and f.name in values:
             answers[f.name] = values[f.name]
     ticked = values.get(CHECKLIST, list(view.step.checked))
     act(lambda: runs.submit_step(actor, run_id, {**answers, CHECKLIST: ticked}, expected_version=seen()))
@@ -159,7 +160,7 @@ def question_form(errors: dict[str, str]) -> None:
         with st.empty():  # a fixed slot for the error: the fields below keep their place (see the summary)
             if CHECKLIST in errors:
                 st.markdown(f":red[**Error:** {errors[CHECKLIST]}]")
-    values: dict[str, object] = dict(kept)
+    values: dict[str, object] = {**EARLIER, **kept}
     for position, f in enumerate(with_kept(page.fields, kept)):
         if f.applies(values):
             as_heading = position == 0 and page.label_is_heading

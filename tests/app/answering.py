@@ -55,14 +55,35 @@ def fill(at: AppTest, key: str, f: FieldView, value: Any) -> None:
         raise AssertionError(f"{f.name}: a {kind} field cannot be filled through AppTest here")
 
 
+def progress(at: AppTest) -> str:
+    """The progress line: "Step 2 of about 5: **<step title>**" (the step shown, whatever page of it)."""
+    shown = at.get("progress")
+    return shown[0].proto.text if shown else ""
+
+
+def _where(at: AppTest) -> tuple[str, str]:
+    """What the page shows: its step (the progress line names it) and its heading."""
+    progress = at.get("progress")
+    return (progress[0].proto.text if progress else "", at.title[0].value if at.title else "")
+
+
 def answer_step(
-    at: AppTest, actor: Actor, run_id: str, *, tick: bool = True, expect_saved: bool = True, **answers: Any
+    at: AppTest,
+    actor: Actor,
+    run_id: str,
+    *,
+    tick: bool = True,
+    expect_saved: bool = True,
+    view: RunView | None = None,
+    **answers: Any,
 ) -> RunView:
     """Tick the checklist (unless `tick` is False) and answer the step shown, page by page; return the run
-    after the last Continue. With `expect_saved`, a page showing a problem fails the test."""
-    view = runs.view_run(actor, run_id)
+    after the last Continue. With `expect_saved`, a page showing a problem fails the test. `view` is the run
+    as this page last read it, when another session may have changed it since."""
+    view = view or runs.view_run(actor, run_id)
     assert not view.awaiting_confirmation, "the page is asking to confirm, not for answers"
     visit, fields = visit_of(view), {f.name: f for f in view.step.fields}
+    step_shown = _where(at)[0]
     remaining = dict(answers)
     for name, value in answers.items():
         if fields[name].kind == "table":  # the grid is drawn prefilled; AppTest cannot edit its cells
@@ -85,8 +106,51 @@ def answer_step(
         if "There is a problem" in texts(at):
             assert not expect_saved, texts(at)
             return runs.view_run(actor, run_id)
-        now = runs.view_run(actor, run_id)
-        if visit_of(now) != visit or now.awaiting_confirmation or now.status != "in_progress":
+        step_now, heading = _where(at)
+        if step_now != step_shown or heading == "Check your answers before saving" or not step_now:
             assert not remaining, f"never asked: {sorted(remaining)}"
-            return now
+            return runs.view_run(actor, run_id)
     raise AssertionError(f"the step {view.step.title!r} did not save after a Continue on each page")
+
+
+LABELLED = ("text_input", "text_area", "date_input", "time_input", "radio", "multiselect")
+
+
+def _labelled(at: AppTest, label: str):
+    """The input labelled `label` on the page now ("kind:label" matches that kind by the label's start), or None."""
+    if ":" in label and label.split(":", 1)[0] in LABELLED:
+        kind, start = label.split(":", 1)
+        return next((w for w in getattr(at, kind) if w.label.startswith(start)), None)
+    for kind in LABELLED:
+        for w in getattr(at, kind):
+            if w.label in (label, f"{label} (optional)"):
+                return w
+    return None
+
+
+def answer_by_label(at: AppTest, *, confirm: bool = True, **answers: Any) -> None:
+    """Answer the step shown by the inputs' labels, page by page: tick its checklist, fill each answer on the
+    page that asks it, Continue on every page; then Confirm and save if the step asks for it (`confirm`)."""
+    step_shown = _where(at)[0]
+    remaining = dict(answers)
+    for _page in range(len(answers) + 8):
+        for box in at.checkbox:
+            if box.key and box.key.startswith("ck:"):
+                box.check()
+        for label in list(remaining):
+            w = _labelled(at, label)
+            if w is not None:
+                value = remaining.pop(label)
+                (w.input(value) if w.type in ("text_input", "text_area") else w.set_value(value)).run()
+        button(at, "Continue").click().run()
+        assert not at.exception, at.exception
+        assert "There is a problem" not in texts(at), texts(at)
+        step_now, heading = _where(at)
+        if step_now != step_shown or heading == "Check your answers before saving" or not step_now:
+            break
+    else:
+        raise AssertionError(f"{step_shown!r} did not save after a Continue on each page")
+    assert not remaining, f"never asked: {sorted(remaining)}"
+    if confirm and "Check your answers before saving" in texts(at):
+        button(at, "Confirm and save").click().run()
+        assert not at.exception, at.exception
