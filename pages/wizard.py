@@ -7,9 +7,8 @@ import streamlit as st
 import ui
 from procedures.glossary import GLOSSARY
 from services import runs
-from services.errors import ValidationFailed
 from services.procedure_map import LEGEND, path_in_words, procedure_map
-from services.question_pages import CHECKLIST, QuestionPage, check_page, question_pages
+from services.question_pages import CHECKLIST, QuestionPage, question_pages
 from services.run_views import RunView
 from ui.actions import run_action
 from ui.case_panels import deadlines_panel, emails_panel, files_panel
@@ -91,12 +90,16 @@ def proceed() -> None:
     values = page_answers()
     later = [i for i in range(index + 1, len(PAGES)) if PAGES[i].applies(values)]
     if later:
-        try:
-            check_page(view.procedure_id, view.procedure_version, view.step.id, values, page.names)
-        except ValidationFailed as exc:
-            st.session_state[ERRORS] = exc.errors
-            return
         st.session_state[KEPT] = values
+        checked = run_action(
+            lambda: runs.check_page(actor, run_id, values, page.names, expected_version=seen()),
+            fresh_key=None,
+            errors_key=ERRORS,
+            stale_key=STALE,
+            doing="checking your answers",
+        )
+        if not checked:
+            return  # refused: the problems are shown on this page
         st.session_state[PAGE] = later[0]
         return
     answers: dict[str, object] = {}

@@ -18,14 +18,13 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from domain.clock import uk_local, utcnow
 from domain.values import FieldError
 from procedures import registry
 from services.errors import ValidationFailed
 from services.run_views import FieldView, StepView
-from services.runs import PRACTICE_TODAY
 
 CHECKLIST = "_checklist"
 
@@ -71,15 +70,15 @@ def _question(f: FieldView) -> str:
 
 
 def check_page(
-    procedure_id: str, version: str, step_id: str, answers: Mapping[str, Any], names: Collection[str]
+    procedure_id: str, version: str, step_id: str, answers: Mapping[str, Any], names: Collection[str], *, today: date
 ) -> None:
     """Raise ValidationFailed with the problems of the page's own answers (`names`), as saving would find them.
 
-    No database: the step is saved, and checked again in full, only from its last page. The date is the one
-    saving uses (a practice run's fictional today included), so a date refused at save is refused here too.
+    The step is saved, and checked again in full, only from its last page (runs.check_page wraps this with
+    the run's access and version checks). `today` is the date saving uses, so a date refused at save is
+    refused here too.
     """
     step = registry.get(procedure_id, version).steps[step_id]
-    today = PRACTICE_TODAY.get() or uk_local(utcnow()).date()
     errors: dict[str, str] = {}
     for f in step.fields:
         if f.name not in names or not f.applies(dict(answers)):

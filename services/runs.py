@@ -34,7 +34,7 @@ from domain.values import FieldError
 from procedures import registry
 from procedures.definition import Ctx, PdfUpload, Procedure, StartSR, Step
 from procedures.effects import Effect
-from services import audit, letter_values, run_effects
+from services import audit, letter_values, question_pages, run_effects
 from services import reference as reference_values
 from services.access import check_case, check_run, check_sr, require_role, unavailable
 from services.actor import Actor
@@ -293,6 +293,20 @@ def view_run(actor: Actor, run_id: str) -> RunView:
     with transaction(read_only=True) as session:
         run, procedure, case = _load(session, actor, run_id, "open this procedure run")
         return _view(session, run, procedure, case)
+
+
+def check_page(
+    actor: Actor, run_id: str, answers: dict[str, Any], names: tuple[str, ...], *, expected_version: int
+) -> bool:
+    """Check one question page's answers before the step's next page (services/question_pages.py): nothing is
+    written, but a run that moved on meanwhile (another tab, a colleague) is refused as a save would be."""
+    with transaction(read_only=True) as session:
+        run, procedure, _case = _load(session, actor, run_id, "work this procedure run")
+        expect_version(run, expected_version, what="This procedure run")
+        if run.status != "in_progress":
+            raise DomainError("This procedure is finished; nothing more can be recorded on it.")
+        question_pages.check_page(procedure.id, procedure.version, run.state, answers, names, today=_today())
+        return True
 
 
 def _validate(step: Step, raw: dict[str, Any], stored: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:

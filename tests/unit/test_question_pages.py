@@ -2,6 +2,8 @@
 question (with its follow-ups and optional note), every field is asked on exactly one page, and a page's
 Continue refuses only that page's own answers."""
 
+from datetime import date
+
 import pytest
 
 from procedures import registry
@@ -10,6 +12,7 @@ from services.errors import ValidationFailed
 from services.question_pages import CHECKLIST, check_page, question_pages
 from services.run_views import FieldView, StepView
 
+TODAY = date(2026, 11, 30)
 STEPS = [(p, sid, s) for p in registry.latest() for sid, s in p.steps.items() if not s.final]
 
 
@@ -26,7 +29,8 @@ def test_each_page_asks_one_question_and_every_field_is_asked_once(procedure, st
     pages = question_pages(view_of(step_id, step))
     asked = [f.name for page in pages for f in page.fields]
     assert asked == [f.name for f in step.fields]  # each once, in the step's order
-    assert pages[0].intro and not any(p.intro for p in pages[1:])
+    assert pages[0].intro
+    assert not any(p.intro for p in pages[1:])
     assert sum(p.checklist for p in pages) == (1 if step.checklist else 0)
     for page in pages:
         main_questions = [f for f in page.fields if f.when is None and f.required]
@@ -34,7 +38,8 @@ def test_each_page_asks_one_question_and_every_field_is_asked_once(procedure, st
         names = {f.name for f in page.fields}
         for f in page.fields[1:]:  # the rest of a page follows its question, or is an optional note
             assert (f.when is not None and f.when[0] in names) or (f.when is None and not f.required)
-        assert page.heading and "_" not in page.heading
+        assert page.heading
+        assert "_" not in page.heading
 
 
 def test_a_step_asked_in_one_page_keeps_its_title_as_the_question():
@@ -54,7 +59,8 @@ def test_p1s_first_step_is_its_checklist_then_one_page_per_question():
         "What information is needed",
         "Has financial transition to CMS been completed?",
     ]
-    assert pages[0].checklist and pages[0].names == (CHECKLIST,)
+    assert pages[0].checklist
+    assert pages[0].names == (CHECKLIST,)
     assert all(p.label_is_heading for p in pages[1:])
 
 
@@ -62,12 +68,13 @@ def test_a_follow_up_is_on_its_questions_page_and_counts_only_when_it_applies():
     p1 = registry.get("P1")
     [checklist, found] = question_pages(view_of("search_legacy", p1.steps["search_legacy"]))
     assert [f.name for f in found.fields] == ["information_found", "findings"]
-    check_page("P1", p1.version, "search_legacy", {"information_found": False}, found.names)  # no findings asked
+    # "No": the follow-up is not asked, so not required
+    check_page("P1", p1.version, "search_legacy", {"information_found": False}, found.names, today=TODAY)
     with pytest.raises(ValidationFailed) as refused:
-        check_page("P1", p1.version, "search_legacy", {"information_found": True}, found.names)
+        check_page("P1", p1.version, "search_legacy", {"information_found": True}, found.names, today=TODAY)
     assert set(refused.value.errors) == {"findings"}
     with pytest.raises(ValidationFailed) as refused:
-        check_page("P1", p1.version, "search_legacy", {CHECKLIST: ["CSCS checked"]}, checklist.names)
+        check_page("P1", p1.version, "search_legacy", {CHECKLIST: ["CSCS checked"]}, checklist.names, today=TODAY)
     assert refused.value.errors == {
         CHECKLIST: "Confirm you have done this before you continue: CS2 checked; Clerical case database (CCD) checked"
     }
@@ -76,7 +83,8 @@ def test_a_follow_up_is_on_its_questions_page_and_counts_only_when_it_applies():
 def test_a_page_is_checked_for_its_own_answers_only():
     p1 = registry.get("P1")
     names = ("query_reason",)
-    check_page("P1", p1.version, "query_received", {"query_reason": "Complaint"}, names)  # the rest unasked yet
+    # the rest of the step is not asked yet
+    check_page("P1", p1.version, "query_received", {"query_reason": "Complaint"}, names, today=TODAY)
     with pytest.raises(ValidationFailed) as refused:
-        check_page("P1", p1.version, "query_received", {"query_reason": "Something else"}, names)
+        check_page("P1", p1.version, "query_received", {"query_reason": "Something else"}, names, today=TODAY)
     assert set(refused.value.errors) == {"query_reason"}
