@@ -2,16 +2,19 @@
 pages the wizard shows, and the check of one page's answers before the next page.
 
 A procedure step stays the unit that is saved, audited and moved on from; its pages are how it is asked.
-- The step's checklist, if it has one, is its first page, under the step's title with its guidance.
-- Each question is a page with the question as its heading. A follow-up question shown only for one answer
-  of a question on the same page ("What you found", after "Yes") stays on that page, and so does an optional
-  note that goes with it ("Why it moves"): a tightly related group.
-- A step asked in one page (no checklist, one group) keeps the step's title as its heading: the title is
-  already the question ("Does the case need to move segment?") and the labels stay as they are.
+- Fields are grouped: a question (a label ending in "?") starts a group; a follow-up shown only for one of
+  its answers ("What you found", after "Yes") and an optional note stay with it. Consecutive details that
+  are not questions (court, fee, address) are one group: a tightly related set, like an address.
+- A step with one group is one page under the step's title, its checklist above the inputs: the title already
+  says what it asks ("Does the case need to move segment?", "Choose the Reason and Resolution Code").
+- A step with several groups has one page per group. A question's page has the question as its heading (the
+  input keeps it as its name, not drawn twice), as has a later details page its first label. The step's
+  checklist comes first, on a page under the step's title, shared with the first group when that one is
+  details, not a question.
 - A step with neither checklist nor questions is one page under its title.
 
 Answers given on earlier pages of the step are kept in the browser session until the step is saved; a reload
-in the middle of a step's questions starts that step's questions again, with the answers saved before.
+in the middle of a step's pages starts that step's pages again, with the answers saved before.
 """
 
 from __future__ import annotations
@@ -46,23 +49,35 @@ class QuestionPage:
         return self.checklist or not self.fields or any(f.applies(dict(answers)) for f in self.fields)
 
 
+def _is_question(f: FieldView) -> bool:
+    return f.label.rstrip().endswith("?")
+
+
 def question_pages(step: StepView) -> list[QuestionPage]:
     """The pages of `step`, in order (see the module docstring for the rule)."""
     groups: list[list[FieldView]] = []
     for f in step.fields:
-        follow_up = f.when is not None and groups and f.when[0] in {g.name for g in groups[-1]}
-        note = f.when is None and not f.required and groups
-        if follow_up or note:
-            groups[-1].append(f)
+        last = groups[-1] if groups else None
+        follow_up = last is not None and f.when is not None and f.when[0] in {g.name for g in last}
+        note = last is not None and f.when is None and not f.required
+        details = last is not None and not _is_question(f) and not _is_question(last[0]) and f.kind != "table"
+        if last is not None and (follow_up or note or details) and last[0].kind != "table":
+            last.append(f)
         else:
             groups.append([f])
-    if not step.checklist and len(groups) <= 1:
-        return [QuestionPage(heading=step.title, fields=tuple(groups[0]) if groups else (), intro=True)]
-    pages = [QuestionPage(heading=_question(g[0]), fields=tuple(g), label_is_heading=True) for g in groups]
-    if step.checklist:
-        return [QuestionPage(heading=step.title, fields=(), checklist=True, intro=True), *pages]
-    first = pages[0]
-    return [QuestionPage(first.heading, first.fields, intro=True, label_is_heading=True), *pages[1:]]
+    if len(groups) <= 1:
+        fields = tuple(groups[0]) if groups else ()
+        return [QuestionPage(heading=step.title, fields=fields, checklist=bool(step.checklist), intro=True)]
+    pages: list[QuestionPage] = []
+    if _is_question(groups[0][0]):
+        if step.checklist:
+            pages.append(QuestionPage(heading=step.title, fields=(), checklist=True, intro=True))
+    else:  # details first: they share the step's first page, under its title, with its checklist
+        first = groups.pop(0)
+        pages.append(QuestionPage(step.title, tuple(first), checklist=bool(step.checklist), intro=True))
+    for group in groups:
+        pages.append(QuestionPage(_question(group[0]), tuple(group), intro=not pages, label_is_heading=True))
+    return pages
 
 
 def _question(f: FieldView) -> str:

@@ -33,11 +33,12 @@ def test_each_page_asks_one_question_and_every_field_is_asked_once(procedure, st
     assert not any(p.intro for p in pages[1:])
     assert sum(p.checklist for p in pages) == (1 if step.checklist else 0)
     for page in pages:
-        main_questions = [f for f in page.fields if f.when is None and f.required]
-        assert len(main_questions) <= 1, f"{page.heading!r} asks {[f.label for f in main_questions]}"
-        names = {f.name for f in page.fields}
-        for f in page.fields[1:]:  # the rest of a page follows its question, or is an optional note
-            assert (f.when is not None and f.when[0] in names) or (f.when is None and not f.required)
+        questions = [f for f in page.fields if f.label.endswith("?") and f.when is None and f.required]
+        assert len(questions) <= 1, f"{page.heading!r} asks {[f.label for f in questions]}"
+        if questions:  # the rest of a question's page follows from it, or is an optional note
+            names = {f.name for f in page.fields}
+            for f in page.fields[1:]:
+                assert (f.when is not None and f.when[0] in names) or (f.when is None and not f.required)
         assert page.heading
         assert "_" not in page.heading
 
@@ -64,20 +65,33 @@ def test_p1s_first_step_is_its_checklist_then_one_page_per_question():
     assert all(p.label_is_heading for p in pages[1:])
 
 
-def test_a_follow_up_is_on_its_questions_page_and_counts_only_when_it_applies():
+def test_a_step_of_one_question_and_its_follow_up_is_one_page_with_its_checklist():
     p1 = registry.get("P1")
-    [checklist, found] = question_pages(view_of("search_legacy", p1.steps["search_legacy"]))
-    assert [f.name for f in found.fields] == ["information_found", "findings"]
+    step = p1.steps["search_legacy"]
+    [page] = question_pages(view_of("search_legacy", step))
+    assert (page.heading, page.checklist, page.label_is_heading) == ("Search the legacy systems", True, False)
+    assert [f.name for f in page.fields] == ["information_found", "findings"]
+    ticked = {CHECKLIST: list(step.checklist)}
     # "No": the follow-up is not asked, so not required
-    check_page("P1", p1.version, "search_legacy", {"information_found": False}, found.names, today=TODAY)
+    check_page("P1", p1.version, "search_legacy", {"information_found": False, **ticked}, page.names, today=TODAY)
     with pytest.raises(ValidationFailed) as refused:
-        check_page("P1", p1.version, "search_legacy", {"information_found": True}, found.names, today=TODAY)
+        check_page("P1", p1.version, "search_legacy", {"information_found": True, **ticked}, page.names, today=TODAY)
     assert set(refused.value.errors) == {"findings"}
     with pytest.raises(ValidationFailed) as refused:
-        check_page("P1", p1.version, "search_legacy", {CHECKLIST: ["CSCS checked"]}, checklist.names, today=TODAY)
+        answers = {"information_found": False, CHECKLIST: ["CSCS checked"]}
+        check_page("P1", p1.version, "search_legacy", answers, page.names, today=TODAY)
     assert refused.value.errors == {
         CHECKLIST: "Confirm you have done this before you continue: CS2 checked; Clerical case database (CCD) checked"
     }
+
+
+def test_details_that_are_not_questions_share_the_first_page_with_the_checklist():
+    p5b = registry.get("P5b")
+    pages = question_pages(view_of("sr_allocated", p5b.steps["sr_allocated"]))
+    assert [(p.heading, p.checklist, [f.name for f in p.fields]) for p in pages] == [
+        ("SR allocated", True, ["court", "ecm_name"]),
+        ("Is this criminal action?", False, ["criminal_action"]),
+    ]
 
 
 def test_a_page_is_checked_for_its_own_answers_only():
