@@ -18,13 +18,12 @@ def test_the_lo_table_is_prefilled_and_continue_creates_one_sr_per_current_lo(sq
         courts = [lo.court for lo in on_record]
         current = [lo.court for lo in on_record if not lo.discharged]
     at = open_wizard(actor, walk.view.run_id)
-    for box in at.checkbox:  # the step's checklist is its first page, the grid its second
-        box.check()
-    button(at, "Continue").click().run()
     assert "Liability orders" in texts(at)
     (grid,) = at.dataframe  # the editable grid, prefilled from the LOs on record
     assert list(grid.value["court"]) == courts
 
+    for box in at.checkbox:  # the step's checklist, above the grid on its one page
+        box.check()
     button(at, "Continue").click().run()  # the grid kept as prefilled
     assert not at.exception
     assert "There is a problem" not in texts(at)
