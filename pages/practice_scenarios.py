@@ -6,7 +6,7 @@ from functools import partial
 import streamlit as st
 
 import ui
-from services import practice
+from services import practice_scenarios
 from services.errors import ValidationFailed
 
 actor = ui.actor("policy", page="practice_scenarios")
@@ -17,7 +17,7 @@ st.write(
     "Dates may be written `today+7` or `today+7 10:30`. Saving walks the path on the procedure; a path the "
     "procedure does not allow is refused with the step where it breaks."
 )
-scenarios = ui.attempt(partial(practice.scenarios_for_editing, actor)) or {}
+scenarios = ui.attempt(partial(practice_scenarios.scenarios_for_editing, actor)) or {}
 key = st.selectbox("Start from", ["(a new scenario)", *scenarios], index=0)
 initial = scenarios.get(key, {"key": "", "procedure": "P5e", "title": "", "summary": "", "facts": {}, "walk": []})
 text = st.text_area("Scenario (JSON)", json.dumps(initial, indent=1, ensure_ascii=False), height=500, key=f"sc:{key}")
@@ -28,7 +28,7 @@ if st.button("Check and save", type="primary"):
         st.error(f"This is not valid JSON: {exc.msg} at line {exc.lineno}. Nothing was saved.")
     else:
         try:
-            saved = practice.save_scenario(actor, data if isinstance(data, dict) else {})
+            saved = practice_scenarios.save_scenario(actor, data if isinstance(data, dict) else {})
         except ValidationFailed as exc:
             ui.error_summary(exc.errors)
         else:

@@ -1,6 +1,6 @@
 """Practice scenarios as data: one JSON file per procedure, a list of scenarios (issue 18).
 
-A scenario is a fictional case's facts (`facts`, over services.practice_engine.FICTIONAL_CASE), the SR the
+A scenario is a fictional case's facts (`facts`, over services.practice_case.FICTIONAL_CASE), the SR the
 caseworker is allocated when the procedure works on one (`allocated_sr`), and the expected path as `walk`:
 each step with the answers the published procedure expects there and, in `event`, what the caseworker
 learns at that step ("The CPO has emailed: ..."). Values may say "today+7" or "today+7 10:30" (dates

@@ -12,7 +12,7 @@ from procedures import registry
 from procedures.scenarios import builtin
 from services import practice
 from services.practice import BANNER
-from services.practice_engine import scenario_answers
+from services.practice_check import scenario_answers
 from services.transaction import transaction
 from tests.app.helpers import app_as, texts
 

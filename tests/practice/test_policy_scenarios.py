@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from db.models import PracticeScenario
 from procedures import registry
 from procedures.scenarios import builtin
-from services import practice
+from services import practice, practice_scenarios
 from services.errors import PermissionDenied, ValidationFailed
 from services.transaction import transaction
 
@@ -28,7 +28,7 @@ def test_a_scenario_that_leaves_the_procedure_is_refused_with_the_step_where_it_
     broken["walk"][3]["answers"]["vsat_accepted"] = False  # rejected, yet the path goes on to book the visit
     broken["walk"][3]["answers"]["rejection_reason"] = "Not needed."
     with pytest.raises(ValidationFailed) as info:
-        practice.save_scenario(policy, broken)
+        practice_scenarios.save_scenario(policy, broken)
     steps = registry.get("P5e").steps
     assert info.value.errors["walk"] == (
         f"The expected path breaks at '{steps['referral_rejected'].title}': the procedure comes here, but the "
@@ -41,9 +41,9 @@ def test_policy_staff_edit_a_scenario_and_caseworkers_practise_the_new_version(s
     policy, me = actor_for("policy"), actor_for("caseworker")
     edited = copy.deepcopy(builtin()["P5e-3"])
     edited["title"] = "VSAT reject the referral (the complaint is handled by phone)"
-    practice.save_scenario(policy, edited)
+    practice_scenarios.save_scenario(policy, edited)
     assert _rows() == 1
-    titles = {s.key: s.title for s in practice.scenarios_for(me)}
+    titles = {s.key: s.title for s in practice_scenarios.scenarios_for(me)}
     assert titles["P5e-3"] == edited["title"]
     view = practice.start_practice(me, "P5e-3")
     assert view.scenario.title == edited["title"]
@@ -51,4 +51,4 @@ def test_policy_staff_edit_a_scenario_and_caseworkers_practise_the_new_version(s
 
 def test_only_policy_staff_edit_scenarios(sqlite_demo_db, actor_for):
     with pytest.raises(PermissionDenied):
-        practice.save_scenario(actor_for("caseworker"), copy.deepcopy(builtin()["P5e-3"]))
+        practice_scenarios.save_scenario(actor_for("caseworker"), copy.deepcopy(builtin()["P5e-3"]))

@@ -9,7 +9,7 @@ import pytest
 
 from procedures import registry
 from procedures.scenarios import builtin
-from services.practice_engine import ScenarioBroken, path_transitions, transitions, walk_scenario
+from services.practice_check import ScenarioBroken, path_transitions, transitions, walk_scenario
 
 PROCEDURES = [p.id for p in registry.latest()]
 
