@@ -18,11 +18,11 @@ from sqlalchemy.orm import Session
 from db.models import PracticeRun
 from domain.clock import utcnow
 from procedures import registry
-from services import audit
+from services import audit, practice_effects
 from services import reference as reference_values
 from services.access import require_role
 from services.actor import Actor
-from services.errors import DomainError, NotFound, ValidationFailed
+from services.errors import DomainError, GoneFromView, NotFound, ValidationFailed
 from services.practice_debrief import compare
 from services.practice_sim import Sim
 from services.practice_store import (
@@ -51,6 +51,9 @@ class PracticeView:
     events: tuple[tuple[str, str], ...]  # (step title, what the caseworker learns there), up to this step
     finished: bool
     today: date  # the practice calendar's today (a scenario may let weeks pass)
+    emails: tuple[tuple[str, str], ...] = ()  # (subject, to) a real run would have queued in the Outbox
+    letters: tuple[tuple[int, str, str], ...] = ()  # (index, code, code and recipient): downloads marked PRACTICE
+    files: tuple[str, ...] = ()  # what a real run would have stored with the SR (uploads, bundles), by name
 
 
 def _view(row: PracticeRun, sim: Sim) -> PracticeView:
@@ -61,8 +64,24 @@ def _view(row: PracticeRun, sim: Sim) -> PracticeView:
         item = walk[index] if index < len(walk) else None
         if item and item.get("step") == step and item.get("event"):
             events.append((sim.procedure.steps[step].title, str(item["event"])))
+    stored = [
+        f"{item['name']} ({', '.join(item['documents'])})"
+        for s in sim.sent
+        for item in s["would"]
+        if item["kind"] == "bundle"
+    ]
+    uploads = [v["file_name"] for v in sim.run.answers.values() if isinstance(v, dict) and "file_name" in v]
     return PracticeView(
-        row.id, row.reference, info(row.scenario), sim.view(), tuple(events), sim.run.status == "finished", sim.now
+        row.id,
+        row.reference,
+        info(row.scenario),
+        sim.view(),
+        tuple(events),
+        sim.run.status == "finished",
+        sim.now,
+        emails=practice_effects.emails(sim.sent),
+        letters=practice_effects.letters(sim.sent),
+        files=tuple(uploads + stored),
     )
 
 
@@ -200,6 +219,36 @@ def go_back(actor: Actor, practice_id: str, *, expected_version: int) -> Practic
 
 def change_answer(actor: Actor, practice_id: str, step_id: str, *, expected_version: int) -> PracticeView:
     return _act(actor, practice_id, expected_version, "practice.change", lambda sim: sim.change(step_id), to=step_id)
+
+
+def tick_cms(
+    actor: Actor, practice_id: str, saved_index: int, line: int, done: bool, *, expected_version: int
+) -> PracticeView:
+    """As runs.tick_cms, on the practice run: the caseworker has (or has not yet) keyed one saved CMS line.
+
+    The ticks live where the real run keeps them, in the run's saved CMS lines (here inside the practice row's
+    `sim` JSON), so a reload or another tab shows them and no column is needed."""
+    with transaction() as session:
+        row = load_run(session, actor, practice_id)
+        expect_version(row, expected_version, what="This practice run")  # type: ignore[arg-type]
+        sim = sim_of(session, actor, row)
+        saved = [dict(item) for item in sim.run.cms_saved]
+        if not 0 <= saved_index < len(saved) or not 0 <= line < len(saved[saved_index]["lines"]):
+            raise GoneFromView("That CMS line is not on this practice run. Reload the page.")
+        ticks = set(saved[saved_index].get("done", []))
+        saved[saved_index]["done"] = sorted(ticks | {line} if done else ticks - {line})
+        sim.run.cms_saved = saved
+        row.sim = sim.dump()
+        audit.record(
+            session,
+            actor,
+            "practice.cms_ticked",
+            entity_type="practice_run",
+            entity_id=row.id,
+            after={"step": saved[saved_index]["step"], "line": line, "done": done},
+        )
+        session.flush()
+        return _view(row, sim)
 
 
 def retry(actor: Actor, practice_id: str) -> PracticeView:

@@ -210,6 +210,9 @@ def practice_letter(actor: Actor, practice_id: str, index: int) -> FileDownload:
             entity_id=row.id,
             after={"code": item["code"], "index": index},
         )
-        return FileDownload(
-            f"PRACTICE-{item['code']}-{row.reference}.docx", DOCX_MEDIA_TYPE, watermark(rendered.content)
-        )
+        return FileDownload(letter_file_name(item["code"], row.reference), DOCX_MEDIA_TYPE, watermark(rendered.content))
+
+
+def letter_file_name(code: str, reference: str) -> str:
+    """A practice letter's file name: PRACTICE first, so a downloaded file says what it is."""
+    return f"PRACTICE-{code}-{reference}.docx"

@@ -18,28 +18,22 @@ from typing import Any
 from statemachine.exceptions import TransitionNotAllowed
 
 from db.models import Case, ProcedureRun
+from domain.clock import next_working_day
 from domain.reference import BUILT_IN_REFERENCE, Reference
 from domain.values import FieldError
-from letters import catalogue as letter_catalogue
 from procedures import registry
 from procedures.definition import PdfUpload, Procedure, StartSR
 from procedures.effects import (
-    ACTOR_NAME,
-    SR_NUMBER,
-    AddNote,
     CmsContext,
     CreateSR,
     Effect,
-    LetterDue,
-    QueueEmail,
-    RaiseTask,
-    StoreBundle,
 )
 from services import letter_values
 from services import runs as real
 from services.case_facts import case_facts
 from services.errors import DomainError, ValidationFailed
-from services.practice_case import fictional_case, real_json
+from services.practice_case import fictional_case
+from services.practice_effects import deadline_views, simulate
 from services.run_views import RunView, back_allowed, build, cms_lines
 
 
@@ -91,11 +85,17 @@ class Sim:
             real.PRACTICE_TODAY.reset(token)
 
     def arrive(self) -> None:
-        """Reaching a step the scenario says comes later ("days_later"): move the practice clock on, once."""
+        """Reaching a step the scenario says comes later: move the practice clock on, once, by `days_later`, then
+        (with `working_day`) to the next working day of the case's region, so a scenario whose story needs "two
+        days later, when the office is open" holds whatever weekday and bank holiday the practice starts on."""
         index = len(self.run.history) - 1
         item = self.walk[index] if index < len(self.walk) else None
-        if item and item.get("step") == self.run.state and item.get("days_later") and index not in self.clocked:
-            self.days += int(item["days_later"])
+        if not item or item.get("step") != self.run.state or index in self.clocked:
+            return
+        if item.get("days_later") or item.get("working_day"):
+            self.days += int(item.get("days_later") or 0)
+            if item.get("working_day"):
+                self.days += (next_working_day(self.now, self.case.region) - self.now).days
             self.clocked = [*self.clocked, index]
 
     @classmethod
@@ -243,7 +243,9 @@ class Sim:
         ctx = real._ctx(procedure, run, self.case)
         step = procedure.steps[run.state]
         effects = real._effects(step, ctx) if run.pending_step == run.state or not step.fields else []
-        return build(run, procedure, self.case, None, effects=effects, ctx=ctx, cms=self._cms(effects))
+        deadlines = deadline_views(self.sent, self.numbers, self.now)
+        cms = self._cms(effects)
+        return build(run, procedure, self.case, None, effects=effects, ctx=ctx, cms=cms, deadlines=deadlines)
 
     # --- actions (the same rules as services/runs.py) -------------------------------------------------
 
@@ -337,7 +339,7 @@ class Sim:
             raise ValidationFailed({exc.field: exc.message}) from None
         effects = procedure.steps[state].effects(ctx)
         lines = cms_lines(effects, self._cms(effects))
-        self._simulate(state, effects, [line.as_dict() for line in lines])
+        simulate(self, state, effects, [line.as_dict() for line in lines])
         real._move_to(procedure, run, state, new_state, committed=bool(effects))
         if effects and lines:
             saved = {"step": state, "title": procedure.steps[state].title, "reference_version": 0}
@@ -345,40 +347,3 @@ class Sim:
             run.cms_saved = [*run.cms_saved, saved]
         if procedure.steps[new_state].final:
             run.status, run.return_to_summary = "finished", False
-
-    def _fill(self, value: Any, ref: str) -> Any:
-        number = self.numbers.get(ref, f"{self.case.scin}-SR")
-        if isinstance(value, str):
-            return value.replace(SR_NUMBER, number).replace(ACTOR_NAME, self.actor_name)
-        if isinstance(value, dict):
-            return {k: self._fill(v, ref) for k, v in value.items()}
-        if isinstance(value, list | tuple):
-            return [self._fill(v, ref) for v in value]
-        return value
-
-    def _simulate(self, state: str, effects: list[Effect], lines: list[dict[str, Any]]) -> None:
-        """Record what the step would have done; give SRs it creates fictional numbers."""
-        would: list[dict[str, Any]] = []
-        for e in effects:
-            if isinstance(e, CreateSR) and e.ref not in self.run.sr_refs:
-                sr_id = -(len(self.run.sr_refs) + 1)
-                self.run.sr_refs = {**self.run.sr_refs, e.ref: sr_id}
-                self.numbers[e.ref] = f"{self.case.scin}-SR-{-sr_id}"
-            if isinstance(e, LetterDue):
-                context = self._fill(real_json(e.context), e.ref)
-                if "sr_number" not in context and "sr_number" in letter_catalogue.get(e.code).variables:
-                    context["sr_number"] = self.numbers.get(e.ref, "")  # as run_effects.render_documents does
-                would.append({"kind": "letter", "code": e.code, "recipient": e.recipient, "context": context})
-            elif isinstance(e, QueueEmail):
-                number = self.numbers.get(e.ref, "")
-                draft = e.draft(sr_number=number) if callable(e.draft) else e.draft
-                to = e.to if isinstance(e.to, str) else ", ".join(e.to)
-                would.append({"kind": "email", "subject": self._fill(draft.subject, e.ref), "to": to or draft.kind})
-            elif isinstance(e, StoreBundle):
-                would.append({"kind": "bundle", "name": e.name, "documents": [code for code, _ in e.documents]})
-            elif isinstance(e, RaiseTask):
-                would.append({"kind": e.kind, "text": self._fill(e.text, e.ref or "main")})
-            elif isinstance(e, AddNote):
-                would.append({"kind": "note", "text": self._fill(getattr(e, "text", ""), getattr(e, "ref", "main"))})
-        title = self.procedure.steps[state].title
-        self.sent = [*self.sent, {"step": state, "title": title, "cms": lines, "would": would}]

@@ -97,3 +97,33 @@ def test_policy_staff_are_told_where_a_scenario_breaks_on_the_scenarios_page(sql
     next(b for b in at.button if b.label == "Check and save").click().run()
     assert not at.exception
     assert "The expected path breaks at" in texts(at)
+
+
+def test_the_practice_run_has_the_wizards_panels_and_keeps_the_done_in_cms_ticks(sqlite_demo_db, actor_for):
+    """A caseworker practising P1 reaches the chase: beside the step are the deadlines (the review date set at the
+    call, on the practice calendar), the CMS lines of the saved steps with their "done in CMS" ticks, the
+    glossary and the procedure map, as in the real wizard. A tick survives a reload (a new session)."""
+    from tests.practice.practise import continue_practice
+
+    me, scenario = actor_for("caseworker"), builtin()["P1-1"]
+    view = practice.start_practice(me, "P1-1")
+    view = continue_practice(me, view, scenario["walk"][:4])
+    assert view.run.step.id == "chase_update"
+    at = _page(me, view.practice_id)
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert "Deadlines" in shown
+    assert any(d.explanation in shown for d in view.run.deadlines)
+    assert [e.label for e in at.expander] == ["Glossary"]
+    assert [t.label for t in at.toggle] == ["Show the procedure map"]
+    ticks = [c for c in at.checkbox if c.key.startswith(f"cms:{view.practice_id}:")]
+    assert ticks and not any(c.value for c in ticks)
+    ticks[0].check().run()
+    assert not at.exception, at.exception
+    again = _page(me, view.practice_id)  # a new session: the tick is read back from the practice run
+    assert [c.value for c in again.checkbox if c.key == ticks[0].key] == [True]
+    saved = practice.view_practice(me, view.practice_id).run.cms_saved
+    assert saved[0].done == (0,)
+    again.toggle[0].set_value(True).run()
+    assert not again.exception, again.exception
+    assert again.get("graphviz_chart")
