@@ -25,11 +25,16 @@ CHECK_REFERENCE = "PRACTICE-000000"
 
 
 class ScenarioBroken(DomainError):
-    """A scenario whose expected path is not a path of its procedure: `step` is the title where it breaks."""
+    """A scenario whose expected path is not a path of its procedure: `step` is the title where it breaks,
+    `position` the walk item there (None at the start, or past the last item), `fields` the answers the
+    procedure refused there, by field name (so a form can show each at its input)."""
 
-    def __init__(self, step: str, why: str) -> None:
+    def __init__(
+        self, step: str, why: str, *, position: int | None = None, fields: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__(f"The expected path breaks at '{step}': {why}")
-        self.step, self.why = step, why
+        self.step, self.why, self.position = step, why, position
+        self.fields = dict(fields or {})
 
 
 def scenario_answers(
@@ -67,21 +72,25 @@ def walk_scenario(
         )
     except (DomainError, KeyError, ValueError, TypeError) as exc:
         raise ScenarioBroken(procedure.steps[procedure.initial].title, f"the case cannot start it ({exc})") from None
-    for item in scenario.get("walk", []):
+    for position, item in enumerate(scenario.get("walk", [])):
         here = procedure.steps[sim.run.state].title
         if sim.run.status == "finished":
-            raise ScenarioBroken(here, "the procedure has already ended, but the expected path goes on")
+            raise ScenarioBroken(
+                here, "the procedure has already ended, but the expected path goes on", position=position
+            )
         if item.get("step") != sim.run.state:
             wanted = procedure.steps[item["step"]].title if item.get("step") in procedure.steps else item.get("step")
-            raise ScenarioBroken(here, f"the procedure comes here, but the expected path says '{wanted}'")
+            raise ScenarioBroken(
+                here, f"the procedure comes here, but the expected path says '{wanted}'", position=position
+            )
         try:
             sim.submit(scenario_answers(procedure, item, sim.now, sim.case))
             if sim.run.pending_step == sim.run.state:
                 sim.confirm()
         except ValidationFailed as exc:
-            raise ScenarioBroken(here, " ".join(exc.errors.values())) from None
+            raise ScenarioBroken(here, " ".join(exc.errors.values()), position=position, fields=exc.errors) from None
         except DomainError as exc:
-            raise ScenarioBroken(here, exc.message) from None
+            raise ScenarioBroken(here, exc.message, position=position) from None
     if sim.run.status != "finished":
         raise ScenarioBroken(procedure.steps[sim.run.state].title, "the expected path stops before the procedure ends")
     return sim

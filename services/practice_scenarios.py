@@ -25,6 +25,16 @@ def scenarios_for(actor: Actor) -> list[ScenarioInfo]:
         return [info(s) for s in all_scenarios(session).values() if s["procedure"] in allowed]
 
 
+def _at_inputs(broken: ScenarioBroken) -> dict[str, str]:
+    """Where the form shows a broken path: the whole message for the path, again at the step row where it breaks,
+    and each answer the procedure refused there at its own input."""
+    errors = {"walk": broken.message}
+    if broken.position is not None:
+        errors[f"walk.{broken.position}.step"] = broken.message
+        errors |= {f"walk.{broken.position}.{name}": message for name, message in broken.fields.items()}
+    return errors
+
+
 def save_scenario(actor: Actor, scenario: dict[str, Any]) -> ScenarioInfo:
     """Add or edit a scenario; refused, with the step where it breaks, unless its expected path walks the machine."""
     with transaction() as session:
@@ -35,7 +45,7 @@ def save_scenario(actor: Actor, scenario: dict[str, Any]) -> ScenarioInfo:
         try:
             walk_scenario(scenario, today=today(), reference=reference_values.current(session))
         except ScenarioBroken as exc:
-            raise ValidationFailed({"walk": exc.message}) from None
+            raise ValidationFailed(_at_inputs(exc)) from None
         session.add(
             PracticeScenario(
                 key=scenario["key"], procedure_id=scenario["procedure"], data=scenario, changed_by_id=actor.user_id

@@ -36,6 +36,7 @@ from services import (
     practice,
     practice_debrief,
     practice_record,
+    practice_scenario_form,
     practice_scenarios,
     reference,
     reminders,
@@ -242,6 +243,10 @@ ROLE_ONLY: dict[str, tuple[Call, tuple[str, ...]]] = {
     # Practice scenarios are data about fictional cases; policy staff keep them.
     "practice_scenarios.save_scenario": (lambda a, o: practice_scenarios.save_scenario(a, {}), POLICY_ONLY),
     "practice_scenarios.scenarios_for_editing": (lambda a, o: practice_scenarios.scenarios_for_editing(a), POLICY_ONLY),
+    "practice_scenario_form.save_scenario_form": (
+        lambda a, o: practice_scenario_form.save_scenario_form(a, {"procedure": "P5e"}),
+        POLICY_ONLY,
+    ),
 }
 
 # Public functions taking an actor that need no line above, and why.
