@@ -105,3 +105,16 @@ def test_each_procedure_has_scenarios_with_different_titles_and_different_storie
     branches = transitions(registry.get(procedure_id))
     one_path = len(branches) == len({step for step, _next in branches})  # no step has two ways on
     assert (len(answers) if one_path else len(paths)) == len(mine)
+
+
+# Start days a scenario's dates must survive: a Saturday, Christmas Eve, New Year's Eve and the day before
+# Good Friday (bank holidays differ by region, and the scenarios use all four regions).
+AWKWARD_STARTS = [date(2026, 12, 5), date(2026, 12, 24), date(2026, 12, 31), date(2027, 3, 25)]
+
+
+@pytest.mark.parametrize("start", AWKWARD_STARTS, ids=str)
+def test_every_scenario_walks_whatever_day_the_practice_starts(start):
+    """A scenario's dates are relative to the day of practice, so it must not break on a weekend or a bank
+    holiday: every scenario walks to the end from each awkward start day."""
+    for key, scenario in builtin().items():
+        assert walk_scenario(scenario, today=start).run.status == "finished", key
