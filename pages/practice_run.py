@@ -117,6 +117,9 @@ with main:
             st.caption(f"Published procedure: {view.published}")
         if view.step.who:
             st.markdown(f"**Who does this:** {view.step.who}")
+        if view.step.recheck:
+            because = f" ({', '.join(view.step.recheck_because)})" if view.step.recheck_because else ""
+            st.warning(f"Check this step again: you changed an earlier answer it depends on{because}.")
         st.write(view.step.guidance)
         if view.step.checklist:
             st.markdown("**Check before you continue**")
