@@ -181,6 +181,7 @@ PRACTICE_CALLS: dict[str, Call] = {
     "practice.go_back": lambda a, o: practice.go_back(a, o.practice_id, expected_version=1),
     "practice.change_answer": lambda a, o: practice.change_answer(a, o.practice_id, "pv_check", expected_version=1),
     "practice.retry": lambda a, o: practice.retry(a, o.practice_id),
+    "practice.tick_cms": lambda a, o: practice.tick_cms(a, o.practice_id, 0, 0, True, expected_version=1),
     "practice_debrief.debrief": lambda a, o: practice_debrief.debrief(a, o.practice_id),
     "practice_debrief.practice_letter": lambda a, o: practice_debrief.practice_letter(a, o.practice_id, 0),
 }
@@ -257,6 +258,7 @@ EXEMPT = {
     "work.complete_task": "refuses another's task (tests/integration/test_working_day.py)",
     "reminders.snooze": "team leaders only, within their team; refusals tested in tests/integration/test_reminders.py",
     "sessions.check": "is the page view's check of the caller's own session (tests/integration/test_sessions.py)",
+    "practice_store.may_practise": "is the rule the practice services' checks use; reads nothing",
 }
 
 
