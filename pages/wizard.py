@@ -7,7 +7,6 @@ import streamlit as st
 import ui
 from procedures.glossary import GLOSSARY
 from services import runs
-from services.procedure_map import LEGEND, path_in_words, procedure_map
 from services.question_pages import CHECKLIST, QuestionPage, question_pages
 from services.run_views import RunView
 from ui.actions import run_action
@@ -18,6 +17,7 @@ from ui.finish_page import finish_page
 from ui.glossary_panel import glossary_panel
 from ui.letters_panel import letters_panel
 from ui.pending_letters import pending_letters_panel
+from ui.procedure_map_panel import procedure_map_on_demand
 from ui.task_list import task_list_table
 from ui.wizard_widgets import field_input, field_value, with_kept
 
@@ -172,16 +172,6 @@ def question_form(errors: dict[str, str]) -> None:
             values[f.name] = field_input(run_id, VISIT, f, errors.get(f.name), label_hidden=as_heading)
 
 
-@st.fragment
-def procedure_map_on_demand(procedure_id: str, version: str, path: tuple[str, ...]) -> None:
-    """Drawn only while its toggle is on: the browser lays out a diagram each time it changes (about 0.8 s a step
-    in Chromium), so a map nobody opened must not be on the page at all. Toggling reruns only this fragment."""
-    if st.toggle("Show the procedure map", key=f"map:{run_id}"):
-        st.graphviz_chart(procedure_map(procedure_id, version, path))
-        st.caption(LEGEND)
-        st.caption(path_in_words(procedure_id, version, path))
-
-
 if view.status == "finished":
     heading = f"{view.procedure_title} is finished"
 elif view.awaiting_confirmation:
@@ -245,7 +235,9 @@ with main:
             right.button("Back", disabled=not view.can_go_back, on_click=back)
             if not view.can_go_back and view.back_refusal:
                 st.caption(view.back_refusal)
-    procedure_map_on_demand(view.procedure_id, view.procedure_version, tuple(s for s, _ in view.history))
+    procedure_map_on_demand(
+        f"map:{run_id}", view.procedure_id, view.procedure_version, tuple(s for s, _ in view.history)
+    )
 
 finished = view.status == "finished"  # the finish page lists the deadlines and emails: not again beside it
 with side:

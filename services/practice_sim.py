@@ -1,150 +1,40 @@
 """Practice runs in memory: the same machine, validation, effects and CMS lines as a real run, with nothing saved.
 
-A practice run is a *transient* `ProcedureRun` and `Case` (never added to a session, so never flushed)
-rebuilt from the practice row's JSON at every action, driven through the real run code in services/runs.py
-(`_ctx`, `_validate`, `_rehearse`, `_machine`, `_mark_rechecks`, `_needs_confirmation`, `_move_to`) and
-shown through the real `run_views.build`. Effects are not applied: each is described ("what would have been
-keyed into CMS and sent") and kept in the JSON, and SRs a step creates get fictional numbers "PRACTICE-SR-n".
+A practice run is a *transient* `ProcedureRun` and `Case` (services/practice_case.py) rebuilt from the practice
+row's JSON at every action, driven through the real run code in services/runs.py (`_ctx`, `_validate`,
+`_rehearse`, `_machine`, `_mark_rechecks`, `_needs_confirmation`, `_move_to`) and shown through the real
+`run_views.build`. Effects are not applied: each is described ("what would have been keyed into CMS and sent")
+and kept in the JSON, and SRs a step creates get fictional numbers "PRACTICE-SR-n".
 """
 
 from __future__ import annotations
 
-import io
-import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from decimal import Decimal
+from datetime import date, timedelta
 from typing import Any
 
 from statemachine.exceptions import TransitionNotAllowed
 
-from db.models import ArrearsPeriod, Case, LiabilityOrder, ProcedureRun
+from db.models import Case, ProcedureRun
+from domain.clock import next_working_day
 from domain.reference import BUILT_IN_REFERENCE, Reference
 from domain.values import FieldError
-from letters import catalogue as letter_catalogue
 from procedures import registry
 from procedures.definition import PdfUpload, Procedure, StartSR
 from procedures.effects import (
-    ACTOR_NAME,
-    SR_NUMBER,
-    AddNote,
     CmsContext,
     CreateSR,
     Effect,
-    LetterDue,
-    QueueEmail,
-    RaiseTask,
-    StoreBundle,
 )
 from services import letter_values
 from services import runs as real
 from services.case_facts import case_facts
 from services.errors import DomainError, ValidationFailed
-from services.run_views import (
-    RunView,
-    back_allowed,
-    build,
-    cms_lines,
-    prefill,
-)
-
-FICTIONAL_CASE: dict[str, Any] = {
-    "scheme": "CSA 2003",
-    "region": "England",
-    "segment": 1,
-    "sensitive": False,
-    "nationally_sensitive": False,
-    "potentially_violent": False,
-    "legacy_ongoing_enforcement": False,
-    "csa_liability_ended": False,
-    "financial_transition_complete": False,
-    "arrears_balance": "0.00",
-    "sos_arrears": "0.00",
-    "receiving_parent": "Robin Practice",
-    "receiving_parent_address": "1 Rehearsal Road\nSampletown\nZZ1 1ZZ",
-    "paying_parent": "Jordan Exercise",
-    "paying_parent_address": "2 Drill Lane\nSampletown\nZZ1 2ZZ",
-    "liability_orders": [],
-    "arrears_periods": [],
-}
-"""The fictional case every scenario starts from; a scenario's `facts` override what its story needs."""
-
-
-def blank_pdf() -> bytes:
-    """A real one-page blank PDF, for a scenario's "pdf:<file name>" upload."""
-
-    from pypdf import PdfWriter  # here, not at the top: only a scenario with an upload needs it
-
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def resolve(value: Any, today: date) -> Any:
-    """Scenario values may say "today+3" or "today+3 10:30" (or "today-1"): dates relative to the rehearsal;
-    "pdf:outcome.pdf" uploads a blank PDF of that name."""
-    if isinstance(value, str) and value.startswith("pdf:"):
-        return (value[4:], blank_pdf())
-    if isinstance(value, str) and re.fullmatch(r"today([+-]\d+)?( \d\d:\d\d)?", value):
-        day_part, _, clock = value.partition(" ")
-        offset = int(day_part[5:] or 0)
-        day = today + timedelta(days=offset)
-        return f"{day.isoformat()} {clock}" if clock else day.isoformat()
-    if isinstance(value, list):
-        return [resolve(v, today) for v in value]
-    if isinstance(value, dict):
-        return {k: resolve(v, today) for k, v in value.items()}
-    return value
-
-
-def fictional_case(reference: str, facts: Mapping[str, Any], team_id: int | None, today: date) -> Case:
-    """A transient Case (never added to a session) with the scenario's facts, under the practice reference."""
-    merged = {**FICTIONAL_CASE, **resolve(dict(facts), today)}
-    case = Case(
-        id=0,
-        scin=reference,
-        scheme=merged["scheme"],
-        receiving_parent_name=merged["receiving_parent"],
-        receiving_parent_address=merged["receiving_parent_address"],
-        paying_parent_name=merged["paying_parent"],
-        paying_parent_address=merged["paying_parent_address"],
-        segment=int(merged["segment"]),
-        region=merged["region"],
-        team_id=team_id or 0,
-        sensitive=bool(merged["sensitive"]),
-        nationally_sensitive=bool(merged["nationally_sensitive"]),
-        potentially_violent=bool(merged["potentially_violent"]),
-        legacy_ongoing_enforcement=bool(merged["legacy_ongoing_enforcement"]),
-        csa_liability_ended=bool(merged["csa_liability_ended"]),
-        financial_transition_complete=bool(merged["financial_transition_complete"]),
-        arrears_balance=Decimal(str(merged["arrears_balance"])),
-        sos_arrears=Decimal(str(merged["sos_arrears"])),
-    )
-    # Plain lists on a transient row: CaseFacts reads them like loaded relationships, and nothing is flushed.
-    case.__dict__["liability_orders"] = [
-        LiabilityOrder(
-            court=lo["court"],
-            granted_on=date.fromisoformat(lo["granted_on"]),
-            amount=Decimal(str(lo["amount"])),
-            discharged=bool(lo.get("discharged", False)),
-            enforcement=lo.get("enforcement"),
-        )
-        for lo in merged["liability_orders"]
-    ]
-    case.__dict__["arrears_periods"] = [
-        ArrearsPeriod(
-            period_start=date.fromisoformat(p["start"]),
-            period_end=date.fromisoformat(p["end"]),
-            amount_due=Decimal(str(p["due"])),
-            amount_paid=Decimal(str(p["paid"])),
-        )
-        for p in merged["arrears_periods"]
-    ]
-    return case
+from services.practice_case import fictional_case
+from services.practice_effects import deadline_views, simulate
+from services.run_views import RunView, back_allowed, build, cms_lines
 
 
 def _start_sr(data: Mapping[str, Any], number: str, sr_id: int) -> StartSR:
@@ -195,11 +85,17 @@ class Sim:
             real.PRACTICE_TODAY.reset(token)
 
     def arrive(self) -> None:
-        """Reaching a step the scenario says comes later ("days_later"): move the practice clock on, once."""
+        """Reaching a step the scenario says comes later: move the practice clock on, once, by `days_later`, then
+        (with `working_day`) to the next working day of the case's region, so a scenario whose story needs "two
+        days later, when the office is open" holds whatever weekday and bank holiday the practice starts on."""
         index = len(self.run.history) - 1
         item = self.walk[index] if index < len(self.walk) else None
-        if item and item.get("step") == self.run.state and item.get("days_later") and index not in self.clocked:
-            self.days += int(item["days_later"])
+        if not item or item.get("step") != self.run.state or index in self.clocked:
+            return
+        if item.get("days_later") or item.get("working_day"):
+            self.days += int(item.get("days_later") or 0)
+            if item.get("working_day"):
+                self.days += (next_working_day(self.now, self.case.region) - self.now).days
             self.clocked = [*self.clocked, index]
 
     @classmethod
@@ -347,7 +243,9 @@ class Sim:
         ctx = real._ctx(procedure, run, self.case)
         step = procedure.steps[run.state]
         effects = real._effects(step, ctx) if run.pending_step == run.state or not step.fields else []
-        return build(run, procedure, self.case, None, effects=effects, ctx=ctx, cms=self._cms(effects))
+        deadlines = deadline_views(self.sent, self.numbers, self.now)
+        cms = self._cms(effects)
+        return build(run, procedure, self.case, None, effects=effects, ctx=ctx, cms=cms, deadlines=deadlines)
 
     # --- actions (the same rules as services/runs.py) -------------------------------------------------
 
@@ -441,7 +339,7 @@ class Sim:
             raise ValidationFailed({exc.field: exc.message}) from None
         effects = procedure.steps[state].effects(ctx)
         lines = cms_lines(effects, self._cms(effects))
-        self._simulate(state, effects, [line.as_dict() for line in lines])
+        simulate(self, state, effects, [line.as_dict() for line in lines])
         real._move_to(procedure, run, state, new_state, committed=bool(effects))
         if effects and lines:
             saved = {"step": state, "title": procedure.steps[state].title, "reference_version": 0}
@@ -449,129 +347,3 @@ class Sim:
             run.cms_saved = [*run.cms_saved, saved]
         if procedure.steps[new_state].final:
             run.status, run.return_to_summary = "finished", False
-
-    def _fill(self, value: Any, ref: str) -> Any:
-        number = self.numbers.get(ref, f"{self.case.scin}-SR")
-        if isinstance(value, str):
-            return value.replace(SR_NUMBER, number).replace(ACTOR_NAME, self.actor_name)
-        if isinstance(value, dict):
-            return {k: self._fill(v, ref) for k, v in value.items()}
-        if isinstance(value, list | tuple):
-            return [self._fill(v, ref) for v in value]
-        return value
-
-    def _simulate(self, state: str, effects: list[Effect], lines: list[dict[str, Any]]) -> None:
-        """Record what the step would have done; give SRs it creates fictional numbers."""
-        would: list[dict[str, Any]] = []
-        for e in effects:
-            if isinstance(e, CreateSR) and e.ref not in self.run.sr_refs:
-                sr_id = -(len(self.run.sr_refs) + 1)
-                self.run.sr_refs = {**self.run.sr_refs, e.ref: sr_id}
-                self.numbers[e.ref] = f"{self.case.scin}-SR-{-sr_id}"
-            if isinstance(e, LetterDue):
-                context = self._fill(real_json(e.context), e.ref)
-                if "sr_number" not in context and "sr_number" in letter_catalogue.get(e.code).variables:
-                    context["sr_number"] = self.numbers.get(e.ref, "")  # as run_effects.render_documents does
-                would.append({"kind": "letter", "code": e.code, "recipient": e.recipient, "context": context})
-            elif isinstance(e, QueueEmail):
-                number = self.numbers.get(e.ref, "")
-                draft = e.draft(sr_number=number) if callable(e.draft) else e.draft
-                to = e.to if isinstance(e.to, str) else ", ".join(e.to)
-                would.append({"kind": "email", "subject": self._fill(draft.subject, e.ref), "to": to or draft.kind})
-            elif isinstance(e, StoreBundle):
-                would.append({"kind": "bundle", "name": e.name, "documents": [code for code, _ in e.documents]})
-            elif isinstance(e, RaiseTask):
-                would.append({"kind": e.kind, "text": self._fill(e.text, e.ref or "main")})
-            elif isinstance(e, AddNote):
-                would.append({"kind": "note", "text": self._fill(getattr(e, "text", ""), getattr(e, "ref", "main"))})
-        title = self.procedure.steps[state].title
-        self.sent = [*self.sent, {"step": state, "title": title, "cms": lines, "would": would}]
-
-
-def real_json(value: Any) -> Any:
-    """A letter context as JSON (dates and money as text), as the real letter row stores it."""
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return {str(k): real_json(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [real_json(v) for v in value]
-    return value
-
-
-CHECK_REFERENCE = "PRACTICE-000000"
-"""The fictional reference of the expected walk a scenario is checked and debriefed against."""
-
-
-class ScenarioBroken(DomainError):
-    """A scenario whose expected path is not a path of its procedure: `step` is the title where it breaks."""
-
-    def __init__(self, step: str, why: str) -> None:
-        super().__init__(f"The expected path breaks at '{step}': {why}")
-        self.step, self.why = step, why
-
-
-def scenario_answers(
-    procedure: Procedure, item: Mapping[str, Any], today: date, case: Case | None = None
-) -> dict[str, Any]:
-    """A scenario step's answers as a submission: relative dates resolved, every checklist item ticked, and
-    (given the case) what the wizard prefills from the case for inputs the scenario leaves as they are."""
-    answers = resolve(dict(item.get("answers", {})), today)
-    answers.setdefault("_checklist", list(procedure.steps[item["step"]].checklist))
-    if case is not None:
-        facts = case_facts(case)
-        for f in procedure.steps[item["step"]].fields:
-            if f.default_fact and f.name not in answers:
-                answers[f.name] = prefill(f, {}, case, facts)
-    return answers
-
-
-def walk_scenario(
-    scenario: Mapping[str, Any], *, today: date, reference: Reference = BUILT_IN_REFERENCE, actor_name: str = "Practice"
-) -> Sim:
-    """Walk the scenario's expected path on the machine; raise ScenarioBroken naming the step where it breaks."""
-    try:
-        procedure = registry.get(str(scenario.get("procedure", "")))
-    except registry.UnknownProcedure:
-        raise ScenarioBroken("the start", f"there is no procedure {scenario.get('procedure')!r}") from None
-    try:
-        sim = Sim.start(
-            procedure,
-            scenario,
-            reference_no=CHECK_REFERENCE,
-            team_id=None,
-            actor_name=actor_name,
-            today=today,
-            reference=reference,
-        )
-    except (DomainError, KeyError, ValueError, TypeError) as exc:
-        raise ScenarioBroken(procedure.steps[procedure.initial].title, f"the case cannot start it ({exc})") from None
-    for item in scenario.get("walk", []):
-        here = procedure.steps[sim.run.state].title
-        if sim.run.status == "finished":
-            raise ScenarioBroken(here, "the procedure has already ended, but the expected path goes on")
-        if item.get("step") != sim.run.state:
-            wanted = procedure.steps[item["step"]].title if item.get("step") in procedure.steps else item.get("step")
-            raise ScenarioBroken(here, f"the procedure comes here, but the expected path says '{wanted}'")
-        try:
-            sim.submit(scenario_answers(procedure, item, sim.now, sim.case))
-            if sim.run.pending_step == sim.run.state:
-                sim.confirm()
-        except ValidationFailed as exc:
-            raise ScenarioBroken(here, " ".join(exc.errors.values())) from None
-        except DomainError as exc:
-            raise ScenarioBroken(here, exc.message) from None
-    if sim.run.status != "finished":
-        raise ScenarioBroken(procedure.steps[sim.run.state].title, "the expected path stops before the procedure ends")
-    return sim
-
-
-def transitions(procedure: Procedure) -> set[tuple[str, str]]:
-    """Every (step, next step) the machine allows: the branches scenarios must cover."""
-    return {(s.id, t.target.id) for s in procedure.machine.states for t in s.transitions}
-
-
-def path_transitions(path: list[str]) -> set[tuple[str, str]]:
-    return set(zip(path, path[1:], strict=False))
