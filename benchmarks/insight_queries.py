@@ -104,7 +104,7 @@ def build(engine: Any, url: str, srs: int, cases: int) -> None:
         for p in registry.latest()
         for i, s in enumerate([s for s, step in p.steps.items() if not step.final][:8], start=1)
     ]
-    runs = srs * EVENTS_PER_SR // 13  # about 13 events a run (views, saves, refusals, Back, Change)
+    runs = srs * EVENTS_PER_SR * 100 // 1173  # 11.73 events a run (views, saves, refusals, Back, Change)
     with engine.begin() as conn:
         conn.execute(text("CREATE TEMP TABLE bench_steps (procedure_id text, position int, step text)"))
         conn.execute(
@@ -129,7 +129,7 @@ def build(engine: Any, url: str, srs: int, cases: int) -> None:
                    '{}', '[]', 0, '{}', '[]', false, '{}', '[]', '[]', '[]', c.id, c.team_id,
                    s.ids[1 + (g / 7) % array_length(s.ids, 1)],
                    now() - interval '730 days' * ((g * 7919) % 100000) / 100000.0, now(), 1
-            FROM generate_series(1, :runs) g
+            FROM generate_series(1::bigint, :runs) g
             JOIN cases c ON c.id = 1 + (g * 31) % (SELECT max(id) FROM cases)
             JOIN bench_staff s ON s.team_id = c.team_id
             JOIN bench_procs p ON p.n = g % (SELECT count(*) FROM bench_procs)"""),
@@ -143,7 +143,7 @@ def build(engine: Any, url: str, srs: int, cases: int) -> None:
             WITH walk AS (
                 SELECT r.id, r.procedure_id, r.team_id, r.started_by_id, r.created_at, r.status, b.position, b.step,
                        least(3 + hashint % 6, p.steps) AS length, hashint
-                FROM (SELECT *, abs(hashtext(id)) AS hashint FROM procedure_runs WHERE id LIKE 'bench%') r
+                FROM (SELECT *, (hashtext(id)::bigint & 2147483647) AS hashint FROM procedure_runs WHERE id LIKE 'bench%') r
                 JOIN bench_procs p ON p.procedure_id = r.procedure_id
                 JOIN bench_steps b
                   ON b.procedure_id = r.procedure_id AND b.position <= least(3 + r.hashint % 6, p.steps)
