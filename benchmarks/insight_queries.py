@@ -143,7 +143,8 @@ def build(engine: Any, url: str, srs: int, cases: int) -> None:
             WITH walk AS (
                 SELECT r.id, r.procedure_id, r.team_id, r.started_by_id, r.created_at, r.status, b.position, b.step,
                        least(3 + hashint % 6, p.steps) AS length, hashint
-                FROM (SELECT *, (hashtext(id)::bigint & 2147483647) AS hashint FROM procedure_runs WHERE id LIKE 'bench%') r
+                FROM (SELECT *, (hashtext(id)::bigint & 2147483647) AS hashint
+                      FROM procedure_runs WHERE id LIKE 'bench%') r
                 JOIN bench_procs p ON p.procedure_id = r.procedure_id
                 JOIN bench_steps b
                   ON b.procedure_id = r.procedure_id AND b.position <= least(3 + r.hashint % 6, p.steps)
