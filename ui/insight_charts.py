@@ -11,6 +11,9 @@ import altair as alt
 from services.insight import Insight, ProcedureFigures, StepFigures
 
 WHOLE = alt.Axis(format="d", tickMinStep=1)
+# Drawn as SVG rather than Streamlit's default canvas, so the titles and step names are text in the page
+# (assistive technology and the browser tests read them).
+SVG = {"embedOptions": {"renderer": "svg"}}
 
 
 def duration(seconds: float | None) -> str:
@@ -46,6 +49,7 @@ def funnel(procedure: ProcedureFigures) -> alt.Chart:
             tooltip=["Step:N", "Runs:Q"],
         )
         .add_params(pick)
+        .properties(usermeta=SVG)
     )
 
 
@@ -69,7 +73,7 @@ def time_per_step(procedure: ProcedureFigures) -> alt.LayerChart:
         tooltip=["Step:N", "Median (working minutes):Q", "90th percentile (working minutes):Q"],
     )
     ticks = base.mark_tick(color="#0b0c0c", thickness=2).encode(x="90th percentile (working minutes):Q")
-    return alt.layer(bars, ticks)
+    return alt.layer(bars, ticks).properties(usermeta=SVG)
 
 
 def slowest(figures: Insight) -> alt.Chart:
@@ -86,4 +90,5 @@ def slowest(figures: Insight) -> alt.Chart:
             x=alt.X("Median (working minutes):Q"),
             tooltip=["Step:N", "Median (working minutes):Q"],
         )
+        .properties(usermeta=SVG)
     )
