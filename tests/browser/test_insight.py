@@ -43,8 +43,19 @@ def test_a_team_leader_sees_the_funnel_and_opens_the_runs_behind_a_bar(live_serv
     expect(funnel).to_have_count(1)  # P1's funnel, drawn as SVG: its words are on the page
     for step in ("1. Check where the case is in transition", "2. Search the legacy systems"):
         expect(funnel.get_by_text(step, exact=True)).to_be_visible()
-    _choose(page, "See the runs behind a figure", FIGURE)
+    # A click on the bar of step 2 lists the runs that reached it, each linking to its SR.
+    funnel.locator("path[aria-label*='2. Search the legacy systems']").first.click()
     link = settled(page, page.get_by_role("link", name=f"SR {sr_number}: case", exact=False))
     expect(link).to_have_count(1)
     link.click()
     settled(page, page.get_by_role("heading", name=f"SR {sr_number}", exact=True))
+
+
+def test_the_chooser_under_the_chart_lists_the_runs_behind_any_figure(live_server, page: Page):
+    sr_number = _walk_two_steps()
+    sign_in(page, live_server.url, "teamleader")
+    settled(page, "Welcome, Demo Teamleader")
+    page.get_by_role("link", name="Insight").click()
+    settled(page, page.get_by_role("heading", name="P1 CSA Information Required", exact=False))
+    _choose(page, "See the runs behind a figure", FIGURE)
+    settled(page, page.get_by_role("link", name=f"SR {sr_number}: case", exact=False))
