@@ -8,7 +8,7 @@ import streamlit as st
 import ui
 from domain.clock import format_uk, uk_local, utcnow
 from services import insight
-from services.insight import MEASURES, InsightFilter
+from services.insight import MEASURES, InsightFilter, Measure, ProcedureFigures
 from ui.insight_charts import duration, funnel, slowest, time_per_step
 from ui.text import md
 
@@ -41,6 +41,43 @@ if not figures.procedures:
     st.info("No steps of real runs were recorded in this period.")
     st.stop()
 
+
+def runs_behind(procedure: ProcedureFigures, chosen: object) -> None:
+    """A chooser of (step, figure) under the charts, preset by a click on a funnel bar; the runs behind it, each
+    a link to its SR (team leaders only)."""
+    options: list[tuple[str, Measure]] = [
+        (s.step, measure) for s in procedure.steps for measure in MEASURES
+        if (s.reached if measure == "reached" else s.timed if measure == "time" else getattr(s, measure))
+    ]  # fmt: skip
+    titles = {s.step: f"{i}. {s.title}" for i, s in enumerate(procedure.steps, start=1)}
+    bars = (getattr(chosen, "selection", None) or {}).get("bar") or []
+    default = next((options.index((b["step_id"], "reached")) for b in bars if (b.get("step_id"), "reached") in options),
+                   None)  # fmt: skip
+    pick = st.selectbox(
+        "See the runs behind a figure",
+        options,
+        index=default,
+        key=f"behind_{procedure.procedure_id}_{default}",
+        format_func=lambda o: f"{titles[o[0]]}: {MEASURES[o[1]]}",
+        placeholder="Choose a step and a figure, or click a bar of the chart",
+    )
+    if pick is None:
+        return
+    step, measure = pick
+    behind = ui.attempt(lambda: insight.runs_behind(actor, procedure.procedure_id, step, measure, filters)) or []
+    st.markdown(f"**Runs behind \u201c{md(titles[step])}: {md(MEASURES[measure])}\u201d** ({len(behind)})")
+    for run in behind:
+        what = f"case {run.scin}, {run.caseworker}, {format_uk(run.at)}"
+        if run.working_seconds is not None:
+            what += f", {duration(run.working_seconds)} of working time"
+        if run.fields:
+            what += ", refused: " + "; ".join(run.fields)
+        if run.sr_id is not None:
+            st.page_link("pages/sr_detail.py", label=f"SR {run.sr_number}: {what}", query_params={"sr": str(run.sr_id)})
+        else:
+            st.markdown(f"- No SR yet: {md(what)}")
+
+
 if figures.slowest():
     st.altair_chart(slowest(figures), width="stretch", height=320)
 
@@ -68,33 +105,4 @@ for procedure in figures.procedures:
         st.caption("An empty cell is a count below 5, or a time from fewer than 5 saves: not shown.")
     if not leader:
         continue
-    options = [
-        (s.step, measure) for s in procedure.steps for measure in MEASURES
-        if (s.reached if measure == "reached" else s.timed if measure == "time" else getattr(s, measure))
-    ]  # fmt: skip
-    titles = {s.step: f"{i}. {s.title}" for i, s in enumerate(procedure.steps, start=1)}
-    picked_bars = getattr(chosen, "selection", {}).get("bar") or [] if chosen is not None else []
-    default = next((options.index((p["step_id"], "reached")) for p in picked_bars if (p.get("step_id"), "reached")
-                    in options), None)  # fmt: skip
-    pick = st.selectbox(
-        "See the runs behind a figure",
-        options,
-        index=default,
-        key=f"behind_{procedure.procedure_id}_{default}",
-        format_func=lambda o: f"{titles[o[0]]}: {MEASURES[o[1]]}",
-        placeholder="Choose a step and a figure, or click a bar of the chart",
-    )
-    if pick is None:
-        continue
-    behind = ui.attempt(lambda: insight.runs_behind(actor, procedure.procedure_id, pick[0], pick[1], filters)) or []
-    st.markdown(f"**Runs behind \u201c{md(titles[pick[0]])}: {md(MEASURES[pick[1]])}\u201d** ({len(behind)})")
-    for run in behind:
-        what = f"case {run.scin}, {run.caseworker}, {format_uk(run.at)}"
-        if run.working_seconds is not None:
-            what += f", {duration(run.working_seconds)} of working time"
-        if run.fields:
-            what += ", refused: " + "; ".join(run.fields)
-        if run.sr_id is not None:
-            st.page_link("pages/sr_detail.py", label=f"SR {run.sr_number}: {what}", query_params={"sr": str(run.sr_id)})
-        else:
-            st.markdown(f"- No SR yet: {md(what)}")
+    runs_behind(procedure, chosen)

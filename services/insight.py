@@ -46,7 +46,7 @@ ABANDONED_DAYS = 30
 RUNS_LISTED = 100
 Experience = Literal["early", "later"]
 Measure = Literal["reached", "time", "errors", "back", "change", "abandoned"]
-MEASURES: dict[str, str] = {
+MEASURES: dict[Measure, str] = {
     "reached": "Reached the step",
     "time": "Time on the step",
     "errors": "Answers refused",

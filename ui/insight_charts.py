@@ -6,6 +6,8 @@ the chart, and the caption under the chart says so.
 
 from __future__ import annotations
 
+from typing import cast
+
 import altair as alt
 
 from services.insight import Insight, ProcedureFigures, StepFigures
@@ -73,7 +75,7 @@ def time_per_step(procedure: ProcedureFigures) -> alt.LayerChart:
         tooltip=["Step:N", "Median (working minutes):Q", "90th percentile (working minutes):Q"],
     )
     ticks = base.mark_tick(color="#0b0c0c", thickness=2).encode(x="90th percentile (working minutes):Q")
-    return alt.layer(bars, ticks).properties(usermeta=SVG)
+    return cast(alt.LayerChart, alt.layer(bars, ticks).properties(usermeta=SVG))
 
 
 def slowest(figures: Insight) -> alt.Chart:

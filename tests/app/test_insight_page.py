@@ -42,7 +42,8 @@ def test_a_team_leader_sees_the_funnel_and_opens_the_runs_behind_a_figure(sqlite
     assert not at.exception
     assert "Runs behind" in texts(at)
     links = [e for e in at.get("page_link") if e.proto.label.startswith("SR 1-")]
-    assert len(links) == 1 and "case " in links[0].proto.label
+    assert len(links) == 1
+    assert "case " in links[0].proto.label
 
 
 def test_policy_sees_figures_without_names_or_runs(sqlite_demo_db, actor_for):
@@ -67,4 +68,5 @@ def test_a_caseworker_opening_insight_is_refused(sqlite_demo_db, actor_for):
     at.session_state["actor"] = actor_for("caseworker")
     at.run()
     assert "You do not have access to that page." in texts(at)
-    assert "Runs that reached" not in texts(at) and not at.dataframe
+    assert "Runs that reached" not in texts(at)
+    assert not at.dataframe

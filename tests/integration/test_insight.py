@@ -21,7 +21,8 @@ def make_runs(username: str, count: int, *, state: str = "search_legacy", update
     """`count` in-progress P1 runs started by `username` on a case of their team (arranged, not walked)."""
     with transaction() as session:
         user = session.scalar(select(User).where(User.username == username))
-        assert user is not None and user.team_id is not None
+        assert user is not None
+        assert user.team_id is not None
         case_id = session.scalar(select(Case.id).where(Case.team_id == user.team_id).order_by(Case.id))
         rows = [
             ProcedureRun(
@@ -97,8 +98,11 @@ def test_policy_sees_all_teams_with_counts_below_five_suppressed(known, actor_fo
     assert step.back is None  # 2
     assert p1_step(result, "call_csa_caseworker").abandoned == 6
     assert result.suppressed
-    early = p1_step(insight.insight(actor_for("policy"), InsightFilter(experience="early"), today=TODAY), "search_legacy")
-    assert early.timed is None and early.median_seconds is None  # four early runs: no time shown
+    early = p1_step(
+        insight.insight(actor_for("policy"), InsightFilter(experience="early"), today=TODAY), "search_legacy"
+    )
+    assert early.timed is None
+    assert early.median_seconds is None
 
 
 def test_experience_split_first_ten_runs_against_later(known, actor_for):
