@@ -73,6 +73,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=0.1, help="1 = 1,000,000 SRs and 5,000,000 step events")
     parser.add_argument("--reuse", action="store_true", help="measure the data already in DATABASE_URL")
+    parser.add_argument("--repeat", type=int, default=REPEAT, help=f"runs of each side (default {REPEAT})")
     args = parser.parse_args()
     server = None
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
@@ -81,6 +82,7 @@ def main() -> None:
         server = pg.Server.start()
         server.create_database("bench")
         os.environ["DATABASE_URL"] = server.url("bench")
+    globals()["REPEAT"] = args.repeat
     try:
         run(0 if args.reuse else int(1_000_000 * args.scale), int(200_000 * args.scale))
     finally:

@@ -629,9 +629,11 @@ class StepEvent(Base):
         # The page's figures: index-only scans for a team (team leader) or for all teams (policy) over a period.
         Index(
             "ix_step_events_team_at",
-            "team_id", "at", "procedure_id", "step", "kind", "first", "early", "working_seconds", "run_id",
+            "team_id", "at", "procedure_id", "step", "kind", "first", "early", "working_seconds", "field", "run_id",
         ),
-        Index("ix_step_events_at", "at", "procedure_id", "step", "kind", "first", "early", "working_seconds"),
+        Index(
+            "ix_step_events_at", "at", "procedure_id", "step", "kind", "first", "early", "working_seconds", "field"
+        ),
     )  # fmt: skip
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -17,8 +17,8 @@ down_revision: str | None = "practice1"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-TEAM_AT = ["team_id", "at", "procedure_id", "step", "kind", "first", "early", "working_seconds", "run_id"]
-AT = ["at", "procedure_id", "step", "kind", "first", "early", "working_seconds"]
+TEAM_AT = ["team_id", "at", "procedure_id", "step", "kind", "first", "early", "working_seconds", "field", "run_id"]
+AT = ["at", "procedure_id", "step", "kind", "first", "early", "working_seconds", "field"]
 
 
 def upgrade() -> None:
