@@ -16,6 +16,7 @@ WHOLE = alt.Axis(format="d", tickMinStep=1)
 # Drawn as SVG rather than Streamlit's default canvas, so the titles and step names are text in the page
 # (assistive technology and the browser tests read them).
 SVG = {"embedOptions": {"renderer": "svg"}}
+MINUTES = alt.Axis(format=",.1f")  # tenths of a minute, never 0.000000
 
 
 def duration(seconds: float | None) -> str:
@@ -71,7 +72,9 @@ def time_per_step(procedure: ProcedureFigures) -> alt.LayerChart:
         y=alt.Y("Step:N", sort=order, title=None, axis=alt.Axis(labelLimit=360))
     )
     bars = base.mark_bar().encode(
-        x=alt.X("Median (working minutes):Q", title="Working minutes (bar: median; mark: 90th percentile)"),
+        x=alt.X(
+            "Median (working minutes):Q", title="Working minutes (bar: median; mark: 90th percentile)", axis=MINUTES
+        ),
         tooltip=["Step:N", "Median (working minutes):Q", "90th percentile (working minutes):Q"],
     )
     ticks = base.mark_tick(color="#0b0c0c", thickness=2).encode(x="90th percentile (working minutes):Q")
@@ -89,7 +92,7 @@ def slowest(figures: Insight) -> alt.Chart:
         .mark_bar()
         .encode(
             y=alt.Y("Step:N", sort="-x", title=None, axis=alt.Axis(labelLimit=420)),
-            x=alt.X("Median (working minutes):Q"),
+            x=alt.X("Median (working minutes):Q", axis=MINUTES),
             tooltip=["Step:N", "Median (working minutes):Q"],
         )
         .properties(usermeta=SVG)

@@ -43,6 +43,7 @@ def test_a_team_leader_sees_the_funnel_and_opens_the_runs_behind_a_bar(live_serv
     expect(funnel).to_have_count(1)  # P1's funnel, drawn as SVG: its words are on the page
     for step in ("1. Check where the case is in transition", "2. Search the legacy systems"):
         expect(funnel.get_by_text(step, exact=True)).to_be_visible()
+    page.screenshot(path=str(live_server.log.parent / "insight.png"), full_page=True)
     # A click on the bar of step 2 lists the runs that reached it, each linking to its SR.
     funnel.locator("path[aria-label*='2. Search the legacy systems']").first.click()
     link = settled(page, page.get_by_role("link", name=f"SR {sr_number}: case", exact=False))
