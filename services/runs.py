@@ -34,7 +34,7 @@ from domain.values import FieldError
 from procedures import registry
 from procedures.definition import Ctx, PdfUpload, Procedure, StartSR, Step
 from procedures.effects import Effect
-from services import audit, letter_values, question_pages, run_effects
+from services import audit, letter_values, question_pages, run_effects, step_events
 from services import reference as reference_values
 from services.access import check_case, check_run, check_sr, require_role, unavailable
 from services.actor import Actor
@@ -261,6 +261,7 @@ def start_run(actor: Actor, procedure_id: str, *, case_id: int, sr_id: int | Non
             sr_id=sr_id,
             after={"procedure": procedure.id, "version": procedure.version, "sr_refs": refs},
         )
+        step_events.record(session, actor, run, case, [], "start")
         return _view(session, run, procedure, case)
 
 
@@ -299,14 +300,19 @@ def check_page(
     actor: Actor, run_id: str, answers: dict[str, Any], names: tuple[str, ...], *, expected_version: int
 ) -> bool:
     """Check one question page's answers before the step's next page (services/question_pages.py): nothing is
-    written, but a run that moved on meanwhile (another tab, a colleague) is refused as a save would be."""
-    with transaction(read_only=True) as session:
-        run, procedure, _case = _load(session, actor, run_id, "work this procedure run")
-        expect_version(run, expected_version, what="This procedure run")
-        if run.status != "in_progress":
-            raise DomainError("This procedure is finished; nothing more can be recorded on it.")
-        question_pages.check_page(procedure.id, procedure.version, run.state, answers, names, today=_today())
-        return True
+    written but the refusal's step events, and a run that moved on meanwhile (another tab, a colleague) is
+    refused as a save would be."""
+    try:
+        with transaction(read_only=True) as session:
+            run, procedure, _case = _load(session, actor, run_id, "work this procedure run")
+            expect_version(run, expected_version, what="This procedure run")
+            if run.status != "in_progress":
+                raise DomainError("This procedure is finished; nothing more can be recorded on it.")
+            question_pages.check_page(procedure.id, procedure.version, run.state, answers, names, today=_today())
+    except ValidationFailed as refused:  # step insight counts a refusal at a page as one at the step's save
+        step_events.record_refusal(actor, run_id, refused.errors)
+        raise
+    return True
 
 
 def _validate(step: Step, raw: dict[str, Any], stored: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
@@ -487,7 +493,11 @@ def _store_uploads(session: Session, actor: Actor, run: ProcedureRun, values: di
 def submit_step(actor: Actor, run_id: str, answers: dict[str, Any], *, expected_version: int) -> RunView:
     """Validate and save this step's answers; then confirm-or-advance as the step's effects require."""
     work: list[Callable[[], object]] = []
-    view = _submit(actor, run_id, answers, expected_version, work)
+    try:
+        view = _submit(actor, run_id, answers, expected_version, work)
+    except ValidationFailed as refused:
+        step_events.record_refusal(actor, run_id, refused.errors)
+        raise
     _after_commit(work)
     return view_run(actor, run_id) if work else view  # afresh: the emails just sent, or failed with the error
 
@@ -500,7 +510,7 @@ def _submit(
         expect_version(run, expected_version, what="This procedure run")
         if run.status != "in_progress":
             raise DomainError("This procedure is finished; nothing more can be recorded on it.")
-        state, step = run.state, procedure.steps[run.state]
+        state, step, before = run.state, procedure.steps[run.state], list(run.history)
         if step.final:
             raise DomainError("This is the last step; there is nothing to submit.")
         values, ticked = _validate(step, answers, run.answers)
@@ -533,6 +543,7 @@ def _submit(
         else:
             _advance(session, actor, run, procedure, case, answers=values, after_commit=work)
             _return_to_summary(session, actor, run, procedure, case)
+        step_events.record(session, actor, run, case, before, "step")
         session.flush()
         return _view(session, run, procedure, case)
 
@@ -559,7 +570,9 @@ def confirm_step(actor: Actor, run_id: str, *, expected_version: int) -> RunView
         expect_version(run, expected_version, what="This procedure run")
         if run.pending_step != run.state:
             raise DomainError("There is nothing waiting for confirmation on this step; submit its answers first.")
+        before = list(run.history)
         _advance(session, actor, run, procedure, case, after_commit=work)
+        step_events.record(session, actor, run, case, before, "step")
         session.flush()
         view = _view(session, run, procedure, case)
     _after_commit(work)
@@ -574,7 +587,9 @@ def go_back(actor: Actor, run_id: str, *, expected_version: int) -> RunView:
         can_back, refusal = back_allowed(run, procedure)  # the same rule the view shows, without building it twice
         if not can_back:
             raise DomainError(refusal or "There is no earlier step to go back to.")
+        before = list(run.history)
         _rewind(session, actor, run, case, run.history[-2])
+        step_events.record(session, actor, run, case, before, "back")
         return _view(session, run, procedure, case)
 
 
@@ -588,6 +603,7 @@ def change_answer(actor: Actor, run_id: str, step_id: str, *, expected_version: 
             raise DomainError("That answer is already saved on the SR and cannot be changed here.")
         _rewind(session, actor, run, case, step_id)
         run.return_to_summary = True
+        step_events.record(session, actor, run, case, [], "change")
         return _view(session, run, procedure, case)
 
 

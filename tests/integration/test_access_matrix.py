@@ -30,6 +30,7 @@ from services import (
     case_finder,
     console,
     deadlines,
+    insight,
     letter_previews,
     letters,
     my_day,
@@ -248,6 +249,9 @@ ROLE_ONLY: dict[str, tuple[Call, tuple[str, ...]]] = {
         lambda a, o: practice_scenario_form.save_scenario_form(a, {"procedure": "P5e"}),
         POLICY_ONLY,
     ),
+    # Step insight: policy staff (all teams, nobody named) and team leaders (their team); no case data.
+    "insight.insight": (lambda a, o: insight.insight(a), ("caseworker", "admin")),
+    "insight.teams": (lambda a, o: insight.teams(a), ("caseworker", "admin")),
 }
 
 # Public functions taking an actor that need no line above, and why.
@@ -257,6 +261,8 @@ EXEMPT = {
     "access.refuse_page": "is the refusal itself",
     "work.complete_task": "refuses another's task (tests/integration/test_working_day.py)",
     "reminders.snooze": "team leaders only, within their team; refusals tested in tests/integration/test_reminders.py",
+    "insight.runs_behind": "team leaders only, their own team; refusals tested in tests/integration/test_insight.py",
+    "step_events.record_refusal": "records the fields runs.submit_step just refused, on the run's own team only",
     "sessions.check": "is the page view's check of the caller's own session (tests/integration/test_sessions.py)",
     "practice_store.may_practise": "is the rule the practice services' checks use; reads nothing",
 }
