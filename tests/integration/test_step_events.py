@@ -159,3 +159,20 @@ def test_practice_runs_record_no_step_events(demo_db, actor_for):
     view = walk_practice(actor_for("ssst.caseworker"), builtin()["P5e-1"], today=datetime.now(UTC).date())
     assert view.finished
     assert count_events() == total
+
+
+def test_a_refused_question_page_is_counted_as_a_refusal_at_its_step_and_writes_nothing_else(demo_db, actor_for):
+    """One question per page: a page's Continue checks its answers only; a refusal there is what insight counts."""
+    me = actor_for("caseworker")
+    view = start(me)
+    with pytest.raises(ValidationFailed) as refused:
+        runs.check_page(me, view.run_id, {"query_reason": None}, ("query_reason",), expected_version=view.version)
+    assert set(refused.value.errors) == {"query_reason"}
+    assert events(view.run_id) == [
+        ("query_received", "view", None, True),
+        ("query_received", "error", "query_reason", False),
+    ]
+    assert runs.check_page(
+        me, view.run_id, {"query_reason": "Complaint"}, ("query_reason",), expected_version=view.version
+    )
+    assert runs.view_run(me, view.run_id).version == view.version  # a page's check saves nothing
