@@ -606,3 +606,45 @@ class PracticeScenario(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     changed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+STEP_EVENT_KINDS = ("view", "submit", "error", "back", "change")
+
+
+class StepEvent(Base):
+    """One thing that happened at one step of a real procedure run (issue 19's step insight): the step shown
+    (`view`, when the run arrived there; `first` on the run's first arrival), saved (`submit`, with the working
+    time since that arrival on the first save of the visit), refused at a field (`error`, one row per field),
+    left by Back (`back`) or reopened from "check your answers" (`change`).
+
+    Written in the same transaction as the step it describes (services/step_events.py), except `error`, which
+    is written after the refused save rolled back. Team, caseworker and experience are copied onto each row so
+    the Insight page's figures come from this table alone (services/insight.py). Practice runs write none.
+    """
+
+    __tablename__ = "step_events"
+    __table_args__ = (
+        CheckConstraint(_in("kind", STEP_EVENT_KINDS), name="kind"),
+        Index("ix_step_events_run_id_id", "run_id", "id"),  # recording: the run's earlier events
+        # The page's figures: index-only scans for a team (team leader) or for all teams (policy) over a period.
+        Index(
+            "ix_step_events_team_at",
+            "team_id", "at", "procedure_id", "step", "kind", "first", "early", "working_seconds", "field", "run_id",
+        ),
+        Index(
+            "ix_step_events_at", "at", "procedure_id", "step", "kind", "first", "early", "working_seconds", "field"
+        ),
+    )  # fmt: skip
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("procedure_runs.id"))
+    procedure_id: Mapped[str] = mapped_column(String(20))
+    step: Mapped[str] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(String(10))
+    field: Mapped[str | None] = mapped_column(String(60))
+    first: Mapped[bool] = mapped_column(Boolean, default=False)
+    working_seconds: Mapped[int | None] = mapped_column(Integer)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    early: Mapped[bool] = mapped_column(Boolean, default=False)  # the run is one of the caseworker's first 10
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

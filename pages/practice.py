@@ -7,7 +7,7 @@ import streamlit as st
 
 import ui
 from procedures import registry
-from services import practice
+from services import practice, practice_record, practice_scenarios
 
 actor = ui.actor("caseworker", "team_leader", page="practice")
 st.title("Practise a procedure")
@@ -16,7 +16,7 @@ st.info(
     "is sent and no letter is stored. At the end you get a debrief.",
     icon="🎓",
 )
-scenarios = ui.attempt(partial(practice.scenarios_for, actor)) or []
+scenarios = ui.attempt(partial(practice_scenarios.scenarios_for, actor)) or []
 titles = {p.id: f"{p.id} {p.title}" for p in registry.latest()}
 procedure_ids = sorted({s.procedure_id for s in scenarios}, key=lambda i: (len(i), i))
 chosen = st.selectbox("Procedure", procedure_ids, format_func=titles.__getitem__, index=None)
@@ -30,7 +30,7 @@ if chosen:
             if view is not None:
                 st.switch_page("pages/practice_run.py", query_params={"practice": view.practice_id})
 
-mine = ui.attempt(partial(practice.my_practice, actor)) or []
+mine = ui.attempt(partial(practice_record.my_practice, actor)) or []
 if mine:
     st.header("Your practice runs")
     for practice_id, title, status, passed in mine:
@@ -39,7 +39,7 @@ if mine:
 
 if actor.role == "team_leader":
     st.header("Practice record of your team")
-    record = ui.attempt(partial(practice.practice_record, actor)) or []
+    record = ui.attempt(partial(practice_record.practice_record, actor)) or []
     if record:
         st.table(  # a few rows of plain text: a table a screen reader (and a browser test) reads as text
             [

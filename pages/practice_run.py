@@ -1,4 +1,5 @@
-"""A practice run: the wizard's step, on a fictional case, under a banner on every step; a debrief at the end."""
+"""A practice run: the wizard's step, panels, map and glossary on a fictional case, under a banner on every step;
+a debrief at the end."""
 
 from collections.abc import Callable
 
@@ -6,11 +7,16 @@ import streamlit as st
 
 import ui
 from domain.clock import format_date
+from procedures.glossary import GLOSSARY
 from services import practice
 from ui.actions import run_action
 from ui.check_answers import summary_rows
 from ui.cms_panel import cms_panel
+from ui.glossary_panel import glossary_panel
 from ui.practice_debrief import debrief_panel
+from ui.practice_panels import practice_side_panels
+from ui.procedure_map_panel import procedure_map_on_demand
+from ui.task_list import task_list_table
 from ui.wizard_widgets import field_input, field_value
 
 actor = ui.actor("caseworker", "team_leader", page="practice_run")
@@ -20,18 +26,29 @@ if not asked_for:
     st.info("Choose a scenario on **Practise a procedure**.")
     st.stop()
 practice_id: str = asked_for
-FRESH, ERRORS = f"pview:{practice_id}", f"perrors:{practice_id}"
+FRESH, ERRORS, STALE = f"pview:{practice_id}", f"perrors:{practice_id}", f"pstale:{practice_id}"
 shown = st.session_state.pop(FRESH, None) or ui.attempt(lambda: practice.view_practice(actor, practice_id))
 if shown is None:
     st.stop()
 pv: practice.PracticeView = shown
 view = pv.run
+# The version this page last saw, as the wizard keeps it: a "done in CMS" tick saved earlier in the same rerun
+# must not make the next action look stale.
+VERSION = f"pversion:{practice_id}"
+st.session_state[VERSION] = view.version
 errors: dict[str, str] = st.session_state.pop(ERRORS, {})
+stale: bool = st.session_state.pop(STALE, False)
 VISIT = f"{view.step.id}@{view.step_number}"
 
 
+def seen() -> int:
+    return int(st.session_state.get(VERSION, view.version))
+
+
 def act(call: Callable[[], practice.PracticeView]) -> None:
-    run_action(call, fresh_key=FRESH, errors_key=ERRORS, doing="saving a practice step")
+    fresh = run_action(call, fresh_key=FRESH, errors_key=ERRORS, stale_key=STALE, doing="saving a practice step")
+    if fresh is not None:
+        st.session_state[VERSION] = fresh.run.version
 
 
 def submit() -> None:
@@ -41,7 +58,15 @@ def submit() -> None:
             values[f.name] = field_value(practice_id, VISIT, f)
     ticked = [i for i in view.step.checklist if st.session_state.get(f"pck:{practice_id}:{VISIT}:{i}")]
     answers = {**values, "_checklist": ticked}
-    act(lambda: practice.submit_step(actor, practice_id, answers, expected_version=view.version))
+    act(lambda: practice.submit_step(actor, practice_id, answers, expected_version=seen()))
+
+
+def back() -> None:
+    act(lambda: practice.go_back(actor, practice_id, expected_version=seen()))
+
+
+def tick_cms(saved_index: int, line: int, done: bool) -> None:
+    act(lambda: practice.tick_cms(actor, practice_id, saved_index, line, done, expected_version=seen()))
 
 
 st.title(f"Practice: {view.procedure_title}")
@@ -51,8 +76,12 @@ st.progress(
     text=f"Step {view.step_number} of about {view.step_total}: **{view.step.title}**",
 )
 ui.case_banner(view.case)
-if errors:
-    ui.error_summary(errors)
+task_list_table(view)
+with st.container():  # always drawn, as in the wizard: a refusal never moves the fields below
+    if errors:
+        ui.error_summary(errors)
+        if stale:
+            st.button("Reload")
 if pv.finished:
     debrief_panel(actor, practice_id)
     if st.button("Practise this scenario again", type="primary"):
@@ -62,17 +91,15 @@ if pv.finished:
     st.stop()
 main, side = st.columns([3, 2], gap="large")
 with main:
-    if pv.events:
-        title, event = pv.events[-1]
-        if title == view.step.title:
-            st.info(f"**What happens now:** {event}", icon="📨")
+    if pv.events and pv.events[-1][0] == view.step.title:
+        st.info(f"**What happens now:** {pv.events[-1][1]}", icon="📨")
     if view.awaiting_confirmation:
         st.header("Check your answers before saving")
         summary_rows(
             view.summary,
             key="pchg",
-            on_change=lambda step_id: act(
-                lambda: practice.change_answer(actor, practice_id, step_id, expected_version=view.version)
+            on_change=lambda step_id, _question: act(
+                lambda: practice.change_answer(actor, practice_id, step_id, expected_version=seen())
             ),
         )
         left, right = st.columns(2)
@@ -80,32 +107,41 @@ with main:
             "Confirm and save",
             type="primary",
             on_click=act,
-            args=(lambda: practice.confirm_step(actor, practice_id, expected_version=view.version),),
+            args=(lambda: practice.confirm_step(actor, practice_id, expected_version=seen()),),
         )
         if view.can_go_back:
-            right.button(
-                "Back",
-                on_click=act,
-                args=(lambda: practice.go_back(actor, practice_id, expected_version=view.version),),
-            )
+            right.button("Back", on_click=back)
     else:
         st.header(view.step.title)
+        if view.published:
+            st.caption(f"Published procedure: {view.published}")
+        if view.step.who:
+            st.markdown(f"**Who does this:** {view.step.who}")
+        if view.step.recheck:
+            because = f" ({', '.join(view.step.recheck_because)})" if view.step.recheck_because else ""
+            st.warning(f"Check this step again: you changed an earlier answer it depends on{because}.")
         st.write(view.step.guidance)
         if view.step.checklist:
             st.markdown("**Check before you continue**")
             for item in view.step.checklist:
                 st.checkbox(item, value=item in view.step.checked, key=f"pck:{practice_id}:{VISIT}:{item}")
+            with st.empty():
+                if "_checklist" in errors:
+                    st.markdown(f":red[**Error:** {errors['_checklist']}]")
         values: dict[str, object] = {}
         for f in view.step.fields:
             if f.applies(values):
                 values[f.name] = field_input(practice_id, VISIT, f, errors.get(f.name))
         left, right = st.columns(2)
         left.button("Continue", type="primary", on_click=submit)
-        right.button(
-            "Back",
-            disabled=not view.can_go_back,
-            on_click=act,
-            args=(lambda: practice.go_back(actor, practice_id, expected_version=view.version),),
-        )
+        right.button("Back", disabled=not view.can_go_back, on_click=back)
+        if not view.can_go_back and view.back_refusal:
+            st.caption(view.back_refusal)
+    procedure_map_on_demand(
+        f"pmap:{practice_id}", view.procedure_id, view.procedure_version, tuple(s for s, _ in view.history)
+    )
 with side:
-    cms_panel(view, lambda _i, _l, _d: None)
+    practice_side_panels(actor, pv)
+    cms_panel(view, tick_cms)
+    with st.expander("Glossary"):
+        glossary_panel(GLOSSARY, key=f"pglossary:{practice_id}")

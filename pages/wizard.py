@@ -7,8 +7,8 @@ import streamlit as st
 import ui
 from procedures.glossary import GLOSSARY
 from services import run_cms, run_context, runs
-from services.procedure_map import LEGEND, path_in_words, procedure_map
-from services.run_views import RunView, StepView
+from services.question_pages import CHECKLIST, QuestionPage, question_pages
+from services.run_views import RunView
 from ui.actions import run_action
 from ui.case_panels import deadlines_panel, emails_panel, files_panel
 from ui.check_answers import summary_rows
@@ -17,8 +17,9 @@ from ui.finish_page import finish_page
 from ui.glossary_panel import glossary_panel
 from ui.letters_panel import letters_panel
 from ui.pending_letters import pending_letters_panel
+from ui.procedure_map_panel import procedure_map_on_demand
 from ui.task_list import task_list_table
-from ui.wizard_widgets import field_input, field_value
+from ui.wizard_widgets import field_input, field_value, with_kept
 
 actor = ui.actor("caseworker", page="wizard")
 asked_for = st.query_params.get("run")
@@ -42,11 +43,12 @@ STALE = f"stale:{run_id}"  # the last action was refused because this screen is 
 stale: bool = st.session_state.pop(STALE, False)
 
 
-def act(call: Callable[[], object]) -> None:
+def act(call: Callable[[], object]) -> object:
     """Button callback: call the service before the rerun; keep its view, or the problem, for the page."""
     fresh = run_action(call, fresh_key=FRESH, errors_key=ERRORS, stale_key=STALE, doing="saving a wizard step")
     if fresh is not None:
         st.session_state[VERSION] = getattr(fresh, "version", st.session_state.get(VERSION))
+    return fresh
 
 
 def seen() -> int:
@@ -56,20 +58,76 @@ def seen() -> int:
 # Widget keys are per visit of a step: a step a loop comes back to (a chase, a new appointment) starts blank,
 # never showing the answers the browser still holds from the last visit; Back keeps the same visit's answers.
 VISIT = f"{view.step.id}@{view.step_number}"
+# One question per page (services/question_pages.py): which page of this visit is shown, and the answers given
+# on its earlier pages, kept in the session until the step is saved from its last page.
+PAGES = question_pages(view.step)
+PAGE, KEPT = f"qpage:{run_id}:{VISIT}", f"qkept:{run_id}:{VISIT}"
+LAST_PAGE = f"qlast:{run_id}"  # Back from check your answers: show the step's last page, not its first
+EARLIER: dict[str, object] = dict(view.step.earlier)  # earlier steps' answers a field here is shown for
+saved: dict[str, object] = {**EARLIER, **{f.name: f.value for f in view.step.fields if f.value is not None}}
+if PAGE not in st.session_state:
+    applicable = [i for i, p in enumerate(PAGES) if p.applies(saved)]
+    st.session_state[PAGE] = applicable[-1] if st.session_state.pop(LAST_PAGE, False) and applicable else 0
+index: int = min(int(st.session_state[PAGE]), len(PAGES) - 1)
+kept: dict[str, object] = st.session_state.get(KEPT, {})
+page: QuestionPage = PAGES[index]
 
 
-def submit() -> None:
-    step = view.step
-    values: dict[str, object] = {}
-    for f in step.fields:
+def page_answers() -> dict[str, object]:
+    """The answers of the page on screen (read from its widgets), over those kept from the step's earlier pages."""
+    values: dict[str, object] = {**EARLIER, **kept}
+    for f in with_kept(page.fields, kept):
         if f.applies(values):
             values[f.name] = field_value(run_id, VISIT, f)
-    ticked = [i for i in step.checklist if st.session_state.get(f"ck:{run_id}:{VISIT}:{i}")]
-    act(lambda: runs.submit_step(actor, run_id, {**values, "_checklist": ticked}, expected_version=seen()))
+    if page.checklist:
+        values[CHECKLIST] = [i for i in view.step.checklist if st.session_state.get(f"ck:{run_id}:{VISIT}:{i}")]
+    return values
+
+
+def proceed() -> None:
+    """Continue: on a page before the step's last, check this page's answers only and show the next page that
+    applies to them; on the last, save the whole step (a refused answer reopens the page that asks it)."""
+    values = page_answers()
+    later = [i for i in range(index + 1, len(PAGES)) if PAGES[i].applies(values)]
+    if later:
+        st.session_state[KEPT] = values
+        checked = run_action(
+            lambda: runs.check_page(actor, run_id, values, page.names, expected_version=seen()),
+            fresh_key=None,
+            errors_key=ERRORS,
+            stale_key=STALE,
+            doing="checking your answers",
+        )
+        if not checked:
+            return  # refused: the problems are shown on this page
+        st.session_state[PAGE] = later[0]
+        return
+    answers: dict[str, object] = {}
+    for f in view.step.fields:
+        if f.applies({**EARLIER, **answers}) and f.name in values:
+            answers[f.name] = values[f.name]
+    ticked = values.get(CHECKLIST, list(view.step.checked))
+    act(lambda: runs.submit_step(actor, run_id, {**answers, CHECKLIST: ticked}, expected_version=seen()))
+    st.session_state[KEPT] = values
+    refused = st.session_state.get(ERRORS, {})
+    first = next((i for i, p in enumerate(PAGES) if set(p.names) & set(refused)), None)
+    if first is not None:
+        st.session_state[PAGE] = first
+
+
+def previous_page() -> None:
+    st.session_state[KEPT] = page_answers()
+    earlier = [i for i in range(index) if PAGES[i].applies(st.session_state[KEPT])]
+    st.session_state[PAGE] = earlier[-1] if earlier else 0
 
 
 def back() -> None:
     act(lambda: runs.go_back(actor, run_id, expected_version=seen()))
+
+
+def back_from_summary() -> None:
+    st.session_state[LAST_PAGE] = True
+    back()
 
 
 def confirm() -> None:
@@ -80,37 +138,49 @@ def tick_cms(saved_index: int, line: int, done: bool) -> None:
     act(lambda: run_cms.tick_cms(actor, run_id, saved_index, line, done, expected_version=seen()))
 
 
-def change(step_id: str) -> None:
-    act(lambda: runs.change_answer(actor, run_id, step_id, expected_version=seen()))
+def change(step_id: str, question: str) -> None:
+    """Change on check your answers: reopen the step at the page that asks `question` (its first page when
+    the row is not one question, e.g. the checklist), with the saved answers, not any kept in the session."""
+    fresh = act(lambda: runs.change_answer(actor, run_id, step_id, expected_version=seen()))
+    if isinstance(fresh, RunView):
+        visit = f"{fresh.step.id}@{fresh.step_number}"
+        pages = question_pages(fresh.step)
+        asks = [i for i, p in enumerate(pages) if any(f.label == question for f in p.fields)]
+        st.session_state[f"qpage:{run_id}:{visit}"] = asks[0] if asks else 0
+        st.session_state.pop(f"qkept:{run_id}:{visit}", None)
 
 
-def step_form(step: StepView, errors: dict[str, str]) -> None:
-    """The checklist and inputs. Not a fragment: text typed in a fragment is sent (on blur) as a fragment rerun
-    just as the Continue outside it asks for a full one, and Chromium then lost the typed answer."""
-    if step.checklist:
+def question_form(errors: dict[str, str]) -> None:
+    """The page's checklist or question(s). Not a fragment: text typed in a fragment is sent (on blur) as a
+    fragment rerun just as the Continue outside it asks for a full one, and Chromium then lost the typed answer.
+    The page heading is the question, so its first input's own label is not drawn again (it stays its name)."""
+    if page.checklist:
+        ticked = kept.get(CHECKLIST)
+        done = set(ticked) if isinstance(ticked, list) else set(view.step.checked)
         st.markdown("**Check before you continue**")
-        for item in step.checklist:
-            st.checkbox(item, value=item in step.checked, key=f"ck:{run_id}:{VISIT}:{item}")
+        for item in view.step.checklist:
+            st.checkbox(item, value=item in done, key=f"ck:{run_id}:{VISIT}:{item}")
         with st.empty():  # a fixed slot for the error: the fields below keep their place (see the summary)
-            if "_checklist" in errors:
-                st.markdown(f":red[**Error:** {errors['_checklist']}]")
-    values: dict[str, object] = {}
-    for f in step.fields:
+            if CHECKLIST in errors:
+                st.markdown(f":red[**Error:** {errors[CHECKLIST]}]")
+    values: dict[str, object] = {**EARLIER, **kept}
+    for position, f in enumerate(with_kept(page.fields, kept)):
         if f.applies(values):
-            values[f.name] = field_input(run_id, VISIT, f, errors.get(f.name))
+            as_heading = position == 0 and page.label_is_heading
+            if as_heading and f.help:
+                st.caption(f.help)
+            values[f.name] = field_input(run_id, VISIT, f, errors.get(f.name), label_hidden=as_heading)
 
 
-@st.fragment
-def procedure_map_on_demand(procedure_id: str, version: str, path: tuple[str, ...]) -> None:
-    """Drawn only while its toggle is on: the browser lays out a diagram each time it changes (about 0.8 s a step
-    in Chromium), so a map nobody opened must not be on the page at all. Toggling reruns only this fragment."""
-    if st.toggle("Show the procedure map", key=f"map:{run_id}"):
-        st.graphviz_chart(procedure_map(procedure_id, version, path))
-        st.caption(LEGEND)
-        st.caption(path_in_words(procedure_id, version, path))
-
-
-st.title(view.procedure_title)
+if view.status == "finished":
+    heading = f"{view.procedure_title} is finished"
+elif view.awaiting_confirmation:
+    heading = "Check your answers before saving"
+else:
+    heading = page.heading
+ui.a11y.page_title(heading)
+st.caption(view.procedure_title)
+st.title(heading)
 st.progress(
     min(view.step_number / max(view.step_total, 1), 1.0),
     text=f"Step {view.step_number} of about {view.step_total}: **{view.step.title}**"
@@ -132,7 +202,6 @@ with main:
     if view.status == "finished":
         finish_page(actor, view)
     elif view.awaiting_confirmation:
-        st.header("Check your answers before saving")
         st.write("Saving records the changes below on the SR. After that you cannot go back to change these answers.")
         summary_rows(view.summary, key="chg", on_change=change)
         if view.letters_pending:  # a letter is due: no read for steps without one
@@ -140,26 +209,35 @@ with main:
         left, right = st.columns(2)
         left.button("Confirm and save", type="primary", on_click=confirm)
         if view.can_go_back:
-            right.button("Back", on_click=back)
+            right.button("Back", on_click=back_from_summary)
     else:
-        st.header(view.step.title)
-        if view.published:
-            st.caption(f"Published procedure: {view.published}")
-        if view.step.who:
-            st.markdown(f"**Who does this:** {view.step.who}")
+        if page.intro:
+            if view.published:
+                st.caption(f"Published procedure: {view.published}")
+            if view.step.who:
+                st.markdown(f"**Who does this:** {view.step.who}")
         if view.step.recheck:
             st.warning(
                 "Check this step again: you changed an earlier answer it depends on"
                 + (f" ({', '.join(view.step.recheck_because)})." if view.step.recheck_because else ".")
             )
-        st.write(view.step.guidance)
-        step_form(view.step, errors)
+        if page.intro:
+            st.write(view.step.guidance)
+        else:
+            with st.expander(f"About this step: {view.step.title}"):
+                st.write(view.step.guidance)
+        question_form(errors)
         left, right = st.columns(2)
-        left.button("Continue", type="primary", on_click=submit)
-        right.button("Back", disabled=not view.can_go_back, on_click=back)
-        if not view.can_go_back and view.back_refusal:
-            st.caption(view.back_refusal)
-    procedure_map_on_demand(view.procedure_id, view.procedure_version, tuple(s for s, _ in view.history))
+        left.button("Continue", type="primary", on_click=proceed)
+        if index > 0:
+            right.button("Back", on_click=previous_page)
+        else:
+            right.button("Back", disabled=not view.can_go_back, on_click=back)
+            if not view.can_go_back and view.back_refusal:
+                st.caption(view.back_refusal)
+    procedure_map_on_demand(
+        f"map:{run_id}", view.procedure_id, view.procedure_version, tuple(s for s, _ in view.history)
+    )
 
 finished = view.status == "finished"  # the finish page lists the deadlines and emails: not again beside it
 with side:

@@ -57,7 +57,7 @@ def machine_at(procedure: Procedure, state: str) -> Iterator[StateMachine]:
         idle.put(machine)
 
 
-# A practice run's own calendar (services/practice_engine.py: a scenario may say "six weeks later"); a real run
+# A practice run's own calendar (services/practice_sim.py: a scenario may say "six weeks later"); a real run
 # never sets it. A ContextVar, so one server thread's practice clock is never another's.
 PRACTICE_TODAY: ContextVar[date | None] = ContextVar("practice_today", default=None)
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from db.models import Case, ProcedureRun, ServiceRequest
 from procedures import registry
 from procedures.definition import StartSR
-from services import audit
+from services import audit, step_events
 from services.access import check_case, check_sr, require_role, unavailable
 from services.actor import Actor
 from services.case_facts import case_facts
@@ -139,4 +139,5 @@ def start_run(actor: Actor, procedure_id: str, *, case_id: int, sr_id: int | Non
             sr_id=sr_id,
             after={"procedure": procedure.id, "version": procedure.version, "sr_refs": refs},
         )
+        step_events.record(session, actor, run, case, [], "start")
         return run_view(session, run, procedure, case)

@@ -52,6 +52,9 @@ class StepView:
     recheck: bool
     recheck_because: tuple[str, ...]
     who: str = ""  # whose step this is, shown as "Who does this" where the procedure has more than one actor
+    # Earlier steps' answers this step's fields are shown for ("screenshots saved?" only where the SR said
+    # criminal action): the page decides what to ask from them as saving does, not from this step's alone.
+    earlier: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,6 +260,11 @@ def build(
         recheck=state in run.recheck,
         recheck_because=recheck_because,
         who=step.who,
+        earlier=tuple(
+            (name, answers[name])
+            for name in dict.fromkeys(f.when[0] for f in step.fields if f.when)
+            if name in answers and name not in {f.name for f in step.fields}
+        ),
     )
     boundary = run.committed_steps
     can_back, refusal = back_allowed(run, procedure)

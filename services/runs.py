@@ -28,7 +28,7 @@ from db.models import Case, ProcedureRun, ServiceRequest
 from domain.clock import utcnow
 from domain.values import FieldError
 from procedures.definition import PdfUpload, Procedure, Step
-from services import audit, letter_values, run_context, run_effects
+from services import audit, letter_values, question_pages, run_context, run_effects, step_events
 from services import reference as reference_values
 from services.actor import Actor
 from services.attachments import store_outcome_pdf
@@ -39,10 +39,25 @@ from services.transaction import expect_version, transaction
 
 log = logging.getLogger("casework")
 
-# services/practice_engine.py (another engineer's file while this split landed) still reaches these through this
-# module; they live in services/run_context.py. To go once it imports them from there.
-PRACTICE_TODAY = run_context.PRACTICE_TODAY
-_ctx, _effects, _machine = step_context, step_effects, machine_at
+
+def check_page(
+    actor: Actor, run_id: str, answers: dict[str, Any], names: tuple[str, ...], *, expected_version: int
+) -> bool:
+    """Check one question page's answers before the step's next page (services/question_pages.py): nothing is
+    written but the refusal's step events, and a run that moved on meanwhile (another tab, a colleague) is
+    refused as a save would be."""
+    try:
+        with transaction(read_only=True) as session:
+            run, procedure, _case = load_run(session, actor, run_id, "work this procedure run")
+            expect_version(run, expected_version, what="This procedure run")
+            if run.status != "in_progress":
+                raise DomainError("This procedure is finished; nothing more can be recorded on it.")
+            today = run_context.run_today()
+            question_pages.check_page(procedure.id, procedure.version, run.state, answers, names, today=today)
+    except ValidationFailed as refused:  # step insight counts a refusal at a page as one at the step's save
+        step_events.record_refusal(actor, run_id, refused.errors)
+        raise
+    return True
 
 
 def _validate(step: Step, raw: dict[str, Any], stored: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
@@ -223,7 +238,11 @@ def _store_uploads(session: Session, actor: Actor, run: ProcedureRun, values: di
 def submit_step(actor: Actor, run_id: str, answers: dict[str, Any], *, expected_version: int) -> RunView:
     """Validate and save this step's answers; then confirm-or-advance as the step's effects require."""
     work: list[Callable[[], object]] = []
-    view = _submit(actor, run_id, answers, expected_version, work)
+    try:
+        view = _submit(actor, run_id, answers, expected_version, work)
+    except ValidationFailed as refused:
+        step_events.record_refusal(actor, run_id, refused.errors)
+        raise
     _after_commit(work)
     return view_run(actor, run_id) if work else view  # afresh: the emails just sent, or failed with the error
 
@@ -236,7 +255,7 @@ def _submit(
         expect_version(run, expected_version, what="This procedure run")
         if run.status != "in_progress":
             raise DomainError("This procedure is finished; nothing more can be recorded on it.")
-        state, step = run.state, procedure.steps[run.state]
+        state, step, before = run.state, procedure.steps[run.state], list(run.history)
         if step.final:
             raise DomainError("This is the last step; there is nothing to submit.")
         values, ticked = _validate(step, answers, run.answers)
@@ -270,6 +289,7 @@ def _submit(
         else:
             _advance(session, actor, run, procedure, case, answers=values, after_commit=work)
             _return_to_summary(session, actor, run, procedure, case)
+        step_events.record(session, actor, run, case, before, "step")
         session.flush()
         return run_view(session, run, procedure, case)
 
@@ -296,7 +316,9 @@ def confirm_step(actor: Actor, run_id: str, *, expected_version: int) -> RunView
         expect_version(run, expected_version, what="This procedure run")
         if run.pending_step != run.state:
             raise DomainError("There is nothing waiting for confirmation on this step; submit its answers first.")
+        before = list(run.history)
         _advance(session, actor, run, procedure, case, after_commit=work)
+        step_events.record(session, actor, run, case, before, "step")
         session.flush()
         view = run_view(session, run, procedure, case)
     _after_commit(work)
@@ -311,7 +333,9 @@ def go_back(actor: Actor, run_id: str, *, expected_version: int) -> RunView:
         can_back, refusal = back_allowed(run, procedure)  # the same rule the view shows, without building it twice
         if not can_back:
             raise DomainError(refusal or "There is no earlier step to go back to.")
+        before = list(run.history)
         _rewind(session, actor, run, case, run.history[-2])
+        step_events.record(session, actor, run, case, before, "back")
         return run_view(session, run, procedure, case)
 
 
@@ -325,6 +349,7 @@ def change_answer(actor: Actor, run_id: str, step_id: str, *, expected_version: 
             raise DomainError("That answer is already saved on the SR and cannot be changed here.")
         _rewind(session, actor, run, case, step_id)
         run.return_to_summary = True
+        step_events.record(session, actor, run, case, [], "change")
         return run_view(session, run, procedure, case)
 
 

@@ -19,7 +19,9 @@ from domain.clock import REGIONS
 from procedures import registry
 from procedures.definition import Field, Procedure
 from services.errors import DomainError, ValidationFailed
-from services.practice_engine import FICTIONAL_CASE, Sim, path_transitions, scenario_answers, transitions
+from services.practice_case import FICTIONAL_CASE
+from services.practice_check import path_transitions, scenario_answers, transitions
+from services.practice_sim import Sim
 from services.run_views import show
 
 FACT_TOGGLES: list[dict[str, Any]] = [

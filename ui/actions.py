@@ -15,10 +15,11 @@ T = TypeVar("T")
 
 
 def run_action(
-    call: Callable[[], T], *, fresh_key: str, errors_key: str, doing: str, stale_key: str | None = None
+    call: Callable[[], T], *, fresh_key: str | None, errors_key: str, doing: str, stale_key: str | None = None
 ) -> T | None:
-    """Call the service; keep its result under `fresh_key`, or the field errors / problem under `errors_key`
-    (and under `stale_key` whether the screen was out of date, so the page offers Reload)."""
+    """Call the service; keep its result under `fresh_key` (unless None), or the field errors / problem under
+    `errors_key` (and under `stale_key` whether the screen was out of date, so the page offers Reload).
+    Returns the result, or None when the call was refused or failed."""
     try:
         result = call()
     except ValidationFailed as exc:
@@ -32,6 +33,7 @@ def run_action(
     except Exception:  # a database fault: the step rolled back; plain words and a log reference, no traceback
         st.session_state[errors_key] = {"_problem": ui.fault_message(doing)}
     else:
-        st.session_state[fresh_key] = result
+        if fresh_key is not None:
+            st.session_state[fresh_key] = result
         return result
     return None

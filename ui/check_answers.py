@@ -10,8 +10,9 @@ from services.run_views import SummaryRow
 from ui.text import show
 
 
-def summary_rows(rows: Sequence[SummaryRow], *, key: str, on_change: Callable[[str], None]) -> None:
-    """One row per answer; Change (where the step may still be changed) calls `on_change(step_id)`.
+def summary_rows(rows: Sequence[SummaryRow], *, key: str, on_change: Callable[[str, str], None]) -> None:
+    """One row per answer; Change (where the step may still be changed) calls `on_change(step_id, label)`, the
+    label naming the question, so the wizard can open the page that asks it.
 
     Shared by the wizard and the practice run, so a practice run looks exactly like the real one.
     """
@@ -24,6 +25,6 @@ def summary_rows(rows: Sequence[SummaryRow], *, key: str, on_change: Callable[[s
                 "Change",
                 key=f"{key}:{row.step_id}:{row.label}",
                 on_click=on_change,
-                args=(row.step_id,),
+                args=(row.step_id, row.label),
                 type="tertiary",
             )

@@ -6,14 +6,14 @@ from functools import partial
 
 import streamlit as st
 
-from services import practice
+from services import practice_debrief
 from services.actor import Actor
 from ui import attempt
 from ui.text import md
 
 
 def debrief_panel(actor: Actor, practice_id: str) -> None:
-    report = attempt(lambda: practice.debrief(actor, practice_id))
+    report = attempt(lambda: practice_debrief.debrief(actor, practice_id))
     if report is None:
         return
     st.header("Debrief")
@@ -40,7 +40,7 @@ def debrief_panel(actor: Actor, practice_id: str) -> None:
     st.header("What would have been sent")
     st.markdown("\n".join(f"- {md(item)}" for item in report.would_send) or "Nothing.")
     for index, label in report.letters:
-        letter = attempt(partial(practice.practice_letter, actor, practice_id, index))
+        letter = attempt(partial(practice_debrief.practice_letter, actor, practice_id, index))
         if letter is not None:
             st.download_button(
                 f"Download {label} (PRACTICE)",

@@ -36,6 +36,7 @@ REFERENCE_VALUES = PageSpec(
 OUTBOX = PageSpec("pages/outbox.py", "Outbox", ":material/outbox:", "outbox")
 PRACTICE = PageSpec("pages/practice.py", "Practise", ":material/school:", "practice")
 PRACTICE_RUN = PageSpec("pages/practice_run.py", "Practice run", ":material/school:", "practice-run", hidden=True)
+INSIGHT = PageSpec("pages/insight.py", "Insight", ":material/insights:", "insight")
 ROLE_PAGES: dict[str, tuple[PageSpec, ...]] = {
     "caseworker": (
         MY_WORK,
@@ -48,6 +49,7 @@ ROLE_PAGES: dict[str, tuple[PageSpec, ...]] = {
     "team_leader": (
         PageSpec("pages/outstanding.py", "Outstanding SRs", ":material/monitoring:", "outstanding"),
         PageSpec("pages/sr_detail.py", "Service request", ":material/description:", "sr", hidden=True),
+        INSIGHT,
         MY_WORK,
         OUTBOX,
         PRACTICE,
@@ -56,6 +58,7 @@ ROLE_PAGES: dict[str, tuple[PageSpec, ...]] = {
     "policy": (
         PageSpec("pages/letter_studio.py", "Letter preview", ":material/mail:", "letters"),
         REFERENCE_VALUES,
+        INSIGHT,
         PageSpec("pages/practice_scenarios.py", "Practice scenarios", ":material/school:", "practice-scenarios"),
     ),
     "admin": (PageSpec("pages/users.py", "Users", ":material/group:", "users"), REFERENCE_VALUES),

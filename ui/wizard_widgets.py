@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime, time
 from typing import Any
 
@@ -35,28 +37,46 @@ def field_value(run_id: str, step: str, f: FieldView) -> Any:
     return raw
 
 
-def field_input(run_id: str, step: str, f: FieldView, error: str | None) -> Any:
-    """Draw one input; return what the caseworker entered (None when nothing)."""
+def with_kept(fields: Sequence[FieldView], kept: Mapping[str, Any]) -> list[FieldView]:
+    """The fields with the answers given on the step's earlier pages (or before Back) as their values: a page
+    drawn again shows what was entered, not what was saved."""
+    return [replace(f, value=kept[f.name]) if f.name in kept else f for f in fields]
+
+
+def field_input(run_id: str, step: str, f: FieldView, error: str | None, *, label_hidden: bool = False) -> Any:
+    """Draw one input; return what the caseworker entered (None when nothing). `label_hidden`: the page heading
+    already asks this question, so the label is not drawn twice; it stays the input's accessible name, and the
+    help is the caller's to show."""
     key = _key(run_id, step, f.name)
     label = f.label + ("" if f.required else " (optional)")
-    help_text = f.help or None
+    help_text = None if label_hidden else (f.help or None)
+    shown_label: Any = "collapsed" if label_hidden else "visible"
     if f.kind == "yes_no":  # no default: only an answer the caseworker saved is shown selected
         index = None if not isinstance(f.value, bool) else (0 if f.value else 1)
-        choice = st.radio(label, ["Yes", "No"], index=index, key=key, horizontal=True, help=help_text)
+        choice = st.radio(
+            label, ["Yes", "No"], index=index, key=key, horizontal=True, help=help_text, label_visibility=shown_label
+        )
         value: Any = None if choice is None else choice == "Yes"
     elif f.kind == "choice":
         index = f.options.index(f.value) if f.value in f.options else None
-        value = st.radio(label, f.options, index=index, key=key, help=help_text)
+        value = st.radio(label, f.options, index=index, key=key, help=help_text, label_visibility=shown_label)
     elif f.kind == "multi_choice":
-        value = st.multiselect(label, f.options, default=f.value or [], key=key, help=help_text)
+        value = st.multiselect(
+            label, f.options, default=f.value or [], key=key, help=help_text, label_visibility=shown_label
+        )
     elif f.kind == "long_text":
-        value = st.text_area(label, value=f.value or "", key=key, help=help_text, max_chars=f.max_chars)
+        value = st.text_area(
+            label, value=f.value or "", key=key, help=help_text, max_chars=f.max_chars, label_visibility=shown_label
+        )
     elif f.kind == "date":
         initial = date.fromisoformat(f.value) if f.value else None
-        picked = st.date_input(label, value=initial, key=key, help=help_text, format="DD/MM/YYYY")
+        picked = st.date_input(
+            label, value=initial, key=key, help=help_text, format="DD/MM/YYYY", label_visibility=shown_label
+        )
         value = picked.isoformat() if isinstance(picked, date) else None
     elif f.kind == "datetime":
-        initial = datetime.fromisoformat(f.value).astimezone(UK) if f.value else None
+        moment = datetime.fromisoformat(f.value) if f.value else None  # naive: kept from this page, UK time
+        initial = moment.astimezone(UK) if moment and moment.tzinfo else moment
         left, right = st.columns(2)
         day = left.date_input(label, value=initial.date() if initial else None, key=key + ":d", format="DD/MM/YYYY")
         at = right.time_input("Time (UK)", value=initial.time() if initial else time(10, 0), key=key + ":t")
@@ -64,7 +84,9 @@ def field_input(run_id: str, step: str, f: FieldView, error: str | None) -> Any:
     elif f.kind == "pdf":
         if isinstance(f.value, dict):
             st.caption(f"Uploaded: {md(f.value.get('file_name'))} (upload another to replace it)")
-        uploaded = st.file_uploader(label, type=["pdf"], key=key, help=help_text)
+        elif isinstance(f.value, tuple):  # chosen on this step's page before, not saved yet
+            st.caption(f"Chosen: {md(f.value[0])} (choose another to replace it)")
+        uploaded = st.file_uploader(label, type=["pdf"], key=key, help=help_text, label_visibility=shown_label)
         value = (uploaded.name, uploaded.getvalue()) if uploaded is not None else f.value
     elif f.kind == "table":
         value = table_input(key, label, f)
@@ -78,6 +100,7 @@ def field_input(run_id: str, step: str, f: FieldView, error: str | None) -> Any:
             help=help_text,
             placeholder=placeholder,
             max_chars=200 if f.kind == "text" else 40,
+            label_visibility=shown_label,
         )
     with st.empty():  # a fixed slot, drawn empty without an error: the fields below keep their place
         if error:

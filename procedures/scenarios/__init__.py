@@ -1,11 +1,15 @@
 """Practice scenarios as data: one JSON file per procedure, a list of scenarios (issue 18).
 
-A scenario is a fictional case's facts (`facts`, over services.practice_engine.FICTIONAL_CASE), the SR the
-caseworker is allocated when the procedure works on one (`allocated_sr`), and the expected path as `walk`:
-each step with the answers the published procedure expects there and, in `event`, what the caseworker
-learns at that step ("The CPO has emailed: ..."). Values may say "today+7" or "today+7 10:30" (dates
-relative to the day of practice) and "pdf:<name>" (a blank PDF upload). tests/procedures/test_scenarios.py
-checks every scenario walks to the end of its procedure and that together they take every branch.
+A scenario is a fictional case's facts (`facts`, over services.practice_case.FICTIONAL_CASE: fictional names,
+towns, courts and people only), the SR the caseworker is allocated when the procedure works on one
+(`allocated_sr`), and the expected path as `walk`: each step with the answers the published procedure expects
+there and, in `event`, what the caseworker learns at that step, in the words a colleague would use ("The court
+presenting team replies: ..."). A step may let time pass first: `days_later` moves the practice calendar on,
+and `working_day` then on to the next working day of the case's region. Values may say "today+7" or
+"today+7 10:30" (dates relative to the practice calendar) and "pdf:<name>" (a blank PDF upload).
+tests/practice/test_scenarios.py checks every scenario walks to the end of its procedure on any start day,
+that together they take every branch, that a procedure's scenarios tell different stories, and that titles,
+summaries, events and typed answers read as prose (no internal names or placeholders).
 """
 
 from __future__ import annotations

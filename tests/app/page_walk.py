@@ -9,7 +9,6 @@ back through the services, so the page is shown to record exactly what the headl
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
 
 from streamlit.testing.v1 import AppTest
@@ -17,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from services import run_context, run_outcomes, run_start
 from services.actor import Actor
 from services.run_views import RunView
+from tests.app.answering import answer_step
 from tests.app.helpers import texts
 from tests.app.test_wizard import button, open_wizard
 
@@ -41,23 +41,10 @@ class PageWalk:
 
     def answer(self, *, confirm: bool = True, **answers: Any) -> RunView:
         view = self.view
-        assert not view.awaiting_confirmation, "the page is asking to confirm, not for answers"
-        at = self.at
-        assert view.step.title in texts(at), f"the page does not show the step {view.step.title!r}"
+        shown = self.at.get("progress")[0].proto.text  # "Step 2 of about 5: **<step title>**"
+        assert view.step.title in shown, f"the page does not show the step {view.step.title!r}"
         self.pages_seen.append(view.step.id)
-        visit = f"{view.step.id}@{view.step_number}"  # the wizard keys its widgets per visit of a step
-        for item in view.step.checklist:
-            at.checkbox(key=f"ck:{self.run_id}:{visit}:{item}").check()
-        fields = {f.name: f for f in view.step.fields}
-        for name, value in answers.items():
-            if fields[name].kind == "table":  # the grid is drawn prefilled; AppTest cannot edit its cells
-                assert value == fields[name].value, f"{name}: only the prefilled rows can be kept in AppTest"
-                continue
-            self._fill(visit, fields[name].kind, name, value)
-            at.run()  # conditional fields appear once the answers they depend on are given
-        button(at, "Continue").click().run()
-        assert not at.exception, at.exception
-        assert "There is a problem" not in texts(at), texts(at)
+        answer_step(self.at, self.actor, self.run_id, **answers)
         if confirm and self.view.awaiting_confirmation:
             self.confirm()
         return self.view
@@ -73,24 +60,3 @@ class PageWalk:
 
     def path(self) -> list[str]:
         return [state for state, _title in self.view.history]
-
-    def _fill(self, step: str, kind: str, name: str, value: Any) -> None:
-        at, key = self.at, f"w:{self.run_id}:{step}:{name}"
-        if kind == "yes_no":
-            at.radio(key=key).set_value("Yes" if value else "No")
-        elif kind == "choice":
-            at.radio(key=key).set_value(value)
-        elif kind == "multi_choice":
-            at.multiselect(key=key).set_value(list(value))
-        elif kind == "long_text":
-            at.text_area(key=key).input(value)
-        elif kind == "date":
-            at.date_input(key=key).set_value(date.fromisoformat(str(value)))
-        elif kind == "datetime":
-            moment = datetime.fromisoformat(str(value))
-            at.date_input(key=key + ":d").set_value(moment.date())
-            at.time_input(key=key + ":t").set_value(moment.time())
-        elif kind in ("text", "money", "integer"):
-            at.text_input(key=key).input(str(value))
-        else:
-            raise AssertionError(f"{name}: a {kind} field cannot be filled through AppTest here")

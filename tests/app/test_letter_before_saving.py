@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from services import letters, run_start
 from services.letter_previews import pending_letters
+from tests.app.answering import answer_step
 from tests.app.helpers import texts
 from tests.app.test_wizard import button, open_wizard
 from tests.procedures.p4_helpers import case_row, p4_case
@@ -19,14 +20,10 @@ def test_the_stable_balance_letter_is_previewed_with_the_runs_values_before_savi
     case_id = p4_case(actor, sos_arrears=Decimal("100.00"))
     view = run_start.start_run(actor, "P4", case_id=case_id)
     at = open_wizard(actor, view.run_id)
-    for box in at.checkbox:
-        box.check()
-    at.text_input[0].input("1,234.56")
-    button(at, "Continue").click().run()
+    answer_step(at, actor, view.run_id, stable_balance="1,234.56")
     if "Confirm and save" in [b.label for b in at.button]:
         button(at, "Confirm and save").click().run()
-    at.date_input[0].set_value(date.today())
-    button(at, "Continue").click().run()
+    answer_step(at, actor, view.run_id, letter_date=date.today().isoformat())
     assert "Check your answers before saving" in texts(at)
     assert letters.letters_for_run(actor, view.run_id) == []  # nothing is recorded yet
 

@@ -7,12 +7,12 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from db.models import Case, OutboundEmail, ProcedureRun, ServiceRequest
+from db.models import Case, OutboundEmail, PracticeScenario, ProcedureRun, ServiceRequest
 from procedures import registry
 from procedures.scenarios import builtin
-from services import practice
+from services import practice, practice_scenarios
 from services.practice import BANNER
-from services.practice_engine import scenario_answers
+from services.practice_check import scenario_answers
 from services.transaction import transaction
 from tests.app.helpers import app_as, texts
 
@@ -70,7 +70,7 @@ def test_the_practise_page_lists_scenarios_and_the_team_leader_sees_the_record(s
     at = at.switch_page("pages/practice.py").run()
     assert not at.exception
     at.selectbox[0].select("P5e").run()
-    assert "Main path: the visit takes place" in at.radio[0].options
+    assert builtin()["P5e-1"]["title"] in at.radio[0].options
     from tests.practice.practise import walk_practice
 
     walk_practice(me, builtin()["P5e-1"], today=date.today())
@@ -83,17 +83,79 @@ def test_the_practise_page_lists_scenarios_and_the_team_leader_sees_the_record(s
     assert (row["Practised"], row["Passed"]) == (1, 1)
 
 
-def test_policy_staff_are_told_where_a_scenario_breaks_on_the_scenarios_page(sqlite_demo_db, actor_for):
-    import json
+def _scenario_rows() -> int:
+    with transaction() as session:
+        return session.scalar(select(func.count()).select_from(PracticeScenario)) or 0
 
+
+def _save(at):
+    next(b for b in at.button if b.label == "Check and save").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_policy_staff_edit_a_scenario_with_a_form_refused_at_the_field_until_it_is_right(sqlite_demo_db, actor_for):
+    """Policy staff open "The CPO decides not to proceed" on the scenarios page: a form, not JSON. An amount that is
+    not money is refused under the arrears input; a step chosen out of the procedure's order is refused at that
+    step, naming where the path breaks; nothing is saved until both are put right, then the edit saves."""
     at = app_as(actor_for("policy"))
     at.run()
     at = at.switch_page("pages/practice_scenarios.py").run()
-    assert not at.exception
-    at.selectbox[0].select("P5e-1").run()
-    data = json.loads(at.text_area[0].value)
-    data["walk"] = data["walk"][:2] + data["walk"][3:]  # skips "set the SR In Progress"
-    at.text_area[0].set_value(json.dumps(data)).run()
-    next(b for b in at.button if b.label == "Check and save").click().run()
-    assert not at.exception
-    assert "The expected path breaks at" in texts(at)
+    assert not at.exception, at.exception
+    assert not at.get("text_area") or all("JSON" not in a.label for a in at.text_area)
+    at.selectbox[0].select("P5d-2").run()
+    steps = registry.get("P5d").steps
+    assert at.selectbox(key="sform:P5d-2:walk:2:step").value == "cpt_reply"
+    assert steps["cpt_reply"].title in at.selectbox(key="sform:P5d-2:walk:2:step").options
+    at.text_input(key="sform:P5d-2:fact:arrears_balance").set_value("lots").run()
+    at = _save(at)
+    arrears_error = [m.value for m in at.markdown if "Error:" in m.value]
+    assert any("amount" in m.lower() for m in arrears_error), arrears_error
+    assert _scenario_rows() == 0
+    at.text_input(key="sform:P5d-2:fact:arrears_balance").set_value("1845.20").run()
+    at.selectbox(key="sform:P5d-2:walk:2:step").set_value("full_pv_check").run()
+    at = _save(at)
+    broken = f"The expected path breaks at '{steps['cpt_reply'].title}'"
+    assert broken in texts(at)
+    assert _scenario_rows() == 0
+    at.selectbox(key="sform:P5d-2:walk:2:step").set_value("cpt_reply").run()
+    at.text_input(key="sform:P5d-2:walk:2:hearing_at").set_value("today+42 14:00").run()
+    at.text_input(key="sform:P5d-2:walk:2:cpo_name").set_value("Gillian Shaw").run()
+    at.text_input(key="sform:P5d-2:title").set_value("The CPO decides not to proceed after a late payment").run()
+    at = _save(at)
+    assert "Saved 'The CPO decides not to proceed after a late payment'" in texts(at)
+    assert _scenario_rows() == 1
+    assert practice_scenarios.scenarios_for_editing(actor_for("policy"))["P5d-2"]["facts"]["arrears_balance"] == (
+        "1845.20"
+    )
+
+
+def test_the_practice_run_has_the_wizards_panels_and_keeps_the_done_in_cms_ticks(sqlite_demo_db, actor_for):
+    """A caseworker practising P1 reaches the chase: beside the step are the deadlines (the review date set at the
+    call, on the practice calendar), the CMS lines of the saved steps with their "done in CMS" ticks, the
+    glossary and the procedure map, as in the real wizard. A tick survives a reload (a new session)."""
+    from tests.practice.practise import continue_practice
+
+    me, scenario = actor_for("caseworker"), builtin()["P1-1"]
+    view = practice.start_practice(me, "P1-1")
+    view = continue_practice(me, view, scenario["walk"][:4])
+    assert view.run.step.id == "chase_update"
+    at = _page(me, view.practice_id)
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert "Deadlines" in shown
+    assert any(d.explanation in shown for d in view.run.deadlines)
+    assert [e.label for e in at.expander] == ["Glossary"]
+    assert [t.label for t in at.toggle] == ["Show the procedure map"]
+    ticks = [c for c in at.checkbox if c.key.startswith(f"cms:{view.practice_id}:")]
+    assert ticks
+    assert not any(c.value for c in ticks)
+    ticks[0].check().run()
+    assert not at.exception, at.exception
+    again = _page(me, view.practice_id)  # a new session: the tick is read back from the practice run
+    assert [c.value for c in again.checkbox if c.key == ticks[0].key] == [True]
+    saved = practice.view_practice(me, view.practice_id).run.cms_saved
+    assert saved[0].done == (0,)
+    again.toggle[0].set_value(True).run()
+    assert not again.exception, again.exception
+    assert again.get("graphviz_chart")

@@ -18,7 +18,7 @@ def test_p5e_shows_its_task_list_with_the_run_waiting_for_vsat(sqlite_demo_db, a
     assert "| Check the case and refer the visit | Done |" in shown
     assert "| **VSAT's decision** | **Waiting for VSAT** |" in shown
     assert "| The visit | Not started |" in shown
-    assert "Record VSAT's decision" in [h.value for h in at.header]
+    assert "Record VSAT's decision" in [h.value for h in at.title]  # one page: the step's title is its question
 
 
 def test_p1_keeps_its_progress_line_and_has_no_task_list(sqlite_demo_db, actor_for):

@@ -5,6 +5,7 @@ from sqlalchemy import select
 from db.models import Case
 from services import run_context, run_outcomes, run_start, runs
 from services.transaction import transaction
+from tests.app.answering import answer_step
 from tests.app.helpers import app_as, texts
 
 
@@ -28,41 +29,71 @@ def button(at, label):
     return next(b for b in at.button if b.label == label)
 
 
-def test_a_caseworker_walks_p1_through_the_wizard_and_the_srs_are_saved(sqlite_demo_db, actor_for):
+def heading(at) -> str:
+    return at.title[0].value
+
+
+def test_a_caseworker_walks_p1_one_question_a_page_and_the_srs_are_saved(sqlite_demo_db, actor_for):
     actor = actor_for("caseworker")
     view = run_start.start_run(actor, "P1", case_id=_case_id(actor, financial_transition_complete=True))
     at = open_wizard(actor, view.run_id)
     assert "Step 1 of about 3" in at.get("progress")[0].proto.text
+    assert heading(at) == "Check where the case is in transition"  # the step's checklist is its first page
+    assert view.procedure_title in [c.value for c in at.caption]  # the procedure, in a caption above
 
-    # Continue without the checklist or answers: GOV.UK-style summary and nothing saved.
+    # Continue without the checklist: GOV.UK-style summary, the same page, nothing saved.
     button(at, "Continue").click().run()
     assert "There is a problem" in texts(at)
     assert "Confirm you have done this before you continue" in texts(at)
-    assert run_context.view_run(actor, view.run_id).step.id == "query_received"
-
+    assert heading(at) == "Check where the case is in transition"
     at.checkbox[0].check()
-    at.radio[0].set_value("Complaint")
-    at.text_area[0].input("Payments between 2010 and 2012")
-    at.radio[1].set_value("Yes")
     button(at, "Continue").click().run()
-    assert "Check your answers before saving" in texts(at)
+
+    # One question a page, the question as the heading (the input keeps it as its name, not drawn twice).
+    assert heading(at) == "What needs the CSA information?"
+    assert at.radio[0].label == "What needs the CSA information?"
+    assert at.radio[0].proto.label_visibility.value == at.radio[0].proto.label_visibility.COLLAPSED
+    button(at, "Continue").click().run()  # nothing chosen: refused at this page, before the next
+    assert "There is a problem" in texts(at)
+    assert heading(at) == "What needs the CSA information?"
+    at.radio[0].set_value("Complaint")
+    button(at, "Continue").click().run()
+    assert heading(at) == "What information is needed"
+    at.text_area[0].input("Payments between 2010 and 2012")
+    button(at, "Back").click().run()  # Back within the step keeps both answers
+    assert heading(at) == "What needs the CSA information?"
+    assert at.radio[0].value == "Complaint"
+    button(at, "Continue").click().run()
+    assert at.text_area[0].value == "Payments between 2010 and 2012"
+    button(at, "Continue").click().run()
+    assert heading(at) == "Has financial transition to CMS been completed?"
+    assert at.radio[0].value is None  # a routing question starts unanswered
+    # nothing is saved before the step's last page
+    assert all(f.value is None for f in run_context.view_run(actor, view.run_id).step.fields)
+    at.radio[0].set_value("Yes")
+    button(at, "Continue").click().run()
+    assert heading(at) == "Check your answers before saving"
+    change = next(b for b in at.button if b.key == "chg:query_received:What information is needed")
+    change.click().run()  # Change opens the page that asks that question, with the answer given
+    assert heading(at) == "What information is needed"
+    assert at.text_area[0].value == "Payments between 2010 and 2012"
+    button(at, "Back").click().run()  # and Back from there is the step's page before it
+    assert heading(at) == "What needs the CSA information?"
+    answer_step(at, actor, view.run_id)  # every answer is still there: Continue on each page
+    assert heading(at) == "Check your answers before saving"
     panel = texts(at)
     assert "Process = Transition" in panel  # published (seed 002)
     assert "Area: choose the Area your team uses to record a contact about CSA information" in panel
     assert "Suggestion, not confirmed by the published procedure or your policy team: CSA Information" in panel
     button(at, "Confirm and save").click().run()
-    assert "Search the legacy systems" in texts(at)
+    assert heading(at) == "Search the legacy systems"
     # "Enter in CMS now": the saved step's lines, each with a done-in-CMS tick
     assert any("Create a new SR" in str(c.label) for c in at.checkbox)
 
-    for box in at.checkbox:
-        box.check()
-    at.radio[0].set_value("Yes").run()
-    at.text_area[0].input("CSCS shows the payments")
+    answer_step(at, actor, view.run_id, information_found=True, findings="CSCS shows the payments")
+    assert heading(at) == "Record what you found"  # a step with no question is one page under its title
     button(at, "Continue").click().run()
-    button(at, "Continue").click().run()  # record what you found (no inputs)
-    at.radio[0].set_value("No move needed")
-    button(at, "Continue").click().run()
+    answer_step(at, actor, view.run_id, segment_move="No move needed")
     button(at, "Confirm and save").click().run()
     assert "is finished" in texts(at)
 

@@ -2,15 +2,9 @@
 reload, and after it sees the first one's answers; nothing of the second is saved over them."""
 
 from services import run_context, run_outcomes, run_start
+from tests.app.answering import answer_step
 from tests.app.helpers import texts
 from tests.app.test_wizard import _case_id, button, open_wizard
-
-
-def fill_first_step(at, summary: str) -> None:
-    at.checkbox[0].check()
-    at.radio[0].set_value("Complaint")
-    at.text_area[0].input(summary)
-    at.radio[1].set_value("Yes")
 
 
 def test_the_second_session_to_save_a_step_gets_a_conflict_and_a_reload_showing_the_first_answers(
@@ -20,11 +14,22 @@ def test_the_second_session_to_save_a_step_gets_a_conflict_and_a_reload_showing_
     view = run_start.start_run(actor, "P1", case_id=_case_id(actor, financial_transition_complete=True))
     first, second = open_wizard(actor, view.run_id), open_wizard(colleague, view.run_id)
 
-    fill_first_step(first, "Saved by the first session")
-    button(first, "Continue").click().run()
+    # The second session reaches the step's last page (its earlier pages are checked in its session alone) ...
+    second.checkbox[0].check()
+    button(second, "Continue").click().run()
+    second.radio[0].set_value("Complaint")
+    button(second, "Continue").click().run()
+    second.text_area[0].input("Typed in the second session")
+    button(second, "Continue").click().run()
+    assert second.title[0].value == "Has financial transition to CMS been completed?"
+    second.radio[0].set_value("Yes")
+
+    # ... the first saves the step meanwhile ...
+    answers = {"query_reason": "Complaint", "query_summary": "Saved by the first session"}
+    answer_step(first, actor, view.run_id, financial_transition_complete=True, **answers)
     assert "Check your answers before saving" in texts(first)
 
-    fill_first_step(second, "Typed in the second session")
+    # ... and the second's save is refused.
     button(second, "Continue").click().run()
     assert not second.exception
     shown = texts(second)

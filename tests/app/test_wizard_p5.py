@@ -10,45 +10,16 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from services import run_context, run_start, runs
+from tests.app.answering import answer_by_label, progress
 from tests.app.helpers import texts
-from tests.app.test_wizard import button, open_wizard
+from tests.app.test_wizard import open_wizard
 from tests.pdfs import a_pdf
 from tests.procedures.ssst_walks import allocated_sr, emails, service_request
 
 
-def by_label(widgets, label):
-    return next(w for w in widgets if w.label.startswith(label))
-
-
-def tick_all(at):
-    for box in at.checkbox:
-        box.check()
-
-
-def proceed(at, *, confirm: bool = False):
-    button(at, "Continue").click().run()
-    assert not at.exception
-    assert "There is a problem" not in texts(at), texts(at)
-    if confirm:
-        assert "Check your answers before saving" in texts(at)
-        button(at, "Confirm and save").click().run()
-        assert not at.exception
-    return at
-
-
 def step(at, **answers):
-    """Tick the checklist, fill the inputs by label (text, text area, radio, date), continue and confirm."""
-    tick_all(at)
-    for label, value in answers.items():
-        kind, label = label.split(":", 1)
-        widget = by_label(getattr(at, kind), label)
-        (widget.input(value) if kind in ("text_input", "text_area") else widget.set_value(value)).run()
-    button(at, "Continue").click().run()
-    assert not at.exception
-    assert "There is a problem" not in texts(at), texts(at)
-    if "Check your answers before saving" in texts(at):
-        button(at, "Confirm and save").click().run()
-        assert not at.exception
+    """Tick the checklist, fill the inputs by "kind:label" on the pages that ask them, continue and confirm."""
+    answer_by_label(at, **answers)
     return at
 
 
@@ -70,45 +41,47 @@ def test_a_caseworker_works_the_county_court_sr_through_the_wizard_to_closed_com
     case_id, sr_id = allocated_sr(actor, "County Court")
     view = run_start.start_run(actor, "P5b", case_id=case_id, sr_id=sr_id)
     at = open_wizard(actor, view.run_id)
-    assert "SR allocated" in texts(at)
+    assert "SR allocated" in progress(at)
 
-    tick_all(at)
-    by_label(at.text_input, "Court").input("Demo County Court")
-    by_label(at.text_input, "Enforcement case manager").input("Eve Enforcer")
-    by_label(at.radio, "Is this criminal action?").set_value("No")
-    proceed(at, confirm=True)
+    step(
+        at,
+        **{
+            "text_input:Court": "Demo County Court",
+            "text_input:Enforcement case manager": "Eve Enforcer",
+            "radio:Is this criminal action?": "No",
+        },
+    )
+    step(at, **{"radio:How you contact": "Email the court presenting team"})
+    assert "Create the CPO folder" in progress(at)
+    step(at, **{"radio:Is a PV marker recorded": "No"})
+    step(at)  # In Progress
 
-    by_label(at.radio, "How you contact").set_value("Email the court presenting team")
-    proceed(at, confirm=True)
-    assert "Create the CPO folder" in texts(at)
-
-    tick_all(at)
-    by_label(at.radio, "Is a PV marker recorded").set_value("No")
-    proceed(at, confirm=True)
-    tick_all(at)
-    proceed(at)  # In Progress
-
-    by_label(at.text_input, "Court presenting officer's name").input("Pat Presenter")
-    by_label(at.radio, "Is the hearing date known?").set_value("Yes").run()
     hearing = date.today() + timedelta(days=30)
-    by_label(at.date_input, "Hearing date and time").set_value(hearing)
-    proceed(at)
-    assert "Second PV check" in texts(at)
+    step(
+        at,
+        **{
+            "text_input:Court presenting officer's name": "Pat Presenter",
+            "radio:Is the hearing date known?": "Yes",
+            "date_input:Hearing date and time": hearing,
+        },
+    )
+    assert "Second PV check" in progress(at)
     assert service_request(sr_id).hearing_at is not None
 
-    tick_all(at)
-    by_label(at.radio, "Is a PV marker recorded against the client now?").set_value("No")
-    by_label(at.text_area, "Payments made").input("None")
-    by_label(at.text_area, "Contact from the paying parent").input("None")
-    proceed(at, confirm=True)
-    assert "Record the outcome" in texts(at)
+    step(
+        at,
+        **{
+            "radio:Is a PV marker recorded against the client now?": "No",
+            "text_area:Payments made": "None",
+            "text_area:Contact from the paying parent": "None",
+        },
+    )
+    assert "Record the outcome" in progress(at)
 
     upload_outcome_by_service(actor, view.run_id)
     at = open_wizard(actor, view.run_id)
-    tick_all(at)
-    proceed(at, confirm=True)  # forward to the ECM
-    tick_all(at)
-    proceed(at, confirm=True)  # delete the clerical files and close
+    step(at)  # forward to the ECM
+    step(at)  # delete the clerical files and close
     assert "is finished" in texts(at)
 
     sr = service_request(sr_id)
@@ -145,7 +118,7 @@ def test_a_caseworker_works_the_commitment_sr_through_the_wizard_to_closed_compl
     step(at)  # In Progress
     hearing = date.today() + timedelta(days=30)
     step(at, **{"text_input:Court presenting officer's name": "Pat Presenter", "date_input:Hearing date": hearing})
-    assert "Court cover letter" in texts(at)
+    assert "Court cover letter" in progress(at)
     step(at)  # court cover letter
     step(at)  # summons back
     step(at)  # paying parent cover letter
@@ -158,7 +131,7 @@ def test_a_caseworker_works_the_commitment_sr_through_the_wizard_to_closed_compl
             "text_area:Contact from the paying parent": "None",
         },
     )
-    assert "Record the outcome" in texts(at)
+    assert "Record the outcome" in progress(at)
     upload_outcome_by_service(actor, view.run_id)
     at = open_wizard(actor, view.run_id)
     step(at)  # forward to the ECM

@@ -5,15 +5,11 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 
 from services import run_context, run_start, runs
+from tests.app.answering import answer_by_label, progress
 from tests.app.helpers import texts
 from tests.app.test_wizard import button, open_wizard
 from tests.pdfs import a_pdf
 from tests.procedures.ssst_walks import allocated_sr, outbox_rows, set_case, sr_row
-
-
-def tick_all(at):
-    for box in at.checkbox:
-        box.check()
 
 
 def test_an_ssst_caseworker_pays_a_court_fee_through_the_wizard(sqlite_demo_db, actor_for):
@@ -23,26 +19,24 @@ def test_an_ssst_caseworker_pays_a_court_fee_through_the_wizard(sqlite_demo_db, 
     at = open_wizard(actor, view.run_id)
     assert "Record the enforcement case manager's email" in texts(at)
 
-    tick_all(at)
-    at.date_input[0].set_value(date(2025, 12, 23))
-    at.time_input[0].set_value(time(16, 45))
-    at.text_input[2].input("Demo County Court")
-    at.text_input[3].input("108.00")
-    button(at, "Continue").click().run()
+    answer_by_label(
+        at,
+        **{
+            "When the email was received": date(2025, 12, 23),
+            "Time (UK)": time(16, 45),
+            "Court": "Demo County Court",
+            "Court fee": "108.00",
+        },
+        confirm=False,
+    )
     assert "Check your answers before saving" in texts(at)
     button(at, "Confirm and save").click().run()
-    assert "Pay the court fee" in texts(at)
+    assert "Pay the court fee" in progress(at)
     assert sr_row(sr_id)["status"] == "In Progress"
 
-    tick_all(at)
-    at.date_input[0].set_value(date(2025, 12, 29))
-    at.text_input[0].input("CF-2025-0042")
-    button(at, "Continue").click().run()
-    assert "Confirm the payment to the enforcement case manager" in texts(at)
-
-    tick_all(at)
-    button(at, "Continue").click().run()
-    button(at, "Confirm and save").click().run()
+    answer_by_label(at, **{"Date paid": date(2025, 12, 29), "Court payment reference": "CF-2025-0042"})
+    assert "Confirm the payment to the enforcement case manager" in progress(at)
+    answer_by_label(at)
     assert "is finished" in texts(at)
     assert not at.exception
 
@@ -50,10 +44,6 @@ def test_an_ssst_caseworker_pays_a_court_fee_through_the_wizard(sqlite_demo_db, 
     assert (sr["status"], sr["sub_status"], sr["court_fee"]) == ("Closed", "Complete", 108)
     ((_row, message),) = outbox_rows(sr_id)
     assert message["Subject"].startswith("Court fee paid: ")
-
-
-def radio(at, label):
-    return next(r for r in at.radio if r.label.startswith(label))
 
 
 def test_an_ssst_caseworker_arranges_and_completes_a_face_to_face_visit_through_the_wizard(sqlite_demo_db, actor_for):
@@ -65,34 +55,31 @@ def test_an_ssst_caseworker_arranges_and_completes_a_face_to_face_visit_through_
     view = run_start.start_run(actor, "P5e", case_id=case_id, sr_id=sr_id)
     at = open_wizard(actor, view.run_id)
 
-    tick_all(at)
-    radio(at, "Who is the visit with?").set_value("Paying parent")
-    radio(at, "Does the full PV check").set_value("No")
-    at.text_area[0].input("No marker on the 2012 system")
-    button(at, "Continue").click().run()
-    button(at, "Confirm and save").click().run()
-    assert "Send CMSF5579 to CSA VSAT INTERVIEWS" in texts(at)
-
-    tick_all(at)
-    radio(at, "Reason for the visit").set_value("Payments").run()
-    button(at, "Continue").click().run()
-    button(at, "Confirm and save").click().run()
-    tick_all(at)
-    button(at, "Continue").click().run()  # In Progress
+    answer_by_label(
+        at,
+        **{
+            "Who is the visit with?": "Paying parent",
+            "Does the full PV check show a PV marker?": "No",
+            "What the PV check found": "No marker on the 2012 system",
+        },
+    )
+    assert "Send CMSF5579 to CSA VSAT INTERVIEWS" in progress(at)
+    answer_by_label(at, **{"Reason for the visit": "Payments"})
+    answer_by_label(at)  # In Progress
     assert sr_row(sr_id)["status"] == "In Progress"
 
-    radio(at, "Did VSAT accept").set_value("Yes")
-    button(at, "Continue").click().run()
-    assert "Record the appointment and send CMSL5501" in texts(at)
-    tick_all(at)
-    at.date_input[0].set_value(date.today() + timedelta(days=7))
-    at.time_input[0].set_value(time(10, 30))
-    at.text_input[0].input("Demo Jobcentre")
-    button(at, "Continue").click().run()
-    button(at, "Confirm and save").click().run()
-    radio(at, "What happened?").set_value("Visit completed")
-    button(at, "Continue").click().run()
-    assert "Update the SR and Contact Notes" in texts(at)
+    answer_by_label(at, **{"Did VSAT accept the referral?": "Yes"})
+    assert "Record the appointment and send CMSL5501" in progress(at)
+    answer_by_label(
+        at,
+        **{
+            "Appointment date and time": date.today() + timedelta(days=7),
+            "Time (UK)": time(10, 30),
+            "Appointment location": "Demo Jobcentre",
+        },
+    )
+    answer_by_label(at, **{"What happened?": "Visit completed"})
+    assert "Update the SR and Contact Notes" in progress(at)
 
     view = run_context.view_run(actor, view.run_id)
     payload = {
@@ -103,13 +90,9 @@ def test_an_ssst_caseworker_arranges_and_completes_a_face_to_face_visit_through_
     view = runs.submit_step(actor, view.run_id, payload, expected_version=view.version)
     runs.confirm_step(actor, view.run_id, expected_version=view.version)
     at = open_wizard(actor, view.run_id)
-    assert "Choose the Reason and Resolution Code" in texts(at)
-    radio(at, "Reason").set_value("Payments")
-    radio(at, "Resolution Code").set_value("Completed")
-    button(at, "Continue").click().run()
-    tick_all(at)
-    button(at, "Continue").click().run()
-    button(at, "Confirm and save").click().run()
+    assert "Choose the Reason and Resolution Code" in progress(at)
+    answer_by_label(at, **{"Reason": "Payments", "Resolution Code": "Completed"})
+    answer_by_label(at)
     assert "is finished" in texts(at)
     assert not at.exception
 

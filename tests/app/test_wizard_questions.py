@@ -4,7 +4,7 @@ not when a loop brings the run back to a step answered before (issue 15); it say
 from datetime import timedelta
 
 from services import run_context, run_start
-from tests.app.test_wizard import _case_id, open_wizard
+from tests.app.test_wizard import _case_id, button, open_wizard
 from tests.procedures.walk import Walk
 
 
@@ -16,6 +16,15 @@ def test_the_p1_routing_question_is_shown_with_no_answer_selected(sqlite_demo_db
     actor = actor_for("caseworker")
     view = run_start.start_run(actor, "P1", case_id=_case_id(actor, financial_transition_complete=True))
     at = open_wizard(actor, view.run_id)
+    at.checkbox[0].check()
+    for answer in ("Complaint", None):  # the pages before it: the checklist, the reason, the summary
+        button(at, "Continue").click().run()
+        if answer:
+            at.radio[0].set_value(answer)
+        else:
+            at.text_area[0].input("Arrears 2010")
+    button(at, "Continue").click().run()
+    assert at.title[0].value == "Has financial transition to CMS been completed?"
     assert radio(at, "Has financial transition to CMS been completed?").value is None
     assert not any("Who does this" in m.value for m in at.markdown)  # P1 has one actor
 

@@ -22,9 +22,9 @@ def test_the_lo_table_is_prefilled_and_continue_creates_one_sr_per_current_lo(sq
     (grid,) = at.dataframe  # the editable grid, prefilled from the LOs on record
     assert list(grid.value["court"]) == courts
 
-    for box in at.checkbox:
+    for box in at.checkbox:  # the step's checklist, above the grid on its one page
         box.check()
-    button(at, "Continue").click().run()
+    button(at, "Continue").click().run()  # the grid kept as prefilled
     assert not at.exception
     assert "There is a problem" not in texts(at)
     assert "Check your answers before saving" in texts(at)

@@ -15,7 +15,7 @@ from letters.watermark import NOTICE
 from procedures import registry
 from procedures.scenarios import builtin
 from services.practice import BANNER
-from services.practice_engine import blank_pdf, resolve
+from services.practice_case import blank_pdf, resolve
 from tests.browser.helpers import settled
 from tests.browser.test_sign_in import sign_in
 

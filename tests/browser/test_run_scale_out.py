@@ -18,28 +18,14 @@ from services.transaction import transaction
 from tests.browser.helpers import p1_scin, settled
 from tests.browser.test_scale_out import two_servers  # noqa: F401 - the fixture
 from tests.browser.test_sign_in import sign_in
-from tests.browser.test_wizard import at_step, press
+from tests.browser.test_wizard import answer_p1_first_step, answer_search_legacy, at_step, press
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
-
-
-def tick(page: Page, label: str) -> None:
-    page.get_by_text(label, exact=True).click()
-    expect(page.get_by_role("checkbox", name=label)).to_be_checked()
 
 
 def choose(page: Page, option: str) -> None:
     page.get_by_text(option, exact=True).click()
     settled(page, page.get_by_role("radio", name=option, checked=True))
-
-
-def search_legacy(page: Page, findings: str) -> None:
-    for item in ("CSCS checked", "CS2 checked", "Clerical case database (CCD) checked"):
-        tick(page, item)
-    choose(page, "Yes")
-    box = settled(page, page.get_by_label("What you found", exact=True))
-    box.fill(findings)
-    press(page, "Continue")
 
 
 def test_a_run_started_on_one_server_is_carried_on_from_my_work_on_the_other(  # noqa: PLR0915 - one story
@@ -58,13 +44,7 @@ def test_a_run_started_on_one_server_is_carried_on_from_my_work_on_the_other(  #
     scin_box.fill(scin)
     scin_box.press("Enter")
     settled(page, page.get_by_role("button", name="Start P1")).click()
-    at_step(page, "Check where the case is in transition")
-    tick(page, "I have the case open in the 2012 system and have read the query")
-    choose(page, "Complaint")
-    page.get_by_label("What information is needed", exact=True).fill("Arrears history for the complaint")
-    choose(page, "Yes")
-    press(page, "Continue")
-    at_step(page, "Check your answers before saving")
+    answer_p1_first_step(page, "Arrears history for the complaint")
     press(page, "Confirm and save")
     at_step(page, "Search the legacy systems")
     found = re.search(r"/wizard\?run=([0-9a-f]{32})", page.url)
@@ -81,7 +61,7 @@ def test_a_run_started_on_one_server_is_carried_on_from_my_work_on_the_other(  #
     expect(carry_on).to_have_count(1)
     carry_on.click()
     at_step(elsewhere, "Search the legacy systems")
-    search_legacy(elsewhere, "Found on CSCS via the second server")
+    answer_search_legacy(elsewhere, "Found on CSCS via the second server")
     at_step(elsewhere, "Record what you found")
 
     # The screen still open on the first server shows the old step: saving from it is refused, with a reload.

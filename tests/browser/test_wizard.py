@@ -21,6 +21,41 @@ def press(page: Page, name: str) -> None:
     page.get_by_role("button", name=name, exact=True).click()
 
 
+def choose(page: Page, option: str) -> None:
+    page.get_by_text(option, exact=True).click()
+    settled(page, page.get_by_role("radio", name=option, checked=True))
+
+
+def answer_p1_first_step(page: Page, summary: str) -> None:
+    """P1's first step, one question a page: its checklist, the reason, the summary, the routing question."""
+    at_step(page, "Check where the case is in transition")
+    page.get_by_text("I have the case open in the 2012 system", exact=False).click()
+    expect(page.get_by_role("checkbox", name=re.compile("I have the case open"))).to_be_checked()
+    press(page, "Continue")
+    at_step(page, "What needs the CSA information?")
+    choose(page, "Complaint")
+    press(page, "Continue")
+    at_step(page, "What information is needed")
+    page.get_by_role("textbox", name="What information is needed", exact=True).fill(summary)
+    press(page, "Continue")
+    at_step(page, "Has financial transition to CMS been completed?")
+    expect(page.get_by_role("radio", checked=True)).to_have_count(0)  # a routing question starts unanswered
+    choose(page, "Yes")
+    press(page, "Continue")
+    at_step(page, "Check your answers before saving")
+
+
+def answer_search_legacy(page: Page, findings: str) -> None:
+    """P1's second step, one page (a question, its follow-up and the checklist of systems searched)."""
+    for item in ("CSCS checked", "CS2 checked", "Clerical case database (CCD) checked"):
+        page.get_by_text(item, exact=True).click()
+        expect(page.get_by_role("checkbox", name=item)).to_be_checked()
+    page.get_by_text("Yes", exact=True).click()
+    found = settled(page, page.get_by_label("What you found", exact=True))  # drawn by the run the Yes started
+    found.fill(findings)
+    press(page, "Continue")
+
+
 def test_a_caseworker_finishes_p1_after_reloading_mid_way(live_server, page: Page):
     scin = p1_scin()
     sign_in(page, live_server.url, "caseworker")
@@ -30,15 +65,7 @@ def test_a_caseworker_finishes_p1_after_reloading_mid_way(live_server, page: Pag
     scin_box.fill(scin)
     scin_box.press("Enter")
     settled(page, page.get_by_role("button", name="Start P1")).click()
-    at_step(page, "Check where the case is in transition")
-
-    page.get_by_text("I have the case open in the 2012 system").click()
-    page.get_by_text("Complaint", exact=True).click()
-    page.get_by_label("What information is needed", exact=True).fill("Arrears history for the complaint")
-    page.get_by_text("Yes", exact=True).click()
-    settled(page, page.get_by_role("radio", name="Complaint", checked=True))
-    press(page, "Continue")
-    at_step(page, "Check your answers before saving")
+    answer_p1_first_step(page, "Arrears history for the complaint")
     press(page, "Confirm and save")
     at_step(page, "Search the legacy systems")
     assert re.search(r"/wizard\?run=[0-9a-f]{32}", page.url)
@@ -48,19 +75,13 @@ def test_a_caseworker_finishes_p1_after_reloading_mid_way(live_server, page: Pag
     at_step(page, "Search the legacy systems")
     expect(page.get_by_label("Username")).to_have_count(0)
 
-    for item in ("CSCS checked", "CS2 checked", "Clerical case database (CCD) checked"):
-        page.get_by_text(item, exact=True).click()
-    page.get_by_text("Yes", exact=True).click()
-    found = settled(page, page.get_by_label("What you found", exact=True))  # drawn by the run the Yes started
-    found.fill("CSCS shows the payments")
-    press(page, "Continue")
-    # The previous step's Continue stays on the page below this heading until the run is over: a click
-    # between the two (the old wait counted one Continue and took it) ran the previous step's callback.
+    answer_search_legacy(page, "CSCS shows the payments")
+    # The previous page's Continue stays on the page below this heading until the run is over: a click
+    # between the two (the old wait counted one Continue and took it) ran the previous page's callback.
     at_step(page, "Record what you found")
     press(page, "Continue")
-    at_step(page, "Does the case need to move segment?")
-    page.get_by_text("No move needed", exact=True).click()
-    settled(page, page.get_by_role("radio", name="No move needed", checked=True))
+    at_step(page, "Does the case need to move segment?")  # asked in one page: the step's title is the question
+    choose(page, "No move needed")
     press(page, "Continue")
     at_step(page, "Check your answers before saving")
     press(page, "Confirm and save")

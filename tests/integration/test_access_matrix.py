@@ -31,11 +31,16 @@ from services import (
     console,
     deadlines,
     email_delivery,
+    insight,
     letter_previews,
     letter_templates,
     letters,
     my_day,
     practice,
+    practice_debrief,
+    practice_record,
+    practice_scenario_form,
+    practice_scenarios,
     reference,
     reminders,
     run_cms,
@@ -183,8 +188,9 @@ PRACTICE_CALLS: dict[str, Call] = {
     "practice.go_back": lambda a, o: practice.go_back(a, o.practice_id, expected_version=1),
     "practice.change_answer": lambda a, o: practice.change_answer(a, o.practice_id, "pv_check", expected_version=1),
     "practice.retry": lambda a, o: practice.retry(a, o.practice_id),
-    "practice.debrief": lambda a, o: practice.debrief(a, o.practice_id),
-    "practice.practice_letter": lambda a, o: practice.practice_letter(a, o.practice_id, 0),
+    "practice.tick_cms": lambda a, o: practice.tick_cms(a, o.practice_id, 0, 0, True, expected_version=1),
+    "practice_debrief.debrief": lambda a, o: practice_debrief.debrief(a, o.practice_id),
+    "practice_debrief.practice_letter": lambda a, o: practice_debrief.practice_letter(a, o.practice_id, 0),
 }
 
 # Lists of the actor's own team's work: another team simply sees its own; roles without case work are refused.
@@ -195,10 +201,10 @@ TEAM_LISTS: dict[str, tuple[Call, tuple[str, ...]]] = {
     "work.my_tasks": (lambda a, o: work.my_tasks(a), NO_CASE_DATA),
     "case_finder.example_scin": (lambda a, o: case_finder.example_scin(a), NO_CASE_DATA),
     "reminders.notices": (lambda a, o: reminders.notices(a), NO_CASE_DATA),
-    "practice.scenarios_for": (lambda a, o: practice.scenarios_for(a), NO_CASE_DATA),
+    "practice_scenarios.scenarios_for": (lambda a, o: practice_scenarios.scenarios_for(a), NO_CASE_DATA),
     "practice.start_practice": (lambda a, o: practice.start_practice(a, "P5e-1"), NO_CASE_DATA),
-    "practice.my_practice": (lambda a, o: practice.my_practice(a), NO_CASE_DATA),
-    "practice.practice_record": (lambda a, o: practice.practice_record(a), (*NO_CASE_DATA, "caseworker")),
+    "practice_record.my_practice": (lambda a, o: practice_record.my_practice(a), NO_CASE_DATA),
+    "practice_record.practice_record": (lambda a, o: practice_record.practice_record(a), (*NO_CASE_DATA, "caseworker")),
     **{
         f"console.{name}": (lambda a, o, name=name: getattr(console, name)(a), (*NO_CASE_DATA, "caseworker"))
         for name in ("outstanding_page", "counts", "ageing", "deadlines", "team_members", "stuck_runs", "export_csv")
@@ -246,8 +252,15 @@ ROLE_ONLY: dict[str, tuple[Call, tuple[str, ...]]] = {
     "reference.export_csv": (lambda a, o: reference.export_csv(a), CASE_ROLES),
     "reference.import_csv": (lambda a, o: reference.import_csv(a, "key,kind,value\n"), CASE_ROLES),
     # Practice scenarios are data about fictional cases; policy staff keep them.
-    "practice.save_scenario": (lambda a, o: practice.save_scenario(a, {}), POLICY_ONLY),
-    "practice.scenarios_for_editing": (lambda a, o: practice.scenarios_for_editing(a), POLICY_ONLY),
+    "practice_scenarios.save_scenario": (lambda a, o: practice_scenarios.save_scenario(a, {}), POLICY_ONLY),
+    "practice_scenarios.scenarios_for_editing": (lambda a, o: practice_scenarios.scenarios_for_editing(a), POLICY_ONLY),
+    "practice_scenario_form.save_scenario_form": (
+        lambda a, o: practice_scenario_form.save_scenario_form(a, {"procedure": "P5e"}),
+        POLICY_ONLY,
+    ),
+    # Step insight: policy staff (all teams, nobody named) and team leaders (their team); no case data.
+    "insight.insight": (lambda a, o: insight.insight(a), ("caseworker", "admin")),
+    "insight.teams": (lambda a, o: insight.teams(a), ("caseworker", "admin")),
 }
 
 # Public functions taking an actor that need no line above, and why.
@@ -257,7 +270,10 @@ EXEMPT = {
     "access.refuse_page": "is the refusal itself",
     "work.complete_task": "refuses another's task (tests/integration/test_working_day.py)",
     "reminders.snooze": "team leaders only, within their team; refusals tested in tests/integration/test_reminders.py",
+    "insight.runs_behind": "team leaders only, their own team; refusals tested in tests/integration/test_insight.py",
+    "step_events.record_refusal": "records the fields runs.submit_step just refused, on the run's own team only",
     "sessions.check": "is the page view's check of the caller's own session (tests/integration/test_sessions.py)",
+    "practice_store.may_practise": "is the rule the practice services' checks use; reads nothing",
 }
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from procedures import registry
 from services import practice
 from services.actor import Actor
-from services.practice_engine import scenario_answers
+from services.practice_check import scenario_answers
 
 
 def continue_practice(actor: Actor, view: practice.PracticeView, items: list[dict[str, Any]]) -> practice.PracticeView:

@@ -11,9 +11,10 @@ import pytest
 
 from procedures import registry
 from procedures.scenarios import builtin
-from services import practice
+from services import practice, practice_debrief
 from services.errors import DomainError, ValidationFailed
-from services.practice_engine import Sim, scenario_answers
+from services.practice_check import scenario_answers
+from services.practice_sim import Sim
 from services.run_views import show
 from tests.practice.practise import continue_practice, walk_practice
 from tools.practice_scenarios import value_for
@@ -25,7 +26,7 @@ def test_every_scenario_walked_as_expected_gets_a_passed_debrief(sqlite_demo_db,
     me = actor_for("caseworker")
     for key, scenario in builtin().items():
         view = walk_practice(me, scenario, today=date.today())
-        report = practice.debrief(me, view.practice_id)
+        report = practice_debrief.debrief(me, view.practice_id)
         assert report.passed, (key, report.differences, report.cms_lines, report.expected_cms_lines)
         assert report.taken == report.expected
         assert report.differences == ()
@@ -141,7 +142,7 @@ def test_one_wrong_turn_is_reported_at_its_step_with_the_expected_answer_and_gui
     )
     view = walk_practice(me, wrong, today=date.today(), key=scenario["key"])
     view = _finish(me, view, random.Random(7))
-    report = practice.debrief(me, view.practice_id)
+    report = practice_debrief.debrief(me, view.practice_id)
     assert not report.passed
     assert report.path_matches is one_path
     step = procedure.steps[scenario["walk"][index]["step"]]
@@ -183,7 +184,7 @@ def test_the_debrief_lists_problems_back_and_change_uses_times_and_what_would_ha
     assert view.run.awaiting_confirmation  # back at "check your answers" after the changed step
     view = practice.confirm_step(me, view.practice_id, expected_version=view.run.version)
     view = continue_practice(me, view, walk[2:])
-    report = practice.debrief(me, view.practice_id)
+    report = practice_debrief.debrief(me, view.practice_id)
     assert report.passed
     first = procedure.steps[walk[0]["step"]].title
     assert [(first, message) for message in refused.value.errors.values()] == list(report.validation_errors)

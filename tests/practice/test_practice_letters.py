@@ -13,7 +13,7 @@ from db.models import Letter
 from letters.render import docx_text
 from letters.watermark import NOTICE
 from procedures.scenarios import builtin
-from services import practice
+from services import practice, practice_debrief
 from services.transaction import transaction
 from tests.practice.practise import walk_practice
 
@@ -23,10 +23,10 @@ def test_a_practice_letter_downloads_watermarked_practice_with_the_fictional_cas
     with transaction() as session:
         letters_before = session.scalar(select(func.count()).select_from(Letter))
     view = walk_practice(me, builtin()["P5e-1"], today=date.today())
-    report = practice.debrief(me, view.practice_id)
+    report = practice_debrief.debrief(me, view.practice_id)
     index, label = report.letters[0]
     assert label == "CMSL5501 to the paying parent"
-    download = practice.practice_letter(me, view.practice_id, index)
+    download = practice_debrief.practice_letter(me, view.practice_id, index)
     assert download.file_name == f"PRACTICE-CMSL5501-{view.reference}.docx"
     doc = Document(io.BytesIO(download.content))
     for section in doc.sections:
@@ -51,6 +51,6 @@ def test_another_caseworkers_practice_run_and_letter_are_refused_in_the_same_wor
     me, other = actor_for("caseworker"), actor_for("ssst.caseworker")
     view = walk_practice(me, builtin()["P5e-1"], today=date.today())
     with pytest.raises(PermissionDenied):
-        practice.practice_letter(other, view.practice_id, 0)
+        practice_debrief.practice_letter(other, view.practice_id, 0)
     with pytest.raises(PermissionDenied):
         practice.view_practice(other, view.practice_id)

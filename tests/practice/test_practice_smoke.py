@@ -1,7 +1,7 @@
 from datetime import date
 
 from procedures.scenarios import builtin
-from services import practice
+from services import practice_debrief
 from tests.practice.practise import walk_practice
 
 
@@ -9,5 +9,5 @@ def test_p5e_main_scenario_walks_to_a_passed_debrief(sqlite_demo_db, actor_for):
     me = actor_for("caseworker")
     view = walk_practice(me, builtin()["P5e-1"], today=date.today())
     assert view.finished
-    report = practice.debrief(me, view.practice_id)
+    report = practice_debrief.debrief(me, view.practice_id)
     assert report.passed, report

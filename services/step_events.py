@@ -1,0 +1,166 @@
+"""Step events of real procedure runs, recorded for the Insight page (issue 19), in the step's own transaction.
+
+`services/runs.py` calls `record` once per action (start, a step saved, Back, Change), inside the transaction
+that saves the action, so a save that fails records nothing, and `record_refusal` after a refused submit (the
+refused save rolled back, so its field errors are written in a transaction of their own, as access refusals
+are). What happened is read off the run itself: the steps the run left forward and arrived at are the
+difference between its history before and after the action.
+
+**Practice runs are not recorded.** They are rehearsals on fictional cases (services/practice*.py drives the
+run code on a transient run that is never saved), not real work: timing a rehearsal beside real cases would
+mix two different things, and a practice run has no row in procedure_runs for an event to point at.
+
+**Where a step's first view is taken (decision).** A step is drawn in the response to the action that moved
+the run to it (start, Continue, Confirm, or the walk back to the summary after a Change), so its `view` event
+is written in that action's transaction, with that moment. Nothing is written when a page is merely drawn
+again (a rerun, a reload, a resume from My work): a write per redraw would put a writing transaction (and,
+on PostgreSQL, the write lock) on the wizard's read path. Consequence: a run left open at a step and resumed
+days later counts the working hours in between as time on that step; that is time the step stood open, and
+the Insight page says "from the step being shown to its save".
+
+**Time on a step** is the working time (the case's region's working hours, `domain.working_time`) from the
+run's arrival at the step to the step's first save after it, one figure per visit: a step saved again after
+Back or Change adds no second figure (those uses are counted as Back and Change instead). A loop back to a
+step (a chase, a new appointment) is a new visit with its own figure; the run "reached" the step once.
+
+**Back** counts at the step where Back was pressed; **Change** at the step reopened from "check your answers".
+**Experience**: a run is `early` when it is among the first 10 runs (real runs, by start time) the caseworker
+doing the step started; practice runs do not count.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.models import Case, ProcedureRun, StepEvent
+from domain.clock import utcnow
+from domain.working_time import working_seconds
+from services import audit
+from services.actor import Actor
+from services.transaction import transaction
+
+log = logging.getLogger("casework")
+
+EARLY_RUNS = 10
+CHECKLIST = "_checklist"
+
+
+def _early(session: Session, actor: Actor, run: ProcedureRun, earlier: list[StepEvent]) -> bool:
+    """Is this run among the first EARLY_RUNS runs the actor started? (Copied from the actor's earlier event.)"""
+    for event in reversed(earlier):
+        if event.user_id == actor.user_id:
+            return event.early
+    started = (
+        select(ProcedureRun.id)
+        .where(ProcedureRun.started_by_id == actor.user_id, ProcedureRun.created_at <= run.created_at)
+        .limit(EARLY_RUNS + 1)
+        .subquery()
+    )
+    return (session.scalar(select(func.count()).select_from(started)) or 0) <= EARLY_RUNS
+
+
+def record(session: Session, actor: Actor, run: ProcedureRun, case: Case, before: list[str], action: str) -> None:
+    """Add the events of one action on a real run to the caller's transaction.
+
+    `before` is the run's history as the action found it; `action` is "start", "step" (answers saved or
+    confirmed, the run moving on), "back" or "change".
+    """
+    earlier = (
+        []
+        if action == "start"
+        else list(session.scalars(select(StepEvent).where(StepEvent.run_id == run.id).order_by(StepEvent.id)))
+    )
+    now = utcnow()
+    early = _early(session, actor, run, earlier)
+
+    def event(step: str, kind: str, **values: object) -> StepEvent:
+        row = StepEvent(
+            run_id=run.id,
+            procedure_id=run.procedure_id,
+            step=step,
+            kind=kind,
+            team_id=run.team_id,
+            user_id=actor.user_id,
+            early=early,
+            at=now,
+            **values,
+        )
+        session.add(row)
+        earlier.append(row)
+        return row
+
+    if action == "start":
+        event(run.history[0], "view", first=True)
+    elif action == "back":
+        event(before[-1], "back")
+    elif action == "change":
+        event(run.state, "change")
+    elif action == "step":
+        history = list(run.history)
+        for left in history[len(before) - 1 : len(history) - 1]:  # each step the run left forward, in order
+            event(left, "submit", working_seconds=_first_save_time(earlier, left, now, case.region))
+        seen = {e.step for e in earlier if e.kind == "view"}
+        for arrived in history[len(before) :]:
+            event(arrived, "view", first=arrived not in seen)
+            seen.add(arrived)
+    else:
+        raise ValueError(f"unknown step action {action!r}")
+
+
+def _first_save_time(earlier: list[StepEvent], step: str, now: datetime, region: str) -> int | None:
+    """Working seconds since the run's latest arrival at `step`, or None when the visit was already saved once."""
+    for event in reversed(earlier):
+        if event.step != step:
+            continue
+        if event.kind == "submit":
+            return None
+        if event.kind == "view":
+            return working_seconds(event.at, now, region)
+    return None
+
+
+def record_refusal(actor: Actor, run_id: str, errors: Mapping[str, str]) -> None:
+    """After a refused submit rolled back: one `error` event per refused field of the run's current step.
+
+    Never raises: the caseworker must see the refusal at the fields whatever happens here.
+    """
+    try:
+        with transaction() as session:
+            run = session.get(ProcedureRun, run_id)
+            if run is None or run.team_id != actor.team_id or run.status != "in_progress":
+                return  # the refused call already checked access; a run gone or moved since records nothing
+            earlier = list(session.scalars(select(StepEvent).where(StepEvent.run_id == run.id)))
+            early = _early(session, actor, run, earlier)
+            now = utcnow()
+            fields = sorted(errors)
+            for name in fields:
+                session.add(
+                    StepEvent(
+                        run_id=run.id,
+                        procedure_id=run.procedure_id,
+                        step=run.state,
+                        kind="error",
+                        field=name,
+                        team_id=run.team_id,
+                        user_id=actor.user_id,
+                        early=early,
+                        at=now,
+                    )
+                )
+            audit.record(
+                session,
+                actor,
+                "run.answers_refused",
+                entity_type="procedure_run",
+                entity_id=run.id,
+                case_id=run.case_id,
+                sr_id=run.sr_id,
+                after={"state": run.state, "fields": fields},
+            )
+    except Exception:  # the refusal is what the caseworker needs; a lost insight row is only logged
+        log.exception("recording the refused fields of a step failed")

@@ -1,0 +1,62 @@
+"""In Chromium: a team leader opens Insight, sees the funnel of their team's P1 runs, chooses a bar's figure
+and opens the SR of a run behind it (issue 19). Every wait goes through `settled` (which runs axe-core)."""
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from db.models import User
+from services import run_outcomes, run_start, runs
+from services.actor import Actor
+from services.transaction import transaction
+from tests.browser.helpers import settled
+from tests.browser.test_console import _choose
+from tests.browser.test_sign_in import sign_in
+from tests.crash_worker import run_script
+from tests.procedures.walk import find_case
+
+pytestmark = pytest.mark.browser
+FIGURE = "2. Search the legacy systems: Reached the step"
+
+
+def _walk_two_steps() -> str:
+    """A caseworker's real P1 run, saved twice through the run services (the first save creates its SR)."""
+    with transaction() as session:
+        actor = Actor.of(session.scalars(select(User).where(User.username == "caseworker")).one())
+    view = run_start.start_run(actor, "P1", case_id=find_case(actor, financial_transition_complete=True))
+    for _ in range(2):
+        answers = {**run_script()[view.step.id], "_checklist": list(view.step.checklist)}
+        view = runs.submit_step(actor, view.run_id, answers, expected_version=view.version)
+        if view.awaiting_confirmation:
+            view = runs.confirm_step(actor, view.run_id, expected_version=view.version)
+    return run_outcomes.run_outcome(actor, view.run_id).srs["main"].number
+
+
+def test_a_team_leader_sees_the_funnel_and_opens_the_runs_behind_a_bar(live_server, page: Page):
+    sr_number = _walk_two_steps()
+    sign_in(page, live_server.url, "teamleader")
+    settled(page, "Welcome, Demo Teamleader")
+    page.get_by_role("link", name="Insight").click()
+    heading = settled(page, page.get_by_role("heading", name="P1 CSA Information Required", exact=False))
+    expect(heading).to_have_count(1)
+    funnel = page.get_by_test_id("stVegaLiteChart").filter(has_text="Runs that reached each step")
+    expect(funnel).to_have_count(1)  # P1's funnel, drawn as SVG: its words are on the page
+    for step in ("1. Check where the case is in transition", "2. Search the legacy systems"):
+        expect(funnel.get_by_text(step, exact=True)).to_be_visible()
+    page.screenshot(path=str(live_server.log.parent / "insight.png"), full_page=True)
+    # A click on the bar of step 2 lists the runs that reached it, each linking to its SR.
+    funnel.locator("path[aria-label*='2. Search the legacy systems']").first.click()
+    link = settled(page, page.get_by_role("link", name=f"SR {sr_number}: case", exact=False))
+    expect(link).to_have_count(1)
+    link.click()
+    settled(page, page.get_by_role("heading", name=f"SR {sr_number}", exact=True))
+
+
+def test_the_chooser_under_the_chart_lists_the_runs_behind_any_figure(live_server, page: Page):
+    sr_number = _walk_two_steps()
+    sign_in(page, live_server.url, "teamleader")
+    settled(page, "Welcome, Demo Teamleader")
+    page.get_by_role("link", name="Insight").click()
+    settled(page, page.get_by_role("heading", name="P1 CSA Information Required", exact=False))
+    _choose(page, "See the runs behind a figure", FIGURE)
+    settled(page, page.get_by_role("link", name=f"SR {sr_number}: case", exact=False))

@@ -1,0 +1,178 @@
+"""Step events (issue 19) are recorded with each real step, in its transaction: a caseworker's walk leaves what
+the Insight page counts, a save that fails leaves nothing, and a practice run leaves nothing at all."""
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, select, update
+
+from db.models import ProcedureRun, StepEvent
+from domain.working_time import working_seconds
+from services import run_context, run_start, runs
+from services.errors import ConflictError, ValidationFailed
+from services.transaction import transaction
+from tests.crash_worker import run_script
+from tests.procedures.walk import find_case
+
+
+def events(run_id: str) -> list[tuple[str, str, str | None, bool]]:
+    with transaction() as session:
+        rows = session.execute(
+            select(StepEvent.step, StepEvent.kind, StepEvent.field, StepEvent.first)
+            .where(StepEvent.run_id == run_id)
+            .order_by(StepEvent.id)
+        ).all()
+        return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+def count_events() -> int:
+    with transaction() as session:
+        return session.scalar(select(func.count()).select_from(StepEvent)) or 0
+
+
+def answers(view, **overrides):
+    return {**run_script()[view.step.id], **overrides, "_checklist": list(view.step.checklist)}
+
+
+def submit(actor, view, **overrides):
+    view = runs.submit_step(actor, view.run_id, answers(view, **overrides), expected_version=view.version)
+    if view.awaiting_confirmation:
+        view = runs.confirm_step(actor, view.run_id, expected_version=view.version)
+    return view
+
+
+def start(actor):
+    return run_start.start_run(actor, "P1", case_id=find_case(actor, financial_transition_complete=True))
+
+
+def test_a_walk_records_each_view_save_refused_field_back_and_change(demo_db, actor_for):
+    """A caseworker starts P1, leaves two questions blank, saves, goes back, saves again: each is recorded."""
+    me = actor_for("caseworker")
+    view = start(me)
+    assert events(view.run_id) == [("query_received", "view", None, True)]
+
+    with pytest.raises(ValidationFailed):
+        runs.submit_step(me, view.run_id, {"_checklist": []}, expected_version=view.version)
+    refused = [e for e in events(view.run_id) if e[1] == "error"]
+    assert {e[2] for e in refused} >= {"query_reason", "_checklist"}
+    assert all(e[0] == "query_received" for e in refused)
+
+    view = submit(me, view)  # creates the SR: saved, Back stops before it
+    view = submit(me, view)  # search_legacy -> identify_csa_caseworker
+    assert view.step.id == "identify_csa_caseworker"
+    view = runs.go_back(me, view.run_id, expected_version=view.version)
+    view = submit(me, view)  # search_legacy again: the run arrives at identify_csa_caseworker a second time
+    recorded = [e for e in events(view.run_id) if e[1] != "error"]
+    assert recorded == [
+        ("query_received", "view", None, True),
+        ("query_received", "submit", None, False),
+        ("search_legacy", "view", None, True),
+        ("search_legacy", "submit", None, False),
+        ("identify_csa_caseworker", "view", None, True),
+        ("identify_csa_caseworker", "back", None, False),
+        ("search_legacy", "submit", None, False),
+        ("identify_csa_caseworker", "view", None, False),  # reached once: not first again
+    ]
+    with transaction() as session:
+        timed = session.execute(
+            select(StepEvent.step, StepEvent.working_seconds)
+            .where(StepEvent.run_id == view.run_id, StepEvent.kind == "submit")
+            .order_by(StepEvent.id)
+        ).all()
+    # One figure per visit: search_legacy's second save (after Back) adds none.
+    assert [s for s, w in timed if w is not None] == ["query_received", "search_legacy"]
+
+
+def test_change_from_check_your_answers_counts_at_the_step_reopened(demo_db, actor_for):
+    me = actor_for("caseworker")
+    view = start(me)
+    view = runs.submit_step(me, view.run_id, answers(view), expected_version=view.version)
+    assert view.awaiting_confirmation  # "check your answers" before the SR is created
+    view = runs.change_answer(me, view.run_id, "query_received", expected_version=view.version)
+    assert events(view.run_id)[-1] == ("query_received", "change", None, False)
+
+
+def test_time_on_a_step_is_working_time_from_its_view_to_its_save(demo_db, actor_for):
+    """The view's moment is set back to a known Monday morning; the save's figure is the working time since."""
+    me = actor_for("caseworker")
+    view = start(me)
+    shown_at = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)  # a Monday, 09:30 in London (GMT)
+    with transaction() as session:
+        session.execute(update(StepEvent).where(StepEvent.run_id == view.run_id).values(at=shown_at))
+        region = session.get_one(ProcedureRun, view.run_id).case.region
+    submit(me, view)
+    with transaction() as session:
+        saved_at, seconds = session.execute(
+            select(StepEvent.at, StepEvent.working_seconds).where(
+                StepEvent.run_id == view.run_id, StepEvent.kind == "submit"
+            )
+        ).one()
+    assert seconds == working_seconds(shown_at, saved_at, region)
+    assert seconds >= 5 * 8 * 3600  # at least the five full working days of the week after
+
+
+def test_a_save_that_fails_records_nothing(demo_db, actor_for, monkeypatch):
+    """A fault after the step's events were added (drawing the next step) rolls them back with the step."""
+    me = actor_for("caseworker")
+    view = start(me)
+    before = events(view.run_id)
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("the database went away")
+
+    with monkeypatch.context() as patch, pytest.raises(RuntimeError):
+        patch.setattr(runs, "_view", broken)
+        runs.submit_step(me, view.run_id, answers(view), expected_version=view.version)
+    assert events(view.run_id) == before
+    with pytest.raises(ConflictError):  # a stale screen's save records nothing either
+        runs.submit_step(me, view.run_id, answers(view), expected_version=view.version + 5)
+    assert events(view.run_id) == before
+    assert run_context.view_run(me, view.run_id).step.id == "query_received"
+
+
+def test_redrawing_a_step_writes_nothing(demo_db, actor_for):
+    me = actor_for("caseworker")
+    view = start(me)
+    total = count_events()
+    for _ in range(3):
+        run_context.view_run(me, view.run_id)
+    assert count_events() == total
+
+
+def test_experience_is_the_caseworkers_first_ten_runs(demo_db, actor_for):
+    me = actor_for("caseworker")
+    with transaction() as session:
+        already = session.scalar(select(func.count()).where(ProcedureRun.started_by_id == me.user_id)) or 0
+    flags = []
+    for _ in range(12 - already):
+        view = start(me)
+        with transaction() as session:
+            flags.append(session.scalar(select(StepEvent.early).where(StepEvent.run_id == view.run_id)))
+    assert flags == [True] * (10 - already) + [False, False]
+
+
+def test_practice_runs_record_no_step_events(demo_db, actor_for):
+    from procedures.scenarios import builtin
+    from tests.practice.practise import walk_practice
+
+    total = count_events()
+    view = walk_practice(actor_for("ssst.caseworker"), builtin()["P5e-1"], today=datetime.now(UTC).date())
+    assert view.finished
+    assert count_events() == total
+
+
+def test_a_refused_question_page_is_counted_as_a_refusal_at_its_step_and_writes_nothing_else(demo_db, actor_for):
+    """One question per page: a page's Continue checks its answers only; a refusal there is what insight counts."""
+    me = actor_for("caseworker")
+    view = start(me)
+    with pytest.raises(ValidationFailed) as refused:
+        runs.check_page(me, view.run_id, {"query_reason": None}, ("query_reason",), expected_version=view.version)
+    assert set(refused.value.errors) == {"query_reason"}
+    assert events(view.run_id) == [
+        ("query_received", "view", None, True),
+        ("query_received", "error", "query_reason", False),
+    ]
+    assert runs.check_page(
+        me, view.run_id, {"query_reason": "Complaint"}, ("query_reason",), expected_version=view.version
+    )
+    assert run_context.view_run(me, view.run_id).version == view.version  # a page's check saves nothing
