@@ -159,7 +159,7 @@ def record_refusal(actor: Actor, run_id: str, errors: Mapping[str, str]) -> None
                 entity_type="procedure_run",
                 entity_id=run.id,
                 case_id=run.case_id,
-                sr_id=run.sr_id,
+                sr_id=None,  # nothing on the SR changed: its history stays as before the refusal
                 after={"state": run.state, "fields": fields},
             )
     except Exception:  # the refusal is what the caseworker needs; a lost insight row is only logged

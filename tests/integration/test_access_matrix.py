@@ -166,6 +166,7 @@ CASE_CALLS: dict[str, Call] = {
     "run_context.view_run": lambda a, o: run_context.view_run(a, o.run_id),
     "runs.submit_step": lambda a, o: runs.submit_step(a, o.run_id, {}, expected_version=o.run_version),
     "runs.confirm_step": lambda a, o: runs.confirm_step(a, o.run_id, expected_version=o.run_version),
+    "runs.check_page": lambda a, o: runs.check_page(a, o.run_id, {}, (), expected_version=o.run_version),
     "runs.go_back": lambda a, o: runs.go_back(a, o.run_id, expected_version=o.run_version),
     "runs.change_answer": lambda a, o: runs.change_answer(a, o.run_id, "start", expected_version=o.run_version),
     "run_outcomes.run_outcome": lambda a, o: run_outcomes.run_outcome(a, o.run_id),

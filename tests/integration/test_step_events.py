@@ -121,7 +121,7 @@ def test_a_save_that_fails_records_nothing(demo_db, actor_for, monkeypatch):
         raise RuntimeError("the database went away")
 
     with monkeypatch.context() as patch, pytest.raises(RuntimeError):
-        patch.setattr(runs, "_view", broken)
+        patch.setattr(runs, "run_view", broken)
         runs.submit_step(me, view.run_id, answers(view), expected_version=view.version)
     assert events(view.run_id) == before
     with pytest.raises(ConflictError):  # a stale screen's save records nothing either
