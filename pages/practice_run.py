@@ -9,6 +9,8 @@ import ui
 from domain.clock import format_date
 from procedures.glossary import GLOSSARY
 from services import practice
+from services.errors import ValidationFailed
+from services.question_pages import check_page
 from ui.actions import run_action
 from ui.check_answers import summary_rows
 from ui.cms_panel import cms_panel
@@ -16,8 +18,8 @@ from ui.glossary_panel import glossary_panel
 from ui.practice_debrief import debrief_panel
 from ui.practice_panels import practice_side_panels
 from ui.procedure_map_panel import procedure_map_on_demand
+from ui.question_flow import QuestionFlow, open_question, show_last_page_next
 from ui.task_list import task_list_table
-from ui.wizard_widgets import field_input, field_value
 
 actor = ui.actor("caseworker", "team_leader", page="practice_run")
 st.error(f"**{practice.BANNER}.**", icon="🎓")
@@ -51,25 +53,59 @@ def act(call: Callable[[], practice.PracticeView]) -> None:
         st.session_state[VERSION] = fresh.run.version
 
 
-def submit() -> None:
-    values: dict[str, object] = {}
-    for f in view.step.fields:
-        if f.applies(values):
-            values[f.name] = field_value(practice_id, VISIT, f)
-    ticked = [i for i in view.step.checklist if st.session_state.get(f"pck:{practice_id}:{VISIT}:{i}")]
-    answers = {**values, "_checklist": ticked}
+def check(values: dict[str, object], names: tuple[str, ...]) -> bool:
+    """A page's Continue: its answers checked as saving would (on the practice calendar's today)."""
+    try:
+        check_page(view.procedure_id, view.procedure_version, view.step.id, values, names, today=pv.today)
+    except ValidationFailed as exc:
+        st.session_state[ERRORS] = exc.errors
+        return False
+    return True
+
+
+def save(answers: dict[str, object]) -> None:
     act(lambda: practice.submit_step(actor, practice_id, answers, expected_version=seen()))
+
+
+# Asked as a real run is, one question a page (ui/question_flow.py).
+flow = QuestionFlow(practice_id, view, checklist_prefix="pck", errors_key=ERRORS, check=check, save=save)
+
+
+def change(step_id: str, question: str) -> None:
+    fresh = run_action(
+        lambda: practice.change_answer(actor, practice_id, step_id, expected_version=seen()),
+        fresh_key=FRESH,
+        errors_key=ERRORS,
+        stale_key=STALE,
+        doing="saving a practice step",
+    )
+    if fresh is not None:
+        st.session_state[VERSION] = fresh.run.version
+        open_question(practice_id, fresh.run, question)
 
 
 def back() -> None:
     act(lambda: practice.go_back(actor, practice_id, expected_version=seen()))
 
 
+def back_from_summary() -> None:
+    show_last_page_next(practice_id)
+    back()
+
+
 def tick_cms(saved_index: int, line: int, done: bool) -> None:
     act(lambda: practice.tick_cms(actor, practice_id, saved_index, line, done, expected_version=seen()))
 
 
-st.title(f"Practice: {view.procedure_title}")
+if pv.finished:
+    heading = f"{view.procedure_title}: practice finished"
+elif view.awaiting_confirmation:
+    heading = "Check your answers before saving"
+else:
+    heading = flow.page.heading
+ui.a11y.page_title(f"Practice: {heading}")
+st.caption(f"Practice: {view.procedure_title}")
+st.title(heading)
 st.caption(f"Scenario: {pv.scenario.title} · fictional case {pv.reference} · practice date {format_date(pv.today)}")
 st.progress(
     min(view.step_number / max(view.step_total, 1), 1.0),
@@ -94,14 +130,7 @@ with main:
     if pv.events and pv.events[-1][0] == view.step.title:
         st.info(f"**What happens now:** {pv.events[-1][1]}", icon="📨")
     if view.awaiting_confirmation:
-        st.header("Check your answers before saving")
-        summary_rows(
-            view.summary,
-            key="pchg",
-            on_change=lambda step_id, _question: act(
-                lambda: practice.change_answer(actor, practice_id, step_id, expected_version=seen())
-            ),
-        )
+        summary_rows(view.summary, key="pchg", on_change=change)
         left, right = st.columns(2)
         left.button(
             "Confirm and save",
@@ -110,33 +139,9 @@ with main:
             args=(lambda: practice.confirm_step(actor, practice_id, expected_version=seen()),),
         )
         if view.can_go_back:
-            right.button("Back", on_click=back)
+            right.button("Back", on_click=back_from_summary)
     else:
-        st.header(view.step.title)
-        if view.published:
-            st.caption(f"Published procedure: {view.published}")
-        if view.step.who:
-            st.markdown(f"**Who does this:** {view.step.who}")
-        if view.step.recheck:
-            because = f" ({', '.join(view.step.recheck_because)})" if view.step.recheck_because else ""
-            st.warning(f"Check this step again: you changed an earlier answer it depends on{because}.")
-        st.write(view.step.guidance)
-        if view.step.checklist:
-            st.markdown("**Check before you continue**")
-            for item in view.step.checklist:
-                st.checkbox(item, value=item in view.step.checked, key=f"pck:{practice_id}:{VISIT}:{item}")
-            with st.empty():
-                if "_checklist" in errors:
-                    st.markdown(f":red[**Error:** {errors['_checklist']}]")
-        values: dict[str, object] = {}
-        for f in view.step.fields:
-            if f.applies(values):
-                values[f.name] = field_input(practice_id, VISIT, f, errors.get(f.name))
-        left, right = st.columns(2)
-        left.button("Continue", type="primary", on_click=submit)
-        right.button("Back", disabled=not view.can_go_back, on_click=back)
-        if not view.can_go_back and view.back_refusal:
-            st.caption(view.back_refusal)
+        flow.step(errors, back=back, published=view.published or "")
     procedure_map_on_demand(
         f"pmap:{practice_id}", view.procedure_id, view.procedure_version, tuple(s for s, _ in view.history)
     )

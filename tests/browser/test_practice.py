@@ -16,8 +16,10 @@ from procedures import registry
 from procedures.scenarios import builtin
 from services.practice import BANNER
 from services.practice_case import blank_pdf, resolve
+from services.question_pages import QuestionPage, question_pages
 from tests.browser.helpers import settled
 from tests.browser.test_sign_in import sign_in
+from tests.unit.test_question_pages import view_of
 
 pytestmark = pytest.mark.browser
 
@@ -26,13 +28,18 @@ def banner_shown(page: Page) -> None:
     expect(page.get_by_text(f"{BANNER}.", exact=True)).to_be_visible()
 
 
-def answer(page: Page, step_id: str, answers: dict, today: date) -> None:
-    """Tick the step's checklist and fill its inputs the way a caseworker does."""
+def pages_of(step_id: str, values: dict) -> list[QuestionPage]:
+    """The pages the practice run asks `step_id` in (one question a page, as the wizard), given the answers."""
+    return [p for p in question_pages(view_of(step_id, registry.get("P5e").steps[step_id])) if p.applies(values)]
+
+
+def answer(page: Page, step_id: str, asked: QuestionPage, values: dict) -> None:
+    """Tick the page's checklist and fill its inputs the way a caseworker does."""
     step = registry.get("P5e").steps[step_id]
-    for item in step.checklist:
-        page.get_by_text(item, exact=True).click()
-    values = resolve(answers, today)
-    for f in step.fields:
+    if asked.checklist:
+        for item in step.checklist:
+            page.get_by_text(item, exact=True).click()
+    for f in asked.fields:
         if f.name not in values:
             continue
         value = values[f.name]
@@ -55,12 +62,12 @@ def answer(page: Page, step_id: str, answers: dict, today: date) -> None:
             )
             chip = page.get_by_test_id("stFileChip").filter(has_text=value[0][:6])  # as test_case_file_upload
             settled(page, chip.filter(has_not=page.get_by_test_id("stFileChipIconSpinner")), axe=False)
-        else:
-            page.get_by_label(label, exact=True).fill(str(value))
+        else:  # a textbox: by its role, as a question's page heading carries the same name
+            page.get_by_role("textbox", name=label, exact=True).fill(str(value))
 
 
 def test_a_new_caseworker_practises_p5e_and_the_team_leader_sees_it(live_server, page: Page):
-    scenario, procedure = builtin()["P5e-1"], registry.get("P5e")
+    scenario = builtin()["P5e-1"]
     sign_in(page, live_server.url, "caseworker")
     settled(page, "Welcome, Demo Caseworker")
     page.get_by_role("link", name="Practise", exact=True).click()
@@ -76,18 +83,24 @@ def test_a_new_caseworker_practises_p5e_and_the_team_leader_sees_it(live_server,
     days = 0
     for item in scenario["walk"]:
         days += item.get("days_later", 0)
-        step = procedure.steps[item["step"]]
-        settled(page, page.get_by_role("heading", name=step.title, exact=True))
-        banner_shown(page)
-        if item.get("event"):
-            expect(page.get_by_text(item["event"])).to_be_visible()
-        answer(page, item["step"], item.get("answers", {}), date.fromordinal(today.toordinal() + days))
-        page.get_by_role("button", name="Continue", exact=True).click()
+        values = resolve(item.get("answers", {}), date.fromordinal(today.toordinal() + days))
+        asked = pages_of(item["step"], values)
+        for number, question in enumerate(asked):
+            settled(page, page.get_by_role("heading", name=question.heading, exact=True))
+            banner_shown(page)
+            if item.get("event"):
+                expect(page.get_by_text(item["event"])).to_be_visible()
+            answer(page, item["step"], question, values)
+            page.get_by_role("button", name="Continue", exact=True).click()
+            if number < len(asked) - 1:  # the next page of this step: its heading is the next question
+                continue
         check = page.get_by_role("heading", name="Check your answers before saving")
         nxt = page.get_by_role("heading", name="Debrief")
         following = [i for i in scenario["walk"] if scenario["walk"].index(i) > scenario["walk"].index(item)]
         if following:
-            nxt = page.get_by_role("heading", name=procedure.steps[following[0]["step"]].title, exact=True)
+            then = following[0]
+            heading = pages_of(then["step"], resolve(then.get("answers", {}), today))[0].heading
+            nxt = page.get_by_role("heading", name=heading, exact=True)
         settled(page, check.or_(nxt))
         if check.is_visible():
             banner_shown(page)

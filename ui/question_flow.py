@@ -1,0 +1,162 @@
+"""A step asked one question a page (services/question_pages.py), shared by the wizard and the practice run so
+that a practice run is asked exactly as a real one.
+
+The page shown and the answers given on the step's earlier pages live in the browser session, keyed by the run
+and the visit of the step, until the step is saved from its last page. The page passes what differs between
+a real and a practice run: how a page's answers are checked, how the step is saved, and how Back leaves it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from services.question_pages import CHECKLIST, QuestionPage, question_pages
+from services.run_views import RunView
+from ui.wizard_widgets import field_input, field_value, with_kept
+
+
+def visit_of(view: RunView) -> str:
+    """Widget keys are per visit of a step: a step a loop comes back to (a chase, a new appointment) starts blank,
+    never showing the answers the browser still holds from the last visit; Back keeps the same visit's answers."""
+    return f"{view.step.id}@{view.step_number}"
+
+
+def open_question(key: str, fresh: RunView, question: str) -> None:
+    """After Change on check your answers: show the page of `fresh`'s step that asks `question` (its first page
+    when the row is not one question, e.g. the checklist), with the saved answers, not any kept before."""
+    visit = visit_of(fresh)
+    pages = question_pages(fresh.step)
+    asks = [i for i, p in enumerate(pages) if any(f.label == question for f in p.fields)]
+    st.session_state[f"qpage:{key}:{visit}"] = asks[0] if asks else 0
+    st.session_state.pop(f"qkept:{key}:{visit}", None)
+
+
+def show_last_page_next(key: str) -> None:
+    """Back from check your answers: the step it reopens shows its last page, not its first."""
+    st.session_state[f"qlast:{key}"] = True
+
+
+class QuestionFlow:
+    """The current page of `view`'s step for the run (or practice run) `key`, with its callbacks.
+
+    `check(answers, names)` checks one page's answers and returns True, or keeps the problems for the page and
+    returns False; `save(answers)` saves the step (its problems, if refused, are under `errors_key`).
+    """
+
+    def __init__(
+        self,
+        key: str,
+        view: RunView,
+        *,
+        checklist_prefix: str,
+        errors_key: str,
+        check: Callable[[dict[str, Any], tuple[str, ...]], bool],
+        save: Callable[[dict[str, Any]], object],
+    ) -> None:
+        self.key, self.view, self.visit = key, view, visit_of(view)
+        self.checklist_prefix, self.errors_key, self.check, self.save = checklist_prefix, errors_key, check, save
+        self.pages = question_pages(view.step)
+        self.page_key, self.kept_key = f"qpage:{key}:{self.visit}", f"qkept:{key}:{self.visit}"
+        self.earlier: dict[str, Any] = dict(view.step.earlier)  # earlier steps' answers a field here is shown for
+        if self.page_key not in st.session_state:
+            saved = {**self.earlier, **{f.name: f.value for f in view.step.fields if f.value is not None}}
+            applicable = [i for i, p in enumerate(self.pages) if p.applies(saved)]
+            last = st.session_state.pop(f"qlast:{key}", False)
+            st.session_state[self.page_key] = applicable[-1] if last and applicable else 0
+        self.index: int = min(int(st.session_state[self.page_key]), len(self.pages) - 1)
+        self.kept: dict[str, Any] = st.session_state.get(self.kept_key, {})
+
+    @property
+    def page(self) -> QuestionPage:
+        return self.pages[self.index]
+
+    def _tick_key(self, item: str) -> str:
+        return f"{self.checklist_prefix}:{self.key}:{self.visit}:{item}"
+
+    def answers(self) -> dict[str, Any]:
+        """The answers of the page on screen (read from its widgets), over those kept from earlier pages."""
+        values: dict[str, Any] = {**self.earlier, **self.kept}
+        for f in with_kept(self.page.fields, self.kept):
+            if f.applies(values):
+                values[f.name] = field_value(self.key, self.visit, f)
+        if self.page.checklist:
+            values[CHECKLIST] = [i for i in self.view.step.checklist if st.session_state.get(self._tick_key(i))]
+        return values
+
+    def proceed(self) -> None:
+        """Continue: on a page before the step's last, check this page's answers only and show the next page that
+        applies to them; on the last, save the whole step (a refused answer reopens the page that asks it)."""
+        values = self.answers()
+        st.session_state[self.kept_key] = values
+        later = [i for i in range(self.index + 1, len(self.pages)) if self.pages[i].applies(values)]
+        if later:
+            if self.check(values, self.page.names):
+                st.session_state[self.page_key] = later[0]
+            return
+        answers: dict[str, Any] = {}
+        for f in self.view.step.fields:
+            if f.applies({**self.earlier, **answers}) and f.name in values:
+                answers[f.name] = values[f.name]
+        self.save({**answers, CHECKLIST: values.get(CHECKLIST, list(self.view.step.checked))})
+        refused = st.session_state.get(self.errors_key, {})
+        first = next((i for i, p in enumerate(self.pages) if set(p.names) & set(refused)), None)
+        if first is not None:
+            st.session_state[self.page_key] = first
+
+    def previous_page(self) -> None:
+        values = self.answers()
+        st.session_state[self.kept_key] = values
+        earlier = [i for i in range(self.index) if self.pages[i].applies(values)]
+        st.session_state[self.page_key] = earlier[-1] if earlier else 0
+
+    def form(self, errors: dict[str, str]) -> None:
+        """The page's checklist and question(s). Not a fragment: text typed in a fragment is sent (on blur) as a
+        fragment rerun just as the Continue outside it asks for a full one, and Chromium then lost the answer.
+        A question's page heading asks it, so its input's own label is not drawn again (it stays its name)."""
+        page, view = self.page, self.view
+        if page.checklist:
+            ticked = self.kept.get(CHECKLIST)
+            done = set(ticked) if isinstance(ticked, list) else set(view.step.checked)
+            st.markdown("**Check before you continue**")
+            for item in view.step.checklist:
+                st.checkbox(item, value=item in done, key=self._tick_key(item))
+            with st.empty():  # a fixed slot for the error: the fields below keep their place (see the summary)
+                if CHECKLIST in errors:
+                    st.markdown(f":red[**Error:** {errors[CHECKLIST]}]")
+        values: dict[str, Any] = {**self.earlier, **self.kept}
+        for position, f in enumerate(with_kept(page.fields, self.kept)):
+            if f.applies(values):
+                as_heading = position == 0 and page.label_is_heading
+                if as_heading and f.help:
+                    st.caption(f.help)
+                values[f.name] = field_input(self.key, self.visit, f, errors.get(f.name), label_hidden=as_heading)
+
+    def step(self, errors: dict[str, str], *, back: Callable[[], None], published: str = "") -> None:
+        """The page: whose step and the guidance (in full on the step's first page), the recheck warning, the
+        form, Continue and Back (to the step's previous page, then through `back` to the previous step)."""
+        page, view = self.page, self.view
+        if page.intro:
+            if published:
+                st.caption(f"Published procedure: {published}")
+            if view.step.who:
+                st.markdown(f"**Who does this:** {view.step.who}")
+        if view.step.recheck:
+            because = f" ({', '.join(view.step.recheck_because)})" if view.step.recheck_because else ""
+            st.warning(f"Check this step again: you changed an earlier answer it depends on{because}.")
+        if page.intro:
+            st.write(view.step.guidance)
+        else:
+            with st.expander(f"About this step: {view.step.title}"):
+                st.write(view.step.guidance)
+        self.form(errors)
+        left, right = st.columns(2)
+        left.button("Continue", type="primary", on_click=self.proceed)
+        if self.index > 0:
+            right.button("Back", on_click=self.previous_page)
+        else:
+            right.button("Back", disabled=not view.can_go_back, on_click=back)
+            if not view.can_go_back and view.back_refusal:
+                st.caption(view.back_refusal)
