@@ -37,7 +37,7 @@ from procedures import registry
 from procedures.definition import Procedure
 from services.access import refuse, require_role
 from services.actor import Actor
-from services.errors import ValidationFailed
+from services.errors import DomainError, ValidationFailed
 from services.transaction import transaction
 
 SMALLEST = 5
@@ -376,7 +376,8 @@ def runs_behind(
     with transaction(read_only=True) as session:
         require_role(session, actor, "team_leader", action="see the runs behind a step's figures")
         team_id = _scope(session, actor, filters)
-        assert team_id is not None  # a team leader's own team
+        if team_id is None:  # a team leader is always scoped to their own team; never all teams here
+            raise DomainError("You can see the runs behind a figure for your own team only.")
         r, e = ProcedureRun, StepEvent
         if measure == "abandoned":
             found: dict[str, tuple[datetime, int | None, tuple[str, ...]]] = {
