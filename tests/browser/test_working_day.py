@@ -124,8 +124,10 @@ def test_a_caseworker_finishes_p4_with_a_letter_sent_yesterday(live_server, page
         assert sent[p4.STABLE_BALANCE].context["letter_date"] == yesterday.isoformat()
         assert sent[p4.STABLE_BALANCE].context["reply_by"] > yesterday.isoformat()
         number = sr.number
-    # The finish page names the SR it created and closed.
-    expect(page.get_by_text(f"SR {number}", exact=False).first).to_be_visible()
+    # The finish page lists the SR it created and closed, with what happened to it.
+    row = page.get_by_role("row").filter(has=page.get_by_role("cell", name=number, exact=True))
+    expect(row.get_by_role("cell", name="Created and closed", exact=False)).to_be_visible()
+    page.screenshot(path=str(live_server.log.parent / "p4_finished.png"), full_page=True)
 
 
 # Every kind of SR the demo allocates to the SSST caseworker, and the procedures that work it from My work
