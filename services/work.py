@@ -109,14 +109,14 @@ def my_work(actor: Actor, *, after: Cursor | None = None, page_size: int = PAGE_
         }
         # One run at a time on an SR: runs.start_run resumes the run already open on it whichever procedure is
         # asked for, so offering another procedure there would open a different one than the caseworker chose.
-        open_runs = dict(
-            session.execute(
-                select(ProcedureRun.sr_id, ProcedureRun.procedure_id).where(
-                    ProcedureRun.status == "in_progress", ProcedureRun.sr_id.in_([sr.id for sr in srs])
-                )
-            ).all()
-        )
-        for sr_id, running in open_runs.items():
+        open_runs = session.execute(
+            select(ProcedureRun.sr_id, ProcedureRun.procedure_id).where(
+                ProcedureRun.status == "in_progress", ProcedureRun.sr_id.in_([sr.id for sr in srs])
+            )
+        ).all()
+        for sr_id, running in open_runs:
+            if sr_id is None:
+                continue
             ways[sr_id] = [
                 w if w.procedure_id == running else replace(w, why_not=already_running(running)) for w in ways[sr_id]
             ]
