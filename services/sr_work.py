@@ -46,6 +46,11 @@ NO_PROCEDURE = (
 SSST_ONLY = "This is the Specialist Services Support Team's work: ask your team leader to allocate it to that team."
 
 
+def already_running(procedure_id: str) -> str:
+    """Why another procedure is not offered on an SR that a run is already working."""
+    return f"{procedure_id} is already in progress on this SR: continue it from Procedures in progress."
+
+
 @dataclass(frozen=True, slots=True)
 class WayToWork:
     """One procedure that works an SR: on the SR itself, or started on its case; startable now or why not."""

@@ -7,7 +7,7 @@ the last one, never a silent cut at some limit. Each SR carries the procedures t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
@@ -23,7 +23,7 @@ from services.actor import Actor
 from services.case_facts import case_facts
 from services.case_finder import actor_in_ssst
 from services.errors import DomainError, GoneFromView, NotFound, ValidationFailed
-from services.sr_work import WayToWork, ways_to_work
+from services.sr_work import WayToWork, already_running, ways_to_work
 from services.transaction import transaction
 from services.views import CaseBanner, SRRow
 
@@ -107,6 +107,19 @@ def my_work(actor: Actor, *, after: Cursor | None = None, page_size: int = PAGE_
             sr.id: ways_to_work((sr.process, sr.area, sr.sub_area), sr.reason, case_facts(sr.case), ssst=ssst)
             for sr in srs
         }
+        # One run at a time on an SR: runs.start_run resumes the run already open on it whichever procedure is
+        # asked for, so offering another procedure there would open a different one than the caseworker chose.
+        open_runs = session.execute(
+            select(ProcedureRun.sr_id, ProcedureRun.procedure_id).where(
+                ProcedureRun.status == "in_progress", ProcedureRun.sr_id.in_([sr.id for sr in srs])
+            )
+        ).all()
+        for sr_id, running in open_runs:
+            if sr_id is None:
+                continue
+            ways[sr_id] = [
+                w if w.procedure_id == running else replace(w, why_not=already_running(running)) for w in ways[sr_id]
+            ]
         return MyWork(
             [SRRow.of(sr) for sr in srs],
             runs_in_progress(session, actor),

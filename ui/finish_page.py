@@ -16,18 +16,20 @@ def finish_page(actor: Actor, view: RunView) -> None:
     """Say what the finished run recorded, SR by SR, so the caseworker can quote the numbers in CMS."""
     st.success(f"**{view.procedure_title} is finished.** Everything below is recorded.")
     srs = attempt(lambda: run_srs(actor, view.run_id)) or []
+    # st.table, not st.dataframe: beside the wizard's side column a grid cut "What happened" and "To" off at the
+    # right at 1366 px; a table wraps its text and is read by screen readers as a table.
     st.header(f"Service requests ({len(srs)})")
     if srs:
-        st.dataframe(
+        st.table(
             [{"SR": s.number, "Type": s.label, "What happened": s.what_happened} for s in srs],
             hide_index=True,
-            width="stretch",
+            border="horizontal",
         )
     else:
         st.caption("This run recorded nothing on a service request.")
     st.header(f"Letters and forms ({len(view.letters)})")
     if view.letters:
-        st.dataframe(
+        st.table(
             [
                 {
                     "Code": letter.template_code,
@@ -41,7 +43,7 @@ def finish_page(actor: Actor, view: RunView) -> None:
                 for letter in view.letters
             ],
             hide_index=True,
-            width="stretch",
+            border="horizontal",
         )
     else:
         st.caption("No letters or forms.")

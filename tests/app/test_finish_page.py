@@ -30,7 +30,7 @@ def test_the_finish_page_lists_each_sr_with_its_number_and_the_met_review_date_a
     at = open_wizard(actor, walk.view.run_id)
     shown = texts(at)
     assert "is finished" in shown
-    table = at.dataframe[0].value
+    table = at.table[0].value
     rows = dict(zip(table["SR"], table["What happened"], strict=True))
     assert rows == {
         outcome.srs["main"].number: "Created and closed (Complete, Information Provided)",

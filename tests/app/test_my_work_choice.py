@@ -77,3 +77,22 @@ def test_when_no_allocated_sr_can_be_worked_my_work_draws_no_empty_chooser_and_s
     assert [s.label for s in at.selectbox if s.label == "Work an allocated SR"] == []
     assert "SRs on this page that cannot be worked here now (1)" in [e.label for e in at.expander]
     assert number in texts(at)
+
+
+def test_once_p5d_works_a_magistrates_court_sr_my_work_offers_only_p5d_on_it_and_says_why(sqlite_demo_db, actor_for):
+    """start_run resumes the run open on an SR whichever procedure is asked for: offering P5c there would
+    open the P5d run under a P5c label."""
+    from services.sr_work import already_running
+    from services.work import my_work
+
+    actor = actor_for("ssst.caseworker")
+    sr = _liability_order_sr(actor)
+    runs.start_run(actor, "P5d", case_id=sr.case_id, sr_id=sr.id)
+    ways = {w.procedure_id: w.why_not for w in my_work(actor).ways[sr.id]}
+    assert ways == {"P5d": None, "P5c": already_running("P5d")}
+    at = app_as(actor).run()
+    at.switch_page("pages/my_work.py").run()
+    box = next(s for s in at.selectbox if s.label == "Work an allocated SR")
+    assert [o for o in box.options if o.startswith(f"{sr.number}:")] == [
+        f"{sr.number}: P5d Work Routing for Liability Order"
+    ]
