@@ -107,7 +107,7 @@ def my_work(actor: Actor, *, after: Cursor | None = None, page_size: int = PAGE_
             sr.id: ways_to_work((sr.process, sr.area, sr.sub_area), sr.reason, case_facts(sr.case), ssst=ssst)
             for sr in srs
         }
-        # One run at a time on an SR: runs.start_run resumes the run already open on it whichever procedure is
+        # One run at a time on an SR: run_start.start_run resumes the run already open on it whichever procedure is
         # asked for, so offering another procedure there would open a different one than the caseworker chose.
         open_runs = session.execute(
             select(ProcedureRun.sr_id, ProcedureRun.procedure_id).where(

@@ -87,7 +87,7 @@ def test_once_p5d_works_a_magistrates_court_sr_my_work_offers_only_p5d_on_it_and
 
     actor = actor_for("ssst.caseworker")
     sr = _liability_order_sr(actor)
-    runs.start_run(actor, "P5d", case_id=sr.case_id, sr_id=sr.id)
+    run_start.start_run(actor, "P5d", case_id=sr.case_id, sr_id=sr.id)
     ways = {w.procedure_id: w.why_not for w in my_work(actor).ways[sr.id]}
     assert ways == {"P5d": None, "P5c": already_running("P5d")}
     at = app_as(actor).run()

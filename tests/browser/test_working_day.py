@@ -17,7 +17,7 @@ from db.models import Case, Letter, ProcedureRun, ServiceRequest, Team, User
 from domain.clock import format_date
 from procedures import p4_manage_client_arrears as p4
 from procedures import registry
-from services import runs
+from services import run_context
 from services.sr_work import NO_PROCEDURE
 from services.transaction import transaction
 from tests.browser.helpers import SLOW_TIMEOUT, settled
@@ -62,7 +62,7 @@ def _tick(page: Page, item: str) -> None:
 
 def test_a_caseworker_finishes_p4_with_a_letter_sent_yesterday(live_server, page: Page):
     case = _p4_case()
-    yesterday = runs._today() - timedelta(days=1)
+    yesterday = run_context.run_today() - timedelta(days=1)
     sign_in(page, live_server.url, "caseworker")
     settled(page, "Welcome, Demo Caseworker")
     page.get_by_role("link", name="Start a procedure").click()
@@ -106,7 +106,7 @@ def test_a_caseworker_finishes_p4_with_a_letter_sent_yesterday(live_server, page
     _tick(page, "The CSA systems show the outcome was sent to CMG automatically")
     press(page, "Continue")
     at_step(page, "Tell both parents the case closure is complete")
-    _type_date(page, "Date of the case closure letters", runs._today().strftime("%d%m%Y"))
+    _type_date(page, "Date of the case closure letters", run_context.run_today().strftime("%d%m%Y"))
     press(page, "Continue")
     at_step(page, "Check your answers before saving")
     press(page, "Confirm and save")
