@@ -192,7 +192,7 @@ def run(srs: int, cases: int) -> None:
     from db.engine import database_url, engine_for
     from db.models import ProcedureRun, StepEvent, User
     from domain.clock import uk_local, utcnow
-    from services import insight
+    from services import insight, insight_runs
     from services.actor import Actor
     from services.insight import ABANDONED_DAYS, InsightFilter
     from services.transaction import transaction
@@ -263,7 +263,7 @@ def run(srs: int, cases: int) -> None:
         ),
         (
             "team leader: runs behind the slowest step",
-            lambda: insight.runs_behind(leader_actor, slow.procedure_id, slow.step, "time", today=today),
+            lambda: insight_runs.runs_behind(leader_actor, slow.procedure_id, slow.step, "time", today=today),
             hand(HAND_SLOWEST),
         ),
     ]

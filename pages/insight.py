@@ -7,7 +7,7 @@ import streamlit as st
 
 import ui
 from domain.clock import format_uk, uk_local, utcnow
-from services import insight
+from services import insight, insight_runs
 from services.insight import MEASURES, InsightFilter, Measure, ProcedureFigures
 from ui.insight_charts import duration, funnel, slowest, time_per_step
 from ui.text import md
@@ -64,7 +64,7 @@ def runs_behind(procedure: ProcedureFigures, chosen: object) -> None:
     if pick is None:
         return
     step, measure = pick
-    behind = ui.attempt(lambda: insight.runs_behind(actor, procedure.procedure_id, step, measure, filters)) or []
+    behind = ui.attempt(lambda: insight_runs.runs_behind(actor, procedure.procedure_id, step, measure, filters)) or []
     st.markdown(f"**Runs behind \u201c{md(titles[step])}: {md(MEASURES[measure])}\u201d** ({len(behind)})")
     for run in behind:
         what = f"case {run.scin}, {run.caseworker}, {format_uk(run.at)}"

@@ -271,7 +271,7 @@ EXEMPT = {
     "access.refuse_page": "is the refusal itself",
     "work.complete_task": "refuses another's task (tests/integration/test_working_day.py)",
     "reminders.snooze": "team leaders only, within their team; refusals tested in tests/integration/test_reminders.py",
-    "insight.runs_behind": "team leaders only, their own team; refusals tested in tests/integration/test_insight.py",
+    "insight_runs.runs_behind": "team leaders only, their own team; refusals in tests/integration/test_insight.py",
     "step_events.record_refusal": "records the fields runs.submit_step just refused, on the run's own team only",
     "sessions.check": "is the page view's check of the caller's own session (tests/integration/test_sessions.py)",
     "practice_store.may_practise": "is the rule the practice services' checks use; reads nothing",

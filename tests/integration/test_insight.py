@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from db.models import Case, ProcedureRun, StepEvent, Team, User
-from services import insight
+from services import insight, insight_runs
 from services.errors import PermissionDenied
 from services.insight import InsightFilter
 from services.transaction import transaction
@@ -126,13 +126,13 @@ def test_team_and_period_filters(known, actor_for):
 
 def test_the_runs_behind_a_figure_are_the_team_leaders_own(known, actor_for):
     leader = actor_for("teamleader")
-    slowest = insight.runs_behind(leader, "P1", "search_legacy", "time", today=TODAY)
+    slowest = insight_runs.runs_behind(leader, "P1", "search_legacy", "time", today=TODAY)
     assert [r.run_id for r in slowest] == list(reversed(known["mine"]))  # slowest first, no other team's run
     assert slowest[0].working_seconds == 600
-    refused = insight.runs_behind(leader, "P1", "search_legacy", "errors", today=TODAY)
+    refused = insight_runs.runs_behind(leader, "P1", "search_legacy", "errors", today=TODAY)
     assert {r.run_id for r in refused} == set(known["mine"][:6])
     assert all(r.scin for r in refused)
-    left = insight.runs_behind(leader, "P1", "call_csa_caseworker", "abandoned", today=TODAY)
+    left = insight_runs.runs_behind(leader, "P1", "call_csa_caseworker", "abandoned", today=TODAY)
     assert {r.run_id for r in left} == set(known["left"])
 
 
@@ -144,7 +144,7 @@ def test_other_roles_are_refused(known, actor_for, username):
 
 def test_policy_never_gets_runs_and_a_team_leader_never_another_team(known, actor_for):
     with pytest.raises(PermissionDenied):
-        insight.runs_behind(actor_for("policy"), "P1", "search_legacy", "time", today=TODAY)
+        insight_runs.runs_behind(actor_for("policy"), "P1", "search_legacy", "time", today=TODAY)
     with transaction() as session:
         ssst = session.scalar(select(Team.id).where(Team.name == "Specialist Services Support Team"))
     with pytest.raises(PermissionDenied, match="your own team"):
