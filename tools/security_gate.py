@@ -20,6 +20,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 ALLOWLIST = ROOT / "security-allowlist.txt"
@@ -69,18 +70,21 @@ def accepted_by(finding: Finding, entries: list[Accepted]) -> Accepted | None:
     return None
 
 
-def bandit_findings(paths: list[str]) -> list[Finding]:
+def _json_report(module: str, *args: str) -> tuple[dict[str, Any] | None, str]:
+    """Run a scanner (`python -m module args`) that prints a JSON report: (the report or None, its stderr)."""
     result = subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "bandit", "-q", "-r", "--ignore-nosec", "-f", "json", *paths],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
+        [sys.executable, "-m", module, *args], cwd=ROOT, capture_output=True, text=True, check=False
     )
     try:
-        report = json.loads(result.stdout)
+        return json.loads(result.stdout), result.stderr
     except json.JSONDecodeError:
-        raise SystemExit(f"bandit did not run: {result.stderr.strip()}") from None
+        return None, result.stderr
+
+
+def bandit_findings(paths: list[str]) -> list[Finding]:
+    report, errors = _json_report("bandit", "-q", "-r", "--ignore-nosec", "-f", "json", *paths)
+    if report is None:
+        raise SystemExit(f"bandit did not run: {errors.strip()}")
     return [
         Finding(
             "bandit",
@@ -105,31 +109,21 @@ def pip_audit_findings(requirements: str) -> list[Finding] | None:
     every package (as behind an index mirror that serves only /simple/): it skips them all. A skipped
     dependency is an unchecked one, so it fails the gate here.
     """
-    result = subprocess.run(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "pip_audit",
-            "--requirement",
-            requirements,
-            "--no-deps",  # the file is the whole locked set already
-            "--disable-pip",
-            "--format",
-            "json",
-            "--progress-spinner",
-            "off",
-            "--vulnerability-service",
-            os.environ.get("CASEWORK_PIP_AUDIT_SERVICE", "pypi"),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
+    report, errors = _json_report(
+        "pip_audit",
+        "--requirement",
+        requirements,
+        "--no-deps",  # the file is the whole locked set already
+        "--disable-pip",
+        "--format",
+        "json",
+        "--progress-spinner",
+        "off",
+        "--vulnerability-service",
+        os.environ.get("CASEWORK_PIP_AUDIT_SERVICE", "pypi"),
     )
-    try:
-        report = json.loads(result.stdout)
-    except json.JSONDecodeError:
-        print(result.stderr.strip()[-2000:], file=sys.stderr)
+    if report is None:
+        print(errors.strip()[-2000:], file=sys.stderr)
         return None
     unchecked = [d for d in report.get("dependencies", []) if "skip_reason" in d]
     if unchecked:
