@@ -169,27 +169,17 @@ def _act(
         step = sim.run.state
         try:
             do(sim)
-        except ValidationFailed as exc:
+        except DomainError as exc:  # ValidationFailed too: its errors are per field, any other is one problem
             refused = exc
-            log_event(row, "refused", step=step, errors=exc.errors)
+            errors = exc.errors if isinstance(exc, ValidationFailed) else {"_problem": exc.message}
+            log_event(row, "refused", step=step, errors=errors)
             audit.record(
                 session,
                 actor,
                 "practice.refused",
                 entity_type="practice_run",
                 entity_id=row.id,
-                after={"state": step, "errors": exc.errors},
-            )
-        except DomainError as exc:
-            refused = exc
-            log_event(row, "refused", step=step, errors={"_problem": exc.message})
-            audit.record(
-                session,
-                actor,
-                "practice.refused",
-                entity_type="practice_run",
-                entity_id=row.id,
-                after={"state": step, "errors": {"_problem": exc.message}},
+                after={"state": step, "errors": errors},
             )
         else:
             log_event(row, action.removeprefix("practice."), step=step, **logged)
