@@ -5,7 +5,7 @@ from functools import partial
 import streamlit as st
 
 import ui
-from domain.clock import format_uk
+from domain.clock import format_uk, uk_local
 from services import run_start
 from services.sr_work import NO_PROCEDURE
 from services.work import PAGE_SIZE, Cursor, complete_task, my_work
@@ -47,7 +47,7 @@ st.dataframe(
             "SCIN": s.scin,
             "Type": s.label,
             "Status": s.status,
-            "Created": format_uk(s.created_at),
+            "Created": f"{uk_local(s.created_at):%-d %b %Y}",  # the day only: the full time cut "Worked by" off
             "PV": "PV" if s.potentially_violent else "",
             "Worked by": ", ".join(w.procedure_id for w in work.ways.get(s.id, [])) or "No procedure here",
         }

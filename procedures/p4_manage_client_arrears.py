@@ -642,8 +642,8 @@ STEPS = {
         title="Write to the receiving parent about the balance",
         guidance=(
             "The receiving parent decides whether the arrears owed to them are pursued. The letter tells them the "
-            "stable balance, how much of it they could write off, and the date to reply by "
-            f"({REPLY_PERIOD_DAYS} days from the letter date; {REPLY_PERIOD_NOTE}). A reminder is set for that date."
+            "stable balance, how much of it they could write off, and the date to reply by. A reminder is set for "
+            f"that date. {REPLY_PERIOD_NOTE}"
         ),
         fields=(_letter_date("letter_date", "Date of the stable balance letter"),),
         depends_on=("stable_balance",),
