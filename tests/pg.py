@@ -87,6 +87,11 @@ class Server:
     def url(self, database: str) -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
 
+    def drop_database(self, name: str) -> None:
+        """Drop a test's database, closing whatever connections the test's engine pools still hold."""
+        with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True) as c:
+            c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # names are ours, not user input
+
     def create_database(self, name: str, template: str = "template1") -> None:
         with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True) as c:
             c.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')  # names are ours, not user input
