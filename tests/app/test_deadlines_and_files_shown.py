@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from db.models import ServiceRequest
 from domain import deadlines as rules
-from domain.clock import UK, format_uk
+from domain.clock import UK, bank_holiday, format_uk
 from services import records
 from services.transaction import transaction
 from tests.app.helpers import app_as, texts
@@ -83,9 +83,16 @@ def test_the_team_leader_sees_the_same_explanation_on_the_sr_detail_page_and_in_
     assert (row["How worked out"], row["Overdue"]) == (due.explanation, "OVERDUE")
 
 
-def next_monday(weeks_ahead: int = 3) -> date:
-    start = date.today() + timedelta(weeks=weeks_ahead)
-    return start + timedelta(days=(0 - start.weekday()) % 7)
+def plain_monday(region: str, weeks_ahead: int = 3) -> date:
+    """A Monday at least `weeks_ahead` weeks away whose weekend is a plain weekend and whose Friday is a working
+    day in `region`, so its 48-hours-before falls on a Saturday and moves back to that Friday. Three weeks from
+    1 December 2026 is Monday 28 December: its Saturday is Boxing Day and its deadline Thursday 24 December,
+    which failed this test on that date."""
+    day = date.today() + timedelta(weeks=weeks_ahead)
+    day += timedelta(days=(0 - day.weekday()) % 7)
+    while any(bank_holiday(day - timedelta(days=back), region) for back in range(4)):  # Monday back to Friday
+        day += timedelta(weeks=1)
+    return day
 
 
 def test_the_hearing_and_the_second_pv_check_show_how_they_were_worked_out_to_both(sqlite_demo_db, actor_for):
@@ -96,9 +103,9 @@ def test_the_hearing_and_the_second_pv_check_show_how_they_were_worked_out_to_bo
     walk.answer(cpt_contact="Email the court presenting team")
     walk.answer(pv_marker=False, pv_details="", referral_notes="")
     walk.answer()
-    hearing = datetime.combine(next_monday(), datetime.min.time(), tzinfo=UK).replace(hour=10)
-    walk.answer(cpo_name="Pat Presenter", cpo_email="", hearing_known=True, hearing_at=f"{hearing:%Y-%m-%d %H:%M}")
     region = case_value(case_id, "region")
+    hearing = datetime.combine(plain_monday(region), datetime.min.time(), tzinfo=UK).replace(hour=10)
+    walk.answer(cpo_name="Pat Presenter", cpo_email="", hearing_known=True, hearing_at=f"{hearing:%Y-%m-%d %H:%M}")
     pv = rules.second_pv_check(hearing, region)
     assert "(a weekend day)" in pv.explanation
     assert "last working day before it, Friday" in pv.explanation
