@@ -127,9 +127,12 @@ def test_typed_answers_and_display_names_are_shown_as_text(live_server, browser:
     settled(leader, leader.get_by_role("heading", name=f"SR {number}"))
     _nothing_active(leader, port)  # the owner's display name under the heading
     leader.get_by_role("tab", name="Notes").click()
-    note = leader.get_by_text(payload, exact=True)  # the note, character for character
+    # Within the Notes tab: the Timeline tab's grid holds the same text in a hidden cell, first in the page, once
+    # the grid has drawn its cells (it does so after the page's run, so an unscoped locator failed now and then).
+    notes = leader.get_by_role("tabpanel", name="Notes")
+    note = notes.get_by_text(payload, exact=True)  # the note, character for character
     settled(leader, note)
-    expect(leader.get_by_text(re.compile(r", Sam !\[x\]\(http")).first).to_be_visible()  # its author
+    expect(notes.get_by_text(re.compile(r", Sam !\[x\]\(http")).first).to_be_visible()  # its author
     _nothing_active(leader, port)
     for tab in ("Timeline", "Procedure", "Attachments"):
         leader.get_by_role("tab", name=tab).click()
