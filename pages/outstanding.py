@@ -50,10 +50,11 @@ if st.session_state.get("console_filters") != filters:  # new filters: back to t
 cursors = st.session_state["console_pages"]
 # The versions of the rows as the previous run drew them: a reassignment carries what the team leader saw.
 shown_before: dict[str, int] = st.session_state.get("console_shown", {})
-counts = ui.attempt(lambda: console.counts(actor, filters))
-page = ui.attempt(lambda: console.outstanding_page(actor, filters, after=cursors[-1]))
-if counts is None or page is None:
+# Everything below the filters in one read (one check of the signed-in user, one moment).
+view = ui.attempt(lambda: console.overview(actor, filters, after=cursors[-1]))
+if view is None:
     st.stop()
+counts, page = view.counts, view.page
 
 st.caption(f"{counts.total:,} service request{' matches' if counts.total == 1 else 's match'}")
 cols = st.columns(3)
@@ -62,7 +63,7 @@ for col, (title, data) in zip(cols, groups, strict=True):
     col.markdown(f"**{title}**")
     col.dataframe([{title[3:].capitalize(): k, "SRs": v} for k, v in data.items()], hide_index=True, width="stretch")
 cols[2].caption("Each SR once, under the procedure that works SRs of its kind.")
-ages = console.ageing(actor, filters)
+ages = view.ageing
 if ages:
     bands = [b[2] for b in console.AGE_BANDS]
     chart = alt.Chart(alt.Data(values=[{"Age": b, "Status": s, "SRs": n} for b, s, n in ages]))
@@ -156,7 +157,7 @@ if export := st.session_state.get("console_csv"):
     st.download_button(f"Download CSV ({export.rows} rows)", csv_bytes, export.file_name, "text/csv", on_click="ignore")
 
 st.header("Deadlines of the matching SRs, soonest first")
-items = ui.attempt(lambda: console.deadlines(actor, filters)) or []
+items = view.deadlines
 st.dataframe(
     [
         {"Due": format_uk(d.due_at), "Overdue": "OVERDUE" if d.overdue else "", "What": d.what,
@@ -167,11 +168,14 @@ st.dataframe(
     width="stretch",
 )  # fmt: skip
 st.header(f"Stuck runs of new caseworkers ({console.stuck_working_days()} working days or more without progress)")
-stuck = ui.attempt(lambda: console.stuck_runs(actor)) or []
+stuck = view.stuck
 if not stuck:
     st.caption("No runs of new caseworkers are stuck.")
-for s in stuck:
+else:  # one list, one element: a team of 50,000 SRs has hundreds, and each element costs a rerun the same
     st.markdown(
-        f"- **{md(s.caseworker)}**: {s.procedure_id} on case {s.scin} at step {s.state}, last saved "
-        f"{format_uk(s.updated_at)} ({s.working_days_idle} working days)"
+        "\n".join(
+            f"- **{md(s.caseworker)}**: {s.procedure_id} on case {s.scin} at step {s.state}, last saved "
+            f"{format_uk(s.updated_at)} ({s.working_days_idle} working days)"
+            for s in stuck
+        )
     )
