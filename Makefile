@@ -28,8 +28,9 @@ $(UV):
 	touch $@ .venv/.synced-runtime
 
 # `make run` does not wait for bytecode: compiling all 6,383 files of the runtime dependencies at install took
-# 48 s of a 87 s fresh-clone start (load 10); the server needs a fraction of them. They are compiled after,
-# in the background at the lowest priority (`run`), for the processes that come later.
+# 48 s of a 87 s fresh-clone start (load 10); the server needs a fraction of them. `run` lets its processes
+# write the bytecode of what they import (even where PYTHONDONTWRITEBYTECODE is set), so each module used is
+# compiled once, by the first process that imports it. `make test` still compiles everything at install.
 .venv/.synced-runtime: pyproject.toml uv.lock | $(UV)
 	UV_COMPILE_BYTECODE=false $(UV) sync --frozen --no-dev --inexact
 	touch $@
@@ -42,9 +43,8 @@ demo: migrate
 
 # One CLI process: migrations, demo data into an empty database, the sign-ins and the address on $(PORT).
 run: runtime
-	nice -n 19 $(PY) -m compileall -q -j 0 .venv/lib >/dev/null 2>&1 &
-	$(PY) -m casework demo setup --port $(PORT)
-	$(PY) -m streamlit run serve.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	PYTHONDONTWRITEBYTECODE= $(PY) -m casework demo setup --port $(PORT)
+	PYTHONDONTWRITEBYTECODE= $(PY) -m streamlit run serve.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 # Non-test code that bandit scans; findings not accepted in security-allowlist.txt fail the build.
 BANDIT_PATHS := app.py serve.py pages ui services db domain casework letters procedures tools
