@@ -9,12 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from tqdm import tqdm
 
-from letters import catalogue
-from letters.checks import check_template
-from services import letters as letter_service
 from services.errors import DomainError, ValidationFailed
+
+# The letter modules (docxtpl, lxml, mammoth, Jinja) are imported by the commands that use them: every other
+# command, `demo setup` in `make run` among them, would otherwise load them at start for nothing.
 
 app = typer.Typer(no_args_is_help=True, help="Letters and forms.")
 
@@ -26,6 +25,10 @@ def render_due(
     limit: int = typer.Option(0, "--limit", help="Stop after this many letters (0: all)"),
 ) -> None:
     """Render every due letter (optionally of one template), write the files and record them."""
+    from tqdm import tqdm
+
+    from services import letters as letter_service
+
     try:
         ids = letter_service.due_letter_ids(code or None)
     except DomainError as exc:
@@ -53,6 +56,9 @@ def render_due(
 @app.command("check")
 def check() -> None:
     """Check every committed template: contract, samples and variants, terminology."""
+    from letters import catalogue
+    from letters.checks import check_template
+
     bad = 0
     for code, spec in catalogue.TEMPLATES.items():
         problems = check_template(spec, spec.path.read_bytes())

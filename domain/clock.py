@@ -33,8 +33,12 @@ def uk_local(moment: datetime) -> datetime:
     return as_utc(moment).astimezone(UK)
 
 
+@lru_cache(maxsize=8192)
 def format_uk(moment: datetime | None) -> str:
-    """'1 December 2026, 14:05' in UK local time, as screens show a moment."""
+    """'1 December 2026, 14:05' in UK local time, as screens show a moment.
+
+    Remembered: a page redraws the same moments on every click (the console's stuck runs of a team of 50,000
+    SRs are about 460 lines, each with its time), and the zone conversion is most of the cost."""
     if moment is None:
         return ""
     local = uk_local(moment)

@@ -7,6 +7,7 @@
 - `reassignment`: giving SRs to another caseworker of the team.
 - `stuck_runs`: new caseworkers' runs without progress.
 - `export`: the filtered list as CSV.
+- `overview`: what the Outstanding SRs page shows below its filters, in one transaction.
 
 The names below are the console's public interface, so a page or a test says `console.counts(...)`
 without knowing which module holds it.
@@ -27,6 +28,7 @@ from services.console.filters import (
     filter_params,
 )
 from services.console.links import OTHER_WORK, catalogue_labels, procedure_entries, procedure_group, procedures_of
+from services.console.overview import Overview, overview
 from services.console.queries import (
     AGE_BANDS,
     ConsoleRow,
@@ -61,6 +63,7 @@ __all__ = [
     "Cursor",
     "DeadlineItem",
     "Export",
+    "Overview",
     "Page",
     "Reassigned",
     "StuckRun",
@@ -75,6 +78,7 @@ __all__ = [
     "export_csv",
     "filter_params",
     "outstanding_page",
+    "overview",
     "procedure_entries",
     "procedure_group",
     "procedures_of",

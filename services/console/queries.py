@@ -223,29 +223,39 @@ def outstanding_page(
 ) -> Page:
     """One page of the team's SRs matching `filters`, oldest first, starting after `after`."""
     filters, now = checked(filters), now or utcnow()
-    page_size = max(1, min(page_size, 500))
     with transaction(read_only=True) as session:
-        team_id = team_leader(session, actor)
-        params = filter_params(team_id, filters, now) | {"limit": page_size + 1}
-        keyset = None
-        if after is not None:
-            keyset = "row" if session.get_bind().dialect.name == "postgresql" else "or"
-            params |= {"after_created": after.created_at, "after_id": after.id}
-        rows = list(read_rows(session, page_statement(shape_of(filters), keyset), params, now))
-        more = len(rows) > page_size
-        rows = rows[:page_size]
-        cursor = Cursor(rows[-1].created_at, rows[-1].id) if more and rows else None
-        return Page(rows, cursor)
+        return page_in(session, team_leader(session, actor), filters, after=after, page_size=page_size, now=now)
+
+
+def page_in(
+    session: Session, team_id: int, filters: ConsoleFilter, *, after: Cursor | None, page_size: int, now: datetime
+) -> Page:
+    """`outstanding_page` inside a transaction whose caller has already checked the team leader."""
+    page_size = max(1, min(page_size, 500))
+    params = filter_params(team_id, filters, now) | {"limit": page_size + 1}
+    keyset = None
+    if after is not None:
+        keyset = "row" if session.get_bind().dialect.name == "postgresql" else "or"
+        params |= {"after_created": after.created_at, "after_id": after.id}
+    rows = list(read_rows(session, page_statement(shape_of(filters), keyset), params, now))
+    more = len(rows) > page_size
+    rows = rows[:page_size]
+    cursor = Cursor(rows[-1].created_at, rows[-1].id) if more and rows else None
+    return Page(rows, cursor)
 
 
 def counts(actor: Actor, filters: ConsoleFilter = NO_FILTER, *, now: datetime | None = None) -> Counts:
     """How many SRs match `filters`, by status, by owner, by procedure and by catalogue entry."""
     filters, now = checked(filters), now or utcnow()
     with transaction(read_only=True) as session:
-        team_id = team_leader(session, actor)
-        params = filter_params(team_id, filters, now)
-        grouped = session.connection().execute(_counts_statement(shape_of(filters)), params).all()
-        names = {i: n for i, n in session.execute(select(User.id, User.display_name).where(User.team_id == team_id))}
+        return counts_in(session, team_leader(session, actor), filters, now=now)
+
+
+def counts_in(session: Session, team_id: int, filters: ConsoleFilter, *, now: datetime) -> Counts:
+    """`counts` inside a transaction whose caller has already checked the team leader."""
+    params = filter_params(team_id, filters, now)
+    grouped = session.connection().execute(_counts_statement(shape_of(filters)), params).all()
+    names = {i: n for i, n in session.execute(select(User.id, User.display_name).where(User.team_id == team_id))}
     by_status: Counter[str] = Counter()
     by_owner: Counter[str] = Counter()
     by_procedure: Counter[str] = Counter()
@@ -280,22 +290,26 @@ def ageing(
     """(age band, status, count) for the filtered SRs, in band order: what the ageing chart draws."""
     filters, now = checked(filters), now or utcnow()
     with transaction(read_only=True) as session:
-        team_id = team_leader(session, actor)
-        where, needs_case = conditions(filters)
-        band = case(
-            *(
-                (ServiceRequest.created_at > now - timedelta(days=high + 1), label)
-                for _, high, label in AGE_BANDS
-                if high is not None
-            ),
-            else_=AGE_BANDS[-1][2],
-        ).label("band")
-        query = select(band, ServiceRequest.status, func.count())
-        if needs_case:
-            query = query.join(Case, Case.id == ServiceRequest.case_id)
-        query = query.where(*where).group_by(band, ServiceRequest.status)
-        grouped = session.execute(query, filter_params(team_id, filters, now))
-        found = {(b, st): n for b, st, n in grouped}
+        return ageing_in(session, team_leader(session, actor), filters, now=now)
+
+
+def ageing_in(session: Session, team_id: int, filters: ConsoleFilter, *, now: datetime) -> list[tuple[str, str, int]]:
+    """`ageing` inside a transaction whose caller has already checked the team leader."""
+    where, needs_case = conditions(filters)
+    band = case(
+        *(
+            (ServiceRequest.created_at > now - timedelta(days=high + 1), label)
+            for _, high, label in AGE_BANDS
+            if high is not None
+        ),
+        else_=AGE_BANDS[-1][2],
+    ).label("band")
+    query = select(band, ServiceRequest.status, func.count())
+    if needs_case:
+        query = query.join(Case, Case.id == ServiceRequest.case_id)
+    query = query.where(*where).group_by(band, ServiceRequest.status)
+    grouped = session.execute(query, filter_params(team_id, filters, now))
+    found = {(b, st): n for b, st, n in grouped}
     order = [label for _, _, label in AGE_BANDS]
     return sorted(((b, st, n) for (b, st), n in found.items()), key=lambda t: (order.index(t[0]), t[1]))
 
@@ -304,9 +318,9 @@ def team_members(actor: Actor) -> list[TeamMember]:
     """The team's active caseworkers and team leaders (the owner filter; reassignment offers the caseworkers)."""
     with transaction(read_only=True) as session:
         team_id = team_leader(session, actor)
-        users = session.scalars(
-            select(User)
+        users = session.execute(  # columns, not User entities: the password hash and the rest are not needed
+            select(User.id, User.display_name, User.role)
             .where(User.team_id == team_id, User.is_active.is_(True), User.role.in_(("caseworker", "team_leader")))
             .order_by(User.display_name)
         ).all()
-        return [TeamMember(u.id, u.display_name, u.role) for u in users]
+        return [TeamMember(user_id, name, role) for user_id, name, role in users]

@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from db.models import Case, ProcedureRun, ServiceRequest, Team, User
 from domain.clock import UK, add_working_days, as_utc, uk_local, utcnow, working_days_between
@@ -41,37 +42,40 @@ def stuck_working_days() -> int:
 
 def stuck_runs(actor: Actor, *, working_days: int | None = None, now: datetime | None = None) -> list[StuckRun]:
     """In-progress runs of the team's new caseworkers with no save for `working_days` working days or more."""
-    days = working_days or stuck_working_days()
-    now = now or utcnow()
     with transaction(read_only=True) as session:
-        team_id = team_leader(session, actor)
-        region = session.scalar(select(Team.region).where(Team.id == team_id)) or "England"
-        today = uk_local(now).date()
-        cutoff_day = add_working_days(today, -days, region)
-        # Saved on or before cutoff_day (UK local) means at least `days` working days without progress.
-        before = as_utc(datetime.combine(cutoff_day + timedelta(days=1), time(0), tzinfo=UK))
-        # Columns only: the run's answers and history (JSON) are not needed to list it.
-        rows = session.execute(
-            select(
-                ProcedureRun.id,
-                ProcedureRun.procedure_id,
-                ProcedureRun.state,
-                User.display_name,
-                Case.scin,
-                ServiceRequest.number,
-                ProcedureRun.updated_at,
-            )
-            .join(User, User.id == ProcedureRun.started_by_id)
-            .join(Case, Case.id == ProcedureRun.case_id)
-            .outerjoin(ServiceRequest, ServiceRequest.id == ProcedureRun.sr_id)
-            .where(
-                ProcedureRun.team_id == team_id,
-                ProcedureRun.status == "in_progress",
-                ProcedureRun.updated_at < before,
-                User.is_new_caseworker.is_(True),
-            )
-            .order_by(ProcedureRun.updated_at)
-        ).all()
+        return stuck_runs_in(session, team_leader(session, actor), working_days=working_days, now=now or utcnow())
+
+
+def stuck_runs_in(session: Session, team_id: int, *, working_days: int | None = None, now: datetime) -> list[StuckRun]:
+    """`stuck_runs` inside a transaction whose caller has already checked the team leader."""
+    days = working_days or stuck_working_days()
+    region = session.scalar(select(Team.region).where(Team.id == team_id)) or "England"
+    today = uk_local(now).date()
+    cutoff_day = add_working_days(today, -days, region)
+    # Saved on or before cutoff_day (UK local) means at least `days` working days without progress.
+    before = as_utc(datetime.combine(cutoff_day + timedelta(days=1), time(0), tzinfo=UK))
+    # Columns only: the run's answers and history (JSON) are not needed to list it.
+    rows = session.execute(
+        select(
+            ProcedureRun.id,
+            ProcedureRun.procedure_id,
+            ProcedureRun.state,
+            User.display_name,
+            Case.scin,
+            ServiceRequest.number,
+            ProcedureRun.updated_at,
+        )
+        .join(User, User.id == ProcedureRun.started_by_id)
+        .join(Case, Case.id == ProcedureRun.case_id)
+        .outerjoin(ServiceRequest, ServiceRequest.id == ProcedureRun.sr_id)
+        .where(
+            ProcedureRun.team_id == team_id,
+            ProcedureRun.status == "in_progress",
+            ProcedureRun.updated_at < before,
+            User.is_new_caseworker.is_(True),
+        )
+        .order_by(ProcedureRun.updated_at)
+    ).all()
     idle = _idle_days(today, region)
     return [
         StuckRun(run_id, pid, state, name, scin, number, at, idle(uk_local(at).date()))

@@ -208,7 +208,16 @@ TEAM_LISTS: dict[str, tuple[Call, tuple[str, ...]]] = {
     "practice_record.practice_record": (lambda a, o: practice_record.practice_record(a), (*NO_CASE_DATA, "caseworker")),
     **{
         f"console.{name}": (lambda a, o, name=name: getattr(console, name)(a), (*NO_CASE_DATA, "caseworker"))
-        for name in ("outstanding_page", "counts", "ageing", "deadlines", "team_members", "stuck_runs", "export_csv")
+        for name in (
+            "outstanding_page",
+            "counts",
+            "ageing",
+            "deadlines",
+            "team_members",
+            "stuck_runs",
+            "export_csv",
+            "overview",
+        )
     },
 }
 
@@ -441,6 +450,9 @@ def test_another_team_leaders_console_lists_and_export_hold_none_of_this_teams_w
     assert number not in {d.sr_number for d in console.deadlines(other, limit=1000)}
     assert objects.run_id not in {r.run_id for r in console.stuck_runs(other, working_days=0)}
     assert objects.owner_id not in {m.id for m in console.team_members(other)}
+    seen = console.overview(other, everything)  # the page's one read: none of it either
+    assert objects.sr_id not in {r.id for r in seen.page.rows}
+    assert number not in {d.sr_number for d in seen.deadlines} | set(seen.counts.by_catalogue)
     assert number not in {e.sr_number for e in outbox.outbox(other)}
     # ...while the owning team leader sees it.
     assert number in console.export_csv(actor_for("ssst.teamleader"), everything).content

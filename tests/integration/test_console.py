@@ -374,3 +374,42 @@ def test_the_deadline_list_follows_the_filters(demo_db, actor_for):
         r.id: r.label for r in console.outstanding_page(leader, ConsoleFilter(procedure="P5a"), page_size=500).rows
     }
     assert all(d.sr_id in labels for d in p1)
+
+
+def test_the_pages_one_read_answers_as_each_console_call_does_with_one_check_of_the_user(demo_db, actor_for):
+    """console.overview (what the Outstanding SRs page reads below its filters) gives what counts,
+    outstanding_page, ageing, deadlines and stuck_runs each give, and reads the signed-in user's row once."""
+    from sqlalchemy import event
+
+    from db.engine import engine_for
+
+    leader, new = actor_for("teamleader"), actor_for("caseworker")
+    with transaction() as session:
+        case = session.scalars(select(Case).where(Case.team_id == leader.team_id)).first()
+        stuck_id = _run(session, new.user_id, case, utcnow() - timedelta(days=30))
+    now = utcnow()
+    first = console.outstanding_page(leader, page_size=3, now=now)
+    assert first.next_cursor is not None
+    for filters, after in ((ConsoleFilter(), None), (ConsoleFilter(potentially_violent=False), first.next_cursor)):
+        reads: list[str] = []
+        engine = engine_for(demo_db.url)
+
+        def note(conn, cursor, statement, *_, reads=reads):
+            reads.append(statement)
+
+        event.listen(engine, "before_cursor_execute", note)
+        try:
+            seen = console.overview(leader, filters, after=after, page_size=3, now=now)
+        finally:
+            event.remove(engine, "before_cursor_execute", note)
+        assert seen.counts == console.counts(leader, filters, now=now)
+        assert seen.page == console.outstanding_page(leader, filters, after=after, page_size=3, now=now)
+        assert seen.ageing == console.ageing(leader, filters, now=now)
+        assert seen.deadlines == console.deadlines(leader, filters, now=now)
+        assert seen.stuck == console.stuck_runs(leader, now=now)
+        assert stuck_id in {s.run_id for s in seen.stuck}
+        assert seen.page.rows
+        assert seen.deadlines
+        assert sum("users.password_hash" in s for s in reads) == 1, "the user's row is read once (the check)"
+    with pytest.raises(ValidationFailed):
+        console.overview(leader, ConsoleFilter(min_age_days=30, max_age_days=5))

@@ -71,7 +71,7 @@ def _hold_write_lock(url: str, release: threading.Event) -> threading.Thread:
 
 
 def test_the_outstanding_srs_page_reads_complete_while_a_long_writer_holds_the_lock(sqlite_demo_db, actor_for):
-    """Every read the team leader console sends (members, counts, a page, ageing, deadlines, stuck runs)."""
+    """Every read the team leader console sends (members, counts, a page, ageing, deadlines, stuck runs, overview)."""
     leader = actor_for("teamleader")
     at = app_as(leader).run()  # signed in before the writer starts (sign-in itself writes)
     at.switch_page("pages/outstanding.py").run()
@@ -89,6 +89,7 @@ def test_the_outstanding_srs_page_reads_complete_while_a_long_writer_holds_the_l
         assert sum(n for _, _, n in console.ageing(leader)) == total
         assert console.deadlines(leader)
         console.stuck_runs(leader)  # the demo team may have none: that it answers at all is the point
+        assert console.overview(leader, after=second, page_size=5).counts.total == total  # the page's one read
         at.run()
         assert not at.exception
         assert f"{total:,} service requests match" in texts(at)
