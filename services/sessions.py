@@ -13,6 +13,7 @@ reload can find a session idle up to that much early, never late.
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import secrets
 from datetime import datetime, timedelta
@@ -34,9 +35,17 @@ IDLE_MESSAGE = "You were signed out after a period of inactivity. Sign in again 
 
 
 def idle_seconds() -> int:
-    """CASEWORK_IDLE_MINUTES (default 30), read at each check; a value that is not a whole number means 30."""
+    """CASEWORK_IDLE_MINUTES (default 30), read at each check. A decimal is allowed (0.5 is 30 seconds, so the
+    browser test of the timeout waits half a minute, not a whole one); a value that is not a positive number
+    means 30, and the limit is never under 15 seconds."""
     raw = os.environ.get("CASEWORK_IDLE_MINUTES", "30").strip()
-    return max(int(raw) if raw.isdigit() else 30, 1) * 60
+    try:
+        minutes = float(raw)
+    except ValueError:
+        minutes = 30.0
+    if not math.isfinite(minutes) or minutes <= 0:
+        minutes = 30.0
+    return max(round(minutes * 60), 15)
 
 
 def _digest(token: str) -> str:
