@@ -114,7 +114,7 @@ def main() -> None:
 
         answer(bare)
         timed("bare", lambda: button(bare, "Continue").click().run())
-        assert NEXT_STEP in [s.value for s in bare.subheader]
+        assert NEXT_STEP in [s.value for s in bare.title]
         button(bare, "Back").click().run()
 
     def median_ms(name: str, which: int) -> float:

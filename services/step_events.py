@@ -50,11 +50,20 @@ EARLY_RUNS = 10
 CHECKLIST = "_checklist"
 
 
-def _early(session: Session, actor: Actor, run: ProcedureRun, earlier: list[StepEvent]) -> bool:
-    """Is this run among the first EARLY_RUNS runs the actor started? (Copied from the actor's earlier event.)"""
-    for event in reversed(earlier):
+def _early(session: Session, actor: Actor, run: ProcedureRun, added: list[StepEvent]) -> bool:
+    """Is this run among the first EARLY_RUNS runs the actor started? (Copied from the actor's latest event on the
+    run, one indexed row, not the run's whole event list: a long run's list grew with every step it recorded.)"""
+    for event in reversed(added):
         if event.user_id == actor.user_id:
             return event.early
+    copied = session.scalar(
+        select(StepEvent.early)
+        .where(StepEvent.run_id == run.id, StepEvent.user_id == actor.user_id)
+        .order_by(StepEvent.id.desc())
+        .limit(1)
+    )
+    if copied is not None:
+        return copied
     started = (
         select(ProcedureRun.id)
         .where(ProcedureRun.started_by_id == actor.user_id, ProcedureRun.created_at <= run.created_at)
@@ -70,13 +79,9 @@ def record(session: Session, actor: Actor, run: ProcedureRun, case: Case, before
     `before` is the run's history as the action found it; `action` is "start", "step" (answers saved or
     confirmed, the run moving on), "back" or "change".
     """
-    earlier = (
-        []
-        if action == "start"
-        else list(session.scalars(select(StepEvent).where(StepEvent.run_id == run.id).order_by(StepEvent.id)))
-    )
+    added: list[StepEvent] = []  # this action's events, not yet flushed: looked at before the saved ones
     now = utcnow()
-    early = _early(session, actor, run, earlier)
+    early = _early(session, actor, run, added)
 
     def event(step: str, kind: str, **values: object) -> StepEvent:
         row = StepEvent(
@@ -91,7 +96,7 @@ def record(session: Session, actor: Actor, run: ProcedureRun, case: Case, before
             **values,
         )
         session.add(row)
-        earlier.append(row)
+        added.append(row)
         return row
 
     if action == "start":
@@ -103,25 +108,41 @@ def record(session: Session, actor: Actor, run: ProcedureRun, case: Case, before
     elif action == "step":
         history = list(run.history)
         for left in history[len(before) - 1 : len(history) - 1]:  # each step the run left forward, in order
-            event(left, "submit", working_seconds=_first_save_time(earlier, left, now, case.region))
-        seen = {e.step for e in earlier if e.kind == "view"}
-        for arrived in history[len(before) :]:
+            event(left, "submit", working_seconds=_first_save_time(session, run, added, left, now, case.region))
+        arriving = history[len(before) :]
+        seen = set(
+            session.scalars(
+                select(StepEvent.step).where(
+                    StepEvent.run_id == run.id, StepEvent.kind == "view", StepEvent.step.in_(set(arriving))
+                )
+            )
+        ) | {e.step for e in added if e.kind == "view"}
+        for arrived in arriving:
             event(arrived, "view", first=arrived not in seen)
             seen.add(arrived)
     else:
         raise ValueError(f"unknown step action {action!r}")
 
 
-def _first_save_time(earlier: list[StepEvent], step: str, now: datetime, region: str) -> int | None:
-    """Working seconds since the run's latest arrival at `step`, or None when the visit was already saved once."""
-    for event in reversed(earlier):
-        if event.step != step:
-            continue
-        if event.kind == "submit":
-            return None
-        if event.kind == "view":
-            return working_seconds(event.at, now, region)
-    return None
+def _first_save_time(
+    session: Session, run: ProcedureRun, added: list[StepEvent], step: str, now: datetime, region: str
+) -> int | None:
+    """Working seconds since the run's latest arrival at `step`, or None when the visit was already saved once:
+    the latest `view` or `submit` of the step decides (this action's own events first, then one saved row)."""
+    latest: tuple[str, datetime] | None = next(
+        ((e.kind, e.at) for e in reversed(added) if e.step == step and e.kind in ("view", "submit")), None
+    )
+    if latest is None:
+        row = session.execute(
+            select(StepEvent.kind, StepEvent.at)
+            .where(StepEvent.run_id == run.id, StepEvent.step == step, StepEvent.kind.in_(("view", "submit")))
+            .order_by(StepEvent.id.desc())
+            .limit(1)
+        ).first()
+        latest = (row[0], row[1]) if row is not None else None
+    if latest is None or latest[0] == "submit":
+        return None
+    return working_seconds(latest[1], now, region)
 
 
 def record_refusal(actor: Actor, run_id: str, errors: Mapping[str, str]) -> None:
@@ -134,8 +155,7 @@ def record_refusal(actor: Actor, run_id: str, errors: Mapping[str, str]) -> None
             run = session.get(ProcedureRun, run_id)
             if run is None or run.team_id != actor.team_id or run.status != "in_progress":
                 return  # the refused call already checked access; a run gone or moved since records nothing
-            earlier = list(session.scalars(select(StepEvent).where(StepEvent.run_id == run.id)))
-            early = _early(session, actor, run, earlier)
+            early = _early(session, actor, run, [])
             now = utcnow()
             fields = sorted(errors)
             for name in fields:
