@@ -3,8 +3,9 @@
 The bare page is the wizard page's widgets and layout with no services, database or state machine behind them
 (and, like the wizard, no procedure map until its toggle is on): the procedure's name above the step's heading
 (an h1, as the wizard's question pages have it), the case banner, the checklist and question, Continue and Back,
-the CMS lines and the glossary with its search box. It has no sidebar navigation. Continue and Back switch its heading between
-the two steps the wizard side walks, so a browser can wait for "the next step's heading" on both sides.
+the CMS lines and the glossary with its search box. It has no sidebar navigation. Continue and Back switch its
+heading between the two steps the wizard side walks, so a browser can wait for "the next step's heading" on both
+sides.
 """
 
 from __future__ import annotations
