@@ -33,6 +33,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -50,20 +51,28 @@ EARLY_RUNS = 10
 CHECKLIST = "_checklist"
 
 
-def _early(session: Session, actor: Actor, run: ProcedureRun, added: list[StepEvent]) -> bool:
-    """Is this run among the first EARLY_RUNS runs the actor started? (Copied from the actor's latest event on the
-    run, one indexed row, not the run's whole event list: a long run's list grew with every step it recorded.)"""
-    for event in reversed(added):
+class _Earlier(NamedTuple):
+    """What recording reads of a run's earlier events: a few columns, not whole rows. A step loaded every event
+    of its run as an ORM object, and a long run's list (a run walked back and forth) grew with each step."""
+
+    step: str
+    kind: str
+    user_id: int
+    early: bool
+    at: datetime
+
+
+def _earlier(session: Session, run_id: str) -> list[_Earlier]:
+    columns = (StepEvent.step, StepEvent.kind, StepEvent.user_id, StepEvent.early, StepEvent.at)
+    rows = session.execute(select(*columns).where(StepEvent.run_id == run_id).order_by(StepEvent.id))
+    return [_Earlier(*row) for row in rows]
+
+
+def _early(session: Session, actor: Actor, run: ProcedureRun, earlier: list[_Earlier]) -> bool:
+    """Is this run among the first EARLY_RUNS runs the actor started? (Copied from the actor's earlier event.)"""
+    for event in reversed(earlier):
         if event.user_id == actor.user_id:
             return event.early
-    copied = session.scalar(
-        select(StepEvent.early)
-        .where(StepEvent.run_id == run.id, StepEvent.user_id == actor.user_id)
-        .order_by(StepEvent.id.desc())
-        .limit(1)
-    )
-    if copied is not None:
-        return copied
     started = (
         select(ProcedureRun.id)
         .where(ProcedureRun.started_by_id == actor.user_id, ProcedureRun.created_at <= run.created_at)
@@ -79,9 +88,9 @@ def record(session: Session, actor: Actor, run: ProcedureRun, case: Case, before
     `before` is the run's history as the action found it; `action` is "start", "step" (answers saved or
     confirmed, the run moving on), "back" or "change".
     """
-    added: list[StepEvent] = []  # this action's events, not yet flushed: looked at before the saved ones
+    earlier = [] if action == "start" else _earlier(session, run.id)
     now = utcnow()
-    early = _early(session, actor, run, added)
+    early = _early(session, actor, run, earlier)
 
     def event(step: str, kind: str, **values: object) -> StepEvent:
         row = StepEvent(
@@ -96,7 +105,7 @@ def record(session: Session, actor: Actor, run: ProcedureRun, case: Case, before
             **values,
         )
         session.add(row)
-        added.append(row)
+        earlier.append(_Earlier(step, kind, actor.user_id, early, now))
         return row
 
     if action == "start":
@@ -108,41 +117,25 @@ def record(session: Session, actor: Actor, run: ProcedureRun, case: Case, before
     elif action == "step":
         history = list(run.history)
         for left in history[len(before) - 1 : len(history) - 1]:  # each step the run left forward, in order
-            event(left, "submit", working_seconds=_first_save_time(session, run, added, left, now, case.region))
-        arriving = history[len(before) :]
-        seen = set(
-            session.scalars(
-                select(StepEvent.step).where(
-                    StepEvent.run_id == run.id, StepEvent.kind == "view", StepEvent.step.in_(set(arriving))
-                )
-            )
-        ) | {e.step for e in added if e.kind == "view"}
-        for arrived in arriving:
+            event(left, "submit", working_seconds=_first_save_time(earlier, left, now, case.region))
+        seen = {e.step for e in earlier if e.kind == "view"}
+        for arrived in history[len(before) :]:
             event(arrived, "view", first=arrived not in seen)
             seen.add(arrived)
     else:
         raise ValueError(f"unknown step action {action!r}")
 
 
-def _first_save_time(
-    session: Session, run: ProcedureRun, added: list[StepEvent], step: str, now: datetime, region: str
-) -> int | None:
-    """Working seconds since the run's latest arrival at `step`, or None when the visit was already saved once:
-    the latest `view` or `submit` of the step decides (this action's own events first, then one saved row)."""
-    latest: tuple[str, datetime] | None = next(
-        ((e.kind, e.at) for e in reversed(added) if e.step == step and e.kind in ("view", "submit")), None
-    )
-    if latest is None:
-        row = session.execute(
-            select(StepEvent.kind, StepEvent.at)
-            .where(StepEvent.run_id == run.id, StepEvent.step == step, StepEvent.kind.in_(("view", "submit")))
-            .order_by(StepEvent.id.desc())
-            .limit(1)
-        ).first()
-        latest = (row[0], row[1]) if row is not None else None
-    if latest is None or latest[0] == "submit":
-        return None
-    return working_seconds(latest[1], now, region)
+def _first_save_time(earlier: list[_Earlier], step: str, now: datetime, region: str) -> int | None:
+    """Working seconds since the run's latest arrival at `step`, or None when the visit was already saved once."""
+    for event in reversed(earlier):
+        if event.step != step:
+            continue
+        if event.kind == "submit":
+            return None
+        if event.kind == "view":
+            return working_seconds(event.at, now, region)
+    return None
 
 
 def record_refusal(actor: Actor, run_id: str, errors: Mapping[str, str]) -> None:
@@ -155,7 +148,8 @@ def record_refusal(actor: Actor, run_id: str, errors: Mapping[str, str]) -> None
             run = session.get(ProcedureRun, run_id)
             if run is None or run.team_id != actor.team_id or run.status != "in_progress":
                 return  # the refused call already checked access; a run gone or moved since records nothing
-            early = _early(session, actor, run, [])
+            earlier = _earlier(session, run.id)
+            early = _early(session, actor, run, earlier)
             now = utcnow()
             fields = sorted(errors)
             for name in fields:
