@@ -1,8 +1,11 @@
 """Shared by the wizard benchmarks: a demo database with a P1 run at "Search the legacy systems", and the bare page.
 
 The bare page is the wizard page's widgets and layout with no services, database or state machine behind them
-(and, like the wizard, no procedure map until its toggle is on). Continue and Back switch its heading between
-the two steps the wizard side walks, so a browser can wait for "the next step's heading" on both sides.
+(and, like the wizard, no procedure map until its toggle is on): the procedure's name above the step's heading
+(an h1, as the wizard's question pages have it), the case banner, the checklist and question, Continue and Back,
+the CMS lines and the glossary with its search box. It has no sidebar navigation. Continue and Back switch its
+heading between the two steps the wizard side walks, so a browser can wait for "the next step's heading" on both
+sides.
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ BARE = textwrap.dedent(r"""
     with st.sidebar:
         st.markdown("**Demo Caseworker**  \nCaseworker")
         st.button("Sign out")
-    st.title("CSA Information Required - Contact Caseworker")
+    st.caption("CSA Information Required - Contact Caseworker")
+    st.title(STEP if st.session_state.step == 1 else NEXT_STEP)
     st.progress(0.4, text="Step 2 of about 5: **Search the legacy systems** · SR 1-00000067")
     st.error("**Potentially violent (PV) marker on this case.** Follow the PV checks.")
     with st.container(border=True):
@@ -40,7 +44,6 @@ BARE = textwrap.dedent(r"""
             col.markdown(f"**{k}**  \n{v}")
         st.caption("Arrears £2,334.75, of which owed to the Secretary of State £0.00")
 
-    @st.fragment
     def form():
         st.markdown("**Check before you continue**")
         for item in CHECKLIST:
@@ -53,7 +56,7 @@ BARE = textwrap.dedent(r"""
 
     main, side = st.columns([3, 2], gap="large")
     with main:
-        st.subheader(STEP if st.session_state.step == 1 else NEXT_STEP)
+        st.caption("Published procedure: step 2 of the procedure as published")
         st.write("Look for the information yourself first, in every legacy system.")
         form()
         left, right = st.columns(2)
@@ -64,6 +67,7 @@ BARE = textwrap.dedent(r"""
         st.markdown("**Enter in CMS now**")
         st.code("Create a new SR: Process = Transition\nStatus = In Progress", language=None)
         with st.expander("Glossary"):
+            st.text_input("Search the glossary", key="glossary")
             st.markdown(GLOSSARY)
 """)
 

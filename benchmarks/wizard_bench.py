@@ -108,13 +108,13 @@ def main() -> None:
     for _ in range(args.steps):  # interleaved: the two sides see the same load on the shared machine
         answer(wizard)
         timed("wizard", lambda: button(wizard, "Continue").click().run())
-        assert NEXT_STEP in [s.value for s in wizard.subheader], "wizard did not advance"
+        assert NEXT_STEP in [s.value for s in wizard.title], "wizard did not advance"
         button(wizard, "Back").click().run()
         timed("rerun", wizard.run)
 
         answer(bare)
         timed("bare", lambda: button(bare, "Continue").click().run())
-        assert NEXT_STEP in [s.value for s in bare.subheader]
+        assert NEXT_STEP in [s.value for s in bare.title]
         button(bare, "Back").click().run()
 
     def median_ms(name: str, which: int) -> float:

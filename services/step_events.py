@@ -33,6 +33,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -50,7 +51,24 @@ EARLY_RUNS = 10
 CHECKLIST = "_checklist"
 
 
-def _early(session: Session, actor: Actor, run: ProcedureRun, earlier: list[StepEvent]) -> bool:
+class _Earlier(NamedTuple):
+    """What recording reads of a run's earlier events: a few columns, not whole rows. A step loaded every event
+    of its run as an ORM object, and a long run's list (a run walked back and forth) grew with each step."""
+
+    step: str
+    kind: str
+    user_id: int
+    early: bool
+    at: datetime
+
+
+def _earlier(session: Session, run_id: str) -> list[_Earlier]:
+    columns = (StepEvent.step, StepEvent.kind, StepEvent.user_id, StepEvent.early, StepEvent.at)
+    rows = session.execute(select(*columns).where(StepEvent.run_id == run_id).order_by(StepEvent.id))
+    return [_Earlier(*row) for row in rows]
+
+
+def _early(session: Session, actor: Actor, run: ProcedureRun, earlier: list[_Earlier]) -> bool:
     """Is this run among the first EARLY_RUNS runs the actor started? (Copied from the actor's earlier event.)"""
     for event in reversed(earlier):
         if event.user_id == actor.user_id:
@@ -70,11 +88,7 @@ def record(session: Session, actor: Actor, run: ProcedureRun, case: Case, before
     `before` is the run's history as the action found it; `action` is "start", "step" (answers saved or
     confirmed, the run moving on), "back" or "change".
     """
-    earlier = (
-        []
-        if action == "start"
-        else list(session.scalars(select(StepEvent).where(StepEvent.run_id == run.id).order_by(StepEvent.id)))
-    )
+    earlier = [] if action == "start" else _earlier(session, run.id)
     now = utcnow()
     early = _early(session, actor, run, earlier)
 
@@ -91,7 +105,7 @@ def record(session: Session, actor: Actor, run: ProcedureRun, case: Case, before
             **values,
         )
         session.add(row)
-        earlier.append(row)
+        earlier.append(_Earlier(step, kind, actor.user_id, early, now))
         return row
 
     if action == "start":
@@ -112,7 +126,7 @@ def record(session: Session, actor: Actor, run: ProcedureRun, case: Case, before
         raise ValueError(f"unknown step action {action!r}")
 
 
-def _first_save_time(earlier: list[StepEvent], step: str, now: datetime, region: str) -> int | None:
+def _first_save_time(earlier: list[_Earlier], step: str, now: datetime, region: str) -> int | None:
     """Working seconds since the run's latest arrival at `step`, or None when the visit was already saved once."""
     for event in reversed(earlier):
         if event.step != step:
@@ -134,7 +148,7 @@ def record_refusal(actor: Actor, run_id: str, errors: Mapping[str, str]) -> None
             run = session.get(ProcedureRun, run_id)
             if run is None or run.team_id != actor.team_id or run.status != "in_progress":
                 return  # the refused call already checked access; a run gone or moved since records nothing
-            earlier = list(session.scalars(select(StepEvent).where(StepEvent.run_id == run.id)))
+            earlier = _earlier(session, run.id)
             early = _early(session, actor, run, earlier)
             now = utcnow()
             fields = sorted(errors)
