@@ -648,3 +648,29 @@ class StepEvent(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     early: Mapped[bool] = mapped_column(Boolean, default=False)  # the run is one of the caseworker's first 10
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StepSummary(Base):
+    """Step events summed ahead of time, so policy staff's all-teams figures read a few rows, not every event.
+
+    One row per UK day, team, procedure, step, refused question (`field`, '' for the step's own counts),
+    experience (`early`) and time bucket (`bucket`: -1 for counts that carry no time; 0 and up for the saves
+    whose working time fell in that bucket of services/step_summary.py's histogram). Added to by the same
+    transaction that records the events (services/step_events.py), with an upsert that increments, so it
+    always equals the events summed; `python -m casework insight rebuild` recomputes it from the events.
+    """
+
+    __tablename__ = "step_summary"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True)
+    procedure_id: Mapped[str] = mapped_column(String(20), primary_key=True)
+    step: Mapped[str] = mapped_column(String(60), primary_key=True)
+    field: Mapped[str] = mapped_column(String(60), primary_key=True)
+    early: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    bucket: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reached: Mapped[int] = mapped_column(Integer, default=0)
+    timed: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    back: Mapped[int] = mapped_column(Integer, default=0)
+    change: Mapped[int] = mapped_column(Integer, default=0)

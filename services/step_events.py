@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session
 from db.models import Case, ProcedureRun, StepEvent
 from domain.clock import utcnow
 from domain.working_time import working_seconds
-from services import audit
+from services import audit, step_summary
 from services.actor import Actor
 from services.transaction import transaction
 
@@ -77,6 +77,7 @@ def record(session: Session, actor: Actor, run: ProcedureRun, case: Case, before
     )
     now = utcnow()
     early = _early(session, actor, run, earlier)
+    added: list[StepEvent] = []
 
     def event(step: str, kind: str, **values: object) -> StepEvent:
         row = StepEvent(
@@ -92,6 +93,7 @@ def record(session: Session, actor: Actor, run: ProcedureRun, case: Case, before
         )
         session.add(row)
         earlier.append(row)
+        added.append(row)
         return row
 
     if action == "start":
@@ -110,6 +112,7 @@ def record(session: Session, actor: Actor, run: ProcedureRun, case: Case, before
             seen.add(arrived)
     else:
         raise ValueError(f"unknown step action {action!r}")
+    step_summary.add(session, added)
 
 
 def _first_save_time(earlier: list[StepEvent], step: str, now: datetime, region: str) -> int | None:
@@ -138,20 +141,22 @@ def record_refusal(actor: Actor, run_id: str, errors: Mapping[str, str]) -> None
             early = _early(session, actor, run, earlier)
             now = utcnow()
             fields = sorted(errors)
-            for name in fields:
-                session.add(
-                    StepEvent(
-                        run_id=run.id,
-                        procedure_id=run.procedure_id,
-                        step=run.state,
-                        kind="error",
-                        field=name,
-                        team_id=run.team_id,
-                        user_id=actor.user_id,
-                        early=early,
-                        at=now,
-                    )
+            added = [
+                StepEvent(
+                    run_id=run.id,
+                    procedure_id=run.procedure_id,
+                    step=run.state,
+                    kind="error",
+                    field=name,
+                    team_id=run.team_id,
+                    user_id=actor.user_id,
+                    early=early,
+                    at=now,
                 )
+                for name in fields
+            ]
+            session.add_all(added)
+            step_summary.add(session, added)
             audit.record(
                 session,
                 actor,
