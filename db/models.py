@@ -15,6 +15,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Column,
     Date,
     ForeignKey,
     Index,
@@ -22,13 +23,14 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
 from db.types import Money, UTCDateTime
-from domain import catalogue
+from domain import catalogue, time_histogram
 from domain.clock import REGIONS, utcnow
 
 NAMING = {
@@ -650,27 +652,29 @@ class StepEvent(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class StepSummary(Base):
-    """Step events summed ahead of time, so policy staff's all-teams figures read a few rows, not every event.
+SUMMARY_COUNTS = ("reached", "timed", "errors", "back", "change")
+SUMMARY_TIMES = tuple(f"t{i}" for i in range(time_histogram.BUCKETS))  # saves whose time fell in bucket i
 
-    One row per UK day, team, procedure, step, refused question (`field`, '' for the step's own counts),
-    experience (`early`) and time bucket (`bucket`: -1 for counts that carry no time; 0 and up for the saves
-    whose working time fell in that bucket of services/step_summary.py's histogram). Added to by the same
-    transaction that records the events (services/step_events.py), with an upsert that increments, so it
-    always equals the events summed; `python -m casework insight rebuild` recomputes it from the events.
+
+def _step_summary(name: str, *, team: bool) -> Table:
+    """Step events summed ahead of time (services/step_summary.py), so policy staff's figures read few rows.
+
+    One row per UK day, (team,) procedure, step, refused question (`field`, '' for the step's own counts) and
+    experience (`early`): the counts, and the saves' working times as a histogram, one column per bucket of
+    domain/time_histogram.py. Added to by the same transaction that records the events, with increments.
     """
+    keys = [Column("day", Date, primary_key=True)]
+    if team:
+        keys.append(Column("team_id", Integer, ForeignKey("teams.id"), primary_key=True))
+    keys += [
+        Column("procedure_id", String(20), primary_key=True),
+        Column("step", String(60), primary_key=True),
+        Column("field", String(60), primary_key=True),
+        Column("early", Boolean, primary_key=True),
+    ]
+    counts = [Column(n, Integer, nullable=False, default=0) for n in SUMMARY_COUNTS + SUMMARY_TIMES]
+    return Table(name, Base.metadata, *keys, *counts)
 
-    __tablename__ = "step_summary"
 
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True)
-    procedure_id: Mapped[str] = mapped_column(String(20), primary_key=True)
-    step: Mapped[str] = mapped_column(String(60), primary_key=True)
-    field: Mapped[str] = mapped_column(String(60), primary_key=True)
-    early: Mapped[bool] = mapped_column(Boolean, primary_key=True)
-    bucket: Mapped[int] = mapped_column(Integer, primary_key=True)
-    reached: Mapped[int] = mapped_column(Integer, default=0)
-    timed: Mapped[int] = mapped_column(Integer, default=0)
-    errors: Mapped[int] = mapped_column(Integer, default=0)
-    back: Mapped[int] = mapped_column(Integer, default=0)
-    change: Mapped[int] = mapped_column(Integer, default=0)
+step_summary = _step_summary("step_summary", team=True)  # per team: policy's one-team filter
+step_summary_all_teams = _step_summary("step_summary_all_teams", team=False)  # policy's all-teams view

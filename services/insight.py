@@ -31,14 +31,23 @@ from sqlalchemy import Row, and_, exists, func, null, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from db.models import ProcedureRun, StepEvent, StepSummary, Team
+from db.models import (
+    SUMMARY_COUNTS,
+    SUMMARY_TIMES,
+    ProcedureRun,
+    StepEvent,
+    Team,
+    step_summary,
+    step_summary_all_teams,
+)
+from domain import time_histogram
 from domain.clock import UK, as_utc, uk_local, utcnow
 from procedures import registry
 from procedures.definition import Procedure
-from services import step_summary
 from services.access import refuse, require_role
 from services.actor import Actor
 from services.errors import ValidationFailed
+from services.step_summary import NO_FIELD
 from services.transaction import transaction
 
 SMALLEST = 5
@@ -218,53 +227,26 @@ def insight(actor: Actor, filters: InsightFilter | None = None, *, today: date |
 def _from_summary(
     session: Session, team_id: int | None, filters: InsightFilter, lo: datetime, hi: datetime
 ) -> tuple[list[tuple[Any, ...]], dict[tuple[str, str], list[float]]]:
-    """Policy's figures from the pre-summed table: the same rows as the events' statement gives, percentiles
-    read off the histogram (within step_summary's stated error)."""
-    s = StepSummary
+    """Policy's figures from the pre-summed tables (services/step_summary.py): the same rows as the events'
+    statement gives, the percentiles read off the histogram (within domain/time_histogram.py's stated error)."""
+    table = step_summary_all_teams if team_id is None else step_summary
+    c = table.c
     first_day, last_day = uk_local(lo).date(), uk_local(hi).date() - timedelta(days=1)
-    query = select(
-        s.procedure_id,
-        s.step,
-        s.field,
-        s.bucket,
-        func.sum(s.reached),
-        func.sum(s.timed),
-        func.sum(s.errors),
-        func.sum(s.back),
-        func.sum(s.change),
-    ).where(s.day >= first_day, s.day <= last_day)
+    query = select(c.procedure_id, c.step, c.field, *[func.sum(c[n]) for n in SUMMARY_COUNTS + SUMMARY_TIMES])
+    query = query.where(c.day >= first_day, c.day <= last_day)
     if team_id is not None:
-        query = query.where(s.team_id == team_id)
+        query = query.where(c.team_id == team_id)
     if filters.experience is not None:
-        query = query.where(s.early.is_(filters.experience == "early"))
-    sums: dict[tuple[str, str, str], list[int]] = {}
-    histograms: dict[tuple[str, str], dict[int, int]] = {}
-    for pid, step, name, index, reached, timed, errors, back, change in session.execute(
-        query.group_by(s.procedure_id, s.step, s.field, s.bucket)
-    ):
-        total = sums.setdefault((pid, step, name), [0, 0, 0, 0, 0])
-        for i, n in enumerate((reached, timed, errors, back, change)):
-            total[i] += int(n or 0)
-        if index != step_summary.NO_TIME and timed:
-            histograms.setdefault((pid, step), {})[index] = int(timed)
+        query = query.where(c.early.is_(filters.experience == "early"))
     rows: list[tuple[Any, ...]] = []
-    for (pid, step, name), (reached, timed, errors, back, change) in sums.items():
-        own = name == step_summary.NO_FIELD
-        histogram = histograms.get((pid, step), {}) if own else {}
-        rows.append(
-            (
-                pid,
-                step,
-                None if own else name,
-                reached,
-                timed,
-                step_summary.percentile(histogram, 0.5),
-                step_summary.percentile(histogram, 0.9),
-                errors,
-                back,
-                change,
-            )
-        )
+    for pid, step, name, reached, timed, errors, back, change, *times in session.execute(
+        query.group_by(c.procedure_id, c.step, c.field)
+    ):
+        own = name == NO_FIELD
+        counts = [int(n or 0) for n in times]
+        median = time_histogram.percentile(counts, 0.5) if own else None
+        p90 = time_histogram.percentile(counts, 0.9) if own else None
+        rows.append((pid, step, None if own else name, reached, timed, median, p90, errors, back, change))
     return rows, {}
 
 

@@ -1,51 +1,42 @@
-"""Step events summed ahead of time (table `step_summary`), so policy staff's all-teams figures stay fast.
+"""Step events summed ahead of time, so policy staff's Insight figures read a few rows, not every event.
 
 Why: policy's all-teams view read every event of the period (616,000 for 90 days at 5,000,000 events) and sorted
-them for the percentiles; that alone cost more than the 300 ms goal, whatever the statement. The summary holds
-counts per UK day, team, procedure, step, refused question, experience and **time bucket**, so the same figures
-are a sum over far fewer rows, and the percentiles are read off a histogram.
+them for the percentiles; that alone cost more than the 300 ms goal, whatever the statement. Two tables hold
+counts per UK day, procedure, step, refused question and experience, with the saves' working times as a
+histogram (one column per bucket, domain/time_histogram.py): `step_summary` also per team (policy's one-team
+filter) and `step_summary_all_teams` without team (policy's all-teams view: a few hundred rows a day, whatever the
+number of teams). The histogram is columns, not a key, so a row stands for every save of its day and step.
 
 **Kept in the same transaction as the events** (`add`, called by services/step_events.py for every event it
 writes), by an upsert that increments (`INSERT ... ON CONFLICT DO UPDATE SET n = n + excluded.n`, on PostgreSQL
 and SQLite alike): two transactions adding to the same row never lose an update (the second waits for the
 first's row lock, then adds to the committed value), and a step that rolls back takes its counts with it. Rows
-are written in key order so two transactions never wait on each other in a circle. `rebuild` recomputes the
-whole table from the events (after the migration, or to check), holding the table locked meanwhile.
-
-**The histogram.** Working time of a step visit in buckets bounded by `BOUNDS` (whole seconds): bucket 0 is
-under 1 minute, then each bucket is 2^(1/4) (1.19) times as wide as the one before, up to 2^15 minutes (546
-working hours, 73 working days), and a last open bucket beyond. A bucket stands for its geometric middle (30 s
-for the first), so a percentile read from the histogram is within **9.5% of the exact percentile, plus 30
-seconds** (for times under a minute); above the last bound it is shown as that bound (a floor). Tested against
-`percentile_cont` over the events (tests/integration/test_step_summary.py).
+are written in one order (the team table first, then by key) so two transactions never wait on each other in a
+circle. `rebuild` recomputes both tables from the events (after the migration, or to check) with the tables
+locked, so a step saved meanwhile waits and then adds to the rebuilt rows.
 """
 
 from __future__ import annotations
 
-import bisect
-import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import Table, delete, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from db.models import StepEvent, StepSummary
+from db.models import SUMMARY_COUNTS, SUMMARY_TIMES, StepEvent, step_summary, step_summary_all_teams
+from domain import time_histogram
 from domain.clock import uk_local
 
-NO_TIME = -1
 NO_FIELD = ""
-STEPS_PER_DOUBLING = 4
-# Bucket i holds times t with BOUNDS[i-1] <= t < BOUNDS[i] (BOUNDS[-1] read as 0); the last bucket is open.
-BOUNDS: tuple[int, ...] = tuple(round(60 * 2 ** (k / STEPS_PER_DOUBLING)) for k in range(15 * STEPS_PER_DOUBLING + 1))
-RELATIVE_ERROR = 0.095  # sqrt(largest ratio of neighbouring bounds, 71/60 from rounding) - 1: tested
-ABSOLUTE_ERROR = 30.0  # seconds: the first bucket, under a minute, stands for 30 s
-COUNTS = ("reached", "timed", "errors", "back", "change")
+COLUMNS = SUMMARY_COUNTS + SUMMARY_TIMES
+TEAM_KEY = ("day", "team_id", "procedure_id", "step", "field", "early")
+ALL_KEY = ("day", "procedure_id", "step", "field", "early")
 
-Key = tuple[date, int, str, str, str, bool, int]
+Key = tuple[date, int, str, str, str, bool]
 
 
 class Counted(Protocol):
@@ -62,79 +53,57 @@ class Counted(Protocol):
     working_seconds: int | None
 
 
-def bucket(seconds: int) -> int:
-    """The histogram bucket of a working time in whole seconds."""
-    return bisect.bisect_right(BOUNDS, seconds)
-
-
-def middle(index: int) -> float:
-    """The value a bucket stands for: its geometric middle (30 s for the first, the floor for the last)."""
-    if index == 0:
-        return ABSOLUTE_ERROR
-    if index >= len(BOUNDS):
-        return float(BOUNDS[-1])
-    return math.sqrt(BOUNDS[index - 1] * BOUNDS[index])
-
-
-def percentile(histogram: Mapping[int, int], q: float) -> float | None:
-    """As percentile_cont over the times, with each time taken as its bucket's middle."""
-    total = sum(histogram.values())
-    if total == 0:
-        return None
-    rank = q * (total - 1)
-    low, high = math.floor(rank), math.ceil(rank)
-    values: dict[int, float] = {}
-    seen = 0
-    for index in sorted(histogram):
-        n = histogram[index]
-        for wanted in (low, high):
-            if seen <= wanted < seen + n:
-                values[wanted] = middle(index)
-        seen += n
-    return values[low] + (values[high] - values[low]) * (rank - low)
-
-
-def _counts(event: Counted) -> tuple[str, int, str] | None:
-    """Which row of the summary an event adds 1 to: (field, bucket, count column), or None for none."""
+def _adds(event: Counted) -> tuple[str, tuple[int, ...]] | None:
+    """Which row an event adds to (its field, '' for the step's own) and which columns get 1, or None."""
+    index = COLUMNS.index
     if event.kind == "view":
-        return (NO_FIELD, NO_TIME, "reached") if event.first else None
+        return (NO_FIELD, (index("reached"),)) if event.first else None
     if event.kind == "submit":
-        return None if event.working_seconds is None else (NO_FIELD, bucket(event.working_seconds), "timed")
+        if event.working_seconds is None:
+            return None  # a second save of the same visit: no second time
+        return NO_FIELD, (index("timed"), len(SUMMARY_COUNTS) + time_histogram.bucket(event.working_seconds))
     if event.kind == "error":
-        return (event.field or NO_FIELD, NO_TIME, "errors")
-    return NO_FIELD, NO_TIME, event.kind  # back, change
+        return event.field or NO_FIELD, (index("errors"),)
+    return NO_FIELD, (index(event.kind),)  # back, change
 
 
-def summed(events: Iterable[Counted]) -> dict[Key, dict[str, int]]:
-    """The summary rows these events make, by key."""
-    rows: dict[Key, dict[str, int]] = {}
+def summed(events: Iterable[Counted]) -> dict[Key, list[int]]:
+    """The per-team summary rows these events make: key -> the COLUMNS' counts."""
+    rows: dict[Key, list[int]] = {}
     for event in events:
-        counted = _counts(event)
-        if counted is None:
+        adds = _adds(event)
+        if adds is None:
             continue
-        name, index, column = counted
-        day = uk_local(event.at).date()
-        key = (day, event.team_id, event.procedure_id, event.step, name, bool(event.early), index)
-        row = rows.setdefault(key, dict.fromkeys(COUNTS, 0))
-        row[column] += 1
+        name, columns = adds
+        key = (uk_local(event.at).date(), event.team_id, event.procedure_id, event.step, name, bool(event.early))
+        row = rows.setdefault(key, [0] * len(COLUMNS))
+        for column in columns:
+            row[column] += 1
     return rows
 
 
-_KEY = ("day", "team_id", "procedure_id", "step", "field", "early", "bucket")
+def _all_teams(rows: dict[Key, list[int]]) -> dict[tuple[Any, ...], list[int]]:
+    merged: dict[tuple[Any, ...], list[int]] = {}
+    for (day, _team, *rest), counts in rows.items():
+        total = merged.setdefault((day, *rest), [0] * len(COLUMNS))
+        for i, n in enumerate(counts):
+            total[i] += n
+    return merged
 
 
-def _upsert(session: Session, rows: dict[Key, dict[str, int]]) -> None:
+def _upsert(session: Session, table: Table, keys: tuple[str, ...], rows: dict[Any, list[int]]) -> None:
     dialect = session.get_bind().dialect.name
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
     if insert is None:
         raise RuntimeError(f"the step summary has no increment for {dialect}")
-    table = StepSummary.__table__
     for key in sorted(rows):  # one order for every transaction: no two wait on each other in a circle
-        statement = insert(table).values({**dict(zip(_KEY, key, strict=True)), **rows[key]})
+        values = dict(zip(keys, key, strict=True)) | dict(zip(COLUMNS, rows[key], strict=True))
+        statement = insert(table).values(values)
+        added = [name for name, n in zip(COLUMNS, rows[key], strict=True) if n]
         session.execute(
             statement.on_conflict_do_update(
-                index_elements=list(_KEY),
-                set_={name: table.c[name] + statement.excluded[name] for name in COUNTS},
+                index_elements=list(keys),
+                set_={name: table.c[name] + statement.excluded[name] for name in added},
             )
         )
 
@@ -143,35 +112,61 @@ def add(session: Session, events: Iterable[Counted]) -> None:
     """Add these new events' counts to the summary, in the caller's transaction (the events' own)."""
     rows = summed(events)
     if rows:
-        _upsert(session, rows)
+        _upsert(session, step_summary, TEAM_KEY, rows)
+        _upsert(session, step_summary_all_teams, ALL_KEY, _all_teams(rows))
 
 
 def rebuild(session: Session) -> int:
-    """Recompute the whole summary from the events, in the caller's transaction; returns the rows written.
+    """Recompute both summary tables from the events, in the caller's transaction; returns the per-team rows.
 
-    The table is emptied first, which takes its lock (on PostgreSQL an explicit EXCLUSIVE lock, which lets
+    The tables are emptied first, which takes their locks (on PostgreSQL an explicit EXCLUSIVE lock, which lets
     readers read): a step saved meanwhile waits, then adds to the rebuilt rows, so none is counted twice or lost.
     """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("LOCK TABLE step_summary IN EXCLUSIVE MODE"))
-    session.execute(delete(StepSummary))
-    e = StepEvent
-    stream = session.execute(
-        select(e.at, e.team_id, e.procedure_id, e.step, e.field, e.early, e.kind, e.first, e.working_seconds)
-        .where((e.kind != "view") | e.first)
-        .execution_options(yield_per=20_000)
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        session.execute(text("LOCK TABLE step_summary, step_summary_all_teams IN EXCLUSIVE MODE"))
+    session.execute(delete(step_summary))
+    session.execute(delete(step_summary_all_teams))
+    if postgres:  # inside the server: 5,000,000 events need no trip through Python
+        session.execute(text(_rebuild_sql()), {"bounds": list(time_histogram.BOUNDS)})
+    else:
+        e = StepEvent
+        stream = session.execute(
+            select(e.at, e.team_id, e.procedure_id, e.step, e.field, e.early, e.kind, e.first, e.working_seconds)
+            .where((e.kind != "view") | e.first)
+            .execution_options(yield_per=20_000)
+        )
+        rows = summed(_Event(*row) for row in stream)
+        batch = [dict(zip(TEAM_KEY, k, strict=True)) | dict(zip(COLUMNS, c, strict=True)) for k, c in rows.items()]
+        for start in range(0, len(batch), 10_000):
+            session.execute(step_summary.insert(), batch[start : start + 10_000])
+    s = step_summary.c
+    session.execute(
+        step_summary_all_teams.insert().from_select(
+            list(ALL_KEY) + list(COLUMNS),
+            select(*[s[k] for k in ALL_KEY], *[func.sum(s[c]) for c in COLUMNS]).group_by(*[s[k] for k in ALL_KEY]),
+        )
     )
-    rows = summed(_Event(*row) for row in stream)
-    table = StepSummary.__table__
-    batch: list[dict[str, object]] = []
-    for key, counts in rows.items():
-        batch.append({**dict(zip(_KEY, key, strict=True)), **counts})
-        if len(batch) == 10_000:
-            session.execute(table.insert(), batch)
-            batch = []
-    if batch:
-        session.execute(table.insert(), batch)
-    return len(rows)
+    return session.scalar(select(func.count()).select_from(step_summary)) or 0
+
+
+def _rebuild_sql() -> str:
+    """The per-team rows by PostgreSQL, the same sums as `summed`: width_bucket over the lower bounds is
+    bisect_right (0 under 60 s), and the day is the event's UK date (tested to agree with the recording)."""
+    times = ", ".join(f"count(*) FILTER (WHERE bucket = {i})" for i in range(time_histogram.BUCKETS))
+    return f"""
+INSERT INTO step_summary (day, team_id, procedure_id, step, field, early, {", ".join(COLUMNS)})
+SELECT day, team_id, procedure_id, step, field, early,
+       count(*) FILTER (WHERE kind = 'view'), count(*) FILTER (WHERE kind = 'submit'),
+       count(*) FILTER (WHERE kind = 'error'), count(*) FILTER (WHERE kind = 'back'),
+       count(*) FILTER (WHERE kind = 'change'), {times}
+FROM (SELECT (at AT TIME ZONE 'Europe/London')::date AS day, team_id, procedure_id, step, early, kind,
+             CASE WHEN kind = 'error' THEN coalesce(field, '') ELSE '' END AS field,
+             CASE WHEN kind = 'submit' THEN width_bucket(working_seconds, CAST(:bounds AS integer[])) END AS bucket
+      FROM step_events
+      WHERE (kind = 'view' AND first) OR (kind = 'submit' AND working_seconds IS NOT NULL)
+         OR kind IN ('error', 'back', 'change')) e
+GROUP BY day, team_id, procedure_id, step, field, early"""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""step summary: step events summed per day, team, step, question, experience and time bucket (issue 19)
+"""step summary: step events summed per day, (team,) step, question and experience, times as a histogram (issue 19)
 
 Revision ID: insight21
 Revises: insight1
@@ -21,26 +21,29 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-def upgrade() -> None:
+COUNTS = ("reached", "timed", "errors", "back", "change") + tuple(f"t{i}" for i in range(58))  # 58 time buckets
+KEY = ("day", "procedure_id", "step", "field", "early")
+
+
+def _create(name: str, *, team: bool) -> None:
+    key = list(KEY[:1]) + (["team_id"] if team else []) + list(KEY[1:])
     op.create_table(
-        "step_summary",
+        name,
         sa.Column("day", sa.Date(), nullable=False),
-        sa.Column("team_id", sa.Integer(), nullable=False),
+        *([sa.Column("team_id", sa.Integer(), nullable=False)] if team else []),
         sa.Column("procedure_id", sa.String(length=20), nullable=False),
         sa.Column("step", sa.String(length=60), nullable=False),
         sa.Column("field", sa.String(length=60), nullable=False),
         sa.Column("early", sa.Boolean(), nullable=False),
-        sa.Column("bucket", sa.Integer(), nullable=False),
-        sa.Column("reached", sa.Integer(), nullable=False),
-        sa.Column("timed", sa.Integer(), nullable=False),
-        sa.Column("errors", sa.Integer(), nullable=False),
-        sa.Column("back", sa.Integer(), nullable=False),
-        sa.Column("change", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(["team_id"], ["teams.id"], name=op.f("fk_step_summary_team_id_teams")),
-        sa.PrimaryKeyConstraint(
-            "day", "team_id", "procedure_id", "step", "field", "early", "bucket", name=op.f("pk_step_summary")
-        ),
+        *[sa.Column(n, sa.Integer(), nullable=False) for n in COUNTS],
+        *([sa.ForeignKeyConstraint(["team_id"], ["teams.id"], name=op.f(f"fk_{name}_team_id_teams"))] if team else []),
+        sa.PrimaryKeyConstraint(*key, name=op.f(f"pk_{name}")),
     )
+
+
+def upgrade() -> None:
+    _create("step_summary", team=True)
+    _create("step_summary_all_teams", team=False)
     from services import step_summary  # the same code as the command; see the module docstring
 
     session = Session(bind=op.get_bind())
@@ -52,4 +55,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("step_summary_all_teams")
     op.drop_table("step_summary")
