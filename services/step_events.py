@@ -1,9 +1,9 @@
 """Step events of real procedure runs, recorded for the Insight page (issue 19), in the step's own transaction.
 
 `services/runs.py` calls `record` once per action (start, a step saved, Back, Change), inside the transaction
-that saves the action, so a save that fails records nothing, and `record_refusal` after a refused submit (the
-refused save rolled back, so its field errors are written in a transaction of their own, as access refusals
-are). What happened is read off the run itself: the steps the run left forward and arrived at are the
+that saves the action, so a save that fails records nothing, and `record_refusal` after a refused submit or
+confirm (the refused save rolled back, so its field errors are written in a transaction of their own, as access
+refusals are). What happened is read off the run itself: the steps the run left forward and arrived at are the
 difference between its history before and after the action.
 
 **Practice runs are not recorded.** They are rehearsals on fictional cases (services/practice*.py drives the
