@@ -320,6 +320,9 @@ class ProcedureRun(Base):
     sr_id: Mapped[int | None] = mapped_column(ForeignKey("service_requests.id"), index=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
     started_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # Among the first 10 real runs its starter started (services/step_events.py, set with the start's events);
+    # None for runs started before step insight. Insight's "left there" by experience reads it.
+    early: Mapped[bool | None] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

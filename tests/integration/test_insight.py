@@ -29,7 +29,7 @@ def make_runs(username: str, count: int, *, state: str = "search_legacy", update
             ProcedureRun(
                 procedure_id="P1", procedure_version="1", state=state, case_id=case_id, team_id=user.team_id,
                 started_by_id=user.id, history=[state], answers={}, sr_refs={}, recheck=[],
-                created_at=updated, updated_at=updated,
+                created_at=updated, updated_at=updated, early=False,
             )
             for _ in range(count)
         ]  # fmt: skip
@@ -117,6 +117,11 @@ def test_experience_split_first_ten_runs_against_later(known, actor_for):
     later = p1_step(insight.insight(leader, InsightFilter(experience="later"), today=TODAY), "search_legacy")
     assert (early.timed, early.median_seconds) == (4, pytest.approx(150.0))  # 60, 120, 180, 240
     assert (later.timed, later.median_seconds) == (6, pytest.approx(450.0))  # 300 .. 600
+    # Runs left there count by their starter's experience (kept on the run): the six left runs are later runs.
+    left = "call_csa_caseworker"
+    assert p1_step(insight.insight(leader, InsightFilter(experience="later"), today=TODAY), left).abandoned == 6
+    with pytest.raises(StopIteration):  # no early run was left there (and nothing else happened at that step)
+        p1_step(insight.insight(leader, InsightFilter(experience="early"), today=TODAY), left)
 
 
 def test_team_and_period_filters(known, actor_for):

@@ -148,6 +148,7 @@ def test_experience_is_the_caseworkers_first_ten_runs(demo_db, actor_for):
         view = start(me)
         with transaction() as session:
             flags.append(session.scalar(select(StepEvent.early).where(StepEvent.run_id == view.run_id)))
+            assert session.get_one(ProcedureRun, view.run_id).early is flags[-1]  # kept on the run too
     assert flags == [True] * (10 - already) + [False, False]
 
 

@@ -4,9 +4,10 @@ Revision ID: insight21
 Revises: insight1
 Create Date: 2026-12-01 01:30:00
 
-The table is filled from the events already recorded (services/step_summary.py's `rebuild`, the code that
-`python -m casework insight rebuild` runs); from then on the recording transaction keeps it. Should that code
-change shape later, give this migration a frozen copy of today's rebuild.
+Also `procedure_runs.early` (the run starter's experience band, for "left there" by experience), filled from
+each run's first view. The summary tables are filled from the events already recorded (services/step_summary.py's
+`rebuild`, the code that `python -m casework insight rebuild` runs); from then on the recording transaction keeps
+them. Should that code change shape later, give this migration a frozen copy of today's rebuild.
 """
 
 from collections.abc import Sequence
@@ -44,6 +45,11 @@ def _create(name: str, *, team: bool) -> None:
 def upgrade() -> None:
     _create("step_summary", team=True)
     _create("step_summary_all_teams", team=False)
+    op.add_column("procedure_runs", sa.Column("early", sa.Boolean(), nullable=True))
+    op.execute(
+        "UPDATE procedure_runs SET early = (SELECT e.early FROM step_events e WHERE e.run_id = procedure_runs.id"
+        " AND e.kind = 'view' AND e.first ORDER BY e.id LIMIT 1)"
+    )
     from services import step_summary  # the same code as the command; see the module docstring
 
     session = Session(bind=op.get_bind())
@@ -55,5 +61,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_column("procedure_runs", "early")
     op.drop_table("step_summary_all_teams")
     op.drop_table("step_summary")
