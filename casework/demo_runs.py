@@ -60,7 +60,7 @@ class Path:
 
 def _answers(step: str, path: Path) -> dict[str, Any]:
     review = (uk_local(utcnow()).date() + timedelta(days=10)).isoformat()
-    return {
+    answers: dict[str, dict[str, Any]] = {
         "query_received": {
             "query_reason": "Complaint",
             "query_summary": "Paying parent disputes the CSA arrears for 2010 to 2012 (demo)",
@@ -77,7 +77,8 @@ def _answers(step: str, path: Path) -> dict[str, Any]:
         },
         "chase_update": {"chase_answered": True, "update_findings": "Balance confirmed by email (demo)"},
         "consider_segment": {"segment_move": "No move needed"},
-    }.get(step, {})
+    }
+    return answers.get(step, {})
 
 
 def _path(rnd: random.Random, n: int) -> Path:
@@ -150,9 +151,7 @@ def _backdate(session: Any, run_id: str, rnd: random.Random) -> None:
         else:  # a refusal, Back or Change: a minute or two of its own
             cursor = _later(cursor, rnd.uniform(1, 3), region)
         event.at = cursor
-    session.execute(
-        update(ProcedureRun.__table__).where(ProcedureRun.id == run_id).values(created_at=start, updated_at=cursor)
-    )
+    session.execute(update(ProcedureRun).where(ProcedureRun.id == run_id).values(created_at=start, updated_at=cursor))
 
 
 def walk(*, seed: int = SEED) -> int:
@@ -160,7 +159,7 @@ def walk(*, seed: int = SEED) -> int:
     rnd = random.Random(seed)
     with transaction() as session:
         workers = [
-            (Actor.of(u), u.team_id)
+            (Actor.of(u), u.team_id or 0)
             for u in session.scalars(
                 select(User).where(User.role == "caseworker", User.team_id.is_not(None)).order_by(User.id)
             )

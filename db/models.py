@@ -666,7 +666,7 @@ def _step_summary(name: str, *, team: bool) -> Table:
     experience (`early`): the counts, and the saves' working times as a histogram, one column per bucket of
     domain/time_histogram.py. Added to by the same transaction that records the events, with increments.
     """
-    keys = [Column("day", Date, primary_key=True)]
+    keys: list[Column[Any]] = [Column("day", Date, primary_key=True)]
     if team:
         keys.append(Column("team_id", Integer, ForeignKey("teams.id"), primary_key=True))
     keys += [
@@ -675,7 +675,7 @@ def _step_summary(name: str, *, team: bool) -> Table:
         Column("field", String(60), primary_key=True),
         Column("early", Boolean, primary_key=True),
     ]
-    counts = [Column(n, Integer, nullable=False, default=0) for n in SUMMARY_COUNTS + SUMMARY_TIMES]
+    counts: list[Column[Any]] = [Column(n, Integer, nullable=False, default=0) for n in SUMMARY_COUNTS + SUMMARY_TIMES]
     return Table(name, Base.metadata, *keys, *counts)
 
 

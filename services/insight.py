@@ -185,9 +185,9 @@ def insight(actor: Actor, filters: InsightFilter | None = None, *, today: date |
     with transaction(read_only=True) as session:
         team_id = _scope(session, actor, filters)
         if actor.role == "policy":
-            rows, times = _from_summary(session, team_id, filters, lo, hi)
+            summed = _from_summary(session, team_id, filters, lo, hi)
             abandoned = _abandoned(session, team_id, filters, lo, hi, today)
-            return _assemble(rows, times, abandoned, suppress=True, since=lo, until=hi)
+            return _assemble(summed, {}, abandoned, suppress=True, since=lo, until=hi)
         where = _where(team_id, filters, lo, hi)
         postgres = session.get_bind().dialect.name == "postgresql"
         e = StepEvent
@@ -226,7 +226,7 @@ def insight(actor: Actor, filters: InsightFilter | None = None, *, today: date |
 
 def _from_summary(
     session: Session, team_id: int | None, filters: InsightFilter, lo: datetime, hi: datetime
-) -> tuple[list[tuple[Any, ...]], dict[tuple[str, str], list[float]]]:
+) -> list[tuple[Any, ...]]:
     """Policy's figures from the pre-summed tables (services/step_summary.py): the same rows as the events'
     statement gives, the percentiles read off the histogram (within domain/time_histogram.py's stated error)."""
     table = step_summary_all_teams if team_id is None else step_summary
@@ -247,7 +247,7 @@ def _from_summary(
         median = time_histogram.percentile(counts, 0.5) if own else None
         p90 = time_histogram.percentile(counts, 0.9) if own else None
         rows.append((pid, step, None if own else name, reached, timed, median, p90, errors, back, change))
-    return rows, {}
+    return rows
 
 
 def _abandoned(

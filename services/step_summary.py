@@ -42,15 +42,24 @@ Key = tuple[date, int, str, str, str, bool]
 class Counted(Protocol):
     """What the summary reads off an event (a StepEvent, or its columns as read for a rebuild)."""
 
-    at: datetime
-    team_id: int
-    procedure_id: str
-    step: str
-    field: str | None
-    early: bool
-    kind: str
-    first: bool
-    working_seconds: int | None
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def team_id(self) -> int: ...
+    @property
+    def procedure_id(self) -> str: ...
+    @property
+    def step(self) -> str: ...
+    @property
+    def field(self) -> str | None: ...
+    @property
+    def early(self) -> bool: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def first(self) -> bool: ...
+    @property
+    def working_seconds(self) -> int | None: ...
 
 
 def _adds(event: Counted) -> tuple[str, tuple[int, ...]] | None:
@@ -93,12 +102,13 @@ def _all_teams(rows: dict[Key, list[int]]) -> dict[tuple[Any, ...], list[int]]:
 
 def _upsert(session: Session, table: Table, keys: tuple[str, ...], rows: dict[Any, list[int]]) -> None:
     dialect = session.get_bind().dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
-    if insert is None:
+    if dialect not in ("postgresql", "sqlite"):
         raise RuntimeError(f"the step summary has no increment for {dialect}")
     for key in sorted(rows):  # one order for every transaction: no two wait on each other in a circle
         values = dict(zip(keys, key, strict=True)) | dict(zip(COLUMNS, rows[key], strict=True))
-        statement = insert(table).values(values)
+        statement: postgresql.Insert | sqlite.Insert = (
+            postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+        ).values(values)
         added = [name for name, n in zip(COLUMNS, rows[key], strict=True) if n]
         session.execute(
             statement.on_conflict_do_update(
