@@ -4,7 +4,9 @@
 that saves the action, so a save that fails records nothing, and `record_refusal` after a refused submit or
 confirm (the refused save rolled back, so its field errors are written in a transaction of their own, as access
 refusals are). What happened is read off the run itself: the steps the run left forward and arrived at are the
-difference between its history before and after the action.
+difference between its history before and after the action. Every event written is also added to the step
+summary (services/step_summary.py) in the same transaction, so policy staff's pre-summed figures always equal
+the events.
 
 **Practice runs are not recorded.** They are rehearsals on fictional cases (services/practice*.py drives the
 run code on a transient run that is never saved), not real work: timing a rehearsal beside real cases would
