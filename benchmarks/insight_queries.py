@@ -312,6 +312,18 @@ def run(srs: int, cases: int) -> None:
         svc, raw = timed[0], timed[1]
         over_summary = f"{timed[2]:>12.1f}" if summed else f"{'':>12}"
         print(f"{name:<44} {svc:>10.1f} {raw:>11.1f} {over_summary} {svc / raw:>6.2f}")
+    # Where policy's all-teams time goes: its two statements by hand, each alone, and their plans.
+    summary_sql, left_sql = HAND_SUMMARY.format(table="step_summary_all_teams", team=""), HAND_LEFT.format(team="")
+    alone = medians_ms(hand(summary_sql), hand(left_sql))
+    print(
+        f"policy, all teams, 90 days: the summary statement alone {alone[0]:.1f} ms, runs left there {alone[1]:.1f} ms"
+    )
+    with engine.connect() as conn:
+        for sql in (summary_sql, left_sql):
+            plan = [row[0] for row in conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)]
+            print(
+                "\n".join("    " + line for line in plan if "Scan" in line or "Execution" in line or "Buffers" in line)
+            )
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 

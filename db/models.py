@@ -288,6 +288,8 @@ class ProcedureRun(Base):
         CheckConstraint("status IN ('in_progress', 'finished', 'abandoned')", name="status"),
         Index("ix_runs_user_status", "started_by_id", "status"),
         Index("ix_runs_team_status_updated", "team_id", "status", "updated_at"),  # console: stuck runs
+        # Insight's runs left there, all teams (policy): index-only over the runs in progress.
+        Index("ix_runs_status_updated", "status", "updated_at", "procedure_id", "state", "early"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_new_run_id)

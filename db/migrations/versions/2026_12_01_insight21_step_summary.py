@@ -50,6 +50,7 @@ def upgrade() -> None:
         "UPDATE procedure_runs SET early = (SELECT e.early FROM step_events e WHERE e.run_id = procedure_runs.id"
         " AND e.kind = 'view' AND e.first ORDER BY e.id LIMIT 1)"
     )
+    op.create_index("ix_runs_status_updated", "procedure_runs", ["status", "updated_at", "procedure_id", "state", "early"])
     from services import step_summary  # the same code as the command; see the module docstring
 
     session = Session(bind=op.get_bind())
@@ -61,6 +62,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_runs_status_updated", table_name="procedure_runs")
     op.drop_column("procedure_runs", "early")
     op.drop_table("step_summary_all_teams")
     op.drop_table("step_summary")
