@@ -15,6 +15,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Column,
     Date,
     ForeignKey,
     Index,
@@ -22,13 +23,14 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
 from db.types import Money, UTCDateTime
-from domain import catalogue
+from domain import catalogue, time_histogram
 from domain.clock import REGIONS, utcnow
 
 NAMING = {
@@ -286,6 +288,8 @@ class ProcedureRun(Base):
         CheckConstraint("status IN ('in_progress', 'finished', 'abandoned')", name="status"),
         Index("ix_runs_user_status", "started_by_id", "status"),
         Index("ix_runs_team_status_updated", "team_id", "status", "updated_at"),  # console: stuck runs
+        # Insight's runs left there, all teams (policy): index-only over the runs in progress.
+        Index("ix_runs_status_updated", "status", "updated_at", "procedure_id", "state", "early"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_new_run_id)
@@ -318,6 +322,9 @@ class ProcedureRun(Base):
     sr_id: Mapped[int | None] = mapped_column(ForeignKey("service_requests.id"), index=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
     started_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # Among the first 10 real runs its starter started (services/step_events.py, set with the start's events);
+    # None for runs started before step insight. Insight's "left there" by experience reads it.
+    early: Mapped[bool | None] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -648,3 +655,31 @@ class StepEvent(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     early: Mapped[bool] = mapped_column(Boolean, default=False)  # the run is one of the caseworker's first 10
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+SUMMARY_COUNTS = ("reached", "timed", "errors", "back", "change")
+SUMMARY_TIMES = tuple(f"t{i}" for i in range(time_histogram.BUCKETS))  # saves whose time fell in bucket i
+
+
+def _step_summary(name: str, *, team: bool) -> Table:
+    """Step events summed ahead of time (services/step_summary.py), so policy staff's figures read few rows.
+
+    One row per UK day, (team,) procedure, step, refused question (`field`, '' for the step's own counts) and
+    experience (`early`): the counts, and the saves' working times as a histogram, one column per bucket of
+    domain/time_histogram.py. Added to by the same transaction that records the events, with increments.
+    """
+    keys: list[Column[Any]] = [Column("day", Date, primary_key=True)]
+    if team:
+        keys.append(Column("team_id", Integer, ForeignKey("teams.id"), primary_key=True))
+    keys += [
+        Column("procedure_id", String(20), primary_key=True),
+        Column("step", String(60), primary_key=True),
+        Column("field", String(60), primary_key=True),
+        Column("early", Boolean, primary_key=True),
+    ]
+    counts: list[Column[Any]] = [Column(n, Integer, nullable=False, default=0) for n in SUMMARY_COUNTS + SUMMARY_TIMES]
+    return Table(name, Base.metadata, *keys, *counts)
+
+
+step_summary = _step_summary("step_summary", team=True)  # per team: policy's one-team filter
+step_summary_all_teams = _step_summary("step_summary_all_teams", team=False)  # policy's all-teams view

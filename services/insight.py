@@ -15,8 +15,15 @@ first 10 the caseworker started, or later; see services/step_events.py):
 - left there: runs not finished whose last action was in the period and is `ABANDONED_DAYS` days old or more,
   counted at the step they stand at (abandonment is derived from the runs, not recorded).
 
-The page's figures are two statements (one pass over the period's events, grouped by step and refused field,
-and the left-there count); "runs behind a figure" is a third, asked for only when a team leader opens one.
+The page's figures are two statements: the counts and times, and the left-there count (from `procedure_runs`);
+"runs behind a figure" is a third, asked for only when a team leader opens one.
+
+**Where the counts and times come from (decision).** A team leader's are one pass over their team's events of the
+period (exact percentiles, percentile_cont; 30,000 events at the issue's scale, well inside the goal, and the same
+events the runs behind a bar are listed from). Policy staff's, across all teams or one, are read from the
+pre-summed tables of services/step_summary.py (kept by the recording transaction): counts exactly as the events
+give them, the median and 90th percentile from a histogram, within 9.5% (plus 30 s under a minute) of the exact
+figure (domain/time_histogram.py). Reading every event of the period for all teams could not meet the goal.
 """
 
 from __future__ import annotations
@@ -27,17 +34,27 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import Row, and_, exists, func, null, select
+from sqlalchemy import Row, and_, func, null, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from db.models import ProcedureRun, StepEvent, Team
+from db.models import (
+    SUMMARY_COUNTS,
+    SUMMARY_TIMES,
+    ProcedureRun,
+    StepEvent,
+    Team,
+    step_summary,
+    step_summary_all_teams,
+)
+from domain import time_histogram
 from domain.clock import UK, as_utc, uk_local, utcnow
 from procedures import registry
 from procedures.definition import Procedure
 from services.access import refuse, require_role
 from services.actor import Actor
 from services.errors import ValidationFailed
+from services.step_summary import NO_FIELD
 from services.transaction import transaction
 
 SMALLEST = 5
@@ -174,6 +191,10 @@ def insight(actor: Actor, filters: InsightFilter | None = None, *, today: date |
     lo, hi = filters.window(today)
     with transaction(read_only=True) as session:
         team_id = _scope(session, actor, filters)
+        if actor.role == "policy":
+            summed = _from_summary(session, team_id, filters, lo, hi)
+            abandoned = _abandoned(session, team_id, filters, lo, hi, today)
+            return _assemble(summed, {}, abandoned, suppress=True, since=lo, until=hi)
         where = _where(team_id, filters, lo, hi)
         postgres = session.get_bind().dialect.name == "postgresql"
         e = StepEvent
@@ -210,6 +231,32 @@ def insight(actor: Actor, filters: InsightFilter | None = None, *, today: date |
     return _assemble(rows, times, abandoned, suppress=actor.role == "policy", since=lo, until=hi)
 
 
+def _from_summary(
+    session: Session, team_id: int | None, filters: InsightFilter, lo: datetime, hi: datetime
+) -> list[tuple[Any, ...]]:
+    """Policy's figures from the pre-summed tables (services/step_summary.py): the same rows as the events'
+    statement gives, the percentiles read off the histogram (within domain/time_histogram.py's stated error)."""
+    table = step_summary_all_teams if team_id is None else step_summary
+    c = table.c
+    first_day, last_day = uk_local(lo).date(), uk_local(hi).date() - timedelta(days=1)
+    query = select(c.procedure_id, c.step, c.field, *[func.sum(c[n]) for n in SUMMARY_COUNTS + SUMMARY_TIMES])
+    query = query.where(c.day >= first_day, c.day <= last_day)
+    if team_id is not None:
+        query = query.where(c.team_id == team_id)
+    if filters.experience is not None:
+        query = query.where(c.early.is_(filters.experience == "early"))
+    rows: list[tuple[Any, ...]] = []
+    for pid, step, name, reached, timed, errors, back, change, *times in session.execute(
+        query.group_by(c.procedure_id, c.step, c.field)
+    ):
+        own = name == NO_FIELD
+        counts = [int(n or 0) for n in times]
+        median = time_histogram.percentile(counts, 0.5) if own else None
+        p90 = time_histogram.percentile(counts, 0.9) if own else None
+        rows.append((pid, step, None if own else name, reached, timed, median, p90, errors, back, change))
+    return rows
+
+
 def _abandoned(
     session: Session, team_id: int | None, filters: InsightFilter, lo: datetime, hi: datetime, today: date
 ) -> dict[tuple[str, str], int]:
@@ -220,12 +267,8 @@ def _abandoned(
     )
     if team_id is not None:
         query = query.where(r.team_id == team_id)
-    if filters.experience is not None:
-        query = query.where(
-            exists().where(
-                StepEvent.run_id == r.id, StepEvent.first, StepEvent.early.is_(filters.experience == "early")
-            )
-        )
+    if filters.experience is not None:  # the starter's experience, kept on the run (an EXISTS over the events
+        query = query.where(r.early.is_(filters.experience == "early"))  # cost 0.4 s at 500,000 events)
     return {(pid, state): n for pid, state, n in session.execute(query.group_by(r.procedure_id, r.state))}
 
 
@@ -243,7 +286,7 @@ class _Step:
 
 
 def _assemble(
-    rows: Sequence[Row[Any]],
+    rows: Sequence[Row[Any] | tuple[Any, ...]],
     times: dict[tuple[str, str], list[float]],
     abandoned: dict[tuple[str, str], int],
     *,

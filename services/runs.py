@@ -309,18 +309,26 @@ def _return_to_summary(session: Session, actor: Actor, run: ProcedureRun, proced
 
 
 def confirm_step(actor: Actor, run_id: str, *, expected_version: int) -> RunView:
-    """The caseworker has checked their answers: record the step's effects and move on."""
+    """The caseworker has checked their answers: record the step's effects and move on.
+
+    A validator can still refuse here (the case's facts changed since the answers were saved): that refusal is
+    recorded for step insight as a refused submit is, after this transaction rolled back.
+    """
     work: list[Callable[[], object]] = []
-    with transaction() as session:
-        run, procedure, case = load_run(session, actor, run_id, "work this procedure run")
-        expect_version(run, expected_version, what="This procedure run")
-        if run.pending_step != run.state:
-            raise DomainError("There is nothing waiting for confirmation on this step; submit its answers first.")
-        before = list(run.history)
-        _advance(session, actor, run, procedure, case, after_commit=work)
-        step_events.record(session, actor, run, case, before, "step")
-        session.flush()
-        view = run_view(session, run, procedure, case)
+    try:
+        with transaction() as session:
+            run, procedure, case = load_run(session, actor, run_id, "work this procedure run")
+            expect_version(run, expected_version, what="This procedure run")
+            if run.pending_step != run.state:
+                raise DomainError("There is nothing waiting for confirmation on this step; submit its answers first.")
+            before = list(run.history)
+            _advance(session, actor, run, procedure, case, after_commit=work)
+            step_events.record(session, actor, run, case, before, "step")
+            session.flush()
+            view = run_view(session, run, procedure, case)
+    except ValidationFailed as refused:
+        step_events.record_refusal(actor, run_id, refused.errors)
+        raise
     _after_commit(work)
     return view_run(actor, run_id) if work else view  # afresh: the emails just sent, or failed with the error
 

@@ -1,10 +1,12 @@
 """Step events of real procedure runs, recorded for the Insight page (issue 19), in the step's own transaction.
 
 `services/runs.py` calls `record` once per action (start, a step saved, Back, Change), inside the transaction
-that saves the action, so a save that fails records nothing, and `record_refusal` after a refused submit (the
-refused save rolled back, so its field errors are written in a transaction of their own, as access refusals
-are). What happened is read off the run itself: the steps the run left forward and arrived at are the
-difference between its history before and after the action.
+that saves the action, so a save that fails records nothing, and `record_refusal` after a refused submit or
+confirm (the refused save rolled back, so its field errors are written in a transaction of their own, as access
+refusals are). What happened is read off the run itself: the steps the run left forward and arrived at are the
+difference between its history before and after the action. Every event written is also added to the step
+summary (services/step_summary.py) in the same transaction, so policy staff's pre-summed figures always equal
+the events.
 
 **Practice runs are not recorded.** They are rehearsals on fictional cases (services/practice*.py drives the
 run code on a transient run that is never saved), not real work: timing a rehearsal beside real cases would
@@ -41,7 +43,7 @@ from sqlalchemy.orm import Session
 from db.models import Case, ProcedureRun, StepEvent
 from domain.clock import utcnow
 from domain.working_time import working_seconds
-from services import audit
+from services import audit, step_summary
 from services.actor import Actor
 from services.transaction import transaction
 
@@ -91,6 +93,7 @@ def record(session: Session, actor: Actor, run: ProcedureRun, case: Case, before
     earlier = [] if action == "start" else _earlier(session, run.id)
     now = utcnow()
     early = _early(session, actor, run, earlier)
+    added: list[StepEvent] = []
 
     def event(step: str, kind: str, **values: object) -> StepEvent:
         row = StepEvent(
@@ -106,9 +109,11 @@ def record(session: Session, actor: Actor, run: ProcedureRun, case: Case, before
         )
         session.add(row)
         earlier.append(_Earlier(step, kind, actor.user_id, early, now))
+        added.append(row)
         return row
 
     if action == "start":
+        run.early = early  # the run's own experience band: Insight's "left there" by experience reads it
         event(run.history[0], "view", first=True)
     elif action == "back":
         event(before[-1], "back")
@@ -124,6 +129,7 @@ def record(session: Session, actor: Actor, run: ProcedureRun, case: Case, before
             seen.add(arrived)
     else:
         raise ValueError(f"unknown step action {action!r}")
+    step_summary.add(session, added)
 
 
 def _first_save_time(earlier: list[_Earlier], step: str, now: datetime, region: str) -> int | None:
@@ -152,20 +158,22 @@ def record_refusal(actor: Actor, run_id: str, errors: Mapping[str, str]) -> None
             early = _early(session, actor, run, earlier)
             now = utcnow()
             fields = sorted(errors)
-            for name in fields:
-                session.add(
-                    StepEvent(
-                        run_id=run.id,
-                        procedure_id=run.procedure_id,
-                        step=run.state,
-                        kind="error",
-                        field=name,
-                        team_id=run.team_id,
-                        user_id=actor.user_id,
-                        early=early,
-                        at=now,
-                    )
+            added = [
+                StepEvent(
+                    run_id=run.id,
+                    procedure_id=run.procedure_id,
+                    step=run.state,
+                    kind="error",
+                    field=name,
+                    team_id=run.team_id,
+                    user_id=actor.user_id,
+                    early=early,
+                    at=now,
                 )
+                for name in fields
+            ]
+            session.add_all(added)
+            step_summary.add(session, added)
             audit.record(
                 session,
                 actor,

@@ -9,9 +9,14 @@ from __future__ import annotations
 from typing import cast
 
 import altair as alt
+import pandas  # noqa: F401 - Altair finds pandas in sys.modules without importing it: see WHOLE below
 
 from services.insight import Insight, ProcedureFigures, StepFigures
 
+# Altair turns a chart into a dict by checking `sys.modules` for pandas without importing it. On a page's first
+# draw in a fresh process, another thread may be importing pandas at that moment, and Altair then reads the
+# half-made module ("partially initialized module 'pandas' has no attribute 'Timestamp'": seen in AppTest). The
+# `import pandas` above waits for that import to finish before any chart is built.
 WHOLE = alt.Axis(format="d", tickMinStep=1)
 # Drawn as SVG rather than Streamlit's default canvas, so the titles and step names are text in the page
 # (assistive technology and the browser tests read them).

@@ -148,6 +148,7 @@ def test_experience_is_the_caseworkers_first_ten_runs(demo_db, actor_for):
         view = start(me)
         with transaction() as session:
             flags.append(session.scalar(select(StepEvent.early).where(StepEvent.run_id == view.run_id)))
+            assert session.get_one(ProcedureRun, view.run_id).early is flags[-1]  # kept on the run too
     assert flags == [True] * (10 - already) + [False, False]
 
 
@@ -176,3 +177,30 @@ def test_a_refused_question_page_is_counted_as_a_refusal_at_its_step_and_writes_
         me, view.run_id, {"query_reason": "Complaint"}, ("query_reason",), expected_version=view.version
     )
     assert run_context.view_run(me, view.run_id).version == view.version  # a page's check saves nothing
+
+
+def test_a_refusal_at_confirm_is_recorded_as_a_refused_answer(demo_db, actor_for):
+    """P4's balance is saved and awaits confirmation; the case's CSA liability is then found not to have ended, so
+    Confirm is refused by the step's validator: recorded after the rollback, audited on the run, not the SR."""
+    from db.models import AuditEvent
+    from tests.procedures.p4_helpers import p4_case, set_facts
+    from tests.procedures.walk import Walk
+
+    me = actor_for("caseworker")
+    case_id = p4_case(me)
+    walk = Walk(me, "P4", case_id)
+    walk.answer(confirm=False, stable_balance="1000.00", cleanse_summary="Duplicate payment removed")
+    assert walk.view.awaiting_confirmation
+    set_facts(case_id, csa_liability_ended=False)
+    with pytest.raises(ValidationFailed) as refused:
+        walk.confirm()
+    assert "has not ended" in refused.value.errors["_checklist"]
+    assert events(walk.view.run_id)[-1] == ("confirm_balance", "error", "_checklist", False)
+    with transaction() as session:
+        audited = session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.action == "run.answers_refused", AuditEvent.entity_id == walk.view.run_id
+            )
+        ).all()
+    assert [(a.sr_id, a.after["fields"]) for a in audited] == [(None, ["_checklist"])]
+    assert run_context.view_run(me, walk.view.run_id).step.id == "confirm_balance"  # nothing else changed

@@ -1,0 +1,195 @@
+"""Demo procedure runs, so a fresh `make run` shows figures on the Insight page (issue 19).
+
+The runs are worked through the real run API (`run_start.start_run`, `runs.submit_step`, `confirm_step`,
+`go_back`) by the demo caseworkers of each team, so their step events (and the step summary) come from the
+recording hook itself: views, saves, refused answers, Back. Worked in one go, every save would take a second;
+so their **history is then back-dated** (`_backdate`): each run is given a start on a working morning of the last
+75 days, each save a plausible number of working minutes after its step was shown (in the case's region's working
+hours), and each event's moment and working time are rewritten on that schedule with the same working-time
+function the recording uses; the runs' start and last-action times follow, and the step summary is rebuilt from
+the events. Audit events, SRs and notes keep the real time they were made (the audit trail is never rewritten).
+A run stopped part-way stays in progress at its step ("left there" once 30 days have passed).
+
+Deterministic: a fixed seed picks each run's path, pauses and where it stops.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+
+from db.models import Case, ProcedureRun, StepEvent, User
+from domain.clock import UK, as_utc, is_working_day, uk_local, utcnow
+from domain.working_time import working_seconds
+from services import audit, run_start, runs, step_summary
+from services.actor import Actor
+from services.errors import ValidationFailed
+from services.transaction import transaction
+
+SEED = 2019
+RUNS_PER_TEAM = 5
+DAYS_BACK = 75
+# Typical working minutes a caseworker spends on each P1 step (the demo's own invention, for plausible charts).
+MINUTES = {
+    "query_received": 6,
+    "search_legacy": 35,
+    "record_found": 4,
+    "identify_csa_caseworker": 12,
+    "answer_from_ccd": 25,
+    "call_csa_caseworker": 20,
+    "chase_update": 15,
+    "consider_segment": 5,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Path:
+    """How one demo run goes: its branch answers, a refused save, a Back, and the step it stops at (if any)."""
+
+    found: bool
+    on_ccd: bool
+    given_on_call: bool
+    refuse_at: str | None
+    back: bool
+    stop_at: str | None
+
+
+def _answers(step: str, path: Path) -> dict[str, Any]:
+    review = (uk_local(utcnow()).date() + timedelta(days=10)).isoformat()
+    answers: dict[str, dict[str, Any]] = {
+        "query_received": {
+            "query_reason": "Complaint",
+            "query_summary": "Paying parent disputes the CSA arrears for 2010 to 2012 (demo)",
+            "financial_transition_complete": True,
+        },
+        "search_legacy": {"information_found": path.found, "findings": "Payment history found on CS2 (demo)"},
+        "record_found": {},
+        "identify_csa_caseworker": {"held_on_closed_ccd": path.on_ccd, "csa_caseworker": "Sam Patel (demo)"},
+        "answer_from_ccd": {"ccd_findings": "Arrears schedule held on closed CCD (demo)"},
+        "call_csa_caseworker": {
+            "given_on_call": path.given_on_call,
+            "call_findings": "Balance confirmed on the call (demo)",
+            "review_date": review,
+        },
+        "chase_update": {"chase_answered": True, "update_findings": "Balance confirmed by email (demo)"},
+        "consider_segment": {"segment_move": "No move needed"},
+    }
+    return answers.get(step, {})
+
+
+def _path(rnd: random.Random, n: int) -> Path:
+    """The n-th run of a team: of every five, two stop part-way, one goes Back, three have a save refused."""
+    back = n % 5 == 2
+    return Path(
+        found=not back and rnd.random() < 0.3,
+        on_ccd=rnd.random() < 0.3,
+        given_on_call=rnd.random() < 0.5,
+        refuse_at=("query_received", None, "search_legacy", None, "identify_csa_caseworker")[n % 5],
+        back=back,
+        stop_at=(None, "search_legacy", None, "call_csa_caseworker", None)[n % 5],
+    )
+
+
+def _work(actor: Actor, case_id: int, path: Path) -> str:
+    """One run worked through the real API as far as its path goes; returns its id."""
+    view = run_start.start_run(actor, "P1", case_id=case_id)
+    went_back = False
+    while view.status != "finished" and view.step.id != path.stop_at:
+        if view.awaiting_confirmation:
+            view = runs.confirm_step(actor, view.run_id, expected_version=view.version)
+            continue
+        step = view.step.id
+        if step == path.refuse_at:
+            try:  # a save with the questions left blank: refused, and recorded as refused answers
+                runs.submit_step(actor, view.run_id, {"_checklist": []}, expected_version=view.version)
+            except ValidationFailed:
+                pass
+        if path.back and not went_back and step == "identify_csa_caseworker":
+            went_back = True
+            view = runs.go_back(actor, view.run_id, expected_version=view.version)
+            continue
+        payload = {**_answers(step, path), "_checklist": list(view.step.checklist)}
+        view = runs.submit_step(actor, view.run_id, payload, expected_version=view.version)
+    return view.run_id
+
+
+def _later(moment: datetime, minutes: float, region: str) -> datetime:
+    """`minutes` of working time after `moment` (09:00 to 17:00 on the region's working days)."""
+    local = uk_local(moment)
+    left = timedelta(minutes=minutes)
+    while True:
+        day = local.date()
+        opens, closes = datetime.combine(day, time(9), tzinfo=UK), datetime.combine(day, time(17), tzinfo=UK)
+        if not is_working_day(day, region) or local >= closes:
+            local = datetime.combine(day + timedelta(days=1), time(9), tzinfo=UK)
+            continue
+        local = max(local, opens)
+        if local + left <= closes:
+            return as_utc(local + left)
+        left -= closes - local
+        local = closes
+
+
+def _backdate(session: Any, run_id: str, rnd: random.Random) -> None:
+    """Give one worked run a plausible past: see the module docstring."""
+    run = session.get(ProcedureRun, run_id)
+    region = session.get(Case, run.case_id).region
+    start = _later(utcnow() - timedelta(days=rnd.randint(3, DAYS_BACK)), rnd.randint(0, 300), region)
+    cursor, shown = start, {}
+    for event in session.scalars(select(StepEvent).where(StepEvent.run_id == run_id).order_by(StepEvent.id)):
+        if event.kind == "view":
+            shown[event.step] = cursor
+        elif event.kind == "submit":
+            typical = MINUTES.get(event.step, 10)
+            cursor = _later(cursor, typical * rnd.lognormvariate(0, 0.6), region)
+            if event.working_seconds is not None:
+                event.working_seconds = working_seconds(shown[event.step], cursor, region)
+        else:  # a refusal, Back or Change: a minute or two of its own
+            cursor = _later(cursor, rnd.uniform(1, 3), region)
+        event.at = cursor
+    session.execute(update(ProcedureRun).where(ProcedureRun.id == run_id).values(created_at=start, updated_at=cursor))
+
+
+def walk(*, seed: int = SEED) -> int:
+    """Work the demo runs and back-date them; returns how many runs were made."""
+    rnd = random.Random(seed)
+    with transaction() as session:
+        workers = [
+            (Actor.of(u), u.team_id or 0)
+            for u in session.scalars(
+                select(User).where(User.role == "caseworker", User.team_id.is_not(None)).order_by(User.id)
+            )
+        ]
+        cases = {
+            team: session.scalars(
+                select(Case.id)
+                .where(Case.team_id == team, Case.financial_transition_complete.is_(True))
+                .order_by(Case.id)
+            ).all()
+            for _, team in workers
+        }
+    made: list[str] = []
+    for team in sorted({t for _, t in workers if cases.get(t)}):
+        staff = [a for a, t in workers if t == team]
+        for n in range(RUNS_PER_TEAM):
+            actor = staff[n % len(staff)]
+            case_id = cases[team][n % len(cases[team])]
+            made.append(_work(actor, case_id, _path(rnd, n)))
+    with transaction() as session:
+        for run_id in made:
+            _backdate(session, run_id, rnd)
+        session.flush()
+        step_summary.rebuild(session)
+        audit.record(
+            session,
+            None,
+            "demo.runs_worked",
+            entity_type="system",
+            entity_id="demo",
+            after={"runs": len(made), "history": f"back-dated over the last {DAYS_BACK} days"},
+        )
+    return len(made)
