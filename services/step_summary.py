@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, Protocol
 
 from sqlalchemy import Table, delete, func, select, text
@@ -100,22 +101,24 @@ def _all_teams(rows: dict[Key, list[int]]) -> dict[tuple[Any, ...], list[int]]:
     return merged
 
 
-def _upsert(session: Session, table: Table, keys: tuple[str, ...], rows: dict[Any, list[int]]) -> None:
-    dialect = session.get_bind().dialect.name
+@lru_cache(maxsize=8)
+def _increment(table: Table, keys: tuple[str, ...], dialect: str) -> postgresql.Insert | sqlite.Insert:
+    """The upsert that adds a row's counts to the stored ones, built once: every column is incremented (adding
+    0 changes nothing), so one statement serves every row and SQLAlchemy compiles it once. (Built per row with
+    only the non-zero columns, its construction and compilation were 25 ms a row, most of a step's time.)"""
     if dialect not in ("postgresql", "sqlite"):
         raise RuntimeError(f"the step summary has no increment for {dialect}")
-    for key in sorted(rows):  # one order for every transaction: no two wait on each other in a circle
-        values = dict(zip(keys, key, strict=True)) | dict(zip(COLUMNS, rows[key], strict=True))
-        statement: postgresql.Insert | sqlite.Insert = (
-            postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
-        ).values(values)
-        added = [name for name, n in zip(COLUMNS, rows[key], strict=True) if n]
-        session.execute(
-            statement.on_conflict_do_update(
-                index_elements=list(keys),
-                set_={name: table.c[name] + statement.excluded[name] for name in added},
-            )
-        )
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    return statement.on_conflict_do_update(
+        index_elements=list(keys), set_={name: table.c[name] + statement.excluded[name] for name in COLUMNS}
+    )
+
+
+def _upsert(session: Session, table: Table, keys: tuple[str, ...], rows: dict[Any, list[int]]) -> None:
+    values = [  # one order for every transaction: no two wait on each other in a circle
+        dict(zip(keys, key, strict=True)) | dict(zip(COLUMNS, rows[key], strict=True)) for key in sorted(rows)
+    ]
+    session.execute(_increment(table, keys, session.get_bind().dialect.name), values)
 
 
 def add(session: Session, events: Iterable[Counted]) -> None:
