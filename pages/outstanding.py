@@ -185,7 +185,7 @@ if not stuck:
 else:  # one list, one element: a team of 50,000 SRs has hundreds, and each element costs a rerun the same
     st.markdown(
         "\n".join(
-            f"- **{md(s.caseworker)}**: {s.procedure_id} on case {s.scin} at step {s.state}, last saved "
+            f"- **{md(s.caseworker)}**: {s.procedure_id} on case {s.scin} at step '{md(s.step_title)}', last saved "
             f"{format_uk(s.updated_at)} ({s.working_days_idle} working days)"
             for s in stuck
         )

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Case, ProcedureRun, ServiceRequest, Team, User
 from domain.clock import UK, add_working_days, as_utc, uk_local, utcnow, working_days_between
+from procedures import registry
 from services.actor import Actor
 from services.console.filters import team_leader
 from services.transaction import transaction
@@ -32,6 +33,12 @@ class StuckRun:
     sr_number: str | None
     updated_at: datetime
     working_days_idle: int
+
+    @property
+    def step_title(self) -> str:
+        """The step as the procedure names it (the stored state is an internal name no user should see)."""
+        step = registry.get(self.procedure_id).steps.get(self.state)
+        return step.title if step else "a step this procedure no longer has"
 
 
 def stuck_working_days() -> int:

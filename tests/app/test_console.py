@@ -137,3 +137,32 @@ def test_a_reassignment_from_a_screen_another_team_leader_overtook_is_refused_wi
     with transaction() as session:
         moved = session.scalars(select(AuditEvent).where(AuditEvent.action == "sr.reassigned")).all()
         assert [e.after["reason"] for e in moved] == ["Other screen"]
+
+
+def test_a_stuck_run_is_shown_at_its_step_title_never_its_internal_name(sqlite_demo_db, actor_for):
+    from datetime import timedelta
+
+    from db.models import Case, ProcedureRun
+    from domain.clock import utcnow
+    from procedures import registry
+
+    leader, new = actor_for("teamleader"), actor_for("caseworker")
+    saved = utcnow() - timedelta(days=30)
+    with transaction() as session:
+        case = session.scalars(select(Case).where(Case.team_id == leader.team_id).order_by(Case.id)).first()
+        session.add(
+            ProcedureRun(
+                procedure_id="P1",
+                procedure_version="1",
+                state="search_legacy",
+                case_id=case.id,
+                team_id=case.team_id,
+                started_by_id=new.user_id,
+                created_at=saved,
+                updated_at=saved,
+            )
+        )
+    shown = texts(_console(leader))
+    title = registry.get("P1").steps["search_legacy"].title
+    assert f"on case {case.scin} at step '{title}', last saved" in shown
+    assert "search_legacy" not in shown
