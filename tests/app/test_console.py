@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
-from db.models import AuditEvent, ServiceRequest
+from db.models import AuditEvent, Case, ProcedureRun, ServiceRequest
+from domain.clock import utcnow
+from procedures import registry
 from services import console
 from services.transaction import transaction
 from tests.app.helpers import app_as, texts
@@ -140,12 +144,6 @@ def test_a_reassignment_from_a_screen_another_team_leader_overtook_is_refused_wi
 
 
 def test_a_stuck_run_is_shown_at_its_step_title_never_its_internal_name(sqlite_demo_db, actor_for):
-    from datetime import timedelta
-
-    from db.models import Case, ProcedureRun
-    from domain.clock import utcnow
-    from procedures import registry
-
     leader, new = actor_for("teamleader"), actor_for("caseworker")
     saved = utcnow() - timedelta(days=30)
     with transaction() as session:
