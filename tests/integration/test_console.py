@@ -327,7 +327,7 @@ def _run(session, user_id: int, case: Case, saved: datetime) -> str:
     run = ProcedureRun(
         procedure_id="P1",
         procedure_version="1",
-        state="check_transition",
+        state="search_legacy",  # a real P1 step, so the title a team leader sees is the procedure's
         case_id=case.id,
         team_id=case.team_id,
         started_by_id=user_id,
@@ -356,6 +356,7 @@ def test_stuck_runs_of_new_caseworkers_count_working_days_over_christmas(demo_db
     now = datetime(2026, 12, 30, 12, tzinfo=UTC)
     stuck = console.stuck_runs(leader, now=now)
     assert [(s.run_id, s.working_days_idle, s.caseworker) for s in stuck] == [(three, 3, "Demo Caseworker")]
+    assert stuck[0].step_title == "Search the legacy systems"
     monkeypatch.setenv("CASEWORK_STUCK_WORKING_DAYS", "2")
     assert [(s.run_id, s.working_days_idle) for s in console.stuck_runs(leader, now=now)] == [(three, 3), (two, 2)]
 
