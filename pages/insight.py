@@ -100,7 +100,8 @@ for procedure in figures.procedures:
                                       for f in s.errors_by_field[:3])}
         for i, s in enumerate(procedure.steps, start=1)
     ]  # fmt: skip
-    st.dataframe(table, hide_index=True, width="stretch")
+    # A hidden count is an empty cell, as the caption below says (Streamlit would write "None" in it).
+    st.dataframe(table, hide_index=True, width="stretch", placeholder="")
     if figures.suppressed:
         st.caption("An empty cell is a count below 5, or a time from fewer than 5 saves: not shown.")
     if not leader:

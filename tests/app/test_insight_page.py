@@ -54,8 +54,11 @@ def test_policy_sees_figures_without_names_or_runs(sqlite_demo_db, actor_for):
     assert "counts below 5 are not shown" in shown
     assert worker.display_name not in shown
     assert not [s for s in at.selectbox if s.label == "See the runs behind a figure"]
-    table = next(df.value for df in at.dataframe if "Reached" in df.value.columns)
-    assert table["Reached"].isna().all()  # one run: below 5, not shown
+    shown_table = next(df for df in at.dataframe if "Reached" in df.value.columns)
+    assert shown_table.value["Reached"].isna().all()  # one run: below 5, not shown
+    # ... as an empty cell, as the caption says, not the word "None" (unset, Streamlit writes "None")
+    assert shown_table.proto.HasField("placeholder")
+    assert shown_table.proto.placeholder == ""
 
 
 def test_a_caseworker_opening_insight_is_refused(sqlite_demo_db, actor_for):
