@@ -50,6 +50,7 @@ if day.deadlines:
         ],
         hide_index=True,
         width="stretch",
+        placeholder="",
     )
 else:
     st.caption("Nothing is due on your service requests in the next 7 days.")
@@ -79,6 +80,7 @@ if day.waiting:
         ],
         hide_index=True,
         width="stretch",
+        placeholder="",
     )
     st.page_link("pages/my_work.py", label="Work them from My work", icon=":material/inbox:")
 else:

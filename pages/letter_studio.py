@@ -33,6 +33,7 @@ st.dataframe(
     ],
     hide_index=True,
     width="stretch",
+    placeholder="",
 )
 
 by_code = {t.code: t for t in templates}
@@ -97,6 +98,7 @@ with st.expander("Fields"):
             for name, why in template.derived
         ],
         hide_index=True,
+        placeholder="",
     )
 
 with st.expander("Versions and upload"):

@@ -55,6 +55,7 @@ st.dataframe(
     ],
     hide_index=True,
     width="stretch",
+    placeholder="",
 )
 previous, _, following = st.columns([1, 3, 1])
 if len(cursors) > 1 and previous.button("Previous page"):

@@ -68,4 +68,5 @@ if emails is not None:
          for e in sent],
         hide_index=True,
         width="stretch",
+        placeholder="",
     )  # fmt: skip

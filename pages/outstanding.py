@@ -63,7 +63,7 @@ groups = (("By status", counts.by_status), ("By owner", counts.by_owner), ("By p
 for col, (title, data) in zip(cols, groups, strict=True):
     col.markdown(f"**{title}**")
     rows = arrow_rows([{title[3:].capitalize(): k, "SRs": v} for k, v in data.items()])
-    col.dataframe(rows, hide_index=True, width="stretch")
+    col.dataframe(rows, hide_index=True, width="stretch", placeholder="")
 cols[2].caption("Each SR once, under the procedure that works SRs of its kind.")
 ages = view.ageing
 if ages:
@@ -113,6 +113,7 @@ picked = st.dataframe(
         "Next due": st.column_config.TextColumn(width="small"),
         "Overdue": st.column_config.CheckboxColumn(width="small"),
     },
+    placeholder="",
 )
 selected = [page.rows[i].number for i in picked.selection.rows] if picked else []
 nav = st.columns([1, 1, 4])
@@ -177,6 +178,7 @@ st.dataframe(
     ]),
     hide_index=True,
     width="stretch",
+    placeholder="",
 )  # fmt: skip
 st.header(f"Stuck runs of new caseworkers ({console.stuck_working_days()} working days or more without progress)")
 stuck = view.stuck

@@ -62,6 +62,7 @@ for name, label in forms.TABLE_LABELS.items():
         num_rows="dynamic",
         key=f"{FORM}:{name}",
         column_config={c.name: c.label for c in forms.TABLES[name]},
+        placeholder="",
     )
     st.caption(label)
     error_at(errors.get(f"facts.{name}"))

@@ -34,6 +34,7 @@ st.dataframe(
     ],
     hide_index=True,
     width="stretch",
+    placeholder="",
 )
 
 st.header("Confirm or correct a value")

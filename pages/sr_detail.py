@@ -30,7 +30,9 @@ st.markdown(
 )
 ui.case_banner(view.case)
 if view.details:  # typed by caseworkers: shown in a table, never as markdown
-    st.dataframe([{"On the SR": label, "Value": value} for label, value in view.details], hide_index=True)
+    st.dataframe(
+        [{"On the SR": label, "Value": value} for label, value in view.details], hide_index=True, placeholder=""
+    )
 TABS = ["Timeline", "Notes", "Activities", "Letters", "Deadlines", "Emails", "Attachments", "Related SRs", "Procedure"]
 tabs = st.tabs(TABS)
 
@@ -41,6 +43,7 @@ def show_timeline(entries: Sequence[TimelineEntry]) -> None:
         [{"Date": format_date(e.at), "What happened": e.text} for e in entries],
         hide_index=True,
         width="stretch",
+        placeholder="",
     )
 
 
@@ -59,6 +62,7 @@ with tabs[2]:
             for a in view.activities
         ],
         hide_index=True,
+        placeholder="",
     )
 with tabs[3]:
     st.dataframe(
@@ -72,6 +76,7 @@ with tabs[3]:
             for x in view.letters
         ],
         hide_index=True,
+        placeholder="",
     )
 with tabs[4]:
     deadlines_panel(view.deadlines, empty="No deadlines on this SR.", actor=actor)

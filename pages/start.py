@@ -49,6 +49,7 @@ if card is not None:
             ],
             hide_index=True,
             width="stretch",
+            placeholder="",
         )
     else:
         st.caption("This case has no open service requests.")

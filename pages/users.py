@@ -23,6 +23,7 @@ if rows is not None:
         ],
         hide_index=True,
         width="stretch",
+        placeholder="",
     )
 
 st.header("Add a user")

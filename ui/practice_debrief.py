@@ -34,7 +34,7 @@ def debrief_panel(actor: Actor, practice_id: str) -> None:
         st.markdown(f"- {md(step)}: {md(message)}")
     st.markdown(f"**Back used** {report.backs} times · **Change used** {report.changes} times")
     if report.seconds_per_step:
-        st.dataframe([{"Step": s, "Seconds": t} for s, t in report.seconds_per_step], hide_index=True)
+        st.dataframe([{"Step": s, "Seconds": t} for s, t in report.seconds_per_step], hide_index=True, placeholder="")
     st.header("What you would have keyed into CMS")
     st.markdown("\n".join(f"- {md(line)}" for line in report.cms_lines) or "Nothing.")
     st.header("What would have been sent")

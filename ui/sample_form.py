@@ -67,7 +67,7 @@ def sample_form(
             values[f.name] = st.text_area(label, value=str(raw or ""), key=k, height=100)
         elif f.kind == "rows":
             rows = [{c: "" if v is None else str(v) for c, v in row.items()} for row in (raw or [])]
-            edited = st.data_editor(rows, num_rows="dynamic", key=k, hide_index=True, width="stretch")
+            edited = st.data_editor(rows, num_rows="dynamic", key=k, hide_index=True, width="stretch", placeholder="")
             st.caption(f"{label}: one row each; dates as 2026-12-01, money as 1234.56. Add or delete rows as needed.")
             values[f.name] = [dict(r) for r in edited]
         else:

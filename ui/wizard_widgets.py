@@ -163,6 +163,7 @@ def table_input(key: str, label: str, f: FieldView) -> list[dict[str, Any]]:
         hide_index=True,
         width="stretch",
         column_config={c.name: _column(c) for c in f.columns},
+        placeholder="",
     )
     rows = [{c.name: _entered_cell(c, row.get(c.name)) for c in f.columns} for row in edited.to_dict("records")]
     st.session_state[key + ":rows"] = rows
