@@ -10,11 +10,13 @@ from domain.clock import format_date
 from procedures.glossary import GLOSSARY
 from services import practice
 from services.errors import ValidationFailed
+from services.letter_previews import pending_practice_letters
 from services.question_pages import check_page
 from ui.actions import run_action
 from ui.check_answers import summary_rows
 from ui.cms_panel import cms_panel
 from ui.glossary_panel import glossary_panel
+from ui.pending_letters import pending_letters_panel
 from ui.practice_debrief import debrief_panel
 from ui.practice_panels import practice_side_panels
 from ui.procedure_map_panel import procedure_map_on_demand
@@ -131,6 +133,8 @@ with main:
         st.info(f"**What happens now:** {pv.events[-1][1]}", icon="📨")
     if view.awaiting_confirmation:
         summary_rows(view.summary, key="pchg", on_change=change)
+        if view.letters_pending:  # as in the wizard: read the letter before saving (not sent: practice)
+            pending_letters_panel(lambda: pending_practice_letters(actor, practice_id))
         left, right = st.columns(2)
         left.button(
             "Confirm and save",

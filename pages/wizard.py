@@ -7,6 +7,7 @@ import streamlit as st
 import ui
 from procedures.glossary import GLOSSARY
 from services import run_cms, run_context, runs
+from services.letter_previews import pending_letters
 from services.run_views import RunView
 from ui.actions import run_action
 from ui.case_panels import deadlines_panel, emails_panel, files_panel
@@ -132,7 +133,7 @@ with main:
         st.write("Saving records the changes below on the SR. After that you cannot go back to change these answers.")
         summary_rows(view.summary, key="chg", on_change=change)
         if view.letters_pending:  # a letter is due: no read for steps without one
-            pending_letters_panel(actor, run_id)
+            pending_letters_panel(lambda: pending_letters(actor, run_id))
         left, right = st.columns(2)
         left.button("Confirm and save", type="primary", on_click=confirm)
         if view.can_go_back:

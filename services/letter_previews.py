@@ -4,18 +4,24 @@ The step asks the caseworker to review the letter before it goes; until now the 
 the step was saved. This renders each pending letter as the save would record it (the active template, the
 run's answers and the case's facts), without writing anything. Where the SR that will carry the letter is
 created by this very step, its number is not known yet and the preview says so in its place.
+
+A practice run's check your answers previews its letters too (`pending_practice_letters`), rendered as its
+watermarked download is, from the fictional case: a new caseworker learns to read the letter before saving.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from db.models import ServiceRequest
 from letters import catalogue
+from letters.catalogue import TemplateSpec
 from letters.fields import ContextError
 from letters.render import render, to_html
 from procedures.effects import ACTOR_NAME, SR_NUMBER, LetterDue
+from services import practice_store
 from services.actor import Actor
 from services.letter_rendering import active_template, json_context  # the template and values the save uses
 from services.run_context import load_run, step_context, step_effects  # the effects confirm_step will apply
@@ -59,10 +65,24 @@ def pending_letters(actor: Actor, run_id: str) -> list[PendingLetter]:
             sr = session.get(ServiceRequest, sr_id) if sr_id is not None else None
             context = _fill(effect.context, sr.number if sr else NEW_SR, actor.display_name)
             _, template = active_template(session, spec.code)
-            try:
-                html: str | None = to_html(render(spec, json_context(context), template).content)
-                problem = None
-            except ContextError as exc:
-                html, problem = None, "; ".join(f"{name}: {message}" for name, message in exc.problems.items())
-            previews.append(PendingLetter(spec.code, spec.title, effect.recipient.replace("_", " "), html, problem))
+            previews.append(_preview(spec, effect.recipient, json_context(context), template))
         return previews
+
+
+def _preview(spec: TemplateSpec, recipient: str, context: Mapping[str, Any], template: bytes | None) -> PendingLetter:
+    """The letter as HTML, or why it cannot be made (the save would refuse it in the same words)."""
+    try:
+        html = to_html(render(spec, context, template).content)
+        return PendingLetter(spec.code, spec.title, recipient.replace("_", " "), html, None)
+    except ContextError as exc:
+        problem = "; ".join(f"{name}: {message}" for name, message in exc.problems.items())
+        return PendingLetter(spec.code, spec.title, recipient.replace("_", " "), None, problem)
+
+
+def pending_practice_letters(actor: Actor, practice_id: str) -> list[PendingLetter]:
+    """As `pending_letters`, for a practice run: each letter its confirmation would record, from the fictional
+    case's values and the built-in template (as the practice download renders it); nothing is written."""
+    with transaction(read_only=True) as session:
+        row = practice_store.load_run(session, actor, practice_id)
+        due = practice_store.sim_of(session, actor, row).letters_due()
+    return [_preview(catalogue.get(item["code"]), item["recipient"], item["context"], None) for item in due]

@@ -248,6 +248,21 @@ class Sim:
         cms = self._cms(effects)
         return build(run, procedure, self.case, None, effects=effects, ctx=ctx, cms=cms, deadlines=deadlines)
 
+    def letters_due(self) -> list[dict[str, Any]]:
+        """The letters the step waiting for confirmation would record, with the values its save gives them.
+
+        Worked out by simulating the step on this in-memory copy (the same code as the save), so the caller must
+        not keep this Sim afterwards; nothing is saved."""
+        run = self.run
+        if run.status != "in_progress" or run.pending_step != run.state:
+            return []
+        with self.clock():
+            effects = run_context.step_effects(
+                self.procedure.steps[run.state], run_context.step_context(self.procedure, run, self.case)
+            )
+            simulate(self, run.state, effects, [])
+        return [item for item in self.sent[-1]["would"] if item["kind"] == "letter"]
+
     # --- actions (the same rules as services/runs.py) -------------------------------------------------
 
     def submit(self, raw: Mapping[str, Any]) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
-from services.actor import Actor
-from services.letter_previews import pending_letters
+from services.letter_previews import PendingLetter
 from ui import attempt
 
 PAPER = (
@@ -15,8 +16,9 @@ PAPER = (
 )
 
 
-def pending_letters_panel(actor: Actor, run_id: str) -> None:
-    letters = attempt(lambda: pending_letters(actor, run_id)) or []
+def pending_letters_panel(load: Callable[[], list[PendingLetter]]) -> None:
+    """The letters `load` gives (services.letter_previews: a real run's, or a practice run's), each readable."""
+    letters = attempt(load) or []
     if not letters:
         return
     st.markdown(f"**Letters this step records ({len(letters)})**: read each one before you save.")

@@ -37,6 +37,7 @@ def test_every_page_of_a_p5e_practice_run_says_it_is_practice_and_the_end_is_a_d
     me, before = actor_for("caseworker"), _counts()
     scenario, procedure = builtin()["P5e-1"], registry.get("P5e")
     view = practice.start_practice(me, "P5e-1")
+    previewed = 0
     for item in scenario["walk"]:
         at = _page(me, view.practice_id)
         assert not at.exception, at.exception
@@ -53,6 +54,16 @@ def test_every_page_of_a_p5e_practice_run_says_it_is_practice_and_the_end_is_a_d
             at = _page(me, view.practice_id)
             assert any(BANNER in e.value for e in at.error)
             assert "Check your answers before saving" in texts(at)
+            letter_boxes = [e.label for e in at.expander if e.label.startswith("CMSL")]
+            if view.run.letters_pending:  # read before saving, as in the wizard
+                previewed += 1
+                assert "Letters this step records (1)" in texts(at)
+                assert letter_boxes == [
+                    "CMSL5501 Information about your face to face meeting with us, to the paying parent"
+                ]
+                assert "Jordan Exercise" in "\n".join(str(h.proto.body) for h in at.get("html"))
+            else:
+                assert letter_boxes == []
             view = practice.confirm_step(me, view.practice_id, expected_version=view.run.version)
     at = _page(me, view.practice_id)
     assert not at.exception, at.exception
@@ -60,6 +71,7 @@ def test_every_page_of_a_p5e_practice_run_says_it_is_practice_and_the_end_is_a_d
     assert "Debrief" in [h.value for h in at.header]
     assert "Passed." in texts(at)
     assert any(b.proto.label.startswith("Download CMSL5501") for b in at.get("download_button"))
+    assert previewed == 1  # the letter was shown at its step's check your answers
     assert _counts() == before
 
 
