@@ -49,7 +49,8 @@ st.dataframe(
             "Status": s.status,
             "Created": f"{uk_local(s.created_at):%-d %b %Y}",  # the day only: the full time cut "Worked by" off
             "PV": "PV" if s.potentially_violent else "",
-            "Worked by": ", ".join(w.procedure_id for w in work.ways.get(s.id, [])) or "None",  # why: under the chooser
+            # No procedure here works it: said in words, not "None" (the list under the chooser says why)
+            "Worked by": ", ".join(w.procedure_id for w in work.ways.get(s.id, [])) or "CMS only",
         }
         for s in work.service_requests
     ],

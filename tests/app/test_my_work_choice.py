@@ -77,6 +77,8 @@ def test_when_no_allocated_sr_can_be_worked_my_work_draws_no_empty_chooser_and_s
     assert [s.label for s in at.selectbox if s.label == "Work an allocated SR"] == []
     assert "SRs on this page that cannot be worked here now (1)" in [e.label for e in at.expander]
     assert number in texts(at)
+    (table,) = at.dataframe
+    assert table.value["Worked by"].tolist() == ["CMS only"]  # no procedure here works an Arrears Review SR
 
 
 def test_once_p5d_works_a_magistrates_court_sr_my_work_offers_only_p5d_on_it_and_says_why(sqlite_demo_db, actor_for):
