@@ -14,6 +14,7 @@ example = example_scin(actor)
 query = st.text_input(
     "Find a case",
     max_chars=60,
+    placeholder="A SCIN, an SR number or part of a parent's name",  # in sight, not only behind the help icon
     help="A SCIN (12 digits"
     + (f", for example {example}" if example else "")
     + "), an SR number (for example 1-00000042) or part of a parent's name. Only your team's cases are found.",

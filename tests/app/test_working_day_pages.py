@@ -46,6 +46,7 @@ def test_the_finder_hint_uses_the_teams_own_case_and_p4_says_why_not_before_star
     finder = at.text_input[0]
     assert finder.label == "Find a case"
     assert f"for example {own.scin}" in finder.help
+    assert finder.placeholder == "A SCIN, an SR number or part of a parent's name"  # what to type, in sight
 
     moved = team_case(actor, csa_liability_ended=True, financial_transition_complete=True)
     finder.input(moved.scin).run()
