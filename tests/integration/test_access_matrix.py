@@ -192,6 +192,7 @@ PRACTICE_CALLS: dict[str, Call] = {
     "practice.tick_cms": lambda a, o: practice.tick_cms(a, o.practice_id, 0, 0, True, expected_version=1),
     "practice_debrief.debrief": lambda a, o: practice_debrief.debrief(a, o.practice_id),
     "practice_debrief.practice_letter": lambda a, o: practice_debrief.practice_letter(a, o.practice_id, 0),
+    "letter_previews.pending_practice_letters": lambda a, o: letter_previews.pending_practice_letters(a, o.practice_id),
 }
 
 # Lists of the actor's own team's work: another team simply sees its own; roles without case work are refused.
