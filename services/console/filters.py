@@ -29,6 +29,7 @@ from services.errors import ValidationFailed
 PAGE_SIZE = 50
 DUE_SOON_DAYS = 7
 UNALLOCATED = 0  # owner_id filter value meaning "no owner"
+MAX_ID = 2_147_483_647  # the largest user id a database INTEGER holds
 EXPORT_LIMIT = 100_000
 OPEN_STATUSES = tuple(s for s in catalogue.STATUSES if s != "Closed")
 DUE_FILTERS = ("overdue", "due_soon")
@@ -63,6 +64,8 @@ class ConsoleFilter:
                 errors[name] = "Age must be a whole number of days from 0 to 36500."
         if self.min_age_days is not None and self.max_age_days is not None and self.min_age_days > self.max_age_days:
             errors["max_age_days"] = "The oldest age must be at least the youngest age."
+        if self.owner_id is not None and not 0 <= self.owner_id <= MAX_ID:  # beyond it, PostgreSQL's INTEGER fails
+            errors["owner_id"] = "Choose an owner from the list."
         if self.due is not None and self.due not in DUE_FILTERS:
             errors["due"] = "Due must be 'overdue' or 'due_soon'."
         return errors

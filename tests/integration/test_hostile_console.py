@@ -44,6 +44,7 @@ FILTERS = st.builds(
 @DB_SETTINGS
 @given(filters=FILTERS)
 @example(filters=ConsoleFilter(min_age_days=10**12, statuses=("Closed'; --",), procedure="{{ 7*7 }}"))
+@example(filters=ConsoleFilter(owner_id=2**31))  # beyond PostgreSQL's INTEGER: was a DataError, not a field error
 def test_any_console_filter_is_refused_at_its_fields_or_lists_only_the_teams_srs(demo_db, actor_for, filters):
     leader = actor_for("teamleader")
     if filters.problems():
@@ -91,3 +92,9 @@ def test_any_reassignment_reason_is_refused_at_the_field_or_audited_exactly_as_c
         ).first()
         assert event.after["reason"] == expected
         session.get_one(ServiceRequest, row.id).owner_id = row.owner_id  # put it back for the next example
+
+
+def test_an_owner_id_no_database_integer_holds_is_refused_at_the_owner_field():
+    assert ConsoleFilter(owner_id=2**31).problems() == {"owner_id": "Choose an owner from the list."}
+    assert ConsoleFilter(owner_id=-1).problems() == {"owner_id": "Choose an owner from the list."}
+    assert ConsoleFilter(owner_id=2**31 - 1).problems() == {}
