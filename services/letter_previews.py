@@ -71,12 +71,12 @@ def pending_letters(actor: Actor, run_id: str) -> list[PendingLetter]:
 
 def _preview(spec: TemplateSpec, recipient: str, context: Mapping[str, Any], template: bytes | None) -> PendingLetter:
     """The letter as HTML, or why it cannot be made (the save would refuse it in the same words)."""
+    to = recipient.replace("_", " ")
     try:
-        html = to_html(render(spec, context, template).content)
-        return PendingLetter(spec.code, spec.title, recipient.replace("_", " "), html, None)
+        return PendingLetter(spec.code, spec.title, to, to_html(render(spec, context, template).content), None)
     except ContextError as exc:
         problem = "; ".join(f"{name}: {message}" for name, message in exc.problems.items())
-        return PendingLetter(spec.code, spec.title, recipient.replace("_", " "), None, problem)
+        return PendingLetter(spec.code, spec.title, to, None, problem)
 
 
 def pending_practice_letters(actor: Actor, practice_id: str) -> list[PendingLetter]:
