@@ -35,7 +35,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from datetime import datetime
-from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -53,28 +52,18 @@ EARLY_RUNS = 10
 CHECKLIST = "_checklist"
 
 
-class _Earlier(NamedTuple):
-    """What recording reads of a run's earlier events: a few columns, not whole rows. A step loaded every event
-    of its run as an ORM object, and a long run's list (a run walked back and forth) grew with each step."""
-
-    step: str
-    kind: str
-    user_id: int
-    early: bool
-    at: datetime
-
-
-def _earlier(session: Session, run_id: str) -> list[_Earlier]:
-    columns = (StepEvent.step, StepEvent.kind, StepEvent.user_id, StepEvent.early, StepEvent.at)
-    rows = session.execute(select(*columns).where(StepEvent.run_id == run_id).order_by(StepEvent.id))
-    return [_Earlier(*row) for row in rows]
-
-
-def _early(session: Session, actor: Actor, run: ProcedureRun, earlier: list[_Earlier]) -> bool:
-    """Is this run among the first EARLY_RUNS runs the actor started? (Copied from the actor's earlier event.)"""
-    for event in reversed(earlier):
-        if event.user_id == actor.user_id:
-            return event.early
+def _early(session: Session, actor: Actor, run: ProcedureRun, *, new_run: bool = False) -> bool:
+    """Is this run among the first EARLY_RUNS runs the actor started? Copied from the actor's latest event on
+    the run when there is one (one row read, however long the run), so a run keeps one band for its caseworker."""
+    if not new_run:
+        copied = session.scalar(
+            select(StepEvent.early)
+            .where(StepEvent.run_id == run.id, StepEvent.user_id == actor.user_id)
+            .order_by(StepEvent.id.desc())
+            .limit(1)
+        )
+        if copied is not None:
+            return copied
     started = (
         select(ProcedureRun.id)
         .where(ProcedureRun.started_by_id == actor.user_id, ProcedureRun.created_at <= run.created_at)
@@ -88,60 +77,89 @@ def record(session: Session, actor: Actor, run: ProcedureRun, case: Case, before
     """Add the events of one action on a real run to the caller's transaction.
 
     `before` is the run's history as the action found it; `action` is "start", "step" (answers saved or
-    confirmed, the run moving on), "back" or "change".
+    confirmed, the run moving on), "back" or "change". What is read of the run's earlier events is a row or two
+    per step the action touches (the latest view or save of a step left, whether a step arrived at was shown
+    before), never the run's whole list: a step costs the same on a run walked back and forth for weeks.
     """
-    earlier = [] if action == "start" else _earlier(session, run.id)
     now = utcnow()
-    early = _early(session, actor, run, earlier)
-    added: list[StepEvent] = []
+    with session.no_autoflush:  # this action's events go out in the caller's one flush, not one per read
+        early = _early(session, actor, run, new_run=action == "start")
+        added: list[StepEvent] = []
 
-    def event(step: str, kind: str, **values: object) -> StepEvent:
-        row = StepEvent(
-            run_id=run.id,
-            procedure_id=run.procedure_id,
-            step=step,
-            kind=kind,
-            team_id=run.team_id,
-            user_id=actor.user_id,
-            early=early,
-            at=now,
-            **values,
-        )
-        session.add(row)
-        earlier.append(_Earlier(step, kind, actor.user_id, early, now))
-        added.append(row)
-        return row
+        def event(step: str, kind: str, **values: object) -> StepEvent:
+            row = StepEvent(
+                run_id=run.id,
+                procedure_id=run.procedure_id,
+                step=step,
+                kind=kind,
+                team_id=run.team_id,
+                user_id=actor.user_id,
+                early=early,
+                at=now,
+                **values,
+            )
+            session.add(row)
+            added.append(row)
+            return row
 
-    if action == "start":
-        run.early = early  # the run's own experience band: Insight's "left there" by experience reads it
-        event(run.history[0], "view", first=True)
-    elif action == "back":
-        event(before[-1], "back")
-    elif action == "change":
-        event(run.state, "change")
-    elif action == "step":
-        history = list(run.history)
-        for left in history[len(before) - 1 : len(history) - 1]:  # each step the run left forward, in order
-            event(left, "submit", working_seconds=_first_save_time(earlier, left, now, case.region))
-        seen = {e.step for e in earlier if e.kind == "view"}
-        for arrived in history[len(before) :]:
-            event(arrived, "view", first=arrived not in seen)
-            seen.add(arrived)
-    else:
-        raise ValueError(f"unknown step action {action!r}")
+        if action == "start":
+            run.early = early  # the run's own experience band: Insight's "left there" by experience reads it
+            event(run.history[0], "view", first=True)
+        elif action == "back":
+            event(before[-1], "back")
+        elif action == "change":
+            event(run.state, "change")
+        elif action == "step":
+            history = list(run.history)
+            for left in history[len(before) - 1 : len(history) - 1]:  # each step the run left forward, in order
+                seconds = _first_save_time(session, run.id, added, left, now, case.region)
+                event(left, "submit", working_seconds=seconds)
+            arriving = history[len(before) :]
+            seen = _shown_before(session, run.id, arriving)
+            for arrived in arriving:
+                event(arrived, "view", first=arrived not in seen)
+                seen.add(arrived)
+        else:
+            raise ValueError(f"unknown step action {action!r}")
     step_summary.add(session, added)
 
 
-def _first_save_time(earlier: list[_Earlier], step: str, now: datetime, region: str) -> int | None:
-    """Working seconds since the run's latest arrival at `step`, or None when the visit was already saved once."""
-    for event in reversed(earlier):
-        if event.step != step:
-            continue
-        if event.kind == "submit":
-            return None
-        if event.kind == "view":
-            return working_seconds(event.at, now, region)
-    return None
+_VISIT = ("view", "submit")  # the kinds that open and close a visit of a step; back, change and error do neither
+
+
+def _first_save_time(
+    session: Session, run_id: str, added: list[StepEvent], step: str, now: datetime, region: str
+) -> int | None:
+    """Working seconds since the run's latest arrival at `step`, or None when the visit was already saved once.
+
+    The latest view or save of the step decides: this action's own events first, then the run's saved ones.
+    """
+    latest: tuple[str, datetime] | None = next(
+        ((e.kind, e.at) for e in reversed(added) if e.step == step and e.kind in _VISIT), None
+    )
+    if latest is None:
+        row = session.execute(
+            select(StepEvent.kind, StepEvent.at)
+            .where(StepEvent.run_id == run_id, StepEvent.step == step, StepEvent.kind.in_(_VISIT))
+            .order_by(StepEvent.id.desc())
+            .limit(1)
+        ).first()
+        latest = (row.kind, row.at) if row is not None else None
+    if latest is None or latest[0] == "submit":
+        return None
+    return working_seconds(latest[1], now, region)
+
+
+def _shown_before(session: Session, run_id: str, steps: list[str]) -> set[str]:
+    """Which of `steps` the run has shown before (a view event): the run "reached" a step once."""
+    if not steps:
+        return set()
+    shown = session.scalars(
+        select(StepEvent.step)
+        .where(StepEvent.run_id == run_id, StepEvent.kind == "view", StepEvent.step.in_(set(steps)))
+        .distinct()
+    )
+    return set(shown)
 
 
 def record_refusal(actor: Actor, run_id: str, errors: Mapping[str, str]) -> None:
@@ -154,8 +172,7 @@ def record_refusal(actor: Actor, run_id: str, errors: Mapping[str, str]) -> None
             run = session.get(ProcedureRun, run_id)
             if run is None or run.team_id != actor.team_id or run.status != "in_progress":
                 return  # the refused call already checked access; a run gone or moved since records nothing
-            earlier = _earlier(session, run.id)
-            early = _early(session, actor, run, earlier)
+            early = _early(session, actor, run)
             now = utcnow()
             fields = sorted(errors)
             added = [
