@@ -16,13 +16,25 @@ import streamlit as st
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Receive, Scope, Send
-from streamlit import runtime
+from streamlit import config, runtime
 from streamlit.runtime.pages_manager import PagesManager
 
 from services.sessions import COOKIE, live_user
 from ui.download_owners import owners
 
 MEDIA = "/media/"
+
+
+def is_media(path: str) -> bool:
+    """Is `path` Streamlit's media route (`/media/<id>`, under the server's base URL path when one is set)?
+
+    Only that route: Streamlit's own files under `/static/media/` (the page's text font and the Material icon
+    font) are public like the rest of /static/. When the guard matched "/media/" anywhere in a path, the sign-in
+    page's fonts were refused (404): icons showed as their names ("keyboard_double_arrow_left") and the text fell
+    back to the browser's default font, for every user, on every page loaded before signing in.
+    """
+    base = str(config.get_option("server.baseUrlPath") or "").strip("/")
+    return path.startswith(f"/{base}{MEDIA}" if base else MEDIA)
 
 
 def _token(scope: Scope) -> str | None:
@@ -54,7 +66,7 @@ class MediaGuard:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
-        if scope["type"] == "http" and MEDIA in path and not await run_in_threadpool(allowed, path, _token(scope)):
+        if scope["type"] == "http" and is_media(path) and not await run_in_threadpool(allowed, path, _token(scope)):
             await send({"type": "http.response.start", "status": 404, "headers": [(b"content-length", b"0")]})
             await send({"type": "http.response.body", "body": b""})
             return

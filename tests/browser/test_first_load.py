@@ -7,7 +7,11 @@ every later one. These tests are that first visitor.
 
 from __future__ import annotations
 
+import urllib.request
+from pathlib import Path
+
 import pytest
+import streamlit
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
@@ -56,3 +60,27 @@ def test_a_bookmarked_sr_is_the_first_request_to_a_fresh_server(live_server, pag
     expect(page.get_by_text("Page not found")).to_have_count(0)
     expect(page.get_by_role("link", name="Outstanding SRs", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="sr detail")).to_have_count(0)
+
+
+def test_the_sign_in_page_gets_its_text_and_icon_fonts(live_server, page: Page):
+    """Streamlit's fonts are files under /static/media/. serve.py's download guard took any path with "/media/"
+    in it for a download and refused them without a session: the sign-in page drew icons as their names and its
+    text in the browser's fallback font, and the browser kept that for the session."""
+    fonts = sorted((Path(streamlit.__file__).parent / "static" / "static" / "media").glob("*.woff2"))
+    icons = [f for f in fonts if f.name.startswith("MaterialSymbols")]
+    assert icons, "Streamlit ships its icon font"
+    for font in (icons[0], next(f for f in fonts if f.name.startswith("SourceSans"))):
+        with urllib.request.urlopen(f"{live_server.url}/static/media/{font.name}", timeout=10) as response:  # noqa: S310
+            assert response.status == 200  # no cookie: public, like the rest of /static/
+    refused: list[str] = []
+    page.on("response", lambda r: refused.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+
+    page.goto(live_server.url)
+    settled(page, page.get_by_label("Username"))
+    states = page.evaluate(
+        "document.fonts.ready.then(() => [...document.fonts].filter(f => f.status !== 'unloaded')"
+        ".map(f => f.family + ': ' + f.status))"
+    )
+    assert "Material Symbols Rounded: loaded" in states
+    assert [s for s in states if s.endswith("error")] == []
+    assert refused == []
