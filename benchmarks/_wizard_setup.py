@@ -5,7 +5,9 @@ The bare page is the wizard page's widgets and layout with no services, database
 (an h1, as the wizard's question pages have it), the case banner, the checklist and question, Continue and Back,
 the CMS lines and the glossary with its search box. It has no sidebar navigation. Continue and Back switch its
 heading between the two steps the wizard side walks, so a browser can wait for "the next step's heading" on both
-sides.
+sides. The CMS lines are tick boxes with the wizard's own labels, as the wizard draws them since "done in CMS" ticks
+came in (seven on this step); until 1 December 2026 the bare page drew them as one code block, four widgets against
+the wizard's eleven.
 """
 
 from __future__ import annotations
@@ -64,21 +66,28 @@ BARE = textwrap.dedent(r"""
         right.button("Back", on_click=go, args=(1,))
         procedure_map()
     with side:
-        st.markdown("**Enter in CMS now**")
-        st.code("Create a new SR: Process = Transition\nStatus = In Progress", language=None)
+        st.markdown(f"**Enter in CMS now** (saved at '{CMS_SAVED_AT}'); tick each line once it is done in CMS")
+        for number, line in enumerate(CMS_LINES):
+            st.checkbox(line, key=f"cms:{number}")
         with st.expander("Glossary"):
             st.text_input("Search the glossary", key="glossary")
             st.markdown(GLOSSARY)
 """)
 
 
-def write_bare_page(path: Path) -> Path:
-    """Write the bare page script, with the same glossary text the wizard shows."""
+def write_bare_page(path: Path, actor, run_id: str) -> Path:  # noqa: ANN001 - an Actor, imported lazily
+    """Write the bare page script, with the glossary text and the CMS tick labels the wizard shows for this run
+    (read here, once: the bare page itself has no services)."""
     from procedures.glossary import GLOSSARY
+    from services import run_context
+    from ui.cms_panel import line_markdown
 
     glossary = "\n\n".join(f"**{t}**: {m}" for t, m in GLOSSARY.items())
+    saved = run_context.view_run(actor, run_id).cms_saved[0]
+    lines = tuple(line_markdown(line) for line in saved.lines)
     path.write_text(
-        f"STEP = {STEP!r}\nNEXT_STEP = {NEXT_STEP!r}\nCHECKLIST = {CHECKLIST!r}\nGLOSSARY = {glossary!r}\n" + BARE
+        f"STEP = {STEP!r}\nNEXT_STEP = {NEXT_STEP!r}\nCHECKLIST = {CHECKLIST!r}\nGLOSSARY = {glossary!r}\n"
+        f"CMS_SAVED_AT = {saved.step_title!r}\nCMS_LINES = {lines!r}\n" + BARE
     )
     return path
 

@@ -87,7 +87,7 @@ def main() -> None:
     wizard.run()
     wizard.query_params["run"] = run_id
     wizard.switch_page("pages/wizard.py").run()
-    bare = AppTest.from_file(str(write_bare_page(workdir / "bare.py")), default_timeout=60).run()
+    bare = AppTest.from_file(str(write_bare_page(workdir / "bare.py", actor, run_id)), default_timeout=60).run()
 
     def button(at: AppTest, label: str):  # noqa: ANN202
         return next(b for b in at.button if b.label == label)

@@ -135,11 +135,11 @@ def main() -> None:
     print(f"App on http://127.0.0.1:{app_port}, bare page on http://127.0.0.1:{bare_port}")
     workdir = Path(tempfile.mkdtemp(prefix="wizard-browser-"))
     url = demo_database(workdir)
-    _actor, run_id = p1_run_at_search_legacy()
+    actor, run_id = p1_run_at_search_legacy()
     env = {**os.environ, "DATABASE_URL": url}
     servers = [
         serve(ROOT / "serve.py", app_port, env, workdir / "app.log"),
-        serve(write_bare_page(workdir / "bare.py"), bare_port, env, workdir / "bare.log"),
+        serve(write_bare_page(workdir / "bare.py", actor, run_id), bare_port, env, workdir / "bare.log"),
     ]
     times: dict[str, list[float]] = {"wizard": [], "bare": []}
     try:
