@@ -40,7 +40,7 @@ if day.deadlines:
         [
             {
                 "Due": format_uk(d.due_at),
-                "": "Overdue" if d.overdue else "Due",
+                "Status": "Overdue" if d.overdue else "Due",
                 "What": d.what,
                 "SR": d.sr_number,
                 "SCIN": d.scin,
@@ -71,8 +71,8 @@ for task in day.tasks:
 
 st.header(f"Service requests waiting on you ({day.waiting_total})")
 if day.waiting:
-    more = f" The oldest {len(day.waiting)} are listed; " if day.waiting_total > len(day.waiting) else " "
-    st.caption(f"Allocated to you, with no procedure in progress on them.{more}open My work to work them.")
+    listed = f"The oldest {len(day.waiting)} are listed; open" if day.waiting_total > len(day.waiting) else "Open"
+    st.caption(f"Allocated to you, with no procedure in progress on them. {listed} My work to work them.")
     st.dataframe(
         [
             {"SR": s.number, "SCIN": s.scin, "Type": s.label, "Status": s.status, "Created": format_uk(s.created_at)}

@@ -32,8 +32,9 @@ def test_home_shows_the_caseworkers_task_and_marks_it_done(sqlite_demo_db, actor
     assert 'Phone CSA VSAT INTERVIEWS to follow up "Visit"' in [t.value for t in at.text]
     assert "Service requests waiting on you" in shown
     assert "overdue" in shown
+    assert "Allocated to you, with no procedure in progress on them. Open My work to work them." in shown
     due = at.dataframe[0].value
-    assert "Overdue" in list(due.iloc[:, 1])
+    assert "Overdue" in list(due["Status"])  # every column is named, for screen readers too
     button(at, "Mark as done").click().run()
     assert "Tasks for you (0)" in texts(at)
 
