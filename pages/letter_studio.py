@@ -48,7 +48,7 @@ version = st.selectbox("Version", versions, index=versions.index(template.active
 
 values = None
 errors: dict[str, str] = {}
-if st.toggle("Edit the sample values", key=f"edit_{code}"):
+if st.toggle("Edit the sample values", key=f"edit_{code}", wrap=True):
     start = letter_templates.preview(actor, code, scenario=scenario, version=version).values
     with st.container(border=True):
         values, slots = sample_form(template.fields, start, key=f"form_{code}_{scenario}")

@@ -86,7 +86,9 @@ for index, row in enumerate(form["walk"]):
         error_at(errors.get(f"walk.{index}.step"))
         event = st.text_area("What the caseworker learns here", row["event"], key=f"{prefix}:event", height=80)
         days = st.number_input("Days that pass first", 0, 365, row["days_later"], key=f"{prefix}:days")
-        working = st.checkbox("Then wait for the next working day", row["working_day"], key=f"{prefix}:working")
+        working = st.checkbox(
+            "Then wait for the next working day", row["working_day"], key=f"{prefix}:working", wrap=True
+        )
         answers = {}
         for f in steps[step_id].fields if step_id else ():
             got = row["answers"].get(f.name)

@@ -40,6 +40,7 @@ def cms_panel(view: RunView, tick: Callable[[int, int, bool], None]) -> None:
                 key=f"cms:{run_id}:{item.index}:{number}",
                 on_change=_on_tick,
                 args=(tick, item.index, number, f"cms:{run_id}:{item.index}:{number}"),
+                wrap=True,  # in a column Streamlit cuts a long label to one line: an instruction must be read whole
             )
 
 

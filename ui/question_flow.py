@@ -122,7 +122,7 @@ class QuestionFlow:
             done = set(ticked) if isinstance(ticked, list) else set(view.step.checked)
             st.markdown("**Check before you continue**")
             for item in view.step.checklist:
-                st.checkbox(item, value=item in done, key=self._tick_key(item))
+                st.checkbox(item, value=item in done, key=self._tick_key(item), wrap=True)
             with st.empty():  # a fixed slot for the error: the fields below keep their place (see the summary)
                 if CHECKLIST in errors:
                     st.markdown(f":red[**Error:** {errors[CHECKLIST]}]")

@@ -52,7 +52,7 @@ def sample_form(
         elif f.kind == "money":
             values[f.name] = st.text_input(f"{label}, £", value=str(raw or ""), key=k, help="For example 1234.56")
         elif f.kind == "bool":
-            values[f.name] = st.checkbox(label, value=bool(raw), key=k)
+            values[f.name] = st.checkbox(label, value=bool(raw), key=k, wrap=True)
         elif f.kind == "choice":
             options: list[str] = [value for value, _ in f.choices]
             names: dict[str, str] = dict(f.choices)
