@@ -24,6 +24,12 @@ SVG = {"embedOptions": {"renderer": "svg"}}
 MINUTES = alt.Axis(format=",.1f")  # tenths of a minute, never 0.000000
 
 
+def steps_axis(limit: int) -> alt.Axis:
+    """The step names, every one of them: Vega-Lite hides a label it thinks would touch the next one, and on the
+    funnel it hid every second step's name (its bar left unnamed). The charts are 28 px a step, room for each."""
+    return alt.Axis(labelLimit=limit, labelOverlap=False)
+
+
 def duration(seconds: float | None) -> str:
     """'1 h 5 min' of working time; 'under a minute'; '' when not shown."""
     if seconds is None:
@@ -52,7 +58,7 @@ def funnel(procedure: ProcedureFigures) -> alt.Chart:
         alt.Chart(alt.Data(values=rows), title="Runs that reached each step")
         .mark_bar()
         .encode(
-            y=alt.Y("Step:N", sort=order, title=None, axis=alt.Axis(labelLimit=360)),
+            y=alt.Y("Step:N", sort=order, title=None, axis=steps_axis(360)),
             x=alt.X("Runs:Q", axis=WHOLE, title="Runs"),
             tooltip=["Step:N", "Runs:Q"],
         )
@@ -74,7 +80,7 @@ def time_per_step(procedure: ProcedureFigures) -> alt.LayerChart:
         if s.median_seconds is not None
     ]
     base = alt.Chart(alt.Data(values=rows), title="Working time on each step").encode(
-        y=alt.Y("Step:N", sort=order, title=None, axis=alt.Axis(labelLimit=360))
+        y=alt.Y("Step:N", sort=order, title=None, axis=steps_axis(360))
     )
     bars = base.mark_bar().encode(
         x=alt.X(
@@ -96,7 +102,7 @@ def slowest(figures: Insight) -> alt.Chart:
         alt.Chart(alt.Data(values=rows), title="Slowest steps (median working time)")
         .mark_bar()
         .encode(
-            y=alt.Y("Step:N", sort="-x", title=None, axis=alt.Axis(labelLimit=420)),
+            y=alt.Y("Step:N", sort="-x", title=None, axis=steps_axis(420)),
             x=alt.X("Median (working minutes):Q", axis=MINUTES),
             tooltip=["Step:N", "Median (working minutes):Q"],
         )

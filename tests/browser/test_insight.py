@@ -43,6 +43,12 @@ def test_a_team_leader_sees_the_funnel_and_opens_the_runs_behind_a_bar(live_serv
     expect(funnel).to_have_count(1)  # P1's funnel, drawn as SVG: its words are on the page
     for step in ("1. Check where the case is in transition", "2. Search the legacy systems"):
         expect(funnel.get_by_text(step, exact=True)).to_be_visible()
+    # Every bar is named: Vega-Lite had hidden every second step's name (opacity 0) where it judged they touched.
+    labels = funnel.locator("g.role-axis-label text")
+    names = [labels.nth(i).text_content() or "" for i in range(labels.count())]
+    assert "2. Search the legacy systems" in names
+    hidden = [n for i, n in enumerate(names) if labels.nth(i).get_attribute("opacity") == "0"]
+    assert hidden == []
     page.screenshot(path=str(live_server.log.parent / "insight.png"), full_page=True)
     # A click on the bar of step 2 lists the runs that reached it, each linking to its SR.
     funnel.locator("path[aria-label*='2. Search the legacy systems']").first.click()
