@@ -83,6 +83,16 @@ S0, S1, S2, S3, S4 = (
     "004_a8ae07a86098a507.txt",
 )
 
+# Each seed's title, in its own words (its heading), so a source is named as policy staff know the procedure and not
+# only by the file the text came in. 003's heading is quoted as published, its unmatched bracket included.
+PUBLISHED_TITLES: dict[str, str] = {
+    S0: "CSA Information Required - Contact Caseworker",
+    S1: "CSA Scheme Information Received - Update CMS",
+    S2: "Enforcement/Liability Order Actions - Check CSA",
+    S3: "Manage Client Arrears Contact CSA scheme) - summary",
+    S4: "Specialist Services Support Team",
+}
+
 
 def _pub(key: str, kind: Kind, value: str, seed: str, quote: str, note: str = "") -> RefEntry:
     return RefEntry(key, kind, value, Source.PUBLISHED, seed=seed, quote=quote, note=note)
@@ -430,7 +440,9 @@ def as_local(base: RefEntry, new_value: str, *, by: str, at: str, note: str = ""
 def describe_source(e: RefEntry) -> str:
     """The source in a sentence, for the Reference values page and the CSV export."""
     if e.source is Source.PUBLISHED:
-        return f"Published procedure {e.seed}: \u201c{e.quote}\u201d"
+        title = PUBLISHED_TITLES.get(e.seed or "")
+        named = f"\u201c{title}\u201d ({e.seed})" if title else e.seed
+        return f"Published procedure {named}: \u201c{e.quote}\u201d"
     if e.source is Source.LOCAL:
         return f"Confirmed by {e.confirmed_by}, {e.confirmed_at}"
     return "Not confirmed: a suggestion only"
