@@ -38,6 +38,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks._as_server import as_server  # noqa: E402 - after the path
 from benchmarks.console_queries import HAND_DEADLINES  # noqa: E402 - after the path
 
 HAND = {
@@ -127,8 +128,6 @@ def _load() -> str:
 
 
 def run(urls: dict[str, str], repeat: int, srs: int) -> None:
-    import streamlit.testing.v1.app_test as app_test_module
-    import streamlit.testing.v1.local_script_runner as runner_module
     from sqlalchemy import event, func, select, text
     from streamlit.runtime.scriptrunner.script_cache import ScriptCache
     from streamlit.testing.v1 import AppTest
@@ -186,8 +185,10 @@ def run(urls: dict[str, str], repeat: int, srs: int) -> None:
         for script in ("app.py", "pages/outstanding.py"):
             ScriptCache().get_bytecode(str(ROOT / script))
         compile_ms.append(time.perf_counter() - begin)
-    shared = ScriptCache()  # one for the whole run, as a server keeps one (AppTest makes a new one each run)
-    app_test_module.ScriptCache = runner_module.ScriptCache = lambda: shared  # type: ignore[assignment,misc]
+    # One compiled copy for the whole run, as a server keeps one (AppTest makes a new one each run), and the page
+    # run inside app.py as the server runs it (sign-in check, sidebar, navigation). Until 1 December 2026 AppTest
+    # ran the page on its own in Streamlit's old pages/-folder mode: no app.py, and a page list built each run.
+    as_server()
     pages = {name: page_of(db, actor) for name, (db, actor) in sides.items()}
     page_times: dict[str, list[float]] = {name: [] for name in sides}
     for _ in range(repeat):  # in turn: each side sees the same load

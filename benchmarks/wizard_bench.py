@@ -30,29 +30,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _as_server import as_server  # noqa: E402
 from _wizard_setup import NEXT_STEP, ROOT, demo_database, p1_run_at_search_legacy, write_bare_page  # noqa: E402
-
-
-def _share_script_cache() -> None:
-    """One ScriptCache for every AppTest run in this process, like the server's single runtime cache."""
-    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
-    from streamlit.testing.v1 import app_test, local_script_runner
-
-    shared = ScriptCache()
-    app_test.ScriptCache = lambda: shared  # type: ignore[assignment,misc]
-    local_script_runner.ScriptCache = lambda: shared  # type: ignore[assignment,misc]
-
-
-def _server_pages_mode() -> None:
-    """Keep Streamlit's process-wide "pages/ folder mode" flag as the server keeps it (off once st.navigation ran).
-
-    AppTest sets `PagesManager.uses_pages_directory = None` on the name it imported before each run; given a
-    subclass under that name, the assignment lands on the subclass and the flag Streamlit reads stays as is.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.testing.v1 import app_test
-
-    app_test.PagesManager = type("ServerPagesManager", (PagesManager,), {})  # type: ignore[misc]
 
 
 def main() -> None:
@@ -77,8 +56,7 @@ def main() -> None:
 
     from streamlit.testing.v1 import AppTest
 
-    _share_script_cache()
-    _server_pages_mode()
+    as_server()
     demo_database(workdir)  # SQLite in workdir, or the PostgreSQL above
     actor, run_id = p1_run_at_search_legacy()
 
