@@ -8,5 +8,5 @@ from services.access import refuse_page
 actor = ui.actor()
 st.title("You do not have access to that page")
 refusal = refuse_page(actor, str(st.session_state.get("refused_page", "page")))
-st.error(refusal.message, icon="🚫")
+st.error(refusal.message, icon=":material/block:")
 st.page_link("pages/home.py", label="Go to your home page", icon=":material/home:")

@@ -29,7 +29,7 @@ else:
     st.info(
         "Sending is not set up on this server. Download each email (.eml), open it in your mail client and send it, "
         "then mark it as sent here. Each email asks for a read receipt; a task reminds you to phone the recipient.",
-        icon="✉️",
+        icon=":material/outbox:",
     )
 if flash := st.session_state.pop("outbox_flash", None):
     st.success(flash)
@@ -43,7 +43,7 @@ if emails is not None:
         with st.container(border=True):
             st.markdown(f"**{md(e.subject)}**  \nTo: {md(e.to)}  \nSR {e.sr_number} · saved {format_uk(e.created_at)}")
             if e.status == "failed":
-                st.error(f"Sending failed: {e.error}", icon="⚠️")
+                st.error(f"Sending failed: {e.error}", icon=":material/warning:")
             cols = st.columns(3)
             cols[0].download_button(
                 "Download .eml",

@@ -14,7 +14,7 @@ st.title("Practise a procedure")
 st.info(
     "Practice runs use a fictional case made for the run. Nothing is recorded on a real case or SR, no email "
     "is sent and no letter is stored. At the end you get a debrief.",
-    icon="🎓",
+    icon=":material/school:",
 )
 scenarios = ui.attempt(partial(practice_scenarios.scenarios_for, actor)) or []
 titles = {p.id: f"{p.id} {p.title}" for p in registry.latest()}

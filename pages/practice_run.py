@@ -24,7 +24,7 @@ from ui.question_flow import QuestionFlow, open_question, show_last_page_next
 from ui.task_list import task_list_table
 
 actor = ui.actor("caseworker", "team_leader", page="practice_run")
-st.error(f"**{practice.BANNER}.**", icon="🎓")
+st.error(f"**{practice.BANNER}.**", icon=":material/school:")
 asked_for = st.query_params.get("practice")
 if not asked_for:
     st.info("Choose a scenario on **Practise a procedure**.")
@@ -130,7 +130,7 @@ if pv.finished:
 main, side = st.columns([3, 2], gap="large")
 with main:
     if pv.events and pv.events[-1][0] == view.step.title:
-        st.info(f"**What happens now:** {pv.events[-1][1]}", icon="📨")
+        st.info(f"**What happens now:** {pv.events[-1][1]}", icon=":material/mail:")
     if view.awaiting_confirmation:
         summary_rows(view.summary, key="pchg", on_change=change)
         if view.letters_pending:  # as in the wizard: read the letter before saving (not sent: practice)

@@ -15,7 +15,7 @@ actor = ui.actor("team_leader", page="sr_detail")
 ref = st.query_params.get("sr", "")
 if not (ref.isascii() and ref.isdigit() and len(ref) < 12):
     st.title("Service request")
-    st.error("Open a service request from the Outstanding SRs list.", icon="🚫")
+    st.error("Open a service request from the Outstanding SRs list.", icon=":material/block:")
     st.page_link("pages/outstanding.py", label="Back to Outstanding SRs")
     st.stop()
 view = ui.attempt(lambda: sr_full_view(actor, int(ref)))

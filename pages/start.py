@@ -64,6 +64,6 @@ if card is not None:
                     if view is not None:
                         st.switch_page("pages/wizard.py", query_params={"run": view.run_id})
             else:
-                st.warning(f"You cannot start {info.id} on this case now. {info.why_not}", icon="🚫")
+                st.warning(f"You cannot start {info.id} on this case now. {info.why_not}", icon=":material/block:")
     if card.other_team_procedures:
         st.caption(card.other_team_procedures)

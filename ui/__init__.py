@@ -165,7 +165,7 @@ def actor(*roles: str, page: str = "") -> Actor:
     if signed_in is None:
         _route_through_sign_in(page or "home")
     if roles and signed_in.role not in roles:
-        st.error(refuse_page(signed_in, page or "page").message, icon="🚫")
+        st.error(refuse_page(signed_in, page or "page").message, icon=":material/block:")
         st.stop()
     return signed_in
 
@@ -196,7 +196,7 @@ def error_summary(errors: dict[str, str]) -> None:
 
     mark_error_in_title()
     items = (f"- [{_link_text(m)}](#)" if field != "_problem" else f"- {m}" for field, m in errors.items())
-    st.error("**There is a problem**\n\n" + "\n".join(items), icon="⚠️")
+    st.error("**There is a problem**\n\n" + "\n".join(items), icon=":material/warning:")
 
 
 def _link_text(message: str) -> str:
@@ -224,7 +224,7 @@ def fault_message(doing: str) -> str:
 
 def fault(doing: str) -> None:
     """Show an unexpected error as a plain message with its log reference (see fault_message)."""
-    st.error(fault_message(doing), icon="🚫")
+    st.error(fault_message(doing), icon=":material/block:")
 
 
 def attempt(action: Callable[[], T]) -> T | None:
@@ -241,9 +241,9 @@ def attempt(action: Callable[[], T]) -> T | None:
         _signed_out(exc.message)
         st.rerun()
     except DomainError as exc:
-        st.error(exc.message, icon="🚫")
+        st.error(exc.message, icon=":material/block:")
     except Exception:  # an unexpected fault: the transaction rolled back, so say so instead of a stack trace
-        st.error(_logged_fault("calling a service"), icon="🚫")
+        st.error(_logged_fault("calling a service"), icon=":material/block:")
     return None
 
 
@@ -267,7 +267,7 @@ def case_banner(case: CaseBanner) -> None:
     if case.potentially_violent:
         st.error(
             "**Potentially violent (PV) marker on this case.** Follow the PV checks before any contact or visit.",
-            icon="⚠️",
+            icon=":material/warning:",
         )
     flags = []
     if case.sensitive:
@@ -283,7 +283,7 @@ def case_banner(case: CaseBanner) -> None:
         cols[2].markdown(f"**Paying parent**  \n{md(case.paying_parent)}")
         cols[3].markdown(f"**Scheme / segment**  \n{case.scheme}, segment {case.segment}, {case.region}")
         if flags:
-            st.warning(" · ".join(flags), icon="🔒")
+            st.warning(" · ".join(flags), icon=":material/lock:")
         st.markdown(f"**Transition:** {case.transition_status}.")
         st.caption(
             f"Arrears {format_money(case.arrears_balance)}, of which owed to the Secretary of State "

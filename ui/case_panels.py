@@ -75,7 +75,10 @@ def emails_panel(emails: Sequence[EmailView], *, empty: str | None = None) -> No
         if e.status == "sent":
             st.caption(f"Sent {format_uk(e.sent_at)}")
         elif e.status == "failed":
-            st.error(f"Sending failed: {e.error}. It is kept in the Outbox: send it again from there.", icon="⚠️")
+            st.error(
+                f"Sending failed: {e.error}. It is kept in the Outbox: send it again from there.",
+                icon=":material/warning:",
+            )
         else:
             st.caption("Waiting in the Outbox: download it there and send it, then mark it sent.")
     if any(e.status != "sent" for e in emails):

@@ -25,6 +25,6 @@ def pending_letters_panel(load: Callable[[], list[PendingLetter]]) -> None:
     for letter in letters:
         with st.expander(f"{letter.code} {letter.title}, to the {letter.recipient}", expanded=len(letters) == 1):
             if letter.html is None:
-                st.error(f"This letter cannot be made with these answers: {letter.problem}", icon="⚠️")
+                st.error(f"This letter cannot be made with these answers: {letter.problem}", icon=":material/warning:")
             else:
                 st.html(f'{PAPER}<div class="letter-preview">{letter.html}</div>')
