@@ -11,25 +11,18 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-SOURCES = sorted([*ROOT.joinpath("pages").glob("*.py"), *ROOT.joinpath("ui").glob("*.py"), ROOT / "app.py"])
+from tests.unit.page_source import SOURCES, calls, keywords, source_id
 
 
-def _icons(path: Path) -> list[tuple[int, object]]:
-    found = []
-    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
-        if isinstance(node, ast.Call):
-            for keyword in node.keywords:
-                if keyword.arg == "icon":
-                    found.append((node.lineno, keyword.value))
-    return found
+def _icons(path: Path) -> list[tuple[int, ast.expr]]:
+    return [(call.lineno, given["icon"]) for call in calls(path) if "icon" in (given := keywords(call))]
 
 
 def test_the_pages_have_icons_to_check():
     assert sum(len(_icons(p)) for p in SOURCES) >= 20
 
 
-@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.relative_to(ROOT).as_posix())
+@pytest.mark.parametrize("path", SOURCES, ids=source_id)
 def test_every_icon_is_a_bundled_material_icon(path: Path):
     for line, value in _icons(path):
         if isinstance(value, ast.Constant) and isinstance(value.value, str):

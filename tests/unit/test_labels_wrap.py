@@ -11,28 +11,18 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-SOURCES = sorted([*ROOT.joinpath("pages").glob("*.py"), *ROOT.joinpath("ui").glob("*.py"), ROOT / "app.py"])
+from tests.unit.page_source import SOURCES, calls, keywords, source_id
 
-
-def _tick_boxes(path: Path) -> list[ast.Call]:
-    return [
-        node
-        for node in ast.walk(ast.parse(path.read_text(), filename=str(path)))
-        if isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr in {"checkbox", "toggle"}
-    ]
+TICK_BOXES = {"checkbox", "toggle"}
 
 
 def test_the_pages_have_tick_boxes_to_check():
-    assert sum(len(_tick_boxes(p)) for p in SOURCES) >= 6
+    assert sum(len(calls(p, TICK_BOXES)) for p in SOURCES) >= 6
 
 
-@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.relative_to(ROOT).as_posix())
+@pytest.mark.parametrize("path", SOURCES, ids=source_id)
 def test_every_tick_box_label_wraps(path: Path):
-    for call in _tick_boxes(path):
-        given = {k.arg: k.value for k in call.keywords}
-        value = given.get("wrap")
+    for call in calls(path, TICK_BOXES):
+        value = keywords(call).get("wrap")
         assert isinstance(value, ast.Constant), f"{path.name}:{call.lineno}: pass wrap=True"
         assert value.value is True, f"{path.name}:{call.lineno}: pass wrap=True"

@@ -10,28 +10,19 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-SOURCES = sorted([*ROOT.joinpath("pages").glob("*.py"), *ROOT.joinpath("ui").glob("*.py"), ROOT / "app.py"])
+from tests.unit.page_source import SOURCES, calls, keywords, source_id
 
-
-def _tables(path: Path) -> list[ast.Call]:
-    return [
-        node
-        for node in ast.walk(ast.parse(path.read_text(), filename=str(path)))
-        if isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr in {"dataframe", "data_editor"}
-    ]
+TABLES = {"dataframe", "data_editor"}
 
 
 def test_the_pages_have_tables_to_check():
-    assert sum(len(_tables(p)) for p in SOURCES) >= 15
+    assert sum(len(calls(p, TABLES)) for p in SOURCES) >= 15
 
 
-@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.relative_to(ROOT).as_posix())
+@pytest.mark.parametrize("path", SOURCES, ids=source_id)
 def test_every_table_leaves_a_missing_value_empty(path: Path):
-    for call in _tables(path):
-        given = {k.arg: k.value for k in call.keywords}
+    for call in calls(path, TABLES):
+        given = keywords(call)
         assert "placeholder" in given, f"{path.name}:{call.lineno}: st.dataframe without placeholder shows None"
         value = given["placeholder"]
         assert isinstance(value, ast.Constant), f"{path.name}:{call.lineno}"
