@@ -16,7 +16,7 @@ from services.actor import Actor
 from services.transaction import transaction
 from services.work import my_work
 from tests.browser.helpers import settled
-from tests.browser.test_sign_in import sign_in
+from tests.browser.test_sign_in import sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 REASON = "Covering annual leave"
@@ -111,8 +111,7 @@ def test_a_team_leader_filters_by_owner_and_reassigns_an_sr_to_a_caseworker_with
         assert (event.entity_id, event.actor_id, event.before["owner_id"]) == (row.number, leader.user_id, row.owner_id)
         assert (event.after["owner_id"], event.after["reason"]) == (worker.user_id, REASON)
 
-    page.get_by_role("button", name="Sign out").click()
-    settled(page, "You have signed out.")
+    sign_out(page)
     sign_in(page, live_server.url, "caseworker")
     settled(page, "Welcome, Demo Caseworker")
     page.get_by_role("link", name="My work", exact=True).click()

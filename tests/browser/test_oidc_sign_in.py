@@ -9,6 +9,7 @@ from sqlalchemy import select
 from db.models import AuditEvent
 from services.transaction import transaction
 from tests.browser.helpers import FIRST_PAGE_TIMEOUT, SLOW_TIMEOUT, settled
+from tests.browser.test_sign_in import sign_out
 from tests.conftest import LiveServer, free_port, start_server
 from tests.oidc_mock import Provider
 
@@ -55,8 +56,7 @@ def test_an_organisation_account_signs_in_as_the_matching_user_and_signs_out_of_
     assert (event.actor_name, event.after) == ("caseworker", {"via": "oidc"})
 
     assert _identity_cookies(page) != []
-    page.get_by_role("button", name="Sign out").click()
-    settled(page, page.get_by_role("button", name="Sign in with your organisation account"), timeout=SLOW_TIMEOUT)
+    sign_out(page, page.get_by_role("button", name="Sign in with your organisation account"), timeout=SLOW_TIMEOUT)
     # st.logout sends the browser to /auth/logout, which deletes the identity cookie; the sign-in button can
     # show before that request is over, so wait for the cookie to go before reloading.
     for _ in range(300):

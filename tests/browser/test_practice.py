@@ -18,7 +18,7 @@ from services.practice import BANNER
 from services.practice_case import blank_pdf, resolve
 from services.question_pages import QuestionPage, question_pages
 from tests.browser.helpers import settled
-from tests.browser.test_sign_in import sign_in
+from tests.browser.test_sign_in import sign_in, sign_out
 from tests.unit.test_question_pages import view_of
 
 pytestmark = pytest.mark.browser
@@ -115,7 +115,7 @@ def test_a_new_caseworker_practises_p5e_and_the_team_leader_sees_it(live_server,
     assert "PRACTICE" in letter.sections[0].header.paragraphs[0].text
     assert letter.paragraphs[0].text == NOTICE
 
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
     sign_in(page, live_server.url, "teamleader")
     settled(page, "Welcome, Demo Teamleader")
     page.get_by_role("link", name="Practise", exact=True).click()

@@ -10,7 +10,7 @@ from services import run_context
 from services.transaction import transaction
 from tests.browser.helpers import settled
 from tests.browser.test_console import _actor, _choose
-from tests.browser.test_sign_in import sign_in
+from tests.browser.test_sign_in import sign_in, sign_out
 from tests.procedures.ssst_walks import allocated_sr
 from tests.procedures.walk import Walk
 
@@ -50,8 +50,7 @@ def test_policy_confirms_a_value_and_the_next_step_saved_shows_it_as_an_instruct
         ).all()
     assert actions == ["reference.confirmed"]
 
-    page.get_by_role("button", name="Sign out").click()  # the session cookie would resume policy's session
-    settled(page, "You have signed out.")
+    sign_out(page)  # the session cookie would resume policy's session
     sign_in(page, f"{live_server.url}/wizard?run={run_id}", "ssst.caseworker")
     settled(page, page.get_by_role("heading", name="Check your answers before saving"))
     expect(page.get_by_text("set Resolution Code = Completed")).to_be_visible()

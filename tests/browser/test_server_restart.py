@@ -14,7 +14,7 @@ from db.models import AuditEvent
 from services.audit import verify_chain
 from services.transaction import transaction
 from tests.browser.helpers import settled
-from tests.browser.test_sign_in import sign_in
+from tests.browser.test_sign_in import sign_in, sign_out
 from tests.conftest import free_port, start_server
 
 pytestmark = pytest.mark.browser
@@ -28,8 +28,7 @@ def test_a_killed_server_restarts_on_the_same_database_with_everything_committed
     try:
         sign_in(page, server.url, "caseworker")
         settled(page, "Welcome, Demo Caseworker")
-        page.get_by_role("button", name="Sign out").click()
-        settled(page, "You have signed out.")
+        sign_out(page)
         sign_in(page, server.url, "teamleader")
         settled(page, "Welcome, Demo Teamleader")
     finally:

@@ -17,7 +17,7 @@ from services.access import SESSION_ENDED
 from services.sessions import COOKIE, IDLE_MESSAGE
 from services.transaction import transaction
 from tests.browser.helpers import settled
-from tests.browser.test_sign_in import sign_in
+from tests.browser.test_sign_in import sign_in, sign_out
 from tests.conftest import Database, LiveServer, start_server
 
 pytestmark = pytest.mark.browser
@@ -56,8 +56,7 @@ def test_signing_out_in_one_tab_ends_the_session_in_the_other(live_server, page:
     other = page.context.new_page()
     other.goto(live_server.url + "/my-work")
     settled(other, other.get_by_role("heading", name="My work"))
-    page.get_by_role("button", name="Sign out").click()
-    settled(page, "You have signed out.")
+    sign_out(page)
     other.get_by_role("link", name="Home").click()  # the other tab's next page view
     settled(other, other.get_by_label("Username"))
     expect(other.get_by_text(WELCOME)).to_have_count(0)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from db.models import AuditEvent
 from services.transaction import transaction
 from tests.browser.helpers import settled
-from tests.browser.test_sign_in import sign_in
+from tests.browser.test_sign_in import sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 
@@ -15,8 +15,7 @@ pytestmark = pytest.mark.browser
 def test_signing_out_returns_to_the_sign_in_page_and_is_audited(live_server, page: Page):
     sign_in(page, live_server.url, "caseworker")
     settled(page, "Welcome, Demo Caseworker")
-    page.get_by_role("button", name="Sign out").click()
-    settled(page, "You have signed out.")
+    sign_out(page)
     expect(page.get_by_label("Username")).to_be_visible()
     expect(page.get_by_text("Welcome, Demo Caseworker")).to_have_count(0)
     with transaction() as session:
