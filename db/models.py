@@ -162,9 +162,10 @@ class ServiceRequest(Base):
         ),
         Index("ix_sr_team_status_created", "team_id", "status", "created_at"),
         Index("ix_sr_owner_status", "owner_id", "status"),
-        # Team leader console (migration console1): keyset pages, index-only counts, deadlines from SR fields.
+        # Team leader console (migrations console1, console3): keyset pages, index-only counts and ageing,
+        # deadlines from SR fields.
         Index("ix_sr_team_created_id", "team_id", "created_at", "id"),
-        Index("ix_sr_team_counts", "team_id", "status", "owner_id", "process", "area", "sub_area"),
+        Index("ix_sr_team_counts", "team_id", "status", "owner_id", "process", "area", "sub_area", "created_at"),
         Index("ix_sr_team_hearing", "team_id", "hearing_at"),
         Index("ix_sr_team_appointment", "team_id", "appointment_at"),
         Index("ix_sr_team_review", "team_id", "review_date"),

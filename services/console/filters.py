@@ -147,6 +147,7 @@ def conditions(filters: ConsoleFilter) -> tuple[list[Any], bool]:
 def filter_params(team_id: int, filters: ConsoleFilter, now: datetime) -> dict[str, Any]:
     """The values for the bind parameters `conditions` names (keys a statement does not use are ignored)."""
     params: dict[str, Any] = {"team_id": team_id, "now": now, "due_soon_end": now + timedelta(days=DUE_SOON_DAYS)}
+    params |= age_cutoffs(now)
     if filters.owner_id is not None and filters.owner_id != UNALLOCATED:
         params["owner_id"] = filters.owner_id
     if filters.min_age_days is not None:
@@ -154,6 +155,27 @@ def filter_params(team_id: int, filters: ConsoleFilter, now: datetime) -> dict[s
     if filters.max_age_days is not None:
         params["created_after"] = now - timedelta(days=filters.max_age_days + 1)
     return params
+
+
+AGE_BANDS = (
+    (0, 7, "0-7 days"),
+    (8, 14, "8-14 days"),
+    (15, 30, "15-30 days"),
+    (31, 60, "31-60 days"),
+    (61, 90, "61-90 days"),
+    (91, None, "over 90 days"),
+)
+"""The ageing chart's bands: (first day, last day or None, label). An SR is in a band when it was created less
+than last day + 1 days ago and is not in an earlier band."""
+
+
+AGE_ENDS = tuple((f"age_{i}", high) for i, (_, high, _) in enumerate(AGE_BANDS, 1) if high is not None)
+"""The bind parameter of each band's end, youngest band first, with the band's last day."""
+
+
+def age_cutoffs(now: datetime) -> dict[str, datetime]:
+    """The moment each band ends: an SR created after it is in that band or a younger one."""
+    return {name: now - timedelta(days=high + 1) for name, high in AGE_ENDS}
 
 
 def shape_of(filters: ConsoleFilter) -> ConsoleFilter:

@@ -15,7 +15,7 @@ from domain.clock import utcnow
 from services.actor import Actor
 from services.console.deadlines import deadline_items
 from services.console.filters import NO_FILTER, PAGE_SIZE, ConsoleFilter, checked, team_leader
-from services.console.queries import Counts, Cursor, Page, ageing_in, counts_in, page_in
+from services.console.queries import Counts, Cursor, Page, counts_and_ageing_in, page_in
 from services.console.stuck_runs import StuckRun, stuck_runs_in
 from services.deadlines import DeadlineItem
 from services.transaction import transaction
@@ -45,10 +45,11 @@ def overview(
     filters, now = checked(filters), now or utcnow()
     with transaction(read_only=True) as session:
         team_id = team_leader(session, actor)
+        counts, ageing = counts_and_ageing_in(session, team_id, filters, now=now)  # one pass over the SRs
         return Overview(
-            counts=counts_in(session, team_id, filters, now=now),
+            counts=counts,
             page=page_in(session, team_id, filters, after=after, page_size=page_size, now=now),
-            ageing=ageing_in(session, team_id, filters, now=now),
+            ageing=ageing,
             deadlines=deadline_items(session, team_id, filters, limit=deadline_limit, now=now),
             stuck=stuck_runs_in(session, team_id, now=now),
         )

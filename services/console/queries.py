@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Integer, Select, and_, bindparam, case, func, or_, select, tuple_, type_coerce
+from sqlalchemy import Integer, Select, and_, bindparam, func, or_, select, tuple_, type_coerce
 from sqlalchemy.orm import Session
 
 from db.models import Case, Deadline, ServiceRequest, User
@@ -21,6 +21,8 @@ from db.types import UTCDateTime
 from domain.clock import utcnow
 from services.actor import Actor
 from services.console.filters import (
+    AGE_BANDS,
+    AGE_ENDS,
     NO_FILTER,
     PAGE_SIZE,
     ConsoleFilter,
@@ -141,8 +143,13 @@ def page_statement(shape: ConsoleFilter, keyset: str | None) -> Select:
 
 
 def counts_query(filters: ConsoleFilter) -> Select:
-    """One grouped query gives the counts by status, owner and catalogue entry (procedures follow)."""
+    """One grouped query gives the counts by status, owner and catalogue entry (procedures follow) and, in the
+    same pass over the team's SRs, how many of each group are younger than each age band's end (the ageing
+    chart). All from ix_sr_team_counts alone, whose last column is created_at (migration console3)."""
     where, needs_case = conditions(filters)
+    younger = [
+        func.count().filter(ServiceRequest.created_at > bindparam(name, type_=UTCDateTime)) for name, _ in AGE_ENDS
+    ]
     query = select(
         ServiceRequest.status,
         ServiceRequest.owner_id,
@@ -150,6 +157,7 @@ def counts_query(filters: ConsoleFilter) -> Select:
         ServiceRequest.area,
         ServiceRequest.sub_area,
         func.count().label("n"),
+        *younger,
     )
     if needs_case:
         query = query.join(Case, Case.id == ServiceRequest.case_id)
@@ -253,6 +261,14 @@ def counts(actor: Actor, filters: ConsoleFilter = NO_FILTER, *, now: datetime | 
 
 def counts_in(session: Session, team_id: int, filters: ConsoleFilter, *, now: datetime) -> Counts:
     """`counts` inside a transaction whose caller has already checked the team leader."""
+    return counts_and_ageing_in(session, team_id, filters, now=now)[0]
+
+
+def counts_and_ageing_in(
+    session: Session, team_id: int, filters: ConsoleFilter, *, now: datetime
+) -> tuple[Counts, list[tuple[str, str, int]]]:
+    """`counts` and `ageing` from one statement (one pass over the team's SRs), inside a transaction whose
+    caller has already checked the team leader."""
     params = filter_params(team_id, filters, now)
     grouped = session.connection().execute(_counts_statement(shape_of(filters)), params).all()
     names = {i: n for i, n in session.execute(select(User.id, User.display_name).where(User.team_id == team_id))}
@@ -260,28 +276,36 @@ def counts_in(session: Session, team_id: int, filters: ConsoleFilter, *, now: da
     by_owner: Counter[str] = Counter()
     by_procedure: Counter[str] = Counter()
     by_catalogue: Counter[str] = Counter()
-    for status, owner_id, process, area, sub_area, n in grouped:
+    younger: dict[str, list[int]] = {}  # status -> [SRs younger than each band's end..., all]
+    for status, owner_id, process, area, sub_area, n, *under in grouped:
         by_status[status] += n
         by_owner[names.get(owner_id, "Unallocated" if owner_id is None else f"user {owner_id}")] += n
         by_procedure[procedure_group(process, area, sub_area)] += n
         by_catalogue[" / ".join(p for p in (process, area, sub_area) if p)] += n
-    return Counts(
+        sums = younger.setdefault(status, [0] * (len(under) + 1))
+        for i, count in enumerate((*under, n)):
+            sums[i] += count
+    counts = Counts(
         sum(by_status.values()),
         dict(sorted(by_status.items())),
         dict(by_owner.most_common()),
         dict(sorted(by_procedure.items())),
         dict(by_catalogue.most_common()),
     )
+    return counts, _bands(younger)
 
 
-AGE_BANDS = (
-    (0, 7, "0-7 days"),
-    (8, 14, "8-14 days"),
-    (15, 30, "15-30 days"),
-    (31, 60, "31-60 days"),
-    (61, 90, "61-90 days"),
-    (91, None, "over 90 days"),
-)
+def _bands(younger: dict[str, list[int]]) -> list[tuple[str, str, int]]:
+    """(band, status, SRs) in band order then status, bands with no SRs left out: each band holds the SRs younger
+    than its end less those younger than the band before's end."""
+    rows = []
+    for i, (_, _, label) in enumerate(AGE_BANDS):
+        for status in sorted(younger):
+            cumulative = younger[status]
+            n = cumulative[i] - (cumulative[i - 1] if i else 0)
+            if n:
+                rows.append((label, status, n))
+    return rows
 
 
 def ageing(
@@ -295,23 +319,7 @@ def ageing(
 
 def ageing_in(session: Session, team_id: int, filters: ConsoleFilter, *, now: datetime) -> list[tuple[str, str, int]]:
     """`ageing` inside a transaction whose caller has already checked the team leader."""
-    where, needs_case = conditions(filters)
-    band = case(
-        *(
-            (ServiceRequest.created_at > now - timedelta(days=high + 1), label)
-            for _, high, label in AGE_BANDS
-            if high is not None
-        ),
-        else_=AGE_BANDS[-1][2],
-    ).label("band")
-    query = select(band, ServiceRequest.status, func.count())
-    if needs_case:
-        query = query.join(Case, Case.id == ServiceRequest.case_id)
-    query = query.where(*where).group_by(band, ServiceRequest.status)
-    grouped = session.execute(query, filter_params(team_id, filters, now))
-    found = {(b, st): n for b, st, n in grouped}
-    order = [label for _, _, label in AGE_BANDS]
-    return sorted(((b, st, n) for (b, st), n in found.items()), key=lambda t: (order.index(t[0]), t[1]))
+    return counts_and_ageing_in(session, team_id, filters, now=now)[1]
 
 
 def team_members(actor: Actor) -> list[TeamMember]:

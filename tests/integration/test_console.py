@@ -132,6 +132,42 @@ def test_counts_by_status_owner_and_procedure_add_up_to_the_srs(demo_db, actor_f
     assert counts.by_procedure[console.OTHER_WORK] >= complaints
 
 
+def _band(created_at: datetime, now: datetime) -> str:
+    """The oracle: the first band whose end the SR was created after (its last day + 1 days before now)."""
+    for _, last_day, label in console.AGE_BANDS:
+        if last_day is None or created_at > now - timedelta(days=last_day + 1):
+            return label
+    raise AssertionError("the last band has no end")
+
+
+@pytest.mark.parametrize("name", ["none", "older than 20 days", "PV-marked", "closed too", "combined"])
+def test_the_ageing_chart_puts_each_sr_in_its_age_band_at_the_edges_too(demo_db, actor_for, name):
+    leader, now = actor_for("teamleader"), utcnow()
+    team = [sr for sr in _team_srs(leader.team_id) if sr.status != "Closed"]
+    # SRs moved onto the edges of the bands: exactly at a band's end is the older band, a microsecond later the
+    # younger one (an SR created exactly 8 days ago is 8 days old, not 7).
+    edges = [
+        now - timedelta(days=days) + timedelta(microseconds=extra) for days in (8, 15, 31, 61, 91) for extra in (0, 1)
+    ]
+    assert len(team) >= len(edges)
+    with transaction() as session:
+        for sr, at in zip(team, edges, strict=False):
+            session.get(ServiceRequest, sr.id).created_at = at
+    filters = FILTERS[name](actor_for("caseworker").user_id) if name != "none" else ConsoleFilter()
+    matching = [sr for sr in _team_srs(leader.team_id) if _matches(sr, filters, now)]
+    assert matching, f"the demo data should have SRs for the {name} filter"
+    order = [label for _, _, label in console.AGE_BANDS]
+    expected: dict[tuple[str, str], int] = {}
+    for sr in matching:
+        key = (_band(sr.created_at, now), sr.status)
+        expected[key] = expected.get(key, 0) + 1
+    want = sorted(((b, st, n) for (b, st), n in expected.items()), key=lambda t: (order.index(t[0]), t[1]))
+    assert console.ageing(leader, filters, now=now) == want
+    assert console.overview(leader, filters, now=now).ageing == want
+    if name == "none":  # every band's edge was reached from both sides
+        assert {b for b, _, _ in want} == set(order)
+
+
 def test_bad_filter_values_are_refused_at_the_field(demo_db, actor_for):
     with pytest.raises(ValidationFailed) as refused:
         console.outstanding_page(
