@@ -121,8 +121,11 @@ def main() -> None:
         server = pg.Server.start()
         server.create_database("bench")
         os.environ["DATABASE_URL"] = server.url("bench")
-    elif args.reuse:
-        srs = cases = 0
+        print(f"No app server. Throwaway PostgreSQL on 127.0.0.1, free port {server.port}")
+    else:
+        print("No app server. PostgreSQL at the DATABASE_URL given")
+        if args.reuse:
+            srs = cases = 0
     try:
         run(srs, cases)
     finally:

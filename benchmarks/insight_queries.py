@@ -94,6 +94,9 @@ def main() -> None:
         server = pg.Server.start()
         server.create_database("bench")
         os.environ["DATABASE_URL"] = server.url("bench")
+        print(f"No app server. Throwaway PostgreSQL on 127.0.0.1, free port {server.port}")
+    else:
+        print("No app server. PostgreSQL at the DATABASE_URL given")
     globals()["REPEAT"] = args.repeat
     try:
         run(0 if args.reuse else int(1_000_000 * args.scale), int(200_000 * args.scale))
