@@ -16,6 +16,7 @@ without knowing which module holds it.
 from services.console.deadlines import DeadlineItem, deadline_items, deadlines
 from services.console.export import CSV_COLUMNS, Export, export_csv
 from services.console.filters import (
+    AGE_BANDS,
     DUE_FILTERS,
     DUE_SOON_DAYS,
     EXPORT_LIMIT,
@@ -30,7 +31,6 @@ from services.console.filters import (
 from services.console.links import OTHER_WORK, catalogue_labels, procedure_entries, procedure_group, procedures_of
 from services.console.overview import Overview, overview
 from services.console.queries import (
-    AGE_BANDS,
     ConsoleRow,
     Counts,
     Cursor,

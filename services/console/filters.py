@@ -145,7 +145,8 @@ def conditions(filters: ConsoleFilter) -> tuple[list[Any], bool]:
 
 
 def filter_params(team_id: int, filters: ConsoleFilter, now: datetime) -> dict[str, Any]:
-    """The values for the bind parameters `conditions` names (keys a statement does not use are ignored)."""
+    """The values for the bind parameters `conditions` names, and the age bands' ends the counts statement
+    reads (keys a statement does not use are ignored)."""
     params: dict[str, Any] = {"team_id": team_id, "now": now, "due_soon_end": now + timedelta(days=DUE_SOON_DAYS)}
     params |= age_cutoffs(now)
     if filters.owner_id is not None and filters.owner_id != UNALLOCATED:
