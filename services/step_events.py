@@ -36,7 +36,7 @@ import logging
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from db.models import Case, ProcedureRun, StepEvent
@@ -53,8 +53,12 @@ CHECKLIST = "_checklist"
 
 
 def _early(session: Session, actor: Actor, run: ProcedureRun, *, new_run: bool = False) -> bool:
-    """Is this run among the first EARLY_RUNS runs the actor started? Copied from the actor's latest event on
-    the run when there is one (one row read, however long the run), so a run keeps one band for its caseworker."""
+    """Is this run among the first EARLY_RUNS runs the actor started? For the run's own starter it is the run's
+    band (`run.early`, set at the start from the same rule: no read); for anyone else it is copied from their
+    latest event on the run when there is one (one row read, however long the run), so a run keeps one band for
+    each caseworker."""
+    if not new_run and run.early is not None and run.started_by_id == actor.user_id:
+        return run.early
     if not new_run:
         copied = session.scalar(
             select(StepEvent.early)
@@ -111,11 +115,12 @@ def record(session: Session, actor: Actor, run: ProcedureRun, case: Case, before
             event(run.state, "change")
         elif action == "step":
             history = list(run.history)
-            for left in history[len(before) - 1 : len(history) - 1]:  # each step the run left forward, in order
-                seconds = _first_save_time(session, run.id, added, left, now, case.region)
-                event(left, "submit", working_seconds=seconds)
+            leaving = history[len(before) - 1 : len(history) - 1]  # each step the run left forward, in order
             arriving = history[len(before) :]
-            seen = _shown_before(session, run.id, arriving)
+            latest, seen = _earlier_visits(session, run.id, leaving, arriving)
+            for left in leaving:
+                seconds = _first_save_time(added, latest.get(left), left, now, case.region)
+                event(left, "submit", working_seconds=seconds)
             for arrived in arriving:
                 event(arrived, "view", first=arrived not in seen)
                 seen.add(arrived)
@@ -127,39 +132,53 @@ def record(session: Session, actor: Actor, run: ProcedureRun, case: Case, before
 _VISIT = ("view", "submit")  # the kinds that open and close a visit of a step; back, change and error do neither
 
 
+def _earlier_visits(
+    session: Session, run_id: str, leaving: list[str], arriving: list[str]
+) -> tuple[dict[str, tuple[str, datetime]], set[str]]:
+    """In one statement: the latest view or save of each step left ({step: (kind, at)}) and which of the steps
+    arrived at the run has shown before (a view event: the run "reached" a step once). One row per step at most,
+    however often the run has been there."""
+    e = StepEvent
+    parts = [
+        select(literal("left").label("part"), e.step, e.kind, e.at)
+        .where(e.run_id == run_id, e.step == step, e.kind.in_(_VISIT))
+        .order_by(e.id.desc())
+        .limit(1)
+        for step in dict.fromkeys(leaving)
+    ] + [
+        select(literal("arrived").label("part"), e.step, e.kind, e.at)
+        .where(e.run_id == run_id, e.step == step, e.kind == "view")
+        .limit(1)
+        for step in dict.fromkeys(arriving)
+    ]
+    latest: dict[str, tuple[str, datetime]] = {}
+    seen: set[str] = set()
+    if not parts:
+        return latest, seen
+    # Each part is its own subquery: SQLite allows no LIMIT on a member of a compound select itself.
+    rows = session.execute(union_all(*(select(p.subquery()) for p in parts))).all()
+    for part, step, kind, at in rows:
+        if part == "left":
+            latest[step] = (kind, at)
+        else:
+            seen.add(step)
+    return latest, seen
+
+
 def _first_save_time(
-    session: Session, run_id: str, added: list[StepEvent], step: str, now: datetime, region: str
+    added: list[StepEvent], saved: tuple[str, datetime] | None, step: str, now: datetime, region: str
 ) -> int | None:
     """Working seconds since the run's latest arrival at `step`, or None when the visit was already saved once.
 
-    The latest view or save of the step decides: this action's own events first, then the run's saved ones.
+    The latest view or save of the step decides: this action's own events first, then the run's saved one
+    (`saved`, from `_earlier_visits`).
     """
     latest: tuple[str, datetime] | None = next(
-        ((e.kind, e.at) for e in reversed(added) if e.step == step and e.kind in _VISIT), None
+        ((e.kind, e.at) for e in reversed(added) if e.step == step and e.kind in _VISIT), saved
     )
-    if latest is None:
-        row = session.execute(
-            select(StepEvent.kind, StepEvent.at)
-            .where(StepEvent.run_id == run_id, StepEvent.step == step, StepEvent.kind.in_(_VISIT))
-            .order_by(StepEvent.id.desc())
-            .limit(1)
-        ).first()
-        latest = (row.kind, row.at) if row is not None else None
     if latest is None or latest[0] == "submit":
         return None
     return working_seconds(latest[1], now, region)
-
-
-def _shown_before(session: Session, run_id: str, steps: list[str]) -> set[str]:
-    """Which of `steps` the run has shown before (a view event): the run "reached" a step once."""
-    if not steps:
-        return set()
-    shown = session.scalars(
-        select(StepEvent.step)
-        .where(StepEvent.run_id == run_id, StepEvent.kind == "view", StepEvent.step.in_(set(steps)))
-        .distinct()
-    )
-    return set(shown)
 
 
 def record_refusal(actor: Actor, run_id: str, errors: Mapping[str, str]) -> None:

@@ -152,6 +152,32 @@ def test_experience_is_the_caseworkers_first_ten_runs(demo_db, actor_for):
     assert flags == [True] * (10 - already) + [False, False]
 
 
+def test_a_run_keeps_its_starters_band_on_every_later_step(demo_db, actor_for):
+    """A run started among the caseworker's first ten stays "early" for them after they pass ten runs, whether the
+    band is read off the run or (a run from before the band was kept on it) copied from their last event."""
+    me = actor_for("caseworker")
+    with transaction() as session:
+        already = session.scalar(select(func.count()).where(ProcedureRun.started_by_id == me.user_id)) or 0
+    assert already < 9, "the demo caseworker must have room for two early runs"
+    first, second = start(me), start(me)
+    for _ in range(11 - already):
+        start(me)
+    with transaction() as session:
+        assert session.get_one(ProcedureRun, first.run_id).early is True
+        session.execute(update(ProcedureRun).where(ProcedureRun.id == second.run_id).values(early=None))
+    late = start(me)
+    for view in (first, second, late):
+        submit(me, view)
+    with transaction() as session:
+
+        def bands(run_id: str) -> set[bool]:
+            return set(session.scalars(select(StepEvent.early).where(StepEvent.run_id == run_id)))
+
+        assert bands(first.run_id) == {True}
+        assert bands(second.run_id) == {True}
+        assert bands(late.run_id) == {False}
+
+
 def test_practice_runs_record_no_step_events(demo_db, actor_for):
     from procedures.scenarios import builtin
     from tests.practice.practise import walk_practice
