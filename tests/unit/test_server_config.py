@@ -1,0 +1,24 @@
+"""The server settings in .streamlit/config.toml that the app's speed depends on, as Streamlit itself reads them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def effective_option(name: str) -> str:
+    """The option's value as `streamlit run` in the project folder sees it (a fresh process: Streamlit reads
+    its config files once per process)."""
+    code = f"from streamlit import config; print(config.get_option({name!r}))"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)  # noqa: S603
+    return result.stdout.strip()
+
+
+def test_no_full_garbage_collection_after_every_script_run() -> None:
+    """Streamlit's default collects all of the server's memory after every script run: about 150 ms holding the
+    interpreter lock in our server (pandas, pyarrow and the letter libraries are loaded), during which no other
+    session runs and the page being drawn waits for its last elements (benchmarks/wizard_browser.py)."""
+    assert effective_option("runner.postScriptGC") == "False"
