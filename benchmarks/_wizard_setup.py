@@ -1,13 +1,16 @@
 """Shared by the wizard benchmarks: a demo database with a P1 run at "Search the legacy systems", and the bare page.
 
-The bare page is the wizard page's widgets and layout with no services, database or state machine behind them
-(and, like the wizard, no procedure map until its toggle is on): the procedure's name above the step's heading
-(an h1, as the wizard's question pages have it), the case banner, the checklist and question, Continue and Back,
-the CMS lines and the glossary with its search box. It has no sidebar navigation. Continue and Back switch its
-heading between the two steps the wizard side walks, so a browser can wait for "the next step's heading" on both
-sides. The CMS lines are tick boxes with the wizard's own labels, as the wizard draws them since "done in CMS" ticks
-came in (seven on this step); until 1 December 2026 the bare page drew them as one code block, four widgets against
-the wizard's eleven.
+The bare page (`BARE`) draws, at each of the two steps the benchmarks walk, the elements the wizard draws at that
+step, with no services, database or state machine behind them and, like the wizard, no procedure map until its
+toggle is on: the procedure's name above the step's heading (an h1), the progress bar, the case banner, the step's
+guidance, checklist and question, Continue and Back, the CMS ticks the step shows and the glossary with its search
+box. It has no sidebar navigation. Continue and Back move it between the two steps, so a browser can wait for "the
+next step's heading" on both sides.
+
+Until 2 December 2026 the bare page kept step 1's tick boxes, question and seven CMS ticks under step 2's heading
+(`BARE_KEPT_WIDGETS`), so its Continue changed one heading while the wizard's replaced four widgets and removed
+eight; both benchmarks still measure that page beside the other, so the figures can be compared with earlier rows.
+(Until 1 December the CMS lines were one code block there, four widgets against the wizard's eleven.)
 """
 
 from __future__ import annotations
@@ -24,7 +27,9 @@ if str(ROOT) not in sys.path:
 STEP, NEXT_STEP = "Search the legacy systems", "Identify the CSA caseworker"
 CHECKLIST = ("CSCS checked", "CS2 checked", "Clerical case database (CCD) checked")
 
-BARE = textwrap.dedent(r"""
+# The bare page before 2 December 2026: step 1's checklist, question and CMS ticks kept under step 2's heading, so
+# Continue changed one heading. Still measured beside the bare page below, so the two baselines can be compared.
+BARE_KEPT_WIDGETS = textwrap.dedent(r"""
     import streamlit as st
     st.set_page_config(layout="wide")
     st.session_state.setdefault("step", 1)
@@ -74,21 +79,113 @@ BARE = textwrap.dedent(r"""
             st.markdown(GLOSSARY)
 """)
 
+# The bare page: at each of the two steps, the elements the wizard draws at that step (its heading, progress text,
+# guidance, that step's checklist and question, keyed per step as the wizard keys them per visit, that step's CMS
+# ticks, Back enabled or not), with no services, database, state machine, sidebar navigation or page scripts behind
+# them. "The same widgets" as the wizard: the wizard's step 2 has new tick boxes and a new question, and no CMS
+# ticks, so Continue on either page makes the browser replace the same widgets.
+BARE = textwrap.dedent(r"""
+    import streamlit as st
+    st.set_page_config(layout="wide")
+    st.session_state.setdefault("step", 1)
 
-def write_bare_page(path: Path, actor, run_id: str) -> Path:  # noqa: ANN001 - an Actor, imported lazily
-    """Write the bare page script, with the glossary text and the CMS tick labels the wizard shows for this run
-    (read here, once: the bare page itself has no services)."""
-    from procedures.glossary import GLOSSARY
-    from services import run_context
+    def go(step):
+        st.session_state.step = step
+
+    n = st.session_state.step
+    s = STEPS[n]
+    with st.sidebar:
+        st.markdown("**Demo Caseworker**  \nCaseworker")
+        st.button("Sign out")
+    st.caption(PROCEDURE)
+    st.title(s["heading"])
+    st.progress(s["progress"], text=s["progress_text"])
+    st.error("**Potentially violent (PV) marker on this case.** Follow the PV checks.")
+    with st.container(border=True):
+        cols = st.columns(4)
+        for col, (k, v) in zip(cols, [("SCIN", "100000079190"), ("Receiving parent", "A"), ("Paying parent", "B"),
+                                      ("Scheme / segment", "CSA 2003, segment 1, Scotland")]):
+            col.markdown(f"**{k}**  \n{v}")
+        st.markdown("**Transition:** complete.")
+        st.caption("Arrears £2,334.75, of which owed to the Secretary of State £0.00")
+    st.container()  # the wizard's error slot, empty
+
+    @st.fragment
+    def procedure_map():
+        st.toggle("Show the procedure map", key="map")
+
+    main, side = st.columns([3, 2], gap="large")
+    with main:
+        st.caption(s["published"])
+        st.write(s["guidance"])
+        st.markdown("**Check before you continue**")
+        for item in s["checklist"]:
+            st.checkbox(item, key=f"{n}:{item}", wrap=True)
+        st.empty()
+        st.radio(s["question"], ["Yes", "No"], index=None, key=f"{n}:question", horizontal=True)
+        st.empty()
+        left, right = st.columns(2)
+        left.button("Continue", type="primary", on_click=go, args=(2,))
+        right.button("Back", on_click=go, args=(1,), disabled=s["back_disabled"])
+        if s["back_refusal"]:
+            st.caption(s["back_refusal"])
+        procedure_map()
+    with side:
+        if s["cms_lines"]:
+            st.markdown(f"**Enter in CMS now** (saved at '{s['cms_saved_at']}'); tick each line once it is done in CMS")
+            for number, line in enumerate(s["cms_lines"]):
+                st.checkbox(line, key=f"cms:{number}", wrap=True)
+        with st.expander("Glossary"):
+            st.text_input("Search the glossary", key="glossary")
+            st.markdown(GLOSSARY)
+""")
+
+
+def _step_as_drawn(view) -> dict[str, object]:  # noqa: ANN001 - a RunView, imported lazily
+    """What the wizard draws for `view`'s step, as the bare page's data."""
     from ui.cms_panel import line_markdown
 
+    saved = view.cms_saved[0] if view.cms_saved else None
+    sr = f" · SR {view.sr_number}" if view.sr_number else ""
+    return {
+        "heading": view.step.title,
+        "progress": min(view.step_number / max(view.step_total, 1), 1.0),
+        "progress_text": f"Step {view.step_number} of about {view.step_total}: **{view.step.title}**{sr}",
+        "published": f"Published procedure: {view.published or ''}",
+        "guidance": view.step.guidance,
+        "checklist": tuple(view.step.checklist),
+        "question": view.step.fields[0].label,
+        "back_disabled": not view.can_go_back,
+        "back_refusal": view.back_refusal if not view.can_go_back else "",
+        "cms_saved_at": saved.step_title if saved else "",
+        "cms_lines": tuple(line_markdown(line) for line in saved.lines) if saved else (),
+    }
+
+
+def write_bare_page(path: Path, actor, run_id: str, *, kept_widgets: bool = False) -> Path:  # noqa: ANN001
+    """Write the bare page script with the texts the wizard shows for this run (read here, once: the bare page
+    itself has no services). Step 2 is read from a second run of the same case taken one step on, so the
+    benchmark's own run stays where it is. `kept_widgets`: the bare page as it was before 2 December 2026."""
+    from procedures.glossary import GLOSSARY
+    from services import run_context, runs
+
     glossary = "\n\n".join(f"**{t}**: {m}" for t, m in GLOSSARY.items())
-    saved = run_context.view_run(actor, run_id).cms_saved[0]
-    lines = tuple(line_markdown(line) for line in saved.lines)
-    path.write_text(
-        f"STEP = {STEP!r}\nNEXT_STEP = {NEXT_STEP!r}\nCHECKLIST = {CHECKLIST!r}\nGLOSSARY = {glossary!r}\n"
-        f"CMS_SAVED_AT = {saved.step_title!r}\nCMS_LINES = {lines!r}\n" + BARE
-    )
+    first = run_context.view_run(actor, run_id)
+    if kept_widgets:
+        saved = first.cms_saved[0]
+        lines = tuple(_step_as_drawn(first)["cms_lines"])  # type: ignore[arg-type]
+        path.write_text(
+            f"STEP = {STEP!r}\nNEXT_STEP = {NEXT_STEP!r}\nCHECKLIST = {CHECKLIST!r}\nGLOSSARY = {glossary!r}\n"
+            f"CMS_SAVED_AT = {saved.step_title!r}\nCMS_LINES = {lines!r}\n" + BARE_KEPT_WIDGETS
+        )
+        return path
+    _, other = p1_run_at_search_legacy()
+    view = run_context.view_run(actor, other)
+    answers = {"information_found": False, "_checklist": list(view.step.checklist)}
+    second = runs.submit_step(actor, other, answers, expected_version=view.version)
+    assert second.step.title == NEXT_STEP, second.step.title
+    steps = {1: _step_as_drawn(first), 2: _step_as_drawn(second)}
+    path.write_text(f"PROCEDURE = {first.procedure_title!r}\nGLOSSARY = {glossary!r}\nSTEPS = {steps!r}\n" + BARE)
     return path
 
 
