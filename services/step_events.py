@@ -32,11 +32,12 @@ doing the step started; practice runs do not count.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import CompoundSelect, bindparam, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from db.models import Case, ProcedureRun, StepEvent
@@ -132,31 +133,45 @@ def record(session: Session, actor: Actor, run: ProcedureRun, case: Case, before
 _VISIT = ("view", "submit")  # the kinds that open and close a visit of a step; back, change and error do neither
 
 
+@functools.lru_cache(maxsize=32)
+def _visits_statement(leaving: int, arriving: int) -> CompoundSelect:
+    """The statement `_earlier_visits` sends, for `leaving` steps left and `arriving` steps arrived at, with the run
+    and the steps as bound parameters. Built once per shape (nearly always one step left, one arrived at):
+    building it afresh cost more than running it."""
+    e = StepEvent
+    parts = [
+        select(literal("left").label("part"), e.step, e.kind, e.at)
+        .where(e.run_id == bindparam("run"), e.step == bindparam(f"left{i}"), e.kind.in_(_VISIT))
+        .order_by(e.id.desc())
+        .limit(1)
+        for i in range(leaving)
+    ] + [
+        select(literal("arrived").label("part"), e.step, e.kind, e.at)
+        .where(e.run_id == bindparam("run"), e.step == bindparam(f"arrived{i}"), e.kind == "view")
+        .limit(1)
+        for i in range(arriving)
+    ]
+    # Each part is its own subquery: SQLite allows no LIMIT on a member of a compound select itself.
+    return union_all(*(select(p.subquery()) for p in parts))
+
+
 def _earlier_visits(
     session: Session, run_id: str, leaving: list[str], arriving: list[str]
 ) -> tuple[dict[str, tuple[str, datetime]], set[str]]:
     """In one statement: the latest view or save of each step left ({step: (kind, at)}) and which of the steps
     arrived at the run has shown before (a view event: the run "reached" a step once). One row per step at most,
     however often the run has been there."""
-    e = StepEvent
-    parts = [
-        select(literal("left").label("part"), e.step, e.kind, e.at)
-        .where(e.run_id == run_id, e.step == step, e.kind.in_(_VISIT))
-        .order_by(e.id.desc())
-        .limit(1)
-        for step in dict.fromkeys(leaving)
-    ] + [
-        select(literal("arrived").label("part"), e.step, e.kind, e.at)
-        .where(e.run_id == run_id, e.step == step, e.kind == "view")
-        .limit(1)
-        for step in dict.fromkeys(arriving)
-    ]
     latest: dict[str, tuple[str, datetime]] = {}
     seen: set[str] = set()
-    if not parts:
+    left, arrived = list(dict.fromkeys(leaving)), list(dict.fromkeys(arriving))
+    if not left and not arrived:
         return latest, seen
-    # Each part is its own subquery: SQLite allows no LIMIT on a member of a compound select itself.
-    rows = session.execute(union_all(*(select(p.subquery()) for p in parts))).all()
+    values = (
+        {"run": run_id}
+        | {f"left{i}": s for i, s in enumerate(left)}
+        | {f"arrived{i}": s for i, s in enumerate(arrived)}
+    )
+    rows = session.execute(_visits_statement(len(left), len(arrived)), values).all()
     for part, step, kind, at in rows:
         if part == "left":
             latest[step] = (kind, at)
