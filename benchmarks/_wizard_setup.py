@@ -27,6 +27,22 @@ if str(ROOT) not in sys.path:
 STEP, NEXT_STEP = "Search the legacy systems", "Identify the CSA caseworker"
 CHECKLIST = ("CSCS checked", "CS2 checked", "Clerical case database (CCD) checked")
 
+# The case banner both bare pages draw, as the wizard draws it (ui.case_banner) for the benchmark's case.
+CASE_BANNER = textwrap.dedent(r"""
+    import streamlit as st
+
+    def case_banner(transition):
+        st.error("**Potentially violent (PV) marker on this case.** Follow the PV checks.")
+        with st.container(border=True):
+            cols = st.columns(4)
+            for col, (k, v) in zip(cols, [("SCIN", "100000079190"), ("Receiving parent", "A"), ("Paying parent", "B"),
+                                          ("Scheme / segment", "CSA 2003, segment 1, Scotland")]):
+                col.markdown(f"**{k}**  \n{v}")
+            if transition:
+                st.markdown("**Transition:** complete.")
+            st.caption("Arrears £2,334.75, of which owed to the Secretary of State £0.00")
+""")
+
 # The bare page before 2 December 2026: step 1's checklist, question and CMS ticks kept under step 2's heading, so
 # Continue changed one heading. Still measured beside the bare page below, so the two baselines can be compared.
 BARE_KEPT_WIDGETS = textwrap.dedent(r"""
@@ -43,13 +59,7 @@ BARE_KEPT_WIDGETS = textwrap.dedent(r"""
     st.caption("CSA Information Required - Contact Caseworker")
     st.title(STEP if st.session_state.step == 1 else NEXT_STEP)
     st.progress(0.4, text="Step 2 of about 5: **Search the legacy systems** · SR 1-00000067")
-    st.error("**Potentially violent (PV) marker on this case.** Follow the PV checks.")
-    with st.container(border=True):
-        cols = st.columns(4)
-        for col, (k, v) in zip(cols, [("SCIN", "100000079190"), ("Receiving parent", "A"), ("Paying parent", "B"),
-                                      ("Scheme / segment", "CSA 2003, segment 1, Scotland")]):
-            col.markdown(f"**{k}**  \n{v}")
-        st.caption("Arrears £2,334.75, of which owed to the Secretary of State £0.00")
+    case_banner(transition=False)
 
     def form():
         st.markdown("**Check before you continue**")
@@ -100,14 +110,7 @@ BARE = textwrap.dedent(r"""
     st.caption(PROCEDURE)
     st.title(s["heading"])
     st.progress(s["progress"], text=s["progress_text"])
-    st.error("**Potentially violent (PV) marker on this case.** Follow the PV checks.")
-    with st.container(border=True):
-        cols = st.columns(4)
-        for col, (k, v) in zip(cols, [("SCIN", "100000079190"), ("Receiving parent", "A"), ("Paying parent", "B"),
-                                      ("Scheme / segment", "CSA 2003, segment 1, Scotland")]):
-            col.markdown(f"**{k}**  \n{v}")
-        st.markdown("**Transition:** complete.")
-        st.caption("Arrears £2,334.75, of which owed to the Secretary of State £0.00")
+    case_banner(transition=True)
     st.container()  # the wizard's error slot, empty
 
     @st.fragment
@@ -176,7 +179,7 @@ def write_bare_page(path: Path, actor, run_id: str, *, kept_widgets: bool = Fals
         lines = tuple(_step_as_drawn(first)["cms_lines"])  # type: ignore[arg-type]
         path.write_text(
             f"STEP = {STEP!r}\nNEXT_STEP = {NEXT_STEP!r}\nCHECKLIST = {CHECKLIST!r}\nGLOSSARY = {glossary!r}\n"
-            f"CMS_SAVED_AT = {saved.step_title!r}\nCMS_LINES = {lines!r}\n" + BARE_KEPT_WIDGETS
+            f"CMS_SAVED_AT = {saved.step_title!r}\nCMS_LINES = {lines!r}\n" + CASE_BANNER + BARE_KEPT_WIDGETS
         )
         return path
     _, other = p1_run_at_search_legacy()
@@ -185,7 +188,8 @@ def write_bare_page(path: Path, actor, run_id: str, *, kept_widgets: bool = Fals
     second = runs.submit_step(actor, other, answers, expected_version=view.version)
     assert second.step.title == NEXT_STEP, second.step.title
     steps = {1: _step_as_drawn(first), 2: _step_as_drawn(second)}
-    path.write_text(f"PROCEDURE = {first.procedure_title!r}\nGLOSSARY = {glossary!r}\nSTEPS = {steps!r}\n" + BARE)
+    data = f"PROCEDURE = {first.procedure_title!r}\nGLOSSARY = {glossary!r}\nSTEPS = {steps!r}\n"
+    path.write_text(data + CASE_BANNER + BARE)
     return path
 
 
