@@ -4,12 +4,15 @@ Goal: median at most 1.2x the bare page.
 
     .venv/bin/python benchmarks/wizard_browser.py [--steps 20] [--port 8601]
 
-Starts three real servers (`streamlit run`): the app on --port (default: a free port) with a fresh demo SQLite
-database, the bare page on the next port (or a free one), and the bare page as it was before 2 December 2026
-(step 1's widgets kept under step 2's heading; see benchmarks/_wizard_setup.py) on a free port; it prints them.
-Drives Debian's Chromium (/usr/bin/chromium, or CHROMIUM_PATH) with Playwright, launched as tests/browser does.
-Every side walks P1's "Search the legacy systems": tick the checklist, answer No, Continue (timed), Back (not
-timed), one step on each side in turn, so all see the same load on the shared machine.
+Starts four real servers (`streamlit run`, all with the project's .streamlit/config.toml): the app on --port
+(default: a free port) with a fresh demo SQLite database, the bare page on the next port (or a free one), and,
+on free ports, the two as they were before 2 December 2026, measured beside them so one run shows both: the app
+with Streamlit's full garbage collection after every script run (its default, off in our config), and the bare
+page with step 1's widgets kept under step 2's heading (see benchmarks/_wizard_setup.py). Drives Debian's
+Chromium (/usr/bin/chromium, or CHROMIUM_PATH) with Playwright, launched as tests/browser does. Every side walks
+P1's "Search the legacy systems": tick the checklist, answer No, Continue (timed), Back (not timed), one step on
+each side in turn, so all see the same load on the shared machine. Each click waits for the script run it
+started (see _COUNT_RUNS). At the end it prints the two app servers' CPU per round and their memory.
 
 The time is taken in the page: from the click until the heading is in the document and two animation frames
 have passed (the browser has laid it out and painted it), so Playwright's polling is not in the figure.
