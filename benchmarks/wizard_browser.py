@@ -7,12 +7,13 @@ Goal: median at most 1.2x the bare page.
 Starts four real servers (`streamlit run`, all with the project's .streamlit/config.toml): the app on --port
 (default: a free port) with a fresh demo SQLite database, the bare page on the next port (or a free one), and,
 on free ports, the two as they were before 2 December 2026, measured beside them so one run shows both: the app
-with Streamlit's full garbage collection after every script run (its default, off in our config), and the bare
-page with step 1's widgets kept under step 2's heading (see benchmarks/_wizard_setup.py). Drives Debian's
-Chromium (/usr/bin/chromium, or CHROMIUM_PATH) with Playwright, launched as tests/browser does. Every side walks
-P1's "Search the legacy systems": tick the checklist, answer No, Continue (timed), Back (not timed), one step on
-each side in turn, so all see the same load on the shared machine. Each click waits for the script run it
-started (see _COUNT_RUNS). At the end it prints the two app servers' CPU per round and their memory.
+with Streamlit's full garbage collection after every script run (its default, off in our config) and nothing
+frozen after the warm-up imports (benchmarks/_as_before/sitecustomize.py), and the bare page with step 1's
+widgets kept under step 2's heading (see benchmarks/_wizard_setup.py). Drives Debian's Chromium
+(/usr/bin/chromium, or CHROMIUM_PATH) with Playwright, launched as tests/browser does. Every side walks P1's
+"Search the legacy systems": tick the checklist, answer No, Continue (timed), Back (not timed), one step on each
+side in turn, so all see the same load on the shared machine. Each click waits for the script run it started
+(see _COUNT_RUNS). At the end it prints the two app servers' CPU per round and their memory.
 
 The time is taken in the page: from the click until the heading is in the document and two animation frames
 have passed (the browser has laid it out and painted it), so Playwright's polling is not in the figure.
@@ -83,8 +84,10 @@ def port_is_free(port: int) -> bool:
         return True
 
 
-# Streamlit's default, which .streamlit/config.toml turns off: a full collection after every script run.
+# The app as before 2 December 2026: Streamlit's default, which .streamlit/config.toml turns off (a full collection
+# after every script run), and no gc.freeze() after the warm-up imports (AS_BEFORE's sitecustomize.py).
 GC_AFTER_EVERY_RUN = ("--runner.postScriptGC", "true")
+AS_BEFORE = Path(__file__).resolve().parent / "_as_before"
 
 
 def serve(
@@ -217,9 +220,10 @@ def main() -> None:
     actor, run_id = p1_run_at_search_legacy()
     _, gc_run_id = p1_run_at_search_legacy()  # its own run: the two app servers must not walk the same one
     env = {**os.environ, "DATABASE_URL": url}
+    env_as_before = {**env, "PYTHONPATH": os.pathsep.join(filter(None, [str(AS_BEFORE), env.get("PYTHONPATH")]))}
     servers = {
         "wizard": serve(ROOT / "serve.py", app_port, env, workdir / "app.log"),
-        "wizard_gc": serve(ROOT / "serve.py", gc_port, env, workdir / "app_gc.log", GC_AFTER_EVERY_RUN),
+        "wizard_gc": serve(ROOT / "serve.py", gc_port, env_as_before, workdir / "app_gc.log", GC_AFTER_EVERY_RUN),
         "bare": serve(write_bare_page(workdir / "bare.py", actor, run_id), bare_port, env, workdir / "bare.log"),
         "kept": serve(
             write_bare_page(workdir / "bare_kept.py", actor, run_id, kept_widgets=True),
@@ -257,7 +261,7 @@ def main() -> None:
     print(f"bare page, same widgets, no map (same run, interleaved):            median {b:.0f} ms over {n}")
     print(f"ratio: {w / b:.2f}x (goal: at most 1.2x)")
     print("As before 2 Dec, in the same run:")
-    print(f"  wizard with a full garbage collection after every script run:    median {g:.0f} ms over {n}")
+    print(f"  wizard, a full garbage collection after every run, none frozen:  median {g:.0f} ms over {n}")
     print(f"  bare page with step 1's widgets kept under step 2's heading:      median {k:.0f} ms over {n}")
     print(f"  ratio to that bare page: {w / k:.2f}x")
     for name, label in (("wizard", "app server"), ("wizard_gc", "app server with the collection after every run")):
