@@ -75,9 +75,6 @@ def _over_time(seconds: float) -> BudgetExceeded:
     )
 
 
-_timing = False  # inside a worker: a budget is running (an upload check's, which covers all its samples)
-
-
 @contextlib.contextmanager
 def time_limit() -> Iterator[None]:
     """Inside a worker: raise BudgetExceeded when the block runs past the render budget (SIGALRM).
@@ -87,8 +84,7 @@ def time_limit() -> Iterator[None]:
     passed every sample and was only stopped by the 10-second backstop, twelve samples later; whether it was
     refused in 2 s or in 10 depended on the machine's speed that minute.
     """
-    global _timing
-    if _timing:
+    if signal.getitimer(signal.ITIMER_REAL)[0] > 0:  # a budget is already running: the check's
         yield
         return
     seconds = render_seconds()
@@ -98,13 +94,11 @@ def time_limit() -> Iterator[None]:
 
     previous = signal.signal(signal.SIGALRM, expired)
     signal.setitimer(signal.ITIMER_REAL, seconds)
-    _timing = True
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-        _timing = False
 
 
 def _b64(data: bytes) -> str:
