@@ -1,7 +1,7 @@
 """Median server time of one wizard step (AppTest click + rerun, with its database write) against a bare
 Streamlit page with the same widgets, measured in the same run. Goal: at most 1.5x.
 
-    .venv/bin/python benchmarks/wizard_bench.py [--steps 60]
+    .venv/bin/python benchmarks/wizard_bench.py [--steps 60] [--postgres] [--srs 1000000]
 
 Both sides keep one compiled-script cache for the whole run, as the real server does (Streamlit's runtime
 compiles each page once and reuses the bytecode); AppTest on its own makes a new ScriptCache on every rerun,
@@ -46,6 +46,9 @@ def main() -> None:
     parser.add_argument(
         "--postgres", action="store_true", help="the wizard on a throwaway PostgreSQL (tests/pg.py) instead of SQLite"
     )
+    parser.add_argument(
+        "--srs", type=int, default=0, help="SRs of 20 more teams added beside the demo data (the issue: 1000000)"
+    )
     args = parser.parse_args()
     print("No app server or port: both pages run in this process through Streamlit's AppTest.")
     workdir = Path(tempfile.mkdtemp(prefix="wizard-bench-"))
@@ -63,7 +66,13 @@ def main() -> None:
     from streamlit.testing.v1 import AppTest
 
     as_server()
-    demo_database(workdir)  # SQLite in workdir, or the PostgreSQL above
+    url = demo_database(workdir)  # SQLite in workdir, or the PostgreSQL above
+    if args.srs:
+        from casework import generate
+
+        started = time.perf_counter()
+        generate.generate(generate.Sizes(srs=args.srs, cases=max(args.srs // 5, 1)), url=url, progress=False)
+        print(f"generated {args.srs:,} SRs of 20 more teams in {time.perf_counter() - started:.0f} s")
     actor, run_id = p1_run_at_search_legacy()
 
     wizard = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)

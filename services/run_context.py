@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 from statemachine import StateMachine
 
-from db.models import Case, ProcedureRun, ServiceRequest
+from db.models import Case, ProcedureRun, ServiceRequest, User
 from domain.clock import uk_local, utcnow
 from procedures import registry
 from procedures.definition import Ctx, Procedure, Step
@@ -83,18 +83,26 @@ def step_effects(step: Step, ctx: Ctx) -> list[Effect]:
     return step.effects(ctx)
 
 
-# The case and the run's SR come in the same query as the run: every action and every redraw reads both.
+# The case and the run's SR come in the same query as the run: every action and every redraw reads both. So does
+# the acting user's row, which services/access.py checks first on every call (deactivated, moved, signed out
+# elsewhere): loaded here it is in the session already, and the check sends no statement of its own.
 _WITH_CASE_AND_SR = (joinedload(ProcedureRun.case, innerjoin=True), joinedload(ProcedureRun.service_request))
 # Built once: Session.get with loader options builds and sets up its query afresh on every call (a third of a
 # load's CPU time); a new session holds no run yet, so this returns what get would.
-_LOAD_RUN = select(ProcedureRun).options(*_WITH_CASE_AND_SR).where(ProcedureRun.id == bindparam("run_id"))
+_LOAD_RUN = (
+    select(ProcedureRun, User)
+    .options(*_WITH_CASE_AND_SR)
+    .outerjoin(User, User.id == bindparam("user_id"))
+    .where(ProcedureRun.id == bindparam("run_id"))
+)
 
 
 def load_run(session: Session, actor: Actor, run_id: str, action: str) -> tuple[ProcedureRun, Procedure, Case]:
     """The run, its procedure version and its case, once the actor may do `action` on it."""
-    run = session.execute(_LOAD_RUN, {"run_id": run_id}).scalar_one_or_none()
-    if run is None:
+    row = session.execute(_LOAD_RUN, {"run_id": run_id, "user_id": actor.user_id}).one_or_none()
+    if row is None:
         raise NotFound(unavailable("procedure run"))
+    run = row[0]
     check_run(session, actor, run, action=action)
     return run, registry.get(run.procedure_id, run.procedure_version), run.case
 

@@ -35,6 +35,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import CompoundSelect, bindparam, func, literal, select, union_all
@@ -87,47 +88,63 @@ def record(session: Session, actor: Actor, run: ProcedureRun, case: Case, before
     before), never the run's whole list: a step costs the same on a run walked back and forth for weeks.
     """
     now = utcnow()
-    with session.no_autoflush:  # this action's events go out in the caller's one flush, not one per read
+    with session.no_autoflush:  # the reads below need nothing of this action's pending changes
         early = _early(session, actor, run, new_run=action == "start")
-        added: list[StepEvent] = []
+    added: list[NewEvent] = []
 
-        def event(step: str, kind: str, **values: object) -> StepEvent:
-            row = StepEvent(
-                run_id=run.id,
-                procedure_id=run.procedure_id,
-                step=step,
-                kind=kind,
-                team_id=run.team_id,
-                user_id=actor.user_id,
-                early=early,
-                at=now,
-                **values,
-            )
-            session.add(row)
-            added.append(row)
-            return row
+    def event(step: str, kind: str, *, first: bool = False, working_seconds: int | None = None) -> None:
+        added.append(NewEvent(run.id, run.procedure_id, step, kind, None, first, working_seconds, run.team_id,
+                              actor.user_id, early, now))  # fmt: skip
 
-        if action == "start":
-            run.early = early  # the run's own experience band: Insight's "left there" by experience reads it
-            event(run.history[0], "view", first=True)
-        elif action == "back":
-            event(before[-1], "back")
-        elif action == "change":
-            event(run.state, "change")
-        elif action == "step":
-            history = list(run.history)
-            leaving = history[len(before) - 1 : len(history) - 1]  # each step the run left forward, in order
-            arriving = history[len(before) :]
+    if action == "start":
+        run.early = early  # the run's own experience band: Insight's "left there" by experience reads it
+        event(run.history[0], "view", first=True)
+    elif action == "back":
+        event(before[-1], "back")
+    elif action == "change":
+        event(run.state, "change")
+    elif action == "step":
+        history = list(run.history)
+        leaving = history[len(before) - 1 : len(history) - 1]  # each step the run left forward, in order
+        arriving = history[len(before) :]
+        with session.no_autoflush:
             latest, seen = _earlier_visits(session, run.id, leaving, arriving)
-            for left in leaving:
-                seconds = _first_save_time(added, latest.get(left), left, now, case.region)
-                event(left, "submit", working_seconds=seconds)
-            for arrived in arriving:
-                event(arrived, "view", first=arrived not in seen)
-                seen.add(arrived)
-        else:
-            raise ValueError(f"unknown step action {action!r}")
-    step_summary.add(session, added)
+        for left in leaving:
+            event(left, "submit", working_seconds=_first_save_time(added, latest.get(left), left, now, case.region))
+        for arrived in arriving:
+            event(arrived, "view", first=arrived not in seen)
+            seen.add(arrived)
+    else:
+        raise ValueError(f"unknown step action {action!r}")
+    _write(session, added)
+
+
+@dataclass(frozen=True, slots=True)
+class NewEvent:
+    """One step event about to be written: the columns of a StepEvent row but its id (also what the summary reads)."""
+
+    run_id: str
+    procedure_id: str
+    step: str
+    kind: str
+    field: str | None
+    first: bool
+    working_seconds: int | None
+    team_id: int
+    user_id: int
+    early: bool
+    at: datetime
+
+
+_INSERT = StepEvent.__table__.insert()
+
+
+def _write(session: Session, events: list[NewEvent]) -> None:
+    """Insert the events in one statement through Core and add them to the summary. (As ORM objects each column set
+    was an INSERT of its own, the view and the save of one step two, flushed through the unit of work.)"""
+    if events:
+        session.execute(_INSERT, [{name: getattr(e, name) for name in NewEvent.__slots__} for e in events])
+        step_summary.add(session, events)
 
 
 _VISIT = ("view", "submit")  # the kinds that open and close a visit of a step; back, change and error do neither
@@ -181,7 +198,7 @@ def _earlier_visits(
 
 
 def _first_save_time(
-    added: list[StepEvent], saved: tuple[str, datetime] | None, step: str, now: datetime, region: str
+    added: list[NewEvent], saved: tuple[str, datetime] | None, step: str, now: datetime, region: str
 ) -> int | None:
     """Working seconds since the run's latest arrival at `step`, or None when the visit was already saved once.
 
@@ -209,22 +226,14 @@ def record_refusal(actor: Actor, run_id: str, errors: Mapping[str, str]) -> None
             early = _early(session, actor, run)
             now = utcnow()
             fields = sorted(errors)
-            added = [
-                StepEvent(
-                    run_id=run.id,
-                    procedure_id=run.procedure_id,
-                    step=run.state,
-                    kind="error",
-                    field=name,
-                    team_id=run.team_id,
-                    user_id=actor.user_id,
-                    early=early,
-                    at=now,
-                )
-                for name in fields
-            ]
-            session.add_all(added)
-            step_summary.add(session, added)
+            _write(
+                session,
+                [
+                    NewEvent(run.id, run.procedure_id, run.state, "error", name, False, None, run.team_id,
+                             actor.user_id, early, now)
+                    for name in fields
+                ],
+            )  # fmt: skip
             audit.record(
                 session,
                 actor,

@@ -1,6 +1,7 @@
-"""A watch on every commit: a transaction opened by a service that changes any row must also append an
-AuditEvent before it commits (the same transaction). Used autouse by the integration and procedure tests,
-so every change any of those tests makes through a service is checked, not a chosen few.
+"""A watch on every commit: a transaction opened by a service that changes any row must also append an audit event
+(services/audit.py's insert into audit_events) before it commits (the same transaction). Used autouse by the
+integration and procedure tests, so every change any of those tests makes through a service is checked, not a chosen
+few.
 
 A transaction marked `session.info["unaudited"]` (only services/sessions.py's heartbeat, which moves a
 session's last-seen time: not a change of record) may change UserSession rows alone without an event.
@@ -59,7 +60,9 @@ def _after_flush(session: Session, _context: object) -> None:
 def _on_execute(state: ORMExecuteState) -> None:
     if state.is_insert or state.is_update or state.is_delete:
         table = getattr(state.statement, "table", None)
-        if table is not None and table.name != "audit_events":
+        if table is not None and table.name == "audit_events":
+            _state(state.session)["audited"] = True  # services/audit.py appends through Core
+        elif table is not None:
             _state(state.session)["changed"].add(f"{table.name} (bulk)")  # type: ignore[attr-defined]
 
 

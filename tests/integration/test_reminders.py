@@ -236,12 +236,13 @@ from sqlalchemy.orm import Session
 from db.models import Reminder
 
 def _kill(session):
-    if any(isinstance(row, Reminder) for row in session.identity_map.values()) or session.info.get("told"):
+    if session.info.get("told"):
         os.kill(os.getpid(), signal.SIGKILL)
 
-@event.listens_for(Session, "after_flush")
-def _mark(session, _context):
-    session.info["told"] = True
+@event.listens_for(Session, "do_orm_execute")
+def _mark(state):  # a reminder claimed: its insert
+    if state.is_insert and state.statement.table.name == Reminder.__tablename__:
+        state.session.info["told"] = True
 
 event.listen(Session, "after_commit", _kill)
 from services import reminders
