@@ -8,7 +8,8 @@ Rules (one test each in tests/integration/test_access.py):
 - only a team leader reassigns, and only within their team;
 - the actor itself is re-checked against the users table in every transaction that asks here
   (`check_actor`): a deactivated user, a password reset, or a role or team change since sign-in ends
-  the session (SessionEnded) instead of acting on a stale snapshot.
+  the session (SessionEnded) instead of acting on a stale snapshot; so does a browser session signed out
+  in another tab or server, or idle past the limit, when the actor carries one (`Actor.session`).
 A refusal discards anything pending in the caller's session, then commits only the audit row,
 so the attempt is on record even though the caller's transaction then rolls back.
 """
@@ -16,13 +17,20 @@ so the attempt is on record even though the caller's transaction then rolls back
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
+from datetime import datetime
+from typing import Any, NoReturn
 
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from db.models import Case, ProcedureRun, ServiceRequest, User
+from db.engine import READ_ONLY
+from db.models import Case, ProcedureRun, ServiceRequest, User, UserSession
+from domain.clock import utcnow
 from services import audit
 from services.actor import Actor
 from services.errors import PermissionDenied, SessionEnded
+from services.session_rules import IDLE_MESSAGE, end, heartbeat_due, is_idle
 from services.transaction import transaction
 
 SESSION_ENDED = (
@@ -70,16 +78,59 @@ def still_current(user: User | None, actor: Actor) -> bool:
     )
 
 
-def check_actor(session: Session, actor: Actor) -> None:
-    """Refuse, audited, an actor whose account was deactivated, reset or moved since the snapshot was taken.
+# What check_actor reads of the browser session an actor acts in.
+_SIGNED_IN = select(UserSession).where(UserSession.token_hash == bindparam("token_hash"))
+UNREAD: Any = object()  # check_actor's `signed_in` when the caller did not load the session row
+
+# The actor whose user and browser session a service call last checked in this thread (set by check_actor when
+# nothing is left for the page's own check to do), for a page calling a service from a button's callback: the
+# run that follows need not check the same session again (ui/actions.py). A read-only call that found the
+# session's heartbeat due, which it cannot write, leaves it unset.
+VERIFIED: ContextVar[Actor | None] = ContextVar("actor_verified", default=None)
+
+
+def check_actor(session: Session, actor: Actor, *, signed_in: UserSession | None = UNREAD) -> None:
+    """Refuse, audited, an actor whose account was deactivated, reset or moved since the snapshot was taken,
+    or whose browser session (`actor.session`) was signed out elsewhere or left idle past the limit.
 
     Once per transaction (the user row is then in the session's identity map anyway); every other check
-    here starts with it, so every service call that asks about access asks this first.
+    here starts with it, so every service call that asks about access asks this first. `signed_in` is the
+    session row when the caller loaded it with its own statement (services/run_context.py's run load).
+    A writing transaction also moves the session's last-seen time when its heartbeat is due.
     """
     if session.info.get(_CHECKED) == actor:
         return
-    if not still_current(session.get(User, actor.user_id), actor):
-        session.rollback()
+    now = utcnow()
+    reason = None if still_current(session.get(User, actor.user_id), actor) else "access ended"
+    row: UserSession | None = None
+    if reason is None and actor.session is not None:
+        row = session.scalar(_SIGNED_IN, {"token_hash": actor.session}) if signed_in is UNREAD else signed_in
+        if row is None or row.revoked_at is not None or row.user_id != actor.user_id:
+            reason = "session ended"
+        elif is_idle(row, now):
+            reason = "idle timeout"
+    if reason is not None:
+        _end_session(session, actor, reason, now)
+    verified = True
+    if row is not None and heartbeat_due(row, now):
+        if session.connection().get_execution_options().get(READ_ONLY):
+            verified = False  # the page's own check writes it
+        else:
+            row.last_seen_at = now
+            session.info.setdefault("unaudited", "session heartbeat")  # not a change of record
+    session.info[_CHECKED] = actor
+    if verified:
+        VERIFIED.set(actor)
+
+
+def _end_session(session: Session, actor: Actor, reason: str, now: datetime) -> NoReturn:
+    """Discard what is pending, end the actor's browser session if it is still open (or audit the refusal), commit
+    that alone, and raise SessionEnded with the words for the reason."""
+    session.rollback()
+    row = session.scalar(_SIGNED_IN, {"token_hash": actor.session}) if actor.session else None
+    if row is not None and row.revoked_at is None and row.user_id == actor.user_id:
+        end(session, row, actor, reason, now)
+    else:
         audit.record(
             session,
             actor,
@@ -88,9 +139,8 @@ def check_actor(session: Session, actor: Actor) -> None:
             entity_id=actor.user_id,
             after={"attempted": "act with an ended session", "reason": SESSION_ENDED},
         )
-        session.commit()
-        raise SessionEnded(SESSION_ENDED)
-    session.info[_CHECKED] = actor
+    session.commit()
+    raise SessionEnded(IDLE_MESSAGE if reason == "idle timeout" else SESSION_ENDED)
 
 
 def refuse_page(actor: Actor, page: str) -> PermissionDenied:

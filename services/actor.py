@@ -19,6 +19,10 @@ class Actor:
     # The user's session generation when this actor was made: a later password reset, deactivation or
     # role or team change bumps the user's, and services/access.py then refuses this actor.
     generation: int = 0
+    # The signed-in browser session this actor acts in (its token's sha256; services/session_rules.py), or None
+    # (a command-line task, a test). With one, every service call checks that session too (services/access.py):
+    # a click in a tab signed out elsewhere, or left idle past the limit, does nothing.
+    session: str | None = None
 
     @classmethod
     def of(cls, user: User) -> Actor:

@@ -19,6 +19,7 @@ from services import audit, sessions, throttle
 from services.access import require_role
 from services.actor import Actor
 from services.errors import PermissionDenied, ValidationFailed
+from services.session_rules import acting_in
 from services.transaction import transaction
 
 _hasher = PasswordHasher()
@@ -103,7 +104,8 @@ def _sign_in(username: str, password: str, *, address: str | None, open_session:
         audit.record(session, actor, "sign_in", entity_type="user", entity_id=user.id)
         if _hasher.check_needs_rehash(user.password_hash or ""):
             user.password_hash = _hasher.hash(password)
-        return SignedIn(actor, sessions.start(session, actor) if open_session else None)
+        token = sessions.start(session, actor) if open_session else None
+        return SignedIn(acting_in(actor, token), token)
 
 
 def _key_id(key: str, user: User | None) -> str:
@@ -148,7 +150,8 @@ def sign_in_oidc(email: str | None) -> SignedIn:
             raise PermissionDenied("There is no active Casework Guide account for " + email + "; ask an administrator.")
         actor = Actor.of(user)
         audit.record(session, actor, "sign_in", entity_type="user", entity_id=user.id, after={"via": "oidc"})
-        return SignedIn(actor, sessions.start(session, actor))
+        token = sessions.start(session, actor)
+        return SignedIn(acting_in(actor, token), token)
 
 
 def sign_out(actor: Actor, *, reason: str = "signed out", token: str | None = None) -> None:

@@ -17,13 +17,13 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 from statemachine import StateMachine
 
-from db.models import Case, ProcedureRun, ServiceRequest, User
+from db.models import Case, ProcedureRun, ServiceRequest, User, UserSession
 from domain.clock import uk_local, utcnow
 from procedures import registry
 from procedures.definition import Ctx, Procedure, Step
 from procedures.effects import Effect
 from services import reference as reference_values
-from services.access import check_run, unavailable
+from services.access import check_actor, check_run, unavailable
 from services.actor import Actor
 from services.case_facts import case_facts
 from services.errors import NotFound
@@ -83,26 +83,29 @@ def step_effects(step: Step, ctx: Ctx) -> list[Effect]:
     return step.effects(ctx)
 
 
-# The case and the run's SR come in the same query as the run: every action and every redraw reads both. So does
-# the acting user's row, which services/access.py checks first on every call (deactivated, moved, signed out
-# elsewhere): loaded here it is in the session already, and the check sends no statement of its own.
+# The case and the run's SR come in the same query as the run: every action and every redraw reads both. So do
+# the acting user's row and their browser session's, which services/access.py checks first on every call
+# (deactivated, moved, signed out elsewhere, idle): loaded here, the check sends no statement of its own.
 _WITH_CASE_AND_SR = (joinedload(ProcedureRun.case, innerjoin=True), joinedload(ProcedureRun.service_request))
 # Built once: Session.get with loader options builds and sets up its query afresh on every call (a third of a
 # load's CPU time); a new session holds no run yet, so this returns what get would.
 _LOAD_RUN = (
-    select(ProcedureRun, User)
+    select(ProcedureRun, User, UserSession)
     .options(*_WITH_CASE_AND_SR)
-    .outerjoin(User, User.id == bindparam("user_id"))
+    .outerjoin_from(ProcedureRun, User, User.id == bindparam("user_id"))
+    .outerjoin_from(ProcedureRun, UserSession, UserSession.token_hash == bindparam("token_hash"))
     .where(ProcedureRun.id == bindparam("run_id"))
 )
 
 
 def load_run(session: Session, actor: Actor, run_id: str, action: str) -> tuple[ProcedureRun, Procedure, Case]:
     """The run, its procedure version and its case, once the actor may do `action` on it."""
-    row = session.execute(_LOAD_RUN, {"run_id": run_id, "user_id": actor.user_id}).one_or_none()
+    values = {"run_id": run_id, "user_id": actor.user_id, "token_hash": actor.session}
+    row = session.execute(_LOAD_RUN, values).one_or_none()
     if row is None:
         raise NotFound(unavailable("procedure run"))
-    run = row[0]
+    run, _user, signed_in = row
+    check_actor(session, actor, signed_in=signed_in)
     check_run(session, actor, run, action=action)
     return run, registry.get(run.procedure_id, run.procedure_version), run.case
 

@@ -12,11 +12,8 @@ reload can find a session idle up to that much early, never late.
 
 from __future__ import annotations
 
-import hashlib
-import math
-import os
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -27,45 +24,18 @@ from services import audit
 from services.access import SESSION_ENDED, still_current
 from services.actor import Actor
 from services.errors import SessionEnded
+from services.session_rules import IDLE_MESSAGE, acting_in, heartbeat_due, is_idle, token_hash
+from services.session_rules import end as end_session
 from services.transaction import transaction
 
 COOKIE = "casework_session"
-HEARTBEAT = 30
-IDLE_MESSAGE = "You were signed out after a period of inactivity. Sign in again to carry on."
-
-
-def idle_seconds() -> int:
-    """CASEWORK_IDLE_MINUTES (default 30), read at each check. A decimal is allowed (0.5 is 30 seconds, so the
-    browser test of the timeout waits half a minute, not a whole one); a value that is not a positive number
-    means 30, and the limit is never under 15 seconds."""
-    raw = os.environ.get("CASEWORK_IDLE_MINUTES", "30").strip()
-    try:
-        minutes = float(raw)
-    except ValueError:
-        minutes = 30.0
-    if not math.isfinite(minutes) or minutes <= 0:
-        minutes = 30.0
-    return max(round(minutes * 60), 15)
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def start(session: Session, actor: Actor) -> str:
     """Record a new session for `actor` inside the sign-in's transaction; return the token for the cookie."""
     token = secrets.token_urlsafe(32)
-    session.add(UserSession(token_hash=_digest(token), user_id=actor.user_id, generation=actor.generation))
+    session.add(UserSession(token_hash=token_hash(token), user_id=actor.user_id, generation=actor.generation))
     return token
-
-
-def _idle(row: UserSession, now: datetime) -> bool:
-    return now - row.last_seen_at > timedelta(seconds=idle_seconds())
-
-
-def _end(session: Session, row: UserSession, actor: Actor | None, reason: str, now: datetime) -> None:
-    row.revoked_at, row.revoked_reason = now, reason
-    audit.record(session, actor, "sign_out", entity_type="user", entity_id=row.user_id, after={"reason": reason})
 
 
 def resume(token: str | None) -> tuple[Actor | None, str | None]:
@@ -74,20 +44,20 @@ def resume(token: str | None) -> tuple[Actor | None, str | None]:
         return None, None
     now = utcnow()
     with transaction() as session:
-        row = session.scalar(select(UserSession).where(UserSession.token_hash == _digest(token)))
+        row = session.scalar(select(UserSession).where(UserSession.token_hash == token_hash(token)))
         if row is None or row.revoked_at is not None:
             return None, None
         user = session.get_one(User, row.user_id)
         actor = Actor.of(user)
-        if _idle(row, now):
-            _end(session, row, actor, "idle timeout", now)
+        if is_idle(row, now):
+            end_session(session, row, actor, "idle timeout", now)
             return None, IDLE_MESSAGE
         if not still_current(user, actor) or row.generation != actor.generation:
-            _end(session, row, actor, "access ended", now)
+            end_session(session, row, actor, "access ended", now)
             return None, SESSION_ENDED
         row.last_seen_at = now
         audit.record(session, actor, "session.resumed", entity_type="user", entity_id=user.id)
-        return actor, None
+        return acting_in(actor, token), None
 
 
 def check(actor: Actor, token: str | None) -> Actor:
@@ -102,16 +72,16 @@ def check(actor: Actor, token: str | None) -> Actor:
     # for a writer); only an ending session or a due heartbeat, at most every HEARTBEAT seconds, writes.
     with transaction(read_only=True) as session:
         user = session.get(User, actor.user_id)
-        row = session.scalar(select(UserSession).where(UserSession.token_hash == _digest(token))) if token else None
+        row = session.scalar(select(UserSession).where(UserSession.token_hash == token_hash(token))) if token else None
         if token and (row is None or row.revoked_at is not None):
             raise SessionEnded(SESSION_ENDED)
         quiet = (
             user is not None
             and still_current(user, actor)
-            and (row is None or (not _idle(row, now) and now - row.last_seen_at <= timedelta(seconds=HEARTBEAT)))
+            and (row is None or (not is_idle(row, now) and not heartbeat_due(row, now)))
         )
         if quiet and user is not None:
-            return Actor.of(user)
+            return acting_in(Actor.of(user), token)
     return _check_and_record(actor, token, now)
 
 
@@ -119,16 +89,16 @@ def _check_and_record(actor: Actor, token: str | None, now: datetime) -> Actor:
     """`check` when something is to be written: the session ended (revoked and audited) or its heartbeat."""
     with transaction() as session:
         user = session.get(User, actor.user_id)
-        row = session.scalar(select(UserSession).where(UserSession.token_hash == _digest(token))) if token else None
+        row = session.scalar(select(UserSession).where(UserSession.token_hash == token_hash(token))) if token else None
         if token and (row is None or row.revoked_at is not None):
             raise SessionEnded(SESSION_ENDED)
-        if row is not None and _idle(row, now):
-            _end(session, row, actor, "idle timeout", now)
+        if row is not None and is_idle(row, now):
+            end_session(session, row, actor, "idle timeout", now)
             session.commit()
             raise SessionEnded(IDLE_MESSAGE)
         if not still_current(user, actor):
             if row is not None:
-                _end(session, row, actor, "access ended", now)
+                end_session(session, row, actor, "access ended", now)
             else:
                 audit.record(
                     session, actor, "sign_out", entity_type="user", entity_id=actor.user_id,
@@ -136,21 +106,21 @@ def _check_and_record(actor: Actor, token: str | None, now: datetime) -> Actor:
                 )  # fmt: skip
             session.commit()
             raise SessionEnded(SESSION_ENDED)
-        if row is not None and now - row.last_seen_at > timedelta(seconds=HEARTBEAT):
+        if row is not None and heartbeat_due(row, now):
             row.last_seen_at = now
             session.info["unaudited"] = "session heartbeat"  # not a change of record; see tests/audit_guard.py
         if user is None:  # still_current said so; kept as a refusal, not an assert, so -O cannot drop it
             raise SessionEnded(SESSION_ENDED)
-        return Actor.of(user)
+        return acting_in(Actor.of(user), token)
 
 
 def end(token: str | None, actor: Actor, *, reason: str) -> None:
     """Sign out: revoke this browser's session (every tab sharing its cookie) and audit it."""
     now = utcnow()
     with transaction() as session:
-        row = session.scalar(select(UserSession).where(UserSession.token_hash == _digest(token))) if token else None
+        row = session.scalar(select(UserSession).where(UserSession.token_hash == token_hash(token))) if token else None
         if row is not None and row.revoked_at is None:
-            _end(session, row, actor, reason, now)
+            end_session(session, row, actor, reason, now)
         else:
             audit.record(
                 session, actor, "sign_out", entity_type="user", entity_id=actor.user_id, after={"reason": reason}
@@ -178,8 +148,8 @@ def live_user(token: str | None) -> int | None:
         return None
     now = utcnow()
     with transaction(read_only=True) as session:
-        row = session.scalar(select(UserSession).where(UserSession.token_hash == _digest(token)))
-        if row is None or row.revoked_at is not None or _idle(row, now):
+        row = session.scalar(select(UserSession).where(UserSession.token_hash == token_hash(token)))
+        if row is None or row.revoked_at is not None or is_idle(row, now):
             return None
         user = session.get(User, row.user_id)
         live = user is not None and user.is_active and (user.session_generation or 0) == row.generation

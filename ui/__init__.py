@@ -14,7 +14,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from domain.values import format_money
-from services import sessions
+from services import session_rules, sessions
 from services.access import refuse_page
 from services.actor import Actor
 from services.auth import SignedIn
@@ -33,7 +33,7 @@ TOKEN = "session_token"
 
 def idle_seconds() -> int:
     """CASEWORK_IDLE_MINUTES (default 30) in seconds; see services/sessions.py."""
-    return sessions.idle_seconds()
+    return session_rules.idle_seconds()
 
 
 def end_identity_session() -> bool:
@@ -104,6 +104,15 @@ def _signed_out(message: str) -> None:
         st.stop()
 
 
+def checked_by_service(verified: Actor | None) -> None:
+    """A button's callback called a service that checked this browser's user and session (services/access.py's
+    VERIFIED) moments ago: the run that follows does not check them again. (The click's own call is where the
+    check belongs: it runs before the page, so a session ended elsewhere or idle must refuse the call itself.)"""
+    ctx = get_script_run_ctx()
+    if ctx is not None and verified is not None and verified == st.session_state.get("actor"):
+        st.session_state["_actor_checked_run"] = ctx.cursors
+
+
 def _checked_this_run() -> bool:
     """True when this script run already checked the actor (app.py does, then the page asks again)."""
     ctx = get_script_run_ctx()
@@ -143,7 +152,7 @@ def current_actor() -> Actor | None:
             return None
     last = st.session_state.get("last_seen", time.time())
     if time.time() - last > idle_seconds():
-        sign_out("idle timeout", message=sessions.IDLE_MESSAGE)
+        sign_out("idle timeout", message=session_rules.IDLE_MESSAGE)
         return None
     if not _checked_this_run():
         try:

@@ -9,6 +9,7 @@ from typing import TypeVar
 import streamlit as st
 
 import ui
+from services.access import VERIFIED
 from services.errors import DomainError, SessionEnded, StaleView, ValidationFailed
 
 T = TypeVar("T")
@@ -19,7 +20,12 @@ def run_action(
 ) -> T | None:
     """Call the service; keep its result under `fresh_key` (unless None), or the field errors / problem under
     `errors_key` (and under `stale_key` whether the screen was out of date, so the page offers Reload).
-    Returns the result, or None when the call was refused or failed."""
+    Returns the result, or None when the call was refused or failed.
+
+    The service checks the signed-in user and this browser's session itself, before the page runs (a callback
+    runs first); when it did, the page's run that follows skips its own check (ui.checked_by_service).
+    """
+    verifying = VERIFIED.set(None)
     try:
         result = call()
     except ValidationFailed as exc:
@@ -36,4 +42,7 @@ def run_action(
         if fresh_key is not None:
             st.session_state[fresh_key] = result
         return result
+    finally:
+        ui.checked_by_service(VERIFIED.get())
+        VERIFIED.reset(verifying)
     return None

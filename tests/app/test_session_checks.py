@@ -12,8 +12,10 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from db.engine import engine_for
+from db.models import ProcedureRun
 from services import users
 from services.access import SESSION_ENDED
+from services.transaction import transaction
 from tests.app.helpers import app_as, texts
 
 
@@ -71,3 +73,70 @@ def test_a_read_only_database_at_sign_in_shows_plain_words_and_a_reference_not_a
     assert f"[ref {found.group(1)}]" in caplog.text
     for internal in ("sqlalchemy", "OperationalError", "INSERT", "SELECT", str(path), "Traceback"):
         assert internal not in shown
+
+
+def _signed_in_wizard():
+    """The caseworker signed in as a browser is (a session token), in the wizard at P1's "Search the legacy
+    systems" (one page: its checklist and one question), that page answered and not yet saved."""
+    from services import auth, run_start, runs
+    from tests.crash_worker import run_script
+    from tests.procedures.walk import find_case
+    from ui import TOKEN
+
+    opened = auth.start_session("caseworker", "demo-password")
+    view = run_start.start_run(opened.actor, "P1", case_id=find_case(opened.actor, financial_transition_complete=True))
+    first = {**run_script()[view.step.id], "_checklist": list(view.step.checklist)}
+    view = runs.submit_step(opened.actor, view.run_id, first, expected_version=view.version)
+    view = runs.confirm_step(opened.actor, view.run_id, expected_version=view.version)
+    at = app_as(opened.actor)
+    at.session_state[TOKEN] = opened.token
+    at.run()
+    at.query_params["run"] = view.run_id
+    at.switch_page("pages/wizard.py").run()
+    assert not at.exception
+    assert at.title[0].value == "Search the legacy systems"
+    for box in at.checkbox:
+        box.check()
+    at.radio[0].set_value("No")
+    return at, opened, view
+
+
+def _continue(at) -> None:
+    next(b for b in at.button if b.label == "Continue").click().run()
+
+
+def test_a_continue_clicked_in_a_tab_signed_out_elsewhere_saves_nothing_and_signs_this_tab_out(sqlite_demo_db):
+    from services import auth
+
+    at, opened, view = _signed_in_wizard()
+    auth.sign_out(opened.actor, token=opened.token)  # another tab of this browser
+    _continue(at)
+    assert SESSION_ENDED in texts(at)
+    assert "actor" not in at.session_state
+    with transaction() as session:
+        run = session.get_one(ProcedureRun, view.run_id)
+        assert (run.state, run.version) == ("search_legacy", view.version), "the step was saved"
+
+
+def test_after_a_continue_the_page_does_not_check_the_session_a_second_time(sqlite_demo_db):
+    from sqlalchemy import event
+
+    at, _opened, _view = _signed_in_wizard()
+    sent: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        sent.append(" ".join(statement.split()))
+
+    engine = engine_for(sqlite_demo_db.url)
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        _continue(at)  # the click's own call checked the user and the session, in the run's load
+        clicked, sent[:] = list(sent), []
+        at.run()  # a page view with no click checks them itself
+        viewed = list(sent)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert at.title[0].value != "Search the legacy systems", "the step was not saved"
+    assert [s for s in clicked if "FROM procedure_runs" in s and "user_sessions" in s], clicked
+    assert not [s for s in clicked if s.startswith(("SELECT users.", "SELECT user_sessions."))], clicked
+    assert [s for s in viewed if s.startswith("SELECT users.")], viewed

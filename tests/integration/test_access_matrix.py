@@ -285,6 +285,7 @@ EXEMPT = {
     "step_events.record_refusal": "records the fields runs.submit_step just refused, on the run's own team only",
     "sessions.check": "is the page view's check of the caller's own session (tests/integration/test_sessions.py)",
     "practice_store.may_practise": "is the rule the practice services' checks use; reads nothing",
+    "session_rules.acting_in": "makes an Actor value for a session just checked; reads and writes nothing",
 }
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 
 from db.models import AuditEvent, ServiceRequest, User, UserSession
 from domain.clock import utcnow
-from services import auth, console, service_requests, sessions, users, work
+from services import auth, console, service_requests, session_rules, sessions, users, work
 from services.access import SESSION_ENDED
 from services.errors import SessionEnded
 from services.transaction import transaction
@@ -136,13 +136,13 @@ def test_a_session_idle_past_the_limit_does_not_resume_and_says_why(demo_db, mon
     assert sessions.resume(opened.token)[0] == opened.actor  # within the limit; and it refreshes last seen
     with transaction() as session:
         session.execute(update(UserSession).values(last_seen_at=utcnow() - timedelta(minutes=5, seconds=10)))
-    assert sessions.resume(opened.token) == (None, sessions.IDLE_MESSAGE)
+    assert sessions.resume(opened.token) == (None, session_rules.IDLE_MESSAGE)
     assert _last("sign_out").after == {"reason": "idle timeout"}
 
 
 def test_a_page_view_refreshes_last_seen_at_most_every_heartbeat(demo_db):
     opened = _open("caseworker")
-    old = utcnow() - timedelta(seconds=sessions.HEARTBEAT + 5)
+    old = utcnow() - timedelta(seconds=session_rules.HEARTBEAT + 5)
     with transaction() as session:
         session.execute(update(UserSession).values(last_seen_at=old))
     assert sessions.check(opened.actor, opened.token) == opened.actor
@@ -174,3 +174,92 @@ def test_the_field_limits_match_the_columns():
 
     assert users.DISPLAY_NAME_MAX == User.__table__.c.display_name.type.length
     assert users.EMAIL_MAX == User.__table__.c.email.type.length
+
+
+# A service call checks the browser session its actor acts in (services/access.py): a button's callback runs
+# before the page's own check, so a click in a tab signed out elsewhere, or left idle, must refuse the call itself.
+
+
+def _p1_view(actor):
+    from services import run_start
+    from tests.procedures.walk import find_case
+
+    return run_start.start_run(actor, "P1", case_id=find_case(actor, financial_transition_complete=True))
+
+
+def _first_answers(view) -> dict:
+    from tests.crash_worker import run_script
+
+    return {**run_script()[view.step.id], "_checklist": list(view.step.checklist)}
+
+
+def _run_row(run_id: str) -> tuple:
+    from db.models import ProcedureRun
+
+    with transaction() as session:
+        run = session.get_one(ProcedureRun, run_id)
+        return run.state, run.version, dict(run.answers)
+
+
+def test_signing_in_gives_an_actor_acting_in_that_session(demo_db):
+    opened = _open("caseworker")
+    assert opened.actor.session == hashlib.sha256(opened.token.encode()).hexdigest()
+    assert sessions.resume(opened.token)[0] == opened.actor
+    assert sessions.check(opened.actor, opened.token) == opened.actor
+
+
+def test_a_click_in_a_tab_signed_out_elsewhere_saves_nothing_and_is_audited(demo_db):
+    from services import runs
+
+    opened = _open("caseworker")
+    view = _p1_view(opened.actor)
+    before = _run_row(view.run_id)
+    auth.sign_out(opened.actor, token=opened.token)  # another tab of the same browser
+    with pytest.raises(SessionEnded) as ended:
+        runs.submit_step(opened.actor, view.run_id, _first_answers(view), expected_version=view.version)
+    assert ended.value.message == SESSION_ENDED
+    assert _run_row(view.run_id) == before
+    refused = _last("refused")
+    assert (refused.actor_name, refused.after["attempted"]) == ("caseworker", "act with an ended session")
+
+
+def test_a_click_after_the_idle_limit_ends_the_session_saves_nothing_and_says_why(demo_db, monkeypatch):
+    from services import runs
+
+    monkeypatch.setenv("CASEWORK_IDLE_MINUTES", "5")
+    opened = _open("caseworker")
+    view = _p1_view(opened.actor)
+    before = _run_row(view.run_id)
+    with transaction() as session:
+        session.execute(update(UserSession).values(last_seen_at=utcnow() - timedelta(minutes=5, seconds=10)))
+    with pytest.raises(SessionEnded) as ended:
+        runs.submit_step(opened.actor, view.run_id, _first_answers(view), expected_version=view.version)
+    assert ended.value.message == session_rules.IDLE_MESSAGE
+    assert _run_row(view.run_id) == before
+    assert _last("sign_out").after == {"reason": "idle timeout"}
+    with transaction() as session:
+        assert session.scalars(select(UserSession.revoked_reason)).one() == "idle timeout"
+    assert sessions.resume(opened.token) == (None, None)  # ended for every tab
+
+
+def test_a_saving_call_moves_the_sessions_last_seen_when_due_and_a_reading_call_leaves_it_to_the_page(demo_db):
+    from services import run_context, runs
+    from services.access import VERIFIED
+
+    opened = _open("caseworker")
+    view = _p1_view(opened.actor)
+    old = utcnow() - timedelta(seconds=session_rules.HEARTBEAT + 5)
+
+    def last_seen():
+        with transaction() as session:
+            return session.scalars(select(UserSession.last_seen_at)).one()
+
+    with transaction() as session:
+        session.execute(update(UserSession).values(last_seen_at=old))
+    VERIFIED.set(None)
+    run_context.view_run(opened.actor, view.run_id)  # read only: cannot write the heartbeat
+    assert last_seen() == old
+    assert VERIFIED.get() is None, "the page's own check must still run and write it"
+    runs.submit_step(opened.actor, view.run_id, _first_answers(view), expected_version=view.version)
+    assert last_seen() > old + timedelta(seconds=5)
+    assert VERIFIED.get() == opened.actor

@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.sessions import idle_seconds
+from services.session_rules import idle_seconds
 
 
 @pytest.mark.parametrize(
