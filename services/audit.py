@@ -13,9 +13,9 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from db.engine import chain_head, keep_chain_head
@@ -60,7 +60,7 @@ def _digest_of(values: dict[str, Any]) -> str:
 
 # Appended through Core, not as an ORM object: the event is never read back or changed in the transaction that
 # writes it, and the unit of work's flush of one new object cost about a third of a wizard step's save.
-_APPEND = AuditEvent.__table__.insert()
+_APPEND = cast(Table, AuditEvent.__table__).insert()
 
 
 def record(

@@ -37,8 +37,9 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import CompoundSelect, bindparam, func, literal, select, union_all
+from sqlalchemy import CompoundSelect, Table, bindparam, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from db.models import Case, ProcedureRun, StepEvent
@@ -136,7 +137,7 @@ class NewEvent:
     at: datetime
 
 
-_INSERT = StepEvent.__table__.insert()
+_INSERT = cast(Table, StepEvent.__table__).insert()
 
 
 def _write(session: Session, events: list[NewEvent]) -> None:
