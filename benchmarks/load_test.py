@@ -124,8 +124,10 @@ class Result:
 
 
 class LockWaits:
-    """Time spent waiting for the audit chain's advisory lock (SELECT pg_advisory_xact_lock) and holding it
-    (from getting it to the commit): tells whether slow steps queue for the chain or for the CPU."""
+    """Time spent waiting for the audit chain's advisory lock (db.engine.take_write_lock, the first time a
+    transaction takes it) and holding it (from getting it to the commit): tells whether slow steps queue for the
+    chain or for the CPU. (The lock is taken on the driver's own cursor, with the chain's head in the same round
+    trip, so SQLAlchemy's statement events do not see it: this wraps the function instead.)"""
 
     def __init__(self) -> None:
         self.ms: list[float] = []
@@ -135,29 +137,29 @@ class LockWaits:
     def __enter__(self) -> LockWaits:
         from sqlalchemy import event
 
-        from db.engine import engine_for
+        from db import engine as db_engine
 
-        self._engine = engine_for(os.environ["DATABASE_URL"])
-        event.listen(self._engine, "before_cursor_execute", self._before)
-        event.listen(self._engine, "after_cursor_execute", self._after)
+        self._module, self._take = db_engine, db_engine.take_write_lock
+        self._engine = db_engine.engine_for(os.environ["DATABASE_URL"])
+
+        def take_write_lock(session: Any) -> None:
+            transaction = session.get_transaction()
+            already = transaction is not None and session.info.get(db_engine._HELD) is transaction
+            start = time.perf_counter()
+            self._take(session)
+            if not already:
+                self._started.held = time.perf_counter()
+                self.ms.append((self._started.held - start) * 1000)
+
+        db_engine.take_write_lock = take_write_lock  # type: ignore[assignment]
         event.listen(self._engine, "commit", self._commit)
         return self
 
     def __exit__(self, *exc: object) -> None:
         from sqlalchemy import event
 
-        event.remove(self._engine, "before_cursor_execute", self._before)
-        event.remove(self._engine, "after_cursor_execute", self._after)
+        self._module.take_write_lock = self._take  # type: ignore[assignment]
         event.remove(self._engine, "commit", self._commit)
-
-    def _before(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if "pg_advisory_xact_lock" in statement:
-            self._started.at = time.perf_counter()
-
-    def _after(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if "pg_advisory_xact_lock" in statement:
-            self._started.held = time.perf_counter()
-            self.ms.append((self._started.held - self._started.at) * 1000)
 
     def _commit(self, conn: Any) -> None:
         if (held := getattr(self._started, "held", None)) is not None:
