@@ -94,8 +94,7 @@ def record(session: Session, actor: Actor, run: ProcedureRun, case: Case, before
     added: list[NewEvent] = []
 
     def event(step: str, kind: str, *, first: bool = False, working_seconds: int | None = None) -> None:
-        added.append(NewEvent(run.id, run.procedure_id, step, kind, None, first, working_seconds, run.team_id,
-                              actor.user_id, early, now))  # fmt: skip
+        added.append(NewEvent.of(run, actor, step, kind, early=early, at=now, first=first, seconds=working_seconds))
 
     if action == "start":
         run.early = early  # the run's own experience band: Insight's "left there" by experience reads it
@@ -122,7 +121,7 @@ def record(session: Session, actor: Actor, run: ProcedureRun, case: Case, before
 
 @dataclass(frozen=True, slots=True)
 class NewEvent:
-    """One step event about to be written: the columns of a StepEvent row but its id (also what the summary reads)."""
+    """One step event about to be written: a StepEvent row's columns but its id (also what the summary reads)."""
 
     run_id: str
     procedure_id: str
@@ -135,6 +134,23 @@ class NewEvent:
     user_id: int
     early: bool
     at: datetime
+
+    @classmethod
+    def of(
+        cls,
+        run: ProcedureRun,
+        actor: Actor,
+        step: str,
+        kind: str,
+        *,
+        early: bool,
+        at: datetime,
+        field: str | None = None,
+        first: bool = False,
+        seconds: int | None = None,
+    ) -> NewEvent:
+        """An event of `run` at `step`, by `actor`, with the run's team and the caseworker's experience band."""
+        return cls(run.id, run.procedure_id, step, kind, field, first, seconds, run.team_id, actor.user_id, early, at)
 
 
 _INSERT = cast(Table, StepEvent.__table__).insert()
@@ -227,14 +243,7 @@ def record_refusal(actor: Actor, run_id: str, errors: Mapping[str, str]) -> None
             early = _early(session, actor, run)
             now = utcnow()
             fields = sorted(errors)
-            _write(
-                session,
-                [
-                    NewEvent(run.id, run.procedure_id, run.state, "error", name, False, None, run.team_id,
-                             actor.user_id, early, now)
-                    for name in fields
-                ],
-            )  # fmt: skip
+            _write(session, [NewEvent.of(run, actor, run.state, "error", early=early, at=now, field=f) for f in fields])
             audit.record(
                 session,
                 actor,
