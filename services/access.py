@@ -30,7 +30,7 @@ from domain.clock import utcnow
 from services import audit
 from services.actor import Actor
 from services.errors import PermissionDenied, SessionEnded
-from services.session_rules import IDLE_MESSAGE, end, heartbeat_due, is_idle
+from services.session_rules import IDLE_MESSAGE, heartbeat_due, is_idle, revoke
 from services.transaction import transaction
 
 SESSION_ENDED = (
@@ -110,7 +110,7 @@ def check_actor(session: Session, actor: Actor, *, signed_in: UserSession | None
         elif is_idle(row, now):
             reason = "idle timeout"
     if reason is not None:
-        _end_session(session, actor, reason, now)
+        _refuse_ended(session, actor, reason, now)
     verified = True
     if row is not None and heartbeat_due(row, now):
         if session.connection().get_execution_options().get(READ_ONLY):
@@ -123,13 +123,13 @@ def check_actor(session: Session, actor: Actor, *, signed_in: UserSession | None
         VERIFIED.set(actor)
 
 
-def _end_session(session: Session, actor: Actor, reason: str, now: datetime) -> NoReturn:
+def _refuse_ended(session: Session, actor: Actor, reason: str, now: datetime) -> NoReturn:
     """Discard what is pending, end the actor's browser session if it is still open (or audit the refusal), commit
     that alone, and raise SessionEnded with the words for the reason."""
     session.rollback()
     row = session.scalar(_SIGNED_IN, {"token_hash": actor.session}) if actor.session else None
     if row is not None and row.revoked_at is None and row.user_id == actor.user_id:
-        end(session, row, actor, reason, now)
+        revoke(session, row, actor, reason, now)
     else:
         audit.record(
             session,

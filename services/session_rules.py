@@ -57,7 +57,7 @@ def heartbeat_due(row: UserSession, now: datetime) -> bool:
     return now - row.last_seen_at > timedelta(seconds=HEARTBEAT)
 
 
-def end(session: Session, row: UserSession, actor: Actor | None, reason: str, now: datetime) -> None:
+def revoke(session: Session, row: UserSession, actor: Actor | None, reason: str, now: datetime) -> None:
     """Revoke the session and audit the sign-out, in the caller's transaction."""
     row.revoked_at, row.revoked_reason = now, reason
     audit.record(session, actor, "sign_out", entity_type="user", entity_id=row.user_id, after={"reason": reason})

@@ -24,8 +24,7 @@ from services import audit
 from services.access import SESSION_ENDED, still_current
 from services.actor import Actor
 from services.errors import SessionEnded
-from services.session_rules import IDLE_MESSAGE, acting_in, heartbeat_due, is_idle, token_hash
-from services.session_rules import end as end_session
+from services.session_rules import IDLE_MESSAGE, acting_in, heartbeat_due, is_idle, revoke, token_hash
 from services.transaction import transaction
 
 COOKIE = "casework_session"
@@ -50,10 +49,10 @@ def resume(token: str | None) -> tuple[Actor | None, str | None]:
         user = session.get_one(User, row.user_id)
         actor = Actor.of(user)
         if is_idle(row, now):
-            end_session(session, row, actor, "idle timeout", now)
+            revoke(session, row, actor, "idle timeout", now)
             return None, IDLE_MESSAGE
         if not still_current(user, actor) or row.generation != actor.generation:
-            end_session(session, row, actor, "access ended", now)
+            revoke(session, row, actor, "access ended", now)
             return None, SESSION_ENDED
         row.last_seen_at = now
         audit.record(session, actor, "session.resumed", entity_type="user", entity_id=user.id)
@@ -93,12 +92,12 @@ def _check_and_record(actor: Actor, token: str | None, now: datetime) -> Actor:
         if token and (row is None or row.revoked_at is not None):
             raise SessionEnded(SESSION_ENDED)
         if row is not None and is_idle(row, now):
-            end_session(session, row, actor, "idle timeout", now)
+            revoke(session, row, actor, "idle timeout", now)
             session.commit()
             raise SessionEnded(IDLE_MESSAGE)
         if not still_current(user, actor):
             if row is not None:
-                end_session(session, row, actor, "access ended", now)
+                revoke(session, row, actor, "access ended", now)
             else:
                 audit.record(
                     session, actor, "sign_out", entity_type="user", entity_id=actor.user_id,
@@ -120,7 +119,7 @@ def end(token: str | None, actor: Actor, *, reason: str) -> None:
     with transaction() as session:
         row = session.scalar(select(UserSession).where(UserSession.token_hash == token_hash(token))) if token else None
         if row is not None and row.revoked_at is None:
-            end_session(session, row, actor, reason, now)
+            revoke(session, row, actor, reason, now)
         else:
             audit.record(
                 session, actor, "sign_out", entity_type="user", entity_id=actor.user_id, after={"reason": reason}

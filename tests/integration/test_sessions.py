@@ -10,12 +10,25 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from db.models import AuditEvent, ServiceRequest, User, UserSession
+from db.models import AuditEvent, ProcedureRun, ServiceRequest, User, UserSession
 from domain.clock import utcnow
-from services import auth, console, service_requests, session_rules, sessions, users, work
-from services.access import SESSION_ENDED
+from services import (
+    auth,
+    console,
+    run_context,
+    run_start,
+    runs,
+    service_requests,
+    session_rules,
+    sessions,
+    users,
+    work,
+)
+from services.access import SESSION_ENDED, VERIFIED
 from services.errors import SessionEnded
 from services.transaction import transaction
+from tests.crash_worker import run_script
+from tests.procedures.walk import find_case
 
 
 def _own_sr(actor) -> int:
@@ -181,21 +194,14 @@ def test_the_field_limits_match_the_columns():
 
 
 def _p1_view(actor):
-    from services import run_start
-    from tests.procedures.walk import find_case
-
     return run_start.start_run(actor, "P1", case_id=find_case(actor, financial_transition_complete=True))
 
 
 def _first_answers(view) -> dict:
-    from tests.crash_worker import run_script
-
     return {**run_script()[view.step.id], "_checklist": list(view.step.checklist)}
 
 
 def _run_row(run_id: str) -> tuple:
-    from db.models import ProcedureRun
-
     with transaction() as session:
         run = session.get_one(ProcedureRun, run_id)
         return run.state, run.version, dict(run.answers)
@@ -209,8 +215,6 @@ def test_signing_in_gives_an_actor_acting_in_that_session(demo_db):
 
 
 def test_a_click_in_a_tab_signed_out_elsewhere_saves_nothing_and_is_audited(demo_db):
-    from services import runs
-
     opened = _open("caseworker")
     view = _p1_view(opened.actor)
     before = _run_row(view.run_id)
@@ -224,8 +228,6 @@ def test_a_click_in_a_tab_signed_out_elsewhere_saves_nothing_and_is_audited(demo
 
 
 def test_a_click_after_the_idle_limit_ends_the_session_saves_nothing_and_says_why(demo_db, monkeypatch):
-    from services import runs
-
     monkeypatch.setenv("CASEWORK_IDLE_MINUTES", "5")
     opened = _open("caseworker")
     view = _p1_view(opened.actor)
@@ -243,9 +245,6 @@ def test_a_click_after_the_idle_limit_ends_the_session_saves_nothing_and_says_wh
 
 
 def test_a_saving_call_moves_the_sessions_last_seen_when_due_and_a_reading_call_leaves_it_to_the_page(demo_db):
-    from services import run_context, runs
-    from services.access import VERIFIED
-
     opened = _open("caseworker")
     view = _p1_view(opened.actor)
     old = utcnow() - timedelta(seconds=session_rules.HEARTBEAT + 5)
@@ -256,10 +255,13 @@ def test_a_saving_call_moves_the_sessions_last_seen_when_due_and_a_reading_call_
 
     with transaction() as session:
         session.execute(update(UserSession).values(last_seen_at=old))
-    VERIFIED.set(None)
-    run_context.view_run(opened.actor, view.run_id)  # read only: cannot write the heartbeat
-    assert last_seen() == old
-    assert VERIFIED.get() is None, "the page's own check must still run and write it"
-    runs.submit_step(opened.actor, view.run_id, _first_answers(view), expected_version=view.version)
-    assert last_seen() > old + timedelta(seconds=5)
-    assert VERIFIED.get() == opened.actor
+    token = VERIFIED.set(None)  # as ui/actions.py sets it before a button's call
+    try:
+        run_context.view_run(opened.actor, view.run_id)  # read only: cannot write the heartbeat
+        assert last_seen() == old
+        assert VERIFIED.get() is None, "the page's own check must still run and write it"
+        runs.submit_step(opened.actor, view.run_id, _first_answers(view), expected_version=view.version)
+        assert last_seen() > old + timedelta(seconds=5)
+        assert VERIFIED.get() == opened.actor
+    finally:
+        VERIFIED.reset(token)
