@@ -22,12 +22,15 @@ def pages_for(actor: Actor) -> list[st.Page]:
     this router runs before every rerun of every page."""
     key = f"_pages:{actor.role}"
     if key not in st.session_state:
-        home = st.Page(HOME, title="Home", icon=":material/home:", url_path="home", default=True)
+        home = st.Page(HOME, title="Home", icon=":material/home:", url_path="", default=True)
+        # Home is served at "/"; /home (a sign-in alias while signed out, so bookmarks point there) opens it too,
+        # rather than Streamlit's "Page not found" over Home.
+        home_alias = st.Page(HOME, title="Home", url_path="home", visibility="hidden")
         own = [spec.page() for spec in ROLE_PAGES.get(actor.role, ())]
         # Every other role's URL opens a page that says access was refused (audited), not Home in silence.
         others = sorted({spec.url_path for specs in ROLE_PAGES.values() for spec in specs} - {p.url_path for p in own})
         refused = [st.Page(NO_ACCESS, title="No access", url_path=path, visibility="hidden") for path in others]
-        st.session_state[key] = [home, *own, *refused]
+        st.session_state[key] = [home, home_alias, *own, *refused]
     return st.session_state[key]
 
 

@@ -88,3 +88,22 @@ def test_the_sign_in_page_gets_its_text_and_icon_fonts(live_server, page: Page):
     assert "Source Sans: loaded" in loaded
     assert page.evaluate("[...document.fonts].filter(f => f.status === 'error').map(f => f.family)") == []
     assert refused == []
+
+
+def test_a_signed_in_tab_opening_home_by_its_address_shows_home_without_a_not_found_dialog(live_server, page: Page):
+    """/home is where a bookmark made while signed out points (the sign-in page is served there too). Home was
+    the default page, served at "/" only, so a signed-in tab opening /home drew "Page not found" over it."""
+    sign_in(page, live_server.url, "caseworker")
+    settled(page, "Welcome, Demo Caseworker")
+
+    page.goto(f"{live_server.url}/home")  # a new browser session, resumed from the session cookie
+
+    settled(page, page.get_by_role("heading", name="Welcome, Demo Caseworker"))
+    expect(page.get_by_text("Page not found")).to_have_count(0)
+    expect(page.get_by_role("link", name="My work", exact=True)).to_be_visible()
+
+    page.goto(f"{live_server.url}/outstanding")  # another role's page: refused, with a link home
+    settled(page, page.get_by_role("heading", name="You do not have access to that page"))
+    page.get_by_role("link", name="Go to your home page").click()
+    settled(page, page.get_by_role("heading", name="Welcome, Demo Caseworker"))
+    expect(page.get_by_text("Page not found")).to_have_count(0)
