@@ -77,3 +77,21 @@ def p1_scin() -> str:
         return session.scalars(
             select(Case.scin).where(Case.team_id == team, Case.financial_transition_complete).order_by(Case.id)
         ).first()
+
+
+def choose_by_keyboard(page: Page, box: Locator, typed: str, option: Locator) -> None:
+    """Pick from a Streamlit select box as a keyboard user does: type until `option` is the one left, then
+    ArrowDown and Enter.
+
+    Not by a mouse click on the open list: the list closes when the page scrolls under it. Focusing the box
+    scrolls it into view, and that scroll's events, a frame later, sometimes came after typing had opened the
+    list (My work's chooser, one run in five), as did Playwright's own scroll of an option into view before a
+    click. So the box is scrolled to mid-screen and those events let pass before anything is typed.
+    """
+    box.evaluate("e => e.scrollIntoView({block: 'center'})")
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    box.focus()
+    box.press_sequentially(typed)
+    expect(option).to_have_count(1)
+    box.press("ArrowDown")
+    box.press("Enter")

@@ -20,7 +20,7 @@ from procedures import registry
 from services import run_context
 from services.sr_work import NO_PROCEDURE
 from services.transaction import transaction
-from tests.browser.helpers import SLOW_TIMEOUT, settled
+from tests.browser.helpers import SLOW_TIMEOUT, choose_by_keyboard, settled
 from tests.browser.test_sign_in import sign_in
 from tests.browser.test_wizard import at_step, choose, press
 
@@ -160,18 +160,10 @@ def _work_from_my_work(page: Page, sr: ServiceRequest, procedure_id: str) -> str
     """Choose `sr` and `procedure_id` in My work's chooser, work it; return the run id the wizard opens."""
     page.get_by_role("link", name="My work", exact=True).click()
     chooser = settled(page, page.get_by_role("combobox", name="Work an allocated SR"))
-    # Chosen by keyboard, as a keyboard user does: a first click after the sidebar link had focus opens and closes
-    # the list. The list also closes when the page scrolls under it: focusing the box scrolled it into view, and
-    # that scroll's events, a frame later, sometimes came after typing had opened the list (one run in five), as
-    # did Playwright's own scroll of an option into view before a click. So the box is scrolled to mid-screen
-    # and those events let pass before typing, and the one option left is chosen with the keys, not a click.
-    chooser.evaluate("e => e.scrollIntoView({block: 'center'})")
-    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
-    chooser.focus()
-    chooser.press_sequentially(f"{sr.number}: {procedure_id}")
-    expect(page.get_by_role("option", name=f"{sr.number}: {procedure_id} ", exact=False)).to_have_count(1)
-    chooser.press("ArrowDown")
-    chooser.press("Enter")
+    # Chosen by keyboard (see choose_by_keyboard): a first click after the sidebar link had focus opens and closes
+    # the list, and an open list closes when the page scrolls under it.
+    option = page.get_by_role("option", name=f"{sr.number}: {procedure_id} ", exact=False)
+    choose_by_keyboard(page, chooser, f"{sr.number}: {procedure_id}", option)
     settled(page, page.get_by_text(f"{procedure_id} starts when:", exact=False))
     press(page, "Work this SR")
     procedure = registry.get(procedure_id)
