@@ -23,6 +23,8 @@ from typing import Any
 from sqlalchemy import Engine, ExceptionContext, create_engine, event, text
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
+from db.one_row_update import update_one_row
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE = ROOT / "var" / "casework.sqlite3"
 WRITE_LOCK_KEY = 7_410_001
@@ -106,6 +108,7 @@ def _sessions(engine: Engine) -> sessionmaker[Session]:
     # On PostgreSQL these take the write lock before the first write; on SQLite (BEGIN IMMEDIATE took it) they
     # refuse a write in a transaction begun read-only, which SQLite might otherwise fail as "database is locked".
     event.listen(factory, "before_flush", _lock_before_flush)
+    event.listen(factory, "before_flush", update_one_row)  # after the lock: a run's own save, without the UoW
     event.listen(factory, "do_orm_execute", _lock_before_dml)
     return factory
 

@@ -24,6 +24,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from db.models import AuditEvent
+from db.one_row_update import ONE_ROW_OF
 
 SERVICES = str(Path(__file__).resolve().parents[1] / "services") + "/"
 KEY = "audit_guard"
@@ -62,8 +63,9 @@ def _on_execute(state: ORMExecuteState) -> None:
         table = getattr(state.statement, "table", None)
         if table is not None and table.name == "audit_events":
             _state(state.session)["audited"] = True  # services/audit.py appends through Core
-        elif table is not None:
-            _state(state.session)["changed"].add(f"{table.name} (bulk)")  # type: ignore[attr-defined]
+        elif table is not None:  # one object's save sent by db/one_row_update.py, or a bulk statement
+            saved = state.execution_options.get(ONE_ROW_OF)
+            _state(state.session)["changed"].add(saved or f"{table.name} (bulk)")  # type: ignore[attr-defined]
 
 
 def _reset(session: Session, *_: object) -> None:
