@@ -13,6 +13,9 @@ refuses a row changed meanwhile with the ORM's own StaleDataError (services/tran
 "someone else saved a change" message), and marks the object saved as the ORM does after its flush, so the
 flush then finds nothing to do. Anything else (an insert, a delete, two rows, a relationship changed) goes
 through the unit of work as before, untouched.
+
+It reads two private SQLAlchemy names, the identity map's set of modified states and `InstanceState._commit_all`
+(what the ORM itself calls after a flush); tests/integration/test_one_row_update.py fails if either changes.
 """
 
 from __future__ import annotations
