@@ -13,8 +13,19 @@ from ui.notices import notice_count
 from ui.roles import HOME, NO_ACCESS, ROLE_PAGES, role_has_page
 from ui.text import md
 
-st.set_page_config(page_title="Casework Guide", page_icon="📋", layout="wide")
 ui.warm_up.start()  # once per server: the first table page must not wait for pandas (see ui/warm_up.py)
+
+
+def set_up_page() -> None:
+    """The app's icon and wide layout, sent on a browser session's first run only. The browser keeps both for
+    as long as the page is open (Streamlit's frontend changes them only when told), and sent on every run they
+    made it set the tab's icon afresh after every click. A reload is a new session, so it is sent again."""
+    if not st.session_state.get("_page_set_up"):
+        st.set_page_config(page_icon="📋", layout="wide")  # the title: ui.a11y.send_title, after the page
+        st.session_state["_page_set_up"] = True
+
+
+set_up_page()
 
 
 def pages_for(actor: Actor) -> list[st.Page]:
@@ -67,6 +78,9 @@ else:
     st.session_state["refused_page"] = navigation.url_path
     role = actor.role
     ui.resume_after_sign_in(lambda script: role_has_page(role, script))
-ui.a11y.page_title(navigation.title)
+ui.a11y.start_title(navigation.title)
 ui.a11y.enhance_page()
-run_page(navigation)
+try:
+    run_page(navigation)
+finally:  # also when the page stopped early (st.stop) or moved on to another (st.switch_page)
+    ui.a11y.send_title()

@@ -15,19 +15,39 @@ from __future__ import annotations
 import streamlit as st
 
 SERVICE = "Casework Guide"
-_TITLE = "_page_title"
+_TITLE = "_page_title"  # the title of the page this run draws, without "Error: "
+_ERROR = "_page_title_error"  # this run drew an error summary
+_SHOWN = "_page_title_shown"  # the title the browser tab shows now
+
+
+def start_title(title: str) -> None:
+    """app.py, before the page runs: the title to use when the page sets none of its own."""
+    st.session_state[_ERROR] = False
+    page_title(title)
 
 
 def page_title(title: str) -> None:
     """Set this page's title (GOV.UK: the page, then the service); an error summary prefixes "Error: "."""
-    full = SERVICE if title == SERVICE else f"{title} – {SERVICE}"
-    st.session_state[_TITLE] = full
-    st.set_page_config(page_title=full)
+    st.session_state[_TITLE] = SERVICE if title == SERVICE else f"{title} – {SERVICE}"
 
 
 def mark_error_in_title() -> None:
-    """Called by ui.error_summary: screen reader users hear "Error:" first, before anything else loads."""
-    st.set_page_config(page_title=f"Error: {st.session_state.get(_TITLE, SERVICE)}")
+    """Called by ui.error_summary: screen reader users hear "Error:" first, before the rest of the title."""
+    st.session_state[_ERROR] = True
+
+
+def send_title() -> None:
+    """app.py, once the page has run (or stopped): tell the browser the title, if it is not the one the tab shows.
+
+    Sent at most once a run, and not at all when unchanged: every title sent is also a message the browser
+    handles and echoes to itself, and the wizard sent two a click (the app's, then the step's).
+    """
+    full = st.session_state.get(_TITLE, SERVICE)
+    if st.session_state.get(_ERROR):
+        full = f"Error: {full}"
+    if st.session_state.get(_SHOWN) != full:
+        st.set_page_config(page_title=full)
+        st.session_state[_SHOWN] = full
 
 
 _SCRIPT = """

@@ -86,3 +86,30 @@ def test_a_caseworker_finishes_p1_after_reloading_mid_way(live_server, page: Pag
     at_step(page, "Check your answers before saving")
     press(page, "Confirm and save")
     settled(page, page.get_by_text(re.compile(r"is finished\.")))
+
+
+def test_the_tab_title_names_each_step_and_says_error_while_the_step_shows_one(live_server, page: Page):
+    """GOV.UK page titles: "<page> – Casework Guide", "Error: " first while an error summary shows. The title is
+    sent once the page has run, and only when it changes (ui.a11y.send_title)."""
+    scin = p1_scin()
+    sign_in(page, live_server.url, "caseworker")
+    settled(page, "Welcome, Demo Caseworker")
+    expect(page).to_have_title("Home – Casework Guide")
+    page.get_by_role("link", name="Start a procedure").click()
+    scin_box = settled(page, page.get_by_label("Find a case", exact=True))
+    expect(page).to_have_title("Start a procedure – Casework Guide")
+    scin_box.fill(scin)
+    scin_box.press("Enter")
+    settled(page, page.get_by_role("button", name="Start P1")).click()
+    at_step(page, "Check where the case is in transition")
+    expect(page).to_have_title("Check where the case is in transition – Casework Guide")
+
+    press(page, "Continue")  # the checklist not ticked: refused
+    settled(page, page.get_by_text("There is a problem"))
+    expect(page).to_have_title("Error: Check where the case is in transition – Casework Guide")
+
+    page.get_by_text("I have the case open in the 2012 system and have read the query", exact=True).click()
+    expect(page.get_by_role("checkbox", name=re.compile("I have the case open"))).to_be_checked()
+    press(page, "Continue")
+    at_step(page, "What needs the CSA information?")
+    expect(page).to_have_title("What needs the CSA information? – Casework Guide")
