@@ -62,7 +62,7 @@ class _Shape:
 
     name: str
     table: Table
-    key: Column[Any]  # the primary key column
+    primary_key: Column[Any]
     version: Column[Any]
     version_attribute: str
     next_version: Callable[[Any], Any]
@@ -89,7 +89,7 @@ def _shape(mapper: Mapper[Any]) -> _Shape | None:
     return _Shape(
         name=mapper.class_.__name__,
         table=table,
-        key=cast(Column[Any], mapper.primary_key[0]),
+        primary_key=cast(Column[Any], mapper.primary_key[0]),
         version=version,
         version_attribute=mapper.get_property_by_column(version).key,
         next_version=mapper.version_id_generator,
@@ -140,7 +140,7 @@ def _statement(shape: _Shape, keys: tuple[str, ...]) -> Update:
     """The UPDATE for this set of columns, built once per set (a step changes the same few each time)."""
     return (
         update(shape.table)
-        .where(and_(shape.key == bindparam("pk"), shape.version == bindparam(_VERSION)))
+        .where(and_(shape.primary_key == bindparam("pk"), shape.version == bindparam(_VERSION)))
         .values({shape.table.c[k]: bindparam(f"v_{k}") for k in keys})
         .execution_options(**{ONE_ROW_OF: shape.name})
     )

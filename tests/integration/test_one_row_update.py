@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import Table, event, update
 from sqlalchemy.orm import Session
 
-from db.engine import session_factory
 from db.models import Note, ProcedureRun
 from services import run_start
 from services.errors import ConflictError
@@ -119,5 +118,5 @@ def test_a_new_row_beside_the_runs_change_goes_through_the_unit_of_work(demo_db,
         assert seen["unit_of_work"] == [True]
         assert run.version == version + 1
 
-    with session_factory()() as session:
+    with transaction() as session:
         assert session.get_one(ProcedureRun, run_id).answers["query_summary"] == "With a note"
