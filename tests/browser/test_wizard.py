@@ -113,3 +113,7 @@ def test_the_tab_title_names_each_step_and_says_error_while_the_step_shows_one(l
     press(page, "Continue")
     at_step(page, "What needs the CSA information?")
     expect(page).to_have_title("What needs the CSA information? – Casework Guide")
+    # The icon and wide layout were sent on the session's first run only (app.py): after these clicks the tab
+    # keeps the app's icon and the page its full width, not Streamlit's centred 736 px column.
+    assert "svg" in page.locator("link[rel='shortcut icon']").get_attribute("href")
+    assert page.get_by_test_id("stMainBlockContainer").bounding_box()["width"] > 800
