@@ -14,7 +14,8 @@ from datetime import date
 from queue import Empty, SimpleQueue
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, load_only
+from sqlalchemy.orm.attributes import set_committed_value
 from statemachine import StateMachine
 
 from db.models import Case, ProcedureRun, ServiceRequest, User, UserSession
@@ -85,15 +86,22 @@ def step_effects(step: Step, ctx: Ctx) -> list[Effect]:
 
 # The case and the run's SR come in the same query as the run: every action and every redraw reads both. So do
 # the acting user's row and their browser session's, which services/access.py checks first on every call
-# (deactivated, moved, signed out elsewhere, idle): loaded here, the check sends no statement of its own.
-_WITH_CASE_AND_SR = (joinedload(ProcedureRun.case, innerjoin=True), joinedload(ProcedureRun.service_request))
+# (deactivated, moved, signed out elsewhere, idle): loaded here, the check sends no statement of its own. Of those
+# two only the columns the check reads are loaded (a later read of another is loaded then, as any expired one).
+# Five entities side by side rather than joinedload(): SQLAlchemy builds a joined loader's row processors afresh on
+# every execution.
 # Built once: Session.get with loader options builds and sets up its query afresh on every call (a third of a
 # load's CPU time); a new session holds no run yet, so this returns what get would.
 _LOAD_RUN = (
-    select(ProcedureRun, User, UserSession)
-    .options(*_WITH_CASE_AND_SR)
+    select(ProcedureRun, Case, ServiceRequest, User, UserSession)
+    .join_from(ProcedureRun, Case, ProcedureRun.case_id == Case.id)
+    .outerjoin_from(ProcedureRun, ServiceRequest, ProcedureRun.sr_id == ServiceRequest.id)
     .outerjoin_from(ProcedureRun, User, User.id == bindparam("user_id"))
     .outerjoin_from(ProcedureRun, UserSession, UserSession.token_hash == bindparam("token_hash"))
+    .options(
+        load_only(User.is_active, User.role, User.team_id, User.session_generation),
+        load_only(UserSession.user_id, UserSession.revoked_at, UserSession.last_seen_at),
+    )
     .where(ProcedureRun.id == bindparam("run_id"))
 )
 
@@ -104,10 +112,14 @@ def load_run(session: Session, actor: Actor, run_id: str, action: str) -> tuple[
     row = session.execute(_LOAD_RUN, values).one_or_none()
     if row is None:
         raise NotFound(unavailable("procedure run"))
-    run, _user, signed_in = row
+    run, case, sr, _user, signed_in = row
+    # The run holds its case and SR, as a joined load would have set them: the session keeps only weak references,
+    # and an SR nothing held would be read again by the next statement that asks the session for it.
+    set_committed_value(run, "case", case)
+    set_committed_value(run, "service_request", sr)
     check_actor(session, actor, signed_in=signed_in)
     check_run(session, actor, run, action=action)
-    return run, registry.get(run.procedure_id, run.procedure_version), run.case
+    return run, registry.get(run.procedure_id, run.procedure_version), case
 
 
 def run_view(session: Session, run: ProcedureRun, procedure: Procedure, case: Case) -> RunView:

@@ -111,6 +111,28 @@ def test_time_on_a_step_is_working_time_from_its_view_to_its_save(demo_db, actor
     assert seconds >= 5 * 8 * 3600  # at least the five full working days of the week after
 
 
+def test_the_events_of_one_save_are_written_alike_with_its_moment(demo_db, actor_for):
+    """A save writes the step left and the step arrived at as one statement of two rows: both rows carry the same
+    moment, read back as UTC, and their own step, kind and experience band (the second row's values are typed as the
+    first's)."""
+    me = actor_for("caseworker")
+    view = submit(me, start(me))
+    with transaction() as session:
+        rows = session.execute(
+            select(StepEvent.step, StepEvent.kind, StepEvent.at, StepEvent.early, StepEvent.first)
+            .where(StepEvent.run_id == view.run_id, StepEvent.kind != "view", StepEvent.kind != "error")
+            .union_all(
+                select(StepEvent.step, StepEvent.kind, StepEvent.at, StepEvent.early, StepEvent.first).where(
+                    StepEvent.run_id == view.run_id, StepEvent.kind == "view", StepEvent.step == view.step.id
+                )
+            )
+        ).all()
+    (left, kind, saved_at, early, _), (arrived, arrived_kind, shown_at, arrived_early, first) = rows
+    assert (left, kind, arrived, arrived_kind, first) == ("query_received", "submit", view.step.id, "view", True)
+    assert saved_at == shown_at and saved_at.utcoffset() is not None and saved_at.utcoffset().total_seconds() == 0
+    assert early is arrived_early is True
+
+
 def test_a_save_that_fails_records_nothing(demo_db, actor_for, monkeypatch):
     """A fault after the step's events were added (drawing the next step) rolls them back with the step."""
     me = actor_for("caseworker")
