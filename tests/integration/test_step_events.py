@@ -1,7 +1,7 @@
 """Step events (issue 19) are recorded with each real step, in its transaction: a caseworker's walk leaves what
 the Insight page counts, a save that fails leaves nothing, and a practice run leaves nothing at all."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select, update
@@ -129,7 +129,8 @@ def test_the_events_of_one_save_are_written_alike_with_its_moment(demo_db, actor
         ).all()
     (left, kind, saved_at, early, _), (arrived, arrived_kind, shown_at, arrived_early, first) = rows
     assert (left, kind, arrived, arrived_kind, first) == ("query_received", "submit", view.step.id, "view", True)
-    assert saved_at == shown_at and saved_at.utcoffset() is not None and saved_at.utcoffset().total_seconds() == 0
+    assert saved_at == shown_at
+    assert saved_at.utcoffset() == timedelta(0)
     assert early is arrived_early is True
 
 
