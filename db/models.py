@@ -326,6 +326,10 @@ class ProcedureRun(Base):
     # Among the first 10 real runs its starter started (services/step_events.py, set with the start's events);
     # None for runs started before step insight. Insight's "left there" by experience reads it.
     early: Mapped[bool | None] = mapped_column(Boolean)
+    # Each step the run has shown: {step: [kind, at]}, its latest view or save (kind "view" or "submit", at in ISO
+    # 8601 UTC), kept by services/step_events.py beside the events it writes, so a save reads them off the run.
+    # None for runs started before it was kept (their events are read instead); practice runs never set it.
+    step_visits: Mapped[dict[str, list[str]] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -141,21 +141,25 @@ def _advance(
             run.cms_saved = [*run.cms_saved, saved]
     if procedure.steps[new_state].final:
         run.status, run.finished_at, run.return_to_summary = "finished", utcnow(), False
-    audit.record(
-        session,
-        actor,
-        "run.step",
-        entity_type="procedure_run",
-        entity_id=run.id,
-        case_id=case.id,
-        sr_id=run.sr_id,
-        before={"state": state},
-        after={
-            "state": new_state,
-            "effects": len(effects),
-            **({"answers": answers, "checklist": ticked} if answers is not None else {}),
-        },
-    )
+    # Not flushed first: the run's changes go out with its step events' record of the visit (services/step_events.py),
+    # one UPDATE of the run, not two. The event names only the case and the run's SR, both already saved (an SR the
+    # effects created was flushed when its own audit event was appended).
+    with session.no_autoflush:
+        audit.record(
+            session,
+            actor,
+            "run.step",
+            entity_type="procedure_run",
+            entity_id=run.id,
+            case_id=case.id,
+            sr_id=run.sr_id,
+            before={"state": state},
+            after={
+                "state": new_state,
+                "effects": len(effects),
+                **({"answers": answers, "checklist": ticked} if answers is not None else {}),
+            },
+        )
     _check_consistent(session, run)
 
 

@@ -98,6 +98,7 @@ def record(session: Session, actor: Actor, run: ProcedureRun, case: Case, before
 
     if action == "start":
         run.early = early  # the run's own experience band: Insight's "left there" by experience reads it
+        run.step_visits = {}  # kept from its first event on (see _keep_visits)
         event(run.history[0], "view", first=True)
     elif action == "back":
         event(before[-1], "back")
@@ -107,8 +108,7 @@ def record(session: Session, actor: Actor, run: ProcedureRun, case: Case, before
         history = list(run.history)
         leaving = history[len(before) - 1 : len(history) - 1]  # each step the run left forward, in order
         arriving = history[len(before) :]
-        with session.no_autoflush:
-            latest, seen = _earlier_visits(session, run.id, leaving, arriving)
+        latest, seen = _earlier_visits(session, run, leaving, arriving)
         for left in leaving:
             event(left, "submit", working_seconds=_first_save_time(added, latest.get(left), left, now, case.region))
         for arrived in arriving:
@@ -116,7 +116,20 @@ def record(session: Session, actor: Actor, run: ProcedureRun, case: Case, before
             seen.add(arrived)
     else:
         raise ValueError(f"unknown step action {action!r}")
+    _keep_visits(run, added)  # first: the INSERT below flushes it with the rest of the run's changes
     _write(session, added)
+
+
+def _keep_visits(run: ProcedureRun, added: list[NewEvent]) -> None:
+    """Note each view and save just written as its step's latest visit on the run row (ProcedureRun.step_visits),
+    saved in the same UPDATE as the step. A run without the record (started before it was kept) stays without."""
+    visits = [e for e in added if e.kind in _VISIT]
+    if run.step_visits is None or not visits:
+        return
+    kept = dict(run.step_visits)  # a new dict: the JSON column is saved when it is assigned, not when mutated
+    for e in visits:
+        kept[e.step] = [e.kind, e.at.isoformat()]
+    run.step_visits = kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,22 +215,31 @@ def _visits_statement(leaving: int, arriving: int) -> CompoundSelect:
 
 
 def _earlier_visits(
-    session: Session, run_id: str, leaving: list[str], arriving: list[str]
+    session: Session, run: ProcedureRun, leaving: list[str], arriving: list[str]
 ) -> tuple[dict[str, tuple[str, datetime]], set[str]]:
-    """In one statement: the latest view or save of each step left ({step: (kind, at)}) and which of the steps
-    arrived at the run has shown before (a view event: the run "reached" a step once). One row per step at most,
-    however often the run has been there."""
+    """The latest view or save of each step left ({step: (kind, at)}) and which of the steps arrived at the run has
+    shown before (a view event: the run "reached" a step once). Read off the run row (`step_visits`, where every
+    step shown has its latest visit: a step enters it with its first view); for a run started before that was
+    kept, from its events in one statement, one row per step at most, however often the run has been there."""
     latest: dict[str, tuple[str, datetime]] = {}
     seen: set[str] = set()
     left, arrived = list(dict.fromkeys(leaving)), list(dict.fromkeys(arriving))
     if not left and not arrived:
         return latest, seen
+    visits = run.step_visits
+    if visits is not None:
+        for step in left:
+            if step in visits:
+                kind, at = visits[step]
+                latest[step] = (kind, datetime.fromisoformat(at))
+        return latest, {step for step in arrived if step in visits}
     values = (
-        {"run": run_id}
+        {"run": run.id}
         | {f"left{i}": s for i, s in enumerate(left)}
         | {f"arrived{i}": s for i, s in enumerate(arrived)}
     )
-    rows = session.execute(_visits_statement(len(left), len(arrived)), values).all()
+    with session.no_autoflush:  # the read needs nothing of this action's pending changes
+        rows = session.execute(_visits_statement(len(left), len(arrived)), values).all()
     for part, step, kind, at in rows:
         if part == "left":
             latest[step] = (kind, at)

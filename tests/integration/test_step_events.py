@@ -97,8 +97,10 @@ def test_time_on_a_step_is_working_time_from_its_view_to_its_save(demo_db, actor
     me = actor_for("caseworker")
     view = start(me)
     shown_at = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)  # a Monday, 09:30 in London (GMT)
-    with transaction() as session:
+    with transaction() as session:  # the view's moment, in its event and in the run's record of its visits
         session.execute(update(StepEvent).where(StepEvent.run_id == view.run_id).values(at=shown_at))
+        visits = {"query_received": ["view", shown_at.isoformat()]}
+        session.execute(update(ProcedureRun).where(ProcedureRun.id == view.run_id).values(step_visits=visits))
         region = session.get_one(ProcedureRun, view.run_id).case.region
     submit(me, view)
     with transaction() as session:
@@ -132,6 +134,69 @@ def test_the_events_of_one_save_are_written_alike_with_its_moment(demo_db, actor
     assert saved_at == shown_at
     assert saved_at.utcoffset() == timedelta(0)
     assert early is arrived_early is True
+
+
+def latest_visits_in_events(run_id: str) -> dict[str, list[str]]:
+    """What the run's events say of each step: its latest view or save, as the run row keeps it."""
+    with transaction() as session:
+        rows = session.execute(
+            select(StepEvent.step, StepEvent.kind, StepEvent.at)
+            .where(StepEvent.run_id == run_id, StepEvent.kind.in_(["view", "submit"]))
+            .order_by(StepEvent.id)
+        ).all()
+    return {step: [kind, at.isoformat()] for step, kind, at in rows}
+
+
+def step_visits(run_id: str) -> dict[str, list[str]] | None:
+    with transaction() as session:
+        return session.get_one(ProcedureRun, run_id).step_visits
+
+
+def walk_with_back(me):
+    """Start P1, save two steps, go Back, save again."""
+    view = submit(me, submit(me, start(me)))
+    view = submit(me, runs.go_back(me, view.run_id, expected_version=view.version))
+    return view
+
+
+def test_the_run_keeps_each_steps_latest_visit_as_its_events_say(demo_db, actor_for):
+    """A save reads the step left and the step arrived at off the run row (no read of the events): after a walk
+    with Back, that record is exactly what the run's events say, step by step."""
+    me = actor_for("caseworker")
+    view = walk_with_back(me)
+    kept = step_visits(view.run_id)
+    assert kept == latest_visits_in_events(view.run_id)
+    assert set(kept) == {"query_received", "search_legacy", "identify_csa_caseworker"}
+    assert kept["search_legacy"][0] == "submit"  # its latest visit: the second save, after Back
+    assert kept["identify_csa_caseworker"][0] == "view"
+
+
+def test_a_run_started_before_visits_were_kept_is_read_from_its_events(demo_db, actor_for):
+    """A run with no record on its row (started before the column) records the same events as one with it."""
+    me = actor_for("caseworker")
+    kept = submit(me, submit(me, start(me)))
+    legacy = submit(me, submit(me, start(me)))
+    with transaction() as session:
+        session.execute(update(ProcedureRun).where(ProcedureRun.id == legacy.run_id).values(step_visits=None))
+    for view in (kept, legacy):
+        view = runs.go_back(me, view.run_id, expected_version=view.version)
+        submit(me, view)  # search_legacy saved again: no second time; identify_csa_caseworker seen before
+
+    def shape(run_id: str) -> list[tuple[str, str, bool, bool]]:
+        with transaction() as session:
+            rows = session.execute(
+                select(StepEvent.step, StepEvent.kind, StepEvent.first, StepEvent.working_seconds)
+                .where(StepEvent.run_id == run_id)
+                .order_by(StepEvent.id)
+            ).all()
+        return [(step, kind, first, seconds is not None) for step, kind, first, seconds in rows]
+
+    assert shape(legacy.run_id) == shape(kept.run_id)
+    assert shape(legacy.run_id)[-2:] == [
+        ("search_legacy", "submit", False, False),
+        ("identify_csa_caseworker", "view", False, False),
+    ]
+    assert step_visits(legacy.run_id) is None  # not started afresh from a partial record
 
 
 def test_a_save_that_fails_records_nothing(demo_db, actor_for, monkeypatch):
