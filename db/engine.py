@@ -24,6 +24,7 @@ from sqlalchemy import Engine, ExceptionContext, create_engine, event, text
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from db.one_row_update import update_one_row
+from db.pg_cursor import LazyDescriptionCursor
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE = ROOT / "var" / "casework.sqlite3"
@@ -85,6 +86,7 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     else:
         kwargs.setdefault("pool_pre_ping", True)
         kwargs.setdefault("pool_size", 10)
+        kwargs.setdefault("connect_args", {}).setdefault("cursor_factory", LazyDescriptionCursor)
         engine = create_engine(url, **kwargs)
     event.listen(engine, "handle_error", _read_only_is_a_disconnect)
     return engine
