@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from db.models import Case, ProcedureRun, ServiceRequest
+from db.models import Case, Deadline, ProcedureRun, ServiceRequest
 from domain.clock import utcnow
-from services import records
+from services import records, reminders
 from services.transaction import transaction
 from tests.app.helpers import app_as, texts
 from tests.app.test_wizard import button
@@ -134,3 +134,28 @@ def test_my_work_works_an_appeal_sr_with_p1_from_its_case(sqlite_demo_db, actor_
     with transaction() as session:
         run = session.scalars(select(ProcedureRun).where(ProcedureRun.case_id == case_id)).one()
         assert run.procedure_id == "P1"
+
+
+def test_the_sidebar_counts_the_users_reminders_and_counts_again_after_a_minute(sqlite_demo_db, actor_for):
+    """The count is kept a minute in the browser session (the sidebar is drawn on every click), then read again."""
+    from ui import notices
+
+    actor = actor_for("caseworker")
+    with transaction() as session:
+        session.execute(update(Deadline).values(done=True))  # demo deadlines met: only this test's one counts
+    at = app_as(actor).run()
+    assert not any("deadline reminder" in m.value for m in at.sidebar.markdown)
+
+    with transaction() as session:
+        sr = session.scalars(select(ServiceRequest).where(ServiceRequest.owner_id == actor.user_id)).first()
+        records.add_deadline(
+            session, None, sr, kind="review_date", due_at=utcnow() + timedelta(hours=20), explanation="t"
+        )
+    assert reminders.remind().reminders == 1
+    at.run()
+    assert not any("deadline reminder" in m.value for m in at.sidebar.markdown)  # still the count kept a minute ago
+
+    user_id, counted_at, count = at.session_state[notices._COUNTED]
+    at.session_state[notices._COUNTED] = (user_id, counted_at - notices.COUNT_KEPT_SECONDS, count)
+    at.run()
+    assert ":orange-badge[1 deadline reminder]" in [m.value for m in at.sidebar.markdown]
