@@ -2,12 +2,12 @@
 
 - A page title per page, "<page> – Casework Guide", and "Error: " before it while the page shows an error
   summary (set here in Python, so it holds without JavaScript).
-- One small script per page (st.html, which runs in the app's own document) for what only the DOM can say:
-  the error summary takes focus when it appears and its items link to the field with the problem; each
-  field shown with an error is marked aria-invalid and described by its error text (and unmarked when the
-  error goes); every "Change" button on a check-your-answers page is named for its question ("Change Move
-  the case to"). The script finds a field's error as the "Error: ..." text drawn just below the field (as
-  ui.field_error and the wizard widgets draw it), and a summary item's field by the same message.
+- One small script per browser tab (st.html on its session's first run; it runs in the app's own document) for
+  what only the DOM can say: the error summary takes focus when it appears and its items link to the field with
+  the problem; each field shown with an error is marked aria-invalid and described by its error text (and
+  unmarked when the error goes); every "Change" button on a check-your-answers page is named for its question
+  ("Change Move the case to"). The script finds a field's error as the "Error: ..." text drawn just below the
+  field (as ui.field_error and the wizard widgets draw it), and a summary item's field by the same message.
 """
 
 from __future__ import annotations
@@ -130,6 +130,14 @@ _SCRIPT = """
 """
 
 
+_SENT = "_a11y_script_sent"
+
+
 def enhance_page() -> None:
-    """Draw the script once per run (app.py, before the page); it installs itself once per document."""
-    st.html(_SCRIPT, unsafe_allow_javascript=True)
+    """Send the script on a browser session's first run (app.py, before the page): it installs itself in the
+    document (a MutationObserver on the body), which outlives the element, so it keeps working on every later run
+    and page of that tab; a reload is a new session and gets it again. Sent on every run, its 3 KB went to the
+    browser with every click, wizard steps included."""
+    if not st.session_state.get(_SENT):
+        st.html(_SCRIPT, unsafe_allow_javascript=True)
+        st.session_state[_SENT] = True
