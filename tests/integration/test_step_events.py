@@ -2,6 +2,7 @@
 the Insight page counts, a save that fails leaves nothing, and a practice run leaves nothing at all."""
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select, update
@@ -15,10 +16,11 @@ from tests.crash_worker import run_script
 from tests.procedures.walk import find_case
 
 
-def events(run_id: str) -> list[tuple[str, str, str | None, bool]]:
+def events(run_id: str, *more: Any) -> list[tuple[Any, ...]]:
+    """The run's events in order: step, kind, field, first, then the `more` columns asked for."""
     with transaction() as session:
         rows = session.execute(
-            select(StepEvent.step, StepEvent.kind, StepEvent.field, StepEvent.first)
+            select(StepEvent.step, StepEvent.kind, StepEvent.field, StepEvent.first, *more)
             .where(StepEvent.run_id == run_id)
             .order_by(StepEvent.id)
         ).all()
@@ -182,14 +184,8 @@ def test_a_run_started_before_visits_were_kept_is_read_from_its_events(demo_db, 
         view = runs.go_back(me, view.run_id, expected_version=view.version)
         submit(me, view)  # search_legacy saved again: no second time; identify_csa_caseworker seen before
 
-    def shape(run_id: str) -> list[tuple[str, str, bool, bool]]:
-        with transaction() as session:
-            rows = session.execute(
-                select(StepEvent.step, StepEvent.kind, StepEvent.first, StepEvent.working_seconds)
-                .where(StepEvent.run_id == run_id)
-                .order_by(StepEvent.id)
-            ).all()
-        return [(step, kind, first, seconds is not None) for step, kind, first, seconds in rows]
+    def shape(run_id: str) -> list[tuple[str, str, bool, bool]]:  # each event, and whether it carries a time
+        return [(s, k, first, w is not None) for s, k, _, first, w in events(run_id, StepEvent.working_seconds)]
 
     assert shape(legacy.run_id) == shape(kept.run_id)
     assert shape(legacy.run_id)[-2:] == [
