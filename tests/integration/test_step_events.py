@@ -5,8 +5,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 
+from db.engine import database_url, engine_for
 from db.models import ProcedureRun, StepEvent
 from domain.working_time import working_seconds
 from services import run_context, run_start, runs
@@ -171,6 +172,42 @@ def test_the_run_keeps_each_steps_latest_visit_as_its_events_say(demo_db, actor_
     assert set(kept) == {"query_received", "search_legacy", "identify_csa_caseworker"}
     assert kept["search_legacy"][0] == "submit"  # its latest visit: the second save, after Back
     assert kept["identify_csa_caseworker"][0] == "view"
+
+
+def test_the_runs_record_of_visits_holds_through_check_your_answers_change_and_confirm(demo_db, actor_for):
+    """The other way a step is saved: its answers wait on "check your answers", Change reopens it, the caseworker
+    saves and confirms; the record on the run is still what the events say."""
+    me = actor_for("caseworker")
+    view = start(me)
+    view = runs.submit_step(me, view.run_id, answers(view), expected_version=view.version)
+    assert view.awaiting_confirmation
+    assert step_visits(view.run_id) == latest_visits_in_events(view.run_id)  # waiting: nothing left or arrived at
+    view = runs.change_answer(me, view.run_id, "query_received", expected_version=view.version)
+    view = submit(me, view)  # saved again and confirmed: the run leaves query_received for search_legacy
+    kept = step_visits(view.run_id)
+    assert kept == latest_visits_in_events(view.run_id)
+    assert [kept["query_received"][0], kept["search_legacy"][0]] == ["submit", "view"]
+
+
+def test_a_step_saved_sends_one_update_of_its_run_and_no_read_of_its_events(demo_db, actor_for):
+    """The run's answers, its move and its record of visits go out together; the events are written, not read."""
+    me = actor_for("caseworker")
+    view = submit(me, start(me))  # at search_legacy, a step with no effects
+    sent: list[str] = []
+
+    def statement(conn, cursor, sql, params, context, executemany) -> None:  # noqa: ANN001
+        sent.append(" ".join(sql.split()).upper())
+
+    engine = engine_for(database_url())
+    event.listen(engine, "before_cursor_execute", statement)
+    try:
+        view = runs.submit_step(me, view.run_id, answers(view), expected_version=view.version)
+    finally:
+        event.remove(engine, "before_cursor_execute", statement)
+    assert view.step.id == "identify_csa_caseworker"
+    assert len([s for s in sent if s.startswith("UPDATE PROCEDURE_RUNS")]) == 1
+    assert not [s for s in sent if s.startswith("SELECT") and "FROM STEP_EVENTS" in s]
+    assert len([s for s in sent if s.startswith("INSERT INTO STEP_EVENTS")]) == 1
 
 
 def test_a_run_started_before_visits_were_kept_is_read_from_its_events(demo_db, actor_for):
