@@ -137,7 +137,13 @@ def enhance_page() -> None:
     """Send the script on a browser session's first run (app.py, before the page): it installs itself in the
     document (a MutationObserver on the body), which outlives the element, so it keeps working on every later run
     and page of that tab; a reload is a new session and gets it again. Sent on every run, its 3 KB went to the
-    browser with every click, wizard steps included."""
-    if not st.session_state.get(_SENT):
-        st.html(_SCRIPT, unsafe_allow_javascript=True)
-        st.session_state[_SENT] = True
+    browser with every click, wizard steps included.
+
+    Later runs draw an empty element in its place: every element after it keeps its position, so the second run
+    of a session does not move the whole page up one place (Streamlit's frontend knows an element by its
+    position; moved, a field is drawn afresh and loses its focus, or a chosen file)."""
+    if st.session_state.get(_SENT):
+        st.empty()
+        return
+    st.html(_SCRIPT, unsafe_allow_javascript=True)
+    st.session_state[_SENT] = True
