@@ -46,11 +46,6 @@ class LazyDescription(Sequence[psycopg.Column]):
     def __getitem__(self, index: int | slice) -> psycopg.Column | list[psycopg.Column]:
         return self._built()[index]
 
-    def __eq__(self, other: object) -> bool:
-        return list(self._built()) == list(other) if isinstance(other, Sequence) else NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
-
 
 class LazyDescriptionCursor(psycopg.Cursor[Any]):
     """psycopg's Cursor, with `description` None exactly when psycopg's is, and otherwise built when read."""
