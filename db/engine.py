@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import Engine, ExceptionContext, create_engine, event, text
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
+from db import pg_begin
 from db.one_row_update import update_one_row
 from db.pg_cursor import LazyDescriptionCursor
 
@@ -126,7 +127,9 @@ def begin_read_only(session: Session) -> None:
 
 def take_write_lock(session: Session) -> None:
     """Hold the write lock until this transaction ends (PostgreSQL: the advisory lock, taken with the audit
-    chain's head in the same round trip; SQLite: BEGIN IMMEDIATE took it already). Once per transaction."""
+    chain's head in the same round trip, and with BEGIN too when called before the transaction's first statement,
+    as a service that knows it writes does: db/pg_begin.py; SQLite: BEGIN IMMEDIATE took it already). Once per
+    transaction."""
     transaction = session.get_transaction()
     if transaction is not None and session.info.get(_HELD) is transaction:
         return
@@ -134,14 +137,19 @@ def take_write_lock(session: Session) -> None:
     if connection.get_execution_options().get(READ_ONLY):
         raise RuntimeError("a transaction begun read-only tried to write; begin it as a writer")
     if connection.dialect.name == "postgresql":
-        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        try:
-            cursor.execute(_LOCK_AND_HEAD_SQL)
-            cursor.nextset()
-            row = cursor.fetchone()
-        finally:
-            cursor.close()
-        session.info[_HEAD] = (session.get_transaction(), row[0] if row else None)
+        dbapi_connection = connection.connection.dbapi_connection
+        if pg_begin.idle(dbapi_connection):  # the transaction's first statement: BEGIN travels with the lock
+            head = pg_begin.begin_with(dbapi_connection, _LOCK_AND_HEAD_SQL)
+        else:
+            cursor = dbapi_connection.cursor()  # type: ignore[union-attr]
+            try:
+                cursor.execute(_LOCK_AND_HEAD_SQL)
+                cursor.nextset()
+                row = cursor.fetchone()
+            finally:
+                cursor.close()
+            head = row[0] if row else None
+        session.info[_HEAD] = (session.get_transaction(), head)
     session.info[_HELD] = session.get_transaction()
 
 

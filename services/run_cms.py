@@ -12,7 +12,7 @@ from services.transaction import expect_version, transaction
 
 def tick_cms(actor: Actor, run_id: str, saved_index: int, line: int, done: bool, *, expected_version: int) -> RunView:
     """Record that the caseworker has (or has not yet) keyed one saved CMS line into CMS."""
-    with transaction() as session:
+    with transaction(writes=True) as session:
         run, procedure, case = load_run(session, actor, run_id, "update this procedure run")
         expect_version(run, expected_version, what="This procedure run")
         saved = [dict(item) for item in run.cms_saved]

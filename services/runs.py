@@ -254,7 +254,7 @@ def submit_step(actor: Actor, run_id: str, answers: dict[str, Any], *, expected_
 def _submit(
     actor: Actor, run_id: str, answers: dict[str, Any], expected_version: int, work: list[Callable[[], object]]
 ) -> RunView:
-    with transaction() as session:
+    with transaction(writes=True) as session:
         run, procedure, case = load_run(session, actor, run_id, "work this procedure run")
         expect_version(run, expected_version, what="This procedure run")
         if run.status != "in_progress":
@@ -320,7 +320,7 @@ def confirm_step(actor: Actor, run_id: str, *, expected_version: int) -> RunView
     """
     work: list[Callable[[], object]] = []
     try:
-        with transaction() as session:
+        with transaction(writes=True) as session:
             run, procedure, case = load_run(session, actor, run_id, "work this procedure run")
             expect_version(run, expected_version, what="This procedure run")
             if run.pending_step != run.state:
@@ -339,7 +339,7 @@ def confirm_step(actor: Actor, run_id: str, *, expected_version: int) -> RunView
 
 def go_back(actor: Actor, run_id: str, *, expected_version: int) -> RunView:
     """Return to the previous step with every answer kept; refused once that step's effects are saved."""
-    with transaction() as session:
+    with transaction(writes=True) as session:
         run, procedure, case = load_run(session, actor, run_id, "work this procedure run")
         expect_version(run, expected_version, what="This procedure run")
         can_back, refusal = back_allowed(run, procedure)  # the same rule the view shows, without building it twice
@@ -353,7 +353,7 @@ def go_back(actor: Actor, run_id: str, *, expected_version: int) -> RunView:
 
 def change_answer(actor: Actor, run_id: str, step_id: str, *, expected_version: int) -> RunView:
     """From "check your answers": reopen an earlier unsaved step, then come back to the summary."""
-    with transaction() as session:
+    with transaction(writes=True) as session:
         run, procedure, case = load_run(session, actor, run_id, "work this procedure run")
         expect_version(run, expected_version, what="This procedure run")
         allowed = run.history[run.committed_steps :]

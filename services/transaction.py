@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from db.engine import begin_read_only, session_factory
+from db.engine import begin_read_only, session_factory, take_write_lock
 from db.models import ProcedureRun, ServiceRequest
 from services.errors import ConflictError
 
@@ -19,16 +19,21 @@ CONFLICT_MESSAGE = (
 
 
 @contextmanager
-def transaction(*, read_only: bool = False) -> Iterator[Session]:
+def transaction(*, read_only: bool = False, writes: bool = False) -> Iterator[Session]:
     """Yield a Session; commit when the block ends normally, roll back when it raises.
 
     `read_only=True` for a call that only reads: on SQLite it then never waits for the write lock (a
     write in it raises instead). An access refusal still audits, in a new writing transaction.
+    `writes=True` for a call that writes whenever it succeeds (a wizard step saved, Back): it takes the write
+    lock before its first read, so on PostgreSQL BEGIN goes out with the lock (one round trip less, see
+    db/pg_begin.py) and what it reads cannot change under it. A refusal then held the lock for its reads only.
     """
     session = session_factory()()
     try:
         if read_only:
             begin_read_only(session)
+        elif writes:
+            take_write_lock(session)
         yield session
         session.commit()
     except StaleDataError as exc:

@@ -10,7 +10,7 @@ from db.models import AuditEvent, Note, ProcedureRun, ServiceRequest
 from services import run_context, run_start, runs
 from services.audit import verify_chain
 from services.errors import ConflictError
-from services.transaction import CONFLICT_MESSAGE, transaction
+from services.transaction import transaction
 from tests.crash_worker import run_action, run_script
 from tests.integration.test_concurrent_edits import _race
 from tests.procedures.walk import find_case
@@ -111,7 +111,14 @@ def test_threads_confirming_the_same_step_on_postgresql_create_the_sr_once(pg_de
     assert len(winners) == 1, results
     assert all(isinstance(r, ConflictError) for r in losers), losers
     assert winners[0].step.id == "search_legacy"
-    assert any(r.message == CONFLICT_MESSAGE for r in losers), "no thread got past the version check with the winner"
+    # A wizard action takes the write lock before it reads the run (services.transaction, writes=True): each loser
+    # waited for the winner to commit, then read its version and was refused before writing anything. (Before
+    # 3 December 2026 some got past the version check and were stopped by the UPDATE's own row-version guard,
+    # CONFLICT_MESSAGE; that guard is still there, tested in test_one_row_update.py.)
+    assert {r.message for r in losers} == {
+        "This procedure run was changed by someone else after you opened it. Reload to see the change, then try again."
+    }
+    assert all((r.seen, r.saved) == (view.version, winners[0].version) for r in losers)
 
     effects = _effects_of(view.run_id)
     assert list(effects["refs"]) == ["main"]
