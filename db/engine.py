@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import Engine, ExceptionContext, create_engine, event, text
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
-from db import pg_begin
+from db import pg_begin, pg_liveness
 from db.one_row_update import update_one_row
 from db.pg_cursor import LazyDescriptionCursor
 
@@ -85,10 +85,11 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 10, "check_same_thread": False}, **kwargs)
         _configure_sqlite(engine)
     else:
-        kwargs.setdefault("pool_pre_ping", True)
         kwargs.setdefault("pool_size", 10)
         kwargs.setdefault("connect_args", {}).setdefault("cursor_factory", LazyDescriptionCursor)
         engine = create_engine(url, **kwargs)
+        if not kwargs.get("pool_pre_ping"):  # a closed connection is seen at its socket, no ping: db/pg_liveness.py
+            event.listen(engine, "checkout", pg_liveness.refuse_if_closed)
     event.listen(engine, "handle_error", _read_only_is_a_disconnect)
     return engine
 
