@@ -9,8 +9,9 @@ benchmark notes). A transaction that has already sent a statement takes the lock
 The three statements go out through psycopg's own connection-level generator (as its commit and rollback
 do), under the connection's lock, not through a cursor: a cursor would send BEGIN first. Afterwards the server
 is in the transaction, so psycopg's cursors send no BEGIN of their own, and its commit and rollback (which
-look at the server's transaction status) end it as usual. It uses psycopg's `pgconn`, `wait`, `lock` and
-`generators.execute`; pinned psycopg 3.3.9, held by tests/integration/test_pg_begin.py.
+look at the server's transaction status) end it as usual. It uses psycopg's `pgconn` (and its private
+`_encoding`), `wait`, `lock` and `generators.execute`; pinned psycopg 3.3.9, held by
+tests/integration/test_pg_begin.py.
 """
 
 from __future__ import annotations
