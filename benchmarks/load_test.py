@@ -138,6 +138,7 @@ class LockWaits:
         from sqlalchemy import event
 
         from db import engine as db_engine
+        from services import transaction as services_transaction
 
         self._module, self._take = db_engine, db_engine.take_write_lock
         self._engine = db_engine.engine_for(os.environ["DATABASE_URL"])
@@ -152,6 +153,8 @@ class LockWaits:
                 self.ms.append((self._started.held - start) * 1000)
 
         db_engine.take_write_lock = take_write_lock  # type: ignore[assignment]
+        # A wizard action takes it first, in services.transaction (writes=True), which holds its own reference.
+        services_transaction.take_write_lock = take_write_lock  # type: ignore[assignment]
         event.listen(self._engine, "commit", self._commit)
         return self
 
@@ -159,6 +162,9 @@ class LockWaits:
         from sqlalchemy import event
 
         self._module.take_write_lock = self._take  # type: ignore[assignment]
+        from services import transaction as services_transaction
+
+        services_transaction.take_write_lock = self._take  # type: ignore[assignment]
         event.remove(self._engine, "commit", self._commit)
 
     def _commit(self, conn: Any) -> None:

@@ -19,6 +19,7 @@ def test_three_caseworkers_completing_p1_at_once_on_postgresql_lose_nothing(pg_d
     assert result.completed == 3
     assert result.lost == []
     assert len(result.step_ms) == sum(sum(w.calls.values()) - 1 for w in result.walks)  # every submit/confirm
+    assert len(result.lock_ms) >= len(result.step_ms)  # each of them waited for the write lock, and was timed
 
     # The check is not blind: a note the caseworker's committed step wrote, gone afterwards, is reported.
     chase = next(w for w in result.walks if w.path == "chase")
