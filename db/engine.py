@@ -36,7 +36,7 @@ READ_ONLY_SQLSTATE = "25006"  # PostgreSQL read_only_sql_transaction
 READ_ONLY = "casework_read_only"  # connection execution option: this transaction only reads
 _CHAIN_HEAD_SQL = "SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1"
 # One round trip on PostgreSQL: the lock, then (a statement of its own, so with a snapshot taken after the lock
-# is granted) the audit chain's head. No parameters, so psycopg sends both as one simple query.
+# is granted) the audit chain's head. No parameters: sent as one simple query (db/pg_begin.py), with BEGIN when first.
 _LOCK_AND_HEAD_SQL = f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY}); {_CHAIN_HEAD_SQL}"
 _HEAD = "audit_chain_head_in"
 
@@ -139,17 +139,8 @@ def take_write_lock(session: Session) -> None:
         raise RuntimeError("a transaction begun read-only tried to write; begin it as a writer")
     if connection.dialect.name == "postgresql":
         dbapi_connection = connection.connection.dbapi_connection
-        if pg_begin.idle(dbapi_connection):  # the transaction's first statement: BEGIN travels with the lock
-            head = pg_begin.begin_with(dbapi_connection, _LOCK_AND_HEAD_SQL)
-        else:
-            cursor = dbapi_connection.cursor()  # type: ignore[union-attr]
-            try:
-                cursor.execute(_LOCK_AND_HEAD_SQL)
-                cursor.nextset()
-                row = cursor.fetchone()
-            finally:
-                cursor.close()
-            head = row[0] if row else None
+        begin = "BEGIN; " if pg_begin.idle(dbapi_connection) else ""  # the transaction's first statement
+        head = pg_begin.last_value(dbapi_connection, begin + _LOCK_AND_HEAD_SQL)
         session.info[_HEAD] = (session.get_transaction(), head)
     session.info[_HELD] = session.get_transaction()
 

@@ -75,6 +75,22 @@ def test_a_writing_transaction_begins_with_the_lock_and_the_head_in_one_message(
         session.close()
 
 
+def test_a_transaction_that_read_first_takes_the_lock_and_the_head_alone_in_one_message():
+    session = session_factory()()
+    try:
+        expected_head = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))  # BEGIN sent
+        with traced(session.connection().connection.dbapi_connection) as sent:
+            take_write_lock(session)
+        assert queries(sent) == [
+            f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY}); SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1"
+        ]
+        assert chain_head(session) == expected_head
+        assert holds_write_lock(session)
+    finally:
+        session.rollback()
+        session.close()
+
+
 def test_a_saved_step_sends_no_begin_of_its_own_and_commits_with_a_sound_chain(actor_for):
     actor = actor_for("caseworker")
     view = run_start.start_run(actor, "P1", case_id=find_case(actor, financial_transition_complete=True))
@@ -117,7 +133,7 @@ def test_a_refused_statement_raises_psycopgs_error_and_the_rollback_ends_the_tra
         assert dbapi is not None
         assert pg_begin.idle(dbapi)
         with pytest.raises(psycopg.errors.DivisionByZero):
-            pg_begin.begin_with(dbapi, "SELECT 1 / 0")
+            pg_begin.last_value(dbapi, "BEGIN; SELECT 1 / 0")
         assert dbapi.info.transaction_status == psycopg.pq.TransactionStatus.INERROR
         connection.rollback()
         assert pg_begin.idle(dbapi)
