@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import psycopg
@@ -99,23 +99,16 @@ def test_a_saved_step_sends_no_begin_of_its_own_and_commits_with_a_sound_chain(a
         events_before = session.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
     engine = engine_for(database_url())
     sent: list[list[str]] = []
-    tracing: list[AbstractContextManager[list[str]]] = []
+    with ExitStack() as tracing:
 
-    def checkout(dbapi, _record, _proxy):  # noqa: ANN001, ANN202 - the save's connection, traced while it is out
-        tracing.append(traced(dbapi))
-        sent.append(tracing[-1].__enter__())
+        def checkout(dbapi, _record, _proxy):  # noqa: ANN001, ANN202 - the save's connection, traced from checkout
+            sent.append(tracing.enter_context(traced(dbapi)))
 
-    def checkin(_dbapi, _record):  # noqa: ANN001, ANN202
-        if tracing:
-            tracing.pop().__exit__(None, None, None)
-
-    event.listen(engine, "checkout", checkout)
-    event.listen(engine, "checkin", checkin)
-    try:
-        saved = runs.submit_step(actor, view.run_id, answers, expected_version=view.version)
-    finally:
-        event.remove(engine, "checkout", checkout)
-        event.remove(engine, "checkin", checkin)
+        event.listen(engine, "checkout", checkout)
+        try:
+            saved = runs.submit_step(actor, view.run_id, answers, expected_version=view.version)
+        finally:
+            event.remove(engine, "checkout", checkout)
     sent_queries = queries([line for lines in sent for line in lines])
     assert sent_queries[0].startswith("BEGIN; SELECT pg_advisory_xact_lock(")  # before the run is read
     assert "BEGIN" not in sent_queries  # psycopg sent none of its own

@@ -15,6 +15,11 @@ from tests.integration.test_pool_recovery import _own_sr
 pytestmark = pytest.mark.usefixtures("pg_demo_db")
 
 
+def libpq_url() -> str:
+    """The test database's URL as psycopg itself takes it."""
+    return database_url().replace("postgresql+psycopg://", "postgresql://", 1)
+
+
 def backend_pid() -> int:
     with engine_for(database_url()).connect() as connection:
         return int(connection.execute(text("SELECT pg_backend_pid()")).scalar_one())
@@ -23,8 +28,7 @@ def backend_pid() -> int:
 def terminate(pid: int) -> None:
     """End the server process behind `pid` from a connection of its own, and wait until it has gone (the
     server's termination is asynchronous: pg_terminate_backend only signals it)."""
-    url = database_url().replace("postgresql+psycopg://", "postgresql://", 1)
-    with psycopg.connect(url, autocommit=True) as admin:
+    with psycopg.connect(libpq_url(), autocommit=True) as admin:
         assert admin.execute("SELECT pg_terminate_backend(%s, 10000)", (pid,)).fetchone() == (True,)
 
 
@@ -40,8 +44,7 @@ def test_a_pooled_connection_whose_server_process_ended_is_replaced_and_the_call
 
 
 def test_the_checkout_check_refuses_a_closed_connection_and_passes_a_healthy_one():
-    url = database_url().replace("postgresql+psycopg://", "postgresql://", 1)
-    with psycopg.connect(url, autocommit=True) as healthy, psycopg.connect(url) as doomed:
+    with psycopg.connect(libpq_url(), autocommit=True) as healthy, psycopg.connect(libpq_url()) as doomed:
         refuse_if_closed(healthy, None, None)
         refuse_if_closed(doomed, None, None)
         pid = doomed.info.backend_pid
