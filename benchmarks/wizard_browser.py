@@ -56,16 +56,18 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 TIMEOUT = 60_000
-# Resolves with the milliseconds from the click to the frame after the heading `name` appeared.
+# Resolves with the milliseconds from the click to the frame after the heading `name` appeared. The two
+# console.timeStamp calls are markers in a Chromium trace only: wizard_trace.py finds each step's window by them.
 _ARM = """name => {
   window.__step = new Promise(resolve => {
     const found = () => [...document.querySelectorAll('h1,h2,h3')].some(h => h.textContent.trim() === name);
-    const painted = () => resolve(performance.now() - window.__t0);
+    const painted = () => { console.timeStamp('step painted'); resolve(performance.now() - window.__t0); };
     const done = () => requestAnimationFrame(() => requestAnimationFrame(painted));
     const watch = new MutationObserver(() => { if (found()) { watch.disconnect(); done(); } });
     watch.observe(document.body, {childList: true, subtree: true, characterData: true});
   });
-  document.addEventListener('click', () => { window.__t0 = performance.now(); }, {capture: true, once: true});
+  document.addEventListener('click', () => { window.__t0 = performance.now(); console.timeStamp('step clicked'); },
+                            {capture: true, once: true});
 }"""
 
 
@@ -91,13 +93,13 @@ AS_BEFORE = Path(__file__).resolve().parent / "_as_before"
 
 
 def serve(
-    script: Path, port: int, env: dict[str, str], log: Path, options: tuple[str, ...] = ()
+    script: Path, port: int, env: dict[str, str], log: Path, options: tuple[str, ...] = (), cwd: Path = ROOT
 ) -> subprocess.Popen[bytes]:
-    """`streamlit run` as `make run` does (with `options` after it), and wait for its health check."""
+    """`streamlit run` as `make run` does (with `options` after it, in `cwd`), and wait for its health check."""
     command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port), *options]
     command += ["--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
     with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if process.poll() is not None:
