@@ -53,7 +53,7 @@ LOCKED_REQS := .venv/requirements-locked.txt
 test: env
 	$(PY) -m ruff check .
 	$(MAKE) --no-print-directory typecheck security
-	$(PY) -m pytest -n auto --dist loadgroup
+	$(PY) -m pytest -n auto --dist loadgroup --durations=15  # the slowest tests: the suite must stay under 15 minutes
 
 typecheck: env
 	$(PY) -m mypy app.py serve.py pages ui db services procedures letters domain casework tools
