@@ -9,7 +9,8 @@ rounds on each, then traces `--steps` rounds of one page, then of the other, wit
 JavaScript profiler on (Playwright's `browser.start_tracing`). Each step's window runs from the click to the second
 animation frame after the heading appeared (the `console.timeStamp` marks in wizard_browser's script). It prints,
 per page: the median window, the main thread's busy time in it, the self time of the trace events that fill it
-(FunctionCall is JavaScript; recalcStyle, Layout and Paint are the browser drawing), and then the JavaScript
+(FunctionCall is JavaScript; UpdateLayoutTree is style, then Layout, PrePaint and Paint: the browser drawing;
+RunTask's own time is the task's work that no finer event names), and then the JavaScript
 functions (minified names, with their file) that take more samples on the wizard than on the bare page.
 
 Tracing slows the browser (steps take about 1.3x to 1.5x their untraced time): compare the two pages with each other
