@@ -45,12 +45,14 @@ if emails is not None:
             if e.status == "failed":
                 st.error(f"Sending failed: {e.error}", icon=":material/warning:")
             cols = st.columns(3)
+            # No rerun on the click: it would revoke the file the click asks for (test_downloads_race_no_rerun.py).
             cols[0].download_button(
                 "Download .eml",
                 data=partial(_eml_bytes, actor, e.id),
                 file_name=outbox.eml_file_name(e),
                 mime="message/rfc822",
                 key=f"eml_{e.id}",
+                on_click="ignore",
             )
             if cols[1].button("Mark as sent", key=f"sent_{e.id}"):
                 if ui.attempt(partial(outbox.mark_sent, actor, e.id)) is not None:

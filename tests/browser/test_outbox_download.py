@@ -37,8 +37,7 @@ def test_a_caseworker_downloads_the_eml_and_marks_it_sent(live_server, page: Pag
     assert message["Subject"] == draft.subject
     assert message["Message-ID"] == view.message_id
     assert "Disposition-Notification-To" in message
-    # The download's rerun draws nothing new; "Mark as sent" is read by `if st.button(...)` on whichever run
-    # its click reaches, so it needs no proof of that rerun.
+    # The download reruns nothing (on_click="ignore": tests/unit/test_downloads_race_no_rerun.py says why).
     settled(page, page.get_by_role("button", name="Mark as sent")).click()
     settled(page, "Sent (1)")
     expect(page.get_by_text("Waiting to be sent (0)", exact=True)).to_be_visible()
