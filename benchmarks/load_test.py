@@ -126,8 +126,9 @@ class Result:
 class LockWaits:
     """Time spent waiting for the audit chain's advisory lock (db.engine.take_write_lock, the first time a
     transaction takes it) and holding it (from getting it to the commit): tells whether slow steps queue for the
-    chain or for the CPU. (The lock is taken on the driver's own cursor, with the chain's head in the same round
-    trip, so SQLAlchemy's statement events do not see it: this wraps the function instead.)"""
+    chain or for the CPU. (The lock is sent on the driver's connection, with the chain's head in the same round
+    trip (db/pg_begin.py), so SQLAlchemy's statement events do not see it: this wraps the function instead, in
+    db.engine and in services.transaction, which holds its own reference for the wizard's lock-first actions.)"""
 
     def __init__(self) -> None:
         self.ms: list[float] = []
@@ -140,7 +141,7 @@ class LockWaits:
         from db import engine as db_engine
         from services import transaction as services_transaction
 
-        self._module, self._take = db_engine, db_engine.take_write_lock
+        self._modules, self._take = (db_engine, services_transaction), db_engine.take_write_lock
         self._engine = db_engine.engine_for(os.environ["DATABASE_URL"])
 
         def take_write_lock(session: Any) -> None:
@@ -152,19 +153,16 @@ class LockWaits:
                 self._started.held = time.perf_counter()
                 self.ms.append((self._started.held - start) * 1000)
 
-        db_engine.take_write_lock = take_write_lock  # type: ignore[assignment]
-        # A wizard action takes it first, in services.transaction (writes=True), which holds its own reference.
-        services_transaction.take_write_lock = take_write_lock  # type: ignore[assignment]
+        for module in self._modules:
+            module.take_write_lock = take_write_lock  # type: ignore[attr-defined]
         event.listen(self._engine, "commit", self._commit)
         return self
 
     def __exit__(self, *exc: object) -> None:
         from sqlalchemy import event
 
-        self._module.take_write_lock = self._take  # type: ignore[assignment]
-        from services import transaction as services_transaction
-
-        services_transaction.take_write_lock = self._take  # type: ignore[assignment]
+        for module in self._modules:
+            module.take_write_lock = self._take  # type: ignore[attr-defined]
         event.remove(self._engine, "commit", self._commit)
 
     def _commit(self, conn: Any) -> None:
