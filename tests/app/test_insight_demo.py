@@ -18,11 +18,11 @@ from tests.app.helpers import app_as, texts
 
 
 @pytest.fixture
-def fresh_db(sqlite_templates, tmp_path, monkeypatch):
+def fresh_db(sqlite_templates, sqlite_home, monkeypatch):
     """A migrated, empty SQLite database, as `make run` finds it the first time."""
     from tests.conftest import _sqlite_copy
 
-    return _sqlite_copy(sqlite_templates["empty"], tmp_path, monkeypatch)
+    return _sqlite_copy(sqlite_templates["empty"], sqlite_home, monkeypatch)
 
 
 def _figures(at) -> object:
