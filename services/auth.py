@@ -8,6 +8,7 @@ same words, the same steps and the same argon2 work whether or not the username 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -41,8 +42,14 @@ class SignedIn:
 
 
 MIN_PASSWORD = 10
-# Verified against when the username does not exist, so both paths take the same time.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the username does not exist, so both paths take the same time. Made at the first
+    such sign-in, not at import: one Argon2 hash is about 0.3 s of CPU (and 64 MiB), which every process that
+    imports this module paid at start, each command line run and each server included."""
+    return _hasher.hash("not-a-real-password")
 
 
 def attempted_account(user: User | None) -> str:
@@ -62,7 +69,7 @@ def hash_password(password: str) -> str:
 
 def _verify(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 
