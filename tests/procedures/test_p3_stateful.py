@@ -8,6 +8,7 @@ the run is finished). Each example gets its own copy of the SQLite demo database
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import tempfile
@@ -71,6 +72,13 @@ def invalid(f: Field) -> st.SearchStrategy[Any]:
     return by_kind.get(f.kind, st.sampled_from([None, "   "]))
 
 
+@functools.cache
+def _home() -> Path:
+    """One database path for every example, a fresh copy each time: the engine kept for that URL, and the SQL it
+    compiled, serve all of them (as tests/conftest.py does for the other tests)."""
+    return Path(tempfile.mkdtemp(prefix="p3-stateful-"))
+
+
 class P3Runs(RuleBasedStateMachine):
     """One P3 run driven through the headless API with arbitrary actions."""
 
@@ -78,9 +86,10 @@ class P3Runs(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.dir = Path(tempfile.mkdtemp(prefix="p3-stateful-"))
-        shutil.copy(self.template, self.dir / "db.sqlite3")
-        self.url = f"sqlite:///{self.dir / 'db.sqlite3'}"
+        self.path = _home() / "db.sqlite3"
+        self.url = f"sqlite:///{self.path}"
+        self._remove_database()
+        shutil.copy(self.template, self.path)
         self.old_url = os.environ.get("DATABASE_URL")
         os.environ["DATABASE_URL"] = self.url
         with transaction() as session:
@@ -90,12 +99,17 @@ class P3Runs(RuleBasedStateMachine):
         self.view: run_views.RunView | None = None
 
     def teardown(self) -> None:
-        engine_for(self.url).dispose()
+        self._remove_database()
         if self.old_url is None:
             os.environ.pop("DATABASE_URL", None)
         else:
             os.environ["DATABASE_URL"] = self.old_url
-        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def _remove_database(self) -> None:
+        """Close the engine's pooled connections, then remove the file (not overwrite it: see tests/conftest.py)."""
+        engine_for(self.url).dispose()
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
 
     # --- set-up ---------------------------------------------------------------------------------
 
