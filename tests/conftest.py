@@ -83,15 +83,22 @@ def sqlite_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("db")
 
 
-def _sqlite_copy(template: Path, home: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
+def remove_sqlite(target: Path) -> None:
+    """Empty the pool of the app's engine for `target` (no connection to the old file is handed out again), then
+    remove the file and its companions: removed, not overwritten, so a connection still open on the old file keeps
+    that file and never sees the copy made next at the same path."""
     from db.engine import engine_for
 
+    engine_for(f"sqlite:///{target}").dispose()
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+
+
+def _sqlite_copy(template: Path, home: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
     target = home / "casework.sqlite3"
-    url = f"sqlite:///{target}"
-    engine_for(url).dispose()  # no pooled connection to the previous test's file is handed to this test
-    for suffix in ("", "-wal", "-shm", "-journal"):  # removed, not overwritten: a connection still open on the
-        Path(f"{target}{suffix}").unlink(missing_ok=True)  # old file keeps that file, never sees this one
+    remove_sqlite(target)
     shutil.copy(template, target)
+    url = f"sqlite:///{target}"
     _use(monkeypatch, url)
     return Database(url, "sqlite")
 

@@ -21,7 +21,6 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 from sqlalchemy import select
 
-from db.engine import engine_for
 from db.models import Case, ProcedureRun, ServiceRequest, User
 from domain.clock import uk_local, utcnow
 from procedures import registry
@@ -30,6 +29,7 @@ from services import run_context, run_start, run_views, runs
 from services.actor import Actor
 from services.errors import DomainError, ValidationFailed
 from services.transaction import transaction
+from tests.conftest import remove_sqlite
 
 P3 = registry.get("P3")
 REACHED: set[str] = set()  # steps the examples reached, printed to judge how far they explore
@@ -88,7 +88,7 @@ class P3Runs(RuleBasedStateMachine):
         super().__init__()
         self.path = _home() / "db.sqlite3"
         self.url = f"sqlite:///{self.path}"
-        self._remove_database()
+        remove_sqlite(self.path)
         shutil.copy(self.template, self.path)
         self.old_url = os.environ.get("DATABASE_URL")
         os.environ["DATABASE_URL"] = self.url
@@ -99,17 +99,11 @@ class P3Runs(RuleBasedStateMachine):
         self.view: run_views.RunView | None = None
 
     def teardown(self) -> None:
-        self._remove_database()
+        remove_sqlite(self.path)
         if self.old_url is None:
             os.environ.pop("DATABASE_URL", None)
         else:
             os.environ["DATABASE_URL"] = self.old_url
-
-    def _remove_database(self) -> None:
-        """Close the engine's pooled connections, then remove the file (not overwrite it: see tests/conftest.py)."""
-        engine_for(self.url).dispose()
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
 
     # --- set-up ---------------------------------------------------------------------------------
 
