@@ -10,6 +10,7 @@ every test compiled every statement it sent afresh, as a server does only once. 
 database-heavy test files (SQLite, one process): 35.4 s of CPU with a URL per test, 21.7 s with one per
 worker. The engine's pool is emptied before the file or database is replaced, so no connection outlives
 its test's database.
+
 PostgreSQL, Chromium and LibreOffice tests skip with a reason when the programs are missing, and fail
 instead when REQUIRE_POSTGRES=1 / REQUIRE_BROWSER=1 / REQUIRE_LIBREOFFICE=1 (as in CI).
 """
