@@ -3,15 +3,13 @@
 Whatever the caseworker does, the run only ever moves along transitions the machine defines (its
 history is a path through the machine, one step at a time), no SR ever closes Complete with a
 mandatory activity undone, and the run and its SR never disagree (the SR is Closed exactly when
-the run is finished). Each example gets its own copy of the SQLite demo database.
+the run is finished). Each example gets its own copy of the SQLite demo database, at one path.
 """
 
 from __future__ import annotations
 
-import functools
 import os
 import shutil
-import tempfile
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -72,21 +70,16 @@ def invalid(f: Field) -> st.SearchStrategy[Any]:
     return by_kind.get(f.kind, st.sampled_from([None, "   "]))
 
 
-@functools.cache
-def _home() -> Path:
-    """One database path for every example, a fresh copy each time: the engine kept for that URL, and the SQL it
-    compiled, serve all of them (as tests/conftest.py does for the other tests)."""
-    return Path(tempfile.mkdtemp(prefix="p3-stateful-"))
-
-
 class P3Runs(RuleBasedStateMachine):
     """One P3 run driven through the headless API with arbitrary actions."""
 
     template: Path
+    home: Path  # the worker's database folder: one path for every example, a fresh copy each time, so the engine
+    # kept for that URL and the SQL it compiled serve all of them (tests/conftest.py, sqlite_home)
 
     def __init__(self) -> None:
         super().__init__()
-        self.path = _home() / "db.sqlite3"
+        self.path = self.home / "p3-stateful.sqlite3"
         self.url = f"sqlite:///{self.path}"
         remove_sqlite(self.path)
         shutil.copy(self.template, self.path)
@@ -260,8 +253,8 @@ class P3Runs(RuleBasedStateMachine):
                     assert not undone, f"SR {sr.number} closed Complete with {undone} undone"
 
 
-def test_p3_never_skips_a_step_closes_with_work_undone_or_disagrees_with_its_sr(sqlite_templates):
-    machine = type("P3RunsOnDemo", (P3Runs,), {"template": sqlite_templates["demo"]})
+def test_p3_never_skips_a_step_closes_with_work_undone_or_disagrees_with_its_sr(sqlite_templates, sqlite_home):
+    machine = type("P3RunsOnDemo", (P3Runs,), {"template": sqlite_templates["demo"], "home": sqlite_home})
     run_state_machine_as_test(
         machine,
         settings=settings(
