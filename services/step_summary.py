@@ -11,13 +11,15 @@ number of teams). The histogram is columns, not a key, so a row stands for every
 writes), by an upsert that increments (`INSERT ... ON CONFLICT DO UPDATE SET n = n + excluded.n`, on PostgreSQL
 and SQLite alike): two transactions adding to the same row never lose an update (the second waits for the
 first's row lock, then adds to the committed value), and a step that rolls back takes its counts with it. Rows
-are written in one order (the team table first, then by key) so two transactions never wait on each other in a
-circle. `rebuild` recomputes both tables from the events (after the migration, or to check) with the tables
-locked, so a step saved meanwhile waits and then adds to the rebuilt rows.
+are written in one order (on SQLite the team table first, then by key; on PostgreSQL both tables in one
+statement, under the write lock) so two transactions never wait on each other in a circle. `rebuild` recomputes
+both tables from the events (after the migration, or to check) with the tables locked, so a step saved meanwhile
+waits and then adds to the rebuilt rows.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -25,9 +27,10 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from sqlalchemy import Table, delete, func, select, text
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
+from db.engine import take_write_lock
 from db.models import SUMMARY_COUNTS, SUMMARY_TIMES, StepEvent, step_summary, step_summary_all_teams
 from domain import time_histogram
 from domain.clock import uk_local
@@ -102,13 +105,14 @@ def _all_teams(rows: dict[Key, list[int]]) -> dict[tuple[Any, ...], list[int]]:
 
 
 @lru_cache(maxsize=8)
-def _increment(table: Table, keys: tuple[str, ...], dialect: str) -> postgresql.Insert | sqlite.Insert:
-    """The upsert that adds a row's counts to the stored ones, built once: every column is incremented (adding
-    0 changes nothing), so one statement serves every row and SQLAlchemy compiles it once. (Built per row with
-    only the non-zero columns, its construction and compilation were 25 ms a row, most of a step's time.)"""
-    if dialect not in ("postgresql", "sqlite"):
+def _increment(table: Table, keys: tuple[str, ...], dialect: str) -> sqlite.Insert:
+    """SQLite's upsert that adds a row's counts to the stored ones, built once: every column is incremented
+    (adding 0 changes nothing), so one statement serves every row and SQLAlchemy compiles it once. (Built per row
+    with only the non-zero columns, its construction and compilation were 25 ms a row, most of a step's time.)
+    PostgreSQL's is `_PG_ADD`."""
+    if dialect != "sqlite":
         raise RuntimeError(f"the step summary has no increment for {dialect}")
-    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    statement = sqlite.insert(table)
     return statement.on_conflict_do_update(
         index_elements=list(keys), set_={name: table.c[name] + statement.excluded[name] for name in COLUMNS}
     )
@@ -124,9 +128,45 @@ def _upsert(session: Session, table: Table, keys: tuple[str, ...], rows: dict[An
 def add(session: Session, events: Iterable[Counted]) -> None:
     """Add these new events' counts to the summary, in the caller's transaction (the events' own)."""
     rows = summed(events)
-    if rows:
-        _upsert(session, step_summary, TEAM_KEY, rows)
-        _upsert(session, step_summary_all_teams, ALL_KEY, _all_teams(rows))
+    if not rows:
+        return
+    everyone = _all_teams(rows)
+    if session.get_bind().dialect.name == "postgresql":
+        take_write_lock(session)  # the two upserts' order within one statement is the server's: no two at once
+        session.execute(_PG_ADD, {"team": _as_json(TEAM_KEY, rows), "everyone": _as_json(ALL_KEY, everyone)})
+        return
+    _upsert(session, step_summary, TEAM_KEY, rows)
+    _upsert(session, step_summary_all_teams, ALL_KEY, everyone)
+
+
+def _pg_increment(table: Table, keys: tuple[str, ...], rows: str) -> str:
+    names = ", ".join((*keys, *COLUMNS))
+    adds = ", ".join(f"{name} = s.{name} + excluded.{name}" for name in COLUMNS)
+    return (
+        f"INSERT INTO {table.name} AS s ({names}) SELECT {names} FROM json_populate_recordset(NULL::{table.name}, "
+        f"CAST({rows} AS json)) ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {adds}"
+    )
+
+
+# PostgreSQL: both tables' increments in one statement, each table's rows one JSON parameter. As two upserts with
+# a parameter per column (69 a row), each was over psycopg's limits for caching a statement's parsing (4,096
+# characters, 50 parameters), so it was parsed again on every step, and sent as executemany: 0.87 and 0.79 ms of a
+# wizard step's save (medians of 150 saves, one process). This text never changes, whatever the rows: 0.64 ms.
+_PG_ADD = text(
+    f"WITH team AS ({_pg_increment(step_summary, TEAM_KEY, ':team')}) "
+    + _pg_increment(step_summary_all_teams, ALL_KEY, ":everyone")
+)
+
+
+def _as_json(keys: tuple[str, ...], rows: dict[Any, list[int]]) -> str:
+    """The rows as json_populate_recordset reads them, in key order."""
+    return json.dumps(
+        [
+            dict(zip(keys, (k.isoformat() if isinstance(k, date) else k for k in key), strict=True))
+            | dict(zip(COLUMNS, rows[key], strict=True))
+            for key in sorted(rows)
+        ]
+    )
 
 
 def rebuild(session: Session) -> int:
