@@ -140,6 +140,7 @@ def add(session: Session, events: Iterable[Counted]) -> None:
 
 
 def _pg_increment(table: Table, keys: tuple[str, ...], rows: str) -> str:
+    """PostgreSQL's upsert of the rows in the JSON parameter `rows` (":name"), adding each column to the stored one."""
     names = ", ".join((*keys, *COLUMNS))
     adds = ", ".join(f"{name} = s.{name} + excluded.{name}" for name in COLUMNS)
     return (
