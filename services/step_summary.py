@@ -105,13 +105,11 @@ def _all_teams(rows: dict[Key, list[int]]) -> dict[tuple[Any, ...], list[int]]:
 
 
 @lru_cache(maxsize=8)
-def _increment(table: Table, keys: tuple[str, ...], dialect: str) -> sqlite.Insert:
+def _increment(table: Table, keys: tuple[str, ...]) -> sqlite.Insert:
     """SQLite's upsert that adds a row's counts to the stored ones, built once: every column is incremented
     (adding 0 changes nothing), so one statement serves every row and SQLAlchemy compiles it once. (Built per row
     with only the non-zero columns, its construction and compilation were 25 ms a row, most of a step's time.)
     PostgreSQL's is `_PG_ADD`."""
-    if dialect != "sqlite":
-        raise RuntimeError(f"the step summary has no increment for {dialect}")
     statement = sqlite.insert(table)
     return statement.on_conflict_do_update(
         index_elements=list(keys), set_={name: table.c[name] + statement.excluded[name] for name in COLUMNS}
@@ -122,7 +120,7 @@ def _upsert(session: Session, table: Table, keys: tuple[str, ...], rows: dict[An
     values = [  # one order for every transaction: no two wait on each other in a circle
         dict(zip(keys, key, strict=True)) | dict(zip(COLUMNS, rows[key], strict=True)) for key in sorted(rows)
     ]
-    session.execute(_increment(table, keys, session.get_bind().dialect.name), values)
+    session.execute(_increment(table, keys), values)
 
 
 def add(session: Session, events: Iterable[Counted]) -> None:
@@ -131,10 +129,13 @@ def add(session: Session, events: Iterable[Counted]) -> None:
     if not rows:
         return
     everyone = _all_teams(rows)
-    if session.get_bind().dialect.name == "postgresql":
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
         take_write_lock(session)  # the two upserts' order within one statement is the server's: no two at once
         session.execute(_PG_ADD, {"team": _as_json(TEAM_KEY, rows), "everyone": _as_json(ALL_KEY, everyone)})
         return
+    if dialect != "sqlite":
+        raise RuntimeError(f"the step summary has no increment for {dialect}")
     _upsert(session, step_summary, TEAM_KEY, rows)
     _upsert(session, step_summary_all_teams, ALL_KEY, everyone)
 
