@@ -82,5 +82,5 @@ ui.a11y.start_title(navigation.title)
 ui.a11y.enhance_page()
 try:
     run_page(navigation)
-finally:  # also when the page stopped early (st.stop) or moved on to another (st.switch_page)
+finally:  # also when the page moved on to another (st.switch_page); a page that stops sent it first (ui.stop)
     ui.a11y.send_title()

@@ -23,11 +23,11 @@ deadline_strip(actor)
 if actor.role in NEXT_STEP:
     st.write(NEXT_STEP[actor.role])
 if not actor.works_cases:
-    st.stop()
+    ui.stop()
 
 day = ui.attempt(partial(my_day, actor))
 if day is None:
-    st.stop()
+    ui.stop()
 if actor.role == "caseworker":
     st.page_link("pages/start.py", label="Find a case", icon=":material/search:")
 

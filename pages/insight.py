@@ -36,10 +36,10 @@ since, until = (period[0], period[-1]) if isinstance(period, tuple) and period e
 filters = InsightFilter(since=since, until=until, team_id=team_id, experience=EXPERIENCE[experience])  # type: ignore[arg-type]
 figures = ui.attempt(lambda: insight.insight(actor, filters))
 if figures is None:
-    st.stop()
+    ui.stop()
 if not figures.procedures:
     st.info("No steps of real runs were recorded in this period.")
-    st.stop()
+    ui.stop()
 
 
 def runs_behind(procedure: ProcedureFigures, chosen: object) -> None:

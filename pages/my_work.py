@@ -19,7 +19,7 @@ deadline_strip(actor)
 cursors: list[Cursor | None] = st.session_state.setdefault("my_work_cursors", [None])
 work = ui.attempt(partial(my_work, actor, after=cursors[-1]))
 if work is None:
-    st.stop()
+    ui.stop()
 
 runs_in_progress(actor, work.runs)
 
@@ -67,7 +67,7 @@ if work.next_cursor is not None and following.button("Next page"):
     st.rerun()
 
 if actor.role != "caseworker" or not work.service_requests:
-    st.stop()
+    ui.stop()
 # One option per (SR, procedure) that may be started now: a Magistrates Court SR can be worked by P5c
 # (commitment) or P5d (liability order), so the caseworker chooses by what was asked for; the SR's Reason
 # orders them. An SR no procedure can work now is listed below with why, never left out silently.

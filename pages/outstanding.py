@@ -54,7 +54,7 @@ shown_before: dict[str, int] = st.session_state.get("console_shown", {})
 # Everything below the filters in one read (one check of the signed-in user, one moment).
 view = ui.attempt(lambda: console.overview(actor, filters, after=cursors[-1]))
 if view is None:
-    st.stop()
+    ui.stop()
 counts, page = view.counts, view.page
 
 st.caption(f"{counts.total:,} service request{' matches' if counts.total == 1 else 's match'}")

@@ -28,12 +28,12 @@ st.error(f"**{practice.BANNER}.**", icon=":material/school:")
 asked_for = st.query_params.get("practice")
 if not asked_for:
     st.info("Choose a scenario on **Practise a procedure**.")
-    st.stop()
+    ui.stop()
 practice_id: str = asked_for
 FRESH, ERRORS, STALE = f"pview:{practice_id}", f"perrors:{practice_id}", f"pstale:{practice_id}"
 shown = st.session_state.pop(FRESH, None) or ui.attempt(lambda: practice.view_practice(actor, practice_id))
 if shown is None:
-    st.stop()
+    ui.stop()
 pv: practice.PracticeView = shown
 view = pv.run
 # The version this page last saw, as the wizard keeps it: a "done in CMS" tick saved earlier in the same rerun
@@ -126,7 +126,7 @@ if pv.finished:
         again = ui.attempt(lambda: practice.retry(actor, practice_id))
         if again is not None:
             st.switch_page("pages/practice_run.py", query_params={"practice": again.practice_id})
-    st.stop()
+    ui.stop()
 main, side = st.columns([3, 2], gap="large")
 with main:
     if pv.events and pv.events[-1][0] == view.step.title:

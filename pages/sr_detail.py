@@ -17,11 +17,11 @@ if not (ref.isascii() and ref.isdigit() and len(ref) < 12):
     st.title("Service request")
     st.error("Open a service request from the Outstanding SRs list.", icon=":material/block:")
     st.page_link("pages/outstanding.py", label="Back to Outstanding SRs")
-    st.stop()
+    ui.stop()
 view = ui.attempt(lambda: sr_full_view(actor, int(ref)))
 st.page_link("pages/outstanding.py", label="Back to Outstanding SRs", icon=":material/arrow_back:")
 if view is None:
-    st.stop()
+    ui.stop()
 
 st.title(f"SR {view.number}")
 st.markdown(

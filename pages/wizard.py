@@ -26,12 +26,12 @@ asked_for = st.query_params.get("run")
 if not asked_for:
     st.title("Procedure")
     st.info("Open a procedure from **My work**, or start one from **Start a procedure**.")
-    st.stop()
+    ui.stop()
 run_id: str = asked_for  # declared, so the callbacks below see it as narrowed
 FRESH = f"view:{run_id}"  # the view a button's service call just returned: no second read on the rerun
 shown: RunView | None = st.session_state.pop(FRESH, None) or ui.attempt(lambda: run_context.view_run(actor, run_id))
 if shown is None:
-    st.stop()
+    ui.stop()
 view: RunView = shown
 # The run version this page last saw: a callback uses it, so a "done in CMS" tick saved earlier in the same
 # rerun (AppTest, or a quick second click) does not make the next action look stale.

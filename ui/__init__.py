@@ -22,7 +22,7 @@ from services.auth import sign_out as end_session
 from services.errors import DomainError, SessionEnded, ValidationFailed
 from services.sessions import COOKIE
 from services.views import CaseBanner
-from ui.a11y import mark_error_in_title
+from ui.a11y import mark_error_in_title, stop
 from ui.text import md
 
 log = logging.getLogger("casework")
@@ -101,7 +101,7 @@ def _signed_out(message: str) -> None:
     st.session_state.clear()
     st.session_state["flash"] = message
     if end_identity_session():
-        st.stop()
+        stop()
 
 
 def checked_by_service(verified: Actor | None) -> None:
@@ -162,7 +162,7 @@ def current_actor() -> Actor | None:
             return None
         except Exception:  # the database cannot be reached: say so plainly, never a traceback
             fault("checking who is signed in")
-            st.stop()
+            stop()
         st.session_state["actor"] = actor
     st.session_state["last_seen"] = time.time()
     return actor
@@ -175,7 +175,7 @@ def actor(*roles: str, page: str = "") -> Actor:
         _route_through_sign_in(page or "home")
     if roles and signed_in.role not in roles:
         st.error(refuse_page(signed_in, page or "page").message, icon=":material/block:")
-        st.stop()
+        stop()
     return signed_in
 
 

@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import streamlit as st
 
 SERVICE = "Casework Guide"
@@ -48,6 +50,17 @@ def send_title() -> None:
     if st.session_state.get(_SHOWN) != full:
         st.set_page_config(page_title=full)
         st.session_state[_SHOWN] = full
+
+
+def stop() -> NoReturn:
+    """`st.stop()` with this page's title sent first: every page and helper stops through here, never st.stop.
+
+    Why: once a run has asked to stop, Streamlit raises at every message the run sends afterwards, so app.py's
+    `send_title` (in its `finally`) sent nothing, and the tab kept the last page's title: Insight with no runs
+    showed "Outstanding SRs – Casework Guide" after the link from the console, and "Insight" when opened afresh.
+    """
+    send_title()
+    st.stop()
 
 
 _SCRIPT = """
