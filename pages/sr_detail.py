@@ -23,6 +23,7 @@ st.page_link("pages/outstanding.py", label="Back to Outstanding SRs", icon=":mat
 if view is None:
     ui.stop()
 
+ui.a11y.page_title(f"SR {view.number}")  # the tab names the SR, as the heading does
 st.title(f"SR {view.number}")
 st.markdown(
     f"**{md(view.label)}** · {md(view.status)}{f' ({md(view.sub_status)})' if view.sub_status else ''} · "

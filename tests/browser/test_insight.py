@@ -56,6 +56,7 @@ def test_a_team_leader_sees_the_funnel_and_opens_the_runs_behind_a_bar(live_serv
     expect(link).to_have_count(1)
     link.click()
     settled(page, page.get_by_role("heading", name=f"SR {sr_number}", exact=True))
+    expect(page).to_have_title(f"SR {sr_number} – Casework Guide")  # the tab names the SR, as its heading does
 
 
 def test_the_chooser_under_the_chart_lists_the_runs_behind_any_figure(live_server, page: Page):
