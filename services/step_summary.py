@@ -116,11 +116,13 @@ def _increment(table: Table, keys: tuple[str, ...]) -> sqlite.Insert:
     )
 
 
+def _in_key_order(keys: tuple[str, ...], rows: dict[Any, list[int]]) -> list[dict[str, Any]]:
+    """The rows as column values, in one order for every transaction: no two wait on each other in a circle."""
+    return [dict(zip(keys, key, strict=True)) | dict(zip(COLUMNS, rows[key], strict=True)) for key in sorted(rows)]
+
+
 def _upsert(session: Session, table: Table, keys: tuple[str, ...], rows: dict[Any, list[int]]) -> None:
-    values = [  # one order for every transaction: no two wait on each other in a circle
-        dict(zip(keys, key, strict=True)) | dict(zip(COLUMNS, rows[key], strict=True)) for key in sorted(rows)
-    ]
-    session.execute(_increment(table, keys), values)
+    session.execute(_increment(table, keys), _in_key_order(keys, rows))
 
 
 def add(session: Session, events: Iterable[Counted]) -> None:
@@ -161,14 +163,8 @@ _PG_ADD = text(
 
 
 def _as_json(keys: tuple[str, ...], rows: dict[Any, list[int]]) -> str:
-    """The rows as json_populate_recordset reads them, in key order."""
-    return json.dumps(
-        [
-            dict(zip(keys, (k.isoformat() if isinstance(k, date) else k for k in key), strict=True))
-            | dict(zip(COLUMNS, rows[key], strict=True))
-            for key in sorted(rows)
-        ]
-    )
+    """The rows as json_populate_recordset reads them, in key order (the day as ISO text)."""
+    return json.dumps(_in_key_order(keys, rows), default=date.isoformat)
 
 
 def rebuild(session: Session) -> int:
