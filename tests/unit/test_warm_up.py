@@ -1,5 +1,5 @@
-"""The server's warm-up thread imports the table and letter libraries, then takes what is loaded out of the
-garbage collector's sight (in a fresh interpreter, as a server)."""
+"""The server's warm-up thread imports the table, letter and bank-holiday libraries, then takes what is loaded
+out of the garbage collector's sight (in a fresh interpreter, as a server)."""
 
 import subprocess
 import sys
@@ -18,6 +18,12 @@ import pandas
 frozen = gc.get_freeze_count()
 assert frozen > 10 * len(gc.get_objects()), (frozen, len(gc.get_objects()))  # the libraries frozen, few left
 assert not any(o is pandas.DataFrame for o in gc.get_objects()), "a library class is still walked by the collector"
+from datetime import date
+from domain.clock import bank_holiday
+loaded = set(sys.modules)
+assert bank_holiday(date(2026, 12, 25), "England") == "Christmas Day"
+late = sorted(m for m in set(sys.modules) - loaded if m.startswith("holidays"))
+assert not late, f"the first working-day sum imported {late[:3]} (a user's first step waits for it)"
 print(before, [m for m in w.MODULES if m not in sys.modules])
 """
 
