@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import Engine, ExceptionContext, create_engine, event, text
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
-from db import pg_begin, pg_liveness
+from db import pg_begin, pg_liveness, ride_along
 from db.one_row_update import update_one_row
 from db.pg_cursor import LazyDescriptionCursor
 
@@ -114,6 +114,7 @@ def _sessions(engine: Engine) -> sessionmaker[Session]:
     event.listen(factory, "before_flush", _lock_before_flush)
     event.listen(factory, "before_flush", update_one_row)  # after the lock: a run's own save, without the UoW
     event.listen(factory, "do_orm_execute", _lock_before_dml)
+    ride_along.install(factory)  # after update_one_row: a run's save carries the appends queued before it
     return factory
 
 

@@ -32,6 +32,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.orm.state import InstanceState
 from sqlalchemy.sql.dml import Update
 
+from db import ride_along
+
 _VERSION = "_one_row_version"  # the bound parameter of the version the row must still have
 # The statement's execution option naming the object it saves, for whoever watches statements (tests/audit_guard.py)
 ONE_ROW_OF = "one_row_update_of"
@@ -125,7 +127,8 @@ def _send(session: Session, state: InstanceState[Any], shape: _Shape, columns: d
             values[column.key] = on_update(None)
     key_value = state.mapper.primary_key_from_instance(state.obj())[0]
     parameters = {f"v_{k}": v for k, v in values.items()} | {"pk": key_value, _VERSION: old_version}
-    result = cast(CursorResult[Any], session.execute(_statement(shape, tuple(sorted(values))), parameters))
+    statement, parameters = ride_along.carry(session, _statement(shape, tuple(sorted(values))), parameters)
+    result = cast(CursorResult[Any], session.execute(statement, parameters))
     if result.rowcount != 1:
         raise StaleDataError(
             f"UPDATE statement on table '{shape.table.name}' expected to update 1 row(s); "

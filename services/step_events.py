@@ -42,6 +42,7 @@ from typing import cast
 from sqlalchemy import CompoundSelect, Insert, Table, bindparam, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
+from db import ride_along
 from db.models import Case, ProcedureRun, StepEvent
 from domain.clock import utcnow
 from domain.working_time import working_seconds
@@ -181,11 +182,12 @@ def _insert(rows: int) -> Insert:
 
 
 def _write(session: Session, events: list[NewEvent]) -> None:
-    """Insert the events in one statement through Core and add them to the summary. (As ORM objects each column set
-    was an INSERT of its own, the view and the save of one step two, flushed through the unit of work.)"""
+    """Insert the events in one statement through Core (on PostgreSQL riding along with the step's next write,
+    db/ride_along.py) and add them to the summary. (As ORM objects each column set was an INSERT of its own, the
+    view and the save of one step two, flushed through the unit of work.)"""
     if events:
         values = {f"{name}_{i}": getattr(e, name) for i, e in enumerate(events) for name in NewEvent.__slots__}
-        session.execute(_insert(len(events)), values)
+        ride_along.append(session, _insert(len(events)), values)
         step_summary.add(session, events)
 
 

@@ -23,6 +23,7 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from db import ride_along
 from db.models import AuditEvent
 from db.one_row_update import ONE_ROW_OF
 
@@ -61,6 +62,8 @@ def _after_flush(session: Session, _context: object) -> None:
 def _on_execute(state: ORMExecuteState) -> None:
     if state.is_insert or state.is_update or state.is_delete:
         table = getattr(state.statement, "table", None)
+        if "audit_events" in state.execution_options.get(ride_along.RIDERS, ()):
+            _state(state.session)["audited"] = True  # on PostgreSQL it rode along with this write (db/ride_along.py)
         if table is not None and table.name == "audit_events":
             _state(state.session)["audited"] = True  # services/audit.py appends through Core
         elif table is not None:  # one object's save sent by db/one_row_update.py, or a bulk statement
@@ -90,6 +93,8 @@ def watching() -> Iterator[Watch]:
     def before_commit(session: Session) -> None:
         session.flush()  # the commit's own flush comes later; see its changes now
         state = _state(session)
+        if "audit_events" in ride_along.pending_tables(session):
+            state["audited"] = True  # queued to ride along; the commit sends it first (db/ride_along.py)
         if session.info.get("unaudited") and state["changed"] == {"UserSession"}:
             return
         if state["changed"] and not state["audited"]:
