@@ -18,7 +18,7 @@ The order of rows is kept where it matters: the server runs the parts of one sta
 a second append to a table already queued sends the queue first (audit events keep their order in the chain, whose
 ids ascend with it). Rows of different tables do not depend on each other's order (an event's SR and run are saved
 before it is appended). Each statement's bound parameters are named apart from every other's (`audit_at`,
-`run_id_0`, `v_state`), so they can share one statement; `carry` refuses a clash rather than bind a wrong value.
+`run_id_0`, `v_state`), so they can share one statement; a clash is refused rather than bound to a wrong value.
 
 The statement carrying or draining the queue says which tables rode in it (execution option `RIDERS`), for
 whoever watches statements (tests/audit_guard.py counts an audit event that rode in one).
@@ -87,13 +87,7 @@ def carry(session: Session, statement: S, params: dict[str, Any]) -> tuple[S, di
     riders = _take(session)
     if not riders:
         return statement, params
-    merged = dict(params)
-    for rider in riders:
-        clash = merged.keys() & rider.params.keys()
-        if clash:
-            raise RuntimeError(f"rows riding along share parameter names {sorted(clash)}")
-        merged |= rider.params
-    return _with_riders(statement, tuple(rider.statement for rider in riders)), merged
+    return _with_riders(statement, tuple(rider.statement for rider in riders)), _merged(params, riders)
 
 
 def drain(session: Session) -> None:
@@ -101,11 +95,21 @@ def drain(session: Session) -> None:
     riders = _take(session)
     if not riders:
         return
-    last, params = riders[-1], dict[str, Any]()
-    for rider in riders:
-        params |= rider.params
-    statement = _with_riders(last.statement, tuple(rider.statement for rider in riders[:-1]))
+    *carried, last = riders
+    statement = _with_riders(last.statement, tuple(rider.statement for rider in carried))
+    params = _merged(last.params, carried)
     session.execute(statement.execution_options(**{RIDERS: tuple(r.table for r in riders)}), params)
+
+
+def _merged(params: dict[str, Any], riders: list[_Rider]) -> dict[str, Any]:
+    """One statement's parameters and its riders', refusing a name two of them use (it would bind a wrong value)."""
+    merged = dict(params)
+    for rider in riders:
+        clash = merged.keys() & rider.params.keys()
+        if clash:
+            raise RuntimeError(f"rows riding along share parameter names {sorted(clash)}")
+        merged |= rider.params
+    return merged
 
 
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import Engine, event, func, select, update
+from sqlalchemy import Engine, bindparam, event, func, select, update
 
 from db import ride_along
 from db.engine import engine_for
@@ -128,3 +128,14 @@ def test_what_waits_to_ride_is_sent_before_a_read_and_by_the_commit_and_dropped_
             select(AuditEvent.action).where(AuditEvent.entity_id == run_id).order_by(AuditEvent.id)
         ).all()
     assert actions[-3:] == ["run.first", "run.second", "run.third"]
+
+
+@pytest.mark.postgres
+def test_rows_whose_parameters_share_a_name_are_refused_before_anything_is_sent(pg_demo_db, actor_for):
+    actor_for("caseworker")  # the demo data is in place
+    audits = AuditEvent.__table__.insert().values(action=bindparam("clash"))
+    events = StepEvent.__table__.insert().values(kind=bindparam("clash"))
+    with pytest.raises(RuntimeError, match="share parameter names"), transaction(writes=True) as session:
+        ride_along.append(session, audits, {"clash": "one"})
+        ride_along.append(session, events, {"clash": "two"})
+        session.execute(select(func.count()).select_from(AuditEvent))  # the queue goes out first: refused
