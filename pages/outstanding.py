@@ -22,7 +22,7 @@ YES_NO = {"Any": None, "Yes": True, "No": False}
 DUE = {"Any": None, "Overdue": "overdue", f"Due in the next {console.DUE_SOON_DAYS} days": "due_soon"}
 
 with st.expander("Filters", expanded=True):
-    top = st.columns(4)
+    top = st.columns([1, 1, 1, 1.4])  # Status wider: its two default chips side by side, each with its remove button
     owner = top[0].selectbox("Owner", list(owners), key="f_owner")
     procedure = top[1].selectbox("Procedure", ["Any", *console.procedure_entries()], key="f_proc")
     label = top[2].selectbox("Process / Area / Sub Area", ["Any", *console.catalogue_labels()], key="f_label")

@@ -73,6 +73,13 @@ def test_a_team_leader_filters_by_owner_and_reassigns_an_sr_to_a_caseworker_with
     settled(page, "Welcome, Demo Teamleader")
     page.get_by_role("link", name="Outstanding SRs").click()
     _matching(page, console.counts(leader).total)
+    # The status filter's two default chips fit side by side, the second's remove button on screen (in a quarter of
+    # the row, "In Progress" ran under the box's edge and its remove button could not be clicked).
+    tags = page.get_by_test_id("stMultiSelectTagsContainer").first
+    tags_box, remove = tags.bounding_box(), page.get_by_role("button", name="Remove In Progress").bounding_box()
+    assert tags_box is not None
+    assert remove is not None
+    assert remove["x"] + remove["width"] <= tags_box["x"] + tags_box["width"]
 
     _choose(page, "Owner", worker.display_name)
     _matching(page, mine)
