@@ -75,10 +75,7 @@ def append(session: Session, statement: Insert, params: dict[str, Any]) -> None:
 
 def pending_tables(session: Session) -> tuple[str, ...]:
     """The tables with rows queued in this transaction and not yet sent."""
-    kept = session.info.get(_QUEUE)
-    if kept is None or not kept[1] or kept[0] is not session.get_transaction():
-        return ()
-    return tuple(rider.table for rider in kept[1])
+    return tuple(rider.table for rider in _kept(session))
 
 
 def carry(session: Session, statement: S, params: dict[str, Any]) -> tuple[S, dict[str, Any]]:
@@ -134,23 +131,26 @@ def _before_commit(session: Session) -> None:
     drain(session)
 
 
-def _queued(session: Session) -> list[_Rider]:
-    """This transaction's queue (a queue kept from a transaction that rolled back is dropped unsent)."""
-    transaction = session.get_transaction()
+def _kept(session: Session) -> list[_Rider]:
+    """This transaction's queue as kept in the session (empty when none was, or only a rolled-back one's)."""
     kept = session.info.get(_QUEUE)
-    if kept is None or kept[0] is not transaction:
-        kept = (transaction, [])
-        session.info[_QUEUE] = kept
-    queue: list[_Rider] = kept[1]
+    return kept[1] if kept is not None and kept[0] is session.get_transaction() else []
+
+
+def _queued(session: Session) -> list[_Rider]:
+    """This transaction's queue, to append to (a queue kept from a transaction that rolled back is dropped unsent)."""
+    queue = _kept(session)
+    if not queue:
+        queue = []
+        session.info[_QUEUE] = (session.get_transaction(), queue)
     return queue
 
 
 def _take(session: Session) -> list[_Rider]:
-    kept = session.info.get(_QUEUE)
-    if kept is None or kept[0] is not session.get_transaction() or not kept[1]:
-        return []
-    riders: list[_Rider] = kept[1]
-    session.info[_QUEUE] = (kept[0], [])
+    """The queue, which is then empty."""
+    riders = _kept(session)
+    if riders:
+        session.info[_QUEUE] = (session.get_transaction(), [])
     return riders
 
 
