@@ -25,7 +25,7 @@ whoever watches statements (tests/audit_guard.py counts an audit event that rode
 
 Measured 4 December 2026 (benchmarks/wizard_bench.py, PostgreSQL with 1,000,000 SRs, two runs each side in turn):
 the step's service call 2.9 and 3.0 ms against 3.5 and 4.2 ms before; the wizard step 1.62x and 1.66x the bare
-page against 1.75x and 1.76x.
+page against 1.75x and 1.76x. The same code on the machine an hour later: 1.79x and 1.76x (README, Benchmarks).
 """
 
 from __future__ import annotations
