@@ -16,6 +16,7 @@ from db.models import AuditEvent, ProcedureRun, StepEvent
 from services import audit, run_context, run_start, runs
 from services.errors import ConflictError
 from services.transaction import transaction
+from tests.crash_worker import run_script
 from tests.procedures.walk import find_case
 
 
@@ -26,10 +27,8 @@ def _run(actor):  # noqa: ANN001, ANN202
 def _at_search_legacy(actor):  # noqa: ANN001, ANN202
     """A run at P1's "Search the legacy systems" (the first step opened its SR): a step with no effects."""
     view = _run(actor)
-    first = {"query_reason": "Complaint", "query_summary": "Rode along", "financial_transition_complete": True}
-    view = runs.submit_step(
-        actor, view.run_id, first | {"_checklist": list(view.step.checklist)}, expected_version=view.version
-    )
+    first = run_script()[view.step.id] | {"_checklist": list(view.step.checklist)}  # the crash walk's answers
+    view = runs.submit_step(actor, view.run_id, first, expected_version=view.version)
     if view.awaiting_confirmation:
         view = runs.confirm_step(actor, view.run_id, expected_version=view.version)
     assert view.step.title == "Search the legacy systems"
