@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks._as_server import as_server  # noqa: E402 - after the path
+from benchmarks._settle import settle  # noqa: E402 - after the path
 from benchmarks.console_queries import HAND_DEADLINES  # noqa: E402 - after the path
 
 HAND = {
@@ -128,7 +129,7 @@ def _load() -> str:
 
 
 def run(urls: dict[str, str], repeat: int, srs: int) -> None:
-    from sqlalchemy import event, func, select, text
+    from sqlalchemy import event, func, select
     from streamlit.runtime.scriptrunner.script_cache import ScriptCache
     from streamlit.testing.v1 import AppTest
 
@@ -140,8 +141,7 @@ def run(urls: dict[str, str], repeat: int, srs: int) -> None:
     from services.transaction import transaction
 
     for url in urls.values():
-        with engine_for(url).begin() as conn:
-            conn.execute(text("ANALYZE"))
+        settle(url)  # analysed and vacuumed, as a database in use is (benchmarks/_settle.py)
 
     def use(db: str) -> None:
         os.environ["DATABASE_URL"] = urls[db]

@@ -39,6 +39,7 @@ from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _as_server import as_server  # noqa: E402
+from _settle import settle  # noqa: E402
 from _wizard_setup import NEXT_STEP, ROOT, demo_database, p1_run_at_search_legacy, write_bare_page  # noqa: E402
 
 T = TypeVar("T")
@@ -160,23 +161,6 @@ def main() -> None:
     print(f"the wizard step less its service call, to the bare page: {(w - sv) / b:.2f}x")
     print(f"ratio to the bare page as before 2 Dec: {w / k:.2f}x; by CPU time {wc / kc:.2f}x")
     shutil.rmtree(workdir, ignore_errors=True)
-
-
-def settle(url: str) -> None:
-    """Statistics (and on PostgreSQL a vacuum) after the bulk load, as a database that has lived with these rows
-    would have: measured straight after it, PostgreSQL's autovacuum of a million new rows ran beside the steps and
-    moved each side's figures by a quarter from one run to the next."""
-    from sqlalchemy import text
-
-    from db.engine import engine_for
-
-    engine = engine_for(url)
-    if engine.dialect.name != "postgresql":  # SQLite keeps no dead rows to vacuum after inserts; its planner reads
-        with engine.begin() as conn:  # ANALYZE's statistics (and reads "VACUUM ANALYZE" as a schema's name)
-            conn.execute(text("ANALYZE"))
-        return
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("VACUUM ANALYZE"))
 
 
 if __name__ == "__main__":
