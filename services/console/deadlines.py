@@ -132,16 +132,25 @@ def _team_srs_statement(statuses: tuple[str, ...]) -> Select:
     return select(func.count()).select_from(team_srs)
 
 
-def _small_team(session: Session, team_id: int, filters: ConsoleFilter, limit: int) -> bool:
+def _small_team(
+    session: Session, team_id: int, filters: ConsoleFilter, limit: int, matching: int | None = None
+) -> bool:
     """Is reading the team's own deadlines cheaper than walking the due-date index until `limit` of them?
 
     Decision: the walk reads about limit x (all SRs / the team's SRs) index entries and reading from the
     team's SRs about (the team's SRs), so the team's SRs go first while their number is below
     sqrt(limit x all SRs): below 10,000 open SRs in a database of 1,000,000 (a team of 50,000 walks), below
     4,472 in 200,000. All SRs is the highest SR id (the end of the primary key); the team's SRs are counted
-    only up to that cap, so the choice costs little next to either plan."""
+    only up to that cap, so the choice costs little next to either plan.
+
+    `matching`: the team's SRs matching `filters`, when the caller has counted them already (the page's counts,
+    `console.overview`): no count is sent. Counted with every filter rather than the statuses alone, the number is
+    what the team-first reading goes through, so it is the better guide; either way both plans give the same rows.
+    The count it saves read up to 10,000 index entries for a large team (1.8 ms at 1,000,000 SRs, README)."""
     conn = session.connection()
     cap = isqrt(limit * int(conn.execute(_HIGHEST_SR).scalar_one()))
+    if matching is not None:
+        return matching < cap
     statuses = tuple(filters.statuses or catalogue.STATUSES)  # as `conditions` reads them
     return int(conn.execute(_team_srs_statement(statuses), {"team_id": team_id, "cap": cap}).scalar_one()) < cap
 
@@ -182,9 +191,16 @@ def _held_statement(postgres: bool) -> Select:
 
 
 def deadline_items(
-    session: Session, team_id: int, filters: ConsoleFilter = NO_FILTER, *, limit: int, now: datetime
+    session: Session,
+    team_id: int,
+    filters: ConsoleFilter = NO_FILTER,
+    *,
+    limit: int,
+    now: datetime,
+    matching: int | None = None,
 ) -> list[DeadlineItem]:
-    """Merge the soonest `limit` of each source; each source is read in due order through an index.
+    """Merge the soonest `limit` of each source; each source is read in due order through an index. `matching`:
+    the team's SRs matching `filters`, if the caller has counted them (see `_small_team`).
 
     Which SR-held dates already have a Deadline row is looked up afterwards, for the SRs read only, in
     one query: as a NOT EXISTS in each source's select list PostgreSQL hashed the whole deadlines table
@@ -194,7 +210,8 @@ def deadline_items(
     shape = shape_of(filters)
     params = filter_params(team_id, filters, now) | {"limit": limit}
     items: list[DeadlineItem] = []
-    rows = _team_deadline_rows_statement if _small_team(session, team_id, filters, limit) else _deadline_rows_statement
+    small = _small_team(session, team_id, filters, limit, matching)
+    rows = _team_deadline_rows_statement if small else _deadline_rows_statement
     for sr_id, number, scin, kind, due_at, explanation, who in conn.execute(rows(shape), params):
         items.append(DeadlineItem(sr_id, number, scin, kind, due_at, explanation, due_at < now, who, "deadline"))
 

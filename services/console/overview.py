@@ -50,6 +50,7 @@ def overview(
             counts=counts,
             page=page_in(session, team_id, filters, after=after, page_size=page_size, now=now),
             ageing=ageing,
-            deadlines=deadline_items(session, team_id, filters, limit=deadline_limit, now=now),
+            # The plan for the deadlines chosen from the counts just made: no count of its own
+            deadlines=deadline_items(session, team_id, filters, limit=deadline_limit, now=now, matching=counts.total),
             stuck=stuck_runs_in(session, team_id, now=now),
         )

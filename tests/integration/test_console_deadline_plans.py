@@ -9,12 +9,13 @@ from datetime import UTC, datetime
 from importlib import import_module
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
+from db.engine import engine_for
 from db.models import Case, Deadline, ServiceRequest
 from domain.clock import utcnow
 from services import records
-from services.console import ConsoleFilter, deadlines, filter_params
+from services.console import ConsoleFilter, deadlines, filter_params, overview
 from services.console.filters import shape_of
 from services.transaction import transaction
 
@@ -103,3 +104,52 @@ def test_a_pv_filter_joins_the_cases_in_the_team_first_reading(demo_db, actor_fo
     with transaction(read_only=True) as session:
         pv = set(session.scalars(select(Case.scin).where(Case.potentially_violent)).all())
     assert {r[2] for r in flagged} <= pv
+
+
+def _statements_of(demo_db, call) -> tuple[object, list[str]]:  # noqa: ANN001
+    sent: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
+        sent.append(" ".join(statement.split()).lower())
+
+    engine = engine_for(demo_db.url)
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        result = call()
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    return result, sent
+
+
+def _team_counts(sent: list[str]) -> list[str]:
+    """The statements counting the team's SRs up to the cap (`_team_srs_statement`)."""
+    return [s for s in sent if s.startswith("select count(*)") and " limit " in s]
+
+
+def test_a_count_the_caller_already_has_chooses_the_plan_without_counting_again(demo_db, actor_for):
+    leader = actor_for("teamleader")
+    with transaction(read_only=True) as session:
+        counted, sent = _statements_of(
+            demo_db, lambda: plans._small_team(session, leader.team_id, ConsoleFilter(), 100)
+        )
+        assert counted  # the demo team is small (the test above)
+        assert len(_team_counts(sent)) == 1
+        for matching, small in ((0, True), (10**9, False)):
+            chosen, sent = _statements_of(
+                demo_db, lambda m=matching: plans._small_team(session, leader.team_id, ConsoleFilter(), 100, m)
+            )
+            assert chosen is small
+            assert not _team_counts(sent)
+
+
+def test_the_page_chooses_its_deadline_plan_from_its_own_counts(demo_db, actor_for):
+    """console.overview counts the team's SRs for the page anyway: its deadline list sends no count of its own, and
+    lists what the deadline list alone does."""
+    leader = actor_for("teamleader")
+    now = utcnow()
+    for filters in FILTERS:
+        seen, sent = _statements_of(demo_db, lambda f=filters: overview(leader, f, now=now))
+        assert not _team_counts(sent), filters
+        assert seen.deadlines == deadlines(leader, filters, now=now)
+    _, alone = _statements_of(demo_db, lambda: deadlines(leader, ConsoleFilter(), now=now))
+    assert len(_team_counts(alone)) == 1  # the list alone still counts (the marker above matches it)
