@@ -7,6 +7,7 @@ Closed SRs' deadlines are left out.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from functools import lru_cache
 from math import isqrt
@@ -144,14 +145,16 @@ def _small_team(
     only up to that cap, so the choice costs little next to either plan.
 
     `matching`: the team's SRs matching `filters`, when the caller has counted them already (the page's counts,
-    `console.overview`): no count is sent. Counted with every filter rather than the statuses alone, the number is
-    what the team-first reading goes through, so it is the better guide; either way both plans give the same rows.
-    The count it saves read up to 10,000 index entries for a large team (1.8 ms at 1,000,000 SRs, README)."""
+    `console.overview`). When `filters` narrow by status alone, that is the very number counted here, so no count
+    is sent and the choice is the same: a large team's count read up to 10,000 index entries (1.8 ms at 1,000,000
+    SRs, README). Under any other filter the count is still sent. Choosing from the narrower number was tried and
+    was slower where it mattered: a team of 49,710 SRs filtered to its overdue ones (4,827) was read from its own
+    SRs in 100.0 ms, where the walk took 57.1 ms."""
     conn = session.connection()
     cap = isqrt(limit * int(conn.execute(_HIGHEST_SR).scalar_one()))
-    if matching is not None:
-        return matching < cap
     statuses = tuple(filters.statuses or catalogue.STATUSES)  # as `conditions` reads them
+    if matching is not None and filters == replace(NO_FILTER, statuses=filters.statuses):
+        return matching < cap
     return int(conn.execute(_team_srs_statement(statuses), {"team_id": team_id, "cap": cap}).scalar_one()) < cap
 
 

@@ -17,6 +17,7 @@ from domain.clock import utcnow
 from services import records
 from services.console import ConsoleFilter, deadlines, filter_params, overview
 from services.console.filters import shape_of
+from services.console.queries import counts_and_ageing_in
 from services.transaction import transaction
 
 # The module itself: `services.console.deadlines` as an attribute is the package's function of that name.
@@ -142,14 +143,29 @@ def test_a_count_the_caller_already_has_chooses_the_plan_without_counting_again(
             assert not _team_counts(sent)
 
 
-def test_the_page_chooses_its_deadline_plan_from_its_own_counts(demo_db, actor_for):
-    """console.overview counts the team's SRs for the page anyway: its deadline list sends no count of its own, and
-    lists what the deadline list alone does."""
+def test_the_page_chooses_its_deadline_plan_from_its_own_counts_when_they_count_the_same(demo_db, actor_for):
+    """console.overview counts the team's SRs for the page anyway. Filtered by status alone, that count is the one
+    the deadline list makes, so the list sends none of its own; under any other filter it still counts. Either way
+    the page lists what the deadline list alone does."""
     leader = actor_for("teamleader")
     now = utcnow()
+    by_status_alone = {ConsoleFilter(), ConsoleFilter(statuses=("Open", "In Progress", "Closed"))}
     for filters in FILTERS:
         seen, sent = _statements_of(demo_db, lambda f=filters: overview(leader, f, now=now))
-        assert not _team_counts(sent), filters
+        assert len(_team_counts(sent)) == (0 if filters in by_status_alone else 1), filters
         assert seen.deadlines == deadlines(leader, filters, now=now)
     _, alone = _statements_of(demo_db, lambda: deadlines(leader, ConsoleFilter(), now=now))
     assert len(_team_counts(alone)) == 1  # the list alone still counts (the marker above matches it)
+
+
+@pytest.mark.parametrize("limit", [1, 100])
+def test_the_count_the_page_passes_makes_the_same_choice_as_counting(demo_db, actor_for, limit):
+    """For every filter, the plan chosen with the page's count is the plan chosen by counting (both sides of the
+    threshold: the demo team is small at 100 rows and large at 1)."""
+    leader = actor_for("teamleader")
+    now = utcnow()
+    with transaction(read_only=True) as session:
+        for filters in FILTERS:
+            counted, _ = counts_and_ageing_in(session, leader.team_id, filters, now=now)
+            given = plans._small_team(session, leader.team_id, filters, limit, counted.total)
+            assert given == plans._small_team(session, leader.team_id, filters, limit), filters
