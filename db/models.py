@@ -74,7 +74,9 @@ class User(Base):
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
     role: Mapped[str] = mapped_column(String(20))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
-    password_hash: Mapped[str | None] = mapped_column(String(255))
+    # Loaded only where it is read (sign-in: services/auth.py undefers it in its one read of the user), not with every
+    # page view's check of the signed-in user, the console's team-leader checks or the admin's user list.
+    password_hash: Mapped[str | None] = mapped_column(String(255), deferred=True)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     # New caseworkers are the ones a team leader watches for stuck runs.
     is_new_caseworker: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -140,3 +140,44 @@ def test_after_a_continue_the_page_does_not_check_the_session_a_second_time(sqli
     assert [s for s in clicked if "FROM procedure_runs" in s and "user_sessions" in s], clicked
     assert not [s for s in clicked if s.startswith(("SELECT users.", "SELECT user_sessions."))], clicked
     assert [s for s in viewed if s.startswith("SELECT users.")], viewed
+
+
+def _statements(engine_url: str, action) -> list[str]:  # noqa: ANN001
+    from sqlalchemy import event
+
+    sent: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
+        sent.append(" ".join(statement.split()))
+
+    engine = engine_for(engine_url)
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        action()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return sent
+
+
+def test_page_views_never_read_a_password_hash_and_sign_in_reads_it_with_the_user(sqlite_demo_db, actor_for):
+    """Password hashes are read at sign-in only: not by each page view's check of the signed-in user, nor by the
+    console's team-leader checks or the admin's list of users (db/models.py defers the column)."""
+    from services import auth
+    from ui import TOKEN
+
+    opened = auth.start_session("teamleader", "demo-password")
+    at = app_as(opened.actor)
+    at.session_state[TOKEN] = opened.token
+    at.run()
+    viewed = _statements(sqlite_demo_db.url, lambda: at.switch_page("pages/outstanding.py").run())
+    assert "Outstanding SRs" in texts(at)
+    assert [s for s in viewed if s.startswith("SELECT users.id, users.username")], "the page checked no user"
+    assert not [s for s in viewed if "password_hash" in s], viewed
+    listed = _statements(sqlite_demo_db.url, lambda: users.list_users(actor_for("admin")))
+    assert listed, "the user list read nothing"
+    assert not [s for s in listed if "password_hash" in s], listed
+
+    signed_in = _statements(sqlite_demo_db.url, lambda: auth.sign_in("caseworker", "demo-password"))
+    hash_reads = [s for s in signed_in if "password_hash" in s]
+    assert len(hash_reads) == 1, hash_reads  # in the one read of the user: no second read for the hash
+    assert "users.username" in hash_reads[0]
