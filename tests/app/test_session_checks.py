@@ -17,6 +17,7 @@ from services import users
 from services.access import SESSION_ENDED
 from services.transaction import transaction
 from tests.app.helpers import app_as, texts
+from tests.sent_statements import sent_statements
 
 
 def test_a_user_deactivated_while_a_page_is_open_is_signed_out_at_the_next_view(sqlite_demo_db, actor_for):
@@ -142,23 +143,6 @@ def test_after_a_continue_the_page_does_not_check_the_session_a_second_time(sqli
     assert [s for s in viewed if s.startswith("SELECT users.")], viewed
 
 
-def _statements(engine_url: str, action) -> list[str]:  # noqa: ANN001
-    from sqlalchemy import event
-
-    sent: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
-        sent.append(" ".join(statement.split()))
-
-    engine = engine_for(engine_url)
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        action()
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    return sent
-
-
 def test_page_views_never_read_a_password_hash_and_sign_in_reads_it_with_the_user(sqlite_demo_db, actor_for):
     """Password hashes are read at sign-in only: not by each page view's check of the signed-in user, nor by the
     console's team-leader checks or the admin's list of users (db/models.py defers the column)."""
@@ -169,15 +153,19 @@ def test_page_views_never_read_a_password_hash_and_sign_in_reads_it_with_the_use
     at = app_as(opened.actor)
     at.session_state[TOKEN] = opened.token
     at.run()
-    viewed = _statements(sqlite_demo_db.url, lambda: at.switch_page("pages/outstanding.py").run())
+    engine = engine_for(sqlite_demo_db.url)
+    with sent_statements(engine) as viewed:
+        at.switch_page("pages/outstanding.py").run()
     assert "Outstanding SRs" in texts(at)
     assert [s for s in viewed if s.startswith("SELECT users.id, users.username")], "the page checked no user"
     assert not [s for s in viewed if "password_hash" in s], viewed
-    listed = _statements(sqlite_demo_db.url, lambda: users.list_users(actor_for("admin")))
+    with sent_statements(engine) as listed:
+        users.list_users(actor_for("admin"))
     assert listed, "the user list read nothing"
     assert not [s for s in listed if "password_hash" in s], listed
 
-    signed_in = _statements(sqlite_demo_db.url, lambda: auth.sign_in("caseworker", "demo-password"))
+    with sent_statements(engine) as signed_in:
+        auth.sign_in("caseworker", "demo-password")
     hash_reads = [s for s in signed_in if "password_hash" in s]
     assert len(hash_reads) == 1, hash_reads  # in the one read of the user: no second read for the hash
     assert "users.username" in hash_reads[0]

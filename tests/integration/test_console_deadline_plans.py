@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from importlib import import_module
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from db.engine import engine_for
 from db.models import Case, Deadline, ServiceRequest
@@ -19,6 +19,7 @@ from services.console import ConsoleFilter, deadlines, filter_params, overview
 from services.console.filters import shape_of
 from services.console.queries import counts_and_ageing_in
 from services.transaction import transaction
+from tests.sent_statements import sent_statements
 
 # The module itself: `services.console.deadlines` as an attribute is the package's function of that name.
 plans = import_module("services.console.deadlines")
@@ -107,38 +108,22 @@ def test_a_pv_filter_joins_the_cases_in_the_team_first_reading(demo_db, actor_fo
     assert {r[2] for r in flagged} <= pv
 
 
-def _statements_of(demo_db, call) -> tuple[object, list[str]]:  # noqa: ANN001
-    sent: list[str] = []
-
-    def note(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
-        sent.append(" ".join(statement.split()).lower())
-
-    engine = engine_for(demo_db.url)
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        result = call()
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
-    return result, sent
-
-
 def _team_counts(sent: list[str]) -> list[str]:
     """The statements counting the team's SRs up to the cap (`_team_srs_statement`)."""
-    return [s for s in sent if s.startswith("select count(*)") and " limit " in s]
+    return [s for s in sent if s.lower().startswith("select count(*)") and " limit " in s.lower()]
 
 
 def test_a_count_the_caller_already_has_chooses_the_plan_without_counting_again(demo_db, actor_for):
     leader = actor_for("teamleader")
+    engine = engine_for(demo_db.url)
     with transaction(read_only=True) as session:
-        counted, sent = _statements_of(
-            demo_db, lambda: plans._small_team(session, leader.team_id, ConsoleFilter(), 100)
-        )
+        with sent_statements(engine) as sent:
+            counted = plans._small_team(session, leader.team_id, ConsoleFilter(), 100)
         assert counted  # the demo team is small (the test above)
         assert len(_team_counts(sent)) == 1
         for matching, small in ((0, True), (10**9, False)):
-            chosen, sent = _statements_of(
-                demo_db, lambda m=matching: plans._small_team(session, leader.team_id, ConsoleFilter(), 100, m)
-            )
+            with sent_statements(engine) as sent:
+                chosen = plans._small_team(session, leader.team_id, ConsoleFilter(), 100, matching)
             assert chosen is small
             assert not _team_counts(sent)
 
@@ -150,11 +135,14 @@ def test_the_page_chooses_its_deadline_plan_from_its_own_counts_when_they_count_
     leader = actor_for("teamleader")
     now = utcnow()
     by_status_alone = {ConsoleFilter(), ConsoleFilter(statuses=("Open", "In Progress", "Closed"))}
+    engine = engine_for(demo_db.url)
     for filters in FILTERS:
-        seen, sent = _statements_of(demo_db, lambda f=filters: overview(leader, f, now=now))
+        with sent_statements(engine) as sent:
+            seen = overview(leader, filters, now=now)
         assert len(_team_counts(sent)) == (0 if filters in by_status_alone else 1), filters
         assert seen.deadlines == deadlines(leader, filters, now=now)
-    _, alone = _statements_of(demo_db, lambda: deadlines(leader, ConsoleFilter(), now=now))
+    with sent_statements(engine) as alone:
+        deadlines(leader, ConsoleFilter(), now=now)
     assert len(_team_counts(alone)) == 1  # the list alone still counts (the marker above matches it)
 
 

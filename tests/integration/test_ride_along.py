@@ -4,11 +4,8 @@ and the audit chain keeps its order. On SQLite each append is sent at once, as b
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import Engine, bindparam, event, func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from db import ride_along
 from db.engine import engine_for
@@ -18,6 +15,7 @@ from services.errors import ConflictError
 from services.transaction import transaction
 from tests.crash_worker import run_script
 from tests.procedures.walk import find_case
+from tests.sent_statements import sent_statements
 
 
 def _run(actor):  # noqa: ANN001, ANN202
@@ -42,26 +40,12 @@ def _counts(run_id: str) -> tuple[int, int]:
     return int(audits or 0), int(events or 0)
 
 
-@contextmanager
-def _statements(engine: Engine) -> Iterator[list[str]]:
-    sent: list[str] = []
-
-    def statement(conn, cursor, sql, params, context, executemany) -> None:  # noqa: ANN001
-        sent.append(" ".join(sql.split()))
-
-    event.listen(engine, "before_cursor_execute", statement)
-    try:
-        yield sent
-    finally:
-        event.remove(engine, "before_cursor_execute", statement)
-
-
 def test_a_saved_step_sends_its_audit_event_step_events_and_run_in_one_statement_on_postgresql(demo_db, actor_for):
     actor = actor_for("caseworker")
     view = _at_search_legacy(actor)
     audits, events = _counts(view.run_id)
     answers = {"information_found": False, "_checklist": list(view.step.checklist)}
-    with _statements(engine_for(demo_db.url)) as sent:
+    with sent_statements(engine_for(demo_db.url)) as sent:
         saved = runs.submit_step(actor, view.run_id, answers, expected_version=view.version)
     assert saved.step_number == view.step_number + 1
     writes = [s for s in sent if "INSERT INTO audit_events" in s or "UPDATE procedure_runs" in s]
