@@ -19,7 +19,10 @@ Measured in turn, so every side sees the same load on a shared machine (median o
    beside SQL written by hand that answers the same question through the same pool, at both team sizes;
    the sum of the hand SQL is the page's floor; and the page's one read below its filters
    (console.overview: counts, first page, ageing, deadlines, stuck runs in one transaction);
-3. every statement one page view sent, with its count.
+3. every statement one page view sent, with its count;
+4. the large team's page read under each filter a team leader picks (console.overview, with the unfiltered
+   view beside it, goal under 150 ms), and for each, the deadline list read both ways (from the matching SRs
+   and along the due-date index) with the way `_small_team` chose marked: the choice's own baseline.
 """
 
 from __future__ import annotations
@@ -273,7 +276,68 @@ def run(urls: dict[str, str], repeat: int, srs: int) -> None:
         print(f"  one page view sent {len(sent)} statements:")
         for statement in dict.fromkeys(sent):
             print(f"    {sent.count(statement)}x {statement[:110]}")
+    filtered_views(large, repeat, now)
     print(f"\nload average {_load()}")
+
+
+def filtered_views(actor: Any, repeat: int, now: datetime) -> None:
+    """Part 4 of the docstring: the large team's page read per filter, and its deadline list both ways."""
+    from importlib import import_module
+
+    from sqlalchemy import select
+
+    from db.models import ServiceRequest
+    from services import console
+    from services.console import ConsoleFilter
+    from services.console.filters import filter_params, shape_of
+    from services.console.queries import counts_in
+    from services.transaction import transaction
+
+    plans = import_module("services.console.deadlines")  # the module, not the package's function of that name
+    with transaction() as session:
+        owner = session.scalar(
+            select(ServiceRequest.owner_id)
+            .where(ServiceRequest.team_id == actor.team_id, ServiceRequest.owner_id.isnot(None))
+            .limit(1)
+        )
+    filters = {
+        "no filter": ConsoleFilter(),
+        "potentially violent": ConsoleFilter(potentially_violent=True),
+        "sensitive": ConsoleFilter(sensitive=True),
+        "overdue": ConsoleFilter(due="overdue"),
+        "due within 7 days": ConsoleFilter(due="due_soon"),
+        "not potentially violent": ConsoleFilter(potentially_violent=False),
+        "one owner": ConsoleFilter(owner_id=owner),
+        "older than 300 days": ConsoleFilter(min_age_days=300),
+        "overdue, potentially violent": ConsoleFilter(due="overdue", potentially_violent=True),
+    }
+    times: dict[str, list[float]] = {name: [] for name in filters}
+    for _ in range(repeat):  # in turn, as above
+        for name, f in filters.items():
+            begin = time.perf_counter()
+            console.overview(actor, f, now=now)
+            times[name].append(time.perf_counter() - begin)
+    print(f"\nlarge team: the page's one read (console.overview) under each filter, median of {repeat}; goal under")
+    print("150 ms. Then its deadline list read both ways (* the way chosen), median of 5:")
+    print(f"  {'filter':<30} {'overview ms':>11} {'matching':>9} {'from SRs ms':>12} {'walk ms':>8}")
+    for name, f in filters.items():
+        params = filter_params(actor.team_id, f, now) | {"limit": 100}
+        with transaction(read_only=True) as session:
+            matching = counts_in(session, actor.team_id, f, now=now).total
+            small = plans._small_team(session, actor.team_id, f, 100, matching)
+            ways = []
+            for statement in (plans._team_deadline_rows_statement, plans._deadline_rows_statement):
+                samples = []
+                for _ in range(5):
+                    begin = time.perf_counter()
+                    session.connection().execute(statement(shape_of(f)), params).all()
+                    samples.append(time.perf_counter() - begin)
+                ways.append(median_ms(samples))
+        marks = ("*", "") if small else ("", "*")
+        print(
+            f"  {name:<30} {median_ms(times[name]):>11.1f} {matching:>9,} "
+            f"{ways[0]:>11.1f}{marks[0]:1} {ways[1]:>7.1f}{marks[1]:1}"
+        )
 
 
 def _same(call: str, service: Any, hand: list[Any]) -> str:

@@ -123,6 +123,13 @@ class Case(Base):
     )
 
 
+# Team leader console (migration console4): the cases a potentially-violent or sensitive filter keeps, found
+# without reading the whole cases table (about 7% and 2% of cases). The filters' conditions are these very
+# expressions (services/console/filters.py), so both databases see that the index covers them.
+for _flag in (Case.potentially_violent, Case.sensitive):
+    Index(f"ix_cases_{_flag.key}", Case.id, postgresql_where=_flag.is_(True), sqlite_where=_flag.is_(True))
+
+
 class LiabilityOrder(Base):
     """A CSA liability order found on the legacy systems (P3 enters one SR per undischarged LO)."""
 
@@ -164,10 +171,22 @@ class ServiceRequest(Base):
         ),
         Index("ix_sr_team_status_created", "team_id", "status", "created_at"),
         Index("ix_sr_owner_status", "owner_id", "status"),
-        # Team leader console (migrations console1, console3): keyset pages, index-only counts and ageing,
+        # Team leader console (migrations console1, console3, console4): keyset pages, index-only counts and ageing,
         # deadlines from SR fields.
         Index("ix_sr_team_created_id", "team_id", "created_at", "id"),
-        Index("ix_sr_team_counts", "team_id", "status", "owner_id", "process", "area", "sub_area", "created_at"),
+        # PostgreSQL also carries case_id and id in it (console4): a filter by a case flag or by due dates counts
+        # and lists the team's SRs from the index alone, joined to the flagged cases or their deadlines.
+        Index(
+            "ix_sr_team_counts",
+            "team_id",
+            "status",
+            "owner_id",
+            "process",
+            "area",
+            "sub_area",
+            "created_at",
+            postgresql_include=["case_id", "id"],
+        ),
         Index("ix_sr_team_hearing", "team_id", "hearing_at"),
         Index("ix_sr_team_appointment", "team_id", "appointment_at"),
         Index("ix_sr_team_review", "team_id", "review_date"),

@@ -50,7 +50,7 @@ def overview(
             counts=counts,
             page=page_in(session, team_id, filters, after=after, page_size=page_size, now=now),
             ageing=ageing,
-            # The deadlines' plan from the counts just made, where they count what it would (filtered by status alone)
+            # The deadlines' plan from the counts just made: they count the SRs matching the filter, as it would
             deadlines=deadline_items(session, team_id, filters, limit=deadline_limit, now=now, matching=counts.total),
             stuck=stuck_runs_in(session, team_id, now=now),
         )

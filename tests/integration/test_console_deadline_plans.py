@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from importlib import import_module
+from math import isqrt
 
 import pytest
 from sqlalchemy import select
@@ -26,8 +27,11 @@ plans = import_module("services.console.deadlines")
 
 FILTERS = [
     ConsoleFilter(),
+    ConsoleFilter(potentially_violent=True),
     ConsoleFilter(potentially_violent=False),
+    ConsoleFilter(sensitive=True),
     ConsoleFilter(due="overdue"),
+    ConsoleFilter(due="due_soon"),
     ConsoleFilter(procedure="P5a"),
     ConsoleFilter(statuses=("Open", "In Progress", "Closed")),
 ]
@@ -93,7 +97,7 @@ def test_the_list_is_the_same_whichever_way_it_is_read(demo_db, actor_for, monke
     now = datetime(2026, 12, 1, 9, tzinfo=UTC)
     answers = []
     for small in (True, False):
-        monkeypatch.setattr(plans, "_small_team", lambda *a, small=small: small)
+        monkeypatch.setattr(plans, "_small_team", lambda *a, small=small, **_: small)
         answers.append([deadlines(leader, f, limit=1000, now=now) for f in FILTERS])
     assert answers[0] == answers[1]
     assert any(d.source == "deadline" for d in answers[0][0])
@@ -109,7 +113,7 @@ def test_a_pv_filter_joins_the_cases_in_the_team_first_reading(demo_db, actor_fo
 
 
 def _team_counts(sent: list[str]) -> list[str]:
-    """The statements counting the team's SRs up to the cap (`_team_srs_statement`)."""
+    """The statements counting the team's matching SRs up to the cap (`_matching_statement`)."""
     return [s for s in sent if s.lower().startswith("select count(*)") and " limit " in s.lower()]
 
 
@@ -128,22 +132,44 @@ def test_a_count_the_caller_already_has_chooses_the_plan_without_counting_again(
             assert not _team_counts(sent)
 
 
-def test_the_page_chooses_its_deadline_plan_from_its_own_counts_when_they_count_the_same(demo_db, actor_for):
-    """console.overview counts the team's SRs for the page anyway. Filtered by status alone, that count is the one
-    the deadline list makes, so the list sends none of its own; under any other filter it still counts. Either way
-    the page lists what the deadline list alone does."""
+def test_the_page_chooses_its_deadline_plan_from_its_own_counts(demo_db, actor_for):
+    """console.overview counts the team's SRs matching the filter for the page anyway, which is the number the
+    deadline list's choice needs, so under no filter does the list send a count of its own. The page lists what
+    the deadline list alone does."""
     leader = actor_for("teamleader")
     now = utcnow()
-    by_status_alone = {ConsoleFilter(), ConsoleFilter(statuses=("Open", "In Progress", "Closed"))}
     engine = engine_for(demo_db.url)
     for filters in FILTERS:
         with sent_statements(engine) as sent:
             seen = overview(leader, filters, now=now)
-        assert len(_team_counts(sent)) == (0 if filters in by_status_alone else 1), filters
+        assert not _team_counts(sent), filters
         assert seen.deadlines == deadlines(leader, filters, now=now)
     with sent_statements(engine) as alone:
         deadlines(leader, ConsoleFilter(), now=now)
     assert len(_team_counts(alone)) == 1  # the list alone still counts (the marker above matches it)
+
+
+def test_the_choice_counts_the_srs_the_whole_filter_keeps_not_the_team_by_status(demo_db, actor_for):
+    """A team too large to read from its own SRs, filtered to its potentially violent ones, is few enough: the
+    walk along the due-date index would pass every other SR's deadlines to find theirs."""
+    leader = actor_for("teamleader")
+    pv = ConsoleFilter(potentially_violent=True)
+    with transaction(read_only=True) as session:
+        highest = session.scalar(select(ServiceRequest.id).order_by(ServiceRequest.id.desc()).limit(1))
+        team_open = select(ServiceRequest.id).where(
+            ServiceRequest.team_id == leader.team_id, ServiceRequest.status != "Closed"
+        )
+        n_team = len(session.scalars(team_open).all())
+        n_pv = len(
+            session.scalars(
+                team_open.join(Case, Case.id == ServiceRequest.case_id).where(Case.potentially_violent)
+            ).all()
+        )
+        limit = (n_pv + 1) ** 2 // highest + 1  # the smallest limit whose threshold is above the flagged SRs
+        assert n_pv < isqrt(limit * highest) <= n_team, "the demo data no longer puts the threshold between them"
+        assert plans._small_team(session, leader.team_id, pv, limit)
+        assert not plans._small_team(session, leader.team_id, ConsoleFilter(), limit)
+        assert not plans._small_team(session, leader.team_id, pv, limit, n_pv + 10**6)  # a given count decides
 
 
 @pytest.mark.parametrize("limit", [1, 100])
@@ -156,4 +182,4 @@ def test_the_count_the_page_passes_makes_the_same_choice_as_counting(demo_db, ac
         for filters in FILTERS:
             counted, _ = counts_and_ageing_in(session, leader.team_id, filters, now=now)
             given = plans._small_team(session, leader.team_id, filters, limit, counted.total)
-            assert given == plans._small_team(session, leader.team_id, filters, limit), filters
+            assert given == plans._small_team(session, leader.team_id, filters, limit, now=now), filters
