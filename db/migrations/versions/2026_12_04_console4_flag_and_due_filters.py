@@ -5,7 +5,9 @@
   Before, each such view read the team's rows from the table (about 17,000 pages for a team of 50,000 SRs).
   SQLite has no INCLUDE; its index is left as it was.
 - ix_cases_potentially_violent and ix_cases_sensitive: partial indexes of the flagged cases' ids (about 7% and
-  2% of cases), so those filters no longer read the whole cases table.
+  2% of cases), so those filters no longer read the whole cases table. On PostgreSQL they also carry scin and
+  region, the case columns the deadline list and the SR-held dates show, so those read the flagged cases from
+  the index alone (the potentially violent view 116 to 71 ms, sensitive 110 to 79 ms, in turn on one database).
 
 Measured at 1,000,000 SRs, a team of 49,710, the page's one read (console.overview), with the plan change in
 services/console/deadlines.py: potentially violent 322 to 79 ms, sensitive 282 to 97 ms, overdue 170 to 90 ms
@@ -36,7 +38,14 @@ def upgrade() -> None:
         op.create_index("ix_sr_team_counts", "service_requests", COUNTS, postgresql_include=["case_id", "id"])
     for flag in FLAGS:
         where = sa.column(flag).is_(True)
-        op.create_index(f"ix_cases_{flag}", "cases", ["id"], postgresql_where=where, sqlite_where=where)
+        op.create_index(
+            f"ix_cases_{flag}",
+            "cases",
+            ["id"],
+            postgresql_where=where,
+            postgresql_include=["scin", "region"],
+            sqlite_where=where,
+        )
 
 
 def downgrade() -> None:
