@@ -120,23 +120,12 @@ def test_a_continue_clicked_in_a_tab_signed_out_elsewhere_saves_nothing_and_sign
 
 
 def test_after_a_continue_the_page_does_not_check_the_session_a_second_time(sqlite_demo_db):
-    from sqlalchemy import event
-
     at, _opened, _view = _signed_in_wizard()
-    sent: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:
-        sent.append(" ".join(statement.split()))
-
     engine = engine_for(sqlite_demo_db.url)
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with sent_statements(engine) as clicked:
         _continue(at)  # the click's own call checked the user and the session, in the run's load
-        clicked, sent[:] = list(sent), []
+    with sent_statements(engine) as viewed:
         at.run()  # a page view with no click checks them itself
-        viewed = list(sent)
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
     assert at.title[0].value != "Search the legacy systems", "the step was not saved"
     assert [s for s in clicked if "FROM procedure_runs" in s and "user_sessions" in s], clicked
     assert not [s for s in clicked if s.startswith(("SELECT users.", "SELECT user_sessions."))], clicked

@@ -23,6 +23,7 @@ from services.console import ConsoleFilter
 from services.errors import ConflictError, PermissionDenied, ValidationFailed
 from services.transaction import transaction
 from services.work import my_work
+from tests.sent_statements import sent_statements
 
 
 def _team_srs(team_id: int) -> list[ServiceRequest]:
@@ -416,8 +417,6 @@ def test_the_deadline_list_follows_the_filters(demo_db, actor_for):
 def test_the_pages_one_read_answers_as_each_console_call_does_with_one_check_of_the_user(demo_db, actor_for):
     """console.overview (what the Outstanding SRs page reads below its filters) gives what counts,
     outstanding_page, ageing, deadlines and stuck_runs each give, and reads the signed-in user's row once."""
-    from sqlalchemy import event
-
     from db.engine import engine_for
 
     leader, new = actor_for("teamleader"), actor_for("caseworker")
@@ -428,17 +427,8 @@ def test_the_pages_one_read_answers_as_each_console_call_does_with_one_check_of_
     first = console.outstanding_page(leader, page_size=3, now=now)
     assert first.next_cursor is not None
     for filters, after in ((ConsoleFilter(), None), (ConsoleFilter(potentially_violent=False), first.next_cursor)):
-        reads: list[str] = []
-        engine = engine_for(demo_db.url)
-
-        def note(conn, cursor, statement, *_, reads=reads):
-            reads.append(statement)
-
-        event.listen(engine, "before_cursor_execute", note)
-        try:
+        with sent_statements(engine_for(demo_db.url)) as reads:
             seen = console.overview(leader, filters, after=after, page_size=3, now=now)
-        finally:
-            event.remove(engine, "before_cursor_execute", note)
         assert seen.counts == console.counts(leader, filters, now=now)
         assert seen.page == console.outstanding_page(leader, filters, after=after, page_size=3, now=now)
         assert seen.ageing == console.ageing(leader, filters, now=now)

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event, func, select, update
+from sqlalchemy import func, select, update
 
 from db.engine import database_url, engine_for
 from db.models import ProcedureRun, StepEvent
@@ -15,6 +15,7 @@ from services.errors import ConflictError, ValidationFailed
 from services.transaction import transaction
 from tests.crash_worker import run_script
 from tests.procedures.walk import find_case
+from tests.sent_statements import sent_statements
 
 
 def events(run_id: str, *more: Any) -> list[tuple[Any, ...]]:
@@ -193,17 +194,9 @@ def test_a_step_saved_sends_one_update_of_its_run_and_no_read_of_its_events(demo
     """The run's answers, its move and its record of visits go out together; the events are written, not read."""
     me = actor_for("caseworker")
     view = submit(me, start(me))  # at search_legacy, a step with no effects
-    sent: list[str] = []
-
-    def statement(conn, cursor, sql, params, context, executemany) -> None:  # noqa: ANN001
-        sent.append(" ".join(sql.split()).upper())
-
-    engine = engine_for(database_url())
-    event.listen(engine, "before_cursor_execute", statement)
-    try:
+    with sent_statements(engine_for(database_url())) as statements:
         view = runs.submit_step(me, view.run_id, answers(view), expected_version=view.version)
-    finally:
-        event.remove(engine, "before_cursor_execute", statement)
+    sent = [s.upper() for s in statements]
     assert view.step.id == "identify_csa_caseworker"
     # Counted inside statements: on PostgreSQL the events' INSERT rides in the run's UPDATE (db/ride_along.py).
     assert len([s for s in sent if "UPDATE PROCEDURE_RUNS SET" in s]) == 1
