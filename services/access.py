@@ -80,7 +80,27 @@ def still_current(user: User | None, actor: Actor) -> bool:
 
 # What check_actor reads of the browser session an actor acts in.
 _SIGNED_IN = select(UserSession).where(UserSession.token_hash == bindparam("token_hash"))
+# The user's row with that session's beside it (NULLs when there is no such session), in one statement.
+_USER_AND_SESSION = (
+    select(User, UserSession)
+    .outerjoin(UserSession, UserSession.token_hash == bindparam("token_hash"))
+    .where(User.id == bindparam("user_id"))
+)
 UNREAD: Any = object()  # check_actor's `signed_in` when the caller did not load the session row
+
+
+def user_and_session(session: Session, user_id: int, token_hash: str | None) -> tuple[User | None, UserSession | None]:
+    """The user's row and the browser session's (by its token's hash; None without one), which every check of a
+    signed-in user reads: one statement for both, where each was a statement of its own (a page view's check and
+    each service call's). The session row is read on its own only when the user's row is missing, a path that
+    then revokes it."""
+    if token_hash is None:
+        return session.get(User, user_id), None
+    found = session.execute(_USER_AND_SESSION, {"user_id": user_id, "token_hash": token_hash}).one_or_none()
+    if found is None:
+        return None, session.scalar(_SIGNED_IN, {"token_hash": token_hash})
+    return found[0], found[1]
+
 
 # The actor whose user and browser session a service call last checked in this thread (set by check_actor when
 # nothing is left for the page's own check to do), for a page calling a service from a button's callback: the
@@ -101,10 +121,14 @@ def check_actor(session: Session, actor: Actor, *, signed_in: UserSession | None
     if session.info.get(_CHECKED) == actor:
         return
     now = utcnow()
-    reason = None if still_current(session.get(User, actor.user_id), actor) else "access ended"
+    if signed_in is UNREAD:
+        user, signed_in = user_and_session(session, actor.user_id, actor.session)
+    else:
+        user = session.get(User, actor.user_id)  # loaded with the session row (services/run_context.py)
+    reason = None if still_current(user, actor) else "access ended"
     row: UserSession | None = None
     if reason is None and actor.session is not None:
-        row = session.scalar(_SIGNED_IN, {"token_hash": actor.session}) if signed_in is UNREAD else signed_in
+        row = signed_in
         if row is None or row.revoked_at is not None or row.user_id != actor.user_id:
             reason = "session ended"
         elif is_idle(row, now):

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from db.models import User, UserSession
 from domain.clock import utcnow
 from services import audit
-from services.access import SESSION_ENDED, still_current
+from services.access import SESSION_ENDED, still_current, user_and_session
 from services.actor import Actor
 from services.errors import SessionEnded
 from services.session_rules import IDLE_MESSAGE, acting_in, heartbeat_due, is_idle, revoke, token_hash
@@ -70,8 +70,7 @@ def check(actor: Actor, token: str | None) -> Actor:
     # Every page view runs this, so it reads first in a read-only transaction (on SQLite it never waits
     # for a writer); only an ending session or a due heartbeat, at most every HEARTBEAT seconds, writes.
     with transaction(read_only=True) as session:
-        user = session.get(User, actor.user_id)
-        row = session.scalar(select(UserSession).where(UserSession.token_hash == token_hash(token))) if token else None
+        user, row = user_and_session(session, actor.user_id, token_hash(token) if token else None)
         if token and (row is None or row.revoked_at is not None):
             raise SessionEnded(SESSION_ENDED)
         quiet = (
@@ -87,8 +86,7 @@ def check(actor: Actor, token: str | None) -> Actor:
 def _check_and_record(actor: Actor, token: str | None, now: datetime) -> Actor:
     """`check` when something is to be written: the session ended (revoked and audited) or its heartbeat."""
     with transaction() as session:
-        user = session.get(User, actor.user_id)
-        row = session.scalar(select(UserSession).where(UserSession.token_hash == token_hash(token))) if token else None
+        user, row = user_and_session(session, actor.user_id, token_hash(token) if token else None)
         if token and (row is None or row.revoked_at is not None):
             raise SessionEnded(SESSION_ENDED)
         if row is not None and is_idle(row, now):

@@ -158,3 +158,24 @@ def test_page_views_never_read_a_password_hash_and_sign_in_reads_it_with_the_use
     hash_reads = [s for s in signed_in if "password_hash" in s]
     assert len(hash_reads) == 1, hash_reads  # in the one read of the user: no second read for the hash
     assert "users.username" in hash_reads[0]
+
+
+def test_each_check_of_a_signed_in_user_reads_the_user_and_the_session_in_one_statement(sqlite_demo_db):
+    """A page view's own check (services/sessions.py) and a service call's (services/access.py) both read the
+    user's row and their browser session's: one statement for the two, where each was a statement of its own."""
+    from services.work import my_work
+
+    at, opened, _view = _signed_in_wizard()
+    at.run()  # the ticks' and the answer's own calls (they check in the run's load); the page skips its check
+    engine = engine_for(sqlite_demo_db.url)
+    with sent_statements(engine) as viewed:
+        at.run()  # a view with no click: the page's own check, then the run's load (which reads them with the run)
+    with sent_statements(engine) as called:
+        work = my_work(opened.actor)
+    assert at.title[0].value == "Search the legacy systems"
+    assert work.service_requests
+    for sent in (viewed, called):
+        checks = [s for s in sent if s.startswith("SELECT users.")]
+        assert len(checks) == 1, sent
+        assert "LEFT OUTER JOIN user_sessions ON user_sessions.token_hash = " in checks[0], sent
+        assert not [s for s in sent if s.startswith("SELECT user_sessions.")], sent
