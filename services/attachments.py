@@ -149,7 +149,7 @@ def upload_outcome_pdf(
 
 def list_attachments(actor: Actor, sr_id: int, *, include_deleted: bool = True) -> list[AttachmentView]:
     """The SR's files, oldest first; deleted bundles stay listed (name, size, sha256) without content."""
-    with transaction() as session:
+    with transaction(read_only=True) as session:
         load_sr(session, actor, sr_id, action="see this service request's files")
         query = (
             select(Attachment, User.display_name)
@@ -164,7 +164,7 @@ def list_attachments(actor: Actor, sr_id: int, *, include_deleted: bool = True) 
 
 def download_attachment(actor: Actor, attachment_id: int) -> FileDownload:
     """A stored file's bytes, for a download button; a deleted file says when it was deleted."""
-    with transaction() as session:
+    with transaction(read_only=True) as session:
         row = session.get(Attachment, attachment_id)
         if row is None:
             require_role(session, actor, *ROLES, action="download files")

@@ -127,7 +127,7 @@ def create_bundle(
 
 def bundle_documents(actor: Actor, attachment_id: int) -> list[str]:
     """The file names inside a stored bundle."""
-    with transaction() as session:
+    with transaction(read_only=True) as session:
         row = session.get(Attachment, attachment_id)
         if row is None or row.kind != BUNDLE_ZIP:
             require_role(session, actor, "caseworker", "team_leader", action="see bundles")

@@ -118,7 +118,7 @@ def find_cases(actor: Actor, query: str) -> Found:
     text = (query or "").strip()
     if len(text) < 2:
         raise ValidationFailed({"query": "Enter a SCIN, an SR number or at least 2 letters of a name."})
-    with transaction() as session:
+    with transaction(read_only=True) as session:
         require_role(session, actor, "caseworker", "team_leader", action="look up cases")
         number = _SR_NUMBER.match(text) if "-" in text else None
         if number is not None:
@@ -185,7 +185,7 @@ def procedure_options(session: Session, actor: Actor, case: Case) -> tuple[list[
 
 def case_card(actor: Actor, case_id: int) -> CaseCard:
     """One of the team's cases: its banner, its open SRs and the procedures the actor may start on it now."""
-    with transaction() as session:
+    with transaction(read_only=True) as session:
         require_role(session, actor, "caseworker", "team_leader", action="look up cases")
         case = session.get(Case, case_id)
         if case is None:

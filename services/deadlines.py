@@ -127,6 +127,6 @@ def deadline_views(session: Session, sr_ids: Iterable[int]) -> tuple[DeadlineVie
 
 def sr_deadlines(actor: Actor, sr_id: int) -> list[DeadlineView]:
     """An SR's deadlines, soonest first, each with its explanation and whether it is overdue now."""
-    with transaction() as session:
+    with transaction(read_only=True) as session:
         load_sr(session, actor, sr_id, action="see this service request's deadlines")
         return list(deadline_views(session, [sr_id]))

@@ -195,7 +195,7 @@ def load_email(session: Session, actor: Actor, email_id: int, action: str) -> Ou
 
 def outbox(actor: Actor, *, limit: int = 200) -> list[EmailView]:
     """The team's emails: waiting and failed ones first (oldest first), then the most recently sent."""
-    with transaction() as session:
+    with transaction(read_only=True) as session:
         require_role(session, actor, *ROLES, action="see the outbox")
         rows = session.execute(
             select(OutboundEmail, ServiceRequest.number)
@@ -211,7 +211,7 @@ def outbox(actor: Actor, *, limit: int = 200) -> list[EmailView]:
 
 def sr_emails(actor: Actor, sr_id: int) -> list[EmailView]:
     """The emails of one SR, oldest first."""
-    with transaction() as session:
+    with transaction(read_only=True) as session:
         require_role(session, actor, *ROLES, action="see emails")
         sr = find_sr(session, sr_id)
         check_sr(session, actor, sr, action="see this service request's emails")

@@ -51,7 +51,7 @@ def _fill(value: Any, sr_number: str, actor_name: str) -> Any:
 
 def pending_letters(actor: Actor, run_id: str) -> list[PendingLetter]:
     """Each letter the step waiting for confirmation will record, rendered as HTML with this run's values."""
-    with transaction() as session:
+    with transaction(read_only=True) as session:
         run, procedure, case = load_run(session, actor, run_id, "read this procedure run")
         if run.status != "in_progress" or run.pending_step != run.state:
             return []

@@ -145,7 +145,7 @@ def _template_row(spec: catalogue.TemplateSpec, active: int, versions: list[int]
 
 def list_templates(actor: Actor) -> list[TemplateRow]:
     """Every letter and form with where it is used, its fields and its versions."""
-    with transaction() as session:
+    with transaction(read_only=True) as session:
         require_role(session, actor, "policy", *CASE_ROLES, action="see the letter templates")
         versions = _versions(session)
         return [
@@ -156,7 +156,7 @@ def list_templates(actor: Actor) -> list[TemplateRow]:
 
 def template_versions(actor: Actor, code: str) -> list[VersionRow]:
     spec = template_spec(code)
-    with transaction() as session:
+    with transaction(read_only=True) as session:
         require_role(session, actor, "policy", action="see template versions")
         active, _ = active_template(session, code)
         rows = [VersionRow(code, 1, hashlib.sha256(committed_template(code)).hexdigest(), None, None, active == 1)]
@@ -172,7 +172,7 @@ def template_versions(actor: Actor, code: str) -> list[VersionRow]:
 
 def download_template(actor: Actor, code: str, version: int | None = None) -> FileDownload:
     spec = template_spec(code)
-    with transaction() as session:
+    with transaction(read_only=True) as session:
         require_role(session, actor, "policy", action="download letter templates")
         number = version if version is not None else active_template(session, code)[0]
         content = _version_content(session, spec.code, number)
@@ -238,7 +238,7 @@ def preview(
 ) -> Preview:
     """Render a sample (or edited sample values) with a template version, as HTML and .docx."""
     spec = template_spec(code)
-    with transaction() as session:
+    with transaction(read_only=True) as session:
         require_role(session, actor, "policy", action="preview letters")
         number = version if version is not None else active_template(session, code)[0]
         template = _version_content(session, code, number)

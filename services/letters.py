@@ -83,7 +83,7 @@ def _letter(session: Session, actor: Actor | None, letter_id: int, *, action: st
 
 
 def letters_for_sr(actor: Actor, sr_id: int) -> list[LetterRow]:
-    with transaction() as session:
+    with transaction(read_only=True) as session:
         sr = session.get(ServiceRequest, sr_id)
         if sr is None:
             raise NotFound(unavailable("service request"))
@@ -104,7 +104,7 @@ class RunLetter:
 def letters_for_run(actor: Actor, run_id: str) -> list[RunLetter]:
     """Every letter recorded on the run's SRs, oldest first, so the caseworker can produce and download them."""
 
-    with transaction() as session:
+    with transaction(read_only=True) as session:
         run = session.get(ProcedureRun, run_id)
         if run is None:
             raise NotFound(unavailable("procedure run"))
@@ -250,7 +250,7 @@ def add_due_letter(
 
 def due_letter_ids(code: str | None = None) -> list[int]:
     """Ids of letters still due (optionally of one template), oldest first: the bulk command's work list."""
-    with transaction() as session:
+    with transaction(read_only=True) as session:
         query = select(Letter.id).where(Letter.status == "due").order_by(Letter.id)
         if code:
             template_spec(code)

@@ -51,7 +51,7 @@ class MyDay:
 def my_day(actor: Actor, *, now: datetime | None = None) -> MyDay:
     """The actor's deadlines due or overdue, tasks, SRs waiting on them and runs in progress."""
     now = now or utcnow()
-    with transaction() as session:
+    with transaction(read_only=True) as session:
         require_role(session, actor, "caseworker", "team_leader", action="see casework")
         mine = (
             ServiceRequest.owner_id == actor.user_id,

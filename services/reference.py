@@ -63,7 +63,7 @@ class EntryView:
 
 def list_entries(actor: Actor) -> list[EntryView]:
     """Every entry with its source and where it is used, for policy staff and admins."""
-    with transaction() as session:
+    with transaction(read_only=True) as session:
         require_role(session, actor, *EDITORS, action="see the reference values")
         used = uses()
         return [
@@ -173,7 +173,7 @@ def _row_errors(ref: Reference, key: str, kind: str, value: str, *, adding: bool
 
 def export_csv(actor: Actor | None) -> str:
     """Every entry in force as CSV (the import reads the same columns)."""
-    with transaction() as session:
+    with transaction(read_only=True) as session:
         if actor is not None:
             require_role(session, actor, *EDITORS, action="export the reference values")
         out = io.StringIO()
@@ -253,7 +253,7 @@ def version(session: Session) -> int:
 def editor_named(username: str) -> Actor:
     """The policy or admin user the command line acts as (local values always say who set them)."""
 
-    with transaction() as session:
+    with transaction(read_only=True) as session:
         user = session.scalar(select(User).where(User.username == username))
         if user is None or not user.is_active or user.role not in EDITORS:
             raise ValidationFailed({"as": f"'{username}' is not an active policy or admin user."})

@@ -40,7 +40,7 @@ def run_srs(actor: Actor, run_id: str) -> list[RunSR]:
     The run binds an SR it starts from (an allocated SR) and every SR it creates; one whose creation time
     is at or after the run's start was created by the run, since a bound SR existed before the run did.
     """
-    with transaction() as session:
+    with transaction(read_only=True) as session:
         run = session.get(ProcedureRun, run_id)
         if run is None:
             raise NotFound("There is no procedure run with that reference. Open it again from My work.")

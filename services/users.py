@@ -119,7 +119,7 @@ def add_user(actor: Actor | None, **fields: object) -> UserRow:
 
 
 def list_users(actor: Actor | None) -> list[UserRow]:
-    with transaction() as session:
+    with transaction(read_only=True) as session:
         if actor is not None:
             require_role(session, actor, "admin", action="manage users")
         users = session.scalars(select(User).order_by(User.username)).all()
@@ -175,7 +175,7 @@ def set_role_team(actor: Actor | None, username: str, *, role: str, team: str | 
 
 
 def list_teams() -> list[str]:
-    with transaction() as session:
+    with transaction(read_only=True) as session:
         return list(session.scalars(select(Team.name).order_by(Team.name)))
 
 

@@ -174,7 +174,7 @@ def open_tasks(session: Session, actor: Actor) -> list[TaskRow]:
 
 def my_tasks(actor: Actor) -> list[TaskRow]:
     """The actor's open tasks and messages, oldest first."""
-    with transaction() as session:
+    with transaction(read_only=True) as session:
         require_role(session, actor, "caseworker", "team_leader", action="see casework")
         return open_tasks(session, actor)
 

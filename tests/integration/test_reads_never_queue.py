@@ -99,3 +99,67 @@ def test_the_outstanding_srs_page_reads_complete_while_a_long_writer_holds_the_l
     finally:
         writer.set()
         holder.join(30)
+
+
+def test_home_and_the_other_reading_calls_complete_while_a_long_writer_holds_the_lock(sqlite_demo_db, actor_for):
+    """Home (services/my_day.py), the lists beside the wizard and an SR, case lookups, the outbox, and the policy
+    and admin lists: each reads in a DEFERRED transaction. Until 4 December each began with BEGIN IMMEDIATE and
+    would have waited the whole busy timeout behind the writer, then failed with "database is locked"."""
+    from services import (
+        attachments,
+        case_finder,
+        deadlines,
+        email,
+        letter_previews,
+        letter_templates,
+        letters,
+        my_day,
+        reference,
+        run_summary,
+        users,
+    )
+
+    me, policy = actor_for("caseworker"), actor_for("policy")
+    with transaction() as session:
+        case_id = session.scalars(
+            select(Case.id).where(Case.team_id == me.team_id, Case.financial_transition_complete).order_by(Case.id)
+        ).first()
+        case = session.get_one(Case, case_id)
+        sr_id = session.scalars(select(ServiceRequest.id).where(ServiceRequest.team_id == me.team_id)).first()
+        scin, name = case.scin, case.paying_parent_name
+    run_id = run_start.start_run(me, "P1", case_id=case_id).run_id
+    code = letter_templates.list_templates(policy)[0].code
+    at = app_as(me).run()  # signed in before the writer starts (sign-in itself writes); the Home page
+
+    writer = threading.Event()
+    holder = _hold_write_lock(sqlite_demo_db.url, writer)
+    try:
+        day = my_day.my_day(me)
+        assert run_id in {r.id for r in day.runs}
+        assert work.my_tasks(me) == day.tasks
+        assert case_id in {m.case_id for m in case_finder.find_cases(me, scin).matches}
+        assert case_finder.find_cases(me, name[:4]).matches
+        assert case_finder.case_card(me, case_id).banner.scin == scin
+        deadlines.sr_deadlines(me, sr_id)  # the demo SR may have none: that each answers at all is the point
+        letters.letters_for_sr(me, sr_id)
+        attachments.list_attachments(me, sr_id)
+        email.sr_emails(me, sr_id)
+        email.outbox(me)
+        assert letters.letters_for_run(me, run_id) == []
+        assert letter_previews.pending_letters(me, run_id) == []
+        run_summary.run_srs(me, run_id)
+        letters.due_letter_ids()
+        assert "caseworker" in {u.username for u in users.list_users(None)}
+        assert users.list_teams()
+        assert reference.list_entries(policy)
+        assert reference.export_csv(None).startswith("key,")
+        assert letter_templates.template_versions(policy, code)
+        assert letter_templates.download_template(policy, code).content
+        assert letter_templates.preview(policy, code).html
+        at.run()
+        assert not at.exception
+        assert not at.error, [e.value for e in at.error]
+        assert holder.is_alive(), "the writer must still hold the lock while the reads complete"
+    finally:
+        writer.set()
+        holder.join(30)
