@@ -104,7 +104,7 @@ def send_waiting(*, limit: int = 200) -> list[EmailView]:
     Does nothing when SMTP is not set up."""
     if smtp_settings() is None:
         return []
-    with transaction() as session:
+    with transaction(read_only=True) as session:
         ids = session.scalars(
             select(OutboundEmail.id)
             .where(OutboundEmail.status != "sent", OutboundEmail.sr_id.is_not(None))

@@ -249,7 +249,7 @@ def _queue_digest(session: Session, user: User, items: Sequence[Told], now: date
 def remind(*, now: datetime | None = None) -> RemindReport:
     """Tell everyone what is due soon, overdue or escalated since the last run; one transaction a person."""
     now = as_utc(now or utcnow())
-    with transaction() as session:
+    with transaction(read_only=True) as session:
         dues = _due(session, now)
         active, leaders = _recipients(session, dues)
     by_user: dict[int, list[Told]] = defaultdict(list)

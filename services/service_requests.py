@@ -74,7 +74,7 @@ def _load(session: Session, actor: Actor, ref: int | str, *, action: str) -> Ser
 
 def open_sr(actor: Actor, ref: int | str) -> SRDetail:
     """What an SR page shows; `ref` may come straight from a query parameter."""
-    with transaction() as session:
+    with transaction(read_only=True) as session:
         return SRDetail.of(_load(session, actor, ref, action="view this service request"))
 
 

@@ -102,9 +102,9 @@ def test_the_outstanding_srs_page_reads_complete_while_a_long_writer_holds_the_l
 
 
 def test_home_and_the_other_reading_calls_complete_while_a_long_writer_holds_the_lock(sqlite_demo_db, actor_for):
-    """Home (services/my_day.py), the lists beside the wizard and an SR, case lookups, the outbox, and the policy
-    and admin lists: each reads in a DEFERRED transaction. Until 4 December each began with BEGIN IMMEDIATE and
-    would have waited the whole busy timeout behind the writer, then failed with "database is locked"."""
+    """Home (services/my_day.py), an SR's page and the lists beside it and the wizard, case lookups, the outbox,
+    and the policy and admin lists: each reads in a DEFERRED transaction. Until 4 December each began with BEGIN
+    IMMEDIATE and would have waited the whole busy timeout behind the writer, then failed with "database is locked"."""
     from services import (
         attachments,
         case_finder,
@@ -116,6 +116,7 @@ def test_home_and_the_other_reading_calls_complete_while_a_long_writer_holds_the
         my_day,
         reference,
         run_summary,
+        service_requests,
         users,
     )
 
@@ -140,6 +141,7 @@ def test_home_and_the_other_reading_calls_complete_while_a_long_writer_holds_the
         assert case_id in {m.case_id for m in case_finder.find_cases(me, scin).matches}
         assert case_finder.find_cases(me, name[:4]).matches
         assert case_finder.case_card(me, case_id).banner.scin == scin
+        assert service_requests.open_sr(me, sr_id).id == sr_id
         deadlines.sr_deadlines(me, sr_id)  # the demo SR may have none: that each answers at all is the point
         letters.letters_for_sr(me, sr_id)
         attachments.list_attachments(me, sr_id)
