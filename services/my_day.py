@@ -59,9 +59,14 @@ def my_day(actor: Actor, *, now: datetime | None = None) -> MyDay:
             ServiceRequest.team_id == actor.team_id,
         )
         due = (*mine, Deadline.done.is_(False), Deadline.due_at <= now + timedelta(days=DUE_SOON_DAYS))
-        joined = select(Deadline).join(ServiceRequest, Deadline.sr_id == ServiceRequest.id)
-        deadlines_total = session.scalar(joined.with_only_columns(func.count()).where(*due)) or 0
-        overdue_total = session.scalar(joined.with_only_columns(func.count()).where(*due, Deadline.due_at < now)) or 0
+        # Both totals in one pass over the actor's due deadlines (two statements cost 27 ms for a caseworker owning
+        # 3,585 SRs among 1,000,000, each reading the same rows).
+        deadlines_total, overdue_total = session.execute(
+            select(func.count(), func.count().filter(Deadline.due_at < now))
+            .select_from(Deadline)
+            .join(ServiceRequest, Deadline.sr_id == ServiceRequest.id)
+            .where(*due)
+        ).one()
         rows = session.execute(
             select(Deadline, ServiceRequest.number, Case.scin)
             .join(ServiceRequest, Deadline.sr_id == ServiceRequest.id)

@@ -8,13 +8,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from db.models import AuditEvent, Case, ProcedureRun, ServiceRequest, Task, Team, User
+from db.models import AuditEvent, Case, Deadline, ProcedureRun, ServiceRequest, Task, Team, User
 from domain.clock import utcnow
 from procedures import registry
 from services import case_finder, records, run_start
 from services.access import unavailable
 from services.errors import NotFound, PermissionDenied, ValidationFailed
-from services.my_day import my_day
+from services.my_day import DUE_SOON_DAYS, my_day
 from services.transaction import transaction
 from services.work import complete_task, my_work
 from tests.procedures.walk import team_case
@@ -260,8 +260,19 @@ def test_home_lists_my_deadlines_tasks_waiting_srs_and_runs(demo_db, actor_for):
         first_number = mine[0].number
     started = run_start.start_run(actor, "P1", case_id=team_case(actor, financial_transition_complete=True).id)
 
-    day = my_day(actor)
+    day = my_day(actor, now=now)
     assert day.overdue_total >= 1
+    # The two totals against the deadlines themselves (an oracle in Python): open ones of the actor's open SRs of
+    # their team, due within DUE_SOON_DAYS, and of those the ones already past.
+    with transaction() as session:
+        open_due = [
+            d.due_at
+            for d, sr in session.execute(select(Deadline, ServiceRequest).join(ServiceRequest)).all()
+            if sr.owner_id == actor.user_id and sr.status != "Closed" and sr.team_id == actor.team_id and not d.done
+            and d.due_at <= now + timedelta(days=DUE_SOON_DAYS)
+        ]  # fmt: skip
+    assert (day.deadlines_total, day.overdue_total) == (len(open_due), sum(1 for due in open_due if due < now))
+    assert day.deadlines_total > day.overdue_total  # the demo caseworker has deadlines to come as well as past
     row = next(d for d in day.deadlines if d.sr_number == first_number and d.kind == "court_fee_payment")
     assert (row.overdue, row.explanation) == (True, "Test: late")
     assert not any(d.explanation == "Test: far off" for d in day.deadlines)
