@@ -15,6 +15,7 @@ from services import console, run_context, run_start, work
 from services.sr_view import sr_full_view
 from services.transaction import transaction
 from tests.app.helpers import app_as, texts
+from tests.pdfs import a_pdf
 
 
 def test_page_reads_complete_while_a_long_writer_holds_the_lock(sqlite_demo_db, actor_for):
@@ -107,6 +108,7 @@ def test_home_and_the_other_reading_calls_complete_while_a_long_writer_holds_the
     IMMEDIATE and would have waited the whole busy timeout behind the writer, then failed with "database is locked"."""
     from services import (
         attachments,
+        bundles,
         case_finder,
         deadlines,
         email,
@@ -126,9 +128,11 @@ def test_home_and_the_other_reading_calls_complete_while_a_long_writer_holds_the
             select(Case.id).where(Case.team_id == me.team_id, Case.financial_transition_complete).order_by(Case.id)
         ).first()
         case = session.get_one(Case, case_id)
-        sr_id = session.scalars(select(ServiceRequest.id).where(ServiceRequest.team_id == me.team_id)).first()
+        sr_id = session.scalars(select(ServiceRequest.id).where(ServiceRequest.owner_id == me.user_id)).first()
         scin, name = case.scin, case.paying_parent_name
     run_id = run_start.start_run(me, "P1", case_id=case_id).run_id
+    pdf = attachments.upload_outcome_pdf(me, sr_id, file_name="outcome.pdf", data=a_pdf())
+    bundle = bundles.create_bundle(me, sr_id, name="commitment", documents=[("a.docx", b"a")])
     code = letter_templates.list_templates(policy)[0].code
     at = app_as(me).run()  # signed in before the writer starts (sign-in itself writes); the Home page
 
@@ -144,7 +148,9 @@ def test_home_and_the_other_reading_calls_complete_while_a_long_writer_holds_the
         assert service_requests.open_sr(me, sr_id).id == sr_id
         deadlines.sr_deadlines(me, sr_id)  # the demo SR may have none: that each answers at all is the point
         letters.letters_for_sr(me, sr_id)
-        attachments.list_attachments(me, sr_id)
+        assert {pdf.id, bundle.id} <= {a.id for a in attachments.list_attachments(me, sr_id)}
+        assert attachments.download_attachment(me, pdf.id).data == a_pdf()
+        assert bundles.bundle_documents(me, bundle.id) == ["a.docx"]
         email.sr_emails(me, sr_id)
         email.outbox(me)
         assert letters.letters_for_run(me, run_id) == []
