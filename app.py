@@ -7,6 +7,7 @@ from streamlit.navigation.page import StreamlitPage
 
 import ui
 import ui.a11y
+import ui.page_end
 import ui.warm_up
 from services.actor import Actor
 from ui.notices import notice_count
@@ -62,25 +63,33 @@ def run_page(navigation: StreamlitPage) -> None:
         ui.fault("showing this page")
 
 
-actor = ui.current_actor()
-if actor is None:
-    navigation = st.navigation(signed_out_pages())
-else:
+def sidebar(actor: Actor) -> None:
+    """Who is signed in, their waiting reminders, Sign out and the session cookie: drawn once the page is
+    (ui/page_end.py says why), in the sidebar under the navigation as before."""
     with st.sidebar:
         st.markdown(f"**{md(actor.display_name)}**  \n{actor.role.replace('_', ' ').capitalize()}")
         if waiting := notice_count(actor):
             st.markdown(f":orange-badge[{waiting} deadline reminder{'s' if waiting != 1 else ''}]")
-        if st.button("Sign out", key="sign_out"):
-            ui.sign_out()  # stops here when the browser is on its way to /auth/logout and back
-            st.rerun()
+        st.button("Sign out", key="sign_out")  # acted on before the page, below
         ui.session_cookie(actor)
+
+
+actor = ui.current_actor()
+if actor is None:
+    ui.page_end.after_page(None)
+    navigation = st.navigation(signed_out_pages())
+else:
+    signed_in: Actor = actor
+    ui.page_end.after_page(lambda: sidebar(signed_in))
+    if st.session_state.get("sign_out"):  # the Sign out button's click: before the page, which it replaces
+        ui.sign_out()  # stops here when the browser is on its way to /auth/logout and back
+        st.rerun()
     navigation = st.navigation(pages_for(actor))
     st.session_state["refused_page"] = navigation.url_path
     role = actor.role
     ui.resume_after_sign_in(lambda script: role_has_page(role, script))
 ui.a11y.start_title(navigation.title)
-ui.a11y.enhance_page()
 try:
     run_page(navigation)
-finally:  # also when the page moved on to another (st.switch_page); a page that stops sent it first (ui.stop)
-    ui.a11y.send_title()
+finally:  # also when the page moved on to another (st.switch_page); a page that stops drew them first (ui.stop)
+    ui.page_end.finish()

@@ -22,7 +22,8 @@ from services.auth import sign_out as end_session
 from services.errors import DomainError, SessionEnded, ValidationFailed
 from services.sessions import COOKIE
 from services.views import CaseBanner
-from ui.a11y import mark_error_in_title, stop
+from ui.a11y import mark_error_in_title
+from ui.page_end import stop
 from ui.text import md
 
 log = logging.getLogger("casework")
@@ -98,10 +99,25 @@ def sign_out(reason: str = "signed out", *, message: str = "You have signed out.
 
 
 def _signed_out(message: str) -> None:
-    st.session_state.clear()
+    _forget_browser_session()
     st.session_state["flash"] = message
     if end_identity_session():
         stop()
+
+
+def _forget_browser_session() -> None:
+    """Drop everything this browser session holds (the actor first of all), key by key.
+
+    Not `st.session_state.clear()`: that is MutableMapping's, which stops without a word at the first key it
+    cannot delete, and a clicked button's value is one (Streamlit holds it until the run ends). When the Sign out
+    button's value came first, it cleared nothing: the signed-out actor stayed, and the next run told the user
+    their access had ended instead of "You have signed out." (seen in tests/browser/test_practice.py).
+    """
+    for key in list(st.session_state.keys()):
+        try:
+            del st.session_state[key]
+        except KeyError:  # a widget value of this run only: Streamlit drops it when the run ends
+            continue
 
 
 def checked_by_service(verified: Actor | None) -> None:

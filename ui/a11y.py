@@ -12,8 +12,6 @@
 
 from __future__ import annotations
 
-from typing import NoReturn
-
 import streamlit as st
 
 SERVICE = "Casework Guide"
@@ -50,17 +48,6 @@ def send_title() -> None:
     if st.session_state.get(_SHOWN) != full:
         st.set_page_config(page_title=full)
         st.session_state[_SHOWN] = full
-
-
-def stop() -> NoReturn:
-    """`st.stop()` with this page's title sent first: every page and helper stops through here, never st.stop.
-
-    Why: once a run has asked to stop, Streamlit raises at every message the run sends afterwards, so app.py's
-    `send_title` (in its `finally`) sent nothing, and the tab kept the last page's title: Insight with no runs
-    showed "Outstanding SRs – Casework Guide" after the link from the console, and "Insight" when opened afresh.
-    """
-    send_title()
-    st.stop()
 
 
 _SCRIPT = """
@@ -147,16 +134,15 @@ _SENT = "_a11y_script_sent"
 
 
 def enhance_page() -> None:
-    """Send the script on a browser session's first run (app.py, before the page): it installs itself in the
-    document (a MutationObserver on the body), which outlives the element, so it keeps working on every later run
-    and page of that tab; a reload is a new session and gets it again. Sent on every run, its 3 KB went to the
-    browser with every click, wizard steps included.
+    """Send the script on a browser session's first run (ui/page_end.py, once the page is drawn): it installs
+    itself in the document (a MutationObserver on the body, and a first pass over what is there), which outlives
+    the element, so it keeps working on every later run and page of that tab; a reload is a new session and gets
+    it again. Sent on every run, its 3 KB went to the browser with every click, wizard steps included.
 
-    Later runs draw an empty element in its place: every element after it keeps its position, so the second run
-    of a session does not move the whole page up one place (Streamlit's frontend knows an element by its
-    position; moved, a field is drawn afresh and loses its focus, or a chosen file)."""
+    Drawn after the page, it needs no placeholder on later runs: no element of the page comes after it, so none
+    moves when it is gone (Streamlit's frontend knows an element by its position; moved, a field is drawn afresh
+    and loses its focus, or a chosen file)."""
     if st.session_state.get(_SENT):
-        st.empty()
         return
     st.html(_SCRIPT, unsafe_allow_javascript=True)
     st.session_state[_SENT] = True

@@ -1,6 +1,6 @@
 """Pages stop through ui.stop, never st.stop: once a run asks Streamlit to stop, every message it sends afterwards
 is dropped, so app.py's page title (sent when the page is over) never reached the tab. ui.stop sends it first
-(ui/a11y.py; tests/browser/test_page_titles.py shows it in Chromium). Checked on the source, so a page added
+(ui/page_end.py; tests/browser/test_page_titles.py shows it in Chromium). Checked on the source, so a page added
 later cannot stop without its title."""
 
 import ast
@@ -10,7 +10,7 @@ import pytest
 
 from tests.unit.page_source import ROOT, SOURCES, calls, source_id
 
-HELPER = ROOT / "ui" / "a11y.py"
+HELPER = ROOT / "ui" / "page_end.py"
 OTHERS = [p for p in SOURCES if p != HELPER]
 
 
