@@ -27,21 +27,56 @@ if str(ROOT) not in sys.path:
 STEP, NEXT_STEP = "Search the legacy systems", "Identify the CSA caseworker"
 CHECKLIST = ("CSCS checked", "CS2 checked", "Clerical case database (CCD) checked")
 
-# The case banner both bare pages draw, as the wizard draws it (ui.case_banner) for the benchmark's case.
+# The case banner both bare pages draw, as the wizard draws it (ui.case_banner) for the benchmark's own case: the
+# texts come from that case (BANNER, written by write_bare_page), so a change in the demo data cannot leave the bare
+# page drawing a warning the wizard does not (until 5 December 2026 it drew a PV warning the case no longer had).
 CASE_BANNER = textwrap.dedent(r"""
     import streamlit as st
 
     def case_banner(transition):
-        st.error("**Potentially violent (PV) marker on this case.** Follow the PV checks.")
+        if BANNER["pv"]:
+            st.error(BANNER["pv"], icon=":material/warning:")
         with st.container(border=True):
             cols = st.columns(4)
-            for col, (k, v) in zip(cols, [("SCIN", "100000079190"), ("Receiving parent", "A"), ("Paying parent", "B"),
-                                          ("Scheme / segment", "CSA 2003, segment 1, Scotland")]):
-                col.markdown(f"**{k}**  \n{v}")
+            for col, text in zip(cols, BANNER["columns"]):
+                col.markdown(text)
+            if BANNER["flags"]:
+                st.warning(BANNER["flags"], icon=":material/lock:")
             if transition:
-                st.markdown("**Transition:** complete.")
-            st.caption("Arrears £2,334.75, of which owed to the Secretary of State £0.00")
+                st.markdown(BANNER["transition"])
+            st.caption(BANNER["arrears"])
 """)
+
+
+def _banner_as_drawn(case) -> dict[str, object]:  # noqa: ANN001 - a CaseBanner, imported lazily
+    """The texts ui.case_banner draws for `case`, as the bare pages' data."""
+    from domain.values import format_money
+    from ui.text import md
+
+    flags = [
+        text
+        for on, text in (
+            (case.sensitive, "Sensitive: Special Client Records"),
+            (case.nationally_sensitive, "Nationally sensitive"),
+            (case.legacy_ongoing_enforcement, "Legacy ongoing enforcement indicator"),
+        )
+        if on
+    ]
+    pv = "**Potentially violent (PV) marker on this case.** Follow the PV checks before any contact or visit."
+    return {
+        "pv": pv if case.potentially_violent else "",
+        "columns": (
+            f"**SCIN**  \n{md(case.scin)}",
+            f"**Receiving parent**  \n{md(case.receiving_parent)}",
+            f"**Paying parent**  \n{md(case.paying_parent)}",
+            f"**Scheme / segment**  \n{case.scheme}, segment {case.segment}, {case.region}",
+        ),
+        "flags": " · ".join(flags),
+        "transition": f"**Transition:** {case.transition_status}.",
+        "arrears": f"Arrears {format_money(case.arrears_balance)}, of which owed to the Secretary of State "
+        f"{format_money(case.sos_arrears)}",
+    }
+
 
 # The bare page before 2 December 2026: step 1's checklist, question and CMS ticks kept under step 2's heading, so
 # Continue changed one heading. Still measured beside the bare page below, so the two baselines can be compared.
@@ -179,7 +214,9 @@ def write_bare_page(path: Path, actor, run_id: str, *, kept_widgets: bool = Fals
         lines = tuple(_step_as_drawn(first)["cms_lines"])  # type: ignore[arg-type]
         path.write_text(
             f"STEP = {STEP!r}\nNEXT_STEP = {NEXT_STEP!r}\nCHECKLIST = {CHECKLIST!r}\nGLOSSARY = {glossary!r}\n"
-            f"CMS_SAVED_AT = {saved.step_title!r}\nCMS_LINES = {lines!r}\n" + CASE_BANNER + BARE_KEPT_WIDGETS
+            f"CMS_SAVED_AT = {saved.step_title!r}\nCMS_LINES = {lines!r}\nBANNER = {_banner_as_drawn(first.case)!r}\n"
+            + CASE_BANNER
+            + BARE_KEPT_WIDGETS
         )
         return path
     _, other = p1_run_at_search_legacy()
@@ -189,6 +226,7 @@ def write_bare_page(path: Path, actor, run_id: str, *, kept_widgets: bool = Fals
     assert second.step.title == NEXT_STEP, second.step.title
     steps = {1: _step_as_drawn(first), 2: _step_as_drawn(second)}
     data = f"PROCEDURE = {first.procedure_title!r}\nGLOSSARY = {glossary!r}\nSTEPS = {steps!r}\n"
+    data += f"BANNER = {_banner_as_drawn(first.case)!r}\n"
     path.write_text(data + CASE_BANNER + BARE)
     return path
 

@@ -110,8 +110,12 @@ def main() -> None:
         return result
 
     def answer(at: AppTest) -> None:
+        """The step's checklist and answer, as the browser benchmark gives them. Not the "done in CMS" ticks: the
+        wizard stops drawing a saved step's lines once all are ticked, the bare page never does (until 5 December
+        2026 ticking them all left the bare page eight elements more to draw than the wizard)."""
         for box in at.checkbox:
-            box.check()
+            if not str(box.key).startswith("cms:"):
+                box.check()
         at.radio[0].set_value("No")
 
     for _ in range(args.steps):  # interleaved: the two sides see the same load on the shared machine
