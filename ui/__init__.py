@@ -108,10 +108,11 @@ def _signed_out(message: str) -> None:
 def _forget_browser_session() -> None:
     """Drop everything this browser session holds (the actor first of all), key by key.
 
-    Not `st.session_state.clear()`: that is MutableMapping's, which stops without a word at the first key it
-    cannot delete, and a clicked button's value is one (Streamlit holds it until the run ends). When the Sign out
-    button's value came first, it cleared nothing: the signed-out actor stayed, and the next run told the user
-    their access had ended instead of "You have signed out." (seen in tests/browser/test_practice.py).
+    Not `st.session_state.clear()`: that is MutableMapping's, which stops without a word at the first key
+    it cannot read or delete, and a clicked button's value can be one (Streamlit holds it until the run ends).
+    When the Sign out button's value came first, it cleared nothing: the signed-out actor stayed, and the next
+    run told the user their access had ended instead of "You have signed out." (seen in
+    tests/browser/test_practice.py).
     """
     for key in list(st.session_state.keys()):
         try:
