@@ -15,7 +15,7 @@ from ui.text import md
 
 def _eml_bytes(actor: Actor, email_id: int) -> bytes:
     """Fetched (and the download audited) only when the button is pressed."""
-    return issued(actor, outbox.download_eml(actor, email_id).data)
+    return issued(actor, outbox.download_eml(actor, email_id).content)
 
 
 actor = ui.actor("caseworker", "team_leader", page="outbox")

@@ -20,6 +20,7 @@ from domain.files import FileRefused, check_pdf, safe_file_name, sha256
 from services import audit
 from services.access import check_sr, require_role, unavailable
 from services.actor import Actor
+from services.downloads import FileDownload
 from services.errors import NotFound, ValidationFailed
 from services.transaction import expect_version, transaction
 
@@ -56,13 +57,6 @@ class AttachmentView:
             row.deleted_at,
             uploaded_by,
         )
-
-
-@dataclass(frozen=True, slots=True)
-class FileDownload:
-    file_name: str
-    media_type: str
-    data: bytes
 
 
 def load_sr(

@@ -25,6 +25,7 @@ from domain.files import safe_file_name, sha256
 from services import audit, records
 from services.access import check_sr, require_role, unavailable
 from services.actor import Actor
+from services.downloads import FileDownload
 from services.errors import DomainError, NotFound, ValidationFailed
 from services.mail_settings import mailbox
 from services.transaction import transaction
@@ -59,13 +60,6 @@ class EmailView:
             row.sent_at,
             row.message_id,
         )
-
-
-@dataclass(frozen=True, slots=True)
-class EmlFile:
-    file_name: str
-    data: bytes
-    media_type: str = "message/rfc822"
 
 
 def _addresses(values: Sequence[str | Address], field: str) -> list[Address]:
@@ -241,7 +235,7 @@ def eml_file_name(view: EmailView) -> str:
     return f"{view.sr_number}-email-{view.id}.eml"
 
 
-def download_eml(actor: Actor, email_id: int) -> EmlFile:
+def download_eml(actor: Actor, email_id: int) -> FileDownload:
     """The stored message as a .eml file, to open and send from a mail client."""
     with transaction() as session:
         row = load_email(session, actor, email_id, "download emails")
@@ -255,7 +249,7 @@ def download_eml(actor: Actor, email_id: int) -> EmlFile:
             case_id=sr.case_id,
             sr_id=sr.id,
         )
-        return EmlFile(eml_file_name(EmailView.of(row, sr.number)), row.raw)
+        return FileDownload(eml_file_name(EmailView.of(row, sr.number)), "message/rfc822", row.raw)
 
 
 def mark_sent(actor: Actor, email_id: int) -> EmailView:

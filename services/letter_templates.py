@@ -27,9 +27,10 @@ from procedures.trace import published_steps
 from services import audit
 from services.access import require_role
 from services.actor import Actor
+from services.downloads import FileDownload
 from services.errors import DomainError, NotFound, ValidationFailed
 from services.letter_rendering import active_template, render_version, template_spec
-from services.letters import CASE_ROLES, FileDownload
+from services.letters import CASE_ROLES
 from services.transaction import transaction
 
 

@@ -28,6 +28,7 @@ from letters.render import DOCX_MEDIA_TYPE
 from services import audit
 from services.access import check_run, check_sr, unavailable
 from services.actor import Actor
+from services.downloads import FileDownload
 from services.errors import DomainError, NotFound
 from services.letter_rendering import active_template, json_context, refused_values, render_version, template_spec
 from services.transaction import transaction
@@ -63,13 +64,6 @@ class LetterRow:
             letter.rendered_at,
             letter.pdf_content is not None,
         )
-
-
-@dataclass(frozen=True, slots=True)
-class FileDownload:
-    file_name: str
-    media_type: str
-    content: bytes
 
 
 def _letter(session: Session, actor: Actor | None, letter_id: int, *, action: str) -> tuple[Letter, ServiceRequest]:

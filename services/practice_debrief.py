@@ -21,8 +21,9 @@ from letters.watermark import watermark
 from procedures.definition import Procedure
 from services import audit
 from services.actor import Actor
+from services.downloads import FileDownload
 from services.errors import DomainError, NotFound, ValidationFailed
-from services.letters import DOCX_MEDIA_TYPE, FileDownload
+from services.letters import DOCX_MEDIA_TYPE
 from services.practice_check import CHECK_REFERENCE, walk_scenario
 from services.practice_sim import Sim
 from services.practice_store import ScenarioInfo, info, load_run, sim_of

@@ -21,7 +21,7 @@ KINDS = {"outcome_pdf": "outcome PDF", "bundle_zip": "zip bundle"}
 
 
 def _file_bytes(actor: Actor, attachment_id: int) -> bytes:
-    return issued(actor, attachments.download_attachment(actor, attachment_id).data)
+    return issued(actor, attachments.download_attachment(actor, attachment_id).content)
 
 
 def deadlines_panel(deadlines: Sequence[DeadlineView], *, empty: str | None = None, actor: Actor | None = None) -> None:

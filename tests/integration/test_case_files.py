@@ -31,7 +31,7 @@ def test_the_outcome_pdf_is_stored_with_the_sr_under_a_safe_name_with_its_sha256
     assert (view.kind, view.file_name, view.media_type) == ("outcome_pdf", "Outcome-Bath-CC.pdf", "application/pdf")
     assert (view.size, view.sha256) == (len(pdf), sha256(pdf))
     download = attachments.download_attachment(actor, view.id)
-    assert download.data == pdf
+    assert download.content == pdf
     assert [a.id for a in attachments.list_attachments(actor, sr_id)] == [view.id]
     with transaction() as session:
         event = session.scalars(select(AuditEvent).where(AuditEvent.action == "attachment.uploaded")).one()
@@ -95,7 +95,7 @@ def test_the_commitment_bundle_is_a_real_zip_that_later_steps_add_to(demo_db, ac
     view = bundles.create_bundle(actor, sr_id, name="commitment", documents=documents)
     assert view.kind == "bundle_zip"
     assert view.file_name.endswith("-commitment.zip")
-    data = attachments.download_attachment(actor, view.id).data
+    data = attachments.download_attachment(actor, view.id).content
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert archive.testzip() is None
         assert archive.namelist() == ["CMEL7211-court-summons.docx", "PV-check.pdf", "SSST-referral-form.docx"]
@@ -108,7 +108,7 @@ def test_the_commitment_bundle_is_a_real_zip_that_later_steps_add_to(demo_db, ac
         documents=[("CMEL7211 court summons.docx", b"summons, completed"), ("Court cover letter.docx", b"cover")],
     )
     assert again.id == view.id
-    data = attachments.download_attachment(actor, view.id).data
+    data = attachments.download_attachment(actor, view.id).content
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert archive.read("CMEL7211-court-summons.docx") == b"summons, completed"
         assert len(archive.namelist()) == 4
@@ -141,7 +141,7 @@ def test_deleting_the_clerical_files_removes_the_bundle_keeps_the_outcome_and_is
     assert [d.id for d in deleted] == [bundle.id]
     with pytest.raises(NotFound, match="was deleted on"):
         attachments.download_attachment(actor, bundle.id)
-    assert attachments.download_attachment(actor, outcome.id).data.startswith(b"%PDF-")
+    assert attachments.download_attachment(actor, outcome.id).content.startswith(b"%PDF-")
     with transaction() as session:
         row = session.get(Attachment, bundle.id)
         assert row.content is None

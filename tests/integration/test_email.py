@@ -207,7 +207,7 @@ def test_the_eml_download_parses_back_and_marking_it_sent_is_recorded(demo_db, a
     view = email_delivery.send_email(actor, sr_id, draft, attachments=[("CMSF5579.docx", b"form bytes")])
     eml = outbox_service.download_eml(actor, view.id)
     assert eml.file_name.endswith(f"-email-{view.id}.eml")
-    message = message_from_bytes(eml.data, policy=email_policy.default)
+    message = message_from_bytes(eml.content, policy=email_policy.default)
     assert message["Subject"] == draft.subject
     assert message["Message-ID"] == view.message_id
     assert "Disposition-Notification-To" in message

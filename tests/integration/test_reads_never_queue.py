@@ -149,7 +149,7 @@ def test_home_and_the_other_reading_calls_complete_while_a_long_writer_holds_the
         deadlines.sr_deadlines(me, sr_id)  # the demo SR may have none: that each answers at all is the point
         letters.letters_for_sr(me, sr_id)
         assert {pdf.id, bundle.id} <= {a.id for a in attachments.list_attachments(me, sr_id)}
-        assert attachments.download_attachment(me, pdf.id).data == a_pdf()
+        assert attachments.download_attachment(me, pdf.id).content == a_pdf()
         assert bundles.bundle_documents(me, bundle.id) == ["a.docx"]
         email.sr_emails(me, sr_id)
         email.outbox(me)
