@@ -20,19 +20,22 @@ import streamlit as st
 
 from ui.a11y import enhance_page, send_title
 
-_PENDING = "_page_end_pending"  # this run's drawing, until drawn (a list, emptied when drawn)
+_PENDING = "_page_end_pending"  # this run's drawing, until drawn (taken out of the state when drawn)
 
 
 def after_page(draw: Callable[[], None] | None) -> None:
     """app.py, before the page runs: what to draw once the page is over (None when nothing but the title)."""
-    st.session_state[_PENDING] = [draw] if draw is not None else []
+    if draw is None:
+        st.session_state.pop(_PENDING, None)
+    else:
+        st.session_state[_PENDING] = draw
 
 
 def finish() -> None:
     """Draw what app.py set aside for the end of this run, once; then the accessibility script and the title."""
-    pending: list[Callable[[], None]] = st.session_state.get(_PENDING) or []
-    while pending:
-        pending.pop()()
+    draw: Callable[[], None] | None = st.session_state.pop(_PENDING, None)
+    if draw is not None:
+        draw()
     enhance_page()
     send_title()
 
