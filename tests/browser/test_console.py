@@ -39,6 +39,9 @@ def _open(page: Page, label: str) -> Locator:
     box = page.get_by_role("combobox", name=label, exact=True)
     # Mid-screen first: opened at the bottom edge, the list scrolls the page to fit and closes on that scroll.
     box.evaluate("e => e.scrollIntoView({block: 'center'})")
+    # ... and that scroll's own events let pass before the click opens the list, or they arrive a frame later and
+    # close it (Insight's chooser, once in a full run on 5 December; helpers.choose_by_keyboard waits the same way).
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
     box.click()
     settled(page, _listbox(page, label))
     return box
