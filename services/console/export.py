@@ -60,7 +60,10 @@ def export_csv(actor: Actor, filters: ConsoleFilter = NO_FILTER, *, now: datetim
         team_id = team_leader(session, actor)
         count = 0
         params = filter_params(team_id, filters, now) | {"limit": EXPORT_LIMIT}
-        for r in read_rows(session, page_statement(shape_of(filters), None), params, now):
+        statement = page_statement(
+            shape_of(filters), postgres=session.get_bind().dialect.name == "postgresql", after=False
+        )
+        for r in read_rows(session, statement, params, now):
             writer.writerow(
                 (
                     r.number,
