@@ -96,7 +96,7 @@ FILTERS = {
     "overdue": lambda cw: ConsoleFilter(due="overdue"),
     "due soon": lambda cw: ConsoleFilter(due="due_soon"),
     "combined": lambda cw: ConsoleFilter(owner_id=cw, min_age_days=5, potentially_violent=False),
-    # The page's ids read first (a case flag set), with a due filter: services/console/queries.page_statement
+    # On PostgreSQL the page's ids are read first for these (services/console/queries.page_statement)
     "PV-marked and overdue": lambda cw: ConsoleFilter(potentially_violent=True, due="overdue"),
     "not PV, due soon": lambda cw: ConsoleFilter(potentially_violent=False, due="due_soon"),
     "sensitive, one owner": lambda cw: ConsoleFilter(owner_id=cw, sensitive=True),

@@ -8,8 +8,9 @@ PostgreSQL only (SQLite has no INCLUDE; its indexes are left as they were):
   the SR-held dates under a filter are picked from the index, and only the rows shown are read from the table.
 
 Measured at 1,000,000 SRs, a team of 49,710, the page's one read (console.overview), the indexes added by hand
-on one database between runs, 5 December 2026: due within 7 days 141 to 78 ms, overdue 97 to 83 ms, overdue and
-potentially violent 95 to 86 ms (the deadlines' index alone: 95, 88 and 89 ms).
+on one database between runs, 5 December 2026 (before, two runs; after, ms): due within 7 days 150 and 138 to 78,
+overdue 99 and 97 to 83, overdue and potentially violent 102 and 93 to 86. The deadlines' index alone gave 95, 88
+and 89; the hearing dates' index alone changed nothing (docs/benchmark-history.md, the filtered views).
 
 Revision ID: console5
 Revises: console4
@@ -25,7 +26,11 @@ down_revision: str | None = "console4"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-SR_DATES = {"ix_sr_team_hearing": "hearing_at", "ix_sr_team_appointment": "appointment_at", "ix_sr_team_review": "review_date"}
+SR_DATES = {
+    "ix_sr_team_hearing": "hearing_at",
+    "ix_sr_team_appointment": "appointment_at",
+    "ix_sr_team_review": "review_date",
+}
 SR_INCLUDE = ["status", "owner_id", "case_id", "id"]
 
 
