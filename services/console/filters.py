@@ -12,11 +12,11 @@ Decisions (the issue is silent or loose here):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, exists, or_
+from sqlalchemy import ARRAY, Integer, and_, any_, bindparam, exists, or_
 from sqlalchemy.orm import Session, aliased
 
 from db.models import Case, Deadline, ServiceRequest
@@ -74,6 +74,21 @@ class ConsoleFilter:
 NO_FILTER = ConsoleFilter()  # every outstanding SR of the team
 
 
+@dataclass(frozen=True, slots=True)
+class Matched(ConsoleFilter):
+    """A filter already worked out once: the ids of the team's SRs it keeps (`services/console/matched.py`).
+
+    Its statements select by those ids alone (one array parameter, `matching`), so the work of the filter, a due
+    filter's pairing of the team's SRs with their deadlines above all, is not done again by each of them."""
+
+    ids: tuple[int, ...] = ()
+
+    @classmethod
+    def of(cls, filters: ConsoleFilter, ids: tuple[int, ...]) -> Matched:
+        values: dict[str, Any] = {f.name: getattr(filters, f.name) for f in fields(ConsoleFilter)}
+        return cls(ids=ids, **values)
+
+
 def team_leader(session: Session, actor: Actor) -> int:
     require_role(session, actor, "team_leader", action=TL_ACTION)
     if actor.team_id is None:
@@ -127,6 +142,8 @@ def conditions(filters: ConsoleFilter) -> tuple[list[Any], bool]:
     in at execution from `filter_params`: a statement is built once per filter shape and reused (see
     `page_statement`), and a parameter left out fails loudly instead of running with another caller's value.
     """
+    if isinstance(filters, Matched):
+        return [ServiceRequest.id == any_(bindparam("matching", type_=ARRAY(Integer)))], False
     where: list[Any] = [ServiceRequest.team_id == bindparam("team_id")]
     statuses = tuple(filters.statuses or catalogue.STATUSES)
     if statuses != catalogue.STATUSES:
@@ -172,6 +189,8 @@ def filter_params(team_id: int, filters: ConsoleFilter, now: datetime) -> dict[s
         params["created_by"] = now - timedelta(days=filters.min_age_days)
     if filters.max_age_days is not None:
         params["created_after"] = now - timedelta(days=filters.max_age_days + 1)
+    if isinstance(filters, Matched):
+        params["matching"] = list(filters.ids)
     return params
 
 
@@ -199,13 +218,14 @@ def age_cutoffs(now: datetime) -> dict[str, datetime]:
 def shape_of(filters: ConsoleFilter) -> ConsoleFilter:
     """`filters` with the values that become bind parameters blanked out: the key of a cached statement."""
     owner = filters.owner_id
-    return replace(
+    shape = replace(
         filters,
         owner_id=None if owner is None else UNALLOCATED if owner == UNALLOCATED else -1,
         statuses=tuple(filters.statuses),
         min_age_days=None if filters.min_age_days is None else 0,
         max_age_days=None if filters.max_age_days is None else 0,
     )
+    return replace(shape, ids=()) if isinstance(shape, Matched) else shape
 
 
 def _catalogue_in(entries: Sequence[tuple[str, str | None, str | None]]) -> Any:

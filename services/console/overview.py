@@ -15,6 +15,7 @@ from domain.clock import utcnow
 from services.actor import Actor
 from services.console.deadlines import deadline_items
 from services.console.filters import NO_FILTER, PAGE_SIZE, ConsoleFilter, checked, team_leader
+from services.console.matched import matched
 from services.console.queries import Counts, Cursor, Page, counts_and_ageing_in, page_in
 from services.console.stuck_runs import StuckRun, stuck_runs_in
 from services.deadlines import DeadlineItem
@@ -46,6 +47,7 @@ def overview(
     with transaction(read_only=True) as session:
         team_id = team_leader(session, actor)
         counts, ageing = counts_and_ageing_in(session, team_id, filters, now=now)  # one pass over the SRs
+        filters = matched(session, team_id, filters, now, counts.total)  # a due filter's few SRs, once for the rest
         return Overview(
             counts=counts,
             page=page_in(session, team_id, filters, after=after, page_size=page_size, now=now),

@@ -444,3 +444,35 @@ def test_the_pages_one_read_answers_as_each_console_call_does_with_one_check_of_
         assert sum("users.username" in s for s in reads) == 1, "the user's row is read once (the check)"
     with pytest.raises(ValidationFailed):
         console.overview(leader, ConsoleFilter(min_age_days=30, max_age_days=5))
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        ConsoleFilter(due="overdue"),
+        ConsoleFilter(due="due_soon"),
+        ConsoleFilter(due="overdue", potentially_violent=True),
+    ],
+    ids=["overdue", "due soon", "overdue and PV"],
+)
+def test_a_due_filter_read_once_by_id_answers_as_each_call_does(demo_db, actor_for, monkeypatch, filters):
+    """Under a due filter keeping few SRs, console.overview on PostgreSQL reads the SRs' ids once and selects the list,
+    the deadlines and the SR-held dates by them (services/console/matched.py): the same answers as each console call
+    alone, a later page included. Above the cap, and on SQLite, no statement selects by id."""
+    from db.engine import engine_for
+    from services.console import matched
+
+    leader, now = actor_for("teamleader"), utcnow()
+    first = console.outstanding_page(leader, filters, page_size=2, now=now)
+    assert first.rows, "the demo data should have SRs for this filter"
+    for cap in (matched.CAP, 0):
+        monkeypatch.setattr(matched, "CAP", cap)
+        for after in (None, first.next_cursor):
+            with sent_statements(engine_for(demo_db.url)) as reads:
+                seen = console.overview(leader, filters, after=after, page_size=2, now=now)
+            assert seen.counts == console.counts(leader, filters, now=now)
+            assert seen.page == console.outstanding_page(leader, filters, after=after, page_size=2, now=now)
+            assert seen.ageing == console.ageing(leader, filters, now=now)
+            assert seen.deadlines == console.deadlines(leader, filters, now=now)
+            by_id = sum("service_requests.id = ANY" in s for s in reads)
+            assert by_id == (5 if demo_db.kind == "postgres" and cap else 0), reads
