@@ -28,6 +28,7 @@ from services.console.filters import (
     shape_of,
     team_leader,
 )
+from services.console.matched import ids_statement
 from services.deadlines import DeadlineItem
 from services.transaction import transaction
 
@@ -122,11 +123,7 @@ _HIGHEST_SR = select(func.coalesce(func.max(ServiceRequest.id), 0))
 @lru_cache(maxsize=256)
 def _matching_statement(shape: ConsoleFilter) -> Select:
     """How many of the team's SRs match a filter shape, counted up to `cap` (stopped there)."""
-    where, needs_case = conditions(shape)
-    matching = select(ServiceRequest.id)
-    if needs_case:
-        matching = matching.join(Case, Case.id == ServiceRequest.case_id)
-    capped = matching.where(*where).limit(bindparam("cap", type_=Integer)).subquery()
+    capped = ids_statement(shape).limit(bindparam("cap", type_=Integer)).subquery()
     return select(func.count()).select_from(capped)
 
 

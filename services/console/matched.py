@@ -24,7 +24,8 @@ from services.console.filters import ConsoleFilter, Matched, conditions, filter_
 
 
 @lru_cache(maxsize=256)
-def _ids_statement(shape: ConsoleFilter) -> Select:
+def ids_statement(shape: ConsoleFilter) -> Select:
+    """The ids of the team's SRs a filter shape keeps (parameters: `filter_params`), in no order."""
     where, needs_case = conditions(shape)
     ids = select(ServiceRequest.id)
     if needs_case:
@@ -44,5 +45,5 @@ def matched(session: Session, team_id: int, filters: ConsoleFilter, now: datetim
     if session.get_bind().dialect.name != "postgresql":
         return filters
     conn = session.connection()
-    ids = conn.execute(_ids_statement(shape_of(filters)), filter_params(team_id, filters, now)).scalars().all()
+    ids = conn.execute(ids_statement(shape_of(filters)), filter_params(team_id, filters, now)).scalars().all()
     return Matched.of(filters, tuple(ids))
