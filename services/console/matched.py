@@ -40,7 +40,7 @@ CAP = 2_000
 def matched(session: Session, team_id: int, filters: ConsoleFilter, now: datetime, total: int) -> ConsoleFilter:
     """`filters` as the ids it keeps, when it has a due filter on PostgreSQL and keeps at most CAP SRs (`total`,
     counted by the caller); otherwise `filters` itself."""
-    if not filters.due or total > CAP or isinstance(filters, Matched):
+    if not filters.due or total > CAP:
         return filters
     if session.get_bind().dialect.name != "postgresql":
         return filters

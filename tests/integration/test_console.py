@@ -96,7 +96,8 @@ FILTERS = {
     "overdue": lambda cw: ConsoleFilter(due="overdue"),
     "due soon": lambda cw: ConsoleFilter(due="due_soon"),
     "combined": lambda cw: ConsoleFilter(owner_id=cw, min_age_days=5, potentially_violent=False),
-    # On PostgreSQL the page's ids are read first for these (services/console/queries.page_statement)
+    # A case flag set: on PostgreSQL the page's ids are read first (services/console/queries.page_statement);
+    # not PV: NOT EXISTS a flagged case (services/console/filters.py)
     "PV-marked and overdue": lambda cw: ConsoleFilter(potentially_violent=True, due="overdue"),
     "not PV, due soon": lambda cw: ConsoleFilter(potentially_violent=False, due="due_soon"),
     "sensitive, one owner": lambda cw: ConsoleFilter(owner_id=cw, sensitive=True),
@@ -418,6 +419,14 @@ def test_the_deadline_list_follows_the_filters(demo_db, actor_for):
     assert all(d.sr_id in labels for d in p1)
 
 
+def _answers_as_each_call(seen, leader, filters: ConsoleFilter, after, page_size: int, now: datetime) -> None:
+    """console.overview's counts, page, ageing and deadlines are what each console call gives alone."""
+    assert seen.counts == console.counts(leader, filters, now=now)
+    assert seen.page == console.outstanding_page(leader, filters, after=after, page_size=page_size, now=now)
+    assert seen.ageing == console.ageing(leader, filters, now=now)
+    assert seen.deadlines == console.deadlines(leader, filters, now=now)
+
+
 def test_the_pages_one_read_answers_as_each_console_call_does_with_one_check_of_the_user(demo_db, actor_for):
     """console.overview (what the Outstanding SRs page reads below its filters) gives what counts,
     outstanding_page, ageing, deadlines and stuck_runs each give, and reads the signed-in user's row once."""
@@ -433,10 +442,7 @@ def test_the_pages_one_read_answers_as_each_console_call_does_with_one_check_of_
     for filters, after in ((ConsoleFilter(), None), (ConsoleFilter(potentially_violent=False), first.next_cursor)):
         with sent_statements(engine_for(demo_db.url)) as reads:
             seen = console.overview(leader, filters, after=after, page_size=3, now=now)
-        assert seen.counts == console.counts(leader, filters, now=now)
-        assert seen.page == console.outstanding_page(leader, filters, after=after, page_size=3, now=now)
-        assert seen.ageing == console.ageing(leader, filters, now=now)
-        assert seen.deadlines == console.deadlines(leader, filters, now=now)
+        _answers_as_each_call(seen, leader, filters, after, 3, now)
         assert seen.stuck == console.stuck_runs(leader, now=now)
         assert stuck_id in {s.run_id for s in seen.stuck}
         assert seen.page.rows
@@ -470,9 +476,6 @@ def test_a_due_filter_read_once_by_id_answers_as_each_call_does(demo_db, actor_f
         for after in (None, first.next_cursor):
             with sent_statements(engine_for(demo_db.url)) as reads:
                 seen = console.overview(leader, filters, after=after, page_size=2, now=now)
-            assert seen.counts == console.counts(leader, filters, now=now)
-            assert seen.page == console.outstanding_page(leader, filters, after=after, page_size=2, now=now)
-            assert seen.ageing == console.ageing(leader, filters, now=now)
-            assert seen.deadlines == console.deadlines(leader, filters, now=now)
+            _answers_as_each_call(seen, leader, filters, after, 2, now)
             by_id = sum("service_requests.id = ANY" in s for s in reads)
             assert by_id == (5 if demo_db.kind == "postgres" and cap else 0), reads
