@@ -20,6 +20,7 @@ from streamlit import config, runtime
 from streamlit.runtime.pages_manager import PagesManager
 
 from services.sessions import COOKIE, live_user
+from ui.browser_replies import keep_replies_across_runs
 from ui.download_owners import owners
 
 MEDIA = "/media/"
@@ -80,5 +81,6 @@ class MediaGuard:
 # navigation. (A class attribute Streamlit sets itself in st.navigation; tests/browser/test_first_load.py
 # shows it holds.)
 PagesManager.uses_pages_directory = False
+keep_replies_across_runs()  # a file chosen as a run starts is uploaded, not silently dropped
 
 app = st.App("app.py", middleware=[Middleware(MediaGuard)])
