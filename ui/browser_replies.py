@@ -34,7 +34,8 @@ def keep_replies_across_runs() -> None:
     ) -> None:
         replies = [m for m in self._queue if m.WhichOneof("type") in REPLIES] if retain_lifecycle_msgs else []
         clear(self, retain_lifecycle_msgs, fragment_ids_this_run)
-        self._queue.extend(replies)
+        kept = {id(m) for m in self._queue}  # a Streamlit that keeps them itself: each is still sent once
+        self._queue.extend(m for m in replies if id(m) not in kept)
 
     clear_keeping_replies.keeps_replies = True  # type: ignore[attr-defined]
     ForwardMsgQueue.clear = clear_keeping_replies  # type: ignore[method-assign]
