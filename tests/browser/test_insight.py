@@ -65,5 +65,11 @@ def test_the_chooser_under_the_chart_lists_the_runs_behind_any_figure(live_serve
     settled(page, "Welcome, Demo Teamleader")
     page.get_by_role("link", name="Insight").click()
     settled(page, page.get_by_role("heading", name="P1 CSA Information Required", exact=False))
+    # The charts and the table above the chooser draw after the run is over; a list opened before they have
+    # drawn moved with them and closed (one run in eight under load). Wait for each one's first drawing.
+    charts = page.get_by_test_id("stVegaLiteChart")
+    for i in range(charts.count()):
+        expect(charts.nth(i).locator("svg, canvas").first).to_be_visible()
+    expect(page.get_by_test_id("stDataFrame").locator("canvas").first).to_be_attached()
     _choose(page, "See the runs behind a figure", FIGURE)
     settled(page, page.get_by_role("link", name=f"SR {sr_number}: case", exact=False))
