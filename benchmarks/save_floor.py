@@ -136,16 +136,23 @@ def main() -> None:
     driver.execute("PRAGMA busy_timeout=10000")
     driver.execute("PRAGMA synchronous=NORMAL")
 
-    def by_service() -> None:
+    def by_service() -> float:
+        """The save's time alone: Back, which puts the run back at the step for the next round, is not timed."""
         nonlocal view
+        started = time.perf_counter()
         saved = runs.submit_step(actor, service_run, answers, expected_version=view.version)
-        view = runs.go_back(actor, service_run, expected_version=saved.version)  # timed apart, below
+        took = time.perf_counter() - started
+        view = runs.go_back(actor, service_run, expected_version=saved.version)
+        return took
 
-    def by_core() -> None:
+    def by_core() -> float:
+        started = time.perf_counter()
         with engine.begin() as connection:  # BEGIN IMMEDIATE, as the service's transaction (db/engine.py)
             replay.send(connection.exec_driver_sql)
+        return time.perf_counter() - started
 
-    def by_driver() -> None:
+    def by_driver() -> float:
+        started = time.perf_counter()
         driver.execute("BEGIN IMMEDIATE")
         try:
             replay.send(driver.execute)
@@ -153,32 +160,22 @@ def main() -> None:
         except BaseException:
             driver.execute("ROLLBACK")
             raise
+        return time.perf_counter() - started
 
-    ways: dict[str, Callable[[], None]] = {
+    ways: dict[str, Callable[[], float]] = {
         "service (runs.submit_step)": by_service,
         "the same statements, Core": by_core,
         "the same statements, driver": by_driver,
     }
     befores: dict[str, Callable[[], object]] = {"warm": lambda: None, "after a page": bare.run, "after a sweep": sweep}
     times: dict[tuple[str, str], list[float]] = {(w, b): [] for w in ways for b in befores}
-    timing_service_back: list[float] = []
     for _ in range(args.rounds):
         for before_name, before in befores.items():
             for way_name, way in ways.items():
                 if before_name == "warm":
                     way()  # the same call just before: its code and data are in the caches
                 before()
-                if way is by_service:  # time the save alone: Back (which puts the run back) is not part of it
-                    started = time.perf_counter()
-                    saved = runs.submit_step(actor, service_run, answers, expected_version=view.version)
-                    times[(way_name, before_name)].append(time.perf_counter() - started)
-                    started = time.perf_counter()
-                    view = runs.go_back(actor, service_run, expected_version=saved.version)
-                    timing_service_back.append(time.perf_counter() - started)
-                    continue
-                started = time.perf_counter()
-                way()
-                times[(way_name, before_name)].append(time.perf_counter() - started)
+                times[(way_name, before_name)].append(way())
 
     print(f"\nmedian of {args.rounds} saves, ms")
     print(f"{'':30s}" + "".join(f"{b:>16s}" for b in befores))
