@@ -8,6 +8,7 @@ turn, so one failing does not hide the others' figures. Pass names to run only s
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 from pathlib import Path
@@ -25,8 +26,10 @@ def scripts(names: list[str]) -> list[Path]:
 
 
 def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("names", nargs="*", help="benchmarks to run (file names, with or without .py); none: all")
     failed = []
-    for script in scripts(argv):
+    for script in scripts(parser.parse_args(argv).names):
         print(f"\n=== {script.stem}", flush=True)
         result = subprocess.run([sys.executable, str(script)], cwd=HERE.parent, check=False)  # noqa: S603
         if result.returncode:
