@@ -91,7 +91,7 @@ class Replay:
         columns = list(result.keys()) if hasattr(result, "keys") else [d[0] for d in result.description]
         version = result.fetchone()[columns.index("version")]
         head = execute(self.head_sql, ()).fetchone()[0]
-        after = self.audit[1][9]
+        after = self.audit[1][9]  # the event's "after", the tenth of the INSERT's columns
         digest = hashlib.sha256(f"{head}|{after}".encode()).hexdigest()
         execute(self.audit[0], (*self.audit[1][:-2], head, digest))
         update = self.update[1]
