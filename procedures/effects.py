@@ -98,11 +98,8 @@ class CreateSR(Effect):
                 lines.append(cms.value(Kind.STATUS, self.status, prefix="On it, set "))
             return lines
         lines = [CmsLine("Create a new SR and select from the drop down lists:")]
-        lines += [
-            cms.value(kind, v)
-            for kind, v in ((Kind.PROCESS, self.process), (Kind.AREA, self.area), (Kind.SUB_AREA, self.sub_area))
-            if v
-        ]
+        below = [cms.value(kind, v) for kind, v in ((Kind.AREA, self.area), (Kind.SUB_AREA, self.sub_area)) if v]
+        lines += [self._process_line(cms, below), *below]
         lines.append(
             CmsLine(
                 "Link the SR to the case"
@@ -116,9 +113,22 @@ class CreateSR(Effect):
             lines.append(CmsLine(f"Allocate the SR to {self.owner.removeprefix('named:')}"))
         return lines
 
+    def _process_line(self, cms: CmsContext, below: list[CmsLine]) -> CmsLine:
+        """The Process as an exact instruction only when the whole SR type is: a Process the seeds publish for
+        one SR (Transition, for P3's Finalise Case) is not published for an SR whose Area or Sub Area they never
+        give (P1's and P2's own SRs, P4's: PROCEDURES.md), so there it is a suggestion like the values under it."""
+        line = cms.value(Kind.PROCESS, self.process)
+        if line.suggestion is None and any(other.suggestion is not None for other in below):
+            return CmsLine(f"{Kind.PROCESS.value}: {UNNAMED_PROCESS}", suggestion=self.process)
+        return line
+
     @property
     def needs_confirmation(self) -> bool:
         return True
+
+
+# What to choose when the procedure names no Process for the SR (see CreateSR._process_line).
+UNNAMED_PROCESS = "choose the Process your team uses for this SR; the procedure does not name one for it"
 
 
 @dataclass(frozen=True)

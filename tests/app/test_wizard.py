@@ -82,7 +82,10 @@ def test_a_caseworker_walks_p1_one_question_a_page_and_the_srs_are_saved(sqlite_
     answer_step(at, actor, view.run_id)  # every answer is still there: Continue on each page
     assert heading(at) == "Check your answers before saving"
     panel = texts(at)
-    assert "Process = Transition" in panel  # published (seed 002)
+    # Transition is published (seed 002) for P3's Finalise Case SR, not for P1's own: a suggestion here
+    assert "Process: choose the Process your team uses for this SR; the procedure does not name one for it" in panel
+    assert "Suggestion, not confirmed by the published procedure or your policy team: Transition" in panel
+    assert "Process = Transition" not in panel
     assert "Area: choose the Area your team uses to record a contact about CSA information" in panel
     assert "Suggestion, not confirmed by the published procedure or your policy team: CSA Information" in panel
     button(at, "Confirm and save").click().run()

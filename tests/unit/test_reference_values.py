@@ -113,6 +113,36 @@ def test_no_unconfirmed_value_is_shown_as_an_instruction_at_any_step_of_any_proc
     assert checked > 50
 
 
+def test_a_created_srs_process_is_an_instruction_only_when_its_area_and_sub_area_are_published():
+    """PROCEDURES.md: the seeds give no Process, Area or Sub Area for P1's, P2's or P4's own SR. Their Process values
+    (Transition, Arrears) are published for other SRs, so alone they would pass as instructions."""
+    created: dict[tuple[str, str], list[tuple[str, str | None]]] = {}
+    for where_p, _step, effect, line in _every_line(CmsContext()):
+        if isinstance(effect, CreateSR) and line.text.startswith("Process"):
+            created.setdefault((where_p, effect.process), []).append((line.text, line.suggestion))
+    unnamed = ("Process: choose the Process your team uses for this SR; the procedure does not name one for it", None)
+    assert set(created[("P1", "Transition")]) == {(unnamed[0], "Transition")}
+    assert set(created[("P2", "Transition")]) == {(unnamed[0], "Transition")}
+    assert set(created[("P4", "Arrears")]) == {(unnamed[0], "Arrears")}
+    # P3's Finalise Case and Set Up Legacy LO SRs are published whole (seed 002): exact instructions
+    assert set(created[("P3", "Transition")]) == {("Process = Transition", None)}
+    # P1's segment move to a complaint or appeal SR: published whole (seed 000's segments, seed 001's catalogue)
+    assert ("Process = Escalated Enquiries", None) in created[("P1", "Escalated Enquiries")]
+
+
+def test_an_sr_type_confirmed_by_the_policy_team_makes_its_process_an_instruction():
+    confirm = [reference.entry(k) for k in ("area.csa_information", "sub_area.information_request")]
+    local = [reference.as_local(e, e.value, by="Pat Policy", at="today") for e in confirm]
+    lines = CreateSR("main", *reference.sr_type("sr.csa_information_request")).cms_lines(
+        CmsContext(reference.Reference(local))
+    )
+    assert [line.text for line in lines[1:4]] == [
+        "Process = Transition",
+        "Area = CSA Information",
+        "Sub Area = Information Request",
+    ]
+
+
 def test_a_confirmed_value_becomes_an_instruction():
     local = reference.as_local(reference.entry("resolution_code.completed"), "Completed", by="Pat Policy", at="today")
     cms = CmsContext(reference.Reference([local]))
