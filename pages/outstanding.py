@@ -12,6 +12,7 @@ from services import console
 from services.console import ConsoleFilter
 from ui.download_owners import issued
 from ui.table_data import arrow_rows
+from ui.table_ticks import ShownRow, ShownTable, redrawn
 from ui.text import md
 
 actor = ui.actor("team_leader", page="outstanding")
@@ -49,8 +50,10 @@ filters = ConsoleFilter(
 if st.session_state.get("console_filters") != filters:  # new filters: back to the first page
     st.session_state["console_filters"], st.session_state["console_pages"] = filters, [None]
 cursors = st.session_state["console_pages"]
-# The versions of the rows as the previous run drew them: a reassignment carries what the team leader saw.
-shown_before: dict[str, int] = st.session_state.get("console_shown", {})
+# The table as the browser shows it, and the rows ticked in it: a reassignment acts on the SRs the team leader
+# ticked, at the versions they saw, whatever a fresh read finds in those positions now (ui/table_ticks.py).
+drawn_before: ShownTable | None = st.session_state.get("console_drawn")
+ticked = drawn_before.ticked(st.session_state.get(drawn_before.key)) if drawn_before else []
 # Everything below the filters in one read (one check of the signed-in user, one moment).
 view = ui.attempt(lambda: console.overview(actor, filters, after=cursors[-1]))
 if view is None:
@@ -93,11 +96,22 @@ table = [
     }
     for r in page.rows
 ]  # fmt: skip
-picked = st.dataframe(
+drawn = redrawn(
+    drawn_before,
+    [ShownRow(r.number, r.id, r.version) for r in page.rows],
+    "console_table",
+    clear=bool(st.session_state.pop("console_clear", False)),
+)
+st.session_state["console_drawn"] = drawn
+if drawn_before is None or drawn.key != drawn_before.key:
+    ticked_now: list[ShownRow] = []  # a new table: the browser shows it without ticks
+else:
+    ticked_now = ticked
+st.dataframe(
     arrow_rows(table),
     hide_index=True,
     width="stretch",
-    key="console_table",
+    key=drawn.key,
     on_select="rerun",
     selection_mode="multi-row",
     column_config={  # widths that fit the page at 1366 px: nothing cut off at the right
@@ -115,7 +129,6 @@ picked = st.dataframe(
     },
     placeholder="",
 )
-selected = [page.rows[i].number for i in picked.selection.rows] if picked else []
 nav = st.columns([1, 1, 4])
 if len(cursors) > 1 and nav[0].button("Previous page"):
     cursors.pop()
@@ -124,7 +137,6 @@ if page.next_cursor is not None and nav[1].button("Next page"):
     cursors.append(page.next_cursor)
     st.rerun()
 by_number = {r.number: r for r in page.rows}
-st.session_state["console_shown"] = {r.number: r.version for r in page.rows}
 opened = st.selectbox(
     "Open an SR",
     list(by_number),
@@ -137,26 +149,30 @@ if opened and st.button("Open SR detail"):
 
 with st.form("reassign"):
     st.markdown("**Reassign the selected service requests**")
-    if selected:
-        st.caption(f"Selected in the table: {', '.join(selected)}")
+    if ticked_now:
+        st.caption(f"Selected in the table: {', '.join(r.number for r in ticked_now)}")
     else:
         st.caption("Tick the rows to reassign in the table above.")
-    new_owner = st.selectbox("New owner", [m.display_name for m in members if m.role == "caseworker"], index=None)
-    reason = st.text_input("Reason for reassigning", max_chars=200)
+    caseworkers = [m.display_name for m in members if m.role == "caseworker"]
+    new_owner = st.selectbox("New owner", caseworkers, index=None, key="reassign_owner")
+    reason = st.text_input("Reason for reassigning", max_chars=200, key="reassign_reason")
     if st.form_submit_button("Reassign"):
-        chosen = [by_number[n] for n in selected if n in by_number]
+        # The rows ticked when Reassign was pressed: on a table this run redrew with other rows, still those the
+        # team leader chose (the version check refuses any of them changed since), never what moved into their place.
         done = ui.attempt(
             lambda: console.reassign(
                 actor,
-                [r.id for r in chosen],
+                [r.id for r in ticked],
                 owners.get(new_owner or "", -1) or -1,
                 reason,
-                expected_versions={r.id: shown_before.get(r.number, r.version) for r in chosen},
+                expected_versions={r.id: r.version for r in ticked},
             )
         )
         if done:
             st.session_state["flash_console"] = f"Reassigned {', '.join(done.sr_numbers)} to {done.new_owner}."
-            st.session_state.pop("console_table", None)  # the moved rows are no longer selected
+            st.session_state["console_clear"] = True  # the next table starts without ticks
+            for key in ("reassign_owner", "reassign_reason"):  # and the form empty, for the next reassignment
+                st.session_state.pop(key, None)
             st.rerun()
 if msg := st.session_state.pop("flash_console", None):
     st.success(msg)

@@ -28,7 +28,8 @@ def _table(at):
 def _select_rows(at, numbers):
     """Tick rows of the table, as a click on their checkboxes does (the widget's selection state)."""
     rows = [list(_table(at)["SR"]).index(n) for n in numbers]
-    at.session_state["console_table"] = {"selection": {"rows": rows, "columns": [], "cells": []}}
+    key = at.session_state["console_drawn"].key  # the table's widget key as drawn (ui/table_ticks.py)
+    at.session_state[key] = {"selection": {"rows": rows, "columns": [], "cells": []}}
     return at.run()
 
 
@@ -141,6 +142,61 @@ def test_a_reassignment_from_a_screen_another_team_leader_overtook_is_refused_wi
     with transaction() as session:
         moved = session.scalars(select(AuditEvent).where(AuditEvent.action == "sr.reassigned")).all()
         assert [e.after["reason"] for e in moved] == ["Other screen"]
+
+
+def _others(leader, owner_id):
+    """Caseworkers of the team other than `owner_id`, by id and name."""
+    return [m for m in console.team_members(leader) if m.role == "caseworker" and m.id != owner_id]
+
+
+def test_a_tick_reassigns_the_sr_ticked_even_when_another_reassignment_moved_the_rows_under_it(
+    sqlite_demo_db, actor_for
+):
+    """QA found: a tick on row 2, then another team leader moved row 1's SR out of the list; Reassign moved the SR
+    that had moved up into row 2, never ticked. The tick is read against the rows the screen showed."""
+    leader, worker = actor_for("teamleader"), actor_for("caseworker")
+    at = _console(leader)
+    at.selectbox(key="f_owner").select(worker.display_name).run()
+    rows = console.outstanding_page(leader, console.ConsoleFilter(owner_id=worker.user_id)).rows
+    first, ticked, moved_up = rows[0], rows[1], rows[2]
+    _select_rows(at, [ticked.number])
+    assert f"Selected in the table: {ticked.number}" in texts(at)
+    elsewhere, target = _others(leader, worker.user_id)[:2]
+    # Another team leader moves row 1 out of this filtered list while this screen shows it.
+    console.reassign(leader, [first.id], elsewhere.id, "Other screen", expected_versions={first.id: first.version})
+    at.selectbox(key="reassign_owner").select(target.display_name)
+    at.text_input(key="reassign_reason").input("Covering leave")
+    next(b for b in at.button if b.label == "Reassign").click().run()
+    assert not at.exception
+    assert f"Reassigned {ticked.number} to {target.display_name}." in texts(at)
+    with transaction() as session:
+        assert session.get(ServiceRequest, ticked.id).owner_id == target.id
+        assert session.get(ServiceRequest, moved_up.id).owner_id == worker.user_id  # never ticked, never moved
+    # The redrawn table starts without ticks, and the form empty
+    assert "Tick the rows to reassign in the table above." in texts(at)
+    assert at.selectbox(key="reassign_owner").value is None
+    assert at.text_input(key="reassign_reason").value == ""
+
+
+def test_a_tick_does_not_stay_on_whatever_sr_moves_into_its_row(sqlite_demo_db, actor_for):
+    """A change of filter (or rows moved by a change elsewhere) draws a table without ticks: a tick left in place
+    would sit on another SR, and the next Reassign would move it."""
+    leader, worker = actor_for("teamleader"), actor_for("caseworker")
+    at = _console(leader)
+    anyone = console.outstanding_page(leader).rows
+    _select_rows(at, [anyone[0].number])
+    assert f"Selected in the table: {anyone[0].number}" in texts(at)
+    before = at.session_state["console_drawn"].key
+    at.selectbox(key="f_owner").select(worker.display_name).run()
+    assert at.session_state["console_drawn"].key != before
+    assert "Tick the rows to reassign in the table above." in texts(at)
+    at.selectbox(key="reassign_owner").select(_others(leader, worker.user_id)[0].display_name)
+    at.text_input(key="reassign_reason").input("Covering leave")
+    next(b for b in at.button if b.label == "Reassign").click().run()
+    # Reassign pressed on the redrawn table: it had no ticks, so nothing may move
+    assert "Choose at least one service request to reassign." in texts(at)
+    with transaction() as session:
+        assert not session.scalars(select(AuditEvent).where(AuditEvent.action == "sr.reassigned")).all()
 
 
 def test_a_stuck_run_is_shown_at_its_step_title_never_its_internal_name(sqlite_demo_db, actor_for):
