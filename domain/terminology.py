@@ -6,8 +6,17 @@ from __future__ import annotations
 import re
 
 OLD_TERMS = ("non resident parent", "parent with care", "person with care")
-# Hyphens, line breaks and doubled spaces do not hide an old term.
-_PATTERN = re.compile("|".join(t.replace(" ", r"[\s\-]+") for t in OLD_TERMS), re.IGNORECASE)
+# The systems' abbreviations of the same terms (PROCEDURES.md: PWC/PeWC, NRP), as whole words: a letter is no place
+# for them either. Found by QA in a letter's free text; "Alex NRP" as a name was accepted too.
+OLD_ABBREVIATIONS = ("NRP", "PWC", "PeWC")
+# Hyphens, line breaks and doubled spaces, or none ("nonresident"), do not hide an old term.
+_PATTERN = re.compile(
+    "|".join(
+        [t.replace("non ", r"non[\s\-]*").replace(" ", r"[\s\-]+") for t in OLD_TERMS]
+        + [rf"\b{a}\b" for a in OLD_ABBREVIATIONS]
+    ),
+    re.IGNORECASE,
+)
 
 
 def old_terms_in(text: str) -> list[str]:

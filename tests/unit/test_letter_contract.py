@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from domain.terminology import OLD_TERMS, old_terms_in
+from domain.terminology import OLD_ABBREVIATIONS, OLD_TERMS, old_terms_in
 from letters import catalogue
 from letters.build_templates import BODIES, cmsl5501
 from letters.catalogue import TEMPLATES, validate_context
@@ -166,6 +166,20 @@ def test_no_template_or_client_facing_text_uses_the_old_terms():
     assert found == []
 
 
-@pytest.mark.parametrize("term", [*OLD_TERMS, "Non-Resident Parent", "PERSON  WITH\nCARE"])
+@pytest.mark.parametrize(
+    "term", [*OLD_TERMS, *OLD_ABBREVIATIONS, "Non-Resident Parent", "PERSON  WITH\nCARE", "nonresident parent", "pewc"]
+)
 def test_the_terminology_check_catches_each_old_term_however_written(term):
     assert old_terms_in(f"Dear {term},") != []
+
+
+@pytest.mark.parametrize("text", ["Dear Ms Snrpe,", "Pwcville Road", "the paying parent and the receiving parent"])
+def test_an_abbreviation_is_an_old_term_only_as_a_word_of_its_own(text):
+    assert old_terms_in(text) == []
+
+
+def test_validate_context_refuses_the_systems_abbreviations_in_free_text():
+    """QA found "Why the NRP has not paid the PWC" accepted as what a CMSL5501 visit will talk about."""
+    values = {**catalogue.get("CMSL5501").values_for("payments"), "reason": "other"}
+    with pytest.raises(ContextError, match="reword 'NRP'"):
+        validate_context("CMSL5501", {**values, "other_details": "Why the NRP has not paid the PWC"})
