@@ -9,12 +9,13 @@ short; the cap stops a pathological one from flooding the page).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import defer
+from sqlalchemy.orm import Session, defer
 
 from db.models import Activity, Attachment, AuditEvent, Letter, Note, ProcedureRun, ServiceRequest, User
 from domain.clock import format_date, format_uk
@@ -130,10 +131,27 @@ def _summary(event: AuditEvent) -> str:
     return "; ".join(changed + added)[:300]
 
 
-def _entry(event: AuditEvent, names: dict[int, str]) -> TimelineEntry:
+def _entry(event: AuditEvent, names: dict[int, str], steps: dict[str, dict[str, str]]) -> TimelineEntry:
     who = names.get(event.actor_id, event.actor_name) if event.actor_id else event.actor_name
-    text = timeline.line(event.action, event.before, event.after, who, event.at, names)
+    titles = steps.get(event.entity_id) if event.entity_type == "procedure_run" else None
+    text = timeline.line(event.action, event.before, event.after, who, event.at, names, titles)
     return TimelineEntry(event.at, who, event.action, _summary(event), text)
+
+
+def _step_titles(session: Session, events: Sequence[AuditEvent]) -> dict[str, dict[str, str]]:
+    """Each run the events are about: its steps' titles by id, so the timeline names a step as the wizard does."""
+    run_ids = {e.entity_id for e in events if e.entity_type == "procedure_run"}
+    if not run_ids:
+        return {}
+    found = session.execute(
+        select(ProcedureRun.id, ProcedureRun.procedure_id, ProcedureRun.procedure_version).where(
+            ProcedureRun.id.in_(run_ids)
+        )
+    )
+    return {
+        run_id: {step_id: step.title for step_id, step in registry.get(procedure_id, version).steps.items()}
+        for run_id, procedure_id, version in found
+    }
 
 
 def sr_full_view(actor: Actor, sr_id: int) -> SRFullView:
@@ -143,6 +161,7 @@ def sr_full_view(actor: Actor, sr_id: int) -> SRFullView:
         events = session.scalars(
             select(AuditEvent).where(AuditEvent.sr_id == sr.id).order_by(AuditEvent.id.desc()).limit(TIMELINE_LIMIT)
         ).all()
+        steps = _step_titles(session, events)
         notes = session.scalars(select(Note).where(Note.sr_id == sr.id).order_by(Note.created_at, Note.id)).all()
         activities = session.scalars(select(Activity).where(Activity.sr_id == sr.id).order_by(Activity.position)).all()
         letters = session.scalars(select(Letter).where(Letter.sr_id == sr.id).order_by(Letter.id)).all()
@@ -179,7 +198,7 @@ def sr_full_view(actor: Actor, sr_id: int) -> SRFullView:
             version=sr.version,
             case=CaseBanner.of(sr.case),
             details=sr_details(sr),
-            timeline=tuple(_entry(e, names) for e in events),
+            timeline=tuple(_entry(e, names, steps) for e in events),
             notes=tuple(NoteView(n.created_at, names.get(n.author_id) if n.author_id else None, n.text) for n in notes),
             activities=tuple(ActivityView(a.name, a.mandatory, a.done, a.outcome, a.done_at) for a in activities),
             letters=tuple(LetterRow.of(letter) for letter in letters),

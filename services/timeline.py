@@ -34,6 +34,8 @@ ACTIONS = {
     "run.step": "Procedure step saved",
     "run.back": "Procedure step reopened",
     "run.answers": "Procedure answers changed",
+    "run.cms_ticked": "CMS line ticked",
+    "run.answers_refused": "Procedure answers refused",
     "refused": "Access refused",
 }
 
@@ -61,9 +63,20 @@ FIELDS = {
     "title": "Title",
     "step": "Step",
     "procedure_id": "Procedure",
+    "procedure": "Procedure",
+    "state": "Step",
+    "number": "SR number",
+    "process": "Process",
+    "area": "Area",
+    "sub_area": "Sub Area",
+    "parent": "Parent SR",
 }
 
-SKIPPED = {"owner", "id", "sr_id", "case_id", "run_id", "version", "hash", "sha256", "size", "content_type"}
+SKIPPED = {"owner", "id", "sr_id", "case_id", "run_id", "version", "hash", "sha256", "size", "content_type", "team_id"}
+# What a procedure run's events carry for the audit alone: the answers and checklist as stored (field names), the
+# count of effects, the SRs bound by internal reference, the refused fields' names, a CMS line's position.
+RUN_INTERNALS = {"answers", "checklist", "effects", "sr_refs", "fields", "line", "done"}
+STEP_FIELDS = {"state", "step"}  # a step's internal id: shown by its title, never as stored
 
 
 def _value(name: str, raw: Any, names: Mapping[int, str]) -> str:
@@ -92,10 +105,23 @@ def _label(name: str) -> str:
 
 
 def describe(
-    action: str, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None, names: Mapping[int, str]
+    action: str,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+    names: Mapping[int, str],
+    steps: Mapping[str, str] | None = None,
 ) -> str:
-    """What happened, in words: "Review date set to 2 December 2026" or "Reassigned from Ann to Bob: Leave"."""
+    """What happened, in words: "Review date set to 2 December 2026" or "Reassigned from Ann to Bob: Leave".
+
+    `steps` gives the titles of the steps of the run an event is about (its step ids are never shown)."""
     before, after = before or {}, after or {}
+    if action.startswith("run."):
+        after = {k: v for k, v in after.items() if k not in RUN_INTERNALS}
+        before = {k: v for k, v in before.items() if k not in RUN_INTERNALS}
+    if steps is not None or action.startswith("run."):
+        titles = steps or {}
+        after = {k: (titles.get(v, "a step of the procedure") if k in STEP_FIELDS else v) for k, v in after.items()}
+        before = {k: (titles.get(v, "a step of the procedure") if k in STEP_FIELDS else v) for k, v in before.items()}
     if action == "sr.reassigned":
         old, new = _value("owner_id", before.get("owner_id"), names), _value("owner_id", after.get("owner_id"), names)
         old = "Unallocated" if old == "nothing" else old
@@ -110,7 +136,7 @@ def describe(
                 parts.append(f"{_label(name)} cleared (was {_value(name, before[name], names)})")
             else:
                 parts.append(f"{_label(name)} set to {_value(name, new, names)}")
-        elif name not in before:
+        elif name not in before and new not in (None, ""):  # a new record's empty fields say nothing
             parts.append(f"{_label(name)}: {_value(name, new, names)}")
     heading = ACTIONS.get(action, "Recorded")
     if action == "sr.updated" and parts:
@@ -125,6 +151,7 @@ def line(
     who: str,
     at: datetime,
     names: Mapping[int, str],
+    steps: Mapping[str, str] | None = None,
 ) -> str:
     """The whole timeline sentence: "Review date set to 2 December 2026 by Demo Caseworker, 14:02"."""
-    return f"{describe(action, before, after, names)} by {who}, {format_uk(at).rsplit(', ', 1)[-1]}"
+    return f"{describe(action, before, after, names, steps)} by {who}, {format_uk(at).rsplit(', ', 1)[-1]}"

@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from db.models import AuditEvent
+from db.models import AuditEvent, ServiceRequest
 from domain.clock import next_working_day, uk_local, utcnow
-from services import runs
+from services import runs, sr_view
 from services.errors import DomainError, ValidationFailed
 from services.transaction import transaction
 from tests.procedures.walk import Walk, find_case
@@ -121,3 +121,17 @@ def test_every_step_is_audited(demo_db, caseworker):
             select(AuditEvent.action).where(AuditEvent.entity_id == walk.view.run_id).order_by(AuditEvent.id)
         ).all()
     assert actions == ["run.started", "run.answers", "run.step"]
+
+
+def test_the_srs_timeline_names_the_runs_steps_by_title_never_by_their_ids(demo_db, caseworker, actor_for):
+    """QA found "Procedure step saved: State set to search_legacy; Effects: 2" on the team leader's SR page."""
+    walk = start(caseworker)
+    walk.answer(information_found=True, findings="CSCS shows payments to March 2012")
+    number = walk.outcome().srs["main"].number
+    with transaction() as session:
+        sr_id = session.scalars(select(ServiceRequest.id).where(ServiceRequest.number == number)).one()
+    shown = [entry.text for entry in sr_view.sr_full_view(actor_for("teamleader"), sr_id).timeline]
+    assert any("Step set to Record what you found" in text for text in shown), shown
+    for state in ("query_received", "search_legacy", "record_found"):
+        assert not any(state in text for text in shown), (state, shown)
+    assert not any("Effects" in text or "Team id" in text or ": nothing" in text for text in shown), shown

@@ -27,3 +27,29 @@ def test_a_deadline_shows_its_kind_and_moment_without_codes():
     text = describe("deadline.set", None, {"kind": "second_pv_check", "due_at": "2026-12-02T10:00:00+00:00"}, {})
     assert text == "Deadline set: What: second pv check; Due: 2 December 2026, 10:00"
     assert "_" not in describe("unknown.action", None, {"some_field": 1}, {})
+
+
+def test_a_run_step_names_steps_by_title_and_shows_no_answers_codes_or_counts():
+    """QA found "Procedure step saved: State set to search_legacy; Effects: 2" on an SR's timeline."""
+    text = describe(
+        "run.step",
+        {"state": "query_received"},
+        {"state": "search_legacy", "effects": 2, "answers": {"query_reason": "Complaint"}, "checklist": ["x"]},
+        {},
+        {"query_received": "A query about a CSA case", "search_legacy": "Search the legacy systems"},
+    )
+    assert text == "Procedure step saved: Step set to Search the legacy systems"
+
+
+def test_a_run_event_without_known_steps_never_shows_the_step_id():
+    text = describe("run.back", {"state": "chase_csa"}, {"state": "call_csa"}, {})
+    assert "chase_csa" not in text and "call_csa" not in text and "_" not in text
+    assert describe("run.answers_refused", None, {"state": "call_csa", "fields": ["review_date"]}, {}) == (
+        "Procedure answers refused: Step: a step of the procedure"
+    )
+
+
+def test_a_new_srs_empty_fields_and_team_id_are_left_out():
+    after = {"number": "1-00000105", "process": "Transition", "sub_status": None, "team_id": 1, "parent": None}
+    text = describe("sr.created", None, after, {})
+    assert text == "Service request created: SR number: 1-00000105; Process: Transition"
