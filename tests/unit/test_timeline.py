@@ -43,7 +43,7 @@ def test_a_run_step_names_steps_by_title_and_shows_no_answers_codes_or_counts():
 
 def test_a_run_event_without_known_steps_never_shows_the_step_id():
     text = describe("run.back", {"state": "chase_csa"}, {"state": "call_csa"}, {})
-    assert text == "Procedure step reopened: Step set to a step of the procedure"
+    assert text == "Procedure step reopened"  # both steps unknown: nothing to name, and no id instead
     assert describe("run.answers_refused", None, {"state": "call_csa", "fields": ["review_date"]}, {}) == (
         "Procedure answers refused: Step: a step of the procedure"
     )
