@@ -19,7 +19,7 @@ from letters.fields import ContextError
 from letters.render import render
 from letters.watermark import watermark
 from procedures.definition import Procedure
-from services import audit
+from services import audit, practice_effects
 from services.actor import Actor
 from services.downloads import FileDownload
 from services.errors import DomainError, NotFound, ValidationFailed
@@ -149,7 +149,7 @@ def compare(row: PracticeRun, sim: Sim) -> Debrief:
                 letters.append((len(letters), f"{item['code']} to the {item['recipient'].replace('_', ' ')}"))
                 would.append(f"Letter {item['code']} to the {item['recipient'].replace('_', ' ')}")
             elif item["kind"] == "email":
-                would.append(f"Email: {item['subject']} (to {item['to']})")
+                would.append(f"Email: {item['subject']} (to {practice_effects.addressee(item['to'])})")
             elif item["kind"] in ("task", "message"):
                 would.append(f"{item['kind'].capitalize()}: {item['text']}")
             elif item["kind"] == "bundle":

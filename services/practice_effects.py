@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
+from domain import mail
 from domain.clock import UK, uk_local, utcnow
 from letters import catalogue as letter_catalogue
 from procedures.effects import (
@@ -28,6 +29,7 @@ from procedures.effects import (
     StoreBundle,
 )
 from services.deadlines import DeadlineView
+from services.mail_settings import mailbox
 from services.practice_case import real_json
 
 if TYPE_CHECKING:  # the simulation passes itself in; importing it here would be a cycle
@@ -130,7 +132,26 @@ def deadline_views(sent: list[dict[str, Any]], numbers: dict[str, str], today: d
 
 def emails(sent: list[dict[str, Any]]) -> tuple[tuple[str, str], ...]:
     """(subject, to) of every email the practice run would have queued."""
-    return tuple((item["subject"], item["to"]) for saved in sent for item in saved["would"] if item["kind"] == "email")
+    return tuple(
+        (item["subject"], addressee(item["to"])) for saved in sent for item in saved["would"] if item["kind"] == "email"
+    )
+
+
+OWNER_AND_TEAM_LEADER = "the SR's owning caseworker and their team leader"
+
+
+def addressee(to: str) -> str:
+    """Who an email would have gone to, in words: the mailbox's name for an email kind's mailbox, never the kind.
+
+    Practice runs saved before 6 December 2026 hold the email kind ("vsat_referral") or "owner_and_team_leader"
+    where the recipient belongs; both are said in words here, so old and new runs read alike."""
+    if to == "owner_and_team_leader" or (to in mail.DEFAULT_RECIPIENT and mail.DEFAULT_RECIPIENT[to] is None):
+        return OWNER_AND_TEAM_LEADER
+    key = mail.DEFAULT_RECIPIENT.get(to)
+    if key is None:
+        return to  # addresses given by the procedure itself
+    box = mailbox(key)
+    return box.display_name or box.addr_spec
 
 
 def recipient(item: dict[str, Any]) -> str:

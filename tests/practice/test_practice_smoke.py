@@ -11,3 +11,16 @@ def test_p5e_main_scenario_walks_to_a_passed_debrief(sqlite_demo_db, actor_for):
     assert view.finished
     report = practice_debrief.debrief(me, view.practice_id)
     assert report.passed, report
+
+
+def test_a_practice_run_names_who_its_emails_would_have_gone_to_never_the_email_kind(sqlite_demo_db, actor_for):
+    """QA found "To: vsat_referral" beside a P5e practice step and "(to owner_and_team_leader)" in its debrief."""
+    me = actor_for("caseworker")
+    view = walk_practice(me, builtin()["P5e-1"], today=date.today())
+    assert any(to == "CSA VSAT INTERVIEWS" for _subject, to in view.emails), view.emails
+    report = practice_debrief.debrief(me, view.practice_id)
+    sent = [line for line in report.would_send if line.startswith("Email")]
+    assert any(line.endswith("(to CSA VSAT INTERVIEWS)") for line in sent), sent
+    assert any(line.endswith("(to the SR's owning caseworker and their team leader)") for line in sent), sent
+    for line in [*sent, *(to for _subject, to in view.emails)]:
+        assert "_" not in line, line
