@@ -54,12 +54,14 @@ class CmsContext:
     def name(self, ref: str) -> str:
         return self.names.get(ref) or ("this procedure's SR" if ref == "main" else "the other SR this step names")
 
-    def value(self, kind: Kind, recorded: str, *, prefix: str = "") -> CmsLine:
-        """A value as an exact instruction when published or local, else in words with the suggestion apart."""
+    def value(self, kind: Kind, recorded: str, *, prefix: str = "", need: str | None = None) -> CmsLine:
+        """A value as an exact instruction when published or local, else in words with the suggestion apart.
+
+        `need` says what to choose at this one use, where the catalogue's own words would not fit it."""
         found = self.reference.by_value(kind, recorded)
         if found is None or found.is_instruction:
             return CmsLine(f"{prefix}{kind.value} = {found.value if found else recorded}")
-        return CmsLine(f"{prefix}{kind.value}: {found.need}", suggestion=found.value)
+        return CmsLine(f"{prefix}{kind.value}: {need or found.need}", suggestion=found.value)
 
 
 @dataclass(frozen=True)
@@ -138,13 +140,16 @@ class SetStatus(Effect):
     sub_status: str | None = None
     resolution_code: str | None = None
     reason: str | None = None
+    # What to choose as the Sub Status at this close, when the catalogue's words for the value do not fit it (P5e's
+    # failed to attend: the seed says only "close the SR", not "Close and Cancel" as for a rejected referral).
+    sub_status_need: str | None = None
 
     def cms_lines(self, cms: CmsContext | None = None) -> list[CmsLine]:
         cms = cms or CmsContext()
         on = f"On {cms.name(self.ref)}, set "
         lines = [cms.value(Kind.STATUS, self.status, prefix=on)]
         if self.sub_status:
-            lines.append(cms.value(Kind.SUB_STATUS, self.sub_status, prefix=on))
+            lines.append(cms.value(Kind.SUB_STATUS, self.sub_status, prefix=on, need=self.sub_status_need))
         if self.resolution_code:
             lines.append(cms.value(Kind.RESOLUTION_CODE, self.resolution_code, prefix=on))
         if self.reason:

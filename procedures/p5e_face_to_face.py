@@ -280,8 +280,21 @@ def _failed_to_attend(ctx: Ctx) -> list[Effect]:
             kind="message",
         ),
         CompleteDeadlines("main", (deadlines.APPOINTMENT,)),
-        SetStatus("main", SRStatus.CLOSED, SubStatus.CANCELLED, resolution_code=FAILED_TO_ATTEND),
+        SetStatus(
+            "main",
+            SRStatus.CLOSED,
+            SubStatus.CANCELLED,
+            resolution_code=FAILED_TO_ATTEND,
+            sub_status_need=FAILED_TO_ATTEND_SUB_STATUS,
+        ),
     ]
+
+
+# Seed 004 step 5 says only "update the SR Resolution Code to Failed To Attend and close the SR": no Sub Status, and
+# not "Close and Cancel" (its words for a rejected referral). Cancelled is our reading: the visit did not happen.
+FAILED_TO_ATTEND_SUB_STATUS = (
+    "choose the Sub Status your team uses when a visit did not happen; the procedure says only 'close the SR' here"
+)
 
 
 def _record_visit(ctx: Ctx) -> list[Effect]:

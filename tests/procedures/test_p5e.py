@@ -251,7 +251,18 @@ def test_a_third_failure_to_attend_closes_the_sr_with_resolution_code_failed_to_
     book(walk)
     walk.answer(visit_result="Client failed to attend", missed_count="3")
     assert walk.step == "failed_to_attend"
-    walk.answer()
+    walk.answer(confirm=False)
+    shown = [(line.text, line.suggestion) for line in walk.view.cms]
+    # Seed 004 step 5 says only "close the SR" here: the CMS line must not quote it as "Close and Cancel"
+    assert shown[0][0].endswith("set Status = Closed"), shown
+    sub_status = next((text, suggestion) for text, suggestion in shown if "Sub Status" in text)
+    assert sub_status[0].endswith(
+        "Sub Status: choose the Sub Status your team uses when a visit did not happen; the procedure says only "
+        "'close the SR' here"
+    )
+    assert sub_status[1] == "Cancelled"
+    assert not any("Close and Cancel" in text for text, _ in shown)
+    walk.confirm()
     assert walk.view.status == "finished"
     sr = sr_row(sr_id)
     assert (sr["status"], sr["sub_status"], sr["resolution_code"]) == ("Closed", "Cancelled", "Failed To Attend")
