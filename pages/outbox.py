@@ -10,7 +10,7 @@ from services import email as outbox
 from services import email_delivery
 from services.actor import Actor
 from ui.download_owners import issued
-from ui.text import md
+from ui.text import literal, md
 
 
 def _eml_bytes(actor: Actor, email_id: int) -> bytes:
@@ -41,7 +41,10 @@ if emails is not None:
         st.caption("Nothing is waiting to be sent.")
     for e in waiting:
         with st.container(border=True):
-            st.markdown(f"**{md(e.subject)}**  \nTo: {md(e.to)}  \nSR {e.sr_number} · saved {format_uk(e.created_at)}")
+            # The addresses as a code span: copied into a mail client exactly (md() puts a joiner after each '@')
+            st.markdown(
+                f"**{md(e.subject)}**  \nTo: {literal(e.to)}  \nSR {e.sr_number} · saved {format_uk(e.created_at)}"
+            )
             if e.status == "failed":
                 st.error(f"Sending failed: {e.error}", icon=":material/warning:")
             cols = st.columns(3)

@@ -9,26 +9,46 @@ write ourselves) or `show` (on its own).
 from __future__ import annotations
 
 import re
-import string
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-# CommonMark lets any ASCII punctuation be escaped with a backslash: that stops links, images, emphasis,
-# Streamlit's `:red[...]` directives, `$` maths and `<...>` HTML. GFM's bare-URL and e-mail autolinks are
-# found in the text after escapes are undone, so a word joiner (U+2060, invisible, zero width) goes after
-# every ':' and '@' and inside 'www.': `http://x` and `a@b.org` no longer match, and look the same.
-_PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
-_AUTOLINK_MARKS = re.compile(r"([:@])|(?<=[wW]{3})(?=\.)")
+# Escaped with a backslash (CommonMark lets any ASCII punctuation be), only where it would start markup, because
+# each backslash is also in what a screen reader reads: Streamlit gives a widget's raw label as its accessible name
+# ("Process \= Transition" was read out for a CMS line's tick box, QA 6 December 2026):
+# - anywhere in a line: emphasis, code and strikethrough, links and images, HTML, entities, maths, tables, the escape;
+# - ':' before a letter, which starts a directive (Streamlit's `:red[...]`, and `:name` on its own);
+# - at a line's start: a heading, quote, list item or setext underline, and the '.' or ')' of "1." or "1)".
+_ANYWHERE = re.compile(r"([\\`*_~\[\]<>&$|]|:(?=[A-Za-z]))")
+_LINE_START = re.compile(r"^( {0,3})(?:([#>+=\-])|(\d{1,9})([.)]))")
+# GFM's bare-URL and e-mail autolinks, and Streamlit's `:emoji:` and `:material/icon:` shortcodes, are found in the
+# text after escapes are undone, so a word joiner (U+2060, invisible, zero width) breaks each of them: after the ':'
+# of "scheme://" and of a shortcode, after the '@' of an address, inside "www.". Only there, because the joiner is
+# copied with the text, and caseworkers copy the CMS lines into CMS (QA found one after every ':' and '@').
+_AUTOLINK_MARKS = re.compile(r"(?<=:)(?=//|[\w+\-/]+:)|(?<=[\w.+\-]@)(?=[\w\-])|(?<=[wW]{3})(?=\.)")
 WORD_JOINER = "\u2060"
 
 
 def md(text: object) -> str:
     """`text` escaped for use inside markdown: shown exactly as typed, line breaks kept, no autolinks."""
     raw = str(text if text is not None else "")
-    unlinked = _AUTOLINK_MARKS.sub(lambda m: (m.group(1) or "") + WORD_JOINER, raw)
-    escaped = _PUNCTUATION.sub(r"\\\1", unlinked)
-    return "  \n".join(escaped.splitlines())
+    unlinked = _AUTOLINK_MARKS.sub(WORD_JOINER, raw)
+    return "  \n".join(_escape_line(line) for line in unlinked.splitlines())
+
+
+def _escape_line(line: str) -> str:
+    # Leading blanks show as nothing in a paragraph, and four of them on the first line made the text a code block.
+    escaped = _ANYWHERE.sub(r"\\\1", line.lstrip(" \t"))
+    return _LINE_START.sub(lambda m: m[1] + ("\\" + m[2] if m[2] else m[3] + "\\" + m[4]), escaped, count=1)
+
+
+def literal(text: object) -> str:
+    """`text` as a code span inside markdown: every character shown and copied as it is, nothing added (no
+    backslash, no joiner), for a value people copy whole, such as an email address."""
+    raw = " ".join(str(text if text is not None else "").splitlines())
+    fence = "`" * (max((len(run) for run in re.findall("`+", raw)), default=0) + 1)
+    pad = " " if raw.startswith("`") or raw.endswith("`") else ""
+    return f"{fence}{pad}{raw}{pad}{fence}"
 
 
 def show(text: object, where: DeltaGenerator | None = None) -> None:

@@ -1,0 +1,83 @@
+"""`ui.text.md`: what anyone typed, put inside markdown, shows as exactly those characters, and no more backslashes
+or invisible characters are added than markup needs (a tick box's accessible name is its raw label, and the CMS
+lines are copied into CMS).
+
+Read back with markdown-it-py (CommonMark, with GFM's tables and strikethrough): the whole text must come back as
+plain text of one paragraph. Streamlit's own extensions (directives, emoji and icon shortcodes, maths) and GFM's
+bare-URL autolinks are not in that parser; tests/browser/test_user_text_as_text.py shows the page in Chromium.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import example, given
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+
+from ui.text import WORD_JOINER, literal, md
+
+PARSER = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+MARKUP = "\\`*_~[]<>&$|#=+-.():!{}@/ "
+LINE = st.text(alphabet=st.sampled_from(list(MARKUP) + list("abcXYZ019wé£")), min_size=1, max_size=24)
+
+
+def _read_back(markdown: str) -> str:
+    """The text a CommonMark reader shows for `markdown`, line breaks as newlines; fails on any markup."""
+    blocks = PARSER.parse(markdown)
+    kinds = [t.type for t in blocks]
+    assert kinds in (["paragraph_open", "inline", "paragraph_close"], []), (markdown, kinds)
+    shown = []
+    for child in blocks[1].children or [] if blocks else []:
+        assert child.type in ("text", "softbreak", "hardbreak"), (markdown, child.type)
+        shown.append(child.content if child.type == "text" else "\n")
+    return "".join(shown)
+
+
+def _as_shown(raw: str) -> str:
+    """What a paragraph shows of `raw`: each line without its leading and trailing blanks."""
+    return "\n".join(line.strip(" \t") for line in raw.splitlines())
+
+
+@given(st.lists(LINE.filter(lambda line: line.strip(" \t")), min_size=1, max_size=4))
+@example(["1. first", "# heading", "> quote", "- item", "==="])
+@example(["![x](http://127.0.0.1/a.png) [open](javascript:alert(1)) <img src='x'> &amp; $x$ a|b ~~s~~"])
+@example(["| a | b |", "|---|---|"])
+@example(["10) tenth", "+ plus", "    four spaces"])
+def test_typed_text_reads_back_as_exactly_its_characters(lines):
+    raw = "\n".join(lines)
+    assert _read_back(md(raw)).replace(WORD_JOINER, "") == _as_shown(raw)
+
+
+def test_plain_sentences_and_sr_lines_get_no_backslash_and_no_joiner():
+    for text in (
+        "Process = Transition",
+        "On the SR you were allocated (1-00000072), set Status = Closed",
+        "Add to SR Notes: Case routed to Complaints - Review: 'leave', 50% done; ok?",
+    ):
+        assert md(text) == text
+
+
+def test_a_joiner_goes_only_where_a_link_or_shortcode_would_form():
+    assert md("csa.vsat.interviews@placeholder.invalid") == f"csa.vsat.interviews@{WORD_JOINER}placeholder.invalid"
+    assert md("see http://x.org or www.y.org") == f"see http:{WORD_JOINER}//x.org or www{WORD_JOINER}.y.org"
+    assert md(":smile: :material/home:") == f":{WORD_JOINER}smile: :{WORD_JOINER}material/home:"
+    assert md("Notes: done @ 10am") == "Notes: done @ 10am"
+
+
+def test_a_directive_and_a_line_start_are_escaped():
+    assert md(":red[alert] and x:y") == r"\:red\[alert\] and x\:y"
+    assert md("1. one\n- two") == "1\\. one  \n\\- two"
+    assert not re.search(r"(?<!\\)[\[\]<>`*_~$|&]", md("[a](b) <c> `d` *e* _f_ ~g~ $h$ i|j &k;"))
+
+
+@given(st.text(alphabet=st.sampled_from(list(MARKUP) + list("`abc@<>")), min_size=1, max_size=30))
+@example("CSA VSAT INTERVIEWS <csa.vsat.interviews@placeholder.invalid>")
+@example("`a``b`")
+def test_a_literal_is_one_code_span_of_exactly_its_characters(text):
+    text = text.strip(" ")
+    if not text:
+        return
+    children = PARSER.parse(f"To: {literal(text)}")[1].children or []
+    assert [c.type for c in children] == ["text", "code_inline"]
+    assert children[1].content == text
