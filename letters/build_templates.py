@@ -277,6 +277,9 @@ def cmsf5579() -> list[Block]:
         p("No PV marker recorded."),
         tag("endif"),
         p("Full PV check completed on {{ pv_checked_on }}."),
+        tag("if pv_findings"),
+        p("What the check found: {{ pv_findings }}"),
+        tag("endif"),
         h2("Anything else the visiting officer should know"),
         p("{{ details }}"),
     ]

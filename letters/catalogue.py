@@ -134,6 +134,7 @@ HEARING_DATE = Field("hearing_date", kind="date", label="Hearing date")
 HEARING_TIME = Field("hearing_time", kind="time", label="Hearing time")
 AMOUNT_OWED = Field("amount_owed", kind="money", label="Amount owed")
 CPO = Field("cpo_name", kind="text", label="Court presenting officer")
+PV_FOUND = "Threatening behaviour recorded in 2019: two officers to attend"  # CMSF5579's sample of a check's findings
 PV_MARKER = Field("pv_marker", kind="bool", label="A potentially violent (PV) marker is recorded")
 LETTER_HEAD = (LETTER_DATE, RECIPIENT, ADDRESS, SCIN)
 
@@ -491,6 +492,9 @@ def _cmsf5579() -> TemplateSpec:
             ),
             PV_MARKER,
             Field("pv_checked_on", kind="date", label="Date of the full PV check"),
+            # What the check found (a marker's history, two officers needed): the visiting officer reads it here, not
+            # only in the SR Notes that VSAT never sees (QA, 6 December 2026)
+            Field("pv_findings", kind="multiline", label="What the full PV check found", required=False),
             Field("referred_by", kind="text", label="Referred by"),
             Field("details", kind="multiline", label="Anything else the visiting officer should know", required=False),
         ),
@@ -504,7 +508,12 @@ def _cmsf5579() -> TemplateSpec:
             ),
         ),
         variants=(
-            Scenario("pv_marker", "PV marker recorded", {"pv_marker": True}, ("A PV marker is recorded on this case",)),
+            Scenario(
+                "pv_marker",
+                "PV marker recorded",
+                {"pv_marker": True, "pv_findings": PV_FOUND},
+                ("A PV marker is recorded on this case", PV_FOUND),
+            ),
             Scenario(
                 "other_reason",
                 "Reason: other (free text)",

@@ -201,6 +201,7 @@ def _referral_form(ctx: Ctx) -> dict[str, Any]:
         "other_details": ctx["reason_details"] or "",
         "pv_marker": bool(ctx["pv_marker"]),
         "pv_checked_on": ctx.today,
+        "pv_findings": ctx["pv_details"] or "",  # the visiting officer's safety needs what was found, not only a yes
         "referred_by": "Specialist Services Support Team",
         "details": ctx["referral_details"] or "",
     }

@@ -93,6 +93,13 @@ def test_a_pv_check_that_misses_the_marker_on_the_case_is_refused(demo_db, ssst)
     assert walk.outcome().srs["main"].notes == (
         "Full PV check on the 2012 system for the paying parent: a PV marker is recorded. PV marker: attend in pairs.",
     )
+    # What the check found reaches the visiting officer on the CMSF5579 itself, not only the SR Notes (QA found the
+    # form said only that a marker is recorded)
+    walk.answer(visit_reason="Payments", referral_details="Prefers mornings.")
+    ((_row, message),) = outbox_rows(sr_id)
+    form = docx_text(next(message.iter_attachments()).get_content())
+    assert "A PV marker is recorded on this case." in form
+    assert "What the check found: PV marker: attend in pairs." in form
 
 
 def test_the_referral_form_goes_to_vsat_by_email_and_is_kept_as_the_clerical_file(demo_db, ssst):
@@ -115,6 +122,7 @@ def test_the_referral_form_goes_to_vsat_by_email_and_is_kept_as_the_clerical_fil
     form = docx_text(attached.get_content())
     for expected in (name, number, scin, "Paying parent", "No PV marker recorded", "Prefers mornings."):
         assert expected in form
+    assert "What the check found: No marker." in form
     assert row.status == "queued"
     assert any(
         text.startswith("Phone CSA VSAT INTERVIEWS to follow up") and sid == sr_id
