@@ -163,6 +163,17 @@ def users_deactivate(username: str) -> None:
     typer.echo(f"{username} can no longer sign in; their open sessions have ended.")
 
 
+@users_app.command("reactivate")
+def users_reactivate(username: str) -> None:
+    """Let a deactivated user sign in again (an administrator who deactivated themselves, a leaver who came back)."""
+    try:
+        user_service.set_active(None, username, True)
+    except ValidationFailed as exc:
+        typer.echo("; ".join(exc.errors.values()), err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"{username} can sign in again.")
+
+
 @users_app.command("unlock")
 def users_unlock(
     username: Annotated[str, typer.Argument(help="The account to unlock")] = "",

@@ -6,6 +6,12 @@ import ui
 from db.models import ROLES
 from services import auth, users
 
+
+def role_name(role: str) -> str:
+    """A role as people say it ("Team leader"), never its stored name."""
+    return role.replace("_", " ").capitalize()
+
+
 actor = ui.actor("admin", page="users")
 st.title("Users")
 rows = ui.attempt(lambda: users.list_users(actor))
@@ -15,7 +21,7 @@ if rows is not None:
             {
                 "Username": u.username,
                 "Name": u.display_name,
-                "Role": u.role,
+                "Role": role_name(u.role),
                 "Team": u.team or "",
                 "Active": u.is_active,
             }
@@ -31,7 +37,7 @@ with st.form("add_user", clear_on_submit=False):
     username = st.text_input("Username")
     name = st.text_input("Full name")
     email = st.text_input("Email (for organisation sign-in)")
-    role = st.selectbox("Role", ROLES)
+    role = st.selectbox("Role", ROLES, format_func=role_name)
     team = st.selectbox("Team", ["", *users.list_teams()])
     password = st.text_input("Temporary password (at least 10 characters)", type="password")
     if st.form_submit_button("Add user", type="primary"):
@@ -50,6 +56,8 @@ with st.form("add_user", clear_on_submit=False):
             st.success(f"Added {added.username}.")
 
 st.header("Change a user")
+if flash := st.session_state.pop("users_flash", None):
+    st.success(flash)
 st.caption("Each change here ends that user's open sessions: they sign in again to carry on.")
 chosen: str | None = st.selectbox("User", [u.username for u in rows or []], index=None, placeholder="Choose a user")
 if chosen is not None:
@@ -62,13 +70,19 @@ if chosen is not None:
             st.success(f"{chosen} can sign in now." if cleared else f"{chosen} had no sign-in lock.")
     label = "Deactivate" if user.is_active else "Reactivate"
     if middle.button(label, key="toggle_active"):
-        ui.attempt(lambda: users.set_active(actor, who, not user.is_active))
-        st.rerun()
+        done = ui.attempt(lambda: users.set_active(actor, who, not user.is_active))
+        if done is not None:  # a refusal stays on screen; a change is said once the list shows it
+            st.session_state["users_flash"] = (
+                f"{chosen} can no longer sign in; their open sessions have ended."
+                if user.is_active
+                else f"{chosen} can sign in again."
+            )
+            st.rerun()
     with st.form("move_user"):
-        new_role = st.selectbox("Role", ROLES, index=ROLES.index(user.role))
+        new_role = st.selectbox("Role", ROLES, index=ROLES.index(user.role), format_func=role_name)
         teams = ["", *users.list_teams()]
         new_team = st.selectbox("Team", teams, index=teams.index(user.team or ""))
         if st.form_submit_button("Change role or team"):
             moved = ui.attempt(lambda: users.set_role_team(actor, who, role=new_role, team=new_team or None))
             if moved is not None:
-                st.success(f"{chosen} is now {moved.role.replace('_', ' ')}{', ' + moved.team if moved.team else ''}.")
+                st.success(f"{chosen} is now {role_name(moved.role).lower()}{', ' + moved.team if moved.team else ''}.")

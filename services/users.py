@@ -12,7 +12,7 @@ from services import audit, sessions
 from services.access import require_role
 from services.actor import Actor
 from services.auth import hash_password
-from services.errors import ValidationFailed
+from services.errors import DomainError, ValidationFailed
 from services.transaction import transaction
 
 
@@ -137,9 +137,21 @@ def set_password(actor: Actor | None, username: str, password: str) -> None:
         audit.record(session, actor, "user.password_set", entity_type="user", entity_id=user.id)
 
 
-def set_active(actor: Actor | None, username: str, active: bool) -> None:
+def _not_yourself(actor: Actor | None, user: User, what: str) -> None:
+    """An administrator never locks themselves out from the app (QA: the only admin deactivated their own account,
+    and nobody could manage users after). Another administrator, or the server's command line, can do it."""
+    if actor is not None and actor.user_id == user.id:
+        raise DomainError(
+            f"You cannot {what} your own account. Ask another administrator, or use the command line on the server."
+        )
+
+
+def set_active(actor: Actor | None, username: str, active: bool) -> bool:
+    """Let a user sign in, or stop them (their open sessions end); returns the state set."""
     with transaction() as session:
         user = _managed_user(session, actor, username)
+        if not active:
+            _not_yourself(actor, user, "deactivate")
         before = {"is_active": user.is_active}
         user.is_active = active
         if not active:
@@ -153,6 +165,7 @@ def set_active(actor: Actor | None, username: str, active: bool) -> None:
             before=before,
             after={"is_active": active},
         )
+        return active
 
 
 def set_role_team(actor: Actor | None, username: str, *, role: str, team: str | None) -> UserRow:
@@ -161,6 +174,8 @@ def set_role_team(actor: Actor | None, username: str, *, role: str, team: str | 
         user = _managed_user(session, actor, username)
         if role not in ROLES:
             raise ValidationFailed({"role": f"Choose a role: {', '.join(ROLES)}."})
+        if role != user.role:
+            _not_yourself(actor, user, "change the role of")
         if role in ("caseworker", "team_leader") and not team:
             raise ValidationFailed({"team": "Caseworkers and team leaders need a team."})
         before = {"role": user.role, "team": user.team.name if user.team else None}
