@@ -76,6 +76,11 @@ REASON_LABELS = tuple(label for _key, label in REASONS)
 REASON_KEYS = {label: key for key, label in REASONS}
 OTHER = dict(REASONS)["other"]
 VISIT_COMPLETED = "Visit completed"
+# The reasons whose CMSL5501 paragraph speaks to one parent only (letters/catalogue.py's wording).
+REASON_FOR_ROLE = {
+    "enforcement_paying_parent": "paying_parent",
+    "enforcement_update_receiving_parent": "receiving_parent",
+}
 DID_NOT_ATTEND = "Client failed to attend"
 RESOLUTIONS = (reference.value("resolution_code.completed"), reference.value("resolution_code.information_provided"))
 
@@ -130,7 +135,7 @@ class P5eMachine(StateMachine):
 
     proceed = (
         pv_check.to(vsat_referral, validators="pv_check_agrees_with_the_case")
-        | vsat_referral.to(set_in_progress)
+        | vsat_referral.to(set_in_progress, validators="reason_fits_the_client")
         | set_in_progress.to(vsat_decision)
         | vsat_decision.to(appointment, cond="accepted")
         | vsat_decision.to(referral_rejected)
@@ -165,6 +170,18 @@ class P5eMachine(StateMachine):
                 "missed_count",
                 f"Enter {before + 1} or more: this run has already recorded {before} missed appointment(s) for this "
                 "visit, and the client has missed it again.",
+            )
+
+    def reason_fits_the_client(self, ctx: Ctx) -> None:
+        """A reason meant for one parent never goes to the other: it chooses the CMSL5501 paragraph the client reads
+        ("Why we have taken action against you" is for the paying parent alone). QA found it accepted."""
+        meant_for = REASON_FOR_ROLE.get(reason_key(ctx))
+        if meant_for is not None and meant_for != role(ctx):
+            other = "paying parent" if meant_for == "paying_parent" else "receiving parent"
+            raise FieldError(
+                "visit_reason",
+                f"This reason is for a visit with the {other}, and this visit is with the "
+                f"{ctx['client_role'].lower()}. Choose another reason, or go back and change who the visit is with.",
             )
 
     def pv_check_agrees_with_the_case(self, ctx: Ctx) -> None:

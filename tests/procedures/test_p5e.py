@@ -364,3 +364,21 @@ def test_a_run_on_another_kind_of_sr_or_a_closed_one_is_refused(demo_db, ssst):
     walk.answer()
     with pytest.raises(DomainError, match="is closed"):
         run_start.start_run(ssst, "P5e", case_id=case_id, sr_id=sr_id)
+
+
+def test_a_reason_meant_for_the_other_parent_is_refused_at_the_reason(demo_db, ssst):
+    """QA found "Enforcement update (receiving parent)" accepted for a visit with the paying parent: its CMSL5501
+    paragraph ("The steps we are taking against the other parent...") would have gone to the paying parent."""
+    walk, _case_id, sr_id = start(ssst)
+    walk.answer(client_role="Paying parent", pv_marker=False, pv_details="No marker.")
+    before = counts(sr_id)
+    with pytest.raises(ValidationFailed) as info:
+        walk.answer(visit_reason="Enforcement update (receiving parent)", referral_details="")
+    assert info.value.errors == {
+        "visit_reason": "This reason is for a visit with the receiving parent, and this visit is with the paying "
+        "parent. Choose another reason, or go back and change who the visit is with."
+    }
+    assert counts(sr_id) == before
+    assert outbox_rows(sr_id) == []
+    walk.answer(visit_reason="Enforcement (paying parent)", referral_details="")
+    assert walk.step == "set_in_progress"
