@@ -26,6 +26,10 @@ where it is silent:
   with Resolution Code "Failed To Attend". The seed says only "close": we close it Cancelled (the visit
   did not happen) and send the owning caseworker a message so the case does not stall.
 - VSAT rejecting the referral closes the SR Closed / Cancelled with Resolution Code "Referral Rejected".
+- What happened at the visit (attended, or failed to attend) is recorded only from the appointment's day on: the
+  consultant reports after the interview, and a miss recorded early closed an SR whose visit was still to come.
+- A reason whose CMSL5501 paragraph speaks to one parent ("Enforcement (paying parent)", "Enforcement update
+  (receiving parent)") is refused for a visit with the other.
 - The completed visit: the returned CMSF5579 is uploaded as a PDF (real PDFs only) and linked to the
   SR; the summary goes into SR Notes and Contact Notes; Reason (the visit reasons) and Resolution Code
   ("Completed" or "Information Provided") are chosen; then the SR closes Complete.
@@ -40,7 +44,7 @@ from typing import Any
 from statemachine import State, StateMachine
 
 from domain import deadlines, mail, reference
-from domain.clock import format_uk, uk_local
+from domain.clock import format_date, format_uk, uk_local
 from domain.reference import SRStatus, SubStatus
 from domain.values import FieldError
 from letters.catalogue import CMSL5501_PARAGRAPHS, REASONS
@@ -141,9 +145,9 @@ class P5eMachine(StateMachine):
         | vsat_decision.to(referral_rejected)
         | referral_rejected.to(done)
         | appointment.to(visit_outcome)
-        | visit_outcome.to(record_visit, cond="visit_done")
-        | visit_outcome.to(failed_to_attend, cond="missed_more_than_twice")
-        | visit_outcome.to(appointment, validators="missed_at_least_once")
+        | visit_outcome.to(record_visit, cond="visit_done", validators="appointment_has_passed")
+        | visit_outcome.to(failed_to_attend, cond="missed_more_than_twice", validators="appointment_has_passed")
+        | visit_outcome.to(appointment, validators=["appointment_has_passed", "missed_at_least_once"])
         | failed_to_attend.to(done)
         | record_visit.to(reason_and_resolution)
         | reason_and_resolution.to(close_sr)
@@ -158,6 +162,17 @@ class P5eMachine(StateMachine):
 
     def missed_more_than_twice(self, ctx: Ctx) -> bool:
         return int(ctx["missed_count"]) > MAX_MISSED
+
+    def appointment_has_passed(self, ctx: Ctx) -> None:
+        """What happened at a visit is known once its day has come: QA recorded "failed to attend" (closing the SR)
+        eight days before the appointment."""
+        day = uk_local(ctx["appointment_at"]).date()
+        if day > ctx.today:
+            raise FieldError(
+                "visit_result",
+                f"The appointment is on {format_date(day)}. Record what happened once it has taken place; "
+                "if it has been moved, go back and change the appointment.",
+            )
 
     def missed_at_least_once(self, ctx: Ctx) -> None:
         if ctx["visit_result"] != DID_NOT_ATTEND:

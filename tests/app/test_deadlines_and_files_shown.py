@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from db.models import ServiceRequest
 from domain import deadlines as rules
-from domain.clock import UK, bank_holiday, format_uk
+from domain.clock import UK, bank_holiday, format_uk, uk_local, utcnow
 from services import records
 from services.transaction import transaction
 from tests.app.helpers import app_as, texts
@@ -136,7 +136,7 @@ def test_the_case_files_can_be_downloaded_and_deleted_ones_say_when(sqlite_demo_
 
     walk.answer()
     walk.answer(vsat_accepted=True)
-    day = date.today() + timedelta(days=7)
+    day = uk_local(utcnow()).date()  # today: what happened at a visit is recorded once its day has come
     walk.answer(appointment_at=f"{day:%Y-%m-%d} 10:30", appointment_location="Demo Jobcentre")
     walk.answer(visit_result="Visit completed")
     walk.answer(returned_form=("CMSF5579 returned.pdf", a_pdf()), visit_summary="Payment plan agreed.")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, time
 
+from domain.clock import uk_local, utcnow
 from services import run_context, run_start, runs
 from tests.app.answering import answer_by_label, progress
 from tests.app.helpers import texts
@@ -73,7 +74,7 @@ def test_an_ssst_caseworker_arranges_and_completes_a_face_to_face_visit_through_
     answer_by_label(
         at,
         **{
-            "Appointment date and time": date.today() + timedelta(days=7),
+            "Appointment date and time": uk_local(utcnow()).date(),  # today: the outcome can then be recorded
             "Time (UK)": time(10, 30),
             "Appointment location": "Demo Jobcentre",
         },

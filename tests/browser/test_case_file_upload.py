@@ -1,12 +1,12 @@
 """In Chromium against the real server: the outcome upload refuses a file that is not a PDF at the field, keeps
 a real one with the SR (safe name, sha256), and offers it back for download beside the deleted clerical file."""
 
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from domain.clock import uk_local, utcnow
 from domain.files import sha256
 from tests.browser.helpers import settled
 from tests.browser.test_sign_in import sign_in
@@ -42,7 +42,7 @@ def test_a_non_pdf_outcome_is_refused_at_the_field_and_a_real_pdf_is_kept_and_do
     walk.answer(visit_reason="Payments", referral_details="")
     walk.answer()
     walk.answer(vsat_accepted=True)
-    walk.answer(appointment_at=f"{date.today() + timedelta(days=7):%Y-%m-%d} 10:30", appointment_location="Bath")
+    walk.answer(appointment_at=f"{uk_local(utcnow()).date():%Y-%m-%d} 10:30", appointment_location="Bath")  # today
     walk.answer(visit_result="Visit completed")
     assert walk.step == "record_visit"
 

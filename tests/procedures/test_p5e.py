@@ -15,13 +15,14 @@ from sqlalchemy import select
 
 from db.models import ServiceRequest
 from domain import deadlines as rules
-from domain.clock import UK, uk_local
+from domain.clock import UK, format_date, uk_local
 from letters.render import docx_text
 from procedures import registry
-from services import run_start
+from services import run_context, run_start
 from services.errors import DomainError, ValidationFailed
 from services.transaction import transaction
 from tests.pdfs import a_pdf
+from tests.procedures.p4_helpers import Clock
 from tests.procedures.ssst_walks import (
     allocated_sr,
     attachments,
@@ -72,8 +73,19 @@ def accepted(walk: Walk, **kwargs) -> None:
     assert walk.step == "appointment"
 
 
-def book(walk: Walk, days: int = 10) -> None:
+def book(walk: Walk, days: int = 10, *, then: Clock | None = None) -> None:
+    """Book the visit `days` from now; with `then`, the run's clock moves on to its day (an outcome is recorded only
+    once the appointment's day has come)."""
     walk.answer(appointment_at=appointment_at(days).strftime("%Y-%m-%d %H:%M"), appointment_location="Demo Jobcentre")
+    if then is not None:
+        then.today = appointment_at(days).date()
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr(run_context, "run_today", clock)
+    return clock
 
 
 def test_p5e_is_registered_and_works_the_face_to_face_sr(demo_db):
@@ -207,19 +219,19 @@ def test_an_other_reason_needs_free_text_which_the_letter_uses(demo_db, ssst):
     assert (recipient, context["reason"], context["other_details"]) == ("receiving_parent", "other", "Your new address")
 
 
-def test_failing_to_attend_twice_means_a_new_appointment_and_the_deadline_moves(demo_db, ssst):
+def test_failing_to_attend_twice_means_a_new_appointment_and_the_deadline_moves(demo_db, ssst, clock):
     walk, _case_id, sr_id = start(ssst)
     accepted(walk)
-    book(walk, days=5)
+    book(walk, days=5, then=clock)
     with pytest.raises(ValidationFailed) as info:
         walk.answer(visit_result="Client failed to attend", missed_count="0")
     assert "Enter 1 or more" in info.value.errors["missed_count"]
     walk.answer(visit_result="Client failed to attend", missed_count="1")
     assert walk.step == "appointment"
-    book(walk, days=12)
+    book(walk, days=12, then=clock)
     walk.answer(visit_result="Client failed to attend", missed_count="2")
     assert walk.step == "appointment"  # twice is not enough to close
-    book(walk, days=20)
+    book(walk, days=20, then=clock)
     assert sr_row(sr_id)["status"] == "In Progress"
     ((kind, done, explanation),) = deadline_list(sr_id)  # moved, not added
     assert (kind, done) == (rules.APPOINTMENT, False)
@@ -230,19 +242,19 @@ def test_failing_to_attend_twice_means_a_new_appointment_and_the_deadline_moves(
     )
 
 
-def test_a_miss_count_lower_than_the_misses_already_recorded_is_refused_so_the_third_miss_closes(demo_db, ssst):
+def test_a_miss_count_lower_than_the_misses_already_recorded_is_refused_so_the_third_miss_closes(demo_db, ssst, clock):
     walk, _case_id, sr_id = start(ssst)
     accepted(walk)
-    book(walk, days=5)
+    book(walk, days=5, then=clock)
     walk.answer(visit_result="Client failed to attend", missed_count="1")
-    book(walk, days=12)
+    book(walk, days=12, then=clock)
     before = counts(sr_id)
     with pytest.raises(ValidationFailed) as info:
         walk.answer(visit_result="Client failed to attend", missed_count="1")  # the same count again
     assert info.value.errors["missed_count"].startswith("Enter 2 or more: this run has already recorded 1 missed")
     assert counts(sr_id) == before
     walk.answer(visit_result="Client failed to attend", missed_count="2")
-    book(walk, days=20)
+    book(walk, days=20, then=clock)
     with pytest.raises(ValidationFailed) as info:
         walk.answer(visit_result="Client failed to attend", missed_count="2")
     assert info.value.errors["missed_count"].startswith("Enter 3 or more")
@@ -253,10 +265,10 @@ def test_a_miss_count_lower_than_the_misses_already_recorded_is_refused_so_the_t
     assert (sr["status"], sr["sub_status"], sr["resolution_code"]) == ("Closed", "Cancelled", "Failed To Attend")
 
 
-def test_a_third_failure_to_attend_closes_the_sr_with_resolution_code_failed_to_attend(demo_db, ssst):
+def test_a_third_failure_to_attend_closes_the_sr_with_resolution_code_failed_to_attend(demo_db, ssst, clock):
     walk, _case_id, sr_id = start(ssst)
     accepted(walk)
-    book(walk)
+    book(walk, then=clock)
     walk.answer(visit_result="Client failed to attend", missed_count="3")
     assert walk.step == "failed_to_attend"
     walk.answer(confirm=False)
@@ -282,10 +294,10 @@ def test_a_third_failure_to_attend_closes_the_sr_with_resolution_code_failed_to_
     )
 
 
-def test_a_completed_visit_is_recorded_the_files_deleted_and_the_initiating_caseworker_told(demo_db, ssst):
+def test_a_completed_visit_is_recorded_the_files_deleted_and_the_initiating_caseworker_told(demo_db, ssst, clock):
     walk, case_id, sr_id = start(ssst)
     accepted(walk)
-    book(walk)
+    book(walk, then=clock)
     walk.answer(visit_result="Visit completed")
     assert walk.step == "record_visit"
     assert [done for _k, done, _e in deadline_list(sr_id)] == [True]
@@ -382,3 +394,27 @@ def test_a_reason_meant_for_the_other_parent_is_refused_at_the_reason(demo_db, s
     assert outbox_rows(sr_id) == []
     walk.answer(visit_reason="Enforcement (paying parent)", referral_details="")
     assert walk.step == "set_in_progress"
+
+
+def test_what_happened_at_a_visit_is_refused_before_the_appointments_day(demo_db, ssst, clock):
+    """QA recorded "failed to attend" three times (closing the SR) eight days before the appointment."""
+    walk, _case_id, sr_id = start(ssst)
+    accepted(walk)
+    book(walk, days=8)
+    before = counts(sr_id)
+    day = appointment_at(8).date()
+    for result in (
+        {"visit_result": "Client failed to attend", "missed_count": "3"},
+        {"visit_result": "Visit completed"},
+    ):
+        with pytest.raises(ValidationFailed) as info:
+            walk.answer(**result)
+        assert info.value.errors == {
+            "visit_result": f"The appointment is on {format_date(day)}. Record what happened once it has taken place; "
+            "if it has been moved, go back and change the appointment."
+        }
+        assert counts(sr_id) == before
+        assert sr_row(sr_id)["status"] == "In Progress"
+    clock.today = day  # the appointment's day: what happened can be recorded
+    walk.answer(visit_result="Visit completed")
+    assert walk.step == "record_visit"
