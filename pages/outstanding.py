@@ -18,7 +18,10 @@ from ui.text import md
 actor = ui.actor("team_leader", page="outstanding")
 st.title("Outstanding SRs")
 members = ui.attempt(lambda: console.team_members(actor)) or []
-owners = {"Anyone": None, "Unallocated": console.UNALLOCATED} | {m.display_name: m.id for m in members}
+# A deactivated member stays in the owner filter, marked, so a leaver's SRs can be listed and handed on.
+owners = {"Anyone": None, "Unallocated": console.UNALLOCATED} | {
+    m.display_name if m.active else f"{m.display_name} (deactivated)": m.id for m in members
+}
 YES_NO = {"Any": None, "Yes": True, "No": False}
 DUE = {"Any": None, "Overdue": "overdue", f"Due in the next {console.DUE_SOON_DAYS} days": "due_soon"}
 
@@ -153,7 +156,7 @@ with st.form("reassign"):
         st.caption(f"Selected in the table: {', '.join(r.number for r in ticked_now)}")
     else:
         st.caption("Tick the rows to reassign in the table above.")
-    caseworkers = [m.display_name for m in members if m.role == "caseworker"]
+    caseworkers = [m.display_name for m in members if m.role == "caseworker" and m.active]
     new_owner = st.selectbox("New owner", caseworkers, index=None, key="reassign_owner")
     reason = st.text_input("Reason for reassigning", max_chars=200, key="reassign_reason")
     if st.form_submit_button("Reassign"):

@@ -86,6 +86,7 @@ class TeamMember:
     id: int
     display_name: str
     role: str
+    active: bool = True
 
 
 def rows_query(filters: ConsoleFilter) -> Select:
@@ -346,12 +347,14 @@ def ageing_in(session: Session, team_id: int, filters: ConsoleFilter, *, now: da
 
 
 def team_members(actor: Actor) -> list[TeamMember]:
-    """The team's active caseworkers and team leaders (the owner filter; reassignment offers the caseworkers)."""
+    """The team's caseworkers and team leaders, the deactivated among them too (marked): the owner filter lists a
+    leaver, so their SRs can be found and handed on (QA: they counted under "By owner" but could not be filtered);
+    reassignment offers the active caseworkers only."""
     with transaction(read_only=True) as session:
         team_id = team_leader(session, actor)
         users = session.execute(  # columns, not User entities: the password hash and the rest are not needed
-            select(User.id, User.display_name, User.role)
-            .where(User.team_id == team_id, User.is_active.is_(True), User.role.in_(("caseworker", "team_leader")))
-            .order_by(User.display_name)
+            select(User.id, User.display_name, User.role, User.is_active)
+            .where(User.team_id == team_id, User.role.in_(("caseworker", "team_leader")))
+            .order_by(User.is_active.desc(), User.display_name)
         ).all()
-        return [TeamMember(user_id, name, role) for user_id, name, role in users]
+        return [TeamMember(user_id, name, role, bool(active)) for user_id, name, role, active in users]

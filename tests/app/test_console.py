@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from db.models import AuditEvent, Case, ProcedureRun, ServiceRequest
+from db.models import AuditEvent, Case, ProcedureRun, ServiceRequest, User
 from domain.clock import utcnow
 from procedures import registry
-from services import console
+from services import console, users
 from services.transaction import transaction
 from tests.app.helpers import app_as, texts
 
@@ -220,3 +220,22 @@ def test_a_stuck_run_is_shown_at_its_step_title_never_its_internal_name(sqlite_d
     title = registry.get("P1").steps["search_legacy"].title
     assert f"on case {case.scin} at step '{title}', last saved" in shown
     assert "search_legacy" not in shown
+
+
+def test_a_deactivated_caseworkers_srs_can_be_listed_and_they_are_not_offered_as_new_owner(sqlite_demo_db, actor_for):
+    """QA found a leaver's SRs counted under "By owner" but not in the Owner filter: they could not be handed on."""
+    leader = actor_for("teamleader")
+    leaver = next(
+        m
+        for m in console.team_members(leader)
+        if m.role == "caseworker" and console.outstanding_page(leader, console.ConsoleFilter(owner_id=m.id)).rows
+    )
+    theirs = console.outstanding_page(leader, console.ConsoleFilter(owner_id=leaver.id)).rows
+    with transaction() as session:
+        username = session.get(User, leaver.id).username
+    users.set_active(None, username, False)
+    at = _console(leader)
+    assert f"{leaver.display_name} (deactivated)" in at.selectbox(key="f_owner").options
+    assert leaver.display_name not in at.selectbox(key="reassign_owner").options
+    at.selectbox(key="f_owner").select(f"{leaver.display_name} (deactivated)").run()
+    assert list(_table(at)["SR"]) == [r.number for r in theirs]
