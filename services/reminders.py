@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -296,9 +296,16 @@ def remind(*, now: datetime | None = None) -> RemindReport:
 
 
 def notices(actor: Actor, *, now: datetime | None = None) -> Notices:
-    """The signed-in user's reminders whose deadline is still open and not moved: due soon and overdue."""
+    """The signed-in user's reminders whose deadline is still open and not moved: due soon and overdue.
+
+    Only while the SR is still theirs: its owner's, or in a team leader's team. A reassigned SR's reminders leave the
+    old owner's notices (QA found them there, beside a list that no longer had the SR); the next `remind` tells the
+    new owner."""
     now = as_utc(now or utcnow())
     snoozed = exists().where(DeadlineSnooze.deadline_id == Deadline.id, DeadlineSnooze.until > now)
+    still_theirs = ServiceRequest.owner_id == actor.user_id
+    if actor.role == "team_leader":
+        still_theirs = or_(still_theirs, ServiceRequest.team_id == actor.team_id)
     with transaction(read_only=True) as session:
         require_role(session, actor, "caseworker", "team_leader", action="see deadline reminders")
         rows = session.execute(
@@ -316,6 +323,7 @@ def notices(actor: Actor, *, now: datetime | None = None) -> Notices:
                 Reminder.user_id == actor.user_id,
                 Deadline.done.is_(False),
                 ServiceRequest.status != "Closed",
+                still_theirs,
                 ~snoozed,
             )
             .group_by(Deadline.id, ServiceRequest.id, ServiceRequest.number, Deadline.kind, Deadline.due_at)

@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 
 from db.models import AuditEvent, Case, Deadline, OutboundEmail, Reminder, User
 from domain.clock import UK, utcnow
-from services import records, reminders
+from services import console, records, reminders
 from services.errors import PermissionDenied, ValidationFailed
 from services.transaction import transaction
 from tests.conftest import ROOT
@@ -112,6 +112,25 @@ def test_a_deadline_met_after_it_was_told_leaves_the_notices(demo_db, actor_for)
     with transaction() as session:
         session.get(Deadline, deadline_id).done = True
     assert reminders.notices(caseworker, now=CHRISTMAS_EVE).count == 0
+
+
+def test_a_reassigned_srs_reminders_leave_the_old_owners_notices_and_the_new_owner_is_told(demo_db, actor_for):
+    """QA: after a reassignment the old owner's Home still listed the SR as overdue, beside a list without it."""
+    caseworker, leader = actor_for("caseworker"), actor_for("teamleader")
+    _only_these_deadlines()
+    deadline_id = _deadline(caseworker, CHRISTMAS_EVE - timedelta(hours=1))
+    reminders.remind(now=CHRISTMAS_EVE)
+    assert [n.deadline_id for n in reminders.notices(caseworker, now=CHRISTMAS_EVE).overdue] == [deadline_id]
+    other = next(m for m in console.team_members(leader) if m.role == "caseworker" and m.id != caseworker.user_id)
+    with transaction() as session:
+        sr = session.get(Deadline, deadline_id).service_request
+        sr_id, version = sr.id, sr.version
+    console.reassign(leader, [sr_id], other.id, "Leave", expected_versions={sr_id: version})
+    assert reminders.notices(caseworker, now=CHRISTMAS_EVE).count == 0
+    reminders.remind(now=CHRISTMAS_EVE)
+    with transaction() as session:
+        username = session.get(User, other.id).username
+    assert (deadline_id, "overdue", username) in _told()
 
 
 def test_an_sr_nobody_owns_is_told_to_the_team_leaders(demo_db, actor_for):
