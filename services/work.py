@@ -131,11 +131,17 @@ def my_work(actor: Actor, *, after: Cursor | None = None, page_size: int = PAGE_
 
 
 def runs_in_progress(session: Session, actor: Actor) -> list[RunRow]:
+    """The runs in progress the actor started, and those on SRs they own now: a run on an SR reassigned to them is
+    theirs to carry on (QA: it showed on neither list of the new owner's Home, which leaves SRs with a run to this
+    one)."""
+    owned = select(ServiceRequest.id).where(
+        ServiceRequest.owner_id == actor.user_id, ServiceRequest.team_id == actor.team_id
+    )
     runs = session.scalars(
         select(ProcedureRun)
         .options(joinedload(ProcedureRun.case), joinedload(ProcedureRun.service_request))
         .where(
-            ProcedureRun.started_by_id == actor.user_id,
+            or_(ProcedureRun.started_by_id == actor.user_id, ProcedureRun.sr_id.in_(owned)),
             ProcedureRun.status == "in_progress",
             ProcedureRun.team_id == actor.team_id,
         )

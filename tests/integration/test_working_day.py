@@ -11,13 +11,13 @@ from sqlalchemy import select
 from db.models import AuditEvent, Case, Deadline, ProcedureRun, ServiceRequest, Task, Team, User
 from domain.clock import utcnow
 from procedures import registry
-from services import case_finder, records, run_start
+from services import case_finder, console, records, run_start
 from services.access import unavailable
 from services.errors import NotFound, PermissionDenied, ValidationFailed
 from services.my_day import DUE_SOON_DAYS, my_day
 from services.transaction import transaction
 from services.work import complete_task, my_work
-from tests.procedures.walk import team_case
+from tests.procedures.walk import Walk, find_case, team_case
 
 P4_TRANSITION_DONE = "Financial transition is complete: the arrears are held on CMS."
 SSST = ("P5a", "P5b", "P5c", "P5d", "P5e")
@@ -295,3 +295,25 @@ def test_team_is_ssst_only_by_the_seeds_team_name(demo_db, actor_for):
         assert case_finder.actor_in_ssst(session, ssst)
         assert not case_finder.actor_in_ssst(session, worker)
         assert session.scalar(select(Team.name).where(Team.name == case_finder.SSST_TEAM))
+
+
+def test_a_run_on_an_sr_reassigned_to_a_caseworker_is_on_their_home(demo_db, actor_for):
+    """QA: an SR with a run in progress, reassigned, showed on neither of the new owner's Home lists (SRs with a run
+    are left to "Procedures in progress", which listed only runs they had started)."""
+    starter, leader = actor_for("caseworker"), actor_for("teamleader")
+    walk = Walk(starter, "P1", find_case(starter, financial_transition_complete=True))
+    walk.answer(query_reason="Complaint", query_summary="Arrears history", financial_transition_complete=True)
+    with transaction() as session:
+        run = session.get(ProcedureRun, walk.view.run_id)
+        sr_id, version = run.sr_id, run.service_request.version
+    other = next(m for m in console.team_members(leader) if m.role == "caseworker" and m.id != starter.user_id)
+    new_owner = actor_for(next(u for u in _usernames() if u[0] == other.id)[1])
+    assert walk.view.run_id not in {r.id for r in my_day(new_owner).runs}
+    console.reassign(leader, [sr_id], other.id, "Leave", expected_versions={sr_id: version})
+    assert walk.view.run_id in {r.id for r in my_day(new_owner).runs}
+    assert walk.view.run_id in {r.id for r in my_work(new_owner).runs}
+
+
+def _usernames() -> list[tuple[int, str]]:
+    with transaction() as session:
+        return [(i, name) for i, name in session.execute(select(User.id, User.username))]
