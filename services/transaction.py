@@ -13,8 +13,9 @@ from db.models import ProcedureRun, ServiceRequest
 from services.errors import ConflictError
 
 CONFLICT_MESSAGE = (
-    "Someone else saved a change to this record after you opened it, so your change was not saved. "
-    "Reload to see their change, then try again."
+    "A change to this record was saved after you opened it (by someone else, or by you in another tab or window), "
+    "so your change was not saved. "
+    "Reload to see the change, then try again."
 )
 
 
@@ -51,7 +52,8 @@ def expect_version(row: ServiceRequest | ProcedureRun, expected: int | None, *, 
     current = row.version
     if expected is not None and current != expected:
         raise ConflictError(
-            f"{what} was changed by someone else after you opened it. Reload to see the change, then try again.",
+            f"{what} was changed after you opened it, by someone else or by you in another tab or window. "
+            "Reload to see the change, then try again.",
             seen=expected,
             saved=current,
         )

@@ -34,7 +34,7 @@ def test_the_second_session_to_save_a_step_gets_a_conflict_and_a_reload_showing_
     assert not second.exception
     shown = texts(second)
     assert "There is a problem" in shown
-    assert "This procedure run was changed by someone else after you opened it" in shown
+    assert "This procedure run was changed after you opened it, by someone else or by you in another tab" in shown
     assert "Reload to see the change, then try again." in shown
     assert "Typed in the second session" not in [row.value for row in run_context.view_run(actor, view.run_id).summary]
 

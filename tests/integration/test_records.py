@@ -86,7 +86,7 @@ def test_overlapping_transactions_on_one_sr_raise_a_conflict_instead_of_overwrit
     """Two app servers save the same SR at once: the second gets ConflictError, the first change stays."""
     with transaction() as session:
         sr_id = session.scalars(select(ServiceRequest.id).where(ServiceRequest.status == "Open")).first()
-    with pytest.raises(ConflictError, match="Someone else saved a change"), transaction() as session:
+    with pytest.raises(ConflictError, match="A change to this record was saved after"), transaction() as session:
         sr = session.get(ServiceRequest, sr_id)
         sr.reason = "mine"
         with transaction() as other:
@@ -102,7 +102,7 @@ def test_a_change_from_a_screen_showing_an_old_version_is_refused(demo_db):
         sr_id, seen_version = sr.id, sr.version
     with transaction() as session:  # someone else saves first
         session.get(ServiceRequest, sr_id).reason = "theirs"
-    with pytest.raises(ConflictError, match="changed by someone else") as info, transaction() as session:
+    with pytest.raises(ConflictError, match="changed after you opened it, by some") as info, transaction() as session:
         sr = session.get(ServiceRequest, sr_id)
         expect_version(sr, seen_version, what=f"SR {sr.number}")
         sr.reason = "mine"

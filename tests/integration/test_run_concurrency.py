@@ -116,7 +116,8 @@ def test_threads_confirming_the_same_step_on_postgresql_create_the_sr_once(pg_de
     # 3 December 2026 some got past the version check and were stopped by the UPDATE's own row-version guard,
     # CONFLICT_MESSAGE; that guard is still there, tested in test_one_row_update.py.)
     assert {r.message for r in losers} == {
-        "This procedure run was changed by someone else after you opened it. Reload to see the change, then try again."
+        "This procedure run was changed after you opened it, by someone else or by you in another tab or window. "
+        "Reload to see the change, then try again."
     }
     assert all((r.seen, r.saved) == (view.version, winners[0].version) for r in losers)
 
