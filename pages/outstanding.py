@@ -189,6 +189,11 @@ if export := st.session_state.get("console_csv"):
 
 st.header("Deadlines of the matching SRs, soonest first")
 items = view.deadlines
+if len(items) >= console.DEADLINES_LISTED:  # never a silent cut: say the list stops, and how to see the rest
+    st.caption(
+        f"The {console.DEADLINES_LISTED} soonest are listed. Narrow the filters above (an owner, a procedure, "
+        "overdue or due soon) to see the later ones."
+    )
 st.dataframe(
     arrow_rows([
         {"Due": format_uk(d.due_at), "Overdue": "OVERDUE" if d.overdue else "", "What": d.what,

@@ -6,6 +6,7 @@ import ui
 from domain.reference import Kind
 from services import reference
 from services.errors import DomainError, ValidationFailed
+from ui.text import md
 
 actor = ui.actor("policy", "admin", page="reference_values")
 st.title("Reference values")
@@ -16,7 +17,7 @@ st.write(
     "saved steps keep the values of their day."
 )
 if done := st.session_state.pop("ref_done", None):
-    st.success(done)
+    st.success(md(done))  # it repeats a value as typed: shown as text, never as markdown
 entries = ui.attempt(lambda: reference.list_entries(actor)) or []
 LABELS = {"published": "Published", "local": "Confirmed locally", "unconfirmed": "Not confirmed"}
 shown = st.multiselect("Show", list(LABELS.values()), default=list(LABELS.values()), key="ref_show")

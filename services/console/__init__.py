@@ -29,7 +29,7 @@ from services.console.filters import (
     filter_params,
 )
 from services.console.links import OTHER_WORK, catalogue_labels, procedure_entries, procedure_group, procedures_of
-from services.console.overview import Overview, overview
+from services.console.overview import DEADLINES_LISTED, Overview, overview
 from services.console.queries import (
     ConsoleRow,
     Counts,
@@ -79,6 +79,7 @@ __all__ = [
     "filter_params",
     "outstanding_page",
     "overview",
+    "DEADLINES_LISTED",
     "procedure_entries",
     "procedure_group",
     "procedures_of",

@@ -31,13 +31,17 @@ class Overview:
     stuck: list[StuckRun]
 
 
+# The console's deadline list shows this many, soonest first (the page says so when it is full).
+DEADLINES_LISTED = 100
+
+
 def overview(
     actor: Actor,
     filters: ConsoleFilter = NO_FILTER,
     *,
     after: Cursor | None = None,
     page_size: int = PAGE_SIZE,
-    deadline_limit: int = 100,
+    deadline_limit: int = DEADLINES_LISTED,
     now: datetime | None = None,
 ) -> Overview:
     """The counts, the page starting after `after`, the ageing, the soonest deadlines and the stuck runs of

@@ -14,6 +14,7 @@ from tests.app.answering import answer_step
 from tests.app.helpers import app_as, as_read, texts
 from tests.app.test_wizard import button, open_wizard
 from tests.procedures.ssst_walks import allocated_sr, sr_row
+from ui.text import md
 
 KINDS = sorted((k.value for k in Kind), key=len, reverse=True)
 UNCONFIRMED = {(e.kind.value, e.value) for e in reference.BUILT_IN if e.source is Source.UNCONFIRMED}
@@ -84,3 +85,17 @@ def test_policy_confirms_a_value_on_the_reference_values_page(sqlite_demo_db, ac
     with transaction() as session:
         events = session.scalars(select(AuditEvent).where(AuditEvent.action == "reference.confirmed")).all()
     assert [e.entity_id for e in events] == ["resolution_code.completed"]
+
+
+def test_a_corrected_value_is_repeated_as_typed_never_as_markdown(sqlite_demo_db, actor_for):
+    """QA: "Corrected: Process = **Bold** :red[red]" was drawn bold and red."""
+    at = app_as(actor_for("policy")).run()
+    at.switch_page("pages/reference_values.py").run()
+    chosen = next(s for s in at.selectbox if s.label == "Value")
+    chosen.select(next(o for o in chosen.options if "Resolution Code: Completed" in o)).run()
+    next(t for t in at.text_input if t.key == "ref_new_value").input("**Bold** :red[red]")
+    button(at, "Save the corrected value").click().run()
+    assert not at.exception
+    (shown,) = [s.value for s in at.success]
+    assert shown == md("Corrected: Resolution Code = **Bold** :red[red]")
+    assert as_read(shown) == "Corrected: Resolution Code = **Bold** :red[red]"

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from db.models import AuditEvent, Case, ProcedureRun, ServiceRequest, User
 from domain.clock import utcnow
 from procedures import registry
-from services import console, users
+from services import console, records, users
 from services.transaction import transaction
 from tests.app.helpers import app_as, texts
 
@@ -239,3 +239,19 @@ def test_a_deactivated_caseworkers_srs_can_be_listed_and_they_are_not_offered_as
     assert leaver.display_name not in at.selectbox(key="reassign_owner").options
     at.selectbox(key="f_owner").select(f"{leaver.display_name} (deactivated)").run()
     assert list(_table(at)["SR"]) == [r.number for r in theirs]
+
+
+def test_a_full_deadline_list_says_it_stops_and_how_to_see_the_rest(sqlite_demo_db, actor_for):
+    """QA: with 119 open deadlines the list ended at 100 with nothing to say so."""
+    leader = actor_for("teamleader")
+    at = _console(leader)
+    assert "soonest are listed" not in texts(at)
+    sr_id = console.outstanding_page(leader).rows[0].id
+    with transaction() as session:
+        sr = session.get(ServiceRequest, sr_id)
+        for day in range(console.DEADLINES_LISTED + 1):
+            records.add_deadline(
+                session, None, sr, kind="review_date", due_at=utcnow() + timedelta(days=day), explanation="t"
+            )
+    at.run()
+    assert f"The {console.DEADLINES_LISTED} soonest are listed." in texts(at)
