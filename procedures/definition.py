@@ -75,6 +75,7 @@ class Field:
     ahead_days: int | None = None  # how many days ahead a date may be (None: up to three years)
     latest: Literal["future", "today"] = "future"  # "today": a date of something that has happened
     columns: tuple[Field, ...] = ()  # kind "table": one Field per column; a row is a dict keyed by their names
+    minimum: int = 0  # kind "integer": the smallest number allowed (a count of misses starts at 1)
 
     def applies(self, answers: Mapping[str, Any]) -> bool:
         return condition_holds(self.when, answers)
@@ -133,8 +134,8 @@ class Field:
                 number = int(str(raw).strip())
             except ValueError:
                 raise FieldError(self.name, f"Enter a whole number for: {self.label}") from None
-            if not 0 <= number <= 1000:
-                raise FieldError(self.name, f"Enter a number from 0 to 1000 for: {self.label}")
+            if not self.minimum <= number <= 1000:
+                raise FieldError(self.name, f"Enter a number from {self.minimum} to 1000 for: {self.label}")
             return number
         if kind == "date":
             day = _parse_date(raw, self.name)

@@ -158,7 +158,8 @@ def _segment(ctx: Ctx) -> list[Effect]:
     if target:
         process, area, sub_area = target
         effects.append(CreateSR("segment", process, area, sub_area, parent_ref="main", owner="none"))
-        effects.append(AddNote("main", f"Case routed to {ctx['segment_move']}: {ctx.get('segment_reason', '')}"))
+        reason = ctx.get("segment_reason") or ""  # optional: no dangling colon without one (QA)
+        effects.append(AddNote("main", f"Case routed to {ctx['segment_move']}" + (f": {reason}" if reason else ".")))
     effects.append(
         SetStatus(
             "main",

@@ -178,9 +178,7 @@ class P5eMachine(StateMachine):
         if ctx["visit_result"] != DID_NOT_ATTEND:
             return
         before = missed_before(ctx)
-        if int(ctx["missed_count"]) <= before:
-            if before == 0:
-                raise FieldError("missed_count", "Enter 1 or more: the client has failed to attend at least this once.")
+        if int(ctx["missed_count"]) <= before:  # the field itself refuses fewer than 1
             raise FieldError(
                 "missed_count",
                 f"Enter {before + 1} or more: this run has already recorded {before} missed appointment(s) for this "
@@ -300,7 +298,8 @@ def _visit_outcome(ctx: Ctx) -> list[Effect]:
         ]
     missed = int(ctx["missed_count"])
     then = "closing the SR" if missed > MAX_MISSED else "a new appointment is needed"
-    return [AddNote("main", f"The client failed to attend the visit ({missed} time(s) in all): {then}.")]
+    times = "once" if missed == 1 else f"{missed} times"
+    return [AddNote("main", f"The client failed to attend the visit ({times} in all): {then}.")]
 
 
 def _failed_to_attend(ctx: Ctx) -> list[Effect]:
@@ -456,6 +455,7 @@ STEPS = {
                 "missed_count",
                 label="How many times has the client now failed to attend this visit?",
                 kind="integer",
+                minimum=1,  # one message for every count too low: "0" and "-1" alike (QA saw two)
                 when=("visit_result", DID_NOT_ATTEND),
             ),
         ),

@@ -76,6 +76,8 @@ def test_information_given_on_the_call_goes_straight_to_the_segment_decision(dem
     outcome = walk.outcome()
     assert outcome.deadlines == ()
     assert outcome.srs["segment"].sub_area == "Resolution"
+    # without the optional reason the note ends there: no dangling colon (QA)
+    assert "Case routed to Complaints - Resolution." in outcome.srs["main"].notes
 
 
 def test_information_not_given_sets_a_review_date_on_a_working_day_and_waits_for_the_update(demo_db, caseworker):

@@ -225,7 +225,9 @@ def test_failing_to_attend_twice_means_a_new_appointment_and_the_deadline_moves(
     book(walk, days=5, then=clock)
     with pytest.raises(ValidationFailed) as info:
         walk.answer(visit_result="Client failed to attend", missed_count="0")
-    assert "Enter 1 or more" in info.value.errors["missed_count"]
+    assert info.value.errors["missed_count"] == (
+        "Enter a number from 1 to 1000 for: How many times has the client now failed to attend this visit?"
+    )
     walk.answer(visit_result="Client failed to attend", missed_count="1")
     assert walk.step == "appointment"
     book(walk, days=12, then=clock)
@@ -237,7 +239,7 @@ def test_failing_to_attend_twice_means_a_new_appointment_and_the_deadline_moves(
     assert (kind, done) == (rules.APPOINTMENT, False)
     assert explanation == rules.appointment(appointment_at(20), "Demo Jobcentre").explanation
     assert len(walk.outcome().letters) == 3
-    assert "The client failed to attend the visit (2 time(s) in all): a new appointment is needed." in (
+    assert "The client failed to attend the visit (2 times in all): a new appointment is needed." in (
         walk.outcome().srs["main"].notes
     )
 
