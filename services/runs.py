@@ -87,13 +87,18 @@ def _mark_rechecks(procedure: Procedure, run: ProcedureRun, state: str, changed:
         return
     marks = set(run.recheck)
     for other_id, other in procedure.steps.items():
-        if other_id == state:
-            continue
+        if other_id == state or not _answered_before(run, other_id, other):
+            continue  # a step not yet answered is checked when it is first reached: nothing to check "again" (QA)
         uses = set(other.depends_on) | {f.when[0] for f in other.fields if f.when}
         if uses & set(changed):
             marks.add(other_id)
     run.recheck = sorted(marks)
     run.changed_answers = sorted(set(run.changed_answers) | set(changed))
+
+
+def _answered_before(run: ProcedureRun, step_id: str, step: Step) -> bool:
+    """The step has answers saved on the run (its checklist ticked, or any of its fields answered)."""
+    return step_id in run.checklists or any(f.name in run.answers for f in step.fields)
 
 
 def _advance(

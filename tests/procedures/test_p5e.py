@@ -18,7 +18,7 @@ from domain import deadlines as rules
 from domain.clock import UK, format_date, uk_local
 from letters.render import docx_text
 from procedures import registry
-from services import run_context, run_start
+from services import run_context, run_start, runs
 from services.errors import DomainError, ValidationFailed
 from services.transaction import transaction
 from tests.pdfs import a_pdf
@@ -420,3 +420,19 @@ def test_what_happened_at_a_visit_is_refused_before_the_appointments_day(demo_db
     clock.today = day  # the appointment's day: what happened can be recorded
     walk.answer(visit_result="Visit completed")
     assert walk.step == "record_visit"
+
+
+def test_a_changed_answer_asks_no_recheck_of_a_step_never_answered(demo_db, ssst):
+    """QA: "Check this step again: you changed an earlier answer it depends on" showed on the appointment step's
+    first arrival, after the reason was changed on the referral's check page. Only a step answered before is asked
+    to be checked again."""
+    walk, _case_id, _sr_id = start(ssst)
+    walk.answer(client_role="Paying parent", pv_marker=False, pv_details="No marker.")
+    walk.answer(confirm=False, visit_reason="Payments", referral_details="")
+    view = runs.change_answer(ssst, walk.view.run_id, "vsat_referral", expected_version=walk.view.version)
+    walk.view = view
+    walk.answer(visit_reason="Appeal", referral_details="")
+    walk.answer()
+    walk.answer(vsat_accepted=True)
+    assert walk.step == "appointment"
+    assert not walk.view.step.recheck
