@@ -13,7 +13,7 @@ from ui.text import md
 SUGGESTION = "Suggestion, not confirmed by the published procedure or your policy team"
 
 
-def line_markdown(line: CmsLine) -> str:
+def line_markdown(line: CmsLine, *, colour: bool = True) -> str:
     """One line as shown: an instruction, or what to choose in words and the candidate marked as a suggestion.
 
     A line can carry what a caseworker typed ("Add to SR Notes: <their summary>"), so it is shown as text
@@ -22,7 +22,8 @@ def line_markdown(line: CmsLine) -> str:
     text = md(line.text)
     if line.suggestion is None:
         return text
-    return f"{text}  \n:orange[{SUGGESTION}: {md(line.suggestion)}]"
+    marked = f"{SUGGESTION}: {md(line.suggestion)}"
+    return f"{text}  \n" + (f":orange[{marked}]" if colour else marked)
 
 
 def cms_panel(view: RunView, tick: Callable[[int, int, bool], None]) -> None:
@@ -35,7 +36,8 @@ def cms_panel(view: RunView, tick: Callable[[int, int, bool], None]) -> None:
         st.markdown(f"**Enter in CMS now** (saved at '{item.step_title}'); tick each line once it is done in CMS")
         for number, line in enumerate(item.lines):
             st.checkbox(
-                line_markdown(line),
+                # no colour mark in a tick box: its raw label is its accessible name, and the words say it all
+                line_markdown(line, colour=False),
                 value=number in item.done,
                 key=f"cms:{run_id}:{item.index}:{number}",
                 on_change=_on_tick,

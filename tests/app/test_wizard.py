@@ -92,6 +92,12 @@ def test_a_caseworker_walks_p1_one_question_a_page_and_the_srs_are_saved(sqlite_
     assert heading(at) == "Search the legacy systems"
     # "Enter in CMS now": the saved step's lines, each with a done-in-CMS tick
     assert any("Create a new SR" in str(c.label) for c in at.checkbox)
+    # a tick box's raw label is its accessible name: the words, with no colour mark and no escapes to read out
+    ticks = [str(c.label) for c in at.checkbox if str(c.key).startswith("cms:")]
+    assert any(
+        "Suggestion, not confirmed by the published procedure or your policy team: CSA Information" in t for t in ticks
+    )
+    assert not [t for t in ticks if ":orange[" in t or "\\" in t]
 
     answer_step(at, actor, view.run_id, information_found=True, findings="CSCS shows the payments")
     assert heading(at) == "Record what you found"  # a step with no question is one page under its title
