@@ -16,12 +16,12 @@ Decisions (the issue is silent or loose here):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from db.models import Case, ServiceRequest, Team
+from db.models import Case, ProcedureRun, ServiceRequest, Team
 from domain.values import parse_scin
 from procedures import registry
 from procedures.definition import Procedure
@@ -88,6 +88,8 @@ class CaseCard:
     open_srs: list[OpenSR]
     procedures: list[ProcedureOption]
     other_team_procedures: str | None  # a line saying which procedures are another team's work, if any
+    # Runs in progress on this case, by procedure: Start says so before a second is begun (QA started a third P1)
+    in_progress: dict[str, int] = field(default_factory=dict)
 
 
 def is_ssst_procedure(procedure: Procedure) -> bool:
@@ -198,6 +200,11 @@ def case_card(actor: Actor, case_id: int) -> CaseCard:
             .order_by(ServiceRequest.created_at, ServiceRequest.id)
         ).all()
         options, other = procedure_options(session, actor, case)
+        running = session.execute(
+            select(ProcedureRun.procedure_id, func.count())
+            .where(ProcedureRun.case_id == case.id, ProcedureRun.status == "in_progress")
+            .group_by(ProcedureRun.procedure_id)
+        ).all()
         return CaseCard(
             CaseBanner.of(case),
             [
@@ -206,4 +213,5 @@ def case_card(actor: Actor, case_id: int) -> CaseCard:
             ],
             options,
             other,
+            {procedure_id: count for procedure_id, count in running},
         )

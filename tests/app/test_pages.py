@@ -110,3 +110,24 @@ def test_the_accessibility_script_goes_once_after_the_page_and_every_element_kee
     later = [(place, type(element).__name__) for place, element in at.main.children.items()]
     assert later == first[:-1]
     assert all("__caseworkA11y" not in str(getattr(e, "proto", "")) for e in at.main.children.values())
+
+
+def test_start_says_when_the_procedure_is_already_in_progress_on_the_case(sqlite_demo_db, actor_for):
+    """QA started a third P1 on a case with two in progress, told nothing."""
+    from db.models import Case
+    from services import run_start
+    from services.transaction import transaction
+    from tests.procedures.walk import find_case
+
+    actor = actor_for("caseworker")
+    case_id = find_case(actor, financial_transition_complete=True)
+    with transaction() as session:
+        scin = session.get(Case, case_id).scin
+    at = app_as(actor).run()
+    at.switch_page("pages/start.py").run()
+    at.text_input[0].input(scin).run()
+    assert "already in progress on this case" not in texts(at)
+    run_start.start_run(actor, "P1", case_id=case_id)
+    at.run()
+    assert "1 P1 run is already in progress on this case." in texts(at)
+    assert any(b.label == "Start P1" for b in at.button)  # said, not refused: another query is another run
