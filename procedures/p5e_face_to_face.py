@@ -237,9 +237,15 @@ def _referral_form(ctx: Ctx) -> dict[str, Any]:
     }
 
 
+def visit_reason(ctx: Ctx) -> str:
+    """The reason as the service names it (for VSAT and the SR Notes): its label, or the caseworker's own words for
+    "Other". Not the CMSL5501 paragraph, which speaks to the client ("...made in your case")."""
+    return ctx["reason_details"] if reason_key(ctx) == "other" else ctx["visit_reason"]
+
+
 def _vsat_referral(ctx: Ctx) -> list[Effect]:
     form = _referral_form(ctx)
-    reason = talk_about(ctx)
+    reason = visit_reason(ctx)
     draft = partial(mail.vsat_referral, scin=ctx.fact("scin"), client_role=ctx["client_role"].lower(), reason=reason)
     return [
         StoreBundle("main", REFERRAL_BUNDLE, documents=((REFERRAL_FORM, form),)),

@@ -128,7 +128,9 @@ def test_the_referral_form_goes_to_vsat_by_email_and_is_kept_as_the_clerical_fil
     assert message["Subject"] == f"Face to face referral CMSF5579: SCIN {scin}, SR {number}"
     assert str(message["To"]).startswith("CSA VSAT INTERVIEWS <")
     assert "SOUTHWESTSPECIALISTSERVICESUPPORTTEAM" in str(message["Disposition-Notification-To"])
-    assert "Reason for the visit: Child maintenance payments made in your case" in message.get_body().get_content()
+    # the reason as the service names it, not the CMSL5501 paragraph written to the client (QA)
+    assert "Reason for the visit: Payments\r\n" in message.get_body().get_content()
+    assert "in your case" not in message.get_body().get_content()
     (attached,) = list(message.iter_attachments())
     assert attached.get_filename() == "CMSF5579.docx"
     form = docx_text(attached.get_content())
