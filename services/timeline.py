@@ -104,6 +104,15 @@ def _label(name: str) -> str:
     return FIELDS.get(name, name.replace("_", " ").capitalize())
 
 
+def _run_fields(values: Mapping[str, Any], titles: Mapping[str, str]) -> dict[str, Any]:
+    """A run event's fields as shown: its audit-only fields left out, a step id as that step's title."""
+    return {
+        k: titles.get(v, "a step of the procedure") if k in STEP_FIELDS else v
+        for k, v in values.items()
+        if k not in RUN_INTERNALS
+    }
+
+
 def describe(
     action: str,
     before: Mapping[str, Any] | None,
@@ -115,13 +124,8 @@ def describe(
 
     `steps` gives the titles of the steps of the run an event is about (its step ids are never shown)."""
     before, after = before or {}, after or {}
-    if action.startswith("run."):
-        after = {k: v for k, v in after.items() if k not in RUN_INTERNALS}
-        before = {k: v for k, v in before.items() if k not in RUN_INTERNALS}
-    if steps is not None or action.startswith("run."):
-        titles = steps or {}
-        after = {k: (titles.get(v, "a step of the procedure") if k in STEP_FIELDS else v) for k, v in after.items()}
-        before = {k: (titles.get(v, "a step of the procedure") if k in STEP_FIELDS else v) for k, v in before.items()}
+    if action.startswith("run.") or steps is not None:
+        before, after = _run_fields(before, steps or {}), _run_fields(after, steps or {})
     if action == "sr.reassigned":
         old, new = _value("owner_id", before.get("owner_id"), names), _value("owner_id", after.get("owner_id"), names)
         old = "Unallocated" if old == "nothing" else old
