@@ -121,9 +121,11 @@ class RunView:
 
 def show(value: Any, f: Field | None = None) -> str:
     """An answer as the summary shows it."""
-    if f is not None and f.kind == "table":
+    if f is not None and f.kind == "table":  # each value with its column's name: a grid's columns can be cut off
         rows = value or []
-        return "; ".join(", ".join(show(row.get(c.name), c) for c in f.columns) for row in rows) or "(none)"
+        return "; ".join(
+            ", ".join(f"{_heading(c)}: {show(row.get(c.name), c)}" for c in f.columns) for row in rows
+        ) or ("(none)")
     if value is None or value == "":
         return "(not given)"
     if isinstance(value, bool):
@@ -139,6 +141,11 @@ def show(value: Any, f: Field | None = None) -> str:
     if f is not None and f.kind == "datetime":
         return format_uk(datetime.fromisoformat(value))
     return str(value)
+
+
+def _heading(column: Field) -> str:
+    """A table column's name in a summary: its label without the examples in brackets or a question mark."""
+    return column.label.split(" (")[0].rstrip("?")
 
 
 def prefill(f: Field, answers: dict[str, Any], case: Case, facts: Mapping[str, Any] | None = None) -> Any:

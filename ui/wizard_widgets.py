@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, Literal
 
 import streamlit as st
 
@@ -108,15 +108,21 @@ def field_input(run_id: str, step: str, f: FieldView, error: str | None, *, labe
     return value
 
 
-def _column(c: FieldView) -> Any:
+def _column(c: FieldView, *, narrow_text: bool = False) -> Any:
+    # Short values in narrow columns, so the grid fits the step's column and no column sits off to the right unseen
+    # (QA: P3's "Debt fully discharged?" did); a heading cut short is read in full on hover (`help`). In a grid of
+    # four columns or more, text after the first column is narrow too: a long cell shows whole when selected.
     label = c.label + ("" if c.required else " (optional)")
     if c.kind == "date":
-        return st.column_config.DateColumn(label, format="DD/MM/YYYY")
+        return st.column_config.DateColumn(label, format="DD/MM/YYYY", width="small", help=label)
     if c.kind == "yes_no":
-        return st.column_config.SelectboxColumn(label, options=["Yes", "No"])
+        return st.column_config.SelectboxColumn(label, options=["Yes", "No"], width="small", help=label)
     if c.kind == "choice":
-        return st.column_config.SelectboxColumn(label, options=list(c.options))
-    return st.column_config.TextColumn(label, max_chars=200 if c.kind == "text" else 40)
+        return st.column_config.SelectboxColumn(label, options=list(c.options), help=label)
+    if c.kind == "money":
+        return st.column_config.TextColumn(label, max_chars=40, width="small", help=label)
+    width: Literal["small"] | None = "small" if narrow_text else None
+    return st.column_config.TextColumn(label, max_chars=200 if c.kind == "text" else 40, width=width, help=label)
 
 
 def _shown_cell(c: FieldView, value: Any) -> Any:
@@ -162,7 +168,7 @@ def table_input(key: str, label: str, f: FieldView) -> list[dict[str, Any]]:
         num_rows="dynamic",
         hide_index=True,
         width="stretch",
-        column_config={c.name: _column(c) for c in f.columns},
+        column_config={c.name: _column(c, narrow_text=i > 0 and len(f.columns) >= 4) for i, c in enumerate(f.columns)},
         placeholder="",
     )
     rows = [{c.name: _entered_cell(c, row.get(c.name)) for c in f.columns} for row in edited.to_dict("records")]

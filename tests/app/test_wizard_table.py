@@ -29,6 +29,10 @@ def test_the_lo_table_is_prefilled_and_continue_creates_one_sr_per_current_lo(sq
     assert "There is a problem" not in texts(at)
     assert "Check your answers before saving" in texts(at)
     assert "Sub Area = Set Up Legacy LO" in texts(at)  # published (seed 002): an instruction
+    # each LO on the check page with its columns named: the grid cut its last columns off in the page (QA)
+    discharged = next(lo for lo in on_record if lo.discharged)
+    assert f"Court: {discharged.court}, Date granted: " in texts(at)
+    assert "Debt fully discharged: Yes" in texts(at)
     button(at, "Confirm and save").click().run()
     outcome = run_outcomes.run_outcome(actor, walk.view.run_id)
     los = [sr for ref, sr in outcome.srs.items() if ref.startswith("lo_")]
