@@ -196,7 +196,7 @@ def _step_as_drawn(view) -> dict[str, object]:  # noqa: ANN001 - a RunView, impo
         "back_disabled": not view.can_go_back,
         "back_refusal": view.back_refusal if not view.can_go_back else "",
         "cms_saved_at": saved.step_title if saved else "",
-        "cms_lines": tuple(line_markdown(line) for line in saved.lines) if saved else (),
+        "cms_lines": tuple(line_markdown(line, colour=False) for line in saved.lines) if saved else (),  # as ticks
     }
 
 
