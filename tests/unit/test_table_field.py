@@ -67,5 +67,6 @@ def test_the_prefill_comes_from_the_case_fact_in_submittable_form_and_round_trip
     value = prefill(LOS, {}, case=None, facts=facts)  # type: ignore[arg-type]
     assert value == [{"court": "Leeds", "granted_on": "2016-05-03", "amount": "12.50", "discharged": True}]
     assert LOS.parse(value, today=TODAY) == value
-    assert show(value, LOS) == "Leeds, 3 May 2016, £12.50, Yes"
+    # each value with its column named (without the question mark): a grid can hide its last columns
+    assert show(value, LOS) == "Court: Leeds, Date granted: 3 May 2016, Amount: £12.50, Debt fully discharged: Yes"
     assert show([], LOS) == "(none)"
