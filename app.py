@@ -11,7 +11,7 @@ import ui.page_end
 import ui.warm_up
 from services.actor import Actor
 from ui.notices import notice_count
-from ui.roles import HOME, NO_ACCESS, ROLE_PAGES, role_has_page
+from ui.roles import HOME, NO_ACCESS, ROLE_PAGES, role_has_page, role_name
 from ui.text import md
 
 ui.warm_up.start()  # once per server: the first table page must not wait for pandas (see ui/warm_up.py)
@@ -67,7 +67,7 @@ def sidebar(actor: Actor) -> None:
     """Who is signed in, their waiting reminders, Sign out and the session cookie: drawn once the page is
     (ui/page_end.py says why), in the sidebar under the navigation as before."""
     with st.sidebar:
-        st.markdown(f"**{md(actor.display_name)}**  \n{actor.role.replace('_', ' ').capitalize()}")
+        st.markdown(f"**{md(actor.display_name)}**  \n{role_name(actor.role)}")
         if waiting := notice_count(actor):
             st.markdown(f":orange-badge[{waiting} deadline reminder{'s' if waiting != 1 else ''}]")
         st.button("Sign out", key="sign_out")  # acted on before the page, below

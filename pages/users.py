@@ -5,12 +5,7 @@ import streamlit as st
 import ui
 from db.models import ROLES
 from services import auth, users
-
-
-def role_name(role: str) -> str:
-    """A role as people say it ("Team leader"), never its stored name."""
-    return role.replace("_", " ").capitalize()
-
+from ui.roles import role_name
 
 actor = ui.actor("admin", page="users")
 st.title("Users")

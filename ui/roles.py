@@ -67,5 +67,10 @@ HOME = "pages/home.py"
 NO_ACCESS = "pages/no_access.py"
 
 
+def role_name(role: str) -> str:
+    """A role as people say it ("Team leader"), never its stored name: the sidebar and the Users page."""
+    return role.replace("_", " ").capitalize()
+
+
 def role_has_page(role: str, script: str) -> bool:
     return script == HOME or any(spec.script == script for spec in ROLE_PAGES.get(role, ()))

@@ -119,9 +119,7 @@ def _column(c: FieldView, *, narrow_text: bool = False) -> Any:
         return st.column_config.SelectboxColumn(label, options=["Yes", "No"], width="small", help=label)
     if c.kind == "choice":
         return st.column_config.SelectboxColumn(label, options=list(c.options), help=label)
-    if c.kind == "money":
-        return st.column_config.TextColumn(label, max_chars=40, width="small", help=label)
-    width: Literal["small"] | None = "small" if narrow_text else None
+    width: Literal["small"] | None = "small" if narrow_text or c.kind == "money" else None
     return st.column_config.TextColumn(label, max_chars=200 if c.kind == "text" else 40, width=width, help=label)
 
 
