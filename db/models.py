@@ -364,6 +364,10 @@ class ProcedureRun(Base):
     # 8601 UTC), kept by services/step_events.py beside the events it writes, so a save reads them off the run.
     # None for runs started before it was kept (their events are read instead); practice runs never set it.
     step_visits: Mapped[dict[str, list[str]] | None] = mapped_column(JSON)
+    # The answers given on the current step's earlier question pages, not saved yet: {visit, version, page,
+    # answers}, written by a page's Continue (services/step_drafts.py) without changing the run's version, and
+    # good only while the run is still at that version, so a reload mid-step resumes where the caseworker was.
+    draft: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

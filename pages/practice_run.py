@@ -55,8 +55,9 @@ def act(call: Callable[[], practice.PracticeView]) -> None:
         st.session_state[VERSION] = fresh.run.version
 
 
-def check(values: dict[str, object], names: tuple[str, ...]) -> bool:
-    """A page's Continue: its answers checked as saving would (on the practice calendar's today)."""
+def check(values: dict[str, object], names: tuple[str, ...], _next_page: int) -> bool:
+    """A page's Continue: its answers checked as saving would (on the practice calendar's today). Not kept as a
+    draft: a rehearsal reloaded mid-step asks the step's pages again, at no cost to a real record."""
     try:
         check_page(view.procedure_id, view.procedure_version, view.step.id, values, names, today=pv.today)
     except ValidationFailed as exc:

@@ -55,11 +55,12 @@ def seen() -> int:
     return int(st.session_state.get(VERSION, view.version))
 
 
-def check(values: dict[str, object], names: tuple[str, ...]) -> bool:
-    """A page's Continue: its answers checked on the run (read only; a run moved on is refused as stale)."""
+def check(values: dict[str, object], names: tuple[str, ...], next_page: int) -> bool:
+    """A page's Continue: its answers checked on the run and kept there as the step's draft (a run moved on is
+    refused as stale)."""
     return bool(
         run_action(
-            lambda: runs.check_page(actor, run_id, values, names, expected_version=seen()),
+            lambda: runs.check_page(actor, run_id, values, names, expected_version=seen(), next_page=next_page),
             fresh_key=None,
             errors_key=ERRORS,
             stale_key=STALE,

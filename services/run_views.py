@@ -20,6 +20,7 @@ from procedures.trace import published_reference
 from services.attachments import AttachmentView
 from services.deadlines import DeadlineView
 from services.email import EmailView
+from services.step_drafts import Draft, resumable
 from services.views import CaseBanner
 
 
@@ -117,6 +118,7 @@ class RunView:
     files: tuple[AttachmentView, ...] = ()  # the run's SRs' case files (outcome PDFs, bundles)
     emails: tuple[EmailView, ...] = ()  # the run's SRs' emails: waiting, sent, or failed with the error
     published: str | None = None  # the published procedure's step this step implements (procedures/trace.py)
+    draft: Draft | None = None  # the step's earlier pages' answers, kept for a reload mid-step (step_drafts.py)
 
 
 def show(value: Any, f: Field | None = None) -> str:
@@ -318,4 +320,5 @@ def build(
         files=files,
         emails=emails,
         published=published_reference(procedure.id, state),
+        draft=resumable(run),
     )

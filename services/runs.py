@@ -28,7 +28,7 @@ from db.models import Case, ProcedureRun, ServiceRequest
 from domain.clock import utcnow
 from domain.values import FieldError
 from procedures.definition import PdfUpload, Procedure, Step
-from services import audit, letter_values, question_pages, run_context, run_effects, step_events
+from services import audit, letter_values, question_pages, run_context, run_effects, step_drafts, step_events
 from services import reference as reference_values
 from services.actor import Actor
 from services.attachments import store_outcome_pdf
@@ -41,19 +41,28 @@ log = logging.getLogger("casework")
 
 
 def check_page(
-    actor: Actor, run_id: str, answers: dict[str, Any], names: tuple[str, ...], *, expected_version: int
+    actor: Actor,
+    run_id: str,
+    answers: dict[str, Any],
+    names: tuple[str, ...],
+    *,
+    expected_version: int,
+    next_page: int | None = None,
 ) -> bool:
-    """Check one question page's answers before the step's next page (services/question_pages.py): nothing is
-    written but the refusal's step events, and a run that moved on meanwhile (another tab, a colleague) is
-    refused as a save would be."""
+    """Check one question page's answers before the step's next page (services/question_pages.py), and keep the
+    step's answers so far on the run as its draft, to resume at `next_page` after a reload (services/step_drafts.py;
+    None: check only). A run that moved on meanwhile (another tab, a colleague) is refused as a save would be;
+    a refusal writes nothing but its step events."""
     try:
-        with transaction(read_only=True) as session:
+        with transaction(read_only=next_page is None, writes=next_page is not None) as session:
             run, procedure, _case = load_run(session, actor, run_id, "work this procedure run")
             expect_version(run, expected_version, what="This procedure run")
             if run.status != "in_progress":
                 raise DomainError("This procedure is finished; nothing more can be recorded on it.")
             today = run_context.run_today()
             question_pages.check_page(procedure.id, procedure.version, run.state, answers, names, today=today)
+            if next_page is not None:
+                step_drafts.keep(session, actor, run, procedure.steps[run.state], page=next_page, answers=answers)
     except ValidationFailed as refused:  # step insight counts a refusal at a page as one at the step's save
         step_events.record_refusal(actor, run_id, refused.errors)
         raise

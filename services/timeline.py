@@ -36,6 +36,7 @@ ACTIONS = {
     "run.answers": "Procedure answers changed",
     "run.cms_ticked": "CMS line ticked",
     "run.answers_refused": "Procedure answers refused",
+    "run.draft_kept": "Procedure answers kept before saving",
     "refused": "Access refused",
 }
 
@@ -74,8 +75,9 @@ FIELDS = {
 
 SKIPPED = {"owner", "id", "sr_id", "case_id", "run_id", "version", "hash", "sha256", "size", "content_type", "team_id"}
 # What a procedure run's events carry for the audit alone: the answers and checklist as stored (field names), the
-# count of effects, the SRs bound by internal reference, the refused fields' names, a CMS line's position.
-RUN_INTERNALS = {"answers", "checklist", "effects", "sr_refs", "fields", "line", "done"}
+# count of effects, the SRs bound by internal reference, the refused fields' names, a CMS line's position, a
+# draft's page.
+RUN_INTERNALS = {"answers", "checklist", "effects", "sr_refs", "fields", "line", "done", "page"}
 STEP_FIELDS = {"state", "step"}  # a step's internal id: shown by its title, never as stored
 
 

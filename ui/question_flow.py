@@ -2,8 +2,10 @@
 that a practice run is asked exactly as a real one.
 
 The page shown and the answers given on the step's earlier pages live in the browser session, keyed by the run
-and the visit of the step, until the step is saved from its last page. The page passes what differs between
-a real and a practice run: how a page's answers are checked, how the step is saved, and how Back leaves it.
+and the visit of the step, until the step is saved from its last page. A real run also keeps them on the run at
+each page's Continue (services/step_drafts.py), so a new session (a reload, another tab) resumes at that page.
+The page passes what differs between a real and a practice run: how a page's answers are checked (and kept), how
+the step is saved, and how Back leaves it.
 """
 
 from __future__ import annotations
@@ -15,13 +17,14 @@ import streamlit as st
 
 from services.question_pages import CHECKLIST, QuestionPage, question_pages
 from services.run_views import RunView
+from services.step_drafts import visit
 from ui.wizard_widgets import field_input, field_value, with_kept
 
 
 def visit_of(view: RunView) -> str:
     """Widget keys are per visit of a step: a step a loop comes back to (a chase, a new appointment) starts blank,
     never showing the answers the browser still holds from the last visit; Back keeps the same visit's answers."""
-    return f"{view.step.id}@{view.step_number}"
+    return visit(view.step.id, view.step_number)
 
 
 def open_question(key: str, fresh: RunView, question: str) -> None:
@@ -42,8 +45,9 @@ def show_last_page_next(key: str) -> None:
 class QuestionFlow:
     """The current page of `view`'s step for the run (or practice run) `key`, with its callbacks.
 
-    `check(answers, names)` checks one page's answers and returns True, or keeps the problems for the page and
-    returns False; `save(answers)` saves the step (its problems, if refused, are under `errors_key`).
+    `check(answers, names, next_page)` checks one page's answers (and may keep them, to resume at `next_page`) and
+    returns True, or keeps the problems for the page and returns False; `save(answers)` saves the step (its
+    problems, if refused, are under `errors_key`).
     """
 
     def __init__(
@@ -53,7 +57,7 @@ class QuestionFlow:
         *,
         checklist_prefix: str,
         errors_key: str,
-        check: Callable[[dict[str, Any], tuple[str, ...]], bool],
+        check: Callable[[dict[str, Any], tuple[str, ...], int], bool],
         save: Callable[[dict[str, Any]], object],
     ) -> None:
         self.key, self.view, self.visit = key, view, visit_of(view)
@@ -61,11 +65,14 @@ class QuestionFlow:
         self.pages = question_pages(view.step)
         self.page_key, self.kept_key = f"qpage:{key}:{self.visit}", f"qkept:{key}:{self.visit}"
         self.earlier: dict[str, Any] = dict(view.step.earlier)  # earlier steps' answers a field here is shown for
-        if self.page_key not in st.session_state:
+        if self.page_key not in st.session_state:  # this session's first sight of this visit of the step
             saved = {**self.earlier, **{f.name: f.value for f in view.step.fields if f.value is not None}}
             applicable = [i for i, p in enumerate(self.pages) if p.applies(saved)]
             last = st.session_state.pop(f"qlast:{key}", False)
             st.session_state[self.page_key] = applicable[-1] if last and applicable else 0
+            if view.draft is not None and not last:  # a reload mid-step: the page reached, the answers given
+                st.session_state[self.kept_key] = view.draft.answers
+                st.session_state[self.page_key] = max(0, min(view.draft.page, len(self.pages) - 1))
         self.index: int = min(int(st.session_state[self.page_key]), len(self.pages) - 1)
         self.kept: dict[str, Any] = st.session_state.get(self.kept_key, {})
 
@@ -93,7 +100,7 @@ class QuestionFlow:
         st.session_state[self.kept_key] = values
         later = [i for i in range(self.index + 1, len(self.pages)) if self.pages[i].applies(values)]
         if later:
-            if self.check(values, self.page.names):
+            if self.check(values, self.page.names, later[0]):
                 st.session_state[self.page_key] = later[0]
             return
         answers: dict[str, Any] = {}

@@ -3,7 +3,9 @@ not when a loop brings the run back to a step answered before (issue 15); it say
 
 from datetime import timedelta
 
+from db.models import ProcedureRun
 from services import run_context, run_start
+from services.transaction import transaction
 from tests.app.test_wizard import _case_id, button, open_wizard
 from tests.procedures.walk import Walk
 
@@ -54,3 +56,33 @@ def test_p2_says_whose_step_it_is(sqlite_demo_db, actor_for):
     view = run_start.start_run(actor, "P2", case_id=_case_id(actor))
     at = open_wizard(actor, view.run_id)
     assert any(m.value.startswith("**Who does this:** the CSA caseworker") for m in at.markdown)
+
+
+def test_a_reload_mid_step_resumes_at_the_page_reached_with_the_answers_given(sqlite_demo_db, actor_for):
+    """A caseworker answers P1's first pages, the browser is reloaded (a new session), and the step resumes at the
+    page they reached; saving it from there records the answers given before the reload."""
+    actor = actor_for("caseworker")
+    view = run_start.start_run(actor, "P1", case_id=_case_id(actor, financial_transition_complete=True))
+    at = open_wizard(actor, view.run_id)
+    at.checkbox[0].check()
+    button(at, "Continue").click().run()
+    radio(at, "What needs the CSA information?").set_value("Other CMS work")
+    button(at, "Continue").click().run()
+    assert at.title[0].value == "What information is needed"
+
+    again = open_wizard(actor, view.run_id)  # a reload: a new browser session
+    assert again.title[0].value == "What information is needed"
+    again.text_area[0].input("The 2011 arrears schedule")
+    button(again, "Continue").click().run()
+    assert again.title[0].value == "Has financial transition to CMS been completed?"
+    radio(again, "Has financial transition to CMS been completed?").set_value("Yes")
+    button(again, "Continue").click().run()
+    assert not again.exception
+
+    saved = run_context.view_run(actor, view.run_id)
+    assert saved.step.id != "query_received" or saved.awaiting_confirmation
+    with transaction() as session:
+        run = session.get(ProcedureRun, view.run_id)
+        assert run.answers["query_reason"] == "Other CMS work"
+        assert run.answers["query_summary"] == "The 2011 arrears schedule"
+        assert run.checklists["query_received"] == list(view.step.checklist)
