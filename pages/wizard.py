@@ -19,6 +19,7 @@ from ui.letters_panel import letters_panel
 from ui.pending_letters import pending_letters_panel
 from ui.procedure_map_panel import procedure_map_on_demand
 from ui.question_flow import QuestionFlow, open_question, show_last_page_next
+from ui.run_moved import moved_on_notice
 from ui.task_list import task_list_table
 
 actor = ui.actor("caseworker", page="wizard")
@@ -29,7 +30,8 @@ if not asked_for:
     ui.stop()
 run_id: str = asked_for  # declared, so the callbacks below see it as narrowed
 FRESH = f"view:{run_id}"  # the view a button's service call just returned: no second read on the rerun
-shown: RunView | None = st.session_state.pop(FRESH, None) or ui.attempt(lambda: run_context.view_run(actor, run_id))
+own_action: RunView | None = st.session_state.pop(FRESH, None)
+shown: RunView | None = own_action or ui.attempt(lambda: run_context.view_run(actor, run_id))
 if shown is None:
     ui.stop()
 view: RunView = shown
@@ -116,6 +118,7 @@ st.progress(
     + (f" · SR {view.sr_number}" if view.sr_number else ""),
 )
 ui.case_banner(view.case)
+moved_on_notice(view, own_action=own_action is not None, refused_as_stale=stale)
 task_list_table(view)  # the long procedures only: what is done, what waits and on whom, what is left
 # Always drawn, empty without errors: the elements below keep their place in the page whether or not a
 # refusal is shown. When they moved, Streamlit's browser side drew the file uploader afresh, and a file

@@ -4,7 +4,7 @@ not when a loop brings the run back to a step answered before (issue 15); it say
 from datetime import timedelta
 
 from db.models import ProcedureRun
-from services import run_context, run_start
+from services import run_context, run_start, runs
 from services.transaction import transaction
 from tests.app.test_wizard import _case_id, button, open_wizard
 from tests.procedures.walk import Walk
@@ -86,3 +86,27 @@ def test_a_reload_mid_step_resumes_at_the_page_reached_with_the_answers_given(sq
         assert run.answers["query_reason"] == "Other CMS work"
         assert run.answers["query_summary"] == "The 2011 arrears schedule"
         assert run.checklists["query_received"] == list(view.step.checklist)
+
+
+def test_a_tab_left_behind_says_the_run_moved_on_at_its_next_click(sqlite_demo_db, actor_for):
+    """Two tabs on one run: the second saves P1's first step; the first tab's next click (a tick) shows the step
+    the run is at, and says so, instead of jumping there without a word."""
+    actor = actor_for("caseworker")
+    view = run_start.start_run(actor, "P1", case_id=_case_id(actor, financial_transition_complete=True))
+    left_behind = open_wizard(actor, view.run_id)
+    assert not left_behind.info
+    answers = {"query_reason": "Complaint", "query_summary": "Arrears 2010", "financial_transition_complete": True}
+    runs.submit_step(  # the other tab
+        actor, view.run_id, {**answers, "_checklist": list(view.step.checklist)}, expected_version=view.version
+    )
+
+    left_behind.checkbox[0].check().run()
+    moved = [i.value for i in left_behind.info if "moved on while this page was open" in i.value]
+    assert moved == [
+        "This procedure was moved on while this page was open, in another tab or window or by a colleague. "
+        'It is now on check your answers for step 1, "Check where the case is in transition". Anything you had '
+        "typed on the page you were on was not saved."
+    ]
+    next(b for b in left_behind.button if b.label == "Confirm and save").click().run()  # its own action: no notice
+    assert run_context.view_run(actor, view.run_id).step.id == "search_legacy"
+    assert not any("moved on" in i.value for i in left_behind.info)
