@@ -111,9 +111,9 @@ BARE_KEPT_WIDGETS = textwrap.dedent(r"""
         st.caption("Published procedure: step 2 of the procedure as published")
         st.write("Look for the information yourself first, in every legacy system.")
         form()
-        left, right = st.columns(2)
-        left.button("Continue", type="primary", on_click=go, args=(2,))
-        right.button("Back", on_click=go, args=(1,))
+        with st.container(horizontal=True):
+            st.button("Continue", type="primary", on_click=go, args=(2,))
+            st.button("Back", on_click=go, args=(1,))
         procedure_map()
     with side:
         st.markdown(f"**Enter in CMS now** (saved at '{CMS_SAVED_AT}'); tick each line once it is done in CMS")
@@ -162,9 +162,9 @@ BARE = textwrap.dedent(r"""
         st.empty()
         st.radio(s["question"], ["Yes", "No"], index=None, key=f"{n}:question", horizontal=True)
         st.empty()
-        left, right = st.columns(2)
-        left.button("Continue", type="primary", on_click=go, args=(2,))
-        right.button("Back", on_click=go, args=(1,), disabled=s["back_disabled"])
+        with st.container(horizontal=True):
+            st.button("Continue", type="primary", on_click=go, args=(2,))
+            st.button("Back", on_click=go, args=(1,), disabled=s["back_disabled"])
         if s["back_refusal"]:
             st.caption(s["back_refusal"])
         procedure_map()

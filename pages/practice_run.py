@@ -136,15 +136,15 @@ with main:
         summary_rows(view.summary, key="pchg", on_change=change)
         if view.letters_pending:  # as in the wizard: read the letter before saving (not sent: practice)
             pending_letters_panel(lambda: pending_practice_letters(actor, practice_id))
-        left, right = st.columns(2)
-        left.button(
-            "Confirm and save",
-            type="primary",
-            on_click=act,
-            args=(lambda: practice.confirm_step(actor, practice_id, expected_version=seen()),),
-        )
-        if view.can_go_back:
-            right.button("Back", on_click=back_from_summary)
+        with st.container(horizontal=True):
+            st.button(
+                "Confirm and save",
+                type="primary",
+                on_click=act,
+                args=(lambda: practice.confirm_step(actor, practice_id, expected_version=seen()),),
+            )
+            if view.can_go_back:
+                st.button("Back", on_click=back_from_summary)
     else:
         flow.step(errors, back=back, published=view.published or "")
     procedure_map_on_demand(

@@ -138,10 +138,10 @@ with main:
         summary_rows(view.summary, key="chg", on_change=change)
         if view.letters_pending:  # a letter is due: no read for steps without one
             pending_letters_panel(lambda: pending_letters(actor, run_id))
-        left, right = st.columns(2)
-        left.button("Confirm and save", type="primary", on_click=confirm)
-        if view.can_go_back:
-            right.button("Back", on_click=back_from_summary)
+        with st.container(horizontal=True):
+            st.button("Confirm and save", type="primary", on_click=confirm)
+            if view.can_go_back:
+                st.button("Back", on_click=back_from_summary)
     else:
         flow.step(errors, back=back, published=view.published or "")
     procedure_map_on_demand(

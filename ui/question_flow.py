@@ -159,11 +159,11 @@ class QuestionFlow:
             with st.expander(f"About this step: {view.step.title}"):
                 st.write(view.step.guidance)
         self.form(errors)
-        left, right = st.columns(2)
-        left.button("Continue", type="primary", on_click=self.proceed)
-        if self.index > 0:
-            right.button("Back", on_click=self.previous_page)
-        else:
-            right.button("Back", disabled=not view.can_go_back, on_click=back)
-            if not view.can_go_back and view.back_refusal:
-                st.caption(view.back_refusal)
+        with st.container(horizontal=True):  # Back beside Continue, not half a page away (QA)
+            st.button("Continue", type="primary", on_click=self.proceed)
+            if self.index > 0:
+                st.button("Back", on_click=self.previous_page)
+            else:
+                st.button("Back", disabled=not view.can_go_back, on_click=back)
+        if self.index == 0 and not view.can_go_back and view.back_refusal:
+            st.caption(view.back_refusal)

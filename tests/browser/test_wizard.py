@@ -117,3 +117,29 @@ def test_the_tab_title_names_each_step_and_says_error_while_the_step_shows_one(l
     # keeps the app's icon and the page its full width, not Streamlit's centred 736 px column.
     assert "svg" in page.locator("link[rel='shortcut icon']").get_attribute("href")
     assert page.get_by_test_id("stMainBlockContainer").bounding_box()["width"] > 800
+
+
+def test_a_reload_between_a_steps_pages_resumes_at_the_page_reached(live_server, page: Page):
+    """The caseworker answers P1's reason page and reloads before the step is saved: the reloaded page is the one
+    they reached, and Back shows the reason they gave (kept on the run, services/step_drafts.py)."""
+    sign_in(page, live_server.url, "caseworker")
+    settled(page, "Welcome, Demo Caseworker")
+    page.get_by_role("link", name="Start a procedure").click()
+    scin_box = settled(page, page.get_by_label("Find a case", exact=True))
+    scin_box.fill(p1_scin())
+    scin_box.press("Enter")
+    settled(page, page.get_by_role("button", name="Start P1")).click()
+    at_step(page, "Check where the case is in transition")
+    page.get_by_text("I have the case open in the 2012 system", exact=False).click()
+    expect(page.get_by_role("checkbox", name=re.compile("I have the case open"))).to_be_checked()
+    press(page, "Continue")
+    at_step(page, "What needs the CSA information?")
+    choose(page, "Appeal")
+    press(page, "Continue")
+    at_step(page, "What information is needed")
+
+    page.reload()
+    at_step(page, "What information is needed")
+    press(page, "Back")
+    at_step(page, "What needs the CSA information?")
+    expect(page.get_by_role("radio", name="Appeal", checked=True)).to_have_count(1)
