@@ -13,8 +13,8 @@ A procedure step stays the unit that is saved, audited and moved on from; its pa
   details, not a question.
 - A step with neither checklist nor questions is one page under its title.
 
-Answers given on earlier pages of the step are kept in the browser session until the step is saved; a reload
-in the middle of a step's pages starts that step's pages again, with the answers saved before.
+Answers given on earlier pages of the step are kept in the browser session until the step is saved, and on the
+run at each page's Continue (services/step_drafts.py), so a reload in the middle of a step's pages resumes there.
 """
 
 from __future__ import annotations
