@@ -20,7 +20,7 @@ from ui.pending_letters import pending_letters_panel
 from ui.practice_debrief import debrief_panel
 from ui.practice_panels import practice_side_panels
 from ui.procedure_map_panel import procedure_map_on_demand
-from ui.question_flow import QuestionFlow, open_question, show_last_page_next
+from ui.question_flow import QuestionFlow, back_to_step_before, open_last_page, open_question
 from ui.task_list import task_list_table
 
 actor = ui.actor("caseworker", "team_leader", page="practice_run")
@@ -49,10 +49,11 @@ def seen() -> int:
     return int(st.session_state.get(VERSION, view.version))
 
 
-def act(call: Callable[[], practice.PracticeView]) -> None:
+def act(call: Callable[[], practice.PracticeView]) -> practice.PracticeView | None:
     fresh = run_action(call, fresh_key=FRESH, errors_key=ERRORS, stale_key=STALE, doing="saving a practice step")
     if fresh is not None:
         st.session_state[VERSION] = fresh.run.version
+    return fresh
 
 
 def check(values: dict[str, object], names: tuple[str, ...], _next_page: int) -> bool:
@@ -88,12 +89,26 @@ def change(step_id: str, question: str) -> None:
 
 
 def back() -> None:
-    act(lambda: practice.go_back(actor, practice_id, expected_version=seen()))
+    """Back from a step's first page: the step before, at its last page."""
+    back_to_step_before(practice_id, lambda: act(lambda: practice.go_back(actor, practice_id, expected_version=seen())))
+
+
+def confirm() -> None:
+    act(lambda: practice.confirm_step(actor, practice_id, expected_version=seen()))
 
 
 def back_from_summary() -> None:
-    show_last_page_next(practice_id)
-    back()
+    """As in the wizard: the step being checked, at its last page."""
+    fresh = run_action(
+        lambda: practice.change_answer(actor, practice_id, view.step.id, expected_version=seen()),
+        fresh_key=FRESH,
+        errors_key=ERRORS,
+        stale_key=STALE,
+        doing="saving a practice step",
+    )
+    if fresh is not None:
+        st.session_state[VERSION] = fresh.run.version
+        open_last_page(practice_id, fresh.run)
 
 
 def tick_cms(saved_index: int, line: int, done: bool) -> None:
@@ -140,11 +155,9 @@ with main:
             st.button(
                 "Confirm and save",
                 type="primary",
-                on_click=act,
-                args=(lambda: practice.confirm_step(actor, practice_id, expected_version=seen()),),
+                on_click=confirm,
             )
-            if view.can_go_back:
-                st.button("Back", on_click=back_from_summary)
+            st.button("Back", on_click=back_from_summary)
     else:
         flow.step(errors, back=back, published=view.published or "")
     procedure_map_on_demand(

@@ -18,7 +18,7 @@ from ui.glossary_panel import glossary_panel
 from ui.letters_panel import letters_panel
 from ui.pending_letters import pending_letters_panel
 from ui.procedure_map_panel import procedure_map_on_demand
-from ui.question_flow import QuestionFlow, open_question, show_last_page_next
+from ui.question_flow import QuestionFlow, back_to_step_before, open_last_page, open_question
 from ui.run_moved import moved_on_notice
 from ui.task_list import task_list_table
 
@@ -80,12 +80,16 @@ flow = QuestionFlow(run_id, view, checklist_prefix="ck", errors_key=ERRORS, chec
 
 
 def back() -> None:
-    act(lambda: runs.go_back(actor, run_id, expected_version=seen()))
+    """Back from a step's first page: the step before, at its last page."""
+    back_to_step_before(run_id, lambda: act(lambda: runs.go_back(actor, run_id, expected_version=seen())))
 
 
 def back_from_summary() -> None:
-    show_last_page_next(run_id)
-    back()
+    """Back from check your answers: the step being checked, at its last page (saved answers kept; Continue on it
+    comes back here)."""
+    fresh = act(lambda: runs.change_answer(actor, run_id, view.step.id, expected_version=seen()))
+    if isinstance(fresh, RunView):
+        open_last_page(run_id, fresh)
 
 
 def confirm() -> None:
@@ -140,8 +144,7 @@ with main:
             pending_letters_panel(lambda: pending_letters(actor, run_id))
         with st.container(horizontal=True):
             st.button("Confirm and save", type="primary", on_click=confirm)
-            if view.can_go_back:
-                st.button("Back", on_click=back_from_summary)
+            st.button("Back", on_click=back_from_summary)
     else:
         flow.step(errors, back=back, published=view.published or "")
     procedure_map_on_demand(

@@ -27,6 +27,13 @@ def visit_of(view: RunView) -> str:
     return visit(view.step.id, view.step_number)
 
 
+def _saved(view: RunView) -> dict[str, Any]:
+    """The step's saved answers and ticks, as its pages keep them: a page not drawn again in a reopened step still
+    gives its answer to the save (QA: Change on a later question refused the earlier ones as missing)."""
+    saved: dict[str, Any] = {f.name: f.value for f in view.step.fields if f.value is not None}
+    return {**saved, CHECKLIST: list(view.step.checked)}
+
+
 def open_question(key: str, fresh: RunView, question: str) -> None:
     """After Change on check your answers: show the page of `fresh`'s step that asks `question` (its first page
     when the row is not one question, e.g. the checklist), with the saved answers, not any kept before."""
@@ -34,12 +41,25 @@ def open_question(key: str, fresh: RunView, question: str) -> None:
     pages = question_pages(fresh.step)
     asks = [i for i, p in enumerate(pages) if any(f.label == question for f in p.fields)]
     st.session_state[f"qpage:{key}:{visit}"] = asks[0] if asks else 0
-    st.session_state.pop(f"qkept:{key}:{visit}", None)
+    st.session_state[f"qkept:{key}:{visit}"] = _saved(fresh)
 
 
-def show_last_page_next(key: str) -> None:
-    """Back from check your answers: the step it reopens shows its last page, not its first."""
+def back_to_step_before(key: str, go_back: Callable[[], object | None]) -> None:
+    """Back from a step's first page: the step before, which `go_back` reopens, shows its last page, not its first
+    (`go_back` returns None when refused: the page shown stays as it was)."""
     st.session_state[f"qlast:{key}"] = True
+    if go_back() is None:
+        st.session_state.pop(f"qlast:{key}", None)
+
+
+def open_last_page(key: str, fresh: RunView) -> None:
+    """Back from check your answers: `fresh`'s step (the one being checked, reopened) at its last page that applies
+    to the saved answers, showing those answers, not any kept before (as GOV.UK's Back from a check page)."""
+    visit = visit_of(fresh)
+    saved = {**dict(fresh.step.earlier), **{f.name: f.value for f in fresh.step.fields if f.value is not None}}
+    applicable = [i for i, p in enumerate(question_pages(fresh.step)) if p.applies(saved)]
+    st.session_state[f"qpage:{key}:{visit}"] = applicable[-1] if applicable else 0
+    st.session_state[f"qkept:{key}:{visit}"] = _saved(fresh)
 
 
 class QuestionFlow:

@@ -6,6 +6,8 @@ from datetime import timedelta
 from db.models import ProcedureRun
 from services import run_context, run_start, runs
 from services.transaction import transaction
+from tests.app.answering import answer_step
+from tests.app.helpers import texts
 from tests.app.test_wizard import _case_id, button, open_wizard
 from tests.procedures.walk import Walk
 
@@ -110,3 +112,45 @@ def test_a_tab_left_behind_says_the_run_moved_on_at_its_next_click(sqlite_demo_d
     next(b for b in left_behind.button if b.label == "Confirm and save").click().run()  # its own action: no notice
     assert run_context.view_run(actor, view.run_id).step.id == "search_legacy"
     assert not any("moved on" in i.value for i in left_behind.info)
+
+
+def test_back_from_check_your_answers_reopens_the_step_at_its_last_page_with_the_answers(sqlite_demo_db, actor_for):
+    """P1's first step has no step before it: Back from its check page was missing (QA). It now reopens the step
+    being checked at its last question, answered; Continue from there comes back to the check page."""
+    actor = actor_for("caseworker")
+    view = run_start.start_run(actor, "P1", case_id=_case_id(actor, financial_transition_complete=True))
+    at = open_wizard(actor, view.run_id)
+    answer_step(
+        at, actor, view.run_id, query_reason="Appeal", query_summary="Arrears 2010", financial_transition_complete=True
+    )
+    assert at.title[0].value == "Check your answers before saving"
+
+    button(at, "Back").click().run()
+    assert at.title[0].value == "Has financial transition to CMS been completed?"
+    assert radio(at, "Has financial transition to CMS been completed?").value == "Yes"
+    button(at, "Back").click().run()  # and the step's pages before it, answered
+    assert at.text_area[0].value == "Arrears 2010"
+    button(at, "Continue").click().run()
+    button(at, "Continue").click().run()
+    assert at.title[0].value == "Check your answers before saving"
+    assert not at.exception
+
+
+def test_a_change_saved_from_its_own_page_keeps_the_steps_other_answers(sqlite_demo_db, actor_for):
+    """Change on the summary question, Continue through the pages after it: the step's answers on the pages before
+    it (not drawn again in this visit) are kept, not refused as missing."""
+    actor = actor_for("caseworker")
+    view = run_start.start_run(actor, "P1", case_id=_case_id(actor, financial_transition_complete=True))
+    at = open_wizard(actor, view.run_id)
+    answer_step(
+        at, actor, view.run_id, query_reason="Appeal", query_summary="Arrears 2010", financial_transition_complete=True
+    )
+    next(b for b in at.button if b.key == "chg:query_received:What information is needed").click().run()
+    at.text_area[0].input("Arrears 2010 and 2011")
+    button(at, "Continue").click().run()
+    button(at, "Continue").click().run()
+    assert "There is a problem" not in texts(at)
+    assert at.title[0].value == "Check your answers before saving"
+    with transaction() as session:
+        answers = session.get(ProcedureRun, view.run_id).answers
+    assert (answers["query_reason"], answers["query_summary"]) == ("Appeal", "Arrears 2010 and 2011")
