@@ -11,7 +11,7 @@ from domain.clock import format_uk
 from services import console
 from services.console import ConsoleFilter
 from ui.download_owners import issued
-from ui.table_data import arrow_rows
+from ui.table_data import arrow_rows, moment_column
 from ui.table_ticks import ShownRow, ShownTable, redrawn
 from ui.text import md
 
@@ -95,7 +95,7 @@ table = [
     {
         "SR": r.number, "SCIN": r.scin, "Type": r.label, "Procedures": " ".join(r.procedures), "Status": r.status,
         "Owner": r.owner or "Unallocated", "Age (days)": r.age_days, "PV": r.potentially_violent,
-        "Sensitive": r.sensitive, "Next due": format_uk(r.next_due), "Overdue": r.overdue,
+        "Sensitive": r.sensitive, "Next due": r.next_due, "Overdue": r.overdue,
     }
     for r in page.rows
 ]  # fmt: skip
@@ -111,7 +111,7 @@ if drawn_before is None or drawn.key != drawn_before.key:
 else:
     ticked_now = ticked
 st.dataframe(
-    arrow_rows(table),
+    arrow_rows(table, moments=("Next due",)),
     hide_index=True,
     width="stretch",
     key=drawn.key,
@@ -127,10 +127,15 @@ st.dataframe(
         "Age (days)": st.column_config.NumberColumn("Age", format="%d", width="small", help="Days since created"),
         "PV": st.column_config.CheckboxColumn("PV", help="Potentially violent marker on the case", width="small"),
         "Sensitive": st.column_config.CheckboxColumn(width="small"),
-        "Next due": st.column_config.TextColumn(width="small"),
+        "Next due": moment_column(width="small"),
         "Overdue": st.column_config.CheckboxColumn(width="small"),
     },
     placeholder="",
+)
+# Keyset paging serves one order (services/console/queries.py): say what a heading click does and does not do.
+st.caption(
+    f"Oldest first, {console.PAGE_SIZE} to a page. Sorting by a column heading reorders only the SRs on this page: "
+    "to find SRs across every page, use the filters above."
 )
 nav = st.columns([1, 1, 4])
 if len(cursors) > 1 and nav[0].button("Previous page"):
@@ -196,12 +201,13 @@ if len(items) >= console.DEADLINES_LISTED:  # never a silent cut: say the list s
     )
 st.dataframe(
     arrow_rows([
-        {"Due": format_uk(d.due_at), "Overdue": "OVERDUE" if d.overdue else "", "What": d.what,
+        {"Due": d.due_at, "Overdue": "OVERDUE" if d.overdue else "", "What": d.what,
          "SR": d.sr_number, "SCIN": d.scin, "Owner": d.owner or "Unallocated", "How worked out": d.explanation}
         for d in items
-    ]),
+    ], moments=("Due",)),
     hide_index=True,
     width="stretch",
+    column_config={"Due": moment_column()},
     placeholder="",
 )  # fmt: skip
 st.header(f"Stuck runs of new caseworkers ({console.stuck_working_days()} working days or more without progress)")

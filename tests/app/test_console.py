@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
+from pandas.api.types import is_datetime64_any_dtype
 from sqlalchemy import select
 
 from db.models import AuditEvent, Case, ProcedureRun, ServiceRequest, User
@@ -255,3 +257,38 @@ def test_a_full_deadline_list_says_it_stops_and_how_to_see_the_rest(sqlite_demo_
             )
     at.run()
     assert f"The {console.DEADLINES_LISTED} soonest are listed." in texts(at)
+
+
+def _grid(at, column):
+    """The table element holding `column`, with its column settings (labels, formats) as the browser gets them."""
+    element = next(df for df in at.dataframe if column in df.value.columns)
+    return element.value, json.loads(element.proto.columns or "{}")
+
+
+def test_the_consoles_dates_are_dates_so_a_heading_sort_is_in_date_order(sqlite_demo_db, actor_for):
+    """QA: the date columns sorted as text, "10 Dec" before "3 Dec". The grid sorts by the values it is given."""
+    leader = actor_for("teamleader")
+    rows = [r for r in console.outstanding_page(leader).rows if r.next_due is None]  # no earlier deadline
+    today = utcnow().replace(hour=12, minute=0, second=0, microsecond=0)
+    with transaction() as session:  # the 3rd and the 10th of a month ahead: as text, the 10th sorts first
+        month = (today.replace(day=1) + timedelta(days=40)).replace(day=1)
+        for sr_id, day in ((rows[0].id, 10), (rows[1].id, 3)):
+            sr = session.get(ServiceRequest, sr_id)
+            records.add_deadline(session, None, sr, kind="review_date", due_at=month.replace(day=day), explanation="t")
+    at = _console(leader)
+    table, settings = _grid(at, "Next due")
+    assert is_datetime64_any_dtype(table["Next due"])
+    ours = table[table["SR"].isin([rows[0].number, rows[1].number])].sort_values("Next due")
+    assert list(ours["SR"]) == [rows[1].number, rows[0].number]  # the 3rd before the 10th
+    assert settings["Next due"]["type_config"]["format"] == "D MMM YYYY, HH:mm"  # read as "3 Dec 2026, 12:00"
+    assert settings["Next due"]["type_config"]["timezone"] == "Europe/London"
+    deadlines, settings = _grid(at, "How worked out")
+    assert is_datetime64_any_dtype(deadlines["Due"])
+    assert settings["Due"]["type_config"]["format"] == "D MMM YYYY, HH:mm"
+
+
+def test_the_console_says_a_heading_sort_reorders_only_the_page_shown(sqlite_demo_db, actor_for):
+    """The list is paged by a keyset, oldest first: a team leader must not take a sorted page for the whole list."""
+    shown = texts(_console(actor_for("teamleader")))
+    assert f"Oldest first, {console.PAGE_SIZE} to a page." in shown
+    assert "Sorting by a column heading reorders only the SRs on this page" in shown
