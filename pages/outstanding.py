@@ -34,8 +34,8 @@ with st.expander("Filters", expanded=True):
         "Status", ["Open", "In Progress", "Closed"], default=console.OPEN_STATUSES, key="f_st"
     )
     low = st.columns(5)
-    min_age = low[0].number_input("At least (days old)", min_value=0, value=None, step=1, key="f_min")
-    max_age = low[1].number_input("At most (days old)", min_value=0, value=None, step=1, key="f_max")
+    min_age = low[0].number_input(console.AGE_LABELS["min_age_days"], min_value=0, value=None, step=1, key="f_min")
+    max_age = low[1].number_input(console.AGE_LABELS["max_age_days"], min_value=0, value=None, step=1, key="f_max")
     pv = low[2].selectbox("PV-marked", list(YES_NO), key="f_pv")
     sensitive = low[3].selectbox("Sensitive", list(YES_NO), key="f_sens")
     due = low[4].selectbox("Due or overdue", list(DUE), key="f_due")
@@ -43,13 +43,21 @@ filters = ConsoleFilter(
     owner_id=owners[owner],
     procedure=None if procedure == "Any" else procedure,
     catalogue_label=None if label == "Any" else label,
-    statuses=tuple(statuses) or console.OPEN_STATUSES,
+    statuses=tuple(statuses),  # none chosen: every status (services/console/filters.py), as the field shows
     min_age_days=None if min_age is None else int(min_age),
     max_age_days=None if max_age is None else int(max_age),
     potentially_violent=YES_NO[pv],
     sensitive=YES_NO[sensitive],
     due=DUE[due],
 )
+if not statuses:
+    top[3].caption("No status chosen: SRs of every status are listed, Closed included.")
+if problems := filters.problems():  # each at its field, and in the summary; the list is not read
+    for column, field in ((low[0], "min_age_days"), (low[1], "max_age_days")):
+        with column:
+            ui.field_error(problems, field)
+    ui.error_summary(problems)
+    ui.stop()
 if st.session_state.get("console_filters") != filters:  # new filters: back to the first page
     st.session_state["console_filters"], st.session_state["console_pages"] = filters, [None]
 cursors = st.session_state["console_pages"]
@@ -81,7 +89,8 @@ if ages:
         "$schema": alt.SCHEMA_URL,
         "mark": {"type": "bar"},
         "encoding": {
-            "x": {"field": "Age", "type": "nominal", "sort": bands},
+            # Every band on the axis, an empty one too (QA: empty bands were dropped, hiding that none are that old)
+            "x": {"field": "Age", "type": "nominal", "sort": bands, "scale": {"domain": bands}},
             "y": {"field": "SRs", "type": "quantitative", "axis": {"format": "d", "tickMinStep": 1}},
             "color": {"field": "Status", "type": "nominal"},
         },

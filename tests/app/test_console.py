@@ -292,3 +292,43 @@ def test_the_console_says_a_heading_sort_reorders_only_the_page_shown(sqlite_dem
     shown = texts(_console(actor_for("teamleader")))
     assert f"Oldest first, {console.PAGE_SIZE} to a page." in shown
     assert "Sorting by a column heading reorders only the SRs on this page" in shown
+
+
+def test_clearing_every_status_chip_lists_every_status_as_the_field_shows(sqlite_demo_db, actor_for):
+    """QA: with every Status chip cleared, the list still held Open and In Progress only."""
+    leader = actor_for("teamleader")
+    at = _console(leader)
+    outstanding = console.counts(leader).total
+    at.multiselect(key="f_st").set_value([]).run()
+    assert not at.exception
+    every = console.counts(leader, console.ConsoleFilter(statuses=()))
+    assert every.by_status.get("Closed"), "the demo team should have closed SRs"
+    assert every.total > outstanding
+    shown = texts(at)
+    assert f"{every.total:,} service requests match" in shown
+    assert "No status chosen: SRs of every status are listed, Closed included." in shown
+    by_status = next(df.value for df in at.dataframe if "Status" in df.value.columns and "SRs" in df.value.columns)
+    assert "Closed" in set(by_status["Status"])
+
+
+def test_age_limits_the_wrong_way_round_name_both_fields_at_the_field(sqlite_demo_db, actor_for):
+    """QA: "The oldest age must be at least the youngest age." named neither field."""
+    at = _console(actor_for("teamleader"))
+    at.number_input(key="f_min").set_value(9).run()
+    at.number_input(key="f_max").set_value(2).run()
+    assert not at.exception
+    message = '"At most (days old)" must be the same as "At least (days old)" or more.'
+    at_field = [m.value for m in at.markdown if "**Error:**" in m.value]
+    assert at_field == [f":red[**Error:** {message}]"]
+    assert message in next(e.value for e in at.error if "There is a problem" in e.value)
+    assert not [df for df in at.dataframe if "Age (days)" in df.value.columns]  # nothing read with a bad filter
+
+
+def test_the_age_chart_shows_every_band_empty_ones_too(sqlite_demo_db, actor_for):
+    """QA: the chart dropped empty bands, so "nothing over 90 days" looked like no such band."""
+    at = _console(actor_for("teamleader"))
+    at.number_input(key="f_max").set_value(7).run()  # only the youngest band has SRs
+    chart = (at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart"))[0]
+    spec = json.loads(chart.proto.spec)
+    bands = [label for _, _, label in console.AGE_BANDS]
+    assert spec["encoding"]["x"]["scale"]["domain"] == bands
