@@ -11,7 +11,7 @@ from domain.clock import format_uk
 from services import console
 from services.console import ConsoleFilter
 from ui.download_owners import issued
-from ui.table_data import arrow_rows, moment_column
+from ui.table_data import arrow_rows, moment_column, table_or_sentence
 from ui.table_ticks import ShownRow, ShownTable, redrawn
 from ui.text import md
 
@@ -72,13 +72,14 @@ if view is None:
 counts, page = view.counts, view.page
 
 st.caption(f"{counts.total:,} service request{' matches' if counts.total == 1 else 's match'}")
-cols = st.columns(3)
-groups = (("By status", counts.by_status), ("By owner", counts.by_owner), ("By procedure", counts.by_procedure))
-for col, (title, data) in zip(cols, groups, strict=True):
-    col.markdown(f"**{title}**")
-    rows = arrow_rows([{title[3:].capitalize(): k, "SRs": v} for k, v in data.items()])
-    col.dataframe(rows, hide_index=True, width="stretch", placeholder="")
-cols[2].caption("Each SR once, under the procedure that works SRs of its kind.")
+if counts.total:  # with no match, the count above says it all: three empty grids said nothing more (QA)
+    cols = st.columns(3)
+    groups = (("By status", counts.by_status), ("By owner", counts.by_owner), ("By procedure", counts.by_procedure))
+    for col, (title, data) in zip(cols, groups, strict=True):
+        col.markdown(f"**{title}**")
+        rows = arrow_rows([{title[3:].capitalize(): k, "SRs": v} for k, v in data.items()])
+        col.dataframe(rows, hide_index=True, width="stretch", placeholder="")
+    cols[2].caption("Each SR once, under the procedure that works SRs of its kind.")
 ages = view.ageing
 if ages:
     bands = [b[2] for b in console.AGE_BANDS]
@@ -119,33 +120,36 @@ if drawn_before is None or drawn.key != drawn_before.key:
     ticked_now: list[ShownRow] = []  # a new table: the browser shows it without ticks
 else:
     ticked_now = ticked
-st.dataframe(
-    arrow_rows(table, moments=("Next due",)),
-    hide_index=True,
-    width="stretch",
-    key=drawn.key,
-    on_select="rerun",
-    selection_mode="multi-row",
-    column_config={  # widths that fit the page at 1366 px: nothing cut off at the right
-        "SR": st.column_config.TextColumn(width="small"),
-        "SCIN": st.column_config.TextColumn(width="small"),
-        "Type": st.column_config.TextColumn(width="medium"),
-        "Procedures": st.column_config.TextColumn(width="small"),
-        "Status": st.column_config.TextColumn(width="small"),
-        "Owner": st.column_config.TextColumn(width="small"),
-        "Age (days)": st.column_config.NumberColumn("Age", format="%d", width="small", help="Days since created"),
-        "PV": st.column_config.CheckboxColumn("PV", help="Potentially violent marker on the case", width="small"),
-        "Sensitive": st.column_config.CheckboxColumn(width="small"),
-        "Next due": moment_column(width="small"),
-        "Overdue": st.column_config.CheckboxColumn(width="small"),
-    },
-    placeholder="",
-)
-# Keyset paging serves one order (services/console/queries.py): say what a heading click does and does not do.
-st.caption(
-    f"Oldest first, {console.PAGE_SIZE} to a page. Sorting by a column heading reorders only the SRs on this page: "
-    "to find SRs across every page, use the filters above."
-)
+if not table:
+    st.caption("No service requests match these filters.")
+else:
+    st.dataframe(
+        arrow_rows(table, moments=("Next due",)),
+        hide_index=True,
+        width="stretch",
+        key=drawn.key,
+        on_select="rerun",
+        selection_mode="multi-row",
+        column_config={  # widths that fit the page at 1366 px: nothing cut off at the right
+            "SR": st.column_config.TextColumn(width="small"),
+            "SCIN": st.column_config.TextColumn(width="small"),
+            "Type": st.column_config.TextColumn(width="medium"),
+            "Procedures": st.column_config.TextColumn(width="small"),
+            "Status": st.column_config.TextColumn(width="small"),
+            "Owner": st.column_config.TextColumn(width="small"),
+            "Age (days)": st.column_config.NumberColumn("Age", format="%d", width="small", help="Days since created"),
+            "PV": st.column_config.CheckboxColumn("PV", help="Potentially violent marker on the case", width="small"),
+            "Sensitive": st.column_config.CheckboxColumn(width="small"),
+            "Next due": moment_column(width="small"),
+            "Overdue": st.column_config.CheckboxColumn(width="small"),
+        },
+        placeholder="",
+    )
+    # Keyset paging serves one order (services/console/queries.py): say what a heading click does and does not do.
+    st.caption(
+        f"Oldest first, {console.PAGE_SIZE} to a page. Sorting by a column heading reorders only the SRs on this "
+        "page: to find SRs across every page, use the filters above."
+    )
 nav = st.columns([1, 1, 4])
 if len(cursors) > 1 and nav[0].button("Previous page"):
     cursors.pop()
@@ -154,13 +158,15 @@ if page.next_cursor is not None and nav[1].button("Next page"):
     cursors.append(page.next_cursor)
     st.rerun()
 by_number = {r.number: r for r in page.rows}
-opened = st.selectbox(
-    "Open an SR",
-    list(by_number),
-    index=None,
-    key="open_sr",
-    format_func=lambda n: f"{n}: case {by_number[n].scin}, {by_number[n].label}",
-)
+opened = None
+if by_number:  # an empty chooser would be drawn disabled, in grey, with nothing to choose
+    opened = st.selectbox(
+        "Open an SR",
+        list(by_number),
+        index=None,
+        key="open_sr",
+        format_func=lambda n: f"{n}: case {by_number[n].scin}, {by_number[n].label}",
+    )
 if opened and st.button("Open SR detail"):
     st.switch_page("pages/sr_detail.py", query_params={"sr": str(by_number[opened].id)})
 
@@ -208,16 +214,15 @@ if len(items) >= console.DEADLINES_LISTED:  # never a silent cut: say the list s
         f"The {console.DEADLINES_LISTED} soonest are listed. Narrow the filters above (an owner, a procedure, "
         "overdue or due soon) to see the later ones."
     )
-st.dataframe(
+table_or_sentence(
     arrow_rows([
         {"Due": d.due_at, "Overdue": "OVERDUE" if d.overdue else "", "What": d.what,
          "SR": d.sr_number, "SCIN": d.scin, "Owner": d.owner or "Unallocated", "How worked out": d.explanation}
         for d in items
     ], moments=("Due",)),
-    hide_index=True,
+    "No open deadlines on the matching service requests.",
     width="stretch",
     column_config={"Due": moment_column()},
-    placeholder="",
 )  # fmt: skip
 st.header(f"Stuck runs of new caseworkers ({console.stuck_working_days()} working days or more without progress)")
 stuck = view.stuck

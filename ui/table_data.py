@@ -43,3 +43,13 @@ def moment_column(label: str | None = None, **options: Any) -> Any:
 def day_column(label: str | None = None, **options: Any) -> Any:
     """A column of moments shown as their UK day, "3 Dec 2026", sorted as moments."""
     return st.column_config.DatetimeColumn(label, format="D MMM YYYY", timezone=str(UK), **options)
+
+
+def table_or_sentence(rows: Sequence[Mapping[str, Any]] | pa.Table, empty: str, **options: Any) -> bool:
+    """The rows as a table, or with none the sentence `empty` in its place: QA found empty grids under headings,
+    a box of column names that says nothing. True when a table was drawn."""
+    if not len(rows):
+        st.caption(empty)
+        return False
+    st.dataframe(rows, hide_index=True, placeholder="", **options)
+    return True

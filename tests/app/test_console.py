@@ -332,3 +332,35 @@ def test_the_age_chart_shows_every_band_empty_ones_too(sqlite_demo_db, actor_for
     spec = json.loads(chart.proto.spec)
     bands = [label for _, _, label in console.AGE_BANDS]
     assert spec["encoding"]["x"]["scale"]["domain"] == bands
+
+
+def test_no_match_shows_sentences_never_empty_grids(sqlite_demo_db, actor_for):
+    """QA: 0 matches drew empty grids under each heading (the counts, the table, the deadlines)."""
+    at = _console(actor_for("teamleader"))
+    at.number_input(key="f_min").set_value(36_500).run()  # nothing is a hundred years old
+    assert not at.exception
+    shown = texts(at)
+    assert "0 service requests match" in shown
+    assert "No service requests match these filters." in shown
+    assert "No open deadlines on the matching service requests." in shown
+    assert not at.dataframe, [df.value.columns for df in at.dataframe]
+    assert not [s for s in at.selectbox if s.label == "Open an SR"]
+
+
+def test_an_srs_empty_tabs_say_so_in_a_sentence(sqlite_demo_db, actor_for):
+    """QA: an SR's Activities and Letters tabs drew empty grids."""
+    leader = actor_for("teamleader")
+    with transaction() as session:
+        case = session.scalars(select(Case).where(Case.team_id == leader.team_id).order_by(Case.id)).first()
+        sr = records.create_sr(session, None, case=case, process="Arrears", area="Arrears Management",
+                               sub_area="Arrears Review")  # fmt: skip
+        sr_id = sr.id
+    at = app_as(leader)
+    at.query_params["sr"] = str(sr_id)
+    at.run()
+    at.switch_page("pages/sr_detail.py").run()
+    assert not at.exception
+    shown = texts(at)
+    assert "No activities on this SR." in shown
+    assert "No letters on this SR." in shown
+    assert all(len(df.value) for df in at.dataframe), "no grid is drawn empty"

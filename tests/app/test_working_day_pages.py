@@ -179,3 +179,17 @@ def test_a_team_leaders_home_says_which_overdue_list_is_the_teams_and_which_thei
     assert "Deadlines due or overdue on your own SRs (0)" in shown
     assert "Overdue (1)" not in shown
     assert "Overdue (1)" in texts(app_as(worker).run())
+
+
+def test_my_work_with_nothing_allocated_says_so_without_an_empty_grid(sqlite_demo_db, actor_for):
+    """QA: My work drew an empty grid under "Service requests allocated to you (0)"."""
+    leader = actor_for("teamleader")
+    with transaction() as session:
+        session.execute(update(ServiceRequest).where(ServiceRequest.owner_id == leader.user_id).values(owner_id=None))
+    at = app_as(leader).run()
+    at.switch_page("pages/my_work.py").run()
+    assert not at.exception
+    shown = texts(at)
+    assert "Service requests allocated to you (0)" in shown
+    assert "No service requests are allocated to you." in shown
+    assert all(len(df.value) for df in at.dataframe), "no grid is drawn empty"
