@@ -11,7 +11,7 @@ from domain.clock import format_uk
 from services import console
 from services.console import ConsoleFilter
 from ui.download_owners import issued
-from ui.table_data import arrow_rows, moment_column, table_or_sentence
+from ui.table_data import arrow_rows, day_column, moment_column, table_or_sentence
 from ui.table_ticks import ShownRow, ShownTable, redrawn
 from ui.text import md
 
@@ -101,11 +101,13 @@ if ages:
     st.vega_lite_chart(data, bars, width="stretch", height=300)
 
 st.header(f"Page {len(cursors)}")
+# Eleven columns did not fit 1366 px (QA): the case's markers are one column, in the case banner's words, and the
+# procedures that work each SR are named in "Open an SR" below (and counted under "By procedure") instead.
 table = [
     {
-        "SR": r.number, "SCIN": r.scin, "Type": r.label, "Procedures": " ".join(r.procedures), "Status": r.status,
-        "Owner": r.owner or "Unallocated", "Age (days)": r.age_days, "PV": r.potentially_violent,
-        "Sensitive": r.sensitive, "Next due": r.next_due, "Overdue": r.overdue,
+        "SR": r.number, "SCIN": r.scin, "Type": r.label, "Status": r.status,
+        "Owner": r.owner or "Unallocated", "Age (days)": r.age_days, "Next due": r.next_due, "Overdue": r.overdue,
+        "Markers": ", ".join(m for m, on in (("PV", r.potentially_violent), ("Sensitive", r.sensitive)) if on),
     }
     for r in page.rows
 ]  # fmt: skip
@@ -130,18 +132,22 @@ else:
         key=drawn.key,
         on_select="rerun",
         selection_mode="multi-row",
-        column_config={  # widths that fit the page at 1366 px: nothing cut off at the right
-            "SR": st.column_config.TextColumn(width="small"),
-            "SCIN": st.column_config.TextColumn(width="small"),
-            "Type": st.column_config.TextColumn(width="medium"),
-            "Procedures": st.column_config.TextColumn(width="small"),
-            "Status": st.column_config.TextColumn(width="small"),
-            "Owner": st.column_config.TextColumn(width="small"),
-            "Age (days)": st.column_config.NumberColumn("Age", format="%d", width="small", help="Days since created"),
-            "PV": st.column_config.CheckboxColumn("PV", help="Potentially violent marker on the case", width="small"),
-            "Sensitive": st.column_config.CheckboxColumn(width="small"),
-            "Next due": moment_column(width="small"),
-            "Overdue": st.column_config.CheckboxColumn(width="small"),
+        # Widths in pixels that add up to the table's width at 1366 px (904 px beside the sidebar, 33 of them the
+        # tick boxes), so it needs no sideways scrolling (QA): each column as wide as its longest value, Type the rest.
+        column_config={
+            "SR": st.column_config.TextColumn(width=84),
+            "SCIN": st.column_config.TextColumn(width=104),
+            "Type": st.column_config.TextColumn(
+                width=214, help="Process / Area / Sub Area: Open an SR below shows it in full"
+            ),
+            "Status": st.column_config.TextColumn(width=82),
+            "Owner": st.column_config.TextColumn(width=120),
+            "Age (days)": st.column_config.NumberColumn("Age", format="%d", width=42, help="Days since created"),
+            "Next due": day_column(width=88, help="The day of the soonest open deadline"),
+            "Overdue": st.column_config.CheckboxColumn(width=64),
+            "Markers": st.column_config.TextColumn(
+                width=72, help="PV: a potentially violent marker on the case. Sensitive: a sensitive case."
+            ),
         },
         placeholder="",
     )
@@ -158,6 +164,12 @@ if page.next_cursor is not None and nav[1].button("Next page"):
     cursors.append(page.next_cursor)
     st.rerun()
 by_number = {r.number: r for r in page.rows}
+
+
+def _worked_by(row: console.ConsoleRow) -> str:
+    return f" (worked by {', '.join(row.procedures)})" if row.procedures else ""
+
+
 opened = None
 if by_number:  # an empty chooser would be drawn disabled, in grey, with nothing to choose
     opened = st.selectbox(
@@ -165,7 +177,7 @@ if by_number:  # an empty chooser would be drawn disabled, in grey, with nothing
         list(by_number),
         index=None,
         key="open_sr",
-        format_func=lambda n: f"{n}: case {by_number[n].scin}, {by_number[n].label}",
+        format_func=lambda n: f"{n}: case {by_number[n].scin}, {by_number[n].label}{_worked_by(by_number[n])}",
     )
 if opened and st.button("Open SR detail"):
     st.switch_page("pages/sr_detail.py", query_params={"sr": str(by_number[opened].id)})
@@ -222,7 +234,12 @@ table_or_sentence(
     ], moments=("Due",)),
     "No open deadlines on the matching service requests.",
     width="stretch",
-    column_config={"Due": moment_column()},
+    column_config={  # as the table above: no sideways scrolling at 1366 px; the explanation takes the rest
+        "Due": moment_column(width=128), "Overdue": st.column_config.TextColumn(width=78),
+        "What": st.column_config.TextColumn(width=150), "SR": st.column_config.TextColumn(width=84),
+        "SCIN": st.column_config.TextColumn(width=104), "Owner": st.column_config.TextColumn(width=120),
+        "How worked out": st.column_config.TextColumn(width=240),
+    },
 )  # fmt: skip
 st.header(f"Stuck runs of new caseworkers ({console.stuck_working_days()} working days or more without progress)")
 stuck = view.stuck

@@ -280,7 +280,7 @@ def test_the_consoles_dates_are_dates_so_a_heading_sort_is_in_date_order(sqlite_
     assert is_datetime64_any_dtype(table["Next due"])
     ours = table[table["SR"].isin([rows[0].number, rows[1].number])].sort_values("Next due")
     assert list(ours["SR"]) == [rows[1].number, rows[0].number]  # the 3rd before the 10th
-    assert settings["Next due"]["type_config"]["format"] == "D MMM YYYY, HH:mm"  # read as "3 Dec 2026, 12:00"
+    assert settings["Next due"]["type_config"]["format"] == "D MMM YYYY"  # "3 Dec 2026": the day, to fit 1366 px
     assert settings["Next due"]["type_config"]["timezone"] == "Europe/London"
     deadlines, settings = _grid(at, "How worked out")
     assert is_datetime64_any_dtype(deadlines["Due"])
@@ -364,3 +364,19 @@ def test_an_srs_empty_tabs_say_so_in_a_sentence(sqlite_demo_db, actor_for):
     assert "No activities on this SR." in shown
     assert "No letters on this SR." in shown
     assert all(len(df.value) for df in at.dataframe), "no grid is drawn empty"
+
+
+def test_the_narrower_table_keeps_the_case_markers_and_names_the_procedures_in_open_an_sr(sqlite_demo_db, actor_for):
+    """To fit 1366 px, PV and Sensitive share one column and the procedures moved to the SR chooser: neither lost."""
+    leader = actor_for("teamleader")
+    rows = console.outstanding_page(leader).rows
+    at = _console(leader)
+    table = _table(at)
+    want = {r.number: ", ".join(m for m, on in (("PV", r.potentially_violent), ("Sensitive", r.sensitive)) if on)
+            for r in rows}  # fmt: skip
+    assert dict(zip(table["SR"], table["Markers"], strict=True)) == want
+    assert any(want.values()), "the demo data should have a marked case on the first page"
+    worked = next(r for r in rows if r.procedures)
+    chooser = at.selectbox(key="open_sr")
+    label = chooser.format_func(worked.number)
+    assert label.endswith(f"(worked by {', '.join(worked.procedures)})")
