@@ -58,6 +58,7 @@ table_or_sentence(
     ],
     "No service requests are allocated to you.",
     width="stretch",
+    height="content",  # every row of the page in full: at the default height the last one showed half hidden (QA)
 )
 previous, _, following = st.columns([1, 3, 1])
 if len(cursors) > 1 and previous.button("Previous page"):
