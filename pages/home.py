@@ -31,7 +31,7 @@ if day is None:
 if actor.role == "caseworker":
     st.page_link("pages/start.py", label="Find a case", icon=":material/search:")
 
-st.header(f"Deadlines due or overdue ({day.deadlines_total})")
+st.header(f"Deadlines due or overdue on your own SRs ({day.deadlines_total})")  # the strip above: whose it is
 if day.deadlines:
     overdue = f"{day.overdue_total} overdue. " if day.overdue_total else ""
     shown = f"The {len(day.deadlines)} soonest are listed." if day.deadlines_total > len(day.deadlines) else ""

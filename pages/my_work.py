@@ -11,6 +11,7 @@ from services.sr_work import NO_PROCEDURE
 from services.work import PAGE_SIZE, Cursor, complete_task, my_work
 from ui.notices import deadline_strip
 from ui.runs_list import runs_in_progress
+from ui.table_data import table_or_sentence
 
 actor = ui.actor("caseworker", "team_leader", page="my_work")
 st.title("My work")
@@ -39,8 +40,9 @@ for task in work.tasks:
 st.header(f"Service requests allocated to you ({work.total:,})")
 first = (len(cursors) - 1) * PAGE_SIZE + 1 if work.service_requests else 0
 shown = f"Showing {first:,} to {first + len(work.service_requests) - 1:,} of {work.total:,}, oldest first."
-st.caption(shown if work.total else "No service requests are allocated to you.")
-st.dataframe(
+if work.total:
+    st.caption(shown)
+table_or_sentence(
     [
         {
             "SR": s.number,
@@ -54,9 +56,9 @@ st.dataframe(
         }
         for s in work.service_requests
     ],
-    hide_index=True,
+    "No service requests are allocated to you.",
     width="stretch",
-    placeholder="",
+    height="content",  # every row of the page in full: at the default height the last one showed half hidden (QA)
 )
 previous, _, following = st.columns([1, 3, 1])
 if len(cursors) > 1 and previous.button("Previous page"):

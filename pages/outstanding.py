@@ -11,7 +11,7 @@ from domain.clock import format_uk
 from services import console
 from services.console import ConsoleFilter
 from ui.download_owners import issued
-from ui.table_data import arrow_rows
+from ui.table_data import arrow_rows, day_column, moment_column, table_or_sentence
 from ui.table_ticks import ShownRow, ShownTable, redrawn
 from ui.text import md
 
@@ -34,8 +34,8 @@ with st.expander("Filters", expanded=True):
         "Status", ["Open", "In Progress", "Closed"], default=console.OPEN_STATUSES, key="f_st"
     )
     low = st.columns(5)
-    min_age = low[0].number_input("At least (days old)", min_value=0, value=None, step=1, key="f_min")
-    max_age = low[1].number_input("At most (days old)", min_value=0, value=None, step=1, key="f_max")
+    min_age = low[0].number_input(console.AGE_LABELS["min_age_days"], min_value=0, value=None, step=1, key="f_min")
+    max_age = low[1].number_input(console.AGE_LABELS["max_age_days"], min_value=0, value=None, step=1, key="f_max")
     pv = low[2].selectbox("PV-marked", list(YES_NO), key="f_pv")
     sensitive = low[3].selectbox("Sensitive", list(YES_NO), key="f_sens")
     due = low[4].selectbox("Due or overdue", list(DUE), key="f_due")
@@ -43,13 +43,21 @@ filters = ConsoleFilter(
     owner_id=owners[owner],
     procedure=None if procedure == "Any" else procedure,
     catalogue_label=None if label == "Any" else label,
-    statuses=tuple(statuses) or console.OPEN_STATUSES,
+    statuses=tuple(statuses),  # none chosen: every status (services/console/filters.py), as the field shows
     min_age_days=None if min_age is None else int(min_age),
     max_age_days=None if max_age is None else int(max_age),
     potentially_violent=YES_NO[pv],
     sensitive=YES_NO[sensitive],
     due=DUE[due],
 )
+if not statuses:
+    top[3].caption("No status chosen: SRs of every status are listed, Closed included.")
+if problems := filters.problems():  # each at its field, and in the summary; the list is not read
+    for column, field in ((low[0], "min_age_days"), (low[1], "max_age_days")):
+        with column:
+            ui.field_error(problems, field)
+    ui.error_summary(problems)
+    ui.stop()
 if st.session_state.get("console_filters") != filters:  # new filters: back to the first page
     st.session_state["console_filters"], st.session_state["console_pages"] = filters, [None]
 cursors = st.session_state["console_pages"]
@@ -64,13 +72,14 @@ if view is None:
 counts, page = view.counts, view.page
 
 st.caption(f"{counts.total:,} service request{' matches' if counts.total == 1 else 's match'}")
-cols = st.columns(3)
-groups = (("By status", counts.by_status), ("By owner", counts.by_owner), ("By procedure", counts.by_procedure))
-for col, (title, data) in zip(cols, groups, strict=True):
-    col.markdown(f"**{title}**")
-    rows = arrow_rows([{title[3:].capitalize(): k, "SRs": v} for k, v in data.items()])
-    col.dataframe(rows, hide_index=True, width="stretch", placeholder="")
-cols[2].caption("Each SR once, under the procedure that works SRs of its kind.")
+if counts.total:  # with no match, the count above says it all: three empty grids said nothing more (QA)
+    cols = st.columns(3)
+    groups = (("By status", counts.by_status), ("By owner", counts.by_owner), ("By procedure", counts.by_procedure))
+    for col, (title, data) in zip(cols, groups, strict=True):
+        col.markdown(f"**{title}**")
+        rows = arrow_rows([{title[3:].capitalize(): k, "SRs": v} for k, v in data.items()])
+        col.dataframe(rows, hide_index=True, width="stretch", placeholder="")
+    cols[2].caption("Each SR once, under the procedure that works SRs of its kind.")
 ages = view.ageing
 if ages:
     bands = [b[2] for b in console.AGE_BANDS]
@@ -81,7 +90,8 @@ if ages:
         "$schema": alt.SCHEMA_URL,
         "mark": {"type": "bar"},
         "encoding": {
-            "x": {"field": "Age", "type": "nominal", "sort": bands},
+            # Every band on the axis, an empty one too (QA: empty bands were dropped, hiding that none are that old)
+            "x": {"field": "Age", "type": "nominal", "sort": bands, "scale": {"domain": bands}},
             "y": {"field": "SRs", "type": "quantitative", "axis": {"format": "d", "tickMinStep": 1}},
             "color": {"field": "Status", "type": "nominal"},
         },
@@ -91,11 +101,13 @@ if ages:
     st.vega_lite_chart(data, bars, width="stretch", height=300)
 
 st.header(f"Page {len(cursors)}")
+# Eleven columns did not fit 1366 px (QA): the case's markers are one column, in the case banner's words, and the
+# procedures that work each SR are named in "Open an SR" below (and counted under "By procedure") instead.
 table = [
     {
-        "SR": r.number, "SCIN": r.scin, "Type": r.label, "Procedures": " ".join(r.procedures), "Status": r.status,
-        "Owner": r.owner or "Unallocated", "Age (days)": r.age_days, "PV": r.potentially_violent,
-        "Sensitive": r.sensitive, "Next due": format_uk(r.next_due), "Overdue": r.overdue,
+        "SR": r.number, "SCIN": r.scin, "Type": r.label, "Status": r.status,
+        "Owner": r.owner or "Unallocated", "Age (days)": r.age_days, "Next due": r.next_due, "Overdue": r.overdue,
+        "Markers": ", ".join(m for m, on in (("PV", r.potentially_violent), ("Sensitive", r.sensitive)) if on),
     }
     for r in page.rows
 ]  # fmt: skip
@@ -110,28 +122,40 @@ if drawn_before is None or drawn.key != drawn_before.key:
     ticked_now: list[ShownRow] = []  # a new table: the browser shows it without ticks
 else:
     ticked_now = ticked
-st.dataframe(
-    arrow_rows(table),
-    hide_index=True,
-    width="stretch",
-    key=drawn.key,
-    on_select="rerun",
-    selection_mode="multi-row",
-    column_config={  # widths that fit the page at 1366 px: nothing cut off at the right
-        "SR": st.column_config.TextColumn(width="small"),
-        "SCIN": st.column_config.TextColumn(width="small"),
-        "Type": st.column_config.TextColumn(width="medium"),
-        "Procedures": st.column_config.TextColumn(width="small"),
-        "Status": st.column_config.TextColumn(width="small"),
-        "Owner": st.column_config.TextColumn(width="small"),
-        "Age (days)": st.column_config.NumberColumn("Age", format="%d", width="small", help="Days since created"),
-        "PV": st.column_config.CheckboxColumn("PV", help="Potentially violent marker on the case", width="small"),
-        "Sensitive": st.column_config.CheckboxColumn(width="small"),
-        "Next due": st.column_config.TextColumn(width="small"),
-        "Overdue": st.column_config.CheckboxColumn(width="small"),
-    },
-    placeholder="",
-)
+if not table:
+    st.caption("No service requests match these filters.")
+else:
+    st.dataframe(
+        arrow_rows(table, moments=("Next due",)),
+        hide_index=True,
+        width="stretch",
+        key=drawn.key,
+        on_select="rerun",
+        selection_mode="multi-row",
+        # Widths in pixels that add up to the table's width at 1366 px (904 px beside the sidebar, 33 of them the
+        # tick boxes), so it needs no sideways scrolling (QA): each column as wide as its longest value, Type the rest.
+        column_config={
+            "SR": st.column_config.TextColumn(width=84),
+            "SCIN": st.column_config.TextColumn(width=104),
+            "Type": st.column_config.TextColumn(
+                width=214, help="Process / Area / Sub Area: Open an SR below shows it in full"
+            ),
+            "Status": st.column_config.TextColumn(width=82),
+            "Owner": st.column_config.TextColumn(width=120),
+            "Age (days)": st.column_config.NumberColumn("Age", format="%d", width=42, help="Days since created"),
+            "Next due": day_column(width=88, help="The day of the soonest open deadline"),
+            "Overdue": st.column_config.CheckboxColumn(width=64),
+            "Markers": st.column_config.TextColumn(
+                width=72, help="PV: a potentially violent marker on the case. Sensitive: a sensitive case."
+            ),
+        },
+        placeholder="",
+    )
+    # Keyset paging serves one order (services/console/queries.py): say what a heading click does and does not do.
+    st.caption(
+        f"Oldest first, {console.PAGE_SIZE} to a page. Sorting by a column heading reorders only the SRs on this "
+        "page: to find SRs across every page, use the filters above."
+    )
 nav = st.columns([1, 1, 4])
 if len(cursors) > 1 and nav[0].button("Previous page"):
     cursors.pop()
@@ -140,13 +164,21 @@ if page.next_cursor is not None and nav[1].button("Next page"):
     cursors.append(page.next_cursor)
     st.rerun()
 by_number = {r.number: r for r in page.rows}
-opened = st.selectbox(
-    "Open an SR",
-    list(by_number),
-    index=None,
-    key="open_sr",
-    format_func=lambda n: f"{n}: case {by_number[n].scin}, {by_number[n].label}",
-)
+
+
+def _worked_by(row: console.ConsoleRow) -> str:
+    return f" (worked by {', '.join(row.procedures)})" if row.procedures else ""
+
+
+opened = None
+if by_number:  # an empty chooser would be drawn disabled, in grey, with nothing to choose
+    opened = st.selectbox(
+        "Open an SR",
+        list(by_number),
+        index=None,
+        key="open_sr",
+        format_func=lambda n: f"{n}: case {by_number[n].scin}, {by_number[n].label}{_worked_by(by_number[n])}",
+    )
 if opened and st.button("Open SR detail"):
     st.switch_page("pages/sr_detail.py", query_params={"sr": str(by_number[opened].id)})
 
@@ -194,15 +226,20 @@ if len(items) >= console.DEADLINES_LISTED:  # never a silent cut: say the list s
         f"The {console.DEADLINES_LISTED} soonest are listed. Narrow the filters above (an owner, a procedure, "
         "overdue or due soon) to see the later ones."
     )
-st.dataframe(
+table_or_sentence(
     arrow_rows([
-        {"Due": format_uk(d.due_at), "Overdue": "OVERDUE" if d.overdue else "", "What": d.what,
+        {"Due": d.due_at, "Overdue": "OVERDUE" if d.overdue else "", "What": d.what,
          "SR": d.sr_number, "SCIN": d.scin, "Owner": d.owner or "Unallocated", "How worked out": d.explanation}
         for d in items
-    ]),
-    hide_index=True,
+    ], moments=("Due",)),
+    "No open deadlines on the matching service requests.",
     width="stretch",
-    placeholder="",
+    column_config={  # as the table above: no sideways scrolling at 1366 px; the explanation takes the rest
+        "Due": moment_column(width=128), "Overdue": st.column_config.TextColumn(width=78),
+        "What": st.column_config.TextColumn(width=150), "SR": st.column_config.TextColumn(width=84),
+        "SCIN": st.column_config.TextColumn(width=104), "Owner": st.column_config.TextColumn(width=120),
+        "How worked out": st.column_config.TextColumn(width=240),
+    },
 )  # fmt: skip
 st.header(f"Stuck runs of new caseworkers ({console.stuck_working_days()} working days or more without progress)")
 stuck = view.stuck

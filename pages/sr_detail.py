@@ -9,6 +9,7 @@ import ui
 from domain.clock import format_date, format_uk
 from services.sr_view import TimelineEntry, sr_full_view
 from ui.case_panels import deadlines_panel, emails_panel, files_panel
+from ui.table_data import table_or_sentence
 from ui.text import md
 
 actor = ui.actor("team_leader", page="sr_detail")
@@ -40,11 +41,10 @@ tabs = st.tabs(TABS)
 
 def show_timeline(entries: Sequence[TimelineEntry]) -> None:
     """Plain sentences, newest first; shown in a table (never as markdown: names and reasons are typed text)."""
-    st.dataframe(
+    table_or_sentence(
         [{"Date": format_date(e.at), "What happened": e.text} for e in entries],
-        hide_index=True,
+        "Nothing has happened on this SR yet.",
         width="stretch",
-        placeholder="",
     )
 
 
@@ -57,16 +57,15 @@ with tabs[1]:
         st.markdown(f"**{format_uk(n.at)}, {md(n.author or 'system')}**")
         st.text(n.text)
 with tabs[2]:
-    st.dataframe(
+    table_or_sentence(
         [
             {"Activity": a.name, "Mandatory": a.mandatory, "Done": a.done, "Outcome": a.outcome or ""}
             for a in view.activities
         ],
-        hide_index=True,
-        placeholder="",
+        "No activities on this SR.",
     )
 with tabs[3]:
-    st.dataframe(
+    table_or_sentence(
         [
             {
                 "Letter": x.template_code,
@@ -76,8 +75,7 @@ with tabs[3]:
             }
             for x in view.letters
         ],
-        hide_index=True,
-        placeholder="",
+        "No letters on this SR.",
     )
 with tabs[4]:
     deadlines_panel(view.deadlines, empty="No deadlines on this SR.", actor=actor)

@@ -94,6 +94,18 @@ class Notice:
 class Notices:
     due_soon: tuple[Notice, ...]
     overdue: tuple[Notice, ...]
+    for_team: bool = False  # a team leader's: the team's SRs, theirs among them
+
+    @property
+    def overdue_heading(self) -> str:
+        """The strip's headings say whose SRs they list: a team leader's Home also lists their own SRs' deadlines
+        below, and QA read "Overdue (3)" above "Deadlines due or overdue (0)" as two answers to one question."""
+        return f"Overdue in your team ({len(self.overdue)})" if self.for_team else f"Overdue ({len(self.overdue)})"
+
+    @property
+    def due_soon_heading(self) -> str:
+        n = len(self.due_soon)
+        return f"Due soon in your team ({n})" if self.for_team else f"Due soon ({n})"
 
     @property
     def count(self) -> int:
@@ -333,6 +345,7 @@ def notices(actor: Actor, *, now: datetime | None = None) -> Notices:
     return Notices(
         due_soon=tuple(n for n in items if n.due_at >= now),
         overdue=tuple(n for n in items if n.due_at < now),
+        for_team=actor.role == "team_leader",
     )
 
 

@@ -37,7 +37,8 @@ def notice_count(actor: Actor) -> int:
 
 
 def deadline_strip(actor: Actor) -> None:
-    """One box for what is overdue and one for what is due soon; nothing when there is nothing."""
+    """One box for what is overdue and one for what is due soon, each headed with whose SRs (a team leader's are
+    the team's); nothing when there is nothing."""
     if not actor.works_cases:
         return
     seen = ui.attempt(lambda: reminders.notices(actor))
@@ -45,12 +46,12 @@ def deadline_strip(actor: Actor) -> None:
         return
     if seen.overdue:
         st.error(
-            f"**Overdue ({len(seen.overdue)})**\n\n" + "\n".join(f"- {n.text}" for n in seen.overdue),
+            f"**{seen.overdue_heading}**\n\n" + "\n".join(f"- {n.text}" for n in seen.overdue),
             icon=":material/alarm:",
         )
     if seen.due_soon:
         st.warning(
-            f"**Due soon ({len(seen.due_soon)})**\n\n" + "\n".join(f"- {n.text}" for n in seen.due_soon),
+            f"**{seen.due_soon_heading}**\n\n" + "\n".join(f"- {n.text}" for n in seen.due_soon),
             icon=":material/schedule:",
         )
 

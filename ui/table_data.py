@@ -1,19 +1,55 @@
-"""Rows for st.dataframe and charts as an Arrow table, not a list of dicts.
+"""Rows for st.dataframe and charts as an Arrow table, not a list of dicts; and the columns that show moments.
 
 Why: Streamlit turns a list of dicts into a pandas DataFrame and then into Arrow, on every rerun; an Arrow
 table it sends as it is. Measured for the Outstanding SRs page's 50-row table: 23.5 ms against 3.6 ms a table
 at load average 11 on 2 cores (about 6x), and the page draws five tables and a chart on every click. The
-columns and values are the same (text, whole numbers, true/false), so what the browser draws is the same.
+columns and values are the same (text, whole numbers, true/false, moments), so what the browser draws is the same.
+
+Moments go to the grid as timestamps, never as formatted text: the grid sorts a column by its values, and
+text sorted "10 December" before "3 December" (QA). The column's format shows them the UK way, in UK time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import pyarrow as pa
+import streamlit as st
+
+from domain.clock import UK
+
+_MOMENT = pa.timestamp("us", tz="UTC")
 
 
-def arrow_rows(rows: Sequence[Mapping[str, Any]]) -> pa.Table:
-    """The rows as an Arrow table, columns in the order of the first row's keys (no rows: no columns)."""
-    return pa.Table.from_pylist(list(rows))
+def arrow_rows(rows: Sequence[Mapping[str, Any]], *, moments: Collection[str] = ()) -> pa.Table:
+    """The rows as an Arrow table, columns in the order of the first row's keys (no rows: no columns).
+
+    `moments` names the columns of aware datetimes: typed as timestamps even when every value is empty (a column
+    of nothing but None would otherwise be typed null, and sort as nothing)."""
+    table = pa.Table.from_pylist(list(rows))
+    for name in moments:
+        i = table.schema.get_field_index(name)
+        if i >= 0:
+            table = table.set_column(i, name, table.column(i).cast(_MOMENT))
+    return table
+
+
+def moment_column(label: str | None = None, **options: Any) -> Any:
+    """A column of moments shown as "3 Dec 2026, 14:05" in UK time, sorted as moments."""
+    return st.column_config.DatetimeColumn(label, format="D MMM YYYY, HH:mm", timezone=str(UK), **options)
+
+
+def day_column(label: str | None = None, **options: Any) -> Any:
+    """A column of moments shown as their UK day, "3 Dec 2026", sorted as moments."""
+    return st.column_config.DatetimeColumn(label, format="D MMM YYYY", timezone=str(UK), **options)
+
+
+def table_or_sentence(rows: Sequence[Mapping[str, Any]] | pa.Table, empty: str, **options: Any) -> bool:
+    """The rows as a table, or with none the sentence `empty` in its place: QA found empty grids under headings,
+    a box of column names that says nothing. True when a table was drawn."""
+    if not len(rows):
+        st.caption(empty)
+        return False
+    st.dataframe(rows, hide_index=True, placeholder="", **options)
+    return True

@@ -17,6 +17,7 @@ from services.console.deadlines import DeadlineItem, deadline_items, deadlines
 from services.console.export import CSV_COLUMNS, Export, export_csv
 from services.console.filters import (
     AGE_BANDS,
+    AGE_LABELS,
     DUE_FILTERS,
     DUE_SOON_DAYS,
     EXPORT_LIMIT,
@@ -48,6 +49,7 @@ from services.console.stuck_runs import StuckRun, stuck_runs, stuck_working_days
 
 __all__ = [
     "AGE_BANDS",
+    "AGE_LABELS",
     "CSV_COLUMNS",
     "DUE_FILTERS",
     "DUE_SOON_DAYS",

@@ -3,6 +3,9 @@
 Decisions (the issue is silent or loose here):
 - "Outstanding" means not Closed. A status filter narrows within Open / In Progress; asking for Closed
   shows closed SRs (a team leader checking what was closed), so the status filter is the whole truth.
+- No status chosen means no status filter: every status, Closed included. QA found the page quietly put Open
+  and In Progress back when every chip was cleared, so the list did not match what the field showed; the page
+  says what an empty field lists instead of refusing it (clearing the chips is a quick way to see everything).
 - Filtering by procedure is an IN over catalogue entries, so it needs no join and uses the same index as
   the other filters.
 - Age is whole days since the SR was created. "Due" means an open deadline from now to
@@ -34,6 +37,8 @@ EXPORT_LIMIT = 100_000
 OPEN_STATUSES = tuple(s for s in catalogue.STATUSES if s != "Closed")
 DUE_FILTERS = ("overdue", "due_soon")
 TL_ACTION = "use the team leader console"
+AGE_LABELS = {"min_age_days": "At least (days old)", "max_age_days": "At most (days old)"}
+"""The age limits' fields as the page labels them: their messages name them in the same words."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,12 +63,14 @@ class ConsoleFilter:
             errors["procedure"] = f"Procedure must be one of {', '.join(procedure_entries())}."
         if self.catalogue_label is not None and self.catalogue_label not in catalogue_labels():
             errors["catalogue_label"] = "Choose a Process / Area / Sub Area from the SR catalogue."
-        for name in ("min_age_days", "max_age_days"):
+        for name, label in AGE_LABELS.items():  # each message names its field as the page labels it (QA)
             value = getattr(self, name)
             if value is not None and not 0 <= value <= 36_500:
-                errors[name] = "Age must be a whole number of days from 0 to 36500."
+                errors[name] = f'"{label}" must be a whole number of days from 0 to 36500.'
         if self.min_age_days is not None and self.max_age_days is not None and self.min_age_days > self.max_age_days:
-            errors["max_age_days"] = "The oldest age must be at least the youngest age."
+            errors["max_age_days"] = (
+                f'"{AGE_LABELS["max_age_days"]}" must be the same as "{AGE_LABELS["min_age_days"]}" or more.'
+            )
         if self.owner_id is not None and not 0 <= self.owner_id <= MAX_ID:  # beyond it, PostgreSQL's INTEGER fails
             errors["owner_id"] = "Choose an owner from the list."
         if self.due is not None and self.due not in DUE_FILTERS:

@@ -2,6 +2,11 @@
 
 Decision: paging is keyset on (created_at, id), oldest first: the next page starts after the last row
 shown, so a page costs the same at row 50 and at row 50,000 and rows added meanwhile never shift a page.
+
+Decision (QA: "a header sort reorders only the page shown"): the list keeps this one order, and the page says
+beside the table that a heading click sorts only the rows shown. Other orders across the whole list would each
+need an index of their own to stay quick at 1,000,000 SRs; what a team leader sorts to find (overdue, an
+owner's, the oldest, PV) the filters already find across every page, and oldest first is the age order.
 """
 
 from __future__ import annotations

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
+from pandas.api.types import is_datetime64_any_dtype
 from sqlalchemy import select
 
 from db.models import AuditEvent, Case, ProcedureRun, ServiceRequest, User
@@ -255,3 +257,126 @@ def test_a_full_deadline_list_says_it_stops_and_how_to_see_the_rest(sqlite_demo_
             )
     at.run()
     assert f"The {console.DEADLINES_LISTED} soonest are listed." in texts(at)
+
+
+def _grid(at, column):
+    """The table element holding `column`, with its column settings (labels, formats) as the browser gets them."""
+    element = next(df for df in at.dataframe if column in df.value.columns)
+    return element.value, json.loads(element.proto.columns or "{}")
+
+
+def test_the_consoles_dates_are_dates_so_a_heading_sort_is_in_date_order(sqlite_demo_db, actor_for):
+    """QA: the date columns sorted as text, "10 Dec" before "3 Dec". The grid sorts by the values it is given."""
+    leader = actor_for("teamleader")
+    rows = [r for r in console.outstanding_page(leader).rows if r.next_due is None]  # no earlier deadline
+    today = utcnow().replace(hour=12, minute=0, second=0, microsecond=0)
+    with transaction() as session:  # the 3rd and the 10th of a month ahead: as text, the 10th sorts first
+        month = (today.replace(day=1) + timedelta(days=40)).replace(day=1)
+        for sr_id, day in ((rows[0].id, 10), (rows[1].id, 3)):
+            sr = session.get(ServiceRequest, sr_id)
+            records.add_deadline(session, None, sr, kind="review_date", due_at=month.replace(day=day), explanation="t")
+    at = _console(leader)
+    table, settings = _grid(at, "Next due")
+    assert is_datetime64_any_dtype(table["Next due"])
+    ours = table[table["SR"].isin([rows[0].number, rows[1].number])].sort_values("Next due")
+    assert list(ours["SR"]) == [rows[1].number, rows[0].number]  # the 3rd before the 10th
+    assert settings["Next due"]["type_config"]["format"] == "D MMM YYYY"  # "3 Dec 2026": the day, to fit 1366 px
+    assert settings["Next due"]["type_config"]["timezone"] == "Europe/London"
+    deadlines, settings = _grid(at, "How worked out")
+    assert is_datetime64_any_dtype(deadlines["Due"])
+    assert settings["Due"]["type_config"]["format"] == "D MMM YYYY, HH:mm"
+
+
+def test_the_console_says_a_heading_sort_reorders_only_the_page_shown(sqlite_demo_db, actor_for):
+    """The list is paged by a keyset, oldest first: a team leader must not take a sorted page for the whole list."""
+    shown = texts(_console(actor_for("teamleader")))
+    assert f"Oldest first, {console.PAGE_SIZE} to a page." in shown
+    assert "Sorting by a column heading reorders only the SRs on this page" in shown
+
+
+def test_clearing_every_status_chip_lists_every_status_as_the_field_shows(sqlite_demo_db, actor_for):
+    """QA: with every Status chip cleared, the list still held Open and In Progress only."""
+    leader = actor_for("teamleader")
+    at = _console(leader)
+    outstanding = console.counts(leader).total
+    at.multiselect(key="f_st").set_value([]).run()
+    assert not at.exception
+    every = console.counts(leader, console.ConsoleFilter(statuses=()))
+    assert every.by_status.get("Closed"), "the demo team should have closed SRs"
+    assert every.total > outstanding
+    shown = texts(at)
+    assert f"{every.total:,} service requests match" in shown
+    assert "No status chosen: SRs of every status are listed, Closed included." in shown
+    by_status = next(df.value for df in at.dataframe if "Status" in df.value.columns and "SRs" in df.value.columns)
+    assert "Closed" in set(by_status["Status"])
+
+
+def test_age_limits_the_wrong_way_round_name_both_fields_at_the_field(sqlite_demo_db, actor_for):
+    """QA: "The oldest age must be at least the youngest age." named neither field."""
+    at = _console(actor_for("teamleader"))
+    at.number_input(key="f_min").set_value(9).run()
+    at.number_input(key="f_max").set_value(2).run()
+    assert not at.exception
+    message = '"At most (days old)" must be the same as "At least (days old)" or more.'
+    at_field = [m.value for m in at.markdown if "**Error:**" in m.value]
+    assert at_field == [f":red[**Error:** {message}]"]
+    assert message in next(e.value for e in at.error if "There is a problem" in e.value)
+    assert not [df for df in at.dataframe if "Age (days)" in df.value.columns]  # nothing read with a bad filter
+
+
+def test_the_age_chart_shows_every_band_empty_ones_too(sqlite_demo_db, actor_for):
+    """QA: the chart dropped empty bands, so "nothing over 90 days" looked like no such band."""
+    at = _console(actor_for("teamleader"))
+    at.number_input(key="f_max").set_value(7).run()  # only the youngest band has SRs
+    chart = (at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart"))[0]
+    spec = json.loads(chart.proto.spec)
+    bands = [label for _, _, label in console.AGE_BANDS]
+    assert spec["encoding"]["x"]["scale"]["domain"] == bands
+
+
+def test_no_match_shows_sentences_never_empty_grids(sqlite_demo_db, actor_for):
+    """QA: 0 matches drew empty grids under each heading (the counts, the table, the deadlines)."""
+    at = _console(actor_for("teamleader"))
+    at.number_input(key="f_min").set_value(36_500).run()  # nothing is a hundred years old
+    assert not at.exception
+    shown = texts(at)
+    assert "0 service requests match" in shown
+    assert "No service requests match these filters." in shown
+    assert "No open deadlines on the matching service requests." in shown
+    assert not at.dataframe, [df.value.columns for df in at.dataframe]
+    assert not [s for s in at.selectbox if s.label == "Open an SR"]
+
+
+def test_an_srs_empty_tabs_say_so_in_a_sentence(sqlite_demo_db, actor_for):
+    """QA: an SR's Activities and Letters tabs drew empty grids."""
+    leader = actor_for("teamleader")
+    with transaction() as session:
+        case = session.scalars(select(Case).where(Case.team_id == leader.team_id).order_by(Case.id)).first()
+        sr = records.create_sr(session, None, case=case, process="Arrears", area="Arrears Management",
+                               sub_area="Arrears Review")  # fmt: skip
+        sr_id = sr.id
+    at = app_as(leader)
+    at.query_params["sr"] = str(sr_id)
+    at.run()
+    at.switch_page("pages/sr_detail.py").run()
+    assert not at.exception
+    shown = texts(at)
+    assert "No activities on this SR." in shown
+    assert "No letters on this SR." in shown
+    assert all(len(df.value) for df in at.dataframe), "no grid is drawn empty"
+
+
+def test_the_narrower_table_keeps_the_case_markers_and_names_the_procedures_in_open_an_sr(sqlite_demo_db, actor_for):
+    """To fit 1366 px, PV and Sensitive share one column and the procedures moved to the SR chooser: neither lost."""
+    leader = actor_for("teamleader")
+    rows = console.outstanding_page(leader).rows
+    at = _console(leader)
+    table = _table(at)
+    want = {r.number: ", ".join(m for m, on in (("PV", r.potentially_violent), ("Sensitive", r.sensitive)) if on)
+            for r in rows}  # fmt: skip
+    assert dict(zip(table["SR"], table["Markers"], strict=True)) == want
+    assert any(want.values()), "the demo data should have a marked case on the first page"
+    worked = next(r for r in rows if r.procedures)
+    chooser = at.selectbox(key="open_sr")
+    label = chooser.format_func(worked.number)
+    assert label.endswith(f"(worked by {', '.join(worked.procedures)})")

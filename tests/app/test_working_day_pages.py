@@ -159,3 +159,37 @@ def test_the_sidebar_counts_the_users_reminders_and_counts_again_after_a_minute(
     at.session_state[notices._COUNTED] = (user_id, counted_at - notices.COUNT_KEPT_SECONDS, count)
     at.run()
     assert ":orange-badge[1 deadline reminder]" in [m.value for m in at.sidebar.markdown]
+
+
+def test_a_team_leaders_home_says_which_overdue_list_is_the_teams_and_which_their_own(sqlite_demo_db, actor_for):
+    """QA: "Overdue (3)" of team reminders sat above "Deadlines due or overdue (0)" for the leader's own SRs, and
+    read as two answers to one question. Each now says whose SRs it lists; a caseworker's strip is unchanged."""
+    worker, leader = actor_for("caseworker"), actor_for("teamleader")
+    with transaction() as session:
+        session.execute(update(Deadline).values(done=True))  # only this test's deadline is open
+        sr = session.scalars(
+            select(ServiceRequest).where(ServiceRequest.owner_id == worker.user_id, ServiceRequest.status != "Closed")
+        ).first()
+        records.add_deadline(
+            session, None, sr, kind="review_date", due_at=utcnow() - timedelta(days=6), explanation="Test"
+        )
+    reminders.remind()  # the owner is told it is overdue, the team leader that it is a working day overdue
+    shown = texts(app_as(leader).run())
+    assert "Overdue in your team (1)" in shown
+    assert "Deadlines due or overdue on your own SRs (0)" in shown
+    assert "Overdue (1)" not in shown
+    assert "Overdue (1)" in texts(app_as(worker).run())
+
+
+def test_my_work_with_nothing_allocated_says_so_without_an_empty_grid(sqlite_demo_db, actor_for):
+    """QA: My work drew an empty grid under "Service requests allocated to you (0)"."""
+    leader = actor_for("teamleader")
+    with transaction() as session:
+        session.execute(update(ServiceRequest).where(ServiceRequest.owner_id == leader.user_id).values(owner_id=None))
+    at = app_as(leader).run()
+    at.switch_page("pages/my_work.py").run()
+    assert not at.exception
+    shown = texts(at)
+    assert "Service requests allocated to you (0)" in shown
+    assert "No service requests are allocated to you." in shown
+    assert all(len(df.value) for df in at.dataframe), "no grid is drawn empty"

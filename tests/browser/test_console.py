@@ -126,3 +126,22 @@ def test_a_team_leader_filters_by_owner_and_reassigns_an_sr_to_a_caseworker_with
     settled(page, "Welcome, Demo Caseworker")
     page.get_by_role("link", name="My work", exact=True).click()
     settled(page, page.get_by_role("heading", name=f"Service requests allocated to you ({allocated + 1})"))
+
+
+def test_the_consoles_tables_fit_a_1366_pixel_screen_without_sideways_scrolling(live_server, page: Page):
+    """QA: at 1366 px the main table needed scrolling sideways and some columns were cut."""
+    page.set_viewport_size({"width": 1366, "height": 900})
+    sign_in(page, live_server.url, "teamleader")
+    settled(page, "Welcome, Demo Teamleader")
+    page.get_by_role("link", name="Outstanding SRs").click()
+    _matching(page, console.counts(_actor("teamleader")).total)
+    settled(page, page.get_by_text("Deadlines of the matching SRs, soonest first"))
+    grids = page.locator('[data-testid="stDataFrame"]')
+    grids.last.scroll_into_view_if_needed()
+    # Each grid's scroller: wider content than its box is a sideways scroll bar.
+    sizes = page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stDataFrame"] .dvn-scroller')]
+            .map(e => [e.scrollWidth, e.clientWidth])"""
+    )
+    assert len(sizes) == 5, sizes  # three counts, the SRs, the deadlines
+    assert all(content <= box for content, box in sizes), sizes

@@ -205,3 +205,27 @@ def test_an_ssst_caseworker_works_every_kind_of_allocated_sr_from_my_work(live_s
         rows = session.scalars(select(ProcedureRun).where(ProcedureRun.id.in_(started))).all()
         numbers = {row.id: session.get_one(ServiceRequest, row.sr_id).number for row in rows}
         assert {row.id: (row.procedure_id, numbers[row.id]) for row in rows} == started
+
+
+def test_my_works_table_shows_every_row_of_its_page_in_full(live_server, page: Page):
+    """QA: the table's fixed height (ten rows) half-hid its last row; it is now as tall as its rows."""
+    from services import records
+    from services.work import my_work
+    from tests.browser.test_console import _actor
+
+    worker = _actor("caseworker")
+    with transaction() as session:  # more SRs than the default height's ten rows
+        case = session.scalars(select(Case).where(Case.team_id == worker.team_id).order_by(Case.id)).first()
+        for _ in range(4):
+            records.create_sr(session, None, case=case, process="Arrears", area="Arrears Management",
+                              sub_area="Arrears Review", owner_id=worker.user_id)  # fmt: skip
+    assert len(my_work(worker).service_requests) > 11
+    sign_in(page, live_server.url, "caseworker")
+    settled(page, "Welcome, Demo Caseworker")
+    page.get_by_role("link", name="My work", exact=True).click()
+    settled(page, page.get_by_role("heading", name="My work"))
+    grid = page.locator('[data-testid="stDataFrame"]').filter(has=page.get_by_text("Worked by")).last
+    grid.scroll_into_view_if_needed()
+    scroller = grid.locator(".dvn-scroller")
+    content, box = scroller.evaluate("e => [e.scrollHeight, e.clientHeight]")
+    assert content <= box, (content, box)  # nothing left below the fold inside the table
