@@ -31,7 +31,7 @@ from typing import Any
 from domain.arrears import SOS_WRITE_OFF_LIMIT, sos_kept
 from domain.local_values import REPLY_PERIOD_NOTE
 from domain.values import format_money
-from letters.fields import ContextError, Derived, Field, convert, show
+from letters.fields import ContextError, Derived, Field, Rule, convert, show
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -59,6 +59,7 @@ class TemplateSpec:
     samples: tuple[Scenario, ...]
     variants: tuple[Scenario, ...] = ()
     derived: tuple[Derived, ...] = ()
+    rules: tuple[Rule, ...] = ()  # contradictions between values, refused at the field (letters.fields.Rule)
     ours: bool = False  # a code we made up (the procedures give none)
     send_as_pdf: bool = False
     version: int = 1  # the committed file is version 1; uploads add 2, 3, ...
@@ -103,7 +104,7 @@ class TemplateSpec:
 
 
 def typed_context(spec: TemplateSpec, context: Mapping[str, Any]) -> dict[str, Any]:
-    return convert(spec.code, spec.fields, spec.derived, context)
+    return convert(spec.code, spec.fields, spec.derived, context, spec.rules)
 
 
 def display_context(spec: TemplateSpec, typed: Mapping[str, Any]) -> dict[str, Any]:
@@ -129,7 +130,12 @@ SR_NUMBER = Field("sr_number", kind="text", label="Service request number")
 PAYING_NAME = Field("paying_parent_name", kind="text", label="Paying parent's name")
 PAYING_ADDRESS = Field("paying_parent_address", kind="multiline", label="Paying parent's address")
 COURT = Field("court_name", kind="text", label="Court")
-COURT_ADDRESS = Field("court_address", kind="multiline", label="Court address")
+COURT_ADDRESS = Field(
+    "court_address",
+    kind="multiline",
+    label="Court address",
+    help="The address under the court's name, one line each: the letter prints the court's name above it.",
+)
 HEARING_DATE = Field("hearing_date", kind="date", label="Hearing date")
 HEARING_TIME = Field("hearing_time", kind="time", label="Hearing time")
 AMOUNT_OWED = Field("amount_owed", kind="money", label="Amount owed")
@@ -172,8 +178,25 @@ OTHER_SAMPLE = "The childcare costs you told us about on your last call, and the
 
 _ADDRESS_1 = "14 Demo Street\nExampletown\nEX1 2AB"
 _ADDRESS_2 = "Flat 3, 9 Sample Road\nFictionbury\nFB4 5CD"
-_COURT_ADDRESS = "Demo Magistrates' Court\n1 Court Lane\nExampletown\nEX9 9ZZ"
+_COURT_ADDRESS = "1 Court Lane\nExampletown\nEX9 9ZZ"
 HARD_NAME = "Siobhán O'Brien <&> Test"
+
+
+def _same_words(text: str) -> str:
+    return " ".join(text.replace(",", " ").split()).casefold()
+
+
+def court_address_alone(values: dict[str, Any]) -> dict[str, str]:
+    """The letters print the court's name above its address, so an address typed with the name on its first line
+    loses that line (QA: court letters printed the name twice); an address that is only the name is refused."""
+    name, address = values.get("court_name") or "", values.get("court_address") or ""
+    lines = address.split("\n")
+    while lines and _same_words(lines[0]) == _same_words(name):
+        lines.pop(0)
+    if address and not "".join(lines).strip():
+        return {"court_address": "Enter the court's street address and postcode: the letter prints its name above."}
+    values["court_address"] = "\n".join(lines)
+    return {}
 
 
 def _cmsl5501() -> TemplateSpec:
@@ -265,6 +288,7 @@ def _cmel9180() -> TemplateSpec:
             AMOUNT_OWED,
             Field("costs", kind="money", label="Court costs"),
         ),
+        rules=(court_address_alone,),
         samples=(
             Scenario(
                 "standard", "Hearing in January, £95 costs", base, ("14 January 2027 at 2pm", "£4,321.09", "£95.00")
@@ -293,6 +317,7 @@ def _commitment_court() -> TemplateSpec:
         recipient="court",
         used_by=(("P5c", "court_cover_letter"),),
         fields=(LETTER_DATE, COURT, COURT_ADDRESS, SCIN, PAYING_NAME, HEARING_DATE, HEARING_TIME, AMOUNT_OWED, CPO),
+        rules=(court_address_alone,),
         samples=(
             Scenario(
                 "standard",
@@ -324,6 +349,7 @@ def _commitment_paying_parent() -> TemplateSpec:
         recipient="paying_parent",
         used_by=(("P5c", "paying_parent_cover_letter"),),
         fields=(*LETTER_HEAD, COURT, COURT_ADDRESS, HEARING_DATE, HEARING_TIME, AMOUNT_OWED),
+        rules=(court_address_alone,),
         samples=(
             Scenario("standard", "Commitment hearing in February", base, ("3 February 2027 at 10am", "£12,500.00")),
         ),
@@ -433,6 +459,7 @@ def _cmel7211() -> TemplateSpec:
             Field("hearing_time", kind="time", label="Hearing time (when the CPO gives it)", required=False),
             Field("cpo_name", kind="text", label="Court presenting officer (when known)", required=False),
         ),
+        rules=(court_address_alone,),
         samples=(
             Scenario(
                 "completed", "Completed: hearing date and CPO known", base, ("3 February 2027 at 10am", "Pat Presenter")

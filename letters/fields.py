@@ -66,6 +66,15 @@ class Derived:
     explanation: str
 
 
+Rule = Callable[[dict[str, Any]], dict[str, str]]
+"""A rule between typed values: {field name: message} for each value that contradicts another.
+
+Rules run after every field has its own valid value, so letters, the studio and real runs refuse the same
+contradictions (a period that ends before it starts). A rule may first put a value in its house form (a
+court's name taken off the top of its address) by changing the dict it is given.
+"""
+
+
 class ContextError(ValueError):
     """The values given for a template are incomplete or wrong; `problems` maps field to message."""
 
@@ -173,7 +182,11 @@ def _blank(raw: Any) -> bool:
 
 
 def convert(
-    code: str, fields: tuple[Field, ...], derived: tuple[Derived, ...], context: Mapping[str, Any]
+    code: str,
+    fields: tuple[Field, ...],
+    derived: tuple[Derived, ...],
+    context: Mapping[str, Any],
+    rules: tuple[Rule, ...] = (),
 ) -> dict[str, Any]:
     """Typed values for every declared field plus the derived ones; ContextError lists every problem."""
     problems: dict[str, str] = {}
@@ -205,6 +218,11 @@ def convert(
             typed[f.name] = parse_value(f, raw)
         except FieldError as exc:
             problems[f.name] = exc.message
+    if problems:
+        raise ContextError(code, problems)
+    for rule in rules:
+        for name, message in rule(typed).items():
+            problems.setdefault(name, message)
     if problems:
         raise ContextError(code, problems)
     for d in derived:

@@ -150,3 +150,33 @@ def test_without_libreoffice_pdf_conversion_says_so_plainly(no_libreoffice):
     assert not pdf_available()
     with pytest.raises(PdfUnavailable, match="LibreOffice is not installed"):
         to_pdf(committed_template("CMEL9180"))
+
+
+COURT_LETTERS = [code for code, spec in TEMPLATES.items() if {"court_name", "court_address"} <= spec.variables]
+COURT = "Demo Magistrates' Court"
+
+
+@pytest.mark.parametrize("code", COURT_LETTERS)
+@pytest.mark.parametrize(
+    "address",
+    [
+        "1 Court Lane\nExampletown\nEX9 9ZZ",
+        f"{COURT}\n1 Court Lane\nExampletown\nEX9 9ZZ",
+        "DEMO  Magistrates' Court,\n1 Court Lane\nExampletown\nEX9 9ZZ",
+    ],
+    ids=["address alone", "name on the first line", "name written differently"],
+)
+def test_court_letters_print_the_courts_name_once_above_its_address(code, address):
+    """QA: the court letters printed the court's name twice when its address (as typed in P5c) began with it."""
+    text = _text(code, catalogue.get(code).samples[0].key, court_name=COURT, court_address=address)
+    assert text.casefold().count(COURT.casefold()) == 1
+    assert f"{COURT}\n1 Court Lane\nExampletown\nEX9 9ZZ" in text
+
+
+def test_a_court_address_that_is_only_the_courts_name_is_refused_at_the_address():
+    spec = catalogue.get("CMEL9180")
+    with pytest.raises(catalogue.ContextError) as caught:
+        catalogue.validate_context("CMEL9180", {**spec.values_for("standard"), "court_address": COURT})
+    assert caught.value.problems == {
+        "court_address": "Enter the court's street address and postcode: the letter prints its name above."
+    }
