@@ -28,7 +28,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from domain.arrears import SOS_WRITE_OFF_LIMIT, sos_kept
+from domain.arrears import SOS_WRITE_OFF_LIMIT, max_write_off, sos_kept
 from domain.local_values import REPLY_PERIOD_NOTE
 from domain.values import format_money
 from letters.fields import ContextError, Derived, Field, Rule, convert, show
@@ -691,6 +691,27 @@ SOS_KEPT = Derived(
 # working day of the case's region), so the letter states the same date as the deadline on the SR.
 REPRESENTATIONS_END = Field("representations_end", kind="date", label="End of the 30 days for representations")
 SOS_ARREARS = Field("sos_arrears", kind="money", label="Of which owed to the Secretary of State")
+ARREARS_TO_DECIDE = Derived(
+    "arrears_to_decide",
+    "money",
+    lambda v: max_write_off(v["arrears_balance"], v["sos_arrears"]),
+    "What the receiving parent decides about: the arrears less any part owed to the Secretary of State that is "
+    "never written off.",
+)
+
+
+def _sos_within(total: str) -> Rule:
+    """The part owed to the Secretary of State is part of `total`, so it cannot be more than it."""
+
+    def rule(values: dict[str, Any]) -> dict[str, str]:
+        if values[total] >= values["sos_arrears"]:
+            return {}
+        return {
+            "sos_arrears": f"The part owed to the Secretary of State ({format_money(values['sos_arrears'])}) cannot "
+            f"be more than the arrears it is part of ({format_money(values[total])})."
+        }
+
+    return rule
 
 
 def _stable_balance() -> TemplateSpec:
@@ -717,7 +738,8 @@ def _stable_balance() -> TemplateSpec:
             Field("reply_by", kind="date", label="Reply by", help=REPLY_PERIOD_NOTE),
             SOS_ARREARS,
         ),
-        derived=(SOS_KEPT,),
+        derived=(SOS_KEPT, ARREARS_TO_DECIDE),
+        rules=(_sos_within("arrears_balance"),),
         samples=(
             Scenario(
                 "no_sos",
@@ -731,7 +753,7 @@ def _stable_balance() -> TemplateSpec:
                 "sos_over_limit",
                 "£120.00 owed to the Secretary of State (cannot be written off)",
                 {"sos_arrears": "120.00"},
-                ("£120.00 of this is owed to the Secretary of State",),
+                ("£120.00 of this is owed to the Secretary of State", "what happens to the other £2,225.67"),
             ),
             Scenario(
                 "sos_at_limit",
