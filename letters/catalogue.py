@@ -24,11 +24,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from domain.arrears import SOS_WRITE_OFF_LIMIT, max_write_off, sos_kept
+from domain.clock import REGIONS, format_date
+from domain.deadlines import REPRESENTATION_DAYS, period_end
 from domain.local_values import REPLY_PERIOD_NOTE
 from domain.values import format_money
 from letters.fields import ContextError, Derived, Field, Rule, convert, show
@@ -138,7 +141,9 @@ COURT_ADDRESS = Field(
 )
 HEARING_DATE = Field("hearing_date", kind="date", label="Hearing date")
 HEARING_TIME = Field("hearing_time", kind="time", label="Hearing time")
-AMOUNT_OWED = Field("amount_owed", kind="money", label="Amount owed")
+AMOUNT_OWED = Field(
+    "amount_owed", kind="money", label="Amount owed", more_than_zero="the court is asked to act on money that is owed"
+)
 CPO = Field("cpo_name", kind="text", label="Court presenting officer")
 PV_FOUND = "Threatening behaviour recorded in 2019: two officers to attend"  # CMSF5579's sample of a check's findings
 PV_MARKER = Field("pv_marker", kind="bool", label="A potentially violent (PV) marker is recorded")
@@ -395,6 +400,14 @@ def _cmel7298() -> TemplateSpec:
     )
 
 
+def _arrears_in_order(values: dict[str, Any]) -> dict[str, str]:
+    """The period of the arrears cannot end before it starts."""
+    start, end = values["arrears_from"], values["arrears_to"]
+    if end >= start:
+        return {}
+    return {"arrears_to": f"The arrears cannot end on {format_date(end)}, before they start on {format_date(start)}."}
+
+
 def _cmel7000() -> TemplateSpec:
     base = {
         "application_date": "2026-11-23",
@@ -424,6 +437,7 @@ def _cmel7000() -> TemplateSpec:
             Field("arrears_from", kind="date", label="Arrears from"),
             Field("arrears_to", kind="date", label="Arrears to"),
         ),
+        rules=(_arrears_in_order,),
         samples=(
             Scenario("standard", "Arrears over two years", base, ("£4,321.09", "1 April 2024", "31 October 2026")),
         ),
@@ -714,6 +728,31 @@ def _sos_within(total: str) -> Rule:
     return rule
 
 
+def _sos_kept_within_remaining(values: dict[str, Any]) -> dict[str, str]:
+    """Secretary of State arrears over the limit are never written off, so what is still owed includes them."""
+    sos, remaining = values["sos_arrears"], values["amount_remaining"]
+    if not sos_kept(sos) or remaining >= sos:
+        return {}
+    return {
+        "amount_remaining": f"The arrears still owed ({format_money(remaining)}) cannot be less than the "
+        f"{format_money(sos)} owed to the Secretary of State: more than {format_money(SOS_WRITE_OFF_LIMIT)} owed to "
+        "the Secretary of State is never written off."
+    }
+
+
+def _thirty_days_on(values: dict[str, Any]) -> dict[str, str]:
+    """The end of the 30 days is the date P4 works out (domain.deadlines.period_end), for the case's region or none."""
+    letter_date, end = values["letter_date"], values["representations_end"]
+    if end in {period_end(letter_date, region)[0] for region in (None, *REGIONS)}:
+        return {}
+    first = letter_date + timedelta(days=REPRESENTATION_DAYS)
+    return {
+        "representations_end": f"The 30 days end on {format_date(first)}, {REPRESENTATION_DAYS} calendar days after "
+        f"the letter date ({format_date(letter_date)}), or on the next working day when that day is a weekend or bank "
+        f"holiday, not on {format_date(end)}."
+    }
+
+
 def _stable_balance() -> TemplateSpec:
     base = {
         "letter_date": "2026-11-23",
@@ -804,6 +843,7 @@ def _write_off(code: str, recipient: str, who: str) -> TemplateSpec:
             SOS_KEPT,
             Derived("arrears_remain", "bool", lambda v: v["amount_remaining"] > 0, "Anything still owed."),
         ),
+        rules=(_sos_kept_within_remaining, _thirty_days_on),
         samples=(Scenario("part", "Part written off", base, ("£1,000.00", "£1,345.67", "23 December 2026")),),
         variants=(
             Scenario(
@@ -912,6 +952,18 @@ PERIODS = Field(
 )
 
 
+def _periods_in_order(values: dict[str, Any]) -> dict[str, str]:
+    """Each account period ends on or after the day it starts."""
+    for number, row in enumerate(values["periods"], start=1):
+        start, end = row["period_start"], row["period_end"]
+        if end < start:
+            return {
+                "periods": f"Row {number}: the period cannot end on {format_date(end)}, before it starts on "
+                f"{format_date(start)}."
+            }
+    return {}
+
+
 def _breakdown() -> TemplateSpec:
     base = {
         "letter_date": "2026-11-23",
@@ -946,6 +998,7 @@ def _breakdown() -> TemplateSpec:
         recipient="paying_parent",
         used_by=(("P4", "paying_parent_dispute"),),
         fields=(*LETTER_HEAD, PERIODS),
+        rules=(_periods_in_order,),
         derived=(
             Derived("total_due", "money", _total("amount_due"), "Sum of the amounts due."),
             Derived("total_paid", "money", _total("amount_paid"), "Sum of the amounts paid."),

@@ -6,7 +6,7 @@ import streamlit as st
 
 import ui
 from services import letter_templates
-from services.letter_samples import sample_problems
+from services.letter_samples import problem_summary, sample_problems
 from ui.sample_form import sample_form
 
 PAPER = (
@@ -57,7 +57,7 @@ if st.toggle("Edit the sample values", key=f"edit_{code}", wrap=True):
         if name in slots:
             slots[name].markdown(f":red[**Error:** {message}]")
     if errors:
-        ui.error_summary({name: f"{name.replace('_', ' ').capitalize()}: {m}" for name, m in errors.items()})
+        ui.error_summary(problem_summary(code, errors))
 
 LAST_GOOD = f"studio_last_good:{code}:{scenario}:{version}"
 shown = (

@@ -27,6 +27,12 @@ def sample_problems(code: str, values: Mapping[str, Any]) -> dict[str, str]:
     return {}
 
 
+def problem_summary(code: str, problems: Mapping[str, str]) -> dict[str, str]:
+    """Each problem led by its field's label, for the summary above the form (a field's name means nothing there)."""
+    labels = {f.name: f.label for f in catalogue.get(code).fields}
+    return {name: f"{labels.get(name, 'A value')}: {message}" for name, message in problems.items()}
+
+
 def _sentence(message: str) -> str:
     message = message.strip()
     if message == MISSING:
