@@ -285,3 +285,34 @@ def test_a_wrong_cell_and_a_missing_column_are_said_with_the_columns_labels():
     assert _with("CWGF015", periods=rows) == {
         "periods": "Row 1 has a column this table does not have: use only From, To, Amount due and Amount paid."
     }
+
+
+# --- An upload's refusal: each problem once, in words ---------------------------------------------
+
+
+def test_a_problem_with_every_sample_is_said_once_for_all_of_them():
+    """QA: the refusal repeated one sentence for each of CMSL5501's samples, each named by an internal key."""
+    problems = check_template(catalogue.get("CMSL5501"), _cmsl5501_with(Para("{{ recipient_name.__class__.__mro__ }}")))
+    assert len(problems) == 1
+    assert problems[0].startswith("With every sample letter (12), it does not render: it does something letter ")
+
+
+def test_a_problem_with_some_samples_names_them_by_their_labels():
+    reworded = write_docx(
+        [
+            Para(b.text.replace("Child maintenance payments made in your case", "Your payments"))
+            if isinstance(b, Para)
+            else b
+            for b in cmsl5501()
+        ],
+        title="edited",
+    )
+    assert check_template(catalogue.get("CMSL5501"), reworded) == [
+        "With the samples “Paying parent, payments” and “Reason: Payments”, it does not show: “Child maintenance "
+        "payments made in your case”."
+    ]
+
+
+def test_an_old_term_in_the_template_is_said_once_not_again_for_each_sample():
+    problems = check_template(catalogue.get("CMSL5501"), _cmsl5501_with(Para("To the non-resident parent")))
+    assert problems == ["The template says 'non-resident parent'; letters say 'receiving parent' or 'paying parent'."]
