@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 
 from letters import catalogue
 from services import letter_templates
@@ -122,3 +123,21 @@ def test_contradictory_values_are_refused_at_the_field_and_summarised_by_the_fie
     assert f":red[**Error:** {message}]" in shown  # at the field
     assert f"- [Amount owed: {message}](#)" in shown  # in the summary, by the field's label
     assert "amount_owed" not in shown
+
+
+def test_a_field_needed_for_reason_other_is_not_labelled_optional_and_dates_reach_back_to_1993(
+    sqlite_demo_db, actor_for
+):
+    """QA: CMSL5501's 'other' details said "(optional)" though reason 'other' needs them; the date pickers stopped
+    ten years back; a long unbroken value ran out of the preview."""
+    at = _studio(actor_for("policy"))
+    at.radio(key="sc_CMSL5501").set_value("reason_other").run()
+    at.toggle(key="edit_CMSL5501").set_value(True).run()
+    details = at.text_area(key="form_CMSL5501_reason_other:other_details")
+    assert details.label == "What we'll talk about (reason 'other')"
+    assert details.proto.help == "Needed when reason for the meeting is “Other (free text)”."
+    assert not any(w.label.endswith("(optional)") for w in at.text_area)
+    picker = at.date_input(key="form_CMSL5501_reason_other:appointment_date")
+    assert picker.proto.min == "1993-04-05"
+    assert int(picker.proto.max[:4]) >= date.today().year + 10
+    assert "overflow-wrap:anywhere" in _html(at)
