@@ -440,9 +440,10 @@ def as_local(base: RefEntry, new_value: str, *, by: str, at: str, note: str = ""
 def describe_source(e: RefEntry) -> str:
     """The source in a sentence, for the Reference values page and the CSV export."""
     if e.source is Source.PUBLISHED:
-        title = PUBLISHED_TITLES.get(e.seed or "")
-        named = f"\u201c{title}\u201d ({e.seed})" if title else e.seed
-        return f"Published procedure {named}: \u201c{e.quote}\u201d"
+        # By its published title only: the seed's file name means nothing to policy staff (QA); the CSV keeps it.
+        title = PUBLISHED_TITLES.get(e.seed or "", "")
+        named = f" \u201c{title}\u201d" if title else ""
+        return f"Published procedure{named}: \u201c{e.quote}\u201d"
     if e.source is Source.LOCAL:
         return f"Confirmed by {e.confirmed_by}, {e.confirmed_at}"
     return "Not confirmed: a suggestion only"

@@ -352,10 +352,20 @@ def stable_balance() -> list[Block]:
         ),
         tag("endif"),
         h2("What you need to decide"),
+        # With arrears owed to the Secretary of State kept, the choice is about the rest only (QA: the letter said
+        # that part is always collected, then offered to collect "none of them").
+        tag("if sos_kept"),
+        p(
+            "You can decide what happens to the other {{ arrears_to_decide }}. You can ask us to collect all of it, "
+            "some of it, or none of it. If you decide that some or all of it should not be collected, we will write "
+            "that amount off and it cannot be collected later."
+        ),
+        tag("else"),
         p(
             "You can ask us to collect all of the arrears, some of them, or none of them. If you decide that some or "
             "all of the arrears should not be collected, we will write them off and they cannot be collected later."
         ),
+        tag("endif"),
         h2("Tell us by {{ reply_by }}"),
         p(
             "If we do not hear from you by {{ reply_by }}, we will move the full amount of {{ arrears_balance }} to "

@@ -24,14 +24,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from domain.arrears import SOS_WRITE_OFF_LIMIT, sos_kept
+from domain.arrears import SOS_WRITE_OFF_LIMIT, max_write_off, sos_kept
+from domain.clock import REGIONS, format_date
+from domain.deadlines import REPRESENTATION_DAYS, period_end
 from domain.local_values import REPLY_PERIOD_NOTE
 from domain.values import format_money
-from letters.fields import ContextError, Derived, Field, convert, show
+from letters.fields import ContextError, Derived, Field, Rule, convert, show
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -59,6 +62,7 @@ class TemplateSpec:
     samples: tuple[Scenario, ...]
     variants: tuple[Scenario, ...] = ()
     derived: tuple[Derived, ...] = ()
+    rules: tuple[Rule, ...] = ()  # contradictions between values, refused at the field (letters.fields.Rule)
     ours: bool = False  # a code we made up (the procedures give none)
     send_as_pdf: bool = False
     version: int = 1  # the committed file is version 1; uploads add 2, 3, ...
@@ -103,7 +107,7 @@ class TemplateSpec:
 
 
 def typed_context(spec: TemplateSpec, context: Mapping[str, Any]) -> dict[str, Any]:
-    return convert(spec.code, spec.fields, spec.derived, context)
+    return convert(spec.code, spec.fields, spec.derived, context, spec.rules)
 
 
 def display_context(spec: TemplateSpec, typed: Mapping[str, Any]) -> dict[str, Any]:
@@ -129,10 +133,17 @@ SR_NUMBER = Field("sr_number", kind="text", label="Service request number")
 PAYING_NAME = Field("paying_parent_name", kind="text", label="Paying parent's name")
 PAYING_ADDRESS = Field("paying_parent_address", kind="multiline", label="Paying parent's address")
 COURT = Field("court_name", kind="text", label="Court")
-COURT_ADDRESS = Field("court_address", kind="multiline", label="Court address")
+COURT_ADDRESS = Field(
+    "court_address",
+    kind="multiline",
+    label="Court address",
+    help="The address under the court's name, one line each: the letter prints the court's name above it.",
+)
 HEARING_DATE = Field("hearing_date", kind="date", label="Hearing date")
 HEARING_TIME = Field("hearing_time", kind="time", label="Hearing time")
-AMOUNT_OWED = Field("amount_owed", kind="money", label="Amount owed")
+AMOUNT_OWED = Field(
+    "amount_owed", kind="money", label="Amount owed", more_than_zero="the court is asked to act on money that is owed"
+)
 CPO = Field("cpo_name", kind="text", label="Court presenting officer")
 PV_FOUND = "Threatening behaviour recorded in 2019: two officers to attend"  # CMSF5579's sample of a check's findings
 PV_MARKER = Field("pv_marker", kind="bool", label="A potentially violent (PV) marker is recorded")
@@ -172,8 +183,25 @@ OTHER_SAMPLE = "The childcare costs you told us about on your last call, and the
 
 _ADDRESS_1 = "14 Demo Street\nExampletown\nEX1 2AB"
 _ADDRESS_2 = "Flat 3, 9 Sample Road\nFictionbury\nFB4 5CD"
-_COURT_ADDRESS = "Demo Magistrates' Court\n1 Court Lane\nExampletown\nEX9 9ZZ"
+_COURT_ADDRESS = "1 Court Lane\nExampletown\nEX9 9ZZ"
 HARD_NAME = "Siobhán O'Brien <&> Test"
+
+
+def _same_words(text: str) -> str:
+    return " ".join(text.replace(",", " ").split()).casefold()
+
+
+def court_address_alone(values: dict[str, Any]) -> dict[str, str]:
+    """The letters print the court's name above its address, so an address typed with the name on its first line
+    loses that line (QA: court letters printed the name twice); an address that is only the name is refused."""
+    name, address = values.get("court_name") or "", values.get("court_address") or ""
+    lines = address.split("\n")
+    while lines and _same_words(lines[0]) == _same_words(name):
+        lines.pop(0)
+    if address and not "".join(lines).strip():
+        return {"court_address": "Enter the court's street address and postcode: the letter prints its name above."}
+    values["court_address"] = "\n".join(lines)
+    return {}
 
 
 def _cmsl5501() -> TemplateSpec:
@@ -265,6 +293,7 @@ def _cmel9180() -> TemplateSpec:
             AMOUNT_OWED,
             Field("costs", kind="money", label="Court costs"),
         ),
+        rules=(court_address_alone,),
         samples=(
             Scenario(
                 "standard", "Hearing in January, £95 costs", base, ("14 January 2027 at 2pm", "£4,321.09", "£95.00")
@@ -293,6 +322,7 @@ def _commitment_court() -> TemplateSpec:
         recipient="court",
         used_by=(("P5c", "court_cover_letter"),),
         fields=(LETTER_DATE, COURT, COURT_ADDRESS, SCIN, PAYING_NAME, HEARING_DATE, HEARING_TIME, AMOUNT_OWED, CPO),
+        rules=(court_address_alone,),
         samples=(
             Scenario(
                 "standard",
@@ -324,6 +354,7 @@ def _commitment_paying_parent() -> TemplateSpec:
         recipient="paying_parent",
         used_by=(("P5c", "paying_parent_cover_letter"),),
         fields=(*LETTER_HEAD, COURT, COURT_ADDRESS, HEARING_DATE, HEARING_TIME, AMOUNT_OWED),
+        rules=(court_address_alone,),
         samples=(
             Scenario("standard", "Commitment hearing in February", base, ("3 February 2027 at 10am", "£12,500.00")),
         ),
@@ -369,6 +400,14 @@ def _cmel7298() -> TemplateSpec:
     )
 
 
+def _arrears_in_order(values: dict[str, Any]) -> dict[str, str]:
+    """The period of the arrears cannot end before it starts."""
+    start, end = values["arrears_from"], values["arrears_to"]
+    if end >= start:
+        return {}
+    return {"arrears_to": f"The arrears cannot end on {format_date(end)}, before they start on {format_date(start)}."}
+
+
 def _cmel7000() -> TemplateSpec:
     base = {
         "application_date": "2026-11-23",
@@ -398,6 +437,7 @@ def _cmel7000() -> TemplateSpec:
             Field("arrears_from", kind="date", label="Arrears from"),
             Field("arrears_to", kind="date", label="Arrears to"),
         ),
+        rules=(_arrears_in_order,),
         samples=(
             Scenario("standard", "Arrears over two years", base, ("£4,321.09", "1 April 2024", "31 October 2026")),
         ),
@@ -433,6 +473,7 @@ def _cmel7211() -> TemplateSpec:
             Field("hearing_time", kind="time", label="Hearing time (when the CPO gives it)", required=False),
             Field("cpo_name", kind="text", label="Court presenting officer (when known)", required=False),
         ),
+        rules=(court_address_alone,),
         samples=(
             Scenario(
                 "completed", "Completed: hearing date and CPO known", base, ("3 February 2027 at 10am", "Pat Presenter")
@@ -664,6 +705,52 @@ SOS_KEPT = Derived(
 # working day of the case's region), so the letter states the same date as the deadline on the SR.
 REPRESENTATIONS_END = Field("representations_end", kind="date", label="End of the 30 days for representations")
 SOS_ARREARS = Field("sos_arrears", kind="money", label="Of which owed to the Secretary of State")
+ARREARS_TO_DECIDE = Derived(
+    "arrears_to_decide",
+    "money",
+    lambda v: max_write_off(v["arrears_balance"], v["sos_arrears"]),
+    "What the receiving parent decides about: the arrears less any part owed to the Secretary of State that is "
+    "never written off.",
+)
+
+
+def _sos_within(total: str) -> Rule:
+    """The part owed to the Secretary of State is part of `total`, so it cannot be more than it."""
+
+    def rule(values: dict[str, Any]) -> dict[str, str]:
+        if values[total] >= values["sos_arrears"]:
+            return {}
+        return {
+            "sos_arrears": f"The part owed to the Secretary of State ({format_money(values['sos_arrears'])}) cannot "
+            f"be more than the arrears it is part of ({format_money(values[total])})."
+        }
+
+    return rule
+
+
+def _sos_kept_within_remaining(values: dict[str, Any]) -> dict[str, str]:
+    """Secretary of State arrears over the limit are never written off, so what is still owed includes them."""
+    sos, remaining = values["sos_arrears"], values["amount_remaining"]
+    if not sos_kept(sos) or remaining >= sos:
+        return {}
+    return {
+        "amount_remaining": f"The arrears still owed ({format_money(remaining)}) cannot be less than the "
+        f"{format_money(sos)} owed to the Secretary of State: more than {format_money(SOS_WRITE_OFF_LIMIT)} owed to "
+        "the Secretary of State is never written off."
+    }
+
+
+def _thirty_days_on(values: dict[str, Any]) -> dict[str, str]:
+    """The end of the 30 days is the date P4 works out (domain.deadlines.period_end), for the case's region or none."""
+    letter_date, end = values["letter_date"], values["representations_end"]
+    if end in {period_end(letter_date, region)[0] for region in (None, *REGIONS)}:
+        return {}
+    first = letter_date + timedelta(days=REPRESENTATION_DAYS)
+    return {
+        "representations_end": f"The 30 days end on {format_date(first)}, {REPRESENTATION_DAYS} calendar days after "
+        f"the letter date ({format_date(letter_date)}), or on the next working day when that day is a weekend or bank "
+        f"holiday, not on {format_date(end)}."
+    }
 
 
 def _stable_balance() -> TemplateSpec:
@@ -690,7 +777,8 @@ def _stable_balance() -> TemplateSpec:
             Field("reply_by", kind="date", label="Reply by", help=REPLY_PERIOD_NOTE),
             SOS_ARREARS,
         ),
-        derived=(SOS_KEPT,),
+        derived=(SOS_KEPT, ARREARS_TO_DECIDE),
+        rules=(_sos_within("arrears_balance"),),
         samples=(
             Scenario(
                 "no_sos",
@@ -704,7 +792,7 @@ def _stable_balance() -> TemplateSpec:
                 "sos_over_limit",
                 "£120.00 owed to the Secretary of State (cannot be written off)",
                 {"sos_arrears": "120.00"},
-                ("£120.00 of this is owed to the Secretary of State",),
+                ("£120.00 of this is owed to the Secretary of State", "what happens to the other £2,225.67"),
             ),
             Scenario(
                 "sos_at_limit",
@@ -755,6 +843,7 @@ def _write_off(code: str, recipient: str, who: str) -> TemplateSpec:
             SOS_KEPT,
             Derived("arrears_remain", "bool", lambda v: v["amount_remaining"] > 0, "Anything still owed."),
         ),
+        rules=(_sos_kept_within_remaining, _thirty_days_on),
         samples=(Scenario("part", "Part written off", base, ("£1,000.00", "£1,345.67", "23 December 2026")),),
         variants=(
             Scenario(
@@ -863,6 +952,18 @@ PERIODS = Field(
 )
 
 
+def _periods_in_order(values: dict[str, Any]) -> dict[str, str]:
+    """Each account period ends on or after the day it starts."""
+    for number, row in enumerate(values["periods"], start=1):
+        start, end = row["period_start"], row["period_end"]
+        if end < start:
+            return {
+                "periods": f"Row {number}: the period cannot end on {format_date(end)}, before it starts on "
+                f"{format_date(start)}."
+            }
+    return {}
+
+
 def _breakdown() -> TemplateSpec:
     base = {
         "letter_date": "2026-11-23",
@@ -897,6 +998,7 @@ def _breakdown() -> TemplateSpec:
         recipient="paying_parent",
         used_by=(("P4", "paying_parent_dispute"),),
         fields=(*LETTER_HEAD, PERIODS),
+        rules=(_periods_in_order,),
         derived=(
             Derived("total_due", "money", _total("amount_due"), "Sum of the amounts due."),
             Derived("total_paid", "money", _total("amount_paid"), "Sum of the amounts paid."),

@@ -80,23 +80,44 @@ def check_template_here(spec: TemplateSpec, content: bytes) -> list[str]:
         )
     if unused or unknown:
         return problems
-    for scenario in spec.all_scenarios():
-        name = f"{scenario.label} ({scenario.key})"
+    return problems + _sample_problems(spec, content, set(old_terms_in(text)))
+
+
+def _sample_problems(spec: TemplateSpec, content: bytes, said_already: set[str]) -> list[str]:
+    """What goes wrong with the samples, each problem once with the samples it happens with, by their labels.
+
+    QA: a refusal repeated one sentence for each of 13 samples, each named by its internal key.
+    """
+    found: dict[str, list[str]] = {}
+    scenarios = spec.all_scenarios()
+    for scenario in scenarios:
+        here: list[str] = []
         try:
             rendered = docx_text(render(spec, spec.values_for(scenario.key), content).content)
-        except ContextError as exc:  # a registry bug rather than a template one, but never let it through
-            problems.append(f"Sample {name} is not valid: {exc}")
-            continue
+        except ContextError:  # a registry bug rather than a template one, but never let it through
+            here.append("its sample values are refused, which is a fault in Casework Guide: please report it")
         except (MemoryError, worker.BudgetExceeded):
             raise  # the first sample over the budget ends the check: the rest would take as long
         except Exception as exc:
-            problems.append(f"It does not render with the sample {name}: {plain_reason(exc)}.")
-            continue
-        for expected in scenario.expect:
-            if expected not in rendered:
-                problems.append(f"With the sample {name} it does not show: “{expected}”.")
-        if "{{" in rendered or "{%" in rendered:
-            problems.append(f"With the sample {name} it leaves template tags in the letter (check the {{ }} marks).")
-        for term in sorted(set(old_terms_in(rendered))):
-            problems.append(f"With the sample {name} it says '{term}'.")
-    return problems
+            here.append(f"it does not render: {plain_reason(exc)}")
+        else:
+            here += [f"it does not show: “{expected}”" for expected in scenario.expect if expected not in rendered]
+            if "{{" in rendered or "{%" in rendered:
+                here.append("it leaves template tags in the letter (check the {{ }} and {% %} marks)")
+            here += [
+                f"it says '{term}'; letters say 'receiving parent' or 'paying parent'"
+                for term in sorted(set(old_terms_in(rendered)) - said_already)
+            ]
+        for problem in here:
+            found.setdefault(problem, []).append(scenario.label)
+    return [f"With {_which(labels, len(scenarios))}, {problem.rstrip('.')}." for problem, labels in found.items()]
+
+
+def _which(labels: list[str], total: int) -> str:
+    """'every sample letter' or 'the sample “A”' or 'the samples “A”, “B” and “C”'."""
+    if total > 1 and len(labels) == total:
+        return f"every sample letter ({total})"
+    quoted = [f"“{label}”" for label in labels]
+    if len(quoted) == 1:
+        return f"the sample {quoted[0]}"
+    return "the samples " + ", ".join(quoted[:-1]) + " and " + quoted[-1]

@@ -44,6 +44,7 @@ class Field:
     derive_rows: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None = None
     required_when: tuple[str, str] | None = None
     default_today: bool = False  # letter dates: today (UK) when the step does not give one
+    more_than_zero: str = ""  # money: why £0.00 contradicts the letter, said when it is refused
     help: str = ""
 
     def __post_init__(self) -> None:
@@ -64,6 +65,15 @@ class Derived:
     kind: str
     compute: Callable[[Mapping[str, Any]], Any]
     explanation: str
+
+
+Rule = Callable[[dict[str, Any]], dict[str, str]]
+"""A rule between typed values: {field name: message} for each value that contradicts another.
+
+Rules run after every field has its own valid value, so letters, the studio and real runs refuse the same
+contradictions (a period that ends before it starts). A rule may first put a value in its house form (a
+court's name taken off the top of its address) by changing the dict it is given.
+"""
 
 
 class ContextError(ValueError):
@@ -109,10 +119,13 @@ def _parse_time(raw: Any, name: str) -> time:
     return time(int(match.group(1)), int(match.group(2)))
 
 
-def _parse_money(raw: Any, name: str) -> Decimal:
+def _parse_money(raw: Any, f: Field) -> Decimal:
     if isinstance(raw, float) or isinstance(raw, bool):
-        raise FieldError(name, 'Give money as text such as "1234.56", never as a floating point number.')
-    return parse_money(raw, field=name)
+        raise FieldError(f.name, 'Give money as text such as "1234.56", never as a floating point number.')
+    amount = parse_money(raw, field=f.name)
+    if f.more_than_zero and amount <= 0:
+        raise FieldError(f.name, f"Enter an amount more than £0.00: {f.more_than_zero}.")
+    return amount
 
 
 def _parse_text(raw: Any, f: Field) -> str:
@@ -138,7 +151,7 @@ def parse_value(f: Field, raw: Any) -> Any:
     if f.kind == "time":
         return _parse_time(raw, f.name)
     if f.kind == "money":
-        return _parse_money(raw, f.name)
+        return _parse_money(raw, f)
     if f.kind == "bool":
         if not isinstance(raw, bool):
             raise FieldError(f.name, f"Give true or false (got {raw!r}).")
@@ -156,16 +169,34 @@ def parse_value(f: Field, raw: Any) -> Any:
             if not isinstance(item, Mapping):
                 raise FieldError(f.name, f"Row {i} is not an object.")
             wanted = {c.name for c in f.columns}
-            missing = sorted(wanted - set(item))
-            extra = sorted(set(item) - wanted)
-            if missing or extra:
-                raise FieldError(f.name, f"Row {i}: missing {missing or 'nothing'}, unknown {extra or 'nothing'}.")
-            try:
-                rows.append({c.name: parse_value(c, item[c.name]) for c in f.columns})
-            except FieldError as exc:
-                raise FieldError(f.name, f"Row {i}, {exc.field}: {exc.message}") from None
+            missing = [c.label for c in f.columns if c.name not in item]
+            if missing:
+                raise FieldError(f.name, f"Row {i} has no {_words(missing)} column.")
+            if set(item) - wanted:
+                named = _words([c.label for c in f.columns])
+                raise FieldError(f.name, f"Row {i} has a column this table does not have: use only {named}.")
+            rows.append({c.name: _cell(f, c, i, item[c.name]) for c in f.columns})
         return f.derive_rows(rows) if f.derive_rows else rows
     raise AssertionError(f.kind)
+
+
+_CELL_NEEDS = {"date": "a date, for example 2026-12-01", "money": "an amount, for example 1234.56"}
+
+
+def _cell(f: Field, column: Field, row: int, raw: Any) -> Any:
+    """One cell of a table, its problem said with the column's label and the row number (never "None")."""
+    where = f"Row {row}, {column.label}"
+    if _blank(raw):
+        raise FieldError(f.name, f"{where}: enter {_CELL_NEEDS.get(column.kind, 'a value')}.")
+    try:
+        return parse_value(column, raw)
+    except FieldError as exc:
+        raise FieldError(f.name, f"{where}: {exc.message[:1].lower()}{exc.message[1:]}") from None
+
+
+def _words(items: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _blank(raw: Any) -> bool:
@@ -173,7 +204,11 @@ def _blank(raw: Any) -> bool:
 
 
 def convert(
-    code: str, fields: tuple[Field, ...], derived: tuple[Derived, ...], context: Mapping[str, Any]
+    code: str,
+    fields: tuple[Field, ...],
+    derived: tuple[Derived, ...],
+    context: Mapping[str, Any],
+    rules: tuple[Rule, ...] = (),
 ) -> dict[str, Any]:
     """Typed values for every declared field plus the derived ones; ContextError lists every problem."""
     problems: dict[str, str] = {}
@@ -205,6 +240,11 @@ def convert(
             typed[f.name] = parse_value(f, raw)
         except FieldError as exc:
             problems[f.name] = exc.message
+    if problems:
+        raise ContextError(code, problems)
+    for rule in rules:
+        for name, message in rule(typed).items():
+            problems.setdefault(name, message)
     if problems:
         raise ContextError(code, problems)
     for d in derived:

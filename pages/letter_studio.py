@@ -6,11 +6,12 @@ import streamlit as st
 
 import ui
 from services import letter_templates
-from services.letter_samples import sample_problems
+from services.letter_samples import problem_summary, sample_problems
 from ui.sample_form import sample_form
 
 PAPER = (
-    "<style>.letter-preview{background:#fff;color:#0b0c0c;padding:1.5rem 2rem;max-width:52rem;font-family:Arial}"
+    "<style>.letter-preview{background:#fff;color:#0b0c0c;padding:1.5rem 2rem;max-width:52rem;font-family:Arial;"
+    "overflow-wrap:anywhere}"  # a long unbroken value wraps inside the paper instead of running out of it (QA)
     ".letter-preview table{border-collapse:collapse;margin:.5rem 0}.letter-preview td{border:1px solid #b1b4b6;"
     "padding:.25rem .5rem;vertical-align:top}.letter-preview p.small{font-size:.8em;color:#505a5f}</style>"
 )
@@ -57,7 +58,7 @@ if st.toggle("Edit the sample values", key=f"edit_{code}", wrap=True):
         if name in slots:
             slots[name].markdown(f":red[**Error:** {message}]")
     if errors:
-        ui.error_summary({name: f"{name.replace('_', ' ').capitalize()}: {m}" for name, m in errors.items()})
+        ui.error_summary(problem_summary(code, errors))
 
 LAST_GOOD = f"studio_last_good:{code}:{scenario}:{version}"
 shown = (

@@ -276,7 +276,13 @@ STEPS = {
         checklist=("SR read: Enforcement / Court Presentation / Magistrates Court, commitment action",),
         fields=(
             Field("court", label="Court", help="The magistrates' court for the commitment hearing."),
-            Field("court_address", label="Court address", kind="long_text", max_chars=300, help="One line each."),
+            Field(
+                "court_address",
+                label="Court address",
+                kind="long_text",
+                max_chars=300,
+                help="One line each, under the court's name: the letters print the name above the address.",
+            ),
             Field("amount_owed", label="Amount owed", kind="money", default_fact="arrears_balance"),
             Field("requested_by", label="Caseworker who asked for commitment action"),
         ),

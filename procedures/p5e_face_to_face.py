@@ -363,11 +363,8 @@ def _reason_and_resolution(ctx: Ctx) -> list[Effect]:
 
 
 def _close_sr(ctx: Ctx) -> list[Effect]:
-    return [
-        SetStatus(
-            "main", SRStatus.CLOSED, SubStatus.COMPLETE, resolution_code=ctx["resolution_code"], reason=ctx["sr_reason"]
-        )
-    ]
+    """Closing only: the Reason and Resolution Code were keyed at the step before (QA: CMS lines said them twice)."""
+    return [SetStatus("main", SRStatus.CLOSED, SubStatus.COMPLETE)]
 
 
 # --- Steps --------------------------------------------------------------------------------------------

@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
+from domain.clock import uk_local, utcnow
+from domain.values import EARLIEST_DATE, FUTURE_YEARS
 from letters import catalogue
 from letters.fields import MISSING, ContextError
 from services.errors import NotFound
+
+
+def date_range(today: date | None = None) -> tuple[date, date]:
+    """The dates the studio's date pickers offer: from 5 April 1993, when the Child Support Agency opened, so arrears
+    periods on old CSA cases can be typed (QA: the picker's own ten years back stopped at 2016), to ten years ahead,
+    as far as hearings and appointments are booked (domain.values.check_date's range)."""
+    today = today or uk_local(utcnow()).date()
+    day = 28 if (today.month, today.day) == (2, 29) else today.day
+    return EARLIEST_DATE, date(today.year + FUTURE_YEARS, today.month, day)
 
 
 def sample_problems(code: str, values: Mapping[str, Any]) -> dict[str, str]:
@@ -25,6 +37,12 @@ def sample_problems(code: str, values: Mapping[str, Any]) -> dict[str, str]:
     except ContextError as exc:
         return {name: _sentence(message) for name, message in exc.problems.items()}
     return {}
+
+
+def problem_summary(code: str, problems: Mapping[str, str]) -> dict[str, str]:
+    """Each problem led by its field's label, for the summary above the form (a field's name means nothing there)."""
+    labels = {f.name: f.label for f in catalogue.get(code).fields}
+    return {name: f"{labels.get(name, 'A value')}: {message}" for name, message in problems.items()}
 
 
 def _sentence(message: str) -> str:

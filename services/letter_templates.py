@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from db.models import LetterTemplate, User
 from letters import catalogue
 from letters.checks import check_template
+from letters.fields import Field
 from letters.pdf import NO_LIBREOFFICE, PDF_MEDIA_TYPE, PdfUnavailable, first_page_png, pdf_available, to_pdf
 from letters.render import DOCX_MEDIA_TYPE, committed_template, to_html
 from procedures import registry
@@ -42,6 +43,13 @@ class FieldRow:
     required: bool
     choices: tuple[tuple[str, str], ...]
     help: str = ""  # where a value comes from when no published procedure gives it (e.g. a local period)
+    needed_when: str = ""  # an optional field needed for one choice of another, in words
+
+    @property
+    def label_in_form(self) -> str:
+        """The label as the form shows it: "(optional)" only on a field never needed (QA: one was needed for
+        reason 'other' and still said optional)."""
+        return self.label + ("" if self.required or self.needed_when else " (optional)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +134,14 @@ def used_by_words(pairs: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
     return tuple(words)
 
 
+def _needed_when(spec: catalogue.TemplateSpec, f: Field) -> str:
+    if f.required_when is None:
+        return ""
+    other, value = f.required_when
+    chosen = spec.field(other)
+    return f"Needed when {chosen.label.lower()} is “{chosen.choice_label(value)}”."
+
+
 def _template_row(spec: catalogue.TemplateSpec, active: int, versions: list[int]) -> TemplateRow:
     return TemplateRow(
         spec.code,
@@ -133,7 +149,9 @@ def _template_row(spec: catalogue.TemplateSpec, active: int, versions: list[int]
         spec.kind,
         spec.recipient,
         used_by_words(spec.used_by),
-        tuple(FieldRow(f.name, f.label, f.kind, f.required, f.choices, f.help) for f in spec.fields),
+        tuple(
+            FieldRow(f.name, f.label, f.kind, f.required, f.choices, f.help, _needed_when(spec, f)) for f in spec.fields
+        ),
         tuple((d.name, d.explanation) for d in spec.derived),
         tuple(ScenarioRow(s.key, s.label, False) for s in spec.samples)
         + tuple(ScenarioRow(s.key, s.label, True) for s in spec.variants),

@@ -3,7 +3,9 @@ the problems shown, Back and Change uses, time per step, what would have been ke
 
 Passing: a scenario is passed when the path taken is the expected path and the CMS lines match the expected
 walk's, with the caseworker's own free text (notes, summaries) set aside: their words are theirs, the
-values (choices, dates, amounts, statuses, SR values) must match.
+values (choices, dates, amounts, statuses, SR values) must match. A value the published procedures do not
+give (a CMS line that can only suggest it, such as P5e's Resolution Code) is not marked: the scenario's
+choice would otherwise be presented as the published answer. The debrief lists it as not marked instead.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ class Debrief:
     taken: tuple[str, ...]  # step titles
     expected: tuple[str, ...]
     differences: tuple[StepDifference, ...]
+    not_marked: tuple[StepDifference, ...]  # answers that are values the published procedures do not give
     validation_errors: tuple[tuple[str, str], ...]  # (step title, message)
     backs: int
     changes: int
@@ -87,6 +90,23 @@ def _all_given(sim: Sim) -> dict[str, Any]:
     return merged
 
 
+def _suggested(sims: tuple[Sim, ...], step: str) -> set[str]:
+    """Values a step's CMS lines could only suggest: not published (nor confirmed locally), so never marked."""
+    return {
+        str(line["suggestion"])
+        for sim in sims
+        for saved in sim.sent
+        if saved["step"] == step
+        for line in saved["cms"]
+        if line.get("suggestion") is not None
+    }
+
+
+def _instructions(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The lines that give an exact value (published or confirmed locally): the ones a debrief marks."""
+    return [line for line in lines if line.get("suggestion") is None]
+
+
 def _seconds(row: PracticeRun, procedure: Procedure) -> tuple[tuple[str, float], ...]:
     marks = [(datetime.fromisoformat(e["at"]), e["step"]) for e in row.log if e["event"] == "at_step"]
     out: dict[str, float] = {}
@@ -102,29 +122,32 @@ def compare(row: PracticeRun, sim: Sim) -> Debrief:
     titles = procedure.steps
     taken, expected = list(sim.run.history), list(expected_sim.run.history)
     differences: list[StepDifference] = []
+    not_marked: list[StepDifference] = []
     for index, step in enumerate(taken[:-1]):
         given, wanted = sim.given.get(str(index)), expected_sim.given.get(str(index))
         if wanted is None or wanted["step"] != step:
             if wanted is not None:
                 other = titles[wanted["step"]]
-                differences.append(
-                    StepDifference(titles[step].title, "Step", titles[step].title, other.title, other.guidance)
-                )
+                before = titles[taken[index - 1]].title if index else titles[step].title
+                differences.append(StepDifference(before, "Next step", titles[step].title, other.title, other.guidance))
             break  # after the paths part, the steps no longer line up
         for f in titles[step].fields:
             if f.kind in ("text", "long_text", "pdf") or f.name not in wanted["answers"]:
                 continue  # the caseworker's own words are theirs; only values must match
             mine = (given or {"answers": {}})["answers"].get(f.name)
             if mine != wanted["answers"][f.name]:
-                differences.append(
-                    StepDifference(
-                        titles[step].title,
-                        f.label,
-                        show(mine, f),
-                        show(wanted["answers"][f.name], f),
-                        titles[step].guidance,
-                    )
+                difference = StepDifference(
+                    titles[step].title,
+                    f.label,
+                    show(mine, f),
+                    show(wanted["answers"][f.name], f),
+                    titles[step].guidance,
                 )
+                unpublished = _suggested((sim, expected_sim), step)
+                if str(wanted["answers"][f.name]) in unpublished and str(mine) in unpublished:
+                    not_marked.append(difference)
+                else:
+                    differences.append(difference)
     # Each run has its own fictional reference (and SR numbers made from it): compare them as one word.
     mine_ref, expected_ref = row.reference, CHECK_REFERENCE
 
@@ -137,8 +160,8 @@ def compare(row: PracticeRun, sim: Sim) -> Debrief:
     expected_lines = [line for saved in expected_sim.sent for line in saved["cms"]]
     cms_mine = tuple(str(line["text"]) for line in my_lines)
     cms_expected = _masked([{"text": same(str(line["text"]))} for line in expected_lines], texts)
-    cms_mine_cmp = _masked([{"text": same(str(line["text"]))} for line in my_lines], texts)
-    cms_expected_cmp = cms_expected
+    cms_mine_cmp = _masked([{"text": same(str(line["text"]))} for line in _instructions(my_lines)], texts)
+    cms_expected_cmp = _masked([{"text": same(str(line["text"]))} for line in _instructions(expected_lines)], texts)
     path_matches = taken == expected
     cms_matches = cms_mine_cmp == cms_expected_cmp
     would: list[str] = []
@@ -170,6 +193,7 @@ def compare(row: PracticeRun, sim: Sim) -> Debrief:
         tuple(titles[s].title for s in taken),
         tuple(titles[s].title for s in expected),
         tuple(differences),
+        tuple(not_marked),
         errors,
         sum(1 for e in row.log if e["event"] == "back"),
         sum(1 for e in row.log if e["event"] == "change"),

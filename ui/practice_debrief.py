@@ -29,6 +29,12 @@ def debrief_panel(actor: Actor, practice_id: str) -> None:
         with st.container(border=True):
             st.markdown(f"**{md(d.step_title)}: {md(d.label)}**  \nYou: {md(d.given)}  \nExpected: {md(d.expected)}")
             st.caption(d.guidance)
+    if report.not_marked:
+        st.markdown(
+            "**Not marked:** the published procedures give no value for these, so no answer is expected. Choose "
+            "the value your team uses.\n\n"
+            + "\n".join(f"- {md(d.step_title)}: {md(d.label)}: you chose {md(d.given)}" for d in report.not_marked)
+        )
     st.header(f"Problems you were shown ({len(report.validation_errors)})")
     for step, message in report.validation_errors:
         st.markdown(f"- {md(step)}: {md(message)}")

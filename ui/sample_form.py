@@ -9,6 +9,7 @@ from typing import Any
 
 import streamlit as st
 
+from services.letter_samples import date_range
 from services.letter_templates import FieldRow
 
 
@@ -40,11 +41,14 @@ def sample_form(
     values: dict[str, Any] = {}
     slots: dict[str, Any] = {}
     for f in fields:
-        label = f.label + ("" if f.required else " (optional)")
+        label = f.label_in_form
         k = f"{key}:{f.name}"
         raw = start.get(f.name)
         if f.kind == "date":
-            picked = st.date_input(label, value=_date(raw), key=k, format="DD/MM/YYYY")
+            earliest, latest = date_range()
+            picked = st.date_input(
+                label, value=_date(raw), key=k, format="DD/MM/YYYY", min_value=earliest, max_value=latest
+            )
             values[f.name] = picked.isoformat() if isinstance(picked, date) else None
         elif f.kind == "time":
             chosen = st.time_input(label, value=_time(raw), key=k, step=300)
@@ -64,7 +68,7 @@ def sample_form(
                 key=k,
             )
         elif f.kind == "multiline":
-            values[f.name] = st.text_area(label, value=str(raw or ""), key=k, height=100)
+            values[f.name] = st.text_area(label, value=str(raw or ""), key=k, height=100, help=f.needed_when or None)
         elif f.kind == "rows":
             rows = [{c: "" if v is None else str(v) for c, v in row.items()} for row in (raw or [])]
             edited = st.data_editor(rows, num_rows="dynamic", key=k, hide_index=True, width="stretch", placeholder="")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 
 from letters import catalogue
 from services import letter_templates
@@ -106,3 +107,37 @@ def test_with_libreoffice_make_pdf_prints_the_edited_values_and_shows_the_first_
     printed = letter_templates.preview_pdf(actor_for("policy"), "CMSL5501", values=values)
     assert "Ms O'Brien <&>" in pdf_text(printed.pdf.content)
     assert Image.open(io.BytesIO(printed.first_page_png)).format == "PNG"
+
+
+def test_contradictory_values_are_refused_at_the_field_and_summarised_by_the_fields_label(sqlite_demo_db, actor_for):
+    """QA: a liability order cover letter for £0.00 owed was accepted, and the summary named fields by their
+    internal names ("Amount owed" was "Amount_owed" turned into words)."""
+    at = _studio(actor_for("policy"))
+    at.selectbox(key="code").set_value("CMEL9180").run()
+    at.toggle(key="edit_CMEL9180").set_value(True).run()
+    prefix = f"form_CMEL9180_{at.radio(key='sc_CMEL9180').value}:"
+    at.text_input(key=prefix + "amount_owed").set_value("0.00").run()
+    assert not at.exception
+    shown = texts(at)
+    message = "Enter an amount more than £0.00: the court is asked to act on money that is owed."
+    assert f":red[**Error:** {message}]" in shown  # at the field
+    assert f"- [Amount owed: {message}](#)" in shown  # in the summary, by the field's label
+    assert "amount_owed" not in shown
+
+
+def test_a_field_needed_for_reason_other_is_not_labelled_optional_and_dates_reach_back_to_1993(
+    sqlite_demo_db, actor_for
+):
+    """QA: CMSL5501's 'other' details said "(optional)" though reason 'other' needs them; the date pickers stopped
+    ten years back; a long unbroken value ran out of the preview."""
+    at = _studio(actor_for("policy"))
+    at.radio(key="sc_CMSL5501").set_value("reason_other").run()
+    at.toggle(key="edit_CMSL5501").set_value(True).run()
+    details = at.text_area(key="form_CMSL5501_reason_other:other_details")
+    assert details.label == "What we'll talk about (reason 'other')"
+    assert details.proto.help == "Needed when reason for the meeting is “Other (free text)”."
+    assert not any(w.label.endswith("(optional)") for w in at.text_area)
+    picker = at.date_input(key="form_CMSL5501_reason_other:appointment_date")
+    assert picker.proto.min == "1993-04-05"
+    assert int(picker.proto.max[:4]) >= date.today().year + 10
+    assert "overflow-wrap:anywhere" in _html(at)

@@ -194,3 +194,69 @@ def test_the_debrief_lists_problems_back_and_change_uses_times_and_what_would_ha
         procedure.steps[walk[1]["step"]].title,
     ]
     assert "Create a new SR and select from the drop down lists:" in report.cms_lines
+
+
+def _p5e_with(**answers: Any) -> dict[str, Any]:
+    scenario = builtin()["P5e-1"]
+    walk = [
+        {**item, "answers": {**item["answers"], **answers}} if item["step"] == "reason_and_resolution" else item
+        for item in scenario["walk"]
+    ]
+    return {**scenario, "walk": walk}
+
+
+def test_a_resolution_code_and_reason_no_seed_publishes_are_not_marked(sqlite_demo_db, actor_for):
+    """QA: the debrief failed a caseworker for choosing another Resolution Code than the scenario's, a value no seed
+    publishes (PROCEDURES.md): it is listed as not marked, with no expected value, and the run still passes."""
+    me = actor_for("caseworker")
+    view = walk_practice(me, _p5e_with(sr_reason="Appeal", resolution_code="Completed"), today=date.today())
+    report = practice_debrief.debrief(me, view.practice_id)
+    assert report.passed
+    assert report.differences == ()
+    assert [(d.label, d.given) for d in report.not_marked] == [("Reason", "Appeal"), ("Resolution Code", "Completed")]
+    assert not any("Information Provided" in line for line in report.cms_lines)
+
+
+def test_a_value_the_procedure_publishes_is_still_marked(sqlite_demo_db, actor_for):
+    me = actor_for("caseworker")
+    scenario = builtin()["P5e-1"]
+    walk = [
+        {**item, "answers": {**item["answers"], "appointment_at": "today+6 10:00"}}
+        if item["step"] == "appointment"
+        else item
+        for item in scenario["walk"]
+    ]
+    report = practice_debrief.debrief(me, walk_practice(me, {**scenario, "walk": walk}, today=date.today()).practice_id)
+    assert not report.cms_matches
+    assert not report.passed
+
+
+def test_p5e_lists_the_reason_and_resolution_code_to_key_once(sqlite_demo_db, actor_for):
+    """QA: the close step repeated the Reason and Resolution Code lines of the step before it."""
+    me = actor_for("caseworker")
+    report = practice_debrief.debrief(me, walk_practice(me, builtin()["P5e-1"], today=date.today()).practice_id)
+    assert report.passed
+    assert sum(", set Reason" in line for line in report.cms_lines) == 1
+    assert sum(", set Resolution Code" in line for line in report.cms_lines) == 1
+    assert len(report.cms_lines) == len(set(report.cms_lines))
+
+
+def test_a_wrong_turn_names_the_step_it_was_taken_at_and_the_step_that_came_next(sqlite_demo_db, actor_for):
+    """QA: the path difference was titled "...: Step"; it is titled by the step the answer was given at."""
+    me, procedure = actor_for("caseworker"), registry.get("P5e")
+    scenario = builtin()["P5e-1"]
+    index = next(i for i, item in enumerate(scenario["walk"]) if item["step"] == "vsat_decision")
+    wrong = dict(
+        scenario,
+        walk=[
+            *scenario["walk"][:index],
+            {**scenario["walk"][index], "answers": {"vsat_accepted": False, "rejection_reason": "No officer free."}},
+        ],
+    )
+    view = _finish(me, walk_practice(me, wrong, today=date.today(), key="P5e-1"), random.Random(7))
+    report = practice_debrief.debrief(me, view.practice_id)
+    path = [d for d in report.differences if d.label == "Next step"]
+    assert [(d.step_title, d.expected) for d in path] == [
+        (procedure.steps["vsat_decision"].title, procedure.steps["appointment"].title)
+    ]
+    assert all(d.label != "Step" for d in report.differences)

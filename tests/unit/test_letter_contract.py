@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -57,6 +57,7 @@ def test_validate_context_refuses_a_worked_out_value_and_an_unknown_code():
 def test_the_letter_date_defaults_to_today_when_the_step_gives_none():
     values = catalogue.get("CWGL011").values_for("part")
     del values["letter_date"]
+    values["representations_end"] = (date.today() + timedelta(days=30)).isoformat()  # 30 days from today's letter
     typed = validate_context("CWGL011", values)
     assert typed["letter_date"] == date.today()
 
@@ -183,3 +184,135 @@ def test_validate_context_refuses_the_systems_abbreviations_in_free_text():
     values = {**catalogue.get("CMSL5501").values_for("payments"), "reason": "other"}
     with pytest.raises(ContextError, match="reword 'NRP'"):
         validate_context("CMSL5501", {**values, "other_details": "Why the NRP has not paid the PWC"})
+
+
+# --- Values that contradict each other (QA, letter studio) ---------------------------------------------
+
+
+def _with(code: str, **changes: object) -> dict[str, str]:
+    """What the letter studio shows at each field for the first sample with these changes."""
+    from services.letter_samples import sample_problems
+
+    spec = catalogue.get(code)
+    return sample_problems(code, {**spec.values_for(spec.samples[0].key), **changes})
+
+
+@pytest.mark.parametrize("code", ["CWGL011", "CWGL012"])
+def test_an_end_of_the_30_days_that_is_not_30_days_on_is_refused_at_that_field(code):
+    assert _with(code, letter_date="2026-11-23", representations_end="2026-12-30") == {
+        "representations_end": "The 30 days end on 23 December 2026, 30 calendar days after the letter date "
+        "(23 November 2026), or on the next working day when that day is a weekend or bank holiday, not on "
+        "30 December 2026."
+    }
+    assert _with(code, letter_date="2026-11-23", representations_end="2026-12-23") == {}
+    # 1 January 2027 is a bank holiday, then a weekend: P4 gives Monday 4 January (England and Wales)
+    assert _with(code, letter_date="2026-12-02", representations_end="2027-01-04") == {}
+
+
+@pytest.mark.parametrize("code", ["CWGL011", "CWGL012"])
+def test_arrears_still_owed_below_the_secretary_of_states_part_kept_are_refused(code):
+    assert _with(code, amount_remaining="50.00", sos_arrears="120.00") == {
+        "amount_remaining": "The arrears still owed (£50.00) cannot be less than the £120.00 owed to the Secretary "
+        "of State: more than £65.00 owed to the Secretary of State is never written off."
+    }
+    assert _with(code, amount_remaining="0.00", sos_arrears="65.00") == {}  # £65.00 can be written off
+
+
+def test_a_liability_order_application_whose_arrears_end_before_they_start_is_refused():
+    assert _with("CMEL7000", arrears_from="2026-10-31", arrears_to="2024-04-01") == {
+        "arrears_to": "The arrears cannot end on 1 April 2024, before they start on 31 October 2026."
+    }
+    assert _with("CMEL7000", arrears_from="2026-10-31", arrears_to="2026-10-31") == {}
+
+
+def _periods(*changes: dict[str, object]) -> list[dict[str, object]]:
+    rows = [dict(row) for row in catalogue.get("CWGF015").values_for("three_periods")["periods"]]
+    for row, change in zip(rows, changes, strict=False):
+        row.update(change)
+    return rows
+
+
+def test_an_account_period_that_ends_before_it_starts_is_refused_naming_its_row():
+    late = {"period_start": "2025-10-01", "period_end": "2025-09-30"}
+    assert _with("CWGF015", periods=_periods({}, late)) == {
+        "periods": "Row 2: the period cannot end on 30 September 2025, before it starts on 1 October 2025."
+    }
+
+
+@pytest.mark.parametrize("code", [c for c, spec in TEMPLATES.items() if "amount_owed" in spec.variables])
+def test_a_court_document_for_nothing_owed_is_refused(code):
+    assert _with(code, amount_owed="0.00") == {
+        "amount_owed": "Enter an amount more than £0.00: the court is asked to act on money that is owed."
+    }
+
+
+def test_real_runs_meet_the_same_checks_before_a_step_is_saved():
+    """services.letter_values checks a step's letters before its answers are saved, as the studio does."""
+    from procedures import registry
+    from procedures.effects import LetterDue
+    from services import letter_values
+
+    procedure = registry.get("P5d")
+    step = procedure.steps["cover_letter"]
+    context = {**catalogue.get("CMEL9180").values_for("standard"), "amount_owed": "0.00"}
+    found = letter_values.problems(procedure, step, {}, [LetterDue("main", "CMEL9180", "paying_parent", context)])
+    assert found == {
+        "_letters": "Amount owed in CMEL9180: Enter an amount more than £0.00: the court is asked to act on money "
+        "that is owed."
+    }
+
+
+# --- Table rows (CWGF015) say what is wrong in words ------------------------------------------------
+
+
+def test_a_blank_cell_is_named_by_its_row_and_columns_label_never_none():
+    assert _with("CWGF015", periods=_periods({}, {"period_end": None})) == {
+        "periods": "Row 2, To: enter a date, for example 2026-12-01."
+    }
+    assert _with("CWGF015", periods=_periods({"amount_paid": ""})) == {
+        "periods": "Row 1, Amount paid: enter an amount, for example 1234.56."
+    }
+
+
+def test_a_wrong_cell_and_a_missing_column_are_said_with_the_columns_labels():
+    assert _with("CWGF015", periods=_periods({"period_start": "soon"})) == {
+        "periods": "Row 1, From: give a date as YYYY-MM-DD, for example 2026-12-01 (got 'soon')."
+    }
+    rows = _periods()
+    del rows[0]["amount_paid"]
+    assert _with("CWGF015", periods=rows) == {"periods": "Row 1 has no Amount paid column."}
+    rows = _periods({"colour": "blue"})
+    assert _with("CWGF015", periods=rows) == {
+        "periods": "Row 1 has a column this table does not have: use only From, To, Amount due and Amount paid."
+    }
+
+
+# --- An upload's refusal: each problem once, in words ---------------------------------------------
+
+
+def test_a_problem_with_every_sample_is_said_once_for_all_of_them():
+    """QA: the refusal repeated one sentence for each of CMSL5501's samples, each named by an internal key."""
+    problems = check_template(catalogue.get("CMSL5501"), _cmsl5501_with(Para("{{ recipient_name.__class__.__mro__ }}")))
+    assert len(problems) == 1
+    assert problems[0].startswith("With every sample letter (12), it does not render: it does something letter ")
+
+
+def test_a_problem_with_some_samples_names_them_by_their_labels():
+    reworded = write_docx(
+        [
+            Para(b.text.replace("Child maintenance payments made in your case", "Your payments"))
+            if isinstance(b, Para)
+            else b
+            for b in cmsl5501()
+        ],
+        title="edited",
+    )
+    assert check_template(catalogue.get("CMSL5501"), reworded) == [
+        "With the samples “Paying parent, payments” and “Reason: Payments”, it does not show: “Child maintenance "
+        "payments made in your case”."
+    ]
+
+
+def test_an_old_term_in_the_template_is_said_once_not_again_for_each_sample():
+    problems = check_template(catalogue.get("CMSL5501"), _cmsl5501_with(Para("To the non-resident parent")))
+    assert problems == ["The template says 'non-resident parent'; letters say 'receiving parent' or 'paying parent'."]

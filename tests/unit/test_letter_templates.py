@@ -150,3 +150,59 @@ def test_without_libreoffice_pdf_conversion_says_so_plainly(no_libreoffice):
     assert not pdf_available()
     with pytest.raises(PdfUnavailable, match="LibreOffice is not installed"):
         to_pdf(committed_template("CMEL9180"))
+
+
+COURT_LETTERS = [code for code, spec in TEMPLATES.items() if {"court_name", "court_address"} <= spec.variables]
+COURT = "Demo Magistrates' Court"
+
+
+@pytest.mark.parametrize("code", COURT_LETTERS)
+@pytest.mark.parametrize(
+    "address",
+    [
+        "1 Court Lane\nExampletown\nEX9 9ZZ",
+        f"{COURT}\n1 Court Lane\nExampletown\nEX9 9ZZ",
+        "DEMO  Magistrates' Court,\n1 Court Lane\nExampletown\nEX9 9ZZ",
+    ],
+    ids=["address alone", "name on the first line", "name written differently"],
+)
+def test_court_letters_print_the_courts_name_once_above_its_address(code, address):
+    """QA: the court letters printed the court's name twice when its address (as typed in P5c) began with it."""
+    text = _text(code, catalogue.get(code).samples[0].key, court_name=COURT, court_address=address)
+    assert text.casefold().count(COURT.casefold()) == 1
+    assert f"{COURT}\n1 Court Lane\nExampletown\nEX9 9ZZ" in text
+
+
+def test_a_court_address_that_is_only_the_courts_name_is_refused_at_the_address():
+    spec = catalogue.get("CMEL9180")
+    with pytest.raises(catalogue.ContextError) as caught:
+        catalogue.validate_context("CMEL9180", {**spec.values_for("standard"), "court_address": COURT})
+    assert caught.value.problems == {
+        "court_address": "Enter the court's street address and postcode: the letter prints its name above."
+    }
+
+
+def test_stable_balance_letter_with_secretary_of_state_arrears_kept_offers_a_choice_about_the_rest_only():
+    """QA: the letter said the Secretary of State's part is always collected, then offered to collect none."""
+    text = _text("CWGL010", "sos_over_limit", arrears_balance="2345.67", sos_arrears="120.00")
+    decide = text.split("What you need to decide\n")[1].split("\n")[0]
+    assert decide.startswith("You can decide what happens to the other £2,225.67. You can ask us to collect all ")
+    assert "none of them" not in text
+    assert "all of the arrears should not be collected" not in text
+    assert "£120.00 of this is owed to the Secretary of State. That part cannot be written off" in text
+
+
+@pytest.mark.parametrize("key", ["no_sos", "sos_at_limit"])
+def test_stable_balance_letter_without_arrears_kept_offers_a_choice_about_all_of_them(key):
+    decide = _text("CWGL010", key).split("What you need to decide\n")[1].split("\n")[0]
+    assert decide.startswith("You can ask us to collect all of the arrears, some of them, or none of them.")
+
+
+def test_a_secretary_of_state_part_above_the_arrears_it_belongs_to_is_refused_at_that_field():
+    spec = catalogue.get("CWGL010")
+    with pytest.raises(catalogue.ContextError) as caught:
+        catalogue.validate_context("CWGL010", {**spec.values_for("no_sos"), "sos_arrears": "3000.00"})
+    assert caught.value.problems == {
+        "sos_arrears": "The part owed to the Secretary of State (£3,000.00) cannot be more than the arrears it is "
+        "part of (£2,345.67)."
+    }

@@ -28,14 +28,17 @@ def test_every_published_value_is_quoted_character_for_character_from_its_seed(e
 
 
 def test_a_published_source_is_named_by_its_procedures_own_title():
-    """The Reference values page and its CSV name the procedure as published, with its file as the reference."""
+    """The Reference values page names the procedure by its published title, never by the seed's file name (QA)."""
     assert set(reference.PUBLISHED_TITLES) == {seed.name for seed in SEEDS.glob("*.txt")}  # every seed has its title
     for seed, title in reference.PUBLISHED_TITLES.items():
         assert title in (SEEDS / seed).read_text(encoding="utf-8"), seed  # the seed's words
     entry = reference.entry("process.transition")
     assert reference.describe_source(entry) == (
-        "Published procedure \u201cEnforcement/Liability Order Actions - Check CSA\u201d (002_cfac8eeaf8c31dc1.txt): "
+        "Published procedure \u201cEnforcement/Liability Order Actions - Check CSA\u201d: "
         "\u201cProcess = Transition\u201d"
+    )
+    assert not any(
+        e.seed in reference.describe_source(e) for e in reference.BUILT_IN if e.source is reference.Source.PUBLISHED
     )
 
 
