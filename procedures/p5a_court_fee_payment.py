@@ -249,7 +249,7 @@ def _bind_start(sr: StartSR) -> dict[str, int] | str:
     if sr.is_(*COURT_FEE_PAYMENT):
         return {"main": sr.id}
     label = " / ".join(p for p in (sr.process, sr.area, sr.sub_area) if p)
-    return f"This procedure works on an {' / '.join(COURT_FEE_PAYMENT)} SR; SR {sr.number} is {label}."
+    return f"This procedure works on SRs of type {' / '.join(COURT_FEE_PAYMENT)}; SR {sr.number} is {label}."
 
 
 def _can_start(facts: Any) -> str | None:

@@ -206,11 +206,11 @@ STEPS = {
     "sr_allocated": Step(
         title="SR allocated",
         guidance=(
-            "Your case manager has allocated you an Enforcement / Court Presentation / County Court SR: an "
-            "enforcement case manager (ECM) wants action through a county court. Read the SR and note who the "
-            "ECM is and which court it is."
+            "Your case manager has allocated you an SR: an enforcement case manager (ECM) wants action through a "
+            'county court (the procedure\'s guide for this SR is "Court Presentation - County Court"). Read the '
+            "SR and note who the ECM is and which court it is."
         ),
-        checklist=("SR read: Enforcement / Court Presentation / County Court",),
+        checklist=("SR read: the ECM's request for action through a county court",),
         fields=(
             COURT,
             Field("ecm_name", label="Enforcement case manager who asked for the action"),
@@ -323,8 +323,8 @@ PROCEDURE = Procedure(
     seed="004_a8ae07a86098a507.txt",
     roles=("caseworker",),
     starts=(
-        "Your case manager allocates you an Enforcement / Court Presentation / County Court SR: an enforcement "
-        "case manager has asked for action through a county court."
+        "Your case manager allocates you an SR: an enforcement case manager has asked for action through a "
+        "county court."
     ),
     machine=P5bMachine,
     steps=STEPS,

@@ -269,11 +269,12 @@ STEPS = {
     "sr_allocated": Step(
         title="SR allocated",
         guidance=(
-            "Your case manager has allocated you an Enforcement / Court Presentation / Magistrates Court SR: a "
-            "caseworker has asked for commitment action. Read the SR for the court and the amount owed; they fill "
+            "Your case manager has allocated you an SR: a caseworker has asked for commitment action (the "
+            'procedure\'s guide for this SR is "Court Presentation - Magistrates Court"). Read the SR for the '
+            "court and the amount owed; they fill "
             "in the court summons and the cover letters."
         ),
-        checklist=("SR read: Enforcement / Court Presentation / Magistrates Court, commitment action",),
+        checklist=("SR read: the request for commitment action",),
         fields=(
             Field("court", label="Court", help="The magistrates' court for the commitment hearing."),
             Field(
@@ -397,10 +398,7 @@ PROCEDURE = Procedure(
     title="Work Routing for Commitment",
     seed="004_a8ae07a86098a507.txt",
     roles=("caseworker",),
-    starts=(
-        "Your case manager allocates you an Enforcement / Court Presentation / Magistrates Court SR: a caseworker "
-        "has asked for commitment action."
-    ),
+    starts=("Your case manager allocates you an SR: a caseworker has asked for commitment action."),
     machine=P5cMachine,
     steps=STEPS,
     bind_start=ssst_court.bind_open_sr(MAGISTRATES_COURT),

@@ -431,9 +431,9 @@ STEPS = {
     "allocated": Step(
         title="SR allocated by your case manager",
         guidance=(
-            "A caseworker has asked for a liability order and your case manager has allocated you the SR "
-            "(Enforcement / Court Presentation / Magistrates Court). Read it and note the court, who the "
-            "enforcement case manager is, and the arrears the application covers: the forms use them."
+            "A caseworker has asked for a liability order and your case manager has allocated you the SR (the "
+            'procedure\'s guide for it is "Court Presentation - Magistrates Court"). Read it and note the '
+            "court, who the enforcement case manager is, and the arrears the application covers: the forms use them."
         ),
         checklist=("SR read: it asks for a liability order",),
         fields=(
@@ -642,10 +642,7 @@ PROCEDURE = Procedure(
     title="Work Routing for Liability Order",
     seed="004_a8ae07a86098a507.txt",
     roles=("caseworker",),
-    starts=(
-        "A caseworker has asked for a liability order and your case manager has allocated you an Enforcement / "
-        "Court Presentation / Magistrates Court SR."
-    ),
+    starts=("A caseworker has asked for a liability order and your case manager has allocated you the SR."),
     machine=P5dMachine,
     steps=STEPS,
     bind_start=ssst_court.bind_open_sr(MAGISTRATES_COURT),

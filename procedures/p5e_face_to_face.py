@@ -526,7 +526,7 @@ def _bind_start(sr: StartSR) -> dict[str, int] | str:
             refs["origin"] = sr.parent.id
         return refs
     label = " / ".join(p for p in (sr.process, sr.area, sr.sub_area) if p)
-    return f"This procedure works on a {' / '.join(FACE_TO_FACE_VISIT)} SR; SR {sr.number} is {label}."
+    return f"This procedure works on SRs of type {' / '.join(FACE_TO_FACE_VISIT)}; SR {sr.number} is {label}."
 
 
 PROCEDURE = Procedure(

@@ -29,7 +29,7 @@ def bind_open_sr(kind: Kind) -> Callable[[StartSR], dict[str, int] | str]:
             return f"SR {sr.number} is closed; there is nothing left to do on it."
         if not sr.is_(*kind):
             label = " / ".join(p for p in (sr.process, sr.area, sr.sub_area) if p)
-            return f"This procedure works on a {' / '.join(kind)} SR; SR {sr.number} is {label}."
+            return f"This procedure works on SRs of type {' / '.join(kind)}; SR {sr.number} is {label}."
         return {"main": sr.id}
 
     return bind

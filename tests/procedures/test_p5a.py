@@ -270,7 +270,7 @@ def test_a_court_fee_run_can_start_from_the_case_and_creates_the_sr(demo_db, sss
 def test_a_run_on_another_kind_of_sr_or_a_closed_one_is_refused(demo_db, ssst):
     other = team_sr(ssst)
     case_id = sr_row(other)["case_id"]
-    with pytest.raises(DomainError, match="works on an Enforcement / Court Fee / Court Fee Payment SR"):
+    with pytest.raises(DomainError, match="works on SRs of type Enforcement / Court Fee / Court Fee Payment; SR "):
         run_start.start_run(ssst, "P5a", case_id=case_id, sr_id=other)
     walk, case_id, sr_id = start(ssst)
     pay(walk, case_id)

@@ -226,5 +226,7 @@ def test_a_non_pdf_outcome_is_refused_and_a_summons_date_must_be_a_real_date(dem
 
 def test_a_county_court_sr_cannot_start_p5c(demo_db, ssst):
     case_id, sr_id = allocated_sr(ssst, "County Court")
-    with pytest.raises(DomainError, match="Magistrates Court SR"):
+    with pytest.raises(
+        DomainError, match="works on SRs of type Enforcement / Court Presentation / Magistrates Court; SR "
+    ):
         run_start.start_run(ssst, "P5c", case_id=case_id, sr_id=sr_id)

@@ -424,7 +424,9 @@ def test_a_closed_sr_or_another_kind_of_sr_cannot_start_a_run(demo_db, ssst):
         ).first()
         assert other is not None
         other_case, other_id = other.case_id, other.id
-    with pytest.raises(DomainError, match="works on a Enforcement / Court Presentation / Magistrates Court SR"):
+    with pytest.raises(
+        DomainError, match="works on SRs of type Enforcement / Court Presentation / Magistrates Court; SR "
+    ):
         run_start.start_run(ssst, "P5d", case_id=other_case, sr_id=other_id)
     walk = Walk(ssst, "P5d", case_id, sr_id=sr_id)
     walk_to(walk, "cpo_decision")

@@ -372,7 +372,9 @@ def _find(number: str) -> int:
 
 def test_a_run_on_another_kind_of_sr_or_a_closed_one_is_refused(demo_db, ssst):
     other = team_sr(ssst)
-    with pytest.raises(DomainError, match="works on a Face to Face / Visiting Service / Face to Face Visit SR"):
+    with pytest.raises(
+        DomainError, match="works on SRs of type Face to Face / Visiting Service / Face to Face Visit; SR "
+    ):
         run_start.start_run(ssst, "P5e", case_id=sr_row(other)["case_id"], sr_id=other)
     walk, case_id, sr_id = start(ssst)
     refer(walk)
