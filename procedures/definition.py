@@ -76,6 +76,8 @@ class Field:
     latest: Literal["future", "today"] = "future"  # "today": a date of something that has happened
     columns: tuple[Field, ...] = ()  # kind "table": one Field per column; a row is a dict keyed by their names
     minimum: int = 0  # kind "integer": the smallest number allowed (a count of misses starts at 1)
+    # kind "money": refuse £0.00, for a sum a court is asked for (nothing owed means no court action)
+    more_than_zero: bool = False
 
     def applies(self, answers: Mapping[str, Any]) -> bool:
         return condition_holds(self.when, answers)
@@ -118,7 +120,10 @@ class Field:
                 raise FieldError(self.name, f"'{unknown[0]}' is not an option for: {self.label}")
             return [o for o in self.options if o in values]
         if kind == "money":
-            return str(parse_money(raw, field=self.name))
+            money = parse_money(raw, field=self.name)
+            if self.more_than_zero and money <= 0:
+                raise FieldError(self.name, f"Enter an amount more than £0.00 for: {self.label}")
+            return str(money)
         if kind == "pdf":
             if isinstance(raw, dict) and "attachment_id" in raw:
                 return raw  # already stored on an earlier submit of this step

@@ -284,7 +284,9 @@ STEPS = {
                 max_chars=300,
                 help="One line each, under the court's name: the letters print the name above the address.",
             ),
-            Field("amount_owed", label="Amount owed", kind="money", default_fact="arrears_balance"),
+            Field(
+                "amount_owed", label="Amount owed", kind="money", default_fact="arrears_balance", more_than_zero=True
+            ),
             Field("requested_by", label="Caseworker who asked for commitment action"),
         ),
         effects=_sr_allocated,

@@ -439,7 +439,9 @@ STEPS = {
         fields=(
             Field("court_name", label="Magistrates' court for the application"),
             Field("ecm_name", label="Enforcement case manager"),
-            Field("amount_owed", label="Amount owed", kind="money", default_fact="arrears_balance"),
+            Field(
+                "amount_owed", label="Amount owed", kind="money", default_fact="arrears_balance", more_than_zero=True
+            ),
             Field("arrears_from", label="Arrears from", kind="date"),
             Field("arrears_to", label="Arrears to", kind="date"),
         ),

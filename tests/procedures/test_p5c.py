@@ -230,3 +230,14 @@ def test_a_county_court_sr_cannot_start_p5c(demo_db, ssst):
         DomainError, match="works on SRs of type Enforcement / Court Presentation / Magistrates Court; SR "
     ):
         run_start.start_run(ssst, "P5c", case_id=case_id, sr_id=sr_id)
+
+
+def test_commitment_for_nothing_owed_is_refused_at_the_amount(demo_db, ssst):
+    case_id, sr_id = allocated_sr(ssst, "Magistrates Court")
+    walk = Walk(ssst, "P5c", case_id, sr_id=sr_id)
+    with pytest.raises(ValidationFailed) as refused:
+        walk.answer(
+            court="Demo Magistrates' Court", court_address=COURT_ADDRESS, amount_owed="0.00", requested_by="Casey"
+        )
+    assert refused.value.errors == {"amount_owed": "Enter an amount more than £0.00 for: Amount owed"}
+    assert walk.step == "sr_allocated"

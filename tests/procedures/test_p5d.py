@@ -496,3 +496,20 @@ def test_the_second_pv_check_follows_the_bank_holidays_of_the_cases_region(demo_
 def set_region(case_id: int, region: str) -> None:
     with transaction() as session:
         session.get_one(Case, case_id).region = region
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        ("0", "Enter an amount more than £0.00 for: Amount owed"),
+        ("0.00", "Enter an amount more than £0.00 for: Amount owed"),
+        ("-5.00", "The amount cannot be negative."),
+    ],
+)
+def test_a_liability_order_for_nothing_owed_is_refused_at_the_amount(demo_db, ssst, amount, message):
+    walk, _case_id, sr_id = start(ssst)
+    with pytest.raises(ValidationFailed) as refused:
+        walk.answer(**{**ANSWERS["allocated"], "amount_owed": amount})
+    assert refused.value.errors == {"amount_owed": message}
+    assert walk.step == "allocated"
+    assert sr_row(sr_id).status != "In Progress"
