@@ -35,6 +35,17 @@ class FieldError(ValueError):
         self.message = message
 
 
+class NotYet(FieldError):
+    """A FieldError for what can be recorded only from a day still to come (a hearing's outcome, what happened at a
+    visit); `until` is that day. A real run refuses it at the field. A practice run moves its own calendar on to
+    `until` instead (services/practice_sim.py): its trainee has no other way to let the days pass, and a wrong turn
+    (another hearing date, say) would otherwise leave the practice run stuck short of its debrief."""
+
+    def __init__(self, field: str, message: str, until: date) -> None:
+        super().__init__(field, message)
+        self.until = until
+
+
 def parse_scin(raw: str, *, field: str = "scin") -> str:
     """A SCIN (scheme client identification number) as held here: exactly 12 digits, spaces allowed."""
     value = re.sub(r"\s+", "", raw or "")

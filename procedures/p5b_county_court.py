@@ -24,8 +24,9 @@ the seed, where it is silent:
   address the CPO wrote from when given, else the configured CPO mailbox. The PV check record
   (second check) is attached; the email service raises the follow-up phone call task; the second
   PV check deadline is marked met.
-- Step 7: the outcome is uploaded as a PDF (real PDFs only) and linked to the SR; the outcome goes
-  into the SR Notes and onto the SR's resolution; the hearing deadline is marked met.
+- Step 7: the outcome is recorded only from the hearing's day on (ssst_court.hearing_has_taken_place;
+  QA recorded one weeks before the hearing). It is uploaded as a PDF (real PDFs only) and linked to
+  the SR; the outcome goes into the SR Notes and onto the SR's resolution; the hearing deadline is marked met.
 - Step 8: the case file is forwarded to the ECM by email (case_file_to_ecm) with the outcome.
 - Step 9: "once all action is completed, the clerical files must be deleted": the stored CPO folder
   is deleted (audited) when the SR is closed Complete; the SR keeps the outcome PDF.
@@ -96,7 +97,7 @@ class P5bMachine(StateMachine):
         | record_cpo.to(record_hearing, validators="cpo_email_is_an_address")
         | record_hearing.to(second_pv_check)
         | second_pv_check.to(record_outcome, validators="second_pv_check_agrees_with_the_case")
-        | record_outcome.to(forward_to_ecm)
+        | record_outcome.to(forward_to_ecm, validators="hearing_has_taken_place")
         | forward_to_ecm.to(close_sr)
         | close_sr.to(done)
     )
@@ -112,6 +113,9 @@ class P5bMachine(StateMachine):
 
     def cpo_email_is_an_address(self, ctx: Ctx) -> None:
         mail.check_address_answer("cpo_email", ctx["cpo_email"])
+
+    def hearing_has_taken_place(self, ctx: Ctx) -> None:
+        ssst_court.hearing_has_taken_place(ctx, hearing_at(ctx))
 
 
 # --- Effects -------------------------------------------------------------------------------------

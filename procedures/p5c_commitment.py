@@ -28,7 +28,8 @@ PV check before the hearing, records the outcome and hands the file to the enfor
 - Step 11: the second PV check is emailed to the CPO (their own address when given, else the CPO
   mailbox) with the PV check record attached; the email service raises the follow-up phone call
   task; the deadline is marked met.
-- Steps 12-14: outcome PDF linked to the SR, the case file emailed to the ECM, SR Closed / Complete.
+- Steps 12-14: the outcome only from the hearing's day on (ssst_court.hearing_has_taken_place, as P5b), its PDF
+  linked to the SR, the case file emailed to the ECM, SR Closed / Complete.
   The seed does not say to delete clerical files for commitment (it does for the county court and
   face to face), so the bundle is kept with the SR.
 """
@@ -163,7 +164,7 @@ class P5cMachine(StateMachine):
         | paying_parent_cover_letter.to(summons_issued)
         | summons_issued.to(second_pv_check)
         | second_pv_check.to(record_outcome, validators="second_pv_check_agrees_with_the_case")
-        | record_outcome.to(forward_to_ecm)
+        | record_outcome.to(forward_to_ecm, validators="hearing_has_taken_place")
         | forward_to_ecm.to(close_sr)
         | close_sr.to(done)
     )
@@ -171,6 +172,9 @@ class P5cMachine(StateMachine):
     cpo_email_is_an_address = P5bMachine.cpo_email_is_an_address
     pv_check_agrees_with_the_case = P5bMachine.pv_check_agrees_with_the_case
     second_pv_check_agrees_with_the_case = P5bMachine.second_pv_check_agrees_with_the_case
+
+    def hearing_has_taken_place(self, ctx: Ctx) -> None:
+        ssst_court.hearing_has_taken_place(ctx, ctx["hearing_at"])
 
 
 # --- Effects -------------------------------------------------------------------------------------

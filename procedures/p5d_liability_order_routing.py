@@ -33,7 +33,8 @@ records the CPO's outcome. Our reading of the seed, where it is silent:
   PV check deadline is then met.
 - Step 11: the CPO may decide not to proceed: the SR is Closed / Cancelled with Resolution Code
   "Not Proceeding" (from the catalogue) and the reason in the Notes; the hearing deadline is met
-  (nothing left to chase). Otherwise step 12 records the outcome (choice plus details) with the
+  (nothing left to chase). Otherwise step 12 records the outcome (choice plus details; only from the hearing's
+  day on, ssst_court.hearing_has_taken_place) with the
   outcome PDF linked to the SR (real PDFs only), step 13 forwards the case file (the forms) to the
   ECM so the LO system action can be completed, and step 14 closes the SR Closed / Complete.
 - The seed does not ask for clerical files to be deleted on this path (it does for P5b and P5e),
@@ -217,7 +218,7 @@ class P5dMachine(StateMachine):
         | second_pv_check.to(cpo_decision, validators="second_pv_check_agrees_with_the_case")
         | cpo_decision.to(done, cond="cpo_stops")
         | cpo_decision.to(record_outcome)
-        | record_outcome.to(forward_to_ecm)
+        | record_outcome.to(forward_to_ecm, validators="hearing_has_taken_place")
         | forward_to_ecm.to(close_sr)
         | close_sr.to(done)
     )
@@ -235,6 +236,9 @@ class P5dMachine(StateMachine):
     def arrears_period_is_in_order(self, ctx: Ctx) -> None:
         if ctx["arrears_to"] < ctx["arrears_from"]:
             raise FieldError("arrears_to", "The end of the arrears period must be on or after its start.")
+
+    def hearing_has_taken_place(self, ctx: Ctx) -> None:
+        ssst_court.hearing_has_taken_place(ctx, hearing_at(ctx))
 
     def issued_before_hearing(self, ctx: Ctx) -> None:
         hearing_day = uk_local(hearing_at(ctx)).date()

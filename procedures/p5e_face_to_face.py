@@ -46,7 +46,7 @@ from statemachine import State, StateMachine
 from domain import deadlines, mail, reference
 from domain.clock import format_date, format_uk, uk_local
 from domain.reference import SRStatus, SubStatus
-from domain.values import FieldError
+from domain.values import FieldError, NotYet
 from letters.catalogue import CMSL5501_PARAGRAPHS, REASONS
 
 from . import ssst_court
@@ -168,10 +168,11 @@ class P5eMachine(StateMachine):
         eight days before the appointment."""
         day = uk_local(ctx["appointment_at"]).date()
         if day > ctx.today:
-            raise FieldError(
+            raise NotYet(
                 "visit_result",
                 f"The appointment is on {format_date(day)}. Record what happened once it has taken place; "
                 "if it has been moved, go back and change the appointment.",
+                until=day,
             )
 
     def missed_at_least_once(self, ctx: Ctx) -> None:

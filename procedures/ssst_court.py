@@ -12,8 +12,9 @@ from collections.abc import Callable
 from typing import Any
 
 from domain import deadlines, mail
+from domain.clock import format_date, uk_local
 from domain.reference import SRStatus
-from domain.values import FieldError
+from domain.values import FieldError, NotYet
 
 from .definition import Ctx, Field, StartSR, Step
 from .effects import ACTOR_NAME, SR_NUMBER, AddNote, CompleteDeadlines, Effect, QueueEmail, SetDue, SetStatus, UpdateSR
@@ -45,6 +46,21 @@ def pv_answer_agrees_with_the_case(ctx: Ctx, name: str) -> None:
             name,
             "The case record shows a PV marker. Do the PV check again on the 2012 system: the court presenting "
             "officer must be told.",
+        )
+
+
+def hearing_has_taken_place(ctx: Ctx, when: Any, field: str = "outcome") -> None:
+    """An outcome is recorded only from the hearing's day on, as P5e records a visit only from its day on: the CPO
+    reports it after the hearing, and QA recorded one (closing the SR) weeks before the hearing. The day, not the hour:
+    a hearing's outcome can come in the same afternoon. Refused at the outcome field, with nothing recorded (NotYet: a
+    practice run's calendar moves on to the hearing instead)."""
+    day = uk_local(when).date()
+    if day > ctx.today:
+        raise NotYet(
+            field,
+            f"The hearing is on {format_date(day)}. Record the outcome once the hearing has taken place; if the "
+            "hearing has moved, go back and change the hearing date.",
+            until=day,
         )
 
 

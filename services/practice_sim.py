@@ -21,7 +21,7 @@ from statemachine.exceptions import TransitionNotAllowed
 from db.models import Case, ProcedureRun
 from domain.clock import next_working_day
 from domain.reference import BUILT_IN_REFERENCE, Reference
-from domain.values import FieldError
+from domain.values import FieldError, NotYet
 from procedures import registry
 from procedures.definition import PdfUpload, Procedure, StartSR
 from procedures.effects import (
@@ -353,6 +353,10 @@ class Sim:
                 new_state = machine.model.state
         except TransitionNotAllowed:
             raise DomainError(f"'{procedure.steps[state].title}' has no next step for these answers.") from None
+        except NotYet as exc:  # the practice calendar moves on to the day it waits for (domain.values.NotYet)
+            self.days += max(1, (exc.until - self.now).days)
+            with self.clock():
+                return self._advance()
         except FieldError as exc:
             raise ValidationFailed({exc.field: exc.message}) from None
         effects = procedure.steps[state].effects(ctx)

@@ -78,6 +78,7 @@ def test_a_caseworker_works_the_county_court_sr_through_the_wizard_to_closed_com
     )
     assert "Record the outcome" in progress(at)
 
+    monkeypatch.setattr(run_context, "run_today", lambda: hearing)  # an outcome only from the hearing's day on
     upload_outcome_by_service(actor, view.run_id)
     at = open_wizard(actor, view.run_id)
     step(at)  # forward to the ECM
@@ -132,6 +133,7 @@ def test_a_caseworker_works_the_commitment_sr_through_the_wizard_to_closed_compl
         },
     )
     assert "Record the outcome" in progress(at)
+    monkeypatch.setattr(run_context, "run_today", lambda: hearing)  # an outcome only from the hearing's day on
     upload_outcome_by_service(actor, view.run_id)
     at = open_wizard(actor, view.run_id)
     step(at)  # forward to the ECM

@@ -260,3 +260,19 @@ def test_a_wrong_turn_names_the_step_it_was_taken_at_and_the_step_that_came_next
         (procedure.steps["vsat_decision"].title, procedure.steps["appointment"].title)
     ]
     assert all(d.label != "Step" for d in report.differences)
+
+
+def test_a_practice_run_waiting_for_the_hearing_moves_its_own_calendar_on_to_it(sqlite_demo_db, actor_for):
+    """An outcome is recorded only from the hearing's day on (QA). A trainee cannot let days pass, so a practice run
+    whose calendar is short of the hearing (a later hearing date than the scenario's) moves on to the hearing's day
+    instead of refusing for ever short of its debrief."""
+    me = actor_for("caseworker")
+    scenario = builtin()["P5b-1"]  # its calendar: the CPO on day 2, the outcome on day 25
+    later = {"hearing_at": "today+30 10:00"}
+    walk = [
+        {**item, "answers": {**item["answers"], **later}} if item["step"] == "record_cpo" else item
+        for item in scenario["walk"]
+    ]
+    view = walk_practice(me, {**scenario, "walk": walk}, today=date.today())
+    assert view.finished
+    assert (view.today - date.today()).days == 2 + 30  # the hearing's day, not the scenario's day 25

@@ -12,11 +12,12 @@ from domain import deadlines as rules
 from domain.clock import UK, uk_local
 from domain.files import sha256
 from procedures import registry
-from services import run_start
+from services import run_context, run_start
 from services.errors import DomainError, ValidationFailed
 from services.mail_settings import SSST_MAILBOX, mailbox
 from services.transaction import transaction
 from tests.pdfs import a_pdf
+from tests.procedures.p4_helpers import Clock
 from tests.procedures.ssst_walks import (
     addresses,
     allocated_sr,
@@ -39,6 +40,13 @@ def ssst(actor_for, monkeypatch):
     return actor_for("ssst.caseworker")
 
 
+@pytest.fixture
+def clock(monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr(run_context, "run_today", clock)
+    return clock
+
+
 def next_weekday(weekday: int, weeks_ahead: int = 3) -> date:
     """A day of the given weekday (0 Monday) some weeks from today."""
     start = date.today() + timedelta(weeks=weeks_ahead)
@@ -58,7 +66,9 @@ def first_steps(walk: Walk, *, contact: str = "Email the court presenting team",
     walk.answer()  # In Progress
 
 
-def finish(walk: Walk, *, pdf: bytes | None = None) -> None:
+def finish(walk: Walk, clock: Clock, hearing_day: date, *, pdf: bytes | None = None) -> None:
+    """The hearing's day comes (an outcome is recorded only from then on), the outcome, the ECM, the close."""
+    clock.today = hearing_day
     walk.answer(outcome="Order granted: £1,250.00 to be paid by 1 March", outcome_pdf=("outcome.pdf", pdf or a_pdf()))
     walk.answer()  # forward to the ECM
     walk.answer()  # delete clerical files and close
@@ -73,7 +83,7 @@ def test_p5b_is_registered_and_works_on_county_court_srs(demo_db):
     assert len([s for s in procedure.steps.values() if not s.final]) == 10  # the seed's 9 + the later hearing date
 
 
-def test_the_allocated_sr_is_worked_through_every_step_to_closed_complete(demo_db, ssst):
+def test_the_allocated_sr_is_worked_through_every_step_to_closed_complete(demo_db, ssst, clock):
     case_id, sr_id = allocated_sr(ssst, "County Court")
     walk = Walk(ssst, "P5b", case_id, sr_id=sr_id)
     first_steps(walk)
@@ -100,7 +110,7 @@ def test_the_allocated_sr_is_worked_through_every_step_to_closed_complete(demo_d
         payments_since="£50.00 received on 2 February",
         contact_since="None",
     )
-    finish(walk)
+    finish(walk, clock, hearing_day)
     assert walk.view.status == "finished"
 
     outcome = walk.outcome()
@@ -197,7 +207,7 @@ def test_the_cpo_folder_holds_the_referral_form_and_the_full_pv_check_read_back(
     assert "Screenshots of the SR saved (criminal action)." in walk.outcome().srs["main"].notes[-1]
 
 
-def test_by_phone_with_the_hearing_not_known_the_run_waits_for_the_hearing_date(demo_db, ssst):
+def test_by_phone_with_the_hearing_not_known_the_run_waits_for_the_hearing_date(demo_db, ssst, clock):
     case_id, sr_id = allocated_sr(ssst, "County Court")
     walk = Walk(ssst, "P5b", case_id, sr_id=sr_id)
     first_steps(walk, contact="Phone the court presenting team")
@@ -217,7 +227,7 @@ def test_by_phone_with_the_hearing_not_known_the_run_waits_for_the_hearing_date(
     assert "last working day before it" in pv.explanation
 
     walk.answer(second_pv_marker=True, second_pv_details="New marker", payments_since="None", contact_since="Called")
-    finish(walk)
+    finish(walk, clock, monday)
     sent = emails(sr_id)
     assert [addresses(m, "To") for m in sent] == [["pat.presenter@cpt.example.org"], [mailbox("ecm").addr_spec]]
     assert "Court presenting team phoned" in "\n".join(walk.outcome().srs["main"].notes)
@@ -259,12 +269,39 @@ def test_a_bad_cpo_email_address_is_refused_at_the_field(demo_db, ssst):
     assert service_request(sr_id).cpo_name is None
 
 
-def test_another_kind_of_sr_or_a_closed_one_cannot_start_p5b(demo_db, ssst):
+def test_another_kind_of_sr_or_a_closed_one_cannot_start_p5b(demo_db, ssst, clock):
     case_id, sr_id = allocated_sr(ssst, "County Court")
     walk = Walk(ssst, "P5b", case_id, sr_id=sr_id)
     first_steps(walk)
     walk.answer(cpo_name="Pat Presenter", hearing_known=True, hearing_at=f"{next_weekday(2)} 10:00")
     walk.answer(second_pv_marker=False, payments_since="None", contact_since="None")
-    finish(walk)
+    finish(walk, clock, next_weekday(2))
     with pytest.raises(DomainError, match="is closed"):
         run_start.start_run(ssst, "P5b", case_id=case_id, sr_id=sr_id)
+
+
+def test_the_outcome_is_refused_before_the_hearing_day_and_nothing_is_recorded(demo_db, ssst, clock):
+    """QA recorded the hearing's outcome (and went on to close the SR) weeks before the hearing took place."""
+    case_id, sr_id = allocated_sr(ssst, "County Court")
+    walk = Walk(ssst, "P5b", case_id, sr_id=sr_id)
+    first_steps(walk)
+    hearing_day = next_weekday(2)
+    walk.answer(cpo_name="Pat Presenter", hearing_known=True, hearing_at=f"{hearing_day} 10:00")
+    walk.answer(second_pv_marker=False, payments_since="None", contact_since="None")
+    notes_before = walk.outcome().srs["main"].notes
+    for today in (date.today(), hearing_day - timedelta(days=1)):
+        clock.today = today
+        with pytest.raises(ValidationFailed) as refused:
+            walk.answer(outcome="Order granted", outcome_pdf=("outcome.pdf", a_pdf()))
+        assert refused.value.errors == {
+            "outcome": f"The hearing is on {hearing_day.day} {hearing_day:%B %Y}. Record the outcome once the hearing "
+            "has taken place; if the hearing has moved, go back and change the hearing date."
+        }
+        assert walk.step == "record_outcome"
+        assert walk.outcome().srs["main"].notes == notes_before
+        assert not [f for f in attachments(sr_id) if f.kind == "outcome_pdf"]
+        assert not deadlines(sr_id)["hearing"][0].done
+    clock.today = hearing_day  # the hearing's day: the outcome can be recorded
+    walk.answer(outcome="Order granted", outcome_pdf=("outcome.pdf", a_pdf()))
+    assert walk.step == "forward_to_ecm"
+    assert service_request(sr_id).status == "In Progress"

@@ -11,11 +11,12 @@ from db.models import Case
 from domain import deadlines as rules
 from domain.clock import UK
 from procedures import registry
-from services import run_start
+from services import run_context, run_start
 from services.errors import DomainError, ValidationFailed
 from services.mail_settings import SSST_MAILBOX, mailbox
 from services.transaction import transaction
 from tests.pdfs import a_pdf
+from tests.procedures.p4_helpers import Clock
 from tests.procedures.ssst_walks import (
     addresses,
     allocated_sr,
@@ -38,6 +39,13 @@ def ssst(actor_for, monkeypatch):
     for name in ("HOST", "PORT", "USER", "PASSWORD", "STARTTLS", "CAFILE"):
         monkeypatch.delenv(f"CASEWORK_SMTP_{name}", raising=False)  # emails wait in the outbox
     return actor_for("ssst.caseworker")
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr(run_context, "run_today", clock)
+    return clock
 
 
 def case_row(case_id: int) -> Case:
@@ -85,7 +93,7 @@ def test_p5c_is_registered_with_the_seeds_fourteen_steps(demo_db):
     assert procedure.works_on == (("Enforcement", "Court Presentation", "Magistrates Court"),)
 
 
-def test_the_commitment_sr_is_worked_through_all_fourteen_steps_to_closed_complete(demo_db, ssst):
+def test_the_commitment_sr_is_worked_through_all_fourteen_steps_to_closed_complete(demo_db, ssst, clock):
     case_id, sr_id = allocated_sr(ssst, "Magistrates Court")
     case = case_row(case_id)
     walk = Walk(ssst, "P5c", case_id, sr_id=sr_id)
@@ -147,6 +155,15 @@ def test_the_commitment_sr_is_worked_through_all_fourteen_steps_to_closed_comple
 
     walk.answer(second_pv_marker=False, payments_since="£100.00 on 3 January", contact_since="None")
     assert deadlines(sr_id)["second_pv_check"][0].done
+    with pytest.raises(ValidationFailed) as refused:  # the hearing has not taken place yet (QA: outcome recorded early)
+        walk.answer(outcome="Suspended committal order", outcome_pdf=("Outcome.pdf", a_pdf(pages=2)))
+    assert refused.value.errors == {
+        "outcome": f"The hearing is on {day.day} {day:%B %Y}. Record the outcome once the hearing has taken place; "
+        "if the hearing has moved, go back and change the hearing date."
+    }
+    assert not [f for f in attachments(sr_id) if f.kind == "outcome_pdf"]
+    assert "Outcome from the CPO" not in "\n".join(walk.outcome().srs["main"].notes)
+    clock.today = day  # the hearing's day
     walk.answer(outcome="Suspended committal order", outcome_pdf=("Outcome.pdf", a_pdf(pages=2)))
     walk.answer()  # forward to the ECM
     walk.answer()  # close

@@ -27,6 +27,7 @@ from services.errors import DomainError, ValidationFailed
 from services.mail_settings import SSST_MAILBOX
 from services.transaction import transaction
 from tests.pdfs import a_pdf
+from tests.procedures.p4_helpers import Clock
 from tests.procedures.walk import Walk
 from tests.ssst import smtp_server
 
@@ -54,6 +55,13 @@ MAIN_PATH = [
 @pytest.fixture
 def ssst(actor_for):
     return actor_for("ssst.caseworker")
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr(run_context, "run_today", clock)
+    return clock
 
 
 def next_weekday(weekday: int, *, after: date, working_days_before: tuple[int, ...]) -> date:
@@ -133,9 +141,12 @@ ANSWERS: dict[str, dict[str, Any]] = {
 }
 
 
-def walk_to(walk: Walk, stop: str, **changes: dict[str, Any]) -> Walk:
-    """Answer each step with ANSWERS (overridden per step by `changes`) until the run reaches `stop`."""
+def walk_to(walk: Walk, stop: str, clock: Clock | None = None, **changes: dict[str, Any]) -> Walk:
+    """Answer each step with ANSWERS (overridden per step by `changes`) until the run reaches `stop`; with `clock`,
+    the run's day moves to the hearing's before the outcome (an outcome is recorded only from then on)."""
     while walk.step != stop:
+        if walk.step == "record_outcome" and clock is not None:
+            clock.today = HEARING.date()
         walk.answer(**{**ANSWERS.get(walk.step, {}), **changes.get(walk.step, {})})
     return walk
 
@@ -194,10 +205,10 @@ def test_p5d_is_registered_for_caseworkers_and_works_magistrates_court_srs(demo_
     assert procedure.remaining(procedure.initial) == 12  # the CPO not proceeding is the shortest path
 
 
-def test_the_liability_order_path_records_everything_and_closes_the_sr_complete(demo_db, ssst):
+def test_the_liability_order_path_records_everything_and_closes_the_sr_complete(demo_db, ssst, clock):
     walk, case_id, sr_id = start(ssst)
     facts = case_facts(case_id)
-    walk_to(walk, "done")
+    walk_to(walk, "done", clock)
     assert walk.path() == MAIN_PATH
     assert walk.view.status == "finished"
 
@@ -275,10 +286,10 @@ def test_the_liability_order_path_records_everything_and_closes_the_sr_complete(
         assert (pdf.file_name, pdf.sha256) == ("LO-outcome.pdf", sha256(ANSWERS["record_outcome"]["outcome_pdf"][1]))
 
 
-def test_every_email_goes_to_the_right_mailbox_with_a_read_receipt_and_a_phone_task(demo_db, ssst):
+def test_every_email_goes_to_the_right_mailbox_with_a_read_receipt_and_a_phone_task(demo_db, ssst, clock):
     walk, case_id, sr_id = start(ssst)
     scin = case_facts(case_id)["scin"]
-    walk_to(walk, "done")
+    walk_to(walk, "done", clock)
     number = sr_row(sr_id).number
     sent = outbox(sr_id)
     assert [(to, subject) for to, subject, _ in sent] == [
@@ -513,3 +524,27 @@ def test_a_liability_order_for_nothing_owed_is_refused_at_the_amount(demo_db, ss
     assert refused.value.errors == {"amount_owed": message}
     assert walk.step == "allocated"
     assert sr_row(sr_id).status != "In Progress"
+
+
+def test_the_outcome_is_refused_before_the_hearing_day_and_nothing_is_recorded(demo_db, ssst, clock):
+    """As P5b: an outcome recorded weeks before the hearing would close the SR on a hearing still to come (QA)."""
+    walk, _case_id, sr_id = start(ssst)
+    walk_to(walk, "record_outcome")
+    notes = walk.outcome().srs["main"].notes
+    with pytest.raises(ValidationFailed) as refused:
+        walk.answer(**ANSWERS["record_outcome"])
+    day = HEARING.date()
+    assert refused.value.errors == {
+        "outcome": f"The hearing is on {day.day} {day:%B %Y}. Record the outcome once the hearing has taken place; "
+        "if the hearing has moved, go back and change the hearing date."
+    }
+    assert walk.step == "record_outcome"
+    assert sr_row(sr_id).status == "In Progress"
+    assert walk.outcome().srs["main"].notes == notes
+    with transaction() as session:
+        assert not session.scalars(
+            select(Attachment).where(Attachment.kind == "outcome_pdf", Attachment.sr_id == sr_id)
+        ).all()
+    clock.today = day
+    walk.answer(**ANSWERS["record_outcome"])
+    assert walk.step == "forward_to_ecm"
