@@ -307,8 +307,13 @@ def cpo_referral() -> list[Block]:
                 ("PV check", "{% if pv_marker %}A PV marker is recorded{% else %}No PV marker recorded{% endif %}"),
             ]
         ),
+        tag("if pv_findings"),
+        p("What the PV check found: {{ pv_findings }}"),
+        tag("endif"),
+        tag("if notes"),
         h2("Notes"),
         p("{{ notes }}"),
+        tag("endif"),
     ]
 
 
@@ -330,6 +335,9 @@ def pv_check() -> list[Block]:
                 ("Result", "{% if pv_marker %}A PV marker is recorded{% else %}No PV marker recorded{% endif %}"),
             ]
         ),
+        tag("if pv_findings"),
+        p("What the check found: {{ pv_findings }}"),
+        tag("endif"),
         tag("if check == 'second'"),
         h2("Since the first check"),
         p("Payments: {{ payments_since }}"),

@@ -147,6 +147,7 @@ AMOUNT_OWED = Field(
 CPO = Field("cpo_name", kind="text", label="Court presenting officer")
 PV_FOUND = "Threatening behaviour recorded in 2019: two officers to attend"  # CMSF5579's sample of a check's findings
 PV_MARKER = Field("pv_marker", kind="bool", label="A potentially violent (PV) marker is recorded")
+PV_FINDINGS = Field("pv_findings", kind="multiline", label="What the PV check found", required=False)
 LETTER_HEAD = (LETTER_DATE, RECIPIENT, ADDRESS, SCIN)
 
 REASONS: tuple[tuple[str, str], ...] = (
@@ -599,6 +600,9 @@ def _cpo_referral() -> TemplateSpec:
             Field("cpo_name", kind="text", label="Court presenting officer (if known)", required=False),
             Field("ecm_name", kind="text", label="Enforcement case manager"),
             PV_MARKER,
+            # What the PV check found (a marker's history, two officers needed): the CPO reads it on the referral,
+            # not only in SR Notes they never see (QA, as CMSF5579's pv_findings)
+            PV_FINDINGS,
             Field("notes", kind="multiline", label="Notes", required=False),
         ),
         samples=(
@@ -619,7 +623,15 @@ def _cpo_referral() -> TemplateSpec:
                 {"hearing_date": None, "cpo_name": None},
                 ("Not known yet",),
             ),
-            Scenario("pv_marker", "PV marker recorded", {"pv_marker": True}, ("A PV marker is recorded",)),
+            Scenario(
+                "pv_marker",
+                "PV marker recorded",
+                {"pv_marker": True, "pv_findings": PV_FOUND},
+                ("A PV marker is recorded", PV_FOUND),
+            ),
+            Scenario(
+                "notes", "Notes for the CPO", {"notes": "Bring the payment history"}, ("Bring the payment history",)
+            ),
         ),
         ours=True,
     )
@@ -663,6 +675,7 @@ def _pv_check() -> TemplateSpec:
                 choices=(("first", "Full PV check"), ("second", "Second PV check, 48 hours before the hearing")),
             ),
             PV_MARKER,
+            PV_FINDINGS,
             Field(
                 "payments_since",
                 kind="multiline",
@@ -675,7 +688,12 @@ def _pv_check() -> TemplateSpec:
         ),
         samples=(Scenario("first_clear", "Full check, no marker", base, ("Full PV check", "No PV marker recorded")),),
         variants=(
-            Scenario("first_marker", "Full check, marker recorded", {"pv_marker": True}, ("A PV marker is recorded",)),
+            Scenario(
+                "first_marker",
+                "Full check, marker recorded",
+                {"pv_marker": True, "pv_findings": PV_FOUND},
+                ("A PV marker is recorded", PV_FOUND),
+            ),
             Scenario(
                 "second",
                 "Second check, 48 hours before the hearing",

@@ -13,8 +13,9 @@ the seed, where it is silent:
 - Step 3 folder: the SSST CPO referral form (CWGF003) and the full PV check record (CWGF004) are
   rendered and stored with the SR as a zip ("CPO folder"), standing for the folder in the CPO
   Manager Folder. The PV check is a step answer (marker found or not, with what the check showed)
-  and goes into the SR Notes. Screenshots of the SR are asked about only for criminal action,
-  because the seed allows them only there.
+  and goes into the SR Notes and onto both forms (the CPO reads the forms, not the SR Notes); a form
+  has no "Notes" heading when there are no notes for the CPO. Screenshots of the SR are asked about
+  only for criminal action, because the seed allows them only there.
 - Step 5: the CPO's name and, when known, the hearing date and time go onto the SR (cpo_name,
   hearing_at) and into the SR Notes. With the hearing known, the hearing and the second PV check
   (48 hours before it, domain.deadlines.second_pv_check) are recorded as deadlines with their
@@ -157,6 +158,7 @@ def _create_folder(ctx: Ctx) -> list[Effect]:
         "court_name": ctx["court"],
         "ecm_name": ctx["ecm_name"],
         "pv_marker": marker,
+        "pv_findings": ctx["pv_details"] or "",  # the CPO reads what the check found on the form (QA)
         "notes": ctx.get("referral_notes", ""),
     }
     screenshots = ""
@@ -164,7 +166,9 @@ def _create_folder(ctx: Ctx) -> list[Effect]:
         saved = "saved" if ctx["screenshots_saved"] else "not saved"
         screenshots = f" Screenshots of the SR {saved} (criminal action)."
     return [
-        StoreBundle("main", BUNDLE, documents=(("CWGF003", referral), pv_record(ctx, "first", marker))),
+        StoreBundle(
+            "main", BUNDLE, documents=(("CWGF003", referral), pv_record(ctx, "first", marker, ctx["pv_details"]))
+        ),
         AddNote(
             "main",
             f"Full PV check on the 2012 system: {pv_result(marker, ctx['pv_details'])}. CPO folder created with "

@@ -104,6 +104,7 @@ def referral(ctx: Ctx) -> tuple[str, dict[str, Any]]:
             "court_name": ctx["court"],
             "ecm_name": ctx["requested_by"],
             "pv_marker": bool(ctx["pv_marker"]),
+            "pv_findings": ctx["pv_details"] or "",
             "notes": ctx.get("referral_notes", ""),
         },
     )
@@ -197,7 +198,11 @@ def _pv_check(ctx: Ctx) -> list[Effect]:
 
 
 def _build_bundle(ctx: Ctx) -> list[Effect]:
-    documents = (summons(ctx, completed=False), pv_record(ctx, "first", bool(ctx["pv_marker"])), referral(ctx))
+    documents = (
+        summons(ctx, completed=False),
+        pv_record(ctx, "first", bool(ctx["pv_marker"]), ctx["pv_details"]),
+        referral(ctx),
+    )
     return [
         StoreBundle("main", BUNDLE, documents=documents),
         AddNote(

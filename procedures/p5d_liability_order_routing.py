@@ -142,6 +142,7 @@ def _referral(ctx: Ctx) -> dict[str, Any]:
         "cpo_name": ctx["cpo_name"],
         "ecm_name": ctx["ecm_name"],
         "pv_marker": bool(ctx["pv_marker"]),
+        "pv_findings": ctx["pv_detail"] or "",
         "notes": f"Liability order application: {format_money(ctx['amount_owed'])} owed.",
     }
 
@@ -154,6 +155,7 @@ def _pv_record(ctx: Ctx, *, second: bool) -> dict[str, Any]:
         "client_name": ctx.fact("paying_parent"),
         "check": "second" if second else "first",
         "pv_marker": bool(ctx["second_pv_marker"] if second else ctx["pv_marker"]),
+        "pv_findings": "" if second else ctx["pv_detail"] or "",  # the second check asks no details here
     }
     if second:
         context |= {"payments_since": ctx["lo_schedule_payments"], "contact_since": ctx["paying_parent_contact"]}

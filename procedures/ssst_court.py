@@ -84,8 +84,9 @@ def hearing_effects(ctx: Ctx, when: Any) -> list[Effect]:
     ]
 
 
-def pv_record(ctx: Ctx, check: str, marker: bool, **second: str) -> tuple[str, dict[str, Any]]:
-    """The PV check record (CWGF004) for a bundle or an email."""
+def pv_record(ctx: Ctx, check: str, marker: bool, findings: str | None, **second: str) -> tuple[str, dict[str, Any]]:
+    """The PV check record (CWGF004) for a bundle or an email, with what the check found as the caseworker typed it
+    (QA: the record said only whether a marker is recorded, so the CPO never read what was found)."""
     return (
         "CWGF004",
         {
@@ -95,6 +96,7 @@ def pv_record(ctx: Ctx, check: str, marker: bool, **second: str) -> tuple[str, d
             "client_name": ctx.fact("paying_parent"),
             "check": check,
             "pv_marker": marker,
+            "pv_findings": findings or "",
             **second,
         },
     )
@@ -119,7 +121,14 @@ def second_pv_check(ctx: Ctx, hearing_at: Any) -> list[Effect]:
         payments=ctx["payments_since"],
         contact=ctx["contact_since"],
     )
-    record = pv_record(ctx, "second", marker, payments_since=ctx["payments_since"], contact_since=ctx["contact_since"])
+    record = pv_record(
+        ctx,
+        "second",
+        marker,
+        ctx["second_pv_details"],
+        payments_since=ctx["payments_since"],
+        contact_since=ctx["contact_since"],
+    )
     return [
         QueueEmail("main", draft, to=cpo_to(ctx), documents=(record,)),
         AddNote(

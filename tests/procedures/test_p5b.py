@@ -204,6 +204,10 @@ def test_the_cpo_folder_holds_the_referral_form_and_the_full_pv_check_read_back(
     check = docx_text(inside["CWGF004.docx"])
     assert "Full PV check" in check
     assert ssst.display_name in check
+    # What the caseworker typed about the PV check reaches the CPO on both forms, not only the SR Notes (QA)
+    assert "What the PV check found: Marker from 2019: threats on the phone" in referral
+    assert "What the check found: Marker from 2019: threats on the phone" in check
+    assert "Notes\nBring file" in referral
     assert "Screenshots of the SR saved (criminal action)." in walk.outcome().srs["main"].notes[-1]
 
 
@@ -305,3 +309,35 @@ def test_the_outcome_is_refused_before_the_hearing_day_and_nothing_is_recorded(d
     walk.answer(outcome="Order granted", outcome_pdf=("outcome.pdf", a_pdf()))
     assert walk.step == "forward_to_ecm"
     assert service_request(sr_id).status == "In Progress"
+
+
+def test_without_notes_or_pv_details_the_forms_show_no_empty_heading_or_line(demo_db, ssst):
+    """QA: the referral form showed a "Notes" heading with nothing under it."""
+    case_id, sr_id = allocated_sr(ssst, "County Court")
+    walk = Walk(ssst, "P5b", case_id, sr_id=sr_id)
+    walk.answer(court="Demo County Court", ecm_name="Eve Enforcer", criminal_action=False)
+    walk.answer(cpt_contact="Email the court presenting team")
+    walk.answer(pv_marker=True, pv_details="", referral_notes="")
+    inside = unzip(next(f for f in attachments(sr_id) if f.kind == "bundle_zip").content or b"")
+    referral, check = docx_text(inside["CWGF003.docx"]), docx_text(inside["CWGF004.docx"])
+    assert "Notes" not in referral.splitlines()
+    assert "A PV marker is recorded" in referral
+    assert "found" not in referral
+    assert "found" not in check
+
+
+def test_the_second_pv_check_record_carries_what_the_second_check_found(demo_db, ssst, clock):
+    case_id, sr_id = allocated_sr(ssst, "County Court")
+    walk = Walk(ssst, "P5b", case_id, sr_id=sr_id)
+    first_steps(walk)
+    walk.answer(cpo_name="Pat Presenter", hearing_known=True, hearing_at=f"{next_weekday(2)} 10:00")
+    walk.answer(
+        second_pv_marker=True,
+        second_pv_details="New marker: threats at the counter on 1 May",
+        payments_since="None",
+        contact_since="None",
+    )
+    (pv_email,) = [m for m in emails(sr_id) if m["Subject"].startswith("Second PV check")]
+    record = docx_text(attached(pv_email)["CWGF004.docx"])
+    assert "Second PV check" in record
+    assert "What the check found: New marker: threats at the counter on 1 May" in record

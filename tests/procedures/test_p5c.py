@@ -115,6 +115,9 @@ def test_the_commitment_sr_is_worked_through_all_fourteen_steps_to_closed_comple
     assert "Commitment" in referral
     assert number in referral
     assert "A PV marker is recorded" in docx_text(inside["CWGF004.docx"])
+    # what the PV check found reaches the CPO on the forms, not only the SR Notes (QA)
+    assert "What the check found: Marker from 2020" in docx_text(inside["CWGF004.docx"])
+    assert "What the PV check found: Marker from 2020" in referral
 
     walk.answer(summons_region="South West")
     walk.answer()

@@ -274,6 +274,9 @@ def test_the_liability_order_path_records_everything_and_closes_the_sr_complete(
     assert "Liability order" in docs["CWGF003.docx"]
     assert "Eve Enforcer" in docs["CWGF003.docx"]
     assert "Full PV check" in docs["CWGF004.docx"]
+    found = "found: No marker; no incidents on the contact history."  # on both forms, not only the SR Notes (QA)
+    assert f"What the check {found}" in docs["CWGF004.docx"]
+    assert f"What the PV check {found}" in docs["CWGF003.docx"]
     assert "Demo SSST Caseworker" in docs["CWGF004.docx"]
     assert "£95.00" in docs["CMEL9180.docx"]
     assert facts["paying_parent"] in docs["CMEL9180.docx"]
