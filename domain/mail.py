@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from email import policy as email_policy
-from email.headerregistry import Address, AddressHeader, HeaderRegistry
+from email.headerregistry import Address, AddressHeader, Group, HeaderRegistry
 from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses
 
@@ -218,13 +218,17 @@ def build_message(
     signature: str,
     sr_number: str | None = None,
     attachments: Sequence[Attachment] = (),
+    unaddressed: str | None = None,
 ) -> EmailMessage:
-    """An RFC 5322 message with Message-ID, Date, read-receipt request and attachments."""
-    if not to:
+    """An RFC 5322 message with Message-ID, Date, read-receipt request and attachments.
+
+    `unaddressed` names who the email is for when their address is not set (services.mail_settings): To is then
+    an empty group of that name ("Enforcement case manager - address not set:;"), for a person to fill in."""
+    if not to and unaddressed is None:
         raise AddressRefused("An email needs at least one recipient")
     message = EmailMessage(policy=POLICY)
     message["From"] = sender
-    message["To"] = list(to)
+    message["To"] = list(to) if to else [Group(f"{unaddressed} - address not set", ())]
     if cc:
         message["Cc"] = list(cc)
     message["Reply-To"] = read_receipt_to
@@ -246,4 +250,4 @@ def build_message(
 
 def recipients(message: EmailMessage) -> list[str]:
     """Every envelope recipient (To and Cc), as bare addresses."""
-    return [addr for _, addr in getaddresses(message.get_all("To", []) + message.get_all("Cc", []))]
+    return [addr for _, addr in getaddresses(message.get_all("To", []) + message.get_all("Cc", [])) if addr]

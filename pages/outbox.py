@@ -42,10 +42,11 @@ if emails is not None:
     for e in waiting:
         with st.container(border=True):
             # The addresses as a code span: copied into a mail client exactly (md() puts a joiner after each '@')
-            st.markdown(
-                f"**{md(e.subject)}**  \nTo: {literal(e.to)}  \nSR {e.sr_number} · saved {format_uk(e.created_at)}"
-            )
-            if e.status == "failed":
+            to = "not set" if e.address_not_set else literal(e.to)  # never a placeholder shown as a recipient
+            st.markdown(f"**{md(e.subject)}**  \nTo: {to}  \nSR {e.sr_number} · saved {format_uk(e.created_at)}")
+            if e.address_not_set:
+                st.warning(e.error or "The recipient's address is not set.", icon=":material/warning:")
+            elif e.status == "failed":
                 st.error(f"Sending failed: {e.error}", icon=":material/warning:")
             cols = st.columns(3)
             # No rerun on the click: it would revoke the file the click asks for (test_downloads_race_no_rerun.py).

@@ -22,12 +22,13 @@ from db.models import OutboundEmail, ServiceRequest, User
 from domain import mail
 from domain.clock import utcnow
 from domain.files import safe_file_name, sha256
+from procedures.effects import QueueEmail
 from services import audit, records
 from services.access import check_sr, require_role, unavailable
 from services.actor import Actor
 from services.downloads import FileDownload
 from services.errors import DomainError, NotFound, ValidationFailed
-from services.mail_settings import mailbox
+from services.mail_settings import MAILBOX_NAMES, is_set, mailbox, not_set_notice
 from services.transaction import transaction
 
 ROLES = ("caseworker", "team_leader")
@@ -45,6 +46,11 @@ class EmailView:
     created_at: datetime
     sent_at: datetime | None
     message_id: str
+
+    @property
+    def address_not_set(self) -> bool:
+        """Queued for a mailbox whose address is not set: no recipient; `error` says who must set it."""
+        return not self.to and self.status != "sent"
 
     @classmethod
     def of(cls, row: OutboundEmail, sr_number: str | None) -> EmailView:
@@ -70,6 +76,20 @@ def _addresses(values: Sequence[str | Address], field: str) -> list[Address]:
         except mail.AddressRefused as exc:
             raise ValidationFailed({field: str(exc)}) from None
     return out
+
+
+def not_set_notices(effects: Iterable[object]) -> tuple[str, ...]:
+    """For the step about to be saved: one notice per email it would queue to a default mailbox whose address is
+    not set (services.mail_settings), said before saving so it is never a surprise in the Outbox."""
+    notices: list[str] = []
+    for effect in effects:
+        if not isinstance(effect, QueueEmail) or effect.to:
+            continue
+        draft = effect.draft(sr_number="") if callable(effect.draft) else effect.draft
+        key = mail.DEFAULT_RECIPIENT.get(draft.kind)
+        if key is not None and not is_set(key) and (notice := not_set_notice(key)) not in notices:
+            notices.append(notice)
+    return tuple(notices)
 
 
 def owner_and_team_leader(session: Session, caseworker_id: int) -> list[Address]:
@@ -101,15 +121,24 @@ def queue_email(
     follow_up: bool = True,
 ) -> OutboundEmail:
     """Store the message for `sr` as 'queued' (inside the caller's transaction), audit it, and raise the
-    follow-up phone call task for the sender. `to` defaults to the mailbox configured for the draft's kind."""
+    follow-up phone call task for the sender. `to` defaults to the mailbox configured for the draft's kind.
+
+    A default mailbox whose address is not set (services.mail_settings.is_set) is never written as a recipient:
+    the message's To is an empty group naming who it is for, `to_addrs` stays empty, and `error` holds the
+    plain-words notice the Outbox shows; email_delivery never hands such a message to SMTP (see mail_settings)."""
+    unset: str | None = None
     if to is None:
         key = mail.DEFAULT_RECIPIENT.get(draft.kind)
         if key is None:
             raise ValueError(f"{draft.kind} emails go to named people: pass `to` (see owner_and_team_leader)")
-        to = [mailbox(key)]
+        if is_set(key):
+            to = [mailbox(key)]
+        else:
+            to, unset = [], key
     to_list, cc_list = _addresses(to, "to"), _addresses(cc, "cc")
-    if not to_list:
+    if not to_list and unset is None:
         raise ValidationFailed({"to": "Enter at least one recipient"})
+    for_whom = MAILBOX_NAMES[unset] if unset else None
     ssst = mailbox("ssst")
     signature = "\n".join(
         part for part in (actor.display_name if actor else None, ssst.display_name, ssst.addr_spec) if part
@@ -125,6 +154,7 @@ def queue_email(
         signature=signature,
         sr_number=sr.number,
         attachments=files,
+        unaddressed=for_whom[:1].upper() + for_whom[1:] if for_whom else None,
     )
     row = OutboundEmail(
         sr_id=sr.id,
@@ -133,6 +163,7 @@ def queue_email(
         subject=str(message["Subject"])[:500],
         raw=mail.to_bytes(message),
         status="queued",
+        error=not_set_notice(unset) if unset else None,
         created_by_id=actor.user_id if actor else None,
     )
     session.add(row)
@@ -150,6 +181,7 @@ def queue_email(
             "message_id": row.message_id,
             "to": [str(a) for a in to_list],
             "cc": [str(a) for a in cc_list],
+            **({"address_not_set": unset} if unset else {}),
             "subject": draft.subject,
             "attachments": [
                 {"file_name": safe_file_name(f.file_name), "size": len(f.content), "sha256": sha256(f.content)}
@@ -158,7 +190,7 @@ def queue_email(
         },
     )
     if follow_up and actor is not None:
-        names = ", ".join(a.display_name or a.addr_spec for a in to_list)
+        names = ", ".join(a.display_name or a.addr_spec for a in to_list) or f"the {for_whom}"
         records.raise_task(
             session,
             actor,

@@ -130,7 +130,7 @@ def _deliver(actor: Actor | None, email_id: int) -> EmailView:
         raw, status, sr_number = row.raw, row.status, find_sr(session, row.sr_id or 0).number
         view = EmailView.of(row, sr_number)
     settings = smtp_settings()
-    if settings is None or status == "sent":
+    if settings is None or status == "sent" or view.address_not_set:  # no recipient: sent by hand (mail_settings)
         return view
     error: str | None
     try:

@@ -5,6 +5,18 @@ Mailboxes (override any with CASEWORK_MAIL_<KEY>, e.g. CASEWORK_MAIL_VSAT="CSA V
 - vsat, ecm, cpt, cpo: PLACEHOLDERS under the reserved `.invalid` domain (RFC 2606), so nothing can
   reach a real person until an administrator sets the real addresses. A caller may always pass the
   address it knows (the CPO's own address from the CPO's email) instead of the default.
+
+A mailbox whose address is still a placeholder is NOT SET (`is_set`), and is never presented as a recipient.
+Decision (QA found emails queued to enforcement.case.manager@placeholder.invalid with no word to the
+caseworker): the step still saves, because the procedure must go on and the caseworker cannot set an address;
+but before saving, the step says plainly which mailbox is not set and that an administrator must set it
+here (`not_set_notice`), and the email is stored in the Outbox with no recipient: its To is an empty
+group naming who it is for ("Enforcement case manager - address not set:;"), it is never handed to SMTP,
+and the Outbox shows "not set" with the same words instead of an address. The caseworker downloads it,
+adds the address in their mail client, sends it and marks it sent. Refusing the step instead would stop
+the casework on a setting only an administrator can change; sending to the placeholder would look sent.
+An email queued before the address is set stays unaddressed (it is not re-addressed later): the Outbox
+keeps saying so until it is marked sent.
 The owning caseworker and team leader are addressed from their user records (User.email).
 
 SMTP: CASEWORK_SMTP_HOST (unset means no sending: emails wait in the outbox to be downloaded as .eml),
@@ -32,6 +44,33 @@ MAILBOXES: dict[str, str] = {
     "cpo": "Court Presenting Officer <court.presenting.officer@placeholder.invalid>",
     "casework": "Casework Guide <casework.guide@placeholder.invalid>",  # sender of deadline reminders
 }
+
+
+# Who each mailbox is, in the words a caseworker reads when its address is not set.
+MAILBOX_NAMES: dict[str, str] = {
+    "ssst": "Specialist Services Support Team",
+    "vsat": "CSA VSAT INTERVIEWS",
+    "ecm": "enforcement case manager",
+    "cpt": "court presenting team",
+    "cpo": "court presenting officer",
+    "casework": "Casework Guide sender",
+}
+
+
+def is_set(key: str) -> bool:
+    """True when the mailbox has a real address: set by an administrator, or given by the seed (the SSST's).
+    A placeholder (the reserved `.invalid` domain) is not set."""
+    return not mailbox(key).addr_spec.lower().endswith(".invalid")
+
+
+def not_set_notice(key: str) -> str:
+    """What the caseworker reads about an email for a mailbox whose address is not set (see the module docstring)."""
+    name = MAILBOX_NAMES[key]
+    return (
+        f"The {name} email address is not set in Casework Guide, so this email cannot be sent to them. "
+        "An administrator must set it in the mail settings. Until then the email waits in the Outbox with no "
+        "recipient: download it, add their address in your mail client, send it, then mark it as sent."
+    )
 
 
 def mailbox(key: str) -> Address:

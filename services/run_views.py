@@ -19,7 +19,7 @@ from procedures.effects import CmsContext, CmsLine, CreateSR, Effect, LetterDue
 from procedures.trace import published_reference
 from services.attachments import AttachmentView
 from services.deadlines import DeadlineView
-from services.email import EmailView
+from services.email import EmailView, not_set_notices
 from services.step_drafts import Draft, resumable
 from services.views import CaseBanner
 
@@ -119,6 +119,8 @@ class RunView:
     emails: tuple[EmailView, ...] = ()  # the run's SRs' emails: waiting, sent, or failed with the error
     published: str | None = None  # the published procedure's step this step implements (procedures/trace.py)
     draft: Draft | None = None  # the step's earlier pages' answers, kept for a reload mid-step (step_drafts.py)
+    # The step awaiting confirmation queues an email to a mailbox whose address is not set: who must set it (QA)
+    mail_notices: tuple[str, ...] = ()
 
 
 def show(value: Any, f: Field | None = None) -> str:
@@ -321,4 +323,5 @@ def build(
         emails=emails,
         published=published_reference(procedure.id, state),
         draft=resumable(run),
+        mail_notices=not_set_notices(effects) if awaiting else (),
     )

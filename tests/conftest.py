@@ -51,6 +51,29 @@ def _use(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
     monkeypatch.setenv("DATABASE_URL", url)
 
 
+# Mailboxes as an administrator sets them (services.mail_settings): tests of what is sent where read real-looking
+# addresses. An unset mailbox (the shipped placeholders) is tested where it matters, with `mailboxes_not_set`.
+MAILBOXES_SET = {
+    "CASEWORK_MAIL_VSAT": "CSA VSAT INTERVIEWS <csa.vsat.interviews@cms.example.org>",
+    "CASEWORK_MAIL_ECM": "Enforcement Case Manager <enforcement.case.manager@cms.example.org>",
+    "CASEWORK_MAIL_CPT": "Court Presenting Team <court.presenting.team@cms.example.org>",
+    "CASEWORK_MAIL_CPO": "Court Presenting Officer <court.presenting.officer@cms.example.org>",
+}
+
+
+@pytest.fixture(autouse=True)
+def mailboxes_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in MAILBOXES_SET.items():
+        monkeypatch.setenv(name, value)
+
+
+@pytest.fixture
+def mailboxes_not_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The mailboxes as shipped: placeholders, so not set."""
+    for name in MAILBOXES_SET:
+        monkeypatch.delenv(name, raising=False)
+
+
 # --- SQLite -----------------------------------------------------------------------------------
 
 

@@ -71,8 +71,11 @@ def emails_panel(emails: Sequence[EmailView], *, empty: str | None = None) -> No
             st.caption(empty)
         return
     for e in emails:
-        st.text(f"{e.subject}\nTo: {e.to}")  # subjects carry typed values: plain text, never markdown
-        if e.status == "sent":
+        to = "not set" if e.address_not_set else e.to  # never a placeholder shown as a recipient
+        st.text(f"{e.subject}\nTo: {to}")  # subjects carry typed values: plain text, never markdown
+        if e.address_not_set:
+            st.warning(e.error or "The recipient's address is not set.", icon=":material/warning:")
+        elif e.status == "sent":
             st.caption(f"Sent {format_uk(e.sent_at)}")
         elif e.status == "failed":
             st.error(

@@ -78,3 +78,19 @@ def test_policy_staff_cannot_open_the_outbox(sqlite_demo_db, actor_for):
     except ValueError:
         return
     assert "Outbox" not in [t.value for t in at.title]
+
+
+def test_an_email_whose_mailbox_address_is_not_set_says_who_must_set_it_and_shows_no_placeholder(
+    sqlite_demo_db, actor_for, no_smtp, mailboxes_not_set
+):
+    """QA: emails were listed as going to court.presenting.team@placeholder.invalid as if it were a recipient."""
+    actor = actor_for("ssst.caseworker")
+    view = email_delivery.send_email(actor, team_sr(actor), DRAFT)
+    assert view.address_not_set
+    at = _open(actor)
+    page = texts(at)
+    assert "To: not set" in page
+    assert "The court presenting team email address is not set in Casework Guide" in page
+    assert "An administrator must set it in the mail settings." in page
+    assert "placeholder" not in page
+    assert "invalid" not in page

@@ -151,3 +151,27 @@ def test_a_caseworker_works_the_commitment_sr_through_the_wizard_to_closed_compl
         f"Second PV check before hearing on {hearing.day} {hearing:%B %Y}",
         "Case file after hearing",
     ]
+
+
+def test_check_your_answers_says_when_an_emails_mailbox_address_is_not_set(
+    sqlite_demo_db, actor_for, mailboxes_not_set
+):
+    """QA: the email to the court presenting team was queued to a placeholder address without a word."""
+    actor = actor_for("ssst.caseworker")
+    case_id, sr_id = allocated_sr(actor, "County Court")
+    view = run_start.start_run(actor, "P5b", case_id=case_id, sr_id=sr_id)
+    first = {"court": "Demo County Court", "ecm_name": "Eve Enforcer", "criminal_action": False}
+    first["_checklist"] = list(view.step.checklist)
+    view = runs.submit_step(actor, view.run_id, first, expected_version=view.version)
+    if view.awaiting_confirmation:
+        view = runs.confirm_step(actor, view.run_id, expected_version=view.version)
+    view = runs.submit_step(
+        actor, view.run_id, {"cpt_contact": "Email the court presenting team"}, expected_version=view.version
+    )
+    assert view.awaiting_confirmation
+    at = open_wizard(actor, view.run_id)
+    page = texts(at)
+    assert "Check your answers before saving" in page
+    assert "The court presenting team email address is not set in Casework Guide" in page
+    assert "An administrator must set it in the mail settings." in page
+    assert "placeholder" not in page

@@ -223,7 +223,7 @@ def test_the_payment_is_confirmed_to_the_ecm_by_email_and_the_sr_closes_complete
     number, scin = sr["number"], case_value(case_id, "scin")
     assert row.status == "queued"  # no SMTP configured: it waits in the outbox
     assert message["Subject"] == f"Court fee paid: Sam O'Sample, SCIN {scin}, SR {number}"
-    assert message["To"].addresses[0].addr_spec == "enforcement.case.manager@placeholder.invalid"
+    assert message["To"].addresses[0].addr_spec == "enforcement.case.manager@cms.example.org"
     assert "SOUTHWESTSPECIALISTSERVICESUPPORTTEAM" in str(message["Disposition-Notification-To"])
     assert message["X-Casework-SR"] == number
     body = message.get_body().get_content()

@@ -12,7 +12,8 @@ from domain import deadlines as rules
 from domain.clock import UK, uk_local
 from domain.files import sha256
 from procedures import registry
-from services import run_context, run_start
+from services import email as outbox
+from services import email_delivery, run_context, run_start
 from services.errors import DomainError, ValidationFailed
 from services.mail_settings import SSST_MAILBOX, mailbox
 from services.transaction import transaction
@@ -26,6 +27,7 @@ from tests.procedures.ssst_walks import (
     deadlines,
     docx_text,
     emails,
+    outbox_rows,
     service_request,
     tasks,
     unzip,
@@ -341,3 +343,57 @@ def test_the_second_pv_check_record_carries_what_the_second_check_found(demo_db,
     record = docx_text(attached(pv_email)["CWGF004.docx"])
     assert "Second PV check" in record
     assert "What the check found: New marker: threats at the counter on 1 May" in record
+
+
+NOT_SET = (
+    "The {name} email address is not set in Casework Guide, so this email cannot be sent to them. An administrator "
+    "must set it in the mail settings. Until then the email waits in the Outbox with no recipient: download it, add "
+    "their address in your mail client, send it, then mark it as sent."
+)
+
+
+def test_an_email_to_a_mailbox_whose_address_is_not_set_says_so_and_never_names_the_placeholder(
+    demo_db, ssst, clock, mailboxes_not_set, monkeypatch
+):
+    """QA: the ECM's email was queued to enforcement.case.manager@placeholder.invalid without a word. The step says
+    before saving that the address is not set and who must set it; the Outbox names no placeholder; SMTP never
+    receives it."""
+    case_id, sr_id = allocated_sr(ssst, "County Court")
+    walk = Walk(ssst, "P5b", case_id, sr_id=sr_id)
+    walk.answer(court="Demo County Court", ecm_name="Eve Enforcer", criminal_action=False)
+    view = walk.answer(confirm=False, cpt_contact="Email the court presenting team")
+    assert view.awaiting_confirmation
+    assert view.mail_notices == (NOT_SET.format(name="court presenting team"),)
+    walk.confirm()
+    walk.answer(pv_marker=True, pv_details="", referral_notes="")
+    walk.answer()  # In Progress
+    hearing_day = next_weekday(2)
+    # The CPO's own address given: the second PV check goes there, and nothing is said about the CPO mailbox
+    cpo = {"cpo_name": "Pat Presenter", "cpo_email": "pat@cpt.example.org"}
+    walk.answer(**cpo, hearing_known=True, hearing_at=f"{hearing_day} 10:00")
+    view = walk.answer(confirm=False, second_pv_marker=True, payments_since="None", contact_since="None")
+    assert view.mail_notices == ()
+    walk.confirm()
+    clock.today = hearing_day
+    walk.answer(outcome="Order granted", outcome_pdf=("outcome.pdf", a_pdf()))
+    view = walk.answer(confirm=False)
+    assert view.mail_notices == (NOT_SET.format(name="enforcement case manager"),)
+    monkeypatch.setenv("CASEWORK_SMTP_HOST", "127.0.0.1")  # a send attempt would fail loudly: none is made
+    monkeypatch.setenv("CASEWORK_SMTP_PORT", "9")
+    walk.confirm()
+
+    rows = {row.subject.split(":")[0]: (row, message) for row, message in outbox_rows(sr_id)}
+    ecm_row, ecm_message = rows["Case file after hearing"]
+    assert (ecm_row.status, ecm_row.to_addrs) == ("queued", "")
+    assert ecm_row.error == NOT_SET.format(name="enforcement case manager")
+    assert str(ecm_message["To"]) == "Enforcement case manager - address not set:;"
+    assert "placeholder" not in ecm_row.raw.decode(errors="replace")
+    (pv_message,) = [message for subject, (_row, message) in rows.items() if subject.startswith("Second PV check")]
+    assert addresses(pv_message, "To") == ["pat@cpt.example.org"]
+    views = {v.subject.split(":")[0]: v for v in outbox.sr_emails(ssst, sr_id)}
+    ecm_view = views["Case file after hearing"]
+    assert ecm_view.address_not_set
+    assert ecm_view.to == ""
+    assert email_delivery.deliver(ssst, ecm_view.id).status == "queued"  # never handed to SMTP
+    calls = [text for _kind, text, _who in tasks(sr_id) if text.startswith("Phone the enforcement case manager")]
+    assert len(calls) == 1

@@ -297,20 +297,20 @@ def test_every_email_goes_to_the_right_mailbox_with_a_read_receipt_and_a_phone_t
     sent = outbox(sr_id)
     assert [(to, subject) for to, subject, _ in sent] == [
         (
-            "Court Presenting Team <court.presenting.team@placeholder.invalid>",
+            "Court Presenting Team <court.presenting.team@cms.example.org>",
             f"Court presenting officer needed: liability order, Exampletown Magistrates' Court, SCIN {scin}, "
             f"SR {number}",
         ),
         (
-            "Court Presenting Team <court.presenting.team@placeholder.invalid>",
+            "Court Presenting Team <court.presenting.team@cms.example.org>",
             f"Hearing {HEARING.day} {HEARING:%B %Y}: CMEL9180 cover letter ready, SCIN {scin}, SR {number}",
         ),
         (
-            "Court Presenting Officer <court.presenting.officer@placeholder.invalid>",
+            "Court Presenting Officer <court.presenting.officer@cms.example.org>",
             f"Second PV check before hearing on {HEARING.day} {HEARING:%B %Y}: SCIN {scin}, SR {number}",
         ),
         (
-            "Enforcement Case Manager <enforcement.case.manager@placeholder.invalid>",
+            "Enforcement Case Manager <enforcement.case.manager@cms.example.org>",
             f"Case file after hearing: SCIN {scin}, SR {number}",
         ),
     ]
@@ -469,7 +469,7 @@ def test_with_smtp_set_up_the_second_pv_check_reaches_the_cpo_as_sent(demo_db, s
         monkeypatch.setenv("CASEWORK_SMTP_TIMEOUT", "5")
         walk.answer(**ANSWERS["second_pv_check"])
         (received,) = server.handler.received
-    assert received.rcpt_tos == ["court.presenting.officer@placeholder.invalid"]
+    assert received.rcpt_tos == ["court.presenting.officer@cms.example.org"]
     message = received.message
     assert message["Subject"].startswith("Second PV check before hearing on")
     assert SSST_MAILBOX in str(message["Disposition-Notification-To"])
