@@ -101,13 +101,14 @@ def deliver_as_system(email_id: int) -> EmailView:
 def send_waiting(*, limit: int = 200) -> list[EmailView]:
     """Send every queued or failed email, oldest first, as the system (the CLI `outbox send`, run by cron).
 
-    Does nothing when SMTP is not set up."""
+    Does nothing when SMTP is not set up. An email whose recipient's address is not set (services.mail_settings) is
+    not tried: it waits in the Outbox to be sent by hand, and is not reported as failing at every run."""
     if smtp_settings() is None:
         return []
     with transaction(read_only=True) as session:
         ids = session.scalars(
             select(OutboundEmail.id)
-            .where(OutboundEmail.status != "sent", OutboundEmail.sr_id.is_not(None))
+            .where(OutboundEmail.status != "sent", OutboundEmail.sr_id.is_not(None), OutboundEmail.to_addrs != "")
             .order_by(OutboundEmail.id)
             .limit(limit)
         ).all()

@@ -297,3 +297,23 @@ def test_a_recipient_refused_while_another_accepted_is_sent_with_the_refusal_kep
     assert "old.cpo@gone.example.org: 550" in view.error
     [received] = server.handler.received
     assert received.rcpt_tos == ["cpt@example.org"]
+
+
+def test_an_email_whose_mailbox_address_is_not_set_is_never_sent_nor_retried_by_the_send_command(
+    demo_db, actor_for, monkeypatch, mailboxes_not_set
+):
+    """A mailbox still on its placeholder is not set (services.mail_settings): no recipient, no SMTP, no cron retry."""
+    from typer.testing import CliRunner
+
+    from casework.cli import app
+
+    actor = actor_for("ssst.caseworker")
+    with smtp_server() as server:
+        _use_smtp(monkeypatch, server)
+        view = email_delivery.send_email(actor, team_sr(actor), _cpt_draft())
+        result = CliRunner().invoke(app, ["outbox", "send"])
+    assert (view.status, view.to, view.address_not_set) == ("queued", "", True)
+    assert "court presenting team email address is not set" in (view.error or "")
+    assert server.handler.received == []
+    assert result.exit_code == 0, result.output
+    assert "Sent 0, failed 0." in result.output
