@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from db.models import AuditEvent, ServiceRequest
-from domain.clock import is_working_day, next_working_day, uk_local
+from domain.clock import format_date, is_working_day, next_working_day, uk_local
 from procedures import p4_manage_client_arrears as p4
 from procedures import registry
 from procedures.effects import UNNAMED_PROCESS
@@ -285,28 +285,69 @@ def test_no_change_can_be_recorded_only_after_the_30_days(demo_db, caseworker, c
 
 
 def test_representations_are_recorded_during_the_30_days_and_the_write_off_stands(demo_db, caseworker, clock):
-    walk = Walk(caseworker, "P4", p4_case(caseworker))
+    """The paying parent writes on the day the letters go: the representations are recorded at once, but the
+    receiving parent's 30 days go on, so no outcome is recorded, no closure letter is due and the end of the 30
+    days stays open until they have passed."""
+    case_id = p4_case(caseworker)
+    walk = Walk(caseworker, "P4", case_id)
     to_await_response(walk, clock)
     to_after_window(walk, clock, "250.00")
+    end = next_working_day(clock.today + timedelta(days=30), "England")
     walk.answer(window_outcome=p4.REPRESENTATIONS)
     assert walk.step == "representations"
     walk.answer(representations_summary="Says a payment in 2019 is missing", representations_response="Checked: none")
+    assert walk.step == "after_window"  # back to wait for the rest of the receiving parent's 30 days
+    assert open_deadlines(case_id) == ["representations_end"]
+    assert not letters(walk, p4.CASE_CLOSURE)
+    assert not any(n.startswith("Outcome recorded") for n in walk.outcome().srs["main"].notes)
+    clock.advance((end - clock.today).days)  # the last day of the 30 days: still open
+    with pytest.raises(ValidationFailed) as info:
+        walk.answer(window_outcome=p4.NO_CHANGE)
+    assert info.value.errors["window_outcome"].startswith(f"The 30 days end on {format_date(end)}.")
+    assert open_deadlines(case_id) == ["representations_end"]
+    clock.advance(1)
+    walk.answer(window_outcome=p4.NO_CHANGE)
     assert walk.step == "record_outcome"
     finish(walk, clock)
     notes = walk.outcome().srs["main"].notes
     assert "Paying parent's representations: Says a payment in 2019 is missing Considered: Checked: none" in notes
+    assert any("stands after the 30 days (representations considered)" in n for n in notes)
     closure = letters(walk, p4.CASE_CLOSURE)
     assert {Decimal(c["amount_transitioned"]) for c in closure.values()} == {Decimal("750.00")}
+    assert open_deadlines(case_id) == []
 
 
-def test_a_changed_decision_to_pursue_withdraws_the_write_off(demo_db, caseworker, clock):
+def test_representations_recorded_once_the_30_days_have_ended_go_straight_to_the_outcome(demo_db, caseworker, clock):
     walk = Walk(caseworker, "P4", p4_case(caseworker))
     to_await_response(walk, clock)
     to_after_window(walk, clock, "250.00")
-    walk.answer(window_outcome=p4.DECISION_CHANGED)
-    walk.answer(changed_decision=p4.NOW_PURSUE, change_details="Phoned on day 10")
+    clock.advance(40)
+    walk.answer(window_outcome=p4.REPRESENTATIONS)
+    walk.answer(representations_summary="Letter dated day 20, read late", representations_response="Decision stands")
     assert walk.step == "record_outcome"
     finish(walk, clock)
+    assert {Decimal(c["amount_written_off"]) for c in letters(walk, p4.CASE_CLOSURE).values()} == {Decimal("250.00")}
+
+
+def test_a_changed_decision_to_pursue_withdraws_the_write_off(demo_db, caseworker, clock):
+    """Withdrawn on day 10: the run waits for the rest of the 30 days before the outcome is recorded."""
+    case_id = p4_case(caseworker)
+    walk = Walk(caseworker, "P4", case_id)
+    to_await_response(walk, clock)
+    to_after_window(walk, clock, "250.00")
+    end = next_working_day(clock.today + timedelta(days=30), "England")
+    clock.advance(10)
+    walk.answer(window_outcome=p4.DECISION_CHANGED)
+    walk.answer(changed_decision=p4.NOW_PURSUE, change_details="Phoned on day 10")
+    assert walk.step == "after_window"
+    assert open_deadlines(case_id) == ["representations_end"]
+    with pytest.raises(ValidationFailed):
+        walk.answer(window_outcome=p4.NO_CHANGE)
+    clock.advance((end - clock.today).days + 1)
+    walk.answer(window_outcome=p4.NO_CHANGE)
+    assert walk.step == "record_outcome"
+    finish(walk, clock)
+    assert any("withdrew the write-off within the 30 days" in n for n in walk.outcome().srs["main"].notes)
     closure = letters(walk, p4.CASE_CLOSURE)
     assert {(Decimal(c["amount_transitioned"]), Decimal(c["amount_written_off"])) for c in closure.values()} == {
         (Decimal("1000.00"), Decimal("0.00"))
@@ -325,9 +366,8 @@ def test_a_changed_amount_sends_new_letters_and_starts_a_new_30_days(demo_db, ca
     walk.answer(write_off_amount="100.00", write_off_letter_date=clock.today.isoformat())
     second_end = next_working_day(clock.today + timedelta(days=30), "England")
     ends = [uk_local(due).date() for kind, due, _ in walk.outcome().deadlines if kind == "representations_end"]
-    assert len(ends) == 2
-    assert ends[1] == second_end
-    assert open_deadlines(case_id) == ["representations_end"]  # only the new window is open
+    assert ends == [second_end]  # the end of the 30 days moved to the new letters' (it was not met)
+    assert open_deadlines(case_id) == ["representations_end"]
     written = [
         Decimal(c["amount_written_off"])
         for code, _r, _s, c in walk.outcome().letters
