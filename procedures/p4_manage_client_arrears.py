@@ -98,7 +98,8 @@ ACCOUNT_BREAKDOWN = "CWGF015"
 """To the paying parent who disputes the balance: periods (period_start, period_end, amount_due, amount_paid)."""
 
 CASE_CLOSURE = {"receiving_parent": "CWGL013", "paying_parent": "CWGL014"}
-"""To each parent: case closure complete. outcome, amount_written_off, amount_transitioned."""
+"""To each parent: case closure complete. outcome, amount_written_off, amount_transitioned, sos_arrears (the part
+of the amount transitioned owed to the Secretary of State, which is not collected for the receiving parent)."""
 
 # --- Rules as data ----------------------------------------------------------------------------------------
 
@@ -202,6 +203,16 @@ def closure_outcome(ctx: Ctx) -> str:
 
 def transitioned(ctx: Ctx) -> Decimal:
     return Decimal(ctx["stable_balance"]) - written_off(ctx)
+
+
+def sos_transitioned(ctx: Ctx) -> Decimal:
+    """The part of the amount transitioned owed to the Secretary of State: never collected for the receiving parent.
+
+    Over £65.00 it is all kept, so all of it transitions. At £65.00 or less a write-off may include it; the seed
+    does not say which part a write-off comes from, so the letters never count more of the amount transitioned as
+    the receiving parent's than can be: all the Secretary of State arrears still in it, up to the whole amount.
+    """
+    return min(sos_arrears(ctx), transitioned(ctx))
 
 
 def dispute_came_from(ctx: Ctx) -> str | None:
@@ -615,6 +626,7 @@ def _closure_letters(ctx: Ctx) -> list[Effect]:
         "outcome": closure_outcome(ctx),
         "amount_transitioned": transitioned(ctx),
         "amount_written_off": written_off(ctx),
+        "sos_arrears": sos_transitioned(ctx),
     }
     return [
         *(

@@ -14,6 +14,8 @@ from sqlalchemy import select
 
 from db.models import AuditEvent, ServiceRequest
 from domain.clock import format_date, is_working_day, next_working_day, uk_local
+from letters import catalogue
+from letters.render import docx_text, render
 from procedures import p4_manage_client_arrears as p4
 from procedures import registry
 from procedures.effects import UNNAMED_PROCESS
@@ -379,6 +381,27 @@ def test_a_changed_amount_sends_new_letters_and_starts_a_new_30_days(demo_db, ca
     finish(walk, clock)
     closure = letters(walk, p4.CASE_CLOSURE)
     assert {Decimal(c["amount_transitioned"]) for c in closure.values()} == {Decimal("900.00")}
+
+
+def test_closure_letters_keep_secretary_of_state_arrears_apart_from_what_is_collected_for_the_receiving_parent(
+    demo_db, caseworker, clock
+):
+    """QA: with £65.01 owed to the Secretary of State kept, CWGL013 said the CMS "will collect this for you"."""
+    walk = Walk(caseworker, "P4", p4_case(caseworker, sos_arrears=Decimal("65.01")))
+    to_await_response(walk, clock)
+    to_after_window(walk, clock, "900.00")
+    clock.advance(40)
+    walk.answer(window_outcome=p4.NO_CHANGE)
+    finish(walk, clock)
+    closure = letters(walk, p4.CASE_CLOSURE)
+    assert {(Decimal(c["amount_transitioned"]), Decimal(c["sos_arrears"])) for c in closure.values()} == {
+        (Decimal("100.00"), Decimal("65.01"))
+    }
+    spec = catalogue.get(p4.CASE_CLOSURE["receiving_parent"])
+    text = docx_text(render(spec, closure["receiving_parent"]).content)
+    assert "£65.01 of this is owed to the Secretary of State, not to you, so it is not collected for you." in text
+    assert "The Child Maintenance Service will collect the other £34.99 for you." in text
+    assert "will collect this for you" not in text
 
 
 def test_a_call_about_options_records_the_explanation_then_the_decision(demo_db, caseworker, clock):
