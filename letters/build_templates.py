@@ -497,8 +497,8 @@ def breakdown() -> list[Block]:
             widths=(1900, 1900, 1800, 1800, 1800),
         ),
         p(
-            "The arrears still owed are {{ balance }}. If you think something in this table is wrong, contact us and "
-            "tell us which period and why."
+            "The arrears still owed are {{ arrears_balance }}. If you think something in this table is wrong, contact "
+            "us and tell us which period and why."
         ),
         *sign_off("CWGF015"),
     ]

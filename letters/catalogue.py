@@ -1016,12 +1016,24 @@ def _periods_in_order(values: dict[str, Any]) -> dict[str, str]:
     return {}
 
 
+def _periods_add_up_to_the_balance(values: dict[str, Any]) -> dict[str, str]:
+    """The breakdown ends at the confirmed arrears balance the other letters give, or it contradicts them (QA)."""
+    left, balance = values["periods"][-1]["balance"], values["arrears_balance"]
+    if left == balance:
+        return {}
+    return {
+        "periods": f"The account periods leave {format_money(left)} owed, but the arrears balance is "
+        f"{format_money(balance)}. A breakdown must end at the same balance as the other letters about these arrears."
+    }
+
+
 def _breakdown() -> TemplateSpec:
     base = {
         "letter_date": "2026-11-23",
         "recipient_name": "Sam Sample",
         "recipient_address": _ADDRESS_2,
         "scin": "123456789012",
+        "arrears_balance": "2345.67",
         "periods": [
             {
                 "period_start": "2025-04-01",
@@ -1049,8 +1061,17 @@ def _breakdown() -> TemplateSpec:
         kind="letter",
         recipient="paying_parent",
         used_by=(("P4", "paying_parent_dispute"),),
-        fields=(*LETTER_HEAD, PERIODS),
-        rules=(_periods_in_order,),
+        fields=(
+            *LETTER_HEAD,
+            Field(
+                "arrears_balance",
+                kind="money",
+                label="Arrears balance",
+                help="The confirmed balance the other letters give; the periods must leave the same amount owed.",
+            ),
+            PERIODS,
+        ),
+        rules=(_periods_in_order, _periods_add_up_to_the_balance),
         derived=(
             Derived("total_due", "money", _total("amount_due"), "Sum of the amounts due."),
             Derived("total_paid", "money", _total("amount_paid"), "Sum of the amounts paid."),

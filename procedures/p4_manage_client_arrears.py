@@ -95,7 +95,9 @@ WRITE_OFF_CONFIRMATION = {"receiving_parent": "CWGL011", "paying_parent": "CWGL0
 amount_remaining, sos_arrears, representations_end (the end of the 30 days as this product counts it)."""
 
 ACCOUNT_BREAKDOWN = "CWGF015"
-"""To the paying parent who disputes the balance: periods (period_start, period_end, amount_due, amount_paid)."""
+"""To the paying parent who disputes the balance: arrears_balance (the confirmed stable balance, as in the other
+letters) and periods (period_start, period_end, amount_due, amount_paid) from the case record, which must leave
+that same balance owed: a breakdown that contradicts the balance is refused, never sent."""
 
 CASE_CLOSURE = {"receiving_parent": "CWGL013", "paying_parent": "CWGL014"}
 """To each parent: case closure complete. outcome, amount_written_off, amount_transitioned, sos_arrears (the part
@@ -221,6 +223,19 @@ def dispute_came_from(ctx: Ctx) -> str | None:
     return history[-2] if len(history) >= 2 and history[-1] == "paying_parent_dispute" else None
 
 
+def breakdown_periods(ctx: Ctx) -> list[dict[str, Any]]:
+    """The account breakdown's periods, from the case record."""
+    return [
+        {
+            "period_start": p["start"],
+            "period_end": p["end"],
+            "amount_due": Decimal(p["due"]),
+            "amount_paid": Decimal(p["paid"]),
+        }
+        for p in ctx.fact("arrears_periods") or []
+    ]
+
+
 def reply_date(ctx: Ctx) -> tuple[date, str]:
     """The stable balance letter's reply-by date: a local period (domain.local_values), said to be one."""
     end, explanation = period_end(ctx["letter_date"], ctx.fact("region"), REPLY_PERIOD_DAYS)
@@ -283,9 +298,13 @@ class P4Machine(StateMachine):
         | explain_options.to(pursue, cond="decided_to_pursue")
         | explain_options.to(write_off, cond="decided_to_write_off")
         | explain_options.to(await_response)
-        | paying_parent_dispute.to(after_window, cond="dispute_came_in_the_30_days")
-        | paying_parent_dispute.to(record_outcome, cond="dispute_came_after_the_decision")
-        | paying_parent_dispute.to(await_response)
+        | paying_parent_dispute.to(
+            after_window, cond="dispute_came_in_the_30_days", validators="breakdown_agrees_with_the_balance"
+        )
+        | paying_parent_dispute.to(
+            record_outcome, cond="dispute_came_after_the_decision", validators="breakdown_agrees_with_the_balance"
+        )
+        | paying_parent_dispute.to(await_response, validators="breakdown_agrees_with_the_balance")
         | pursue.to(record_outcome)
         | no_response.to(record_outcome)
         | write_off.to(after_window, validators="write_off_within_rules")
@@ -413,6 +432,27 @@ class P4Machine(StateMachine):
                 f"receiving parent can write off is {format_money(max_write_off(balance, sos))}.",
             )
 
+    def breakdown_agrees_with_the_balance(self, ctx: Ctx) -> None:
+        if not ctx["breakdown_requested"]:
+            return
+        periods = breakdown_periods(ctx)
+        if not periods:
+            raise FieldError(
+                "breakdown_requested",
+                "The case record has no arrears periods, so there is no breakdown to send. Explain the balance "
+                "instead, and answer No here.",
+            )
+        left = sum((p["amount_due"] - p["amount_paid"] for p in periods), ZERO)
+        balance = Decimal(ctx["stable_balance"])
+        if left != balance:
+            raise FieldError(
+                "breakdown_requested",
+                f"The arrears periods on the case record leave {format_money(left)} owed, but the stable arrears "
+                f"balance confirmed for this case is {format_money(balance)}. A breakdown that does not match the "
+                "balance in the other letters cannot be sent: have the arrears periods corrected through the "
+                "cleanse first, or answer No and explain the balance.",
+            )
+
     def window_has_ended(self, ctx: Ctx) -> None:
         if ctx["window_outcome"] != NO_CHANGE:
             return
@@ -485,22 +525,11 @@ def _dispute(ctx: Ctx) -> list[Effect]:
         ),
     ]
     if ctx["breakdown_requested"]:
-        periods = [
-            {
-                "period_start": p["start"],
-                "period_end": p["end"],
-                "amount_due": Decimal(p["due"]),
-                "amount_paid": Decimal(p["paid"]),
-            }
-            for p in ctx.fact("arrears_periods") or []
-        ]
         letter_date = ctx["breakdown_letter_date"]
+        values = {"arrears_balance": ctx["stable_balance"], "periods": breakdown_periods(ctx)}
         effects.append(
             LetterDue(
-                "main",
-                ACCOUNT_BREAKDOWN,
-                "paying_parent",
-                {**_addressed(ctx, "paying_parent", letter_date), "periods": periods},
+                "main", ACCOUNT_BREAKDOWN, "paying_parent", {**_addressed(ctx, "paying_parent", letter_date), **values}
             )
         )
         effects.append(

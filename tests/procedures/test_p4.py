@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from db.models import AuditEvent, ServiceRequest
+from db.models import AuditEvent, Case, ServiceRequest
 from domain.clock import format_date, is_working_day, next_working_day, uk_local
 from letters import catalogue
 from letters.render import docx_text, render
@@ -466,6 +466,57 @@ def test_a_disputing_paying_parent_gets_an_explanation_and_a_breakdown_when_aske
         outcome.srs["main"].notes
     )
     assert len(outcome.contact_notes) == 2
+
+
+def test_a_breakdown_that_contradicts_the_confirmed_balance_is_refused_at_the_question_and_nothing_is_sent(
+    demo_db, caseworker, clock
+):
+    """QA: CWGF015 totalled the case's periods (£1,000.85 owed) while the run's other letters gave the confirmed
+    balance (£1,433.74)."""
+    case_id = p4_case(caseworker, arrears_balance=Decimal("1433.74"))
+    with transaction() as session:
+        case = session.get(Case, case_id)
+        first = min(case.arrears_periods, key=lambda p: p.period_start)
+        owed = sum((p.amount_due - p.amount_paid for p in case.arrears_periods), Decimal("0.00"))
+        first.amount_due -= owed - Decimal("1000.85")  # the periods now leave £1,000.85 owed
+    walk = Walk(caseworker, "P4", case_id)
+    to_await_response(walk, clock, balance="1433.74")
+    walk.answer(response=p4.DISPUTE)
+    before = counts(case_id)
+    with pytest.raises(ValidationFailed) as info:
+        walk.answer(
+            dispute_explanation="Asked for it in writing",
+            breakdown_requested=True,
+            breakdown_letter_date=clock.today.isoformat(),
+        )
+    assert info.value.errors == {
+        "breakdown_requested": "The arrears periods on the case record leave £1,000.85 owed, but the stable arrears "
+        "balance confirmed for this case is £1,433.74. A breakdown that does not match the balance in the other "
+        "letters cannot be sent: have the arrears periods corrected through the cleanse first, or answer No and "
+        "explain the balance."
+    }
+    assert counts(case_id) == before
+    assert run_context.view_run(caseworker, walk.view.run_id).step.id == "paying_parent_dispute"
+    walk.answer(dispute_explanation="Explained each period by phone", breakdown_requested=False)
+    assert walk.step == "await_response"
+    assert letters(walk, p4.ACCOUNT_BREAKDOWN) == {}
+
+
+def test_the_breakdown_gives_the_same_balance_as_the_other_letters(demo_db, caseworker, clock):
+    case_id = p4_case(caseworker, arrears_balance=Decimal("1433.74"))
+    walk = Walk(caseworker, "P4", case_id)
+    to_await_response(walk, clock, balance="1433.74")
+    walk.answer(response=p4.DISPUTE)
+    walk.answer(
+        dispute_explanation="In writing", breakdown_requested=True, breakdown_letter_date=clock.today.isoformat()
+    )
+    ((_recipient, context),) = letters(walk, p4.ACCOUNT_BREAKDOWN).items()
+    assert Decimal(context["arrears_balance"]) == Decimal("1433.74")
+    (stable,) = letters(walk, p4.STABLE_BALANCE).values()
+    assert Decimal(stable["arrears_balance"]) == Decimal("1433.74")
+    text = docx_text(render(catalogue.get(p4.ACCOUNT_BREAKDOWN), context).content)
+    assert "The arrears still owed are £1,433.74." in text
+    assert "£1,000.85" not in text
 
 
 @pytest.mark.parametrize(
