@@ -449,17 +449,34 @@ def closure(code: str, receiving: bool) -> list[Block]:
         tag("endif"),
         tag("if outcome != 'all_written_off'"),
         h2("Arrears moved to the Child Maintenance Service"),
-        p(
-            "The amount of arrears moved to the Child Maintenance Service is {{ amount_transitioned }}. "
-            + (
-                "The Child Maintenance Service will collect this for you."
-                if receiving
-                else "You must pay this to the Child Maintenance Service, which will contact you about how to pay."
-            )
-        ),
+        p("The amount of arrears moved to the Child Maintenance Service is {{ amount_transitioned }}."),
+        *(_closure_collected_for_you() if receiving else _closure_to_pay()),
         tag("endif"),
         p("If you have a question about the arrears from now on, contact the Child Maintenance Service."),
         *sign_off(code),
+    ]
+
+
+def _closure_collected_for_you() -> list[Block]:
+    """Only money owed to the receiving parent is collected for them: never the Secretary of State's part (QA)."""
+    return [
+        tag("if sos_included"),
+        p("{{ sos_arrears }} of this is owed to the Secretary of State, not to you, so it is not collected for you."),
+        tag("if some_owed_to_receiving_parent"),
+        p("The Child Maintenance Service will collect the other {{ owed_to_receiving_parent }} for you."),
+        tag("endif"),
+        tag("else"),
+        p("The Child Maintenance Service will collect this for you."),
+        tag("endif"),
+    ]
+
+
+def _closure_to_pay() -> list[Block]:
+    return [
+        p("You must pay this to the Child Maintenance Service, which will contact you about how to pay."),
+        tag("if sos_included"),
+        p("{{ sos_arrears }} of this is owed to the Secretary of State."),
+        tag("endif"),
     ]
 
 
@@ -488,8 +505,8 @@ def breakdown() -> list[Block]:
             widths=(1900, 1900, 1800, 1800, 1800),
         ),
         p(
-            "The arrears still owed are {{ balance }}. If you think something in this table is wrong, contact us and "
-            "tell us which period and why."
+            "The arrears still owed are {{ arrears_balance }}. If you think something in this table is wrong, contact "
+            "us and tell us which period and why."
         ),
         *sign_off("CWGF015"),
     ]

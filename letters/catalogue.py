@@ -894,15 +894,43 @@ OUTCOMES = (
 )
 
 
+SOS_TRANSITIONED = Field(
+    "sos_arrears",
+    kind="money",
+    label="Of the amount moved, owed to the Secretary of State",
+    help="Money owed to the Secretary of State is not collected for the receiving parent.",
+)
+SOS_INCLUDED = Derived(
+    "sos_included",
+    "bool",
+    lambda v: v["sos_arrears"] > 0,
+    "Part of the amount moved is owed to the Secretary of State.",
+)
+OWED_TO_RECEIVING_PARENT = Derived(
+    "owed_to_receiving_parent",
+    "money",
+    lambda v: v["amount_transitioned"] - v["sos_arrears"],
+    "The part of the amount moved that is owed to the receiving parent: the only part collected for them.",
+)
+SOME_OWED_TO_RECEIVING_PARENT = Derived(
+    "some_owed_to_receiving_parent",
+    "bool",
+    lambda v: v["amount_transitioned"] > v["sos_arrears"],
+    "Something owed to the receiving parent is moved over, to be collected for them.",
+)
+
+
 def _closure(code: str, recipient: str, who: str) -> TemplateSpec:
+    receiving = recipient == "receiving_parent"
     base = {
         "letter_date": "2026-12-28",
-        "recipient_name": "Alex Example" if recipient == "receiving_parent" else "Sam Sample",
-        "recipient_address": _ADDRESS_1 if recipient == "receiving_parent" else _ADDRESS_2,
+        "recipient_name": "Alex Example" if receiving else "Sam Sample",
+        "recipient_address": _ADDRESS_1 if receiving else _ADDRESS_2,
         "scin": "123456789012",
         "outcome": "part_written_off",
         "amount_written_off": "1000.00",
         "amount_transitioned": "1345.67",
+        "sos_arrears": "0.00",
     }
     amounts = {
         "pursue_all": ("0.00", "2345.67"),
@@ -927,16 +955,40 @@ def _closure(code: str, recipient: str, who: str) -> TemplateSpec:
             Field("outcome", kind="choice", label="P4 outcome", choices=OUTCOMES),
             Field("amount_written_off", kind="money", label="Amount written off"),
             Field("amount_transitioned", kind="money", label="Amount moved to the Child Maintenance Service"),
+            SOS_TRANSITIONED,
         ),
+        derived=(
+            (SOS_INCLUDED, OWED_TO_RECEIVING_PARENT, SOME_OWED_TO_RECEIVING_PARENT) if receiving else (SOS_INCLUDED,)
+        ),
+        rules=(_sos_within("amount_transitioned"),),
         samples=(Scenario("part_written_off", "Part written off", base, expect["part_written_off"]),),
-        variants=tuple(
+        variants=(
+            *(
+                Scenario(
+                    f"outcome_{value}",
+                    label,
+                    {
+                        "outcome": value,
+                        "amount_written_off": amounts[value][0],
+                        "amount_transitioned": amounts[value][1],
+                    },
+                    expect[value],
+                )
+                for value, label in OUTCOMES
+            ),
             Scenario(
-                f"outcome_{value}",
-                label,
-                {"outcome": value, "amount_written_off": amounts[value][0], "amount_transitioned": amounts[value][1]},
-                expect[value],
-            )
-            for value, label in OUTCOMES
+                "sos_moved",
+                "£65.01 of the amount moved is owed to the Secretary of State",
+                {"amount_transitioned": "1345.67", "sos_arrears": "65.01"},
+                ("£65.01 of this is owed to the Secretary of State",)
+                + (("collect the other £1,280.66 for you",) if receiving else ()),
+            ),
+            Scenario(
+                "only_sos_moved",
+                "Only the £65.01 owed to the Secretary of State is moved",
+                {"amount_written_off": "2280.66", "amount_transitioned": "65.01", "sos_arrears": "65.01"},
+                ("£65.01 of this is owed to the Secretary of State",),
+            ),
         ),
         ours=True,
     )
@@ -982,12 +1034,24 @@ def _periods_in_order(values: dict[str, Any]) -> dict[str, str]:
     return {}
 
 
+def _periods_add_up_to_the_balance(values: dict[str, Any]) -> dict[str, str]:
+    """The breakdown ends at the confirmed arrears balance the other letters give, or it contradicts them (QA)."""
+    left, balance = values["periods"][-1]["balance"], values["arrears_balance"]
+    if left == balance:
+        return {}
+    return {
+        "periods": f"The account periods leave {format_money(left)} owed, but the arrears balance is "
+        f"{format_money(balance)}. A breakdown must end at the same balance as the other letters about these arrears."
+    }
+
+
 def _breakdown() -> TemplateSpec:
     base = {
         "letter_date": "2026-11-23",
         "recipient_name": "Sam Sample",
         "recipient_address": _ADDRESS_2,
         "scin": "123456789012",
+        "arrears_balance": "2345.67",
         "periods": [
             {
                 "period_start": "2025-04-01",
@@ -1015,8 +1079,17 @@ def _breakdown() -> TemplateSpec:
         kind="letter",
         recipient="paying_parent",
         used_by=(("P4", "paying_parent_dispute"),),
-        fields=(*LETTER_HEAD, PERIODS),
-        rules=(_periods_in_order,),
+        fields=(
+            *LETTER_HEAD,
+            Field(
+                "arrears_balance",
+                kind="money",
+                label="Arrears balance",
+                help="The confirmed balance the other letters give; the periods must leave the same amount owed.",
+            ),
+            PERIODS,
+        ),
+        rules=(_periods_in_order, _periods_add_up_to_the_balance),
         derived=(
             Derived("total_due", "money", _total("amount_due"), "Sum of the amounts due."),
             Derived("total_paid", "money", _total("amount_paid"), "Sum of the amounts paid."),

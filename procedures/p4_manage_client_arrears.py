@@ -28,6 +28,12 @@ and tells both parents the case closure is complete. Our reading of the seed, wh
   is not a working day in the case's region, the period ends on the next working day, so a client is
   never given less. "No response" and "no representations or change" can be recorded only once the
   period has ended; representations or a changed decision can be recorded as soon as they arrive.
+- Both parents have the whole 30 days, so nothing the caseworker records during them lets the run record the
+  outcome before they end: the paying parent's representations are considered and recorded, and a receiving
+  parent who withdraws the write-off is recorded, but the run then goes back to wait for the rest of the 30 days
+  (the receiving parent may still change their decision; the paying parent may still make representations).
+  The outcome is recorded only once the 30 days have ended. The end of the 30 days is marked met only then;
+  a new write-off within them moves it to the new letters' 30 days.
 - Every letter date is typed by the caseworker (up to 14 days back for a letter already sent, or up
   to 14 days ahead when it will be posted later), and each letter is recorded as due with its values.
 - A dispute from the paying parent can arrive at any time before the outcome is recorded: while the
@@ -71,6 +77,7 @@ from .effects import (
     Effect,
     LetterDue,
     MarkActivityDone,
+    SetDue,
     SetStatus,
 )
 
@@ -88,10 +95,13 @@ WRITE_OFF_CONFIRMATION = {"receiving_parent": "CWGL011", "paying_parent": "CWGL0
 amount_remaining, sos_arrears, representations_end (the end of the 30 days as this product counts it)."""
 
 ACCOUNT_BREAKDOWN = "CWGF015"
-"""To the paying parent who disputes the balance: periods (period_start, period_end, amount_due, amount_paid)."""
+"""To the paying parent who disputes the balance: arrears_balance (the confirmed stable balance, as in the other
+letters) and periods (period_start, period_end, amount_due, amount_paid) from the case record, which must leave
+that same balance owed: a breakdown that contradicts the balance is refused, never sent."""
 
 CASE_CLOSURE = {"receiving_parent": "CWGL013", "paying_parent": "CWGL014"}
-"""To each parent: case closure complete. outcome, amount_written_off, amount_transitioned."""
+"""To each parent: case closure complete. outcome, amount_written_off, amount_transitioned, sos_arrears (the part
+of the amount transitioned owed to the Secretary of State, which is not collected for the receiving parent)."""
 
 # --- Rules as data ----------------------------------------------------------------------------------------
 
@@ -124,7 +134,7 @@ DECIDE_LATER = "Still deciding: wait for their reply"
 OPTION_DECISIONS = (DECIDE_PURSUE, DECIDE_WRITE_OFF, DECIDE_LATER)
 
 # after_window
-NO_CHANGE = "None: no representations and no change to the decision"
+NO_CHANGE = "Nothing (more) to record: no representations and no change to the decision"
 REPRESENTATIONS = "Paying parent made representations"
 DECISION_CHANGED = "Receiving parent changed the decision"
 WINDOW_DISPUTE = "Paying parent disputes the arrears balance (the 30 days go on)"
@@ -153,9 +163,36 @@ def written_off(ctx: Ctx) -> Decimal:
     recorded (and can then no longer be undone), and its latest value decides the path from the last
     window to the outcome; `write_off_amount` is then the amount in the latest confirmation letters.
     """
-    if ctx["window_outcome"] in WRITE_OFF_STANDS:
+    if ctx["window_outcome"] in WRITE_OFF_STANDS and not write_off_withdrawn(ctx):
         return Decimal(ctx["write_off_amount"])
     return ZERO
+
+
+def _since_last_write_off(ctx: Ctx) -> tuple[str, ...]:
+    """The steps the run has been at since the latest write-off was recorded (none before a write-off)."""
+    history = tuple(ctx.fact("run_history") or ())
+    if "write_off" not in history:
+        return ()
+    return history[len(history) - history[::-1].index("write_off") :]
+
+
+def write_off_withdrawn(ctx: Ctx) -> bool:
+    """The receiving parent withdrew the latest write-off within its 30 days (they now want it all pursued).
+
+    A changed decision to write off a different amount leads to a new write-off, so a visit to the changed
+    decision step after the latest write-off can only have been a withdrawal (or is being answered now).
+    """
+    return "decision_changed" in _since_last_write_off(ctx) and ctx["changed_decision"] == NOW_PURSUE
+
+
+def representations_considered(ctx: Ctx) -> bool:
+    """The paying parent's representations were recorded within the latest 30 days."""
+    return "representations" in _since_last_write_off(ctx) or ctx["window_outcome"] == REPRESENTATIONS
+
+
+def window_end(ctx: Ctx) -> tuple[date, str]:
+    """The end of the latest write-off's 30 days, with the sentence that explains it."""
+    return period_end(ctx["write_off_letter_date"], ctx.fact("region"))
 
 
 def closure_outcome(ctx: Ctx) -> str:
@@ -170,10 +207,33 @@ def transitioned(ctx: Ctx) -> Decimal:
     return Decimal(ctx["stable_balance"]) - written_off(ctx)
 
 
+def sos_transitioned(ctx: Ctx) -> Decimal:
+    """The part of the amount transitioned owed to the Secretary of State: never collected for the receiving parent.
+
+    Over £65.00 it is all kept, so all of it transitions. At £65.00 or less a write-off may include it; the seed
+    does not say which part a write-off comes from, so the letters never count more of the amount transitioned as
+    the receiving parent's than can be: all the Secretary of State arrears still in it, up to the whole amount.
+    """
+    return min(sos_arrears(ctx), transitioned(ctx))
+
+
 def dispute_came_from(ctx: Ctx) -> str | None:
     """The step the run was at when the paying parent's dispute came in: the dispute step goes back there."""
     history = tuple(ctx.fact("run_history") or ())
     return history[-2] if len(history) >= 2 and history[-1] == "paying_parent_dispute" else None
+
+
+def breakdown_periods(ctx: Ctx) -> list[dict[str, Any]]:
+    """The account breakdown's periods, from the case record."""
+    return [
+        {
+            "period_start": p["start"],
+            "period_end": p["end"],
+            "amount_due": Decimal(p["due"]),
+            "amount_paid": Decimal(p["paid"]),
+        }
+        for p in ctx.fact("arrears_periods") or []
+    ]
 
 
 def reply_date(ctx: Ctx) -> tuple[date, str]:
@@ -193,10 +253,10 @@ def _addressed(ctx: Ctx, role: str, letter_date: date) -> dict[str, Any]:
 
 def _basis(ctx: Ctx) -> str:
     """Why the amount transitioned is what it is, for the SR notes."""
-    if ctx["window_outcome"] in WRITE_OFF_STANDS:
-        how = "no representations or change" if ctx["window_outcome"] == NO_CHANGE else "representations considered"
+    if written_off(ctx) > ZERO:
+        how = "representations considered" if representations_considered(ctx) else "no representations or change"
         return f"write-off of {format_money(written_off(ctx))} stands after the 30 days ({how})"
-    if ctx["window_outcome"] == DECISION_CHANGED:
+    if ctx["window_outcome"] == DECISION_CHANGED or write_off_withdrawn(ctx):
         return "the receiving parent withdrew the write-off within the 30 days; the arrears are pursued"
     if ctx["response"] == NO_RESPONSE:
         return "no response from the receiving parent; the full arrears transition"
@@ -238,9 +298,13 @@ class P4Machine(StateMachine):
         | explain_options.to(pursue, cond="decided_to_pursue")
         | explain_options.to(write_off, cond="decided_to_write_off")
         | explain_options.to(await_response)
-        | paying_parent_dispute.to(after_window, cond="dispute_came_in_the_30_days")
-        | paying_parent_dispute.to(record_outcome, cond="dispute_came_after_the_decision")
-        | paying_parent_dispute.to(await_response)
+        | paying_parent_dispute.to(
+            after_window, cond="dispute_came_in_the_30_days", validators="breakdown_agrees_with_the_balance"
+        )
+        | paying_parent_dispute.to(
+            record_outcome, cond="dispute_came_after_the_decision", validators="breakdown_agrees_with_the_balance"
+        )
+        | paying_parent_dispute.to(await_response, validators="breakdown_agrees_with_the_balance")
         | pursue.to(record_outcome)
         | no_response.to(record_outcome)
         | write_off.to(after_window, validators="write_off_within_rules")
@@ -248,8 +312,10 @@ class P4Machine(StateMachine):
         | after_window.to(representations, cond="representations_made")
         | after_window.to(paying_parent_dispute, cond="disputed_in_the_30_days")
         | after_window.to(decision_changed)
+        | representations.to(after_window, cond="thirty_days_still_open")
         | representations.to(record_outcome)
         | decision_changed.to(write_off, cond="wants_different_write_off")
+        | decision_changed.to(after_window, cond="thirty_days_still_open")
         | decision_changed.to(record_outcome)
         | record_outcome.to(paying_parent_dispute, cond="dispute_to_answer_first")
         | record_outcome.to(offline_report, cond="nationally_sensitive")
@@ -291,6 +357,10 @@ class P4Machine(StateMachine):
 
     def wants_different_write_off(self, ctx: Ctx) -> bool:
         return bool(ctx["changed_decision"] == NEW_AMOUNT)
+
+    def thirty_days_still_open(self, ctx: Ctx) -> bool:
+        end, _ = window_end(ctx)
+        return ctx.today <= end
 
     def disputed_in_the_30_days(self, ctx: Ctx) -> bool:
         return bool(ctx["window_outcome"] == WINDOW_DISPUTE)
@@ -362,10 +432,31 @@ class P4Machine(StateMachine):
                 f"receiving parent can write off is {format_money(max_write_off(balance, sos))}.",
             )
 
+    def breakdown_agrees_with_the_balance(self, ctx: Ctx) -> None:
+        if not ctx["breakdown_requested"]:
+            return
+        periods = breakdown_periods(ctx)
+        if not periods:
+            raise FieldError(
+                "breakdown_requested",
+                "The case record has no arrears periods, so there is no breakdown to send. Explain the balance "
+                "instead, and answer No here.",
+            )
+        left = sum((p["amount_due"] - p["amount_paid"] for p in periods), ZERO)
+        balance = Decimal(ctx["stable_balance"])
+        if left != balance:
+            raise FieldError(
+                "breakdown_requested",
+                f"The arrears periods on the case record leave {format_money(left)} owed, but the stable arrears "
+                f"balance confirmed for this case is {format_money(balance)}. A breakdown that does not match the "
+                "balance in the other letters cannot be sent: have the arrears periods corrected through the "
+                "cleanse first, or answer No and explain the balance.",
+            )
+
     def window_has_ended(self, ctx: Ctx) -> None:
         if ctx["window_outcome"] != NO_CHANGE:
             return
-        end, _ = period_end(ctx["write_off_letter_date"], ctx.fact("region"))
+        end, _ = window_end(ctx)
         if ctx.today <= end:
             raise FieldError(
                 "window_outcome",
@@ -434,22 +525,11 @@ def _dispute(ctx: Ctx) -> list[Effect]:
         ),
     ]
     if ctx["breakdown_requested"]:
-        periods = [
-            {
-                "period_start": p["start"],
-                "period_end": p["end"],
-                "amount_due": Decimal(p["due"]),
-                "amount_paid": Decimal(p["paid"]),
-            }
-            for p in ctx.fact("arrears_periods") or []
-        ]
         letter_date = ctx["breakdown_letter_date"]
+        values = {"arrears_balance": ctx["stable_balance"], "periods": breakdown_periods(ctx)}
         effects.append(
             LetterDue(
-                "main",
-                ACCOUNT_BREAKDOWN,
-                "paying_parent",
-                {**_addressed(ctx, "paying_parent", letter_date), "periods": periods},
+                "main", ACCOUNT_BREAKDOWN, "paying_parent", {**_addressed(ctx, "paying_parent", letter_date), **values}
             )
         )
         effects.append(
@@ -483,7 +563,7 @@ def _no_response(ctx: Ctx) -> list[Effect]:
 
 def _write_off(ctx: Ctx) -> list[Effect]:
     amount, balance, letter_date = ctx["write_off_amount"], ctx["stable_balance"], ctx["write_off_letter_date"]
-    end, explanation = period_end(letter_date, ctx.fact("region"))
+    end, explanation = window_end(ctx)
     sos = sos_arrears(ctx)
     values = {
         "write_off": "all" if amount == max_write_off(balance, sos) else "part",
@@ -497,8 +577,9 @@ def _write_off(ctx: Ctx) -> list[Effect]:
             LetterDue("main", code, role, {**_addressed(ctx, role, letter_date), **values})
             for role, code in WRITE_OFF_CONFIRMATION.items()
         ),
-        CompleteDeadlines("main", (REPLY_DEADLINE, WINDOW_DEADLINE)),  # a new write-off replaces an earlier window
-        AddDeadline("main", WINDOW_DEADLINE, at_time(end, 17), explanation),
+        CompleteDeadlines("main", (REPLY_DEADLINE,)),  # the receiving parent has replied
+        # a new write-off within the 30 days moves them to the new letters' 30 days: the old end was not met
+        SetDue("main", deadlines.Due(WINDOW_DEADLINE, at_time(end, 17), explanation)),
         AddNote(
             "main",
             f"Receiving parent writes off {format_money(amount)} of {format_money(balance)}; "
@@ -574,6 +655,7 @@ def _closure_letters(ctx: Ctx) -> list[Effect]:
         "outcome": closure_outcome(ctx),
         "amount_transitioned": transitioned(ctx),
         "amount_written_off": written_off(ctx),
+        "sos_arrears": sos_transitioned(ctx),
     }
     return [
         *(
@@ -743,7 +825,9 @@ STEPS = {
         guidance=(
             "Representations from the paying parent or a change of mind from the receiving parent can be recorded "
             "as soon as they arrive. If the paying parent disputes the balance meanwhile, answer it (with an "
-            "account breakdown if asked): the 30 days go on. If nothing arrives, record that once they have ended."
+            "account breakdown if asked). Both parents have the whole 30 days, so after anything you record here "
+            "you come back to this step until they have ended. Once they have ended with nothing more to record, "
+            "say so and the outcome can be recorded."
         ),
         fields=(
             Field("window_outcome", label="What happened in the 30 days?", kind="choice", options=WINDOW_OUTCOMES),
@@ -752,7 +836,10 @@ STEPS = {
     ),
     "representations": Step(
         title="Record the paying parent's representations",
-        guidance="Record what the paying parent said about the arrears and how you considered it.",
+        guidance=(
+            "Record what the paying parent said about the arrears and how you considered it. If the 30 days have "
+            "not ended, the receiving parent can still change their decision: you then wait for the rest of them."
+        ),
         fields=(
             Field("representations_summary", label="The paying parent's representations", kind="long_text"),
             Field("representations_response", label="What you decided and told the paying parent", kind="long_text"),
@@ -763,7 +850,8 @@ STEPS = {
         title="Record the receiving parent's changed decision",
         guidance=(
             "Within the 30 days the receiving parent may change their mind. If they now want a different amount "
-            "written off, new letters go to both parents and a new 30 days start."
+            "written off, new letters go to both parents and a new 30 days start. If they now want all the arrears "
+            "pursued, the outcome is recorded once the 30 days have ended."
         ),
         fields=(
             Field("changed_decision", label="What do they want now?", kind="choice", options=CHANGED_DECISIONS),

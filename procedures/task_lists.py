@@ -23,6 +23,10 @@ class Section:
     steps: tuple[str, ...]
     # Steps that record what someone else did: at one of these the run is waiting for them, named here.
     waits_for: dict[str, str] = field(default_factory=dict)
+    # When given, the section is Done only once the run has reached one of these steps: its own steps may have
+    # recorded something else meanwhile (P4: at "what happened after the letter" a dispute from the paying parent,
+    # while the receiving parent's decision is still awaited).
+    done_when: tuple[str, ...] = ()
 
 
 class Status(Enum):
@@ -52,6 +56,7 @@ TASK_LISTS: dict[str, tuple[Section, ...]] = {
             "The receiving parent's decision",
             ("await_response", "explain_options", "decision_changed"),
             {"await_response": "the receiving parent"},
+            done_when=("pursue", "no_response", "write_off"),
         ),
         Section("The paying parent's dispute", ("paying_parent_dispute", "representations")),
         Section(
@@ -145,6 +150,10 @@ def task_list(procedure_id: str, saved: Sequence[str], current: str, *, finished
     for index, section in enumerate(sections):
         if not finished and current in section.steps:
             who = section.waits_for.get(current, "")
+            statuses.append(SectionStatus(section.title, Status.WAITING if who else Status.IN_PROGRESS, who))
+        elif set(saved) & set(section.steps) and section.done_when and not visited & set(section.done_when):
+            # something was recorded here, but not what the section is for: it is still awaited
+            who = "" if finished else next(iter(section.waits_for.values()), "")
             statuses.append(SectionStatus(section.title, Status.WAITING if who else Status.IN_PROGRESS, who))
         elif set(saved) & set(section.steps):
             statuses.append(SectionStatus(section.title, Status.DONE))

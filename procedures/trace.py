@@ -106,10 +106,17 @@ TRACE: tuple[TraceRow, ...] = (
     TraceRow(
         S3,
         "",
-        "If a client telephones to query their CSA scheme arrears balance",
+        "Once concluded, both clients will be informed that the case closure process is complete",
         "P4",
         ("closure_letters",),
-        note="After closure the balance is CMS's: the closure letters give the amount transitioned.",
+    ),
+    TraceRow(
+        S3,
+        "",
+        "If a client telephones to query their CSA scheme arrears balance",
+        "P4",
+        ("done",),
+        note="After closure the balance is CMS's: a query then goes to Offline Calculation - Perform, not this run.",
     ),
     # Seed 004: SSST. P5a is the unnumbered "Making payment for enforcement actions" paragraph.
     TraceRow(S4, "Making payment for enforcement actions", "After two days, contact the court", "P5a", ("pay_court",)),

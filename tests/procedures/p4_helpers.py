@@ -43,7 +43,22 @@ def p4_case(actor: Actor, **facts: Any) -> int:
         assert case is not None
         for name, value in values.items():
             setattr(case, name, value)
+        _periods_leave(case, Decimal(values["arrears_balance"]))
     return case_id
+
+
+def _periods_leave(case: Case, balance: Decimal) -> None:
+    """Make the case's account periods leave `balance` owed, as a real cleansed account does (the demo's periods
+    are drawn apart from its balance): the same periods and amounts due, with the payments spread to fit."""
+    periods = sorted(case.arrears_periods, key=lambda p: p.period_start)
+    due = sum((p.amount_due for p in periods), Decimal("0.00"))
+    if due < balance:
+        periods[-1].amount_due += balance - due
+        due = balance
+    to_pay = due - balance
+    for p in periods:
+        p.amount_paid = min(p.amount_due, to_pay)
+        to_pay -= p.amount_paid
 
 
 def set_facts(case_id: int, **facts: Any) -> None:

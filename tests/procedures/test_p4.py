@@ -12,8 +12,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from db.models import AuditEvent, ServiceRequest
-from domain.clock import is_working_day, next_working_day, uk_local
+from db.models import AuditEvent, Case, ServiceRequest
+from domain.clock import format_date, is_working_day, next_working_day, uk_local
+from letters import catalogue
+from letters.render import docx_text, render
 from procedures import p4_manage_client_arrears as p4
 from procedures import registry
 from procedures.effects import UNNAMED_PROCESS
@@ -285,28 +287,69 @@ def test_no_change_can_be_recorded_only_after_the_30_days(demo_db, caseworker, c
 
 
 def test_representations_are_recorded_during_the_30_days_and_the_write_off_stands(demo_db, caseworker, clock):
-    walk = Walk(caseworker, "P4", p4_case(caseworker))
+    """The paying parent writes on the day the letters go: the representations are recorded at once, but the
+    receiving parent's 30 days go on, so no outcome is recorded, no closure letter is due and the end of the 30
+    days stays open until they have passed."""
+    case_id = p4_case(caseworker)
+    walk = Walk(caseworker, "P4", case_id)
     to_await_response(walk, clock)
     to_after_window(walk, clock, "250.00")
+    end = next_working_day(clock.today + timedelta(days=30), "England")
     walk.answer(window_outcome=p4.REPRESENTATIONS)
     assert walk.step == "representations"
     walk.answer(representations_summary="Says a payment in 2019 is missing", representations_response="Checked: none")
+    assert walk.step == "after_window"  # back to wait for the rest of the receiving parent's 30 days
+    assert open_deadlines(case_id) == ["representations_end"]
+    assert not letters(walk, p4.CASE_CLOSURE)
+    assert not any(n.startswith("Outcome recorded") for n in walk.outcome().srs["main"].notes)
+    clock.advance((end - clock.today).days)  # the last day of the 30 days: still open
+    with pytest.raises(ValidationFailed) as info:
+        walk.answer(window_outcome=p4.NO_CHANGE)
+    assert info.value.errors["window_outcome"].startswith(f"The 30 days end on {format_date(end)}.")
+    assert open_deadlines(case_id) == ["representations_end"]
+    clock.advance(1)
+    walk.answer(window_outcome=p4.NO_CHANGE)
     assert walk.step == "record_outcome"
     finish(walk, clock)
     notes = walk.outcome().srs["main"].notes
     assert "Paying parent's representations: Says a payment in 2019 is missing Considered: Checked: none" in notes
+    assert any("stands after the 30 days (representations considered)" in n for n in notes)
     closure = letters(walk, p4.CASE_CLOSURE)
     assert {Decimal(c["amount_transitioned"]) for c in closure.values()} == {Decimal("750.00")}
+    assert open_deadlines(case_id) == []
 
 
-def test_a_changed_decision_to_pursue_withdraws_the_write_off(demo_db, caseworker, clock):
+def test_representations_recorded_once_the_30_days_have_ended_go_straight_to_the_outcome(demo_db, caseworker, clock):
     walk = Walk(caseworker, "P4", p4_case(caseworker))
     to_await_response(walk, clock)
     to_after_window(walk, clock, "250.00")
-    walk.answer(window_outcome=p4.DECISION_CHANGED)
-    walk.answer(changed_decision=p4.NOW_PURSUE, change_details="Phoned on day 10")
+    clock.advance(40)
+    walk.answer(window_outcome=p4.REPRESENTATIONS)
+    walk.answer(representations_summary="Letter dated day 20, read late", representations_response="Decision stands")
     assert walk.step == "record_outcome"
     finish(walk, clock)
+    assert {Decimal(c["amount_written_off"]) for c in letters(walk, p4.CASE_CLOSURE).values()} == {Decimal("250.00")}
+
+
+def test_a_changed_decision_to_pursue_withdraws_the_write_off(demo_db, caseworker, clock):
+    """Withdrawn on day 10: the run waits for the rest of the 30 days before the outcome is recorded."""
+    case_id = p4_case(caseworker)
+    walk = Walk(caseworker, "P4", case_id)
+    to_await_response(walk, clock)
+    to_after_window(walk, clock, "250.00")
+    end = next_working_day(clock.today + timedelta(days=30), "England")
+    clock.advance(10)
+    walk.answer(window_outcome=p4.DECISION_CHANGED)
+    walk.answer(changed_decision=p4.NOW_PURSUE, change_details="Phoned on day 10")
+    assert walk.step == "after_window"
+    assert open_deadlines(case_id) == ["representations_end"]
+    with pytest.raises(ValidationFailed):
+        walk.answer(window_outcome=p4.NO_CHANGE)
+    clock.advance((end - clock.today).days + 1)
+    walk.answer(window_outcome=p4.NO_CHANGE)
+    assert walk.step == "record_outcome"
+    finish(walk, clock)
+    assert any("withdrew the write-off within the 30 days" in n for n in walk.outcome().srs["main"].notes)
     closure = letters(walk, p4.CASE_CLOSURE)
     assert {(Decimal(c["amount_transitioned"]), Decimal(c["amount_written_off"])) for c in closure.values()} == {
         (Decimal("1000.00"), Decimal("0.00"))
@@ -325,9 +368,8 @@ def test_a_changed_amount_sends_new_letters_and_starts_a_new_30_days(demo_db, ca
     walk.answer(write_off_amount="100.00", write_off_letter_date=clock.today.isoformat())
     second_end = next_working_day(clock.today + timedelta(days=30), "England")
     ends = [uk_local(due).date() for kind, due, _ in walk.outcome().deadlines if kind == "representations_end"]
-    assert len(ends) == 2
-    assert ends[1] == second_end
-    assert open_deadlines(case_id) == ["representations_end"]  # only the new window is open
+    assert ends == [second_end]  # the end of the 30 days moved to the new letters' (it was not met)
+    assert open_deadlines(case_id) == ["representations_end"]
     written = [
         Decimal(c["amount_written_off"])
         for code, _r, _s, c in walk.outcome().letters
@@ -339,6 +381,27 @@ def test_a_changed_amount_sends_new_letters_and_starts_a_new_30_days(demo_db, ca
     finish(walk, clock)
     closure = letters(walk, p4.CASE_CLOSURE)
     assert {Decimal(c["amount_transitioned"]) for c in closure.values()} == {Decimal("900.00")}
+
+
+def test_closure_letters_keep_secretary_of_state_arrears_apart_from_what_is_collected_for_the_receiving_parent(
+    demo_db, caseworker, clock
+):
+    """QA: with £65.01 owed to the Secretary of State kept, CWGL013 said the CMS "will collect this for you"."""
+    walk = Walk(caseworker, "P4", p4_case(caseworker, sos_arrears=Decimal("65.01")))
+    to_await_response(walk, clock)
+    to_after_window(walk, clock, "900.00")
+    clock.advance(40)
+    walk.answer(window_outcome=p4.NO_CHANGE)
+    finish(walk, clock)
+    closure = letters(walk, p4.CASE_CLOSURE)
+    assert {(Decimal(c["amount_transitioned"]), Decimal(c["sos_arrears"])) for c in closure.values()} == {
+        (Decimal("100.00"), Decimal("65.01"))
+    }
+    spec = catalogue.get(p4.CASE_CLOSURE["receiving_parent"])
+    text = docx_text(render(spec, closure["receiving_parent"]).content)
+    assert "£65.01 of this is owed to the Secretary of State, not to you, so it is not collected for you." in text
+    assert "The Child Maintenance Service will collect the other £34.99 for you." in text
+    assert "will collect this for you" not in text
 
 
 def test_a_call_about_options_records_the_explanation_then_the_decision(demo_db, caseworker, clock):
@@ -403,6 +466,57 @@ def test_a_disputing_paying_parent_gets_an_explanation_and_a_breakdown_when_aske
         outcome.srs["main"].notes
     )
     assert len(outcome.contact_notes) == 2
+
+
+def test_a_breakdown_that_contradicts_the_confirmed_balance_is_refused_at_the_question_and_nothing_is_sent(
+    demo_db, caseworker, clock
+):
+    """QA: CWGF015 totalled the case's periods (£1,000.85 owed) while the run's other letters gave the confirmed
+    balance (£1,433.74)."""
+    case_id = p4_case(caseworker, arrears_balance=Decimal("1433.74"))
+    with transaction() as session:
+        case = session.get(Case, case_id)
+        first = min(case.arrears_periods, key=lambda p: p.period_start)
+        owed = sum((p.amount_due - p.amount_paid for p in case.arrears_periods), Decimal("0.00"))
+        first.amount_due -= owed - Decimal("1000.85")  # the periods now leave £1,000.85 owed
+    walk = Walk(caseworker, "P4", case_id)
+    to_await_response(walk, clock, balance="1433.74")
+    walk.answer(response=p4.DISPUTE)
+    before = counts(case_id)
+    with pytest.raises(ValidationFailed) as info:
+        walk.answer(
+            dispute_explanation="Asked for it in writing",
+            breakdown_requested=True,
+            breakdown_letter_date=clock.today.isoformat(),
+        )
+    assert info.value.errors == {
+        "breakdown_requested": "The arrears periods on the case record leave £1,000.85 owed, but the stable arrears "
+        "balance confirmed for this case is £1,433.74. A breakdown that does not match the balance in the other "
+        "letters cannot be sent: have the arrears periods corrected through the cleanse first, or answer No and "
+        "explain the balance."
+    }
+    assert counts(case_id) == before
+    assert run_context.view_run(caseworker, walk.view.run_id).step.id == "paying_parent_dispute"
+    walk.answer(dispute_explanation="Explained each period by phone", breakdown_requested=False)
+    assert walk.step == "await_response"
+    assert letters(walk, p4.ACCOUNT_BREAKDOWN) == {}
+
+
+def test_the_breakdown_gives_the_same_balance_as_the_other_letters(demo_db, caseworker, clock):
+    case_id = p4_case(caseworker, arrears_balance=Decimal("1433.74"))
+    walk = Walk(caseworker, "P4", case_id)
+    to_await_response(walk, clock, balance="1433.74")
+    walk.answer(response=p4.DISPUTE)
+    walk.answer(
+        dispute_explanation="In writing", breakdown_requested=True, breakdown_letter_date=clock.today.isoformat()
+    )
+    ((_recipient, context),) = letters(walk, p4.ACCOUNT_BREAKDOWN).items()
+    assert Decimal(context["arrears_balance"]) == Decimal("1433.74")
+    (stable,) = letters(walk, p4.STABLE_BALANCE).values()
+    assert Decimal(stable["arrears_balance"]) == Decimal("1433.74")
+    text = docx_text(render(catalogue.get(p4.ACCOUNT_BREAKDOWN), context).content)
+    assert "The arrears still owed are £1,433.74." in text
+    assert "£1,000.85" not in text
 
 
 @pytest.mark.parametrize(

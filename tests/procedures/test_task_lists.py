@@ -62,3 +62,23 @@ def test_a_section_skipped_by_the_path_is_not_needed_once_a_later_one_is_reached
         Status.NOT_STARTED,
         Status.NOT_STARTED,
     ]
+
+
+def test_p4_the_receiving_parents_decision_is_not_done_when_only_a_dispute_was_recorded():
+    """QA: after "What has happened?" recorded the paying parent's dispute, the decision section said Done."""
+    saved = ["confirm_balance", "stable_balance_letter", "await_response"]
+    statuses = {s.title: s.label for s in task_list("P4", saved, "paying_parent_dispute", finished=False)}
+    assert statuses["The receiving parent's decision"] == "Waiting for the receiving parent"
+    assert statuses["The paying parent's dispute"] == "In progress"
+    back = {
+        s.title: s.label for s in task_list("P4", [*saved, "paying_parent_dispute"], "await_response", finished=False)
+    }
+    assert back["The receiving parent's decision"] == "Waiting for the receiving parent"
+    assert back["The paying parent's dispute"] == "Done"
+    decided = [*saved, "paying_parent_dispute", "await_response"]
+    for step in ("pursue", "write_off", "no_response"):
+        statuses = {s.title: s.label for s in task_list("P4", decided, step, finished=False)}
+        assert statuses["The receiving parent's decision"] == "Done", step
+    later = [*decided, "write_off", "after_window"]
+    statuses = {s.title: s.label for s in task_list("P4", later, "paying_parent_dispute", finished=False)}
+    assert statuses["The receiving parent's decision"] == "Done"

@@ -316,3 +316,11 @@ def test_a_problem_with_some_samples_names_them_by_their_labels():
 def test_an_old_term_in_the_template_is_said_once_not_again_for_each_sample():
     problems = check_template(catalogue.get("CMSL5501"), _cmsl5501_with(Para("To the non-resident parent")))
     assert problems == ["The template says 'non-resident parent'; letters say 'receiving parent' or 'paying parent'."]
+
+
+def test_an_account_breakdown_that_does_not_end_at_the_arrears_balance_is_refused():
+    """QA: the breakdown's total contradicted the confirmed balance given in the other letters of the same run."""
+    assert _with("CWGF015", arrears_balance="1433.74") == {
+        "periods": "The account periods leave £2,345.67 owed, but the arrears balance is £1,433.74. A breakdown must "
+        "end at the same balance as the other letters about these arrears."
+    }

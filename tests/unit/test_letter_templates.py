@@ -206,3 +206,25 @@ def test_a_secretary_of_state_part_above_the_arrears_it_belongs_to_is_refused_at
         "sos_arrears": "The part owed to the Secretary of State (£3,000.00) cannot be more than the arrears it is "
         "part of (£2,345.67)."
     }
+
+
+def test_the_receiving_parents_closure_letter_never_says_secretary_of_state_money_is_collected_for_them():
+    """QA: CWGL013 said the whole amount moved, £65.01 owed to the Secretary of State included, "will be collected
+    for you"; only money owed to the receiving parent is collected for them (as CWGL011 says)."""
+    text = _text("CWGL013", "sos_moved")
+    assert "£65.01 of this is owed to the Secretary of State, not to you, so it is not collected for you." in text
+    assert "The Child Maintenance Service will collect the other £1,280.66 for you." in text
+    assert "will collect this for you" not in text
+    only_sos = _text("CWGL013", "only_sos_moved")
+    assert "for you." not in only_sos.replace("not collected for you.", "")
+    assert "The Child Maintenance Service will collect this for you." in _text("CWGL013", "part_written_off")
+
+
+def test_a_closure_letter_with_more_owed_to_the_secretary_of_state_than_was_moved_is_refused():
+    values = {**catalogue.get("CWGL013").values_for("only_sos_moved"), "sos_arrears": "65.02"}
+    with pytest.raises(catalogue.ContextError) as info:
+        catalogue.validate_context("CWGL013", values)
+    assert info.value.problems == {
+        "sos_arrears": "The part owed to the Secretary of State (£65.02) cannot be more than the arrears it is part "
+        "of (£65.01)."
+    }

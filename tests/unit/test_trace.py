@@ -56,3 +56,10 @@ def test_every_row_names_a_step_that_exists_in_its_procedure_of_that_seed():
 def test_a_step_shows_the_published_step_it_implements():
     assert published_reference("P5b", "set_in_progress") == "step 4 (Work Routing for County Court)"
     assert published_reference("P3", "create_finalise_sr") == "step 2"
+
+
+def test_p4s_closure_step_quotes_the_seeds_sentence_about_closing():
+    """QA: the closure step quoted "If a client telephones to query their CSA scheme arrears balance"."""
+    assert published_reference("P4", "closure_letters") == (
+        "\u201cOnce concluded, both clients will be informed that the case closure process is complete \u2026\u201d"
+    )
