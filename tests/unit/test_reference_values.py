@@ -16,7 +16,7 @@ from procedures.reference_uses import _answers, _effects, uses
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "docs" / "seeds"
-SHARED = ROOT.parent.parent / "shared" / "seeds"
+SHARED = ROOT.parent / "shared" / "seeds"  # ../shared beside the checkout, as DEVELOPERS.md lays it out
 
 
 @pytest.mark.parametrize("entry", [e for e in reference.BUILT_IN if e.source is Source.PUBLISHED], ids=lambda e: e.key)
