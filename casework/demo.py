@@ -210,18 +210,35 @@ def _case(session: Session, fake: Faker, rnd: random.Random, i: int, teams: list
                     enforcement=("bailiff", "EJO", "DCA", "charging order", None)[i % 5],
                 )
             )
+    case.arrears_periods = _arrears_periods(rnd, arrears)
+    return case
+
+
+def _arrears_periods(rnd: random.Random, balance: Decimal) -> list[ArrearsPeriod]:
+    """Four quarters of 2019 whose unpaid amounts add up to exactly `balance`, as a cleansed account does: P4
+    refuses an account breakdown that contradicts the balance. The amounts are drawn first (the same draws as
+    before, so the rest of the demo data is unchanged), then the earliest quarters are paid off, or the last one is
+    due more, until they leave the balance."""
     start = date(2019, 4, 1)
+    periods = []
     for k in range(4):
         due = Decimal(rnd.randint(20_000, 90_000)) / 100
-        case.arrears_periods.append(
+        paid = (due * Decimal(rnd.randint(0, 100)) / 100).quantize(Decimal("0.01"))
+        periods.append(
             ArrearsPeriod(
                 period_start=start + timedelta(days=91 * k),
                 period_end=start + timedelta(days=91 * k + 90),
                 amount_due=due,
-                amount_paid=(due * Decimal(rnd.randint(0, 100)) / 100).quantize(Decimal("0.01")),
+                amount_paid=paid,
             )
         )
-    return case
+    excess = sum((p.amount_due - p.amount_paid for p in periods), Decimal("0.00")) - balance
+    for period in periods:  # more owed than the balance: the earliest quarters were paid (more of) what was due
+        paid_off = min(period.amount_due - period.amount_paid, max(excess, Decimal("0.00")))
+        period.amount_paid += paid_off
+        excess -= paid_off
+    periods[-1].amount_due -= min(excess, Decimal("0.00"))  # less owed than the balance: the last quarter was due more
+    return periods
 
 
 def _child_srs(session: Session, cases: list[Case]) -> None:
