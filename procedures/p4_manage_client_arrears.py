@@ -54,7 +54,7 @@ Letter codes and context fields are constants below, so the letters branch can a
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -66,7 +66,7 @@ from domain.clock import format_date
 from domain.deadlines import period_end
 from domain.local_values import REPLY_PERIOD_DAYS, REPLY_PERIOD_NOTE
 from domain.reference import SRStatus, SubStatus
-from domain.values import FieldError, format_money
+from domain.values import FieldError, NotYet, format_money
 
 from .definition import Ctx, Field, Procedure, Step, at_time
 from .effects import (
@@ -457,11 +457,12 @@ class P4Machine(StateMachine):
         if ctx["window_outcome"] != NO_CHANGE:
             return
         end, _ = window_end(ctx)
-        if ctx.today <= end:
-            raise FieldError(
+        if ctx.today <= end:  # NotYet: a practice run's calendar moves on to the day after, a real run waits
+            raise NotYet(
                 "window_outcome",
                 f"The 30 days end on {format_date(end)}. Record that nothing changed only after that date; "
                 "representations or a changed decision can be recorded now.",
+                until=end + timedelta(days=1),
             )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from procedures import p4_manage_client_arrears as p4
 from procedures import registry
 from procedures.scenarios import builtin
 from services import practice, practice_debrief
@@ -276,3 +277,24 @@ def test_a_practice_run_waiting_for_the_hearing_moves_its_own_calendar_on_to_it(
     view = walk_practice(me, {**scenario, "walk": walk}, today=date.today())
     assert view.finished
     assert (view.today - date.today()).days == 2 + 30  # the hearing's day, not the scenario's day 25
+
+
+def test_a_practice_run_recording_that_nothing_changed_moves_its_calendar_past_the_30_days(sqlite_demo_db, actor_for):
+    """P4's "nothing (more) to record" is accepted only once the 30 days have ended (a real run refuses it before,
+    tests/procedures/test_p4.py). A trainee cannot let days pass, and a wrong turn leaves the scenario's calendar,
+    so a practice run that records it early moves its calendar on to the day after the 30 days instead of refusing
+    for ever short of its debrief."""
+    me = actor_for("caseworker")
+    scenario = builtin()["P4-1"]  # its calendar: the reply on day 9, asking for the arrears to be pursued
+    wrong_turn = [
+        *scenario["walk"][:2],
+        {
+            "step": "await_response",
+            "answers": {"response": "Receiving parent wants some or all of the arrears written off"},
+        },
+        {"step": "write_off", "answers": {"write_off_amount": "1480.00", "write_off_letter_date": "today"}},
+        {"step": "after_window", "answers": {"window_outcome": p4.NO_CHANGE}},
+    ]
+    view = walk_practice(me, {**scenario, "walk": wrong_turn}, today=date.today())
+    assert view.run.step.id != "after_window"
+    assert (view.today - date.today()).days > 9 + 30
