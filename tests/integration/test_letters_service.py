@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from casework.cli import app as cli
-from db.models import AuditEvent, Letter, LetterTemplate, ServiceRequest, Team
+from db.models import AuditEvent, Case, Letter, LetterTemplate, ServiceRequest, Team
 from letters import catalogue
 from letters.build_templates import cmsl5501
 from letters.docx_writer import Para, write_docx
@@ -26,7 +26,14 @@ from tests.pdfs import pdf_text
 def _sr_id(team: str = "CSA Rules Reassessment Team") -> int:
     with transaction() as session:
         team_id = session.scalar(select(Team.id).where(Team.name == team))
-        return session.scalars(select(ServiceRequest.id).where(ServiceRequest.team_id == team_id)).first()
+        # ordered, and on an ordinary case: a nationally sensitive one answers another team with Special Client
+        # Records' message instead (an unordered first() picked one now and then on PostgreSQL)
+        return session.scalars(
+            select(ServiceRequest.id)
+            .join(Case, Case.id == ServiceRequest.case_id)
+            .where(ServiceRequest.team_id == team_id, ~Case.sensitive, ~Case.nationally_sensitive)
+            .order_by(ServiceRequest.id)
+        ).first()
 
 
 def _due(code: str = "CMSL5501", scenario: str | None = None, sr_id: int | None = None, **changes) -> int:
