@@ -8,7 +8,7 @@ import streamlit as st
 
 from procedures.effects import CmsLine
 from services.run_views import RunView
-from ui.text import md
+from ui.text import exact
 
 SUGGESTION = "Suggestion, not confirmed by the published procedure or your policy team"
 
@@ -16,13 +16,14 @@ SUGGESTION = "Suggestion, not confirmed by the published procedure or your polic
 def line_markdown(line: CmsLine, *, colour: bool = True) -> str:
     """One line as shown: an instruction, or what to choose in words and the candidate marked as a suggestion.
 
-    A line can carry what a caseworker typed ("Add to SR Notes: <their summary>"), so it is shown as text
-    (`md`): markdown in it must never become an image or link (a checkbox label renders images too).
+    A line can carry what a caseworker typed ("Add to SR Notes: <their summary>"), so it is shown as text: markdown
+    in it must never become an image or link (a checkbox label renders images too). It is copied into CMS, so it is
+    shown with `exact`, not `md`: an address or URL is a code span, never an invisible word joiner.
     """
-    text = md(line.text)
+    text = exact(line.text)
     if line.suggestion is None:
         return text
-    marked = f"{SUGGESTION}: {md(line.suggestion)}"
+    marked = f"{SUGGESTION}: {exact(line.suggestion)}"
     return f"{text}  \n" + (f":orange[{marked}]" if colour else marked)
 
 
