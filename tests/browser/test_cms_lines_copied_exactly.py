@@ -1,9 +1,9 @@
 """In Chromium: a CMS line, selected and copied, is exactly the line, in the list and in its tick box.
 
-Caseworkers copy the "What to enter in CMS" lines into CMS. A word joiner that kept an address from becoming a
-link was copied with it (QA: "ecm.one@⁠example.org" in P5a's SR Notes line); the lines now show such words as
-code spans. Here the court's name, as typed, holds an address, a URL, a "www." host and two Streamlit
-shortcodes: every line that repeats it must read and copy back character for character, linking nothing.
+Caseworkers copy the "What to enter in CMS" lines into CMS. A word joiner (U+2060) that kept an address from
+becoming a link was copied with it (QA: P5a's SR Notes line); the lines now show such words as code spans. Here
+the court's name, as typed, holds an address, a URL, a "www." host and two Streamlit shortcodes: every line that
+repeats it must read and copy back character for character, linking nothing.
 """
 
 from __future__ import annotations
