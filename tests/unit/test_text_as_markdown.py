@@ -128,3 +128,7 @@ def test_the_cms_panel_shows_a_line_and_its_suggestion_exactly():
     guess = CmsLine("Resolution Code: choose the Resolution Code your team uses", suggestion="Completed")
     assert line_markdown(guess, colour=False) == f"{guess.text}  \n{SUGGESTION}: Completed"
     assert WORD_JOINER not in line_markdown(typed) + line_markdown(guess)
+    cited = CmsLine(
+        "Process = Escalated Enquiries", source="Published procedure \u201cP2\u201d: \u201cProcess = X\u201d"
+    )
+    assert line_markdown(cited) == f"{cited.text}  \nSource: {cited.source}"
