@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any, Final, Literal
 
 from domain.clock import format_date, format_uk
-from domain.reference import BUILT_IN_REFERENCE, Kind, Reference, SRStatus
+from domain.reference import BUILT_IN_REFERENCE, Kind, Reference, Source, SRStatus, describe_source
 
 # Placeholders a step may write in email drafts and document contexts where it needs the SR's number or
 # the caseworker's name (a step's effects are pure: they see neither); services/run_effects.py fills them in.
@@ -24,17 +24,19 @@ ACTOR_NAME = "[[caseworker name]]"
 @dataclass(frozen=True, slots=True)
 class CmsLine:
     """One thing to key into CMS. `suggestion` is set only when the value is not confirmed: `text` then says in
-    words what to choose, and the candidate is shown apart, marked as a suggestion."""
+    words what to choose, and the candidate is shown apart, marked as a suggestion. `source` says where an exact
+    value comes from (the published procedure and its words, or who confirmed it), so it can be checked."""
 
     text: str
     suggestion: str | None = None
+    source: str | None = None
 
     def as_dict(self) -> dict[str, str | None]:
-        return {"text": self.text, "suggestion": self.suggestion}
+        return {"text": self.text, "suggestion": self.suggestion, "source": self.source}
 
     @classmethod
     def of(cls, stored: dict[str, str | None]) -> CmsLine:
-        return cls(str(stored["text"]), stored.get("suggestion"))
+        return cls(str(stored["text"]), stored.get("suggestion"), stored.get("source"))  # no source: saved before
 
 
 @dataclass(frozen=True)
@@ -54,14 +56,22 @@ class CmsContext:
     def name(self, ref: str) -> str:
         return self.names.get(ref) or ("this procedure's SR" if ref == "main" else "the other SR this step names")
 
-    def value(self, kind: Kind, recorded: str, *, prefix: str = "", need: str | None = None) -> CmsLine:
-        """A value as an exact instruction when published or local, else in words with the suggestion apart.
+    def value(
+        self, kind: Kind, recorded: str, *, prefix: str = "", need: str | None = None, given_here: bool = True
+    ) -> CmsLine:
+        """A value as an exact instruction, with its source, when published or local, else in words with the
+        suggestion apart.
 
-        `need` says what to choose at this one use, where the catalogue's own words would not fit it."""
+        `need` says what to choose at this one use, where the catalogue's own words would not fit it. `given_here`
+        is False where this procedure does not give the value though another one publishes it (a Status the seed
+        of P1, P2, P4 or P5a never names): it is then a suggestion too, unless policy staff confirmed it."""
         found = self.reference.by_value(kind, recorded)
-        if found is None or found.is_instruction:
-            return CmsLine(f"{prefix}{kind.value} = {found.value if found else recorded}")
-        return CmsLine(f"{prefix}{kind.value}: {need or found.need}", suggestion=found.value)
+        if found is None:  # not a catalogue value: what the caseworker chose or typed
+            return CmsLine(f"{prefix}{kind.value} = {recorded}")
+        if found.source is Source.LOCAL or (found.source is Source.PUBLISHED and given_here):
+            return CmsLine(f"{prefix}{kind.value} = {found.value}", source=describe_source(found))
+        words = need or found.need or f"choose the {kind.value} your team uses here; {NOT_GIVEN_HERE}"
+        return CmsLine(f"{prefix}{kind.value}: {words}", suggestion=found.value)
 
 
 @dataclass(frozen=True)
@@ -89,6 +99,9 @@ class CreateSR(Effect):
     owner: str = "me"
     reason: str | None = None
     team: str | None = None  # the team (by name) the SR is for; None: the case's team
+    # False where the procedure's seed gives no Status for this SR (P1, P2, P4, P5a: PROCEDURES.md): the Status,
+    # published for other procedures' SRs, is then a suggestion (CmsContext.value)
+    status_given: bool = True
 
     def cms_lines(self, cms: CmsContext | None = None) -> list[CmsLine]:
         cms = cms or CmsContext()
@@ -97,7 +110,7 @@ class CreateSR(Effect):
             number = cms.names.get(self.ref, "")
             lines = [CmsLine(f"Update {who}{_bracketed(number)}: do not create another SR")]
             if self.status != SRStatus.OPEN:
-                lines.append(cms.value(Kind.STATUS, self.status, prefix="On it, set "))
+                lines.append(cms.value(Kind.STATUS, self.status, prefix="On it, set ", given_here=self.status_given))
             return lines
         lines = [CmsLine("Create a new SR and select from the drop down lists:")]
         below = [cms.value(kind, v) for kind, v in ((Kind.AREA, self.area), (Kind.SUB_AREA, self.sub_area)) if v]
@@ -108,7 +121,7 @@ class CreateSR(Effect):
                 + (f" and associate it with {cms.name(self.parent_ref)}" if self.parent_ref else "")
             )
         )
-        lines.append(cms.value(Kind.STATUS, self.status, prefix="On the new SR, set "))
+        lines.append(cms.value(Kind.STATUS, self.status, prefix="On the new SR, set ", given_here=self.status_given))
         if self.team:
             lines.append(CmsLine(f"Allocate the SR to the {self.team}"))
         if self.owner.startswith("named:"):
@@ -129,6 +142,8 @@ class CreateSR(Effect):
         return True
 
 
+# Why a value published for other procedures is only a suggestion in this one (`CmsContext.value`, given_here).
+NOT_GIVEN_HERE = "this procedure does not name one"
 # What to choose when the procedure names no Process for the SR (see CreateSR._process_line).
 UNNAMED_PROCESS = "choose the Process your team uses for this SR; the procedure does not name one for it"
 
@@ -143,13 +158,18 @@ class SetStatus(Effect):
     # What to choose as the Sub Status at this close, when the catalogue's words for the value do not fit it (P5e's
     # failed to attend: the seed says only "close the SR", not "Close and Cancel" as for a rejected referral).
     sub_status_need: str | None = None
+    # False where the procedure's seed gives no Status or Sub Status for this SR (P1, P2, P4, P5a: PROCEDURES.md):
+    # both, published for other procedures' SRs, are then suggestions (CmsContext.value)
+    status_given: bool = True
 
     def cms_lines(self, cms: CmsContext | None = None) -> list[CmsLine]:
         cms = cms or CmsContext()
         on = f"On {cms.name(self.ref)}, set "
-        lines = [cms.value(Kind.STATUS, self.status, prefix=on)]
+        given = self.status_given
+        lines = [cms.value(Kind.STATUS, self.status, prefix=on, given_here=given)]
         if self.sub_status:
-            lines.append(cms.value(Kind.SUB_STATUS, self.sub_status, prefix=on, need=self.sub_status_need))
+            need = self.sub_status_need
+            lines.append(cms.value(Kind.SUB_STATUS, self.sub_status, prefix=on, need=need, given_here=given))
         if self.resolution_code:
             lines.append(cms.value(Kind.RESOLUTION_CODE, self.resolution_code, prefix=on))
         if self.reason:
@@ -249,8 +269,21 @@ class UpdateSR(Effect):
                 if isinstance(value, date)
                 else value
             )
-            lines.append(CmsLine(f"{on}{labels.get(name, name)} = {shown}"))
+            label = labels.get(name, name)
+            if name in FIELDS_THE_SEEDS_NAME:
+                lines.append(CmsLine(f"{on}{label} = {shown}"))
+            else:  # the value is as typed; only the field to put it in is ours
+                where = f"{on}the {label[0].lower()}{label[1:]} in the field your team uses (the procedure names none)"
+                lines.append(CmsLine(f"{where}: {shown}", suggestion=label))
         return lines
+
+
+# The SR fields the seeds say to update (PROCEDURES.md: hearing date, appointment date, time and location; seed 004's
+# costs and issue date): a typed value for one is an exact instruction. They name no SR field for the court, the
+# court fee or the court presenting officer (whose name seed 004 puts in the SR Notes): that field is a suggestion.
+FIELDS_THE_SEEDS_NAME = frozenset(
+    {"hearing_at", "appointment_at", "appointment_location", "summons_issued_on", "costs"}
+)
 
 
 @dataclass(frozen=True)

@@ -84,7 +84,9 @@ class P1Machine(StateMachine):
 
 def _open_sr(ctx: Ctx) -> list[Effect]:
     return [
-        CreateSR("main", *reference.sr_type("sr.csa_information_request"), status=SRStatus.IN_PROGRESS),
+        CreateSR(
+            "main", *reference.sr_type("sr.csa_information_request"), status=SRStatus.IN_PROGRESS, status_given=False
+        ),
         AddNote("main", f"CSA information required ({ctx['query_reason']}): {ctx['query_summary']}"),
     ]
 
@@ -97,7 +99,11 @@ def _reroute(ctx: Ctx) -> list[Effect]:
             "to CMS is not complete.",
         ),
         SetStatus(
-            "main", SRStatus.CLOSED, SubStatus.COMPLETE, resolution_code=reference.value("resolution_code.rerouted")
+            "main",
+            SRStatus.CLOSED,
+            SubStatus.COMPLETE,
+            resolution_code=reference.value("resolution_code.rerouted"),
+            status_given=False,
         ),
     ]
 
@@ -166,6 +172,7 @@ def _segment(ctx: Ctx) -> list[Effect]:
             SRStatus.CLOSED,
             SubStatus.COMPLETE,
             resolution_code=reference.value("resolution_code.information_provided"),
+            status_given=False,
         )
     )
     return effects

@@ -72,7 +72,7 @@ def _handover(ctx: Ctx) -> list[Effect]:
     available = ctx["owner_available"]
     who = ctx["owner_name"] if available else f"{ctx['team_leader_name']} (team leader)"
     effects: list[Effect] = [
-        CreateSR("main", *UPDATE_CMS, owner=f"named:{ctx['owner_name']}" if available else "none"),
+        CreateSR("main", *UPDATE_CMS, owner=f"named:{ctx['owner_name']}" if available else "none", status_given=False),
         AddNote(
             "main",
             f"Outstanding CSA actions advised by {ctx['csa_caseworker']} to {who}: {ctx['outstanding_actions']}. "
@@ -95,7 +95,11 @@ def _handover(ctx: Ctx) -> list[Effect]:
 def _update_notes(ctx: Ctx) -> list[Effect]:
     handed_over = "main" in (ctx.fact("run_sr_refs") or ())  # a run begun before hand-overs made the SR has none
     return [
-        SetStatus("main", "In Progress") if handed_over else CreateSR("main", *UPDATE_CMS, status="In Progress"),
+        (
+            SetStatus("main", SRStatus.IN_PROGRESS, status_given=False)
+            if handed_over
+            else CreateSR("main", *UPDATE_CMS, status=SRStatus.IN_PROGRESS, status_given=False)
+        ),
         AddNote("main", f"Information received from CSA ({ctx['csa_caseworker']}): {ctx['information_received']}"),
     ]
 
@@ -128,6 +132,7 @@ def _route(ctx: Ctx) -> list[Effect]:
             SRStatus.CLOSED,
             SubStatus.COMPLETE,
             resolution_code=reference.value("resolution_code.information_provided"),
+            status_given=False,
         )
     )
     return effects

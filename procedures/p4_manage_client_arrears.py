@@ -473,7 +473,7 @@ def _open_sr(ctx: Ctx) -> list[Effect]:
     balance, sos = ctx["stable_balance"], sos_arrears(ctx)
     cleanse = f" Cleanse: {ctx['cleanse_summary']}" if ctx["cleanse_summary"] else ""
     return [
-        CreateSR("main", *SR_VALUES, status=SRStatus.IN_PROGRESS, activities=ACTIVITIES),
+        CreateSR("main", *SR_VALUES, status=SRStatus.IN_PROGRESS, activities=ACTIVITIES, status_given=False),
         AddNote(
             "main",
             f"CSA liability ended; cleanse actions complete. Stable arrears balance {format_money(balance)}, "
@@ -670,7 +670,11 @@ def _closure_letters(ctx: Ctx) -> list[Effect]:
             f"{format_money(transitioned(ctx))} transitioned to CMS.",
         ),
         SetStatus(
-            "main", SRStatus.CLOSED, SubStatus.COMPLETE, resolution_code=reference.value("resolution_code.completed")
+            "main",
+            SRStatus.CLOSED,
+            SubStatus.COMPLETE,
+            resolution_code=reference.value("resolution_code.completed"),
+            status_given=False,
         ),
     ]
 

@@ -127,7 +127,7 @@ class P5aMachine(StateMachine):
 def _record_request(ctx: Ctx) -> list[Effect]:
     payment = due(ctx)
     return [
-        CreateSR("main", *COURT_FEE_PAYMENT, status=SRStatus.IN_PROGRESS),
+        CreateSR("main", *COURT_FEE_PAYMENT, status=SRStatus.IN_PROGRESS, status_given=False),
         UpdateSR("main", {"court": ctx["court"], "court_fee": ctx["fee"]}),
         AddNote(
             "main",
@@ -164,7 +164,7 @@ def _confirm_to_ecm(ctx: Ctx) -> list[Effect]:
     return [
         QueueEmail("main", draft, to=to),
         AddNote("main", f"Payment confirmed by email to {who} (read receipt requested; follow up by phone)."),
-        SetStatus("main", SRStatus.CLOSED, SubStatus.COMPLETE, resolution_code=COMPLETED),
+        SetStatus("main", SRStatus.CLOSED, SubStatus.COMPLETE, resolution_code=COMPLETED, status_given=False),
     ]
 
 

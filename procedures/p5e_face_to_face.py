@@ -87,6 +87,11 @@ REASON_FOR_ROLE = {
 }
 DID_NOT_ATTEND = "Client failed to attend"
 RESOLUTIONS = (reference.value("resolution_code.completed"), reference.value("resolution_code.information_provided"))
+# Seed 004 step 7 says "choose the appropriate values" and names none: the options are suggestions, not CMS values.
+NOT_PUBLISHED = (
+    "The procedure names no value here: these options are suggestions only. Choose the nearest; the CMS panel then "
+    "asks you to key in the value your team uses."
+)
 
 
 # --- Rules ------------------------------------------------------------------------------------------
@@ -497,8 +502,8 @@ STEPS = {
             "caseworker gets a task to proceed and a message."
         ),
         fields=(
-            Field("sr_reason", label="Reason", kind="choice", options=REASON_LABELS),
-            Field("resolution_code", label="Resolution Code", kind="choice", options=RESOLUTIONS),
+            Field("sr_reason", label="Reason", kind="choice", options=REASON_LABELS, help=NOT_PUBLISHED),
+            Field("resolution_code", label="Resolution Code", kind="choice", options=RESOLUTIONS, help=NOT_PUBLISHED),
         ),
         effects=_reason_and_resolution,
     ),

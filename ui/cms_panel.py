@@ -8,21 +8,25 @@ import streamlit as st
 
 from procedures.effects import CmsLine
 from services.run_views import RunView
-from ui.text import md
+from ui.text import exact
 
 SUGGESTION = "Suggestion, not confirmed by the published procedure or your policy team"
 
 
 def line_markdown(line: CmsLine, *, colour: bool = True) -> str:
-    """One line as shown: an instruction, or what to choose in words and the candidate marked as a suggestion.
+    """One line as shown: an instruction (with its source when it is a catalogue value), or what to choose in words
+    and the candidate marked as a suggestion.
 
-    A line can carry what a caseworker typed ("Add to SR Notes: <their summary>"), so it is shown as text
-    (`md`): markdown in it must never become an image or link (a checkbox label renders images too).
+    A line can carry what a caseworker typed ("Add to SR Notes: <their summary>"), so it is shown as text: markdown
+    in it must never become an image or link (a checkbox label renders images too). It is copied into CMS, so it is
+    shown with `exact`, not `md`: an address or URL is a code span, never an invisible word joiner.
     """
-    text = md(line.text)
+    text = exact(line.text)
+    if line.source:  # an exact value says where it comes from, so it can be checked against the procedure
+        text += f"  \nSource: {exact(line.source)}"
     if line.suggestion is None:
         return text
-    marked = f"{SUGGESTION}: {md(line.suggestion)}"
+    marked = f"{SUGGESTION}: {exact(line.suggestion)}"
     return f"{text}  \n" + (f":orange[{marked}]" if colour else marked)
 
 

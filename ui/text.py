@@ -42,6 +42,43 @@ def _escape_line(line: str) -> str:
     return _LINE_START.sub(lambda m: m[1] + ("\\" + m[2] if m[2] else m[3] + "\\" + m[4]), escaped, count=1)
 
 
+# A word GFM makes a link of (an address, "scheme://", "www.") or Streamlit an emoji or icon (":name:", ":material/"):
+# none of them spans a blank, so the whole word between blanks is taken.
+_LINKABLE = re.compile(r"\S*(?:[\w.+\-]@[\w\-]|://|www\.|:[\w+\-/]+:|:material/)\S*", re.IGNORECASE)
+_TRIGGER = re.compile(r"[\w.+\-]@[\w\-]|://|www\.|:[\w+\-/]+:|:material/", re.IGNORECASE)
+# Streamlit rewrites every ":material/" of a source to ":material_" before parsing it, code spans included.
+_ICON_SLASH = re.compile(r"(?<=:material)/")
+
+
+def exact(text: object) -> str:
+    """`text` inside markdown, shown and copied as exactly its characters: a CMS line is copied into CMS, so nothing
+    invisible is added (`md`'s word joiners would be). A word that would become a link, emoji or icon is a code
+    span, which is copied as it is; the rest is escaped as `md` escapes it, line breaks kept."""
+    raw = str(text if text is not None else "")
+    return "  \n".join(_exact_line(line) for line in raw.splitlines())
+
+
+def _exact_line(line: str) -> str:
+    line, shown, start = line.strip(" \t"), [], 0
+    for word in _LINKABLE.finditer(line):
+        # the brackets and sentence marks around a word stay text when the word still makes a link without them
+        lead = len(word[0]) - len(word[0].lstrip("(\"'"))
+        core = word[0][lead:].rstrip(".,;!?)\"'")
+        if not _TRIGGER.search(core):
+            lead, core = 0, word[0]
+        begin = word.start() + lead
+        shown += [_ANYWHERE.sub(r"\\\1", line[start:begin]), _code(core)]
+        start = begin + len(core)
+    shown.append(_ANYWHERE.sub(r"\\\1", line[start:]))
+    # a line starting with a code span has no heading or list marker to escape
+    return _LINE_START.sub(lambda m: m[1] + ("\\" + m[2] if m[2] else m[3] + "\\" + m[4]), "".join(shown), count=1)
+
+
+def _code(word: str) -> str:
+    """A word as code spans, split at the '/' of ":material/" (an escaped '/' between them) so Streamlit keeps it."""
+    return "\\/".join(literal(part) if part else "" for part in _ICON_SLASH.split(word))
+
+
 def literal(text: object) -> str:
     """`text` as a code span inside markdown: every character shown and copied as it is, nothing added (no
     backslash, no joiner), for a value people copy whole, such as an email address."""

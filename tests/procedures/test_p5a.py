@@ -68,8 +68,10 @@ def test_the_ecm_email_is_recorded_on_the_allocated_sr_with_the_fee_due_after_ch
     assert prefilled["scin"] == case_value(case_id, "scin")
     walk.answer(confirm=False, **request(case_id, scin=" ".join(case_value(case_id, "scin"))))
     assert walk.view.awaiting_confirmation
-    assert "On the SR you were allocated (" in next(line.text for line in walk.view.cms if "Court fee" in line.text)
-    assert any(line.text.endswith(", set Court fee = 108.00") for line in walk.view.cms)
+    # The seeds name no SR field for the fee: the value is exact, the field a suggestion (QA: "Court fee = ...")
+    (fee,) = [line for line in walk.view.cms if line.suggestion == "Court fee"]
+    assert fee.text.startswith("On the SR you were allocated (")
+    assert fee.text.endswith(", set the court fee in the field your team uses (the procedure names none): 108.00")
     walk.confirm()
     assert walk.step == "pay_court"
 

@@ -4,6 +4,7 @@ CMS panel never states an unconfirmed value as fact nor tells a caseworker to cr
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -175,3 +176,98 @@ def test_started_from_an_allocated_sr_no_line_says_create_a_new_sr_for_it(proced
         for a in _answers(procedure, s)
         for e in _effects(s, a)
     )
+
+
+def _lines_of(procedure_id: str, cms: CmsContext | None = None):
+    return [(step, line) for p, step, _effect, line in _every_line(cms or CmsContext()) if p == procedure_id]
+
+
+@pytest.mark.parametrize("procedure_id", ["P1", "P2", "P4", "P5a"])
+def test_a_status_the_procedure_does_not_give_is_only_a_suggestion(procedure_id):
+    """QA: P5a said "Status = In Progress" as if published. PROCEDURES.md: the seeds give no Status or Sub Status for
+    P1's, P2's, P4's or P5a's SRs; "In Progress", "Closed" and "Complete" are published for P3's and P5b-e's only."""
+    statuses = [
+        (step, line)
+        for step, line in _lines_of(procedure_id)
+        if re.search(r"\bSub Status\b|\bStatus\b", line.text.split(":")[0].split(" = ")[0])
+    ]
+    assert statuses
+    for step, line in statuses:
+        assert line.suggestion is not None, (step, line)
+        assert " = " not in line.text, (step, line)
+        assert line.source is None, (step, line)
+        assert re.search(r": (choose|leave) the ", line.text), (step, line)  # says in words what to choose
+
+
+@pytest.mark.parametrize("procedure_id", ["P3", "P5b", "P5c", "P5d", "P5e"])
+def test_a_status_the_procedures_seed_gives_stays_an_instruction_with_its_source(procedure_id):
+    lines = [line for _step, line in _lines_of(procedure_id) if line.text.endswith("Status = In Progress")]
+    assert lines
+    published = reference.entry("status.in_progress")
+    assert {line.source for line in lines} == {reference.describe_source(published)}
+
+
+def test_a_status_confirmed_by_the_policy_team_is_an_instruction_even_where_the_procedure_gives_none():
+    local = reference.as_local(reference.entry("status.in_progress"), "In Progress", by="Pat Policy", at="today")
+    lines = [line for _step, line in _lines_of("P5a", CmsContext(reference.Reference([local])))]
+    (shown,) = {line for line in lines if line.text.endswith("Status = In Progress")}
+    assert shown.source == "Confirmed by Pat Policy, today"
+
+
+def test_every_exact_catalogue_value_says_its_source_in_the_seeds_own_words():
+    """QA: P2's published values did not say where they come from. Each exact value of the catalogue carries the
+    sentence the Reference values page shows, and that sentence quotes its seed character for character."""
+    kinds = {k.value: k for k in Kind}
+    checked = set()
+    for where_p, where_s, _effect, line in _every_line(CmsContext()):
+        if " = " not in line.text:
+            continue
+        said, shown = line.text.rsplit(" = ", 1)
+        kind = next((kinds[k] for k in sorted(kinds, key=len, reverse=True) if said.endswith(k)), None)
+        found = reference.BUILT_IN_REFERENCE.by_value(kind, shown) if kind else None
+        if found is None:
+            assert line.source is None, (where_p, where_s, line)  # a typed value or date: nothing to cite
+            continue
+        assert found.source is Source.PUBLISHED, (where_p, where_s, line)
+        assert line.source == reference.describe_source(found), (where_p, where_s, line)
+        assert found.quote in (SEEDS / str(found.seed)).read_text(encoding="utf-8")
+        checked.add((where_p, found.key))
+    assert ("P2", "process.escalated_enquiries") in checked
+    p2 = [line for _step, line in _lines_of("P2") if line.text == "Process = Escalated Enquiries"]
+    assert {line.source for line in p2} == {
+        "Published procedure \u201cCSA Scheme Information Received - Update CMS\u201d: "
+        "\u201cProcess = Escalated Enquiries\u201d"
+    }
+
+
+def test_resolution_codes_no_seed_gives_are_never_plain_values():
+    """QA: "Information Provided" and "Completed" read as CMS values. Only Failed To Attend is published (seed 004)."""
+    seeds = "\n".join(path.read_text(encoding="utf-8") for path in SEEDS.glob("*.txt"))
+    for e in reference.BUILT_IN:
+        if e.kind is Kind.RESOLUTION_CODE:
+            assert (e.source is Source.PUBLISHED) == (f"**Resolution Code** to **{e.value}**" in seeds), e.key
+    seen = set()
+    for where_p, where_s, _effect, line in _every_line(CmsContext()):
+        if "Resolution Code" in line.text and line.suggestion in ("Completed", "Information Provided"):
+            seen.add(line.suggestion)
+            assert not re.search("Completed|Information Provided", line.text), (where_p, where_s)
+        assert not re.search(r"Resolution Code = (Completed|Information Provided)", line.text), (where_p, where_s)
+    assert seen == {"Completed", "Information Provided"}
+
+
+def test_an_sr_field_the_seeds_do_not_name_is_a_suggestion_and_its_typed_value_exact():
+    """QA: P5a said "Court = ..." and "Court fee = ..."; seed 004 names no SR field for them (only the SR Notes)."""
+    fields = {
+        line.suggestion: line.text for _step, line in _lines_of("P5a") if line.suggestion in ("Court", "Court fee")
+    }
+    assert fields == {
+        "Court": "On this procedure's SR, set the court in the field your team uses (the procedure names none): Text",
+        "Court fee": (
+            "On this procedure's SR, set the court fee in the field your team uses (the procedure names none): 100.00"
+        ),
+    }
+    named = [line for step, line in _lines_of("P5e") if step == "appointment" and " = " in line.text]
+    assert [line.text.split(", set ")[1].split(" = ")[0] for line in named[:2]] == [
+        "Appointment date and time",
+        "Appointment location",
+    ]

@@ -15,7 +15,9 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from ui.text import WORD_JOINER, literal, md
+from procedures.effects import CmsLine
+from ui.cms_panel import SUGGESTION, line_markdown
+from ui.text import WORD_JOINER, exact, literal, md
 
 PARSER = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 MARKUP = "\\`*_~[]<>&$|#=+-.():!{}@/ "
@@ -81,3 +83,52 @@ def test_a_literal_is_one_code_span_of_exactly_its_characters(text):
     children = PARSER.parse(f"To: {literal(text)}")[1].children or []
     assert [c.type for c in children] == ["text", "code_inline"]
     assert children[1].content == text
+
+
+# Pieces that make links, emoji or icons, and the markup around them, for the CMS lines' `exact`.
+PIECES = st.sampled_from([*MARKUP, "a", "Z", "9", "w", "www.", "@", "://", ":material/", ":smile:", "http", "é"])
+EXACT_LINE = st.lists(PIECES, min_size=1, max_size=16).map("".join)
+
+
+def _read_back_exact(markdown: str) -> str:
+    """The text of one paragraph of text and code spans (`_read_back` allows no code span)."""
+    blocks = PARSER.parse(markdown)
+    assert [t.type for t in blocks] in (["paragraph_open", "inline", "paragraph_close"], []), markdown
+    shown = []
+    for child in blocks[1].children or [] if blocks else []:
+        assert child.type in ("text", "code_inline", "softbreak", "hardbreak"), (markdown, child.type)
+        shown.append("\n" if child.type.endswith("break") else child.content)
+    return "".join(shown)
+
+
+@given(st.lists(EXACT_LINE.filter(lambda line: line.strip(" \t")), min_size=1, max_size=3))
+@example(["Add to SR Notes: Payment confirmed by email to ecm.one@example.org (read receipt requested)."])
+@example(["x:material/home: `a@b` 1. www.x.org", "# :smile: https://x.org/a_b*c*"])
+def test_a_cms_line_reads_back_as_exactly_its_characters_with_nothing_invisible_added(lines):
+    raw = "\n".join(lines)
+    shown = exact(raw)
+    assert _read_back_exact(shown) == "\n".join(line.strip(" \t") for line in raw.splitlines())
+    assert WORD_JOINER not in shown
+    assert ":material/" not in shown  # Streamlit rewrites it to ":material_" anywhere in a source, code spans too
+
+
+def test_a_cms_line_shows_an_address_and_a_url_as_code_and_everything_else_as_md_does():
+    line = "Add to SR Notes: Payment confirmed by email to ecm.one@example.org (see https://x.org/a or www.y.org)."
+    assert exact(line) == (
+        "Add to SR Notes: Payment confirmed by email to `ecm.one@example.org` (see `https://x.org/a` or `www.y.org`)."
+    )
+    assert exact(":smile: and :material/home:") == "`:smile:` and `:material`\\/`home:`"
+    for text in ("Process = Transition", "1. one", ":red[alert] and x:y", "Notes: done @ 10am"):
+        assert exact(text) == md(text), text  # no link can form: md's escapes, as they were
+
+
+def test_the_cms_panel_shows_a_line_and_its_suggestion_exactly():
+    typed = CmsLine("Add to SR Notes: Payment confirmed by email to ecm.one@example.org.")
+    assert line_markdown(typed) == "Add to SR Notes: Payment confirmed by email to `ecm.one@example.org`."
+    guess = CmsLine("Resolution Code: choose the Resolution Code your team uses", suggestion="Completed")
+    assert line_markdown(guess, colour=False) == f"{guess.text}  \n{SUGGESTION}: Completed"
+    assert WORD_JOINER not in line_markdown(typed) + line_markdown(guess)
+    cited = CmsLine(
+        "Process = Escalated Enquiries", source="Published procedure \u201cP2\u201d: \u201cProcess = X\u201d"
+    )
+    assert line_markdown(cited) == f"{cited.text}  \nSource: {cited.source}"
