@@ -18,7 +18,7 @@ from ui.glossary_panel import glossary_panel
 from ui.letters_panel import letters_panel
 from ui.pending_letters import pending_letters_panel
 from ui.procedure_map_panel import procedure_map_on_demand
-from ui.question_flow import QuestionFlow, back_to_step_before, open_last_page, open_question
+from ui.question_flow import QuestionFlow, back_to_step_before, open_last_page, open_question, reached_forwards
 from ui.run_moved import moved_on_notice
 from ui.task_list import task_list_table
 
@@ -72,7 +72,9 @@ def check(values: dict[str, object], names: tuple[str, ...], next_page: int) -> 
 
 
 def save(answers: dict[str, object]) -> None:
-    act(lambda: runs.submit_step(actor, run_id, answers, expected_version=seen()))
+    fresh = act(lambda: runs.submit_step(actor, run_id, answers, expected_version=seen()))
+    if isinstance(fresh, RunView):
+        reached_forwards(run_id, flow.visit, fresh)
 
 
 # One question per page (ui/question_flow.py): the page of this step shown, and the answers kept until it is saved.
@@ -81,7 +83,9 @@ flow = QuestionFlow(run_id, view, checklist_prefix="ck", errors_key=ERRORS, chec
 
 def back() -> None:
     """Back from a step's first page: the step before, at its last page."""
-    back_to_step_before(run_id, lambda: act(lambda: runs.go_back(actor, run_id, expected_version=seen())))
+    fresh = act(lambda: runs.go_back(actor, run_id, expected_version=seen()))
+    if isinstance(fresh, RunView):
+        back_to_step_before(run_id, fresh)
 
 
 def back_from_summary() -> None:
@@ -93,7 +97,9 @@ def back_from_summary() -> None:
 
 
 def confirm() -> None:
-    act(lambda: runs.confirm_step(actor, run_id, expected_version=seen()))
+    fresh = act(lambda: runs.confirm_step(actor, run_id, expected_version=seen()))
+    if isinstance(fresh, RunView):
+        reached_forwards(run_id, flow.visit, fresh)
 
 
 def tick_cms(saved_index: int, line: int, done: bool) -> None:
