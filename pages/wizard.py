@@ -15,6 +15,7 @@ from ui.check_answers import summary_rows
 from ui.cms_panel import cms_panel
 from ui.finish_page import finish_page
 from ui.glossary_panel import glossary_panel
+from ui.handed_over import handed_over_page
 from ui.letters_panel import letters_panel
 from ui.pending_letters import pending_letters_panel
 from ui.procedure_map_panel import procedure_map_on_demand
@@ -113,8 +114,12 @@ def change(step_id: str, question: str) -> None:
         open_question(run_id, fresh, question)
 
 
+# Handed over to someone else (P2's CMS owning caseworker, or their team): this reader is told, not asked their steps.
+holder = view.handed_over if view.handed_over and view.handed_over.owner_id != actor.user_id else None
 if view.status == "finished":
     heading = f"{view.procedure_title} is finished"
+elif holder is not None:
+    heading = "Handed over"
 elif view.awaiting_confirmation:
     heading = "Check your answers before saving"
 else:
@@ -143,6 +148,8 @@ main, side = st.columns([3, 2], gap="large")
 with main:
     if view.status == "finished":
         finish_page(actor, view)
+    elif holder is not None:
+        handed_over_page(holder)
     elif view.awaiting_confirmation:
         st.write("Saving records the changes below on the SR. After that you cannot go back to change these answers.")
         summary_rows(view.summary, key="chg", on_change=change)

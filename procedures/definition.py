@@ -364,6 +364,9 @@ class Procedure:
     # The SR catalogue entry (Process, Area, Sub Area) of the SR a run records its outcome on (its "main" SR):
     # the team leader console counts and filters SRs by procedure through this link.
     main_sr: tuple[str, str | None, str | None] | None = None
+    # Steps done by the person a hand-over gave the case to (P2's CMS owning caseworker): on a real run only the
+    # main SR's owner records them, and nobody while that SR waits unallocated for its team (services/runs.py).
+    handed_over: tuple[str, ...] = ()
     field_index: dict[str, Field] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -381,6 +384,8 @@ class Procedure:
                 if f.name in self.field_index and self.field_index[f.name] != f:
                     raise ValueError(f"{self.id}: field {f.name} is declared twice differently")
                 self.field_index[f.name] = f
+        if set(self.handed_over) - set(self.steps):
+            raise ValueError(f"{self.id}: handed_over names steps it does not have")
         for step_id, step in self.steps.items():  # a misspelt name would silently never recheck or show a field
             unknown = [n for n in step.depends_on if n not in self.field_index]
             unknown += [f.when[0] for f in step.fields if f.when and f.when[0] not in self.field_index]

@@ -13,7 +13,10 @@ CMS owning caseworker. Our reading, where the seed is silent:
   picks the run up from that SR in My work ("Work this SR" resumes the same run at their first
   step); the CSA caseworker never sees the owner's steps as theirs.
 - When the owning caseworker is unavailable, the SR stays unallocated for their team and the team
-  gets a message with what was agreed with the team leader.
+  gets a message with what was agreed with the team leader. The seed has the CSA caseworker discuss the
+  best course of action with the team leader, not do the CMS caseworker's work: the run waits for the team
+  leader to allocate the SR, and whoever it is allocated to carries on from it in My work. The owner's
+  steps are `handed_over`: only the SR's owner records them (QA: the CSA caseworker carried on as owner).
 - Routing creates one SR per need, with the exact catalogue values; more than one may apply.
 """
 
@@ -248,4 +251,5 @@ PROCEDURE = Procedure(
     works_on=(UPDATE_CMS,),  # the owning caseworker picks the hand-over up from its SR in My work
     glossary_terms=("CSA", "CMS", "SR", "ICE"),
     main_sr=UPDATE_CMS,
+    handed_over=("update_notes", "route_case"),
 )
