@@ -155,6 +155,8 @@ with main:
         st.info(f"**What happens now:** {pv.events[-1][1]}", icon=":material/mail:")
     if view.awaiting_confirmation:
         summary_rows(view.summary, key="pchg", on_change=change)
+        for caution in view.warnings:  # as in the wizard (Step.warnings)
+            st.warning(caution, icon=":material/warning:")
         if view.letters_pending:  # as in the wizard: read the letter before saving (not sent: practice)
             pending_letters_panel(lambda: pending_practice_letters(actor, practice_id))
         with st.container(horizontal=True):

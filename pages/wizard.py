@@ -153,7 +153,8 @@ with main:
     elif view.awaiting_confirmation:
         st.write("Saving records the changes below on the SR. After that you cannot go back to change these answers.")
         summary_rows(view.summary, key="chg", on_change=change)
-        for notice in view.mail_notices:  # an email whose recipient's address is not set (services.mail_settings)
+        # A duplicate SR the step would make (Step.warnings); an email whose recipient's address is not set.
+        for notice in (*view.warnings, *view.mail_notices):
             st.warning(notice, icon=":material/warning:")
         if view.letters_pending:  # a letter is due: no read for steps without one
             pending_letters_panel(lambda: pending_letters(actor, run_id))

@@ -321,6 +321,7 @@ def bind_as_main(sr: StartSR) -> dict[str, int] | str:
 
 
 NoEffects: Callable[[Ctx], list[Effect]] = lambda ctx: []  # noqa: E731
+NoWarnings: Callable[[Ctx], list[str]] = lambda ctx: []  # noqa: E731
 
 
 @dataclass(frozen=True)
@@ -335,6 +336,9 @@ class Step:
     depends_on: tuple[str, ...] = ()  # earlier answers this step's guidance or effects use
     final: bool = False
     who: str = ""  # whose step this is, where a procedure has more than one actor (P2: CSA caseworker, CMS owner)
+    # Cautions in plain words for the case and the answers so far (P2: the case already has an open SR of the kind
+    # this step creates), shown on the step's page and on check your answers; they never block the save.
+    warnings: Callable[[Ctx], list[str]] = NoWarnings
 
     def visible_fields(self, answers: Mapping[str, Any]) -> list[Field]:
         return [f for f in self.fields if f.applies(answers)]

@@ -120,9 +120,7 @@ def _route(ctx: Ctx) -> list[Effect]:
     if APPEAL in needs:
         effects.append(CreateSR("appeal", *reference.sr_type("sr.appeal"), parent_ref="main", owner="none"))
     if ENFORCEMENT in needs:
-        effects.append(
-            CreateSR("enforcement", *reference.sr_type("sr.arrears_review"), parent_ref="main", owner="none")
-        )
+        effects.append(CreateSR("enforcement", *ARREARS_REVIEW, parent_ref="main", owner="none"))
     routed = ", ".join(needs) if needs else "no other segment needed"
     effects.append(AddNote("main", f"Routing: {routed}."))
     effects.append(
@@ -134,6 +132,25 @@ def _route(ctx: Ctx) -> list[Effect]:
         )
     )
     return effects
+
+
+ARREARS_REVIEW = reference.sr_type("sr.arrears_review")
+
+
+def _route_warnings(ctx: Ctx) -> list[str]:
+    """Routing ongoing enforcement creates an Arrears Review SR; say so before it is made when the case already has
+    one open (QA: a second was created without a word). The seed says only to create one, not to refuse one."""
+    routes = ctx["routes"]
+    if routes is not None and ENFORCEMENT not in routes:  # answered, and enforcement is not routed
+        return []
+    found = [sr for sr in ctx.fact("open_srs") or () if (sr["process"], sr["area"], sr["sub_area"]) == ARREARS_REVIEW]
+    if not found:
+        return []
+    named = ", ".join(f"{sr['number']} ({sr['status']})" for sr in found)
+    return [
+        f'This case already has an open {ARREARS_REVIEW[2]} SR: {named}. Choose "{ENFORCEMENT}" only if the '
+        "enforcement is not already with the enforcement segment on it: saving creates another one."
+    ]
 
 
 STEPS = {
@@ -230,6 +247,7 @@ STEPS = {
             ),
         ),
         effects=_route,
+        warnings=_route_warnings,
     ),
     "no_handover": Step(
         title="No hand-over needed",

@@ -167,6 +167,7 @@ class RunView:
     # The step awaiting confirmation queues an email to a mailbox whose address is not set: who must set it (QA)
     mail_notices: tuple[str, ...] = ()
     handed_over: HandedOver | None = None  # the step is someone else's after a hand-over: who has it
+    warnings: tuple[str, ...] = ()  # the step's cautions for the case and answers (Step.warnings)
 
 
 def show(value: Any, f: Field | None = None) -> str:
@@ -371,4 +372,5 @@ def build(
         draft=resumable(run),
         mail_notices=not_set_notices(effects) if awaiting else (),
         handed_over=handed_over(procedure, run, sr),
+        warnings=tuple(step.warnings(ctx)) if run.status == "in_progress" else (),
     )

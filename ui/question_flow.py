@@ -181,6 +181,8 @@ class QuestionFlow:
         if view.step.recheck:
             because = f" ({', '.join(view.step.recheck_because)})" if view.step.recheck_because else ""
             st.warning(f"Check this step again: you changed an earlier answer it depends on{because}.")
+        for caution in view.warnings:  # e.g. the case already has an open SR of the kind this step creates
+            st.warning(caution, icon=":material/warning:")
         if page.intro:
             st.write(view.step.guidance)
         else:

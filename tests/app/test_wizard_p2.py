@@ -5,7 +5,7 @@ from tests.app.answering import answer_step
 from tests.app.helpers import texts
 from tests.app.page_walk import PageWalk
 from tests.app.test_wizard import _case_id, button, open_wizard
-from tests.procedures.test_p2 import hand_over
+from tests.procedures.test_p2 import hand_over, open_arrears_review, to_notes
 from tests.procedures.walk import find_case
 
 
@@ -45,3 +45,17 @@ def test_the_csa_caseworker_is_told_the_case_was_handed_over_and_is_not_asked_th
     assert "Continue" not in [b.label for b in at.button]
     assert not at.text_area  # the owner's question is not drawn
     assert "update_notes" not in texts(at)
+
+
+def test_routing_enforcement_names_the_open_arrears_review_sr_on_the_page_and_before_saving(sqlite_demo_db, actor_for):
+    actor = actor_for("caseworker")
+    case_id = find_case(actor)
+    number = open_arrears_review(case_id, actor)
+    walk = PageWalk(actor, "P2", case_id)
+    to_notes(walk)
+    assert walk.step == "route_case"
+    assert any(f"open Arrears Review SR: {number} (In Progress)" in w.value for w in walk.at.warning)
+    walk.answer(routes=["Ongoing enforcement action"], confirm=False)
+    assert walk.at.title[0].value == "Check your answers before saving"
+    assert any(f"open Arrears Review SR: {number} (In Progress)" in w.value for w in walk.at.warning)
+    assert "Confirm and save" in [b.label for b in walk.at.button]  # a warning, not a refusal

@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import select
 
-from db.models import ProcedureRun, ServiceRequest, Team, User
-from services import console, run_context, work
+from db.models import Case, ProcedureRun, ServiceRequest, Team, User
+from services import console, records, run_context, work
 from services.actor import Actor
 from services.errors import DomainError
 from services.transaction import transaction
@@ -165,3 +165,52 @@ def test_a_run_before_the_hand_over_is_the_csa_caseworkers(walk):
     walk.answer(**START, can_finish_in_timeframe=False)
     assert walk.view.handed_over is None
     assert walk.view.run_id in [r.id for r in work.my_work(walk.actor).runs]
+
+
+def open_arrears_review(case_id: int, actor: Actor, *, status: str = "In Progress") -> str:
+    """An Arrears Review SR already on the case (made before this run), as CMS would hold it; its number."""
+    with transaction() as session:
+        case = session.get_one(Case, case_id)
+        process, area, sub_area = ARREARS_REVIEW
+        sr = records.create_sr(session, actor, case=case, process=process, area=area, sub_area=sub_area)
+        if status != "Open":
+            records.set_status(session, actor, sr, status, "Complete" if status == "Closed" else None)
+        session.flush()
+        return sr.number
+
+
+ARREARS_REVIEW = ("Arrears", "Arrears Management", "Arrears Review")
+
+
+def test_routing_enforcement_warns_when_the_case_already_has_an_open_arrears_review_sr(walk):
+    """QA: a second Arrears Review SR was created without a word. The routing step and check your answers name the
+    open one before another is made; the seed does not forbid a second, so saving is not refused."""
+    number = open_arrears_review(walk.view.case.case_id, walk.actor)
+    to_notes(walk)
+    expected = (
+        f'This case already has an open Arrears Review SR: {number} (In Progress). Choose "Ongoing enforcement '
+        'action" only if the enforcement is not already with the enforcement segment on it: saving creates another one.'
+    )
+    assert walk.view.step.id == "route_case"
+    assert walk.view.warnings == (expected,)  # on the step's page, before anything is chosen
+    walk.answer(routes=["Ongoing enforcement action"], confirm=False)
+    assert walk.view.awaiting_confirmation
+    assert walk.view.warnings == (expected,)  # on check your answers, before the SR is created
+    walk.confirm()
+    assert walk.outcome().srs["enforcement"].number != number  # warned, not refused
+
+
+def test_no_warning_without_enforcement_or_when_the_arrears_review_sr_is_closed(walk):
+    open_arrears_review(walk.view.case.case_id, walk.actor, status="Closed")
+    to_notes(walk)
+    assert walk.view.warnings == ()
+    walk.answer(routes=["Ongoing enforcement action"], confirm=False)
+    assert walk.view.warnings == ()
+
+
+def test_an_open_arrears_review_sr_is_not_mentioned_when_enforcement_is_not_routed(walk):
+    open_arrears_review(walk.view.case.case_id, walk.actor)
+    to_notes(walk)
+    walk.answer(routes=["Outstanding appeal"], confirm=False)
+    assert walk.view.awaiting_confirmation
+    assert walk.view.warnings == ()
