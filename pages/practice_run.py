@@ -20,7 +20,7 @@ from ui.pending_letters import pending_letters_panel
 from ui.practice_debrief import debrief_panel
 from ui.practice_panels import practice_side_panels
 from ui.procedure_map_panel import procedure_map_on_demand
-from ui.question_flow import QuestionFlow, back_to_step_before, open_last_page, open_question
+from ui.question_flow import QuestionFlow, back_to_step_before, open_last_page, open_question, reached_forwards
 from ui.task_list import task_list_table
 
 actor = ui.actor("caseworker", "team_leader", page="practice_run")
@@ -68,7 +68,9 @@ def check(values: dict[str, object], names: tuple[str, ...], _next_page: int) ->
 
 
 def save(answers: dict[str, object]) -> None:
-    act(lambda: practice.submit_step(actor, practice_id, answers, expected_version=seen()))
+    fresh = act(lambda: practice.submit_step(actor, practice_id, answers, expected_version=seen()))
+    if fresh is not None:
+        reached_forwards(practice_id, flow.visit, fresh.run)
 
 
 # Asked as a real run is, one question a page (ui/question_flow.py).
@@ -90,11 +92,15 @@ def change(step_id: str, question: str) -> None:
 
 def back() -> None:
     """Back from a step's first page: the step before, at its last page."""
-    back_to_step_before(practice_id, lambda: act(lambda: practice.go_back(actor, practice_id, expected_version=seen())))
+    fresh = act(lambda: practice.go_back(actor, practice_id, expected_version=seen()))
+    if fresh is not None:
+        back_to_step_before(practice_id, fresh.run)
 
 
 def confirm() -> None:
-    act(lambda: practice.confirm_step(actor, practice_id, expected_version=seen()))
+    fresh = act(lambda: practice.confirm_step(actor, practice_id, expected_version=seen()))
+    if fresh is not None:
+        reached_forwards(practice_id, flow.visit, fresh.run)
 
 
 def back_from_summary() -> None:
@@ -149,6 +155,8 @@ with main:
         st.info(f"**What happens now:** {pv.events[-1][1]}", icon=":material/mail:")
     if view.awaiting_confirmation:
         summary_rows(view.summary, key="pchg", on_change=change)
+        for caution in view.warnings:  # as in the wizard (Step.warnings)
+            st.warning(caution, icon=":material/warning:")
         if view.letters_pending:  # as in the wizard: read the letter before saving (not sent: practice)
             pending_letters_panel(lambda: pending_practice_letters(actor, practice_id))
         with st.container(horizontal=True):

@@ -15,10 +15,11 @@ from ui.check_answers import summary_rows
 from ui.cms_panel import cms_panel
 from ui.finish_page import finish_page
 from ui.glossary_panel import glossary_panel
+from ui.handed_over import handed_over_page
 from ui.letters_panel import letters_panel
 from ui.pending_letters import pending_letters_panel
 from ui.procedure_map_panel import procedure_map_on_demand
-from ui.question_flow import QuestionFlow, back_to_step_before, open_last_page, open_question
+from ui.question_flow import QuestionFlow, back_to_step_before, open_last_page, open_question, reached_forwards
 from ui.run_moved import moved_on_notice
 from ui.task_list import task_list_table
 
@@ -72,7 +73,9 @@ def check(values: dict[str, object], names: tuple[str, ...], next_page: int) -> 
 
 
 def save(answers: dict[str, object]) -> None:
-    act(lambda: runs.submit_step(actor, run_id, answers, expected_version=seen()))
+    fresh = act(lambda: runs.submit_step(actor, run_id, answers, expected_version=seen()))
+    if isinstance(fresh, RunView):
+        reached_forwards(run_id, flow.visit, fresh)
 
 
 # One question per page (ui/question_flow.py): the page of this step shown, and the answers kept until it is saved.
@@ -81,7 +84,9 @@ flow = QuestionFlow(run_id, view, checklist_prefix="ck", errors_key=ERRORS, chec
 
 def back() -> None:
     """Back from a step's first page: the step before, at its last page."""
-    back_to_step_before(run_id, lambda: act(lambda: runs.go_back(actor, run_id, expected_version=seen())))
+    fresh = act(lambda: runs.go_back(actor, run_id, expected_version=seen()))
+    if isinstance(fresh, RunView):
+        back_to_step_before(run_id, fresh)
 
 
 def back_from_summary() -> None:
@@ -93,7 +98,9 @@ def back_from_summary() -> None:
 
 
 def confirm() -> None:
-    act(lambda: runs.confirm_step(actor, run_id, expected_version=seen()))
+    fresh = act(lambda: runs.confirm_step(actor, run_id, expected_version=seen()))
+    if isinstance(fresh, RunView):
+        reached_forwards(run_id, flow.visit, fresh)
 
 
 def tick_cms(saved_index: int, line: int, done: bool) -> None:
@@ -107,8 +114,12 @@ def change(step_id: str, question: str) -> None:
         open_question(run_id, fresh, question)
 
 
+# Handed over to someone else (P2's CMS owning caseworker, or their team): this reader is told, not asked their steps.
+holder = view.handed_over if view.handed_over and view.handed_over.owner_id != actor.user_id else None
 if view.status == "finished":
     heading = f"{view.procedure_title} is finished"
+elif holder is not None:
+    heading = "Handed over"
 elif view.awaiting_confirmation:
     heading = "Check your answers before saving"
 else:
@@ -137,10 +148,13 @@ main, side = st.columns([3, 2], gap="large")
 with main:
     if view.status == "finished":
         finish_page(actor, view)
+    elif holder is not None:
+        handed_over_page(holder)
     elif view.awaiting_confirmation:
         st.write("Saving records the changes below on the SR. After that you cannot go back to change these answers.")
         summary_rows(view.summary, key="chg", on_change=change)
-        for notice in view.mail_notices:  # an email whose recipient's address is not set (services.mail_settings)
+        # A duplicate SR the step would make (Step.warnings); an email whose recipient's address is not set.
+        for notice in (*view.warnings, *view.mail_notices):
             st.warning(notice, icon=":material/warning:")
         if view.letters_pending:  # a letter is due: no read for steps without one
             pending_letters_panel(lambda: pending_letters(actor, run_id))

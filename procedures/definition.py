@@ -321,6 +321,7 @@ def bind_as_main(sr: StartSR) -> dict[str, int] | str:
 
 
 NoEffects: Callable[[Ctx], list[Effect]] = lambda ctx: []  # noqa: E731
+NoWarnings: Callable[[Ctx], list[str]] = lambda ctx: []  # noqa: E731
 
 
 @dataclass(frozen=True)
@@ -335,6 +336,9 @@ class Step:
     depends_on: tuple[str, ...] = ()  # earlier answers this step's guidance or effects use
     final: bool = False
     who: str = ""  # whose step this is, where a procedure has more than one actor (P2: CSA caseworker, CMS owner)
+    # Cautions in plain words for the case and the answers so far (P2: the case already has an open SR of the kind
+    # this step creates), shown on the step's page and on check your answers; they never block the save.
+    warnings: Callable[[Ctx], list[str]] = NoWarnings
 
     def visible_fields(self, answers: Mapping[str, Any]) -> list[Field]:
         return [f for f in self.fields if f.applies(answers)]
@@ -364,6 +368,9 @@ class Procedure:
     # The SR catalogue entry (Process, Area, Sub Area) of the SR a run records its outcome on (its "main" SR):
     # the team leader console counts and filters SRs by procedure through this link.
     main_sr: tuple[str, str | None, str | None] | None = None
+    # Steps done by the person a hand-over gave the case to (P2's CMS owning caseworker): on a real run only the
+    # main SR's owner records them, and nobody while that SR waits unallocated for its team (services/runs.py).
+    handed_over: tuple[str, ...] = ()
     field_index: dict[str, Field] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -381,6 +388,8 @@ class Procedure:
                 if f.name in self.field_index and self.field_index[f.name] != f:
                     raise ValueError(f"{self.id}: field {f.name} is declared twice differently")
                 self.field_index[f.name] = f
+        if set(self.handed_over) - set(self.steps):
+            raise ValueError(f"{self.id}: handed_over names steps it does not have")
         for step_id, step in self.steps.items():  # a misspelt name would silently never recheck or show a field
             unknown = [n for n in step.depends_on if n not in self.field_index]
             unknown += [f.when[0] for f in step.fields if f.when and f.when[0] not in self.field_index]

@@ -13,7 +13,10 @@ CMS owning caseworker. Our reading, where the seed is silent:
   picks the run up from that SR in My work ("Work this SR" resumes the same run at their first
   step); the CSA caseworker never sees the owner's steps as theirs.
 - When the owning caseworker is unavailable, the SR stays unallocated for their team and the team
-  gets a message with what was agreed with the team leader.
+  gets a message with what was agreed with the team leader. The seed has the CSA caseworker discuss the
+  best course of action with the team leader, not do the CMS caseworker's work: the run waits for the team
+  leader to allocate the SR, and whoever it is allocated to carries on from it in My work. The owner's
+  steps are `handed_over`: only the SR's owner records them (QA: the CSA caseworker carried on as owner).
 - Routing creates one SR per need, with the exact catalogue values; more than one may apply.
 """
 
@@ -121,9 +124,7 @@ def _route(ctx: Ctx) -> list[Effect]:
     if APPEAL in needs:
         effects.append(CreateSR("appeal", *reference.sr_type("sr.appeal"), parent_ref="main", owner="none"))
     if ENFORCEMENT in needs:
-        effects.append(
-            CreateSR("enforcement", *reference.sr_type("sr.arrears_review"), parent_ref="main", owner="none")
-        )
+        effects.append(CreateSR("enforcement", *ARREARS_REVIEW, parent_ref="main", owner="none"))
     routed = ", ".join(needs) if needs else "no other segment needed"
     effects.append(AddNote("main", f"Routing: {routed}."))
     effects.append(
@@ -136,6 +137,25 @@ def _route(ctx: Ctx) -> list[Effect]:
         )
     )
     return effects
+
+
+ARREARS_REVIEW = reference.sr_type("sr.arrears_review")
+
+
+def _route_warnings(ctx: Ctx) -> list[str]:
+    """Routing ongoing enforcement creates an Arrears Review SR; say so before it is made when the case already has
+    one open (QA: a second was created without a word). The seed says only to create one, not to refuse one."""
+    routes = ctx["routes"]
+    if routes is not None and ENFORCEMENT not in routes:  # answered, and enforcement is not routed
+        return []
+    found = [sr for sr in ctx.fact("open_srs") or () if (sr["process"], sr["area"], sr["sub_area"]) == ARREARS_REVIEW]
+    if not found:
+        return []
+    named = ", ".join(f"{sr['number']} ({sr['status']})" for sr in found)
+    return [
+        f'This case already has an open {ARREARS_REVIEW[2]} SR: {named}. Choose "{ENFORCEMENT}" only if the '
+        "enforcement is not already with the enforcement segment on it: saving creates another one."
+    ]
 
 
 STEPS = {
@@ -232,6 +252,7 @@ STEPS = {
             ),
         ),
         effects=_route,
+        warnings=_route_warnings,
     ),
     "no_handover": Step(
         title="No hand-over needed",
@@ -253,4 +274,5 @@ PROCEDURE = Procedure(
     works_on=(UPDATE_CMS,),  # the owning caseworker picks the hand-over up from its SR in My work
     glossary_terms=("CSA", "CMS", "SR", "ICE"),
     main_sr=UPDATE_CMS,
+    handed_over=("update_notes", "route_case"),
 )

@@ -41,6 +41,15 @@ def _arrears_periods(case: Case) -> list[dict[str, Any]]:
     ]
 
 
+def _open_srs(case: Case) -> list[dict[str, Any]]:
+    """The case's SRs that are not closed: a step about to create one can say the case has one already."""
+    return [
+        {"number": sr.number, "process": sr.process, "area": sr.area, "sub_area": sr.sub_area, "status": sr.status}
+        for sr in sorted(case.service_requests, key=lambda sr: sr.id)
+        if sr.status != "Closed"
+    ]
+
+
 class CaseFacts(Mapping[str, Any]):
     """A case's facts as a read-only mapping, plus `extra` facts about the run.
 
@@ -52,6 +61,7 @@ class CaseFacts(Mapping[str, Any]):
     _RELATED: dict[str, Callable[[Case], list[dict[str, Any]]]] = {
         "liability_orders": _liability_orders,
         "arrears_periods": _arrears_periods,
+        "open_srs": _open_srs,
     }
 
     def __init__(self, case: Case) -> None:

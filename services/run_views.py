@@ -93,6 +93,51 @@ class SavedCms:
 
 
 @dataclass(frozen=True, slots=True)
+class HandedOver:
+    """A real run at a step a hand-over gave to someone else (Procedure.handed_over): who records it now."""
+
+    sr_number: str
+    owner_id: int | None  # the SR's owner, the only one who records these steps; None: waiting for the team
+    owner_name: str | None
+    team_name: str
+    step_title: str
+
+    @property
+    def message(self) -> str:
+        """What happened and what happens next, in plain words, for anyone who is not the one carrying on."""
+        if self.owner_id is None:
+            return (
+                f"This case has been handed over to {self.team_name}. SR {self.sr_number} waits there, unallocated, "
+                f"until their team leader gives it to a caseworker, who carries on from it in My work "
+                f'("{self.step_title}").'
+            )
+        return (
+            f"This case has been handed over to {self.owner_name} ({self.team_name}), who carries on from "
+            f'SR {self.sr_number} in My work ("{self.step_title}").'
+        )
+
+    @property
+    def refusal(self) -> str:
+        who = "the caseworker it is allocated to" if self.owner_id is None else str(self.owner_name)
+        return f"{self.message} Only {who} can record the next steps, so nothing was saved."
+
+
+def handed_over(procedure: Procedure, run: ProcedureRun, sr: ServiceRequest | None) -> HandedOver | None:
+    """Who records the run's current step, when a hand-over gave it to someone else (a run without an SR, as a
+    practice run or one begun before hand-overs made the SR, is worked as before)."""
+    if sr is None or run.status != "in_progress" or run.state not in procedure.handed_over:
+        return None
+    owner = sr.owner
+    return HandedOver(
+        sr.number,
+        owner.id if owner else None,
+        owner.display_name if owner else None,
+        sr.team.name,
+        procedure.steps[run.state].title,
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class RunView:
     run_id: str
     procedure_id: str
@@ -121,6 +166,8 @@ class RunView:
     draft: Draft | None = None  # the step's earlier pages' answers, kept for a reload mid-step (step_drafts.py)
     # The step awaiting confirmation queues an email to a mailbox whose address is not set: who must set it (QA)
     mail_notices: tuple[str, ...] = ()
+    handed_over: HandedOver | None = None  # the step is someone else's after a hand-over: who has it
+    warnings: tuple[str, ...] = ()  # the step's cautions for the case and answers (Step.warnings)
 
 
 def show(value: Any, f: Field | None = None) -> str:
@@ -324,4 +371,6 @@ def build(
         published=published_reference(procedure.id, state),
         draft=resumable(run),
         mail_notices=not_set_notices(effects) if awaiting else (),
+        handed_over=handed_over(procedure, run, sr),
+        warnings=tuple(step.warnings(ctx)) if run.status == "in_progress" else (),
     )

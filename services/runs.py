@@ -34,7 +34,7 @@ from services.actor import Actor
 from services.attachments import store_outcome_pdf
 from services.errors import DomainError, ValidationFailed
 from services.run_context import load_run, machine_at, run_view, step_context, step_effects, view_run
-from services.run_views import RunView, back_allowed, cms_context, cms_lines
+from services.run_views import RunView, back_allowed, cms_context, cms_lines, handed_over
 from services.transaction import expect_version, transaction
 
 log = logging.getLogger("casework")
@@ -59,6 +59,7 @@ def check_page(
             expect_version(run, expected_version, what="This procedure run")
             if run.status != "in_progress":
                 raise DomainError("This procedure is finished; nothing more can be recorded on it.")
+            _check_holder(session, actor, run, procedure)
             today = run_context.run_today()
             question_pages.check_page(procedure.id, procedure.version, run.state, answers, names, today=today)
             if next_page is not None:
@@ -201,6 +202,16 @@ def _check_consistent(session: Session, run: ProcedureRun) -> None:
         raise RuntimeError(f"run {run.id} is {run.status} but SR {sr.number} is {sr.status}")
 
 
+def _check_holder(session: Session, actor: Actor, run: ProcedureRun, procedure: Procedure) -> None:
+    """Refuse anyone but the SR's owner at a step a hand-over gave to someone else (Procedure.handed_over), and
+    everyone while the SR waits unallocated for its team: the one who handed over does not carry on as the owner."""
+    if run.state not in procedure.handed_over or run.sr_id is None:
+        return
+    holder = handed_over(procedure, run, session.get_one(ServiceRequest, run.sr_id))
+    if holder is not None and holder.owner_id != actor.user_id:
+        raise DomainError(holder.refusal)
+
+
 def _rehearse(procedure: Procedure, run: ProcedureRun, case: Case) -> None:
     """Run the step's validators on a throwaway machine, so a refusal shows at the field on submit, not on confirm."""
     try:
@@ -273,6 +284,7 @@ def _submit(
         expect_version(run, expected_version, what="This procedure run")
         if run.status != "in_progress":
             raise DomainError("This procedure is finished; nothing more can be recorded on it.")
+        _check_holder(session, actor, run, procedure)
         state, step, before = run.state, procedure.steps[run.state], list(run.history)
         if step.final:
             raise DomainError("This is the last step; there is nothing to submit.")
@@ -339,6 +351,7 @@ def confirm_step(actor: Actor, run_id: str, *, expected_version: int) -> RunView
             expect_version(run, expected_version, what="This procedure run")
             if run.pending_step != run.state:
                 raise DomainError("There is nothing waiting for confirmation on this step; submit its answers first.")
+            _check_holder(session, actor, run, procedure)
             before = list(run.history)
             _advance(session, actor, run, procedure, case, after_commit=work)
             step_events.record(session, actor, run, case, before, "step")
@@ -356,6 +369,7 @@ def go_back(actor: Actor, run_id: str, *, expected_version: int) -> RunView:
     with transaction(writes=True) as session:
         run, procedure, case = load_run(session, actor, run_id, "work this procedure run")
         expect_version(run, expected_version, what="This procedure run")
+        _check_holder(session, actor, run, procedure)
         can_back, refusal = back_allowed(run, procedure)  # the same rule the view shows, without building it twice
         if not can_back:
             raise DomainError(refusal or "There is no earlier step to go back to.")
@@ -370,6 +384,7 @@ def change_answer(actor: Actor, run_id: str, step_id: str, *, expected_version: 
     with transaction(writes=True) as session:
         run, procedure, case = load_run(session, actor, run_id, "work this procedure run")
         expect_version(run, expected_version, what="This procedure run")
+        _check_holder(session, actor, run, procedure)
         allowed = run.history[run.committed_steps :]
         if step_id not in allowed:
             raise DomainError("That answer is already saved on the SR and cannot be changed here.")

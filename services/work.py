@@ -158,7 +158,18 @@ def runs_in_progress(session: Session, actor: Actor) -> list[RunRow]:
             r.updated_at,
         )
         for r in runs
+        if not _handed_away(r, actor)
     ]
+
+
+def _handed_away(run: ProcedureRun, actor: Actor) -> bool:
+    """The actor started the run and handed it over (Procedure.handed_over): it is no longer theirs to carry on."""
+    try:
+        procedure = registry.get(run.procedure_id, run.procedure_version)
+    except registry.UnknownProcedure:
+        return False
+    sr = run.service_request
+    return run.state in procedure.handed_over and sr is not None and sr.owner_id != actor.user_id
 
 
 def open_tasks(session: Session, actor: Actor) -> list[TaskRow]:

@@ -44,21 +44,32 @@ def open_question(key: str, fresh: RunView, question: str) -> None:
     st.session_state[f"qkept:{key}:{visit}"] = _saved(fresh)
 
 
-def back_to_step_before(key: str, go_back: Callable[[], object | None]) -> None:
-    """Back from a step's first page: the step before, which `go_back` reopens, shows its last page, not its first
-    (`go_back` returns None when refused: the page shown stays as it was)."""
-    st.session_state[f"qlast:{key}"] = True
-    if go_back() is None:
-        st.session_state.pop(f"qlast:{key}", None)
+def _last_page(fresh: RunView) -> int:
+    """The last page of `fresh`'s step that applies to its saved answers."""
+    saved = {**dict(fresh.step.earlier), **{f.name: f.value for f in fresh.step.fields if f.value is not None}}
+    applicable = [i for i, p in enumerate(question_pages(fresh.step)) if p.applies(saved)]
+    return applicable[-1] if applicable else 0
+
+
+def back_to_step_before(key: str, fresh: RunView) -> None:
+    """Back from a step's first page: the step before, which Back reopened (`fresh`), shows its last page, not its
+    first. Set here, for that visit only: a flag left for "the next step drawn" outlived a Back to a step this
+    session had drawn before and opened the next step reached forwards at its last page (QA)."""
+    st.session_state[f"qpage:{key}:{visit_of(fresh)}"] = _last_page(fresh)
+
+
+def reached_forwards(key: str, left: str, fresh: RunView) -> None:
+    """After a save or a confirm: a step the run moved on to (`fresh`, left from the visit `left`) opens at its first
+    page, whatever page this session last showed of the same visit (a Back, then a different earlier answer)."""
+    if visit_of(fresh) != left:
+        st.session_state[f"qpage:{key}:{visit_of(fresh)}"] = 0
 
 
 def open_last_page(key: str, fresh: RunView) -> None:
     """Back from check your answers: `fresh`'s step (the one being checked, reopened) at its last page that applies
     to the saved answers, showing those answers, not any kept before (as GOV.UK's Back from a check page)."""
     visit = visit_of(fresh)
-    saved = {**dict(fresh.step.earlier), **{f.name: f.value for f in fresh.step.fields if f.value is not None}}
-    applicable = [i for i, p in enumerate(question_pages(fresh.step)) if p.applies(saved)]
-    st.session_state[f"qpage:{key}:{visit}"] = applicable[-1] if applicable else 0
+    st.session_state[f"qpage:{key}:{visit}"] = _last_page(fresh)
     st.session_state[f"qkept:{key}:{visit}"] = _saved(fresh)
 
 
@@ -86,11 +97,8 @@ class QuestionFlow:
         self.page_key, self.kept_key = f"qpage:{key}:{self.visit}", f"qkept:{key}:{self.visit}"
         self.earlier: dict[str, Any] = dict(view.step.earlier)  # earlier steps' answers a field here is shown for
         if self.page_key not in st.session_state:  # this session's first sight of this visit of the step
-            saved = {**self.earlier, **{f.name: f.value for f in view.step.fields if f.value is not None}}
-            applicable = [i for i, p in enumerate(self.pages) if p.applies(saved)]
-            last = st.session_state.pop(f"qlast:{key}", False)
-            st.session_state[self.page_key] = applicable[-1] if last and applicable else 0
-            if view.draft is not None and not last:  # a reload mid-step: the page reached, the answers given
+            st.session_state[self.page_key] = 0
+            if view.draft is not None:  # a reload mid-step: the page reached, the answers given
                 st.session_state[self.kept_key] = view.draft.answers
                 st.session_state[self.page_key] = max(0, min(view.draft.page, len(self.pages) - 1))
         self.index: int = min(int(st.session_state[self.page_key]), len(self.pages) - 1)
@@ -173,6 +181,8 @@ class QuestionFlow:
         if view.step.recheck:
             because = f" ({', '.join(view.step.recheck_because)})" if view.step.recheck_because else ""
             st.warning(f"Check this step again: you changed an earlier answer it depends on{because}.")
+        for caution in view.warnings:  # e.g. the case already has an open SR of the kind this step creates
+            st.warning(caution, icon=":material/warning:")
         if page.intro:
             st.write(view.step.guidance)
         else:

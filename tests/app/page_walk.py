@@ -49,6 +49,12 @@ class PageWalk:
             self.confirm()
         return self.view
 
+    def carry_on_as(self, actor: Actor) -> RunView:
+        """Another caseworker carries the run on (a hand-over's receiver), on their own wizard page."""
+        self.actor = actor
+        self.at = open_wizard(actor, self.run_id)
+        return self.view
+
     def confirm(self) -> RunView:
         assert "Check your answers before saving" in texts(self.at)
         button(self.at, "Confirm and save").click().run()

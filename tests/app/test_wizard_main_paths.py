@@ -29,7 +29,7 @@ def clock(monkeypatch):
 def test_p2_main_path_hands_over_and_routes_each_need_to_its_own_sr(sqlite_demo_db, actor_for):
     actor = actor_for("caseworker")
     walk = PageWalk(actor, "P2", find_case(actor))
-    to_notes(walk, available=False)
+    to_notes(walk, available=False, team_leader=actor_for("teamleader"))
     walk.answer(routes=["Escalated complaint", "Outstanding appeal"], complaint_sub_area="Review")
     assert "is finished" in texts(walk.at)
     outcome = walk.outcome()

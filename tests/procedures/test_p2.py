@@ -1,7 +1,14 @@
 """P2 CSA Scheme Information Received - Update CMS: every branch, walked headlessly."""
 
 import pytest
+from sqlalchemy import select
 
+from db.models import Case, ProcedureRun, ServiceRequest, Team, User
+from services import console, records, run_context, work
+from services.actor import Actor
+from services.errors import DomainError
+from services.transaction import transaction
+from services.users import create_user
 from tests.procedures.walk import Walk, find_case
 
 START = {"csa_caseworker": "Alex Reed", "outstanding_actions": "Deduction from earnings order to vary"}
@@ -13,13 +20,47 @@ def walk(demo_db, actor_for):
     return Walk(actor, "P2", find_case(actor))
 
 
-def to_notes(walk, *, available=True):
+def kim_lee(colleague: Actor) -> Actor:
+    """The CMS owning caseworker, a caseworker of `colleague`'s team in Casework Guide (made on first use)."""
+    with transaction() as session:
+        user = session.scalar(select(User).where(User.username == "kim.lee"))
+        if user is None:
+            team = session.get_one(Team, colleague.team_id).name
+            user = create_user(
+                session, None, username="kim.lee", display_name="Kim Lee", role="caseworker", password=None, team=team
+            )
+            session.flush()
+        return Actor.of(user)
+
+
+def hand_over(walk, *, available=True):
+    """The CSA caseworker's steps, up to the hand-over (Kim Lee is a Casework Guide user when `available`)."""
+    if available:
+        kim_lee(walk.actor)
     walk.answer(**START, can_finish_in_timeframe=False)
     walk.answer(owner_name="Kim Lee", owner_available=available)
     if available:
         walk.answer()
     else:
         walk.answer(team_leader_name="Pat Jones", agreed_action="Pat allocates the actions to the team")
+
+
+def allocate(run_id: str, to: Actor, team_leader: Actor) -> None:
+    """The team leader gives the hand-over SR, waiting unallocated for the team, to a caseworker."""
+    with transaction() as session:
+        sr = session.get_one(ServiceRequest, session.get_one(ProcedureRun, run_id).sr_id)
+        sr_id, version = sr.id, sr.version
+    console.reassign(team_leader, [sr_id], to.user_id, "Owner on leave", expected_versions={sr_id: version})
+
+
+def to_notes(walk, *, available=True, team_leader: Actor | None = None):
+    """Hand over, then carry on as the SR's owner: Kim Lee, allocated it by the team leader when unavailable."""
+    hand_over(walk, available=available)
+    owner = kim_lee(walk.actor)
+    if not available:
+        assert team_leader is not None, "the SR waits for the team leader to allocate it"
+        allocate(walk.view.run_id, owner, team_leader)
+    walk.carry_on_as(owner)
     walk.answer(information_received="DEO variation due 1 December")
 
 
@@ -60,8 +101,8 @@ def test_no_routing_closes_the_sr_with_only_the_notes(walk):
     assert "Routing: no other segment needed." in outcome.srs["main"].notes
 
 
-def test_an_unavailable_owner_goes_to_their_team_leader_and_the_team_gets_a_message(walk):
-    to_notes(walk, available=False)
+def test_an_unavailable_owner_goes_to_their_team_leader_and_the_team_gets_a_message(walk, actor_for):
+    to_notes(walk, available=False, team_leader=actor_for("teamleader"))
     assert walk.path()[:4] == ["outstanding_actions", "identify_owner", "contact_team_leader", "update_notes"]
     walk.answer(routes=["Outstanding appeal"])
     outcome = walk.outcome()
@@ -79,3 +120,97 @@ def test_a_complaint_needs_its_sub_area(walk):
     with pytest.raises(ValidationFailed) as info:
         walk.answer(routes=["Escalated complaint"])
     assert "Complaint sub area" in info.value.errors["complaint_sub_area"]
+
+
+def test_a_hand_over_to_an_unavailable_owners_team_waits_there_and_the_csa_caseworker_stops(walk, actor_for):
+    """QA: after handing over to the team of an owner on leave, the CSA caseworker carried on as if the owner. The
+    seed has them discuss it with the team leader: the SR waits unallocated for the team, and only the caseworker
+    the team leader gives it to records the owner's steps."""
+    csa = walk.actor
+    hand_over(walk, available=False)
+    view = walk.view
+    assert view.step.id == "update_notes"
+    holder = view.handed_over
+    with transaction() as session:
+        sr = session.scalar(select(ServiceRequest).where(ServiceRequest.number == view.sr_number))
+        team = session.get_one(Team, sr.team_id).name
+        assert sr.owner_id is None  # unallocated, for the owner's team
+    assert (holder.owner_id, holder.team_name, holder.sr_number) == (None, team, view.sr_number)
+    assert holder.message == (
+        f"This case has been handed over to {team}. SR {view.sr_number} waits there, unallocated, until their team "
+        'leader gives it to a caseworker, who carries on from it in My work ("Update Notes with what CSA told you").'
+    )
+    assert view.run_id not in [r.id for r in work.my_work(csa).runs]  # no longer on the CSA caseworker's list
+
+    with pytest.raises(DomainError) as refused:
+        walk.answer(information_received="DEO variation due 1 December")
+    assert str(refused.value).startswith(f"This case has been handed over to {team}.")
+    assert "Only the caseworker it is allocated to can record the next steps" in str(refused.value)
+    assert "update_notes" not in str(refused.value)
+    assert run_context.view_run(csa, view.run_id).step.id == "update_notes"  # nothing was saved
+
+    owner = kim_lee(csa)
+    allocate(view.run_id, owner, actor_for("teamleader"))
+    assert run_context.view_run(csa, view.run_id).handed_over.owner_name == "Kim Lee"
+    with pytest.raises(DomainError, match="handed over to Kim Lee"):  # still not the CSA caseworker's to record
+        walk.answer(information_received="DEO variation due 1 December")
+    walk.carry_on_as(owner)
+    assert view.run_id in [r.id for r in work.my_work(owner).runs]
+    walk.answer(information_received="DEO variation due 1 December")
+    walk.answer(routes=[])
+    assert walk.outcome().status == "finished"
+
+
+def test_a_run_before_the_hand_over_is_the_csa_caseworkers(walk):
+    walk.answer(**START, can_finish_in_timeframe=False)
+    assert walk.view.handed_over is None
+    assert walk.view.run_id in [r.id for r in work.my_work(walk.actor).runs]
+
+
+def open_arrears_review(case_id: int, actor: Actor, *, status: str = "In Progress") -> str:
+    """An Arrears Review SR already on the case (made before this run), as CMS would hold it; its number."""
+    with transaction() as session:
+        case = session.get_one(Case, case_id)
+        process, area, sub_area = ARREARS_REVIEW
+        sr = records.create_sr(session, actor, case=case, process=process, area=area, sub_area=sub_area)
+        if status != "Open":
+            records.set_status(session, actor, sr, status, "Complete" if status == "Closed" else None)
+        session.flush()
+        return sr.number
+
+
+ARREARS_REVIEW = ("Arrears", "Arrears Management", "Arrears Review")
+
+
+def test_routing_enforcement_warns_when_the_case_already_has_an_open_arrears_review_sr(walk):
+    """QA: a second Arrears Review SR was created without a word. The routing step and check your answers name the
+    open one before another is made; the seed does not forbid a second, so saving is not refused."""
+    number = open_arrears_review(walk.view.case.case_id, walk.actor)
+    to_notes(walk)
+    expected = (
+        f'This case already has an open Arrears Review SR: {number} (In Progress). Choose "Ongoing enforcement '
+        'action" only if the enforcement is not already with the enforcement segment on it: saving creates another one.'
+    )
+    assert walk.view.step.id == "route_case"
+    assert walk.view.warnings == (expected,)  # on the step's page, before anything is chosen
+    walk.answer(routes=["Ongoing enforcement action"], confirm=False)
+    assert walk.view.awaiting_confirmation
+    assert walk.view.warnings == (expected,)  # on check your answers, before the SR is created
+    walk.confirm()
+    assert walk.outcome().srs["enforcement"].number != number  # warned, not refused
+
+
+def test_no_warning_without_enforcement_or_when_the_arrears_review_sr_is_closed(walk):
+    open_arrears_review(walk.view.case.case_id, walk.actor, status="Closed")
+    to_notes(walk)
+    assert walk.view.warnings == ()
+    walk.answer(routes=["Ongoing enforcement action"], confirm=False)
+    assert walk.view.warnings == ()
+
+
+def test_an_open_arrears_review_sr_is_not_mentioned_when_enforcement_is_not_routed(walk):
+    open_arrears_review(walk.view.case.case_id, walk.actor)
+    to_notes(walk)
+    walk.answer(routes=["Outstanding appeal"], confirm=False)
+    assert walk.view.awaiting_confirmation
+    assert walk.view.warnings == ()

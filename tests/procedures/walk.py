@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from db.models import Case, ProcedureRun, ServiceRequest
 from procedures import registry
-from services import run_outcomes, run_start, runs
+from services import run_context, run_outcomes, run_start, runs
 from services.actor import Actor
 from services.run_views import RunView
 from services.transaction import transaction
@@ -65,6 +65,12 @@ class Walk:
             if sr is not None:
                 declared = registry.get(run.procedure_id, run.procedure_version).main_sr
                 assert (sr.process, sr.area, sr.sub_area) == declared, run.procedure_id
+
+    def carry_on_as(self, actor: Actor) -> RunView:
+        """Another caseworker carries the run on (a hand-over's receiver), from where it is."""
+        self.actor = actor
+        self.view = run_context.view_run(actor, self.view.run_id)
+        return self.view
 
     def back(self) -> RunView:
         self.view = runs.go_back(self.actor, self.view.run_id, expected_version=self.view.version)
