@@ -52,7 +52,8 @@ def test_an_organisation_account_signs_in_as_the_matching_user_and_signs_out_of_
     ).click()
     settled(page, "Welcome, Demo Caseworker", timeout=SLOW_TIMEOUT)
     with transaction() as session:
-        event = session.scalars(select(AuditEvent).where(AuditEvent.action == "sign_in")).all()[-1]
+        events = session.scalars(select(AuditEvent).where(AuditEvent.action == "sign_in").order_by(AuditEvent.id)).all()
+        event = events[-1]
     assert (event.actor_name, event.after) == ("caseworker", {"via": "oidc"})
 
     assert _identity_cookies(page) != []

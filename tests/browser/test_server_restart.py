@@ -36,7 +36,9 @@ def test_a_killed_server_restarts_on_the_same_database_with_everything_committed
         server.process.wait(timeout=30)
     assert server.process.returncode == -signal.SIGKILL
     with transaction() as session:
-        before = session.scalars(select(AuditEvent.action).where(AuditEvent.actor_name != "system")).all()
+        before = session.scalars(
+            select(AuditEvent.action).where(AuditEvent.actor_name != "system").order_by(AuditEvent.id)
+        ).all()
     assert before[-3:] == ["sign_in", "sign_out", "sign_in"]
 
     restarted = start_server(sqlite_demo_db.url, tmp_path / "after.log", port=port)
@@ -51,7 +53,9 @@ def test_a_killed_server_restarts_on_the_same_database_with_everything_committed
     finally:
         restarted.stop()
     with transaction() as session:
-        after = session.scalars(select(AuditEvent.action).where(AuditEvent.actor_name != "system")).all()
+        after = session.scalars(
+            select(AuditEvent.action).where(AuditEvent.actor_name != "system").order_by(AuditEvent.id)
+        ).all()
         assert after[: len(before)] == before
         assert after[-1] == "sign_in"
         assert verify_chain(session).ok

@@ -78,7 +78,9 @@ def test_sign_in_checks_the_password_and_audits_both_outcomes(demo_db):
     with pytest.raises(PermissionDenied, match="username or password is not right"):
         sign_in("nobody", "demo-password")
     with transaction() as session:
-        actions = session.scalars(select(AuditEvent.action).where(AuditEvent.action.like("sign_in%"))).all()
+        actions = session.scalars(
+            select(AuditEvent.action).where(AuditEvent.action.like("sign_in%")).order_by(AuditEvent.id)
+        ).all()
     assert actions == ["sign_in", "sign_in.failed", "sign_in.failed"]
 
 

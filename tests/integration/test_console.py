@@ -299,7 +299,9 @@ def test_a_caseworker_cannot_reassign_at_all(demo_db, actor_for):
         console.outstanding_page(worker)
     with transaction() as session:
         assert session.get(ServiceRequest, sr.id).owner_id == sr.owner_id
-        refusals = session.scalars(select(AuditEvent).where(AuditEvent.action == "refused")).all()
+        refusals = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "refused").order_by(AuditEvent.id)
+        ).all()
         assert [e.after["attempted"] for e in refusals] == ["reassign service requests", console.TL_ACTION]
 
 

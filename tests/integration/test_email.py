@@ -94,7 +94,9 @@ def test_with_smtp_the_email_reaches_the_server_and_is_marked_sent(demo_db, acto
     assert "Demo" in message.get_body(("plain",)).get_content()  # signed by the sender
     with transaction() as session:
         assert session.get(OutboundEmail, view.id).raw == received.data
-        actions = session.scalars(select(AuditEvent.action).where(AuditEvent.entity_type == "outbound_email")).all()
+        actions = session.scalars(
+            select(AuditEvent.action).where(AuditEvent.entity_type == "outbound_email").order_by(AuditEvent.id)
+        ).all()
         assert actions[-2:] == ["email.queued", "email.sent"]
 
 

@@ -56,7 +56,7 @@ def _letter(letter_id: int) -> Letter:
 
 def _audit(action: str) -> list[AuditEvent]:
     with transaction() as session:
-        return session.scalars(select(AuditEvent).where(AuditEvent.action == action)).all()
+        return session.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)).all()
 
 
 def test_rendering_a_due_letter_stores_the_docx_with_code_version_and_hash(demo_db, actor_for):

@@ -67,7 +67,9 @@ def test_a_confirmed_value_is_an_instruction_at_the_next_step_saved_and_a_run_ke
     assert _texts(again.cms_saved[-1].lines) == saved_text  # the values in force when the step was saved
     with transaction() as session:
         actions = session.scalars(
-            select(AuditEvent.action).where(AuditEvent.entity_id == "resolution_code.referral_rejected")
+            select(AuditEvent.action)
+            .where(AuditEvent.entity_id == "resolution_code.referral_rejected")
+            .order_by(AuditEvent.id)
         ).all()
     assert actions == ["reference.confirmed", "reference.corrected"]
 
