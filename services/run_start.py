@@ -97,11 +97,15 @@ def start_run(actor: Actor, procedure_id: str, *, case_id: int, sr_id: int | Non
                 raise DomainError(bound)
             watched = {sr_id, *bound.values(), *(child.id for child in sr.children)}
             existing = session.scalar(
-                select(ProcedureRun).where(
+                select(ProcedureRun)
+                .where(
                     ProcedureRun.status == "in_progress",
                     (ProcedureRun.sr_id == sr_id)
                     | (ProcedureRun.sr_id.in_(watched) & (ProcedureRun.procedure_id == procedure.id)),
                 )
+                # the same run every time when more than one matches: the SR's own first, then the oldest
+                .order_by((ProcedureRun.sr_id == sr_id).desc(), ProcedureRun.created_at, ProcedureRun.id)
+                .limit(1)
             )
             if existing is not None:
                 return run_view(
