@@ -115,7 +115,7 @@ def change(step_id: str, question: str) -> None:
 
 
 # Handed over to someone else (P2's CMS owning caseworker, or their team): this reader is told, not asked their steps.
-holder = view.handed_over if view.handed_over and view.handed_over.owner_id != actor.user_id else None
+holder = view.handed_over if view.handed_over and not view.handed_over.belongs_to(actor.user_id) else None
 if view.status == "finished":
     heading = f"{view.procedure_title} is finished"
 elif holder is not None:

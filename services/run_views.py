@@ -116,6 +116,10 @@ class HandedOver:
             f'SR {self.sr_number} in My work ("{self.step_title}").'
         )
 
+    def belongs_to(self, user_id: int) -> bool:
+        """Only the SR's owner records a handed-over step; nobody while it waits unallocated for its team."""
+        return self.owner_id is not None and self.owner_id == user_id
+
     @property
     def refusal(self) -> str:
         who = "the caseworker it is allocated to" if self.owner_id is None else str(self.owner_name)

@@ -208,7 +208,7 @@ def _check_holder(session: Session, actor: Actor, run: ProcedureRun, procedure: 
     if run.state not in procedure.handed_over or run.sr_id is None:
         return
     holder = handed_over(procedure, run, session.get_one(ServiceRequest, run.sr_id))
-    if holder is not None and holder.owner_id != actor.user_id:
+    if holder is not None and not holder.belongs_to(actor.user_id):
         raise DomainError(holder.refusal)
 
 

@@ -163,7 +163,8 @@ def runs_in_progress(session: Session, actor: Actor) -> list[RunRow]:
 
 
 def _handed_away(run: ProcedureRun, actor: Actor) -> bool:
-    """The actor started the run and handed it over (Procedure.handed_over): it is no longer theirs to carry on."""
+    """The actor started the run and handed it over (Procedure.handed_over): it is no longer theirs to carry on.
+    The rule of services/run_views.py (`HandedOver.belongs_to`), read from the SR already loaded with the run."""
     try:
         procedure = registry.get(run.procedure_id, run.procedure_version)
     except registry.UnknownProcedure:
