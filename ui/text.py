@@ -36,16 +36,21 @@ def md(text: object) -> str:
     return "  \n".join(_escape_line(line) for line in unlinked.splitlines())
 
 
+def _escape_line_start(line: str) -> str:
+    """A heading, quote, list or setext marker at the line's start shown as the character it is."""
+    return _LINE_START.sub(lambda m: m[1] + ("\\" + m[2] if m[2] else m[3] + "\\" + m[4]), line, count=1)
+
+
 def _escape_line(line: str) -> str:
     # Leading blanks show as nothing in a paragraph, and four of them on the first line made the text a code block.
     escaped = _ANYWHERE.sub(r"\\\1", line.lstrip(" \t"))
-    return _LINE_START.sub(lambda m: m[1] + ("\\" + m[2] if m[2] else m[3] + "\\" + m[4]), escaped, count=1)
+    return _escape_line_start(escaped)
 
 
 # A word GFM makes a link of (an address, "scheme://", "www.") or Streamlit an emoji or icon (":name:", ":material/"):
 # none of them spans a blank, so the whole word between blanks is taken.
-_LINKABLE = re.compile(r"\S*(?:[\w.+\-]@[\w\-]|://|www\.|:[\w+\-/]+:|:material/)\S*", re.IGNORECASE)
 _TRIGGER = re.compile(r"[\w.+\-]@[\w\-]|://|www\.|:[\w+\-/]+:|:material/", re.IGNORECASE)
+_LINKABLE = re.compile(rf"\S*(?:{_TRIGGER.pattern})\S*", re.IGNORECASE)
 # Streamlit rewrites every ":material/" of a source to ":material_" before parsing it, code spans included.
 _ICON_SLASH = re.compile(r"(?<=:material)/")
 
@@ -71,7 +76,7 @@ def _exact_line(line: str) -> str:
         start = begin + len(core)
     shown.append(_ANYWHERE.sub(r"\\\1", line[start:]))
     # a line starting with a code span has no heading or list marker to escape
-    return _LINE_START.sub(lambda m: m[1] + ("\\" + m[2] if m[2] else m[3] + "\\" + m[4]), "".join(shown), count=1)
+    return _escape_line_start("".join(shown))
 
 
 def _code(word: str) -> str:
