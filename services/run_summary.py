@@ -1,4 +1,8 @@
-"""What a finished run did to its SRs, for the wizard's finish page: created, closed, or worked on."""
+"""What a finished run did to its SRs, for the wizard's finish page: created, closed, worked on, or not changed.
+
+An SR the run started from but never changed (P5e's initiating SR, whose owner the run only emails and
+messages) is said to be not changed: "worked on" there told the caseworker they had changed an SR they had not.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from db.models import ProcedureRun, ServiceRequest
+from db.models import AuditEvent, ProcedureRun, ServiceRequest
 from services.access import check_run
 from services.actor import Actor
 from services.errors import NotFound
@@ -21,17 +25,37 @@ class RunSR:
     sub_status: str | None
     resolution_code: str | None
     created_by_run: bool
+    changed_by_run: bool
 
     @property
     def what_happened(self) -> str:
-        """In words: "Created", "Created and closed (Complete, Information Provided)", "Closed (...)", "Updated"."""
+        """In words: "Created, now Open", "Created and closed (Complete, Information Provided)", "Closed (...)",
+        "Worked on, now In Progress", "Not changed (it is Open)"."""
         closed = ""
         if self.status == "Closed":
+            # Sub Status and Resolution Code as CMS spells them: never re-cased (`str.capitalize` once lowered them).
             detail = ", ".join(part for part in (self.sub_status, self.resolution_code) if part)
             closed = "closed" + (f" ({detail})" if detail else "")
         if self.created_by_run:
             return "Created" + (f" and {closed}" if closed else f", now {self.status}")
-        return closed.capitalize() if closed else f"Worked on, now {self.status}"
+        if closed and self.changed_by_run:
+            return "C" + closed[1:]
+        return f"Worked on, now {self.status}" if self.changed_by_run else f"Not changed (it is {self.status})"
+
+
+# What changes an SR's own record (its fields, activities, notes, deadlines, letters). A task or message raised
+# for its owner, an email about it, the run's own events: none of these is a change to the SR.
+SR_CHANGES = (
+    "sr.status",
+    "sr.updated",
+    "sr.reassigned",
+    "activity.done",
+    "note.sr",
+    "deadline.set",
+    "deadline.moved",
+    "deadline.done",
+    "letter.due",
+)
 
 
 def run_srs(actor: Actor, run_id: str) -> list[RunSR]:
@@ -47,6 +71,14 @@ def run_srs(actor: Actor, run_id: str) -> list[RunSR]:
         check_run(session, actor, run, action="read this procedure run")
         ids = list(dict.fromkeys([*run.sr_refs.values(), *([run.sr_id] if run.sr_id else [])]))
         srs = {sr.id: sr for sr in session.scalars(select(ServiceRequest).where(ServiceRequest.id.in_(ids)))}
+        since = run.created_at.replace(microsecond=0)  # audit times are kept to the second
+        changed = set(
+            session.scalars(
+                select(AuditEvent.sr_id)
+                .where(AuditEvent.sr_id.in_(ids), AuditEvent.at >= since, AuditEvent.action.in_(SR_CHANGES))
+                .distinct()
+            )
+        )
         return [
             RunSR(
                 sr.number,
@@ -55,6 +87,7 @@ def run_srs(actor: Actor, run_id: str) -> list[RunSR]:
                 sr.sub_status,
                 sr.resolution_code,
                 sr.created_at >= run.created_at,
+                sr.id in changed,
             )
             for sr in (srs[i] for i in ids if i in srs)
         ]

@@ -108,3 +108,11 @@ def test_an_ssst_caseworker_arranges_and_completes_a_face_to_face_visit_through_
         "Face to face referral CMSF5579",
         "Face to face visit completed",
     ]
+    # The finish page: the visit SR closed; the initiating caseworker's SR (emailed and messaged, never changed)
+    # is not said to have been worked on.
+    origin = sr_row(sr["parent_id"])
+    table = at.table[0].value
+    assert dict(zip(table["SR"], table["What happened"], strict=True)) == {
+        sr["number"]: "Closed (Complete, Completed)",
+        origin["number"]: f"Not changed (it is {origin['status']})",
+    }
