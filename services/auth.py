@@ -9,9 +9,10 @@ same words, the same steps and the same argon2 work whether or not the username 
 from __future__ import annotations
 
 import functools
+import os
 from dataclasses import dataclass
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import undefer
@@ -24,7 +25,26 @@ from services.errors import PermissionDenied, ValidationFailed
 from services.session_rules import acting_in
 from services.transaction import transaction
 
-_hasher = PasswordHasher()
+# The test suite's switch (tests/conftest.py sets it): argon2-cffi's CHEAPEST profile, which the library keeps for
+# tests. A production hash is about 0.3 s of CPU; the suite verifies passwords some hundreds of times (sign-in
+# throttling alone about 150), which cost about a minute and a half of its 15 on 2 cores. Still real argon2id, real
+# verification, the same code paths; any other value, or none, is the production profile.
+FAST_HASHES_FOR_TESTS = "CASEWORK_TEST_FAST_PASSWORD_HASHES"
+
+
+def new_hasher(fast_for_tests: str | None) -> PasswordHasher:
+    """argon2-cffi's default (RFC 9106's low-memory profile: argon2id, 3 passes, 64 MiB, 4 lanes), or its
+    CHEAPEST profile only when `fast_for_tests` is exactly "1"."""
+    if fast_for_tests == "1":
+        return PasswordHasher.from_parameters(profiles.CHEAPEST)
+    return PasswordHasher()
+
+
+@functools.cache
+def _hasher() -> PasswordHasher:
+    return new_hasher(os.environ.get(FAST_HASHES_FOR_TESTS))
+
+
 BAD_SIGN_IN = "The username or password is not right."
 THROTTLED = (
     "There have been too many sign-in attempts. Wait {wait} and try again, or ask an administrator to "
@@ -50,7 +70,7 @@ def _dummy_hash() -> str:
     """Verified against when the username does not exist, so both paths take the same time. Made at the first
     such sign-in, not at import: one Argon2 hash is about 0.3 s of CPU (and 64 MiB), which every process that
     imports this module paid at start, each command line run and each server included."""
-    return _hasher.hash("not-a-real-password")
+    return _hasher().hash("not-a-real-password")
 
 
 def attempted_account(user: User | None) -> str:
@@ -65,12 +85,12 @@ def attempted_account(user: User | None) -> str:
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD:
         raise ValueError(f"A password needs at least {MIN_PASSWORD} characters.")
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def _verify(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
+        return _hasher().verify(password_hash or _dummy_hash(), password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 
@@ -114,8 +134,8 @@ def _sign_in(username: str, password: str, *, address: str | None, open_session:
         throttle.forget(session, keys[:1])
         actor = Actor.of(user)
         audit.record(session, actor, "sign_in", entity_type="user", entity_id=user.id)
-        if _hasher.check_needs_rehash(user.password_hash or ""):
-            user.password_hash = _hasher.hash(password)
+        if _hasher().check_needs_rehash(user.password_hash or ""):
+            user.password_hash = _hasher().hash(password)
         token = sessions.start(session, actor) if open_session else None
         return SignedIn(acting_in(actor, token), token)
 

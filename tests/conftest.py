@@ -32,6 +32,10 @@ import pytest
 from tests import pg
 
 ROOT = Path(__file__).resolve().parent.parent
+# Cheap argon2 parameters for every password hashed in the suite, here and in every server and command it starts
+# (they inherit the environment): services/auth.py says why, and tests/unit/test_password_hashing.py that
+# production keeps the full profile.
+os.environ["CASEWORK_TEST_FAST_PASSWORD_HASHES"] = "1"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 

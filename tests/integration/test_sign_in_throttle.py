@@ -101,7 +101,7 @@ def test_unknown_usernames_cost_the_same_argon2_work_as_real_ones(demo_db):
     """No timing difference: an unknown username is verified against a dummy hash with the same parameters."""
     with transaction() as session:
         real = session.scalar(select(User.password_hash).where(User.username == "caseworker"))
-    assert not auth._hasher.check_needs_rehash(auth._dummy_hash())
+    assert not auth._hasher().check_needs_rehash(auth._dummy_hash())
     assert real.split("$")[1:4] == auth._dummy_hash().split("$")[1:4]  # argon2id, version, m/t/p
 
 
