@@ -92,6 +92,7 @@ def _create_sr(env: EffectEnv, effect: CreateSR) -> None:
         return
     parent = env.sr(effect.parent_ref) if effect.parent_ref else None
     team_id = _team_id(env, effect.team) if effect.team else env.case.team_id
+    owner_id = _owner_id(env, effect.owner, team_id)
     sr = records.create_sr(
         env.session,
         env.actor,
@@ -101,11 +102,24 @@ def _create_sr(env: EffectEnv, effect: CreateSR) -> None:
         sub_area=effect.sub_area,
         parent=parent,
         status=effect.status,
-        owner_id=_owner_id(env, effect.owner, team_id),
+        owner_id=owner_id,
         team_id=team_id,
         activities=effect.activities,
         reason=effect.reason,
     )
+    named = effect.owner.removeprefix("named:").strip() if effect.owner.startswith("named:") else None
+    if named and owner_id is None:
+        # The named owner is no active caseworker of the team here (not set up, left, or a name typed another
+        # way): the SR would wait unallocated and unnoticed, so the team is told whose it is meant to be.
+        records.raise_task(
+            env.session,
+            env.actor,
+            text=f"SR {sr.number} is for {named}, who is not an active caseworker of this team in Casework Guide. "
+            "Allocate it to them in CMS, or to another caseworker here.",
+            sr=sr,
+            team_id=team_id,
+            kind="message",
+        )
     env.run.sr_refs = {**env.run.sr_refs, effect.ref: sr.id}
     if effect.ref == "main":
         env.run.sr_id = sr.id

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from db.models import Case, ProcedureRun, ServiceRequest, Team, User
+from db.models import Case, ProcedureRun, ServiceRequest, Task, Team, User
 from services import console, records, run_context, work
 from services.actor import Actor
 from services.errors import DomainError
@@ -111,6 +111,30 @@ def test_an_unavailable_owner_goes_to_their_team_leader_and_the_team_gets_a_mess
     assert "Kim Lee is unavailable" in text
     assert team == walk.actor.team_id
     assert assignee is None
+
+
+def test_an_owner_said_available_but_unknown_here_leaves_the_sr_with_the_team_and_tells_it(walk):
+    walk.answer(**START, can_finish_in_timeframe=False)
+    walk.answer(owner_name="Sam Nobody", owner_available=True)  # no user of that name in Casework Guide
+    walk.answer()
+    with transaction() as session:
+        sr = session.get_one(ServiceRequest, session.get_one(ProcedureRun, walk.view.run_id).sr_id)
+        tasks = session.scalars(select(Task).where(Task.sr_id == sr.id)).all()
+        assert (sr.owner_id, sr.team_id) == (None, walk.actor.team_id)
+        ((task,),) = [tasks]
+        assert (task.kind, task.team_id, task.assignee_id) == ("message", walk.actor.team_id, None)
+        assert task.text == (
+            f"SR {sr.number} is for Sam Nobody, who is not an active caseworker of this team in Casework Guide. "
+            "Allocate it to them in CMS, or to another caseworker here."
+        )
+
+
+def test_a_known_owner_gets_the_sr_and_the_team_no_message(walk):
+    hand_over(walk, available=True)
+    with transaction() as session:
+        sr = session.get_one(ServiceRequest, session.get_one(ProcedureRun, walk.view.run_id).sr_id)
+        assert sr.owner_id == session.scalar(select(User.id).where(User.username == "kim.lee"))
+        assert session.scalars(select(Task).where(Task.sr_id == sr.id)).all() == []
 
 
 def test_a_complaint_needs_its_sub_area(walk):
