@@ -95,7 +95,8 @@ class Server:
     def create_database(self, name: str, template: str = "template1") -> None:
         """Copy `template` file by file where the server can (PostgreSQL 15 and later): with fsync off, about
         34 ms a copy of the demo template against 48 ms through the WAL (15's default) when measured on 3 December,
-        and a faster drop. On 6 December's slower machine either way took 0.2 to 0.6 s of CPU (docs/test-suite-history.md)."""
+        and a faster drop. On 6 December's slower machine either way took 0.2 to 0.6 s of CPU
+        (docs/test-suite-history.md)."""
         with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True) as c:
             row = c.execute("SELECT current_setting('server_version_num')::int >= 150000").fetchone()
             strategy = " STRATEGY FILE_COPY" if row and row[0] else ""
