@@ -153,6 +153,8 @@ def pg_templates(pg_server: pg.Server) -> dict[str, str]:
 
     pg_server.create_database("tpl_empty")
     migrate.upgrade(pg_server.url("tpl_empty"))
+    engine_for(pg_server.url("tpl_empty")).dispose()
+    pg.keep_rows(pg_server, "tpl_empty", PG_SNAPSHOTS["tpl_empty"])
     pg_server.create_database("tpl_demo", template="tpl_empty")
     old = os.environ.get("DATABASE_URL")
     os.environ["DATABASE_URL"] = pg_server.url("tpl_demo")
@@ -163,25 +165,32 @@ def pg_templates(pg_server: pg.Server) -> dict[str, str]:
             os.environ.pop("DATABASE_URL", None)
         else:
             os.environ["DATABASE_URL"] = old
-    for name in ("tpl_empty", "tpl_demo"):
-        engine_for(pg_server.url(name)).dispose()
+    engine_for(pg_server.url("tpl_demo")).dispose()
+    pg.keep_rows(pg_server, "tpl_demo", PG_SNAPSHOTS["tpl_demo"])
     return {"empty": "tpl_empty", "demo": "tpl_demo"}
 
 
-def _pg_copy(
-    server: pg.Server, template: str, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
-) -> Database:
-    """A copy of `template` for one test, under this worker's one database name (see the module docstring),
-    dropped when the test ends. Left in place, a worker's few hundred copies took about 48 s to delete with
-    the cluster at the end of the run (measured in the full suite)."""
+# Where each template keeps its own rows (tests/pg.py, `keep_rows`); every copy of tpl_demo carries both.
+PG_SNAPSHOTS = {"tpl_empty": "kept_empty", "tpl_demo": "kept_demo"}
+
+
+def _pg_copy(server: pg.Server, template: str, monkeypatch: pytest.MonkeyPatch) -> Database:
+    """The rows of `template` for one test, under this worker's one database name (see the module docstring).
+
+    The worker's database is made from the demo template once, then put back to the rows of `template` before
+    each test (tests/pg.py, `reset_rows`: about 40 ms against 0.2 to 0.6 s of CPU for a new copy); it is made
+    afresh only when it is missing or a test changed its schema. One database a worker, never a few hundred:
+    left in place, those took about 48 s to delete with the cluster at the end of the run."""
     from db.engine import engine_for
 
     name = f"t{os.getpid()}"
     url = server.url(name)
-    engine_for(url).dispose()  # the previous test's connections; DROP ... WITH (FORCE) ends any left open
-    server.drop_database(name)
-    server.create_database(name, template=template)
-    request.addfinalizer(lambda: server.drop_database(name))
+    engine_for(url).dispose()  # the previous test's connections; the reset (or DROP ... WITH (FORCE)) ends the rest
+    if not pg.reset_rows(server, name, PG_SNAPSHOTS[template]):
+        server.drop_database(name)
+        server.create_database(name, template="tpl_demo")  # carries the rows of both templates
+        if not pg.reset_rows(server, name, PG_SNAPSHOTS[template]):
+            raise RuntimeError(f"database {name} could not be put back to the rows of {template}")
     _use(monkeypatch, url)
     return Database(url, "postgres")
 
@@ -198,7 +207,7 @@ def empty_db(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
         template = request.getfixturevalue("sqlite_templates")["empty"]
         return _sqlite_copy(template, request.getfixturevalue("sqlite_home"), monkeypatch)
     server = request.getfixturevalue("pg_server")
-    return _pg_copy(server, request.getfixturevalue("pg_templates")["empty"], monkeypatch, request)
+    return _pg_copy(server, request.getfixturevalue("pg_templates")["empty"], monkeypatch)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -208,7 +217,7 @@ def demo_db(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
         template = request.getfixturevalue("sqlite_templates")["demo"]
         return _sqlite_copy(template, request.getfixturevalue("sqlite_home"), monkeypatch)
     server = request.getfixturevalue("pg_server")
-    return _pg_copy(server, request.getfixturevalue("pg_templates")["demo"], monkeypatch, request)
+    return _pg_copy(server, request.getfixturevalue("pg_templates")["demo"], monkeypatch)
 
 
 @pytest.fixture
@@ -218,10 +227,8 @@ def sqlite_demo_db(sqlite_templates: dict[str, Path], sqlite_home: Path, monkeyp
 
 
 @pytest.fixture
-def pg_demo_db(
-    pg_server: pg.Server, pg_templates: dict[str, str], monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
-) -> Database:
-    return _pg_copy(pg_server, pg_templates["demo"], monkeypatch, request)
+def pg_demo_db(pg_server: pg.Server, pg_templates: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Database:
+    return _pg_copy(pg_server, pg_templates["demo"], monkeypatch)
 
 
 # --- Signed-in actors --------------------------------------------------------------------------
