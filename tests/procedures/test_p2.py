@@ -121,7 +121,7 @@ def test_an_owner_said_available_but_unknown_here_leaves_the_sr_with_the_team_an
         sr = session.get_one(ServiceRequest, session.get_one(ProcedureRun, walk.view.run_id).sr_id)
         tasks = session.scalars(select(Task).where(Task.sr_id == sr.id)).all()
         assert (sr.owner_id, sr.team_id) == (None, walk.actor.team_id)
-        ((task,),) = [tasks]
+        (task,) = tasks
         assert (task.kind, task.team_id, task.assignee_id) == ("message", walk.actor.team_id, None)
         assert task.text == (
             f"SR {sr.number} is for Sam Nobody, who is not an active caseworker of this team in Casework Guide. "
