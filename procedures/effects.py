@@ -103,6 +103,11 @@ class CreateSR(Effect):
     # published for other procedures' SRs, is then a suggestion (CmsContext.value)
     status_given: bool = True
 
+    @property
+    def named_owner(self) -> str | None:
+        """The caseworker's name of an owner given as "named:<name>", else None."""
+        return self.owner.removeprefix("named:").strip() if self.owner.startswith("named:") else None
+
     def cms_lines(self, cms: CmsContext | None = None) -> list[CmsLine]:
         cms = cms or CmsContext()
         if self.ref in cms.allocated or self.ref in cms.existing:
@@ -124,8 +129,8 @@ class CreateSR(Effect):
         lines.append(cms.value(Kind.STATUS, self.status, prefix="On the new SR, set ", given_here=self.status_given))
         if self.team:
             lines.append(CmsLine(f"Allocate the SR to the {self.team}"))
-        if self.owner.startswith("named:"):
-            lines.append(CmsLine(f"Allocate the SR to {self.owner.removeprefix('named:')}"))
+        if self.named_owner:
+            lines.append(CmsLine(f"Allocate the SR to {self.named_owner}"))
         return lines
 
     def _process_line(self, cms: CmsContext, below: list[CmsLine]) -> CmsLine:

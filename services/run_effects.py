@@ -92,7 +92,7 @@ def _create_sr(env: EffectEnv, effect: CreateSR) -> None:
         return
     parent = env.sr(effect.parent_ref) if effect.parent_ref else None
     team_id = _team_id(env, effect.team) if effect.team else env.case.team_id
-    owner_id = _owner_id(env, effect.owner, team_id)
+    owner_id = _owner_id(env, effect, team_id)
     sr = records.create_sr(
         env.session,
         env.actor,
@@ -107,7 +107,7 @@ def _create_sr(env: EffectEnv, effect: CreateSR) -> None:
         activities=effect.activities,
         reason=effect.reason,
     )
-    named = effect.owner.removeprefix("named:").strip() if effect.owner.startswith("named:") else None
+    named = effect.named_owner
     if named and owner_id is None:
         # The named owner is no active caseworker of the team here (not set up, left, or a name typed another
         # way): the SR would wait unallocated and unnoticed, so the team is told whose it is meant to be.
@@ -125,13 +125,13 @@ def _create_sr(env: EffectEnv, effect: CreateSR) -> None:
         env.run.sr_id = sr.id
 
 
-def _owner_id(env: EffectEnv, owner: str, team_id: int) -> int | None:
+def _owner_id(env: EffectEnv, effect: CreateSR, team_id: int) -> int | None:
     """The SR's owner: the actor ("me"), nobody ("none"), or the active caseworker of the team with that name."""
-    if owner == "me":
+    if effect.owner == "me":
         return env.actor.user_id
-    if not owner.startswith("named:"):
+    if not effect.named_owner:
         return None
-    name = owner.removeprefix("named:").strip().lower()
+    name = effect.named_owner.lower()
     return env.session.scalar(
         select(User.id)
         .where(

@@ -31,16 +31,15 @@ class RunSR:
     def what_happened(self) -> str:
         """In words: "Created, now Open", "Created and closed (Complete, Information Provided)", "Closed (...)",
         "Worked on, now In Progress", "Not changed (it is Open)"."""
-        closed = ""
-        if self.status == "Closed":
-            # Sub Status and Resolution Code as CMS spells them: never re-cased (`str.capitalize` once lowered them).
-            detail = ", ".join(part for part in (self.sub_status, self.resolution_code) if part)
-            closed = "closed" + (f" ({detail})" if detail else "")
+        closed = self.status == "Closed"
+        # Sub Status and Resolution Code as CMS spells them: never re-cased (`str.capitalize` once lowered them).
+        detail = ", ".join(part for part in (self.sub_status, self.resolution_code) if part)
+        how = f" ({detail})" if closed and detail else ""
         if self.created_by_run:
-            return "Created" + (f" and {closed}" if closed else f", now {self.status}")
-        if closed and self.changed_by_run:
-            return "C" + closed[1:]
-        return f"Worked on, now {self.status}" if self.changed_by_run else f"Not changed (it is {self.status})"
+            return f"Created and closed{how}" if closed else f"Created, now {self.status}"
+        if not self.changed_by_run:
+            return f"Not changed (it is {self.status})"
+        return f"Closed{how}" if closed else f"Worked on, now {self.status}"
 
 
 # What changes an SR's own record (its fields, activities, notes, deadlines, letters). A task or message raised
