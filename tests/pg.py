@@ -92,7 +92,7 @@ class Server:
 
     def drop_database(self, name: str) -> None:
         """Drop a test's database, closing whatever connections the test's engine pools still hold."""
-        with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True) as c:
+        with psycopg.connect(self.dsn("postgres"), autocommit=True) as c:
             c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # names are ours, not user input
 
     def create_database(self, name: str, template: str = "template1") -> None:
@@ -100,7 +100,7 @@ class Server:
         34 ms a copy of the demo template against 48 ms through the WAL (15's default) when measured on 3 December,
         and a faster drop. On 6 December's slower machine either way took 0.2 to 0.6 s of CPU
         (docs/test-suite-history.md)."""
-        with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True) as c:
+        with psycopg.connect(self.dsn("postgres"), autocommit=True) as c:
             row = c.execute("SELECT current_setting('server_version_num')::int >= 150000").fetchone()
             strategy = " STRATEGY FILE_COPY" if row and row[0] else ""
             c.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"{strategy}')  # names are ours
