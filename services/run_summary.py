@@ -2,6 +2,8 @@
 
 An SR the run started from but never changed (P5e's initiating SR, whose owner the run only emails and
 messages) is said to be not changed: "worked on" there told the caseworker they had changed an SR they had not.
+A change counts only when made by someone who saved a step of this run: a team leader reassigning the SR while
+the run was open did not change it through the run.
 """
 
 from __future__ import annotations
@@ -71,10 +73,25 @@ def run_srs(actor: Actor, run_id: str) -> list[RunSR]:
         ids = list(dict.fromkeys([*run.sr_refs.values(), *([run.sr_id] if run.sr_id else [])]))
         srs = {sr.id: sr for sr in session.scalars(select(ServiceRequest).where(ServiceRequest.id.in_(ids)))}
         since = run.created_at.replace(microsecond=0)  # audit times are kept to the second
+        # Whoever moved the run on: its effects on SRs are recorded in their name, in the same transaction.
+        workers = (
+            select(AuditEvent.actor_id)
+            .where(
+                AuditEvent.entity_type == "procedure_run",
+                AuditEvent.entity_id == str(run.id),
+                AuditEvent.action.in_(("run.started", "run.step")),
+            )
+            .distinct()
+        )
         changed = set(
             session.scalars(
                 select(AuditEvent.sr_id)
-                .where(AuditEvent.sr_id.in_(ids), AuditEvent.at >= since, AuditEvent.action.in_(SR_CHANGES))
+                .where(
+                    AuditEvent.sr_id.in_(ids),
+                    AuditEvent.at >= since,
+                    AuditEvent.action.in_(SR_CHANGES),
+                    AuditEvent.actor_id.in_(workers),
+                )
                 .distinct()
             )
         )

@@ -4,13 +4,34 @@ from __future__ import annotations
 
 from datetime import date, time
 
+from sqlalchemy import select
+
+from db.models import ServiceRequest, User
 from domain.clock import uk_local, utcnow
 from services import run_context, run_start, runs
+from services.actor import Actor
+from services.console.reassignment import reassign
+from services.transaction import transaction
 from tests.app.answering import answer_by_label, progress
 from tests.app.helpers import texts
 from tests.app.test_wizard import button, open_wizard
 from tests.pdfs import a_pdf
 from tests.procedures.ssst_walks import allocated_sr, outbox_rows, set_case, sr_row
+
+
+def reassign_by_team_leader(sr_id: int) -> None:
+    """The SR's team leader gives it to another caseworker of the team, through the console's service."""
+    with transaction() as session:
+        sr = session.get_one(ServiceRequest, sr_id)
+        team = select(User).where(User.team_id == sr.team_id, User.is_active.is_(True))
+        leader = session.scalars(team.where(User.role == "team_leader").order_by(User.id)).first()
+        other = session.scalars(team.where(User.role == "caseworker", User.id != sr.owner_id).order_by(User.id)).first()
+        assert leader is not None, "the origin SR's team needs a team leader"
+        assert other is not None, "the origin SR's team needs a second caseworker"
+        other.email = other.email or f"{other.username}@demo.casework.invalid"  # P5e emails the SR's owner
+        leader_actor, other_id, version = Actor.of(leader), other.id, sr.version
+    reassign(leader_actor, [sr_id], other_id, "Covering leave", expected_versions={sr_id: version})
+    assert sr_row(sr_id)["owner_id"] == other_id
 
 
 def test_an_ssst_caseworker_pays_a_court_fee_through_the_wizard(sqlite_demo_db, actor_for):
@@ -54,6 +75,7 @@ def test_an_ssst_caseworker_arranges_and_completes_a_face_to_face_visit_through_
     case_id, sr_id = allocated_sr(actor, "Face to Face Visit")
     set_case(case_id, potentially_violent=False)
     view = run_start.start_run(actor, "P5e", case_id=case_id, sr_id=sr_id)
+    reassign_by_team_leader(sr_row(sr_id)["parent_id"])  # while the run is open: not a change the run made
     at = open_wizard(actor, view.run_id)
 
     answer_by_label(
@@ -108,8 +130,8 @@ def test_an_ssst_caseworker_arranges_and_completes_a_face_to_face_visit_through_
         "Face to face referral CMSF5579",
         "Face to face visit completed",
     ]
-    # The finish page: the visit SR closed; the initiating caseworker's SR (emailed and messaged, never changed)
-    # is not said to have been worked on.
+    # The finish page: the visit SR closed; the initiating caseworker's SR (emailed and messaged, never changed
+    # by the run; its team leader reassigned it meanwhile) is not said to have been worked on.
     origin = sr_row(sr["parent_id"])
     table = at.table[0].value
     assert dict(zip(table["SR"], table["What happened"], strict=True)) == {
