@@ -316,7 +316,8 @@ STEPS = {
         title="Re-route to CSA caseworkers",
         guidance=(
             "CSA liability has ended but financial transition is not complete, so CSA caseworkers deal with "
-            "this query. Pass it to them as the call overview procedure describes."
+            "this query. Pass it to them as the published procedure Call - Overview describes (it is not in "
+            "Casework Guide: open it where you read the published procedures)."
         ),
         checklist=("Query passed to the CSA caseworkers",),
         depends_on=("financial_transition_complete",),

@@ -29,6 +29,9 @@ def start(caseworker, transition_complete=True) -> Walk:
 def test_a_query_before_financial_transition_is_rerouted_to_csa_caseworkers(demo_db, caseworker):
     walk = start(caseworker, transition_complete=False)
     assert walk.step == "reroute_to_csa"
+    # The seed's pointer ("For more information refer to Call - Overview."), a procedure Casework Guide has not.
+    assert "published procedure Call - Overview" in walk.view.step.guidance
+    assert "not in Casework Guide" in walk.view.step.guidance
     walk.answer()
     outcome = walk.outcome()
     main = outcome.srs["main"]
