@@ -4,9 +4,10 @@ import pytest
 from sqlalchemy import select
 
 from db.models import Case, ProcedureRun, ServiceRequest, Task, Team, User
-from services import console, records, run_context, work
+from domain import reference as reference_catalogue
+from services import console, records, reference, run_context, work
 from services.actor import Actor
-from services.errors import DomainError
+from services.errors import DomainError, ValidationFailed
 from services.transaction import transaction
 from services.users import create_user
 from tests.procedures.walk import Walk, find_case
@@ -238,3 +239,11 @@ def test_an_open_arrears_review_sr_is_not_mentioned_when_enforcement_is_not_rout
     walk.answer(routes=["Outstanding appeal"], confirm=False)
     assert walk.view.awaiting_confirmation
     assert walk.view.warnings == ()
+
+
+@pytest.mark.parametrize("key", reference_catalogue.SR_TYPES["sr.arrears_review"])
+def test_the_duplicate_check_compares_with_values_policy_staff_cannot_change(demo_db, actor_for, key):
+    """The check matches open SRs on the built-in Arrears Review values (what Casework Guide records on its own copy
+    of an SR). All three are published in seed 001, so no local correction can make the SRs it creates differ."""
+    with pytest.raises(ValidationFailed, match="published procedure"):
+        reference.correct(actor_for("policy"), key, "Arrears Review (edited)")
