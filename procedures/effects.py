@@ -45,13 +45,15 @@ class CmsContext:
 
     `names` says each SR ref in words ("the SR you were allocated (1-00000012)"); `allocated` holds the refs
     the run was started from (a CreateSR for one of them means "update it", never "create"); `existing` the
-    refs bound to SRs that exist already.
+    refs bound to SRs that exist already; `seed` is the seed of the run's procedure, so a published value is
+    cited in that procedure's own words where its seed names it (`describe_source`).
     """
 
     reference: Reference = BUILT_IN_REFERENCE
     names: Mapping[str, str] = field(default_factory=dict)
     allocated: frozenset[str] = frozenset()
     existing: frozenset[str] = frozenset()
+    seed: str | None = None
 
     def name(self, ref: str) -> str:
         return self.names.get(ref) or ("this procedure's SR" if ref == "main" else "the other SR this step names")
@@ -69,7 +71,7 @@ class CmsContext:
         if found is None:  # not a catalogue value: what the caseworker chose or typed
             return CmsLine(f"{prefix}{kind.value} = {recorded}")
         if found.source is Source.LOCAL or (found.source is Source.PUBLISHED and given_here):
-            return CmsLine(f"{prefix}{kind.value} = {found.value}", source=describe_source(found))
+            return CmsLine(f"{prefix}{kind.value} = {found.value}", source=describe_source(found, self.seed))
         words = need or found.need or f"choose the {kind.value} your team uses here; {NOT_GIVEN_HERE}"
         return CmsLine(f"{prefix}{kind.value}: {words}", suggestion=found.value)
 
