@@ -101,9 +101,10 @@ class CreateSR(Effect):
     owner: str = "me"
     reason: str | None = None
     team: str | None = None  # the team (by name) the SR is for; None: the case's team
-    # False where the procedure's seed gives no Status for this SR (P1, P2, P4, P5a: PROCEDURES.md): the Status,
-    # published for other procedures' SRs, is then a suggestion (CmsContext.value)
-    status_given: bool = True
+    # Whether the procedure's seed names the Status it sets on this SR. No default: each procedure says, from its
+    # seed. False (P1, P2, P4, P5a: PROCEDURES.md; an SR the seed creates without a Status): the Status, published
+    # for other procedures' SRs, is then a suggestion (CmsContext.value).
+    status_given: bool = field(kw_only=True)
 
     @property
     def named_owner(self) -> str | None:
@@ -165,9 +166,10 @@ class SetStatus(Effect):
     # What to choose as the Sub Status at this close, when the catalogue's words for the value do not fit it (P5e's
     # failed to attend: the seed says only "close the SR", not "Close and Cancel" as for a rejected referral).
     sub_status_need: str | None = None
-    # False where the procedure's seed gives no Status or Sub Status for this SR (P1, P2, P4, P5a: PROCEDURES.md):
-    # both, published for other procedures' SRs, are then suggestions (CmsContext.value)
-    status_given: bool = True
+    # Whether the procedure's seed names this Status (and Sub Status) for this SR. No default: each procedure says,
+    # from its seed. False (P1, P2, P4, P5a: PROCEDURES.md; P3's Manual Handling SR): both, published for other
+    # procedures' SRs, are then suggestions (CmsContext.value).
+    status_given: bool = field(kw_only=True)
 
     def cms_lines(self, cms: CmsContext | None = None) -> list[CmsLine]:
         cms = cms or CmsContext()

@@ -13,7 +13,7 @@ import pytest
 from domain import reference
 from domain.reference import Kind, Source
 from procedures import registry
-from procedures.effects import CmsContext, CreateSR
+from procedures.effects import CmsContext, CreateSR, SetStatus
 from procedures.reference_uses import _answers, _effects, uses
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -148,7 +148,7 @@ def test_a_created_srs_process_is_an_instruction_only_when_its_area_and_sub_area
 def test_an_sr_type_confirmed_by_the_policy_team_makes_its_process_an_instruction():
     confirm = [reference.entry(k) for k in ("area.csa_information", "sub_area.information_request")]
     local = [reference.as_local(e, e.value, by="Pat Policy", at="today") for e in confirm]
-    lines = CreateSR("main", *reference.sr_type("sr.csa_information_request")).cms_lines(
+    lines = CreateSR("main", *reference.sr_type("sr.csa_information_request"), status_given=False).cms_lines(
         CmsContext(reference.Reference(local))
     )
     assert [line.text for line in lines[1:4]] == [
@@ -279,6 +279,37 @@ def test_every_published_line_quotes_the_procedures_own_seed_where_it_names_the_
             assert line.source.startswith(f"Published procedure \u201c{reference.PUBLISHED_TITLES[own]}\u201d: ")
             checked += 1
     assert checked > 30
+
+
+@pytest.mark.parametrize(
+    "effect",
+    [lambda: CreateSR("main", "Transition", None, None), lambda: SetStatus("main", reference.SRStatus.CLOSED)],
+    ids=["CreateSR", "SetStatus"],
+)
+def test_a_status_effect_must_say_whether_its_seed_names_the_status(effect):
+    """No default: a new procedure cannot pass a Status off as published by leaving `status_given` out."""
+    with pytest.raises(TypeError, match="status_given"):
+        effect()
+
+
+def test_p3s_manual_handling_sr_status_is_a_suggestion_as_seed_002_names_none_for_it():
+    """Seed 002 sets the Finalise Case SR In Progress and Closed / Complete; the system's Manual Handling SR, which
+    P3 moves with it (our reading), gets no Status in the seed."""
+    cms = CmsContext(names={"manual_handling": "the Manual Handling SR (1-00000007)"}, seed=reference.S2)
+    lines = [
+        line
+        for procedure in [registry.get("P3")]
+        for step in procedure.steps.values()
+        for answers in _answers(procedure, step)
+        for effect in _effects(step, answers)
+        if isinstance(effect, SetStatus) and effect.ref == "manual_handling"
+        for line in effect.cms_lines(cms)
+    ]
+    assert {line.suggestion for line in lines} == {"In Progress", "Closed", "Complete"}
+    for line in lines:
+        assert line.text.startswith("On the Manual Handling SR (1-00000007), set ")
+        assert " = " not in line.text
+        assert line.source is None
 
 
 def test_a_status_confirmed_by_the_policy_team_is_an_instruction_even_where_the_procedure_gives_none():
