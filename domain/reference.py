@@ -1,9 +1,9 @@
 """The reference catalogue: every CMS value Casework Guide tells a caseworker to key in, with its source.
 
-A value is `published` (a seed procedure names it: the seed file and its exact words are kept, and a test
-checks them character for character against docs/seeds/), `local` (this service's policy staff confirmed,
-corrected or added it: who and when, stored in the database, see services/reference.py) or `unconfirmed`
-(nobody has: Casework Guide only suggests it, and says in words what the caseworker must choose).
+A value is `published` (a seed procedure names it: the seed file and its exact words are kept, for each seed
+that names it, and a test checks them character for character against docs/seeds/), `local` (this service's
+policy staff confirmed, corrected or added it: who and when, stored in the database, see services/reference.py)
+or `unconfirmed` (nobody has: Casework Guide only suggests it, and says in words what the caseworker must choose).
 
 Procedures name entries by key (`value("resolution_code.completed")`, `sr_type("sr.finalise_case")`), never
 by a bare string, so a procedure naming a key that is not here fails at import and in tests.
@@ -64,10 +64,22 @@ class RefEntry:
     source: Source
     seed: str | None = None  # published: the seed file name under docs/seeds/
     quote: str | None = None  # published: the seed's exact words, which contain `value`
+    # published: (seed, quote) for each other seed that names the value too, so a procedure of that seed cites its
+    # own words and not another procedure's (QA: P5b to P5e quoted P3's seed for "In Progress")
+    also: tuple[tuple[str, str], ...] = ()
     need: str = ""  # unconfirmed: what to choose, in words ("the Resolution Code your team uses for ...")
     confirmed_by: str | None = None  # local: who
     confirmed_at: str | None = None  # local: when (UK local, as shown)
     note: str = ""
+
+    def citations(self, seed: str | None = None) -> tuple[tuple[str, str], ...]:
+        """The (seed, quote) pairs a published value is cited by: for a procedure of `seed`, its own seed's words
+        where that seed names the value, else the first seed's; without one (the Reference values page), all."""
+        if self.seed is None or self.quote is None:
+            return ()
+        quotes = ((self.seed, self.quote), *self.also)
+        own = tuple(q for q in quotes if q[0] == seed)
+        return own or (quotes[:1] if seed else quotes)
 
     @property
     def is_instruction(self) -> bool:
@@ -94,8 +106,10 @@ PUBLISHED_TITLES: dict[str, str] = {
 }
 
 
-def _pub(key: str, kind: Kind, value: str, seed: str, quote: str, note: str = "") -> RefEntry:
-    return RefEntry(key, kind, value, Source.PUBLISHED, seed=seed, quote=quote, note=note)
+def _pub(
+    key: str, kind: Kind, value: str, seed: str, quote: str, note: str = "", also: tuple[tuple[str, str], ...] = ()
+) -> RefEntry:
+    return RefEntry(key, kind, value, Source.PUBLISHED, seed=seed, quote=quote, note=note, also=also)
 
 
 def _unc(key: str, kind: Kind, value: str, need: str, note: str = "") -> RefEntry:
@@ -198,7 +212,14 @@ BUILT_IN: tuple[RefEntry, ...] = (
         SRStatus.OPEN,
         "leave the Status the system gives a new SR; the procedure names none",
     ),
-    _pub("status.in_progress", Kind.STATUS, SRStatus.IN_PROGRESS, S2, "update the SR Status to In Progress"),
+    _pub(
+        "status.in_progress",
+        Kind.STATUS,
+        SRStatus.IN_PROGRESS,
+        S2,
+        "update the SR Status to In Progress",
+        also=((S4, "update the **Status** to **In Progress**"),),  # P5b step 4, P5c and P5d step 5, P5e step 2
+    ),
     _pub("status.closed", Kind.STATUS, SRStatus.CLOSED, S2, "Update the **SR Status** to **Closed**"),
     _pub("sub_status.complete", Kind.SUB_STATUS, SubStatus.COMPLETE, S2, "the **Sub Status** to **Complete**"),
     _unc(
@@ -437,16 +458,22 @@ def as_local(base: RefEntry, new_value: str, *, by: str, at: str, note: str = ""
     return replace(base, value=new_value, source=Source.LOCAL, confirmed_by=by, confirmed_at=at, note=note)
 
 
-def describe_source(e: RefEntry) -> str:
-    """The source in a sentence, for the Reference values page and the CSV export."""
+def describe_source(e: RefEntry, seed: str | None = None) -> str:
+    """The source in a sentence, for the CMS panel (`seed`: the seed of the procedure being worked, cited in its
+    own words where it names the value, `RefEntry.citations`) and the Reference values page (every seed's)."""
     if e.source is Source.PUBLISHED:
-        # By its published title only: the seed's file name means nothing to policy staff (QA); the CSV keeps it.
-        title = PUBLISHED_TITLES.get(e.seed or "", "")
-        named = f" \u201c{title}\u201d" if title else ""
-        return f"Published procedure{named}: \u201c{e.quote}\u201d"
+        cited = e.citations(seed)
+        return f"Published procedure{'s' if len(cited) > 1 else ''}" + ";".join(_cited(s, q) for s, q in cited)
     if e.source is Source.LOCAL:
         return f"Confirmed by {e.confirmed_by}, {e.confirmed_at}"
     return "Not confirmed: a suggestion only"
+
+
+def _cited(seed: str, quote: str) -> str:
+    """A seed's words after its published title: the seed's file name means nothing to policy staff (QA; the CSV
+    export keeps it)."""
+    title = PUBLISHED_TITLES.get(seed, "")
+    return f" \u201c{title}\u201d: \u201c{quote}\u201d" if title else f": \u201c{quote}\u201d"
 
 
 def full_sr_type(key: str) -> tuple[str, str, str]:

@@ -45,13 +45,15 @@ class CmsContext:
 
     `names` says each SR ref in words ("the SR you were allocated (1-00000012)"); `allocated` holds the refs
     the run was started from (a CreateSR for one of them means "update it", never "create"); `existing` the
-    refs bound to SRs that exist already.
+    refs bound to SRs that exist already; `seed` is the seed of the run's procedure, so a published value is
+    cited in that procedure's own words where its seed names it (`describe_source`).
     """
 
     reference: Reference = BUILT_IN_REFERENCE
     names: Mapping[str, str] = field(default_factory=dict)
     allocated: frozenset[str] = frozenset()
     existing: frozenset[str] = frozenset()
+    seed: str | None = None
 
     def name(self, ref: str) -> str:
         return self.names.get(ref) or ("this procedure's SR" if ref == "main" else "the other SR this step names")
@@ -69,7 +71,7 @@ class CmsContext:
         if found is None:  # not a catalogue value: what the caseworker chose or typed
             return CmsLine(f"{prefix}{kind.value} = {recorded}")
         if found.source is Source.LOCAL or (found.source is Source.PUBLISHED and given_here):
-            return CmsLine(f"{prefix}{kind.value} = {found.value}", source=describe_source(found))
+            return CmsLine(f"{prefix}{kind.value} = {found.value}", source=describe_source(found, self.seed))
         words = need or found.need or f"choose the {kind.value} your team uses here; {NOT_GIVEN_HERE}"
         return CmsLine(f"{prefix}{kind.value}: {words}", suggestion=found.value)
 
@@ -99,9 +101,10 @@ class CreateSR(Effect):
     owner: str = "me"
     reason: str | None = None
     team: str | None = None  # the team (by name) the SR is for; None: the case's team
-    # False where the procedure's seed gives no Status for this SR (P1, P2, P4, P5a: PROCEDURES.md): the Status,
-    # published for other procedures' SRs, is then a suggestion (CmsContext.value)
-    status_given: bool = True
+    # Whether the procedure's seed names the Status it sets on this SR. No default: each procedure says, from its
+    # seed. False (P1, P2, P4, P5a: PROCEDURES.md; an SR the seed creates without a Status): the Status, published
+    # for other procedures' SRs, is then a suggestion (CmsContext.value).
+    status_given: bool = field(kw_only=True)
 
     @property
     def named_owner(self) -> str | None:
@@ -163,9 +166,10 @@ class SetStatus(Effect):
     # What to choose as the Sub Status at this close, when the catalogue's words for the value do not fit it (P5e's
     # failed to attend: the seed says only "close the SR", not "Close and Cancel" as for a rejected referral).
     sub_status_need: str | None = None
-    # False where the procedure's seed gives no Status or Sub Status for this SR (P1, P2, P4, P5a: PROCEDURES.md):
-    # both, published for other procedures' SRs, are then suggestions (CmsContext.value)
-    status_given: bool = True
+    # Whether the procedure's seed names this Status (and Sub Status) for this SR. No default: each procedure says,
+    # from its seed. False (P1, P2, P4, P5a: PROCEDURES.md; P3's Manual Handling SR): both, published for other
+    # procedures' SRs, are then suggestions (CmsContext.value).
+    status_given: bool = field(kw_only=True)
 
     def cms_lines(self, cms: CmsContext | None = None) -> list[CmsLine]:
         cms = cms or CmsContext()

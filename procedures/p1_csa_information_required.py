@@ -163,7 +163,9 @@ def _segment(ctx: Ctx) -> list[Effect]:
     target = SEGMENT_MOVES[ctx["segment_move"]]
     if target:
         process, area, sub_area = target
-        effects.append(CreateSR("segment", process, area, sub_area, parent_ref="main", owner="none"))
+        effects.append(
+            CreateSR("segment", process, area, sub_area, parent_ref="main", owner="none", status_given=False)
+        )
         reason = ctx.get("segment_reason") or ""  # optional: no dangling colon without one (QA)
         effects.append(AddNote("main", f"Case routed to {ctx['segment_move']}" + (f": {reason}" if reason else ".")))
     effects.append(

@@ -119,12 +119,15 @@ def _route(ctx: Ctx) -> list[Effect]:
                 ctx["complaint_sub_area"],
                 parent_ref="main",
                 owner="none",
+                status_given=False,
             )
         )
     if APPEAL in needs:
-        effects.append(CreateSR("appeal", *reference.sr_type("sr.appeal"), parent_ref="main", owner="none"))
+        effects.append(
+            CreateSR("appeal", *reference.sr_type("sr.appeal"), parent_ref="main", owner="none", status_given=False)
+        )
     if ENFORCEMENT in needs:
-        effects.append(CreateSR("enforcement", *ARREARS_REVIEW, parent_ref="main", owner="none"))
+        effects.append(CreateSR("enforcement", *ARREARS_REVIEW, parent_ref="main", owner="none", status_given=False))
     routed = ", ".join(needs) if needs else "no other segment needed"
     effects.append(AddNote("main", f"Routing: {routed}."))
     effects.append(

@@ -13,7 +13,8 @@ per LO whose debt is not fully discharged. Our reading of the seed, where it is 
   "manual_handling" (`_bind_start`); step 2 then checks the child instead of creating a second
   Finalise Case SR. A Manual Handling SR without an open Finalise Case child gets one created as
   its child. The Manual Handling SR is set In Progress with the Finalise Case SR and closed
-  Complete with it, with a note, so the prompt never stays open after the work is done.
+  Complete with it, with a note, so the prompt never stays open after the work is done. The seed
+  names no Status for it, so the CMS panel only suggests those (`status_given=False`).
 - Steps 2 and 3 stay two steps as in the seed: the SR is created Open, then set In Progress.
 - Activity plan (the seed names only "Access Legacy System"): "Access Legacy System" (Done at step
   5, after More Tabs > Enforcement Actions) and "Identify Ongoing Enforcement" (step 8's "next
@@ -231,6 +232,7 @@ def _create_finalise_sr(ctx: Ctx) -> list[Effect]:
             status=SRStatus.OPEN,
             parent_ref="manual_handling" if _has(ctx, "manual_handling") else None,
             activities=ACTIVITY_PLAN,
+            status_given=False,  # step 2 creates it; step 3 names its Status
         ),
         AddNote(
             "main",
@@ -241,9 +243,9 @@ def _create_finalise_sr(ctx: Ctx) -> list[Effect]:
 
 
 def _set_in_progress(ctx: Ctx) -> list[Effect]:
-    effects: list[Effect] = [SetStatus("main", SRStatus.IN_PROGRESS)]
-    if _has(ctx, "manual_handling"):
-        effects.append(SetStatus("manual_handling", SRStatus.IN_PROGRESS))
+    effects: list[Effect] = [SetStatus("main", SRStatus.IN_PROGRESS, status_given=True)]  # step 3
+    if _has(ctx, "manual_handling"):  # our reading: the seed names no Status for the Manual Handling SR
+        effects.append(SetStatus("manual_handling", SRStatus.IN_PROGRESS, status_given=False))
     return effects
 
 
@@ -286,7 +288,14 @@ def _liability_orders(ctx: Ctx) -> list[Effect]:
     for number, lo in enumerate(current, start=1):
         ref = f"lo_{number}"
         effects.append(
-            CreateSR(ref, *SET_UP_LEGACY_LO, parent_ref="main", owner="none", team=FINANCIAL_TRANSITION_TEAM)
+            CreateSR(
+                ref,
+                *SET_UP_LEGACY_LO,
+                parent_ref="main",
+                owner="none",
+                team=FINANCIAL_TRANSITION_TEAM,
+                status_given=False,
+            )
         )
         effects.append(
             AddNote(
@@ -346,14 +355,14 @@ def _identify_enforcement_from_reply(ctx: Ctx) -> list[Effect]:
 
 def _close(ctx: Ctx) -> list[Effect]:
     """Close the Finalise Case SR (and the Manual Handling prompt, when the run started from it)."""
-    effects: list[Effect] = [SetStatus("main", SRStatus.CLOSED, SubStatus.COMPLETE)]
+    effects: list[Effect] = [SetStatus("main", SRStatus.CLOSED, SubStatus.COMPLETE, status_given=True)]  # step 10
     if _has(ctx, "manual_handling"):
         effects += [
             AddNote(
                 "manual_handling",
                 "Actioned: CSA enforcement and liability order check complete on the Finalise Case SR.",
             ),
-            SetStatus("manual_handling", SRStatus.CLOSED, SubStatus.COMPLETE),
+            SetStatus("manual_handling", SRStatus.CLOSED, SubStatus.COMPLETE, status_given=False),
         ]
     return effects
 
@@ -397,7 +406,14 @@ def _no_current_lo(ctx: Ctx) -> list[Effect]:
     if actions:  # no LO SR to carry it: the outstanding arrears go to the enforcement team on an SR of their own
         details = f" Details: {ctx['enforcement_details']}" if ctx["enforcement_details"] else ""
         handover = [
-            CreateSR("enforcement", *ARREARS_REVIEW, parent_ref="main", owner="none", team=ENFORCEMENT_TEAM),
+            CreateSR(
+                "enforcement",
+                *ARREARS_REVIEW,
+                parent_ref="main",
+                owner="none",
+                team=ENFORCEMENT_TEAM,
+                status_given=False,
+            ),
             AddNote(
                 "enforcement",
                 f"For the {ENFORCEMENT_TEAM}: action the outstanding arrears. Ongoing enforcement found on the CSA "

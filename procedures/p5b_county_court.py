@@ -124,7 +124,7 @@ class P5bMachine(StateMachine):
 
 def _sr_allocated(ctx: Ctx) -> list[Effect]:
     return [
-        CreateSR("main", *COUNTY_COURT),
+        CreateSR("main", *COUNTY_COURT, status_given=False),  # allocated: no Status named
         UpdateSR("main", {"court": ctx["court"]}),
         AddNote(
             "main",
@@ -201,7 +201,11 @@ def _close_sr(ctx: Ctx) -> list[Effect]:
     return [
         DeleteClericalFiles("main", "County court action completed: clerical files deleted as the procedure says."),
         SetStatus(
-            "main", SRStatus.CLOSED, SubStatus.COMPLETE, resolution_code=reference.value("resolution_code.completed")
+            "main",
+            SRStatus.CLOSED,
+            SubStatus.COMPLETE,
+            resolution_code=reference.value("resolution_code.completed"),
+            status_given=True,  # step 9: "Close and Complete the SR"
         ),
     ]
 

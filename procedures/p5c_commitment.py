@@ -183,7 +183,7 @@ class P5cMachine(StateMachine):
 
 def _sr_allocated(ctx: Ctx) -> list[Effect]:
     return [
-        CreateSR("main", *MAGISTRATES_COURT),
+        CreateSR("main", *MAGISTRATES_COURT, status_given=False),  # allocated: no Status named
         UpdateSR("main", {"court": ctx["court"]}),
         AddNote(
             "main",
@@ -267,7 +267,11 @@ def _second_pv_check(ctx: Ctx) -> list[Effect]:
 def _close_sr(ctx: Ctx) -> list[Effect]:
     return [
         SetStatus(
-            "main", SRStatus.CLOSED, SubStatus.COMPLETE, resolution_code=reference.value("resolution_code.completed")
+            "main",
+            SRStatus.CLOSED,
+            SubStatus.COMPLETE,
+            resolution_code=reference.value("resolution_code.completed"),
+            status_given=True,  # step 14: "Close and Complete the SR"
         )
     ]
 

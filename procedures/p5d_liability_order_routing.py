@@ -256,7 +256,7 @@ class P5dMachine(StateMachine):
 
 def _allocated(ctx: Ctx) -> list[Effect]:
     return [
-        CreateSR("main", *MAGISTRATES_COURT, reason=REASON),
+        CreateSR("main", *MAGISTRATES_COURT, reason=REASON, status_given=False),  # allocated: no Status named
         UpdateSR("main", {"court": ctx["court_name"]}),
         AddNote(
             "main",
@@ -393,7 +393,8 @@ def _cpo_decision(ctx: Ctx) -> list[Effect]:
     return [
         AddNote("main", f"The CPO decided not to proceed: {ctx['not_proceeding_reason']}"),
         CompleteDeadlines("main", (deadlines.HEARING,)),
-        SetStatus("main", SRStatus.CLOSED, SubStatus.CANCELLED, resolution_code=NOT_PROCEEDING),
+        # step 11: "Close and Cancel the SR"
+        SetStatus("main", SRStatus.CLOSED, SubStatus.CANCELLED, resolution_code=NOT_PROCEEDING, status_given=True),
     ]
 
 
@@ -428,7 +429,7 @@ def _forward_to_ecm(ctx: Ctx) -> list[Effect]:
 
 
 def _close_sr(ctx: Ctx) -> list[Effect]:
-    return [SetStatus("main", SRStatus.CLOSED, SubStatus.COMPLETE)]
+    return [SetStatus("main", SRStatus.CLOSED, SubStatus.COMPLETE, status_given=True)]  # step 14
 
 
 # --- Steps ---------------------------------------------------------------------------------------

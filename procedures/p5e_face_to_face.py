@@ -217,7 +217,7 @@ class P5eMachine(StateMachine):
 def _pv_check(ctx: Ctx) -> list[Effect]:
     found = "a PV marker is recorded" if ctx["pv_marker"] else "no PV marker recorded"
     return [
-        CreateSR("main", *FACE_TO_FACE_VISIT),
+        CreateSR("main", *FACE_TO_FACE_VISIT, status_given=False),  # allocated: no Status named
         AddNote(
             "main",
             f"Full PV check on the 2012 system for the {ctx['client_role'].lower()}: {found}. {ctx['pv_details']}",
@@ -271,7 +271,9 @@ def _referral_rejected(ctx: Ctx) -> list[Effect]:
     return [
         QueueEmail("main", draft, to="owner_and_team_leader", owner_ref=_who(ctx)),
         AddNote("main", "Owning caseworker and team leader told that the referral was rejected."),
-        SetStatus("main", SRStatus.CLOSED, SubStatus.CANCELLED, resolution_code=REFERRAL_REJECTED),
+        SetStatus(  # step 3: "Close and Cancel the SR"
+            "main", SRStatus.CLOSED, SubStatus.CANCELLED, resolution_code=REFERRAL_REJECTED, status_given=True
+        ),
     ]
 
 
@@ -330,6 +332,7 @@ def _failed_to_attend(ctx: Ctx) -> list[Effect]:
             SubStatus.CANCELLED,
             resolution_code=FAILED_TO_ATTEND,
             sub_status_need=FAILED_TO_ATTEND_SUB_STATUS,
+            status_given=True,  # step 5: "close the SR"
         ),
     ]
 
@@ -370,7 +373,7 @@ def _reason_and_resolution(ctx: Ctx) -> list[Effect]:
 
 def _close_sr(ctx: Ctx) -> list[Effect]:
     """Closing only: the Reason and Resolution Code were keyed at the step before (QA: CMS lines said them twice)."""
-    return [SetStatus("main", SRStatus.CLOSED, SubStatus.COMPLETE)]
+    return [SetStatus("main", SRStatus.CLOSED, SubStatus.COMPLETE, status_given=True)]  # step 8
 
 
 # --- Steps --------------------------------------------------------------------------------------------

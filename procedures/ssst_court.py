@@ -106,7 +106,7 @@ def pv_record(ctx: Ctx, check: str, marker: bool, findings: str | None, **second
 
 
 def set_in_progress(ctx: Ctx) -> list[Effect]:
-    return [SetStatus("main", SRStatus.IN_PROGRESS)]
+    return [SetStatus("main", SRStatus.IN_PROGRESS, status_given=True)]  # P5b step 4, P5c and P5d step 5, P5e step 2
 
 
 def second_pv_check(ctx: Ctx, hearing_at: Any) -> list[Effect]:

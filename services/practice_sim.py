@@ -233,7 +233,7 @@ class Sim:
         for e in effects:
             if isinstance(e, CreateSR) and e.ref not in names:
                 names[e.ref] = f"the new {e.sub_area or e.area or e.process} SR"
-        return CmsContext(self.reference, names, allocated, frozenset(self.run.sr_refs))
+        return CmsContext(self.reference, names, allocated, frozenset(self.run.sr_refs), seed=self.procedure.seed)
 
     def view(self) -> RunView:
         with self.clock():

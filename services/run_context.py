@@ -132,7 +132,9 @@ def run_view(session: Session, run: ProcedureRun, procedure: Procedure, case: Ca
     effects = step_effects(step, ctx) if run.pending_step == run.state or not step.fields else []
     sr = session.get(ServiceRequest, run.sr_id) if run.sr_id else None  # joined-loaded with the run: no query
     records = run_records(session, set(run.sr_refs.values()) | ({run.sr_id} if run.sr_id else set()))
-    cms = cms_context(session, run, effects, reference_values.current(session)) if effects else None
+    cms = (
+        cms_context(session, run, effects, reference_values.current(session), seed=procedure.seed) if effects else None
+    )
     return build(
         run,
         procedure,

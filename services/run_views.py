@@ -229,8 +229,13 @@ def cms_lines(effects: list[Effect], cms: CmsContext | None = None) -> tuple[Cms
     return tuple(line for e in effects for line in e.cms_lines(cms))
 
 
-def cms_context(session: Session, run: ProcedureRun, effects: list[Effect], reference: Reference) -> CmsContext:
-    """The run's SRs in words for the panel: never an internal ref ("main"), always the SR's kind and number."""
+def cms_context(
+    session: Session, run: ProcedureRun, effects: list[Effect], reference: Reference, *, seed: str
+) -> CmsContext:
+    """The run's SRs in words for the panel: never an internal ref ("main"), always the SR's kind and number.
+
+    `seed` is the run's procedure's, so a value its seed names is cited in its own words (QA: P5b to P5e quoted P3's).
+    """
     allocated = frozenset(run.allocated_refs)
     names: dict[str, str] = {}
     for ref, sr_id in run.sr_refs.items():
@@ -245,7 +250,7 @@ def cms_context(session: Session, run: ProcedureRun, effects: list[Effect], refe
     for e in effects:
         if isinstance(e, CreateSR) and e.ref not in names:
             names[e.ref] = f"the new {e.sub_area or e.area or e.process} SR"
-    return CmsContext(reference, names, allocated, frozenset(run.sr_refs))
+    return CmsContext(reference, names, allocated, frozenset(run.sr_refs), seed=seed)
 
 
 def saved_cms(saved: list[dict[str, Any]]) -> tuple[SavedCms, ...]:

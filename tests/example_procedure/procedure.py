@@ -46,11 +46,11 @@ class ExampleMachine(StateMachine):
 
 def _open_sr(ctx: Ctx) -> list[Effect]:
     effects: list[Effect] = [
-        CreateSR("main", *reference.sr_type(SR_TYPE), status=SRStatus.IN_PROGRESS),
+        CreateSR("main", *reference.sr_type(SR_TYPE), status=SRStatus.IN_PROGRESS, status_given=False),
         AddNote("main", f"Paying parent asked about their arrears balance: {ctx['request']}"),
     ]
     if not ctx["wants_statement"]:
-        effects.append(SetStatus("main", SRStatus.CLOSED, SubStatus.COMPLETE))
+        effects.append(SetStatus("main", SRStatus.CLOSED, SubStatus.COMPLETE, status_given=False))
     return effects
 
 
@@ -69,7 +69,7 @@ def _statement(ctx: Ctx) -> list[Effect]:
             },
         ),
         AddNote("main", f"Arrears statement dated {format_date(ctx.today)} recorded as due to the paying parent."),
-        SetStatus("main", SRStatus.CLOSED, SubStatus.COMPLETE),
+        SetStatus("main", SRStatus.CLOSED, SubStatus.COMPLETE, status_given=False),
     ]
 
 

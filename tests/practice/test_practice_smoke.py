@@ -24,3 +24,13 @@ def test_a_practice_run_names_who_its_emails_would_have_gone_to_never_the_email_
     assert any(line.endswith("(to the SR's owning caseworker and their team leader)") for line in sent), sent
     for line in [*sent, *(to for _subject, to in view.emails)]:
         assert "_" not in line, line
+
+
+def test_a_practice_run_quotes_the_procedures_own_seed_for_in_progress(sqlite_demo_db, actor_for):
+    """QA: P5e's "Status = In Progress" quoted seed 002 (P3's procedure); seed 004 step 2 names it."""
+    view = walk_practice(actor_for("caseworker"), builtin()["P5e-1"], today=date.today())
+    saved = [line for step in view.run.cms_saved for line in step.lines if line.text.endswith("Status = In Progress")]
+    assert [line.source for line in saved] == [
+        "Published procedure \u201cSpecialist Services Support Team\u201d: "
+        "\u201cupdate the **Status** to **In Progress**\u201d"
+    ]

@@ -112,6 +112,11 @@ def test_the_finalise_case_sr_is_created_in_progress_with_its_activity_plan(demo
     walk.confirm()
     main = walk.outcome().srs["main"]
     assert ((main.process, main.area, main.sub_area), main.status, main.parent_number) == (FINALISE_CASE, "Open", None)
+    (in_progress,) = [line for line in walk.view.cms if line.text.endswith("Status = In Progress")]
+    assert in_progress.source == (  # step 3 of seed 002, P3's own procedure
+        "Published procedure \u201cEnforcement/Liability Order Actions - Check CSA\u201d: "
+        "\u201cupdate the SR Status to In Progress\u201d"
+    )
     walk.answer()
     main = walk.outcome().srs["main"]
     assert (main.status, main.sub_status) == ("In Progress", None)

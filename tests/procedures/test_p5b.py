@@ -55,7 +55,9 @@ def next_weekday(weekday: int, weeks_ahead: int = 3) -> date:
     return start + timedelta(days=(weekday - start.weekday()) % 7)
 
 
-def first_steps(walk: Walk, *, contact: str = "Email the court presenting team", criminal: bool = False) -> None:
+def first_steps(
+    walk: Walk, *, contact: str = "Email the court presenting team", criminal: bool = False, in_progress: bool = True
+) -> None:
     walk.answer(court="Demo County Court", ecm_name="Eve Enforcer", criminal_action=criminal)
     if contact.startswith("Email"):
         walk.answer(cpt_contact=contact)
@@ -65,7 +67,8 @@ def first_steps(walk: Walk, *, contact: str = "Email the court presenting team",
     if criminal:
         folder["screenshots_saved"] = True
     walk.answer(**folder)
-    walk.answer()  # In Progress
+    if in_progress:
+        walk.answer()
 
 
 def finish(walk: Walk, clock: Clock, hearing_day: date, *, pdf: bytes | None = None) -> None:
@@ -188,6 +191,22 @@ def _scin(case_id: int) -> str:
 
     with transaction() as session:
         return session.get_one(Case, case_id).scin
+
+
+def test_the_in_progress_line_quotes_p5bs_own_seed_when_shown_and_as_saved(demo_db, ssst):
+    """QA: P5b's "Status = In Progress" quoted seed 002, which is P3's procedure. Seed 004 step 4 names it."""
+    own_words = (
+        "Published procedure \u201cSpecialist Services Support Team\u201d: "
+        "\u201cupdate the **Status** to **In Progress**\u201d"
+    )
+    case_id, sr_id = allocated_sr(ssst, "County Court")
+    walk = Walk(ssst, "P5b", case_id, sr_id=sr_id)
+    first_steps(walk, in_progress=False)
+    assert walk.step == "set_in_progress"
+    assert [line.source for line in walk.view.cms if line.text.endswith("Status = In Progress")] == [own_words]
+    walk.answer()
+    saved = [line for step in walk.view.cms_saved for line in step.lines if line.text.endswith("Status = In Progress")]
+    assert [line.source for line in saved] == [own_words]
 
 
 def test_the_cpo_folder_holds_the_referral_form_and_the_full_pv_check_read_back(demo_db, ssst):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ import pytest
 from domain import reference
 from domain.reference import Kind, Source
 from procedures import registry
-from procedures.effects import CmsContext, CreateSR
+from procedures.effects import CmsContext, CreateSR, SetStatus
 from procedures.reference_uses import _answers, _effects, uses
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,6 +27,10 @@ def test_every_published_value_is_quoted_character_for_character_from_its_seed(e
     assert entry.quote
     assert entry.value in entry.quote
     assert entry.quote in (SEEDS / entry.seed).read_text(encoding="utf-8")
+    for seed, quote in entry.also:  # each other seed that names the value, in its own words
+        assert seed != entry.seed
+        assert entry.value in quote
+        assert quote in (SEEDS / seed).read_text(encoding="utf-8")
 
 
 def test_a_published_source_is_named_by_its_procedures_own_title():
@@ -39,7 +44,11 @@ def test_a_published_source_is_named_by_its_procedures_own_title():
         "\u201cProcess = Transition\u201d"
     )
     assert not any(
-        e.seed in reference.describe_source(e) for e in reference.BUILT_IN if e.source is reference.Source.PUBLISHED
+        seed in reference.describe_source(e, cited_for)
+        for e in reference.BUILT_IN
+        if e.source is reference.Source.PUBLISHED
+        for seed in (e.seed, *(s for s, _q in e.also))
+        for cited_for in (None, *reference.PUBLISHED_TITLES)
     )
 
 
@@ -90,11 +99,13 @@ def test_where_used_names_only_real_procedure_steps():
 
 
 def _every_line(cms: CmsContext):
+    """Every CMS line of every step, each procedure's with its own seed (as services.run_views.cms_context gives)."""
     for procedure in registry.latest():
+        own = replace(cms, seed=procedure.seed)
         for step_id, step in procedure.steps.items():
             for answers in _answers(procedure, step):
                 for effect in _effects(step, answers):
-                    for line in effect.cms_lines(cms):
+                    for line in effect.cms_lines(own):
                         yield procedure.id, step_id, effect, line
 
 
@@ -137,7 +148,7 @@ def test_a_created_srs_process_is_an_instruction_only_when_its_area_and_sub_area
 def test_an_sr_type_confirmed_by_the_policy_team_makes_its_process_an_instruction():
     confirm = [reference.entry(k) for k in ("area.csa_information", "sub_area.information_request")]
     local = [reference.as_local(e, e.value, by="Pat Policy", at="today") for e in confirm]
-    lines = CreateSR("main", *reference.sr_type("sr.csa_information_request")).cms_lines(
+    lines = CreateSR("main", *reference.sr_type("sr.csa_information_request"), status_given=False).cms_lines(
         CmsContext(reference.Reference(local))
     )
     assert [line.text for line in lines[1:4]] == [
@@ -199,12 +210,106 @@ def test_a_status_the_procedure_does_not_give_is_only_a_suggestion(procedure_id)
         assert re.search(r": (choose|leave) the ", line.text), (step, line)  # says in words what to choose
 
 
-@pytest.mark.parametrize("procedure_id", ["P3", "P5b", "P5c", "P5d", "P5e"])
-def test_a_status_the_procedures_seed_gives_stays_an_instruction_with_its_source(procedure_id):
+P3_IN_PROGRESS = (
+    "Published procedure \u201cEnforcement/Liability Order Actions - Check CSA\u201d: "
+    "\u201cupdate the SR Status to In Progress\u201d"
+)
+P5_IN_PROGRESS = (
+    "Published procedure \u201cSpecialist Services Support Team\u201d: "
+    "\u201cupdate the **Status** to **In Progress**\u201d"
+)
+
+
+@pytest.mark.parametrize(
+    ("procedure_id", "source"),
+    [("P3", P3_IN_PROGRESS), *((p, P5_IN_PROGRESS) for p in ("P5b", "P5c", "P5d", "P5e"))],
+)
+def test_a_status_the_procedures_seed_gives_stays_an_instruction_quoting_its_own_seed(procedure_id, source):
+    """QA: P5b to P5e's "Status = In Progress" quoted seed 002, P3's procedure. Each quotes its own seed's words."""
     lines = [line for _step, line in _lines_of(procedure_id) if line.text.endswith("Status = In Progress")]
     assert lines
-    published = reference.entry("status.in_progress")
-    assert {line.source for line in lines} == {reference.describe_source(published)}
+    assert {line.source for line in lines} == {source}
+    own_seed = (SEEDS / registry.get(procedure_id).seed).read_text(encoding="utf-8")
+    assert source.rsplit(": \u201c", 1)[1].removesuffix("\u201d") in own_seed
+
+
+def test_seed_004_names_in_progress_once_for_each_of_p5b_to_p5e_and_never_for_p5a():
+    """Seed 004's four sections (County Court, Commitment, Liability Order, Face to Face) each set the SR In
+    Progress in the same words; its court fee section (P5a) names no Status, so P5a's stays a suggestion."""
+    text = (SEEDS / reference.S4).read_text(encoding="utf-8")
+    assert text.count("update the **Status** to **In Progress**") == 4
+    court_fee = text.split("### Making payment for enforcement actions")[1]
+    court_fee = court_fee.split("### Work Routing for County Court")[0]
+    assert "Status" not in court_fee
+    assert "In Progress" not in court_fee
+
+
+def test_the_reference_values_page_cites_every_seed_that_names_a_value():
+    """Without a procedure (the Reference values page), a value two seeds name is cited in both their words."""
+    assert reference.describe_source(reference.entry("status.in_progress")) == (
+        "Published procedures \u201cEnforcement/Liability Order Actions - Check CSA\u201d: "
+        "\u201cupdate the SR Status to In Progress\u201d; \u201cSpecialist Services Support Team\u201d: "
+        "\u201cupdate the **Status** to **In Progress**\u201d"
+    )
+
+
+def test_a_procedure_whose_seed_does_not_name_a_value_cites_the_seed_that_does():
+    """Seed 004 says "Close and Complete the SR" and never prints the Status "Closed": P5b's Status = Closed quotes
+    seed 002, which does, and names it by its title."""
+    closed = [line for _step, line in _lines_of("P5b") if line.text.endswith("Status = Closed")]
+    assert {line.source for line in closed} == {
+        "Published procedure \u201cEnforcement/Liability Order Actions - Check CSA\u201d: "
+        "\u201cUpdate the **SR Status** to **Closed**\u201d"
+    }
+
+
+def test_every_published_line_quotes_the_procedures_own_seed_where_it_names_the_value():
+    kinds = {k.value: k for k in Kind}
+    by_id = {p.id: p for p in registry.latest()}
+    checked = 0
+    for where_p, _step, _effect, line in _every_line(CmsContext()):
+        if line.source is None or not line.source.startswith("Published procedure"):
+            continue
+        said, shown = line.text.rsplit(" = ", 1)
+        kind = next(kinds[k] for k in sorted(kinds, key=len, reverse=True) if said.endswith(k))
+        found = reference.BUILT_IN_REFERENCE.by_value(kind, shown)
+        assert found is not None
+        own = by_id[where_p].seed
+        if own in (found.seed, *(s for s, _q in found.also)):
+            assert line.source.startswith(f"Published procedure \u201c{reference.PUBLISHED_TITLES[own]}\u201d: ")
+            checked += 1
+    assert checked > 30
+
+
+@pytest.mark.parametrize(
+    "effect",
+    [lambda: CreateSR("main", "Transition", None, None), lambda: SetStatus("main", reference.SRStatus.CLOSED)],
+    ids=["CreateSR", "SetStatus"],
+)
+def test_a_status_effect_must_say_whether_its_seed_names_the_status(effect):
+    """No default: a new procedure cannot pass a Status off as published by leaving `status_given` out."""
+    with pytest.raises(TypeError, match="status_given"):
+        effect()
+
+
+def test_p3s_manual_handling_sr_status_is_a_suggestion_as_seed_002_names_none_for_it():
+    """Seed 002 sets the Finalise Case SR In Progress and Closed / Complete; the system's Manual Handling SR, which
+    P3 moves with it (our reading), gets no Status in the seed."""
+    cms = CmsContext(names={"manual_handling": "the Manual Handling SR (1-00000007)"}, seed=reference.S2)
+    lines = [
+        line
+        for procedure in [registry.get("P3")]
+        for step in procedure.steps.values()
+        for answers in _answers(procedure, step)
+        for effect in _effects(step, answers)
+        if isinstance(effect, SetStatus) and effect.ref == "manual_handling"
+        for line in effect.cms_lines(cms)
+    ]
+    assert {line.suggestion for line in lines} == {"In Progress", "Closed", "Complete"}
+    for line in lines:
+        assert line.text.startswith("On the Manual Handling SR (1-00000007), set ")
+        assert " = " not in line.text
+        assert line.source is None
 
 
 def test_a_status_confirmed_by_the_policy_team_is_an_instruction_even_where_the_procedure_gives_none():
@@ -229,8 +334,11 @@ def test_every_exact_catalogue_value_says_its_source_in_the_seeds_own_words():
             assert line.source is None, (where_p, where_s, line)  # a typed value or date: nothing to cite
             continue
         assert found.source is Source.PUBLISHED, (where_p, where_s, line)
-        assert line.source == reference.describe_source(found), (where_p, where_s, line)
-        assert found.quote in (SEEDS / str(found.seed)).read_text(encoding="utf-8")
+        seed = registry.get(where_p).seed
+        assert line.source == reference.describe_source(found, seed), (where_p, where_s, line)
+        for cited_seed, quote in found.citations(seed):
+            assert f"\u201c{quote}\u201d" in line.source, (where_p, where_s, line)
+            assert quote in (SEEDS / cited_seed).read_text(encoding="utf-8")
         checked.add((where_p, found.key))
     assert ("P2", "process.escalated_enquiries") in checked
     p2 = [line for _step, line in _lines_of("P2") if line.text == "Process = Escalated Enquiries"]
