@@ -10,6 +10,7 @@ from services.run_summary import run_srs
 from services.run_views import RunView
 from ui import attempt
 from ui.case_panels import emails_panel
+from ui.table_data import unbroken
 
 
 def finish_page(actor: Actor, view: RunView) -> None:
@@ -17,11 +18,12 @@ def finish_page(actor: Actor, view: RunView) -> None:
     st.success(f"**{view.procedure_title} is finished.** Everything below is recorded.")
     srs = attempt(lambda: run_srs(actor, view.run_id)) or []
     # st.table, not st.dataframe: beside the wizard's side column a grid cut "What happened" and "To" off at the
-    # right at 1366 px; a table wraps its text and is read by screen readers as a table.
+    # right at 1366 px; a table wraps its text and is read by screen readers as a table. Never an SR number, though:
+    # it is quoted in CMS whole (`unbroken`).
     st.header(f"Service requests ({len(srs)})")
     if srs:
         st.table(
-            [{"SR": s.number, "Type": s.label, "What happened": s.what_happened} for s in srs],
+            unbroken([{"SR": s.number, "Type": s.label, "What happened": s.what_happened} for s in srs], ["SR"]),
             hide_index=True,
             border="horizontal",
         )
@@ -30,18 +32,21 @@ def finish_page(actor: Actor, view: RunView) -> None:
     st.header(f"Letters and forms ({len(view.letters)})")
     if view.letters:
         st.table(
-            [
-                {
-                    "Code": letter.template_code,
-                    "Letter": letter.title,
-                    "To": (letter.recipient or "").replace("_", " "),
-                    "SR": letter.sr_number,
-                    "Where it stands": "Produced"
-                    if letter.status != "due"
-                    else "Due: produce it from the letters panel",
-                }
-                for letter in view.letters
-            ],
+            unbroken(
+                [
+                    {
+                        "Code": letter.template_code,
+                        "Letter": letter.title,
+                        "To": (letter.recipient or "").replace("_", " "),
+                        "SR": letter.sr_number,
+                        "Where it stands": "Produced"
+                        if letter.status != "due"
+                        else "Due: produce it from the letters panel",
+                    }
+                    for letter in view.letters
+                ],
+                ["SR"],
+            ),
             hide_index=True,
             border="horizontal",
         )
