@@ -23,6 +23,10 @@ owners = {"Anyone": None, "Unallocated": console.UNALLOCATED} | {
     m.display_name if m.active else f"{m.display_name} (deactivated)": m.id for m in members
 }
 YES_NO = {"Any": None, "Yes": True, "No": False}
+# The tables' columns fit 1366 px, so the longest Types and "How worked out" are cut at the end (QA). The grid's own
+# way to read a cell whole, in place, is said beside each table: its overlay wraps the text and stays on screen.
+# Not wrapped rows: an explanation runs to six lines at 240 px, and rows that tall would show a few SRs at a time.
+READ_IN_FULL = "A value cut short shows in full when you double-click its cell, or select the cell and press Enter."
 DUE = {"Any": None, "Overdue": "overdue", f"Due in the next {console.DUE_SOON_DAYS} days": "due_soon"}
 
 with st.expander("Filters", expanded=True):
@@ -137,9 +141,7 @@ else:
         column_config={
             "SR": st.column_config.TextColumn(width=84),
             "SCIN": st.column_config.TextColumn(width=104),
-            "Type": st.column_config.TextColumn(
-                width=214, help="Process / Area / Sub Area: Open an SR below shows it in full"
-            ),
+            "Type": st.column_config.TextColumn(width=214, help=f"Process / Area / Sub Area. {READ_IN_FULL}"),
             "Status": st.column_config.TextColumn(width=82),
             "Owner": st.column_config.TextColumn(width=120),
             "Age (days)": st.column_config.NumberColumn("Age", format="%d", width=42, help="Days since created"),
@@ -154,7 +156,7 @@ else:
     # Keyset paging serves one order (services/console/queries.py): say what a heading click does and does not do.
     st.caption(
         f"Oldest first, {console.PAGE_SIZE} to a page. Sorting by a column heading reorders only the SRs on this "
-        "page: to find SRs across every page, use the filters above."
+        f"page: to find SRs across every page, use the filters above. {READ_IN_FULL}"
     )
 nav = st.columns([1, 1, 4])
 if len(cursors) > 1 and nav[0].button("Previous page"):
@@ -226,7 +228,7 @@ if len(items) >= console.DEADLINES_LISTED:  # never a silent cut: say the list s
         f"The {console.DEADLINES_LISTED} soonest are listed. Narrow the filters above (an owner, a procedure, "
         "overdue or due soon) to see the later ones."
     )
-table_or_sentence(
+shown = table_or_sentence(
     arrow_rows([
         {"Due": d.due_at, "Overdue": "OVERDUE" if d.overdue else "", "What": d.what,
          "SR": d.sr_number, "SCIN": d.scin, "Owner": d.owner or "Unallocated", "How worked out": d.explanation}
@@ -238,9 +240,11 @@ table_or_sentence(
         "Due": moment_column(width=128), "Overdue": st.column_config.TextColumn(width=78),
         "What": st.column_config.TextColumn(width=150), "SR": st.column_config.TextColumn(width=84),
         "SCIN": st.column_config.TextColumn(width=104), "Owner": st.column_config.TextColumn(width=120),
-        "How worked out": st.column_config.TextColumn(width=240),
+        "How worked out": st.column_config.TextColumn(width=240, help=READ_IN_FULL),
     },
 )  # fmt: skip
+if shown:
+    st.caption(READ_IN_FULL)
 st.header(f"Stuck runs of new caseworkers ({console.stuck_working_days()} working days or more without progress)")
 stuck = view.stuck
 if not stuck:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -37,9 +38,13 @@ def _local(row: ReferenceValue) -> RefEntry:
     return reference.as_local(entry, row.value, by=row.changed_by_name, at=format_uk(row.changed_at), note=row.note)
 
 
-def current(session: Session) -> Reference:
-    """The entries in force now, with the reference version (the id of the latest local change, 0 for none)."""
-    rows = session.scalars(select(ReferenceValue).order_by(ReferenceValue.id)).all()
+def current(session: Session, *, at: datetime | None = None) -> Reference:
+    """The entries in force now, or at the moment `at`, with the reference version (the id of the latest local change,
+    0 for none)."""
+    query = select(ReferenceValue).order_by(ReferenceValue.id)
+    if at is not None:
+        query = query.where(ReferenceValue.changed_at <= at)
+    rows = session.scalars(query).all()
     latest = {row.key: row for row in rows}
     return Reference((_local(r) for r in latest.values()), version=rows[-1].id if rows else 0)
 

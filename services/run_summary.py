@@ -4,6 +4,8 @@ An SR the run started from but never changed (P5e's initiating SR, whose owner t
 messages) is said to be not changed: "worked on" there told the caseworker they had changed an SR they had not.
 A change counts only when made by someone who saved a step of this run: a team leader reassigning the SR while
 the run was open did not change it through the run.
+A closed SR's Resolution Code is not part of what happened: it is given apart, as the CMS panel gave it
+(services/recorded_cms.py).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from db.models import AuditEvent, ProcedureRun, ServiceRequest
+from procedures.effects import CmsLine
+from services import recorded_cms
 from services.access import check_run
 from services.actor import Actor
 from services.errors import NotFound
@@ -25,18 +29,17 @@ class RunSR:
     label: str
     status: str
     sub_status: str | None
-    resolution_code: str | None
+    resolution_code: CmsLine | None  # as the CMS panel gave it (services/recorded_cms.py)
     created_by_run: bool
     changed_by_run: bool
 
     @property
     def what_happened(self) -> str:
-        """In words: "Created, now Open", "Created and closed (Complete, Information Provided)", "Closed (...)",
-        "Worked on, now In Progress", "Not changed (it is Open)"."""
+        """In words: "Created, now Open", "Created and closed (Complete)", "Closed (Cancelled)", "Worked on, now In
+        Progress", "Not changed (it is Open)"."""
         closed = self.status == "Closed"
-        # Sub Status and Resolution Code as CMS spells them: never re-cased (`str.capitalize` once lowered them).
-        detail = ", ".join(part for part in (self.sub_status, self.resolution_code) if part)
-        how = f" ({detail})" if closed and detail else ""
+        # The Sub Status as CMS spells it: never re-cased (`str.capitalize` once lowered it).
+        how = f" ({self.sub_status})" if closed and self.sub_status else ""
         if self.created_by_run:
             return f"Created and closed{how}" if closed else f"Created, now {self.status}"
         if not self.changed_by_run:
@@ -101,7 +104,7 @@ def run_srs(actor: Actor, run_id: str) -> list[RunSR]:
                 sr.label,
                 sr.status,
                 sr.sub_status,
-                sr.resolution_code,
+                recorded_cms.resolution_code(session, sr),
                 sr.created_at >= run.created_at,
                 sr.id in changed,
             )

@@ -21,7 +21,8 @@ from db.models import Activity, Attachment, AuditEvent, Letter, Note, ProcedureR
 from domain.clock import format_date, format_uk
 from domain.values import format_money
 from procedures import registry
-from services import timeline
+from procedures.effects import CmsLine
+from services import recorded_cms, timeline
 from services.actor import Actor
 from services.attachments import AttachmentView, load_sr
 from services.deadlines import DeadlineView, deadline_views
@@ -92,6 +93,7 @@ class SRFullView:
     version: int
     case: CaseBanner
     details: tuple[tuple[str, str], ...]  # what the procedures recorded on the SR (hearing, CPO, ...), set ones only
+    resolution_code: CmsLine | None  # as the CMS panel gave it (services/recorded_cms.py), not among the details
     timeline: tuple[TimelineEntry, ...]
     notes: tuple[NoteView, ...]
     activities: tuple[ActivityView, ...]
@@ -104,10 +106,10 @@ class SRFullView:
 
 
 def sr_details(sr: ServiceRequest) -> tuple[tuple[str, str], ...]:
-    """The values procedures put on the SR, as (label, shown value), only those that are set."""
+    """The values procedures put on the SR, as (label, shown value), only those that are set. Not the Resolution Code:
+    it is shown as the CMS panel gave it (`SRFullView.resolution_code`)."""
     values: list[tuple[str, Any]] = [
         ("Reason", sr.reason),
-        ("Resolution Code", sr.resolution_code),
         ("Review date", format_date(sr.review_date) if sr.review_date else None),
         ("Court", sr.court),
         ("Court presenting officer", sr.cpo_name),
@@ -198,6 +200,7 @@ def sr_full_view(actor: Actor, sr_id: int) -> SRFullView:
             version=sr.version,
             case=CaseBanner.of(sr.case),
             details=sr_details(sr),
+            resolution_code=recorded_cms.resolution_code(session, sr),
             timeline=tuple(_entry(e, names, steps) for e in events),
             notes=tuple(NoteView(n.created_at, names.get(n.author_id) if n.author_id else None, n.text) for n in notes),
             activities=tuple(ActivityView(a.name, a.mandatory, a.done, a.outcome, a.done_at) for a in activities),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import streamlit as st
 
@@ -48,6 +48,13 @@ def cms_panel(view: RunView, tick: Callable[[int, int, bool], None]) -> None:
                 args=(tick, item.index, number, f"cms:{run_id}:{item.index}:{number}"),
                 wrap=True,  # in a column Streamlit cuts a long label to one line: an instruction must be read whole
             )
+
+
+def recorded_in_cms(heading: str, lines: Sequence[CmsLine]) -> None:
+    """CMS values already recorded (a closed SR's Resolution Code), under a bold heading, in the same words and marks as
+    the panel gave them: an exact value with its source, a suggestion marked as one (services/recorded_cms.py)."""
+    st.markdown(f"**{heading}**")
+    st.markdown("\n".join(f"- {line_markdown(line)}" for line in lines))
 
 
 def _on_tick(tick: Callable[[int, int, bool], None], index: int, line: int, key: str) -> None:

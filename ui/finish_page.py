@@ -1,4 +1,5 @@
-"""The wizard's finish page: every SR the run created or closed with its number, letters, emails, deadlines."""
+"""The wizard's finish page: every SR the run created or closed with its number (and a Resolution Code as the CMS panel
+gave it), letters, emails, deadlines."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from services.run_summary import run_srs
 from services.run_views import RunView
 from ui import attempt
 from ui.case_panels import emails_panel
+from ui.cms_panel import recorded_in_cms
+from ui.table_data import unbroken
 
 
 def finish_page(actor: Actor, view: RunView) -> None:
@@ -17,31 +20,38 @@ def finish_page(actor: Actor, view: RunView) -> None:
     st.success(f"**{view.procedure_title} is finished.** Everything below is recorded.")
     srs = attempt(lambda: run_srs(actor, view.run_id)) or []
     # st.table, not st.dataframe: beside the wizard's side column a grid cut "What happened" and "To" off at the
-    # right at 1366 px; a table wraps its text and is read by screen readers as a table.
+    # right at 1366 px; a table wraps its text and is read by screen readers as a table. Never an SR number, though:
+    # it is quoted in CMS whole (`unbroken`).
     st.header(f"Service requests ({len(srs)})")
     if srs:
         st.table(
-            [{"SR": s.number, "Type": s.label, "What happened": s.what_happened} for s in srs],
+            unbroken([{"SR": s.number, "Type": s.label, "What happened": s.what_happened} for s in srs], ["SR"]),
             hide_index=True,
             border="horizontal",
         )
+        for sr in srs:  # a CMS value, so as the CMS panel gave it, never as a plain value in "What happened"
+            if sr.resolution_code is not None:
+                recorded_in_cms(f"In CMS on SR {sr.number}", [sr.resolution_code])
     else:
         st.caption("This run recorded nothing on a service request.")
     st.header(f"Letters and forms ({len(view.letters)})")
     if view.letters:
         st.table(
-            [
-                {
-                    "Code": letter.template_code,
-                    "Letter": letter.title,
-                    "To": (letter.recipient or "").replace("_", " "),
-                    "SR": letter.sr_number,
-                    "Where it stands": "Produced"
-                    if letter.status != "due"
-                    else "Due: produce it from the letters panel",
-                }
-                for letter in view.letters
-            ],
+            unbroken(
+                [
+                    {
+                        "Code": letter.template_code,
+                        "Letter": letter.title,
+                        "To": (letter.recipient or "").replace("_", " "),
+                        "SR": letter.sr_number,
+                        "Where it stands": "Produced"
+                        if letter.status != "due"
+                        else "Due: produce it from the letters panel",
+                    }
+                    for letter in view.letters
+                ],
+                ["SR"],
+            ),
             hide_index=True,
             border="horizontal",
         )

@@ -12,12 +12,15 @@ text sorted "10 December" before "3 December" (QA). The column's format shows th
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import streamlit as st
 
 from domain.clock import UK
+
+if TYPE_CHECKING:
+    from pandas.io.formats.style import Styler
 
 _MOMENT = pa.timestamp("us", tz="UTC")
 
@@ -53,3 +56,24 @@ def table_or_sentence(rows: Sequence[Mapping[str, Any]] | pa.Table, empty: str, 
         return False
     st.dataframe(rows, hide_index=True, placeholder="", **options)
     return True
+
+
+_NOWRAP = "white-space: nowrap"
+
+
+def unbroken(rows: Sequence[Mapping[str, Any]], columns: Collection[str]) -> Styler:
+    """Rows for st.table with the text of `columns` never broken across lines.
+
+    An SR number broke at its hyphen ("1-" over "00000072") in the finish page's narrow column at 1366 px (QA). Not a
+    non-breaking hyphen or a word joiner: the number is copied into CMS, and either character would go with it. A
+    pandas Styler is how st.table takes CSS; Streamlit puts each cell's text in an element with a white-space of its
+    own, so the rule is set on the cell and on everything in it (the table's id scopes it to this table).
+    """
+    import pandas as pd  # here, not at the top: a slow first import, and only pages with such a table need it
+
+    frame = pd.DataFrame(list(rows))
+    rules: list[dict[str, Any]] = []
+    for name in columns:
+        i = frame.columns.get_loc(name)
+        rules += [{"selector": f"td.col{i}", "props": _NOWRAP}, {"selector": f"td.col{i} *", "props": _NOWRAP}]
+    return frame.style.set_table_styles(rules)

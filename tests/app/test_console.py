@@ -287,6 +287,20 @@ def test_the_consoles_dates_are_dates_so_a_heading_sort_is_in_date_order(sqlite_
     assert settings["Due"]["type_config"]["format"] == "D MMM YYYY, HH:mm"
 
 
+def test_the_console_says_how_to_read_a_cut_type_or_explanation_in_full(sqlite_demo_db, actor_for):
+    """QA: to fit 1366 px the Type column shows about 30 characters and "How worked out" about 35, so the longest are
+    cut at the end. The grid shows a cell whole on a double-click (or Enter); the page says so beside each table and
+    in the two columns' help (the overlay itself is checked in Chromium: tests/browser/test_console.py)."""
+    at = _console(actor_for("teamleader"))
+    how = "A value cut short shows in full when you double-click its cell, or select the cell and press Enter."
+    _table, settings = _grid(at, "Age (days)")
+    assert settings["Type"]["help"] == f"Process / Area / Sub Area. {how}"
+    _deadlines, settings = _grid(at, "How worked out")
+    assert settings["How worked out"]["help"] == how
+    captions = [c.value for c in at.caption]
+    assert sum(how in c for c in captions) == 2, captions  # under the SRs and under the deadlines
+
+
 def test_the_console_says_a_heading_sort_reorders_only_the_page_shown(sqlite_demo_db, actor_for):
     """The list is paged by a keyset, oldest first: a team leader must not take a sorted page for the whole list."""
     shown = texts(_console(actor_for("teamleader")))

@@ -1,4 +1,5 @@
-"""The wizard's finish page names every SR the run created or closed, and shows a met review date as done."""
+"""The wizard's finish page names every SR the run created or closed, its number whole on one line, a closed SR's
+Resolution Code as the CMS panel gave it (on SR detail too), and shows a met review date as done."""
 
 from __future__ import annotations
 
@@ -6,16 +7,23 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from db.models import Deadline
-from domain.clock import uk_local, utcnow
+from db.models import Deadline, ReferenceValue, ServiceRequest
+from domain.clock import format_uk, uk_local, utcnow
+from procedures.effects import CmsLine
+from services import reference
+from services.run_outcomes import RunOutcome
 from services.transaction import transaction
 from tests.app.helpers import texts
+from tests.app.test_deadlines_and_files_shown import sr_detail
 from tests.app.test_wizard import open_wizard
 from tests.procedures.walk import Walk, find_case
+from ui.cms_panel import line_markdown
+
+INFORMATION_PROVIDED = "resolution_code.information_provided"
 
 
-def test_the_finish_page_lists_each_sr_with_its_number_and_the_met_review_date_as_done(sqlite_demo_db, actor_for):
-    actor = actor_for("caseworker")
+def finished_p1(actor) -> tuple[Walk, RunOutcome]:
+    """P1 to its end: its own SR created and closed (Complete, Resolution Code Information Provided), a segment SR."""
     walk = Walk(actor, "P1", find_case(actor, financial_transition_complete=True))
     walk.answer(query_reason="Complaint", query_summary="Arrears history", financial_transition_complete=True)
     walk.answer(information_found=False)
@@ -26,6 +34,25 @@ def test_the_finish_page_lists_each_sr_with_its_number_and_the_met_review_date_a
     walk.answer(segment_move="Complaints - Review")
     outcome = walk.outcome()
     assert outcome.status == "finished"
+    return walk, outcome
+
+
+def sr_id(number: str) -> int:
+    with transaction() as session:
+        return session.scalars(select(ServiceRequest.id).where(ServiceRequest.number == number)).one()
+
+
+def in_cms(at, number: str | None = None) -> str:
+    """The list under the "In CMS" heading (the finish page names the SR in it), as drawn."""
+    shown = [str(m.value) for m in at.markdown]
+    heading = f"**In CMS on SR {number}**" if number else "**In CMS**"
+    assert heading in shown, shown
+    return shown[shown.index(heading) + 1]
+
+
+def test_the_finish_page_lists_each_sr_with_its_number_and_the_met_review_date_as_done(sqlite_demo_db, actor_for):
+    actor = actor_for("caseworker")
+    walk, outcome = finished_p1(actor)
 
     at = open_wizard(actor, walk.view.run_id)
     shown = texts(at)
@@ -33,7 +60,7 @@ def test_the_finish_page_lists_each_sr_with_its_number_and_the_met_review_date_a
     table = at.table[0].value
     rows = dict(zip(table["SR"], table["What happened"], strict=True))
     assert rows == {
-        outcome.srs["main"].number: "Created and closed (Complete, Information Provided)",
+        outcome.srs["main"].number: "Created and closed (Complete)",
         outcome.srs["segment"].number: "Created, now Open",
     }
     with transaction() as session:
@@ -45,3 +72,66 @@ def test_the_finish_page_lists_each_sr_with_its_number_and_the_met_review_date_a
         line.startswith("**Review date**:") and line.endswith(f"· done · SR {outcome.srs['main'].number}")
         for line in shown.splitlines()
     )
+
+
+def test_the_finish_pages_sr_numbers_are_never_broken_across_lines(sqlite_demo_db, actor_for):
+    """QA: beside the wizard's side column at 1366 px the SR column broke "1-00000072" into "1-" and "00000072". The
+    numbers stay as they are (they are quoted in CMS): the SR column's cells, and what Streamlit puts in them, do not
+    wrap (measured in Chromium by tests/browser/test_finish_page.py)."""
+    actor = actor_for("caseworker")
+    walk, outcome = finished_p1(actor)
+    at = open_wizard(actor, walk.view.run_id)
+    table = at.table[0]
+    assert list(table.value.columns) == ["SR", "Type", "What happened"]
+    assert set(table.value["SR"]) == {outcome.srs["main"].number, outcome.srs["segment"].number}  # nothing added
+    styles = table.proto.arrow_data.styler.styles
+    table_id = f"#T_{table.proto.arrow_data.styler.uuid}"
+    assert f"{table_id} td.col0 {{ white-space: nowrap }}" in styles  # the SR column ...
+    assert f"{table_id} td.col0 * {{ white-space: nowrap }}" in styles  # ... and the text elements in its cells
+    assert "col1" not in styles  # the other columns still wrap
+    assert "col2" not in styles
+
+
+def test_a_resolution_code_nobody_confirmed_is_a_suggestion_on_the_finish_page_and_sr_detail(sqlite_demo_db, actor_for):
+    """QA: the finish page said "Created and closed (Complete, Information Provided)" and SR detail listed "Resolution
+    Code: Information Provided", as if confirmed; the CMS panel had given it as a suggestion, the team's own code to
+    choose. Both now show the line the panel gave."""
+    actor = actor_for("caseworker")
+    walk, outcome = finished_p1(actor)
+    main = outcome.srs["main"].number
+    line = CmsLine(
+        "Resolution Code: choose the Resolution Code your team uses when the information was provided; the procedure "
+        "names none",
+        suggestion="Information Provided",
+    )
+
+    at = open_wizard(actor, walk.view.run_id)
+    assert in_cms(at, main) == f"- {line_markdown(line)}"  # as the panel draws it, the suggestion in orange
+    assert "Information Provided" not in " ".join(at.table[0].value["What happened"])
+
+    leader = sr_detail(actor_for("teamleader"), sr_id(outcome.srs["main"].number))
+    assert in_cms(leader) == f"- {line_markdown(line)}"
+    details = next(df.value for df in leader.dataframe if "On the SR" in df.value.columns)
+    assert "Resolution Code" not in set(details["On the SR"])
+
+
+def test_a_confirmed_resolution_code_is_exact_with_its_source_as_it_stood_when_the_sr_closed(sqlite_demo_db, actor_for):
+    """Policy staff confirm the code before the run closes its SR, and correct it after: the finish page and SR detail
+    give the code the caseworker was told to key in then, exact, with who confirmed it; the correction is not
+    what CMS holds for this SR."""
+    policy, actor = actor_for("policy"), actor_for("caseworker")
+    reference.confirm(policy, INFORMATION_PROVIDED)
+    walk, outcome = finished_p1(actor)
+    reference.correct(policy, INFORMATION_PROVIDED, "Information Given")
+    with transaction() as session:
+        confirmed = session.scalars(select(ReferenceValue.changed_at).where(ReferenceValue.action == "confirmed")).one()
+    line = CmsLine(
+        "Resolution Code = Information Provided", source=f"Confirmed by {policy.display_name}, {format_uk(confirmed)}"
+    )
+
+    at = open_wizard(actor, walk.view.run_id)
+    assert in_cms(at, outcome.srs["main"].number) == f"- {line_markdown(line)}"
+    assert "Resolution Code = Information Provided" in texts(at)
+    leader = sr_detail(actor_for("teamleader"), sr_id(outcome.srs["main"].number))
+    assert in_cms(leader) == f"- {line_markdown(line)}"
+    assert "Information Given" not in texts(leader)

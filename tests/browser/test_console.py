@@ -6,12 +6,15 @@ run draws them again, so every step waits (`settled`) for the state it caused (a
 and for the run to be over before the next one: never a fixed sleep.
 """
 
+from datetime import timedelta
+
 import pytest
 from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import select
 
 from db.models import AuditEvent, ServiceRequest, User
-from services import console
+from domain.clock import utcnow
+from services import console, records
 from services.actor import Actor
 from services.transaction import transaction
 from services.work import my_work
@@ -145,3 +148,67 @@ def test_the_consoles_tables_fit_a_1366_pixel_screen_without_sideways_scrolling(
     )
     assert len(sizes) == 5, sizes  # three counts, the SRs, the deadlines
     assert all(content <= box for content, box in sizes), sizes
+
+
+def _overlay_shows(page: Page, text: str) -> None:
+    """The grid's cell overlay shows `text` whole: every line of it inside the box, the box on a 1366 px screen."""
+    overlay = page.locator("textarea").filter(visible=True)
+    expect(overlay).to_have_value(text)
+    # The grid opens it at the cell, then (a frame or two later) moves it left as far as it needs to fit the screen.
+    page.wait_for_function("e => e.getBoundingClientRect().right <= innerWidth", arg=overlay.element_handle())
+    box = overlay.bounding_box()
+    assert box is not None
+    assert 0 <= box["x"]
+    assert box["x"] + box["width"] <= 1366, box
+    content, shown = overlay.evaluate("e => [e.scrollHeight, e.clientHeight]")
+    assert content <= shown, (content, shown)  # nothing scrolled out of the box
+
+
+def test_a_team_leader_reads_a_cut_type_and_how_a_deadline_was_worked_out_in_full(live_server, page: Page):
+    """QA: to fit 1366 px the Type column shows about 30 characters and "How worked out" about 35; the longest were
+    cut at the end with no way to read them on the page. The page says to double-click a cell (or select it and
+    press Enter): the grid then shows the whole value over the table, wrapped, on screen."""
+    leader = _actor("teamleader")
+    rows = console.outstanding_page(leader).rows[:8]  # on screen in the table's first rows
+    longest = max(rows, key=lambda r: len(r.label))
+    assert len(longest.label) > 40, longest.label  # cut at 214 px
+    explanation = (
+        "The hearing is at 10:00 on Monday 14 December 2026; 48 hours before is 10:00 on Saturday 12 December 2026, "
+        "a Saturday, so it is due by 17:00 on the last working day before it, Friday 11 December 2026."
+    )
+    with transaction() as session:  # the soonest deadline, so the list's first row
+        sr = session.get_one(ServiceRequest, longest.id)
+        records.add_deadline(session, None, sr, kind="review_date", due_at=utcnow() - timedelta(days=30),
+                             explanation=explanation)  # fmt: skip
+
+    page.set_viewport_size({"width": 1366, "height": 900})
+    sign_in(page, live_server.url, "teamleader")
+    settled(page, "Welcome, Demo Teamleader")
+    page.get_by_role("link", name="Outstanding SRs").click()
+    _matching(page, console.counts(leader).total)
+    settled(page, page.get_by_text("Deadlines of the matching SRs, soonest first"))
+
+    grids = page.locator('[data-testid="stDataFrame"]')
+    table = grids.nth(3)  # after the three count tables
+    table.scroll_into_view_if_needed()
+    row = [r.id for r in rows].index(longest.id)
+    # Type starts after the tick boxes (33 px), SR (84) and SCIN (104); the header row and each row are 35 px
+    cell = {"x": 33 + 84 + 104 + 100, "y": 35 * (row + 1) + 17}
+    table.hover(position=cell)  # the pointer onto the cell first, as below
+    table.dblclick(position=cell)
+    _overlay_shows(page, longest.label)
+    page.keyboard.press("Escape")
+    expect(page.locator("textarea").filter(visible=True)).to_have_count(0)
+
+    deadlines = grids.nth(4)
+    deadlines.scroll_into_view_if_needed()
+    box = deadlines.bounding_box()
+    assert box is not None
+    # "How worked out" is the last column, 240 px: select its cell in the first row, then Enter. The pointer goes onto
+    # the cell first, as a hand's does: a click that arrived with no move over the grid before it selected nothing
+    # (Enter then reopened the Type cell), every time in five runs.
+    cell = {"x": box["width"] - 120, "y": 35 + 17}
+    deadlines.hover(position=cell)
+    deadlines.click(position=cell)
+    page.keyboard.press("Enter")
+    _overlay_shows(page, explanation)
