@@ -130,6 +130,8 @@ class CreateSR(Effect):
             )
         )
         lines.append(cms.value(Kind.STATUS, self.status, prefix="On the new SR, set ", given_here=self.status_given))
+        if self.reason:  # recorded on our copy, so keyed in CMS too (QA: P5d's new SR carried a Reason never asked for)
+            lines.append(cms.value(Kind.REASON, self.reason, prefix="On the new SR, set "))
         if self.team:
             lines.append(CmsLine(f"Allocate the SR to the {self.team}"))
         if self.named_owner:

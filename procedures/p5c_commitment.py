@@ -62,6 +62,7 @@ from .p5b_county_court import P5bMachine
 from .ssst_court import pv_record, pv_result
 
 MAGISTRATES_COURT = reference.full_sr_type("sr.magistrates_court")
+REASON = reference.value("reason.commitment")  # the SR's Reason when commitment action applies (P5d: liability order)
 BUNDLE = "commitment"
 
 
@@ -183,7 +184,9 @@ class P5cMachine(StateMachine):
 
 def _sr_allocated(ctx: Ctx) -> list[Effect]:
     return [
-        CreateSR("main", *MAGISTRATES_COURT, status_given=False),  # allocated: no Status named
+        # allocated: no Status named. Started from the case, the new SR carries the Reason that says commitment
+        # applies, as P5d's says liability order (both work this SR type; `works_on_reasons`).
+        CreateSR("main", *MAGISTRATES_COURT, reason=REASON, status_given=False),
         UpdateSR("main", {"court": ctx["court"]}),
         AddNote(
             "main",
@@ -418,7 +421,7 @@ PROCEDURE = Procedure(
     steps=STEPS,
     bind_start=ssst_court.bind_open_sr(MAGISTRATES_COURT),
     works_on=(MAGISTRATES_COURT,),
-    works_on_reasons=(reference.value("reason.commitment"),),
+    works_on_reasons=(REASON,),
     glossary_terms=("SR", "CPO", "CPT", "ECM", "PV", "SSST"),
     main_sr=MAGISTRATES_COURT,
 )

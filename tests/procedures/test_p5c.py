@@ -6,8 +6,9 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
-from db.models import Case
+from db.models import Case, ServiceRequest
 from domain import deadlines as rules
 from domain.clock import UK
 from procedures import registry
@@ -219,9 +220,22 @@ def test_started_from_the_case_the_magistrates_court_sr_is_created_and_the_amoun
     walk = Walk(ssst, "P5c", case_id)
     field = next(f for f in walk.view.step.fields if f.name == "amount_owed")
     assert Decimal(str(field.value)) == case_row(case_id).arrears_balance
-    walk.answer(court="Demo Magistrates' Court", court_address=COURT_ADDRESS, amount_owed="99.50", requested_by="Casey")
+    walk.answer(
+        court="Demo Magistrates' Court", court_address=COURT_ADDRESS, amount_owed="99.50", requested_by="Casey",
+        confirm=False,
+    )  # fmt: skip
+    # The new SR's Reason says commitment applies (P5d's says liability order): on our copy and as a CMS line, what
+    # to choose with ours a suggestion (the seed gives none).
+    (reason,) = [line for line in walk.view.cms if "Reason" in line.text]
+    assert reason.text == "On the new SR, set Reason: choose the Reason your team uses for commitment action"
+    assert reason.suggestion == "Commitment"
+    walk.confirm()
     main = walk.outcome().srs["main"]
     assert (main.sub_area, main.status) == ("Magistrates Court", "Open")
+    with transaction() as session:
+        assert session.scalars(select(ServiceRequest.reason).where(ServiceRequest.number == main.number)).one() == (
+            "Commitment"
+        )
     assert "amount owed £99.50" in main.notes[-1]
 
 

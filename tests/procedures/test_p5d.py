@@ -420,7 +420,15 @@ def test_impossible_dates_are_refused_at_their_field(demo_db, ssst):
 def test_started_from_the_case_the_first_step_creates_the_magistrates_court_sr(demo_db, ssst):
     case_id, _sr_id = allocated_sr(ssst)
     walk = Walk(ssst, "P5d", case_id)
-    walk.answer(**ANSWERS["allocated"])
+    walk.answer(**ANSWERS["allocated"], confirm=False)
+    # The Reason our copy of the SR records is a CMS line too (the SR's Reason says P5d, not P5c, applies); the seed
+    # gives none, so it is what to choose, ours a suggestion.
+    (reason,) = [line for line in walk.view.cms if "Reason" in line.text]
+    assert reason.text == (
+        "On the new SR, set Reason: choose the Reason your team uses for a liability order application"
+    )
+    assert reason.suggestion == "Liability Order"
+    walk.confirm()
     main = walk.outcome().srs["main"]
     assert (main.process, main.area, main.sub_area, main.status) == (*MAGISTRATES_COURT, "Open")
     with transaction() as session:
