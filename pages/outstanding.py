@@ -11,7 +11,7 @@ from domain.clock import format_uk
 from services import console
 from services.console import ConsoleFilter
 from ui.download_owners import issued
-from ui.table_data import arrow_rows, day_column, moment_column, table_or_sentence
+from ui.table_data import READ_IN_FULL, arrow_rows, day_column, moment_column, table_or_sentence
 from ui.table_ticks import ShownRow, ShownTable, redrawn
 from ui.text import md
 
@@ -23,10 +23,9 @@ owners = {"Anyone": None, "Unallocated": console.UNALLOCATED} | {
     m.display_name if m.active else f"{m.display_name} (deactivated)": m.id for m in members
 }
 YES_NO = {"Any": None, "Yes": True, "No": False}
-# The tables' columns fit 1366 px, so the longest Types and "How worked out" are cut at the end (QA). The grid's own
-# way to read a cell whole, in place, is said beside each table: its overlay wraps the text and stays on screen.
-# Not wrapped rows: an explanation runs to six lines at 240 px, and rows that tall would show a few SRs at a time.
-READ_IN_FULL = "A value cut short shows in full when you double-click its cell, or select the cell and press Enter."
+# The tables' columns fit 1366 px, so the longest Types and "How worked out" are cut at the end (QA): READ_IN_FULL is
+# said beside each table. Not wrapped rows: an explanation runs to six lines at 240 px, and rows that tall would show
+# a few SRs at a time.
 DUE = {"Any": None, "Overdue": "overdue", f"Due in the next {console.DUE_SOON_DAYS} days": "due_soon"}
 
 with st.expander("Filters", expanded=True):

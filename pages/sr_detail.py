@@ -10,7 +10,7 @@ from domain.clock import format_date, format_uk
 from services.sr_view import TimelineEntry, sr_full_view
 from ui.case_panels import deadlines_panel, emails_panel, files_panel
 from ui.cms_panel import recorded_in_cms
-from ui.table_data import table_or_sentence
+from ui.table_data import READ_IN_FULL, table_or_sentence
 from ui.text import md
 
 actor = ui.actor("team_leader", page="sr_detail")
@@ -43,12 +43,19 @@ tabs = st.tabs(TABS)
 
 
 def show_timeline(entries: Sequence[TimelineEntry]) -> None:
-    """Plain sentences, newest first; shown in a table (never as markdown: names and reasons are typed text)."""
-    table_or_sentence(
+    """Plain sentences, newest first; shown in a table (never as markdown: names and reasons are typed text). A long
+    sentence is cut at the table's edge at 1366 px (QA): the page says how to read it whole."""
+    if table_or_sentence(
         [{"Date": format_date(e.at), "What happened": e.text} for e in entries],
         "Nothing has happened on this SR yet.",
         width="stretch",
-    )
+        # The date takes what it needs, the sentence the rest of the 904 px a 1366 px screen gives the page.
+        column_config={
+            "Date": st.column_config.TextColumn(width=130),
+            "What happened": st.column_config.TextColumn(width=770, help=READ_IN_FULL),
+        },
+    ):
+        st.caption(READ_IN_FULL)
 
 
 with tabs[0]:

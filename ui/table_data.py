@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 
 _MOMENT = pa.timestamp("us", tz="UTC")
 
+# Said beside a table whose cells can be cut short (QA: the console's Types, SR detail's timeline): the grid's own way
+# to read a cell whole, in place; its overlay wraps the text and stays on screen.
+READ_IN_FULL = "A value cut short shows in full when you double-click its cell, or select the cell and press Enter."
+
 
 def arrow_rows(rows: Sequence[Mapping[str, Any]], *, moments: Collection[str] = ()) -> pa.Table:
     """The rows as an Arrow table, columns in the order of the first row's keys (no rows: no columns).

@@ -112,6 +112,10 @@ def test_opening_an_sr_shows_its_banner_timeline_and_related_srs(sqlite_demo_db,
     lines = list(timeline["What happened"])
     assert any(line.startswith("Service request created") for line in lines)
     assert not [line for line in lines if "sr." in line or "_" in line], lines  # no audit codes, no field names
+    # A long sentence is cut at the table's edge at 1366 px (QA): the page says how to read it whole.
+    assert "A value cut short shows in full when you double-click its cell, or select the cell and press Enter." in [
+        c.value for c in at.caption
+    ]
 
 
 def test_another_teams_sr_in_the_url_is_refused_on_the_detail_page(sqlite_demo_db, actor_for):
