@@ -6,6 +6,7 @@ import ui
 from domain.reference import Kind
 from services import reference
 from services.errors import DomainError, ValidationFailed
+from ui.table_data import READ_IN_FULL
 from ui.text import md
 
 actor = ui.actor("policy", "admin", page="reference_values")
@@ -36,7 +37,17 @@ st.dataframe(
     hide_index=True,
     width="stretch",
     placeholder="",
+    # Widths that add up to the 904 px a 1366 px screen gives the page: no sideways scrolling for the last column.
+    # The quotes and the steps are cut at the end; the caption below says how to read one whole.
+    column_config={
+        "Kind": st.column_config.TextColumn(width=110),
+        "Value": st.column_config.TextColumn(width=150),
+        "Source": st.column_config.TextColumn(width=100),
+        "Where the value comes from": st.column_config.TextColumn(width=300, help=READ_IN_FULL),
+        "Where it is used": st.column_config.TextColumn(width=240, help=READ_IN_FULL),
+    },
 )
+st.caption(READ_IN_FULL)
 
 st.header("Confirm or correct a value")
 editable = [e for e in entries if e.source != "published"]

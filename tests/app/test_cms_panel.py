@@ -77,6 +77,15 @@ def test_policy_confirms_a_value_on_the_reference_values_page(sqlite_demo_db, ac
     at.switch_page("pages/reference_values.py").run()
     assert not at.exception
     assert "Reference values" in [t.value for t in at.title]
+    # The quotes are cut at the table's edge at 1366 px: the page says how to read one whole (no sideways scrolling,
+    # looked at in Chromium); In Progress is quoted from both seeds that name it.
+    assert "A value cut short shows in full when you double-click its cell, or select the cell and press Enter." in [
+        c.value for c in at.caption
+    ]
+    table = next(df.value for df in at.dataframe if "Where the value comes from" in df.value.columns)
+    status = table[(table["Kind"] == "Status") & (table["Value"] == "In Progress")]
+    (in_progress,) = status["Where the value comes from"]
+    assert in_progress.count("\u201c") == 4, in_progress  # two seeds' titles and two quotes
     chosen = next(s for s in at.selectbox if s.label == "Value")
     entry = next(o for o in chosen.options if "Resolution Code: Completed" in o)
     chosen.select(next(v for v in chosen.options if v == entry)).run()
