@@ -9,7 +9,7 @@ import ui
 from domain.clock import format_date, format_uk
 from services.sr_view import TimelineEntry, sr_full_view
 from ui.case_panels import deadlines_panel, emails_panel, files_panel
-from ui.cms_panel import recorded_in_cms
+from ui.cms_panel import lines_under
 from ui.table_data import READ_IN_FULL, table_or_sentence
 from ui.text import md
 
@@ -37,7 +37,7 @@ if view.details:  # typed by caseworkers: shown in a table, never as markdown
         [{"On the SR": label, "Value": value} for label, value in view.details], hide_index=True, placeholder=""
     )
 if view.resolution_code:  # a CMS value: as the CMS panel gave it to the caseworker (services/recorded_cms.py)
-    recorded_in_cms("In CMS", [view.resolution_code])
+    lines_under("In CMS", [view.resolution_code])
 TABS = ["Timeline", "Notes", "Activities", "Letters", "Deadlines", "Emails", "Attachments", "Related SRs", "Procedure"]
 tabs = st.tabs(TABS)
 

@@ -34,8 +34,7 @@ def cms_panel(view: RunView, tick: Callable[[int, int, bool], None]) -> None:
     """The current step's lines, then each saved step's lines with a "done in CMS" tick until all are ticked."""
     cms, saved, run_id = view.cms, view.cms_saved, view.run_id
     if cms:
-        st.markdown("**What to enter in CMS when you save this step**")
-        st.markdown("\n".join(f"- {line_markdown(line)}" for line in cms))
+        lines_under("What to enter in CMS when you save this step", cms)
     for item in saved:
         st.markdown(f"**Enter in CMS now** (saved at '{item.step_title}'); tick each line once it is done in CMS")
         for number, line in enumerate(item.lines):
@@ -50,9 +49,9 @@ def cms_panel(view: RunView, tick: Callable[[int, int, bool], None]) -> None:
             )
 
 
-def recorded_in_cms(heading: str, lines: Sequence[CmsLine]) -> None:
-    """CMS values already recorded (a closed SR's Resolution Code), under a bold heading, in the same words and marks as
-    the panel gave them: an exact value with its source, a suggestion marked as one (services/recorded_cms.py)."""
+def lines_under(heading: str, lines: Sequence[CmsLine]) -> None:
+    """CMS lines as a list under a bold heading: the step's lines here, and values already recorded (a closed SR's
+    Resolution Code on the finish page and SR detail, services/recorded_cms.py) in the same words and marks."""
     st.markdown(f"**{heading}**")
     st.markdown("\n".join(f"- {line_markdown(line)}" for line in lines))
 

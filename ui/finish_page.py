@@ -11,7 +11,7 @@ from services.run_summary import run_srs
 from services.run_views import RunView
 from ui import attempt
 from ui.case_panels import emails_panel
-from ui.cms_panel import recorded_in_cms
+from ui.cms_panel import lines_under
 from ui.table_data import unbroken
 
 
@@ -31,7 +31,7 @@ def finish_page(actor: Actor, view: RunView) -> None:
         )
         for sr in srs:  # a CMS value, so as the CMS panel gave it, never as a plain value in "What happened"
             if sr.resolution_code is not None:
-                recorded_in_cms(f"In CMS on SR {sr.number}", [sr.resolution_code])
+                lines_under(f"In CMS on SR {sr.number}", [sr.resolution_code])
     else:
         st.caption("This run recorded nothing on a service request.")
     st.header(f"Letters and forms ({len(view.letters)})")
