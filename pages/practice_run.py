@@ -60,7 +60,15 @@ def check(values: dict[str, object], names: tuple[str, ...], _next_page: int) ->
     """A page's Continue: its answers checked as saving would (on the practice calendar's today). Not kept as a
     draft: a rehearsal reloaded mid-step asks the step's pages again, at no cost to a real record."""
     try:
-        check_page(view.procedure_id, view.procedure_version, view.step.id, values, names, today=pv.today)
+        check_page(
+            view.procedure_id,
+            view.procedure_version,
+            view.step.id,
+            values,
+            names,
+            checklist=view.step.checklist,
+            today=pv.today,
+        )
     except ValidationFailed as exc:
         st.session_state[ERRORS] = exc.errors
         return False

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Callable, Mapping
-from dataclasses import KW_ONLY, dataclass, field
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import KW_ONLY, dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, Literal
@@ -325,6 +325,19 @@ NoWarnings: Callable[[Ctx], list[str]] = lambda ctx: []  # noqa: E731
 
 
 @dataclass(frozen=True)
+class FromCase:
+    """A step's guidance and checklist for a run started from the case rather than from the SR it works on.
+
+    The SSST procedures (P5b to P5e) begin with an SR allocated by the case manager; Casework Guide also lets a
+    caseworker start them from the case, and then the first step creates that SR. Its text must not tell them to
+    read an SR they have not got (QA, 6 to 7 December).
+    """
+
+    guidance: str
+    checklist: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Step:
     """One state's guidance, checklist, inputs and effects."""
 
@@ -339,6 +352,21 @@ class Step:
     # Cautions in plain words for the case and the answers so far (P2: the case already has an open SR of the kind
     # this step creates), shown on the step's page and on check your answers; they never block the save.
     warnings: Callable[[Ctx], list[str]] = NoWarnings
+    # The wording for a run whose SR was not allocated to the caseworker (started from the case): see `as_started`.
+    from_case: FromCase | None = None
+
+    def as_started(self, allocated_refs: Collection[str], ticked: Collection[str] = ()) -> Step:
+        """The step as this run reads it: with its `from_case` wording when the run's main SR was not allocated.
+
+        Checklist ticks are kept by their text, so a run that ticked this step's other wording (saved before the
+        wording depended on how the run started) keeps reading the wording it ticked, and none reads "Not checked".
+        """
+        wording = self.from_case
+        if wording is None or "main" in allocated_refs:
+            return self
+        if set(ticked) - set(wording.checklist):
+            return self
+        return replace(self, guidance=wording.guidance, checklist=wording.checklist, from_case=None)
 
     def visible_fields(self, answers: Mapping[str, Any]) -> list[Field]:
         return [f for f in self.fields if f.applies(answers)]

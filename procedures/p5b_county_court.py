@@ -46,7 +46,7 @@ from domain.clock import format_uk
 from domain.reference import SRStatus, SubStatus
 
 from . import ssst_court
-from .definition import Ctx, Field, Procedure, Step
+from .definition import Ctx, Field, FromCase, Procedure, Step
 from .effects import (
     SR_NUMBER,
     AddNote,
@@ -77,7 +77,7 @@ def hearing_at(ctx: Ctx) -> Any:
 class P5bMachine(StateMachine):
     """States are the steps of the seed; guards are its branches."""
 
-    sr_allocated = State("SR allocated", initial=True)
+    sr_allocated = State("The request for county court action", initial=True)
     contact_cpt = State("Contact the court presenting team")
     create_folder = State("Create the CPO folder")
     set_in_progress = State("Set the SR In Progress")
@@ -216,13 +216,20 @@ COURT = Field("court", label="Court", help="The county court the enforcement cas
 
 STEPS = {
     "sr_allocated": Step(
-        title="SR allocated",
+        title="The request for county court action",
         guidance=(
             "Your case manager has allocated you an SR: an enforcement case manager (ECM) wants action through a "
             'county court (the procedure\'s guide for this SR is "Court Presentation - County Court"). Read the '
             "SR and note who the ECM is and which court it is."
         ),
         checklist=("SR read: the ECM's request for action through a county court",),
+        from_case=FromCase(
+            "An enforcement case manager (ECM) wants action through a county court. You started this from the case, "
+            "so there is no SR for it yet: once you have answered, 'What to enter in CMS' says how to create it (the "
+            'procedure\'s guide for this SR is "Court Presentation - County Court"). Note who the ECM is and which '
+            "court it is.",
+            ("Request read: the ECM's request for action through a county court",),
+        ),
         fields=(
             COURT,
             Field("ecm_name", label="Enforcement case manager who asked for the action"),

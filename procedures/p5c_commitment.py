@@ -46,7 +46,7 @@ from domain.reference import SRStatus, SubStatus
 from domain.values import format_money
 
 from . import ssst_court
-from .definition import Ctx, Field, Procedure, Step
+from .definition import Ctx, Field, FromCase, Procedure, Step
 from .effects import (
     SR_NUMBER,
     AddNote,
@@ -138,7 +138,7 @@ def paying_parent_letter(ctx: Ctx) -> dict[str, Any]:
 class P5cMachine(StateMachine):
     """States are the 14 steps of the seed, in order."""
 
-    sr_allocated = State("SR allocated", initial=True)
+    sr_allocated = State("The request for commitment action", initial=True)
     pv_check = State("PV check")
     build_bundle = State("Build the commitment bundle")
     save_bundle = State("Save the bundle in the CPO Manager Folder")
@@ -283,7 +283,7 @@ def _close_sr(ctx: Ctx) -> list[Effect]:
 
 STEPS = {
     "sr_allocated": Step(
-        title="SR allocated",
+        title="The request for commitment action",
         guidance=(
             "Your case manager has allocated you an SR: a caseworker has asked for commitment action (the "
             'procedure\'s guide for this SR is "Court Presentation - Magistrates Court"). Read the SR for the '
@@ -291,6 +291,13 @@ STEPS = {
             "in the court summons and the cover letters."
         ),
         checklist=("SR read: the request for commitment action",),
+        from_case=FromCase(
+            "A caseworker has asked for commitment action. You started this from the case, so there is no SR for it "
+            "yet: once you have answered, 'What to enter in CMS' says how to create it (the procedure's guide for "
+            'this SR is "Court Presentation - Magistrates Court"). Note the court and the amount owed; they fill in '
+            "the court summons and the cover letters.",
+            ("Request read: it asks for commitment action",),
+        ),
         fields=(
             Field("court", label="Court", help="The magistrates' court for the commitment hearing."),
             Field(

@@ -9,7 +9,7 @@ records the CPO's outcome. Our reading of the seed, where it is silent:
 - The SR. The work arrives as an SR of Enforcement / Court Presentation / Magistrates Court (the
   catalogue's inferred values) allocated by the case manager; "Work this SR" binds it as "main"
   (`works_on`, `ssst_court.bind_open_sr`). Started from the case instead, step 1 creates that SR for the
-  caseworker, so a run always has its SR. P5c (commitment) works on the same SR type: the SR's
+  caseworker, so a run always has its SR, and reads so (`Step.from_case`: no allocated SR to read). P5c (commitment) works on the same SR type: the SR's
   Reason ("Liability Order") says which procedure applies; see the report to the lead.
 - Activity plan (the seed says only "update the SR Activity Plan" at step 3): "Hearing Date
   Recorded" (Done at step 3, with CMEL7298), "Cover Letter Issued" (Done at step 8) and "Second
@@ -54,7 +54,7 @@ from domain.reference import SRStatus, SubStatus
 from domain.values import FieldError, format_money
 
 from . import ssst_court
-from .definition import Ctx, Field, Procedure, Step
+from .definition import Ctx, Field, FromCase, Procedure, Step
 from .effects import (
     ACTOR_NAME,
     SR_NUMBER,
@@ -189,7 +189,7 @@ def _pv_text(marker: bool) -> str:
 class P5dMachine(StateMachine):
     """States are the steps; guards are the seed's rules; validators refuse impossible dates."""
 
-    allocated = State("SR allocated by your case manager", initial=True)
+    allocated = State("The request for a liability order", initial=True)
     contact_cpt = State("Ask the CPT for the hearing date and CPO")
     cpt_reply = State("Record the hearing date and CPO")
     create_cmel7298 = State("Create CMEL7298 and update the activity plan")
@@ -436,13 +436,20 @@ def _close_sr(ctx: Ctx) -> list[Effect]:
 
 STEPS = {
     "allocated": Step(
-        title="SR allocated by your case manager",
+        title="The request for a liability order",
         guidance=(
             "A caseworker has asked for a liability order and your case manager has allocated you the SR (the "
             'procedure\'s guide for it is "Court Presentation - Magistrates Court"). Read it and note the '
             "court, who the enforcement case manager is, and the arrears the application covers: the forms use them."
         ),
         checklist=("SR read: it asks for a liability order",),
+        from_case=FromCase(
+            "A caseworker has asked for a liability order. You started this from the case, so there is no SR for it "
+            "yet: once you have answered, 'What to enter in CMS' says how to create it (the procedure's guide for it "
+            'is "Court Presentation - Magistrates Court"). Note the court, who the enforcement case manager is, and '
+            "the arrears the application covers: the forms use them.",
+            ("Request read: it asks for a liability order",),
+        ),
         fields=(
             Field("court_name", label="Magistrates' court for the application"),
             Field("ecm_name", label="Enforcement case manager"),

@@ -50,7 +50,7 @@ from domain.values import FieldError, NotYet
 from letters.catalogue import CMSL5501_PARAGRAPHS, REASONS
 
 from . import ssst_court
-from .definition import Ctx, Field, Procedure, StartSR, Step
+from .definition import Ctx, Field, FromCase, Procedure, StartSR, Step
 from .effects import (
     SR_OWNER,
     AddNote,
@@ -387,6 +387,13 @@ STEPS = {
             "Contact Summary). The visiting officer relies on this check."
         ),
         checklist=("SR details read", "Full PV check done on the 2012 system"),
+        from_case=FromCase(
+            "A caseworker has asked for a face to face visit and sent you a CMSF5579 by email. You started this from "
+            "the case, so there is no SR for the visit yet: once you have answered, 'What to enter in CMS' says how "
+            "to create it. Read the CMSF5579 for who the visit is with and why, then do a full potentially violent "
+            "(PV) check on the 2012 system (step 4 of Contact Summary). The visiting officer relies on this check.",
+            ("CMSF5579 read", "Full PV check done on the 2012 system"),
+        ),
         fields=(
             Field("client_role", label="Who is the visit with?", kind="choice", options=tuple(ROLES)),
             Field("pv_marker", label="Does the full PV check show a PV marker?", kind="yes_no"),

@@ -178,7 +178,7 @@ CPO_FIELDS = (
 """The CPO's name and (optional) own address: the second PV check goes to `cpo_to`."""
 
 
-def set_in_progress_step(guidance: str = "In the SR you were allocated, update the Status to In Progress.") -> Step:
+def set_in_progress_step(guidance: str = "In the SR for this request, update the Status to In Progress.") -> Step:
     return Step(
         title="Set the SR In Progress",
         guidance=guidance,

@@ -43,10 +43,12 @@ def scenario_answers(
     """A scenario step's answers as a submission: relative dates resolved, every checklist item ticked, and
     (given the case) what the wizard prefills from the case for inputs the scenario leaves as they are."""
     answers = resolve(dict(item.get("answers", {})), today)
-    answers.setdefault("_checklist", list(procedure.steps[item["step"]].checklist))
+    step = procedure.steps[item["step"]]
+    # both wordings' items (`Step.as_started`): a save keeps only those of the wording its run reads
+    answers.setdefault("_checklist", [*step.checklist, *(step.from_case.checklist if step.from_case else ())])
     if case is not None:
         facts = case_facts(case)
-        for f in procedure.steps[item["step"]].fields:
+        for f in step.fields:
             if f.default_fact and f.name not in answers:
                 answers[f.name] = prefill(f, {}, case, facts)
     return answers

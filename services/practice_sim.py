@@ -35,7 +35,7 @@ from services.case_facts import case_facts
 from services.errors import DomainError, ValidationFailed
 from services.practice_case import fictional_case
 from services.practice_effects import deadline_views, simulate
-from services.run_views import RunView, back_allowed, build, cms_lines
+from services.run_views import RunView, back_allowed, build, cms_lines, run_step
 
 
 def _start_sr(data: Mapping[str, Any], number: str, sr_id: int) -> StartSR:
@@ -274,7 +274,7 @@ class Sim:
         run, procedure = self.run, self.procedure
         if run.status != "in_progress":
             raise DomainError("This practice run is finished; start it again to retry.")
-        state, step = run.state, procedure.steps[run.state]
+        state, step = run.state, run_step(procedure, run)
         if step.final:
             raise DomainError("This is the last step; there is nothing to submit.")
         values, ticked = real._validate(step, dict(raw), run.answers)

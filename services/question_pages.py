@@ -85,9 +85,19 @@ def _question(f: FieldView) -> str:
 
 
 def check_page(
-    procedure_id: str, version: str, step_id: str, answers: Mapping[str, Any], names: Collection[str], *, today: date
+    procedure_id: str,
+    version: str,
+    step_id: str,
+    answers: Mapping[str, Any],
+    names: Collection[str],
+    *,
+    checklist: Collection[str],
+    today: date,
 ) -> None:
     """Raise ValidationFailed with the problems of the page's own answers (`names`), as saving would find them.
+
+    `checklist` is the one the page showed (`StepView.checklist`): a step's wording can depend on how its run
+    started (`Step.as_started`).
 
     The step is saved, and checked again in full, only from its last page (runs.check_page wraps this with
     the run's access and version checks). `today` is the date saving uses, so a date refused at save is
@@ -104,7 +114,7 @@ def check_page(
             errors[f.name] = exc.message
     if CHECKLIST in names:
         ticked = set(answers.get(CHECKLIST) or [])
-        missing = [item for item in step.checklist if item not in ticked]
+        missing = [item for item in checklist if item not in ticked]
         if missing:
             errors[CHECKLIST] = "Confirm you have done this before you continue: " + "; ".join(missing)
     if errors:

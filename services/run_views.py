@@ -14,7 +14,7 @@ from db.models import Case, ProcedureRun, ServiceRequest
 from domain.clock import format_date, format_uk
 from domain.reference import Reference
 from domain.values import format_money
-from procedures.definition import QUESTION_KINDS, Ctx, Field, Procedure, condition_holds
+from procedures.definition import QUESTION_KINDS, Ctx, Field, Procedure, Step, condition_holds
 from procedures.effects import CmsContext, CmsLine, CreateSR, Effect, LetterDue
 from procedures.trace import published_reference
 from services.attachments import AttachmentView
@@ -264,6 +264,12 @@ def saved_cms(saved: list[dict[str, Any]]) -> tuple[SavedCms, ...]:
     return tuple(shown)
 
 
+def run_step(procedure: Procedure, run: ProcedureRun, state: str | None = None) -> Step:
+    """The step (the run's current one by default) worded as this run reads it (`Step.as_started`)."""
+    state = state or run.state
+    return procedure.steps[state].as_started(run.allocated_refs, run.checklists.get(state, ()))
+
+
 def back_allowed(run: ProcedureRun, procedure: Procedure) -> tuple[bool, str | None]:
     """Whether Back is open from the current step, and if not why (read from the run row alone, no query)."""
     boundary = run.committed_steps
@@ -292,7 +298,7 @@ def build(
     emails: tuple[EmailView, ...] = (),
 ) -> RunView:
     state = run.state
-    step = procedure.steps[state]
+    step = run_step(procedure, run)
     answers = run.answers
     recheck_because = tuple(
         procedure.field_index[name].label
@@ -339,7 +345,7 @@ def build(
     summary: list[SummaryRow] = []
     if awaiting:
         for index, visited in enumerate(run.history[boundary:], start=boundary):
-            visited_step = procedure.steps[visited]
+            visited_step = run_step(procedure, run, visited)
             for item in visited_step.checklist:
                 ticked = item in run.checklists.get(visited, [])
                 summary.append(

@@ -34,7 +34,7 @@ from services.actor import Actor
 from services.attachments import store_outcome_pdf
 from services.errors import DomainError, ValidationFailed
 from services.run_context import load_run, machine_at, run_view, step_context, step_effects, view_run
-from services.run_views import RunView, back_allowed, cms_context, cms_lines, handed_over
+from services.run_views import RunView, back_allowed, cms_context, cms_lines, handed_over, run_step
 from services.transaction import expect_version, transaction
 
 log = logging.getLogger("casework")
@@ -61,9 +61,12 @@ def check_page(
                 raise DomainError("This procedure is finished; nothing more can be recorded on it.")
             _check_holder(session, actor, run, procedure)
             today = run_context.run_today()
-            question_pages.check_page(procedure.id, procedure.version, run.state, answers, names, today=today)
+            step = run_step(procedure, run)
+            question_pages.check_page(
+                procedure.id, procedure.version, run.state, answers, names, checklist=step.checklist, today=today
+            )
             if next_page is not None:
-                step_drafts.keep(session, actor, run, procedure.steps[run.state], page=next_page, answers=answers)
+                step_drafts.keep(session, actor, run, step, page=next_page, answers=answers)
     except ValidationFailed as refused:  # step insight counts a refusal at a page as one at the step's save
         step_events.record_refusal(actor, run_id, refused.errors)
         raise
@@ -232,7 +235,7 @@ def _needs_confirmation(procedure: Procedure, run: ProcedureRun, case: Case) -> 
 
 def _ready(procedure: Procedure, run: ProcedureRun) -> bool:
     """The current step already has complete, valid answers (used when returning to the summary)."""
-    step = procedure.steps[run.state]
+    step = run_step(procedure, run)
     if step.final or run.state in run.recheck:
         return False
     raw = {**run.answers, "_checklist": run.checklists.get(run.state, [])}
@@ -287,7 +290,7 @@ def _submit(
         if run.status != "in_progress":
             raise DomainError("This procedure is finished; nothing more can be recorded on it.")
         _check_holder(session, actor, run, procedure)
-        state, step, before = run.state, procedure.steps[run.state], list(run.history)
+        state, step, before = run.state, run_step(procedure, run), list(run.history)
         if step.final:
             raise DomainError("This is the last step; there is nothing to submit.")
         values, ticked = _validate(step, answers, run.answers)

@@ -41,7 +41,7 @@ def test_a_caseworker_works_the_county_court_sr_through_the_wizard_to_closed_com
     case_id, sr_id = allocated_sr(actor, "County Court")
     view = run_start.start_run(actor, "P5b", case_id=case_id, sr_id=sr_id)
     at = open_wizard(actor, view.run_id)
-    assert "SR allocated" in progress(at)
+    assert "The request for county court action" in progress(at)
 
     step(
         at,

@@ -40,7 +40,7 @@ def test_an_ssst_caseworker_walks_the_liability_order_routing_in_the_wizard(sqli
         "Arrears from": date(2024, 4, 1),
         "Arrears to": date(2025, 10, 31),
     }
-    step(at, "SR allocated by your case manager", **fields)
+    step(at, "The request for a liability order", **fields)
     step(at, "Ask the CPT for the hearing date and CPO")
     step(
         at,

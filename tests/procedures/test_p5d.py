@@ -22,7 +22,7 @@ from domain.clock import UK, is_working_day, uk_local
 from domain.files import sha256
 from letters.render import docx_text
 from procedures import registry
-from services import run_context, run_start
+from services import run_context, run_start, runs
 from services.errors import DomainError, ValidationFailed
 from services.mail_settings import SSST_MAILBOX
 from services.transaction import transaction
@@ -434,6 +434,37 @@ def test_started_from_the_case_the_first_step_creates_the_magistrates_court_sr(d
     with transaction() as session:
         sr = session.scalars(select(ServiceRequest).where(ServiceRequest.number == main.number)).one()
         assert (sr.reason, sr.owner_id, sr.court) == ("Liability Order", ssst.user_id, "Exampletown Magistrates' Court")
+
+
+def test_the_first_step_reads_as_the_run_started_and_its_checklist_is_the_one_shown(demo_db, ssst):
+    """QA (6 to 7 December): started from the case, step 1 spoke of an allocated SR the CMS panel said to create."""
+    case_id, sr_id = allocated_sr(ssst)
+    from_sr = Walk(ssst, "P5d", case_id, sr_id=sr_id).view.step
+    assert from_sr.checklist == ("SR read: it asks for a liability order",)
+    assert "your case manager has allocated you the SR" in from_sr.guidance
+
+    walk = Walk(ssst, "P5d", case_id)
+    step = walk.view.step
+    assert step.title == from_sr.title == "The request for a liability order"
+    assert step.checklist == ("Request read: it asks for a liability order",)
+    assert (
+        "there is no SR for it yet: once you have answered, 'What to enter in CMS' says how to create it"
+        in step.guidance
+    )
+    assert "allocated" not in step.guidance
+    with pytest.raises(ValidationFailed) as refused:  # the allocated wording's tick is not this run's
+        runs.submit_step(
+            ssst,
+            walk.view.run_id,
+            {**ANSWERS["allocated"], "_checklist": list(from_sr.checklist)},
+            expected_version=walk.view.version,
+        )
+    assert refused.value.errors["_checklist"].endswith("Request read: it asks for a liability order")
+    walk.answer(**ANSWERS["allocated"], confirm=False)
+    assert [(row.label, row.value) for row in walk.view.summary if row.step_id == "allocated"][0] == (
+        "Request read: it asks for a liability order",
+        "Checked",
+    )
 
 
 def test_a_closed_sr_or_another_kind_of_sr_cannot_start_a_run(demo_db, ssst):

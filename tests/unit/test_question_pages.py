@@ -73,13 +73,29 @@ def test_a_step_of_one_question_and_its_follow_up_is_one_page_with_its_checklist
     assert [f.name for f in page.fields] == ["information_found", "findings"]
     ticked = {CHECKLIST: list(step.checklist)}
     # "No": the follow-up is not asked, so not required
-    check_page("P1", p1.version, "search_legacy", {"information_found": False, **ticked}, page.names, today=TODAY)
+    check_page(
+        "P1",
+        p1.version,
+        "search_legacy",
+        {"information_found": False, **ticked},
+        page.names,
+        checklist=step.checklist,
+        today=TODAY,
+    )
     with pytest.raises(ValidationFailed) as refused:
-        check_page("P1", p1.version, "search_legacy", {"information_found": True, **ticked}, page.names, today=TODAY)
+        check_page(
+            "P1",
+            p1.version,
+            "search_legacy",
+            {"information_found": True, **ticked},
+            page.names,
+            checklist=step.checklist,
+            today=TODAY,
+        )
     assert set(refused.value.errors) == {"findings"}
     with pytest.raises(ValidationFailed) as refused:
         answers = {"information_found": False, CHECKLIST: ["CSCS checked"]}
-        check_page("P1", p1.version, "search_legacy", answers, page.names, today=TODAY)
+        check_page("P1", p1.version, "search_legacy", answers, page.names, checklist=step.checklist, today=TODAY)
     assert refused.value.errors == {
         CHECKLIST: "Confirm you have done this before you continue: CS2 checked; Clerical case database (CCD) checked"
     }
@@ -89,7 +105,7 @@ def test_details_that_are_not_questions_share_the_first_page_with_the_checklist(
     p5b = registry.get("P5b")
     pages = question_pages(view_of("sr_allocated", p5b.steps["sr_allocated"]))
     assert [(p.heading, p.checklist, [f.name for f in p.fields]) for p in pages] == [
-        ("SR allocated", True, ["court", "ecm_name"]),
+        ("The request for county court action", True, ["court", "ecm_name"]),
         ("Is this criminal action?", False, ["criminal_action"]),
     ]
 
@@ -98,7 +114,23 @@ def test_a_page_is_checked_for_its_own_answers_only():
     p1 = registry.get("P1")
     names = ("query_reason",)
     # the rest of the step is not asked yet
-    check_page("P1", p1.version, "query_received", {"query_reason": "Complaint"}, names, today=TODAY)
+    check_page(
+        "P1",
+        p1.version,
+        "query_received",
+        {"query_reason": "Complaint"},
+        names,
+        checklist=p1.steps["query_received"].checklist,
+        today=TODAY,
+    )
     with pytest.raises(ValidationFailed) as refused:
-        check_page("P1", p1.version, "query_received", {"query_reason": "Something else"}, names, today=TODAY)
+        check_page(
+            "P1",
+            p1.version,
+            "query_received",
+            {"query_reason": "Something else"},
+            names,
+            checklist=p1.steps["query_received"].checklist,
+            today=TODAY,
+        )
     assert set(refused.value.errors) == {"query_reason"}
