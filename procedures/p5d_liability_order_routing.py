@@ -9,8 +9,9 @@ records the CPO's outcome. Our reading of the seed, where it is silent:
 - The SR. The work arrives as an SR of Enforcement / Court Presentation / Magistrates Court (the
   catalogue's inferred values) allocated by the case manager; "Work this SR" binds it as "main"
   (`works_on`, `ssst_court.bind_open_sr`). Started from the case instead, step 1 creates that SR for the
-  caseworker, so a run always has its SR, and reads so (`Step.from_case`: no allocated SR to read). P5c (commitment) works on the same SR type: the SR's
-  Reason ("Liability Order") says which procedure applies; see the report to the lead.
+  caseworker, so a run always has its SR, and reads so (`Step.from_case`: no allocated SR to read). P5c
+  (commitment) works on the same SR type: the SR's Reason ("Liability Order") says which procedure applies; see the
+  report to the lead.
 - Activity plan (the seed says only "update the SR Activity Plan" at step 3): "Hearing Date
   Recorded" (Done at step 3, with CMEL7298), "Cover Letter Issued" (Done at step 8) and "Second
   PV Check" (Done at step 10). They are added to the plan as they are done, so an SR allocated
