@@ -38,9 +38,22 @@ def small(text: str) -> Para:
 SENDER = p("**Child Maintenance Service**")
 
 
+def contact_lines() -> list[Block]:
+    """How a parent reaches us, under the sender; each line only when set (services/letter_contact.py)."""
+    return [
+        tag("if contact_phone"),
+        p("Phone: {{ contact_phone }}{% if contact_hours %} ({{ contact_hours }}){% endif %}"),
+        tag("endif"),
+        tag("if contact_address"),
+        p("{{ contact_address }}"),
+        tag("endif"),
+    ]
+
+
 def letter_head(title: str) -> list[Block]:
     return [
         SENDER,
+        *contact_lines(),
         p("{{ letter_date }}"),
         p("{{ recipient_name }}"),
         p("{{ recipient_address }}"),

@@ -23,7 +23,7 @@ Decisions where the procedures are silent:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -148,7 +148,39 @@ CPO = Field("cpo_name", kind="text", label="Court presenting officer")
 PV_FOUND = "Threatening behaviour recorded in 2019: two officers to attend"  # CMSF5579's sample of a check's findings
 PV_MARKER = Field("pv_marker", kind="bool", label="A potentially violent (PV) marker is recorded")
 PV_FINDINGS = Field("pv_findings", kind="multiline", label="What the PV check found", required=False)
-LETTER_HEAD = (LETTER_DATE, RECIPIENT, ADDRESS, SCIN)
+_SET_BY_ADMINISTRATOR = (
+    "Set for the office by an administrator (the published procedures give none); the letter leaves it out when it "
+    "is not set."
+)
+CONTACT_FIELDS = (
+    Field("contact_phone", kind="text", label="Our phone number", required=False, help=_SET_BY_ADMINISTRATOR),
+    Field(
+        "contact_hours", kind="text", label="When our phone lines are open", required=False, help=_SET_BY_ADMINISTRATOR
+    ),
+    Field(
+        "contact_address",
+        kind="multiline",
+        label="Our postal address (one line each)",
+        required=False,
+        help=_SET_BY_ADMINISTRATOR,
+    ),
+)
+"""How a parent reaches us, printed under the sender (services/letter_contact.py fills them when a letter is made)."""
+LETTER_HEAD = (LETTER_DATE, RECIPIENT, ADDRESS, SCIN, *CONTACT_FIELDS)
+"""The head of every letter to a parent: who it is to, our reference, and how to contact us."""
+# Fictional contact details for the studio's samples: a number from Ofcom's range kept for drama (never a real line).
+SAMPLE_CONTACT = {
+    "contact_phone": "0808 157 0192",
+    "contact_hours": "Monday to Friday, 8am to 6pm",
+    "contact_address": "Sample Office\nPO Box 0000\nSampletown\nZZ1 1ZZ",
+}
+WITH_CONTACT = Scenario(
+    "contact_set",
+    "With our contact details set (fictional)",
+    SAMPLE_CONTACT,
+    ("Phone: 0808 157 0192 (Monday to Friday, 8am to 6pm)", "PO Box 0000"),
+)
+"""Every letter to a parent shows how to contact us once it is set: a variant laid over its first sample."""
 
 REASONS: tuple[tuple[str, str], ...] = (
     ("complaint", "Complaint about the child maintenance group"),
@@ -1107,8 +1139,13 @@ def _breakdown() -> TemplateSpec:
     )
 
 
+def _shows_contact(spec: TemplateSpec) -> TemplateSpec:
+    """A letter to a parent also renders with our contact details set (its samples leave them unset)."""
+    return replace(spec, variants=(*spec.variants, WITH_CONTACT)) if CONTACT_FIELDS[0] in spec.fields else spec
+
+
 TEMPLATES: dict[str, TemplateSpec] = {
-    spec.code: spec
+    spec.code: _shows_contact(spec)
     for spec in (
         _cmsl5501(),
         _cmel9180(),

@@ -23,6 +23,7 @@ from letters.render import render, to_html
 from procedures.effects import ACTOR_NAME, SR_NUMBER, LetterDue
 from services import practice_store
 from services.actor import Actor
+from services.letter_contact import with_contact
 from services.letter_rendering import active_template, json_context  # the template and values the save uses
 from services.run_context import load_run, step_context, step_effects  # the effects confirm_step will apply
 from services.transaction import transaction
@@ -65,7 +66,7 @@ def pending_letters(actor: Actor, run_id: str) -> list[PendingLetter]:
             sr = session.get(ServiceRequest, sr_id) if sr_id is not None else None
             context = _fill(effect.context, sr.number if sr else NEW_SR, actor.display_name)
             _, template = active_template(session, spec.code)
-            previews.append(_preview(spec, effect.recipient, json_context(context), template))
+            previews.append(_preview(spec, effect.recipient, with_contact(spec, json_context(context)), template))
         return previews
 
 
@@ -85,4 +86,8 @@ def pending_practice_letters(actor: Actor, practice_id: str) -> list[PendingLett
     with transaction(read_only=True) as session:
         row = practice_store.load_run(session, actor, practice_id)
         due = practice_store.sim_of(session, actor, row).letters_due()
-    return [_preview(catalogue.get(item["code"]), item["recipient"], item["context"], None) for item in due]
+    return [
+        _preview(spec, item["recipient"], with_contact(spec, item["context"]), None)
+        for item in due
+        for spec in (catalogue.get(item["code"]),)
+    ]

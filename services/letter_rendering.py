@@ -21,6 +21,7 @@ from letters.render import Rendered, committed_template, render
 from letters.worker import BudgetExceeded, TemplateFault
 from services import audit
 from services.errors import DomainError, NotFound, ValidationFailed
+from services.letter_contact import with_contact
 
 
 def template_spec(code: str) -> catalogue.TemplateSpec:
@@ -87,4 +88,5 @@ def render_document(session: Session, code: str, context: Mapping[str, Any]) -> 
     """
     spec = template_spec(code)
     version, template = active_template(session, spec.code)
-    return f"{spec.code}.docx", render_version(spec, json_context(context), version, template).content
+    values = with_contact(spec, json_context(context))  # CMEL9180 goes into P5d's bundle as the parent gets it
+    return f"{spec.code}.docx", render_version(spec, values, version, template).content

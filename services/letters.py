@@ -30,6 +30,7 @@ from services.access import check_run, check_sr, unavailable
 from services.actor import Actor
 from services.downloads import FileDownload
 from services.errors import DomainError, NotFound
+from services.letter_contact import with_contact
 from services.letter_rendering import active_template, json_context, refused_values, render_version, template_spec
 from services.transaction import transaction
 
@@ -126,6 +127,7 @@ def _write_atomically(directory: Path, name: str, content: bytes) -> None:
 def render_letter(actor: Actor | None, letter_id: int, *, out_dir: Path | None = None) -> LetterRow:
     """Render a due letter with its template's active version and store it with the SR.
 
+    Our contact details are the ones set now (services/letter_contact.py), not when the letter became due.
     Stores the .docx, the template code and version, its sha256 and when; a template that is sent
     as PDF (CMEL9180) also gets its PDF when LibreOffice is installed. With `out_dir` the file is
     also written there before the commit, so a crash leaves the letter due and a rerun redoes it.
@@ -137,7 +139,7 @@ def render_letter(actor: Actor | None, letter_id: int, *, out_dir: Path | None =
         spec = template_spec(letter.template_code)
         before = audit.snapshot(letter, LETTER_AUDIT_FIELDS)
         version, template = active_template(session, spec.code)
-        rendered = render_version(spec, letter.context or {}, version, template)
+        rendered = render_version(spec, with_contact(spec, letter.context or {}), version, template)
         pdf = None
         if spec.send_as_pdf and pdf_available():
             try:

@@ -25,6 +25,7 @@ from services import audit, practice_effects
 from services.actor import Actor
 from services.downloads import FileDownload
 from services.errors import DomainError, NotFound, ValidationFailed
+from services.letter_contact import with_contact
 from services.letters import DOCX_MEDIA_TYPE
 from services.practice_check import CHECK_REFERENCE, walk_scenario
 from services.practice_sim import Sim
@@ -224,7 +225,8 @@ def practice_letter(actor: Actor, practice_id: str, index: int) -> FileDownload:
             raise NotFound("That letter is not part of this practice run.")
         item = letters[index]
         try:
-            rendered = render(letter_catalogue.get(item["code"]), item["context"])
+            spec = letter_catalogue.get(item["code"])
+            rendered = render(spec, with_contact(spec, item["context"]))
         except ContextError as exc:
             raise ValidationFailed(exc.problems) from None
         audit.record(

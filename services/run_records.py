@@ -22,6 +22,7 @@ from db.models import Attachment, Deadline, Letter, OutboundEmail, ServiceReques
 from db.types import UTCDateTime
 from domain.clock import utcnow
 from letters import catalogue as letter_catalogue
+from services import letter_contact
 from services.attachments import AttachmentView
 from services.deadlines import DeadlineView
 from services.email import EmailView
@@ -66,7 +67,8 @@ def _letter_line(r: Any) -> LetterLine:
     longer in the catalogue shows as itself)."""
     spec = letter_catalogue.TEMPLATES.get(r.s1)
     title, as_pdf = (spec.title, spec.send_as_pdf) if spec is not None else (r.s1, False)
-    return LetterLine(r.id, r.s1, title, r.s2, r.s3, r.s4, r.number, as_pdf)
+    notice = letter_contact.not_set_notice(spec) if spec is not None and r.s3 == "due" else None
+    return LetterLine(r.id, r.s1, title, r.s2, r.s3, r.s4, r.number, as_pdf, notice)
 
 
 # Built once: building the statement costs more Python than running it on a small case.

@@ -79,6 +79,7 @@ class LetterLine:
     file_name: str | None
     sr_number: str
     send_as_pdf: bool = False  # the template is sent as PDF (CMEL9180): the panel offers the .pdf too
+    notice: str | None = None  # said before a due letter is produced (services.letter_contact.not_set_notice)
 
 
 @dataclass(frozen=True, slots=True)

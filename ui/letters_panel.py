@@ -36,6 +36,8 @@ def letters_panel(actor: Actor, view: RunView) -> None:
         to = f" · to the {who}" if who and who not in row.title.lower() else ""  # CMEL9180 names them already
         text.markdown(f"{row.template_code} {row.title}{to} · SR {row.sr_number}")
         if row.status == "due":
+            if row.notice:
+                text.caption(row.notice)
             action.button("Produce", key=f"produce:{row.id}", on_click=_produce, args=(actor, row.id))
         elif row.file_name:
             # The bytes are fetched (and the download audited) only when the button is pressed.

@@ -294,7 +294,7 @@ def test_a_problem_with_every_sample_is_said_once_for_all_of_them():
     """QA: the refusal repeated one sentence for each of CMSL5501's samples, each named by an internal key."""
     problems = check_template(catalogue.get("CMSL5501"), _cmsl5501_with(Para("{{ recipient_name.__class__.__mro__ }}")))
     assert len(problems) == 1
-    assert problems[0].startswith("With every sample letter (12), it does not render: it does something letter ")
+    assert problems[0].startswith("With every sample letter (13), it does not render: it does something letter ")
 
 
 def test_a_problem_with_some_samples_names_them_by_their_labels():
