@@ -66,7 +66,6 @@ def not_set_notice(spec: TemplateSpec) -> str | None:
     if not uses_contact(spec) or is_set():
         return None
     return (
-        "Our phone number and postal address for letters are not set in Casework Guide, so this letter tells the "
-        "parent to contact us without saying how. An administrator must set them in the letter settings. Until "
-        "then, add them to the letter by hand before you send it."
+        "This letter will not say how to contact us: our phone number and address for letters are not set. Add "
+        "them to the letter by hand before you send it, and ask an administrator to set them."
     )

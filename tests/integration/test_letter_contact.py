@@ -80,8 +80,10 @@ def test_without_them_the_letter_leaves_them_out_and_the_panel_says_so_before_it
     with transaction() as session:
         (line,) = [row for row in run_records(session, {sr_id}).letters if row.id == letter_id]
     assert line.notice is not None
-    assert line.notice.startswith("Our phone number and postal address for letters are not set in Casework Guide")
-    assert "add them to the letter by hand before you send it" in line.notice
+    assert line.notice == (
+        "This letter will not say how to contact us: our phone number and address for letters are not set. Add "
+        "them to the letter by hand before you send it, and ask an administrator to set them."
+    )
 
     letters.render_letter(actor_for("caseworker"), letter_id)
     text = docx_text(_letter(letter_id).content)
