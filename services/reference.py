@@ -28,7 +28,20 @@ from services.errors import ValidationFailed
 from services.transaction import transaction
 
 EDITORS = ("policy", "admin")
-CSV_COLUMNS = ("key", "kind", "value", "source", "seed", "quote", "need", "confirmed_by", "confirmed_at", "note")
+CSV_COLUMNS = (
+    "key",
+    "kind",
+    "value",
+    "source",
+    "seed",
+    "quote",
+    "other_citations",
+    "need",
+    "confirmed_by",
+    "confirmed_at",
+    "note",
+)
+CITATION_SEPARATOR = " | "  # between the other seeds' citations in one cell: no seed's text has a "|"
 MAX_VALUE = 200
 
 
@@ -177,7 +190,13 @@ def _row_errors(ref: Reference, key: str, kind: str, value: str, *, adding: bool
 
 
 def export_csv(actor: Actor | None) -> str:
-    """Every entry in force as CSV (the import reads the same columns)."""
+    """Every entry in force as CSV, one row per entry, which `import_csv` reads back (it reads key, kind, value).
+
+    A value several seeds name is cited in each seed's words, as the Reference values page shows it: `seed` and
+    `quote` hold the first seed's, `other_citations` every other seed's as "seed file: quote", joined by
+    " | " (empty for a value one seed names). One row per entry, not per citation, so that each key is on one row,
+    which the import requires and a spreadsheet's row count shows.
+    """
     with transaction(read_only=True) as session:
         if actor is not None:
             require_role(session, actor, *EDITORS, action="export the reference values")
@@ -193,6 +212,7 @@ def export_csv(actor: Actor | None) -> str:
                     e.source.value,
                     e.seed or "",
                     e.quote or "",
+                    CITATION_SEPARATOR.join(f"{seed}: {quote}" for seed, quote in e.citations()[1:]),
                     e.need,
                     e.confirmed_by or "",
                     e.confirmed_at or "",

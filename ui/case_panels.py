@@ -16,6 +16,7 @@ from services.deadlines import DeadlineView
 from services.email import EmailView
 from ui.download_owners import issued
 from ui.notices import snooze_form
+from ui.text import kept_whole, literal, md
 
 KINDS = {"outcome_pdf": "outcome PDF", "bundle_zip": "zip bundle"}
 
@@ -71,8 +72,11 @@ def emails_panel(emails: Sequence[EmailView], *, empty: str | None = None) -> No
             st.caption(empty)
         return
     for e in emails:
-        to = "not set" if e.address_not_set else e.to  # never a placeholder shown as a recipient
-        st.text(f"{e.subject}\nTo: {to}")  # subjects carry typed values: plain text, never markdown
+        # Subjects carry typed values: escaped, never markdown or HTML; the SR number in one is kept whole (kept_whole),
+        # and the address is a code span, copied into a mail client exactly (as the Outbox shows it).
+        to = "not set" if e.address_not_set else literal(e.to)  # never a placeholder shown as a recipient
+        subject = kept_whole(md(e.subject), [e.sr_number or ""])
+        st.markdown(f"{subject}  \nTo: {to}", unsafe_allow_html=True)
         if e.address_not_set:
             st.warning(e.error or "The recipient's address is not set.", icon=":material/warning:")
         elif e.status == "sent":

@@ -8,7 +8,7 @@ import streamlit as st
 
 from procedures.effects import CmsLine
 from services.run_views import RunView
-from ui.text import exact
+from ui.text import exact, kept_whole, md
 
 SUGGESTION = "Suggestion, not confirmed by the published procedure or your policy team"
 
@@ -49,10 +49,11 @@ def cms_panel(view: RunView, tick: Callable[[int, int, bool], None]) -> None:
             )
 
 
-def lines_under(heading: str, lines: Sequence[CmsLine]) -> None:
+def lines_under(heading: str, lines: Sequence[CmsLine], *, whole: Sequence[str] = ()) -> None:
     """CMS lines as a list under a bold heading: the step's lines here, and values already recorded (a closed SR's
-    Resolution Code on the finish page and SR detail, services/recorded_cms.py) in the same words and marks."""
-    st.markdown(f"**{heading}**")
+    Resolution Code on the finish page and SR detail, services/recorded_cms.py) in the same words and marks; `whole`:
+    the SR numbers in the heading, never broken across lines (`kept_whole`)."""
+    st.markdown(f"**{kept_whole(md(heading), whole)}**", unsafe_allow_html=bool(whole))
     st.markdown("\n".join(f"- {line_markdown(line)}" for line in lines))
 
 

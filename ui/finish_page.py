@@ -13,6 +13,7 @@ from ui import attempt
 from ui.case_panels import emails_panel
 from ui.cms_panel import lines_under
 from ui.table_data import unbroken
+from ui.text import kept_whole, md
 
 
 def finish_page(actor: Actor, view: RunView) -> None:
@@ -31,7 +32,7 @@ def finish_page(actor: Actor, view: RunView) -> None:
         )
         for sr in srs:  # a CMS value, so as the CMS panel gave it, never as a plain value in "What happened"
             if sr.resolution_code is not None:
-                lines_under(f"In CMS on SR {sr.number}", [sr.resolution_code])
+                lines_under(f"In CMS on SR {sr.number}", [sr.resolution_code], whole=[sr.number])
     else:
         st.caption("This run recorded nothing on a service request.")
     st.header(f"Letters and forms ({len(view.letters)})")
@@ -65,6 +66,9 @@ def finish_page(actor: Actor, view: RunView) -> None:
     for d in view.deadlines:
         # A deadline the run met (a review date whose update came in) is done, not something still to chase.
         state = "done" if d.done else "overdue" if d.overdue else "to do"
-        st.markdown(f"**{d.what}**: {format_uk(d.due_at)} · {state}" + (f" · SR {d.sr_number}" if d.sr_number else ""))
-        st.caption(f"How this was worked out: {d.explanation}")
+        line = f"**{md(d.what)}**: {md(format_uk(d.due_at))} · {state}" + (
+            f" · SR {md(d.sr_number)}" if d.sr_number else ""
+        )
+        st.markdown(kept_whole(line, [d.sr_number]), unsafe_allow_html=True)  # the SR number whole: see kept_whole
+        st.caption(f"How this was worked out: {md(d.explanation)}")  # it names the court or place the caseworker typed
     st.page_link("pages/my_work.py", label="Back to My work", icon=":material/inbox:")

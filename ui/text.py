@@ -9,6 +9,7 @@ write ourselves) or `show` (on its own).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -91,6 +92,27 @@ def literal(text: object) -> str:
     fence = "`" * (max((len(run) for run in re.findall("`+", raw)), default=0) + 1)
     pad = " " if raw.startswith("`") or raw.endswith("`") else ""
     return f"{fence}{pad}{raw}{pad}{fence}"
+
+
+# Around a word the browser must not break across lines (an SR number broke at its hyphen, "1-" over "00000072", QA).
+_WHOLE = '<span style="white-space: nowrap">{}</span>'
+
+
+def kept_whole(markdown: str, words: Iterable[str]) -> str:
+    """`markdown` with each of `words` (SR numbers) in a span the browser never breaks across lines; for sentences,
+    as `ui.table_data.unbroken` is for tables. Not a non-breaking hyphen or a word joiner: the number is copied into
+    CMS, and either would go with it.
+
+    Draw the result with `st.markdown(..., unsafe_allow_html=True)`, which lets raw HTML through the whole text: every
+    piece of user or case text in `markdown` must already be escaped (`md`, `exact`, `literal`: they escape '<' and
+    '&'). A word is looked for as `md` escapes it, standing alone (not part of a longer word), and shown escaped."""
+    for word in {w for w in words if w}:
+        markdown = re.sub(rf"(?<![\w\\]){re.escape(md(word))}(?!\w)", _in_whole_span, markdown)
+    return markdown
+
+
+def _in_whole_span(word: re.Match[str]) -> str:
+    return _WHOLE.format(word[0])
 
 
 def show(text: object, where: DeltaGenerator | None = None) -> None:

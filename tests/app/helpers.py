@@ -19,9 +19,15 @@ def app_as(actor=None, *, timeout: float = 30) -> AppTest:
     return at
 
 
+# The span ui.text.kept_whole puts around an SR number; only our own, unescaped (typed text's '<' is escaped).
+_KEPT_WHOLE = re.compile(r'(?<!\\)<span style="white-space: nowrap">(.*?)</span>')
+
+
 def as_read(markdown: str) -> str:
-    """What a reader sees of escaped markdown (ui.text.md): the escapes and word joiners are invisible."""
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace(WORD_JOINER, "")
+    """What a reader sees of escaped markdown (ui.text.md): the escapes, word joiners and the span that keeps an SR
+    number whole (ui.text.kept_whole) are invisible."""
+    unwrapped = _KEPT_WHOLE.sub(r"\1", markdown)
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", unwrapped).replace(WORD_JOINER, "")
 
 
 def texts(at: AppTest) -> str:

@@ -200,9 +200,9 @@ def test_the_wizard_and_sr_detail_show_an_email_that_failed_with_the_error_and_o
     walk.answer()  # the owning caseworker and team leader are emailed; no SMTP now: it waits
 
     at = open_wizard(actor, walk.view.run_id)
-    plain = "\n".join(str(t.value) for t in at.text)
+    plain = texts(at)
     assert f"Face to face referral CMSF5579: SCIN {case_value(case_id, 'scin')}" in plain
-    assert "To: CSA VSAT INTERVIEWS <" in plain
+    assert "To: `CSA VSAT INTERVIEWS <" in plain  # the address a code span, copied exactly (as the Outbox shows it)
     (error,) = [e.value for e in at.error]
     assert error.startswith("Sending failed: SMTPRecipientsRefused")
     assert "550" in error
@@ -212,4 +212,4 @@ def test_the_wizard_and_sr_detail_show_an_email_that_failed_with_the_error_and_o
 
     leader = sr_detail(actor_for("ssst.teamleader"), sr_id)
     assert [e.value for e in leader.error] == [error]
-    assert "Face to face referral rejected: SCIN" in "\n".join(str(t.value) for t in leader.text)
+    assert "Face to face referral rejected: SCIN" in texts(leader)

@@ -13,11 +13,14 @@ from procedures.effects import CmsLine
 from services import reference
 from services.run_outcomes import RunOutcome
 from services.transaction import transaction
-from tests.app.helpers import texts
+from tests.app.helpers import as_read, texts
 from tests.app.test_deadlines_and_files_shown import sr_detail
 from tests.app.test_wizard import open_wizard
+from tests.procedures.ssst_walks import sr_row
+from tests.procedures.test_p5e import refer, start
 from tests.procedures.walk import Walk, find_case
 from ui.cms_panel import line_markdown
+from ui.text import literal
 
 INFORMATION_PROVIDED = "resolution_code.information_provided"
 
@@ -45,9 +48,10 @@ def sr_id(number: str) -> int:
 def in_cms(at, number: str | None = None) -> str:
     """The list under the "In CMS" heading (the finish page names the SR in it), as drawn."""
     shown = [str(m.value) for m in at.markdown]
-    heading = f"**In CMS on SR {number}**" if number else "**In CMS**"
-    assert heading in shown, shown
-    return shown[shown.index(heading) + 1]
+    read = [as_read(s) for s in shown]  # the finish page keeps the SR number in the heading whole (kept_whole)
+    heading = f"In CMS on SR {number}" if number else "In CMS"
+    assert f"**{heading}**" in read, shown
+    return shown[read.index(f"**{heading}**") + 1]
 
 
 def test_the_finish_page_lists_each_sr_with_its_number_and_the_met_review_date_as_done(sqlite_demo_db, actor_for):
@@ -135,3 +139,40 @@ def test_a_confirmed_resolution_code_is_exact_with_its_source_as_it_stood_when_t
     leader = sr_detail(actor_for("teamleader"), sr_id(outcome.srs["main"].number))
     assert in_cms(leader) == f"- {line_markdown(line)}"
     assert "Information Given" not in texts(leader)
+
+
+def whole(number: str) -> str:
+    """An SR number as the finish page writes it in a sentence: in a span that keeps it on one line, nothing added."""
+    return f'<span style="white-space: nowrap">{number}</span>'
+
+
+def test_an_sr_number_in_a_sentence_on_the_finish_page_is_never_broken_across_lines(
+    sqlite_demo_db, actor_for, monkeypatch
+):
+    """QA: "1-" at the end of one line and "00000072" on the next. The "In CMS on SR" heading, the deadline line and
+    each email's subject keep the number in a span that does not wrap, the number itself unchanged (it is copied into
+    CMS: no non-breaking hyphen or word joiner); the rest is escaped text (tests/unit/test_text_as_markdown.py)."""
+    actor = actor_for("caseworker")
+    walk, outcome = finished_p1(actor)
+    main = outcome.srs["main"].number
+    (review,) = walk.view.deadlines
+    at = open_wizard(actor, walk.view.run_id)
+    with_html = [str(m.value) for m in at.markdown if m.proto.allow_html]
+    assert with_html == [
+        f"**In CMS on SR {whole(main)}**",
+        f"**Review date**: {format_uk(review.due_at)} · done · SR {whole(main)}",
+    ]
+
+    monkeypatch.delenv("CASEWORK_SMTP_HOST", raising=False)  # the email waits in the Outbox
+    ssst = actor_for("ssst.caseworker")
+    walk, _case_id, sr_id = start(ssst)
+    refer(walk)
+    walk.answer(vsat_accepted=False, rejection_reason="No visiting officer covers the area.")
+    walk.answer()
+    assert walk.view.status == "finished"
+    number = sr_row(sr_id)["number"]
+    assert len(walk.view.emails) == 2  # the referral to VSAT, and its rejection to the caseworker and leader
+    at = open_wizard(ssst, walk.view.run_id)
+    assert [str(m.value) for m in at.markdown if m.proto.allow_html and "Face to face" in str(m.value)] == [
+        f"{e.subject.replace(number, whole(number))}  \nTo: {literal(e.to)}" for e in walk.view.emails
+    ]

@@ -17,7 +17,7 @@ from markdown_it import MarkdownIt
 
 from procedures.effects import CmsLine
 from ui.cms_panel import SUGGESTION, line_markdown
-from ui.text import WORD_JOINER, exact, literal, md
+from ui.text import WORD_JOINER, exact, kept_whole, literal, md
 
 PARSER = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 MARKUP = "\\`*_~[]<>&$|#=+-.():!{}@/ "
@@ -132,3 +132,37 @@ def test_the_cms_panel_shows_a_line_and_its_suggestion_exactly():
         "Process = Escalated Enquiries", source="Published procedure \u201cP2\u201d: \u201cProcess = X\u201d"
     )
     assert line_markdown(cited) == f"{cited.text}  \nSource: {cited.source}"
+
+
+NUMBER = "1-00000072"
+WHOLE_OPEN, WHOLE_CLOSE = '<span style="white-space: nowrap">', "</span>"
+
+
+def test_an_sr_number_in_a_sentence_is_kept_whole_exactly_as_it_is():
+    """QA: "1-" over "00000072" at 1366 px. A span that does not wrap, not a character added to the number: it is
+    copied into CMS."""
+    line = f"**Review date**: 14 December 2026, 09:00 · done · SR {md(NUMBER)}"
+    assert kept_whole(line, [NUMBER]) == (
+        f"**Review date**: 14 December 2026, 09:00 · done · SR {WHOLE_OPEN}{NUMBER}{WHOLE_CLOSE}"
+    )
+    assert kept_whole(md(f"SR {NUMBER}1 and SR 21-00000072"), [NUMBER]) == md(f"SR {NUMBER}1 and SR 21-00000072")
+    assert kept_whole(md("No SR yet"), [""]) == "No SR yet"
+
+
+@given(LINE, LINE)
+@example("<img src=x onerror=alert(1)>", "</span><script>alert(1)</script>")
+@example(f'<span style="white-space: nowrap">{NUMBER}</span>', "&lt;b&gt; \\")
+@example("Court ", f" {NUMBER}: ![x](http://127.0.0.1/a.png)")
+def test_text_around_a_kept_whole_number_stays_text_even_with_html_allowed(before, after):
+    """Drawn with unsafe_allow_html: the only HTML is the span around each SR number; what was typed around it, markup
+    and tags included, reads back as exactly its characters."""
+    raw = f"{before} SR {NUMBER} {after}"
+    tokens = MarkdownIt("commonmark", {"html": True}).parse(kept_whole(md(raw), [NUMBER]))
+    inline = [child for t in tokens if t.type == "inline" for child in t.children or []]
+    tags = [child.content for child in inline if child.type == "html_inline"]
+    assert [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"]
+    assert tags[:2] == [WHOLE_OPEN, WHOLE_CLOSE]
+    assert tags == [WHOLE_OPEN, WHOLE_CLOSE] * (len(tags) // 2)
+    assert all(t.type in ("text", "html_inline") for t in inline)
+    read = "".join(t.content for t in inline if t.type == "text").replace(WORD_JOINER, "")
+    assert read == _as_shown(raw)
