@@ -494,7 +494,7 @@ class AuditEvent(Base):
     actor_name: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(60))
     entity_type: Mapped[str] = mapped_column(String(40))
-    entity_id: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(String(120))  # a reference value's key is up to 80 (audit2)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     sr_id: Mapped[int | None] = mapped_column(ForeignKey("service_requests.id"), index=True)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
