@@ -34,9 +34,10 @@ def deadlines_panel(deadlines: Sequence[DeadlineView], *, empty: str | None = No
         return
     for d in deadlines:
         state = " · met" if d.done else " · :red[**OVERDUE**]" if d.overdue else ""
-        where = f" · SR {d.sr_number}" if d.sr_number else ""
-        st.markdown(f"**{d.what}**: due {format_uk(d.due_at)}{state}{where}")
-        st.caption(f"How this was worked out: {d.explanation}")
+        where = f" · SR {md(d.sr_number)}" if d.sr_number else ""
+        line = f"**{md(d.what)}**: due {md(format_uk(d.due_at))}{state}{where}"
+        st.markdown(kept_whole(line, [d.sr_number or ""]), unsafe_allow_html=True)  # the SR number whole, as typed
+        st.caption(f"How this was worked out: {md(d.explanation)}")  # it names the court or place the caseworker typed
         if actor is not None and not d.done:
             snooze_form(actor, d.id)
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from streamlit.testing.v1 import AppTest
+
 from db.models import ServiceRequest
 from domain import deadlines as rules
 from domain.clock import UK, bank_holiday, format_uk, uk_local, utcnow
@@ -213,3 +215,28 @@ def test_the_wizard_and_sr_detail_show_an_email_that_failed_with_the_error_and_o
     leader = sr_detail(actor_for("ssst.teamleader"), sr_id)
     assert [e.value for e in leader.error] == [error]
     assert "Face to face referral rejected: SCIN" in texts(leader)
+
+
+def _panel(explanation: str) -> None:
+    """A script for AppTest.from_function: it runs on its own, so it imports what it uses."""
+    from datetime import UTC, datetime
+
+    from services.deadlines import DeadlineView
+    from ui.case_panels import deadlines_panel
+
+    due = datetime(2027, 1, 14, 9, tzinfo=UTC)
+    deadlines_panel([DeadlineView(1, 1, "hearing", due, explanation, False, False, "1-00000072")])
+
+
+def test_a_deadline_line_keeps_its_sr_number_whole_and_shows_typed_text_as_typed():
+    """The explanation names the court or place the caseworker typed: never a link or markup; the SR number is
+    never broken at its hyphen (as on the finish page)."""
+    typed = "At [Pay here](https://example.invalid) **now** <b>court</b>"
+    at = AppTest.from_function(_panel, args=(typed,)).run()
+    assert not at.exception
+    (line,) = [m.value for m in at.markdown]
+    assert '<span style="white-space: nowrap">1-00000072</span>' in line
+    (caption,) = [c.value for c in at.caption]
+    for escaped in ("\\[Pay here\\]", "\\*\\*now\\*\\*", "\\<b\\>"):  # no link, bold or HTML made of it
+        assert escaped in caption
+    assert texts(at).endswith(f"How this was worked out: {typed}")
