@@ -19,6 +19,7 @@ from decimal import Decimal
 from email import policy as email_policy
 from email.headerregistry import Address, AddressHeader, Group, HeaderRegistry
 from email.message import EmailMessage
+from email.parser import BytesParser
 from email.utils import format_datetime, getaddresses
 
 from domain.clock import format_date, format_uk, uk_local
@@ -228,7 +229,7 @@ def build_message(
         raise AddressRefused("An email needs at least one recipient")
     message = EmailMessage(policy=POLICY)
     message["From"] = sender
-    message["To"] = list(to) if to else [Group(f"{unaddressed} - address not set", ())]
+    message["To"] = list(to) if to else [Group(f"{unaddressed}{NOT_SET}", ())]
     if cc:
         message["Cc"] = list(cc)
     message["Reply-To"] = read_receipt_to
@@ -246,6 +247,33 @@ def build_message(
         maintype, subtype = kind.split("/", 1)
         message.add_attachment(attachment.content, maintype=maintype, subtype=subtype, filename=name)
     return message
+
+
+NOT_SET = " - address not set"  # after the name of who an unaddressed email is for, in its To group
+
+
+def parse(raw: bytes) -> EmailMessage:
+    """A stored message (`to_bytes`) read back."""
+    message = BytesParser(policy=POLICY).parsebytes(raw)
+    assert isinstance(message, EmailMessage)  # POLICY's message factory
+    return message
+
+
+def unaddressed_for(raw: bytes) -> str | None:
+    """Who an unaddressed message (`build_message(unaddressed=...)`) is for, as its To group names them; else None."""
+    to = parse(raw)["To"]
+    if not isinstance(to, AddressHeader) or to.addresses or len(to.groups) != 1:
+        return None
+    name = to.groups[0].display_name or ""
+    return name.removesuffix(NOT_SET) if name.endswith(NOT_SET) else None
+
+
+def addressed(raw: bytes, to: Address) -> bytes:
+    """The stored message with `to` as its To; everything else (Message-ID, date, body, attachments) kept."""
+    message = parse(raw)
+    del message["To"]
+    message["To"] = to
+    return to_bytes(message)
 
 
 def recipients(message: EmailMessage) -> list[str]:

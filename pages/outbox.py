@@ -7,7 +7,7 @@ import streamlit as st
 import ui
 from domain.clock import format_uk
 from services import email as outbox
-from services import email_delivery
+from services import email_address_later, email_delivery
 from services.actor import Actor
 from ui.download_owners import issued
 from ui.text import literal, md
@@ -44,7 +44,14 @@ if emails is not None:
             # The addresses as a code span: copied into a mail client exactly (md() puts a joiner after each '@')
             to = "not set" if e.address_not_set else literal(e.to)  # never a placeholder shown as a recipient
             st.markdown(f"**{md(e.subject)}**  \nTo: {to}  \nSR {e.sr_number} · saved {format_uk(e.created_at)}")
-            if e.address_not_set:
+            if e.address_not_set and e.addressable_to:
+                st.info(
+                    f"The address has been set since this email was saved: {literal(e.addressable_to)}. If you have "
+                    "not sent it by hand already, address it now"
+                    + (" and it is sent." if sending else ", then download it and send it."),
+                    icon=":material/forward_to_inbox:",
+                )
+            elif e.address_not_set:
                 st.warning(e.error or "The recipient's address is not set.", icon=":material/warning:")
             elif e.status == "failed":
                 st.error(f"Sending failed: {e.error}", icon=":material/warning:")
@@ -62,7 +69,18 @@ if emails is not None:
                 if ui.attempt(partial(outbox.mark_sent, actor, e.id)) is not None:
                     st.session_state["outbox_flash"] = f"Marked as sent: {e.subject}"
                     st.rerun()
-            if sending and cols[2].button("Send again", key=f"retry_{e.id}"):
+            if e.address_not_set and e.addressable_to:
+                if cols[2].button("Address it", key=f"address_{e.id}", type="primary"):
+                    addressed = ui.attempt(partial(email_address_later.address_now, actor, e.id))
+                    if addressed is not None and sending:
+                        addressed = ui.attempt(partial(email_delivery.deliver, actor, e.id))
+                    if addressed is not None:
+                        st.session_state["outbox_flash"] = (
+                            f"Addressed to {literal(addressed.to)}: {md(addressed.subject)}"
+                            + (f" ({addressed.status})" if sending else "")
+                        )
+                        st.rerun()
+            elif sending and not e.address_not_set and cols[2].button("Send again", key=f"retry_{e.id}"):
                 delivered = ui.attempt(partial(email_delivery.deliver, actor, e.id))
                 if delivered is not None:
                     st.session_state["outbox_flash"] = f"{delivered.subject}: {delivered.status}"

@@ -46,6 +46,8 @@ class EmailView:
     created_at: datetime
     sent_at: datetime | None
     message_id: str
+    # An unaddressed email whose mailbox has been set since: the address it can be given (services.email_address_later)
+    addressable_to: str | None = None
 
     @property
     def address_not_set(self) -> bool:
@@ -53,7 +55,7 @@ class EmailView:
         return not self.to and self.status != "sent"
 
     @classmethod
-    def of(cls, row: OutboundEmail, sr_number: str | None) -> EmailView:
+    def of(cls, row: OutboundEmail, sr_number: str | None, *, addressable_to: str | None = None) -> EmailView:
         return cls(
             row.id,
             row.sr_id,
@@ -65,6 +67,7 @@ class EmailView:
             row.created_at,
             row.sent_at,
             row.message_id,
+            addressable_to,
         )
 
 
@@ -201,6 +204,20 @@ def queue_email(
     return row
 
 
+def waiting_for(row: OutboundEmail) -> str | None:
+    """The mailbox (its key) an email queued while that mailbox's address was not set is waiting for."""
+    if row.status == "sent" or row.to_addrs:
+        return None
+    name = (mail.unaddressed_for(row.raw) or "").lower()
+    return next((key for key, named in MAILBOX_NAMES.items() if named.lower() == name), None)
+
+
+def addressable_to(row: OutboundEmail) -> str | None:
+    """The address such an email can be given now that its mailbox is set (services.email_address_later)."""
+    key = waiting_for(row)
+    return str(mailbox(key)) if key is not None and is_set(key) else None
+
+
 def find_sr(session: Session, sr_id: int) -> ServiceRequest:
     """The SR an email belongs to."""
     sr = session.get(ServiceRequest, sr_id)
@@ -230,7 +247,7 @@ def outbox(actor: Actor, *, limit: int = 200) -> list[EmailView]:
             .order_by(OutboundEmail.created_at.desc())
             .limit(limit)
         ).all()
-        views = [EmailView.of(row, number) for row, number in rows]
+        views = [EmailView.of(row, number, addressable_to=addressable_to(row)) for row, number in rows]
     waiting = sorted((v for v in views if v.status != "sent"), key=lambda v: v.created_at)
     return waiting + [v for v in views if v.status == "sent"]
 

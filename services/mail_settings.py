@@ -15,8 +15,9 @@ group naming who it is for ("Enforcement case manager - address not set:;"), it 
 and the Outbox shows "not set" with the same words instead of an address. The caseworker downloads it,
 adds the address in their mail client, sends it and marks it sent. Refusing the step instead would stop
 the casework on a setting only an administrator can change; sending to the placeholder would look sent.
-An email queued before the address is set stays unaddressed (it is not re-addressed later): the Outbox
-keeps saying so until it is marked sent.
+An email queued before the address is set stays unaddressed until a caseworker addresses it from the Outbox,
+which offers it once the address is set (services/email_address_later.py; never on its own: it may have been sent
+by hand already).
 The owning caseworker and team leader are addressed from their user records (User.email).
 
 SMTP: CASEWORK_SMTP_HOST (unset means no sending: emails wait in the outbox to be downloaded as .eml),

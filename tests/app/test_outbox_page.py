@@ -94,3 +94,27 @@ def test_an_email_whose_mailbox_address_is_not_set_says_who_must_set_it_and_show
     assert "An administrator must set it in the mail settings." in page
     assert "placeholder" not in page
     assert "invalid" not in page
+
+
+def test_once_its_address_is_set_the_email_is_addressed_and_sent_with_one_click(
+    sqlite_demo_db, actor_for, monkeypatch, mailboxes_not_set
+):
+    """QA ("Still open"): an email queued while its mailbox was not set stayed unaddressed after it was set."""
+    actor = actor_for("ssst.caseworker")
+    with smtp_server() as server:
+        monkeypatch.setenv("CASEWORK_SMTP_HOST", server.host)
+        monkeypatch.setenv("CASEWORK_SMTP_PORT", str(server.port))
+        view = email_delivery.send_email(actor, team_sr(actor), DRAFT)
+        at = _open(actor)
+        assert not [b for b in at.button if b.key in (f"address_{view.id}", f"retry_{view.id}")]  # nothing to send to
+        monkeypatch.setenv("CASEWORK_MAIL_CPT", "CPT Bath <cpt.bath@example.org>")
+        at = _open(actor)
+        assert "The address has been set since this email was saved: `CPT Bath <cpt.bath@example.org>`." in texts(at)
+        assert "address it now and it is sent." in texts(at)
+        at.button(key=f"address_{view.id}").click().run()
+        assert not at.exception
+        assert "Addressed to `CPT Bath <cpt.bath@example.org>`" in texts(at)
+        assert "Waiting to be sent (0)" in texts(at)
+        assert "Sent (1)" in texts(at)
+    (received,) = server.handler.received
+    assert received.rcpt_tos == ["cpt.bath@example.org"]
