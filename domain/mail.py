@@ -255,7 +255,8 @@ NOT_SET = " - address not set"  # after the name of who an unaddressed email is 
 def parse(raw: bytes) -> EmailMessage:
     """A stored message (`to_bytes`) read back."""
     message = BytesParser(policy=POLICY).parsebytes(raw)
-    assert isinstance(message, EmailMessage)  # POLICY's message factory
+    if not isinstance(message, EmailMessage):  # never: POLICY's message factory makes them
+        raise TypeError("a stored email did not read back as a message")
     return message
 
 

@@ -30,7 +30,8 @@ depends_on: str | Sequence[str] | None = None
 _spec = importlib.util.spec_from_file_location(
     "trust1", Path(__file__).with_name("2026_11_23_trust1_audit_events_append_only.py")
 )
-assert _spec is not None and _spec.loader is not None
+if _spec is None or _spec.loader is None:
+    raise ImportError("migration trust1's file is missing beside audit2")
 _trust1 = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_trust1)
 
