@@ -599,7 +599,7 @@ class ReferenceValue(Base):
     action: Mapped[str] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(Text, default="")
     changed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    changed_by_name: Mapped[str] = mapped_column(String(100))
+    changed_by_name: Mapped[str] = mapped_column(String(200))  # a display name is up to 200 (refvalues2)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from db.models import AuditEvent, ReferenceValue
 from domain.reference import BUILT_IN_REFERENCE
-from services import reference, run_cms, run_context
+from services import reference, run_cms, run_context, users
 from services.errors import PermissionDenied, ValidationFailed
 from services.transaction import transaction
 from tests.procedures.ssst_walks import sr_row
@@ -174,3 +174,18 @@ def test_a_value_with_the_longest_key_is_added_and_confirmed_and_audited_under_i
     with transaction() as session:
         audited = set(session.scalars(select(AuditEvent.entity_id).where(AuditEvent.entity_type == "reference_value")))
     assert {key, "reason.face_to_face.enforcement_paying_parent"} <= audited
+
+
+def test_policy_staff_with_the_longest_display_name_a_user_may_have_confirm_and_correct_values(demo_db, actor_for):
+    """A value confirmed or corrected keeps who set it by their display name, which may be 200 characters
+    (services/users.py): PostgreSQL refused one over 100 ("value too long"), so the change was lost (refvalues2)."""
+    name = "Dr " + "Long-Name " * 19 + "Pollock"  # 200 characters, the most the Users page accepts
+    assert len(name) == users.DISPLAY_NAME_MAX
+    users.add_user(None, username="policy.long", display_name=name, role="policy", password=None)
+    long_named = actor_for("policy.long")
+    reference.confirm(long_named, "resolution_code.completed", note="As our CMS shows it")
+    reference.correct(long_named, "resolution_code.referral_rejected", "Rejected By VSAT")
+    rows = _exported(long_named)
+    assert rows["resolution_code.completed"]["confirmed_by"] == name
+    corrected = rows["resolution_code.referral_rejected"]
+    assert (corrected["value"], corrected["confirmed_by"]) == ("Rejected By VSAT", name)
