@@ -65,6 +65,10 @@ def create_user(
         errors["display_name"] = f"Use at most {DISPLAY_NAME_MAX} characters for the display name."
     if email and (len(email) > EMAIL_MAX or "@" not in email):
         errors["email"] = f"Enter an email address like name@example.org (at most {EMAIL_MAX} characters)."
+    elif email and session.scalar(select(User.id).where(func.lower(User.email) == email.lower())):
+        # Said at the field, not left to the unique constraint: sign-in with the organisation's account finds a
+        # user by email, so two users may not share one, whatever its case.
+        errors["email"] = "Another user already has this email address. Each user needs their own."
     if role not in ROLES:
         errors["role"] = f"Choose a role: {', '.join(ROLES)}."
     if role in ("caseworker", "team_leader") and not team:

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from db.models import AuditEvent, Case, Team
 from services import users, work
 from services.auth import sign_in
-from services.errors import PermissionDenied
+from services.errors import PermissionDenied, ValidationFailed
 from services.transaction import transaction
 
 
@@ -69,6 +69,19 @@ def test_only_an_admin_manages_users(demo_db, actor_for):
         users.add_user(
             actor_for("teamleader"), username="x.y", display_name="X", role="policy", password="long-enough-pw"
         )
+
+
+def test_an_email_another_user_has_is_refused_at_the_field_whatever_its_case_and_nothing_is_added(demo_db, actor_for):
+    """It reached the database's unique constraint as a fault; sign-in by email needs each user's own."""
+    admin = actor_for("admin")
+    users.add_user(admin, username="first.user", display_name="First", role="policy", password="long-enough-pw",
+                   email="shared.box@example.org")  # fmt: skip
+    count = len(users.list_users(admin))
+    with pytest.raises(ValidationFailed) as refused:
+        users.add_user(admin, username="second.user", display_name="Second", role="policy",
+                       password="long-enough-pw", email="Shared.Box@Example.org")  # fmt: skip
+    assert refused.value.errors == {"email": "Another user already has this email address. Each user needs their own."}
+    assert len(users.list_users(admin)) == count
 
 
 def test_sign_in_checks_the_password_and_audits_both_outcomes(demo_db):
