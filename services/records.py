@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from db.models import Activity, Case, Counter, Deadline, Note, ServiceRequest, Task
 from domain import catalogue
 from domain.clock import UK, utcnow
-from domain.values import clean_text
+from domain.values import NOTE_MAX_CHARS, clean_text
 from services import audit
 from services.actor import Actor
 
@@ -187,15 +187,28 @@ def mark_activity_done(
     return activity
 
 
+# A note a procedure step writes is built from answers each limited at its own field (a long text to 4,000
+# characters) and the words around them, so it may be longer than a note typed whole may be: a step refused a
+# "note" on no page of it (the phoned court presenting team's 4,000 characters and the sentence around them).
+STEP_NOTE_MAX_CHARS = 20_000
+
+
 def add_note(
-    session: Session, actor: Actor | None, *, case: Case, text: str, sr: ServiceRequest | None = None, kind: str = "sr"
+    session: Session,
+    actor: Actor | None,
+    *,
+    case: Case,
+    text: str,
+    sr: ServiceRequest | None = None,
+    kind: str = "sr",
+    max_chars: int = NOTE_MAX_CHARS,
 ) -> Note:
-    """Append an SR note (kind 'sr') or a case contact note (kind 'contact')."""
+    """Append an SR note (kind 'sr') or a case contact note (kind 'contact'); `max_chars` for a step's note."""
     note = Note(
         kind=kind,
         case_id=case.id,
         sr_id=sr.id if sr else None,
-        text=clean_text(text, field="note"),
+        text=clean_text(text, field="note", max_chars=max_chars),
         author_id=actor.user_id if actor else None,
     )
     session.add(note)

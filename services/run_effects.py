@@ -170,7 +170,15 @@ def _activity(env: EffectEnv, effect: MarkActivityDone) -> None:
 
 @handles(AddNote)
 def _note(env: EffectEnv, effect: AddNote) -> None:
-    records.add_note(env.session, env.actor, case=env.case, sr=env.sr(effect.ref), text=effect.text, kind=effect.kind)
+    records.add_note(
+        env.session,
+        env.actor,
+        case=env.case,
+        sr=env.sr(effect.ref),
+        text=effect.text,
+        kind=effect.kind,
+        max_chars=records.STEP_NOTE_MAX_CHARS,
+    )
 
 
 @handles(SetReviewDate)

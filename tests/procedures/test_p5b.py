@@ -416,3 +416,17 @@ def test_an_email_to_a_mailbox_whose_address_is_not_set_says_so_and_never_names_
     assert email_delivery.deliver(ssst, ecm_view.id).status == "queued"  # never handed to SMTP
     calls = [text for _kind, text, _who in tasks(sr_id) if text.startswith("Phone the enforcement case manager")]
     assert len(calls) == 1
+
+
+def test_an_answer_of_the_longest_length_allowed_goes_into_the_sr_note_whole(demo_db, ssst):
+    """A note built from an answer and the words around it can be longer than a typed note may be (4,000): each
+    typed part was limited at its field, so the step must save, not refuse a "note" that is on no page."""
+    case_id, sr_id = allocated_sr(ssst, "County Court")
+    walk = Walk(ssst, "P5b", case_id, sr_id=sr_id)
+    walk.answer(court="Demo County Court", ecm_name="Eve Enforcer", criminal_action=False)
+    said = ("The court presenting team will call back. " * 96)[:3999] + "."  # 4,000 characters: the field's most
+    walk.answer(cpt_contact="Phone the court presenting team", cpt_call=said)
+    assert walk.step == "create_folder"
+    assert f"Court presenting team phoned to establish the court presenting officer: {said}" in (
+        walk.outcome().srs["main"].notes
+    )
