@@ -72,30 +72,16 @@ def test_a_step_of_one_question_and_its_follow_up_is_one_page_with_its_checklist
     assert (page.heading, page.checklist, page.label_is_heading) == ("Search the legacy systems", True, False)
     assert [f.name for f in page.fields] == ["information_found", "findings"]
     ticked = {CHECKLIST: list(step.checklist)}
-    # "No": the follow-up is not asked, so not required
-    check_page(
-        "P1",
-        p1.version,
-        "search_legacy",
-        {"information_found": False, **ticked},
-        page.names,
-        checklist=step.checklist,
-        today=TODAY,
-    )
+
+    def check(answers: dict) -> None:
+        check_page("P1", p1.version, "search_legacy", answers, page.names, checklist=step.checklist, today=TODAY)
+
+    check({"information_found": False, **ticked})  # "No": the follow-up is not asked, so not required
     with pytest.raises(ValidationFailed) as refused:
-        check_page(
-            "P1",
-            p1.version,
-            "search_legacy",
-            {"information_found": True, **ticked},
-            page.names,
-            checklist=step.checklist,
-            today=TODAY,
-        )
+        check({"information_found": True, **ticked})
     assert set(refused.value.errors) == {"findings"}
     with pytest.raises(ValidationFailed) as refused:
-        answers = {"information_found": False, CHECKLIST: ["CSCS checked"]}
-        check_page("P1", p1.version, "search_legacy", answers, page.names, checklist=step.checklist, today=TODAY)
+        check({"information_found": False, CHECKLIST: ["CSCS checked"]})
     assert refused.value.errors == {
         CHECKLIST: "Confirm you have done this before you continue: CS2 checked; Clerical case database (CCD) checked"
     }
