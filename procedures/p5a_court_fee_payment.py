@@ -37,6 +37,7 @@ from domain.clock import format_date, uk_local
 from domain.reference import SRStatus, SubStatus
 from domain.values import FieldError, format_money, parse_scin
 
+from . import ssst_court
 from .definition import Ctx, Field, Procedure, StartSR, Step
 from .effects import AddNote, CompleteDeadlines, CreateSR, Effect, QueueEmail, SetDue, SetStatus, UpdateSR
 
@@ -194,6 +195,7 @@ STEPS = {
             Field("fee", label="Court fee", kind="money", help="Pounds and pence, for example 108.00."),
         ),
         effects=_record_request,
+        warnings=ssst_court.open_sr_already(COURT_FEE_PAYMENT),
     ),
     "pay_court": Step(
         title="Pay the court fee",

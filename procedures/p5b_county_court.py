@@ -236,6 +236,7 @@ STEPS = {
             Field("criminal_action", label="Is this criminal action?", kind="yes_no"),
         ),
         effects=_sr_allocated,
+        warnings=ssst_court.open_sr_already(COUNTY_COURT),
     ),
     "contact_cpt": Step(
         title="Contact the court presenting team",

@@ -313,6 +313,7 @@ STEPS = {
             Field("requested_by", label="Caseworker who asked for commitment action"),
         ),
         effects=_sr_allocated,
+        warnings=ssst_court.open_sr_already(MAGISTRATES_COURT),
     ),
     "pv_check": Step(
         title="PV check",

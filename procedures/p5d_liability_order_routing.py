@@ -461,6 +461,7 @@ STEPS = {
             Field("arrears_to", label="Arrears to", kind="date"),
         ),
         effects=_allocated,
+        warnings=ssst_court.open_sr_already(MAGISTRATES_COURT),
     ),
     "contact_cpt": Step(
         title="Ask the CPT for the hearing date and CPO",

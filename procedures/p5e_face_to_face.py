@@ -129,7 +129,7 @@ def _who(ctx: Ctx) -> str:
 class P5eMachine(StateMachine):
     """States are the seed's steps; guards are VSAT's decision and how the visit went."""
 
-    pv_check = State("Extract the SR details and do a full PV check", initial=True)
+    pv_check = State("Read the visit request and do a full PV check", initial=True)
     vsat_referral = State("Send CMSF5579 to CSA VSAT INTERVIEWS")
     set_in_progress = State("Set the SR In Progress")
     vsat_decision = State("Record VSAT's decision")
@@ -380,7 +380,7 @@ def _close_sr(ctx: Ctx) -> list[Effect]:
 
 STEPS = {
     "pv_check": Step(
-        title="Extract the SR details and do a full PV check",
+        title="Read the visit request and do a full PV check",
         guidance=(
             "You have been allocated the SR and sent a CMSF5579 by email. Read the SR for who the visit is "
             "with and why, then do a full potentially violent (PV) check on the 2012 system (step 4 of "
@@ -400,6 +400,7 @@ STEPS = {
             Field("pv_details", label="What the PV check found", kind="long_text"),
         ),
         effects=_pv_check,
+        warnings=ssst_court.open_sr_already(FACE_TO_FACE_VISIT),
     ),
     "vsat_referral": Step(
         title="Send CMSF5579 to CSA VSAT INTERVIEWS",

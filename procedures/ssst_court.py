@@ -39,6 +39,33 @@ def bind_open_sr(kind: Kind) -> Callable[[StartSR], dict[str, int] | str]:
 # --- Rules shared by guards and effects ---------------------------------------------------------
 
 
+def open_sr_already(sr_type: tuple[str, str | None, str | None]) -> Callable[[Ctx], list[str]]:
+    """A caution for the step that creates the run's SR when the run was started from the case: the case already
+    has an open SR of that type (QA: P5d started from a case whose liability order SR was allocated to the caseworker
+    asked for a second one in CMS). Never a refusal: the open one may be for another request."""
+
+    def warnings(ctx: Ctx) -> list[str]:
+        if "main" in (ctx.fact("run_sr_refs") or ()):  # started from its SR, or the SR is made already
+            return []
+        found = [s for s in ctx.fact("open_srs") or () if (s["process"], s["area"], s["sub_area"]) == sr_type]
+        if not found:
+            return []
+        named = ", ".join(_described(s) for s in found)
+        kind = sr_type[2] or sr_type[1] or sr_type[0]
+        return [
+            f"This case already has an open {kind} SR: {named}. If it is the SR for this request, work it from My "
+            "work instead and leave this run: saving this step asks you to create another one in CMS."
+        ]
+
+    return warnings
+
+
+def _described(sr: dict[str, Any]) -> str:
+    """'1-00000073 (Open, Reason Liability Order)': the Reason says which procedure an SR was made for."""
+    reason = f", Reason {sr['reason']}" if sr.get("reason") else ""
+    return f"{sr['number']} ({sr['status']}{reason})"
+
+
 def pv_answer_agrees_with_the_case(ctx: Ctx, name: str) -> None:
     """A PV check that misses the PV marker on the case record is refused (as P5e refuses it): the CPO must know."""
     if bool(ctx.fact("potentially_violent")) and ctx[name] is False:

@@ -44,7 +44,14 @@ def _arrears_periods(case: Case) -> list[dict[str, Any]]:
 def _open_srs(case: Case) -> list[dict[str, Any]]:
     """The case's SRs that are not closed: a step about to create one can say the case has one already."""
     return [
-        {"number": sr.number, "process": sr.process, "area": sr.area, "sub_area": sr.sub_area, "status": sr.status}
+        {
+            "number": sr.number,
+            "process": sr.process,
+            "area": sr.area,
+            "sub_area": sr.sub_area,
+            "status": sr.status,
+            "reason": sr.reason,
+        }
         for sr in sorted(case.service_requests, key=lambda sr: sr.id)
         if sr.status != "Closed"
     ]

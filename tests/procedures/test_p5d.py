@@ -467,6 +467,21 @@ def test_the_first_step_reads_as_the_run_started_and_its_checklist_is_the_one_sh
     )
 
 
+def test_started_from_a_case_that_has_its_sr_open_the_first_step_says_so_before_a_second_is_made(demo_db, ssst):
+    """QA (7 December): P5d started from the case of the liability order SR allocated to the caseworker asked for a
+    second SR in CMS without a word."""
+    case_id, sr_id = allocated_sr(ssst)
+    number = sr_row(sr_id).number
+    walk = Walk(ssst, "P5d", case_id)
+    (warning,) = walk.view.warnings
+    assert warning == (
+        f"This case already has an open Magistrates Court SR: {number} (Open, Reason Liability Order). If it is the "
+        "SR for this request, work it from My work instead and leave this run: saving this step asks you to create "
+        "another one in CMS."
+    )
+    assert Walk(ssst, "P5d", case_id, sr_id=sr_id).view.warnings == ()  # its own SR: nothing to warn about
+
+
 def test_a_closed_sr_or_another_kind_of_sr_cannot_start_a_run(demo_db, ssst):
     case_id, sr_id = allocated_sr(ssst)
     with transaction() as session:
