@@ -463,7 +463,10 @@ def describe_source(e: RefEntry, seed: str | None = None) -> str:
     own words where it names the value, `RefEntry.citations`) and the Reference values page (every seed's)."""
     if e.source is Source.PUBLISHED:
         cited = e.citations(seed)
-        return f"Published procedure{'s' if len(cited) > 1 else ''}" + ";".join(_cited(s, q) for s, q in cited)
+        said = f"Published procedure{'s' if len(cited) > 1 else ''}" + ";".join(_cited(s, q) for s, q in cited)
+        if seed is not None and all(s != seed for s, _ in cited):  # QA: P5e's Closed quoted P3's procedure unsaid
+            said += " (the procedure you are working does not name this value; this one does)"
+        return said
     if e.source is Source.LOCAL:
         return f"Confirmed by {e.confirmed_by}, {e.confirmed_at}"
     return "Not confirmed: a suggestion only"

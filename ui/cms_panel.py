@@ -13,6 +13,15 @@ from ui.text import exact, kept_whole, md
 SUGGESTION = "Suggestion, not confirmed by the published procedure or your policy team"
 
 
+def source_markdown(source: str) -> str:
+    """A source as the procedure shows it: its quote keeps the seed's bold ("update the **Status** to **In
+    Progress**" reads with Status in bold, not with asterisks: QA). A source is written by Casework Guide from the
+    seeds, a username and a date (domain.reference.describe_source), never by a caseworker; only whole pairs of the
+    seed's `**` are let through, everything else is escaped."""
+    escaped = exact(source)
+    return escaped.replace("\\*\\*", "**") if escaped.count("\\*\\*") % 2 == 0 else escaped
+
+
 def line_markdown(line: CmsLine, *, colour: bool = True) -> str:
     """One line as shown: an instruction (with its source when it is a catalogue value), or what to choose in words
     and the candidate marked as a suggestion.
@@ -23,7 +32,7 @@ def line_markdown(line: CmsLine, *, colour: bool = True) -> str:
     """
     text = exact(line.text)
     if line.source:  # an exact value says where it comes from, so it can be checked against the procedure
-        text += f"  \nSource: {exact(line.source)}"
+        text += f"  \nSource: {source_markdown(line.source)}"
     if line.suggestion is None:
         return text
     marked = f"{SUGGESTION}: {exact(line.suggestion)}"

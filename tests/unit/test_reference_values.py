@@ -255,11 +255,12 @@ def test_the_reference_values_page_cites_every_seed_that_names_a_value():
 
 def test_a_procedure_whose_seed_does_not_name_a_value_cites_the_seed_that_does():
     """Seed 004 says "Close and Complete the SR" and never prints the Status "Closed": P5b's Status = Closed quotes
-    seed 002, which does, and names it by its title."""
+    seed 002, which does, names it by its title, and says it is another procedure's (QA: it read as unrelated)."""
     closed = [line for _step, line in _lines_of("P5b") if line.text.endswith("Status = Closed")]
     assert {line.source for line in closed} == {
         "Published procedure \u201cEnforcement/Liability Order Actions - Check CSA\u201d: "
-        "\u201cUpdate the **SR Status** to **Closed**\u201d"
+        "\u201cUpdate the **SR Status** to **Closed**\u201d (the procedure you are working does not name this value; "
+        "this one does)"
     }
 
 

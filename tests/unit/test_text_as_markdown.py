@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from procedures.effects import CmsLine
-from ui.cms_panel import SUGGESTION, line_markdown
+from ui.cms_panel import SUGGESTION, line_markdown, source_markdown
 from ui.text import WORD_JOINER, exact, kept_whole, literal, md
 
 PARSER = MarkdownIt("commonmark").enable(["table", "strikethrough"])
@@ -132,6 +132,19 @@ def test_the_cms_panel_shows_a_line_and_its_suggestion_exactly():
         "Process = Escalated Enquiries", source="Published procedure \u201cP2\u201d: \u201cProcess = X\u201d"
     )
     assert line_markdown(cited) == f"{cited.text}  \nSource: {cited.source}"
+
+
+def test_a_seeds_bold_in_a_quoted_source_reads_as_bold_and_nothing_else_becomes_markup():
+    """QA: 'update the \\*\\*Status\\*\\* to \\*\\*In Progress\\*\\*' showed the seed's asterisks."""
+    quoted = "Published procedure \u201cT\u201d: \u201cupdate the **Status** to **In Progress**\u201d"
+    blocks = PARSER.parseInline(source_markdown(quoted))[0].children
+    assert [t.type for t in blocks] == [
+        "text", "strong_open", "text", "strong_close", "text", "strong_open", "text", "strong_close", "text",
+    ]  # fmt: skip
+    assert "".join(t.content for t in blocks) == quoted.replace("**", "")
+    for hostile in ("a **b", "[link](http://x.invalid) **c**", "<b>x</b>"):  # unpaired, or anything else
+        shown = PARSER.parseInline(source_markdown(hostile))[0].children
+        assert {t.type for t in shown} <= {"text", "strong_open", "strong_close", "code_inline"}, hostile  # no link
 
 
 NUMBER = "1-00000072"
