@@ -8,10 +8,19 @@ import ui
 from domain.clock import format_uk, uk_local
 from services import run_start
 from services.sr_work import NO_PROCEDURE
-from services.work import PAGE_SIZE, Cursor, complete_task, my_work
+from services.work import PAGE_SIZE, Cursor, MyWork, complete_task, my_work
 from ui.notices import deadline_strip
 from ui.runs_list import runs_in_progress
 from ui.table_data import table_or_sentence
+
+
+def _worked_by(mine: MyWork, sr_id: int) -> str:
+    """The procedures that work the SR; the one in progress on it said to be."""
+    on = mine.running.get(sr_id)
+    if on is not None:
+        return f"{on.procedure_id}, in progress"
+    return ", ".join(w.procedure_id for w in mine.ways.get(sr_id, [])) or "CMS only"
+
 
 actor = ui.actor("caseworker", "team_leader", page="my_work")
 st.title("My work")
@@ -42,6 +51,7 @@ first = (len(cursors) - 1) * PAGE_SIZE + 1 if work.service_requests else 0
 shown = f"Showing {first:,} to {first + len(work.service_requests) - 1:,} of {work.total:,}, oldest first."
 if work.total:
     st.caption(shown)
+
 table_or_sentence(
     [
         {
@@ -52,7 +62,7 @@ table_or_sentence(
             "Created": f"{uk_local(s.created_at):%-d %b %Y}",  # the day only: the full time cut "Worked by" off
             "PV": "PV" if s.potentially_violent else "",
             # No procedure here works it: said in words, not "None" (the list under the chooser says why)
-            "Worked by": ", ".join(w.procedure_id for w in work.ways.get(s.id, [])) or "CMS only",
+            "Worked by": _worked_by(work, s.id),
         }
         for s in work.service_requests
     ],
@@ -87,9 +97,18 @@ if workable:  # an empty chooser would be drawn disabled, in grey: the SRs below
     )
 if choice:
     sr, way = workable[choice]
-    st.caption(f"{way.procedure_id} starts when: {way.starts}")
-    st.caption(f"{way.procedure_id} {way.how}.")
-    if st.button("Work this SR", type="primary"):
+    # A run already in progress on the SR is what the button opens (run_start.start_run resumes it, whoever started
+    # it): said so, and the button says Continue (QA: it offered "Work this SR" as if nothing had been started).
+    running = work.running.get(sr.id)
+    if running is not None and way.on_sr and running.procedure_id == way.procedure_id:
+        st.caption(f"{running.in_progress}.")
+        st.caption(f"{way.procedure_id} {way.how}. Continue carries on this run where it was left: no new one starts.")
+    else:
+        running = None
+        st.caption(f"{way.procedure_id} starts when: {way.starts}")
+        st.caption(f"{way.procedure_id} {way.how}.")
+    # One key whatever the label: the button keeps its identity (and its state) when it reads Continue.
+    if st.button("Continue" if running else "Work this SR", type="primary", key="work_sr"):
         start = partial(run_start.start_run, actor, way.procedure_id, case_id=sr.case_id)
         view = ui.attempt(partial(start, sr_id=sr.id) if way.on_sr else start)
         if view is not None:

@@ -13,14 +13,20 @@ A procedure step stays the unit that is saved, audited and moved on from; its pa
   details, not a question.
 - A step with neither checklist nor questions is one page under its title.
 
+The pages are fixed for the step (Back, Change and a kept draft name a page by its index); what a page shows
+follows the answers given so far (`page_shown`): a field whose `when` does not hold is not asked, so it does not
+head its page either: the first field that applies does (P5b's "Screenshots of the SR saved in the folder?" is
+asked only for criminal action; without it, its page asks for the notes for the CPO). A page with nothing that
+applies is not shown (ui/question_flow.py skips it), and the first page that applies is the step's first page.
+
 Answers given on earlier pages of the step are kept in the browser session until the step is saved, and on the
 run at each page's Continue (services/step_drafts.py), so a reload in the middle of a step's pages resumes there.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -38,7 +44,11 @@ class QuestionPage:
     fields: tuple[FieldView, ...]
     checklist: bool = False  # this page asks for the step's checklist ticks
     intro: bool = False  # the step's first page: its guidance is shown in full here
-    label_is_heading: bool = False  # the heading asks the first field's question: its label is not drawn again
+    asks: str = ""  # the field whose label is the heading (its label is not drawn again); "" under the step's title
+
+    @property
+    def label_is_heading(self) -> bool:
+        return bool(self.asks)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -76,8 +86,29 @@ def question_pages(step: StepView) -> list[QuestionPage]:
         first = groups.pop(0)
         pages.append(QuestionPage(step.title, tuple(first), checklist=bool(step.checklist), intro=True))
     for group in groups:
-        pages.append(QuestionPage(_question(group[0]), tuple(group), intro=not pages, label_is_heading=True))
+        pages.append(QuestionPage(_question(group[0]), tuple(group), intro=not pages, asks=group[0].name))
     return pages
+
+
+def first_shown(pages: Sequence[QuestionPage], answers: Mapping[str, Any]) -> int:
+    """The index of the first of `pages` that applies to `answers` (0 when none does: the step asks nothing)."""
+    return next((i for i, p in enumerate(pages) if p.applies(answers)), 0)
+
+
+def page_shown(step: StepView, index: int, answers: Mapping[str, Any]) -> QuestionPage:
+    """Page `index` of `step`'s pages as it is shown given `answers` (earlier steps' and this step's so far): headed by
+    its first field that applies, as that field is the one drawn first; the step's first page if it is the first
+    that applies. A page with nothing that applies (shown only when the whole step asks nothing) is under the
+    step's title."""
+    pages = question_pages(step)
+    page = pages[index]
+    if page.asks:
+        asked = next((f for f in page.fields if f.applies(dict(answers))), None)
+        if asked is None:
+            page = replace(page, heading=step.title, asks="")
+        elif asked.name != page.asks:
+            page = replace(page, heading=_question(asked), asks=asked.name)
+    return replace(page, intro=index == first_shown(pages, answers))
 
 
 def _question(f: FieldView) -> str:

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from db.models import Case, ProcedureRun, ServiceRequest, Task
+from db.models import Case, ProcedureRun, ServiceRequest, Task, User
 from domain.clock import utcnow
 from domain.values import parse_scin
 from procedures import registry
@@ -39,6 +39,22 @@ class RunRow:
     scin: str
     sr_number: str | None
     updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RunOnSR:
+    """The run in progress on one of the actor's SRs: "Work this SR" opens it (run_start.start_run resumes it)."""
+
+    run_id: str
+    procedure_id: str
+    step_title: str
+    started_by: str | None  # who started it, when not the actor (a colleague, before the SR was allocated on)
+
+    @property
+    def in_progress(self) -> str:
+        """Where it is, in words: "In progress: <step>", and whose run it is when not the actor's."""
+        by = f", started by {self.started_by}" if self.started_by else ""
+        return f"In progress: {self.step_title}{by}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +84,7 @@ class MyWork:
     total: int = 0  # every SR allocated to the actor that is not closed, on every page
     next_cursor: Cursor | None = None
     ways: dict[int, list[WayToWork]] = field(default_factory=dict)  # by SR id: the procedures that work it
+    running: dict[int, RunOnSR] = field(default_factory=dict)  # by SR id: the run in progress on it, if any
 
 
 def _my_srs_where(actor: Actor) -> list[ColumnElement[bool]]:
@@ -109,17 +126,23 @@ def my_work(actor: Actor, *, after: Cursor | None = None, page_size: int = PAGE_
         }
         # One run at a time on an SR: run_start.start_run resumes the run already open on it whichever procedure is
         # asked for, so offering another procedure there would open a different one than the caseworker chose.
+        # Newest first, so the run kept in `running` is the oldest, the one start_run resumes when there are several.
         open_runs = session.execute(
-            select(ProcedureRun.sr_id, ProcedureRun.procedure_id).where(
-                ProcedureRun.status == "in_progress", ProcedureRun.sr_id.in_([sr.id for sr in srs])
-            )
+            select(ProcedureRun, User.display_name)
+            .join(User, ProcedureRun.started_by_id == User.id)
+            .where(ProcedureRun.status == "in_progress", ProcedureRun.sr_id.in_([sr.id for sr in srs]))
+            .order_by(ProcedureRun.created_at.desc(), ProcedureRun.id.desc())
         ).all()
-        for sr_id, running in open_runs:
-            if sr_id is None:
+        running: dict[int, RunOnSR] = {}
+        for run, starter in open_runs:
+            if run.sr_id is None:
                 continue
-            ways[sr_id] = [
-                w if w.procedure_id == running else replace(w, why_not=already_running(running)) for w in ways[sr_id]
+            ways[run.sr_id] = [
+                w if w.procedure_id == run.procedure_id else replace(w, why_not=already_running(run.procedure_id))
+                for w in ways[run.sr_id]
             ]
+            by = None if run.started_by_id == actor.user_id else starter
+            running[run.sr_id] = RunOnSR(run.id, run.procedure_id, _step_title(run), by)
         return MyWork(
             [SRRow.of(sr) for sr in srs],
             runs_in_progress(session, actor),
@@ -127,6 +150,7 @@ def my_work(actor: Actor, *, after: Cursor | None = None, page_size: int = PAGE_
             total,
             Cursor(srs[-1].created_at, srs[-1].id) if more and srs else None,
             ways,
+            running,
         )
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import streamlit as st
 
-from services.question_pages import CHECKLIST, QuestionPage, question_pages
+from services.question_pages import CHECKLIST, QuestionPage, first_shown, page_shown, question_pages
 from services.run_views import RunView
 from services.step_drafts import visit
 from ui.wizard_widgets import field_input, field_value, with_kept
@@ -101,19 +101,29 @@ class QuestionFlow:
             if view.draft is not None:  # a reload mid-step: the page reached, the answers given
                 st.session_state[self.kept_key] = view.draft.answers
                 st.session_state[self.page_key] = max(0, min(view.draft.page, len(self.pages) - 1))
-        self.index: int = min(int(st.session_state[self.page_key]), len(self.pages) - 1)
         self.kept: dict[str, Any] = st.session_state.get(self.kept_key, {})
+        # What the step's pages are shown for: the earlier steps' answers and those given on this step's pages.
+        self.known: dict[str, Any] = {**self.earlier, **self.kept}
+        self.first = first_shown(self.pages, self.known)  # the step's first page, for these answers
+        index = min(int(st.session_state[self.page_key]), len(self.pages) - 1)
+        if not self.pages[index].applies(self.known):  # a page with nothing to ask is never shown: the next one is
+            later = [i for i in range(index, len(self.pages)) if self.pages[i].applies(self.known)]
+            index = later[0] if later else self.first
+            st.session_state[self.page_key] = index
+        self.index: int = index
 
     @property
     def page(self) -> QuestionPage:
-        return self.pages[self.index]
+        """The page shown, headed by its first field that applies to the answers so far (a question not asked does
+        not head it): the pages' indexes do not change with the answers, their headings do."""
+        return page_shown(self.view.step, self.index, self.known)
 
     def _tick_key(self, item: str) -> str:
         return f"{self.checklist_prefix}:{self.key}:{self.visit}:{item}"
 
     def answers(self) -> dict[str, Any]:
         """The answers of the page on screen (read from its widgets), over those kept from earlier pages."""
-        values: dict[str, Any] = {**self.earlier, **self.kept}
+        values: dict[str, Any] = dict(self.known)
         for f in with_kept(self.page.fields, self.kept):
             if f.applies(values):
                 values[f.name] = field_value(self.key, self.visit, f)
@@ -145,7 +155,7 @@ class QuestionFlow:
         values = self.answers()
         st.session_state[self.kept_key] = values
         earlier = [i for i in range(self.index) if self.pages[i].applies(values)]
-        st.session_state[self.page_key] = earlier[-1] if earlier else 0
+        st.session_state[self.page_key] = earlier[-1] if earlier else self.first
 
     def form(self, errors: dict[str, str]) -> None:
         """The page's checklist and question(s). Not a fragment: text typed in a fragment is sent (on blur) as a
@@ -161,10 +171,10 @@ class QuestionFlow:
             with st.empty():  # a fixed slot for the error: the fields below keep their place (see the summary)
                 if CHECKLIST in errors:
                     st.markdown(f":red[**Error:** {errors[CHECKLIST]}]")
-        values: dict[str, Any] = {**self.earlier, **self.kept}
-        for position, f in enumerate(with_kept(page.fields, self.kept)):
+        values: dict[str, Any] = dict(self.known)
+        for f in with_kept(page.fields, self.kept):
             if f.applies(values):
-                as_heading = position == 0 and page.label_is_heading
+                as_heading = f.name == page.asks
                 if as_heading and f.help:
                     st.caption(f.help)
                 values[f.name] = field_input(self.key, self.visit, f, errors.get(f.name), label_hidden=as_heading)
@@ -191,9 +201,9 @@ class QuestionFlow:
         self.form(errors)
         with st.container(horizontal=True):  # Back beside Continue, not half a page away (QA)
             st.button("Continue", type="primary", on_click=self.proceed)
-            if self.index > 0:
+            if self.index > self.first:
                 st.button("Back", on_click=self.previous_page)
             else:
                 st.button("Back", disabled=not view.can_go_back, on_click=back)
-        if self.index == 0 and not view.can_go_back and view.back_refusal:
+        if self.index == self.first and not view.can_go_back and view.back_refusal:
             st.caption(view.back_refusal)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from db.models import ProcedureRun, ServiceRequest
+from db.models import ProcedureRun, ServiceRequest, Team
 from services import run_start
 from services.transaction import transaction
 from tests.app.helpers import app_as, texts
@@ -98,3 +98,88 @@ def test_once_p5d_works_a_magistrates_court_sr_my_work_offers_only_p5d_on_it_and
     assert [o for o in box.options if o.startswith(f"{sr.number}:")] == [
         f"{sr.number}: P5d Work Routing for Liability Order"
     ]
+
+
+def _county_court_sr_in_progress(actor, starter) -> tuple[ServiceRequest, str]:
+    """A demo County Court SR allocated to `actor`, with a P5b run started by `starter` at "Create the CPO folder"."""
+    from tests.procedures.ssst_walks import allocated_sr
+    from tests.procedures.walk import Walk
+
+    case_id, sr_id = allocated_sr(actor, "County Court")
+    if starter != actor:  # a colleague's SR then, allocated on to `actor` with the run in progress on it
+        with transaction() as session:
+            session.get_one(ServiceRequest, sr_id).owner_id = starter.user_id
+    walk = Walk(starter, "P5b", case_id, sr_id=sr_id)
+    walk.answer(court="Demo County Court", ecm_name="Eve Enforcer", criminal_action=False)
+    walk.answer(cpt_contact="Phone the court presenting team", cpt_call="Spoke to the CPT (demo)")
+    assert walk.view.step.title == "Create the CPO folder"
+    with transaction() as session:
+        sr = session.get_one(ServiceRequest, sr_id)
+        sr.owner_id = actor.user_id
+        session.flush()
+        session.expunge(sr)
+    return sr, walk.view.run_id
+
+
+def _runs_on(sr_id: int) -> list[str]:
+    with transaction() as session:
+        return list(session.scalars(select(ProcedureRun.id).where(ProcedureRun.sr_id == sr_id)))
+
+
+def _chosen_in_my_work(actor, sr: ServiceRequest):
+    at = app_as(actor).run()
+    at.switch_page("pages/my_work.py").run()
+    (table,) = at.dataframe
+    rows = table.value.set_index("SR")
+    assert rows.loc[sr.number, "Worked by"] == "P5b, in progress"
+    box = next(s for s in at.selectbox if s.label == "Work an allocated SR")
+    box.set_value(f"{sr.number}:P5b").run()
+    return at
+
+
+def test_my_work_says_an_sr_has_the_actors_run_in_progress_and_continues_it(sqlite_demo_db, actor_for):
+    """QA: an SR with a run in progress offered "Work this SR" and "P5b works on this SR." only; the button
+    opened the run already there, but the page did not say so. It says where the run is and reads Continue."""
+    actor = actor_for("ssst.caseworker")
+    sr, run_id = _county_court_sr_in_progress(actor, actor)
+    at = _chosen_in_my_work(actor, sr)
+    assert "In progress: Create the CPO folder." in texts(at)
+    assert "P5b starts when" not in texts(at)
+    labels = [b.label for b in at.button]
+    assert "Work this SR" not in labels
+    assert button(at, "Continue").key == "work_sr"  # the same key as "Work this SR" has
+    button(at, "Continue").click().run()
+    assert not at.exception
+    assert _runs_on(sr.id) == [run_id]  # the run in progress, no second one
+    assert [t.value for t in at.title] == ["Create the CPO folder"]  # the wizard, at the run's step
+
+
+def test_my_work_says_whose_run_is_in_progress_on_an_sr_allocated_on_from_a_colleague(sqlite_demo_db, actor_for):
+    """A colleague started P5b on the SR before it was allocated to the actor: Continue carries their run on (as
+    Procedures in progress does), and the page says whose it is."""
+    from services import users
+
+    actor = actor_for("ssst.caseworker")
+    with transaction() as session:
+        team = session.get_one(Team, actor.team_id).name
+    users.add_user(None, username="ssst.colleague", display_name="Sam Colleague", role="caseworker", password=None,
+                   team=team)  # fmt: skip
+    colleague = actor_for("ssst.colleague")
+    sr, run_id = _county_court_sr_in_progress(actor, colleague)
+    at = _chosen_in_my_work(actor, sr)
+    assert "In progress: Create the CPO folder, started by Sam Colleague." in texts(at)
+    button(at, "Continue").click().run()
+    assert not at.exception
+    assert _runs_on(sr.id) == [run_id]
+    assert [t.value for t in at.title] == ["Create the CPO folder"]
+
+
+def test_my_work_still_offers_to_work_an_sr_with_no_run_in_progress(sqlite_demo_db, actor_for):
+    actor = actor_for("ssst.caseworker")
+    sr = _liability_order_sr(actor)
+    at = app_as(actor).run()
+    at.switch_page("pages/my_work.py").run()
+    next(s for s in at.selectbox if s.label == "Work an allocated SR").set_value(f"{sr.number}:P5d").run()
+    assert "In progress" not in texts(at)
+    assert button(at, "Work this SR").key == "work_sr"
+    assert "Continue" not in [b.label for b in at.button]

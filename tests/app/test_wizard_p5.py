@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
 from services import run_context, run_start, runs
-from tests.app.answering import answer_by_label, progress
+from tests.app.answering import answer_by_label, button, progress
 from tests.app.helpers import texts
 from tests.app.test_wizard import open_wizard
 from tests.pdfs import a_pdf
@@ -175,3 +177,58 @@ def test_check_your_answers_says_when_an_emails_mailbox_address_is_not_set(
     assert "The court presenting team email address is not set in Casework Guide" in page
     assert "An administrator must set it in the mail settings." in page
     assert "placeholder" not in page
+
+
+@pytest.mark.parametrize("criminal_action", [False, True], ids=["not-criminal", "criminal"])
+def test_the_folder_steps_last_page_is_headed_by_what_it_asks(sqlite_demo_db, actor_for, criminal_action):
+    """QA: without criminal action, the page after the PV check was headed "Screenshots of the SR saved in the
+    folder?" (asked only for criminal action) above the notes for the CPO alone. It is headed by the notes now;
+    with criminal action, by the screenshots question. Back and Continue keep to the same pages."""
+    actor = actor_for("ssst.caseworker")
+    case_id, sr_id = allocated_sr(actor, "County Court")
+    view = run_start.start_run(actor, "P5b", case_id=case_id, sr_id=sr_id)
+    at = open_wizard(actor, view.run_id)
+    step(
+        at,
+        **{
+            "text_input:Court": "Demo County Court",
+            "text_input:Enforcement case manager": "Eve Enforcer",
+            "radio:Is this criminal action?": "Yes" if criminal_action else "No",
+        },
+    )
+    step(at, **{"radio:How you contact": "Email the court presenting team"})
+    assert "Create the CPO folder" in progress(at)
+    for box in at.checkbox:
+        box.check()
+    button(at, "Continue").click().run()
+    assert at.title[0].value == "Is a PV marker recorded against the client?"
+    at.radio[0].set_value("No")
+    button(at, "Continue").click().run()
+
+    screenshots = "Screenshots of the SR saved in the folder?"
+    notes = "Notes for the CPO on the referral form (optional)"
+    if criminal_action:
+        assert at.title[0].value == screenshots
+        [radio] = at.radio
+        assert radio.label == screenshots
+        assert radio.proto.label_visibility.value == radio.proto.label_visibility.COLLAPSED  # the heading asks it
+        assert at.text_area[0].label == notes  # drawn under its own label, below the question
+        assert at.text_area[0].proto.label_visibility.value != radio.proto.label_visibility.COLLAPSED
+    else:
+        assert at.title[0].value == notes
+        assert screenshots not in texts(at)
+        assert not at.radio
+        [area] = at.text_area
+        assert area.label == notes
+        assert area.proto.label_visibility.value == area.proto.label_visibility.COLLAPSED  # the heading asks it
+
+    button(at, "Back").click().run()
+    assert at.title[0].value == "Is a PV marker recorded against the client?"
+    button(at, "Continue").click().run()
+    assert at.title[0].value == (screenshots if criminal_action else notes)
+    if criminal_action:
+        at.radio[0].set_value("Yes")
+    button(at, "Continue").click().run()
+    assert not at.exception
+    assert "There is a problem" not in texts(at)
+    assert at.title[0].value == "Check your answers before saving"

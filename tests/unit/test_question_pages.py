@@ -9,7 +9,7 @@ import pytest
 from procedures import registry
 from procedures.definition import Step
 from services.errors import ValidationFailed
-from services.question_pages import CHECKLIST, check_page, question_pages
+from services.question_pages import CHECKLIST, check_page, page_shown, question_pages
 from services.run_views import FieldView, StepView
 
 TODAY = date(2026, 11, 30)
@@ -120,3 +120,43 @@ def test_a_page_is_checked_for_its_own_answers_only():
             today=TODAY,
         )
     assert set(refused.value.errors) == {"query_reason"}
+
+
+def test_a_page_is_headed_by_its_first_field_that_applies_given_the_answers_so_far():
+    """QA: P5b's folder step headed a page "Screenshots of the SR saved in the folder?" when the run was not criminal
+    action, a question only criminal action asks, so not on the page: the page asks for the notes for the CPO."""
+    p5b = registry.get("P5b")
+    step = view_of("create_folder", p5b.steps["create_folder"])
+    pages = question_pages(step)
+    notes = "Notes for the CPO on the referral form (optional)"
+    screenshots = "Screenshots of the SR saved in the folder?"
+    assert [page_shown(step, i, {"criminal_action": False}).heading for i in range(len(pages))] == [
+        "Create the CPO folder",
+        "Is a PV marker recorded against the client?",
+        notes,
+    ]
+    shown = page_shown(step, 2, {"criminal_action": False})
+    assert (shown.asks, shown.intro) == ("referral_notes", False)  # its label is the heading, not drawn again
+    assert pages[2].names == shown.names  # the same page (Back, Change and a kept draft name it by its index)
+    criminal = page_shown(step, 2, {"criminal_action": True})
+    assert (criminal.heading, criminal.asks) == (screenshots, "screenshots_saved")
+
+
+@pytest.mark.parametrize(("procedure", "step_id", "step"), STEPS, ids=[f"{p.id}-{s}" for p, s, _ in STEPS])
+def test_no_page_is_headed_by_a_question_it_does_not_ask(procedure, step_id, step):
+    """Whatever the answers a field is shown for, a page shown is headed by the step's title or by the label of a
+    field it asks, and the first page shown is the step's first page."""
+    view = view_of(step_id, step)
+    pages = question_pages(view)
+    conditions = {f.when for f in step.fields if f.when is not None}
+    for answers in ({}, *({name: value} for name, value in conditions), dict(conditions)):
+        shown = [page_shown(view, i, answers) for i, page in enumerate(pages) if page.applies(answers)]
+        assert [p.intro for p in shown][:1] in ([], [True])
+        assert not any(p.intro for p in shown[1:])
+        for page in shown:
+            asked = [f for f in page.fields if f.applies(answers)]
+            if page.asks:
+                assert page.asks == asked[0].name, f"{page.heading!r} for {answers}"
+                assert page.heading in (asked[0].label, f"{asked[0].label} (optional)")
+            else:
+                assert page.heading == step.title
