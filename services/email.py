@@ -193,7 +193,10 @@ def queue_email(
         },
     )
     if follow_up and actor is not None:
-        names = ", ".join(a.display_name or a.addr_spec for a in to_list) or f"the {for_whom}"
+        # "the enforcement case manager", but a mailbox named in capitals as it is ("CSA VSAT INTERVIEWS", QA)
+        names = ", ".join(a.display_name or a.addr_spec for a in to_list) or (
+            for_whom if for_whom and for_whom.isupper() else f"the {for_whom}"
+        )
         records.raise_task(
             session,
             actor,

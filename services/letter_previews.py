@@ -23,7 +23,7 @@ from letters.render import render, to_html
 from procedures.effects import ACTOR_NAME, SR_NUMBER, LetterDue
 from services import practice_store
 from services.actor import Actor
-from services.letter_contact import with_contact
+from services.letter_contact import not_set_notice, with_contact
 from services.letter_rendering import active_template, json_context  # the template and values the save uses
 from services.run_context import load_run, step_context, step_effects  # the effects confirm_step will apply
 from services.transaction import transaction
@@ -38,6 +38,7 @@ class PendingLetter:
     recipient: str
     html: str | None
     problem: str | None  # why it cannot be previewed (the save would refuse it with the same words)
+    notice: str | None = None  # our contact details are not set (services.letter_contact.not_set_notice)
 
 
 def _fill(value: Any, sr_number: str, actor_name: str) -> Any:
@@ -73,8 +74,10 @@ def pending_letters(actor: Actor, run_id: str) -> list[PendingLetter]:
 def _preview(spec: TemplateSpec, recipient: str, context: Mapping[str, Any], template: bytes | None) -> PendingLetter:
     """The letter as HTML, or why it cannot be made (the save would refuse it in the same words)."""
     to = recipient.replace("_", " ")
+    notice = not_set_notice(spec)
     try:
-        return PendingLetter(spec.code, spec.title, to, to_html(render(spec, context, template).content), None)
+        html = to_html(render(spec, context, template).content)
+        return PendingLetter(spec.code, spec.title, to, html, None, notice)
     except ContextError as exc:
         problem = "; ".join(f"{name}: {message}" for name, message in exc.problems.items())
         return PendingLetter(spec.code, spec.title, to, None, problem)

@@ -70,7 +70,8 @@ def not_set_notice(key: str) -> str:
     return (
         f"The {name} email address is not set in Casework Guide, so this email cannot be sent to them. "
         "An administrator must set it in the mail settings. Until then the email waits in the Outbox with no "
-        "recipient: download it, add their address in your mail client, send it, then mark it as sent."
+        "recipient: download it, add their address in your mail client, send it, then mark it as sent. Once the "
+        "address is set, the Outbox offers to address it for you."
     )
 
 

@@ -11,6 +11,7 @@ from services import letters
 from services.actor import Actor
 from services.run_views import RunView
 from ui.download_owners import issued
+from ui.text import kept_whole, md
 
 
 def _letter_bytes(actor: Actor, letter_id: int, fmt: str = "docx") -> bytes:
@@ -34,10 +35,11 @@ def letters_panel(actor: Actor, view: RunView) -> None:
         who = (row.recipient or "").replace("_", " ")
         text, action = st.columns([3, 2])
         to = f" · to the {who}" if who and who not in row.title.lower() else ""  # CMEL9180 names them already
-        text.markdown(f"{row.template_code} {row.title}{to} · SR {row.sr_number}")
+        line = f"{md(row.template_code)} {md(row.title)}{md(to)} · SR {md(row.sr_number)}"
+        text.markdown(kept_whole(line, [row.sr_number]), unsafe_allow_html=True)  # the SR number on one line (QA)
         if row.status == "due":
-            if row.notice:
-                text.caption(row.notice)
+            if row.notice:  # before Produce, where it is read (QA: a grey caption was easy to miss)
+                text.warning(row.notice, icon=":material/contact_phone:")
             action.button("Produce", key=f"produce:{row.id}", on_click=_produce, args=(actor, row.id))
         elif row.file_name:
             # The bytes are fetched (and the download audited) only when the button is pressed.

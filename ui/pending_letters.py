@@ -27,4 +27,6 @@ def pending_letters_panel(load: Callable[[], list[PendingLetter]]) -> None:
             if letter.html is None:
                 st.error(f"This letter cannot be made with these answers: {letter.problem}", icon=":material/warning:")
             else:
+                if letter.notice:
+                    st.warning(letter.notice, icon=":material/contact_phone:")
                 st.html(f'{PAPER}<div class="letter-preview">{letter.html}</div>')

@@ -41,3 +41,38 @@ def test_p4_records_the_stable_balance_letter_and_the_page_produces_it(sqlite_de
     assert parties["receiving_parent"] in text
     assert "£1,234.56" in text
     assert "£100.00 of this is owed to the Secretary of State" in text
+
+
+def test_without_our_contact_details_the_letter_and_its_preview_say_so_before_it_goes(
+    sqlite_demo_db, actor_for, monkeypatch
+):
+    """QA: the notice was a grey caption, easy to miss, and the preview at check your answers said nothing."""
+    for name in ("CASEWORK_LETTER_PHONE", "CASEWORK_LETTER_HOURS", "CASEWORK_LETTER_ADDRESS"):
+        monkeypatch.delenv(name, raising=False)
+    notice = (
+        "This letter will not say how to contact us: our phone number and address for letters are not set. Add "
+        "them to the letter by hand before you send it, and ask an administrator to set them."
+    )
+    actor = actor_for("caseworker")
+    view = run_start.start_run(actor, "P4", case_id=p4_case(actor))
+    at = open_wizard(actor, view.run_id)
+    answer_step(at, actor, view.run_id, stable_balance="1,234.56")
+    if "Confirm and save" in [b.label for b in at.button]:
+        button(at, "Confirm and save").click().run()
+    answer_step(at, actor, view.run_id, letter_date=date.today().isoformat())
+    assert notice in [w.value for w in at.warning]  # at check your answers, above the preview
+    button(at, "Confirm and save").click().run()
+    assert notice in [w.value for w in at.warning]  # in the letters panel, before Produce
+    (line,) = [m.value for m in at.markdown if str(m.value).startswith("CWGL010")]
+    assert '<span style="white-space: nowrap">' in line  # the SR number on one line
+    button(at, "Produce").click().run()
+    assert notice not in [w.value for w in at.warning]
+
+    monkeypatch.setenv("CASEWORK_LETTER_PHONE", "0808 157 0555")
+    view = run_start.start_run(actor, "P4", case_id=p4_case(actor))
+    at = open_wizard(actor, view.run_id)
+    answer_step(at, actor, view.run_id, stable_balance="1,234.56")
+    if "Confirm and save" in [b.label for b in at.button]:
+        button(at, "Confirm and save").click().run()
+    answer_step(at, actor, view.run_id, letter_date=date.today().isoformat())
+    assert notice not in [w.value for w in at.warning]

@@ -105,3 +105,17 @@ def test_another_team_cannot_address_it(demo_db, actor_for, monkeypatch, mailbox
     with pytest.raises(PermissionDenied):
         email_address_later.address_now(stranger, email_id)
     assert _row(email_id).to_addrs == ""
+
+
+def test_the_follow_up_call_for_a_mailbox_not_set_names_it_as_it_is_named(demo_db, actor_for, mailboxes_not_set):
+    """QA: "Phone the CSA VSAT INTERVIEWS"; "the court presenting team" keeps its article."""
+    from db.models import Task
+
+    actor = actor_for("ssst.caseworker")
+    draft = mail.vsat_referral(scin="123456789012", sr_number="1-1", client_role="Paying parent", reason="Payments")
+    email_delivery.send_email(actor, team_sr(actor), draft)
+    email_delivery.send_email(actor, team_sr(actor), _cpt_draft())
+    with transaction() as session:
+        calls = session.scalars(select(Task.text).where(Task.text.startswith("Phone "))).all()
+    assert any(text.startswith("Phone CSA VSAT INTERVIEWS to follow up the email") for text in calls)
+    assert any(text.startswith("Phone the court presenting team to follow up the email") for text in calls)

@@ -367,7 +367,8 @@ def test_the_second_pv_check_record_carries_what_the_second_check_found(demo_db,
 NOT_SET = (
     "The {name} email address is not set in Casework Guide, so this email cannot be sent to them. An administrator "
     "must set it in the mail settings. Until then the email waits in the Outbox with no recipient: download it, add "
-    "their address in your mail client, send it, then mark it as sent."
+    "their address in your mail client, send it, then mark it as sent. Once the address is set, the Outbox offers to "
+    "address it for you."
 )
 
 
