@@ -151,7 +151,9 @@ with main:
     elif holder is not None:
         handed_over_page(holder)
     elif view.awaiting_confirmation:
-        st.write("Saving records the changes below on the SR. After that you cannot go back to change these answers.")
+        saving = "makes the SR and records the changes below on it" if view.creates_sr else "records the changes below"
+        where = "" if view.creates_sr else " on the SR"  # nothing is on an SR yet when this save makes it
+        st.write(f"Saving {saving}{where}. After that you cannot go back to change these answers.")
         summary_rows(view.summary, key="chg", on_change=change)
         # A duplicate SR the step would make (Step.warnings); an email whose recipient's address is not set.
         for notice in (*view.warnings, *view.mail_notices):

@@ -164,6 +164,7 @@ class RunView:
     cms_saved: tuple[SavedCms, ...]  # saved steps' lines still to tick "done in CMS" (the latest always)
     letters: tuple[LetterLine, ...] = ()  # read in the same transaction, so a redraw needs no second one
     letters_pending: bool = False  # the step awaiting confirmation records a letter (preview it before saving)
+    creates_sr: bool = False  # the step awaiting confirmation makes the run's SR (nothing is on an SR yet)
     deadlines: tuple[DeadlineView, ...] = ()  # the run's SRs' deadlines with how each was worked out
     files: tuple[AttachmentView, ...] = ()  # the run's SRs' case files (outcome PDFs, bundles)
     emails: tuple[EmailView, ...] = ()  # the run's SRs' emails: waiting, sent, or failed with the error
@@ -381,6 +382,7 @@ def build(
         cms_saved=saved_cms(run.cms_saved),
         letters=letters,
         letters_pending=awaiting and any(isinstance(e, LetterDue) for e in effects),
+        creates_sr=awaiting and any(isinstance(e, CreateSR) and e.ref not in run.sr_refs for e in effects),
         deadlines=deadlines,
         files=files,
         emails=emails,

@@ -19,12 +19,13 @@ def test_p4_records_the_stable_balance_letter_and_the_page_produces_it(sqlite_de
     assert "Confirm the stable arrears balance" in texts(at)
 
     answer_step(at, actor, view.run_id, stable_balance="1,234.56")
-    if "Confirm and save" in [b.label for b in at.button]:
-        button(at, "Confirm and save").click().run()
+    assert "Saving makes the SR and records the changes below on it." in texts(at)  # QA: "on the SR", none yet
+    button(at, "Confirm and save").click().run()
     assert "Write to the receiving parent about the balance" in texts(at)
 
     answer_step(at, actor, view.run_id, letter_date=date.today().isoformat())
     assert "Check your answers before saving" in texts(at)
+    assert "Saving records the changes below on the SR." in texts(at)
     assert "Send the receiving parent the CWGL010 letter Casework Guide produced, and note it on the SR" in texts(at)
     button(at, "Confirm and save").click().run()
     assert not at.exception
