@@ -98,27 +98,15 @@ def test_details_that_are_not_questions_share_the_first_page_with_the_checklist(
 
 def test_a_page_is_checked_for_its_own_answers_only():
     p1 = registry.get("P1")
-    names = ("query_reason",)
-    # the rest of the step is not asked yet
-    check_page(
-        "P1",
-        p1.version,
-        "query_received",
-        {"query_reason": "Complaint"},
-        names,
-        checklist=p1.steps["query_received"].checklist,
-        today=TODAY,
-    )
+
+    def check(reason: str) -> None:  # the rest of the step is not asked yet
+        checklist = p1.steps["query_received"].checklist
+        check_page("P1", p1.version, "query_received", {"query_reason": reason}, ("query_reason",),
+                   checklist=checklist, today=TODAY)  # fmt: skip
+
+    check("Complaint")
     with pytest.raises(ValidationFailed) as refused:
-        check_page(
-            "P1",
-            p1.version,
-            "query_received",
-            {"query_reason": "Something else"},
-            names,
-            checklist=p1.steps["query_received"].checklist,
-            today=TODAY,
-        )
+        check("Something else")
     assert set(refused.value.errors) == {"query_reason"}
 
 
