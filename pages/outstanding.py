@@ -183,6 +183,10 @@ if by_number:  # an empty chooser would be drawn disabled, in grey, with nothing
 if opened and st.button("Open SR detail"):
     st.switch_page("pages/sr_detail.py", query_params={"sr": str(by_number[opened].id)})
 
+if st.session_state.pop("reassign_reset", False):
+    # Emptied by setting the values before the widgets are made: a key popped after them left the browser showing
+    # the last owner and reason (QA in Chromium), ready to be sent again with the next reassignment.
+    st.session_state["reassign_owner"], st.session_state["reassign_reason"] = None, ""
 with st.form("reassign"):
     st.markdown("**Reassign the selected service requests**")
     if ticked_now:
@@ -205,10 +209,9 @@ with st.form("reassign"):
             )
         )
         if done:
-            st.session_state["flash_console"] = f"Reassigned {', '.join(done.sr_numbers)} to {done.new_owner}."
+            st.session_state["flash_console"] = done.said
             st.session_state["console_clear"] = True  # the next table starts without ticks
-            for key in ("reassign_owner", "reassign_reason"):  # and the form empty, for the next reassignment
-                st.session_state.pop(key, None)
+            st.session_state["reassign_reset"] = True  # and the form empty, for the next reassignment
             st.rerun()
 if msg := st.session_state.pop("flash_console", None):
     st.success(msg)

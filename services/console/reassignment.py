@@ -21,6 +21,7 @@ from services.actor import Actor
 from services.errors import ConflictError, NotFound, ValidationFailed
 from services.transaction import transaction
 
+OWNER = "Choose an active caseworker of your team."
 STALE = (
     "Service request {number} was changed by someone else after this list was shown (another team leader may "
     "have reassigned it), so nothing was reassigned. Reload the page to see who has it now, then try again."
@@ -29,8 +30,17 @@ STALE = (
 
 @dataclass(frozen=True, slots=True)
 class Reassigned:
-    sr_numbers: tuple[str, ...]
+    sr_numbers: tuple[str, ...]  # moved to the new owner
     new_owner: str
+    already: tuple[str, ...] = ()  # theirs already: nothing changed, nothing audited
+
+    @property
+    def said(self) -> str:
+        """What happened, in a sentence (QA: an SR already the new owner's was named as reassigned)."""
+        moved = f"Reassigned {', '.join(self.sr_numbers)} to {self.new_owner}." if self.sr_numbers else ""
+        kept = f"{', '.join(self.already)} {'was' if len(self.already) == 1 else 'were'} already {self.new_owner}'s"
+        kept = f"{kept}: nothing changed for {'it' if len(self.already) == 1 else 'them'}." if self.already else ""
+        return " ".join(part for part in (moved or "Nothing was reassigned.", kept) if part)
 
 
 def reassign(
@@ -45,13 +55,15 @@ def reassign(
 
     `expected_versions` is each SR's version as the team leader's screen showed it: an SR changed since
     (another team leader reassigned it, its caseworker saved a step) refuses the whole reassignment."""
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = {}  # every problem at once, in the form's order (QA: the owner's came a round later)
+    if not sr_ids:
+        errors["sr_ids"] = "Choose at least one service request to reassign."
+    if new_owner_id <= 0:  # none chosen
+        errors["new_owner"] = OWNER
     try:
         reason = clean_text(reason, field="reason", max_chars=200)
     except FieldError as exc:
         errors["reason"] = exc.message if reason.strip() else "Enter the reason for the reassignment."
-    if not sr_ids:
-        errors["sr_ids"] = "Choose at least one service request to reassign."
     if errors:
         raise ValidationFailed(errors)
     action = "reassign service requests"
@@ -77,8 +89,8 @@ def reassign(
                 action=action,
             )
         if new_owner is None or not new_owner.is_active or new_owner.role != "caseworker":
-            raise ValidationFailed({"new_owner": "Choose an active caseworker of your team."})
-        numbers = []
+            raise ValidationFailed({"new_owner": OWNER})
+        numbers, already = [], []
         for sr in chosen:
             sr_id = sr.id
             if expected_versions.get(sr_id) != sr.version:
@@ -87,7 +99,7 @@ def reassign(
                 raise ValidationFailed({"sr_ids": f"Service request {sr.number} is closed; it cannot be reassigned."})
             before = sr.owner_id
             if before == new_owner.id:
-                numbers.append(sr.number)
+                already.append(sr.number)
                 continue
             sr.owner_id = new_owner.id
             session.flush()
@@ -103,4 +115,4 @@ def reassign(
                 after={"owner_id": new_owner.id, "owner": new_owner.username, "reason": reason},
             )
             numbers.append(sr.number)
-        return Reassigned(tuple(numbers), new_owner.display_name)
+        return Reassigned(tuple(numbers), new_owner.display_name, tuple(already))

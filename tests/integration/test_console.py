@@ -481,3 +481,34 @@ def test_a_due_filter_read_once_by_id_answers_as_each_call_does(demo_db, actor_f
             _answers_as_each_call(seen, leader, filters, after, 2, now)
             by_id = sum("service_requests.id = ANY" in s for s in reads)
             assert by_id == (5 if demo_db.kind == "postgres" and cap else 0), reads
+
+
+def test_an_sr_already_the_new_owners_is_said_to_be_so_and_not_audited_as_moved(demo_db, actor_for):
+    """QA: a reassignment named an SR that was already the new owner's among those it reassigned."""
+    leader, worker = actor_for("teamleader"), actor_for("caseworker")
+    (moving,) = _open_team_srs(leader.team_id, 1, not_owned_by=worker.user_id)
+    theirs = next(sr for sr in _team_srs(leader.team_id) if sr.status != "Closed" and sr.owner_id == worker.user_id)
+    result = console.reassign(
+        leader,
+        [moving.id, theirs.id],
+        worker.user_id,
+        "Covering leave",
+        expected_versions={moving.id: moving.version, theirs.id: theirs.version},
+    )
+    assert (result.sr_numbers, result.already) == ((moving.number,), (theirs.number,))
+    assert result.said == (
+        f"Reassigned {moving.number} to {worker.display_name}. {theirs.number} was already "
+        f"{worker.display_name}'s: nothing changed for it."
+    )
+    with transaction() as session:
+        moved = session.scalars(select(AuditEvent.entity_id).where(AuditEvent.action == "sr.reassigned")).all()
+    assert moved == [moving.number]
+
+
+def test_a_reassignment_with_nothing_filled_in_names_every_problem_at_once_in_the_forms_order(demo_db, actor_for):
+    """QA: the missing owner was named only at the second try."""
+    leader = actor_for("teamleader")
+    with pytest.raises(ValidationFailed) as refused:
+        console.reassign(leader, [], -1, "  ", expected_versions={})
+    assert list(refused.value.errors) == ["sr_ids", "new_owner", "reason"]
+    assert refused.value.errors["new_owner"] == "Choose an active caseworker of your team."
