@@ -42,8 +42,8 @@ st.dataframe(
     column_config={
         "Kind": st.column_config.TextColumn(width=110),
         "Value": st.column_config.TextColumn(width=150),
-        "Source": st.column_config.TextColumn(width=100),
-        "Where the value comes from": st.column_config.TextColumn(width=300, help=READ_IN_FULL),
+        "Source": st.column_config.TextColumn(width=150),  # "Confirmed locally" whole (QA: "Confirmed local")
+        "Where the value comes from": st.column_config.TextColumn(width=250, help=READ_IN_FULL),
         "Where it is used": st.column_config.TextColumn(width=240, help=READ_IN_FULL),
     },
 )
