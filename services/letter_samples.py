@@ -48,5 +48,5 @@ def problem_summary(code: str, problems: Mapping[str, str]) -> dict[str, str]:
 def _sentence(message: str) -> str:
     message = message.strip()
     if message == MISSING:
-        return "Enter a value: this field is required."
+        return "Enter a value. This field is required."  # one colon in the summary: "<label>: Enter a value..." (QA)
     return message[:1].upper() + message[1:]

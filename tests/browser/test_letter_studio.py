@@ -51,9 +51,12 @@ def test_policy_edits_a_sample_in_the_form_and_a_wrong_value_is_shown_at_its_fie
     # A required value removed: the message at the field and in the summary, the last good preview kept.
     name.fill("")
     name.press("Enter")
-    message = "Error: Enter a value: this field is required."
+    message = "Error: Enter a value. This field is required."
     settled(page, page.get_by_text(message, exact=True))
     expect(page.get_by_role("alert").filter(has_text="There is a problem")).to_be_visible()
+    # one colon, after the label (QA: "...is to: Enter a value: this field is required.")
+    summary = "Name of the person the letter is to: Enter a value. This field is required."
+    expect(page.get_by_text(summary)).to_be_visible()
     expect(name).to_have_attribute("aria-invalid", "true")
     expect(page).to_have_title(re.compile(r"^Error: "))
     expect(preview.get_by_text("Jordan Sample", exact=False).first).to_be_visible()
