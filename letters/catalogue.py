@@ -80,6 +80,11 @@ class TemplateSpec:
         return TEMPLATE_DIR / f"{self.code}.docx"
 
     @property
+    def prints_contact(self) -> bool:
+        """A letter to a parent: it prints how to contact us under the sender (`LETTER_HEAD`, letter_contact)."""
+        return all(f in self.fields for f in CONTACT_FIELDS)
+
+    @property
     def variables(self) -> set[str]:
         """What the .docx must use: the declared fields and the derived values."""
         return {f.name for f in self.fields} | {d.name for d in self.derived}
@@ -1141,7 +1146,7 @@ def _breakdown() -> TemplateSpec:
 
 def _shows_contact(spec: TemplateSpec) -> TemplateSpec:
     """A letter to a parent also renders with our contact details set (its samples leave them unset)."""
-    return replace(spec, variants=(*spec.variants, WITH_CONTACT)) if CONTACT_FIELDS[0] in spec.fields else spec
+    return replace(spec, variants=(*spec.variants, WITH_CONTACT)) if spec.prints_contact else spec
 
 
 TEMPLATES: dict[str, TemplateSpec] = {

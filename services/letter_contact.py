@@ -22,7 +22,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from letters.catalogue import CONTACT_FIELDS, TemplateSpec
+from letters.catalogue import TemplateSpec
 
 ENVIRONMENT = {
     "contact_phone": "CASEWORK_LETTER_PHONE",
@@ -43,11 +43,6 @@ def contact_values() -> dict[str, str]:
     return values
 
 
-def uses_contact(spec: TemplateSpec) -> bool:
-    """The template prints our contact details (every letter to a parent: letters.catalogue.LETTER_HEAD)."""
-    return all(f in spec.fields for f in CONTACT_FIELDS)
-
-
 def is_set() -> bool:
     """A parent has a way to reach us: a phone number or a postal address is set."""
     values = contact_values()
@@ -56,14 +51,14 @@ def is_set() -> bool:
 
 def with_contact(spec: TemplateSpec, context: Mapping[str, Any]) -> dict[str, Any]:
     """A letter's values with the contact details set now, for a template that prints them."""
-    if not uses_contact(spec):
+    if not spec.prints_contact:
         return dict(context)
     return {**context, **contact_values()}
 
 
 def not_set_notice(spec: TemplateSpec) -> str | None:
     """What the caseworker reads before producing a letter to a parent when no way to contact us is set."""
-    if not uses_contact(spec) or is_set():
+    if not spec.prints_contact or is_set():
         return None
     return (
         "This letter will not say how to contact us: our phone number and address for letters are not set. Add "
