@@ -34,8 +34,9 @@ def letters_panel(actor: Actor, view: RunView) -> None:
     for row in view.letters:
         who = (row.recipient or "").replace("_", " ")
         text, action = st.columns([3, 2])
-        to = f" · to the {who}" if who and who not in row.title.lower() else ""  # CMEL9180 names them already
-        line = f"{md(row.template_code)} {md(row.title)}{md(to)} · SR {md(row.sr_number)}"
+        # md() drops a leading blank, so the separator stays outside it (review: "them?· to the receiving parent")
+        to = f" · to the {md(who)}" if who and who not in row.title.lower() else ""  # CMEL9180 names them already
+        line = f"{md(row.template_code)} {md(row.title)}{to} · SR {md(row.sr_number)}"
         text.markdown(kept_whole(line, [row.sr_number]), unsafe_allow_html=True)  # the SR number on one line (QA)
         if row.status == "due":
             if row.notice:  # before Produce, where it is read (QA: a grey caption was easy to miss)

@@ -30,7 +30,8 @@ def test_p4_records_the_stable_balance_letter_and_the_page_produces_it(sqlite_de
     button(at, "Confirm and save").click().run()
     assert not at.exception
     assert "Record what happened after the letter" in texts(at)
-    assert "CWGL010 Your child maintenance arrears: do you want us to collect them?" in texts(at)
+    title = "CWGL010 Your child maintenance arrears: do you want us to collect them?"
+    assert f"{title} · to the receiving parent · SR " in texts(at)
 
     button(at, "Produce").click().run()
     assert not at.exception
