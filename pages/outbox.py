@@ -71,9 +71,7 @@ if emails is not None:
                     st.rerun()
             if e.address_not_set and e.addressable_to:
                 if cols[2].button("Address it", key=f"address_{e.id}", type="primary"):
-                    addressed = ui.attempt(partial(email_address_later.address_now, actor, e.id))
-                    if addressed is not None and sending:
-                        addressed = ui.attempt(partial(email_delivery.deliver, actor, e.id))
+                    addressed = ui.attempt(partial(email_address_later.address_now, actor, e.id))  # sent if it can be
                     if addressed is not None:
                         st.session_state["outbox_flash"] = (
                             f"Addressed to {literal(addressed.to)}: {md(addressed.subject)}"

@@ -14,7 +14,7 @@ pressed by someone who knows.
 from __future__ import annotations
 
 from domain import mail
-from services import audit
+from services import audit, email_delivery
 from services.actor import Actor
 from services.email import EmailView, find_sr, load_email, waiting_for
 from services.errors import DomainError
@@ -23,7 +23,13 @@ from services.transaction import transaction
 
 
 def address_now(actor: Actor, email_id: int) -> EmailView:
-    """Give an unaddressed email the address its mailbox now has; refused in plain words when that cannot be."""
+    """Give an unaddressed email the address its mailbox now has, and send it when SMTP is set up (as a step's email
+    is sent once saved); refused in plain words when it cannot be addressed."""
+    view = _address(actor, email_id)
+    return email_delivery.deliver(actor, email_id) if email_delivery.sending_enabled() else view
+
+
+def _address(actor: Actor, email_id: int) -> EmailView:
     with transaction() as session:
         row = load_email(session, actor, email_id, "address emails")
         if row.status == "sent" or row.to_addrs:
