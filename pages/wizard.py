@@ -23,6 +23,11 @@ from ui.question_flow import QuestionFlow, back_to_step_before, open_last_page, 
 from ui.run_moved import moved_on_notice
 from ui.task_list import task_list_table
 
+# Said on check your answers; the first when nothing is on an SR yet, as this save makes it.
+NO_GOING_BACK = "After that you cannot go back to change these answers."
+SAVING = f"Saving records the changes below on the SR. {NO_GOING_BACK}"
+SAVING_MAKES_THE_SR = f"Saving makes the SR and records the changes below on it. {NO_GOING_BACK}"
+
 actor = ui.actor("caseworker", page="wizard")
 asked_for = st.query_params.get("run")
 if not asked_for:
@@ -151,9 +156,7 @@ with main:
     elif holder is not None:
         handed_over_page(holder)
     elif view.awaiting_confirmation:
-        saving = "makes the SR and records the changes below on it" if view.creates_sr else "records the changes below"
-        where = "" if view.creates_sr else " on the SR"  # nothing is on an SR yet when this save makes it
-        st.write(f"Saving {saving}{where}. After that you cannot go back to change these answers.")
+        st.write(SAVING_MAKES_THE_SR if view.creates_sr else SAVING)
         summary_rows(view.summary, key="chg", on_change=change)
         # A duplicate SR the step would make (Step.warnings); an email whose recipient's address is not set.
         for notice in (*view.warnings, *view.mail_notices):

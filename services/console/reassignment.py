@@ -37,10 +37,13 @@ class Reassigned:
     @property
     def said(self) -> str:
         """What happened, in a sentence (QA: an SR already the new owner's was named as reassigned)."""
-        moved = f"Reassigned {', '.join(self.sr_numbers)} to {self.new_owner}." if self.sr_numbers else ""
-        kept = f"{', '.join(self.already)} {'was' if len(self.already) == 1 else 'were'} already {self.new_owner}'s"
-        kept = f"{kept}: nothing changed for {'it' if len(self.already) == 1 else 'them'}." if self.already else ""
-        return " ".join(part for part in (moved or "Nothing was reassigned.", kept) if part)
+        moved = f"Reassigned {', '.join(self.sr_numbers)} to {self.new_owner}." if self.sr_numbers else None
+        said = moved or "Nothing was reassigned."
+        if len(self.already) == 1:
+            said += f" {self.already[0]} was already {self.new_owner}'s: nothing changed for it."
+        elif self.already:
+            said += f" {', '.join(self.already)} were already {self.new_owner}'s: nothing changed for them."
+        return said
 
 
 def reassign(
