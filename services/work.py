@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, load_only
 
 from db.models import Case, ProcedureRun, ServiceRequest, Task, User
 from domain.clock import utcnow
@@ -129,6 +129,8 @@ def my_work(actor: Actor, *, after: Cursor | None = None, page_size: int = PAGE_
         # Newest first, so the run kept in `running` is the oldest, the one start_run resumes when there are several.
         open_runs = session.execute(
             select(ProcedureRun, User.display_name)
+            # the columns a label needs, never the runs' answers and history (a page of SRs, each may have a run)
+            .options(load_only(*_RUN_LABEL))
             .join(User, ProcedureRun.started_by_id == User.id)
             .where(ProcedureRun.status == "in_progress", ProcedureRun.sr_id.in_([sr.id for sr in srs]))
             .order_by(ProcedureRun.created_at.desc(), ProcedureRun.id.desc())
@@ -245,6 +247,16 @@ def complete_task(actor: Actor, task_id: int) -> int:
             after={"text": task.text},
         )
         return task.id
+
+
+_RUN_LABEL = (
+    ProcedureRun.sr_id,
+    ProcedureRun.procedure_id,
+    ProcedureRun.procedure_version,
+    ProcedureRun.state,
+    ProcedureRun.started_by_id,
+    ProcedureRun.created_at,
+)
 
 
 def _step_title(run: ProcedureRun) -> str:
