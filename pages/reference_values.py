@@ -94,6 +94,7 @@ if chosen is not None:
 
 st.header("Add a value")
 st.caption("For a value your CMS has that the list above does not: choose its list and type it as CMS shows it.")
+summary = st.container()  # the problems above the form, where a screen reader's user lands (GOV.UK)
 with st.form("ref_add"):
     kind = st.selectbox("CMS list it belongs to", [k.value for k in Kind], key="ref_add_kind")
     kind_error = st.empty()
@@ -103,7 +104,8 @@ with st.form("ref_add"):
         try:
             reference.add(actor, kind, value)
         except ValidationFailed as exc:
-            ui.error_summary(exc.errors)
+            with summary:
+                ui.error_summary(exc.errors)
             with kind_error:
                 ui.field_error(exc.errors, "kind")
             with value_error:
