@@ -37,6 +37,16 @@ from domain.values import format_money
 from letters.fields import ContextError, Derived, Field, Rule, convert, show
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+# Who each template is for, as the letter studio says it (QA: it showed "cpo", "vsat" as they are).
+RECIPIENT_WORDS = {
+    "receiving_parent": "the receiving parent",
+    "paying_parent": "the paying parent",
+    "client": "the client",
+    "court": "the court",
+    "cpo": "the court presenting officer",
+    "vsat": "CSA VSAT INTERVIEWS",
+    "file": "the case file",
+}
 
 
 @dataclass(frozen=True, slots=True)

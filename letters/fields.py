@@ -21,6 +21,17 @@ from domain.terminology import old_terms_in
 from domain.values import FieldError, clean_text, format_money, parse_money
 
 KINDS = ("text", "multiline", "date", "time", "money", "choice", "bool", "rows")
+# Each kind as the letter studio says it to policy staff (QA: the studio showed "multiline", "bool" as they are).
+KIND_WORDS = {
+    "text": "text",
+    "multiline": "text of several lines",
+    "date": "a date",
+    "time": "a time",
+    "money": "an amount of money",
+    "choice": "one of a list",
+    "bool": "yes or no",
+    "rows": "a table of rows",
+}
 TEXT_MAX = {"text": 300, "multiline": 2000}
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(?::00)?$")
 

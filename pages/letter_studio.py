@@ -8,6 +8,8 @@ import ui
 from services import letter_templates
 from services.letter_samples import problem_summary, sample_problems
 from ui.sample_form import sample_form
+from ui.studio_panels import UNAVAILABLE, placeholders, template_values
+from ui.table_data import READ_IN_FULL
 
 PAPER = (
     "<style>.letter-preview{background:#fff;color:#0b0c0c;padding:1.5rem 2rem;max-width:52rem;font-family:Arial;"
@@ -28,19 +30,26 @@ st.dataframe(
             "Title": t.title,
             "Version": t.active_version,
             "Used by": "; ".join(t.used_by),
-            "Fields": ", ".join(f.name for f in t.fields),
         }
         for t in templates
     ],
     hide_index=True,
     width="stretch",
     placeholder="",
+    # Widths that add up to the 904 px a 1366 px screen gives the page. A template's values are listed in words
+    # under its preview (QA: a Fields column of names, "letter_da...", was cut at the table's edge).
+    column_config={
+        "Code": st.column_config.TextColumn(width=130),
+        "Title": st.column_config.TextColumn(width=430),
+        "Version": st.column_config.NumberColumn(width=70),
+        "Used by": st.column_config.TextColumn(width=270, help=READ_IN_FULL),
+    },
 )
 
 by_code = {t.code: t for t in templates}
 code = st.selectbox("Template", list(by_code), format_func=lambda c: f"{c} · {by_code[c].title}", key="code")
 template = by_code[code]
-st.caption(f"For: {template.recipient.replace('_', ' ')} · used by {', '.join(template.used_by)}")
+st.caption(f"For {template.recipient_words} · used by {', '.join(template.used_by)}")
 
 labels = {s.key: s.label + (" (variant)" if s.is_variant else "") for s in template.scenarios}
 scenario = st.radio("Sample or variant", list(labels), format_func=labels.get, horizontal=True, key=f"sc_{code}")
@@ -71,13 +80,18 @@ if shown is not None:
 elif errors and LAST_GOOD in st.session_state:
     # Keep the preview in view while a value is being corrected: the last values that rendered.
     shown = st.session_state[LAST_GOOD]
-    st.caption("The preview below shows the last values that were valid; correct the fields marked above.")
+    st.caption(UNAVAILABLE)
 if shown is not None:
     left, right = st.columns(2)
-    left.download_button("Download .docx", shown.docx.content, shown.docx.file_name, mime=shown.docx.media_type)
+    # While a value is wrong, nothing is offered to take away: the file would hold the last good values, not the
+    # ones on screen; the caption above says why and what to do.
+    docx = b"" if errors else shown.docx.content
+    left.download_button(
+        "Download .docx", docx, shown.docx.file_name, mime=shown.docx.media_type, disabled=bool(errors)
+    )
     if shown.pdf_message:
         right.info(shown.pdf_message)
-    elif right.button("Make PDF"):
+    elif right.button("Make PDF", disabled=bool(errors)):
         printed = ui.attempt(
             lambda: letter_templates.preview_pdf(actor, code, scenario=scenario, values=values, version=version)
         )
@@ -88,19 +102,7 @@ if shown is not None:
     with st.container(border=True):
         st.html(f'{PAPER}<div class="letter-preview">{shown.html}</div>')
 
-with st.expander("Fields"):
-    st.dataframe(
-        [
-            {"Field": f.name, "Label": f.label, "Kind": f.kind, "Required": f.required, "About": f.help}
-            for f in template.fields
-        ]
-        + [
-            {"Field": name, "Label": why, "Kind": "worked out", "Required": False, "About": ""}
-            for name, why in template.derived
-        ],
-        hide_index=True,
-        placeholder="",
-    )
+template_values(template)
 
 with st.expander("Versions and upload"):
     for row in letter_templates.template_versions(actor, code):
@@ -112,6 +114,7 @@ with st.expander("Versions and upload"):
         if not row.active and cols[2].button("Make active", key=f"act_{code}_{row.version}"):
             if ui.attempt(partial(letter_templates.activate_version, actor, code, row.version)) is not None:
                 st.rerun()
+    placeholders(template)
     upload = st.file_uploader(f"New version of {code} (.docx)", type=["docx"], key=f"up_{code}")
     if upload is not None and st.button("Check and upload", key=f"upload_{code}"):
         data = upload.getvalue()

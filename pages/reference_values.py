@@ -9,6 +9,14 @@ from services.errors import DomainError, ValidationFailed
 from ui.table_data import READ_IN_FULL
 from ui.text import md
 
+CSV_HELP = (
+    "An administrator can save every value to a CSV file and load a corrected file back (the README's section on "
+    "reference values says how). The file is for a computer to read: "
+    "its **key** column is the short name Casework Guide keeps for each value, which this page never asks for. "
+    "Leave the keys as they are; a row with a new key adds a value (letters, digits, dots, dashes or underscores, "
+    "at most 80). Loading checks every row and loads all of them, or none if any is wrong."
+)
+
 actor = ui.actor("policy", "admin", page="reference_values")
 st.title("Reference values")
 st.write(
@@ -85,15 +93,26 @@ if chosen is not None:
                 st.rerun()
 
 st.header("Add a value")
+st.caption("For a value your CMS has that the list above does not: choose its list and type it as CMS shows it.")
+summary = st.container()  # the problems above the form, where a screen reader's user lands (GOV.UK)
 with st.form("ref_add"):
-    kind = st.selectbox("Kind", [k.value for k in Kind], key="ref_add_kind")
-    key = st.text_input("Key (for example resolution_code.visit_completed)", key="ref_add_key")
+    kind = st.selectbox("CMS list it belongs to", [k.value for k in Kind], key="ref_add_kind")
+    kind_error = st.empty()
     value = st.text_input("Value exactly as our CMS shows it", key="ref_add_value")
+    value_error = st.empty()
     if st.form_submit_button("Add the value"):
         try:
-            reference.add(actor, key, kind, value)
+            reference.add(actor, kind, value)
         except ValidationFailed as exc:
-            ui.error_summary(exc.errors)
+            with summary:
+                ui.error_summary(exc.errors)
+            with kind_error:
+                ui.field_error(exc.errors, "kind")
+            with value_error:
+                ui.field_error(exc.errors, "value")
         else:
             st.session_state["ref_done"] = f"Added: {kind} = {' '.join(value.split())}"
             st.rerun()
+
+with st.expander("The whole list as a CSV file"):
+    st.markdown(CSV_HELP)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from db.models import LetterTemplate, User
 from letters import catalogue
 from letters.checks import check_template
-from letters.fields import Field
+from letters.fields import KIND_WORDS, Field
 from letters.pdf import NO_LIBREOFFICE, PDF_MEDIA_TYPE, PdfUnavailable, first_page_png, pdf_available, to_pdf
 from letters.render import DOCX_MEDIA_TYPE, committed_template, to_html
 from procedures import registry
@@ -51,6 +51,13 @@ class FieldRow:
         reason 'other' and still said optional)."""
         return self.label + ("" if self.required or self.needed_when else " (optional)")
 
+    @property
+    def described(self) -> str:
+        """What the field takes, in words, for the studio's list of a letter's values: "a date, optional." (QA: the
+        studio listed field names and kinds as the code has them)."""
+        optional = "" if self.required or self.needed_when else ", optional"
+        return " ".join(p for p in (f"{KIND_WORDS[self.kind]}{optional}.", self.needed_when, self.help) if p)
+
 
 @dataclass(frozen=True, slots=True)
 class ScenarioRow:
@@ -73,6 +80,11 @@ class TemplateRow:
     versions: tuple[int, ...]
     ours: bool
     send_as_pdf: bool
+
+    @property
+    def recipient_words(self) -> str:
+        """Who the letter is for, in words: "the court presenting officer", not "cpo"."""
+        return catalogue.RECIPIENT_WORDS[self.recipient]
 
 
 @dataclass(frozen=True, slots=True)

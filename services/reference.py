@@ -19,6 +19,7 @@ from db.models import ReferenceValue, User
 from domain import reference
 from domain.clock import format_uk
 from domain.reference import Kind, RefEntry, Reference, Source
+from domain.reference_keys import KEY_MAX, new_key
 from procedures import registry
 from procedures.reference_uses import uses
 from services import audit
@@ -43,6 +44,7 @@ CSV_COLUMNS = (
 )
 CITATION_SEPARATOR = " | "  # between the other seeds' citations in one cell: no seed's text has a "|"
 MAX_VALUE = 200
+GONE = "That value is no longer in the list. Reload the page and choose it again."
 
 
 def _local(row: ReferenceValue) -> RefEntry:
@@ -139,7 +141,7 @@ def confirm(actor: Actor, key: str, *, note: str = "") -> None:
         require_role(session, actor, *EDITORS, action="confirm reference values")
         ref = current(session)
         if key not in ref:
-            raise ValidationFailed({"key": "There is no reference value with that key."})
+            raise ValidationFailed({"key": GONE})
         e = ref[key]
         _write(session, actor, key, e.kind, e.value, "confirmed", note)
 
@@ -150,7 +152,7 @@ def correct(actor: Actor, key: str, value: str, *, note: str = "") -> None:
         require_role(session, actor, *EDITORS, action="correct reference values")
         ref = current(session)
         if key not in ref:
-            raise ValidationFailed({"key": "There is no reference value with that key."})
+            raise ValidationFailed({"key": GONE})
         e = ref[key]
         if e.source is Source.PUBLISHED:
             raise ValidationFailed(
@@ -159,23 +161,44 @@ def correct(actor: Actor, key: str, value: str, *, note: str = "") -> None:
         _write(session, actor, key, e.kind, _check_value(value), "corrected", note)
 
 
-def add(actor: Actor, key: str, kind: str, value: str, *, note: str = "") -> None:
-    """Add a value this service's CMS has and the catalogue does not."""
+def add(actor: Actor, kind: str, value: str, *, note: str = "") -> str:
+    """Add a value this service's CMS has and the catalogue does not, named by its CMS list and its words.
+
+    Its key is made from those (domain.reference_keys) and returned, for the audit trail and the CSV only: policy
+    staff never type or read it. A value the list already has, in any capitals, is refused: it would be the same
+    choice in CMS twice.
+    """
     with transaction() as session:
         require_role(session, actor, *EDITORS, action="add reference values")
-        errors = _row_errors(current(session), key, kind, value, adding=True)
+        ref = current(session)
+        errors = {} if kind in {k.value for k in Kind} else {"kind": "Choose the CMS list the value belongs to."}
+        try:
+            cleaned = _check_value(value)
+        except ValidationFailed as exc:
+            raise ValidationFailed(errors | exc.errors) from None
+        same = next((e for e in ref.entries() if e.kind == kind and e.value.casefold() == cleaned.casefold()), None)
+        if same is not None:
+            errors["value"] = _already_listed(same)
         if errors:
             raise ValidationFailed(errors)
-        _write(session, actor, key.strip(), Kind(kind), _check_value(value), "added", note)
+        key = new_key(Kind(kind), cleaned, ref)
+        _write(session, actor, key, Kind(kind), cleaned, "added", note)
+        return key
 
 
-def _row_errors(ref: Reference, key: str, kind: str, value: str, *, adding: bool) -> dict[str, str]:
+def _already_listed(e: RefEntry) -> str:
+    said = f"The {e.kind.value} list already has '{e.value}'"
+    if e.source is Source.PUBLISHED:
+        return f"{said}, quoted from the published procedures: there is nothing to add."
+    return f"{said}: choose it under 'Confirm or correct a value' to confirm or correct it."
+
+
+def _row_errors(ref: Reference, key: str, kind: str, value: str) -> dict[str, str]:
+    """A CSV row's problems: its key is the file's own (a new key adds a value), so it is checked here."""
     errors: dict[str, str] = {}
     key = (key or "").strip()
-    if not key or not all(c.isalnum() or c in "._-" for c in key) or len(key) > 80:
-        errors["key"] = "Enter a key of letters, digits, dots, dashes or underscores (at most 80)."
-    elif adding and key in ref:
-        errors["key"] = f"'{key}' is already in the catalogue: confirm or correct it instead."
+    if not key or not all(c.isalnum() or c in "._-" for c in key) or len(key) > KEY_MAX:
+        errors["key"] = f"Enter a key of letters, digits, dots, dashes or underscores (at most {KEY_MAX})."
     if kind not in {k.value for k in Kind}:
         errors["kind"] = f"Kind must be one of: {', '.join(k.value for k in Kind)}."
     elif key in ref and ref[key].kind.value != kind:
@@ -248,7 +271,7 @@ def import_csv(actor: Actor, text: str) -> ImportResult:
         seen: dict[str, int] = {}
         for number, row in enumerate(reader, start=2):
             key, kind, value = (row.get(c) or "" for c in ("key", "kind", "value"))
-            problems = _row_errors(ref, key, kind, value, adding=False)
+            problems = _row_errors(ref, key, kind, value)
             key = key.strip()
             if key in seen:
                 problems["key"] = f"'{key}' is also on row {seen[key]}."

@@ -7,7 +7,8 @@ from datetime import date
 
 from letters import catalogue
 from services import letter_templates
-from tests.app.helpers import app_as, texts
+from tests.app.helpers import app_as, as_read, texts
+from ui.studio_panels import UNAVAILABLE
 
 
 def _studio(actor):
@@ -29,7 +30,43 @@ def test_the_studio_lists_every_template_with_its_version_use_and_fields(sqlite_
     row = listing[listing["Code"] == "CMSL5501"].iloc[0]
     assert row["Version"] == 1
     assert row["Used by"] == "P5e step 4"
-    assert "reason" in row["Fields"]
+    # QA: a Fields column of names ("letter_da...") was cut at the table's edge; the values are listed in words below
+    assert list(listing.columns) == ["Code", "Title", "Version", "Used by"]
+    assert "For the client · used by P5e step 4" in texts(at)
+
+
+def test_the_values_a_letter_takes_are_listed_by_the_forms_labels_and_in_words(sqlite_demo_db, actor_for):
+    at = _studio(actor_for("policy"))
+    (values,) = [e for e in at.expander if e.label.startswith("The values this letter takes")]
+    spec = catalogue.get("CMSL5501")
+    assert values.label == f"The values this letter takes ({len(spec.fields)})"
+    listed = as_read(" ".join(m.value for m in values.markdown))
+    assert "- Date of the letter: a date, optional." in as_read(values.markdown[0].value).replace("**", "")
+    assert "Reason for the meeting**: one of a list." in listed
+    assert "What we'll talk about (reason 'other')**: text of several lines. Needed when reason for the meeting is" in (
+        listed
+    )
+    for f in spec.fields:
+        assert f"**{f.label}**" in listed
+    assert [f.name for f in spec.fields if f.name in listed and "_" in f.name] == []  # "letter_date" never shown
+    for kind in ("multiline", "bool", "choice", "rows"):
+        assert kind not in listed
+
+    at.selectbox(key="code").set_value("CWGF015").run()
+    (values,) = [e for e in at.expander if e.label.startswith("The values this letter takes")]
+    listed = as_read("\n".join(m.value for m in values.markdown))
+    assert "a table of rows" in listed
+    assert "Worked out from them when the letter is made:\n- Sum of the amounts due." in listed
+    assert "total_due" not in listed
+
+
+def test_the_placeholders_a_new_version_uses_are_named_only_where_it_is_uploaded(sqlite_demo_db, actor_for):
+    at = _studio(actor_for("policy"))
+    (upload,) = [e for e in at.expander if e.label == "Versions and upload"]
+    (table,) = [df.value for df in upload.dataframe]
+    assert list(table.columns) == ["In the Word file", "What it holds"]
+    spec = catalogue.get("CMSL5501")
+    assert set(table["In the Word file"]) == spec.variables
 
 
 def test_each_cmsl5501_reason_is_one_click_away_and_shows_its_paragraph(sqlite_demo_db, actor_for):
@@ -75,6 +112,50 @@ def test_each_sample_value_has_a_field_typed_like_the_templates_and_a_wrong_one_
     at.text_input(key=prefix + money).set_value("1234.50").run()
     assert "There is a problem" not in texts(at)
     assert "£1,234.50" in _html(at)
+
+
+def _download(at, label: str):
+    (button,) = [d for d in at.get("download_button") if d.proto.label == label]
+    return button
+
+
+def test_while_a_value_is_wrong_download_and_make_pdf_are_unavailable_with_the_reason_and_come_back_once_corrected(
+    sqlite_demo_db, actor_for, libreoffice
+):
+    """QA: Download and Make PDF stayed offered while a field was in error, and gave the last good values."""
+    at = _studio(actor_for("policy"))
+    at.toggle(key="edit_CMSL5501").set_value(True).run()
+    name = f"form_CMSL5501_{at.radio(key='sc_CMSL5501').value}:recipient_name"
+    assert not _download(at, "Download .docx").proto.disabled
+    assert not next(b for b in at.button if b.label == "Make PDF").disabled
+    assert UNAVAILABLE not in [c.value for c in at.caption]
+
+    at.text_input(key=name).set_value("").run()
+    assert not at.exception, at.exception
+    assert "There is a problem" in texts(at)
+    assert UNAVAILABLE in [c.value for c in at.caption]
+    assert UNAVAILABLE.startswith("Download .docx and Make PDF are unavailable while a value is wrong: correct the")
+    docx = _download(at, "Download .docx")
+    assert docx.proto.disabled
+    assert next(b for b in at.button if b.label == "Make PDF").disabled
+
+    at.text_input(key=name).set_value("Jordan Sample").run()
+    assert "There is a problem" not in texts(at)
+    assert UNAVAILABLE not in [c.value for c in at.caption]
+    assert not _download(at, "Download .docx").proto.disabled
+    assert not next(b for b in at.button if b.label == "Make PDF").disabled
+    assert "Jordan Sample" in _html(at)
+
+
+def test_without_libreoffice_only_the_download_is_unavailable_while_a_value_is_wrong(
+    sqlite_demo_db, actor_for, no_libreoffice
+):
+    at = _studio(actor_for("policy"))
+    at.toggle(key="edit_CMSL5501").set_value(True).run()
+    at.text_input(key=f"form_CMSL5501_{at.radio(key='sc_CMSL5501').value}:recipient_name").set_value("").run()
+    assert not at.exception, at.exception
+    assert _download(at, "Download .docx").proto.disabled
+    assert UNAVAILABLE in [c.value for c in at.caption]
 
 
 def test_without_libreoffice_the_studio_says_pdf_is_not_available(sqlite_demo_db, actor_for, no_libreoffice):

@@ -6,8 +6,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from letters.catalogue import CMSL5501_PARAGRAPHS
+from letters.pdf import pdf_available
 from tests.browser.helpers import SLOW_TIMEOUT, settled
 from tests.browser.test_sign_in import sign_in
+from ui.studio_panels import UNAVAILABLE
 
 pytestmark = pytest.mark.browser
 
@@ -62,3 +64,17 @@ def test_policy_edits_a_sample_in_the_form_and_a_wrong_value_is_shown_at_its_fie
     expect(preview.get_by_text("Jordan Sample", exact=False).first).to_be_visible()
     expect(preview.get_by_text("15 December 2026 at 10:30am", exact=False)).to_be_visible()
     expect(page.get_by_text("The preview below shows the last values that were valid", exact=False)).to_be_visible()
+    # Nothing to take away while a value is wrong (QA: Download and Make PDF gave the last good values), and why.
+    expect(page.get_by_text(UNAVAILABLE, exact=True)).to_be_visible()
+    download, make_pdf = page.get_by_role("button", name="Download .docx"), page.get_by_role("button", name="Make PDF")
+    expect(download).to_be_disabled()
+    if pdf_available():  # the server offers Make PDF only where LibreOffice is installed (CI installs it)
+        expect(make_pdf).to_be_disabled()
+
+    name.fill("Sam Corrected")
+    name.press("Enter")
+    settled(page, preview.get_by_text("Sam Corrected", exact=False).first, timeout=SLOW_TIMEOUT)
+    expect(page.get_by_text(UNAVAILABLE, exact=True)).to_have_count(0)
+    expect(download).to_be_enabled()
+    if pdf_available():
+        expect(make_pdf).to_be_enabled()

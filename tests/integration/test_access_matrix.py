@@ -261,7 +261,7 @@ ROLE_ONLY: dict[str, tuple[Call, tuple[str, ...]]] = {
     "reference.list_entries": (lambda a, o: reference.list_entries(a), CASE_ROLES),
     "reference.confirm": (lambda a, o: reference.confirm(a, "resolution_code.completed"), CASE_ROLES),
     "reference.correct": (lambda a, o: reference.correct(a, "resolution_code.completed", "Done"), CASE_ROLES),
-    "reference.add": (lambda a, o: reference.add(a, "reason.local", "Reason", "Local"), CASE_ROLES),
+    "reference.add": (lambda a, o: reference.add(a, "Reason", "Local"), CASE_ROLES),
     "reference.export_csv": (lambda a, o: reference.export_csv(a), CASE_ROLES),
     "reference.import_csv": (lambda a, o: reference.import_csv(a, "key,kind,value\n"), CASE_ROLES),
     # Practice scenarios are data about fictional cases; policy staff keep them.

@@ -166,14 +166,55 @@ def test_an_export_imports_back_without_changing_a_value(demo_db, policy):
     assert reference.import_csv(policy, reference.export_csv(policy)).unchanged == len(before)
 
 
-def test_a_value_with_the_longest_key_is_added_and_confirmed_and_audited_under_its_whole_key(demo_db, policy):
-    """PostgreSQL refused a key over 40 characters ("value too long"): its audit event names the key (audit2)."""
-    key = "reason." + "k" * 73  # 80 characters, the most the page accepts
-    reference.add(policy, key, "Reason", "A reason of our own", note="local value")
+def test_a_value_with_the_longest_wording_is_added_and_confirmed_and_audited_under_its_whole_key(demo_db, policy):
+    """PostgreSQL refused a key over 40 characters ("value too long"): its audit event names the key (audit2). The
+    key made from a 200-character wording is the longest a key may be."""
+    key = reference.add(policy, "Reason", "A reason of our own " * 10, note="local value")
+    assert len(key) == 80
+    assert key.startswith("reason.a_reason_of_our_own_a_reason")
     reference.confirm(policy, "reason.face_to_face.enforcement_paying_parent", note="checked with the team")
     with transaction() as session:
         audited = set(session.scalars(select(AuditEvent.entity_id).where(AuditEvent.entity_type == "reference_value")))
     assert {key, "reason.face_to_face.enforcement_paying_parent"} <= audited
+
+
+def test_policy_staff_add_a_value_by_its_cms_list_and_wording_and_the_csv_round_trips_it(demo_db, policy):
+    """QA: the page asked policy staff for a key ("resolution_code.visit_completed"). They give the list and the
+    words; the key is made for them, and the CSV export carries it so an import reads the value back unchanged."""
+    key = reference.add(policy, "Resolution Code", "  Visit   Completed ")
+    assert key == "resolution_code.visit_completed"
+    added = next(e for e in reference.list_entries(policy) if e.key == key)
+    assert (added.kind, added.value, added.source) == ("Resolution Code", "Visit Completed", "local")
+    # A wording that reads alike as a key is another value: it gets a key of its own.
+    assert reference.add(policy, "Resolution Code", "Visit-Completed!") == "resolution_code.visit_completed_2"
+    assert _exported(policy)[key]["value"] == "Visit Completed"
+    result = reference.import_csv(policy, reference.export_csv(policy))
+    assert (result.corrected, result.added) == (0, 0)
+
+
+def test_a_value_the_list_already_has_in_any_capitals_is_refused_at_the_value_and_adds_nothing(demo_db, policy):
+    with pytest.raises(ValidationFailed) as refused:
+        reference.add(policy, "Resolution Code", "completed")
+    assert refused.value.errors == {
+        "value": "The Resolution Code list already has 'Completed': choose it under 'Confirm or correct a value' to "
+        "confirm or correct it."
+    }
+    with pytest.raises(ValidationFailed) as published:
+        reference.add(policy, "Process", "TRANSITION")
+    assert published.value.errors == {
+        "value": "The Process list already has 'Transition', quoted from the published procedures: there is "
+        "nothing to add."
+    }
+    with pytest.raises(ValidationFailed) as blank:
+        reference.add(policy, "Colour", "  ")
+    assert blank.value.errors == {
+        "kind": "Choose the CMS list the value belongs to.",
+        "value": "Enter the value exactly as CMS shows it.",
+    }
+    # Another list may hold the same words: "Completed" as a Reason is a value of its own.
+    assert reference.add(policy, "Reason", "Completed") == "reason.completed"
+    with transaction() as session:
+        assert session.scalar(select(func.count()).select_from(ReferenceValue)) == 1
 
 
 def test_policy_staff_with_the_longest_display_name_a_user_may_have_confirm_and_correct_values(demo_db, actor_for):

@@ -1,0 +1,64 @@
+"""Policy staff add a value on the Reference values page by its CMS list and its words: no key is asked for or
+shown, a value the list already has is refused at the field, and the CSV file's key column is explained."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from db.models import ReferenceValue
+from services.transaction import transaction
+from tests.app.helpers import app_as, texts
+from tests.app.test_wizard import button
+
+
+def _page(actor):
+    at = app_as(actor).run()
+    at.switch_page("pages/reference_values.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _labels(at) -> list[str]:
+    return [w.label for w in [*at.selectbox, *at.text_input, *at.multiselect]]
+
+
+def test_policy_adds_a_resolution_code_by_its_list_and_words_and_sees_no_key(sqlite_demo_db, actor_for):
+    at = _page(actor_for("policy"))
+    assert "CMS list it belongs to" in _labels(at)
+    assert not any("key" in label.lower() for label in _labels(at))  # QA: "Key (for example resolution_code...)"
+    at.selectbox(key="ref_add_kind").set_value("Resolution Code")
+    at.text_input(key="ref_add_value").input("Visit Completed")
+    button(at, "Add the value").click().run()
+    assert not at.exception, at.exception
+    assert "Added: Resolution Code = Visit Completed" in texts(at)
+    table = next(df.value for df in at.dataframe if "Where the value comes from" in df.value.columns)
+    added = table[(table["Kind"] == "Resolution Code") & (table["Value"] == "Visit Completed")]
+    assert list(added["Source"]) == ["Confirmed locally"]
+    shown = texts(at) + "\n".join(str(v) for v in table.to_numpy().ravel())
+    assert "resolution_code" not in shown
+    assert "visit_completed" not in shown
+
+
+def test_a_value_the_list_already_has_is_refused_at_the_field_and_adds_nothing(sqlite_demo_db, actor_for):
+    at = _page(actor_for("policy"))
+    at.selectbox(key="ref_add_kind").set_value("Resolution Code")
+    at.text_input(key="ref_add_value").input("completed")
+    button(at, "Add the value").click().run()
+    assert not at.exception, at.exception
+    message = (
+        "The Resolution Code list already has 'Completed': choose it under 'Confirm or correct a value' to "
+        "confirm or correct it."
+    )
+    shown = texts(at)
+    assert "There is a problem" in shown
+    assert f":red[**Error:** {message}]" in [m.value for m in at.markdown]  # at the field, not only the summary
+    with transaction() as session:
+        assert session.scalar(select(func.count()).select_from(ReferenceValue)) == 0
+
+
+def test_the_page_says_the_csv_files_key_column_is_for_the_computer(sqlite_demo_db, actor_for):
+    at = _page(actor_for("policy"))
+    (expander,) = [e for e in at.expander if e.label == "The whole list as a CSV file"]
+    said = " ".join(m.value for m in expander.markdown)
+    assert "its **key** column is the short name Casework Guide keeps for each value" in said
+    assert "loads all of them, or none if any is wrong" in said
