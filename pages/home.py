@@ -10,6 +10,7 @@ from services.my_day import my_day
 from services.work import complete_task
 from ui.notices import deadline_strip
 from ui.runs_list import runs_in_progress
+from ui.table_data import arrow_rows, moment_column
 from ui.text import md
 
 actor = ui.actor()
@@ -37,20 +38,24 @@ if day.deadlines:
     shown = f"The {len(day.deadlines)} soonest are listed." if day.deadlines_total > len(day.deadlines) else ""
     st.caption(f"On your service requests, due within 7 days. {overdue}{shown}")
     st.dataframe(
-        [
-            {
-                "Due": format_uk(d.due_at),
-                "Status": "Overdue" if d.overdue else "Due",
-                "What": d.what,
-                "SR": d.sr_number,
-                "SCIN": d.scin,
-                "How it was worked out": d.explanation,
-            }
-            for d in day.deadlines
-        ],
+        arrow_rows(
+            [
+                {
+                    "Due": d.due_at,  # a moment, sorted as one (as text, "10 Dec" came before "3 Dec")
+                    "Status": "Overdue" if d.overdue else "Due",
+                    "What": d.what,
+                    "SR": d.sr_number,
+                    "SCIN": d.scin,
+                    "How it was worked out": d.explanation,
+                }
+                for d in day.deadlines
+            ],
+            moments=("Due",),
+        ),
         hide_index=True,
         width="stretch",
         placeholder="",
+        column_config={"Due": moment_column()},
     )
 else:
     st.caption("Nothing is due on your service requests in the next 7 days.")
@@ -74,13 +79,17 @@ if day.waiting:
     listed = f"The oldest {len(day.waiting)} are listed; open" if day.waiting_total > len(day.waiting) else "Open"
     st.caption(f"Allocated to you, with no procedure in progress on them. {listed} My work to work them.")
     st.dataframe(
-        [
-            {"SR": s.number, "SCIN": s.scin, "Type": s.label, "Status": s.status, "Created": format_uk(s.created_at)}
-            for s in day.waiting
-        ],
+        arrow_rows(
+            [
+                {"SR": s.number, "SCIN": s.scin, "Type": s.label, "Status": s.status, "Created": s.created_at}
+                for s in day.waiting
+            ],
+            moments=("Created",),
+        ),
         hide_index=True,
         width="stretch",
         placeholder="",
+        column_config={"Created": moment_column()},
     )
     st.page_link("pages/my_work.py", label="Work them from My work", icon=":material/inbox:")
 else:

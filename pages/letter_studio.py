@@ -9,7 +9,7 @@ from services import letter_templates
 from services.letter_samples import problem_summary, sample_problems
 from ui.sample_form import sample_form
 from ui.studio_panels import UNAVAILABLE, placeholders, template_values
-from ui.table_data import READ_IN_FULL
+from ui.table_data import READ_IN_FULL, arrow_rows
 
 PAPER = (
     "<style>.letter-preview{background:#fff;color:#0b0c0c;padding:1.5rem 2rem;max-width:52rem;font-family:Arial;"
@@ -24,15 +24,17 @@ st.write("Preview every letter and form with fictional sample data. Policy staff
 
 templates = letter_templates.list_templates(actor)
 st.dataframe(
-    [
-        {
-            "Code": t.code + (" (ours)" if t.ours else ""),
-            "Title": t.title,
-            "Version": t.active_version,
-            "Used by": "; ".join(t.used_by),
-        }
-        for t in templates
-    ],
+    arrow_rows(
+        [
+            {
+                "Code": t.code + (" (ours)" if t.ours else ""),
+                "Title": t.title,
+                "Version": t.active_version,
+                "Used by": "; ".join(t.used_by),
+            }
+            for t in templates
+        ]
+    ),
     hide_index=True,
     width="stretch",
     placeholder="",

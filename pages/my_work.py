@@ -5,13 +5,13 @@ from functools import partial
 import streamlit as st
 
 import ui
-from domain.clock import format_uk, uk_local
+from domain.clock import format_uk
 from services import run_start
 from services.sr_work import NO_PROCEDURE
 from services.work import PAGE_SIZE, Cursor, MyWork, complete_task, my_work
 from ui.notices import deadline_strip
 from ui.runs_list import runs_in_progress
-from ui.table_data import table_or_sentence
+from ui.table_data import arrow_rows, day_column, table_or_sentence
 
 
 def _worked_by(mine: MyWork, sr_id: int) -> str:
@@ -53,22 +53,26 @@ if work.total:
     st.caption(shown)
 
 table_or_sentence(
-    [
-        {
-            "SR": s.number,
-            "SCIN": s.scin,
-            "Type": s.label,
-            "Status": s.status,
-            "Created": f"{uk_local(s.created_at):%-d %b %Y}",  # the day only: the full time cut "Worked by" off
-            "PV": "PV" if s.potentially_violent else "",
-            # No procedure here works it: said in words, not "None" (the list under the chooser says why)
-            "Worked by": _worked_by(work, s.id),
-        }
-        for s in work.service_requests
-    ],
+    arrow_rows(
+        [
+            {
+                "SR": s.number,
+                "SCIN": s.scin,
+                "Type": s.label,
+                "Status": s.status,
+                "Created": s.created_at,  # its day only (the full time cut "Worked by" off), sorted as a day
+                "PV": "PV" if s.potentially_violent else "",
+                # No procedure here works it: said in words, not "None" (the list under the chooser says why)
+                "Worked by": _worked_by(work, s.id),
+            }
+            for s in work.service_requests
+        ],
+        moments=("Created",),
+    ),
     "No service requests are allocated to you.",
     width="stretch",
     height="content",  # every row of the page in full: at the default height the last one showed half hidden (QA)
+    column_config={"Created": day_column()},
 )
 previous, _, following = st.columns([1, 3, 1])
 if len(cursors) > 1 and previous.button("Previous page"):

@@ -10,6 +10,7 @@ from services import email as outbox
 from services import email_address_later, email_delivery
 from services.actor import Actor
 from ui.download_owners import issued
+from ui.table_data import arrow_rows, moment_column
 from ui.text import literal, md
 
 
@@ -86,9 +87,15 @@ if emails is not None:
     sent = [e for e in emails if e.status == "sent"]
     st.header(f"Sent ({len(sent)})")
     st.dataframe(
-        [{"SR": e.sr_number, "Subject": e.subject, "To": e.to, "Sent": format_uk(e.sent_at), "Note": e.error or ""}
-         for e in sent],
+        arrow_rows(
+            [
+                {"SR": e.sr_number, "Subject": e.subject, "To": e.to, "Sent": e.sent_at, "Note": e.error or ""}
+                for e in sent
+            ],
+            moments=("Sent",),
+        ),
         hide_index=True,
         width="stretch",
         placeholder="",
-    )  # fmt: skip
+        column_config={"Sent": moment_column()},
+    )

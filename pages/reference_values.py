@@ -6,7 +6,7 @@ import ui
 from domain.reference import Kind
 from services import reference
 from services.errors import DomainError, ValidationFailed
-from ui.table_data import READ_IN_FULL
+from ui.table_data import READ_IN_FULL, arrow_rows
 from ui.text import md
 
 CSV_HELP = (
@@ -32,16 +32,18 @@ LABELS = {"published": "Published", "local": "Confirmed locally", "unconfirmed":
 shown = st.multiselect("Show", list(LABELS.values()), default=list(LABELS.values()), key="ref_show")
 rows = [e for e in entries if LABELS[e.source] in shown]
 st.dataframe(
-    [
-        {
-            "Kind": e.kind,
-            "Value": e.value,
-            "Source": LABELS[e.source],
-            "Where the value comes from": e.source_detail,
-            "Where it is used": e.where_used,
-        }
-        for e in rows
-    ],
+    arrow_rows(
+        [
+            {
+                "Kind": e.kind,
+                "Value": e.value,
+                "Source": LABELS[e.source],
+                "Where the value comes from": e.source_detail,
+                "Where it is used": e.where_used,
+            }
+            for e in rows
+        ]
+    ),
     hide_index=True,
     width="stretch",
     placeholder="",

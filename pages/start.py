@@ -7,6 +7,7 @@ import streamlit as st
 import ui
 from services import run_start
 from services.case_finder import case_card, example_scin, find_cases
+from ui.table_data import arrow_rows
 
 actor = ui.actor("caseworker", page="start")
 st.title("Start a procedure")
@@ -44,10 +45,12 @@ if card is not None:
     st.header(f"Open service requests on this case ({len(card.open_srs)})")
     if card.open_srs:
         st.dataframe(
-            [
-                {"SR": s.number, "Type": s.label, "Status": s.status, "Owner": s.owner or "Not allocated"}
-                for s in card.open_srs
-            ],
+            arrow_rows(
+                [
+                    {"SR": s.number, "Type": s.label, "Status": s.status, "Owner": s.owner or "Not allocated"}
+                    for s in card.open_srs
+                ]
+            ),
             hide_index=True,
             width="stretch",
             placeholder="",

@@ -6,22 +6,25 @@ import ui
 from db.models import ROLES
 from services import auth, users
 from ui.roles import role_name
+from ui.table_data import arrow_rows
 
 actor = ui.actor("admin", page="users")
 st.title("Users")
 rows = ui.attempt(lambda: users.list_users(actor))
 if rows is not None:
     st.dataframe(
-        [
-            {
-                "Username": u.username,
-                "Name": u.display_name,
-                "Role": role_name(u.role),
-                "Team": u.team or "",
-                "Active": u.is_active,
-            }
-            for u in rows
-        ],
+        arrow_rows(
+            [
+                {
+                    "Username": u.username,
+                    "Name": u.display_name,
+                    "Role": role_name(u.role),
+                    "Team": u.team or "",
+                    "Active": u.is_active,
+                }
+                for u in rows
+            ]
+        ),
         hide_index=True,
         width="stretch",
         placeholder="",

@@ -9,6 +9,7 @@ import streamlit as st
 from services import practice_debrief
 from services.actor import Actor
 from ui import attempt
+from ui.table_data import arrow_rows
 from ui.text import md
 
 
@@ -40,7 +41,9 @@ def debrief_panel(actor: Actor, practice_id: str) -> None:
         st.markdown(f"- {md(step)}: {md(message)}")
     st.markdown(f"**Back used** {report.backs} times · **Change used** {report.changes} times")
     if report.seconds_per_step:
-        st.dataframe([{"Step": s, "Seconds": t} for s, t in report.seconds_per_step], hide_index=True, placeholder="")
+        st.dataframe(
+            arrow_rows([{"Step": s, "Seconds": t} for s, t in report.seconds_per_step]), hide_index=True, placeholder=""
+        )
     st.header("What you would have keyed into CMS")
     st.markdown("\n".join(f"- {md(line)}" for line in report.cms_lines) or "Nothing.")
     st.header("What would have been sent")

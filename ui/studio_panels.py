@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from services.letter_templates import TemplateRow
+from ui.table_data import arrow_rows
 from ui.text import md
 
 # Why Download and Make PDF are unavailable while a sample value is wrong: they would give the last good values,
@@ -31,8 +32,10 @@ def placeholders(template: TemplateRow) -> None:
     upload names any it misses or does not know)."""
     st.markdown("A new version's Word file uses exactly these placeholders, each written as {{ name }}:")
     st.dataframe(
-        [{"In the Word file": f.name, "What it holds": f.label} for f in template.fields]
-        + [{"In the Word file": name, "What it holds": f"Worked out: {why}"} for name, why in template.derived],
+        arrow_rows(
+            [{"In the Word file": f.name, "What it holds": f.label} for f in template.fields]
+            + [{"In the Word file": name, "What it holds": f"Worked out: {why}"} for name, why in template.derived]
+        ),
         hide_index=True,
         width="stretch",
         placeholder="",

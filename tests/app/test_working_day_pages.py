@@ -193,3 +193,39 @@ def test_my_work_with_nothing_allocated_says_so_without_an_empty_grid(sqlite_dem
     assert "Service requests allocated to you (0)" in shown
     assert "No service requests are allocated to you." in shown
     assert all(len(df.value) for df in at.dataframe), "no grid is drawn empty"
+
+
+def _grid(at, column):  # noqa: ANN001, ANN202 - AppTest and its table element
+    """The table holding `column`, with its column settings (formats) as the browser gets them."""
+    import json
+
+    element = next(df for df in at.dataframe if column in df.value.columns)
+    return element.value, json.loads(element.proto.columns or "{}")
+
+
+def test_home_and_my_work_dates_are_moments_so_a_heading_sort_is_in_date_order(sqlite_demo_db, actor_for):
+    """As on the console (QA): a date sent as text sorts "10 Dec" before "3 Dec". Home's deadlines and waiting SRs and
+    My work's SRs send moments (the grid sorts by them), shown the UK way by the column's format."""
+    import pandas as pd
+    from pandas.api.types import is_datetime64_any_dtype
+
+    actor = actor_for("caseworker")
+    soon = utcnow().replace(microsecond=0) + timedelta(days=2)
+    with transaction() as session:
+        sr = session.scalars(select(ServiceRequest).where(ServiceRequest.owner_id == actor.user_id)).first()
+        records.add_deadline(session, None, sr, kind="review_date", due_at=soon, explanation="Set by this test")
+        number = sr.number
+    at = app_as(actor).run()
+    due, settings = _grid(at, "How it was worked out")
+    assert is_datetime64_any_dtype(due["Due"])
+    assert settings["Due"]["type_config"]["format"] == "D MMM YYYY, HH:mm"
+    assert settings["Due"]["type_config"]["timezone"] == "Europe/London"
+    ours = due[(due["SR"] == number) & (due["How it was worked out"] == "Set by this test")]
+    assert list(ours["Due"]) == [pd.Timestamp(soon.replace(tzinfo=None), tz="UTC")]  # the moment itself
+    waiting, settings = _grid(at, "Created")
+    assert is_datetime64_any_dtype(waiting["Created"])
+    assert settings["Created"]["type_config"]["format"] == "D MMM YYYY, HH:mm"
+    at.switch_page("pages/my_work.py").run()
+    mine, settings = _grid(at, "Worked by")
+    assert is_datetime64_any_dtype(mine["Created"])
+    assert settings["Created"]["type_config"]["format"] == "D MMM YYYY"  # the day: the time cut "Worked by" off
