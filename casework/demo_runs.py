@@ -177,7 +177,7 @@ def walk(*, seed: int = SEED) -> int:
             ).all()
             for _, team in workers
         }
-        regions = dict(session.execute(select(Case.id, Case.region)).tuples().all())
+        regions = {case_id: region for case_id, region in session.execute(select(Case.id, Case.region))}
     made: list[str] = []
     now = utcnow()
     for team in sorted({t for _, t in workers if cases.get(t)}):
