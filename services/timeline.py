@@ -148,8 +148,8 @@ Describer = Callable[[Event, Event, Mapping[int, str], Mapping[str, str]], str]
 
 
 def _created(_b: Event, a: Event, names: Mapping[int, str], _s: Mapping[str, str]) -> str:
-    kind = " / ".join(str(a[k]) for k in ("process", "area", "sub_area") if a.get(k))
-    text = f"Service request created ({kind})" if kind else "Service request created"
+    """Its kind is in the page's heading: the sentence says only where it came from and who has it."""
+    text = "Service request created"
     if a.get("parent"):
         text += f" under SR {a['parent']}"
     if isinstance(a.get("owner_id"), int):
@@ -366,4 +366,5 @@ def line(
     steps: Mapping[str, str] | None = None,
 ) -> str:
     """The whole timeline sentence: "Review date set for 2 December 2026 by Demo Caseworker, 14:02"."""
+    who = "the system" if who == "system" else who  # the audit trail's name for what no user did
     return f"{describe(action, before, after, names, steps)} by {who}, {format_uk(at).rsplit(', ', 1)[-1]}"

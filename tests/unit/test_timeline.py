@@ -23,6 +23,11 @@ def test_a_summer_moment_is_shown_in_british_summer_time():
     assert line("sr.created", None, {}, "Ann", at, {}) == "Service request created by Ann, 10:30"
 
 
+def test_what_no_user_did_is_said_to_be_done_by_the_system():
+    at = datetime(2026, 10, 7, 8, 13, tzinfo=UTC)
+    assert line("sr.created", None, {}, "system", at, {}) == "Service request created by the system, 09:13"
+
+
 def test_a_reassignment_names_both_owners_and_the_reason():
     text = describe("sr.reassigned", {"owner_id": None}, {"owner_id": 7, "owner": "bob", "reason": "Leave"}, NAMES)
     assert text == "Reassigned from Unallocated to Bob (reason: Leave)"
@@ -89,13 +94,13 @@ def test_a_run_event_without_known_steps_never_shows_the_step_id():
     assert describe("run.step", {"state": "a_b"}, {"state": "c_d", "effects": 1}, {}) == "Procedure step saved"
 
 
-def test_a_new_sr_says_its_kind_parent_and_owner_and_leaves_out_empty_fields_and_ids():
+def test_a_new_sr_says_its_parent_and_owner_and_leaves_out_its_fields_and_ids():
     after = {
         "number": "1-00000105", "process": "Transition", "area": "Legacy Case Data", "sub_area": "Finalise Case",
         "sub_status": None, "team_id": 1, "owner_id": 8, "parent": "1-00000104",
     }  # fmt: skip
     assert describe("sr.created", None, after, NAMES) == (
-        "Service request created (Transition / Legacy Case Data / Finalise Case) under SR 1-00000104, allocated to Ann"
+        "Service request created under SR 1-00000104, allocated to Ann"
     )
 
 
