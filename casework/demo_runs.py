@@ -196,6 +196,6 @@ def walk(*, seed: int = SEED) -> int:
             "demo.runs_worked",
             entity_type="system",
             entity_id="demo",
-            after={"runs": len(made), "history": f"back-dated over the last {DAYS_BACK} days"},
+            after={"runs": len(made), "history": f"worked over the last {DAYS_BACK} days"},
         )
     return len(made)
