@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from db.models import ArrearsPeriod, Case, LiabilityOrder, ServiceRequest, Team, User
 from domain import catalogue
-from domain.clock import REGIONS, utcnow
+from domain.clock import REGIONS, as_of, uk_local, utcnow
 from services import audit, records
 from services.auth import hash_password
 from services.transaction import transaction
@@ -127,37 +127,34 @@ def _load(session: Session) -> None:
     cases = [_case(session, fake, rnd, i, teams) for i in range(CASE_COUNT)]
     session.flush()
 
-    # Every catalogue entry in every status, spread over the teams and their caseworkers.
+    # Every catalogue entry in every status, spread over the teams and their caseworkers, each made as of its own
+    # creation in the last 60 days (clock.as_of): its audit events, closing and review date at coherent moments.
     now = utcnow()
     n = 0
     for entry in catalogue.CATALOGUE:
         for status, sub_status in STATUS_VARIANTS:
             case = cases[n % len(cases)]
             owners = users_by_team[case.team_id]
-            sr = records.create_sr(
-                session,
-                None,
-                case=case,
-                process=entry.process,
-                area=entry.area,
-                sub_area=entry.sub_area,
-                owner_id=owners[n % len(owners)].id,
-                status="Open" if status == "Closed" else status,
-                activities=("Access Legacy System",) if entry.sub_area == "Finalise Case" else (),
-            )
-            sr.created_at = now - timedelta(days=rnd.randint(0, 60), hours=rnd.randint(0, 23))
-            if status == "Closed":
-                for activity in sr.activities:
-                    records.mark_activity_done(session, None, sr, activity.name, outcome="Done")
-                records.set_status(session, None, sr, status, sub_status)
-            elif n % 5 == 0:
-                records.set_review_date(
+            created = now - timedelta(days=rnd.randint(0, 60), hours=rnd.randint(0, 23))
+            with as_of(created):
+                sr = records.create_sr(
                     session,
                     None,
-                    sr,
-                    (now - timedelta(days=rnd.randint(-10, 10))).date(),
-                    "Demo review date to chase information requested from the CSA caseworker.",
+                    case=case,
+                    process=entry.process,
+                    area=entry.area,
+                    sub_area=entry.sub_area,
+                    owner_id=owners[n % len(owners)].id,
+                    status="Open" if status == "Closed" else status,
+                    activities=("Access Legacy System",) if entry.sub_area == "Finalise Case" else (),
                 )
+            if status == "Closed":
+                with as_of(min(created + timedelta(days=1 + n % 5), now)):  # closed a few days after it was made
+                    for activity in sr.activities:
+                        records.mark_activity_done(session, None, sr, activity.name, outcome="Done")
+                    records.set_status(session, None, sr, status, sub_status)
+            elif n % 5 == 0:
+                _review_date(session, sr, created, (now - timedelta(days=rnd.randint(-10, 10))).date(), now)
             n += 1
     _child_srs(session, cases)
     _ssst_court_fee_sr(session, cases)
@@ -168,6 +165,17 @@ def _load(session: Session) -> None:
     audit.record(
         session, None, "demo.loaded", entity_type="system", entity_id="demo", after={"cases": len(cases), "srs": n}
     )
+
+
+def _review_date(session: Session, sr: ServiceRequest, created: datetime, drawn: date, now: datetime) -> None:
+    """A review date set an hour after the SR was made, for a day after that: one of the last ten days is honestly
+    overdue (set before it came), never set on a day already past; an SR made after the drawn day gets the day after
+    it was made (QA: "Review date set to 2 December" recorded on 7 December)."""
+    review = max(drawn, uk_local(created).date() + timedelta(days=1))
+    with as_of(min(created + timedelta(hours=1), now)):
+        records.set_review_date(
+            session, None, sr, review, "Demo review date to chase information requested from the CSA caseworker."
+        )
 
 
 def _case(session: Session, fake: Faker, rnd: random.Random, i: int, teams: list[Team]) -> Case:

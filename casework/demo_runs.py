@@ -3,12 +3,13 @@
 The runs are worked through the real run API (`run_start.start_run`, `runs.submit_step`, `confirm_step`,
 `go_back`) by the demo caseworkers of each team, so their step events (and the step summary) come from the
 recording hook itself: views, saves, refused answers, Back. Worked in one go, every save would take a second;
-so their **history is then back-dated** (`_backdate`): each run is given a start on a working morning of the last
-75 days, each save a plausible number of working minutes after its step was shown (in the case's region's working
-hours), and each event's moment and working time are rewritten on that schedule with the same working-time
-function the recording uses; the runs' start and last-action times follow, and the step summary is rebuilt from
-the events. Audit events, SRs and notes keep the real time they were made (the audit trail is never rewritten).
-A run stopped part-way stays in progress at its step ("left there" once 30 days have passed).
+so **each call is made as of its moment in the past** (`clock.as_of`, `_Schedule`): each run starts on a working
+morning of the last 75 days, each save a plausible number of working minutes after its step was shown (in the case's
+region's working hours). Everything the run records follows that clock: its step events and working time, its SR
+(created when the run made it), the SR's audit events, notes and review date. Nothing is rewritten afterwards, so
+an SR's heading, timeline and procedure tab agree (QA, 7 December: the runs' history was back-dated while their SRs
+and audit events kept the time of loading). A run stopped part-way stays in progress at its step ("left there" once
+30 days have passed).
 
 Deterministic: a fixed seed picks each run's path, pauses and where it stops.
 """
@@ -16,16 +17,16 @@ Deterministic: a fixed seed picks each run's path, pauses and where it stops.
 from __future__ import annotations
 
 import random
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from db.models import Case, ProcedureRun, StepEvent, User
-from domain.clock import UK, as_utc, is_working_day, uk_local, utcnow
-from domain.working_time import working_seconds
-from services import audit, run_start, runs, step_summary
+from db.models import Case, User
+from domain.clock import UK, as_of, as_utc, is_working_day, uk_local, utcnow
+from services import audit, run_start, runs
 from services.actor import Actor
 from services.errors import ValidationFailed
 from services.transaction import transaction
@@ -94,26 +95,50 @@ def _path(rnd: random.Random, n: int) -> Path:
     )
 
 
-def _work(actor: Actor, case_id: int, path: Path) -> str:
-    """One run worked through the real API as far as its path goes; returns its id."""
-    view = run_start.start_run(actor, "P1", case_id=case_id)
+class _Schedule:
+    """A run's own clock: each call to the run API is made as of the moment its working time brings it to."""
+
+    def __init__(self, start: datetime, region: str, rnd: random.Random) -> None:
+        self.moment, self.region, self.rnd = start, region, rnd
+
+    def after(self, minutes: float) -> AbstractContextManager[None]:
+        self.moment = _later(self.moment, minutes, self.region)
+        return as_of(self.moment)
+
+    def saving(self, step: str) -> AbstractContextManager[None]:
+        """A save a plausible number of working minutes after its step was shown."""
+        return self.after(MINUTES.get(step, 10) * self.rnd.lognormvariate(0, 0.6))
+
+    def briefly(self) -> AbstractContextManager[None]:
+        """A refusal, a Back or a confirmation: a minute or two of its own."""
+        return self.after(self.rnd.uniform(1, 3))
+
+
+def _work(actor: Actor, case_id: int, path: Path, clock: _Schedule) -> str:
+    """One run worked through the real API as far as its path goes, each call as of its moment; returns its id."""
+    with as_of(clock.moment):
+        view = run_start.start_run(actor, "P1", case_id=case_id)
     went_back = False
     while view.status != "finished" and view.step.id != path.stop_at:
         if view.awaiting_confirmation:
-            view = runs.confirm_step(actor, view.run_id, expected_version=view.version)
+            with clock.briefly():
+                view = runs.confirm_step(actor, view.run_id, expected_version=view.version)
             continue
         step = view.step.id
         if step == path.refuse_at:
             try:  # a save with the questions left blank: refused, and recorded as refused answers
-                runs.submit_step(actor, view.run_id, {"_checklist": []}, expected_version=view.version)
+                with clock.briefly():
+                    runs.submit_step(actor, view.run_id, {"_checklist": []}, expected_version=view.version)
             except ValidationFailed:
                 pass
         if path.back and not went_back and step == "identify_csa_caseworker":
             went_back = True
-            view = runs.go_back(actor, view.run_id, expected_version=view.version)
+            with clock.briefly():
+                view = runs.go_back(actor, view.run_id, expected_version=view.version)
             continue
-        payload = {**_answers(step, path), "_checklist": list(view.step.checklist)}
-        view = runs.submit_step(actor, view.run_id, payload, expected_version=view.version)
+        with clock.saving(step):
+            payload = {**_answers(step, path), "_checklist": list(view.step.checklist)}
+            view = runs.submit_step(actor, view.run_id, payload, expected_version=view.version)
     return view.run_id
 
 
@@ -134,28 +159,8 @@ def _later(moment: datetime, minutes: float, region: str) -> datetime:
         local = closes
 
 
-def _backdate(session: Any, run_id: str, rnd: random.Random) -> None:
-    """Give one worked run a plausible past: see the module docstring."""
-    run = session.get(ProcedureRun, run_id)
-    region = session.get(Case, run.case_id).region
-    start = _later(utcnow() - timedelta(days=rnd.randint(3, DAYS_BACK)), rnd.randint(0, 300), region)
-    cursor, shown = start, {}
-    for event in session.scalars(select(StepEvent).where(StepEvent.run_id == run_id).order_by(StepEvent.id)):
-        if event.kind == "view":
-            shown[event.step] = cursor
-        elif event.kind == "submit":
-            typical = MINUTES.get(event.step, 10)
-            cursor = _later(cursor, typical * rnd.lognormvariate(0, 0.6), region)
-            if event.working_seconds is not None:
-                event.working_seconds = working_seconds(shown[event.step], cursor, region)
-        else:  # a refusal, Back or Change: a minute or two of its own
-            cursor = _later(cursor, rnd.uniform(1, 3), region)
-        event.at = cursor
-    session.execute(update(ProcedureRun).where(ProcedureRun.id == run_id).values(created_at=start, updated_at=cursor))
-
-
 def walk(*, seed: int = SEED) -> int:
-    """Work the demo runs and back-date them; returns how many runs were made."""
+    """Work the demo runs, each as of its own days in the past; returns how many runs were made."""
     rnd = random.Random(seed)
     with transaction() as session:
         workers = [
@@ -172,24 +177,25 @@ def walk(*, seed: int = SEED) -> int:
             ).all()
             for _, team in workers
         }
+        regions = {case_id: region for case_id, region in session.execute(select(Case.id, Case.region))}
     made: list[str] = []
+    now = utcnow()
     for team in sorted({t for _, t in workers if cases.get(t)}):
         staff = [a for a, t in workers if t == team]
         for n in range(RUNS_PER_TEAM):
             actor = staff[n % len(staff)]
             case_id = cases[team][n % len(cases[team])]
-            made.append(_work(actor, case_id, _path(rnd, n)))
+            path = _path(rnd, n)
+            region = regions[case_id]
+            start = _later(now - timedelta(days=rnd.randint(3, DAYS_BACK)), rnd.randint(0, 300), region)
+            made.append(_work(actor, case_id, path, _Schedule(start, region, rnd)))
     with transaction() as session:
-        for run_id in made:
-            _backdate(session, run_id, rnd)
-        session.flush()
-        step_summary.rebuild(session)
         audit.record(
             session,
             None,
             "demo.runs_worked",
             entity_type="system",
             entity_id="demo",
-            after={"runs": len(made), "history": f"back-dated over the last {DAYS_BACK} days"},
+            after={"runs": len(made), "history": f"worked over the last {DAYS_BACK} days"},
         )
     return len(made)

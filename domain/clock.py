@@ -6,6 +6,9 @@ Scotland and Northern Ireland each have their own), from the `holidays` package.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -18,8 +21,23 @@ _SUBDIVISION = {"England": "ENG", "Wales": "WLS", "Scotland": "SCT", "Northern I
 WORKING_HOURS = (time(9, 0), time(17, 0))
 
 
+_AS_OF: ContextVar[datetime | None] = ContextVar("as_of", default=None)
+
+
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    return _AS_OF.get() or datetime.now(UTC)
+
+
+@contextmanager
+def as_of(moment: datetime) -> Iterator[None]:
+    """Record what is done inside as done at `moment`: the demo data's SRs, created over past weeks, with their audit
+    events, closing and review dates at those moments (QA: an SR "created 7 October" whose timeline said "Service
+    request created" today). Only for data made as if in the past; never around a user's action."""
+    token = _AS_OF.set(as_utc(moment))
+    try:
+        yield
+    finally:
+        _AS_OF.reset(token)
 
 
 def as_utc(moment: datetime) -> datetime:

@@ -24,8 +24,11 @@ owners = {"Anyone": None, "Unallocated": console.UNALLOCATED} | {
 }
 YES_NO = {"Any": None, "Yes": True, "No": False}
 # The tables' columns fit 1366 px, so the longest Types and "How worked out" are cut at the end (QA): READ_IN_FULL is
-# said beside each table. Not wrapped rows: an explanation runs to six lines at 240 px, and rows that tall would show
+# said beside each table. Not wrapped rows: an explanation runs to seven lines at 200 px, and rows that tall would show
 # a few SRs at a time.
+# Overdue in words, as the deadlines table below says it: a column of tick boxes beside the row selection's own tick
+# boxes read as a second selection (QA). A text column sorts the overdue SRs together.
+OVERDUE = "OVERDUE"
 DUE = {"Any": None, "Overdue": "overdue", f"Due in the next {console.DUE_SOON_DAYS} days": "due_soon"}
 
 with st.expander("Filters", expanded=True):
@@ -109,7 +112,8 @@ st.header(f"Page {len(cursors)}")
 table = [
     {
         "SR": r.number, "SCIN": r.scin, "Type": r.label, "Status": r.status,
-        "Owner": r.owner or "Unallocated", "Age (days)": r.age_days, "Next due": r.next_due, "Overdue": r.overdue,
+        "Owner": r.owner or "Unallocated", "Age (days)": r.age_days, "Next due": r.next_due,
+        "Overdue": OVERDUE if r.overdue else "",
         "Markers": ", ".join(m for m, on in (("PV", r.potentially_violent), ("Sensitive", r.sensitive)) if on),
     }
     for r in page.rows
@@ -137,15 +141,16 @@ else:
         selection_mode="multi-row",
         # Widths in pixels that add up to the table's width at 1366 px (904 px beside the sidebar, 33 of them the
         # tick boxes), so it needs no sideways scrolling (QA): each column as wide as its longest value, Type the rest.
+        # Owner fits a name of about 20 characters ("Demo SSST Caseworker" was cut at 120 px, QA); Type gave way.
         column_config={
             "SR": st.column_config.TextColumn(width=84),
             "SCIN": st.column_config.TextColumn(width=104),
-            "Type": st.column_config.TextColumn(width=214, help=f"Process / Area / Sub Area. {READ_IN_FULL}"),
+            "Type": st.column_config.TextColumn(width=160, help=f"Process / Area / Sub Area. {READ_IN_FULL}"),
             "Status": st.column_config.TextColumn(width=82),
-            "Owner": st.column_config.TextColumn(width=120),
+            "Owner": st.column_config.TextColumn(width=160),
             "Age (days)": st.column_config.NumberColumn("Age", format="%d", width=42, help="Days since created"),
             "Next due": day_column(width=88, help="The day of the soonest open deadline"),
-            "Overdue": st.column_config.CheckboxColumn(width=64),
+            "Overdue": st.column_config.TextColumn(width=78, help="An open deadline on the SR has passed"),
             "Markers": st.column_config.TextColumn(
                 width=72, help="PV: a potentially violent marker on the case. Sensitive: a sensitive case."
             ),
@@ -232,7 +237,7 @@ if len(items) >= console.DEADLINES_LISTED:  # never a silent cut: say the list s
     )
 shown = table_or_sentence(
     arrow_rows([
-        {"Due": d.due_at, "Overdue": "OVERDUE" if d.overdue else "", "What": d.what,
+        {"Due": d.due_at, "Overdue": OVERDUE if d.overdue else "", "What": d.what,
          "SR": d.sr_number, "SCIN": d.scin, "Owner": d.owner or "Unallocated", "How worked out": d.explanation}
         for d in items
     ], moments=("Due",)),
@@ -241,8 +246,8 @@ shown = table_or_sentence(
     column_config={  # as the table above: no sideways scrolling at 1366 px; the explanation takes the rest
         "Due": moment_column(width=128), "Overdue": st.column_config.TextColumn(width=78),
         "What": st.column_config.TextColumn(width=150), "SR": st.column_config.TextColumn(width=84),
-        "SCIN": st.column_config.TextColumn(width=104), "Owner": st.column_config.TextColumn(width=120),
-        "How worked out": st.column_config.TextColumn(width=240, help=READ_IN_FULL),
+        "SCIN": st.column_config.TextColumn(width=104), "Owner": st.column_config.TextColumn(width=160),
+        "How worked out": st.column_config.TextColumn(width=200, help=READ_IN_FULL),
     },
 )  # fmt: skip
 if shown:

@@ -79,7 +79,7 @@ def set_due(session: Session, actor: Actor | None, sr: ServiceRequest, due: rule
         case_id=sr.case_id,
         sr_id=sr.id,
         before=before,
-        after={"due_at": due.due_at, "explanation": due.explanation},
+        after={"kind": due.kind, "due_at": due.due_at, "explanation": due.explanation},
     )
     return existing
 

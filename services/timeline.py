@@ -1,51 +1,31 @@
-"""An SR's audit events as plain sentences for the team leader ("Review date set to 2 December 2026").
+"""An SR's audit events as plain sentences for the team leader ("Review date set for 2 December 2026").
 
-Audit codes (`sr.updated`), field names, ISO timestamps and ids never reach the screen: each action has a
-sentence, each field a label, each value its UK form (dates as "2 December 2026", moments in UK local time,
-owners by name). An action or a field with no sentence here is described generically, never by its code.
+Each kind of event the SR page shows has its own sentence, read at a glance (QA found records such as "Deadline
+set: What: review date; Due: ..."). Audit codes (`sr.updated`), field names, step ids, ISO timestamps, hashes and
+ids never reach the screen: fields by their labels, values in their UK form (dates as "2 December 2026", moments
+in UK local time, money as "£108.00", owners by name). How a deadline was worked out is on the Deadlines tab, and
+a note's whole text on the Notes tab: the timeline says that they were added. An event with no sentence here is
+described generically, never by its code.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from domain.clock import format_date, format_uk
-
-ACTIONS = {
-    "sr.created": "Service request created",
-    "sr.updated": "Service request updated",
-    "sr.status": "Status changed",
-    "sr.reassigned": "Reassigned",
-    "activity.done": "Activity marked done",
-    "deadline.set": "Deadline set",
-    "deadline.moved": "Deadline moved",
-    "deadline.done": "Deadline met",
-    "letter.due": "Letter due",
-    "letter.rendered": "Letter prepared",
-    "letter.downloaded": "Letter downloaded",
-    "email.queued": "Email prepared",
-    "email.downloaded": "Email downloaded",
-    "email.marked_sent": "Email marked as sent",
-    "attachment.uploaded": "File added",
-    "attachment.deleted": "File removed",
-    "run.started": "Procedure started",
-    "run.step": "Procedure step saved",
-    "run.back": "Procedure step reopened",
-    "run.answers": "Procedure answers changed",
-    "run.cms_ticked": "CMS line ticked",
-    "run.answers_refused": "Procedure answers refused",
-    "run.draft_kept": "Procedure answers kept before saving",
-    "refused": "Access refused",
-}
+from domain.deadlines import label as deadline_label
+from domain.values import format_money
+from procedures import registry
 
 FIELDS = {
     "review_date": "Review date",
     "hearing_at": "Hearing",
     "court": "Court",
     "cpo_name": "Court presenting officer",
-    "summons_issued_on": "Summons issued",
+    "summons_issued_on": "Summons issue date",
     "court_fee": "Court fee",
     "costs": "Costs",
     "appointment_at": "Appointment",
@@ -56,38 +36,52 @@ FIELDS = {
     "reason": "Reason",
     "owner_id": "Owner",
     "due_at": "Due",
-    "kind": "What",
     "name": "Name",
     "outcome": "Outcome",
     "template_code": "Letter",
     "file_name": "File",
     "title": "Title",
-    "step": "Step",
-    "procedure_id": "Procedure",
-    "procedure": "Procedure",
-    "state": "Step",
     "number": "SR number",
-    "process": "Process",
-    "area": "Area",
-    "sub_area": "Sub Area",
     "parent": "Parent SR",
 }
+WHEN_FIELDS = {"review_date", "hearing_at", "appointment_at"}  # "set for" a day, the others "set to" a value
+MONEY_FIELDS = {"court_fee", "costs"}
+RECIPIENTS = {
+    "receiving_parent": "the receiving parent",
+    "paying_parent": "the paying parent",
+    "client": "the client",
+    "court": "the court",
+    "cpo": "the court presenting officer",
+    "vsat": "CSA VSAT interviews",
+}
+LETTER_FORMATS = {"docx": "a Word document", "pdf": "a PDF"}
+# What the generic description leaves out: ids, versions, hashes and sizes, and a run's audit-only fields (the
+# answers and checklist as stored, the count of effects, the SRs bound by internal reference, refused fields' names).
+SKIPPED = {
+    "owner", "id", "sr_id", "case_id", "run_id", "version", "hash", "sha256", "size", "content_type", "team_id",
+    "answers", "checklist", "effects", "sr_refs", "fields", "line", "done", "page", "state", "step", "kind",
+    "message_id", "template_version", "error", "via",
+}  # fmt: skip
+LONGEST = 120
 
-SKIPPED = {"owner", "id", "sr_id", "case_id", "run_id", "version", "hash", "sha256", "size", "content_type", "team_id"}
-# What a procedure run's events carry for the audit alone: the answers and checklist as stored (field names), the
-# count of effects, the SRs bound by internal reference, the refused fields' names, a CMS line's position, a
-# draft's page.
-RUN_INTERNALS = {"answers", "checklist", "effects", "sr_refs", "fields", "line", "done", "page"}
-STEP_FIELDS = {"state", "step"}  # a step's internal id: shown by its title, never as stored
+
+def _short(text: str) -> str:
+    return text if len(text) <= LONGEST else text[: LONGEST - 3] + "..."
 
 
 def _value(name: str, raw: Any, names: Mapping[int, str]) -> str:
+    """One value in its UK form: a date, a moment in UK time, money, an owner's name, else the text (shortened)."""
     if raw is None or raw == "":
         return "nothing"
-    if name == "owner_id":
+    if name in ("owner_id", "assignee_id"):
         return names.get(raw, "another user") if isinstance(raw, int) else "another user"
     if isinstance(raw, bool):
         return "yes" if raw else "no"
+    if name in MONEY_FIELDS:
+        try:
+            return format_money(Decimal(str(raw)))
+        except InvalidOperation:
+            pass
     if isinstance(raw, str):
         for kind, parse in ((datetime, datetime.fromisoformat), (date, date.fromisoformat)):
             try:
@@ -98,21 +92,250 @@ def _value(name: str, raw: Any, names: Mapping[int, str]) -> str:
                 return format_date(parsed)
             if isinstance(parsed, datetime) and parsed.tzinfo is not None:
                 return format_uk(parsed)
-    text = str(raw).replace("_", " ") if name in {"kind", "status"} else str(raw)
-    return text if len(text) <= 120 else text[:117] + "..."
+    return _short(str(raw))
 
 
 def _label(name: str) -> str:
     return FIELDS.get(name, name.replace("_", " ").capitalize())
 
 
-def _run_fields(values: Mapping[str, Any], titles: Mapping[str, str]) -> dict[str, Any]:
-    """A run event's fields as shown: its audit-only fields left out, a step id as that step's title."""
-    return {
-        k: titles.get(v, "a step of the procedure") if k in STEP_FIELDS else v
-        for k, v in values.items()
-        if k not in RUN_INTERNALS
-    }
+def _joined(parts: list[str]) -> str:
+    """ "a", "b and c": the clauses of one sentence, the first starting with a capital."""
+    if not parts:
+        return ""
+    text = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+    return text[0].upper() + text[1:]
+
+
+def _changes(before: Mapping[str, Any], after: Mapping[str, Any], names: Mapping[int, str]) -> list[str]:
+    """One clause a changed field: "court changed from Bath to Leeds", "review date set for 2 December 2026"."""
+    parts: list[str] = []
+    for name, new in after.items():
+        if name in SKIPPED or (name in before and before[name] == new):
+            continue
+        label, old = _label(name), before.get(name)
+        label = label[0].lower() + label[1:] if label[1:2].islower() else label  # "SR number" keeps its capitals
+        if new in (None, ""):
+            if old not in (None, ""):
+                parts.append(f"{label} cleared (it was {_value(name, old, names)})")
+        elif old in (None, ""):
+            parts.append(f"{label} set {'for' if name in WHEN_FIELDS else 'to'} {_value(name, new, names)}")
+        else:
+            parts.append(f"{label} changed from {_value(name, old, names)} to {_value(name, new, names)}")
+    return parts
+
+
+def _quoted(text: Any) -> str:
+    return f'"{_short(str(text))}"'
+
+
+def _step(raw: Any, steps: Mapping[str, str]) -> str:
+    """A step by its title as the wizard shows it; an unknown step id is never shown."""
+    title = steps.get(raw) if isinstance(raw, str) else None
+    return _quoted(title) if title else "a step"
+
+
+def _procedure(raw: Any) -> str:
+    try:
+        found = registry.get(str(raw))
+    except registry.UnknownProcedure:
+        return "A procedure"
+    return f"Procedure {found.id} ({found.title})"
+
+
+Event = Mapping[str, Any]
+Describer = Callable[[Event, Event, Mapping[int, str], Mapping[str, str]], str]
+
+
+def _created(_b: Event, a: Event, names: Mapping[int, str], _s: Mapping[str, str]) -> str:
+    """Its kind is in the page's heading: the sentence says only where it came from and who has it."""
+    text = "Service request created"
+    if a.get("parent"):
+        text += f" under SR {a['parent']}"
+    if isinstance(a.get("owner_id"), int):
+        text += f", allocated to {_value('owner_id', a['owner_id'], names)}"
+    return text
+
+
+def _updated(b: Event, a: Event, names: Mapping[int, str], _s: Mapping[str, str]) -> str:
+    return _joined(_changes(b, a, names)) or "Service request saved with no change"
+
+
+def _status(b: Event, a: Event, names: Mapping[int, str], _s: Mapping[str, str]) -> str:
+    def shown(e: Event) -> str:
+        return f"{e.get('status')} ({e['sub_status']})" if e.get("sub_status") else str(e.get("status"))
+
+    text = f"Status changed from {shown(b)} to {shown(a)}" if b.get("status") else f"Status set to {shown(a)}"
+    rest = _changes(b, {k: v for k, v in a.items() if k in ("resolution_code", "reason")}, names)
+    return f"{text}, {', '.join(rest)}" if rest else text
+
+
+def _reassigned(b: Event, a: Event, names: Mapping[int, str], _s: Mapping[str, str]) -> str:
+    old, new = _value("owner_id", b.get("owner_id"), names), _value("owner_id", a.get("owner_id"), names)
+    old = "Unallocated" if old == "nothing" else old
+    reason = f" (reason: {_short(str(a['reason']))})" if a.get("reason") else ""
+    return f"Reassigned from {old} to {new}{reason}"
+
+
+def _activity(_b: Event, a: Event, _n: Mapping[int, str], _s: Mapping[str, str]) -> str:
+    outcome = a.get("outcome")
+    said = f", outcome: {_short(str(outcome))}" if outcome and outcome != "Done" else ""
+    return f"Activity {_quoted(a.get('name', ''))} marked done{said}"
+
+
+def _deadline(kind: Any) -> str:
+    return f"Deadline {_quoted(deadline_label(str(kind)))}" if kind else "A deadline"
+
+
+def _deadline_set(_b: Event, a: Event, names: Mapping[int, str], _s: Mapping[str, str]) -> str:
+    return f"{_deadline(a.get('kind'))} set for {_value('due_at', a.get('due_at'), names)}"
+
+
+def _deadline_moved(b: Event, a: Event, names: Mapping[int, str], _s: Mapping[str, str]) -> str:
+    old, new = _value("due_at", b.get("due_at"), names), _value("due_at", a.get("due_at"), names)
+    return f"{_deadline(a.get('kind'))} moved from {old} to {new}"
+
+
+def _deadline_done(_b: Event, a: Event, _n: Mapping[int, str], _s: Mapping[str, str]) -> str:
+    return f"{_deadline(a.get('kind'))} met"
+
+
+def _letter(verb: str) -> Describer:
+    def said(_b: Event, a: Event, _n: Mapping[int, str], _s: Mapping[str, str]) -> str:
+        to = RECIPIENTS.get(str(a.get("recipient")))
+        return f"Letter {a.get('template_code', '')}{f' to {to}' if to else ''} {verb}".replace("  ", " ")
+
+    return said
+
+
+def _letter_downloaded(_b: Event, a: Event, _n: Mapping[int, str], _s: Mapping[str, str]) -> str:
+    form = LETTER_FORMATS.get(str(a.get("format")))
+    return f"Letter downloaded as {form}" if form else "Letter downloaded"
+
+
+def _email_queued(_b: Event, a: Event, _n: Mapping[int, str], _s: Mapping[str, str]) -> str:
+    text = f"Email {_quoted(a['subject'])} prepared" if a.get("subject") else "Email prepared"
+    return text + (" (its address is still to be added)" if a.get("address_not_set") else "")
+
+
+def _email_addressed(_b: Event, a: Event, _n: Mapping[int, str], _s: Mapping[str, str]) -> str:
+    to = ", ".join(str(t) for t in a.get("to_addrs") or [])
+    return f"Email addressed to {_short(to)}" if to else "Email addressed"
+
+
+def _file(verb: str) -> Describer:
+    def said(b: Event, a: Event, _n: Mapping[int, str], _s: Mapping[str, str]) -> str:
+        name = a.get("file_name") or b.get("file_name")
+        reason = f" ({_short(str(a['reason']))})" if a.get("reason") else ""
+        return f"File {_quoted(name)} {verb}{reason}" if name else f"File {verb}{reason}"
+
+    return said
+
+
+def _bundle(verb: str) -> Describer:
+    def said(_b: Event, a: Event, _n: Mapping[int, str], _s: Mapping[str, str]) -> str:
+        count = len(a.get("documents") or [])
+        name = f" {_quoted(a['file_name'])}" if a.get("file_name") else ""
+        of = f" of {count} document{'s' if count != 1 else ''}" if count else ""
+        return f"Bundle{name}{of} {verb}"
+
+    return said
+
+
+def _note(kind: str) -> Describer:
+    def said(_b: Event, a: Event, _n: Mapping[int, str], _s: Mapping[str, str]) -> str:
+        return f"{kind} added: {_quoted(a['text'])}" if a.get("text") else f"{kind} added"
+
+    return said
+
+
+def _task(what: str, to_word: str = "for") -> Describer:
+    def said(_b: Event, a: Event, names: Mapping[int, str], _s: Mapping[str, str]) -> str:
+        to = _value("assignee_id", a["assignee_id"], names) if a.get("assignee_id") else "the team"
+        return f"{what} {to_word} {to}: {_quoted(a.get('text', ''))}"
+
+    return said
+
+
+def _reminder_snoozed(_b: Event, a: Event, names: Mapping[int, str], _s: Mapping[str, str]) -> str:
+    reason = f" ({_short(str(a['reason']))})" if a.get("reason") else ""
+    return f"Deadline reminder put off until {_value('until', a.get('until'), names)}{reason}"
+
+
+def _run_started(_b: Event, a: Event, _n: Mapping[int, str], _s: Mapping[str, str]) -> str:
+    return f"{_procedure(a.get('procedure'))} started"
+
+
+def _run_step(b: Event, a: Event, _n: Mapping[int, str], steps: Mapping[str, str]) -> str:
+    saved, now = steps.get(str(b.get("state"))), steps.get(str(a.get("state")))
+    text = f"Step {_quoted(saved)} saved" if saved else "Procedure step saved"
+    return f"{text}; next step {_quoted(now)}" if now else text
+
+
+def _run_back(b: Event, a: Event, _n: Mapping[int, str], steps: Mapping[str, str]) -> str:
+    to = steps.get(str(a.get("state")))
+    return f"Went back in the procedure to the step {_quoted(to)}" if to else "Went back a step in the procedure"
+
+
+def _run_answers(_b: Event, a: Event, _n: Mapping[int, str], steps: Mapping[str, str]) -> str:
+    return f"Answers saved at {_step(a.get('state'), steps)}"
+
+
+def _run_refused(_b: Event, a: Event, _n: Mapping[int, str], steps: Mapping[str, str]) -> str:
+    return f"Answers at {_step(a.get('state'), steps)} not saved: some needed correcting"
+
+
+def _run_ticked(_b: Event, a: Event, _n: Mapping[int, str], steps: Mapping[str, str]) -> str:
+    verb = "ticked" if a.get("done", True) else "unticked"
+    return f"CMS line {verb} at {_step(a.get('step'), steps)}"
+
+
+def _run_draft(_b: Event, a: Event, _n: Mapping[int, str], steps: Mapping[str, str]) -> str:
+    return f"Unsaved answers kept at {_step(a.get('state'), steps)}"
+
+
+def _fixed(text: str) -> Describer:
+    return lambda _b, _a, _n, _s: text
+
+
+SENTENCES: dict[str, Describer] = {
+    "sr.created": _created,
+    "sr.updated": _updated,
+    "sr.status": _status,
+    "sr.reassigned": _reassigned,
+    "activity.done": _activity,
+    "deadline.set": _deadline_set,
+    "deadline.moved": _deadline_moved,
+    "deadline.done": _deadline_done,
+    "letter.due": _letter("to be produced"),
+    "letter.rendered": _letter("produced"),
+    "letter.downloaded": _letter_downloaded,
+    "email.queued": _email_queued,
+    "email.addressed": _email_addressed,
+    "email.downloaded": _fixed("Email downloaded to send by hand"),
+    "email.marked_sent": _fixed("Email marked as sent"),
+    "email.sent": _fixed("Email sent"),
+    "email.failed": _fixed("Email could not be sent: it waits in the Outbox"),
+    "attachment.uploaded": _file("added"),
+    "attachment.deleted": _file("removed"),
+    "bundle.created": _bundle("made"),
+    "bundle.updated": _bundle("made again"),
+    "note.sr": _note("Note"),
+    "note.contact": _note("Contact note"),
+    "task.raised": _task("Task raised"),
+    "message.raised": _task("Message sent", "to"),
+    "task.done": _task("Task done"),
+    "reminder.sent": _fixed("Deadline reminder sent"),
+    "reminder.snoozed": _reminder_snoozed,
+    "run.started": _run_started,
+    "run.step": _run_step,
+    "run.back": _run_back,
+    "run.answers": _run_answers,
+    "run.answers_refused": _run_refused,
+    "run.cms_ticked": _run_ticked,
+    "run.draft_kept": _run_draft,
+    "refused": _fixed("Access refused"),
+}
 
 
 def describe(
@@ -122,32 +345,15 @@ def describe(
     names: Mapping[int, str],
     steps: Mapping[str, str] | None = None,
 ) -> str:
-    """What happened, in words: "Review date set to 2 December 2026" or "Reassigned from Ann to Bob: Leave".
+    """What happened, as one sentence: "Review date set for 2 December 2026", "Reassigned from Ann to Bob".
 
     `steps` gives the titles of the steps of the run an event is about (its step ids are never shown)."""
     before, after = before or {}, after or {}
-    if action.startswith("run.") or steps is not None:
-        before, after = _run_fields(before, steps or {}), _run_fields(after, steps or {})
-    if action == "sr.reassigned":
-        old, new = _value("owner_id", before.get("owner_id"), names), _value("owner_id", after.get("owner_id"), names)
-        old = "Unallocated" if old == "nothing" else old
-        reason = f" (reason: {after['reason']})" if after.get("reason") else ""
-        return f"Reassigned from {old} to {new}{reason}"
-    parts: list[str] = []
-    for name, new in after.items():
-        if name in SKIPPED or name == "reason" and action == "sr.reassigned":
-            continue
-        if name in before and before[name] != new:
-            if new in (None, ""):
-                parts.append(f"{_label(name)} cleared (was {_value(name, before[name], names)})")
-            else:
-                parts.append(f"{_label(name)} set to {_value(name, new, names)}")
-        elif name not in before and new not in (None, ""):  # a new record's empty fields say nothing
-            parts.append(f"{_label(name)}: {_value(name, new, names)}")
-    heading = ACTIONS.get(action, "Recorded")
-    if action == "sr.updated" and parts:
-        return "; ".join(parts)
-    return f"{heading}: {'; '.join(parts)}" if parts else heading
+    said = SENTENCES.get(action)
+    if said is not None:
+        return said(before, after, names, steps or {})
+    parts = _changes(before, after, names)  # an event this module has no sentence for: its fields, in words
+    return f"Recorded: {'; '.join(parts)}" if parts else "Recorded"
 
 
 def line(
@@ -159,5 +365,6 @@ def line(
     names: Mapping[int, str],
     steps: Mapping[str, str] | None = None,
 ) -> str:
-    """The whole timeline sentence: "Review date set to 2 December 2026 by Demo Caseworker, 14:02"."""
+    """The whole timeline sentence: "Review date set for 2 December 2026 by Demo Caseworker, 14:02"."""
+    who = "the system" if who == "system" else who  # the audit trail's name for what no user did
     return f"{describe(action, before, after, names, steps)} by {who}, {format_uk(at).rsplit(', ', 1)[-1]}"

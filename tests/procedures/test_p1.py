@@ -136,7 +136,7 @@ def test_the_srs_timeline_names_the_runs_steps_by_title_never_by_their_ids(demo_
     with transaction() as session:
         sr_id = session.scalars(select(ServiceRequest.id).where(ServiceRequest.number == number)).one()
     shown = [entry.text for entry in sr_view.sr_full_view(actor_for("teamleader"), sr_id).timeline]
-    assert any("Step set to Record what you found" in text for text in shown), shown
+    assert any('Step "Search the legacy systems" saved; next step "Record what you found"' in t for t in shown), shown
     for state in ("query_received", "search_legacy", "record_found"):
         assert not any(state in text for text in shown), (state, shown)
     assert not any("Effects" in text or "Team id" in text or ": nothing" in text for text in shown), shown
