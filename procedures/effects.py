@@ -359,13 +359,17 @@ class SetDue(Effect):
     due: Any  # domain.deadlines.Due
 
 
+CASE_TEAM_LEADERS: Final = "case_team_leaders"  # QueueEmail.to: the team leaders of the case's own team
+
+
 @dataclass(frozen=True)
 class QueueEmail(Effect):
     """An email (domain.mail.Draft) with a read receipt and a follow-up call task; sent after the step saves.
 
     `to` overrides the draft's default mailbox; "owner_and_team_leader" addresses the SR's owning
     caseworker and their team leader, or, with `owner_ref`, the owner of that SR of the run (e.g. the
-    initiating caseworker's SR; the email's own SR when the run has no such SR). `documents` are
+    initiating caseworker's SR; the email's own SR when the run has no such SR); CASE_TEAM_LEADERS
+    addresses the team leaders of the case's team. `documents` are
     letters or forms (code, context) rendered and attached; a form's `sr_number` defaults to the
     email's SR. `draft` is a Draft, or a callable taking `sr_number=` and returning one.
     """

@@ -9,7 +9,10 @@ where it is silent:
   entry), allocated to the SSST caseworker. When it is the child of the initiating caseworker's SR
   (as the demo data has it), that SR is bound as "origin": its owner is the "owning caseworker" who
   gets the emails, the task and the message, with their team leaders. Without one (a run started
-  from the case) the SR's own owner is told.
+  from the case, or an SR allocated with no parent) nobody in Casework Guide is known to have asked,
+  so the case's own team is told: its team leaders get the emails, and the task and message go to the
+  team, to pass to the caseworker who asked. (Until 7 December 2026 the run's own SR owner was told:
+  the SSST caseworker emailed themself.)
 - The full PV check is a step of its own with a recorded result. Its answer must agree with the PV
   marker on the case record: a check that misses a recorded marker is refused.
 - CMSF5579 is rendered from the answers, attached to the email to CSA VSAT INTERVIEWS (read receipt,
@@ -39,7 +42,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import partial
-from typing import Any
+from typing import Any, Literal
 
 from statemachine import State, StateMachine
 
@@ -52,6 +55,8 @@ from letters.catalogue import CMSL5501_PARAGRAPHS, REASONS
 from . import ssst_court
 from .definition import Ctx, Field, FromCase, Procedure, StartSR, Step
 from .effects import (
+    CASE_TEAM,
+    CASE_TEAM_LEADERS,
     SR_OWNER,
     AddNote,
     CompleteDeadlines,
@@ -121,9 +126,32 @@ def missed_before(ctx: Ctx) -> int:
     return sum(1 for a, b in zip(history, history[1:], strict=False) if (a, b) == ("visit_outcome", "appointment"))
 
 
-def _who(ctx: Ctx) -> str:
-    """The SR whose owner is the owning (initiating) caseworker."""
-    return "origin" if "origin" in (ctx.fact("run_sr_refs") or ()) else "main"
+# Said where a step tells the owning caseworker: who is told instead when the run has no SR of theirs.
+NO_ORIGIN = "(when no SR of the caseworker who asked is linked to this one, the team leaders of the case's team)"
+
+
+def _asked_from(ctx: Ctx) -> bool:
+    """Is the SR of the caseworker who asked for the visit bound to the run (as "origin")?"""
+    return "origin" in (ctx.fact("run_sr_refs") or ())
+
+
+def _email_owning(ctx: Ctx, draft: Any) -> QueueEmail:
+    """An email for the owning caseworker and their team leader; with no SR of theirs, for the case's team leaders."""
+    if _asked_from(ctx):
+        return QueueEmail("main", draft, to="owner_and_team_leader", owner_ref="origin")
+    return QueueEmail("main", draft, to=CASE_TEAM_LEADERS)
+
+
+def _tell_owning(ctx: Ctx, text: str, *, kind: Literal["task", "message"]) -> RaiseTask:
+    """A task or message for the owning caseworker; with no SR of theirs, for the case's team to pass on."""
+    if _asked_from(ctx):
+        return RaiseTask(text, ref="origin", to=SR_OWNER, kind=kind)
+    return RaiseTask(text, ref="main", to=CASE_TEAM, kind=kind)
+
+
+def _told(ctx: Ctx) -> str:
+    """Who a note says was told, in the SR Notes' words."""
+    return "Owning caseworker and team leader" if _asked_from(ctx) else "The case's team leaders"
 
 
 class P5eMachine(StateMachine):
@@ -269,8 +297,8 @@ def _vsat_decision(ctx: Ctx) -> list[Effect]:
 def _referral_rejected(ctx: Ctx) -> list[Effect]:
     draft = partial(mail.vsat_rejected, scin=ctx.fact("scin"), reason=ctx["rejection_reason"])
     return [
-        QueueEmail("main", draft, to="owner_and_team_leader", owner_ref=_who(ctx)),
-        AddNote("main", "Owning caseworker and team leader told that the referral was rejected."),
+        _email_owning(ctx, draft),
+        AddNote("main", f"{_told(ctx)} told that the referral was rejected."),
         SetStatus(  # step 3: "Close and Cancel the SR"
             "main", SRStatus.CLOSED, SubStatus.CANCELLED, resolution_code=REFERRAL_REJECTED, status_given=True
         ),
@@ -318,11 +346,10 @@ def _visit_outcome(ctx: Ctx) -> list[Effect]:
 
 def _failed_to_attend(ctx: Ctx) -> list[Effect]:
     return [
-        RaiseTask(
+        _tell_owning(
+            ctx,
             f"Face to face visit not carried out: the client failed to attend {ctx['missed_count']} times. "
             "The SR is closed with Resolution Code Failed To Attend; decide the next action on the case.",
-            ref=_who(ctx),
-            to=SR_OWNER,
             kind="message",
         ),
         CompleteDeadlines("main", (deadlines.APPOINTMENT,)),
@@ -354,7 +381,7 @@ def _record_visit(ctx: Ctx) -> list[Effect]:
     return [
         AddNote("main", f"Face to face visit completed: {ctx['visit_summary']}"),
         AddNote("main", f"Face to face visit completed: {ctx['visit_summary']}", kind="contact"),
-        QueueEmail("main", draft, to="owner_and_team_leader", owner_ref=_who(ctx)),
+        _email_owning(ctx, draft),
         DeleteClericalFiles("main", "Face to face visit completed: the clerical files must be deleted."),
     ]
 
@@ -362,12 +389,12 @@ def _record_visit(ctx: Ctx) -> list[Effect]:
 def _reason_and_resolution(ctx: Ctx) -> list[Effect]:
     return [
         UpdateSR("main", {"reason": ctx["sr_reason"], "resolution_code": ctx["resolution_code"]}),
-        RaiseTask(
+        _tell_owning(
+            ctx,
             "The face to face visit is completed: proceed with the case (see the SR Notes and Contact Notes).",
-            ref=_who(ctx),
-            to=SR_OWNER,
+            kind="task",
         ),
-        RaiseTask("The face to face visit on your case is completed.", ref=_who(ctx), to=SR_OWNER, kind="message"),
+        _tell_owning(ctx, "The face to face visit on your case is completed.", kind="message"),
     ]
 
 
@@ -439,7 +466,7 @@ STEPS = {
         title="Referral rejected: close the SR",
         guidance=(
             "The visit will not happen. Casework Guide emails the owning caseworker and their team leader "
-            "(read receipt, follow-up phone task) and closes the SR Cancelled with Resolution Code "
+            f"{NO_ORIGIN} (read receipt, follow-up phone task) and closes the SR Cancelled with Resolution Code "
             f"{REFERRAL_REJECTED}."
         ),
         checklist=("SR updated with VSAT's reason",),
@@ -485,7 +512,8 @@ STEPS = {
         title="Failed to attend: close the SR",
         guidance=(
             "The client has failed to attend the same visit more than twice. The SR closes with Resolution "
-            f"Code {FAILED_TO_ATTEND} and the owning caseworker gets a message to decide what happens next."
+            f"Code {FAILED_TO_ATTEND} and the owning caseworker gets a message to decide what happens next "
+            "(the case's team gets it when no SR of theirs is linked to this one)."
         ),
         checklist=("Consultant's report read",),
         depends_on=("missed_count",),
@@ -496,7 +524,7 @@ STEPS = {
         guidance=(
             "Upload the CMSF5579 the consultant returned, and summarise the visit: it goes into the SR Notes "
             "and Contact Notes. Casework Guide sends the standard email to the owning caseworker and team "
-            "leader (read receipt, follow-up phone task) and deletes the clerical files."
+            f"leader {NO_ORIGIN} (read receipt, follow-up phone task) and deletes the clerical files."
         ),
         checklist=("Supporting documents sent to the postal contractor for scanning",),
         fields=(
@@ -510,7 +538,8 @@ STEPS = {
         title="Choose the Reason and Resolution Code",
         guidance=(
             "Choose the Reason and Resolution Code that record the face to face as completed. The initiating "
-            "caseworker gets a task to proceed and a message."
+            "caseworker gets a task to proceed and a message (the case's team gets them when no SR of theirs is "
+            "linked to this one)."
         ),
         fields=(
             Field("sr_reason", label="Reason", kind="choice", options=REASON_LABELS, help=NOT_PUBLISHED),

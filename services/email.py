@@ -112,6 +112,22 @@ def owner_and_team_leader(session: Session, caseworker_id: int) -> list[Address]
     return people
 
 
+def team_leaders(session: Session, team_id: int) -> list[Address]:
+    """The active team leaders of a team who have an email address (P5e's "owning caseworker and team leader" when
+    no SR of the caseworker who asked is linked: the case's team leaders pass it on)."""
+    leaders = session.scalars(
+        select(User)
+        .where(User.team_id == team_id, User.role == "team_leader", User.is_active, User.email.is_not(None))
+        .order_by(User.id)
+    ).all()
+    if not leaders:
+        raise ValidationFailed(
+            {"to": "The case's team has no team leader with an email address in Casework Guide. Ask an administrator "
+             "to add one on the Users page, then save this step again."}
+        )  # fmt: skip
+    return [Address(display_name=u.display_name, addr_spec=u.email or "") for u in leaders]
+
+
 def queue_email(
     session: Session,
     actor: Actor | None,

@@ -15,6 +15,7 @@ from domain.clock import UK, uk_local, utcnow
 from letters import catalogue as letter_catalogue
 from procedures.effects import (
     ACTOR_NAME,
+    CASE_TEAM_LEADERS,
     SR_NUMBER,
     AddDeadline,
     AddNote,
@@ -138,6 +139,7 @@ def emails(sent: list[dict[str, Any]]) -> tuple[tuple[str, str], ...]:
 
 
 OWNER_AND_TEAM_LEADER = "the SR's owning caseworker and their team leader"
+CASE_TEAM_LEADERS_WORDS = "the team leaders of the case's team"
 
 
 def addressee(to: str) -> str:
@@ -147,6 +149,8 @@ def addressee(to: str) -> str:
     where the recipient belongs; both are said in words here, so old and new runs read alike."""
     if to == "owner_and_team_leader" or (to in mail.DEFAULT_RECIPIENT and mail.DEFAULT_RECIPIENT[to] is None):
         return OWNER_AND_TEAM_LEADER
+    if to == CASE_TEAM_LEADERS:
+        return CASE_TEAM_LEADERS_WORDS
     key = mail.DEFAULT_RECIPIENT.get(to)
     if key is None:
         return to  # addresses given by the procedure itself

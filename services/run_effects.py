@@ -18,6 +18,7 @@ from domain.mail import Draft
 from letters import catalogue
 from procedures.effects import (
     ACTOR_NAME,
+    CASE_TEAM_LEADERS,
     SR_NUMBER,
     AddDeadline,
     AddNote,
@@ -286,6 +287,8 @@ def _email(env: EffectEnv, effect: QueueEmail) -> None:
     if effect.owner_ref is not None and effect.to == "owner_and_team_leader":
         owner = env.sr(effect.owner_ref).owner_id if effect.owner_ref in env.run.sr_refs else sr.owner_id
         to = email.owner_and_team_leader(env.session, owner or env.actor.user_id)
+    if effect.to == CASE_TEAM_LEADERS:
+        to = email.team_leaders(env.session, env.case.team_id)
     # A draft may be a callable taking the SR's number (the step cannot know it when it builds its effects).
     draft = effect.draft(sr_number=sr.number) if callable(effect.draft) else effect.draft
     queued = email.queue_email(

@@ -34,3 +34,11 @@ def test_a_practice_run_quotes_the_procedures_own_seed_for_in_progress(sqlite_de
         "Published procedure \u201cSpecialist Services Support Team\u201d: "
         "\u201cupdate the **Status** to **In Progress**\u201d"
     ]
+
+
+def test_an_email_for_the_cases_team_leaders_is_named_in_words_in_practice():
+    """P5e with no SR of the caseworker who asked emails the case's team leaders: practice says so in words."""
+    from procedures.effects import CASE_TEAM_LEADERS
+    from services.practice_effects import addressee
+
+    assert addressee(CASE_TEAM_LEADERS) == "the team leaders of the case's team"

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from db.models import ServiceRequest
+from db.models import Case, ServiceRequest, Task, User
 from domain import deadlines as rules
 from domain.clock import UK, format_date, uk_local
 from letters.render import docx_text
@@ -347,7 +347,31 @@ def test_a_completed_visit_is_recorded_the_files_deleted_and_the_initiating_case
     assert sr_row(origin)["status"] == "In Progress"  # the initiating caseworker's SR stays theirs to work
 
 
-def test_started_from_the_case_the_sr_is_created_and_its_owner_is_told(demo_db, ssst):
+def _team_leaders_of_case(case_id: int) -> list[str]:
+    """The email addresses of the active team leaders of the case's own team (read here, not from the product)."""
+    with transaction() as session:
+        team_id = session.scalar(select(Case.team_id).where(Case.id == case_id))
+        return list(
+            session.scalars(
+                select(User.email)
+                .where(User.team_id == team_id, User.role == "team_leader", User.is_active, User.email.is_not(None))
+                .order_by(User.id)
+            )
+        )
+
+
+def _visit_done_tasks(sr_id: int) -> list[tuple[str, int | None, int | None]]:
+    """(kind, assignee, team) of the tasks and messages on an SR that say the visit is completed (the follow-up phone
+    tasks of its emails are the SSST caseworker's own)."""
+    with transaction() as session:
+        rows = session.scalars(select(Task).where(Task.sr_id == sr_id).order_by(Task.id)).all()
+        return [(t.kind, t.assignee_id, t.team_id) for t in rows if t.text.startswith("The face to face visit")]
+
+
+def test_started_from_the_case_the_cases_team_leaders_are_told_not_the_ssst_caseworker(demo_db, ssst):
+    """With no SR of the caseworker who asked bound to the run, nobody in Casework Guide is known to have asked. Until 7
+    December 2026 the run's own SR's owner was emailed: the SSST caseworker told themself that VSAT rejected the
+    referral. The case's team leaders are told instead, to pass it on."""
     case_id, _sr_id = allocated_sr(ssst, F2F)
     set_case(case_id, potentially_violent=False)
     walk = Walk(ssst, "P5e", case_id)
@@ -356,11 +380,32 @@ def test_started_from_the_case_the_sr_is_created_and_its_owner_is_told(demo_db, 
     walk.answer()
     main = walk.outcome().srs["main"]
     assert (main.sub_area, main.status, main.resolution_code) == (F2F, "Closed", "Referral Rejected")
+    assert main.notes[-1] == "The case's team leaders told that the referral was rejected."
     _referral, (_row, message) = outbox_rows(_find(main.number))
-    assert [a.addr_spec for a in message["To"].addresses] == [
-        "ssst.caseworker@demo.casework.invalid",
-        "ssst.teamleader@demo.casework.invalid",
-    ]
+    leaders = _team_leaders_of_case(case_id)
+    assert leaders
+    assert [a.addr_spec for a in message["To"].addresses] == leaders
+    assert "ssst.caseworker@demo.casework.invalid" not in leaders
+
+
+def test_started_from_the_case_the_completed_visits_email_task_and_message_go_to_the_cases_team(demo_db, ssst, clock):
+    case_id, _sr_id = allocated_sr(ssst, F2F)
+    set_case(case_id, potentially_violent=False)
+    walk = Walk(ssst, "P5e", case_id)
+    accepted(walk)
+    book(walk, then=clock)
+    walk.answer(visit_result="Visit completed")
+    walk.answer(returned_form=("returned.pdf", a_pdf()), visit_summary="Payment plan agreed.")
+    number = walk.outcome().srs["main"].number
+    sr_id = _find(number)
+    completed = [m for _row, m in outbox_rows(sr_id) if m["Subject"].startswith("Face to face visit completed")]
+    assert [[a.addr_spec for a in m["To"].addresses] for m in completed] == [_team_leaders_of_case(case_id)]
+    walk.answer(sr_reason="Payments", resolution_code="Completed")
+    with transaction() as session:
+        team_id = session.scalar(select(Case.team_id).where(Case.id == case_id))
+    tasks = _visit_done_tasks(sr_id)
+    assert sorted(kind for kind, _assignee, _team in tasks) == ["message", "task"]
+    assert {(assignee, team) for _kind, assignee, team in tasks} == {(None, team_id)}  # the team's, nobody's own
 
 
 def _find(number: str) -> int:
