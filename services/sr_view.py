@@ -232,8 +232,8 @@ def _run_map(run: ProcedureRun, names: dict[int, str]) -> RunMap:
             procedure.steps[run.state].title,
             procedure_map(procedure.id, procedure.version, tuple(run.history)),
         )
-    except (registry.UnknownProcedure, KeyError):
-        title, step, dot = run.procedure_id, run.state, ""
+    except (registry.UnknownProcedure, KeyError):  # never the state id: an internal name (registry.step_title)
+        title, step, dot = run.procedure_id, registry.step_title(run.procedure_id, run.procedure_version, run.state), ""
     return RunMap(
         run.id, run.procedure_id, title, run.status, step, names.get(run.started_by_id, ""), run.updated_at, dot
     )
