@@ -26,6 +26,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
@@ -419,6 +420,9 @@ class Letter(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     rendered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Produced as a letter to a parent while no way to contact us was set (services/letter_contact.py): it prints no
+    # phone number or address, and must have them added by hand before it is sent (migration letters1).
+    without_contact: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Deadline(Base):

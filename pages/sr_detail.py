@@ -7,6 +7,7 @@ import streamlit as st
 
 import ui
 from domain.clock import format_date, format_uk
+from services.letter_contact import PRODUCED_WITHOUT_SHORT
 from services.sr_view import TimelineEntry, sr_full_view
 from ui.case_panels import deadlines_panel, emails_panel, files_panel
 from ui.cms_panel import lines_under
@@ -75,6 +76,7 @@ with tabs[2]:
         "No activities on this SR.",
     )
 with tabs[3]:
+    lacking = any(x.without_contact for x in view.letters)
     table_or_sentence(
         [
             {
@@ -82,6 +84,8 @@ with tabs[3]:
                 "To": x.recipient or "",
                 "Status": x.status,
                 "Rendered": format_uk(x.rendered_at),
+                # made with no way to contact us printed (stored when produced): said until it is sent
+                **({"Before it is sent": PRODUCED_WITHOUT_SHORT if x.without_contact else ""} if lacking else {}),
             }
             for x in view.letters
         ],

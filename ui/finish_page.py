@@ -7,6 +7,7 @@ import streamlit as st
 
 from domain.clock import format_uk
 from services.actor import Actor
+from services.letter_contact import PRODUCED_WITHOUT_SHORT
 from services.run_summary import run_srs
 from services.run_views import RunView
 from ui import attempt
@@ -45,7 +46,9 @@ def finish_page(actor: Actor, view: RunView) -> None:
                         "Letter": letter.title,
                         "To": (letter.recipient or "").replace("_", " "),
                         "SR": letter.sr_number,
-                        "Where it stands": "Produced"
+                        "Where it stands": PRODUCED_WITHOUT_SHORT  # stored when produced (letter_contact)
+                        if letter.without_contact
+                        else "Produced"
                         if letter.status != "due"
                         else "Due: produce it from the letters panel",
                     }

@@ -10,12 +10,13 @@ from sqlalchemy import select
 from db.models import Deadline, ReferenceValue, ServiceRequest
 from domain.clock import format_uk, uk_local, utcnow
 from procedures.effects import CmsLine
-from services import reference
+from services import letters, reference
 from services.run_outcomes import RunOutcome
 from services.transaction import transaction
 from tests.app.helpers import as_read, texts
 from tests.app.test_deadlines_and_files_shown import sr_detail
 from tests.app.test_wizard import open_wizard
+from tests.integration.test_letters_service import _due
 from tests.procedures.ssst_walks import sr_row
 from tests.procedures.test_p5e import refer, start
 from tests.procedures.walk import Walk, find_case
@@ -176,3 +177,26 @@ def test_an_sr_number_in_a_sentence_on_the_finish_page_is_never_broken_across_li
     assert [str(m.value) for m in at.markdown if m.proto.allow_html and "Face to face" in str(m.value)] == [
         f"{e.subject.replace(number, whole(number))}  \nTo: {literal(e.to)}" for e in walk.view.emails
     ]
+
+
+def test_a_letter_produced_without_our_contact_details_says_so_on_the_finish_page_and_sr_detail(
+    sqlite_demo_db, actor_for, monkeypatch
+):
+    """QA: once produced, a letter made while our phone number and address were not set was listed as plainly
+    "Produced"; it still needs them added by hand before it is sent, whatever is set today."""
+    for name in ("CASEWORK_LETTER_PHONE", "CASEWORK_LETTER_HOURS", "CASEWORK_LETTER_ADDRESS"):
+        monkeypatch.delenv(name, raising=False)
+    actor = actor_for("caseworker")
+    walk, outcome = finished_p1(actor)
+    main = sr_id(outcome.srs["main"].number)
+    without, with_them = _due("CWGL010", sr_id=main), _due("CWGL013", sr_id=main)
+    letters.render_letter(actor, without)
+    monkeypatch.setenv("CASEWORK_LETTER_ADDRESS", "PO Box 0555, Exampletown")
+    letters.render_letter(actor, with_them)
+    said = "Produced without our contact details: add them by hand before you send it"
+
+    table = open_wizard(actor, walk.view.run_id).table[1].value  # the letters, after the SRs
+    assert dict(zip(table["Code"], table["Where it stands"], strict=True)) == {"CWGL010": said, "CWGL013": "Produced"}
+    leader = sr_detail(actor_for("teamleader"), main)
+    listed = next(df.value for df in leader.dataframe if "Letter" in df.value.columns)
+    assert dict(zip(listed["Letter"], listed["Before it is sent"], strict=True)) == {"CWGL010": said, "CWGL013": ""}
