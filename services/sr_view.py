@@ -87,7 +87,7 @@ class SRFullView:
     number: str
     label: str
     status: str
-    sub_status: str | None
+    sub_status: CmsLine | None  # as the CMS panel gave it when the SR closed (services/recorded_cms.py)
     owner: str | None
     created_at: datetime
     version: int
@@ -194,7 +194,7 @@ def sr_full_view(actor: Actor, sr_id: int) -> SRFullView:
             number=sr.number,
             label=sr.label,
             status=sr.status,
-            sub_status=sr.sub_status,
+            sub_status=recorded_cms.sub_status(session, sr),
             owner=names.get(sr.owner_id) if sr.owner_id else None,
             created_at=sr.created_at,
             version=sr.version,

@@ -1,5 +1,5 @@
-"""The wizard's finish page: every SR the run created or closed with its number (and a Resolution Code as the CMS panel
-gave it), letters, emails, deadlines."""
+"""The wizard's finish page: every SR the run created or closed with its number (and a closed SR's Sub Status and
+Resolution Code as the CMS panel gave them), letters, emails, deadlines."""
 
 from __future__ import annotations
 
@@ -31,9 +31,9 @@ def finish_page(actor: Actor, view: RunView) -> None:
             hide_index=True,
             border="horizontal",
         )
-        for sr in srs:  # a CMS value, so as the CMS panel gave it, never as a plain value in "What happened"
-            if sr.resolution_code is not None:
-                lines_under(f"In CMS on SR {sr.number}", [sr.resolution_code], whole=[sr.number])
+        for sr in srs:  # CMS values, so as the CMS panel gave them, never as plain values in "What happened"
+            if sr.in_cms:
+                lines_under(f"In CMS on SR {sr.number}", sr.in_cms, whole=[sr.number])
     else:
         st.caption("This run recorded nothing on a service request.")
     st.header(f"Letters and forms ({len(view.letters)})")

@@ -24,6 +24,10 @@ from ui.cms_panel import line_markdown
 from ui.text import literal
 
 INFORMATION_PROVIDED = "resolution_code.information_provided"
+# P1 closes its SR "Complete", a Sub Status its seed never names: the panel gave it as a suggestion.
+P1_SUB_STATUS = CmsLine(
+    "Sub Status: choose the Sub Status your team uses here; this procedure does not name one", suggestion="Complete"
+)
 
 
 def finished_p1(actor) -> tuple[Walk, RunOutcome]:
@@ -65,7 +69,7 @@ def test_the_finish_page_lists_each_sr_with_its_number_and_the_met_review_date_a
     table = at.table[0].value
     rows = dict(zip(table["SR"], table["What happened"], strict=True))
     assert rows == {
-        outcome.srs["main"].number: "Created and closed (Complete)",
+        outcome.srs["main"].number: "Created and closed",  # its Sub Status is under "In CMS", as the panel gave it
         outcome.srs["segment"].number: "Created, now Open",
     }
     with transaction() as session:
@@ -111,11 +115,16 @@ def test_a_resolution_code_nobody_confirmed_is_a_suggestion_on_the_finish_page_a
     )
 
     at = open_wizard(actor, walk.view.run_id)
-    assert in_cms(at, main) == f"- {line_markdown(line)}"  # as the panel draws it, the suggestion in orange
+    # as the panel draws them, the suggestions in orange
+    assert in_cms(at, main) == f"- {line_markdown(P1_SUB_STATUS)}\n- {line_markdown(line)}"
     assert "Information Provided" not in " ".join(at.table[0].value["What happened"])
 
     leader = sr_detail(actor_for("teamleader"), sr_id(outcome.srs["main"].number))
-    assert in_cms(leader) == f"- {line_markdown(line)}"
+    assert in_cms(leader) == f"- {line_markdown(P1_SUB_STATUS)}\n- {line_markdown(line)}"
+    # QA: the heading said "Closed (Complete)"; the Sub Status is under "In CMS" only, as the panel gave it
+    (heading,) = [str(m.value) for m in leader.markdown if " · owner " in str(m.value)]
+    assert " · Closed · owner " in heading
+    assert "Complete" not in heading
     details = next(df.value for df in leader.dataframe if "On the SR" in df.value.columns)
     assert "Resolution Code" not in set(details["On the SR"])
 
@@ -135,10 +144,10 @@ def test_a_confirmed_resolution_code_is_exact_with_its_source_as_it_stood_when_t
     )
 
     at = open_wizard(actor, walk.view.run_id)
-    assert in_cms(at, outcome.srs["main"].number) == f"- {line_markdown(line)}"
+    assert in_cms(at, outcome.srs["main"].number) == f"- {line_markdown(P1_SUB_STATUS)}\n- {line_markdown(line)}"
     assert "Resolution Code = Information Provided" in texts(at)
     leader = sr_detail(actor_for("teamleader"), sr_id(outcome.srs["main"].number))
-    assert in_cms(leader) == f"- {line_markdown(line)}"
+    assert in_cms(leader) == f"- {line_markdown(P1_SUB_STATUS)}\n- {line_markdown(line)}"
     assert "Information Given" not in texts(leader)
 
 
