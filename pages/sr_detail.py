@@ -84,8 +84,8 @@ with tabs[3]:
         [
             {
                 "Letter": x.template_code,
-                "To": x.recipient or "",
-                "Status": x.status,
+                "To": x.to,
+                "Status": x.where_it_stands,
                 "Rendered": format_uk(x.rendered_at),
                 # made with no way to contact us printed (stored when produced): said until it is sent
                 **({"Before it is sent": PRODUCED_WITHOUT_SHORT if x.without_contact else ""} if lacking else {}),

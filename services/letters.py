@@ -36,6 +36,7 @@ from services.transaction import transaction
 
 LETTER_AUDIT_FIELDS = ("template_code", "template_version", "recipient", "status", "file_name", "sha256")
 CASE_ROLES = ("caseworker", "team_leader")
+STATUS_WORDS = {"due": "Due", "rendered": "Produced", "sent": "Sent", "cancelled": "Cancelled"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,16 @@ class LetterRow:
     rendered_at: datetime | None
     has_pdf: bool
     without_contact: bool = False  # produced with no way to contact us printed (services/letter_contact.py)
+
+    @property
+    def where_it_stands(self) -> str:
+        """The status in words, for SR detail ("rendered" is a stored state, not what a team leader reads)."""
+        return STATUS_WORDS.get(self.status, self.status.capitalize())
+
+    @property
+    def to(self) -> str:
+        """Who it is to, in words ("receiving parent", never the stored "receiving_parent")."""
+        return (self.recipient or "").replace("_", " ")
 
     @classmethod
     def of(cls, letter: Letter) -> LetterRow:

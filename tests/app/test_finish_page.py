@@ -209,3 +209,5 @@ def test_a_letter_produced_without_our_contact_details_says_so_on_the_finish_pag
     leader = sr_detail(actor_for("teamleader"), main)
     listed = next(df.value for df in leader.dataframe if "Letter" in df.value.columns)
     assert dict(zip(listed["Letter"], listed["Before it is sent"], strict=True)) == {"CWGL010": said, "CWGL013": ""}
+    # in words, never the stored "receiving_parent" or "rendered"
+    assert list(zip(listed["To"], listed["Status"], strict=True)) == [("receiving parent", "Produced")] * 2
