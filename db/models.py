@@ -26,6 +26,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
@@ -215,6 +216,10 @@ class ServiceRequest(Base):
     status: Mapped[str] = mapped_column(String(20), default="Open")
     sub_status: Mapped[str | None] = mapped_column(String(20))
     resolution_code: Mapped[str | None] = mapped_column(String(60))
+    # The Sub Status as the CMS panel gave it when a run closed the SR ({"text", "suggestion", "source"}: a CmsLine
+    # without its "On the SR, set " prefix): whether it was exact depends on the procedure that closed it, which
+    # the value alone does not say (services/recorded_cms.py, migration srs1). None: closed outside a run, or before.
+    sub_status_cms: Mapped[dict[str, str | None] | None] = mapped_column(JSON)
     reason: Mapped[str | None] = mapped_column(String(200))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
@@ -419,6 +424,9 @@ class Letter(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     rendered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Produced as a letter to a parent while no way to contact us was set (services/letter_contact.py): it prints no
+    # phone number or address, and must have them added by hand before it is sent (migration letters1).
+    without_contact: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Deadline(Base):

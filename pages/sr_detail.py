@@ -7,6 +7,7 @@ import streamlit as st
 
 import ui
 from domain.clock import format_date, format_uk
+from services.letter_contact import PRODUCED_WITHOUT_SHORT
 from services.sr_view import TimelineEntry, sr_full_view
 from ui.case_panels import deadlines_panel, emails_panel, files_panel
 from ui.cms_panel import lines_under
@@ -28,7 +29,7 @@ if view is None:
 ui.a11y.page_title(f"SR {view.number}")  # the tab names the SR, as the heading does
 st.title(f"SR {view.number}")
 st.markdown(
-    f"**{md(view.label)}** · {md(view.status)}{f' ({md(view.sub_status)})' if view.sub_status else ''} · "
+    f"**{md(view.label)}** · {md(view.status)} · "
     f"owner {md(view.owner or 'Unallocated')} · created {format_uk(view.created_at)}"
 )
 ui.case_banner(view.case)
@@ -36,8 +37,11 @@ if view.details:  # typed by caseworkers: shown in a table, never as markdown
     st.dataframe(
         [{"On the SR": label, "Value": value} for label, value in view.details], hide_index=True, placeholder=""
     )
-if view.resolution_code:  # a CMS value: as the CMS panel gave it to the caseworker (services/recorded_cms.py)
-    lines_under("In CMS", [view.resolution_code])
+# CMS values: the Sub Status and Resolution Code as the CMS panel gave them to the caseworker, never as plain values
+# in the heading (services/recorded_cms.py)
+in_cms = [line for line in (view.sub_status, view.resolution_code) if line is not None]
+if in_cms:
+    lines_under("In CMS", in_cms)
 TABS = ["Timeline", "Notes", "Activities", "Letters", "Deadlines", "Emails", "Attachments", "Related SRs", "Procedure"]
 tabs = st.tabs(TABS)
 
@@ -75,13 +79,16 @@ with tabs[2]:
         "No activities on this SR.",
     )
 with tabs[3]:
+    lacking = any(x.without_contact for x in view.letters)
     table_or_sentence(
         [
             {
                 "Letter": x.template_code,
-                "To": x.recipient or "",
-                "Status": x.status,
+                "To": x.to,
+                "Status": x.where_it_stands,
                 "Rendered": format_uk(x.rendered_at),
+                # made with no way to contact us printed (stored when produced): said until it is sent
+                **({"Before it is sent": PRODUCED_WITHOUT_SHORT if x.without_contact else ""} if lacking else {}),
             }
             for x in view.letters
         ],

@@ -178,14 +178,23 @@ class SetStatus(Effect):
         on = f"On {cms.name(self.ref)}, set "
         given = self.status_given
         lines = [cms.value(Kind.STATUS, self.status, prefix=on, given_here=given)]
-        if self.sub_status:
-            need = self.sub_status_need
-            lines.append(cms.value(Kind.SUB_STATUS, self.sub_status, prefix=on, need=need, given_here=given))
+        sub_status = self.sub_status_line(cms, prefix=on)
+        if sub_status is not None:
+            lines.append(sub_status)
         if self.resolution_code:
             lines.append(cms.value(Kind.RESOLUTION_CODE, self.resolution_code, prefix=on))
         if self.reason:
             lines.append(cms.value(Kind.REASON, self.reason, prefix=on))
         return lines
+
+    def sub_status_line(self, cms: CmsContext, *, prefix: str = "") -> CmsLine | None:
+        """The Sub Status as the panel gives it at this close (exact, or a suggestion where this procedure does not
+        name it): kept with the SR when it closes, since the value alone does not say which (services/recorded_cms.py).
+        """
+        if not self.sub_status:
+            return None
+        need, given = self.sub_status_need, self.status_given
+        return cms.value(Kind.SUB_STATUS, self.sub_status, prefix=prefix, need=need, given_here=given)
 
     @property
     def needs_confirmation(self) -> bool:

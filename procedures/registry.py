@@ -43,3 +43,17 @@ def latest() -> list[Procedure]:
     """The latest version of every procedure, in id order."""
     ids = sorted({pid for pid, _ in REGISTRY}, key=lambda i: (len(i), i))
     return [get(pid) for pid in ids]
+
+
+# What a run's step is called when its procedure (or that version of it) no longer has it: the stored state is an
+# internal name no user should see (QA: My work and SR detail showed it).
+STEP_GONE = "A step no longer in this procedure"
+
+
+def step_title(procedure_id: str, version: str | None, state: str) -> str:
+    """The title of a run's step in the version it runs on, or plain words when that step or procedure is gone."""
+    try:
+        step = get(procedure_id, version).steps.get(state)
+    except UnknownProcedure:
+        return STEP_GONE
+    return step.title if step is not None else STEP_GONE

@@ -14,6 +14,11 @@ Read each time a letter is produced or previewed, so a change needs no restart. 
 set: a letter is still produced without them (the casework must go on, and a caseworker cannot set them), with
 the contact lines left out of it; before it is produced, the letters panel says plainly that it gives no way to
 contact us and what to do (`not_set_notice`). The letter studio's samples use their own fictional values.
+
+Once produced, a letter made without them keeps saying so wherever it is listed (the letters panel's Download line,
+the finish page, SR detail: `PRODUCED_WITHOUT`), since it still has to have them added before it is sent. That is
+what was true when it was produced (`Letter.without_contact`, set from the values it was rendered with), not what is
+set today: setting the details later does not put them into a letter already made.
 """
 
 from __future__ import annotations
@@ -54,6 +59,20 @@ def with_contact(spec: TemplateSpec, context: Mapping[str, Any]) -> dict[str, An
     if not spec.prints_contact:
         return dict(context)
     return {**context, **contact_values()}
+
+
+def lacks_contact(spec: TemplateSpec, values: Mapping[str, Any]) -> bool:
+    """A letter to a parent rendered with these values gives no way to reach us (no phone number, no address)."""
+    return spec.prints_contact and not (values.get("contact_phone") or values.get("contact_address"))
+
+
+# Said on a produced letter's line (letters panel, finish page, SR detail) when it was made without them.
+PRODUCED_WITHOUT = (
+    "This letter has no contact details: our phone number and address for letters were not set when it was "
+    "produced. Add them to the letter by hand before you send it."
+)
+# The same, where a table cell says where a letter stands (finish page, SR detail).
+PRODUCED_WITHOUT_SHORT = "Produced without our contact details: add them by hand before you send it"
 
 
 def not_set_notice(spec: TemplateSpec) -> str | None:

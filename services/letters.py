@@ -30,12 +30,13 @@ from services.access import check_run, check_sr, unavailable
 from services.actor import Actor
 from services.downloads import FileDownload
 from services.errors import DomainError, NotFound
-from services.letter_contact import with_contact
+from services.letter_contact import lacks_contact, with_contact
 from services.letter_rendering import active_template, json_context, refused_values, render_version, template_spec
 from services.transaction import transaction
 
 LETTER_AUDIT_FIELDS = ("template_code", "template_version", "recipient", "status", "file_name", "sha256")
 CASE_ROLES = ("caseworker", "team_leader")
+STATUS_WORDS = {"due": "Due", "rendered": "Produced", "sent": "Sent", "cancelled": "Cancelled"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,17 @@ class LetterRow:
     sha256: str | None
     rendered_at: datetime | None
     has_pdf: bool
+    without_contact: bool = False  # produced with no way to contact us printed (services/letter_contact.py)
+
+    @property
+    def where_it_stands(self) -> str:
+        """The status in words, for SR detail ("rendered" is a stored state, not what a team leader reads)."""
+        return STATUS_WORDS.get(self.status, self.status.capitalize())
+
+    @property
+    def to(self) -> str:
+        """Who it is to, in words ("receiving parent", never the stored "receiving_parent")."""
+        return (self.recipient or "").replace("_", " ")
 
     @classmethod
     def of(cls, letter: Letter) -> LetterRow:
@@ -64,6 +76,7 @@ class LetterRow:
             letter.sha256,
             letter.rendered_at,
             letter.pdf_content is not None,
+            letter.without_contact,
         )
 
 
@@ -127,7 +140,8 @@ def _write_atomically(directory: Path, name: str, content: bytes) -> None:
 def render_letter(actor: Actor | None, letter_id: int, *, out_dir: Path | None = None) -> LetterRow:
     """Render a due letter with its template's active version and store it with the SR.
 
-    Our contact details are the ones set now (services/letter_contact.py), not when the letter became due.
+    Our contact details are the ones set now (services/letter_contact.py), not when the letter became due; whether
+    it was made without them is stored with it (`Letter.without_contact`), for its Download line.
     Stores the .docx, the template code and version, its sha256 and when; a template that is sent
     as PDF (CMEL9180) also gets its PDF when LibreOffice is installed. With `out_dir` the file is
     also written there before the commit, so a crash leaves the letter due and a rerun redoes it.
@@ -139,7 +153,8 @@ def render_letter(actor: Actor | None, letter_id: int, *, out_dir: Path | None =
         spec = template_spec(letter.template_code)
         before = audit.snapshot(letter, LETTER_AUDIT_FIELDS)
         version, template = active_template(session, spec.code)
-        rendered = render_version(spec, with_contact(spec, letter.context or {}), version, template)
+        values = with_contact(spec, letter.context or {})
+        rendered = render_version(spec, values, version, template)
         pdf = None
         if spec.send_as_pdf and pdf_available():
             try:
@@ -153,6 +168,7 @@ def render_letter(actor: Actor | None, letter_id: int, *, out_dir: Path | None =
         letter.template_version = version
         letter.status = "rendered"
         letter.rendered_at = utcnow()
+        letter.without_contact = lacks_contact(spec, values)  # what it was made with, not what is set later
         if out_dir is not None:
             _write_atomically(out_dir, letter.file_name, rendered.content)
             if pdf is not None:

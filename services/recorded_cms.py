@@ -1,4 +1,5 @@
-"""A Resolution Code recorded on an SR, in the words the "What to enter in CMS" panel gave it (ui/cms_panel.py).
+"""A Resolution Code or Sub Status recorded on an SR, in the words the "What to enter in CMS" panel gave it
+(ui/cms_panel.py).
 
 QA (6 December 2026) found the wizard's finish page and SR detail showing a recorded Resolution Code as a plain value
 ("Closed (Cancelled, Referral Rejected)"), outside the CMS panel. What a caseworker expects there, and a team leader
@@ -12,6 +13,15 @@ against CMS:
 - as it stood when it was recorded: the reference values in force when the SR closed (now, while it is open), since a
   value policy staff correct later does not change what was keyed into CMS. The SR keeps the value the procedure
   recorded; a corrected value in force then is the one CMS holds.
+
+The Sub Status is taken the same way (QA, 7 December 2026: "Closed (Cancelled)" on the finish page and SR detail's
+heading, though P5e's "Cancelled" and P1's, P2's, P4's and P5a's "Complete" were suggestions in the panel). Unlike a
+Resolution Code, whether it was exact depends on the procedure that closed the SR (whether its seed names it, and
+P5e's own words for a failed-to-attend close), which the value alone does not say: the line the panel gave is kept
+with the SR when a run closes it (`ServiceRequest.sub_status_cms`, `SetStatus.sub_status_line`), so it is as it
+stood then by construction. An SR closed outside a run (demo data) or before it was kept has no such line: its value
+is then exact only where policy staff had confirmed it, otherwise a suggestion (nothing says a procedure published it
+for this SR), never a claim of more than is known.
 """
 
 from __future__ import annotations
@@ -19,7 +29,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from db.models import ServiceRequest
-from domain.reference import Kind
+from domain.reference import Kind, Source
 from procedures.effects import CmsContext, CmsLine
 from services import reference
 
@@ -30,3 +40,19 @@ def resolution_code(session: Session, sr: ServiceRequest) -> CmsLine | None:
         return None
     in_force = reference.current(session, at=sr.closed_at)
     return CmsContext(in_force).value(Kind.RESOLUTION_CODE, sr.resolution_code)
+
+
+# What to choose when nothing kept says which procedure closed the SR, so whether it names the value is not known.
+UNKNOWN_CLOSE = "choose the Sub Status your team uses to close this SR"
+
+
+def sub_status(session: Session, sr: ServiceRequest) -> CmsLine | None:
+    """The SR's Sub Status as the CMS panel gave it when a run closed it, or None when it has none."""
+    if not sr.sub_status:
+        return None
+    if sr.sub_status_cms:
+        return CmsLine.of(sr.sub_status_cms)
+    in_force = reference.current(session, at=sr.closed_at)
+    found = in_force.by_value(Kind.SUB_STATUS, sr.sub_status)
+    need = UNKNOWN_CLOSE if found is not None and found.source is Source.PUBLISHED else None
+    return CmsContext(in_force).value(Kind.SUB_STATUS, sr.sub_status, need=need, given_here=False)

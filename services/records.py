@@ -109,8 +109,12 @@ def set_status(
     *,
     resolution_code: str | None = None,
     reason: str | None = None,
+    sub_status_cms: dict[str, str | None] | None = None,
 ) -> None:
-    """Move the SR's Status / Sub Status; closing Complete needs every mandatory activity Done."""
+    """Move the SR's Status / Sub Status; closing Complete needs every mandatory activity Done.
+
+    `sub_status_cms`: the Sub Status line the CMS panel gave for this close (`SetStatus.sub_status_line`); any
+    other change of Status drops the one kept from an earlier close, which no longer says what is in CMS."""
     catalogue.validate_status(status, sub_status)
     if status == "Closed" and sub_status == "Complete":
         open_ones = [a.name for a in sr.activities if a.mandatory and not a.done]
@@ -121,6 +125,7 @@ def set_status(
             )
     before = audit.snapshot(sr, ("status", "sub_status", "resolution_code", "reason"))
     sr.status, sr.sub_status = status, sub_status
+    sr.sub_status_cms = sub_status_cms if sub_status else None
     if resolution_code is not None:
         sr.resolution_code = resolution_code
     if reason is not None:

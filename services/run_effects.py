@@ -23,6 +23,7 @@ from procedures.effects import (
     AddDeadline,
     AddNote,
     CaseTeam,
+    CmsContext,
     CompleteDeadlines,
     CreateSR,
     DeleteClericalFiles,
@@ -55,6 +56,9 @@ class EffectEnv:
     case: Case
     # Work to do once the step's transaction has committed (sending queued email), never before.
     after_commit: list[Callable[[], object]] = field(default_factory=list)
+    # What the CMS panel resolved the step's values with (reference values in force, the procedure's seed): a
+    # closed SR keeps its Sub Status line in those words (services/recorded_cms.py). None: nothing to keep.
+    cms: CmsContext | None = None
 
     def sr(self, ref: str) -> ServiceRequest:
         sr_id = self.run.sr_refs.get(ref)
@@ -153,6 +157,7 @@ def _team_id(env: EffectEnv, name: str) -> int:
 
 @handles(SetStatus)
 def _set_status(env: EffectEnv, effect: SetStatus) -> None:
+    line = effect.sub_status_line(env.cms) if env.cms is not None else None
     records.set_status(
         env.session,
         env.actor,
@@ -161,6 +166,7 @@ def _set_status(env: EffectEnv, effect: SetStatus) -> None:
         effect.sub_status,
         resolution_code=effect.resolution_code,
         reason=effect.reason,
+        sub_status_cms=line.as_dict() if line is not None else None,
     )
 
 

@@ -64,11 +64,15 @@ def _part(tag: str, model: Any, filled: dict[str, Any]) -> Select[Any]:
 
 def _letter_line(r: Any) -> LetterLine:
     """A letter row as the panel shows it: the catalogue's title and whether it is sent as PDF (a code no
-    longer in the catalogue shows as itself)."""
+    longer in the catalogue shows as itself), and what to do about our contact details: set them before a due one
+    is produced, add them by hand to one produced without them (as stored when it was produced, `b1`)."""
     spec = letter_catalogue.TEMPLATES.get(r.s1)
     title, as_pdf = (spec.title, spec.send_as_pdf) if spec is not None else (r.s1, False)
+    without = r.s3 != "due" and bool(r.b1)
     notice = letter_contact.not_set_notice(spec) if spec is not None and r.s3 == "due" else None
-    return LetterLine(r.id, r.s1, title, r.s2, r.s3, r.s4, r.number, as_pdf, notice)
+    if without:
+        notice = letter_contact.PRODUCED_WITHOUT
+    return LetterLine(r.id, r.s1, title, r.s2, r.s3, r.s4, r.number, as_pdf, notice, without)
 
 
 # Built once: building the statement costs more Python than running it on a small case.
@@ -76,7 +80,13 @@ _QUERY = union_all(
     _part(
         "letter",
         Letter,
-        {"s1": Letter.template_code, "s2": Letter.recipient, "s3": Letter.status, "s4": Letter.file_name},
+        {
+            "s1": Letter.template_code,
+            "s2": Letter.recipient,
+            "s3": Letter.status,
+            "s4": Letter.file_name,
+            "b1": Letter.without_contact,
+        },
     ),
     _part(
         "deadline",

@@ -4,8 +4,8 @@ An SR the run started from but never changed (P5e's initiating SR, whose owner t
 messages) is said to be not changed: "worked on" there told the caseworker they had changed an SR they had not.
 A change counts only when made by someone who saved a step of this run: a team leader reassigning the SR while
 the run was open did not change it through the run.
-A closed SR's Resolution Code is not part of what happened: it is given apart, as the CMS panel gave it
-(services/recorded_cms.py).
+A closed SR's Sub Status and Resolution Code are not part of what happened: they are given apart, as the CMS panel
+gave them (services/recorded_cms.py), since either may have been a suggestion, not a value to quote.
 """
 
 from __future__ import annotations
@@ -28,23 +28,26 @@ class RunSR:
     number: str
     label: str
     status: str
-    sub_status: str | None
+    sub_status: CmsLine | None  # as the CMS panel gave it when the SR closed (services/recorded_cms.py)
     resolution_code: CmsLine | None  # as the CMS panel gave it (services/recorded_cms.py)
     created_by_run: bool
     changed_by_run: bool
 
     @property
     def what_happened(self) -> str:
-        """In words: "Created, now Open", "Created and closed (Complete)", "Closed (Cancelled)", "Worked on, now In
-        Progress", "Not changed (it is Open)"."""
+        """In words: "Created, now Open", "Created and closed", "Closed", "Worked on, now In Progress", "Not changed
+        (it is Open)". A closed SR's Sub Status is not among them: see `in_cms`."""
         closed = self.status == "Closed"
-        # The Sub Status as CMS spells it: never re-cased (`str.capitalize` once lowered it).
-        how = f" ({self.sub_status})" if closed and self.sub_status else ""
         if self.created_by_run:
-            return f"Created and closed{how}" if closed else f"Created, now {self.status}"
+            return "Created and closed" if closed else f"Created, now {self.status}"
         if not self.changed_by_run:
             return f"Not changed (it is {self.status})"
-        return f"Closed{how}" if closed else f"Worked on, now {self.status}"
+        return "Closed" if closed else f"Worked on, now {self.status}"
+
+    @property
+    def in_cms(self) -> list[CmsLine]:
+        """The closed SR's Sub Status and Resolution Code, as the CMS panel gave them (those it has)."""
+        return [line for line in (self.sub_status, self.resolution_code) if line is not None]
 
 
 # What changes an SR's own record (its fields, activities, notes, deadlines, letters). A task or message raised
@@ -103,7 +106,7 @@ def run_srs(actor: Actor, run_id: str) -> list[RunSR]:
                 sr.number,
                 sr.label,
                 sr.status,
-                sr.sub_status,
+                recorded_cms.sub_status(session, sr),
                 recorded_cms.resolution_code(session, sr),
                 sr.created_at >= run.created_at,
                 sr.id in changed,

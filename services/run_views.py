@@ -79,7 +79,10 @@ class LetterLine:
     file_name: str | None
     sr_number: str
     send_as_pdf: bool = False  # the template is sent as PDF (CMEL9180): the panel offers the .pdf too
-    notice: str | None = None  # said before a due letter is produced (services.letter_contact.not_set_notice)
+    # Said beside the letter: before a due one is produced, when our contact details are not set now
+    # (services.letter_contact.not_set_notice); on a produced one, when it was made without them (PRODUCED_WITHOUT).
+    notice: str | None = None
+    without_contact: bool = False  # produced with no way to contact us printed: to be added by hand before sending
 
 
 @dataclass(frozen=True, slots=True)

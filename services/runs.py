@@ -141,10 +141,9 @@ def _advance(
         raise ValidationFailed({exc.field: exc.message}) from None
     effects = procedure.steps[state].effects(ctx)
     in_force = reference_values.current(session) if effects else None
-    saved_lines = (
-        cms_lines(effects, cms_context(session, run, effects, in_force, seed=procedure.seed)) if in_force else ()
-    )
-    env = run_effects.EffectEnv(session, actor, run, case)
+    cms = cms_context(session, run, effects, in_force, seed=procedure.seed) if in_force else None
+    saved_lines = cms_lines(effects, cms) if cms is not None else ()
+    env = run_effects.EffectEnv(session, actor, run, case, cms=cms)
     run_effects.apply(env, effects)
     if after_commit is not None:
         after_commit.extend(env.after_commit)

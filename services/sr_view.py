@@ -87,7 +87,7 @@ class SRFullView:
     number: str
     label: str
     status: str
-    sub_status: str | None
+    sub_status: CmsLine | None  # as the CMS panel gave it when the SR closed (services/recorded_cms.py)
     owner: str | None
     created_at: datetime
     version: int
@@ -194,7 +194,7 @@ def sr_full_view(actor: Actor, sr_id: int) -> SRFullView:
             number=sr.number,
             label=sr.label,
             status=sr.status,
-            sub_status=sr.sub_status,
+            sub_status=recorded_cms.sub_status(session, sr),
             owner=names.get(sr.owner_id) if sr.owner_id else None,
             created_at=sr.created_at,
             version=sr.version,
@@ -232,8 +232,8 @@ def _run_map(run: ProcedureRun, names: dict[int, str]) -> RunMap:
             procedure.steps[run.state].title,
             procedure_map(procedure.id, procedure.version, tuple(run.history)),
         )
-    except (registry.UnknownProcedure, KeyError):
-        title, step, dot = run.procedure_id, run.state, ""
+    except (registry.UnknownProcedure, KeyError):  # never the state id: an internal name (registry.step_title)
+        title, step, dot = run.procedure_id, registry.step_title(run.procedure_id, run.procedure_version, run.state), ""
     return RunMap(
         run.id, run.procedure_id, title, run.status, step, names.get(run.started_by_id, ""), run.updated_at, dot
     )

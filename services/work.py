@@ -260,10 +260,8 @@ _RUN_LABEL = (
 
 
 def _step_title(run: ProcedureRun) -> str:
-    try:
-        return registry.get(run.procedure_id, run.procedure_version).steps[run.state].title
-    except (registry.UnknownProcedure, KeyError):
-        return run.state
+    """The run's step by its title; never its state id, even when the procedure no longer has that step."""
+    return registry.step_title(run.procedure_id, run.procedure_version, run.state)
 
 
 def find_case(actor: Actor, scin: str) -> CaseBanner:

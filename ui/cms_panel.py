@@ -60,7 +60,8 @@ def cms_panel(view: RunView, tick: Callable[[int, int, bool], None]) -> None:
 
 def lines_under(heading: str, lines: Sequence[CmsLine], *, whole: Sequence[str] = ()) -> None:
     """CMS lines as a list under a bold heading: the step's lines here, and values already recorded (a closed SR's
-    Resolution Code on the finish page and SR detail, services/recorded_cms.py) in the same words and marks; `whole`:
+    Sub Status and Resolution Code on the finish page and SR detail, services/recorded_cms.py) in the same words and
+    marks; `whole`:
     the SR numbers in the heading, never broken across lines (`kept_whole`)."""
     st.markdown(f"**{kept_whole(md(heading), whole)}**", unsafe_allow_html=bool(whole))
     st.markdown("\n".join(f"- {line_markdown(line)}" for line in lines))

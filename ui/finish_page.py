@@ -1,5 +1,5 @@
-"""The wizard's finish page: every SR the run created or closed with its number (and a Resolution Code as the CMS panel
-gave it), letters, emails, deadlines."""
+"""The wizard's finish page: every SR the run created or closed with its number (and a closed SR's Sub Status and
+Resolution Code as the CMS panel gave them), letters, emails, deadlines."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import streamlit as st
 
 from domain.clock import format_uk
 from services.actor import Actor
+from services.letter_contact import PRODUCED_WITHOUT_SHORT
 from services.run_summary import run_srs
 from services.run_views import RunView
 from ui import attempt
@@ -30,9 +31,9 @@ def finish_page(actor: Actor, view: RunView) -> None:
             hide_index=True,
             border="horizontal",
         )
-        for sr in srs:  # a CMS value, so as the CMS panel gave it, never as a plain value in "What happened"
-            if sr.resolution_code is not None:
-                lines_under(f"In CMS on SR {sr.number}", [sr.resolution_code], whole=[sr.number])
+        for sr in srs:  # CMS values, so as the CMS panel gave them, never as plain values in "What happened"
+            if sr.in_cms:
+                lines_under(f"In CMS on SR {sr.number}", sr.in_cms, whole=[sr.number])
     else:
         st.caption("This run recorded nothing on a service request.")
     st.header(f"Letters and forms ({len(view.letters)})")
@@ -45,7 +46,9 @@ def finish_page(actor: Actor, view: RunView) -> None:
                         "Letter": letter.title,
                         "To": (letter.recipient or "").replace("_", " "),
                         "SR": letter.sr_number,
-                        "Where it stands": "Produced"
+                        "Where it stands": PRODUCED_WITHOUT_SHORT  # stored when produced (letter_contact)
+                        if letter.without_contact
+                        else "Produced"
                         if letter.status != "due"
                         else "Due: produce it from the letters panel",
                     }

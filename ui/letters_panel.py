@@ -24,7 +24,7 @@ def _produce(actor: Actor, letter_id: int) -> None:
 
 def letters_panel(actor: Actor, view: RunView) -> None:
     """One line per letter: due ones get a Produce button, produced ones a .docx download (and the .pdf for a
-    letter sent as PDF, or why there is none).
+    letter sent as PDF, or why there is none); a letter produced without our contact details says so on its line.
 
     The list comes with the run's view (read in the same transaction), so drawing it costs no query.
     """
@@ -38,9 +38,11 @@ def letters_panel(actor: Actor, view: RunView) -> None:
         to = f" · to the {md(who)}" if who and who not in row.title.lower() else ""  # CMEL9180 names them already
         line = f"{md(row.template_code)} {md(row.title)}{to} · SR {md(row.sr_number)}"
         text.markdown(kept_whole(line, [row.sr_number]), unsafe_allow_html=True)  # the SR number on one line (QA)
+        # Our contact details: not set before Produce, or left out of the letter produced (to add by hand before it
+        # is sent), on the letter's own line where it is read (QA: a grey caption was easy to miss)
+        if row.notice:
+            text.warning(row.notice, icon=":material/contact_phone:")
         if row.status == "due":
-            if row.notice:  # before Produce, where it is read (QA: a grey caption was easy to miss)
-                text.warning(row.notice, icon=":material/contact_phone:")
             action.button("Produce", key=f"produce:{row.id}", on_click=_produce, args=(actor, row.id))
         elif row.file_name:
             # The bytes are fetched (and the download audited) only when the button is pressed.

@@ -10,12 +10,13 @@ from sqlalchemy import select
 from db.models import Deadline, ReferenceValue, ServiceRequest
 from domain.clock import format_uk, uk_local, utcnow
 from procedures.effects import CmsLine
-from services import reference
+from services import letters, reference
 from services.run_outcomes import RunOutcome
 from services.transaction import transaction
 from tests.app.helpers import as_read, texts
 from tests.app.test_deadlines_and_files_shown import sr_detail
 from tests.app.test_wizard import open_wizard
+from tests.integration.test_letters_service import _due
 from tests.procedures.ssst_walks import sr_row
 from tests.procedures.test_p5e import refer, start
 from tests.procedures.walk import Walk, find_case
@@ -23,6 +24,10 @@ from ui.cms_panel import line_markdown
 from ui.text import literal
 
 INFORMATION_PROVIDED = "resolution_code.information_provided"
+# P1 closes its SR "Complete", a Sub Status its seed never names: the panel gave it as a suggestion.
+P1_SUB_STATUS = CmsLine(
+    "Sub Status: choose the Sub Status your team uses here; this procedure does not name one", suggestion="Complete"
+)
 
 
 def finished_p1(actor) -> tuple[Walk, RunOutcome]:
@@ -64,7 +69,7 @@ def test_the_finish_page_lists_each_sr_with_its_number_and_the_met_review_date_a
     table = at.table[0].value
     rows = dict(zip(table["SR"], table["What happened"], strict=True))
     assert rows == {
-        outcome.srs["main"].number: "Created and closed (Complete)",
+        outcome.srs["main"].number: "Created and closed",  # its Sub Status is under "In CMS", as the panel gave it
         outcome.srs["segment"].number: "Created, now Open",
     }
     with transaction() as session:
@@ -110,11 +115,16 @@ def test_a_resolution_code_nobody_confirmed_is_a_suggestion_on_the_finish_page_a
     )
 
     at = open_wizard(actor, walk.view.run_id)
-    assert in_cms(at, main) == f"- {line_markdown(line)}"  # as the panel draws it, the suggestion in orange
+    # as the panel draws them, the suggestions in orange
+    assert in_cms(at, main) == f"- {line_markdown(P1_SUB_STATUS)}\n- {line_markdown(line)}"
     assert "Information Provided" not in " ".join(at.table[0].value["What happened"])
 
     leader = sr_detail(actor_for("teamleader"), sr_id(outcome.srs["main"].number))
-    assert in_cms(leader) == f"- {line_markdown(line)}"
+    assert in_cms(leader) == f"- {line_markdown(P1_SUB_STATUS)}\n- {line_markdown(line)}"
+    # QA: the heading said "Closed (Complete)"; the Sub Status is under "In CMS" only, as the panel gave it
+    (heading,) = [str(m.value) for m in leader.markdown if " · owner " in str(m.value)]
+    assert " · Closed · owner " in heading
+    assert "Complete" not in heading
     details = next(df.value for df in leader.dataframe if "On the SR" in df.value.columns)
     assert "Resolution Code" not in set(details["On the SR"])
 
@@ -134,10 +144,10 @@ def test_a_confirmed_resolution_code_is_exact_with_its_source_as_it_stood_when_t
     )
 
     at = open_wizard(actor, walk.view.run_id)
-    assert in_cms(at, outcome.srs["main"].number) == f"- {line_markdown(line)}"
+    assert in_cms(at, outcome.srs["main"].number) == f"- {line_markdown(P1_SUB_STATUS)}\n- {line_markdown(line)}"
     assert "Resolution Code = Information Provided" in texts(at)
     leader = sr_detail(actor_for("teamleader"), sr_id(outcome.srs["main"].number))
-    assert in_cms(leader) == f"- {line_markdown(line)}"
+    assert in_cms(leader) == f"- {line_markdown(P1_SUB_STATUS)}\n- {line_markdown(line)}"
     assert "Information Given" not in texts(leader)
 
 
@@ -176,3 +186,28 @@ def test_an_sr_number_in_a_sentence_on_the_finish_page_is_never_broken_across_li
     assert [str(m.value) for m in at.markdown if m.proto.allow_html and "Face to face" in str(m.value)] == [
         f"{e.subject.replace(number, whole(number))}  \nTo: {literal(e.to)}" for e in walk.view.emails
     ]
+
+
+def test_a_letter_produced_without_our_contact_details_says_so_on_the_finish_page_and_sr_detail(
+    sqlite_demo_db, actor_for, monkeypatch
+):
+    """QA: once produced, a letter made while our phone number and address were not set was listed as plainly
+    "Produced"; it still needs them added by hand before it is sent, whatever is set today."""
+    for name in ("CASEWORK_LETTER_PHONE", "CASEWORK_LETTER_HOURS", "CASEWORK_LETTER_ADDRESS"):
+        monkeypatch.delenv(name, raising=False)
+    actor = actor_for("caseworker")
+    walk, outcome = finished_p1(actor)
+    main = sr_id(outcome.srs["main"].number)
+    without, with_them = _due("CWGL010", sr_id=main), _due("CWGL013", sr_id=main)
+    letters.render_letter(actor, without)
+    monkeypatch.setenv("CASEWORK_LETTER_ADDRESS", "PO Box 0555, Exampletown")
+    letters.render_letter(actor, with_them)
+    said = "Produced without our contact details: add them by hand before you send it"
+
+    table = open_wizard(actor, walk.view.run_id).table[1].value  # the letters, after the SRs
+    assert dict(zip(table["Code"], table["Where it stands"], strict=True)) == {"CWGL010": said, "CWGL013": "Produced"}
+    leader = sr_detail(actor_for("teamleader"), main)
+    listed = next(df.value for df in leader.dataframe if "Letter" in df.value.columns)
+    assert dict(zip(listed["Letter"], listed["Before it is sent"], strict=True)) == {"CWGL010": said, "CWGL013": ""}
+    # in words, never the stored "receiving_parent" or "rendered"
+    assert list(zip(listed["To"], listed["Status"], strict=True)) == [("receiving parent", "Produced")] * 2

@@ -56,7 +56,7 @@ def test_without_our_contact_details_the_letter_and_its_preview_say_so_before_it
         "them to the letter by hand before you send it, and ask an administrator to set them."
     )
     actor = actor_for("caseworker")
-    at = _at_the_letters_check(actor)
+    at, run_id = _at_the_letters_check(actor)
     assert notice in [w.value for w in at.warning]  # at check your answers, above the preview
     button(at, "Confirm and save").click().run()
     assert notice in [w.value for w in at.warning]  # in the letters panel, before Produce
@@ -64,17 +64,28 @@ def test_without_our_contact_details_the_letter_and_its_preview_say_so_before_it
     assert '<span style="white-space: nowrap">' in line  # the SR number on one line
     button(at, "Produce").click().run()
     assert notice not in [w.value for w in at.warning]
+    # QA: once produced, its Download line said nothing; the letter still needs the details added by hand
+    assert "Download" in [b.label for b in at.get("download_button")]
+    assert PRODUCED_WITHOUT in [w.value for w in at.warning]
 
     monkeypatch.setenv("CASEWORK_LETTER_PHONE", "0808 157 0555")
-    assert notice not in [w.value for w in _at_the_letters_check(actor).warning]
+    assert notice not in [w.value for w in _at_the_letters_check(actor)[0].warning]
+    # set now, but not when it was produced: the letter made then still lacks them
+    assert PRODUCED_WITHOUT in [w.value for w in open_wizard(actor, run_id).warning]
+
+
+PRODUCED_WITHOUT = (
+    "This letter has no contact details: our phone number and address for letters were not set when it was "
+    "produced. Add them to the letter by hand before you send it."
+)
 
 
 def _at_the_letters_check(actor):
-    """A new P4 run on a new case, at check your answers for the stable balance letter."""
+    """A new P4 run on a new case, at check your answers for the stable balance letter (the page, the run's id)."""
     view = run_start.start_run(actor, "P4", case_id=p4_case(actor))
     at = open_wizard(actor, view.run_id)
     answer_step(at, actor, view.run_id, stable_balance="1,234.56")
     button(at, "Confirm and save").click().run()
     answer_step(at, actor, view.run_id, letter_date=date.today().isoformat())
     assert "Check your answers before saving" in texts(at)
-    return at
+    return at, view.run_id

@@ -133,16 +133,19 @@ def test_an_ssst_caseworker_arranges_and_completes_a_face_to_face_visit_through_
     # The finish page: the visit SR closed; the initiating caseworker's SR (emailed and messaged, never changed
     # by the run; its team leader reassigned it meanwhile) is not said to have been worked on. The Resolution Code
     # chosen is given as the CMS panel gave it: Completed is a suggestion (services/recorded_cms.py), so it is not in
-    # "What happened" as a plain value.
+    # "What happened" as a plain value. Nor is the Sub Status: "Complete" is exact here (P5e closes a completed visit's
+    # SR "Complete"), but quoted from seed 002, as the panel said.
     origin = sr_row(sr["parent_id"])
     table = at.table[0].value
     assert dict(zip(table["SR"], table["What happened"], strict=True)) == {
-        sr["number"]: "Closed (Complete)",
+        sr["number"]: "Closed",
         origin["number"]: f"Not changed (it is {origin['status']})",
     }
     shown = texts(at)
     assert (
-        f"**In CMS on SR {sr['number']}**\n- Resolution Code: choose the Resolution Code your team uses for completed "
-        "work; the procedure names none  \n:orange[Suggestion, not confirmed by the published procedure or your policy "
-        "team: Completed]"
+        f"**In CMS on SR {sr['number']}**\n- Sub Status = Complete  \nSource: Published procedure \u201cEnforcement/"
+        "Liability Order Actions - Check CSA\u201d: \u201cthe **Sub Status** to **Complete**\u201d (the procedure you "
+        "are working does not name this value; this one does)\n- Resolution Code: choose the Resolution Code your team "
+        "uses for completed work; the procedure names none  \n:orange[Suggestion, not confirmed by the published "
+        "procedure or your policy team: Completed]"
     ) in shown

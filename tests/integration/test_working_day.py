@@ -15,6 +15,7 @@ from services import case_finder, console, records, run_start
 from services.access import unavailable
 from services.errors import NotFound, PermissionDenied, ValidationFailed
 from services.my_day import DUE_SOON_DAYS, my_day
+from services.sr_view import sr_full_view
 from services.transaction import transaction
 from services.work import complete_task, my_work
 from tests.procedures.walk import Walk, find_case, team_case
@@ -317,3 +318,19 @@ def test_a_run_on_an_sr_reassigned_to_a_caseworker_is_on_their_home(demo_db, act
 def _usernames() -> list[tuple[int, str]]:
     with transaction() as session:
         return [(i, name) for i, name in session.execute(select(User.id, User.username))]
+
+
+def test_a_run_at_a_step_its_procedure_no_longer_has_is_named_in_plain_words(demo_db, actor_for):
+    """A run saved at a step a later edit of its procedure removed is shown on My work and SR detail in plain words,
+    never by its stored state id (an internal name)."""
+    worker = actor_for("caseworker")
+    walk = Walk(worker, "P1", find_case(worker, financial_transition_complete=True))
+    walk.answer(query_reason="Complaint", query_summary="Arrears history", financial_transition_complete=True)
+    with transaction() as session:
+        run = session.get(ProcedureRun, walk.view.run_id)
+        run.state = "chase_by_pigeon"
+        sr_id = run.sr_id
+    work = my_work(worker)
+    assert [r.step_title for r in work.runs if r.id == walk.view.run_id] == ["A step no longer in this procedure"]
+    assert work.running[sr_id].step_title == "A step no longer in this procedure"
+    assert [r.step_title for r in sr_full_view(worker, sr_id).runs] == ["A step no longer in this procedure"]

@@ -18,7 +18,8 @@ from domain import deadlines as rules
 from domain.clock import UK, format_date, uk_local
 from letters.render import docx_text
 from procedures import registry
-from services import run_context, run_start, runs
+from procedures.effects import CmsLine
+from services import run_context, run_start, run_summary, runs, sr_view
 from services.errors import DomainError, ValidationFailed
 from services.transaction import transaction
 from tests.pdfs import a_pdf
@@ -168,6 +169,12 @@ def test_vsat_rejecting_the_referral_closes_the_sr_cancelled_and_tells_the_ownin
 
     sr = sr_row(sr_id)
     assert (sr["status"], sr["sub_status"], sr["resolution_code"]) == ("Closed", "Cancelled", "Referral Rejected")
+    # QA: the finish page said "Closed (Cancelled)", SR detail's heading likewise; the panel gave it as a suggestion
+    cancelled = CmsLine(
+        "Sub Status: choose the Sub Status that cancels the SR (the procedure says 'Close and Cancel the SR')",
+        suggestion="Cancelled",
+    )
+    assert _sub_status_shown(ssst, walk, sr_id) == ("Closed", cancelled, cancelled)
     assert walk.outcome().srs["main"].notes[-2:] == (
         "VSAT rejected the face to face referral: No visiting officer covers the area.",
         "Owning caseworker and team leader told that the referral was rejected.",
@@ -290,12 +297,26 @@ def test_a_third_failure_to_attend_closes_the_sr_with_resolution_code_failed_to_
     assert walk.view.status == "finished"
     sr = sr_row(sr_id)
     assert (sr["status"], sr["sub_status"], sr["resolution_code"]) == ("Closed", "Cancelled", "Failed To Attend")
+    # the finish page and SR detail give the Sub Status in this close's own words, as the panel did
+    line = CmsLine(
+        "Sub Status: choose the Sub Status your team uses when a visit did not happen; the procedure says only "
+        "'close the SR' here",
+        suggestion="Cancelled",
+    )
+    assert _sub_status_shown(ssst, walk, sr_id) == ("Closed", line, line)
+
     assert [done for _k, done, _e in deadline_list(sr_id)] == [True]
     origin = sr["parent_id"]
     assert any(
         kind == "message" and "failed to attend 3 times" in text and sid == origin
         for kind, text, sid in tasks_for("caseworker")
     )
+
+
+def _sub_status_shown(actor, walk: Walk, sr_id: int) -> tuple[str, CmsLine | None, CmsLine | None]:
+    """What the finish page says happened to the run's SR, its Sub Status there, and on SR detail."""
+    (summary,) = [s for s in run_summary.run_srs(actor, walk.view.run_id) if s.number == sr_row(sr_id)["number"]]
+    return summary.what_happened, summary.sub_status, sr_view.sr_full_view(actor, sr_id).sub_status
 
 
 def test_a_completed_visit_is_recorded_the_files_deleted_and_the_initiating_caseworker_told(demo_db, ssst, clock):
