@@ -15,6 +15,7 @@ its input closes (the app server stopped, however it stopped), it stops LibreOff
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -116,11 +117,9 @@ def main() -> int:
                     return 1
                 continue
             _say({"ok": True})
-        try:
+        with contextlib.suppress(Exception):  # LibreOffice already gone: nothing left to stop politely
             desktop.terminate()
             stopped = True
-        except Exception:  # noqa: BLE001, S110 - LibreOffice already gone: nothing left to stop politely
-            pass
         return 0
     finally:
         if office is not None:

@@ -42,6 +42,7 @@ TO_A_PARENT = (
 SENDER = "Child Maintenance Service"
 # Between the sender and "Our reference:" with no contact line: the date, the recipient's name and address.
 HEAD_WITHOUT_CONTACT = 3
+BATCH = 500
 
 _letters = sa.table(
     "letters",
@@ -74,8 +75,9 @@ def upgrade() -> None:
         )
     )
     lacking = [letter_id for letter_id, content in produced if printed_no_contact(bytes(content))]
-    if lacking:
-        conn.execute(_letters.update().where(_letters.c.id.in_(lacking)).values(without_contact=True))
+    for start in range(0, len(lacking), BATCH):  # a bound parameter each: SQLite allows 32,766 in one statement
+        chunk = lacking[start : start + BATCH]
+        conn.execute(_letters.update().where(_letters.c.id.in_(chunk)).values(without_contact=True))
 
 
 def downgrade() -> None:
