@@ -49,6 +49,16 @@ RECIPIENT_WORDS = {
 }
 
 
+def recipient_words(recipient: str | None, *, article: bool = True) -> str:
+    """Who a letter is to, in words: "the case file" for CMEL7298, never the stored "file" (QA: "to the file");
+    without `article` for a table's To column ("case file"). A recipient the catalogue does not name reads with
+    its underscores as blanks."""
+    if not recipient:
+        return ""
+    words = RECIPIENT_WORDS.get(recipient, f"the {recipient.replace('_', ' ')}")
+    return words if article else words.removeprefix("the ")
+
+
 @dataclass(frozen=True, slots=True)
 class Scenario:
     """A fictional sample (or a variant: changes on top of the first sample) and the text it must show."""

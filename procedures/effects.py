@@ -14,6 +14,7 @@ from typing import Any, Final, Literal
 
 from domain.clock import format_date, format_uk
 from domain.reference import BUILT_IN_REFERENCE, Kind, Reference, Source, SRStatus, describe_source
+from letters.catalogue import recipient_words
 
 # Placeholders a step may write in email drafts and document contexts where it needs the SR's number or
 # the caseworker's name (a step's effects are pure: they see neither); services/run_effects.py fills them in.
@@ -349,11 +350,11 @@ class LetterDue(Effect):
 
     def cms_lines(self, cms: CmsContext | None = None) -> list[CmsLine]:
         cms = cms or CmsContext()
-        to = self.recipient.replace("_", " ")
+        to = recipient_words(self.recipient)
         if f"letter.{self.code}" in cms.reference:
-            return [cms.value(Kind.LETTER, self.code, prefix=f"Issue to the {to}: ")]
+            return [cms.value(Kind.LETTER, self.code, prefix=f"Issue to {to}: ")]
         # CWG codes are Casework Guide's own templates: CMS has no letter of that name to choose.
-        return [CmsLine(f"Send the {to} the {self.code} letter Casework Guide produced, and note it on the SR")]
+        return [CmsLine(f"Send {to} the {self.code} letter Casework Guide produced, and note it on the SR")]
 
     @property
     def needs_confirmation(self) -> bool:

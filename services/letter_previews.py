@@ -17,7 +17,7 @@ from typing import Any
 
 from db.models import ServiceRequest
 from letters import catalogue
-from letters.catalogue import TemplateSpec
+from letters.catalogue import TemplateSpec, recipient_words
 from letters.fields import ContextError
 from letters.render import render, to_html
 from procedures.effects import ACTOR_NAME, SR_NUMBER, LetterDue
@@ -73,7 +73,7 @@ def pending_letters(actor: Actor, run_id: str) -> list[PendingLetter]:
 
 def _preview(spec: TemplateSpec, recipient: str, context: Mapping[str, Any], template: bytes | None) -> PendingLetter:
     """The letter as HTML, or why it cannot be made (the save would refuse it in the same words)."""
-    to = recipient.replace("_", " ")
+    to = recipient_words(recipient, article=False)
     notice = not_set_notice(spec)
     try:
         html = to_html(render(spec, context, template).content)

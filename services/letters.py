@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from db.models import Letter, ProcedureRun, ServiceRequest
 from domain.clock import utcnow
 from letters import catalogue
+from letters.catalogue import recipient_words
 from letters.fields import ContextError
 from letters.pdf import NO_LIBREOFFICE as NO_LIBREOFFICE  # what the letters panel says without LibreOffice
 from letters.pdf import PDF_MEDIA_TYPE, PdfUnavailable, pdf_available, to_pdf
@@ -60,8 +61,8 @@ class LetterRow:
 
     @property
     def to(self) -> str:
-        """Who it is to, in words ("receiving parent", never the stored "receiving_parent")."""
-        return (self.recipient or "").replace("_", " ")
+        """Who it is to, in words ("receiving parent", never the stored "receiving_parent"; "case file")."""
+        return recipient_words(self.recipient, article=False)
 
     @classmethod
     def of(cls, letter: Letter) -> LetterRow:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from domain import mail
 from domain.clock import UK, uk_local, utcnow
 from letters import catalogue as letter_catalogue
+from letters.catalogue import recipient_words
 from procedures.effects import (
     ACTOR_NAME,
     CASE_TEAM_LEADERS,
@@ -159,11 +160,11 @@ def addressee(to: str) -> str:
 
 
 def recipient(item: dict[str, Any]) -> str:
-    return str(item["recipient"] or "").replace("_", " ")
+    return recipient_words(str(item["recipient"] or ""))
 
 
 def letters(sent: list[dict[str, Any]]) -> tuple[tuple[int, str, str], ...]:
     """(index, code, code and recipient) of every letter the practice run would have recorded, to download
     watermarked."""
     found = [item for saved in sent for item in saved["would"] if item["kind"] == "letter"]
-    return tuple((i, item["code"], f"{item['code']} to the {recipient(item)}") for i, item in enumerate(found))
+    return tuple((i, item["code"], f"{item['code']} to {recipient(item)}") for i, item in enumerate(found))

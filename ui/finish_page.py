@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from domain.clock import format_uk
+from letters.catalogue import recipient_words
 from services.actor import Actor
 from services.letter_contact import PRODUCED_WITHOUT_SHORT
 from services.run_summary import run_srs
@@ -44,7 +45,7 @@ def finish_page(actor: Actor, view: RunView) -> None:
                     {
                         "Code": letter.template_code,
                         "Letter": letter.title,
-                        "To": (letter.recipient or "").replace("_", " "),
+                        "To": recipient_words(letter.recipient, article=False),
                         "SR": letter.sr_number,
                         "Where it stands": PRODUCED_WITHOUT_SHORT  # stored when produced (letter_contact)
                         if letter.without_contact

@@ -7,6 +7,7 @@ from functools import partial
 import streamlit as st
 
 import ui
+from letters.catalogue import recipient_words
 from services import letters
 from services.actor import Actor
 from services.run_views import RunView
@@ -32,10 +33,10 @@ def letters_panel(actor: Actor, view: RunView) -> None:
         return
     st.markdown("**Letters and forms**")
     for row in view.letters:
-        who = (row.recipient or "").replace("_", " ")
+        who = recipient_words(row.recipient)
         text, action = st.columns([3, 2])
         # md() drops a leading blank, so the separator stays outside it (review: "them?· to the receiving parent")
-        to = f" · to the {md(who)}" if who and who not in row.title.lower() else ""  # CMEL9180 names them already
+        to = f" · to {md(who)}" if who and who.lower() not in row.title.lower() else ""  # CMEL9180 names them already
         line = f"{md(row.template_code)} {md(row.title)}{to} · SR {md(row.sr_number)}"
         text.markdown(kept_whole(line, [row.sr_number]), unsafe_allow_html=True)  # the SR number on one line (QA)
         # Our contact details: not set before Produce, or left out of the letter produced (to add by hand before it
