@@ -10,23 +10,14 @@ import io
 
 import docx
 
-from casework import migrate
-from db.engine import engine_for
 from db.models import Letter
 from services import letters
 from services.transaction import transaction
+from tests.integration.migrating import migrate_to
 from tests.integration.test_letter_contact import PHONE, PRODUCED_WITHOUT, _line
 from tests.integration.test_letters_service import _due, _letter
 
 BEFORE = "letters1-1"  # the revision before this migration, whatever the chain is re-ordered to
-
-
-def _migrate(url: str, revision: str) -> None:
-    if revision == "head":
-        migrate.upgrade(url)
-    else:
-        migrate.downgrade(url, revision)
-    engine_for(url).dispose()  # the app's pooled connections were opened on the other schema
 
 
 def _laid_out_otherwise(letter_id: int) -> None:
@@ -52,8 +43,8 @@ def test_letters_produced_before_the_column_are_read_back_for_their_contact_deta
     with_them, due = _due("CMSL5501"), _due("CWGL013")
     letters.render_letter(actor, with_them)
 
-    _migrate(demo_db.url, BEFORE)
-    _migrate(demo_db.url, "head")
+    migrate_to(demo_db.url, BEFORE)
+    migrate_to(demo_db.url, "head")
     assert {i: _letter(i).without_contact for i in (without, with_them, court, other_layout, due)} == {
         without: True,  # read back: nothing between the sender and the date
         with_them: False,  # its phone line is there

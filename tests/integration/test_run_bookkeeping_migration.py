@@ -8,11 +8,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from casework import migrate
 from db.engine import engine_for
 from db.models import ProcedureRun
 from services import run_context, run_start
 from services.transaction import transaction
+from tests.integration.migrating import migrate_to
 from tests.procedures.walk import Walk, find_case
 
 BEFORE = "codebase1-1"  # the revision before this migration, whatever the chain is re-ordered to
@@ -23,14 +23,6 @@ START = {
     "financial_transition_complete": True,
 }
 _runs = sa.table("procedure_runs", sa.column("id", sa.String()), sa.column("answers", sa.JSON()))
-
-
-def _migrate(url: str, revision: str) -> None:
-    if revision == "head":
-        migrate.upgrade(url)
-    else:
-        migrate.downgrade(url, revision)
-    engine_for(url).dispose()  # the app's pooled connections were opened on the other schema
 
 
 def _raw_answers(url: str, run_id: str) -> dict[str, Any]:
@@ -67,7 +59,7 @@ def test_a_run_saved_the_old_way_resumes_with_its_bookkeeping_in_columns_and_onl
         "consider_segment": [],
     }
 
-    _migrate(demo_db.url, BEFORE)
+    migrate_to(demo_db.url, BEFORE)
     answers = {
         **START,
         "information_found": True,
@@ -84,7 +76,7 @@ def test_a_run_saved_the_old_way_resumes_with_its_bookkeeping_in_columns_and_onl
     assert _raw_answers(demo_db.url, walk.view.run_id) == old_way  # the downgrade writes the old shape
     _save_the_old_way(demo_db.url, walk.view.run_id, {**old_way, "_changed": ["query_summary"], "_allocated": ["main"]})
 
-    _migrate(demo_db.url, "head")
+    migrate_to(demo_db.url, "head")
     run = _run(walk.view.run_id)
     assert run.answers == answers
     assert run.pending_step == "consider_segment"
@@ -105,7 +97,7 @@ def test_a_run_saved_the_old_way_resumes_with_its_bookkeeping_in_columns_and_onl
 def test_the_older_last_cms_lines_become_the_runs_one_saved_step_none_ticked(demo_db, actor_for):
     caseworker = actor_for("caseworker")
     view = run_start.start_run(caseworker, "P1", case_id=find_case(caseworker, financial_transition_complete=True))
-    _migrate(demo_db.url, BEFORE)
+    migrate_to(demo_db.url, BEFORE)
     _save_the_old_way(
         demo_db.url,
         view.run_id,
@@ -115,7 +107,7 @@ def test_the_older_last_cms_lines_become_the_runs_one_saved_step_none_ticked(dem
             "_last_cms_step": "Check where the case is in transition",
         },
     )
-    _migrate(demo_db.url, "head")
+    migrate_to(demo_db.url, "head")
     run = _run(view.run_id)
     assert run.answers == {"query_reason": "Appeal"}
     [shown] = run_context.view_run(caseworker, view.run_id).cms_saved
