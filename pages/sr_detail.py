@@ -6,12 +6,12 @@ from collections.abc import Sequence
 import streamlit as st
 
 import ui
-from domain.clock import format_date, format_uk
+from domain.clock import format_uk
 from services.letter_contact import PRODUCED_WITHOUT_SHORT
 from services.sr_view import TimelineEntry, sr_full_view
 from ui.case_panels import deadlines_panel, emails_panel, files_panel
 from ui.cms_panel import lines_under
-from ui.table_data import READ_IN_FULL, table_or_sentence
+from ui.table_data import READ_IN_FULL, arrow_rows, day_column, moment_column, table_or_sentence
 from ui.text import md
 
 actor = ui.actor("team_leader", page="sr_detail")
@@ -50,12 +50,13 @@ def show_timeline(entries: Sequence[TimelineEntry]) -> None:
     """Plain sentences, newest first; shown in a table (never as markdown: names and reasons are typed text). A long
     sentence is cut at the table's edge at 1366 px (QA): the page says how to read it whole."""
     if table_or_sentence(
-        [{"Date": format_date(e.at), "What happened": e.text} for e in entries],
+        # The moment itself, shown as its day: a heading sort is in date order (as text "10 Dec" came before "3 Dec")
+        arrow_rows([{"Date": e.at, "What happened": e.text} for e in entries], moments=("Date",)),
         "Nothing has happened on this SR yet.",
         width="stretch",
         # The date takes what it needs, the sentence the rest of the 904 px a 1366 px screen gives the page.
         column_config={
-            "Date": st.column_config.TextColumn(width=130),
+            "Date": day_column(width=130),
             "What happened": st.column_config.TextColumn(width=770, help=READ_IN_FULL),
         },
     ):
@@ -81,18 +82,22 @@ with tabs[2]:
 with tabs[3]:
     lacking = any(x.without_contact for x in view.letters)
     table_or_sentence(
-        [
-            {
-                "Letter": x.template_code,
-                "To": x.to,
-                "Status": x.where_it_stands,
-                "Rendered": format_uk(x.rendered_at),
-                # made with no way to contact us printed (stored when produced): said until it is sent
-                **({"Before it is sent": PRODUCED_WITHOUT_SHORT if x.without_contact else ""} if lacking else {}),
-            }
-            for x in view.letters
-        ],
+        arrow_rows(
+            [
+                {
+                    "Letter": x.template_code,
+                    "To": x.to,
+                    "Status": x.where_it_stands,
+                    "Produced": x.rendered_at,  # a moment: sorted as one, shown the UK way
+                    # made with no way to contact us printed (stored when produced): said until it is sent
+                    **({"Before it is sent": PRODUCED_WITHOUT_SHORT if x.without_contact else ""} if lacking else {}),
+                }
+                for x in view.letters
+            ],
+            moments=("Produced",),
+        ),
         "No letters on this SR.",
+        column_config={"Produced": moment_column()},
     )
 with tabs[4]:
     deadlines_panel(view.deadlines, empty="No deadlines on this SR.", actor=actor)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from pandas.api.types import is_datetime64_any_dtype
 from sqlalchemy import select
 
 from db.models import Deadline, ReferenceValue, ServiceRequest
@@ -211,3 +212,7 @@ def test_a_letter_produced_without_our_contact_details_says_so_on_the_finish_pag
     assert dict(zip(listed["Letter"], listed["Before it is sent"], strict=True)) == {"CWGL010": said, "CWGL013": ""}
     # in words, never the stored "receiving_parent" or "rendered"
     assert list(zip(listed["To"], listed["Status"], strict=True)) == [("receiving parent", "Produced")] * 2
+    # when each was produced, as a moment (a heading sort is in date order), under a word a team leader uses
+    assert "Rendered" not in listed.columns
+    assert is_datetime64_any_dtype(listed["Produced"])
+    assert listed["Produced"].notna().all()
