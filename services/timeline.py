@@ -18,6 +18,7 @@ from typing import Any
 from domain.clock import format_date, format_uk
 from domain.deadlines import label as deadline_label
 from domain.values import format_money
+from letters.catalogue import RECIPIENT_WORDS
 from procedures import registry
 
 FIELDS = {
@@ -46,14 +47,6 @@ FIELDS = {
 }
 WHEN_FIELDS = {"review_date", "hearing_at", "appointment_at"}  # "set for" a day, the others "set to" a value
 MONEY_FIELDS = {"court_fee", "costs"}
-RECIPIENTS = {
-    "receiving_parent": "the receiving parent",
-    "paying_parent": "the paying parent",
-    "client": "the client",
-    "court": "the court",
-    "cpo": "the court presenting officer",
-    "vsat": "CSA VSAT interviews",
-}
 LETTER_FORMATS = {"docx": "a Word document", "pdf": "a PDF"}
 # What the generic description leaves out: ids, versions, hashes and sizes, and a run's audit-only fields (the
 # answers and checklist as stored, the count of effects, the SRs bound by internal reference, refused fields' names).
@@ -202,7 +195,7 @@ def _deadline_done(_b: Event, a: Event, _n: Mapping[int, str], _s: Mapping[str, 
 
 def _letter(verb: str) -> Describer:
     def said(_b: Event, a: Event, _n: Mapping[int, str], _s: Mapping[str, str]) -> str:
-        to = RECIPIENTS.get(str(a.get("recipient")))
+        to = RECIPIENT_WORDS.get(str(a.get("recipient")))  # the studio's words: "the case file" for CMEL7298
         return f"Letter {a.get('template_code', '')}{f' to {to}' if to else ''} {verb}".replace("  ", " ")
 
     return said

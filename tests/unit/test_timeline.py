@@ -125,6 +125,12 @@ def test_a_new_sr_says_its_parent_and_owner_and_leaves_out_its_fields_and_ids():
             {"template_code": "CMSL5501", "recipient": "paying_parent", "sha256": "ab"},
             "Letter CMSL5501 to the paying parent produced",
         ),
+        (
+            "letter.rendered",
+            {"status": "due"},
+            {"template_code": "CMEL7298", "recipient": "file", "sha256": "ab"},
+            "Letter CMEL7298 to the case file produced",
+        ),
         ("letter.downloaded", None, {"format": "docx", "sha256": "ab"}, "Letter downloaded as a Word document"),
         (
             "email.queued",
