@@ -15,6 +15,8 @@ Decisions:
   started again at the next letter, and the letter it was converting is converted the old way.
 - A letter LibreOffice cannot convert is refused in plain words, as before; one that takes over a minute stops
   the worker (the next letter starts another).
+- After 500 letters it is stopped and the next letter starts a fresh one, so no memory LibreOffice gathers is held
+  for the life of the server. Its profile folder is the app's, removed however the worker ended.
 - `CASEWORK_PDF_CONVERTER=oneshot` turns the kept LibreOffice off (the old way only), for a server short of memory.
 """
 
@@ -30,6 +32,7 @@ import select
 import shutil
 import signal
 import subprocess
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -41,6 +44,7 @@ START_TIMEOUT_SECONDS = 90
 CONVERT_TIMEOUT_SECONDS = 60
 RETRY_AFTER_SECONDS = 600
 GROUP_EXIT_SECONDS = 10
+LETTERS_PER_WORKER = 500
 
 log = logging.getLogger("casework")
 
@@ -78,8 +82,11 @@ class _Worker:
     """The worker process and its LibreOffice, one process group: stopping the group stops both."""
 
     def __init__(self, python: str, soffice: str) -> None:
+        # LibreOffice's profile, ours to remove: a worker killed (stuck, or LibreOffice crashed) cannot clean up
+        self.profile = tempfile.mkdtemp(prefix="casework-libreoffice-")
+        self.converted = 0
         self.process = subprocess.Popen(  # noqa: S603 - our own script, fixed arguments, no shell
-            [python, str(WORKER), soffice],
+            [python, str(WORKER), soffice, self.profile],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -103,6 +110,7 @@ class _Worker:
         except OSError:  # BrokenPipeError among them
             raise ConverterDown("the LibreOffice converter has stopped") from None
         reply = self._reply(CONVERT_TIMEOUT_SECONDS)
+        self.converted += 1
         if reply.get("fatal"):
             raise ConverterDown(f"LibreOffice stopped: {reply.get('error')}")
         if not reply.get("ok"):
@@ -123,7 +131,10 @@ class _Worker:
                     raise ConverterDown("the LibreOffice converter has stopped")
                 self._buffer += chunk
         line, _, self._buffer = self._buffer.partition(b"\n")
-        reply: dict[str, Any] = json.loads(line)
+        try:
+            reply: dict[str, Any] = json.loads(line)
+        except ValueError:
+            raise ConverterDown(f"the LibreOffice converter said something unexpected: {line[:200]!r}") from None
         return reply
 
     def _pipe(self, name: str) -> IO[bytes]:
@@ -152,6 +163,7 @@ class _Worker:
         deadline = time.monotonic() + GROUP_EXIT_SECONDS
         while _group_running(self.process.pid) and time.monotonic() < deadline:
             time.sleep(0.01)  # SIGKILLed processes exiting: the kernel gives no notice to wait on
+        shutil.rmtree(self.profile, ignore_errors=True)
 
 
 def _group_running(group: int) -> bool:
@@ -189,17 +201,21 @@ def convert(source: Path, target: Path, soffice: str) -> bool:
                 log.warning("PDF letters: LibreOffice could not be kept running (%s); converting one at a time", exc)
                 _down_until = time.monotonic() + RETRY_AFTER_SECONDS
                 return False
+        worker = _worker
         try:
-            _worker.convert(source, target)
+            worker.convert(source, target)
         except ConverterDown as exc:
             log.warning("PDF letters: the kept LibreOffice stopped (%s); this letter is converted on its own", exc)
-            _worker.kill()
+            worker.kill()
             _worker = None
             return False
         except TookTooLong:
-            _worker.kill()  # stuck on this letter: the next one starts another
+            worker.kill()  # stuck on this letter: the next one starts another
             _worker = None
             raise
+        if worker.converted >= LETTERS_PER_WORKER:  # a fresh LibreOffice now and then: no memory held for ever
+            worker.stop()
+            _worker = None
         return True
 
 

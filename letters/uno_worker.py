@@ -10,7 +10,9 @@ and exits). Each request {"source": docx path, "target": pdf path} is answered {
 with "fatal": true when LibreOffice itself has gone (this process then exits, and the app starts another). When
 its input closes (the app server stopped, however it stopped), it stops LibreOffice and exits.
 
-    /usr/bin/python3 letters/uno_worker.py /usr/bin/soffice
+    /usr/bin/python3 letters/uno_worker.py /usr/bin/soffice /tmp/casework-libreoffice-xyz
+
+The profile folder (the second argument) is the app's: it removes it however this process ended, even killed.
 """
 
 from __future__ import annotations
@@ -18,10 +20,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from typing import Any
@@ -96,8 +96,7 @@ def _office_gone(office: subprocess.Popen[bytes], exc: BaseException) -> bool:
 
 
 def main() -> int:
-    soffice = sys.argv[1]
-    profile = tempfile.mkdtemp(prefix="casework-libreoffice-")
+    soffice, profile = sys.argv[1], sys.argv[2]
     office, stopped = None, False
     try:
         try:
@@ -128,7 +127,6 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 office.kill()
                 office.wait()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -77,12 +77,15 @@ def test_a_letter_that_takes_too_long_is_refused_plainly_and_the_worker_replaced
     to_pdf(_letter("Warm"))
     worker = pdf_converter.worker_pid()
     assert worker is not None
+    profile = Path(pdf_converter._worker.profile)  # type: ignore[union-attr]  # running: just checked
+    assert profile.is_dir()
     monkeypatch.setattr(pdf_converter, "CONVERT_TIMEOUT_SECONDS", 0.0)
     with pytest.raises(PdfUnavailable) as refused:
         to_pdf(_letter("Too slow"))
     assert str(refused.value) == NOT_CONVERTED
     assert pdf_converter.worker_pid() is None
     assert not _group_alive(worker)
+    assert not profile.exists()  # killed, it could not remove LibreOffice's profile: the app did
     monkeypatch.undo()
     assert "Next" in pdf_text(to_pdf(_letter("Next")))
 
@@ -123,3 +126,18 @@ def test_a_server_process_that_ends_leaves_no_libreoffice_running(kept: None) ->
     assert done.returncode == 0, done.stderr
     worker = int(done.stdout.split()[-1])
     assert not _group_alive(worker)
+
+
+def test_a_fresh_libreoffice_is_started_after_so_many_letters(kept: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """LibreOffice kept for the life of a server would keep whatever memory it gathers: it is replaced now and then."""
+    monkeypatch.setattr(pdf_converter, "LETTERS_PER_WORKER", 2)
+    to_pdf(_letter("One"))
+    first = pdf_converter.worker_pid()
+    profile = Path(pdf_converter._worker.profile)  # type: ignore[union-attr]  # running: just checked
+    assert "Two" in pdf_text(to_pdf(_letter("Two")))  # the second letter is made, then that LibreOffice stops
+    assert pdf_converter.worker_pid() is None
+    assert first is not None
+    assert not _group_alive(first)
+    assert not profile.exists()
+    assert "Three" in pdf_text(to_pdf(_letter("Three")))
+    assert pdf_converter.worker_pid() not in (None, first)
