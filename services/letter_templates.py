@@ -84,7 +84,7 @@ class TemplateRow:
     @property
     def recipient_words(self) -> str:
         """Who the letter is for, in words: "the court presenting officer", not "cpo"."""
-        return catalogue.RECIPIENT_WORDS[self.recipient]
+        return catalogue.recipient_words(self.recipient)
 
 
 @dataclass(frozen=True, slots=True)

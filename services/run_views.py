@@ -14,12 +14,14 @@ from db.models import Case, ProcedureRun, ServiceRequest
 from domain.clock import format_date, format_uk
 from domain.reference import Reference
 from domain.values import format_money
+from letters.catalogue import recipient_words
 from procedures.definition import QUESTION_KINDS, Ctx, Field, Procedure, Step, condition_holds
 from procedures.effects import CmsContext, CmsLine, CreateSR, Effect, LetterDue
 from procedures.trace import published_reference
 from services.attachments import AttachmentView
 from services.deadlines import DeadlineView
 from services.email import EmailView, not_set_notices
+from services.letter_contact import PRODUCED_WITHOUT_SHORT
 from services.step_drafts import Draft, resumable
 from services.views import CaseBanner
 
@@ -83,6 +85,19 @@ class LetterLine:
     # (services.letter_contact.not_set_notice); on a produced one, when it was made without them (PRODUCED_WITHOUT).
     notice: str | None = None
     without_contact: bool = False  # produced with no way to contact us printed: to be added by hand before sending
+
+    @property
+    def to(self) -> str:
+        """Who it is to, in words for a table's To column ("case file", never the stored "file")."""
+        return recipient_words(self.recipient, article=False)
+
+    @property
+    def where_it_stands(self) -> str:
+        """Where the letter stands, for the finish page: produced (and whether our contact details must still be added
+        by hand, as stored when it was produced) or still to produce."""
+        if self.status == "due":
+            return "Due: produce it from the letters panel"
+        return PRODUCED_WITHOUT_SHORT if self.without_contact else "Produced"
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,9 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from domain.clock import format_uk
-from letters.catalogue import recipient_words
 from services.actor import Actor
-from services.letter_contact import PRODUCED_WITHOUT_SHORT
 from services.run_summary import run_srs
 from services.run_views import RunView
 from ui import attempt
@@ -45,13 +43,9 @@ def finish_page(actor: Actor, view: RunView) -> None:
                     {
                         "Code": letter.template_code,
                         "Letter": letter.title,
-                        "To": recipient_words(letter.recipient, article=False),
+                        "To": letter.to,
                         "SR": letter.sr_number,
-                        "Where it stands": PRODUCED_WITHOUT_SHORT  # stored when produced (letter_contact)
-                        if letter.without_contact
-                        else "Produced"
-                        if letter.status != "due"
-                        else "Due: produce it from the letters panel",
+                        "Where it stands": letter.where_it_stands,
                     }
                     for letter in view.letters
                 ],
