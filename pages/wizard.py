@@ -12,7 +12,7 @@ from services.run_views import RunView
 from ui.actions import run_action
 from ui.case_panels import deadlines_panel, emails_panel, files_panel
 from ui.check_answers import summary_rows
-from ui.cms_panel import cms_panel
+from ui.cms_panel import ON_SAVE, cms_panel
 from ui.finish_page import finish_page
 from ui.glossary_panel import glossary_panel
 from ui.handed_over import handed_over_page
@@ -25,8 +25,9 @@ from ui.task_list import task_list_table
 
 # Said on check your answers; the first when nothing is on an SR yet, as this save makes it.
 NO_GOING_BACK = "After that you cannot go back to change these answers."
-SAVING = f"Saving records the changes below on the SR. {NO_GOING_BACK}"
-SAVING_MAKES_THE_SR = f"Saving makes the SR and records the changes below on it. {NO_GOING_BACK}"
+# The changes are listed under the CMS panel's heading: beside the answers on a wide screen, not below them.
+SAVING = f"Saving records on the SR the changes listed under **{ON_SAVE}**. {NO_GOING_BACK}"
+SAVING_MAKES_THE_SR = f"Saving makes the SR and records on it the changes listed under **{ON_SAVE}**. {NO_GOING_BACK}"
 
 actor = ui.actor("caseworker", page="wizard")
 asked_for = st.query_params.get("run")

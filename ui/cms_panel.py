@@ -39,11 +39,16 @@ def line_markdown(line: CmsLine, *, colour: bool = True) -> str:
     return f"{text}  \n" + (f":orange[{marked}]" if colour else marked)
 
 
+# The panel's heading for the step about to be saved; check your answers points to it by name (it sits beside the
+# answers on a wide screen, below them on a narrow one).
+ON_SAVE = "What to enter in CMS when you save this step"
+
+
 def cms_panel(view: RunView, tick: Callable[[int, int, bool], None]) -> None:
     """The current step's lines, then each saved step's lines with a "done in CMS" tick until all are ticked."""
     cms, saved, run_id = view.cms, view.cms_saved, view.run_id
     if cms:
-        lines_under("What to enter in CMS when you save this step", cms)
+        lines_under(ON_SAVE, cms)
     for item in saved:
         st.markdown(f"**Enter in CMS now** (saved at '{item.step_title}'); tick each line once it is done in CMS")
         for number, line in enumerate(item.lines):

@@ -19,13 +19,20 @@ def test_p4_records_the_stable_balance_letter_and_the_page_produces_it(sqlite_de
     assert "Confirm the stable arrears balance" in texts(at)
 
     answer_step(at, actor, view.run_id, stable_balance="1,234.56")
-    assert "Saving makes the SR and records the changes below on it." in texts(at)  # QA: "on the SR", none yet
+    # QA: "on the SR", none yet; the changes are named by the panel's heading (beside the answers, not below them)
+    assert (
+        "Saving makes the SR and records on it the changes listed under "
+        "**What to enter in CMS when you save this step**. After that you cannot go back to change these answers."
+    ) in texts(at)
     button(at, "Confirm and save").click().run()
     assert "Write to the receiving parent about the balance" in texts(at)
 
     answer_step(at, actor, view.run_id, letter_date=date.today().isoformat())
     assert "Check your answers before saving" in texts(at)
-    assert "Saving records the changes below on the SR." in texts(at)
+    assert (
+        "Saving records on the SR the changes listed under **What to enter in CMS when you save this step**."
+        in texts(at)
+    )
     assert "Send the receiving parent the CWGL010 letter Casework Guide produced, and note it on the SR" in texts(at)
     button(at, "Confirm and save").click().run()
     assert not at.exception
