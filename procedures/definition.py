@@ -354,19 +354,28 @@ class Step:
     warnings: Callable[[Ctx], list[str]] = NoWarnings
     # The wording for a run whose SR was not allocated to the caseworker (started from the case): see `as_started`.
     from_case: FromCase | None = None
+    # The guidance for a run with no SR of the caseworker who asked bound to it as "origin" (P5e: who is told
+    # instead of them). A run reads one or the other, never a sentence covering both (QA, 7 December).
+    without_origin: str = ""
 
-    def as_started(self, allocated_refs: Collection[str], ticked: Collection[str] = ()) -> Step:
-        """The step as this run reads it: with its `from_case` wording when the run's main SR was not allocated.
+    def as_started(
+        self, allocated_refs: Collection[str], ticked: Collection[str] = (), *, sr_refs: Collection[str] = ("origin",)
+    ) -> Step:
+        """The step as this run reads it: with its `from_case` wording when the run's main SR was not allocated,
+        and its `without_origin` guidance when the run has no "origin" SR among its `sr_refs`.
 
         Checklist ticks are kept by their text, so a run that ticked this step's other wording (saved before the
         wording depended on how the run started) keeps reading the wording it ticked, and none reads "Not checked".
         """
-        wording = self.from_case
+        step = self
+        if self.without_origin and "origin" not in sr_refs:
+            step = replace(step, guidance=self.without_origin, without_origin="")
+        wording = step.from_case
         if wording is None or "main" in allocated_refs:
-            return self
+            return step
         if set(ticked) - set(wording.checklist):
-            return self
-        return replace(self, guidance=wording.guidance, checklist=wording.checklist, from_case=None)
+            return step
+        return replace(step, guidance=wording.guidance, checklist=wording.checklist, from_case=None)
 
     def visible_fields(self, answers: Mapping[str, Any]) -> list[Field]:
         return [f for f in self.fields if f.applies(answers)]

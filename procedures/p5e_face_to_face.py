@@ -126,8 +126,10 @@ def missed_before(ctx: Ctx) -> int:
     return sum(1 for a, b in zip(history, history[1:], strict=False) if (a, b) == ("visit_outcome", "appointment"))
 
 
-# Said where a step tells the owning caseworker: who is told instead when the run has no SR of theirs.
-NO_ORIGIN = "(when no SR of the caseworker who asked is linked to this one, the team leaders of the case's team)"
+# Who a step's email goes to, in its guidance: the run reads one (Step.without_origin), as its effects choose.
+TO_OWNING = "the owning caseworker and their team leader"
+TO_CASE_TEAM_LEADERS = "the team leaders of the case's team, to pass on to the caseworker who asked"
+WHY_THE_TEAM = " No SR of the caseworker who asked is linked to this one, so Casework Guide cannot tell them itself."
 
 
 def _asked_from(ctx: Ctx) -> bool:
@@ -152,6 +154,28 @@ def _tell_owning(ctx: Ctx, text: str, *, kind: Literal["task", "message"]) -> Ra
 def _told(ctx: Ctx) -> str:
     """Who a note says was told, in the SR Notes' words."""
     return "Owning caseworker and team leader" if _asked_from(ctx) else "The case's team leaders"
+
+
+def _rejected(told: str) -> str:
+    return (
+        f"The visit will not happen. Casework Guide emails {told} (read receipt, follow-up phone task) and closes "
+        f"the SR Cancelled with Resolution Code {REFERRAL_REJECTED}."
+    )
+
+
+def _failed_to_attend_guidance(told: str) -> str:
+    return (
+        "The client has failed to attend the same visit more than twice. The SR closes with Resolution Code "
+        f"{FAILED_TO_ATTEND} and {told}."
+    )
+
+
+def _visit_recorded(told: str) -> str:
+    return (
+        "Upload the CMSF5579 the consultant returned, and summarise the visit: it goes into the SR Notes and "
+        f"Contact Notes. Casework Guide sends the standard email to {told} (read receipt, follow-up phone task) "
+        "and deletes the clerical files."
+    )
 
 
 class P5eMachine(StateMachine):
@@ -464,11 +488,8 @@ STEPS = {
     ),
     "referral_rejected": Step(
         title="Referral rejected: close the SR",
-        guidance=(
-            "The visit will not happen. Casework Guide emails the owning caseworker and their team leader "
-            f"{NO_ORIGIN} (read receipt, follow-up phone task) and closes the SR Cancelled with Resolution Code "
-            f"{REFERRAL_REJECTED}."
-        ),
+        guidance=_rejected(TO_OWNING),
+        without_origin=_rejected(TO_CASE_TEAM_LEADERS) + WHY_THE_TEAM,
         checklist=("SR updated with VSAT's reason",),
         depends_on=("rejection_reason",),
         effects=_referral_rejected,
@@ -510,22 +531,19 @@ STEPS = {
     ),
     "failed_to_attend": Step(
         title="Failed to attend: close the SR",
-        guidance=(
-            "The client has failed to attend the same visit more than twice. The SR closes with Resolution "
-            f"Code {FAILED_TO_ATTEND} and the owning caseworker gets a message to decide what happens next "
-            "(the case's team gets it when no SR of theirs is linked to this one)."
-        ),
+        guidance=_failed_to_attend_guidance("the owning caseworker gets a message to decide what happens next"),
+        without_origin=_failed_to_attend_guidance(
+            "the case's team gets a message to pass on to the caseworker who asked, who decides what happens next"
+        )
+        + WHY_THE_TEAM,
         checklist=("Consultant's report read",),
         depends_on=("missed_count",),
         effects=_failed_to_attend,
     ),
     "record_visit": Step(
         title="Update the SR and Contact Notes",
-        guidance=(
-            "Upload the CMSF5579 the consultant returned, and summarise the visit: it goes into the SR Notes "
-            "and Contact Notes. Casework Guide sends the standard email to the owning caseworker and team "
-            f"leader {NO_ORIGIN} (read receipt, follow-up phone task) and deletes the clerical files."
-        ),
+        guidance=_visit_recorded(TO_OWNING),
+        without_origin=_visit_recorded(TO_CASE_TEAM_LEADERS) + WHY_THE_TEAM,
         checklist=("Supporting documents sent to the postal contractor for scanning",),
         fields=(
             Field("returned_form", label="The CMSF5579 the consultant returned", kind="pdf"),

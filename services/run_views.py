@@ -287,7 +287,7 @@ def saved_cms(saved: list[dict[str, Any]]) -> tuple[SavedCms, ...]:
 def run_step(procedure: Procedure, run: ProcedureRun, state: str | None = None) -> Step:
     """The step (the run's current one by default) worded as this run reads it (`Step.as_started`)."""
     state = state or run.state
-    return procedure.steps[state].as_started(run.allocated_refs, run.checklists.get(state, ()))
+    return procedure.steps[state].as_started(run.allocated_refs, run.checklists.get(state, ()), sr_refs=run.sr_refs)
 
 
 def back_allowed(run: ProcedureRun, procedure: Procedure) -> tuple[bool, str | None]:

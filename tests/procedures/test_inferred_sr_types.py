@@ -17,7 +17,7 @@ def test_step_text_does_not_present_an_inferred_sr_type_as_published(procedure_i
     procedure = registry.get(procedure_id)
     texts = [procedure.starts]
     for step in procedure.steps.values():
-        texts.append(step.guidance)
+        texts += [step.guidance, step.without_origin]
         texts.extend(step.checklist)
     shown = [t for t in texts if any(value in t for value in INFERRED)]
     assert shown == []

@@ -164,6 +164,11 @@ def test_vsat_rejecting_the_referral_closes_the_sr_cancelled_and_tells_the_ownin
     assert "rejection_reason" in info.value.errors
     walk.answer(vsat_accepted=False, rejection_reason="No visiting officer covers the area.")
     assert walk.step == "referral_rejected"
+    # QA, 7 December: the step said whom it emails in one sentence for runs with and without the asker's SR
+    assert walk.view.step.guidance == (
+        "The visit will not happen. Casework Guide emails the owning caseworker and their team leader (read receipt, "
+        "follow-up phone task) and closes the SR Cancelled with Resolution Code Referral Rejected."
+    )
     walk.answer()
     assert walk.view.status == "finished"
 
@@ -398,6 +403,12 @@ def test_started_from_the_case_the_cases_team_leaders_are_told_not_the_ssst_case
     walk = Walk(ssst, "P5e", case_id)
     refer(walk)
     walk.answer(vsat_accepted=False, rejection_reason="Out of area")
+    assert walk.view.step.guidance == (  # the step says who is told on this run, not both
+        "The visit will not happen. Casework Guide emails the team leaders of the case's team, to pass on to the "
+        "caseworker who asked (read receipt, follow-up phone task) and closes the SR Cancelled with Resolution Code "
+        "Referral Rejected. No SR of the caseworker who asked is linked to this one, so Casework Guide cannot tell "
+        "them itself."
+    )
     walk.answer()
     main = walk.outcome().srs["main"]
     assert (main.sub_area, main.status, main.resolution_code) == (F2F, "Closed", "Referral Rejected")

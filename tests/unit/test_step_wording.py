@@ -49,3 +49,20 @@ def test_no_step_tells_a_caseworker_who_started_from_the_case_to_read_an_allocat
         phrases = ("allocated you", "you were allocated", "been allocated", "SR allocated", "SR read", "the SR details")
         said = [p for p in phrases if p in words]
         assert not said, (procedure.id, step_id, said)
+
+
+@pytest.mark.parametrize("step_id", ["referral_rejected", "failed_to_attend", "record_visit"])
+def test_a_p5e_step_says_who_is_told_on_this_run_not_both(step_id):
+    """QA, 7 December: P5e's steps that tell the caseworker who asked said, in one sentence, whom they tell with and
+    without that caseworker's SR linked. A run reads one: the owning caseworker, or the case's team (and why)."""
+    step = registry.get("P5e").steps[step_id]
+    with_origin = step.as_started(["main"], sr_refs=["main", "origin"]).guidance
+    without = step.as_started(["main"], sr_refs=["main"]).guidance
+    assert "owning caseworker" in with_origin
+    assert "case's team" not in with_origin
+    assert "owning caseworker" not in without
+    assert "case's team" in without
+    assert without.endswith(
+        "No SR of the caseworker who asked is linked to this one, so Casework Guide cannot tell them itself."
+    )
+    assert step.as_started([], sr_refs=["main"]).guidance == without  # started from the case: never an origin

@@ -51,7 +51,7 @@ def test_no_product_code_uses_the_old_terms():
 def test_no_step_text_uses_the_old_terms(procedure):
     texts = [procedure.title, procedure.starts]
     for step in procedure.steps.values():
-        texts += [step.title, step.guidance, *step.checklist]
+        texts += [step.title, step.guidance, step.without_origin, *step.checklist]
         for f in step.fields:
             texts += [f.label, f.help, *f.options]
             texts += [c.label for c in f.columns] + [c.help for c in f.columns]
