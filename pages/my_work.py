@@ -7,7 +7,7 @@ import streamlit as st
 import ui
 from domain.clock import format_uk
 from services import run_start
-from services.sr_work import NO_PROCEDURE
+from services.sr_work import why_not_here
 from services.work import PAGE_SIZE, Cursor, MyWork, complete_task, my_work
 from ui.notices import deadline_strip
 from ui.runs_list import runs_in_progress
@@ -121,6 +121,5 @@ blocked = [(s, work.ways[s.id]) for s in work.service_requests if not any(not w.
 if blocked:
     with st.expander(f"SRs on this page that cannot be worked here now ({len(blocked)})"):
         for s, ways in blocked:
-            reasons = " ".join(f"{w.procedure_id}: {w.why_not}" for w in ways) or NO_PROCEDURE
             st.markdown(f"**{s.number}** {s.label} (case {s.scin})")
-            st.caption(reasons)
+            st.caption(why_not_here(ways))

@@ -15,7 +15,7 @@ Our reading of the seeds (the catalogue's `used_by` says which procedure creates
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,6 +66,16 @@ class WayToWork:
         if self.on_sr:
             return "works on this SR"
         return "starts on the case and opens its own Information Request SR; this SR stays open"
+
+
+def why_not_here(ways: Sequence[WayToWork]) -> str:
+    """Why none of these ways can work the SR now, for My work: each reason once, after the procedures it stops (QA, 7
+    December: a Magistrates Court SR said the SSST sentence twice, once for P5c and once for P5d)."""
+    by_reason: dict[str, list[str]] = {}
+    for way in ways:
+        if way.why_not:
+            by_reason.setdefault(way.why_not, []).append(way.procedure_id)
+    return " ".join(f"{' and '.join(ids)}: {why}" for why, ids in by_reason.items()) or NO_PROCEDURE
 
 
 def ways_to_work(kind: SRKind, reason: str | None, facts: Mapping[str, Any], *, ssst: bool) -> list[WayToWork]:

@@ -183,3 +183,24 @@ def test_my_work_still_offers_to_work_an_sr_with_no_run_in_progress(sqlite_demo_
     assert "In progress" not in texts(at)
     assert button(at, "Work this SR").key == "work_sr"
     assert "Continue" not in [b.label for b in at.button]
+
+
+def test_a_reason_two_procedures_share_is_said_once_for_both(sqlite_demo_db, actor_for):
+    """QA, 7 December: a caseworker outside the SSST read, for a Magistrates Court SR, "P5c: This is the Specialist
+    Services Support Team's work: ... P5d: This is the Specialist Services Support Team's work: ..."."""
+    actor = actor_for("caseworker")
+    with transaction() as session:
+        number = session.scalars(
+            select(ServiceRequest.number).where(
+                ServiceRequest.owner_id == actor.user_id, ServiceRequest.sub_area == "Magistrates Court"
+            )
+        ).one()
+    at = app_as(actor).run()
+    at.switch_page("pages/my_work.py").run()
+    assert not at.exception
+    said = [c.value for c in at.caption if "Specialist Services Support Team" in c.value and "P5c" in c.value]
+    assert said == [
+        "P5c and P5d: This is the Specialist Services Support Team's work: ask your team leader to allocate it to that "
+        "team."
+    ]
+    assert f"**{number}** Enforcement / Court Presentation / Magistrates Court" in texts(at)
