@@ -54,6 +54,26 @@ def scenario_answers(
     return answers
 
 
+def _against_the_case(procedure: Procedure, item: Mapping[str, Any], case: Case) -> dict[str, str]:
+    """Yes/no answers that say the opposite of the fictional case's fact of the same name (P1's "Is financial
+    transition complete?"): the caseworker would read one thing in the case banner and the story, another in the
+    expected answer (QA, 7 December: four P1 scenarios said "complete" over a case whose banner said it was not)."""
+    facts = case_facts(case)
+    step = procedure.steps[item["step"]]
+    against: dict[str, str] = {}
+    for name, value in item.get("answers", {}).items():
+        if not isinstance(value, bool):
+            continue
+        fact = facts.get(name)
+        if isinstance(fact, bool) and value != fact:
+            label = next((f.label for f in step.fields if f.name == name), name)
+            against[name] = (
+                f"The answer to '{label}' is {'Yes' if value else 'No'}, but the fictional case says "
+                f"{'yes' if fact else 'no'}: change the answer, or the case's facts, so the two agree."
+            )
+    return against
+
+
 def walk_scenario(
     scenario: Mapping[str, Any], *, today: date, reference: Reference = BUILT_IN_REFERENCE, actor_name: str = "Practice"
 ) -> Sim:
@@ -85,6 +105,9 @@ def walk_scenario(
             raise ScenarioBroken(
                 here, f"the procedure comes here, but the expected path says '{wanted}'", position=position
             )
+        against = _against_the_case(procedure, item, sim.case)
+        if against:
+            raise ScenarioBroken(here, " ".join(against.values()), position=position, fields=against)
         try:
             sim.submit(scenario_answers(procedure, item, sim.now, sim.case))
             if sim.run.pending_step == sim.run.state:

@@ -118,3 +118,21 @@ def test_every_scenario_walks_whatever_day_the_practice_starts(start):
     holiday: every scenario walks to the end from each awkward start day."""
     for key, scenario in builtin().items():
         assert walk_scenario(scenario, today=start).run.status == "finished", key
+
+
+def test_an_answer_that_says_the_opposite_of_the_fictional_case_is_refused_at_that_answer():
+    """QA, 7 December: four P1 scenarios answered "Is financial transition complete?" Yes over a fictional case whose
+    banner said transition was not complete. A scenario must tell one story: refused at the answer, as a policy
+    edit is (services/practice_scenarios.save_scenario walks the scenario the same way)."""
+    scenario = dict(builtin()["P1-1"])
+    facts = {**scenario["facts"], "financial_transition_complete": False}
+    with pytest.raises(ScenarioBroken) as info:
+        walk_scenario({**scenario, "facts": facts}, today=date.today())
+    assert info.value.position == 0
+    label = next(
+        f.label for f in registry.get("P1").steps["query_received"].fields if f.name == "financial_transition_complete"
+    )
+    assert info.value.fields == {
+        "financial_transition_complete": f"The answer to '{label}' is Yes, but the fictional case says no: change the "
+        "answer, or the case's facts, so the two agree."
+    }
