@@ -13,7 +13,10 @@ CASEWORK_RENDER_WORKERS (default 2) at a time per server process. They speak one
 line on stdin/stdout; bytes travel as base64.
 
     CASEWORK_RENDER_SECONDS   budget of one render, and of a whole upload check with all its samples, timed
-                              inside the worker (default 2; a committed template's check takes about 0.1 s)
+                              inside the worker as the processor time it spends (default 2; a committed
+                              template's check takes about 0.1 s). Processor time, not the clock: on a busy
+                              machine a normal check took over 2 s of wall time and was refused (seen in the
+                              tests, 7 December 2026); a template that loops still spends its 2 s and is stopped
     CASEWORK_CHECK_SECONDS    wall-clock backstop of a whole upload check, every sample (default 10); the
                               worker is killed past it (or past a single render's budget plus 2 s)
     CASEWORK_RENDER_MEMORY_MB address space of a worker (default 768)
@@ -77,14 +80,15 @@ def _over_time(seconds: float) -> BudgetExceeded:
 
 @contextlib.contextmanager
 def time_limit() -> Iterator[None]:
-    """Inside a worker: raise BudgetExceeded when the block runs past the render budget (SIGALRM).
+    """Inside a worker: raise BudgetExceeded when the block spends more than the render budget of processor time
+    (ITIMER_PROF, SIGPROF). A worker that waits instead of working is stopped by the caller's wall-clock backstop.
 
     Nested in another (a sample's render inside an upload check) it adds no budget of its own: the check's one
     budget covers every sample. When each sample had its own, a template whose render took just under the budget
     passed every sample and was only stopped by the 10-second backstop, twelve samples later; whether it was
     refused in 2 s or in 10 depended on the machine's speed that minute.
     """
-    if signal.getitimer(signal.ITIMER_REAL)[0] > 0:  # a budget is already running: the check's
+    if signal.getitimer(signal.ITIMER_PROF)[0] > 0:  # a budget is already running: the check's
         yield
         return
     seconds = render_seconds()
@@ -92,13 +96,13 @@ def time_limit() -> Iterator[None]:
     def expired(signum: int, frame: object) -> None:
         raise _over_time(seconds)
 
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous = signal.signal(signal.SIGPROF, expired)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
 
 
 def _b64(data: bytes) -> str:
