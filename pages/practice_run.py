@@ -9,9 +9,7 @@ import ui
 from domain.clock import format_date
 from procedures.glossary import GLOSSARY
 from services import practice
-from services.errors import ValidationFailed
 from services.letter_previews import pending_practice_letters
-from services.question_pages import check_page
 from ui.actions import run_action
 from ui.check_answers import summary_rows
 from ui.cms_panel import cms_panel
@@ -57,22 +55,17 @@ def act(call: Callable[[], practice.PracticeView]) -> practice.PracticeView | No
 
 
 def check(values: dict[str, object], names: tuple[str, ...], _next_page: int) -> bool:
-    """A page's Continue: its answers checked as saving would (on the practice calendar's today). Not kept as a
-    draft: a rehearsal reloaded mid-step asks the step's pages again, at no cost to a real record."""
-    try:
-        check_page(
-            view.procedure_id,
-            view.procedure_version,
-            view.step.id,
-            values,
-            names,
-            checklist=view.step.checklist,
-            today=pv.today,
+    """A page's Continue: its answers checked as saving would, on the fictional case and the practice calendar
+    (practice.check_page; not kept as a draft)."""
+    return bool(
+        run_action(
+            lambda: practice.check_page(actor, practice_id, values, names, expected_version=seen()),
+            fresh_key=None,
+            errors_key=ERRORS,
+            stale_key=STALE,
+            doing="checking your answers",
         )
-    except ValidationFailed as exc:
-        st.session_state[ERRORS] = exc.errors
-        return False
-    return True
+    )
 
 
 def save(answers: dict[str, object]) -> None:

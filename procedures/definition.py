@@ -32,6 +32,10 @@ MAX_TABLE_ROWS = 50
 QUESTION_KINDS = ("yes_no", "choice", "multi_choice")
 """Questions the caseworker answers (often deciding the route): never prefilled, so none starts answered."""
 
+FieldCheck = Callable[[Any, Mapping[str, Any]], str | None]
+"""A rule on one answer (typed, None when an optional one is left blank) and the case's facts alone: the refusal in
+plain words, or None to accept it (`Field.check`)."""
+
 
 @dataclass(frozen=True, slots=True)
 class PdfUpload:
@@ -78,9 +82,18 @@ class Field:
     minimum: int = 0  # kind "integer": the smallest number allowed (a count of misses starts at 1)
     # kind "money": refuse £0.00, for a sum a court is asked for (nothing owed means no court action)
     more_than_zero: bool = False
+    # A rule that reads only this answer and the case's facts (a PV check that misses the case's PV marker). Checked
+    # on the question's own page (services/question_pages.py) and again whenever the step is saved (`Step.refusals`,
+    # run before the machine's validators), so it holds however the answer arrives. A rule that needs another answer
+    # is a machine validator instead: on a page, a later page's answer is not given yet.
+    check: FieldCheck | None = None
 
     def applies(self, answers: Mapping[str, Any]) -> bool:
         return condition_holds(self.when, answers)
+
+    def refusal(self, value: Any, facts: Mapping[str, Any]) -> str | None:
+        """What `check` says of this typed answer on a case with these facts (None: accepted, or no rule)."""
+        return self.check(value, facts) if self.check is not None else None
 
     @property
     def hint(self) -> str:
@@ -379,6 +392,15 @@ class Step:
 
     def visible_fields(self, answers: Mapping[str, Any]) -> list[Field]:
         return [f for f in self.fields if f.applies(answers)]
+
+    def refusals(self, ctx: Ctx) -> dict[str, str]:
+        """The step's answers its fields' own rules (`Field.check`) refuse, given the case's facts: name to message."""
+        refused: dict[str, str] = {}
+        for f in self.visible_fields(ctx.answers):
+            message = f.refusal(ctx[f.name], ctx.facts)
+            if message:
+                refused[f.name] = message
+        return refused
 
 
 @dataclass(frozen=True)

@@ -92,12 +92,12 @@ class P5bMachine(StateMachine):
     proceed = (
         sr_allocated.to(contact_cpt)
         | contact_cpt.to(create_folder)
-        | create_folder.to(set_in_progress, validators="pv_check_agrees_with_the_case")
+        | create_folder.to(set_in_progress)
         | set_in_progress.to(record_cpo)
         | record_cpo.to(second_pv_check, cond="hearing_is_known", validators="cpo_email_is_an_address")
         | record_cpo.to(record_hearing, validators="cpo_email_is_an_address")
         | record_hearing.to(second_pv_check)
-        | second_pv_check.to(record_outcome, validators="second_pv_check_agrees_with_the_case")
+        | second_pv_check.to(record_outcome)
         | record_outcome.to(forward_to_ecm, validators="hearing_has_taken_place")
         | forward_to_ecm.to(close_sr)
         | close_sr.to(done)
@@ -105,12 +105,6 @@ class P5bMachine(StateMachine):
 
     def hearing_is_known(self, ctx: Ctx) -> bool:
         return bool(ctx["hearing_known"])
-
-    def pv_check_agrees_with_the_case(self, ctx: Ctx) -> None:
-        ssst_court.pv_answer_agrees_with_the_case(ctx, "pv_marker")
-
-    def second_pv_check_agrees_with_the_case(self, ctx: Ctx) -> None:
-        ssst_court.pv_answer_agrees_with_the_case(ctx, "second_pv_marker")
 
     def cpo_email_is_an_address(self, ctx: Ctx) -> None:
         mail.check_address_answer("cpo_email", ctx["cpo_email"])
@@ -266,7 +260,12 @@ STEPS = {
         ),
         checklist=("Folder created in the relevant CPO Manager Folder", "Supporting documents saved in the folder"),
         fields=(
-            Field("pv_marker", label="Is a PV marker recorded against the client?", kind="yes_no"),
+            Field(
+                "pv_marker",
+                label="Is a PV marker recorded against the client?",
+                kind="yes_no",
+                check=ssst_court.PV_CHECK_AGREES_WITH_THE_CASE,
+            ),
             Field("pv_details", label="What the PV check showed", kind="long_text", required=False),
             Field(
                 "screenshots_saved",

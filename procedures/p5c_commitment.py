@@ -156,7 +156,7 @@ class P5cMachine(StateMachine):
 
     proceed = (
         sr_allocated.to(pv_check)
-        | pv_check.to(build_bundle, validators="pv_check_agrees_with_the_case")
+        | pv_check.to(build_bundle)
         | build_bundle.to(save_bundle)
         | save_bundle.to(set_in_progress)
         | set_in_progress.to(cpo_assigned)
@@ -165,15 +165,13 @@ class P5cMachine(StateMachine):
         | summons_returned.to(paying_parent_cover_letter)
         | paying_parent_cover_letter.to(summons_issued)
         | summons_issued.to(second_pv_check)
-        | second_pv_check.to(record_outcome, validators="second_pv_check_agrees_with_the_case")
+        | second_pv_check.to(record_outcome)
         | record_outcome.to(forward_to_ecm, validators="hearing_has_taken_place")
         | forward_to_ecm.to(close_sr)
         | close_sr.to(done)
     )
 
     cpo_email_is_an_address = P5bMachine.cpo_email_is_an_address
-    pv_check_agrees_with_the_case = P5bMachine.pv_check_agrees_with_the_case
-    second_pv_check_agrees_with_the_case = P5bMachine.second_pv_check_agrees_with_the_case
 
     def hearing_has_taken_place(self, ctx: Ctx) -> None:
         ssst_court.hearing_has_taken_place(ctx, ctx["hearing_at"])
@@ -323,7 +321,12 @@ STEPS = {
         ),
         checklist=("PV check done on the 2012 system",),
         fields=(
-            Field("pv_marker", label="Is a PV marker recorded against the client?", kind="yes_no"),
+            Field(
+                "pv_marker",
+                label="Is a PV marker recorded against the client?",
+                kind="yes_no",
+                check=ssst_court.PV_CHECK_AGREES_WITH_THE_CASE,
+            ),
             Field("pv_details", label="What the PV check showed", kind="long_text", required=False),
         ),
         effects=_pv_check,

@@ -212,13 +212,13 @@ class P5dMachine(StateMachine):
         | contact_cpt.to(cpt_reply)
         | cpt_reply.to(create_cmel7298)
         | create_cmel7298.to(full_pv_check)
-        | full_pv_check.to(cpt_bundle, validators="pv_check_agrees_with_the_case")
+        | full_pv_check.to(cpt_bundle)
         | cpt_bundle.to(set_in_progress)
         | set_in_progress.to(cover_letter)
         | cover_letter.to(call_cpt)
         | call_cpt.to(issue_date)
         | issue_date.to(second_pv_check, validators="issued_before_hearing")
-        | second_pv_check.to(cpo_decision, validators="second_pv_check_agrees_with_the_case")
+        | second_pv_check.to(cpo_decision)
         | cpo_decision.to(done, cond="cpo_stops")
         | cpo_decision.to(record_outcome)
         | record_outcome.to(forward_to_ecm, validators="hearing_has_taken_place")
@@ -230,12 +230,6 @@ class P5dMachine(StateMachine):
         return ctx["cpo_proceeds"] is False
 
     # Validators: each raises FieldError naming the input the caseworker must change.
-    def pv_check_agrees_with_the_case(self, ctx: Ctx) -> None:
-        ssst_court.pv_answer_agrees_with_the_case(ctx, "pv_marker")
-
-    def second_pv_check_agrees_with_the_case(self, ctx: Ctx) -> None:
-        ssst_court.pv_answer_agrees_with_the_case(ctx, "second_pv_marker")
-
     def arrears_period_is_in_order(self, ctx: Ctx) -> None:
         if ctx["arrears_to"] < ctx["arrears_from"]:
             raise FieldError("arrears_to", "The end of the arrears period must be on or after its start.")
@@ -505,7 +499,12 @@ STEPS = {
         ),
         checklist=("Full PV check done on the 2012 system",),
         fields=(
-            Field("pv_marker", label="Is a PV marker recorded on the case?", kind="yes_no"),
+            Field(
+                "pv_marker",
+                label="Is a PV marker recorded on the case?",
+                kind="yes_no",
+                check=ssst_court.PV_CHECK_AGREES_WITH_THE_CASE,
+            ),
             Field("pv_detail", label="What the PV check found", kind="long_text", required=False),
         ),
         effects=_full_pv_check,
@@ -582,7 +581,12 @@ STEPS = {
         ),
         checklist=("Second PV check done on the 2012 system", "Payments and contact since the first check looked at"),
         fields=(
-            Field("second_pv_marker", label="Is a PV marker recorded now?", kind="yes_no"),
+            Field(
+                "second_pv_marker",
+                label="Is a PV marker recorded now?",
+                kind="yes_no",
+                check=ssst_court.PV_CHECK_AGREES_WITH_THE_CASE,
+            ),
             Field(
                 "lo_schedule_payments",
                 label="Payments that affect the LO schedule",

@@ -14,7 +14,8 @@ where it is silent:
   team, to pass to the caseworker who asked. (Until 7 December 2026 the run's own SR owner was told:
   the SSST caseworker emailed themself.)
 - The full PV check is a step of its own with a recorded result. Its answer must agree with the PV
-  marker on the case record: a check that misses a recorded marker is refused.
+  marker on the case record: a check that misses a recorded marker is refused, on the question's own page
+  (a field's rule, `Field.check`, as P5b, P5c and P5d refuse theirs) and again at the save.
 - CMSF5579 is rendered from the answers, attached to the email to CSA VSAT INTERVIEWS (read receipt,
   follow-up phone task) and kept with the SR as the clerical file ("face-to-face-referral" bundle),
   which is deleted when the visit is recorded (step 6), with an audit row.
@@ -195,7 +196,7 @@ class P5eMachine(StateMachine):
     done = State("Finished", final=True)
 
     proceed = (
-        pv_check.to(vsat_referral, validators="pv_check_agrees_with_the_case")
+        pv_check.to(vsat_referral)
         | vsat_referral.to(set_in_progress, validators="reason_fits_the_client")
         | set_in_progress.to(vsat_decision)
         | vsat_decision.to(appointment, cond="accepted")
@@ -255,12 +256,11 @@ class P5eMachine(StateMachine):
                 f"{ctx['client_role'].lower()}. Choose another reason, or go back and change who the visit is with.",
             )
 
-    def pv_check_agrees_with_the_case(self, ctx: Ctx) -> None:
-        if bool(ctx.fact("potentially_violent")) and not ctx["pv_marker"]:
-            raise FieldError(
-                "pv_marker",
-                "The case record shows a PV marker. Do the full PV check again: the visiting officer must be told.",
-            )
+
+PV_CHECK_AGREES_WITH_THE_CASE = ssst_court.pv_marker_on_record(
+    "The case record shows a PV marker. Do the full PV check again: the visiting officer must be told."
+)
+"""The full PV check's answer against the case record (`Field.check`: refused on its own page and at the save)."""
 
 
 # --- Effects ------------------------------------------------------------------------------------------
@@ -447,7 +447,12 @@ STEPS = {
         ),
         fields=(
             Field("client_role", label="Who is the visit with?", kind="choice", options=tuple(ROLES)),
-            Field("pv_marker", label="Does the full PV check show a PV marker?", kind="yes_no"),
+            Field(
+                "pv_marker",
+                label="Does the full PV check show a PV marker?",
+                kind="yes_no",
+                check=PV_CHECK_AGREES_WITH_THE_CASE,
+            ),
             Field("pv_details", label="What the PV check found", kind="long_text"),
         ),
         effects=_pv_check,

@@ -8,15 +8,15 @@ keeps its own machine, its own steps where the seed words them differently, and 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from domain import deadlines, mail
 from domain.clock import format_date, uk_local
 from domain.reference import SRStatus
-from domain.values import FieldError, NotYet
+from domain.values import NotYet
 
-from .definition import Ctx, Field, StartSR, Step
+from .definition import Ctx, Field, FieldCheck, StartSR, Step
 from .effects import ACTOR_NAME, SR_NUMBER, AddNote, CompleteDeadlines, Effect, QueueEmail, SetDue, SetStatus, UpdateSR
 
 Kind = tuple[str, str, str]
@@ -66,14 +66,22 @@ def _described(sr: dict[str, Any]) -> str:
     return f"{sr['number']} ({sr['status']}{reason})"
 
 
-def pv_answer_agrees_with_the_case(ctx: Ctx, name: str) -> None:
-    """A PV check that misses the PV marker on the case record is refused (as P5e refuses it): the CPO must know."""
-    if bool(ctx.fact("potentially_violent")) and ctx[name] is False:
-        raise FieldError(
-            name,
-            "The case record shows a PV marker. Do the PV check again on the 2012 system: the court presenting "
-            "officer must be told.",
-        )
+def pv_marker_on_record(refusal: str) -> FieldCheck:
+    """The rule for a PV check's "Is a PV marker recorded?" (`Field.check`): "No" on a case whose record shows a PV
+    marker is refused with `refusal`, as whoever meets the client must be told. It reads only the answer and the
+    case's facts, so the question's own page refuses it (services/question_pages.py), and every save again."""
+
+    def check(found: Any, facts: Mapping[str, Any]) -> str | None:
+        return refusal if bool(facts.get("potentially_violent")) and found is False else None
+
+    return check
+
+
+PV_CHECK_AGREES_WITH_THE_CASE = pv_marker_on_record(
+    "The case record shows a PV marker. Do the PV check again on the 2012 system: the court presenting officer must "
+    "be told."
+)
+"""P5b's, P5c's and P5d's PV checks (first and second): the CPO must know (as P5e's visiting officer must)."""
 
 
 def hearing_has_taken_place(ctx: Ctx, when: Any, field: str = "outcome") -> None:
@@ -224,7 +232,12 @@ def second_pv_check_step(effects: Callable[[Ctx], list[Effect]], depends_on: tup
         ),
         checklist=("PV check done on the 2012 system", "Payments and contact since the referral checked"),
         fields=(
-            Field("second_pv_marker", label="Is a PV marker recorded against the client now?", kind="yes_no"),
+            Field(
+                "second_pv_marker",
+                label="Is a PV marker recorded against the client now?",
+                kind="yes_no",
+                check=PV_CHECK_AGREES_WITH_THE_CASE,
+            ),
             Field("second_pv_details", label="What the second PV check showed", kind="long_text", required=False),
             Field(
                 "payments_since",

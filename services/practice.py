@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from db.models import PracticeRun
 from domain.clock import utcnow
 from procedures import registry
-from services import audit, practice_effects
+from services import audit, practice_effects, question_pages, run_context
 from services import reference as reference_values
 from services.access import require_role
 from services.actor import Actor
@@ -36,7 +36,7 @@ from services.practice_store import (
     sim_of,
     today,
 )
-from services.run_views import RunView
+from services.run_views import RunView, run_step
 from services.transaction import expect_version, transaction
 
 BANNER = "Practice: nothing here is real"
@@ -171,15 +171,12 @@ def _act(
             do(sim)
         except DomainError as exc:  # ValidationFailed too: its errors are per field, any other is one problem
             refused = exc
-            errors = exc.errors if isinstance(exc, ValidationFailed) else {"_problem": exc.message}
-            log_event(row, "refused", step=step, errors=errors)
-            audit.record(
+            _log_refusal(
                 session,
                 actor,
-                "practice.refused",
-                entity_type="practice_run",
-                entity_id=row.id,
-                after={"state": step, "errors": errors},
+                row,
+                step,
+                exc.errors if isinstance(exc, ValidationFailed) else {"_problem": exc.message},
             )
         else:
             log_event(row, action.removeprefix("practice."), step=step, **logged)
@@ -191,6 +188,54 @@ def _act(
     if view is None:  # refused is None exactly when the view was built above
         raise RuntimeError("a practice step saved no view")
     return view
+
+
+def _log_refusal(session: Session, actor: Actor, row: PracticeRun, step: str, errors: dict[str, str]) -> None:
+    """A refusal at `step` (per field, or one "_problem"), kept in the run's log for the debrief, and audited."""
+    log_event(row, "refused", step=step, errors=errors)
+    audit.record(
+        session,
+        actor,
+        "practice.refused",
+        entity_type="practice_run",
+        entity_id=row.id,
+        after={"state": step, "errors": errors},
+    )
+
+
+def check_page(
+    actor: Actor, practice_id: str, answers: dict[str, Any], names: tuple[str, ...], *, expected_version: int
+) -> bool:
+    """As runs.check_page, on the practice run: one question page's answers checked as saving would check them,
+    on the fictional case's facts and the practice calendar's today (a PV check that misses the case's marker is
+    refused at its page, as in a real run). A refusal is kept for the debrief, as one at the step's save is; no
+    draft is kept: a rehearsal reloaded mid-step asks the step's pages again, at no cost to a real record."""
+    with transaction(read_only=True) as session:
+        row = load_run(session, actor, practice_id)
+        expect_version(row, expected_version, what="This practice run")  # type: ignore[arg-type]
+        sim = sim_of(session, actor, row)
+        run = sim.run
+        if run.status != "in_progress":
+            raise DomainError("This practice run is finished; start it again to retry.")
+        step = run_step(sim.procedure, run)
+        try:
+            question_pages.check_page(
+                sim.procedure.id,
+                sim.procedure.version,
+                run.state,
+                answers,
+                names,
+                checklist=step.checklist,
+                facts=run_context.step_facts(run, sim.case),
+                today=sim.now,
+            )
+            return True
+        except ValidationFailed as exc:
+            refused, state = exc, run.state
+    with transaction() as session:  # the check only read: its refusal is written in a transaction of its own
+        row = load_run(session, actor, practice_id)
+        _log_refusal(session, actor, row, state, refused.errors)
+    raise refused
 
 
 def submit_step(actor: Actor, practice_id: str, answers: dict[str, Any], *, expected_version: int) -> PracticeView:

@@ -2,7 +2,7 @@
 
 A practice run is a *transient* `ProcedureRun` and `Case` (services/practice_case.py) rebuilt from the practice
 row's JSON at every action, driven through the real run code (services/run_context.py: `step_context`,
-`step_effects`, `machine_at`; services/runs.py: `_validate`, `_rehearse`, `_mark_rechecks`, `_needs_confirmation`,
+`step_effects`, `decide`; services/runs.py: `_validate`, `_rehearse`, `_mark_rechecks`, `_needs_confirmation`,
 `_move_to`) and shown through the real
 `run_views.build`. Effects are not applied: each is described ("what would have been keyed into CMS and sent")
 and kept in the JSON, and SRs a step creates get fictional numbers "PRACTICE-SR-n".
@@ -348,9 +348,7 @@ class Sim:
         state = run.state
         ctx = run_context.step_context(procedure, run, self.case)
         try:
-            with run_context.machine_at(procedure, state) as machine:
-                machine.send("proceed", ctx=ctx)
-                new_state = machine.model.state
+            new_state = run_context.decide(procedure, state, ctx)
         except TransitionNotAllowed:
             raise DomainError(f"'{procedure.steps[state].title}' has no next step for these answers.") from None
         except NotYet as exc:  # the practice calendar moves on to the day it waits for (domain.values.NotYet)

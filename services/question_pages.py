@@ -123,16 +123,19 @@ def check_page(
     names: Collection[str],
     *,
     checklist: Collection[str],
+    facts: Mapping[str, Any],
     today: date,
 ) -> None:
     """Raise ValidationFailed with the problems of the page's own answers (`names`), as saving would find them.
 
     `checklist` is the one the page showed (`StepView.checklist`): a step's wording can depend on how its run
-    started (`Step.as_started`).
+    started (`Step.as_started`). `facts` are the case's, as saving reads them (run_context.step_facts): a field's
+    own rule (`Field.check`, e.g. a PV check that misses the case's PV marker) is checked here, at its page.
 
     The step is saved, and checked again in full, only from its last page (runs.check_page wraps this with
-    the run's access and version checks). `today` is the date saving uses, so a date refused at save is
-    refused here too.
+    the run's access and version checks; practice.check_page with the practice run's). The machine's validators
+    are not run here: one may read an answer of a later page, not given yet. `today` is the date saving uses, so a
+    date refused at save is refused here too.
     """
     step = registry.get(procedure_id, version).steps[step_id]
     errors: dict[str, str] = {}
@@ -140,9 +143,13 @@ def check_page(
         if f.name not in names or not f.applies(dict(answers)):
             continue
         try:
-            f.parse(answers.get(f.name), today=today)
+            value = f.parse(answers.get(f.name), today=today)
         except FieldError as exc:
             errors[f.name] = exc.message
+            continue
+        refusal = f.refusal(f.typed(value), facts)
+        if refusal:
+            errors[f.name] = refusal
     if CHECKLIST in names:
         ticked = set(answers.get(CHECKLIST) or [])
         missing = [item for item in checklist if item not in ticked]

@@ -7,11 +7,12 @@ and its outcome, so each reads a run the same way.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
 from queue import Empty, SimpleQueue
+from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, load_only
@@ -27,7 +28,7 @@ from services import reference as reference_values
 from services.access import check_actor, check_run, unavailable
 from services.actor import Actor
 from services.case_facts import case_facts
-from services.errors import NotFound
+from services.errors import NotFound, ValidationFailed
 from services.run_records import run_records
 from services.run_views import RunView, build, cms_context
 from services.transaction import transaction
@@ -68,11 +69,30 @@ def run_today() -> date:
     return PRACTICE_TODAY.get() or uk_local(utcnow()).date()
 
 
+def step_facts(run: ProcedureRun, case: Case) -> Mapping[str, Any]:
+    """The facts a run's step reads, whether its whole step is saved or one of its pages checked: the case's, with
+    the SRs the run has bound so far and the steps it has been through (a loop's count, e.g. P5e's misses)."""
+    return case_facts(case).with_extra(run_sr_refs=tuple(sorted(run.sr_refs)), run_history=tuple(run.history))
+
+
 def step_context(procedure: Procedure, run: ProcedureRun, case: Case) -> Ctx:
     """What the step's guards and effects read: the typed answers, the case's facts and today."""
-    # The SRs the run has bound so far, and the steps it has been through (a loop's count, e.g. P5e's misses).
-    facts = case_facts(case).with_extra(run_sr_refs=tuple(sorted(run.sr_refs)), run_history=tuple(run.history))
-    return Ctx(procedure.typed_answers(run.answers), facts, run_today())
+    return Ctx(procedure.typed_answers(run.answers), step_facts(run, case), run_today())
+
+
+def decide(procedure: Procedure, state: str, ctx: Ctx) -> str:
+    """The step a run at `state` moves to for `ctx`, as every save decides it (real and practice runs alike).
+
+    The step's answers' own rules first (`Field.check`, also checked on each question's page), then the machine's
+    validators and guards. Raises ValidationFailed for answers those rules refuse, FieldError (NotYet for a day
+    still to come) for one a validator refuses, TransitionNotAllowed when no next step fits.
+    """
+    refused = procedure.steps[state].refusals(ctx)
+    if refused:
+        raise ValidationFailed(refused)
+    with machine_at(procedure, state) as machine:
+        machine.send("proceed", ctx=ctx)
+        return str(machine.model.state)
 
 
 def step_effects(step: Step, ctx: Ctx) -> list[Effect]:

@@ -33,7 +33,7 @@ from services import reference as reference_values
 from services.actor import Actor
 from services.attachments import store_outcome_pdf
 from services.errors import DomainError, ValidationFailed
-from services.run_context import load_run, machine_at, run_view, step_context, step_effects, view_run
+from services.run_context import decide, load_run, run_view, step_context, step_effects, step_facts, view_run
 from services.run_views import RunView, back_allowed, cms_context, cms_lines, handed_over, run_step
 from services.transaction import expect_version, transaction
 
@@ -55,7 +55,7 @@ def check_page(
     a refusal writes nothing but its step events."""
     try:
         with transaction(read_only=next_page is None, writes=next_page is not None) as session:
-            run, procedure, _case = load_run(session, actor, run_id, "work this procedure run")
+            run, procedure, case = load_run(session, actor, run_id, "work this procedure run")
             expect_version(run, expected_version, what="This procedure run")
             if run.status != "in_progress":
                 raise DomainError("This procedure is finished; nothing more can be recorded on it.")
@@ -63,7 +63,14 @@ def check_page(
             today = run_context.run_today()
             step = run_step(procedure, run)
             question_pages.check_page(
-                procedure.id, procedure.version, run.state, answers, names, checklist=step.checklist, today=today
+                procedure.id,
+                procedure.version,
+                run.state,
+                answers,
+                names,
+                checklist=step.checklist,
+                facts=step_facts(run, case),
+                today=today,
             )
             if next_page is not None:
                 step_drafts.keep(session, actor, run, step, page=next_page, answers=answers)
@@ -125,16 +132,15 @@ def _advance(
 ) -> None:
     """Apply the current step's effects and move to the next step, all in the caller's transaction.
 
-    The machine decides first (its validators and guards read `ctx`, taken before any effect), so answers
-    a validator refuses never reach the effects; the effects then run, and the run moves to the decided step.
+    The step is decided first (its fields' rules, the machine's validators and guards read `ctx`, taken before any
+    effect: run_context.decide), so answers a rule refuses never reach the effects; the effects then run, and the
+    run moves to the decided step.
     """
     state = run.state
     ticked = run.checklists.get(state, [])  # kept for the audit: a loop back to this step clears it below
     ctx = step_context(procedure, run, case)
     try:
-        with machine_at(procedure, state) as machine:
-            machine.send("proceed", ctx=ctx)
-            new_state = machine.model.state
+        new_state = decide(procedure, state, ctx)
     except TransitionNotAllowed:
         raise DomainError(f"'{procedure.steps[state].title}' has no next step for these answers.") from None
     except FieldError as exc:  # a validator refused the answers (facts may have changed since submit)
@@ -217,10 +223,10 @@ def _check_holder(session: Session, actor: Actor, run: ProcedureRun, procedure: 
 
 
 def _rehearse(procedure: Procedure, run: ProcedureRun, case: Case) -> None:
-    """Run the step's validators on a throwaway machine, so a refusal shows at the field on submit, not on confirm."""
+    """Decide the step on a throwaway machine (its fields' rules and validators), so a refusal shows at the field on
+    submit, not on confirm."""
     try:
-        with machine_at(procedure, run.state) as machine:
-            machine.send("proceed", ctx=step_context(procedure, run, case))
+        decide(procedure, run.state, step_context(procedure, run, case))
     except FieldError as exc:
         raise ValidationFailed({exc.field: exc.message}) from None
     except TransitionNotAllowed:

@@ -15,6 +15,8 @@ from services.practice import BANNER
 from services.practice_check import scenario_answers
 from services.transaction import transaction
 from tests.app.helpers import app_as, texts
+from tests.practice.practise import continue_practice
+from tests.unit.test_pv_question_rule import TO_THE_CPO
 
 REAL = (Case, ServiceRequest, ProcedureRun, OutboundEmail)
 
@@ -171,3 +173,31 @@ def test_the_practice_run_has_the_wizards_panels_and_keeps_the_done_in_cms_ticks
     again.toggle[0].set_value(True).run()
     assert not again.exception, again.exception
     assert again.get("graphviz_chart")
+
+
+def test_practice_refuses_no_to_the_pv_question_on_its_pv_case_on_its_own_page(sqlite_demo_db, actor_for):
+    """Practising "Criminal action on a PV case" (P5b-2), the caseworker answers "No" to the PV question and presses
+    Continue: as in the wizard, the practice page refuses it there, at the answer, on the fictional case's marker."""
+    me = actor_for("ssst.caseworker")
+    walk = builtin()["P5b-2"]["walk"]
+    view = continue_practice(me, practice.start_practice(me, "P5b-2"), walk[:2])
+    assert view.run.step.id == "create_folder"
+    at = _page(me, view.practice_id)
+    for box in at.checkbox:
+        box.check()
+    next(b for b in at.button if b.label == "Continue").click().run()
+    question = "Is a PV marker recorded against the client?"
+    assert at.title[0].value == question
+    at.radio[0].set_value("No")
+    next(b for b in at.button if b.label == "Continue").click().run()
+
+    assert not at.exception
+    assert at.title[0].value == question  # refused on its own page
+    assert [m.value for m in at.markdown if "**Error:**" in m.value] == [f":red[**Error:** {TO_THE_CPO}]"]
+    assert TO_THE_CPO in next(e.value for e in at.error if "There is a problem" in e.value)
+    assert any(BANNER in e.value for e in at.error)
+
+    at.radio[0].set_value("Yes")
+    next(b for b in at.button if b.label == "Continue").click().run()
+    assert "There is a problem" not in texts(at)
+    assert at.title[0].value == "Screenshots of the SR saved in the folder?"  # criminal action: asked next

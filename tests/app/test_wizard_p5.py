@@ -16,7 +16,8 @@ from tests.app.answering import answer_by_label, button, progress
 from tests.app.helpers import texts
 from tests.app.test_wizard import open_wizard
 from tests.pdfs import a_pdf
-from tests.procedures.ssst_walks import allocated_sr, emails, service_request
+from tests.procedures.ssst_walks import allocated_sr, emails, service_request, set_case
+from tests.unit.test_pv_question_rule import TO_THE_CPO
 
 
 def step(at, **answers):
@@ -232,3 +233,43 @@ def test_the_folder_steps_last_page_is_headed_by_what_it_asks(sqlite_demo_db, ac
     assert not at.exception
     assert "There is a problem" not in texts(at)
     assert at.title[0].value == "Check your answers before saving"
+
+
+def test_no_to_the_pv_question_on_a_pv_case_is_refused_on_its_own_page(sqlite_demo_db, actor_for):
+    """The SSST caseworker works a county court SR on a case whose record shows a PV marker. On "Is a PV marker
+    recorded against the client?" they answer "No" and press Continue: the same page says why, at the answer and in
+    the summary, before the folder step's last page is asked (it used to be refused only from that last page). With
+    "Yes" they go on to the notes for the CPO."""
+    actor = actor_for("ssst.caseworker")
+    case_id, sr_id = allocated_sr(actor, "County Court")
+    set_case(case_id, potentially_violent=True)
+    view = run_start.start_run(actor, "P5b", case_id=case_id, sr_id=sr_id)
+    at = open_wizard(actor, view.run_id)
+    step(
+        at,
+        **{
+            "text_input:Court": "Demo County Court",
+            "text_input:Enforcement case manager": "Eve Enforcer",
+            "radio:Is this criminal action?": "No",
+        },
+    )
+    step(at, **{"radio:How you contact": "Email the court presenting team"})
+    for box in at.checkbox:
+        box.check()
+    button(at, "Continue").click().run()
+    question = "Is a PV marker recorded against the client?"
+    assert at.title[0].value == question
+    at.radio[0].set_value("No")
+    button(at, "Continue").click().run()
+
+    assert not at.exception
+    assert at.title[0].value == question  # refused on its own page
+    assert [m.value for m in at.markdown if "**Error:**" in m.value] == [f":red[**Error:** {TO_THE_CPO}]"]
+    assert TO_THE_CPO in next(e.value for e in at.error if "There is a problem" in e.value)
+    assert "pv_marker" not in texts(at)
+    assert "Create the CPO folder" in progress(at)
+
+    at.radio[0].set_value("Yes")
+    button(at, "Continue").click().run()
+    assert "There is a problem" not in texts(at)
+    assert at.title[0].value == "Notes for the CPO on the referral form (optional)"

@@ -187,6 +187,7 @@ CASE_CALLS: dict[str, Call] = {
 PRACTICE_CALLS: dict[str, Call] = {
     "practice.view_practice": lambda a, o: practice.view_practice(a, o.practice_id),
     "practice.submit_step": lambda a, o: practice.submit_step(a, o.practice_id, {}, expected_version=1),
+    "practice.check_page": lambda a, o: practice.check_page(a, o.practice_id, {}, (), expected_version=1),
     "practice.confirm_step": lambda a, o: practice.confirm_step(a, o.practice_id, expected_version=1),
     "practice.go_back": lambda a, o: practice.go_back(a, o.practice_id, expected_version=1),
     "practice.change_answer": lambda a, o: practice.change_answer(a, o.practice_id, "pv_check", expected_version=1),

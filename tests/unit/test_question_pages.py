@@ -74,7 +74,9 @@ def test_a_step_of_one_question_and_its_follow_up_is_one_page_with_its_checklist
     ticked = {CHECKLIST: list(step.checklist)}
 
     def check(answers: dict) -> None:
-        check_page("P1", p1.version, "search_legacy", answers, page.names, checklist=step.checklist, today=TODAY)
+        check_page(
+            "P1", p1.version, "search_legacy", answers, page.names, checklist=step.checklist, facts={}, today=TODAY
+        )
 
     check({"information_found": False, **ticked})  # "No": the follow-up is not asked, so not required
     with pytest.raises(ValidationFailed) as refused:
@@ -102,7 +104,7 @@ def test_a_page_is_checked_for_its_own_answers_only():
     def check(reason: str) -> None:  # the rest of the step is not asked yet
         checklist = p1.steps["query_received"].checklist
         check_page("P1", p1.version, "query_received", {"query_reason": reason}, ("query_reason",),
-                   checklist=checklist, today=TODAY)  # fmt: skip
+                   checklist=checklist, facts={}, today=TODAY)  # fmt: skip
 
     check("Complaint")
     with pytest.raises(ValidationFailed) as refused:

@@ -1,0 +1,89 @@
+"""The PV check's "Is a PV marker recorded?" (P5b, P5c, P5d, P5e; first and second checks): "No" on a case whose
+record shows a PV marker is refused by a rule of the field itself (`Field.check`), on the question's own page
+(services/question_pages.py) and by the same function when the step is saved (`Step.refusals`)."""
+
+from datetime import date
+
+import pytest
+
+from procedures import registry
+from procedures.definition import Ctx
+from services.errors import ValidationFailed
+from services.question_pages import CHECKLIST, check_page, question_pages
+from tests.unit.test_question_pages import view_of
+
+TODAY = date(2026, 11, 30)
+TO_THE_CPO = (
+    "The case record shows a PV marker. Do the PV check again on the 2012 system: the court presenting officer must "
+    "be told."
+)
+TO_THE_VISITING_OFFICER = (
+    "The case record shows a PV marker. Do the full PV check again: the visiting officer must be told."
+)
+PV_QUESTIONS = [
+    ("P5b", "create_folder", "pv_marker", TO_THE_CPO),
+    ("P5b", "second_pv_check", "second_pv_marker", TO_THE_CPO),
+    ("P5c", "pv_check", "pv_marker", TO_THE_CPO),
+    ("P5c", "second_pv_check", "second_pv_marker", TO_THE_CPO),
+    ("P5d", "full_pv_check", "pv_marker", TO_THE_CPO),
+    ("P5d", "second_pv_check", "second_pv_marker", TO_THE_CPO),
+    ("P5e", "pv_check", "pv_marker", TO_THE_VISITING_OFFICER),
+]
+IDS = [f"{p}-{s}" for p, s, _, _ in PV_QUESTIONS]
+PV_CASE = {"potentially_violent": True}
+NO_PV = {"potentially_violent": False}
+
+
+def test_every_pv_marker_question_of_every_procedure_has_the_rule():
+    """A PV question added later without the rule would take "No" on a PV case: this lists them all."""
+    asked = {
+        (p.id, step_id, f.name)
+        for p in registry.latest()
+        for step_id, step in p.steps.items()
+        for f in step.fields
+        if f.kind == "yes_no" and "PV marker" in f.label
+    }
+    assert asked == {(p, s, f) for p, s, f, _ in PV_QUESTIONS}
+    for procedure_id, step_id, name, _message in PV_QUESTIONS:
+        [f] = [f for f in registry.get(procedure_id).steps[step_id].fields if f.name == name]
+        assert f.check is not None, f"{procedure_id} {name}"
+
+
+def _check_its_page(procedure_id: str, step_id: str, name: str, answer: bool, facts: dict) -> None:
+    procedure = registry.get(procedure_id)
+    step = procedure.steps[step_id]
+    page = next(p for p in question_pages(view_of(step_id, step)) if name in p.names)
+    answers = {name: answer, CHECKLIST: list(step.checklist)}
+    check_page(
+        procedure_id,
+        procedure.version,
+        step_id,
+        answers,
+        page.names,
+        checklist=step.checklist,
+        facts=facts,
+        today=TODAY,
+    )
+
+
+@pytest.mark.parametrize(("procedure_id", "step_id", "name", "message"), PV_QUESTIONS, ids=IDS)
+def test_no_on_a_pv_case_is_refused_on_the_questions_own_page_at_the_field(procedure_id, step_id, name, message):
+    with pytest.raises(ValidationFailed) as refused:
+        _check_its_page(procedure_id, step_id, name, False, PV_CASE)
+    assert refused.value.errors == {name: message}
+
+
+@pytest.mark.parametrize(("procedure_id", "step_id", "name", "message"), PV_QUESTIONS, ids=IDS)
+def test_yes_on_a_pv_case_and_no_on_a_case_without_a_marker_pass_the_page(procedure_id, step_id, name, message):
+    _check_its_page(procedure_id, step_id, name, True, PV_CASE)
+    _check_its_page(procedure_id, step_id, name, False, NO_PV)
+    _check_its_page(procedure_id, step_id, name, True, NO_PV)  # a marker found that the record lacks: told, not refused
+
+
+@pytest.mark.parametrize(("procedure_id", "step_id", "name", "message"), PV_QUESTIONS, ids=IDS)
+def test_the_save_refuses_it_with_the_same_rule(procedure_id, step_id, name, message):
+    """However the answer arrives (the API, practice, a page skipped), the step's save runs the same rule."""
+    step = registry.get(procedure_id).steps[step_id]
+    assert step.refusals(Ctx({name: False}, PV_CASE, TODAY)) == {name: message}
+    assert step.refusals(Ctx({name: True}, PV_CASE, TODAY)) == {}
+    assert step.refusals(Ctx({name: False}, NO_PV, TODAY)) == {}
