@@ -6,11 +6,9 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
-from procedures.effects import CmsLine
+from procedures.effects import SUGGESTION, CmsLine
 from services.run_views import RunView
 from ui.text import exact, kept_whole, md
-
-SUGGESTION = "Suggestion, not confirmed by the published procedure or your policy team"
 
 
 def source_markdown(source: str) -> str:
