@@ -154,9 +154,6 @@ class CreateSR(Effect):
 
 
 # Why a value published for other procedures is only a suggestion in this one (`CmsContext.value`, given_here).
-# How a value nobody confirmed is marked wherever it is shown: the CMS panel, SR detail's "In CMS", the timeline.
-NOT_CONFIRMED = "not confirmed by the published procedure or your policy team"
-SUGGESTION = f"Suggestion, {NOT_CONFIRMED}"
 NOT_GIVEN_HERE = "this procedure does not name one"
 # What to choose when the procedure names no Process for the SR (see CreateSR._process_line).
 UNNAMED_PROCESS = "choose the Process your team uses for this SR; the procedure does not name one for it"

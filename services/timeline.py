@@ -13,9 +13,9 @@ Two cases are told differently from one event each (QA, 7 December 2026, second 
   `REVIEW_DATE_SET` entry: "Review date set for 16 December 2026 and added to the deadlines (overdue from 09:00 that
   day)". Both events stay in the audit trail.
 - A status change never gives the Sub Status or Resolution Code as a plain value ("Closed (Complete)"): they are
-  said as the CMS panel gave them (`services/recorded_cms.py`), exact ("Sub Status = Cancelled") or a suggestion,
-  in the panel's words ("suggested for CMS, not confirmed by the published procedure or your policy team: Sub
-  Status Complete"), since the seeds do not print every Sub Status a procedure records.
+  said as the CMS panel gave them (`services/recorded_cms.py`), exact ("in CMS: Sub Status = Cancelled") or a
+  suggestion ("suggested, not confirmed: Sub Status Complete"), as SR detail lists them under "In CMS", since the
+  seeds do not print every Sub Status a procedure records.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from domain.reference import Kind
 from domain.values import format_money
 from letters.catalogue import RECIPIENT_WORDS
 from procedures import registry
-from procedures.effects import NOT_CONFIRMED, CmsLine
+from procedures.effects import CmsLine
 
 FIELDS = {
     "review_date": "Review date",
@@ -169,6 +169,10 @@ def _updated(b: Event, a: Event, names: Mapping[int, str], _s: Mapping[str, str]
 # The CMS values a status change records, as the CMS panel gave them (services/recorded_cms.py), by their CMS list.
 InCms = Mapping[Kind, CmsLine]
 CMS_VALUES = {"sub_status": Kind.SUB_STATUS, "resolution_code": Kind.RESOLUTION_CODE}
+# The panel's "Suggestion, not confirmed by the published procedure or your policy team" (ui/cms_panel.py), short
+# enough that the values it marks fit the timeline's column at 1366 px: it comes before them, so a cut sentence
+# never shows a bare value.
+SUGGESTED = "suggested, not confirmed"
 
 
 def _cms_words(changed: list[tuple[Kind, str]], in_cms: InCms) -> list[str]:
@@ -183,7 +187,7 @@ def _cms_words(changed: list[tuple[Kind, str]], in_cms: InCms) -> list[str]:
             suggested.append(f"{kind.value} {_short(cms.suggestion if cms and cms.suggestion else value)}")
     words = [f"in CMS: {', '.join(exact)}"] if exact else []
     if suggested:
-        words.append(f"suggested for CMS, {NOT_CONFIRMED}: {' and '.join(suggested)}")
+        words.append(f"{SUGGESTED}: {', '.join(suggested)}")
     return words
 
 

@@ -6,9 +6,11 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
-from procedures.effects import SUGGESTION, CmsLine
+from procedures.effects import CmsLine
 from services.run_views import RunView
 from ui.text import exact, kept_whole, md
+
+SUGGESTION = "Suggestion, not confirmed by the published procedure or your policy team"
 
 
 def source_markdown(source: str) -> str:

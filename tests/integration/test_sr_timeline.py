@@ -20,7 +20,7 @@ from tests.procedures import test_p2
 from tests.procedures.test_p1 import start as start_p1
 from tests.procedures.walk import Walk, find_case
 
-NOT_CONFIRMED = "suggested for CMS, not confirmed by the published procedure or your policy team"
+SUGGESTED = "suggested, not confirmed"  # the panel's "Suggestion, not confirmed by ...", shortened
 
 
 def _at(entry: TimelineEntry) -> str:
@@ -79,7 +79,7 @@ def test_a_close_says_its_sub_status_as_sr_detail_lists_it_under_in_cms(demo_db,
     view = sr_full_view(leader, _main_sr(walk.view.run_id).id)
     (close,) = [e for e in view.timeline if e.action == "sr.status" and "to Closed" in e.text]
     assert close.text == (
-        f"Status changed from In Progress to Closed; {NOT_CONFIRMED}: Sub Status Complete and Resolution Code "
+        f"Status changed from In Progress to Closed; {SUGGESTED}: Sub Status Complete, Resolution Code "
         f"Information Provided by Kim Lee, {_at(close)}"
     )
     assert view.sub_status is not None
@@ -98,7 +98,7 @@ def test_a_sub_status_confirmed_before_the_close_is_said_as_the_panels_exact_lin
     (close,) = [e for e in view.timeline if e.action == "sr.status" and "to Closed" in e.text]
     assert close.text == (
         "Status changed from In Progress to Closed; in CMS: Sub Status = Complete; "
-        f"{NOT_CONFIRMED}: Resolution Code Information Provided by Kim Lee, {_at(close)}"
+        f"{SUGGESTED}: Resolution Code Information Provided by Kim Lee, {_at(close)}"
     )
     assert view.sub_status is not None
     assert view.sub_status.text == "Sub Status = Complete"
@@ -123,7 +123,7 @@ def test_an_earlier_close_keeps_its_words_once_the_sr_is_reopened(demo_db, actor
     reopened, closed = [e for e in sr_full_view(leader, sr_id).timeline if e.action == "sr.status"][:2]
     assert reopened.text == f"Status changed from Closed to In Progress by the system, {_at(reopened)}"
     assert closed.text == (
-        f"Status changed from In Progress to Closed; {NOT_CONFIRMED}: Sub Status Cancelled by the system, {_at(closed)}"
+        f"Status changed from In Progress to Closed; {SUGGESTED}: Sub Status Cancelled by the system, {_at(closed)}"
     )
 
 

@@ -76,8 +76,8 @@ def test_a_status_change_says_the_sub_status_and_resolution_code_as_the_cms_pane
         Kind.RESOLUTION_CODE: CmsLine("Resolution Code: choose the one your team uses", suggestion="Failed To Attend"),
     }
     assert describe("sr.status", before, after, {}, in_cms=in_cms) == (
-        "Status changed from In Progress to Closed; in CMS: Sub Status = Cancelled; suggested for CMS, not confirmed "
-        "by the published procedure or your policy team: Resolution Code Failed To Attend"
+        "Status changed from In Progress to Closed; in CMS: Sub Status = Cancelled; suggested, not confirmed: "
+        "Resolution Code Failed To Attend"
     )
 
 
@@ -85,8 +85,8 @@ def test_a_status_change_with_no_line_given_never_shows_its_values_as_given():
     before = {"status": "In Progress", "sub_status": None, "resolution_code": None, "reason": None}
     after = {"status": "Closed", "sub_status": "Complete", "resolution_code": "Rerouted", "reason": None}
     assert describe("sr.status", before, after, {}) == (
-        "Status changed from In Progress to Closed; suggested for CMS, not confirmed by the published procedure or "
-        "your policy team: Sub Status Complete and Resolution Code Rerouted"
+        "Status changed from In Progress to Closed; suggested, not confirmed: Sub Status Complete, Resolution Code "
+        "Rerouted"
     )
     reopened = describe("sr.status", after, {**after, "status": "In Progress", "sub_status": None}, {})
     assert reopened == "Status changed from Closed to In Progress"
