@@ -8,7 +8,8 @@ import streamlit as st
 import ui
 from domain.clock import format_uk
 from services.letter_contact import PRODUCED_WITHOUT_SHORT
-from services.sr_view import TimelineEntry, sr_full_view
+from services.sr_timeline import TimelineEntry
+from services.sr_view import sr_full_view
 from ui.case_panels import deadlines_panel, emails_panel, files_panel
 from ui.cms_panel import lines_under
 from ui.table_data import READ_IN_FULL, arrow_rows, day_column, moment_column, table_or_sentence

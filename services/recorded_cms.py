@@ -26,6 +26,8 @@ for this SR), never a claim of more than is known.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.orm import Session
 
 from db.models import ServiceRequest
@@ -36,10 +38,12 @@ from services import reference
 
 def resolution_code(session: Session, sr: ServiceRequest) -> CmsLine | None:
     """The SR's Resolution Code as the CMS panel gave it when it was recorded, or None when it has none."""
-    if not sr.resolution_code:
-        return None
-    in_force = reference.current(session, at=sr.closed_at)
-    return CmsContext(in_force).value(Kind.RESOLUTION_CODE, sr.resolution_code)
+    return resolution_code_at(session, sr.resolution_code, sr.closed_at) if sr.resolution_code else None
+
+
+def resolution_code_at(session: Session, value: str, at: datetime | None) -> CmsLine:
+    """A Resolution Code recorded at `at` (None: now), as the CMS panel gave it then (the SR timeline's too)."""
+    return CmsContext(reference.current(session, at=at)).value(Kind.RESOLUTION_CODE, value)
 
 
 # What to choose when nothing kept says which procedure closed the SR, so whether it names the value is not known.
@@ -50,9 +54,18 @@ def sub_status(session: Session, sr: ServiceRequest) -> CmsLine | None:
     """The SR's Sub Status as the CMS panel gave it when a run closed it, or None when it has none."""
     if not sr.sub_status:
         return None
-    if sr.sub_status_cms:
-        return CmsLine.of(sr.sub_status_cms)
-    in_force = reference.current(session, at=sr.closed_at)
-    found = in_force.by_value(Kind.SUB_STATUS, sr.sub_status)
+    return sub_status_at(session, sr.sub_status, sr.closed_at, kept=sr.sub_status_cms)
+
+
+def sub_status_at(
+    session: Session, value: str, at: datetime | None, *, kept: dict[str, str | None] | None = None
+) -> CmsLine:
+    """A Sub Status recorded at `at` (None: now): the line the panel gave (`kept`) when a run closed the SR, else
+    exact only where policy staff had confirmed the value then, otherwise a suggestion. The SR timeline says an
+    earlier close (the SR since reopened: its line is no longer kept) this way too."""
+    if kept:
+        return CmsLine.of(kept)
+    in_force = reference.current(session, at=at)
+    found = in_force.by_value(Kind.SUB_STATUS, value)
     need = UNKNOWN_CLOSE if found is not None and found.source is Source.PUBLISHED else None
-    return CmsContext(in_force).value(Kind.SUB_STATUS, sr.sub_status, need=need, given_here=False)
+    return CmsContext(in_force).value(Kind.SUB_STATUS, value, need=need, given_here=False)

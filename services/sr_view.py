@@ -3,45 +3,34 @@ deadlines (with how each was worked out), emails, attachments, related SRs and w
 (the map with the current step).
 
 One transaction reads it all, after `check_sr` (another team's SR is refused and the attempt audited).
-The timeline is the SR's own audit events, newest first, capped at TIMELINE_LIMIT (an SR's history is
-short; the cap stops a pathological one from flooding the page).
+The timeline is built by `services/sr_timeline.py`: the SR's own audit events and its runs' step events, newest
+first, in the sentences of `services/timeline.py`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import defer
 
-from db.models import Activity, Attachment, AuditEvent, Letter, Note, ProcedureRun, ServiceRequest, User
+from db.models import Activity, Attachment, Letter, Note, ProcedureRun, ServiceRequest, User
 from domain.clock import format_date, format_uk
 from domain.values import format_money
 from procedures import registry
 from procedures.effects import CmsLine
-from services import recorded_cms, timeline
+from services import recorded_cms, sr_timeline
 from services.actor import Actor
 from services.attachments import AttachmentView, load_sr
 from services.deadlines import DeadlineView, deadline_views
 from services.email import EmailView, email_views
 from services.letters import LetterRow
 from services.procedure_map import procedure_map
+from services.sr_timeline import TimelineEntry
 from services.transaction import transaction
 from services.views import CaseBanner
-
-TIMELINE_LIMIT = 200
-
-
-@dataclass(frozen=True, slots=True)
-class TimelineEntry:
-    at: datetime
-    who: str
-    action: str  # the audit code, for tests and the audit trail; screens show `text`
-    summary: str
-    text: str  # "Review date set to 2 December 2026 by Demo Caseworker, 14:02" (services/timeline.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,46 +113,10 @@ def sr_details(sr: ServiceRequest) -> tuple[tuple[str, str], ...]:
     return tuple((label, str(value)) for label, value in values if value not in (None, ""))
 
 
-def _summary(event: AuditEvent) -> str:
-    """One readable line from an event's before/after (values only, never the hash)."""
-    after: dict[str, Any] = event.after or {}
-    before: dict[str, Any] = event.before or {}
-    changed = [f"{k}: {before.get(k)!s} → {v!s}" for k, v in after.items() if k in before and before.get(k) != v]
-    added = [f"{k}: {v!s}" for k, v in after.items() if k not in before]
-    return "; ".join(changed + added)[:300]
-
-
-def _entry(event: AuditEvent, names: dict[int, str], steps: dict[str, dict[str, str]]) -> TimelineEntry:
-    who = names.get(event.actor_id, event.actor_name) if event.actor_id else event.actor_name
-    titles = steps.get(event.entity_id) if event.entity_type == "procedure_run" else None
-    text = timeline.line(event.action, event.before, event.after, who, event.at, names, titles)
-    return TimelineEntry(event.at, who, event.action, _summary(event), text)
-
-
-def _step_titles(session: Session, events: Sequence[AuditEvent]) -> dict[str, dict[str, str]]:
-    """Each run the events are about: its steps' titles by id, so the timeline names a step as the wizard does."""
-    run_ids = {e.entity_id for e in events if e.entity_type == "procedure_run"}
-    if not run_ids:
-        return {}
-    found = session.execute(
-        select(ProcedureRun.id, ProcedureRun.procedure_id, ProcedureRun.procedure_version).where(
-            ProcedureRun.id.in_(run_ids)
-        )
-    )
-    return {
-        run_id: {step_id: step.title for step_id, step in registry.get(procedure_id, version).steps.items()}
-        for run_id, procedure_id, version in found
-    }
-
-
 def sr_full_view(actor: Actor, sr_id: int) -> SRFullView:
     with transaction(read_only=True) as session:
         sr = load_sr(session, actor, sr_id, action="view this service request")
         names = {i: n for i, n in session.execute(select(User.id, User.display_name))}
-        events = session.scalars(
-            select(AuditEvent).where(AuditEvent.sr_id == sr.id).order_by(AuditEvent.id.desc()).limit(TIMELINE_LIMIT)
-        ).all()
-        steps = _step_titles(session, events)
         notes = session.scalars(select(Note).where(Note.sr_id == sr.id).order_by(Note.created_at, Note.id)).all()
         activities = session.scalars(select(Activity).where(Activity.sr_id == sr.id).order_by(Activity.position)).all()
         letters = session.scalars(select(Letter).where(Letter.sr_id == sr.id).order_by(Letter.id)).all()
@@ -201,7 +154,7 @@ def sr_full_view(actor: Actor, sr_id: int) -> SRFullView:
             case=CaseBanner.of(sr.case),
             details=sr_details(sr),
             resolution_code=recorded_cms.resolution_code(session, sr),
-            timeline=tuple(_entry(e, names, steps) for e in events),
+            timeline=sr_timeline.entries(session, sr, names),
             notes=tuple(NoteView(n.created_at, names.get(n.author_id) if n.author_id else None, n.text) for n in notes),
             activities=tuple(ActivityView(a.name, a.mandatory, a.done, a.outcome, a.done_at) for a in activities),
             letters=tuple(LetterRow.of(letter) for letter in letters),

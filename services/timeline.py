@@ -6,6 +6,16 @@ ids never reach the screen: fields by their labels, values in their UK form (dat
 in UK local time, money as "£108.00", owners by name). How a deadline was worked out is on the Deadlines tab, and
 a note's whole text on the Notes tab: the timeline says that they were added. An event with no sentence here is
 described generically, never by its code.
+
+Two cases are told differently from one event each (QA, 7 December 2026, second session):
+- A review date is one entry. Setting one writes two audit events, the SR's review date and its deadline row
+  (`records.set_review_date`); the timeline read as two things. `services/sr_timeline.py` tells such a pair as one
+  `REVIEW_DATE_SET` entry: "Review date set for 16 December 2026 and added to the deadlines (overdue from 09:00 that
+  day)". Both events stay in the audit trail.
+- A status change never gives the Sub Status or Resolution Code as a plain value ("Closed (Complete)"): they are
+  said as the CMS panel gave them (`services/recorded_cms.py`), exact ("in CMS: Sub Status = Cancelled") or a
+  suggestion ("suggested, not confirmed: Sub Status Complete"), as SR detail lists them under "In CMS", since the
+  seeds do not print every Sub Status a procedure records.
 """
 
 from __future__ import annotations
@@ -17,9 +27,11 @@ from typing import Any
 
 from domain.clock import format_date, format_uk
 from domain.deadlines import label as deadline_label
+from domain.reference import Kind
 from domain.values import format_money
 from letters.catalogue import RECIPIENT_WORDS
 from procedures import registry
+from procedures.effects import CmsLine
 
 FIELDS = {
     "review_date": "Review date",
@@ -154,13 +166,48 @@ def _updated(b: Event, a: Event, names: Mapping[int, str], _s: Mapping[str, str]
     return _joined(_changes(b, a, names)) or "Service request saved with no change"
 
 
-def _status(b: Event, a: Event, names: Mapping[int, str], _s: Mapping[str, str]) -> str:
-    def shown(e: Event) -> str:
-        return f"{e.get('status')} ({e['sub_status']})" if e.get("sub_status") else str(e.get("status"))
+# The CMS values a status change records, as the CMS panel gave them (services/recorded_cms.py), by their CMS list.
+InCms = Mapping[Kind, CmsLine]
+CMS_VALUES = {"sub_status": Kind.SUB_STATUS, "resolution_code": Kind.RESOLUTION_CODE}
+# The panel's "Suggestion, not confirmed by the published procedure or your policy team" (ui/cms_panel.py), short
+# enough that the values it marks fit the timeline's column at 1366 px: it comes before them, so a cut sentence
+# never shows a bare value.
+SUGGESTED = "suggested, not confirmed"
 
-    text = f"Status changed from {shown(b)} to {shown(a)}" if b.get("status") else f"Status set to {shown(a)}"
-    rest = _changes(b, {k: v for k, v in a.items() if k in ("resolution_code", "reason")}, names)
-    return f"{text}, {', '.join(rest)}" if rest else text
+
+def _cms_words(changed: list[tuple[Kind, str]], in_cms: InCms) -> list[str]:
+    """Exact values as the panel's line ("in CMS: Sub Status = Cancelled"); the others as its suggestion, never as
+    a plain value. A value with no line given is taken as a suggestion: nothing says a procedure published it."""
+    exact, suggested = [], []
+    for kind, value in changed:
+        cms = in_cms.get(kind)
+        if cms is not None and cms.suggestion is None:
+            exact.append(cms.text)
+        else:
+            suggested.append(f"{kind.value} {_short(cms.suggestion if cms and cms.suggestion else value)}")
+    words = [f"in CMS: {', '.join(exact)}"] if exact else []
+    if suggested:
+        words.append(f"{SUGGESTED}: {', '.join(suggested)}")
+    return words
+
+
+def _status(b: Event, a: Event, names: Mapping[int, str], in_cms: InCms) -> str:
+    """The Status, then the Sub Status and Resolution Code the change recorded as the CMS panel gave them (SR
+    detail's heading says only the Status too, and lists them under "In CMS")."""
+    old, new = b.get("status"), a.get("status")
+    if old and old != new:
+        text = f"Status changed from {old} to {new}"
+    elif old:
+        text = "Sub Status changed" if a.get("sub_status") != b.get("sub_status") else f"Status saved as {new}"
+    else:
+        text = f"Status set to {new}"
+    changed = [
+        (kind, str(a[name]))
+        for name, kind in CMS_VALUES.items()
+        if a.get(name) and (a.get(name) != b.get(name) or (name == "sub_status" and old != new))
+    ]
+    rest = _changes(b, {k: v for k, v in a.items() if k == "reason"}, names) + _cms_words(changed, in_cms)
+    return f"{text}; {'; '.join(rest)}" if rest else text
 
 
 def _reassigned(b: Event, a: Event, names: Mapping[int, str], _s: Mapping[str, str]) -> str:
@@ -187,6 +234,20 @@ def _deadline_set(_b: Event, a: Event, names: Mapping[int, str], _s: Mapping[str
 def _deadline_moved(b: Event, a: Event, names: Mapping[int, str], _s: Mapping[str, str]) -> str:
     old, new = _value("due_at", b.get("due_at"), names), _value("due_at", a.get("due_at"), names)
     return f"{_deadline(a.get('kind'))} moved from {old} to {new}"
+
+
+def _review_date_set(b: Event, a: Event, names: Mapping[int, str], _s: Mapping[str, str]) -> str:
+    """A review date and its deadline, told as one: the date, and that the team leader sees it as a deadline."""
+    said = _changes(b, {"review_date": a.get("review_date")}, names)
+    day = _value("review_date", a.get("review_date"), names)
+    due = a.get("due_at")
+    when = _value("due_at", due, names)
+    if when.startswith(f"{day}, "):  # due on the review date itself: its time is enough
+        when = f"from {when.removeprefix(f'{day}, ')} that day"
+    elif due:
+        when = f"from {when}"
+    text = _joined(said) or f"Review date kept at {day}"
+    return f"{text} and added to the deadlines (overdue {when})" if due else text
 
 
 def _deadline_done(_b: Event, a: Event, _n: Mapping[int, str], _s: Mapping[str, str]) -> str:
@@ -291,10 +352,13 @@ def _fixed(text: str) -> Describer:
     return lambda _b, _a, _n, _s: text
 
 
+REVIEW_DATE_SET = "sr.review_date"  # not an audit code: an sr.updated and deadline.set pair (services/sr_timeline.py)
+
 SENTENCES: dict[str, Describer] = {
     "sr.created": _created,
     "sr.updated": _updated,
-    "sr.status": _status,
+    "sr.status": lambda b, a, names, _s: _status(b, a, names, {}),  # `describe` passes the CMS lines it has
+    REVIEW_DATE_SET: _review_date_set,
     "sr.reassigned": _reassigned,
     "activity.done": _activity,
     "deadline.set": _deadline_set,
@@ -337,11 +401,16 @@ def describe(
     after: Mapping[str, Any] | None,
     names: Mapping[int, str],
     steps: Mapping[str, str] | None = None,
+    in_cms: InCms | None = None,
 ) -> str:
     """What happened, as one sentence: "Review date set for 2 December 2026", "Reassigned from Ann to Bob".
 
-    `steps` gives the titles of the steps of the run an event is about (its step ids are never shown)."""
+    `steps` gives the titles of the steps of the run an event is about (its step ids are never shown); `in_cms`
+    the lines the CMS panel gave for a status change's Sub Status and Resolution Code (services/recorded_cms.py).
+    """
     before, after = before or {}, after or {}
+    if action == "sr.status":
+        return _status(before, after, names, in_cms or {})
     said = SENTENCES.get(action)
     if said is not None:
         return said(before, after, names, steps or {})
@@ -357,7 +426,9 @@ def line(
     at: datetime,
     names: Mapping[int, str],
     steps: Mapping[str, str] | None = None,
+    in_cms: InCms | None = None,
 ) -> str:
     """The whole timeline sentence: "Review date set for 2 December 2026 by Demo Caseworker, 14:02"."""
     who = "the system" if who == "system" else who  # the audit trail's name for what no user did
-    return f"{describe(action, before, after, names, steps)} by {who}, {format_uk(at).rsplit(', ', 1)[-1]}"
+    said = describe(action, before, after, names, steps, in_cms)
+    return f"{said} by {who}, {format_uk(at).rsplit(', ', 1)[-1]}"

@@ -7,7 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from services.timeline import SENTENCES, describe, line
+from domain.reference import Kind
+from procedures.effects import CmsLine
+from services.timeline import REVIEW_DATE_SET, SENTENCES, describe, line
 
 NAMES = {7: "Bob", 8: "Ann"}
 
@@ -64,11 +66,41 @@ def test_an_sr_update_reads_as_one_sentence_of_what_changed():
     )
 
 
-def test_a_status_change_gives_both_statuses_and_the_resolution_code():
+def test_a_status_change_says_the_sub_status_and_resolution_code_as_the_cms_panel_gave_them():
+    """QA: "Closed (Complete)" gave a Sub Status the seeds do not print as if they did. An exact value is said as the
+    panel's line, a suggestion as one, in the panel's words."""
+    before = {"status": "In Progress", "sub_status": None, "resolution_code": None, "reason": None}
+    after = {"status": "Closed", "sub_status": "Cancelled", "resolution_code": "Failed To Attend", "reason": None}
+    in_cms = {
+        Kind.SUB_STATUS: CmsLine("Sub Status = Cancelled", source="Published procedure"),
+        Kind.RESOLUTION_CODE: CmsLine("Resolution Code: choose the one your team uses", suggestion="Failed To Attend"),
+    }
+    assert describe("sr.status", before, after, {}, in_cms=in_cms) == (
+        "Status changed from In Progress to Closed; in CMS: Sub Status = Cancelled; suggested, not confirmed: "
+        "Resolution Code Failed To Attend"
+    )
+
+
+def test_a_status_change_with_no_line_given_never_shows_its_values_as_given():
     before = {"status": "In Progress", "sub_status": None, "resolution_code": None, "reason": None}
     after = {"status": "Closed", "sub_status": "Complete", "resolution_code": "Rerouted", "reason": None}
     assert describe("sr.status", before, after, {}) == (
-        "Status changed from In Progress to Closed (Complete), resolution code set to Rerouted"
+        "Status changed from In Progress to Closed; suggested, not confirmed: Sub Status Complete, Resolution Code "
+        "Rerouted"
+    )
+    reopened = describe("sr.status", after, {**after, "status": "In Progress", "sub_status": None}, {})
+    assert reopened == "Status changed from Closed to In Progress"
+
+
+def test_a_review_date_and_its_deadline_read_as_one_sentence():
+    """QA: setting a review date read as two things ("Review date set ..." and 'Deadline "Review date" set ...')."""
+    after = {"review_date": "2026-12-16", "due_at": "2026-12-16T09:00:00+00:00"}
+    assert describe(REVIEW_DATE_SET, {"review_date": None}, after, {}) == (
+        "Review date set for 16 December 2026 and added to the deadlines (overdue from 09:00 that day)"
+    )
+    assert describe(REVIEW_DATE_SET, {"review_date": "2026-12-09"}, after, {}) == (
+        "Review date changed from 9 December 2026 to 16 December 2026 and added to the deadlines (overdue from 09:00 "
+        "that day)"
     )
 
 
