@@ -24,7 +24,7 @@ from email.utils import format_datetime, getaddresses
 
 from domain.clock import format_date, format_uk, uk_local
 from domain.files import safe_file_name
-from domain.values import FieldError, format_money
+from domain.values import format_money
 
 # Kinds of email, one per thing the procedures send.
 COURT_FEE_PAID = "court_fee_paid"  # P5a, to the ECM
@@ -192,14 +192,16 @@ def parse_address(raw: str) -> Address:
     return Address(display_name=name, addr_spec=addr)
 
 
-def check_address_answer(field: str, raw: str | None) -> None:
-    """A step's check of an email address the caseworker typed: when given, one address mail can send to;
-    otherwise a FieldError at `field` saying why."""
-    if raw:
-        try:
-            parse_address(raw)
-        except AddressRefused as exc:
-            raise FieldError(field, str(exc)) from None
+def address_problem(raw: object) -> str | None:
+    """Why an email address the caseworker typed is not one mail can send to, or None (also when none was typed).
+    A field's own rule (`Field.check`): the address is refused on its own page, not at the step's last one."""
+    if not raw:
+        return None
+    try:
+        parse_address(str(raw))
+    except AddressRefused as exc:
+        return str(exc)
+    return None
 
 
 @dataclass(frozen=True, slots=True)

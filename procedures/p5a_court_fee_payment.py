@@ -80,7 +80,7 @@ class P5aMachine(StateMachine):
             pay_court, validators=["email_is_about_this_case", "email_is_not_in_the_future", "fee_is_positive"]
         )
         | pay_court.to(confirm_to_ecm, validators="paid_between_email_and_today")
-        | confirm_to_ecm.to(done, validators="ecm_address_is_usable")
+        | confirm_to_ecm.to(done)
     )
 
     def email_is_about_this_case(self, ctx: Ctx) -> None:
@@ -117,9 +117,6 @@ class P5aMachine(StateMachine):
             )
         if ctx["paid_on"] > ctx.today:
             raise FieldError("paid_on", "Record the payment once it is made: the date paid cannot be in the future.")
-
-    def ecm_address_is_usable(self, ctx: Ctx) -> None:
-        mail.check_address_answer("ecm_email", ctx["ecm_email"])
 
 
 # --- Effects -----------------------------------------------------------------------------------------
@@ -232,6 +229,7 @@ STEPS = {
                 label="Enforcement case manager's email address",
                 required=False,
                 help="Optional: the address their email came from. Leave empty to use the team mailbox.",
+                check=ssst_court.an_address,
             ),
         ),
         depends_on=("client_name", "scin", "court", "fee", "paid_on"),

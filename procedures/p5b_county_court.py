@@ -94,8 +94,8 @@ class P5bMachine(StateMachine):
         | contact_cpt.to(create_folder)
         | create_folder.to(set_in_progress)
         | set_in_progress.to(record_cpo)
-        | record_cpo.to(second_pv_check, cond="hearing_is_known", validators="cpo_email_is_an_address")
-        | record_cpo.to(record_hearing, validators="cpo_email_is_an_address")
+        | record_cpo.to(second_pv_check, cond="hearing_is_known")
+        | record_cpo.to(record_hearing)
         | record_hearing.to(second_pv_check)
         | second_pv_check.to(record_outcome)
         | record_outcome.to(forward_to_ecm, validators="hearing_has_taken_place")
@@ -105,9 +105,6 @@ class P5bMachine(StateMachine):
 
     def hearing_is_known(self, ctx: Ctx) -> bool:
         return bool(ctx["hearing_known"])
-
-    def cpo_email_is_an_address(self, ctx: Ctx) -> None:
-        mail.check_address_answer("cpo_email", ctx["cpo_email"])
 
     def hearing_has_taken_place(self, ctx: Ctx) -> None:
         ssst_court.hearing_has_taken_place(ctx, hearing_at(ctx))

@@ -58,7 +58,6 @@ from .effects import (
     StoreBundle,
     UpdateSR,
 )
-from .p5b_county_court import P5bMachine
 from .ssst_court import pv_record, pv_result
 
 MAGISTRATES_COURT = reference.full_sr_type("sr.magistrates_court")
@@ -160,7 +159,7 @@ class P5cMachine(StateMachine):
         | build_bundle.to(save_bundle)
         | save_bundle.to(set_in_progress)
         | set_in_progress.to(cpo_assigned)
-        | cpo_assigned.to(court_cover_letter, validators="cpo_email_is_an_address")
+        | cpo_assigned.to(court_cover_letter)
         | court_cover_letter.to(summons_returned)
         | summons_returned.to(paying_parent_cover_letter)
         | paying_parent_cover_letter.to(summons_issued)
@@ -170,8 +169,6 @@ class P5cMachine(StateMachine):
         | forward_to_ecm.to(close_sr)
         | close_sr.to(done)
     )
-
-    cpo_email_is_an_address = P5bMachine.cpo_email_is_an_address
 
     def hearing_has_taken_place(self, ctx: Ctx) -> None:
         ssst_court.hearing_has_taken_place(ctx, ctx["hearing_at"])

@@ -201,6 +201,12 @@ def forward_to_ecm(ctx: Ctx) -> list[Effect]:
 # --- Steps ---------------------------------------------------------------------------------------
 
 
+def an_address(address: Any, _facts: Mapping[str, Any] | None = None) -> str | None:
+    """`Field.check` of an email address the caseworker typed (optional ones may be left empty): refused, on its own
+    page, when mail cannot send to it. Until 7 December 2026 a machine validator, refused only at the step's save."""
+    return mail.address_problem(address)
+
+
 CPO_FIELDS = (
     Field("cpo_name", label="Court presenting officer's name"),
     Field(
@@ -208,6 +214,7 @@ CPO_FIELDS = (
         label="Court presenting officer's email address",
         required=False,
         help="Optional. The second PV check goes to this address; without it, to the CPO mailbox.",
+        check=an_address,  # on its own page, before P5b's hearing question
     ),
 )
 """The CPO's name and (optional) own address: the second PV check goes to `cpo_to`."""
