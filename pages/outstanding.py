@@ -5,11 +5,13 @@ from functools import partial
 
 import altair as alt
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 import ui
 from domain.clock import format_uk
 from services import console
 from services.console import ConsoleFilter
+from services.errors import ValidationFailed
 from ui.download_owners import issued
 from ui.table_data import READ_IN_FULL, arrow_rows, day_column, moment_column, table_or_sentence
 from ui.table_ticks import ShownRow, ShownTable, redrawn
@@ -192,28 +194,45 @@ if st.session_state.pop("reassign_reset", False):
     # Emptied by setting the values before the widgets are made: a key popped after them left the browser showing
     # the last owner and reason (QA in Chromium), ready to be sent again with the next reassignment.
     st.session_state["reassign_owner"], st.session_state["reassign_reason"] = None, ""
-with st.form("reassign"):
-    st.markdown("**Reassign the selected service requests**")
-    if ticked_now:
-        st.caption(f"Selected in the table: {', '.join(r.number for r in ticked_now)}")
-    else:
-        st.caption("Tick the rows to reassign in the table above.")
-    caseworkers = [m.display_name for m in members if m.role == "caseworker" and m.active]
-    new_owner = st.selectbox("New owner", caseworkers, index=None, key="reassign_owner")
-    reason = st.text_input("Reason for reassigning", max_chars=200, key="reassign_reason")
-    if st.form_submit_button("Reassign"):
-        # The rows ticked when Reassign was pressed: on a table this run redrew with other rows, still those the
-        # team leader chose (the version check refuses any of them changed since), never what moved into their place.
-        done = ui.attempt(
-            lambda: console.reassign(
-                actor,
-                [r.id for r in ticked],
-                owners.get(new_owner or "", -1) or -1,
-                reason,
-                expected_versions={r.id: r.version for r in ticked},
-            )
+
+
+def _reassign(new_owner: str | None, reason: str, at_fields: dict[str, DeltaGenerator]) -> console.Reassigned | None:
+    """The rows ticked when Reassign was pressed: on a table this run redrew with other rows, still those the team
+    leader chose (the version check refuses any of them changed since), never what moved into their place. A refusal
+    is said at each field it concerns and in the summary above the form (QA: only a box below the button said it)."""
+    try:
+        return console.reassign(
+            actor,
+            [r.id for r in ticked],
+            owners.get(new_owner or "", -1) or -1,
+            reason,
+            expected_versions={r.id: r.version for r in ticked},
         )
-        if done:
+    except ValidationFailed as exc:
+        with summary:
+            ui.error_summary(exc.errors)
+        for field, place in at_fields.items():
+            with place:
+                ui.field_error(exc.errors, field)
+        return None
+
+
+# With no SR on the page there is nothing to tick: no form asks for ticks in a table that is not there (QA).
+summary = st.container()  # a refusal's summary, above the form (GOV.UK)
+if table:
+    with st.form("reassign"):
+        st.markdown("**Reassign the selected service requests**")
+        if ticked_now:
+            st.caption(f"Selected in the table: {', '.join(r.number for r in ticked_now)}")
+        else:
+            st.caption("Tick the rows to reassign in the table above.")
+        at_fields = {"sr_ids": st.empty()}
+        caseworkers = [m.display_name for m in members if m.role == "caseworker" and m.active]
+        new_owner = st.selectbox("New owner", caseworkers, index=None, key="reassign_owner")
+        at_fields["new_owner"] = st.empty()
+        reason = st.text_input("Reason for reassigning", max_chars=200, key="reassign_reason")
+        at_fields["reason"] = st.empty()
+        if st.form_submit_button("Reassign") and (done := ui.attempt(lambda: _reassign(new_owner, reason, at_fields))):
             st.session_state["flash_console"] = done.said
             st.session_state["console_clear"] = True  # the next table starts without ticks
             st.session_state["reassign_reset"] = True  # and the form empty, for the next reassignment

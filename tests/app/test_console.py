@@ -399,3 +399,38 @@ def test_the_narrower_table_keeps_the_case_markers_and_names_the_procedures_in_o
     chooser = at.selectbox(key="open_sr")
     label = chooser.format_func(worked.number)
     assert label.endswith(f"(worked by {', '.join(worked.procedures)})")
+
+
+def test_a_refused_reassignment_says_each_problem_at_its_field_and_in_a_summary_above_the_form(
+    sqlite_demo_db, actor_for
+):
+    """QA (7 December, third session): Reassign with nothing ticked, no owner and no reason listed the three problems
+    in one box below the button, none at its field (the summary's links had no field to go to)."""
+    leader = actor_for("teamleader")
+    at = _console(leader)
+    next(b for b in at.button if b.label == "Reassign").click().run()
+    assert not at.exception
+    messages = [
+        "Choose at least one service request to reassign.",
+        "Choose an active caseworker of your team.",
+        "Enter the reason for the reassignment.",
+    ]
+    assert [m.value for m in at.markdown if "**Error:**" in m.value] == [f":red[**Error:** {m}]" for m in messages]
+    summary = next(e.value for e in at.error if "There is a problem" in e.value)
+    assert all(m in summary for m in messages)
+    # The summary stands above the form (GOV.UK), before the form's first field in the page's order.
+    said = [e.value for e in at.main if type(e).__name__ in ("Error", "Markdown")]
+    order = [v for v in said if v in (summary, "**Reassign the selected service requests**")]
+    assert order == [summary, "**Reassign the selected service requests**"]
+    with transaction() as session:
+        assert not session.scalars(select(AuditEvent).where(AuditEvent.action == "sr.reassigned")).all()
+
+
+def test_with_no_match_nothing_offers_to_reassign_rows_that_are_not_there(sqlite_demo_db, actor_for):
+    """QA: with no SR matching, the form still said "Tick the rows to reassign in the table above." under no table."""
+    at = _console(actor_for("teamleader"))
+    at.number_input(key="f_min").set_value(36_500).run()
+    assert not at.exception
+    shown = texts(at)
+    assert "Tick the rows to reassign in the table above." not in shown
+    assert not [b for b in at.button if b.label == "Reassign"]
