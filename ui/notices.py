@@ -54,6 +54,8 @@ def deadline_strip(actor: Actor) -> None:
             f"**{seen.due_soon_heading}**\n\n" + "\n".join(f"- {n.text}" for n in seen.due_soon),
             icon=":material/schedule:",
         )
+    if seen.note:
+        st.caption(seen.note)
 
 
 def snooze_form(actor: Actor, deadline_id: int) -> None:
