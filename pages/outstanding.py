@@ -278,8 +278,8 @@ if not stuck:
 else:  # one list, one element: a team of 50,000 SRs has hundreds, and each element costs a rerun the same
     st.markdown(
         "\n".join(
-            f"- **{md(s.caseworker)}**: {s.procedure_id} on case {s.scin} at step '{md(s.step_title)}', last saved "
-            f"{format_uk(s.updated_at)} ({s.working_days_idle} working days)"
+            f"- **{md(s.caseworker)}**: {md(s.what)}, at step '{md(s.step_title)}', last saved "
+            f"{format_uk(s.updated_at)} ({s.idle_words})"
             for s in stuck
         )
     )

@@ -225,8 +225,36 @@ def test_a_stuck_run_is_shown_at_its_step_title_never_its_internal_name(sqlite_d
         )
     shown = texts(_console(leader))
     title = registry.get("P1").steps["search_legacy"].title
-    assert f"on case {case.scin} at step '{title}', last saved" in shown
+    assert f"(no SR yet, case {case.scin}), at step '{title}', last saved" in shown
     assert "search_legacy" not in shown
+
+
+def test_a_stuck_run_names_its_procedure_and_its_sr_so_the_team_leader_can_find_it(sqlite_demo_db, actor_for):
+    """QA (7 December, third session): a stuck run was "P1 on case 100000047514 at step ...": the procedure by its
+    code alone, and not the SR the run works, which is what the team leader opens or reassigns."""
+    leader, new = actor_for("teamleader"), actor_for("caseworker")
+    saved = utcnow() - timedelta(days=30)
+    with transaction() as session:
+        sr = session.scalars(
+            select(ServiceRequest).where(ServiceRequest.team_id == leader.team_id).order_by(ServiceRequest.id)
+        ).first()
+        session.add(
+            ProcedureRun(
+                procedure_id="P1",
+                procedure_version="1",
+                state="search_legacy",
+                case_id=sr.case_id,
+                sr_id=sr.id,
+                team_id=sr.team_id,
+                started_by_id=new.user_id,
+                created_at=saved,
+                updated_at=saved,
+            )
+        )
+        scin = session.get(Case, sr.case_id).scin
+    shown = texts(_console(leader))
+    title = registry.get("P1").title
+    assert f"P1 {title}, SR {sr.number} (case {scin}), at step" in shown
 
 
 def test_a_deactivated_caseworkers_srs_can_be_listed_and_they_are_not_offered_as_new_owner(sqlite_demo_db, actor_for):
