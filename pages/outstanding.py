@@ -108,7 +108,10 @@ if ages:
     data = arrow_rows([{"Age": b, "Status": s, "SRs": n} for b, s, n in ages])
     st.vega_lite_chart(data, bars, width="stretch", height=300)
 
-st.header(f"Page {len(cursors)}")
+# Which page of how many, and which SRs, in My work's words (QA: "Page 2" said neither).
+pages = max(1, -(-counts.total // console.PAGE_SIZE))
+first = (len(cursors) - 1) * console.PAGE_SIZE + 1
+st.header(f"Page {len(cursors)} of {pages}")
 # Eleven columns did not fit 1366 px (QA): the case's markers are one column, in the case banner's words, and the
 # procedures that work each SR are named in "Open an SR" below (and counted under "By procedure") instead.
 table = [
@@ -161,7 +164,8 @@ else:
     )
     # Keyset paging serves one order (services/console/queries.py): say what a heading click does and does not do.
     st.caption(
-        f"Oldest first, {console.PAGE_SIZE} to a page. Sorting by a column heading reorders only the SRs on this "
+        f"Showing {first} to {first + len(table) - 1} of {counts.total:,}. Oldest first, {console.PAGE_SIZE} to a "
+        "page. Sorting by a column heading reorders only the SRs on this "
         f"page: to find SRs across every page, use the filters above. {READ_IN_FULL}"
     )
 nav = st.columns([1, 1, 4])

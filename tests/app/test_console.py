@@ -462,3 +462,25 @@ def test_with_no_match_nothing_offers_to_reassign_rows_that_are_not_there(sqlite
     shown = texts(at)
     assert "Tick the rows to reassign in the table above." not in shown
     assert not [b for b in at.button if b.label == "Reassign"]
+
+
+def test_the_console_says_which_page_of_how_many_and_which_srs_it_shows(sqlite_demo_db, actor_for):
+    """QA (7 December, third session): the list was headed "Page 2" with nothing saying how many pages there were, or
+    which of the matching SRs were shown; My work says "Showing 51 to 60 of 60"."""
+    leader, worker = actor_for("teamleader"), actor_for("caseworker")
+    with transaction() as session:
+        case = session.scalars(select(Case).where(Case.team_id == leader.team_id).order_by(Case.id)).first()
+        for _ in range(console.PAGE_SIZE):
+            records.create_sr(
+                session, None, case=case, process="Escalated Enquiries", area="Appeals",
+                sub_area="Appeal Against Decision", owner_id=worker.user_id,
+            )  # fmt: skip
+    total = console.counts(leader).total
+    assert console.PAGE_SIZE < total <= 2 * console.PAGE_SIZE
+    at = _console(leader)
+    assert "Page 1 of 2" in [h.value for h in at.header]
+    assert f"Showing 1 to {console.PAGE_SIZE} of {total}. Oldest first" in texts(at)
+    next(b for b in at.button if b.label == "Next page").click().run()
+    assert not at.exception
+    assert "Page 2 of 2" in [h.value for h in at.header]
+    assert f"Showing {console.PAGE_SIZE + 1} to {total} of {total}. Oldest first" in texts(at)
