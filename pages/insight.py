@@ -77,7 +77,11 @@ def runs_behind(procedure: ProcedureFigures, chosen: object) -> None:
         return
     step, measure = pick
     behind = ui.attempt(lambda: insight_runs.runs_behind(actor, procedure.procedure_id, step, measure, filters)) or []
-    st.markdown(f"**Runs behind \u201c{md(titles[step])}: {md(MEASURES[measure])}\u201d** ({len(behind)})")
+    # The list counts runs, the table's figure may not (QA: "Answers refused" 4 in the table, "(1)" here: one run).
+    runs_said = f"{len(behind)} run{'' if len(behind) == 1 else 's'}"
+    st.markdown(f"**Runs behind \u201c{md(titles[step])}: {md(MEASURES[measure])}\u201d** ({runs_said})")
+    if measure == "errors":
+        st.caption("The table counts each answer refused; each run is listed once, with the answers refused in it.")
     for run in behind:
         what = f"case {run.scin}, {run.caseworker}, {format_uk(run.at)}"
         if run.working_seconds is not None:
