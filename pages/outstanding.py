@@ -36,7 +36,10 @@ DUE = {"Any": None, "Overdue": "overdue", f"Due in the next {console.DUE_SOON_DA
 with st.expander("Filters", expanded=True):
     top = st.columns([1, 1, 1, 1.4])  # Status wider: its two default chips side by side, each with its remove button
     owner = top[0].selectbox("Owner", list(owners), key="f_owner")
-    procedure = top[1].selectbox("Procedure", ["Any", *console.procedure_entries()], key="f_proc")
+    names = console.procedure_names()  # "P4 Manage Client Arrears", as Insight heads it: not the code alone (QA)
+    procedure = top[1].selectbox(
+        "Procedure", ["Any", *console.procedure_entries()], key="f_proc", format_func=lambda p: names.get(p, p)
+    )
     label = top[2].selectbox("Process / Area / Sub Area", ["Any", *console.catalogue_labels()], key="f_label")
     statuses = top[3].multiselect(
         "Status", ["Open", "In Progress", "Closed"], default=console.OPEN_STATUSES, key="f_st"

@@ -484,3 +484,17 @@ def test_the_console_says_which_page_of_how_many_and_which_srs_it_shows(sqlite_d
     assert not at.exception
     assert "Page 2 of 2" in [h.value for h in at.header]
     assert f"Showing {console.PAGE_SIZE + 1} to {total} of {total}. Oldest first" in texts(at)
+
+
+def test_the_procedure_filter_names_each_procedure_not_only_its_code(sqlite_demo_db, actor_for):
+    """QA (7 December, third session): the Procedure filter offered "P1", "P2" ... "P5e", codes a new team leader
+    cannot read; Insight heads the same procedures "P1 CSA Information Required - Contact Caseworker"."""
+    leader = actor_for("teamleader")
+    at = _console(leader)
+    box = at.selectbox(key="f_proc")
+    assert box.options[0] == "Any"
+    assert box.options[1:] == [f"{p} {registry.get(p).title}" for p in console.procedure_entries()]
+    box.select("P4").run()  # the filter's value is still the procedure's id
+    assert not at.exception
+    expected = console.outstanding_page(leader, console.ConsoleFilter(procedure="P4"))
+    assert list(_table(at)["SR"]) == [r.number for r in expected.rows]
