@@ -10,9 +10,21 @@ from domain.clock import format_uk, uk_local, utcnow
 from services import insight, insight_runs
 from services.insight import MEASURES, InsightFilter, Measure, ProcedureFigures
 from ui.insight_charts import duration, funnel, slowest, time_per_step
+from ui.table_data import READ_IN_FULL
 from ui.text import md
 
 actor = ui.actor("team_leader", "policy", page="insight")
+INSIGHT_COLUMNS = {
+    "Step": st.column_config.TextColumn(width=252),
+    "Reached": st.column_config.NumberColumn(width=66),
+    "Median time": st.column_config.TextColumn(width=88),
+    "90th percentile": st.column_config.TextColumn(width=98),
+    "Answers refused": st.column_config.NumberColumn(width=104),
+    "Back": st.column_config.NumberColumn(width=48),
+    "Change": st.column_config.NumberColumn(width=62),
+    "Left there": st.column_config.NumberColumn(width=74),
+    "Refused most at": st.column_config.TextColumn(width=112, help=f"The answers refused most often. {READ_IN_FULL}"),
+}
 leader = actor.role == "team_leader"
 st.title("Insight")
 st.caption(
@@ -65,7 +77,11 @@ def runs_behind(procedure: ProcedureFigures, chosen: object) -> None:
         return
     step, measure = pick
     behind = ui.attempt(lambda: insight_runs.runs_behind(actor, procedure.procedure_id, step, measure, filters)) or []
-    st.markdown(f"**Runs behind \u201c{md(titles[step])}: {md(MEASURES[measure])}\u201d** ({len(behind)})")
+    # The list counts runs, the table's figure may not (QA: "Answers refused" 4 in the table, "(1)" here: one run).
+    runs_said = f"{len(behind)} run{'' if len(behind) == 1 else 's'}"
+    st.markdown(f"**Runs behind \u201c{md(titles[step])}: {md(MEASURES[measure])}\u201d** ({runs_said})")
+    if measure == "errors":
+        st.caption("The table counts each answer refused; each run is listed once, with the answers refused in it.")
     for run in behind:
         what = f"case {run.scin}, {run.caseworker}, {format_uk(run.at)}"
         if run.working_seconds is not None:
@@ -100,8 +116,11 @@ for procedure in figures.procedures:
                                       for f in s.errors_by_field[:3])}
         for i, s in enumerate(procedure.steps, start=1)
     ]  # fmt: skip
-    # A hidden count is an empty cell, as the caption below says (Streamlit would write "None" in it).
-    st.dataframe(table, hide_index=True, width="stretch", placeholder="")
+    # A hidden count is an empty cell, as the caption below says (Streamlit would write "None" in it). Widths that add
+    # up to the 904 px a 1366 px screen gives the page (QA: "Refused most at" was cut at the edge, behind a sideways
+    # scroll): each figure as wide as its heading, the step's title whole, the fields refused the rest.
+    st.dataframe(table, hide_index=True, width="stretch", placeholder="", column_config=INSIGHT_COLUMNS)
+    st.caption(READ_IN_FULL)
     if figures.suppressed:
         st.caption("An empty cell is a count below 5, or a time from fewer than 5 saves: not shown.")
     if not leader:

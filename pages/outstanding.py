@@ -5,11 +5,13 @@ from functools import partial
 
 import altair as alt
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 import ui
 from domain.clock import format_uk
 from services import console
 from services.console import ConsoleFilter
+from services.errors import ValidationFailed
 from ui.download_owners import issued
 from ui.table_data import READ_IN_FULL, arrow_rows, day_column, moment_column, table_or_sentence
 from ui.table_ticks import ShownRow, ShownTable, redrawn
@@ -34,7 +36,10 @@ DUE = {"Any": None, "Overdue": "overdue", f"Due in the next {console.DUE_SOON_DA
 with st.expander("Filters", expanded=True):
     top = st.columns([1, 1, 1, 1.4])  # Status wider: its two default chips side by side, each with its remove button
     owner = top[0].selectbox("Owner", list(owners), key="f_owner")
-    procedure = top[1].selectbox("Procedure", ["Any", *console.procedure_entries()], key="f_proc")
+    names = console.procedure_names()  # "P4 Manage Client Arrears", as Insight heads it: not the code alone (QA)
+    procedure = top[1].selectbox(
+        "Procedure", ["Any", *console.procedure_entries()], key="f_proc", format_func=lambda p: names.get(p, p)
+    )
     label = top[2].selectbox("Process / Area / Sub Area", ["Any", *console.catalogue_labels()], key="f_label")
     statuses = top[3].multiselect(
         "Status", ["Open", "In Progress", "Closed"], default=console.OPEN_STATUSES, key="f_st"
@@ -106,7 +111,10 @@ if ages:
     data = arrow_rows([{"Age": b, "Status": s, "SRs": n} for b, s, n in ages])
     st.vega_lite_chart(data, bars, width="stretch", height=300)
 
-st.header(f"Page {len(cursors)}")
+# Which page of how many, and which SRs, in My work's words (QA: "Page 2" said neither).
+pages = max(1, -(-counts.total // console.PAGE_SIZE))
+first = (len(cursors) - 1) * console.PAGE_SIZE + 1
+st.header(f"Page {len(cursors)} of {pages}")
 # Eleven columns did not fit 1366 px (QA): the case's markers are one column, in the case banner's words, and the
 # procedures that work each SR are named in "Open an SR" below (and counted under "By procedure") instead.
 table = [
@@ -159,7 +167,8 @@ else:
     )
     # Keyset paging serves one order (services/console/queries.py): say what a heading click does and does not do.
     st.caption(
-        f"Oldest first, {console.PAGE_SIZE} to a page. Sorting by a column heading reorders only the SRs on this "
+        f"Showing {first} to {first + len(table) - 1} of {counts.total:,}. Oldest first, {console.PAGE_SIZE} to a "
+        "page. Sorting by a column heading reorders only the SRs on this "
         f"page: to find SRs across every page, use the filters above. {READ_IN_FULL}"
     )
 nav = st.columns([1, 1, 4])
@@ -192,28 +201,45 @@ if st.session_state.pop("reassign_reset", False):
     # Emptied by setting the values before the widgets are made: a key popped after them left the browser showing
     # the last owner and reason (QA in Chromium), ready to be sent again with the next reassignment.
     st.session_state["reassign_owner"], st.session_state["reassign_reason"] = None, ""
-with st.form("reassign"):
-    st.markdown("**Reassign the selected service requests**")
-    if ticked_now:
-        st.caption(f"Selected in the table: {', '.join(r.number for r in ticked_now)}")
-    else:
-        st.caption("Tick the rows to reassign in the table above.")
-    caseworkers = [m.display_name for m in members if m.role == "caseworker" and m.active]
-    new_owner = st.selectbox("New owner", caseworkers, index=None, key="reassign_owner")
-    reason = st.text_input("Reason for reassigning", max_chars=200, key="reassign_reason")
-    if st.form_submit_button("Reassign"):
-        # The rows ticked when Reassign was pressed: on a table this run redrew with other rows, still those the
-        # team leader chose (the version check refuses any of them changed since), never what moved into their place.
-        done = ui.attempt(
-            lambda: console.reassign(
-                actor,
-                [r.id for r in ticked],
-                owners.get(new_owner or "", -1) or -1,
-                reason,
-                expected_versions={r.id: r.version for r in ticked},
-            )
+
+
+def _reassign(new_owner: str | None, reason: str, at_fields: dict[str, DeltaGenerator]) -> console.Reassigned | None:
+    """The rows ticked when Reassign was pressed: on a table this run redrew with other rows, still those the team
+    leader chose (the version check refuses any of them changed since), never what moved into their place. A refusal
+    is said at each field it concerns and in the summary above the form (QA: only a box below the button said it)."""
+    try:
+        return console.reassign(
+            actor,
+            [r.id for r in ticked],
+            owners.get(new_owner or "", -1) or -1,
+            reason,
+            expected_versions={r.id: r.version for r in ticked},
         )
-        if done:
+    except ValidationFailed as exc:
+        with summary:
+            ui.error_summary(exc.errors)
+        for field, place in at_fields.items():
+            with place:
+                ui.field_error(exc.errors, field)
+        return None
+
+
+# With no SR on the page there is nothing to tick: no form asks for ticks in a table that is not there (QA).
+summary = st.container()  # a refusal's summary, above the form (GOV.UK)
+if table:
+    with st.form("reassign"):
+        st.markdown("**Reassign the selected service requests**")
+        if ticked_now:
+            st.caption(f"Selected in the table: {', '.join(r.number for r in ticked_now)}")
+        else:
+            st.caption("Tick the rows to reassign in the table above.")
+        at_fields = {"sr_ids": st.empty()}
+        caseworkers = [m.display_name for m in members if m.role == "caseworker" and m.active]
+        new_owner = st.selectbox("New owner", caseworkers, index=None, key="reassign_owner")
+        at_fields["new_owner"] = st.empty()
+        reason = st.text_input("Reason for reassigning", max_chars=200, key="reassign_reason")
+        at_fields["reason"] = st.empty()
+        if st.form_submit_button("Reassign") and (done := ui.attempt(lambda: _reassign(new_owner, reason, at_fields))):
             st.session_state["flash_console"] = done.said
             st.session_state["console_clear"] = True  # the next table starts without ticks
             st.session_state["reassign_reset"] = True  # and the form empty, for the next reassignment
@@ -259,8 +285,8 @@ if not stuck:
 else:  # one list, one element: a team of 50,000 SRs has hundreds, and each element costs a rerun the same
     st.markdown(
         "\n".join(
-            f"- **{md(s.caseworker)}**: {s.procedure_id} on case {s.scin} at step '{md(s.step_title)}', last saved "
-            f"{format_uk(s.updated_at)} ({s.working_days_idle} working days)"
+            f"- **{md(s.caseworker)}**: {md(s.what)}, at step '{md(s.step_title)}', last saved "
+            f"{format_uk(s.updated_at)} ({s.idle_words})"
             for s in stuck
         )
     )

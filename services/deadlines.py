@@ -14,9 +14,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Deadline, ServiceRequest
+from db.models import Deadline, DeadlineSnooze, ServiceRequest, User
 from domain import deadlines as rules
-from domain.clock import utcnow
+from domain.clock import format_uk, utcnow
 from services import audit, records
 from services.actor import Actor
 from services.attachments import load_sr
@@ -35,10 +35,21 @@ class DeadlineView:
     done: bool
     overdue: bool
     sr_number: str = ""
+    # A team leader's snooze still holding its reminders: the one that holds longest (QA: SR detail never said a
+    # deadline's reminders were held, so a snooze could only be found in the timeline, and was offered again).
+    snoozed_until: datetime | None = None
+    snooze_said: str = ""  # who held them and why, as they wrote it
 
     @property
     def what(self) -> str:
         return rules.label(self.kind)
+
+    @property
+    def snoozed(self) -> str | None:
+        """The hold in a sentence, while one holds an open deadline's reminders."""
+        if self.snoozed_until is None or self.done:
+            return None
+        return f"Reminders held until {format_uk(self.snoozed_until)} by {self.snooze_said}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,10 +130,21 @@ def deadline_views(session: Session, sr_ids: Iterable[int]) -> tuple[DeadlineVie
         .order_by(Deadline.due_at, Deadline.id)
     ).all()
     now = utcnow()
+    held: dict[int, tuple[datetime, str]] = {}
+    for deadline_id, until, reason, by in session.execute(
+        select(DeadlineSnooze.deadline_id, DeadlineSnooze.until, DeadlineSnooze.reason, User.display_name)
+        .join(User, User.id == DeadlineSnooze.by_id)
+        .where(DeadlineSnooze.deadline_id.in_([r.id for r, _ in rows]), DeadlineSnooze.until > now)
+        .order_by(DeadlineSnooze.until, DeadlineSnooze.id)
+    ):
+        held[deadline_id] = (until, f"{by}: {reason}")  # the longest hold last, so kept
     return tuple(
-        DeadlineView(r.id, r.sr_id, r.kind, r.due_at, r.explanation, r.done, not r.done and r.due_at < now, number)
+        DeadlineView(
+            r.id, r.sr_id, r.kind, r.due_at, r.explanation, r.done, not r.done and r.due_at < now, number,
+            *held.get(r.id, (None, "")),
+        )
         for r, number in rows
-    )
+    )  # fmt: skip
 
 
 def sr_deadlines(actor: Actor, sr_id: int) -> list[DeadlineView]:

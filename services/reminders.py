@@ -41,6 +41,12 @@ from services.transaction import transaction
 # No region's next working day is further off than this (Christmas to the first working day after it).
 LOOKAHEAD = timedelta(days=10)
 MAX_SNOOZE = timedelta(days=30)
+# Said under a team leader's strip (QA: "Overdue in your team (2)" on Home beside 4 SRs marked OVERDUE on Outstanding
+# SRs): `plan` tells a team leader of a deadline a working day overdue, or as its owner when nobody active owns the SR.
+TEAM_NOTE = (
+    "You are told of a deadline in your team once it is a working day overdue (sooner on an SR nobody in the team "
+    "works). Outstanding SRs lists every overdue deadline of your team."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +116,11 @@ class Notices:
     @property
     def count(self) -> int:
         return len(self.due_soon) + len(self.overdue)
+
+    @property
+    def note(self) -> str | None:
+        """Why a team leader's strip can list fewer than the console marks overdue; nothing for a caseworker."""
+        return TEAM_NOTE if self.for_team else None
 
 
 def _due(session: Session, now: datetime) -> list[Due]:
@@ -358,11 +369,11 @@ def snooze(actor: Actor, deadline_id: int, *, until: datetime, reason: str, now:
     except FieldError as exc:
         errors["reason"], text = str(exc), ""
     if "reason" not in errors and not text:
-        errors["reason"] = "Enter why the reminders can wait"
-    if as_utc(until) <= now:
-        errors["until"] = "Enter a moment in the future"
+        errors["reason"] = "Enter why the reminders can wait."
+    if as_utc(until) <= now:  # the form holds them until 9:00 on the chosen day (ui/notices.py)
+        errors["until"] = "Choose a day after today."
     elif as_utc(until) - now > MAX_SNOOZE:
-        errors["until"] = "A reminder can be snoozed for 30 days at most"
+        errors["until"] = "Choose a day within the next 30 days: reminders can be held for 30 days at most."
     with transaction() as session:
         require_role(session, actor, "team_leader", action="snooze reminders")
         deadline = session.get(Deadline, deadline_id)

@@ -38,6 +38,8 @@ def deadlines_panel(deadlines: Sequence[DeadlineView], *, empty: str | None = No
         line = f"**{md(d.what)}**: due {md(format_uk(d.due_at))}{state}{where}"
         st.markdown(kept_whole(line, [d.sr_number or ""]), unsafe_allow_html=True)  # the SR number whole, as typed
         st.caption(f"How this was worked out: {md(d.explanation)}")  # it names the court or place the caseworker typed
+        if d.snoozed:
+            st.caption(md(d.snoozed))  # the reason as the team leader typed it
         if actor is not None and not d.done:
             snooze_form(actor, d.id)
 

@@ -54,20 +54,45 @@ def deadline_strip(actor: Actor) -> None:
             f"**{seen.due_soon_heading}**\n\n" + "\n".join(f"- {n.text}" for n in seen.due_soon),
             icon=":material/schedule:",
         )
+    if seen.note:
+        st.caption(seen.note)
 
 
 def snooze_form(actor: Actor, deadline_id: int) -> None:
-    """A team leader holds a deadline's reminders until a day (at most 30 days), saying why."""
+    """A team leader holds a deadline's reminders until a day (at most 30 days), saying why.
+
+    Days in the UK order, as Insight's period; a refusal is said at its field as well as in the summary (QA: only a
+    summary said it). Once done the page is drawn again, so the deadline's line says the hold at once."""
     if actor.role != "team_leader":
         return
+    done_key = f"snoozed:{deadline_id}"
+    if st.session_state.pop(done_key, False):
+        st.success("Reminders for this deadline are snoozed.")
+    now = datetime.now(UK)
+    today = now.date()
+    latest = (now + reminders.MAX_SNOOZE - timedelta(hours=9)).date()  # its 9:00 within the 30 days the service allows
     with st.popover("Snooze reminders"), st.form(f"snooze:{deadline_id}", border=False):
-        day = st.date_input("Hold reminders until the start of", value=datetime.now(UK).date() + timedelta(days=1))
+        summary = st.container()
+        day = st.date_input(
+            "Hold reminders until 9:00 on",
+            value=today + timedelta(days=1),
+            min_value=today + timedelta(days=1),
+            max_value=latest,
+            format="DD/MM/YYYY",
+        )
+        day_error = st.empty()
         reason = st.text_input("Why can the reminders wait?", max_chars=500)
+        reason_error = st.empty()
         if st.form_submit_button("Snooze"):
             until = datetime.combine(day, time(9, 0), tzinfo=UK)
             try:
                 reminders.snooze(actor, deadline_id, until=until, reason=reason)
             except ValidationFailed as exc:
-                ui.error_summary(exc.errors)
+                with summary:
+                    ui.error_summary(exc.errors)
+                for place, field in ((day_error, "until"), (reason_error, "reason")):
+                    with place:
+                        ui.field_error(exc.errors, field)
                 return
-            st.success("Reminders for this deadline are snoozed.")
+            st.session_state[done_key] = True
+            st.rerun()

@@ -29,7 +29,14 @@ from services.console.filters import (
     conditions,
     filter_params,
 )
-from services.console.links import OTHER_WORK, catalogue_labels, procedure_entries, procedure_group, procedures_of
+from services.console.links import (
+    OTHER_WORK,
+    catalogue_labels,
+    procedure_entries,
+    procedure_group,
+    procedure_names,
+    procedures_of,
+)
 from services.console.overview import DEADLINES_LISTED, Overview, overview
 from services.console.queries import (
     ConsoleRow,
@@ -84,6 +91,7 @@ __all__ = [
     "DEADLINES_LISTED",
     "procedure_entries",
     "procedure_group",
+    "procedure_names",
     "procedures_of",
     "reassign",
     "rows_query",

@@ -28,6 +28,13 @@ def procedure_entries() -> dict[str, tuple[Entry, ...]]:
 
 
 @lru_cache(maxsize=1)
+def procedure_names() -> dict[str, str]:
+    """Procedure id -> its code and title, as Insight heads it ("P4 Manage Client Arrears ..."): the console's filter
+    offered the codes alone, which a new team leader cannot read (QA, 7 December)."""
+    return {p.id: f"{p.id} {p.title}" for p in registry.latest() if p.main_sr is not None}
+
+
+@lru_cache(maxsize=1)
 def _procedures_by_entry() -> dict[Entry, tuple[str, ...]]:
     found: dict[Entry, list[str]] = {}
     for pid, entries in procedure_entries().items():

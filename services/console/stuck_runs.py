@@ -33,12 +33,28 @@ class StuckRun:
     sr_number: str | None
     updated_at: datetime
     working_days_idle: int
+    procedure_version: str | None = None
 
     @property
     def step_title(self) -> str:
-        """The step as the procedure names it (the stored state is an internal name no user should see)."""
-        step = registry.get(self.procedure_id).steps.get(self.state)
-        return step.title if step else "a step this procedure no longer has"
+        """The step as the run's version of the procedure names it (the stored state is an internal name no user
+        should see), in the words My work and SR detail use for a step that is gone."""
+        return registry.step_title(self.procedure_id, self.procedure_version, self.state)
+
+    @property
+    def what(self) -> str:
+        """The procedure by its code and title, and the SR the run works (QA: "P1 on case ..." named neither the
+        procedure in words nor the SR, which is what the team leader opens or reassigns)."""
+        try:
+            title = f"{self.procedure_id} {registry.get(self.procedure_id, self.procedure_version).title}"
+        except registry.UnknownProcedure:
+            title = self.procedure_id
+        sr = f"SR {self.sr_number}" if self.sr_number else "no SR yet"
+        return f"{title}, {sr} (case {self.scin})" if self.sr_number else f"{title} ({sr}, case {self.scin})"
+
+    @property
+    def idle_words(self) -> str:
+        return f"{self.working_days_idle} working day{'' if self.working_days_idle == 1 else 's'}"
 
 
 def stuck_working_days() -> int:
@@ -71,6 +87,7 @@ def stuck_runs_in(session: Session, team_id: int, *, working_days: int | None = 
             Case.scin,
             ServiceRequest.number,
             ProcedureRun.updated_at,
+            ProcedureRun.procedure_version,
         )
         .join(User, User.id == ProcedureRun.started_by_id)
         .join(Case, Case.id == ProcedureRun.case_id)
@@ -85,8 +102,8 @@ def stuck_runs_in(session: Session, team_id: int, *, working_days: int | None = 
     ).all()
     idle = _idle_days(today, region)
     return [
-        StuckRun(run_id, pid, state, name, scin, number, at, idle(uk_local(at).date()))
-        for run_id, pid, state, name, scin, number, at in rows
+        StuckRun(run_id, pid, state, name, scin, number, at, idle(uk_local(at).date()), version)
+        for run_id, pid, state, name, scin, number, at, version in rows
     ]
 
 

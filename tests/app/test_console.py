@@ -225,8 +225,36 @@ def test_a_stuck_run_is_shown_at_its_step_title_never_its_internal_name(sqlite_d
         )
     shown = texts(_console(leader))
     title = registry.get("P1").steps["search_legacy"].title
-    assert f"on case {case.scin} at step '{title}', last saved" in shown
+    assert f"(no SR yet, case {case.scin}), at step '{title}', last saved" in shown
     assert "search_legacy" not in shown
+
+
+def test_a_stuck_run_names_its_procedure_and_its_sr_so_the_team_leader_can_find_it(sqlite_demo_db, actor_for):
+    """QA (7 December, third session): a stuck run was "P1 on case 100000047514 at step ...": the procedure by its
+    code alone, and not the SR the run works, which is what the team leader opens or reassigns."""
+    leader, new = actor_for("teamleader"), actor_for("caseworker")
+    saved = utcnow() - timedelta(days=30)
+    with transaction() as session:
+        sr = session.scalars(
+            select(ServiceRequest).where(ServiceRequest.team_id == leader.team_id).order_by(ServiceRequest.id)
+        ).first()
+        session.add(
+            ProcedureRun(
+                procedure_id="P1",
+                procedure_version="1",
+                state="search_legacy",
+                case_id=sr.case_id,
+                sr_id=sr.id,
+                team_id=sr.team_id,
+                started_by_id=new.user_id,
+                created_at=saved,
+                updated_at=saved,
+            )
+        )
+        scin = session.get(Case, sr.case_id).scin
+    shown = texts(_console(leader))
+    title = registry.get("P1").title
+    assert f"P1 {title}, SR {sr.number} (case {scin}), at step" in shown
 
 
 def test_a_deactivated_caseworkers_srs_can_be_listed_and_they_are_not_offered_as_new_owner(sqlite_demo_db, actor_for):
@@ -399,3 +427,74 @@ def test_the_narrower_table_keeps_the_case_markers_and_names_the_procedures_in_o
     chooser = at.selectbox(key="open_sr")
     label = chooser.format_func(worked.number)
     assert label.endswith(f"(worked by {', '.join(worked.procedures)})")
+
+
+def test_a_refused_reassignment_says_each_problem_at_its_field_and_in_a_summary_above_the_form(
+    sqlite_demo_db, actor_for
+):
+    """QA (7 December, third session): Reassign with nothing ticked, no owner and no reason listed the three problems
+    in one box below the button, none at its field (the summary's links had no field to go to)."""
+    leader = actor_for("teamleader")
+    at = _console(leader)
+    next(b for b in at.button if b.label == "Reassign").click().run()
+    assert not at.exception
+    messages = [
+        "Choose at least one service request to reassign.",
+        "Choose an active caseworker of your team.",
+        "Enter the reason for the reassignment.",
+    ]
+    assert [m.value for m in at.markdown if "**Error:**" in m.value] == [f":red[**Error:** {m}]" for m in messages]
+    summary = next(e.value for e in at.error if "There is a problem" in e.value)
+    assert all(m in summary for m in messages)
+    # The summary stands above the form (GOV.UK), before the form's first field in the page's order.
+    said = [e.value for e in at.main if type(e).__name__ in ("Error", "Markdown")]
+    order = [v for v in said if v in (summary, "**Reassign the selected service requests**")]
+    assert order == [summary, "**Reassign the selected service requests**"]
+    with transaction() as session:
+        assert not session.scalars(select(AuditEvent).where(AuditEvent.action == "sr.reassigned")).all()
+
+
+def test_with_no_match_nothing_offers_to_reassign_rows_that_are_not_there(sqlite_demo_db, actor_for):
+    """QA: with no SR matching, the form still said "Tick the rows to reassign in the table above." under no table."""
+    at = _console(actor_for("teamleader"))
+    at.number_input(key="f_min").set_value(36_500).run()
+    assert not at.exception
+    shown = texts(at)
+    assert "Tick the rows to reassign in the table above." not in shown
+    assert not [b for b in at.button if b.label == "Reassign"]
+
+
+def test_the_console_says_which_page_of_how_many_and_which_srs_it_shows(sqlite_demo_db, actor_for):
+    """QA (7 December, third session): the list was headed "Page 2" with nothing saying how many pages there were, or
+    which of the matching SRs were shown; My work says "Showing 51 to 60 of 60"."""
+    leader, worker = actor_for("teamleader"), actor_for("caseworker")
+    with transaction() as session:
+        case = session.scalars(select(Case).where(Case.team_id == leader.team_id).order_by(Case.id)).first()
+        for _ in range(console.PAGE_SIZE):
+            records.create_sr(
+                session, None, case=case, process="Escalated Enquiries", area="Appeals",
+                sub_area="Appeal Against Decision", owner_id=worker.user_id,
+            )  # fmt: skip
+    total = console.counts(leader).total
+    assert console.PAGE_SIZE < total <= 2 * console.PAGE_SIZE
+    at = _console(leader)
+    assert "Page 1 of 2" in [h.value for h in at.header]
+    assert f"Showing 1 to {console.PAGE_SIZE} of {total}. Oldest first" in texts(at)
+    next(b for b in at.button if b.label == "Next page").click().run()
+    assert not at.exception
+    assert "Page 2 of 2" in [h.value for h in at.header]
+    assert f"Showing {console.PAGE_SIZE + 1} to {total} of {total}. Oldest first" in texts(at)
+
+
+def test_the_procedure_filter_names_each_procedure_not_only_its_code(sqlite_demo_db, actor_for):
+    """QA (7 December, third session): the Procedure filter offered "P1", "P2" ... "P5e", codes a new team leader
+    cannot read; Insight heads the same procedures "P1 CSA Information Required - Contact Caseworker"."""
+    leader = actor_for("teamleader")
+    at = _console(leader)
+    box = at.selectbox(key="f_proc")
+    assert box.options[0] == "Any"
+    assert box.options[1:] == [f"{p} {registry.get(p).title}" for p in console.procedure_entries()]
+    box.select("P4").run()  # the filter's value is still the procedure's id
+    assert not at.exception
+    expected = console.outstanding_page(leader, console.ConsoleFilter(procedure="P4"))
+    assert list(_table(at)["SR"]) == [r.number for r in expected.rows]

@@ -73,3 +73,27 @@ def test_a_caseworker_opening_insight_is_refused(sqlite_demo_db, actor_for):
     assert "You do not have access to that page." in texts(at)
     assert "Runs that reached" not in texts(at)
     assert not at.dataframe
+
+
+def test_the_runs_behind_answers_refused_say_they_count_runs_not_answers(sqlite_demo_db, actor_for):
+    """QA (7 December 2026, third session): the table said 4 answers were refused at step 1, and the list behind that
+    figure was headed "(1)": one run in which four answers were refused. The list now says it counts runs."""
+    from services.errors import ValidationFailed
+
+    caseworker = actor_for("caseworker")
+    view = run_start.start_run(caseworker, "P1", case_id=find_case(caseworker, financial_transition_complete=True))
+    try:
+        runs.submit_step(caseworker, view.run_id, {}, expected_version=view.version)  # nothing answered: refused
+    except ValidationFailed as exc:
+        refused = len(exc.errors)
+    assert refused >= 2
+    at = _insight(actor_for("teamleader"))
+    table = next(df.value for df in at.dataframe if "Reached" in df.value.columns)
+    assert int(table["Answers refused"].iloc[0]) == refused
+    chooser = at.selectbox(key="behind_P1_None")
+    chooser.select(next(o for o in chooser.options if o.startswith("1. ") and "Answers refused" in o)).run()
+    assert not at.exception
+    shown = texts(at)
+    heading = next(m.value for m in at.markdown if m.value.startswith("**Runs behind"))
+    assert heading.endswith("Answers refused\u201d** (1 run)"), heading
+    assert "The table counts each answer refused; each run is listed once, with the answers refused in it." in shown

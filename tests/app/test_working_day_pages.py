@@ -229,3 +229,23 @@ def test_home_and_my_work_dates_are_moments_so_a_heading_sort_is_in_date_order(s
     mine, settings = _grid(at, "Worked by")
     assert is_datetime64_any_dtype(mine["Created"])
     assert settings["Created"]["type_config"]["format"] == "D MMM YYYY"  # the day: the time cut "Worked by" off
+
+
+def test_a_team_leaders_overdue_strip_says_why_it_can_list_fewer_than_outstanding_srs(sqlite_demo_db, actor_for):
+    """QA (7 December, third session): Home said "Overdue in your team (2)" while Outstanding SRs marked 4 SRs
+    OVERDUE: a team leader is told of a deadline once it is a working day overdue. The strip now says so, and where
+    every overdue deadline is listed."""
+    worker, leader = actor_for("caseworker"), actor_for("teamleader")
+    with transaction() as session:
+        session.execute(update(Deadline).values(done=True))  # only this test's deadlines are open
+        srs = session.scalars(
+            select(ServiceRequest).where(ServiceRequest.owner_id == worker.user_id, ServiceRequest.status != "Closed")
+        ).all()[:2]
+        for sr, late in zip(srs, (timedelta(days=6), timedelta(minutes=30)), strict=True):
+            records.add_deadline(session, None, sr, kind="review_date", due_at=utcnow() - late, explanation="Test")
+    reminders.remind()  # the leader is told of the first only: the second is not yet a working day overdue
+    shown = texts(app_as(leader).run())
+    assert "Overdue in your team (1)" in shown
+    assert reminders.TEAM_NOTE in shown
+    assert "Outstanding SRs lists every overdue deadline of your team." in reminders.TEAM_NOTE
+    assert reminders.TEAM_NOTE not in texts(app_as(worker).run())  # a caseworker's strip is theirs alone

@@ -14,6 +14,7 @@ from tests.browser.test_console import _choose
 from tests.browser.test_sign_in import sign_in
 from tests.crash_worker import run_script
 from tests.procedures.walk import find_case
+from ui.table_data import READ_IN_FULL
 
 pytestmark = pytest.mark.browser
 FIGURE = "2. Search the legacy systems: Reached the step"
@@ -73,3 +74,26 @@ def test_the_chooser_under_the_chart_lists_the_runs_behind_any_figure(live_serve
     expect(page.get_by_test_id("stDataFrame").locator("canvas").first).to_be_attached()
     _choose(page, "See the runs behind a figure", FIGURE)
     settled(page, page.get_by_role("link", name=f"SR {sr_number}: case", exact=False))
+
+
+def test_the_insight_table_fits_a_1366_pixel_screen_without_sideways_scrolling(live_server, page: Page):
+    """QA (7 December 2026, third session): with the demo runs, the step table ran past the page's edge at 1366 px:
+    "Refused most at" was cut after "Refused most a", its values ("The checklist (c...") behind a sideways scroll."""
+    from casework import demo_runs
+
+    demo_runs.walk()  # as `make run` does: refused answers on P1's first steps
+    page.set_viewport_size({"width": 1366, "height": 900})
+    sign_in(page, live_server.url, "teamleader")
+    settled(page, "Welcome, Demo Teamleader")
+    page.get_by_role("link", name="Insight").click()
+    settled(page, page.get_by_role("heading", name="P1 CSA Information Required", exact=False))
+    grid = page.get_by_test_id("stDataFrame").first
+    grid.scroll_into_view_if_needed()
+    expect(grid.locator('th[role="columnheader"]').last).to_have_text("Refused most at")
+    refused = grid.evaluate(
+        "g => [...g.querySelectorAll('tbody tr')].map(r => [...r.querySelectorAll('td')].at(-1).textContent)"
+    )
+    assert any(refused), refused  # the column has values to show
+    content, box = grid.locator(".dvn-scroller").evaluate("e => [e.scrollWidth, e.clientWidth]")
+    assert content <= box, (content, box)
+    expect(page.get_by_text(READ_IN_FULL, exact=True).first).to_be_visible()

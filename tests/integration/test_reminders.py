@@ -147,7 +147,7 @@ def test_a_team_leader_snoozes_a_reminder_with_a_reason_and_it_waits_until_then(
     deadline_id = _deadline(caseworker, CHRISTMAS_EVE + timedelta(hours=2))
     with pytest.raises(ValidationFailed) as refused:
         reminders.snooze(leader, deadline_id, until=CHRISTMAS_EVE + timedelta(days=1), reason="  ", now=CHRISTMAS_EVE)
-    assert refused.value.errors == {"reason": "Enter why the reminders can wait"}
+    assert refused.value.errors == {"reason": "Enter why the reminders can wait."}
     with pytest.raises(PermissionDenied):
         reminders.snooze(
             caseworker, deadline_id, until=CHRISTMAS_EVE + timedelta(days=1), reason="x", now=CHRISTMAS_EVE
