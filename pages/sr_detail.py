@@ -12,7 +12,7 @@ from services.sr_timeline import TimelineEntry
 from services.sr_view import sr_full_view
 from ui.case_panels import deadlines_panel, emails_panel, files_panel
 from ui.cms_panel import lines_under
-from ui.table_data import READ_IN_FULL, arrow_rows, day_column, moment_column, table_or_sentence
+from ui.table_data import READ_IN_FULL, arrow_rows, moment_column, table_or_sentence
 from ui.text import md
 
 actor = ui.actor("team_leader", page="sr_detail")
@@ -51,14 +51,15 @@ def show_timeline(entries: Sequence[TimelineEntry]) -> None:
     """Plain sentences, newest first; shown in a table (never as markdown: names and reasons are typed text). A long
     sentence is cut at the table's edge at 1366 px (QA): the page says how to read it whole."""
     if table_or_sentence(
-        # The moment itself, shown as its day: a heading sort is in date order (as text "10 Dec" came before "3 Dec")
-        arrow_rows([{"Date": e.at, "What happened": e.text} for e in entries], moments=("Date",)),
+        # The moment itself, shown as its day and time: a heading sort is in date order (as text "10 Dec" came before
+        # "3 Dec"), and the time is not in the sentence, where it read as part of the name (QA, 7 December).
+        arrow_rows([{"When": e.at, "What happened": e.text} for e in entries], moments=("When",)),
         "Nothing has happened on this SR yet.",
         width="stretch",
-        # The date takes what it needs, the sentence the rest of the 904 px a 1366 px screen gives the page.
+        # The moment takes what it needs, the sentence the rest of the 904 px a 1366 px screen gives the page.
         column_config={
-            "Date": day_column(width=130),
-            "What happened": st.column_config.TextColumn(width=770, help=READ_IN_FULL),
+            "When": moment_column(width=150),
+            "What happened": st.column_config.TextColumn(width=750, help=READ_IN_FULL),
         },
     ):
         st.caption(READ_IN_FULL)

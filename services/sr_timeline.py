@@ -101,7 +101,7 @@ def _entry(
 ) -> TimelineEntry:
     who = _who(event, names)
     titles = steps.get(event.entity_id) if event.entity_type == "procedure_run" else None
-    text = timeline.line(event.action, event.before, event.after, who, event.at, names, titles, in_cms)
+    text = timeline.line(event.action, event.before, event.after, who, names, titles, in_cms)
     return TimelineEntry(event.at, who, event.action, _summary(event), text)
 
 
@@ -123,7 +123,7 @@ def _review_date_pair(deadline: AuditEvent, updated: AuditEvent) -> bool:
 def _review_date_entry(updated: AuditEvent, deadline: AuditEvent, names: Mapping[int, str]) -> TimelineEntry:
     who = _who(updated, names)
     after = {"review_date": (updated.after or {})["review_date"], "due_at": (deadline.after or {}).get("due_at")}
-    text = timeline.line(timeline.REVIEW_DATE_SET, updated.before, after, who, deadline.at, names)
+    text = timeline.line(timeline.REVIEW_DATE_SET, updated.before, after, who, names)
     return TimelineEntry(deadline.at, who, updated.action, _summary(updated), text, also=(deadline.action,))
 
 

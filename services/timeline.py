@@ -423,12 +423,12 @@ def line(
     before: Mapping[str, Any] | None,
     after: Mapping[str, Any] | None,
     who: str,
-    at: datetime,
     names: Mapping[int, str],
     steps: Mapping[str, str] | None = None,
     in_cms: InCms | None = None,
 ) -> str:
-    """The whole timeline sentence: "Review date set for 2 December 2026 by Demo Caseworker, 14:02"."""
+    """The whole timeline sentence: "Review date set for 2 December 2026 by Demo Caseworker". Its time is in the
+    table's Date column: after the name it read as part of it ("by Demo Teamleader, 05:01"), and a long sentence
+    cut at the table's edge lost it (QA, 7 December)."""
     who = "the system" if who == "system" else who  # the audit trail's name for what no user did
-    said = describe(action, before, after, names, steps, in_cms)
-    return f"{said} by {who}, {format_uk(at).rsplit(', ', 1)[-1]}"
+    return f"{describe(action, before, after, names, steps, in_cms)} by {who}"

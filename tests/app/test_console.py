@@ -111,7 +111,7 @@ def test_opening_an_sr_shows_its_banner_timeline_and_related_srs(sqlite_demo_db,
     timeline = next(df.value for df in at.dataframe if "What happened" in df.value.columns)
     lines = list(timeline["What happened"])
     assert any(line.startswith("Service request created") for line in lines)
-    assert is_datetime64_any_dtype(timeline["Date"])  # a moment shown as its day: a heading sort is in date order
+    assert is_datetime64_any_dtype(timeline["When"])  # a moment, shown as day and time: a heading sort is in date order
     assert not [line for line in lines if "sr." in line or "_" in line], lines  # no audit codes, no field names
     # A long sentence is cut at the table's edge at 1366 px (QA): the page says how to read it whole.
     assert "A value cut short shows in full when you double-click its cell, or select the cell and press Enter." in [
