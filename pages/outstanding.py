@@ -9,7 +9,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 import ui
 from domain.clock import format_uk
-from services import console
+from services import console, sr_view
 from services.console import ConsoleFilter
 from services.errors import ValidationFailed
 from ui.download_owners import issued
@@ -196,6 +196,18 @@ if by_number:  # an empty chooser would be drawn disabled, in grey, with nothing
     )
 if opened and st.button("Open SR detail"):
     st.switch_page("pages/sr_detail.py", query_params={"sr": str(by_number[opened].id)})
+# An SR given by its number (a stuck run's, a caseworker's question), wherever it is in the list.
+typed = st.text_input(
+    "Open an SR by its number",
+    max_chars=20,
+    placeholder="For example 1-00000042",
+    key="open_sr_number",
+    help="Any SR of your team, whatever page of the list it is on. Press Enter to open it.",
+)
+if typed:
+    sr_id = ui.attempt(partial(sr_view.sr_id_by_number, actor, typed))
+    if sr_id is not None:
+        st.switch_page("pages/sr_detail.py", query_params={"sr": str(sr_id)})
 
 if st.session_state.pop("reassign_reset", False):
     # Emptied by setting the values before the widgets are made: a key popped after them left the browser showing

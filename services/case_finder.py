@@ -29,13 +29,13 @@ from services.access import check_case, check_sr, require_role, unavailable
 from services.actor import Actor
 from services.case_facts import case_facts
 from services.errors import NotFound, ValidationFailed
+from services.records import typed_sr_number
 from services.transaction import transaction
 from services.views import CaseBanner
 
 LIMIT = 20
 SSST_TEAM = "Specialist Services Support Team"  # the team seed 004 names
 SSST_SEED = "004_a8ae07a86098a507.txt"  # Specialist Services Support Team procedures (P5a to P5e)
-_SR_NUMBER = re.compile(r"^\s*1-?\s*0*(\d{1,8})\s*$")
 _DIGITS = re.compile(r"^[\d ]+$")
 
 
@@ -122,9 +122,8 @@ def find_cases(actor: Actor, query: str) -> Found:
         raise ValidationFailed({"query": "Enter a SCIN, an SR number or at least 2 letters of a name."})
     with transaction(read_only=True) as session:
         require_role(session, actor, "caseworker", "team_leader", action="look up cases")
-        number = _SR_NUMBER.match(text) if "-" in text else None
-        if number is not None:
-            sr_number = f"1-{int(number.group(1)):08d}"
+        sr_number = typed_sr_number(text)
+        if sr_number is not None:
             sr = session.scalar(
                 select(ServiceRequest)
                 .options(joinedload(ServiceRequest.case))

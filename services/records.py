@@ -6,6 +6,7 @@ either all of them are saved or none is. Each writes its audit event in the same
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -47,6 +48,16 @@ def next_number(session: Session, name: str = "service_request") -> int:
 
 def format_sr_number(value: int) -> str:
     return f"1-{value:08d}"
+
+
+# An SR number as people type it: "1-00000042", "1-42", "1 - 42".
+_TYPED_SR_NUMBER = re.compile(r"^\s*1\s*-\s*0*(\d{1,8})\s*$")
+
+
+def typed_sr_number(text: str | None) -> str | None:
+    """The SR number `text` names, as stored ("1-00000042"), or None when it is not one."""
+    match = _TYPED_SR_NUMBER.match(text or "")
+    return format_sr_number(int(match.group(1))) if match else None
 
 
 def create_sr(

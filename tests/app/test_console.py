@@ -498,3 +498,44 @@ def test_the_procedure_filter_names_each_procedure_not_only_its_code(sqlite_demo
     assert not at.exception
     expected = console.outstanding_page(leader, console.ConsoleFilter(procedure="P4"))
     assert list(_table(at)["SR"]) == [r.number for r in expected.rows]
+
+
+def _last_sr_of_team(team_id: int) -> ServiceRequest:
+    with transaction() as session:
+        sr = session.scalars(
+            select(ServiceRequest).where(ServiceRequest.team_id == team_id).order_by(ServiceRequest.id.desc())
+        ).first()
+        session.expunge(sr)
+        return sr
+
+
+def test_an_sr_is_opened_by_its_number_whatever_page_it_is_on(sqlite_demo_db, actor_for):
+    """QA, 7 December: a team leader given an SR's number (a stuck run's, a caseworker's question) could open only the
+    rows of the page shown. The number, typed as people say it ("1-75"), opens the SR's detail."""
+    leader = actor_for("teamleader")
+    sr = _last_sr_of_team(leader.team_id)
+    at = _console(leader)
+    at.text_input(key="open_sr_number").input(f"1-{int(sr.number.split('-')[1])}").run()
+    assert not at.exception
+    assert f"SR {sr.number}" in [t.value for t in at.title]  # SR detail's heading
+
+
+def test_an_sr_number_that_is_not_one_or_another_teams_is_refused_at_the_input(sqlite_demo_db, actor_for):
+    leader, other = actor_for("teamleader"), actor_for("ssst.teamleader")
+    at = _console(leader)
+    at.text_input(key="open_sr_number").input("42").run()
+    assert not at.exception
+    assert "Enter an SR number, for example 1-00000042." in texts(at)
+    theirs = _last_sr_of_team(other.team_id)
+    at.text_input(key="open_sr_number").input(theirs.number).run()
+    assert not at.exception
+    shown = texts(at)
+    # the same words as for a number that does not exist; the console stays, nothing of the other team's SR shows
+    assert "You cannot open that service request: it does not exist, or it is not your team's." in shown
+    assert f"SR {theirs.number}" not in [t.value for t in at.title]
+    with transaction() as session:
+        refused = session.scalars(
+            select(AuditEvent).where(AuditEvent.entity_id == str(theirs.id)).order_by(AuditEvent.id.desc())
+        ).first()
+    assert refused is not None
+    assert (refused.action, refused.after["attempted"]) == ("refused", "view this service request")

@@ -131,6 +131,11 @@ def _as_shown(*sr_ids: int) -> dict[int, int]:
         return {i: session.get_one(ServiceRequest, i).version for i in sr_ids}
 
 
+def _sr_number(sr_id: int) -> str:
+    with transaction() as session:
+        return session.get_one(ServiceRequest, sr_id).number
+
+
 CASE_CALLS: dict[str, Call] = {
     "work.find_case": lambda a, o: work.find_case(a, o.scin),
     "service_requests.open_sr": lambda a, o: service_requests.open_sr(a, o.sr_id),
@@ -139,6 +144,7 @@ CASE_CALLS: dict[str, Call] = {
     ),
     "service_requests.add_sr_note": lambda a, o: service_requests.add_sr_note(a, o.sr_id, "A note"),
     "sr_view.sr_full_view": lambda a, o: sr_view.sr_full_view(a, o.sr_id),
+    "sr_view.sr_id_by_number": lambda a, o: sr_view.sr_id_by_number(a, _sr_number(o.sr_id)),
     "deadlines.sr_deadlines": lambda a, o: deadlines.sr_deadlines(a, o.sr_id),
     "attachments.list_attachments": lambda a, o: attachments.list_attachments(a, o.sr_id),
     "attachments.upload_outcome_pdf": lambda a, o: attachments.upload_outcome_pdf(
