@@ -22,6 +22,9 @@ from services.errors import ConflictError, NotFound, ValidationFailed
 from services.transaction import transaction
 
 OWNER = "Choose an active caseworker of your team."
+NO_LONGER_ACTIVE = (
+    "{name}'s account is no longer active, so nothing was reassigned. Choose another caseworker of your team."
+)
 STALE = (
     "Service request {number} was changed by someone else after this list was shown (another team leader may "
     "have reassigned it), so nothing was reassigned. Reload the page to see who has it now, then try again."
@@ -91,6 +94,9 @@ def reassign(
                 entity_id=new_owner.id,
                 action=action,
             )
+        if new_owner is not None and not new_owner.is_active and new_owner.role == "caseworker":
+            # Deactivated after the list was drawn (QA, 7 December): say who, not only that the choice was wrong.
+            raise ValidationFailed({"new_owner": NO_LONGER_ACTIVE.format(name=new_owner.display_name)})
         if new_owner is None or not new_owner.is_active or new_owner.role != "caseworker":
             raise ValidationFailed({"new_owner": OWNER})
         numbers, already = [], []

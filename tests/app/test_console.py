@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
 from pandas.api.types import is_datetime64_any_dtype
 from sqlalchemy import select
 
@@ -12,6 +13,7 @@ from db.models import AuditEvent, Case, ProcedureRun, ServiceRequest, User
 from domain.clock import utcnow
 from procedures import registry
 from services import console, records, users
+from services.errors import ValidationFailed
 from services.transaction import transaction
 from tests.app.helpers import app_as, texts
 
@@ -274,6 +276,25 @@ def test_a_deactivated_caseworkers_srs_can_be_listed_and_they_are_not_offered_as
     assert leaver.display_name not in at.selectbox(key="reassign_owner").options
     at.selectbox(key="f_owner").select(f"{leaver.display_name} (deactivated)").run()
     assert list(_table(at)["SR"]) == [r.number for r in theirs]
+
+
+def test_a_caseworker_deactivated_while_the_console_was_open_is_named_in_the_refusal(sqlite_demo_db, actor_for):
+    """QA, 7 December: reassigning to a caseworker deactivated since the list was drawn said only "Choose an active
+    caseworker of your team.", with New owner emptied by the rerun: the team leader could not tell what went wrong."""
+    leader = actor_for("teamleader")
+    worker = next(m for m in console.team_members(leader) if m.role == "caseworker" and m.active)
+    row = console.outstanding_page(leader).rows[0]
+    with transaction() as session:
+        username = session.get_one(User, worker.id).username
+    users.set_active(None, username, False)
+    with pytest.raises(ValidationFailed) as refused:
+        console.reassign(leader, [row.id], worker.id, "Leave cover", expected_versions={row.id: row.version})
+    assert refused.value.errors == {
+        "new_owner": f"{worker.display_name}'s account is no longer active, so nothing was reassigned. Choose another "
+        "caseworker of your team."
+    }
+    with transaction() as session:
+        assert session.get_one(ServiceRequest, row.id).owner_id == row.owner_id
 
 
 def test_a_full_deadline_list_says_it_stops_and_how_to_see_the_rest(sqlite_demo_db, actor_for):
