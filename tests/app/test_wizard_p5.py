@@ -36,6 +36,19 @@ def upload_outcome_by_service(actor, run_id):
     )
 
 
+def _request_recorded(at) -> None:
+    """P5b's first two steps: the request for county court action (not criminal), and how the CPT is contacted."""
+    step(
+        at,
+        **{
+            "text_input:Court": "Demo County Court",
+            "text_input:Enforcement case manager": "Eve Enforcer",
+            "radio:Is this criminal action?": "No",
+        },
+    )
+    step(at, **{"radio:How you contact": "Email the court presenting team"})
+
+
 def test_a_caseworker_works_the_county_court_sr_through_the_wizard_to_closed_complete(
     sqlite_demo_db, actor_for, monkeypatch
 ):
@@ -46,15 +59,7 @@ def test_a_caseworker_works_the_county_court_sr_through_the_wizard_to_closed_com
     at = open_wizard(actor, view.run_id)
     assert "The request for county court action" in progress(at)
 
-    step(
-        at,
-        **{
-            "text_input:Court": "Demo County Court",
-            "text_input:Enforcement case manager": "Eve Enforcer",
-            "radio:Is this criminal action?": "No",
-        },
-    )
-    step(at, **{"radio:How you contact": "Email the court presenting team"})
+    _request_recorded(at)
     assert "Create the CPO folder" in progress(at)
     step(at, **{"radio:Is a PV marker recorded": "No"})
     step(at)  # In Progress
@@ -245,15 +250,7 @@ def test_no_to_the_pv_question_on_a_pv_case_is_refused_on_its_own_page(sqlite_de
     set_case(case_id, potentially_violent=True)
     view = run_start.start_run(actor, "P5b", case_id=case_id, sr_id=sr_id)
     at = open_wizard(actor, view.run_id)
-    step(
-        at,
-        **{
-            "text_input:Court": "Demo County Court",
-            "text_input:Enforcement case manager": "Eve Enforcer",
-            "radio:Is this criminal action?": "No",
-        },
-    )
-    step(at, **{"radio:How you contact": "Email the court presenting team"})
+    _request_recorded(at)
     for box in at.checkbox:
         box.check()
     button(at, "Continue").click().run()
