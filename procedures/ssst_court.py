@@ -88,13 +88,15 @@ def hearing_has_taken_place(ctx: Ctx, when: Any, field: str = "outcome") -> None
     """An outcome is recorded only from the hearing's day on, as P5e records a visit only from its day on: the CPO
     reports it after the hearing, and QA recorded one (closing the SR) weeks before the hearing. The day, not the hour:
     a hearing's outcome can come in the same afternoon. Refused at the outcome field, with nothing recorded (NotYet: a
-    practice run's calendar moves on to the hearing instead)."""
+    practice run's calendar moves on to the hearing instead). It never says "go back and change the hearing date": every
+    path to the outcome passes the second PV check, which saves, so Back cannot reach the hearing date (QA, 7 December)."""
     day = uk_local(when).date()
     if day > ctx.today:
         raise NotYet(
             field,
-            f"The hearing is on {format_date(day)}. Record the outcome once the hearing has taken place; if the "
-            "hearing has moved, go back and change the hearing date.",
+            f"The hearing is on {format_date(day)}. Record the outcome once the hearing has taken place. If the hearing "
+            "has moved, add the new date to the SR Notes and ask your team leader: the hearing date was saved at an "
+            "earlier step and cannot be changed here.",
             until=day,
         )
 

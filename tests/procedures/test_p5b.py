@@ -320,7 +320,8 @@ def test_the_outcome_is_refused_before_the_hearing_day_and_nothing_is_recorded(d
             walk.answer(outcome="Order granted", outcome_pdf=("outcome.pdf", a_pdf()))
         assert refused.value.errors == {
             "outcome": f"The hearing is on {hearing_day.day} {hearing_day:%B %Y}. Record the outcome once the hearing "
-            "has taken place; if the hearing has moved, go back and change the hearing date."
+            "has taken place. If the hearing has moved, add the new date to the SR Notes and ask your team leader: "
+            "the hearing date was saved at an earlier step and cannot be changed here."
         }
         assert walk.step == "record_outcome"
         assert walk.outcome().srs["main"].notes == notes_before

@@ -162,8 +162,9 @@ def test_the_commitment_sr_is_worked_through_all_fourteen_steps_to_closed_comple
     with pytest.raises(ValidationFailed) as refused:  # the hearing has not taken place yet (QA: outcome recorded early)
         walk.answer(outcome="Suspended committal order", outcome_pdf=("Outcome.pdf", a_pdf(pages=2)))
     assert refused.value.errors == {
-        "outcome": f"The hearing is on {day.day} {day:%B %Y}. Record the outcome once the hearing has taken place; "
-        "if the hearing has moved, go back and change the hearing date."
+        "outcome": f"The hearing is on {day.day} {day:%B %Y}. Record the outcome once the hearing has taken place. "
+        "If the hearing has moved, add the new date to the SR Notes and ask your team leader: the hearing date was "
+        "saved at an earlier step and cannot be changed here."
     }
     assert not [f for f in attachments(sr_id) if f.kind == "outcome_pdf"]
     assert "Outcome from the CPO" not in "\n".join(walk.outcome().srs["main"].notes)

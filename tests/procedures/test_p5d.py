@@ -592,8 +592,9 @@ def test_the_outcome_is_refused_before_the_hearing_day_and_nothing_is_recorded(d
         walk.answer(**ANSWERS["record_outcome"])
     day = HEARING.date()
     assert refused.value.errors == {
-        "outcome": f"The hearing is on {day.day} {day:%B %Y}. Record the outcome once the hearing has taken place; "
-        "if the hearing has moved, go back and change the hearing date."
+        "outcome": f"The hearing is on {day.day} {day:%B %Y}. Record the outcome once the hearing has taken place. "
+        "If the hearing has moved, add the new date to the SR Notes and ask your team leader: the hearing date was "
+        "saved at an earlier step and cannot be changed here."
     }
     assert walk.step == "record_outcome"
     assert sr_row(sr_id).status == "In Progress"
