@@ -28,7 +28,8 @@ records the CPO's outcome. Our reading of the seed, where it is silent:
   CMEL9180 is recorded as due for the paying parent (send as PDF) and added to the bundle.
 - Step 8 "call CPT": the call is a checklist item; the drafted "letter ready" email to the CPT
   (hearing date in the subject) confirms it in writing, so the outbox has a record.
-- Step 9: the summons issue date goes onto the SR (Summons issue date); it cannot be after the hearing.
+- Step 9: the summons issue date goes onto the SR (Summons issue date); it cannot be after the hearing, nor in the
+  future (the CPT gives it once they have sent the letter and summons).
 - Step 10: the second PV check result, payments that affect the LO schedule and contact from the
   paying parent are emailed to the CPO with the CWGF004 second-check record attached; the second
   PV check deadline is then met.
@@ -238,12 +239,7 @@ class P5dMachine(StateMachine):
         ssst_court.hearing_has_taken_place(ctx, hearing_at(ctx))
 
     def issued_before_hearing(self, ctx: Ctx) -> None:
-        hearing_day = uk_local(hearing_at(ctx)).date()
-        if ctx["summons_issued_on"] > hearing_day:
-            raise FieldError(
-                "summons_issued_on",
-                f"The letter and summons must be issued before the hearing on {format_date(hearing_day)}.",
-            )
+        ssst_court.issued_before_hearing(ctx, hearing_at(ctx))
 
 
 # --- Effects -------------------------------------------------------------------------------------
@@ -568,7 +564,10 @@ STEPS = {
     "issue_date": Step(
         title="Record the issue date",
         guidance="When the CPT has sent the letter and summons they tell you the date of issue: record it on the SR.",
-        fields=(Field("summons_issued_on", label="Date the letter and summons were issued", kind="date"),),
+        fields=(
+            # Reported once sent: never a day to come (QA, 7 December: one was taken).
+            Field("summons_issued_on", label="Date the letter and summons were issued", kind="date", latest="today"),
+        ),
         depends_on=("confirmed_hearing_at",),
         effects=_issue_date,
     ),

@@ -14,7 +14,7 @@ from typing import Any
 from domain import deadlines, mail
 from domain.clock import format_date, uk_local
 from domain.reference import SRStatus
-from domain.values import NotYet
+from domain.values import FieldError, NotYet
 
 from .definition import Ctx, Field, FieldCheck, StartSR, Step
 from .effects import ACTOR_NAME, SR_NUMBER, AddNote, CompleteDeadlines, Effect, QueueEmail, SetDue, SetStatus, UpdateSR
@@ -88,16 +88,28 @@ def hearing_has_taken_place(ctx: Ctx, when: Any, field: str = "outcome") -> None
     """An outcome is recorded only from the hearing's day on, as P5e records a visit only from its day on: the CPO
     reports it after the hearing, and QA recorded one (closing the SR) weeks before the hearing. The day, not the hour:
     a hearing's outcome can come in the same afternoon. Refused at the outcome field, with nothing recorded (NotYet: a
-    practice run's calendar moves on to the hearing instead). It never says "go back and change the hearing date": every
-    path to the outcome passes the second PV check, which saves, so Back cannot reach the hearing date (QA, 7 December)."""
+    practice run's calendar moves on to the hearing instead). It never says "go back and change the hearing date":
+    every path to the outcome passes the second PV check, which saves, so Back cannot reach the hearing date (QA, 7
+    December)."""
     day = uk_local(when).date()
     if day > ctx.today:
         raise NotYet(
             field,
-            f"The hearing is on {format_date(day)}. Record the outcome once the hearing has taken place. If the hearing "
-            "has moved, add the new date to the SR Notes and ask your team leader: the hearing date was saved at an "
-            "earlier step and cannot be changed here.",
+            f"The hearing is on {format_date(day)}. Record the outcome once the hearing has taken place. If the "
+            "hearing has moved, add the new date to the SR Notes and ask your team leader: the hearing date was saved "
+            "at an earlier step and cannot be changed here.",
             until=day,
+        )
+
+
+def issued_before_hearing(ctx: Ctx, hearing: Any) -> None:
+    """P5c's and P5d's summons issue date: the letter and summons go out before the hearing (the hearing's day at the
+    latest). Refused at the issue date's field."""
+    hearing_day = uk_local(hearing).date()
+    if ctx["summons_issued_on"] > hearing_day:
+        raise FieldError(
+            "summons_issued_on",
+            f"The letter and summons must be issued before the hearing on {format_date(hearing_day)}.",
         )
 
 

@@ -240,6 +240,31 @@ def test_started_from_the_case_the_magistrates_court_sr_is_created_and_the_amoun
     assert "amount owed £99.50" in main.notes[-1]
 
 
+def test_a_summons_issue_date_in_the_future_or_after_the_hearing_is_refused_at_its_field(demo_db, ssst, clock):
+    """QA (7 December, Chromium): P5c took an issue date after the hearing and in the future, though the CPO reports the
+    summons as issued. Each is refused at the field and the SR keeps no issue date."""
+    case_id, sr_id = allocated_sr(ssst, "Magistrates Court")
+    walk = Walk(ssst, "P5c", case_id, sr_id=sr_id)
+    hearing = to_hearing(walk).date()
+    walk.answer()
+    walk.answer()
+    walk.answer()
+    with pytest.raises(ValidationFailed) as refused:
+        walk.answer(summons_issued_on=(clock.today + timedelta(days=1)).isoformat())
+    assert refused.value.errors == {"summons_issued_on": "Date the summons was issued cannot be in the future."}
+    clock.today = hearing + timedelta(days=2)  # the CPO reports late: a date after the hearing is still impossible
+    with pytest.raises(ValidationFailed) as refused:
+        walk.answer(summons_issued_on=(hearing + timedelta(days=1)).isoformat())
+    day = f"{hearing.day} {hearing:%B %Y}"
+    assert refused.value.errors == {
+        "summons_issued_on": f"The letter and summons must be issued before the hearing on {day}."
+    }
+    assert walk.step == "summons_issued"
+    assert service_request(sr_id).summons_issued_on is None
+    walk.answer(summons_issued_on=(hearing - timedelta(days=7)).isoformat())
+    assert service_request(sr_id).summons_issued_on == hearing - timedelta(days=7)
+
+
 def test_a_non_pdf_outcome_is_refused_and_a_summons_date_must_be_a_real_date(demo_db, ssst):
     case_id, sr_id = allocated_sr(ssst, "Magistrates Court")
     walk = Walk(ssst, "P5c", case_id, sr_id=sr_id)

@@ -126,7 +126,7 @@ ANSWERS: dict[str, dict[str, Any]] = {
         "court_address": "1 Court Lane\nExampletown\nEX9 9ZZ",
         "cpt_information": "",
     },
-    "issue_date": {"summons_issued_on": (HEARING.date() - timedelta(days=14)).isoformat()},
+    "issue_date": {"summons_issued_on": TODAY.isoformat()},  # the CPT reports it once sent: never a day to come
     "second_pv_check": {
         "second_pv_marker": False,
         "lo_schedule_payments": "£50.00 received on the 3rd",
@@ -218,7 +218,7 @@ def test_the_liability_order_path_records_everything_and_closes_the_sr_complete(
     assert (sr.court, sr.cpo_name) == ("Exampletown Magistrates' Court", "Pat Presenter")
     assert uk_local(sr.hearing_at) == HEARING
     assert sr.costs == Decimal("95.00")
-    assert sr.summons_issued_on == HEARING.date() - timedelta(days=14)
+    assert sr.summons_issued_on == TODAY
 
     main = walk.outcome().srs["main"]
     assert [(name, done) for name, done, _ in main.activities] == [
@@ -398,7 +398,7 @@ def test_a_file_that_is_not_a_pdf_is_refused_at_the_field_and_nothing_is_stored(
     assert sr_row(sr_id).status == "In Progress"
 
 
-def test_impossible_dates_are_refused_at_their_field(demo_db, ssst):
+def test_impossible_dates_are_refused_at_their_field(demo_db, ssst, clock):
     walk, _case_id, sr_id = start(ssst)
     with pytest.raises(ValidationFailed) as refused:
         walk.answer(**{**ANSWERS["allocated"], "arrears_to": "2024-03-31"})
@@ -409,6 +409,12 @@ def test_impossible_dates_are_refused_at_their_field(demo_db, ssst):
         walk.answer(hearing_at=f"{TODAY - timedelta(days=1)} 10:00", cpo_name="Pat Presenter")
     assert "must be today or in the future" in refused.value.errors["hearing_at"]
     walk_to(walk, "issue_date")
+    with pytest.raises(ValidationFailed) as refused:  # QA (7 December): a day still to come was taken
+        walk.answer(summons_issued_on=(TODAY + timedelta(days=1)).isoformat())
+    assert refused.value.errors == {
+        "summons_issued_on": "Date the letter and summons were issued cannot be in the future."
+    }
+    clock.today = HEARING.date() + timedelta(days=2)  # reported after the hearing: a date after it is still refused
     with pytest.raises(ValidationFailed) as refused:
         walk.answer(summons_issued_on=(HEARING.date() + timedelta(days=1)).isoformat())
     assert refused.value.errors["summons_issued_on"].startswith(
