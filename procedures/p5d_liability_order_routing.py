@@ -260,7 +260,12 @@ def _allocated(ctx: Ctx) -> list[Effect]:
 
 def _contact_cpt(ctx: Ctx) -> list[Effect]:
     draft = mail.cpo_request(
-        scin=ctx.fact("scin"), sr_number=SR_NUMBER, court=ctx["court_name"], hearing_at=None, action=ACTION
+        scin=ctx.fact("scin"),
+        sr_number=SR_NUMBER,
+        court=ctx["court_name"],
+        hearing_at=None,
+        action=ACTION,
+        ask_hearing_date=True,  # step 2: "to obtain a hearing date and the name of the assigned CPO"
     )
     return [
         QueueEmail("main", draft),
@@ -407,6 +412,7 @@ def _forward_to_ecm(ctx: Ctx) -> list[Effect]:
         sr_number=SR_NUMBER,
         outcome=f"{ctx['outcome']}. {ctx['outcome_detail']}",
         next_step="the LO system action can be completed",
+        attached=True,  # the forms below
     )
     documents = (
         ("CMEL7298", _cmel7298(ctx)),

@@ -203,6 +203,7 @@ def forward_to_ecm(ctx: Ctx) -> list[Effect]:
         sr_number=SR_NUMBER,
         outcome=ctx["outcome"],
         next_step="it can be dismantled and further action considered",
+        attached=False,  # P5b and P5c keep their bundle with the SR; the caseworker forwards the file itself
     )
     return [
         QueueEmail("main", draft),

@@ -409,6 +409,11 @@ def test_an_email_to_a_mailbox_whose_address_is_not_set_says_so_and_never_names_
     assert ecm_row.error == NOT_SET.format(name="enforcement case manager")
     assert str(ecm_message["To"]) == "Enforcement case manager - address not set:;"
     assert "placeholder" not in ecm_row.raw.decode(errors="replace")
+    # Nothing is attached, so the email does not say the case file is (QA, 7 December: it did, to the ECM)
+    assert not list(ecm_message.iter_attachments())
+    body = ecm_message.get_body(("plain",)).get_content()
+    assert "attached" not in body
+    assert "The case file comes to you separately, so that it can be dismantled and further action considered." in body
     (pv_message,) = [message for subject, (_row, message) in rows.items() if subject.startswith("Second PV check")]
     assert addresses(pv_message, "To") == ["pat@cpt.example.org"]
     views = {v.subject.split(":")[0]: v for v in outbox.sr_emails(ssst, sr_id)}

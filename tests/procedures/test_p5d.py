@@ -298,8 +298,8 @@ def test_every_email_goes_to_the_right_mailbox_with_a_read_receipt_and_a_phone_t
     assert [(to, subject) for to, subject, _ in sent] == [
         (
             "Court Presenting Team <court.presenting.team@cms.example.org>",
-            f"Court presenting officer needed: liability order, Exampletown Magistrates' Court, SCIN {scin}, "
-            f"SR {number}",
+            f"Hearing date and court presenting officer needed: liability order, Exampletown Magistrates' Court, "
+            f"SCIN {scin}, SR {number}",
         ),
         (
             "Court Presenting Team <court.presenting.team@cms.example.org>",
@@ -317,6 +317,16 @@ def test_every_email_goes_to_the_right_mailbox_with_a_read_receipt_and_a_phone_t
     for _to, _subject, message in sent:
         assert message["Disposition-Notification-To"].addresses[0].addr_spec == SSST_MAILBOX
         assert message["X-Casework-SR"] == number
+    bodies = [message.get_body(("plain",)).get_content() for _to, _subject, message in sent]
+    # Step 2 asks the CPT for both (QA, 7 December: it asked only who the CPO would be, saying the date was not known)
+    assert bodies[0].startswith(
+        "Please tell us the hearing date, and who the court presenting officer will be, for this liability order "
+        f"at Exampletown Magistrates' Court (SCIN {scin}, SR {number})."
+    )
+    when = f"{HEARING.day} {HEARING:%B %Y}, 10:00"  # "on" a day (QA: "the hearing at 9 December 2026, 10:00")
+    assert f"for the hearing at Exampletown Magistrates' Court on {when}." in bodies[1]
+    assert f"before the hearing on {when}:" in bodies[2]
+    assert "The case file is attached so that the LO system action can be completed." in bodies[3]
     second_pv = sent[2][2]
     assert "Payments made that affect the liability order schedule: £50.00 received on the 3rd" in (
         second_pv.get_body(("plain",)).get_content()
