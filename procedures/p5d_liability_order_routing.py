@@ -607,6 +607,7 @@ STEPS = {
         ),
         depends_on=("confirmed_hearing_at",),
         effects=_second_pv_check,
+        warnings=ssst_court.second_pv_check_not_due_yet(hearing_at),  # answered weeks early it is stale (QA)
     ),
     "cpo_decision": Step(
         title="Does the CPO proceed?",

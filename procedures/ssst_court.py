@@ -113,6 +113,26 @@ def issued_before_hearing(ctx: Ctx, hearing: Any) -> None:
         )
 
 
+def second_pv_check_not_due_yet(hearing: Callable[[Ctx], Any]) -> Callable[[Ctx], list[str]]:
+    """A caution on the second PV check before the day it is due (`hearing` reads the run's hearing): QA answered it
+    the moment the hearing was recorded, weeks before the CPO asks, and nothing said it would be stale by then. Never
+    a refusal: the CPO may ask early, and from the due day on nothing is said."""
+
+    def warnings(ctx: Ctx) -> list[str]:
+        when = hearing(ctx)
+        if when is None:
+            return []
+        due_day = deadlines.second_pv_check(when, ctx.fact("region")).local.date()
+        if due_day <= ctx.today:
+            return []
+        return [
+            f"The second PV check is due on {format_date(due_day)}, 48 hours before the hearing. The CPO asks for it "
+            "then: a check done sooner may be out of date by the hearing, so do it when the CPO asks."
+        ]
+
+    return warnings
+
+
 def pv_result(marker: bool, details: str | None) -> str:
     found = "PV marker recorded" if marker else "no PV marker recorded"
     return f"{found}: {details}" if details else found
@@ -244,7 +264,9 @@ def set_in_progress_step(guidance: str = "In the SR for this request, update the
     )
 
 
-def second_pv_check_step(effects: Callable[[Ctx], list[Effect]], depends_on: tuple[str, ...]) -> Step:
+def second_pv_check_step(
+    effects: Callable[[Ctx], list[Effect]], depends_on: tuple[str, ...], hearing: Callable[[Ctx], Any]
+) -> Step:
     return Step(
         title="Second PV check",
         guidance=(
@@ -276,6 +298,7 @@ def second_pv_check_step(effects: Callable[[Ctx], list[Effect]], depends_on: tup
         ),
         depends_on=depends_on,
         effects=effects,
+        warnings=second_pv_check_not_due_yet(hearing),
     )
 
 

@@ -333,6 +333,28 @@ def test_the_outcome_is_refused_before_the_hearing_day_and_nothing_is_recorded(d
     assert service_request(sr_id).status == "In Progress"
 
 
+def test_the_second_pv_check_answered_before_its_day_is_cautioned_not_refused(demo_db, ssst, clock):
+    """QA (7 December, Chromium): the second PV check could be answered the moment the hearing was recorded, weeks
+    before the CPO asks for it, and nothing said it would be out of date by the hearing. The step now says when it is
+    due; from that day on it says nothing. Not a refusal: the CPO may ask early."""
+    case_id, sr_id = allocated_sr(ssst, "County Court")
+    walk = Walk(ssst, "P5b", case_id, sr_id=sr_id)
+    first_steps(walk)
+    hearing_day = next_weekday(2)
+    walk.answer(cpo_name="Pat Presenter", hearing_known=True, hearing_at=f"{hearing_day} 10:00")
+    (due,) = deadlines(sr_id)["second_pv_check"]  # the day the SR's deadline gives (bank holidays pull it back)
+    due_day = uk_local(due.due_at).date()
+    assert walk.view.warnings == (
+        f"The second PV check is due on {due_day.day} {due_day:%B %Y}, 48 hours before the hearing. The CPO asks "
+        "for it then: a check done sooner may be out of date by the hearing, so do it when the CPO asks.",
+    )
+    clock.today = due_day
+    walk.view = run_context.view_run(ssst, walk.view.run_id)
+    assert walk.view.warnings == ()
+    walk.answer(second_pv_marker=True, payments_since="None", contact_since="None")
+    assert walk.step == "record_outcome"
+
+
 def test_without_notes_or_pv_details_the_forms_show_no_empty_heading_or_line(demo_db, ssst):
     """QA: the referral form showed a "Notes" heading with nothing under it."""
     case_id, sr_id = allocated_sr(ssst, "County Court")

@@ -344,6 +344,19 @@ def test_every_email_goes_to_the_right_mailbox_with_a_read_receipt_and_a_phone_t
     assert any("Court Presenting Officer" in t and "Second PV check" in t for t in phone)
 
 
+def test_the_second_pv_check_answered_before_its_day_is_cautioned(demo_db, ssst, clock):
+    """As P5b (QA, 7 December): answered weeks early, the check would be out of date by the hearing."""
+    walk, _case_id, _sr_id = start(ssst)
+    walk_to(walk, "second_pv_check")
+    due_day = HEARING.date() - timedelta(days=2)  # a Wednesday hearing: Monday 10:00
+    assert walk.view.warnings == (
+        f"The second PV check is due on {due_day.day} {due_day:%B %Y}, 48 hours before the hearing. The CPO asks "
+        "for it then: a check done sooner may be out of date by the hearing, so do it when the CPO asks.",
+    )
+    clock.today = due_day
+    assert run_context.view_run(ssst, walk.view.run_id).warnings == ()
+
+
 def test_the_cpo_deciding_not_to_proceed_closes_the_sr_cancelled(demo_db, ssst):
     walk, _case_id, sr_id = start(ssst)
     walk_to(walk, "cpo_decision")
