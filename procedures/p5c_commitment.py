@@ -222,7 +222,7 @@ def _cpo_assigned(ctx: Ctx) -> list[Effect]:
     return [
         UpdateSR("main", {"cpo_name": ctx["cpo_name"], "hearing_at": when}),
         SetDue("main", deadlines.hearing(when, ctx["court"])),
-        SetDue("main", deadlines.second_pv_check(when, ctx.fact("region"))),
+        SetDue("main", ssst_court.second_pv_due(ctx, when)),
         StoreBundle("main", BUNDLE, documents=(summons(ctx, completed=True),)),
         AddNote(
             "main",

@@ -276,7 +276,7 @@ def _contact_cpt(ctx: Ctx) -> list[Effect]:
 def _hearing_dues(ctx: Ctx, moment: datetime) -> list[Effect]:
     return [
         SetDue("main", deadlines.hearing(moment, ctx["court_name"])),
-        SetDue("main", deadlines.second_pv_check(moment, ctx.fact("region"))),
+        SetDue("main", ssst_court.second_pv_due(ctx, moment)),
     ]
 
 

@@ -9,6 +9,7 @@ keeps its own machine, its own steps where the seed words them differently, and 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from domain import deadlines, mail
@@ -143,13 +144,26 @@ def cpo_to(ctx: Ctx) -> tuple[str, ...]:
     return (f"{ctx['cpo_name']} <{ctx['cpo_email']}>",) if ctx["cpo_email"] else ()
 
 
+def second_pv_due(ctx: Ctx, when: Any) -> deadlines.Due:
+    """The second PV check's deadline for a hearing at `when`. A hearing recorded less than 48 working hours ahead
+    makes a deadline already past: its explanation then says so and what to do (QA, 7 December: it only showed
+    OVERDUE the moment it was made)."""
+    due = deadlines.second_pv_check(when, ctx.fact("region"))
+    if due.local.date() >= ctx.today:
+        return due
+    late = (
+        f" That was already past when the hearing was recorded on {format_date(ctx.today)}: do the second PV check as "
+        "soon as the CPO asks for it."
+    )
+    return replace(due, explanation=due.explanation + late)
+
+
 def hearing_effects(ctx: Ctx, when: Any) -> list[Effect]:
     """The hearing onto the SR, and its deadlines (hearing; second PV check 48 hours before)."""
-    region = ctx.fact("region")
     return [
         UpdateSR("main", {"hearing_at": when}),
         SetDue("main", deadlines.hearing(when, ctx["court"])),
-        SetDue("main", deadlines.second_pv_check(when, region)),
+        SetDue("main", second_pv_due(ctx, when)),
     ]
 
 

@@ -265,6 +265,31 @@ def test_a_summons_issue_date_in_the_future_or_after_the_hearing_is_refused_at_i
     assert service_request(sr_id).summons_issued_on == hearing - timedelta(days=7)
 
 
+def test_a_hearing_within_48_hours_says_its_second_pv_check_was_already_past_when_recorded(demo_db, ssst, clock):
+    """QA (7 December, Chromium): a hearing recorded for the next day made a second PV check deadline days in the past,
+    marked OVERDUE the moment it was made, with nothing saying why or what to do."""
+    case_id, sr_id = allocated_sr(ssst, "Magistrates Court")
+    walk = Walk(ssst, "P5c", case_id, sr_id=sr_id)
+    walk.answer(
+        court="Demo Magistrates' Court", court_address=COURT_ADDRESS, amount_owed="100.00", requested_by="Casey"
+    )
+    walk.answer(pv_marker=False, pv_details="")
+    walk.answer(referral_notes="")
+    walk.answer(summons_region="South West")
+    walk.answer()  # In Progress
+    tomorrow = clock.today + timedelta(days=1)
+    walk.answer(cpo_name="Pat Presenter", cpo_email="", hearing_at=f"{tomorrow} 10:00")
+    (check,) = deadlines(service_request(sr_id).id)["second_pv_check"]
+    today = f"{clock.today.day} {clock.today:%B %Y}"
+    assert check.explanation.endswith(
+        f" That was already past when the hearing was recorded on {today}: do the second PV check as soon as the CPO "
+        "asks for it."
+    )
+    assert check.explanation.startswith("The hearing is at 10:00 on ")
+    (hearing,) = deadlines(sr_id)["hearing"]
+    assert "already past" not in hearing.explanation
+
+
 def test_a_non_pdf_outcome_is_refused_and_a_summons_date_must_be_a_real_date(demo_db, ssst):
     case_id, sr_id = allocated_sr(ssst, "Magistrates Court")
     walk = Walk(ssst, "P5c", case_id, sr_id=sr_id)
