@@ -94,9 +94,19 @@ def court_fee_paid(*, client_name: str, scin: str, sr_number: str, court: str, f
     )
 
 
-def cpo_request(*, scin: str, sr_number: str, court: str, hearing_at: datetime | None, action: str) -> Draft:
-    """P5b/P5d step 2: ask the court presenting team who the court presenting officer will be."""
-    hearing = f"The hearing is at {format_uk(hearing_at)}." if hearing_at else "The hearing date is not known yet."
+def cpo_request(
+    *, scin: str, sr_number: str, court: str, hearing_at: datetime | None, action: str, ask_hearing_date: bool = False
+) -> Draft:
+    """P5b/P5d step 2: ask the court presenting team who the court presenting officer will be; P5d's step 2 asks for
+    the hearing date too (`ask_hearing_date`: seed 004, "to obtain a hearing date and the name of the assigned CPO")."""
+    if ask_hearing_date:
+        return Draft(
+            CPO_REQUEST,
+            f"Hearing date and court presenting officer needed: {action}, {court}, {_ref(scin, sr_number)}",
+            f"Please tell us the hearing date, and who the court presenting officer will be, for this {action} at "
+            f"{court} (SCIN {scin}, SR {sr_number}).",
+        )
+    hearing = f"The hearing is on {format_uk(hearing_at)}." if hearing_at else "The hearing date is not known yet."
     return Draft(
         CPO_REQUEST,
         f"Court presenting officer needed: {action}, {court}, {_ref(scin, sr_number)}",
@@ -122,7 +132,7 @@ def second_pv_check(
     return Draft(
         SECOND_PV_CHECK,
         f"Second PV check before hearing on {format_date(hearing_at)}: {_ref(scin, sr_number)}",
-        f"Second potentially violent (PV) check on the 2012 system, before the hearing at "
+        f"Second potentially violent (PV) check on the 2012 system, before the hearing on "
         f"{format_uk(hearing_at)}:\n\n"
         f"PV check: {pv_result}\n{payments_line}: {payments}\nContact from the paying parent: {contact}",
     )
@@ -134,18 +144,20 @@ def cpt_letter_ready(*, scin: str, sr_number: str, hearing_at: datetime, court: 
         CPT_LETTER_READY,
         f"Hearing {format_date(hearing_at)}: CMEL9180 cover letter ready, {_ref(scin, sr_number)}",
         f"The CMEL9180 cover letter for the paying parent is saved in the CPT shared folder with the bundle "
-        f"for the hearing at {court} at {format_uk(hearing_at)}.\n\n"
+        f"for the hearing at {court} on {format_uk(hearing_at)}.\n\n"
         "Please send the letter and summons on the date recorded, then tell us the date of issue.",
     )
 
 
-def case_file_to_ecm(*, scin: str, sr_number: str, outcome: str, next_step: str) -> Draft:
-    """P5b/c/d: forward the case file to the enforcement case manager after the hearing."""
+def case_file_to_ecm(*, scin: str, sr_number: str, outcome: str, next_step: str, attached: bool) -> Draft:
+    """P5b/c/d: forward the case file to the enforcement case manager after the hearing. `attached` says whether the
+    email carries it (P5d attaches its forms); otherwise the body never says it is attached (QA, 7 December: P5b's and
+    P5c's said so, with nothing attached)."""
+    how = "is attached" if attached else "comes to you separately,"
     return Draft(
         CASE_FILE_TO_ECM,
         f"Case file after hearing: {_ref(scin, sr_number)}",
-        f"The court presenting officer has returned the outcome: {outcome}\n\n"
-        f"The case file is attached so that {next_step}.",
+        f"The court presenting officer has returned the outcome: {outcome}\n\nThe case file {how} so that {next_step}.",
     )
 
 

@@ -111,6 +111,8 @@ if choice:
         running = None
         st.caption(f"{way.procedure_id} starts when: {way.starts}")
         st.caption(f"{way.procedure_id} {way.how}.")
+        if way.caution:
+            st.warning(way.caution, icon=":material/warning:")
     # One key whatever the label: the button keeps its identity (and its state) when it reads Continue.
     if st.button("Continue" if running else "Work this SR", type="primary", key="work_sr"):
         start = partial(run_start.start_run, actor, way.procedure_id, case_id=sr.case_id)

@@ -24,7 +24,8 @@ PV check before the hearing, records the outcome and hands the file to the enfor
   step 9: the paying parent cover letter (CWGL002) likewise, to the paying parent.
 - Step 8 is a wait: the summons goes CPO -> court -> ECM -> CPO -> SSST; the step records that the
   updated summons has come back.
-- Step 10: the summons issue date goes onto the SR (summons_issued_on).
+- Step 10: the summons issue date goes onto the SR (summons_issued_on). The CPO reports the summons as issued, so
+  the date cannot be in the future nor after the hearing (refused at the field, as P5d's issue date).
 - Step 11: the second PV check is emailed to the CPO (their own address when given, else the CPO
   mailbox) with the PV check record attached; the email service raises the follow-up phone call
   task; the deadline is marked met.
@@ -163,7 +164,7 @@ class P5cMachine(StateMachine):
         | court_cover_letter.to(summons_returned)
         | summons_returned.to(paying_parent_cover_letter)
         | paying_parent_cover_letter.to(summons_issued)
-        | summons_issued.to(second_pv_check)
+        | summons_issued.to(second_pv_check, validators="issued_before_hearing")
         | second_pv_check.to(record_outcome)
         | record_outcome.to(forward_to_ecm, validators="hearing_has_taken_place")
         | forward_to_ecm.to(close_sr)
@@ -172,6 +173,9 @@ class P5cMachine(StateMachine):
 
     def hearing_has_taken_place(self, ctx: Ctx) -> None:
         ssst_court.hearing_has_taken_place(ctx, ctx["hearing_at"])
+
+    def issued_before_hearing(self, ctx: Ctx) -> None:
+        ssst_court.issued_before_hearing(ctx, ctx["hearing_at"])
 
 
 # --- Effects -------------------------------------------------------------------------------------
@@ -218,7 +222,7 @@ def _cpo_assigned(ctx: Ctx) -> list[Effect]:
     return [
         UpdateSR("main", {"cpo_name": ctx["cpo_name"], "hearing_at": when}),
         SetDue("main", deadlines.hearing(when, ctx["court"])),
-        SetDue("main", deadlines.second_pv_check(when, ctx.fact("region"))),
+        SetDue("main", ssst_court.second_pv_due(ctx, when)),
         StoreBundle("main", BUNDLE, documents=(summons(ctx, completed=True),)),
         AddNote(
             "main",
@@ -395,10 +399,13 @@ STEPS = {
     "summons_issued": Step(
         title="Summons issue date",
         guidance="The CPO emails to confirm the letter and summons have been issued, with the date: update the SR.",
-        fields=(Field("summons_issued_on", label="Date the summons was issued", kind="date"),),
+        # The CPO reports the summons issued: never a day to come, nor after the hearing (QA, 7 December).
+        fields=(Field("summons_issued_on", label="Date the summons was issued", kind="date", latest="today"),),
         effects=_summons_issued,
     ),
-    "second_pv_check": ssst_court.second_pv_check_step(_second_pv_check, ("hearing_at", "cpo_email", "cpo_name")),
+    "second_pv_check": ssst_court.second_pv_check_step(
+        _second_pv_check, ("hearing_at", "cpo_email", "cpo_name"), lambda ctx: ctx["hearing_at"]
+    ),
     "record_outcome": ssst_court.record_outcome_step(
         "The CPO sends the case file to the SSST. Record the outcome on the SR and scan it as a PDF: it is "
         "linked to the SR (see Scanning Local)."

@@ -28,7 +28,8 @@ records the CPO's outcome. Our reading of the seed, where it is silent:
   CMEL9180 is recorded as due for the paying parent (send as PDF) and added to the bundle.
 - Step 8 "call CPT": the call is a checklist item; the drafted "letter ready" email to the CPT
   (hearing date in the subject) confirms it in writing, so the outbox has a record.
-- Step 9: the summons issue date goes onto the SR (Summons issue date); it cannot be after the hearing.
+- Step 9: the summons issue date goes onto the SR (Summons issue date); it cannot be after the hearing, nor in the
+  future (the CPT gives it once they have sent the letter and summons).
 - Step 10: the second PV check result, payments that affect the LO schedule and contact from the
   paying parent are emailed to the CPO with the CWGF004 second-check record attached; the second
   PV check deadline is then met.
@@ -238,12 +239,7 @@ class P5dMachine(StateMachine):
         ssst_court.hearing_has_taken_place(ctx, hearing_at(ctx))
 
     def issued_before_hearing(self, ctx: Ctx) -> None:
-        hearing_day = uk_local(hearing_at(ctx)).date()
-        if ctx["summons_issued_on"] > hearing_day:
-            raise FieldError(
-                "summons_issued_on",
-                f"The letter and summons must be issued before the hearing on {format_date(hearing_day)}.",
-            )
+        ssst_court.issued_before_hearing(ctx, hearing_at(ctx))
 
 
 # --- Effects -------------------------------------------------------------------------------------
@@ -264,7 +260,12 @@ def _allocated(ctx: Ctx) -> list[Effect]:
 
 def _contact_cpt(ctx: Ctx) -> list[Effect]:
     draft = mail.cpo_request(
-        scin=ctx.fact("scin"), sr_number=SR_NUMBER, court=ctx["court_name"], hearing_at=None, action=ACTION
+        scin=ctx.fact("scin"),
+        sr_number=SR_NUMBER,
+        court=ctx["court_name"],
+        hearing_at=None,
+        action=ACTION,
+        ask_hearing_date=True,  # step 2: "to obtain a hearing date and the name of the assigned CPO"
     )
     return [
         QueueEmail("main", draft),
@@ -275,7 +276,7 @@ def _contact_cpt(ctx: Ctx) -> list[Effect]:
 def _hearing_dues(ctx: Ctx, moment: datetime) -> list[Effect]:
     return [
         SetDue("main", deadlines.hearing(moment, ctx["court_name"])),
-        SetDue("main", deadlines.second_pv_check(moment, ctx.fact("region"))),
+        SetDue("main", ssst_court.second_pv_due(ctx, moment)),
     ]
 
 
@@ -411,6 +412,7 @@ def _forward_to_ecm(ctx: Ctx) -> list[Effect]:
         sr_number=SR_NUMBER,
         outcome=f"{ctx['outcome']}. {ctx['outcome_detail']}",
         next_step="the LO system action can be completed",
+        attached=True,  # the forms below
     )
     documents = (
         ("CMEL7298", _cmel7298(ctx)),
@@ -568,7 +570,10 @@ STEPS = {
     "issue_date": Step(
         title="Record the issue date",
         guidance="When the CPT has sent the letter and summons they tell you the date of issue: record it on the SR.",
-        fields=(Field("summons_issued_on", label="Date the letter and summons were issued", kind="date"),),
+        fields=(
+            # Reported once sent: never a day to come (QA, 7 December: one was taken).
+            Field("summons_issued_on", label="Date the letter and summons were issued", kind="date", latest="today"),
+        ),
         depends_on=("confirmed_hearing_at",),
         effects=_issue_date,
     ),
@@ -602,6 +607,7 @@ STEPS = {
         ),
         depends_on=("confirmed_hearing_at",),
         effects=_second_pv_check,
+        warnings=ssst_court.second_pv_check_not_due_yet(hearing_at),  # answered weeks early it is stale (QA)
     ),
     "cpo_decision": Step(
         title="Does the CPO proceed?",

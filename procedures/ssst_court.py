@@ -9,12 +9,13 @@ keeps its own machine, its own steps where the seed words them differently, and 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from domain import deadlines, mail
 from domain.clock import format_date, uk_local
 from domain.reference import SRStatus
-from domain.values import NotYet
+from domain.values import FieldError, NotYet
 
 from .definition import Ctx, Field, FieldCheck, StartSR, Step
 from .effects import ACTOR_NAME, SR_NUMBER, AddNote, CompleteDeadlines, Effect, QueueEmail, SetDue, SetStatus, UpdateSR
@@ -88,15 +89,49 @@ def hearing_has_taken_place(ctx: Ctx, when: Any, field: str = "outcome") -> None
     """An outcome is recorded only from the hearing's day on, as P5e records a visit only from its day on: the CPO
     reports it after the hearing, and QA recorded one (closing the SR) weeks before the hearing. The day, not the hour:
     a hearing's outcome can come in the same afternoon. Refused at the outcome field, with nothing recorded (NotYet: a
-    practice run's calendar moves on to the hearing instead)."""
+    practice run's calendar moves on to the hearing instead). It never says "go back and change the hearing date":
+    every path to the outcome passes the second PV check, which saves, so Back cannot reach the hearing date (QA, 7
+    December)."""
     day = uk_local(when).date()
     if day > ctx.today:
         raise NotYet(
             field,
-            f"The hearing is on {format_date(day)}. Record the outcome once the hearing has taken place; if the "
-            "hearing has moved, go back and change the hearing date.",
+            f"The hearing is on {format_date(day)}. Record the outcome once the hearing has taken place. If the "
+            "hearing has moved, add the new date to the SR Notes and ask your team leader: the hearing date was saved "
+            "at an earlier step and cannot be changed here.",
             until=day,
         )
+
+
+def issued_before_hearing(ctx: Ctx, hearing: Any) -> None:
+    """P5c's and P5d's summons issue date: the letter and summons go out before the hearing (the hearing's day at the
+    latest). Refused at the issue date's field."""
+    hearing_day = uk_local(hearing).date()
+    if ctx["summons_issued_on"] > hearing_day:
+        raise FieldError(
+            "summons_issued_on",
+            f"The letter and summons must be issued before the hearing on {format_date(hearing_day)}.",
+        )
+
+
+def second_pv_check_not_due_yet(hearing: Callable[[Ctx], Any]) -> Callable[[Ctx], list[str]]:
+    """A caution on the second PV check before the day it is due (`hearing` reads the run's hearing): QA answered it
+    the moment the hearing was recorded, weeks before the CPO asks, and nothing said it would be stale by then. Never
+    a refusal: the CPO may ask early, and from the due day on nothing is said."""
+
+    def warnings(ctx: Ctx) -> list[str]:
+        when = hearing(ctx)
+        if when is None:
+            return []
+        due_day = deadlines.second_pv_check(when, ctx.fact("region")).local.date()
+        if due_day <= ctx.today:
+            return []
+        return [
+            f"The second PV check is due on {format_date(due_day)}, 48 hours before the hearing. The CPO asks for it "
+            "then: a check done sooner may be out of date by the hearing, so do it when the CPO asks."
+        ]
+
+    return warnings
 
 
 def pv_result(marker: bool, details: str | None) -> str:
@@ -109,13 +144,26 @@ def cpo_to(ctx: Ctx) -> tuple[str, ...]:
     return (f"{ctx['cpo_name']} <{ctx['cpo_email']}>",) if ctx["cpo_email"] else ()
 
 
+def second_pv_due(ctx: Ctx, when: Any) -> deadlines.Due:
+    """The second PV check's deadline for a hearing at `when`. A hearing recorded less than 48 working hours ahead
+    makes a deadline already past: its explanation then says so and what to do (QA, 7 December: it only showed
+    OVERDUE the moment it was made)."""
+    due = deadlines.second_pv_check(when, ctx.fact("region"))
+    if due.local.date() >= ctx.today:
+        return due
+    late = (
+        f" That was already past when the hearing was recorded on {format_date(ctx.today)}: do the second PV check as "
+        "soon as the CPO asks for it."
+    )
+    return replace(due, explanation=due.explanation + late)
+
+
 def hearing_effects(ctx: Ctx, when: Any) -> list[Effect]:
     """The hearing onto the SR, and its deadlines (hearing; second PV check 48 hours before)."""
-    region = ctx.fact("region")
     return [
         UpdateSR("main", {"hearing_at": when}),
         SetDue("main", deadlines.hearing(when, ctx["court"])),
-        SetDue("main", deadlines.second_pv_check(when, region)),
+        SetDue("main", second_pv_due(ctx, when)),
     ]
 
 
@@ -189,6 +237,7 @@ def forward_to_ecm(ctx: Ctx) -> list[Effect]:
         sr_number=SR_NUMBER,
         outcome=ctx["outcome"],
         next_step="it can be dismantled and further action considered",
+        attached=False,  # P5b and P5c keep their bundle with the SR; the caseworker forwards the file itself
     )
     return [
         QueueEmail("main", draft),
@@ -229,7 +278,9 @@ def set_in_progress_step(guidance: str = "In the SR for this request, update the
     )
 
 
-def second_pv_check_step(effects: Callable[[Ctx], list[Effect]], depends_on: tuple[str, ...]) -> Step:
+def second_pv_check_step(
+    effects: Callable[[Ctx], list[Effect]], depends_on: tuple[str, ...], hearing: Callable[[Ctx], Any]
+) -> Step:
     return Step(
         title="Second PV check",
         guidance=(
@@ -261,6 +312,7 @@ def second_pv_check_step(effects: Callable[[Ctx], list[Effect]], depends_on: tup
         ),
         depends_on=depends_on,
         effects=effects,
+        warnings=second_pv_check_not_due_yet(hearing),
     )
 
 

@@ -16,10 +16,11 @@ Our reading of the seeds (the catalogue's `used_by` says which procedure creates
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from procedures import registry
+from procedures.definition import Procedure
 from services.case_finder import is_ssst_procedure
 
 SRKind = tuple[str, str | None, str | None]
@@ -60,6 +61,7 @@ class WayToWork:
     starts: str
     on_sr: bool
     why_not: str | None
+    caution: str | None = None  # startable, but the SR's Reason names another procedure
 
     @property
     def how(self) -> str:
@@ -86,10 +88,27 @@ def ways_to_work(kind: SRKind, reason: str | None, facts: Mapping[str, Any], *, 
     if kind in BOUND:
         bound.append(registry.get(BOUND[kind]))
     for procedure in bound:
-        ways.append(_way(procedure.id, True, facts, ssst))
+        way = _way(procedure.id, True, facts, ssst)
+        ways.append(replace(way, caution=_reason_names_another(procedure, bound, reason)))
     if kind in FROM_CASE:
         ways.append(_way(FROM_CASE[kind], False, facts, ssst))
     return ways
+
+
+def _reason_names_another(procedure: Procedure, bound: Sequence[Procedure], reason: str | None) -> str | None:
+    """A caution when the SR's Reason is another bound procedure's (a Liability Order SR offered to P5c): My work's
+    table shows no Reason, and QA started commitment on a liability order SR unwarned (7 December). Not a refusal:
+    the Reason may have been set wrongly."""
+    if reason is None or reason in procedure.works_on_reasons:
+        return None
+    owner = next((p for p in bound if reason in p.works_on_reasons), None)
+    if owner is None or not procedure.works_on_reasons:
+        return None
+    asked = f"{procedure.works_on_reasons[0].lower()} action"
+    return (
+        f"This SR's Reason is {reason}: that is the work of {owner.id} {owner.title}. Choose {procedure.id} only if "
+        f"{asked} was asked for."
+    )
 
 
 def _way(procedure_id: str, on_sr: bool, facts: Mapping[str, Any], ssst: bool) -> WayToWork:

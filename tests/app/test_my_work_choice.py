@@ -56,6 +56,24 @@ def test_my_work_offers_the_caseworker_a_choice_of_procedure_for_a_magistrates_c
         assert (run.procedure_id, run.started_by_id) == ("P5d", actor.user_id)
 
 
+def test_choosing_the_procedure_the_srs_reason_does_not_name_is_cautioned(sqlite_demo_db, actor_for):
+    """QA (7 December, Chromium): on an SR whose Reason is Liability Order, choosing P5c said only "P5c works on this
+    SR." The table shows no Reason, so a new caseworker could start commitment on a liability order SR unwarned."""
+    actor = actor_for("ssst.caseworker")
+    sr = _liability_order_sr(actor)
+    at = app_as(actor).run()
+    at.switch_page("pages/my_work.py").run()
+    box = next(s for s in at.selectbox if s.label == "Work an allocated SR")
+    box.set_value(f"{sr.number}:P5c").run()
+    assert [w.value for w in at.warning] == [
+        "This SR's Reason is Liability Order: that is the work of P5d Work Routing for Liability Order. Choose P5c "
+        "only if commitment action was asked for."
+    ]
+    box.set_value(f"{sr.number}:P5d").run()
+    assert not at.warning  # the Reason's own procedure: nothing to caution
+    assert not at.exception
+
+
 def test_when_no_allocated_sr_can_be_worked_my_work_draws_no_empty_chooser_and_says_why(sqlite_demo_db, actor_for):
     """An empty chooser is drawn disabled, in grey text below the contrast minimum: it is left out instead."""
     actor = actor_for("caseworker")

@@ -68,7 +68,7 @@ def test_an_ssst_caseworker_walks_the_liability_order_routing_in_the_wizard(sqli
         },
     )
     step(at, "Tell the CPT the letter is ready")
-    step(at, "Record the issue date", **{"Date the letter and summons were issued": HEARING.date().replace(day=1)})
+    step(at, "Record the issue date", **{"Date the letter and summons were issued": date.today()})
     step(
         at,
         "Second PV check, 48 hours before the hearing",

@@ -320,7 +320,8 @@ def test_the_outcome_is_refused_before_the_hearing_day_and_nothing_is_recorded(d
             walk.answer(outcome="Order granted", outcome_pdf=("outcome.pdf", a_pdf()))
         assert refused.value.errors == {
             "outcome": f"The hearing is on {hearing_day.day} {hearing_day:%B %Y}. Record the outcome once the hearing "
-            "has taken place; if the hearing has moved, go back and change the hearing date."
+            "has taken place. If the hearing has moved, add the new date to the SR Notes and ask your team leader: "
+            "the hearing date was saved at an earlier step and cannot be changed here."
         }
         assert walk.step == "record_outcome"
         assert walk.outcome().srs["main"].notes == notes_before
@@ -330,6 +331,28 @@ def test_the_outcome_is_refused_before_the_hearing_day_and_nothing_is_recorded(d
     walk.answer(outcome="Order granted", outcome_pdf=("outcome.pdf", a_pdf()))
     assert walk.step == "forward_to_ecm"
     assert service_request(sr_id).status == "In Progress"
+
+
+def test_the_second_pv_check_answered_before_its_day_is_cautioned_not_refused(demo_db, ssst, clock):
+    """QA (7 December, Chromium): the second PV check could be answered the moment the hearing was recorded, weeks
+    before the CPO asks for it, and nothing said it would be out of date by the hearing. The step now says when it is
+    due; from that day on it says nothing. Not a refusal: the CPO may ask early."""
+    case_id, sr_id = allocated_sr(ssst, "County Court")
+    walk = Walk(ssst, "P5b", case_id, sr_id=sr_id)
+    first_steps(walk)
+    hearing_day = next_weekday(2)
+    walk.answer(cpo_name="Pat Presenter", hearing_known=True, hearing_at=f"{hearing_day} 10:00")
+    (due,) = deadlines(sr_id)["second_pv_check"]  # the day the SR's deadline gives (bank holidays pull it back)
+    due_day = uk_local(due.due_at).date()
+    assert walk.view.warnings == (
+        f"The second PV check is due on {due_day.day} {due_day:%B %Y}, 48 hours before the hearing. The CPO asks "
+        "for it then: a check done sooner may be out of date by the hearing, so do it when the CPO asks.",
+    )
+    clock.today = due_day
+    walk.view = run_context.view_run(ssst, walk.view.run_id)
+    assert walk.view.warnings == ()
+    walk.answer(second_pv_marker=True, payments_since="None", contact_since="None")
+    assert walk.step == "record_outcome"
 
 
 def test_without_notes_or_pv_details_the_forms_show_no_empty_heading_or_line(demo_db, ssst):
@@ -408,6 +431,11 @@ def test_an_email_to_a_mailbox_whose_address_is_not_set_says_so_and_never_names_
     assert ecm_row.error == NOT_SET.format(name="enforcement case manager")
     assert str(ecm_message["To"]) == "Enforcement case manager - address not set:;"
     assert "placeholder" not in ecm_row.raw.decode(errors="replace")
+    # Nothing is attached, so the email does not say the case file is (QA, 7 December: it did, to the ECM)
+    assert not list(ecm_message.iter_attachments())
+    body = ecm_message.get_body(("plain",)).get_content()
+    assert "attached" not in body
+    assert "The case file comes to you separately, so that it can be dismantled and further action considered." in body
     (pv_message,) = [message for subject, (_row, message) in rows.items() if subject.startswith("Second PV check")]
     assert addresses(pv_message, "To") == ["pat@cpt.example.org"]
     views = {v.subject.split(":")[0]: v for v in outbox.sr_emails(ssst, sr_id)}

@@ -162,8 +162,9 @@ def test_the_commitment_sr_is_worked_through_all_fourteen_steps_to_closed_comple
     with pytest.raises(ValidationFailed) as refused:  # the hearing has not taken place yet (QA: outcome recorded early)
         walk.answer(outcome="Suspended committal order", outcome_pdf=("Outcome.pdf", a_pdf(pages=2)))
     assert refused.value.errors == {
-        "outcome": f"The hearing is on {day.day} {day:%B %Y}. Record the outcome once the hearing has taken place; "
-        "if the hearing has moved, go back and change the hearing date."
+        "outcome": f"The hearing is on {day.day} {day:%B %Y}. Record the outcome once the hearing has taken place. "
+        "If the hearing has moved, add the new date to the SR Notes and ask your team leader: the hearing date was "
+        "saved at an earlier step and cannot be changed here."
     }
     assert not [f for f in attachments(sr_id) if f.kind == "outcome_pdf"]
     assert "Outcome from the CPO" not in "\n".join(walk.outcome().srs["main"].notes)
@@ -237,6 +238,56 @@ def test_started_from_the_case_the_magistrates_court_sr_is_created_and_the_amoun
             "Commitment"
         )
     assert "amount owed £99.50" in main.notes[-1]
+
+
+def test_a_summons_issue_date_in_the_future_or_after_the_hearing_is_refused_at_its_field(demo_db, ssst, clock):
+    """QA (7 December, Chromium): P5c took an issue date after the hearing and in the future, though the CPO reports the
+    summons as issued. Each is refused at the field and the SR keeps no issue date."""
+    case_id, sr_id = allocated_sr(ssst, "Magistrates Court")
+    walk = Walk(ssst, "P5c", case_id, sr_id=sr_id)
+    hearing = to_hearing(walk).date()
+    walk.answer()
+    walk.answer()
+    walk.answer()
+    with pytest.raises(ValidationFailed) as refused:
+        walk.answer(summons_issued_on=(clock.today + timedelta(days=1)).isoformat())
+    assert refused.value.errors == {"summons_issued_on": "Date the summons was issued cannot be in the future."}
+    clock.today = hearing + timedelta(days=2)  # the CPO reports late: a date after the hearing is still impossible
+    with pytest.raises(ValidationFailed) as refused:
+        walk.answer(summons_issued_on=(hearing + timedelta(days=1)).isoformat())
+    day = f"{hearing.day} {hearing:%B %Y}"
+    assert refused.value.errors == {
+        "summons_issued_on": f"The letter and summons must be issued before the hearing on {day}."
+    }
+    assert walk.step == "summons_issued"
+    assert service_request(sr_id).summons_issued_on is None
+    walk.answer(summons_issued_on=(hearing - timedelta(days=7)).isoformat())
+    assert service_request(sr_id).summons_issued_on == hearing - timedelta(days=7)
+
+
+def test_a_hearing_within_48_hours_says_its_second_pv_check_was_already_past_when_recorded(demo_db, ssst, clock):
+    """QA (7 December, Chromium): a hearing recorded for the next day made a second PV check deadline days in the past,
+    marked OVERDUE the moment it was made, with nothing saying why or what to do."""
+    case_id, sr_id = allocated_sr(ssst, "Magistrates Court")
+    walk = Walk(ssst, "P5c", case_id, sr_id=sr_id)
+    walk.answer(
+        court="Demo Magistrates' Court", court_address=COURT_ADDRESS, amount_owed="100.00", requested_by="Casey"
+    )
+    walk.answer(pv_marker=False, pv_details="")
+    walk.answer(referral_notes="")
+    walk.answer(summons_region="South West")
+    walk.answer()  # In Progress
+    tomorrow = clock.today + timedelta(days=1)
+    walk.answer(cpo_name="Pat Presenter", cpo_email="", hearing_at=f"{tomorrow} 10:00")
+    (check,) = deadlines(service_request(sr_id).id)["second_pv_check"]
+    today = f"{clock.today.day} {clock.today:%B %Y}"
+    assert check.explanation.endswith(
+        f" That was already past when the hearing was recorded on {today}: do the second PV check as soon as the CPO "
+        "asks for it."
+    )
+    assert check.explanation.startswith("The hearing is at 10:00 on ")
+    (hearing,) = deadlines(sr_id)["hearing"]
+    assert "already past" not in hearing.explanation
 
 
 def test_a_non_pdf_outcome_is_refused_and_a_summons_date_must_be_a_real_date(demo_db, ssst):

@@ -126,7 +126,7 @@ ANSWERS: dict[str, dict[str, Any]] = {
         "court_address": "1 Court Lane\nExampletown\nEX9 9ZZ",
         "cpt_information": "",
     },
-    "issue_date": {"summons_issued_on": (HEARING.date() - timedelta(days=14)).isoformat()},
+    "issue_date": {"summons_issued_on": TODAY.isoformat()},  # the CPT reports it once sent: never a day to come
     "second_pv_check": {
         "second_pv_marker": False,
         "lo_schedule_payments": "£50.00 received on the 3rd",
@@ -218,7 +218,7 @@ def test_the_liability_order_path_records_everything_and_closes_the_sr_complete(
     assert (sr.court, sr.cpo_name) == ("Exampletown Magistrates' Court", "Pat Presenter")
     assert uk_local(sr.hearing_at) == HEARING
     assert sr.costs == Decimal("95.00")
-    assert sr.summons_issued_on == HEARING.date() - timedelta(days=14)
+    assert sr.summons_issued_on == TODAY
 
     main = walk.outcome().srs["main"]
     assert [(name, done) for name, done, _ in main.activities] == [
@@ -298,8 +298,8 @@ def test_every_email_goes_to_the_right_mailbox_with_a_read_receipt_and_a_phone_t
     assert [(to, subject) for to, subject, _ in sent] == [
         (
             "Court Presenting Team <court.presenting.team@cms.example.org>",
-            f"Court presenting officer needed: liability order, Exampletown Magistrates' Court, SCIN {scin}, "
-            f"SR {number}",
+            f"Hearing date and court presenting officer needed: liability order, Exampletown Magistrates' Court, "
+            f"SCIN {scin}, SR {number}",
         ),
         (
             "Court Presenting Team <court.presenting.team@cms.example.org>",
@@ -317,6 +317,16 @@ def test_every_email_goes_to_the_right_mailbox_with_a_read_receipt_and_a_phone_t
     for _to, _subject, message in sent:
         assert message["Disposition-Notification-To"].addresses[0].addr_spec == SSST_MAILBOX
         assert message["X-Casework-SR"] == number
+    bodies = [message.get_body(("plain",)).get_content() for _to, _subject, message in sent]
+    # Step 2 asks the CPT for both (QA, 7 December: it asked only who the CPO would be, saying the date was not known)
+    assert bodies[0].startswith(
+        "Please tell us the hearing date, and who the court presenting officer will be, for this liability order "
+        f"at Exampletown Magistrates' Court (SCIN {scin}, SR {number})."
+    )
+    when = f"{HEARING.day} {HEARING:%B %Y}, 10:00"  # "on" a day (QA: "the hearing at 9 December 2026, 10:00")
+    assert f"for the hearing at Exampletown Magistrates' Court on {when}." in bodies[1]
+    assert f"before the hearing on {when}:" in bodies[2]
+    assert "The case file is attached so that the LO system action can be completed." in bodies[3]
     second_pv = sent[2][2]
     assert "Payments made that affect the liability order schedule: £50.00 received on the 3rd" in (
         second_pv.get_body(("plain",)).get_content()
@@ -332,6 +342,19 @@ def test_every_email_goes_to_the_right_mailbox_with_a_read_receipt_and_a_phone_t
     assert len(phone) == 4
     assert all("a read receipt was requested" in t for t in phone)
     assert any("Court Presenting Officer" in t and "Second PV check" in t for t in phone)
+
+
+def test_the_second_pv_check_answered_before_its_day_is_cautioned(demo_db, ssst, clock):
+    """As P5b (QA, 7 December): answered weeks early, the check would be out of date by the hearing."""
+    walk, _case_id, _sr_id = start(ssst)
+    walk_to(walk, "second_pv_check")
+    due_day = HEARING.date() - timedelta(days=2)  # a Wednesday hearing: Monday 10:00
+    assert walk.view.warnings == (
+        f"The second PV check is due on {due_day.day} {due_day:%B %Y}, 48 hours before the hearing. The CPO asks "
+        "for it then: a check done sooner may be out of date by the hearing, so do it when the CPO asks.",
+    )
+    clock.today = due_day
+    assert run_context.view_run(ssst, walk.view.run_id).warnings == ()
 
 
 def test_the_cpo_deciding_not_to_proceed_closes_the_sr_cancelled(demo_db, ssst):
@@ -398,7 +421,7 @@ def test_a_file_that_is_not_a_pdf_is_refused_at_the_field_and_nothing_is_stored(
     assert sr_row(sr_id).status == "In Progress"
 
 
-def test_impossible_dates_are_refused_at_their_field(demo_db, ssst):
+def test_impossible_dates_are_refused_at_their_field(demo_db, ssst, clock):
     walk, _case_id, sr_id = start(ssst)
     with pytest.raises(ValidationFailed) as refused:
         walk.answer(**{**ANSWERS["allocated"], "arrears_to": "2024-03-31"})
@@ -409,6 +432,12 @@ def test_impossible_dates_are_refused_at_their_field(demo_db, ssst):
         walk.answer(hearing_at=f"{TODAY - timedelta(days=1)} 10:00", cpo_name="Pat Presenter")
     assert "must be today or in the future" in refused.value.errors["hearing_at"]
     walk_to(walk, "issue_date")
+    with pytest.raises(ValidationFailed) as refused:  # QA (7 December): a day still to come was taken
+        walk.answer(summons_issued_on=(TODAY + timedelta(days=1)).isoformat())
+    assert refused.value.errors == {
+        "summons_issued_on": "Date the letter and summons were issued cannot be in the future."
+    }
+    clock.today = HEARING.date() + timedelta(days=2)  # reported after the hearing: a date after it is still refused
     with pytest.raises(ValidationFailed) as refused:
         walk.answer(summons_issued_on=(HEARING.date() + timedelta(days=1)).isoformat())
     assert refused.value.errors["summons_issued_on"].startswith(
@@ -592,8 +621,9 @@ def test_the_outcome_is_refused_before_the_hearing_day_and_nothing_is_recorded(d
         walk.answer(**ANSWERS["record_outcome"])
     day = HEARING.date()
     assert refused.value.errors == {
-        "outcome": f"The hearing is on {day.day} {day:%B %Y}. Record the outcome once the hearing has taken place; "
-        "if the hearing has moved, go back and change the hearing date."
+        "outcome": f"The hearing is on {day.day} {day:%B %Y}. Record the outcome once the hearing has taken place. "
+        "If the hearing has moved, add the new date to the SR Notes and ask your team leader: the hearing date was "
+        "saved at an earlier step and cannot be changed here."
     }
     assert walk.step == "record_outcome"
     assert sr_row(sr_id).status == "In Progress"
