@@ -116,5 +116,7 @@ def _in_whole_span(word: re.Match[str]) -> str:
 
 
 def show(text: object, where: DeltaGenerator | None = None) -> None:
-    """Show user text on its own line, as plain text in the page's font."""
-    (where or st).markdown(md(text))
+    """Show user text on its own line, as plain text in the page's font, copied as exactly its characters (`exact`:
+    an address is a code span, with no word joiner after its '@' to go with it into an email or CMS; QA, 7 December,
+    on check your answers)."""
+    (where or st).markdown(exact(text))
