@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Final, Literal
@@ -55,8 +55,8 @@ class CmsContext:
     allocated: frozenset[str] = frozenset()
     existing: frozenset[str] = frozenset()
     seed: str | None = None
-    # The step also creates another SR: a line for the run's own SR ("main") then names it, as a Status line does,
-    # or "Add to SR Notes" read in CMS on the new SR just made put the note on that one (QA: P3's LO step).
+    # The step also creates or changes another SR: a line for the run's own SR ("main") then names it, as a Status
+    # line does, or "Add to SR Notes" read in CMS on the new SR just made put the note on that one (QA: P3's LO step).
     name_main: bool = False
 
     def name(self, ref: str) -> str:
@@ -80,11 +80,10 @@ class CmsContext:
         return CmsLine(f"{prefix}{kind.value}: {words}", suggestion=found.value)
 
 
-def creates_another_sr(effects: Sequence[Effect], existing: Iterable[str]) -> bool:
-    """Whether a step's effects create an SR besides the run's own: its lines for that SR then name it
-    (`CmsContext.name_main`)."""
-    made = set(existing)
-    return any(isinstance(e, CreateSR) and e.ref != "main" and e.ref not in made for e in effects)
+def concerns_another_sr(effects: Sequence[Effect]) -> bool:
+    """Whether a step's effects create or change an SR besides the run's own: its lines for the run's own SR then
+    name it (`CmsContext.name_main`)."""
+    return any(getattr(e, "ref", "main") != "main" for e in effects)
 
 
 @dataclass(frozen=True)

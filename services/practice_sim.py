@@ -28,7 +28,7 @@ from procedures.effects import (
     CmsContext,
     CreateSR,
     Effect,
-    creates_another_sr,
+    concerns_another_sr,
 )
 from services import letter_values, run_context
 from services import runs as real
@@ -234,7 +234,7 @@ class Sim:
         for e in effects:
             if isinstance(e, CreateSR) and e.ref not in names:
                 names[e.ref] = f"the new {e.sub_area or e.area or e.process} SR"
-        others = creates_another_sr(effects, self.run.sr_refs)
+        others = concerns_another_sr(effects)
         return CmsContext(
             self.reference,
             names,

@@ -564,3 +564,21 @@ def test_closing_after_creating_the_arrears_review_sr_says_which_sr_each_line_is
     assert any(
         t.startswith("Add to SR Notes of the new Arrears Review SR: For the CMS 2012 Enforcement Team") for t in texts
     )
+
+
+def test_priority_notes_for_two_srs_name_each(demo_db, caseworker):
+    """A segment 5 committal case: step 8 notes the priority on the Finalise Case SR and on each LO SR; each line
+    says which SR it is for."""
+    walk = Walk(caseworker, "P3", legacy_case(caseworker, segment=5))
+    check_csa(walk)
+    walk.answer(liability_orders=[lo for lo in value(walk, "liability_orders") if not lo["discharged"]])
+    walk.answer()
+    walk.answer(ongoing_enforcement=["Committal order"], urgent=False)
+    (saved,) = [s for s in walk.view.cms_saved if s.step_title == "Identify ongoing enforcement action"]
+    texts = [line.text for line in saved.lines]
+    assert (
+        f"Add to SR Notes of the Finalise Case SR ({walk.view.sr_number}): Priority case: segment 5 case"
+        in " ".join(texts)
+    )
+    assert any(t.startswith("Add to SR Notes of the Set Up Legacy LO SR (") for t in texts)
+    assert not any(t.startswith("Add to SR Notes: ") for t in texts)
