@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Final, Literal
@@ -55,6 +55,9 @@ class CmsContext:
     allocated: frozenset[str] = frozenset()
     existing: frozenset[str] = frozenset()
     seed: str | None = None
+    # The step also creates or changes another SR: a line for the run's own SR ("main") then names it, as a Status
+    # line does, or "Add to SR Notes" read in CMS on the new SR just made put the note on that one (QA: P3's LO step).
+    name_main: bool = False
 
     def name(self, ref: str) -> str:
         return self.names.get(ref) or ("this procedure's SR" if ref == "main" else "the other SR this step names")
@@ -75,6 +78,12 @@ class CmsContext:
             return CmsLine(f"{prefix}{kind.value} = {found.value}", source=describe_source(found, self.seed))
         words = need or found.need or f"choose the {kind.value} your team uses here; {NOT_GIVEN_HERE}"
         return CmsLine(f"{prefix}{kind.value}: {words}", suggestion=found.value)
+
+
+def concerns_another_sr(effects: Sequence[Effect]) -> bool:
+    """Whether a step's effects create or change an SR besides the run's own: its lines for the run's own SR then
+    name it (`CmsContext.name_main`)."""
+    return any(getattr(e, "ref", "main") != "main" for e in effects)
 
 
 @dataclass(frozen=True)
@@ -210,7 +219,8 @@ class MarkActivityDone(Effect):
 
     def cms_lines(self, cms: CmsContext | None = None) -> list[CmsLine]:
         cms = cms or CmsContext()
-        lines = [cms.value(Kind.ACTIVITY, self.name, prefix="Mark Done the ")]
+        on = f"On {cms.name(self.ref)}, mark" if self.ref != "main" or cms.name_main else "Mark"
+        lines = [cms.value(Kind.ACTIVITY, self.name, prefix=f"{on} Done the ")]
         if self.outcome:
             lines.append(cms.value(Kind.ACTIVITY_OUTCOME, self.outcome, prefix="Record the "))
         return lines
@@ -223,8 +233,10 @@ class AddNote(Effect):
     kind: str = "sr"  # "sr" for SR Notes, "contact" for the case's Contact Notes
 
     def cms_lines(self, cms: CmsContext | None = None) -> list[CmsLine]:
+        cms = cms or CmsContext()
         where = "SR Notes" if self.kind == "sr" else "Contact Notes"
-        on = f" of {(cms or CmsContext()).name(self.ref)}" if self.kind == "sr" and self.ref != "main" else ""
+        named = self.ref != "main" or cms.name_main
+        on = f" of {cms.name(self.ref)}" if self.kind == "sr" and named else ""
         return [CmsLine(f"Add to {where}{on}: {self.text}")]
 
 

@@ -263,6 +263,21 @@ def _basis(ctx: Ctx) -> str:
     return "the receiving parent wants the arrears pursued"
 
 
+def _nothing_written_off(ctx: Ctx) -> str:
+    """What to do when the receiving parent wants nothing written off after all. Back is offered only when the step
+    before saved nothing (QA: after the options call, whose note is on the SR, the message said to go back)."""
+    history = tuple(ctx.fact("run_history") or ())
+    came_from = history[-2] if len(history) >= 2 and history[-1] == "write_off" else None
+    if came_from is None or came_from == "await_response":
+        return (
+            "If the receiving parent wants nothing written off, go back and record that they want the arrears pursued."
+        )
+    return (
+        f"The decision to write off was saved at '{STEPS[came_from].title}' and cannot be changed here: if the "
+        "receiving parent now wants nothing written off, note it on the SR and ask your team leader."
+    )
+
+
 # --- The machine ---------------------------------------------------------------------------------------
 
 
@@ -414,11 +429,7 @@ class P4Machine(StateMachine):
         balance: Decimal = ctx["stable_balance"]
         sos = sos_arrears(ctx)
         if amount <= ZERO:
-            raise FieldError(
-                "write_off_amount",
-                "Enter an amount more than £0.00. If the receiving parent wants nothing written off, go back "
-                "and record that they want the arrears pursued.",
-            )
+            raise FieldError("write_off_amount", f"Enter an amount more than £0.00. {_nothing_written_off(ctx)}")
         if amount > balance:
             raise FieldError(
                 "write_off_amount",

@@ -58,10 +58,10 @@ TASK_LISTS: dict[str, tuple[Section, ...]] = {
             {"await_response": "the receiving parent"},
             done_when=("pursue", "no_response", "write_off"),
         ),
-        Section("The paying parent's dispute", ("paying_parent_dispute", "representations")),
-        Section(
+        Section("The paying parent's dispute", ("paying_parent_dispute",)),
+        Section(  # the paying parent's representations are made in the write-off's 30 days, not a dispute (QA)
             "Pursue, write off or transfer the arrears",
-            ("pursue", "no_response", "write_off", "after_window"),
+            ("pursue", "no_response", "write_off", "after_window", "representations"),
             {"after_window": "the 30 days to end"},
         ),
         Section(

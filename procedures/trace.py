@@ -62,7 +62,15 @@ TRACE: tuple[TraceRow, ...] = (
         "",
         "If there is no urgent enforcement action",
         "P3",
-        ("identify_enforcement", "no_current_lo", "tell_aft_team"),
+        ("identify_enforcement", "no_current_lo"),
+    ),
+    TraceRow(
+        S2,
+        "",
+        "When the CSA Liability Order details have been entered onto the 2012 system",
+        "P3",
+        ("tell_aft_team",),
+        note="Segment 5 priority cases, after the urgent fast track as after the usual LO set-up.",
     ),
     *_steps(
         S2,

@@ -28,6 +28,7 @@ from procedures.effects import (
     CmsContext,
     CreateSR,
     Effect,
+    concerns_another_sr,
 )
 from services import letter_values, run_context
 from services import runs as real
@@ -233,7 +234,15 @@ class Sim:
         for e in effects:
             if isinstance(e, CreateSR) and e.ref not in names:
                 names[e.ref] = f"the new {e.sub_area or e.area or e.process} SR"
-        return CmsContext(self.reference, names, allocated, frozenset(self.run.sr_refs), seed=self.procedure.seed)
+        others = concerns_another_sr(effects)
+        return CmsContext(
+            self.reference,
+            names,
+            allocated,
+            frozenset(self.run.sr_refs),
+            seed=self.procedure.seed,
+            name_main=others and "main" in names,
+        )
 
     def view(self) -> RunView:
         with self.clock():

@@ -16,7 +16,7 @@ from domain.reference import Reference
 from domain.values import format_money
 from letters.catalogue import recipient_words
 from procedures.definition import QUESTION_KINDS, Ctx, Field, Procedure, Step, condition_holds
-from procedures.effects import CmsContext, CmsLine, CreateSR, Effect, LetterDue
+from procedures.effects import CmsContext, CmsLine, CreateSR, Effect, LetterDue, concerns_another_sr
 from procedures.trace import published_reference
 from services.attachments import AttachmentView
 from services.deadlines import DeadlineView
@@ -270,7 +270,10 @@ def cms_context(
     for e in effects:
         if isinstance(e, CreateSR) and e.ref not in names:
             names[e.ref] = f"the new {e.sub_area or e.area or e.process} SR"
-    return CmsContext(reference, names, allocated, frozenset(run.sr_refs), seed=seed)
+    others = concerns_another_sr(effects)
+    return CmsContext(
+        reference, names, allocated, frozenset(run.sr_refs), seed=seed, name_main=others and "main" in names
+    )
 
 
 def saved_cms(saved: list[dict[str, Any]]) -> tuple[SavedCms, ...]:

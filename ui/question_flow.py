@@ -54,8 +54,12 @@ def _last_page(fresh: RunView) -> int:
 def back_to_step_before(key: str, fresh: RunView) -> None:
     """Back from a step's first page: the step before, which Back reopened (`fresh`), shows its last page, not its
     first. Set here, for that visit only: a flag left for "the next step drawn" outlived a Back to a step this
-    session had drawn before and opened the next step reached forwards at its last page (QA)."""
-    st.session_state[f"qpage:{key}:{visit_of(fresh)}"] = _last_page(fresh)
+    session had drawn before and opened the next step reached forwards at its last page (QA). The step's saved
+    answers go with it: in a session that never drew its earlier pages (a reload, My work the next day) the last
+    page's Continue otherwise saved without them ("Enter CMS owning caseworker" under the name shown, QA)."""
+    visit = visit_of(fresh)
+    st.session_state[f"qpage:{key}:{visit}"] = _last_page(fresh)
+    st.session_state[f"qkept:{key}:{visit}"] = _saved(fresh)
 
 
 def reached_forwards(key: str, left: str, fresh: RunView) -> None:

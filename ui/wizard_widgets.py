@@ -108,11 +108,15 @@ def field_input(run_id: str, step: str, f: FieldView, error: str | None, *, labe
     return value
 
 
+def _column_label(c: FieldView) -> str:
+    return c.label + ("" if c.required else " (optional)")
+
+
 def _column(c: FieldView, *, narrow_text: bool = False) -> Any:
     # Short values in narrow columns, so the grid fits the step's column and no column sits off to the right unseen
     # (QA: P3's "Debt fully discharged?" did); a heading cut short is read in full on hover (`help`). In a grid of
     # four columns or more, text after the first column is narrow too: a long cell shows whole when selected.
-    label = c.label + ("" if c.required else " (optional)")
+    label = _column_label(c)
     if c.kind == "date":
         return st.column_config.DateColumn(label, format="DD/MM/YYYY", width="small", help=label)
     if c.kind == "yes_no":
@@ -160,6 +164,9 @@ def table_input(key: str, label: str, f: FieldView) -> list[dict[str, Any]]:
     st.markdown(f"**{label}**")
     if f.help:
         st.caption(f.help)
+    if len(f.columns) >= 4:  # narrow columns cut their headings ("Debt f"): name them in full, in order (QA)
+        named = "; ".join(_column_label(c) for c in f.columns)
+        st.caption(f"The columns, left to right (point at a heading to read it in full): {named}")
     edited = st.data_editor(
         shown,
         key=key,

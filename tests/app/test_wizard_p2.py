@@ -1,12 +1,14 @@
 """P2 in the wizard page (QA): a step reached forwards opens at its first page; a hand-over stops the wizard."""
 
+from db.models import ProcedureRun
 from services import run_context, run_start
+from services.transaction import transaction
 from tests.app.answering import answer_step
 from tests.app.helpers import texts
 from tests.app.page_walk import PageWalk
 from tests.app.test_wizard import _case_id, button, open_wizard
 from tests.procedures.test_p2 import hand_over, open_arrears_review, to_notes
-from tests.procedures.walk import find_case
+from tests.procedures.walk import Walk, find_case
 
 
 def test_a_step_reached_forwards_after_back_and_a_new_answer_opens_at_its_first_page(sqlite_demo_db, actor_for):
@@ -59,3 +61,26 @@ def test_routing_enforcement_names_the_open_arrears_review_sr_on_the_page_and_be
     assert walk.at.title[0].value == "Check your answers before saving"
     assert any(f"open Arrears Review SR: {number} (In Progress)" in w.value for w in walk.at.warning)
     assert "Confirm and save" in [b.label for b in walk.at.button]  # a warning, not a refusal
+
+
+def test_back_in_a_new_session_keeps_the_earlier_pages_answers_of_the_step_it_reopens(sqlite_demo_db, actor_for):
+    """QA (Chromium): a caseworker resumed a run at "Advise the owning caseworker" in a new session (a reload, or
+    from My work the next day), pressed Back, answered "No" to "Is the owning caseworker available?" and pressed
+    Continue: "Error: Enter CMS owning caseworker" under a box showing the name. Back opened the step's last page
+    without the answers saved on its first page, so the save lacked them."""
+    actor = actor_for("caseworker")
+    walk = Walk(actor, "P2", find_case(actor))
+    walk.answer(csa_caseworker="Sam Patel", outstanding_actions="Arrears adjustment", can_finish_in_timeframe=False)
+    walk.answer(owner_name="Robin Shaw", owner_available=True)
+    assert walk.step == "advise_owner"
+
+    at = open_wizard(actor, walk.view.run_id)  # a new session: nothing of the earlier pages kept in the browser
+    button(at, "Back").click().run()
+    assert at.title[0].value == "Is the owning caseworker available?"
+    answer_step(at, actor, walk.view.run_id, owner_available=False)
+
+    view = run_context.view_run(actor, walk.view.run_id)
+    assert view.step.id == "contact_team_leader", texts(at)
+    assert "Enter CMS owning caseworker" not in texts(at)
+    with transaction() as session:
+        assert session.get_one(ProcedureRun, walk.view.run_id).answers["owner_name"] == "Robin Shaw"

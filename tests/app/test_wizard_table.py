@@ -39,3 +39,17 @@ def test_the_lo_table_is_prefilled_and_continue_creates_one_sr_per_current_lo(sq
     assert len(los) == len(current) >= 1
     assert all(any(court in note for note in sr.notes) for sr, court in zip(los, current, strict=True))
     assert run_context.view_run(actor, walk.view.run_id).step.id == "lo_activity_done"
+
+
+def test_the_lo_grid_names_its_columns_in_words_above_it(sqlite_demo_db, actor_for):
+    """QA (Chromium, 1366 px): beside the CMS panel the grid's headings were cut to "Date gra", "Amoun", "Moved o"
+    and "Debt f", read in full only by hovering; a new caseworker did not know what "Debt f" asked. The columns are
+    named in full above the grid, in order."""
+    actor = actor_for("caseworker")
+    walk = Walk(actor, "P3", legacy_case(actor))
+    check_csa(walk)
+    at = open_wizard(actor, walk.view.run_id)
+    assert (
+        "The columns, left to right (point at a heading to read it in full): Court; Date granted; Amount; Moved on "
+        "to (bailiff, charging order, EJO, DCA, ...) (optional); Debt fully discharged?"
+    ) in [c.value for c in at.caption]

@@ -42,3 +42,12 @@ def test_an_email_for_the_cases_team_leaders_is_named_in_words_in_practice():
     from services.practice_effects import addressee
 
     assert addressee(CASE_TEAM_LEADERS) == "the team leaders of the case's team"
+
+
+def test_a_practice_run_names_the_runs_own_sr_in_a_step_that_creates_another(sqlite_demo_db, actor_for):
+    """As a real run (QA, P3's "Liability orders found"): the Finalise Case SR's note names it beside the new LO SR."""
+    view = walk_practice(actor_for("caseworker"), builtin()["P3-1"], today=date.today())
+    (saved,) = [step for step in view.run.cms_saved if step.step_title == "Liability orders found"]
+    notes = [line.text for line in saved.lines if line.text.startswith("Add to SR Notes")]
+    assert any(t.startswith("Add to SR Notes of the new Set Up Legacy LO SR: ") for t in notes), notes
+    assert any(t.startswith("Add to SR Notes of the SR (") and "Liability orders found" in t for t in notes), notes

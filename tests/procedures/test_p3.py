@@ -512,3 +512,73 @@ def test_every_step_is_audited_with_its_answers(demo_db, caseworker):
     assert len(steps) == 5
     assert all(e.action in ("run.answers", "run.step") for e in events[1:])
     assert len(answered) == 5
+
+
+def test_a_note_for_the_finalise_case_sr_names_it_where_the_step_also_creates_another_sr(demo_db, caseworker):
+    """QA (Chromium): at "Liability orders found" the panel said "Create a new SR ... Add to SR Notes of the new Set Up
+    Legacy LO SR: ..." then "Add to SR Notes: Liability orders found ...": read in CMS on the new SR just made, a new
+    caseworker put the Finalise Case SR's summary on the LO SR. Where a step creates another SR, a note for the run's
+    own SR names it, as its Status lines do; the saved lines (and so the run's record) say the same."""
+    walk = Walk(caseworker, "P3", legacy_case(caseworker))
+    check_csa(walk)
+    current = [lo for lo in value(walk, "liability_orders") if not lo["discharged"]]
+    walk.answer(liability_orders=current, confirm=False)
+    number = walk.view.sr_number
+    texts = [line.text for line in walk.view.cms]
+    assert any(
+        t.startswith(f"Add to SR Notes of the Finalise Case SR ({number}): Liability orders found") for t in texts
+    )
+    assert not any(t.startswith("Add to SR Notes: ") for t in texts)
+    assert any(t.startswith("Add to SR Notes of the new Set Up Legacy LO SR: CSA liability order") for t in texts)
+    walk.confirm()
+    (saved,) = [s for s in walk.view.cms_saved if s.step_title == "Liability orders found"]
+    assert any(line.text.startswith(f"Add to SR Notes of the Finalise Case SR ({number}):") for line in saved.lines)
+
+
+def test_a_note_in_a_step_that_creates_no_other_sr_stays_short(demo_db, caseworker):
+    """Naming the SR is for telling two SRs apart: a step that works on the run's SR alone keeps "Add to SR Notes"."""
+    walk = Walk(caseworker, "P3", legacy_case(caseworker))
+    walk.answer()
+    walk.answer()
+    walk.answer()
+    walk.answer(findings="CSCS: nothing further", confirm=False)
+    (saved,) = [s for s in walk.view.cms_saved if s.step_title == "Check the CSA systems and Tallyman"]
+    assert [line.text for line in saved.lines] == [
+        "Add to SR Notes: Access Legacy System (CSA systems and Tallyman checked): CSCS: nothing further"
+    ]
+
+
+def test_closing_after_creating_the_arrears_review_sr_says_which_sr_each_line_is_for(demo_db, caseworker):
+    """No current LO, ongoing enforcement: the step creates the enforcement team's Arrears Review SR, then notes,
+    marks the activity Done and closes the Finalise Case SR; each of those lines names the Finalise Case SR."""
+    walk = Walk(caseworker, "P3", legacy_case(caseworker))
+    check_csa(walk)
+    walk.answer(liability_orders=[])
+    walk.answer(ongoing_enforcement=["Debt collecting agency (DCA)"], urgent=False)
+    assert walk.step == "no_current_lo"
+    walk.answer(confirm=False)
+    finalise = f"the Finalise Case SR ({walk.view.sr_number})"
+    texts = [line.text for line in walk.view.cms]
+    assert any(t.startswith(f"Add to SR Notes of {finalise}: No current LO") for t in texts)
+    assert any(t.startswith(f"On {finalise}, mark Done the Activity") for t in texts)  # a suggestion: seed names none
+    assert any(
+        t.startswith("Add to SR Notes of the new Arrears Review SR: For the CMS 2012 Enforcement Team") for t in texts
+    )
+
+
+def test_priority_notes_for_two_srs_name_each(demo_db, caseworker):
+    """A segment 5 committal case: step 8 notes the priority on the Finalise Case SR and on each LO SR; each line
+    says which SR it is for."""
+    walk = Walk(caseworker, "P3", legacy_case(caseworker, segment=5))
+    check_csa(walk)
+    walk.answer(liability_orders=[lo for lo in value(walk, "liability_orders") if not lo["discharged"]])
+    walk.answer()
+    walk.answer(ongoing_enforcement=["Committal order"], urgent=False)
+    (saved,) = [s for s in walk.view.cms_saved if s.step_title == "Identify ongoing enforcement action"]
+    texts = [line.text for line in saved.lines]
+    assert (
+        f"Add to SR Notes of the Finalise Case SR ({walk.view.sr_number}): Priority case: segment 5 case"
+        in " ".join(texts)
+    )
+    assert any(t.startswith("Add to SR Notes of the Set Up Legacy LO SR (") for t in texts)
+    assert not any(t.startswith("Add to SR Notes: ") for t in texts)

@@ -700,3 +700,34 @@ def test_p4_text_uses_the_new_terminology_only():
             texts += [f.label, f.help, *f.options]
     for text in texts:
         assert not any(term in text.lower() for term in old_terms), text
+
+
+def test_a_zero_write_off_after_the_options_call_does_not_say_to_go_back_where_back_is_refused(
+    demo_db, caseworker, clock
+):
+    """QA (Chromium): after "Explain the options" (saved: its note is on the SR) the write-off step refused £0.00 with
+    "go back and record that they want the arrears pursued", but Back from there is refused. The message now says
+    what can be done; straight after "Record what happened after the letter" (nothing saved) going back still works."""
+    walk = Walk(caseworker, "P4", p4_case(caseworker))
+    to_await_response(walk, clock)
+    walk.answer(response="Receiving parent called to discuss the options")
+    walk.answer(options_explained="Explained both choices", options_decision=p4.DECIDE_WRITE_OFF)
+    assert walk.step == "write_off"
+    assert not walk.view.can_go_back
+    with pytest.raises(ValidationFailed) as info:
+        walk.answer(write_off_amount="0.00", write_off_letter_date=clock.today.isoformat())
+    message = info.value.errors["write_off_amount"]
+    assert "go back" not in message
+    assert message == (
+        "Enter an amount more than £0.00. The decision to write off was saved at 'Explain the options to the "
+        "receiving parent' and cannot be changed here: if the receiving parent now wants nothing written off, "
+        "note it on the SR and ask your team leader."
+    )
+
+    walk = Walk(caseworker, "P4", p4_case(caseworker))
+    to_await_response(walk, clock)
+    walk.answer(response=WRITE_OFF)
+    assert walk.view.can_go_back
+    with pytest.raises(ValidationFailed) as info:
+        walk.answer(write_off_amount="0.00", write_off_letter_date=clock.today.isoformat())
+    assert "go back and record that they want the arrears pursued" in info.value.errors["write_off_amount"]

@@ -82,3 +82,21 @@ def test_p4_the_receiving_parents_decision_is_not_done_when_only_a_dispute_was_r
     later = [*decided, "write_off", "after_window"]
     statuses = {s.title: s.label for s in task_list("P4", later, "paying_parent_dispute", finished=False)}
     assert statuses["The receiving parent's decision"] == "Done"
+
+
+def test_p4_representations_in_the_30_days_are_not_shown_as_a_dispute():
+    """QA (Chromium): after the paying parent's representations (no dispute), the list said "The paying parent's
+    dispute: Done". Representations belong to the 30 days after a write-off."""
+    saved = ["confirm_balance", "stable_balance_letter", "await_response", "write_off", "after_window"]
+    at_representations = task_list("P4", saved, "representations", finished=False)
+    assert [s.label for s in at_representations] == [
+        "Done",
+        "Done",
+        "Not needed",  # no dispute
+        "In progress",  # the write-off's 30 days
+        "Not started",
+        "Not started",
+    ]
+    back_in_the_window = task_list("P4", [*saved, "representations"], "after_window", finished=False)
+    assert back_in_the_window[2].label == "Not needed"
+    assert back_in_the_window[3].label == "Waiting for the 30 days to end"

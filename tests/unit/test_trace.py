@@ -63,3 +63,11 @@ def test_p4s_closure_step_quotes_the_seeds_sentence_about_closing():
     assert published_reference("P4", "closure_letters") == (
         "\u201cOnce concluded, both clients will be informed that the case closure process is complete \u2026\u201d"
     )
+
+
+def test_p3s_aft_step_quotes_the_seeds_sentence_about_the_aft_team():
+    """QA: "Tell the AFT team", reached after an urgent fast track too, quoted "If there is no urgent enforcement
+    action"; the seed's sentence for it is the segment 5 paragraph's "When the CSA Liability Order details ..."."""
+    assert published_reference("P3", "tell_aft_team") == (
+        "\u201cWhen the CSA Liability Order details have been entered onto the 2012 system \u2026\u201d"
+    )
