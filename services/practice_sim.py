@@ -26,9 +26,7 @@ from procedures import registry
 from procedures.definition import PdfUpload, Procedure, StartSR
 from procedures.effects import (
     CmsContext,
-    CreateSR,
     Effect,
-    concerns_another_sr,
 )
 from services import letter_values, run_context
 from services import runs as real
@@ -36,7 +34,7 @@ from services.case_facts import case_facts
 from services.errors import DomainError, ValidationFailed
 from services.practice_case import fictional_case
 from services.practice_effects import deadline_views, simulate
-from services.run_views import RunView, back_allowed, build, cms_lines, run_step
+from services.run_views import RunView, back_allowed, build, cms_lines, named_context, run_step
 
 
 def _start_sr(data: Mapping[str, Any], number: str, sr_id: int) -> StartSR:
@@ -231,18 +229,7 @@ class Sim:
             ref: (f"the SR you were allocated ({n})" if ref in allocated and ref == "main" else f"the SR ({n})")
             for ref, n in self.numbers.items()
         }
-        for e in effects:
-            if isinstance(e, CreateSR) and e.ref not in names:
-                names[e.ref] = f"the new {e.sub_area or e.area or e.process} SR"
-        others = concerns_another_sr(effects)
-        return CmsContext(
-            self.reference,
-            names,
-            allocated,
-            frozenset(self.run.sr_refs),
-            seed=self.procedure.seed,
-            name_main=others and "main" in names,
-        )
+        return named_context(self.reference, names, self.run, effects, seed=self.procedure.seed)
 
     def view(self) -> RunView:
         with self.clock():

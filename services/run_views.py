@@ -267,12 +267,21 @@ def cms_context(
             names[ref] = f"the SR you were allocated ({sr.number})"
         else:
             names[ref] = f"the {kind} SR ({sr.number})"
+    return named_context(reference, names, run, effects, seed=seed)
+
+
+def named_context(
+    reference: Reference, names: dict[str, str], run: ProcedureRun, effects: list[Effect], *, seed: str | None
+) -> CmsContext:
+    """The panel's context once the run's SRs have their words (`names`; real SRs above, a practice run's fictional
+    ones in services/practice_sim.py): an SR the step creates is "the new ... SR", and the run's own SR is named in
+    its lines when the step also concerns another (`CmsContext.name_main`)."""
     for e in effects:
         if isinstance(e, CreateSR) and e.ref not in names:
             names[e.ref] = f"the new {e.sub_area or e.area or e.process} SR"
-    others = concerns_another_sr(effects)
+    name_main = concerns_another_sr(effects) and "main" in names
     return CmsContext(
-        reference, names, allocated, frozenset(run.sr_refs), seed=seed, name_main=others and "main" in names
+        reference, names, frozenset(run.allocated_refs), frozenset(run.sr_refs), seed=seed, name_main=name_main
     )
 
 
