@@ -8,7 +8,10 @@ and converts one letter per request for as long as the app server lives.
 The protocol is one JSON object per line. It starts by answering {"ready": true} (or {"error": ..., "fatal": true}
 and exits). Each request {"source": docx path, "target": pdf path} is answered {"ok": true} or {"error": ...},
 with "fatal": true when LibreOffice itself has gone (this process then exits, and the app starts another). When
-its input closes (the app server stopped, however it stopped), it stops LibreOffice and exits.
+its input closes (the app server stopped, however it stopped), it stops LibreOffice and exits. Told to stop itself
+(SIGTERM, SIGHUP: a `kill` or `pkill` that matched this process alone), it takes LibreOffice with it: the app started
+it as the leader of a process group of its own, LibreOffice included, and a LibreOffice left behind kept running
+with no one to stop it (seen 7 December 2026 after a `pkill` of a test run).
 
     /usr/bin/python3 letters/uno_worker.py /usr/bin/soffice /tmp/casework-libreoffice-xyz
 
@@ -20,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -95,7 +99,16 @@ def _office_gone(office: subprocess.Popen[bytes], exc: BaseException) -> bool:
     return office.poll() is not None or name in ("DisposedException", "RuntimeException")
 
 
+def _stop_the_group(signum: int, _frame: object) -> None:
+    """On SIGTERM or SIGHUP: this process's group (this worker and its LibreOffice) goes, when it is ours alone."""
+    if os.getpgrp() == os.getpid():
+        os.killpg(os.getpid(), signal.SIGKILL)
+    raise SystemExit(128 + signum)  # not a group of our own: the `finally` below stops LibreOffice
+
+
 def main() -> int:
+    for stop in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop, _stop_the_group)
     soffice, profile = sys.argv[1], sys.argv[2]
     office, stopped = None, False
     try:

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -126,6 +127,24 @@ def test_a_server_process_that_ends_leaves_no_libreoffice_running(kept: None) ->
     assert done.returncode == 0, done.stderr
     worker = int(done.stdout.split()[-1])
     assert not _group_alive(worker)
+
+
+def test_a_worker_told_to_stop_takes_its_libreoffice_with_it(kept: None) -> None:
+    """A `kill` or `pkill` that matched the worker alone left its LibreOffice running, with nobody to stop it (seen 7
+    December 2026, after a test run was stopped). The next letter then starts a new worker, as after a crash."""
+    to_pdf(_letter("Before"))
+    worker = pdf_converter.worker_pid()
+    assert worker is not None
+    office = subprocess.run(["pgrep", "-g", str(worker), "soffice.bin"], capture_output=True, text=True).stdout.split()
+    assert office, "the kept LibreOffice runs in the worker's process group"
+    os.kill(worker, signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    while _group_alive(worker) and time.monotonic() < deadline:
+        time.sleep(0.05)  # SIGKILLed processes exiting: nothing to wait on but the process table
+    assert not _group_alive(worker)
+    assert "Meanwhile" in pdf_text(to_pdf(_letter("Meanwhile")))  # converted on its own, as after a crash
+    assert "After" in pdf_text(to_pdf(_letter("After")))
+    assert pdf_converter.worker_pid() not in (None, worker)  # a new one
 
 
 def test_a_fresh_libreoffice_is_started_after_so_many_letters(kept: None, monkeypatch: pytest.MonkeyPatch) -> None:
