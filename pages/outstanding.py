@@ -228,11 +228,7 @@ def _reassign(new_owner: str | None, reason: str, at_fields: dict[str, DeltaGene
             expected_versions={r.id: r.version for r in ticked},
         )
     except ValidationFailed as exc:
-        with summary:
-            ui.error_summary(exc.errors)
-        for field, place in at_fields.items():
-            with place:
-                ui.field_error(exc.errors, field)
+        ui.refusal_at_fields(exc.errors, summary, at_fields)
         return None
 
 

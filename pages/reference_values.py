@@ -106,12 +106,7 @@ with st.form("ref_add"):
         try:
             reference.add(actor, kind, value)
         except ValidationFailed as exc:
-            with summary:
-                ui.error_summary(exc.errors)
-            with kind_error:
-                ui.field_error(exc.errors, "kind")
-            with value_error:
-                ui.field_error(exc.errors, "value")
+            ui.refusal_at_fields(exc.errors, summary, {"kind": kind_error, "value": value_error})
         else:
             st.session_state["ref_done"] = f"Added: {kind} = {' '.join(value.split())}"
             st.rerun()

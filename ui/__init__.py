@@ -7,10 +7,11 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import NoReturn, TypeVar
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from domain.values import format_money
@@ -233,6 +234,16 @@ def _link_text(message: str) -> str:
 def field_error(errors: dict[str, str], field: str) -> None:
     if field in errors:
         st.markdown(f":red[**Error:** {errors[field]}]")
+
+
+def refusal_at_fields(errors: dict[str, str], summary: DeltaGenerator, fields: Mapping[str, DeltaGenerator]) -> None:
+    """A form's refusal, GOV.UK style: the summary in `summary` (a container above the form) and each problem at its
+    field's place (`fields`: an empty slot drawn under each input, by field name)."""
+    with summary:
+        error_summary(errors)
+    for field, place in fields.items():
+        with place:
+            field_error(errors, field)
 
 
 def fault_message(doing: str) -> str:

@@ -88,11 +88,7 @@ def snooze_form(actor: Actor, deadline_id: int) -> None:
             try:
                 reminders.snooze(actor, deadline_id, until=until, reason=reason)
             except ValidationFailed as exc:
-                with summary:
-                    ui.error_summary(exc.errors)
-                for place, field in ((day_error, "until"), (reason_error, "reason")):
-                    with place:
-                        ui.field_error(exc.errors, field)
+                ui.refusal_at_fields(exc.errors, summary, {"until": day_error, "reason": reason_error})
                 return
             st.session_state[done_key] = True
             st.rerun()
