@@ -250,7 +250,7 @@ def forward_to_ecm(ctx: Ctx) -> list[Effect]:
 # --- Steps ---------------------------------------------------------------------------------------
 
 
-def an_address(address: Any, _facts: Mapping[str, Any] | None = None) -> str | None:
+def an_address(address: Any, _facts: Mapping[str, Any]) -> str | None:
     """`Field.check` of an email address the caseworker typed (optional ones may be left empty): refused, on its own
     page, when mail cannot send to it. Until 7 December 2026 a machine validator, refused only at the step's save."""
     return mail.address_problem(address)

@@ -164,7 +164,7 @@ def _act(
     refused: ValidationFailed | DomainError | None = None
     with transaction() as session:
         row = load_run(session, actor, practice_id)
-        expect_version(row, expected_version, what="This practice run")  # type: ignore[arg-type]
+        expect_version(row, expected_version, what="This practice run")
         sim = sim_of(session, actor, row)
         step = sim.run.state
         try:
@@ -212,7 +212,7 @@ def check_page(
     draft is kept: a rehearsal reloaded mid-step asks the step's pages again, at no cost to a real record."""
     with transaction(read_only=True) as session:
         row = load_run(session, actor, practice_id)
-        expect_version(row, expected_version, what="This practice run")  # type: ignore[arg-type]
+        expect_version(row, expected_version, what="This practice run")
         sim = sim_of(session, actor, row)
         run = sim.run
         if run.status != "in_progress":
@@ -265,7 +265,7 @@ def tick_cms(
     `sim` JSON), so a reload or another tab shows them and no column is needed."""
     with transaction() as session:
         row = load_run(session, actor, practice_id)
-        expect_version(row, expected_version, what="This practice run")  # type: ignore[arg-type]
+        expect_version(row, expected_version, what="This practice run")
         sim = sim_of(session, actor, row)
         saved = [dict(item) for item in sim.run.cms_saved]
         if not 0 <= saved_index < len(saved) or not 0 <= line < len(saved[saved_index]["lines"]):

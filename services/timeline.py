@@ -427,8 +427,8 @@ def line(
     steps: Mapping[str, str] | None = None,
     in_cms: InCms | None = None,
 ) -> str:
-    """The whole timeline sentence: "Review date set for 2 December 2026 by Demo Caseworker". Its time is in the
-    table's Date column: after the name it read as part of it ("by Demo Teamleader, 05:01"), and a long sentence
+    """The whole timeline sentence: "Review date set for 2 December 2026 by Demo Caseworker". Its time is in SR
+    detail's When column: after the name it read as part of it ("by Demo Teamleader, 05:01"), and a long sentence
     cut at the table's edge lost it (QA, 7 December)."""
     who = "the system" if who == "system" else who  # the audit trail's name for what no user did
     return f"{describe(action, before, after, names, steps, in_cms)} by {who}"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from db.engine import begin_read_only, session_factory, take_write_lock
-from db.models import ProcedureRun, ServiceRequest
 from services.errors import ConflictError
 
 CONFLICT_MESSAGE = (
@@ -47,7 +47,13 @@ def transaction(*, read_only: bool = False, writes: bool = False) -> Iterator[Se
         session.close()
 
 
-def expect_version(row: ServiceRequest | ProcedureRun, expected: int | None, *, what: str) -> None:
+class Versioned(Protocol):
+    """A row with a version counter (an SR, a run, a practice run)."""
+
+    version: int
+
+
+def expect_version(row: Versioned, expected: int | None, *, what: str) -> None:
     """Refuse a change made from a screen that showed an older version of `row` than the database holds."""
     current = row.version
     if expected is not None and current != expected:

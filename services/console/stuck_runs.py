@@ -49,8 +49,9 @@ class StuckRun:
             title = f"{self.procedure_id} {registry.get(self.procedure_id, self.procedure_version).title}"
         except registry.UnknownProcedure:
             title = self.procedure_id
-        sr = f"SR {self.sr_number}" if self.sr_number else "no SR yet"
-        return f"{title}, {sr} (case {self.scin})" if self.sr_number else f"{title} ({sr}, case {self.scin})"
+        if self.sr_number:
+            return f"{title}, SR {self.sr_number} (case {self.scin})"
+        return f"{title} (no SR yet, case {self.scin})"
 
     @property
     def idle_words(self) -> str:
