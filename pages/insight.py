@@ -30,7 +30,7 @@ st.title("Insight")
 st.caption(
     "How real runs went through each step: how many reached it, the working time from the step being shown to "
     "its save, answers refused, Back and Change, and runs left at a step (not finished, nothing done for "
-    f"{insight.ABANDONED_DAYS} days or more). Practice runs are not counted."
+    f"{insight.ABANDONED_DAYS} days or more, or discarded there by their caseworker). Practice runs are not counted."
     + ("" if leader else " Across all teams, with no caseworker or case named; counts below 5 are not shown.")
 )
 today = uk_local(utcnow()).date()

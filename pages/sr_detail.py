@@ -8,6 +8,7 @@ import streamlit as st
 import ui
 from domain.clock import format_uk
 from services.letter_contact import PRODUCED_WITHOUT_SHORT
+from services.run_views import status_words
 from services.sr_timeline import TimelineEntry
 from services.sr_view import sr_full_view
 from ui.case_panels import deadlines_panel, emails_panel, files_panel
@@ -121,7 +122,7 @@ with tabs[8]:
         st.caption("No procedure run has worked on this SR yet.")
     for run in view.runs:
         st.markdown(
-            f"**{run.procedure_id} {run.procedure_title}** ({run.status.replace('_', ' ')}), by {md(run.started_by)}, "
+            f"**{run.procedure_id} {run.procedure_title}** ({status_words(run.status)}), by {md(run.started_by)}, "
             f"last saved {format_uk(run.updated_at)}. Current step: **{run.step_title}**"
         )
         if run.map_dot:

@@ -6,13 +6,14 @@ import streamlit as st
 
 import ui
 from procedures.glossary import GLOSSARY
-from services import run_cms, run_context, runs
+from services import run_cms, run_context, run_discard, runs
 from services.letter_previews import pending_letters
-from services.run_views import RunView
+from services.run_views import DISCARDED, RunView
 from ui.actions import run_action
 from ui.case_panels import deadlines_panel, emails_panel, files_panel
 from ui.check_answers import summary_rows
 from ui.cms_panel import ON_SAVE, cms_panel
+from ui.discard_run import discard_offer, discarded_page
 from ui.finish_page import finish_page
 from ui.glossary_panel import glossary_panel
 from ui.handed_over import handed_over_page
@@ -120,10 +121,29 @@ def change(step_id: str, question: str) -> None:
         open_question(run_id, fresh, question)
 
 
+DISCARDED_HERE = f"discarded_here:{run_id}"  # this tab discarded the run: no "moved on elsewhere" notice
+
+
+def discard() -> None:
+    """Discard the run (nothing of it is on an SR); the rerun reads it afresh and draws the discarded page."""
+    title = run_action(
+        lambda: run_discard.discard_run(actor, run_id, expected_version=seen()),
+        fresh_key=None,
+        errors_key=ERRORS,
+        stale_key=STALE,
+        doing="discarding this procedure run",
+    )
+    if title is not None:
+        st.session_state[DISCARDED_HERE] = True
+
+
 # Handed over to someone else (P2's CMS owning caseworker, or their team): this reader is told, not asked their steps.
 holder = view.handed_over if view.handed_over and not view.handed_over.belongs_to(actor.user_id) else None
+discarded = view.status == DISCARDED
 if view.status == "finished":
     heading = f"{view.procedure_title} is finished"
+elif discarded:
+    heading = f"{view.procedure_title} was discarded"
 elif holder is not None:
     heading = "Handed over"
 elif view.awaiting_confirmation:
@@ -133,14 +153,18 @@ else:
 ui.a11y.page_title(heading)
 st.caption(view.procedure_title)
 st.title(heading)
-st.progress(
-    min(view.step_number / max(view.step_total, 1), 1.0),
-    text=f"Step {view.step_number} of about {view.step_total}: **{view.step.title}**"
-    + (f" · SR {view.sr_number}" if view.sr_number else ""),
-)
+if not discarded:
+    st.progress(
+        min(view.step_number / max(view.step_total, 1), 1.0),
+        text=f"Step {view.step_number} of about {view.step_total}: **{view.step.title}**"
+        + (f" · SR {view.sr_number}" if view.sr_number else ""),
+    )
 ui.case_banner(view.case)
-moved_on_notice(view, own_action=own_action is not None, refused_as_stale=stale)
-task_list_table(view)  # the long procedures only: what is done, what waits and on whom, what is left
+moved_on_notice(
+    view, own_action=own_action is not None or st.session_state.pop(DISCARDED_HERE, False), refused_as_stale=stale
+)
+if not discarded:
+    task_list_table(view)  # the long procedures only: what is done, what waits and on whom, what is left
 # Always drawn, empty without errors: the elements below keep their place in the page whether or not a
 # refusal is shown. When they moved, Streamlit's browser side drew the file uploader afresh, and a file
 # chosen after a refusal vanished from it (found as a browser test failing one run in three).
@@ -154,6 +178,8 @@ main, side = st.columns([3, 2], gap="large")
 with main:
     if view.status == "finished":
         finish_page(actor, view)
+    elif discarded:
+        discarded_page(view)
     elif holder is not None:
         handed_over_page(holder)
     elif view.awaiting_confirmation:
@@ -169,22 +195,26 @@ with main:
             st.button("Back", on_click=back_from_summary)
     else:
         flow.step(errors, back=back, published=view.published or "")
-    procedure_map_on_demand(
-        f"map:{run_id}", view.procedure_id, view.procedure_version, tuple(s for s, _ in view.history)
-    )
+    if not discarded:
+        procedure_map_on_demand(
+            f"map:{run_id}", view.procedure_id, view.procedure_version, tuple(s for s, _ in view.history)
+        )
+    if view.can_discard and holder is None:
+        discard_offer(run_id, discard)
 
 finished = view.status == "finished"  # the finish page lists the deadlines and emails: not again beside it
-with side:
-    if view.deadlines and not finished:
-        st.markdown("**Deadlines**")
-        deadlines_panel(view.deadlines)
-    if view.files:
-        st.markdown("**Case files**")
-        files_panel(actor, view.files)
-    if view.emails and not finished:
-        st.markdown("**Emails**")
-        emails_panel(view.emails)
-    letters_panel(actor, view)
-    cms_panel(view, tick_cms)
-    with st.expander("Glossary"):
-        glossary_panel(GLOSSARY, key=f"glossary:{run_id}")
+if not discarded:  # a discarded run's page says so and offers a new start; nothing beside it
+    with side:
+        if view.deadlines and not finished:
+            st.markdown("**Deadlines**")
+            deadlines_panel(view.deadlines)
+        if view.files:
+            st.markdown("**Case files**")
+            files_panel(actor, view.files)
+        if view.emails and not finished:
+            st.markdown("**Emails**")
+            emails_panel(view.emails)
+        letters_panel(actor, view)
+        cms_panel(view, tick_cms)
+        with st.expander("Glossary"):
+            glossary_panel(GLOSSARY, key=f"glossary:{run_id}")

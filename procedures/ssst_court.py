@@ -55,7 +55,8 @@ def open_sr_already(sr_type: tuple[str, str | None, str | None]) -> Callable[[Ct
         kind = sr_type[2] or sr_type[1] or sr_type[0]
         return [
             f"This case already has an open {kind} SR: {named}. If it is the SR for this request, work it from My "
-            "work instead and leave this run: saving this step asks you to create another one in CMS."
+            "work instead and discard this run (Discard this run, under the step): saving this step asks you to create "
+            "another one in CMS."
         ]
 
     return warnings

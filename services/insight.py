@@ -13,7 +13,8 @@ first 10 the caseworker started, or later; see services/step_events.py):
 - time: median and 90th percentile working time from the step being shown to its save;
 - errors: fields refused at the step, per field; Back and Change uses;
 - left there: runs not finished whose last action was in the period and is `ABANDONED_DAYS` days old or more,
-  counted at the step they stand at (abandonment is derived from the runs, not recorded).
+  counted at the step they stand at (abandonment is derived from the runs, not recorded), and runs their caseworker
+  discarded in the period (services/run_discard.py), at the step they were discarded from, at once.
 
 The page's figures are two statements: the counts and times, and the left-there count (from `procedure_runs`);
 "runs behind a figure" is a third, asked for only when a team leader opens one.
@@ -34,7 +35,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import Row, and_, func, null, select
+from sqlalchemy import Row, and_, func, null, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -54,6 +55,7 @@ from procedures.definition import Procedure
 from services.access import refuse, require_role
 from services.actor import Actor
 from services.errors import ValidationFailed
+from services.run_views import DISCARDED
 from services.step_summary import NO_FIELD
 from services.transaction import transaction
 
@@ -257,14 +259,25 @@ def _from_summary(
     return rows
 
 
+def left_there(lo: datetime, hi: datetime, today: date) -> ColumnElement[bool]:
+    """The runs "left there" in the period: in progress with nothing done for `ABANDONED_DAYS` days or more, or
+    discarded (nothing done since, by the caseworker's choice). Their last action, `updated_at`, is in the period."""
+    r = ProcedureRun
+    stale = _start_of(today - timedelta(days=ABANDONED_DAYS - 1))
+    return and_(
+        r.updated_at >= lo,
+        or_(
+            and_(r.status == "in_progress", r.updated_at < min(hi, stale)),
+            and_(r.status == DISCARDED, r.updated_at < hi),
+        ),
+    )
+
+
 def _abandoned(
     session: Session, team_id: int | None, filters: InsightFilter, lo: datetime, hi: datetime, today: date
 ) -> dict[tuple[str, str], int]:
     r = ProcedureRun
-    stale = _start_of(today - timedelta(days=ABANDONED_DAYS - 1))
-    query = select(r.procedure_id, r.state, func.count()).where(
-        r.status == "in_progress", r.updated_at >= lo, r.updated_at < min(hi, stale)
-    )
+    query = select(r.procedure_id, r.state, func.count()).where(left_there(lo, hi, today))
     if team_id is not None:
         query = query.where(r.team_id == team_id)
     if filters.experience is not None:  # the starter's experience, kept on the run (an EXISTS over the events

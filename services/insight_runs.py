@@ -7,7 +7,7 @@ Separate from services/insight.py, which computes the figures: this is the one q
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
 
@@ -18,15 +18,14 @@ from services.access import require_role
 from services.actor import Actor
 from services.errors import DomainError, ValidationFailed
 from services.insight import (
-    ABANDONED_DAYS,
     MEASURES,
     RUNS_LISTED,
     InsightFilter,
     Measure,
     _field_label,
     _scope,
-    _start_of,
     _where,
+    left_there,
 )
 from services.transaction import transaction
 
@@ -82,9 +81,7 @@ def runs_behind(
                         r.team_id == team_id,
                         r.procedure_id == procedure_id,
                         r.state == step,
-                        r.status == "in_progress",
-                        r.updated_at >= lo,
-                        r.updated_at < min(hi, _start_of(today - timedelta(days=ABANDONED_DAYS - 1))),
+                        left_there(lo, hi, today),
                     )
                     .order_by(r.updated_at.desc())
                     .limit(RUNS_LISTED)

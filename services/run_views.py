@@ -192,6 +192,7 @@ class RunView:
     mail_notices: tuple[str, ...] = ()
     handed_over: HandedOver | None = None  # the step is someone else's after a hand-over: who has it
     warnings: tuple[str, ...] = ()  # the step's cautions for the case and answers (Step.warnings)
+    can_discard: bool = False  # nothing is on an SR yet: the caseworker may discard the run (`discard_refusal`)
 
 
 def show(value: Any, f: Field | None = None) -> str:
@@ -315,6 +316,32 @@ def back_allowed(run: ProcedureRun, procedure: Procedure) -> tuple[bool, str | N
     return can_back, refusal
 
 
+DISCARDED = "abandoned"
+"""A run its caseworker discarded before it recorded anything on an SR (services/run_discard.py). The schema's word;
+people are told "discarded" (`status_words`)."""
+
+_STATUS_WORDS = {"in_progress": "in progress", "finished": "finished", DISCARDED: "discarded"}
+
+
+def status_words(status: str) -> str:
+    """A run's status as people read it: "in progress", "finished", "discarded"."""
+    return _STATUS_WORDS.get(status, status.replace("_", " "))
+
+
+def discard_refusal(run: ProcedureRun) -> str | None:
+    """Why the run cannot be discarded, or None when it may be: it is in progress and nothing it did is on an SR or
+    a case file yet (no step with effects saved, no PDF stored with an answer). Read from the run row alone, so the
+    wizard offers Discard exactly when the service would do it."""
+    if run.status != "in_progress":
+        return "This procedure run is no longer in progress, so there is nothing to discard."
+    if run.committed_steps or any(isinstance(v, dict) and "attachment_id" in v for v in run.answers.values()):
+        return (
+            "This run has already recorded something on an SR, so it cannot be discarded: carry on with it to the "
+            "end, or ask your team leader."
+        )
+    return None
+
+
 def build(
     run: ProcedureRun,
     procedure: Procedure,
@@ -421,4 +448,5 @@ def build(
         mail_notices=not_set_notices(effects) if awaiting else (),
         handed_over=handed_over(procedure, run, sr),
         warnings=tuple(step.warnings(ctx)) if run.status == "in_progress" else (),
+        can_discard=discard_refusal(run) is None,
     )

@@ -34,7 +34,7 @@ from services.actor import Actor
 from services.attachments import store_outcome_pdf
 from services.errors import DomainError, ValidationFailed
 from services.run_context import decide, load_run, run_view, step_context, step_effects, step_facts, view_run
-from services.run_views import RunView, back_allowed, cms_context, cms_lines, handed_over, run_step
+from services.run_views import DISCARDED, RunView, back_allowed, cms_context, cms_lines, handed_over, run_step
 from services.transaction import expect_version, transaction
 
 log = logging.getLogger("casework")
@@ -57,8 +57,7 @@ def check_page(
         with transaction(read_only=next_page is None, writes=next_page is not None) as session:
             run, procedure, case = load_run(session, actor, run_id, "work this procedure run")
             expect_version(run, expected_version, what="This procedure run")
-            if run.status != "in_progress":
-                raise DomainError("This procedure is finished; nothing more can be recorded on it.")
+            _require_in_progress(run)
             _check_holder(session, actor, run, procedure)
             today = run_context.run_today()
             step = run_step(procedure, run)
@@ -203,6 +202,17 @@ def _move_to(procedure: Procedure, run: ProcedureRun, left: str, new_state: str,
         run.committed_steps = len(run.history) - 1
 
 
+def _require_in_progress(run: ProcedureRun) -> None:
+    """Refuse any answer, Back or Change on a run that is finished or was discarded, saying which."""
+    if run.status == DISCARDED:
+        raise DomainError(
+            "This procedure run was discarded, so nothing more can be recorded on it. If the procedure is still "
+            "needed, start it again from Start a procedure."
+        )
+    if run.status != "in_progress":
+        raise DomainError("This procedure is finished; nothing more can be recorded on it.")
+
+
 def _check_consistent(session: Session, run: ProcedureRun) -> None:
     """A run and its SR never disagree: the SR is closed exactly when the run has finished."""
     if run.sr_id is None:
@@ -292,8 +302,7 @@ def _submit(
     with transaction(writes=True) as session:
         run, procedure, case = load_run(session, actor, run_id, "work this procedure run")
         expect_version(run, expected_version, what="This procedure run")
-        if run.status != "in_progress":
-            raise DomainError("This procedure is finished; nothing more can be recorded on it.")
+        _require_in_progress(run)
         _check_holder(session, actor, run, procedure)
         state, step, before = run.state, run_step(procedure, run), list(run.history)
         if step.final:
@@ -359,6 +368,7 @@ def confirm_step(actor: Actor, run_id: str, *, expected_version: int) -> RunView
         with transaction(writes=True) as session:
             run, procedure, case = load_run(session, actor, run_id, "work this procedure run")
             expect_version(run, expected_version, what="This procedure run")
+            _require_in_progress(run)
             if run.pending_step != run.state:
                 raise DomainError("There is nothing waiting for confirmation on this step; submit its answers first.")
             _check_holder(session, actor, run, procedure)
@@ -379,6 +389,7 @@ def go_back(actor: Actor, run_id: str, *, expected_version: int) -> RunView:
     with transaction(writes=True) as session:
         run, procedure, case = load_run(session, actor, run_id, "work this procedure run")
         expect_version(run, expected_version, what="This procedure run")
+        _require_in_progress(run)
         _check_holder(session, actor, run, procedure)
         can_back, refusal = back_allowed(run, procedure)  # the same rule the view shows, without building it twice
         if not can_back:
@@ -394,6 +405,7 @@ def change_answer(actor: Actor, run_id: str, step_id: str, *, expected_version: 
     with transaction(writes=True) as session:
         run, procedure, case = load_run(session, actor, run_id, "work this procedure run")
         expect_version(run, expected_version, what="This procedure run")
+        _require_in_progress(run)
         _check_holder(session, actor, run, procedure)
         allowed = run.history[run.committed_steps :]
         if step_id not in allowed:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from services.run_views import RunView
+from services.run_views import DISCARDED, RunView
 from services.step_drafts import visit
 
 
@@ -30,6 +30,13 @@ def moved_on_notice(view: RunView, *, own_action: bool, refused_as_stale: bool) 
     now = _place(view)
     st.session_state[key] = now
     if before is None or before == now or own_action or refused_as_stale:
+        return
+    if view.status == DISCARDED:
+        st.info(
+            "This procedure run was discarded while this page was open, in another tab or window or by a colleague. "
+            "Anything you had typed on the page you were on was not saved.",
+            icon=":material/update:",
+        )
         return
     if view.status == "finished":
         where = "It is now finished."

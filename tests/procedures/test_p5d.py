@@ -505,8 +505,8 @@ def test_started_from_a_case_that_has_its_sr_open_the_first_step_says_so_before_
     (warning,) = walk.view.warnings
     assert warning == (
         f"This case already has an open Magistrates Court SR: {number} (Open, Reason Liability Order). If it is the "
-        "SR for this request, work it from My work instead and leave this run: saving this step asks you to create "
-        "another one in CMS."
+        "SR for this request, work it from My work instead and discard this run (Discard this run, under the step): "
+        "saving this step asks you to create another one in CMS."
     )
     assert Walk(ssst, "P5d", case_id, sr_id=sr_id).view.warnings == ()  # its own SR: nothing to warn about
 
