@@ -472,6 +472,12 @@ def describe_source(e: RefEntry, seed: str | None = None) -> str:
     return "Not confirmed: a suggestion only"
 
 
+def published_quote(seed: str | None, quote: str) -> str:
+    """A source that is a seed's own sentence (an SR field it says to update, `procedures.effects.UpdateSR`), named
+    as `describe_source` names a published value's."""
+    return "Published procedure" + (_cited(seed, quote) if seed else f": \u201c{quote}\u201d")
+
+
 def _cited(seed: str, quote: str) -> str:
     """A seed's words after its published title: the seed's file name means nothing to policy staff (QA; the CSV
     export keeps it)."""

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any, Final, Literal
 
 from domain.clock import format_date, format_uk
-from domain.reference import BUILT_IN_REFERENCE, Kind, Reference, Source, SRStatus, describe_source
+from domain.reference import BUILT_IN_REFERENCE, Kind, Reference, Source, SRStatus, describe_source, published_quote
 from letters.catalogue import recipient_words
 
 # Placeholders a step may write in email drafts and document contexts where it needs the SR's number or
@@ -271,8 +271,15 @@ class CompleteDeadlines(Effect):
 
 @dataclass(frozen=True)
 class UpdateSR(Effect):
+    """Values onto an SR's fields. `said`: for each field the procedure's seed says to update at this step, its
+    sentence, character for character; that field's line is then an exact instruction citing it. A field the seed
+    names no SR update for (a court, a CPO's name, a hearing date it records on a form or in the Notes) is put on
+    the SR all the same (its deadlines and letters read it), and its CMS line says the value as typed and the field
+    in words, with our name for it as a suggestion (QA, 7 December: "set Hearing date = ..." cited nothing)."""
+
     ref: str
     fields: dict[str, Any] = field(default_factory=dict)
+    said: Mapping[str, str] = field(default_factory=dict)
 
     def cms_lines(self, cms: CmsContext | None = None) -> list[CmsLine]:
         cms = cms or CmsContext()
@@ -303,20 +310,12 @@ class UpdateSR(Effect):
                 else value
             )
             label = labels.get(name, name)
-            if name in FIELDS_THE_SEEDS_NAME:
-                lines.append(CmsLine(f"{on}{label} = {shown}"))
+            if name in self.said:
+                lines.append(CmsLine(f"{on}{label} = {shown}", source=published_quote(cms.seed, self.said[name])))
             else:  # the value is as typed; only the field to put it in is ours
                 where = f"{on}the {label[0].lower()}{label[1:]} in the field your team uses (the procedure names none)"
                 lines.append(CmsLine(f"{where}: {shown}", suggestion=label))
         return lines
-
-
-# The SR fields the seeds say to update (PROCEDURES.md: hearing date, appointment date, time and location; seed 004's
-# costs and issue date): a typed value for one is an exact instruction. They name no SR field for the court, the
-# court fee or the court presenting officer (whose name seed 004 puts in the SR Notes): that field is a suggestion.
-FIELDS_THE_SEEDS_NAME = frozenset(
-    {"hearing_at", "appointment_at", "appointment_location", "summons_issued_on", "costs"}
-)
 
 
 @dataclass(frozen=True)

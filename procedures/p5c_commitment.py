@@ -46,7 +46,7 @@ from domain.clock import format_date, format_uk, uk_local
 from domain.reference import SRStatus, SubStatus
 from domain.values import format_money
 
-from . import ssst_court
+from . import seed_sr_updates, ssst_court
 from .definition import Ctx, Field, FromCase, Procedure, Step
 from .effects import (
     SR_NUMBER,
@@ -257,7 +257,7 @@ def _paying_parent_cover_letter(ctx: Ctx) -> list[Effect]:
 def _summons_issued(ctx: Ctx) -> list[Effect]:
     day = ctx["summons_issued_on"]
     return [
-        UpdateSR("main", {"summons_issued_on": day}),
+        UpdateSR("main", {"summons_issued_on": day}, said={"summons_issued_on": seed_sr_updates.P5C_ISSUE_DATE}),
         AddNote("main", f"The CPO confirmed the letter and summons were issued on {format_date(day)}."),
     ]
 

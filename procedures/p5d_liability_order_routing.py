@@ -55,7 +55,7 @@ from domain.clock import format_date, format_uk, uk_local
 from domain.reference import SRStatus, SubStatus
 from domain.values import FieldError, format_money
 
-from . import ssst_court
+from . import seed_sr_updates, ssst_court
 from .definition import Ctx, Field, FromCase, Procedure, Step
 from .effects import (
     ACTOR_NAME,
@@ -327,7 +327,11 @@ def _cover_letter(ctx: Ctx) -> list[Effect]:
     moment = hearing_at(ctx)
     extra = f" {ctx['cpt_information']}" if ctx["cpt_information"] else ""
     return [
-        UpdateSR("main", {"hearing_at": moment, "costs": ctx["costs"]}),
+        UpdateSR(
+            "main",
+            {"hearing_at": moment, "costs": ctx["costs"]},
+            said=dict.fromkeys(("hearing_at", "costs"), seed_sr_updates.P5D_HEARING_DATE_AND_COSTS),
+        ),
         *_hearing_dues(ctx, moment),
         LetterDue("main", "CMEL9180", "paying_parent", _cmel9180(ctx)),
         StoreBundle("main", BUNDLE, documents=(("CMEL9180", _cmel9180(ctx)),)),
@@ -355,7 +359,7 @@ def _call_cpt(ctx: Ctx) -> list[Effect]:
 def _issue_date(ctx: Ctx) -> list[Effect]:
     day = ctx["summons_issued_on"]
     return [
-        UpdateSR("main", {"summons_issued_on": day}),
+        UpdateSR("main", {"summons_issued_on": day}, said={"summons_issued_on": seed_sr_updates.P5D_ISSUE_DATE}),
         AddNote("main", f"CPT sent the CMEL9180 letter and the summons on {format_date(day)}."),
     ]
 

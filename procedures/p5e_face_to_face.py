@@ -53,7 +53,7 @@ from domain.reference import SRStatus, SubStatus
 from domain.values import FieldError, NotYet
 from letters.catalogue import CMSL5501_PARAGRAPHS, REASONS
 
-from . import ssst_court
+from . import seed_sr_updates, ssst_court
 from .definition import Ctx, Field, FromCase, Procedure, StartSR, Step
 from .effects import (
     CASE_TEAM,
@@ -345,7 +345,11 @@ def _appointment(ctx: Ctx) -> list[Effect]:
         **({"other_details": ctx["reason_details"]} if reason_key(ctx) == "other" else {}),
     }
     return [
-        UpdateSR("main", {"appointment_at": at, "appointment_location": ctx["appointment_location"]}),
+        UpdateSR(
+            "main",
+            {"appointment_at": at, "appointment_location": ctx["appointment_location"]},
+            said=dict.fromkeys(("appointment_at", "appointment_location"), seed_sr_updates.P5E_APPOINTMENT),
+        ),
         SetDue("main", deadlines.appointment(at, ctx["appointment_location"])),
         LetterDue("main", APPOINTMENT_LETTER, role(ctx), letter),
         AddNote(

@@ -24,7 +24,9 @@ def source_markdown(source: str) -> str:
 
 def line_markdown(line: CmsLine, *, colour: bool = True) -> str:
     """One line as shown: an instruction (with its source when it is a catalogue value), or what to choose in words
-    and the candidate marked as a suggestion.
+    and the candidate marked as a suggestion. `colour=False` for a tick box's label, which is also its accessible
+    name as written: no colour mark, and the source's quote without the seed's bold (a screen reader read out the
+    asterisks of "update the **Status** to **In Progress**": QA, 7 December).
 
     A line can carry what a caseworker typed ("Add to SR Notes: <their summary>"), so it is shown as text: markdown
     in it must never become an image or link (a checkbox label renders images too). It is copied into CMS, so it is
@@ -32,7 +34,7 @@ def line_markdown(line: CmsLine, *, colour: bool = True) -> str:
     """
     text = exact(line.text)
     if line.source:  # an exact value says where it comes from, so it can be checked against the procedure
-        text += f"  \nSource: {source_markdown(line.source)}"
+        text += f"  \nSource: {source_markdown(line.source) if colour else exact(line.source.replace('**', ''))}"
     if line.suggestion is None:
         return text
     marked = f"{SUGGESTION}: {exact(line.suggestion)}"

@@ -131,3 +131,27 @@ def test_insight_counts_a_discarded_run_as_left_at_its_step_at_once(demo_db, act
     assert left_at_first_step() == before + 1
     behind = insight_runs.runs_behind(leader, "P1", view.step.id, "abandoned", today=today)
     assert view.run_id in {r.run_id for r in behind}
+
+
+def test_a_finished_or_discarded_run_refuses_back_and_change_saying_which(demo_db, actor_for):
+    """Change on a finished run used to rewind it onto its own last step (a no-op with an audit event and a step
+    event of its own); every answer, Back and Change now says the run is finished, or discarded."""
+    me = actor_for("caseworker")
+    walk = Walk(me, "P1", find_case(me, financial_transition_complete=False))
+    walk.answer(query_reason="Complaint", query_summary="Arrears 2010", financial_transition_complete=False)
+    walk.answer()
+    assert walk.view.status == "finished"
+    done = walk.view
+    for call in (
+        lambda: runs.go_back(me, done.run_id, expected_version=done.version),
+        lambda: runs.change_answer(me, done.run_id, done.step.id, expected_version=done.version),
+    ):
+        with pytest.raises(DomainError, match="This procedure is finished; nothing more can be recorded on it."):
+            call()
+    assert run_row(done.run_id).version == done.version
+
+    view = run_start.start_run(me, "P1", case_id=p1_case(me))
+    run_discard.discard_run(me, view.run_id, expected_version=view.version)
+    gone = run_context.view_run(me, view.run_id)
+    with pytest.raises(DomainError, match="This procedure run was discarded"):
+        runs.change_answer(me, gone.run_id, gone.step.id, expected_version=gone.version)

@@ -13,7 +13,7 @@ import pytest
 from domain import reference
 from domain.reference import Kind, Source
 from procedures import registry
-from procedures.effects import CmsContext, CreateSR, SetStatus
+from procedures.effects import CmsContext, CreateSR, SetStatus, UpdateSR
 from procedures.reference_uses import _answers, _effects, uses
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -272,7 +272,13 @@ def test_every_published_line_quotes_the_procedures_own_seed_where_it_names_the_
         if line.source is None or not line.source.startswith("Published procedure"):
             continue
         said, shown = line.text.rsplit(" = ", 1)
-        kind = next(kinds[k] for k in sorted(kinds, key=len, reverse=True) if said.endswith(k))
+        kind = next((kinds[k] for k in sorted(kinds, key=len, reverse=True) if said.endswith(k)), None)
+        if kind is None:  # an SR field the seed says to update, with the value as given: its sentence is cited
+            own = by_id[where_p].seed
+            quote = line.source.removeprefix(f"Published procedure \u201c{reference.PUBLISHED_TITLES[own]}\u201d: ")
+            assert quote.startswith("\u201c") and quote.endswith("\u201d"), (where_p, line)
+            assert quote[1:-1] in (SEEDS / own).read_text(encoding="utf-8"), (where_p, line)
+            continue
         found = reference.BUILT_IN_REFERENCE.by_value(kind, shown)
         assert found is not None
         own = by_id[where_p].seed
@@ -331,8 +337,8 @@ def test_every_exact_catalogue_value_says_its_source_in_the_seeds_own_words():
         said, shown = line.text.rsplit(" = ", 1)
         kind = next((kinds[k] for k in sorted(kinds, key=len, reverse=True) if said.endswith(k)), None)
         found = reference.BUILT_IN_REFERENCE.by_value(kind, shown) if kind else None
-        if found is None:
-            assert line.source is None, (where_p, where_s, line)  # a typed value or date: nothing to cite
+        if found is None:  # a typed value or date: nothing to cite but the seed's sentence saying to record it
+            assert line.source is None or line.source.startswith("Published procedure"), (where_p, where_s, line)
             continue
         assert found.source is Source.PUBLISHED, (where_p, where_s, line)
         seed = registry.get(where_p).seed
@@ -380,3 +386,32 @@ def test_an_sr_field_the_seeds_do_not_name_is_a_suggestion_and_its_typed_value_e
         "Appointment date and time",
         "Appointment location",
     ]
+
+
+def test_an_sr_field_is_an_exact_instruction_only_where_its_seed_says_to_update_the_sr_and_cites_that_sentence():
+    """QA (7 December): "set Hearing date = ..." and "set Summons issue date = ..." were exact instructions with no
+    Source line, and P5b's, P5c's and P5d's first hearing date went onto the SR where seed 004 says to record it on a
+    form or in the SR Notes. Each field line is now exact with the seed's own sentence, or a suggestion."""
+    seed = (SEEDS / reference.S4).read_text(encoding="utf-8")
+    exact: dict[tuple[str, str], set[str]] = {}
+    suggested: dict[tuple[str, str], set[str]] = {}
+    for where_p, where_s, effect, line in _every_line(CmsContext()):
+        if not isinstance(effect, UpdateSR) or line.text.split(", set ", 1)[1].startswith(("Reason", "Resolution")):
+            continue
+        if " = " in line.text:
+            assert line.source is not None, (where_p, where_s, line)
+            quote = line.source.split(": \u201c", 1)[1].removesuffix("\u201d")
+            assert quote in seed, (where_p, where_s, line)
+            exact.setdefault((where_p, where_s), set()).add(line.text.split(", set ", 1)[1].split(" = ")[0])
+        else:
+            assert line.source is None
+            assert "in the field your team uses (the procedure names none)" in line.text
+            suggested.setdefault((where_p, where_s), set()).add(str(line.suggestion))
+    assert exact == {
+        ("P5c", "summons_issued"): {"Summons issue date"},
+        ("P5d", "cover_letter"): {"Hearing date", "Costs"},
+        ("P5d", "issue_date"): {"Summons issue date"},
+        ("P5e", "appointment"): {"Appointment date and time", "Appointment location"},
+    }
+    assert {"Hearing date", "Court presenting officer"} <= suggested[("P5c", "cpo_assigned")]
+    assert "Hearing date" in suggested[("P5d", "cpt_reply")]

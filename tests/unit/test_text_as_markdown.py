@@ -179,3 +179,15 @@ def test_text_around_a_kept_whole_number_stays_text_even_with_html_allowed(befor
     assert all(t.type in ("text", "html_inline") for t in inline)
     read = "".join(t.content for t in inline if t.type == "text").replace(WORD_JOINER, "")
     assert read == _as_shown(raw)
+
+
+def test_a_tick_box_label_keeps_the_sources_words_without_the_seeds_bold_marks():
+    """A tick box's label is its accessible name as written: a screen reader read out "**" (QA, 7 December)."""
+    line = CmsLine(
+        "Status = In Progress",
+        source="Published procedure \u201cP5a\u201d: \u201cupdate the **Status** to **In Progress**\u201d",
+    )
+    assert line_markdown(line) == f"{line.text}  \nSource: {line.source}"  # shown in the panel: the seed's bold
+    ticked = line_markdown(line, colour=False)
+    assert "*" not in ticked
+    assert ticked.endswith("Source: Published procedure \u201cP5a\u201d: \u201cupdate the Status to In Progress\u201d")
