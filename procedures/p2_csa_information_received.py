@@ -34,6 +34,13 @@ COMPLAINT = "Escalated complaint"
 APPEAL = "Outstanding appeal"
 ENFORCEMENT = "Ongoing enforcement action"
 COMPLAINT_SUB_AREAS = ("Resolution", "Review", "ICE")
+# The seed gives no more than this (QA: a new caseworker had nothing to choose by); its quote is exact, and the two
+# guidance pages it lists for more are named as it names them.
+SUB_AREA_HELP = (
+    "The published procedure says only that the sub area \u201cdepends upon the nature of the complaint\u201d. For "
+    "more it points to its guidance pages \u201cComplaint - Resolution\u201d and \u201cComplaint - Review\u201d, "
+    "which are not in Casework Guide: read them, or ask your team leader, before you choose."
+)
 
 
 class P2Machine(StateMachine):
@@ -252,6 +259,7 @@ STEPS = {
                 kind="choice",
                 options=COMPLAINT_SUB_AREAS,
                 when=("routes", COMPLAINT),
+                help=SUB_AREA_HELP,
             ),
         ),
         effects=_route,

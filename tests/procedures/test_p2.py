@@ -247,3 +247,20 @@ def test_the_duplicate_check_compares_with_values_policy_staff_cannot_change(dem
     of an SR). All three are published in seed 001, so no local correction can make the SRs it creates differ."""
     with pytest.raises(ValidationFailed, match="published procedure"):
         reference.correct(actor_for("policy"), key, "Arrears Review (edited)")
+
+
+def test_the_complaint_sub_area_says_what_the_seed_says_and_where_to_read_more():
+    """QA (7 December): the sub area was offered with nothing to choose by. The help quotes seed 001 exactly and names
+    the two guidance pages it lists, and claims nothing more."""
+    import re
+    from pathlib import Path
+
+    from procedures import registry
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "seeds" / registry.get("P2").seed).read_text(
+        encoding="utf-8"
+    )
+    (field,) = [f for s in registry.get("P2").steps.values() for f in s.fields if f.name == "complaint_sub_area"]
+    quoted = re.findall("\u201c([^\u201d]+)\u201d", field.help)
+    assert quoted == ["depends upon the nature of the complaint", "Complaint - Resolution", "Complaint - Review"]
+    assert all(q in text for q in quoted)
