@@ -298,3 +298,7 @@ else:  # one list, one element: a team of 50,000 SRs has hundreds, and each elem
             for s in stuck
         )
     )
+    st.caption(
+        "A run that has recorded nothing on an SR yet can be discarded by its caseworker if it is not needed "
+        "(\u201cDiscard this run\u201d, under its step): it then leaves this list and their My work."
+    )

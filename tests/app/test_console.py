@@ -12,7 +12,7 @@ from sqlalchemy import select
 from db.models import AuditEvent, Case, ProcedureRun, ServiceRequest, User
 from domain.clock import utcnow
 from procedures import registry
-from services import console, records, users
+from services import console, records, run_discard, users
 from services.errors import ValidationFailed
 from services.transaction import transaction
 from tests.app.helpers import app_as, texts
@@ -225,10 +225,18 @@ def test_a_stuck_run_is_shown_at_its_step_title_never_its_internal_name(sqlite_d
                 updated_at=saved,
             )
         )
+        session.flush()
+        stuck = session.scalars(select(ProcedureRun).where(ProcedureRun.started_by_id == new.user_id)).one()
+        run_id, version = stuck.id, stuck.version
     shown = texts(_console(leader))
     title = registry.get("P1").steps["search_legacy"].title
     assert f"(no SR yet, case {case.scin}), at step '{title}', last saved" in shown
     assert "search_legacy" not in shown
+    assert (
+        "can be discarded by its caseworker if it is not needed (\u201cDiscard this run\u201d, under its step)" in shown
+    )
+    run_discard.discard_run(new, run_id, expected_version=version)  # as the caseworker would, from the wizard
+    assert f"(no SR yet, case {case.scin})" not in texts(_console(leader))
 
 
 def test_a_stuck_run_names_its_procedure_and_its_sr_so_the_team_leader_can_find_it(sqlite_demo_db, actor_for):
