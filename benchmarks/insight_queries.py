@@ -49,7 +49,8 @@ GROUP BY procedure_id, step, field"""
 
 HAND_LEFT = """
 SELECT procedure_id, state, count(*) FROM procedure_runs
-WHERE status = 'in_progress' AND updated_at >= %(lo)s AND updated_at < %(stale)s {team}
+WHERE updated_at >= %(lo)s
+  AND ((status = 'in_progress' AND updated_at < %(stale)s) OR (status = 'abandoned' AND updated_at < %(hi)s)) {team}
 GROUP BY procedure_id, state"""
 
 HAND_SLOWEST = """
