@@ -276,7 +276,8 @@ def test_every_published_line_quotes_the_procedures_own_seed_where_it_names_the_
         if kind is None:  # an SR field the seed says to update, with the value as given: its sentence is cited
             own = by_id[where_p].seed
             quote = line.source.removeprefix(f"Published procedure \u201c{reference.PUBLISHED_TITLES[own]}\u201d: ")
-            assert quote.startswith("\u201c") and quote.endswith("\u201d"), (where_p, line)
+            assert quote.startswith("\u201c"), (where_p, line)
+            assert quote.endswith("\u201d"), (where_p, line)
             assert quote[1:-1] in (SEEDS / own).read_text(encoding="utf-8"), (where_p, line)
             continue
         found = reference.BUILT_IN_REFERENCE.by_value(kind, shown)
