@@ -22,6 +22,9 @@ CMS owning caseworker. Our reading, where the seed is silent:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from statemachine import State, StateMachine
 
 from domain import reference
@@ -273,6 +276,25 @@ STEPS = {
     "done": Step(title="Finished", guidance="The hand-over is recorded.", final=True),
 }
 
+
+def _can_start(facts: Mapping[str, Any]) -> str | None:
+    """Seed 001 is about "a CSA case that is due to be transitioned": a CMS 2012 case, or one whose financial
+    transition is complete, has no CSA actions to hand over (QA: Start offered P2 on both). A run already under way
+    is not asked again: the owner picking the hand-over up from its SR resumes it however the case stands now
+    (services/run_start.py resumes a running run before it asks `can_start`)."""
+    if facts.get("scheme") == "CMS 2012":
+        return (
+            "This is a CMS 2012 case. This procedure is for a CSA case that is due to be transitioned to CMS, when "
+            "its CSA actions cannot be finished within the Case Closure timeframe."
+        )
+    if facts.get("financial_transition_complete"):
+        return (
+            "Financial transition to CMS is complete on this case, so there are no CSA actions left to hand over. "
+            "This procedure is for a CSA case that is due to be transitioned."
+        )
+    return None
+
+
 PROCEDURE = Procedure(
     id="P2",
     version="1",
@@ -286,4 +308,5 @@ PROCEDURE = Procedure(
     glossary_terms=("CSA", "CMS", "SR", "ICE"),
     main_sr=UPDATE_CMS,
     handed_over=("update_notes", "route_case"),
+    can_start=_can_start,
 )

@@ -16,7 +16,7 @@ from tests.app.page_walk import PageWalk
 from tests.procedures.p4_helpers import Clock, case_row, finish, p4_case, to_after_window, to_await_response
 from tests.procedures.test_p2 import to_notes
 from tests.procedures.test_p3 import check_csa, legacy_case, value
-from tests.procedures.walk import find_case
+from tests.procedures.walk import csa_case_to_transition
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def clock(monkeypatch):
 
 def test_p2_main_path_hands_over_and_routes_each_need_to_its_own_sr(sqlite_demo_db, actor_for):
     actor = actor_for("caseworker")
-    walk = PageWalk(actor, "P2", find_case(actor))
+    walk = PageWalk(actor, "P2", csa_case_to_transition(actor))
     to_notes(walk, available=False, team_leader=actor_for("teamleader"))
     walk.answer(routes=["Escalated complaint", "Outstanding appeal"], complaint_sub_area="Review")
     assert "is finished" in texts(walk.at)

@@ -6,16 +6,16 @@ from services.transaction import transaction
 from tests.app.answering import answer_step
 from tests.app.helpers import texts
 from tests.app.page_walk import PageWalk
-from tests.app.test_wizard import _case_id, button, open_wizard
+from tests.app.test_wizard import button, open_wizard
 from tests.procedures.test_p2 import hand_over, open_arrears_review, to_notes
-from tests.procedures.walk import Walk, find_case
+from tests.procedures.walk import Walk, csa_case_to_transition
 
 
 def test_a_step_reached_forwards_after_back_and_a_new_answer_opens_at_its_first_page(sqlite_demo_db, actor_for):
     """QA: Back to step 1 from the step its first answer led to, a different answer there, Continue: step 2 opened at
     its second page (Back's "show the last page" was left waiting for the next step not seen yet)."""
     actor = actor_for("caseworker")
-    view = run_start.start_run(actor, "P2", case_id=_case_id(actor))
+    view = run_start.start_run(actor, "P2", case_id=csa_case_to_transition(actor))
     at = open_wizard(actor, view.run_id)
     first = {"csa_caseworker": "Sam Patel", "outstanding_actions": "Arrears adjustment"}
     answer_step(at, actor, view.run_id, **first, can_finish_in_timeframe=True)
@@ -35,7 +35,7 @@ def test_the_csa_caseworker_is_told_the_case_was_handed_over_and_is_not_asked_th
 ):
     """QA: after the hand-over to the team of an owner on leave, the page asked the CSA caseworker the owner's steps."""
     actor = actor_for("caseworker")
-    walk = PageWalk(actor, "P2", find_case(actor))
+    walk = PageWalk(actor, "P2", csa_case_to_transition(actor))
     hand_over(walk, available=False)
     at, view = walk.at, walk.view
     assert view.step.id == "update_notes"
@@ -51,7 +51,7 @@ def test_the_csa_caseworker_is_told_the_case_was_handed_over_and_is_not_asked_th
 
 def test_routing_enforcement_names_the_open_arrears_review_sr_on_the_page_and_before_saving(sqlite_demo_db, actor_for):
     actor = actor_for("caseworker")
-    case_id = find_case(actor)
+    case_id = csa_case_to_transition(actor)
     number = open_arrears_review(case_id, actor)
     walk = PageWalk(actor, "P2", case_id)
     to_notes(walk)
@@ -69,7 +69,7 @@ def test_back_in_a_new_session_keeps_the_earlier_pages_answers_of_the_step_it_re
     Continue: "Error: Enter CMS owning caseworker" under a box showing the name. Back opened the step's last page
     without the answers saved on its first page, so the save lacked them."""
     actor = actor_for("caseworker")
-    walk = Walk(actor, "P2", find_case(actor))
+    walk = Walk(actor, "P2", csa_case_to_transition(actor))
     walk.answer(csa_caseworker="Sam Patel", outstanding_actions="Arrears adjustment", can_finish_in_timeframe=False)
     walk.answer(owner_name="Robin Shaw", owner_available=True)
     assert walk.step == "advise_owner"

@@ -9,7 +9,7 @@ from services.transaction import transaction
 from tests.app.answering import answer_step
 from tests.app.helpers import texts
 from tests.app.test_wizard import _case_id, button, open_wizard
-from tests.procedures.walk import Walk
+from tests.procedures.walk import Walk, csa_case_to_transition
 
 
 def radio(at, label):
@@ -55,7 +55,7 @@ def test_a_chase_answered_no_comes_back_to_a_blank_step_in_the_page(sqlite_demo_
 
 def test_p2_says_whose_step_it_is(sqlite_demo_db, actor_for):
     actor = actor_for("caseworker")
-    view = run_start.start_run(actor, "P2", case_id=_case_id(actor))
+    view = run_start.start_run(actor, "P2", case_id=csa_case_to_transition(actor))
     at = open_wizard(actor, view.run_id)
     assert any(m.value.startswith("**Who does this:** the CSA caseworker") for m in at.markdown)
 

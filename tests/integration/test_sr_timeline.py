@@ -17,7 +17,7 @@ from services.transaction import transaction
 from tests.integration.test_recorded_sub_status import COMPLETE
 from tests.procedures import test_p2
 from tests.procedures.test_p1 import start as start_p1
-from tests.procedures.walk import Walk, find_case
+from tests.procedures.walk import Walk, csa_case_to_transition
 
 SUGGESTED = "suggested, not confirmed"  # the panel's "Suggestion, not confirmed by ...", shortened
 
@@ -67,7 +67,7 @@ def test_a_review_date_is_one_entry_and_both_its_audit_events_stay_in_the_trail(
 def test_a_close_says_its_sub_status_as_sr_detail_lists_it_under_in_cms(demo_db, actor_for):
     """P2 closes its SR "Complete", a Sub Status its seed never names: a suggestion, on the timeline as in "In CMS"."""
     caseworker, leader = actor_for("caseworker"), actor_for("teamleader")
-    walk = Walk(caseworker, "P2", find_case(caseworker))
+    walk = Walk(caseworker, "P2", csa_case_to_transition(caseworker))
     test_p2.to_notes(walk)
     walk.answer(routes=[])
     view = sr_full_view(leader, _main_sr(walk.view.run_id).id)
@@ -85,7 +85,7 @@ def test_a_close_says_its_sub_status_as_sr_detail_lists_it_under_in_cms(demo_db,
 def test_a_sub_status_confirmed_before_the_close_is_said_as_the_panels_exact_line(demo_db, actor_for):
     caseworker, leader, policy = actor_for("caseworker"), actor_for("teamleader"), actor_for("policy")
     reference.confirm(policy, COMPLETE)
-    walk = Walk(caseworker, "P2", find_case(caseworker))
+    walk = Walk(caseworker, "P2", csa_case_to_transition(caseworker))
     test_p2.to_notes(walk)
     walk.answer(routes=[])
     view = sr_full_view(leader, _main_sr(walk.view.run_id).id)
@@ -125,7 +125,7 @@ def test_an_earlier_close_keeps_its_words_once_the_sr_is_reopened(demo_db, actor
 def p2_routed(demo_db, actor_for) -> Walk:
     """P2 makes its SR at its third step (the hand-over), then routes an appeal to an SR of its own."""
     caseworker = actor_for("caseworker")
-    walk = Walk(caseworker, "P2", find_case(caseworker))
+    walk = Walk(caseworker, "P2", csa_case_to_transition(caseworker))
     test_p2.to_notes(walk)
     walk.answer(routes=["Outstanding appeal"])
     return walk

@@ -25,7 +25,7 @@ from services.users import create_user
 from tests.procedures.p4_helpers import Clock, p4_case, to_after_window, to_await_response
 from tests.procedures.ssst_walks import allocated_sr, set_case
 from tests.procedures.test_p3 import check_csa, legacy_case, row
-from tests.procedures.walk import Walk, find_case
+from tests.procedures.walk import Walk, csa_case_to_transition, find_case
 
 
 @pytest.fixture
@@ -395,7 +395,7 @@ def test_the_cms_owner_picks_up_the_csa_caseworkers_hand_over_from_my_work(demo_
         )
     with transaction() as session:
         owner = Actor.of(session.scalars(select(User).where(User.username == "kim.lee")).one())
-    case_id = find_case(caseworker)
+    case_id = csa_case_to_transition(caseworker)
     walk = Walk(caseworker, "P2", case_id)
     assert walk.view.step.who.startswith("the CSA caseworker")
     walk.answer(csa_caseworker="Alex Reed", outstanding_actions="DEO to vary", can_finish_in_timeframe=False)

@@ -10,7 +10,7 @@ from services.actor import Actor
 from services.errors import DomainError, ValidationFailed
 from services.transaction import transaction
 from services.users import create_user
-from tests.procedures.walk import Walk, find_case
+from tests.procedures.walk import Walk, csa_case_to_transition, find_case
 
 START = {"csa_caseworker": "Alex Reed", "outstanding_actions": "Deduction from earnings order to vary"}
 
@@ -18,7 +18,7 @@ START = {"csa_caseworker": "Alex Reed", "outstanding_actions": "Deduction from e
 @pytest.fixture
 def walk(demo_db, actor_for):
     actor = actor_for("caseworker")
-    return Walk(actor, "P2", find_case(actor))
+    return Walk(actor, "P2", csa_case_to_transition(actor))
 
 
 def kim_lee(colleague: Actor) -> Actor:
@@ -264,3 +264,33 @@ def test_the_complaint_sub_area_says_what_the_seed_says_and_where_to_read_more()
     quoted = re.findall("\u201c([^\u201d]+)\u201d", field.help)
     assert quoted == ["depends upon the nature of the complaint", "Complaint - Resolution", "Complaint - Review"]
     assert all(q in text for q in quoted)
+
+
+def test_p2_does_not_start_on_a_transitioned_case_or_a_cms_2012_case_but_a_hand_over_is_picked_up(demo_db, actor_for):
+    """QA: Start offered P2 on a case whose financial transition is complete and on a CMS 2012 case, though seed 001
+    is about "a CSA case that is due to be transitioned". A hand-over made before the transition completed is still
+    picked up by its owner from the SR afterwards."""
+    from services import run_start
+
+    actor = actor_for("caseworker")
+    with pytest.raises(DomainError, match="Financial transition to CMS is complete on this case"):
+        run_start.start_run(actor, "P2", case_id=find_case(actor, financial_transition_complete=True))
+    with pytest.raises(DomainError, match="This is a CMS 2012 case"):
+        run_start.start_run(actor, "P2", case_id=find_case(actor, scheme="CMS 2012"))
+
+    walk = Walk(actor, "P2", csa_case_to_transition(actor))
+    hand_over(walk)
+    with transaction() as session:
+        case = session.get_one(Case, session.get_one(ProcedureRun, walk.view.run_id).case_id)
+        case.financial_transition_complete = True  # the case moved to CMS meanwhile
+        case_id = case.id
+    owner = kim_lee(actor)
+    assert walk.view.sr_number is not None
+    picked = Walk(owner, "P2", case_id, sr_id=_sr_id(walk.view.sr_number))
+    assert picked.view.run_id == walk.view.run_id
+    assert picked.step == "update_notes"
+
+
+def _sr_id(number: str) -> int:
+    with transaction() as session:
+        return session.scalars(select(ServiceRequest.id).where(ServiceRequest.number == number)).one()

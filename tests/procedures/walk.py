@@ -25,6 +25,23 @@ def find_case(actor: Actor, **facts: Any) -> int:
         return case_id
 
 
+def csa_case_to_transition(actor: Actor) -> int:
+    """The first demo case of the actor's team that P2 starts on: a CSA case whose financial transition is not
+    complete (seed 001's "CSA case that is due to be transitioned")."""
+    with transaction() as session:
+        case_id = session.scalars(
+            select(Case.id)
+            .where(
+                Case.team_id == actor.team_id,
+                Case.scheme != "CMS 2012",
+                Case.financial_transition_complete.is_(False),
+            )
+            .order_by(Case.id)
+        ).first()
+        assert case_id is not None, "no CSA case due to be transitioned in the team's demo cases"
+        return case_id
+
+
 def team_case(actor: Actor, **facts: Any) -> Case:
     """`find_case` for a case that is not sensitive, as a detached row (its SCIN, names and markers)."""
     case_id = find_case(actor, sensitive=False, **facts)
