@@ -9,11 +9,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from db.engine import engine_for
-from db.models import ProcedureRun
 from services import run_context, run_start
-from services.transaction import transaction
 from tests.integration.migrating import migrate_to
-from tests.procedures.walk import Walk, find_case
+from tests.procedures.walk import Walk, find_case, run_row
 
 BEFORE = "codebase1-1"  # the revision before this migration, whatever the chain is re-ordered to
 FOUND = "CSCS shows payments to March 2012"
@@ -35,13 +33,6 @@ def _save_the_old_way(url: str, run_id: str, answers: dict[str, Any]) -> None:
         conn.execute(_runs.update().where(_runs.c.id == run_id).values(answers=answers))
 
 
-def _run(run_id: str) -> ProcedureRun:
-    with transaction() as session:
-        run = session.get_one(ProcedureRun, run_id)
-        session.expunge(run)
-        return run
-
-
 def test_a_run_saved_the_old_way_resumes_with_its_bookkeeping_in_columns_and_only_answers_left(demo_db, actor_for):
     caseworker = actor_for("caseworker")
     walk = Walk(caseworker, "P1", find_case(caseworker, financial_transition_complete=True))
@@ -50,7 +41,7 @@ def test_a_run_saved_the_old_way_resumes_with_its_bookkeeping_in_columns_and_onl
     walk.answer()  # record the findings
     walk.answer(confirm=False, segment_move="No move needed")  # closes the SR: waits for "check your answers"
     assert walk.view.awaiting_confirmation
-    saved = _run(walk.view.run_id).cms_saved
+    saved = run_row(walk.view.run_id).cms_saved
     assert saved[0]["step"] == "query_received"
     checklists = {
         "query_received": ["I have the case open in the 2012 system and have read the query"],
@@ -77,7 +68,7 @@ def test_a_run_saved_the_old_way_resumes_with_its_bookkeeping_in_columns_and_onl
     _save_the_old_way(demo_db.url, walk.view.run_id, {**old_way, "_changed": ["query_summary"], "_allocated": ["main"]})
 
     migrate_to(demo_db.url, "head")
-    run = _run(walk.view.run_id)
+    run = run_row(walk.view.run_id)
     assert run.answers == answers
     assert run.pending_step == "consider_segment"
     assert run.checklists == checklists
@@ -108,7 +99,7 @@ def test_the_older_last_cms_lines_become_the_runs_one_saved_step_none_ticked(dem
         },
     )
     migrate_to(demo_db.url, "head")
-    run = _run(view.run_id)
+    run = run_row(view.run_id)
     assert run.answers == {"query_reason": "Appeal"}
     [shown] = run_context.view_run(caseworker, view.run_id).cms_saved
     assert shown.step_title == "Check where the case is in transition"

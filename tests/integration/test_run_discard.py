@@ -9,25 +9,18 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from db.models import AuditEvent, ProcedureRun, ServiceRequest
+from db.models import AuditEvent, ServiceRequest
 from domain.clock import uk_local, utcnow
 from services import insight, insight_runs, run_context, run_discard, run_start, runs, work
 from services.errors import ConflictError, DomainError, NotFound, PermissionDenied
 from services.run_views import DISCARDED
 from services.transaction import transaction
 from tests.procedures.test_p5d import allocated_sr
-from tests.procedures.walk import Walk, find_case
+from tests.procedures.walk import Walk, find_case, run_row
 
 
 def p1_case(actor) -> int:
     return find_case(actor, financial_transition_complete=True)
-
-
-def run_row(run_id: str) -> ProcedureRun:
-    with transaction() as session:
-        run = session.get_one(ProcedureRun, run_id)
-        session.expunge(run)
-        return run
 
 
 def test_a_run_at_its_first_step_is_discarded_and_leaves_my_work(demo_db, actor_for):

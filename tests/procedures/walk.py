@@ -25,6 +25,14 @@ def find_case(actor: Actor, **facts: Any) -> int:
         return case_id
 
 
+def run_row(run_id: str) -> ProcedureRun:
+    """The run's row as saved, detached: its columns to read after the session has closed."""
+    with transaction() as session:
+        run = session.get_one(ProcedureRun, run_id)
+        session.expunge(run)
+        return run
+
+
 def csa_case_to_transition(actor: Actor) -> int:
     """The first demo case of the actor's team that P2 starts on: a CSA case whose financial transition is not
     complete (seed 001's "CSA case that is due to be transitioned")."""
