@@ -44,7 +44,7 @@ def field(name: str, label: str, *, long: bool = False) -> str:
     return str(value)
 
 
-filled = {"procedure": form["procedure"], "allocated_sr": form["allocated_sr"]}
+filled = {"procedure": form["procedure"], "allocated_sr": form["allocated_sr"], "editing": form.get("editing", "")}
 filled |= {"key": field("key", "Reference"), "title": field("title", "Title (what happens, in plain words)")}
 filled["summary"] = field("summary", "The case in a few sentences", long=True)
 st.header("The fictional case")

@@ -83,13 +83,15 @@ if chosen is not None:
             else:
                 st.session_state["ref_done"] = f"Confirmed: {chosen.kind} = {chosen.value}"
                 st.rerun()
+    correct_summary = st.container()  # above the form, as Add's (QA: the summary was under the button, no field said)
     with st.form("ref_correct"):
         new_value = st.text_input("The value exactly as our CMS shows it", key="ref_new_value")
+        new_value_error = st.empty()
         if st.form_submit_button("Save the corrected value"):
             try:
                 reference.correct(actor, chosen.key, new_value)
             except ValidationFailed as exc:
-                ui.error_summary(exc.errors)
+                ui.refusal_at_fields(exc.errors, correct_summary, {"value": new_value_error})
             else:
                 st.session_state["ref_done"] = f"Corrected: {chosen.kind} = {' '.join(new_value.split())}"
                 st.rerun()

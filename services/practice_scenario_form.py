@@ -136,6 +136,7 @@ def form_from_scenario(scenario: Mapping[str, Any]) -> dict[str, Any]:
         )
     return {
         "key": scenario.get("key", ""),
+        "editing": scenario.get("key", ""),  # the scenario this form edits ("" for a new one): save_scenario's replaces
         "procedure": scenario["procedure"],
         "title": scenario.get("title", ""),
         "summary": scenario.get("summary", ""),
@@ -256,4 +257,4 @@ def save_scenario_form(actor: Actor, form: Mapping[str, Any]) -> ScenarioInfo:
     scenario, errors = read_form(form, on=today())
     if errors:
         raise ValidationFailed(errors)
-    return save_scenario(actor, scenario)
+    return save_scenario(actor, scenario, replaces=form.get("editing") or None)

@@ -35,13 +35,23 @@ def _at_inputs(broken: ScenarioBroken) -> dict[str, str]:
     return errors
 
 
-def save_scenario(actor: Actor, scenario: dict[str, Any]) -> ScenarioInfo:
-    """Add or edit a scenario; refused, with the step where it breaks, unless its expected path walks the machine."""
+def save_scenario(actor: Actor, scenario: dict[str, Any], *, replaces: str | None = None) -> ScenarioInfo:
+    """Add a scenario, or edit the one whose key is `replaces`; refused, with the step where it breaks, unless its
+    expected path walks the machine.
+
+    A key another scenario has (in any capitals) is refused at the reference unless that scenario is the one being
+    edited (QA: a new scenario, or one opened as a copy, given "P1-1" replaced P1-1's main path without a word).
+    """
     with transaction() as session:
         require_role(session, actor, "policy", action="edit practice scenarios")
         for name in ("key", "procedure", "title", "walk"):
             if not scenario.get(name):
                 raise ValidationFailed({name: f"A scenario needs a {name}."})
+        in_force = all_scenarios(session)
+        key = scenario["key"]
+        taken = next((k for k in in_force if k.casefold() == key.casefold() and not k == key == replaces), None)
+        if taken is not None:
+            raise ValidationFailed({"key": _key_taken(taken, in_force[taken])})
         try:
             walk_scenario(scenario, today=today(), reference=reference_values.current(session))
         except ScenarioBroken as exc:
@@ -60,6 +70,13 @@ def save_scenario(actor: Actor, scenario: dict[str, Any]) -> ScenarioInfo:
             after={"procedure": scenario["procedure"], "title": scenario["title"]},
         )
         return info(scenario)
+
+
+def _key_taken(key: str, other: dict[str, Any]) -> str:
+    return (
+        f"{key} is already the reference of '{other['title']}' ({other['procedure']}): give this scenario another "
+        f"reference, or choose {key} under 'Start from' to edit that one."
+    )
 
 
 def scenarios_for_editing(actor: Actor) -> dict[str, dict[str, Any]]:

@@ -158,7 +158,12 @@ def correct(actor: Actor, key: str, value: str, *, note: str = "") -> None:
             raise ValidationFailed(
                 {"value": "This value is quoted from the published procedure: it cannot be changed here."}
             )
-        _write(session, actor, key, e.kind, _check_value(value), "corrected", note)
+        cleaned = _check_value(value)
+        if cleaned == e.value:  # QA: saved as a correction that changed nothing, so the audit trail said one was made
+            raise ValidationFailed(
+                {"value": f"'{e.value}' is the value already listed. If our CMS shows it, confirm it above instead."}
+            )
+        _write(session, actor, key, e.kind, cleaned, "corrected", note)
 
 
 def add(actor: Actor, kind: str, value: str, *, note: str = "") -> str:

@@ -144,6 +144,22 @@ def test_policy_staff_edit_a_scenario_with_a_form_refused_at_the_field_until_it_
     )
 
 
+def test_a_scenario_saved_under_another_scenarios_reference_is_refused_at_the_reference(sqlite_demo_db, actor_for):
+    """QA (policy, Chromium): P1-2 opened and saved as "P1-1" replaced P1-1 without a word. It is refused under the
+    Reference input, and P1-1 stays as it was."""
+    at = app_as(actor_for("policy"))
+    at.run()
+    at = at.switch_page("pages/practice_scenarios.py").run()
+    at.selectbox[0].select("P1-2").run()
+    at.text_input(key="sform:P1-2:key").set_value("P1-1").run()
+    at = _save(at)
+    title = builtin()["P1-1"]["title"]
+    said = f"P1-1 is already the reference of '{title}' (P1): give this scenario another reference"
+    assert any(said in m.value for m in at.markdown if "Error:" in m.value), [m.value for m in at.markdown]
+    assert _scenario_rows() == 0
+    assert practice_scenarios.scenarios_for_editing(actor_for("policy"))["P1-1"]["title"] == title
+
+
 def test_the_practice_run_has_the_wizards_panels_and_keeps_the_done_in_cms_ticks(sqlite_demo_db, actor_for):
     """A caseworker practising P1 reaches the chase: beside the step are the deadlines (the review date set at the
     call, on the practice calendar), the CMS lines of the saved steps with their "done in CMS" ticks, the

@@ -56,6 +56,26 @@ def test_a_value_the_list_already_has_is_refused_at_the_field_and_adds_nothing(s
         assert session.scalar(select(func.count()).select_from(ReferenceValue)) == 0
 
 
+def test_a_correction_refused_is_said_at_the_corrected_value_with_the_summary_above(sqlite_demo_db, actor_for):
+    """QA (policy, Chromium): a blank correction, or the value already listed, was said only in a summary under the
+    button, whose link led to no message at the field."""
+    at = _page(actor_for("policy"))
+    chooser = at.selectbox(key="ref_chosen")
+    chooser.select_index(chooser.options.index("Resolution Code: Completed (not confirmed)")).run()
+    for typed, message in (
+        ("", "Enter the value exactly as CMS shows it."),
+        ("Completed", "'Completed' is the value already listed. If our CMS shows it, confirm it above instead."),
+    ):
+        at.text_input(key="ref_new_value").input(typed)
+        button(at, "Save the corrected value").click().run()
+        assert not at.exception, at.exception
+        shown = [m.value for m in at.markdown]
+        assert f":red[**Error:** {message}]" in shown  # at the field
+        assert "There is a problem" in texts(at)
+    with transaction() as session:
+        assert session.scalar(select(func.count()).select_from(ReferenceValue)) == 0
+
+
 def test_the_page_says_the_csv_files_key_column_is_for_the_computer(sqlite_demo_db, actor_for):
     at = _page(actor_for("policy"))
     (expander,) = [e for e in at.expander if e.label == "The whole list as a CSV file"]

@@ -98,6 +98,22 @@ def test_a_published_value_cannot_be_corrected_and_a_caseworker_cannot_confirm(d
         reference.confirm(ssst, "resolution_code.completed")
 
 
+def test_a_correction_to_the_value_already_listed_is_refused_at_the_value_and_records_nothing(demo_db, policy):
+    """QA (policy, Chromium): "Completed" corrected to "Completed" was saved and audited as a correction."""
+    for typed in ("Completed", "  Completed "):
+        with pytest.raises(ValidationFailed) as info:
+            reference.correct(policy, "resolution_code.completed", typed)
+        assert info.value.errors == {
+            "value": "'Completed' is the value already listed. If our CMS shows it, confirm it above instead."
+        }
+    with transaction() as session:
+        assert session.scalar(select(func.count()).select_from(ReferenceValue)) == 0
+        assert session.scalar(select(func.count()).where(AuditEvent.action.like("reference.%"))) == 0
+    reference.correct(policy, "resolution_code.completed", "completed")  # another capitalisation is another value
+    with transaction() as session:
+        assert reference.current(session)["resolution_code.completed"].value == "completed"
+
+
 def _csv(rows: list[tuple[str, str, str]]) -> str:
     return "key,kind,value\n" + "".join(f"{k},{kind},{v}\n" for k, kind, v in rows)
 

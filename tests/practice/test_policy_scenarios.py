@@ -41,12 +41,52 @@ def test_policy_staff_edit_a_scenario_and_caseworkers_practise_the_new_version(s
     policy, me = actor_for("policy"), actor_for("caseworker")
     edited = copy.deepcopy(builtin()["P5e-3"])
     edited["title"] = "VSAT reject the referral (the complaint is handled by phone)"
-    practice_scenarios.save_scenario(policy, edited)
+    practice_scenarios.save_scenario(policy, edited, replaces="P5e-3")
     assert _rows() == 1
     titles = {s.key: s.title for s in practice_scenarios.scenarios_for(me)}
     assert titles["P5e-3"] == edited["title"]
     view = practice.start_practice(me, "P5e-3")
     assert view.scenario.title == edited["title"]
+
+
+@pytest.mark.parametrize("key", ["P1-1", "p1-1"])
+def test_a_new_scenario_given_another_scenarios_reference_is_refused_there_and_replaces_nothing(
+    sqlite_demo_db, actor_for, key
+):
+    """QA (policy, Chromium): a scenario saved under another's reference replaced it without a word, so P1's main
+    path was gone for every caseworker practising it."""
+    policy, original = actor_for("policy"), builtin()["P1-1"]
+    copied = copy.deepcopy(builtin()["P1-2"]) | {"key": key}
+    with pytest.raises(ValidationFailed) as info:
+        practice_scenarios.save_scenario(policy, copied)
+    assert info.value.errors == {
+        "key": f"P1-1 is already the reference of '{original['title']}' (P1): give this scenario another reference, "
+        "or choose P1-1 under 'Start from' to edit that one."
+    }
+    with pytest.raises(ValidationFailed) as info:  # editing P1-2 does not make P1-1's reference free
+        practice_scenarios.save_scenario(policy, copied, replaces="P1-2")
+    assert set(info.value.errors) == {"key"}
+    assert _rows() == 0
+    assert practice_scenarios.scenarios_for_editing(policy)["P1-1"]["title"] == original["title"]
+
+
+def test_the_form_opened_from_a_scenario_saves_it_under_its_own_reference_or_as_a_new_one(sqlite_demo_db, actor_for):
+    from services.practice_scenario_form import form_from_scenario, save_scenario_form
+
+    policy = actor_for("policy")
+    form = form_from_scenario(builtin()["P1-2"])
+    form["key"] = "P1-1"
+    with pytest.raises(ValidationFailed) as info:
+        save_scenario_form(policy, form)
+    assert info.value.errors["key"].startswith("P1-1 is already the reference of")
+    assert _rows() == 0
+    form["key"], form["title"] = "P1-2", "The query comes before transition is complete (edited)"
+    save_scenario_form(policy, form)
+    form["key"] = "P1-9"  # a copy under a new reference: both stay
+    save_scenario_form(policy, form)
+    titles = {k: s["title"] for k, s in practice_scenarios.scenarios_for_editing(policy).items()}
+    assert titles["P1-2"] == titles["P1-9"] == form["title"]
+    assert titles["P1-1"] == builtin()["P1-1"]["title"]
 
 
 def test_only_policy_staff_edit_scenarios(sqlite_demo_db, actor_for):
