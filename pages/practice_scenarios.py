@@ -57,14 +57,17 @@ for number, f in enumerate(forms.FACTS):
 filled["facts"] = facts
 for name, label in forms.TABLE_LABELS.items():
     columns = [c.name for c in forms.TABLES[name]]
+    # The table's name above it, and as its accessible name: a screen reader and the eye meet the name first (QA:
+    # it was a caption under the table, which had no name of its own).
+    st.subheader(label, anchor=False)
     rows = st.data_editor(
         [{c: row.get(c) for c in columns} for row in form[name]] or [dict.fromkeys(columns)],
         num_rows="dynamic",
         key=f"{FORM}:{name}",
         column_config={c.name: c.label for c in forms.TABLES[name]},
         placeholder="",
+        alt=label,
     )
-    st.caption(label)
     error_at(errors.get(f"facts.{name}"))
     filled[name] = [r for r in rows if any(v not in (None, "") for v in r.values())]
 st.header("The expected path")

@@ -31,6 +31,7 @@ from services.actor import Actor
 from services.downloads import FileDownload
 from services.errors import DomainError, NotFound, ValidationFailed
 from services.letter_rendering import active_template, render_version, template_spec
+from services.letter_samples import sample_references
 from services.letters import CASE_ROLES
 from services.transaction import transaction
 
@@ -278,6 +279,10 @@ def preview(
             values = spec.values_for(scenario or spec.samples[0].key)
         except KeyError as exc:
             raise NotFound(str(exc.args[0])) from None
+    else:  # typed in the studio: the SCIN and SR number as a letter prints them, or refused at their fields
+        values, problems = sample_references(values)
+        if problems:
+            raise ValidationFailed(problems)
     rendered = render_version(spec, values, number, template)
     return Preview(
         code,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 from datetime import date
 
+import pytest
+
 from letters import catalogue
 from services import letter_templates
 from tests.app.helpers import app_as, as_read, texts
@@ -225,3 +227,55 @@ def test_a_field_needed_for_reason_other_is_not_labelled_optional_and_dates_reac
     assert picker.proto.min == "1993-04-05"
     assert int(picker.proto.max[:4]) >= date.today().year + 10
     assert "overflow-wrap:anywhere" in _html(at)
+
+
+def test_a_malformed_scin_or_sr_number_is_refused_at_its_field_and_nothing_new_is_previewed(sqlite_demo_db, actor_for):
+    """QA: "12ab" typed as the SCIN previewed as "Our reference: 12ab". A real run's SCIN comes from its case."""
+    at = _studio(actor_for("policy"))
+    at.selectbox(key="code").set_value("CMEL7298").run()
+    at.toggle(key="edit_CMEL7298").set_value(True).run()
+    prefix = f"form_CMEL7298_{at.radio(key='sc_CMEL7298').value}:"
+    before = _html(at)
+    for name, typed, message, label in (
+        ("scin", "12ab", "Enter the SCIN as 12 digits, for example 123456789012.", "SCIN (our reference)"),
+        (
+            "sr_number",
+            "SR 12ab",
+            "Enter the service request number as 1- and up to 8 digits, for example 1-00001234.",
+            "Service request number",
+        ),
+    ):
+        original = at.text_input(key=prefix + name).value
+        at.text_input(key=prefix + name).set_value(typed).run()
+        assert not at.exception, at.exception
+        shown = texts(at)
+        assert f":red[**Error:** {message}]" in shown  # at the field
+        assert f"- [{label}: {message}](#)" in shown  # in the summary, by the field's label
+        assert typed not in _html(at)
+        assert _html(at) == before  # the last good preview, nothing made from the wrong value
+        assert _download(at, "Download .docx").proto.disabled
+        at.text_input(key=prefix + name).set_value(original).run()
+        assert "There is a problem" not in texts(at)
+
+    # As typed elsewhere in the app: spaces in a SCIN, an SR number without its leading zeros; shown as stored.
+    at.text_input(key=prefix + "scin").set_value("1234 5678 9012").run()
+    at.text_input(key=prefix + "sr_number").set_value("1-42").run()
+    assert "There is a problem" not in texts(at)
+    assert "123456789012" in _html(at)
+    assert "1-00000042" in _html(at)
+
+
+def test_a_preview_of_typed_values_refuses_a_malformed_reference_and_prints_them_as_stored(sqlite_demo_db, actor_for):
+    from services.errors import ValidationFailed
+
+    policy = actor_for("policy")
+    spec = catalogue.get("CMEL7298")
+    values = spec.values_for(spec.samples[0].key)
+    with pytest.raises(ValidationFailed) as refused:
+        letter_templates.preview(policy, "CMEL7298", values={**values, "scin": "12ab"})
+    assert refused.value.errors == {"scin": "Enter the SCIN as 12 digits, for example 123456789012."}
+    shown = letter_templates.preview(
+        policy, "CMEL7298", values={**values, "scin": "1234 5678 9012", "sr_number": "1-7"}
+    )
+    assert "123456789012" in shown.html
+    assert "1-00000007" in shown.html

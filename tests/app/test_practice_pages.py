@@ -217,3 +217,20 @@ def test_practice_refuses_no_to_the_pv_question_on_its_pv_case_on_its_own_page(s
     next(b for b in at.button if b.label == "Continue").click().run()
     assert "There is a problem" not in texts(at)
     assert at.title[0].value == "Screenshots of the SR saved in the folder?"  # criminal action: asked next
+
+
+def test_each_table_of_the_fictional_case_is_named_above_it_and_that_name_is_its_accessible_name(
+    sqlite_demo_db, actor_for
+):
+    """QA (policy, Chromium): "Liability orders" and "Arrears periods" were captions under their tables, so a reader
+    met an unnamed table first; the tables had no accessible name."""
+    at = app_as(actor_for("policy"))
+    at.run()
+    at = at.switch_page("pages/practice_scenarios.py").run()
+    assert not at.exception, at.exception
+    order = [n for n in at.main if getattr(n, "type", None) in ("subheader", "dataframe", "caption")]
+    for name in ("Liability orders", "Arrears periods"):
+        (table,) = [n for n in order if n.type == "dataframe" and n.proto.alt == name]  # its accessible name
+        heading = order[order.index(table) - 1]
+        assert (heading.type, heading.value) == ("subheader", name)  # drawn right above it
+        assert not [n for n in order if n.type == "caption" and n.value == name]  # not said again under it

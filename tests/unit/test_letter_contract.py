@@ -324,3 +324,31 @@ def test_an_account_breakdown_that_does_not_end_at_the_arrears_balance_is_refuse
         "periods": "The account periods leave £2,345.67 owed, but the arrears balance is £1,433.74. A breakdown must "
         "end at the same balance as the other letters about these arrears."
     }
+
+
+@pytest.mark.parametrize("code", ["CMEL7298", "CMSL5501"])
+@pytest.mark.parametrize(
+    "typed", ["12ab", "12345678901", "1234567890123", "PRACTICE-ABC123", "１２３４５６７８９０１２"]
+)
+def test_the_studio_refuses_a_scin_that_is_not_12_digits(code, typed):
+    assert _with(code, scin=typed) == {"scin": "Enter the SCIN as 12 digits, for example 123456789012."}
+    assert _with(code, scin=" 1234 5678 9012 ") == {}
+
+
+@pytest.mark.parametrize("typed", ["12ab", "1-", "2-00000042", "1-123456789", "SR 42"])
+def test_the_studio_refuses_a_malformed_sr_number(typed):
+    assert _with("CMEL7298", sr_number=typed) == {
+        "sr_number": "Enter the service request number as 1- and up to 8 digits, for example 1-00001234."
+    }
+    assert _with("CMEL7298", sr_number="1-42") == {}
+
+
+def test_a_blank_scin_is_said_missing_as_any_required_value():
+    assert _with("CMEL7298", scin="  ") == {"scin": "Enter a value. This field is required."}
+
+
+def test_a_letter_made_from_a_case_still_takes_its_scin_as_given():
+    """Only the studio checks the SCIN: a practice letter's fictional reference still renders."""
+    spec = catalogue.get("CMSL5501")
+    values = {**spec.values_for(spec.samples[0].key), "scin": "PRACTICE-ABC123"}
+    assert "PRACTICE-ABC123" in docx_text(render(spec, values).content)
