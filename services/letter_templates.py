@@ -45,6 +45,7 @@ class FieldRow:
     choices: tuple[tuple[str, str], ...]
     help: str = ""  # where a value comes from when no published procedure gives it (e.g. a local period)
     needed_when: str = ""  # an optional field needed for one choice of another, in words
+    columns: tuple[tuple[str, str], ...] = ()  # a table of rows: each column's name and its label (the grid's heading)
 
     @property
     def label_in_form(self) -> str:
@@ -163,7 +164,17 @@ def _template_row(spec: catalogue.TemplateSpec, active: int, versions: list[int]
         spec.recipient,
         used_by_words(spec.used_by),
         tuple(
-            FieldRow(f.name, f.label, f.kind, f.required, f.choices, f.help, _needed_when(spec, f)) for f in spec.fields
+            FieldRow(
+                f.name,
+                f.label,
+                f.kind,
+                f.required,
+                f.choices,
+                f.help,
+                _needed_when(spec, f),
+                tuple((c.name, c.label) for c in f.columns),
+            )
+            for f in spec.fields
         ),
         tuple((d.name, d.explanation) for d in spec.derived),
         tuple(ScenarioRow(s.key, s.label, False) for s in spec.samples)

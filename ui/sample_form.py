@@ -11,6 +11,7 @@ import streamlit as st
 
 from services.letter_samples import date_range
 from services.letter_templates import FieldRow
+from ui.text import md
 
 
 def _date(raw: Any) -> date | None:
@@ -71,8 +72,20 @@ def sample_form(
             values[f.name] = st.text_area(label, value=str(raw or ""), key=k, height=100, help=f.needed_when or None)
         elif f.kind == "rows":
             rows = [{c: "" if v is None else str(v) for c, v in row.items()} for row in (raw or [])]
-            edited = st.data_editor(rows, num_rows="dynamic", key=k, hide_index=True, width="stretch", placeholder="")
-            st.caption(f"{label}: one row each; dates as 2026-12-01, money as 1234.56. Add or delete rows as needed.")
+            # The table's name above it and as its accessible name (QA, 7 December: a caption under the table, and a
+            # grid with no name of its own), as on Practice scenarios.
+            st.markdown(f"**{md(label)}**")
+            st.caption("One row each; dates as 2026-12-01, money as 1234.56. Add or delete rows as needed.")
+            edited = st.data_editor(
+                rows,
+                num_rows="dynamic",
+                key=k,
+                hide_index=True,
+                width="stretch",
+                placeholder="",
+                alt=label,
+                column_config=dict(f.columns),  # each column headed by its label, never its name in the code
+            )
             values[f.name] = [dict(r) for r in edited]
         else:
             values[f.name] = st.text_input(label, value=str(raw or ""), key=k)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from datetime import date
 
 import pytest
@@ -279,3 +280,41 @@ def test_a_preview_of_typed_values_refuses_a_malformed_reference_and_prints_them
     )
     assert "123456789012" in shown.html
     assert "1-00000007" in shown.html
+
+
+def test_a_table_of_rows_is_named_above_it_and_that_name_is_its_accessible_name(sqlite_demo_db, actor_for):
+    """QA (7 December, fourth session): the studio's row tables had their name in a caption under the grid, and the
+    grid no name of its own, as Practice scenarios' tables had."""
+    at = _studio(actor_for("policy"))
+    at.selectbox(key="code").set_value("CWGF015").run()
+    at.toggle(key="edit_CWGF015").set_value(True).run()
+    assert not at.exception
+
+    def walk(node):
+        children = getattr(node, "children", None)
+        if children:
+            for child in children.values():
+                yield from walk(child)
+        else:
+            yield node
+
+    order = [
+        (node.type, node.value if node.type != "dataframe" else node.proto)
+        for node in walk(at.main)
+        if node.type in ("markdown", "caption", "dataframe")
+    ]
+    named = order.index(("markdown", "**Account periods**"))
+    assert order[named + 1] == (
+        "caption",
+        "One row each; dates as 2026-12-01, money as 1234.56. Add or delete rows as needed.",
+    )
+    kind, grid = order[named + 2]
+    assert kind == "dataframe"
+    assert grid.alt == "Account periods"  # the grid's accessible name
+    headings = {name: config.get("label") for name, config in json.loads(grid.columns).items() if name != "_index"}
+    assert headings == {
+        "period_start": "From",
+        "period_end": "To",
+        "amount_due": "Amount due",
+        "amount_paid": "Amount paid",
+    }
