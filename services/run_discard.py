@@ -23,7 +23,8 @@ from services.transaction import expect_version, transaction
 
 
 def discard_run(actor: Actor, run_id: str, *, expected_version: int) -> str:
-    """Discard the run if nothing of it is on an SR; returns the procedure's title for the page to say what went.
+    """Discard the run if nothing of it is on an SR; returns the procedure's title (so a caller that gets None from a
+    refused call, as `ui.actions.run_action` does, can tell the two apart).
 
     Whoever may work the run may discard it (the same check as a save), from the screen they saw: a run moved on
     meanwhile (another tab, a colleague) is refused as stale, as a save would be."""
