@@ -73,11 +73,17 @@ if chosen is not None:
     if chosen.need:
         st.caption(f"The CMS panel says, until it is confirmed: {chosen.need}")
     st.caption(f"Used at: {chosen.where_used}")
+    if chosen.source == "local":  # confirming again is allowed: it records who checked it, and when, most recently
+        st.caption(f"{chosen.source_detail}. Confirming it again records that you checked it against CMS today.")
+    confirm_summary = st.container()
     with st.form("ref_confirm"):
-        note = st.text_input("Note (optional)", key="ref_note")
+        note = st.text_input("Note (optional)", key="ref_note", max_chars=reference.MAX_NOTE)
+        note_error = st.empty()
         if st.form_submit_button(f"Confirm '{chosen.value}' is the value our CMS shows", type="primary"):
             try:
                 reference.confirm(actor, chosen.key, note=note)
+            except ValidationFailed as exc:
+                ui.refusal_at_fields(exc.errors, confirm_summary, {"note": note_error})
             except DomainError as exc:
                 st.error(exc.message)
             else:

@@ -44,6 +44,7 @@ CSV_COLUMNS = (
 )
 CITATION_SEPARATOR = " | "  # between the other seeds' citations in one cell: no seed's text has a "|"
 MAX_VALUE = 200
+MAX_NOTE = 500  # a note says why or where from (kept with the value and in the CSV); not a document
 GONE = "That value is no longer in the list. Reload the page and choose it again."
 
 
@@ -109,7 +110,16 @@ def _check_value(value: str, field: str = "value") -> str:
     return cleaned
 
 
+def _check_note(note: str) -> str:
+    """The note as kept: trimmed, and refused at its field when longer than MAX_NOTE (QA, 7 December: no limit)."""
+    cleaned = (note or "").strip()
+    if len(cleaned) > MAX_NOTE:
+        raise ValidationFailed({"note": f"Enter at most {MAX_NOTE} characters in the note."})
+    return cleaned
+
+
 def _write(session: Session, actor: Actor, key: str, kind: Kind, value: str, action: str, note: str) -> None:
+    note = _check_note(note)
     before = current(session)
     old = before[key] if key in before else None
     session.add(
@@ -136,7 +146,9 @@ def _write(session: Session, actor: Actor, key: str, kind: Kind, value: str, act
 
 
 def confirm(actor: Actor, key: str, *, note: str = "") -> None:
-    """Confirm the value as this service's CMS has it: from now on the panel states it as an instruction."""
+    """Confirm the value as this service's CMS has it: from now on the panel states it as an instruction. A value
+    already confirmed may be confirmed again: that records who checked it against CMS, and when, most recently (the
+    page says so before the button)."""
     with transaction() as session:
         require_role(session, actor, *EDITORS, action="confirm reference values")
         ref = current(session)

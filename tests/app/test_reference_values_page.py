@@ -82,3 +82,20 @@ def test_the_page_says_the_csv_files_key_column_is_for_the_computer(sqlite_demo_
     said = " ".join(m.value for m in expander.markdown)
     assert "its **key** column is the short name Casework Guide keeps for each value" in said
     assert "loads all of them, or none if any is wrong" in said
+
+
+def test_a_value_already_confirmed_says_by_whom_and_what_confirming_again_records(sqlite_demo_db, actor_for):
+    """QA (policy, Chromium): confirming a confirmed value again added a row without a word of what it meant."""
+    from services import reference
+
+    policy = actor_for("policy")
+    reference.confirm(policy, "resolution_code.completed")
+    at = _page(policy)
+    chooser = at.selectbox(key="ref_chosen")
+    chooser.select_index(chooser.options.index("Resolution Code: Completed (confirmed locally)")).run()
+    said = [c.value for c in at.caption]
+    assert any(
+        c.startswith("Confirmed by Demo Policy, ")
+        and c.endswith(". Confirming it again records that you checked it against CMS today.")
+        for c in said
+    ), said

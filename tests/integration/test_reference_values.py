@@ -246,3 +246,15 @@ def test_policy_staff_with_the_longest_display_name_a_user_may_have_confirm_and_
     assert rows["resolution_code.completed"]["confirmed_by"] == name
     corrected = rows["resolution_code.referral_rejected"]
     assert (corrected["value"], corrected["confirmed_by"]) == ("Rejected By VSAT", name)
+
+
+def test_a_note_longer_than_the_limit_is_refused_at_the_note_and_records_nothing(demo_db, policy):
+    """QA (policy, Chromium): the optional note had no length limit."""
+    with pytest.raises(ValidationFailed) as info:
+        reference.confirm(policy, "resolution_code.completed", note="x" * (reference.MAX_NOTE + 1))
+    assert info.value.errors == {"note": f"Enter at most {reference.MAX_NOTE} characters in the note."}
+    with transaction() as session:
+        assert session.scalar(select(func.count()).select_from(ReferenceValue)) == 0
+    reference.confirm(policy, "resolution_code.completed", note="  " + "x" * reference.MAX_NOTE + "  ")
+    with transaction() as session:
+        assert session.scalars(select(ReferenceValue.note)).one() == "x" * reference.MAX_NOTE  # trimmed, kept whole
