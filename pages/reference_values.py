@@ -70,7 +70,7 @@ chosen = st.selectbox(
     key="ref_chosen",
 )
 if chosen is not None:
-    if chosen.need:
+    if chosen.need and chosen.source != "local":  # once confirmed, the panel gives the value itself
         st.caption(f"The CMS panel says, until it is confirmed: {chosen.need}")
     st.caption(f"Used at: {chosen.where_used}")
     if chosen.source == "local":  # confirming again is allowed: it records who checked it, and when, most recently

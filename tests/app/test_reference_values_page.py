@@ -99,3 +99,4 @@ def test_a_value_already_confirmed_says_by_whom_and_what_confirming_again_record
         and c.endswith(". Confirming it again records that you checked it against CMS today.")
         for c in said
     ), said
+    assert not [c for c in said if c.startswith("The CMS panel says, until it is confirmed")]  # it is confirmed
