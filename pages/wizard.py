@@ -179,7 +179,7 @@ with main:
     if view.status == "finished":
         finish_page(actor, view)
     elif discarded:
-        discarded_page(view)
+        discarded_page()
     elif holder is not None:
         handed_over_page(holder)
     elif view.awaiting_confirmation:

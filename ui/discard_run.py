@@ -11,15 +11,14 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from services.run_views import RunView
-
 
 def _asking(run_id: str) -> str:
     return f"discard_asked:{run_id}"
 
 
 def discard_offer(run_id: str, on_discard: Callable[[], None]) -> None:
-    """ "Discard this run", then "Yes, discard it" or "Keep it" under a warning that says what discarding does."""
+    """A "Discard this run" button; once pressed, a warning that says what discarding does, with "Yes, discard this
+    run" and "No, keep it"."""
     asking = _asking(run_id)
     if not st.session_state.get(asking):
         st.button(
@@ -33,8 +32,8 @@ def discard_offer(run_id: str, on_discard: Callable[[], None]) -> None:
         return
     st.warning(
         "**Discard this run?** Nothing from it has been recorded on an SR, so nothing changes in CMS or on the case. "
-        "It comes off My work and cannot be carried on; the answers given so far are kept only in the audit "
-        "record. If the procedure is needed later, start it again.",
+        "It comes off My work and cannot be carried on; what was answered so far is kept with it for the record. "
+        "If the procedure is needed later, start it again.",
         icon=":material/delete:",
     )
 
@@ -47,7 +46,7 @@ def discard_offer(run_id: str, on_discard: Callable[[], None]) -> None:
         st.button("No, keep it", key=f"discard_no:{run_id}", on_click=lambda: st.session_state.pop(asking, None))
 
 
-def discarded_page(view: RunView) -> None:
+def discarded_page() -> None:
     """What a discarded run's page says: what happened, that nothing is on an SR, and where to go next."""
     st.info(
         "This run was discarded before it recorded anything on an SR. Nothing more can be recorded on it. "

@@ -1,11 +1,15 @@
 """P2 CSA Scheme Information Received - Update CMS: every branch, walked headlessly."""
 
+import re
+from pathlib import Path
+
 import pytest
 from sqlalchemy import select
 
 from db.models import Case, ProcedureRun, ServiceRequest, Task, Team, User
 from domain import reference as reference_catalogue
-from services import console, records, reference, run_context, work
+from procedures import registry
+from services import console, records, reference, run_context, run_start, work
 from services.actor import Actor
 from services.errors import DomainError, ValidationFailed
 from services.transaction import transaction
@@ -252,11 +256,6 @@ def test_the_duplicate_check_compares_with_values_policy_staff_cannot_change(dem
 def test_the_complaint_sub_area_says_what_the_seed_says_and_where_to_read_more():
     """QA (7 December): the sub area was offered with nothing to choose by. The help quotes seed 001 exactly and names
     the two guidance pages it lists, and claims nothing more."""
-    import re
-    from pathlib import Path
-
-    from procedures import registry
-
     text = (Path(__file__).resolve().parents[2] / "docs" / "seeds" / registry.get("P2").seed).read_text(
         encoding="utf-8"
     )
@@ -270,7 +269,6 @@ def test_p2_does_not_start_on_a_transitioned_case_or_a_cms_2012_case_but_a_hand_
     """QA: Start offered P2 on a case whose financial transition is complete and on a CMS 2012 case, though seed 001
     is about "a CSA case that is due to be transitioned". A hand-over made before the transition completed is still
     picked up by its owner from the SR afterwards."""
-    from services import run_start
 
     actor = actor_for("caseworker")
     with pytest.raises(DomainError, match="Financial transition to CMS is complete on this case"):
