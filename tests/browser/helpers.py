@@ -79,6 +79,13 @@ def p1_scin() -> str:
         ).first()
 
 
+def to_mid_screen(page: Page, element: Locator) -> None:
+    """Scroll `element` to mid-screen and let that scroll's own events pass (two animation frames) before the caller
+    clicks or types: they arrive a frame later, and a select box's list or a grid's cell overlay closes on them."""
+    element.evaluate("e => e.scrollIntoView({block: 'center'})")
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+
 def choose_by_keyboard(page: Page, box: Locator, typed: str, option: Locator) -> None:
     """Pick from a Streamlit select box as a keyboard user does: type until `option` is the one left, then
     ArrowDown and Enter.
@@ -88,8 +95,7 @@ def choose_by_keyboard(page: Page, box: Locator, typed: str, option: Locator) ->
     list (My work's chooser, one run in five), as did Playwright's own scroll of an option into view before a
     click. So the box is scrolled to mid-screen and those events let pass before anything is typed.
     """
-    box.evaluate("e => e.scrollIntoView({block: 'center'})")
-    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    to_mid_screen(page, box)
     box.focus()
     box.press_sequentially(typed)
     expect(option).to_have_count(1)
