@@ -38,7 +38,7 @@ st.dataframe(
                 "Kind": e.kind,
                 "Value": e.value,
                 "Source": LABELS[e.source],
-                "Where the value comes from": e.source_detail,
+                "Where the value comes from": e.source_detail + (f" (note: {e.note})" if e.note else ""),
                 "Where it is used": e.where_used,
             }
             for e in rows
@@ -73,6 +73,8 @@ if chosen is not None:
     if chosen.need and chosen.source != "local":  # once confirmed, the panel gives the value itself
         st.caption(f"The CMS panel says, until it is confirmed: {chosen.need}")
     st.caption(f"Used at: {chosen.where_used}")
+    if chosen.note:  # kept with the value; it was shown only in the CSV file (QA, 7 December)
+        st.caption(f"Note: {md(chosen.note)}")
     if chosen.source == "local":  # confirming again is allowed: it records who checked it, and when, most recently
         st.caption(f"{chosen.source_detail}. Confirming it again records that you checked it against CMS today.")
     confirm_summary = st.container()

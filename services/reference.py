@@ -74,6 +74,7 @@ class EntryView:
     source_detail: str
     need: str
     used_at: tuple[tuple[str, str], ...]  # (procedure id, step id)
+    note: str = ""  # policy staff's note with the latest confirmation or correction ("" for none)
 
     @property
     def where_used(self) -> str:
@@ -96,6 +97,7 @@ def list_entries(actor: Actor) -> list[EntryView]:
                 reference.describe_source(e),
                 e.need,
                 used.get(e.key, ()),
+                e.note,
             )
             for e in current(session).entries()
         ]

@@ -100,3 +100,21 @@ def test_a_value_already_confirmed_says_by_whom_and_what_confirming_again_record
         for c in said
     ), said
     assert not [c for c in said if c.startswith("The CMS panel says, until it is confirmed")]  # it is confirmed
+
+
+def test_the_note_kept_with_a_confirmation_is_shown_in_the_list_and_with_the_value_chosen(sqlite_demo_db, actor_for):
+    """QA (fourth session): the note policy staff typed when confirming was shown only in the CSV file."""
+    from services import reference
+
+    policy = actor_for("policy")
+    reference.confirm(policy, "resolution_code.completed", note="Checked on the *Close SR* screen, 7 Dec")
+    at = _page(policy)
+    table = next(df.value for df in at.dataframe if "Where the value comes from" in df.value.columns)
+    (source,) = table[(table["Kind"] == "Resolution Code") & (table["Value"] == "Completed")][
+        "Where the value comes from"
+    ]
+    assert source.startswith("Confirmed by Demo Policy, ")
+    assert source.endswith(" (note: Checked on the *Close SR* screen, 7 Dec)")
+    chooser = at.selectbox(key="ref_chosen")
+    chooser.select_index(chooser.options.index("Resolution Code: Completed (confirmed locally)")).run()
+    assert r"Note: Checked on the \*Close SR\* screen, 7 Dec" in [c.value for c in at.caption]  # as typed, not bold
