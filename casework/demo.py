@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 from db.models import ArrearsPeriod, Case, LiabilityOrder, ServiceRequest, Team, User
 from domain import catalogue
 from domain.clock import REGIONS, as_of, uk_local, utcnow
-from services import audit, records
+from services import audit, records, sr_work
 from services.auth import hash_password
+from services.case_facts import CaseFacts
 from services.transaction import transaction
 from services.users import create_user
 
@@ -45,8 +46,9 @@ class DemoSignIn:
     password: str = DEMO_PASSWORD
 
 
+NEW_CASEWORKER = "caseworker"  # the sign-in for a new caseworker (is_new_caseworker): given only work they can do
 SIGN_INS = (
-    DemoSignIn("caseworker", "caseworker", TEAMS[0][0]),
+    DemoSignIn(NEW_CASEWORKER, "caseworker", TEAMS[0][0]),
     DemoSignIn("ssst.caseworker", "caseworker", TEAMS[2][0]),
     DemoSignIn("teamleader", "team_leader", TEAMS[0][0]),
     DemoSignIn("ssst.teamleader", "team_leader", TEAMS[2][0]),
@@ -144,7 +146,7 @@ def _load(session: Session) -> None:
                     process=entry.process,
                     area=entry.area,
                     sub_area=entry.sub_area,
-                    owner_id=owners[n % len(owners)].id,
+                    owner_id=_owner_for(entry, case, owners, n, closed=status == "Closed").id,
                     status="Open" if status == "Closed" else status,
                     activities=("Access Legacy System",) if entry.sub_area == "Finalise Case" else (),
                 )
@@ -165,6 +167,20 @@ def _load(session: Session) -> None:
     audit.record(
         session, None, "demo.loaded", entity_type="system", entity_id="demo", after={"cases": len(cases), "srs": n}
     )
+
+
+def _owner_for(entry: catalogue.CatalogueEntry, case: Case, owners: list[User], n: int, *, closed: bool) -> User:
+    """The n-th of the case's team's caseworkers, except that the new demo caseworker (the account a new user signs
+    in as) is never given an open SR they cannot work here: the next teammate has it. Before, seven of the nine SRs in
+    their My work said why they could not be worked (the SSST's work, a P4 SR on a transitioned case, a kind no
+    procedure works). The teammates keep such SRs, as a real team's mixed work for the team leader to reassign."""
+    owner = owners[n % len(owners)]
+    if closed or owner.username != NEW_CASEWORKER:
+        return owner
+    kind = (entry.process, entry.area, entry.sub_area)
+    if any(way.why_not is None for way in sr_work.ways_to_work(kind, None, CaseFacts(case), ssst=False)):
+        return owner
+    return owners[(n + 1) % len(owners)]
 
 
 def _review_date(session: Session, sr: ServiceRequest, created: datetime, drawn: date, now: datetime) -> None:

@@ -80,18 +80,24 @@ def why_not_here(ways: Sequence[WayToWork]) -> str:
     return " ".join(f"{' and '.join(ids)}: {why}" for why, ids in by_reason.items()) or NO_PROCEDURE
 
 
-def ways_to_work(kind: SRKind, reason: str | None, facts: Mapping[str, Any], *, ssst: bool) -> list[WayToWork]:
-    """Every procedure that works an SR of this kind, in the order to offer them; empty when none does."""
-    ways: list[WayToWork] = []
+def procedures_working(kind: SRKind, reason: str | None = None) -> list[tuple[Procedure, bool]]:
+    """Every procedure that works an SR of this kind, with whether it works on the SR itself, in the order to offer
+    them (the SR's Reason's procedure first); empty when none does."""
     bound = [p for p in registry.latest() if kind in p.works_on]
-    bound.sort(key=lambda p: reason is None or reason not in p.works_on_reasons)  # the Reason's procedure first
+    bound.sort(key=lambda p: reason is None or reason not in p.works_on_reasons)
     if kind in BOUND:
         bound.append(registry.get(BOUND[kind]))
-    for procedure in bound:
-        way = _way(procedure.id, True, facts, ssst)
-        ways.append(replace(way, caution=_reason_names_another(procedure, bound, reason)))
-    if kind in FROM_CASE:
-        ways.append(_way(FROM_CASE[kind], False, facts, ssst))
+    return [(p, True) for p in bound] + ([(registry.get(FROM_CASE[kind]), False)] if kind in FROM_CASE else [])
+
+
+def ways_to_work(kind: SRKind, reason: str | None, facts: Mapping[str, Any], *, ssst: bool) -> list[WayToWork]:
+    """Every procedure that works an SR of this kind, in the order to offer them; empty when none does."""
+    working = procedures_working(kind, reason)
+    bound = [p for p, on_sr in working if on_sr]
+    ways: list[WayToWork] = []
+    for procedure, on_sr in working:
+        way = _way(procedure.id, on_sr, facts, ssst)
+        ways.append(replace(way, caution=_reason_names_another(procedure, bound, reason)) if on_sr else way)
     return ways
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from db.models import ProcedureRun, ServiceRequest, Team
+from db.models import ProcedureRun, ServiceRequest, Team, User
 from services import run_start
 from services.transaction import transaction
 from tests.app.helpers import app_as, texts
@@ -206,13 +206,19 @@ def test_my_work_still_offers_to_work_an_sr_with_no_run_in_progress(sqlite_demo_
 def test_a_reason_two_procedures_share_is_said_once_for_both(sqlite_demo_db, actor_for):
     """QA, 7 December: a caseworker outside the SSST read, for a Magistrates Court SR, "P5c: This is the Specialist
     Services Support Team's work: ... P5d: This is the Specialist Services Support Team's work: ..."."""
-    actor = actor_for("caseworker")
-    with transaction() as session:
-        number = session.scalars(
-            select(ServiceRequest.number).where(
-                ServiceRequest.owner_id == actor.user_id, ServiceRequest.sub_area == "Magistrates Court"
+    with transaction() as session:  # a teammate of the demo's new caseworker holds the team's misallocated SSST work
+        owner_id, number = session.execute(
+            select(ServiceRequest.owner_id, ServiceRequest.number)
+            .join(User, User.id == ServiceRequest.owner_id)
+            .where(
+                User.username.like("csa.cw%"),
+                ServiceRequest.sub_area == "Magistrates Court",
+                ServiceRequest.status != "Closed",
             )
-        ).one()
+            .order_by(ServiceRequest.id)
+        ).first()
+        username = session.scalar(select(User.username).where(User.id == owner_id))
+    actor = actor_for(username)
     at = app_as(actor).run()
     at.switch_page("pages/my_work.py").run()
     assert not at.exception

@@ -216,7 +216,7 @@ def test_my_works_table_shows_every_row_of_its_page_in_full(live_server, page: P
     worker = _actor("caseworker")
     with transaction() as session:  # more SRs than the default height's ten rows
         case = session.scalars(select(Case).where(Case.team_id == worker.team_id).order_by(Case.id)).first()
-        for _ in range(4):
+        for _ in range(10):
             records.create_sr(session, None, case=case, process="Arrears", area="Arrears Management",
                               sub_area="Arrears Review", owner_id=worker.user_id)  # fmt: skip
     assert len(my_work(worker).service_requests) > 11
