@@ -141,7 +141,7 @@ if not table:
     st.caption("No service requests match these filters.")
 else:
     st.dataframe(
-        arrow_rows(table, moments=("Next due",)),
+        arrow_rows(table, days=("Next due",)),
         hide_index=True,
         width="stretch",
         key=drawn.key,
