@@ -67,7 +67,7 @@ table_or_sentence(
             }
             for s in work.service_requests
         ],
-        moments=("Created",),
+        days=("Created",),
     ),
     "No service requests are allocated to you.",
     width="stretch",

@@ -31,25 +31,33 @@ YES_NO = {"Any": None, "Yes": True, "No": False}
 # Overdue in words, as the deadlines table below says it: a column of tick boxes beside the row selection's own tick
 # boxes read as a second selection (QA). A text column sorts the overdue SRs together.
 OVERDUE = "OVERDUE"
+NEXT_DUE_HELP = (
+    "The day of the soonest open deadline. Sorted soonest first, the SRs with nothing due come first: the deadlines "
+    "list below is soonest first across every page."
+)
 DUE = {"Any": None, "Overdue": "overdue", f"Due in the next {console.DUE_SOON_DAYS} days": "due_soon"}
 
 with st.expander("Filters", expanded=True):
-    top = st.columns([1, 1, 1, 1.4])  # Status wider: its two default chips side by side, each with its remove button
+    # Three rows, so the two choosers of long names get a list wide enough to read them whole (QA: "P1 CSA Information
+    # Requi..."; a list is as wide as its box) while Owner and Status keep the width they had in a row of four at 1366
+    # px: a unit of width is the same in each row, 4.4 of them. Status is 1.4: its two default chips side by side.
+    top = st.columns([1, 2, 1.4])
     owner = top[0].selectbox("Owner", list(owners), key="f_owner")
     names = console.procedure_names()  # "P4 Manage Client Arrears", as Insight heads it: not the code alone (QA)
     procedure = top[1].selectbox(
         "Procedure", ["Any", *console.procedure_entries()], key="f_proc", format_func=lambda p: names.get(p, p)
     )
-    label = top[2].selectbox("Process / Area / Sub Area", ["Any", *console.catalogue_labels()], key="f_label")
-    statuses = top[3].multiselect(
+    statuses = top[2].multiselect(
         "Status", ["Open", "In Progress", "Closed"], default=console.OPEN_STATUSES, key="f_st"
     )
-    low = st.columns(5)
+    kind = st.columns([2.4, 1, 1])
+    label = kind[0].selectbox("Process / Area / Sub Area", ["Any", *console.catalogue_labels()], key="f_label")
+    pv = kind[1].selectbox("PV-marked", list(YES_NO), key="f_pv")
+    sensitive = kind[2].selectbox("Sensitive", list(YES_NO), key="f_sens")
+    low = st.columns(4)
     min_age = low[0].number_input(console.AGE_LABELS["min_age_days"], min_value=0, value=None, step=1, key="f_min")
     max_age = low[1].number_input(console.AGE_LABELS["max_age_days"], min_value=0, value=None, step=1, key="f_max")
-    pv = low[2].selectbox("PV-marked", list(YES_NO), key="f_pv")
-    sensitive = low[3].selectbox("Sensitive", list(YES_NO), key="f_sens")
-    due = low[4].selectbox("Due or overdue", list(DUE), key="f_due")
+    due = low[2].selectbox("Due or overdue", list(DUE), key="f_due")
 filters = ConsoleFilter(
     owner_id=owners[owner],
     procedure=None if procedure == "Any" else procedure,
@@ -62,7 +70,7 @@ filters = ConsoleFilter(
     due=DUE[due],
 )
 if not statuses:
-    top[3].caption("No status chosen: SRs of every status are listed, Closed included.")
+    top[2].caption("No status chosen: SRs of every status are listed, Closed included.")
 if problems := filters.problems():  # each at its field, and in the summary; the list is not read
     for column, field in ((low[0], "min_age_days"), (low[1], "max_age_days")):
         with column:
@@ -141,7 +149,7 @@ if not table:
     st.caption("No service requests match these filters.")
 else:
     st.dataframe(
-        arrow_rows(table, moments=("Next due",)),
+        arrow_rows(table, days=("Next due",)),
         hide_index=True,
         width="stretch",
         key=drawn.key,
@@ -157,7 +165,9 @@ else:
             "Status": st.column_config.TextColumn(width=82),
             "Owner": st.column_config.TextColumn(width=160),
             "Age (days)": st.column_config.NumberColumn("Age", format="%d", width=42, help="Days since created"),
-            "Next due": day_column(width=88, help="The day of the soonest open deadline"),
+            # The grid sorts an empty cell first (soonest first, the SRs with nothing due come before the rest; QA):
+            # it cannot be told otherwise for a date column, so its help says so and where the soonest are listed.
+            "Next due": day_column(width=88, help=NEXT_DUE_HELP),
             "Overdue": st.column_config.TextColumn(width=78, help="An open deadline on the SR has passed"),
             "Markers": st.column_config.TextColumn(
                 width=72, help="PV: a potentially violent marker on the case. Sensitive: a sensitive case."

@@ -8,6 +8,8 @@
   unmarked when the error goes); every "Change" button on a check-your-answers page is named for its question
   ("Change Move the case to"). The script finds a field's error as the "Error: ..." text drawn just below the
   field (as ui.field_error and the wizard widgets draw it), and a summary item's field by the same message.
+  A date in a read-only grid is named as the grid shows it ("2 Dec 2026"): Streamlit's accessible table holds the
+  string the grid sorts by ("2026-12-02"), and text in the shown form sorted "10 Dec" before "3 Dec" (ui/table_data.py).
 """
 
 from __future__ import annotations
@@ -57,6 +59,11 @@ _SCRIPT = """
   window.__caseworkA11y = true;
   const SUMMARY = "There is a problem";
   const INPUTS = "input:not([type=hidden]), textarea, [role=radiogroup], [role=combobox]";
+  // A date in a read-only grid: the grid's accessible table holds the sortable "2026-12-02 09:00" (ui/table_data.py);
+  // the cell is named as its column's format shows it, "2 Dec 2026, 09:00" (DAY_FORMAT, MOMENT_FORMAT there).
+  const GRID_CELLS = '[data-testid="stDataFrame"] td[role=gridcell][aria-readonly=true]';
+  const ISO_DAY = /^(\\d{4})-(\\d{2})-(\\d{2})(?: (\\d{2}:\\d{2}))?$/;
+  const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
   // The field an error belongs to: the nearest input in the elements drawn just before the error text.
   const fieldOf = (error) => {
@@ -121,6 +128,17 @@ _SCRIPT = """
       const row = button.closest('[data-testid="stHorizontalBlock"]');
       const question = row && row.querySelector("strong");
       if (question) button.setAttribute("aria-label", "Change " + question.textContent.trim());
+    }
+    for (const cell of document.querySelectorAll(GRID_CELLS)) {
+      const day = ISO_DAY.exec(cell.textContent);
+      const shown = day && `${Number(day[3])} ${MONTHS[Number(day[2]) - 1]} ${day[1]}${day[4] ? ", " + day[4] : ""}`;
+      if (shown && cell.getAttribute("aria-label") !== shown) {
+        cell.setAttribute("aria-label", shown);
+        cell.dataset.caseworkDate = "1";
+      } else if (!shown && cell.dataset.caseworkDate) {  // the grid put another value in this cell
+        cell.removeAttribute("aria-label");
+        delete cell.dataset.caseworkDate;
+      }
     }
   };
   new MutationObserver(apply).observe(document.body, {subtree: true, childList: true, characterData: true});

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pandas as pd
 import pytest
 from pandas.api.types import is_datetime64_any_dtype
 from sqlalchemy import select
 
 from db.models import AuditEvent, Case, ProcedureRun, ServiceRequest, User
-from domain.clock import utcnow
+from domain.clock import uk_local, utcnow
 from procedures import registry
 from services import console, records, run_discard, users
 from services.errors import ValidationFailed
@@ -328,7 +329,9 @@ def _grid(at, column):
 
 
 def test_the_consoles_dates_are_dates_so_a_heading_sort_is_in_date_order(sqlite_demo_db, actor_for):
-    """QA: the date columns sorted as text, "10 Dec" before "3 Dec". The grid sorts by the values it is given."""
+    """QA: the date columns sorted as text, "10 Dec" before "3 Dec". The grid sorts by the values it is given: UK days
+    and UK wall-clock moments, so its accessible table reads "2026-12-03" and "2026-12-03 12:00", never an offset
+    (QA: "2026-12-02 09:00:00+00:00"; read and sorted in Chromium in tests/browser/test_console.py)."""
     leader = actor_for("teamleader")
     rows = [r for r in console.outstanding_page(leader).rows if r.next_due is None]  # no earlier deadline
     today = utcnow().replace(hour=12, minute=0, second=0, microsecond=0)
@@ -339,14 +342,16 @@ def test_the_consoles_dates_are_dates_so_a_heading_sort_is_in_date_order(sqlite_
             records.add_deadline(session, None, sr, kind="review_date", due_at=month.replace(day=day), explanation="t")
     at = _console(leader)
     table, settings = _grid(at, "Next due")
-    assert is_datetime64_any_dtype(table["Next due"])
     ours = table[table["SR"].isin([rows[0].number, rows[1].number])].sort_values("Next due")
     assert list(ours["SR"]) == [rows[1].number, rows[0].number]  # the 3rd before the 10th
-    assert settings["Next due"]["type_config"]["format"] == "D MMM YYYY"  # "3 Dec 2026": the day, to fit 1366 px
-    assert settings["Next due"]["type_config"]["timezone"] == "Europe/London"
+    assert list(ours["Next due"]) == [uk_local(month.replace(day=d)).date() for d in (3, 10)]  # UK days, as dates
+    assert settings["Next due"]["type_config"] == {"type": "date", "format": "D MMM YYYY"}  # "3 Dec 2026", to fit
     deadlines, settings = _grid(at, "How worked out")
     assert is_datetime64_any_dtype(deadlines["Due"])
-    assert settings["Due"]["type_config"]["format"] == "D MMM YYYY, HH:mm"
+    ours = deadlines[deadlines["SR"].isin([rows[0].number, rows[1].number])].sort_values("Due")
+    assert list(ours["Due"]) == [pd.Timestamp(uk_local(month.replace(day=d)).replace(tzinfo=None)) for d in (3, 10)]
+    # Shown the UK way, by the minute (the accessible text has no seconds), and not moved again by a zone
+    assert settings["Due"]["type_config"] == {"type": "datetime", "format": "D MMM YYYY, HH:mm", "step": 60}
 
 
 def test_the_console_says_how_to_read_a_cut_type_or_explanation_in_full(sqlite_demo_db, actor_for):

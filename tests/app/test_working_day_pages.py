@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, update
 
 from db.models import Case, Deadline, ProcedureRun, ServiceRequest
-from domain.clock import utcnow
+from domain.clock import uk_local, utcnow
 from services import records, reminders
 from services.transaction import transaction
 from tests.app.helpers import app_as, texts
@@ -218,17 +218,18 @@ def test_home_and_my_work_dates_are_moments_so_a_heading_sort_is_in_date_order(s
     at = app_as(actor).run()
     due, settings = _grid(at, "How it was worked out")
     assert is_datetime64_any_dtype(due["Due"])
-    assert settings["Due"]["type_config"]["format"] == "D MMM YYYY, HH:mm"
-    assert settings["Due"]["type_config"]["timezone"] == "Europe/London"
+    # UK time, by the minute, not moved again by a zone: the grid's accessible text reads "2026-12-03 14:05"
+    assert settings["Due"]["type_config"] == {"type": "datetime", "format": "D MMM YYYY, HH:mm", "step": 60}
     ours = due[(due["SR"] == number) & (due["How it was worked out"] == "Set by this test")]
-    assert list(ours["Due"]) == [pd.Timestamp(soon.replace(tzinfo=None), tz="UTC")]  # the moment itself
+    assert list(ours["Due"]) == [pd.Timestamp(uk_local(soon).replace(tzinfo=None))]  # the moment, in UK time
     waiting, settings = _grid(at, "Created")
     assert is_datetime64_any_dtype(waiting["Created"])
-    assert settings["Created"]["type_config"]["format"] == "D MMM YYYY, HH:mm"
+    assert settings["Created"]["type_config"] == {"type": "datetime", "format": "D MMM YYYY, HH:mm", "step": 60}
     at.switch_page("pages/my_work.py").run()
     mine, settings = _grid(at, "Worked by")
-    assert is_datetime64_any_dtype(mine["Created"])
-    assert settings["Created"]["type_config"]["format"] == "D MMM YYYY"  # the day: the time cut "Worked by" off
+    assert all(isinstance(d, date) and not isinstance(d, datetime) for d in mine["Created"])  # UK days, as dates
+    # the day (the full time cut "Worked by" off)
+    assert settings["Created"]["type_config"] == {"type": "date", "format": "D MMM YYYY"}
 
 
 def test_a_team_leaders_overdue_strip_says_why_it_can_list_fewer_than_outstanding_srs(sqlite_demo_db, actor_for):

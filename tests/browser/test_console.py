@@ -6,19 +6,20 @@ run draws them again, so every step waits (`settled`) for the state it caused (a
 and for the run to be over before the next one: never a fixed sleep.
 """
 
-from datetime import timedelta
+import re
+from datetime import datetime, timedelta
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import select
 
 from db.models import AuditEvent, ServiceRequest, User
-from domain.clock import utcnow
+from domain.clock import uk_local, utcnow
 from services import console, records
 from services.actor import Actor
 from services.transaction import transaction
 from services.work import my_work
-from tests.browser.helpers import settled, to_mid_screen
+from tests.browser.helpers import assert_accessible, settled, to_mid_screen
 from tests.browser.test_sign_in import sign_in, sign_out
 
 pytestmark = pytest.mark.browser
@@ -230,3 +231,116 @@ def test_a_team_leader_reads_a_cut_type_and_how_a_deadline_was_worked_out_in_ful
     _select_cell(page, deadlines, 0, "How worked out")  # the soonest deadline: the list's first row
     page.keyboard.press("Enter")
     _overlay_shows(page, explanation)
+
+
+def _column_spans(grid: Locator, *, ticks: bool) -> list[tuple[float, float]]:
+    """Each data column's left and right edge in the grid, in CSS pixels, from the borders its canvas draws at the top
+    of the header row; with `ticks`, the grid's first column is its tick boxes, left out. Measured, not taken from the
+    page's settings."""
+    return grid.evaluate(
+        """g => {
+            const canvas = g.querySelector('canvas');
+            const scale = canvas.width / canvas.clientWidth;
+            const row = canvas.getContext('2d').getImageData(0, 2, canvas.width, 1).data;
+            const background = row.slice(4, 8).join();
+            const edges = [0];
+            for (let x = 1; x < canvas.width - 1; x++) {
+                if (row.slice(4 * x, 4 * x + 4).join() !== background) edges.push(x / scale);
+            }
+            edges.push(canvas.width / scale);
+            return edges.slice(1).map((right, i) => [edges[i], right]);
+        }"""
+    )[1 if ticks else 0 :]
+
+
+def _shown_in_the_table(grid: Locator, index: int) -> list[str]:
+    """The text of the `index`th column in each row the grid's accessible table holds (the rows on screen), in order."""
+    return grid.evaluate("(g, i) => [...g.querySelectorAll('tbody tr')].map(r => r.children[i].textContent)", index)
+
+
+def _cell_names(page: Page) -> list[str]:
+    """Every grid cell's accessible name in Chromium's own accessibility tree: what a screen reader is given."""
+    cdp = page.context.new_cdp_session(page)
+    nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+    return [n.get("name", {}).get("value", "") for n in nodes if n.get("role", {}).get("value") == "gridcell"]
+
+
+def _day(moment: datetime) -> str:
+    local = uk_local(moment)
+    return f"{local.day} {local:%b %Y}"
+
+
+def test_a_screen_reader_hears_a_date_as_shown_and_a_heading_sort_keeps_date_order(live_server, page: Page):
+    """QA: the grid's accessible table held "2026-12-02 09:00:00+00:00" for Next due, not "2 Dec 2026". It holds the
+    string the grid sorts by (one per cell, Streamlit 1.67), so that string is the UK day ("2026-12-02", which sorts
+    as a date) and the page names the cell as shown. Also: a sorted heading reads whole with its arrow (QA: "Next du")
+    and the long procedure and Process / Area / Sub Area names read whole in their filter's list (QA: "P1 CSA
+    Information Requi...")."""
+    leader = _actor("teamleader")
+    rows = [r for r in console.outstanding_page(leader).rows if r.next_due is None]
+    noon = utcnow().replace(hour=12, minute=0, second=0, microsecond=0)
+    month = (noon.replace(day=1) + timedelta(days=40)).replace(day=1)  # later than any demo deadline
+    third, tenth = month.replace(day=3), month.replace(day=10)  # as text "10 ..." sorted before "3 ..."
+    with transaction() as session:
+        for sr_id, due in ((rows[0].id, tenth), (rows[1].id, third)):
+            sr = session.get_one(ServiceRequest, sr_id)
+            records.add_deadline(session, None, sr, kind="review_date", due_at=due, explanation="t")
+
+    page.set_viewport_size({"width": 1366, "height": 900})
+    sign_in(page, live_server.url, "teamleader")
+    settled(page, "Welcome, Demo Teamleader")
+    page.get_by_role("link", name="Outstanding SRs").click()
+    _matching(page, console.counts(leader).total)
+    settled(page, page.get_by_text("Deadlines of the matching SRs, soonest first"))
+    grids = page.locator('[data-testid="stDataFrame"]')
+    table = grids.nth(3)  # after the three count tables
+    to_mid_screen(page, table)
+    # A sorted heading reads whole with its arrow ("↑ Next due"), drawn 8 px in, in the grid's own header font: in the
+    # SRs' table and the deadlines'.
+    font = table.evaluate(
+        """g => { const s = getComputedStyle(g.querySelector('[style*="--gdg-header-font-style"]'));
+            return s.getPropertyValue('--gdg-header-font-style') + ' ' + s.getPropertyValue('--gdg-font-family') }"""
+    )
+    for grid, ticks in ((table, True), (grids.nth(4), False)):
+        headings, spans = _headings(grid), _column_spans(grid, ticks=ticks)
+        assert len(spans) == len(headings), (spans, headings)
+        needed = page.evaluate(
+            """([font, titles]) => { const c = document.createElement('canvas').getContext('2d'); c.font = font;
+                return titles.map(t => 8 + c.measureText('↑ ' + t).width) }""",
+            [font, headings],
+        )
+        for heading, (left, right), width in zip(headings, spans, needed, strict=True):
+            assert width <= right - left, (heading, right - left, width)
+
+    headings, spans = _headings(table), _column_spans(table, ticks=True)
+    # Sorted by Next due: first soonest first (the SRs with nothing due at the top, as the column's help says), then
+    # latest first, in date order: the 10th before the 3rd.
+    column = headings.index("Next due")
+    left, right = spans[column]
+    table.hover(position={"x": (left + right) / 2, "y": 17})
+    table.click(position={"x": (left + right) / 2, "y": 17})
+    expect(table.locator("th").nth(column)).to_have_text("↑ Next due")
+    first_row = table.locator("tbody tr").first.locator("td").nth(column)
+    expect(first_row).to_have_text("")  # the accessible table is redrawn a moment after the canvas
+    table.click(position={"x": (left + right) / 2, "y": 17})
+    expect(table.locator("th").nth(column)).to_have_text("↓ Next due")
+    expect(first_row).to_have_text(f"{uk_local(tenth):%Y-%m-%d}")
+    days = [d for d in _shown_in_the_table(table, column) if d]
+    assert days[:2] == [f"{uk_local(tenth):%Y-%m-%d}", f"{uk_local(third):%Y-%m-%d}"], days
+    assert days == sorted(days, reverse=True)
+    # What a screen reader is given: the day as the cell shows it, in both tables, never the sorting string.
+    names = _cell_names(page)
+    assert {_day(tenth), _day(third)} <= set(names), names
+    assert any(re.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}", n) for n in names), names  # deadlines' Due
+    assert not [n for n in names if re.match(r"\d{4}-\d{2}-\d{2}", n)], names
+    assert_accessible(page)
+
+    # The filters' long names read whole in their lists (a list is as wide as its box).
+    for label in ("Procedure", "Process / Area / Sub Area", "Owner"):
+        _open(page, label)
+        cut = _listbox(page, label).evaluate(
+            """l => [...l.querySelectorAll('[role=option] *')].filter(e => e.scrollWidth > e.clientWidth)
+                .map(e => e.textContent)"""
+        )
+        assert cut == [], (label, cut)
+        page.keyboard.press("Escape")
