@@ -43,8 +43,8 @@ records the CPO's outcome. Our reading of the seed, where it is silent:
   so the bundle is kept with the SR.
 
 Version 2 (7 December 2026; `PROCEDURE`). Runs started on version 1 (`PROCEDURE_V1`, the steps above) finish on it;
-new runs start on version 2, which shares every step but the three below. Our reading again, as the seed names no
-outcomes and says nothing of an adjournment:
+new runs start on version 2, which shares every step but the second PV check and the outcome, and adds the new
+hearing date. Our reading again, as the seed names no outcomes and says nothing of an adjournment:
 
 - An adjourned hearing is not over: version 1 took "Hearing adjourned" on to forward the case file and close the SR
   Complete. Now it records the adjournment in the SR Notes with what the CPO said ("Details of the outcome"), leaves
@@ -65,8 +65,8 @@ outcomes and says nothing of an adjournment:
   A hearing moved before its day is still for the SR Notes and the team leader, as the refusal says.
 - The second PV check asks "What the second PV check showed" (optional), as P5b's and P5c's do: it goes on the
   CWGF004 second-check record and into the email to the CPO (`ssst_court.pv_result`).
-- The court tells the paying parent of an adjourned hearing's new date; the seed asks the SSST for no second CMEL9180,
-  so none is recorded. The forms forwarded to the ECM at the end carry the latest hearing date.
+- We take it that the court tells the paying parent of an adjourned hearing's new date: the seed asks the SSST for no
+  second CMEL9180, so none is recorded. The forms forwarded to the ECM at the end carry the latest hearing date.
 """
 
 from __future__ import annotations
