@@ -46,17 +46,21 @@ class PdfUpload:
 
 
 def condition_holds(when: tuple[str, Any] | None, answers: Mapping[str, Any]) -> bool:
-    """A field's `when`: the other answer equals the value (or, for a multi-choice, includes it)."""
+    """A field's `when`: the other answer equals the value (or, for a multi-choice, includes it). A tuple of values
+    holds for any one of them (P5d's outcome PDF: every outcome but an adjourned hearing)."""
     if when is None:
         return True
     other, wanted = when
+    if isinstance(wanted, tuple):
+        return any(condition_holds((other, one), answers) for one in wanted)
     value = answers.get(other)
     return wanted in value if isinstance(value, list) and not isinstance(wanted, list) else value == wanted
 
 
 @dataclass(frozen=True, slots=True)
 class Field:
-    """One input on a step. `when` shows (and requires) it only while another answer has a given value.
+    """One input on a step. `when` shows (and requires) it only while another answer has a given value (or one of a
+    tuple of values).
 
     Only the name is positional (`Field("court", label=..., kind=...)`): a letter's Field takes the same
     keywords, so neither reads wrongly for the other.

@@ -41,10 +41,37 @@ records the CPO's outcome. Our reading of the seed, where it is silent:
   ECM so the LO system action can be completed, and step 14 closes the SR Closed / Complete.
 - The seed does not ask for clerical files to be deleted on this path (it does for P5b and P5e),
   so the bundle is kept with the SR.
+
+Version 2 (7 December 2026; `PROCEDURE`). Runs started on version 1 (`PROCEDURE_V1`, the steps above) finish on it;
+new runs start on version 2, which shares every step but the second PV check and the outcome, and adds the new
+hearing date. Our reading again, as the seed names no outcomes and says nothing of an adjournment:
+
+- An adjourned hearing is not over: version 1 took "Hearing adjourned" on to forward the case file and close the SR
+  Complete. Now it records the adjournment in the SR Notes with what the CPO said ("Details of the outcome"), leaves
+  the SR open and the hearing deadline running, and goes to a step of its own, "Record the new hearing date", then
+  back to the second PV check (due 48 hours before the new hearing), "Does the CPO proceed?" and the outcome again,
+  as often as the court adjourns. The new date is a step, not fields on the outcome step: the court often adjourns
+  without fixing a date at once, so the run waits there for it with the adjournment already on the SR; and a step
+  looped back into starts unanswered (services/runs.py), so a date asked on the outcome step would be gone when the
+  next outcome is checked against the hearing (`hearing_has_taken_place`). The new date moves the SR's hearing date
+  and the hearing deadline, as the CPT's changed date does at the cover letter step (`_hearing_dues`); the first
+  second PV check deadline was met, so a new one is set. The seed names no SR update for an adjourned hearing's date,
+  so its CMS line is a suggestion, never the cover letter step's sentence. Taken from today on, as every hearing date
+  is: the adjourned hearing's day has come (its outcome is recorded only from then), so it cannot be before it.
+- No scanned PDF for an adjournment: the seed's PDF is the outcome the CPO sends with the case file once the
+  application is decided, and an adjourned case goes on. The upload is asked for every other outcome; the step's
+  "Outcome scanned as a PDF" tick is gone, the required upload being that scan.
+- An adjournment is recorded, like any outcome, only from the hearing's day on (the CPO reports what the court did).
+  A hearing moved before its day is still for the SR Notes and the team leader, as the refusal says.
+- The second PV check asks "What the second PV check showed" (optional), as P5b's and P5c's do: it goes on the
+  CWGF004 second-check record and into the email to the CPO (`ssst_court.pv_result`).
+- We take it that the court tells the paying parent of an adjourned hearing's new date: the seed asks the SSST for no
+  second CMEL9180, so none is recorded. The forms forwarded to the ECM at the end carry the latest hearing date.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -83,20 +110,24 @@ SECOND_PV_CHECK = reference.value("activity.second_pv_check")
 BUNDLE = "CPT bundle"
 ACTION = "liability order"
 
+ADJOURNED = "Hearing adjourned"
 OUTCOMES = (
     "Liability order granted",
     "Liability order refused",
-    "Hearing adjourned",
+    ADJOURNED,
     "Application withdrawn at the hearing",
 )
+DECIDED = tuple(o for o in OUTCOMES if o != ADJOURNED)
+"""The outcomes that end the application: version 2 asks for the scanned outcome and closes the SR only for these."""
 
 
 # --- Values worked out from the answers ----------------------------------------------------------
 
 
 def hearing_at(ctx: Ctx) -> datetime:
-    """The latest hearing date: the one in the CPT's cover letter request once given, else the first."""
-    return ctx.get("confirmed_hearing_at") or ctx["hearing_at"]
+    """The latest hearing date: the one an adjourned hearing moved to (version 2), else the one in the CPT's cover
+    letter request once given, else the first."""
+    return ctx.get("new_hearing_at") or ctx.get("confirmed_hearing_at") or ctx["hearing_at"]
 
 
 def _local_date(moment: datetime) -> str:
@@ -157,7 +188,8 @@ def _pv_record(ctx: Ctx, *, second: bool) -> dict[str, Any]:
         "client_name": ctx.fact("paying_parent"),
         "check": "second" if second else "first",
         "pv_marker": bool(ctx["second_pv_marker"] if second else ctx["pv_marker"]),
-        "pv_findings": "" if second else ctx["pv_detail"] or "",  # the second check asks no details here
+        # Version 1's second check asks no details: its record has no findings line.
+        "pv_findings": (ctx["second_pv_details"] if second else ctx["pv_detail"]) or "",
     }
     if second:
         context |= {"payments_since": ctx["lo_schedule_payments"], "contact_since": ctx["paying_parent_contact"]}
@@ -188,8 +220,26 @@ def _pv_text(marker: bool) -> str:
     return "a PV marker is recorded" if marker else "no PV marker recorded"
 
 
-class P5dMachine(StateMachine):
-    """States are the steps; guards are the seed's rules; validators refuse impossible dates."""
+class _Rules:
+    """The guards and validators both versions' machines read."""
+
+    def cpo_stops(self, ctx: Ctx) -> bool:
+        return ctx["cpo_proceeds"] is False
+
+    # Validators: each raises FieldError naming the input the caseworker must change.
+    def arrears_period_is_in_order(self, ctx: Ctx) -> None:
+        if ctx["arrears_to"] < ctx["arrears_from"]:
+            raise FieldError("arrears_to", "The end of the arrears period must be on or after its start.")
+
+    def hearing_has_taken_place(self, ctx: Ctx) -> None:
+        ssst_court.hearing_has_taken_place(ctx, hearing_at(ctx))
+
+    def issued_before_hearing(self, ctx: Ctx) -> None:
+        ssst_court.issued_before_hearing(ctx, hearing_at(ctx))
+
+
+class P5dMachine(_Rules, StateMachine):
+    """Version 1. States are the steps; guards are the seed's rules; validators refuse impossible dates."""
 
     allocated = State("The request for a liability order", initial=True)
     contact_cpt = State("Ask the CPT for the hearing date and CPO")
@@ -227,19 +277,51 @@ class P5dMachine(StateMachine):
         | close_sr.to(done)
     )
 
-    def cpo_stops(self, ctx: Ctx) -> bool:
-        return ctx["cpo_proceeds"] is False
 
-    # Validators: each raises FieldError naming the input the caseworker must change.
-    def arrears_period_is_in_order(self, ctx: Ctx) -> None:
-        if ctx["arrears_to"] < ctx["arrears_from"]:
-            raise FieldError("arrears_to", "The end of the arrears period must be on or after its start.")
+class P5dMachineV2(_Rules, StateMachine):
+    """Version 2: an adjourned hearing takes a new date and goes round the second PV check and the outcome again."""
 
-    def hearing_has_taken_place(self, ctx: Ctx) -> None:
-        ssst_court.hearing_has_taken_place(ctx, hearing_at(ctx))
+    allocated = State("The request for a liability order", initial=True)
+    contact_cpt = State("Ask the CPT for the hearing date and CPO")
+    cpt_reply = State("Record the hearing date and CPO")
+    create_cmel7298 = State("Create CMEL7298 and update the activity plan")
+    full_pv_check = State("Full PV check")
+    cpt_bundle = State("Save the WinZip in the CPT shared folder")
+    set_in_progress = State("Set the SR In Progress")
+    cover_letter = State("CPT asks for the CMEL9180 cover letter")
+    call_cpt = State("Tell the CPT the letter is ready")
+    issue_date = State("Record the issue date")
+    second_pv_check = State("Second PV check, 48 hours before the hearing")
+    cpo_decision = State("Does the CPO proceed?")
+    record_outcome = State("Record the outcome from the CPO")
+    new_hearing = State("Record the new hearing date")
+    forward_to_ecm = State("Forward the case file to the ECM")
+    close_sr = State("Close and Complete the SR")
+    done = State("Finished", final=True)
 
-    def issued_before_hearing(self, ctx: Ctx) -> None:
-        ssst_court.issued_before_hearing(ctx, hearing_at(ctx))
+    proceed = (
+        allocated.to(contact_cpt, validators="arrears_period_is_in_order")
+        | contact_cpt.to(cpt_reply)
+        | cpt_reply.to(create_cmel7298)
+        | create_cmel7298.to(full_pv_check)
+        | full_pv_check.to(cpt_bundle)
+        | cpt_bundle.to(set_in_progress)
+        | set_in_progress.to(cover_letter)
+        | cover_letter.to(call_cpt)
+        | call_cpt.to(issue_date)
+        | issue_date.to(second_pv_check, validators="issued_before_hearing")
+        | second_pv_check.to(cpo_decision)
+        | cpo_decision.to(done, cond="cpo_stops")
+        | cpo_decision.to(record_outcome)
+        | record_outcome.to(new_hearing, cond="hearing_adjourned", validators="hearing_has_taken_place")
+        | record_outcome.to(forward_to_ecm, validators="hearing_has_taken_place")
+        | new_hearing.to(second_pv_check)
+        | forward_to_ecm.to(close_sr)
+        | close_sr.to(done)
+    )
+
+    def hearing_adjourned(self, ctx: Ctx) -> bool:
+        return bool(ctx["outcome"] == ADJOURNED)
 
 
 # --- Effects -------------------------------------------------------------------------------------
@@ -410,6 +492,56 @@ def _record_outcome(ctx: Ctx) -> list[Effect]:
     ]
 
 
+def _second_pv_check_v2(ctx: Ctx) -> list[Effect]:
+    """Version 1's, with what the check showed on the CWGF004 record and in the email (`_pv_record` reads it)."""
+    moment = hearing_at(ctx)
+    result = ssst_court.pv_result(bool(ctx["second_pv_marker"]), ctx["second_pv_details"])
+    draft = mail.second_pv_check(
+        scin=ctx.fact("scin"),
+        sr_number=SR_NUMBER,
+        hearing_at=moment,
+        pv_result=result,
+        payments=ctx["lo_schedule_payments"],
+        contact=ctx["paying_parent_contact"],
+        liability_order=True,
+    )
+    return [
+        QueueEmail("main", draft, documents=(("CWGF004", _pv_record(ctx, second=True)),)),
+        MarkActivityDone("main", SECOND_PV_CHECK),
+        CompleteDeadlines("main", (deadlines.SECOND_PV_CHECK,)),
+        AddNote(
+            "main",
+            f"Second PV check emailed to the CPO: {result}; payments affecting the LO schedule: "
+            f"{ctx['lo_schedule_payments']}; contact from the paying parent: {ctx['paying_parent_contact']}.",
+        ),
+    ]
+
+
+def _record_outcome_v2(ctx: Ctx) -> list[Effect]:
+    """An adjournment goes into the Notes and leaves the hearing deadline running for the new date to move."""
+    if ctx["outcome"] != ADJOURNED:
+        return _record_outcome(ctx)
+    return [
+        AddNote(
+            "main",
+            f"Outcome from the CPO: {ADJOURNED}. {ctx['outcome_detail']} The SR stays open for the new hearing.",
+        )
+    ]
+
+
+def _new_hearing(ctx: Ctx) -> list[Effect]:
+    moment = ctx["new_hearing_at"]
+    return [
+        UpdateSR("main", {"hearing_at": moment}),  # no `said`: the seed names no SR update for an adjourned hearing
+        *_hearing_dues(ctx, moment),
+        AddNote(
+            "main",
+            f"Hearing adjourned: the new hearing is at {ctx['court_name']}, {format_uk(moment)}. The second PV check "
+            "is due again 48 hours before it.",
+        ),
+    ]
+
+
 def _forward_to_ecm(ctx: Ctx) -> list[Effect]:
     draft = mail.case_file_to_ecm(
         scin=ctx.fact("scin"),
@@ -435,6 +567,7 @@ def _close_sr(ctx: Ctx) -> list[Effect]:
 
 # --- Steps ---------------------------------------------------------------------------------------
 
+# Version 1's steps; version 2 shares all but the second PV check and the outcome, and adds the new hearing date.
 STEPS = {
     "allocated": Step(
         title="The request for a liability order",
@@ -668,7 +801,7 @@ STEPS = {
 }
 
 
-PROCEDURE = Procedure(
+PROCEDURE_V1 = Procedure(
     id="P5d",
     version="1",
     title="Work Routing for Liability Order",
@@ -683,3 +816,65 @@ PROCEDURE = Procedure(
     works_on_reasons=(REASON,),
     main_sr=MAGISTRATES_COURT,
 )
+
+
+# --- Version 2 -----------------------------------------------------------------------------------
+
+_V2_STEPS: dict[str, Step] = {
+    "second_pv_check": replace(
+        STEPS["second_pv_check"],
+        fields=(STEPS["second_pv_check"].fields[0], ssst_court.SECOND_PV_DETAILS, *STEPS["second_pv_check"].fields[1:]),
+        depends_on=("confirmed_hearing_at", "new_hearing_at"),
+        effects=_second_pv_check_v2,
+    ),
+    "record_outcome": Step(
+        title="Record the outcome from the CPO",
+        guidance=(
+            "After the hearing the CPO tells you the outcome. When the court decided the application, the CPO emails "
+            "you the case file: record the outcome and upload the scanned outcome as a PDF, which is linked to the SR "
+            "(see Scanning Local). When the court adjourned the hearing, record that and what the CPO said: the SR "
+            "stays open, and next you record the new hearing date."
+        ),
+        fields=(
+            Field("outcome", label="Outcome of the hearing", kind="choice", options=OUTCOMES),
+            Field(
+                "outcome_detail",
+                label="Details of the outcome",
+                kind="long_text",
+                help="What the CPO told you. For an adjournment: why, and anything the court directed.",
+            ),
+            Field("outcome_pdf", label="Scanned outcome", kind="pdf", help="A PDF file.", when=("outcome", DECIDED)),
+        ),
+        effects=_record_outcome_v2,
+    ),
+    "new_hearing": Step(
+        title="Record the new hearing date",
+        guidance=(
+            "The court adjourned the hearing. Record the date and time it was adjourned to, as the CPO or the court "
+            "presenting team gives it: the SR's hearing date and the hearing deadline move to it, and the second PV "
+            "check is due again 48 hours before it. If no date was fixed at the hearing, come back to this step when "
+            "the court presenting team gives one."
+        ),
+        fields=(
+            Field(
+                "new_hearing_at", label="New hearing date and time", kind="datetime", min_date="today", help="UK time."
+            ),
+        ),
+        depends_on=("court_name",),
+        effects=_new_hearing,
+    ),
+}
+
+
+def _v2_steps() -> dict[str, Step]:
+    """Version 1's steps in their order with version 2's changed ones, the new hearing date after the outcome."""
+    steps: dict[str, Step] = {}
+    for step_id, step in STEPS.items():
+        steps[step_id] = _V2_STEPS.get(step_id, step)
+        if step_id == "record_outcome":
+            steps["new_hearing"] = _V2_STEPS["new_hearing"]
+    return steps
+
+
+PROCEDURE = replace(PROCEDURE_V1, version="2", machine=P5dMachineV2, steps=_v2_steps())
+"""Version 2, the one new runs start on (`registry.get("P5d")`)."""

@@ -15,9 +15,11 @@ from .p5a_court_fee_payment import PROCEDURE as P5A
 from .p5b_county_court import PROCEDURE as P5B
 from .p5c_commitment import PROCEDURE as P5C
 from .p5d_liability_order_routing import PROCEDURE as P5D
+from .p5d_liability_order_routing import PROCEDURE_V1 as P5D_V1
 from .p5e_face_to_face import PROCEDURE as P5E
 
-_ALL: tuple[Procedure, ...] = (P1, P2, P3, P4, P5A, P5B, P5C, P5D, P5E)
+# P5D_V1: runs started before 7 December 2026 (fifth session) finish on it; drop it once none is in progress.
+_ALL: tuple[Procedure, ...] = (P1, P2, P3, P4, P5A, P5B, P5C, P5D_V1, P5D, P5E)
 
 REGISTRY: dict[tuple[str, str], Procedure] = {(p.id, p.version): p for p in _ALL}
 

@@ -270,6 +270,13 @@ CPO_FIELDS = (
 """The CPO's name and (optional) own address: the second PV check goes to `cpo_to`."""
 
 
+SECOND_PV_DETAILS = Field(
+    "second_pv_details", label="What the second PV check showed", kind="long_text", required=False
+)
+"""What a second PV check found, in the caseworker's words: onto the CWGF004 second-check record and into the email to
+the CPO (P5b, P5c, and P5d from its version 2)."""
+
+
 def set_in_progress_step(guidance: str = "In the SR for this request, update the Status to In Progress.") -> Step:
     return Step(
         title="Set the SR In Progress",
@@ -297,7 +304,7 @@ def second_pv_check_step(
                 kind="yes_no",
                 check=PV_CHECK_AGREES_WITH_THE_CASE,
             ),
-            Field("second_pv_details", label="What the second PV check showed", kind="long_text", required=False),
+            SECOND_PV_DETAILS,
             Field(
                 "payments_since",
                 label="Payments made since the referral",

@@ -114,8 +114,12 @@ TASK_LISTS: dict[str, tuple[Section, ...]] = {
         ),
         Section(
             "The hearing",
-            ("second_pv_check", "cpo_decision", "record_outcome"),
-            {"cpo_decision": "the court presenting officer", "record_outcome": "the court presenting officer"},
+            ("second_pv_check", "cpo_decision", "record_outcome", "new_hearing"),  # new_hearing: version 2 only
+            {
+                "cpo_decision": "the court presenting officer",
+                "record_outcome": "the court presenting officer",
+                "new_hearing": "the court presenting team",  # an adjourned hearing's new date, when none was fixed
+            },
         ),
         Section("Close the SR", ("forward_to_ecm", "close_sr")),
     ),

@@ -176,7 +176,7 @@ TRACE: tuple[TraceRow, ...] = (
         ("issue_date",),
         ("second_pv_check",),
         ("cpo_decision",),
-        ("record_outcome",),
+        ("record_outcome", "new_hearing"),  # version 2: an adjourned hearing's new date is our reading of the outcome
         ("forward_to_ecm",),
         ("close_sr",),
     ),

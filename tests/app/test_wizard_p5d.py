@@ -13,7 +13,8 @@ from tests.app.answering import answer_by_label, progress
 from tests.app.helpers import texts
 from tests.app.test_wizard import button, open_wizard
 from tests.pdfs import a_pdf
-from tests.procedures.test_p5d import HEARING, allocated_sr, outbox, sr_row
+from tests.procedures.test_p5d import ADJOURNED_TO, HEARING, allocated_sr, outbox, sr_row, walk_to
+from tests.procedures.walk import Walk, run_row
 
 
 def step(at, title: str, **values) -> None:
@@ -108,3 +109,45 @@ def test_an_ssst_caseworker_walks_the_liability_order_routing_in_the_wizard(sqli
     )
     assert len(outbox(sr_id)) == 4
     assert run_context.view_run(actor, view.run_id).status == "finished"
+
+
+def test_an_adjourned_hearing_in_the_wizard_asks_no_upload_and_takes_the_new_date(
+    sqlite_demo_db, actor_for, monkeypatch
+):
+    """Version 2: the caseworker records an adjournment with what the CPO said and no scanned outcome, then the new
+    hearing date and time, and is back at the second PV check, which now asks what the check showed."""
+    actor = actor_for("ssst.caseworker")
+    case_id, sr_id = allocated_sr(actor)
+    walk = walk_to(Walk(actor, "P5d", case_id, sr_id=sr_id), "record_outcome")
+    monkeypatch.setattr(run_context, "run_today", HEARING.date)
+    at = open_wizard(actor, walk.view.run_id)
+    assert "Record the outcome from the CPO" in progress(at)
+    at.radio[0].set_value("Liability order granted").run()
+    assert at.get("file_uploader"), "a decided outcome asks for the scanned outcome"
+    at.radio[0].set_value("Hearing adjourned").run()
+    assert not at.get("file_uploader"), "an adjournment asks for no upload"
+    answer_by_label(at, **{"Details of the outcome": "Adjourned for the paying parent to get legal advice."})
+
+    assert "Record the new hearing date" in progress(at)
+    step(
+        at,
+        "Record the new hearing date",
+        **{"New hearing date and time": ADJOURNED_TO.date(), "Time (UK)": ADJOURNED_TO.time()},
+    )
+    assert uk_local(sr_row(sr_id).hearing_at) == ADJOURNED_TO
+    assert sr_row(sr_id).status == "In Progress"
+    step(
+        at,
+        "Second PV check, 48 hours before the hearing",
+        **{
+            "Is a PV marker recorded now?": "No",
+            "What the second PV check showed": "No marker; nothing new since the first check.",
+            "Payments that affect the LO schedule": "None",
+            "Contact from the paying parent": "None",
+        },
+    )
+    assert "Does the CPO proceed?" in progress(at)
+    assert run_row(walk.view.run_id).answers["second_pv_details"] == "No marker; nothing new since the first check."
+    shown = " ".join(texts(at))
+    assert "new_hearing" not in shown
+    assert "second_pv_details" not in shown

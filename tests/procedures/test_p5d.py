@@ -25,10 +25,11 @@ from procedures import registry
 from services import run_context, run_start, runs
 from services.errors import DomainError, ValidationFailed
 from services.mail_settings import SSST_MAILBOX
+from services.procedure_map import procedure_map
 from services.transaction import transaction
 from tests.pdfs import a_pdf
 from tests.procedures.p4_helpers import Clock
-from tests.procedures.walk import Walk
+from tests.procedures.walk import Walk, run_row
 from tests.ssst import smtp_server
 
 MAGISTRATES_COURT = ("Enforcement", "Court Presentation", "Magistrates Court")
@@ -83,6 +84,8 @@ TODAY = uk_local(datetime.now(UK)).date()
 HEARING = at(next_weekday(2, after=TODAY, working_days_before=(1, 2)), 10)
 # The CPT's email later gives a Tuesday at 10:00: 48 hours before is Sunday, so Friday 17:00.
 MOVED_HEARING = at(next_weekday(1, after=HEARING.date(), working_days_before=(4,)), 10)
+# Version 2: the court adjourns HEARING to a Wednesday at 14:00; 48 hours before is Monday 14:00, a working day.
+ADJOURNED_TO = at(next_weekday(2, after=HEARING.date(), working_days_before=(1, 2)), 14)
 
 
 def allocated_sr(actor) -> tuple[int, int]:
@@ -635,3 +638,197 @@ def test_the_outcome_is_refused_before_the_hearing_day_and_nothing_is_recorded(d
     clock.today = day
     walk.answer(**ANSWERS["record_outcome"])
     assert walk.step == "forward_to_ecm"
+
+
+# --- Version 2: an adjourned hearing, and what the second PV check showed --------------------------------------
+
+ADJOURNMENT = {
+    "outcome": "Hearing adjourned",
+    "outcome_detail": "The paying parent asked for time to get legal advice; adjourned with a direction to bring "
+    "evidence of his income.",
+}
+SECOND_VISIT = {
+    "second_pv_marker": False,
+    "second_pv_details": "No marker. He phoned calmly on the 5th to ask about paying by instalments.",
+    "lo_schedule_payments": "None",
+    "paying_parent_contact": "One call on the 5th about instalments",
+}
+
+
+def deadline_rows(sr_id: int) -> list[tuple[str, datetime, bool]]:
+    """Every deadline of the SR, met or not, oldest first: (kind, due in UK time, done)."""
+    with transaction() as session:
+        rows = session.scalars(select(Deadline).where(Deadline.sr_id == sr_id).order_by(Deadline.id))
+        return [(d.kind, uk_local(d.due_at), d.done) for d in rows]
+
+
+def outcome_pdfs(sr_id: int) -> list[str]:
+    with transaction() as session:
+        return list(
+            session.scalars(
+                select(Attachment.file_name).where(Attachment.sr_id == sr_id, Attachment.kind == "outcome_pdf")
+            )
+        )
+
+
+def day(moment: datetime) -> str:
+    return f"{moment.day} {moment:%B %Y}"
+
+
+def test_new_runs_start_on_version_2_and_version_1_stays_registered_for_the_runs_on_it(demo_db, ssst):
+    assert registry.get("P5d").version == "2"
+    assert [p.version for p in registry.latest() if p.id == "P5d"] == ["2"]
+    v1, v2 = registry.get("P5d", "1"), registry.get("P5d", "2")
+    assert set(v2.steps) - set(v1.steps) == {"new_hearing"}
+    assert v1.steps["allocated"] is v2.steps["allocated"]  # the unchanged steps are shared, not copied
+    assert v2.remaining(v2.initial) == v1.remaining(v1.initial) == 12
+    walk, _case_id, _sr_id = start(ssst)
+    assert walk.view.procedure_version == "2"
+
+
+def test_an_adjourned_hearing_takes_a_new_date_and_the_second_pv_check_and_outcome_again_before_the_sr_closes(
+    demo_db, ssst, clock
+):
+    """The CPO reports an adjournment: the SR stays open with the adjournment in its Notes, the new date moves its
+    hearing date and deadlines, the second PV check is asked again 48 hours before the new hearing (findings on the
+    CWGF004 sent to the CPO), and only the second hearing's outcome forwards the case file and closes the SR."""
+    walk, case_id, sr_id = start(ssst)
+    scin = case_facts(case_id)["scin"]
+    first_check = {**ANSWERS["second_pv_check"], "second_pv_details": "No marker; nothing new since the first check."}
+    walk_to(walk, "record_outcome", second_pv_check=first_check)
+    clock.today = HEARING.date()
+    step = walk.view.step
+    pdf = next(f for f in step.fields if f.name == "outcome_pdf")
+    assert not pdf.applies({"outcome": "Hearing adjourned"})  # no scanned outcome asked for an adjournment
+    assert all(pdf.applies({"outcome": o}) for o in step.fields[0].options if o != "Hearing adjourned")
+    assert step.checklist == ()
+
+    walk.answer(**ADJOURNMENT)
+    assert walk.step == "new_hearing"
+    sr = sr_row(sr_id)
+    assert (sr.status, uk_local(sr.hearing_at)) == ("In Progress", HEARING)  # open; the date moves at the next step
+    notes = walk.outcome().srs["main"].notes
+    assert notes[-1] == (
+        "Outcome from the CPO: Hearing adjourned. The paying parent asked for time to get legal advice; adjourned with "
+        "a direction to bring evidence of his income. The SR stays open for the new hearing."
+    )
+    assert outcome_pdfs(sr_id) == []
+    assert not any(subject.startswith("Case file after hearing") for _to, subject, _m in outbox(sr_id))
+    assert ("hearing", HEARING, False) in deadline_rows(sr_id)  # still to be met: the hearing has not been decided
+
+    with pytest.raises(ValidationFailed) as refused:  # a day gone by cannot be the adjourned hearing's new date
+        walk.answer(new_hearing_at=f"{HEARING.date() - timedelta(days=1)} 14:00")
+    assert refused.value.errors == {"new_hearing_at": "New hearing date and time must be today or in the future."}
+    walk.answer(new_hearing_at=ADJOURNED_TO.strftime("%Y-%m-%d %H:%M"))
+
+    assert uk_local(sr_row(sr_id).hearing_at) == ADJOURNED_TO
+    pv_due = ADJOURNED_TO - timedelta(days=2)  # Monday 14:00, within working hours
+    assert deadline_rows(sr_id) == [
+        ("hearing", ADJOURNED_TO, False),  # moved, not added
+        ("second_pv_check", HEARING - timedelta(days=2), True),  # the first hearing's check, met
+        ("second_pv_check", pv_due, False),  # due again before the new hearing
+    ]
+    assert walk.outcome().srs["main"].notes[-1] == (
+        f"Hearing adjourned: the new hearing is at Exampletown Magistrates' Court, {day(ADJOURNED_TO)}, 14:00. The "
+        "second PV check is due again 48 hours before it."
+    )
+    # The seed names no SR update for an adjourned hearing's date: a suggestion, never the cover letter's sentence.
+    saved = walk.view.cms_saved[-1]
+    assert saved.step_title == "Record the new hearing date"
+    (hearing_line,) = [line for line in saved.lines if line.suggestion == "Hearing date"]
+    assert hearing_line.text.endswith(
+        f"set the hearing date in the field your team uses (the procedure names none): {day(ADJOURNED_TO)}, 14:00"
+    )
+    assert hearing_line.source is None
+
+    # Back round the loop: the second PV check starts unanswered, cautioned until its new day.
+    assert walk.step == "second_pv_check"
+    answered = set(run_row(walk.view.run_id).answers)
+    assert not {"second_pv_marker", "second_pv_details", "lo_schedule_payments"} & answered
+    assert walk.view.warnings[0].startswith(f"The second PV check is due on {day(pv_due)}, 48 hours before")
+    clock.today = pv_due.date()
+    walk.answer(**SECOND_VISIT)
+    assert deadline_rows(sr_id)[-1] == ("second_pv_check", pv_due, True)
+    second_pv = [m for _to, subject, m in outbox(sr_id) if subject.startswith("Second PV check")]
+    assert [m["Subject"] for m in second_pv] == [
+        f"Second PV check before hearing on {day(HEARING)}: SCIN {scin}, SR {sr.number}",
+        f"Second PV check before hearing on {day(ADJOURNED_TO)}: SCIN {scin}, SR {sr.number}",
+    ]
+    body = second_pv[1].get_body(("plain",)).get_content()
+    assert f"before the hearing on {day(ADJOURNED_TO)}, 14:00:" in body
+    assert f"PV check: no PV marker recorded: {SECOND_VISIT['second_pv_details']}" in body
+    records = [docx_text(next(m.iter_attachments()).get_content()) for m in second_pv]
+    assert "What the check found: No marker; nothing new since the first check." in records[0]
+    assert f"What the check found: {SECOND_VISIT['second_pv_details']}" in records[1]
+    assert "One call on the 5th about instalments" in records[1]
+
+    assert walk.step == "cpo_decision"
+    assert "cpo_proceeds" not in run_row(walk.view.run_id).answers  # asked again for the new hearing
+    walk.answer(cpo_proceeds=True)
+    assert walk.step == "record_outcome"
+    with pytest.raises(ValidationFailed) as refused:  # checked against the new hearing, not the adjourned one
+        walk.answer(**ANSWERS["record_outcome"])
+    assert refused.value.errors["outcome"].startswith(
+        f"The hearing is on {day(ADJOURNED_TO)}. Record the outcome once the hearing has taken place."
+    )
+    assert sr_row(sr_id).status == "In Progress"
+    clock.today = ADJOURNED_TO.date()
+    walk.answer(**ANSWERS["record_outcome"])
+    assert sr_row(sr_id).status == "In Progress"  # closed only at the last step
+    walk_to(walk, "done")
+
+    loop = ["record_outcome", "new_hearing", "second_pv_check", "cpo_decision"]
+    at_outcome = MAIN_PATH.index("record_outcome")
+    assert walk.path() == [*MAIN_PATH[:at_outcome], *loop, *MAIN_PATH[at_outcome:]]
+    sr = sr_row(sr_id)
+    assert (sr.status, sr.sub_status, uk_local(sr.hearing_at)) == ("Closed", "Complete", ADJOURNED_TO)
+    assert all(done for _kind, _due, done in deadline_rows(sr_id))
+    assert outcome_pdfs(sr_id) == ["LO-outcome.pdf"]
+    notes = walk.outcome().srs["main"].notes
+    adjourned = notes.index(next(n for n in notes if n.startswith("Outcome from the CPO: Hearing adjourned.")))
+    granted = notes.index(next(n for n in notes if n.startswith("Outcome from the CPO: Liability order granted.")))
+    assert adjourned < granted
+    (ecm,) = [m for _to, subject, m in outbox(sr_id) if subject.startswith("Case file after hearing")]
+    forms = {a.get_filename(): docx_text(a.get_content()) for a in ecm.iter_attachments()}
+    assert day(ADJOURNED_TO) in forms["CMEL7298.docx"]  # the case file carries the hearing that decided it
+
+
+def test_version_2_refuses_a_decided_outcome_without_its_pdf_and_an_adjournment_before_the_hearing_day(
+    demo_db, ssst, clock
+):
+    walk, _case_id, sr_id = start(ssst)
+    walk_to(walk, "record_outcome")
+    with pytest.raises(ValidationFailed) as refused:  # the CPO reports an adjournment after the hearing, as any outcome
+        walk.answer(**ADJOURNMENT)
+    assert refused.value.errors["outcome"].startswith(f"The hearing is on {day(HEARING)}.")
+    assert walk.step == "record_outcome"
+    assert not any("Hearing adjourned" in note for note in walk.outcome().srs["main"].notes)
+    clock.today = HEARING.date()
+    with pytest.raises(ValidationFailed) as refused:
+        walk.answer(outcome="Liability order granted", outcome_detail="Granted in full.")
+    assert refused.value.errors == {"outcome_pdf": "Enter scanned outcome"}  # still asked for a decided outcome
+    assert (walk.step, sr_row(sr_id).status) == ("record_outcome", "In Progress")
+
+
+def test_a_run_started_on_version_1_resumes_and_finishes_on_version_1(demo_db, ssst, clock):
+    """A run in progress when version 2 was added keeps version 1's steps to the end: its second PV check asks no
+    findings, its outcome keeps the scan tick, and it is never offered the new hearing date step."""
+    case_id, sr_id = allocated_sr(ssst)
+    walk = Walk(ssst, "P5d", case_id, sr_id=sr_id, version="1")
+    walk_to(walk, "second_pv_check")
+    resumed = run_start.start_run(ssst, "P5d", case_id=case_id, sr_id=sr_id)  # My work's "Work this SR", later
+    assert (resumed.run_id, resumed.procedure_version) == (walk.view.run_id, "1")
+    assert "second_pv_details" not in {f.name for f in walk.view.step.fields}
+    walk.answer(**ANSWERS["second_pv_check"])
+    (pv_email,) = [m for _to, subject, m in outbox(sr_id) if subject.startswith("Second PV check")]
+    assert "What the check found" not in docx_text(next(pv_email.iter_attachments()).get_content())
+    walk_to(walk, "record_outcome")
+    assert walk.view.step.checklist == ("Outcome scanned as a PDF",)
+    walk_to(walk, "done", clock)
+    assert walk.path() == MAIN_PATH
+    assert run_row(walk.view.run_id).procedure_version == "1"
+    assert "Record the new hearing date" not in {title for _id, title in walk.view.history}
+    history = tuple(state for state, _title in walk.view.history)  # SR detail's map draws the run's own version
+    assert "new hearing" not in procedure_map("P5d", "1", history)
+    assert "new hearing" in procedure_map("P5d", "2", history)
+    assert (sr_row(sr_id).status, sr_row(sr_id).sub_status) == ("Closed", "Complete")

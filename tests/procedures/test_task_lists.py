@@ -26,6 +26,15 @@ def test_every_step_of_a_long_procedure_is_in_exactly_one_section(procedure_id):
         assert set(section.waits_for) <= set(section.steps)
 
 
+@pytest.mark.parametrize(
+    "procedure", [p for p in registry.REGISTRY.values() if p.id in LONG], ids=lambda p: f"{p.id}v{p.version}"
+)
+def test_every_step_of_every_registered_version_is_in_a_section(procedure):
+    """A run finishes on the version it started on (P5d version 1 beside 2): its steps are listed too."""
+    listed = {step for section in TASK_LISTS[procedure.id] for step in section.steps}
+    assert {s for s, step in procedure.steps.items() if not step.final} <= listed
+
+
 def test_the_short_procedures_keep_their_progress_line():
     assert set(TASK_LISTS) == set(LONG)
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from db.models import Case, ProcedureRun, ServiceRequest
@@ -59,12 +62,31 @@ def team_case(actor: Actor, **facts: Any) -> Case:
         return case
 
 
-class Walk:
-    """Drive one run: `answer(...)` submits the current step with its checklist ticked, confirming if asked."""
+@contextmanager
+def registered_up_to(procedure_id: str, version: str) -> Iterator[None]:
+    """The registry as it was before `procedure_id`'s later versions were added: a run started inside starts on
+    `version`, as one started before the change did. The later versions are back once it ends."""
+    with pytest.MonkeyPatch.context() as patch:
+        for pid, registered in list(registry.REGISTRY):
+            if pid == procedure_id and int(registered) > int(version):
+                patch.delitem(registry.REGISTRY, (pid, registered))
+        yield
 
-    def __init__(self, actor: Actor, procedure_id: str, case_id: int, *, sr_id: int | None = None) -> None:
+
+class Walk:
+    """Drive one run: `answer(...)` submits the current step with its checklist ticked, confirming if asked.
+    `version`: start it on that version of the procedure (a run started before a later one was added)."""
+
+    def __init__(
+        self, actor: Actor, procedure_id: str, case_id: int, *, sr_id: int | None = None, version: str | None = None
+    ) -> None:
         self.actor = actor
-        self.view: RunView = run_start.start_run(actor, procedure_id, case_id=case_id, sr_id=sr_id)
+        if version is None:
+            self.view: RunView = run_start.start_run(actor, procedure_id, case_id=case_id, sr_id=sr_id)
+        else:
+            with registered_up_to(procedure_id, version):
+                self.view = run_start.start_run(actor, procedure_id, case_id=case_id, sr_id=sr_id)
+            assert self.view.procedure_version == version, "that version is not registered"
 
     @property
     def step(self) -> str:

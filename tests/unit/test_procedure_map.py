@@ -6,7 +6,7 @@ from procedures import registry
 from services.procedure_map import procedure_map
 
 
-@pytest.mark.parametrize("procedure", registry.latest(), ids=lambda p: p.id)
+@pytest.mark.parametrize("procedure", registry.REGISTRY.values(), ids=lambda p: f"{p.id}v{p.version}")
 def test_a_map_shows_every_step_title_and_no_code_name(procedure):
     first = procedure.initial
     following = procedure.successors(first)[0]

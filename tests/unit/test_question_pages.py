@@ -138,7 +138,13 @@ def test_no_page_is_headed_by_a_question_it_does_not_ask(procedure, step_id, ste
     field it asks, and the first page shown is the step's first page."""
     view = view_of(step_id, step)
     pages = question_pages(view)
-    conditions = {f.when for f in step.fields if f.when is not None}
+    # each value a field is shown for: one of a tuple of values (P5d's outcome PDF) is tried on its own
+    conditions = {
+        (f.when[0], value)
+        for f in step.fields
+        if f.when is not None
+        for value in (f.when[1] if isinstance(f.when[1], tuple) else (f.when[1],))
+    }
     for answers in ({}, *({name: value} for name, value in conditions), dict(conditions)):
         shown = [page_shown(view, i, answers) for i, page in enumerate(pages) if page.applies(answers)]
         assert [p.intro for p in shown][:1] in ([], [True])
@@ -150,3 +156,15 @@ def test_no_page_is_headed_by_a_question_it_does_not_ask(procedure, step_id, ste
                 assert page.heading in (asked[0].label, f"{asked[0].label} (optional)")
             else:
                 assert page.heading == step.title
+
+
+def test_a_field_shown_for_any_of_several_answers_is_asked_on_the_page_for_each_of_them_only():
+    """P5d version 2 asks for the scanned outcome for every outcome but an adjourned hearing (`when` with a tuple)."""
+    step = registry.get("P5d", "2").steps["record_outcome"]
+    [page] = question_pages(view_of("record_outcome", step))
+    outcomes = step.fields[0].options
+    for outcome in outcomes:
+        shown = [f.name for f in page.fields if f.applies({"outcome": outcome})]
+        pdf = [] if outcome == "Hearing adjourned" else ["outcome_pdf"]
+        assert shown == ["outcome", "outcome_detail", *pdf], outcome
+    assert [f.name for f in page.fields if f.applies({})] == ["outcome", "outcome_detail"]
