@@ -216,6 +216,9 @@ def _cell(value: Any) -> Any:
 def _missing(f: Field) -> str:
     if f.kind in ("choice", "yes_no", "multi_choice"):
         return f"Select an answer for: {f.label}"
+    if f.kind == "pdf":  # a file is uploaded, not entered (QA, fifth session: "Enter scanned outcome")
+        named = _sentence_case(f.label)
+        return f"Upload {named if named.startswith('the ') else 'the ' + named} as a PDF file."
     return f"Enter {_sentence_case(f.label)}" if f.label else "Enter a value"
 
 

@@ -118,6 +118,12 @@ OUTCOMES = (
     "Application withdrawn at the hearing",
 )
 DECIDED = tuple(o for o in OUTCOMES if o != ADJOURNED)
+V1_ADJOURNED = (
+    "This run was started before Casework Guide could record an adjourned hearing: recorded here, it would close the "
+    "SR as Complete. Leave this step until the CPO sends the outcome of the new hearing, and record that outcome then. "
+    "Meanwhile put the adjournment and the new hearing date in the SR's Notes, and do the second PV check 48 hours "
+    "before the new hearing."
+)
 """The outcomes that end the application: version 2 asks for the scanned outcome and closes the SR only for these."""
 
 
@@ -272,10 +278,16 @@ class P5dMachine(_Rules, StateMachine):
         | second_pv_check.to(cpo_decision)
         | cpo_decision.to(done, cond="cpo_stops")
         | cpo_decision.to(record_outcome)
-        | record_outcome.to(forward_to_ecm, validators="hearing_has_taken_place")
+        | record_outcome.to(forward_to_ecm, validators=["hearing_has_taken_place", "not_adjourned"])
         | forward_to_ecm.to(close_sr)
         | close_sr.to(done)
     )
+
+    def not_adjourned(self, ctx: Ctx) -> None:
+        """Version 1 would close the SR Complete on an adjournment (its steps stay as they were for the runs on it):
+        refused instead, saying what to do until the new hearing's outcome comes."""
+        if ctx["outcome"] == ADJOURNED:
+            raise FieldError("outcome", V1_ADJOURNED)
 
 
 class P5dMachineV2(_Rules, StateMachine):

@@ -806,8 +806,32 @@ def test_version_2_refuses_a_decided_outcome_without_its_pdf_and_an_adjournment_
     clock.today = HEARING.date()
     with pytest.raises(ValidationFailed) as refused:
         walk.answer(outcome="Liability order granted", outcome_detail="Granted in full.")
-    assert refused.value.errors == {"outcome_pdf": "Enter scanned outcome"}  # still asked for a decided outcome
+    # still asked for a decided outcome
+    assert refused.value.errors == {"outcome_pdf": "Upload the scanned outcome as a PDF file."}
     assert (walk.step, sr_row(sr_id).status) == ("record_outcome", "In Progress")
+
+
+def test_a_version_1_run_refuses_an_adjourned_hearing_at_the_outcome_and_keeps_the_sr_open(demo_db, ssst, clock):
+    """Version 1 would close the SR Complete on "Hearing adjourned" (fifth session); on a run still on it the outcome is
+    refused at its field with what to do until the new hearing, no scan is stored, and the decided outcome is then
+    recorded as usual."""
+    from procedures.p5d_liability_order_routing import V1_ADJOURNED
+
+    case_id, sr_id = allocated_sr(ssst)
+    walk = Walk(ssst, "P5d", case_id, sr_id=sr_id, version="1")
+    walk_to(walk, "record_outcome")
+    clock.today = HEARING.date()
+    with pytest.raises(ValidationFailed) as refused:
+        walk.answer(**{**ANSWERS["record_outcome"], "outcome": "Hearing adjourned"})
+    assert refused.value.errors == {"outcome": V1_ADJOURNED}
+    assert run_context.view_run(ssst, walk.view.run_id).step.id == "record_outcome"
+    assert (sr_row(sr_id).status, sr_row(sr_id).sub_status) == ("In Progress", None)
+    with transaction() as session:
+        assert not session.scalars(
+            select(Attachment).where(Attachment.sr_id == sr_id, Attachment.kind == "outcome_pdf")
+        ).all()
+    walk_to(walk, "done", clock)
+    assert (sr_row(sr_id).status, sr_row(sr_id).sub_status) == ("Closed", "Complete")
 
 
 def test_a_run_started_on_version_1_resumes_and_finishes_on_version_1(demo_db, ssst, clock):

@@ -113,3 +113,16 @@ def test_a_missing_answer_message_keeps_acronyms_intact():
         Field("who", label="CSA caseworker handing over").parse("", today=date(2026, 11, 23))
     with pytest.raises(FieldError, match="^Enter what you found$"):
         Field("found", label="What you found", kind="long_text").parse("  ", today=date(2026, 11, 23))
+
+
+def test_a_missing_file_is_asked_to_be_uploaded_not_entered():
+    """QA (fifth session): a PDF field left empty said "Enter scanned outcome"."""
+    from procedures.definition import Field
+
+    today = date(2026, 11, 23)
+    with pytest.raises(FieldError) as refused:
+        Field("outcome_pdf", label="Scanned outcome", kind="pdf").parse(None, today=today)
+    assert refused.value.message == "Upload the scanned outcome as a PDF file."
+    with pytest.raises(FieldError) as refused:
+        Field("form", label="The CMSF5579 the consultant returned", kind="pdf").parse(None, today=today)
+    assert refused.value.message == "Upload the CMSF5579 the consultant returned as a PDF file."
