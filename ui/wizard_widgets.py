@@ -10,6 +10,7 @@ from typing import Any, Literal
 import streamlit as st
 
 from domain.clock import UK
+from domain.files import MAX_PDF_BYTES
 from services.run_views import FieldView
 from ui.text import md
 
@@ -86,7 +87,16 @@ def field_input(run_id: str, step: str, f: FieldView, error: str | None, *, labe
             st.caption(f"Uploaded: {md(f.value.get('file_name'))} (upload another to replace it)")
         elif isinstance(f.value, tuple):  # chosen on this step's page before, not saved yet
             st.caption(f"Chosen: {md(f.value[0])} (choose another to replace it)")
-        uploaded = st.file_uploader(label, type=["pdf"], key=key, help=help_text, label_visibility=shown_label)
+        uploaded = st.file_uploader(
+            label,
+            type=["pdf"],
+            key=key,
+            help=help_text,
+            label_visibility=shown_label,
+            # The uploader said "200MB per file" while the service refuses a PDF over 10 MB (domain.files): it now
+            # says the real limit and refuses a larger file in the browser, before it is sent (QA, fifth session).
+            max_upload_size=MAX_PDF_BYTES // (1024 * 1024),
+        )
         value = (uploaded.name, uploaded.getvalue()) if uploaded is not None else f.value
     elif f.kind == "table":
         value = table_input(key, label, f)

@@ -123,7 +123,9 @@ def test_an_adjourned_hearing_in_the_wizard_asks_no_upload_and_takes_the_new_dat
     at = open_wizard(actor, walk.view.run_id)
     assert "Record the outcome from the CPO" in progress(at)
     at.radio[0].set_value("Liability order granted").run()
-    assert at.get("file_uploader"), "a decided outcome asks for the scanned outcome"
+    (uploader,) = at.get("file_uploader")
+    # "200MB per file" was said while the service refuses a PDF over 10 MB (domain.files.MAX_PDF_BYTES)
+    assert uploader.proto.max_upload_size_mb == 10, "a decided outcome asks for the scanned outcome, at most 10 MB"
     at.radio[0].set_value("Hearing adjourned").run()
     assert not at.get("file_uploader"), "an adjournment asks for no upload"
     answer_by_label(at, **{"Details of the outcome": "Adjourned for the paying parent to get legal advice."})
