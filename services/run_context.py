@@ -28,7 +28,7 @@ from services import reference as reference_values
 from services.access import check_actor, check_run, unavailable
 from services.actor import Actor
 from services.case_facts import case_facts
-from services.errors import NotFound, ValidationFailed
+from services.errors import DomainError, NotFound, ValidationFailed
 from services.run_records import run_records
 from services.run_views import RunView, build, cms_context
 from services.transaction import transaction
@@ -139,7 +139,37 @@ def load_run(session: Session, actor: Actor, run_id: str, action: str) -> tuple[
     set_committed_value(run, "service_request", sr)
     check_actor(session, actor, signed_in=signed_in)
     check_run(session, actor, run, action=action)
-    return run, registry.get(run.procedure_id, run.procedure_version), case
+    return run, procedure_of(run), case
+
+
+def procedure_of(run: ProcedureRun) -> Procedure:
+    """The procedure version the run started on; refused in plain words when this server does not have it."""
+    try:
+        return registry.get(run.procedure_id, run.procedure_version)
+    except registry.UnknownProcedure:
+        raise DomainError(_unknown_version(run.procedure_id, run.procedure_version)) from None
+
+
+# Several app servers share one database: while a new release reaches them one by one, a run started on a server
+# already updated may be opened on one not yet updated, which does not know the procedure version it runs on.
+NEWER_VERSION = (
+    "This procedure run uses a newer version of its procedure than this server has yet: Casework Guide is being "
+    "updated. Nothing is lost. Reload the page in a few minutes; if this keeps happening, tell your team leader."
+)
+GONE_VERSION = (
+    "This procedure run is on a version of its procedure that Casework Guide no longer has, so it cannot be opened. "
+    "Nothing is lost: tell your team leader."
+)
+
+
+def _unknown_version(procedure_id: str, version: str) -> str:
+    """Why a run's procedure version is not here: a newer release not yet on this server, or (against the registry's
+    rule of keeping a version while runs use it) one removed."""
+    try:
+        latest = int(registry.get(procedure_id).version)
+    except registry.UnknownProcedure:
+        return NEWER_VERSION  # a procedure this server does not have at all: added by a newer release
+    return NEWER_VERSION if version.isdigit() and int(version) > latest else GONE_VERSION
 
 
 def run_view(session: Session, run: ProcedureRun, procedure: Procedure, case: Case) -> RunView:

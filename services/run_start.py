@@ -14,7 +14,7 @@ from services.access import check_case, check_sr, require_role, unavailable
 from services.actor import Actor
 from services.case_facts import case_facts
 from services.errors import DomainError, NotFound
-from services.run_context import run_view
+from services.run_context import procedure_of, run_view
 from services.run_views import RunView
 from services.transaction import transaction
 
@@ -108,9 +108,7 @@ def start_run(actor: Actor, procedure_id: str, *, case_id: int, sr_id: int | Non
                 .limit(1)
             )
             if existing is not None:
-                return run_view(
-                    session, existing, registry.get(existing.procedure_id, existing.procedure_version), case
-                )
+                return run_view(session, existing, procedure_of(existing), case)
             refs = bound
         reason = procedure.can_start(case_facts(case))
         if reason:

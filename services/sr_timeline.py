@@ -161,7 +161,13 @@ def _step_titles(session: Session, events: Sequence[AuditEvent]) -> dict[str, di
             ProcedureRun.id.in_(run_ids)
         )
     )
-    return {
-        run_id: {step_id: step.title for step_id, step in registry.get(procedure_id, version).steps.items()}
-        for run_id, procedure_id, version in found
-    }
+    return {run_id: _titles(procedure_id, version) for run_id, procedure_id, version in found}
+
+
+def _titles(procedure_id: str, version: str) -> dict[str, str]:
+    """A version's steps' titles by id; none for a version this server does not have (a newer release not yet on
+    every server, services/run_context.procedure_of): the timeline then names its steps as it does a step gone."""
+    try:
+        return {step_id: step.title for step_id, step in registry.get(procedure_id, version).steps.items()}
+    except registry.UnknownProcedure:
+        return {}
