@@ -70,6 +70,17 @@ class WayToWork:
         return "starts on the case and opens its own Information Request SR; this SR stays open"
 
 
+def already_on_case(procedure_id: str, runs: int) -> str:
+    """A caution on an SR worked from its case (a complaint or appeal for P1) when that procedure is already in progress
+    on the case: starting it again opens another run and, at its first save, another SR (QA, 7 December: My work offered
+    "Work this SR" again as if nothing had been started, while Start a procedure said so)."""
+    which = "A run is" if runs == 1 else f"{runs} runs are"
+    return (
+        f"{which} already in progress on this case for {procedure_id}: carry on from Procedures in progress above. "
+        f"Work this SR only if it needs a different piece of work, as it starts another {procedure_id} run."
+    )
+
+
 def why_not_here(ways: Sequence[WayToWork]) -> str:
     """Why none of these ways can work the SR now, for My work: each reason once, after the procedures it stops (QA, 7
     December: a Magistrates Court SR said the SSST sentence twice, once for P5c and once for P5d)."""
