@@ -74,10 +74,10 @@ def already_on_case(procedure_id: str, runs: int) -> str:
     """A caution on an SR worked from its case (a complaint or appeal for P1) when that procedure is already in progress
     on the case: starting it again opens another run and, at its first save, another SR (QA, 7 December: My work offered
     "Work this SR" again as if nothing had been started, while Start a procedure said so)."""
-    which = "A run is" if runs == 1 else f"{runs} runs are"
+    which = f"A {procedure_id} run is" if runs == 1 else f"{runs} {procedure_id} runs are"
     return (
-        f"{which} already in progress on this case for {procedure_id}: carry on from Procedures in progress above. "
-        f"Work this SR only if it needs a different piece of work, as it starts another {procedure_id} run."
+        f"{which} already in progress on this case (yours are under Procedures in progress above). Work this SR only "
+        f"for a different piece of work: it starts another {procedure_id} run."
     )
 
 

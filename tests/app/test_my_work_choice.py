@@ -258,8 +258,8 @@ def test_a_complaint_sr_whose_case_has_p1_in_progress_is_cautioned_before_a_seco
     box.set_value(f"{number}:P1").run()
     assert [w.value for w in at.warning] == [already_on_case("P1", 1)]
     assert [w.value for w in at.warning] == [
-        "A run is already in progress on this case for P1: carry on from Procedures in progress above. Work this SR "
-        "only if it needs a different piece of work, as it starts another P1 run."
+        "A P1 run is already in progress on this case (yours are under Procedures in progress above). Work this SR "
+        "only for a different piece of work: it starts another P1 run."
     ]
     with transaction() as session:  # the caution stops nothing: the run is still the only one, and one more may start
         assert (
