@@ -45,6 +45,12 @@ NO_PROCEDURE = (
     "work it in CMS."
 )
 SSST_ONLY = "This is the Specialist Services Support Team's work: ask your team leader to allocate it to that team."
+CSA_ONLY = "This SR is worked by the CSA rules reassessment caseworkers."
+# The same reasons, said to the team leader who gives the SR to someone who cannot work it (services.console).
+FOR_LEADER = {
+    SSST_ONLY: "it is the Specialist Services Support Team's work",
+    CSA_ONLY: "it is the CSA rules reassessment caseworkers' work",
+}
 
 
 def already_running(procedure_id: str) -> str:
@@ -91,6 +97,18 @@ def why_not_here(ways: Sequence[WayToWork]) -> str:
     return " ".join(f"{' and '.join(ids)}: {why}" for why, ids in by_reason.items()) or NO_PROCEDURE
 
 
+def why_not_for_leader(ways: Sequence[WayToWork]) -> str | None:
+    """Why a caseworker of the team cannot work an SR in Casework Guide now, said to their team leader; None when one
+    of the procedures that work it can start (or none does: the SR is worked in CMS, as the team knows)."""
+    if not ways or any(not w.why_not for w in ways):
+        return None
+    reasons: dict[str, list[str]] = {}
+    for way in ways:
+        assert way.why_not is not None  # narrowed above
+        reasons.setdefault(FOR_LEADER.get(way.why_not, way.why_not), []).append(way.procedure_id)
+    return "; ".join(f"{' and '.join(ids)}: {why}" for why, ids in reasons.items())
+
+
 def procedures_working(kind: SRKind, reason: str | None = None) -> list[tuple[Procedure, bool]]:
     """Every procedure that works an SR of this kind, with whether it works on the SR itself, in the order to offer
     them (the SR's Reason's procedure first); empty when none does."""
@@ -131,7 +149,7 @@ def _reason_names_another(procedure: Procedure, bound: Sequence[Procedure], reas
 def _way(procedure_id: str, on_sr: bool, facts: Mapping[str, Any], ssst: bool) -> WayToWork:
     procedure = registry.get(procedure_id)
     if is_ssst_procedure(procedure) != ssst:
-        why_not: str | None = SSST_ONLY if not ssst else "This SR is worked by the CSA rules reassessment caseworkers."
+        why_not: str | None = SSST_ONLY if not ssst else CSA_ONLY
     else:
         why_not = procedure.can_start(facts)
     return WayToWork(procedure.id, procedure.title, procedure.starts, on_sr, why_not)
