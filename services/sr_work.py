@@ -104,8 +104,8 @@ def why_not_for_leader(ways: Sequence[WayToWork]) -> str | None:
         return None
     reasons: dict[str, list[str]] = {}
     for way in ways:
-        assert way.why_not is not None  # narrowed above
-        reasons.setdefault(FOR_LEADER.get(way.why_not, way.why_not), []).append(way.procedure_id)
+        why = way.why_not or ""  # never empty here: every way has a reason (above)
+        reasons.setdefault(FOR_LEADER.get(why, why), []).append(way.procedure_id)
     return "; ".join(f"{' and '.join(ids)}: {why}" for why, ids in reasons.items())
 
 
