@@ -10,7 +10,7 @@ from services.my_day import my_day
 from services.work import complete_task
 from ui.notices import deadline_strip
 from ui.runs_list import runs_in_progress
-from ui.table_data import arrow_rows, moment_column
+from ui.table_data import READ_IN_FULL, arrow_rows, moment_column
 from ui.text import md
 
 actor = ui.actor()
@@ -55,8 +55,10 @@ if day.deadlines:
         hide_index=True,
         width="stretch",
         placeholder="",
-        column_config={"Due": moment_column()},
+        # The explanation runs past the screen's edge at 1366 px (QA): said how to read it whole, as the console says.
+        column_config={"Due": moment_column(), "How it was worked out": st.column_config.TextColumn(help=READ_IN_FULL)},
     )
+    st.caption(READ_IN_FULL)
 else:
     st.caption("Nothing is due on your service requests in the next 7 days.")
 

@@ -259,11 +259,14 @@ if table:
         at_fields["reason"] = st.empty()
         if st.form_submit_button("Reassign") and (done := ui.attempt(lambda: _reassign(new_owner, reason, at_fields))):
             st.session_state["flash_console"] = done.said
+            st.session_state["flash_console_caution"] = done.caution
             st.session_state["console_clear"] = True  # the next table starts without ticks
             st.session_state["reassign_reset"] = True  # and the form empty, for the next reassignment
             st.rerun()
 if msg := st.session_state.pop("flash_console", None):
     st.success(msg)
+if caution := st.session_state.pop("flash_console_caution", None):
+    st.warning(caution, icon=":material/warning:")
 
 if st.button("Prepare CSV of the filtered list"):
     st.session_state["console_csv"] = ui.attempt(lambda: console.export_csv(actor, filters))

@@ -45,6 +45,12 @@ NO_PROCEDURE = (
     "work it in CMS."
 )
 SSST_ONLY = "This is the Specialist Services Support Team's work: ask your team leader to allocate it to that team."
+CSA_ONLY = "This SR is worked by the CSA rules reassessment caseworkers."
+# The same reasons, said to the team leader who gives the SR to someone who cannot work it (services.console).
+FOR_LEADER = {
+    SSST_ONLY: "it is the Specialist Services Support Team's work",
+    CSA_ONLY: "it is the CSA rules reassessment caseworkers' work",
+}
 
 
 def already_running(procedure_id: str) -> str:
@@ -70,6 +76,17 @@ class WayToWork:
         return "starts on the case and opens its own Information Request SR; this SR stays open"
 
 
+def already_on_case(procedure_id: str, runs: int) -> str:
+    """A caution on an SR worked from its case (a complaint or appeal for P1) when that procedure is already in progress
+    on the case: starting it again opens another run and, at its first save, another SR (QA, 7 December: My work offered
+    "Work this SR" again as if nothing had been started, while Start a procedure said so)."""
+    which = f"A {procedure_id} run is" if runs == 1 else f"{runs} {procedure_id} runs are"
+    return (
+        f"{which} already in progress on this case (yours are under Procedures in progress above). Work this SR only "
+        f"for a different piece of work: it starts another {procedure_id} run."
+    )
+
+
 def why_not_here(ways: Sequence[WayToWork]) -> str:
     """Why none of these ways can work the SR now, for My work: each reason once, after the procedures it stops (QA, 7
     December: a Magistrates Court SR said the SSST sentence twice, once for P5c and once for P5d)."""
@@ -78,6 +95,18 @@ def why_not_here(ways: Sequence[WayToWork]) -> str:
         if way.why_not:
             by_reason.setdefault(way.why_not, []).append(way.procedure_id)
     return " ".join(f"{' and '.join(ids)}: {why}" for why, ids in by_reason.items()) or NO_PROCEDURE
+
+
+def why_not_for_leader(ways: Sequence[WayToWork]) -> str | None:
+    """Why a caseworker of the team cannot work an SR in Casework Guide now, said to their team leader; None when one
+    of the procedures that work it can start (or none does: the SR is worked in CMS, as the team knows)."""
+    if not ways or any(not w.why_not for w in ways):
+        return None
+    reasons: dict[str, list[str]] = {}
+    for way in ways:
+        why = way.why_not or ""  # never empty here: every way has a reason (above)
+        reasons.setdefault(FOR_LEADER.get(why, why), []).append(way.procedure_id)
+    return "; ".join(f"{' and '.join(ids)}: {why}" for why, ids in reasons.items())
 
 
 def procedures_working(kind: SRKind, reason: str | None = None) -> list[tuple[Procedure, bool]]:
@@ -120,7 +149,7 @@ def _reason_names_another(procedure: Procedure, bound: Sequence[Procedure], reas
 def _way(procedure_id: str, on_sr: bool, facts: Mapping[str, Any], ssst: bool) -> WayToWork:
     procedure = registry.get(procedure_id)
     if is_ssst_procedure(procedure) != ssst:
-        why_not: str | None = SSST_ONLY if not ssst else "This SR is worked by the CSA rules reassessment caseworkers."
+        why_not: str | None = SSST_ONLY if not ssst else CSA_ONLY
     else:
         why_not = procedure.can_start(facts)
     return WayToWork(procedure.id, procedure.title, procedure.starts, on_sr, why_not)

@@ -23,7 +23,7 @@ from services.actor import Actor
 from services.case_facts import case_facts
 from services.case_finder import actor_in_ssst
 from services.errors import DomainError, GoneFromView, NotFound, ValidationFailed
-from services.sr_work import WayToWork, already_running, ways_to_work
+from services.sr_work import WayToWork, already_on_case, already_running, ways_to_work
 from services.transaction import transaction
 from services.views import CaseBanner, SRRow
 
@@ -135,6 +135,23 @@ def my_work(actor: Actor, *, after: Cursor | None = None, page_size: int = PAGE_
             .where(ProcedureRun.status == "in_progress", ProcedureRun.sr_id.in_([sr.id for sr in srs]))
             .order_by(ProcedureRun.created_at.desc(), ProcedureRun.id.desc())
         ).all()
+        # A procedure started from the case (P1 on a complaint or appeal SR) is bound to no SR until it saves, and then
+        # to its own: what tells that it was begun is a run of it in progress on the case (as Start a procedure says).
+        on_cases = {
+            (case_id, procedure_id): count
+            for case_id, procedure_id, count in session.execute(
+                select(ProcedureRun.case_id, ProcedureRun.procedure_id, func.count())
+                .where(ProcedureRun.status == "in_progress", ProcedureRun.case_id.in_({sr.case_id for sr in srs}))
+                .group_by(ProcedureRun.case_id, ProcedureRun.procedure_id)
+            ).all()
+        }
+        for sr in srs:
+            ways[sr.id] = [
+                replace(w, caution=already_on_case(w.procedure_id, on_cases[(sr.case_id, w.procedure_id)]))
+                if not w.on_sr and not w.why_not and (sr.case_id, w.procedure_id) in on_cases
+                else w
+                for w in ways[sr.id]
+            ]
         running: dict[int, RunOnSR] = {}
         for run, starter in open_runs:
             if run.sr_id is None:

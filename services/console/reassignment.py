@@ -18,7 +18,10 @@ from domain.values import FieldError, clean_text
 from services import audit
 from services.access import check_sr, refuse, require_role, unavailable
 from services.actor import Actor
+from services.case_facts import case_facts
+from services.case_finder import actor_in_ssst
 from services.errors import ConflictError, NotFound, ValidationFailed
+from services.sr_work import ways_to_work, why_not_for_leader
 from services.transaction import transaction
 
 OWNER = "Choose an active caseworker of your team."
@@ -36,6 +39,21 @@ class Reassigned:
     sr_numbers: tuple[str, ...]  # moved to the new owner
     new_owner: str
     already: tuple[str, ...] = ()  # theirs already: nothing changed, nothing audited
+    # Moved to someone who cannot work them in Casework Guide now, with why (QA, 7 December, fifth session: an SSST
+    # County Court SR given to the CSA team's new caseworker moved with only "Reassigned ...", and their My work then
+    # said to ask the team leader to allocate it to that team).
+    cannot_work: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def caution(self) -> str | None:
+        """What the new owner cannot work, said beside what was done; None when they can work all of it."""
+        if not self.cannot_work:
+            return None
+        why = " ".join(f"{number}: {reason}." for number, reason in self.cannot_work)
+        return (
+            f"{self.new_owner} cannot work {'this SR' if len(self.cannot_work) == 1 else 'these SRs'} in Casework "
+            f"Guide: {why} This page gives SRs only to caseworkers of your own team."
+        )
 
     @property
     def said(self) -> str:
@@ -124,4 +142,11 @@ def reassign(
                 after={"owner_id": new_owner.id, "owner": new_owner.username, "reason": reason},
             )
             numbers.append(sr.number)
-        return Reassigned(tuple(numbers), new_owner.display_name, tuple(already))
+        ssst = actor_in_ssst(session, actor)  # the new owner's team is the team leader's
+        cannot_work = []
+        for sr in chosen:
+            if sr.number in numbers:
+                ways = ways_to_work((sr.process, sr.area, sr.sub_area), sr.reason, case_facts(sr.case), ssst=ssst)
+                if (why := why_not_for_leader(ways)) is not None:
+                    cannot_work.append((sr.number, why))
+        return Reassigned(tuple(numbers), new_owner.display_name, tuple(already), tuple(cannot_work))

@@ -573,3 +573,37 @@ def test_an_sr_number_that_is_not_one_or_another_teams_is_refused_at_the_input(s
         ).first()
     assert refused is not None
     assert (refused.action, refused.after["attempted"]) == ("refused", "view this service request")
+
+
+def test_reassigning_an_sr_the_new_owner_cannot_work_says_so_beside_what_was_done(sqlite_demo_db, actor_for):
+    """QA (7 December, fifth session, Chromium): the team leader gave the SSST's County Court SR, held by a teammate,
+    to the team's new caseworker and read only "Reassigned 1-00000037 to Demo Caseworker."; the caseworker's My work
+    then said "ask your team leader to allocate it to that team". It moves (the team leader may mean it), and the
+    page says, beside what was done, that the new owner cannot work it here and why. An SR they can work says
+    nothing more."""
+    leader, worker = actor_for("teamleader"), actor_for("caseworker")
+    rows = console.outstanding_page(leader).rows
+    county = next(r for r in rows if r.label.endswith("County Court"))
+    workable = next(r for r in rows if r.procedures == ("P2",) and r.owner_id != worker.user_id)  # Update CMS
+    at = _console(leader)
+    _select_rows(at, [county.number])
+    next(s for s in at.selectbox if s.label == "New owner").select(worker.display_name)
+    next(t for t in at.text_input if t.label == "Reason for reassigning").input("For the SSST")
+    next(b for b in at.button if b.label == "Reassign").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == [f"Reassigned {county.number} to {worker.display_name}."]
+    assert [w.value for w in at.warning] == [
+        f"{worker.display_name} cannot work this SR in Casework Guide: {county.number}: P5b: it is the Specialist "
+        "Services Support Team's work. This page gives SRs only to caseworkers of your own team."
+    ]
+    with transaction() as session:
+        assert session.get(ServiceRequest, county.id).owner_id == worker.user_id
+
+    at.run()  # said once: the next run of the page shows neither
+    assert not at.warning
+    _select_rows(at, [workable.number])
+    next(s for s in at.selectbox if s.label == "New owner").select(worker.display_name)
+    next(t for t in at.text_input if t.label == "Reason for reassigning").input("Covering leave")
+    next(b for b in at.button if b.label == "Reassign").click().run()
+    assert [s.value for s in at.success] == [f"Reassigned {workable.number} to {worker.display_name}."]
+    assert not at.warning

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from db.models import ProcedureRun, ServiceRequest, Team, User
 from services import run_start
@@ -228,3 +228,43 @@ def test_a_reason_two_procedures_share_is_said_once_for_both(sqlite_demo_db, act
         "team."
     ]
     assert f"**{number}** Enforcement / Court Presentation / Magistrates Court" in texts(at)
+
+
+def test_a_complaint_sr_whose_case_has_p1_in_progress_is_cautioned_before_a_second_p1_starts(sqlite_demo_db, actor_for):
+    """QA (7 December, fifth session, Chromium): P1 started on a complaint SR from My work works on the case, not on
+    the SR, so My work went on offering "Work this SR" on it with only "P1 starts when: ...", and a second click began
+    a second P1 run on the case (at its first save, a second Information Request SR). Start a procedure already said
+    so; My work now does too, before the button."""
+    from services.sr_work import already_on_case
+
+    actor = actor_for("caseworker")
+    with transaction() as session:
+        sr = session.scalars(
+            select(ServiceRequest).where(
+                ServiceRequest.owner_id == actor.user_id, ServiceRequest.area.in_(("Complaints", "Appeals"))
+            )
+        ).first()
+        number, case_id = sr.number, sr.case_id
+    at = app_as(actor).run()
+    at.switch_page("pages/my_work.py").run()
+    box = next(s for s in at.selectbox if s.label == "Work an allocated SR")
+    box.set_value(f"{number}:P1").run()
+    assert not at.warning  # nothing begun on the case yet
+
+    button(at, "Work this SR").click().run()
+    assert not at.exception
+    at.switch_page("pages/my_work.py").run()
+    box = next(s for s in at.selectbox if s.label == "Work an allocated SR")
+    box.set_value(f"{number}:P1").run()
+    assert [w.value for w in at.warning] == [already_on_case("P1", 1)]
+    assert [w.value for w in at.warning] == [
+        "A P1 run is already in progress on this case (yours are under Procedures in progress above). Work this SR "
+        "only for a different piece of work: it starts another P1 run."
+    ]
+    with transaction() as session:  # the caution stops nothing: the run is still the only one, and one more may start
+        assert (
+            session.scalar(
+                select(func.count()).where(ProcedureRun.case_id == case_id, ProcedureRun.status == "in_progress")
+            )
+            == 1
+        )

@@ -250,3 +250,20 @@ def test_a_team_leaders_overdue_strip_says_why_it_can_list_fewer_than_outstandin
     assert reminders.TEAM_NOTE in shown
     assert "Outstanding SRs lists every overdue deadline of your team." in reminders.TEAM_NOTE
     assert reminders.TEAM_NOTE not in texts(app_as(worker).run())  # a caseworker's strip is theirs alone
+
+
+def test_home_says_how_to_read_a_deadlines_explanation_cut_short(sqlite_demo_db, actor_for):
+    """QA (7 December, fifth session, Chromium at 1366 px): Home's "How it was worked out" ran past the table's edge
+    ("... information requested from the CSA caseworke") with nothing saying how to read it whole, as the console's
+    deadlines and SR detail's timeline say."""
+    from ui.table_data import READ_IN_FULL
+
+    actor = actor_for("caseworker")  # the demo's new caseworker has an overdue review date
+    at = app_as(actor).run()
+    due, settings = _grid(at, "How it was worked out")
+    assert len(due) >= 1
+    assert settings["How it was worked out"]["help"] == READ_IN_FULL
+    captions = [c.value for c in at.caption]
+    assert READ_IN_FULL in captions
+    # said under the deadlines, before the next section
+    assert captions.index(READ_IN_FULL) < captions.index("You have no open tasks or messages.")
