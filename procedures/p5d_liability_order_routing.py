@@ -517,9 +517,12 @@ def _second_pv_check_v2(ctx: Ctx) -> list[Effect]:
         contact=ctx["paying_parent_contact"],
         liability_order=True,
     )
+    # After an adjournment the activity is Done already, from the first check: the CMS panel would have said to mark
+    # it Done again (QA, fifth session). A new hearing date is on the run only once the hearing was adjourned.
+    again = ctx.get("new_hearing_at") is not None
     return [
         QueueEmail("main", draft, documents=(("CWGF004", _pv_record(ctx, second=True)),)),
-        MarkActivityDone("main", SECOND_PV_CHECK),
+        *([] if again else [MarkActivityDone("main", SECOND_PV_CHECK)]),
         CompleteDeadlines("main", (deadlines.SECOND_PV_CHECK,)),
         AddNote(
             "main",

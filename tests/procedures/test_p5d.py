@@ -749,6 +749,13 @@ def test_an_adjourned_hearing_takes_a_new_date_and_the_second_pv_check_and_outco
     clock.today = pv_due.date()
     walk.answer(**SECOND_VISIT)
     assert deadline_rows(sr_id)[-1] == ("second_pv_check", pv_due, True)
+    # The activity is Done from the first check: CMS is not told to mark it Done again (QA, fifth session).
+    checks = [saved for saved in walk.view.cms_saved if saved.step_title.startswith("Second PV check")]
+    marked = [[line.text for line in saved.lines if line.text.startswith("Mark Done")] for saved in checks]
+    assert marked == [
+        ["Mark Done the Activity: choose the activity in the SR Activity Plan for the second PV check"],
+        [],
+    ]
     second_pv = [m for _to, subject, m in outbox(sr_id) if subject.startswith("Second PV check")]
     assert [m["Subject"] for m in second_pv] == [
         f"Second PV check before hearing on {day(HEARING)}: SCIN {scin}, SR {sr.number}",
