@@ -316,7 +316,12 @@ def cpo_referral() -> list[Block]:
                 ("Court", "{{ court_name }}"),
                 ("Hearing date", "{% if hearing_date %}{{ hearing_date }}{% else %}Not known yet{% endif %}"),
                 ("Court presenting officer", "{% if cpo_name %}{{ cpo_name }}{% else %}Not known yet{% endif %}"),
-                ("Enforcement case manager", "{{ ecm_name }}"),
+                # Seed 004: the ECM asks for county court and liability order action, a caseworker for commitment.
+                (
+                    "{% if action == 'commitment' %}Caseworker who asked for commitment{% else %}Enforcement case "
+                    "manager{% endif %}",
+                    "{{ ecm_name }}",
+                ),
                 ("PV check", "{% if pv_marker %}A PV marker is recorded{% else %}No PV marker recorded{% endif %}"),
             ]
         ),

@@ -655,7 +655,8 @@ def _cpo_referral() -> TemplateSpec:
             COURT,
             Field("hearing_date", kind="date", label="Hearing date (if known)", required=False),
             Field("cpo_name", kind="text", label="Court presenting officer (if known)", required=False),
-            Field("ecm_name", kind="text", label="Enforcement case manager"),
+            # Who asked for the action: the ECM, or for commitment a caseworker (seed 004); the form's row says which.
+            Field("ecm_name", kind="text", label="Who asked for the action"),
             PV_MARKER,
             # What the PV check found (a marker's history, two officers needed): the CPO reads it on the referral,
             # not only in SR Notes they never see (QA, as CMSF5579's pv_findings)

@@ -228,3 +228,20 @@ def test_a_closure_letter_with_more_owed_to_the_secretary_of_state_than_was_move
         "sos_arrears": "The part owed to the Secretary of State (£65.02) cannot be more than the arrears it is part "
         "of (£65.01)."
     }
+
+
+@pytest.mark.parametrize(
+    ("action", "row"),
+    [
+        ("commitment", "Caseworker who asked for commitment"),
+        ("liability_order", "Enforcement case manager"),
+        ("county_court", "Enforcement case manager"),
+    ],
+)
+def test_the_cpo_referral_names_who_asked_for_the_action_as_seed_004_does(action, row):
+    """Seed 004: a caseworker asks for commitment, the ECM for the other court actions. CWGF003 labelled everyone
+    "Enforcement case manager" (QA, third session)."""
+    text = _text("CWGF003", "liability_order", action=action, ecm_name="Casey Caseworker")
+    assert f"{row} | Casey Caseworker" in text.splitlines(), text
+    other = "Enforcement case manager" if action == "commitment" else "Caseworker who asked"
+    assert other not in text
