@@ -190,7 +190,7 @@ def _review_date(session: Session, sr: ServiceRequest, created: datetime, drawn:
     review = max(drawn, uk_local(created).date() + timedelta(days=1))
     with as_of(min(created + timedelta(hours=1), now)):
         records.set_review_date(
-            session, None, sr, review, "Demo review date to chase information requested from the CSA caseworker."
+            session, None, sr, review, "Demo review date: the owner looks at this SR again on this day."
         )
 
 
