@@ -159,6 +159,16 @@ def _headings(grid: Locator) -> list[str]:
     return grid.evaluate("g => [...g.querySelectorAll('th[role=\"columnheader\"]')].map(e => e.textContent)")
 
 
+def _open_outstanding(page: Page, url: str, leader: Actor) -> None:
+    """The team leader's Outstanding SRs at 1366 px, drawn to its deadlines list."""
+    page.set_viewport_size({"width": 1366, "height": 900})
+    sign_in(page, url, "teamleader")
+    settled(page, "Welcome, Demo Teamleader")
+    page.get_by_role("link", name="Outstanding SRs").click()
+    _matching(page, console.counts(leader).total)
+    settled(page, page.get_by_text("Deadlines of the matching SRs, soonest first"))
+
+
 def _select_cell(page: Page, grid: Locator, row: int, column: str) -> None:
     """Select the cell of `column` in the grid's data row `row` as a keyboard user does: a click in the row, Home
     (its first column), then ArrowRight to the column, counted from the grid's own headings.
@@ -212,12 +222,7 @@ def test_a_team_leader_reads_a_cut_type_and_how_a_deadline_was_worked_out_in_ful
         records.add_deadline(session, None, sr, kind="review_date", due_at=utcnow() - timedelta(days=30),
                              explanation=explanation)  # fmt: skip
 
-    page.set_viewport_size({"width": 1366, "height": 900})
-    sign_in(page, live_server.url, "teamleader")
-    settled(page, "Welcome, Demo Teamleader")
-    page.get_by_role("link", name="Outstanding SRs").click()
-    _matching(page, console.counts(leader).total)
-    settled(page, page.get_by_text("Deadlines of the matching SRs, soonest first"))
+    _open_outstanding(page, live_server.url, leader)
 
     grids = page.locator('[data-testid="stDataFrame"]')
     table = grids.nth(3)  # after the three count tables
@@ -286,12 +291,7 @@ def test_a_screen_reader_hears_a_date_as_shown_and_a_heading_sort_keeps_date_ord
             sr = session.get_one(ServiceRequest, sr_id)
             records.add_deadline(session, None, sr, kind="review_date", due_at=due, explanation="t")
 
-    page.set_viewport_size({"width": 1366, "height": 900})
-    sign_in(page, live_server.url, "teamleader")
-    settled(page, "Welcome, Demo Teamleader")
-    page.get_by_role("link", name="Outstanding SRs").click()
-    _matching(page, console.counts(leader).total)
-    settled(page, page.get_by_text("Deadlines of the matching SRs, soonest first"))
+    _open_outstanding(page, live_server.url, leader)
     grids = page.locator('[data-testid="stDataFrame"]')
     table = grids.nth(3)  # after the three count tables
     to_mid_screen(page, table)
