@@ -114,7 +114,7 @@ def test_the_commitment_sr_is_worked_through_all_fourteen_steps_to_closed_comple
     assert case.paying_parent_name in part
     referral = docx_text(inside["CWGF003.docx"])
     assert "Commitment" in referral
-    assert "Caseworker who asked for commitment | Casey" in referral.splitlines()  # seed 004: a caseworker asks
+    assert "Caseworker who asked for commitment\nCasey\n" in referral  # seed 004: a caseworker asks (row, cell)
     assert "Enforcement case manager" not in referral
     assert number in referral
     assert "A PV marker is recorded" in docx_text(inside["CWGF004.docx"])
