@@ -118,13 +118,14 @@ OUTCOMES = (
     "Application withdrawn at the hearing",
 )
 DECIDED = tuple(o for o in OUTCOMES if o != ADJOURNED)
+"""The outcomes that end the application: version 2 asks for the scanned outcome and closes the SR only for these."""
 V1_ADJOURNED = (
     "This run was started before Casework Guide could record an adjourned hearing: recorded here, it would close the "
     "SR as Complete. Leave this step until the CPO sends the outcome of the new hearing, and record that outcome then. "
     "Meanwhile put the adjournment and the new hearing date in the SR's Notes, and do the second PV check 48 hours "
     "before the new hearing."
 )
-"""The outcomes that end the application: version 2 asks for the scanned outcome and closes the SR only for these."""
+"""Version 1's refusal of an adjournment at its outcome (`P5dMachine.not_adjourned`)."""
 
 
 # --- Values worked out from the answers ----------------------------------------------------------
@@ -291,7 +292,11 @@ class P5dMachine(_Rules, StateMachine):
 
 
 class P5dMachineV2(_Rules, StateMachine):
-    """Version 2: an adjourned hearing takes a new date and goes round the second PV check and the outcome again."""
+    """Version 2: an adjourned hearing takes a new date and goes round the second PV check and the outcome again.
+
+    Version 1's states and transitions are written again, not inherited: python-statemachine ties a transition to
+    its State objects, so a subclass adding one would change version 1's machine too, and version 1 must stay as the
+    runs on it started."""
 
     allocated = State("The request for a liability order", initial=True)
     contact_cpt = State("Ask the CPT for the hearing date and CPO")
@@ -459,24 +464,37 @@ def _issue_date(ctx: Ctx) -> list[Effect]:
 
 
 def _second_pv_check(ctx: Ctx) -> list[Effect]:
-    moment = hearing_at(ctx)
+    """Version 1's: the check's result alone (no findings asked)."""
+    return _second_pv_check_sent(ctx, _pv_text(ctx["second_pv_marker"]))
+
+
+def _second_pv_check_v2(ctx: Ctx) -> list[Effect]:
+    """Version 2's, with what the check showed on the CWGF004 record and in the email (`_pv_record` reads it)."""
+    return _second_pv_check_sent(ctx, ssst_court.pv_result(bool(ctx["second_pv_marker"]), ctx["second_pv_details"]))
+
+
+def _second_pv_check_sent(ctx: Ctx, result: str) -> list[Effect]:
+    """The check emailed to the CPO with the CWGF004 record, the activity marked, its deadline met, noted."""
     draft = mail.second_pv_check(
         scin=ctx.fact("scin"),
         sr_number=SR_NUMBER,
-        hearing_at=moment,
-        pv_result=_pv_text(ctx["second_pv_marker"]),
+        hearing_at=hearing_at(ctx),
+        pv_result=result,
         payments=ctx["lo_schedule_payments"],
         contact=ctx["paying_parent_contact"],
         liability_order=True,
     )
+    # After an adjournment (version 2) the activity is Done already, from the first check: the CMS panel would have
+    # said to mark it Done again (QA, fifth session). A new hearing date is on the run only after an adjournment.
+    again = ctx.get("new_hearing_at") is not None
     return [
         QueueEmail("main", draft, documents=(("CWGF004", _pv_record(ctx, second=True)),)),
-        MarkActivityDone("main", SECOND_PV_CHECK),
+        *([] if again else [MarkActivityDone("main", SECOND_PV_CHECK)]),
         CompleteDeadlines("main", (deadlines.SECOND_PV_CHECK,)),
         AddNote(
             "main",
-            f"Second PV check emailed to the CPO: {_pv_text(ctx['second_pv_marker'])}; payments affecting the LO "
-            f"schedule: {ctx['lo_schedule_payments']}; contact from the paying parent: {ctx['paying_parent_contact']}.",
+            f"Second PV check emailed to the CPO: {result}; payments affecting the LO schedule: "
+            f"{ctx['lo_schedule_payments']}; contact from the paying parent: {ctx['paying_parent_contact']}.",
         ),
     ]
 
@@ -501,34 +519,6 @@ def _record_outcome(ctx: Ctx) -> list[Effect]:
             f"(outcome scanned as PDF and linked to the SR: {pdf['file_name']}).",
         ),
         CompleteDeadlines("main", (deadlines.HEARING,)),
-    ]
-
-
-def _second_pv_check_v2(ctx: Ctx) -> list[Effect]:
-    """Version 1's, with what the check showed on the CWGF004 record and in the email (`_pv_record` reads it)."""
-    moment = hearing_at(ctx)
-    result = ssst_court.pv_result(bool(ctx["second_pv_marker"]), ctx["second_pv_details"])
-    draft = mail.second_pv_check(
-        scin=ctx.fact("scin"),
-        sr_number=SR_NUMBER,
-        hearing_at=moment,
-        pv_result=result,
-        payments=ctx["lo_schedule_payments"],
-        contact=ctx["paying_parent_contact"],
-        liability_order=True,
-    )
-    # After an adjournment the activity is Done already, from the first check: the CMS panel would have said to mark
-    # it Done again (QA, fifth session). A new hearing date is on the run only once the hearing was adjourned.
-    again = ctx.get("new_hearing_at") is not None
-    return [
-        QueueEmail("main", draft, documents=(("CWGF004", _pv_record(ctx, second=True)),)),
-        *([] if again else [MarkActivityDone("main", SECOND_PV_CHECK)]),
-        CompleteDeadlines("main", (deadlines.SECOND_PV_CHECK,)),
-        AddNote(
-            "main",
-            f"Second PV check emailed to the CPO: {result}; payments affecting the LO schedule: "
-            f"{ctx['lo_schedule_payments']}; contact from the paying parent: {ctx['paying_parent_contact']}.",
-        ),
     ]
 
 
