@@ -7,6 +7,7 @@ import streamlit as st
 import ui
 from domain.clock import format_uk
 from services.my_day import my_day
+from services.policy_day import PolicyDay, policy_day
 from services.work import complete_task
 from ui.notices import deadline_strip
 from ui.runs_list import runs_in_progress
@@ -16,13 +17,79 @@ from ui.text import md
 actor = ui.actor()
 NEXT_STEP = {
     "team_leader": "Open **Outstanding SRs** to see what is overdue in your team, who is stuck, and what to reassign.",
-    "policy": "Open **Letter preview** to see every letter and form with fictional sample data.",
+    "policy": "**Letter preview** shows every letter and form with fictional sample data; **Practice scenarios** "
+    "keeps the fictional cases new caseworkers practise on.",
     "admin": "Open **Users** to add people, set roles and teams, and deactivate accounts.",
 }
 st.title(f"Welcome, {md(actor.display_name)}")
 deadline_strip(actor)
 if actor.role in NEXT_STEP:
     st.write(NEXT_STEP[actor.role])
+
+
+def _policy_home(day: PolicyDay) -> None:
+    """What waits on policy staff: values caseworkers see only as suggestions, and where caseworkers are refused."""
+    st.header(f"Values waiting for you to confirm ({day.unconfirmed_used})")
+    if day.values:
+        unused = day.unconfirmed_total - day.unconfirmed_used
+        also = {0: "", 1: " 1 more is not confirmed, but no step uses it."}.get(
+            unused, f" {unused} more are not confirmed, but no step uses them."
+        )
+        st.caption(
+            "Until you confirm the value your CMS shows, or correct it, caseworkers are told what to choose in words "
+            f"and see the value only as a suggestion. Listed: the {len(day.values)} that the most steps use.{also}"
+        )
+        st.dataframe(
+            arrow_rows(
+                [
+                    {"Kind": v.kind, "Suggested value": v.suggestion, "Steps": v.steps, "Used at": v.where_used}
+                    for v in day.values
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+            placeholder="",
+            column_config={
+                "Kind": st.column_config.TextColumn(width=120),
+                "Suggested value": st.column_config.TextColumn(width=160),
+                "Steps": st.column_config.NumberColumn(width=60, help="How many steps use the value"),
+                "Used at": st.column_config.TextColumn(help=READ_IN_FULL),
+            },
+        )
+        if st.button("Confirm or correct them in Reference values"):
+            st.session_state["ref_show"] = ["Not confirmed"]  # Reference values' own filter, set for its next run
+            st.switch_page("pages/reference_values.py")
+    else:
+        st.caption("Every value a step uses is published or confirmed.")
+    st.header("Where caseworkers' answers are refused most")
+    if day.refused_steps:
+        st.caption(
+            f"The last {day.days} days, every team: the steps with the most answers refused at Continue. Insight "
+            "says which questions. An empty cell is a count below 5, as in Insight."
+        )
+        st.dataframe(
+            arrow_rows(
+                [
+                    {
+                        "Procedure": s.procedure_id,
+                        "Step": s.title,
+                        "Reached": s.reached,
+                        "Answers refused": s.refused,
+                    }
+                    for s in day.refused_steps
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+            placeholder="",
+        )
+    else:
+        st.caption(f"No step had answers refused often enough to show in the last {day.days} days.")
+    st.page_link("pages/insight.py", label="Open Insight", icon=":material/insights:")
+
+
+if actor.role == "policy" and (policy := ui.attempt(partial(policy_day, actor))) is not None:
+    _policy_home(policy)
 if not actor.works_cases:
     ui.stop()
 

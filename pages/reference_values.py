@@ -29,7 +29,8 @@ if done := st.session_state.pop("ref_done", None):
     st.success(md(done))  # it repeats a value as typed: shown as text, never as markdown
 entries = ui.attempt(lambda: reference.list_entries(actor)) or []
 LABELS = {"published": "Published", "local": "Confirmed locally", "unconfirmed": "Not confirmed"}
-shown = st.multiselect("Show", list(LABELS.values()), default=list(LABELS.values()), key="ref_show")
+st.session_state.setdefault("ref_show", list(LABELS.values()))  # Home may have set it: no default beside it
+shown = st.multiselect("Show", list(LABELS.values()), key="ref_show")
 rows = [e for e in entries if LABELS[e.source] in shown]
 st.dataframe(
     arrow_rows(

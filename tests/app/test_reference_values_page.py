@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from db.models import ReferenceValue
+from services.policy_day import policy_day
 from services.transaction import transaction
 from tests.app.helpers import app_as, texts
 from tests.app.test_wizard import button
@@ -118,3 +119,27 @@ def test_the_note_kept_with_a_confirmation_is_shown_in_the_list_and_with_the_val
     chooser = at.selectbox(key="ref_chosen")
     chooser.select_index(chooser.options.index("Resolution Code: Completed (confirmed locally)")).run()
     assert r"Note: Checked on the \*Close SR\* screen, 7 Dec" in [c.value for c in at.caption]  # as typed, not bold
+
+
+def test_policy_home_lists_the_values_waiting_and_opens_reference_values_on_them(sqlite_demo_db, actor_for):
+    """Policy staff's Home (services/policy_day.py): the unconfirmed values steps use, with how many steps use each;
+    its button opens Reference values showing only the values not confirmed."""
+    policy = actor_for("policy")
+    day = policy_day(policy)
+    at = app_as(policy).run()
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert f"Values waiting for you to confirm ({day.unconfirmed_used})" in shown
+    assert "Where caseworkers' answers are refused most" in shown
+    values = at.dataframe[0].value
+    assert list(values.columns) == ["Kind", "Suggested value", "Steps", "Used at"]
+    assert list(zip(values["Kind"], values["Suggested value"], values["Steps"], strict=True)) == [
+        (v.kind, v.suggestion, v.steps) for v in day.values
+    ]
+    button(at, "Confirm or correct them in Reference values").click().run()
+    assert not at.exception, at.exception
+    assert [t.value for t in at.title] == ["Reference values"]
+    assert at.multiselect(key="ref_show").value == ["Not confirmed"]
+    listed = at.dataframe[0].value
+    assert set(listed["Source"]) == {"Not confirmed"}
+    assert len(listed) == day.unconfirmed_total

@@ -37,6 +37,7 @@ from services import (
     letter_templates,
     letters,
     my_day,
+    policy_day,
     practice,
     practice_debrief,
     practice_record,
@@ -283,6 +284,8 @@ ROLE_ONLY: dict[str, tuple[Call, tuple[str, ...]]] = {
     # Step insight: policy staff (all teams, nobody named) and team leaders (their team); no case data.
     "insight.insight": (lambda a, o: insight.insight(a), ("caseworker", "admin")),
     "insight.teams": (lambda a, o: insight.teams(a), ("caseworker", "admin")),
+    # Policy staff's Home: reference values and Insight's all-teams figures, no case data.
+    "policy_day.policy_day": (lambda a, o: policy_day.policy_day(a), POLICY_ONLY),
 }
 
 # Public functions taking an actor that need no line above, and why.
