@@ -6,6 +6,7 @@ import streamlit as st
 
 import ui
 from domain.clock import format_uk
+from services import users
 from services.my_day import my_day
 from services.policy_day import PolicyDay, policy_day
 from services.work import complete_task
@@ -88,8 +89,25 @@ def _policy_home(day: PolicyDay) -> None:
     st.page_link("pages/insight.py", label="Open Insight", icon=":material/insights:")
 
 
+def _admin_home(rows: list[users.UserRow]) -> None:
+    """Who cannot sign in now because of failed attempts: the call an administrator most often gets."""
+    locked = [u for u in rows if u.locked_until is not None]
+    st.header(f"Sign-ins locked now ({len(locked)})")
+    if not locked:
+        st.caption("No account is locked after failed sign-ins.")
+        return
+    st.caption(
+        "Locked after repeated failed sign-ins. Each lock lifts by itself at the time shown; Users can lift it now."
+    )
+    for u in locked:
+        st.text(f"{u.display_name} ({u.username}): locked until {format_uk(u.locked_until)}")
+    st.page_link("pages/users.py", label="Unlock on Users", icon=":material/group:")
+
+
 if actor.role == "policy" and (policy := ui.attempt(partial(policy_day, actor))) is not None:
     _policy_home(policy)
+if actor.role == "admin" and (accounts := ui.attempt(partial(users.list_users, actor))) is not None:
+    _admin_home(accounts)
 if not actor.works_cases:
     ui.stop()
 

@@ -4,9 +4,10 @@ import streamlit as st
 
 import ui
 from db.models import ROLES
+from domain.clock import uk_local
 from services import auth, users
 from ui.roles import role_name
-from ui.table_data import arrow_rows
+from ui.table_data import arrow_rows, moment_column
 
 actor = ui.actor("admin", page="users")
 st.title("Users")
@@ -21,13 +22,29 @@ if rows is not None:
                     "Role": role_name(u.role),
                     "Team": u.team or "",
                     "Active": u.is_active,
+                    "Sign-in": f"Locked until {uk_local(u.locked_until):%H:%M}" if u.locked_until else "",
+                    "Last active": u.last_active,
                 }
                 for u in rows
-            ]
+            ],
+            moments=("Last active",),
         ),
         hide_index=True,
         width="stretch",
         placeholder="",
+        # Widths that fit 1366 px beside the sidebar with no sideways scrolling (a lock was cut to "Locked until").
+        column_config={
+            "Username": st.column_config.TextColumn(width=120),
+            "Name": st.column_config.TextColumn(width=150),
+            "Role": st.column_config.TextColumn(width=96),
+            "Active": st.column_config.CheckboxColumn(width=56),
+            "Sign-in": st.column_config.TextColumn(
+                width=140,
+                help="Locked after repeated failed sign-ins, until the time shown (UK time, today). Choose the user "
+                "below and Unlock sign-in to lift it now.",
+            ),
+            "Last active": moment_column(width=140, help="The last time any of their browser sessions did something"),
+        },
     )
 
 st.header("Add a user")
@@ -64,8 +81,10 @@ if chosen is not None:
     left, middle = st.columns(2)
     if left.button("Unlock sign-in", help="Lift a lock or wait after repeated failed sign-ins"):
         cleared = ui.attempt(lambda: auth.unlock(actor, username=who))
-        if cleared is not None:
-            st.success(f"{chosen} can sign in now." if cleared else f"{chosen} had no sign-in lock.")
+        if cleared is not None:  # said once the list above no longer shows the lock
+            said = f"{chosen} can sign in now." if cleared else f"{chosen} had no sign-in lock."
+            st.session_state["users_flash"] = said
+            st.rerun()
     label = "Deactivate" if user.is_active else "Reactivate"
     if middle.button(label, key="toggle_active"):
         done = ui.attempt(lambda: users.set_active(actor, who, not user.is_active))

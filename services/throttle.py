@@ -68,6 +68,17 @@ def _live(row: SignInThrottle | None, now: datetime) -> SignInThrottle | None:
     return row
 
 
+def accounts_locked(session: Session, now: datetime | None = None) -> dict[int, datetime]:
+    """The accounts locked now, by user id, with when each lock ends (for the Users page and an admin's Home)."""
+    now = now or utcnow()
+    rows = session.execute(
+        select(SignInThrottle.key, SignInThrottle.locked_until).where(
+            SignInThrottle.key.startswith("user:"), SignInThrottle.locked_until > now
+        )
+    )
+    return {int(key.removeprefix("user:")): until for key, until in rows if until is not None}
+
+
 def wait_seconds(session: Session, keys: list[str], now: datetime | None = None) -> int:
     """How long before any of `keys` may try again (0: now)."""
     now = now or utcnow()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import ROLES, Team, User
-from services import audit, sessions
+from db.models import ROLES, Team, User, UserSession
+from services import audit, sessions, throttle
 from services.access import require_role
 from services.actor import Actor
 from services.auth import hash_password
@@ -26,6 +27,8 @@ class UserRow:
     team: str | None
     is_active: bool
     is_new_caseworker: bool
+    locked_until: datetime | None = None  # sign-in locked after repeated failures, until then (list_users only)
+    last_active: datetime | None = None  # the latest moment any of their browser sessions was seen (list_users only)
 
 
 DISPLAY_NAME_MAX = 200  # users.display_name is String(200)
@@ -127,7 +130,10 @@ def list_users(actor: Actor | None) -> list[UserRow]:
         if actor is not None:
             require_role(session, actor, "admin", action="manage users")
         users = session.scalars(select(User).order_by(User.username)).all()
-        return [_row(u) for u in users]
+        locked = throttle.accounts_locked(session)
+        last_seen = select(UserSession.user_id, func.max(UserSession.last_seen_at)).group_by(UserSession.user_id)
+        seen = {user_id: at for user_id, at in session.execute(last_seen)}
+        return [_row(u, locked_until=locked.get(u.id), last_active=seen.get(u.id)) for u in users]
 
 
 def set_password(actor: Actor | None, username: str, password: str) -> None:
@@ -198,7 +204,7 @@ def list_teams() -> list[str]:
         return list(session.scalars(select(Team.name).order_by(Team.name)))
 
 
-def _row(user: User) -> UserRow:
+def _row(user: User, *, locked_until: datetime | None = None, last_active: datetime | None = None) -> UserRow:
     return UserRow(
         user.id,
         user.username,
@@ -208,4 +214,6 @@ def _row(user: User) -> UserRow:
         user.team.name if user.team else None,
         user.is_active,
         user.is_new_caseworker,
+        locked_until,
+        last_active,
     )

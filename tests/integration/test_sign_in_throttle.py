@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from db.models import AuditEvent, User
 from domain.clock import utcnow
-from services import auth, throttle
+from services import auth, throttle, users
 from services.errors import PermissionDenied
 from services.transaction import transaction
 
@@ -84,6 +84,28 @@ def test_a_lock_ends_by_itself_after_fifteen_minutes(demo_db, clock):
     assert "too many" in _try("caseworker", "demo-password")
     clock.wait(61)
     assert _try("caseworker", "demo-password") == "ok"
+
+
+def test_the_users_list_says_whose_sign_in_is_locked_until_when_and_when_each_was_last_active(
+    demo_db, clock, actor_for
+):
+    def listed(username: str) -> users.UserRow:
+        return next(u for u in users.list_users(actor_for("admin")) if u.username == username)
+
+    assert listed("caseworker").last_active is None  # never signed in
+    for _ in range(10):
+        clock.wait(61)
+        _try("caseworker")
+    locked = listed("caseworker")
+    assert locked.locked_until is not None
+    assert locked.locked_until - clock.now == timedelta(minutes=throttle.ACCOUNT.lock_minutes)
+    assert [u.username for u in users.list_users(actor_for("admin")) if u.locked_until] == ["caseworker"]
+    clock.wait(15 * 60 + 1)  # the lock has lifted by itself: the list no longer says it is locked
+    assert listed("caseworker").locked_until is None
+    auth.start_session("caseworker", "demo-password")  # as the sign-in page does: a browser session
+    last = listed("caseworker").last_active
+    assert last is not None
+    assert abs(last - utcnow()) < timedelta(minutes=1)
 
 
 def test_an_unknown_username_gets_the_same_words_at_every_attempt_as_a_real_one(demo_db, clock):
