@@ -594,7 +594,8 @@ def test_reassigning_an_sr_the_new_owner_cannot_work_says_so_beside_what_was_don
     assert [s.value for s in at.success] == [f"Reassigned {county.number} to {worker.display_name}."]
     assert [w.value for w in at.warning] == [
         f"{worker.display_name} cannot work this SR in Casework Guide: {county.number}: P5b: it is the Specialist "
-        "Services Support Team's work. This page gives SRs only to caseworkers of your own team."
+        "Services Support Team's work. To have the team whose work it is work it, hand it over to that team: tick it "
+        "in the table and use Hand over to another team, below."
     ]
     with transaction() as session:
         assert session.get(ServiceRequest, county.id).owner_id == worker.user_id
