@@ -173,8 +173,8 @@ def _owner_for(entry: catalogue.CatalogueEntry, case: Case, owners: list[User], 
     """The n-th of the case's team's caseworkers, except that the new demo caseworker (the account a new user signs
     in as) is never given an open SR they cannot work here: the next teammate has it. Before, seven of the nine SRs in
     their My work said why they could not be worked (the SSST's work, a P4 SR on a transitioned case, a kind no
-    procedure works). The teammates keep such SRs, as a real team's mixed work (a team leader cannot yet hand one to
-    another team: docs/qa-findings.md, "Still open")."""
+    procedure works). The teammates keep such SRs, as a real team's mixed work: the SSST's kinds are what a team leader
+    hands over to that team from Outstanding SRs (services/console/handover.py)."""
     owner = owners[n % len(owners)]
     if closed or owner.username != NEW_CASEWORKER:
         return owner

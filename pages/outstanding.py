@@ -1,7 +1,11 @@
 """Team leader console: the team's outstanding SRs (filters, counts, ageing, one page at a time),
-deadlines, stuck runs, reassignment and the CSV export. Everything is worked out in services.console."""
+deadlines, stuck runs, reassignment, hand-over to another team and the CSV export. Everything is worked out in
+services.console."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
+from typing import TypeVar
 
 import altair as alt
 import streamlit as st
@@ -16,6 +20,8 @@ from ui.download_owners import issued
 from ui.table_data import READ_IN_FULL, arrow_rows, day_column, moment_column, table_or_sentence
 from ui.table_ticks import ShownRow, ShownTable, redrawn
 from ui.text import md
+
+T = TypeVar("T")
 
 actor = ui.actor("team_leader", page="outstanding")
 st.title("Outstanding SRs")
@@ -267,6 +273,77 @@ if msg := st.session_state.pop("flash_console", None):
     st.success(msg)
 if caution := st.session_state.pop("flash_console_caution", None):
     st.warning(caution, icon=":material/warning:")
+
+# Hand over to another team: the ticked SRs go to another team's unallocated SRs, with a reason, once the team leader
+# has read what it does and confirmed it (services/console/handover.py decides everything; the page asks twice).
+if st.session_state.pop("handover_reset", False):  # emptied before the widgets are made, as the reassign form is
+    st.session_state["handover_team"], st.session_state["handover_reason"] = None, ""
+
+
+@dataclass(frozen=True, slots=True)
+class HandOverAsked:
+    """What the hand-over form asked, kept from the check to the confirmation: the SRs ticked at the versions shown."""
+
+    sr_ids: tuple[int, ...]
+    team_id: int
+    reason: str
+    expected_versions: dict[int, int]
+
+    def call(self, service: Callable[..., console.HandOver]) -> console.HandOver:
+        return service(actor, self.sr_ids, self.team_id, self.reason, expected_versions=self.expected_versions)
+
+
+def _at_fields(call: Callable[[], T], at_fields: dict[str, DeltaGenerator]) -> T | None:
+    """A hand-over's refusal at each field it concerns and in the summary above its form (as a reassignment's)."""
+    try:
+        return call()
+    except ValidationFailed as exc:
+        ui.refusal_at_fields(exc.errors, handover_summary, at_fields)
+        return None
+
+
+teams = {t.name: t.id for t in (ui.attempt(lambda: console.handover_teams(actor)) or [])}
+handover_summary = st.container()
+if table:
+    with st.form("handover"):
+        st.markdown("**Hand over the selected service requests to another team**")
+        st.caption(
+            "For an SR that is another team's work: it goes to that team's unallocated SRs, with its deadlines, notes, "
+            "letters and files, and their team leader allocates it."
+        )
+        if ticked_now:
+            st.caption(f"Selected in the table: {', '.join(r.number for r in ticked_now)}")
+        else:
+            st.caption("Tick the rows to hand over in the table above.")
+        handover_fields = {"sr_ids": st.empty()}
+        team_name = st.selectbox("Team to hand over to", list(teams), index=None, key="handover_team")
+        handover_fields["team"] = st.empty()
+        handover_reason = st.text_input("Reason for handing over", max_chars=200, key="handover_reason")
+        handover_fields["reason"] = st.empty()
+        if st.form_submit_button("Hand over"):
+            st.session_state.pop("handover_pending", None)
+            asked = HandOverAsked(
+                tuple(r.id for r in ticked),
+                teams.get(team_name or "", -1),
+                handover_reason,
+                {r.id: r.version for r in ticked},
+            )
+            if plan := ui.attempt(lambda: _at_fields(partial(asked.call, console.check_hand_over), handover_fields)):
+                st.session_state["handover_pending"] = (plan, asked)
+    if pending := st.session_state.get("handover_pending"):
+        plan, asked = pending
+        st.warning(plan.asks, icon=":material/forward:")
+        confirm, cancel = st.columns([1, 1, 3])[:2]
+        if cancel.button("Cancel the hand-over", key="handover_cancel"):
+            st.session_state.pop("handover_pending", None)
+            st.rerun()
+        if confirm.button("Confirm hand-over", type="primary", key="handover_confirm"):
+            st.session_state.pop("handover_pending", None)
+            if handed := ui.attempt(lambda: _at_fields(partial(asked.call, console.hand_over), {})):
+                st.session_state["flash_console"] = handed.said
+                st.session_state["console_clear"] = True  # the next table starts without ticks
+                st.session_state["handover_reset"] = True  # and the form empty
+                st.rerun()
 
 if st.button("Prepare CSV of the filtered list"):
     st.session_state["console_csv"] = ui.attempt(lambda: console.export_csv(actor, filters))

@@ -6,6 +6,17 @@ Rules (one test each in tests/integration/test_access.py):
   the owning team;
 - policy staff see no case data at all; admin manages users but not cases;
 - only a team leader reassigns, and only within their team;
+- only a team leader hands an SR over to another team, and only their own team's SRs (services/console/handover.py);
+- a team that holds an SR on another team's case works the case as far as that SR needs, and no further
+  (`check_case_for_sr`): it starts and works a procedure on that SR, and reads the case's banner and facts there.
+  Starting a procedure on the case without an SR the team holds, the case finder and the case's page stay the
+  case's own team's; a team holding no SR on the case gets nothing; another team's sensitive case still shows only
+  that requests go through Special Client Records. What follows which team (decided 7 December, sixth session, when
+  SRs could first be handed over; the narrowest that lets the receiving team work the SR):
+  an SR and everything on it (`check_sr`: SR detail, notes, letters, files, emails, deadlines) follow the SR's team,
+  so the giving team loses them with the SR; a run follows the team that started it (`check_run`: the wizard, its
+  banner and facts, its letters); the case (`check_case`) stays with the case's team, widened only by
+  `check_case_for_sr`, which run_start.start_run asks when a procedure is started on an SR;
 - the actor itself is re-checked against the users table in every transaction that asks here
   (`check_actor`): a deactivated user, a password reset, or a role or team change since sign-in ends
   the session (SessionEnded) instead of acting on a stale snapshot; so does a browser session signed out
@@ -229,6 +240,19 @@ def check_case(session: Session, actor: Actor, case: Case, *, action: str = "vie
         entity_id=case.id,
         action=action,
     )
+
+
+def check_case_for_sr(
+    session: Session, actor: Actor, case: Case, sr: ServiceRequest, *, action: str = "work this SR"
+) -> None:
+    """Refuse unless the actor may work `sr` on `case`: the SR is the actor's team's (`check_sr`), and the case is
+    the team's too, or it is not sensitive and `sr` is on it (the team holds an SR handed over from the case's team).
+
+    A sensitive case keeps its rule: another team hears only that requests go through Special Client Records."""
+    check_sr(session, actor, sr, action=action)
+    if sr.case_id == case.id and not case.sensitive:
+        return  # the actor's team holds this SR on the case: they work the case as far as the SR needs
+    check_case(session, actor, case, action=action)
 
 
 def check_sr(

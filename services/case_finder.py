@@ -4,6 +4,9 @@ Decisions (the issue is silent or loose here):
 - A search looks only at the actor's team's cases. A full SCIN or an SR number of another team's case is
   refused (and audited) in the same words as one that does not exist (issue 14), so a guess confirms
   nothing; a name search simply never returns another team's case.
+- An SR number of an SR the team holds on another team's case (handed over to it) is not a way into that case: the
+  finder says where the SR is worked instead (My work), as only the case's own team starts procedures on the case
+  without the SR (services/access.py).
 - Names match anywhere in the receiving or paying parent's name, case-insensitively; at most `LIMIT`
   cases are listed and the page says when there are more (narrow the search), never silently.
 - Which procedures a caseworker is offered: the Specialist Services Support Team's procedures are those of
@@ -34,6 +37,11 @@ from services.transaction import transaction
 from services.views import CaseBanner
 
 LIMIT = 20
+HELD_ON_ANOTHER_TEAMS_CASE = (
+    "Service request {number} is your team's, but its case is another team's, so no other procedure can be started "
+    "on the case here. Work the SR from My work once it is allocated to you (your team leader allocates it from "
+    "Outstanding SRs)."
+)
 SSST_TEAM = "Specialist Services Support Team"  # the team seed 004 names
 SSST_SEED = "004_a8ae07a86098a507.txt"  # Specialist Services Support Team procedures (P5a to P5e)
 _DIGITS = re.compile(r"^[\d ]+$")
@@ -132,6 +140,8 @@ def find_cases(actor: Actor, query: str) -> Found:
             if sr is None:
                 raise NotFound(unavailable("service request"))
             check_sr(session, actor, sr, action="find this SR's case")
+            if sr.case.team_id != actor.team_id:  # an SR handed over to the team: the case stays with its own team
+                raise ValidationFailed({"query": HELD_ON_ANOTHER_TEAMS_CASE.format(number=sr.number)})
             return Found([_match(sr.case)], False)
         if _DIGITS.match(text):
             try:

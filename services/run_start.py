@@ -10,7 +10,7 @@ from db.models import Case, ProcedureRun, ServiceRequest
 from procedures import registry
 from procedures.definition import StartSR
 from services import audit, step_events
-from services.access import check_case, check_sr, require_role, unavailable
+from services.access import check_case, check_case_for_sr, check_run, require_role, unavailable
 from services.actor import Actor
 from services.case_facts import case_facts
 from services.errors import DomainError, NotFound
@@ -75,7 +75,10 @@ def _start_sr(sr: ServiceRequest, *, family: bool = True) -> StartSR:
 
 
 def start_run(actor: Actor, procedure_id: str, *, case_id: int, sr_id: int | None = None) -> RunView:
-    """Start a procedure on a case (or on an SR allocated to the actor); resumes a run already open on that SR."""
+    """Start a procedure on a case (or on an SR allocated to the actor); resumes a run already open on that SR.
+
+    With an SR, a team that holds it may start on another team's case (an SR handed over to it); without one, only
+    the case's own team may (services/access.py, `check_case_for_sr`)."""
     try:
         procedure = registry.get(procedure_id)
     except registry.UnknownProcedure as exc:
@@ -85,13 +88,16 @@ def start_run(actor: Actor, procedure_id: str, *, case_id: int, sr_id: int | Non
         case = session.get(Case, case_id)
         if case is None:
             raise NotFound(unavailable("case"))
-        check_case(session, actor, case, action="start a procedure on this case")
+        sr = session.get(ServiceRequest, sr_id) if sr_id is not None else None
+        if sr is not None and sr.case_id == case.id:
+            # A team holding an SR handed over from the case's team works the case for that SR (services/access.py).
+            check_case_for_sr(session, actor, case, sr, action="work this SR")
+        else:
+            check_case(session, actor, case, action="start a procedure on this case")
         refs: dict[str, int] = {}
         if sr_id is not None:
-            sr = session.get(ServiceRequest, sr_id)
             if sr is None or sr.case_id != case.id:
                 raise NotFound(unavailable("service request"))
-            check_sr(session, actor, sr, action="work this SR")
             bound = procedure.bind_start(_start_sr(sr))
             if isinstance(bound, str):
                 raise DomainError(bound)
@@ -108,6 +114,8 @@ def start_run(actor: Actor, procedure_id: str, *, case_id: int, sr_id: int | Non
                 .limit(1)
             )
             if existing is not None:
+                # Never another team's run (one on a child SR of an SR handed over): refused as its URL would be.
+                check_run(session, actor, existing, action="continue this procedure run")
                 return run_view(session, existing, procedure_of(existing), case)
             refs = bound
         reason = procedure.can_start(case_facts(case))

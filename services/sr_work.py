@@ -10,7 +10,8 @@ Our reading of the seeds (the catalogue's `used_by` says which procedure creates
   opens its own Information Request SR on the case; the complaint or appeal SR stays with its owner.
 - No published procedure here works an Arrears Review, Action Missed Payment or Set Up Legacy LO SR (P2 and
   P3 create them to route a case to another segment or team): the caseworker is told so, never shown nothing.
-- The SSST's procedures are offered only to the SSST's caseworkers (services.case_finder).
+- The SSST's procedures are offered only to the SSST's caseworkers (services.case_finder). An SR of the other kind
+  is for the team leader to hand over to the team whose work it is (services/console/handover.py).
 """
 
 from __future__ import annotations
@@ -44,8 +45,12 @@ NO_PROCEDURE = (
     "No procedure in Casework Guide works this kind of SR (another procedure raised it to route the case): "
     "work it in CMS."
 )
-SSST_ONLY = "This is the Specialist Services Support Team's work: ask your team leader to allocate it to that team."
-CSA_ONLY = "This SR is worked by the CSA rules reassessment caseworkers."
+# Said to a caseworker holding another team's kind of SR: their team leader hands it over from Outstanding SRs
+# (services/console/handover.py; before 7 December, sixth session, no team leader could).
+SSST_ONLY = "This is the Specialist Services Support Team's work: ask your team leader to hand it over to that team."
+CSA_ONLY = (
+    "This SR is worked by the CSA rules reassessment caseworkers: ask your team leader to hand it over to their team."
+)
 # The same reasons, said to the team leader who gives the SR to someone who cannot work it (services.console).
 FOR_LEADER = {
     SSST_ONLY: "it is the Specialist Services Support Team's work",
@@ -99,7 +104,8 @@ def why_not_here(ways: Sequence[WayToWork]) -> str:
 
 def why_not_for_leader(ways: Sequence[WayToWork]) -> str | None:
     """Why a caseworker of the team cannot work an SR in Casework Guide now, said to their team leader; None when one
-    of the procedures that work it can start (or none does: the SR is worked in CMS, as the team knows)."""
+    of the procedures that work it can start (or none does: the SR is worked in CMS, as the team knows). Another
+    team's kind of work is said as whose it is, which the console follows with how to hand it over to them."""
     if not ways or any(not w.why_not for w in ways):
         return None
     reasons: dict[str, list[str]] = {}

@@ -217,6 +217,15 @@ def _reassigned(b: Event, a: Event, names: Mapping[int, str], _s: Mapping[str, s
     return f"Reassigned from {old} to {new}{reason}"
 
 
+def _handed_over(b: Event, a: Event, names: Mapping[int, str], _s: Mapping[str, str]) -> str:
+    """Which team gave it, which took it, and that it waits there unallocated, with the reason given."""
+    old, new = b.get("team") or "another team", a.get("team") or "another team"
+    owner = b.get("owner_id")
+    had = f", where {_value('owner_id', owner, names)} had it," if isinstance(owner, int) else ""
+    reason = f" (reason: {_short(str(a['reason']))})" if a.get("reason") else ""
+    return f"Handed over from {old}{had} to {new}, unallocated there{reason}"
+
+
 def _activity(_b: Event, a: Event, _n: Mapping[int, str], _s: Mapping[str, str]) -> str:
     outcome = a.get("outcome")
     said = f", outcome: {_short(str(outcome))}" if outcome and outcome != "Done" else ""
@@ -360,6 +369,7 @@ SENTENCES: dict[str, Describer] = {
     "sr.status": lambda b, a, names, _s: _status(b, a, names, {}),  # `describe` passes the CMS lines it has
     REVIEW_DATE_SET: _review_date_set,
     "sr.reassigned": _reassigned,
+    "sr.handed_over": _handed_over,
     "activity.done": _activity,
     "deadline.set": _deadline_set,
     "deadline.moved": _deadline_moved,

@@ -5,6 +5,7 @@
 - `queries`: the outstanding SRs a page at a time, their counts, ageing and the team's members.
 - `deadlines`: the team's deadlines, soonest first.
 - `reassignment`: giving SRs to another caseworker of the team.
+- `handover`: handing SRs over to another team, unallocated.
 - `stuck_runs`: new caseworkers' runs without progress.
 - `export`: the filtered list as CSV.
 - `overview`: what the Outstanding SRs page shows below its filters, in one transaction.
@@ -29,6 +30,7 @@ from services.console.filters import (
     conditions,
     filter_params,
 )
+from services.console.handover import HandOver, TeamChoice, check_hand_over, hand_over, handover_teams
 from services.console.links import (
     OTHER_WORK,
     catalogue_labels,
@@ -72,13 +74,16 @@ __all__ = [
     "Cursor",
     "DeadlineItem",
     "Export",
+    "HandOver",
     "Overview",
     "Page",
     "Reassigned",
     "StuckRun",
+    "TeamChoice",
     "TeamMember",
     "ageing",
     "catalogue_labels",
+    "check_hand_over",
     "conditions",
     "counts",
     "counts_query",
@@ -86,6 +91,8 @@ __all__ = [
     "deadlines",
     "export_csv",
     "filter_params",
+    "hand_over",
+    "handover_teams",
     "outstanding_page",
     "overview",
     "DEADLINES_LISTED",

@@ -1,5 +1,7 @@
 """Giving the team's SRs to another caseworker of the team, with a reason.
 
+Another team's SRs, and SRs for another team, are handed over instead (services/console/handover.py).
+
 Decisions: reassignment is all or nothing: one SR refused (another team's, a stale screen) and none moves.
 The new owner must be an active caseworker of the same team: only caseworkers run the wizards, so an SR
 given to anyone else would sit where nobody can work it. Naming a user of another team is refused and
@@ -41,7 +43,8 @@ class Reassigned:
     already: tuple[str, ...] = ()  # theirs already: nothing changed, nothing audited
     # Moved to someone who cannot work them in Casework Guide now, with why (QA, 7 December, fifth session: an SSST
     # County Court SR given to the CSA team's new caseworker moved with only "Reassigned ...", and their My work then
-    # said to ask the team leader to allocate it to that team).
+    # said to ask the team leader to allocate it to that team). Since the sixth session the caution says how to hand it
+    # over to the team whose work it is (services/console/handover.py).
     cannot_work: tuple[tuple[str, str], ...] = ()
 
     @property
@@ -50,9 +53,12 @@ class Reassigned:
         if not self.cannot_work:
             return None
         why = " ".join(f"{number}: {reason}." for number, reason in self.cannot_work)
+        one = len(self.cannot_work) == 1
+        it = "it" if one else "them"
         return (
-            f"{self.new_owner} cannot work {'this SR' if len(self.cannot_work) == 1 else 'these SRs'} in Casework "
-            f"Guide: {why} This page gives SRs only to caseworkers of your own team."
+            f"{self.new_owner} cannot work {'this SR' if one else 'these SRs'} in Casework Guide: {why} To have the "
+            f"team whose work {'it is' if one else 'they are'} work {it}, hand {it} over to that team: tick {it} in "
+            "the table and use Hand over to another team, below."
         )
 
     @property

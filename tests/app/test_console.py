@@ -594,7 +594,8 @@ def test_reassigning_an_sr_the_new_owner_cannot_work_says_so_beside_what_was_don
     assert [s.value for s in at.success] == [f"Reassigned {county.number} to {worker.display_name}."]
     assert [w.value for w in at.warning] == [
         f"{worker.display_name} cannot work this SR in Casework Guide: {county.number}: P5b: it is the Specialist "
-        "Services Support Team's work. This page gives SRs only to caseworkers of your own team."
+        "Services Support Team's work. To have the team whose work it is work it, hand it over to that team: tick it "
+        "in the table and use Hand over to another team, below."
     ]
     with transaction() as session:
         assert session.get(ServiceRequest, county.id).owner_id == worker.user_id
@@ -607,3 +608,88 @@ def test_reassigning_an_sr_the_new_owner_cannot_work_says_so_beside_what_was_don
     next(b for b in at.button if b.label == "Reassign").click().run()
     assert [s.value for s in at.success] == [f"Reassigned {workable.number} to {worker.display_name}."]
     assert not at.warning
+
+
+def _hand_over_form(at, team: str | None, reason: str):
+    if team is not None:
+        next(s for s in at.selectbox if s.label == "Team to hand over to").select(team)
+    next(t for t in at.text_input if t.label == "Reason for handing over").input(reason)
+    return next(b for b in at.button if b.label == "Hand over").click().run()
+
+
+def test_a_team_leader_hands_an_sr_over_to_another_team_after_confirming_what_it_does(sqlite_demo_db, actor_for):
+    """The SSST's County Court SR held by the CSA team goes to the SSST's unallocated SRs: the page says what will
+    happen and changes nothing until the team leader confirms, then says what happened and that it left the list."""
+    leader = actor_for("teamleader")
+    ssst = "Specialist Services Support Team"
+    county = next(r for r in console.outstanding_page(leader).rows if r.label.endswith("County Court"))
+    at = _console(leader)
+    assert [s.options for s in at.selectbox if s.label == "Team to hand over to"] == [
+        ["Enforcement Team Scotland", "Financial Transition Team", "Northern Ireland Casework Team", ssst]
+    ]
+    _select_rows(at, [county.number])
+    _hand_over_form(at, ssst, "County court work is theirs")
+    assert not at.exception
+    asks = [w.value for w in at.warning]
+    assert len(asks) == 1
+    assert asks[0].startswith(f"Hand over service request {county.number} to {ssst}? It will leave your team's list")
+    with transaction() as session:
+        assert session.get(ServiceRequest, county.id).team_id == leader.team_id  # nothing yet
+
+    next(b for b in at.button if b.label == "Confirm hand-over").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == [
+        f"Handed over service request {county.number} to {ssst}. It is no longer in your team's list: {ssst}'s team "
+        "leader will allocate it to one of their caseworkers."
+    ]
+    assert county.number not in list(_table(at)["SR"])
+    assert not [b for b in at.button if b.label == "Confirm hand-over"]
+    assert next(t for t in at.text_input if t.label == "Reason for handing over").value == ""  # ready for the next
+    with transaction() as session:
+        sr = session.get(ServiceRequest, county.id)
+        assert (sr.team.name, sr.owner_id) == (ssst, None)
+        event = session.scalars(select(AuditEvent).where(AuditEvent.action == "sr.handed_over")).one()
+        assert event.after["reason"] == "County court work is theirs"
+
+
+def test_a_hand_over_cancelled_changes_nothing(sqlite_demo_db, actor_for):
+    leader = actor_for("teamleader")
+    row = console.outstanding_page(leader).rows[0]
+    at = _console(leader)
+    _select_rows(at, [row.number])
+    _hand_over_form(at, "Financial Transition Team", "Wrong team")
+    next(b for b in at.button if b.label == "Cancel the hand-over").click().run()
+    assert not at.exception
+    assert not [b for b in at.button if b.label == "Confirm hand-over"]
+    with transaction() as session:
+        assert session.get(ServiceRequest, row.id).team_id == leader.team_id
+        assert not session.scalars(select(AuditEvent).where(AuditEvent.action == "sr.handed_over")).all()
+
+
+def test_a_refused_hand_over_says_each_problem_at_its_field_and_asks_no_confirmation(sqlite_demo_db, actor_for):
+    leader = actor_for("teamleader")
+    at = _console(leader)
+    next(b for b in at.button if b.label == "Hand over").click().run()
+    assert not at.exception
+    messages = [
+        "Choose at least one service request to hand over.",
+        "Choose the team to hand over to.",
+        "Enter the reason for the hand-over.",
+    ]
+    assert [m.value for m in at.markdown if "**Error:**" in m.value] == [f":red[**Error:** {m}]" for m in messages]
+    assert all(m in next(e.value for e in at.error if "There is a problem" in e.value) for m in messages)
+    assert not [b for b in at.button if b.label == "Confirm hand-over"]
+
+    sensitive = console.outstanding_page(leader, console.ConsoleFilter(sensitive=True)).rows[0]
+    at = _console(leader)
+    at.selectbox(key="f_sens").select("Yes").run()
+    _select_rows(at, [sensitive.number])
+    _hand_over_form(at, "Specialist Services Support Team", "Theirs")
+    assert not at.exception
+    said = [m.value for m in at.markdown if "**Error:**" in m.value]
+    assert len(said) == 1
+    assert "is on a sensitive case, held by Special Client Records" in said[0]
+    assert not [b for b in at.button if b.label == "Confirm hand-over"]
+    with transaction() as session:
+        assert session.get(ServiceRequest, sensitive.id).team_id == leader.team_id
+        assert not session.scalars(select(AuditEvent).where(AuditEvent.action == "sr.handed_over")).all()

@@ -224,8 +224,8 @@ def test_a_reason_two_procedures_share_is_said_once_for_both(sqlite_demo_db, act
     assert not at.exception
     said = [c.value for c in at.caption if "Specialist Services Support Team" in c.value and "P5c" in c.value]
     assert said == [
-        "P5c and P5d: This is the Specialist Services Support Team's work: ask your team leader to allocate it to that "
-        "team."
+        "P5c and P5d: This is the Specialist Services Support Team's work: ask your team leader to hand it over to "
+        "that team."
     ]
     assert f"**{number}** Enforcement / Court Presentation / Magistrates Court" in texts(at)
 

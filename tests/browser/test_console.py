@@ -24,6 +24,7 @@ from tests.browser.test_sign_in import sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 REASON = "Covering annual leave"
+REASON_HANDED = "County court work is the SSST's"
 
 
 def _actor(username: str) -> Actor:
@@ -162,8 +163,8 @@ def _headings(grid: Locator) -> list[str]:
 def _open_outstanding(page: Page, url: str, leader: Actor) -> None:
     """The team leader's Outstanding SRs at 1366 px, drawn to its deadlines list."""
     page.set_viewport_size({"width": 1366, "height": 900})
-    sign_in(page, url, "teamleader")
-    settled(page, "Welcome, Demo Teamleader")
+    sign_in(page, url, leader.username)
+    settled(page, f"Welcome, {leader.display_name}")
     page.get_by_role("link", name="Outstanding SRs").click()
     _matching(page, console.counts(leader).total)
     settled(page, page.get_by_text("Deadlines of the matching SRs, soonest first"))
@@ -344,3 +345,52 @@ def test_a_screen_reader_hears_a_date_as_shown_and_a_heading_sort_keeps_date_ord
         )
         assert cut == [], (label, cut)
         page.keyboard.press("Escape")
+
+
+def test_a_team_leader_hands_the_ssst_sr_to_the_ssst_whose_team_leader_finds_it_unallocated(live_server, page: Page):
+    """The demo's CSA team holds an SSST County Court SR (with a teammate): its team leader hands it over to the SSST
+    with a reason, confirming what it does; the SR leaves their list, and the SSST's team leader finds it in their
+    unallocated SRs, its timeline saying who handed it over, from which team and why."""
+    leader, receiving = _actor("teamleader"), _actor("ssst.teamleader")
+    ssst = "Specialist Services Support Team"
+    label = "Enforcement / Court Presentation / County Court"
+    county = console.ConsoleFilter(catalogue_label=label)
+    (row,) = console.outstanding_page(leader, county).rows
+    waiting = console.counts(receiving, console.ConsoleFilter(owner_id=console.UNALLOCATED)).total
+
+    _open_outstanding(page, live_server.url, leader)
+    _choose(page, "Process / Area / Sub Area", label)
+    _matching(page, 1)
+    grid = page.locator('[data-testid="stDataFrame"]').nth(3)  # after the three count tables
+    to_mid_screen(page, grid)
+    grid.click(position={"x": 18, "y": 35 + 17})  # the first row's tick box, under the header row
+    form = page.locator('[data-testid="stForm"]').filter(has_text="Hand over the selected service requests")
+    settled(page, form.get_by_text(f"Selected in the table: {row.number}", exact=True))
+    _choose(page, "Team to hand over to", ssst)
+    form.get_by_label("Reason for handing over").fill(REASON_HANDED)
+    form.get_by_role("button", name="Hand over").click()
+    settled(page, page.get_by_text(f"Hand over service request {row.number} to {ssst}?"))
+    with transaction() as session:  # asked, not done
+        assert session.get_one(ServiceRequest, row.id).team_id == leader.team_id
+    page.get_by_role("button", name="Confirm hand-over").click()
+    settled(page, page.get_by_text(f"Handed over service request {row.number} to {ssst}. It is no longer in your"))
+    _matching(page, 0)
+    assert_accessible(page)
+
+    sign_out(page)
+    _open_outstanding(page, live_server.url, receiving)
+    _choose(page, "Owner", "Unallocated")
+    _matching(page, waiting + 1)
+    by_number = page.get_by_role("textbox", name="Open an SR by its number")
+    by_number.fill(row.number)
+    by_number.press("Enter")
+    settled(page, page.get_by_role("heading", name=f"SR {row.number}"))
+    expect(page.get_by_text("owner Unallocated")).to_be_visible()
+    handed = f"Handed over from CSA Rules Reassessment Team, where {row.owner} had it, to {ssst}, unallocated there"
+    # The timeline's newest entry, read from the accessible table its grid keeps beside the canvas.
+    expect(page.locator('[data-testid="stDataFrame"] td').filter(has_text=handed)).to_have_count(1)
+    with transaction() as session:
+        sr = session.get_one(ServiceRequest, row.id)
+        assert (sr.team_id, sr.owner_id) == (receiving.team_id, None)
+        event = session.scalars(select(AuditEvent).where(AuditEvent.action == "sr.handed_over")).one()
+        assert (event.actor_id, event.after["team"], event.after["reason"]) == (leader.user_id, ssst, REASON_HANDED)

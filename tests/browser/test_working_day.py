@@ -199,7 +199,12 @@ def test_an_ssst_caseworker_works_every_kind_of_allocated_sr_from_my_work(live_s
             sr = next(sr for sr in allocated if (sr.process, sr.area, sr.sub_area) == kind)
             expect(listed.locator("p", has_text=f"{sr.number} ")).to_be_visible()
     expect(listed.get_by_text(NO_PROCEDURE)).to_be_visible()
-    expect(listed.get_by_text("P1: This SR is worked by the CSA rules reassessment caseworkers.")).to_be_visible()
+    expect(
+        listed.get_by_text(
+            "P1: This SR is worked by the CSA rules reassessment caseworkers: ask your team leader to hand it over to "
+            "their team."
+        )
+    ).to_be_visible()
 
     with transaction() as session:
         rows = session.scalars(select(ProcedureRun).where(ProcedureRun.id.in_(started))).all()

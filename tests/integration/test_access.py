@@ -328,3 +328,99 @@ def test_a_refused_attempt_keeps_its_audit_row_even_though_the_action_rolls_back
     assert len(_refusals()) == before + 1
     with transaction() as session:
         assert verify_chain(session).ok
+
+
+# --- SRs handed over to another team (services/console/handover.py) -------------------------------------------
+
+
+def _handed_over_to_ssst(actor_for, *, sub_area: str = "County Court") -> tuple[int, int, str]:
+    """(SR id, case id, SR number) of an SR of the CSA team's case handed over to the SSST and allocated to
+    ssst.caseworker, as its team leader would."""
+    from services import console
+
+    leader, receiving = actor_for("teamleader"), actor_for("ssst.teamleader")
+    row = next(r for r in console.outstanding_page(leader).rows if r.label.endswith(sub_area))
+    console.hand_over(leader, [row.id], receiving.team_id, "Theirs", expected_versions={row.id: row.version})
+    version = next(r.version for r in console.outstanding_page(receiving, page_size=500).rows if r.id == row.id)
+    console.reassign(
+        receiving, [row.id], actor_for("ssst.caseworker").user_id, "Yours", expected_versions={row.id: version}
+    )
+    with transaction() as session:
+        from db.models import ServiceRequest
+
+        sr = session.get_one(ServiceRequest, row.id)
+        assert sr.case.team_id == leader.team_id  # the case stays with its own team
+        return sr.id, sr.case_id, sr.number
+
+
+def test_only_a_team_leader_hands_an_sr_over_and_only_their_own_teams(demo_db, actor_for):
+    from services import console
+    from services.console.handover import ACTION
+
+    leader = actor_for("teamleader")
+    row = console.outstanding_page(leader).rows[0]
+    for username in ("caseworker", "ssst.teamleader"):
+        actor = actor_for(username)
+        with pytest.raises(PermissionDenied):
+            console.hand_over(actor, [row.id], 99, "Mine now", expected_versions={row.id: row.version})
+        assert _refusals()[-1].actor_id == actor.user_id
+        assert _refusals()[-1].after["attempted"] == ACTION
+
+
+def test_a_team_holding_an_sr_on_another_teams_case_works_that_sr_on_it(demo_db, actor_for):
+    """SR detail, starting and working its procedure, and the case's banner and facts the wizard shows."""
+    from services import run_context, run_start, sr_view
+
+    sr_id, case_id, number = _handed_over_to_ssst(actor_for)
+    worker = actor_for("ssst.caseworker")
+    assert sr_view.sr_full_view(worker, sr_id).number == number
+    view = run_start.start_run(worker, "P5b", case_id=case_id, sr_id=sr_id)
+    opened = run_context.view_run(worker, view.run_id)
+    assert opened.case.case_id == case_id
+    assert run_start.start_run(worker, "P5b", case_id=case_id, sr_id=sr_id).run_id == view.run_id  # resumes it
+
+
+def test_a_team_holding_an_sr_on_another_teams_case_starts_nothing_on_the_case_without_it(demo_db, actor_for):
+    from services import case_finder, run_start
+    from services.errors import ValidationFailed
+
+    sr_id, case_id, number = _handed_over_to_ssst(actor_for)
+    worker = actor_for("ssst.caseworker")
+    with pytest.raises(PermissionDenied, match="that case: it does not exist, or it is not your team's"):
+        run_start.start_run(worker, "P5a", case_id=case_id)
+    _assert_refusal_recorded(worker, entity_type="case", entity_id=case_id, attempted="start a procedure on this case",
+                             reason_contains="it is not your team's")  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        case_finder.case_card(worker, case_id)
+    with pytest.raises(ValidationFailed, match=f"Service request {number} is your team's, but its case is another"):
+        case_finder.find_cases(worker, number)  # the SR number is no way into the case's page
+
+
+def test_a_team_holding_no_sr_on_the_case_is_refused_it_and_the_giving_team_loses_the_sr(demo_db, actor_for):
+    from services import run_start, service_requests
+
+    sr_id, case_id, _ = _handed_over_to_ssst(actor_for)
+    for username in ("financial.cw1", "csa.cw1"):  # a third team; the giving team, which no longer holds the SR
+        actor = actor_for(username)
+        with pytest.raises(PermissionDenied, match="that service request: it does not exist, or it is not your team's"):
+            run_start.start_run(actor, "P5b", case_id=case_id, sr_id=sr_id)
+        with pytest.raises(PermissionDenied):
+            service_requests.open_sr(actor, sr_id)
+        _assert_refusal_recorded(actor, entity_type="service_request", entity_id=sr_id,
+                                 attempted="view this service request", reason_contains="not your team's")  # fmt: skip
+
+
+def test_a_sensitive_case_keeps_its_rule_for_a_team_holding_an_sr_on_it(demo_db, actor_for):
+    """A hand-over never sends a sensitive case's SR to another team; one held there from before still opens no case."""
+    from services import run_start
+    from services.access import SENSITIVE_REFUSAL
+    from tests.procedures.ssst_walks import set_case
+
+    sr_id, case_id, _ = _handed_over_to_ssst(actor_for)
+    set_case(case_id, sensitive=True)
+    worker = actor_for("ssst.caseworker")
+    with pytest.raises(PermissionDenied) as refused:
+        run_start.start_run(worker, "P5b", case_id=case_id, sr_id=sr_id)
+    assert refused.value.message == SENSITIVE_REFUSAL
+    _assert_refusal_recorded(worker, entity_type="case", entity_id=case_id, attempted="work this SR",
+                             reason_contains="Special Client Records")  # fmt: skip

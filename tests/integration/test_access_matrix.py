@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from db.models import AuditEvent, Case, Letter, ServiceRequest
+from db.models import AuditEvent, Case, Letter, ServiceRequest, Team
 from domain import mail
 from domain.clock import UK
 from letters import catalogue as letter_catalogue
@@ -133,6 +133,11 @@ def _as_shown(*sr_ids: int) -> dict[int, int]:
         return {i: session.get_one(ServiceRequest, i).version for i in sr_ids}
 
 
+def _team_named(name: str) -> int:
+    with transaction() as session:
+        return session.execute(select(Team.id).where(Team.name == name)).scalar_one()
+
+
 def _sr_number(sr_id: int) -> str:
     with transaction() as session:
         return session.get_one(ServiceRequest, sr_id).number
@@ -189,7 +194,15 @@ CASE_CALLS: dict[str, Call] = {
     "console.reassign": lambda a, o: console.reassign(
         a, [o.sr_id], o.owner_id, "Covering leave", expected_versions=_as_shown(o.sr_id)
     ),
+    "console.check_hand_over": lambda a, o: console.check_hand_over(
+        a, [o.sr_id], _team_named("CSA Rules Reassessment Team"), "Theirs", expected_versions=_as_shown(o.sr_id)
+    ),
+    "console.hand_over": lambda a, o: console.hand_over(
+        a, [o.sr_id], _team_named("CSA Rules Reassessment Team"), "Theirs", expected_versions=_as_shown(o.sr_id)
+    ),
 }
+# The console's actions on the team's SRs: their rightful user is the team's leader.
+LEADER_CALLS = {"console.reassign", "console.check_hand_over", "console.hand_over"}
 
 # A practice run is its caseworker's own (it has no real case): anyone else, whatever their team or role, is
 # refused in the words used for another team's run.
@@ -230,6 +243,7 @@ TEAM_LISTS: dict[str, tuple[Call, tuple[str, ...]]] = {
             "stuck_runs",
             "export_csv",
             "overview",
+            "handover_teams",
         )
     },
 }
@@ -335,7 +349,7 @@ def _assert_allowed(call: Call, actor: Any, objects: Objects) -> None:
 
 
 # Services that ask the role first: the refusal names the role rather than the team.
-ROLE_FIRST = {"run_start.start_run": ("teamleader",), "console.reassign": ("caseworker",)}
+ROLE_FIRST = {"run_start.start_run": ("teamleader",), **{name: ("caseworker",) for name in LEADER_CALLS}}
 NO_ACCESS = ("no access to case data", "cannot")  # check_* for roles without case work; require_role
 
 
@@ -353,7 +367,7 @@ def test_each_case_service_refuses_other_teams_policy_and_admin_and_audits_each_
         _assert_refused(call, actor_for(username), objects, "")
         assert any(words in _newest_event().after["reason"] for words in NO_ACCESS)
     assert _audit_count() == before + len(OTHER_TEAM) + len(NO_CASE_DATA)
-    _assert_allowed(call, actor_for("ssst.teamleader" if name == "console.reassign" else OWNER), objects)
+    _assert_allowed(call, actor_for("ssst.teamleader" if name in LEADER_CALLS else OWNER), objects)
 
 
 @pytest.mark.parametrize("name", sorted(PRACTICE_CALLS))
@@ -390,7 +404,7 @@ def _rightful(name: str) -> str:
     if name in PRACTICE_CALLS:
         return OWNER
     if name in CASE_CALLS:
-        return "ssst.teamleader" if name == "console.reassign" else OWNER
+        return "ssst.teamleader" if name in LEADER_CALLS else OWNER
     if name in TEAM_LISTS:
         return "ssst.teamleader" if "caseworker" in TEAM_LISTS[name][1] else OWNER
     return "admin" if ROLE_ONLY[name][1] is ADMIN_ONLY else "policy"

@@ -209,7 +209,7 @@ def test_every_allocated_sr_kind_is_worked_by_a_procedure_that_applies_or_says_w
         ("Face to Face", "Visiting Service", "Face to Face Visit"),
     ):
         assert [w.why_not for w in blocked[ssst_kind]] == [
-            "This is the Specialist Services Support Team's work: ask your team leader to allocate it to that team."
+            "This is the Specialist Services Support Team's work: ask your team leader to hand it over to that team."
         ]
     assert blocked[("Arrears", "Arrears Management", "Arrears Review")] == []
 

@@ -32,6 +32,20 @@ def test_a_reassignment_names_both_owners_and_the_reason():
     assert text == "Reassigned from Unallocated to Bob (reason: Leave)"
 
 
+def test_a_hand_over_names_both_teams_the_owner_it_had_and_the_reason():
+    before = {"team_id": 1, "team": "CSA Rules Reassessment Team", "owner_id": 7}
+    after = {"team_id": 3, "team": "Specialist Services Support Team", "owner_id": None, "reason": "Court work"}
+    assert line("sr.handed_over", before, after, "Demo Teamleader", NAMES) == (
+        "Handed over from CSA Rules Reassessment Team, where Bob had it, to Specialist Services Support Team, "
+        "unallocated there (reason: Court work) by Demo Teamleader"
+    )
+    unowned = describe("sr.handed_over", {**before, "owner_id": None}, after, NAMES)
+    assert unowned == (
+        "Handed over from CSA Rules Reassessment Team to Specialist Services Support Team, unallocated there "
+        "(reason: Court work)"
+    )
+
+
 def test_a_deadline_reads_as_a_sentence_with_its_name_and_moment_without_codes():
     """QA found "Deadline set: What: review date; Due: ..." on an SR's timeline."""
     after = {"kind": "second_pv_check", "due_at": "2026-12-02T10:00:00+00:00", "explanation": "48 hours before"}

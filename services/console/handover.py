@@ -1,0 +1,206 @@
+"""Handing the team's SRs over to another team, with a reason: the team leader's answer to an SR that is another
+team's work (the Specialist Services Support Team's court and visit SRs held by the CSA team, a CSA Information
+Request held by the SSST; docs/qa-findings.md, 7 December, sixth session).
+
+Decisions (the product decision is the brief; where it was silent):
+- The giving team's leader hands over, from Outstanding SRs; the receiving team does not have to accept it. The SR
+  arrives in the receiving team's unallocated SRs (its owner is cleared): their team leader allocates it, as they
+  know their caseworkers. Only the SR moves: its case stays with its team, and the receiving team may work the case
+  only as far as working that SR needs (services/access.py, `check_case_for_sr`).
+- Everything on the SR moves with it, because it is on the SR: its deadlines (the console's deadline lists follow
+  the SR's team), notes, letters, files and emails. Its history is its own: the SR's timeline tells the hand-over
+  ("Handed over from ... to ..., reason: ...").
+- Several ticked SRs go together or none does, as reassignment does; an SR refused (closed, a run in progress on
+  it, a sensitive case going away from its own team, changed since the screen showed it) refuses the whole
+  hand-over, named by its number at the field.
+- A run in progress on the SR belongs to the giving team's caseworker, who is part-way through recording on it:
+  the SR cannot leave under them. They finish the run, or discard it when nothing of it is on the SR yet.
+- A sensitive case (Special Client Records) keeps its rule: its SR may go only to the case's own team.
+- `check_hand_over` makes every check of `hand_over` without changing anything, so the page can ask the team leader
+  to confirm what will happen; `hand_over` makes them all again in its own transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import ProcedureRun, ServiceRequest, Team
+from domain.values import FieldError, clean_text
+from services import audit
+from services.access import check_sr, require_role, unavailable
+from services.actor import Actor
+from services.errors import ConflictError, NotFound, ValidationFailed
+from services.transaction import transaction
+
+ACTION = "hand service requests over to another team"
+REASON_MAX = 200  # as a reassignment's reason
+CHOOSE_TEAM = "Choose the team to hand over to."
+OWN_TEAM = "Choose another team: the service requests are your team's already."
+NO_REASON = "Enter the reason for the hand-over."
+STALE = (
+    "Service request {number} was changed by someone else after this list was shown (another team leader may have "
+    "reassigned it, or its caseworker saved a step), so nothing was handed over. Reload the page to see it as it is "
+    "now, then try again."
+)
+CLOSED = "Service request {number} is closed, so it cannot be handed over. Nothing was handed over."
+RUN_IN_PROGRESS = (
+    "A procedure ({procedure}) is in progress on service request {number}, started by {who} of your team, so nothing "
+    "was handed over. Ask them to finish it, or to discard it if it is not needed, then hand the SR over."
+)
+SENSITIVE = (
+    "Service request {number} is on a sensitive case, held by Special Client Records: it can be handed over only to "
+    "the case's own team, {team}. Nothing was handed over."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TeamChoice:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class HandOver:
+    """What a hand-over does (`check_hand_over`) or did (`hand_over`)."""
+
+    sr_numbers: tuple[str, ...]
+    to_team: str
+    reason: str
+
+    @property
+    def which(self) -> str:
+        numbers = ", ".join(self.sr_numbers)
+        return f"service request {numbers}" if len(self.sr_numbers) == 1 else f"service requests {numbers}"
+
+    @property
+    def asks(self) -> str:
+        """The confirmation the team leader reads before it is done."""
+        it, its, them = ("It", "Its", "it") if len(self.sr_numbers) == 1 else ("They", "Their", "them")
+        return (
+            f"Hand over {self.which} to {self.to_team}? {it} will leave your team's list and its caseworker's work, "
+            f"and wait unallocated in {self.to_team}'s list until their team leader gives {them} to one of their "
+            f"caseworkers. {its} deadlines, notes, letters and files go with {them}. Reason: {self.reason}"
+        )
+
+    @property
+    def said(self) -> str:
+        """What happened, for the team leader who did it."""
+        one = len(self.sr_numbers) == 1
+        return (
+            f"Handed over {self.which} to {self.to_team}. {'It is' if one else 'They are'} no longer in your team's "
+            f"list: {self.to_team}'s team leader will allocate {'it' if one else 'them'} to one of their caseworkers."
+        )
+
+
+def handover_teams(actor: Actor) -> list[TeamChoice]:
+    """Every team but the team leader's own, by name: where an SR can be handed over to."""
+    with transaction(read_only=True) as session:
+        require_role(session, actor, "team_leader", action=ACTION)
+        rows = session.execute(select(Team.id, Team.name).where(Team.id != actor.team_id).order_by(Team.name))
+        return [TeamChoice(team_id, name) for team_id, name in rows]
+
+
+def check_hand_over(
+    actor: Actor, sr_ids: Sequence[int], team_id: int, reason: str, *, expected_versions: Mapping[int, int]
+) -> HandOver:
+    """Every check `hand_over` makes, with nothing changed: what it would do, for the team leader to confirm."""
+    reason = _fields(sr_ids, team_id, reason)
+    with transaction(read_only=True) as session:
+        srs, team = _checked(session, actor, sr_ids, team_id, expected_versions)
+        return HandOver(tuple(sr.number for sr in srs), team.name, reason)
+
+
+def hand_over(
+    actor: Actor, sr_ids: Sequence[int], team_id: int, reason: str, *, expected_versions: Mapping[int, int]
+) -> HandOver:
+    """Give the team's SRs to another team, unallocated, with a reason; all go or none does.
+
+    `expected_versions` is each SR's version as the team leader's screen showed it: an SR changed since refuses the
+    whole hand-over. Each SR gets its own `sr.handed_over` audit event (from team, to team, reason), which its
+    timeline tells."""
+    reason = _fields(sr_ids, team_id, reason)
+    with transaction() as session:
+        srs, team = _checked(session, actor, sr_ids, team_id, expected_versions)
+        from_team = session.get_one(Team, actor.team_id)
+        for sr in srs:
+            before = {"team_id": sr.team_id, "team": from_team.name, "owner_id": sr.owner_id}
+            sr.team_id, sr.owner_id = team.id, None
+            session.flush()
+            audit.record(
+                session,
+                actor,
+                "sr.handed_over",
+                entity_type="service_request",
+                entity_id=sr.number,
+                case_id=sr.case_id,
+                sr_id=sr.id,
+                before=before,
+                after={"team_id": team.id, "team": team.name, "owner_id": None, "reason": reason},
+            )
+        return HandOver(tuple(sr.number for sr in srs), team.name, reason)
+
+
+def _fields(sr_ids: Sequence[int], team_id: int, reason: str) -> str:
+    """The form's own problems, all at once in its order (as reassignment says them); the reason as kept."""
+    errors: dict[str, str] = {}
+    if not sr_ids:
+        errors["sr_ids"] = "Choose at least one service request to hand over."
+    if team_id <= 0:  # none chosen
+        errors["team"] = CHOOSE_TEAM
+    try:
+        reason = clean_text(reason, field="reason", max_chars=REASON_MAX)
+    except FieldError as exc:
+        errors["reason"] = exc.message if reason.strip() else NO_REASON
+    if errors:
+        raise ValidationFailed(errors)
+    return reason
+
+
+def _checked(
+    session: Session, actor: Actor, sr_ids: Sequence[int], team_id: int, expected_versions: Mapping[int, int]
+) -> tuple[list[ServiceRequest], Team]:
+    """The SRs and the team, once every rule allows the hand-over; otherwise refused with nothing changed.
+
+    Every SR's access is checked before anything else is looked at, so an attempt on another team's SR is refused
+    and audited whatever team it names."""
+    require_role(session, actor, "team_leader", action=ACTION)
+    srs = []
+    for sr_id in dict.fromkeys(sr_ids):
+        sr = session.get(ServiceRequest, sr_id)
+        if sr is None:
+            raise NotFound(unavailable("service request"))
+        check_sr(session, actor, sr, action=ACTION)
+        srs.append(sr)
+    team = session.get(Team, team_id)
+    if team is None:
+        raise ValidationFailed({"team": CHOOSE_TEAM})
+    if team.id == actor.team_id:
+        raise ValidationFailed({"team": OWN_TEAM})
+    for sr in srs:
+        if expected_versions.get(sr.id) != sr.version:
+            raise ConflictError(STALE.format(number=sr.number), seen=expected_versions.get(sr.id), saved=sr.version)
+        if sr.status == "Closed":
+            raise ValidationFailed({"sr_ids": CLOSED.format(number=sr.number)})
+        if sr.case.sensitive and sr.case.team_id != team.id:
+            own = session.get_one(Team, sr.case.team_id).name
+            raise ValidationFailed({"team": SENSITIVE.format(number=sr.number, team=own)})
+        if (running := _run_on(session, sr)) is not None:
+            who = running.started_by.display_name
+            raise ValidationFailed(
+                {"sr_ids": RUN_IN_PROGRESS.format(procedure=running.procedure_id, number=sr.number, who=who)}
+            )
+    return srs, team
+
+
+def _run_on(session: Session, sr: ServiceRequest) -> ProcedureRun | None:
+    """A run in progress that works on the SR: started on it, or recording on it (its SR refs), oldest first."""
+    runs = session.scalars(
+        select(ProcedureRun)
+        .where(ProcedureRun.case_id == sr.case_id, ProcedureRun.status == "in_progress")
+        .order_by(ProcedureRun.created_at, ProcedureRun.id)
+    )
+    return next((r for r in runs if r.sr_id == sr.id or sr.id in (r.sr_refs or {}).values()), None)
