@@ -9,6 +9,7 @@ import streamlit as st
 from domain.clock import format_uk
 from services.actor import Actor
 from services.work import RunRow
+from ui.text import md
 
 
 def runs_in_progress(actor: Actor, runs: Sequence[RunRow]) -> None:
@@ -19,8 +20,10 @@ def runs_in_progress(actor: Actor, runs: Sequence[RunRow]) -> None:
         with st.container(border=True):
             text, button = st.columns([5, 1])
             on_sr = f" · SR {run.sr_number}" if run.sr_number else ""
+            # The SR a P1 run was begun from, on a line of its own: two runs on one case read alike without it (QA)
+            begun = f"Begun from {md(run.begun_from.words)}  \n" if run.begun_from else ""
             text.markdown(
-                f"**{run.procedure_id}** on case {run.scin}{on_sr}  \n"
+                f"**{run.procedure_id}** on case {run.scin}{on_sr}  \n{begun}"
                 f"At: {run.step_title} · last saved {format_uk(run.updated_at)}"
             )
             if actor.role == "caseworker":
