@@ -173,7 +173,7 @@ def test_sr_detail_of_the_begun_from_sr_shows_the_run_its_status_and_the_sr_it_r
     walk.answer(**START, financial_transition_complete=True)  # its first save makes its Information Request SR
     [begun] = sr_view.sr_full_view(leader, complaint.sr_id).begun_runs
     own = run_row(walk.view.run_id).sr_id
-    assert begun.sr_id == own and begun.sr_label == "Transition / CSA Information / Information Request"
+    assert (begun.sr_id, begun.sr_label) == (own, "Transition / CSA Information / Information Request")
     on_own = sr_view.sr_full_view(leader, own)
     [run] = on_own.runs
     assert run.begun_from == complaint  # and the Information Request SR's page names the complaint
