@@ -118,7 +118,7 @@ with tabs[7]:
     if not view.related:
         st.caption("No related SRs.")
 with tabs[8]:
-    if not view.runs:
+    if not view.runs and not view.begun_runs:  # a run begun from it is listed below: it works the case, not this SR
         st.caption("No procedure run has worked on this SR yet.")
     for run in view.runs:
         st.markdown(

@@ -338,3 +338,52 @@ def test_p1_worked_from_a_complaint_sr_names_it_in_the_wizard_and_under_procedur
     assert with_sr.startswith(f"**P1** on case {scin} · SR {own}  \n{begun}  \nAt: Search the legacy systems")
     [alone] = [as_read(v) for v in lines if "Begun from" not in v]
     assert alone.startswith(f"**P1** on case {scin}  \nAt: Check where the case is in transition")
+
+
+def test_sr_detail_lists_the_p1_run_begun_from_a_complaint_and_links_the_two_srs(sqlite_demo_db, actor_for):
+    """The team leader reads, on the complaint's page, the P1 run begun from it (its status and step) with a link to
+    the Information Request SR it records on; that SR's page links back to the complaint."""
+    from services import records, runs
+
+    worker, leader = actor_for("caseworker"), actor_for("teamleader")
+    with transaction() as session:
+        case = session.scalars(
+            select(Case).where(Case.team_id == worker.team_id, Case.financial_transition_complete).order_by(Case.id)
+        ).first()
+        complaint = records.create_sr(
+            session, None, case=case, process="Escalated Enquiries", area="Appeals",
+            sub_area="Appeal Against Decision", owner_id=worker.user_id,
+        )  # fmt: skip
+        complaint_id, number = complaint.id, complaint.number
+    view = run_start.start_run(worker, "P1", case_id=case.id, begun_from=complaint_id)
+    answers = {
+        "query_reason": "Appeal",
+        "query_summary": "Payments 2010 to 2012",
+        "financial_transition_complete": True,
+    }
+    view = runs.submit_step(
+        worker, view.run_id, {**answers, "_checklist": list(view.step.checklist)}, expected_version=view.version
+    )
+    view = runs.confirm_step(worker, view.run_id, expected_version=view.version)
+
+    at = app_as(leader)
+    at.query_params["sr"] = str(complaint_id)
+    at.run()
+    at.switch_page("pages/sr_detail.py").run()
+    assert not at.exception
+    assert "Begun from this SR (1)" in [s.value for s in at.subheader]
+    assert "**P1 CSA Information Required - Contact Caseworker** (in progress), begun by Demo Caseworker" in texts(at)
+    links = [link.proto.label for link in at.get("page_link")]
+    assert (
+        f"It records on SR {view.sr_number} (Transition / CSA Information / Information Request): its steps and map "
+        "are there"
+    ) in links
+    assert "No procedure run has worked on this SR yet." not in texts(at)  # the run works the case, listed above
+
+    with transaction() as session:
+        own = session.scalar(select(ServiceRequest.id).where(ServiceRequest.number == view.sr_number))
+    at.query_params["sr"] = str(own)
+    at.run()
+    assert f"Begun from SR {number} (Escalated Enquiries / Appeals / Appeal Against Decision)" in [
+        link.proto.label for link in at.get("page_link")
+    ]
