@@ -360,6 +360,10 @@ class ProcedureRun(Base):
     allocated_refs: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     sr_id: Mapped[int | None] = mapped_column(ForeignKey("service_requests.id"), index=True)
+    # The SR a caseworker began the run from when the run works its case, not that SR (P1 from a complaint or appeal
+    # SR in My work; migration runs1). Not among `sr_refs`, which are the SRs the run records on (see
+    # services/run_start.start_run); None for a run started from the case alone, or before this column existed.
+    begun_from_sr_id: Mapped[int | None] = mapped_column(ForeignKey("service_requests.id"), index=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
     started_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     # Among the first 10 real runs its starter started (services/step_events.py, set with the start's events);
@@ -381,7 +385,8 @@ class ProcedureRun(Base):
     __mapper_args__ = {"version_id_col": version}
 
     case: Mapped[Case] = relationship()
-    service_request: Mapped[ServiceRequest | None] = relationship()
+    service_request: Mapped[ServiceRequest | None] = relationship(foreign_keys=[sr_id])
+    begun_from: Mapped[ServiceRequest | None] = relationship(foreign_keys=[begun_from_sr_id])
     started_by: Mapped[User] = relationship()
 
 

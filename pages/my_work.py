@@ -116,7 +116,8 @@ if choice:
     # One key whatever the label: the button keeps its identity (and its state) when it reads Continue.
     if st.button("Continue" if running else "Work this SR", type="primary", key="work_sr"):
         start = partial(run_start.start_run, actor, way.procedure_id, case_id=sr.case_id)
-        view = ui.attempt(partial(start, sr_id=sr.id) if way.on_sr else start)
+        # Worked from its case (P1 on a complaint or appeal SR): the run keeps this SR as the one it was begun from.
+        view = ui.attempt(partial(start, sr_id=sr.id) if way.on_sr else partial(start, begun_from=sr.id))
         if view is not None:
             st.switch_page("pages/wizard.py", query_params={"run": view.run_id})
 blocked = [(s, work.ways[s.id]) for s in work.service_requests if not any(not w.why_not for w in work.ways[s.id])]

@@ -118,12 +118,33 @@ with tabs[7]:
     if not view.related:
         st.caption("No related SRs.")
 with tabs[8]:
-    if not view.runs:
+    if not view.runs and not view.begun_runs:  # a run begun from it is listed below: it works the case, not this SR
         st.caption("No procedure run has worked on this SR yet.")
     for run in view.runs:
         st.markdown(
             f"**{run.procedure_id} {run.procedure_title}** ({status_words(run.status)}), by {md(run.started_by)}, "
             f"last saved {format_uk(run.updated_at)}. Current step: **{run.step_title}**"
         )
+        if run.begun_from is not None:  # the complaint or appeal SR this P1 run gets information for
+            st.page_link(
+                "pages/sr_detail.py",
+                label=f"Begun from {run.begun_from.words}",
+                query_params={"sr": str(run.begun_from.sr_id)},
+            )
         if run.map_dot:
             st.graphviz_chart(run.map_dot)
+    if view.begun_runs:  # P1 begun from this complaint or appeal SR: it records on an SR of its own
+        st.subheader(f"Begun from this SR ({len(view.begun_runs)})")
+    for begun in view.begun_runs:
+        st.markdown(
+            f"**{begun.procedure_id} {begun.procedure_title}** ({status_words(begun.status)}), begun by "
+            f"{md(begun.started_by)}, last saved {format_uk(begun.updated_at)}. Current step: **{begun.step_title}**"
+        )
+        if begun.sr_id is not None:
+            st.page_link(
+                "pages/sr_detail.py",
+                label=f"It records on SR {begun.sr_number} ({begun.sr_label}): its steps and map are there",
+                query_params={"sr": str(begun.sr_id)},
+            )
+        else:
+            st.caption("It has not saved a step yet, so it records on no SR so far.")

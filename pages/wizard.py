@@ -23,6 +23,7 @@ from ui.procedure_map_panel import procedure_map_on_demand
 from ui.question_flow import QuestionFlow, back_to_step_before, open_last_page, open_question, reached_forwards
 from ui.run_moved import moved_on_notice
 from ui.task_list import task_list_table
+from ui.text import kept_whole, md
 
 # Said on check your answers; the first when nothing is on an SR yet, as this save makes it.
 NO_GOING_BACK = "After that you cannot go back to change these answers."
@@ -158,6 +159,10 @@ if not discarded:
         min(view.step_number / max(view.step_total, 1), 1.0),
         text=f"Step {view.step_number} of about {view.step_total}: **{view.step.title}**"
         + (f" · SR {view.sr_number}" if view.sr_number else ""),
+    )
+if view.begun_from is not None:  # the complaint or appeal SR a P1 run gets information for (it records on its own)
+    st.markdown(
+        kept_whole(f"**Begun from** {md(view.begun_from.words)}", [view.begun_from.number]), unsafe_allow_html=True
     )
 ui.case_banner(view.case)
 moved_on_notice(

@@ -32,6 +32,7 @@ from services.errors import DomainError, NotFound, ValidationFailed
 from services.run_records import run_records
 from services.run_views import RunView, build, cms_context
 from services.transaction import transaction
+from services.views import BegunFrom
 
 
 class _Model:
@@ -181,6 +182,8 @@ def run_view(session: Session, run: ProcedureRun, procedure: Procedure, case: Ca
     step = procedure.steps[run.state]
     effects = step_effects(step, ctx) if run.pending_step == run.state or not step.fields else []
     sr = session.get(ServiceRequest, run.sr_id) if run.sr_id else None  # joined-loaded with the run: no query
+    # A query of its own only for a run begun from an SR (P1 from My work): not joined into every run's load.
+    begun = session.get(ServiceRequest, run.begun_from_sr_id) if run.begun_from_sr_id else None
     records = run_records(session, set(run.sr_refs.values()) | ({run.sr_id} if run.sr_id else set()))
     cms = (
         cms_context(session, run, effects, reference_values.current(session), seed=procedure.seed) if effects else None
@@ -197,6 +200,7 @@ def run_view(session: Session, run: ProcedureRun, procedure: Procedure, case: Ca
         deadlines=records.deadlines,
         files=records.files,
         emails=records.emails,
+        begun_from=BegunFrom.of(begun),
     )
 
 

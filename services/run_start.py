@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from db.models import Case, ProcedureRun, ServiceRequest
 from procedures import registry
-from procedures.definition import StartSR
+from procedures.definition import Procedure, StartSR
 from services import audit, step_events
 from services.access import check_case, check_case_for_sr, check_run, require_role, unavailable
 from services.actor import Actor
@@ -16,6 +17,7 @@ from services.case_facts import case_facts
 from services.errors import DomainError, NotFound
 from services.run_context import procedure_of, run_view
 from services.run_views import RunView
+from services.sr_work import FROM_CASE
 from services.transaction import transaction
 
 
@@ -74,11 +76,23 @@ def _start_sr(sr: ServiceRequest, *, family: bool = True) -> StartSR:
     )
 
 
-def start_run(actor: Actor, procedure_id: str, *, case_id: int, sr_id: int | None = None) -> RunView:
+def start_run(
+    actor: Actor, procedure_id: str, *, case_id: int, sr_id: int | None = None, begun_from: int | None = None
+) -> RunView:
     """Start a procedure on a case (or on an SR allocated to the actor); resumes a run already open on that SR.
 
+    `begun_from` is an SR the procedure works from its case without taking it over (P1 from a complaint or appeal
+    SR: services/sr_work.FROM_CASE). The run keeps it in a column of its own (`ProcedureRun.begun_from_sr_id`), so
+    My work, the wizard and the SR's page can say which query a run is for. Not among `sr_refs`: those are the SRs
+    the run records on, and every reader of them (run_outcomes, run_summary's finish page, letters, the run's
+    deadlines, files and emails, the CMS panel's SR names, `run_sr_refs` in the steps' facts) would then count the
+    complaint as an SR the run recorded on, or offer its letters and deadlines as the run's; keeping it apart means
+    none of them has to learn to skip it. Another run may be begun from the same SR (a different piece of work), so
+    nothing is resumed here: My work cautions first (services/sr_work.already_on_case).
+
     With an SR, a team that holds it may start on another team's case (an SR handed over to it); without one, only
-    the case's own team may (services/access.py, `check_case_for_sr`)."""
+    the case's own team may (services/access.py, `check_case_for_sr`): a run begun from an SR is the case team's.
+    """
     try:
         procedure = registry.get(procedure_id)
     except registry.UnknownProcedure as exc:
@@ -95,6 +109,9 @@ def start_run(actor: Actor, procedure_id: str, *, case_id: int, sr_id: int | Non
         else:
             check_case(session, actor, case, action="start a procedure on this case")
         refs: dict[str, int] = {}
+        if sr_id is not None and begun_from is not None:
+            raise DomainError("A run either works an SR or is begun from one, not both.")
+        origin = _begun_from(session, actor, procedure, case, begun_from) if begun_from is not None else None
         if sr_id is not None:
             if sr is None or sr.case_id != case.id:
                 raise NotFound(unavailable("service request"))
@@ -131,6 +148,7 @@ def start_run(actor: Actor, procedure_id: str, *, case_id: int, sr_id: int | Non
             committed_steps=0,
             case_id=case.id,
             sr_id=refs.get("main", sr_id),
+            begun_from_sr_id=origin.id if origin else None,
             team_id=actor.team_id,
             started_by_id=actor.user_id,
             sr_refs=refs,
@@ -146,8 +164,27 @@ def start_run(actor: Actor, procedure_id: str, *, case_id: int, sr_id: int | Non
             entity_type="procedure_run",
             entity_id=run.id,
             case_id=case.id,
-            sr_id=sr_id,
-            after={"procedure": procedure.id, "version": procedure.version, "sr_refs": refs},
+            sr_id=origin.id if origin else sr_id,  # on the begun-from SR's timeline too (services/sr_timeline.py)
+            after={
+                "procedure": procedure.id,
+                "version": procedure.version,
+                "sr_refs": refs,
+                **({"begun_from": origin.number} if origin else {}),
+            },
         )
         step_events.record(session, actor, run, case, [], "start")
         return run_view(session, run, procedure, case)
+
+
+def _begun_from(session: Session, actor: Actor, procedure: Procedure, case: Case, sr_id: int) -> ServiceRequest:
+    """The SR a run is begun from, once it may be: one of the actor's team's SRs on this case (the refusal and its
+    audit are `check_sr`'s, as for working an SR), of a kind this procedure works from the case, and not closed."""
+    sr = session.get(ServiceRequest, sr_id)
+    if sr is None or sr.case_id != case.id:
+        raise NotFound(unavailable("service request"))
+    check_sr(session, actor, sr, action="begin a procedure from this SR")
+    if FROM_CASE.get((sr.process, sr.area, sr.sub_area)) != procedure.id:
+        raise DomainError(f"{procedure.id} is not begun from an SR of this kind ({sr.label}).")
+    if sr.status == "Closed":
+        raise DomainError(f"SR {sr.number} is closed, so no procedure is begun from it.")
+    return sr

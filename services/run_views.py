@@ -23,7 +23,7 @@ from services.deadlines import DeadlineView
 from services.email import EmailView, not_set_notices
 from services.letter_contact import PRODUCED_WITHOUT_SHORT
 from services.step_drafts import Draft, resumable
-from services.views import CaseBanner
+from services.views import BegunFrom, CaseBanner
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +193,7 @@ class RunView:
     handed_over: HandedOver | None = None  # the step is someone else's after a hand-over: who has it
     warnings: tuple[str, ...] = ()  # the step's cautions for the case and answers (Step.warnings)
     can_discard: bool = False  # nothing is on an SR yet: the caseworker may discard the run (`discard_refusal`)
+    begun_from: BegunFrom | None = None  # the complaint or appeal SR a P1 run was begun from (run_start.start_run)
 
 
 def show(value: Any, f: Field | None = None) -> str:
@@ -355,6 +356,7 @@ def build(
     deadlines: tuple[DeadlineView, ...] = (),
     files: tuple[AttachmentView, ...] = (),
     emails: tuple[EmailView, ...] = (),
+    begun_from: BegunFrom | None = None,
 ) -> RunView:
     state = run.state
     step = run_step(procedure, run)
@@ -449,4 +451,5 @@ def build(
         handed_over=handed_over(procedure, run, sr),
         warnings=tuple(step.warnings(ctx)) if run.status == "in_progress" else (),
         can_discard=discard_refusal(run) is None,
+        begun_from=begun_from,
     )

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import defer
+from sqlalchemy.orm import defer, joinedload
 
 from db.models import Activity, Attachment, Letter, Note, ProcedureRun, ServiceRequest, User
 from domain.clock import format_date, format_uk
@@ -33,7 +33,7 @@ from services.procedure_map import procedure_map
 from services.records import typed_sr_number
 from services.sr_timeline import TimelineEntry
 from services.transaction import transaction
-from services.views import CaseBanner
+from services.views import BegunFrom, CaseBanner
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +71,23 @@ class RunMap:
     started_by: str
     updated_at: datetime
     map_dot: str
+    begun_from: BegunFrom | None = None  # the complaint or appeal SR a P1 run on this SR was begun from
+
+
+@dataclass(frozen=True, slots=True)
+class BegunRun:
+    """A run begun from this SR that works its case rather than this SR (P1 from a complaint or appeal SR): where it
+    stands, and the SR it records on once its first step is saved (that SR's page has the run's map)."""
+
+    procedure_id: str
+    procedure_title: str
+    status: str
+    step_title: str
+    started_by: str
+    updated_at: datetime
+    sr_id: int | None
+    sr_number: str | None
+    sr_label: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +112,7 @@ class SRFullView:
     emails: tuple[EmailView, ...]
     related: tuple[RelatedSR, ...]
     runs: tuple[RunMap, ...]
+    begun_runs: tuple[BegunRun, ...] = ()  # runs begun from this SR that record on an SR of their own
 
 
 def sr_details(sr: ServiceRequest) -> tuple[tuple[str, str], ...]:
@@ -143,7 +161,16 @@ def sr_full_view(actor: Actor, sr_id: int) -> SRFullView:
             .order_by(ServiceRequest.created_at)
         ).all()
         runs = session.scalars(
-            select(ProcedureRun).where(ProcedureRun.sr_id == sr.id).order_by(ProcedureRun.created_at)
+            select(ProcedureRun)
+            .options(joinedload(ProcedureRun.begun_from))
+            .where(ProcedureRun.sr_id == sr.id)
+            .order_by(ProcedureRun.created_at)
+        ).all()
+        begun = session.scalars(
+            select(ProcedureRun)
+            .options(joinedload(ProcedureRun.service_request))
+            .where(ProcedureRun.begun_from_sr_id == sr.id)
+            .order_by(ProcedureRun.created_at, ProcedureRun.id)
         ).all()
         return SRFullView(
             id=sr.id,
@@ -177,6 +204,7 @@ def sr_full_view(actor: Actor, sr_id: int) -> SRFullView:
                 for r in related
             ),
             runs=tuple(_run_map(run, names) for run in runs),
+            begun_runs=tuple(_begun_run(run, names) for run in begun),
         )
 
 
@@ -191,7 +219,34 @@ def _run_map(run: ProcedureRun, names: dict[int, str]) -> RunMap:
     except (registry.UnknownProcedure, KeyError):  # never the state id: an internal name (registry.step_title)
         title, step, dot = run.procedure_id, registry.step_title(run.procedure_id, run.procedure_version, run.state), ""
     return RunMap(
-        run.id, run.procedure_id, title, run.status, step, names.get(run.started_by_id, ""), run.updated_at, dot
+        run.id,
+        run.procedure_id,
+        title,
+        run.status,
+        step,
+        names.get(run.started_by_id, ""),
+        run.updated_at,
+        dot,
+        BegunFrom.of(run.begun_from),
+    )
+
+
+def _begun_run(run: ProcedureRun, names: dict[int, str]) -> BegunRun:
+    try:
+        title = registry.get(run.procedure_id, run.procedure_version).title
+    except registry.UnknownProcedure:
+        title = ""
+    own = run.service_request
+    return BegunRun(
+        run.procedure_id,
+        title,
+        run.status,
+        registry.step_title(run.procedure_id, run.procedure_version, run.state),
+        names.get(run.started_by_id, ""),
+        run.updated_at,
+        own.id if own else None,
+        own.number if own else None,
+        own.label if own else None,
     )
 
 

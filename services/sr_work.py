@@ -23,6 +23,7 @@ from typing import Any
 from procedures import registry
 from procedures.definition import Procedure
 from services.case_finder import is_ssst_procedure
+from services.views import BegunFrom
 
 SRKind = tuple[str, str | None, str | None]
 
@@ -78,18 +79,44 @@ class WayToWork:
     def how(self) -> str:
         if self.on_sr:
             return "works on this SR"
-        return "starts on the case and opens its own Information Request SR; this SR stays open"
+        return (
+            "starts on the case and opens its own Information Request SR; this SR stays open, and the run says it was "
+            "begun from it"
+        )
 
 
-def already_on_case(procedure_id: str, runs: int) -> str:
+def already_on_case(procedure_id: str, begun: Sequence[BegunFrom | None], sr_id: int) -> str:
     """A caution on an SR worked from its case (a complaint or appeal for P1) when that procedure is already in progress
     on the case: starting it again opens another run and, at its first save, another SR (QA, 7 December: My work offered
-    "Work this SR" again as if nothing had been started, while Start a procedure said so)."""
+    "Work this SR" again as if nothing had been started, while Start a procedure said so).
+
+    `begun` has one entry a run in progress: the SR it was begun from, or None (started from the case, or before runs
+    kept it). The runs begun from an SR are named by it, this one (`sr_id`) as "this SR", so the caseworker can tell
+    whether a run is for the same query; when none was, the caution reads as it did before runs kept it."""
+    runs = len(begun)
     which = f"A {procedure_id} run is" if runs == 1 else f"{runs} {procedure_id} runs are"
-    return (
-        f"{which} already in progress on this case (yours are under Procedures in progress above). Work this SR only "
-        f"for a different piece of work: it starts another {procedure_id} run."
-    )
+    yours = "(yours are under Procedures in progress above)"
+    rest = f"Work this SR only for a different piece of work: it starts another {procedure_id} run."
+    if all(b is None for b in begun):
+        return f"{which} already in progress on this case {yours}. {rest}"
+    same = any(b is not None and b.sr_id == sr_id for b in begun)
+    carry_on = f"If {'it is' if runs == 1 else 'one is'} for the same query, carry on with it there. " if same else ""
+    if runs == 1:
+        which = f"A {procedure_id} run {_begun_words(begun[0], sr_id)} is"
+        return f"{which} already in progress on this case {yours}. {carry_on}{rest}"
+    counts: dict[str, int] = {}
+    for b in sorted(begun, key=lambda b: (b is None, b is not None and b.sr_id != sr_id, b.number if b else "")):
+        words = _begun_words(b, sr_id)
+        counts[words] = counts.get(words, 0) + 1
+    listed = [f"{count} {words}" for words, count in counts.items()]
+    said = listed[0] if len(listed) == 1 else f"{', '.join(listed[:-1])} and {listed[-1]}"
+    return f"{which} already in progress on this case {yours}: {said}. {carry_on}{rest}"
+
+
+def _begun_words(begun: BegunFrom | None, sr_id: int) -> str:
+    if begun is None:
+        return "started from the case, not from an SR"
+    return "begun from this SR" if begun.sr_id == sr_id else f"begun from {begun.words}"
 
 
 def why_not_here(ways: Sequence[WayToWork]) -> str:

@@ -326,7 +326,10 @@ def _reminder_snoozed(_b: Event, a: Event, names: Mapping[int, str], _s: Mapping
 
 
 def _run_started(_b: Event, a: Event, _n: Mapping[int, str], _s: Mapping[str, str]) -> str:
-    return f"{_procedure(a.get('procedure'))} started"
+    """ "Procedure P1 (...) started", and from which SR when it was begun from one (run_start.start_run): the event is
+    on that SR's timeline and on the timeline of the SR the run records on, so the SR is named by its number."""
+    begun = f" from SR {a['begun_from']}" if a.get("begun_from") else ""
+    return f"{_procedure(a.get('procedure'))} started{begun}"
 
 
 def _run_step(b: Event, a: Event, _n: Mapping[int, str], steps: Mapping[str, str]) -> str:

@@ -101,3 +101,22 @@ class SRRow:
             (sr.process, sr.area, sr.sub_area),
             sr.reason,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class BegunFrom:
+    """The SR a run was begun from without working on it (P1 from a complaint or appeal SR: services/run_start.py),
+    named as My work and SR detail name an SR: its number and its type."""
+
+    sr_id: int
+    number: str
+    label: str  # "Escalated Enquiries / Complaints / Resolution", as the SR lists show it
+
+    @property
+    def words(self) -> str:
+        """ "SR 1-00000012 (Escalated Enquiries / Complaints / Resolution)"."""
+        return f"SR {self.number} ({self.label})"
+
+    @classmethod
+    def of(cls, sr: ServiceRequest | None) -> BegunFrom | None:
+        return None if sr is None else cls(sr.id, sr.number, sr.label)

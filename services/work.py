@@ -25,7 +25,7 @@ from services.case_finder import actor_in_ssst
 from services.errors import DomainError, GoneFromView, NotFound, ValidationFailed
 from services.sr_work import WayToWork, already_on_case, already_running, ways_to_work
 from services.transaction import transaction
-from services.views import CaseBanner, SRRow
+from services.views import BegunFrom, CaseBanner, SRRow
 
 PAGE_SIZE = 50
 
@@ -39,6 +39,7 @@ class RunRow:
     scin: str
     sr_number: str | None
     updated_at: datetime
+    begun_from: BegunFrom | None = None  # the complaint or appeal SR a P1 run was begun from, if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,18 +137,22 @@ def my_work(actor: Actor, *, after: Cursor | None = None, page_size: int = PAGE_
             .order_by(ProcedureRun.created_at.desc(), ProcedureRun.id.desc())
         ).all()
         # A procedure started from the case (P1 on a complaint or appeal SR) is bound to no SR until it saves, and then
-        # to its own: what tells that it was begun is a run of it in progress on the case (as Start a procedure says).
-        on_cases = {
-            (case_id, procedure_id): count
-            for case_id, procedure_id, count in session.execute(
-                select(ProcedureRun.case_id, ProcedureRun.procedure_id, func.count())
-                .where(ProcedureRun.status == "in_progress", ProcedureRun.case_id.in_({sr.case_id for sr in srs}))
-                .group_by(ProcedureRun.case_id, ProcedureRun.procedure_id)
-            ).all()
-        }
+        # to its own: what tells that it was begun is a run of it in progress on the case (as Start a procedure says),
+        # with the SR each was begun from, if any, so the caution can say whether one is for this SR's query.
+        on_cases: dict[tuple[int, str], list[BegunFrom | None]] = {}
+        for case_id, procedure_id, begun in session.execute(
+            select(ProcedureRun.case_id, ProcedureRun.procedure_id, ServiceRequest)
+            .outerjoin(ServiceRequest, ServiceRequest.id == ProcedureRun.begun_from_sr_id)
+            .options(
+                load_only(ServiceRequest.number, ServiceRequest.process, ServiceRequest.area, ServiceRequest.sub_area)
+            )
+            .where(ProcedureRun.status == "in_progress", ProcedureRun.case_id.in_({sr.case_id for sr in srs}))
+            .order_by(ProcedureRun.created_at, ProcedureRun.id)
+        ).all():
+            on_cases.setdefault((case_id, procedure_id), []).append(BegunFrom.of(begun))
         for sr in srs:
             ways[sr.id] = [
-                replace(w, caution=already_on_case(w.procedure_id, on_cases[(sr.case_id, w.procedure_id)]))
+                replace(w, caution=already_on_case(w.procedure_id, on_cases[(sr.case_id, w.procedure_id)], sr.id))
                 if not w.on_sr and not w.why_not and (sr.case_id, w.procedure_id) in on_cases
                 else w
                 for w in ways[sr.id]
@@ -182,7 +187,11 @@ def runs_in_progress(session: Session, actor: Actor) -> list[RunRow]:
     )
     runs = session.scalars(
         select(ProcedureRun)
-        .options(joinedload(ProcedureRun.case), joinedload(ProcedureRun.service_request))
+        .options(
+            joinedload(ProcedureRun.case),
+            joinedload(ProcedureRun.service_request),
+            joinedload(ProcedureRun.begun_from),
+        )
         .where(
             or_(ProcedureRun.started_by_id == actor.user_id, ProcedureRun.sr_id.in_(owned)),
             ProcedureRun.status == "in_progress",
@@ -199,6 +208,7 @@ def runs_in_progress(session: Session, actor: Actor) -> list[RunRow]:
             r.case.scin,
             r.service_request.number if r.service_request else None,
             r.updated_at,
+            BegunFrom.of(r.begun_from),
         )
         for r in runs
         if not _handed_away(r, actor)

@@ -9,6 +9,7 @@ import streamlit as st
 from domain.clock import format_uk
 from services.actor import Actor
 from services.work import RunRow
+from ui.text import kept_whole, md
 
 
 def runs_in_progress(actor: Actor, runs: Sequence[RunRow]) -> None:
@@ -19,9 +20,12 @@ def runs_in_progress(actor: Actor, runs: Sequence[RunRow]) -> None:
         with st.container(border=True):
             text, button = st.columns([5, 1])
             on_sr = f" · SR {run.sr_number}" if run.sr_number else ""
-            text.markdown(
-                f"**{run.procedure_id}** on case {run.scin}{on_sr}  \n"
-                f"At: {run.step_title} · last saved {format_uk(run.updated_at)}"
-            )
+            # The SR a P1 run was begun from, on a line of its own: two runs on one case read alike without it (QA)
+            begun = f"Begun from {md(run.begun_from.words)}  \n" if run.begun_from else ""
+            line = f"**{run.procedure_id}** on case {run.scin}{on_sr}  \n{begun}"
+            line += f"At: {md(run.step_title)} · last saved {format_uk(run.updated_at)}"
+            numbers = [run.begun_from.number] if run.begun_from else []
+            # the SR number whole (ui.text.kept_whole: every piece of the line is escaped or our own)
+            text.markdown(kept_whole(line, numbers), unsafe_allow_html=bool(numbers))
             if actor.role == "caseworker":
                 button.page_link("pages/wizard.py", label="Carry on", query_params={"run": run.id})

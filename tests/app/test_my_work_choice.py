@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from db.models import ProcedureRun, ServiceRequest, Team, User
+from db.models import Case, ProcedureRun, ServiceRequest, Team, User
 from services import run_start
 from services.transaction import transaction
-from tests.app.helpers import app_as, texts
-from tests.app.test_wizard import button
+from tests.app.helpers import app_as, as_read, texts
+from tests.app.test_wizard import button, open_wizard
 
 MAGISTRATES = ("Enforcement", "Court Presentation", "Magistrates Court")
 
@@ -236,6 +236,7 @@ def test_a_complaint_sr_whose_case_has_p1_in_progress_is_cautioned_before_a_seco
     a second P1 run on the case (at its first save, a second Information Request SR). Start a procedure already said
     so; My work now does too, before the button."""
     from services.sr_work import already_on_case
+    from services.views import BegunFrom
 
     actor = actor_for("caseworker")
     with transaction() as session:
@@ -244,7 +245,7 @@ def test_a_complaint_sr_whose_case_has_p1_in_progress_is_cautioned_before_a_seco
                 ServiceRequest.owner_id == actor.user_id, ServiceRequest.area.in_(("Complaints", "Appeals"))
             )
         ).first()
-        number, case_id = sr.number, sr.case_id
+        number, case_id, sr_id, label = sr.number, sr.case_id, sr.id, sr.label
     at = app_as(actor).run()
     at.switch_page("pages/my_work.py").run()
     box = next(s for s in at.selectbox if s.label == "Work an allocated SR")
@@ -256,10 +257,13 @@ def test_a_complaint_sr_whose_case_has_p1_in_progress_is_cautioned_before_a_seco
     at.switch_page("pages/my_work.py").run()
     box = next(s for s in at.selectbox if s.label == "Work an allocated SR")
     box.set_value(f"{number}:P1").run()
-    assert [w.value for w in at.warning] == [already_on_case("P1", 1)]
+    # The run in progress was begun from this SR (services/run_start.start_run): the caution says so, so the
+    # caseworker can tell it is the same query.
+    assert [w.value for w in at.warning] == [already_on_case("P1", [BegunFrom(sr_id, number, label)], sr_id)]
     assert [w.value for w in at.warning] == [
-        "A P1 run is already in progress on this case (yours are under Procedures in progress above). Work this SR "
-        "only for a different piece of work: it starts another P1 run."
+        "A P1 run begun from this SR is already in progress on this case (yours are under Procedures in progress "
+        "above). If it is for the same query, carry on with it there. Work this SR only for a different piece of work: "
+        "it starts another P1 run."
     ]
     with transaction() as session:  # the caution stops nothing: the run is still the only one, and one more may start
         assert (
@@ -268,3 +272,118 @@ def test_a_complaint_sr_whose_case_has_p1_in_progress_is_cautioned_before_a_seco
             )
             == 1
         )
+
+
+def test_p1_worked_from_a_complaint_sr_names_it_in_the_wizard_and_under_procedures_in_progress(
+    sqlite_demo_db, actor_for
+):
+    """QA (7 December, fifth session): "Procedures in progress" named a P1 run by its code and case only, and the
+    wizard never named the complaint or appeal SR it was begun from, so two P1 runs on one case read alike. A run
+    started from the case alone (Start a procedure, or before runs kept it) reads as before."""
+    from services import records
+    from tests.app.answering import answer_step
+
+    actor = actor_for("caseworker")
+    with transaction() as session:
+        case = session.scalars(
+            select(Case)
+            .where(Case.team_id == actor.team_id, Case.scheme != "CMS 2012", Case.financial_transition_complete)
+            .order_by(Case.id)
+        ).first()
+        complaint = records.create_sr(
+            session, None, case=case, process="Escalated Enquiries", area="Complaints", sub_area="Review",
+            owner_id=actor.user_id,
+        )  # fmt: skip
+        number, case_id, scin = complaint.number, case.id, case.scin
+    sr_words = f"SR {number} (Escalated Enquiries / Complaints / Review)"
+    begun = f"Begun from {sr_words}"
+    at = app_as(actor).run()
+    at.switch_page("pages/my_work.py").run()
+    while (
+        f"{number}: P1 CSA Information Required - Contact Caseworker"
+        not in next(s for s in at.selectbox if s.label == "Work an allocated SR").options
+    ):
+        button(at, "Next page").click().run()  # the new SR is the newest: on the last page
+    next(s for s in at.selectbox if s.label == "Work an allocated SR").set_value(f"{number}:P1").run()
+    assert "and the run says it was begun from it" in texts(at)
+    button(at, "Work this SR").click().run()
+    assert not at.exception
+    assert f"**Begun from** {sr_words}" in texts(at)  # the wizard's header, above the case banner
+    with transaction() as session:
+        run = session.scalars(select(ProcedureRun).where(ProcedureRun.begun_from_sr_id == complaint.id)).one()
+        run_id = run.id
+    at = open_wizard(actor, run_id)  # the run's own URL, as a reload has it
+    answer_step(
+        at,
+        actor,
+        run_id,
+        query_reason="Complaint",
+        query_summary="Arrears 2010 to 2012",
+        financial_transition_complete=True,
+    )
+    button(at, "Confirm and save").click().run()
+    assert not at.exception
+    with transaction() as session:
+        own = session.get_one(ServiceRequest, session.get_one(ProcedureRun, run_id).sr_id).number
+    assert own != number
+    assert f"· SR {own}" in at.get("progress")[0].proto.text  # its own SR,
+    assert f"**Begun from** {sr_words}" in texts(at)  # and still the one it was begun from
+
+    run_start.start_run(actor, "P1", case_id=case_id)  # from the case alone: named as before
+    at.switch_page("pages/my_work.py").run()
+    assert not at.exception
+    lines = [m.value for m in at.markdown if f"on case {scin}" in m.value]
+    assert len(lines) == 2
+    [with_sr] = [as_read(v) for v in lines if "Begun from" in v]
+    assert with_sr.startswith(f"**P1** on case {scin} · SR {own}  \n{begun}  \nAt: Search the legacy systems")
+    [alone] = [as_read(v) for v in lines if "Begun from" not in v]
+    assert alone.startswith(f"**P1** on case {scin}  \nAt: Check where the case is in transition")
+
+
+def test_sr_detail_lists_the_p1_run_begun_from_a_complaint_and_links_the_two_srs(sqlite_demo_db, actor_for):
+    """The team leader reads, on the complaint's page, the P1 run begun from it (its status and step) with a link to
+    the Information Request SR it records on; that SR's page links back to the complaint."""
+    from services import records, runs
+
+    worker, leader = actor_for("caseworker"), actor_for("teamleader")
+    with transaction() as session:
+        case = session.scalars(
+            select(Case).where(Case.team_id == worker.team_id, Case.financial_transition_complete).order_by(Case.id)
+        ).first()
+        complaint = records.create_sr(
+            session, None, case=case, process="Escalated Enquiries", area="Appeals",
+            sub_area="Appeal Against Decision", owner_id=worker.user_id,
+        )  # fmt: skip
+        complaint_id, number = complaint.id, complaint.number
+    view = run_start.start_run(worker, "P1", case_id=case.id, begun_from=complaint_id)
+    answers = {
+        "query_reason": "Appeal",
+        "query_summary": "Payments 2010 to 2012",
+        "financial_transition_complete": True,
+    }
+    view = runs.submit_step(
+        worker, view.run_id, {**answers, "_checklist": list(view.step.checklist)}, expected_version=view.version
+    )
+    view = runs.confirm_step(worker, view.run_id, expected_version=view.version)
+
+    at = app_as(leader)
+    at.query_params["sr"] = str(complaint_id)
+    at.run()
+    at.switch_page("pages/sr_detail.py").run()
+    assert not at.exception
+    assert "Begun from this SR (1)" in [s.value for s in at.subheader]
+    assert "**P1 CSA Information Required - Contact Caseworker** (in progress), begun by Demo Caseworker" in texts(at)
+    links = [link.proto.label for link in at.get("page_link")]
+    assert (
+        f"It records on SR {view.sr_number} (Transition / CSA Information / Information Request): its steps and map "
+        "are there"
+    ) in links
+    assert "No procedure run has worked on this SR yet." not in texts(at)  # the run works the case, listed above
+
+    with transaction() as session:
+        own = session.scalar(select(ServiceRequest.id).where(ServiceRequest.number == view.sr_number))
+    at.query_params["sr"] = str(own)
+    at.run()
+    assert f"Begun from SR {number} (Escalated Enquiries / Appeals / Appeal Against Decision)" in [
+        link.proto.label for link in at.get("page_link")
+    ]

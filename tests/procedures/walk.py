@@ -75,17 +75,26 @@ def registered_up_to(procedure_id: str, version: str) -> Iterator[None]:
 
 class Walk:
     """Drive one run: `answer(...)` submits the current step with its checklist ticked, confirming if asked.
-    `version`: start it on that version of the procedure (a run started before a later one was added)."""
+    `version`: start it on that version of the procedure (a run started before a later one was added); `begun_from`:
+    the SR it is begun from without working on it (P1 from a complaint or appeal SR)."""
 
     def __init__(
-        self, actor: Actor, procedure_id: str, case_id: int, *, sr_id: int | None = None, version: str | None = None
+        self,
+        actor: Actor,
+        procedure_id: str,
+        case_id: int,
+        *,
+        sr_id: int | None = None,
+        version: str | None = None,
+        begun_from: int | None = None,
     ) -> None:
         self.actor = actor
+        start = {"case_id": case_id, "sr_id": sr_id, "begun_from": begun_from}
         if version is None:
-            self.view: RunView = run_start.start_run(actor, procedure_id, case_id=case_id, sr_id=sr_id)
+            self.view: RunView = run_start.start_run(actor, procedure_id, **start)
         else:
             with registered_up_to(procedure_id, version):
-                self.view = run_start.start_run(actor, procedure_id, case_id=case_id, sr_id=sr_id)
+                self.view = run_start.start_run(actor, procedure_id, **start)
             assert self.view.procedure_version == version, "that version is not registered"
 
     @property

@@ -1,0 +1,213 @@
+"""A P1 run begun from a complaint or appeal SR keeps that SR as the one it was begun from, apart from the SRs it
+records on, and says so: the wizard's view, My work (Procedures in progress and the caution before another P1 on
+the case), SR detail and its timeline (QA, 7 December 2026, fifth session: two P1 runs on one case read alike until
+each had saved, and nothing tied the Information Request SR back to the complaint)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from db.models import AuditEvent, Case, Note, ProcedureRun, ServiceRequest, Team
+from services import letters, records, run_context, run_start, run_summary, sr_view, work
+from services.actor import Actor
+from services.errors import DomainError, NotFound, PermissionDenied
+from services.sr_work import already_on_case
+from services.transaction import transaction
+from services.views import BegunFrom
+from tests.procedures.walk import Walk, run_row
+
+COMPLAINT = ("Escalated Enquiries", "Complaints", "Resolution")
+APPEAL = ("Escalated Enquiries", "Appeals", "Appeal Against Decision")
+START = {"query_reason": "Complaint", "query_summary": "Arrears history 2010 to 2012 for the complaint"}
+
+
+def _transitioned_case(actor: Actor) -> int:
+    """A case of the actor's team that P1 works past its first step: CSA, financial transition complete."""
+    with transaction() as session:
+        case_id = session.scalars(
+            select(Case.id)
+            .where(
+                Case.team_id == actor.team_id,
+                Case.scheme != "CMS 2012",
+                Case.financial_transition_complete.is_(True),
+                Case.sensitive.is_(False),
+            )
+            .order_by(Case.id)
+        ).first()
+        assert case_id is not None
+        return case_id
+
+
+def _sr(actor: Actor, case_id: int, kind: tuple[str, str, str], *, closed: bool = False) -> BegunFrom:
+    """A new SR of `kind` on the case, allocated to the actor (arranged by the test, as a caseworker's queue is)."""
+    with transaction() as session:
+        case = session.get_one(Case, case_id)
+        sr = records.create_sr(
+            session, None, case=case, process=kind[0], area=kind[1], sub_area=kind[2], owner_id=actor.user_id,
+        )  # fmt: skip
+        if closed:
+            records.set_status(session, None, sr, "Closed", "Complete")
+        return BegunFrom(sr.id, sr.number, sr.label)
+
+
+def _notes_on(sr_id: int) -> int:
+    with transaction() as session:
+        return session.scalar(select(func.count()).select_from(Note).where(Note.sr_id == sr_id)) or 0
+
+
+@pytest.fixture
+def caseworker(actor_for) -> Actor:
+    return actor_for("caseworker")
+
+
+def test_the_sr_a_p1_run_is_begun_from_is_kept_shown_and_never_counted_as_recorded_on(demo_db, caseworker):
+    case_id = _transitioned_case(caseworker)
+    complaint = _sr(caseworker, case_id, COMPLAINT)
+    notes_before = _notes_on(complaint.sr_id)
+
+    walk = Walk(caseworker, "P1", case_id, begun_from=complaint.sr_id)
+    assert walk.view.begun_from == complaint
+    assert complaint.words == f"SR {complaint.number} (Escalated Enquiries / Complaints / Resolution)"
+    row = run_row(walk.view.run_id)
+    assert (row.begun_from_sr_id, row.sr_id, row.sr_refs) == (complaint.sr_id, None, {})
+
+    walk.answer(**START, financial_transition_complete=True)
+    walk.answer(information_found=True, findings="CSCS shows payments to March 2012")
+    walk.answer()
+    walk.answer(segment_move="No move needed")
+    assert walk.view.status == "finished"
+    assert run_context.view_run(caseworker, walk.view.run_id).begun_from == complaint  # the finish page says it too
+
+    outcome = walk.outcome()
+    assert set(outcome.srs) == {"main"}  # the complaint is no SR the run recorded on
+    main = outcome.srs["main"]
+    assert (main.process, main.area, main.sub_area) == ("Transition", "CSA Information", "Information Request")
+    assert main.number != complaint.number
+    # The seed does not say the Information Request SR is associated with the complaint in CMS: no parent is set.
+    assert main.parent_number is None
+    assert [s.number for s in run_summary.run_srs(caseworker, walk.view.run_id)] == [main.number]
+    assert all(x.sr_number != complaint.number for x in letters.letters_for_run(caseworker, walk.view.run_id))
+    with transaction() as session:
+        kept = session.get_one(ServiceRequest, complaint.sr_id)
+        assert (kept.status, kept.owner_id) == ("Open", caseworker.user_id)  # the complaint stays with its owner
+    assert _notes_on(complaint.sr_id) == notes_before
+
+
+def test_a_run_started_from_the_case_alone_is_as_before(demo_db, caseworker):
+    case_id = _transitioned_case(caseworker)
+    walk = Walk(caseworker, "P1", case_id)
+    assert walk.view.begun_from is None
+    assert run_row(walk.view.run_id).begun_from_sr_id is None
+    walk.answer(**START, financial_transition_complete=True)
+    [row] = [r for r in work.my_work(caseworker).runs if r.id == walk.view.run_id]
+    assert row.begun_from is None
+    with transaction() as session:
+        started = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "run.started", AuditEvent.entity_id == walk.view.run_id)
+        ).one()
+        assert started.sr_id is None
+        assert "begun_from" not in (started.after or {})
+
+
+def test_my_work_names_the_sr_each_p1_run_was_begun_from_and_whether_it_is_this_one(demo_db, caseworker):
+    case_id = _transitioned_case(caseworker)
+    complaint = _sr(caseworker, case_id, COMPLAINT)
+    appeal = _sr(caseworker, case_id, APPEAL)
+    begun = Walk(caseworker, "P1", case_id, begun_from=complaint.sr_id)
+
+    mine = work.my_work(caseworker, page_size=500)
+    [row] = [r for r in mine.runs if r.id == begun.view.run_id]
+    assert row.begun_from == complaint
+    caution = {
+        sr.sr_id: next(w.caution for w in mine.ways[sr.sr_id] if w.procedure_id == "P1") for sr in (complaint, appeal)
+    }
+    assert caution[complaint.sr_id] == (
+        "A P1 run begun from this SR is already in progress on this case (yours are under Procedures in progress "
+        "above). If it is for the same query, carry on with it there. Work this SR only for a different piece of "
+        "work: it starts another P1 run."
+    )
+    assert caution[appeal.sr_id] == (
+        f"A P1 run begun from SR {complaint.number} (Escalated Enquiries / Complaints / Resolution) is already in "
+        "progress on this case (yours are under Procedures in progress above). Work this SR only for a different piece "
+        "of work: it starts another P1 run."
+    )
+
+    Walk(caseworker, "P1", case_id, begun_from=appeal.sr_id)
+    Walk(caseworker, "P1", case_id)  # from Start a procedure: begun from no SR
+    mine = work.my_work(caseworker, page_size=500)
+    said = next(w.caution for w in mine.ways[appeal.sr_id] if w.procedure_id == "P1")
+    assert said == (
+        "3 P1 runs are already in progress on this case (yours are under Procedures in progress above): 1 begun from "
+        f"this SR, 1 begun from SR {complaint.number} (Escalated Enquiries / Complaints / Resolution) and 1 started "
+        "from the case, not from an SR. If one is for the same query, carry on with it there. Work this SR only for a "
+        "different piece of work: it starts another P1 run."
+    )
+
+
+def test_the_caution_reads_as_before_when_no_run_in_progress_was_begun_from_an_sr():
+    assert already_on_case("P1", [None], 7) == (
+        "A P1 run is already in progress on this case (yours are under Procedures in progress above). Work this SR "
+        "only for a different piece of work: it starts another P1 run."
+    )
+    assert already_on_case("P1", [None, None], 7).startswith("2 P1 runs are already in progress on this case (yours")
+
+
+def test_sr_detail_of_the_begun_from_sr_shows_the_run_its_status_and_the_sr_it_records_on(demo_db, actor_for):
+    caseworker, leader = actor_for("caseworker"), actor_for("teamleader")
+    case_id = _transitioned_case(caseworker)
+    complaint = _sr(caseworker, case_id, COMPLAINT)
+    walk = Walk(caseworker, "P1", case_id, begun_from=complaint.sr_id)
+
+    view = sr_view.sr_full_view(leader, complaint.sr_id)
+    [begun] = view.begun_runs
+    assert (begun.procedure_id, begun.status, begun.step_title) == ("P1", "in_progress", walk.view.step.title)
+    assert (begun.sr_id, begun.sr_number) == (None, None)  # nothing saved yet: no SR of its own so far
+    assert not view.runs  # no run works on the complaint itself
+    started = [e.text for e in view.timeline if e.action == "run.started"]
+    assert started == [
+        f"Procedure P1 (CSA Information Required - Contact Caseworker) started from SR {complaint.number} by "
+        "Demo Caseworker"
+    ]
+
+    walk.answer(**START, financial_transition_complete=True)  # its first save makes its Information Request SR
+    [begun] = sr_view.sr_full_view(leader, complaint.sr_id).begun_runs
+    own = run_row(walk.view.run_id).sr_id
+    assert (begun.sr_id, begun.sr_label) == (own, "Transition / CSA Information / Information Request")
+    on_own = sr_view.sr_full_view(leader, own)
+    [run] = on_own.runs
+    assert run.begun_from == complaint  # and the Information Request SR's page names the complaint
+    assert [e.text for e in on_own.timeline if e.action == "run.started"] == started
+
+
+def test_only_an_open_complaint_or_appeal_sr_of_the_case_and_team_is_begun_from(demo_db, actor_for):
+    caseworker = actor_for("caseworker")
+    case_id = _transitioned_case(caseworker)
+    arrears = _sr(caseworker, case_id, ("Arrears", "Arrears Management", "Arrears Review"))
+    with pytest.raises(DomainError, match="P1 is not begun from an SR of this kind"):
+        run_start.start_run(caseworker, "P1", case_id=case_id, begun_from=arrears.sr_id)
+    closed = _sr(caseworker, case_id, COMPLAINT, closed=True)
+    with pytest.raises(DomainError, match="is closed"):
+        run_start.start_run(caseworker, "P1", case_id=case_id, begun_from=closed.sr_id)
+    complaint = _sr(caseworker, case_id, COMPLAINT)
+    with transaction() as session:
+        other_case = session.scalars(
+            select(Case.id).where(Case.team_id == caseworker.team_id, Case.id != case_id).order_by(Case.id)
+        ).first()
+        ssst = session.scalar(select(Team.id).where(Team.name == "Specialist Services Support Team"))
+        theirs = records.create_sr(
+            session, None, case=session.get_one(Case, case_id), process=COMPLAINT[0], area=COMPLAINT[1],
+            sub_area=COMPLAINT[2], team_id=ssst,
+        ).id  # fmt: skip
+    with pytest.raises(NotFound):  # an SR of another case is not this run's to name
+        run_start.start_run(caseworker, "P1", case_id=other_case, begun_from=complaint.sr_id)
+    with pytest.raises(PermissionDenied, match="does not exist, or it is not your team's"):  # another team's SR
+        run_start.start_run(caseworker, "P1", case_id=case_id, begun_from=theirs)
+    with transaction() as session:
+        refused = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "refused", AuditEvent.entity_id == str(theirs))
+        ).one()
+        assert refused.after["attempted"] == "begin a procedure from this SR"
+        assert session.scalar(select(func.count()).select_from(ProcedureRun).where(
+            ProcedureRun.begun_from_sr_id.in_((arrears.sr_id, closed.sr_id, complaint.sr_id, theirs))
+        )) == 0  # fmt: skip
