@@ -11,7 +11,7 @@ from db.models import Case, ProcedureRun, ServiceRequest
 from procedures import registry
 from procedures.definition import Procedure, StartSR
 from services import audit, step_events
-from services.access import check_case, check_case_for_sr, check_run, require_role, unavailable
+from services.access import check_case, check_case_for_sr, check_run, check_sr, require_role, unavailable
 from services.actor import Actor
 from services.case_facts import case_facts
 from services.errors import DomainError, NotFound
