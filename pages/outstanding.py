@@ -302,7 +302,13 @@ def _at_fields(call: Callable[[], T], at_fields: dict[str, DeltaGenerator]) -> T
         return None
 
 
-teams = {t.name: t.id for t in (ui.attempt(lambda: console.handover_teams(actor)) or [])}
+# The teams to hand over to, read once a browser session: the page's reads stay one transaction a rerun (the console's
+# benchmarks), and the hand-over itself checks the team again. A team added later shows after the next sign-in.
+if (teams := st.session_state.get("handover_teams")) is None:
+    choices = ui.attempt(lambda: console.handover_teams(actor))
+    teams = {t.name: t.id for t in choices or []}
+    if choices is not None:
+        st.session_state["handover_teams"] = teams
 handover_summary = st.container()
 if table:
     with st.form("handover"):
