@@ -86,7 +86,8 @@ class HandOver:
         if not self.tasks:
             return ""
         some = "1 open task or message" if self.tasks == 1 else f"{self.tasks} open tasks and messages"
-        return f" {some} for your team on {'it' if len(self.sr_numbers) == 1 else 'them'} also go to {self.to_team}."
+        on, go = "it" if len(self.sr_numbers) == 1 else "them", "goes" if self.tasks == 1 else "go"
+        return f" {some} for your team on {on} also {go} to {self.to_team}."
 
     @property
     def which(self) -> str:
