@@ -110,7 +110,9 @@ class CreateSR(Effect):
     # caseworker of that name (display name or username), unallocated when the team has no one of that name
     owner: str = "me"
     reason: str | None = None
-    team: str | None = None  # the team (by name) the SR is for; None: the case's team
+    # the team (by name) the SR is for; None: the run's team for owner "me" (so its owner can open it), else the
+    # case's team (services/run_effects.py, `_new_sr_team`)
+    team: str | None = None
     # Whether the procedure's seed names the Status it sets on this SR. No default: each procedure says, from its
     # seed. False (P1, P2, P4, P5a: PROCEDURES.md; an SR the seed creates without a Status): the Status, published
     # for other procedures' SRs, is then a suggestion (CmsContext.value).
@@ -325,7 +327,8 @@ class CaseTeam:
 
 @dataclass(frozen=True)
 class SROwner:
-    """For the caseworker who owns the SR; the case's team when nobody owns it."""
+    """For the caseworker who owns the SR; the team holding the SR when nobody owns it (it can open the SR and
+    allocate it; the case's team may have handed the SR over: services/run_effects.py)."""
 
 
 @dataclass(frozen=True)
@@ -389,7 +392,8 @@ class QueueEmail(Effect):
 
     `to` overrides the draft's default mailbox; "owner_and_team_leader" addresses the SR's owning
     caseworker and their team leader, or, with `owner_ref`, the owner of that SR of the run (e.g. the
-    initiating caseworker's SR; the email's own SR when the run has no such SR); CASE_TEAM_LEADERS
+    initiating caseworker's SR; the email's own SR when the run has no such SR; the team leaders of the team
+    holding that SR when nobody owns it); CASE_TEAM_LEADERS
     addresses the team leaders of the case's team. `documents` are
     letters or forms (code, context) rendered and attached; a form's `sr_number` defaults to the
     email's SR. `draft` is a Draft, or a callable taking `sr_number=` and returning one.

@@ -12,7 +12,11 @@ where it is silent:
   from the case, or an SR allocated with no parent) nobody in Casework Guide is known to have asked,
   so the case's own team is told: its team leaders get the emails, and the task and message go to the
   team, to pass to the caseworker who asked. (Until 7 December 2026 the run's own SR owner was told:
-  the SSST caseworker emailed themself.)
+  the SSST caseworker emailed themself.) That stays the case's team when the SSST works a Face to Face
+  Visit SR handed over to it by the case's team: seed 004's "owning caseworker and team leader" are the
+  asking caseworker and their leader, in the case's team, never the SSST's own leaders. An origin SR
+  nobody owns: the team holding it gets the task and message, and its leaders the emails
+  (services/run_effects.py).
 - The full PV check is a step of its own with a recorded result. Its answer must agree with the PV
   marker on the case record: a check that misses a recorded marker is refused, on the question's own page
   (a field's rule, `Field.check`, as P5b, P5c and P5d refuse theirs) and again at the save.

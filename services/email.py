@@ -112,9 +112,10 @@ def owner_and_team_leader(session: Session, caseworker_id: int) -> list[Address]
     return people
 
 
-def team_leaders(session: Session, team_id: int) -> list[Address]:
+def team_leaders(session: Session, team_id: int, *, whose: str = "The case's team") -> list[Address]:
     """The active team leaders of a team who have an email address (P5e's "owning caseworker and team leader" when
-    no SR of the caseworker who asked is linked: the case's team leaders pass it on)."""
+    no SR of the caseworker who asked is linked, or that SR has no owner: that team's leaders pass it on). `whose`
+    names the team in the refusal when it has none."""
     leaders = session.scalars(
         select(User)
         .where(User.team_id == team_id, User.role == "team_leader", User.is_active, User.email.is_not(None))
@@ -122,7 +123,7 @@ def team_leaders(session: Session, team_id: int) -> list[Address]:
     ).all()
     if not leaders:
         raise ValidationFailed(
-            {"to": "The case's team has no team leader with an email address in Casework Guide. Ask an administrator "
+            {"to": f"{whose} has no team leader with an email address in Casework Guide. Ask an administrator "
              "to add one on the Users page, then save this step again."}
         )  # fmt: skip
     return [Address(display_name=u.display_name, addr_spec=u.email or "") for u in leaders]

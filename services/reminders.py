@@ -124,11 +124,17 @@ class Notices:
 
 
 def _due(session: Session, now: datetime) -> list[Due]:
-    """Open deadlines on open SRs due before the look-ahead, skipping snoozed ones and those fully told."""
+    """Open deadlines on open SRs due before the look-ahead, skipping snoozed ones and those fully told.
+
+    Fully told means escalated to a team leader of the team holding the SR now: an SR handed over to another team
+    after its deadline was escalated to the giving team's leaders is told again to the receiving team's (who now
+    answer for it; until 7 December, sixth session, nobody there was ever told)."""
     fully_told = exists().where(
         Reminder.deadline_id == Deadline.id,
         Reminder.level == Level.ESCALATED.value,
         Reminder.due_at == Deadline.due_at,
+        Reminder.user_id == User.id,
+        User.team_id == ServiceRequest.team_id,
     )
     snoozed = exists().where(DeadlineSnooze.deadline_id == Deadline.id, DeadlineSnooze.until > now)
     rows = session.execute(

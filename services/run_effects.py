@@ -2,6 +2,23 @@
 
 Handlers are registered by effect type, so a procedure family that needs a new kind of effect
 (emails, bundles, ...) adds a handler without touching the engine.
+
+Where a step's output lands, when the team running the procedure is not the case's (an SR handed over to it:
+services/console/handover.py; decided 7 December 2026, sixth session). Each output goes to someone who can see it and
+must act on it; for a run of the case's own team (`run.team_id == case.team_id`) every rule gives what it gave before:
+- An SR the run creates for the caseworker running it (owner "me") is the run's team's: its owner works in that team
+  and sees only that team's SRs (services/access.py). Given to the case's team, the caseworker would own an SR
+  they could not open, and nobody in the case's team would see it either (it is allocated, to an outsider).
+- An SR created unallocated ("none") or for a named owner or team keeps the case's team (or the named team): the
+  case's team holds the case and its leader allocates or hands the SR on; the SR is in their list for them to act.
+- A task for an SR's owner, on an SR nobody owns, goes to the team holding that SR (`sr.team_id`), who can open it
+  and allocate it, not to the case's team, which may no longer hold it.
+- An email to "the owning caseworker and team leader" (P5e) with no owner on that SR goes to the leaders of the team
+  holding the SR, never back to the caseworker running the run (who would email themself).
+- P5e's email to "the case's team leaders" stays with the case's team. Seed 004 steps 3 and 6 say to tell "the owning
+  caseworker and team leader": the caseworker whose case it is and their team leader, who asked for the visit and
+  must act on what it found. When the SSST works an SR handed over from the case's team, that is the case's team
+  (the run's team is the SSST, which would be telling itself and leaving the asking team unaware).
 """
 
 from __future__ import annotations
@@ -96,7 +113,7 @@ def _create_sr(env: EffectEnv, effect: CreateSR) -> None:
             records.set_status(env.session, env.actor, sr, effect.status)
         return
     parent = env.sr(effect.parent_ref) if effect.parent_ref else None
-    team_id = _team_id(env, effect.team) if effect.team else env.case.team_id
+    team_id = _new_sr_team(env, effect)
     owner_id = _owner_id(env, effect, team_id)
     sr = records.create_sr(
         env.session,
@@ -128,6 +145,16 @@ def _create_sr(env: EffectEnv, effect: CreateSR) -> None:
     env.run.sr_refs = {**env.run.sr_refs, effect.ref: sr.id}
     if effect.ref == "main":
         env.run.sr_id = sr.id
+
+
+def _new_sr_team(env: EffectEnv, effect: CreateSR) -> int:
+    """The team a created SR is for: the one the procedure names; the run's own team for an SR its caseworker is to
+    own ("me"), so they can open it; otherwise the case's team, which allocates it (the module's docstring)."""
+    if effect.team:
+        return _team_id(env, effect.team)
+    if effect.owner == "me":
+        return env.run.team_id
+    return env.case.team_id
 
 
 def _owner_id(env: EffectEnv, effect: CreateSR, team_id: int) -> int | None:
@@ -224,8 +251,10 @@ def _task(env: EffectEnv, effect: RaiseTask) -> None:
         case CaseTeam():
             team_id = env.case.team_id
         case SROwner():
+            # Nobody owns the SR: the team holding it, who can open it and allocate it (not the case's team, which
+            # no longer holds an SR handed over from it).
             assignee_id = sr.owner_id if sr and sr.owner_id else None
-            team_id = None if assignee_id else env.case.team_id
+            team_id = None if assignee_id else sr.team_id if sr else env.case.team_id
         case NamedTeam(name=name):
             team_id = _team_id(env, name)
     records.raise_task(
@@ -287,14 +316,13 @@ def _email(env: EffectEnv, effect: QueueEmail) -> None:
     sr = env.sr(effect.ref)
     to: list[Any] | None = None
     if effect.to == "owner_and_team_leader":
-        to = email.owner_and_team_leader(env.session, sr.owner_id or env.actor.user_id)
+        to = _owner_and_team_leader(env, effect, sr)
+    elif effect.to == CASE_TEAM_LEADERS:
+        # The case's team asked for the work (seed 004's "owning caseworker and team leader"): never the run's team
+        # working an SR handed over to it, which would tell itself (the module's docstring).
+        to = email.team_leaders(env.session, env.case.team_id, whose="The case's team")
     elif effect.to:
         to = list(effect.to)
-    if effect.owner_ref is not None and effect.to == "owner_and_team_leader":
-        owner = env.sr(effect.owner_ref).owner_id if effect.owner_ref in env.run.sr_refs else sr.owner_id
-        to = email.owner_and_team_leader(env.session, owner or env.actor.user_id)
-    if effect.to == CASE_TEAM_LEADERS:
-        to = email.team_leaders(env.session, env.case.team_id)
     # A draft may be a callable taking the SR's number (the step cannot know it when it builds its effects).
     draft = effect.draft(sr_number=sr.number) if callable(effect.draft) else effect.draft
     queued = email.queue_email(
@@ -307,6 +335,18 @@ def _email(env: EffectEnv, effect: QueueEmail) -> None:
     )
     email_id = queued.id
     env.after_commit.append(lambda: email_delivery.deliver(env.actor, email_id))
+
+
+def _owner_and_team_leader(env: EffectEnv, effect: QueueEmail, sr: ServiceRequest) -> list[Any]:
+    """The owner of the SR named by `owner_ref` (the email's own SR without one) and their team leaders. That SR
+    unallocated: the leaders of the team holding it, who allocate it. The email's own SR unallocated (a run's SR is
+    its caseworker's): the caseworker running the run, as before."""
+    if effect.owner_ref is not None and effect.owner_ref in env.run.sr_refs:
+        owning = env.sr(effect.owner_ref)
+        if owning.owner_id is None:
+            return email.team_leaders(env.session, owning.team_id, whose=f"The team holding SR {owning.number}")
+        return email.owner_and_team_leader(env.session, owning.owner_id)
+    return email.owner_and_team_leader(env.session, sr.owner_id or env.actor.user_id)
 
 
 @handles(StoreBundle)

@@ -226,6 +226,14 @@ def _handed_over(b: Event, a: Event, names: Mapping[int, str], _s: Mapping[str, 
     return f"Handed over from {old}{had} to {new}, unallocated there{reason}"
 
 
+def _task_handed_over(b: Event, a: Event, names: Mapping[int, str], _s: Mapping[str, str]) -> str:
+    """An open task that went with the SR to the team it was handed over to, and whose it was."""
+    what = "Message" if a.get("kind") == "message" else "Task"
+    owner = b.get("assignee_id")
+    was = f" for {_value('assignee_id', owner, names)}" if isinstance(owner, int) else ""
+    return f"{what}{was} moved with the SR to {a.get('team') or 'another team'}: {_quoted(a.get('text', ''))}"
+
+
 def _activity(_b: Event, a: Event, _n: Mapping[int, str], _s: Mapping[str, str]) -> str:
     outcome = a.get("outcome")
     said = f", outcome: {_short(str(outcome))}" if outcome and outcome != "Done" else ""
@@ -395,6 +403,7 @@ SENTENCES: dict[str, Describer] = {
     "task.raised": _task("Task raised"),
     "message.raised": _task("Message sent", "to"),
     "task.done": _task("Task done"),
+    "task.handed_over": _task_handed_over,
     "reminder.sent": _fixed("Deadline reminder sent"),
     "reminder.snoozed": _reminder_snoozed,
     "run.started": _run_started,

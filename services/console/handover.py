@@ -10,6 +10,14 @@ Decisions (the product decision is the brief; where it was silent):
 - Everything on the SR moves with it, because it is on the SR: its deadlines (the console's deadline lists follow
   the SR's team), notes, letters, files and emails. Its history is its own: the SR's timeline tells the hand-over
   ("Handed over from ... to ..., reason: ...").
+- Its open tasks and messages raised for the giving team, or for one of its people by name (the old owner's
+  follow-up call, a message to allocate it), go to the receiving team as a whole, in the same transaction, each
+  with a `task.handed_over` audit event its timeline tells (decided 7 December, sixth session): left where they
+  were, the giving team would be told to act on an SR it can no longer open, and the receiving team, now doing the
+  work, would never hear of it. They go to the team, not a person: the SR arrives unallocated, and its new owner is
+  in that team. A task for anyone else (another team, by name or as a whole) stays theirs; done tasks stay as
+  history. Deadline reminders need no move: `services/reminders.py` reads the SR's team and owner at each run, so
+  an unallocated SR's reminders go to the receiving team's leaders, and the giving team's notices drop it.
 - Several ticked SRs go together or none does, as reassignment does; an SR refused (closed, a run in progress on
   it, a sensitive case going away from its own team, changed since the screen showed it) refuses the whole
   hand-over, named by its number at the field.
@@ -25,10 +33,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from db.models import ProcedureRun, ServiceRequest, Team
+from db.models import ProcedureRun, ServiceRequest, Task, Team, User
 from domain.values import FieldError, clean_text
 from services import audit
 from services.access import check_sr, require_role, unavailable
@@ -70,6 +78,16 @@ class HandOver:
     sr_numbers: tuple[str, ...]
     to_team: str
     reason: str
+    tasks: int = 0  # open tasks and messages for the giving team that go with the SRs
+
+    @property
+    def tasks_go(self) -> str:
+        """The sentence about the tasks that go too; nothing when none do."""
+        if not self.tasks:
+            return ""
+        some = "1 open task or message" if self.tasks == 1 else f"{self.tasks} open tasks and messages"
+        on, go = "it" if len(self.sr_numbers) == 1 else "them", "goes" if self.tasks == 1 else "go"
+        return f" {some} for your team on {on} also {go} to {self.to_team}."
 
     @property
     def which(self) -> str:
@@ -83,7 +101,8 @@ class HandOver:
         return (
             f"Hand over {self.which} to {self.to_team}? {it} will leave your team's list and its caseworker's work, "
             f"and wait unallocated in {self.to_team}'s list until their team leader gives {them} to one of their "
-            f"caseworkers. {its} deadlines, notes, letters and files go with {them}. Reason: {self.reason}"
+            f"caseworkers. {its} deadlines, notes, letters and files go with {them}.{self.tasks_go} Reason: "
+            f"{self.reason}"
         )
 
     @property
@@ -93,6 +112,7 @@ class HandOver:
         return (
             f"Handed over {self.which} to {self.to_team}. {'It is' if one else 'They are'} no longer in your team's "
             f"list: {self.to_team}'s team leader will allocate {'it' if one else 'them'} to one of their caseworkers."
+            f"{self.tasks_go}"
         )
 
 
@@ -111,7 +131,8 @@ def check_hand_over(
     reason = _fields(sr_ids, team_id, reason)
     with transaction(read_only=True) as session:
         srs, team = _checked(session, actor, sr_ids, team_id, expected_versions)
-        return HandOver(tuple(sr.number for sr in srs), team.name, reason)
+        tasks = sum(len(_tasks_going(session, sr)) for sr in srs)
+        return HandOver(tuple(sr.number for sr in srs), team.name, reason, tasks)
 
 
 def hand_over(
@@ -121,12 +142,14 @@ def hand_over(
 
     `expected_versions` is each SR's version as the team leader's screen showed it: an SR changed since refuses the
     whole hand-over. Each SR gets its own `sr.handed_over` audit event (from team, to team, reason), which its
-    timeline tells."""
+    timeline tells, after a `task.handed_over` event for each open task of the giving team's that goes with it."""
     reason = _fields(sr_ids, team_id, reason)
     with transaction() as session:
         srs, team = _checked(session, actor, sr_ids, team_id, expected_versions)
         from_team = session.get_one(Team, actor.team_id)
+        moved = 0
         for sr in srs:
+            moved += _move_tasks(session, actor, sr, team)
             before = {"team_id": sr.team_id, "team": from_team.name, "owner_id": sr.owner_id}
             sr.team_id, sr.owner_id = team.id, None
             session.flush()
@@ -141,7 +164,43 @@ def hand_over(
                 before=before,
                 after={"team_id": team.id, "team": team.name, "owner_id": None, "reason": reason},
             )
-        return HandOver(tuple(sr.number for sr in srs), team.name, reason)
+        return HandOver(tuple(sr.number for sr in srs), team.name, reason, moved)
+
+
+def _tasks_going(session: Session, sr: ServiceRequest) -> list[Task]:
+    """The SR's open tasks and messages for the team holding it (as a whole, or one of its people by name)."""
+    return list(
+        session.scalars(
+            select(Task)
+            .outerjoin(User, Task.assignee_id == User.id)
+            .where(
+                Task.sr_id == sr.id,
+                Task.done_at.is_(None),
+                or_(User.team_id == sr.team_id, and_(Task.assignee_id.is_(None), Task.team_id == sr.team_id)),
+            )
+            .order_by(Task.id)
+        )
+    )
+
+
+def _move_tasks(session: Session, actor: Actor, sr: ServiceRequest, team: Team) -> int:
+    """Give the SR's open tasks for the giving team to the receiving team as a whole, each audited; how many."""
+    tasks = _tasks_going(session, sr)
+    for task in tasks:
+        before = {"assignee_id": task.assignee_id, "team_id": task.team_id}
+        task.assignee_id, task.team_id = None, team.id
+        audit.record(
+            session,
+            actor,
+            "task.handed_over",
+            entity_type="task",
+            entity_id=task.id,
+            case_id=sr.case_id,
+            sr_id=sr.id,
+            before=before,
+            after={"assignee_id": None, "team_id": team.id, "team": team.name, "kind": task.kind, "text": task.text},
+        )
+    return len(tasks)
 
 
 def _fields(sr_ids: Sequence[int], team_id: int, reason: str) -> str:
