@@ -39,9 +39,10 @@ from sqlalchemy.orm import Session
 from db.models import ProcedureRun, ServiceRequest, Task, Team, User
 from domain.values import FieldError, clean_text
 from services import audit
-from services.access import check_sr, require_role, unavailable
+from services.access import require_role
 from services.actor import Actor
-from services.errors import ConflictError, NotFound, ValidationFailed
+from services.console.reassignment import team_srs
+from services.errors import ConflictError, ValidationFailed
 from services.transaction import transaction
 
 ACTION = "hand service requests over to another team"
@@ -227,13 +228,7 @@ def _checked(
     Every SR's access is checked before anything else is looked at, so an attempt on another team's SR is refused
     and audited whatever team it names."""
     require_role(session, actor, "team_leader", action=ACTION)
-    srs = []
-    for sr_id in dict.fromkeys(sr_ids):
-        sr = session.get(ServiceRequest, sr_id)
-        if sr is None:
-            raise NotFound(unavailable("service request"))
-        check_sr(session, actor, sr, action=ACTION)
-        srs.append(sr)
+    srs = team_srs(session, actor, sr_ids, action=ACTION)
     team = session.get(Team, team_id)
     if team is None:
         raise ValidationFailed({"team": CHOOSE_TEAM})

@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from sqlalchemy.orm import Session
+
 from db.models import ServiceRequest, User
 from domain.values import FieldError, clean_text
 from services import audit
@@ -27,6 +29,21 @@ from services.sr_work import ways_to_work, why_not_for_leader
 from services.transaction import transaction
 
 OWNER = "Choose an active caseworker of your team."
+
+
+def team_srs(session: Session, actor: Actor, sr_ids: Sequence[int], *, action: str) -> list[ServiceRequest]:
+    """The ticked SRs (each once, in order), each checked as the actor's team's (refused and audited otherwise): what
+    a reassignment or a hand-over checks before it looks at anything it names."""
+    chosen = []
+    for sr_id in dict.fromkeys(sr_ids):
+        sr = session.get(ServiceRequest, sr_id)
+        if sr is None:
+            raise NotFound(unavailable("service request"))
+        check_sr(session, actor, sr, action=action)
+        chosen.append(sr)
+    return chosen
+
+
 NO_LONGER_ACTIVE = (
     "{name}'s account is no longer active, so nothing was reassigned. Choose another caseworker of your team."
 )
@@ -101,13 +118,7 @@ def reassign(
         require_role(session, actor, "team_leader", action=action)
         # Every SR's access is checked before anything else is looked at, so an attempt on another
         # team's SR is refused and audited whoever it names as the new owner.
-        chosen = []
-        for sr_id in dict.fromkeys(sr_ids):
-            sr = session.get(ServiceRequest, sr_id)
-            if sr is None:
-                raise NotFound(unavailable("service request"))
-            check_sr(session, actor, sr, action=action)
-            chosen.append(sr)
+        chosen = team_srs(session, actor, sr_ids, action=action)
         new_owner = session.get(User, new_owner_id)
         if new_owner is not None and new_owner.team_id != actor.team_id:
             raise refuse(
