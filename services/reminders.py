@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from db.models import Case, Deadline, DeadlineSnooze, OutboundEmail, Reminder, ServiceRequest, User
 from domain import mail
@@ -129,12 +129,13 @@ def _due(session: Session, now: datetime) -> list[Due]:
     Fully told means escalated to a team leader of the team holding the SR now: an SR handed over to another team
     after its deadline was escalated to the giving team's leaders is told again to the receiving team's (who now
     answer for it; until 7 December, sixth session, nobody there was ever told)."""
+    told = aliased(User)  # the leader told: its own name, so a User joined to the outer query later cannot capture it
     fully_told = exists().where(
         Reminder.deadline_id == Deadline.id,
         Reminder.level == Level.ESCALATED.value,
         Reminder.due_at == Deadline.due_at,
-        Reminder.user_id == User.id,
-        User.team_id == ServiceRequest.team_id,
+        Reminder.user_id == told.id,
+        told.team_id == ServiceRequest.team_id,
     )
     snoozed = exists().where(DeadlineSnooze.deadline_id == Deadline.id, DeadlineSnooze.until > now)
     rows = session.execute(
