@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import AuditEvent, Case, Note, ProcedureRun, ServiceRequest, Team
-from services import letters, records, run_context, run_start, run_summary, sr_view, work
+from services import letters, my_day, records, run_context, run_start, run_summary, sr_view, work
 from services.actor import Actor
 from services.errors import DomainError, NotFound, PermissionDenied
 from services.sr_work import already_on_case
@@ -143,6 +143,21 @@ def test_my_work_names_the_sr_each_p1_run_was_begun_from_and_whether_it_is_this_
         "from the case, not from an SR. If one is for the same query, carry on with it there. Work this SR only for a "
         "different piece of work: it starts another P1 run."
     )
+
+
+def test_home_no_longer_lists_the_sr_a_p1_run_in_progress_was_begun_from_as_waiting(demo_db, caseworker):
+    """Home's "Service requests waiting on you" says "with no procedure in progress on them": the complaint a P1 run
+    in progress was begun from has one (QA, sixth session: it was listed there beside that run)."""
+    case_id = _transitioned_case(caseworker)
+    complaint, appeal = _sr(caseworker, case_id, COMPLAINT), _sr(caseworker, case_id, APPEAL)
+    before = my_day.my_day(caseworker)
+    assert {complaint.sr_id, appeal.sr_id} <= {w.id for w in before.waiting}
+
+    Walk(caseworker, "P1", case_id, begun_from=complaint.sr_id)
+    after = my_day.my_day(caseworker)
+    assert complaint.sr_id not in {w.id for w in after.waiting}
+    assert appeal.sr_id in {w.id for w in after.waiting}  # begun from no run: still waiting
+    assert after.waiting_total == before.waiting_total - 1
 
 
 def test_the_caution_reads_as_before_when_no_run_in_progress_was_begun_from_an_sr():
