@@ -80,6 +80,7 @@ class HandOver:
     to_team: str
     reason: str
     tasks: int = 0  # open tasks and messages for the giving team that go with the SRs
+    allocated: int = 0  # how many of the SRs a caseworker has: an unallocated SR leaves nobody's work (QA, sixth session)
 
     @property
     def tasks_go(self) -> str:
@@ -96,11 +97,22 @@ class HandOver:
         return f"service request {numbers}" if len(self.sr_numbers) == 1 else f"service requests {numbers}"
 
     @property
+    def leaves_work(self) -> str:
+        """Whose work the SRs leave besides the team's list: said only of SRs a caseworker has."""
+        if not self.allocated:
+            return ""
+        if len(self.sr_numbers) == 1:
+            return " and its caseworker's work"
+        if self.allocated == len(self.sr_numbers):
+            return " and their caseworkers' work"
+        return f" and, for the {self.allocated} allocated, their caseworkers' work"
+
+    @property
     def asks(self) -> str:
         """The confirmation the team leader reads before it is done."""
         it, its, them = ("It", "Its", "it") if len(self.sr_numbers) == 1 else ("They", "Their", "them")
         return (
-            f"Hand over {self.which} to {self.to_team}? {it} will leave your team's list and its caseworker's work, "
+            f"Hand over {self.which} to {self.to_team}? {it} will leave your team's list{self.leaves_work}, "
             f"and wait unallocated in {self.to_team}'s list until their team leader gives {them} to one of their "
             f"caseworkers. {its} deadlines, notes, letters and files go with {them}.{self.tasks_go} Reason: "
             f"{self.reason}"
@@ -133,7 +145,8 @@ def check_hand_over(
     with transaction(read_only=True) as session:
         srs, team = _checked(session, actor, sr_ids, team_id, expected_versions)
         tasks = sum(len(_tasks_going(session, sr)) for sr in srs)
-        return HandOver(tuple(sr.number for sr in srs), team.name, reason, tasks)
+        allocated = sum(sr.owner_id is not None for sr in srs)
+        return HandOver(tuple(sr.number for sr in srs), team.name, reason, tasks, allocated)
 
 
 def hand_over(

@@ -155,6 +155,29 @@ def test_check_hand_over_says_what_it_would_do_and_changes_nothing(demo_db, acto
     assert not _handed_over_events()
 
 
+def test_the_confirmation_names_a_caseworkers_work_only_for_srs_a_caseworker_has(demo_db, actor_for):
+    """An unallocated SR leaves nobody's work: the confirmation said "and its caseworker's work" of it too (QA, sixth
+    session)."""
+    leader = actor_for("teamleader")
+    rows = console.outstanding_page(leader, console.ConsoleFilter(owner_id=console.UNALLOCATED)).rows
+    unallocated, owned = rows[0], _sr(leader, "Face to Face Visit")
+    assert unallocated.owner_id is None and owned.owner_id is not None
+    ssst = _team_id(SSST)
+
+    def asks(*picked: console.ConsoleRow) -> str:
+        versions = {r.id: r.version for r in picked}
+        return console.check_hand_over(leader, list(versions), ssst, REASON, expected_versions=versions).asks
+
+    assert asks(unallocated).startswith(
+        f"Hand over service request {unallocated.number} to {SSST}? It will leave your team's list, and wait "
+        f"unallocated in {SSST}'s list"
+    )
+    assert "It will leave your team's list and its caseworker's work, and wait" in asks(owned)
+    assert "They will leave your team's list and, for the 1 allocated, their caseworkers' work, and wait" in asks(
+        unallocated, owned
+    )
+
+
 def test_several_srs_go_together_or_none_does(demo_db, actor_for):
     leader = actor_for("teamleader")
     rows = [_sr(leader, "County Court"), _sr(leader, "Face to Face Visit")]
