@@ -79,9 +79,7 @@ def my_day(actor: Actor, *, now: datetime | None = None) -> MyDay:
         # A complaint or appeal SR a P1 run in progress was begun from is being worked too (QA, 7 December, sixth
         # session: Home listed it as waiting, "with no procedure in progress", beside that run). Two exists, not an
         # OR, so each uses its own index.
-        begun = exists().where(
-            ProcedureRun.begun_from_sr_id == ServiceRequest.id, ProcedureRun.status == "in_progress"
-        )
+        begun = exists().where(ProcedureRun.begun_from_sr_id == ServiceRequest.id, ProcedureRun.status == "in_progress")
         waiting_where = (*mine, ~running, ~begun)
         waiting_total = session.scalar(select(func.count()).select_from(ServiceRequest).where(*waiting_where)) or 0
         waiting = session.execute(

@@ -80,7 +80,7 @@ class HandOver:
     to_team: str
     reason: str
     tasks: int = 0  # open tasks and messages for the giving team that go with the SRs
-    allocated: int = 0  # how many of the SRs a caseworker has: an unallocated SR leaves nobody's work (QA, sixth session)
+    allocated: int = 0  # how many of the SRs a caseworker has: an unallocated one leaves nobody's work
 
     @property
     def tasks_go(self) -> str:

@@ -161,7 +161,8 @@ def test_the_confirmation_names_a_caseworkers_work_only_for_srs_a_caseworker_has
     leader = actor_for("teamleader")
     rows = console.outstanding_page(leader, console.ConsoleFilter(owner_id=console.UNALLOCATED)).rows
     unallocated, owned = rows[0], _sr(leader, "Face to Face Visit")
-    assert unallocated.owner_id is None and owned.owner_id is not None
+    assert unallocated.owner_id is None
+    assert owned.owner_id is not None
     ssst = _team_id(SSST)
 
     def asks(*picked: console.ConsoleRow) -> str:
