@@ -6,7 +6,7 @@ import streamlit as st
 
 import ui
 from domain.clock import format_uk
-from services import users
+from services import console, users
 from services.my_day import my_day
 from services.policy_day import PolicyDay, policy_day
 from services.work import complete_task
@@ -105,6 +105,25 @@ def _admin_home(rows: list[users.UserRow]) -> None:
     st.page_link("pages/users.py", label="Unlock on Users", icon=":material/group:")
 
 
+def _leader_home() -> None:
+    """The team's unallocated SRs, handed-over ones among them: nothing else points a team leader at an SR another
+    team handed over (QA, sixth session: it waited under Owner "Unallocated" with no word on Home)."""
+    waiting = ui.attempt(lambda: console.counts(actor, console.ConsoleFilter(owner_id=console.UNALLOCATED)))
+    if not waiting or not waiting.total:
+        return
+    many = waiting.total != 1
+    st.info(
+        f"{waiting.total} open service request{'s' if many else ''} in your team {'wait' if many else 'waits'} for "
+        "a caseworker, including any another team handed over to yours.",
+        icon=":material/assignment_ind:",
+    )
+    if st.button("List the unallocated SRs in Outstanding SRs"):
+        st.session_state["f_owner"] = "Unallocated"  # the console's Owner filter, set for its next run
+        st.switch_page("pages/outstanding.py")
+
+
+if actor.role == "team_leader":
+    _leader_home()
 if actor.role == "policy" and (policy := ui.attempt(partial(policy_day, actor))) is not None:
     _policy_home(policy)
 if actor.role == "admin" and (accounts := ui.attempt(partial(users.list_users, actor))) is not None:

@@ -693,3 +693,31 @@ def test_a_refused_hand_over_says_each_problem_at_its_field_and_asks_no_confirma
     with transaction() as session:
         assert session.get(ServiceRequest, sensitive.id).team_id == leader.team_id
         assert not session.scalars(select(AuditEvent).where(AuditEvent.action == "sr.handed_over")).all()
+
+
+def test_the_receiving_team_leaders_home_counts_the_unallocated_srs_and_lists_them_in_the_console(
+    sqlite_demo_db, actor_for
+):
+    """QA (sixth session): an SR handed over to a team waited under Owner "Unallocated" with nothing on its team
+    leader's Home pointing at it. Home now counts the team's unallocated SRs and opens the console filtered to them."""
+    giving, receiving = actor_for("teamleader"), actor_for("ssst.teamleader")
+    unallocated = console.ConsoleFilter(owner_id=console.UNALLOCATED)
+    before = console.counts(receiving, unallocated).total
+    row = next(r for r in console.outstanding_page(giving).rows if r.label.endswith("County Court"))
+    with transaction() as session:
+        ssst = session.scalar(select(User.team_id).where(User.username == "ssst.teamleader"))
+    assert ssst is not None
+    console.hand_over(giving, [row.id], ssst, "Their work", expected_versions={row.id: row.version})
+
+    at = app_as(receiving).run()
+    assert not at.exception, at.exception
+    assert before == 0  # the demo's SSST has no unallocated SR: the one handed over is counted alone
+    assert [i.value for i in at.info] == [
+        "1 open service request in your team waits for a caseworker, including any another team handed over to yours."
+    ]
+    next(b for b in at.button if b.label == "List the unallocated SRs in Outstanding SRs").click().run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="f_owner").value == "Unallocated"
+    assert "1 service request matches" in texts(at)
+    listed = next(df.value for df in at.dataframe if {"SR", "Owner"} <= set(df.value.columns))
+    assert list(zip(listed["SR"], listed["Owner"], strict=True)) == [(row.number, "Unallocated")]
