@@ -85,22 +85,34 @@ class WayToWork:
         )
 
 
-def already_on_case(procedure_id: str, begun: Sequence[BegunFrom | None], sr_id: int) -> str:
+def already_on_case(
+    procedure_id: str, begun: Sequence[BegunFrom | None], sr_id: int, *, mine: Sequence[bool] | None = None
+) -> str:
     """A caution on an SR worked from its case (a complaint or appeal for P1) when that procedure is already in progress
     on the case: starting it again opens another run and, at its first save, another SR (QA, 7 December: My work offered
     "Work this SR" again as if nothing had been started, while Start a procedure said so).
 
     `begun` has one entry a run in progress: the SR it was begun from, or None (started from the case, or before runs
     kept it). The runs begun from an SR are named by it, this one (`sr_id`) as "this SR", so the caseworker can tell
-    whether a run is for the same query; when none was, the caution reads as it did before runs kept it."""
+    whether a run is for the same query; when none was, the caution reads as it did before runs kept it. `mine` says,
+    run by run, whether the caseworker started it (None: all of them): a colleague's run is not under their
+    Procedures in progress and cannot be carried on by them (QA, sixth session: the caution said "yours are ... above"
+    of a colleague's run)."""
     runs = len(begun)
+    owned = list(mine) if mine is not None else [True] * runs
     which = f"A {procedure_id} run is" if runs == 1 else f"{runs} {procedure_id} runs are"
-    yours = "(yours are under Procedures in progress above)"
+    yours = _whose(sum(owned), runs)
     rest = f"Work this SR only for a different piece of work: it starts another {procedure_id} run."
     if all(b is None for b in begun):
         return f"{which} already in progress on this case {yours}. {rest}"
-    same = any(b is not None and b.sr_id == sr_id for b in begun)
-    carry_on = f"If {'it is' if runs == 1 else 'one is'} for the same query, carry on with it there. " if same else ""
+    same = [own for b, own in zip(begun, owned, strict=True) if b is not None and b.sr_id == sr_id]
+    one = "it is" if runs == 1 else "one is"
+    if any(same):
+        carry_on = f"If {one} for the same query, carry on with it there. "
+    elif same:
+        carry_on = f"If {one} for the same query, it is a colleague's: ask them or your team leader first. "
+    else:
+        carry_on = ""
     if runs == 1:
         which = f"A {procedure_id} run {_begun_words(begun[0], sr_id)} is"
         return f"{which} already in progress on this case {yours}. {carry_on}{rest}"
@@ -111,6 +123,16 @@ def already_on_case(procedure_id: str, begun: Sequence[BegunFrom | None], sr_id:
     listed = [f"{count} {words}" for words, count in counts.items()]
     said = listed[0] if len(listed) == 1 else f"{', '.join(listed[:-1])} and {listed[-1]}"
     return f"{which} already in progress on this case {yours}: {said}. {carry_on}{rest}"
+
+
+def _whose(own: int, runs: int) -> str:
+    """Whose the runs in progress are, and where the caseworker finds their own."""
+    if own == runs:
+        return "(yours are under Procedures in progress above)"
+    if own == 0:
+        return "(a colleague's, so not in your list)" if runs == 1 else "(colleagues', so not in your list)"
+    others = "the other a colleague's" if runs - own == 1 else "the others colleagues'"
+    return f"({own} of them yours, under Procedures in progress above; {others})"
 
 
 def _begun_words(begun: BegunFrom | None, sr_id: int) -> str:

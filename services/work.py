@@ -140,8 +140,9 @@ def my_work(actor: Actor, *, after: Cursor | None = None, page_size: int = PAGE_
         # to its own: what tells that it was begun is a run of it in progress on the case (as Start a procedure says),
         # with the SR each was begun from, if any, so the caution can say whether one is for this SR's query.
         on_cases: dict[tuple[int, str], list[BegunFrom | None]] = {}
-        for case_id, procedure_id, begun in session.execute(
-            select(ProcedureRun.case_id, ProcedureRun.procedure_id, ServiceRequest)
+        started_here: dict[tuple[int, str], list[bool]] = {}  # run by run: started by this caseworker
+        for case_id, procedure_id, started_by, begun in session.execute(
+            select(ProcedureRun.case_id, ProcedureRun.procedure_id, ProcedureRun.started_by_id, ServiceRequest)
             .outerjoin(ServiceRequest, ServiceRequest.id == ProcedureRun.begun_from_sr_id)
             .options(
                 load_only(ServiceRequest.number, ServiceRequest.process, ServiceRequest.area, ServiceRequest.sub_area)
@@ -150,9 +151,18 @@ def my_work(actor: Actor, *, after: Cursor | None = None, page_size: int = PAGE_
             .order_by(ProcedureRun.created_at, ProcedureRun.id)
         ).all():
             on_cases.setdefault((case_id, procedure_id), []).append(BegunFrom.of(begun))
+            started_here.setdefault((case_id, procedure_id), []).append(started_by == actor.user_id)
         for sr in srs:
             ways[sr.id] = [
-                replace(w, caution=already_on_case(w.procedure_id, on_cases[(sr.case_id, w.procedure_id)], sr.id))
+                replace(
+                    w,
+                    caution=already_on_case(
+                        w.procedure_id,
+                        on_cases[(sr.case_id, w.procedure_id)],
+                        sr.id,
+                        mine=started_here[(sr.case_id, w.procedure_id)],
+                    ),
+                )
                 if not w.on_sr and not w.why_not and (sr.case_id, w.procedure_id) in on_cases
                 else w
                 for w in ways[sr.id]

@@ -226,3 +226,36 @@ def test_only_an_open_complaint_or_appeal_sr_of_the_case_and_team_is_begun_from(
         assert session.scalar(select(func.count()).select_from(ProcedureRun).where(
             ProcedureRun.begun_from_sr_id.in_((arrears.sr_id, closed.sr_id, complaint.sr_id, theirs))
         )) == 0  # fmt: skip
+
+
+def test_the_caution_says_a_run_begun_from_the_sr_is_a_colleagues_not_one_to_carry_on(demo_db, actor_for):
+    """QA (sixth session, Chromium): the caution said "(yours are under Procedures in progress above)" and "carry on
+    with it there" of a run a colleague started, which the caseworker's list does not hold and they cannot open."""
+    caseworker, colleague = actor_for("caseworker"), actor_for("csa.cw1")
+    case_id = _transitioned_case(caseworker)
+    complaint = _sr(caseworker, case_id, COMPLAINT)
+    Walk(colleague, "P1", case_id)  # a colleague's P1 on the case, started from the case
+    with transaction() as session:  # and, as a colleague can before the SR was allocated on, begun from this SR
+        run = session.scalars(select(ProcedureRun).where(ProcedureRun.case_id == case_id)).one()
+        run.begun_from_sr_id = complaint.sr_id
+    mine = work.my_work(caseworker)
+    said = next(w.caution for w in mine.ways[complaint.sr_id] if w.procedure_id == "P1")
+    assert said == (
+        "A P1 run begun from this SR is already in progress on this case (a colleague's, so not in your list). If it "
+        "is for the same query, it is a colleague's: ask them or your team leader first. Work this SR only for a "
+        "different piece of work: it starts another P1 run."
+    )
+    Walk(caseworker, "P1", case_id, begun_from=complaint.sr_id)  # and now one of the caseworker's own
+    said = next(w.caution for w in work.my_work(caseworker).ways[complaint.sr_id] if w.procedure_id == "P1")
+    assert said.startswith(
+        "2 P1 runs are already in progress on this case (1 of them yours, under Procedures in progress above; the "
+        "other a colleague's): 2 begun from this SR. If one is for the same query, carry on with it there."
+    )
+
+
+def test_whose_runs_the_caution_names():
+    assert already_on_case("P1", [None], 7, mine=[False]).startswith(
+        "A P1 run is already in progress on this case (a colleague's, so not in your list). Work this SR"
+    )
+    assert "(colleagues', so not in your list)" in already_on_case("P1", [None, None], 7, mine=[False, False])
+    assert "(yours are under Procedures in progress above)" in already_on_case("P1", [None, None], 7, mine=[True, True])
