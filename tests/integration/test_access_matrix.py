@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from db.models import AuditEvent, Case, Letter, ServiceRequest, Team
+from db.models import AuditEvent, Case, Letter, ServiceRequest
 from domain import mail
 from domain.clock import UK
 from letters import catalogue as letter_catalogue
@@ -62,6 +62,7 @@ from services.errors import DomainError, PermissionDenied
 from services.transaction import transaction
 from tests.pdfs import a_pdf
 from tests.procedures.ssst_walks import allocated_sr
+from tests.procedures.walk import team_named
 
 ROOT = Path(__file__).resolve().parents[2]
 OWNER = "ssst.caseworker"  # every object below belongs to the SSST team
@@ -133,11 +134,6 @@ def _as_shown(*sr_ids: int) -> dict[int, int]:
         return {i: session.get_one(ServiceRequest, i).version for i in sr_ids}
 
 
-def _team_named(name: str) -> int:
-    with transaction() as session:
-        return session.execute(select(Team.id).where(Team.name == name)).scalar_one()
-
-
 def _sr_number(sr_id: int) -> str:
     with transaction() as session:
         return session.get_one(ServiceRequest, sr_id).number
@@ -195,10 +191,10 @@ CASE_CALLS: dict[str, Call] = {
         a, [o.sr_id], o.owner_id, "Covering leave", expected_versions=_as_shown(o.sr_id)
     ),
     "console.check_hand_over": lambda a, o: console.check_hand_over(
-        a, [o.sr_id], _team_named("CSA Rules Reassessment Team"), "Theirs", expected_versions=_as_shown(o.sr_id)
+        a, [o.sr_id], team_named("CSA Rules Reassessment Team"), "Theirs", expected_versions=_as_shown(o.sr_id)
     ),
     "console.hand_over": lambda a, o: console.hand_over(
-        a, [o.sr_id], _team_named("CSA Rules Reassessment Team"), "Theirs", expected_versions=_as_shown(o.sr_id)
+        a, [o.sr_id], team_named("CSA Rules Reassessment Team"), "Theirs", expected_versions=_as_shown(o.sr_id)
     ),
 }
 # The console's actions on the team's SRs: their rightful user is the team's leader.

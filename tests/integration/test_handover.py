@@ -16,16 +16,10 @@ from services.console import handover
 from services.errors import ConflictError, PermissionDenied, ValidationFailed
 from services.transaction import transaction
 from services.work import my_work
+from tests.procedures.walk import team_named
 
 REASON = "County court work is the SSST's"
 SSST = "Specialist Services Support Team"
-
-
-def _team_id(name: str) -> int:
-    with transaction() as session:
-        found = session.scalar(select(Team.id).where(Team.name == name))
-        assert found is not None
-        return found
 
 
 def _sr(leader, label_ends: str) -> console.ConsoleRow:
@@ -57,7 +51,7 @@ def _refused(call, expected_error, sr_id: int):
 def test_a_team_leader_hands_an_sr_to_another_team_which_finds_it_unallocated_with_its_history(demo_db, actor_for):
     leader, receiving = actor_for("teamleader"), actor_for("ssst.teamleader")
     row = _sr(leader, "County Court")
-    ssst = _team_id(SSST)
+    ssst = team_named(SSST)
     assert row.owner is not None
 
     done = console.hand_over(leader, [row.id], ssst, f"  {REASON} ", expected_versions={row.id: row.version})
@@ -100,7 +94,7 @@ def test_the_sr_leaves_its_owners_my_work_and_the_receiving_team_allocates_and_w
         owner = session.scalar(select(User.username).where(User.id == row.owner_id))
     assert owner == "csa.cw1"
     assert row.number in {s.number for s in my_work(actor_for("csa.cw1")).service_requests}
-    console.hand_over(leader, [row.id], _team_id(SSST), REASON, expected_versions={row.id: row.version})
+    console.hand_over(leader, [row.id], team_named(SSST), REASON, expected_versions={row.id: row.version})
     assert row.number not in {s.number for s in my_work(actor_for("csa.cw1")).service_requests}
 
     console.reassign(receiving, [row.id], ssst_worker.user_id, "Yours", expected_versions={row.id: _state(row.id)[2]})
@@ -132,7 +126,7 @@ def test_the_srs_deadlines_go_with_it_to_the_receiving_teams_console(demo_db, ac
 
     assert kinds(leader) == expected
     assert kinds(receiving) == set()
-    console.hand_over(leader, [row.id], _team_id(SSST), REASON, expected_versions={row.id: _state(row.id)[2]})
+    console.hand_over(leader, [row.id], team_named(SSST), REASON, expected_versions={row.id: _state(row.id)[2]})
     assert kinds(leader) == set()
     assert kinds(receiving) == expected
     assert kinds(receiving, overdue=True) == expected  # its overdue court fee keeps it under "Overdue" there
@@ -145,7 +139,7 @@ def test_the_srs_deadlines_go_with_it_to_the_receiving_teams_console(demo_db, ac
 def test_check_hand_over_says_what_it_would_do_and_changes_nothing(demo_db, actor_for):
     leader = actor_for("teamleader")
     row = _sr(leader, "Face to Face Visit")
-    plan = console.check_hand_over(leader, [row.id], _team_id(SSST), REASON, expected_versions={row.id: row.version})
+    plan = console.check_hand_over(leader, [row.id], team_named(SSST), REASON, expected_versions={row.id: row.version})
     assert plan.asks == (
         f"Hand over service request {row.number} to {SSST}? It will leave your team's list and its caseworker's work, "
         f"and wait unallocated in {SSST}'s list until their team leader gives it to one of their caseworkers. Its "
@@ -163,7 +157,7 @@ def test_the_confirmation_names_a_caseworkers_work_only_for_srs_a_caseworker_has
     unallocated, owned = rows[0], _sr(leader, "Face to Face Visit")
     assert unallocated.owner_id is None
     assert owned.owner_id is not None
-    ssst = _team_id(SSST)
+    ssst = team_named(SSST)
 
     def asks(*picked: console.ConsoleRow) -> str:
         versions = {r.id: r.version for r in picked}
@@ -182,7 +176,7 @@ def test_the_confirmation_names_a_caseworkers_work_only_for_srs_a_caseworker_has
 def test_several_srs_go_together_or_none_does(demo_db, actor_for):
     leader = actor_for("teamleader")
     rows = [_sr(leader, "County Court"), _sr(leader, "Face to Face Visit")]
-    ssst = _team_id(SSST)
+    ssst = team_named(SSST)
     stale = {rows[0].id: rows[0].version, rows[1].id: rows[1].version - 1}
     error = _refused(lambda: console.hand_over(leader, [r.id for r in rows], ssst, REASON, expected_versions=stale),
                      ConflictError, rows[0].id)  # fmt: skip
@@ -211,7 +205,7 @@ def test_a_closed_sr_is_refused(demo_db, actor_for):
     )
     error = _refused(
         lambda: console.hand_over(
-            leader, [closed.id], _team_id(SSST), REASON, expected_versions={closed.id: closed.version}
+            leader, [closed.id], team_named(SSST), REASON, expected_versions={closed.id: closed.version}
         ),
         ValidationFailed,
         closed.id,
@@ -226,7 +220,7 @@ def test_an_sr_with_a_run_in_progress_is_refused_until_its_caseworker_finishes_o
     view = run_start.start_run(worker, "P2", case_id=_case_of(row.id), sr_id=row.id)
     shown = _state(row.id)[2]
     error = _refused(
-        lambda: console.hand_over(leader, [row.id], _team_id(SSST), REASON, expected_versions={row.id: shown}),
+        lambda: console.hand_over(leader, [row.id], team_named(SSST), REASON, expected_versions={row.id: shown}),
         ValidationFailed,
         row.id,
     )
@@ -238,8 +232,8 @@ def test_an_sr_with_a_run_in_progress_is_refused_until_its_caseworker_finishes_o
     from services.run_discard import discard_run
 
     discard_run(worker, view.run_id, expected_version=view.version)
-    console.hand_over(leader, [row.id], _team_id(SSST), REASON, expected_versions={row.id: shown})
-    assert _state(row.id)[:2] == (_team_id(SSST), None)
+    console.hand_over(leader, [row.id], team_named(SSST), REASON, expected_versions={row.id: shown})
+    assert _state(row.id)[:2] == (team_named(SSST), None)
 
 
 def _case_of(sr_id: int) -> int:
@@ -257,10 +251,10 @@ def test_the_srs_own_team_an_unknown_team_and_no_reason_are_refused_at_their_fie
     unknown = _refused(lambda: console.hand_over(leader, [row.id], 99_999, REASON, expected_versions=shown),
                        ValidationFailed, row.id)  # fmt: skip
     assert unknown.errors == {"team": "Choose the team to hand over to."}
-    blank = _refused(lambda: console.hand_over(leader, [row.id], _team_id(SSST), "  ", expected_versions=shown),
+    blank = _refused(lambda: console.hand_over(leader, [row.id], team_named(SSST), "  ", expected_versions=shown),
                      ValidationFailed, row.id)  # fmt: skip
     assert blank.errors == {"reason": "Enter the reason for the hand-over."}
-    long = _refused(lambda: console.hand_over(leader, [row.id], _team_id(SSST), "x" * 201, expected_versions=shown),
+    long = _refused(lambda: console.hand_over(leader, [row.id], team_named(SSST), "x" * 201, expected_versions=shown),
                     ValidationFailed, row.id)  # fmt: skip
     assert long.errors == {"reason": "Keep this to 200 characters or fewer (it has 201)."}
     nothing = _refused(lambda: console.hand_over(leader, [], -1, "", expected_versions={}), ValidationFailed, row.id)
@@ -271,7 +265,7 @@ def test_a_sensitive_cases_sr_goes_only_to_the_cases_own_team(demo_db, actor_for
     leader = actor_for("teamleader")
     row = next(r for r in console.outstanding_page(leader, console.ConsoleFilter(sensitive=True)).rows)
     error = _refused(
-        lambda: console.hand_over(leader, [row.id], _team_id(SSST), REASON, expected_versions={row.id: row.version}),
+        lambda: console.hand_over(leader, [row.id], team_named(SSST), REASON, expected_versions={row.id: row.version}),
         ValidationFailed,
         row.id,
     )
@@ -298,11 +292,11 @@ def test_a_sensitive_cases_sr_held_by_another_team_goes_back_to_the_cases_own_te
 def test_only_a_team_leader_hands_over_and_only_their_own_teams_srs_each_attempt_audited(demo_db, actor_for):
     leader, other_leader, worker = actor_for("teamleader"), actor_for("ssst.teamleader"), actor_for("caseworker")
     row = _sr(leader, "County Court")
-    shown = {row.id: row.version}
-    error = _refused(lambda: console.hand_over(worker, [row.id], _team_id(SSST), REASON, expected_versions=shown),
+    shown, ssst = {row.id: row.version}, team_named(SSST)
+    error = _refused(lambda: console.hand_over(worker, [row.id], ssst, REASON, expected_versions=shown),
                      PermissionDenied, row.id)  # fmt: skip
     assert "caseworker" in error.message
-    error = _refused(lambda: console.hand_over(other_leader, [row.id], _team_id(SSST), REASON, expected_versions=shown),
+    error = _refused(lambda: console.hand_over(other_leader, [row.id], ssst, REASON, expected_versions=shown),
                      PermissionDenied, row.id)  # fmt: skip
     assert error.message == "You cannot open that service request: it does not exist, or it is not your team's."
     with transaction() as session:

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
-from db.models import AuditEvent, Case, Deadline, ProcedureRun, Reminder, ServiceRequest, Task, Team, User
+from db.models import AuditEvent, Case, Deadline, ProcedureRun, Reminder, ServiceRequest, Task, User
 from domain.clock import UK, utcnow
 from services import console, records, reminders, run_context, sr_view
 from services.errors import GoneFromView, PermissionDenied
@@ -20,19 +20,12 @@ from tests.pdfs import a_pdf
 from tests.procedures import test_p3, test_p5e
 from tests.procedures.p4_helpers import Clock
 from tests.procedures.ssst_walks import allocated_sr, emails, set_case
-from tests.procedures.walk import Walk
+from tests.procedures.walk import Walk, team_named
 
 SSST = "Specialist Services Support Team"
 CSA = "CSA Rules Reassessment Team"
 FTT = "Financial Transition Team"
 REASON = "Their work"
-
-
-def _team(name: str) -> int:
-    with transaction() as session:
-        found = session.scalar(select(Team.id).where(Team.name == name))
-        assert found is not None
-        return found
 
 
 def _version(sr_id: int) -> int:
@@ -41,7 +34,7 @@ def _version(sr_id: int) -> int:
 
 
 def _hand_over(leader, sr_id: int, team: str) -> console.HandOver:
-    return console.hand_over(leader, [sr_id], _team(team), REASON, expected_versions={sr_id: _version(sr_id)})
+    return console.hand_over(leader, [sr_id], team_named(team), REASON, expected_versions={sr_id: _version(sr_id)})
 
 
 def _county_court(leader) -> console.ConsoleRow:
@@ -117,7 +110,7 @@ def test_the_owner_of_an_unallocated_origin_sr_is_told_through_the_team_holding_
     worker = actor_for("ssst.caseworker")
     case_id, sr_id = allocated_sr(worker, "Face to Face Visit")
     set_case(case_id, potentially_violent=False)
-    csa, ssst = _team(CSA), _team(SSST)
+    csa, ssst = team_named(CSA), team_named(SSST)
     with transaction() as session:
         origin = session.get_one(ServiceRequest, sr_id).parent
         assert origin is not None
@@ -151,7 +144,7 @@ def test_the_giving_teams_open_tasks_on_the_sr_go_with_it_to_the_receiving_team_
     ssst_worker, ssst_leader = actor_for("ssst.caseworker"), actor_for("ssst.teamleader")
     row = _county_court(leader)
     assert row.owner_id == old_owner.user_id
-    ssst, csa, ftt = _team(SSST), _team(CSA), _team(FTT)
+    ssst, csa, ftt = team_named(SSST), team_named(CSA), team_named(FTT)
     with transaction() as session:
         sr = session.get_one(ServiceRequest, row.id)
 

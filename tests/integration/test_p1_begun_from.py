@@ -15,28 +15,18 @@ from services.errors import DomainError, NotFound, PermissionDenied
 from services.sr_work import already_on_case
 from services.transaction import transaction
 from services.views import BegunFrom
-from tests.procedures.walk import Walk, run_row
+from tests.procedures.walk import Walk, csa_case, run_row
 
 COMPLAINT = ("Escalated Enquiries", "Complaints", "Resolution")
 APPEAL = ("Escalated Enquiries", "Appeals", "Appeal Against Decision")
-START = {"query_reason": "Complaint", "query_summary": "Arrears history 2010 to 2012 for the complaint"}
 
 
-def _transitioned_case(actor: Actor) -> int:
+def _csa_transitioned(actor: Actor) -> int:
     """A case of the actor's team that P1 works past its first step: CSA, financial transition complete."""
-    with transaction() as session:
-        case_id = session.scalars(
-            select(Case.id)
-            .where(
-                Case.team_id == actor.team_id,
-                Case.scheme != "CMS 2012",
-                Case.financial_transition_complete.is_(True),
-                Case.sensitive.is_(False),
-            )
-            .order_by(Case.id)
-        ).first()
-        assert case_id is not None
-        return case_id
+    return csa_case(actor, transition_complete=True, sensitive=False)
+
+
+START = {"query_reason": "Complaint", "query_summary": "Arrears history 2010 to 2012 for the complaint"}
 
 
 def _sr(actor: Actor, case_id: int, kind: tuple[str, str, str], *, closed: bool = False) -> BegunFrom:
@@ -62,7 +52,7 @@ def caseworker(actor_for) -> Actor:
 
 
 def test_the_sr_a_p1_run_is_begun_from_is_kept_shown_and_never_counted_as_recorded_on(demo_db, caseworker):
-    case_id = _transitioned_case(caseworker)
+    case_id = _csa_transitioned(caseworker)
     complaint = _sr(caseworker, case_id, COMPLAINT)
     notes_before = _notes_on(complaint.sr_id)
 
@@ -95,7 +85,7 @@ def test_the_sr_a_p1_run_is_begun_from_is_kept_shown_and_never_counted_as_record
 
 
 def test_a_run_started_from_the_case_alone_is_as_before(demo_db, caseworker):
-    case_id = _transitioned_case(caseworker)
+    case_id = _csa_transitioned(caseworker)
     walk = Walk(caseworker, "P1", case_id)
     assert walk.view.begun_from is None
     assert run_row(walk.view.run_id).begun_from_sr_id is None
@@ -111,7 +101,7 @@ def test_a_run_started_from_the_case_alone_is_as_before(demo_db, caseworker):
 
 
 def test_my_work_names_the_sr_each_p1_run_was_begun_from_and_whether_it_is_this_one(demo_db, caseworker):
-    case_id = _transitioned_case(caseworker)
+    case_id = _csa_transitioned(caseworker)
     complaint = _sr(caseworker, case_id, COMPLAINT)
     appeal = _sr(caseworker, case_id, APPEAL)
     begun = Walk(caseworker, "P1", case_id, begun_from=complaint.sr_id)
@@ -148,7 +138,7 @@ def test_my_work_names_the_sr_each_p1_run_was_begun_from_and_whether_it_is_this_
 def test_home_no_longer_lists_the_sr_a_p1_run_in_progress_was_begun_from_as_waiting(demo_db, caseworker):
     """Home's "Service requests waiting on you" says "with no procedure in progress on them": the complaint a P1 run
     in progress was begun from has one (QA, sixth session: it was listed there beside that run)."""
-    case_id = _transitioned_case(caseworker)
+    case_id = _csa_transitioned(caseworker)
     complaint, appeal = _sr(caseworker, case_id, COMPLAINT), _sr(caseworker, case_id, APPEAL)
     before = my_day.my_day(caseworker)
     assert {complaint.sr_id, appeal.sr_id} <= {w.id for w in before.waiting}
@@ -170,7 +160,7 @@ def test_the_caution_reads_as_before_when_no_run_in_progress_was_begun_from_an_s
 
 def test_sr_detail_of_the_begun_from_sr_shows_the_run_its_status_and_the_sr_it_records_on(demo_db, actor_for):
     caseworker, leader = actor_for("caseworker"), actor_for("teamleader")
-    case_id = _transitioned_case(caseworker)
+    case_id = _csa_transitioned(caseworker)
     complaint = _sr(caseworker, case_id, COMPLAINT)
     walk = Walk(caseworker, "P1", case_id, begun_from=complaint.sr_id)
 
@@ -197,7 +187,7 @@ def test_sr_detail_of_the_begun_from_sr_shows_the_run_its_status_and_the_sr_it_r
 
 def test_only_an_open_complaint_or_appeal_sr_of_the_case_and_team_is_begun_from(demo_db, actor_for):
     caseworker = actor_for("caseworker")
-    case_id = _transitioned_case(caseworker)
+    case_id = _csa_transitioned(caseworker)
     arrears = _sr(caseworker, case_id, ("Arrears", "Arrears Management", "Arrears Review"))
     with pytest.raises(DomainError, match="P1 is not begun from an SR of this kind"):
         run_start.start_run(caseworker, "P1", case_id=case_id, begun_from=arrears.sr_id)
@@ -232,7 +222,7 @@ def test_the_caution_says_a_run_begun_from_the_sr_is_a_colleagues_not_one_to_car
     """QA (sixth session, Chromium): the caution said "(yours are under Procedures in progress above)" and "carry on
     with it there" of a run a colleague started, which the caseworker's list does not hold and they cannot open."""
     caseworker, colleague = actor_for("caseworker"), actor_for("csa.cw1")
-    case_id = _transitioned_case(caseworker)
+    case_id = _csa_transitioned(caseworker)
     complaint = _sr(caseworker, case_id, COMPLAINT)
     Walk(colleague, "P1", case_id)  # a colleague's P1 on the case, started from the case
     with transaction() as session:  # and, as a colleague can before the SR was allocated on, begun from this SR

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import select
 
-from db.models import Case, ProcedureRun, ServiceRequest, Task, Team, User
+from db.models import Case, ProcedureRun, ServiceRequest, Task, User
 from procedures import p5c_commitment, p5d_liability_order_routing
 from procedures.p5c_commitment import MAGISTRATES_COURT
 from services import console, records, run_context, sr_view
@@ -25,7 +25,7 @@ from tests.pdfs import a_pdf
 from tests.procedures import test_p5a, test_p5b, test_p5c, test_p5d, test_p5e
 from tests.procedures.p4_helpers import Clock
 from tests.procedures.ssst_walks import emails, set_case
-from tests.procedures.walk import Walk
+from tests.procedures.walk import Walk, team_named
 
 SSST = "Specialist Services Support Team"
 CSA = "CSA Rules Reassessment Team"
@@ -54,13 +54,6 @@ class HandedOver:
     ssst_leader: Actor
 
 
-def _team(name: str) -> int:
-    with transaction() as session:
-        found = session.scalar(select(Team.id).where(Team.name == name))
-        assert found is not None
-        return found
-
-
 def hand_over_and_allocate(actor_for, label_ends: str) -> HandedOver:
     """The CSA team's open SR of that kind (the demo gives them to `csa.cw1`) handed over to the SSST, whose team
     leader allocates it to `ssst.caseworker`; its case stays the CSA team's, in England, with no PV marker."""
@@ -71,7 +64,7 @@ def hand_over_and_allocate(actor_for, label_ends: str) -> HandedOver:
         if r.label.endswith(label_ends) and r.status != "Closed" and not r.sensitive
     )
     assert row.owner_id == actor_for("csa.cw1").user_id
-    console.hand_over(leader, [row.id], _team(SSST), "The SSST's work", expected_versions={row.id: row.version})
+    console.hand_over(leader, [row.id], team_named(SSST), "The SSST's work", expected_versions={row.id: row.version})
     with transaction() as session:
         version = session.get_one(ServiceRequest, row.id).version
     console.reassign(ssst_leader, [row.id], worker.user_id, "Yours", expected_versions={row.id: version})
@@ -98,7 +91,7 @@ def landed_with_the_ssst(handed: HandedOver, walk: Walk, *, to: list[list[str]],
     """The run was the SSST's on the CSA team's case; the closed SR, its emails (to exactly `to`) and every follow-up
     call are the SSST caseworker's to see and do. The CSA team opens none of it, and its people have on that SR only
     the tasks and messages of `csa_told` (by kind). The SR's number."""
-    ssst, csa = _team(SSST), _team(CSA)
+    ssst, csa = team_named(SSST), team_named(CSA)
     with transaction() as session:
         run = session.get_one(ProcedureRun, walk.view.run_id)
         sr = session.get_one(ServiceRequest, handed.sr_id)
@@ -184,7 +177,7 @@ def test_p5e_face_to_face_on_a_handed_over_sr_tells_the_case_team_who_asked(demo
     landed_with_the_ssst(
         handed, walk, to=[[mailbox("vsat").addr_spec], [CSA_LEADER]], csa_told=("message", "task")
     )  # the CSA team reads the task and message in My work, with the SR's number
-    ssst, csa = _team(SSST), _team(CSA)
+    ssst, csa = team_named(SSST), team_named(CSA)
     with transaction() as session:
         told = session.execute(
             select(Task.kind, Task.assignee_id, Task.team_id)

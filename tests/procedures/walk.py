@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from db.models import Case, ProcedureRun, ServiceRequest
+from db.models import Case, ProcedureRun, ServiceRequest, Team
 from procedures import registry
 from services import run_context, run_outcomes, run_start, runs
 from services.actor import Actor
@@ -36,21 +36,32 @@ def run_row(run_id: str) -> ProcedureRun:
         return run
 
 
+def team_named(name: str) -> int:
+    """A demo team's id by its name."""
+    with transaction() as session:
+        return session.execute(select(Team.id).where(Team.name == name)).scalar_one()
+
+
+def csa_case(actor: Actor, *, transition_complete: bool, sensitive: bool | None = None) -> int:
+    """The first demo CSA-scheme case of the actor's team whose financial transition is complete, or not (and, when
+    `sensitive` is given, sensitive or not)."""
+    with transaction() as session:
+        query = select(Case.id).where(
+            Case.team_id == actor.team_id,
+            Case.scheme != "CMS 2012",
+            Case.financial_transition_complete.is_(transition_complete),
+        )
+        if sensitive is not None:
+            query = query.where(Case.sensitive.is_(sensitive))
+        case_id = session.scalars(query.order_by(Case.id)).first()
+        assert case_id is not None, f"no CSA case with transition complete {transition_complete} in the team's demo"
+        return case_id
+
+
 def csa_case_to_transition(actor: Actor) -> int:
     """The first demo case of the actor's team that P2 starts on: a CSA case whose financial transition is not
     complete (seed 001's "CSA case that is due to be transitioned")."""
-    with transaction() as session:
-        case_id = session.scalars(
-            select(Case.id)
-            .where(
-                Case.team_id == actor.team_id,
-                Case.scheme != "CMS 2012",
-                Case.financial_transition_complete.is_(False),
-            )
-            .order_by(Case.id)
-        ).first()
-        assert case_id is not None, "no CSA case due to be transitioned in the team's demo cases"
-        return case_id
+    return csa_case(actor, transition_complete=False)
 
 
 def team_case(actor: Actor, **facts: Any) -> Case:
