@@ -1,4 +1,5 @@
-"""Start a procedure: find one of the team's cases, read where it stands, start what may be started on it now."""
+"""Start a procedure: find one of the team's cases, read where it stands (its open SRs and Contact Notes), start what
+may be started on it now."""
 
 from functools import partial
 
@@ -7,6 +8,8 @@ import streamlit as st
 import ui
 from services import run_start
 from services.case_finder import case_card, example_scin, find_cases
+from services.contact_notes import case_contact_notes
+from ui.case_panels import contact_notes_panel
 from ui.table_data import arrow_rows
 
 actor = ui.actor("caseworker", page="start")
@@ -57,6 +60,9 @@ if card is not None:
         )
     else:
         st.caption("This case has no open service requests.")
+    notes = ui.attempt(partial(case_contact_notes, actor, card.banner.case_id))
+    if notes is not None:
+        contact_notes_panel(notes)
     st.header("Which procedure?")
     for info in card.procedures:
         with st.container(border=True):

@@ -40,7 +40,9 @@ where it is silent:
   (receiving parent)") is refused for a visit with the other.
 - The completed visit: the returned CMSF5579 is uploaded as a PDF (real PDFs only) and linked to the
   SR; the summary goes into SR Notes and Contact Notes; Reason (the visit reasons) and Resolution Code
-  ("Completed" or "Information Provided") are chosen; then the SR closes Complete.
+  ("Completed" or "Information Provided") are chosen; then the SR closes Complete. The task to proceed sends the
+  caseworker who asked to the case's Contact Notes on the case page (Start a procedure), which the case's team reads
+  whichever team holds the SR; the SR and its SR Notes stay with the SSST (services/contact_notes.py, 7 December 2026).
 """
 
 from __future__ import annotations
@@ -418,14 +420,18 @@ def _record_visit(ctx: Ctx) -> list[Effect]:
     ]
 
 
+# Seed 004 step 7: "a task instructing the initiating caseworker to proceed". The SR and its SR Notes are the SSST's,
+# which the caseworker who asked cannot open; the case's Contact Notes are on the case page (services/contact_notes.py).
+PROCEED = (
+    "The face to face visit is completed: proceed with the case (read the visit summary in the case's Contact Notes: "
+    "find the case on Start a procedure)."
+)
+
+
 def _reason_and_resolution(ctx: Ctx) -> list[Effect]:
     return [
         UpdateSR("main", {"reason": ctx["sr_reason"], "resolution_code": ctx["resolution_code"]}),
-        _tell_owning(
-            ctx,
-            "The face to face visit is completed: proceed with the case (see the SR Notes and Contact Notes).",
-            kind="task",
-        ),
+        _tell_owning(ctx, PROCEED, kind="task"),
         _tell_owning(ctx, "The face to face visit on your case is completed.", kind="message"),
     ]
 

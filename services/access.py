@@ -17,6 +17,9 @@ Rules (one test each in tests/integration/test_access.py):
   so the giving team loses them with the SR; a run follows the team that started it (`check_run`: the wizard, its
   banner and facts, its letters); the case (`check_case`) stays with the case's team, widened only by
   `check_case_for_sr`, which run_start.start_run asks when a procedure is started on an SR;
+- the case's Contact Notes are the case's, not their SR's (services/contact_notes.py, 7 December, seventh session):
+  the case's team reads them all on the case page (`check_case`), whichever team holds the SR each was written on;
+  an SR's own notes stay with the SR's team;
 - the actor itself is re-checked against the users table in every transaction that asks here
   (`check_actor`): a deactivated user, a password reset, or a role or team change since sign-in ends
   the session (SessionEnded) instead of acting on a stale snapshot; so does a browser session signed out

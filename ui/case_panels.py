@@ -1,5 +1,5 @@
 """Deadlines (with how each was worked out), case files (download) and emails (sent, waiting or failed),
-shared by the wizard and SR detail."""
+shared by the wizard and SR detail; and the case's Contact Notes, on the case page."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ from domain.clock import format_uk
 from services import attachments
 from services.actor import Actor
 from services.attachments import AttachmentView
+from services.contact_notes import ContactNote
 from services.deadlines import DeadlineView
 from services.email import EmailView
 from ui.download_owners import issued
 from ui.notices import snooze_form
-from ui.text import kept_whole, literal, md
+from ui.text import kept_whole, literal, md, show
 
 KINDS = {"outcome_pdf": "outcome PDF", "bundle_zip": "zip bundle"}
 
@@ -93,3 +94,30 @@ def emails_panel(emails: Sequence[EmailView], *, empty: str | None = None) -> No
             st.caption("Waiting in the Outbox: download it there and send it, then mark it sent.")
     if any(e.status != "sent" for e in emails):
         st.page_link("pages/outbox.py", label="Open the Outbox", icon=":material/outbox:")
+
+
+def contact_notes_panel(notes: Sequence[ContactNote], *, shown: int = 3) -> None:
+    """The case's contact history, newest first: when, who, on which SR (a link only where the reader may open that
+    SR's page; otherwise its number as text), then the note as written. The newest `shown` are open; earlier ones
+    wait in an expander, so a long history does not push the procedures below it out of sight."""
+    st.header(f"Contact Notes ({len(notes)})")
+    if not notes:
+        st.caption("No Contact Notes on this case.")
+        return
+    st.caption("The case's contact history, newest first, whichever team holds the SR each note was written on.")
+    for n in notes[:shown]:
+        _contact_note(n)
+    if len(notes) > shown:
+        with st.expander(f"Earlier Contact Notes ({len(notes) - shown})"):
+            for n in notes[shown:]:
+                _contact_note(n)
+
+
+def _contact_note(n: ContactNote) -> None:
+    with st.container(border=True):
+        on = f" · SR {md(n.sr_number)}" if n.sr_number and n.sr_id is None else ""
+        line = f"**{md(format_uk(n.at))}**, {md(n.author or 'system')}{on}"
+        st.markdown(kept_whole(line, [n.sr_number or ""]), unsafe_allow_html=True)  # the number whole, as typed
+        if n.sr_id is not None:
+            st.page_link("pages/sr_detail.py", label=f"SR {n.sr_number}", query_params={"sr": str(n.sr_id)})
+        show(n.text)

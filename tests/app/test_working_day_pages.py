@@ -10,8 +10,10 @@ from db.models import Case, Deadline, ProcedureRun, ServiceRequest
 from domain.clock import uk_local, utcnow
 from services import records, reminders
 from services.transaction import transaction
-from tests.app.helpers import app_as, texts
+from tests.app.helpers import app_as, as_read, texts
 from tests.app.test_wizard import button
+from tests.integration.test_contact_notes import contact_texts
+from tests.procedures.test_handed_over_walks import hand_over_and_allocate
 from tests.procedures.walk import team_case
 
 
@@ -267,3 +269,34 @@ def test_home_says_how_to_read_a_deadlines_explanation_cut_short(sqlite_demo_db,
     assert READ_IN_FULL in captions
     # said under the deadlines, before the next section
     assert captions.index(READ_IN_FULL) < captions.index("You have no open tasks or messages.")
+
+
+def test_the_case_page_shows_the_cases_contact_notes_with_the_ssst_sr_number_as_text(sqlite_demo_db, actor_for):
+    """The CSA team handed its Face to Face Visit SR to the SSST, which wrote the visit summary in the Contact Notes.
+    The CSA caseworker finds the case and reads it there, newest first, with its date, author and the SR's number as
+    text (no link: the SR is the SSST's); the SSST's SR Notes are not shown. Earlier notes wait in an expander."""
+    handed = hand_over_and_allocate(actor_for, "Face to Face Visit")
+    with transaction() as session:
+        sr = session.get_one(ServiceRequest, handed.sr_id)
+        for text in ("First call.", "Second call.", "Third call."):
+            records.add_note(session, handed.csa_people[0], case=sr.case, sr=None, text=text, kind="contact")
+        records.add_note(session, handed.worker, case=sr.case, sr=sr, text="VSAT rang back about the room.")
+        summary = "Face to face visit completed: plan agreed."
+        records.add_note(session, handed.worker, case=sr.case, sr=sr, text=summary, kind="contact")
+        scin, number, case_id = sr.case.scin, sr.number, sr.case_id
+    earlier = len(contact_texts(case_id)) - 3
+    at = app_as(handed.csa_people[0]).run()
+    at.switch_page("pages/start.py").run()
+    at.text_input[0].input(scin).run()
+    assert not at.exception
+    shown = texts(at)
+    assert f"Contact Notes ({earlier + 3})" in shown
+    assert "The case's contact history, newest first, whichever team holds the SR each note was written on." in shown
+    newest = next(m.value for m in at.markdown if f"SR {number}" in as_read(m.value))
+    assert as_read(newest).endswith(f", Demo SSST Caseworker · SR {number}")
+    assert "Face to face visit completed: plan agreed." in shown
+    assert "VSAT rang back about the room." not in shown  # the SR Notes stay with the SR's team
+    assert not [link for link in at.get("page_link") if link.proto.label.startswith("SR ")]
+    (expander,) = [e for e in at.expander if e.label.startswith("Earlier Contact Notes")]
+    assert expander.label == f"Earlier Contact Notes ({earlier})"
+    assert "First call." in as_read("\n".join(m.value for m in expander.markdown))

@@ -29,6 +29,7 @@ from services import (
     bundles,
     case_finder,
     console,
+    contact_notes,
     deadlines,
     email_address_later,
     email_delivery,
@@ -185,6 +186,7 @@ CASE_CALLS: dict[str, Call] = {
     "run_cms.tick_cms": lambda a, o: run_cms.tick_cms(a, o.run_id, 0, 0, True, expected_version=o.run_version),
     "case_finder.find_cases": lambda a, o: case_finder.find_cases(a, o.scin),
     "case_finder.case_card": lambda a, o: case_finder.case_card(a, o.case_id),
+    "contact_notes.case_contact_notes": lambda a, o: contact_notes.case_contact_notes(a, o.case_id),
     "letter_previews.pending_letters": lambda a, o: letter_previews.pending_letters(a, o.run_id),
     "run_summary.run_srs": lambda a, o: run_summary.run_srs(a, o.run_id),
     "console.reassign": lambda a, o: console.reassign(

@@ -1,7 +1,8 @@
 """Each SSST procedure (P5a to P5e) walked to its end on an SR the CSA team handed over to the SSST, on the CSA team's
 case, on SQLite and PostgreSQL: the SSST's team leader allocates it and the SSST caseworker works it. At each output
 the test asks who must see it to act on it (services/run_effects.py's docstring): the SR, its deadlines, emails and
-follow-up calls stay with the SSST, who work it; P5e's news of the visit goes to the case's team, who asked for it.
+follow-up calls stay with the SSST, who work it; P5e's news of the visit goes to the case's team, who asked for it, and
+sends it to the visit summary in the case's Contact Notes, which it reads on its case page.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from procedures import p5c_commitment, p5d_liability_order_routing
 from procedures.p5c_commitment import MAGISTRATES_COURT
 from services import console, records, run_context, sr_view
 from services.actor import Actor
+from services.contact_notes import case_contact_notes
 from services.email import outbox
 from services.errors import PermissionDenied
 from services.mail_settings import mailbox
@@ -174,7 +176,7 @@ def test_p5e_face_to_face_on_a_handed_over_sr_tells_the_case_team_who_asked(demo
     walk.answer(sr_reason="Payments", resolution_code="Completed")
     walk.answer()
     assert walk.view.status == "finished"
-    landed_with_the_ssst(
+    number = landed_with_the_ssst(
         handed, walk, to=[[mailbox("vsat").addr_spec], [CSA_LEADER]], csa_told=("message", "task")
     )  # the CSA team reads the task and message in My work, with the SR's number
     ssst, csa = team_named(SSST), team_named(CSA)
@@ -187,3 +189,20 @@ def test_p5e_face_to_face_on_a_handed_over_sr_tells_the_case_team_who_asked(demo
         ssst_leaders = set(session.scalars(select(User.email).where(User.team_id == ssst, User.role == "team_leader")))
     assert CSA_LEADER not in ssst_leaders
     assert [tuple(t) for t in told] == [("task", None, csa), ("message", None, csa)]
+    with transaction() as session:
+        texts = session.scalars(
+            select(Task.text).where(Task.sr_id == handed.sr_id, ~Task.text.startswith("Phone ")).order_by(Task.id)
+        ).all()
+    assert texts == [
+        "The face to face visit is completed: proceed with the case (read the visit summary in the case's Contact "
+        "Notes: find the case on Start a procedure).",
+        "The face to face visit on your case is completed.",
+    ]
+    # ... and there the CSA team reads it, on its case, though the SR it was written on is the SSST's
+    for person in handed.csa_people:
+        summary = case_contact_notes(person, handed.case_id)[0]
+        assert (summary.text, summary.sr_number, summary.sr_id) == (
+            "Face to face visit completed: Payment plan agreed.",
+            number,
+            None,
+        )

@@ -20,6 +20,7 @@ from letters.render import docx_text
 from procedures import registry
 from procedures.effects import CmsLine
 from services import run_context, run_start, run_summary, runs, sr_view
+from services.contact_notes import case_contact_notes
 from services.errors import DomainError, ValidationFailed
 from services.transaction import transaction
 from tests.pdfs import a_pdf
@@ -438,6 +439,20 @@ def test_started_from_the_case_the_completed_visits_email_task_and_message_go_to
     tasks = _visit_done_tasks(sr_id)
     assert sorted(kind for kind, _assignee, _team in tasks) == ["message", "task"]
     assert {(assignee, team) for _kind, assignee, team in tasks} == {(None, team_id)}  # the team's, nobody's own
+    assert _visit_done_texts(sr_id) == [
+        ("task", "The face to face visit is completed: proceed with the case (read the visit summary in the case's "
+                 "Contact Notes: find the case on Start a procedure)."),
+        ("message", "The face to face visit on your case is completed."),
+    ]  # fmt: skip
+    # ... where the case's team reads it, though the SR is the SSST's (services/contact_notes.py)
+    assert case_contact_notes(ssst, case_id)[0].text == "Face to face visit completed: Payment plan agreed."
+
+
+def _visit_done_texts(sr_id: int) -> list[tuple[str, str]]:
+    """(kind, text) of the tasks and messages on an SR that say the visit is completed, in the order raised."""
+    with transaction() as session:
+        rows = session.scalars(select(Task).where(Task.sr_id == sr_id).order_by(Task.id)).all()
+        return [(t.kind, t.text) for t in rows if t.text.startswith("The face to face visit")]
 
 
 def _find(number: str) -> int:
