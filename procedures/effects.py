@@ -345,12 +345,15 @@ SR_OWNER: Final = SROwner()
 
 @dataclass(frozen=True)
 class RaiseTask(Effect):
-    """A task (work to do) or a message (to read) on the SR, for `to`."""
+    """A task (work to do) or a message (to read) on the SR, for `to`. `off_case` is the text for a recipient outside
+    the case's team, when `text` sends its reader to the case's page, which only the case's team opens
+    (services/contact_notes.py)."""
 
     text: str
     ref: str | None = "main"
     to: TaskRecipient = CASE_TEAM
     kind: Literal["task", "message"] = "task"
+    off_case: str | None = None
 
 
 @dataclass(frozen=True)

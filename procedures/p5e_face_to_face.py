@@ -151,10 +151,11 @@ def _email_owning(ctx: Ctx, draft: Any) -> QueueEmail:
     return QueueEmail("main", draft, to=CASE_TEAM_LEADERS)
 
 
-def _tell_owning(ctx: Ctx, text: str, *, kind: Literal["task", "message"]) -> RaiseTask:
-    """A task or message for the owning caseworker; with no SR of theirs, for the case's team to pass on."""
+def _tell_owning(ctx: Ctx, text: str, *, kind: Literal["task", "message"], off_case: str | None = None) -> RaiseTask:
+    """A task or message for the owning caseworker; with no SR of theirs, for the case's team to pass on. `off_case`:
+    the words for an owning caseworker outside the case's team, who cannot open the case's page."""
     if _asked_from(ctx):
-        return RaiseTask(text, ref="origin", to=SR_OWNER, kind=kind)
+        return RaiseTask(text, ref="origin", to=SR_OWNER, kind=kind, off_case=off_case)
     return RaiseTask(text, ref="main", to=CASE_TEAM, kind=kind)
 
 
@@ -421,17 +422,22 @@ def _record_visit(ctx: Ctx) -> list[Effect]:
 
 
 # Seed 004 step 7: "a task instructing the initiating caseworker to proceed". The SR and its SR Notes are the SSST's,
-# which the caseworker who asked cannot open; the case's Contact Notes are on the case page (services/contact_notes.py).
+# which the caseworker who asked cannot open; the case's Contact Notes are on the case page (services/contact_notes.py),
+# which only the case's team opens: one outside it (an SR of theirs on another team's case) has step 6's email.
 PROCEED = (
     "The face to face visit is completed: proceed with the case (read the visit summary in the case's Contact Notes: "
     "find the case on Start a procedure)."
+)
+PROCEED_OFF_CASE = (
+    "The face to face visit is completed: proceed with the case (the visit summary is in the email 'Face to face "
+    "visit completed' to the owning caseworker and team leader)."
 )
 
 
 def _reason_and_resolution(ctx: Ctx) -> list[Effect]:
     return [
         UpdateSR("main", {"reason": ctx["sr_reason"], "resolution_code": ctx["resolution_code"]}),
-        _tell_owning(ctx, PROCEED, kind="task"),
+        _tell_owning(ctx, PROCEED, kind="task", off_case=PROCEED_OFF_CASE),
         _tell_owning(ctx, "The face to face visit on your case is completed.", kind="message"),
     ]
 

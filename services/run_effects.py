@@ -19,6 +19,9 @@ must act on it; for a run of the case's own team (`run.team_id == case.team_id`)
   caseworker and team leader": the caseworker whose case it is and their team leader, who asked for the visit and
   must act on what it found. When the SSST works an SR handed over from the case's team, that is the case's team
   (the run's team is the SSST, which would be telling itself and leaving the asking team unaware).
+- A task whose text sends its reader to the case's page (P5e's "read the visit summary in the case's Contact Notes")
+  has its `off_case` words for a recipient outside the case's team, who cannot open that page (the demo's own P5e:
+  the CSA caseworker who asked, from an SR of theirs on an SSST case; 7 December 2026, seventh session).
 """
 
 from __future__ import annotations
@@ -257,8 +260,13 @@ def _task(env: EffectEnv, effect: RaiseTask) -> None:
             team_id = None if assignee_id else sr.team_id if sr else env.case.team_id
         case NamedTeam(name=name):
             team_id = _team_id(env, name)
+    text = effect.text
+    if effect.off_case is not None:
+        told = env.session.get_one(User, assignee_id).team_id if assignee_id else team_id
+        if told != env.case.team_id:  # they cannot open the case's page the text sends them to
+            text = effect.off_case
     records.raise_task(
-        env.session, env.actor, text=effect.text, sr=sr, assignee_id=assignee_id, team_id=team_id, kind=effect.kind
+        env.session, env.actor, text=text, sr=sr, assignee_id=assignee_id, team_id=team_id, kind=effect.kind
     )
 
 

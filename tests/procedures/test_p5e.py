@@ -19,7 +19,7 @@ from domain.clock import UK, format_date, uk_local
 from letters.render import docx_text
 from procedures import registry
 from procedures.effects import CmsLine
-from services import run_context, run_start, run_summary, runs, sr_view
+from services import records, run_context, run_start, run_summary, runs, sr_view
 from services.contact_notes import case_contact_notes
 from services.errors import DomainError, ValidationFailed
 from services.transaction import transaction
@@ -361,6 +361,13 @@ def test_a_completed_visit_is_recorded_the_files_deleted_and_the_initiating_case
     origin = sr_row(sr_id)["parent_id"]
     told = [(kind, sid) for kind, text, sid in tasks_for("caseworker") if "face to face visit" in text.lower()]
     assert sorted(told) == [("message", origin), ("task", origin)]
+    # The demo's caseworker who asked is in the CSA team, the case the SSST's: they cannot open its page, so their task
+    # sends them to step 6's email, not to the case's Contact Notes.
+    assert [(kind, text) for kind, text, _sid in tasks_for("caseworker") if "face to face visit" in text.lower()] == [
+        ("task", "The face to face visit is completed: proceed with the case (the visit summary is in the email 'Face "
+                 "to face visit completed' to the owning caseworker and team leader)."),
+        ("message", "The face to face visit on your case is completed."),
+    ]  # fmt: skip
     assert walk.step == "close_sr"
     walk.answer()
     assert walk.view.status == "finished"
@@ -453,6 +460,39 @@ def _visit_done_texts(sr_id: int) -> list[tuple[str, str]]:
     with transaction() as session:
         rows = session.scalars(select(Task).where(Task.sr_id == sr_id).order_by(Task.id)).all()
         return [(t.kind, t.text) for t in rows if t.text.startswith("The face to face visit")]
+
+
+def test_an_owning_caseworker_of_the_cases_team_is_sent_to_the_cases_contact_notes(demo_db, ssst, actor_for, clock):
+    """The CSA caseworker asked for the visit from an SR of theirs on their own case; the Face to Face Visit SR, its
+    child, is the SSST's. Their task to proceed sends them to the case's Contact Notes, which they read there."""
+    asker = actor_for("caseworker")
+    with transaction() as session:
+        case = session.scalars(
+            select(Case).where(Case.team_id == asker.team_id, Case.sensitive.is_(False)).order_by(Case.id)
+        ).first()
+        assert case is not None
+        origin = records.create_sr(
+            session, None, case=case, process="Arrears", area="Arrears Management", sub_area="Arrears Review",
+            owner_id=asker.user_id, status="In Progress",
+        )  # fmt: skip
+        visit = records.create_sr(
+            session, None, case=case, process="Face to Face", area="Visiting Service", sub_area=F2F,
+            team_id=ssst.team_id, owner_id=ssst.user_id, parent=origin,
+        )  # fmt: skip
+        case_id, origin_id, visit_id = case.id, origin.id, visit.id
+    set_case(case_id, potentially_violent=False)
+    walk = Walk(ssst, "P5e", case_id, sr_id=visit_id)
+    accepted(walk)
+    book(walk, then=clock)
+    walk.answer(visit_result="Visit completed")
+    walk.answer(returned_form=("CMSF5579 returned.pdf", a_pdf()), visit_summary="Payment plan agreed.")
+    walk.answer(sr_reason="Payments", resolution_code="Completed")
+    assert [(kind, text, sid) for kind, text, sid in tasks_for("caseworker") if sid == origin_id] == [
+        ("task", "The face to face visit is completed: proceed with the case (read the visit summary in the case's "
+                 "Contact Notes: find the case on Start a procedure).", origin_id),
+        ("message", "The face to face visit on your case is completed.", origin_id),
+    ]  # fmt: skip
+    assert case_contact_notes(asker, case_id)[0].text == "Face to face visit completed: Payment plan agreed."
 
 
 def _find(number: str) -> int:
