@@ -268,6 +268,39 @@ def test_a_stuck_run_names_its_procedure_and_its_sr_so_the_team_leader_can_find_
     assert f"P1 {title}, SR {sr.number} (case {scin}), at step" in shown
 
 
+def test_a_stuck_p1_run_begun_from_a_complaint_sr_names_that_sr_as_the_wizard_does(sqlite_demo_db, actor_for):
+    """A P1 run worked from a complaint SR records on an SR of its own (none yet before its first save): the team
+    leader knows the work by the complaint, so the stuck run names it, in the wizard's words ("Begun from SR ...")."""
+    leader, new = actor_for("teamleader"), actor_for("caseworker")
+    saved = utcnow() - timedelta(days=30)
+    with transaction() as session:
+        case = session.scalars(select(Case).where(Case.team_id == leader.team_id).order_by(Case.id)).first()
+        complaint = records.create_sr(
+            session, None, case=case, process="Escalated Enquiries", area="Complaints", sub_area="Resolution",
+            owner_id=new.user_id,
+        )  # fmt: skip
+        session.add(
+            ProcedureRun(
+                procedure_id="P1",
+                procedure_version="1",
+                state="search_legacy",
+                case_id=case.id,
+                team_id=case.team_id,
+                started_by_id=new.user_id,
+                begun_from_sr_id=complaint.id,
+                created_at=saved,
+                updated_at=saved,
+            )
+        )
+        number = complaint.number
+    shown = texts(_console(leader))
+    assert (
+        f"(no SR yet, case {case.scin}), begun from SR {number} (Escalated Enquiries / Complaints / Resolution), at "
+        "step 'Search the legacy systems'" in shown
+    )
+    assert [s.begun_from.number for s in console.stuck_runs(leader) if s.begun_from] == [number]
+
+
 def test_a_deactivated_caseworkers_srs_can_be_listed_and_they_are_not_offered_as_new_owner(sqlite_demo_db, actor_for):
     """QA found a leaver's SRs counted under "By owner" but not in the Owner filter: they could not be handed on."""
     leader = actor_for("teamleader")
