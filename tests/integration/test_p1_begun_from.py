@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import AuditEvent, Case, Note, ProcedureRun, ServiceRequest, Team
-from services import letters, my_day, records, run_context, run_start, run_summary, sr_view, work
+from services import case_finder, letters, my_day, records, run_context, run_start, run_summary, sr_view, work
 from services.actor import Actor
 from services.errors import DomainError, NotFound, PermissionDenied
 from services.sr_work import already_on_case
@@ -133,6 +133,29 @@ def test_my_work_names_the_sr_each_p1_run_was_begun_from_and_whether_it_is_this_
         "from the case, not from an SR. If one is for the same query, carry on with it there. Work this SR only for a "
         "different piece of work: it starts another P1 run."
     )
+
+
+def test_start_a_procedure_names_the_sr_each_p1_run_in_progress_was_begun_from(demo_db, caseworker):
+    """Start a procedure said only "1 P1 run is already in progress on this case." of a run worked from a complaint:
+    it now names that SR, as My work's caution does, so the caseworker can tell whether it is for the same query."""
+    case_id = _csa_transitioned(caseworker)
+    complaint, appeal = _sr(caseworker, case_id, COMPLAINT), _sr(caseworker, case_id, APPEAL)
+    assert case_finder.case_card(caseworker, case_id).in_progress_note("P1") is None
+    rest = " Carry on from My work; start another only for a different piece of work."
+
+    Walk(caseworker, "P1", case_id, begun_from=complaint.sr_id)
+    assert case_finder.case_card(caseworker, case_id).in_progress_note("P1") == (
+        f"1 P1 run is already in progress on this case, begun from SR {complaint.number} (Escalated Enquiries / "
+        f"Complaints / Resolution).{rest}"
+    )
+    Walk(caseworker, "P1", case_id)  # from Start a procedure: begun from no SR
+    Walk(caseworker, "P1", case_id, begun_from=appeal.sr_id)
+    assert case_finder.case_card(caseworker, case_id).in_progress_note("P1") == (
+        f"3 P1 runs are already in progress on this case: 1 begun from SR {complaint.number} (Escalated Enquiries / "
+        f"Complaints / Resolution), 1 begun from SR {appeal.number} (Escalated Enquiries / Appeals / Appeal Against "
+        f"Decision) and 1 started from the case, not from an SR.{rest}"
+    )
+    assert case_finder.case_card(caseworker, case_id).in_progress_note("P2") is None
 
 
 def test_home_no_longer_lists_the_sr_a_p1_run_in_progress_was_begun_from_as_waiting(demo_db, caseworker):
