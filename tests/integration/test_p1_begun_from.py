@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import AuditEvent, Case, Note, ProcedureRun, ServiceRequest, Team
-from services import case_finder, letters, my_day, records, run_context, run_start, run_summary, sr_view, work
+from services import case_finder, letters, my_day, records, run_context, run_start, run_summary, runs, sr_view, work
 from services.actor import Actor
 from services.errors import DomainError, NotFound, PermissionDenied
 from services.sr_work import already_on_case
@@ -156,6 +156,49 @@ def test_start_a_procedure_names_the_sr_each_p1_run_in_progress_was_begun_from(d
         f"Decision) and 1 started from the case, not from an SR.{rest}"
     )
     assert case_finder.case_card(caseworker, case_id).in_progress_note("P2") is None
+
+
+def _caution(number: str, label: str, kind: str, answered: str, fits: str) -> str:
+    return (
+        f'This run was begun from SR {number} ({label}), {kind}, but "What needs the CSA information?" is answered '
+        f'"{answered}". If the information is for that {fits.lower()}, change the answer to "{fits}"; if it is '
+        "for other work, leave it."
+    )
+
+
+def test_p1s_first_answer_is_cautioned_not_refused_when_it_disagrees_with_the_sr_the_run_was_begun_from(
+    demo_db, caseworker
+):
+    """P1's first question is never prefilled (definition.QUESTION_KINDS): "Appeal" answered on a run begun from a
+    complaint SR is said before the save, on check your answers, and the step still saves as answered."""
+    case_id = _csa_transitioned(caseworker)
+    complaint, appeal = _sr(caseworker, case_id, COMPLAINT), _sr(caseworker, case_id, APPEAL)
+    complaint_label = "Escalated Enquiries / Complaints / Resolution"
+
+    walk = Walk(caseworker, "P1", case_id, begun_from=complaint.sr_id)
+    asked = {**START, "financial_transition_complete": True}
+    view = walk.answer(confirm=False, **{**asked, "query_reason": "Appeal"})
+    assert view.awaiting_confirmation
+    assert view.warnings == (_caution(complaint.number, complaint_label, "a complaint", "Appeal", "Complaint"),)
+    walk.view = runs.change_answer(caseworker, walk.view.run_id, "query_received", expected_version=walk.view.version)
+    assert walk.answer(confirm=False, **asked).warnings == ()  # "Complaint" fits: nothing said
+    walk.view = runs.change_answer(caseworker, walk.view.run_id, "query_received", expected_version=walk.view.version)
+    walk.answer(confirm=False, **{**asked, "query_reason": "Other CMS work"})
+    assert walk.view.warnings == (
+        _caution(complaint.number, complaint_label, "a complaint", "Other CMS work", "Complaint"),
+    )
+    walk.confirm()  # a caution, never a refusal
+    assert walk.step == "search_legacy"
+    assert run_row(walk.view.run_id).answers["query_reason"] == "Other CMS work"
+    assert walk.view.warnings == ()  # said on the first step only
+
+    on_appeal = Walk(caseworker, "P1", case_id, begun_from=appeal.sr_id)
+    assert on_appeal.answer(confirm=False, **asked).warnings == (
+        _caution(appeal.number, "Escalated Enquiries / Appeals / Appeal Against Decision", "an appeal", "Complaint",
+                 "Appeal"),
+    )  # fmt: skip
+    from_case = Walk(caseworker, "P1", case_id)  # begun from no SR: any answer, nothing said
+    assert from_case.answer(confirm=False, **{**asked, "query_reason": "Appeal"}).warnings == ()
 
 
 def test_home_no_longer_lists_the_sr_a_p1_run_in_progress_was_begun_from_as_waiting(demo_db, caseworker):
