@@ -56,14 +56,14 @@ class BegunRun:
     sr_number: str
     started_by: str
     started_by_id: int
+    runs: int = 1  # of that procedure, begun from that SR by that person: said once, counted
 
     @property
     def stays(self) -> str:
         """ "A P1 run begun from SR 1-00000013 by Demo Caseworker is in progress; it stays with them." """
-        return (
-            f"A {self.procedure_id} run begun from SR {self.sr_number} by {self.started_by} is in progress; it stays "
-            "with them."
-        )
+        which = f"A {self.procedure_id} run" if self.runs == 1 else f"{self.runs} {self.procedure_id} runs"
+        verb, stay = ("is", "it stays") if self.runs == 1 else ("are", "they stay")
+        return f"{which} begun from SR {self.sr_number} by {self.started_by} {verb} in progress; {stay} with them."
 
 
 def runs_begun_from(session: Session, srs: Sequence[ServiceRequest]) -> tuple[BegunRun, ...]:
@@ -78,7 +78,11 @@ def runs_begun_from(session: Session, srs: Sequence[ServiceRequest]) -> tuple[Be
         .where(ProcedureRun.begun_from_sr_id.in_([sr.id for sr in srs]), ProcedureRun.status == "in_progress")
         .order_by(ProcedureRun.created_at, ProcedureRun.id)
     )
-    return tuple(BegunRun(*row) for row in rows)
+    counted: dict[tuple[str, str, str, int], int] = {}
+    for procedure_id, number, name, user_id in rows:
+        key = (procedure_id, number, name, user_id)
+        counted[key] = counted.get(key, 0) + 1
+    return tuple(BegunRun(*key, runs=n) for key, n in counted.items())
 
 
 NO_LONGER_ACTIVE = (

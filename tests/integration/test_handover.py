@@ -259,6 +259,12 @@ def test_an_sr_a_run_was_begun_from_is_handed_over_and_the_confirmation_says_the
     plan = console.check_hand_over(leader, [complaint.id], to, REASON, expected_versions=versions)
     stays = f"A P1 run begun from SR {complaint.number} by Demo Caseworker is in progress; it stays with them."
     assert f"go with it. {stays} Reason: {REASON}" in plan.asks
+    run_start.start_run(worker, "P1", case_id=_case_of(complaint.id), begun_from=complaint.id)  # a second: counted
+    plan = console.check_hand_over(leader, [complaint.id], to, REASON, expected_versions=versions)
+    assert (
+        f"go with it. 2 P1 runs begun from SR {complaint.number} by Demo Caseworker are in progress; they stay with "
+        f"them. Reason: {REASON}" in plan.asks
+    )
     console.hand_over(leader, [complaint.id], to, REASON, expected_versions=versions)
     assert _state(complaint.id)[:2] == (to, None)
     with transaction() as session:
