@@ -11,6 +11,10 @@ an SR's heading, timeline and procedure tab agree (QA, 7 December: the runs' his
 and audit events kept the time of loading). A run stopped part-way stays in progress at its step ("left there" once
 30 days have passed).
 
+One more run shows a P1 run begun from a complaint SR (My work's "Work this SR"): the new caseworker's, begun from
+their own open complaint SR some working days ago and stopped at "Search the legacy systems", so the wizard, My work,
+Home, SR detail and the team leader's stuck runs each name the complaint.
+
 Deterministic: a fixed seed picks each run's path, pauses and where it stops.
 """
 
@@ -24,7 +28,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from db.models import Case, User
+from casework.demo import NEW_CASEWORKER
+from db.models import Case, ServiceRequest, User
+from domain import reference
 from domain.clock import UK, as_of, as_utc, is_working_day, uk_local, utcnow
 from services import audit, run_start, runs
 from services.actor import Actor
@@ -114,10 +120,10 @@ class _Schedule:
         return self.after(self.rnd.uniform(1, 3))
 
 
-def _work(actor: Actor, case_id: int, path: Path, clock: _Schedule) -> str:
+def _work(actor: Actor, case_id: int, path: Path, clock: _Schedule, *, begun_from: int | None = None) -> str:
     """One run worked through the real API as far as its path goes, each call as of its moment; returns its id."""
     with as_of(clock.moment):
-        view = run_start.start_run(actor, "P1", case_id=case_id)
+        view = run_start.start_run(actor, "P1", case_id=case_id, begun_from=begun_from)
     went_back = False
     while view.status != "finished" and view.step.id != path.stop_at:
         if view.awaiting_confirmation:
@@ -189,6 +195,7 @@ def walk(*, seed: int = SEED) -> int:
             region = regions[case_id]
             start = _later(now - timedelta(days=rnd.randint(3, DAYS_BACK)), rnd.randint(0, 300), region)
             made.append(_work(actor, case_id, path, _Schedule(start, region, rnd)))
+    made.append(_begun_from_complaint(now, rnd))
     with transaction() as session:
         audit.record(
             session,
@@ -199,3 +206,26 @@ def walk(*, seed: int = SEED) -> int:
             after={"runs": len(made), "history": f"worked over the last {DAYS_BACK} days"},
         )
     return len(made)
+
+
+def _begun_from_complaint(now: datetime, rnd: random.Random) -> str:
+    """The new caseworker's P1 run begun from their oldest open complaint SR on a case past financial transition, as
+    "Work this SR" begins it: started eight days ago (after the SR was made) and left at "Search the legacy systems"."""
+    with transaction() as session:
+        user, sr, region = session.execute(
+            select(User, ServiceRequest, Case.region)
+            .join(ServiceRequest, ServiceRequest.owner_id == User.id)
+            .join(Case, Case.id == ServiceRequest.case_id)
+            .where(
+                User.username == NEW_CASEWORKER,
+                ServiceRequest.area == reference.value("area.complaints"),
+                ServiceRequest.status != "Closed",
+                Case.financial_transition_complete.is_(True),
+            )
+            .order_by(ServiceRequest.id)
+            .limit(1)
+        ).one()
+        actor, sr_id, case_id, made_at = Actor.of(user), sr.id, sr.case_id, sr.created_at
+    start = _later(max(now - timedelta(days=8), made_at + timedelta(hours=1)), rnd.randint(0, 120), region)
+    path = Path(found=False, on_ccd=False, given_on_call=False, refuse_at=None, back=False, stop_at="search_legacy")
+    return _work(actor, case_id, path, _Schedule(start, region, rnd), begun_from=sr_id)

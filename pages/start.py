@@ -67,12 +67,8 @@ if card is not None:
     for info in card.procedures:
         with st.container(border=True):
             st.markdown(f"**{info.id} {info.title}**  \nStarts when: {info.starts}")
-            if running := card.in_progress.get(info.id):
-                st.info(
-                    f"{running} {info.id} run{' is' if running == 1 else 's are'} already in progress on this case. "
-                    "Carry on from My work; start another only for a different piece of work.",
-                    icon=":material/pending_actions:",
-                )
+            if running := card.in_progress_note(info.id):
+                st.info(running, icon=":material/pending_actions:")
             if info.can_start:
                 if st.button(f"Start {info.id}", key=f"start:{info.id}"):
                     view = ui.attempt(partial(run_start.start_run, actor, info.id, case_id=card.banner.case_id))

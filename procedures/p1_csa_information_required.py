@@ -182,6 +182,29 @@ def _segment(ctx: Ctx) -> list[Effect]:
 
 YES_NO = "yes_no"
 REVIEW_DATE = "review_date"  # the deadline kind services.records.set_review_date records
+QUERY_REASON = "What needs the CSA information?"
+# The first question's answer that fits each Area of SR a P1 run is begun from (services/sr_work.FROM_CASE).
+REASON_FOR_AREA = {reference.value("area.complaints"): "Complaint", reference.value("area.appeals"): "Appeal"}
+
+
+def _reason_against_begun_from(ctx: Ctx) -> list[str]:
+    """A caution when the first question's answer disagrees with the SR the run was begun from ("Appeal" on a run
+    begun from a complaint SR). The question is never prefilled (definition.QUESTION_KINDS) and the answer may rightly
+    differ (the complaint may need information for other work), so it is said, never refused."""
+    answered, begun = ctx["query_reason"], ctx.fact("begun_from_sr")
+    if answered is None or begun is None:
+        return []
+    fits = REASON_FOR_AREA.get(begun["area"])
+    if fits is None or answered == fits:
+        return []
+    label = " / ".join(p for p in (begun["process"], begun["area"], begun["sub_area"]) if p)
+    kind = "an appeal" if fits == "Appeal" else "a complaint"
+    return [
+        f"This run was begun from SR {begun['number']} ({label}), {kind}, "
+        f'but "{QUERY_REASON}" is answered "{answered}". If the information is for that {fits.lower()}, change the '
+        f'answer to "{fits}"; if it is for other work, leave it.'
+    ]
+
 
 STEPS = {
     "query_received": Step(
@@ -195,7 +218,7 @@ STEPS = {
         fields=(
             Field(
                 "query_reason",
-                label="What needs the CSA information?",
+                label=QUERY_REASON,
                 kind="choice",
                 options=("Complaint", "Appeal", "Other CMS work"),
             ),
@@ -213,6 +236,7 @@ STEPS = {
             ),
         ),
         effects=_open_sr,
+        warnings=_reason_against_begun_from,
     ),
     "search_legacy": Step(
         title="Search the legacy systems",

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from db.models import Case, ProcedureRun, ServiceRequest, Team
 from domain.values import parse_scin
@@ -34,7 +34,7 @@ from services.case_facts import case_facts
 from services.errors import NotFound, ValidationFailed
 from services.records import typed_sr_number
 from services.transaction import transaction
-from services.views import CaseBanner
+from services.views import BegunFrom, CaseBanner, begun_counted, begun_words
 
 LIMIT = 20
 HELD_ON_ANOTHER_TEAMS_CASE = (
@@ -96,8 +96,25 @@ class CaseCard:
     open_srs: list[OpenSR]
     procedures: list[ProcedureOption]
     other_team_procedures: str | None  # a line saying which procedures are another team's work, if any
-    # Runs in progress on this case, by procedure: Start says so before a second is begun (QA started a third P1)
-    in_progress: dict[str, int] = field(default_factory=dict)
+    # Runs in progress on this case, by procedure, each as the SR it was begun from or None: Start says so before a
+    # second is begun (QA started a third P1)
+    in_progress: dict[str, list[BegunFrom | None]] = field(default_factory=dict)
+
+    def in_progress_note(self, procedure_id: str) -> str | None:
+        """What Start says before another run of a procedure already in progress on the case, naming the SR a run was
+        begun from (a P1 run worked from a complaint or appeal SR) so the caseworker can tell the query it is for."""
+        begun = self.in_progress.get(procedure_id)
+        if not begun:
+            return None
+        runs = len(begun)
+        which = f"{runs} {procedure_id} run{' is' if runs == 1 else 's are'} already in progress on this case"
+        if all(b is None for b in begun):
+            said = f"{which}."
+        elif runs == 1:
+            said = f"{which}, {begun_words(begun[0])}."
+        else:
+            said = f"{which}: {begun_counted(begun)}."
+        return f"{said} Carry on from My work; start another only for a different piece of work."
 
 
 def is_ssst_procedure(procedure: Procedure) -> bool:
@@ -209,11 +226,15 @@ def case_card(actor: Actor, case_id: int) -> CaseCard:
             .order_by(ServiceRequest.created_at, ServiceRequest.id)
         ).all()
         options, other = procedure_options(session, actor, case)
-        running = session.execute(
-            select(ProcedureRun.procedure_id, func.count())
+        origin = aliased(ServiceRequest)
+        running: dict[str, list[BegunFrom | None]] = {}
+        for procedure_id, begun in session.execute(
+            select(ProcedureRun.procedure_id, origin)
+            .outerjoin(origin, origin.id == ProcedureRun.begun_from_sr_id)
             .where(ProcedureRun.case_id == case.id, ProcedureRun.status == "in_progress")
-            .group_by(ProcedureRun.procedure_id)
-        ).all()
+            .order_by(ProcedureRun.created_at, ProcedureRun.id)
+        ):
+            running.setdefault(procedure_id, []).append(BegunFrom.of(begun))
         return CaseCard(
             CaseBanner.of(case),
             [
@@ -222,5 +243,5 @@ def case_card(actor: Actor, case_id: int) -> CaseCard:
             ],
             options,
             other,
-            {procedure_id: count for procedure_id, count in running},
+            running,
         )

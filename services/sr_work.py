@@ -23,7 +23,7 @@ from typing import Any
 from procedures import registry
 from procedures.definition import Procedure
 from services.case_finder import is_ssst_procedure
-from services.views import BegunFrom
+from services.views import BegunFrom, begun_counted, begun_words
 
 SRKind = tuple[str, str | None, str | None]
 
@@ -114,15 +114,9 @@ def already_on_case(
     else:
         carry_on = ""
     if runs == 1:
-        which = f"A {procedure_id} run {_begun_words(begun[0], sr_id)} is"
+        which = f"A {procedure_id} run {begun_words(begun[0], sr_id)} is"
         return f"{which} already in progress on this case {yours}. {carry_on}{rest}"
-    counts: dict[str, int] = {}
-    for b in sorted(begun, key=lambda b: (b is None, b is not None and b.sr_id != sr_id, b.number if b else "")):
-        words = _begun_words(b, sr_id)
-        counts[words] = counts.get(words, 0) + 1
-    listed = [f"{count} {words}" for words, count in counts.items()]
-    said = listed[0] if len(listed) == 1 else f"{', '.join(listed[:-1])} and {listed[-1]}"
-    return f"{which} already in progress on this case {yours}: {said}. {carry_on}{rest}"
+    return f"{which} already in progress on this case {yours}: {begun_counted(begun, sr_id)}. {carry_on}{rest}"
 
 
 def _whose(own: int, runs: int) -> str:
@@ -133,12 +127,6 @@ def _whose(own: int, runs: int) -> str:
         return "(a colleague's, so not in your list)" if runs == 1 else "(colleagues', so not in your list)"
     others = "the other a colleague's" if runs - own == 1 else "the others colleagues'"
     return f"({own} of them yours, under Procedures in progress above; {others})"
-
-
-def _begun_words(begun: BegunFrom | None, sr_id: int) -> str:
-    if begun is None:
-        return "started from the case, not from an SR"
-    return "begun from this SR" if begun.sr_id == sr_id else f"begun from {begun.words}"
 
 
 def why_not_here(ways: Sequence[WayToWork]) -> str:

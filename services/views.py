@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -120,3 +121,22 @@ class BegunFrom:
     @classmethod
     def of(cls, sr: ServiceRequest | None) -> BegunFrom | None:
         return None if sr is None else cls(sr.id, sr.number, sr.label)
+
+
+def begun_words(begun: BegunFrom | None, here: int | None = None) -> str:
+    """Where a run was begun: "begun from SR ... (...)", "begun from this SR" (`here`, the SR being looked at) or
+    "started from the case, not from an SR"."""
+    if begun is None:
+        return "started from the case, not from an SR"
+    return "begun from this SR" if begun.sr_id == here else f"begun from {begun.words}"
+
+
+def begun_counted(begun: Sequence[BegunFrom | None], here: int | None = None) -> str:
+    """Runs in progress counted by where each was begun, `here` first, then other SRs, then the case: "2 begun from
+    this SR and 1 started from the case, not from an SR" (My work's and Start a procedure's notes share the words)."""
+    counts: dict[str, int] = {}
+    for b in sorted(begun, key=lambda b: (b is None, b is not None and b.sr_id != here, b.number if b else "")):
+        words = begun_words(b, here)
+        counts[words] = counts.get(words, 0) + 1
+    listed = [f"{count} {words}" for words, count in counts.items()]
+    return listed[0] if len(listed) == 1 else f"{', '.join(listed[:-1])} and {listed[-1]}"

@@ -23,6 +23,8 @@ Decisions (the product decision is the brief; where it was silent):
   hand-over, named by its number at the field.
 - A run in progress on the SR belongs to the giving team's caseworker, who is part-way through recording on it:
   the SR cannot leave under them. They finish the run, or discard it when nothing of it is on the SR yet.
+- A run in progress begun from the SR (P1 from a complaint or appeal SR) does not stop it (decided 7 December, seventh
+  session): the run records on SRs of its own and stays with its starter; the confirmation says so.
 - A sensitive case (Special Client Records) keeps its rule: its SR may go only to the case's own team.
 - `check_hand_over` makes every check of `hand_over` without changing anything, so the page can ask the team leader
   to confirm what will happen; `hand_over` makes them all again in its own transaction.
@@ -41,7 +43,7 @@ from domain.values import FieldError, clean_text
 from services import audit
 from services.access import require_role
 from services.actor import Actor
-from services.console.reassignment import team_srs
+from services.console.reassignment import BegunRun, runs_begun_from, team_srs
 from services.errors import ConflictError, ValidationFailed
 from services.transaction import transaction
 
@@ -81,6 +83,7 @@ class HandOver:
     reason: str
     tasks: int = 0  # open tasks and messages for the giving team that go with the SRs
     allocated: int = 0  # how many of the SRs a caseworker has: an unallocated one leaves nobody's work
+    begun_runs: tuple[BegunRun, ...] = ()  # runs in progress begun from the SRs: they stay with their starters
 
     @property
     def tasks_go(self) -> str:
@@ -114,9 +117,14 @@ class HandOver:
         return (
             f"Hand over {self.which} to {self.to_team}? {it} will leave your team's list{self.leaves_work}, "
             f"and wait unallocated in {self.to_team}'s list until their team leader gives {them} to one of their "
-            f"caseworkers. {its} deadlines, notes, letters and files go with {them}.{self.tasks_go} Reason: "
-            f"{self.reason}"
+            f"caseworkers. {its} deadlines, notes, letters and files go with {them}.{self.tasks_go}{self.runs_stay} "
+            f"Reason: {self.reason}"
         )
+
+    @property
+    def runs_stay(self) -> str:
+        """The runs begun from the SRs, each staying with whoever started it; nothing when there are none."""
+        return "".join(f" {run.stays}" for run in self.begun_runs)
 
     @property
     def said(self) -> str:
@@ -146,7 +154,8 @@ def check_hand_over(
         srs, team = _checked(session, actor, sr_ids, team_id, expected_versions)
         tasks = sum(len(_tasks_going(session, sr)) for sr in srs)
         allocated = sum(sr.owner_id is not None for sr in srs)
-        return HandOver(tuple(sr.number for sr in srs), team.name, reason, tasks, allocated)
+        begun = runs_begun_from(session, srs)
+        return HandOver(tuple(sr.number for sr in srs), team.name, reason, tasks, allocated, begun)
 
 
 def hand_over(

@@ -7,7 +7,9 @@ The new owner must be an active caseworker of the same team: only caseworkers ru
 given to anyone else would sit where nobody can work it. Naming a user of another team is refused and
 audited like an attempt on another team's SR (the page never offers one, so it is a crafted request);
 naming an inactive user or a non-caseworker of the team is a field error. Each SR gets its own
-`sr.reassigned` audit event with the old owner, the new owner and the reason.
+`sr.reassigned` audit event with the old owner, the new owner and the reason. A run in progress begun from a
+moved SR (P1 from a complaint or appeal SR) does not stop it and stays with its starter; the page says so beside
+what was done (decided 7 December, seventh session).
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import ServiceRequest, User
+from db.models import ProcedureRun, ServiceRequest, User
 from domain.values import FieldError, clean_text
 from services import audit
 from services.access import check_sr, refuse, require_role, unavailable
@@ -44,6 +47,44 @@ def team_srs(session: Session, actor: Actor, sr_ids: Sequence[int], *, action: s
     return chosen
 
 
+@dataclass(frozen=True, slots=True)
+class BegunRun:
+    """A run in progress begun from an SR without working on it (P1 from a complaint or appeal SR): it records on SRs
+    of its own, so the SR may be reassigned or handed over, but the run stays with whoever started it."""
+
+    procedure_id: str
+    sr_number: str
+    started_by: str
+    started_by_id: int
+    runs: int = 1  # of that procedure, begun from that SR by that person: said once, counted
+
+    @property
+    def stays(self) -> str:
+        """ "A P1 run begun from SR 1-00000013 by Demo Caseworker is in progress; it stays with them." """
+        which = f"A {self.procedure_id} run" if self.runs == 1 else f"{self.runs} {self.procedure_id} runs"
+        verb, stay = ("is", "it stays") if self.runs == 1 else ("are", "they stay")
+        return f"{which} begun from SR {self.sr_number} by {self.started_by} {verb} in progress; {stay} with them."
+
+
+def runs_begun_from(session: Session, srs: Sequence[ServiceRequest]) -> tuple[BegunRun, ...]:
+    """The runs in progress begun from these SRs, oldest first (decided 7 December, seventh session: reassigning or
+    handing over such an SR is not refused, as a run on the SR is, but the team leader is told the run stays put)."""
+    if not srs:
+        return ()
+    rows = session.execute(
+        select(ProcedureRun.procedure_id, ServiceRequest.number, User.display_name, User.id)
+        .join(ServiceRequest, ServiceRequest.id == ProcedureRun.begun_from_sr_id)
+        .join(User, User.id == ProcedureRun.started_by_id)
+        .where(ProcedureRun.begun_from_sr_id.in_([sr.id for sr in srs]), ProcedureRun.status == "in_progress")
+        .order_by(ProcedureRun.created_at, ProcedureRun.id)
+    )
+    counted: dict[tuple[str, str, str, int], int] = {}
+    for procedure_id, number, name, user_id in rows:
+        key = (procedure_id, number, name, user_id)
+        counted[key] = counted.get(key, 0) + 1
+    return tuple(BegunRun(*key, runs=n) for key, n in counted.items())
+
+
 NO_LONGER_ACTIVE = (
     "{name}'s account is no longer active, so nothing was reassigned. Choose another caseworker of your team."
 )
@@ -63,20 +104,25 @@ class Reassigned:
     # said to ask the team leader to allocate it to that team). Since the sixth session the caution says how to hand it
     # over to the team whose work it is (services/console/handover.py).
     cannot_work: tuple[tuple[str, str], ...] = ()
+    # Runs in progress begun from a moved SR by someone other than the new owner: they stay with their starter.
+    begun_runs: tuple[BegunRun, ...] = ()
 
     @property
     def caution(self) -> str | None:
-        """What the new owner cannot work, said beside what was done; None when they can work all of it."""
-        if not self.cannot_work:
-            return None
-        why = " ".join(f"{number}: {reason}." for number, reason in self.cannot_work)
-        one = len(self.cannot_work) == 1
-        it = "it" if one else "them"
-        return (
-            f"{self.new_owner} cannot work {'this SR' if one else 'these SRs'} in Casework Guide: {why} To have the "
-            f"team whose work {'it is' if one else 'they are'} work {it}, hand {it} over to that team: tick {it} in "
-            "the table and use Hand over to another team, below."
-        )
+        """What the new owner cannot work, and the runs begun from the SRs that stay with whoever started them, said
+        beside what was done; None when there is neither."""
+        said = []
+        if self.cannot_work:
+            why = " ".join(f"{number}: {reason}." for number, reason in self.cannot_work)
+            one = len(self.cannot_work) == 1
+            it = "it" if one else "them"
+            said.append(
+                f"{self.new_owner} cannot work {'this SR' if one else 'these SRs'} in Casework Guide: {why} To have "
+                f"the team whose work {'it is' if one else 'they are'} work {it}, hand {it} over to that team: tick "
+                f"{it} in the table and use Hand over to another team, below."
+            )
+        said += [run.stays for run in self.begun_runs]
+        return " ".join(said) or None
 
     @property
     def said(self) -> str:
@@ -166,4 +212,6 @@ def reassign(
                 ways = ways_to_work((sr.process, sr.area, sr.sub_area), sr.reason, case_facts(sr.case), ssst=ssst)
                 if (why := why_not_for_leader(ways)) is not None:
                     cannot_work.append((sr.number, why))
-        return Reassigned(tuple(numbers), new_owner.display_name, tuple(already), tuple(cannot_work))
+        moved = [sr for sr in chosen if sr.number in numbers]
+        begun = tuple(r for r in runs_begun_from(session, moved) if r.started_by_id != new_owner.id)
+        return Reassigned(tuple(numbers), new_owner.display_name, tuple(already), tuple(cannot_work), begun)

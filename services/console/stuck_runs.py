@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from db.models import Case, ProcedureRun, ServiceRequest, Team, User
 from domain.clock import UK, add_working_days, as_utc, uk_local, utcnow, working_days_between
@@ -21,6 +21,7 @@ from procedures import registry
 from services.actor import Actor
 from services.console.filters import team_leader
 from services.transaction import transaction
+from services.views import BegunFrom
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +35,7 @@ class StuckRun:
     updated_at: datetime
     working_days_idle: int
     procedure_version: str | None = None
+    begun_from: BegunFrom | None = None  # the complaint or appeal SR a P1 run was begun from (run_start.start_run)
 
     @property
     def step_title(self) -> str:
@@ -49,9 +51,10 @@ class StuckRun:
             title = f"{self.procedure_id} {registry.get(self.procedure_id, self.procedure_version).title}"
         except registry.UnknownProcedure:
             title = self.procedure_id
-        if self.sr_number:
-            return f"{title}, SR {self.sr_number} (case {self.scin})"
-        return f"{title} (no SR yet, case {self.scin})"
+        where = f", SR {self.sr_number} (case {self.scin})" if self.sr_number else f" (no SR yet, case {self.scin})"
+        # The SR the caseworker began the run from, in the wizard's words: the one the team leader may know it by.
+        begun = f", begun from {self.begun_from.words}" if self.begun_from else ""
+        return f"{title}{where}{begun}"
 
     @property
     def idle_words(self) -> str:
@@ -79,6 +82,7 @@ def stuck_runs_in(session: Session, team_id: int, *, working_days: int | None = 
     # Saved on or before cutoff_day (UK local) means at least `days` working days without progress.
     before = as_utc(datetime.combine(cutoff_day + timedelta(days=1), time(0), tzinfo=UK))
     # Columns only: the run's answers and history (JSON) are not needed to list it.
+    begun = aliased(ServiceRequest)
     rows = session.execute(
         select(
             ProcedureRun.id,
@@ -89,10 +93,12 @@ def stuck_runs_in(session: Session, team_id: int, *, working_days: int | None = 
             ServiceRequest.number,
             ProcedureRun.updated_at,
             ProcedureRun.procedure_version,
+            begun,  # few runs are begun from an SR, and only those load one
         )
         .join(User, User.id == ProcedureRun.started_by_id)
         .join(Case, Case.id == ProcedureRun.case_id)
         .outerjoin(ServiceRequest, ServiceRequest.id == ProcedureRun.sr_id)
+        .outerjoin(begun, begun.id == ProcedureRun.begun_from_sr_id)
         .where(
             ProcedureRun.team_id == team_id,
             ProcedureRun.status == "in_progress",
@@ -103,8 +109,8 @@ def stuck_runs_in(session: Session, team_id: int, *, working_days: int | None = 
     ).all()
     idle = _idle_days(today, region)
     return [
-        StuckRun(run_id, pid, state, name, scin, number, at, idle(uk_local(at).date()), version)
-        for run_id, pid, state, name, scin, number, at, version in rows
+        StuckRun(run_id, pid, state, name, scin, number, at, idle(uk_local(at).date()), version, BegunFrom.of(origin))
+        for run_id, pid, state, name, scin, number, at, version, origin in rows
     ]
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from db.models import AuditEvent, Case, ProcedureRun, ServiceRequest, User
 from domain.clock import uk_local, utcnow
 from procedures import registry
-from services import console, records, run_discard, users
+from services import console, records, run_discard, run_start, users
 from services.errors import ValidationFailed
 from services.transaction import transaction
 from tests.app.helpers import app_as, texts
@@ -266,6 +266,39 @@ def test_a_stuck_run_names_its_procedure_and_its_sr_so_the_team_leader_can_find_
     shown = texts(_console(leader))
     title = registry.get("P1").title
     assert f"P1 {title}, SR {sr.number} (case {scin}), at step" in shown
+
+
+def test_a_stuck_p1_run_begun_from_a_complaint_sr_names_that_sr_as_the_wizard_does(sqlite_demo_db, actor_for):
+    """A P1 run worked from a complaint SR records on an SR of its own (none yet before its first save): the team
+    leader knows the work by the complaint, so the stuck run names it, in the wizard's words ("Begun from SR ...")."""
+    leader, new = actor_for("teamleader"), actor_for("caseworker")
+    saved = utcnow() - timedelta(days=30)
+    with transaction() as session:
+        case = session.scalars(select(Case).where(Case.team_id == leader.team_id).order_by(Case.id)).first()
+        complaint = records.create_sr(
+            session, None, case=case, process="Escalated Enquiries", area="Complaints", sub_area="Resolution",
+            owner_id=new.user_id,
+        )  # fmt: skip
+        session.add(
+            ProcedureRun(
+                procedure_id="P1",
+                procedure_version="1",
+                state="search_legacy",
+                case_id=case.id,
+                team_id=case.team_id,
+                started_by_id=new.user_id,
+                begun_from_sr_id=complaint.id,
+                created_at=saved,
+                updated_at=saved,
+            )
+        )
+        number = complaint.number
+    shown = texts(_console(leader))
+    assert (
+        f"(no SR yet, case {case.scin}), begun from SR {number} (Escalated Enquiries / Complaints / Resolution), at "
+        "step 'Search the legacy systems'" in shown
+    )
+    assert [s.begun_from.number for s in console.stuck_runs(leader) if s.begun_from] == [number]
 
 
 def test_a_deactivated_caseworkers_srs_can_be_listed_and_they_are_not_offered_as_new_owner(sqlite_demo_db, actor_for):
@@ -650,6 +683,51 @@ def test_a_team_leader_hands_an_sr_over_to_another_team_after_confirming_what_it
         assert (sr.team.name, sr.owner_id) == (ssst, None)
         event = session.scalars(select(AuditEvent).where(AuditEvent.action == "sr.handed_over")).one()
         assert event.after["reason"] == "County court work is theirs"
+
+
+def test_reassigning_or_handing_over_an_sr_a_p1_run_was_begun_from_says_the_run_stays_with_its_starter(
+    sqlite_demo_db, actor_for
+):
+    """Decided 7 December (seventh session): neither is refused (the run records on SRs of its own), but the team
+    leader reads that the run begun from the complaint stays with the caseworker who started it."""
+    leader, worker, colleague = actor_for("teamleader"), actor_for("caseworker"), actor_for("csa.cw2")
+    with transaction() as session:
+        complaint = session.scalars(
+            select(ServiceRequest)
+            .join(Case, Case.id == ServiceRequest.case_id)
+            .where(
+                ServiceRequest.owner_id == worker.user_id,
+                ServiceRequest.area == "Complaints",
+                ServiceRequest.status != "Closed",
+                Case.financial_transition_complete.is_(True),
+            )
+            .order_by(ServiceRequest.id)
+        ).first()
+        number, sr_id, case_id = complaint.number, complaint.id, complaint.case_id
+    run_start.start_run(worker, "P1", case_id=case_id, begun_from=sr_id)
+    stays = f"A P1 run begun from SR {number} by {worker.display_name} is in progress; it stays with them."
+
+    at = _console(leader)
+    at.selectbox(key="f_owner").select(worker.display_name).run()
+    _select_rows(at, [number])
+    next(s for s in at.selectbox if s.label == "New owner").select(colleague.display_name)
+    next(t for t in at.text_input if t.label == "Reason for reassigning").input("Covering leave")
+    next(b for b in at.button if b.label == "Reassign").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == [f"Reassigned {number} to {colleague.display_name}."]
+    assert [w.value for w in at.warning] == [stays]
+
+    at = _console(leader)
+    at.selectbox(key="f_owner").select(colleague.display_name).run()
+    _select_rows(at, [number])
+    _hand_over_form(at, "Financial Transition Team", "Their complaint")
+    assert not at.exception
+    [asks] = [w.value for w in at.warning]
+    assert f"go with it. {stays} Reason: Their complaint" in asks
+    next(b for b in at.button if b.label == "Confirm hand-over").click().run()
+    assert not at.exception
+    with transaction() as session:
+        assert session.get_one(ServiceRequest, sr_id).team.name == "Financial Transition Team"
 
 
 def test_a_hand_over_cancelled_changes_nothing(sqlite_demo_db, actor_for):

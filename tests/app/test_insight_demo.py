@@ -32,7 +32,7 @@ def _figures(at) -> object:
 def test_demo_setup_gives_the_insight_page_figures_for_policy_and_the_team_leader(fresh_db, actor_for):
     result = CliRunner().invoke(app, ["demo", "setup", "--port", "8599"])
     assert result.exit_code == 0, result.output
-    assert "Worked 25 demo procedure runs" in result.output
+    assert "Worked 26 demo procedure runs" in result.output
 
     with transaction() as session:
         runs = session.scalar(select(func.count()).select_from(ProcedureRun))
@@ -41,7 +41,7 @@ def test_demo_setup_gives_the_insight_page_figures_for_policy_and_the_team_leade
         summed = session.scalar(select(func.sum(step_summary_all_teams.c.reached)))
         first_views = session.scalar(select(func.count()).where(StepEvent.kind == "view", StepEvent.first))
         rows_before = session.scalar(select(func.count()).select_from(step_summary_all_teams))
-    assert runs == 25
+    assert runs == 26  # five for each of five teams, and one begun from a complaint SR (demo_runs)
     assert {"view", "submit", "error", "back"} <= set(kinds)  # views, saves, refused answers and Back uses
     assert summed == first_views  # the summary counts each run's first arrival at a step
     assert utcnow() - timedelta(days=80) < oldest < newest < utcnow()  # back-dated into the last 75 days or so

@@ -340,6 +340,50 @@ def test_p1_worked_from_a_complaint_sr_names_it_in_the_wizard_and_under_procedur
     assert alone.startswith(f"**P1** on case {scin}  \nAt: Check where the case is in transition")
 
 
+def test_the_wizard_cautions_an_appeal_answered_on_p1_begun_from_a_complaint_and_still_saves_it(
+    sqlite_demo_db, actor_for
+):
+    """P1's first question is never prefilled; answered "Appeal" on a run begun from a complaint SR, check your
+    answers says so (a warning, as a step's other cautions are shown), and Confirm and save still saves it."""
+    from services import records
+    from tests.app.answering import answer_step
+
+    actor = actor_for("caseworker")
+    with transaction() as session:
+        case = session.scalars(
+            select(Case)
+            .where(Case.team_id == actor.team_id, Case.scheme != "CMS 2012", Case.financial_transition_complete)
+            .order_by(Case.id)
+        ).first()
+        complaint = records.create_sr(
+            session, None, case=case, process="Escalated Enquiries", area="Complaints", sub_area="ICE",
+            owner_id=actor.user_id,
+        )  # fmt: skip
+        number, case_id = complaint.number, case.id
+    run_id = run_start.start_run(actor, "P1", case_id=case_id, begun_from=complaint.id).run_id
+    at = open_wizard(actor, run_id)
+    answer_step(
+        at,
+        actor,
+        run_id,
+        query_reason="Appeal",
+        query_summary="Arrears 2010 to 2012",
+        financial_transition_complete=True,
+    )
+    caution = (
+        f'This run was begun from SR {number} (Escalated Enquiries / Complaints / ICE), a complaint, but "What needs '
+        'the CSA information?" is answered "Appeal". If the information is for that complaint, change the answer '
+        'to "Complaint"; if it is for other work, leave it.'
+    )
+    assert caution in [w.value for w in at.warning]
+    button(at, "Confirm and save").click().run()
+    assert not at.exception
+    assert caution not in [w.value for w in at.warning]
+    with transaction() as session:
+        run = session.get_one(ProcedureRun, run_id)
+        assert (run.state, run.answers["query_reason"]) == ("search_legacy", "Appeal")
+
+
 def test_sr_detail_lists_the_p1_run_begun_from_a_complaint_and_links_the_two_srs(sqlite_demo_db, actor_for):
     """The team leader reads, on the complaint's page, the P1 run begun from it (its status and step) with a link to
     the Information Request SR it records on; that SR's page links back to the complaint."""

@@ -115,7 +115,7 @@ def test_the_accessibility_script_goes_once_after_the_page_and_every_element_kee
 def test_start_says_when_the_procedure_is_already_in_progress_on_the_case(sqlite_demo_db, actor_for):
     """QA started a third P1 on a case with two in progress, told nothing."""
     from db.models import Case
-    from services import run_start
+    from services import records, run_start
     from services.transaction import transaction
     from tests.procedures.walk import find_case
 
@@ -131,3 +131,15 @@ def test_start_says_when_the_procedure_is_already_in_progress_on_the_case(sqlite
     at.run()
     assert "1 P1 run is already in progress on this case." in texts(at)
     assert any(b.label == "Start P1" for b in at.button)  # said, not refused: another query is another run
+    with transaction() as session:  # as My work's "Work this SR" on a complaint SR begins one
+        complaint = records.create_sr(
+            session, None, case=session.get_one(Case, case_id), process="Escalated Enquiries", area="Complaints",
+            sub_area="Resolution", owner_id=actor.user_id,
+        )  # fmt: skip
+        number, complaint_id = complaint.number, complaint.id
+    run_start.start_run(actor, "P1", case_id=case_id, begun_from=complaint_id)
+    at.run()
+    assert (
+        f"2 P1 runs are already in progress on this case: 1 begun from SR {number} (Escalated Enquiries / Complaints "
+        "/ Resolution) and 1 started from the case, not from an SR." in texts(at)
+    )

@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from db.models import AuditEvent, Case, Deadline, ProcedureRun, ServiceRequest, Team, User
 from domain import deadlines as rules
 from domain.clock import utcnow
-from services import console, records
+from services import console, records, run_start
 from services import deadlines as sr_deadlines
 from services.console import ConsoleFilter
 from services.errors import ConflictError, PermissionDenied, ValidationFailed
@@ -270,6 +270,39 @@ def test_a_team_leader_reassigns_srs_to_a_caseworker_who_then_sees_them_with_the
             )
             for sr in srs
         ]
+
+
+def test_reassigning_an_sr_a_p1_run_was_begun_from_moves_it_and_says_the_run_stays_with_its_starter(demo_db, actor_for):
+    """Decided 7 December (seventh session): not refused, as the run records on SRs of its own, but said; said of
+    runs only when their starter is not the new owner (given back to them, there is nothing to tell)."""
+    leader, worker, colleague = actor_for("teamleader"), actor_for("caseworker"), actor_for("csa.cw2")
+    with transaction() as session:
+        complaint = session.scalars(
+            select(ServiceRequest)
+            .join(Case, Case.id == ServiceRequest.case_id)
+            .where(
+                ServiceRequest.owner_id == worker.user_id,
+                ServiceRequest.area == "Complaints",
+                ServiceRequest.status != "Closed",
+                Case.financial_transition_complete.is_(True),
+            )
+            .order_by(ServiceRequest.id)
+        ).first()
+        sr_id, number, case_id = complaint.id, complaint.number, complaint.case_id
+    run_id = run_start.start_run(worker, "P1", case_id=case_id, begun_from=sr_id).run_id
+
+    def reassign(to) -> console.Reassigned:
+        with transaction() as session:
+            version = session.get_one(ServiceRequest, sr_id).version
+        return console.reassign(leader, [sr_id], to.user_id, "Covering leave", expected_versions={sr_id: version})
+
+    moved = reassign(colleague)
+    assert moved.sr_numbers == (number,)
+    assert moved.caution == f"A P1 run begun from SR {number} by Demo Caseworker is in progress; it stays with them."
+    with transaction() as session:
+        run = session.get_one(ProcedureRun, run_id)
+        assert (run.status, run.started_by_id) == ("in_progress", worker.user_id)
+    assert reassign(worker).caution is None
 
 
 def test_a_team_leader_cannot_reassign_another_teams_sr_and_nothing_moves(demo_db, actor_for):

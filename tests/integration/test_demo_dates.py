@@ -11,8 +11,9 @@ from sqlalchemy import select
 from casework import demo_runs
 from db.models import AuditEvent, Deadline, ProcedureRun, ServiceRequest
 from domain.clock import utcnow
-from services import audit
+from services import audit, console, work
 from services.transaction import transaction
+from services.views import BegunFrom
 
 SECOND = timedelta(seconds=1)  # the audit trail keeps whole seconds
 
@@ -59,9 +60,30 @@ def test_every_demo_srs_timeline_agrees_with_its_creation_and_today(demo_db):
 
 
 def test_the_demo_procedure_runs_srs_are_made_on_the_days_the_runs_worked(sqlite_demo_db):
-    assert demo_runs.walk() == 25
+    assert demo_runs.walk() == 26  # five for each of five teams, and one begun from a complaint SR
     assert not _disagreements()
     with transaction() as session:
         starts = session.scalars(select(ProcedureRun.created_at)).all()
         assert audit.verify_chain(session).ok
     assert all(start < utcnow() - timedelta(days=2) for start in starts)  # worked in the past, not at loading
+
+
+def test_the_demo_has_a_p1_run_in_progress_begun_from_a_complaint_sr_for_each_page_to_show(sqlite_demo_db, actor_for):
+    """The sixth session's P1 change (a run keeps the complaint or appeal SR it was begun from) had nothing in the demo
+    to show it: every demo run started from the case. One is now begun from the new caseworker's complaint SR."""
+    demo_runs.walk()
+    caseworker, leader = actor_for("caseworker"), actor_for("teamleader")
+    with transaction() as session:
+        [run] = session.scalars(select(ProcedureRun).where(ProcedureRun.begun_from_sr_id.is_not(None))).all()
+        complaint = session.get_one(ServiceRequest, run.begun_from_sr_id)
+        assert (run.status, run.state, run.started_by_id) == ("in_progress", "search_legacy", caseworker.user_id)
+        assert (complaint.area, complaint.case_id) == ("Complaints", run.case_id)
+        assert complaint.owner_id == caseworker.user_id
+        assert complaint.status != "Closed"
+        assert run.sr_id not in (None, complaint.id)  # its own Information Request SR
+        assert run.created_at > complaint.created_at
+        begun = BegunFrom.of(complaint)
+    [row] = [r for r in work.my_work(caseworker).runs if r.id == run.id]
+    assert row.begun_from == begun
+    [stuck] = [s for s in console.stuck_runs(leader) if s.run_id == run.id]  # eight days left: the console says so
+    assert f"begun from {begun.words}" in stuck.what

@@ -9,9 +9,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from db.models import AuditEvent, ProcedureRun, ServiceRequest, Team
+from db.models import AuditEvent, Case, ProcedureRun, ServiceRequest, Team
 from domain.clock import uk_local, utcnow
-from services import console, records, run_start, service_requests, sr_view
+from services import console, records, run_context, run_start, service_requests, sr_view
 from services.console import handover
 from services.errors import ConflictError, PermissionDenied, ValidationFailed
 from services.transaction import transaction
@@ -234,6 +234,47 @@ def test_an_sr_with_a_run_in_progress_is_refused_until_its_caseworker_finishes_o
     discard_run(worker, view.run_id, expected_version=view.version)
     console.hand_over(leader, [row.id], team_named(SSST), REASON, expected_versions={row.id: shown})
     assert _state(row.id)[:2] == (team_named(SSST), None)
+
+
+def _complaint_begun_from_by(leader, worker) -> tuple[console.ConsoleRow, str]:
+    """The worker's open complaint SR on a case past financial transition, with a P1 run begun from it by them."""
+    with transaction() as session:
+        past_transition = set(session.scalars(select(Case.id).where(Case.financial_transition_complete.is_(True))))
+    row = next(
+        r
+        for r in console.outstanding_page(leader, console.ConsoleFilter(owner_id=worker.user_id), page_size=500).rows
+        if "/ Complaints /" in r.label and _case_of(r.id) in past_transition
+    )
+    return row, run_start.start_run(worker, "P1", case_id=_case_of(row.id), begun_from=row.id).run_id
+
+
+def test_an_sr_a_run_was_begun_from_is_handed_over_and_the_confirmation_says_the_run_stays(demo_db, actor_for):
+    """Decided 7 December (seventh session): a run begun from a complaint SR records on SRs of its own, so the
+    complaint may be handed over, unlike an SR a run records on; the confirmation says the run stays with its
+    starter, and it does."""
+    leader, worker = actor_for("teamleader"), actor_for("caseworker")
+    complaint, run_id = _complaint_begun_from_by(leader, worker)
+    to = team_named(SSST)
+    versions = {complaint.id: complaint.version}
+    plan = console.check_hand_over(leader, [complaint.id], to, REASON, expected_versions=versions)
+    stays = f"A P1 run begun from SR {complaint.number} by Demo Caseworker is in progress; it stays with them."
+    assert f"go with it. {stays} Reason: {REASON}" in plan.asks
+    run_start.start_run(worker, "P1", case_id=_case_of(complaint.id), begun_from=complaint.id)  # a second: counted
+    plan = console.check_hand_over(leader, [complaint.id], to, REASON, expected_versions=versions)
+    assert (
+        f"go with it. 2 P1 runs begun from SR {complaint.number} by Demo Caseworker are in progress; they stay with "
+        f"them. Reason: {REASON}" in plan.asks
+    )
+    console.hand_over(leader, [complaint.id], to, REASON, expected_versions=versions)
+    assert _state(complaint.id)[:2] == (to, None)
+    with transaction() as session:
+        run = session.get_one(ProcedureRun, run_id)
+        assert (run.status, run.started_by_id, run.begun_from_sr_id) == ("in_progress", worker.user_id, complaint.id)
+    assert [r.id for r in my_work(worker).runs if r.id == run_id] == [run_id]  # still in its starter's work
+    assert run_context.view_run(worker, run_id).begun_from.number == complaint.number  # and opens for them
+    other = _sr(leader, "Face to Face Visit")  # an SR nothing was begun from: the confirmation as before
+    plan = console.check_hand_over(leader, [other.id], to, REASON, expected_versions={other.id: other.version})
+    assert "begun from" not in plan.asks
 
 
 def _case_of(sr_id: int) -> int:

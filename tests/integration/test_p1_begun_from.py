@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import AuditEvent, Case, Note, ProcedureRun, ServiceRequest, Team
-from services import letters, my_day, records, run_context, run_start, run_summary, sr_view, work
+from services import case_finder, letters, my_day, records, run_context, run_start, run_summary, runs, sr_view, work
 from services.actor import Actor
 from services.errors import DomainError, NotFound, PermissionDenied
 from services.sr_work import already_on_case
@@ -133,6 +133,72 @@ def test_my_work_names_the_sr_each_p1_run_was_begun_from_and_whether_it_is_this_
         "from the case, not from an SR. If one is for the same query, carry on with it there. Work this SR only for a "
         "different piece of work: it starts another P1 run."
     )
+
+
+def test_start_a_procedure_names_the_sr_each_p1_run_in_progress_was_begun_from(demo_db, caseworker):
+    """Start a procedure said only "1 P1 run is already in progress on this case." of a run worked from a complaint:
+    it now names that SR, as My work's caution does, so the caseworker can tell whether it is for the same query."""
+    case_id = _csa_transitioned(caseworker)
+    complaint, appeal = _sr(caseworker, case_id, COMPLAINT), _sr(caseworker, case_id, APPEAL)
+    assert case_finder.case_card(caseworker, case_id).in_progress_note("P1") is None
+    rest = " Carry on from My work; start another only for a different piece of work."
+
+    Walk(caseworker, "P1", case_id, begun_from=complaint.sr_id)
+    assert case_finder.case_card(caseworker, case_id).in_progress_note("P1") == (
+        f"1 P1 run is already in progress on this case, begun from SR {complaint.number} (Escalated Enquiries / "
+        f"Complaints / Resolution).{rest}"
+    )
+    Walk(caseworker, "P1", case_id)  # from Start a procedure: begun from no SR
+    Walk(caseworker, "P1", case_id, begun_from=appeal.sr_id)
+    assert case_finder.case_card(caseworker, case_id).in_progress_note("P1") == (
+        f"3 P1 runs are already in progress on this case: 1 begun from SR {complaint.number} (Escalated Enquiries / "
+        f"Complaints / Resolution), 1 begun from SR {appeal.number} (Escalated Enquiries / Appeals / Appeal Against "
+        f"Decision) and 1 started from the case, not from an SR.{rest}"
+    )
+    assert case_finder.case_card(caseworker, case_id).in_progress_note("P2") is None
+
+
+def _caution(number: str, label: str, kind: str, answered: str, fits: str) -> str:
+    return (
+        f'This run was begun from SR {number} ({label}), {kind}, but "What needs the CSA information?" is answered '
+        f'"{answered}". If the information is for that {fits.lower()}, change the answer to "{fits}"; if it is '
+        "for other work, leave it."
+    )
+
+
+def test_p1s_first_answer_is_cautioned_not_refused_when_it_disagrees_with_the_sr_the_run_was_begun_from(
+    demo_db, caseworker
+):
+    """P1's first question is never prefilled (definition.QUESTION_KINDS): "Appeal" answered on a run begun from a
+    complaint SR is said before the save, on check your answers, and the step still saves as answered."""
+    case_id = _csa_transitioned(caseworker)
+    complaint, appeal = _sr(caseworker, case_id, COMPLAINT), _sr(caseworker, case_id, APPEAL)
+    complaint_label = "Escalated Enquiries / Complaints / Resolution"
+
+    walk = Walk(caseworker, "P1", case_id, begun_from=complaint.sr_id)
+    asked = {**START, "financial_transition_complete": True}
+    view = walk.answer(confirm=False, **{**asked, "query_reason": "Appeal"})
+    assert view.awaiting_confirmation
+    assert view.warnings == (_caution(complaint.number, complaint_label, "a complaint", "Appeal", "Complaint"),)
+    walk.view = runs.change_answer(caseworker, walk.view.run_id, "query_received", expected_version=walk.view.version)
+    assert walk.answer(confirm=False, **asked).warnings == ()  # "Complaint" fits: nothing said
+    walk.view = runs.change_answer(caseworker, walk.view.run_id, "query_received", expected_version=walk.view.version)
+    walk.answer(confirm=False, **{**asked, "query_reason": "Other CMS work"})
+    assert walk.view.warnings == (
+        _caution(complaint.number, complaint_label, "a complaint", "Other CMS work", "Complaint"),
+    )
+    walk.confirm()  # a caution, never a refusal
+    assert walk.step == "search_legacy"
+    assert run_row(walk.view.run_id).answers["query_reason"] == "Other CMS work"
+    assert walk.view.warnings == ()  # said on the first step only
+
+    on_appeal = Walk(caseworker, "P1", case_id, begun_from=appeal.sr_id)
+    assert on_appeal.answer(confirm=False, **asked).warnings == (
+        _caution(appeal.number, "Escalated Enquiries / Appeals / Appeal Against Decision", "an appeal", "Complaint",
+                 "Appeal"),
+    )  # fmt: skip
+    from_case = Walk(caseworker, "P1", case_id)  # begun from no SR: any answer, nothing said
+    assert from_case.answer(confirm=False, **{**asked, "query_reason": "Appeal"}).warnings == ()
 
 
 def test_home_no_longer_lists_the_sr_a_p1_run_in_progress_was_begun_from_as_waiting(demo_db, caseworker):
