@@ -134,8 +134,11 @@ if not actor.works_cases:
 day = ui.attempt(partial(my_day, actor))
 if day is None:
     ui.stop()
-if actor.role == "caseworker":
-    st.page_link("pages/start.py", label="Find a case", icon=":material/search:")
+# Where the case's team finds a case (P5e's task to proceed sends them by its SCIN): a caseworker's Start a procedure,
+# a team leader's Case page
+st.page_link(
+    "pages/start.py" if actor.role == "caseworker" else "pages/case.py", label="Find a case", icon=":material/search:"
+)
 
 st.header(f"Deadlines due or overdue on your own SRs ({day.deadlines_total})")  # the strip above: whose it is
 if day.deadlines:

@@ -1,5 +1,5 @@
-"""One SR in full for a team leader: banner, audit timeline, notes, activities, letters, deadlines, files,
-related SRs and where its procedure runs stand. The SR id comes from the URL (?sr=...)."""
+"""One SR in full for a team leader: banner (with a link to the case's page), audit timeline, notes, activities,
+letters, deadlines, files, related SRs and where its procedure runs stand. The SR id comes from the URL (?sr=...)."""
 
 from collections.abc import Sequence
 
@@ -35,6 +35,13 @@ st.markdown(
     f"owner {md(view.owner or 'Unallocated')} · created {format_uk(view.created_at)}"
 )
 ui.case_banner(view.case)
+if view.opens_case:  # the case's page: its other open SRs and its Contact Notes (not when another team holds the case)
+    st.page_link(
+        "pages/case.py",
+        label="Open the case",
+        icon=":material/folder_open:",
+        query_params={"case": str(view.case.case_id)},
+    )
 if view.details:  # typed by caseworkers: shown in a table, never as markdown
     st.dataframe(
         [{"On the SR": label, "Value": value} for label, value in view.details], hide_index=True, placeholder=""

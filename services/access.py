@@ -20,6 +20,8 @@ Rules (one test each in tests/integration/test_access.py):
 - the case's Contact Notes are the case's, not their SR's (services/contact_notes.py, 7 December, seventh session):
   the case's team reads them all on the case page (`check_case`), whichever team holds the SR each was written on;
   an SR's own notes stay with the SR's team;
+- a page links to an SR's page or a case's page only where these rules open it (`opens_sr_page`, `reads_case`,
+  asked without refusing or auditing), so a link never leads to a refusal;
 - the actor itself is re-checked against the users table in every transaction that asks here
   (`check_actor`): a deactivated user, a password reset, or a role or team change since sign-in ends
   the session (SessionEnded) instead of acting on a stale snapshot; so does a browser session signed out
@@ -229,6 +231,20 @@ def _check_team(
     else:
         return
     raise refuse(session, actor, message, entity_type=entity_type, entity_id=entity_id, action=action)
+
+
+SR_PAGE_ROLE = "team_leader"  # the SR page (pages/sr_detail.py) is team leaders' only (ui/roles.py)
+
+
+def opens_sr_page(actor: Actor, sr_team_id: int | None) -> bool:
+    """Whether the actor may open the page of an SR held by this team: it is team leaders' (ui/roles.py), and shows
+    their own team's SRs only (`check_sr`)."""
+    return actor.role == SR_PAGE_ROLE and sr_team_id is not None and sr_team_id == actor.team_id
+
+
+def reads_case(actor: Actor, case_team_id: int) -> bool:
+    """Whether `check_case` lets the actor read a case held by this team (a sensitive one included: it is theirs)."""
+    return actor.works_cases and case_team_id == actor.team_id
 
 
 def check_case(session: Session, actor: Actor, case: Case, *, action: str = "view this case") -> None:

@@ -4,9 +4,12 @@ Decisions (the issue is silent or loose here):
 - A search looks only at the actor's team's cases. A full SCIN or an SR number of another team's case is
   refused (and audited) in the same words as one that does not exist (issue 14), so a guess confirms
   nothing; a name search simply never returns another team's case.
-- An SR number of an SR the team holds on another team's case (handed over to it) is not a way into that case: the
-  finder says where the SR is worked instead (My work), as only the case's own team starts procedures on the case
-  without the SR (services/access.py).
+- An SR number finds the case for the case's own team whichever team holds the SR (one handed over to the SSST is
+  still listed on the case's page, and its visit summary is in the case's Contact Notes: QA, 7 December, seventh
+  session). An SR number of an SR the team holds on another team's case (handed over to it) is not a way into that
+  case: the finder says where the SR is worked instead (My work; for a team leader, the SR's own page from
+  Outstanding SRs), as only the case's own team starts procedures on the case without the SR and reads it
+  (services/access.py).
 - Names match anywhere in the receiving or paying parent's name, case-insensitively; at most `LIMIT`
   cases are listed and the page says when there are more (narrow the search), never silently.
 - Which procedures a caseworker is offered: the Specialist Services Support Team's procedures are those of
@@ -28,7 +31,7 @@ from db.models import Case, ProcedureRun, ServiceRequest, Team
 from domain.values import parse_scin
 from procedures import registry
 from procedures.definition import Procedure
-from services.access import check_case, check_sr, require_role, unavailable
+from services.access import SR_PAGE_ROLE, check_case, check_sr, opens_sr_page, require_role, unavailable
 from services.actor import Actor
 from services.case_facts import case_facts
 from services.errors import NotFound, ValidationFailed
@@ -41,6 +44,10 @@ HELD_ON_ANOTHER_TEAMS_CASE = (
     "Service request {number} is your team's, but its case is another team's, so no other procedure can be started "
     "on the case here. Work the SR from My work once it is allocated to you (your team leader allocates it from "
     "Outstanding SRs)."
+)
+HELD_FOR_A_TEAM_LEADER = (
+    "Service request {number} is your team's, but its case is another team's, so the case's page is theirs. Open "
+    "the SR itself from Outstanding SRs (Open an SR by its number)."
 )
 SSST_TEAM = "Specialist Services Support Team"  # the team seed 004 names
 SSST_SEED = "004_a8ae07a86098a507.txt"  # Specialist Services Support Team procedures (P5a to P5e)
@@ -74,6 +81,7 @@ class OpenSR:
     status: str
     owner: str | None
     reason: str | None
+    opens: bool = False  # the reader may open this SR's page (a team leader of the team holding it): then a link
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,10 +164,12 @@ def find_cases(actor: Actor, query: str) -> Found:
             )
             if sr is None:
                 raise NotFound(unavailable("service request"))
+            if sr.case.team_id == actor.team_id:  # any SR on the team's case, one handed to another team included
+                return Found([_match(sr.case)], False)
             check_sr(session, actor, sr, action="find this SR's case")
-            if sr.case.team_id != actor.team_id:  # an SR handed over to the team: the case stays with its own team
-                raise ValidationFailed({"query": HELD_ON_ANOTHER_TEAMS_CASE.format(number=sr.number)})
-            return Found([_match(sr.case)], False)
+            # an SR handed over to the team: the case stays with its own team
+            held = HELD_FOR_A_TEAM_LEADER if actor.role == SR_PAGE_ROLE else HELD_ON_ANOTHER_TEAMS_CASE
+            raise ValidationFailed({"query": held.format(number=sr.number)})
         if _DIGITS.match(text):
             try:
                 scin = parse_scin(text)
@@ -211,6 +221,11 @@ def procedure_options(session: Session, actor: Actor, case: Case) -> tuple[list[
     return options, (other if actor.role == "caseworker" else None)
 
 
+def _open_sr(actor: Actor, sr: ServiceRequest) -> OpenSR:
+    owner = sr.owner.display_name if sr.owner else None
+    return OpenSR(sr.id, sr.number, sr.label, sr.status, owner, sr.reason, opens_sr_page(actor, sr.team_id))
+
+
 def case_card(actor: Actor, case_id: int) -> CaseCard:
     """One of the team's cases: its banner, its open SRs and the procedures the actor may start on it now."""
     with transaction(read_only=True) as session:
@@ -237,10 +252,7 @@ def case_card(actor: Actor, case_id: int) -> CaseCard:
             running.setdefault(procedure_id, []).append(BegunFrom.of(begun))
         return CaseCard(
             CaseBanner.of(case),
-            [
-                OpenSR(sr.id, sr.number, sr.label, sr.status, sr.owner.display_name if sr.owner else None, sr.reason)
-                for sr in srs
-            ],
+            [_open_sr(actor, sr) for sr in srs],
             options,
             other,
             running,

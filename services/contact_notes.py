@@ -20,12 +20,11 @@ from datetime import datetime
 from sqlalchemy import select
 
 from db.models import Case, Note, ServiceRequest, User
-from services.access import check_case, require_role
+from services.access import check_case, opens_sr_page, require_role
 from services.actor import Actor
 from services.errors import NotFound
 from services.transaction import transaction
 
-SR_PAGE_ROLE = "team_leader"  # the SR page (pages/sr_detail.py) is team leaders' only (ui/roles.py)
 ACTION = "read the case's Contact Notes"
 
 
@@ -54,8 +53,7 @@ def case_contact_notes(actor: Actor, case_id: int) -> list[ContactNote]:
             .where(Note.case_id == case.id, Note.kind == "contact")
             .order_by(Note.created_at.desc(), Note.id.desc())
         ).all()  # fmt: skip
-        opens = actor.role == SR_PAGE_ROLE
         return [
-            ContactNote(at, author, text, number, sr_id if opens and team_id == actor.team_id else None)
+            ContactNote(at, author, text, number, sr_id if opens_sr_page(actor, team_id) else None)
             for at, author, text, number, sr_id, team_id in rows
         ]

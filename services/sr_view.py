@@ -22,7 +22,7 @@ from domain.values import format_money
 from procedures import registry
 from procedures.effects import CmsLine
 from services import recorded_cms, sr_timeline
-from services.access import check_sr, require_role, unavailable
+from services.access import check_sr, reads_case, require_role, unavailable
 from services.actor import Actor
 from services.attachments import ROLES, AttachmentView, load_sr
 from services.deadlines import DeadlineView, deadline_views
@@ -113,6 +113,7 @@ class SRFullView:
     related: tuple[RelatedSR, ...]
     runs: tuple[RunMap, ...]
     begun_runs: tuple[BegunRun, ...] = ()  # runs begun from this SR that record on an SR of their own
+    opens_case: bool = False  # the reader's team holds the SR's case, so its case page (pages/case.py) opens
 
 
 def sr_details(sr: ServiceRequest) -> tuple[tuple[str, str], ...]:
@@ -205,6 +206,7 @@ def sr_full_view(actor: Actor, sr_id: int) -> SRFullView:
             ),
             runs=tuple(_run_map(run, names) for run in runs),
             begun_runs=tuple(_begun_run(run, names) for run in begun),
+            opens_case=reads_case(actor, sr.case.team_id),
         )
 
 

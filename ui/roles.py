@@ -49,6 +49,7 @@ ROLE_PAGES: dict[str, tuple[PageSpec, ...]] = {
     "team_leader": (
         PageSpec("pages/outstanding.py", "Outstanding SRs", ":material/monitoring:", "outstanding"),
         PageSpec("pages/sr_detail.py", "Service request", ":material/description:", "sr", hidden=True),
+        PageSpec("pages/case.py", "Case", ":material/folder_open:", "case"),  # why visible: its docstring
         INSIGHT,
         MY_WORK,
         OUTBOX,

@@ -6,7 +6,7 @@ from tests.app.helpers import app_as, texts
 
 PAGES = {
     "caseworker": ["pages/my_work.py", "pages/start.py"],
-    "teamleader": ["pages/outstanding.py", "pages/my_work.py"],
+    "teamleader": ["pages/outstanding.py", "pages/case.py", "pages/my_work.py"],
     "policy": ["pages/letter_studio.py"],
     "admin": ["pages/users.py"],
 }
@@ -14,6 +14,7 @@ TITLES = {
     "pages/my_work.py": "My work",
     "pages/start.py": "Start a procedure",
     "pages/outstanding.py": "Outstanding SRs",
+    "pages/case.py": "Case",
     "pages/letter_studio.py": "Letter preview",
     "pages/users.py": "Users",
 }

@@ -312,6 +312,8 @@ EXEMPT = {
     "sessions.check": "is the page view's check of the caller's own session (tests/integration/test_sessions.py)",
     "practice_store.may_practise": "is the rule the practice services' checks use; reads nothing",
     "session_rules.acting_in": "makes an Actor value for a session just checked; reads and writes nothing",
+    "access.opens_sr_page": "is a rule pages ask before linking to an SR; reads nothing (test_case_page.py)",
+    "access.reads_case": "is a rule the SR page asks before linking to its case; reads nothing (test_case_page.py)",
 }
 
 

@@ -1,0 +1,131 @@
+"""A team leader reads a case (AppTest): the Case page shows the case's banner, its open SRs (their own team's each a
+link to its SR page) and its Contact Notes, and nothing to start; the SR page opens it for its case. QA: P5e's task to
+proceed went to the whole case team, team leader included, and sent them to Start a procedure, a caseworker's page."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from db.models import AuditEvent, ServiceRequest
+from services import records
+from services.transaction import transaction
+from tests.app.helpers import app_as, as_read, texts
+from tests.integration.test_case_page import own_sr
+from tests.procedures.test_handed_over_walks import hand_over_and_allocate
+
+
+def _links(at) -> dict[str, str]:  # noqa: ANN001 - AppTest
+    """Each page link shown: its label, and the page (named by its script under AppTest) and query it opens."""
+    return {link.proto.label: f"{link.proto.page}?{link.proto.query_string}" for link in at.get("page_link")}
+
+
+def _handed_case(actor_for):  # noqa: ANN001, ANN202 - the fixture, and the walk's HandedOver with the SRs' numbers
+    """The CSA team's Face to Face Visit SR, handed to the SSST, whose caseworker wrote the visit summary in the
+    Contact Notes; the CSA team has an Arrears Review SR of its own on the case, with a Contact Note of its own."""
+    handed = hand_over_and_allocate(actor_for, "Face to Face Visit")
+    own = own_sr(handed.case_id)
+    with transaction() as session:
+        visit, arrears = session.get_one(ServiceRequest, handed.sr_id), session.get_one(ServiceRequest, own)
+        for who, sr, text in ((handed.csa_people[0], arrears, "RP phoned."), (handed.worker, visit, "Visit done.")):
+            records.add_note(session, who, case=sr.case, sr=sr, text=text, kind="contact")
+        return handed, own, visit.case.scin, visit.number, arrears.number
+
+
+def test_a_team_leader_finds_the_case_by_its_scin_and_reads_it_with_nothing_to_start(sqlite_demo_db, actor_for):
+    handed, own, scin, visit_number, own_number = _handed_case(actor_for)
+    leader = handed.csa_people[1]
+    at = app_as(leader).run()
+    at.switch_page("pages/case.py").run()
+    assert [t.value for t in at.title] == ["Case"]
+    at.text_input[0].input(scin).run()
+    assert not at.exception
+    shown = texts(at)
+    assert f"**SCIN**  \n{scin}" in [as_read(m.value) for m in at.markdown]  # the banner
+    opened = len(at.dataframe[0].value)
+    assert f"Open service requests on this case ({opened})" in shown
+    assert {visit_number, own_number} <= set(at.dataframe[0].value["SR"])
+    links = _links(at)
+    own_label = next(label for label in links if label.startswith(f"Open SR {own_number}: "))
+    assert links[own_label] == f"sr_detail?sr={own}"  # the CSA team's SR: its page is the leader's
+    assert not any(visit_number in label for label in links)  # the SSST's: text, not a link
+    assert f"Held by another team, so its page is that team's: SR {visit_number}." in shown
+    # The Contact Notes, newest first: the SSST's visit summary (its SR as text), then the team's own (its SR a link)
+    assert "Contact Notes (" in shown
+    assert "Visit done." in shown
+    assert "RP phoned." in shown
+    assert any(as_read(m.value).endswith(f"Demo SSST Caseworker · SR {visit_number}") for m in at.markdown)
+    assert links[f"SR {own_number}"] == f"sr_detail?sr={own}"
+    # Read only: no procedure to start, no button at all on the page
+    assert "Which procedure?" not in shown
+    assert not [b for b in at.button if b.label != "Sign out"]
+    # The number of the SR the SSST holds finds the case too: the case's team sees it listed there
+    at.text_input[0].input(visit_number).run()
+    assert f"**SCIN**  \n{scin}" in [as_read(m.value) for m in at.markdown]
+
+
+def test_the_sr_page_opens_the_case_page_for_its_case(sqlite_demo_db, actor_for):
+    """The CSA leader's own SR links to its case; there the case is read without a search; the SSST leader's SR on the
+    CSA case has no such link (the case's page is the CSA team's)."""
+    handed, own, scin, visit_number, _ = _handed_case(actor_for)
+    leader = handed.csa_people[1]
+    at = app_as(leader).run()
+    at.query_params["sr"] = str(own)
+    at.switch_page("pages/sr_detail.py").run()
+    assert _links(at)["Open the case"] == f"case?case={handed.case_id}"
+
+    at = app_as(leader).run()
+    at.query_params["case"] = str(handed.case_id)
+    at.switch_page("pages/case.py").run()
+    assert not at.exception
+    assert f"**SCIN**  \n{scin}" in [as_read(m.value) for m in at.markdown]
+    assert "Visit done." in texts(at)
+    assert at.text_input[0].value in ("", None)  # the finder stays empty, ready for another search
+
+    at = app_as(handed.ssst_leader).run()
+    at.query_params["sr"] = str(handed.sr_id)
+    at.switch_page("pages/sr_detail.py").run()
+    assert f"SR {visit_number}" in [t.value for t in at.title]
+    assert "Open the case" not in _links(at)
+
+
+def test_a_search_replaces_the_case_the_url_named(sqlite_demo_db, actor_for):
+    handed, _, scin, _, _ = _handed_case(actor_for)
+    leader = handed.csa_people[1]
+    at = app_as(leader).run()
+    at.query_params["case"] = str(handed.case_id)
+    at.switch_page("pages/case.py").run()
+    at.text_input[0].input("zz-no-such-parent").run()
+    assert "No case of your team matches that. Check the SCIN, SR number or name." in texts(at)
+    assert scin not in texts(at)
+    assert "case" not in at.query_params
+
+
+def test_another_teams_case_or_nonsense_in_the_url_shows_nothing_of_a_case(sqlite_demo_db, actor_for):
+    """The SSST leader holds an SR on the CSA case, not the case: refused as for the case page, and audited."""
+    handed, _, scin, _, _ = _handed_case(actor_for)
+    intruder = handed.ssst_leader
+    at = app_as(intruder).run()
+    at.query_params["case"] = str(handed.case_id)
+    at.switch_page("pages/case.py").run()
+    assert not at.exception
+    shown = texts(at)
+    assert "You cannot open that case: it does not exist, or it is not your team's." in shown
+    assert scin not in shown
+    assert "Contact Notes" not in shown
+    with transaction() as session:
+        event = session.scalars(
+            select(AuditEvent).where(AuditEvent.actor_id == intruder.user_id).order_by(AuditEvent.id.desc()).limit(1)
+        ).one()
+    assert (event.action, event.entity_type, event.entity_id) == ("refused", "case", str(handed.case_id))
+
+    at = app_as(intruder).run()
+    at.query_params["case"] = "1; DROP TABLE cases"
+    at.switch_page("pages/case.py").run()
+    assert not at.exception
+    assert "Find the case by its SCIN, an SR number or a parent's name." in texts(at)
+
+
+def test_home_links_each_role_of_the_case_team_to_where_it_finds_a_case(sqlite_demo_db, actor_for):
+    """P5e's task to proceed tells the whole case team to find the case by its SCIN: each finds the finder from Home."""
+    for username, page in (("caseworker", "start"), ("teamleader", "case")):
+        assert _links(app_as(actor_for(username)).run())["Find a case"] == f"{page}?"

@@ -1,0 +1,50 @@
+"""In Chromium: a team leader finds a case on the sidebar's Case page by its SCIN, reads it (banner, open SRs,
+Contact Notes: axe-core on each state), opens their team's SR from it, and comes back to the case from the SR page."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from db.models import ServiceRequest
+from services import records
+from services.transaction import transaction
+from tests.browser.helpers import settled
+from tests.browser.test_sign_in import sign_in
+from tests.integration.test_case_page import own_sr
+from tests.procedures.test_handed_over_walks import hand_over_and_allocate
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_team_leader_reads_a_case_and_goes_between_it_and_its_sr(live_server, page: Page, actor_for):
+    handed = hand_over_and_allocate(actor_for, "Face to Face Visit")  # the visit SR is the SSST's now
+    own = own_sr(handed.case_id)
+    with transaction() as session:
+        visit, arrears = session.get_one(ServiceRequest, handed.sr_id), session.get_one(ServiceRequest, own)
+        records.add_note(session, handed.worker, case=visit.case, sr=visit, text="Visit done: plan agreed.",
+                         kind="contact")  # fmt: skip
+        scin, visit_number, own_number = visit.case.scin, visit.number, arrears.number
+
+    sign_in(page, live_server.url, "teamleader")
+    settled(page, "Welcome, Demo Teamleader")
+    page.get_by_role("link", name="Case", exact=True).click()
+    finder = settled(page, page.get_by_label("Find a case", exact=True))
+    expect(page.get_by_role("button", name="Start P1")).to_have_count(0)
+    finder.fill(scin)
+    finder.press("Enter")
+    settled(page, page.get_by_role("heading", name="Contact Notes (", exact=False))  # axe-core on the case
+    expect(page).to_have_title(f"Case {scin} – Casework Guide")
+    expect(page.get_by_text("Visit done: plan agreed.")).to_be_visible()
+    expect(page.get_by_text(f"Held by another team, so its page is that team's: SR {visit_number}.")).to_be_visible()
+    expect(page.get_by_role("link", name=f"SR {visit_number}", exact=False)).to_have_count(0)
+    expect(page.get_by_role("heading", name="Which procedure?")).to_have_count(0)
+
+    page.get_by_role("link", name=f"Open SR {own_number}: ", exact=False).click()
+    settled(page, page.get_by_role("heading", name=f"SR {own_number}"))
+    assert page.url.endswith(f"/sr?sr={own}")
+    page.get_by_role("link", name="Open the case").click()
+    settled(page, page.get_by_role("heading", name="Contact Notes (", exact=False))
+    assert page.url.endswith(f"/case?case={handed.case_id}")
+    expect(page.locator("p", has_text=scin).first).to_be_visible()
+    expect(page.get_by_text("Visit done: plan agreed.")).to_be_visible()

@@ -1,0 +1,94 @@
+"""Finding one of the team's cases and reading where it stands (banner, open SRs, Contact Notes): drawn the same on
+Start a procedure (caseworkers, who then start a procedure) and on the case page (team leaders, who only read)."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import streamlit as st
+
+import ui
+from services.actor import Actor
+from services.case_finder import CaseCard, OpenSR, case_card, example_scin, find_cases
+from services.contact_notes import case_contact_notes
+from ui.case_panels import contact_notes_panel
+from ui.table_data import arrow_rows
+
+
+def find_case(actor: Actor) -> tuple[str, int | None]:
+    """The finder: what was typed, and the case it found (asking which one when several match), if any."""
+    example = example_scin(actor)
+    query = st.text_input(
+        "Find a case",
+        max_chars=60,
+        placeholder="A SCIN, an SR number or part of a parent's name",  # in sight, not only behind the help icon
+        help="A SCIN (12 digits"
+        + (f", for example {example}" if example else "")
+        + "), an SR number (for example 1-00000042) or part of a parent's name. Only your team's cases are found.",
+    )
+    found = ui.attempt(partial(find_cases, actor, query)) if query else None
+    if found is None:
+        return query, None
+    if not found.matches:
+        st.info("No case of your team matches that. Check the SCIN, SR number or name.")
+        return query, None
+    if len(found.matches) == 1:
+        return query, found.matches[0].case_id
+    labels = {
+        m.case_id: f"{m.scin}: {m.receiving_parent} and {m.paying_parent} ({m.scheme})"
+        + (" · PV" if m.potentially_violent else "")
+        for m in found.matches
+    }
+    st.caption(
+        f"{len(found.matches)} cases match"
+        + (": more than that match, so type more of the name to narrow the search." if found.more else ".")
+    )
+    return query, st.selectbox("Which case?", list(labels), format_func=labels.__getitem__, index=None)
+
+
+def read_case(actor: Actor, case_id: int, *, sr_links: bool = False) -> CaseCard | None:
+    """The case's banner, its open SRs and its Contact Notes; with `sr_links` (a team leader), a link to the page of
+    each open SR their team holds, and a line naming those another team holds (their pages are that team's)."""
+    card = ui.attempt(partial(case_card, actor, case_id))
+    if card is None:
+        return None
+    ui.case_banner(card.banner)
+    st.header(f"Open service requests on this case ({len(card.open_srs)})")
+    if card.open_srs:
+        st.dataframe(
+            arrow_rows(
+                [
+                    {"SR": s.number, "Type": s.label, "Status": s.status, "Owner": s.owner or "Not allocated"}
+                    for s in card.open_srs
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+            placeholder="",
+        )
+        if sr_links:
+            _sr_links(card.open_srs)
+    else:
+        st.caption("This case has no open service requests.")
+    notes = ui.attempt(partial(case_contact_notes, actor, card.banner.case_id))
+    if notes is not None:
+        contact_notes_panel(notes)
+    return card
+
+
+def _sr_links(srs: list[OpenSR]) -> None:
+    for s in srs:
+        if s.opens:
+            st.page_link(
+                "pages/sr_detail.py",
+                label=f"Open SR {s.number}: {s.label}",
+                icon=":material/description:",
+                query_params={"sr": str(s.id)},
+            )
+    elsewhere = [s.number for s in srs if not s.opens]
+    if elsewhere:
+        st.caption(
+            f"Held by another team, so {'its page is' if len(elsewhere) == 1 else 'their pages are'} that team's: "
+            + ", ".join(f"SR {n}" for n in elsewhere)
+            + "."
+        )
