@@ -41,8 +41,10 @@ where it is silent:
 - The completed visit: the returned CMSF5579 is uploaded as a PDF (real PDFs only) and linked to the
   SR; the summary goes into SR Notes and Contact Notes; Reason (the visit reasons) and Resolution Code
   ("Completed" or "Information Provided") are chosen; then the SR closes Complete. The task to proceed sends the
-  caseworker who asked to the case's Contact Notes on the case page (Start a procedure), which the case's team reads
-  whichever team holds the SR; the SR and its SR Notes stay with the SSST (services/contact_notes.py, 7 December 2026).
+  caseworker who asked to the case's Contact Notes on the case page (a caseworker's Start a procedure, a team leader's
+  Case page: the task goes to the whole team, so it says "find the case by its SCIN", true on both), which the case's
+  team reads whichever team holds the SR; the SR and its SR Notes stay with the SSST (services/contact_notes.py,
+  7 December 2026).
 """
 
 from __future__ import annotations
@@ -426,7 +428,7 @@ def _record_visit(ctx: Ctx) -> list[Effect]:
 # which only the case's team opens: one outside it (an SR of theirs on another team's case) has step 6's email.
 PROCEED = (
     "The face to face visit is completed: proceed with the case (read the visit summary in the case's Contact Notes: "
-    "find the case on Start a procedure)."
+    "find the case by its SCIN)."
 )
 PROCEED_OFF_CASE = (
     "The face to face visit is completed: proceed with the case (the visit summary is in the email 'Face to face "

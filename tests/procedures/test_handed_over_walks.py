@@ -195,7 +195,7 @@ def test_p5e_face_to_face_on_a_handed_over_sr_tells_the_case_team_who_asked(demo
         ).all()
     assert texts == [
         "The face to face visit is completed: proceed with the case (read the visit summary in the case's Contact "
-        "Notes: find the case on Start a procedure).",
+        "Notes: find the case by its SCIN).",
         "The face to face visit on your case is completed.",
     ]
     # ... and there the CSA team reads it, on its case, though the SR it was written on is the SSST's

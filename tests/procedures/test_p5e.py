@@ -448,7 +448,7 @@ def test_started_from_the_case_the_completed_visits_email_task_and_message_go_to
     assert {(assignee, team) for _kind, assignee, team in tasks} == {(None, team_id)}  # the team's, nobody's own
     assert _visit_done_texts(sr_id) == [
         ("task", "The face to face visit is completed: proceed with the case (read the visit summary in the case's "
-                 "Contact Notes: find the case on Start a procedure)."),
+                 "Contact Notes: find the case by its SCIN)."),
         ("message", "The face to face visit on your case is completed."),
     ]  # fmt: skip
     # ... where the case's team reads it, though the SR is the SSST's (services/contact_notes.py)
@@ -489,7 +489,7 @@ def test_an_owning_caseworker_of_the_cases_team_is_sent_to_the_cases_contact_not
     walk.answer(sr_reason="Payments", resolution_code="Completed")
     assert [(kind, text, sid) for kind, text, sid in tasks_for("caseworker") if sid == origin_id] == [
         ("task", "The face to face visit is completed: proceed with the case (read the visit summary in the case's "
-                 "Contact Notes: find the case on Start a procedure).", origin_id),
+                 "Contact Notes: find the case by its SCIN).", origin_id),
         ("message", "The face to face visit on your case is completed.", origin_id),
     ]  # fmt: skip
     assert case_contact_notes(asker, case_id)[0].text == "Face to face visit completed: Payment plan agreed."
