@@ -83,6 +83,12 @@ if chosen is not None:
         cleared = ui.attempt(lambda: auth.unlock(actor, username=who))
         if cleared is not None:  # said once the list above no longer shows the lock
             said = f"{chosen} can sign in now." if cleared else f"{chosen} had no sign-in lock."
+            # QA: it said "can sign in now" of an account that never could (no password, no organisation email)
+            if ui.attempt(lambda: users.has_a_way_to_sign_in(actor, who)) is False:
+                said = (f"{chosen}'s sign-in lock is lifted." if cleared else said) + (
+                    " They have no password and no email for organisation sign-in, so they cannot sign in yet: "
+                    f"set a password on the server (`python -m casework users set-password {chosen}`)."
+                )
             st.session_state["users_flash"] = said
             st.rerun()
     label = "Deactivate" if user.is_active else "Reactivate"
