@@ -74,10 +74,16 @@ st.header("Change a user")
 if flash := st.session_state.pop("users_flash", None):
     st.success(flash)
 st.caption("Each change here ends that user's open sessions: they sign in again to carry on.")
-chosen: str | None = st.selectbox("User", [u.username for u in rows or []], index=None, placeholder="Choose a user")
+names = {u.username: f"{u.display_name} ({u.username})" for u in rows or []}  # as Home names a locked account (QA)
+chosen: str | None = st.selectbox(
+    "User", list(names), format_func=names.__getitem__, index=None, placeholder="Choose a user"
+)
 if chosen is not None:
     who: str = chosen
     user = next(u for u in rows or [] if u.username == chosen)
+    if user.locked_until:  # said beside Unlock sign-in, not only in the list above (QA)
+        until = uk_local(user.locked_until)
+        st.caption(f"Sign-in locked after repeated failed sign-ins, until {until:%H:%M} (UK time).")
     left, middle = st.columns(2)
     if left.button("Unlock sign-in", help="Lift a lock or wait after repeated failed sign-ins"):
         cleared = ui.attempt(lambda: auth.unlock(actor, username=who))

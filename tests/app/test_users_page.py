@@ -65,12 +65,17 @@ def test_a_locked_sign_in_shows_on_the_admins_home_and_users_and_unlock_lifts_it
     lock = dict(zip(table["Username"], table["Sign-in"], strict=True))
     assert lock["caseworker"].startswith("Locked until ")
     assert {name for name, said in lock.items() if said} == {"caseworker"}
-    next(s for s in at.selectbox if s.label == "User").select("caseworker").run()
+    chooser = next(s for s in at.selectbox if s.label == "User")
+    assert "Demo Caseworker (caseworker)" in chooser.options  # named as Home names them (QA, seventh session)
+    chooser.select("caseworker").run()
+    locked = [c.value for c in at.caption if c.value.startswith("Sign-in locked")]
+    assert locked == [f"Sign-in locked after repeated failed sign-ins, until {lock['caseworker'][-5:]} (UK time)."]
     next(b for b in at.button if b.label == "Unlock sign-in").click().run()
     assert not at.exception
     assert "caseworker can sign in now." in texts(at)
     table = at.dataframe[0].value
     assert not any(table["Sign-in"])
+    assert not [c.value for c in at.caption if c.value.startswith("Sign-in locked")]
     assert "Sign-ins locked now (0)" in texts(app_as(admin).run())
 
 
