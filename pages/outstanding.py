@@ -164,10 +164,11 @@ else:
         # Widths in pixels that add up to the table's width at 1366 px (904 px beside the sidebar, 33 of them the
         # tick boxes), so it needs no sideways scrolling (QA): each column as wide as its longest value, Type the rest.
         # Owner fits a name of about 20 characters ("Demo SSST Caseworker" was cut at 120 px, QA); Type gave way.
+        # Markers fits both markers, "PV, Sensitive" (cut at 72 px, QA, seventh session): Type gave 16 px more.
         column_config={
             "SR": st.column_config.TextColumn(width=84),
             "SCIN": st.column_config.TextColumn(width=104),
-            "Type": st.column_config.TextColumn(width=160, help=f"Process / Area / Sub Area. {READ_IN_FULL}"),
+            "Type": st.column_config.TextColumn(width=144, help=f"Process / Area / Sub Area. {READ_IN_FULL}"),
             "Status": st.column_config.TextColumn(width=82),
             "Owner": st.column_config.TextColumn(width=160),
             "Age (days)": st.column_config.NumberColumn("Age", format="%d", width=42, help="Days since created"),
@@ -176,7 +177,7 @@ else:
             "Next due": day_column(width=88, help=NEXT_DUE_HELP),
             "Overdue": st.column_config.TextColumn(width=78, help="An open deadline on the SR has passed"),
             "Markers": st.column_config.TextColumn(
-                width=72, help="PV: a potentially violent marker on the case. Sensitive: a sensitive case."
+                width=88, help="PV: a potentially violent marker on the case. Sensitive: a sensitive case."
             ),
         },
         placeholder="",

@@ -32,6 +32,8 @@ LABELS = {"published": "Published", "local": "Confirmed locally", "unconfirmed":
 st.session_state.setdefault("ref_show", list(LABELS.values()))  # Home may have set it: no default beside it
 shown = st.multiselect("Show", list(LABELS.values()), key="ref_show")
 rows = [e for e in entries if LABELS[e.source] in shown]
+# How many the filter keeps: Home counts the values waiting, and a grid does not say how many rows it holds (QA).
+st.caption(f"Showing {len(rows)} of the {len(entries)} values.")
 st.dataframe(
     arrow_rows(
         [

@@ -74,15 +74,27 @@ st.header("Change a user")
 if flash := st.session_state.pop("users_flash", None):
     st.success(flash)
 st.caption("Each change here ends that user's open sessions: they sign in again to carry on.")
-chosen: str | None = st.selectbox("User", [u.username for u in rows or []], index=None, placeholder="Choose a user")
+names = {u.username: f"{u.display_name} ({u.username})" for u in rows or []}  # as Home names a locked account (QA)
+chosen: str | None = st.selectbox(
+    "User", list(names), format_func=names.__getitem__, index=None, placeholder="Choose a user"
+)
 if chosen is not None:
     who: str = chosen
     user = next(u for u in rows or [] if u.username == chosen)
+    if user.locked_until:  # said beside Unlock sign-in, not only in the list above (QA)
+        until = uk_local(user.locked_until)
+        st.caption(f"Sign-in locked after repeated failed sign-ins, until {until:%H:%M} (UK time).")
     left, middle = st.columns(2)
     if left.button("Unlock sign-in", help="Lift a lock or wait after repeated failed sign-ins"):
         cleared = ui.attempt(lambda: auth.unlock(actor, username=who))
         if cleared is not None:  # said once the list above no longer shows the lock
             said = f"{chosen} can sign in now." if cleared else f"{chosen} had no sign-in lock."
+            # QA: it said "can sign in now" of an account that never could (no password, no organisation email)
+            if ui.attempt(lambda: users.has_a_way_to_sign_in(actor, who)) is False:
+                said = (f"{chosen}'s sign-in lock is lifted." if cleared else said) + (
+                    " They have no password and no email for organisation sign-in, so they cannot sign in yet: "
+                    f"set a password on the server (`python -m casework users set-password {chosen}`)."
+                )
             st.session_state["users_flash"] = said
             st.rerun()
     label = "Deactivate" if user.is_active else "Reactivate"

@@ -28,7 +28,8 @@ from ui.text import kept_whole, md
 # Said on check your answers; the first when nothing is on an SR yet, as this save makes it.
 NO_GOING_BACK = "After that you cannot go back to change these answers."
 # The changes are listed under the CMS panel's heading: beside the answers on a wide screen, not below them.
-SAVING = f"Saving records on the SR the changes listed under **{ON_SAVE}**. {NO_GOING_BACK}"
+# "Saving records on the SR the changes ..." read as "saving records", a noun, to a new caseworker (QA, 7th session).
+SAVING = f"When you save, the changes listed under **{ON_SAVE}** are recorded on the SR. {NO_GOING_BACK}"
 SAVING_MAKES_THE_SR = f"Saving makes the SR and records on it the changes listed under **{ON_SAVE}**. {NO_GOING_BACK}"
 
 actor = ui.actor("caseworker", page="wizard")

@@ -204,6 +204,12 @@ def _close_sr(ctx: Ctx) -> list[Effect]:
 # --- Steps ---------------------------------------------------------------------------------------
 
 COURT = Field("court", label="Court", help="The county court the enforcement case manager named.")
+# Why the question is asked (QA, seventh session: a new caseworker met it with no word of what it changes). The seed:
+# "Screen shots are only to be used for Criminal Action" (step 3); nothing else in P5b turns on it.
+CRIMINAL_ACTION_WHY = (
+    "It decides one thing: the procedure allows screenshots of the SR in the CPO folder only for criminal action, so "
+    "the folder step asks about screenshots only then."
+)
 
 STEPS = {
     "sr_allocated": Step(
@@ -224,7 +230,12 @@ STEPS = {
         fields=(
             COURT,
             Field("ecm_name", label="Enforcement case manager who asked for the action"),
-            Field("criminal_action", label="Is this criminal action?", kind="yes_no"),
+            Field(
+                "criminal_action",
+                label="Is this criminal action?",
+                kind="yes_no",
+                help=CRIMINAL_ACTION_WHY,
+            ),
         ),
         effects=_sr_allocated,
         warnings=ssst_court.open_sr_already(COUNTY_COURT),

@@ -136,6 +136,19 @@ def list_users(actor: Actor | None) -> list[UserRow]:
         return [_row(u, locked_until=locked.get(u.id), last_active=seen.get(u.id)) for u in users]
 
 
+def has_a_way_to_sign_in(actor: Actor | None, username: str) -> bool:
+    """Whether the account has a password, or an email organisation sign-in matches: without either, unlocking it
+    lets nobody in (QA: Users said "csa.cw2 can sign in now" of a demo colleague with neither). Asks the database
+    whether a hash is set; the hash itself is never read here (db/models.py defers it to sign-in)."""
+    with transaction(read_only=True) as session:
+        if actor is not None:
+            require_role(session, actor, "admin", action="manage users")
+        found = session.execute(
+            select(User.password_hash.is_not(None), User.email).where(User.username == username)
+        ).one_or_none()
+        return found is not None and (bool(found[0]) or bool(found[1]))
+
+
 def set_password(actor: Actor | None, username: str, password: str) -> None:
     with transaction() as session:
         user = _managed_user(session, actor, username)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from db.models import ReferenceValue
+from services import reference
 from services.policy_day import policy_day
 from services.transaction import transaction
 from tests.app.helpers import app_as, texts
@@ -145,3 +146,5 @@ def test_policy_home_lists_the_values_waiting_and_opens_reference_values_on_them
     listed = at.dataframe[0].value
     assert set(listed["Source"]) == {"Not confirmed"}
     assert len(listed) == day.unconfirmed_total
+    # ... and says how many of the whole list that is (QA, seventh session: the grid showed 10 rows of 43, no count)
+    assert f"Showing {day.unconfirmed_total} of the {len(reference.list_entries(policy))} values." in texts(at)

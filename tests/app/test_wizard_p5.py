@@ -49,6 +49,24 @@ def _request_recorded(at) -> None:
     step(at, **{"radio:How you contact": "Email the court presenting team"})
 
 
+def test_p5b_says_why_it_asks_whether_the_action_is_criminal(sqlite_demo_db, actor_for):
+    """QA (seventh session): "Is this criminal action?" came as a page of its own with no word of what the answer
+    changes. It says: only whether the folder step asks about screenshots of the SR (seed 004, step 3)."""
+    actor = actor_for("ssst.caseworker")
+    case_id, sr_id = allocated_sr(actor, "County Court")
+    at = open_wizard(actor, run_start.start_run(actor, "P5b", case_id=case_id, sr_id=sr_id).run_id)
+    at.checkbox[0].check()
+    next(t for t in at.text_input if t.label == "Court").input("Demo County Court")
+    next(t for t in at.text_input if t.label.startswith("Enforcement case manager")).input("Eve Enforcer")
+    button(at, "Continue").click().run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Is this criminal action?"]
+    assert (
+        "It decides one thing: the procedure allows screenshots of the SR in the CPO folder only for criminal action, "
+        "so the folder step asks about screenshots only then." in [c.value for c in at.caption]
+    )
+
+
 def test_a_caseworker_works_the_county_court_sr_through_the_wizard_to_closed_complete(
     sqlite_demo_db, actor_for, monkeypatch
 ):

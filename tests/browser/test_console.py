@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import select
 
-from db.models import AuditEvent, ServiceRequest, User
+from db.models import AuditEvent, Case, ServiceRequest, User
 from domain.clock import uk_local, utcnow
 from services import console, records
 from services.actor import Actor
@@ -213,7 +213,7 @@ def test_a_team_leader_reads_a_cut_type_and_how_a_deadline_was_worked_out_in_ful
     leader = _actor("teamleader")
     rows = console.outstanding_page(leader).rows[:8]  # on screen in the table's first rows
     longest = max(rows, key=lambda r: len(r.label))
-    assert len(longest.label) > 40, longest.label  # cut at 160 px
+    assert len(longest.label) > 40, longest.label  # cut at 144 px
     explanation = (
         "The hearing is at 10:00 on Monday 14 December 2026; 48 hours before is 10:00 on Saturday 12 December 2026, "
         "a Saturday, so it is due by 17:00 on the last working day before it, Friday 11 December 2026."
@@ -345,6 +345,40 @@ def test_a_screen_reader_hears_a_date_as_shown_and_a_heading_sort_keeps_date_ord
         )
         assert cut == [], (label, cut)
         page.keyboard.press("Escape")
+
+
+def test_a_case_with_both_markers_reads_whole_in_the_markers_column(live_server, page: Page):
+    """QA (seventh session): at 1366 px the Markers column was 72 px and cut "PV, Sensitive", the value of a case
+    with both markers. The widest value a Markers cell can hold fits its column, measured in the grid's own font
+    with its 8 px padding each side, and every heading still reads whole with its sort arrow beside it."""
+    leader = _actor("teamleader")
+    row = console.outstanding_page(leader).rows[0]  # on screen in the table's first row
+    with transaction() as session:
+        case = session.scalars(select(Case).where(Case.scin == row.scin)).one()
+        case.potentially_violent, case.sensitive = True, True
+
+    _open_outstanding(page, live_server.url, leader)
+    table = page.locator('[data-testid="stDataFrame"]').nth(3)  # after the three count tables
+    to_mid_screen(page, table)
+    headings, spans = _headings(table), _column_spans(table, ticks=True)
+    column = headings.index("Markers")
+    expect(table.locator("tbody tr").first.locator("td").nth(column)).to_have_text("PV, Sensitive")
+    fonts = table.evaluate(
+        """g => { const s = getComputedStyle(g.querySelector('[style*="--gdg-header-font-style"]'));
+            const family = s.getPropertyValue('--gdg-font-family');
+            return [s.getPropertyValue('--gdg-base-font-style') + ' ' + family,
+                    s.getPropertyValue('--gdg-header-font-style') + ' ' + family] }"""
+    )
+    cell, titles = page.evaluate(
+        """([fonts, titles]) => { const c = document.createElement('canvas').getContext('2d');
+            c.font = fonts[0]; const cell = 16 + c.measureText('PV, Sensitive').width;
+            c.font = fonts[1]; return [cell, titles.map(t => 8 + c.measureText('↑ ' + t).width)] }""",
+        [fonts, headings],
+    )
+    left, right = spans[column]
+    assert cell <= right - left, (right - left, cell)
+    for heading, (left, right), width in zip(headings, spans, titles, strict=True):
+        assert width <= right - left, (heading, right - left, width)
 
 
 def test_a_team_leader_hands_the_ssst_sr_to_the_ssst_whose_team_leader_finds_it_unallocated(live_server, page: Page):

@@ -273,6 +273,7 @@ ROLE_ONLY: dict[str, tuple[Call, tuple[str, ...]]] = {
         ADMIN_ONLY,
     ),
     "users.set_password": (lambda a, o: users.set_password(a, OWNER, "another-long-password-1"), ADMIN_ONLY),
+    "users.has_a_way_to_sign_in": (lambda a, o: users.has_a_way_to_sign_in(a, OWNER), ADMIN_ONLY),
     "users.set_active": (lambda a, o: users.set_active(a, OWNER, False), ADMIN_ONLY),
     "users.set_role_team": (
         lambda a, o: users.set_role_team(a, OWNER, role="caseworker", team="Specialist Services Support Team"),

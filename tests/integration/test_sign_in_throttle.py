@@ -172,3 +172,17 @@ def test_the_command_line_unlocks_an_account_and_moves_a_user(demo_db, clock):
     )
     assert moved.exit_code == 0, moved.output
     assert auth.sign_in("caseworker", "demo-password").role == "team_leader"
+
+
+def test_an_account_with_no_password_and_no_email_has_no_way_to_sign_in(demo_db, actor_for):
+    """QA (seventh session): Unlock sign-in said "csa.cw2 can sign in now" of a demo colleague with no password and no
+    email, whose next sign-in was refused. Asked of the database without reading any hash."""
+    admin = actor_for("admin")
+    assert users.has_a_way_to_sign_in(admin, "caseworker")  # a password
+    assert not users.has_a_way_to_sign_in(admin, "csa.cw2")  # neither
+    with transaction() as session:
+        session.scalars(select(User).where(User.username == "csa.cw2")).one().email = "molly.lee@example.org"
+    assert users.has_a_way_to_sign_in(admin, "csa.cw2")  # organisation sign-in matches this email
+    assert not users.has_a_way_to_sign_in(admin, "nobody.here")
+    with pytest.raises(PermissionDenied):
+        users.has_a_way_to_sign_in(actor_for("teamleader"), "csa.cw2")
