@@ -22,6 +22,7 @@ Decisions (the issue is silent or loose here):
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, or_, select
@@ -107,6 +108,8 @@ class CaseCard:
     # Runs in progress on this case, by procedure, each as the SR it was begun from or None: Start says so before a
     # second is begun (QA started a third P1)
     in_progress: dict[str, list[BegunFrom | None]] = field(default_factory=dict)
+    # Run by run, as `in_progress`: whether the reader started it (only their own runs are in their My work)
+    mine: dict[str, list[bool]] = field(default_factory=dict)
 
     def in_progress_note(self, procedure_id: str) -> str | None:
         """What Start says before another run of a procedure already in progress on the case, naming the SR a run was
@@ -122,7 +125,23 @@ class CaseCard:
             said = f"{which}, {begun_words(begun[0])}."
         else:
             said = f"{which}: {begun_counted(begun)}."
-        return f"{said} Carry on from My work; start another only for a different piece of work."
+        return f"{said} {_carry_on(self.mine.get(procedure_id, [True] * runs))}"
+
+
+def _carry_on(mine: Sequence[bool]) -> str:
+    """Where the reader carries on the runs already in progress: only their own are in their My work; a colleague's
+    is theirs to carry on (QA, seventh session: Start said "Carry on from My work" of a colleague's run, as My work's
+    caution did until the sixth session)."""
+    own, runs = sum(mine), len(mine)
+    rest = "start another only for a different piece of work."
+    if own == runs:
+        return f"Carry on from My work; {rest}"
+    if own == 0:
+        whose = "It is a colleague's" if runs == 1 else "They are colleagues'"
+        return f"{whose}, not in your My work: ask them or your team leader first; {rest}"
+    others = "the other is a colleague's" if runs - own == 1 else "the others are colleagues'"
+    yours = f"{own} of them {'is' if own == 1 else 'are'} yours, in My work"
+    return f"{yours}; {others}: ask them or your team leader first; {rest}"
 
 
 def is_ssst_procedure(procedure: Procedure) -> bool:
@@ -243,17 +262,20 @@ def case_card(actor: Actor, case_id: int) -> CaseCard:
         options, other = procedure_options(session, actor, case)
         origin = aliased(ServiceRequest)
         running: dict[str, list[BegunFrom | None]] = {}
-        for procedure_id, begun in session.execute(
-            select(ProcedureRun.procedure_id, origin)
+        mine: dict[str, list[bool]] = {}
+        for procedure_id, begun, starter_id in session.execute(
+            select(ProcedureRun.procedure_id, origin, ProcedureRun.started_by_id)
             .outerjoin(origin, origin.id == ProcedureRun.begun_from_sr_id)
             .where(ProcedureRun.case_id == case.id, ProcedureRun.status == "in_progress")
             .order_by(ProcedureRun.created_at, ProcedureRun.id)
         ):
             running.setdefault(procedure_id, []).append(BegunFrom.of(begun))
+            mine.setdefault(procedure_id, []).append(starter_id == actor.user_id)
         return CaseCard(
             CaseBanner.of(case),
             [_open_sr(actor, sr) for sr in srs],
             options,
             other,
             running,
+            mine,
         )

@@ -158,6 +158,36 @@ def test_start_a_procedure_names_the_sr_each_p1_run_in_progress_was_begun_from(d
     assert case_finder.case_card(caseworker, case_id).in_progress_note("P2") is None
 
 
+def test_start_a_procedure_says_whose_each_run_in_progress_is(demo_db, actor_for):
+    """Start a procedure said "Carry on from My work" of a colleague's run, which is not in the reader's My work and
+    which they cannot open (QA, seventh session: demo case 100000095028, one of its P1 runs csa.cw1's)."""
+    caseworker, colleague = actor_for("caseworker"), actor_for("csa.cw1")
+    case_id = _csa_transitioned(caseworker)
+    rest = "start another only for a different piece of work."
+    Walk(colleague, "P1", case_id)
+    assert case_finder.case_card(caseworker, case_id).in_progress_note("P1") == (
+        "1 P1 run is already in progress on this case. It is a colleague's, not in your My work: ask them or your "
+        f"team leader first; {rest}"
+    )
+    assert case_finder.case_card(colleague, case_id).in_progress_note("P1") == (
+        f"1 P1 run is already in progress on this case. Carry on from My work; {rest}"
+    )
+    Walk(caseworker, "P1", case_id)
+    assert case_finder.case_card(caseworker, case_id).in_progress_note("P1") == (
+        "2 P1 runs are already in progress on this case. 1 of them is yours, in My work; the other is a colleague's: "
+        f"ask them or your team leader first; {rest}"
+    )
+    Walk(colleague, "P1", case_id)
+    assert case_finder.case_card(caseworker, case_id).in_progress_note("P1") == (
+        "3 P1 runs are already in progress on this case. 1 of them is yours, in My work; the others are colleagues': "
+        f"ask them or your team leader first; {rest}"
+    )
+    assert case_finder.case_card(actor_for("csa.cw2"), case_id).in_progress_note("P1") == (
+        "3 P1 runs are already in progress on this case. They are colleagues', not in your My work: ask them or your "
+        f"team leader first; {rest}"
+    )
+
+
 def _caution(number: str, label: str, kind: str, answered: str, fits: str) -> str:
     return (
         f'This run was begun from SR {number} ({label}), {kind}, but "What needs the CSA information?" is answered '
