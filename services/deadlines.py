@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from db.models import Deadline, DeadlineSnooze, ServiceRequest, User
 from domain import deadlines as rules
 from domain.clock import format_uk, utcnow
+from domain.reference import SRStatus
 from services import audit, records
 from services.actor import Actor
 from services.attachments import load_sr
@@ -39,15 +40,28 @@ class DeadlineView:
     # deadline's reminders were held, so a snooze could only be found in the timeline, and was offered again).
     snoozed_until: datetime | None = None
     snooze_said: str = ""  # who held them and why, as they wrote it
+    # Its SR is closed: closing ends what is still open on it, so it is neither overdue nor still to do. Reminders,
+    # Home and the console leave closed SRs out already (QA, seventh session: the finish page of a P5a run that closed
+    # the SR listed the demo's review date on it as "overdue").
+    sr_closed: bool = False
 
     @property
     def what(self) -> str:
         return rules.label(self.kind)
 
     @property
+    def state(self) -> str:
+        """Where it stands in a word or two: "met", "ended with the SR" (closed), "overdue" or "to do"."""
+        if self.done:
+            return "met"
+        if self.sr_closed:
+            return "ended with the SR (closed)"
+        return "overdue" if self.overdue else "to do"
+
+    @property
     def snoozed(self) -> str | None:
         """The hold in a sentence, while one holds an open deadline's reminders."""
-        if self.snoozed_until is None or self.done:
+        if self.snoozed_until is None or self.done or self.sr_closed:
             return None
         return f"Reminders held until {format_uk(self.snoozed_until)} by {self.snooze_said}"
 
@@ -124,7 +138,7 @@ def deadline_views(session: Session, sr_ids: Iterable[int]) -> tuple[DeadlineVie
     if not ids:
         return ()
     rows = session.execute(
-        select(Deadline, ServiceRequest.number)
+        select(Deadline, ServiceRequest.number, ServiceRequest.status)
         .join(ServiceRequest, ServiceRequest.id == Deadline.sr_id)
         .where(Deadline.sr_id.in_(ids))
         .order_by(Deadline.due_at, Deadline.id)
@@ -134,17 +148,21 @@ def deadline_views(session: Session, sr_ids: Iterable[int]) -> tuple[DeadlineVie
     for deadline_id, until, reason, by in session.execute(
         select(DeadlineSnooze.deadline_id, DeadlineSnooze.until, DeadlineSnooze.reason, User.display_name)
         .join(User, User.id == DeadlineSnooze.by_id)
-        .where(DeadlineSnooze.deadline_id.in_([r.id for r, _ in rows]), DeadlineSnooze.until > now)
+        .where(DeadlineSnooze.deadline_id.in_([r.id for r, _, _ in rows]), DeadlineSnooze.until > now)
         .order_by(DeadlineSnooze.until, DeadlineSnooze.id)
     ):
         held[deadline_id] = (until, f"{by}: {reason}")  # the longest hold last, so kept
-    return tuple(
-        DeadlineView(
-            r.id, r.sr_id, r.kind, r.due_at, r.explanation, r.done, not r.done and r.due_at < now, number,
-            *held.get(r.id, (None, "")),
-        )
-        for r, number in rows
-    )  # fmt: skip
+    views = []
+    for r, number, status in rows:
+        closed = status == SRStatus.CLOSED.value
+        held_until, said = held.get(r.id, (None, ""))
+        views.append(
+            DeadlineView(
+                r.id, r.sr_id, r.kind, r.due_at, r.explanation, r.done, not r.done and not closed and r.due_at < now,
+                number, held_until, said, sr_closed=closed,
+            )
+        )  # fmt: skip
+    return tuple(views)
 
 
 def sr_deadlines(actor: Actor, sr_id: int) -> list[DeadlineView]:

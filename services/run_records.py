@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from db.models import Attachment, Deadline, Letter, OutboundEmail, ServiceRequest
 from db.types import UTCDateTime
 from domain.clock import utcnow
+from domain.reference import SRStatus
 from letters import catalogue as letter_catalogue
 from services import letter_contact
 from services.attachments import AttachmentView
@@ -91,7 +92,13 @@ _QUERY = union_all(
     _part(
         "deadline",
         Deadline,
-        {"s1": Deadline.kind, "s2": Deadline.explanation, "t1": Deadline.due_at, "b1": Deadline.done},
+        {
+            "s1": Deadline.kind,
+            "s2": Deadline.explanation,
+            "s3": ServiceRequest.status,  # closing the SR ends its open deadlines (DeadlineView.sr_closed)
+            "t1": Deadline.due_at,
+            "b1": Deadline.done,
+        },
     ),
     _part(
         "file",
@@ -136,8 +143,13 @@ def run_records(session: Session, sr_ids: Iterable[int]) -> RunRecords:
         if r.tag == "letter":
             letters.append(_letter_line(r))
         elif r.tag == "deadline":
-            done = bool(r.b1)
-            deadlines.append(DeadlineView(r.id, r.sr_id, r.s1, r.t1, r.s2, done, not done and r.t1 < now, r.number))
+            done, closed = bool(r.b1), r.s3 == SRStatus.CLOSED.value
+            deadlines.append(
+                DeadlineView(
+                    r.id, r.sr_id, r.s1, r.t1, r.s2, done, not done and not closed and r.t1 < now, r.number,
+                    sr_closed=closed,
+                )
+            )  # fmt: skip
         elif r.tag == "file":
             files.append(AttachmentView(r.id, r.sr_id, r.s1, r.s2, r.s3, r.i1, r.s4, r.t1, r.t2, None))
         else:

@@ -34,14 +34,14 @@ def deadlines_panel(deadlines: Sequence[DeadlineView], *, empty: str | None = No
             st.caption(empty)
         return
     for d in deadlines:
-        state = " · met" if d.done else " · :red[**OVERDUE**]" if d.overdue else ""
+        state = " · :red[**OVERDUE**]" if d.overdue else "" if d.state == "to do" else f" · {d.state}"
         where = f" · SR {md(d.sr_number)}" if d.sr_number else ""
         line = f"**{md(d.what)}**: due {md(format_uk(d.due_at))}{state}{where}"
         st.markdown(kept_whole(line, [d.sr_number or ""]), unsafe_allow_html=True)  # the SR number whole, as typed
         st.caption(f"How this was worked out: {md(d.explanation)}")  # it names the court or place the caseworker typed
         if d.snoozed:
             st.caption(md(d.snoozed))  # the reason as the team leader typed it
-        if actor is not None and not d.done:
+        if actor is not None and not d.done and not d.sr_closed:
             snooze_form(actor, d.id)
 
 

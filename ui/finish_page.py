@@ -62,9 +62,9 @@ def finish_page(actor: Actor, view: RunView) -> None:
     if not view.deadlines:
         st.caption("No deadlines were set.")
     for d in view.deadlines:
-        # A deadline the run met (a review date whose update came in) is done, not something still to chase.
-        state = "done" if d.done else "overdue" if d.overdue else "to do"
-        line = f"**{md(d.what)}**: {md(format_uk(d.due_at))} · {state}" + (
+        # A deadline the run met (a review date whose update came in) is met, not something still to chase; one on an
+        # SR the run closed ended with it.
+        line = f"**{md(d.what)}**: {md(format_uk(d.due_at))} · {d.state}" + (
             f" · SR {md(d.sr_number)}" if d.sr_number else ""
         )
         st.markdown(kept_whole(line, [d.sr_number]), unsafe_allow_html=True)  # the SR number whole: see kept_whole

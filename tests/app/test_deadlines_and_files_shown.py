@@ -240,3 +240,26 @@ def test_a_deadline_line_keeps_its_sr_number_whole_and_shows_typed_text_as_typed
     for escaped in ("\\[Pay here\\]", "\\*\\*now\\*\\*", "\\<b\\>"):  # no link, bold or HTML made of it
         assert escaped in caption
     assert texts(at).endswith(f"How this was worked out: {typed}")
+
+
+def test_a_deadline_left_open_on_a_closed_sr_ended_with_it_and_is_not_shown_overdue(sqlite_demo_db, actor_for):
+    """QA, seventh session: the finish page of a P5a run that closed its SR listed the demo's review date on that SR as
+    "overdue". Closing an SR ends what was still open on it (reminders, Home and the console leave closed SRs out): the
+    wizard and SR detail say so, and offer no snooze of its reminders."""
+    actor = actor_for("ssst.caseworker")
+    walk, sr_id = court_fee_run(actor, "England")
+    due = rules.court_fee_payment(datetime(2025, 12, 30, 9, 0, tzinfo=UK), "England")
+    leader = actor_for("ssst.teamleader")
+    at = sr_detail(leader, sr_id)
+    shown_deadline(at, due, state=" · :red[**OVERDUE**]")
+    assert "Snooze" in [b.label for b in at.button]
+
+    with transaction() as session:
+        sr = session.get_one(ServiceRequest, sr_id)
+        sr.status, sr.sub_status = "Closed", "Complete"
+    at = sr_detail(leader, sr_id)
+    shown_deadline(at, due, state=" · ended with the SR (closed)")
+    assert "OVERDUE" not in texts(at)
+    assert "Snooze" not in [b.label for b in at.button]
+    at = open_wizard(actor, walk.view.run_id)
+    shown_deadline(at, due, state=" · ended with the SR (closed)")

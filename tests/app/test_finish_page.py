@@ -60,7 +60,7 @@ def in_cms(at, number: str | None = None) -> str:
     return shown[read.index(f"**{heading}**") + 1]
 
 
-def test_the_finish_page_lists_each_sr_with_its_number_and_the_met_review_date_as_done(sqlite_demo_db, actor_for):
+def test_the_finish_page_lists_each_sr_with_its_number_and_the_met_review_date_as_met(sqlite_demo_db, actor_for):
     actor = actor_for("caseworker")
     walk, outcome = finished_p1(actor)
 
@@ -79,7 +79,7 @@ def test_the_finish_page_lists_each_sr_with_its_number_and_the_met_review_date_a
         ).first()
     assert done
     assert any(
-        line.startswith("**Review date**:") and line.endswith(f"· done · SR {outcome.srs['main'].number}")
+        line.startswith("**Review date**:") and line.endswith(f"· met · SR {outcome.srs['main'].number}")
         for line in shown.splitlines()
     )
 
@@ -171,7 +171,7 @@ def test_an_sr_number_in_a_sentence_on_the_finish_page_is_never_broken_across_li
     with_html = [str(m.value) for m in at.markdown if m.proto.allow_html]
     assert with_html == [
         f"**In CMS on SR {whole(main)}**",
-        f"**Review date**: {format_uk(review.due_at)} · done · SR {whole(main)}",
+        f"**Review date**: {format_uk(review.due_at)} · met · SR {whole(main)}",
     ]
 
     monkeypatch.delenv("CASEWORK_SMTP_HOST", raising=False)  # the email waits in the Outbox
