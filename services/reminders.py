@@ -10,7 +10,8 @@ A digest email is queued only for people with an email address and only when SMT
 (CASEWORK_SMTP_HOST); it goes through the outbox like every email, so one that cannot be sent waits
 there. The outbox files each email under an SR, so a digest is filed under its soonest deadline's SR.
 A met deadline (done) or a closed SR is never reminded; a team leader's snooze holds every level until
-its end.
+its end. Each run reads the SR's team and owner as they are now: a caseworker given an SR is told of its overdue
+deadline once, though its team's leaders were told of its escalation before (and are not told again).
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ class Due:
     team_id: int
     region: str
     owner_id: int | None
+    escalated: bool = False  # already told to a leader of the team holding the SR now
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,17 +128,36 @@ class Notices:
 def _due(session: Session, now: datetime) -> list[Due]:
     """Open deadlines on open SRs due before the look-ahead, skipping snoozed ones and those fully told.
 
-    Fully told means escalated to a team leader of the team holding the SR now: an SR handed over to another team
-    after its deadline was escalated to the giving team's leaders is told again to the receiving team's (who now
-    answer for it; until 7 December, sixth session, nobody there was ever told)."""
-    told = aliased(User)  # the leader told: its own name, so a User joined to the outer query later cannot capture it
-    fully_told = exists().where(
+    Fully told means nobody who answers for the SR now is still to hear of it: escalated to a leader of the team
+    holding the SR now, and either no active user owns it (its leaders were told as its owner) or its owner already
+    has a reminder of it, at this due moment, at overdue or above. The owner's half is here because the owner
+    changes after the escalation: a caseworker given the SR by their team leader (from another caseworker, or
+    unallocated, or after a hand-over to this team) answers for an overdue deadline nobody told them of (QA,
+    7 December, seventh session). The leaders' half reads the team now: an SR handed over after its escalation is
+    told again to the receiving team's leaders (sixth session). Both halves are index probes per deadline (the
+    reminders' unique key leads with the deadline; the owner by primary key), so an old escalated deadline whose
+    owner was told stays out of every run at 1,000,000 SRs as before, and a reassignment brings it back exactly
+    once: the new owner's reminder makes it fully told again."""
+    leader = aliased(User)  # the leader told: its own name, so a User joined to the outer query later cannot capture it
+    escalated = exists().where(
         Reminder.deadline_id == Deadline.id,
         Reminder.level == Level.ESCALATED.value,
         Reminder.due_at == Deadline.due_at,
-        Reminder.user_id == told.id,
-        told.team_id == ServiceRequest.team_id,
+        Reminder.user_id == leader.id,
+        leader.team_id == ServiceRequest.team_id,
     )
+    owner, owner_told = aliased(User), aliased(Reminder)
+    owner_not_told = exists().where(
+        owner.id == ServiceRequest.owner_id,
+        owner.is_active,
+        ~exists().where(
+            owner_told.deadline_id == Deadline.id,
+            owner_told.level.in_([Level.OVERDUE.value, Level.ESCALATED.value]),
+            owner_told.user_id == owner.id,
+            owner_told.due_at == Deadline.due_at,
+        ),
+    )
+    fully_told = and_(escalated, ~owner_not_told)
     snoozed = exists().where(DeadlineSnooze.deadline_id == Deadline.id, DeadlineSnooze.until > now)
     rows = session.execute(
         select(
@@ -149,6 +170,7 @@ def _due(session: Session, now: datetime) -> list[Due]:
             ServiceRequest.team_id,
             Case.region,
             ServiceRequest.owner_id,
+            escalated,
         )
         .join(ServiceRequest, Deadline.sr_id == ServiceRequest.id)
         .join(Case, ServiceRequest.case_id == Case.id)
@@ -161,7 +183,10 @@ def _due(session: Session, now: datetime) -> list[Due]:
         )
         .order_by(Deadline.due_at, Deadline.id)
     ).all()
-    return [Due(*row) for row in rows]
+    return [
+        Due(deadline_id, kind, due_at, sr_id, number, case_id, team_id, region, owner_id, escalated=bool(told))
+        for deadline_id, kind, due_at, sr_id, number, case_id, team_id, region, owner_id, told in rows
+    ]
 
 
 def _recipients(session: Session, dues: Sequence[Due]) -> tuple[set[int], dict[int, list[int]]]:
@@ -182,13 +207,16 @@ def _recipients(session: Session, dues: Sequence[Due]) -> tuple[set[int], dict[i
 
 def plan(dues: Sequence[Due], now: datetime, active: set[int], leaders: dict[int, list[int]]) -> list[Told]:
     """Who is told what at `now`: the owner the deadline's level (their team leaders when nobody active owns
-    it), and the team leaders `escalated` once it is a working day overdue."""
+    it), and the team leaders `escalated` once it is a working day overdue.
+
+    A deadline escalated in its team already is here only for a new owner (`_due`): the escalation is not told
+    again, so neither a leader who joined since nor one who owned the SR when it escalated hears of it now."""
     told: list[Told] = []
     for due in dues:
         owner = [due.owner_id] if due.owner_id is not None and due.owner_id in active else leaders.get(due.team_id, [])
         for level in levels_due(due.due_at, now, due.region):
             if level is Level.ESCALATED:
-                people = [u for u in leaders.get(due.team_id, ()) if u != due.owner_id]
+                people = [] if due.escalated else [u for u in leaders.get(due.team_id, ()) if u != due.owner_id]
             else:
                 people = owner
             told += [Told(due, level, user_id) for user_id in people]
