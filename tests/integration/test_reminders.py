@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 
 from db.models import AuditEvent, Case, Deadline, OutboundEmail, Reminder, User
 from domain.clock import UK, utcnow
-from services import console, records, reminders
+from services import console, records, reminders, users
 from services.errors import PermissionDenied, ValidationFailed
 from services.transaction import transaction
 from tests.conftest import ROOT
@@ -200,20 +200,29 @@ def test_a_caseworker_given_an_escalated_sr_is_told_once_it_is_overdue_and_the_l
 
 
 def test_an_escalated_sr_nobody_owned_is_told_to_the_caseworker_it_is_allocated_to(demo_db, actor_for):
-    """Unallocated, its leaders were told as its owner (overdue, then escalated); allocated, its caseworker is told."""
+    """Unallocated, its leaders were told as its owner (overdue, then escalated); allocated, its caseworker is told,
+    though they were told already of a deadline of their own due at the same moment (the check is per deadline)."""
     caseworker, leader = actor_for("caseworker"), actor_for("teamleader")
     _only_these_deadlines()
     deadline_id = _deadline(caseworker, ESCALATED_BY_EVE, owner_id=None)
+    own = _deadline(caseworker, ESCALATED_BY_EVE, case_no=1)
     reminders.remind(now=CHRISTMAS_EVE)
-    assert _told() == [(deadline_id, "overdue", "teamleader"), (deadline_id, "escalated", "teamleader")]
+    assert sorted(_told()) == sorted(
+        [
+            (deadline_id, "overdue", "teamleader"),
+            (deadline_id, "escalated", "teamleader"),
+            (own, "overdue", "caseworker"),
+            (own, "escalated", "teamleader"),
+        ]
+    )
     assert reminders.remind(now=CHRISTMAS_EVE + timedelta(hours=1)).reminders == 0
 
     _reassign(leader, deadline_id, "caseworker")
     assert reminders.remind(now=CHRISTMAS_EVE + timedelta(hours=2)).reminders == 1
-    assert _told()[2:] == [(deadline_id, "overdue", "caseworker")]
+    assert _told()[4:] == [(deadline_id, "overdue", "caseworker")]
     assert reminders.remind(now=CHRISTMAS_EVE + timedelta(hours=3)).reminders == 0
     seen = reminders.notices(caseworker, now=CHRISTMAS_EVE + timedelta(hours=3))
-    assert [(n.deadline_id, n.level) for n in seen.overdue] == [(deadline_id, "overdue")]
+    assert [(n.deadline_id, n.level) for n in seen.overdue] == [(deadline_id, "overdue"), (own, "overdue")]
 
 
 def test_a_leader_who_joined_after_the_escalation_is_not_told_of_it_when_the_sr_is_reassigned(demo_db, actor_for):
@@ -229,6 +238,20 @@ def test_a_leader_who_joined_after_the_escalation_is_not_told_of_it_when_the_sr_
     _reassign(leader, deadline_id, "csa.cw1")
     assert reminders.remind(now=CHRISTMAS_EVE + timedelta(hours=1)).reminders == 1
     assert _told()[2:] == [(deadline_id, "overdue", "csa.cw1")]
+
+
+def test_an_escalated_sr_given_to_a_caseworker_deactivated_before_the_next_run_tells_the_leaders_nothing_again(
+    demo_db, actor_for
+):
+    """Nobody active owns it, so its leaders answer for it, and they were told of its escalation already."""
+    caseworker, leader = actor_for("caseworker"), actor_for("teamleader")
+    _only_these_deadlines()
+    deadline_id = _deadline(caseworker, ESCALATED_BY_EVE)
+    reminders.remind(now=CHRISTMAS_EVE)
+    _reassign(leader, deadline_id, "csa.cw1")
+    users.set_active(actor_for("admin"), "csa.cw1", False)
+    assert reminders.remind(now=CHRISTMAS_EVE + timedelta(hours=1)).reminders == 0
+    assert _told() == [(deadline_id, "overdue", "caseworker"), (deadline_id, "escalated", "teamleader")]
 
 
 def test_an_sr_nobody_owns_is_told_to_the_team_leaders(demo_db, actor_for):
