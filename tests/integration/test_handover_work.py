@@ -229,13 +229,8 @@ def _told(deadline_id: int) -> list[tuple[str, str]]:
         return [tuple(r) for r in rows]
 
 
-def test_an_escalated_deadline_of_a_handed_over_unallocated_sr_is_told_to_the_receiving_teams_leaders(
-    demo_db, actor_for
-):
-    """Reminders read the SR's team and owner at each run: the giving team's notices drop the SR at once, and the next
-    run tells the receiving team's leaders (nobody owns it there yet), escalation included, although the giving
-    team's leader was told of the escalation already (until 7 December, sixth session, nobody in the SSST was)."""
-    leader, old_owner, ssst_leader = actor_for("teamleader"), actor_for("csa.cw1"), actor_for("ssst.teamleader")
+def _escalated_county_court(leader) -> tuple[console.ConsoleRow, int]:
+    """The CSA team's County Court SR (England) with a hearing overdue a working day on Christmas Eve, told then."""
     row = _county_court(leader)
     set_case(row.case_id, region="England")
     with transaction() as session:
@@ -246,6 +241,17 @@ def test_an_escalated_deadline_of_a_handed_over_unallocated_sr_is_told_to_the_re
         ).id
     reminders.remind(now=EVE)
     assert sorted(_told(deadline_id)) == [("escalated", "teamleader"), ("overdue", "csa.cw1")]
+    return row, deadline_id
+
+
+def test_an_escalated_deadline_of_a_handed_over_unallocated_sr_is_told_to_the_receiving_teams_leaders(
+    demo_db, actor_for
+):
+    """Reminders read the SR's team and owner at each run: the giving team's notices drop the SR at once, and the next
+    run tells the receiving team's leaders (nobody owns it there yet), escalation included, although the giving
+    team's leader was told of the escalation already (until 7 December, sixth session, nobody in the SSST was)."""
+    leader, old_owner, ssst_leader = actor_for("teamleader"), actor_for("csa.cw1"), actor_for("ssst.teamleader")
+    row, deadline_id = _escalated_county_court(leader)
     assert [n.sr_id for n in reminders.notices(leader, now=EVE).overdue] == [row.id]
 
     _hand_over(leader, row.id, SSST)
@@ -255,3 +261,28 @@ def test_an_escalated_deadline_of_a_handed_over_unallocated_sr_is_told_to_the_re
     assert sorted(_told(deadline_id)[2:]) == [("escalated", "ssst.teamleader"), ("overdue", "ssst.teamleader")]
     assert [n.sr_id for n in reminders.notices(ssst_leader, now=EVE + timedelta(hours=1)).overdue] == [row.id]
     assert reminders.remind(now=EVE + timedelta(hours=2)).reminders == 0  # told once: fully told in its team now
+
+
+def test_a_caseworker_the_receiving_team_allocates_a_handed_over_escalated_sr_to_is_told_of_it_once(demo_db, actor_for):
+    """Escalated in the giving team, then in the receiving team (its leaders told as the SR's owner), then allocated
+    there: the caseworker is told it is overdue, once, and neither team's leaders again."""
+    leader, ssst_leader, ssst_caseworker = (
+        actor_for("teamleader"),
+        actor_for("ssst.teamleader"),
+        actor_for("ssst.caseworker"),
+    )
+    row, deadline_id = _escalated_county_court(leader)
+    _hand_over(leader, row.id, SSST)
+    reminders.remind(now=EVE + timedelta(hours=1))
+    assert len(_told(deadline_id)) == 4  # the SSST's leader: overdue and escalated (the test above)
+
+    console.reassign(
+        ssst_leader, [row.id], ssst_caseworker.user_id, REASON, expected_versions={row.id: _version(row.id)}
+    )
+    assert reminders.remind(now=EVE + timedelta(hours=2)).reminders == 1
+    assert _told(deadline_id)[4:] == [("overdue", "ssst.caseworker")]
+    assert reminders.remind(now=EVE + timedelta(hours=3)).reminders == 0
+    seen = reminders.notices(ssst_caseworker, now=EVE + timedelta(hours=3))
+    assert [(n.sr_id, n.level) for n in seen.overdue] == [(row.id, "overdue")]
+    assert [n.sr_id for n in reminders.notices(ssst_leader, now=EVE + timedelta(hours=3)).overdue] == [row.id]
+    assert not reminders.notices(leader, now=EVE + timedelta(hours=3)).overdue

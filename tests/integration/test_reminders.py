@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 
 from db.models import AuditEvent, Case, Deadline, OutboundEmail, Reminder, User
 from domain.clock import UK, utcnow
-from services import console, records, reminders
+from services import console, records, reminders, users
 from services.errors import PermissionDenied, ValidationFailed
 from services.transaction import transaction
 from tests.conftest import ROOT
@@ -131,6 +131,127 @@ def test_a_reassigned_srs_reminders_leave_the_old_owners_notices_and_the_new_own
     with transaction() as session:
         username = session.get(User, other.id).username
     assert (deadline_id, "overdue", username) in _told()
+
+
+ESCALATED_BY_EVE = CHRISTMAS_EVE - timedelta(days=6)  # Friday 18 December: a working day overdue by Monday 21st
+
+
+def _reassign(leader, deadline_id: int, username: str) -> None:
+    with transaction() as session:
+        sr = session.get_one(Deadline, deadline_id).service_request
+        sr_id, version = sr.id, sr.version
+        new_owner_id = session.scalars(select(User.id).where(User.username == username)).one()
+    console.reassign(leader, [sr_id], new_owner_id, "Leave", expected_versions={sr_id: version})
+
+
+def _with_email(username: str) -> str:
+    """Give a demo user (the team's own caseworkers have none) an email address; return their display name."""
+    with transaction() as session:
+        user = session.scalars(select(User).where(User.username == username)).one()
+        user.email = f"{username}@demo.casework.invalid"
+        return user.display_name
+
+
+def test_a_caseworker_given_an_escalated_sr_is_told_once_it_is_overdue_and_the_leader_not_again(
+    demo_db, actor_for, monkeypatch
+):
+    """QA: a deadline escalated to the team leader counted as fully told, so the caseworker the leader then gave the
+    SR to was never told of it (Outstanding SRs and their list showed it overdue, their notices did not)."""
+    caseworker, leader, new_owner = actor_for("caseworker"), actor_for("teamleader"), actor_for("csa.cw2")
+    _only_these_deadlines()
+    deadline_id = _deadline(caseworker, ESCALATED_BY_EVE)
+    assert reminders.remind(now=CHRISTMAS_EVE).reminders == 2
+    assert _told() == [(deadline_id, "overdue", "caseworker"), (deadline_id, "escalated", "teamleader")]
+
+    _reassign(leader, deadline_id, "csa.cw2")
+    name = _with_email("csa.cw2")
+    later = CHRISTMAS_EVE + timedelta(hours=1)
+    with smtp_server() as server:
+        monkeypatch.setenv("CASEWORK_SMTP_HOST", server.host)
+        monkeypatch.setenv("CASEWORK_SMTP_PORT", str(server.port))
+        report = reminders.remind(now=later)
+        assert (report.reminders, report.people, report.emails) == (1, 1, 1)
+        [received] = server.handler.received
+        assert received.rcpt_tos == ["csa.cw2@demo.casework.invalid"]
+        assert received.message["Subject"] == "Casework Guide deadlines: 1 overdue"
+        with transaction() as session:
+            number = session.get_one(Deadline, deadline_id).service_request.number
+        body = received.message.get_content().splitlines()
+        assert body[:8] == [  # then the signature
+            f"Dear {name},",
+            "",
+            "Casework Guide has deadlines for you to look at:",
+            "",
+            "Overdue:",
+            f"- Review date: SR {number}, due 18 December 2026, 10:00",
+            "",
+            "Open Casework Guide to see each one and how its date was worked out.",
+        ]
+        assert reminders.remind(now=later + timedelta(hours=1)).reminders == 0  # fully told again
+        assert len(server.handler.received) == 1
+    assert _told()[2:] == [(deadline_id, "overdue", "csa.cw2")]
+    assert [n.deadline_id for n in reminders.notices(new_owner, now=later).overdue] == [deadline_id]
+    assert reminders.notices(caseworker, now=later).count == 0
+    assert [n.deadline_id for n in reminders.notices(leader, now=later).overdue] == [deadline_id]
+
+    _reassign(leader, deadline_id, "caseworker")  # back to someone told already: told once each, so nobody now
+    assert reminders.remind(now=later + timedelta(hours=2)).reminders == 0
+    assert [n.deadline_id for n in reminders.notices(caseworker, now=later).overdue] == [deadline_id]
+
+
+def test_an_escalated_sr_nobody_owned_is_told_to_the_caseworker_it_is_allocated_to(demo_db, actor_for):
+    """Unallocated, its leaders were told as its owner (overdue, then escalated); allocated, its caseworker is told,
+    though they were told already of a deadline of their own due at the same moment (the check is per deadline)."""
+    caseworker, leader = actor_for("caseworker"), actor_for("teamleader")
+    _only_these_deadlines()
+    deadline_id = _deadline(caseworker, ESCALATED_BY_EVE, owner_id=None)
+    own = _deadline(caseworker, ESCALATED_BY_EVE, case_no=1)
+    reminders.remind(now=CHRISTMAS_EVE)
+    assert sorted(_told()) == sorted(
+        [
+            (deadline_id, "overdue", "teamleader"),
+            (deadline_id, "escalated", "teamleader"),
+            (own, "overdue", "caseworker"),
+            (own, "escalated", "teamleader"),
+        ]
+    )
+    assert reminders.remind(now=CHRISTMAS_EVE + timedelta(hours=1)).reminders == 0
+
+    _reassign(leader, deadline_id, "caseworker")
+    assert reminders.remind(now=CHRISTMAS_EVE + timedelta(hours=2)).reminders == 1
+    assert _told()[4:] == [(deadline_id, "overdue", "caseworker")]
+    assert reminders.remind(now=CHRISTMAS_EVE + timedelta(hours=3)).reminders == 0
+    seen = reminders.notices(caseworker, now=CHRISTMAS_EVE + timedelta(hours=3))
+    assert [(n.deadline_id, n.level) for n in seen.overdue] == [(deadline_id, "overdue"), (own, "overdue")]
+
+
+def test_a_leader_who_joined_after_the_escalation_is_not_told_of_it_when_the_sr_is_reassigned(demo_db, actor_for):
+    """The escalation is told to the team once: a reassignment brings the deadline back for its new owner only."""
+    caseworker, leader = actor_for("caseworker"), actor_for("teamleader")
+    _only_these_deadlines()
+    deadline_id = _deadline(caseworker, ESCALATED_BY_EVE)
+    reminders.remind(now=CHRISTMAS_EVE)
+    with transaction() as session:
+        session.add(
+            User(username="second.tl", display_name="Second Leader", role="team_leader", team_id=leader.team_id)
+        )
+    _reassign(leader, deadline_id, "csa.cw1")
+    assert reminders.remind(now=CHRISTMAS_EVE + timedelta(hours=1)).reminders == 1
+    assert _told()[2:] == [(deadline_id, "overdue", "csa.cw1")]
+
+
+def test_an_escalated_sr_given_to_a_caseworker_deactivated_before_the_next_run_tells_the_leaders_nothing_again(
+    demo_db, actor_for
+):
+    """Nobody active owns it, so its leaders answer for it, and they were told of its escalation already."""
+    caseworker, leader = actor_for("caseworker"), actor_for("teamleader")
+    _only_these_deadlines()
+    deadline_id = _deadline(caseworker, ESCALATED_BY_EVE)
+    reminders.remind(now=CHRISTMAS_EVE)
+    _reassign(leader, deadline_id, "csa.cw1")
+    users.set_active(actor_for("admin"), "csa.cw1", False)
+    assert reminders.remind(now=CHRISTMAS_EVE + timedelta(hours=1)).reminders == 0
+    assert _told() == [(deadline_id, "overdue", "caseworker"), (deadline_id, "escalated", "teamleader")]
 
 
 def test_an_sr_nobody_owns_is_told_to_the_team_leaders(demo_db, actor_for):
