@@ -440,7 +440,12 @@ def _reason_and_resolution(ctx: Ctx) -> list[Effect]:
     return [
         UpdateSR("main", {"reason": ctx["sr_reason"], "resolution_code": ctx["resolution_code"]}),
         _tell_owning(ctx, PROCEED, kind="task", off_case=PROCEED_OFF_CASE),
-        _tell_owning(ctx, "The face to face visit on your case is completed.", kind="message"),
+        _tell_owning(
+            ctx,
+            "The face to face visit on your case is completed.",
+            kind="message",
+            off_case="The face to face visit you asked for is completed.",  # the case is another team's, not theirs
+        ),
     ]
 
 

@@ -366,7 +366,7 @@ def test_a_completed_visit_is_recorded_the_files_deleted_and_the_initiating_case
     assert [(kind, text) for kind, text, _sid in tasks_for("caseworker") if "face to face visit" in text.lower()] == [
         ("task", "The face to face visit is completed: proceed with the case (the visit summary is in the email 'Face "
                  "to face visit completed' to the owning caseworker and team leader)."),
-        ("message", "The face to face visit on your case is completed."),
+        ("message", "The face to face visit you asked for is completed."),  # not "your case": it is the SSST's
     ]  # fmt: skip
     assert walk.step == "close_sr"
     walk.answer()
