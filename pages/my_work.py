@@ -15,10 +15,12 @@ from ui.table_data import arrow_rows, day_column, table_or_sentence
 
 
 def _worked_by(mine: MyWork, sr_id: int) -> str:
-    """The procedures that work the SR; the one in progress on it said to be."""
+    """The procedures that work the SR; the one in progress on it, or begun from it, said to be."""
     on = mine.running.get(sr_id)
     if on is not None:
         return f"{on.procedure_id}, in progress"
+    if begun := mine.begun_here.get(sr_id):
+        return f"{', '.join(begun)}, in progress (begun from this SR)"
     return ", ".join(w.procedure_id for w in mine.ways.get(sr_id, [])) or "CMS only"
 
 

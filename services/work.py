@@ -86,6 +86,9 @@ class MyWork:
     next_cursor: Cursor | None = None
     ways: dict[int, list[WayToWork]] = field(default_factory=dict)  # by SR id: the procedures that work it
     running: dict[int, RunOnSR] = field(default_factory=dict)  # by SR id: the run in progress on it, if any
+    # by SR id: the procedures of runs in progress begun from it (P1 from a complaint or appeal SR), which record on SRs
+    # of their own; "Worked by" says so (QA, seventh session: it said only "P1" of a complaint a P1 run was begun from)
+    begun_here: dict[int, list[str]] = field(default_factory=dict)
 
 
 def _my_srs_where(actor: Actor) -> list[ColumnElement[bool]]:
@@ -141,6 +144,7 @@ def my_work(actor: Actor, *, after: Cursor | None = None, page_size: int = PAGE_
         # with the SR each was begun from, if any, so the caution can say whether one is for this SR's query.
         on_cases: dict[tuple[int, str], list[BegunFrom | None]] = {}
         started_here: dict[tuple[int, str], list[bool]] = {}  # run by run: started by this caseworker
+        begun_here: dict[int, list[str]] = {}
         for case_id, procedure_id, started_by, begun in session.execute(
             select(ProcedureRun.case_id, ProcedureRun.procedure_id, ProcedureRun.started_by_id, ServiceRequest)
             .outerjoin(ServiceRequest, ServiceRequest.id == ProcedureRun.begun_from_sr_id)
@@ -152,6 +156,8 @@ def my_work(actor: Actor, *, after: Cursor | None = None, page_size: int = PAGE_
         ).all():
             on_cases.setdefault((case_id, procedure_id), []).append(BegunFrom.of(begun))
             started_here.setdefault((case_id, procedure_id), []).append(started_by == actor.user_id)
+            if begun is not None and procedure_id not in begun_here.get(begun.id, []):
+                begun_here.setdefault(begun.id, []).append(procedure_id)
         for sr in srs:
             ways[sr.id] = [
                 replace(
@@ -185,6 +191,7 @@ def my_work(actor: Actor, *, after: Cursor | None = None, page_size: int = PAGE_
             Cursor(srs[-1].created_at, srs[-1].id) if more and srs else None,
             ways,
             running,
+            begun_here,
         )
 
 
