@@ -72,8 +72,9 @@ def run_today() -> date:
 
 def step_facts(run: ProcedureRun, case: Case) -> Mapping[str, Any]:
     """The facts a run's step reads, whether its whole step is saved or one of its pages checked: the case's, with
-    the SRs the run has bound so far, the steps it has been through (a loop's count, e.g. P5e's misses) and the SR it
-    was begun from, if any (P1 from a complaint or appeal SR: its first question is checked against the SR's type)."""
+    the SRs the run has bound so far, the steps it has been through (a loop's count, e.g. P5e's misses), the day each
+    was saved (the second PV check names the first's) and the SR it was begun from, if any (P1 from a complaint or
+    appeal SR: its first question is checked against the SR's type)."""
     # A query only for a run begun from an SR, once per transaction (the view reads the same row from the session).
     begun = run.begun_from if run.begun_from_sr_id else None
     return case_facts(case).with_extra(
