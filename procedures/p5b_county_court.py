@@ -319,7 +319,7 @@ STEPS = {
         effects=_record_hearing,
     ),
     "second_pv_check": ssst_court.second_pv_check_step(
-        _second_pv_check, ("hearing_at", "hearing_at_later", "cpo_email", "cpo_name"), hearing_at
+        _second_pv_check, ("hearing_at", "hearing_at_later", "cpo_email", "cpo_name"), hearing_at, "create_folder"
     ),
     "record_outcome": ssst_court.record_outcome_step(
         "The CPO emails the outcome to the SSST. Record it on the SR and scan the outcome as a PDF: it is "

@@ -404,7 +404,7 @@ STEPS = {
         effects=_summons_issued,
     ),
     "second_pv_check": ssst_court.second_pv_check_step(
-        _second_pv_check, ("hearing_at", "cpo_email", "cpo_name"), lambda ctx: ctx["hearing_at"]
+        _second_pv_check, ("hearing_at", "cpo_email", "cpo_name"), lambda ctx: ctx["hearing_at"], "pv_check"
     ),
     "record_outcome": ssst_court.record_outcome_step(
         "The CPO sends the case file to the SSST. Record the outcome on the SR and scan it as a PDF: it is "

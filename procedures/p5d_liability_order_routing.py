@@ -749,7 +749,10 @@ STEPS = {
         ),
         depends_on=("confirmed_hearing_at",),
         effects=_second_pv_check,
-        warnings=ssst_court.second_pv_check_not_due_yet(hearing_at),  # answered weeks early it is stale (QA)
+        warnings=ssst_court.all_of(
+            ssst_court.second_pv_check_not_due_yet(hearing_at),  # answered weeks early it is stale (QA)
+            ssst_court.second_pv_check_disagrees("full_pv_check", "in the SR Notes"),  # version 1: no details field
+        ),
     ),
     "cpo_decision": Step(
         title="Does the CPO proceed?",
@@ -831,6 +834,10 @@ _V2_STEPS: dict[str, Step] = {
         fields=(STEPS["second_pv_check"].fields[0], ssst_court.SECOND_PV_DETAILS, *STEPS["second_pv_check"].fields[1:]),
         depends_on=("confirmed_hearing_at", "new_hearing_at"),
         effects=_second_pv_check_v2,
+        warnings=ssst_court.all_of(
+            ssst_court.second_pv_check_not_due_yet(hearing_at),
+            ssst_court.second_pv_check_disagrees("full_pv_check"),  # version 2 asks what the check showed
+        ),
     ),
     "record_outcome": Step(
         title="Record the outcome from the CPO",

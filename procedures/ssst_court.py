@@ -135,6 +135,39 @@ def second_pv_check_not_due_yet(hearing: Callable[[Ctx], Any]) -> Callable[[Ctx]
     return warnings
 
 
+WHERE_THE_CPO_READS_IT = 'under "What the second PV check showed": the CPO reads it in the email'
+"""Where a second PV check's caution asks for what the 2012 system says of a removed marker (P5b, P5c, P5d v2)."""
+
+
+def second_pv_check_disagrees(first_check: str, where: str = WHERE_THE_CPO_READS_IT) -> Callable[[Ctx], list[str]]:
+    """A caution on the second PV check when it answers "no PV marker" and the first check on the same run (the
+    step `first_check`, whose answer is "pv_marker") recorded one (QA: the request went to the CPO without a word).
+
+    A caution, not a refusal: a marker can genuinely be removed between the two checks, and a refusal would leave
+    that caseworker no way on; the case record's own marker is still refused (`PV_CHECK_AGREES_WITH_THE_CASE`). It
+    reads the answers, so it is said once the second check is answered: on "check your answers", before the email to
+    the CPO is sent (the step queues an email, so it always waits there), and on the step's page after Change. The
+    first check's day comes from the run's record of its save (`steps_saved_on`); runs without it are told without."""
+
+    def warnings(ctx: Ctx) -> list[str]:
+        if ctx["second_pv_marker"] is not False or ctx["pv_marker"] is not True:
+            return []
+        saved_on = (ctx.fact("steps_saved_on") or {}).get(first_check)
+        when = f", on {format_date(saved_on)}," if saved_on else ""
+        return [
+            f"The first PV check on this run{when} recorded a PV marker, but this check says there is none. A PV "
+            "marker is rarely removed: look at the 2012 system again before you confirm. If the marker really has "
+            f"been removed, write what the 2012 system says about its removal {where}."
+        ]
+
+    return warnings
+
+
+def all_of(*cautions: Callable[[Ctx], list[str]]) -> Callable[[Ctx], list[str]]:
+    """One step's `warnings` from several, in order."""
+    return lambda ctx: [caution for each in cautions for caution in each(ctx)]
+
+
 def pv_result(marker: bool, details: str | None) -> str:
     found = "PV marker recorded" if marker else "no PV marker recorded"
     return f"{found}: {details}" if details else found
@@ -287,8 +320,13 @@ def set_in_progress_step(guidance: str = "In the SR for this request, update the
 
 
 def second_pv_check_step(
-    effects: Callable[[Ctx], list[Effect]], depends_on: tuple[str, ...], hearing: Callable[[Ctx], Any]
+    effects: Callable[[Ctx], list[Effect]],
+    depends_on: tuple[str, ...],
+    hearing: Callable[[Ctx], Any],
+    first_check: str,
 ) -> Step:
+    """The second PV check, cautioned when it is early and when it disagrees with the first check (step
+    `first_check`)."""
     return Step(
         title="Second PV check",
         guidance=(
@@ -320,7 +358,7 @@ def second_pv_check_step(
         ),
         depends_on=depends_on,
         effects=effects,
-        warnings=second_pv_check_not_due_yet(hearing),
+        warnings=all_of(second_pv_check_not_due_yet(hearing), second_pv_check_disagrees(first_check)),
     )
 
 

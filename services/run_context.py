@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date
+from datetime import date, datetime
 from queue import Empty, SimpleQueue
 from typing import Any
 
@@ -72,19 +72,31 @@ def run_today() -> date:
 
 def step_facts(run: ProcedureRun, case: Case) -> Mapping[str, Any]:
     """The facts a run's step reads, whether its whole step is saved or one of its pages checked: the case's, with
-    the SRs the run has bound so far, the steps it has been through (a loop's count, e.g. P5e's misses) and the SR it
-    was begun from, if any (P1 from a complaint or appeal SR: its first question is checked against the SR's type)."""
+    the SRs the run has bound so far, the steps it has been through (a loop's count, e.g. P5e's misses), the day each
+    was saved (the second PV check names the first's) and the SR it was begun from, if any (P1 from a complaint or
+    appeal SR: its first question is checked against the SR's type)."""
     # A query only for a run begun from an SR, once per transaction (the view reads the same row from the session).
     begun = run.begun_from if run.begun_from_sr_id else None
     return case_facts(case).with_extra(
         run_sr_refs=tuple(sorted(run.sr_refs)),
         run_history=tuple(run.history),
+        steps_saved_on=_steps_saved_on(run),
         begun_from_sr=(
             {"number": begun.number, "process": begun.process, "area": begun.area, "sub_area": begun.sub_area}
             if begun is not None
             else None
         ),
     )
+
+
+def _steps_saved_on(run: ProcedureRun) -> dict[str, date]:
+    """The UK day each step the run left forward was last saved on, from the run's record of its visits
+    (`ProcedureRun.step_visits`): e.g. the first PV check's day, which the second one's caution names. Empty for runs
+    started before that record was kept, and for practice runs, which never keep it."""
+    visits = getattr(run, "step_visits", None) or {}
+    return {
+        step: uk_local(datetime.fromisoformat(at)).date() for step, (kind, at) in visits.items() if kind == "submit"
+    }
 
 
 def step_context(procedure: Procedure, run: ProcedureRun, case: Case) -> Ctx:

@@ -16,7 +16,9 @@ from tests.app.answering import answer_by_label, button, progress
 from tests.app.helpers import texts
 from tests.app.test_wizard import open_wizard
 from tests.pdfs import a_pdf
-from tests.procedures.ssst_walks import allocated_sr, emails, service_request, set_case
+from tests.procedures.ssst_walks import allocated_sr, emails, pv_checks_disagree, service_request, set_case
+from tests.procedures.test_p5b import first_steps
+from tests.procedures.walk import Walk
 from tests.unit.test_pv_question_rule import TO_THE_CPO
 
 
@@ -288,3 +290,25 @@ def test_no_to_the_pv_question_on_a_pv_case_is_refused_on_its_own_page(sqlite_de
     button(at, "Continue").click().run()
     assert "There is a problem" not in texts(at)
     assert at.title[0].value == "Notes for the CPO on the referral form (optional)"
+
+
+def test_check_your_answers_cautions_a_second_pv_check_that_finds_no_marker_after_the_first_found_one(
+    sqlite_demo_db, actor_for, monkeypatch
+):
+    """QA (seventh session): P5b's first check recorded a PV marker, the second said none, and nothing was said.
+    "Check your answers" for the second check now cautions, above Confirm and save; confirming still saves."""
+    monkeypatch.delenv("CASEWORK_SMTP_HOST", raising=False)
+    actor = actor_for("ssst.caseworker")
+    case_id, sr_id = allocated_sr(actor, "County Court")
+    walk = Walk(actor, "P5b", case_id, sr_id=sr_id)
+    first_steps(walk)  # the first check: a PV marker recorded
+    walk.answer(cpo_name="Pat Presenter", hearing_known=True, hearing_at=f"{date.today() + timedelta(days=30)} 10:00")
+    walk.answer(confirm=False, second_pv_marker=False, payments_since="None", contact_since="None")
+    at = open_wizard(actor, walk.view.run_id)
+    assert at.title[0].value == "Check your answers before saving"
+    assert pv_checks_disagree(walk.view.run_id, "create_folder") in [w.value for w in at.warning]
+
+    button(at, "Confirm and save").click().run()
+    assert not at.exception
+    assert "Record the outcome" in progress(at)
+    assert [m["Subject"].split(":")[0] for m in emails(sr_id)][-1].startswith("Second PV check")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import datetime
 from email import message_from_bytes
 from email.message import EmailMessage
 from typing import Any
@@ -12,8 +13,9 @@ from typing import Any
 from docx import Document
 from sqlalchemy import select
 
-from db.models import Attachment, AuditEvent, Case, Deadline, OutboundEmail, ServiceRequest, Task, User
+from db.models import Attachment, AuditEvent, Case, Deadline, OutboundEmail, ProcedureRun, ServiceRequest, Task, User
 from domain import mail
+from domain.clock import uk_local
 from services.actor import Actor
 from services.transaction import transaction
 
@@ -162,3 +164,26 @@ def user_id(username: str) -> int:
         found = session.scalar(select(User.id).where(User.username == username))
         assert found is not None
         return found
+
+
+UNDER_WHAT_IT_SHOWED = 'under "What the second PV check showed": the CPO reads it in the email'
+
+
+def pv_checks_disagree(run_id: str, first_check: str, where: str = UNDER_WHAT_IT_SHOWED) -> str:
+    """The caution on a second PV check that says "no marker" after the run's first check (step `first_check`)
+    recorded one, naming the day that first check was saved, as the run recorded it."""
+    kind, at = _run_row(run_id).step_visits[first_check]
+    assert kind == "submit"
+    day = uk_local(datetime.fromisoformat(at)).date()
+    return (
+        f"The first PV check on this run, on {day.day} {day:%B %Y}, recorded a PV marker, but this check says there "
+        "is none. A PV marker is rarely removed: look at the 2012 system again before you confirm. If the marker "
+        f"really has been removed, write what the 2012 system says about its removal {where}."
+    )
+
+
+def _run_row(run_id: str) -> ProcedureRun:
+    with transaction() as session:
+        run = session.get_one(ProcedureRun, run_id)
+        session.expunge(run)
+        return run

@@ -28,11 +28,14 @@ from tests.procedures.ssst_walks import (
     docx_text,
     emails,
     outbox_rows,
+    pv_checks_disagree,
     service_request,
+    set_case,
     tasks,
     unzip,
 )
 from tests.procedures.walk import Walk, find_case
+from tests.unit.test_pv_question_rule import TO_THE_CPO
 
 
 @pytest.fixture
@@ -56,14 +59,20 @@ def next_weekday(weekday: int, weeks_ahead: int = 3) -> date:
 
 
 def first_steps(
-    walk: Walk, *, contact: str = "Email the court presenting team", criminal: bool = False, in_progress: bool = True
+    walk: Walk,
+    *,
+    contact: str = "Email the court presenting team",
+    criminal: bool = False,
+    in_progress: bool = True,
+    pv_marker: bool = True,
 ) -> None:
     walk.answer(court="Demo County Court", ecm_name="Eve Enforcer", criminal_action=criminal)
     if contact.startswith("Email"):
         walk.answer(cpt_contact=contact)
     else:
         walk.answer(cpt_contact=contact, cpt_call="Pat Presenter will present; no date yet")
-    folder = {"pv_marker": True, "pv_details": "Marker from 2019: threats on the phone", "referral_notes": "Bring file"}
+    details = "Marker from 2019: threats on the phone" if pv_marker else ""
+    folder = {"pv_marker": pv_marker, "pv_details": details, "referral_notes": "Bring file"}
     if criminal:
         folder["screenshots_saved"] = True
     walk.answer(**folder)
@@ -353,6 +362,66 @@ def test_the_second_pv_check_answered_before_its_day_is_cautioned_not_refused(de
     assert walk.view.warnings == ()
     walk.answer(second_pv_marker=True, payments_since="None", contact_since="None")
     assert walk.step == "record_outcome"
+
+
+def to_second_pv_check(walk: Walk, clock: Clock, sr_id: int, *, first: bool) -> None:
+    """The run up to the second PV check on its due day (no "too early" caution), the first check answered `first`."""
+    first_steps(walk, pv_marker=first)
+    hearing_day = next_weekday(2)
+    walk.answer(cpo_name="Pat Presenter", hearing_known=True, hearing_at=f"{hearing_day} 10:00")
+    (due,) = deadlines(sr_id)["second_pv_check"]
+    clock.today = uk_local(due.due_at).date()
+    walk.view = run_context.view_run(walk.actor, walk.view.run_id)
+
+
+def test_a_second_pv_check_finding_no_marker_after_the_first_found_one_is_cautioned_and_still_saves(
+    demo_db, ssst, clock
+):
+    """QA (seventh session): the first check recorded a PV marker, the second said none, and the request went to the
+    CPO without a word. "Check your answers" now says so, before the email goes; a caution, not a refusal (a marker
+    can be removed), so the run saves once confirmed and the CPO reads what the second check found."""
+    case_id, sr_id = allocated_sr(ssst, "County Court")
+    walk = Walk(ssst, "P5b", case_id, sr_id=sr_id)
+    to_second_pv_check(walk, clock, sr_id, first=True)
+    assert walk.view.warnings == ()  # not answered yet: nothing to disagree with
+    removed = "Marker removed on 1 December by the PV team after review"
+    walk.answer(
+        confirm=False, second_pv_marker=False, second_pv_details=removed, payments_since="None", contact_since="None"
+    )
+    assert walk.view.awaiting_confirmation
+    assert walk.view.warnings == (pv_checks_disagree(walk.view.run_id, "create_folder"),)
+    assert not [m for m in emails(sr_id) if m["Subject"].startswith("Second PV check")]  # nothing sent yet
+
+    walk.confirm()
+    assert walk.step == "record_outcome"
+    (pv_email,) = [m for m in emails(sr_id) if m["Subject"].startswith("Second PV check")]
+    assert f"no PV marker recorded: {removed}" in pv_email.get_body().get_content()
+
+
+@pytest.mark.parametrize(("first", "second"), [(True, True), (False, False), (False, True)])
+def test_second_pv_checks_that_agree_with_the_first_or_find_a_new_marker_are_not_cautioned(
+    demo_db, ssst, clock, first, second
+):
+    case_id, sr_id = allocated_sr(ssst, "County Court")
+    walk = Walk(ssst, "P5b", case_id, sr_id=sr_id)
+    to_second_pv_check(walk, clock, sr_id, first=first)
+    walk.answer(confirm=False, second_pv_marker=second, payments_since="None", contact_since="None")
+    assert walk.view.awaiting_confirmation
+    assert walk.view.warnings == ()
+
+
+def test_no_marker_at_the_second_check_on_a_case_whose_record_shows_one_is_still_refused(demo_db, ssst, clock):
+    """The case record's marker is refused as before, whatever the first check found: the caution is only for a
+    case whose record shows none."""
+    case_id, sr_id = allocated_sr(ssst, "County Court")
+    walk = Walk(ssst, "P5b", case_id, sr_id=sr_id)
+    to_second_pv_check(walk, clock, sr_id, first=True)
+    set_case(case_id, potentially_violent=True)
+    with pytest.raises(ValidationFailed) as refused:
+        walk.answer(second_pv_marker=False, payments_since="None", contact_since="None")
+    assert refused.value.errors == {"second_pv_marker": TO_THE_CPO}
+    assert run_context.view_run(ssst, walk.view.run_id).step.id == "second_pv_check"
+    assert not [m for m in emails(sr_id) if m["Subject"].startswith("Second PV check")]
 
 
 def test_without_notes_or_pv_details_the_forms_show_no_empty_heading_or_line(demo_db, ssst):

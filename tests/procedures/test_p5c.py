@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from db.models import Case, ServiceRequest
 from domain import deadlines as rules
-from domain.clock import UK
+from domain.clock import UK, uk_local
 from procedures import registry
 from services import run_context, run_start
 from services.errors import DomainError, ValidationFailed
@@ -26,6 +26,7 @@ from tests.procedures.ssst_walks import (
     deadlines,
     docx_text,
     emails,
+    pv_checks_disagree,
     service_request,
     tasks,
     unzip,
@@ -328,3 +329,33 @@ def test_commitment_for_nothing_owed_is_refused_at_the_amount(demo_db, ssst):
         )
     assert refused.value.errors == {"amount_owed": "Enter an amount more than £0.00 for: Amount owed"}
     assert walk.step == "sr_allocated"
+
+
+@pytest.mark.parametrize("first", [True, False], ids=["first-found-a-marker", "first-found-none"])
+def test_a_second_pv_check_finding_no_marker_is_cautioned_only_when_the_first_found_one_and_still_saves(
+    demo_db, ssst, clock, first
+):
+    """QA (seventh session): the second check's "no marker" after the first check's marker went to the CPO without a
+    word. "Check your answers" says so before the email goes; it is a caution, so the run saves once confirmed."""
+    case_id, sr_id = allocated_sr(ssst, "Magistrates Court")
+    walk = Walk(ssst, "P5c", case_id, sr_id=sr_id)
+    to_hearing(walk, pv_marker=first)
+    walk.answer()  # court cover letter
+    walk.answer()  # summons back from the CPO
+    walk.answer()  # paying parent cover letter
+    walk.answer(summons_issued_on=clock.today.isoformat())
+    (due,) = deadlines(sr_id)["second_pv_check"]
+    clock.today = uk_local(due.due_at).date()  # its due day: no "too early" caution
+    walk.answer(
+        confirm=False,
+        second_pv_marker=False,
+        second_pv_details="No marker on the 2012 system",
+        payments_since="None",
+        contact_since="None",
+    )
+    assert walk.view.awaiting_confirmation
+    assert walk.view.warnings == ((pv_checks_disagree(walk.view.run_id, "pv_check"),) if first else ())
+    walk.confirm()
+    assert walk.step == "record_outcome"
+    (pv_email,) = [m for m in emails(sr_id) if m["Subject"].startswith("Second PV check")]
+    assert "no PV marker recorded: No marker on the 2012 system" in pv_email.get_body().get_content()

@@ -29,6 +29,7 @@ from services.procedure_map import procedure_map
 from services.transaction import transaction
 from tests.pdfs import a_pdf
 from tests.procedures.p4_helpers import Clock
+from tests.procedures.ssst_walks import UNDER_WHAT_IT_SHOWED, pv_checks_disagree
 from tests.procedures.walk import Walk, run_row
 from tests.ssst import smtp_server
 
@@ -358,6 +359,35 @@ def test_the_second_pv_check_answered_before_its_day_is_cautioned(demo_db, ssst,
     )
     clock.today = due_day
     assert run_context.view_run(ssst, walk.view.run_id).warnings == ()
+
+
+@pytest.mark.parametrize(
+    ("version", "where"), [("2", UNDER_WHAT_IT_SHOWED), ("1", "in the SR Notes")], ids=["version-2", "version-1"]
+)
+def test_a_second_pv_check_finding_no_marker_after_the_first_found_one_is_cautioned_and_still_saves(
+    demo_db, ssst, clock, version, where
+):
+    """QA (seventh session), as P5b: the first check's marker and the second's "none" went to the CPO without a word.
+    Version 1's second check asks no findings, so it says to write them in the SR Notes."""
+    case_id, sr_id = allocated_sr(ssst)
+    walk = Walk(ssst, "P5d", case_id, sr_id=sr_id, version=version)
+    walk_to(walk, "second_pv_check", full_pv_check={"pv_marker": True, "pv_detail": "Marker from 2019"})
+    clock.today = HEARING.date() - timedelta(days=2)  # its due day: no "too early" caution
+    walk.answer(confirm=False, **ANSWERS["second_pv_check"])
+    assert walk.view.awaiting_confirmation
+    assert walk.view.warnings == (pv_checks_disagree(walk.view.run_id, "full_pv_check", where),)
+    walk.confirm()
+    assert walk.step == "cpo_decision"
+    assert [s for _to, s, _m in outbox(sr_id) if s.startswith("Second PV check")]
+
+
+def test_a_second_pv_check_agreeing_with_the_first_is_not_cautioned(demo_db, ssst, clock):
+    walk, _case_id, _sr_id = start(ssst)
+    walk_to(walk, "second_pv_check")  # both checks: no marker
+    clock.today = HEARING.date() - timedelta(days=2)
+    walk.answer(confirm=False, **ANSWERS["second_pv_check"])
+    assert walk.view.awaiting_confirmation
+    assert walk.view.warnings == ()
 
 
 def test_the_cpo_deciding_not_to_proceed_closes_the_sr_cancelled(demo_db, ssst):

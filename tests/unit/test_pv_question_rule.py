@@ -87,3 +87,28 @@ def test_the_save_refuses_it_with_the_same_rule(procedure_id, step_id, name, mes
     assert step.refusals(Ctx({name: False}, PV_CASE, TODAY)) == {name: message}
     assert step.refusals(Ctx({name: True}, PV_CASE, TODAY)) == {}
     assert step.refusals(Ctx({name: False}, NO_PV, TODAY)) == {}
+
+
+SECOND_CHECKS = [("P5b", "create_folder"), ("P5c", "pv_check"), ("P5d", "full_pv_check")]
+
+
+@pytest.mark.parametrize(("procedure_id", "first_check"), SECOND_CHECKS, ids=[p for p, _ in SECOND_CHECKS])
+def test_every_second_pv_check_cautions_no_marker_after_the_first_checks_marker_and_names_its_day(
+    procedure_id, first_check
+):
+    """Every procedure with two PV checks: the caution on their disagreeing (QA, seventh session). The first check's
+    day comes from the run's record of its save; a run without that record (started before it was kept, or a
+    practice run) is told without a day. Agreeing checks, and a first check with no marker, are not cautioned."""
+    step = registry.get(procedure_id).steps["second_pv_check"]
+    disagree = {"pv_marker": True, "second_pv_marker": False, "hearing_at": None, "confirmed_hearing_at": None}
+    tail = (
+        "recorded a PV marker, but this check says there is none. A PV marker is rarely removed: look at the 2012 "
+        "system again before you confirm. If the marker really has been removed, write what the 2012 system says "
+        'about its removal under "What the second PV check showed": the CPO reads it in the email.'
+    )
+    saved = {"steps_saved_on": {first_check: date(2026, 11, 2)}}
+    assert step.warnings(Ctx(disagree, saved, TODAY)) == [f"The first PV check on this run, on 2 November 2026, {tail}"]
+    assert step.warnings(Ctx(disagree, {}, TODAY)) == [f"The first PV check on this run {tail}"]
+    for first, second in ((True, True), (False, False), (False, True), (True, None)):
+        answers = {**disagree, "pv_marker": first, "second_pv_marker": second}
+        assert step.warnings(Ctx(answers, saved, TODAY)) == []
