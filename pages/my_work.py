@@ -20,7 +20,7 @@ def _worked_by(mine: MyWork, sr_id: int) -> str:
     if on is not None:
         return f"{on.procedure_id}, in progress"
     if begun := mine.begun_here.get(sr_id):
-        return f"{', '.join(begun)}, in progress (begun from this SR)"
+        return f"{', '.join(begun)}, begun from it"  # a run in progress: the full words were cut at 1366 px
     return ", ".join(w.procedure_id for w in mine.ways.get(sr_id, [])) or "CMS only"
 
 

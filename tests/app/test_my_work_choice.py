@@ -334,7 +334,7 @@ def test_p1_worked_from_a_complaint_sr_names_it_in_the_wizard_and_under_procedur
     assert not at.exception
     # the complaint's row says a run was begun from it (QA, seventh session: it said only "P1")
     (table,) = at.dataframe
-    assert table.value.set_index("SR").loc[number, "Worked by"] == "P1, in progress (begun from this SR)"
+    assert table.value.set_index("SR").loc[number, "Worked by"] == "P1, begun from it"
     lines = [m.value for m in at.markdown if f"on case {scin}" in m.value]
     assert len(lines) == 2
     [with_sr] = [as_read(v) for v in lines if "Begun from" in v]
