@@ -180,13 +180,15 @@ def test_the_hearing_date_is_checked_in_words_before_it_saves_and_back_records_n
         "How this was worked out: The hearing is at 10:00 on",
     ):
         assert line in shown, line
-    assert sr_row(sr_id).hearing_at is None and not deadlines_of(sr_id)
+    assert sr_row(sr_id).hearing_at is None
+    assert not deadlines_of(sr_id)
 
     button(at, "Back").click().run()
     assert not at.exception
     assert at.title[0].value != "Check your answers before saving"
     assert "Record the hearing date and CPO" in progress(at)
-    assert sr_row(sr_id).hearing_at is None and not deadlines_of(sr_id)
+    assert sr_row(sr_id).hearing_at is None
+    assert not deadlines_of(sr_id)
 
     button(at, "Continue").click().run()  # the answers kept: back at check your answers
     assert at.title[0].value == "Check your answers before saving"

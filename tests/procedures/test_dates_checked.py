@@ -64,7 +64,8 @@ def test_p5ds_hearing_date_is_shown_in_words_back_records_nothing_and_confirm_sa
     walk, case_id, sr_id = start(ssst)
     walk_to(walk, "cpt_reply")
     view = walk.answer(confirm=False, hearing_at=MOVED_TYPED, cpo_name="Pat Presenter")  # the wrong date typed
-    assert view.awaiting_confirmation and view.step.id == "cpt_reply"
+    assert view.awaiting_confirmation
+    assert view.step.id == "cpt_reply"
     words = [d.words for d in view.dates_set]
     moved_pv = rules.second_pv_check(MOVED_HEARING, case_facts(case_id)["region"])
     assert words == [
@@ -73,21 +74,26 @@ def test_p5ds_hearing_date_is_shown_in_words_back_records_nothing_and_confirm_sa
         f"Second PV check due by {format_uk(moved_pv.due_at)}",
     ]
     assert view.dates_set[2].explanation == moved_pv.explanation
-    assert sr_row(sr_id).hearing_at is None and sr_row(sr_id).cpo_name is None
+    assert sr_row(sr_id).hearing_at is None
+    assert sr_row(sr_id).cpo_name is None
     assert open_deadlines(sr_id) == {}
 
     # Back from check your answers (the wizard's back_from_summary): the step again, nothing recorded
     view = runs.change_answer(ssst, view.run_id, "cpt_reply", expected_version=view.version)
     walk.view = view
-    assert view.step.id == "cpt_reply" and not view.awaiting_confirmation and view.dates_set == ()
-    assert sr_row(sr_id).hearing_at is None and sr_row(sr_id).cpo_name is None
+    assert view.step.id == "cpt_reply"
+    assert not view.awaiting_confirmation
+    assert view.dates_set == ()
+    assert sr_row(sr_id).hearing_at is None
+    assert sr_row(sr_id).cpo_name is None
     assert open_deadlines(sr_id) == {}
 
     view = walk.answer(confirm=False, hearing_at=HEARING_TYPED, cpo_name="Pat Presenter")  # corrected
     assert view.dates_set[0].words == f"Hearing date: {format_uk(HEARING)}"
     walk.confirm()
     saved = sr_row(sr_id)
-    assert saved.hearing_at == HEARING.astimezone(UTC) and saved.cpo_name == "Pat Presenter"
+    assert saved.hearing_at == HEARING.astimezone(UTC)
+    assert saved.cpo_name == "Pat Presenter"
     found = open_deadlines(sr_id)
     assert found["hearing"][0] == HEARING
     assert found["second_pv_check"][0] == HEARING - timedelta(days=2)  # Monday 10:00, in working hours
@@ -102,7 +108,8 @@ def test_p5b_saves_the_cpo_alone_on_continue_and_checks_the_later_hearing_date(d
     walk = Walk(ssst, "P5b", case_id, sr_id=sr_id)
     first_steps(walk, contact="Phone the court presenting team")
     view = walk.answer(confirm=False, cpo_name="Pat Presenter", cpo_email="", hearing_known=False)
-    assert not view.awaiting_confirmation and walk.step == "record_hearing"  # no date: nothing to check
+    assert not view.awaiting_confirmation
+    assert walk.step == "record_hearing"
     assert service_request(sr_id).cpo_name == "Pat Presenter"
 
     monday = next_weekday(0)
@@ -113,9 +120,11 @@ def test_p5b_saves_the_cpo_alone_on_continue_and_checks_the_later_hearing_date(d
         ["Hearing", "on", "your"],
         ["Second", "PV", "check"],
     ]
-    assert service_request(sr_id).hearing_at is None and "second_pv_check" not in ssst_deadlines(sr_id)
+    assert service_request(sr_id).hearing_at is None
+    assert "second_pv_check" not in ssst_deadlines(sr_id)
     walk.confirm()
-    assert service_request(sr_id).hearing_at is not None and "second_pv_check" in ssst_deadlines(sr_id)
+    assert service_request(sr_id).hearing_at is not None
+    assert "second_pv_check" in ssst_deadlines(sr_id)
     assert walk.step == "second_pv_check"
 
 
