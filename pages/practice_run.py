@@ -11,7 +11,7 @@ from procedures.glossary import GLOSSARY
 from services import practice
 from services.letter_previews import pending_practice_letters
 from ui.actions import run_action
-from ui.check_answers import summary_rows
+from ui.check_answers import dates_set_list, summary_rows
 from ui.cms_panel import cms_panel
 from ui.glossary_panel import glossary_panel
 from ui.pending_letters import pending_letters_panel
@@ -156,6 +156,7 @@ with main:
         st.info(f"**What happens now:** {pv.events[-1][1]}", icon=":material/mail:")
     if view.awaiting_confirmation:
         summary_rows(view.summary, key="pchg", on_change=change)
+        dates_set_list(view.dates_set)
         for caution in view.warnings:  # as in the wizard (Step.warnings)
             st.warning(caution, icon=":material/warning:")
         if view.letters_pending:  # as in the wizard: read the letter before saving (not sent: practice)

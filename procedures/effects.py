@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Final, Literal
 
+from domain import deadlines
 from domain.clock import format_date, format_uk
 from domain.reference import BUILT_IN_REFERENCE, Kind, Reference, Source, SRStatus, describe_source, published_quote
 from letters.catalogue import recipient_words
@@ -86,15 +87,58 @@ def concerns_another_sr(effects: Sequence[Effect]) -> bool:
     return any(getattr(e, "ref", "main") != "main" for e in effects)
 
 
+@dataclass(frozen=True, slots=True)
+class DateSet:
+    """A date a step puts on an SR, or a deadline it sets or moves, in plain words for "check your answers"
+    ("Hearing date: 12 January 2027, 10:00"; "Second PV check due by 8 January 2027, 17:00"), with how a deadline
+    was worked out."""
+
+    words: str
+    explanation: str | None = None
+
+
+# SR fields as the CMS panel and "check your answers" name them.
+FIELD_LABELS: Final = {
+    "hearing_at": "Hearing date",
+    "appointment_at": "Appointment date and time",
+    "appointment_location": "Appointment location",
+    "summons_issued_on": "Summons issue date",
+    "cpo_name": "Court presenting officer",
+    "court": "Court",
+    "costs": "Costs",
+    "court_fee": "Court fee",
+    "reason": "Reason",
+    "resolution_code": "Resolution Code",
+}
+# Deadlines that are the event itself, not something to do by then: "Hearing due by ..." would misread.
+_EVENTS: Final = frozenset({deadlines.HEARING, deadlines.APPOINTMENT})
+
+
+def deadline_words(kind: str, due_at: datetime, explanation: str) -> DateSet:
+    """A deadline as "check your answers" lists it."""
+    label, when = deadlines.label(kind), format_uk(due_at)
+    words = f"{label} on your deadlines: {when}" if kind in _EVENTS else f"{label} due by {when}"
+    return DateSet(words, explanation)
+
+
 @dataclass(frozen=True)
 class Effect:
     def cms_lines(self, cms: CmsContext | None = None) -> list[CmsLine]:
         return []
 
+    def dates_set(self) -> list[DateSet]:
+        """The dates this effect puts on an SR and the deadlines it sets or moves; none for most effects."""
+        return []
+
     @property
     def needs_confirmation(self) -> bool:
-        """Creating SRs or letters, or closing an SR, waits for "check your answers"."""
-        return False
+        """Whether the step waits for "check your answers" before it saves: it creates SRs or letters, closes an SR,
+        or (here) puts a date on an SR or sets a deadline from an answer (`dates_set`). Once saved a step cannot be
+        gone back over, and a mistyped date moves the deadlines worked out from it and refuses later steps until
+        that day (QA, 7 December: P5b's and P5d's hearing date saved on Continue), so the caseworker sees the date
+        and its deadlines in words before they are recorded. Decided by effect kind, so a new step that records a
+        date is checked without being listed."""
+        return bool(self.dates_set())
 
 
 @dataclass(frozen=True)
@@ -251,6 +295,9 @@ class SetReviewDate(Effect):
     def cms_lines(self, cms: CmsContext | None = None) -> list[CmsLine]:
         return [CmsLine(f"Set the review date to {format_date(self.day)}")]
 
+    def dates_set(self) -> list[DateSet]:
+        return [DateSet(f"Review date: {format_date(self.day)}", self.explanation)]
+
 
 @dataclass(frozen=True)
 class AddDeadline(Effect):
@@ -261,6 +308,9 @@ class AddDeadline(Effect):
 
     def cms_lines(self, cms: CmsContext | None = None) -> list[CmsLine]:
         return []  # a reminder in Casework Guide; nothing to key into the 2012 system
+
+    def dates_set(self) -> list[DateSet]:
+        return [deadline_words(self.kind, self.due_at, self.explanation)]
 
 
 @dataclass(frozen=True)
@@ -286,18 +336,7 @@ class UpdateSR(Effect):
     def cms_lines(self, cms: CmsContext | None = None) -> list[CmsLine]:
         cms = cms or CmsContext()
         kinds = {"reason": Kind.REASON, "resolution_code": Kind.RESOLUTION_CODE}
-        labels = {
-            "hearing_at": "Hearing date",
-            "appointment_at": "Appointment date and time",
-            "appointment_location": "Appointment location",
-            "summons_issued_on": "Summons issue date",
-            "cpo_name": "Court presenting officer",
-            "court": "Court",
-            "costs": "Costs",
-            "court_fee": "Court fee",
-            "reason": "Reason",
-            "resolution_code": "Resolution Code",
-        }
+        labels = FIELD_LABELS
         lines = []
         on = f"On {cms.name(self.ref)}, set "
         for name, value in self.fields.items():
@@ -318,6 +357,14 @@ class UpdateSR(Effect):
                 where = f"{on}the {label[0].lower()}{label[1:]} in the field your team uses (the procedure names none)"
                 lines.append(CmsLine(f"{where}: {shown}", suggestion=label))
         return lines
+
+    def dates_set(self) -> list[DateSet]:
+        """Each date or moment put on the SR (a hearing, an appointment, a summons issue date)."""
+        return [
+            DateSet(f"{FIELD_LABELS.get(name, name)}: {format_uk(v) if isinstance(v, datetime) else format_date(v)}")
+            for name, v in self.fields.items()
+            if isinstance(v, date)
+        ]
 
 
 @dataclass(frozen=True)
@@ -384,6 +431,9 @@ class SetDue(Effect):
 
     ref: str
     due: Any  # domain.deadlines.Due
+
+    def dates_set(self) -> list[DateSet]:
+        return [deadline_words(self.due.kind, self.due.due_at, self.due.explanation)]
 
 
 CASE_TEAM_LEADERS: Final = "case_team_leaders"  # QueueEmail.to: the team leaders of the case's own team

@@ -292,7 +292,9 @@ STEPS = {
         guidance=(
             "Enter the name of the CPO and the hearing date, if known, in the SR Notes. Casework Guide puts them "
             "on the SR and works out when the second PV check is due: 48 hours before the hearing, or the last "
-            "working moment before that."
+            "working moment before that. Until the court presenting team tells you the CPO, you can leave this "
+            "procedure: it waits at this step in My work, under Procedures in progress, and Carry on there brings "
+            "you back here."
         ),
         fields=(
             *ssst_court.CPO_FIELDS,
@@ -312,7 +314,9 @@ STEPS = {
         title="Record the hearing date",
         guidance=(
             "The hearing date was not known. When the CPO gives it, record it here: it goes on the SR and the "
-            "second PV check becomes due 48 hours before it."
+            "second PV check becomes due 48 hours before it. Until the CPO gives it, you can leave this procedure: "
+            "it waits at this step in My work, under Procedures in progress, and Carry on there brings you back "
+            "here."
         ),
         fields=(Field("hearing_at_later", label="Hearing date and time", kind="datetime", min_date="today"),),
         depends_on=("court",),

@@ -617,7 +617,8 @@ STEPS = {
         guidance=(
             "When the CPT replies, record the hearing date and time and the CPO's name. They go onto the SR, and "
             "the second PV check is scheduled 48 hours before the hearing (earlier if that falls outside working "
-            "hours)."
+            "hours). Until the CPT replies, you can leave this procedure: it waits at this step in My work, under "
+            "Procedures in progress, and Carry on there brings you back here."
         ),
         fields=(
             Field("hearing_at", label="Hearing date and time", kind="datetime", min_date="today", help="UK time."),
@@ -865,7 +866,8 @@ _V2_STEPS: dict[str, Step] = {
             "The court adjourned the hearing. Record the date and time it was adjourned to, as the CPO or the court "
             "presenting team gives it: the SR's hearing date and the hearing deadline move to it, and the second PV "
             "check is due again 48 hours before it. If no date was fixed at the hearing, come back to this step when "
-            "the court presenting team gives one."
+            "the court presenting team gives one: until then the procedure waits at this step in My work, under "
+            "Procedures in progress, and Carry on there brings you back here."
         ),
         fields=(
             Field(

@@ -16,7 +16,7 @@ from domain.reference import Reference
 from domain.values import format_money
 from letters.catalogue import recipient_words
 from procedures.definition import QUESTION_KINDS, Ctx, Field, Procedure, Step, condition_holds
-from procedures.effects import CmsContext, CmsLine, CreateSR, Effect, LetterDue, concerns_another_sr
+from procedures.effects import CmsContext, CmsLine, CreateSR, DateSet, Effect, LetterDue, concerns_another_sr
 from procedures.trace import published_reference
 from services.attachments import AttachmentView
 from services.deadlines import DeadlineView
@@ -194,6 +194,8 @@ class RunView:
     warnings: tuple[str, ...] = ()  # the step's cautions for the case and answers (Step.warnings)
     can_discard: bool = False  # nothing is on an SR yet: the caseworker may discard the run (`discard_refusal`)
     begun_from: BegunFrom | None = None  # the complaint or appeal SR a P1 run was begun from (run_start.start_run)
+    # The step awaiting confirmation puts these dates on an SR or sets these deadlines: listed in words to check
+    dates_set: tuple[DateSet, ...] = ()
 
 
 def show(value: Any, f: Field | None = None) -> str:
@@ -452,4 +454,5 @@ def build(
         warnings=tuple(step.warnings(ctx)) if run.status == "in_progress" else (),
         can_discard=discard_refusal(run) is None,
         begun_from=begun_from,
+        dates_set=tuple(d for e in effects for d in e.dates_set()) if awaiting else (),
     )

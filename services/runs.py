@@ -6,7 +6,7 @@ saved together or not at all. The wizard page and the tests use exactly these fu
     view = run_start.start_run(actor, "P1", case_id=case.id)
     view = runs.submit_step(actor, view.run_id, {"query_reason": "Complaint", ...,
                             "_checklist": list(view.step.checklist)}, expected_version=view.version)
-    if view.awaiting_confirmation:            # "check your answers" before SRs, letters or closing
+    if view.awaiting_confirmation:            # "check your answers" before SRs, letters, dates, closing
         view = runs.confirm_step(actor, view.run_id, expected_version=view.version)
     view = runs.go_back(actor, view.run_id, expected_version=view.version)
     outcome = run_outcomes.run_outcome(actor, view.run_id)

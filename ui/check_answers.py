@@ -6,8 +6,12 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
+from procedures.effects import DateSet
 from services.run_views import SummaryRow
-from ui.text import show
+from ui.text import md, show
+
+# Above the dates a step records, on check your answers (the wizard's and the practice run's).
+DATES_HEADING = "Dates and deadlines this step records"
 
 
 def summary_rows(rows: Sequence[SummaryRow], *, key: str, on_change: Callable[[str, str], None]) -> None:
@@ -28,3 +32,17 @@ def summary_rows(rows: Sequence[SummaryRow], *, key: str, on_change: Callable[[s
                 args=(row.step_id, row.label),
                 type="tertiary",
             )
+
+
+def dates_set_list(dates: Sequence[DateSet]) -> None:
+    """The dates the step puts on the SR and the deadlines it sets, in words, with how each deadline was worked out:
+    a mistyped date is seen here, before it is saved and moves the deadlines (procedures/effects.py,
+    Effect.needs_confirmation). Nothing is drawn for a step that records no date."""
+    if not dates:
+        return
+    st.markdown(f"**{DATES_HEADING}**")
+    lines = []
+    for d in dates:  # a court or place in an explanation is as the caseworker typed it: text, never markdown
+        how = f"  \n  :gray[How this was worked out: {md(d.explanation)}]" if d.explanation else ""
+        lines.append(f"- {md(d.words)}{how}")
+    st.markdown("\n".join(lines))

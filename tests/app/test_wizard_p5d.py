@@ -4,17 +4,21 @@ AppTest cannot upload a file, so the outcome PDF step is submitted through the r
 same call the page makes) and the walk carries on in the page.
 """
 
-from datetime import date, time
+from datetime import date, time, timedelta
 from decimal import Decimal
 
-from domain.clock import uk_local
+from domain.clock import format_uk, uk_local
 from services import run_context, run_start, runs
 from tests.app.answering import answer_by_label, progress
 from tests.app.helpers import texts
 from tests.app.test_wizard import button, open_wizard
 from tests.pdfs import a_pdf
-from tests.procedures.test_p5d import ADJOURNED_TO, HEARING, allocated_sr, outbox, sr_row, walk_to
+from tests.procedures.test_p5d import ADJOURNED_TO, HEARING, allocated_sr, open_deadlines, outbox, sr_row, walk_to
 from tests.procedures.walk import Walk, run_row
+
+
+def deadlines_of(sr_id: int) -> set[str]:
+    return set(open_deadlines(sr_id))
 
 
 def step(at, title: str, **values) -> None:
@@ -153,3 +157,42 @@ def test_an_adjourned_hearing_in_the_wizard_asks_no_upload_and_takes_the_new_dat
     shown = " ".join(texts(at))
     assert "new_hearing" not in shown
     assert "second_pv_details" not in shown
+
+
+def test_the_hearing_date_is_checked_in_words_before_it_saves_and_back_records_nothing(sqlite_demo_db, actor_for):
+    """QA, 7 December: the hearing date saved on Continue. Now check your answers lists it and the deadlines worked
+    out from it; Back from there leaves the SR and its deadlines as they were; Confirm and save records them."""
+    actor = actor_for("ssst.caseworker")
+    case_id, sr_id = allocated_sr(actor)
+    walk = Walk(actor, "P5d", case_id, sr_id=sr_id)
+    walk_to(walk, "cpt_reply")
+    at = open_wizard(actor, walk.view.run_id)
+    hearing = {"Hearing date and time": HEARING.date(), "Time (UK)": time(10, 0), "Court presenting officer": "Pat"}
+    answer_by_label(at, confirm=False, **hearing)
+    shown = texts(at)
+    assert at.title[0].value == "Check your answers before saving"
+    pv_due = format_uk(HEARING - timedelta(days=2))  # Monday 10:00, within working hours
+    for line in (
+        "Dates and deadlines this step records",
+        f"Hearing date: {format_uk(HEARING)}",
+        f"Hearing on your deadlines: {format_uk(HEARING)}",
+        f"Second PV check due by {pv_due}",
+        "How this was worked out: The hearing is at 10:00 on",
+    ):
+        assert line in shown, line
+    assert sr_row(sr_id).hearing_at is None
+    assert not deadlines_of(sr_id)
+
+    button(at, "Back").click().run()
+    assert not at.exception
+    assert at.title[0].value != "Check your answers before saving"
+    assert "Record the hearing date and CPO" in progress(at)
+    assert sr_row(sr_id).hearing_at is None
+    assert not deadlines_of(sr_id)
+
+    button(at, "Continue").click().run()  # the answers kept: back at check your answers
+    assert at.title[0].value == "Check your answers before saving"
+    button(at, "Confirm and save").click().run()
+    assert not at.exception
+    assert uk_local(sr_row(sr_id).hearing_at) == HEARING
+    assert deadlines_of(sr_id) == {"hearing", "second_pv_check"}

@@ -47,6 +47,8 @@ def test_a_chase_answered_no_comes_back_to_a_blank_step_in_the_page(sqlite_demo_
         run_context.run_today() + timedelta(7)
     )
     next(b for b in at.button if b.label == "Continue").click().run()
+    assert at.title[0].value == "Check your answers before saving"  # a new review date is checked before it saves
+    next(b for b in at.button if b.label == "Confirm and save").click().run()
     assert not at.exception
     assert "There is a problem" not in " ".join(e.value for e in at.error)
     assert run_context.view_run(actor, walk.view.run_id).step.id == "chase_update"
