@@ -31,6 +31,11 @@ NO_GOING_BACK = "After that you cannot go back to change these answers."
 # "Saving records on the SR the changes ..." read as "saving records", a noun, to a new caseworker (QA, 7th session).
 SAVING = f"When you save, the changes listed under **{ON_SAVE}** are recorded on the SR. {NO_GOING_BACK}"
 SAVING_MAKES_THE_SR = f"Saving makes the SR and records on it the changes listed under **{ON_SAVE}**. {NO_GOING_BACK}"
+# A step that records dates lists them below its answers (ui/check_answers.dates_set_list): the sentence names them too.
+SAVING_DATES = (
+    f"When you save, the changes listed under **{ON_SAVE}** and the dates and deadlines listed below are recorded on "
+    f"the SR. {NO_GOING_BACK}"
+)
 
 actor = ui.actor("caseworker", page="wizard")
 asked_for = st.query_params.get("run")
@@ -189,7 +194,7 @@ with main:
     elif holder is not None:
         handed_over_page(holder)
     elif view.awaiting_confirmation:
-        st.write(SAVING_MAKES_THE_SR if view.creates_sr else SAVING)
+        st.write(SAVING_MAKES_THE_SR if view.creates_sr else SAVING_DATES if view.dates_set else SAVING)
         summary_rows(view.summary, key="chg", on_change=change)
         dates_set_list(view.dates_set)
         # A duplicate SR the step would make (Step.warnings); an email whose recipient's address is not set.

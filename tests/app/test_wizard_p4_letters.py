@@ -30,9 +30,10 @@ def test_p4_records_the_stable_balance_letter_and_the_page_produces_it(sqlite_de
     answer_step(at, actor, view.run_id, letter_date=date.today().isoformat())
     assert "Check your answers before saving" in texts(at)
     assert (
-        "When you save, the changes listed under **What to enter in CMS when you save this step** are recorded on "
-        "the SR." in texts(at)
+        "When you save, the changes listed under **What to enter in CMS when you save this step** and the dates and "
+        "deadlines listed below are recorded on the SR." in texts(at)
     )
+    assert "Dates and deadlines this step records" in texts(at)  # the letter's 30 days
     assert "Send the receiving parent the CWGL010 letter Casework Guide produced, and note it on the SR" in texts(at)
     button(at, "Confirm and save").click().run()
     assert not at.exception

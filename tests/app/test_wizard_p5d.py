@@ -173,6 +173,8 @@ def test_the_hearing_date_is_checked_in_words_before_it_saves_and_back_records_n
     assert at.title[0].value == "Check your answers before saving"
     pv_due = format_uk(HEARING - timedelta(days=2))  # Monday 10:00, within working hours
     for line in (
+        "When you save, the changes listed under **What to enter in CMS when you save this step** and the dates and "
+        "deadlines listed below are recorded on the SR.",
         "Dates and deadlines this step records",
         f"Hearing date: {format_uk(HEARING)}",
         f"Hearing on your deadlines: {format_uk(HEARING)}",
