@@ -17,6 +17,7 @@ from services import console, records, run_discard, run_start, users
 from services.errors import ValidationFailed
 from services.transaction import transaction
 from tests.app.helpers import app_as, texts
+from tests.procedures.walk import owned_complaint
 
 
 def _console(actor):
@@ -691,19 +692,7 @@ def test_reassigning_or_handing_over_an_sr_a_p1_run_was_begun_from_says_the_run_
     """Decided 7 December (seventh session): neither is refused (the run records on SRs of its own), but the team
     leader reads that the run begun from the complaint stays with the caseworker who started it."""
     leader, worker, colleague = actor_for("teamleader"), actor_for("caseworker"), actor_for("csa.cw2")
-    with transaction() as session:
-        complaint = session.scalars(
-            select(ServiceRequest)
-            .join(Case, Case.id == ServiceRequest.case_id)
-            .where(
-                ServiceRequest.owner_id == worker.user_id,
-                ServiceRequest.area == "Complaints",
-                ServiceRequest.status != "Closed",
-                Case.financial_transition_complete.is_(True),
-            )
-            .order_by(ServiceRequest.id)
-        ).first()
-        number, sr_id, case_id = complaint.number, complaint.id, complaint.case_id
+    sr_id, number, case_id = owned_complaint(worker)
     run_start.start_run(worker, "P1", case_id=case_id, begun_from=sr_id)
     stays = f"A P1 run begun from SR {number} by {worker.display_name} is in progress; it stays with them."
 

@@ -274,16 +274,11 @@ def test_a_complaint_sr_whose_case_has_p1_in_progress_is_cautioned_before_a_seco
         )
 
 
-def test_p1_worked_from_a_complaint_sr_names_it_in_the_wizard_and_under_procedures_in_progress(
-    sqlite_demo_db, actor_for
-):
-    """QA (7 December, fifth session): "Procedures in progress" named a P1 run by its code and case only, and the
-    wizard never named the complaint or appeal SR it was begun from, so two P1 runs on one case read alike. A run
-    started from the case alone (Start a procedure, or before runs kept it) reads as before."""
+def _new_complaint(actor, sub_area: str) -> tuple[int, str, int, str]:
+    """A new complaint SR for the caseworker on their team's first CSA case past financial transition: (its id, its
+    number, the case's id, the case's SCIN)."""
     from services import records
-    from tests.app.answering import answer_step
 
-    actor = actor_for("caseworker")
     with transaction() as session:
         case = session.scalars(
             select(Case)
@@ -291,10 +286,22 @@ def test_p1_worked_from_a_complaint_sr_names_it_in_the_wizard_and_under_procedur
             .order_by(Case.id)
         ).first()
         complaint = records.create_sr(
-            session, None, case=case, process="Escalated Enquiries", area="Complaints", sub_area="Review",
+            session, None, case=case, process="Escalated Enquiries", area="Complaints", sub_area=sub_area,
             owner_id=actor.user_id,
         )  # fmt: skip
-        number, case_id, scin = complaint.number, case.id, case.scin
+        return complaint.id, complaint.number, case.id, case.scin
+
+
+def test_p1_worked_from_a_complaint_sr_names_it_in_the_wizard_and_under_procedures_in_progress(
+    sqlite_demo_db, actor_for
+):
+    """QA (7 December, fifth session): "Procedures in progress" named a P1 run by its code and case only, and the
+    wizard never named the complaint or appeal SR it was begun from, so two P1 runs on one case read alike. A run
+    started from the case alone (Start a procedure, or before runs kept it) reads as before."""
+    from tests.app.answering import answer_step
+
+    actor = actor_for("caseworker")
+    complaint_id, number, case_id, scin = _new_complaint(actor, "Review")
     sr_words = f"SR {number} (Escalated Enquiries / Complaints / Review)"
     begun = f"Begun from {sr_words}"
     at = app_as(actor).run()
@@ -310,7 +317,7 @@ def test_p1_worked_from_a_complaint_sr_names_it_in_the_wizard_and_under_procedur
     assert not at.exception
     assert f"**Begun from** {sr_words}" in texts(at)  # the wizard's header, above the case banner
     with transaction() as session:
-        run = session.scalars(select(ProcedureRun).where(ProcedureRun.begun_from_sr_id == complaint.id)).one()
+        run = session.scalars(select(ProcedureRun).where(ProcedureRun.begun_from_sr_id == complaint_id)).one()
         run_id = run.id
     at = open_wizard(actor, run_id)  # the run's own URL, as a reload has it
     answer_step(
@@ -348,22 +355,11 @@ def test_the_wizard_cautions_an_appeal_answered_on_p1_begun_from_a_complaint_and
 ):
     """P1's first question is never prefilled; answered "Appeal" on a run begun from a complaint SR, check your
     answers says so (a warning, as a step's other cautions are shown), and Confirm and save still saves it."""
-    from services import records
     from tests.app.answering import answer_step
 
     actor = actor_for("caseworker")
-    with transaction() as session:
-        case = session.scalars(
-            select(Case)
-            .where(Case.team_id == actor.team_id, Case.scheme != "CMS 2012", Case.financial_transition_complete)
-            .order_by(Case.id)
-        ).first()
-        complaint = records.create_sr(
-            session, None, case=case, process="Escalated Enquiries", area="Complaints", sub_area="ICE",
-            owner_id=actor.user_id,
-        )  # fmt: skip
-        number, case_id = complaint.number, case.id
-    run_id = run_start.start_run(actor, "P1", case_id=case_id, begun_from=complaint.id).run_id
+    complaint_id, number, case_id, _scin = _new_complaint(actor, "ICE")
+    run_id = run_start.start_run(actor, "P1", case_id=case_id, begun_from=complaint_id).run_id
     at = open_wizard(actor, run_id)
     answer_step(
         at,

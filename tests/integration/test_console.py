@@ -23,6 +23,7 @@ from services.console import ConsoleFilter
 from services.errors import ConflictError, PermissionDenied, ValidationFailed
 from services.transaction import transaction
 from services.work import my_work
+from tests.procedures.walk import owned_complaint
 from tests.sent_statements import sent_statements
 
 
@@ -276,19 +277,7 @@ def test_reassigning_an_sr_a_p1_run_was_begun_from_moves_it_and_says_the_run_sta
     """Decided 7 December (seventh session): not refused, as the run records on SRs of its own, but said; said of
     runs only when their starter is not the new owner (given back to them, there is nothing to tell)."""
     leader, worker, colleague = actor_for("teamleader"), actor_for("caseworker"), actor_for("csa.cw2")
-    with transaction() as session:
-        complaint = session.scalars(
-            select(ServiceRequest)
-            .join(Case, Case.id == ServiceRequest.case_id)
-            .where(
-                ServiceRequest.owner_id == worker.user_id,
-                ServiceRequest.area == "Complaints",
-                ServiceRequest.status != "Closed",
-                Case.financial_transition_complete.is_(True),
-            )
-            .order_by(ServiceRequest.id)
-        ).first()
-        sr_id, number, case_id = complaint.id, complaint.number, complaint.case_id
+    sr_id, number, case_id = owned_complaint(worker)
     run_id = run_start.start_run(worker, "P1", case_id=case_id, begun_from=sr_id).run_id
 
     def reassign(to) -> console.Reassigned:

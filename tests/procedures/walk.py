@@ -58,6 +58,25 @@ def csa_case(actor: Actor, *, transition_complete: bool, sensitive: bool | None 
         return case_id
 
 
+def owned_complaint(owner: Actor) -> tuple[int, str, int]:
+    """The first open demo complaint SR the caseworker owns on a case past financial transition, which P1 is begun
+    from: (its id, its number, its case's id)."""
+    with transaction() as session:
+        complaint = session.scalars(
+            select(ServiceRequest)
+            .join(Case, Case.id == ServiceRequest.case_id)
+            .where(
+                ServiceRequest.owner_id == owner.user_id,
+                ServiceRequest.area == "Complaints",
+                ServiceRequest.status != "Closed",
+                Case.financial_transition_complete.is_(True),
+            )
+            .order_by(ServiceRequest.id)
+        ).first()
+        assert complaint is not None, "no open complaint SR of theirs on a transitioned case in the demo"
+        return complaint.id, complaint.number, complaint.case_id
+
+
 def csa_case_to_transition(actor: Actor) -> int:
     """The first demo case of the actor's team that P2 starts on: a CSA case whose financial transition is not
     complete (seed 001's "CSA case that is due to be transitioned")."""
