@@ -250,23 +250,22 @@ def test_a_stuck_run_names_its_procedure_and_its_sr_so_the_team_leader_can_find_
         sr = session.scalars(
             select(ServiceRequest).where(ServiceRequest.team_id == leader.team_id).order_by(ServiceRequest.id)
         ).first()
-        session.add(
-            ProcedureRun(
-                procedure_id="P1",
-                procedure_version="1",
-                state="search_legacy",
-                case_id=sr.case_id,
-                sr_id=sr.id,
-                team_id=sr.team_id,
-                started_by_id=new.user_id,
-                created_at=saved,
-                updated_at=saved,
-            )
-        )
+        session.add(_p1_saved_at(saved, sr.case_id, sr.team_id, new, sr_id=sr.id))
         scin = session.get(Case, sr.case_id).scin
     shown = texts(_console(leader))
     title = registry.get("P1").title
     assert f"P1 {title}, SR {sr.number} (case {scin}), at step" in shown
+
+
+def _p1_saved_at(
+    saved, case_id: int, team_id: int, starter, *, sr_id: int | None = None, begun_from: int | None = None
+) -> ProcedureRun:
+    """A P1 run at "Search the legacy systems", last saved at `saved` (a stuck run when that is days ago)."""
+    return ProcedureRun(
+        procedure_id="P1", procedure_version="1", state="search_legacy", case_id=case_id, sr_id=sr_id,
+        team_id=team_id, started_by_id=starter.user_id, begun_from_sr_id=begun_from, created_at=saved,
+        updated_at=saved,
+    )  # fmt: skip
 
 
 def test_a_stuck_p1_run_begun_from_a_complaint_sr_names_that_sr_as_the_wizard_does(sqlite_demo_db, actor_for):
@@ -280,19 +279,7 @@ def test_a_stuck_p1_run_begun_from_a_complaint_sr_names_that_sr_as_the_wizard_do
             session, None, case=case, process="Escalated Enquiries", area="Complaints", sub_area="Resolution",
             owner_id=new.user_id,
         )  # fmt: skip
-        session.add(
-            ProcedureRun(
-                procedure_id="P1",
-                procedure_version="1",
-                state="search_legacy",
-                case_id=case.id,
-                team_id=case.team_id,
-                started_by_id=new.user_id,
-                begun_from_sr_id=complaint.id,
-                created_at=saved,
-                updated_at=saved,
-            )
-        )
+        session.add(_p1_saved_at(saved, case.id, case.team_id, new, begun_from=complaint.id))
         number = complaint.number
     shown = texts(_console(leader))
     assert (
