@@ -1,0 +1,26 @@
+"""The reminders benchmark at a tiny size, so it cannot rot: on PostgreSQL, an SR given a new owner after its
+deadline was escalated is in `_due` now and not in the baseline (the statement before 7 December's seventh
+session), the next run tells each new owner once, and then a whole run tells nothing and both statements agree."""
+
+import pytest
+
+from benchmarks import remind_bench
+
+pytestmark = pytest.mark.postgres
+
+
+def test_the_reminders_benchmark_sees_the_reassigned_srs_once_and_then_a_steady_state(pg_demo_db, monkeypatch):
+    monkeypatch.setattr(remind_bench, "REPEAT", 1)
+
+    result = remind_bench.build(3000, pick=0)
+
+    assert result.reassigned > 0
+    pending, steady = result.pending, result.steady
+    assert pending.before_rows < pending.now_rows  # the baseline misses the new owners, and only that
+    assert len(pending.now_rows - pending.before_rows) == result.reassigned == result.told_new_owners
+    assert pending.escalated_ids >= result.reassigned
+    assert pending.escalated_found >= result.reassigned
+    assert steady.now_rows == steady.before_rows == pending.before_rows
+    assert steady.escalated_ids == 0
+    assert steady.remind_told == 0
+    assert steady.remind_ms is not None
