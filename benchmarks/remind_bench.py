@@ -12,7 +12,8 @@ days ahead, so a sixth of them inside `remind`'s look-ahead) come from `casework
 benchmarks/console_queries.py builds them; a first `remind` run then writes the reminder rows the app itself would
 (due soon, overdue to the owner, escalated to the team's leaders), and 1 in 10 of the SRs whose deadline was escalated
 is then given to another caseworker of its team (or allocated, if nobody owned it): what a team leader does after an
-escalation. `--reuse` skips the generating and the first run and gives another 1 in 10 a new owner.
+escalation. `--reuse` generates nothing (its first run tells only what became due since the last) and gives
+1 in 10 (chosen by the clock) a new owner again.
 
 Measured, median of REPEAT runs each, taken in turn so all sides share the machine's load:
 - (a) `_due` as it is now (7 December, seventh session: "fully told" has an owner's half, so a caseworker given an
@@ -43,11 +44,14 @@ from benchmarks._settle import settle  # noqa: E402 - after the path
 
 REPEAT = 11
 
-# 1 in 10 escalated SRs gets another caseworker of its team: the lowest-numbered one that is not its owner now.
+# 1 in 10 escalated SRs gets another caseworker of its team: the next one by id after its owner now (round to the
+# first), so an SR picked again on a reused database changes hands again.
 REASSIGN = """
-UPDATE service_requests sr SET owner_id = (
-    SELECT min(u.id) FROM users u
-    WHERE u.team_id = sr.team_id AND u.role = 'caseworker' AND u.is_active AND u.id <> coalesce(sr.owner_id, 0))
+UPDATE service_requests sr SET owner_id = coalesce(
+    (SELECT min(u.id) FROM users u WHERE u.team_id = sr.team_id AND u.role = 'caseworker' AND u.is_active
+        AND u.id > coalesce(sr.owner_id, 0)),
+    (SELECT min(u.id) FROM users u WHERE u.team_id = sr.team_id AND u.role = 'caseworker' AND u.is_active
+        AND u.id <> sr.owner_id))
 WHERE sr.id IN (
     SELECT d.sr_id FROM deadlines d JOIN reminders r ON r.deadline_id = d.id AND r.due_at = d.due_at
     WHERE r.level = 'escalated' AND NOT d.done AND d.id %% 10 = %(pick)s)
