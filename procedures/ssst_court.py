@@ -147,7 +147,8 @@ def second_pv_check_disagrees(first_check: str, where: str = WHERE_THE_CPO_READS
     that caseworker no way on; the case record's own marker is still refused (`PV_CHECK_AGREES_WITH_THE_CASE`). It
     reads the answers, so it is said once the second check is answered: on "check your answers", before the email to
     the CPO is sent (the step queues an email, so it always waits there), and on the step's page after Change. The
-    first check's day comes from the run's record of its save (`steps_saved_on`); runs without it are told without."""
+    first check's day comes from the run's record of its save (`steps_saved_on`); runs without it are told without.
+    It says what to do either way (QA, fresh eyes: it said only what to write if the marker was removed)."""
 
     def warnings(ctx: Ctx) -> list[str]:
         if ctx["second_pv_marker"] is not False or ctx["pv_marker"] is not True:
@@ -156,8 +157,9 @@ def second_pv_check_disagrees(first_check: str, where: str = WHERE_THE_CPO_READS
         when = f", on {format_date(saved_on)}," if saved_on else ""
         return [
             f"The first PV check on this run{when} recorded a PV marker, but this check says there is none. A PV "
-            "marker is rarely removed: look at the 2012 system again before you confirm. If the marker really has "
-            f"been removed, write what the 2012 system says about its removal {where}."
+            "marker is rarely removed: look at the 2012 system again before you confirm. If the marker is still "
+            "there, change this check's answer to Yes. If the marker really has been removed, write what the 2012 "
+            f"system says about its removal {where}."
         ]
 
     return warnings

@@ -103,7 +103,8 @@ def test_every_second_pv_check_cautions_no_marker_after_the_first_checks_marker_
     disagree = {"pv_marker": True, "second_pv_marker": False, "hearing_at": None, "confirmed_hearing_at": None}
     tail = (
         "recorded a PV marker, but this check says there is none. A PV marker is rarely removed: look at the 2012 "
-        "system again before you confirm. If the marker really has been removed, write what the 2012 system says "
+        "system again before you confirm. If the marker is still there, change this check's answer to Yes. If the "
+        "marker really has been removed, write what the 2012 system says "
         'about its removal under "What the second PV check showed": the CPO reads it in the email.'
     )
     saved = {"steps_saved_on": {first_check: date(2026, 11, 2)}}
