@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 from domain import deadlines, mail
@@ -127,9 +128,15 @@ def second_pv_check_not_due_yet(hearing: Callable[[Ctx], Any]) -> Callable[[Ctx]
         due_day = deadlines.second_pv_check(when, ctx.fact("region")).local.date()
         if due_day <= ctx.today:
             return []
+        mark_day = uk_local(when).date() - timedelta(days=2)  # 48 hours before, as the deadline counts it
+        why = (  # "48 hours before" of a day brought back from a weekend read as wrong arithmetic (QA, fresh eyes)
+            "48 hours before the hearing"
+            if due_day == mark_day
+            else f"the last working day before {format_date(mark_day)}, 48 hours before the hearing"
+        )
         return [
-            f"The second PV check is due on {format_date(due_day)}, 48 hours before the hearing. The CPO asks for it "
-            "then: a check done sooner may be out of date by the hearing, so do it when the CPO asks."
+            f"The second PV check is due on {format_date(due_day)}, {why}. The CPO asks for it then: a check done "
+            "sooner may be out of date by the hearing, so do it when the CPO asks."
         ]
 
     return warnings
