@@ -11,7 +11,7 @@ from procedures.glossary import GLOSSARY
 from services import practice
 from services.letter_previews import pending_practice_letters
 from ui.actions import run_action
-from ui.check_answers import dates_set_list, summary_rows
+from ui.check_answers import dates_set_list, saving_sentence, summary_rows
 from ui.cms_panel import cms_panel
 from ui.glossary_panel import glossary_panel
 from ui.pending_letters import pending_letters_panel
@@ -155,6 +155,7 @@ with main:
     if pv.events and pv.events[-1][0] == view.step.title:
         st.info(f"**What happens now:** {pv.events[-1][1]}", icon=":material/mail:")
     if view.awaiting_confirmation:
+        st.write(saving_sentence(view))  # as in the wizard
         summary_rows(view.summary, key="pchg", on_change=change)
         dates_set_list(view.dates_set)
         for caution in view.warnings:  # as in the wizard (Step.warnings)

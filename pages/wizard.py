@@ -11,8 +11,8 @@ from services.letter_previews import pending_letters
 from services.run_views import DISCARDED, RunView
 from ui.actions import run_action
 from ui.case_panels import deadlines_panel, emails_panel, files_panel
-from ui.check_answers import dates_set_list, summary_rows
-from ui.cms_panel import ON_SAVE, cms_panel
+from ui.check_answers import dates_set_list, saving_sentence, summary_rows
+from ui.cms_panel import cms_panel
 from ui.discard_run import discard_offer, discarded_page
 from ui.finish_page import finish_page
 from ui.glossary_panel import glossary_panel
@@ -24,18 +24,6 @@ from ui.question_flow import QuestionFlow, back_to_step_before, open_last_page, 
 from ui.run_moved import moved_on_notice
 from ui.task_list import task_list_table
 from ui.text import kept_whole, md
-
-# Said on check your answers; the first when nothing is on an SR yet, as this save makes it.
-NO_GOING_BACK = "After that you cannot go back to change these answers."
-# The changes are listed under the CMS panel's heading: beside the answers on a wide screen, not below them.
-# "Saving records on the SR the changes ..." read as "saving records", a noun, to a new caseworker (QA, 7th session).
-SAVING = f"When you save, the changes listed under **{ON_SAVE}** are recorded on the SR. {NO_GOING_BACK}"
-SAVING_MAKES_THE_SR = f"Saving makes the SR and records on it the changes listed under **{ON_SAVE}**. {NO_GOING_BACK}"
-# A step that records dates lists them below its answers (ui/check_answers.dates_set_list): the sentence names them too.
-SAVING_DATES = (
-    f"When you save, the changes listed under **{ON_SAVE}** and the dates and deadlines listed below are recorded on "
-    f"the SR. {NO_GOING_BACK}"
-)
 
 actor = ui.actor("caseworker", page="wizard")
 asked_for = st.query_params.get("run")
@@ -194,7 +182,7 @@ with main:
     elif holder is not None:
         handed_over_page(holder)
     elif view.awaiting_confirmation:
-        st.write(SAVING_MAKES_THE_SR if view.creates_sr else SAVING_DATES if view.dates_set else SAVING)
+        st.write(saving_sentence(view))
         summary_rows(view.summary, key="chg", on_change=change)
         dates_set_list(view.dates_set)
         # A duplicate SR the step would make (Step.warnings); an email whose recipient's address is not set.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 from domain import deadlines, mail
@@ -127,9 +128,15 @@ def second_pv_check_not_due_yet(hearing: Callable[[Ctx], Any]) -> Callable[[Ctx]
         due_day = deadlines.second_pv_check(when, ctx.fact("region")).local.date()
         if due_day <= ctx.today:
             return []
+        mark_day = uk_local(when).date() - timedelta(days=2)  # 48 hours before, as the deadline counts it
+        why = (  # "48 hours before" of a day brought back from a weekend read as wrong arithmetic (QA, fresh eyes)
+            "48 hours before the hearing"
+            if due_day == mark_day
+            else f"the last working day before {format_date(mark_day)}, 48 hours before the hearing"
+        )
         return [
-            f"The second PV check is due on {format_date(due_day)}, 48 hours before the hearing. The CPO asks for it "
-            "then: a check done sooner may be out of date by the hearing, so do it when the CPO asks."
+            f"The second PV check is due on {format_date(due_day)}, {why}. The CPO asks for it then: a check done "
+            "sooner may be out of date by the hearing, so do it when the CPO asks."
         ]
 
     return warnings
@@ -147,7 +154,8 @@ def second_pv_check_disagrees(first_check: str, where: str = WHERE_THE_CPO_READS
     that caseworker no way on; the case record's own marker is still refused (`PV_CHECK_AGREES_WITH_THE_CASE`). It
     reads the answers, so it is said once the second check is answered: on "check your answers", before the email to
     the CPO is sent (the step queues an email, so it always waits there), and on the step's page after Change. The
-    first check's day comes from the run's record of its save (`steps_saved_on`); runs without it are told without."""
+    first check's day comes from the run's record of its save (`steps_saved_on`); runs without it are told without.
+    It says what to do either way (QA, fresh eyes: it said only what to write if the marker was removed)."""
 
     def warnings(ctx: Ctx) -> list[str]:
         if ctx["second_pv_marker"] is not False or ctx["pv_marker"] is not True:
@@ -156,8 +164,9 @@ def second_pv_check_disagrees(first_check: str, where: str = WHERE_THE_CPO_READS
         when = f", on {format_date(saved_on)}," if saved_on else ""
         return [
             f"The first PV check on this run{when} recorded a PV marker, but this check says there is none. A PV "
-            "marker is rarely removed: look at the 2012 system again before you confirm. If the marker really has "
-            f"been removed, write what the 2012 system says about its removal {where}."
+            "marker is rarely removed: look at the 2012 system again before you confirm. If the marker is still "
+            "there, change this check's answer to Yes. If the marker really has been removed, write what the 2012 "
+            f"system says about its removal {where}."
         ]
 
     return warnings

@@ -234,3 +234,36 @@ def test_each_table_of_the_fictional_case_is_named_above_it_and_that_name_is_its
         heading = order[order.index(table) - 1]
         assert (heading.type, heading.value) == ("subheader", name)  # drawn right above it
         assert not [n for n in order if n.type == "caption" and n.value == name]  # not said again under it
+
+
+def test_a_practice_runs_check_page_says_what_saving_records_as_the_wizards_does(sqlite_demo_db, actor_for):
+    """QA, fresh eyes (seventh session): the practice run's check page listed the dates and deadlines a step records
+    but, unlike the wizard's, never said what saving records or that there is no going back after it. P4's first
+    save makes the SR; its stable balance letter records the reply's 30 days."""
+    me = actor_for("caseworker")
+    scenario, procedure = builtin()["P4-1"], registry.get("P4")
+    view = practice.start_practice(me, "P4-1")
+    said: list[str] = []
+    for item in scenario["walk"][:2]:
+        answers = scenario_answers(procedure, item, view.today)
+        for f in view.run.step.fields:
+            if f.name not in answers and f.value is not None:
+                answers[f.name] = f.value
+        view = practice.submit_step(me, view.practice_id, answers, expected_version=view.run.version)
+        assert view.run.awaiting_confirmation
+        at = _page(me, view.practice_id)
+        assert not at.exception, at.exception
+        said.append(texts(at))
+        view = practice.confirm_step(me, view.practice_id, expected_version=view.run.version)
+    balance, letter = said
+    on_save = "What to enter in CMS when you save this step"
+    assert (
+        f"Saving makes the SR and records on it the changes listed under **{on_save}**. After that you cannot go back "
+        "to change these answers."
+    ) in balance
+    assert (
+        f"When you save, the changes listed under **{on_save}** and the dates and deadlines listed below are recorded "
+        "on the SR. After that you cannot go back to change these answers."
+    ) in letter
+    assert "Dates and deadlines this step records" in letter
+    assert "- Receiving parent's reply due by " in letter  # listed as in the wizard

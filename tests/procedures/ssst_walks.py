@@ -178,7 +178,8 @@ def pv_checks_disagree(run_id: str, first_check: str, where: str = UNDER_WHAT_IT
     return (
         f"The first PV check on this run, on {day.day} {day:%B %Y}, recorded a PV marker, but this check says there "
         "is none. A PV marker is rarely removed: look at the 2012 system again before you confirm. If the marker "
-        f"really has been removed, write what the 2012 system says about its removal {where}."
+        "is still there, change this check's answer to Yes. If the marker really has been removed, write what the "
+        f"2012 system says about its removal {where}."
     )
 
 

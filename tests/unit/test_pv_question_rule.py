@@ -2,10 +2,11 @@
 record shows a PV marker is refused by a rule of the field itself (`Field.check`), on the question's own page
 (services/question_pages.py) and by the same function when the step is saved (`Step.refusals`)."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
+from domain.clock import UK
 from procedures import registry
 from procedures.definition import Ctx
 from services.errors import ValidationFailed
@@ -103,7 +104,8 @@ def test_every_second_pv_check_cautions_no_marker_after_the_first_checks_marker_
     disagree = {"pv_marker": True, "second_pv_marker": False, "hearing_at": None, "confirmed_hearing_at": None}
     tail = (
         "recorded a PV marker, but this check says there is none. A PV marker is rarely removed: look at the 2012 "
-        "system again before you confirm. If the marker really has been removed, write what the 2012 system says "
+        "system again before you confirm. If the marker is still there, change this check's answer to Yes. If the "
+        "marker really has been removed, write what the 2012 system says "
         'about its removal under "What the second PV check showed": the CPO reads it in the email.'
     )
     saved = {"steps_saved_on": {first_check: date(2026, 11, 2)}}
@@ -112,3 +114,26 @@ def test_every_second_pv_check_cautions_no_marker_after_the_first_checks_marker_
     for first, second in ((True, True), (False, False), (False, True), (True, None)):
         answers = {**disagree, "pv_marker": first, "second_pv_marker": second}
         assert step.warnings(Ctx(answers, saved, TODAY)) == []
+
+
+@pytest.mark.parametrize("procedure_id", [p for p, _ in SECOND_CHECKS])
+def test_a_second_pv_check_brought_back_from_a_weekend_is_not_said_to_be_48_hours_before_the_hearing(procedure_id):
+    """QA, fresh eyes (seventh session): a Tuesday 10:00 hearing's check is due on the Friday (48 hours before is the
+    Sunday), which the caution called "48 hours before the hearing". It names the day it was brought back from; a
+    Wednesday hearing's Monday check reads as before."""
+    step = registry.get(procedure_id).steps["second_pv_check"]
+    early = date(2026, 12, 1)
+
+    def caution(hearing: datetime) -> list[str]:
+        answers = {"pv_marker": False, "second_pv_marker": None, "hearing_known": True, "hearing_at": hearing}
+        answers["confirmed_hearing_at"] = hearing  # each procedure reads the hearing from its own step
+        return step.warnings(Ctx(answers, {"region": "England"}, early))
+
+    then = ": a check done sooner may be out of date by the hearing, so do it when the CPO asks."
+    assert caution(datetime(2027, 1, 12, 10, tzinfo=UK)) == [
+        "The second PV check is due on 8 January 2027, the last working day before 10 January 2027, 48 hours before "
+        f"the hearing. The CPO asks for it then{then}"
+    ]
+    assert caution(datetime(2027, 1, 13, 10, tzinfo=UK)) == [
+        f"The second PV check is due on 11 January 2027, 48 hours before the hearing. The CPO asks for it then{then}"
+    ]
