@@ -177,7 +177,7 @@ def test_the_hearing_date_is_checked_in_words_before_it_saves_and_back_records_n
         "deadlines listed below are recorded on the SR.",
         "Dates and deadlines this step records",
         f"Hearing date: {format_uk(HEARING)}",
-        f"Hearing on your deadlines: {format_uk(HEARING)}",
+        f"Hearing added to your deadlines for {format_uk(HEARING)}",
         f"Second PV check due by {pv_due}",
         "How this was worked out: The hearing is at 10:00 on",
     ):

@@ -55,7 +55,7 @@ def test_a_date_put_on_the_sr_or_a_deadline_set_waits_for_check_your_answers_by_
         DateSet(f"Second PV check due by {format_uk(due.due_at)}", due.explanation)
     ]
     assert SetDue("main", rules.hearing(when, "Demo Court")).dates_set()[0].words == (
-        "Hearing on your deadlines: 12 January 2027, 10:00"
+        "Hearing added to your deadlines for 12 January 2027, 10:00"
     )
 
 
@@ -70,7 +70,7 @@ def test_p5ds_hearing_date_is_shown_in_words_back_records_nothing_and_confirm_sa
     moved_pv = rules.second_pv_check(MOVED_HEARING, case_facts(case_id)["region"])
     assert words == [
         f"Hearing date: {format_uk(MOVED_HEARING)}",
-        f"Hearing on your deadlines: {format_uk(MOVED_HEARING)}",
+        f"Hearing added to your deadlines for {format_uk(MOVED_HEARING)}",
         f"Second PV check due by {format_uk(moved_pv.due_at)}",
     ]
     assert view.dates_set[2].explanation == moved_pv.explanation
@@ -117,7 +117,7 @@ def test_p5b_saves_the_cpo_alone_on_continue_and_checks_the_later_hearing_date(d
     assert view.awaiting_confirmation
     assert view.dates_set[0].words == f"Hearing date: {monday.day} {monday:%B %Y}, 09:30"
     assert [d.words.split(" ")[:3] for d in view.dates_set[1:]] == [
-        ["Hearing", "on", "your"],
+        ["Hearing", "added", "to"],
         ["Second", "PV", "check"],
     ]
     assert service_request(sr_id).hearing_at is None
