@@ -10,6 +10,7 @@ import streamlit as st
 
 import ui
 from ui.case_read import find_case, read_case
+from ui.text import md
 
 actor = ui.actor("team_leader", page="case")
 st.title("Case")
@@ -26,4 +27,10 @@ elif ref:
 if case_id is not None:
     card = read_case(actor, case_id, sr_links=True)
     if card is not None:
+        st.header(f"Procedures in progress on this case ({sum(len(b) for b in card.in_progress.values())})")
+        if lines := card.runs_in_progress():
+            st.markdown("\n".join(f"- {md(line)}" for line in lines))
+            st.caption("Each is carried on by the caseworker who started it, from their My work.")
+        else:
+            st.caption("No procedure is in progress on this case.")
         ui.a11y.page_title(f"Case {card.banner.scin}")  # the tab names the case, as the SR page's names the SR

@@ -127,6 +127,17 @@ class CaseCard:
             said = f"{which}: {begun_counted(begun)}."
         return f"{said} {_carry_on(self.mine.get(procedure_id, [True] * runs))}"
 
+    def runs_in_progress(self) -> list[str]:
+        """The procedures in progress on the case, one line each, for the team leader's Case page, which starts none
+        (QA, seventh session: it did not say that two P1 runs were in progress on the case, one begun from a
+        complaint SR; Start a procedure tells the caseworker before they start another)."""
+        lines = []
+        for procedure_id, begun in sorted(self.in_progress.items()):
+            runs = f"{len(begun)} {procedure_id} run{'' if len(begun) == 1 else 's'}"
+            where = begun_words(begun[0]) if len(begun) == 1 else begun_counted(begun)
+            lines.append(f"{runs}: {where}")
+        return lines
+
 
 def _carry_on(mine: Sequence[bool]) -> str:
     """Where the reader carries on the runs already in progress: only their own are in their My work; a colleague's

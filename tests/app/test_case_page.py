@@ -4,7 +4,7 @@ proceed went to the whole case team, team leader included, and sent them to Star
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from db.models import AuditEvent, ServiceRequest
 from services import records
@@ -129,3 +129,49 @@ def test_home_links_each_role_of_the_case_team_to_where_it_finds_a_case(sqlite_d
     """P5e's task to proceed tells the whole case team to find the case by its SCIN: each finds the finder from Home."""
     for username, page in (("caseworker", "start"), ("teamleader", "case")):
         assert _links(app_as(actor_for(username)).run())["Find a case"] == f"{page}?"
+
+
+def test_the_case_page_says_which_procedures_are_in_progress_on_the_case(sqlite_demo_db, actor_for):
+    """QA, seventh session: the team leader's Case page did not say that P1 runs were in progress on the case (the
+    demo's case of complaint SR 1-00000013 has two, one begun from that SR); Start a procedure tells the caseworker.
+    Here: one begun from a complaint SR, one a colleague started from the case."""
+    from db.models import Case, ProcedureRun
+    from services import run_start
+    from tests.procedures.walk import owned_complaint
+
+    leader, worker, colleague = actor_for("teamleader"), actor_for("caseworker"), actor_for("csa.cw1")
+    complaint_id, number, case_id = owned_complaint(worker)
+    run_start.start_run(worker, "P1", case_id=case_id, begun_from=complaint_id)
+    run_start.start_run(colleague, "P1", case_id=case_id)
+    with transaction() as session:
+        scin = session.get_one(Case, case_id).scin
+        label = session.get_one(ServiceRequest, complaint_id).label
+        runs = session.scalar(
+            select(func.count()).where(ProcedureRun.case_id == case_id, ProcedureRun.status == "in_progress")
+        )
+    assert runs == 2  # no other run on the case before
+    at = app_as(leader).run()
+    at.switch_page("pages/case.py").run()
+    at.text_input[0].input(scin).run()
+    assert not at.exception
+    shown = texts(at)
+    assert "Procedures in progress on this case (2)" in shown
+    assert f"- 2 P1 runs: 1 begun from SR {number} ({label}) and 1 started from the case, not from an SR" in shown
+    assert "Each is carried on by the caseworker who started it, from their My work." in shown
+
+    with transaction() as session:  # a case of the team's with no run in progress
+        quiet_scin = session.scalars(
+            select(Case.scin)
+            .where(
+                Case.team_id == leader.team_id,
+                Case.sensitive.is_(False),
+                ~select(ProcedureRun.id)
+                .where(ProcedureRun.case_id == Case.id, ProcedureRun.status == "in_progress")
+                .exists(),
+            )
+            .order_by(Case.id)
+        ).first()
+    at.text_input[0].input(quiet_scin).run()
+    shown = texts(at)
+    assert "Procedures in progress on this case (0)" in shown
+    assert "No procedure is in progress on this case." in shown
