@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -31,6 +30,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks import _timing  # noqa: E402 - after the path
 
 REPEAT = 21
 EVENTS_PER_SR = 5
@@ -70,16 +71,7 @@ HAND_SUMMARY = (
 
 
 def medians_ms(*fns: Callable[[], Any]) -> list[float]:
-    """Median wall times of each of `fns`, run in turn so all see the same load on a shared machine."""
-    for fn in fns:
-        fn()  # warm the caches and the connection pool
-    times: list[list[float]] = [[] for _ in fns]
-    for _ in range(REPEAT):
-        for fn, into in zip(fns, times, strict=True):
-            start = time.perf_counter()
-            fn()
-            into.append((time.perf_counter() - start) * 1000)
-    return [statistics.median(t) for t in times]
+    return _timing.medians_ms(*fns, repeat=REPEAT)
 
 
 def main() -> None:

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -40,6 +39,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks import _timing  # noqa: E402 - after the path
 from benchmarks._settle import settle  # noqa: E402 - after the path
 
 REPEAT = 11
@@ -134,16 +134,7 @@ class Result:
 
 
 def medians_ms(*fns: Callable[[], Any]) -> list[float]:
-    """Median wall times of each of `fns`, run in turn so all see the same load on a shared machine."""
-    for fn in fns:
-        fn()  # warm the caches and the connection pool
-    times: list[list[float]] = [[] for _ in fns]
-    for _ in range(REPEAT):
-        for fn, into in zip(fns, times, strict=True):
-            start = time.perf_counter()
-            fn()
-            into.append((time.perf_counter() - start) * 1000)
-    return [statistics.median(t) for t in times]
+    return _timing.medians_ms(*fns, repeat=REPEAT)
 
 
 def measure(name: str, now: datetime, *, whole_run: bool) -> Phase:
