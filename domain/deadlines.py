@@ -84,6 +84,11 @@ class Due:
         return uk_local(self.due_at)
 
 
+# Deadlines that are the event itself, not something to do by then: "Hearing due by ..." or "Hearing: due ..." would
+# misread (QA, seventh session), so screens give the event's moment alone.
+EVENTS = frozenset({HEARING, APPOINTMENT})
+
+
 def label(kind: str) -> str:
     """What a deadline kind is called on screen ('second_pv_check' -> 'Second PV check')."""
     return LABELS.get(kind) or kind.replace("_", " ").capitalize()

@@ -110,14 +110,12 @@ FIELD_LABELS: Final = {
     "reason": "Reason",
     "resolution_code": "Resolution Code",
 }
-# Deadlines that are the event itself, not something to do by then: "Hearing due by ..." would misread.
-_EVENTS: Final = frozenset({deadlines.HEARING, deadlines.APPOINTMENT})
 
 
 def deadline_words(kind: str, due_at: datetime, explanation: str) -> DateSet:
     """A deadline as "check your answers" lists it."""
     label, when = deadlines.label(kind), format_uk(due_at)
-    words = f"{label} added to your deadlines for {when}" if kind in _EVENTS else f"{label} due by {when}"
+    words = f"{label} added to your deadlines for {when}" if kind in deadlines.EVENTS else f"{label} due by {when}"
     return DateSet(words, explanation)
 
 

@@ -9,6 +9,7 @@ from functools import partial
 import streamlit as st
 
 from domain.clock import format_uk
+from domain.deadlines import EVENTS
 from services import attachments
 from services.actor import Actor
 from services.attachments import AttachmentView
@@ -36,7 +37,8 @@ def deadlines_panel(deadlines: Sequence[DeadlineView], *, empty: str | None = No
     for d in deadlines:
         state = " · :red[**OVERDUE**]" if d.overdue else "" if d.state == "to do" else f" · {d.state}"
         where = f" · SR {md(d.sr_number)}" if d.sr_number else ""
-        line = f"**{md(d.what)}**: due {md(format_uk(d.due_at))}{state}{where}"
+        due = "" if d.kind in EVENTS else "due "  # a hearing is at its moment, not due by it
+        line = f"**{md(d.what)}**: {due}{md(format_uk(d.due_at))}{state}{where}"
         st.markdown(kept_whole(line, [d.sr_number or ""]), unsafe_allow_html=True)  # the SR number whole, as typed
         st.caption(f"How this was worked out: {md(d.explanation)}")  # it names the court or place the caseworker typed
         if d.snoozed:

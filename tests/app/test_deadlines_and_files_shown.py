@@ -37,6 +37,14 @@ def shown_deadline(at, due: rules.Due, *, state: str = "") -> None:
     assert f"How this was worked out: {due.explanation}" in shown
 
 
+def shown_event(at, due: rules.Due) -> None:
+    """A deadline that is the event itself (a hearing): its moment, not "due" (QA, seventh session)."""
+    shown = texts(at)
+    assert f"**{rules.label(due.kind)}**: {format_uk(due.due_at)}" in shown
+    assert f"**{rules.label(due.kind)}**: due" not in shown
+    assert f"How this was worked out: {due.explanation}" in shown
+
+
 def downloads(at) -> list[str]:
     return [b.proto.label for b in at.get("download_button")]
 
@@ -114,10 +122,10 @@ def test_the_hearing_and_the_second_pv_check_show_how_they_were_worked_out_to_bo
 
     at = open_wizard(actor, walk.view.run_id)
     shown_deadline(at, pv)
-    shown_deadline(at, rules.hearing(hearing, "Demo County Court"))
+    shown_event(at, rules.hearing(hearing, "Demo County Court"))
     at = sr_detail(actor_for("ssst.teamleader"), sr_id)
     shown_deadline(at, pv)
-    shown_deadline(at, rules.hearing(hearing, "Demo County Court"))
+    shown_event(at, rules.hearing(hearing, "Demo County Court"))
 
 
 def test_the_case_files_can_be_downloaded_and_deleted_ones_say_when(sqlite_demo_db, actor_for):
