@@ -16,7 +16,6 @@ Goal from the issue: service at most 1.5x the hand-written SQL and under 300 ms.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import statistics
 import sys
@@ -29,6 +28,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks._postgres import bench_database  # noqa: E402 - after the path
 from benchmarks._settle import settle  # noqa: E402 - after the path
 
 REPEAT = 31
@@ -116,23 +116,10 @@ def main() -> None:
     args = parser.parse_args()
     srs, cases = (1_000_000, 200_000) if args.full else (args.srs, args.cases)
 
-    server = None
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        from tests import pg
-
-        server = pg.Server.start()
-        server.create_database("bench")
-        os.environ["DATABASE_URL"] = server.url("bench")
-        print(f"No app server. Throwaway PostgreSQL on 127.0.0.1, free port {server.port}")
-    else:
-        print("No app server. PostgreSQL at the DATABASE_URL given")
-        if args.reuse:
+    with bench_database() as given:
+        if given and args.reuse:
             srs = cases = 0
-    try:
         run(srs, cases)
-    finally:
-        if server is not None:
-            server.stop()
 
 
 def run(srs: int, cases: int) -> None:

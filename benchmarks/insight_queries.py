@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import _timing  # noqa: E402 - after the path
+from benchmarks._postgres import bench_database  # noqa: E402 - after the path
 
 REPEAT = 21
 EVENTS_PER_SR = 5
@@ -80,22 +81,9 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="measure the data already in DATABASE_URL")
     parser.add_argument("--repeat", type=int, default=REPEAT, help=f"runs of each side (default {REPEAT})")
     args = parser.parse_args()
-    server = None
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        from tests import pg
-
-        server = pg.Server.start()
-        server.create_database("bench")
-        os.environ["DATABASE_URL"] = server.url("bench")
-        print(f"No app server. Throwaway PostgreSQL on 127.0.0.1, free port {server.port}")
-    else:
-        print("No app server. PostgreSQL at the DATABASE_URL given")
     globals()["REPEAT"] = args.repeat
-    try:
+    with bench_database():
         run(0 if args.reuse else int(1_000_000 * args.scale), int(200_000 * args.scale))
-    finally:
-        if server is not None:
-            server.stop()
 
 
 def build(engine: Any, url: str, srs: int, cases: int) -> None:

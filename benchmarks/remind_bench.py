@@ -40,6 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import _timing  # noqa: E402 - after the path
+from benchmarks._postgres import bench_database  # noqa: E402 - after the path
 from benchmarks._settle import settle  # noqa: E402 - after the path
 
 REPEAT = 11
@@ -251,23 +252,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=REPEAT, help=f"runs of each side (default {REPEAT})")
     args = parser.parse_args()
     globals()["REPEAT"] = args.repeat
-    server = None
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        from tests import pg
-
-        server = pg.Server.start()
-        server.create_database("bench")
-        os.environ["DATABASE_URL"] = server.url("bench")
-        print(f"No app server. Throwaway PostgreSQL on 127.0.0.1, free port {server.port}")
-    else:
-        print("No app server. PostgreSQL at the DATABASE_URL given")
-    print(f"load average at the start: {os.getloadavg()[0]:.1f}")
-    try:
+    with bench_database():
+        print(f"load average at the start: {os.getloadavg()[0]:.1f}")
         # A reused database had 1 in 10 given a new owner last time: another tenth this time.
         report(build(0 if args.reuse else args.srs, pick=int(time.time()) % 10 if args.reuse else 0))
-    finally:
-        if server is not None:
-            server.stop()
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 
