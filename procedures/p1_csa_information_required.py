@@ -197,10 +197,9 @@ def _reason_against_begun_from(ctx: Ctx) -> list[str]:
     fits = REASON_FOR_AREA.get(begun["area"])
     if fits is None or answered == fits:
         return []
-    label = " / ".join(p for p in (begun["process"], begun["area"], begun["sub_area"]) if p)
     kind = "an appeal" if fits == "Appeal" else "a complaint"
     return [
-        f"This run was begun from SR {begun['number']} ({label}), {kind}, "
+        f"This run was begun from SR {begun['number']} ({begun['label']}), {kind}, "
         f'but "{QUERY_REASON}" is answered "{answered}". If the information is for that {fits.lower()}, change the '
         f'answer to "{fits}"; if it is for other work, leave it.'
     ]

@@ -82,7 +82,7 @@ def step_facts(run: ProcedureRun, case: Case) -> Mapping[str, Any]:
         run_history=tuple(run.history),
         steps_saved_on=_steps_saved_on(run),
         begun_from_sr=(
-            {"number": begun.number, "process": begun.process, "area": begun.area, "sub_area": begun.sub_area}
+            {"number": begun.number, "area": begun.area, "label": begun.label}
             if begun is not None
             else None
         ),
@@ -93,7 +93,7 @@ def _steps_saved_on(run: ProcedureRun) -> dict[str, date]:
     """The UK day each step the run left forward was last saved on, from the run's record of its visits
     (`ProcedureRun.step_visits`): e.g. the first PV check's day, which the second one's caution names. Empty for runs
     started before that record was kept, and for practice runs, which never keep it."""
-    visits = getattr(run, "step_visits", None) or {}
+    visits = run.step_visits or {}
     return {
         step: uk_local(datetime.fromisoformat(at)).date() for step, (kind, at) in visits.items() if kind == "submit"
     }
