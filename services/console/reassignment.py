@@ -14,6 +14,7 @@ what was done (decided 7 December, seventh session).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -78,11 +79,12 @@ def runs_begun_from(session: Session, srs: Sequence[ServiceRequest]) -> tuple[Be
         .where(ProcedureRun.begun_from_sr_id.in_([sr.id for sr in srs]), ProcedureRun.status == "in_progress")
         .order_by(ProcedureRun.created_at, ProcedureRun.id)
     )
-    counted: dict[tuple[str, str, str, int], int] = {}
-    for procedure_id, number, name, user_id in rows:
-        key = (procedure_id, number, name, user_id)
-        counted[key] = counted.get(key, 0) + 1
-    return tuple(BegunRun(*key, runs=n) for key, n in counted.items())
+    # one line a procedure, SR and person, oldest first
+    counted = Counter((procedure_id, number, name, user_id) for procedure_id, number, name, user_id in rows)
+    return tuple(
+        BegunRun(procedure_id, number, name, user_id, runs=n)
+        for (procedure_id, number, name, user_id), n in counted.items()
+    )
 
 
 NO_LONGER_ACTIVE = (
