@@ -82,9 +82,7 @@ def step_facts(run: ProcedureRun, case: Case) -> Mapping[str, Any]:
         run_history=tuple(run.history),
         steps_saved_on=_steps_saved_on(run),
         begun_from_sr=(
-            {"number": begun.number, "area": begun.area, "label": begun.label}
-            if begun is not None
-            else None
+            {"number": begun.number, "area": begun.area, "label": begun.label} if begun is not None else None
         ),
     )
 
