@@ -32,32 +32,46 @@ LABELS = {"published": "Published", "local": "Confirmed locally", "unconfirmed":
 st.session_state.setdefault("ref_show", list(LABELS.values()))  # Home may have set it: no default beside it
 shown = st.multiselect("Show", list(LABELS.values()), key="ref_show")
 rows = [e for e in entries if LABELS[e.source] in shown]
+table = [
+    {
+        "Kind": e.kind,
+        "Value": e.value,
+        "Source": LABELS[e.source],
+        "Where the value comes from": e.source_detail + (f" (note: {e.note})" if e.note else ""),
+        "Where it is used": e.where_used,
+    }
+    for e in rows
+]
+# Widths that add up to the 904 px a 1366 px screen gives the page: no sideways scrolling for the last column.
+# The quotes and the steps are cut at the end; the caption below says how to read one whole.
+widths = {"Kind": 110, "Value": 150, "Source": 150, "Where the value comes from": 250, "Where it is used": 240}
+# A column that says the same on every row shown (filtered to "Not confirmed", both said "a suggestion only" on each
+# of 42 rows while "Where it is used" was cut: QA, seventh session) is said once above the grid, and its width goes
+# to "Where it is used".
+same = [c for c in ("Source", "Where the value comes from") if len(table) > 1 and len({row[c] for row in table}) == 1]
+said = {column: table[0][column] for column in same}
+for column in same:
+    widths["Where it is used"] += widths.pop(column)
+    for row in table:
+        del row[column]
 # How many the filter keeps: Home counts the values waiting, and a grid does not say how many rows it holds (QA).
-st.caption(f"Showing {len(rows)} of the {len(entries)} values.")
+count = f"Showing {len(rows)} of the {len(entries)} values."
+detail, label = said.get("Where the value comes from"), said.get("Source")
+if detail and label and detail.startswith(label):  # "Not confirmed: a suggestion only" says the source too
+    count += f" Every one is {md(detail[0].lower() + detail[1:])}."
+elif detail:
+    count += f" Where every one comes from: {md(detail)}."
+elif label:
+    count += f" Every one is {label.lower()}."
+st.caption(count)
 st.dataframe(
-    arrow_rows(
-        [
-            {
-                "Kind": e.kind,
-                "Value": e.value,
-                "Source": LABELS[e.source],
-                "Where the value comes from": e.source_detail + (f" (note: {e.note})" if e.note else ""),
-                "Where it is used": e.where_used,
-            }
-            for e in rows
-        ]
-    ),
+    arrow_rows(table),
     hide_index=True,
     width="stretch",
     placeholder="",
-    # Widths that add up to the 904 px a 1366 px screen gives the page: no sideways scrolling for the last column.
-    # The quotes and the steps are cut at the end; the caption below says how to read one whole.
     column_config={
-        "Kind": st.column_config.TextColumn(width=110),
-        "Value": st.column_config.TextColumn(width=150),
-        "Source": st.column_config.TextColumn(width=150),  # "Confirmed locally" whole (QA: "Confirmed local")
-        "Where the value comes from": st.column_config.TextColumn(width=250, help=READ_IN_FULL),
-        "Where it is used": st.column_config.TextColumn(width=240, help=READ_IN_FULL),
+        c: st.column_config.TextColumn(width=w, help=READ_IN_FULL if c.startswith("Where") else None)
+        for c, w in widths.items()
     },
 )
 st.caption(READ_IN_FULL)

@@ -144,7 +144,24 @@ def test_policy_home_lists_the_values_waiting_and_opens_reference_values_on_them
     assert [t.value for t in at.title] == ["Reference values"]
     assert at.multiselect(key="ref_show").value == ["Not confirmed"]
     listed = at.dataframe[0].value
-    assert set(listed["Source"]) == {"Not confirmed"}
     assert len(listed) == day.unconfirmed_total
-    # ... and says how many of the whole list that is (QA, seventh session: the grid showed 10 rows of 43, no count)
-    assert f"Showing {day.unconfirmed_total} of the {len(reference.list_entries(policy))} values." in texts(at)
+    # ... and says how many of the whole list that is (QA, seventh session: the grid showed 10 rows of 43, no count),
+    # and what every row's source would have repeated, once (QA, seventh session: "Not confirmed" and "a suggestion
+    # only" on each row while "Where it is used" was cut), leaving the grid to what differs
+    total = len(reference.list_entries(policy))
+    assert f"Showing {day.unconfirmed_total} of the {total} values. Every one is not confirmed: a suggestion only." in [
+        c.value for c in at.caption
+    ]
+    assert list(listed.columns) == ["Kind", "Value", "Where it is used"]
+    assert list(listed["Where it is used"]) == [
+        e.where_used for e in reference.list_entries(policy) if e.source == "unconfirmed"
+    ]
+
+
+def test_every_column_is_shown_while_the_rows_come_from_different_sources(sqlite_demo_db, actor_for):
+    at = _page(actor_for("policy"))
+    listed = at.dataframe[0].value
+    assert list(listed.columns) == ["Kind", "Value", "Source", "Where the value comes from", "Where it is used"]
+    assert {"Published", "Not confirmed"} <= set(listed["Source"])
+    said = [c.value for c in at.caption if c.value.startswith("Showing ")]
+    assert said == [f"Showing {len(listed)} of the {len(listed)} values."]
