@@ -101,6 +101,8 @@ def _closed_srs(card: CaseCard, *, sr_links: bool) -> None:
         placeholder="",
         column_config={"Closed": day_column()},
     )
+    # As recorded here: the value need not be what CMS holds (services/recorded_cms.py); the SR's page says that
+    st.caption("How it was closed is as Casework Guide recorded it; an SR's page shows what was given to key into CMS.")
     if card.more_closed:
         more = card.more_closed
         earlier = "1 more, closed earlier, is" if more == 1 else f"{more} more, closed earlier, are"
