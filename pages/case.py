@@ -1,7 +1,7 @@
 """A case, for a team leader, read only: one of the team's cases found by SCIN, SR number or name as on Start a
-procedure, with its banner, its open SRs (the team's each a link to its SR page) and its Contact Notes; no "Which
-procedure?", as team leaders do not start procedures on a case here. The URL can name the case (?case=...), so the SR
-page's "Open the case" lands on it.
+procedure, with its banner, its open SRs and its most recently closed ones (the team's each a link to its SR page,
+whose "Back" returns here) and its Contact Notes; no "Which procedure?", as team leaders do not start procedures on
+a case here. The URL can name the case (?case=...), so the SR page's "Back to the case" and "Open the case" land on it.
 
 In the sidebar, not hidden: a task to the case's team (P5e's to proceed after a visit) sends a team leader, as it sends
 a caseworker, to find the case by its SCIN, and a hidden page opens only from a link, which that task does not have."""
@@ -9,6 +9,7 @@ a caseworker, to find the case by its SCIN, and a hidden page opens only from a 
 import streamlit as st
 
 import ui
+from services.case_finder import CLOSED_LISTED
 from ui.case_read import find_case, read_case
 from ui.text import md
 
@@ -25,7 +26,7 @@ elif ref:
     else:
         st.error("Find the case by its SCIN, an SR number or a parent's name.", icon=":material/block:")
 if case_id is not None:
-    card = read_case(actor, case_id, sr_links=True)
+    card = read_case(actor, case_id, sr_links=True, closed=CLOSED_LISTED)
     if card is not None:
         st.header(f"Procedures in progress on this case ({sum(len(b) for b in card.in_progress.values())})")
         if lines := card.runs_in_progress():

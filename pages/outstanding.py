@@ -348,6 +348,7 @@ if table:
             st.session_state.pop("handover_pending", None)
             if handed := ui.attempt(lambda: _at_fields(partial(asked.call, console.hand_over), {})):
                 st.session_state["flash_console"] = handed.said
+                st.session_state["flash_console_caution"] = handed.caution  # whom to tell of runs begun from them
                 st.session_state["console_clear"] = True  # the next table starts without ticks
                 st.session_state["handover_reset"] = True  # and the form empty
                 st.rerun()

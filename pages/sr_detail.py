@@ -1,5 +1,6 @@
 """One SR in full for a team leader: banner (with a link to the case's page), audit timeline, notes, activities,
-letters, deadlines, files, related SRs and where its procedure runs stand. The SR id comes from the URL (?sr=...)."""
+letters, deadlines, files, related SRs and where its procedure runs stand. The SR id comes from the URL (?sr=...);
+"&from=case" (a link on its case's page) makes "Back" go back to that case, where the reader may read it."""
 
 from collections.abc import Sequence
 
@@ -11,7 +12,7 @@ from services.letter_contact import PRODUCED_WITHOUT_SHORT
 from services.run_views import status_words
 from services.sr_timeline import TimelineEntry
 from services.sr_view import sr_full_view
-from ui.case_panels import deadlines_panel, emails_panel, files_panel
+from ui.case_panels import CAME_FROM, FROM_CASE, deadlines_panel, emails_panel, files_panel
 from ui.cms_panel import lines_under
 from ui.table_data import READ_IN_FULL, arrow_rows, moment_column, table_or_sentence
 from ui.text import md
@@ -24,7 +25,18 @@ if not (ref.isascii() and ref.isdigit() and len(ref) < 12):
     st.page_link("pages/outstanding.py", label="Back to Outstanding SRs")
     ui.stop()
 view = ui.attempt(lambda: sr_full_view(actor, int(ref)))
-st.page_link("pages/outstanding.py", label="Back to Outstanding SRs", icon=":material/arrow_back:")
+# Back to where it was opened from: its case's page (?from=case), when the reader may read that case, else the list
+from_case = st.query_params.get(CAME_FROM) == FROM_CASE
+back_to_case = view.case.case_id if view is not None and view.opens_case and from_case else None
+if back_to_case is not None:
+    st.page_link(
+        "pages/case.py",
+        label="Back to the case",
+        icon=":material/arrow_back:",
+        query_params={"case": str(back_to_case)},
+    )
+else:
+    st.page_link("pages/outstanding.py", label="Back to Outstanding SRs", icon=":material/arrow_back:")
 if view is None:
     ui.stop()
 
@@ -35,7 +47,8 @@ st.markdown(
     f"owner {md(view.owner or 'Unallocated')} · created {format_uk(view.created_at)}"
 )
 ui.case_banner(view.case)
-if view.opens_case:  # the case's page: its other open SRs and its Contact Notes (not when another team holds the case)
+# the case's page: its other SRs and its Contact Notes (not when another team holds the case; "Back" goes there already)
+if view.opens_case and back_to_case is None:
     st.page_link(
         "pages/case.py",
         label="Open the case",

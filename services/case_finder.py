@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload
@@ -41,6 +42,7 @@ from services.transaction import transaction
 from services.views import BegunFrom, CaseBanner, begun_counted, begun_words
 
 LIMIT = 20
+CLOSED_LISTED = 10  # the Case page's closed SRs, newest first; it says how many more there are
 HELD_ON_ANOTHER_TEAMS_CASE = (
     "Service request {number} is your team's, but its case is another team's, so no other procedure can be started "
     "on the case here. Work the SR from My work once it is allocated to you (your team leader allocates it from "
@@ -86,6 +88,19 @@ class OpenSR:
 
 
 @dataclass(frozen=True, slots=True)
+class ClosedSR:
+    """An SR closed on the case, for the team leader's Case page: when, and how it was closed as recorded here (its
+    Sub Status, and its Resolution Code when it has one)."""
+
+    id: int
+    number: str
+    label: str
+    closed_at: datetime | None  # None: closed before the day was kept
+    closed_as: str  # "Complete", "Cancelled, Failed To Attend"
+    opens: bool = False  # as OpenSR.opens: the reader may open this SR's page
+
+
+@dataclass(frozen=True, slots=True)
 class ProcedureOption:
     """A procedure as the finder offers it: startable now, or why not."""
 
@@ -110,6 +125,9 @@ class CaseCard:
     in_progress: dict[str, list[BegunFrom | None]] = field(default_factory=dict)
     # Run by run, as `in_progress`: whether the reader started it (only their own runs are in their My work)
     mine: dict[str, list[bool]] = field(default_factory=dict)
+    # The most recently closed SRs on the case, newest first, when asked for (the Case page), and how many more
+    closed_srs: list[ClosedSR] = field(default_factory=list)
+    more_closed: int = 0
 
     def in_progress_note(self, procedure_id: str) -> str | None:
         """What Start says before another run of a procedure already in progress on the case, naming the SR a run was
@@ -256,8 +274,32 @@ def _open_sr(actor: Actor, sr: ServiceRequest) -> OpenSR:
     return OpenSR(sr.id, sr.number, sr.label, sr.status, owner, sr.reason, opens_sr_page(actor, sr.team_id))
 
 
-def case_card(actor: Actor, case_id: int) -> CaseCard:
-    """One of the team's cases: its banner, its open SRs and the procedures the actor may start on it now."""
+def _closed_sr(actor: Actor, sr: ServiceRequest) -> ClosedSR:
+    closed_as = ", ".join(v for v in (sr.sub_status, sr.resolution_code) if v) or "Closed"
+    return ClosedSR(sr.id, sr.number, sr.label, sr.closed_at, closed_as, opens_sr_page(actor, sr.team_id))
+
+
+def _closed_srs(session: Session, actor: Actor, case: Case, limit: int) -> tuple[list[ClosedSR], int]:
+    """The `limit` SRs closed on the case most recently (one closed on no kept day last), and how many more there are.
+    Every team's, as the open ones are: one held by another team is listed without a way to its page."""
+    if limit <= 0:
+        return [], 0
+    closed = (ServiceRequest.case_id == case.id, ServiceRequest.status == "Closed")
+    srs = session.scalars(
+        select(ServiceRequest)
+        .where(*closed)
+        .order_by(ServiceRequest.closed_at.is_(None), ServiceRequest.closed_at.desc(), ServiceRequest.id.desc())
+        .limit(limit)
+    ).all()
+    more = 0
+    if len(srs) == limit:
+        more = (session.scalar(select(func.count()).select_from(ServiceRequest).where(*closed)) or 0) - limit
+    return [_closed_sr(actor, sr) for sr in srs], more
+
+
+def case_card(actor: Actor, case_id: int, *, closed: int = 0) -> CaseCard:
+    """One of the team's cases: its banner, its open SRs, the procedures the actor may start on it now, and (`closed`,
+    the Case page) that many of its most recently closed SRs, so a team leader reads what was closed last week too."""
     with transaction(read_only=True) as session:
         require_role(session, actor, "caseworker", "team_leader", action="look up cases")
         case = session.get(Case, case_id)
@@ -282,6 +324,7 @@ def case_card(actor: Actor, case_id: int) -> CaseCard:
         ):
             running.setdefault(procedure_id, []).append(BegunFrom.of(begun))
             mine.setdefault(procedure_id, []).append(starter_id == actor.user_id)
+        closed_srs, more_closed = _closed_srs(session, actor, case, closed)
         return CaseCard(
             CaseBanner.of(case),
             [_open_sr(actor, sr) for sr in srs],
@@ -289,4 +332,6 @@ def case_card(actor: Actor, case_id: int) -> CaseCard:
             other,
             running,
             mine,
+            closed_srs,
+            more_closed,
         )

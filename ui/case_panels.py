@@ -21,6 +21,14 @@ from ui.notices import snooze_form
 from ui.text import kept_whole, literal, md, show
 
 KINDS = {"outcome_pdf": "outcome PDF", "bundle_zip": "zip bundle"}
+# The SR page's query parameter saying it was opened from its case's page, so its "Back" goes back to the case
+# (pages/sr_detail.py); any other value, or none, and "Back" goes to Outstanding SRs.
+CAME_FROM, FROM_CASE = "from", "case"
+
+
+def sr_from_case(sr_id: int) -> dict[str, str]:
+    """The SR page's query for a link on a case's page (its open and closed SRs, its Contact Notes)."""
+    return {"sr": str(sr_id), CAME_FROM: FROM_CASE}
 
 
 def _file_bytes(actor: Actor, attachment_id: int) -> bytes:
@@ -100,8 +108,9 @@ def emails_panel(emails: Sequence[EmailView], *, empty: str | None = None) -> No
 
 def contact_notes_panel(notes: Sequence[ContactNote], *, shown: int = 3) -> None:
     """The case's contact history, newest first: when, who, on which SR (a link only where the reader may open that
-    SR's page; otherwise its number as text), then the note as written. The newest `shown` are open; earlier ones
-    wait in an expander, so a long history does not push the procedures below it out of sight."""
+    SR's page, whose "Back" returns to the case; otherwise its number as text), then the note as written. The newest
+    `shown` are open; earlier ones wait in an expander, so a long history does not push the procedures below it out
+    of sight."""
     st.header(f"Contact Notes ({len(notes)})")
     if not notes:
         st.caption("No Contact Notes on this case.")
@@ -121,5 +130,5 @@ def _contact_note(n: ContactNote) -> None:
         line = f"**{md(format_uk(n.at))}**, {md(n.author or 'system')}{on}"
         st.markdown(kept_whole(line, [n.sr_number or ""]), unsafe_allow_html=True)  # the number whole, as typed
         if n.sr_id is not None:
-            st.page_link("pages/sr_detail.py", label=f"SR {n.sr_number}", query_params={"sr": str(n.sr_id)})
+            st.page_link("pages/sr_detail.py", label=f"SR {n.sr_number}", query_params=sr_from_case(n.sr_id))
         show(n.text)

@@ -1,18 +1,20 @@
 """Finding one of the team's cases and reading where it stands (banner, open SRs, Contact Notes): drawn the same on
-Start a procedure (caseworkers, who then start a procedure) and on the case page (team leaders, who only read)."""
+Start a procedure (caseworkers, who then start a procedure) and on the case page (team leaders, who only read, and
+read its closed SRs too)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import partial
 
 import streamlit as st
 
 import ui
 from services.actor import Actor
-from services.case_finder import CaseCard, OpenSR, case_card, example_scin, find_cases
+from services.case_finder import CaseCard, ClosedSR, OpenSR, case_card, example_scin, find_cases
 from services.contact_notes import case_contact_notes
-from ui.case_panels import contact_notes_panel
-from ui.table_data import arrow_rows
+from ui.case_panels import contact_notes_panel, sr_from_case
+from ui.table_data import arrow_rows, day_column
 
 
 def find_case(actor: Actor) -> tuple[str, int | None]:
@@ -46,10 +48,11 @@ def find_case(actor: Actor) -> tuple[str, int | None]:
     return query, st.selectbox("Which case?", list(labels), format_func=labels.__getitem__, index=None)
 
 
-def read_case(actor: Actor, case_id: int, *, sr_links: bool = False) -> CaseCard | None:
-    """The case's banner, its open SRs and its Contact Notes; with `sr_links` (a team leader), a link to the page of
-    each open SR their team holds, and a line naming those another team holds (their pages are that team's)."""
-    card = ui.attempt(partial(case_card, actor, case_id))
+def read_case(actor: Actor, case_id: int, *, sr_links: bool = False, closed: int = 0) -> CaseCard | None:
+    """The case's banner, its open SRs, `closed` of its most recently closed SRs (the Case page) and its Contact Notes;
+    with `sr_links` (a team leader), a link to the page of each SR their team holds, and a line naming those another
+    team holds (their pages are that team's)."""
+    card = ui.attempt(partial(case_card, actor, case_id, closed=closed))
     if card is None:
         return None
     ui.case_banner(card.banner)
@@ -70,20 +73,52 @@ def read_case(actor: Actor, case_id: int, *, sr_links: bool = False) -> CaseCard
             _sr_links(card.open_srs)
     else:
         st.caption("This case has no open service requests.")
+    if closed:
+        _closed_srs(card, sr_links=sr_links)
     notes = ui.attempt(partial(case_contact_notes, actor, card.banner.case_id))
     if notes is not None:
         contact_notes_panel(notes)
     return card
 
 
-def _sr_links(srs: list[OpenSR]) -> None:
+def _closed_srs(card: CaseCard, *, sr_links: bool) -> None:
+    """The case's most recently closed SRs under the open ones, newest first, saying plainly how many more there are."""
+    listed = card.closed_srs
+    st.header(f"Closed service requests on this case ({len(listed) + card.more_closed})")
+    if not listed:
+        st.caption("No service request on this case has been closed.")
+        return
+    st.dataframe(
+        arrow_rows(
+            [
+                {"SR": s.number, "Type": s.label, "Closed": s.closed_at, "How it was closed": s.closed_as}
+                for s in listed
+            ],
+            days=("Closed",),
+        ),
+        hide_index=True,
+        width="stretch",
+        placeholder="",
+        column_config={"Closed": day_column()},
+    )
+    # As recorded here: the value need not be what CMS holds (services/recorded_cms.py); the SR's page says that
+    st.caption("How it was closed is as Casework Guide recorded it; an SR's page shows what was given to key into CMS.")
+    if card.more_closed:
+        more = card.more_closed
+        earlier = "1 more, closed earlier, is" if more == 1 else f"{more} more, closed earlier, are"
+        st.caption(f"The {len(listed)} most recently closed are listed; {earlier} not listed here.")
+    if sr_links:
+        _sr_links(listed)
+
+
+def _sr_links(srs: Sequence[OpenSR | ClosedSR]) -> None:
     for s in srs:
         if s.opens:
             st.page_link(
                 "pages/sr_detail.py",
                 label=f"Open SR {s.number}: {s.label}",
                 icon=":material/description:",
-                query_params={"sr": str(s.id)},
+                query_params=sr_from_case(s.id),
             )
     elsewhere = [s.number for s in srs if not s.opens]
     if elsewhere:

@@ -123,8 +123,15 @@ class HandOver:
 
     @property
     def runs_stay(self) -> str:
-        """The runs begun from the SRs, each staying with whoever started it; nothing when there are none."""
-        return "".join(f" {run.stays}" for run in self.begun_runs)
+        """The runs begun from the SRs, each staying with whoever started it, and whom the team leader may want to
+        tell; nothing when there are none."""
+        return "".join(f" {run.after_handing_over(self.to_team, done=False)}" for run in self.begun_runs)
+
+    @property
+    def caution(self) -> str | None:
+        """Once handed over: the runs begun from the SRs, said again beside what was done (the confirmation that said
+        it is gone), so whom to tell is still in sight; None when there are none."""
+        return " ".join(run.after_handing_over(self.to_team, done=True) for run in self.begun_runs) or None
 
     @property
     def said(self) -> str:
@@ -170,6 +177,7 @@ def hand_over(
     with transaction() as session:
         srs, team = _checked(session, actor, sr_ids, team_id, expected_versions)
         from_team = session.get_one(Team, actor.team_id)
+        begun = runs_begun_from(session, srs)
         moved = 0
         for sr in srs:
             moved += _move_tasks(session, actor, sr, team)
@@ -187,7 +195,7 @@ def hand_over(
                 before=before,
                 after={"team_id": team.id, "team": team.name, "owner_id": None, "reason": reason},
             )
-        return HandOver(tuple(sr.number for sr in srs), team.name, reason, moved)
+        return HandOver(tuple(sr.number for sr in srs), team.name, reason, moved, begun_runs=begun)
 
 
 def _tasks_going(session: Session, sr: ServiceRequest) -> list[Task]:

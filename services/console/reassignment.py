@@ -14,12 +14,11 @@ what was done (decided 7 December, seventh session).
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from db.models import ProcedureRun, ServiceRequest, User
 from domain.values import FieldError, clean_text
@@ -58,32 +57,86 @@ class BegunRun:
     started_by: str
     started_by_id: int
     runs: int = 1  # of that procedure, begun from that SR by that person: said once, counted
+    own_srs: tuple[str, ...] = ()  # the numbers of the SRs those runs record on (none until a run saves a step)
 
     @property
     def stays(self) -> str:
-        """ "A P1 run begun from SR 1-00000013 by Demo Caseworker is in progress; it stays with them." """
+        """ "A P1 run begun from SR 1-00000013 by Demo Caseworker is in progress; it stays with them." and where its
+        starter goes on recording it."""
         which = f"A {self.procedure_id} run" if self.runs == 1 else f"{self.runs} {self.procedure_id} runs"
         verb, stay = ("is", "it stays") if self.runs == 1 else ("are", "they stay")
-        return f"{which} begun from SR {self.sr_number} by {self.started_by} {verb} in progress; {stay} with them."
+        return f"{which} begun from SR {self.sr_number} by {self.started_by} {verb} in progress; {stay} with them. " + (
+            self._records_on
+        )
+
+    @property
+    def _records_on(self) -> str:
+        """Where the starter goes on recording: the runs' own SRs, never the SR they were begun from (QA, seventh
+        session: the caution did not say that the starter's run goes on for a complaint they no longer own)."""
+        one = self.runs == 1
+        if not self.own_srs:
+            return (
+                "It has saved no step yet, so it records on no SR so far."
+                if one
+                else "They have saved no step yet, so they record on no SR so far."
+            )
+        where = f"its own SR, {self.own_srs[0]}" if one else f"their own SRs, {_listed(self.own_srs)}"
+        said = f"{self.started_by} goes on recording {'it' if one else 'them'} on {where}, not on SR {self.sr_number}."
+        if unsaved := self.runs - len(self.own_srs):
+            said += f" {unsaved} of them {'has' if unsaved == 1 else 'have'} saved no step yet."
+        return said
+
+    @property
+    def _the_runs(self) -> str:
+        """ "the run (SR 1-00000099)", "the runs (SRs 1-00000099 and 1-00000100)", "the run"."""
+        runs = "the run" if self.runs == 1 else "the runs"
+        if not self.own_srs:
+            return runs
+        return f"{runs} (SR{'' if len(self.own_srs) == 1 else 's'} {_listed(self.own_srs)})"
+
+    def after_reassigning(self, new_owner: str) -> str:
+        """What stays, and what the team leader may do next, once the SR is the new owner's: tell both, naming the
+        runs' own SRs (a suggestion, not a refusal: the reassignment is done)."""
+        return (
+            f"{self.stays} You may want to tell {new_owner}, who now has SR {self.sr_number}, about {self._the_runs}, "
+            f"and tell {self.started_by} that SR {self.sr_number} is now {new_owner}'s."
+        )
+
+    def after_handing_over(self, team: str, *, done: bool) -> str:
+        """What stays, and what the team leader may do next, once the SR is the other team's (`done`: it is; else the
+        confirmation before): its new owner is theirs to choose, so their team leader is the one to tell."""
+        tell = f"tell {self.started_by} that SR {self.sr_number} is"
+        tell = f"You may want to {tell} now" if done else f"Once it is handed over, you may want to {tell}"
+        return f"{self.stays} {tell} {team}'s, and tell {team}'s team leader about {self._the_runs}."
+
+
+def _listed(numbers: Sequence[str]) -> str:
+    """ "1-00000099", "1-00000099 and 1-00000100", "1-00000099, 1-00000100 and 1-00000101"."""
+    return numbers[0] if len(numbers) == 1 else f"{', '.join(numbers[:-1])} and {numbers[-1]}"
 
 
 def runs_begun_from(session: Session, srs: Sequence[ServiceRequest]) -> tuple[BegunRun, ...]:
-    """The runs in progress begun from these SRs, oldest first (decided 7 December, seventh session: reassigning or
-    handing over such an SR is not refused, as a run on the SR is, but the team leader is told the run stays put)."""
+    """The runs in progress begun from these SRs, oldest first, each with the SR it records on (decided 7 December,
+    seventh session: reassigning or handing over such an SR is not refused, as a run on the SR is, but the team leader
+    is told the run stays put)."""
     if not srs:
         return ()
+    own = aliased(ServiceRequest)
     rows = session.execute(
-        select(ProcedureRun.procedure_id, ServiceRequest.number, User.display_name, User.id)
+        select(ProcedureRun.procedure_id, ServiceRequest.number, User.display_name, User.id, own.number)
         .join(ServiceRequest, ServiceRequest.id == ProcedureRun.begun_from_sr_id)
         .join(User, User.id == ProcedureRun.started_by_id)
+        .outerjoin(own, own.id == ProcedureRun.sr_id)
         .where(ProcedureRun.begun_from_sr_id.in_([sr.id for sr in srs]), ProcedureRun.status == "in_progress")
         .order_by(ProcedureRun.created_at, ProcedureRun.id)
     )
-    # one line a procedure, SR and person, oldest first
-    counted = Counter((procedure_id, number, name, user_id) for procedure_id, number, name, user_id in rows)
+    # one line a procedure, SR and person, oldest first, with the runs' own SRs in that order
+    counted: dict[tuple[str, str, str, int], list[str | None]] = {}
+    for procedure_id, number, name, user_id, own_number in rows:
+        counted.setdefault((procedure_id, number, name, user_id), []).append(own_number)
     return tuple(
-        BegunRun(procedure_id, number, name, user_id, runs=n)
-        for (procedure_id, number, name, user_id), n in counted.items()
+        BegunRun(procedure_id, number, name, user_id, len(owns), tuple(n for n in owns if n is not None))
+        for (procedure_id, number, name, user_id), owns in counted.items()
     )
 
 
@@ -123,7 +176,7 @@ class Reassigned:
                 f"the team whose work {'it is' if one else 'they are'} work {it}, hand {it} over to that team: tick "
                 f"{it} in the table and use Hand over to another team, below."
             )
-        said += [run.stays for run in self.begun_runs]
+        said += [run.after_reassigning(self.new_owner) for run in self.begun_runs]
         return " ".join(said) or None
 
     @property

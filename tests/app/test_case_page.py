@@ -46,7 +46,7 @@ def test_a_team_leader_finds_the_case_by_its_scin_and_reads_it_with_nothing_to_s
     assert {visit_number, own_number} <= set(at.dataframe[0].value["SR"])
     links = _links(at)
     own_label = next(label for label in links if label.startswith(f"Open SR {own_number}: "))
-    assert links[own_label] == f"sr_detail?sr={own}"  # the CSA team's SR: its page is the leader's
+    assert links[own_label] == f"sr_detail?sr={own}&from=case"  # the CSA team's SR: its page is the leader's
     assert not any(visit_number in label for label in links)  # the SSST's: text, not a link
     assert f"Held by another team, so its page is that team's: SR {visit_number}." in shown
     # The Contact Notes, newest first: the SSST's visit summary (its SR as text), then the team's own (its SR a link)
@@ -54,7 +54,7 @@ def test_a_team_leader_finds_the_case_by_its_scin_and_reads_it_with_nothing_to_s
     assert "Visit done." in shown
     assert "RP phoned." in shown
     assert any(as_read(m.value).endswith(f"Demo SSST Caseworker · SR {visit_number}") for m in at.markdown)
-    assert links[f"SR {own_number}"] == f"sr_detail?sr={own}"
+    assert links[f"SR {own_number}"] == f"sr_detail?sr={own}&from=case"  # its "Back" returns to the case
     # Read only: no procedure to start, no button at all on the page
     assert "Which procedure?" not in shown
     assert not [b for b in at.button if b.label != "Sign out"]
@@ -72,6 +72,7 @@ def test_the_sr_page_opens_the_case_page_for_its_case(sqlite_demo_db, actor_for)
     at.query_params["sr"] = str(own)
     at.switch_page("pages/sr_detail.py").run()
     assert _links(at)["Open the case"] == f"case?case={handed.case_id}"
+    assert "Back to Outstanding SRs" in _links(at)  # not opened from the case
 
     at = app_as(leader).run()
     at.query_params["case"] = str(handed.case_id)
@@ -175,3 +176,126 @@ def test_the_case_page_says_which_procedures_are_in_progress_on_the_case(sqlite_
     shown = texts(at)
     assert "Procedures in progress on this case (0)" in shown
     assert "No procedure is in progress on this case." in shown
+
+
+def _sr_page(actor, query: dict[str, str]):  # noqa: ANN001, ANN202 - an Actor, and the AppTest run
+    at = app_as(actor).run()
+    for name, value in query.items():
+        at.query_params[name] = value
+    return at.switch_page("pages/sr_detail.py").run()
+
+
+def test_an_sr_opened_from_the_case_page_goes_back_to_the_case_and_otherwise_to_outstanding_srs(
+    sqlite_demo_db, actor_for
+):
+    """QA, seventh session: SR detail reached from the Case page offered only "Back to Outstanding SRs". Opened from
+    the case (?from=case, as the case page's links carry it) it goes back to the case; opened otherwise, or with the
+    parameter edited by hand, to Outstanding SRs, and never to a case the reader may not read."""
+    handed, own, _, _, _ = _handed_case(actor_for)
+    leader = handed.csa_people[1]
+    at = _sr_page(leader, {"sr": str(own), "from": "case"})
+    assert not at.exception
+    links = _links(at)
+    assert links["Back to the case"] == f"case?case={handed.case_id}"
+    assert "Back to Outstanding SRs" not in links
+    assert "Open the case" not in links  # "Back" goes there already
+
+    for edited in ({"sr": str(own)}, {"sr": str(own), "from": "outstanding"}, {"sr": str(own), "from": "case" * 40}):
+        at = _sr_page(leader, edited)
+        assert not at.exception
+        links = _links(at)
+        assert links["Back to Outstanding SRs"] == "outstanding?"
+        assert "Back to the case" not in links
+        assert links["Open the case"] == f"case?case={handed.case_id}"
+
+    # The SSST leader holds the visit SR, not its case: "from=case" typed in offers no way to the CSA team's case
+    at = _sr_page(handed.ssst_leader, {"sr": str(handed.sr_id), "from": "case"})
+    assert not at.exception
+    assert "Back to the case" not in _links(at)
+    assert "Back to Outstanding SRs" in _links(at)
+    assert not [link for link in at.get("page_link") if link.proto.page == "case"]
+
+    # Another team's SR, or nonsense, with "from=case": refused as before, and back to the list
+    for query in ({"sr": str(handed.sr_id), "from": "case"}, {"sr": "x1", "from": "case"}):
+        at = _sr_page(leader, query)
+        assert not at.exception
+        assert "Back to the case" not in _links(at)
+        assert "Back to Outstanding SRs" in _links(at)
+    assert "You cannot open that service request: it does not exist, or it is not your team's." in texts(
+        _sr_page(leader, {"sr": str(handed.sr_id), "from": "case"})
+    )
+
+
+def test_the_case_page_lists_the_closed_srs_under_the_open_ones_each_opening_back_to_the_case(
+    sqlite_demo_db, actor_for
+):
+    """QA, seventh session: a team leader reading a case needs the SRs closed on it too (a complaint closed last week):
+    under the open ones, newest first, with the day and how each was closed; the team's a link whose "Back" returns
+    to the case, the SSST's as text; more than the page lists are counted, not cut silently."""
+    from datetime import timedelta
+
+    from domain.clock import uk_local, utcnow
+    from services.case_finder import CLOSED_LISTED
+
+    handed, _, scin, visit_number, _ = _handed_case(actor_for)
+    leader = handed.csa_people[1]
+    now = utcnow()
+    with transaction() as session:
+        visit = session.get_one(ServiceRequest, handed.sr_id)
+        records.set_status(session, None, visit, "Closed", "Cancelled", resolution_code="Failed To Attend")
+        visit.closed_at = now - timedelta(days=8)
+        case = visit.case
+        complaint = records.create_sr(
+            session, None, case=case, process="Escalated Enquiries", area="Complaints", sub_area="Resolution"
+        )
+        records.set_status(session, None, complaint, "Closed", "Cancelled")
+        complaint.closed_at = now - timedelta(days=6)
+        complaint_id, complaint_number, complaint_label = complaint.id, complaint.number, complaint.label
+        for hours in range(1, CLOSED_LISTED + 1):  # newer ones, to pass the page's limit
+            sr = records.create_sr(session, None, case=case, process="Arrears", area="Arrears Management",
+                                   sub_area="Arrears Review")  # fmt: skip
+            records.set_status(session, None, sr, "Closed", "Cancelled")
+            sr.closed_at = now - timedelta(hours=hours)
+        total = session.scalar(
+            select(func.count()).where(ServiceRequest.case_id == case.id, ServiceRequest.status == "Closed")
+        )
+
+    at = app_as(leader).run()
+    at.switch_page("pages/case.py").run()
+    at.text_input[0].input(scin).run()
+    assert not at.exception
+    shown = texts(at)
+    headers = [h.value for h in at.header]
+    opened = next(h for h in headers if h.startswith("Open service requests on this case"))
+    assert headers.index(f"Closed service requests on this case ({total})") == headers.index(opened) + 1
+    closed = at.dataframe[1].value
+    assert list(closed.columns) == ["SR", "Type", "Closed", "How it was closed"]
+    assert len(closed) == CLOSED_LISTED
+    assert list(closed["Closed"]) == sorted(closed["Closed"], reverse=True)
+    more = total - CLOSED_LISTED
+    listed = f"The {CLOSED_LISTED} most recently closed are listed; {more} more, closed earlier, are not listed here."
+    assert listed in shown
+    assert complaint_number not in set(closed["SR"])  # one of the earlier ones
+
+    with transaction() as session:  # the newer ones away: the complaint and the SSST's visit SR are listed
+        for sr in session.scalars(
+            select(ServiceRequest).where(
+                ServiceRequest.case_id == case.id,
+                ServiceRequest.status == "Closed",
+                ServiceRequest.closed_at > now - timedelta(days=1),
+            )
+        ):
+            records.set_status(session, None, sr, "Open")
+    at.text_input[0].input(visit_number).run()  # found again (by the SSST's SR's number)
+    closed = at.dataframe[1].value
+    rows = {r["SR"]: r for r in closed.to_dict("records")}
+    assert rows[complaint_number]["Type"] == complaint_label
+    assert rows[complaint_number]["How it was closed"] == "Cancelled"
+    assert rows[visit_number]["How it was closed"] == "Cancelled, Failed To Attend"
+    assert list(closed["SR"]).index(complaint_number) < list(closed["SR"]).index(visit_number)  # newest first
+    assert str(rows[complaint_number]["Closed"])[:10] == str(uk_local(now - timedelta(days=6)).date())  # its UK day
+    links = _links(at)
+    assert links[f"Open SR {complaint_number}: {complaint_label}"] == f"sr_detail?sr={complaint_id}&from=case"
+    assert not any(label.startswith(f"Open SR {visit_number}") for label in links)
+    assert f"Held by another team, so its page is that team's: SR {visit_number}." in texts(at)
+    assert "more, closed earlier" not in texts(at)

@@ -13,11 +13,11 @@ from sqlalchemy import select
 from db.models import AuditEvent, Case, ProcedureRun, ServiceRequest, User
 from domain.clock import uk_local, utcnow
 from procedures import registry
-from services import console, records, run_discard, run_start, users
+from services import console, records, run_discard, run_summary, users
 from services.errors import ValidationFailed
 from services.transaction import transaction
 from tests.app.helpers import app_as, texts
-from tests.procedures.walk import owned_complaint
+from tests.procedures.walk import Walk, owned_complaint
 
 
 def _console(actor):
@@ -677,11 +677,17 @@ def test_reassigning_or_handing_over_an_sr_a_p1_run_was_begun_from_says_the_run_
     sqlite_demo_db, actor_for
 ):
     """Decided 7 December (seventh session): neither is refused (the run records on SRs of its own), but the team
-    leader reads that the run begun from the complaint stays with the caseworker who started it."""
+    leader reads that the run begun from the complaint stays with the caseworker who started it, where they go on
+    recording it, and whom they may want to tell (QA, seventh session: it said what happens, not what to do)."""
     leader, worker, colleague = actor_for("teamleader"), actor_for("caseworker"), actor_for("csa.cw2")
     sr_id, number, case_id = owned_complaint(worker)
-    run_start.start_run(worker, "P1", case_id=case_id, begun_from=sr_id)
-    stays = f"A P1 run begun from SR {number} by {worker.display_name} is in progress; it stays with them."
+    walk = Walk(worker, "P1", case_id, begun_from=sr_id)
+    walk.answer(query_reason="Complaint", query_summary="Arrears history", financial_transition_complete=True)
+    own = run_summary.run_srs(worker, walk.view.run_id)[0].number  # the SR the run records on
+    stays = (
+        f"A P1 run begun from SR {number} by {worker.display_name} is in progress; it stays with them. "
+        f"{worker.display_name} goes on recording it on its own SR, {own}, not on SR {number}."
+    )
 
     at = _console(leader)
     at.selectbox(key="f_owner").select(worker.display_name).run()
@@ -691,7 +697,10 @@ def test_reassigning_or_handing_over_an_sr_a_p1_run_was_begun_from_says_the_run_
     next(b for b in at.button if b.label == "Reassign").click().run()
     assert not at.exception
     assert [s.value for s in at.success] == [f"Reassigned {number} to {colleague.display_name}."]
-    assert [w.value for w in at.warning] == [stays]
+    assert [w.value for w in at.warning] == [
+        f"{stays} You may want to tell {colleague.display_name}, who now has SR {number}, about the run (SR {own}), "
+        f"and tell {worker.display_name} that SR {number} is now {colleague.display_name}'s."
+    ]
 
     at = _console(leader)
     at.selectbox(key="f_owner").select(colleague.display_name).run()
@@ -699,9 +708,17 @@ def test_reassigning_or_handing_over_an_sr_a_p1_run_was_begun_from_says_the_run_
     _hand_over_form(at, "Financial Transition Team", "Their complaint")
     assert not at.exception
     [asks] = [w.value for w in at.warning]
-    assert f"go with it. {stays} Reason: Their complaint" in asks
+    team = "Financial Transition Team"
+    assert (
+        f"go with it. {stays} Once it is handed over, you may want to tell {worker.display_name} that SR {number} "
+        f"is {team}'s, and tell {team}'s team leader about the run (SR {own}). Reason: Their complaint" in asks
+    )
     next(b for b in at.button if b.label == "Confirm hand-over").click().run()
     assert not at.exception
+    assert [w.value for w in at.warning] == [  # whom to tell, still in sight once it is done
+        f"{stays} You may want to tell {worker.display_name} that SR {number} is now {team}'s, and tell {team}'s "
+        f"team leader about the run (SR {own})."
+    ]
     with transaction() as session:
         assert session.get_one(ServiceRequest, sr_id).team.name == "Financial Transition Team"
 

@@ -1,5 +1,6 @@
-"""In Chromium: a team leader finds a case on the sidebar's Case page by its SCIN, reads it (banner, open SRs,
-Contact Notes: axe-core on each state), opens their team's SR from it, and comes back to the case from the SR page."""
+"""In Chromium: a team leader finds a case on the sidebar's Case page by its SCIN, reads it (banner, open and closed
+SRs, Contact Notes: axe-core on each state), opens their team's SRs from it, open and closed, and comes back to the case
+by the SR page's "Back to the case"; an SR page opened otherwise goes back to Outstanding SRs."""
 
 from __future__ import annotations
 
@@ -25,6 +26,10 @@ def test_a_team_leader_reads_a_case_and_goes_between_it_and_its_sr(live_server, 
         records.add_note(session, handed.worker, case=visit.case, sr=visit, text="Visit done: plan agreed.",
                          kind="contact")  # fmt: skip
         scin, visit_number, own_number = visit.case.scin, visit.number, arrears.number
+        complaint = records.create_sr(session, None, case=visit.case, process="Escalated Enquiries", area="Complaints",
+                                      sub_area="Resolution")  # fmt: skip
+        records.set_status(session, None, complaint, "Closed", "Cancelled")  # closed today: listed first
+        complaint_number, complaint_id = complaint.number, complaint.id
 
     sign_in(page, live_server.url, "teamleader")
     settled(page, "Welcome, Demo Teamleader")
@@ -40,11 +45,30 @@ def test_a_team_leader_reads_a_case_and_goes_between_it_and_its_sr(live_server, 
     expect(page.get_by_role("link", name=f"SR {visit_number}", exact=False)).to_have_count(0)
     expect(page.get_by_role("heading", name="Which procedure?")).to_have_count(0)
 
+    closed = page.get_by_role("heading", name="Closed service requests on this case (", exact=False)
+    expect(closed).to_be_visible()
+    expect(page.get_by_text("How it was closed is as Casework Guide recorded it", exact=False)).to_be_visible()
+
     page.get_by_role("link", name=f"Open SR {own_number}: ", exact=False).click()
     settled(page, page.get_by_role("heading", name=f"SR {own_number}"))
-    assert page.url.endswith(f"/sr?sr={own}")
-    page.get_by_role("link", name="Open the case").click()
+    assert page.url.endswith(f"/sr?sr={own}&from=case")
+    expect(page.get_by_role("link", name="Back to Outstanding SRs")).to_have_count(0)
+    expect(page.get_by_role("link", name="Open the case")).to_have_count(0)  # "Back" goes there
+    page.get_by_role("link", name="Back to the case").click()
     settled(page, page.get_by_role("heading", name="Contact Notes (", exact=False))
     assert page.url.endswith(f"/case?case={handed.case_id}")
     expect(page.locator("p", has_text=scin).first).to_be_visible()
     expect(page.get_by_text("Visit done: plan agreed.")).to_be_visible()
+
+    page.get_by_role("link", name=f"Open SR {complaint_number}: ", exact=False).click()  # a closed one
+    settled(page, page.get_by_role("heading", name=f"SR {complaint_number}"))
+    assert page.url.endswith(f"/sr?sr={complaint_id}&from=case")
+    page.get_by_role("link", name="Back to the case").click()
+    settled(page, closed)
+
+    page.goto(f"{live_server.url}/sr?sr={own}")  # not from the case: back to the list, and the case a link of its own
+    settled(page, page.get_by_role("heading", name=f"SR {own_number}"))
+    expect(page.get_by_role("link", name="Back to Outstanding SRs")).to_be_visible()
+    page.get_by_role("link", name="Open the case").click()
+    settled(page, page.get_by_role("heading", name="Contact Notes (", exact=False))
+    assert page.url.endswith(f"/case?case={handed.case_id}")

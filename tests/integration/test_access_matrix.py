@@ -185,7 +185,7 @@ CASE_CALLS: dict[str, Call] = {
     "run_outcomes.run_outcome": lambda a, o: run_outcomes.run_outcome(a, o.run_id),
     "run_cms.tick_cms": lambda a, o: run_cms.tick_cms(a, o.run_id, 0, 0, True, expected_version=o.run_version),
     "case_finder.find_cases": lambda a, o: case_finder.find_cases(a, o.scin),
-    "case_finder.case_card": lambda a, o: case_finder.case_card(a, o.case_id),
+    "case_finder.case_card": lambda a, o: case_finder.case_card(a, o.case_id, closed=case_finder.CLOSED_LISTED),
     "contact_notes.case_contact_notes": lambda a, o: contact_notes.case_contact_notes(a, o.case_id),
     "letter_previews.pending_letters": lambda a, o: letter_previews.pending_letters(a, o.run_id),
     "run_summary.run_srs": lambda a, o: run_summary.run_srs(a, o.run_id),

@@ -5,10 +5,13 @@ case page, and P5e's task to proceed sent the whole case team, team leader inclu
 
 from __future__ import annotations
 
-import pytest
-from sqlalchemy import select
+from datetime import datetime, timedelta
 
-from db.models import AuditEvent, Case
+import pytest
+from sqlalchemy import func, select
+
+from db.models import AuditEvent, Case, ServiceRequest
+from domain.clock import utcnow
 from services import case_finder, records, sr_view
 from services.access import opens_sr_page, reads_case
 from services.actor import Actor
@@ -107,3 +110,78 @@ def test_the_link_rules_follow_the_role_and_the_team(sqlite_demo_db, actor_for):
         False,
     ]
     assert not reads_case(policy, team)
+
+
+def _closed(case_id: int, closed_at: datetime, sub_status: str, *, resolution_code: str | None = None) -> int:
+    """A new SR of the case's own team on the case, closed on `closed_at` with that Sub Status (and Resolution Code)."""
+    sr_id = own_sr(case_id)
+    with transaction() as session:
+        sr = session.get_one(ServiceRequest, sr_id)
+        records.set_status(session, None, sr, "Closed", sub_status, resolution_code=resolution_code)
+        sr.closed_at = closed_at
+    return sr_id
+
+
+def test_the_case_page_lists_the_cases_closed_srs_newest_first_with_when_and_how_each_was_closed(demo_db, actor_for):
+    """QA, seventh session: the Case page listed open SRs only, so a team leader could not read of a complaint closed
+    last week. The closed ones come newest first, each with its day and how it was closed; one the SSST holds is
+    listed as the open list lists it, not to be opened; Start a procedure asks for none."""
+    handed = hand_over_and_allocate(actor_for, "Face to Face Visit")
+    caseworker, leader = handed.csa_people
+    now = utcnow()
+    with transaction() as session:  # the SSST closes the visit SR it was handed
+        visit = session.get_one(ServiceRequest, handed.sr_id)
+        records.set_status(session, None, visit, "Closed", "Cancelled", resolution_code="Failed To Attend")
+        visit.closed_at = now - timedelta(days=2)
+        before = set(session.scalars(select(ServiceRequest.id).where(
+            ServiceRequest.case_id == handed.case_id, ServiceRequest.status == "Closed", ServiceRequest.id != visit.id
+        )))  # fmt: skip
+    week_ago = _closed(handed.case_id, now - timedelta(days=7), "Complete")
+    yesterday = _closed(handed.case_id, now - timedelta(days=1), "Cancelled")
+
+    card = case_finder.case_card(leader, handed.case_id, closed=case_finder.CLOSED_LISTED)
+    listed = [(s.id, s.closed_as, s.opens) for s in card.closed_srs if s.id not in before]
+    assert listed == [
+        (yesterday, "Cancelled", True),
+        (handed.sr_id, "Cancelled, Failed To Attend", False),  # the SSST's: its page is theirs
+        (week_ago, "Complete", True),
+    ]
+    days = [s.closed_at for s in card.closed_srs]
+    assert days == sorted(days, reverse=True)  # newest first, the demo's own closed SRs among them
+    assert card.more_closed == max(0, len(before) + 3 - case_finder.CLOSED_LISTED)
+    assert all(s.id not in {o.id for o in card.open_srs} for s in card.closed_srs)
+    assert sr_view.sr_full_view(leader, yesterday).status == "Closed"  # the link opens
+
+    assert not any(s.opens for s in case_finder.case_card(caseworker, handed.case_id, closed=5).closed_srs)
+    start = case_finder.case_card(caseworker, handed.case_id)  # Start a procedure: no closed SRs asked for
+    assert (start.closed_srs, start.more_closed) == ([], 0)
+
+
+def test_the_closed_srs_beyond_the_limit_are_counted_not_cut_silently(demo_db, actor_for):
+    leader = actor_for("teamleader")
+    with transaction() as session:
+        case_id = session.scalars(
+            select(Case.id).where(Case.team_id == leader.team_id, Case.sensitive.is_(False)).order_by(Case.id)
+        ).first()
+        assert case_id is not None
+        already = session.scalar(
+            select(func.count()).where(ServiceRequest.case_id == case_id, ServiceRequest.status == "Closed")
+        )
+    now = utcnow()
+    newest = [_closed(case_id, now - timedelta(hours=h), "Cancelled") for h in (1, 2, 3)]
+    card = case_finder.case_card(leader, case_id, closed=2)
+    assert ([s.id for s in card.closed_srs], card.more_closed) == (newest[:2], already + 1)
+    card = case_finder.case_card(leader, case_id, closed=already + 3)
+    assert (len(card.closed_srs), card.more_closed) == (already + 3, 0)
+
+
+def test_another_teams_leader_reads_no_closed_sr_of_a_case_and_is_refused_audited(demo_db, actor_for):
+    """The SSST holds a closed SR on the CSA case, but not the case: its leader reads nothing of the case's SRs."""
+    handed = hand_over_and_allocate(actor_for, "Face to Face Visit")
+    with transaction() as session:
+        records.set_status(session, None, session.get_one(ServiceRequest, handed.sr_id), "Closed", "Cancelled")
+    with pytest.raises(PermissionDenied, match="You cannot open that case"):
+        case_finder.case_card(handed.ssst_leader, handed.case_id, closed=case_finder.CLOSED_LISTED)
+    with transaction() as session:
+        event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).one()
+        assert (event.action, event.actor_id, event.entity_type) == ("refused", handed.ssst_leader.user_id, "case")

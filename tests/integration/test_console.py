@@ -17,13 +17,13 @@ from sqlalchemy.orm import selectinload
 from db.models import AuditEvent, Case, Deadline, ProcedureRun, ServiceRequest, Team, User
 from domain import deadlines as rules
 from domain.clock import utcnow
-from services import console, records, run_start
+from services import console, records, run_summary
 from services import deadlines as sr_deadlines
 from services.console import ConsoleFilter
 from services.errors import ConflictError, PermissionDenied, ValidationFailed
 from services.transaction import transaction
 from services.work import my_work
-from tests.procedures.walk import owned_complaint
+from tests.procedures.walk import Walk, owned_complaint
 from tests.sent_statements import sent_statements
 
 
@@ -275,10 +275,12 @@ def test_a_team_leader_reassigns_srs_to_a_caseworker_who_then_sees_them_with_the
 
 def test_reassigning_an_sr_a_p1_run_was_begun_from_moves_it_and_says_the_run_stays_with_its_starter(demo_db, actor_for):
     """Decided 7 December (seventh session): not refused, as the run records on SRs of its own, but said; said of
-    runs only when their starter is not the new owner (given back to them, there is nothing to tell)."""
+    runs only when their starter is not the new owner (given back to them, there is nothing to tell). QA, seventh
+    session: it said what happens but not what the team leader might do, so it also says where the starter goes on
+    recording and whom to tell, naming the run's own SR once it has one."""
     leader, worker, colleague = actor_for("teamleader"), actor_for("caseworker"), actor_for("csa.cw2")
     sr_id, number, case_id = owned_complaint(worker)
-    run_id = run_start.start_run(worker, "P1", case_id=case_id, begun_from=sr_id).run_id
+    walk = Walk(worker, "P1", case_id, begun_from=sr_id)
 
     def reassign(to) -> console.Reassigned:
         with transaction() as session:
@@ -287,11 +289,25 @@ def test_reassigning_an_sr_a_p1_run_was_begun_from_moves_it_and_says_the_run_sta
 
     moved = reassign(colleague)
     assert moved.sr_numbers == (number,)
-    assert moved.caution == f"A P1 run begun from SR {number} by Demo Caseworker is in progress; it stays with them."
+    assert moved.caution == (
+        f"A P1 run begun from SR {number} by Demo Caseworker is in progress; it stays with them. It has saved no step "
+        f"yet, so it records on no SR so far. You may want to tell {colleague.display_name}, who now has SR {number}, "
+        f"about the run, and tell Demo Caseworker that SR {number} is now {colleague.display_name}'s."
+    )
     with transaction() as session:
-        run = session.get_one(ProcedureRun, run_id)
+        run = session.get_one(ProcedureRun, walk.view.run_id)
         assert (run.status, run.started_by_id) == ("in_progress", worker.user_id)
     assert reassign(worker).caution is None
+
+    walk.answer(query_reason="Complaint", query_summary="Arrears history", financial_transition_complete=True)
+    own = run_summary.run_srs(worker, walk.view.run_id)[0].number
+    assert own != number
+    assert reassign(colleague).caution == (
+        f"A P1 run begun from SR {number} by Demo Caseworker is in progress; it stays with them. Demo Caseworker goes "
+        f"on recording it on its own SR, {own}, not on SR {number}. You may want to tell {colleague.display_name}, "
+        f"who now has SR {number}, about the run (SR {own}), and tell Demo Caseworker that SR {number} is now "
+        f"{colleague.display_name}'s."
+    )
 
 
 def test_a_team_leader_cannot_reassign_another_teams_sr_and_nothing_moves(demo_db, actor_for):

@@ -11,12 +11,12 @@ from sqlalchemy import select
 
 from db.models import AuditEvent, Case, ProcedureRun, ServiceRequest, Team
 from domain.clock import uk_local, utcnow
-from services import console, records, run_context, run_start, service_requests, sr_view
+from services import console, records, run_context, run_start, run_summary, service_requests, sr_view
 from services.console import handover
 from services.errors import ConflictError, PermissionDenied, ValidationFailed
 from services.transaction import transaction
 from services.work import my_work
-from tests.procedures.walk import team_named
+from tests.procedures.walk import Walk, team_named
 
 REASON = "County court work is the SSST's"
 SSST = "Specialist Services Support Team"
@@ -257,15 +257,32 @@ def test_an_sr_a_run_was_begun_from_is_handed_over_and_the_confirmation_says_the
     to = team_named(SSST)
     versions = {complaint.id: complaint.version}
     plan = console.check_hand_over(leader, [complaint.id], to, REASON, expected_versions=versions)
-    stays = f"A P1 run begun from SR {complaint.number} by Demo Caseworker is in progress; it stays with them."
-    assert f"go with it. {stays} Reason: {REASON}" in plan.asks
-    run_start.start_run(worker, "P1", case_id=_case_of(complaint.id), begun_from=complaint.id)  # a second: counted
-    plan = console.check_hand_over(leader, [complaint.id], to, REASON, expected_versions=versions)
-    assert (
-        f"go with it. 2 P1 runs begun from SR {complaint.number} by Demo Caseworker are in progress; they stay with "
-        f"them. Reason: {REASON}" in plan.asks
+    number = complaint.number
+    stays = (
+        f"A P1 run begun from SR {number} by Demo Caseworker is in progress; it stays with them. It has saved no step "
+        "yet, so it records on no SR so far."
     )
-    console.hand_over(leader, [complaint.id], to, REASON, expected_versions=versions)
+    assert (
+        f"go with it. {stays} Once it is handed over, you may want to tell Demo Caseworker that SR {number} is "
+        f"{SSST}'s, and tell {SSST}'s team leader about the run. Reason: {REASON}" in plan.asks
+    )
+    second = Walk(worker, "P1", _case_of(complaint.id), begun_from=complaint.id)  # a second: counted
+    second.answer(query_reason="Complaint", query_summary="Arrears history", financial_transition_complete=True)
+    own = run_summary.run_srs(worker, second.view.run_id)[0].number
+    plan = console.check_hand_over(leader, [complaint.id], to, REASON, expected_versions=versions)
+    runs = (
+        f"2 P1 runs begun from SR {number} by Demo Caseworker are in progress; they stay with them. Demo Caseworker "
+        f"goes on recording them on their own SRs, {own}, not on SR {number}. 1 of them has saved no step yet."
+    )
+    assert (
+        f"go with it. {runs} Once it is handed over, you may want to tell Demo Caseworker that SR {number} is "
+        f"{SSST}'s, and tell {SSST}'s team leader about the runs (SR {own}). Reason: {REASON}" in plan.asks
+    )
+    done = console.hand_over(leader, [complaint.id], to, REASON, expected_versions=versions)
+    assert done.caution == (  # said again once done, beside what was done
+        f"{runs} You may want to tell Demo Caseworker that SR {number} is now {SSST}'s, and tell {SSST}'s team leader "
+        f"about the runs (SR {own})."
+    )
     assert _state(complaint.id)[:2] == (to, None)
     with transaction() as session:
         run = session.get_one(ProcedureRun, run_id)
@@ -275,6 +292,8 @@ def test_an_sr_a_run_was_begun_from_is_handed_over_and_the_confirmation_says_the
     other = _sr(leader, "Face to Face Visit")  # an SR nothing was begun from: the confirmation as before
     plan = console.check_hand_over(leader, [other.id], to, REASON, expected_versions={other.id: other.version})
     assert "begun from" not in plan.asks
+    done = console.hand_over(leader, [other.id], to, REASON, expected_versions={other.id: other.version})
+    assert done.caution is None
 
 
 def _case_of(sr_id: int) -> int:
