@@ -291,13 +291,14 @@ def _claim(session: Session, items: Iterable[Told], now: datetime) -> list[tuple
     `remind` run and a reassignment, on PostgreSQL) wait for each other in one order and never deadlock."""
     items = list(items)
     # Read first: a run that has nothing new then writes nothing (the insert below still decides races).
-    known = set(
-        session.execute(
+    deadline_ids, known = sorted({i.deadline.deadline_id for i in items}), set[tuple[int, str, int, datetime]]()
+    for start in range(0, len(deadline_ids), CHUNK):
+        told = session.execute(
             select(Reminder.deadline_id, Reminder.level, Reminder.user_id, Reminder.due_at).where(
-                Reminder.deadline_id.in_({i.deadline.deadline_id for i in items})
+                Reminder.deadline_id.in_(deadline_ids[start : start + CHUNK])
             )
-        ).all()
-    )
+        )
+        known.update((deadline_id, level, user_id, due_at) for deadline_id, level, user_id, due_at in told)
     new = sorted({_key(item) for item in items} - known)
     insert, inserted = _insert(session), dict[tuple[int, str, int, datetime], int]()
     for start in range(0, len(new), CHUNK):
@@ -384,8 +385,8 @@ class Telling:
 
 
 def _tell(session: Session, user_id: int, items: Sequence[Told], now: datetime) -> Telling:
-    """Claim one person's reminders and queue their digest, audited, in the caller's transaction; the digest is sent
-    after it commits (`deliver_after_commit`), so a slow or refusing server never undoes a reminder."""
+    """Claim one person's reminders and queue their digest, audited, in the caller's transaction; the caller sends the
+    digest once that has committed, so a slow or refusing server never undoes a reminder."""
     claimed = _claim(session, items, now)
     if not claimed:
         return Telling(0, None)
