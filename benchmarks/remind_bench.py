@@ -21,7 +21,10 @@ Measured, median of REPEAT runs each, taken in turn so all sides share the machi
 - (b) the baseline, `_due` as it was before that session (fully told = escalated to a leader of the SR's current
   team, nothing about the owner), copied below as `due_before`;
 - first with the reassigned SRs' new owners still to be told (the run after the reassignment), then, after a
-  `remind` run has told them, in the steady state, where (c) a whole `remind` run tells nothing new.
+  `remind` run has told them, in the steady state, where (c) a whole `remind` run tells nothing new;
+- (d) since 7 December's eighth session, what a team leader's reassignment adds to its transaction: telling the new
+  owner of the moved SRs' deadlines (`reminders.tell_moved`), when the caseworker with the most open SRs leaves and
+  50 of them, then all, go to another caseworker of the team, each round rolled back.
 """
 
 from __future__ import annotations
@@ -123,6 +126,16 @@ class Phase:
 
 
 @dataclass(frozen=True, slots=True)
+class Telling:
+    """(d): `tell_moved` for `srs` SRs given to one caseworker, its median (ms) and the reminders it wrote (rolled
+    back)."""
+
+    srs: int
+    ms: float
+    told: int
+
+
+@dataclass(frozen=True, slots=True)
 class Result:
     srs: int
     deadlines: int
@@ -132,6 +145,7 @@ class Result:
     pending: Phase  # new owners still to be told
     told_new_owners: int  # reminders the run after the reassignment told
     steady: Phase
+    tellings: tuple[Telling, ...] = ()  # (d), before that run
 
 
 def medians_ms(*fns: Callable[[], Any]) -> list[float]:
@@ -181,6 +195,47 @@ def measure(name: str, now: datetime, *, whole_run: bool) -> Phase:
     )
 
 
+# (d): the caseworker with the most open SRs leaves; their team leader gives all of them (or the first 50) to another
+# active caseworker of the team. Run in a transaction rolled back afterwards.
+LEAVER = """
+SELECT sr.owner_id, (SELECT min(u.id) FROM users u WHERE u.team_id = sr.team_id AND u.role = 'caseworker'
+                     AND u.is_active AND u.id <> sr.owner_id)
+FROM service_requests sr JOIN users o ON o.id = sr.owner_id AND o.role = 'caseworker'
+WHERE sr.status <> 'Closed' GROUP BY sr.owner_id, sr.team_id ORDER BY count(*) DESC, sr.owner_id LIMIT 1"""
+GIVE = """
+UPDATE service_requests SET owner_id = %(new)s
+WHERE id IN (SELECT id FROM service_requests WHERE owner_id = %(old)s AND status <> 'Closed' ORDER BY id LIMIT %(n)s)
+RETURNING id"""
+
+
+def tell_moved(now: datetime, limit: int) -> Telling:
+    """(d): a reassignment of a leaver's open SRs (at most `limit`) to one caseworker: the median time of
+    `reminders.tell_moved` in it, the moves themselves not timed, each round rolled back."""
+    import statistics
+
+    from sqlalchemy import func, select
+
+    from db.engine import session_factory
+    from db.models import Reminder
+    from services import reminders
+
+    times, told, moved = [], 0, 0
+    for _ in range(REPEAT + 1):  # the first warms the caches, as `medians_ms` does
+        session = session_factory()()
+        try:
+            old, new = session.connection().exec_driver_sql(LEAVER).one()
+            ids = [row[0] for row in session.connection().exec_driver_sql(GIVE, {"new": new, "old": old, "n": limit})]
+            before = session.scalar(select(func.count()).select_from(Reminder)) or 0
+            start = time.perf_counter()
+            reminders.tell_moved(session, ids, now=now)
+            times.append((time.perf_counter() - start) * 1000)
+            told, moved = (session.scalar(select(func.count()).select_from(Reminder)) or 0) - before, len(ids)
+        finally:
+            session.rollback()
+            session.close()
+    return Telling(moved, statistics.median(times[1:]), told)
+
+
 def build(srs: int, *, pick: int) -> Result:
     """Generate `srs` SRs (none with `srs` 0: reuse what is there), tell everything once, give 1 in 10 escalated SRs
     a new owner, measure, tell the new owners, measure the steady state."""
@@ -207,7 +262,8 @@ def build(srs: int, *, pick: int) -> Result:
     print(f"first remind run: told {first.reminders:,} reminders to {first.people} people in "
           f"{time.perf_counter() - start:.0f} s")  # fmt: skip
     with engine.begin() as conn:
-        reassigned = len(conn.exec_driver_sql(REASSIGN, {"pick": pick}).all())
+        moved = sorted(row[0] for row in conn.exec_driver_sql(REASSIGN, {"pick": pick}).all())
+    reassigned = len(moved)
     print(f"gave {reassigned:,} SRs whose deadline was escalated a new owner")
     settle(url)  # analysed and vacuumed, as autovacuum keeps a database in use (benchmarks/_settle.py)
     with engine.connect() as conn:
@@ -216,10 +272,13 @@ def build(srs: int, *, pick: int) -> Result:
         ]
     print(f"load average {os.getloadavg()[0]:.1f}; measuring, median of {REPEAT} runs each")
     pending = measure("new owners to tell", now, whole_run=False)
+    tellings = (tell_moved(now, 50), tell_moved(now, 100_000))
     told = reminders.remind(now=now)
     print(f"the run after the reassignment told {told.reminders:,} reminders to {told.people} people")
     steady = measure("steady state", now, whole_run=True)
-    return Result(counts[0], counts[1], counts[2], first.reminders, reassigned, pending, told.reminders, steady)
+    return Result(
+        counts[0], counts[1], counts[2], first.reminders, reassigned, pending, told.reminders, steady, tellings
+    )
 
 
 def report(result: Result) -> None:
@@ -243,6 +302,11 @@ def report(result: Result) -> None:
         f"{'the same' if result.steady.now_rows == result.steady.before_rows else 'DIFFERENT'} rows, and a whole run "
         f"told {result.steady.remind_told}."
     )
+    for telling in result.tellings:
+        print(
+            f"A reassignment of {telling.srs:,} SRs of one caseworker to another tells the new owner in its "
+            f"transaction (`tell_moved`): {telling.ms:.1f} ms, {telling.told:,} reminders."
+        )
 
 
 def main() -> None:

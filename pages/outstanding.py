@@ -17,6 +17,7 @@ from services import console, sr_view
 from services.console import ConsoleFilter
 from services.errors import ValidationFailed
 from ui.download_owners import issued
+from ui.notices import recount
 from ui.table_data import READ_IN_FULL, arrow_rows, day_column, moment_column, table_or_sentence
 from ui.table_ticks import ShownRow, ShownTable, redrawn
 from ui.text import md
@@ -267,6 +268,7 @@ if table:
         if st.form_submit_button("Reassign") and (done := ui.attempt(lambda: _reassign(new_owner, reason, at_fields))):
             st.session_state["flash_console"] = done.said
             st.session_state["flash_console_caution"] = done.caution
+            recount()  # the moved SRs' deadlines were told now: the sidebar's count reads them afresh
             st.session_state["console_clear"] = True  # the next table starts without ticks
             st.session_state["reassign_reset"] = True  # and the form empty, for the next reassignment
             st.rerun()
@@ -349,6 +351,7 @@ if table:
             if handed := ui.attempt(lambda: _at_fields(partial(asked.call, console.hand_over), {})):
                 st.session_state["flash_console"] = handed.said
                 st.session_state["flash_console_caution"] = handed.caution  # whom to tell of runs begun from them
+                recount()  # the SRs' deadlines left the team's reminders
                 st.session_state["console_clear"] = True  # the next table starts without ticks
                 st.session_state["handover_reset"] = True  # and the form empty
                 st.rerun()

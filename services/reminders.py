@@ -12,16 +12,21 @@ there. The outbox files each email under an SR, so a digest is filed under its s
 A met deadline (done) or a closed SR is never reminded; a team leader's snooze holds every level until
 its end. Each run reads the SR's team and owner as they are now: a caseworker given an SR is told of its overdue
 deadline once, though its team's leaders were told of its escalation before (and are not told again).
+
+A reassignment, an allocation or a hand-over does not wait for the next run: in its own transaction it tells what a
+run would tell of the SRs it moved (`tell_moved`: the same planning, for those SRs only), so the new owner's Home lists
+them as soon as the move is saved, a move that fails tells nothing, and the next run finds them told.
 """
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
@@ -39,9 +44,12 @@ from services.errors import NotFound, ValidationFailed
 from services.mail_settings import mailbox, smtp_settings
 from services.transaction import transaction
 
+log = logging.getLogger("casework")
+
 # No region's next working day is further off than this (Christmas to the first working day after it).
 LOOKAHEAD = timedelta(days=10)
 MAX_SNOOZE = timedelta(days=30)
+CHUNK = 1000  # ids (or reminder rows) a statement: well under either database's limit on bound parameters
 # Said under a team leader's strip (QA: "Overdue in your team (2)" on Home beside 4 SRs marked OVERDUE on Outstanding
 # SRs): `plan` tells a team leader of a deadline a working day overdue, or as its owner when nobody active owns the SR.
 TEAM_NOTE = (
@@ -125,8 +133,9 @@ class Notices:
         return TEAM_NOTE if self.for_team else None
 
 
-def _due(session: Session, now: datetime) -> list[Due]:
-    """Open deadlines on open SRs due before the look-ahead, skipping snoozed ones and those fully told.
+def _due(session: Session, now: datetime, sr_ids: Sequence[int] | None = None) -> list[Due]:
+    """Open deadlines on open SRs due before the look-ahead, skipping snoozed ones and those fully told; on the SRs
+    `sr_ids` only, when given (a reassignment or hand-over tells its SRs' deadlines at once: `tell_moved`).
 
     Fully told means nobody who answers for the SR now is still to hear of it: escalated to a leader of the team
     holding the SR now, and either no active user owns it (its leaders were told as its owner) or its owner was told
@@ -153,7 +162,7 @@ def _due(session: Session, now: datetime) -> list[Due]:
         or_(owner.id.is_(None), owner_told.id.is_not(None)),
     )
     snoozed = exists().where(DeadlineSnooze.deadline_id == Deadline.id, DeadlineSnooze.until > now)
-    rows = session.execute(
+    statement = (
         select(
             Deadline.id,
             Deadline.kind,
@@ -185,7 +194,19 @@ def _due(session: Session, now: datetime) -> list[Due]:
             ~snoozed,
         )
         .order_by(Deadline.due_at, Deadline.id)
-    ).all()
+    )
+    if sr_ids is None:
+        rows = list(session.execute(statement).all())
+    else:  # a thousand SRs a statement (a bound parameter each), in due order across them
+        ids = list(dict.fromkeys(sr_ids))
+        rows = sorted(
+            (
+                row
+                for start in range(0, len(ids), CHUNK)
+                for row in session.execute(statement.where(Deadline.sr_id.in_(ids[start : start + CHUNK])))
+            ),
+            key=lambda row: (row[2], row[0]),
+        )
     # Most rows are not due yet: the comparison first spares them the working-day arithmetic.
     at_escalation = [row[0] for row in rows if row[2] < now and now >= escalates_at(row[2], row[7])]
     escalated_here = _escalated_here(session, at_escalation)
@@ -200,7 +221,7 @@ def _escalated_here(session: Session, deadline_ids: Sequence[int]) -> set[int]:
     at ten times as much and compiled it with JIT, doubling its time at 1,000,000 SRs (7 December)."""
     leader, ids = aliased(User), list(deadline_ids)
     found: set[int] = set()
-    for start in range(0, len(ids), 1000):
+    for start in range(0, len(ids), CHUNK):
         found.update(
             session.scalars(
                 select(Reminder.deadline_id)
@@ -208,7 +229,7 @@ def _escalated_here(session: Session, deadline_ids: Sequence[int]) -> set[int]:
                 .join(ServiceRequest, Deadline.sr_id == ServiceRequest.id)
                 .join(leader, Reminder.user_id == leader.id)
                 .where(
-                    Reminder.deadline_id.in_(ids[start : start + 1000]),
+                    Reminder.deadline_id.in_(ids[start : start + CHUNK]),
                     Reminder.level == Level.ESCALATED.value,
                     Reminder.due_at == Deadline.due_at,
                     leader.team_id == ServiceRequest.team_id,
@@ -256,37 +277,48 @@ def _insert(session: Session) -> type[postgresql.Insert] | type[sqlite.Insert]:
     return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert  # type: ignore[return-value]
 
 
+def _key(item: Told) -> tuple[int, str, int, datetime]:
+    """What makes a reminder once (`uq_reminders_once`)."""
+    return (item.deadline.deadline_id, item.level.value, item.user_id, item.deadline.due_at)
+
+
 def _claim(session: Session, items: Iterable[Told], now: datetime) -> list[tuple[int, Told]]:
-    """Insert each reminder unless some run already did; return the ones this run claimed, with their ids."""
+    """Insert each reminder unless some transaction already did; return the ones this one claimed, with their ids, in
+    the order given.
+
+    One insert of many rows (a thousand a statement), not one a reminder: a reassignment of many SRs tells them in
+    the leader's transaction. The rows go in key order, so two transactions claiming overlapping rows at once (a
+    `remind` run and a reassignment, on PostgreSQL) wait for each other in one order and never deadlock."""
     items = list(items)
     # Read first: a run that has nothing new then writes nothing (the insert below still decides races).
-    known = set(
-        session.execute(
+    deadline_ids, known = sorted({i.deadline.deadline_id for i in items}), set[tuple[int, str, int, datetime]]()
+    for start in range(0, len(deadline_ids), CHUNK):
+        told = session.execute(
             select(Reminder.deadline_id, Reminder.level, Reminder.user_id, Reminder.due_at).where(
-                Reminder.deadline_id.in_({i.deadline.deadline_id for i in items})
+                Reminder.deadline_id.in_(deadline_ids[start : start + CHUNK])
             )
-        ).all()
-    )
-    claimed: list[tuple[int, Told]] = []
-    insert = _insert(session)
-    for item in items:
-        if (item.deadline.deadline_id, item.level.value, item.user_id, item.deadline.due_at) in known:
-            continue
-        statement = (
+        )
+        known.update((deadline_id, level, user_id, due_at) for deadline_id, level, user_id, due_at in told)
+    new = sorted({_key(item) for item in items} - known)
+    insert, inserted = _insert(session), dict[tuple[int, str, int, datetime], int]()
+    for start in range(0, len(new), CHUNK):
+        rows = session.execute(
             insert(Reminder)
             .values(
-                deadline_id=item.deadline.deadline_id,
-                level=item.level.value,
-                user_id=item.user_id,
-                due_at=item.deadline.due_at,
-                created_at=now,
+                [
+                    {"deadline_id": d, "level": level, "user_id": u, "due_at": due_at, "created_at": now}
+                    for d, level, u, due_at in new[start : start + CHUNK]
+                ]
             )
             .on_conflict_do_nothing()
-            .returning(Reminder.id)
+            .returning(Reminder.id, Reminder.deadline_id, Reminder.level, Reminder.user_id, Reminder.due_at)
         )
-        reminder_id = session.scalar(statement)
-        if reminder_id is not None:
-            claimed.append((reminder_id, item))
+        inserted.update({(d, level, u, due_at): reminder_id for reminder_id, d, level, u, due_at in rows})
+    claimed, seen = [], set()
+    for item in items:
+        if (key := _key(item)) in inserted and key not in seen:
+            seen.add(key)
+            claimed.append((inserted[key], item))
     return claimed
 
 
@@ -333,61 +365,114 @@ def _queue_digest(session: Session, user: User, items: Sequence[Told], now: date
     return row
 
 
+def _plan(session: Session, now: datetime, sr_ids: Sequence[int] | None = None) -> dict[int, list[Told]]:
+    """What is to be told at `now`, by person: everything (a `remind` run) or on the SRs `sr_ids` only (a
+    reassignment or hand-over, `tell_moved`). One planning for both, so the two can never disagree."""
+    dues = _due(session, now, sr_ids)
+    active, leaders = _recipients(session, dues)
+    by_user: dict[int, list[Told]] = defaultdict(list)
+    for item in plan(dues, now, active, leaders):
+        by_user[item.user_id].append(item)
+    return by_user
+
+
+@dataclass(frozen=True, slots=True)
+class Telling:
+    """What `_tell` told one person: reminders claimed, and the digest queued (None without SMTP or an address)."""
+
+    reminders: int
+    email_id: int | None
+
+
+def _tell(session: Session, user_id: int, items: Sequence[Told], now: datetime) -> Telling:
+    """Claim one person's reminders and queue their digest, audited, in the caller's transaction; the caller sends the
+    digest once that has committed, so a slow or refusing server never undoes a reminder."""
+    claimed = _claim(session, items, now)
+    if not claimed:
+        return Telling(0, None)
+    user = session.get_one(User, user_id)
+    email = None
+    if user.email and smtp_settings() is not None:
+        email = _queue_digest(session, user, [item for _, item in claimed], now)
+        ids = [reminder_id for reminder_id, _ in claimed]
+        for start in range(0, len(ids), CHUNK):
+            session.execute(
+                update(Reminder).where(Reminder.id.in_(ids[start : start + CHUNK])).values(email_id=email.id)
+            )
+    first = claimed[0][1].deadline
+    audit.record(
+        session,
+        None,
+        "reminder.sent",
+        entity_type="user",
+        entity_id=user_id,
+        case_id=first.case_id if len(claimed) == 1 else None,
+        sr_id=first.sr_id if len(claimed) == 1 else None,
+        after={
+            "reminders": [
+                {"deadline_id": i.deadline.deadline_id, "level": i.level.value, "sr": i.deadline.sr_number}
+                for _, i in claimed
+            ],
+            "email_id": email.id if email else None,
+        },
+    )
+    return Telling(len(claimed), email.id if email else None)
+
+
+def tell_moved(session: Session, sr_ids: Sequence[int], *, now: datetime | None = None) -> list[int]:
+    """Tell at once, in the caller's transaction, what is due on SRs just given a new owner or team: what the next
+    `remind` run would tell of them (the new owner, or the receiving team's leaders, told it is due soon or overdue).
+
+    A reassignment, an allocation or a hand-over calls it after moving its SRs, so the new owner's notices list the
+    deadlines as soon as the move is saved, not after the next run (QA, seventh session), and a failed move rolls the
+    reminders back with it. Their rows make the next run tell nothing of them again. Returns the digest emails queued,
+    for the caller to send once it has committed (`deliver_after_commit`)."""
+    if not sr_ids:
+        return []
+    now = as_utc(now or utcnow())
+    emails = []
+    for user_id, items in sorted(_plan(session, now, sr_ids).items()):
+        if (email_id := _tell(session, user_id, items, now).email_id) is not None:
+            emails.append(email_id)
+    return emails
+
+
+def deliver_after_commit(email_ids: Sequence[int]) -> None:
+    """Send the digests `tell_moved` queued, once the move is saved; one that fails waits in the outbox with its error
+    (and `outbox send` tries it again), and never turns the saved move into an error for the team leader."""
+    for email_id in email_ids:
+        try:
+            deliver_as_system(email_id)
+        except Exception:  # the email is kept (queued or failed) and can be sent again from the outbox
+            log.exception("sending a deadline reminder digest after a move failed")
+
+
 def remind(*, now: datetime | None = None) -> RemindReport:
     """Tell everyone what is due soon, overdue or escalated since the last run; one transaction a person."""
     now = as_utc(now or utcnow())
     with transaction(read_only=True) as session:
-        dues = _due(session, now)
-        active, leaders = _recipients(session, dues)
-    by_user: dict[int, list[Told]] = defaultdict(list)
-    for item in plan(dues, now, active, leaders):
-        by_user[item.user_id].append(item)
-    told = people = emails = 0
+        by_user = _plan(session, now)
+    told = people = 0
     to_send: list[int] = []
     for user_id in sorted(by_user):
         with transaction() as session:
-            claimed = _claim(session, by_user[user_id], now)
-            if not claimed:
-                continue
-            user = session.get_one(User, user_id)
-            email = None
-            if user.email and smtp_settings() is not None:
-                email = _queue_digest(session, user, [item for _, item in claimed], now)
-                for reminder_id, _ in claimed:
-                    session.get_one(Reminder, reminder_id).email_id = email.id
-            first = claimed[0][1].deadline
-            audit.record(
-                session,
-                None,
-                "reminder.sent",
-                entity_type="user",
-                entity_id=user_id,
-                case_id=first.case_id if len(claimed) == 1 else None,
-                sr_id=first.sr_id if len(claimed) == 1 else None,
-                after={
-                    "reminders": [
-                        {"deadline_id": i.deadline.deadline_id, "level": i.level.value, "sr": i.deadline.sr_number}
-                        for _, i in claimed
-                    ],
-                    "email_id": email.id if email else None,
-                },
-            )
-        told += len(claimed)
-        people += 1
-        if email is not None:
-            emails += 1
-            to_send.append(email.id)
+            telling = _tell(session, user_id, by_user[user_id], now)
+        if telling.reminders:
+            told += telling.reminders
+            people += 1
+        if telling.email_id is not None:
+            to_send.append(telling.email_id)
     for email_id in to_send:  # after the commit: a slow or refusing server never undoes a reminder
         deliver_as_system(email_id)
-    return RemindReport(reminders=told, people=people, emails=emails)
+    return RemindReport(reminders=told, people=people, emails=len(to_send))
 
 
 def notices(actor: Actor, *, now: datetime | None = None) -> Notices:
     """The signed-in user's reminders whose deadline is still open and not moved: due soon and overdue.
 
     Only while the SR is still theirs: its owner's, or in a team leader's team. A reassigned SR's reminders leave the
-    old owner's notices (QA found them there, beside a list that no longer had the SR); the next `remind` tells the
-    new owner."""
+    old owner's notices (QA found them there, beside a list that no longer had the SR); the reassignment itself tells
+    the new owner (`tell_moved`)."""
     now = as_utc(now or utcnow())
     snoozed = exists().where(DeadlineSnooze.deadline_id == Deadline.id, DeadlineSnooze.until > now)
     still_theirs = ServiceRequest.owner_id == actor.user_id

@@ -21,7 +21,8 @@ _COUNTED = "_notice_count"  # (user id, time.monotonic() when counted, count), i
 def notice_count(actor: Actor) -> int:
     """How many reminders are waiting for this user (0 for roles without case work); kept a minute in the browser
     session, because the sidebar is drawn on every click, wizard steps included, and `remind` runs every few
-    minutes anyway. (Kept with st.cache_data before, each click paid about 0.2 ms hashing the actor to find it.)"""
+    minutes anyway. (Kept with st.cache_data before, each click paid about 0.2 ms hashing the actor to find it.) Home
+    and My work count afresh: their strip reads the reminders anyway (`deadline_strip`)."""
     if not actor.works_cases:
         return 0
     kept = st.session_state.get(_COUNTED)
@@ -36,13 +37,24 @@ def notice_count(actor: Actor) -> int:
     return count
 
 
+def recount() -> None:
+    """Count this user's reminders afresh on the next draw: a team leader's reassignment or hand-over has just told
+    (or, handed over, taken from the team) the moved SRs' deadlines."""
+    st.session_state.pop(_COUNTED, None)
+
+
 def deadline_strip(actor: Actor) -> None:
     """One box for what is overdue and one for what is due soon, each headed with whose SRs (a team leader's are
     the team's); nothing when there is nothing."""
     if not actor.works_cases:
         return
     seen = ui.attempt(lambda: reminders.notices(actor))
-    if seen is None or not seen.count:
+    if seen is None:
+        return
+    # The sidebar (drawn after the page) says the count just read, not the one kept up to a minute: a reassignment
+    # tells its new owner at once, and their Home would otherwise list reminders the sidebar did not count yet.
+    st.session_state[_COUNTED] = (actor.user_id, monotonic(), seen.count)
+    if not seen.count:
         return
     if seen.overdue:
         st.error(

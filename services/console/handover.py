@@ -16,8 +16,9 @@ Decisions (the product decision is the brief; where it was silent):
   were, the giving team would be told to act on an SR it can no longer open, and the receiving team, now doing the
   work, would never hear of it. They go to the team, not a person: the SR arrives unallocated, and its new owner is
   in that team. A task for anyone else (another team, by name or as a whole) stays theirs; done tasks stay as
-  history. Deadline reminders need no move: `services/reminders.py` reads the SR's team and owner at each run, so
-  an unallocated SR's reminders go to the receiving team's leaders, and the giving team's notices drop it.
+  history. Deadline reminders need no move: `services/reminders.py` reads the SR's team and owner, so the
+  giving team's notices drop the SR, and the hand-over itself tells the receiving team's leaders (they answer for
+  an unallocated SR) of its due and overdue deadlines, in its transaction (`reminders.tell_moved`).
 - Several ticked SRs go together or none does, as reassignment does; an SR refused (closed, a run in progress on
   it, a sensitive case going away from its own team, changed since the screen showed it) refuses the whole
   hand-over, named by its number at the field.
@@ -40,7 +41,7 @@ from sqlalchemy.orm import Session
 
 from db.models import ProcedureRun, ServiceRequest, Task, Team, User
 from domain.values import FieldError, clean_text
-from services import audit
+from services import audit, reminders
 from services.access import require_role
 from services.actor import Actor
 from services.console.reassignment import BegunRun, runs_begun_from, team_srs
@@ -195,7 +196,12 @@ def hand_over(
                 before=before,
                 after={"team_id": team.id, "team": team.name, "owner_id": None, "reason": reason},
             )
-        return HandOver(tuple(sr.number for sr in srs), team.name, reason, moved, begun_runs=begun)
+        # The receiving team's leaders answer for the SRs now (unallocated): told of their due and overdue deadlines in
+        # this transaction, not at the next `remind` run (services/reminders.py).
+        digests = reminders.tell_moved(session, [sr.id for sr in srs])
+        done = HandOver(tuple(sr.number for sr in srs), team.name, reason, moved, begun_runs=begun)
+    reminders.deliver_after_commit(digests)
+    return done
 
 
 def _tasks_going(session: Session, sr: ServiceRequest) -> list[Task]:

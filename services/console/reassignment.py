@@ -9,7 +9,8 @@ audited like an attempt on another team's SR (the page never offers one, so it i
 naming an inactive user or a non-caseworker of the team is a field error. Each SR gets its own
 `sr.reassigned` audit event with the old owner, the new owner and the reason. A run in progress begun from a
 moved SR (P1 from a complaint or appeal SR) does not stop it and stays with its starter; the page says so beside
-what was done (decided 7 December, seventh session).
+what was done (decided 7 December, seventh session). The new owner is told of the moved SRs' due and overdue
+deadlines in the same transaction (`services/reminders.tell_moved`), so their Home lists them at once.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session, aliased
 
 from db.models import ProcedureRun, ServiceRequest, User
 from domain.values import FieldError, clean_text
-from services import audit
+from services import audit, reminders
 from services.access import check_sr, refuse, require_role, unavailable
 from services.actor import Actor
 from services.case_facts import case_facts
@@ -269,4 +270,9 @@ def reassign(
                     cannot_work.append((sr.number, why))
         moved = [sr for sr in chosen if sr.number in numbers]
         begun = tuple(r for r in runs_begun_from(session, moved) if r.started_by_id != new_owner.id)
-        return Reassigned(tuple(numbers), new_owner.display_name, tuple(already), tuple(cannot_work), begun)
+        # The new owner is told of the moved SRs' due and overdue deadlines now, in this transaction, not at the next
+        # `remind` run: their Home lists them as soon as the reassignment is saved (services/reminders.py).
+        digests = reminders.tell_moved(session, [sr.id for sr in moved])
+        done = Reassigned(tuple(numbers), new_owner.display_name, tuple(already), tuple(cannot_work), begun)
+    reminders.deliver_after_commit(digests)
+    return done

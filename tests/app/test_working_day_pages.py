@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 
 from db.models import Case, Deadline, ProcedureRun, ServiceRequest
 from domain.clock import uk_local, utcnow
-from services import records, reminders
+from services import console, records, reminders
 from services.transaction import transaction
 from tests.app.helpers import app_as, as_read, texts
 from tests.app.test_wizard import button
@@ -138,15 +138,32 @@ def test_my_work_works_an_appeal_sr_with_p1_from_its_case(sqlite_demo_db, actor_
         assert run.procedure_id == "P1"
 
 
-def test_the_sidebar_counts_the_users_reminders_and_counts_again_after_a_minute(sqlite_demo_db, actor_for):
-    """The count is kept a minute in the browser session (the sidebar is drawn on every click), then read again."""
+COUNTS = """
+import streamlit as st
+from ui import notices
+
+if st.session_state.get("recount"):
+    notices.recount()
+st.markdown(f"count {notices.notice_count(st.session_state['actor'])}")
+"""
+
+
+def test_the_sidebar_counts_the_users_reminders_and_counts_again_after_a_minute_or_when_told_to(
+    sqlite_demo_db, actor_for
+):
+    """The count is kept a minute in the browser session (the sidebar is drawn on every click), then read again; a
+    team leader's reassignment or hand-over has it read again at once (`notices.recount`). (The sidebar's own
+    drawing of it is in the next test: Home reads the reminders for its strip, so it counts afresh.)"""
+    from streamlit.testing.v1 import AppTest
+
     from ui import notices
 
     actor = actor_for("caseworker")
     with transaction() as session:
         session.execute(update(Deadline).values(done=True))  # demo deadlines met: only this test's one counts
-    at = app_as(actor).run()
-    assert not any("deadline reminder" in m.value for m in at.sidebar.markdown)
+    at = AppTest.from_string(COUNTS)
+    at.session_state["actor"] = actor
+    assert [m.value for m in at.run().markdown] == ["count 0"]
 
     with transaction() as session:
         sr = session.scalars(select(ServiceRequest).where(ServiceRequest.owner_id == actor.user_id)).first()
@@ -154,13 +171,51 @@ def test_the_sidebar_counts_the_users_reminders_and_counts_again_after_a_minute(
             session, None, sr, kind="review_date", due_at=utcnow() + timedelta(hours=20), explanation="t"
         )
     assert reminders.remind().reminders == 1
-    at.run()
-    assert not any("deadline reminder" in m.value for m in at.sidebar.markdown)  # still the count kept a minute ago
+    assert [m.value for m in at.run().markdown] == ["count 0"]  # still the count kept a minute ago
 
     user_id, counted_at, count = at.session_state[notices._COUNTED]
     at.session_state[notices._COUNTED] = (user_id, counted_at - notices.COUNT_KEPT_SECONDS, count)
+    assert [m.value for m in at.run().markdown] == ["count 1"]
+
+    with transaction() as session:
+        sr = session.scalars(select(ServiceRequest).where(ServiceRequest.owner_id == actor.user_id)).first()
+        records.add_deadline(
+            session, None, sr, kind="review_date", due_at=utcnow() + timedelta(hours=21), explanation="t"
+        )
+    assert reminders.remind().reminders == 1
+    assert [m.value for m in at.run().markdown] == ["count 1"]
+    at.session_state["recount"] = True
+    assert [m.value for m in at.run().markdown] == ["count 2"]
+
+
+def test_an_sr_reassigned_with_an_overdue_deadline_is_on_the_new_owners_home_and_counted_at_once(
+    sqlite_demo_db, actor_for
+):
+    """QA (seventh session): the new owner saw the overdue deadline only after the next `remind` run. The
+    reassignment tells them; their Home's strip lists it on its next draw, and the sidebar counts what the strip
+    read, not the count it kept a minute (Home and My work read the reminders anyway)."""
+    worker, leader, teammate = actor_for("caseworker"), actor_for("teamleader"), actor_for("csa.cw1")
+    with transaction() as session:
+        session.execute(update(Deadline).values(done=True))  # only this test's deadline is open
+        sr = session.scalars(
+            select(ServiceRequest).where(ServiceRequest.owner_id == teammate.user_id, ServiceRequest.status != "Closed")
+        ).first()
+        records.add_deadline(
+            session, None, sr, kind="review_date", due_at=utcnow() - timedelta(hours=1), explanation="t"
+        )
+        sr_id, number, version = sr.id, sr.number, sr.version
+    reminders.remind()  # csa.cw1 is told
+    at = app_as(worker).run()
+    assert "Overdue (1)" not in texts(at)
+    assert not any("deadline reminder" in m.value for m in at.sidebar.markdown)  # 0, kept for a minute
+
+    console.reassign(leader, [sr_id], worker.user_id, "Leave", expected_versions={sr_id: version})
     at.run()
+    shown = texts(at)
+    assert "Overdue (1)" in shown
+    assert f"Review date: SR {number}" in shown
     assert ":orange-badge[1 deadline reminder]" in [m.value for m in at.sidebar.markdown]
+    assert "Overdue (1)" not in texts(app_as(teammate).run())
 
 
 def test_a_team_leaders_home_says_which_overdue_list_is_the_teams_and_which_their_own(sqlite_demo_db, actor_for):

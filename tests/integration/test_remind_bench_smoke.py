@@ -1,6 +1,7 @@
 """The reminders benchmark at a tiny size, so it cannot rot: on PostgreSQL, an SR given a new owner after its
 deadline was escalated is in `_due` now and not in the baseline (the statement before 7 December's seventh
-session), the next run tells each new owner once, and then a whole run tells nothing and both statements agree."""
+session), the next run tells each new owner once, and then a whole run tells nothing and both statements agree; a
+reassignment of a caseworker's SRs tells the new owner in its transaction (`tell_moved`, rolled back)."""
 
 import pytest
 
@@ -27,3 +28,6 @@ def test_the_reminders_benchmark_sees_the_reassigned_srs_once_and_then_a_steady_
     assert steady.escalated_ids == 0
     assert steady.remind_told == 0
     assert steady.remind_ms is not None
+    few, every = result.tellings  # a leaver's SRs given to a colleague: 50 of them, then all (each rolled back)
+    assert few.srs == min(50, every.srs) > 0
+    assert 0 < few.told <= every.told  # some of their SRs have deadlines to tell

@@ -9,17 +9,20 @@ import sys
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
+from sqlalchemy.orm import Session
 
-from db.models import AuditEvent, Case, Deadline, OutboundEmail, Reminder, User
-from domain.clock import UK, utcnow
+from db.models import AuditEvent, Case, Deadline, OutboundEmail, Reminder, ServiceRequest, User
+from domain.clock import UK, as_of, utcnow
 from services import console, records, reminders, users
-from services.errors import PermissionDenied, ValidationFailed
+from services.errors import ConflictError, PermissionDenied, ValidationFailed
 from services.transaction import transaction
 from tests.conftest import ROOT
+from tests.procedures.walk import team_named
 from tests.ssst import smtp_server
 
 CHRISTMAS_EVE = EVE = datetime(2026, 12, 24, 10, 0, tzinfo=UK)
+SSST = "Specialist Services Support Team"
 
 
 def _only_these_deadlines() -> None:
@@ -114,34 +117,54 @@ def test_a_deadline_met_after_it_was_told_leaves_the_notices(demo_db, actor_for)
     assert reminders.notices(caseworker, now=CHRISTMAS_EVE).count == 0
 
 
-def test_a_reassigned_srs_reminders_leave_the_old_owners_notices_and_the_new_owner_is_told(demo_db, actor_for):
-    """QA: after a reassignment the old owner's Home still listed the SR as overdue, beside a list without it."""
-    caseworker, leader = actor_for("caseworker"), actor_for("teamleader")
+def test_a_reassigned_srs_overdue_deadline_is_in_the_new_owners_notices_at_once_and_leaves_the_old_owners(
+    demo_db, actor_for
+):
+    """QA: after a reassignment the old owner's Home still listed the SR as overdue, beside a list without it; and the
+    new owner saw it only after the next `remind` run (seventh session). The reassignment now tells them itself."""
+    caseworker, leader, new_owner = actor_for("caseworker"), actor_for("teamleader"), actor_for("csa.cw2")
     _only_these_deadlines()
     deadline_id = _deadline(caseworker, CHRISTMAS_EVE - timedelta(hours=1))
     reminders.remind(now=CHRISTMAS_EVE)
     assert [n.deadline_id for n in reminders.notices(caseworker, now=CHRISTMAS_EVE).overdue] == [deadline_id]
-    other = next(m for m in console.team_members(leader) if m.role == "caseworker" and m.id != caseworker.user_id)
-    with transaction() as session:
-        sr = session.get(Deadline, deadline_id).service_request
-        sr_id, version = sr.id, sr.version
-    console.reassign(leader, [sr_id], other.id, "Leave", expected_versions={sr_id: version})
+    assert reminders.notices(new_owner, now=CHRISTMAS_EVE).count == 0
+
+    _reassign(leader, deadline_id, "csa.cw2", at=CHRISTMAS_EVE)
+
+    assert [n.deadline_id for n in reminders.notices(new_owner, now=CHRISTMAS_EVE).overdue] == [deadline_id]
     assert reminders.notices(caseworker, now=CHRISTMAS_EVE).count == 0
-    reminders.remind(now=CHRISTMAS_EVE)
-    with transaction() as session:
-        username = session.get(User, other.id).username
-    assert (deadline_id, "overdue", username) in _told()
+    assert _told() == [(deadline_id, "overdue", "caseworker"), (deadline_id, "overdue", "csa.cw2")]
+    with transaction() as session:  # told as `remind` tells it: audited as the system's, on the SR's timeline
+        event = session.scalars(select(AuditEvent).where(AuditEvent.action == "reminder.sent").order_by(AuditEvent.id))
+        told = event.all()[-1]
+        assert (told.actor_id, told.entity_id, told.after["reminders"][0]["level"]) == (
+            None,
+            str(new_owner.user_id),
+            "overdue",
+        )
+    assert reminders.remind(now=CHRISTMAS_EVE + timedelta(minutes=5)).reminders == 0  # told once, not again
 
 
 ESCALATED_BY_EVE = CHRISTMAS_EVE - timedelta(days=6)  # Friday 18 December: a working day overdue by Monday 21st
 
 
-def _reassign(leader, deadline_id: int, username: str) -> None:
+def _sr_of(deadline_id: int) -> tuple[int, int]:
+    """The deadline's SR: its id and version."""
     with transaction() as session:
         sr = session.get_one(Deadline, deadline_id).service_request
-        sr_id, version = sr.id, sr.version
-        new_owner_id = session.scalars(select(User.id).where(User.username == username)).one()
-    console.reassign(leader, [sr_id], new_owner_id, "Leave", expected_versions={sr_id: version})
+        return sr.id, sr.version
+
+
+def _user_id(username: str) -> int:
+    with transaction() as session:
+        return session.scalars(select(User.id).where(User.username == username)).one()
+
+
+def _reassign(leader, deadline_id: int, username: str, *, at: datetime) -> None:
+    """The team leader gives the deadline's SR to `username` at the moment `at` (what it tells depends on when)."""
+    sr_id, version = _sr_of(deadline_id)
+    with as_of(at):
+        console.reassign(leader, [sr_id], _user_id(username), "Leave", expected_versions={sr_id: version})
 
 
 def _with_email(username: str) -> str:
@@ -156,22 +179,21 @@ def test_a_caseworker_given_an_escalated_sr_is_told_once_it_is_overdue_and_the_l
     demo_db, actor_for, monkeypatch
 ):
     """QA: a deadline escalated to the team leader counted as fully told, so the caseworker the leader then gave the
-    SR to was never told of it (Outstanding SRs and their list showed it overdue, their notices did not)."""
+    SR to was never told of it (Outstanding SRs and their list showed it overdue, their notices did not). Told by the
+    reassignment itself since the eighth session, its digest email goes once, from the reassignment, not the run."""
     caseworker, leader, new_owner = actor_for("caseworker"), actor_for("teamleader"), actor_for("csa.cw2")
     _only_these_deadlines()
     deadline_id = _deadline(caseworker, ESCALATED_BY_EVE)
     assert reminders.remind(now=CHRISTMAS_EVE).reminders == 2
     assert _told() == [(deadline_id, "overdue", "caseworker"), (deadline_id, "escalated", "teamleader")]
 
-    _reassign(leader, deadline_id, "csa.cw2")
     name = _with_email("csa.cw2")
     later = CHRISTMAS_EVE + timedelta(hours=1)
     with smtp_server() as server:
         monkeypatch.setenv("CASEWORK_SMTP_HOST", server.host)
         monkeypatch.setenv("CASEWORK_SMTP_PORT", str(server.port))
-        report = reminders.remind(now=later)
-        assert (report.reminders, report.people, report.emails) == (1, 1, 1)
-        [received] = server.handler.received
+        _reassign(leader, deadline_id, "csa.cw2", at=later)
+        [received] = server.handler.received  # sent once the reassignment was saved
         assert received.rcpt_tos == ["csa.cw2@demo.casework.invalid"]
         assert received.message["Subject"] == "Casework Guide deadlines: 1 overdue"
         with transaction() as session:
@@ -187,14 +209,23 @@ def test_a_caseworker_given_an_escalated_sr_is_told_once_it_is_overdue_and_the_l
             "",
             "Open Casework Guide to see each one and how its date was worked out.",
         ]
-        assert reminders.remind(now=later + timedelta(hours=1)).reminders == 0  # fully told again
+        report = reminders.remind(now=later + timedelta(hours=1))  # fully told again: nothing, and no email
+        assert (report.reminders, report.people, report.emails) == (0, 0, 0)
         assert len(server.handler.received) == 1
+    with transaction() as session:
+        emails = session.scalars(select(OutboundEmail.status).where(OutboundEmail.subject.like("%deadlines%"))).all()
+        assert emails == ["sent"]
+        assert session.scalars(select(Reminder.email_id).where(Reminder.user_id == new_owner.user_id)).all() == [
+            session.scalars(select(OutboundEmail.id).where(OutboundEmail.subject.like("%deadlines%"))).one()
+        ]
     assert _told()[2:] == [(deadline_id, "overdue", "csa.cw2")]
     assert [n.deadline_id for n in reminders.notices(new_owner, now=later).overdue] == [deadline_id]
     assert reminders.notices(caseworker, now=later).count == 0
     assert [n.deadline_id for n in reminders.notices(leader, now=later).overdue] == [deadline_id]
 
-    _reassign(leader, deadline_id, "caseworker")  # back to someone told already: told once each, so nobody now
+    # Back to someone told already: told once each, so nobody now, and their notices list it again.
+    _reassign(leader, deadline_id, "caseworker", at=later + timedelta(hours=2))
+    assert len(_told()) == 3
     assert reminders.remind(now=later + timedelta(hours=2)).reminders == 0
     assert [n.deadline_id for n in reminders.notices(caseworker, now=later).overdue] == [deadline_id]
 
@@ -217,8 +248,7 @@ def test_an_escalated_sr_nobody_owned_is_told_to_the_caseworker_it_is_allocated_
     )
     assert reminders.remind(now=CHRISTMAS_EVE + timedelta(hours=1)).reminders == 0
 
-    _reassign(leader, deadline_id, "caseworker")
-    assert reminders.remind(now=CHRISTMAS_EVE + timedelta(hours=2)).reminders == 1
+    _reassign(leader, deadline_id, "caseworker", at=CHRISTMAS_EVE + timedelta(hours=2))  # allocated: told at once
     assert _told()[4:] == [(deadline_id, "overdue", "caseworker")]
     assert reminders.remind(now=CHRISTMAS_EVE + timedelta(hours=3)).reminders == 0
     seen = reminders.notices(caseworker, now=CHRISTMAS_EVE + timedelta(hours=3))
@@ -235,9 +265,9 @@ def test_a_leader_who_joined_after_the_escalation_is_not_told_of_it_when_the_sr_
         session.add(
             User(username="second.tl", display_name="Second Leader", role="team_leader", team_id=leader.team_id)
         )
-    _reassign(leader, deadline_id, "csa.cw1")
-    assert reminders.remind(now=CHRISTMAS_EVE + timedelta(hours=1)).reminders == 1
+    _reassign(leader, deadline_id, "csa.cw1", at=CHRISTMAS_EVE + timedelta(hours=1))
     assert _told()[2:] == [(deadline_id, "overdue", "csa.cw1")]
+    assert reminders.remind(now=CHRISTMAS_EVE + timedelta(hours=2)).reminders == 0
 
 
 def test_an_escalated_sr_given_to_a_caseworker_deactivated_before_the_next_run_tells_the_leaders_nothing_again(
@@ -248,10 +278,134 @@ def test_an_escalated_sr_given_to_a_caseworker_deactivated_before_the_next_run_t
     _only_these_deadlines()
     deadline_id = _deadline(caseworker, ESCALATED_BY_EVE)
     reminders.remind(now=CHRISTMAS_EVE)
-    _reassign(leader, deadline_id, "csa.cw1")
+    _reassign(leader, deadline_id, "csa.cw1", at=CHRISTMAS_EVE)  # told at once: it is overdue
     users.set_active(actor_for("admin"), "csa.cw1", False)
     assert reminders.remind(now=CHRISTMAS_EVE + timedelta(hours=1)).reminders == 0
-    assert _told() == [(deadline_id, "overdue", "caseworker"), (deadline_id, "escalated", "teamleader")]
+    assert _told() == [
+        (deadline_id, "overdue", "caseworker"),
+        (deadline_id, "escalated", "teamleader"),
+        (deadline_id, "overdue", "csa.cw1"),
+    ]
+
+
+def _plain_case_no(actor) -> int:
+    """The offset (as `_deadline` takes it) of the team's first case that is not sensitive: one it can hand over."""
+    with transaction() as session:
+        flags = session.scalars(select(Case.sensitive).where(Case.team_id == actor.team_id).order_by(Case.id)).all()
+    return flags.index(False)
+
+
+def test_a_handed_over_srs_overdue_deadline_is_in_the_receiving_leaders_notices_at_once(demo_db, actor_for):
+    """Unallocated in the receiving team, its leaders answer for it: told it is overdue, and of its escalation (their
+    team's first), as the hand-over is saved; the giving team's notices drop it; the next run tells nothing again."""
+    caseworker, leader, receiving = actor_for("caseworker"), actor_for("teamleader"), actor_for("ssst.teamleader")
+    _only_these_deadlines()
+    deadline_id = _deadline(caseworker, ESCALATED_BY_EVE, case_no=_plain_case_no(caseworker))
+    reminders.remind(now=CHRISTMAS_EVE)
+    sr_id, version = _sr_of(deadline_id)
+    later = CHRISTMAS_EVE + timedelta(hours=1)
+
+    with as_of(later):
+        console.hand_over(leader, [sr_id], team_named(SSST), "SSST work", expected_versions={sr_id: version})
+
+    assert [n.deadline_id for n in reminders.notices(receiving, now=later).overdue] == [deadline_id]
+    assert reminders.notices(caseworker, now=later).count == 0
+    assert reminders.notices(leader, now=later).count == 0
+    assert sorted(_told()[2:]) == [
+        (deadline_id, "escalated", "ssst.teamleader"),
+        (deadline_id, "overdue", "ssst.teamleader"),
+    ]
+    assert reminders.remind(now=later + timedelta(minutes=5)).reminders == 0
+
+
+def test_a_reassignment_refused_as_stale_tells_nobody_and_moves_nothing(demo_db, actor_for):
+    """Two SRs ticked, the second changed since the screen showed it: the first's move is undone, and so would be
+    any reminder (the reassignment tells only once every SR has moved)."""
+    caseworker, leader = actor_for("caseworker"), actor_for("teamleader")
+    _only_these_deadlines()
+    first, second = (_deadline(caseworker, CHRISTMAS_EVE - timedelta(hours=n)) for n in (1, 2))
+    (first_sr, first_version), (second_sr, second_version) = _sr_of(first), _sr_of(second)
+    with as_of(CHRISTMAS_EVE), pytest.raises(ConflictError):
+        console.reassign(
+            leader,
+            [first_sr, second_sr],
+            _user_id("csa.cw2"),
+            "Leave",
+            expected_versions={first_sr: first_version, second_sr: second_version - 1},
+        )
+    assert _told() == []
+    assert reminders.notices(actor_for("csa.cw2"), now=CHRISTMAS_EVE).count == 0
+    with transaction() as session:
+        owners = session.scalars(select(ServiceRequest.owner_id).where(ServiceRequest.id.in_([first_sr, second_sr])))
+        assert set(owners) == {caseworker.user_id}
+
+
+def test_a_reassignment_whose_transaction_fails_after_telling_leaves_no_reminder_row(demo_db, actor_for, monkeypatch):
+    """The reminders are written in the reassignment's own transaction: a failure at its commit (here a fault made
+    there) rolls back the move and the reminders together, and no digest is queued or sent."""
+    caseworker, leader = actor_for("caseworker"), actor_for("teamleader")
+    _only_these_deadlines()
+    deadline_id = _deadline(caseworker, CHRISTMAS_EVE - timedelta(hours=1))
+    _with_email("csa.cw2")
+    sr_id, version = _sr_of(deadline_id)
+
+    def fail_at_commit(session: Session) -> None:
+        raise RuntimeError("the database went away at commit")
+
+    with smtp_server() as server:
+        monkeypatch.setenv("CASEWORK_SMTP_HOST", server.host)
+        monkeypatch.setenv("CASEWORK_SMTP_PORT", str(server.port))
+        event.listen(Session, "before_commit", fail_at_commit)
+        try:
+            with as_of(CHRISTMAS_EVE), pytest.raises(RuntimeError):
+                console.reassign(leader, [sr_id], _user_id("csa.cw2"), "Leave", expected_versions={sr_id: version})
+        finally:
+            event.remove(Session, "before_commit", fail_at_commit)
+        assert server.handler.received == []
+    assert _told() == []
+    assert _sr_of(deadline_id) == (sr_id, version)
+    with transaction() as session:
+        assert session.get_one(ServiceRequest, sr_id).owner_id == caseworker.user_id
+        assert session.scalars(select(OutboundEmail.id).where(OutboundEmail.subject.like("%deadlines%"))).all() == []
+        assert session.scalar(select(func.count()).where(AuditEvent.action == "reminder.sent")) == 0
+    # The same reassignment, nothing failing: told at once.
+    with as_of(CHRISTMAS_EVE):
+        console.reassign(leader, [sr_id], _user_id("csa.cw2"), "Leave", expected_versions={sr_id: version})
+    assert _told() == [(deadline_id, "overdue", "csa.cw2")]
+
+
+def _statements_telling(sr_ids: list[int], now: datetime) -> tuple[int, int]:
+    """Reminders `tell_moved` wrote for these SRs, and the SQL statements it took, counted at the engine."""
+    with transaction() as session:
+        count = [0]
+
+        def counted(*_args: object) -> None:
+            count[0] += 1
+
+        bind = session.connection().engine
+        event.listen(bind, "before_cursor_execute", counted)
+        try:
+            reminders.tell_moved(session, sr_ids, now=now)
+        finally:
+            event.remove(bind, "before_cursor_execute", counted)
+        told = session.scalar(
+            select(func.count())
+            .select_from(Reminder)
+            .where(Reminder.deadline_id.in_(select(Deadline.id).where(Deadline.sr_id.in_(sr_ids))))
+        )
+    return told or 0, count[0]
+
+
+def test_telling_a_reassignment_of_many_srs_takes_as_many_statements_as_of_a_few(demo_db, actor_for):
+    """Set-based: a team leader who reassigns 40 SRs at once waits no longer on their reminders than for 4 (one
+    statement reads their deadlines, one insert claims their reminders), not one round trip an SR."""
+    caseworker = actor_for("caseworker")
+    _only_these_deadlines()
+    deadlines = [_deadline(caseworker, CHRISTMAS_EVE - timedelta(hours=1), case_no=n % 3) for n in range(44)]
+    sr_ids = [_sr_of(d)[0] for d in deadlines]
+    few, many = _statements_telling(sr_ids[:4], CHRISTMAS_EVE), _statements_telling(sr_ids[4:], CHRISTMAS_EVE)
+    assert (few[0], many[0]) == (4, 40)
+    assert few[1] == many[1]
 
 
 def test_an_sr_nobody_owns_is_told_to_the_team_leaders(demo_db, actor_for):
