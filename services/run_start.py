@@ -97,7 +97,10 @@ def start_run(
         procedure = registry.get(procedure_id)
     except registry.UnknownProcedure as exc:
         raise NotFound(str(exc)) from None
-    with transaction() as session:
+    # The write lock before the first read (QA, two servers): Work this SR pressed in two tabs or on two servers at
+    # once made two runs on one SR, each having found none; the second now waits, then resumes the first's run, and
+    # a hand-over committed a moment before is seen (the SR is no longer the team's).
+    with transaction(writes=True) as session:
         require_role(session, actor, *procedure.roles, action=f"run {procedure.id} {procedure.title}")
         case = session.get(Case, case_id)
         if case is None:
@@ -133,7 +136,7 @@ def start_run(
             if existing is not None:
                 # Never another team's run (one on a child SR of an SR handed over): refused as its URL would be.
                 check_run(session, actor, existing, action="continue this procedure run")
-                return run_view(session, existing, procedure_of(existing), case)
+                return run_view(session, existing, procedure_of(existing), case, viewer=actor.user_id)
             refs = bound
         reason = procedure.can_start(case_facts(case))
         if reason:
@@ -173,7 +176,7 @@ def start_run(
             },
         )
         step_events.record(session, actor, run, case, [], "start")
-        return run_view(session, run, procedure, case)
+        return run_view(session, run, procedure, case, viewer=actor.user_id)
 
 
 def _begun_from(session: Session, actor: Actor, procedure: Procedure, case: Case, sr_id: int) -> ServiceRequest:
