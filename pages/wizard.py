@@ -172,7 +172,7 @@ if not discarded:
 # refusal is shown. When they moved, Streamlit's browser side drew the file uploader afresh, and a file
 # chosen after a refusal vanished from it (found as a browser test failing one run in three).
 with st.container():
-    if errors:
+    if errors and elsewhere is None:  # a run now someone else's says so once, below, with "Nothing was saved."
         ui.error_summary(errors)
         if stale:
             st.button("Reload")  # a rerun reads the saved state afresh
@@ -186,7 +186,7 @@ with main:
     elif holder is not None:
         handed_over_page(holder)
     elif elsewhere is not None:
-        allocated_elsewhere_page(elsewhere)
+        allocated_elsewhere_page(elsewhere, refused=bool(errors))
     elif view.awaiting_confirmation:
         st.write(saving_sentence(view))
         summary_rows(view.summary, key="chg", on_change=change)

@@ -76,6 +76,12 @@ def _start_sr(sr: ServiceRequest, *, family: bool = True) -> StartSR:
     )
 
 
+ALLOCATED_ELSEWHERE = (
+    "SR {number} is allocated to {name}, so only they can work it. If it should be yours, ask your team leader to "
+    "reassign it to you."
+)
+
+
 def start_run(
     actor: Actor, procedure_id: str, *, case_id: int, sr_id: int | None = None, begun_from: int | None = None
 ) -> RunView:
@@ -121,6 +127,10 @@ def start_run(
             bound = procedure.bind_start(_start_sr(sr))
             if isinstance(bound, str):
                 raise DomainError(bound)
+            if sr.owner is not None and sr.owner_id != actor.user_id:
+                # Only the SR's owner records a run on it (services/run_views.allocated_to): never started or resumed
+                # by anyone else, who could then save nothing on it.
+                raise DomainError(ALLOCATED_ELSEWHERE.format(number=sr.number, name=sr.owner.display_name))
             watched = {sr_id, *bound.values(), *(child.id for child in sr.children)}
             existing = session.scalar(
                 select(ProcedureRun)

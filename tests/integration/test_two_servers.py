@@ -367,6 +367,13 @@ def test_a_caseworker_mid_step_when_their_sr_is_reassigned_saves_nothing_and_is_
     with transaction() as session:
         assert len(session.get_one(ServiceRequest, sr_id).notes) == notes_before
     assert view.run_id not in {r.id for r in my_work(caseworker).runs}
+    # Work this SR from a My work drawn before the reassignment neither resumes the run nor starts another.
+    with pytest.raises(DomainError) as again:
+        run_start.start_run(caseworker, procedure_id, case_id=case_id, sr_id=sr_id)
+    assert str(again.value) == (
+        f"SR {row.number} is allocated to {name}, so only they can work it. If it should be yours, ask your team "
+        "leader to reassign it to you."
+    )
 
     # The new owner carries it on from their My work (Continue resumes the same run).
     assert view.run_id in {r.id for r in my_work(colleague).runs}
