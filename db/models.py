@@ -493,6 +493,8 @@ class OutboundEmail(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set while one sender transmits it (services/email_delivery.py): no other sender sends it meanwhile (outbox1).
+    sending_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class AuditEvent(Base):

@@ -54,6 +54,14 @@ if emails is not None:
                 )
             elif e.address_not_set:
                 st.warning(e.error or "The recipient's address is not set.", icon=":material/warning:")
+            elif e.sending_now and e.sending_since is not None:
+                st.info(f"Being sent now (since {format_uk(e.sending_since)}).", icon=":material/send:")
+            elif e.sending_interrupted and e.sending_since is not None:
+                st.warning(
+                    f"Sending began at {format_uk(e.sending_since)} and did not finish, so we cannot tell whether it "
+                    "went. Check with the recipient, then mark it as sent, or send it again.",
+                    icon=":material/warning:",
+                )
             elif e.status == "failed":
                 st.error(f"Sending failed: {e.error}", icon=":material/warning:")
             cols = st.columns(3)
@@ -80,7 +88,7 @@ if emails is not None:
                         )
                         st.rerun()
             elif sending and not e.address_not_set and cols[2].button("Send again", key=f"retry_{e.id}"):
-                delivered = ui.attempt(partial(email_delivery.deliver, actor, e.id))
+                delivered = ui.attempt(partial(email_delivery.deliver, actor, e.id, from_outbox=True))
                 if delivered is not None:
                     st.session_state["outbox_flash"] = f"{delivered.subject}: {delivered.status}"
                     st.rerun()

@@ -16,7 +16,7 @@ from ui.cms_panel import cms_panel
 from ui.discard_run import discard_offer, discarded_page
 from ui.finish_page import finish_page
 from ui.glossary_panel import glossary_panel
-from ui.handed_over import handed_over_page
+from ui.handed_over import allocated_elsewhere_page, handed_over_page
 from ui.letters_panel import letters_panel
 from ui.pending_letters import pending_letters_panel
 from ui.procedure_map_panel import procedure_map_on_demand
@@ -134,6 +134,8 @@ def discard() -> None:
 
 # Handed over to someone else (P2's CMS owning caseworker, or their team): this reader is told, not asked their steps.
 holder = view.handed_over if view.handed_over and not view.handed_over.belongs_to(actor.user_id) else None
+# Its SR allocated to someone else (a team leader reassigned it): this reader is told whose it is, not asked its steps.
+elsewhere = view.allocated_to  # set only when it is someone else's (services/run_views.allocated_to)
 discarded = view.status == DISCARDED
 if view.status == "finished":
     heading = f"{view.procedure_title} is finished"
@@ -141,6 +143,8 @@ elif discarded:
     heading = f"{view.procedure_title} was discarded"
 elif holder is not None:
     heading = "Handed over"
+elif elsewhere is not None:
+    heading = f"Carried on by {elsewhere.owner_name}"
 elif view.awaiting_confirmation:
     heading = "Check your answers before saving"
 else:
@@ -168,7 +172,7 @@ if not discarded:
 # refusal is shown. When they moved, Streamlit's browser side drew the file uploader afresh, and a file
 # chosen after a refusal vanished from it (found as a browser test failing one run in three).
 with st.container():
-    if errors:
+    if errors and elsewhere is None:  # a run now someone else's says so once, below, with "Nothing was saved."
         ui.error_summary(errors)
         if stale:
             st.button("Reload")  # a rerun reads the saved state afresh
@@ -181,6 +185,8 @@ with main:
         discarded_page()
     elif holder is not None:
         handed_over_page(holder)
+    elif elsewhere is not None:
+        allocated_elsewhere_page(elsewhere, refused=bool(errors))
     elif view.awaiting_confirmation:
         st.write(saving_sentence(view))
         summary_rows(view.summary, key="chg", on_change=change)
@@ -199,7 +205,7 @@ with main:
         procedure_map_on_demand(
             f"map:{run_id}", view.procedure_id, view.procedure_version, tuple(s for s, _ in view.history)
         )
-    if view.can_discard and holder is None:
+    if view.can_discard and holder is None and elsewhere is None:
         discard_offer(run_id, discard)
 
 finished = view.status == "finished"  # the finish page lists the deadlines and emails: not again beside it

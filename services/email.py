@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.headerregistry import Address
 
 from sqlalchemy import select
@@ -34,6 +34,15 @@ from services.transaction import transaction
 ROLES = ("caseworker", "team_leader")
 
 
+# A claim older than this was left by a sender that stopped mid-send (a server restarted): whether the email went is
+# not known, so the outbox command never takes it over; a person who has checked may send it again, or mark it sent.
+CLAIM_LEFT = timedelta(minutes=10)
+SENDING_ELSEWHERE = (
+    "This email is being sent now, from another screen or by the scheduled sending, so it was not sent again. "
+    "Reload the Outbox in a minute to see whether it went."
+)
+
+
 @dataclass(frozen=True, slots=True)
 class EmailView:
     id: int
@@ -48,6 +57,17 @@ class EmailView:
     message_id: str
     # An unaddressed email whose mailbox has been set since: the address it can be given (services.email_address_later)
     addressable_to: str | None = None
+    sending_since: datetime | None = None  # one sender is sending it (services/email_delivery.py), or was interrupted
+
+    @property
+    def sending_now(self) -> bool:
+        """A sender has it and is within its time (services/email_delivery.py): nobody else sends it meanwhile."""
+        return self.sending_since is not None and utcnow() - self.sending_since < CLAIM_LEFT
+
+    @property
+    def sending_interrupted(self) -> bool:
+        """Its sender stopped mid-send (a server restarted): whether it went is not known; a person decides."""
+        return self.sending_since is not None and not self.sending_now
 
     @property
     def address_not_set(self) -> bool:
@@ -68,6 +88,7 @@ class EmailView:
             row.sent_at,
             row.message_id,
             addressable_to,
+            row.sending_since if row.status != "sent" else None,
         )
 
 
@@ -322,11 +343,18 @@ def download_eml(actor: Actor, email_id: int) -> FileDownload:
 
 
 def mark_sent(actor: Actor, email_id: int) -> EmailView:
-    """Record that the caseworker sent the downloaded .eml from their own mail client."""
-    with transaction() as session:
+    """Record that the caseworker sent the downloaded .eml from their own mail client; refused while a sender is
+    sending it (services/email_delivery.py), whose outcome would otherwise be written over this."""
+    with transaction(writes=True) as session:
         row = load_email(session, actor, email_id, "mark emails sent")
         if row.status == "sent":
             raise DomainError("This email is already marked as sent.")
+        if row.sending_since is not None and utcnow() - row.sending_since < CLAIM_LEFT:
+            raise DomainError(
+                "This email is being sent now, from another screen or by the scheduled sending. Reload the Outbox in "
+                "a minute to see whether it went."
+            )
+        row.sending_since = None
         sr = find_sr(session, row.sr_id or 0)
         before = audit.snapshot(row, ("status", "error"))
         row.status, row.sent_at = "sent", utcnow()

@@ -28,8 +28,8 @@ from domain.clock import utcnow
 from services import audit
 from services.access import check_sr, require_role
 from services.actor import Actor
-from services.email import ROLES, EmailView, find_sr, load_email, queue_email
-from services.errors import NotFound
+from services.email import CLAIM_LEFT, ROLES, SENDING_ELSEWHERE, EmailView, find_sr, load_email, queue_email
+from services.errors import DomainError, NotFound
 from services.mail_settings import SmtpSettings, smtp_settings
 from services.transaction import expect_version, transaction
 
@@ -85,12 +85,14 @@ def _transmit(settings: SmtpSettings, raw: bytes) -> dict[str, tuple[int, bytes]
         return smtp.sendmail(sender, rcpts, raw)
 
 
-def deliver(actor: Actor, email_id: int) -> EmailView:
+def deliver(actor: Actor, email_id: int, *, from_outbox: bool = False) -> EmailView:
     """Send a queued or failed email through SMTP when it is set up; record 'sent' or 'failed' + error.
 
-    Without SMTP, or when it was already sent, nothing happens and the current state is returned.
+    Without SMTP, when it was already sent, or while another sender is sending it, nothing happens and the current
+    state is returned; `from_outbox` (Send again pressed in the Outbox) is told the last in words instead, and may
+    send again an email whose sending was interrupted (CLAIM_LEFT), once the person has checked it did not go.
     """
-    return _deliver(actor, email_id)
+    return _deliver(actor, email_id, from_outbox=from_outbox)
 
 
 def deliver_as_system(email_id: int) -> EmailView:
@@ -124,14 +126,40 @@ def _get(session: Session, actor: Actor | None, email_id: int, action: str) -> O
     return row
 
 
-def _deliver(actor: Actor | None, email_id: int) -> EmailView:
-    """`deliver` for a signed-in user (access checked) or the system (actor None)."""
-    with transaction() as session:
+def _claim(
+    actor: Actor | None, email_id: int, settings: SmtpSettings | None, *, from_outbox: bool
+) -> tuple[EmailView, bytes | None]:
+    """Claim the email for this sender, in a transaction of its own: the write lock is taken before the email is
+    read, so of two senders at the same moment the second reads the first's claim (QA, two servers: both sent it).
+    Returns the view and the bytes to send, or None when there is nothing for this sender to send."""
+    with transaction(writes=True) as session:
         row = _get(session, actor, email_id, "send emails")
-        raw, status, sr_number = row.raw, row.status, find_sr(session, row.sr_id or 0).number
-        view = EmailView.of(row, sr_number)
+        view = EmailView.of(row, find_sr(session, row.sr_id or 0).number)
+        if settings is None or row.status == "sent" or view.address_not_set:  # no recipient: sent by hand
+            return view, None
+        now = utcnow()
+        if row.sending_since is not None and (not from_outbox or now - row.sending_since < CLAIM_LEFT):
+            if from_outbox:
+                raise DomainError(SENDING_ELSEWHERE)
+            return view, None  # left to its sender, or (interrupted) to a person in the Outbox
+        row.sending_since = now
+        audit.record(
+            session,
+            actor,
+            "email.sending",
+            entity_type="outbound_email",
+            entity_id=row.id,
+            sr_id=row.sr_id,
+            after={"via": f"smtp {settings.host}:{settings.port}"},
+        )
+        return view, row.raw
+
+
+def _deliver(actor: Actor | None, email_id: int, *, from_outbox: bool = False) -> EmailView:
+    """`deliver` for a signed-in user (access checked) or the system (actor None)."""
     settings = smtp_settings()
-    if settings is None or status == "sent" or view.address_not_set:  # no recipient: sent by hand (mail_settings)
+    view, raw = _claim(actor, email_id, settings, from_outbox=from_outbox)
+    if settings is None or raw is None:
         return view
     error: str | None
     try:
@@ -141,11 +169,14 @@ def _deliver(actor: Actor | None, email_id: int) -> EmailView:
     except (smtplib.SMTPException, OSError) as exc:
         error, outcome = f"{type(exc).__name__}: {exc}", "failed"
     with transaction() as session:
-        row = _get(session, actor, email_id, "send emails")
+        # What happened is recorded whatever became of the sender's access meanwhile (the claim checked it): an
+        # email that went is never left claimed, to be sent again.
+        row = _get(session, None, email_id, "send emails")
         before = audit.snapshot(row, ("status", "error"))
         row.status = outcome
         row.error = _scrub(error, settings) if error else None
         row.sent_at = utcnow() if outcome == "sent" else None
+        row.sending_since = None
         sr = find_sr(session, row.sr_id or 0)
         audit.record(
             session,

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.engine import take_write_lock
 from db.models import Letter, ProcedureRun, ServiceRequest
 from domain.clock import utcnow
 from letters import catalogue
@@ -138,6 +139,12 @@ def _write_atomically(directory: Path, name: str, content: bytes) -> None:
     os.replace(partial, directory / name)
 
 
+_ALREADY = (
+    "This letter ({code}) has already been produced, from another screen or by someone else. Reload the page to "
+    "download it."
+)
+
+
 def render_letter(actor: Actor | None, letter_id: int, *, out_dir: Path | None = None) -> LetterRow:
     """Render a due letter with its template's active version and store it with the SR.
 
@@ -150,7 +157,7 @@ def render_letter(actor: Actor | None, letter_id: int, *, out_dir: Path | None =
     with transaction() as session:
         letter, sr = _letter(session, actor, letter_id, action="produce its letters")
         if letter.status != "due":
-            raise DomainError(f"Letter {letter.id} ({letter.template_code}) is already {letter.status}.")
+            raise DomainError(_ALREADY.format(code=letter.template_code))
         spec = template_spec(letter.template_code)
         before = audit.snapshot(letter, LETTER_AUDIT_FIELDS)
         version, template = active_template(session, spec.code)
@@ -162,6 +169,13 @@ def render_letter(actor: Actor | None, letter_id: int, *, out_dir: Path | None =
                 pdf = to_pdf(rendered.content)
             except PdfUnavailable:
                 pdf = None  # the .docx is still produced; the PDF can be made on download
+        # The render above took no lock, so two Produce pressed at once (two servers) both got here; the write lock
+        # now, and the status read again under it: the second is refused, instead of writing over the letter the
+        # first made (and may have downloaded) with a render of its own (QA, 7 December, eighth session).
+        take_write_lock(session)
+        session.refresh(letter, attribute_names=["status"])
+        if letter.status != "due":
+            raise DomainError(_ALREADY.format(code=letter.template_code))
         letter.file_name = f"{spec.code}-{sr.number}-{letter.id}.docx"
         letter.content = rendered.content
         letter.pdf_content = pdf

@@ -32,4 +32,4 @@ def tick_cms(actor: Actor, run_id: str, saved_index: int, line: int, done: bool,
             sr_id=run.sr_id,
             after={"step": saved[saved_index]["step"], "line": line, "done": done},
         )
-        return run_view(session, run, procedure, case)
+        return run_view(session, run, procedure, case, viewer=actor.user_id)

@@ -194,8 +194,11 @@ def _unknown_version(procedure_id: str, version: str) -> str:
     return NEWER_VERSION if version.isdigit() and int(version) > latest else GONE_VERSION
 
 
-def run_view(session: Session, run: ProcedureRun, procedure: Procedure, case: Case) -> RunView:
-    """The wizard's view of the run as this transaction will commit it."""
+def run_view(
+    session: Session, run: ProcedureRun, procedure: Procedure, case: Case, *, viewer: int | None = None
+) -> RunView:
+    """The wizard's view of the run as this transaction will commit it, for `viewer` (the user it is drawn for: whose
+    the run is when its SR is someone else's, `run_views.allocated_to`)."""
     # Flush first: the view carries the run's version for the next action, so it must be the version this
     # transaction commits, not the one before a change still pending (a no-op when the caller just flushed).
     session.flush()
@@ -222,6 +225,7 @@ def run_view(session: Session, run: ProcedureRun, procedure: Procedure, case: Ca
         files=records.files,
         emails=records.emails,
         begun_from=BegunFrom.of(begun),
+        viewer=viewer,
     )
 
 
@@ -229,4 +233,4 @@ def view_run(actor: Actor, run_id: str) -> RunView:
     """The run as it stands, for the wizard to draw."""
     with transaction(read_only=True) as session:
         run, procedure, case = load_run(session, actor, run_id, "open this procedure run")
-        return run_view(session, run, procedure, case)
+        return run_view(session, run, procedure, case, viewer=actor.user_id)

@@ -19,6 +19,7 @@ from services.actor import Actor
 from services.errors import DomainError
 from services.run_context import load_run
 from services.run_views import DISCARDED, discard_refusal, run_step
+from services.runs import check_holder
 from services.transaction import expect_version, transaction
 
 
@@ -31,6 +32,7 @@ def discard_run(actor: Actor, run_id: str, *, expected_version: int) -> str:
     with transaction(writes=True) as session:
         run, procedure, case = load_run(session, actor, run_id, "discard this procedure run")
         expect_version(run, expected_version, what="This procedure run")
+        check_holder(session, actor, run, procedure)  # an SR allocated to someone else: the run is theirs
         refusal = discard_refusal(run)
         if refusal is not None:
             raise DomainError(refusal)

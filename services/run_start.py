@@ -76,6 +76,12 @@ def _start_sr(sr: ServiceRequest, *, family: bool = True) -> StartSR:
     )
 
 
+ALLOCATED_ELSEWHERE = (
+    "SR {number} is allocated to {name}, so only they can work it. If it should be yours, ask your team leader to "
+    "reassign it to you."
+)
+
+
 def start_run(
     actor: Actor, procedure_id: str, *, case_id: int, sr_id: int | None = None, begun_from: int | None = None
 ) -> RunView:
@@ -97,7 +103,10 @@ def start_run(
         procedure = registry.get(procedure_id)
     except registry.UnknownProcedure as exc:
         raise NotFound(str(exc)) from None
-    with transaction() as session:
+    # The write lock before the first read (QA, two servers): Work this SR pressed in two tabs or on two servers at
+    # once made two runs on one SR, each having found none; the second now waits, then resumes the first's run, and
+    # a hand-over committed a moment before is seen (the SR is no longer the team's).
+    with transaction(writes=True) as session:
         require_role(session, actor, *procedure.roles, action=f"run {procedure.id} {procedure.title}")
         case = session.get(Case, case_id)
         if case is None:
@@ -118,6 +127,10 @@ def start_run(
             bound = procedure.bind_start(_start_sr(sr))
             if isinstance(bound, str):
                 raise DomainError(bound)
+            if sr.owner is not None and sr.owner_id != actor.user_id:
+                # Only the SR's owner records a run on it (services/run_views.allocated_to): never started or resumed
+                # by anyone else, who could then save nothing on it.
+                raise DomainError(ALLOCATED_ELSEWHERE.format(number=sr.number, name=sr.owner.display_name))
             watched = {sr_id, *bound.values(), *(child.id for child in sr.children)}
             existing = session.scalar(
                 select(ProcedureRun)
@@ -133,7 +146,7 @@ def start_run(
             if existing is not None:
                 # Never another team's run (one on a child SR of an SR handed over): refused as its URL would be.
                 check_run(session, actor, existing, action="continue this procedure run")
-                return run_view(session, existing, procedure_of(existing), case)
+                return run_view(session, existing, procedure_of(existing), case, viewer=actor.user_id)
             refs = bound
         reason = procedure.can_start(case_facts(case))
         if reason:
@@ -173,7 +186,7 @@ def start_run(
             },
         )
         step_events.record(session, actor, run, case, [], "start")
-        return run_view(session, run, procedure, case)
+        return run_view(session, run, procedure, case, viewer=actor.user_id)
 
 
 def _begun_from(session: Session, actor: Actor, procedure: Procedure, case: Case, sr_id: int) -> ServiceRequest:

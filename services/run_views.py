@@ -145,6 +145,55 @@ class HandedOver:
         return f"{self.message} Only {who} can record the next steps, so nothing was saved."
 
 
+@dataclass(frozen=True, slots=True)
+class AllocatedTo:
+    """A real run whose SR is allocated to someone: only they record its steps (QA, two servers, 7 December: a team
+    leader reassigned the SR while its caseworker was mid-step, and that caseworker's Continue went on recording on
+    an SR no longer theirs, without a word, beside the new owner carrying on the same run from their My work)."""
+
+    sr_number: str
+    owner_id: int
+    owner: str | ServiceRequest  # the owner's name, or the SR to read it from when first asked (`allocated_to`)
+
+    @property
+    def owner_name(self) -> str:
+        if isinstance(self.owner, str):
+            return self.owner
+        user = self.owner.owner
+        return user.display_name if user is not None else ""
+
+    @property
+    def message(self) -> str:
+        return (
+            f"SR {self.sr_number} is allocated to {self.owner_name} now, so this procedure run is theirs to carry on, "
+            "from their My work."
+        )
+
+    @property
+    def refusal(self) -> str:
+        return (
+            f"{self.message} Nothing was saved. If you think the SR should be yours, ask your team leader to "
+            "reassign it to you."
+        )
+
+
+def allocated_to(procedure: Procedure, run: ProcedureRun, sr: ServiceRequest | None) -> AllocatedTo | None:
+    """Whose the run's steps are when its SR is allocated, outside a hand-over's steps (`handed_over` says those):
+    the SR's owner's. None when the run has no SR yet or the SR waits unallocated (anyone in the team carries on).
+    The owner's name is read when asked for (`AllocatedTo.owner_name`): only when it is someone else's."""
+    if sr is None or sr.owner_id is None or run.status != "in_progress" or run.state in procedure.handed_over:
+        return None
+    return AllocatedTo(sr.number, sr.owner_id, sr)
+
+
+def _someone_elses(owner: AllocatedTo | None, viewer: int | None) -> AllocatedTo | None:
+    """`owner` for a view drawn for someone who is not the SR's owner, with the owner's name read now (a statement,
+    only then: the view of a run its owner works reads no user row beyond the access check's); None otherwise."""
+    if owner is None or viewer is None or owner.owner_id == viewer:
+        return None
+    return AllocatedTo(owner.sr_number, owner.owner_id, owner.owner_name)
+
+
 def handed_over(procedure: Procedure, run: ProcedureRun, sr: ServiceRequest | None) -> HandedOver | None:
     """Who records the run's current step, when a hand-over gave it to someone else (a run without an SR, as a
     practice run or one begun before hand-overs made the SR, is worked as before)."""
@@ -191,6 +240,7 @@ class RunView:
     # The step awaiting confirmation queues an email to a mailbox whose address is not set: who must set it (QA)
     mail_notices: tuple[str, ...] = ()
     handed_over: HandedOver | None = None  # the step is someone else's after a hand-over: who has it
+    allocated_to: AllocatedTo | None = None  # the run's SR's owner, when the view is drawn for someone else
     warnings: tuple[str, ...] = ()  # the step's cautions for the case and answers (Step.warnings)
     can_discard: bool = False  # nothing is on an SR yet: the caseworker may discard the run (`discard_refusal`)
     begun_from: BegunFrom | None = None  # the complaint or appeal SR a P1 run was begun from (run_start.start_run)
@@ -359,6 +409,7 @@ def build(
     files: tuple[AttachmentView, ...] = (),
     emails: tuple[EmailView, ...] = (),
     begun_from: BegunFrom | None = None,
+    viewer: int | None = None,
 ) -> RunView:
     state = run.state
     step = run_step(procedure, run)
@@ -451,6 +502,7 @@ def build(
         draft=resumable(run),
         mail_notices=not_set_notices(effects) if awaiting else (),
         handed_over=handed_over(procedure, run, sr),
+        allocated_to=_someone_elses(allocated_to(procedure, run, sr), viewer),
         warnings=tuple(step.warnings(ctx)) if run.status == "in_progress" else (),
         can_discard=discard_refusal(run) is None,
         begun_from=begun_from,

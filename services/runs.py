@@ -34,7 +34,16 @@ from services.actor import Actor
 from services.attachments import store_outcome_pdf
 from services.errors import DomainError, ValidationFailed
 from services.run_context import decide, load_run, run_view, step_context, step_effects, step_facts, view_run
-from services.run_views import DISCARDED, RunView, back_allowed, cms_context, cms_lines, handed_over, run_step
+from services.run_views import (
+    DISCARDED,
+    RunView,
+    allocated_to,
+    back_allowed,
+    cms_context,
+    cms_lines,
+    handed_over,
+    run_step,
+)
 from services.transaction import expect_version, transaction
 
 log = logging.getLogger("casework")
@@ -224,12 +233,22 @@ def _check_consistent(session: Session, run: ProcedureRun) -> None:
 
 def _check_holder(session: Session, actor: Actor, run: ProcedureRun, procedure: Procedure) -> None:
     """Refuse anyone but the SR's owner at a step a hand-over gave to someone else (Procedure.handed_over), and
-    everyone while the SR waits unallocated for its team: the one who handed over does not carry on as the owner."""
-    if run.state not in procedure.handed_over or run.sr_id is None:
+    everyone while the SR waits unallocated for its team: the one who handed over does not carry on as the owner.
+    At any other step of a run whose SR is allocated, refuse anyone but its owner (`run_views.allocated_to`)."""
+    check_holder(session, actor, run, procedure)
+
+
+def check_holder(session: Session, actor: Actor, run: ProcedureRun, procedure: Procedure) -> None:
+    """`_check_holder`, for the other services that record on a run (services/run_discard.py)."""
+    if run.sr_id is None:
         return
-    holder = handed_over(procedure, run, session.get_one(ServiceRequest, run.sr_id))
+    sr = session.get_one(ServiceRequest, run.sr_id)  # loaded with the run (services/run_context.py): no query
+    holder = handed_over(procedure, run, sr)
     if holder is not None and not holder.belongs_to(actor.user_id):
         raise DomainError(holder.refusal)
+    owner = allocated_to(procedure, run, sr)
+    if owner is not None and owner.owner_id != actor.user_id:
+        raise DomainError(owner.refusal)
 
 
 def _rehearse(procedure: Procedure, run: ProcedureRun, case: Case) -> None:
@@ -340,7 +359,7 @@ def _submit(
             _return_to_summary(session, actor, run, procedure, case)
         step_events.record(session, actor, run, case, before, "step")
         session.flush()
-        return run_view(session, run, procedure, case)
+        return run_view(session, run, procedure, case, viewer=actor.user_id)
 
 
 def _return_to_summary(session: Session, actor: Actor, run: ProcedureRun, procedure: Procedure, case: Case) -> None:
@@ -376,7 +395,7 @@ def confirm_step(actor: Actor, run_id: str, *, expected_version: int) -> RunView
             _advance(session, actor, run, procedure, case, after_commit=work)
             step_events.record(session, actor, run, case, before, "step")
             session.flush()
-            view = run_view(session, run, procedure, case)
+            view = run_view(session, run, procedure, case, viewer=actor.user_id)
     except ValidationFailed as refused:
         step_events.record_refusal(actor, run_id, refused.errors)
         raise
@@ -397,7 +416,7 @@ def go_back(actor: Actor, run_id: str, *, expected_version: int) -> RunView:
         before = list(run.history)
         _rewind(session, actor, run, case, run.history[-2])
         step_events.record(session, actor, run, case, before, "back")
-        return run_view(session, run, procedure, case)
+        return run_view(session, run, procedure, case, viewer=actor.user_id)
 
 
 def change_answer(actor: Actor, run_id: str, step_id: str, *, expected_version: int) -> RunView:
@@ -413,7 +432,7 @@ def change_answer(actor: Actor, run_id: str, step_id: str, *, expected_version: 
         _rewind(session, actor, run, case, step_id)
         run.return_to_summary = True
         step_events.record(session, actor, run, case, [], "change")
-        return run_view(session, run, procedure, case)
+        return run_view(session, run, procedure, case, viewer=actor.user_id)
 
 
 def _rewind(session: Session, actor: Actor, run: ProcedureRun, case: Case, target: str) -> None:

@@ -392,6 +392,7 @@ SENTENCES: dict[str, Describer] = {
     "email.addressed": _email_addressed,
     "email.downloaded": _fixed("Email downloaded to send by hand"),
     "email.marked_sent": _fixed("Email marked as sent"),
+    "email.sending": _fixed("Email being sent"),
     "email.sent": _fixed("Email sent"),
     "email.failed": _fixed("Email could not be sent: it waits in the Outbox"),
     "attachment.uploaded": _file("added"),

@@ -233,14 +233,19 @@ def runs_in_progress(session: Session, actor: Actor) -> list[RunRow]:
 
 
 def _handed_away(run: ProcedureRun, actor: Actor) -> bool:
-    """The actor started the run and handed it over (Procedure.handed_over): it is no longer theirs to carry on.
-    The rule of services/run_views.py (`HandedOver.belongs_to`), read from the SR already loaded with the run."""
+    """The actor started the run and it is someone else's to carry on now: handed over (Procedure.handed_over), or
+    its SR allocated to someone else (a team leader reassigned it). The rule of services/run_views.py
+    (`HandedOver.belongs_to`, `allocated_to`), read from the SR already loaded with the run."""
     try:
         procedure = registry.get(run.procedure_id, run.procedure_version)
     except registry.UnknownProcedure:
         return False
     sr = run.service_request
-    return run.state in procedure.handed_over and sr is not None and sr.owner_id != actor.user_id
+    if sr is None:
+        return False
+    if run.state in procedure.handed_over:
+        return sr.owner_id != actor.user_id
+    return sr.owner_id is not None and sr.owner_id != actor.user_id
 
 
 def open_tasks(session: Session, actor: Actor) -> list[TaskRow]:

@@ -175,7 +175,9 @@ def hand_over(
     whole hand-over. Each SR gets its own `sr.handed_over` audit event (from team, to team, reason), which its
     timeline tells, after a `task.handed_over` event for each open task of the giving team's that goes with it."""
     reason = _fields(sr_ids, team_id, reason)
-    with transaction() as session:
+    # The write lock before the first read (QA, two servers): a run started on the SR a moment before is seen, and
+    # refuses the hand-over, instead of the SR leaving the team under it.
+    with transaction(writes=True) as session:
         srs, team = _checked(session, actor, sr_ids, team_id, expected_versions)
         from_team = session.get_one(Team, actor.team_id)
         begun = runs_begun_from(session, srs)

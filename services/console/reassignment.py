@@ -216,7 +216,9 @@ def reassign(
     if errors:
         raise ValidationFailed(errors)
     action = "reassign service requests"
-    with transaction() as session:
+    # The write lock before the first read (QA, two servers): the new owner's account and the SRs are read as the
+    # last writer left them, so a caseworker deactivated a moment before is refused by name, never given the SRs.
+    with transaction(writes=True) as session:
         require_role(session, actor, "team_leader", action=action)
         # Every SR's access is checked before anything else is looked at, so an attempt on another
         # team's SR is refused and audited whoever it names as the new owner.

@@ -97,7 +97,7 @@ def test_with_smtp_the_email_reaches_the_server_and_is_marked_sent(demo_db, acto
         actions = session.scalars(
             select(AuditEvent.action).where(AuditEvent.entity_type == "outbound_email").order_by(AuditEvent.id)
         ).all()
-        assert actions[-2:] == ["email.queued", "email.sent"]
+        assert actions[-3:] == ["email.queued", "email.sending", "email.sent"]  # claimed, then sent (two servers)
 
 
 def test_the_vsat_referral_carries_the_completed_cmsf5579(demo_db, actor_for, monkeypatch):

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from db.models import AuditEvent, Case, ProcedureRun, ServiceRequest, Team
+from db.models import AuditEvent, Case, ProcedureRun, ServiceRequest, Team, User
 from domain.clock import uk_local, utcnow
 from services import console, records, run_context, run_start, run_summary, service_requests, sr_view
 from services.console import handover
@@ -215,8 +215,11 @@ def test_a_closed_sr_is_refused(demo_db, actor_for):
 
 
 def test_an_sr_with_a_run_in_progress_is_refused_until_its_caseworker_finishes_or_discards_it(demo_db, actor_for):
-    leader, worker = actor_for("teamleader"), actor_for("caseworker")
+    leader = actor_for("teamleader")
     row = next(r for r in console.outstanding_page(leader, page_size=500).rows if r.procedures == ("P2",))
+    with transaction() as session:  # the SR's caseworker: only they work a run on it (services/run_views.allocated_to)
+        username = session.get_one(User, row.owner_id).username
+    worker = actor_for(username)
     view = run_start.start_run(worker, "P2", case_id=_case_of(row.id), sr_id=row.id)
     shown = _state(row.id)[2]
     error = _refused(
@@ -225,7 +228,7 @@ def test_an_sr_with_a_run_in_progress_is_refused_until_its_caseworker_finishes_o
         row.id,
     )
     assert error.errors == {
-        "sr_ids": f"A procedure (P2) is in progress on service request {row.number}, started by Demo Caseworker of "
+        "sr_ids": f"A procedure (P2) is in progress on service request {row.number}, started by {row.owner} of "
         "your team, so nothing was handed over. Ask them to finish it, or to discard it if it is not needed, then "
         "hand the SR over."
     }

@@ -84,7 +84,7 @@ def test_a_rendered_letter_downloads_again_byte_for_byte_and_is_not_rendered_twi
     assert download.content == _letter(letter_id).content
     assert download.file_name.startswith("CWGL011-1-")
     assert "Tell us by 23 December 2026" in docx_text(download.content)
-    with pytest.raises(DomainError, match="already rendered"):
+    with pytest.raises(DomainError, match=r"This letter \(CWGL011\) has already been produced"):
         letters.render_letter(actor, letter_id)
 
 
