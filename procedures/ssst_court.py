@@ -16,7 +16,7 @@ from typing import Any
 from domain import deadlines, mail
 from domain.clock import format_date, uk_local
 from domain.reference import SRStatus
-from domain.values import FieldError, NotYet
+from domain.values import FieldError, NotYet, sentence
 
 from .definition import Ctx, Field, FieldCheck, StartSR, Step
 from .effects import ACTOR_NAME, SR_NUMBER, AddNote, CompleteDeadlines, Effect, QueueEmail, SetDue, SetStatus, UpdateSR
@@ -259,8 +259,8 @@ def second_pv_check(ctx: Ctx, hearing_at: Any) -> list[Effect]:
         QueueEmail("main", draft, to=cpo_to(ctx), documents=(record,)),
         AddNote(
             "main",
-            f"Second PV check emailed to the CPO: {result}. Payments since: {ctx['payments_since']}. "
-            f"Contact from the paying parent since: {ctx['contact_since']}.",
+            f"Second PV check emailed to the CPO: {result}. Payments since: {sentence(ctx['payments_since'])} "
+            f"Contact from the paying parent since: {sentence(ctx['contact_since'])}",
         ),
         CompleteDeadlines("main", (deadlines.SECOND_PV_CHECK,)),
     ]

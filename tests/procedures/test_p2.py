@@ -98,6 +98,20 @@ def test_each_need_gets_its_own_sr_with_the_exact_catalogue_values(walk):
     assert any("Outstanding CSA actions advised by Alex Reed to Kim Lee" in n for n in main.notes)
 
 
+def test_the_hand_over_note_keeps_one_full_stop_after_the_actions_typed(walk):
+    """A caseworker ends the outstanding actions with a full stop, as most do: the note does not double it."""
+    walk.answer(
+        csa_caseworker="Alex Reed", outstanding_actions="Bailiff instruction pending.", can_finish_in_timeframe=False
+    )
+    walk.answer(owner_name="Kim Lee", owner_available=False)
+    walk.answer(team_leader_name="Pat Jones", agreed_action="Pat allocates the actions to the team")
+    (note,) = walk.outcome().srs["main"].notes
+    assert note == (
+        "Outstanding CSA actions advised by Alex Reed to Pat Jones (team leader): Bailiff instruction pending. "
+        "Handed over to the CMS owning caseworker Kim Lee to update Notes and route the case."
+    )
+
+
 def test_no_routing_closes_the_sr_with_only_the_notes(walk):
     to_notes(walk)
     walk.answer(routes=[])
