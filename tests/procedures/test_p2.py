@@ -180,14 +180,14 @@ def test_a_hand_over_to_an_unavailable_owners_team_waits_there_and_the_csa_casew
         assert sr.owner_id is None  # unallocated, for the owner's team
     assert (holder.owner_id, holder.team_name, holder.sr_number) == (None, team, view.sr_number)
     assert holder.message == (
-        f"This case has been handed over to {team}. SR {view.sr_number} waits there, unallocated, until their team "
+        f"This case has been handed over to the {team}. SR {view.sr_number} waits there, unallocated, until their team "
         'leader gives it to a caseworker, who carries on from it in My work ("Update Notes with what CSA told you").'
     )
     assert view.run_id not in [r.id for r in work.my_work(csa).runs]  # no longer on the CSA caseworker's list
 
     with pytest.raises(DomainError) as refused:
         walk.answer(information_received="DEO variation due 1 December")
-    assert str(refused.value).startswith(f"This case has been handed over to {team}.")
+    assert str(refused.value).startswith(f"This case has been handed over to the {team}.")
     assert "Only the caseworker it is allocated to can record the next steps" in str(refused.value)
     assert "update_notes" not in str(refused.value)
     assert run_context.view_run(csa, view.run_id).step.id == "update_notes"  # nothing was saved
