@@ -88,6 +88,7 @@ APPOINTMENT_LETTER = "CMSL5501"
 REFERRAL_BUNDLE = "face-to-face-referral"
 REFERRAL_REJECTED = reference.value("resolution_code.referral_rejected")
 FAILED_TO_ATTEND = reference.value("resolution_code.failed_to_attend")
+READ_REQUEST_TITLE = "Read the visit request and do a full PV check"
 MAX_MISSED = 2  # "more than twice" closes the SR
 ROLES = {"Receiving parent": "receiving_parent", "Paying parent": "paying_parent"}
 REASON_LABELS = tuple(label for _key, label in REASONS)
@@ -259,10 +260,13 @@ class P5eMachine(StateMachine):
         meant_for = REASON_FOR_ROLE.get(reason_key(ctx))
         if meant_for is not None and meant_for != role(ctx):
             other = "paying parent" if meant_for == "paying_parent" else "receiving parent"
+            # Not "go back and change who the visit is with": that answer is saved on the SR with the first step,
+            # so Back is refused here (QA, eighth session).
             raise FieldError(
                 "visit_reason",
                 f"This reason is for a visit with the {other}, and this visit is with the "
-                f"{ctx['client_role'].lower()}. Choose another reason, or go back and change who the visit is with.",
+                f"{ctx['client_role'].lower()}, as saved at '{READ_REQUEST_TITLE}'. Choose another reason. If the "
+                f"visit is in fact with the {other}, note that on the SR and ask your team leader.",
             )
 
 
@@ -458,7 +462,7 @@ def _close_sr(ctx: Ctx) -> list[Effect]:
 
 STEPS = {
     "pv_check": Step(
-        title="Read the visit request and do a full PV check",
+        title=READ_REQUEST_TITLE,
         guidance=(
             "You have been allocated the SR and sent a CMSF5579 by email. Read the SR for who the visit is "
             "with and why, then do a full potentially violent (PV) check on the 2012 system (step 4 of "

@@ -526,10 +526,12 @@ def test_a_reason_meant_for_the_other_parent_is_refused_at_the_reason(demo_db, s
         walk.answer(visit_reason="Enforcement update (receiving parent)", referral_details="")
     assert info.value.errors == {
         "visit_reason": "This reason is for a visit with the receiving parent, and this visit is with the paying "
-        "parent. Choose another reason, or go back and change who the visit is with."
+        "parent, as saved at 'Read the visit request and do a full PV check'. Choose another reason. If the visit is "
+        "in fact with the receiving parent, note that on the SR and ask your team leader."
     }
     assert counts(sr_id) == before
     assert outbox_rows(sr_id) == []
+    assert not walk.view.can_go_back  # so the message never says to go back and change who the visit is with
     walk.answer(visit_reason="Enforcement (paying parent)", referral_details="")
     assert walk.step == "set_in_progress"
 
