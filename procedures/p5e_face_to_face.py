@@ -89,6 +89,7 @@ REFERRAL_BUNDLE = "face-to-face-referral"
 REFERRAL_REJECTED = reference.value("resolution_code.referral_rejected")
 FAILED_TO_ATTEND = reference.value("resolution_code.failed_to_attend")
 READ_REQUEST_TITLE = "Read the visit request and do a full PV check"
+APPOINTMENT_TITLE = "Record the appointment and send CMSL5501"
 MAX_MISSED = 2  # "more than twice" closes the SR
 ROLES = {"Receiving parent": "receiving_parent", "Paying parent": "paying_parent"}
 REASON_LABELS = tuple(label for _key, label in REASONS)
@@ -233,13 +234,15 @@ class P5eMachine(StateMachine):
 
     def appointment_has_passed(self, ctx: Ctx) -> None:
         """What happened at a visit is known once its day has come: QA recorded "failed to attend" (closing the SR)
-        eight days before the appointment."""
+        eight days before the appointment. Never "go back and change the appointment": the appointment step saves it
+        on the SR with the letter, so Back is refused here (QA, eighth session), as for a hearing (ssst_court)."""
         day = uk_local(ctx["appointment_at"]).date()
         if day > ctx.today:
             raise NotYet(
                 "visit_result",
-                f"The appointment is on {format_date(day)}. Record what happened once it has taken place; "
-                "if it has been moved, go back and change the appointment.",
+                f"The appointment is on {format_date(day)}. Record what happened once it has taken place. If the "
+                "appointment has moved, add the new date to the SR Notes and ask your team leader: the appointment "
+                f"was saved at '{APPOINTMENT_TITLE}' and cannot be changed here.",
                 until=day,
             )
 
@@ -531,7 +534,7 @@ STEPS = {
         effects=_referral_rejected,
     ),
     "appointment": Step(
-        title="Record the appointment and send CMSL5501",
+        title=APPOINTMENT_TITLE,
         guidance=(
             "The face to face consultant gives the date, time and location. They go onto the SR, and the "
             f"client gets {APPOINTMENT_LETTER} (Letter Name: f2f Appointment Confirmation). Review the letter "

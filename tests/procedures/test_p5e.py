@@ -550,9 +550,11 @@ def test_what_happened_at_a_visit_is_refused_before_the_appointments_day(demo_db
         with pytest.raises(ValidationFailed) as info:
             walk.answer(**result)
         assert info.value.errors == {
-            "visit_result": f"The appointment is on {format_date(day)}. Record what happened once it has taken place; "
-            "if it has been moved, go back and change the appointment."
+            "visit_result": f"The appointment is on {format_date(day)}. Record what happened once it has taken place. "
+            "If the appointment has moved, add the new date to the SR Notes and ask your team leader: the appointment "
+            "was saved at 'Record the appointment and send CMSL5501' and cannot be changed here."
         }
+        assert not walk.view.can_go_back  # so it never says to go back and change the appointment
         assert counts(sr_id) == before
         assert sr_row(sr_id)["status"] == "In Progress"
     clock.today = day  # the appointment's day: what happened can be recorded
