@@ -625,6 +625,7 @@ STEPS = {
             Field("hearing_at", label="Hearing date and time", kind="datetime", min_date="today", help="UK time."),
             Field("cpo_name", label="Court presenting officer"),
         ),
+        warnings=ssst_court.not_a_working_day("hearing_at", given_by="the court presenting team"),
         effects=_cpt_reply,
     ),
     "create_cmel7298": Step(
@@ -876,6 +877,7 @@ _V2_STEPS: dict[str, Step] = {
             ),
         ),
         depends_on=("court_name",),
+        warnings=ssst_court.not_a_working_day("new_hearing_at", given_by="the CPO or the court presenting team"),
         effects=_new_hearing,
     ),
 }

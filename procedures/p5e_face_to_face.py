@@ -546,6 +546,7 @@ STEPS = {
             Field("appointment_location", label="Appointment location"),
         ),
         depends_on=("client_role", "visit_reason", "reason_details"),
+        warnings=ssst_court.not_a_working_day("appointment_at", given_by="the face to face consultant"),
         effects=_appointment,
     ),
     "visit_outcome": Step(

@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from domain import deadlines, mail
-from domain.clock import format_date, uk_local
+from domain.clock import bank_holiday, format_date, is_working_day, uk_local
 from domain.reference import SRStatus
 from domain.values import FieldError, NotYet, sentence
 
@@ -168,6 +168,34 @@ def second_pv_check_disagrees(first_check: str, where: str = WHERE_THE_CPO_READS
             "there, change this check's answer to Yes. If the marker really has been removed, write what the 2012 "
             f"system says about its removal {where}."
         ]
+
+    return warnings
+
+
+GIVEN_BY_CPO = "the CPO"  # whom a caseworker checks a hearing date with (P5b, P5c)
+
+
+def not_a_working_day(*fields: str, given_by: str) -> Callable[[Ctx], list[str]]:
+    """A caution when a hearing or appointment typed falls on a weekend or a bank holiday in the case's region: QA
+    booked a face to face visit for Christmas Day and nothing was said. Never a refusal: the date is the court's or
+    the consultant's, and `given_by` is whom to check it with."""
+
+    def warnings(ctx: Ctx) -> list[str]:
+        region = ctx.fact("region")
+        cautions = []
+        for name in fields:
+            when = ctx.get(name)
+            if when is None:
+                continue
+            day = uk_local(when).date()
+            if is_working_day(day, region):
+                continue
+            holiday = bank_holiday(day, region)
+            what = f"a bank holiday in {region} ({holiday})" if holiday else f"a {day:%A}"
+            cautions.append(
+                f"{format_date(day)} is {what}, not a working day. Check the date with {given_by} before you save."
+            )
+        return cautions
 
     return warnings
 
