@@ -306,3 +306,20 @@ def test_p2_does_not_start_on_a_transitioned_case_or_a_cms_2012_case_but_a_hand_
 def _sr_id(number: str) -> int:
     with transaction() as session:
         return session.scalars(select(ServiceRequest.id).where(ServiceRequest.number == number)).one()
+
+
+def test_a_refused_step_lists_the_checklist_first_as_the_page_draws_it(walk):
+    """The error summary read "Enter CMS owning caseworker", then the unticked checklist drawn above it (QA)."""
+    from services import runs
+
+    walk.answer(**START, can_finish_in_timeframe=False)
+    assert walk.step == "identify_owner"
+    view = walk.view
+    with pytest.raises(ValidationFailed) as on_the_page:
+        runs.check_page(
+            walk.actor, view.run_id, {"_checklist": []}, ("_checklist", "owner_name"), expected_version=view.version
+        )
+    assert list(on_the_page.value.errors) == ["_checklist", "owner_name"]
+    with pytest.raises(ValidationFailed) as at_the_save:
+        runs.submit_step(walk.actor, view.run_id, {"_checklist": []}, expected_version=view.version)
+    assert list(at_the_save.value.errors)[:2] == ["_checklist", "owner_name"]
