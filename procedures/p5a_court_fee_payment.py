@@ -25,6 +25,7 @@ court, then emails the ECM to confirm. Our reading of the seed, where it is sile
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal
 from functools import partial
@@ -168,6 +169,29 @@ def _confirm_to_ecm(ctx: Ctx) -> list[Effect]:
 
 # --- Steps -------------------------------------------------------------------------------------------
 
+_TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr"})
+
+
+def _name_words(name: str) -> set[str]:
+    return {w for w in re.split(r"[\s\-'\u2019.]+", name.casefold()) if len(w) > 1 and w not in _TITLES}
+
+
+def client_not_on_the_case(ctx: Ctx) -> list[str]:
+    """A caution when the client's name shares no name with either parent of the case: QA typed over the paying
+    parent's name with another client's and the SCIN, checked, was the case's own. Never a refusal: the email may
+    spell the name its own way."""
+    typed = ctx.get("client_name")
+    if not typed:
+        return []
+    receiving, paying = ctx.fact("receiving_parent") or "", ctx.fact("paying_parent") or ""
+    if _name_words(typed) & (_name_words(receiving) | _name_words(paying)):
+        return []
+    return [
+        f"{typed} is not a parent on this case (the paying parent is {paying}, the receiving parent {receiving}). "
+        "Check the enforcement case manager's email is about this case before you save."
+    ]
+
+
 STEPS = {
     "record_request": Step(
         title="Record the enforcement case manager's email",
@@ -192,7 +216,7 @@ STEPS = {
             Field("fee", label="Court fee", kind="money", help="Pounds and pence, for example 108.00."),
         ),
         effects=_record_request,
-        warnings=ssst_court.open_sr_already(COURT_FEE_PAYMENT),
+        warnings=ssst_court.all_of(ssst_court.open_sr_already(COURT_FEE_PAYMENT), client_not_on_the_case),
     ),
     "pay_court": Step(
         title="Pay the court fee",
