@@ -150,6 +150,15 @@ def clean_text(raw: str | None, *, field: str, max_chars: int = NOTE_MAX_CHARS, 
     return text
 
 
+def sentence(text: str) -> str:
+    """Typed text ended with one full stop, for a note that goes on after it: "... next week. LO details", never
+    "... next week.. LO details" (a caseworker's own full stop doubled) nor "... next week LO details"."""
+    text = text.rstrip()
+    if text.rstrip(")]\"'\u2019\u201d").endswith((".", "!", "?")):
+        return text
+    return f"{text}."
+
+
 # The Child Support Agency opened on 5 April 1993: no case date is earlier. Hearings, reviews and
 # appointments are booked ahead, but not more than ten years ahead.
 EARLIEST_DATE = date(1993, 4, 5)

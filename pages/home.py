@@ -174,13 +174,12 @@ st.header(f"Tasks for you ({len(day.tasks)})")
 if not day.tasks:
     st.caption("You have no open tasks or messages.")
 for task in day.tasks:
-    with st.container(border=True):
-        text, button = st.columns([5, 1])
+    with st.container(border=True):  # the button under the text: beside it, a sixth of 1024 px cut it to "Mark a…"
         where = " · ".join(part for part in (f"SR {task.sr_number}" if task.sr_number else "", task.scin or "") if part)
         kind = "Message" if task.kind == "message" else "Task"
-        text.caption(f"{kind}{' for your team' if task.for_team else ''} · {format_uk(task.created_at)} · {where}")
-        text.text(task.text)
-        if button.button("Mark as done", key=f"task:{task.id}"):
+        st.caption(f"{kind}{' for your team' if task.for_team else ''} · {format_uk(task.created_at)} · {where}")
+        st.text(task.text)
+        if st.button("Mark as done", key=f"task:{task.id}"):
             if ui.attempt(partial(complete_task, actor, task.id)) is not None:
                 st.rerun()
 

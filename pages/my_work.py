@@ -39,12 +39,11 @@ st.header(f"Tasks for you ({len(work.tasks)})")
 if not work.tasks:
     st.caption("You have no open tasks or messages.")
 for task in work.tasks:
-    with st.container(border=True):
-        text, button = st.columns([5, 1])
+    with st.container(border=True):  # the button under the text: beside it, a sixth of 1024 px cut it to "Mark a…"
         on = f" · SR {task.sr_number}, case {task.scin}" if task.sr_number else ""
-        text.caption(f"{'Message' if task.kind == 'message' else 'Task'} · {format_uk(task.created_at)}{on}")
-        text.text(task.text)
-        if button.button("Mark as done", key=f"task:{task.id}"):
+        st.caption(f"{'Message' if task.kind == 'message' else 'Task'} · {format_uk(task.created_at)}{on}")
+        st.text(task.text)
+        if st.button("Mark as done", key=f"task:{task.id}"):
             if ui.attempt(partial(complete_task, actor, task.id)) is not None:
                 st.rerun()
 

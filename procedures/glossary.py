@@ -26,6 +26,15 @@ GLOSSARY: dict[str, str] = {
     "breakdown of enforcement action and liability orders.",
     "LO": "Liability order: a court order confirming what a paying parent owes, needed before most enforcement.",
     "EJO": "Enforcement of Judgments Office: enforces judgments in Northern Ireland.",
+    # P3's step 8 names these as what makes a segment 5 case a priority; a new caseworker met them unexplained (QA).
+    "Charging order": "A court order securing arrears against property the paying parent owns, so they are paid "
+    "when it is sold.",
+    "Order for sale": "A court order to sell property the paying parent owns (usually after a charging order) so "
+    "the arrears secured on it are paid.",
+    "Committal order": "A court order sending a paying parent to prison for not paying (commitment). It may be "
+    "suspended while they keep to what the court set.",
+    "Sisted": "A Scottish court case that the court has paused (sisted) until something happens; it can be "
+    "brought back.",
     "DCA": "Debt collection agency acting for the service.",
     "AFT": "The team handling arrears after financial transition; they expect an Action Missed Payment SR on "
     "priority cases.",

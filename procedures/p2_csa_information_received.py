@@ -29,6 +29,7 @@ from statemachine import State, StateMachine
 
 from domain import reference
 from domain.reference import SRStatus, SubStatus
+from domain.values import sentence
 
 from .definition import Ctx, Field, Procedure, Step
 from .effects import CASE_TEAM, AddNote, CreateSR, Effect, RaiseTask, SetStatus
@@ -88,7 +89,8 @@ def _handover(ctx: Ctx) -> list[Effect]:
         CreateSR("main", *UPDATE_CMS, owner=f"named:{ctx['owner_name']}" if available else "none", status_given=False),
         AddNote(
             "main",
-            f"Outstanding CSA actions advised by {ctx['csa_caseworker']} to {who}: {ctx['outstanding_actions']}. "
+            f"Outstanding CSA actions advised by {ctx['csa_caseworker']} to {who}: "
+            f"{sentence(ctx['outstanding_actions'])} "
             f"Handed over to the CMS owning caseworker {ctx['owner_name']} to update Notes and route the case.",
         ),
     ]

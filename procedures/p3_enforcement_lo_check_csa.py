@@ -69,7 +69,7 @@ from statemachine import State, StateMachine
 from domain import reference
 from domain.clock import format_date, next_working_day
 from domain.reference import SRStatus, SubStatus
-from domain.values import format_money
+from domain.values import format_money, sentence
 
 from .definition import Ctx, Field, Procedure, StartSR, Step
 from .effects import AddNote, CreateSR, Effect, MarkActivityDone, NamedTeam, RaiseTask, SetReviewDate, SetStatus
@@ -371,8 +371,8 @@ def _fast_track(ctx: Ctx) -> list[Effect]:
     effects: list[Effect] = [
         AddNote(
             "main",
-            f"Urgent enforcement: {ctx['urgent_reason']}. LO details input through Liability Order (CSA) - Input "
-            "and the case fast tracked to 2012 scheme enforcement.",
+            f"Urgent enforcement: {sentence(ctx['urgent_reason'])} LO details input through Liability Order (CSA) - "
+            "Input and the case fast tracked to 2012 scheme enforcement.",
         ),
         RaiseTask(
             f"For the {ENFORCEMENT_TEAM}: fast track, case SCIN {ctx.fact('scin')} needs urgent enforcement "

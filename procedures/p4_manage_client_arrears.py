@@ -66,7 +66,7 @@ from domain.clock import format_date
 from domain.deadlines import period_end
 from domain.local_values import REPLY_PERIOD_DAYS, REPLY_PERIOD_NOTE
 from domain.reference import SRStatus, SubStatus
-from domain.values import FieldError, NotYet, format_money
+from domain.values import FieldError, NotYet, format_money, sentence
 
 from .definition import Ctx, Field, Procedure, Step, at_time
 from .effects import (
@@ -504,7 +504,9 @@ def _stable_balance_letter(ctx: Ctx) -> list[Effect]:
             {
                 **_addressed(ctx, "receiving_parent", letter_date),
                 "arrears_balance": balance,
-                "balance_date": ctx.today,  # the balance as confirmed when this letter is recorded
+                # The balance as confirmed when this letter is recorded, or on the letter's own date for a letter
+                # already sent: a letter dated 25 November said "on 7 December the other parent owed" (QA).
+                "balance_date": min(ctx.today, letter_date),
                 "sos_arrears": sos,
                 "reply_by": reply_by,
             },
@@ -605,7 +607,7 @@ def _representations(ctx: Ctx) -> list[Effect]:
     return [
         AddNote(
             "main",
-            f"Paying parent's representations: {ctx['representations_summary']} "
+            f"Paying parent's representations: {sentence(ctx['representations_summary'])} "
             f"Considered: {ctx['representations_response']}",
         )
     ]

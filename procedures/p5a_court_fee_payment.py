@@ -25,6 +25,8 @@ court, then emails the ECM to confirm. Our reading of the seed, where it is sile
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from functools import partial
@@ -84,21 +86,18 @@ class P5aMachine(StateMachine):
     )
 
     def email_is_about_this_case(self, ctx: Ctx) -> None:
-        typed = parse_scin(str(ctx["scin"]), field="scin")
-        if typed != ctx.fact("scin"):
-            raise FieldError(
-                "scin",
-                f"SCIN {typed} is not this case's SCIN ({ctx.fact('scin')}). Check the enforcement case manager's "
-                "email: record it on the case it is about.",
-            )
+        problem = this_cases_scin(ctx["scin"], {"scin": ctx.fact("scin")})
+        if problem:
+            raise FieldError("scin", problem)
 
     def email_is_not_in_the_future(self, ctx: Ctx) -> None:
         if uk_local(received_at(ctx)).date() > ctx.today:
             raise FieldError("email_received_at", "The email cannot have been received in the future.")
 
     def fee_is_positive(self, ctx: Ctx) -> None:
-        if ctx["fee"] <= Decimal("0.00"):
-            raise FieldError("fee", "Enter a court fee of more than £0.00, as the enforcement case manager gave it.")
+        problem = a_fee(ctx["fee"], {})
+        if problem:
+            raise FieldError("fee", problem)
 
     def paid_between_email_and_today(self, ctx: Ctx) -> None:
         received = uk_local(received_at(ctx)).date()
@@ -168,6 +167,55 @@ def _confirm_to_ecm(ctx: Ctx) -> list[Effect]:
 
 # --- Steps -------------------------------------------------------------------------------------------
 
+
+def this_cases_scin(typed: Any, facts: Mapping[str, Any]) -> str | None:
+    """`Field.check` of the SCIN in the email, against the case's: a field rule, so it is refused together with the
+    step's other problems (as machine validators, QA saw a wrong SCIN refused, then a £0.00 fee at the next
+    Continue)."""
+    if typed is None:
+        return None
+    try:
+        scin_typed = parse_scin(str(typed), field="scin")
+    except FieldError as exc:
+        return exc.message
+    if scin_typed != facts.get("scin"):
+        return (
+            f"SCIN {scin_typed} is not this case's SCIN ({facts.get('scin')}). Check the enforcement case manager's "
+            "email: record it on the case it is about."
+        )
+    return None
+
+
+def a_fee(fee: Any, _facts: Mapping[str, Any]) -> str | None:
+    """`Field.check` of the court fee: more than £0.00, refused with the step's other problems."""
+    if fee is None or Decimal(str(fee)) > Decimal("0.00"):
+        return None
+    return "Enter a court fee of more than £0.00, as the enforcement case manager gave it."
+
+
+_TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr"})
+
+
+def _name_words(name: str) -> set[str]:
+    return {w for w in re.split(r"[\s\-'\u2019.]+", name.casefold()) if len(w) > 1 and w not in _TITLES}
+
+
+def client_not_on_the_case(ctx: Ctx) -> list[str]:
+    """A caution when the client's name shares no name with either parent of the case: QA typed over the paying
+    parent's name with another client's and the SCIN, checked, was the case's own. Never a refusal: the email may
+    spell the name its own way."""
+    typed = ctx.get("client_name")
+    if not typed:
+        return []
+    receiving, paying = ctx.fact("receiving_parent") or "", ctx.fact("paying_parent") or ""
+    if _name_words(typed) & (_name_words(receiving) | _name_words(paying)):
+        return []
+    return [
+        f"{typed} is not a parent on this case (the paying parent is {paying}, the receiving parent {receiving}). "
+        "Check the enforcement case manager's email is about this case before you save."
+    ]
+
+
 STEPS = {
     "record_request": Step(
         title="Record the enforcement case manager's email",
@@ -187,12 +235,18 @@ STEPS = {
                 help="UK time, as shown in the mailbox, for example 2026-12-01 10:30.",
             ),
             Field("client_name", label="Client's name", default_fact="paying_parent"),
-            Field("scin", label="SCIN", default_fact="scin", help="12 digits; it must be this case's SCIN."),
+            Field(
+                "scin",
+                label="SCIN",
+                default_fact="scin",
+                help="12 digits; it must be this case's SCIN.",
+                check=this_cases_scin,
+            ),
             Field("court", label="Court"),
-            Field("fee", label="Court fee", kind="money", help="Pounds and pence, for example 108.00."),
+            Field("fee", label="Court fee", kind="money", help="Pounds and pence, for example 108.00.", check=a_fee),
         ),
         effects=_record_request,
-        warnings=ssst_court.open_sr_already(COURT_FEE_PAYMENT),
+        warnings=ssst_court.all_of(ssst_court.open_sr_already(COURT_FEE_PAYMENT), client_not_on_the_case),
     ),
     "pay_court": Step(
         title="Pay the court fee",

@@ -308,6 +308,7 @@ STEPS = {
             ),
         ),
         depends_on=("court",),
+        warnings=ssst_court.not_a_working_day("hearing_at", given_by=ssst_court.GIVEN_BY_CPO),
         effects=_record_cpo,
     ),
     "record_hearing": Step(
@@ -320,6 +321,7 @@ STEPS = {
         ),
         fields=(Field("hearing_at_later", label="Hearing date and time", kind="datetime", min_date="today"),),
         depends_on=("court",),
+        warnings=ssst_court.not_a_working_day("hearing_at_later", given_by=ssst_court.GIVEN_BY_CPO),
         effects=_record_hearing,
     ),
     "second_pv_check": ssst_court.second_pv_check_step(

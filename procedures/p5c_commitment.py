@@ -364,6 +364,7 @@ STEPS = {
             Field("hearing_at", label="Hearing date and time", kind="datetime", min_date="today"),
         ),
         depends_on=("court", "court_address", "amount_owed"),
+        warnings=ssst_court.not_a_working_day("hearing_at", given_by=ssst_court.GIVEN_BY_CPO),
         effects=_cpo_assigned,
     ),
     "court_cover_letter": Step(

@@ -80,7 +80,7 @@ from statemachine import State, StateMachine
 from domain import deadlines, mail, reference
 from domain.clock import format_date, format_uk, uk_local
 from domain.reference import SRStatus, SubStatus
-from domain.values import FieldError, format_money
+from domain.values import FieldError, format_money, sentence
 
 from . import seed_sr_updates, ssst_court
 from .definition import Ctx, Field, FromCase, Procedure, Step
@@ -494,7 +494,7 @@ def _second_pv_check_sent(ctx: Ctx, result: str) -> list[Effect]:
         AddNote(
             "main",
             f"Second PV check emailed to the CPO: {result}; payments affecting the LO schedule: "
-            f"{ctx['lo_schedule_payments']}; contact from the paying parent: {ctx['paying_parent_contact']}.",
+            f"{ctx['lo_schedule_payments']}; contact from the paying parent: {sentence(ctx['paying_parent_contact'])}",
         ),
     ]
 
@@ -515,7 +515,7 @@ def _record_outcome(ctx: Ctx) -> list[Effect]:
     return [
         AddNote(
             "main",
-            f"Outcome from the CPO: {ctx['outcome']}. {ctx['outcome_detail']} "
+            f"Outcome from the CPO: {ctx['outcome']}. {sentence(ctx['outcome_detail'])} "
             f"(outcome scanned as PDF and linked to the SR: {pdf['file_name']}).",
         ),
         CompleteDeadlines("main", (deadlines.HEARING,)),
@@ -529,7 +529,8 @@ def _record_outcome_v2(ctx: Ctx) -> list[Effect]:
     return [
         AddNote(
             "main",
-            f"Outcome from the CPO: {ADJOURNED}. {ctx['outcome_detail']} The SR stays open for the new hearing.",
+            f"Outcome from the CPO: {ADJOURNED}. {sentence(ctx['outcome_detail'])} The SR stays open for the new "
+            "hearing.",
         )
     ]
 
@@ -624,6 +625,7 @@ STEPS = {
             Field("hearing_at", label="Hearing date and time", kind="datetime", min_date="today", help="UK time."),
             Field("cpo_name", label="Court presenting officer"),
         ),
+        warnings=ssst_court.not_a_working_day("hearing_at", given_by="the court presenting team"),
         effects=_cpt_reply,
     ),
     "create_cmel7298": Step(
@@ -875,6 +877,7 @@ _V2_STEPS: dict[str, Step] = {
             ),
         ),
         depends_on=("court_name",),
+        warnings=ssst_court.not_a_working_day("new_hearing_at", given_by="the CPO or the court presenting team"),
         effects=_new_hearing,
     ),
 }

@@ -88,6 +88,8 @@ APPOINTMENT_LETTER = "CMSL5501"
 REFERRAL_BUNDLE = "face-to-face-referral"
 REFERRAL_REJECTED = reference.value("resolution_code.referral_rejected")
 FAILED_TO_ATTEND = reference.value("resolution_code.failed_to_attend")
+READ_REQUEST_TITLE = "Read the visit request and do a full PV check"
+APPOINTMENT_TITLE = "Record the appointment and send CMSL5501"
 MAX_MISSED = 2  # "more than twice" closes the SR
 ROLES = {"Receiving parent": "receiving_parent", "Paying parent": "paying_parent"}
 REASON_LABELS = tuple(label for _key, label in REASONS)
@@ -232,13 +234,15 @@ class P5eMachine(StateMachine):
 
     def appointment_has_passed(self, ctx: Ctx) -> None:
         """What happened at a visit is known once its day has come: QA recorded "failed to attend" (closing the SR)
-        eight days before the appointment."""
+        eight days before the appointment. Never "go back and change the appointment": the appointment step saves it
+        on the SR with the letter, so Back is refused here (QA, eighth session), as for a hearing (ssst_court)."""
         day = uk_local(ctx["appointment_at"]).date()
         if day > ctx.today:
             raise NotYet(
                 "visit_result",
-                f"The appointment is on {format_date(day)}. Record what happened once it has taken place; "
-                "if it has been moved, go back and change the appointment.",
+                f"The appointment is on {format_date(day)}. Record what happened once it has taken place. If the "
+                "appointment has moved, add the new date to the SR Notes and ask your team leader: the appointment "
+                f"was saved at '{APPOINTMENT_TITLE}' and cannot be changed here.",
                 until=day,
             )
 
@@ -259,10 +263,13 @@ class P5eMachine(StateMachine):
         meant_for = REASON_FOR_ROLE.get(reason_key(ctx))
         if meant_for is not None and meant_for != role(ctx):
             other = "paying parent" if meant_for == "paying_parent" else "receiving parent"
+            # Not "go back and change who the visit is with": that answer is saved on the SR with the first step,
+            # so Back is refused here (QA, eighth session).
             raise FieldError(
                 "visit_reason",
                 f"This reason is for a visit with the {other}, and this visit is with the "
-                f"{ctx['client_role'].lower()}. Choose another reason, or go back and change who the visit is with.",
+                f"{ctx['client_role'].lower()}, as saved at '{READ_REQUEST_TITLE}'. Choose another reason. If the "
+                f"visit is in fact with the {other}, note that on the SR and ask your team leader.",
             )
 
 
@@ -458,7 +465,7 @@ def _close_sr(ctx: Ctx) -> list[Effect]:
 
 STEPS = {
     "pv_check": Step(
-        title="Read the visit request and do a full PV check",
+        title=READ_REQUEST_TITLE,
         guidance=(
             "You have been allocated the SR and sent a CMSF5579 by email. Read the SR for who the visit is "
             "with and why, then do a full potentially violent (PV) check on the 2012 system (step 4 of "
@@ -527,7 +534,7 @@ STEPS = {
         effects=_referral_rejected,
     ),
     "appointment": Step(
-        title="Record the appointment and send CMSL5501",
+        title=APPOINTMENT_TITLE,
         guidance=(
             "The face to face consultant gives the date, time and location. They go onto the SR, and the "
             f"client gets {APPOINTMENT_LETTER} (Letter Name: f2f Appointment Confirmation). Review the letter "
@@ -539,6 +546,7 @@ STEPS = {
             Field("appointment_location", label="Appointment location"),
         ),
         depends_on=("client_role", "visit_reason", "reason_details"),
+        warnings=ssst_court.not_a_working_day("appointment_at", given_by="the face to face consultant"),
         effects=_appointment,
     ),
     "visit_outcome": Step(

@@ -14,9 +14,9 @@ from datetime import timedelta
 from typing import Any
 
 from domain import deadlines, mail
-from domain.clock import format_date, uk_local
+from domain.clock import bank_holiday, format_date, is_working_day, uk_local
 from domain.reference import SRStatus
-from domain.values import FieldError, NotYet
+from domain.values import FieldError, NotYet, sentence
 
 from .definition import Ctx, Field, FieldCheck, StartSR, Step
 from .effects import ACTOR_NAME, SR_NUMBER, AddNote, CompleteDeadlines, Effect, QueueEmail, SetDue, SetStatus, UpdateSR
@@ -172,6 +172,34 @@ def second_pv_check_disagrees(first_check: str, where: str = WHERE_THE_CPO_READS
     return warnings
 
 
+GIVEN_BY_CPO = "the CPO"  # whom a caseworker checks a hearing date with (P5b, P5c)
+
+
+def not_a_working_day(*fields: str, given_by: str) -> Callable[[Ctx], list[str]]:
+    """A caution when a hearing or appointment typed falls on a weekend or a bank holiday in the case's region: QA
+    booked a face to face visit for Christmas Day and nothing was said. Never a refusal: the date is the court's or
+    the consultant's, and `given_by` is whom to check it with."""
+
+    def warnings(ctx: Ctx) -> list[str]:
+        region = ctx.fact("region")
+        cautions = []
+        for name in fields:
+            when = ctx.get(name)
+            if when is None:
+                continue
+            day = uk_local(when).date()
+            if is_working_day(day, region):
+                continue
+            holiday = bank_holiday(day, region)
+            what = f"a bank holiday in {region} ({holiday})" if holiday else f"a {day:%A}"
+            cautions.append(
+                f"{format_date(day)} is {what}, not a working day. Check the date with {given_by} before you save."
+            )
+        return cautions
+
+    return warnings
+
+
 def all_of(*cautions: Callable[[Ctx], list[str]]) -> Callable[[Ctx], list[str]]:
     """One step's `warnings` from several, in order."""
     return lambda ctx: [caution for each in cautions for caution in each(ctx)]
@@ -259,8 +287,8 @@ def second_pv_check(ctx: Ctx, hearing_at: Any) -> list[Effect]:
         QueueEmail("main", draft, to=cpo_to(ctx), documents=(record,)),
         AddNote(
             "main",
-            f"Second PV check emailed to the CPO: {result}. Payments since: {ctx['payments_since']}. "
-            f"Contact from the paying parent since: {ctx['contact_since']}.",
+            f"Second PV check emailed to the CPO: {result}. Payments since: {sentence(ctx['payments_since'])} "
+            f"Contact from the paying parent since: {sentence(ctx['contact_since'])}",
         ),
         CompleteDeadlines("main", (deadlines.SECOND_PV_CHECK,)),
     ]

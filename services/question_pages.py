@@ -153,7 +153,7 @@ def check_page(
     if CHECKLIST in names:
         ticked = set(answers.get(CHECKLIST) or [])
         missing = [item for item in checklist if item not in ticked]
-        if missing:
-            errors[CHECKLIST] = "Confirm you have done this before you continue: " + "; ".join(missing)
+        if missing:  # first, as the page draws the checklist above the questions: the summary reads in page order
+            errors = {CHECKLIST: "Confirm you have done this before you continue: " + "; ".join(missing), **errors}
     if errors:
         raise ValidationFailed(errors)

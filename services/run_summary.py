@@ -1,4 +1,5 @@
-"""What a finished run did to its SRs, for the wizard's finish page: created, closed, worked on, or not changed.
+"""What a finished run did to its SRs, for the wizard's finish page: created, closed, worked on, or not changed; and
+the tasks and messages it raised, with whom each went to.
 
 An SR the run started from but never changed (P5e's initiating SR, whose owner the run only emails and
 messages) is said to be not changed: "worked on" there told the caseworker they had changed an SR they had not.
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from db.models import AuditEvent, ProcedureRun, ServiceRequest
+from db.models import AuditEvent, ProcedureRun, ServiceRequest, Task, Team, User
 from procedures.effects import CmsLine
 from services import recorded_cms
 from services.access import check_run
@@ -112,4 +113,50 @@ def run_srs(actor: Actor, run_id: str) -> list[RunSR]:
                 sr.id in changed,
             )
             for sr in (srs[i] for i in ids if i in srs)
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class RunTask:
+    kind: str  # "Task" or "Message"
+    to: str  # the person's name, or the team's when it went to a whole team
+    text: str
+    sr_number: str | None
+
+
+def run_tasks(actor: Actor, run_id: str) -> list[RunTask]:
+    """The tasks and messages the run raised, oldest first, each with whom it went to: the finish page said nothing
+    of them, so a caseworker could not tell that the initiating caseworker or another team had been told (QA), nor
+    that a message for a team not in Casework Guide had come to the case's own team to pass on."""
+    with transaction(read_only=True) as session:
+        run = session.get(ProcedureRun, run_id)
+        if run is None:
+            raise NotFound("There is no procedure run with that reference. Open it again from My work.")
+        check_run(session, actor, run, action="read this procedure run")
+        ids = list(dict.fromkeys([*run.sr_refs.values(), *([run.sr_id] if run.sr_id else [])]))
+        workers = (
+            select(AuditEvent.actor_id)
+            .where(
+                AuditEvent.entity_type == "procedure_run",
+                AuditEvent.entity_id == str(run.id),
+                AuditEvent.action.in_(("run.started", "run.step")),
+            )
+            .distinct()
+        )
+        rows = session.execute(
+            select(Task, ServiceRequest.number, User.display_name, Team.name)
+            .outerjoin(ServiceRequest, Task.sr_id == ServiceRequest.id)
+            .outerjoin(User, Task.assignee_id == User.id)
+            .outerjoin(Team, Task.team_id == Team.id)
+            .where(Task.sr_id.in_(ids), Task.created_at >= run.created_at, Task.created_by_id.in_(workers))
+            .order_by(Task.created_at, Task.id)
+        ).all()
+        return [
+            RunTask(
+                "Message" if task.kind == "message" else "Task",
+                person or (f"The {team}" if team else ""),
+                task.text,
+                number,
+            )
+            for task, number, person, team in rows
         ]

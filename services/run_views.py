@@ -126,8 +126,8 @@ class HandedOver:
         """What happened and what happens next, in plain words, for anyone who is not the one carrying on."""
         if self.owner_id is None:
             return (
-                f"This case has been handed over to {self.team_name}. SR {self.sr_number} waits there, unallocated, "
-                f"until their team leader gives it to a caseworker, who carries on from it in My work "
+                f"This case has been handed over to the {self.team_name}. SR {self.sr_number} waits there, "
+                f"unallocated, until their team leader gives it to a caseworker, who carries on from it in My work "
                 f'("{self.step_title}").'
             )
         return (

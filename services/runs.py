@@ -103,8 +103,8 @@ def _validate(step: Step, raw: dict[str, Any], stored: dict[str, Any]) -> tuple[
             errors[f.name] = exc.message
     ticked = [item for item in step.checklist if item in (raw.get("_checklist") or [])]
     missing = [item for item in step.checklist if item not in ticked]
-    if missing:
-        errors["_checklist"] = "Confirm you have done this before you continue: " + "; ".join(missing)
+    if missing:  # first, as the page draws the checklist above the questions: the summary reads in page order (QA)
+        errors = {"_checklist": "Confirm you have done this before you continue: " + "; ".join(missing), **errors}
     if errors:
         raise ValidationFailed(errors)
     return values, ticked

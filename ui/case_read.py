@@ -14,7 +14,7 @@ from services.actor import Actor
 from services.case_finder import CaseCard, ClosedSR, OpenSR, case_card, example_scin, find_cases
 from services.contact_notes import case_contact_notes
 from ui.case_panels import contact_notes_panel, sr_from_case
-from ui.table_data import arrow_rows, day_column
+from ui.table_data import arrow_rows, day_column, unbroken
 
 
 def find_case(actor: Actor) -> tuple[str, int | None]:
@@ -58,16 +58,17 @@ def read_case(actor: Actor, case_id: int, *, sr_links: bool = False, closed: int
     ui.case_banner(card.banner)
     st.header(f"Open service requests on this case ({len(card.open_srs)})")
     if card.open_srs:
-        st.dataframe(
-            arrow_rows(
+        # A table that wraps, not a grid: at 1024 px the grid cut the Owner column to "Ow" at the right edge (QA).
+        st.table(
+            unbroken(
                 [
                     {"SR": s.number, "Type": s.label, "Status": s.status, "Owner": s.owner or "Not allocated"}
                     for s in card.open_srs
-                ]
+                ],
+                ["SR"],
             ),
             hide_index=True,
-            width="stretch",
-            placeholder="",
+            border="horizontal",
         )
         if sr_links:
             _sr_links(card.open_srs)

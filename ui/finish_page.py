@@ -1,5 +1,5 @@
 """The wizard's finish page: every SR the run created or closed with its number (and a closed SR's Sub Status and
-Resolution Code as the CMS panel gave them), letters, emails, deadlines."""
+Resolution Code as the CMS panel gave them), letters, emails, tasks and messages raised, deadlines."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import streamlit as st
 
 from domain.clock import format_uk
 from services.actor import Actor
-from services.run_summary import run_srs
+from services.run_summary import run_srs, run_tasks
 from services.run_views import RunView
 from ui import attempt
 from ui.case_panels import emails_panel
@@ -58,6 +58,16 @@ def finish_page(actor: Actor, view: RunView) -> None:
         st.caption("No letters or forms.")
     st.header(f"Emails ({len(view.emails)})")
     emails_panel(view.emails, empty="No emails.")
+    tasks = attempt(lambda: run_tasks(actor, view.run_id)) or []
+    st.header(f"Tasks and messages ({len(tasks)})")
+    if tasks:
+        st.table(
+            unbroken([{"What": t.kind, "For": t.to, "Says": t.text, "SR": t.sr_number or ""} for t in tasks], ["SR"]),
+            hide_index=True,
+            border="horizontal",
+        )
+    else:
+        st.caption("No tasks or messages were raised.")
     st.header(f"Deadlines ({len(view.deadlines)})")
     if not view.deadlines:
         st.caption("No deadlines were set.")

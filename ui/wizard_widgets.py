@@ -66,9 +66,10 @@ def field_input(run_id: str, step: str, f: FieldView, error: str | None, *, labe
             label, f.options, default=f.value or [], key=key, help=help_text, label_visibility=shown_label
         )
     elif f.kind == "long_text":
-        value = st.text_area(
-            label, value=f.value or "", key=key, help=help_text, max_chars=f.max_chars, label_visibility=shown_label
-        )
+        # No `max_chars` here or on the text input below: Streamlit's box ignores a change that would go over it, so
+        # a longer note pasted in vanished whole and Continue said "Enter ..." (QA, eighth session). The text stays
+        # in the box and the step refuses it at the field with the limit and its length (domain.values.clean_text).
+        value = st.text_area(label, value=f.value or "", key=key, help=help_text, label_visibility=shown_label)
     elif f.kind == "date":
         initial = date.fromisoformat(f.value) if f.value else None
         picked = st.date_input(
@@ -109,7 +110,6 @@ def field_input(run_id: str, step: str, f: FieldView, error: str | None, *, labe
             key=key,
             help=help_text,
             placeholder=placeholder,
-            max_chars=200 if f.kind == "text" else 40,
             label_visibility=shown_label,
         )
     with st.empty():  # a fixed slot, drawn empty without an error: the fields below keep their place

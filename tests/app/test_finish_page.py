@@ -8,7 +8,7 @@ from datetime import timedelta
 from pandas.api.types import is_datetime64_any_dtype
 from sqlalchemy import select
 
-from db.models import Deadline, ReferenceValue, ServiceRequest
+from db.models import Deadline, ReferenceValue, ServiceRequest, Team
 from domain.clock import format_uk, uk_local, utcnow
 from procedures.effects import CmsLine
 from services import letters, reference
@@ -19,6 +19,7 @@ from tests.app.test_deadlines_and_files_shown import sr_detail
 from tests.app.test_wizard import open_wizard
 from tests.integration.test_letters_service import _due
 from tests.procedures.ssst_walks import sr_row
+from tests.procedures.test_p3 import check_csa, legacy_case
 from tests.procedures.test_p5e import refer, start
 from tests.procedures.walk import Walk, find_case
 from ui.cms_panel import line_markdown
@@ -216,3 +217,34 @@ def test_a_letter_produced_without_our_contact_details_says_so_on_the_finish_pag
     assert "Rendered" not in listed.columns
     assert is_datetime64_any_dtype(listed["Produced"])
     assert listed["Produced"].notna().all()
+
+
+def test_the_finish_page_lists_the_messages_the_run_raised_and_whom_each_went_to(sqlite_demo_db, actor_for):
+    """A caseworker finishing P3's fast track read nothing about the message to the enforcement team, which, with no
+    such team in Casework Guide, had come to their own team to pass on (QA, eighth session)."""
+    actor = actor_for("caseworker")
+    walk = Walk(actor, "P3", legacy_case(actor))
+    check_csa(walk)
+    walk.answer(liability_orders=[])
+    walk.answer(ongoing_enforcement=["Bailiff"], urgent=True, urgent_reason="Selling the house next week")
+    walk.answer()
+    outcome = walk.outcome()
+    assert outcome.status == "finished"
+    with transaction() as session:
+        team = session.get_one(Team, actor.team_id).name
+
+    at = open_wizard(actor, walk.view.run_id)
+    assert "Tasks and messages (1)" in [h.value for h in at.header]
+    (table,) = [t.value for t in at.table if "Says" in t.value.columns]
+    assert list(table["What"]) == ["Message"]
+    assert list(table["For"]) == [f"The {team}"]  # no CMS 2012 Enforcement Team here: the case's team has it
+    assert table["Says"][0].startswith("For the CMS 2012 Enforcement Team: fast track")
+    assert as_read(table["SR"][0]) == outcome.srs["main"].number
+
+
+def test_the_finish_page_says_when_no_task_or_message_was_raised(sqlite_demo_db, actor_for):
+    actor = actor_for("caseworker")
+    walk, _outcome = finished_p1(actor)
+    at = open_wizard(actor, walk.view.run_id)
+    assert "Tasks and messages (0)" in [h.value for h in at.header]
+    assert "No tasks or messages were raised." in texts(at)

@@ -189,6 +189,7 @@ CASE_CALLS: dict[str, Call] = {
     "contact_notes.case_contact_notes": lambda a, o: contact_notes.case_contact_notes(a, o.case_id),
     "letter_previews.pending_letters": lambda a, o: letter_previews.pending_letters(a, o.run_id),
     "run_summary.run_srs": lambda a, o: run_summary.run_srs(a, o.run_id),
+    "run_summary.run_tasks": lambda a, o: run_summary.run_tasks(a, o.run_id),
     "console.reassign": lambda a, o: console.reassign(
         a, [o.sr_id], o.owner_id, "Covering leave", expected_versions=_as_shown(o.sr_id)
     ),

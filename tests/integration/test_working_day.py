@@ -41,6 +41,19 @@ def test_the_finder_finds_the_teams_case_by_scin_sr_number_and_name(demo_db, act
     assert set(teams.values()) == {actor.team_id}
 
 
+def test_a_name_is_found_with_a_double_space_or_either_kind_of_apostrophe(demo_db, actor_for):
+    """QA pasted "Carly  Smith" and "O’Brien" (a curly apostrophe, as letters and emails have it): nothing found."""
+    actor = actor_for("caseworker")
+    case = team_case(actor)
+    with transaction() as session:
+        row = session.get_one(Case, case.id)
+        row.receiving_parent_name = "Mrs Aoife O'Rourke-Byrne"
+    for typed in ("aoife  o'rourke", "Aoife O\u2019Rourke", "o`rourke-byrne", "  AOIFE\tO'ROURKE  "):
+        assert case.id in [m.case_id for m in case_finder.find_cases(actor, typed).matches], typed
+    with pytest.raises(ValidationFailed):
+        case_finder.find_cases(actor, "''")  # two apostrophes are not two letters of a name
+
+
 def test_a_name_search_never_returns_another_teams_case_and_says_when_there_are_more(demo_db, actor_for):
     actor = actor_for("caseworker")
     with transaction() as session:

@@ -98,6 +98,20 @@ def test_each_need_gets_its_own_sr_with_the_exact_catalogue_values(walk):
     assert any("Outstanding CSA actions advised by Alex Reed to Kim Lee" in n for n in main.notes)
 
 
+def test_the_hand_over_note_keeps_one_full_stop_after_the_actions_typed(walk):
+    """A caseworker ends the outstanding actions with a full stop, as most do: the note does not double it."""
+    walk.answer(
+        csa_caseworker="Alex Reed", outstanding_actions="Bailiff instruction pending.", can_finish_in_timeframe=False
+    )
+    walk.answer(owner_name="Kim Lee", owner_available=False)
+    walk.answer(team_leader_name="Pat Jones", agreed_action="Pat allocates the actions to the team")
+    (note,) = walk.outcome().srs["main"].notes
+    assert note == (
+        "Outstanding CSA actions advised by Alex Reed to Pat Jones (team leader): Bailiff instruction pending. "
+        "Handed over to the CMS owning caseworker Kim Lee to update Notes and route the case."
+    )
+
+
 def test_no_routing_closes_the_sr_with_only_the_notes(walk):
     to_notes(walk)
     walk.answer(routes=[])
@@ -166,14 +180,14 @@ def test_a_hand_over_to_an_unavailable_owners_team_waits_there_and_the_csa_casew
         assert sr.owner_id is None  # unallocated, for the owner's team
     assert (holder.owner_id, holder.team_name, holder.sr_number) == (None, team, view.sr_number)
     assert holder.message == (
-        f"This case has been handed over to {team}. SR {view.sr_number} waits there, unallocated, until their team "
+        f"This case has been handed over to the {team}. SR {view.sr_number} waits there, unallocated, until their team "
         'leader gives it to a caseworker, who carries on from it in My work ("Update Notes with what CSA told you").'
     )
     assert view.run_id not in [r.id for r in work.my_work(csa).runs]  # no longer on the CSA caseworker's list
 
     with pytest.raises(DomainError) as refused:
         walk.answer(information_received="DEO variation due 1 December")
-    assert str(refused.value).startswith(f"This case has been handed over to {team}.")
+    assert str(refused.value).startswith(f"This case has been handed over to the {team}.")
     assert "Only the caseworker it is allocated to can record the next steps" in str(refused.value)
     assert "update_notes" not in str(refused.value)
     assert run_context.view_run(csa, view.run_id).step.id == "update_notes"  # nothing was saved
@@ -292,3 +306,20 @@ def test_p2_does_not_start_on_a_transitioned_case_or_a_cms_2012_case_but_a_hand_
 def _sr_id(number: str) -> int:
     with transaction() as session:
         return session.scalars(select(ServiceRequest.id).where(ServiceRequest.number == number)).one()
+
+
+def test_a_refused_step_lists_the_checklist_first_as_the_page_draws_it(walk):
+    """The error summary read "Enter CMS owning caseworker", then the unticked checklist drawn above it (QA)."""
+    from services import runs
+
+    walk.answer(**START, can_finish_in_timeframe=False)
+    assert walk.step == "identify_owner"
+    view = walk.view
+    with pytest.raises(ValidationFailed) as on_the_page:
+        runs.check_page(
+            walk.actor, view.run_id, {"_checklist": []}, ("_checklist", "owner_name"), expected_version=view.version
+        )
+    assert list(on_the_page.value.errors) == ["_checklist", "owner_name"]
+    with pytest.raises(ValidationFailed) as at_the_save:
+        runs.submit_step(walk.actor, view.run_id, {"_checklist": []}, expected_version=view.version)
+    assert list(at_the_save.value.errors)[:2] == ["_checklist", "owner_name"]

@@ -333,7 +333,18 @@ def test_urgent_enforcement_is_fast_tracked_to_2012_scheme_enforcement(demo_db, 
     assert "Paying parent is selling the house" in text
     assert "Liability Order (CSA) - Input" in text
     assert any("fast tracked to 2012 scheme enforcement" in n for n in main.notes)
+    assert "Urgent enforcement: Paying parent is selling the house. LO details input" in main.notes[-1]
     assert "message.raised" in audit_actions(main.number)
+
+
+def test_an_urgent_reason_ending_with_a_full_stop_is_not_given_a_second_one(demo_db, caseworker):
+    walk = Walk(caseworker, "P3", legacy_case(caseworker))
+    check_csa(walk)
+    walk.answer(liability_orders=[])
+    walk.answer(ongoing_enforcement=["Bailiff"], urgent=True, urgent_reason="Selling the house next week.")
+    walk.answer()
+    note = walk.outcome().srs["main"].notes[-1]
+    assert note.startswith("Urgent enforcement: Selling the house next week. LO details input through")
     assert walk.path()[-3:] == ["identify_enforcement", "fast_track", "done"]
 
 

@@ -160,6 +160,18 @@ def test_the_stable_balance_letter_asks_the_receiving_parent_and_sets_the_reply_
     assert open_deadlines(case_id) == ["receiving_parent_reply"]
 
 
+def test_a_stable_balance_letter_already_sent_states_the_balance_on_its_own_date(demo_db, caseworker, clock):
+    """A letter recorded as sent ten days ago cannot say what the balance was on a later day (QA, eighth session)."""
+    walk = Walk(caseworker, "P4", p4_case(caseworker))
+    walk.answer(stable_balance="1000.00", cleanse_summary="")
+    sent = clock.today - timedelta(days=10)
+    walk.answer(letter_date=sent.isoformat())
+    context = letters(walk, p4.STABLE_BALANCE)["receiving_parent"]
+    assert context["letter_date"] == context["balance_date"] == sent.isoformat()
+    text = docx_text(render(catalogue.get(p4.STABLE_BALANCE), context).content)
+    assert f"on {format_date(sent)} the other parent owed £1,000.00" in text
+
+
 def test_pursued_arrears_transition_in_full_to_cmg_and_both_parents_are_told(demo_db, caseworker, clock):
     case_id = p4_case(caseworker)
     walk = Walk(caseworker, "P4", case_id)
@@ -312,7 +324,7 @@ def test_representations_are_recorded_during_the_30_days_and_the_write_off_stand
     assert walk.step == "record_outcome"
     finish(walk, clock)
     notes = walk.outcome().srs["main"].notes
-    assert "Paying parent's representations: Says a payment in 2019 is missing Considered: Checked: none" in notes
+    assert "Paying parent's representations: Says a payment in 2019 is missing. Considered: Checked: none" in notes
     assert any("stands after the 30 days (representations considered)" in n for n in notes)
     closure = letters(walk, p4.CASE_CLOSURE)
     assert {Decimal(c["amount_transitioned"]) for c in closure.values()} == {Decimal("750.00")}

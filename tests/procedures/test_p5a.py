@@ -13,7 +13,7 @@ import pytest
 
 from domain import deadlines as rules
 from procedures import registry
-from services import run_context, run_start
+from services import run_context, run_start, runs
 from services.errors import DomainError, ValidationFailed
 from tests.procedures.ssst_walks import (
     allocated_sr,
@@ -279,3 +279,46 @@ def test_a_run_on_another_kind_of_sr_or_a_closed_one_is_refused(demo_db, ssst):
     walk.answer(ecm_email="")
     with pytest.raises(DomainError, match="is closed"):
         run_start.start_run(ssst, "P5a", case_id=case_id, sr_id=sr_id)
+
+
+def test_a_client_who_is_not_a_parent_on_the_case_is_cautioned_before_it_is_saved(demo_db, ssst):
+    """QA typed another client's name over the paying parent's and nothing was said; a caution, never a refusal."""
+    walk, case_id, _sr_id = start(ssst)
+    receiving, paying = case_value(case_id, "receiving_parent_name"), case_value(case_id, "paying_parent_name")
+    walk.answer(confirm=False, **request(case_id, client_name="Zebedee Quuxworth"))
+    assert walk.view.awaiting_confirmation
+    assert walk.view.warnings == (
+        f"Zebedee Quuxworth is not a parent on this case (the paying parent is {paying}, the receiving parent "
+        f"{receiving}). Check the enforcement case manager's email is about this case before you save.",
+    )
+    walk.confirm()
+    assert walk.step == "pay_court"
+
+
+@pytest.mark.parametrize("spelt", ["{surname}", "Mr {initial} {surname}", "{full}"])
+def test_the_paying_parent_spelt_as_the_email_spells_them_is_not_cautioned(demo_db, ssst, spelt):
+    walk, case_id, _sr_id = start(ssst)
+    full = case_value(case_id, "paying_parent_name")
+    *_, first, surname = ["", *full.split()]
+    name = spelt.format(surname=surname, initial=first[:1], full=full)
+    walk.answer(confirm=False, **request(case_id, client_name=name))
+    assert walk.view.warnings == ()
+
+
+def test_a_wrong_scin_and_a_nil_fee_are_refused_together_on_the_page_and_at_the_save(demo_db, ssst):
+    """QA saw the wrong SCIN refused, then the £0.00 typed with it only at the next Continue."""
+    walk, case_id, _sr_id = start(ssst)
+    answers = request(case_id, scin="123456789012", fee="0")
+    view = walk.view
+    names = ("email_received_at", "client_name", "scin", "court", "fee")
+    with pytest.raises(ValidationFailed) as on_the_page:
+        runs.check_page(ssst, view.run_id, answers, names, expected_version=view.version)
+    with pytest.raises(ValidationFailed) as at_the_save:
+        walk.answer(**answers)
+    for refused in (on_the_page, at_the_save):
+        assert set(refused.value.errors) == {"scin", "fee"}
+        assert (
+            refused.value.errors["fee"]
+            == "Enter a court fee of more than £0.00, as the enforcement case manager gave it."
+        )
+        assert refused.value.errors["scin"].startswith("SCIN 123456789012 is not this case's SCIN")

@@ -7,13 +7,13 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from db.models import AuditEvent
+from db.models import AuditEvent, Case
 from domain import deadlines as rules
-from domain.clock import UK, uk_local
+from domain.clock import UK, format_date, is_working_day, uk_local
 from domain.files import sha256
 from procedures import registry
 from services import email as outbox
-from services import email_delivery, run_context, run_start
+from services import email_delivery, run_context, run_start, runs
 from services.errors import DomainError, ValidationFailed
 from services.mail_settings import SSST_MAILBOX, mailbox
 from services.transaction import transaction
@@ -530,3 +530,24 @@ def test_an_answer_of_the_longest_length_allowed_goes_into_the_sr_note_whole(dem
     assert f"Court presenting team phoned to establish the court presenting officer: {said}" in (
         walk.outcome().srs["main"].notes
     )
+
+
+def test_a_hearing_on_a_sunday_is_cautioned_and_one_on_a_weekday_is_not(demo_db, ssst):
+    """Courts sit on working days: a hearing typed for a Sunday is most likely a slip, said before it is saved."""
+    case_id, sr_id = allocated_sr(ssst, "County Court")
+    walk = Walk(ssst, "P5b", case_id, sr_id=sr_id)
+    first_steps(walk)
+    sunday = next_weekday(6)
+    walk.answer(confirm=False, cpo_name="Pat Presenter", hearing_known=True, hearing_at=f"{sunday} 10:00")
+    assert walk.view.awaiting_confirmation
+    assert walk.view.warnings == (
+        f"{format_date(sunday)} is a Sunday, not a working day. Check the date with the CPO before you save.",
+    )
+    walk.view = runs.change_answer(ssst, walk.view.run_id, "record_cpo", expected_version=walk.view.version)
+    wednesday = next_weekday(2)
+    with transaction() as session:
+        region = session.get_one(Case, case_id).region
+    while not is_working_day(wednesday, region):
+        wednesday += timedelta(weeks=1)  # a Christmas or New Year's Day on a Wednesday is a bank holiday
+    walk.answer(confirm=False, cpo_name="Pat Presenter", hearing_known=True, hearing_at=f"{wednesday} 10:00")
+    assert walk.view.warnings == ()

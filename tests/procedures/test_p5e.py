@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from db.models import Case, ServiceRequest, Task, User
 from domain import deadlines as rules
-from domain.clock import UK, format_date, uk_local
+from domain.clock import UK, format_date, is_working_day, uk_local
 from letters.render import docx_text
 from procedures import registry
 from procedures.effects import CmsLine
@@ -526,10 +526,12 @@ def test_a_reason_meant_for_the_other_parent_is_refused_at_the_reason(demo_db, s
         walk.answer(visit_reason="Enforcement update (receiving parent)", referral_details="")
     assert info.value.errors == {
         "visit_reason": "This reason is for a visit with the receiving parent, and this visit is with the paying "
-        "parent. Choose another reason, or go back and change who the visit is with."
+        "parent, as saved at 'Read the visit request and do a full PV check'. Choose another reason. If the visit is "
+        "in fact with the receiving parent, note that on the SR and ask your team leader."
     }
     assert counts(sr_id) == before
     assert outbox_rows(sr_id) == []
+    assert not walk.view.can_go_back  # so the message never says to go back and change who the visit is with
     walk.answer(visit_reason="Enforcement (paying parent)", referral_details="")
     assert walk.step == "set_in_progress"
 
@@ -548,9 +550,11 @@ def test_what_happened_at_a_visit_is_refused_before_the_appointments_day(demo_db
         with pytest.raises(ValidationFailed) as info:
             walk.answer(**result)
         assert info.value.errors == {
-            "visit_result": f"The appointment is on {format_date(day)}. Record what happened once it has taken place; "
-            "if it has been moved, go back and change the appointment."
+            "visit_result": f"The appointment is on {format_date(day)}. Record what happened once it has taken place. "
+            "If the appointment has moved, add the new date to the SR Notes and ask your team leader: the appointment "
+            "was saved at 'Record the appointment and send CMSL5501' and cannot be changed here."
         }
+        assert not walk.view.can_go_back  # so it never says to go back and change the appointment
         assert counts(sr_id) == before
         assert sr_row(sr_id)["status"] == "In Progress"
     clock.today = day  # the appointment's day: what happened can be recorded
@@ -572,3 +576,49 @@ def test_a_changed_answer_asks_no_recheck_of_a_step_never_answered(demo_db, ssst
     walk.answer(vsat_accepted=True)
     assert walk.step == "appointment"
     assert not walk.view.step.recheck
+
+
+def _next(day_matches, after: int = 2) -> datetime:
+    """The first day from `after` days on for which `day_matches(day)`, at 10:30 UK time."""
+    day = uk_local(datetime.now(UTC)).date() + timedelta(days=after)
+    while not day_matches(day):
+        day += timedelta(days=1)
+    return datetime(day.year, day.month, day.day, 10, 30, tzinfo=UK)
+
+
+@pytest.mark.parametrize(
+    ("day_matches", "what"),
+    [
+        (lambda day: (day.month, day.day) == (12, 25), "a bank holiday in {region} (Christmas Day)"),
+        (lambda day: day.weekday() == 5 and (day.month, day.day) != (12, 26), "a Saturday"),
+    ],
+)
+def test_an_appointment_on_a_day_that_is_not_a_working_day_is_cautioned_before_it_is_saved(
+    demo_db, ssst, day_matches, what
+):
+    """QA booked a face to face visit for Christmas Day and nothing was said; a caution, not a refusal: the date is
+    the consultant's to give."""
+    walk, case_id, sr_id = start(ssst)
+    accepted(walk)
+    with transaction() as session:
+        region = session.get_one(Case, case_id).region
+    when = _next(day_matches)
+    walk.answer(confirm=False, appointment_at=when.strftime("%Y-%m-%d %H:%M"), appointment_location="Demo Jobcentre")
+    assert walk.view.awaiting_confirmation
+    expected = (
+        f"{format_date(when.date())} is {what.format(region=region)}, not a working day. Check the date with the "
+        "face to face consultant before you save."
+    )
+    assert walk.view.warnings == (expected,)
+    walk.confirm()  # never a refusal
+    assert walk.step == "visit_outcome"
+
+
+def test_an_appointment_on_a_working_day_has_no_caution(demo_db, ssst):
+    walk, case_id, _sr_id = start(ssst)
+    accepted(walk)
+    with transaction() as session:
+        region = session.get_one(Case, case_id).region
+    when = _next(lambda day: is_working_day(day, region))
+    walk.answer(confirm=False, appointment_at=when.strftime("%Y-%m-%d %H:%M"), appointment_location="Demo Jobcentre")
+    assert walk.view.warnings == ()

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from domain import clock
-from domain.values import FieldError, clean_text, format_money, parse_money, parse_scin, pence
+from domain.values import FieldError, clean_text, format_money, parse_money, parse_scin, pence, sentence
 
 
 def test_scin_accepts_twelve_digits_with_spaces():
@@ -126,3 +126,19 @@ def test_a_missing_file_is_asked_to_be_uploaded_not_entered():
     with pytest.raises(FieldError) as refused:
         Field("form", label="The CMSF5579 the consultant returned", kind="pdf").parse(None, today=today)
     assert refused.value.message == "Upload the CMSF5579 the consultant returned as a PDF file."
+
+
+@pytest.mark.parametrize(
+    ("typed", "ended"),
+    [
+        ("Selling the house next week", "Selling the house next week."),
+        ("Selling the house next week.", "Selling the house next week."),
+        ("Selling the house next week.  \n", "Selling the house next week."),
+        ("Is it urgent?", "Is it urgent?"),
+        ('He said "next week."', 'He said "next week."'),
+        ("(see Tallyman.)", "(see Tallyman.)"),
+    ],
+)
+def test_typed_text_is_ended_with_one_full_stop_before_a_note_goes_on(typed, ended):
+    """QA (eighth session): "... next week.. LO details" in the SR Notes when the caseworker ended with a full stop."""
+    assert sentence(typed) == ended

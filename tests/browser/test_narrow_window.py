@@ -1,0 +1,59 @@
+"""In Chromium at 1024 x 768: what a caseworker presses and reads is whole on a narrow window (QA, eighth session)."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from db.models import User
+from services import records
+from services.transaction import transaction
+from tests.browser.helpers import p1_scin, settled
+from tests.browser.test_sign_in import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def _a_task_for_the_caseworker() -> None:
+    with transaction() as session:
+        caseworker = session.scalars(select(User).where(User.username == "caseworker")).one()
+        records.raise_task(
+            session, None, text="Call the receiving parent back about the arrears", assignee_id=caseworker.id
+        )
+
+
+@pytest.mark.parametrize(("link", "heading"), [("Home", "Welcome, Demo Caseworker"), ("My work", "My work")])
+def test_mark_as_done_is_not_cut_short_on_a_1024_pixel_window(live_server, page: Page, link: str, heading: str):
+    """Beside the task's text, in a sixth of the card, the button read "Mark a…" at 1024 px."""
+    _a_task_for_the_caseworker()
+    page.set_viewport_size({"width": 1024, "height": 768})
+    sign_in(page, live_server.url, "caseworker")
+    settled(page, "Welcome, Demo Caseworker")
+    page.get_by_role("link", name=link, exact=True).click()
+    settled(page, page.get_by_role("heading", name=heading, exact=True))
+    button = page.get_by_role("button", name="Mark as done")
+    expect(button).to_have_count(1)
+    expect(button).to_have_text("Mark as done")
+    # Streamlit cuts a label that does not fit in a box of its own with an ellipsis: its text is wider than the box.
+    cut = button.evaluate("b => [b, ...b.querySelectorAll('*')].some(e => e.scrollWidth > e.clientWidth)")
+    assert not cut, "the button's label is cut short"
+
+
+def test_a_cases_open_srs_show_every_column_on_a_1024_pixel_window(live_server, page: Page):
+    """Start a procedure's grid of the case's open SRs cut its Owner column to "Ow" at the right edge (QA)."""
+    page.set_viewport_size({"width": 1024, "height": 768})
+    sign_in(page, live_server.url, "caseworker")
+    settled(page, "Welcome, Demo Caseworker")
+    page.get_by_role("link", name="Start a procedure").click()
+    finder = settled(page, page.get_by_label("Find a case", exact=True))
+    finder.fill(p1_scin())
+    finder.press("Enter")
+    settled(page, page.get_by_role("heading", name=re.compile(r"^Open service requests on this case")))
+    owner = page.get_by_role("columnheader", name="Owner", exact=True)
+    expect(owner).to_be_visible()
+    column = page.get_by_test_id("stMainBlockContainer").bounding_box()
+    heading = owner.bounding_box()
+    assert column is not None
+    assert heading is not None
+    assert heading["x"] + heading["width"] <= column["x"] + column["width"], "the Owner column is cut off"
