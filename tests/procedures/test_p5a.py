@@ -279,3 +279,34 @@ def test_a_run_on_another_kind_of_sr_or_a_closed_one_is_refused(demo_db, ssst):
     walk.answer(ecm_email="")
     with pytest.raises(DomainError, match="is closed"):
         run_start.start_run(ssst, "P5a", case_id=case_id, sr_id=sr_id)
+
+
+def test_paying_the_court_fee_waits_for_check_your_answers_which_says_the_deadline_met_and_the_note(demo_db, ssst):
+    """QA, 7 December: "Pay the court fee" saved the date paid and met the court fee deadline on Continue. Now check
+    your answers says the deadline it marks met and shows the note as it will go on the SR; Back from there records
+    nothing, and a corrected reference is what Confirm saves."""
+    walk, case_id, sr_id = start(ssst)
+    walk.answer(**request(case_id))
+    notes_before = walk.outcome().srs["main"].notes
+    view = walk.checked(paid_on="2025-12-29", payment_reference="CF-2025-0024")  # the reference mistyped
+    assert view.deadlines_met == ("Pay the court fee: marked met",)
+    assert [(n.where, n.text) for n in view.notes] == [
+        (
+            "SR Notes",
+            "Court fee of £108.00 paid to Demo County Court on 29 December 2025. Court payment reference: "
+            "CF-2025-0024.",
+        )
+    ]
+    assert walk.outcome().srs["main"].notes == notes_before
+    assert [(kind, done) for kind, done, _ in deadline_list(sr_id)] == [(rules.COURT_FEE_PAYMENT, False)]
+
+    view = walk.back_from_check()
+    assert (view.step.id, view.awaiting_confirmation, view.deadlines_met, view.notes) == ("pay_court", False, (), ())
+    assert walk.outcome().srs["main"].notes == notes_before
+    assert [(kind, done) for kind, done, _ in deadline_list(sr_id)] == [(rules.COURT_FEE_PAYMENT, False)]
+
+    walk.checked(paid_on="2025-12-29", payment_reference="CF-2025-0042")
+    walk.confirm()
+    assert walk.step == "confirm_to_ecm"
+    assert walk.outcome().srs["main"].notes[-1].endswith("Court payment reference: CF-2025-0042.")
+    assert [(kind, done) for kind, done, _ in deadline_list(sr_id)] == [(rules.COURT_FEE_PAYMENT, True)]
