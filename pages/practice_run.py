@@ -11,7 +11,7 @@ from procedures.glossary import GLOSSARY
 from services import practice
 from services.letter_previews import pending_practice_letters
 from ui.actions import run_action
-from ui.check_answers import dates_set_list, saving_sentence, summary_rows
+from ui.check_answers import dates_set_list, deadlines_met_list, notes_list, saving_sentence, summary_rows
 from ui.cms_panel import cms_panel
 from ui.glossary_panel import glossary_panel
 from ui.pending_letters import pending_letters_panel
@@ -158,6 +158,8 @@ with main:
         st.write(saving_sentence(view))  # as in the wizard
         summary_rows(view.summary, key="pchg", on_change=change)
         dates_set_list(view.dates_set)
+        deadlines_met_list(view.deadlines_met)
+        notes_list(view.notes)
         for caution in view.warnings:  # as in the wizard (Step.warnings)
             st.warning(caution, icon=":material/warning:")
         if view.letters_pending:  # as in the wizard: read the letter before saving (not sent: practice)

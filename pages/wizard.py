@@ -11,7 +11,7 @@ from services.letter_previews import pending_letters
 from services.run_views import DISCARDED, RunView
 from ui.actions import run_action
 from ui.case_panels import deadlines_panel, emails_panel, files_panel
-from ui.check_answers import dates_set_list, saving_sentence, summary_rows
+from ui.check_answers import dates_set_list, deadlines_met_list, notes_list, saving_sentence, summary_rows
 from ui.cms_panel import cms_panel
 from ui.discard_run import discard_offer, discarded_page
 from ui.finish_page import finish_page
@@ -191,6 +191,8 @@ with main:
         st.write(saving_sentence(view))
         summary_rows(view.summary, key="chg", on_change=change)
         dates_set_list(view.dates_set)
+        deadlines_met_list(view.deadlines_met)
+        notes_list(view.notes)
         # A duplicate SR the step would make (Step.warnings); an email whose recipient's address is not set.
         for notice in (*view.warnings, *view.mail_notices):
             st.warning(notice, icon=":material/warning:")

@@ -128,9 +128,14 @@ class Effect:
         """The dates this effect puts on an SR and the deadlines it sets or moves; none for most effects."""
         return []
 
+    def deadlines_met(self) -> list[str]:
+        """The deadlines this effect marks met, in words for "check your answers"; none for most effects."""
+        return []
+
     @property
     def needs_confirmation(self) -> bool:
         """Whether the step waits for "check your answers" before it saves: it creates SRs or letters, closes an SR,
+        emails, marks a deadline met (`CompleteDeadlines`), records a note the caseworker typed (`AddNote.typed`),
         or (here) puts a date on an SR or sets a deadline from an answer (`dates_set`). Once saved a step cannot be
         gone back over, and a mistyped date moves the deadlines worked out from it and refuses later steps until
         that day (QA, 7 December: P5b's and P5d's hearing date saved on Continue), so the caseworker sees the date
@@ -272,9 +277,24 @@ class MarkActivityDone(Effect):
 
 @dataclass(frozen=True)
 class AddNote(Effect):
+    """A note on the SR (kind "sr", SR Notes) or on the case (kind "contact", Contact Notes).
+
+    `typed`: the note holds words the caseworker typed (a text or long-text answer), so the step waits for "check
+    your answers", which shows the note as it will go on the SR: a long note can be reread and a slip corrected by
+    Change before it is recorded, and once recorded Back cannot take it off (QA, 7 December: P2's "Update Notes").
+    A note of fixed words, or of the procedure's own options and dates, is saved on Continue: its words are the
+    procedure's, and each answer in it was on screen as the option chosen. Said where the note is built, since
+    only there is it known which parts were typed (tests/unit/test_typed_notes.py keeps it true for every step).
+    """
+
     ref: str
     text: str
     kind: str = "sr"  # "sr" for SR Notes, "contact" for the case's Contact Notes
+    typed: bool = field(default=False, kw_only=True)
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return self.typed
 
     def cms_lines(self, cms: CmsContext | None = None) -> list[CmsLine]:
         cms = cms or CmsContext()
@@ -317,6 +337,16 @@ class CompleteDeadlines(Effect):
 
     ref: str
     kinds: tuple[str, ...]
+
+    def deadlines_met(self) -> list[str]:
+        return [f"{deadlines.label(kind)}: marked met" for kind in self.kinds]
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """A deadline marked met stops its reminders and leaves the team leader's overdue lists, and Back cannot
+        reopen it, so the step waits for "check your answers", which says which deadlines it marks met (QA, 7
+        December: P5a's "Pay the court fee" saved the date paid and met the court fee deadline on Continue)."""
+        return True
 
 
 @dataclass(frozen=True)

@@ -87,7 +87,7 @@ def _open_sr(ctx: Ctx) -> list[Effect]:
         CreateSR(
             "main", *reference.sr_type("sr.csa_information_request"), status=SRStatus.IN_PROGRESS, status_given=False
         ),
-        AddNote("main", f"CSA information required ({ctx['query_reason']}): {ctx['query_summary']}"),
+        AddNote("main", f"CSA information required ({ctx['query_reason']}): {ctx['query_summary']}", typed=True),
     ]
 
 
@@ -109,7 +109,7 @@ def _reroute(ctx: Ctx) -> list[Effect]:
 
 
 def _record(ctx: Ctx) -> list[Effect]:
-    return [AddNote("main", f"Information found on the legacy systems: {ctx['findings']}")]
+    return [AddNote("main", f"Information found on the legacy systems: {ctx['findings']}", typed=True)]
 
 
 def _ccd(ctx: Ctx) -> list[Effect]:
@@ -118,6 +118,7 @@ def _ccd(ctx: Ctx) -> list[Effect]:
             "main",
             f"Case held on CCD and now closed; answered from CCD by the rules reassessment team "
             f"(not referred to Bolton): {ctx['ccd_findings']}",
+            typed=True,
         )
     ]
 
@@ -125,11 +126,12 @@ def _ccd(ctx: Ctx) -> list[Effect]:
 def _call(ctx: Ctx) -> list[Effect]:
     who = ctx["csa_caseworker"]
     if ctx["given_on_call"]:
-        return [AddNote("main", f"Called CSA caseworker {who}; information given: {ctx['call_findings']}")]
+        return [AddNote("main", f"Called CSA caseworker {who}; information given: {ctx['call_findings']}", typed=True)]
     return [
         AddNote(
             "main",
             f"Called CSA caseworker {who}; information not available on the call. Review date set to chase an update.",
+            typed=True,  # the CSA caseworker's name, as typed
         ),
         _review(ctx, ctx["review_date"], f"Review date chosen on the call with {who}"),
     ]
@@ -146,13 +148,17 @@ def _chase(ctx: Ctx) -> list[Effect]:
     who = ctx["csa_caseworker"]
     chased = CompleteDeadlines("main", (REVIEW_DATE,))  # this review date is met: the chase happened
     if ctx["chase_answered"]:
-        return [chased, AddNote("main", f"Update received from CSA caseworker {who}: {ctx['update_findings']}")]
+        return [
+            chased,
+            AddNote("main", f"Update received from CSA caseworker {who}: {ctx['update_findings']}", typed=True),
+        ]
     return [
         chased,
         AddNote(
             "main",
             f"Chased CSA caseworker {who} on {format_date(ctx.today)}; information not available yet. "
             f"New review date set to chase again. {ctx.get('chase_details', '')}".rstrip(),
+            typed=True,  # the CSA caseworker's name, as typed
         ),
         _review(ctx, ctx["next_review_date"], f"New review date after chasing {who} on {format_date(ctx.today)}"),
     ]
@@ -167,7 +173,11 @@ def _segment(ctx: Ctx) -> list[Effect]:
             CreateSR("segment", process, area, sub_area, parent_ref="main", owner="none", status_given=False)
         )
         reason = ctx.get("segment_reason") or ""  # optional: no dangling colon without one (QA)
-        effects.append(AddNote("main", f"Case routed to {ctx['segment_move']}" + (f": {reason}" if reason else ".")))
+        effects.append(
+            AddNote(
+                "main", f"Case routed to {ctx['segment_move']}" + (f": {reason}" if reason else "."), typed=bool(reason)
+            )
+        )
     effects.append(
         SetStatus(
             "main",

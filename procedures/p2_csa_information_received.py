@@ -92,6 +92,7 @@ def _handover(ctx: Ctx) -> list[Effect]:
             f"Outstanding CSA actions advised by {ctx['csa_caseworker']} to {who}: "
             f"{sentence(ctx['outstanding_actions'])} "
             f"Handed over to the CMS owning caseworker {ctx['owner_name']} to update Notes and route the case.",
+            typed=True,
         ),
     ]
     if not available:
@@ -115,7 +116,11 @@ def _update_notes(ctx: Ctx) -> list[Effect]:
             if handed_over
             else CreateSR("main", *UPDATE_CMS, status=SRStatus.IN_PROGRESS, status_given=False)
         ),
-        AddNote("main", f"Information received from CSA ({ctx['csa_caseworker']}): {ctx['information_received']}"),
+        AddNote(
+            "main",
+            f"Information received from CSA ({ctx['csa_caseworker']}): {ctx['information_received']}",
+            typed=True,
+        ),
     ]
 
 

@@ -250,7 +250,7 @@ def _set_in_progress(ctx: Ctx) -> list[Effect]:
 
 
 def _access_legacy_system(ctx: Ctx) -> list[Effect]:
-    return [AddNote("main", f"Access Legacy System (CSA systems and Tallyman checked): {ctx['findings']}")]
+    return [AddNote("main", f"Access Legacy System (CSA systems and Tallyman checked): {ctx['findings']}", typed=True)]
 
 
 def _request_special_client_records(ctx: Ctx) -> list[Effect]:
@@ -264,13 +264,18 @@ def _request_special_client_records(ctx: Ctx) -> list[Effect]:
             "main",
             f"Sensitive case: the CSA systems were not accessed by the caseworker. Request emailed to "
             f"{SPECIAL_CLIENT_RECORDS} for: {items}. Details: {ctx['scr_request_detail']}",
+            typed=True,
         ),
         SetReviewDate("main", due, f"Chase the Special Client Records Team for the CSA information{moved}."),
     ]
 
 
 def _record_special_client_records_reply(ctx: Ctx) -> list[Effect]:
-    return [AddNote("main", f"Special Client Records Team reply (CSA systems and Tallyman): {ctx['scr_findings']}")]
+    return [
+        AddNote(
+            "main", f"Special Client Records Team reply (CSA systems and Tallyman): {ctx['scr_findings']}", typed=True
+        )
+    ]
 
 
 def _enforcement_actions_tab(ctx: Ctx) -> list[Effect]:
@@ -299,7 +304,9 @@ def _liability_orders(ctx: Ctx) -> list[Effect]:
         )
         effects.append(
             AddNote(
-                ref, f"CSA liability order to enter on the 2012 system (debt not fully discharged): {describe_lo(lo)}"
+                ref,
+                f"CSA liability order to enter on the 2012 system (debt not fully discharged): {describe_lo(lo)}",
+                typed=True,  # the court (and any enforcement it moved on to) as typed in the table
             )
         )
     discharged = [lo for lo in liability_orders(ctx) if lo["discharged"]]
@@ -311,7 +318,7 @@ def _liability_orders(ctx: Ctx) -> list[Effect]:
         summary += f"; {len(discharged)} fully discharged, not entered"
         summary += (": " + " | ".join(map(describe_lo, discharged))) if discharged else ""
         summary += "."
-    effects.append(AddNote("main", summary))
+    effects.append(AddNote("main", summary, typed=bool(current or discharged)))  # each LO's court, as typed
     return effects
 
 
@@ -324,8 +331,9 @@ def _identify_enforcement(ctx: Ctx) -> list[Effect]:
     found = ", ".join(actions) if actions else "none"
     details = f" Details: {ctx['enforcement_details']}" if ctx["enforcement_details"] else ""
     urgent = f"urgent: {ctx['urgent_reason']}" if ctx["urgent"] else "nothing urgent"
+    typed = bool(details) or bool(ctx["urgent"])  # the urgent reason, or the details, as typed
     effects: list[Effect] = [
-        AddNote("main", f"Ongoing enforcement action on the CSA systems: {found} ({urgent}).{details}")
+        AddNote("main", f"Ongoing enforcement action on the CSA systems: {found} ({urgent}).{details}", typed=typed)
     ]
     if actions and not ctx["urgent"]:  # the LO SR carries the ongoing enforcement on to the enforcement team
         effects += [
@@ -348,7 +356,11 @@ def _identify_enforcement(ctx: Ctx) -> list[Effect]:
 
 def _identify_enforcement_from_reply(ctx: Ctx) -> list[Effect]:
     return [
-        AddNote("main", f"Tallyman Notes, as the Special Client Records Team reported them: {ctx['scr_tallyman']}"),
+        AddNote(
+            "main",
+            f"Tallyman Notes, as the Special Client Records Team reported them: {ctx['scr_tallyman']}",
+            typed=True,
+        ),
         *_identify_enforcement(ctx),
     ]
 
@@ -373,6 +385,7 @@ def _fast_track(ctx: Ctx) -> list[Effect]:
             "main",
             f"Urgent enforcement: {sentence(ctx['urgent_reason'])} LO details input through Liability Order (CSA) - "
             "Input and the case fast tracked to 2012 scheme enforcement.",
+            typed=True,
         ),
         RaiseTask(
             f"For the {ENFORCEMENT_TEAM}: fast track, case SCIN {ctx.fact('scin')} needs urgent enforcement "
@@ -393,6 +406,7 @@ def _enforcement_actions_input(ctx: Ctx) -> list[Effect]:
             "main",
             "Current LO with no urgent enforcement action: LO set up through Enforcement Actions (CSA) - Input."
             + extra,
+            typed=bool(extra),
         ),
         MarkActivityDone("main", IDENTIFY_ENFORCEMENT, outcome=NO_ENFORCEMENT_RECORDED),
     ]
@@ -418,6 +432,7 @@ def _no_current_lo(ctx: Ctx) -> list[Effect]:
                 "enforcement",
                 f"For the {ENFORCEMENT_TEAM}: action the outstanding arrears. Ongoing enforcement found on the CSA "
                 f"systems with no current liability order: {', '.join(actions)}.{details}",
+                typed=bool(details),
             ),
         ]
     return [
@@ -428,6 +443,7 @@ def _no_current_lo(ctx: Ctx) -> list[Effect]:
             "management process."
             + (f" Arrears Review SR created for the {ENFORCEMENT_TEAM} ({', '.join(actions)})." if actions else "")
             + extra,
+            typed=bool(extra),
         ),
         MarkActivityDone("main", IDENTIFY_ENFORCEMENT, outcome=NO_ENFORCEMENT_RECORDED),
         *_close(ctx),

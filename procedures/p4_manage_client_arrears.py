@@ -489,6 +489,7 @@ def _open_sr(ctx: Ctx) -> list[Effect]:
             "main",
             f"CSA liability ended; cleanse actions complete. Stable arrears balance {format_money(balance)}, "
             f"of which {format_money(sos)} is owed to the Secretary of State.{cleanse}",
+            typed=bool(cleanse),
         ),
     ]
 
@@ -524,18 +525,23 @@ def _stable_balance_letter(ctx: Ctx) -> list[Effect]:
 def _explain_options(ctx: Ctx) -> list[Effect]:
     text = f"Receiving parent called about the arrears options. Explained: {ctx['options_explained']}"
     return [
-        AddNote("main", f"{text} Decision: {ctx['options_decision']}."),
-        AddNote("main", text, kind="contact"),
+        AddNote("main", f"{text} Decision: {ctx['options_decision']}.", typed=True),
+        AddNote("main", text, kind="contact", typed=True),
     ]
 
 
 def _dispute(ctx: Ctx) -> list[Effect]:
     effects: list[Effect] = [
-        AddNote("main", f"Paying parent disputes the arrears balance. Explanation given: {ctx['dispute_explanation']}"),
+        AddNote(
+            "main",
+            f"Paying parent disputes the arrears balance. Explanation given: {ctx['dispute_explanation']}",
+            typed=True,
+        ),
         AddNote(
             "main",
             f"Paying parent disputed the arrears balance; explained: {ctx['dispute_explanation']}",
             kind="contact",
+            typed=True,
         ),
     ]
     if ctx["breakdown_requested"]:
@@ -609,6 +615,7 @@ def _representations(ctx: Ctx) -> list[Effect]:
             "main",
             f"Paying parent's representations: {sentence(ctx['representations_summary'])} "
             f"Considered: {ctx['representations_response']}",
+            typed=True,
         )
     ]
 
@@ -619,6 +626,7 @@ def _decision_changed(ctx: Ctx) -> list[Effect]:
             "main",
             f"Receiving parent changed the decision within the 30 days: {ctx['changed_decision']}. "
             f"{ctx['change_details']}",
+            typed=bool(ctx["change_details"]),
         )
     ]
 
@@ -658,6 +666,7 @@ def _offline_report(ctx: Ctx) -> list[Effect]:
             "main",
             f"Nationally sensitive case: transition figures issued clerically to the CSA Team by offline report "
             f"({ctx['offline_report_details']}): {format_money(transitioned(ctx))} to transition to CMS.",
+            typed=True,
         ),
         MarkActivityDone("main", ACTIVITIES[2]),
     ]

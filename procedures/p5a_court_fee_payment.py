@@ -130,6 +130,7 @@ def _record_request(ctx: Ctx) -> list[Effect]:
             "main",
             f"Court fee request from the enforcement case manager, received {format_date(received_at(ctx))}: "
             f"{ctx['client_name']}, SCIN {scin(ctx)}, {ctx['court']}, fee {format_money(ctx['fee'])}.",
+            typed=True,
         ),
         SetDue("main", payment),
     ]
@@ -142,6 +143,7 @@ def _pay_court(ctx: Ctx) -> list[Effect]:
             "main",
             f"Court fee of {format_money(ctx['fee'])} paid to {ctx['court']} on {format_date(ctx['paid_on'])}{late}. "
             f"Court payment reference: {ctx['payment_reference']}.",
+            typed=True,
         ),
         CompleteDeadlines("main", (deadlines.COURT_FEE_PAYMENT,)),
     ]
@@ -160,7 +162,11 @@ def _confirm_to_ecm(ctx: Ctx) -> list[Effect]:
     who = ctx["ecm_email"] or "the enforcement case manager mailbox"
     return [
         QueueEmail("main", draft, to=to),
-        AddNote("main", f"Payment confirmed by email to {who} (read receipt requested; follow up by phone)."),
+        AddNote(
+            "main",
+            f"Payment confirmed by email to {who} (read receipt requested; follow up by phone).",
+            typed=bool(ctx["ecm_email"]),
+        ),
         SetStatus("main", SRStatus.CLOSED, SubStatus.COMPLETE, resolution_code=COMPLETED, status_given=False),
     ]
 

@@ -121,6 +121,7 @@ def _sr_allocated(ctx: Ctx) -> list[Effect]:
             "main",
             f"County court action requested by the enforcement case manager {ctx['ecm_name']} at {ctx['court']}"
             + (" (criminal action)." if ctx["criminal_action"] else "."),
+            typed=True,
         ),
     ]
 
@@ -135,7 +136,11 @@ def _contact_cpt(ctx: Ctx) -> list[Effect]:
             AddNote("main", "Court presenting team emailed to establish the court presenting officer."),
         ]
     return [
-        AddNote("main", f"Court presenting team phoned to establish the court presenting officer: {ctx['cpt_call']}")
+        AddNote(
+            "main",
+            f"Court presenting team phoned to establish the court presenting officer: {ctx['cpt_call']}",
+            typed=True,
+        )
     ]
 
 
@@ -164,6 +169,7 @@ def _create_folder(ctx: Ctx) -> list[Effect]:
             "main",
             f"Full PV check on the 2012 system: {pv_result(marker, ctx['pv_details'])}. CPO folder created with "
             f"the SSST CPO referral form and the PV check record.{screenshots}",
+            typed=bool(ctx["pv_details"]),
         ),
     ]
 
@@ -175,7 +181,7 @@ def _record_cpo(ctx: Ctx) -> list[Effect]:
         hearing = f"hearing date {format_uk(ctx['hearing_at'])}"
     else:
         hearing = "hearing date not known yet"
-    effects.append(AddNote("main", f"Court presenting officer: {ctx['cpo_name']}; {hearing}."))
+    effects.append(AddNote("main", f"Court presenting officer: {ctx['cpo_name']}; {hearing}.", typed=True))
     return effects
 
 

@@ -191,12 +191,19 @@ def _sr_allocated(ctx: Ctx) -> list[Effect]:
             "main",
             f"Commitment action requested by {ctx['requested_by']} at {ctx['court']}; amount owed "
             f"{format_money(ctx['amount_owed'])}.",
+            typed=True,
         ),
     ]
 
 
 def _pv_check(ctx: Ctx) -> list[Effect]:
-    return [AddNote("main", f"PV check on the 2012 system: {pv_result(bool(ctx['pv_marker']), ctx['pv_details'])}.")]
+    return [
+        AddNote(
+            "main",
+            f"PV check on the 2012 system: {pv_result(bool(ctx['pv_marker']), ctx['pv_details'])}.",
+            typed=bool(ctx["pv_details"]),
+        )
+    ]
 
 
 def _build_bundle(ctx: Ctx) -> list[Effect]:
@@ -214,7 +221,9 @@ def _build_bundle(ctx: Ctx) -> list[Effect]:
 
 
 def _save_bundle(ctx: Ctx) -> list[Effect]:
-    return [AddNote("main", f"Commitment bundle saved in the CPO Manager Folder for {ctx['summons_region']}.")]
+    return [
+        AddNote("main", f"Commitment bundle saved in the CPO Manager Folder for {ctx['summons_region']}.", typed=True)
+    ]
 
 
 def _cpo_assigned(ctx: Ctx) -> list[Effect]:
@@ -228,6 +237,7 @@ def _cpo_assigned(ctx: Ctx) -> list[Effect]:
             "main",
             f"Court presenting officer: {ctx['cpo_name']}; hearing date {format_uk(when)}. CMEL7211 court summons "
             "completed.",
+            typed=True,
         ),
     ]
 

@@ -353,6 +353,7 @@ def _allocated(ctx: Ctx) -> list[Effect]:
             f"Liability order requested by {ctx['ecm_name']} (enforcement case manager) at {ctx['court_name']}: "
             f"{format_money(ctx['amount_owed'])} owed for {format_date(ctx['arrears_from'])} to "
             f"{format_date(ctx['arrears_to'])}.",
+            typed=True,
         ),
     ]
 
@@ -384,7 +385,9 @@ def _cpt_reply(ctx: Ctx) -> list[Effect]:
     return [
         UpdateSR("main", {"hearing_at": moment, "cpo_name": ctx["cpo_name"]}),
         AddNote(
-            "main", f"Court presenting officer: {ctx['cpo_name']}. Hearing at {ctx['court_name']}, {format_uk(moment)}."
+            "main",
+            f"Court presenting officer: {ctx['cpo_name']}. Hearing at {ctx['court_name']}, {format_uk(moment)}.",
+            typed=True,
         ),
         *_hearing_dues(ctx, moment),
     ]
@@ -399,7 +402,9 @@ def _create_cmel7298(ctx: Ctx) -> list[Effect]:
 
 def _full_pv_check(ctx: Ctx) -> list[Effect]:
     detail = f" {ctx['pv_detail']}" if ctx["pv_detail"] else ""
-    return [AddNote("main", f"Full PV check on the 2012 system: {_pv_text(ctx['pv_marker'])}.{detail}")]
+    return [
+        AddNote("main", f"Full PV check on the 2012 system: {_pv_text(ctx['pv_marker'])}.{detail}", typed=bool(detail))
+    ]
 
 
 def _cpt_bundle(ctx: Ctx) -> list[Effect]:
@@ -438,6 +443,7 @@ def _cover_letter(ctx: Ctx) -> list[Effect]:
             "main",
             f"CPT asked for the CMEL9180 cover letter: hearing {format_uk(moment)}, costs "
             f"{format_money(ctx['costs'])}.{extra} CMEL9180 created and added to the WinZip in the CPT shared folder.",
+            typed=bool(extra),
         ),
     ]
 
@@ -495,6 +501,7 @@ def _second_pv_check_sent(ctx: Ctx, result: str) -> list[Effect]:
             "main",
             f"Second PV check emailed to the CPO: {result}; payments affecting the LO schedule: "
             f"{ctx['lo_schedule_payments']}; contact from the paying parent: {sentence(ctx['paying_parent_contact'])}",
+            typed=True,
         ),
     ]
 
@@ -503,7 +510,7 @@ def _cpo_decision(ctx: Ctx) -> list[Effect]:
     if ctx["cpo_proceeds"]:
         return []
     return [
-        AddNote("main", f"The CPO decided not to proceed: {ctx['not_proceeding_reason']}"),
+        AddNote("main", f"The CPO decided not to proceed: {ctx['not_proceeding_reason']}", typed=True),
         CompleteDeadlines("main", (deadlines.HEARING,)),
         # step 11: "Close and Cancel the SR"
         SetStatus("main", SRStatus.CLOSED, SubStatus.CANCELLED, resolution_code=NOT_PROCEEDING, status_given=True),
@@ -517,6 +524,7 @@ def _record_outcome(ctx: Ctx) -> list[Effect]:
             "main",
             f"Outcome from the CPO: {ctx['outcome']}. {sentence(ctx['outcome_detail'])} "
             f"(outcome scanned as PDF and linked to the SR: {pdf['file_name']}).",
+            typed=True,
         ),
         CompleteDeadlines("main", (deadlines.HEARING,)),
     ]
@@ -531,6 +539,7 @@ def _record_outcome_v2(ctx: Ctx) -> list[Effect]:
             "main",
             f"Outcome from the CPO: {ADJOURNED}. {sentence(ctx['outcome_detail'])} The SR stays open for the new "
             "hearing.",
+            typed=True,
         )
     ]
 
@@ -544,6 +553,7 @@ def _new_hearing(ctx: Ctx) -> list[Effect]:
             "main",
             f"Hearing adjourned: the new hearing is at {ctx['court_name']}, {format_uk(moment)}. The second PV check "
             "is due again 48 hours before it.",
+            typed=True,  # the court, as typed
         ),
     ]
 

@@ -289,6 +289,7 @@ def _pv_check(ctx: Ctx) -> list[Effect]:
         AddNote(
             "main",
             f"Full PV check on the 2012 system for the {ctx['client_role'].lower()}: {found}. {ctx['pv_details']}",
+            typed=True,
         ),
     ]
 
@@ -324,14 +325,18 @@ def _vsat_referral(ctx: Ctx) -> list[Effect]:
     return [
         StoreBundle("main", REFERRAL_BUNDLE, documents=((REFERRAL_FORM, form),)),
         QueueEmail("main", draft, documents=((REFERRAL_FORM, form),)),
-        AddNote("main", f"{REFERRAL_FORM} completed and emailed to {VSAT} (read receipt requested). Reason: {reason}"),
+        AddNote(
+            "main",
+            f"{REFERRAL_FORM} completed and emailed to {VSAT} (read receipt requested). Reason: {reason}",
+            typed=reason_key(ctx) == "other",  # the reason as typed, else the option chosen
+        ),
     ]
 
 
 def _vsat_decision(ctx: Ctx) -> list[Effect]:
     if ctx["vsat_accepted"]:
         return [AddNote("main", "VSAT accepted the face to face referral.")]
-    return [AddNote("main", f"VSAT rejected the face to face referral: {ctx['rejection_reason']}")]
+    return [AddNote("main", f"VSAT rejected the face to face referral: {ctx['rejection_reason']}", typed=True)]
 
 
 def _referral_rejected(ctx: Ctx) -> list[Effect]:
@@ -372,6 +377,7 @@ def _appointment(ctx: Ctx) -> list[Effect]:
             "main",
             f"Face to face appointment {format_uk(at)} at {ctx['appointment_location']}. "
             f"{APPOINTMENT_LETTER} (f2f Appointment Confirmation) sent to the {ctx['client_role'].lower()}.",
+            typed=True,  # the location, as typed
         ),
     ]
 
@@ -423,8 +429,8 @@ def _record_visit(ctx: Ctx) -> list[Effect]:
         summary=ctx["visit_summary"],
     )
     return [
-        AddNote("main", f"Face to face visit completed: {ctx['visit_summary']}"),
-        AddNote("main", f"Face to face visit completed: {ctx['visit_summary']}", kind="contact"),
+        AddNote("main", f"Face to face visit completed: {ctx['visit_summary']}", typed=True),
+        AddNote("main", f"Face to face visit completed: {ctx['visit_summary']}", kind="contact", typed=True),
         _email_owning(ctx, draft),
         DeleteClericalFiles("main", "Face to face visit completed: the clerical files must be deleted."),
     ]

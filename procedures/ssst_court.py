@@ -289,6 +289,7 @@ def second_pv_check(ctx: Ctx, hearing_at: Any) -> list[Effect]:
             "main",
             f"Second PV check emailed to the CPO: {result}. Payments since: {sentence(ctx['payments_since'])} "
             f"Contact from the paying parent since: {sentence(ctx['contact_since'])}",
+            typed=True,
         ),
         CompleteDeadlines("main", (deadlines.SECOND_PV_CHECK,)),
     ]
@@ -297,7 +298,7 @@ def second_pv_check(ctx: Ctx, hearing_at: Any) -> list[Effect]:
 def record_outcome(ctx: Ctx) -> list[Effect]:
     pdf = ctx["outcome_pdf"]
     return [
-        AddNote("main", f"Outcome from the CPO: {ctx['outcome']} (outcome scanned as {pdf['file_name']})."),
+        AddNote("main", f"Outcome from the CPO: {ctx['outcome']} (outcome scanned as {pdf['file_name']}).", typed=True),
         CompleteDeadlines("main", (deadlines.HEARING,)),
     ]
 

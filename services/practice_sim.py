@@ -292,12 +292,28 @@ class Sim:
                 real._rehearse(procedure, run, self.case)
                 raise ValidationFailed(refused)
         if real._needs_confirmation(procedure, run, self.case):
-            real._rehearse(procedure, run, self.case)
+            self._rehearse()
             run.pending_step = state
             run.return_to_summary = False
         else:
             self._advance()
             self._return_to_summary()
+
+    def _rehearse(self) -> None:
+        """`runs._rehearse` on the practice calendar: a validator waiting for a day still to come (NotYet) moves the
+        calendar on to it, as `_advance` does. A step that marks a deadline met (a hearing's outcome, a visit's
+        result) now waits for check your answers, so it is decided here at submit, before `_advance` would."""
+        run, procedure = self.run, self.procedure
+        try:
+            run_context.decide(procedure, run.state, run_context.step_context(procedure, run, self.case))
+        except NotYet as exc:
+            self.days += max(1, (exc.until - self.now).days)
+            with self.clock():
+                self._rehearse()
+        except FieldError as exc:
+            raise ValidationFailed({exc.field: exc.message}) from None
+        except TransitionNotAllowed:
+            pass  # _advance reports it
 
     def confirm(self) -> None:
         if self.run.pending_step != self.run.state:

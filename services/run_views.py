@@ -13,10 +13,19 @@ from sqlalchemy.orm import Session
 from db.models import Case, ProcedureRun, ServiceRequest
 from domain.clock import format_date, format_uk
 from domain.reference import Reference
-from domain.values import format_money
+from domain.values import clean_text, format_money
 from letters.catalogue import recipient_words
 from procedures.definition import QUESTION_KINDS, Ctx, Field, Procedure, Step, condition_holds
-from procedures.effects import CmsContext, CmsLine, CreateSR, DateSet, Effect, LetterDue, concerns_another_sr
+from procedures.effects import (
+    AddNote,
+    CmsContext,
+    CmsLine,
+    CreateSR,
+    DateSet,
+    Effect,
+    LetterDue,
+    concerns_another_sr,
+)
 from procedures.trace import published_reference
 from services.attachments import AttachmentView
 from services.deadlines import DeadlineView
@@ -58,6 +67,30 @@ class StepView:
     # Earlier steps' answers this step's fields are shown for ("screenshots saved?" only where the SR said
     # criminal action): the page decides what to ask from them as saving does, not from this step's alone.
     earlier: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NoteToAdd:
+    """A note the step awaiting confirmation records, for "check your answers": where it goes ("SR Notes",
+    "Contact Notes", or another SR's Notes named in words) and its text exactly as it will be saved."""
+
+    where: str
+    text: str
+
+
+def notes_to_add(effects: list[Effect], cms: CmsContext | None) -> tuple[NoteToAdd, ...]:
+    """The step's notes as they will be saved: cleaned as `records.add_note` cleans them (hidden characters out, ends
+    trimmed), so a long typed note can be reread before it is recorded (procedures/effects.py, `AddNote.typed`)."""
+    cms = cms or CmsContext()
+    shown = []
+    for e in effects:
+        if not isinstance(e, AddNote):
+            continue
+        where = "Contact Notes" if e.kind == "contact" else "SR Notes"
+        if e.kind != "contact" and (e.ref != "main" or cms.name_main):
+            where = f"SR Notes of {cms.name(e.ref)}"
+        shown.append(NoteToAdd(where, clean_text(e.text, field="note", max_chars=len(e.text) + 1, required=False)))
+    return tuple(shown)
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +279,10 @@ class RunView:
     begun_from: BegunFrom | None = None  # the complaint or appeal SR a P1 run was begun from (run_start.start_run)
     # The step awaiting confirmation puts these dates on an SR or sets these deadlines: listed in words to check
     dates_set: tuple[DateSet, ...] = ()
+    # The step awaiting confirmation marks these deadlines met ("Pay the court fee: marked met"), in words
+    deadlines_met: tuple[str, ...] = ()
+    # The step awaiting confirmation records these notes, shown as they will be saved
+    notes: tuple[NoteToAdd, ...] = ()
 
 
 def show(value: Any, f: Field | None = None) -> str:
@@ -507,4 +544,6 @@ def build(
         can_discard=discard_refusal(run) is None,
         begun_from=begun_from,
         dates_set=tuple(d for e in effects for d in e.dates_set()) if awaiting else (),
+        deadlines_met=tuple(words for e in effects for words in e.deadlines_met()) if awaiting else (),
+        notes=notes_to_add(effects, cms) if awaiting else (),
     )

@@ -7,12 +7,15 @@ from collections.abc import Callable, Sequence
 import streamlit as st
 
 from procedures.effects import DateSet
-from services.run_views import RunView, SummaryRow
+from services.run_views import NoteToAdd, RunView, SummaryRow
 from ui.cms_panel import ON_SAVE
 from ui.text import md, show
 
 # Above the dates a step records, on check your answers (the wizard's and the practice run's).
 DATES_HEADING = "Dates and deadlines this step records"
+# Above the deadlines a step marks met, and above the notes it records, as they will be saved.
+MET_HEADING = "Deadlines this step marks met"
+NOTES_HEADING = "Notes this step records"
 
 # Said on check your answers; the first when nothing is on an SR yet, as this save makes it.
 NO_GOING_BACK = "After that you cannot go back to change these answers."
@@ -27,11 +30,23 @@ SAVING_DATES = (
 )
 
 
+# A step that marks deadlines met or records notes, and sets no date, lists them below its answers: named too.
+SAVING_BELOW = (
+    f"When you save, the changes listed under **{ON_SAVE}** and the {{below}} listed below are recorded on the SR. "
+    f"{NO_GOING_BACK}"
+)
+
+
 def saving_sentence(view: RunView) -> str:
     """What saving this step records, above its answers: the wizard's and the practice run's, which had none (QA,
     fresh eyes: a practice run rehearses the real one, its check page listed the dates but never said what saving
     does or that there is no going back after it)."""
-    return SAVING_MAKES_THE_SR if view.creates_sr else SAVING_DATES if view.dates_set else SAVING
+    if view.creates_sr:
+        return SAVING_MAKES_THE_SR
+    if view.dates_set:
+        return SAVING_DATES
+    below = [words for shown, words in ((view.deadlines_met, "deadlines met"), (view.notes, "notes")) if shown]
+    return SAVING_BELOW.format(below=" and ".join(below)) if below else SAVING
 
 
 def summary_rows(rows: Sequence[SummaryRow], *, key: str, on_change: Callable[[str, str], None]) -> None:
@@ -66,3 +81,25 @@ def dates_set_list(dates: Sequence[DateSet]) -> None:
         how = f"  \n  :gray[How this was worked out: {md(d.explanation)}]" if d.explanation else ""
         lines.append(f"- {md(d.words)}{how}")
     st.markdown("\n".join(lines))
+
+
+def deadlines_met_list(met: Sequence[str]) -> None:
+    """The deadlines the step marks met, in words ("Pay the court fee: marked met"): once met they are no longer
+    reminded, and Back cannot reopen them (procedures/effects.py, CompleteDeadlines). Nothing for a step with none."""
+    if not met:
+        return
+    st.markdown(f"**{MET_HEADING}**")
+    st.markdown("\n".join(f"- {md(words)}" for words in met))
+
+
+def notes_list(notes: Sequence[NoteToAdd]) -> None:
+    """Each note the step records, under where it goes, exactly as it will be saved (a typed note as typed, every
+    character shown as text): a long note can be reread, and corrected by Change, before it is recorded
+    (procedures/effects.py, AddNote.typed). Nothing for a step with none."""
+    if not notes:
+        return
+    st.markdown(f"**{NOTES_HEADING}**")
+    for note in notes:
+        st.caption(md(note.where))
+        with st.container(border=True):
+            show(note.text)

@@ -61,6 +61,19 @@ class PageWalk:
         assert not self.at.exception, self.at.exception
         return self.view
 
+    def checked(self, **answers: Any) -> RunView:
+        """Fill and submit the step shown and stop on its check your answers, which it must show: nothing saved."""
+        self.answer(confirm=False, **answers)
+        assert self.at.title[0].value == "Check your answers before saving", f"{self.step} saved without checking"
+        return self.view
+
+    def back_from_check(self) -> RunView:
+        """Back on check your answers: the step being checked again, at its last page, nothing recorded."""
+        assert self.at.title[0].value == "Check your answers before saving"
+        button(self.at, "Back").click().run()
+        assert not self.at.exception, self.at.exception
+        return self.view
+
     def outcome(self) -> run_outcomes.RunOutcome:
         return run_outcomes.run_outcome(self.actor, self.run_id)
 

@@ -267,3 +267,23 @@ def test_a_practice_runs_check_page_says_what_saving_records_as_the_wizards_does
     ) in letter
     assert "Dates and deadlines this step records" in letter
     assert "- Receiving parent's reply due by " in letter  # listed as in the wizard
+
+
+def test_a_practice_runs_check_page_says_the_deadline_met_and_shows_the_note_as_the_wizards_does(
+    sqlite_demo_db, actor_for
+):
+    """P5a's "Pay the court fee" in practice: the check page says the court fee deadline is marked met and shows the
+    SR note as it would be saved, drawn by the wizard's own code (ui/check_answers.py)."""
+    me = actor_for("ssst.caseworker")
+    scenario = builtin()["P5a-1"]
+    view = continue_practice(me, practice.start_practice(me, "P5a-1"), scenario["walk"][:1])
+    answers = scenario_answers(registry.get("P5a"), scenario["walk"][1], view.today)
+    view = practice.submit_step(me, view.practice_id, answers, expected_version=view.run.version)
+    at = _page(me, view.practice_id)
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert "Deadlines this step marks met" in shown
+    assert "- Pay the court fee: marked met" in shown
+    assert "Notes this step records" in shown
+    assert "Court payment reference: CB-448172." in shown
+    assert "the deadlines met and notes listed below are recorded on the SR" in shown

@@ -102,6 +102,12 @@ def test_a_caseworker_walks_p1_one_question_a_page_and_the_srs_are_saved(sqlite_
     answer_step(at, actor, view.run_id, information_found=True, findings="CSCS shows the payments")
     assert heading(at) == "Record what you found"  # a step with no question is one page under its title
     button(at, "Continue").click().run()
+    # the findings as typed go into the SR Notes: check your answers shows the note as it will be saved, first
+    assert heading(at) == "Check your answers before saving"
+    assert "Notes this step records" in texts(at)
+    assert "Information found on the legacy systems: CSCS shows the payments" in texts(at)
+    assert "and the notes listed below are recorded on the SR" in texts(at)
+    button(at, "Confirm and save").click().run()
     answer_step(at, actor, view.run_id, segment_move="No move needed")
     button(at, "Confirm and save").click().run()
     assert "is finished" in texts(at)

@@ -7,7 +7,7 @@ from tests.app.answering import answer_step
 from tests.app.helpers import texts
 from tests.app.page_walk import PageWalk
 from tests.app.test_wizard import button, open_wizard
-from tests.procedures.test_p2 import hand_over, open_arrears_review, to_notes
+from tests.procedures.test_p2 import hand_over, kim_lee, open_arrears_review, to_notes
 from tests.procedures.walk import Walk, csa_case_to_transition
 
 
@@ -84,3 +84,32 @@ def test_back_in_a_new_session_keeps_the_earlier_pages_answers_of_the_step_it_re
     assert "Enter CMS owning caseworker" not in texts(at)
     with transaction() as session:
         assert session.get_one(ProcedureRun, walk.view.run_id).answers["owner_name"] == "Robin Shaw"
+
+
+def test_update_notes_shows_the_note_on_check_your_answers_before_it_is_saved(sqlite_demo_db, actor_for):
+    """QA, 7 December: what the owning caseworker typed at "Update Notes" went on the SR at Continue. The page now
+    shows check your answers with the note exactly as it will be saved, line breaks and all; Back from there leaves
+    the SR's notes as they were; Confirm and save records that very text."""
+    actor = actor_for("caseworker")
+    walk = PageWalk(actor, "P2", csa_case_to_transition(actor))
+    hand_over(walk)
+    walk.carry_on_as(kim_lee(actor))
+    assert walk.step == "update_notes"
+    before = walk.outcome().srs["main"].notes
+    typed = "DEO variation due 1 December.\nNew employer from October: payroll number to follow."
+    walk.checked(information_received=typed)
+    shown = texts(walk.at)
+    assert "Notes this step records" in shown
+    assert "Information received from CSA (Alex Reed): DEO variation due 1 December." in shown
+    assert "New employer from October: payroll number to follow." in shown
+    assert walk.outcome().srs["main"].notes == before
+
+    view = walk.back_from_check()
+    assert (view.step.id, view.awaiting_confirmation) == ("update_notes", False)
+    assert walk.at.text_area[0].value == typed  # the answer kept, to correct
+    assert walk.outcome().srs["main"].notes == before
+
+    walk.checked(information_received=typed)
+    walk.confirm()
+    assert walk.step == "route_case"
+    assert walk.outcome().srs["main"].notes[-1] == f"Information received from CSA (Alex Reed): {typed}"

@@ -38,6 +38,16 @@ def upload_outcome_by_service(actor, run_id):
     )
 
 
+def confirm_the_outcome(at) -> None:
+    """The outcome (submitted by the service: AppTest cannot upload) waits on check your answers, which says the
+    hearing is marked met and shows the note as it will be saved; Confirm and save records them."""
+    assert at.title[0].value == "Check your answers before saving"
+    shown = texts(at)
+    assert "Hearing: marked met" in shown
+    assert "Outcome from the CPO: Order granted (outcome scanned as outcome.pdf)." in shown
+    button(at, "Confirm and save").click().run()
+
+
 def _request_recorded(at) -> None:
     """P5b's first two steps: the request for county court action (not criminal), and how the CPT is contacted."""
     step(
@@ -109,6 +119,7 @@ def test_a_caseworker_works_the_county_court_sr_through_the_wizard_to_closed_com
     monkeypatch.setattr(run_context, "run_today", lambda: hearing)  # an outcome only from the hearing's day on
     upload_outcome_by_service(actor, view.run_id)
     at = open_wizard(actor, view.run_id)
+    confirm_the_outcome(at)
     step(at)  # forward to the ECM
     step(at)  # delete the clerical files and close
     assert "is finished" in texts(at)
@@ -164,6 +175,7 @@ def test_a_caseworker_works_the_commitment_sr_through_the_wizard_to_closed_compl
     monkeypatch.setattr(run_context, "run_today", lambda: hearing)  # an outcome only from the hearing's day on
     upload_outcome_by_service(actor, view.run_id)
     at = open_wizard(actor, view.run_id)
+    confirm_the_outcome(at)
     step(at)  # forward to the ECM
     step(at)  # close
     assert "is finished" in texts(at)

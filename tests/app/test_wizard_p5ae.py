@@ -6,7 +6,7 @@ from datetime import date, time
 
 from sqlalchemy import select
 
-from db.models import ServiceRequest, User
+from db.models import Note, ServiceRequest, User
 from domain.clock import uk_local, utcnow
 from services import run_context, run_start, runs
 from services.actor import Actor
@@ -16,7 +16,7 @@ from tests.app.answering import answer_by_label, progress
 from tests.app.helpers import texts
 from tests.app.test_wizard import button, open_wizard
 from tests.pdfs import a_pdf
-from tests.procedures.ssst_walks import allocated_sr, outbox_rows, set_case, sr_row
+from tests.procedures.ssst_walks import allocated_sr, deadline_list, outbox_rows, set_case, sr_row
 
 
 def reassign_by_team_leader(sr_id: int) -> None:
@@ -149,3 +149,53 @@ def test_an_ssst_caseworker_arranges_and_completes_a_face_to_face_visit_through_
         "uses for completed work; the procedure names none  \n:orange[Suggestion, not confirmed by the published "
         "procedure or your policy team: Completed]"
     ) in shown
+
+
+def _sr_notes(sr_id: int) -> list[str]:
+    with transaction() as session:
+        return list(session.scalars(select(Note.text).where(Note.sr_id == sr_id, Note.kind == "sr").order_by(Note.id)))
+
+
+def test_paying_the_court_fee_shows_check_your_answers_and_back_from_it_records_nothing(sqlite_demo_db, actor_for):
+    """QA, 7 December: "Pay the court fee" saved on Continue. In the page it now waits on check your answers, which
+    says in words that the court fee deadline is marked met and shows the SR note as it will be saved; Back from
+    there leaves the SR as it was; Confirm and save records the corrected answers."""
+    actor = actor_for("ssst.caseworker")
+    case_id, sr_id = allocated_sr(actor, "Court Fee Payment")
+    view = run_start.start_run(actor, "P5a", case_id=case_id, sr_id=sr_id)
+    at = open_wizard(actor, view.run_id)
+    answer_by_label(
+        at,
+        **{
+            "When the email was received": date(2025, 12, 23),
+            "Time (UK)": time(16, 45),
+            "Court": "Demo County Court",
+            "Court fee": "108.00",
+        },
+    )
+    assert "Pay the court fee" in progress(at)
+    notes, met = _sr_notes(sr_id), [done for _k, done, _e in deadline_list(sr_id)]
+    assert met == [False]
+
+    answer_by_label(at, **{"Date paid": date(2025, 12, 29), "Court payment reference": "CF-2025-0024"}, confirm=False)
+    assert at.title[0].value == "Check your answers before saving"
+    shown = texts(at)
+    assert "Deadlines this step marks met" in shown
+    assert "Pay the court fee: marked met" in shown
+    assert "Notes this step records" in shown
+    note = "Court fee of £108.00 paid to Demo County Court on 29 December 2025. Court payment reference: CF-2025-{}."
+    assert note.format("0024") in shown
+    assert "the deadlines met and notes listed below are recorded on the SR" in shown
+    assert (_sr_notes(sr_id), [done for _k, done, _e in deadline_list(sr_id)]) == (notes, met)
+
+    button(at, "Back").click().run()
+    assert at.title[0].value != "Check your answers before saving"
+    assert "Pay the court fee" in progress(at)
+    assert (_sr_notes(sr_id), [done for _k, done, _e in deadline_list(sr_id)]) == (notes, met)
+
+    answer_by_label(at, **{"Court payment reference": "CF-2025-0042"}, confirm=False)
+    assert note.format("0042") in texts(at)
+    button(at, "Confirm and save").click().run()
+    assert "Confirm the payment to the enforcement case manager" in progress(at)
+    assert _sr_notes(sr_id) == [*notes, note.format("0042")]
+    assert [done for _k, done, _e in deadline_list(sr_id)] == [True]

@@ -99,7 +99,11 @@ def test_an_ssst_caseworker_walks_the_liability_order_routing_in_the_wizard(sqli
         },
         expected_version=current.version,
     )
-    at.run()
+    at.run()  # submitted by the service (AppTest cannot upload): check your answers says what confirming records
+    assert at.title[0].value == "Check your answers before saving"
+    assert "Hearing: marked met" in texts(at)
+    assert "Outcome from the CPO: Liability order granted. Granted in full. (outcome scanned as PDF" in texts(at)
+    button(at, "Confirm and save").click().run()
     step(at, "Forward the case file to the ECM")
     step(at, "Close and Complete the SR")
     assert at.success, "the finished run says so"

@@ -8,6 +8,8 @@ repeats it must read and copy back character for character, linking nothing.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
@@ -71,7 +73,13 @@ def test_a_cms_line_with_an_address_and_a_url_copies_as_exactly_the_line(live_se
     _check(page, settled(page, item), listed)  # "What to enter in CMS when you save this step"
 
     walk.confirm()
-    view = walk.answer(paid_on="2025-12-29", payment_reference="CF-1")
+    view = walk.checked(paid_on="2025-12-29", payment_reference="CF-1")  # check your answers shows the note
+    (note,) = [n.text for n in view.notes]
+    assert COURT in note
+    page.goto(f"{live_server.url}/wizard?run={view.run_id}")
+    shown = page.get_by_test_id("stMarkdownContainer").filter(has_text=re.compile(r"^Court fee of"))
+    _check(page, settled(page, shown), note)  # "Notes this step records": the note exactly as it will be saved
+    view = walk.confirm()
     (ticked,) = [line.text for item in view.cms_saved for line in item.lines if "Court fee of" in line.text]
     assert COURT in ticked
     page.goto(f"{live_server.url}/wizard?run={view.run_id}")

@@ -71,8 +71,10 @@ def test_a_run_started_on_one_server_is_carried_on_from_my_work_on_the_other(  #
     at_step(page, "Record what you found")
     expect(page.get_by_text("Reload to see the change, then try again.")).to_have_count(0)
 
-    # The second server finishes the run.
+    # The second server finishes the run (the typed findings go into the SR Notes: checked first).
     press(elsewhere, "Continue")
+    at_step(elsewhere, "Check your answers before saving")
+    press(elsewhere, "Confirm and save")
     at_step(elsewhere, "Does the case need to move segment?")
     choose(elsewhere, "No move needed")
     press(elsewhere, "Continue")

@@ -80,6 +80,11 @@ def test_a_caseworker_finishes_p1_after_reloading_mid_way(live_server, page: Pag
     # between the two (the old wait counted one Continue and took it) ran the previous page's callback.
     at_step(page, "Record what you found")
     press(page, "Continue")
+    at_step(page, "Check your answers before saving")  # the typed findings go into the SR Notes: shown first
+    expect(
+        page.get_by_text("Information found on the legacy systems: CSCS shows the payments", exact=True)
+    ).to_be_visible()
+    press(page, "Confirm and save")
     at_step(page, "Does the case need to move segment?")  # asked in one page: the step's title is the question
     choose(page, "No move needed")
     press(page, "Continue")

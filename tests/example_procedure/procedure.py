@@ -47,7 +47,7 @@ class ExampleMachine(StateMachine):
 def _open_sr(ctx: Ctx) -> list[Effect]:
     effects: list[Effect] = [
         CreateSR("main", *reference.sr_type(SR_TYPE), status=SRStatus.IN_PROGRESS, status_given=False),
-        AddNote("main", f"Paying parent asked about their arrears balance: {ctx['request']}"),
+        AddNote("main", f"Paying parent asked about their arrears balance: {ctx['request']}", typed=True),
     ]
     if not ctx["wants_statement"]:
         effects.append(SetStatus("main", SRStatus.CLOSED, SubStatus.COMPLETE, status_given=False))

@@ -44,7 +44,8 @@ def test_a_date_put_on_the_sr_or_a_deadline_set_waits_for_check_your_answers_by_
     # no date recorded: saved on Continue as before
     assert not UpdateSR("main", {"cpo_name": "Pat Presenter", "court_fee": Decimal("10.00")}).needs_confirmation
     assert not AddNote("main", "Hearing on 12 January").needs_confirmation
-    assert not CompleteDeadlines("main", (rules.HEARING,)).needs_confirmation
+    assert AddNote("main", "Hearing on 12 January", typed=True).needs_confirmation  # a typed note (7 December, 8th)
+    assert CompleteDeadlines("main", (rules.HEARING,)).needs_confirmation  # a deadline marked met (idem)
     assert not SetStatus("main", "In Progress", status_given=True).needs_confirmation
     assert CreateSR("main", "p", None, None, status_given=False).needs_confirmation  # unchanged
     # in words: the date as screens show it, each deadline with how it was worked out
@@ -100,7 +101,8 @@ def test_p5ds_hearing_date_is_shown_in_words_back_records_nothing_and_confirm_sa
     assert walk.step == "create_cmel7298"
 
 
-def test_p5b_saves_the_cpo_alone_on_continue_and_checks_the_later_hearing_date(demo_db, actor_for, monkeypatch):
+def test_p5b_checks_the_cpo_alone_as_a_typed_note_and_the_later_hearing_date_in_words(demo_db, actor_for, monkeypatch):
+    """The CPO's name alone goes into the SR Notes as typed: check your answers shows the note and lists no date."""
     for name in ("HOST", "PORT", "USER", "PASSWORD", "STARTTLS", "CAFILE"):
         monkeypatch.delenv(f"CASEWORK_SMTP_{name}", raising=False)
     ssst = actor_for("ssst.caseworker")
@@ -108,7 +110,13 @@ def test_p5b_saves_the_cpo_alone_on_continue_and_checks_the_later_hearing_date(d
     walk = Walk(ssst, "P5b", case_id, sr_id=sr_id)
     first_steps(walk, contact="Phone the court presenting team")
     view = walk.answer(confirm=False, cpo_name="Pat Presenter", cpo_email="", hearing_known=False)
-    assert not view.awaiting_confirmation
+    assert view.awaiting_confirmation
+    assert view.dates_set == ()
+    assert [(n.where, n.text) for n in view.notes] == [
+        ("SR Notes", "Court presenting officer: Pat Presenter; hearing date not known yet.")
+    ]
+    assert service_request(sr_id).cpo_name is None
+    walk.confirm()
     assert walk.step == "record_hearing"
     assert service_request(sr_id).cpo_name == "Pat Presenter"
 

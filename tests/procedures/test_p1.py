@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from db.models import AuditEvent, ServiceRequest
+from db.models import AuditEvent, Deadline, ServiceRequest
 from domain.clock import next_working_day, uk_local, utcnow
 from services import runs, sr_view
 from services.errors import DomainError, ValidationFailed
@@ -140,3 +140,47 @@ def test_the_srs_timeline_names_the_runs_steps_by_title_never_by_their_ids(demo_
     for state in ("query_received", "search_legacy", "record_found"):
         assert not any(state in text for text in shown), (state, shown)
     assert not any("Effects" in text or "Team id" in text or ": nothing" in text for text in shown), shown
+
+
+def review_dates_met(walk: Walk) -> list[bool]:
+    """Whether each review date on the run's SR is met."""
+    with transaction() as session:
+        sr_id = session.scalar(select(ServiceRequest.id).where(ServiceRequest.number == walk.view.sr_number))
+        return list(session.scalars(select(Deadline.done).where(Deadline.sr_id == sr_id).order_by(Deadline.id)))
+
+
+def test_an_answered_chase_waits_for_check_your_answers_saying_the_review_date_is_met(demo_db, caseworker):
+    """The chase that gets the information marks the review date met and notes what was typed: check your answers
+    says both before they are recorded, and Back from there leaves the review date open and the notes as they were."""
+    walk = start(caseworker)
+    walk.answer(information_found=False)
+    walk.answer(held_on_closed_ccd=False, csa_caseworker="Sam Patel")
+    walk.answer(given_on_call=False, review_date=uk_local(utcnow()).date().isoformat())
+    notes = walk.outcome().srs["main"].notes
+    view = walk.checked(chase_answered=True, update_findings="Liability ended 3 March 2019; arrears £1,204.50")
+    assert view.deadlines_met == ("Review date: marked met",)
+    assert [n.text for n in view.notes] == [
+        "Update received from CSA caseworker Sam Patel: Liability ended 3 March 2019; arrears £1,204.50"
+    ]
+    walk.back_from_check()
+    assert walk.step == "chase_update"
+    assert walk.outcome().srs["main"].notes == notes
+    assert review_dates_met(walk) == [False]
+    walk.checked(chase_answered=True, update_findings="Liability ended 3 March 2019; arrears £1,204.50")
+    walk.confirm()
+    assert walk.step == "consider_segment"
+    assert review_dates_met(walk) == [True]
+    assert walk.outcome().srs["main"].notes[-1].endswith("arrears £1,204.50")
+
+
+def test_searching_the_legacy_systems_has_no_check_page(demo_db, caseworker):
+    """The step the speed benchmarks time records nothing, so Continue moves straight on (its findings are noted,
+    and checked, at "Record what you found")."""
+    walk = start(caseworker)
+    view = walk.answer(confirm=False, information_found=True, findings="CSCS: liability ended 3 March 2019")
+    assert not view.awaiting_confirmation
+    assert walk.step == "record_found"
+    view = walk.checked()
+    assert [n.text for n in view.notes] == [
+        "Information found on the legacy systems: CSCS: liability ended 3 March 2019"
+    ]

@@ -323,3 +323,33 @@ def test_a_refused_step_lists_the_checklist_first_as_the_page_draws_it(walk):
     with pytest.raises(ValidationFailed) as at_the_save:
         runs.submit_step(walk.actor, view.run_id, {"_checklist": []}, expected_version=view.version)
     assert list(at_the_save.value.errors)[:2] == ["_checklist", "owner_name"]
+
+
+def test_update_notes_waits_for_check_your_answers_showing_the_note_as_it_will_be_saved(walk):
+    """QA, 7 December: what the owning caseworker typed went on the SR at Continue. Check your answers now shows the
+    note exactly as it will be saved (a long note, line breaks and all, can be reread); Back from there records
+    nothing, and Confirm saves that very text."""
+    hand_over(walk)
+    walk.carry_on_as(kim_lee(walk.actor))
+    before = walk.outcome().srs["main"]
+    typed = (
+        "DEO variation due 1 December.\nThe paying parent changed employer in October; new payroll number to follow."
+    )
+    view = walk.checked(information_received=f"  {typed}  ")
+    expected = f"Information received from CSA (Alex Reed): {typed}"
+    assert [(n.where, n.text) for n in view.notes] == [("SR Notes", expected)]
+    assert view.deadlines_met == ()
+    after = walk.outcome().srs["main"]
+    assert (after.status, after.notes) == (before.status, before.notes)
+
+    view = walk.back_from_check()
+    assert (view.step.id, view.awaiting_confirmation, view.notes) == ("update_notes", False, ())
+    after = walk.outcome().srs["main"]
+    assert (after.status, after.notes) == (before.status, before.notes)
+
+    walk.checked(information_received=typed)
+    walk.confirm()
+    assert walk.step == "route_case"
+    saved = walk.outcome().srs["main"]
+    assert saved.notes[-1] == expected
+    assert saved.status == "In Progress"

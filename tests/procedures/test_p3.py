@@ -552,11 +552,13 @@ def test_a_note_in_a_step_that_creates_no_other_sr_stays_short(demo_db, casework
     walk.answer()
     walk.answer()
     walk.answer()
-    walk.answer(findings="CSCS: nothing further", confirm=False)
+    line = "Add to SR Notes: Access Legacy System (CSA systems and Tallyman checked): CSCS: nothing further"
+    view = walk.answer(findings="CSCS: nothing further", confirm=False)  # a typed note: check your answers first
+    assert view.awaiting_confirmation
+    assert [cms.text for cms in view.cms] == [line]
+    walk.confirm()
     (saved,) = [s for s in walk.view.cms_saved if s.step_title == "Check the CSA systems and Tallyman"]
-    assert [line.text for line in saved.lines] == [
-        "Add to SR Notes: Access Legacy System (CSA systems and Tallyman checked): CSCS: nothing further"
-    ]
+    assert [cms.text for cms in saved.lines] == [line]
 
 
 def test_closing_after_creating_the_arrears_review_sr_says_which_sr_each_line_is_for(demo_db, caseworker):
@@ -593,3 +595,61 @@ def test_priority_notes_for_two_srs_name_each(demo_db, caseworker):
     )
     assert any(t.startswith("Add to SR Notes of the Set Up Legacy LO SR (") for t in texts)
     assert not any(t.startswith("Add to SR Notes: ") for t in texts)
+
+
+def test_identify_enforcement_and_a_priority_fast_track_wait_for_check_your_answers_with_their_notes(
+    demo_db, caseworker
+):
+    """QA, 7 December: "Identify ongoing enforcement" and a priority case's fast track put what the caseworker typed
+    into the SR Notes at Continue, and the fast track messaged the enforcement team. Each now waits for check your
+    answers, which shows the notes as they will be saved; Back from there records nothing and sends no message."""
+    walk = Walk(caseworker, "P3", legacy_case(caseworker, segment=5))
+    check_csa(walk)
+    walk.answer(liability_orders=value(walk, "liability_orders"))
+    walk.answer()
+    notes = {ref: sr.notes for ref, sr in walk.outcome().srs.items()}
+    reason = "Paying parent is disposing of assets"
+    view = walk.checked(ongoing_enforcement=["Bailiff", "Suspended committal order"], urgent=True, urgent_reason=reason)
+    assert view.notes[0].text == (
+        f"Ongoing enforcement action on the CSA systems: Bailiff, Suspended committal order (urgent: {reason})."
+    )
+    assert view.notes[0].where.startswith("SR Notes of the Finalise Case SR (")  # the step notes two SRs
+    assert any(n.text.endswith("Enter this LO first.") for n in view.notes)
+    assert {ref: sr.notes for ref, sr in walk.outcome().srs.items()} == notes
+    walk.back_from_check()
+    assert walk.step == "identify_enforcement"
+    assert {ref: sr.notes for ref, sr in walk.outcome().srs.items()} == notes
+    walk.checked(ongoing_enforcement=["Bailiff", "Suspended committal order"], urgent=True, urgent_reason=reason)
+    walk.confirm()
+    assert walk.step == "fast_track"
+
+    notes = {ref: sr.notes for ref, sr in walk.outcome().srs.items()}
+    view = walk.checked()
+    assert [n.text for n in view.notes] == [
+        f"Urgent enforcement: {reason}. LO details input through Liability Order (CSA) - Input and the case fast "
+        "tracked to 2012 scheme enforcement."
+    ]
+    assert walk.outcome().tasks == ()
+    walk.back_from_check()
+    assert walk.step == "fast_track"
+    assert walk.outcome().tasks == ()
+    assert {ref: sr.notes for ref, sr in walk.outcome().srs.items()} == notes
+    walk.checked()
+    walk.confirm()
+    assert walk.step == "tell_aft_team"
+    ((kind, text, _assignee, _team),) = walk.outcome().tasks
+    assert (kind, reason in text) == ("message", True)
+    assert walk.outcome().srs["main"].notes[-1].startswith(f"Urgent enforcement: {reason}.")
+
+
+def test_identify_enforcement_with_nothing_typed_still_saves_on_continue(demo_db, caseworker):
+    """A note made only of the options chosen is saved on Continue: nothing typed to reread."""
+    walk = Walk(caseworker, "P3", legacy_case(caseworker))
+    check_csa(walk)
+    walk.answer(liability_orders=[])
+    view = walk.answer(confirm=False, ongoing_enforcement=["Bailiff"], urgent=False, enforcement_details="")
+    assert not view.awaiting_confirmation
+    assert walk.step == "no_current_lo"
+    assert walk.outcome().srs["main"].notes[-1] == (
+        "Ongoing enforcement action on the CSA systems: Bailiff (nothing urgent)."
+    )

@@ -743,3 +743,28 @@ def test_a_zero_write_off_after_the_options_call_does_not_say_to_go_back_where_b
     with pytest.raises(ValidationFailed) as info:
         walk.answer(write_off_amount="0.00", write_off_letter_date=clock.today.isoformat())
     assert "go back and record that they want the arrears pursued" in info.value.errors["write_off_amount"]
+
+
+@pytest.mark.parametrize("response", [p4.PURSUE, p4.NO_RESPONSE], ids=["pursue", "no response"])
+def test_pursue_and_no_response_wait_for_check_your_answers_saying_the_reply_is_met(
+    demo_db, caseworker, clock, response
+):
+    """Each marks the receiving parent's reply deadline met: check your answers says so first, and Back from there
+    leaves it open."""
+    case_id = p4_case(caseworker)
+    walk = Walk(caseworker, "P4", case_id)
+    to_await_response(walk, clock)
+    if response == p4.NO_RESPONSE:
+        clock.advance((next_working_day(clock.today + timedelta(days=30), "England") - clock.today).days + 1)
+    walk.answer(response=response)
+    notes = walk.outcome().srs["main"].notes
+    view = walk.checked()
+    assert view.deadlines_met == ("Receiving parent's reply: marked met",)
+    assert [n.text for n in view.notes][0].endswith("will transition to CMS.")
+    walk.back_from_check()
+    assert open_deadlines(case_id) == ["receiving_parent_reply"]
+    assert walk.outcome().srs["main"].notes == notes
+    walk.checked()
+    walk.confirm()
+    assert walk.step == "record_outcome"
+    assert open_deadlines(case_id) == []

@@ -322,3 +322,34 @@ def test_a_wrong_scin_and_a_nil_fee_are_refused_together_on_the_page_and_at_the_
             == "Enter a court fee of more than £0.00, as the enforcement case manager gave it."
         )
         assert refused.value.errors["scin"].startswith("SCIN 123456789012 is not this case's SCIN")
+
+
+def test_paying_the_court_fee_waits_for_check_your_answers_which_says_the_deadline_met_and_the_note(demo_db, ssst):
+    """QA, 7 December: "Pay the court fee" saved the date paid and met the court fee deadline on Continue. Now check
+    your answers says the deadline it marks met and shows the note as it will go on the SR; Back from there records
+    nothing, and a corrected reference is what Confirm saves."""
+    walk, case_id, sr_id = start(ssst)
+    walk.answer(**request(case_id))
+    notes_before = walk.outcome().srs["main"].notes
+    view = walk.checked(paid_on="2025-12-29", payment_reference="CF-2025-0024")  # the reference mistyped
+    assert view.deadlines_met == ("Pay the court fee: marked met",)
+    assert [(n.where, n.text) for n in view.notes] == [
+        (
+            "SR Notes",
+            "Court fee of £108.00 paid to Demo County Court on 29 December 2025. Court payment reference: "
+            "CF-2025-0024.",
+        )
+    ]
+    assert walk.outcome().srs["main"].notes == notes_before
+    assert [(kind, done) for kind, done, _ in deadline_list(sr_id)] == [(rules.COURT_FEE_PAYMENT, False)]
+
+    view = walk.back_from_check()
+    assert (view.step.id, view.awaiting_confirmation, view.deadlines_met, view.notes) == ("pay_court", False, (), ())
+    assert walk.outcome().srs["main"].notes == notes_before
+    assert [(kind, done) for kind, done, _ in deadline_list(sr_id)] == [(rules.COURT_FEE_PAYMENT, False)]
+
+    walk.checked(paid_on="2025-12-29", payment_reference="CF-2025-0042")
+    walk.confirm()
+    assert walk.step == "confirm_to_ecm"
+    assert walk.outcome().srs["main"].notes[-1].endswith("Court payment reference: CF-2025-0042.")
+    assert [(kind, done) for kind, done, _ in deadline_list(sr_id)] == [(rules.COURT_FEE_PAYMENT, True)]

@@ -622,3 +622,34 @@ def test_an_appointment_on_a_working_day_has_no_caution(demo_db, ssst):
     when = _next(lambda day: is_working_day(day, region))
     walk.answer(confirm=False, appointment_at=when.strftime("%Y-%m-%d %H:%M"), appointment_location="Demo Jobcentre")
     assert walk.view.warnings == ()
+
+
+def test_a_completed_visit_waits_for_check_your_answers_saying_the_appointment_is_met(demo_db, ssst, clock):
+    """ "Visit completed" marks the appointment met (its note is fixed text): check your answers says so first, and
+    Back from there leaves the appointment open. A failure to attend notes fixed text only and is saved on Continue."""
+    walk, _case_id, sr_id = start(ssst)
+    accepted(walk)
+    book(walk, then=clock)
+    notes = walk.outcome().srs["main"].notes
+    view = walk.checked(visit_result="Visit completed")
+    assert view.deadlines_met == ("Face to face appointment: marked met",)
+    assert [n.text for n in view.notes] == ["The face to face consultant reports the visit is completed."]
+    walk.back_from_check()
+    assert walk.step == "visit_outcome"
+    assert [done for _k, done, _e in deadline_list(sr_id)] == [False]
+    assert walk.outcome().srs["main"].notes == notes
+    walk.checked(visit_result="Visit completed")
+    walk.confirm()
+    assert walk.step == "record_visit"
+    assert [done for _k, done, _e in deadline_list(sr_id)] == [True]
+
+
+def test_a_failure_to_attend_notes_fixed_words_and_is_saved_on_continue(demo_db, ssst, clock):
+    walk, _case_id, _sr_id = start(ssst)
+    accepted(walk)
+    book(walk, then=clock)
+    view = walk.answer(confirm=False, visit_result="Client failed to attend", missed_count=1)
+    assert not view.awaiting_confirmation
+    assert walk.outcome().srs["main"].notes[-1] == (
+        "The client failed to attend the visit (once in all): a new appointment is needed."
+    )

@@ -162,6 +162,18 @@ class Walk:
         self.view = runs.go_back(self.actor, self.view.run_id, expected_version=self.view.version)
         return self.view
 
+    def back_from_check(self) -> RunView:
+        """Back on "check your answers", as the wizard's Back there does: the step being checked again, unsaved."""
+        assert self.view.awaiting_confirmation, "not on check your answers"
+        self.view = runs.change_answer(self.actor, self.view.run_id, self.step, expected_version=self.view.version)
+        return self.view
+
+    def checked(self, **answers: Any) -> RunView:
+        """Submit the step and stop on its "check your answers", which it must show: nothing saved yet."""
+        self.answer(confirm=False, **answers)
+        assert self.view.awaiting_confirmation, f"{self.step} saved without check your answers"
+        return self.view
+
     def outcome(self) -> run_outcomes.RunOutcome:
         return run_outcomes.run_outcome(self.actor, self.view.run_id)
 
