@@ -377,6 +377,10 @@ class ProcedureRun(Base):
     # answers}, written by a page's Continue (services/step_drafts.py) without changing the run's version, and
     # good only while the run is still at that version, so a reload mid-step resumes where the caseworker was.
     draft: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # A step's answers and ticks set aside when a loop came back to it (the new visit starts unanswered), so Back
+    # past the new visit gives the earlier one its answers again (services/runs.py, `_move_to`, `rewind_history`;
+    # migration runs2): [{at: the new visit's place in `history`, fields: its field names, answers, checklist}].
+    earlier_visits: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, server_default="[]")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -37,7 +37,7 @@ from statemachine import State, StateMachine
 from domain import deadlines, mail, reference
 from domain.clock import format_date, uk_local
 from domain.reference import SRStatus, SubStatus
-from domain.values import FieldError, format_money, parse_scin
+from domain.values import FieldError, format_money, parse_scin, sentence
 
 from . import ssst_court
 from .definition import Ctx, Field, Procedure, StartSR, Step
@@ -142,7 +142,7 @@ def _pay_court(ctx: Ctx) -> list[Effect]:
         AddNote(
             "main",
             f"Court fee of {format_money(ctx['fee'])} paid to {ctx['court']} on {format_date(ctx['paid_on'])}{late}. "
-            f"Court payment reference: {ctx['payment_reference']}.",
+            f"Court payment reference: {sentence(ctx['payment_reference'])}",
             typed=True,
         ),
         CompleteDeadlines("main", (deadlines.COURT_FEE_PAYMENT,)),

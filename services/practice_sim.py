@@ -133,6 +133,7 @@ class Sim:
             answers={},
             pending_step=None,
             checklists={},
+            earlier_visits=[],
             changed_answers=[],
             cms_saved=[],
             allocated_refs=sorted(refs) if refs else [],
@@ -170,6 +171,7 @@ class Sim:
             answers=dict(data["answers"]),
             pending_step=data.get("pending_step"),
             checklists=dict(data.get("checklists", {})),
+            earlier_visits=list(data.get("earlier_visits", [])),
             changed_answers=list(data.get("changed_answers", [])),
             cms_saved=list(data.get("cms_saved", [])),
             allocated_refs=list(data.get("allocated_refs", [])),
@@ -206,6 +208,7 @@ class Sim:
             "answers": r.answers,
             "pending_step": r.pending_step,
             "checklists": r.checklists,
+            "earlier_visits": r.earlier_visits,
             "changed_answers": r.changed_answers,
             "cms_saved": r.cms_saved,
             "allocated_refs": r.allocated_refs,
@@ -335,11 +338,8 @@ class Sim:
         self.run.return_to_summary = True
 
     def _rewind(self, target: str) -> None:
-        run = self.run
-        index = max(i for i, s in enumerate(run.history) if s == target)
-        run.history = run.history[: index + 1]
-        run.state = target
-        run.pending_step = None
+        real.rewind_history(self.run, target)
+        self.run.pending_step = None
 
     def _return_to_summary(self) -> None:
         run, procedure = self.run, self.procedure

@@ -198,9 +198,20 @@ def _advance(
 
 def _move_to(procedure: Procedure, run: ProcedureRun, left: str, new_state: str, *, committed: bool) -> None:
     """The run leaves `left` for `new_state` (real and practice runs alike); `committed`: `left` saved effects,
-    so Back stops after it. A loop back to a step (a chase, a new appointment) starts it unanswered."""
+    so Back stops after it. A loop back to a step (a chase, a new appointment) starts it unanswered; the earlier
+    visit's answers and ticks are set aside (`ProcedureRun.earlier_visits`) for `rewind_history` to give back."""
     if new_state in run.history:
-        looped = {f.name for f in procedure.steps[new_state].fields}
+        looped = sorted(f.name for f in procedure.steps[new_state].fields)
+        run.earlier_visits = [
+            *(run.earlier_visits or []),
+            {
+                "at": len(run.history),
+                "fields": looped,
+                "answers": {k: v for k, v in run.answers.items() if k in looped},
+                "checklist": run.checklists.get(new_state),
+                "step": new_state,
+            },
+        ]
         run.answers = {k: v for k, v in run.answers.items() if k not in looped}
         run.checklists = {k: v for k, v in run.checklists.items() if k != new_state}
     run.state = new_state
@@ -435,11 +446,33 @@ def change_answer(actor: Actor, run_id: str, step_id: str, *, expected_version: 
         return run_view(session, run, procedure, case, viewer=actor.user_id)
 
 
-def _rewind(session: Session, actor: Actor, run: ProcedureRun, case: Case, target: str) -> None:
+def rewind_history(run: ProcedureRun, target: str) -> None:
+    """Take the run back to its latest visit of `target` (Back, Change; real and practice runs alike). A step whose
+    later visit is cut off gets its earlier visit's answers and ticks back: without them, a step the run had looped
+    back into stood in the history unanswered after Back, and later steps and letters that read its answers found
+    none (P4's dispute and "After the 30 days"; QA, eighth session)."""
     index = max(i for i, s in enumerate(run.history) if s == target)
-    before = run.state
+    kept: list[dict[str, Any]] = []
+    given_back: list[dict[str, Any]] = []
+    for visit in run.earlier_visits or []:
+        (given_back if visit["at"] > index else kept).append(visit)
+    answers, checklists = dict(run.answers), dict(run.checklists)
+    for visit in reversed(given_back):  # the latest first, so the earliest cut off has the last word
+        for name in visit["fields"]:
+            answers.pop(name, None)
+        answers.update(visit["answers"])
+        checklists.pop(visit["step"], None)
+        if visit["checklist"] is not None:
+            checklists[visit["step"]] = visit["checklist"]
+    if given_back:
+        run.answers, run.checklists, run.earlier_visits = answers, checklists, kept
     run.history = run.history[: index + 1]
     run.state = target
+
+
+def _rewind(session: Session, actor: Actor, run: ProcedureRun, case: Case, target: str) -> None:
+    before = run.state
+    rewind_history(run, target)
     run.pending_step = None
     audit.record(
         session,

@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from db.models import AuditEvent, Case, ServiceRequest
+from db.models import AuditEvent, Case, ProcedureRun, ServiceRequest
 from domain.clock import format_date, is_working_day, next_working_day, uk_local
 from letters import catalogue
 from letters.render import docx_text, render
@@ -329,6 +329,44 @@ def test_representations_are_recorded_during_the_30_days_and_the_write_off_stand
     closure = letters(walk, p4.CASE_CLOSURE)
     assert {Decimal(c["amount_transitioned"]) for c in closure.values()} == {Decimal("750.00")}
     assert open_deadlines(case_id) == []
+
+
+def test_back_from_a_step_the_run_looped_back_into_gives_its_earlier_visit_its_answers_again(
+    demo_db, caseworker, clock
+):
+    """QA, eighth session (P4's stateful test): a loop back into "Record the paying parent's representations" starts it
+    unanswered; Back from there to "After the 30 days" left the first visit, saved on the SR, in the run's history
+    with no answers or ticks, so what later steps read of it was gone. Its answers and ticks now come back."""
+    case_id = p4_case(caseworker)
+    walk = Walk(caseworker, "P4", case_id)
+    to_await_response(walk, clock)
+    to_after_window(walk, clock, "250.00")
+    first = {"representations_summary": "Says a payment in 2019 is missing", "representations_response": "Checked"}
+    walk.answer(window_outcome=p4.REPRESENTATIONS)
+    walk.answer(**first)
+    assert walk.step == "after_window"
+    walk.answer(window_outcome=p4.REPRESENTATIONS)  # more representations: the step again, unanswered
+    assert walk.step == "representations"
+    with transaction() as session:
+        assert "representations_summary" not in session.get_one(ProcedureRun, walk.view.run_id).answers
+
+    walk.back()
+    assert walk.step == "after_window"
+    with transaction() as session:
+        run = session.get_one(ProcedureRun, walk.view.run_id)
+        history, answers, ticked, set_aside = list(run.history), run.answers, run.checklists, run.earlier_visits
+    assert history[-3:] == ["after_window", "representations", "after_window"]
+    assert {k: answers[k] for k in first} == first
+    assert ticked["representations"] == list(p4.PROCEDURE.steps["representations"].checklist)
+    assert [v["step"] for v in set_aside] == ["after_window"]  # the visit still in the history keeps its first one's
+
+    clock.advance(31)
+    walk.answer(window_outcome=p4.NO_CHANGE)
+    assert walk.step == "record_outcome"
+    notes = walk.outcome().srs["main"].notes
+    assert [n for n in notes if n.startswith("Paying parent's representations")] == [
+        "Paying parent's representations: Says a payment in 2019 is missing. Considered: Checked"
+    ]
 
 
 def test_representations_recorded_once_the_30_days_have_ended_go_straight_to_the_outcome(demo_db, caseworker, clock):

@@ -259,7 +259,7 @@ def test_no_sequence_of_actions_breaks_the_p4_rules(sqlite_demo_db, actor_for, m
         Run,
         settings=settings(
             max_examples=30,
-            stateful_step_count=50,
+            stateful_step_count=100,  # most P4 steps wait on check your answers: a walk needs more actions to end
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
             derandomize=True,
