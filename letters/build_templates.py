@@ -276,13 +276,14 @@ def cmsf5579() -> list[Block]:
                     "Client is the",
                     "{% if client_role == 'paying_parent' %}Paying parent{% else %}Receiving parent{% endif %}",
                 ),
-                ("Reason for the visit", "{{ reason_label }}"),
+                # For "other" the reason is what the caseworker typed: the option's label is our form's, not VSAT's.
+                (
+                    "Reason for the visit",
+                    "{% if reason == 'other' %}{{ other_details }}{% else %}{{ reason_label }}{% endif %}",
+                ),
                 ("Referred by", "{{ referred_by }}"),
             ]
         ),
-        tag("if reason == 'other'"),
-        p("Reason details: {{ other_details }}"),
-        tag("endif"),
         h2("Potentially violent check"),
         tag("if pv_marker"),
         p("**A PV marker is recorded on this case.** The visiting officer must follow the PV safety guidance."),
@@ -293,8 +294,11 @@ def cmsf5579() -> list[Block]:
         tag("if pv_findings"),
         p("What the check found: {{ pv_findings }}"),
         tag("endif"),
+        # Optional, so left out when not answered, as CWGF003's Notes (a heading over nothing reads as lost text).
+        tag("if details"),
         h2("Anything else the visiting officer should know"),
         p("{{ details }}"),
+        tag("endif"),
     ]
 
 

@@ -585,7 +585,7 @@ def _cmsf5579() -> TemplateSpec:
             Field(
                 "other_details",
                 kind="multiline",
-                label="Reason details (reason 'other')",
+                label="What the visit is about (reason 'other')",
                 required=False,
                 required_when=("reason", "other"),
             ),
@@ -597,7 +597,14 @@ def _cmsf5579() -> TemplateSpec:
             Field("referred_by", kind="text", label="Referred by"),
             Field("details", kind="multiline", label="Anything else the visiting officer should know", required=False),
         ),
-        derived=(Derived("reason_label", "text", lambda v: dict(REASONS)[v["reason"]], "The reason as words."),),
+        derived=(
+            Derived(
+                "reason_label",
+                "text",
+                lambda v: dict(REASONS)[v["reason"]],
+                "The reason as words (for other, the form prints the details typed).",
+            ),
+        ),
         samples=(
             Scenario(
                 "standard",
@@ -617,7 +624,13 @@ def _cmsf5579() -> TemplateSpec:
                 "other_reason",
                 "Reason: other (free text)",
                 {"reason": "other", "other_details": "Questions about a change of address"},
-                ("Questions about a change of address",),
+                ("Reason for the visit | Questions about a change of address",),
+            ),
+            Scenario(
+                "nothing_else",
+                "Nothing else for the visiting officer",
+                {"details": ""},
+                ("Full PV check completed on 23 November 2026.",),
             ),
         ),
     )

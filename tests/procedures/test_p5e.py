@@ -234,6 +234,35 @@ def test_an_other_reason_needs_free_text_which_the_letter_uses(demo_db, ssst):
     assert (recipient, context["reason"], context["other_details"]) == ("receiving_parent", "other", "Your new address")
 
 
+def referral_form(sr_id: int) -> list[str]:
+    ((_row, message),) = outbox_rows(sr_id)
+    return docx_text(next(message.iter_attachments()).get_content()).splitlines()
+
+
+def test_the_referral_form_gives_a_listed_reason_and_leaves_out_the_extra_heading_when_nothing_was_added(demo_db, ssst):
+    walk, _case_id, sr_id = start(ssst)
+    walk.answer(client_role="Paying parent", pv_marker=False, pv_details="No marker.")
+    walk.answer(visit_reason="Payments")
+    form = referral_form(sr_id)
+    assert "Reason for the visit | Payments" in form
+    assert not any("Anything else the visiting officer should know" in line for line in form)
+    assert form[-1] == "What the check found: No marker."
+
+
+def test_the_referral_form_gives_the_reason_typed_for_other_and_what_else_the_officer_should_know(demo_db, ssst):
+    """QA: the form printed "Other (free text)", our option's label, as the reason VSAT reads."""
+    walk, _case_id, sr_id = start(ssst)
+    walk.answer(client_role="Paying parent", pv_marker=False, pv_details="No marker.")
+    walk.answer(
+        visit_reason="Other (free text)", reason_details="Your new address", referral_details="Prefers mornings."
+    )
+    form = referral_form(sr_id)
+    assert "Reason for the visit | Your new address" in form
+    assert not any("Other (free text)" in line or "Reason details" in line for line in form)
+    heading = form.index("Anything else the visiting officer should know")
+    assert form[heading + 1 :] == ["Prefers mornings."]
+
+
 def test_failing_to_attend_twice_means_a_new_appointment_and_the_deadline_moves(demo_db, ssst, clock):
     walk, _case_id, sr_id = start(ssst)
     accepted(walk)

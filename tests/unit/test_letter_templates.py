@@ -74,6 +74,21 @@ def test_cmsl5501_for_another_reason_without_free_text_is_refused():
         render(spec, {**spec.values_for("payments"), "reason": "other"})
 
 
+def test_cmsf5579_gives_the_reason_typed_for_other_not_our_options_label():
+    lines = _text("CMSF5579", "standard", reason="other", other_details="Your new address & <phone>").splitlines()
+    assert "Reason for the visit | Your new address & <phone>" in lines
+    assert not any("Other (free text)" in line or "Reason details" in line for line in lines)
+    assert "Reason for the visit | Payments" in _text("CMSF5579", "standard").splitlines()
+
+
+def test_cmsf5579_leaves_out_anything_else_when_nothing_was_given_and_prints_it_when_it_was():
+    heading = "Anything else the visiting officer should know"
+    for empty in ("", None):
+        assert heading not in _text("CMSF5579", "standard", details=empty)
+    lines = _text("CMSF5579", "standard").splitlines()
+    assert lines[lines.index(heading) + 1 :] == ["Prefers a morning appointment."]
+
+
 def test_names_with_apostrophes_and_markup_come_out_intact():
     text = _text("CMSL5501", "escaped_name")
     assert f"Dear {HARD_NAME}" in text
