@@ -133,7 +133,8 @@ def test_threads_confirming_the_same_step_on_postgresql_create_the_sr_once(pg_de
 
 @pytest.mark.postgres
 def test_threads_submitting_the_same_step_on_postgresql_record_one_answer_and_one_note(pg_demo_db, actor_for):
-    """'Chase the CSA caseworker' writes its note and advances on submit: each thread answers differently."""
+    """'Chase the CSA caseworker' keeps its typed note for check your answers on submit, then writes it and advances
+    on confirm (eighth session): each thread answers differently, then each confirms; one of each wins."""
     actor = actor_for("caseworker")
     view = _walk_to(actor, _start(actor).run_id, "chase_update")
     before = _effects_of(view.run_id)
@@ -143,6 +144,15 @@ def test_threads_submitting_the_same_step_on_postgresql_record_one_answer_and_on
         return runs.submit_step(actor, view.run_id, answers, expected_version=view.version)
 
     results = _race(8, submit)
+    winners = [r for r in results if not isinstance(r, BaseException)]
+    losers = [r for r in results if isinstance(r, BaseException)]
+    assert len(winners) == 1, results
+    assert all(isinstance(r, ConflictError) for r in losers), losers
+    (checking,) = winners
+    assert (checking.step.id, checking.awaiting_confirmation) == ("chase_update", True)
+    assert _effects_of(view.run_id)["notes"] == before["notes"]  # nothing on the SR until confirmed
+
+    results = _race(8, lambda _i: runs.confirm_step(actor, view.run_id, expected_version=checking.version))
     winners = [r for r in results if not isinstance(r, BaseException)]
     losers = [r for r in results if isinstance(r, BaseException)]
     assert len(winners) == 1, results

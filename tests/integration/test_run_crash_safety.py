@@ -97,9 +97,10 @@ def reference_walk(actor, case_id: int) -> list[dict]:
 
 
 # 1: the confirm that creates the main SR and its note; 5: the confirm of a note plus a review date and its deadline
-# (a date checked before it saves: the submit before it, 4, only keeps the answers); 8: the confirm that creates the
-# segment SR, notes it, closes the main SR and finishes the run.
-@pytest.mark.parametrize("kill_at", [1, 5, 8])
+# (a date checked before it saves: the submit before it, 4, only keeps the answers); 9: the confirm that creates the
+# segment SR, notes it, closes the main SR and finishes the run (the chase's typed note waits on check your answers
+# since the eighth session: 6 submits it, 7 confirms it).
+@pytest.mark.parametrize("kill_at", [1, 5, 9])
 def test_sigkill_mid_step_keeps_committed_steps_applies_none_of_the_killed_one_and_the_run_resumes(
     demo_db, actor_for, kill_at
 ):
@@ -108,7 +109,7 @@ def test_sigkill_mid_step_keeps_committed_steps_applies_none_of_the_killed_one_a
     with transaction() as session:
         last_sr = session.scalar(select(ServiceRequest.id).order_by(ServiceRequest.id.desc()).limit(1))
     reference = reference_walk(actor, case_id)
-    assert len(reference) == 9
+    assert len(reference) == 10
     assert reference[-1]["status"] == "finished"
     assert reference[kill_at] != reference[kill_at - 1]  # the killed step would have changed something
     assert len(reference[5]["deadlines"]) == len(reference[4]["deadlines"]) + 1  # 5 confirms the review date
