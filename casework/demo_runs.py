@@ -148,6 +148,16 @@ def _work(actor: Actor, case_id: int, path: Path, clock: _Schedule, *, begun_fro
     return view.run_id
 
 
+def _working_morning(now: datetime, days_back: int, region: str) -> datetime:
+    """09:00 on the last working day at least `days_back` days before `now`. Counted backwards: rolled forwards from a
+    Friday evening or a weekend, a run "three days ago" started on today's morning when the demo was set up on a
+    Monday evening (the demo-dates test failed then, eighth session)."""
+    day = uk_local(now).date() - timedelta(days=days_back)
+    while not is_working_day(day, region):
+        day -= timedelta(days=1)
+    return as_utc(datetime.combine(day, time(9), tzinfo=UK))
+
+
 def _later(moment: datetime, minutes: float, region: str) -> datetime:
     """`minutes` of working time after `moment` (09:00 to 17:00 on the region's working days)."""
     local = uk_local(moment)
@@ -193,7 +203,7 @@ def walk(*, seed: int = SEED) -> int:
             case_id = cases[team][n % len(cases[team])]
             path = _path(rnd, n)
             region = regions[case_id]
-            start = _later(now - timedelta(days=rnd.randint(3, DAYS_BACK)), rnd.randint(0, 300), region)
+            start = _later(_working_morning(now, rnd.randint(3, DAYS_BACK), region), rnd.randint(0, 300), region)
             made.append(_work(actor, case_id, path, _Schedule(start, region, rnd)))
     made.append(_begun_from_complaint(now, rnd))
     with transaction() as session:
