@@ -268,7 +268,7 @@ def test_the_case_page_lists_the_closed_srs_under_the_open_ones_each_opening_bac
     headers = [h.value for h in at.header]
     opened = next(h for h in headers if h.startswith("Open service requests on this case"))
     assert headers.index(f"Closed service requests on this case ({total})") == headers.index(opened) + 1
-    closed = at.dataframe[1].value
+    (closed,) = [d.value for d in at.dataframe if "How it was closed" in d.value.columns]  # open SRs: a table
     assert list(closed.columns) == ["SR", "Type", "Closed", "How it was closed"]
     assert len(closed) == CLOSED_LISTED
     assert list(closed["Closed"]) == sorted(closed["Closed"], reverse=True)
@@ -287,7 +287,7 @@ def test_the_case_page_lists_the_closed_srs_under_the_open_ones_each_opening_bac
         ):
             records.set_status(session, None, sr, "Open")
     at.text_input[0].input(visit_number).run()  # found again (by the SSST's SR's number)
-    closed = at.dataframe[1].value
+    (closed,) = [d.value for d in at.dataframe if "How it was closed" in d.value.columns]  # open SRs: a table
     rows = {r["SR"]: r for r in closed.to_dict("records")}
     assert rows[complaint_number]["Type"] == complaint_label
     assert rows[complaint_number]["How it was closed"] == "Cancelled"

@@ -61,6 +61,9 @@ def test_an_allocated_court_fee_sr_is_updated_not_created_and_guesses_are_marked
     at.run()
     answer_step(at, actor, view.run_id, paid_on="2025-12-29", payment_reference="CF-2025-0042")
     assert not at.exception
+    assert_no_unconfirmed_instruction(at)  # the payment's note and met deadline wait on check your answers
+    button(at, "Confirm and save").click().run()
+    assert not at.exception
     assert not any("Update the SR you were allocated" in str(c.label) for c in at.checkbox)  # ticked: gone
     answer_step(at, actor, view.run_id)
     shown = "\n".join(panel_lines(at))
