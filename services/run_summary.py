@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
 
 from db.models import AuditEvent, ProcedureRun, ServiceRequest, Task, Team, User
 from procedures.effects import CmsLine
@@ -73,23 +74,10 @@ def run_srs(actor: Actor, run_id: str) -> list[RunSR]:
     is at or after the run's start was created by the run, since a bound SR existed before the run did.
     """
     with transaction(read_only=True) as session:
-        run = session.get(ProcedureRun, run_id)
-        if run is None:
-            raise NotFound("There is no procedure run with that reference. Open it again from My work.")
-        check_run(session, actor, run, action="read this procedure run")
-        ids = list(dict.fromkeys([*run.sr_refs.values(), *([run.sr_id] if run.sr_id else [])]))
+        run, ids = _readable_run(session, actor, run_id)
         srs = {sr.id: sr for sr in session.scalars(select(ServiceRequest).where(ServiceRequest.id.in_(ids)))}
         since = run.created_at.replace(microsecond=0)  # audit times are kept to the second
-        # Whoever moved the run on: its effects on SRs are recorded in their name, in the same transaction.
-        workers = (
-            select(AuditEvent.actor_id)
-            .where(
-                AuditEvent.entity_type == "procedure_run",
-                AuditEvent.entity_id == str(run.id),
-                AuditEvent.action.in_(("run.started", "run.step")),
-            )
-            .distinct()
-        )
+        workers = _workers(run)
         changed = set(
             session.scalars(
                 select(AuditEvent.sr_id)
@@ -129,20 +117,8 @@ def run_tasks(actor: Actor, run_id: str) -> list[RunTask]:
     of them, so a caseworker could not tell that the initiating caseworker or another team had been told (QA), nor
     that a message for a team not in Casework Guide had come to the case's own team to pass on."""
     with transaction(read_only=True) as session:
-        run = session.get(ProcedureRun, run_id)
-        if run is None:
-            raise NotFound("There is no procedure run with that reference. Open it again from My work.")
-        check_run(session, actor, run, action="read this procedure run")
-        ids = list(dict.fromkeys([*run.sr_refs.values(), *([run.sr_id] if run.sr_id else [])]))
-        workers = (
-            select(AuditEvent.actor_id)
-            .where(
-                AuditEvent.entity_type == "procedure_run",
-                AuditEvent.entity_id == str(run.id),
-                AuditEvent.action.in_(("run.started", "run.step")),
-            )
-            .distinct()
-        )
+        run, ids = _readable_run(session, actor, run_id)
+        workers = _workers(run)
         rows = session.execute(
             select(Task, ServiceRequest.number, User.display_name, Team.name)
             .outerjoin(ServiceRequest, Task.sr_id == ServiceRequest.id)
@@ -160,3 +136,26 @@ def run_tasks(actor: Actor, run_id: str) -> list[RunTask]:
             )
             for task, number, person, team in rows
         ]
+
+
+def _readable_run(session: Session, actor: Actor, run_id: str) -> tuple[ProcedureRun, list[int]]:
+    """The run, if the actor may read it, and the SRs it recorded on (bound or made, the main SR last if unbound)."""
+    run = session.get(ProcedureRun, run_id)
+    if run is None:
+        raise NotFound("There is no procedure run with that reference. Open it again from My work.")
+    check_run(session, actor, run, action="read this procedure run")
+    return run, list(dict.fromkeys([*run.sr_refs.values(), *([run.sr_id] if run.sr_id else [])]))
+
+
+def _workers(run: ProcedureRun) -> Select[int | None]:
+    """Whoever moved the run on: its effects on SRs, tasks and messages are recorded in their name, in the same
+    transaction, so they tell the run's own changes from anyone else's on the same SRs."""
+    return (
+        select(AuditEvent.actor_id)
+        .where(
+            AuditEvent.entity_type == "procedure_run",
+            AuditEvent.entity_id == str(run.id),
+            AuditEvent.action.in_(("run.started", "run.step")),
+        )
+        .distinct()
+    )
