@@ -3,32 +3,17 @@ nothing and the page says once, in words, whose the run is now; opened again, it
 
 from sqlalchemy import select
 
-from db.models import Case, ServiceRequest, User
-from services import console, records, run_context, run_start
+from db.models import ServiceRequest, User
+from services import console, run_context, run_start
 from services.transaction import transaction
 from tests.app.helpers import texts
-from tests.app.test_wizard import _case_id, button, heading, open_wizard
-
-
-def _information_request(actor) -> tuple[int, int]:
-    """A new Information Request SR allocated to the caseworker (P1 works it on the SR): (SR, case)."""
-    case_id = _case_id(actor, financial_transition_complete=True)
-    with transaction() as session:
-        sr = records.create_sr(
-            session,
-            None,
-            case=session.get_one(Case, case_id),
-            process="Transition",
-            area="CSA Information",
-            sub_area="Information Request",
-            owner_id=actor.user_id,
-        )
-        return sr.id, case_id
+from tests.app.test_wizard import button, heading, open_wizard
+from tests.procedures.walk import information_request_sr
 
 
 def test_continue_on_an_sr_reassigned_meanwhile_saves_nothing_and_says_whose_it_is(sqlite_demo_db, actor_for):
     caseworker, leader, colleague = actor_for("caseworker"), actor_for("teamleader"), actor_for("csa.cw1")
-    sr_id, case_id = _information_request(caseworker)
+    sr_id, case_id = information_request_sr(caseworker)
     view = run_start.start_run(caseworker, "P1", case_id=case_id, sr_id=sr_id)
     at = open_wizard(caseworker, view.run_id)
     with transaction() as session:

@@ -26,13 +26,13 @@ from db.models import AuditEvent, Case, Letter, OutboundEmail, ProcedureRun, Ser
 from domain import mail
 from domain.clock import UK
 from letters import catalogue
-from services import console, email_delivery, letters, records, run_context, run_discard, run_start, runs, users
+from services import console, email_delivery, letters, run_context, run_discard, run_start, runs, users
 from services.console import handover
 from services.errors import DomainError, PermissionDenied, ValidationFailed
 from services.transaction import transaction
 from services.work import my_work
 from tests.crash_worker import run_script
-from tests.procedures.walk import find_case, team_named
+from tests.procedures.walk import information_request_sr, team_named
 from tests.ssst import Recorder, smtp_server, team_sr
 
 pytestmark = pytest.mark.postgres
@@ -94,18 +94,7 @@ def _write_lock_held(pg_demo_db) -> Iterator[_Queued]:
 
 def _workable_sr(actor) -> tuple[int, int, str]:
     """A new Information Request SR allocated to the caseworker, which P1 works on the SR: (SR, case, procedure)."""
-    case_id = find_case(actor, financial_transition_complete=True)
-    with transaction() as session:
-        sr = records.create_sr(
-            session,
-            None,
-            case=session.get_one(Case, case_id),
-            process="Transition",
-            area="CSA Information",
-            sub_area="Information Request",
-            owner_id=actor.user_id,
-        )
-        return sr.id, case_id, "P1"
+    return (*information_request_sr(actor), "P1")
 
 
 def _answers(view) -> dict[str, object]:

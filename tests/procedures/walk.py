@@ -77,6 +77,25 @@ def owned_complaint(owner: Actor) -> tuple[int, str, int]:
         return complaint.id, complaint.number, complaint.case_id
 
 
+def information_request_sr(actor: Actor) -> tuple[int, int]:
+    """A new Information Request SR allocated to the caseworker on a case of theirs past transition, which P1 works on
+    the SR: (SR, case)."""
+    from services import records
+
+    case_id = find_case(actor, financial_transition_complete=True)
+    with transaction() as session:
+        sr = records.create_sr(
+            session,
+            None,
+            case=session.get_one(Case, case_id),
+            process="Transition",
+            area="CSA Information",
+            sub_area="Information Request",
+            owner_id=actor.user_id,
+        )
+        return sr.id, case_id
+
+
 def csa_case_to_transition(actor: Actor) -> int:
     """The first demo case of the actor's team that P2 starts on: a CSA case whose financial transition is not
     complete (seed 001's "CSA case that is due to be transitioned")."""
