@@ -67,7 +67,7 @@ def check_page(
             run, procedure, case = load_run(session, actor, run_id, "work this procedure run")
             expect_version(run, expected_version, what="This procedure run")
             _require_in_progress(run)
-            _check_holder(session, actor, run, procedure)
+            check_holder(session, actor, run, procedure)
             today = run_context.run_today()
             step = run_step(procedure, run)
             question_pages.check_page(
@@ -242,15 +242,12 @@ def _check_consistent(session: Session, run: ProcedureRun) -> None:
         raise RuntimeError(f"run {run.id} is {run.status} but SR {sr.number} is {sr.status}")
 
 
-def _check_holder(session: Session, actor: Actor, run: ProcedureRun, procedure: Procedure) -> None:
+def check_holder(session: Session, actor: Actor, run: ProcedureRun, procedure: Procedure) -> None:
     """Refuse anyone but the SR's owner at a step a hand-over gave to someone else (Procedure.handed_over), and
     everyone while the SR waits unallocated for its team: the one who handed over does not carry on as the owner.
-    At any other step of a run whose SR is allocated, refuse anyone but its owner (`run_views.allocated_to`)."""
-    check_holder(session, actor, run, procedure)
-
-
-def check_holder(session: Session, actor: Actor, run: ProcedureRun, procedure: Procedure) -> None:
-    """`_check_holder`, for the other services that record on a run (services/run_discard.py)."""
+    At any other step of a run whose SR is allocated, refuse anyone but its owner (`run_views.allocated_to`): a run
+    reassigned with its SR is the new owner's to carry on (two servers, eighth session). Also for the other services
+    that record on a run (services/run_discard.py)."""
     if run.sr_id is None:
         return
     sr = session.get_one(ServiceRequest, run.sr_id)  # loaded with the run (services/run_context.py): no query
@@ -333,7 +330,7 @@ def _submit(
         run, procedure, case = load_run(session, actor, run_id, "work this procedure run")
         expect_version(run, expected_version, what="This procedure run")
         _require_in_progress(run)
-        _check_holder(session, actor, run, procedure)
+        check_holder(session, actor, run, procedure)
         state, step, before = run.state, run_step(procedure, run), list(run.history)
         if step.final:
             raise DomainError("This is the last step; there is nothing to submit.")
@@ -401,7 +398,7 @@ def confirm_step(actor: Actor, run_id: str, *, expected_version: int) -> RunView
             _require_in_progress(run)
             if run.pending_step != run.state:
                 raise DomainError("There is nothing waiting for confirmation on this step; submit its answers first.")
-            _check_holder(session, actor, run, procedure)
+            check_holder(session, actor, run, procedure)
             before = list(run.history)
             _advance(session, actor, run, procedure, case, after_commit=work)
             step_events.record(session, actor, run, case, before, "step")
@@ -420,7 +417,7 @@ def go_back(actor: Actor, run_id: str, *, expected_version: int) -> RunView:
         run, procedure, case = load_run(session, actor, run_id, "work this procedure run")
         expect_version(run, expected_version, what="This procedure run")
         _require_in_progress(run)
-        _check_holder(session, actor, run, procedure)
+        check_holder(session, actor, run, procedure)
         can_back, refusal = back_allowed(run, procedure)  # the same rule the view shows, without building it twice
         if not can_back:
             raise DomainError(refusal or "There is no earlier step to go back to.")
@@ -436,7 +433,7 @@ def change_answer(actor: Actor, run_id: str, step_id: str, *, expected_version: 
         run, procedure, case = load_run(session, actor, run_id, "work this procedure run")
         expect_version(run, expected_version, what="This procedure run")
         _require_in_progress(run)
-        _check_holder(session, actor, run, procedure)
+        check_holder(session, actor, run, procedure)
         allowed = run.history[run.committed_steps :]
         if step_id not in allowed:
             raise DomainError("That answer is already saved on the SR and cannot be changed here.")
