@@ -223,6 +223,6 @@ if not discarded:  # a discarded run's page says so and offers a new start; noth
             st.markdown("**Emails**")
             emails_panel(view.emails)
         letters_panel(actor, view)
-        cms_panel(view, tick_cms)
+        cms_panel(view, tick_cms, saving=holder is None and elsewhere is None)
         with st.expander("Glossary"):
             glossary_panel(GLOSSARY, key=f"glossary:{run_id}")

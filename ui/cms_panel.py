@@ -46,10 +46,12 @@ def line_markdown(line: CmsLine, *, colour: bool = True) -> str:
 ON_SAVE = "What to enter in CMS when you save this step"
 
 
-def cms_panel(view: RunView, tick: Callable[[int, int, bool], None]) -> None:
-    """The current step's lines, then each saved step's lines with a "done in CMS" tick until all are ticked."""
+def cms_panel(view: RunView, tick: Callable[[int, int, bool], None], *, saving: bool = True) -> None:
+    """The current step's lines, then each saved step's lines with a "done in CMS" tick until all are ticked.
+    `saving` False: the reader will not save this step (the run is someone else's to carry on now), so its lines are
+    left out; what they saved earlier is still theirs to key in and tick."""
     cms, saved, run_id = view.cms, view.cms_saved, view.run_id
-    if cms:
+    if cms and saving:
         lines_under(ON_SAVE, cms)
     for item in saved:
         st.markdown(f"**Enter in CMS now** (saved at '{item.step_title}'); tick each line once it is done in CMS")
