@@ -69,9 +69,11 @@ SELECT CASE WHEN created_at > %(now)s - interval '8 days' THEN '0-7 days'
 FROM service_requests WHERE team_id = %(team)s AND status IN ('Open', 'In Progress') GROUP BY 1, 2""",
     "deadlines": HAND_DEADLINES,  # the same question as console_queries.py asks
     "stuck runs": """
-SELECT r.id, r.procedure_id, r.state, u.display_name, c.scin, sr.number, r.updated_at FROM procedure_runs r
+SELECT r.id, r.procedure_id, r.state, u.display_name, c.scin, sr.number, r.updated_at, o.display_name, t.name
+FROM procedure_runs r
   JOIN users u ON u.id = r.started_by_id JOIN cases c ON c.id = r.case_id
   LEFT JOIN service_requests sr ON sr.id = r.sr_id
+  LEFT JOIN users o ON o.id = sr.owner_id LEFT JOIN teams t ON t.id = sr.team_id
 WHERE r.team_id = %(team)s AND r.status = 'in_progress' AND r.updated_at < %(stuck_before)s AND u.is_new_caseworker
 ORDER BY r.updated_at""",
 }

@@ -394,7 +394,8 @@ if not stuck:
 else:  # one list, one element: a team of 50,000 SRs has hundreds, and each element costs a rerun the same
     st.markdown(
         "\n".join(
-            f"- **{md(s.caseworker)}**: {md(s.what)}, at step '{md(s.step_title)}', last saved "
+            f"- **{md(s.carried_on_by)}**{f' ({md(s.started_words)})' if s.started_words else ''}: {md(s.what)}, "
+            f"at step '{md(s.step_title)}', last saved "
             f"{format_uk(s.updated_at)} ({s.idle_words})"
             for s in stuck
         )

@@ -156,6 +156,35 @@ def sos_arrears(ctx: Ctx) -> Decimal:
     return ZERO if value is None else Decimal(value)
 
 
+def balance_cautions(ctx: Ctx) -> list[str]:
+    """Our caution, not the seed's (seed 003 gives no check on the stable balance and no margin): a balance of £0.00,
+    or one that differs from the case record's arrears balance by any amount, is said before it is saved, since
+    every letter and the write-off limits are worked out from it (QA: £0.00 was taken without a word, and CWGL010
+    would have asked the receiving parent whether to collect £0.00). Never a refusal: the cleanse may rightly move
+    the balance, or leave nothing owed."""
+    balance = ctx.get("stable_balance")
+    if balance is None:
+        return []
+    recorded = ctx.fact("arrears_balance")
+    recorded = None if recorded is None else Decimal(recorded)
+    check = "Check the balance the cleanse left on CSCS or CS2 and that it was typed as shown there"
+    if balance == ZERO:
+        on_record = f" (the case record shows {format_money(recorded)})" if recorded else ""
+        return [
+            f"The stable arrears balance is £0.00{on_record}: the letter to the receiving parent would ask whether "
+            f"to pursue £0.00 of arrears. {check}."
+        ]
+    if recorded is None or balance == recorded:
+        return []
+    gap = abs(balance - recorded)
+    more_or_less = "more" if balance > recorded else "less"
+    return [
+        f"The stable arrears balance of {format_money(balance)} is {format_money(gap)} {more_or_less} than the "
+        f"arrears balance on the case record ({format_money(recorded)}). {check}; if the cleanse changed the "
+        'balance, say how under "What the cleanse changed".'
+    ]
+
+
 def written_off(ctx: Ctx) -> Decimal:
     """The write-off that stands at the end: only when the last 30-day window closed without a change.
 
@@ -746,6 +775,7 @@ STEPS = {
             Field("cleanse_summary", label="What the cleanse changed", kind="long_text", required=False),
         ),
         effects=_open_sr,
+        warnings=balance_cautions,
     ),
     "stable_balance_letter": Step(
         title="Write to the receiving parent about the balance",

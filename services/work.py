@@ -41,6 +41,16 @@ class RunRow:
     updated_at: datetime
     begun_from: BegunFrom | None = None  # the complaint or appeal SR a P1 run was begun from, if any
 
+    @property
+    def carry_on(self) -> str:
+        """The Carry on link's name, for this run: a screen reader's list of links read "Carry on, Carry on" (QA).
+        By the SR the run records on, else the SR it was begun from, else its case."""
+        if self.sr_number:
+            return f"Carry on {self.procedure_id} on SR {self.sr_number}"
+        if self.begun_from:
+            return f"Carry on {self.procedure_id} begun from SR {self.begun_from.number}"
+        return f"Carry on {self.procedure_id} on case {self.scin}"
+
 
 @dataclass(frozen=True, slots=True)
 class RunOnSR:

@@ -6,13 +6,17 @@
   what only the DOM can say: the error summary takes focus when it appears and its items link to the field with
   the problem; each field shown with an error is marked aria-invalid and described by its error text (and
   unmarked when the error goes); every "Change" button on a check-your-answers page is named for its question
-  ("Change Move the case to"). The script finds a field's error as the "Error: ..." text drawn just below the
-  field (as ui.field_error and the wizard widgets draw it), and a summary item's field by the same message.
+  ("Change Move the case to"), and every "Carry on" link for the run its row names ("Carry on P3 on SR
+  1-00000042", from `carry_on_name`: a screen reader's list of links read "Carry on, Carry on"). The script finds
+  a field's error as the "Error: ..." text drawn just below the field (as ui.field_error and the wizard widgets
+  draw it), and a summary item's field by the same message.
   A date in a read-only grid is named as the grid shows it ("2 Dec 2026"): Streamlit's accessible table holds the
   string the grid sorts by ("2026-12-02"), and text in the shown form sorted "10 Dec" before "3 Dec" (ui/table_data.py).
 """
 
 from __future__ import annotations
+
+import html
 
 import streamlit as st
 
@@ -129,6 +133,14 @@ _SCRIPT = """
       const question = row && row.querySelector("strong");
       if (question) button.setAttribute("aria-label", "Change " + question.textContent.trim());
     }
+    for (const link of document.querySelectorAll("a")) {
+      if (link.textContent.trim() !== "Carry on") continue;
+      const row = link.closest('[data-testid="stHorizontalBlock"]');
+      const named = row && row.querySelector("[data-carry-on]");
+      if (named && link.getAttribute("aria-label") !== named.dataset.carryOn) {
+        link.setAttribute("aria-label", named.dataset.carryOn);
+      }
+    }
     for (const cell of document.querySelectorAll(GRID_CELLS)) {
       const day = ISO_DAY.exec(cell.textContent);
       const shown = day && `${Number(day[3])} ${MONTHS[Number(day[2]) - 1]} ${day[1]}${day[4] ? ", " + day[4] : ""}`;
@@ -149,6 +161,13 @@ _SCRIPT = """
 
 
 _SENT = "_a11y_script_sent"
+
+
+def carry_on_name(name: str) -> str:
+    """A hidden mark, drawn in a row beside its "Carry on" link, holding the link's name for the script: Streamlit
+    gives a page link no name but its label, and a label this long is cut short in the row's narrow column (seen in
+    Chromium). Draw it with `unsafe_allow_html=True`; `name` is escaped here."""
+    return f'<span hidden data-carry-on="{html.escape(name)}"></span>'
 
 
 def enhance_page() -> None:

@@ -9,6 +9,7 @@ import streamlit as st
 from domain.clock import format_uk
 from services.actor import Actor
 from services.work import RunRow
+from ui import a11y
 from ui.text import kept_whole, md
 
 
@@ -26,6 +27,9 @@ def runs_in_progress(actor: Actor, runs: Sequence[RunRow]) -> None:
             line += f"At: {md(run.step_title)} · last saved {format_uk(run.updated_at)}"
             numbers = [run.begun_from.number] if run.begun_from else []
             # the SR number whole (ui.text.kept_whole: every piece of the line is escaped or our own)
-            text.markdown(kept_whole(line, numbers), unsafe_allow_html=bool(numbers))
+            line = kept_whole(line, numbers)
+            if actor.role == "caseworker":  # the Carry on link's name for this run, which ui/a11y.py gives it
+                line += a11y.carry_on_name(run.carry_on)
+            text.markdown(line, unsafe_allow_html=True)
             if actor.role == "caseworker":
                 button.page_link("pages/wizard.py", label="Carry on", query_params={"run": run.id})

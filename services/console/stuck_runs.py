@@ -1,7 +1,9 @@
 """Runs of the team's new caseworkers that have made no progress for some working days.
 
 Decision: in-progress runs of new caseworkers (User.is_new_caseworker) in the team whose last save is at
-least N working days ago by the team's region (CASEWORK_STUCK_WORKING_DAYS, default 3).
+least N working days ago by the team's region (CASEWORK_STUCK_WORKING_DAYS, default 3). Each names whose it is to
+carry on now: a run on an allocated SR is recorded only by the SR's owner (services/runs.check_holder), who may not
+be the new caseworker who started it once the SR is reassigned.
 """
 
 from __future__ import annotations
@@ -36,6 +38,39 @@ class StuckRun:
     working_days_idle: int
     procedure_version: str | None = None
     begun_from: BegunFrom | None = None  # the complaint or appeal SR a P1 run was begun from (run_start.start_run)
+    sr_owner: str | None = None  # the SR's owner now; None while it is unallocated (or there is no SR)
+    sr_team: str | None = None  # the SR's team, when a hand-over put it in another team than the run's
+
+    @property
+    def carried_on_by(self) -> str:
+        """Whose the run is to carry on now, in words (the SR's owner's: services/runs.check_holder), the one the
+        team leader talks to (QA: a reassigned SR's run was listed under the caseworker who started it)."""
+        if self.sr_number is None:
+            return self.caseworker  # no SR to allocate yet: the run stays with whoever started it
+        if self.sr_owner is None:
+            return "Unallocated SR"
+        return f"{self.sr_owner} ({self.sr_team})" if self.sr_team else self.sr_owner
+
+    @property
+    def started_words(self) -> str:
+        """Who started the run, where that is not whose it is now; for an unallocated SR, what allocating it does."""
+        if self.sr_number is None:
+            return "started it; no SR to reassign yet"
+        if self.sr_owner is None:
+            if self.waits_for_allocation:
+                where = f"the {self.sr_team}" if self.sr_team else "the team"
+                return f"started by {self.caseworker}; nobody can carry it on until {where} allocates the SR"
+            return f"started by {self.caseworker}, who can carry it on until the SR is allocated"
+        return "" if self.sr_owner == self.caseworker and not self.sr_team else f"started by {self.caseworker}"
+
+    @property
+    def waits_for_allocation(self) -> bool:
+        """At a step a hand-over gave to the SR's next owner, nobody records it while the SR is unallocated
+        (services/run_views.HandedOver.belongs_to)."""
+        try:
+            return self.state in registry.get(self.procedure_id, self.procedure_version).handed_over
+        except registry.UnknownProcedure:
+            return False
 
     @property
     def step_title(self) -> str:
@@ -83,6 +118,7 @@ def stuck_runs_in(session: Session, team_id: int, *, working_days: int | None = 
     before = as_utc(datetime.combine(cutoff_day + timedelta(days=1), time(0), tzinfo=UK))
     # Columns only: the run's answers and history (JSON) are not needed to list it.
     begun = aliased(ServiceRequest)
+    owner, sr_team = aliased(User), aliased(Team)
     rows = session.execute(
         select(
             ProcedureRun.id,
@@ -94,10 +130,15 @@ def stuck_runs_in(session: Session, team_id: int, *, working_days: int | None = 
             ProcedureRun.updated_at,
             ProcedureRun.procedure_version,
             begun,  # few runs are begun from an SR, and only those load one
+            owner.display_name,  # whose it is now: joined here, never a query per run
+            sr_team.name,
+            sr_team.id,
         )
         .join(User, User.id == ProcedureRun.started_by_id)
         .join(Case, Case.id == ProcedureRun.case_id)
         .outerjoin(ServiceRequest, ServiceRequest.id == ProcedureRun.sr_id)
+        .outerjoin(owner, owner.id == ServiceRequest.owner_id)
+        .outerjoin(sr_team, sr_team.id == ServiceRequest.team_id)
         .outerjoin(begun, begun.id == ProcedureRun.begun_from_sr_id)
         .where(
             ProcedureRun.team_id == team_id,
@@ -109,8 +150,21 @@ def stuck_runs_in(session: Session, team_id: int, *, working_days: int | None = 
     ).all()
     idle = _idle_days(today, region)
     return [
-        StuckRun(run_id, pid, state, name, scin, number, at, idle(uk_local(at).date()), version, BegunFrom.of(origin))
-        for run_id, pid, state, name, scin, number, at, version, origin in rows
+        StuckRun(
+            run_id,
+            pid,
+            state,
+            name,
+            scin,
+            number,
+            at,
+            idle(uk_local(at).date()),
+            version,
+            BegunFrom.of(origin),
+            holder,
+            team_name if team_of_sr not in (None, team_id) else None,
+        )  # fmt: skip
+        for run_id, pid, state, name, scin, number, at, version, origin, holder, team_name, team_of_sr in rows
     ]
 
 

@@ -257,6 +257,30 @@ def test_a_stuck_run_names_its_procedure_and_its_sr_so_the_team_leader_can_find_
     assert f"P1 {title}, SR {sr.number} (case {scin}), at step" in shown
 
 
+def test_a_stuck_run_on_a_reassigned_sr_is_listed_under_its_new_owner_saying_who_started_it(sqlite_demo_db, actor_for):
+    """QA (two servers, 7 December): "Demo Caseworker: P1 ..., SR 1-00000099" after the SR went to a colleague,
+    whose run it is to carry on now (only the SR's owner records on it): the team leader would chase the wrong one."""
+    leader, new, colleague = actor_for("teamleader"), actor_for("caseworker"), actor_for("csa.cw2")
+    saved = utcnow() - timedelta(days=30)
+    with transaction() as session:
+        case = session.scalars(select(Case).where(Case.team_id == leader.team_id).order_by(Case.id)).first()
+        sr = records.create_sr(
+            session, None, case=case, process="Escalated Enquiries", area="Complaints", sub_area="Resolution",
+            owner_id=new.user_id,
+        )  # fmt: skip
+        session.add(_p1_saved_at(saved, case.id, case.team_id, new, sr_id=sr.id))
+        sr_id, number, version = sr.id, sr.number, sr.version
+    title = registry.get("P1").title
+    assert f"**Demo Caseworker**: P1 {title}, SR {number} (case {case.scin}), at step" in texts(_console(leader))
+    console.reassign(leader, [sr_id], colleague.user_id, "Covering leave", expected_versions={sr_id: version})
+    shown = texts(_console(leader))
+    assert (
+        f"**{colleague.display_name}** (started by Demo Caseworker): P1 {title}, SR {number} (case {case.scin}), "
+        "at step" in shown
+    )
+    assert f"**Demo Caseworker**: P1 {title}, SR {number}" not in shown
+
+
 def _p1_saved_at(
     saved, case_id: int, team_id: int, starter, *, sr_id: int | None = None, begun_from: int | None = None
 ) -> ProcedureRun:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, update
@@ -355,3 +357,35 @@ def test_the_case_page_shows_the_cases_contact_notes_with_the_ssst_sr_number_as_
     (expander,) = [e for e in at.expander if e.label.startswith("Earlier Contact Notes")]
     assert expander.label == f"Earlier Contact Notes ({earlier})"
     assert "First call." in as_read("\n".join(m.value for m in expander.markdown))
+
+
+def test_each_carry_on_link_is_named_for_its_run_so_a_list_of_links_tells_them_apart(sqlite_demo_db, actor_for):
+    """QA: a screen reader's list of links read "Carry on, Carry on" on My work and Home. Each is named for its run:
+    by the SR it records on, else the SR it was begun from, else its case."""
+    from tests.procedures.p4_helpers import p4_case
+    from tests.procedures.walk import Walk, owned_complaint
+
+    actor = actor_for("caseworker")
+    on_sr = Walk(actor, "P4", p4_case(actor))
+    on_sr.answer(stable_balance="1000.00")
+    complaint_id, complaint, case_id = owned_complaint(actor)
+    Walk(actor, "P1", case_id, begun_from=complaint_id)
+    with transaction() as session:
+        scin = session.get_one(Case, case_id).scin
+    Walk(actor, "P1", case_id)
+    named = {
+        f"Carry on P4 on SR {on_sr.view.sr_number}",
+        f"Carry on P1 begun from SR {complaint}",
+        f"Carry on P1 on case {scin}",
+    }
+    at = app_as(actor).run()
+    for page in ("pages/home.py", "pages/my_work.py"):
+        at.switch_page(page).run()
+        assert not at.exception
+        links = [link.proto.label for link in at.get("page_link") if link.proto.page == "wizard"]
+        # the link reads "Carry on" (a longer label is cut short in its column); its name is drawn beside it for the
+        # page's accessibility script (ui/a11y.py), which Chromium's test checks gives it to the link
+        names = [html.unescape(n) for m in at.markdown for n in re.findall(r'data-carry-on="([^"]*)"', m.value)]
+        assert set(links) == {"Carry on"}
+        assert len(names) == len(links) == len(set(names)), f"two Carry on links share a name on {page}"
+        assert named <= set(names), page

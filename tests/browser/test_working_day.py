@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -239,3 +240,26 @@ def test_my_works_table_shows_every_row_of_its_page_in_full(live_server, page: P
     scroller = grid.locator(".dvn-scroller")
     content, box = scroller.evaluate("e => [e.scrollHeight, e.clientHeight]")
     assert content <= box, (content, box)  # nothing left below the fold inside the table
+
+
+def test_each_carry_on_link_is_named_for_its_run_in_chromiums_accessibility_tree(live_server, page: Page, actor_for):
+    """QA: a screen reader's list of links on My work read "Carry on, Carry on". Each keeps its short visible label
+    (a longer one is cut in its column) and is named for its run, starting with the words shown (WCAG 2.5.3)."""
+    from tests.procedures.walk import Walk, owned_complaint
+
+    actor = actor_for("caseworker")
+    complaint_id, complaint, case_id = owned_complaint(actor)
+    Walk(actor, "P1", case_id, begun_from=complaint_id)
+    Walk(actor, "P1", case_id)
+    with transaction() as session:
+        scin = session.get_one(Case, case_id).scin
+    sign_in(page, live_server.url, "caseworker")
+    settled(page, "Welcome, Demo Caseworker")
+    page.get_by_role("link", name="My work", exact=True).click()
+    settled(page, page.get_by_role("heading", name="My work"))  # axe-core runs on the page here
+    links = page.get_by_role("link").filter(has_text="Carry on")
+    expect(links.first).to_have_attribute("aria-label", re.compile("^Carry on "))
+    names = [link.get_attribute("aria-label") for link in links.all()]
+    assert len(names) == len(set(names)) >= 2, names
+    assert {f"Carry on P1 begun from SR {complaint}", f"Carry on P1 on case {scin}"} <= set(names)
+    expect(page.get_by_role("link", name=f"Carry on P1 on case {scin}", exact=True)).to_have_count(1)

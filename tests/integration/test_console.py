@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -17,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from db.models import AuditEvent, Case, Deadline, ProcedureRun, ServiceRequest, Team, User
 from domain import deadlines as rules
 from domain.clock import utcnow
+from procedures import registry
 from services import console, records, run_summary
 from services import deadlines as sr_deadlines
 from services.console import ConsoleFilter
@@ -411,8 +413,9 @@ def test_the_csv_export_holds_the_filtered_rows_and_is_audited(demo_db, actor_fo
         assert event.after["filters"]["due"] == "overdue"
 
 
-def _run(session, user_id: int, case: Case, saved: datetime) -> str:
+def _run(session, user_id: int, case: Case, saved: datetime, *, sr_id: int | None = None) -> str:
     run = ProcedureRun(
+        sr_id=sr_id,
         procedure_id="P1",
         procedure_version="1",
         state="search_legacy",  # a real P1 step, so the title a team leader sees is the procedure's
@@ -447,6 +450,66 @@ def test_stuck_runs_of_new_caseworkers_count_working_days_over_christmas(demo_db
     assert stuck[0].step_title == "Search the legacy systems"
     monkeypatch.setenv("CASEWORK_STUCK_WORKING_DAYS", "2")
     assert [(s.run_id, s.working_days_idle) for s in console.stuck_runs(leader, now=now)] == [(three, 3), (two, 2)]
+
+
+def test_a_stuck_run_is_named_as_its_srs_owners_to_carry_on_with_who_started_it_in_one_statement(demo_db, actor_for):
+    """QA (two servers, 7 December): a reassigned SR's run was listed under the new caseworker who started it, though
+    only the SR's owner records on it now (services/runs.check_holder). The list names whose it is to carry on (the
+    owner; plainly an unallocated SR, or the starter when there is no SR yet) and who started it where that
+    differs, read in the one statement the console's speed goals allow (benchmarks/console_page.py)."""
+    from db.engine import engine_for
+
+    leader, new, colleague = actor_for("teamleader"), actor_for("caseworker"), actor_for("csa.cw2")
+    saved = utcnow() - timedelta(days=30)
+    with transaction() as session:
+        case = session.scalars(select(Case).where(Case.team_id == leader.team_id).order_by(Case.id)).first()
+
+        def complaint(owner_id: int | None) -> ServiceRequest:
+            return records.create_sr(
+                session, None, case=case, process="Escalated Enquiries", area="Complaints", sub_area="Resolution",
+                owner_id=owner_id,
+            )  # fmt: skip
+
+        reassigned, kept, unallocated = complaint(new.user_id), complaint(new.user_id), complaint(None)
+        runs = {
+            _run(session, new.user_id, case, saved, sr_id=reassigned.id): reassigned.number,
+            _run(session, new.user_id, case, saved, sr_id=kept.id): kept.number,
+            _run(session, new.user_id, case, saved, sr_id=unallocated.id): unallocated.number,
+            _run(session, new.user_id, case, saved): None,
+        }
+        moved_id, moved_version = reassigned.id, reassigned.version
+    console.reassign(
+        leader, [moved_id], colleague.user_id, "Covering leave", expected_versions={moved_id: moved_version}
+    )
+    with sent_statements(engine_for(demo_db.url)) as sent:
+        stuck = {s.run_id: s for s in console.stuck_runs(leader)}
+    assert sum("procedure_runs" in statement for statement in sent) == 1, "one statement, never one per run"
+    assert {
+        runs[run_id]: (s.carried_on_by, s.started_words) for run_id, s in stuck.items() if run_id in runs
+    } == {
+        reassigned.number: (colleague.display_name, "started by Demo Caseworker"),
+        kept.number: ("Demo Caseworker", ""),
+        unallocated.number: (
+            "Unallocated SR", "started by Demo Caseworker, who can carry it on until the SR is allocated"
+        ),
+        None: ("Demo Caseworker", "started it; no SR to reassign yet"),
+    }  # fmt: skip
+
+
+def test_a_stuck_run_at_a_handed_over_step_on_an_unallocated_sr_says_nobody_carries_it_on_until_it_is_allocated():
+    """At a step a hand-over gave to the SR's next owner nobody records while the SR waits unallocated
+    (services/run_views.HandedOver.belongs_to), not even the caseworker who started the run."""
+    run = console.StuckRun(
+        "r1", "P2", "update_notes", "Demo Caseworker", "100000000001", "1-00000042", utcnow(), 4,
+        registry.get("P2").version, sr_team="Specialist Services Support Team",
+    )  # fmt: skip
+    assert (run.carried_on_by, run.started_words) == (
+        "Unallocated SR",
+        "started by Demo Caseworker; nobody can carry it on until the Specialist Services Support Team allocates "
+        "the SR",
+    )
+    assert replace(run, sr_owner="Sam Smith").carried_on_by == "Sam Smith (Specialist Services Support Team)"
+    assert replace(run, sr_owner="Sam Smith").started_words == "started by Demo Caseworker"
 
 
 def test_the_deadline_list_follows_the_filters(demo_db, actor_for):

@@ -106,11 +106,49 @@ def test_the_stable_balance_cannot_be_less_than_the_secretary_of_state_arrears(d
     assert walk.step == "stable_balance_letter"
 
 
+CHECK = "Check the balance the cleanse left on CSCS or CS2 and that it was typed as shown there"
+
+
+def test_a_stable_balance_of_nothing_is_cautioned_on_check_your_answers_and_can_still_be_saved(
+    demo_db, caseworker, clock
+):
+    """QA: £0.00 was taken without a word, and CWGL010 would then ask the receiving parent whether to collect £0.00.
+    Our caution (the seed gives none), never a refusal: the cleanse may leave nothing owed."""
+    walk = Walk(caseworker, "P4", p4_case(caseworker, arrears_balance=Decimal("1000.00")))
+    walk.answer(confirm=False, stable_balance="0.00")
+    assert walk.view.awaiting_confirmation
+    assert walk.view.warnings == (
+        "The stable arrears balance is £0.00 (the case record shows £1,000.00): the letter to the receiving parent "
+        f"would ask whether to pursue £0.00 of arrears. {CHECK}.",
+    )
+    walk.confirm()
+    assert walk.step == "stable_balance_letter"
+    noted = walk.outcome().srs["main"].notes[0]
+    assert noted.startswith("CSA liability ended; cleanse actions complete. Stable arrears balance £0.00,")
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"), [("950.00", "£950.00 is £50.00 less"), ("2345.67", "£2,345.67 is £1,345.67 more")]
+)
+def test_a_stable_balance_that_differs_from_the_case_record_says_by_how_much_and_what_to_check(
+    demo_db, caseworker, clock, typed, said
+):
+    walk = Walk(caseworker, "P4", p4_case(caseworker, arrears_balance=Decimal("1000.00")))
+    walk.answer(confirm=False, stable_balance=typed)
+    assert walk.view.warnings == (
+        f"The stable arrears balance of {said} than the arrears balance on the case record (£1,000.00). {CHECK}; if "
+        'the cleanse changed the balance, say how under "What the cleanse changed".',
+    )
+    walk.confirm()
+    assert walk.step == "stable_balance_letter"
+
+
 def test_the_stable_balance_is_prefilled_from_the_case_and_opens_the_sr_in_progress(demo_db, caseworker, clock):
     walk = Walk(caseworker, "P4", p4_case(caseworker, arrears_balance=Decimal("1234.56"), sos_arrears=Decimal("34.56")))
     assert {f.name: f.value for f in walk.view.step.fields}["stable_balance"] == "1234.56"
     walk.answer(confirm=False, stable_balance="1234.56", cleanse_summary="Duplicate payment removed")
     assert walk.view.awaiting_confirmation
+    assert walk.view.warnings == (), "the case's own balance is not cautioned"
     shown = [(line.text, line.suggestion) for line in walk.view.cms]
     # "Arrears" is a Process seed 001 publishes, but for its Arrears Review SR: the seeds name none for P4's own SR
     # (PROCEDURES.md), so it is a suggestion, as its Area and Sub Area are
