@@ -58,7 +58,15 @@ def settled(page: Page, shows: Locator | str, *, axe: bool = True, timeout: floa
 
 
 def assert_accessible(page: Page) -> None:
-    """axe-core on the page as it stands: fail on any serious or critical violation, naming each."""
+    """axe-core on the page as it stands: fail on any serious or critical violation, naming each.
+
+    First, any transition or animation running ends (a tooltip fading in under the pointer was read at part of its
+    opacity, #a3a3a3 on white, and failed colour contrast on a loaded machine, eighth session); endless ones (a
+    spinner) are not waited for."""
+    page.wait_for_function(
+        """() => document.getAnimations().every(a =>
+            a.playState !== 'running' || (a.effect && a.effect.getTiming().iterations === Infinity))"""
+    )
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(AXE_SCRIPT)  # once per document: a Streamlit rerun keeps the document, a reload does not
     results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
