@@ -126,7 +126,9 @@ def _column(c: FieldView, *, narrow_text: bool = False) -> Any:
     if c.kind == "choice":
         return st.column_config.SelectboxColumn(label, options=list(c.options), help=label)
     width: Literal["small"] | None = "small" if narrow_text or c.kind == "money" else None
-    return st.column_config.TextColumn(label, max_chars=200 if c.kind == "text" else 40, width=width, help=label)
+    # No `max_chars`: the grid's cell editor cuts a longer paste to it without a word (QA, eighth session); the step
+    # refuses a cell over its limit with its row and column (procedures.definition), as ui.text_box's boxes are.
+    return st.column_config.TextColumn(label, width=width, help=label)
 
 
 def _shown_cell(c: FieldView, value: Any) -> Any:
