@@ -145,9 +145,17 @@ def clean_text(raw: str | None, *, field: str, max_chars: int = NOTE_MAX_CHARS, 
     text = _visible(raw or "").strip()
     if required and not text.strip("".join(JOINERS)):  # joiners alone show nothing
         raise FieldError(field, "This cannot be empty.")
-    if len(text) > max_chars:
-        raise FieldError(field, f"Keep this to {max_chars:,} characters or fewer (it has {len(text):,}).")
+    if message := too_long(text, max_chars):
+        raise FieldError(field, message)
     return text
+
+
+def too_long(text: str, max_chars: int) -> str | None:
+    """The refusal of text over `max_chars`, saying the limit and its length, or None: one wording for every box, so a
+    note pasted over a limit (kept in its box, ui.text_box) is refused the same way wherever it was pasted."""
+    if len(text) <= max_chars:
+        return None
+    return f"Keep this to {max_chars:,} characters or fewer (it has {len(text):,})."
 
 
 def sentence(text: str) -> str:

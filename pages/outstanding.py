@@ -21,6 +21,7 @@ from ui.notices import recount
 from ui.table_data import READ_IN_FULL, arrow_rows, day_column, moment_column, table_or_sentence
 from ui.table_ticks import ShownRow, ShownTable, redrawn
 from ui.text import md
+from ui.text_box import text_box
 
 T = TypeVar("T")
 
@@ -215,9 +216,8 @@ if by_number:  # an empty chooser would be drawn disabled, in grey, with nothing
 if opened and st.button("Open SR detail"):
     st.switch_page("pages/sr_detail.py", query_params={"sr": str(by_number[opened].id)})
 # An SR given by its number (a stuck run's, a caseworker's question), wherever it is in the list.
-typed = st.text_input(
+typed = text_box(
     "Open an SR by its number",
-    max_chars=20,
     placeholder="For example 1-00000042",
     key="open_sr_number",
     help="Any SR of your team, whatever page of the list it is on. Press Enter to open it.",
@@ -263,7 +263,7 @@ if table:
         caseworkers = [m.display_name for m in members if m.role == "caseworker" and m.active]
         new_owner = st.selectbox("New owner", caseworkers, index=None, key="reassign_owner")
         at_fields["new_owner"] = st.empty()
-        reason = st.text_input("Reason for reassigning", max_chars=200, key="reassign_reason")
+        reason = text_box("Reason for reassigning", key="reassign_reason")
         at_fields["reason"] = st.empty()
         if st.form_submit_button("Reassign") and (done := ui.attempt(lambda: _reassign(new_owner, reason, at_fields))):
             st.session_state["flash_console"] = done.said
@@ -327,7 +327,7 @@ if table:
         handover_fields = {"sr_ids": st.empty()}
         team_name = st.selectbox("Team to hand over to", list(teams), index=None, key="handover_team")
         handover_fields["team"] = st.empty()
-        handover_reason = st.text_input("Reason for handing over", max_chars=200, key="handover_reason")
+        handover_reason = text_box("Reason for handing over", key="handover_reason")
         handover_fields["reason"] = st.empty()
         if st.form_submit_button("Hand over"):
             st.session_state.pop("handover_pending", None)

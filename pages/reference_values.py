@@ -8,6 +8,7 @@ from services import reference
 from services.errors import DomainError, ValidationFailed
 from ui.table_data import READ_IN_FULL, arrow_rows
 from ui.text import md
+from ui.text_box import text_box
 
 CSV_HELP = (
     "An administrator can save every value to a CSV file and load a corrected file back (the README's section on "
@@ -96,7 +97,7 @@ if chosen is not None:
         st.caption(f"{chosen.source_detail}. Confirming it again records that you checked it against CMS today.")
     confirm_summary = st.container()
     with st.form("ref_confirm"):
-        note = st.text_input("Note (optional)", key="ref_note", max_chars=reference.MAX_NOTE)
+        note = text_box("Note (optional)", key="ref_note")
         note_error = st.empty()
         if st.form_submit_button(f"Confirm '{chosen.value}' is the value our CMS shows", type="primary"):
             try:

@@ -30,7 +30,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from db.models import Case, ProcedureRun, ServiceRequest, Team
-from domain.values import parse_scin
+from domain.values import parse_scin, too_long
 from procedures import registry
 from procedures.definition import Procedure
 from services.access import SR_PAGE_ROLE, check_case, check_sr, opens_sr_page, require_role, unavailable
@@ -42,6 +42,7 @@ from services.transaction import transaction
 from services.views import BegunFrom, CaseBanner, begun_counted, begun_words
 
 LIMIT = 20
+QUERY_MAX = 60  # a SCIN, an SR number or part of a name: longer is a paste of something else
 CLOSED_LISTED = 10  # the Case page's closed SRs, newest first; it says how many more there are
 HELD_ON_ANOTHER_TEAMS_CASE = (
     "Service request {number} is your team's, but its case is another team's, so no other procedure can be started "
@@ -202,6 +203,8 @@ _APOSTROPHES = re.compile("['\u2018\u2019`]")  # one LIKE wildcard each: any kin
 def find_cases(actor: Actor, query: str) -> Found:
     """The team's cases whose SCIN, SR number or a parent's name matches `query`."""
     text = " ".join((query or "").split())  # a name pasted with a double space ("Carly  Smith") found nothing (QA)
+    if message := too_long(text, QUERY_MAX):  # kept in the box (ui.text_box), refused here with its length
+        raise ValidationFailed({"query": message})
     if sum(ch.isalnum() for ch in text) < 2:  # "''" (two wildcards below) would list every name
         raise ValidationFailed({"query": "Enter a SCIN, an SR number or at least 2 letters of a name."})
     with transaction(read_only=True) as session:

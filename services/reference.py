@@ -20,6 +20,7 @@ from domain import reference
 from domain.clock import format_uk
 from domain.reference import Kind, RefEntry, Reference, Source
 from domain.reference_keys import KEY_MAX, new_key
+from domain.values import too_long
 from procedures import registry
 from procedures.reference_uses import uses
 from services import audit
@@ -107,16 +108,16 @@ def _check_value(value: str, field: str = "value") -> str:
     cleaned = " ".join((value or "").split())
     if not cleaned:
         raise ValidationFailed({field: "Enter the value exactly as CMS shows it."})
-    if len(cleaned) > MAX_VALUE:
-        raise ValidationFailed({field: f"Enter at most {MAX_VALUE} characters."})
+    if message := too_long(cleaned, MAX_VALUE):
+        raise ValidationFailed({field: message})
     return cleaned
 
 
 def _check_note(note: str) -> str:
     """The note as kept: trimmed, and refused at its field when longer than MAX_NOTE (QA, 7 December: no limit)."""
     cleaned = (note or "").strip()
-    if len(cleaned) > MAX_NOTE:
-        raise ValidationFailed({"note": f"Enter at most {MAX_NOTE} characters in the note."})
+    if message := too_long(cleaned, MAX_NOTE):  # the wording of every box's limit, with the note's length
+        raise ValidationFailed({"note": message})
     return cleaned
 
 

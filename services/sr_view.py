@@ -18,7 +18,7 @@ from sqlalchemy.orm import defer, joinedload
 
 from db.models import Activity, Attachment, Letter, Note, ProcedureRun, ServiceRequest, User
 from domain.clock import format_date, format_uk
-from domain.values import format_money
+from domain.values import format_money, too_long
 from procedures import registry
 from procedures.effects import CmsLine
 from services import recorded_cms, sr_timeline
@@ -253,12 +253,15 @@ def _begun_run(run: ProcedureRun, names: dict[int, str]) -> BegunRun:
 
 
 SR_NUMBER_FIELD = "sr_number"
+SR_NUMBER_MAX = 20  # "1-00000042" with room to spare: longer is a paste of something else
 
 
 def sr_id_by_number(actor: Actor, text: str) -> int:
     """The SR numbered `text` ("1-00000075", "1-75"), once the actor may view it: a team leader who is given an SR's
     number (a stuck run's, a caseworker's question) opens it without finding its row on the console's pages (QA,
     7 December). Another team's SR is refused as SR detail refuses it (audited), and one that does not exist alike."""
+    if message := too_long(text.strip(), SR_NUMBER_MAX):  # kept in the box (ui.text_box), refused with its length
+        raise ValidationFailed({SR_NUMBER_FIELD: message})
     number = typed_sr_number(text)
     if number is None:
         raise ValidationFailed({SR_NUMBER_FIELD: "Enter an SR number, for example 1-00000042."})

@@ -15,14 +15,14 @@ from services.case_finder import CaseCard, ClosedSR, OpenSR, case_card, example_
 from services.contact_notes import case_contact_notes
 from ui.case_panels import contact_notes_panel, sr_from_case
 from ui.table_data import arrow_rows, day_column, unbroken
+from ui.text_box import text_box
 
 
 def find_case(actor: Actor) -> tuple[str, int | None]:
     """The finder: what was typed, and the case it found (asking which one when several match), if any."""
     example = example_scin(actor)
-    query = st.text_input(
+    query = text_box(
         "Find a case",
-        max_chars=60,
         placeholder="A SCIN, an SR number or part of a parent's name",  # in sight, not only behind the help icon
         help="A SCIN (12 digits"
         + (f", for example {example}" if example else "")

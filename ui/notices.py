@@ -13,6 +13,7 @@ from domain.clock import UK
 from services import reminders
 from services.actor import Actor
 from services.errors import ValidationFailed
+from ui.text_box import text_box
 
 COUNT_KEPT_SECONDS = 60
 _COUNTED = "_notice_count"  # (user id, time.monotonic() when counted, count), in this browser session's state
@@ -93,7 +94,7 @@ def snooze_form(actor: Actor, deadline_id: int) -> None:
             format="DD/MM/YYYY",
         )
         day_error = st.empty()
-        reason = st.text_input("Why can the reminders wait?", max_chars=500)
+        reason = text_box("Why can the reminders wait?")
         reason_error = st.empty()
         if st.form_submit_button("Snooze"):
             until = datetime.combine(day, time(9, 0), tzinfo=UK)

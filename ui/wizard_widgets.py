@@ -13,6 +13,7 @@ from domain.clock import UK
 from domain.files import MAX_PDF_BYTES
 from services.run_views import FieldView
 from ui.text import md
+from ui.text_box import text_box
 
 
 def _key(run_id: str, step: str, name: str) -> str:
@@ -66,10 +67,8 @@ def field_input(run_id: str, step: str, f: FieldView, error: str | None, *, labe
             label, f.options, default=f.value or [], key=key, help=help_text, label_visibility=shown_label
         )
     elif f.kind == "long_text":
-        # No `max_chars` here or on the text input below: Streamlit's box ignores a change that would go over it, so
-        # a longer note pasted in vanished whole and Continue said "Enter ..." (QA, eighth session). The text stays
-        # in the box and the step refuses it at the field with the limit and its length (domain.values.clean_text).
-        value = st.text_area(label, value=f.value or "", key=key, help=help_text, label_visibility=shown_label)
+        # A note pasted over the limit stays in the box; the step refuses it at the field (ui.text_box says why).
+        value = text_box(label, f.value or "", key=key, help=help_text, label_visibility=shown_label, area=True)
     elif f.kind == "date":
         initial = date.fromisoformat(f.value) if f.value else None
         picked = st.date_input(
@@ -104,14 +103,7 @@ def field_input(run_id: str, step: str, f: FieldView, error: str | None, *, labe
     else:  # text, money, integer: typed text, checked by the service
         shown = "" if f.value is None else str(f.value)
         placeholder = "e.g. 1234.56" if f.kind == "money" else None
-        value = st.text_input(
-            label,
-            value=shown,
-            key=key,
-            help=help_text,
-            placeholder=placeholder,
-            label_visibility=shown_label,
-        )
+        value = text_box(label, shown, key=key, help=help_text, placeholder=placeholder, label_visibility=shown_label)
     with st.empty():  # a fixed slot, drawn empty without an error: the fields below keep their place
         if error:
             st.markdown(f":red[**Error:** {error}]")
@@ -134,7 +126,9 @@ def _column(c: FieldView, *, narrow_text: bool = False) -> Any:
     if c.kind == "choice":
         return st.column_config.SelectboxColumn(label, options=list(c.options), help=label)
     width: Literal["small"] | None = "small" if narrow_text or c.kind == "money" else None
-    return st.column_config.TextColumn(label, max_chars=200 if c.kind == "text" else 40, width=width, help=label)
+    # No `max_chars`: the grid's cell editor cuts a longer paste to it without a word (QA, eighth session); the step
+    # refuses a cell over its limit with its row and column (procedures.definition), as ui.text_box's boxes are.
+    return st.column_config.TextColumn(label, width=width, help=label)
 
 
 def _shown_cell(c: FieldView, value: Any) -> Any:

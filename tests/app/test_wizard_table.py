@@ -53,3 +53,31 @@ def test_the_lo_grid_names_its_columns_in_words_above_it(sqlite_demo_db, actor_f
         "The columns, left to right (point at a heading to read it in full): Court; Date granted; Amount; Moved on "
         "to (bailiff, charging order, EJO, DCA, ...) (optional); Debt fully discharged?"
     ) in [c.value for c in at.caption]
+
+
+def test_a_court_pasted_over_200_characters_is_kept_in_the_grid_and_refused_with_its_row_and_length(
+    sqlite_demo_db, actor_for
+):
+    """QA (eighth session): the grid's text cells had Streamlit's `max_chars`, and its cell editor cuts a longer paste
+    to the limit without a word. No cell has a limit in the browser now (`ui.text_box` says why); Continue refuses the
+    cell with its row, its column, the limit and its length, and the step is not saved."""
+    import json
+
+    actor = actor_for("caseworker")
+    walk = Walk(actor, "P3", legacy_case(actor))
+    check_csa(walk)
+    at = open_wizard(actor, walk.view.run_id)
+    (grid,) = at.dataframe
+    assert "max_chars" not in json.dumps(json.loads(grid.proto.columns))  # no cell cut in the browser
+    key = next(k for k in at.session_state._state.filtered_state if k.endswith(":liability_orders"))
+    pasted = "Northampton County Court Business Centre, " * 6 + "Bulk"  # 256 characters
+    at.session_state[key] = {"edited_rows": {0: {"court": pasted}}, "added_rows": [], "deleted_rows": []}
+    at.run()  # the grid's edit reaches the page, as a cell's edit does before the button is pressed
+    for box in at.checkbox:
+        box.check()
+    button(at, "Continue").click().run()
+    assert not at.exception
+    assert "Row 1, Court: Keep this to 200 characters or fewer (it has 256)." in texts(at)
+    assert "Check your answers before saving" not in texts(at)
+    assert at.session_state[key + ":rows"][0]["court"] == pasted  # kept, to shorten
+    assert run_context.view_run(actor, walk.view.run_id).step.id == walk.view.step.id  # nothing saved

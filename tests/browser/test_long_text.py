@@ -38,3 +38,19 @@ def test_a_note_pasted_over_the_limit_is_kept_and_refused_with_its_length(live_s
     settled(page, page.get_by_text("There is a problem", exact=True))
     expect(page.get_by_text("Error: Keep this to 4,000 characters or fewer (it has 4,100).")).to_be_visible()
     expect(box).to_have_value("x" * 4100)  # still there to shorten
+
+
+def test_a_search_pasted_over_the_finders_limit_is_kept_and_refused_with_its_length(live_server, page: Page):
+    """The boxes outside the wizard are drawn as its fields are (ui.text_box): the case finder stands for them."""
+    sign_in(page, live_server.url, "caseworker")
+    settled(page, "Welcome, Demo Caseworker")
+    page.get_by_role("link", name="Start a procedure").click()
+    finder = settled(page, page.get_by_label("Find a case", exact=True))
+    pasted = "Carly Smith, receiving parent, phoned about the payment due on Friday"  # 69 characters
+    finder.click()
+    page.keyboard.insert_text(pasted)  # as a paste arrives: one input of the whole text
+    expect(finder).to_have_value(pasted)
+    finder.press("Enter")
+    settled(page, page.get_by_text("There is a problem", exact=True))
+    expect(page.get_by_text("Keep this to 60 characters or fewer (it has 69).")).to_be_visible()
+    expect(finder).to_have_value(pasted)  # still there to shorten
