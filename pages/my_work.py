@@ -58,11 +58,13 @@ table_or_sentence(
         [
             {
                 "SR": s.number,
+                # Beside the SR: at 1024 px the grid shows SR, SCIN, Type and half of Status, and the marker a new
+                # caseworker most needs before any contact was off to the right (QA, eighth session)
+                "PV": "PV" if s.potentially_violent else "",
                 "SCIN": s.scin,
                 "Type": s.label,
                 "Status": s.status,
                 "Created": s.created_at,  # its day only (the full time cut "Worked by" off), sorted as a day
-                "PV": "PV" if s.potentially_violent else "",
                 # No procedure here works it: said in words, not "None" (the list under the chooser says why)
                 "Worked by": _worked_by(work, s.id),
             }

@@ -57,3 +57,32 @@ def test_a_cases_open_srs_show_every_column_on_a_1024_pixel_window(live_server, 
     assert column is not None
     assert heading is not None
     assert heading["x"] + heading["width"] <= column["x"] + column["width"], "the Owner column is cut off"
+
+
+def test_my_works_pv_marker_is_in_view_on_a_1024_pixel_window(live_server, page: Page):
+    """My work's grid at 1024 px showed SR, SCIN, Type and half of Status: the PV marker, which a new caseworker needs
+    before any contact, was off to the right behind a sideways scroll (QA). It now stands beside the SR."""
+    from db.models import Case
+    from tests.browser.test_console import _actor, _column_spans, _headings
+
+    worker = _actor("caseworker")
+    with transaction() as session:  # one SR allocated to the caseworker, on a case with the PV marker
+        case = session.scalars(select(Case).where(Case.team_id == worker.team_id).order_by(Case.id)).first()
+        assert case is not None
+        case.potentially_violent = True
+        records.create_sr(session, None, case=case, process="Arrears", area="Arrears Management",
+                          sub_area="Arrears Review", owner_id=worker.user_id)  # fmt: skip
+    page.set_viewport_size({"width": 1024, "height": 768})
+    sign_in(page, live_server.url, "caseworker")
+    settled(page, "Welcome, Demo Caseworker")
+    page.get_by_role("link", name="My work", exact=True).click()
+    settled(page, page.get_by_role("heading", name=re.compile(r"^Service requests allocated to you")))
+    grid = page.locator('[data-testid="stDataFrame"]').filter(has=page.get_by_text("SCIN", exact=True)).last
+    grid.scroll_into_view_if_needed()
+    headings = _headings(grid)
+    assert headings[:3] == ["SR", "PV", "SCIN"], headings
+    spans = _column_spans(grid, ticks=False)
+    box = grid.bounding_box()
+    assert box is not None
+    assert len(spans) > 1, spans
+    assert spans[1][1] <= box["width"], (spans, box["width"])  # the PV column whole in view
