@@ -22,16 +22,16 @@ import pytest
 from sqlalchemy import select
 
 from db.engine import WRITE_LOCK_KEY
-from db.models import AuditEvent, Case, Letter, OutboundEmail, ProcedureRun, ServiceRequest, User
+from db.models import AuditEvent, Letter, OutboundEmail, ProcedureRun, ServiceRequest, User
 from domain import mail
 from domain.clock import UK
-from letters import catalogue
 from services import console, email_delivery, letters, run_context, run_discard, run_start, runs, users
 from services.console import handover
 from services.errors import DomainError, PermissionDenied, ValidationFailed
 from services.transaction import transaction
 from services.work import my_work
 from tests.crash_worker import run_script
+from tests.integration.test_letters_service import _due as due_letter
 from tests.procedures.walk import information_request_sr, team_named
 from tests.ssst import Recorder, smtp_server, team_sr
 
@@ -99,28 +99,6 @@ def _workable_sr(actor) -> tuple[int, int, str]:
 
 def _answers(view) -> dict[str, object]:
     return {**run_script()[view.step.id], "_checklist": list(view.step.checklist)}
-
-
-def _due_letter() -> int:
-    """A CMSL5501 due on one of the team's SRs, with the template's sample values."""
-    spec = catalogue.get("CMSL5501")
-    with transaction() as session:
-        sr_id = session.scalars(
-            select(ServiceRequest.id)
-            .join(Case, Case.id == ServiceRequest.case_id)
-            .where(ServiceRequest.team_id == team_named("CSA Rules Reassessment Team"), ~Case.sensitive)
-            .order_by(ServiceRequest.id)
-        ).first()
-        letter = Letter(
-            sr_id=sr_id,
-            template_code=spec.code,
-            recipient=spec.recipient,
-            status="due",
-            context=spec.values_for(spec.samples[0].key),
-        )
-        session.add(letter)
-        session.flush()
-        return letter.id
 
 
 def _runs_on(sr_id: int) -> list[ProcedureRun]:
@@ -377,7 +355,7 @@ def test_produce_pressed_on_two_servers_at_once_makes_the_letter_once(pg_demo_db
     file the first downloads is the one stored (a second render wrote over it, with another sha256 in the audit
     trail); the second is told it was produced already."""
     actor = actor_for("caseworker")
-    letter_id = _due_letter()
+    letter_id = due_letter()  # a CMSL5501 due on one of the team's SRs, with the template's sample values
     with _write_lock_held(pg_demo_db) as queued:
         queued.start(lambda: letters.render_letter(actor, letter_id))
         queued.start(lambda: letters.render_letter(actor, letter_id))
