@@ -18,6 +18,14 @@ from tests.app.test_wizard import button, open_wizard
 from tests.pdfs import a_pdf
 from tests.procedures.ssst_walks import allocated_sr, deadline_list, outbox_rows, set_case, sr_row
 
+# P5a's first step as the enforcement case manager's demo email gives it, by the labels the page shows
+ECM_EMAIL = {
+    "When the email was received": date(2025, 12, 23),
+    "Time (UK)": time(16, 45),
+    "Court": "Demo County Court",
+    "Court fee": "108.00",
+}
+
 
 def reassign_by_team_leader(sr_id: int) -> None:
     """The SR's team leader gives it to another caseworker of the team, through the console's service."""
@@ -43,12 +51,7 @@ def test_an_ssst_caseworker_pays_a_court_fee_through_the_wizard(sqlite_demo_db, 
 
     answer_by_label(
         at,
-        **{
-            "When the email was received": date(2025, 12, 23),
-            "Time (UK)": time(16, 45),
-            "Court": "Demo County Court",
-            "Court fee": "108.00",
-        },
+        **ECM_EMAIL,
         confirm=False,
     )
     assert "Check your answers before saving" in texts(at)
@@ -166,12 +169,7 @@ def test_paying_the_court_fee_shows_check_your_answers_and_back_from_it_records_
     at = open_wizard(actor, view.run_id)
     answer_by_label(
         at,
-        **{
-            "When the email was received": date(2025, 12, 23),
-            "Time (UK)": time(16, 45),
-            "Court": "Demo County Court",
-            "Court fee": "108.00",
-        },
+        **ECM_EMAIL,
     )
     assert "Pay the court fee" in progress(at)
     notes, met = _sr_notes(sr_id), [done for _k, done, _e in deadline_list(sr_id)]
