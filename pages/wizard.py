@@ -20,7 +20,15 @@ from ui.handed_over import allocated_elsewhere_page, handed_over_page
 from ui.letters_panel import letters_panel
 from ui.pending_letters import pending_letters_panel
 from ui.procedure_map_panel import procedure_map_on_demand
-from ui.question_flow import QuestionFlow, back_to_step_before, open_last_page, open_question, reached_forwards
+from ui.question_flow import (
+    CHANGED_MEANWHILE,
+    RESTORED,
+    QuestionFlow,
+    back_to_step_before,
+    open_last_page,
+    open_question,
+    reached_forwards,
+)
 from ui.run_moved import moved_on_notice
 from ui.task_list import task_list_table
 from ui.text import kept_whole, md
@@ -81,7 +89,8 @@ def save(answers: dict[str, object]) -> None:
 
 
 # One question per page (ui/question_flow.py): the page of this step shown, and the answers kept until it is saved.
-flow = QuestionFlow(run_id, view, checklist_prefix="ck", errors_key=ERRORS, check=check, save=save)
+# What was entered on the page and not Continued comes back after a visit to another page (this session only).
+flow = QuestionFlow(run_id, view, checklist_prefix="ck", errors_key=ERRORS, check=check, save=save, keep_typed=True)
 
 
 def back() -> None:
@@ -130,6 +139,7 @@ def discard() -> None:
     )
     if title is not None:
         st.session_state[DISCARDED_HERE] = True
+        flow.forget_typed()
 
 
 # Handed over to someone else (P2's CMS owning caseworker, or their team): this reader is told, not asked their steps.
@@ -176,6 +186,13 @@ with st.container():
         ui.error_summary(errors)
         if stale:
             st.button("Reload")  # a rerun reads the saved state afresh
+    asked = not (discarded or view.status == "finished" or holder or elsewhere or view.awaiting_confirmation)
+    if asked and flow.restored:
+        st.info(RESTORED, icon=":material/history:")
+    elif asked and flow.changed_meanwhile:
+        st.info(CHANGED_MEANWHILE, icon=":material/update:")
+    elif not asked:
+        flow.forget_typed()  # no step is asked here: nothing entered on one comes back later
 
 main, side = st.columns([3, 2], gap="large")
 with main:

@@ -6,6 +6,18 @@ and the visit of the step, until the step is saved from its last page. A real ru
 each page's Continue (services/step_drafts.py), so a new session (a reload, another tab) resumes at that page.
 The page passes what differs between a real and a practice run: how a page's answers are checked (and kept), how
 the step is saved, and how Back leaves it.
+
+What is typed on the page shown but not yet Continued lives in its inputs, and Streamlit drops an input's value as
+soon as a page is drawn without it: opening My work mid-note lost the note (QA, eighth session). With `keep_typed`
+(the wizard) each change of an input is copied at once, in its on_change callback, to one key per run that is not
+an input's (`typed:<run>`, naming the visit of the step, the page and the run's version), and the page drawn again
+in this browser session fills its inputs from it. Lead's decision, 7 December 2026 (ninth session): it stays in the
+browser session, never in the database, so nothing half-typed is written to the run, the SR or the audit trail; a
+reload, another tab or another computer resumes from the last Continue (services/step_drafts.py), as before. It is
+dropped at the page's Continue or Back (its answers then live where Continue keeps them), when the run is no longer
+at that visit of the step or has changed since (saved, reopened, ticked or discarded in another tab, on another
+server or by a colleague: the run's version tells), when the run is discarded here, and at sign-out (ui.sign_out
+clears the session).
 """
 
 from __future__ import annotations
@@ -17,8 +29,20 @@ import streamlit as st
 
 from services.question_pages import CHECKLIST, QuestionPage, first_shown, page_shown, question_pages
 from services.run_views import RunView
-from services.step_drafts import visit
-from ui.wizard_widgets import field_input, field_value, with_kept
+from services.step_drafts import NOT_KEPT, visit
+from ui.wizard_widgets import field_input, field_value, input_keys, with_kept
+
+RESTORED = (
+    "What you had entered on this page before you left it is filled in again. Nothing is saved until you select "
+    "Continue."
+)
+# A chosen file is chosen again, as after a reload; a grid (P3's table) gives its rows only as it is drawn, after its
+# on_change would run, and refills from its first data, so its rows are kept at Continue only, as before.
+NOT_TYPED = NOT_KEPT | {"table"}
+CHANGED_MEANWHILE = (
+    "This procedure run was changed since you left this page (in another tab or window, or by a colleague), so what "
+    "you had entered on it is not filled in: the page shows the answers as they are now."
+)
 
 
 def visit_of(view: RunView) -> str:
@@ -94,6 +118,7 @@ class QuestionFlow:
         errors_key: str,
         check: Callable[[dict[str, Any], tuple[str, ...], int], bool],
         save: Callable[[dict[str, Any]], object],
+        keep_typed: bool = False,
     ) -> None:
         self.key, self.view, self.visit = key, view, visit_of(view)
         self.checklist_prefix, self.errors_key, self.check, self.save = checklist_prefix, errors_key, check, save
@@ -115,6 +140,65 @@ class QuestionFlow:
             index = later[0] if later else self.first
             st.session_state[self.page_key] = index
         self.index: int = index
+        self.keep_typed, self.typed_key = keep_typed, f"typed:{key}"
+        self.typed: dict[str, Any] = {}  # what was entered on this page and not Continued, to fill its inputs again
+        self.restored = self.changed_meanwhile = False  # for the notices at the top of the step
+        if keep_typed and self.typed_key in st.session_state:
+            self._take_typed()
+
+    def _take_typed(self) -> None:
+        """Fill this page from what was entered on it before its inputs were dropped (another page was drawn); drop
+        what belongs to another step, page or version of the run."""
+        entry: dict[str, Any] = st.session_state[self.typed_key]
+        view = self.view
+        if (
+            entry["visit"] != self.visit
+            or entry["page"] != self.index
+            or view.status != "in_progress"
+            or view.awaiting_confirmation
+        ):
+            del st.session_state[self.typed_key]
+            return
+        if any(k in st.session_state for k in self._input_keys()):
+            # The inputs are still drawn (this tab did not leave the page): they hold the answers. A version moved
+            # on meanwhile is this tab's own (a "done in CMS" tick) or was already shown in these inputs.
+            entry["version"] = view.version
+        elif entry["version"] != view.version:  # the run changed while the caseworker was elsewhere
+            del st.session_state[self.typed_key]
+            self.changed_meanwhile = True
+            return
+        else:
+            self.typed = entry["values"]
+            entry["restored"] = True
+        self.restored = bool(entry.get("restored"))
+
+    def _input_keys(self) -> list[str]:
+        fields = [f for f in self.pages[self.index].fields if f.kind not in NOT_TYPED]
+        keys = [k for f in fields for k in input_keys(self.key, self.visit, f)]
+        if self.pages[self.index].checklist:
+            keys += [self._tick_key(i) for i in self.view.step.checklist]
+        return keys
+
+    def _remember(self) -> None:
+        """An input's on_change: copy the page's answers as its inputs hold them now, before a page drawn without
+        them (My work, or any other) makes Streamlit drop them."""
+        values = self.answers()
+        kept = {n: values[n] for n in self.page.names if n in values}
+        for f in self.page.fields:
+            if f.kind in NOT_TYPED:
+                kept.pop(f.name, None)
+        before = st.session_state.get(self.typed_key)
+        st.session_state[self.typed_key] = {
+            "visit": self.visit,
+            "page": self.index,
+            "version": self.view.version,
+            "values": kept,
+            "restored": bool(before and before.get("restored") and before["visit"] == self.visit),
+        }
+
+    def forget_typed(self) -> None:
+        """Drop what was entered on the page and not Continued: its Continue or Back took it, or no step is asked."""
+        st.session_state.pop(self.typed_key, None)
 
     @property
     def page(self) -> QuestionPage:
@@ -140,6 +224,7 @@ class QuestionFlow:
         applies to them; on the last, save the whole step (a refused answer reopens the page that asks it)."""
         values = self.answers()
         st.session_state[self.kept_key] = values
+        self.forget_typed()  # kept above with the step's other answers, and by `check` on the run
         later = [i for i in range(self.index + 1, len(self.pages)) if self.pages[i].applies(values)]
         if later:
             if self.check(values, self.page.names, later[0]):
@@ -158,6 +243,7 @@ class QuestionFlow:
     def previous_page(self) -> None:
         values = self.answers()
         st.session_state[self.kept_key] = values
+        self.forget_typed()
         earlier = [i for i in range(self.index) if self.pages[i].applies(values)]
         st.session_state[self.page_key] = earlier[-1] if earlier else self.first
 
@@ -166,22 +252,26 @@ class QuestionFlow:
         fragment rerun just as the Continue outside it asks for a full one, and Chromium then lost the answer.
         A question's page heading asks it, so its input's own label is not drawn again (it stays its name)."""
         page, view = self.page, self.view
+        remember = self._remember if self.keep_typed else None
+        shown = {**self.kept, **self.typed} if self.typed else self.kept
         if page.checklist:
-            ticked = self.kept.get(CHECKLIST)
+            ticked = shown.get(CHECKLIST)
             done = set(ticked) if isinstance(ticked, list) else set(view.step.checked)
             st.markdown("**Check before you continue**")
             for item in view.step.checklist:
-                st.checkbox(item, value=item in done, key=self._tick_key(item), wrap=True)
+                st.checkbox(item, value=item in done, key=self._tick_key(item), wrap=True, on_change=remember)
             with st.empty():  # a fixed slot for the error: the fields below keep their place (see the summary)
                 if CHECKLIST in errors:
                     st.markdown(f":red[**Error:** {errors[CHECKLIST]}]")
         values: dict[str, Any] = dict(self.known)
-        for f in with_kept(page.fields, self.kept):
+        for f in with_kept(page.fields, shown):
             if f.applies(values):
                 as_heading = f.name == page.asks
                 if as_heading and f.help:
                     st.caption(f.help)
-                values[f.name] = field_input(self.key, self.visit, f, errors.get(f.name), label_hidden=as_heading)
+                values[f.name] = field_input(
+                    self.key, self.visit, f, errors.get(f.name), label_hidden=as_heading, on_change=remember
+                )
 
     def step(self, errors: dict[str, str], *, back: Callable[[], None], published: str = "") -> None:
         """The page: whose step and the guidance (in full on the step's first page), the recheck warning, the

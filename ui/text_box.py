@@ -9,6 +9,7 @@ caseworker shortens what they pasted instead of typing it again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Literal
 
 import streamlit as st
@@ -25,12 +26,25 @@ def text_box(
     placeholder: str | None = None,
     label_visibility: LabelVisibility = "visible",
     area: bool = False,
+    on_change: Callable[[], None] | None = None,
 ) -> Any:
     """One line of text (or, with `area`, several), with no `max_chars`: see the module's docstring for why."""
     if area:
         return st.text_area(
-            label, value=value, key=key, help=help, placeholder=placeholder, label_visibility=label_visibility
+            label,
+            value=value,
+            key=key,
+            help=help,
+            placeholder=placeholder,
+            label_visibility=label_visibility,
+            on_change=on_change,
         )
     return st.text_input(
-        label, value=value, key=key, help=help, placeholder=placeholder, label_visibility=label_visibility
+        label,
+        value=value,
+        key=key,
+        help=help,
+        placeholder=placeholder,
+        label_visibility=label_visibility,
+        on_change=on_change,
     )

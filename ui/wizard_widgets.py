@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime, time
 from typing import Any, Literal
@@ -19,6 +19,12 @@ from ui.text_box import text_box
 def _key(run_id: str, step: str, name: str) -> str:
     """`step` names the visit of the step (the wizard passes "step@number"), so a looped step starts blank."""
     return f"w:{run_id}:{step}:{name}"
+
+
+def input_keys(run_id: str, step: str, f: FieldView) -> tuple[str, ...]:
+    """The session keys of the widgets field_input draws for `f` (a date and time is two)."""
+    key = _key(run_id, step, f.name)
+    return (key + ":d", key + ":t") if f.kind == "datetime" else (key,)
 
 
 def field_value(run_id: str, step: str, f: FieldView) -> Any:
@@ -45,10 +51,19 @@ def with_kept(fields: Sequence[FieldView], kept: Mapping[str, Any]) -> list[Fiel
     return [replace(f, value=kept[f.name]) if f.name in kept else f for f in fields]
 
 
-def field_input(run_id: str, step: str, f: FieldView, error: str | None, *, label_hidden: bool = False) -> Any:
+def field_input(
+    run_id: str,
+    step: str,
+    f: FieldView,
+    error: str | None,
+    *,
+    label_hidden: bool = False,
+    on_change: Callable[[], None] | None = None,
+) -> Any:
     """Draw one input; return what the caseworker entered (None when nothing). `label_hidden`: the page heading
     already asks this question, so the label is not drawn twice; it stays the input's accessible name, and the
-    help is the caller's to show."""
+    help is the caller's to show. `on_change` runs when the caseworker changes it, before the next page is drawn,
+    whichever page that is (ui.question_flow keeps what was typed there)."""
     key = _key(run_id, step, f.name)
     label = f.label + ("" if f.required else " (optional)")
     help_text = None if label_hidden else (f.help or None)
@@ -56,31 +71,58 @@ def field_input(run_id: str, step: str, f: FieldView, error: str | None, *, labe
     if f.kind == "yes_no":  # no default: only an answer the caseworker saved is shown selected
         index = None if not isinstance(f.value, bool) else (0 if f.value else 1)
         choice = st.radio(
-            label, ["Yes", "No"], index=index, key=key, horizontal=True, help=help_text, label_visibility=shown_label
+            label,
+            ["Yes", "No"],
+            index=index,
+            key=key,
+            horizontal=True,
+            help=help_text,
+            label_visibility=shown_label,
+            on_change=on_change,
         )
         value: Any = None if choice is None else choice == "Yes"
     elif f.kind == "choice":
         index = f.options.index(f.value) if f.value in f.options else None
-        value = st.radio(label, f.options, index=index, key=key, help=help_text, label_visibility=shown_label)
+        value = st.radio(
+            label, f.options, index=index, key=key, help=help_text, label_visibility=shown_label, on_change=on_change
+        )
     elif f.kind == "multi_choice":
         value = st.multiselect(
-            label, f.options, default=f.value or [], key=key, help=help_text, label_visibility=shown_label
+            label,
+            f.options,
+            default=f.value or [],
+            key=key,
+            help=help_text,
+            label_visibility=shown_label,
+            on_change=on_change,
         )
     elif f.kind == "long_text":
         # A note pasted over the limit stays in the box; the step refuses it at the field (ui.text_box says why).
-        value = text_box(label, f.value or "", key=key, help=help_text, label_visibility=shown_label, area=True)
+        value = text_box(
+            label, f.value or "", key=key, help=help_text, label_visibility=shown_label, area=True, on_change=on_change
+        )
     elif f.kind == "date":
         initial = date.fromisoformat(f.value) if f.value else None
         picked = st.date_input(
-            label, value=initial, key=key, help=help_text, format="DD/MM/YYYY", label_visibility=shown_label
+            label,
+            value=initial,
+            key=key,
+            help=help_text,
+            format="DD/MM/YYYY",
+            label_visibility=shown_label,
+            on_change=on_change,
         )
         value = picked.isoformat() if isinstance(picked, date) else None
     elif f.kind == "datetime":
         moment = datetime.fromisoformat(f.value) if f.value else None  # naive: kept from this page, UK time
         initial = moment.astimezone(UK) if moment and moment.tzinfo else moment
         left, right = st.columns(2)
-        day = left.date_input(label, value=initial.date() if initial else None, key=key + ":d", format="DD/MM/YYYY")
-        at = right.time_input("Time (UK)", value=initial.time() if initial else time(10, 0), key=key + ":t")
+        day = left.date_input(
+            label, value=initial.date() if initial else None, key=key + ":d", format="DD/MM/YYYY", on_change=on_change
+        )
+        at = right.time_input(
+            "Time (UK)", value=initial.time() if initial else time(10, 0), key=key + ":t", on_change=on_change
+        )
         value = datetime.combine(day, at).isoformat() if isinstance(day, date) and at else None
     elif f.kind == "pdf":
         if isinstance(f.value, dict):
@@ -103,7 +145,15 @@ def field_input(run_id: str, step: str, f: FieldView, error: str | None, *, labe
     else:  # text, money, integer: typed text, checked by the service
         shown = "" if f.value is None else str(f.value)
         placeholder = "e.g. 1234.56" if f.kind == "money" else None
-        value = text_box(label, shown, key=key, help=help_text, placeholder=placeholder, label_visibility=shown_label)
+        value = text_box(
+            label,
+            shown,
+            key=key,
+            help=help_text,
+            placeholder=placeholder,
+            label_visibility=shown_label,
+            on_change=on_change,
+        )
     with st.empty():  # a fixed slot, drawn empty without an error: the fields below keep their place
         if error:
             st.markdown(f":red[**Error:** {error}]")
