@@ -164,7 +164,7 @@ _RUN_OVER = """() => window.__runsStarted > 0
 def click_leaving_a_box(page: Page, target: Locator) -> None:
     """Click `target` as a person does, straight from a box being typed in: pressing the button takes the focus from
     the box, which sends its text in a run of the page, and the button is released once that run is over. Playwright
-    releases at once, inside that run, and Streamlit then dropped the page switch (one in two here): a person's
+    releases at once, inside that run, and the page switch was then lost (each of four tries): a person's
     press lasts about a tenth of a second (see docs/qa-findings.md, ninth session)."""
     page.evaluate(_COUNT_RUNS)
     target.hover()
