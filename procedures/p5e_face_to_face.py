@@ -497,7 +497,7 @@ def _appointment_moved(ctx: Ctx) -> list[Effect]:
     return [
         # No `said`: the seed names no SR update for a moved appointment (its step 4 is the appointment first given).
         UpdateSR("main", {"appointment_at": at}),
-        SetDue("main", deadlines.appointment(at, location)),  # moves the open appointment deadline
+        SetDue("main", deadlines.appointment(at, location), moves=True),  # the open appointment deadline
         AddNote(
             "main",
             f"Face to face appointment moved to {format_uk(at)} at {location}.",
@@ -793,13 +793,13 @@ _V2_STEPS: dict[str, Step] = {
     "appointment_moved": Step(
         title=MOVED_TITLE,
         guidance=(
-            "The appointment has moved to another day. Record the new date and time as the face to face consultant "
-            "gives it: the SR's appointment date and the appointment deadline move to it, and the place stays as "
-            "recorded. Then the procedure waits for the new day before what happened at the visit can be recorded. "
-            "If the new date is not known yet, come back to this step when it is: until then the procedure waits "
-            "here in My work, under Procedures in progress, and Carry on there brings you back. Casework Guide sends "
-            f"no new {APPOINTMENT_LETTER} for a moved appointment: the procedure asks for the letter when the "
-            "appointment is first given. If the client has not been told of the new day, ask your team leader."
+            "The appointment has moved to another day. Record the new date and time the face to face consultant gives: "
+            "the SR's appointment date and the appointment deadline move to it; the place stays as recorded. The "
+            "procedure then waits for the new day before what happened at the visit can be recorded. If the new date "
+            "is not known yet, come back when it is: Carry on in My work, under Procedures in progress, brings you "
+            f"back here. No new {APPOINTMENT_LETTER} is sent for a moved appointment: the procedure names the letter "
+            "only for the appointment as first given. If the client has not been told of the new day, ask your team "
+            "leader."
         ),
         fields=(
             Field(

@@ -633,8 +633,11 @@ def test_an_appointment_moved_before_its_day_takes_the_new_date_and_waits_for_it
     new = _next(lambda day: is_working_day(day, "England") and day > appointment_at(8).date(), after=9)
     view = walk.checked(moved_appointment_at=new.strftime("%Y-%m-%d %H:%M"))
     assert [n.text for n in view.notes] == [f"Face to face appointment moved to {format_uk(new)} at Demo Jobcentre."]
-    assert [d.explanation for d in view.dates_set if d.explanation] == [
-        rules.appointment(new, "Demo Jobcentre").explanation
+    assert [(d.words, d.explanation) for d in view.dates_set if d.explanation] == [
+        (
+            f"Face to face appointment moved in your deadlines to {format_uk(new)}",
+            rules.appointment(new, "Demo Jobcentre").explanation,
+        )
     ]
     # A suggestion: the seed names no SR update for a moved appointment, so never step 4's sentence.
     (date_line,) = [line for line in view.cms if line.suggestion == "Appointment date and time"]
