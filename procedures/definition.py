@@ -377,6 +377,9 @@ class Step:
     # The guidance for a run with no SR of the caseworker who asked bound to it as "origin" (P5e: who is told
     # instead of them). A run reads one or the other, never a sentence covering both (QA, 7 December).
     without_origin: str = ""
+    # What the caseworker did themselves at this step that Casework Guide did not (P3's fast track: told a team it
+    # cannot reach), said on the finish page beside the tasks and messages the run raised.
+    told_by_you: str = ""
 
     def as_started(
         self, allocated_refs: Collection[str], ticked: Collection[str] = (), *, sr_refs: Collection[str] = ("origin",)

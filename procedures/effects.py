@@ -112,10 +112,13 @@ FIELD_LABELS: Final = {
 }
 
 
-def deadline_words(kind: str, due_at: datetime, explanation: str) -> DateSet:
-    """A deadline as "check your answers" lists it."""
+def deadline_words(kind: str, due_at: datetime, explanation: str, *, moves: bool = False) -> DateSet:
+    """A deadline as "check your answers" lists it; `moves`: one the step always moves, never adds."""
     label, when = deadlines.label(kind), format_uk(due_at)
-    words = f"{label} added to your deadlines for {when}" if kind in deadlines.EVENTS else f"{label} due by {when}"
+    if moves:
+        words = f"{label} moved in your deadlines to {when}"
+    else:
+        words = f"{label} added to your deadlines for {when}" if kind in deadlines.EVENTS else f"{label} due by {when}"
     return DateSet(words, explanation)
 
 
@@ -459,9 +462,12 @@ class SetDue(Effect):
 
     ref: str
     due: Any  # domain.deadlines.Due
+    # The step always moves a deadline already set (P5e's moved appointment): check your answers says "moved", not
+    # "added", which read as a second appointment.
+    moves: bool = False
 
     def dates_set(self) -> list[DateSet]:
-        return [deadline_words(self.due.kind, self.due.due_at, self.due.explanation)]
+        return [deadline_words(self.due.kind, self.due.due_at, self.due.explanation, moves=self.moves)]
 
 
 CASE_TEAM_LEADERS: Final = "case_team_leaders"  # QueueEmail.to: the team leaders of the case's own team

@@ -58,10 +58,24 @@ per LO whose debt is not fully discharged. Our reading of the seed, where it is 
   team, and the text says who it is for. The caseworker also confirms the contact in the checklist.
 - Every path ends with the Finalise Case SR Closed / Complete after its mandatory activities are
   Done, so the run finishes exactly when its SR closes.
+
+Version 2 (7 December 2026, ninth session; `PROCEDURE`). Runs started on version 1 (`PROCEDURE_V1`, the steps above)
+finish on it; new runs start on version 2, which differs only in the fast track step:
+
+- Version 1 said "Casework Guide messages the CMS 2012 Enforcement Team", but Casework Guide has no such team, so the
+  message went to the case's own team (`services/run_effects._team_id`), the caseworker's, who had not been asked to
+  pass it on. The seed says the case is "fast tracked to 2012 scheme enforcement teams" and gives the route by name
+  only: "For more information on fast track arrears refer to Fast Track Legacy Arrears to CMS System" (not among the
+  seeds, so Casework Guide names it and says no more of it). As at "Tell the AFT team", the caseworker now tells the
+  enforcement team themselves by that route and ticks that they have; the guidance says Casework Guide does not tell
+  them. The message is gone: the seed gives no purpose for telling the case's own team. The SR Notes say the team was
+  told by the caseworker, and the finish page says so (`Step.told_by_you`). "CMS 2012 Enforcement Team" is our name
+  for the seed's "2012 scheme enforcement teams", as on the Arrears Review SR made for them.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from statemachine import State, StateMachine
@@ -89,6 +103,7 @@ SPECIAL_CLIENT_RECORDS = "CM 2012 SCHEME Special Client Records"
 FINANCIAL_TRANSITION_TEAM = "Financial Transition Team"
 ENFORCEMENT_TEAM = "CMS 2012 Enforcement Team"
 AFT_TEAM = "AFT Team"
+FAST_TRACK_ROUTE = "Fast Track Legacy Arrears to CMS System"  # seed 002's link, by its name
 ACTION_MISSED_PAYMENT = reference.value("process.action_missed_payment")
 
 ENFORCEMENT_ACTIONS = (
@@ -393,6 +408,21 @@ def _fast_track(ctx: Ctx) -> list[Effect]:
             ref="main",
             to=NamedTeam(ENFORCEMENT_TEAM),
             kind="message",
+        ),
+        MarkActivityDone("main", IDENTIFY_ENFORCEMENT, outcome=ENFORCEMENT_RECORDED),
+    ]
+    return effects if is_priority(ctx) else effects + _close(ctx)
+
+
+def _fast_track_v2(ctx: Ctx) -> list[Effect]:
+    """Version 2: the caseworker has told the enforcement team (ticked); Casework Guide raises no message."""
+    effects: list[Effect] = [
+        AddNote(
+            "main",
+            f"Urgent enforcement: {sentence(ctx['urgent_reason'])} LO details input through Liability Order (CSA) - "
+            f"Input and the case fast tracked to 2012 scheme enforcement ({FAST_TRACK_ROUTE}). {ENFORCEMENT_TEAM} "
+            "told by the caseworker.",
+            typed=True,
         ),
         MarkActivityDone("main", IDENTIFY_ENFORCEMENT, outcome=ENFORCEMENT_RECORDED),
     ]
@@ -774,7 +804,7 @@ def _bind_start(sr: StartSR) -> dict[str, int] | str:
     )
 
 
-PROCEDURE = Procedure(
+PROCEDURE_V1 = Procedure(
     id="P3",
     version="1",
     title="Enforcement/Liability Order Actions - Check CSA",
@@ -791,3 +821,31 @@ PROCEDURE = Procedure(
     glossary_terms=("CSCS", "CS2", "CCD", "Tallyman", "LO", "EJO", "DCA", "AFT", "SR"),
     main_sr=FINALISE_CASE,
 )
+
+
+# --- Version 2 -----------------------------------------------------------------------------------
+
+FAST_TRACK_TOLD = f"{ENFORCEMENT_TEAM} told of the urgent enforcement, as {FAST_TRACK_ROUTE} says"
+
+FAST_TRACK_V2 = replace(
+    STEPS["fast_track"],
+    guidance=(
+        "Urgent enforcement cannot wait for the usual arrears process. Input the LO through Liability Order (CSA) - "
+        f"Input and fast track the case to the {ENFORCEMENT_TEAM} as {FAST_TRACK_ROUTE} says. Casework Guide does "
+        "not tell that team for you: tell them yourself, by the route that procedure gives, and tick below that you "
+        "have. Casework Guide records the activity outcome."
+    ),
+    checklist=(
+        "LO details input through Liability Order (CSA) - Input",
+        f"Case fast tracked through {FAST_TRACK_ROUTE}",
+        FAST_TRACK_TOLD,
+    ),
+    effects=_fast_track_v2,
+    told_by_you=(
+        f"You told the {ENFORCEMENT_TEAM} of the urgent enforcement yourself, as {FAST_TRACK_ROUTE} says: "
+        "Casework Guide sent them nothing."
+    ),
+)
+
+PROCEDURE = replace(PROCEDURE_V1, version="2", steps={**STEPS, "fast_track": FAST_TRACK_V2})
+"""Version 2, the one new runs start on (`registry.get("P3")`)."""

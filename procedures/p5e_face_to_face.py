@@ -45,10 +45,33 @@ where it is silent:
   Case page: the task goes to the whole team, so it says "find the case by its SCIN", true on both), which the case's
   team reads whichever team holds the SR; the SR and its SR Notes stay with the SSST (services/contact_notes.py,
   7 December 2026).
+
+Version 2 (7 December 2026, ninth session; `PROCEDURE`). Runs started on version 1 (`PROCEDURE_V1`, the steps above)
+finish on it; new runs start on version 2, which shares every step but "Record what the face to face consultant
+reported" and adds "Record the new appointment date". Our reading, as the seed says nothing of an appointment moved
+before its day:
+
+- Version 1 refused every answer on the outcome step until the appointment's day, and Back stopped at the saved
+  appointment, so a moved appointment could only go into the SR Notes by hand. Version 2's outcome step has a third
+  answer, "The appointment has moved to another day", taken at any time, before the appointment's day too. It records
+  nothing (so Back from the next step still reaches it, should it have been chosen by mistake) and goes to a step of
+  its own, "Record the new appointment date", which asks the
+  new date and time, checked as the first is (not before today; a caution for a weekend or bank holiday), moves the SR's
+  appointment date and the appointment deadline to it (the place stays as recorded), notes it, and goes back to the
+  outcome step to wait for the new day, as often as the appointment moves. The new date is a step, not a field of the
+  outcome step, for the reason P5d's new hearing date is (p5d_liability_order_routing.py): a step looped back into
+  starts unanswered, so a date asked on the outcome step would be gone when the next outcome is checked against it.
+- A move is not a miss: it never counts toward "failed to attend the same visit more than twice" (`missed_before`
+  counts only the loops back to "Record the appointment and send CMSL5501").
+- The seed names no SR update for a moved appointment, so the date's CMS line is a suggestion, never step 4's
+  sentence. No new CMSL5501 is recorded: the seed asks for the letter when the consultant first gives the appointment,
+  and says nothing of telling the client of a moved one; the step's guidance says so (left to the lead in
+  docs/qa-findings.md).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from typing import Any, Literal
@@ -102,6 +125,8 @@ REASON_FOR_ROLE = {
     "enforcement_update_receiving_parent": "receiving_parent",
 }
 DID_NOT_ATTEND = "Client failed to attend"
+MOVED = "The appointment has moved to another day"  # version 2
+MOVED_TITLE = "Record the new appointment date"
 RESOLUTIONS = (reference.value("resolution_code.completed"), reference.value("resolution_code.information_provided"))
 # Seed 004 step 7 says "choose the appropriate values" and names none: the options are suggestions, not CMS values.
 NOT_PUBLISHED = (
@@ -135,6 +160,19 @@ def missed_before(ctx: Ctx) -> int:
     """How many times this run has already sent the visit back for a new appointment (a recorded miss each)."""
     history = tuple(ctx.fact("run_history") or ())
     return sum(1 for a, b in zip(history, history[1:], strict=False) if (a, b) == ("visit_outcome", "appointment"))
+
+
+def current_appointment(ctx: Ctx) -> datetime:
+    """The appointment the visit now waits for: the later given of the booked one ("appointment_at") and a moved one
+    ("moved_appointment_at", version 2). Each step's answers stay until the run loops back into it, so the step
+    visited last in the run's history holds the current date."""
+    history = tuple(ctx.fact("run_history") or ())
+    for state in reversed(history):
+        if state == "appointment_moved" and ctx["moved_appointment_at"] is not None:
+            return ctx["moved_appointment_at"]
+        if state == "appointment":
+            break
+    return ctx["appointment_at"]
 
 
 # Who a step's email goes to, in its guidance: the run reads one (Step.without_origin), as its effects choose.
@@ -190,8 +228,66 @@ def _visit_recorded(told: str) -> str:
     )
 
 
-class P5eMachine(StateMachine):
-    """States are the seed's steps; guards are VSAT's decision and how the visit went."""
+class _Rules:
+    """The guards and validators both versions' machines read."""
+
+    # What the outcome step says when the appointment's day has not come: how a move is recorded in this version.
+    if_moved = (
+        "If the appointment has moved, add the new date to the SR Notes and ask your team leader: the appointment "
+        f"was saved at '{APPOINTMENT_TITLE}' and cannot be changed here."
+    )
+
+    def accepted(self, ctx: Ctx) -> bool:
+        return bool(ctx["vsat_accepted"])
+
+    def visit_done(self, ctx: Ctx) -> bool:
+        return bool(ctx["visit_result"] == VISIT_COMPLETED)
+
+    def missed_more_than_twice(self, ctx: Ctx) -> bool:
+        return int(ctx["missed_count"]) > MAX_MISSED
+
+    def appointment_has_passed(self, ctx: Ctx) -> None:
+        """What happened at a visit is known once its day has come: QA recorded "failed to attend" (closing the SR)
+        eight days before the appointment. Never "go back and change the appointment": the appointment step saves it
+        on the SR with the letter, so Back is refused here (QA, eighth session), as for a hearing (ssst_court)."""
+        day = uk_local(current_appointment(ctx)).date()
+        if day > ctx.today:
+            raise NotYet(
+                "visit_result",
+                f"The appointment is on {format_date(day)}. Record what happened once it has taken place. "
+                + self.if_moved,
+                until=day,
+            )
+
+    def missed_at_least_once(self, ctx: Ctx) -> None:
+        if ctx["visit_result"] != DID_NOT_ATTEND:
+            return
+        before = missed_before(ctx)
+        if int(ctx["missed_count"]) <= before:  # the field itself refuses fewer than 1
+            raise FieldError(
+                "missed_count",
+                f"Enter {before + 1} or more: this run has already recorded {before} missed appointment(s) for this "
+                "visit, and the client has missed it again.",
+            )
+
+    def reason_fits_the_client(self, ctx: Ctx) -> None:
+        """A reason meant for one parent never goes to the other: it chooses the CMSL5501 paragraph the client reads
+        ("Why we have taken action against you" is for the paying parent alone). QA found it accepted."""
+        meant_for = REASON_FOR_ROLE.get(reason_key(ctx))
+        if meant_for is not None and meant_for != role(ctx):
+            other = "paying parent" if meant_for == "paying_parent" else "receiving parent"
+            # Not "go back and change who the visit is with": that answer is saved on the SR with the first step,
+            # so Back is refused here (QA, eighth session).
+            raise FieldError(
+                "visit_reason",
+                f"This reason is for a visit with the {other}, and this visit is with the "
+                f"{ctx['client_role'].lower()}, as saved at '{READ_REQUEST_TITLE}'. Choose another reason. If the "
+                f"visit is in fact with the {other}, note that on the SR and ask your team leader.",
+            )
+
+
+class P5eMachine(_Rules, StateMachine):
+    """Version 1. States are the seed's steps; guards are VSAT's decision and how the visit went."""
 
     pv_check = State("Read the visit request and do a full PV check", initial=True)
     vsat_referral = State("Send CMSF5579 to CSA VSAT INTERVIEWS")
@@ -223,54 +319,49 @@ class P5eMachine(StateMachine):
         | close_sr.to(done)
     )
 
-    def accepted(self, ctx: Ctx) -> bool:
-        return bool(ctx["vsat_accepted"])
 
-    def visit_done(self, ctx: Ctx) -> bool:
-        return bool(ctx["visit_result"] == VISIT_COMPLETED)
+class P5eMachineV2(_Rules, StateMachine):
+    """Version 2: an appointment moved to another day takes its new date and waits for it, at any time before the
+    visit's outcome. Version 1's states and transitions are written again, not inherited: python-statemachine ties a
+    transition to its State objects, so a subclass adding one would change version 1's machine too."""
 
-    def missed_more_than_twice(self, ctx: Ctx) -> bool:
-        return int(ctx["missed_count"]) > MAX_MISSED
+    if_moved = f"If the appointment has moved, choose '{MOVED}'."
 
-    def appointment_has_passed(self, ctx: Ctx) -> None:
-        """What happened at a visit is known once its day has come: QA recorded "failed to attend" (closing the SR)
-        eight days before the appointment. Never "go back and change the appointment": the appointment step saves it
-        on the SR with the letter, so Back is refused here (QA, eighth session), as for a hearing (ssst_court)."""
-        day = uk_local(ctx["appointment_at"]).date()
-        if day > ctx.today:
-            raise NotYet(
-                "visit_result",
-                f"The appointment is on {format_date(day)}. Record what happened once it has taken place. If the "
-                "appointment has moved, add the new date to the SR Notes and ask your team leader: the appointment "
-                f"was saved at '{APPOINTMENT_TITLE}' and cannot be changed here.",
-                until=day,
-            )
+    pv_check = State("Read the visit request and do a full PV check", initial=True)
+    vsat_referral = State("Send CMSF5579 to CSA VSAT INTERVIEWS")
+    set_in_progress = State("Set the SR In Progress")
+    vsat_decision = State("Record VSAT's decision")
+    referral_rejected = State("Referral rejected: close the SR")
+    appointment = State("Record the appointment and send CMSL5501")
+    visit_outcome = State("Record what the face to face consultant reported")
+    appointment_moved = State(MOVED_TITLE)
+    failed_to_attend = State("Failed to attend: close the SR")
+    record_visit = State("Update the SR and Contact Notes")
+    reason_and_resolution = State("Choose the Reason and Resolution Code")
+    close_sr = State("Close and complete the SR")
+    done = State("Finished", final=True)
 
-    def missed_at_least_once(self, ctx: Ctx) -> None:
-        if ctx["visit_result"] != DID_NOT_ATTEND:
-            return
-        before = missed_before(ctx)
-        if int(ctx["missed_count"]) <= before:  # the field itself refuses fewer than 1
-            raise FieldError(
-                "missed_count",
-                f"Enter {before + 1} or more: this run has already recorded {before} missed appointment(s) for this "
-                "visit, and the client has missed it again.",
-            )
+    proceed = (
+        pv_check.to(vsat_referral)
+        | vsat_referral.to(set_in_progress, validators="reason_fits_the_client")
+        | set_in_progress.to(vsat_decision)
+        | vsat_decision.to(appointment, cond="accepted")
+        | vsat_decision.to(referral_rejected)
+        | referral_rejected.to(done)
+        | appointment.to(visit_outcome)
+        | visit_outcome.to(appointment_moved, cond="appointment_has_moved")  # before its day too
+        | visit_outcome.to(record_visit, cond="visit_done", validators="appointment_has_passed")
+        | visit_outcome.to(failed_to_attend, cond="missed_more_than_twice", validators="appointment_has_passed")
+        | visit_outcome.to(appointment, validators=["appointment_has_passed", "missed_at_least_once"])
+        | appointment_moved.to(visit_outcome)
+        | failed_to_attend.to(done)
+        | record_visit.to(reason_and_resolution)
+        | reason_and_resolution.to(close_sr)
+        | close_sr.to(done)
+    )
 
-    def reason_fits_the_client(self, ctx: Ctx) -> None:
-        """A reason meant for one parent never goes to the other: it chooses the CMSL5501 paragraph the client reads
-        ("Why we have taken action against you" is for the paying parent alone). QA found it accepted."""
-        meant_for = REASON_FOR_ROLE.get(reason_key(ctx))
-        if meant_for is not None and meant_for != role(ctx):
-            other = "paying parent" if meant_for == "paying_parent" else "receiving parent"
-            # Not "go back and change who the visit is with": that answer is saved on the SR with the first step,
-            # so Back is refused here (QA, eighth session).
-            raise FieldError(
-                "visit_reason",
-                f"This reason is for a visit with the {other}, and this visit is with the "
-                f"{ctx['client_role'].lower()}, as saved at '{READ_REQUEST_TITLE}'. Choose another reason. If the "
-                f"visit is in fact with the {other}, note that on the SR and ask your team leader.",
-            )
+    def appointment_has_moved(self, ctx: Ctx) -> bool:
+        return bool(ctx["visit_result"] == MOVED)
 
 
 PV_CHECK_AGREES_WITH_THE_CASE = ssst_court.pv_marker_on_record(
@@ -394,6 +485,27 @@ def _visit_outcome(ctx: Ctx) -> list[Effect]:
     return [AddNote("main", f"The client failed to attend the visit ({times} in all): {then}.")]
 
 
+def _visit_outcome_v2(ctx: Ctx) -> list[Effect]:
+    """A moved appointment records nothing yet: its new date is the next step's, and with nothing saved the
+    caseworker can still go Back from there to this answer if it was chosen by mistake."""
+    return [] if ctx["visit_result"] == MOVED else _visit_outcome(ctx)
+
+
+def _appointment_moved(ctx: Ctx) -> list[Effect]:
+    at: datetime = ctx["moved_appointment_at"]
+    location = ctx["appointment_location"]
+    return [
+        # No `said`: the seed names no SR update for a moved appointment (its step 4 is the appointment first given).
+        UpdateSR("main", {"appointment_at": at}),
+        SetDue("main", deadlines.appointment(at, location), moves=True),  # the open appointment deadline
+        AddNote(
+            "main",
+            f"Face to face appointment moved to {format_uk(at)} at {location}.",
+            typed=True,  # the location, as typed
+        ),
+    ]
+
+
 def _failed_to_attend(ctx: Ctx) -> list[Effect]:
     return [
         _tell_owning(
@@ -425,7 +537,7 @@ def _record_visit(ctx: Ctx) -> list[Effect]:
     draft = partial(
         mail.visit_completed,
         scin=ctx.fact("scin"),
-        appointment_at=ctx["appointment_at"],
+        appointment_at=current_appointment(ctx),
         summary=ctx["visit_summary"],
     )
     return [
@@ -639,7 +751,7 @@ def _bind_start(sr: StartSR) -> dict[str, int] | str:
     return f"This procedure works on SRs of type {' / '.join(FACE_TO_FACE_VISIT)}; SR {sr.number} is {label}."
 
 
-PROCEDURE = Procedure(
+PROCEDURE_V1 = Procedure(
     id="P5e",
     version="1",
     title="Face to face visit (Visiting Service)",
@@ -653,3 +765,68 @@ PROCEDURE = Procedure(
     works_on=(FACE_TO_FACE_VISIT,),
     main_sr=FACE_TO_FACE_VISIT,
 )
+
+
+# --- Version 2 -----------------------------------------------------------------------------------
+
+_V2_STEPS: dict[str, Step] = {
+    "visit_outcome": replace(
+        STEPS["visit_outcome"],
+        guidance=(
+            "After the interview the consultant sends CMSF5579 back, and any supporting documents go to the "
+            "postal contractor for scanning. If the client did not attend, record how many times they have "
+            "now missed this same visit: more than twice closes the SR as Failed To Attend; otherwise arrange "
+            "a new appointment. If the appointment has moved to another day, say so here at any time, before its "
+            "day too: next you record the new date."
+        ),
+        fields=(
+            Field(
+                "visit_result",
+                label="What happened?",
+                kind="choice",
+                options=(VISIT_COMPLETED, DID_NOT_ATTEND, MOVED),
+            ),
+            STEPS["visit_outcome"].fields[1],
+        ),
+        effects=_visit_outcome_v2,
+    ),
+    "appointment_moved": Step(
+        title=MOVED_TITLE,
+        guidance=(
+            "The appointment has moved to another day. Record the new date and time the face to face consultant gives: "
+            "the SR's appointment date and the appointment deadline move to it; the place stays as recorded. The "
+            "procedure then waits for the new day before what happened at the visit can be recorded. If the new date "
+            "is not known yet, come back when it is: Carry on in My work, under Procedures in progress, brings you "
+            f"back here. No new {APPOINTMENT_LETTER} is sent for a moved appointment: the procedure names the letter "
+            "only for the appointment as first given. If the client has not been told of the new day, ask your team "
+            "leader."
+        ),
+        fields=(
+            Field(
+                "moved_appointment_at",
+                label="New appointment date and time",
+                kind="datetime",
+                min_date="today",
+                help="UK time.",
+            ),
+        ),
+        depends_on=("appointment_location",),
+        warnings=ssst_court.not_a_working_day("moved_appointment_at", given_by="the face to face consultant"),
+        effects=_appointment_moved,
+    ),
+    "record_visit": replace(STEPS["record_visit"], depends_on=("appointment_at", "moved_appointment_at")),
+}
+
+
+def _v2_steps() -> dict[str, Step]:
+    """Version 1's steps in their order with version 2's changed ones, the new appointment date after the outcome."""
+    steps: dict[str, Step] = {}
+    for step_id, step in STEPS.items():
+        steps[step_id] = _V2_STEPS.get(step_id, step)
+        if step_id == "visit_outcome":
+            steps["appointment_moved"] = _V2_STEPS["appointment_moved"]
+    return steps
+
+
+PROCEDURE = replace(PROCEDURE_V1, version="2", machine=P5eMachineV2, steps=_v2_steps())
+"""Version 2, the one new runs start on (`registry.get("P5e")`)."""

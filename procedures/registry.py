@@ -10,6 +10,7 @@ from .definition import Procedure
 from .p1_csa_information_required import PROCEDURE as P1
 from .p2_csa_information_received import PROCEDURE as P2
 from .p3_enforcement_lo_check_csa import PROCEDURE as P3
+from .p3_enforcement_lo_check_csa import PROCEDURE_V1 as P3_V1
 from .p4_manage_client_arrears import PROCEDURE as P4
 from .p5a_court_fee_payment import PROCEDURE as P5A
 from .p5b_county_court import PROCEDURE as P5B
@@ -17,9 +18,11 @@ from .p5c_commitment import PROCEDURE as P5C
 from .p5d_liability_order_routing import PROCEDURE as P5D
 from .p5d_liability_order_routing import PROCEDURE_V1 as P5D_V1
 from .p5e_face_to_face import PROCEDURE as P5E
+from .p5e_face_to_face import PROCEDURE_V1 as P5E_V1
 
-# P5D_V1: runs started before 7 December 2026 (fifth session) finish on it; drop it once none is in progress.
-_ALL: tuple[Procedure, ...] = (P1, P2, P3, P4, P5A, P5B, P5C, P5D_V1, P5D, P5E)
+# P5D_V1: runs started before 7 December 2026 (fifth session) finish on it; P5E_V1 and P3_V1, runs started before the
+# ninth session. Drop each once none is in progress.
+_ALL: tuple[Procedure, ...] = (P1, P2, P3_V1, P3, P4, P5A, P5B, P5C, P5D_V1, P5D, P5E_V1, P5E)
 
 REGISTRY: dict[tuple[str, str], Procedure] = {(p.id, p.version): p for p in _ALL}
 

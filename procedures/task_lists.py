@@ -128,8 +128,8 @@ TASK_LISTS: dict[str, tuple[Section, ...]] = {
         Section("VSAT's decision", ("vsat_decision", "referral_rejected"), {"vsat_decision": "VSAT"}),
         Section(
             "The visit",
-            ("appointment", "visit_outcome", "failed_to_attend"),
-            {"visit_outcome": "the face to face consultant"},
+            ("appointment", "visit_outcome", "appointment_moved", "failed_to_attend"),
+            {"visit_outcome": "the face to face consultant", "appointment_moved": "the face to face consultant"},
         ),
         Section("Update and close the SR", ("record_visit", "reason_and_resolution", "close_sr")),
     ),

@@ -187,7 +187,7 @@ TRACE: tuple[TraceRow, ...] = (
         ("pv_check", "vsat_referral"),
         ("set_in_progress",),
         ("vsat_decision", "referral_rejected"),
-        ("appointment",),
+        ("appointment", "appointment_moved"),  # version 2: a moved appointment's new date is our reading of step 4
         ("visit_outcome", "failed_to_attend"),
         ("record_visit",),
         ("reason_and_resolution",),

@@ -283,6 +283,9 @@ class RunView:
     deadlines_met: tuple[str, ...] = ()
     # The step awaiting confirmation records these notes, shown as they will be saved
     notes: tuple[NoteToAdd, ...] = ()
+    # What the caseworker did themselves at the steps passed that Casework Guide did not (`Step.told_by_you`), for
+    # the finish page: with no message raised it would otherwise say only "No tasks or messages were raised."
+    told_by_you: tuple[str, ...] = ()
 
 
 def show(value: Any, f: Field | None = None) -> str:
@@ -546,4 +549,7 @@ def build(
         dates_set=tuple(d for e in effects for d in e.dates_set()) if awaiting else (),
         deadlines_met=tuple(words for e in effects for words in e.deadlines_met()) if awaiting else (),
         notes=notes_to_add(effects, cms) if awaiting else (),
+        told_by_you=tuple(
+            dict.fromkeys(procedure.steps[s].told_by_you for s in run.history[:-1] if procedure.steps[s].told_by_you)
+        ),
     )

@@ -68,6 +68,8 @@ def finish_page(actor: Actor, view: RunView) -> None:
         )
     else:
         st.caption("No tasks or messages were raised.")
+    for told in view.told_by_you:  # a team Casework Guide cannot reach, told by the caseworker (P3's fast track)
+        st.markdown(f"**Told by you:** {md(told)}")
     st.header(f"Deadlines ({len(view.deadlines)})")
     if not view.deadlines:
         st.caption("No deadlines were set.")

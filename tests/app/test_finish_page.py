@@ -19,7 +19,7 @@ from tests.app.test_deadlines_and_files_shown import sr_detail
 from tests.app.test_wizard import open_wizard
 from tests.integration.test_letters_service import _due
 from tests.procedures.ssst_walks import sr_row
-from tests.procedures.test_p3 import check_csa, legacy_case
+from tests.procedures.test_p3 import check_csa, legacy_case, value
 from tests.procedures.test_p5e import refer, start
 from tests.procedures.walk import Walk, find_case
 from ui.cms_panel import line_markdown
@@ -221,13 +221,16 @@ def test_a_letter_produced_without_our_contact_details_says_so_on_the_finish_pag
 
 def test_the_finish_page_lists_the_messages_the_run_raised_and_whom_each_went_to(sqlite_demo_db, actor_for):
     """A caseworker finishing P3's fast track read nothing about the message to the enforcement team, which, with no
-    such team in Casework Guide, had come to their own team to pass on (QA, eighth session)."""
+    such team in Casework Guide, had come to their own team to pass on (QA, eighth session). The AFT team's message,
+    for a segment 5 priority case, still does."""
     actor = actor_for("caseworker")
-    walk = Walk(actor, "P3", legacy_case(actor))
+    walk = Walk(actor, "P3", legacy_case(actor, segment=5))
     check_csa(walk)
-    walk.answer(liability_orders=[])
-    walk.answer(ongoing_enforcement=["Bailiff"], urgent=True, urgent_reason="Selling the house next week")
+    walk.answer(liability_orders=value(walk, "liability_orders"))
     walk.answer()
+    walk.answer(ongoing_enforcement=["Committal order"], urgent=False)
+    walk.answer()  # the LO set up
+    walk.answer()  # the AFT team told
     outcome = walk.outcome()
     assert outcome.status == "finished"
     with transaction() as session:
@@ -237,9 +240,30 @@ def test_the_finish_page_lists_the_messages_the_run_raised_and_whom_each_went_to
     assert "Tasks and messages (1)" in [h.value for h in at.header]
     (table,) = [t.value for t in at.table if "Says" in t.value.columns]
     assert list(table["What"]) == ["Message"]
-    assert list(table["For"]) == [f"The {team}"]  # no CMS 2012 Enforcement Team here: the case's team has it
-    assert table["Says"][0].startswith("For the CMS 2012 Enforcement Team: fast track")
+    assert list(table["For"]) == [f"The {team}"]  # no AFT team here: the case's team has it
+    assert table["Says"][0].startswith("For the AFT Team: expect an Action Missed Payment SR")
     assert as_read(table["SR"][0]) == outcome.srs["main"].number
+
+
+def test_the_finish_page_says_the_caseworker_told_the_enforcement_team_at_the_fast_track(sqlite_demo_db, actor_for):
+    """P3 version 2: no message at the fast track, the caseworker told the team; the finish page says so rather than
+    only "No tasks or messages were raised"."""
+    actor = actor_for("caseworker")
+    walk = Walk(actor, "P3", legacy_case(actor))
+    check_csa(walk)
+    walk.answer(liability_orders=[])
+    walk.answer(ongoing_enforcement=["Bailiff"], urgent=True, urgent_reason="Selling the house next week")
+    walk.answer()
+    assert walk.outcome().status == "finished"
+
+    at = open_wizard(actor, walk.view.run_id)
+    assert "Tasks and messages (0)" in [h.value for h in at.header]
+    shown = texts(at)
+    assert "No tasks or messages were raised." in shown
+    assert (
+        "**Told by you:** You told the CMS 2012 Enforcement Team of the urgent enforcement yourself, as Fast Track "
+        "Legacy Arrears to CMS System says: Casework Guide sent them nothing."
+    ) in shown
 
 
 def test_the_finish_page_says_when_no_task_or_message_was_raised(sqlite_demo_db, actor_for):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
 from db.models import Note, ServiceRequest, User
-from domain.clock import uk_local, utcnow
+from domain.clock import UK, format_uk, uk_local, utcnow
 from services import run_context, run_start, runs
 from services.actor import Actor
 from services.console.reassignment import reassign
@@ -152,6 +152,60 @@ def test_an_ssst_caseworker_arranges_and_completes_a_face_to_face_visit_through_
         "uses for completed work; the procedure names none  \n:orange[Suggestion, not confirmed by the published "
         "procedure or your policy team: Completed]"
     ) in shown
+
+
+def test_an_appointment_moved_before_its_day_is_recorded_through_the_wizard_after_check_your_answers(
+    sqlite_demo_db, actor_for
+):
+    """The consultant moves the visit a week before it. The caseworker says so on the outcome step, gives the new date,
+    reads it and its note on check your answers, saves, and the run waits at the outcome step again for the new
+    day."""
+    actor = actor_for("ssst.caseworker")
+    case_id, sr_id = allocated_sr(actor, "Face to Face Visit")
+    set_case(case_id, potentially_violent=False)
+    view = run_start.start_run(actor, "P5e", case_id=case_id, sr_id=sr_id)
+    today = uk_local(utcnow()).date()
+    at = open_wizard(actor, view.run_id)
+    answer_by_label(
+        at,
+        **{
+            "Who is the visit with?": "Paying parent",
+            "Does the full PV check show a PV marker?": "No",
+            "What the PV check found": "No marker on the 2012 system",
+        },
+    )
+    answer_by_label(at, **{"Reason for the visit": "Payments"})
+    answer_by_label(at)  # In Progress
+    answer_by_label(at, **{"Did VSAT accept the referral?": "Yes"})
+    answer_by_label(
+        at,
+        **{
+            "Appointment date and time": today + timedelta(days=7),
+            "Time (UK)": time(10, 30),
+            "Appointment location": "Demo Jobcentre",
+        },
+    )
+    assert "Record what the face to face consultant reported" in progress(at)
+    answer_by_label(at, **{"What happened?": "The appointment has moved to another day"})
+    assert "Record the new appointment date" in progress(at)
+
+    new_day = today + timedelta(days=14)
+    answer_by_label(at, confirm=False, **{"New appointment date and time": new_day, "Time (UK)": time(14, 0)})
+    shown = texts(at)
+    assert "Check your answers before saving" in shown
+    note = (
+        f"Face to face appointment moved to {format_uk(datetime.combine(new_day, time(14, 0), UK))} at Demo Jobcentre."
+    )
+    assert note in shown
+    assert "Dates and deadlines this step records" in shown
+    assert _sr_notes(sr_id)[-1] != note  # nothing saved before Confirm and save
+    button(at, "Confirm and save").click().run()
+    assert not at.exception
+    assert "Record what the face to face consultant reported" in progress(at)
+    assert _sr_notes(sr_id)[-1] == note
+    assert uk_local(sr_row(sr_id)["appointment_at"]).date() == new_day
+    ((_kind, done, _explanation),) = deadline_list(sr_id)
+    assert not done
 
 
 def _sr_notes(sr_id: int) -> list[str]:

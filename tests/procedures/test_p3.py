@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from db.models import AuditEvent, Case, ProcedureRun, ServiceRequest
 from domain.clock import next_working_day, uk_local, utcnow
-from services import run_outcomes, run_start
+from services import run_outcomes, run_start, runs
 from services.errors import DomainError, ValidationFailed
 from services.transaction import transaction
 from tests.procedures.walk import Walk, find_case
@@ -314,27 +314,74 @@ def test_a_sensitive_case_goes_to_the_special_client_records_team_instead(demo_d
 
 
 def test_urgent_enforcement_is_fast_tracked_to_2012_scheme_enforcement(demo_db, caseworker):
+    """Version 2: the caseworker tells the enforcement team themselves (there is no such team in Casework Guide, and
+    version 1's message for it came to the caseworker's own team); the step says so and asks a tick for it."""
     case_id = legacy_case(caseworker)
     walk = Walk(caseworker, "P3", case_id)
+    assert walk.view.procedure_version == "2"
     check_csa(walk)
     walk.answer(liability_orders=value(walk, "liability_orders"))
     walk.answer()
     walk.answer(ongoing_enforcement=["Charging order"], urgent=True, urgent_reason="Paying parent is selling the house")
     assert walk.step == "fast_track"
+    step = walk.view.step
+    assert step.checklist == (
+        "LO details input through Liability Order (CSA) - Input",
+        "Case fast tracked through Fast Track Legacy Arrears to CMS System",
+        "CMS 2012 Enforcement Team told of the urgent enforcement, as Fast Track Legacy Arrears to CMS System says",
+    )
+    assert "Casework Guide does not tell that team for you: tell them yourself" in step.guidance
+    assert "messages" not in step.guidance
     walk.answer()
     outcome = walk.outcome()
     main = outcome.srs["main"]
     assert (main.status, main.sub_status) == ("Closed", "Complete")
     assert activities(main)["Identify Ongoing Enforcement"] == (True, "Enforcement Action Recorded")
+    assert outcome.tasks == ()  # no message: the caseworker told the team
+    assert "message.raised" not in audit_actions(main.number)
+    assert main.notes[-1] == (
+        "Urgent enforcement: Paying parent is selling the house. LO details input through Liability Order (CSA) - "
+        "Input and the case fast tracked to 2012 scheme enforcement (Fast Track Legacy Arrears to CMS System). CMS "
+        "2012 Enforcement Team told by the caseworker."
+    )
+
+
+def test_the_fast_track_is_refused_until_the_enforcement_team_is_ticked_as_told(demo_db, caseworker):
+    walk = Walk(caseworker, "P3", legacy_case(caseworker))
+    check_csa(walk)
+    walk.answer(liability_orders=value(walk, "liability_orders"))
+    walk.answer()
+    walk.answer(ongoing_enforcement=["Bailiff"], urgent=True, urgent_reason="Selling the house")
+    notes = walk.outcome().srs["main"].notes
+    told = walk.view.step.checklist[-1]
+    with pytest.raises(ValidationFailed) as info:
+        runs.submit_step(
+            caseworker,
+            walk.view.run_id,
+            {"_checklist": list(walk.view.step.checklist[:-1])},
+            expected_version=walk.view.version,
+        )
+    assert told in info.value.errors["_checklist"]
+    assert walk.step == "fast_track"
+    outcome = walk.outcome()
+    assert (outcome.srs["main"].status, outcome.srs["main"].notes, outcome.tasks) == ("In Progress", notes, ())
+
+
+def test_a_run_started_on_version_1_still_messages_the_enforcement_team_at_the_fast_track(demo_db, caseworker):
+    """Runs started before version 2 finish on version 1: its fast track as it was, message and all."""
+    case_id = legacy_case(caseworker)
+    walk = Walk(caseworker, "P3", case_id, version="1")
+    check_csa(walk)
+    walk.answer(liability_orders=value(walk, "liability_orders"))
+    walk.answer()
+    walk.answer(ongoing_enforcement=["Charging order"], urgent=True, urgent_reason="Paying parent is selling the house")
+    assert (walk.view.procedure_version, len(walk.view.step.checklist)) == ("1", 2)  # the registry has version 2 again
+    walk.answer()
+    outcome = walk.outcome()
     ((kind, text, assignee, team),) = outcome.tasks
-    assert kind == "message"
-    assert assignee is None
+    assert (kind, assignee, team) == ("message", None, caseworker.team_id)
     assert text.startswith("For the CMS 2012 Enforcement Team: fast track")
-    assert "Paying parent is selling the house" in text
-    assert "Liability Order (CSA) - Input" in text
-    assert any("fast tracked to 2012 scheme enforcement" in n for n in main.notes)
-    assert "Urgent enforcement: Paying parent is selling the house. LO details input" in main.notes[-1]
-    assert "message.raised" in audit_actions(main.number)
+    assert outcome.srs["main"].notes[-1].endswith("the case fast tracked to 2012 scheme enforcement.")
 
 
 def test_an_urgent_reason_ending_with_a_full_stop_is_not_given_a_second_one(demo_db, caseworker):
@@ -404,7 +451,7 @@ def test_a_segment_5_committal_case_is_prioritised_and_the_aft_team_told_after_t
     assert "prioritise the case" in text
     assert "Suspended committal order" in text
     assert team == caseworker.team_id  # no AFT team in Casework Guide: the message stays with the case's team
-    assert len(outcome.tasks) == (2 if urgent else 1)
+    assert len(outcome.tasks) == 1  # the fast track (version 2) raises none: the caseworker told the team
     assert walk.path()[-2:] == ["tell_aft_team", "done"]
 
 
@@ -602,7 +649,7 @@ def test_identify_enforcement_and_a_priority_fast_track_wait_for_check_your_answ
 ):
     """QA, 7 December: "Identify ongoing enforcement" and a priority case's fast track put what the caseworker typed
     into the SR Notes at Continue, and the fast track messaged the enforcement team. Each now waits for check your
-    answers, which shows the notes as they will be saved; Back from there records nothing and sends no message."""
+    answers, which shows the notes as they will be saved; Back from there records nothing."""
     walk = Walk(caseworker, "P3", legacy_case(caseworker, segment=5))
     check_csa(walk)
     walk.answer(liability_orders=value(walk, "liability_orders"))
@@ -627,7 +674,8 @@ def test_identify_enforcement_and_a_priority_fast_track_wait_for_check_your_answ
     view = walk.checked()
     assert [n.text for n in view.notes] == [
         f"Urgent enforcement: {reason}. LO details input through Liability Order (CSA) - Input and the case fast "
-        "tracked to 2012 scheme enforcement."
+        "tracked to 2012 scheme enforcement (Fast Track Legacy Arrears to CMS System). CMS 2012 Enforcement Team "
+        "told by the caseworker."
     ]
     assert walk.outcome().tasks == ()
     walk.back_from_check()
@@ -637,8 +685,7 @@ def test_identify_enforcement_and_a_priority_fast_track_wait_for_check_your_answ
     walk.checked()
     walk.confirm()
     assert walk.step == "tell_aft_team"
-    ((kind, text, _assignee, _team),) = walk.outcome().tasks
-    assert (kind, reason in text) == ("message", True)
+    assert walk.outcome().tasks == ()  # version 2: the caseworker told the enforcement team themselves
     assert walk.outcome().srs["main"].notes[-1].startswith(f"Urgent enforcement: {reason}.")
 
 

@@ -15,13 +15,14 @@ from sqlalchemy import select
 
 from db.models import Case, ServiceRequest, Task, User
 from domain import deadlines as rules
-from domain.clock import UK, format_date, is_working_day, uk_local
+from domain.clock import UK, format_date, format_uk, is_working_day, uk_local
 from letters.render import docx_text
 from procedures import registry
 from procedures.effects import CmsLine
 from services import records, run_context, run_start, run_summary, runs, sr_view
 from services.contact_notes import case_contact_notes
 from services.errors import DomainError, ValidationFailed
+from services.procedure_map import procedure_map
 from services.transaction import transaction
 from tests.pdfs import a_pdf
 from tests.procedures.p4_helpers import Clock
@@ -41,6 +42,7 @@ from tests.procedures.walk import Walk
 from tests.ssst import team_sr
 
 F2F = "Face to Face Visit"
+MOVED = "The appointment has moved to another day"
 OWNER_AND_LEADER = ["caseworker@demo.casework.invalid", "teamleader@demo.casework.invalid"]
 
 
@@ -49,10 +51,10 @@ def ssst(actor_for):
     return actor_for("ssst.caseworker")
 
 
-def start(ssst, *, pv: bool = False) -> tuple[Walk, int, int]:
+def start(ssst, *, pv: bool = False, version: str | None = None) -> tuple[Walk, int, int]:
     case_id, sr_id = allocated_sr(ssst, F2F)
     set_case(case_id, potentially_violent=pv)
-    return Walk(ssst, "P5e", case_id, sr_id=sr_id), case_id, sr_id
+    return Walk(ssst, "P5e", case_id, sr_id=sr_id, version=version), case_id, sr_id
 
 
 def appointment_at(days: int = 10) -> datetime:
@@ -565,9 +567,21 @@ def test_a_reason_meant_for_the_other_parent_is_refused_at_the_reason(demo_db, s
     assert walk.step == "set_in_progress"
 
 
-def test_what_happened_at_a_visit_is_refused_before_the_appointments_day(demo_db, ssst, clock):
-    """QA recorded "failed to attend" three times (closing the SR) eight days before the appointment."""
-    walk, _case_id, sr_id = start(ssst)
+@pytest.mark.parametrize(
+    ("version", "if_moved"),
+    [
+        (
+            "1",
+            "If the appointment has moved, add the new date to the SR Notes and ask your team leader: the appointment "
+            "was saved at 'Record the appointment and send CMSL5501' and cannot be changed here.",
+        ),
+        ("2", f"If the appointment has moved, choose '{MOVED}'."),
+    ],
+)
+def test_what_happened_at_a_visit_is_refused_before_the_appointments_day(demo_db, ssst, clock, version, if_moved):
+    """QA recorded "failed to attend" three times (closing the SR) eight days before the appointment. Version 2 says
+    how to record a move instead; a run on version 1 has no such answer and keeps its words."""
+    walk, _case_id, sr_id = start(ssst, version=version)
     accepted(walk)
     book(walk, days=8)
     before = counts(sr_id)
@@ -580,15 +594,138 @@ def test_what_happened_at_a_visit_is_refused_before_the_appointments_day(demo_db
             walk.answer(**result)
         assert info.value.errors == {
             "visit_result": f"The appointment is on {format_date(day)}. Record what happened once it has taken place. "
-            "If the appointment has moved, add the new date to the SR Notes and ask your team leader: the appointment "
-            "was saved at 'Record the appointment and send CMSL5501' and cannot be changed here."
+            + if_moved
         }
         assert not walk.view.can_go_back  # so it never says to go back and change the appointment
         assert counts(sr_id) == before
         assert sr_row(sr_id)["status"] == "In Progress"
+    options = {f.name: f.options for f in walk.view.step.fields}["visit_result"]
+    assert (MOVED in options) == (version == "2")
     clock.today = day  # the appointment's day: what happened can be recorded
     walk.answer(visit_result="Visit completed")
     assert walk.step == "record_visit"
+
+
+def test_an_appointment_moved_before_its_day_takes_the_new_date_and_waits_for_it(demo_db, ssst, clock):
+    """Version 2. The consultant moves the visit eight days before it: the move is recorded at once, the new date is
+    checked as the first was and shown on check your answers before it is saved, the SR's appointment date and the
+    appointment deadline move to it, and the outcome waits for the new day. A move is not a miss."""
+    walk, _case_id, sr_id = start(ssst)
+    accepted(walk)
+    book(walk, days=8)
+    notes = walk.outcome().srs["main"].notes
+    walk.answer(visit_result=MOVED)  # before the appointment's day
+    assert walk.step == "appointment_moved"
+    assert walk.outcome().srs["main"].notes == notes  # nothing saved yet: Back still reaches the answer
+    assert walk.view.can_go_back
+    walk.back()
+    assert walk.step == "visit_outcome"
+    walk.answer(visit_result=MOVED)
+
+    yesterday = appointment_at(-1).strftime("%Y-%m-%d %H:%M")
+    with pytest.raises(ValidationFailed) as info:
+        walk.answer(moved_appointment_at=yesterday)
+    assert info.value.errors == {
+        "moved_appointment_at": "New appointment date and time must be today or in the future."
+    }
+    assert walk.outcome().srs["main"].notes == notes
+
+    new = _next(lambda day: is_working_day(day, "England") and day > appointment_at(8).date(), after=9)
+    view = walk.checked(moved_appointment_at=new.strftime("%Y-%m-%d %H:%M"))
+    assert [n.text for n in view.notes] == [f"Face to face appointment moved to {format_uk(new)} at Demo Jobcentre."]
+    assert [(d.words, d.explanation) for d in view.dates_set if d.explanation] == [
+        (
+            f"Face to face appointment moved in your deadlines to {format_uk(new)}",
+            rules.appointment(new, "Demo Jobcentre").explanation,
+        )
+    ]
+    # A suggestion: the seed names no SR update for a moved appointment, so never step 4's sentence.
+    (date_line,) = [line for line in view.cms if line.suggestion == "Appointment date and time"]
+    assert date_line.text.endswith(
+        f"set the appointment date and time in the field your team uses (the procedure names none): {format_uk(new)}"
+    )
+    assert date_line.source is None
+    assert sr_row(sr_id)["appointment_at"] == appointment_at(8)  # nothing saved before check your answers
+    walk.confirm()
+
+    assert walk.step == "visit_outcome"
+    assert sr_row(sr_id)["appointment_at"] == new
+    ((kind, done, explanation),) = deadline_list(sr_id)  # moved, not added
+    assert (kind, done, explanation) == (rules.APPOINTMENT, False, rules.appointment(new, "Demo Jobcentre").explanation)
+    assert (
+        walk.outcome().srs["main"].notes[-1] == f"Face to face appointment moved to {format_uk(new)} at Demo Jobcentre."
+    )
+    assert len(walk.outcome().letters) == 1  # no second CMSL5501
+    assert not walk.view.can_go_back  # the new date is saved on the SR
+
+    clock.today = appointment_at(8).date()  # the old day: the visit is no longer on it
+    with pytest.raises(ValidationFailed) as info:
+        walk.answer(visit_result="Client failed to attend", missed_count="1")
+    assert info.value.errors["visit_result"].startswith(f"The appointment is on {format_date(new.date())}.")
+    clock.today = new.date()
+    walk.answer(visit_result="Client failed to attend", missed_count="1")  # the move was not a miss
+    assert walk.step == "appointment"
+
+
+def test_a_moved_appointment_can_move_again_and_a_rebooking_after_a_miss_is_the_date_then_waited_for(
+    demo_db, ssst, clock
+):
+    walk, _case_id, sr_id = start(ssst)
+    accepted(walk)
+    book(walk, days=5)
+    walk.answer(visit_result=MOVED)
+    walk.answer(moved_appointment_at=appointment_at(9).strftime("%Y-%m-%d %H:%M"))
+    walk.answer(visit_result=MOVED)
+    assert walk.view.step.fields[0].value is None  # the step looped back into starts unanswered
+    walk.answer(moved_appointment_at=appointment_at(12).strftime("%Y-%m-%d %H:%M"))
+    assert sr_row(sr_id)["appointment_at"] == appointment_at(12)
+    clock.today = appointment_at(9).date()
+    with pytest.raises(ValidationFailed):
+        walk.answer(visit_result="Visit completed")
+    clock.today = appointment_at(12).date()
+    walk.answer(visit_result="Client failed to attend", missed_count="1")
+    book(walk, days=15)  # a new appointment after the miss: now the one waited for, not the moved one
+    clock.today = appointment_at(12).date()
+    with pytest.raises(ValidationFailed) as info:
+        walk.answer(visit_result="Visit completed")
+    assert info.value.errors["visit_result"].startswith(
+        f"The appointment is on {format_date(appointment_at(15).date())}."
+    )
+    ((kind, _done, explanation),) = deadline_list(sr_id)
+    assert explanation == rules.appointment(appointment_at(15), "Demo Jobcentre").explanation
+
+
+@pytest.mark.parametrize(
+    ("day_matches", "what"),
+    [
+        (lambda day: (day.month, day.day) == (12, 25), "a bank holiday in {region} (Christmas Day)"),
+        (lambda day: day.weekday() == 6, "a Sunday"),
+    ],
+)
+def test_a_moved_appointment_on_a_day_that_is_not_a_working_day_is_cautioned_before_it_is_saved(
+    demo_db, ssst, day_matches, what
+):
+    walk, case_id, sr_id = start(ssst)
+    accepted(walk)
+    book(walk, days=3)
+    walk.answer(visit_result=MOVED)
+    with transaction() as session:
+        region = session.get_one(Case, case_id).region
+    when = _next(day_matches)
+    walk.checked(moved_appointment_at=when.strftime("%Y-%m-%d %H:%M"))
+    assert walk.view.warnings == (
+        f"{format_date(when.date())} is {what.format(region=region)}, not a working day. Check the date with the "
+        "face to face consultant before you save.",
+    )
+    walk.confirm()  # never a refusal
+    assert sr_row(sr_id)["appointment_at"] == when
+
+
+def test_the_map_of_version_2_shows_the_moved_appointment_and_version_1_does_not(demo_db, ssst):
+    walk, _case_id, _sr_id = start(ssst)
+    history = tuple(state for state, _title in walk.view.history)
+    assert "Record the new appointment\\ndate" in procedure_map("P5e", "2", history)
+    assert "new appointment" not in procedure_map("P5e", "1", history)
 
 
 def test_a_changed_answer_asks_no_recheck_of_a_step_never_answered(demo_db, ssst):

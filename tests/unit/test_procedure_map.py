@@ -21,3 +21,16 @@ def test_a_map_shows_every_step_title_and_no_code_name(procedure):
         assert f" {name} " not in dot
         assert f"{name} [" not in dot
     assert dot.count("penwidth=2.5]") == 1  # the one edge the run has taken
+
+
+def test_p5e_version_2_maps_the_moved_appointment_loop_and_version_1_does_not():
+    """The outcome step leads to the new appointment date and back (version 2 only); P3's two versions map alike."""
+    path = ("pv_check", "vsat_referral")
+    to_new = 'tooltip="Record what the face to face\\nconsultant reported to Record the new appointment\\ndate"'
+    back = 'tooltip="Record the new appointment\\ndate to Record what the face to face\\nconsultant reported"'
+    v2, v1 = procedure_map("P5e", "2", path), procedure_map("P5e", "1", path)
+    assert to_new in v2
+    assert back in v2
+    assert "new appointment" not in v1
+    p3 = ("contact_summary", "create_finalise_sr")
+    assert procedure_map("P3", "1", p3) == procedure_map("P3", "2", p3)
