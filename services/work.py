@@ -92,6 +92,19 @@ class TaskRow:
     created_at: datetime
     for_team: bool  # raised for the whole team, not the actor by name
 
+    @property
+    def heading(self) -> str:
+        """The line above the task's text, the same on Home and My work (QA: Home said "Message for your team · ...
+        · 100000197975" where My work said "Message · ... · case 100000197975"): what it is and for whom, when it
+        was raised, and the SR and case it is about, each number named."""
+        kind = "Message" if self.kind == "message" else "Task"
+        parts = [f"{kind} for your team" if self.for_team else kind, format_uk(self.created_at)]
+        if self.sr_number:
+            parts.append(f"SR {self.sr_number}, case {self.scin}" if self.scin else f"SR {self.sr_number}")
+        elif self.scin:
+            parts.append(f"case {self.scin}")
+        return " · ".join(parts)
+
 
 @dataclass(frozen=True, slots=True)
 class Cursor:

@@ -43,6 +43,35 @@ def test_home_shows_the_caseworkers_task_and_marks_it_done(sqlite_demo_db, actor
     assert "Tasks for you (0)" in texts(at)
 
 
+def test_home_and_my_work_head_each_task_alike_naming_the_case_number_as_a_case(sqlite_demo_db, actor_for):
+    """QA (eighth session): Home said "Message for your team · ... · 100000197975" where My work said "Message ·
+    ... · case 100000197975", and My work left out that a message was for the whole team. One line for both
+    (services/work.TaskRow.heading): what it is and for whom, when, then the SR and its case, each number named."""
+    actor = actor_for("caseworker")
+    with transaction() as session:
+        sr = session.scalars(
+            select(ServiceRequest).where(ServiceRequest.owner_id == actor.user_id).order_by(ServiceRequest.id)
+        ).first()
+        scin = session.get_one(Case, sr.case_id).scin
+        message = records.raise_task(
+            session, None, sr=sr, team_id=actor.team_id, kind="message", text="The court rang about the hearing."
+        )
+        task = records.raise_task(session, None, assignee_id=actor.user_id, text="Read the new guidance.")
+        raised = {message.id: format_uk(message.created_at), task.id: format_uk(task.created_at)}
+    headings = [
+        f"Message for your team · {raised[message.id]} · SR {sr.number}, case {scin}",
+        f"Task · {raised[task.id]}",  # about no SR: nothing after when it was raised, not a dangling " · "
+    ]
+    at = app_as(actor).run()
+    for page in ("pages/home.py", "pages/my_work.py"):
+        at.switch_page(page).run()
+        assert not at.exception
+        captions = [c.value for c in at.caption]
+        for heading in headings:
+            assert heading in captions, (page, heading, captions)
+        assert not [c for c in captions if c.endswith(f" · {scin}")], page
+
+
 def test_the_finder_hint_uses_the_teams_own_case_and_p4_says_why_not_before_start(sqlite_demo_db, actor_for):
     actor = actor_for("caseworker")
     own = team_case(actor)
