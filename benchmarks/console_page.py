@@ -74,7 +74,8 @@ FROM procedure_runs r
   JOIN users u ON u.id = r.started_by_id JOIN cases c ON c.id = r.case_id
   LEFT JOIN service_requests sr ON sr.id = r.sr_id
   LEFT JOIN users o ON o.id = sr.owner_id LEFT JOIN teams t ON t.id = sr.team_id
-WHERE r.team_id = %(team)s AND r.status = 'in_progress' AND r.updated_at < %(stuck_before)s AND u.is_new_caseworker
+WHERE r.team_id = %(team)s AND r.status = 'in_progress' AND r.updated_at < %(stuck_before)s
+  AND coalesce(o.is_new_caseworker, u.is_new_caseworker)
 ORDER BY r.updated_at""",
 }
 

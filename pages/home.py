@@ -9,10 +9,10 @@ from domain.clock import format_uk
 from services import console, users
 from services.my_day import my_day
 from services.policy_day import PolicyDay, policy_day
-from services.work import complete_task
 from ui.notices import deadline_strip
 from ui.runs_list import runs_in_progress
 from ui.table_data import READ_IN_FULL, arrow_rows, moment_column
+from ui.tasks_list import tasks_for_you
 from ui.text import md
 
 actor = ui.actor()
@@ -170,18 +170,7 @@ if day.deadlines:
 else:
     st.caption("Nothing is due on your service requests in the next 7 days.")
 
-st.header(f"Tasks for you ({len(day.tasks)})")
-if not day.tasks:
-    st.caption("You have no open tasks or messages.")
-for task in day.tasks:
-    with st.container(border=True):  # the button under the text: beside it, a sixth of 1024 px cut it to "Mark a…"
-        where = " · ".join(part for part in (f"SR {task.sr_number}" if task.sr_number else "", task.scin or "") if part)
-        kind = "Message" if task.kind == "message" else "Task"
-        st.caption(f"{kind}{' for your team' if task.for_team else ''} · {format_uk(task.created_at)} · {where}")
-        st.text(task.text)
-        if st.button("Mark as done", key=f"task:{task.id}"):
-            if ui.attempt(partial(complete_task, actor, task.id)) is not None:
-                st.rerun()
+tasks_for_you(actor, day.tasks)
 
 st.header(f"Service requests waiting on you ({day.waiting_total})")
 if day.waiting:

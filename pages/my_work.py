@@ -5,13 +5,13 @@ from functools import partial
 import streamlit as st
 
 import ui
-from domain.clock import format_uk
 from services import run_start
 from services.sr_work import why_not_here
-from services.work import PAGE_SIZE, Cursor, MyWork, complete_task, my_work
+from services.work import PAGE_SIZE, Cursor, MyWork, my_work
 from ui.notices import deadline_strip
 from ui.runs_list import runs_in_progress
 from ui.table_data import arrow_rows, day_column, table_or_sentence
+from ui.tasks_list import tasks_for_you
 
 
 def _worked_by(mine: MyWork, sr_id: int) -> str:
@@ -35,17 +35,7 @@ if work is None:
 
 runs_in_progress(actor, work.runs)
 
-st.header(f"Tasks for you ({len(work.tasks)})")
-if not work.tasks:
-    st.caption("You have no open tasks or messages.")
-for task in work.tasks:
-    with st.container(border=True):  # the button under the text: beside it, a sixth of 1024 px cut it to "Mark a…"
-        on = f" · SR {task.sr_number}, case {task.scin}" if task.sr_number else ""
-        st.caption(f"{'Message' if task.kind == 'message' else 'Task'} · {format_uk(task.created_at)}{on}")
-        st.text(task.text)
-        if st.button("Mark as done", key=f"task:{task.id}"):
-            if ui.attempt(partial(complete_task, actor, task.id)) is not None:
-                st.rerun()
+tasks_for_you(actor, work.tasks)
 
 st.header(f"Service requests allocated to you ({work.total:,})")
 first = (len(cursors) - 1) * PAGE_SIZE + 1 if work.service_requests else 0

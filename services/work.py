@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload, load_only
 
 from db.models import Case, ProcedureRun, ServiceRequest, Task, User
-from domain.clock import utcnow
+from domain.clock import format_uk, utcnow
 from domain.values import parse_scin
 from procedures import registry
 from services import audit
@@ -40,16 +40,30 @@ class RunRow:
     sr_number: str | None
     updated_at: datetime
     begun_from: BegunFrom | None = None  # the complaint or appeal SR a P1 run was begun from, if any
+    started_at: datetime | None = None
+    # Its place, by start, among the listed runs started the same minute that would share its name: (n, of)
+    same_start: tuple[int, int] | None = None
+
+    @property
+    def started(self) -> str:
+        """When a run with no SR of its own yet was started, in words ("" for a run on an SR, which its SR names):
+        two P1 runs begun on one case, or from one SR, are told apart by it (QA), on the row and in its link's name,
+        and, when both began the same minute, by which came first."""
+        if self.sr_number or self.started_at is None:
+            return ""
+        order = f" ({self.same_start[0]} of {self.same_start[1]} started then)" if self.same_start else ""
+        return f"started {format_uk(self.started_at)}{order}"
 
     @property
     def carry_on(self) -> str:
         """The Carry on link's name, for this run: a screen reader's list of links read "Carry on, Carry on" (QA).
-        By the SR the run records on, else the SR it was begun from, else its case."""
+        By the SR the run records on, else the SR it was begun from, else its case, with when it was started."""
         if self.sr_number:
             return f"Carry on {self.procedure_id} on SR {self.sr_number}"
+        started = f", {self.started}" if self.started else ""
         if self.begun_from:
-            return f"Carry on {self.procedure_id} begun from SR {self.begun_from.number}"
-        return f"Carry on {self.procedure_id} on case {self.scin}"
+            return f"Carry on {self.procedure_id} begun from SR {self.begun_from.number}{started}"
+        return f"Carry on {self.procedure_id} on case {self.scin}{started}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +91,19 @@ class TaskRow:
     scin: str | None
     created_at: datetime
     for_team: bool  # raised for the whole team, not the actor by name
+
+    @property
+    def heading(self) -> str:
+        """The line above the task's text, the same on Home and My work (QA: Home said "Message for your team · ...
+        · 100000197975" where My work said "Message · ... · case 100000197975"): what it is and for whom, when it
+        was raised, and the SR and case it is about, each number named."""
+        kind = "Message" if self.kind == "message" else "Task"
+        parts = [f"{kind} for your team" if self.for_team else kind, format_uk(self.created_at)]
+        if self.sr_number:
+            parts.append(f"SR {self.sr_number}, case {self.scin}" if self.scin else f"SR {self.sr_number}")
+        elif self.scin:
+            parts.append(f"case {self.scin}")
+        return " · ".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,7 +253,7 @@ def runs_in_progress(session: Session, actor: Actor) -> list[RunRow]:
         )
         .order_by(ProcedureRun.updated_at.desc())
     ).all()
-    return [
+    rows = [
         RunRow(
             r.id,
             r.procedure_id,
@@ -236,10 +263,26 @@ def runs_in_progress(session: Session, actor: Actor) -> list[RunRow]:
             r.service_request.number if r.service_request else None,
             r.updated_at,
             BegunFrom.of(r.begun_from),
+            r.created_at,
         )
         for r in runs
         if not _handed_away(r, actor)
     ]
+    return _told_apart(rows)
+
+
+def _told_apart(rows: list[RunRow]) -> list[RunRow]:
+    """Number, by start, the runs whose Carry on names would still be the same (started the same minute), so no two
+    links or rows in the list read alike; the list's order is kept."""
+    alike: dict[str, list[RunRow]] = {}
+    for row in rows:
+        alike.setdefault(row.carry_on, []).append(row)
+    places: dict[str, tuple[int, int]] = {}
+    for same in alike.values():
+        if len(same) > 1:
+            for n, row in enumerate(sorted(same, key=lambda r: (r.started_at or utcnow(), r.id)), start=1):
+                places[row.id] = (n, len(same))
+    return [replace(row, same_start=places[row.id]) if row.id in places else row for row in rows]
 
 
 def _handed_away(run: ProcedureRun, actor: Actor) -> bool:

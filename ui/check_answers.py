@@ -21,32 +21,35 @@ NOTES_HEADING = "Notes this step records"
 NO_GOING_BACK = "After that you cannot go back to change these answers."
 # The changes are listed under the CMS panel's heading: beside the answers on a wide screen, not below them.
 # "Saving records on the SR the changes ..." read as "saving records", a noun, to a new caseworker (QA, 7th session).
-SAVING = f"When you save, the changes listed under **{ON_SAVE}** are recorded on the SR. {NO_GOING_BACK}"
-SAVING_MAKES_THE_SR = f"Saving makes the SR and records on it the changes listed under **{ON_SAVE}**. {NO_GOING_BACK}"
-# A step that records dates lists them below its answers (`dates_set_list`): the sentence names them too.
-SAVING_DATES = (
-    f"When you save, the changes listed under **{ON_SAVE}** and the dates and deadlines listed below are recorded on "
-    f"the SR. {NO_GOING_BACK}"
+SAVING = f"When you save, the changes listed under **{ON_SAVE}**{{below}} are recorded on the SR. {NO_GOING_BACK}"
+SAVING_MAKES_THE_SR = (
+    f"Saving makes the SR and records on it the changes listed under **{ON_SAVE}**{{below}}. {NO_GOING_BACK}"
 )
 
 
-# A step that marks deadlines met or records notes, and sets no date, lists them below its answers: named too.
-SAVING_BELOW = (
-    f"When you save, the changes listed under **{ON_SAVE}** and the {{below}} listed below are recorded on the SR. "
-    f"{NO_GOING_BACK}"
-)
+def lists_below(*, dates: bool, met: bool, notes: bool) -> str:
+    """The lists drawn below the answers (dates set, deadlines met, notes), named in plain words in the order they
+    are drawn: every one of them, so a step that records a date and a note names both (QA, eighth session's review:
+    P1's unanswered chase named its review date but not its note)."""
+    words = []
+    if dates:  # "dates and deadlines" alone; beside the deadlines met, the new ones are told from them
+        words += ["dates and deadlines"] if not (met or notes) else ["dates", "new deadlines" if met else "deadlines"]
+    if met:
+        words.append("deadlines met")
+    if notes:
+        words.append("notes")
+    if not words:
+        return ""
+    listed = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+    return f" and the {listed} listed below"
 
 
 def saving_sentence(view: RunView) -> str:
     """What saving this step records, above its answers: the wizard's and the practice run's, which had none (QA,
     fresh eyes: a practice run rehearses the real one, its check page listed the dates but never said what saving
     does or that there is no going back after it)."""
-    if view.creates_sr:
-        return SAVING_MAKES_THE_SR
-    if view.dates_set:
-        return SAVING_DATES
-    below = [words for shown, words in ((view.deadlines_met, "deadlines met"), (view.notes, "notes")) if shown]
-    return SAVING_BELOW.format(below=" and ".join(below)) if below else SAVING
+    below = lists_below(dates=bool(view.dates_set), met=bool(view.deadlines_met), notes=bool(view.notes))
+    return (SAVING_MAKES_THE_SR if view.creates_sr else SAVING).format(below=below)
 
 
 def summary_rows(rows: Sequence[SummaryRow], *, key: str, on_change: Callable[[str, str], None]) -> None:

@@ -23,7 +23,9 @@ def runs_in_progress(actor: Actor, runs: Sequence[RunRow]) -> None:
             on_sr = f" · SR {run.sr_number}" if run.sr_number else ""
             # The SR a P1 run was begun from, on a line of its own: two runs on one case read alike without it (QA)
             begun = f"Begun from {md(run.begun_from.words)}  \n" if run.begun_from else ""
-            line = f"**{run.procedure_id}** on case {run.scin}{on_sr}  \n{begun}"
+            # When a run with no SR yet was started: its Carry on link's name says it too (two on one case, QA)
+            started = f" · {run.started}" if run.started else ""
+            line = f"**{run.procedure_id}** on case {run.scin}{on_sr}{started}  \n{begun}"
             line += f"At: {md(run.step_title)} · last saved {format_uk(run.updated_at)}"
             numbers = [run.begun_from.number] if run.begun_from else []
             # the SR number whole (ui.text.kept_whole: every piece of the line is escaped or our own)

@@ -1,9 +1,12 @@
 """Runs of the team's new caseworkers that have made no progress for some working days.
 
-Decision: in-progress runs of new caseworkers (User.is_new_caseworker) in the team whose last save is at
-least N working days ago by the team's region (CASEWORK_STUCK_WORKING_DAYS, default 3). Each names whose it is to
-carry on now: a run on an allocated SR is recorded only by the SR's owner (services/runs.check_holder), who may not
-be the new caseworker who started it once the SR is reassigned.
+Decision: in-progress runs in the team whose last save is at least N working days ago by the team's region
+(CASEWORK_STUCK_WORKING_DAYS, default 3) and that are a new caseworker's (User.is_new_caseworker) to carry on now:
+the SR's owner's when the run's SR is allocated (only they record on it: services/runs.check_holder,
+services/run_views.allocated_to), otherwise the caseworker's who started it. The list is for the new caseworkers a
+team leader watches, so a run a new caseworker started on an SR since given to an experienced one is left out, and
+one an experienced caseworker started on an SR since given to a new one is listed (the lead's decision, ninth
+session). Each names whose it is (`StuckRun.carried_on_by`).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from db.models import Case, ProcedureRun, ServiceRequest, Team, User
@@ -103,7 +106,8 @@ def stuck_working_days() -> int:
 
 
 def stuck_runs(actor: Actor, *, working_days: int | None = None, now: datetime | None = None) -> list[StuckRun]:
-    """In-progress runs of the team's new caseworkers with no save for `working_days` working days or more."""
+    """In-progress runs that are the team's new caseworkers' to carry on, with no save for `working_days` working days
+    or more."""
     with transaction(read_only=True) as session:
         return stuck_runs_in(session, team_leader(session, actor), working_days=working_days, now=now or utcnow())
 
@@ -144,7 +148,8 @@ def stuck_runs_in(session: Session, team_id: int, *, working_days: int | None = 
             ProcedureRun.team_id == team_id,
             ProcedureRun.status == "in_progress",
             ProcedureRun.updated_at < before,
-            User.is_new_caseworker.is_(True),
+            # Whose it is now: the SR's owner (outer-joined, NULL with no SR or an unallocated one), else the starter.
+            func.coalesce(owner.is_new_caseworker, User.is_new_caseworker).is_(True),
         )
         .order_by(ProcedureRun.updated_at)
     ).all()

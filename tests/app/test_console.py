@@ -259,8 +259,9 @@ def test_a_stuck_run_names_its_procedure_and_its_sr_so_the_team_leader_can_find_
 
 def test_a_stuck_run_on_a_reassigned_sr_is_listed_under_its_new_owner_saying_who_started_it(sqlite_demo_db, actor_for):
     """QA (two servers, 7 December): "Demo Caseworker: P1 ..., SR 1-00000099" after the SR went to a colleague,
-    whose run it is to carry on now (only the SR's owner records on it): the team leader would chase the wrong one."""
-    leader, new, colleague = actor_for("teamleader"), actor_for("caseworker"), actor_for("csa.cw2")
+    whose run it is to carry on now (only the SR's owner records on it): the team leader would chase the wrong one.
+    The colleague is a new caseworker too (csa.cw1): given to an experienced one, the run leaves the list (below)."""
+    leader, new, colleague = actor_for("teamleader"), actor_for("caseworker"), actor_for("csa.cw1")
     saved = utcnow() - timedelta(days=30)
     with transaction() as session:
         case = session.scalars(select(Case).where(Case.team_id == leader.team_id).order_by(Case.id)).first()
@@ -279,6 +280,42 @@ def test_a_stuck_run_on_a_reassigned_sr_is_listed_under_its_new_owner_saying_who
         "at step" in shown
     )
     assert f"**Demo Caseworker**: P1 {title}, SR {number}" not in shown
+
+
+def test_a_stuck_run_is_listed_by_whose_it_is_now_not_by_who_started_it(sqlite_demo_db, actor_for):
+    """The lead's decision (ninth session): the list is of runs a new caseworker is to carry on. A run the new
+    caseworker started on an SR now given to an experienced colleague is not on it; one the experienced colleague
+    started on an SR now given to a new caseworker is, under the new caseworker's name."""
+    leader, new, other_new, seasoned = (
+        actor_for("teamleader"), actor_for("caseworker"), actor_for("csa.cw1"), actor_for("csa.cw2")
+    )  # fmt: skip
+    saved = utcnow() - timedelta(days=30)
+    with transaction() as session:
+        case = session.scalars(select(Case).where(Case.team_id == leader.team_id).order_by(Case.id)).first()
+        assert not session.get_one(User, seasoned.user_id).is_new_caseworker
+        assert session.get_one(User, other_new.user_id).is_new_caseworker
+        srs = {}
+        for starter in (new, seasoned):
+            sr = records.create_sr(
+                session, None, case=case, process="Escalated Enquiries", area="Complaints", sub_area="Resolution",
+                owner_id=starter.user_id,
+            )  # fmt: skip
+            session.add(_p1_saved_at(saved, case.id, case.team_id, starter, sr_id=sr.id))
+            srs[starter.user_id] = (sr.id, sr.number, sr.version)
+    (by_new, by_new_number, _), (_, by_seasoned_number, _) = srs[new.user_id], srs[seasoned.user_id]
+    before = texts(_console(leader))
+    assert f"SR {by_new_number} (case {case.scin}), at step" in before
+    assert f"SR {by_seasoned_number} (case {case.scin})" not in before
+    for sr_id, _number, version in srs.values():
+        to = seasoned if sr_id == by_new else other_new
+        console.reassign(leader, [sr_id], to.user_id, "Covering leave", expected_versions={sr_id: version})
+    after = texts(_console(leader))
+    assert f"SR {by_new_number} (case {case.scin})" not in after
+    title = registry.get("P1").title
+    assert (
+        f"**{other_new.display_name}** (started by {seasoned.display_name}): P1 {title}, SR {by_seasoned_number} "
+        f"(case {case.scin}), at step" in after
+    )
 
 
 def _p1_saved_at(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from db.models import Case, ProcedureRun, ServiceRequest, Team, User
+from domain.clock import format_uk
 from services import run_start
 from services.transaction import transaction
 from tests.app.helpers import app_as, as_read, texts
@@ -336,7 +337,7 @@ def test_p1_worked_from_a_complaint_sr_names_it_in_the_wizard_and_under_procedur
     assert f"· SR {own}" in at.get("progress")[0].proto.text  # its own SR,
     assert f"**Begun from** {sr_words}" in texts(at)  # and still the one it was begun from
 
-    run_start.start_run(actor, "P1", case_id=case_id)  # from the case alone: named as before
+    alone_id = run_start.start_run(actor, "P1", case_id=case_id).run_id  # from the case alone: named as before
     at.switch_page("pages/my_work.py").run()
     assert not at.exception
     # the complaint's row says a run was begun from it (QA, seventh session: it said only "P1")
@@ -347,7 +348,9 @@ def test_p1_worked_from_a_complaint_sr_names_it_in_the_wizard_and_under_procedur
     [with_sr] = [as_read(v) for v in lines if "Begun from" in v]
     assert with_sr.startswith(f"**P1** on case {scin} · SR {own}  \n{begun}  \nAt: Search the legacy systems")
     [alone] = [as_read(v) for v in lines if "Begun from" not in v]
-    assert alone.startswith(f"**P1** on case {scin}  \nAt: Check where the case is in transition")
+    with transaction() as session:  # with when it was started, as its Carry on link's name says (two on a case)
+        started = format_uk(session.get_one(ProcedureRun, alone_id).created_at)
+    assert alone.startswith(f"**P1** on case {scin} · started {started}  \nAt: Check where the case is in transition")
 
 
 def test_the_wizard_cautions_an_appeal_answered_on_p1_begun_from_a_complaint_and_still_saves_it(

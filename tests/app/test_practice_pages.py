@@ -258,14 +258,16 @@ def test_a_practice_runs_check_page_says_what_saving_records_as_the_wizards_does
     balance, letter = said
     on_save = "What to enter in CMS when you save this step"
     assert (
-        f"Saving makes the SR and records on it the changes listed under **{on_save}**. After that you cannot go back "
-        "to change these answers."
+        f"Saving makes the SR and records on it the changes listed under **{on_save}** and the notes listed below. "
+        "After that you cannot go back to change these answers."
     ) in balance
+    assert "Notes this step records" in balance  # the typed balance's note, named by the sentence (ninth session)
     assert (
-        f"When you save, the changes listed under **{on_save}** and the dates and deadlines listed below are recorded "
-        "on the SR. After that you cannot go back to change these answers."
+        f"When you save, the changes listed under **{on_save}** and the dates, deadlines and notes listed below are "
+        "recorded on the SR. After that you cannot go back to change these answers."
     ) in letter
     assert "Dates and deadlines this step records" in letter
+    assert "Notes this step records" in letter
     assert "- Receiving parent's reply due by " in letter  # listed as in the wizard
 
 

@@ -22,18 +22,21 @@ def test_p4_records_the_stable_balance_letter_and_the_page_produces_it(sqlite_de
     # QA: "on the SR", none yet; the changes are named by the panel's heading (beside the answers, not below them)
     assert (
         "Saving makes the SR and records on it the changes listed under "
-        "**What to enter in CMS when you save this step**. After that you cannot go back to change these answers."
+        "**What to enter in CMS when you save this step** and the notes listed below. After that you cannot go back "
+        "to change these answers."
     ) in texts(at)
+    assert "Notes this step records" in texts(at)  # the note the sentence names, drawn below it
     button(at, "Confirm and save").click().run()
     assert "Write to the receiving parent about the balance" in texts(at)
 
     answer_step(at, actor, view.run_id, letter_date=date.today().isoformat())
     assert "Check your answers before saving" in texts(at)
     assert (
-        "When you save, the changes listed under **What to enter in CMS when you save this step** and the dates and "
-        "deadlines listed below are recorded on the SR." in texts(at)
+        "When you save, the changes listed under **What to enter in CMS when you save this step** and the dates, "
+        "deadlines and notes listed below are recorded on the SR." in texts(at)
     )
     assert "Dates and deadlines this step records" in texts(at)  # the letter's 30 days
+    assert "Notes this step records" in texts(at)  # and the letter's note, named by the sentence too
     assert "Send the receiving parent the CWGL010 letter Casework Guide produced, and note it on the SR" in texts(at)
     button(at, "Confirm and save").click().run()
     assert not at.exception

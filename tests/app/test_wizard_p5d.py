@@ -177,9 +177,10 @@ def test_the_hearing_date_is_checked_in_words_before_it_saves_and_back_records_n
     assert at.title[0].value == "Check your answers before saving"
     pv_due = format_uk(HEARING - timedelta(days=2))  # Monday 10:00, within working hours
     for line in (
-        "When you save, the changes listed under **What to enter in CMS when you save this step** and the dates and "
-        "deadlines listed below are recorded on the SR.",
+        "When you save, the changes listed under **What to enter in CMS when you save this step** and the dates, "
+        "deadlines and notes listed below are recorded on the SR.",
         "Dates and deadlines this step records",
+        "Notes this step records",  # the note the sentence names (it named only the dates: ninth session)
         f"Hearing date: {format_uk(HEARING)}",
         f"Hearing added to your deadlines for {format_uk(HEARING)}",
         f"Second PV check due by {pv_due}",

@@ -48,6 +48,20 @@ def test_a_chase_answered_no_comes_back_to_a_blank_step_in_the_page(sqlite_demo_
     )
     next(b for b in at.button if b.label == "Continue").click().run()
     assert at.title[0].value == "Check your answers before saving"  # a new review date is checked before it saves
+    # Review's finding (eighth session): the sentence named the new review date but not the note drawn below it.
+    shown = texts(at)
+    for heading in (
+        "Dates and deadlines this step records",
+        "Deadlines this step marks met",
+        "Notes this step records",
+    ):
+        assert heading in shown, heading
+    assert "Chased CSA caseworker Sam Patel on" in shown
+    assert (
+        "When you save, the changes listed under **What to enter in CMS when you save this step** and the dates, new "
+        "deadlines, deadlines met and notes listed below are recorded on the SR. After that you cannot go back to "
+        "change these answers."
+    ) in shown
     next(b for b in at.button if b.label == "Confirm and save").click().run()
     assert not at.exception
     assert "There is a problem" not in " ".join(e.value for e in at.error)

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select, update
 
 from db.models import Case, Deadline, ProcedureRun, ServiceRequest
-from domain.clock import uk_local, utcnow
+from domain.clock import format_uk, uk_local, utcnow
 from services import console, records, reminders
 from services.transaction import transaction
 from tests.app.helpers import app_as, as_read, texts
@@ -41,6 +41,35 @@ def test_home_shows_the_caseworkers_task_and_marks_it_done(sqlite_demo_db, actor
     assert "Overdue" in list(due["Status"])  # every column is named, for screen readers too
     button(at, "Mark as done").click().run()
     assert "Tasks for you (0)" in texts(at)
+
+
+def test_home_and_my_work_head_each_task_alike_naming_the_case_number_as_a_case(sqlite_demo_db, actor_for):
+    """QA (eighth session): Home said "Message for your team · ... · 100000197975" where My work said "Message ·
+    ... · case 100000197975", and My work left out that a message was for the whole team. One line for both
+    (services/work.TaskRow.heading): what it is and for whom, when, then the SR and its case, each number named."""
+    actor = actor_for("caseworker")
+    with transaction() as session:
+        sr = session.scalars(
+            select(ServiceRequest).where(ServiceRequest.owner_id == actor.user_id).order_by(ServiceRequest.id)
+        ).first()
+        scin = session.get_one(Case, sr.case_id).scin
+        message = records.raise_task(
+            session, None, sr=sr, team_id=actor.team_id, kind="message", text="The court rang about the hearing."
+        )
+        task = records.raise_task(session, None, assignee_id=actor.user_id, text="Read the new guidance.")
+        raised = {message.id: format_uk(message.created_at), task.id: format_uk(task.created_at)}
+    headings = [
+        f"Message for your team · {raised[message.id]} · SR {sr.number}, case {scin}",
+        f"Task · {raised[task.id]}",  # about no SR: nothing after when it was raised, not a dangling " · "
+    ]
+    at = app_as(actor).run()
+    for page in ("pages/home.py", "pages/my_work.py"):
+        at.switch_page(page).run()
+        assert not at.exception
+        captions = [c.value for c in at.caption]
+        for heading in headings:
+            assert heading in captions, (page, heading, captions)
+        assert not [c for c in captions if c.endswith(f" · {scin}")], page
 
 
 def test_the_finder_hint_uses_the_teams_own_case_and_p4_says_why_not_before_start(sqlite_demo_db, actor_for):
@@ -361,7 +390,8 @@ def test_the_case_page_shows_the_cases_contact_notes_with_the_ssst_sr_number_as_
 
 def test_each_carry_on_link_is_named_for_its_run_so_a_list_of_links_tells_them_apart(sqlite_demo_db, actor_for):
     """QA: a screen reader's list of links read "Carry on, Carry on" on My work and Home. Each is named for its run:
-    by the SR it records on, else the SR it was begun from, else its case."""
+    by the SR it records on, else the SR it was begun from, else its case; a run with no SR yet with when it was
+    started, so two P1 runs on one case, started from the case, are told apart (QA), on the row too."""
     from tests.procedures.p4_helpers import p4_case
     from tests.procedures.walk import Walk, owned_complaint
 
@@ -372,11 +402,22 @@ def test_each_carry_on_link_is_named_for_its_run_so_a_list_of_links_tells_them_a
     Walk(actor, "P1", case_id, begun_from=complaint_id)
     with transaction() as session:
         scin = session.get_one(Case, case_id).scin
-    Walk(actor, "P1", case_id)
+    first, second = Walk(actor, "P1", case_id), Walk(actor, "P1", case_id)  # two on one case, from the case (QA)
+    # Started the same minute, 20 seconds apart: told apart by which came first (services/work._told_apart)
+    minute = utcnow().replace(second=0, microsecond=0) - timedelta(hours=1)
+    with transaction() as session:
+        for walk, at in ((first, minute), (second, minute + timedelta(seconds=20))):
+            session.execute(update(ProcedureRun).where(ProcedureRun.id == walk.view.run_id).values(created_at=at))
+        begun_at = session.scalars(
+            select(ProcedureRun.created_at).where(ProcedureRun.begun_from_sr_id == complaint_id)
+        ).one()
+    on_case = [
+        f"Carry on P1 on case {scin}, started {format_uk(minute)} ({n} of 2 started then)" for n in (1, 2)
+    ]  # fmt: skip
     named = {
         f"Carry on P4 on SR {on_sr.view.sr_number}",
-        f"Carry on P1 begun from SR {complaint}",
-        f"Carry on P1 on case {scin}",
+        f"Carry on P1 begun from SR {complaint}, started {format_uk(begun_at)}",
+        *on_case,
     }
     at = app_as(actor).run()
     for page in ("pages/home.py", "pages/my_work.py"):
@@ -389,3 +430,7 @@ def test_each_carry_on_link_is_named_for_its_run_so_a_list_of_links_tells_them_a
         assert set(links) == {"Carry on"}
         assert len(names) == len(links) == len(set(names)), f"two Carry on links share a name on {page}"
         assert named <= set(names), page
+        # sighted users read the same: each row with no SR yet says when its run was started
+        shown = texts(at)
+        for name in on_case:
+            assert f"**P1** on case {scin} · {name.removeprefix(f'Carry on P1 on case {scin}, ')}" in shown, page

@@ -12,10 +12,10 @@ from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from db.models import Case, Letter, ProcedureRun, ServiceRequest, Team, User
-from domain.clock import format_date
+from domain.clock import format_date, format_uk, utcnow
 from procedures import p4_manage_client_arrears as p4
 from procedures import registry
 from services import run_context
@@ -250,9 +250,19 @@ def test_each_carry_on_link_is_named_for_its_run_in_chromiums_accessibility_tree
     actor = actor_for("caseworker")
     complaint_id, complaint, case_id = owned_complaint(actor)
     Walk(actor, "P1", case_id, begun_from=complaint_id)
-    Walk(actor, "P1", case_id)
+    on_case = [Walk(actor, "P1", case_id).view.run_id for _ in range(2)]  # two on one case, from the case (QA)
     with transaction() as session:
         scin = session.get_one(Case, case_id).scin
+        started = {
+            run.begun_from_sr_id: format_uk(run.created_at)
+            for run in session.scalars(select(ProcedureRun).where(ProcedureRun.begun_from_sr_id == complaint_id))
+        }
+        for hours, run_id in enumerate(on_case, start=1):  # started apart, and apart from the one begun from the SR
+            at = utcnow() - timedelta(hours=hours)  # the same minute is unit tested (tests/unit/test_carry_on_names.py)
+            session.execute(update(ProcedureRun).where(ProcedureRun.id == run_id).values(created_at=at))
+        starts = [format_uk(session.get_one(ProcedureRun, run_id).created_at) for run_id in on_case]
+    assert starts[0] != starts[1]
+    case_names = [f"Carry on P1 on case {scin}, started {at}" for at in starts]
     sign_in(page, live_server.url, "caseworker")
     settled(page, "Welcome, Demo Caseworker")
     page.get_by_role("link", name="My work", exact=True).click()
@@ -261,5 +271,8 @@ def test_each_carry_on_link_is_named_for_its_run_in_chromiums_accessibility_tree
     expect(links.first).to_have_attribute("aria-label", re.compile("^Carry on "))
     names = [link.get_attribute("aria-label") for link in links.all()]
     assert len(names) == len(set(names)) >= 2, names
-    assert {f"Carry on P1 begun from SR {complaint}", f"Carry on P1 on case {scin}"} <= set(names)
-    expect(page.get_by_role("link", name=f"Carry on P1 on case {scin}", exact=True)).to_have_count(1)
+    assert {f"Carry on P1 begun from SR {complaint}, started {started[complaint_id]}", *case_names} <= set(names)
+    for name in case_names:
+        expect(page.get_by_role("link", name=name, exact=True)).to_have_count(1)
+        # and a sighted user reads the same on its row
+        expect(page.get_by_text(f"P1 on case {scin} · {name.split(', ', 1)[1]}")).to_have_count(1)

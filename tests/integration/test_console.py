@@ -456,10 +456,12 @@ def test_a_stuck_run_is_named_as_its_srs_owners_to_carry_on_with_who_started_it_
     """QA (two servers, 7 December): a reassigned SR's run was listed under the new caseworker who started it, though
     only the SR's owner records on it now (services/runs.check_holder). The list names whose it is to carry on (the
     owner; plainly an unallocated SR, or the starter when there is no SR yet) and who started it where that
-    differs, read in the one statement the console's speed goals allow (benchmarks/console_page.py)."""
+    differs, read in the one statement the console's speed goals allow (benchmarks/console_page.py). The colleague
+    is a new caseworker too: a run given to an experienced one leaves the list (the next test)."""
     from db.engine import engine_for
 
-    leader, new, colleague = actor_for("teamleader"), actor_for("caseworker"), actor_for("csa.cw2")
+    leader, new, colleague = actor_for("teamleader"), actor_for("caseworker"), actor_for("csa.cw1")
+    assert _is_new(colleague.user_id)
     saved = utcnow() - timedelta(days=30)
     with transaction() as session:
         case = session.scalars(select(Case).where(Case.team_id == leader.team_id).order_by(Case.id)).first()
@@ -494,6 +496,55 @@ def test_a_stuck_run_is_named_as_its_srs_owners_to_carry_on_with_who_started_it_
         ),
         None: ("Demo Caseworker", "started it; no SR to reassign yet"),
     }  # fmt: skip
+
+
+def _is_new(user_id: int) -> bool:
+    with transaction() as session:
+        return bool(session.get_one(User, user_id).is_new_caseworker)
+
+
+def test_the_stuck_runs_are_those_a_new_caseworker_is_to_carry_on_now_not_those_one_started(demo_db, actor_for):
+    """The lead's decision (ninth session): a run is listed by whose it is now, the SR's owner's when the SR is
+    allocated (only they record on it) and otherwise its starter's. A run a new caseworker started on an SR since
+    given to an experienced colleague leaves the list; one an experienced colleague started on an SR since given to
+    a new caseworker joins it, under the new caseworker's name. Both databases (the filter is one SQL expression)."""
+    leader, new, other_new = actor_for("teamleader"), actor_for("caseworker"), actor_for("csa.cw1")
+    seasoned = actor_for("csa.cw2")
+    assert (_is_new(new.user_id), _is_new(other_new.user_id), _is_new(seasoned.user_id)) == (True, True, False)
+    saved = utcnow() - timedelta(days=30)
+    with transaction() as session:
+        case = session.scalars(select(Case).where(Case.team_id == leader.team_id).order_by(Case.id)).first()
+
+        def complaint(owner_id: int | None) -> ServiceRequest:
+            return records.create_sr(
+                session, None, case=case, process="Escalated Enquiries", area="Complaints", sub_area="Resolution",
+                owner_id=owner_id,
+            )  # fmt: skip
+
+        to_seasoned, to_new = complaint(new.user_id), complaint(seasoned.user_id)
+        seasoned_unallocated = complaint(None)
+        started_by_new = _run(session, new.user_id, case, saved, sr_id=to_seasoned.id)
+        started_by_seasoned = _run(session, seasoned.user_id, case, saved, sr_id=to_new.id)
+        # Still the experienced starter's: an unallocated SR, and a run with no SR yet.
+        unallocated_run = _run(session, seasoned.user_id, case, saved, sr_id=seasoned_unallocated.id)
+        no_sr_run = _run(session, seasoned.user_id, case, saved)
+        versions = {to_seasoned.id: to_seasoned.version, to_new.id: to_new.version}
+        moves = ((to_seasoned.id, seasoned), (to_new.id, other_new))
+    before = {s.run_id for s in console.stuck_runs(leader)}
+    assert started_by_new in before
+    assert not {started_by_seasoned, unallocated_run, no_sr_run} & before
+    for sr_id, to in moves:
+        console.reassign(leader, [sr_id], to.user_id, "Covering leave", expected_versions={sr_id: versions[sr_id]})
+    after = {s.run_id: s for s in console.stuck_runs(leader)}
+    assert started_by_new not in after, "an experienced caseworker's to carry on now"
+    assert not {unallocated_run, no_sr_run} & set(after)
+    listed = after[started_by_seasoned]
+    assert (listed.carried_on_by, listed.started_words) == (
+        other_new.display_name, f"started by {seasoned.display_name}"
+    )  # fmt: skip
+    # The overview the page reads lists the same runs.
+    now = utcnow()
+    assert console.overview(leader, ConsoleFilter(), now=now).stuck == console.stuck_runs(leader, now=now)
 
 
 def test_a_stuck_run_at_a_handed_over_step_on_an_unallocated_sr_says_nobody_carries_it_on_until_it_is_allocated():
