@@ -15,12 +15,13 @@ deadline once, though its team's leaders were told of its escalation before (and
 
 A reassignment, an allocation or a hand-over does not wait for the next run: in its own transaction it tells what a
 run would tell of the SRs it moved (`tell_moved`: the same planning, for those SRs only), so the new owner's Home lists
-them as soon as the move is saved, a move that fails tells nothing, and the next run finds them told.
+them as soon as the move is saved, a move that fails tells nothing, and the next run finds them told. Its digests are
+sent in the background once the move has committed (`deliver_after_commit`), so the team leader's page does not wait
+for the mail server.
 """
 
 from __future__ import annotations
 
-import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -36,15 +37,13 @@ from domain.clock import as_utc, format_uk, utcnow
 from domain.deadlines import label
 from domain.reminders import LEVEL_WORDS, Level, escalates_at, levels_due
 from domain.values import FieldError, clean_text
-from services import audit
+from services import audit, email_background
 from services.access import check_sr, require_role
 from services.actor import Actor
 from services.email_delivery import deliver_as_system
 from services.errors import NotFound, ValidationFailed
 from services.mail_settings import mailbox, smtp_settings
 from services.transaction import transaction
-
-log = logging.getLogger("casework")
 
 # No region's next working day is further off than this (Christmas to the first working day after it).
 LOOKAHEAD = timedelta(days=10)
@@ -438,17 +437,17 @@ def tell_moved(session: Session, sr_ids: Sequence[int], *, now: datetime | None 
 
 
 def deliver_after_commit(email_ids: Sequence[int]) -> None:
-    """Send the digests `tell_moved` queued, once the move is saved; one that fails waits in the outbox with its error
-    (and `outbox send` tries it again), and never turns the saved move into an error for the team leader."""
-    for email_id in email_ids:
-        try:
-            deliver_as_system(email_id)
-        except Exception:  # the email is kept (queued or failed) and can be sent again from the outbox
-            log.exception("sending a deadline reminder digest after a move failed")
+    """Send the digests `tell_moved` queued, once the move is saved, in the background (services/email_background.py):
+    the team leader's page answers without waiting for the mail server, and one that fails waits in the outbox with its
+    error (`outbox send` tries it again), never turning the saved move into an error."""
+    email_background.send_after_commit(email_ids)
 
 
 def remind(*, now: datetime | None = None) -> RemindReport:
-    """Tell everyone what is due soon, overdue or escalated since the last run; one transaction a person."""
+    """Tell everyone what is due soon, overdue or escalated since the last run; one transaction a person.
+
+    Its digests are sent here, not by the background sender a page uses (services/email_background.py): a cron job
+    has nobody waiting on it, and sends before it reports and exits."""
     now = as_utc(now or utcnow())
     with transaction(read_only=True) as session:
         by_user = _plan(session, now)
