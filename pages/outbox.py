@@ -24,8 +24,8 @@ st.title("Outbox")
 sending = email_delivery.sending_enabled()
 if sending:
     st.caption(
-        "Emails are sent just after a step saves them, without the step waiting for the mail server. One that "
-        "failed stays here with the error: send it again."
+        "Emails are sent just after the step or reassignment that saves them, which does not wait for the mail "
+        "server. One that failed stays here with the error: send it again."
     )
 else:
     st.info(
