@@ -86,8 +86,12 @@ _sender = BackgroundSender()
 
 
 def send_after_commit(email_ids: Sequence[int], *, on_behalf_of: Actor | None = None) -> None:
-    """Send these committed emails from this process's background sender; the caller does not wait for them."""
-    _sender.send(email_ids, on_behalf_of=on_behalf_of)
+    """Send these committed emails from this process's background sender; the caller does not wait for them.
+
+    Without SMTP set up nothing is handed over: the emails wait in the Outbox to be downloaded, and no thread is
+    started nor write lock taken for them."""
+    if email_delivery.sending_enabled():
+        _sender.send(email_ids, on_behalf_of=on_behalf_of)
 
 
 def wait_until_idle(timeout: float) -> bool:
