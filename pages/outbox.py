@@ -24,7 +24,8 @@ st.title("Outbox")
 sending = email_delivery.sending_enabled()
 if sending:
     st.caption(
-        "Emails are sent as soon as a step saves them. One that failed stays here with the error: send it again."
+        "Emails are sent just after the step or reassignment that saves them, which does not wait for the mail "
+        "server. One that failed stays here with the error: send it again."
     )
 else:
     st.info(
@@ -64,6 +65,8 @@ if emails is not None:
                 )
             elif e.status == "failed":
                 st.error(f"Sending failed: {e.error}", icon=":material/warning:")
+            elif sending:  # handed to the background sender by the step or move that saved it, or to `outbox send`
+                st.caption("Waiting to be sent: it goes in a moment. Reload to see whether it went.")
             cols = st.columns(3)
             # No rerun on the click: it would revoke the file the click asks for (test_downloads_race_no_rerun.py).
             cols[0].download_button(

@@ -1,4 +1,5 @@
-"""Sending the outbox's emails by SMTP, after the step that queued them is saved.
+"""Sending the outbox's emails by SMTP, after the step that queued them is saved (in the background of the app's
+process, services/email_background.py, so the page does not wait for the mail server).
 
 The network call happens outside any database transaction, so a slow or refusing server never rolls back
 the step, and nothing is lost: a failed message stays in the outbox with its error and is retried with
@@ -100,6 +101,13 @@ def deliver_as_system(email_id: int) -> EmailView:
     return _deliver(None, email_id)
 
 
+def deliver_committed(email_id: int, *, on_behalf_of: Actor | None) -> EmailView:
+    """`deliver` for the background sender (services/email_background.py): the email was committed by the saved step
+    or move of `on_behalf_of`, whose access was checked then, so it is not checked again (signing out a moment later
+    does not leave it unsent); the audit trail names them as the sender, or the system when None."""
+    return _deliver(on_behalf_of, email_id, check_access=False)
+
+
 def send_waiting(*, limit: int = 200) -> list[EmailView]:
     """Send every queued or failed email, oldest first, as the system (the CLI `outbox send`, run by cron).
 
@@ -127,13 +135,13 @@ def _get(session: Session, actor: Actor | None, email_id: int, action: str) -> O
 
 
 def _claim(
-    actor: Actor | None, email_id: int, settings: SmtpSettings | None, *, from_outbox: bool
+    actor: Actor | None, email_id: int, settings: SmtpSettings | None, *, from_outbox: bool, check_access: bool = True
 ) -> tuple[EmailView, bytes | None]:
     """Claim the email for this sender, in a transaction of its own: the write lock is taken before the email is
     read, so of two senders at the same moment the second reads the first's claim (QA, two servers: both sent it).
     Returns the view and the bytes to send, or None when there is nothing for this sender to send."""
     with transaction(writes=True) as session:
-        row = _get(session, actor, email_id, "send emails")
+        row = _get(session, actor if check_access else None, email_id, "send emails")
         view = EmailView.of(row, find_sr(session, row.sr_id or 0).number)
         if settings is None or row.status == "sent" or view.address_not_set:  # no recipient: sent by hand
             return view, None
@@ -155,10 +163,10 @@ def _claim(
         return view, row.raw
 
 
-def _deliver(actor: Actor | None, email_id: int, *, from_outbox: bool = False) -> EmailView:
-    """`deliver` for a signed-in user (access checked) or the system (actor None)."""
+def _deliver(actor: Actor | None, email_id: int, *, from_outbox: bool = False, check_access: bool = True) -> EmailView:
+    """`deliver` for a signed-in user (access checked unless `check_access` is False) or the system (actor None)."""
     settings = smtp_settings()
-    view, raw = _claim(actor, email_id, settings, from_outbox=from_outbox)
+    view, raw = _claim(actor, email_id, settings, from_outbox=from_outbox, check_access=check_access)
     if settings is None or raw is None:
         return view
     error: str | None

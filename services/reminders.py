@@ -15,12 +15,13 @@ deadline once, though its team's leaders were told of its escalation before (and
 
 A reassignment, an allocation or a hand-over does not wait for the next run: in its own transaction it tells what a
 run would tell of the SRs it moved (`tell_moved`: the same planning, for those SRs only), so the new owner's Home lists
-them as soon as the move is saved, a move that fails tells nothing, and the next run finds them told.
+them as soon as the move is saved, a move that fails tells nothing, and the next run finds them told. Its digests are
+sent in the background once the move has committed (`deliver_after_commit`), so the team leader's page does not wait
+for the mail server.
 """
 
 from __future__ import annotations
 
-import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -30,21 +31,20 @@ from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
+from db.engine import take_write_lock
 from db.models import Case, Deadline, DeadlineSnooze, OutboundEmail, Reminder, ServiceRequest, User
 from domain import mail
 from domain.clock import as_utc, format_uk, utcnow
 from domain.deadlines import label
 from domain.reminders import LEVEL_WORDS, Level, escalates_at, levels_due
 from domain.values import FieldError, clean_text
-from services import audit
+from services import audit, email_background
 from services.access import check_sr, require_role
 from services.actor import Actor
 from services.email_delivery import deliver_as_system
 from services.errors import NotFound, ValidationFailed
 from services.mail_settings import mailbox, smtp_settings
 from services.transaction import transaction
-
-log = logging.getLogger("casework")
 
 # No region's next working day is further off than this (Christmas to the first working day after it).
 LOOKAHEAD = timedelta(days=10)
@@ -282,13 +282,16 @@ def _key(item: Told) -> tuple[int, str, int, datetime]:
     return (item.deadline.deadline_id, item.level.value, item.user_id, item.deadline.due_at)
 
 
-def _claim(session: Session, items: Iterable[Told], now: datetime) -> list[tuple[int, Told]]:
+def _claim(session: Session, items: Iterable[Told], now: datetime, *, recheck: bool = False) -> list[tuple[int, Told]]:
     """Insert each reminder unless some transaction already did; return the ones this one claimed, with their ids, in
     the order given.
 
     One insert of many rows (a thousand a statement), not one a reminder: a reassignment of many SRs tells them in
     the leader's transaction. The rows go in key order, so two transactions claiming overlapping rows at once (a
-    `remind` run and a reassignment, on PostgreSQL) wait for each other in one order and never deadlock."""
+    `remind` run and a reassignment, on PostgreSQL) wait for each other in one order and never deadlock.
+
+    `recheck` (a `remind` run, which planned in an earlier transaction): before inserting, take the write lock and keep
+    only what is still as planned (`_still_as_planned`)."""
     items = list(items)
     # Read first: a run that has nothing new then writes nothing (the insert below still decides races).
     deadline_ids, known = sorted({i.deadline.deadline_id for i in items}), set[tuple[int, str, int, datetime]]()
@@ -300,6 +303,10 @@ def _claim(session: Session, items: Iterable[Told], now: datetime) -> list[tuple
         )
         known.update((deadline_id, level, user_id, due_at) for deadline_id, level, user_id, due_at in told)
     new = sorted({_key(item) for item in items} - known)
+    if recheck and new:
+        take_write_lock(session)  # what a move commits from here on waits for this person's telling to end
+        items = _still_as_planned(session, items)
+        new = sorted({_key(item) for item in items} - known)
     insert, inserted = _insert(session), dict[tuple[int, str, int, datetime], int]()
     for start in range(0, len(new), CHUNK):
         rows = session.execute(
@@ -320,6 +327,35 @@ def _claim(session: Session, items: Iterable[Told], now: datetime) -> list[tuple
             seen.add(key)
             claimed.append((inserted[key], item))
     return claimed
+
+
+def _still_as_planned(session: Session, items: Sequence[Told]) -> list[Told]:
+    """The items whose SR and deadline are as the plan read them: same owner, same team, still open, not met, due at
+    the same moment; read under the write lock, so no move commits between this and the claim.
+
+    A `remind` run plans in one transaction and tells each person in the next: an SR reassigned or handed over in
+    between was told to its old owner (QA, two servers, eighth session). Left out here, it is not lost: the move told
+    whoever answers for it now (`tell_moved`), and the next run plans it afresh."""
+    deadline_ids = sorted({i.deadline.deadline_id for i in items})
+    now_held: dict[int, tuple[int | None, int, datetime]] = {}
+    for start in range(0, len(deadline_ids), CHUNK):
+        rows = session.execute(
+            select(Deadline.id, ServiceRequest.owner_id, ServiceRequest.team_id, Deadline.due_at)
+            .join(ServiceRequest, Deadline.sr_id == ServiceRequest.id)
+            .where(
+                Deadline.id.in_(deadline_ids[start : start + CHUNK]),
+                Deadline.done.is_(False),
+                ServiceRequest.status != "Closed",
+            )
+        )
+        now_held.update({deadline_id: (owner_id, team_id, due_at) for deadline_id, owner_id, team_id, due_at in rows})
+    return [
+        i
+        for i in items
+        if (held := now_held.get(i.deadline.deadline_id)) is not None
+        and held[:2] == (i.deadline.owner_id, i.deadline.team_id)
+        and held[2] == i.deadline.due_at
+    ]
 
 
 def digest(display_name: str, items: Sequence[Told]) -> mail.Draft:
@@ -384,10 +420,10 @@ class Telling:
     email_id: int | None
 
 
-def _tell(session: Session, user_id: int, items: Sequence[Told], now: datetime) -> Telling:
+def _tell(session: Session, user_id: int, items: Sequence[Told], now: datetime, *, recheck: bool = False) -> Telling:
     """Claim one person's reminders and queue their digest, audited, in the caller's transaction; the caller sends the
-    digest once that has committed, so a slow or refusing server never undoes a reminder."""
-    claimed = _claim(session, items, now)
+    digest once that has committed, so a slow or refusing server never undoes a reminder. `recheck`: see `_claim`."""
+    claimed = _claim(session, items, now, recheck=recheck)
     if not claimed:
         return Telling(0, None)
     user = session.get_one(User, user_id)
@@ -438,17 +474,17 @@ def tell_moved(session: Session, sr_ids: Sequence[int], *, now: datetime | None 
 
 
 def deliver_after_commit(email_ids: Sequence[int]) -> None:
-    """Send the digests `tell_moved` queued, once the move is saved; one that fails waits in the outbox with its error
-    (and `outbox send` tries it again), and never turns the saved move into an error for the team leader."""
-    for email_id in email_ids:
-        try:
-            deliver_as_system(email_id)
-        except Exception:  # the email is kept (queued or failed) and can be sent again from the outbox
-            log.exception("sending a deadline reminder digest after a move failed")
+    """Send the digests `tell_moved` queued, once the move is saved, in the background (services/email_background.py):
+    the team leader's page answers without waiting for the mail server, and one that fails waits in the outbox with its
+    error (`outbox send` tries it again), never turning the saved move into an error."""
+    email_background.send_after_commit(email_ids)
 
 
 def remind(*, now: datetime | None = None) -> RemindReport:
-    """Tell everyone what is due soon, overdue or escalated since the last run; one transaction a person."""
+    """Tell everyone what is due soon, overdue or escalated since the last run; one transaction a person.
+
+    Its digests are sent here, not by the background sender a page uses (services/email_background.py): a cron job
+    has nobody waiting on it, and sends before it reports and exits."""
     now = as_utc(now or utcnow())
     with transaction(read_only=True) as session:
         by_user = _plan(session, now)
@@ -456,7 +492,7 @@ def remind(*, now: datetime | None = None) -> RemindReport:
     to_send: list[int] = []
     for user_id in sorted(by_user):
         with transaction() as session:
-            telling = _tell(session, user_id, by_user[user_id], now)
+            telling = _tell(session, user_id, by_user[user_id], now, recheck=True)
         if telling.reminders:
             told += telling.reminders
             people += 1

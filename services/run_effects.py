@@ -60,7 +60,7 @@ from procedures.effects import (
     StoreBundle,
     UpdateSR,
 )
-from services import deadlines, email, email_delivery, records
+from services import deadlines, email, email_background, records
 from services.actor import Actor
 from services.bundles import delete_bundles, store_bundle
 from services.deadlines import set_due
@@ -74,7 +74,7 @@ class EffectEnv:
     actor: Actor
     run: ProcedureRun
     case: Case
-    # Work to do once the step's transaction has committed (sending queued email), never before.
+    # Work once the step's transaction has committed (queued email handed to the background sender), never before.
     after_commit: list[Callable[[], object]] = field(default_factory=list)
     # What the CMS panel resolved the step's values with (reference values in force, the procedure's seed): a
     # closed SR keeps its Sub Status line in those words (services/recorded_cms.py). None: nothing to keep.
@@ -342,7 +342,8 @@ def _email(env: EffectEnv, effect: QueueEmail) -> None:
         attachments=render_documents(env.session, fill(effect.documents, env, sr), sr),
     )
     email_id = queued.id
-    env.after_commit.append(lambda: email_delivery.deliver(env.actor, email_id))
+    # Sent in the background once the step has committed: the page answers without waiting for the mail server.
+    env.after_commit.append(lambda: email_background.send_after_commit([email_id], on_behalf_of=env.actor))
 
 
 def _owner_and_team_leader(env: EffectEnv, effect: QueueEmail, sr: ServiceRequest) -> list[Any]:

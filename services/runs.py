@@ -33,7 +33,7 @@ from services import reference as reference_values
 from services.actor import Actor
 from services.attachments import store_outcome_pdf
 from services.errors import DomainError, ValidationFailed
-from services.run_context import decide, load_run, run_view, step_context, step_effects, step_facts, view_run
+from services.run_context import decide, load_run, run_view, step_context, step_effects, step_facts
 from services.run_views import (
     DISCARDED,
     RunView,
@@ -289,7 +289,8 @@ def _ready(procedure: Procedure, run: ProcedureRun) -> bool:
 
 
 def _after_commit(work: list[Callable[[], object]]) -> None:
-    """Send what the step queued, now that it is saved; a failure leaves the email in the outbox with its error."""
+    """Hand what the step queued to the background sender, now that it is saved (services/email_background.py): the
+    page answers at once, and an email that cannot be sent waits in the outbox with its error."""
     for item in work:
         try:
             item()
@@ -320,7 +321,7 @@ def submit_step(actor: Actor, run_id: str, answers: dict[str, Any], *, expected_
         step_events.record_refusal(actor, run_id, refused.errors)
         raise
     _after_commit(work)
-    return view_run(actor, run_id) if work else view  # afresh: the emails just sent, or failed with the error
+    return view  # its emails queued: the background sender sends them after this answers
 
 
 def _submit(
@@ -408,7 +409,7 @@ def confirm_step(actor: Actor, run_id: str, *, expected_version: int) -> RunView
         step_events.record_refusal(actor, run_id, refused.errors)
         raise
     _after_commit(work)
-    return view_run(actor, run_id) if work else view  # afresh: the emails just sent, or failed with the error
+    return view  # its emails queued: the background sender sends them after this answers
 
 
 def go_back(actor: Actor, run_id: str, *, expected_version: int) -> RunView:

@@ -73,6 +73,16 @@ def mailboxes_set(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv(name, value)
 
 
+@pytest.fixture(autouse=True)
+def background_emails_finish(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every email a test handed to the background sender (services/email_background.py) has been sent or has failed
+    before the test's database and settings are put back (this fixture asks for `monkeypatch`, so it ends first): a
+    send left running would write into the next test's database. A test that asserts what was sent waits itself."""
+    yield
+    if (background := sys.modules.get("services.email_background")) is not None:
+        assert background.wait_until_idle(timeout=120), "the background sender was still sending at the test's end"
+
+
 @pytest.fixture
 def mailboxes_not_set(monkeypatch: pytest.MonkeyPatch) -> None:
     """The mailboxes as shipped: placeholders, so not set."""

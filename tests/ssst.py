@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -99,3 +101,36 @@ def smtp_server(handler: Recorder | None = None, **server_kwargs: Any) -> Iterat
         yield SmtpServer("127.0.0.1", port, handler)
     finally:
         controller.stop()
+
+
+@dataclass
+class HeldRecorder(Recorder):
+    """A slow mail server: each message's DATA says it `arrived`, then waits until the test sets `release` (an event,
+    never a sleep), the server's other connections served meanwhile."""
+
+    arrived: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        self.arrived.set()
+        await asyncio.get_running_loop().run_in_executor(None, self.release.wait)
+        return await super().handle_DATA(server, session, envelope)
+
+
+@contextmanager
+def held_smtp_server() -> Iterator[SmtpServer]:
+    """`smtp_server` with a `HeldRecorder`, released at the end whatever the test did, so the server can stop."""
+    handler = HeldRecorder()
+    with smtp_server(handler) as server:
+        try:
+            yield server
+        finally:
+            handler.release.set()
+
+
+def sent_in_background(timeout: float = 60) -> None:
+    """Wait (on the sender, never a sleep) until the emails a saved step or move handed to the background sender have
+    been sent or have failed (services/email_background.py)."""
+    from services import email_background
+
+    assert email_background.wait_until_idle(timeout), f"emails still being sent after {timeout} s"

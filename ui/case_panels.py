@@ -10,7 +10,7 @@ import streamlit as st
 
 from domain.clock import format_uk
 from domain.deadlines import EVENTS
-from services import attachments
+from services import attachments, email_delivery
 from services.actor import Actor
 from services.attachments import AttachmentView
 from services.contact_notes import ContactNote
@@ -85,6 +85,7 @@ def emails_panel(emails: Sequence[EmailView], *, empty: str | None = None) -> No
         if empty:
             st.caption(empty)
         return
+    sending = email_delivery.sending_enabled()
     for e in emails:
         # Subjects carry typed values: escaped, never markdown or HTML; the SR number in one is kept whole (kept_whole),
         # and the address is a code span, copied into a mail client exactly (as the Outbox shows it).
@@ -100,6 +101,9 @@ def emails_panel(emails: Sequence[EmailView], *, empty: str | None = None) -> No
                 f"Sending failed: {e.error}. It is kept in the Outbox: send it again from there.",
                 icon=":material/warning:",
             )
+        elif sending and not e.sending_interrupted:
+            # Sent by the background sender after the step answered (services/email_background.py), not yet done.
+            st.caption("Being sent: the Outbox shows whether it went.")
         else:
             st.caption("Waiting in the Outbox: download it there and send it, then mark it sent.")
     if any(e.status != "sent" for e in emails):

@@ -44,7 +44,7 @@ from domain.values import FieldError, clean_text
 from services import audit, reminders
 from services.access import require_role
 from services.actor import Actor
-from services.console.reassignment import BegunRun, runs_begun_from, team_srs
+from services.console.reassignment import BegunRun, being_sent, runs_begun_from, team_srs
 from services.errors import ConflictError, ValidationFailed
 from services.transaction import transaction
 
@@ -85,6 +85,7 @@ class HandOver:
     tasks: int = 0  # open tasks and messages for the giving team that go with the SRs
     allocated: int = 0  # how many of the SRs a caseworker has: an unallocated one leaves nobody's work
     begun_runs: tuple[BegunRun, ...] = ()  # runs in progress begun from the SRs: they stay with their starters
+    emails: int = 0  # deadline reminder digests to the receiving team's leaders, sent in the background
 
     @property
     def tasks_go(self) -> str:
@@ -142,7 +143,7 @@ class HandOver:
             f"Handed over {self.which} to {self.to_team}. {'It is' if one else 'They are'} no longer in your team's "
             f"list: {self.to_team}'s team leader will allocate {'it' if one else 'them'} to one of their caseworkers."
             f"{self.tasks_go}"
-        )
+        ) + being_sent(self.emails, where=f"{self.to_team}'s Outbox")
 
 
 def handover_teams(actor: Actor) -> list[TeamChoice]:
@@ -201,7 +202,7 @@ def hand_over(
         # The receiving team's leaders answer for the SRs now (unallocated): told of their due and overdue deadlines in
         # this transaction, not at the next `remind` run (services/reminders.py).
         digests = reminders.tell_moved(session, [sr.id for sr in srs])
-        done = HandOver(tuple(sr.number for sr in srs), team.name, reason, moved, begun_runs=begun)
+        done = HandOver(tuple(sr.number for sr in srs), team.name, reason, moved, begun_runs=begun, emails=len(digests))
     reminders.deliver_after_commit(digests)
     return done
 

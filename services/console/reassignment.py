@@ -150,6 +150,17 @@ STALE = (
 )
 
 
+def being_sent(emails: int, *, where: str) -> str:
+    """What the confirmation says of the deadline reminder emails a move queued: they are sent after the page has
+    answered (services/email_background.py), so it says they are being sent and where to see each, never that they
+    went; nothing when none were queued (no SMTP, nobody told, or no address)."""
+    if not emails:
+        return ""
+    if emails == 1:
+        return f" An email telling of their deadlines is being sent; {where} shows whether it went."
+    return f" {emails} emails telling of their deadlines are being sent; {where} shows each one."
+
+
 @dataclass(frozen=True, slots=True)
 class Reassigned:
     sr_numbers: tuple[str, ...]  # moved to the new owner
@@ -162,6 +173,8 @@ class Reassigned:
     cannot_work: tuple[tuple[str, str], ...] = ()
     # Runs in progress begun from a moved SR by someone other than the new owner: they stay with their starter.
     begun_runs: tuple[BegunRun, ...] = ()
+    # Deadline reminder digests the move queued (with SMTP set up): sent in the background after the page answers.
+    emails: int = 0
 
     @property
     def caution(self) -> str | None:
@@ -189,7 +202,7 @@ class Reassigned:
             said += f" {self.already[0]} was already {self.new_owner}'s: nothing changed for it."
         elif self.already:
             said += f" {', '.join(self.already)} were already {self.new_owner}'s: nothing changed for them."
-        return said
+        return said + being_sent(self.emails, where="the Outbox")
 
 
 def reassign(
@@ -275,6 +288,8 @@ def reassign(
         # The new owner is told of the moved SRs' due and overdue deadlines now, in this transaction, not at the next
         # `remind` run: their Home lists them as soon as the reassignment is saved (services/reminders.py).
         digests = reminders.tell_moved(session, [sr.id for sr in moved])
-        done = Reassigned(tuple(numbers), new_owner.display_name, tuple(already), tuple(cannot_work), begun)
+        done = Reassigned(
+            tuple(numbers), new_owner.display_name, tuple(already), tuple(cannot_work), begun, emails=len(digests)
+        )
     reminders.deliver_after_commit(digests)
     return done

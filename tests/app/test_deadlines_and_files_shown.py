@@ -17,9 +17,9 @@ from services.transaction import transaction
 from tests.app.helpers import app_as, texts
 from tests.app.test_wizard import open_wizard
 from tests.pdfs import a_pdf
-from tests.procedures.ssst_walks import allocated_sr, case_value, set_case, sr_row
+from tests.procedures.ssst_walks import allocated_sr, case_value, outbox_rows, set_case, sr_row
 from tests.procedures.walk import Walk
-from tests.ssst import Recorder, smtp_server
+from tests.ssst import Recorder, held_smtp_server, sent_in_background, smtp_server
 
 
 def sr_detail(actor, sr_id: int):
@@ -202,7 +202,9 @@ def test_the_wizard_and_sr_detail_show_an_email_that_failed_with_the_error_and_o
         monkeypatch.setenv("CASEWORK_SMTP_HOST", server.host)
         monkeypatch.setenv("CASEWORK_SMTP_PORT", str(server.port))
         walk.answer(visit_reason="Payments", referral_details="")
-    (failed,) = walk.view.emails  # the view after the step is read again once sending was tried
+        assert [e.status for e in walk.view.emails] == ["queued"]  # the step answers before sending is tried
+        sent_in_background()
+    ((failed, _message),) = outbox_rows(sr_id)
     assert failed.status == "failed"
     monkeypatch.delenv("CASEWORK_SMTP_HOST")
     walk.answer()
@@ -223,6 +225,33 @@ def test_the_wizard_and_sr_detail_show_an_email_that_failed_with_the_error_and_o
     leader = sr_detail(actor_for("ssst.teamleader"), sr_id)
     assert [e.value for e in leader.error] == [error]
     assert "Face to face referral rejected: SCIN" in texts(leader)
+
+
+def test_the_wizard_says_an_email_is_being_sent_while_the_mail_server_is_slow_then_that_it_was_sent(
+    sqlite_demo_db, actor_for, monkeypatch
+):
+    """The step answers before its email goes (services/email_background.py): the wizard says it is being sent, not
+    that it waits to be downloaded, and once the server has taken it, when it was sent."""
+    for name in ("USER", "PASSWORD", "STARTTLS", "CAFILE"):
+        monkeypatch.delenv(f"CASEWORK_SMTP_{name}", raising=False)
+    actor = actor_for("ssst.caseworker")
+    case_id, sr_id = allocated_sr(actor, "Face to Face Visit")
+    set_case(case_id, potentially_violent=False)
+    walk = Walk(actor, "P5e", case_id, sr_id=sr_id)
+    walk.answer(client_role="Paying parent", pv_marker=False, pv_details="No marker.")
+    with held_smtp_server() as server:
+        monkeypatch.setenv("CASEWORK_SMTP_HOST", server.host)
+        monkeypatch.setenv("CASEWORK_SMTP_PORT", str(server.port))
+        monkeypatch.setenv("CASEWORK_SMTP_TIMEOUT", "120")
+        walk.answer(visit_reason="Payments", referral_details="")
+        plain = texts(open_wizard(actor, walk.view.run_id))
+        assert "Being sent: the Outbox shows whether it went." in plain
+        assert "Waiting in the Outbox: download it there" not in plain
+        server.handler.release.set()
+        sent_in_background()
+    plain = texts(open_wizard(actor, walk.view.run_id))
+    assert "Being sent" not in plain
+    assert any(line.startswith("Sent ") for line in plain.splitlines())
 
 
 def _panel(explanation: str) -> None:

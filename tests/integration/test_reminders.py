@@ -19,7 +19,7 @@ from services.errors import ConflictError, PermissionDenied, ValidationFailed
 from services.transaction import transaction
 from tests.conftest import ROOT
 from tests.procedures.walk import team_named
-from tests.ssst import smtp_server
+from tests.ssst import sent_in_background, smtp_server
 
 CHRISTMAS_EVE = EVE = datetime(2026, 12, 24, 10, 0, tzinfo=UK)
 SSST = "Specialist Services Support Team"
@@ -193,7 +193,8 @@ def test_a_caseworker_given_an_escalated_sr_is_told_once_it_is_overdue_and_the_l
         monkeypatch.setenv("CASEWORK_SMTP_HOST", server.host)
         monkeypatch.setenv("CASEWORK_SMTP_PORT", str(server.port))
         _reassign(leader, deadline_id, "csa.cw2", at=later)
-        [received] = server.handler.received  # sent once the reassignment was saved
+        sent_in_background()  # sent once the reassignment was saved, after it answered
+        [received] = server.handler.received
         assert received.rcpt_tos == ["csa.cw2@demo.casework.invalid"]
         assert received.message["Subject"] == "Casework Guide deadlines: 1 overdue"
         with transaction() as session:

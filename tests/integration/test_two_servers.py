@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import psycopg
@@ -24,14 +24,22 @@ from sqlalchemy import select
 from db.engine import WRITE_LOCK_KEY
 from db.models import AuditEvent, Letter, OutboundEmail, ProcedureRun, ServiceRequest, User
 from domain import mail
-from domain.clock import UK
-from services import console, email_delivery, letters, run_context, run_discard, run_start, runs, users
+from domain.clock import UK, as_of
+from services import console, email_delivery, letters, reminders, run_context, run_discard, run_start, runs, users
 from services.console import handover
 from services.errors import DomainError, PermissionDenied, ValidationFailed
 from services.transaction import transaction
 from services.work import my_work
 from tests.crash_worker import run_script
 from tests.integration.test_letters_service import _due as due_letter
+from tests.integration.test_reminders import (
+    CHRISTMAS_EVE,
+    _deadline,
+    _only_these_deadlines,
+    _sr_of,
+    _told,
+    _user_id,
+)
 from tests.procedures.walk import information_request_sr, team_named
 from tests.ssst import Recorder, smtp_server, team_sr
 
@@ -208,6 +216,33 @@ def test_a_caseworker_deactivated_while_an_sr_is_reassigned_to_them_gets_nothing
     }
     with transaction() as session:
         assert session.get_one(ServiceRequest, row.id).owner_id == owner_before
+
+
+def test_a_remind_run_that_planned_before_a_reassignment_committed_does_not_tell_the_old_owner(pg_demo_db, actor_for):
+    """QA, eighth session (left open then): cron's `remind` read what is due, then a team leader's reassignment on the
+    other server committed before the run told the caseworker, and the run told them of an SR no longer theirs. The
+    run now re-reads each person's SRs under the write lock before telling: the old owner is told nothing, the new
+    owner was told by the reassignment, once."""
+    caseworker, leader = actor_for("caseworker"), actor_for("teamleader")
+    _only_these_deadlines()
+    deadline_id = _deadline(caseworker, CHRISTMAS_EVE - timedelta(hours=1))  # overdue: told to its owner only
+    sr_id, version = _sr_of(deadline_id)
+    new_owner_id = _user_id("csa.cw2")
+
+    def reassign() -> object:
+        with as_of(CHRISTMAS_EVE):
+            return console.reassign(leader, [sr_id], new_owner_id, "Leave", expected_versions={sr_id: version})
+
+    with _write_lock_held(pg_demo_db) as queued:
+        queued.start(reassign)  # first in the queue for the lock, not yet committed
+        queued.start(lambda: reminders.remind(now=CHRISTMAS_EVE))  # plans with the caseworker as owner, then queues
+    moved, report = queued.results
+    assert not isinstance(moved, BaseException), moved
+    assert not isinstance(report, BaseException), report
+    assert (report.reminders, report.people) == (0, 0)
+    assert _told() == [(deadline_id, "overdue", "csa.cw2")]
+    assert reminders.notices(caseworker, now=CHRISTMAS_EVE).count == 0
+    assert reminders.remind(now=CHRISTMAS_EVE + timedelta(minutes=5)).reminders == 0  # and nobody later, again
 
 
 class _HeldRelay(Recorder):
