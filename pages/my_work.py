@@ -1,4 +1,15 @@
-"""My work: the procedures I have in progress, my tasks, and every SR allocated to me, a page at a time."""
+"""My work: the procedures I have in progress, my tasks, and every SR allocated to me, a page at a time.
+
+The SRs' grid fits a 1024 px window without a sideways scroll (QA, ninth session: Created and "Worked by" were off to
+the right). There the grid has about 563 px: SR, PV, SCIN, Created and "Worked by" need 400 of them even with
+"Worked by" over two lines, which left Type, up to 362 px on one line, about 160. So rows are three lines tall and Type
+and "Worked by" wrap in them (Streamlit's grid wraps text only in rows over 64 px), and the Status column is left out:
+an SR listed here is open, and the Status (Open or In Progress) is on the SR's page; with it Type had 95 px, five or
+six lines. Each column's width is the least it needs at 1024 px; a wider window shares the rest out among the columns
+(at 1366 px Type takes at most two lines). One Type needs four lines at 1024 px, "Transition / Set Up/Amend Residual
+Arrears / Set Up Legacy LO" (P3's legacy liability order SR), its last word cut; the caption says how to read a cell in
+full. Fitting it would need 8 px more than the other columns can give.
+"""
 
 from functools import partial
 
@@ -10,8 +21,19 @@ from services.sr_work import why_not_here
 from services.work import PAGE_SIZE, Cursor, MyWork, my_work
 from ui.notices import deadline_strip
 from ui.runs_list import runs_in_progress
-from ui.table_data import arrow_rows, day_column, table_or_sentence
+from ui.table_data import READ_IN_FULL, arrow_rows, day_column, table_or_sentence
 from ui.tasks_list import tasks_for_you
+
+# The grid's layout: see the module docstring. Widths are the text (Source Sans 14 px) plus the cell's 16 px padding.
+ROW_HEIGHT = 65  # three lines; Streamlit allows wrapping only above 64 px
+COLUMNS = {
+    "SR": st.column_config.TextColumn(width=84),  # "1-00000021" whole: a narrower column would break it at its hyphen
+    "PV": st.column_config.TextColumn(width=50),  # the grid's least
+    "SCIN": st.column_config.TextColumn(width=99),
+    "Type": st.column_config.TextColumn(width=164),  # every Type in three lines but one (docstring)
+    "Created": day_column(width=86),
+    "Worked by": st.column_config.TextColumn(width=78),  # its heading; "P1, begun from it" in two lines
+}
 
 
 def _worked_by(mine: MyWork, sr_id: int) -> str:
@@ -42,6 +64,7 @@ first = (len(cursors) - 1) * PAGE_SIZE + 1 if work.service_requests else 0
 shown = f"Showing {first:,} to {first + len(work.service_requests) - 1:,} of {work.total:,}, oldest first."
 if work.total:
     st.caption(shown)
+    st.caption(READ_IN_FULL)  # a long Type is cut at 1024 px (module docstring)
 
 table_or_sentence(
     arrow_rows(
@@ -53,7 +76,6 @@ table_or_sentence(
                 "PV": "PV" if s.potentially_violent else "",
                 "SCIN": s.scin,
                 "Type": s.label,
-                "Status": s.status,
                 "Created": s.created_at,  # its day only (the full time cut "Worked by" off), sorted as a day
                 # No procedure here works it: said in words, not "None" (the list under the chooser says why)
                 "Worked by": _worked_by(work, s.id),
@@ -65,7 +87,8 @@ table_or_sentence(
     "No service requests are allocated to you.",
     width="stretch",
     height="content",  # every row of the page in full: at the default height the last one showed half hidden (QA)
-    column_config={"Created": day_column()},
+    row_height=ROW_HEIGHT,
+    column_config=COLUMNS,
 )
 previous, _, following = st.columns([1, 3, 1])
 if len(cursors) > 1 and previous.button("Previous page"):

@@ -272,10 +272,12 @@ if table:
             st.session_state["console_clear"] = True  # the next table starts without ticks
             st.session_state["reassign_reset"] = True  # and the form empty, for the next reassignment
             st.rerun()
+# Names and a typed reason are in these sentences: escaped (ui.text.md), shown as typed, never as markdown. An SR number
+# in them is kept whole on its line by the app's script (ui/a11y.py): an alert takes no HTML.
 if msg := st.session_state.pop("flash_console", None):
-    st.success(msg)
+    st.success(md(msg))
 if caution := st.session_state.pop("flash_console_caution", None):
-    st.warning(caution, icon=":material/warning:")
+    st.warning(md(caution), icon=":material/warning:")
 
 # Hand over to another team: the ticked SRs go to another team's unallocated SRs, with a reason, once the team leader
 # has read what it does and confirmed it (services/console/handover.py decides everything; the page asks twice).
@@ -341,7 +343,7 @@ if table:
                 st.session_state["handover_pending"] = (plan, asked)
     if pending := st.session_state.get("handover_pending"):
         plan, asked = pending
-        st.warning(plan.asks, icon=":material/forward:")
+        st.warning(md(plan.asks), icon=":material/forward:")  # with the typed reason: escaped, as above
         confirm, cancel = st.columns([1, 1, 3])[:2]
         if cancel.button("Cancel the hand-over", key="handover_cancel"):
             st.session_state.pop("handover_pending", None)

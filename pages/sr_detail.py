@@ -1,6 +1,8 @@
 """One SR in full for a team leader: banner (with a link to the case's page), audit timeline, notes, activities,
 letters, deadlines, files, related SRs and where its procedure runs stand. The SR id comes from the URL (?sr=...);
-"&from=case" (a link on its case's page) makes "Back" go back to that case, where the reader may read it."""
+"&from=case" (a link on its case's page) makes "Back" go back to that case, where the reader may read it; "&back=..." (a
+link from another SR's page: a related SR, the SR a run was begun from) makes it go back to that SR, one at a time
+down the chain (ui/case_panels.py, `back_chain`), each where the reader may open it."""
 
 from collections.abc import Sequence
 
@@ -12,7 +14,16 @@ from services.letter_contact import PRODUCED_WITHOUT_SHORT
 from services.run_views import status_words
 from services.sr_timeline import TimelineEntry
 from services.sr_view import sr_full_view
-from ui.case_panels import CAME_FROM, FROM_CASE, deadlines_panel, emails_panel, files_panel
+from ui.case_panels import (
+    CAME_FROM,
+    FROM_CASE,
+    back_chain,
+    back_to_sr,
+    deadlines_panel,
+    emails_panel,
+    files_panel,
+    sr_from_sr,
+)
 from ui.cms_panel import lines_under
 from ui.table_data import READ_IN_FULL, arrow_rows, moment_column, table_or_sentence
 from ui.text import md
@@ -24,11 +35,22 @@ if not (ref.isascii() and ref.isdigit() and len(ref) < 12):
     st.error("Open a service request from the Outstanding SRs list.", icon=":material/block:")
     st.page_link("pages/outstanding.py", label="Back to Outstanding SRs")
     ui.stop()
-view = ui.attempt(lambda: sr_full_view(actor, int(ref)))
-# Back to where it was opened from: its case's page (?from=case), when the reader may read that case, else the list
-from_case = st.query_params.get(CAME_FROM) == FROM_CASE
+query = st.query_params.to_dict()
+chain = back_chain(query)
+view = ui.attempt(lambda: sr_full_view(actor, int(ref), came_from=chain[-1] if chain else None))
+# Back to where it was opened from: the SR page that linked here (&back=...), or its case's page (&from=case), each
+# when the reader may open it, else the list
+from_case = query.get(CAME_FROM) == FROM_CASE
 back_to_case = view.case.case_id if view is not None and view.opens_case and from_case else None
-if back_to_case is not None:
+if view is not None and view.came_from is not None:
+    back_to_case = None  # "Open the case" is offered below
+    st.page_link(
+        "pages/sr_detail.py",
+        label=f"Back to SR {view.came_from.number}",
+        icon=":material/arrow_back:",
+        query_params=back_to_sr(query),
+    )
+elif back_to_case is not None:
     st.page_link(
         "pages/case.py",
         label="Back to the case",
@@ -133,7 +155,7 @@ with tabs[7]:
         st.page_link(
             "pages/sr_detail.py",
             label=f"{r.number}: {r.label} ({r.status}, {r.relation})",
-            query_params={"sr": str(r.id)},
+            query_params=sr_from_sr(r.id, view.id, query),  # its Back comes back here
         )
     if not view.related:
         st.caption("No related SRs.")
@@ -149,7 +171,7 @@ with tabs[8]:
             st.page_link(
                 "pages/sr_detail.py",
                 label=f"Begun from {run.begun_from.words}",
-                query_params={"sr": str(run.begun_from.sr_id)},
+                query_params=sr_from_sr(run.begun_from.sr_id, view.id, query),
             )
         if run.map_dot:
             st.graphviz_chart(run.map_dot)
@@ -164,7 +186,7 @@ with tabs[8]:
             st.page_link(
                 "pages/sr_detail.py",
                 label=f"It records on SR {begun.sr_number} ({begun.sr_label}): its steps and map are there",
-                query_params={"sr": str(begun.sr_id)},
+                query_params=sr_from_sr(begun.sr_id, view.id, query),
             )
         else:
             st.caption("It has not saved a step yet, so it records on no SR so far.")

@@ -22,7 +22,7 @@ from domain.values import format_money, too_long
 from procedures import registry
 from procedures.effects import CmsLine
 from services import recorded_cms, sr_timeline
-from services.access import check_sr, reads_case, require_role, unavailable
+from services.access import check_sr, opens_sr_page, reads_case, require_role, unavailable
 from services.actor import Actor
 from services.attachments import ROLES, AttachmentView, load_sr
 from services.deadlines import DeadlineView, deadline_views
@@ -114,6 +114,15 @@ class SRFullView:
     runs: tuple[RunMap, ...]
     begun_runs: tuple[BegunRun, ...] = ()  # runs begun from this SR that record on an SR of their own
     opens_case: bool = False  # the reader's team holds the SR's case, so its case page (pages/case.py) opens
+    came_from: SRLink | None = None  # the SR page this one was opened from, if the reader may open it (sr_full_view)
+
+
+@dataclass(frozen=True, slots=True)
+class SRLink:
+    """An SR whose page a link leads back to."""
+
+    id: int
+    number: str
 
 
 def sr_details(sr: ServiceRequest) -> tuple[tuple[str, str], ...]:
@@ -135,9 +144,13 @@ def sr_details(sr: ServiceRequest) -> tuple[tuple[str, str], ...]:
     return tuple((label, str(value)) for label, value in values if value not in (None, ""))
 
 
-def sr_full_view(actor: Actor, sr_id: int) -> SRFullView:
+def sr_full_view(actor: Actor, sr_id: int, *, came_from: int | None = None) -> SRFullView:
+    """The SR in full; with `came_from` (the SR whose page linked here: a related SR, the SR a run was begun from), that
+    SR's number for a way back, only when the reader may open its page (`opens_sr_page`; else none: the id comes from
+    the URL, and a way back the reader cannot take is left out, not refused)."""
     with transaction(read_only=True) as session:
         sr = load_sr(session, actor, sr_id, action="view this service request")
+        back = session.get(ServiceRequest, came_from) if came_from is not None and came_from != sr.id else None
         names = {i: n for i, n in session.execute(select(User.id, User.display_name))}
         notes = session.scalars(select(Note).where(Note.sr_id == sr.id).order_by(Note.created_at, Note.id)).all()
         activities = session.scalars(select(Activity).where(Activity.sr_id == sr.id).order_by(Activity.position)).all()
@@ -207,6 +220,7 @@ def sr_full_view(actor: Actor, sr_id: int) -> SRFullView:
             runs=tuple(_run_map(run, names) for run in runs),
             begun_runs=tuple(_begun_run(run, names) for run in begun),
             opens_case=reads_case(actor, sr.case.team_id),
+            came_from=SRLink(back.id, back.number) if back is not None and opens_sr_page(actor, back.team_id) else None,
         )
 
 

@@ -12,6 +12,13 @@
   draw it), and a summary item's field by the same message.
   A date in a read-only grid is named as the grid shows it ("2 Dec 2026"): Streamlit's accessible table holds the
   string the grid sorts by ("2026-12-02"), and text in the shown form sorted "10 Dec" before "3 Dec" (ui/table_data.py).
+- The same script keeps an SR number in an alert (st.warning, st.success, ...) whole: it broke at its hyphen ("SR 1-"
+  at a line's end, "00000013" on the next) in Outstanding SRs' cautions at 1366 px (QA). An alert takes no HTML, so
+  `ui.text.kept_whole`'s span cannot be used; the script puts a word joiner (U+2060, invisible, no break on either
+  side) after the number's hyphen in the alert's text, in the browser only. Whatever is copied from the page has
+  every word joiner taken out, so the number goes into CMS as typed, ASCII hyphen and nothing else (and so do the
+  words `ui.text.md` puts a joiner in). Not a non-breaking hyphen (U+2011): it would be copied as itself. Not done
+  in Python: the text the page sends, and the tests read, stays as written.
 """
 
 from __future__ import annotations
@@ -85,8 +92,29 @@ _SCRIPT = """
   const fieldErrors = () => [...document.querySelectorAll('[data-testid="stMarkdownContainer"] p')].filter(
     (p) => p.textContent.startsWith("Error: ") && !p.closest('[data-testid="stAlert"]'));
 
+  // An SR number ("1-00000013") in an alert: a word joiner after its hyphen, once (see the module's docstring).
+  const JOINER = "\\u2060";
+  const SR_NUMBER = /(^|[^\\w-])(\\d+-)(?=\\d{8}(?![\\w-]))/g;
+  const joinNumbers = () => {
+    for (const alert of document.querySelectorAll('[data-testid="stAlert"]')) {
+      const walker = document.createTreeWalker(alert, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const joined = node.data.replace(SR_NUMBER, "$1$2" + JOINER);
+        if (joined !== node.data) node.data = joined;  // the text node React keeps: it sets it afresh on a change
+      }
+    }
+  };
+  // What is copied has no word joiner: an SR number or a CMS value goes into CMS as its characters.
+  document.addEventListener("copy", (event) => {
+    const copied = String(getSelection() || "");
+    if (!copied.includes(JOINER) || !event.clipboardData) return;
+    event.clipboardData.setData("text/plain", copied.replaceAll(JOINER, ""));
+    event.preventDefault();
+  });
+
   let seq = 0;
   const apply = () => {
+    joinNumbers();
     const live = new Set();
     for (const p of fieldErrors()) {
       if (!p.id) p.id = "field-error-" + (++seq);

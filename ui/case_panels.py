@@ -3,7 +3,7 @@ shared by the wizard and SR detail; and the case's Contact Notes, on the case pa
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import partial
 
 import streamlit as st
@@ -29,6 +29,41 @@ CAME_FROM, FROM_CASE = "from", "case"
 def sr_from_case(sr_id: int) -> dict[str, str]:
     """The SR page's query for a link on a case's page (its open and closed SRs, its Contact Notes)."""
     return {"sr": str(sr_id), CAME_FROM: FROM_CASE}
+
+
+# The SR pages a reader came through to this one, oldest first ("&back=12,7"), so "Back" follows the chain one SR at a
+# time (QA: an SR opened from the case, then a related SR, offered only Outstanding SRs and the case, not the first SR).
+# The list ends where it began: "&from=case" goes along, so the first SR's Back still goes to the case. Each SR of the
+# list is checked when its Back link is drawn (`sr_view.sr_full_view(came_from=)`); the oldest go past BACK_MOST.
+BACK, BACK_MOST = "back", 10
+
+
+def back_chain(query: Mapping[str, str]) -> list[int]:
+    """The SR ids of `query`'s back list; none when it is not a list of ids (typed or cut short in the URL)."""
+    ids = query.get(BACK, "").split(",")
+    if not all(i.isascii() and i.isdigit() and len(i) < 12 for i in ids):
+        return []
+    return [int(i) for i in ids][-BACK_MOST:]
+
+
+def sr_from_sr(sr_id: int, here: int, query: Mapping[str, str]) -> dict[str, str]:
+    """The query of a link from SR page `here` (opened with `query`) to SR `sr_id`: its Back comes back here."""
+    return _sr_query(sr_id, [*back_chain(query), here][-BACK_MOST:], query)
+
+
+def back_to_sr(query: Mapping[str, str]) -> dict[str, str]:
+    """The query of the Back link to the last SR of `query`'s back list: it keeps the rest of the list."""
+    chain = back_chain(query)
+    return _sr_query(chain[-1], chain[:-1], query)
+
+
+def _sr_query(sr_id: int, chain: list[int], query: Mapping[str, str]) -> dict[str, str]:
+    params = {"sr": str(sr_id)}
+    if chain:
+        params[BACK] = ",".join(map(str, chain))
+    if query.get(CAME_FROM) == FROM_CASE:
+        params[CAME_FROM] = FROM_CASE
+    return params
 
 
 def _file_bytes(actor: Actor, attachment_id: int) -> bytes:

@@ -299,3 +299,76 @@ def test_the_case_page_lists_the_closed_srs_under_the_open_ones_each_opening_bac
     assert not any(label.startswith(f"Open SR {visit_number}") for label in links)
     assert f"Held by another team, so its page is that team's: SR {visit_number}." in texts(at)
     assert "more, closed earlier" not in texts(at)
+
+
+def test_an_sr_opened_from_another_srs_page_goes_back_to_it_then_down_the_chain_to_the_case(sqlite_demo_db, actor_for):
+    """QA, eighth session: an SR opened from the case, then a related SR from its page, offered "Back to Outstanding
+    SRs" and "Open the case", not a way back to the first SR. Each SR link on an SR's page now carries where it was
+    opened from (&back=..., and &from=case along with it): "Back to SR ..." goes to the first SR, whose Back goes to
+    the case. A back list edited by hand, or naming an SR the reader may not open, offers no such link and is refused
+    nowhere (nothing audited): Back then goes where it went before."""
+    handed, first, _, _, first_number = _handed_case(actor_for)
+    leader = handed.csa_people[1]
+    second = own_sr(handed.case_id)  # the same team's, on the same case: a related SR of the first
+    with transaction() as session:
+        second_number = session.get_one(ServiceRequest, second).number
+        refused_before = session.scalar(select(func.count()).select_from(AuditEvent))
+
+    at = _sr_page(leader, {"sr": str(first), "from": "case"})
+    links = _links(at)
+    related = next(label for label in links if label.startswith(f"{second_number}: "))
+    assert links[related] == f"sr?sr={second}&back={first}&from=case"
+
+    at = _sr_page(leader, {"sr": str(second), "back": str(first), "from": "case"})
+    assert not at.exception
+    links = _links(at)
+    assert links[f"Back to SR {first_number}"] == f"sr?sr={first}&from=case"  # then its Back: the case
+    assert "Back to the case" not in links
+    assert "Back to Outstanding SRs" not in links
+    assert links["Open the case"] == f"case?case={handed.case_id}"
+    onward = next(label for label in links if label.startswith(f"{first_number}: "))
+    assert links[onward] == f"sr?sr={first}&back={first}%2C{second}&from=case"  # the chain goes on
+
+    # Opened from Outstanding SRs (no from=case): back to the first SR, whose Back is the list
+    at = _sr_page(leader, {"sr": str(second), "back": str(first)})
+    assert _links(at)[f"Back to SR {first_number}"] == f"sr?sr={first}"
+
+    # A chain of two: back to the second, which keeps the first to go back to
+    at = _sr_page(leader, {"sr": str(first), "back": f"{first},{second}", "from": "case"})
+    assert _links(at)[f"Back to SR {second_number}"] == f"sr?sr={second}&back={first}&from=case"
+
+    # Another team's SR (the SSST's visit), a missing one, the SR itself, nonsense: no way back to an SR
+    for back in (str(handed.sr_id), "99999999", str(second), "1;2", "x", "," * 3, "9" * 40):
+        at = _sr_page(leader, {"sr": str(second), "back": back, "from": "case"})
+        assert not at.exception
+        links = _links(at)
+        assert not [label for label in links if label.startswith("Back to SR")], (back, links)
+        assert links["Back to the case"] == f"case?case={handed.case_id}"
+    with transaction() as session:
+        assert session.scalar(select(func.count()).select_from(AuditEvent)) == refused_before  # nothing refused
+
+
+def test_the_sr_a_p1_run_was_begun_from_goes_back_to_the_runs_own_sr(sqlite_demo_db, actor_for):
+    """SR detail of the SR a P1 run records on links to the complaint the run was begun from; that page's Back goes
+    back to the run's SR, and the complaint's link to the run's SR comes back to the complaint."""
+    from services import run_summary
+    from tests.procedures.walk import Walk, owned_complaint
+
+    worker, leader = actor_for("caseworker"), actor_for("teamleader")
+    complaint, complaint_number, case_id = owned_complaint(worker)
+    walk = Walk(worker, "P1", case_id, begun_from=complaint)
+    walk.answer(query_reason="Complaint", query_summary="Arrears history", financial_transition_complete=True)
+    own_number = run_summary.run_srs(worker, walk.view.run_id)[0].number  # the SR the run records on
+    with transaction() as session:
+        own = session.scalars(select(ServiceRequest).where(ServiceRequest.number == own_number)).one()
+
+    at = _sr_page(leader, {"sr": str(own.id)})
+    links = _links(at)
+    assert links[next(label for label in links if label.startswith("Begun from "))] == (
+        f"sr?sr={complaint}&back={own.id}"
+    )
+    at = _sr_page(leader, {"sr": str(complaint), "back": str(own.id)})
+    links = _links(at)
+    assert links[f"Back to SR {own.number}"] == f"sr?sr={own.id}"
+    runs_sr = next(label for label in links if label.startswith(f"It records on SR {own.number}"))
+    assert links[runs_sr] == f"sr?sr={own.id}&back={own.id}%2C{complaint}"

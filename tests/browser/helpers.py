@@ -21,6 +21,7 @@ gone), then checks that the new content is still there, so it was not drawn by a
 from __future__ import annotations
 
 import os
+import re
 
 from axe_playwright_python.base import AXE_SCRIPT
 from playwright.sync_api import Locator, Page, expect
@@ -109,3 +110,14 @@ def choose_by_keyboard(page: Page, box: Locator, typed: str, option: Locator) ->
     expect(option).to_have_count(1)
     box.press("ArrowDown")
     box.press("Enter")
+
+
+_SR_HYPHEN = re.compile(r"(?<![\w-])(\d+-)(?=\d{8}(?![\w-]))")
+WORD_JOINER = "\u2060"
+
+
+def as_drawn(text: str) -> str:
+    """`text` as an alert (st.warning, st.success, ...) draws it: a word joiner after each SR number's hyphen, which
+    the app's script puts there to keep the number whole on a line (ui/a11y.py). Playwright's text matching does not
+    skip the joiner (a browser's find on the page does, and a copy leaves it out)."""
+    return _SR_HYPHEN.sub(rf"\1{WORD_JOINER}", text)

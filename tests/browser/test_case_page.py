@@ -72,3 +72,37 @@ def test_a_team_leader_reads_a_case_and_goes_between_it_and_its_sr(live_server, 
     page.get_by_role("link", name="Open the case").click()
     settled(page, page.get_by_role("heading", name="Contact Notes (", exact=False))
     assert page.url.endswith(f"/case?case={handed.case_id}")
+
+
+def test_a_team_leader_goes_from_the_case_to_an_sr_then_a_related_one_and_back_down_the_chain(
+    live_server, page: Page, actor_for
+):
+    """QA, eighth session: a related SR opened from an SR opened from the case offered no way back to the first SR.
+    Its "Back to SR ..." goes there, and the first SR's "Back to the case" still goes to the case (axe-core on each)."""
+    handed = hand_over_and_allocate(actor_for, "Face to Face Visit")
+    first, second = own_sr(handed.case_id), own_sr(handed.case_id)  # the team's two SRs on the case: related
+    with transaction() as session:
+        first_number, second_number = (session.get_one(ServiceRequest, i).number for i in (first, second))
+        scin = session.get_one(ServiceRequest, first).case.scin
+
+    sign_in(page, live_server.url, "teamleader")
+    settled(page, "Welcome, Demo Teamleader")
+    page.get_by_role("link", name="Case", exact=True).click()
+    finder = settled(page, page.get_by_label("Find a case", exact=True))
+    finder.fill(scin)
+    finder.press("Enter")
+    page.get_by_role("link", name=f"Open SR {first_number}: ", exact=False).click()
+    settled(page, page.get_by_role("heading", name=f"SR {first_number}"))
+    page.get_by_role("tab", name="Related SRs").click()
+    page.get_by_role("link", name=f"{second_number}: ", exact=False).click()
+    settled(page, page.get_by_role("heading", name=f"SR {second_number}"))
+    expect(page.get_by_role("link", name=f"Back to SR {first_number}")).to_be_visible()
+    expect(page.get_by_role("link", name="Back to Outstanding SRs")).to_have_count(0)
+    expect(page.get_by_role("link", name="Open the case")).to_be_visible()  # the case a link of its own
+
+    page.get_by_role("link", name=f"Back to SR {first_number}").click()
+    settled(page, page.get_by_role("heading", name=f"SR {first_number}"))
+    expect(page.get_by_role("link", name=f"Back to SR {first_number}")).to_have_count(0)
+    page.get_by_role("link", name="Back to the case").click()
+    settled(page, page.get_by_role("heading", name="Contact Notes (", exact=False))
+    assert page.url.endswith(f"/case?case={handed.case_id}")

@@ -19,7 +19,7 @@ from services import console, records
 from services.actor import Actor
 from services.transaction import transaction
 from services.work import my_work
-from tests.browser.helpers import assert_accessible, settled, to_mid_screen
+from tests.browser.helpers import WORD_JOINER, as_drawn, assert_accessible, settled, to_mid_screen
 from tests.browser.test_sign_in import sign_in, sign_out
 
 pytestmark = pytest.mark.browser
@@ -109,7 +109,7 @@ def test_a_team_leader_filters_by_owner_and_reassigns_an_sr_to_a_caseworker_with
     form.get_by_label("Reason for reassigning").fill(REASON)
     form.get_by_role("button", name="Reassign").click()
 
-    settled(page, page.get_by_text(f"Reassigned {row.number} to {worker.display_name}."))
+    settled(page, page.get_by_text(as_drawn(f"Reassigned {row.number} to {worker.display_name}.")))
     # The form is empty for the next reassignment (QA: the browser kept the last owner and reason, to be sent again).
     expect(form.get_by_label("Reason for reassigning")).to_have_value("")
     expect(page.get_by_role("combobox", name="New owner", exact=True)).to_have_value("")
@@ -403,11 +403,11 @@ def test_a_team_leader_hands_the_ssst_sr_to_the_ssst_whose_team_leader_finds_it_
     _choose(page, "Team to hand over to", ssst)
     form.get_by_label("Reason for handing over").fill(REASON_HANDED)
     form.get_by_role("button", name="Hand over").click()
-    settled(page, page.get_by_text(f"Hand over service request {row.number} to {ssst}?"))
+    settled(page, page.get_by_text(as_drawn(f"Hand over service request {row.number} to {ssst}?")))
     with transaction() as session:  # asked, not done
         assert session.get_one(ServiceRequest, row.id).team_id == leader.team_id
     page.get_by_role("button", name="Confirm hand-over").click()
-    settled(page, page.get_by_text(f"Handed over service request {row.number} to {ssst}. It is no longer in your"))
+    settled(page, page.get_by_text(as_drawn(f"Handed over service request {row.number} to {ssst}. It is no longer in")))
     _matching(page, 0)
     assert_accessible(page)
 
@@ -428,3 +428,74 @@ def test_a_team_leader_hands_the_ssst_sr_to_the_ssst_whose_team_leader_finds_it_
         assert (sr.team_id, sr.owner_id) == (receiving.team_id, None)
         event = session.scalars(select(AuditEvent).where(AuditEvent.action == "sr.handed_over")).one()
         assert (event.actor_id, event.after["team"], event.after["reason"]) == (leader.user_id, ssst, REASON_HANDED)
+
+
+# Each SR number in the alert's text, and whether its characters are drawn on more than one line.
+_NUMBERS_BROKEN = """alert => {
+    const found = [];
+    const walker = document.createTreeWalker(alert, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (const m of node.data.matchAll(/\\d+-\\u2060?\\d{8}/g)) {
+            const range = document.createRange();
+            range.setStart(node, m.index);
+            range.setEnd(node, m.index + m[0].length);
+            const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+            found.push([m[0].replace('\\u2060', ''), tops.size > 1]);
+        }
+    }
+    return found;
+}"""
+
+
+def test_an_sr_number_in_the_hand_over_confirmation_never_breaks_at_its_hyphen_and_copies_as_typed(
+    live_server, page: Page
+):
+    """QA: "SR 1-" at a line's end and "00000013" on the next, in Outstanding SRs' cautions at 1366 px. An alert takes
+    no HTML; the app's script joins the number after its hyphen (ui/a11y.py), and a copy of the alert gives the
+    number as typed, with its ASCII hyphen and nothing invisible. The typed reason in it is text, not markdown."""
+    leader = _actor("teamleader")
+    ssst = "Specialist Services Support Team"
+    label = "Enforcement / Court Presentation / County Court"
+    (row,) = console.outstanding_page(leader, console.ConsoleFilter(catalogue_label=label)).rows
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    _open_outstanding(page, live_server.url, leader)
+    _choose(page, "Process / Area / Sub Area", label)
+    _matching(page, 1)
+    grid = page.locator('[data-testid="stDataFrame"]').nth(3)  # after the three count tables
+    to_mid_screen(page, grid)
+    grid.click(position={"x": 18, "y": 35 + 17})  # the first row's tick box, under the header row
+    form = page.locator('[data-testid="stForm"]').filter(has_text="Hand over the selected service requests")
+    settled(page, form.get_by_text(f"Selected in the table: {row.number}", exact=True))
+    _choose(page, "Team to hand over to", ssst)
+    form.get_by_label("Reason for handing over").fill(f"SR {row.number} is *county court* work: theirs")
+    form.get_by_role("button", name="Hand over").click()
+    asks = page.get_by_test_id("stAlert").filter(has_text="Hand over service request")
+    settled(page, asks)
+
+    for width in (1366, 1024):
+        page.set_viewport_size({"width": width, "height": 900})
+        expect(asks).to_be_visible()
+        found = asks.evaluate(_NUMBERS_BROKEN)
+        assert [number for number, _ in found] == [row.number, row.number], found  # the SR, and in the reason
+        assert not any(broken for _, broken in found), (width, found)
+    # Every width from 200 to 700 px, so each number meets a line's end somewhere: never broken at its hyphen.
+    text = asks.get_by_test_id("stMarkdownContainer")
+    for width in range(200, 701, 3):
+        text.evaluate(f"e => {{ e.style.width = '{width}px'; }}")
+        found = asks.evaluate(_NUMBERS_BROKEN)
+        assert len(found) == 2, found
+        assert not any(broken for _, broken in found), (width, found)
+    text.evaluate("e => { e.style.width = ''; }")
+
+    # Copied, the text is as typed: ASCII hyphens, no word joiner.
+    text.evaluate(
+        "e => { const r = document.createRange(); r.selectNodeContents(e); getSelection().removeAllRanges(); "
+        "getSelection().addRange(r); }"
+    )
+    assert WORD_JOINER in page.evaluate("() => getSelection().toString()")  # drawn with it ...
+    page.keyboard.press("Control+C")
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    assert f"Hand over service request {row.number} to {ssst}?" in copied  # ... copied without it
+    assert f"Reason: SR {row.number} is *county court* work: theirs" in copied  # typed, shown as text (not emphasis)
+    assert WORD_JOINER not in copied
+    assert_accessible(page)
