@@ -30,8 +30,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tests import pg
+
+# Hypothesis's 200 ms deadline a generated example is a timed assertion: under a loaded machine (two xdist workers on
+# two cores, other work beside them) a correct example can take longer, and the test fails for the machine, not the
+# code (seen on tests/unit/test_deadlines.py at a load of 10 and more, ninth session). Speed is measured by
+# benchmarks/, never by a test, so no property test has a deadline.
+settings.register_profile("casework", deadline=None)
+settings.load_profile("casework")
 
 ROOT = Path(__file__).resolve().parent.parent
 # Cheap argon2 parameters for every password hashed in the suite, here and in every server and command it starts
