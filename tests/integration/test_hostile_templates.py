@@ -1,15 +1,21 @@
-"""Hostile template uploads: each refused within 5 seconds with its reason, the active template unchanged.
+"""Hostile template uploads: each refused with its reason, within its budget, the active template unchanged.
 
 A hostile and clumsy policy user (issue 14) uploaded templates that took minutes and a gigabyte to
 check and then became the active template. Each is built here as a real .docx and uploaded through
 the service, as the studio does.
+
+The ones that loop are refused by the worker's own budget of processor time (`CASEWORK_RENDER_SECONDS`, 2 s), and
+the reason names it. Until the ninth session this test asserted 5 s of wall clock instead, which is about what the
+budget takes on an idle machine, but failed whenever the machine was at a load of 6 or more on 2 cores: 2 s of
+processor time then takes longer than 5 s of the clock, and the wall-clock backstop (`CASEWORK_CHECK_SECONDS`, 10 s)
+could answer first with its own "10 seconds". Here the backstop is set far out of reach, so which budget stopped
+the template never depends on the machine's load: the reason must name the processor-time budget.
 """
 
 from __future__ import annotations
 
 import io
 import re
-import time
 import zipfile
 
 import pytest
@@ -19,12 +25,13 @@ from db.models import LetterTemplate
 from letters.build_templates import cmsl5501
 from letters.docx_writer import Para, write_docx
 from letters.render import committed_template
+from letters.worker import render_seconds
 from services import letter_templates
 from services.errors import ValidationFailed
 from services.transaction import transaction
 
 CODE = "CMSL5501"
-BUDGET_SECONDS = 5.0
+OVER_BUDGET = f"took longer than {render_seconds():g} seconds"  # the processor-time budget, not the backstop
 
 
 def _with(*extra: Para) -> bytes:
@@ -122,11 +129,11 @@ def lipsum() -> bytes:
 
 HOSTILE = [
     (large_literal, "unpacks to"),
-    (large_literal_under_the_size_cap, "took longer than"),
+    (large_literal_under_the_size_cap, OVER_BUDGET),
     (string_multiplication, "letter templates may not do"),
     (nested_ranges, "range"),
-    (nested_loops_without_range, "took longer than"),
-    (memory_hog, "to produce one letter|MB of memory"),  # whichever budget it reaches first
+    (nested_loops_without_range, OVER_BUDGET),
+    (memory_hog, f"{OVER_BUDGET}|MB of memory"),  # whichever budget it reaches first
     (with_vba_project, "contains macros"),
     (docm, "contains macros"),
     (xxe, "document type declaration"),
@@ -135,7 +142,8 @@ HOSTILE = [
 
 
 @pytest.fixture
-def policy(demo_db, actor_for):
+def policy(demo_db, actor_for, monkeypatch):
+    monkeypatch.setenv("CASEWORK_CHECK_SECONDS", "600")  # the wall-clock backstop out of reach (module docstring)
     actor = actor_for("policy")
     letter_templates.preview(actor, CODE)  # the studio has been open: a render worker is running
     letter_templates.upload_template(actor, CODE, _with(Para("A warm-up upload, version 2.")))
@@ -143,15 +151,12 @@ def policy(demo_db, actor_for):
 
 
 @pytest.mark.parametrize(("make", "reason"), HOSTILE, ids=[make.__name__ for make, _ in HOSTILE])
-def test_a_hostile_upload_is_refused_within_5_seconds_with_its_reason_and_changes_nothing(policy, make, reason):
+def test_a_hostile_upload_is_refused_within_its_budget_with_its_reason_and_changes_nothing(policy, make, reason):
     content = make()
-    started = time.monotonic()
     with pytest.raises(ValidationFailed) as refused:
         letter_templates.upload_template(policy, CODE, content)
-    elapsed = time.monotonic() - started
     reasons = " ".join(refused.value.errors.values())
     assert re.search(reason, reasons), reasons
-    assert elapsed < BUDGET_SECONDS, f"{elapsed:.1f} s: {reasons}"
     assert " at 0x" not in reasons
     assert "BytesIO" not in reasons
     assert "Traceback" not in reasons
