@@ -10,7 +10,7 @@ from services import email as outbox
 from services import email_address_later, email_delivery
 from services.actor import Actor
 from ui.download_owners import issued
-from ui.table_data import arrow_rows, moment_column
+from ui.table_data import READ_IN_FULL, arrow_rows, moment_column
 from ui.text import literal, md
 
 
@@ -97,10 +97,12 @@ if emails is not None:
                     st.rerun()
     sent = [e for e in emails if e.status == "sent"]
     st.header(f"Sent ({len(sent)})")
+    # When it went beside the SR, in view on a 1024 px window; at 1024 and 1366 px Subject, To and Note were past the
+    # grid's right edge behind a sideways scroll, "Sent" with them at 1024 (QA, ninth session). A long one is cut.
     st.dataframe(
         arrow_rows(
             [
-                {"SR": e.sr_number, "Subject": e.subject, "To": e.to, "Sent": e.sent_at, "Note": e.error or ""}
+                {"SR": e.sr_number, "Sent": e.sent_at, "Subject": e.subject, "To": e.to, "Note": e.error or ""}
                 for e in sent
             ],
             moments=("Sent",),
@@ -108,5 +110,13 @@ if emails is not None:
         hide_index=True,
         width="stretch",
         placeholder="",
-        column_config={"Sent": moment_column()},
+        column_config={
+            "SR": st.column_config.TextColumn(width=84),  # "1-00000021" whole
+            "Sent": moment_column(width=124),  # "30 Nov 2026, 09:09" whole
+            "Subject": st.column_config.TextColumn(width=250, help=READ_IN_FULL),
+            "To": st.column_config.TextColumn(width=280, help=READ_IN_FULL),
+            "Note": st.column_config.TextColumn(help=READ_IN_FULL),
+        },
     )
+    if sent:
+        st.caption(READ_IN_FULL)

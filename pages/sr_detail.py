@@ -36,6 +36,7 @@ if not (ref.isascii() and ref.isdigit() and len(ref) < 12):
     st.page_link("pages/outstanding.py", label="Back to Outstanding SRs")
     ui.stop()
 query = st.query_params.to_dict()
+ui.address_shows(query)  # a link from another SR's page left that SR's address in the browser
 chain = back_chain(query)
 view = ui.attempt(lambda: sr_full_view(actor, int(ref), came_from=chain[-1] if chain else None))
 # Back to where it was opened from: the SR page that linked here (&back=...), or its case's page (&from=case), each

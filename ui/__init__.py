@@ -210,6 +210,14 @@ def _route_through_sign_in(page: str) -> NoReturn:
     st.switch_page("app.py", query_params=query)
 
 
+def address_shows(query: Mapping[str, str]) -> None:
+    """Put the query this page draws in the browser's address. Streamlit's link (or switch) to the page already open
+    reruns it with the new query but leaves the address as it was, so a reload, a bookmark or a copied address would
+    show the page before (QA, ninth session: SR 1-00000075 drawn under `/sr?sr=74`). Sent on every run; the browser
+    adds a history entry only when the address changes, so its Back button goes to the SR before."""
+    st.query_params.update(query)
+
+
 def resume_after_sign_in(allowed: Callable[[str], bool]) -> None:
     """Just signed in after _route_through_sign_in: open the page asked for, if the role has it."""
     resume = st.session_state.pop(RESUME, None)

@@ -196,13 +196,18 @@ class Reassigned:
     @property
     def said(self) -> str:
         """What happened, in a sentence (QA: an SR already the new owner's was named as reassigned)."""
-        moved = f"Reassigned {', '.join(self.sr_numbers)} to {self.new_owner}." if self.sr_numbers else None
+        moved = f"Reassigned {_srs(self.sr_numbers)} to {self.new_owner}." if self.sr_numbers else None
         said = moved or "Nothing was reassigned."
         if len(self.already) == 1:
-            said += f" {self.already[0]} was already {self.new_owner}'s: nothing changed for it."
+            said += f" {_srs(self.already)} was already {self.new_owner}'s: nothing changed for it."
         elif self.already:
-            said += f" {', '.join(self.already)} were already {self.new_owner}'s: nothing changed for them."
+            said += f" {_srs(self.already)} were already {self.new_owner}'s: nothing changed for them."
         return said + being_sent(self.emails, where="the Outbox")
+
+
+def _srs(numbers: Sequence[str]) -> str:
+    """SR numbers named as the rest of the app names them ("SR 1-00000006"; QA, ninth session: a bare number)."""
+    return ("SR " if len(numbers) == 1 else "SRs ") + ", ".join(numbers)
 
 
 def reassign(

@@ -74,7 +74,7 @@ def test_a_team_leader_reassigns_an_sr_from_the_console_with_a_reason(sqlite_dem
     next(t for t in at.text_input if t.label == "Reason for reassigning").input("Covering annual leave")
     next(b for b in at.button if b.label == "Reassign").click().run()
     assert not at.exception
-    assert f"Reassigned {row.number} to {worker.display_name}." in texts(at)
+    assert f"Reassigned SR {row.number} to {worker.display_name}." in texts(at)
     with transaction() as session:
         assert session.get(ServiceRequest, row.id).owner_id == worker.user_id
         event = session.scalars(select(AuditEvent).where(AuditEvent.action == "sr.reassigned")).one()
@@ -179,7 +179,7 @@ def test_a_tick_reassigns_the_sr_ticked_even_when_another_reassignment_moved_the
     at.text_input(key="reassign_reason").input("Covering leave")
     next(b for b in at.button if b.label == "Reassign").click().run()
     assert not at.exception
-    assert f"Reassigned {ticked.number} to {target.display_name}." in texts(at)
+    assert f"Reassigned SR {ticked.number} to {target.display_name}." in texts(at)
     with transaction() as session:
         assert session.get(ServiceRequest, ticked.id).owner_id == target.id
         assert session.get(ServiceRequest, moved_up.id).owner_id == worker.user_id  # never ticked, never moved
@@ -673,7 +673,7 @@ def test_reassigning_an_sr_the_new_owner_cannot_work_says_so_beside_what_was_don
     next(t for t in at.text_input if t.label == "Reason for reassigning").input("For the SSST")
     next(b for b in at.button if b.label == "Reassign").click().run()
     assert not at.exception
-    assert [s.value for s in at.success] == [f"Reassigned {county.number} to {worker.display_name}."]
+    assert [s.value for s in at.success] == [f"Reassigned SR {county.number} to {worker.display_name}."]
     assert [w.value for w in at.warning] == [
         f"{worker.display_name} cannot work this SR in Casework Guide: {county.number}: P5b: it is the Specialist "
         "Services Support Team's work. To have the team whose work it is work it, hand it over to that team: tick it "
@@ -688,7 +688,7 @@ def test_reassigning_an_sr_the_new_owner_cannot_work_says_so_beside_what_was_don
     next(s for s in at.selectbox if s.label == "New owner").select(worker.display_name)
     next(t for t in at.text_input if t.label == "Reason for reassigning").input("Covering leave")
     next(b for b in at.button if b.label == "Reassign").click().run()
-    assert [s.value for s in at.success] == [f"Reassigned {workable.number} to {worker.display_name}."]
+    assert [s.value for s in at.success] == [f"Reassigned SR {workable.number} to {worker.display_name}."]
     assert not at.warning
 
 
@@ -757,7 +757,7 @@ def test_reassigning_or_handing_over_an_sr_a_p1_run_was_begun_from_says_the_run_
     next(t for t in at.text_input if t.label == "Reason for reassigning").input("Covering leave")
     next(b for b in at.button if b.label == "Reassign").click().run()
     assert not at.exception
-    assert [s.value for s in at.success] == [f"Reassigned {number} to {colleague.display_name}."]
+    assert [s.value for s in at.success] == [f"Reassigned SR {number} to {colleague.display_name}."]
     assert [w.value for w in at.warning] == [
         f"{stays} You may want to tell {colleague.display_name}, who now has SR {number}, about the run (SR {own}), "
         f"and tell {worker.display_name} that SR {number} is now {colleague.display_name}'s."

@@ -4,6 +4,8 @@ by the SR page's "Back to the case"; an SR page opened otherwise goes back to Ou
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -16,6 +18,12 @@ from tests.integration.test_case_page import own_sr
 from tests.procedures.test_handed_over_walks import hand_over_and_allocate
 
 pytestmark = pytest.mark.browser
+
+
+def address(page: Page) -> tuple[str, dict[str, list[str]]]:
+    """The browser's address as the page's path and its query (the order of the query's parameters aside)."""
+    url = urlsplit(page.url)
+    return url.path, parse_qs(url.query)
 
 
 def test_a_team_leader_reads_a_case_and_goes_between_it_and_its_sr(live_server, page: Page, actor_for):
@@ -96,11 +104,18 @@ def test_a_team_leader_goes_from_the_case_to_an_sr_then_a_related_one_and_back_d
     page.get_by_role("tab", name="Related SRs").click()
     page.get_by_role("link", name=f"{second_number}: ", exact=False).click()
     settled(page, page.get_by_role("heading", name=f"SR {second_number}"))
+    # the address names the SR drawn (QA, ninth session: it still read the first SR's, so a reload showed that one)
+    assert address(page) == ("/sr", {"sr": [str(second)], "back": [str(first)], "from": ["case"]})
+    page.reload()
+    settled(page, page.get_by_role("heading", name=f"SR {second_number}"))
     expect(page.get_by_role("link", name=f"Back to SR {first_number}")).to_be_visible()
     expect(page.get_by_role("link", name="Back to Outstanding SRs")).to_have_count(0)
     expect(page.get_by_role("link", name="Open the case")).to_be_visible()  # the case a link of its own
 
     page.get_by_role("link", name=f"Back to SR {first_number}").click()
+    settled(page, page.get_by_role("heading", name=f"SR {first_number}"))
+    assert address(page) == ("/sr", {"sr": [str(first)], "from": ["case"]})
+    page.reload()
     settled(page, page.get_by_role("heading", name=f"SR {first_number}"))
     expect(page.get_by_role("link", name=f"Back to SR {first_number}")).to_have_count(0)
     page.get_by_role("link", name="Back to the case").click()

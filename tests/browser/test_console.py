@@ -109,7 +109,7 @@ def test_a_team_leader_filters_by_owner_and_reassigns_an_sr_to_a_caseworker_with
     form.get_by_label("Reason for reassigning").fill(REASON)
     form.get_by_role("button", name="Reassign").click()
 
-    settled(page, page.get_by_text(as_drawn(f"Reassigned {row.number} to {worker.display_name}.")))
+    settled(page, page.get_by_text(as_drawn(f"Reassigned SR {row.number} to {worker.display_name}.")))
     # The form is empty for the next reassignment (QA: the browser kept the last owner and reason, to be sent again).
     expect(form.get_by_label("Reason for reassigning")).to_have_value("")
     expect(page.get_by_role("combobox", name="New owner", exact=True)).to_have_value("")

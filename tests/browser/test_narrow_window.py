@@ -1,6 +1,7 @@
 """In Chromium at 1024 x 768: what a caseworker presses and reads is whole on a narrow window (QA, eighth session)."""
 
 import re
+from datetime import datetime
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -11,6 +12,7 @@ from services import records
 from services.transaction import transaction
 from tests.browser.helpers import p1_scin, settled
 from tests.browser.test_sign_in import sign_in
+from ui.table_data import READ_IN_FULL
 
 pytestmark = pytest.mark.browser
 
@@ -149,3 +151,39 @@ def test_my_works_grid_needs_no_sideways_scroll_at_1366_pixels(live_server, page
     assert box is not None
     headings = _headings(grid)
     _every_column_in_view(page, grid, headings, _column_spans(grid, ticks=False), box["width"])
+
+
+@pytest.mark.parametrize("width", [1024, 1366])
+def test_the_outboxs_sent_emails_say_when_each_went_in_view(live_server, page: Page, actor_for, monkeypatch, width):
+    """The Outbox's Sent table put Sent past the grid's right edge at 1024 px, and Note at 1366 px, behind a sideways
+    scroll (QA, ninth session): when an email went is now beside its SR, and at 1366 px nothing needs a scroll."""
+    from domain import mail
+    from domain.clock import UK
+    from services import email as outbox
+    from services import email_delivery
+    from tests.browser.test_console import _column_spans, _headings
+    from tests.ssst import team_sr
+
+    monkeypatch.delenv("CASEWORK_SMTP_HOST", raising=False)
+    actor = actor_for("ssst.caseworker")
+    draft = mail.cpt_letter_ready(
+        scin="123456789012", sr_number="1-1", hearing_at=datetime(2027, 3, 12, 10, 0, tzinfo=UK), court="Bath"
+    )
+    outbox.mark_sent(actor, email_delivery.send_email(actor, team_sr(actor), draft).id)
+    page.set_viewport_size({"width": width, "height": 900 if width > 1024 else 768})
+    sign_in(page, live_server.url, "ssst.caseworker")
+    settled(page, "Welcome, Demo SSST Caseworker")
+    page.get_by_role("link", name="Outbox").click()
+    settled(page, "Sent (1)")
+    grid = page.locator('[data-testid="stDataFrame"]').last
+    grid.scroll_into_view_if_needed()
+    headings, spans = _headings(grid), _column_spans(grid, ticks=False)
+    box = grid.bounding_box()
+    assert box is not None
+    assert len(spans) == len(headings), (spans, headings)
+    assert "Sent" in headings, headings  # the grid's accessible table holds the columns in view only
+    assert spans[headings.index("Sent")][1] <= box["width"], (headings, spans, box["width"])
+    if width == 1366:
+        content, shown = grid.locator(".dvn-scroller").evaluate("e => [e.scrollWidth, e.clientWidth]")
+        assert content <= shown, (content, shown)  # every column in view
+    expect(page.get_by_text(READ_IN_FULL, exact=True)).to_be_visible()

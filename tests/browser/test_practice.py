@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from datetime import date, datetime
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from docx import Document
@@ -116,6 +117,18 @@ def test_a_new_caseworker_practises_p5e_and_the_team_leader_sees_it(live_server,
     letter = Document(io.BytesIO(download_info.value.path().read_bytes()))
     assert "PRACTICE" in letter.sections[0].header.paragraphs[0].text
     assert letter.paragraphs[0].text == NOTICE
+
+    # Practising again opens a new run on the same page: the address names it, so a reload shows it, not the finished
+    # one (QA, ninth session: a switch to the page already open left the address as it was)
+    finished = parse_qs(urlsplit(page.url).query)["practice"]
+    page.get_by_role("button", name="Practise this scenario again").click()
+    first = pages_of(scenario["walk"][0]["step"], resolve(scenario["walk"][0].get("answers", {}), today))[0]
+    settled(page, page.get_by_role("heading", name=first.heading, exact=True))
+    again = parse_qs(urlsplit(page.url).query)["practice"]
+    assert again != finished
+    page.reload()
+    settled(page, page.get_by_role("heading", name=first.heading, exact=True))
+    expect(page.get_by_role("heading", name="Debrief")).to_have_count(0)
 
     sign_out(page)
     sign_in(page, live_server.url, "teamleader")

@@ -655,7 +655,7 @@ def test_an_sr_already_the_new_owners_is_said_to_be_so_and_not_audited_as_moved(
     )
     assert (result.sr_numbers, result.already) == ((moving.number,), (theirs.number,))
     assert result.said == (
-        f"Reassigned {moving.number} to {worker.display_name}. {theirs.number} was already "
+        f"Reassigned SR {moving.number} to {worker.display_name}. SR {theirs.number} was already "
         f"{worker.display_name}'s: nothing changed for it."
     )
     with transaction() as session:
