@@ -33,7 +33,7 @@ def upload_outcome_by_service(actor, run_id):
     runs.submit_step(
         actor,
         run_id,
-        {"outcome": "Order granted", "outcome_pdf": ("outcome.pdf", a_pdf()), "_checklist": list(view.step.checklist)},
+        {"hearing_result": "The hearing has taken place", "outcome": "Order granted", "outcome_pdf": ("outcome.pdf", a_pdf()), "_checklist": list(view.step.checklist)},
         expected_version=view.version,
     )
 
