@@ -62,7 +62,7 @@ hearing date. Our reading again, as the seed names no outcomes and says nothing 
   application is decided, and an adjourned case goes on. The upload is asked for every other outcome; the step's
   "Outcome scanned as a PDF" tick is gone, the required upload being that scan.
 - An adjournment is recorded, like any outcome, only from the hearing's day on (the CPO reports what the court did).
-  A hearing moved before its day is still for the SR Notes and the team leader, as the refusal says.
+  A hearing moved before its day is still for the SR Notes and the team leader, as the refusal says (until version 3).
 - The second PV check asks "What the second PV check showed" (optional), as P5b's and P5c's do: it goes on the
   CWGF004 second-check record and into the email to the CPO (`ssst_court.pv_result`).
 - We take it that the court tells the paying parent of an adjourned hearing's new date: the seed asks the SSST for no
