@@ -60,7 +60,7 @@ per LO whose debt is not fully discharged. Our reading of the seed, where it is 
   Done, so the run finishes exactly when its SR closes.
 
 Version 2 (7 December 2026, ninth session; `PROCEDURE`). Runs started on version 1 (`PROCEDURE_V1`, the steps above)
-finish on it; new runs start on version 2, which differs only in the fast track step:
+finish on it; new runs start on version 2, which differs only in the fast track step and "Tell the AFT team":
 
 - Version 1 said "Casework Guide messages the CMS 2012 Enforcement Team", but Casework Guide has no such team, so the
   message went to the case's own team (`services/run_effects._team_id`), the caseworker's, who had not been asked to
@@ -71,6 +71,12 @@ finish on it; new runs start on version 2, which differs only in the fast track 
   them. The message is gone: the seed gives no purpose for telling the case's own team. The SR Notes say the team was
   told by the caseworker, and the finish page says so (`Step.told_by_you`). "CMS 2012 Enforcement Team" is our name
   for the seed's "2012 scheme enforcement teams", as on the Arrears Review SR made for them.
+- "Tell the AFT team" (changed in version 2 before its release, 8 December): version 1 raised a message "For the AFT
+  Team" that, with no AFT team in Casework Guide, landed on the case's own team, while its tick said the caseworker had
+  told them. Seed 002 says the 1993/2003 Rules Reassessment team "will contact the AFT team" and names the route only:
+  "the Communications Matrix refer to Enforcement Transition Part 2 in Fundamentals" (not among the seeds). As at the
+  fast track, the caseworker tells them by that route and ticks it; no message is raised, the SR Notes say the
+  caseworker told them, and the finish page says "Told by you".
 """
 
 from __future__ import annotations
@@ -104,6 +110,8 @@ FINANCIAL_TRANSITION_TEAM = "Financial Transition Team"
 ENFORCEMENT_TEAM = "CMS 2012 Enforcement Team"
 AFT_TEAM = "AFT Team"
 FAST_TRACK_ROUTE = "Fast Track Legacy Arrears to CMS System"  # seed 002's link, by its name
+# Seed 002's route to the AFT team: "the Communications Matrix refer to Enforcement Transition Part 2 in Fundamentals".
+AFT_ROUTE = "the Communications Matrix in Enforcement Transition Part 2 (Fundamentals)"
 ACTION_MISSED_PAYMENT = reference.value("process.action_missed_payment")
 
 ENFORCEMENT_ACTIONS = (
@@ -412,6 +420,18 @@ def _fast_track(ctx: Ctx) -> list[Effect]:
         MarkActivityDone("main", IDENTIFY_ENFORCEMENT, outcome=ENFORCEMENT_RECORDED),
     ]
     return effects if is_priority(ctx) else effects + _close(ctx)
+
+
+def _tell_aft_team_v2(ctx: Ctx) -> list[Effect]:
+    """Version 2: the caseworker has told the AFT team (ticked); Casework Guide raises no message."""
+    return [
+        AddNote(
+            "main",
+            f"{AFT_TEAM} told by the caseworker to expect an {ACTION_MISSED_PAYMENT} SR and to prioritise the case "
+            f"({AFT_ROUTE}).",
+        ),
+        *_close(ctx),
+    ]
 
 
 def _fast_track_v2(ctx: Ctx) -> list[Effect]:
@@ -847,5 +867,26 @@ FAST_TRACK_V2 = replace(
     ),
 )
 
-PROCEDURE = replace(PROCEDURE_V1, version="2", steps={**STEPS, "fast_track": FAST_TRACK_V2})
+AFT_TEAM_TOLD = f"{AFT_TEAM} told to expect an {ACTION_MISSED_PAYMENT} SR and to prioritise the case"
+
+TELL_AFT_TEAM_V2 = replace(
+    STEPS["tell_aft_team"],
+    guidance=(
+        "This priority case is micro managed between the two systems. Now the CSA LO details are on the 2012 "
+        f"system, the AFT team must expect an {ACTION_MISSED_PAYMENT} SR and prioritise the case, so a missed "
+        "payment is acted on at once. Casework Guide does not tell that team for you: tell them yourself, by the "
+        f"route {AFT_ROUTE} gives, and tick below that you have. Casework Guide records it in the SR Notes and "
+        "closes the SR."
+    ),
+    checklist=("CSA LO details entered on the 2012 system", AFT_TEAM_TOLD),
+    effects=_tell_aft_team_v2,
+    told_by_you=(
+        f"You told the {AFT_TEAM} yourself to expect an {ACTION_MISSED_PAYMENT} SR and to prioritise the case, by "
+        f"{AFT_ROUTE}: Casework Guide sent them nothing."
+    ),
+)
+
+PROCEDURE = replace(
+    PROCEDURE_V1, version="2", steps={**STEPS, "fast_track": FAST_TRACK_V2, "tell_aft_team": TELL_AFT_TEAM_V2}
+)
 """Version 2, the one new runs start on (`registry.get("P3")`)."""

@@ -33,10 +33,27 @@ the seed, where it is silent:
   is deleted (audited) when the SR is closed Complete; the SR keeps the outcome PDF.
 - The seed has no "CPO decides not to proceed" for the county court (that is P5d step 11), so
   every path here ends Closed / Complete.
+
+Version 2 (8 December 2026, ninth session; `PROCEDURE`). Runs started on version 1 (`PROCEDURE_V1`, the steps above)
+finish on it; new runs start on version 2, which shares every step but "Record the outcome" and adds "Record the new
+hearing date", as P5e's version 2 does for a moved appointment. Our reading, as the seed says nothing of a hearing
+moved before its day:
+
+- Version 1 refused the outcome until the hearing's day and said to put a moved hearing in the SR Notes and ask the
+  team leader. Version 2's outcome step first asks "What happened?": "The hearing has taken place" (then the outcome
+  and its PDF, still only from the hearing's day on, the refusal naming the other answer) or "The hearing has moved to
+  another day" (`ssst_court.HEARING_MOVED`), taken at any time. The move records nothing at the outcome step (Back
+  from the next step still reaches it) and goes to "Record the new hearing date", checked as the first date is (not
+  before today; a caution for a weekend or a bank holiday in the case's region), which moves the SR's hearing date
+  (a suggested CMS line: the seed names no SR update for it) and the hearing deadline, notes it in the words of P5d's
+  adjourned hearing, and goes back to the second PV check: the seed has it 48 hours before the hearing, and the one
+  done was for the old day, so its deadline is set again for the new one (`ssst_court.hearing_moved`). Then the
+  outcome waits for the new day, as often as the hearing moves.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from statemachine import State, StateMachine
@@ -70,12 +87,29 @@ ACTION = "county court action"
 
 
 def hearing_at(ctx: Ctx) -> Any:
-    """The hearing date and time, from whichever step recorded it."""
+    """The hearing date and time, from whichever step recorded it: a moved hearing's (version 2) once given, else the
+    first. A new date replaces the last at the same step, so the latest is the one held."""
+    moved = ctx.get("moved_hearing_at")
+    if moved is not None:
+        return moved
     return ctx["hearing_at"] if ctx["hearing_known"] else ctx["hearing_at_later"]
 
 
-class P5bMachine(StateMachine):
-    """States are the steps of the seed; guards are its branches."""
+class _Rules:
+    """The guards and validators both versions' machines read."""
+
+    if_moved = ssst_court.IF_MOVED_BY_HAND
+    outcome_field = "outcome"
+
+    def hearing_is_known(self, ctx: Ctx) -> bool:
+        return bool(ctx["hearing_known"])
+
+    def hearing_has_taken_place(self, ctx: Ctx) -> None:
+        ssst_court.hearing_has_taken_place(ctx, hearing_at(ctx), self.outcome_field, if_moved=self.if_moved)
+
+
+class P5bMachine(_Rules, StateMachine):
+    """Version 1. States are the steps of the seed; guards are its branches."""
 
     sr_allocated = State("The request for county court action", initial=True)
     contact_cpt = State("Contact the court presenting team")
@@ -103,11 +137,46 @@ class P5bMachine(StateMachine):
         | close_sr.to(done)
     )
 
-    def hearing_is_known(self, ctx: Ctx) -> bool:
-        return bool(ctx["hearing_known"])
 
-    def hearing_has_taken_place(self, ctx: Ctx) -> None:
-        ssst_court.hearing_has_taken_place(ctx, hearing_at(ctx))
+class P5bMachineV2(_Rules, StateMachine):
+    """Version 2: a hearing moved before its day takes its new date and goes round the second PV check again.
+    Version 1's states and transitions are written again, not inherited: python-statemachine ties a transition to its
+    State objects, so a subclass adding one would change version 1's machine too."""
+
+    if_moved = ssst_court.IF_MOVED
+    outcome_field = "hearing_result"
+
+    sr_allocated = State("The request for county court action", initial=True)
+    contact_cpt = State("Contact the court presenting team")
+    create_folder = State("Create the CPO folder")
+    set_in_progress = State("Set the SR In Progress")
+    record_cpo = State("Record the CPO and the hearing")
+    record_hearing = State("Record the hearing date")
+    second_pv_check = State("Second PV check")
+    record_outcome = State("Record the outcome")
+    new_hearing = State(ssst_court.NEW_HEARING_TITLE)
+    forward_to_ecm = State("Forward the case file to the ECM")
+    close_sr = State("Delete the clerical files and close the SR")
+    done = State("Finished", final=True)
+
+    proceed = (
+        sr_allocated.to(contact_cpt)
+        | contact_cpt.to(create_folder)
+        | create_folder.to(set_in_progress)
+        | set_in_progress.to(record_cpo)
+        | record_cpo.to(second_pv_check, cond="hearing_is_known")
+        | record_cpo.to(record_hearing)
+        | record_hearing.to(second_pv_check)
+        | second_pv_check.to(record_outcome)
+        | record_outcome.to(new_hearing, cond="hearing_has_moved")  # before its day too
+        | record_outcome.to(forward_to_ecm, validators="hearing_has_taken_place")
+        | new_hearing.to(second_pv_check)
+        | forward_to_ecm.to(close_sr)
+        | close_sr.to(done)
+    )
+
+    def hearing_has_moved(self, ctx: Ctx) -> bool:
+        return bool(ctx["hearing_result"] == ssst_court.HEARING_MOVED)
 
 
 # --- Effects -------------------------------------------------------------------------------------
@@ -215,6 +284,11 @@ COURT = Field("court", label="Court", help="The county court the enforcement cas
 CRIMINAL_ACTION_WHY = (
     "It decides one thing: the procedure allows screenshots of the SR in the CPO folder only for criminal action, so "
     "the folder step asks about screenshots only then."
+)
+
+OUTCOME_GUIDANCE = (
+    "The CPO emails the outcome to the SSST. Record it on the SR and scan the outcome as a PDF: it is "
+    "linked to the SR (see Scanning Local)."
 )
 
 STEPS = {
@@ -333,10 +407,7 @@ STEPS = {
     "second_pv_check": ssst_court.second_pv_check_step(
         _second_pv_check, ("hearing_at", "hearing_at_later", "cpo_email", "cpo_name"), hearing_at, "create_folder"
     ),
-    "record_outcome": ssst_court.record_outcome_step(
-        "The CPO emails the outcome to the SSST. Record it on the SR and scan the outcome as a PDF: it is "
-        "linked to the SR (see Scanning Local)."
-    ),
+    "record_outcome": ssst_court.record_outcome_step(OUTCOME_GUIDANCE),
     "forward_to_ecm": ssst_court.FORWARD_TO_ECM,
     "close_sr": Step(
         title="Delete the clerical files and close the SR",
@@ -355,7 +426,7 @@ STEPS = {
 }
 
 
-PROCEDURE = Procedure(
+PROCEDURE_V1 = Procedure(
     id="P5b",
     version="1",
     title="Work Routing for County Court",
@@ -372,3 +443,29 @@ PROCEDURE = Procedure(
     glossary_terms=("SR", "CPO", "CPT", "ECM", "PV", "SSST"),
     main_sr=COUNTY_COURT,
 )
+
+
+# --- Version 2 -----------------------------------------------------------------------------------
+
+_V2_STEPS: dict[str, Step] = {
+    "second_pv_check": replace(
+        STEPS["second_pv_check"],
+        depends_on=(*STEPS["second_pv_check"].depends_on, "moved_hearing_at"),
+    ),
+    "record_outcome": ssst_court.record_outcome_step_moved(OUTCOME_GUIDANCE),
+    "new_hearing": ssst_court.new_hearing_step(),
+}
+
+
+def _v2_steps() -> dict[str, Step]:
+    """Version 1's steps in their order with version 2's changed ones, the new hearing date after the outcome."""
+    steps: dict[str, Step] = {}
+    for step_id, step in STEPS.items():
+        steps[step_id] = _V2_STEPS.get(step_id, step)
+        if step_id == "record_outcome":
+            steps["new_hearing"] = _V2_STEPS["new_hearing"]
+    return steps
+
+
+PROCEDURE = replace(PROCEDURE_V1, version="2", machine=P5bMachineV2, steps=_v2_steps())
+"""Version 2, the one new runs start on (`registry.get("P5b")`)."""

@@ -33,10 +33,18 @@ PV check before the hearing, records the outcome and hands the file to the enfor
   linked to the SR, the case file emailed to the ECM, SR Closed / Complete.
   The seed does not say to delete clerical files for commitment (it does for the county court and
   face to face), so the bundle is kept with the SR.
+
+Version 2 (8 December 2026, ninth session; `PROCEDURE`). Runs started on version 1 (`PROCEDURE_V1`, the steps above)
+finish on it; new runs start on version 2, which shares every step but "Record the outcome" and adds "Record the new
+hearing date", as P5b's version 2 does (p5b_county_court.py says how, in the same words: `ssst_court.HEARING_MOVED`,
+`ssst_court.new_hearing_step`). Our reading, as the seed says nothing of a hearing moved before its day. The summons and
+both cover letters were made for the first hearing before the second PV check; the seed asks for none again, so none is
+remade for a moved hearing (the CPO, who gives the new date, has the court's summons).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from statemachine import State, StateMachine
@@ -135,8 +143,27 @@ def paying_parent_letter(ctx: Ctx) -> dict[str, Any]:
     }
 
 
-class P5cMachine(StateMachine):
-    """States are the 14 steps of the seed, in order."""
+def hearing_at(ctx: Ctx) -> Any:
+    """The hearing the SR waits for: a moved hearing's (version 2) once given, else the one the CPO first gave."""
+    moved = ctx.get("moved_hearing_at")
+    return ctx["hearing_at"] if moved is None else moved
+
+
+class _Rules:
+    """The validators both versions' machines read."""
+
+    if_moved = ssst_court.IF_MOVED_BY_HAND
+    outcome_field = "outcome"
+
+    def hearing_has_taken_place(self, ctx: Ctx) -> None:
+        ssst_court.hearing_has_taken_place(ctx, hearing_at(ctx), self.outcome_field, if_moved=self.if_moved)
+
+    def issued_before_hearing(self, ctx: Ctx) -> None:
+        ssst_court.issued_before_hearing(ctx, hearing_at(ctx))
+
+
+class P5cMachine(_Rules, StateMachine):
+    """Version 1. States are the 14 steps of the seed, in order."""
 
     sr_allocated = State("The request for commitment action", initial=True)
     pv_check = State("PV check")
@@ -171,11 +198,53 @@ class P5cMachine(StateMachine):
         | close_sr.to(done)
     )
 
-    def hearing_has_taken_place(self, ctx: Ctx) -> None:
-        ssst_court.hearing_has_taken_place(ctx, ctx["hearing_at"])
 
-    def issued_before_hearing(self, ctx: Ctx) -> None:
-        ssst_court.issued_before_hearing(ctx, ctx["hearing_at"])
+class P5cMachineV2(_Rules, StateMachine):
+    """Version 2: a hearing moved before its day takes its new date and goes round the second PV check again.
+    Version 1's states and transitions are written again, not inherited: python-statemachine ties a transition to its
+    State objects, so a subclass adding one would change version 1's machine too."""
+
+    if_moved = ssst_court.IF_MOVED
+    outcome_field = "hearing_result"
+
+    sr_allocated = State("The request for commitment action", initial=True)
+    pv_check = State("PV check")
+    build_bundle = State("Build the commitment bundle")
+    save_bundle = State("Save the bundle in the CPO Manager Folder")
+    set_in_progress = State("Set the SR In Progress")
+    cpo_assigned = State("CPO and hearing date: complete the summons")
+    court_cover_letter = State("Court cover letter")
+    summons_returned = State("Summons back from the CPO")
+    paying_parent_cover_letter = State("Paying parent cover letter")
+    summons_issued = State("Summons issue date")
+    second_pv_check = State("Second PV check")
+    record_outcome = State("Record the outcome")
+    new_hearing = State(ssst_court.NEW_HEARING_TITLE)
+    forward_to_ecm = State("Forward the case file to the ECM")
+    close_sr = State("Close the SR")
+    done = State("Finished", final=True)
+
+    proceed = (
+        sr_allocated.to(pv_check)
+        | pv_check.to(build_bundle)
+        | build_bundle.to(save_bundle)
+        | save_bundle.to(set_in_progress)
+        | set_in_progress.to(cpo_assigned)
+        | cpo_assigned.to(court_cover_letter)
+        | court_cover_letter.to(summons_returned)
+        | summons_returned.to(paying_parent_cover_letter)
+        | paying_parent_cover_letter.to(summons_issued)
+        | summons_issued.to(second_pv_check, validators="issued_before_hearing")
+        | second_pv_check.to(record_outcome)
+        | record_outcome.to(new_hearing, cond="hearing_has_moved")  # before its day too
+        | record_outcome.to(forward_to_ecm, validators="hearing_has_taken_place")
+        | new_hearing.to(second_pv_check)
+        | forward_to_ecm.to(close_sr)
+        | close_sr.to(done)
+    )
+
+    def hearing_has_moved(self, ctx: Ctx) -> bool:
+        return bool(ctx["hearing_result"] == ssst_court.HEARING_MOVED)
 
 
 # --- Effects -------------------------------------------------------------------------------------
@@ -273,7 +342,7 @@ def _summons_issued(ctx: Ctx) -> list[Effect]:
 
 
 def _second_pv_check(ctx: Ctx) -> list[Effect]:
-    return ssst_court.second_pv_check(ctx, ctx["hearing_at"])
+    return ssst_court.second_pv_check(ctx, hearing_at(ctx))
 
 
 def _close_sr(ctx: Ctx) -> list[Effect]:
@@ -289,6 +358,11 @@ def _close_sr(ctx: Ctx) -> list[Effect]:
 
 
 # --- Steps ---------------------------------------------------------------------------------------
+
+OUTCOME_GUIDANCE = (
+    "The CPO sends the case file to the SSST. Record the outcome on the SR and scan it as a PDF: it is "
+    "linked to the SR (see Scanning Local)."
+)
 
 STEPS = {
     "sr_allocated": Step(
@@ -415,12 +489,9 @@ STEPS = {
         effects=_summons_issued,
     ),
     "second_pv_check": ssst_court.second_pv_check_step(
-        _second_pv_check, ("hearing_at", "cpo_email", "cpo_name"), lambda ctx: ctx["hearing_at"], "pv_check"
+        _second_pv_check, ("hearing_at", "cpo_email", "cpo_name"), hearing_at, "pv_check"
     ),
-    "record_outcome": ssst_court.record_outcome_step(
-        "The CPO sends the case file to the SSST. Record the outcome on the SR and scan it as a PDF: it is "
-        "linked to the SR (see Scanning Local)."
-    ),
+    "record_outcome": ssst_court.record_outcome_step(OUTCOME_GUIDANCE),
     "forward_to_ecm": ssst_court.FORWARD_TO_ECM,
     "close_sr": Step(
         title="Close the SR",
@@ -436,7 +507,7 @@ STEPS = {
 }
 
 
-PROCEDURE = Procedure(
+PROCEDURE_V1 = Procedure(
     id="P5c",
     version="1",
     title="Work Routing for Commitment",
@@ -451,3 +522,29 @@ PROCEDURE = Procedure(
     glossary_terms=("SR", "CPO", "CPT", "ECM", "PV", "SSST"),
     main_sr=MAGISTRATES_COURT,
 )
+
+
+# --- Version 2 -----------------------------------------------------------------------------------
+
+_V2_STEPS: dict[str, Step] = {
+    "second_pv_check": replace(
+        STEPS["second_pv_check"],
+        depends_on=(*STEPS["second_pv_check"].depends_on, "moved_hearing_at"),
+    ),
+    "record_outcome": ssst_court.record_outcome_step_moved(OUTCOME_GUIDANCE),
+    "new_hearing": ssst_court.new_hearing_step(),
+}
+
+
+def _v2_steps() -> dict[str, Step]:
+    """Version 1's steps in their order with version 2's changed ones, the new hearing date after the outcome."""
+    steps: dict[str, Step] = {}
+    for step_id, step in STEPS.items():
+        steps[step_id] = _V2_STEPS.get(step_id, step)
+        if step_id == "record_outcome":
+            steps["new_hearing"] = _V2_STEPS["new_hearing"]
+    return steps
+
+
+PROCEDURE = replace(PROCEDURE_V1, version="2", machine=P5cMachineV2, steps=_v2_steps())
+"""Version 2, the one new runs start on (`registry.get("P5c")`)."""

@@ -62,11 +62,28 @@ hearing date. Our reading again, as the seed names no outcomes and says nothing 
   application is decided, and an adjourned case goes on. The upload is asked for every other outcome; the step's
   "Outcome scanned as a PDF" tick is gone, the required upload being that scan.
 - An adjournment is recorded, like any outcome, only from the hearing's day on (the CPO reports what the court did).
-  A hearing moved before its day is still for the SR Notes and the team leader, as the refusal says.
+  A hearing moved before its day is still for the SR Notes and the team leader, as the refusal says (until version 3).
 - The second PV check asks "What the second PV check showed" (optional), as P5b's and P5c's do: it goes on the
   CWGF004 second-check record and into the email to the CPO (`ssst_court.pv_result`).
 - We take it that the court tells the paying parent of an adjourned hearing's new date: the seed asks the SSST for no
   second CMEL9180, so none is recorded. The forms forwarded to the ECM at the end carry the latest hearing date.
+
+Version 3 (8 December 2026, ninth session; `PROCEDURE`). Runs started on version 2 (`PROCEDURE_V2`) finish on it, and
+version 1's on version 1; new runs start on version 3, which differs only at the outcome and the new hearing date. Our
+reading, as the seed says nothing of a hearing moved before its day:
+
+- Version 2 refused every outcome until the hearing's day and said to put a moved hearing in the SR Notes and ask the
+  team leader. Version 3's outcome has one more answer, "The hearing has moved to another day"
+  (`ssst_court.HEARING_MOVED`, the answer P5b's and P5c's version 2 give), taken at any time, before the hearing's
+  day too; the others are still refused until then, the refusal naming the new answer. A move asks no details and no
+  PDF and records nothing at the outcome (Back from the next step still reaches it); it goes to the step an
+  adjournment goes to, "Record the new hearing date", rather than a second step asking the same: the same checks (not
+  before today; a caution for a weekend or a bank holiday), the SR's hearing date and the hearing deadline moved, the
+  second PV check due again 48 hours before the new day, then back round the second PV check, "Does the CPO proceed?"
+  and the outcome. Its note says the hearing moved before it took place (`ssst_court.moved_note`), not that it was
+  adjourned.
+- Check your answers says the hearing deadline is "moved in your deadlines" at the new hearing date, in every version
+  (`ssst_court.hearing_moved`): the deadline is always open there, an adjournment leaving it running.
 """
 
 from __future__ import annotations
@@ -119,6 +136,8 @@ OUTCOMES = (
 )
 DECIDED = tuple(o for o in OUTCOMES if o != ADJOURNED)
 """The outcomes that end the application: version 2 asks for the scanned outcome and closes the SR only for these."""
+OUTCOMES_V3 = (*OUTCOMES, ssst_court.HEARING_MOVED)
+"""Version 3's answers at the outcome: a hearing moved before its day too."""
 V1_ADJOURNED = (
     "This run was started before Casework Guide could record an adjourned hearing: recorded here, it would close the "
     "SR as Complete. Leave this step until the CPO sends the outcome of the new hearing, and record that outcome then. "
@@ -238,8 +257,10 @@ class _Rules:
         if ctx["arrears_to"] < ctx["arrears_from"]:
             raise FieldError("arrears_to", "The end of the arrears period must be on or after its start.")
 
+    if_moved = ssst_court.IF_MOVED_BY_HAND  # version 3: choose the moved hearing's answer
+
     def hearing_has_taken_place(self, ctx: Ctx) -> None:
-        ssst_court.hearing_has_taken_place(ctx, hearing_at(ctx))
+        ssst_court.hearing_has_taken_place(ctx, hearing_at(ctx), if_moved=self.if_moved)
 
     def issued_before_hearing(self, ctx: Ctx) -> None:
         ssst_court.issued_before_hearing(ctx, hearing_at(ctx))
@@ -336,6 +357,59 @@ class P5dMachineV2(_Rules, StateMachine):
         | forward_to_ecm.to(close_sr)
         | close_sr.to(done)
     )
+
+    def hearing_adjourned(self, ctx: Ctx) -> bool:
+        return bool(ctx["outcome"] == ADJOURNED)
+
+
+class P5dMachineV3(_Rules, StateMachine):
+    """Version 3: a hearing moved before its day goes, at any time, to the new hearing date an adjournment goes to.
+    Version 2's states and transitions are written again, not inherited, for the reason `P5dMachineV2` gives."""
+
+    if_moved = ssst_court.IF_MOVED
+
+    allocated = State("The request for a liability order", initial=True)
+    contact_cpt = State("Ask the CPT for the hearing date and CPO")
+    cpt_reply = State("Record the hearing date and CPO")
+    create_cmel7298 = State("Create CMEL7298 and update the activity plan")
+    full_pv_check = State("Full PV check")
+    cpt_bundle = State("Save the WinZip in the CPT shared folder")
+    set_in_progress = State("Set the SR In Progress")
+    cover_letter = State("CPT asks for the CMEL9180 cover letter")
+    call_cpt = State("Tell the CPT the letter is ready")
+    issue_date = State("Record the issue date")
+    second_pv_check = State("Second PV check, 48 hours before the hearing")
+    cpo_decision = State("Does the CPO proceed?")
+    record_outcome = State("Record the outcome from the CPO")
+    new_hearing = State("Record the new hearing date")
+    forward_to_ecm = State("Forward the case file to the ECM")
+    close_sr = State("Close and Complete the SR")
+    done = State("Finished", final=True)
+
+    proceed = (
+        allocated.to(contact_cpt, validators="arrears_period_is_in_order")
+        | contact_cpt.to(cpt_reply)
+        | cpt_reply.to(create_cmel7298)
+        | create_cmel7298.to(full_pv_check)
+        | full_pv_check.to(cpt_bundle)
+        | cpt_bundle.to(set_in_progress)
+        | set_in_progress.to(cover_letter)
+        | cover_letter.to(call_cpt)
+        | call_cpt.to(issue_date)
+        | issue_date.to(second_pv_check, validators="issued_before_hearing")
+        | second_pv_check.to(cpo_decision)
+        | cpo_decision.to(done, cond="cpo_stops")
+        | cpo_decision.to(record_outcome)
+        | record_outcome.to(new_hearing, cond="hearing_has_moved")  # before its day too
+        | record_outcome.to(new_hearing, cond="hearing_adjourned", validators="hearing_has_taken_place")
+        | record_outcome.to(forward_to_ecm, validators="hearing_has_taken_place")
+        | new_hearing.to(second_pv_check)
+        | forward_to_ecm.to(close_sr)
+        | close_sr.to(done)
+    )
+
+    def hearing_has_moved(self, ctx: Ctx) -> bool:
+        return bool(ctx["outcome"] == ssst_court.HEARING_MOVED)
 
     def hearing_adjourned(self, ctx: Ctx) -> bool:
         return bool(ctx["outcome"] == ADJOURNED)
@@ -544,14 +618,23 @@ def _record_outcome_v2(ctx: Ctx) -> list[Effect]:
     ]
 
 
+def _record_outcome_v3(ctx: Ctx) -> list[Effect]:
+    """A hearing moved before its day records nothing yet: its new date is the next step's."""
+    return [] if ctx["outcome"] == ssst_court.HEARING_MOVED else _record_outcome_v2(ctx)
+
+
 def _new_hearing(ctx: Ctx) -> list[Effect]:
+    """The new date after an adjournment (version 2) or a move before the day (version 3). No `said` on the SR's
+    hearing date: the seed names no SR update for either. The hearing deadline is open here, so it is moved."""
     moment = ctx["new_hearing_at"]
+    court = ctx["court_name"]
+    if ctx["outcome"] == ssst_court.HEARING_MOVED:
+        return [*ssst_court.hearing_moved(ctx, moment, court), ssst_court.moved_note(court, moment)]
     return [
-        UpdateSR("main", {"hearing_at": moment}),  # no `said`: the seed names no SR update for an adjourned hearing
-        *_hearing_dues(ctx, moment),
+        *ssst_court.hearing_moved(ctx, moment, court),
         AddNote(
             "main",
-            f"Hearing adjourned: the new hearing is at {ctx['court_name']}, {format_uk(moment)}. The second PV check "
+            f"Hearing adjourned: the new hearing is at {court}, {format_uk(moment)}. The second PV check "
             "is due again 48 hours before it.",
             typed=True,  # the court, as typed
         ),
@@ -903,5 +986,41 @@ def _v2_steps() -> dict[str, Step]:
     return steps
 
 
-PROCEDURE = replace(PROCEDURE_V1, version="2", machine=P5dMachineV2, steps=_v2_steps())
-"""Version 2, the one new runs start on (`registry.get("P5d")`)."""
+PROCEDURE_V2 = replace(PROCEDURE_V1, version="2", machine=P5dMachineV2, steps=_v2_steps())
+"""Version 2: runs started on it before version 3 finish on it."""
+
+
+# --- Version 3 -----------------------------------------------------------------------------------
+
+_V2_OUTCOME = _V2_STEPS["record_outcome"]
+
+_V3_STEPS: dict[str, Step] = {
+    "record_outcome": replace(
+        _V2_OUTCOME,
+        guidance=(
+            f"{_V2_OUTCOME.guidance} If the hearing has moved to another day before it took place, say so here at any "
+            "time, before its day too: next you record the new date."
+        ),
+        fields=(
+            replace(_V2_OUTCOME.fields[0], options=OUTCOMES_V3),
+            replace(_V2_OUTCOME.fields[1], when=("outcome", OUTCOMES)),  # a move asks no details
+            *_V2_OUTCOME.fields[2:],
+        ),
+        effects=_record_outcome_v3,
+    ),
+    "new_hearing": replace(
+        _V2_STEPS["new_hearing"],
+        guidance=(
+            "The court adjourned the hearing, or it moved to another day before it took place. Record the date and "
+            "time of the new hearing, as the CPO or the court presenting team gives it: the SR's hearing date and "
+            "the hearing deadline move to it, and the second PV check is due again 48 hours before it. If no date "
+            "is fixed yet, come back to this step when the court presenting team gives one: until then the "
+            "procedure waits at this step in My work, under Procedures in progress, and Carry on there brings you "
+            "back here."
+        ),
+        depends_on=("court_name", "outcome"),
+    ),
+}
+
+PROCEDURE = replace(PROCEDURE_V2, version="3", machine=P5dMachineV3, steps={**PROCEDURE_V2.steps, **_V3_STEPS})
+"""Version 3, the one new runs start on (`registry.get("P5d")`)."""

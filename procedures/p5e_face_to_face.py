@@ -462,7 +462,9 @@ def _appointment(ctx: Ctx) -> list[Effect]:
             {"appointment_at": at, "appointment_location": ctx["appointment_location"]},
             said=dict.fromkeys(("appointment_at", "appointment_location"), seed_sr_updates.P5E_APPOINTMENT),
         ),
-        SetDue("main", deadlines.appointment(at, ctx["appointment_location"])),
+        # After a miss the first appointment's deadline is still open (a miss meets nothing) and this one replaces
+        # it: check your answers says it is moved, not added beside it (lead's decision, 8 December).
+        SetDue("main", deadlines.appointment(at, ctx["appointment_location"]), moves=missed_before(ctx) > 0),
         LetterDue("main", APPOINTMENT_LETTER, role(ctx), letter),
         AddNote(
             "main",

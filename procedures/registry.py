@@ -14,15 +14,35 @@ from .p3_enforcement_lo_check_csa import PROCEDURE_V1 as P3_V1
 from .p4_manage_client_arrears import PROCEDURE as P4
 from .p5a_court_fee_payment import PROCEDURE as P5A
 from .p5b_county_court import PROCEDURE as P5B
+from .p5b_county_court import PROCEDURE_V1 as P5B_V1
 from .p5c_commitment import PROCEDURE as P5C
+from .p5c_commitment import PROCEDURE_V1 as P5C_V1
 from .p5d_liability_order_routing import PROCEDURE as P5D
 from .p5d_liability_order_routing import PROCEDURE_V1 as P5D_V1
+from .p5d_liability_order_routing import PROCEDURE_V2 as P5D_V2
 from .p5e_face_to_face import PROCEDURE as P5E
 from .p5e_face_to_face import PROCEDURE_V1 as P5E_V1
 
 # P5D_V1: runs started before 7 December 2026 (fifth session) finish on it; P5E_V1 and P3_V1, runs started before the
-# ninth session. Drop each once none is in progress.
-_ALL: tuple[Procedure, ...] = (P1, P2, P3_V1, P3, P4, P5A, P5B, P5C, P5D_V1, P5D, P5E_V1, P5E)
+# ninth session; P5B_V1, P5C_V1 and P5D_V2, runs started before a hearing could be moved (8 December). Drop each once
+# none is in progress.
+_ALL: tuple[Procedure, ...] = (
+    P1,
+    P2,
+    P3_V1,
+    P3,
+    P4,
+    P5A,
+    P5B_V1,
+    P5B,
+    P5C_V1,
+    P5C,
+    P5D_V1,
+    P5D_V2,
+    P5D,
+    P5E_V1,
+    P5E,
+)
 
 REGISTRY: dict[tuple[str, str], Procedure] = {(p.id, p.version): p for p in _ALL}
 

@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from domain import deadlines, mail
-from domain.clock import bank_holiday, format_date, is_working_day, uk_local
+from domain.clock import bank_holiday, format_date, format_uk, is_working_day, uk_local
 from domain.reference import SRStatus
 from domain.values import FieldError, NotYet, sentence
 
@@ -87,7 +87,20 @@ PV_CHECK_AGREES_WITH_THE_CASE = pv_marker_on_record(
 """P5b's, P5c's and P5d's PV checks (first and second): the CPO must know (as P5e's visiting officer must)."""
 
 
-def hearing_has_taken_place(ctx: Ctx, when: Any, field: str = "outcome") -> None:
+HEARING_HELD = "The hearing has taken place"
+HEARING_MOVED = "The hearing has moved to another day"
+"""The outcome step's answer for a hearing moved before its day (P5b and P5c from version 2, P5d from version 3): taken
+at any time, before the hearing's day too, and followed by `NEW_HEARING_TITLE`."""
+NEW_HEARING_TITLE = "Record the new hearing date"
+IF_MOVED_BY_HAND = (
+    "If the hearing has moved, add the new date to the SR Notes and ask your team leader: the hearing date was saved "
+    "at an earlier step and cannot be changed here."
+)
+"""What the outcome's refusal said of a moved hearing before Casework Guide could record one (the versions before)."""
+IF_MOVED = f"If the hearing has moved, choose '{HEARING_MOVED}'."
+
+
+def hearing_has_taken_place(ctx: Ctx, when: Any, field: str = "outcome", *, if_moved: str = IF_MOVED_BY_HAND) -> None:
     """An outcome is recorded only from the hearing's day on, as P5e records a visit only from its day on: the CPO
     reports it after the hearing, and QA recorded one (closing the SR) weeks before the hearing. The day, not the hour:
     a hearing's outcome can come in the same afternoon. Refused at the outcome field, with nothing recorded (NotYet: a
@@ -98,9 +111,7 @@ def hearing_has_taken_place(ctx: Ctx, when: Any, field: str = "outcome") -> None
     if day > ctx.today:
         raise NotYet(
             field,
-            f"The hearing is on {format_date(day)}. Record the outcome once the hearing has taken place. If the "
-            "hearing has moved, add the new date to the SR Notes and ask your team leader: the hearing date was saved "
-            "at an earlier step and cannot be changed here.",
+            f"The hearing is on {format_date(day)}. Record the outcome once the hearing has taken place. {if_moved}",
             until=day,
         )
 
@@ -397,6 +408,85 @@ def second_pv_check_step(
         depends_on=depends_on,
         effects=effects,
         warnings=all_of(second_pv_check_not_due_yet(hearing), second_pv_check_disagrees(first_check)),
+    )
+
+
+def record_outcome_moved(ctx: Ctx) -> list[Effect]:
+    """P5b's and P5c's outcome from version 2: a moved hearing records nothing yet (its new date is the next step's,
+    and with nothing saved the caseworker can still go Back to this answer if it was chosen by mistake)."""
+    return [] if ctx["hearing_result"] == HEARING_MOVED else record_outcome(ctx)
+
+
+def hearing_moved(ctx: Ctx, when: Any, court: str) -> list[Effect]:
+    """A hearing moved before its day, or adjourned (P5d): the SR's hearing date (a suggested CMS line: the seed names
+    no SR update for it) and the hearing deadline move to `when`, and the second PV check, met before the outcome, is
+    due again 48 hours before it. The hearing deadline is always open here (only an outcome that ends the hearing
+    meets it), so check your answers says it is moved, never added."""
+    return [
+        UpdateSR("main", {"hearing_at": when}),
+        SetDue("main", deadlines.hearing(when, court), moves=True),
+        SetDue("main", second_pv_due(ctx, when)),
+    ]
+
+
+def moved_note(court: str, when: Any) -> AddNote:
+    """The SR note of a hearing moved before its day, in the words of P5d's adjourned hearing's."""
+    return AddNote(
+        "main",
+        f"Hearing moved to another day before it took place: the new hearing is at {court}, {format_uk(when)}. The "
+        "second PV check is due again 48 hours before it.",
+        typed=True,  # the court, as typed
+    )
+
+
+def _moved_hearing(ctx: Ctx) -> list[Effect]:
+    when = ctx["moved_hearing_at"]
+    return [*hearing_moved(ctx, when, ctx["court"]), moved_note(ctx["court"], when)]
+
+
+NEW_HEARING_GUIDANCE = (
+    "The hearing has moved to another day before it took place. Record the new date and time the CPO or the court "
+    "presenting team gives: the SR's hearing date and the hearing deadline move to it, and the second PV check is due "
+    "again 48 hours before it. The procedure then goes back to the second PV check and waits for the new day before "
+    "the outcome can be recorded. If the new date is not known yet, come back when it is: Carry on in My work, under "
+    "Procedures in progress, brings you back here."
+)
+
+
+def new_hearing_step() -> Step:
+    """P5b's and P5c's new hearing date after a move (version 2), checked as the first date is."""
+    return Step(
+        title=NEW_HEARING_TITLE,
+        guidance=NEW_HEARING_GUIDANCE,
+        fields=(
+            Field(
+                "moved_hearing_at",
+                label="New hearing date and time",
+                kind="datetime",
+                min_date="today",
+                help="UK time.",
+            ),
+        ),
+        depends_on=("court",),
+        warnings=not_a_working_day("moved_hearing_at", given_by=GIVEN_BY_CPO),
+        effects=_moved_hearing,
+    )
+
+
+def record_outcome_step_moved(guidance: str) -> Step:
+    """`record_outcome_step` with its first question whether the hearing took place or moved (version 2)."""
+    first = record_outcome_step(guidance)
+    return Step(
+        title=first.title,
+        guidance=(
+            f"{guidance} If the hearing has moved to another day, say so here at any time, before its day too: next "
+            "you record the new date."
+        ),
+        fields=(
+            Field("hearing_result", label="What happened?", kind="choice", options=(HEARING_HELD, HEARING_MOVED)),
+            *(replace(f, when=("hearing_result", HEARING_HELD)) for f in first.fields),
+        ),
+        effects=record_outcome_moved,
     )
 
 

@@ -79,8 +79,8 @@ TASK_LISTS: dict[str, tuple[Section, ...]] = {
         ),
         Section(
             "The outcome and closing the SR",
-            ("record_outcome", "forward_to_ecm", "close_sr"),
-            {"record_outcome": "the court's outcome"},
+            ("record_outcome", "new_hearing", "forward_to_ecm", "close_sr"),  # new_hearing: version 2 only
+            {"record_outcome": "the court's outcome", "new_hearing": "the court presenting officer"},
         ),
     ),
     "P5c": (
@@ -95,8 +95,8 @@ TASK_LISTS: dict[str, tuple[Section, ...]] = {
         ),
         Section(
             "The hearing",
-            ("second_pv_check", "record_outcome"),
-            {"record_outcome": "the court presenting officer"},
+            ("second_pv_check", "record_outcome", "new_hearing"),  # new_hearing: version 2 only
+            {"record_outcome": "the court presenting officer", "new_hearing": "the court presenting officer"},
         ),
         Section("Close the SR", ("forward_to_ecm", "close_sr")),
     ),
@@ -114,11 +114,11 @@ TASK_LISTS: dict[str, tuple[Section, ...]] = {
         ),
         Section(
             "The hearing",
-            ("second_pv_check", "cpo_decision", "record_outcome", "new_hearing"),  # new_hearing: version 2 only
+            ("second_pv_check", "cpo_decision", "record_outcome", "new_hearing"),  # new_hearing: from version 2
             {
                 "cpo_decision": "the court presenting officer",
                 "record_outcome": "the court presenting officer",
-                "new_hearing": "the court presenting team",  # an adjourned hearing's new date, when none was fixed
+                "new_hearing": "the court presenting team",  # an adjourned or moved hearing's new date
             },
         ),
         Section("Close the SR", ("forward_to_ecm", "close_sr")),

@@ -136,7 +136,11 @@ TRACE: tuple[TraceRow, ...] = (
         ("contact_cpt",),
         ("create_folder",),
         ("set_in_progress",),
-        ("record_cpo", "record_hearing"),
+        (
+            "record_cpo",
+            "record_hearing",
+            "new_hearing",
+        ),  # version 2: a moved hearing's new date is our reading of step 5
         ("second_pv_check",),
         ("record_outcome",),
         ("forward_to_ecm",),
@@ -151,7 +155,7 @@ TRACE: tuple[TraceRow, ...] = (
         ("build_bundle",),
         ("save_bundle",),
         ("set_in_progress",),
-        ("cpo_assigned",),
+        ("cpo_assigned", "new_hearing"),  # version 2: a moved hearing's new date is our reading of step 6
         ("court_cover_letter",),
         ("summons_returned",),
         ("paying_parent_cover_letter",),
@@ -176,7 +180,7 @@ TRACE: tuple[TraceRow, ...] = (
         ("issue_date",),
         ("second_pv_check",),
         ("cpo_decision",),
-        ("record_outcome", "new_hearing"),  # version 2: an adjourned hearing's new date is our reading of the outcome
+        ("record_outcome", "new_hearing"),  # versions 2 and 3: an adjourned or moved hearing's new date, our reading
         ("forward_to_ecm",),
         ("close_sr",),
     ),

@@ -221,10 +221,10 @@ def test_a_letter_produced_without_our_contact_details_says_so_on_the_finish_pag
 
 def test_the_finish_page_lists_the_messages_the_run_raised_and_whom_each_went_to(sqlite_demo_db, actor_for):
     """A caseworker finishing P3's fast track read nothing about the message to the enforcement team, which, with no
-    such team in Casework Guide, had come to their own team to pass on (QA, eighth session). The AFT team's message,
-    for a segment 5 priority case, still does."""
+    such team in Casework Guide, had come to their own team to pass on (QA, eighth session). A run on version 1 still
+    raises the AFT team's message, for a segment 5 priority case, and the finish page lists it with whom it went to."""
     actor = actor_for("caseworker")
-    walk = Walk(actor, "P3", legacy_case(actor, segment=5))
+    walk = Walk(actor, "P3", legacy_case(actor, segment=5), version="1")
     check_csa(walk)
     walk.answer(liability_orders=value(walk, "liability_orders"))
     walk.answer()
@@ -243,6 +243,30 @@ def test_the_finish_page_lists_the_messages_the_run_raised_and_whom_each_went_to
     assert list(table["For"]) == [f"The {team}"]  # no AFT team here: the case's team has it
     assert table["Says"][0].startswith("For the AFT Team: expect an Action Missed Payment SR")
     assert as_read(table["SR"][0]) == outcome.srs["main"].number
+
+
+def test_the_finish_page_says_the_caseworker_told_the_aft_team(sqlite_demo_db, actor_for):
+    """P3 version 2 (lead's decision, 8 December): "Tell the AFT team" raises no message, which landed on the case's
+    own team; the caseworker told the AFT team and the finish page says so."""
+    actor = actor_for("caseworker")
+    walk = Walk(actor, "P3", legacy_case(actor, segment=5))
+    check_csa(walk)
+    walk.answer(liability_orders=value(walk, "liability_orders"))
+    walk.answer()
+    walk.answer(ongoing_enforcement=["Committal order"], urgent=False)
+    walk.answer()  # the LO set up
+    walk.answer()  # the AFT team told
+    assert walk.outcome().status == "finished"
+
+    at = open_wizard(actor, walk.view.run_id)
+    assert "Tasks and messages (0)" in [h.value for h in at.header]
+    shown = texts(at)
+    assert "No tasks or messages were raised." in shown
+    assert (
+        "**Told by you:** You told the AFT Team yourself to expect an Action Missed Payment SR and to prioritise the "
+        "case, by the Communications Matrix in Enforcement Transition Part 2 (Fundamentals): Casework Guide sent them "
+        "nothing."
+    ) in shown
 
 
 def test_the_finish_page_says_the_caseworker_told_the_enforcement_team_at_the_fast_track(sqlite_demo_db, actor_for):

@@ -33,7 +33,12 @@ def upload_outcome_by_service(actor, run_id):
     runs.submit_step(
         actor,
         run_id,
-        {"outcome": "Order granted", "outcome_pdf": ("outcome.pdf", a_pdf()), "_checklist": list(view.step.checklist)},
+        {
+            "hearing_result": "The hearing has taken place",
+            "outcome": "Order granted",
+            "outcome_pdf": ("outcome.pdf", a_pdf()),
+            "_checklist": list(view.step.checklist),
+        },
         expected_version=view.version,
     )
 
@@ -131,6 +136,56 @@ def test_a_caseworker_works_the_county_court_sr_through_the_wizard_to_closed_com
         f"Second PV check before hearing on {hearing.day} {hearing:%B %Y}",
         "Case file after hearing",
     ]
+
+
+def test_a_county_court_hearing_moved_before_its_day_is_recorded_through_the_wizard_after_check_your_answers(
+    sqlite_demo_db, actor_for, monkeypatch
+):
+    """The CPO moves the hearing after the second PV check, before its day. The caseworker says so on the outcome step
+    (no outcome and no upload asked), gives the new date, reads on check your answers that the hearing deadline is
+    moved and the note, saves, and the run goes back to the second PV check for the new hearing."""
+    monkeypatch.delenv("CASEWORK_SMTP_HOST", raising=False)
+    actor = actor_for("ssst.caseworker")
+    case_id, sr_id = allocated_sr(actor, "County Court")
+    view = run_start.start_run(actor, "P5b", case_id=case_id, sr_id=sr_id)
+    at = open_wizard(actor, view.run_id)
+    _request_recorded(at)
+    step(at, **{"radio:Is a PV marker recorded": "No"})
+    step(at)  # In Progress
+    hearing = date.today() + timedelta(days=30)
+    step(
+        at,
+        **{
+            "text_input:Court presenting officer's name": "Pat Presenter",
+            "radio:Is the hearing date known?": "Yes",
+            "date_input:Hearing date and time": hearing,
+        },
+    )
+    step(
+        at,
+        **{
+            "radio:Is a PV marker recorded against the client now?": "No",
+            "text_area:Payments made": "None",
+            "text_area:Contact from the paying parent": "None",
+        },
+    )
+    assert "Record the outcome" in progress(at)
+    answer_by_label(at, **{"What happened?": "The hearing has moved to another day"})  # before the hearing's day
+    assert not at.exception
+    assert "Record the new hearing date" in progress(at)
+
+    new_day = hearing + timedelta(days=14)
+    answer_by_label(at, confirm=False, **{"New hearing date and time": new_day})
+    shown = texts(at)
+    assert "Check your answers before saving" in shown
+    assert f"Hearing moved in your deadlines to {new_day.day} {new_day:%B %Y}" in shown
+    assert "Hearing added to your deadlines" not in shown  # the deadline is moved, not added
+    assert "Hearing moved to another day before it took place: the new hearing is at Demo County Court" in shown
+    assert service_request(sr_id).hearing_at.date() == hearing  # nothing saved before Confirm and save
+    button(at, "Confirm and save").click().run()
+    assert not at.exception
+    assert "Second PV check" in progress(at)
+    assert service_request(sr_id).hearing_at.date() == new_day
 
 
 def test_a_caseworker_works_the_commitment_sr_through_the_wizard_to_closed_complete(

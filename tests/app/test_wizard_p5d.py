@@ -122,7 +122,7 @@ def test_an_ssst_caseworker_walks_the_liability_order_routing_in_the_wizard(sqli
 def test_an_adjourned_hearing_in_the_wizard_asks_no_upload_and_takes_the_new_date(
     sqlite_demo_db, actor_for, monkeypatch
 ):
-    """Version 2: the caseworker records an adjournment with what the CPO said and no scanned outcome, then the new
+    """From version 2: the caseworker records an adjournment with what the CPO said and no scanned outcome, then the new
     hearing date and time, and is back at the second PV check, which now asks what the check showed."""
     actor = actor_for("ssst.caseworker")
     case_id, sr_id = allocated_sr(actor)
@@ -139,11 +139,15 @@ def test_an_adjourned_hearing_in_the_wizard_asks_no_upload_and_takes_the_new_dat
     answer_by_label(at, **{"Details of the outcome": "Adjourned for the paying parent to get legal advice."})
 
     assert "Record the new hearing date" in progress(at)
-    step(
-        at,
-        "Record the new hearing date",
-        **{"New hearing date and time": ADJOURNED_TO.date(), "Time (UK)": ADJOURNED_TO.time()},
+    answer_by_label(
+        at, confirm=False, **{"New hearing date and time": ADJOURNED_TO.date(), "Time (UK)": ADJOURNED_TO.time()}
     )
+    shown = texts(at)
+    # The adjourned hearing's deadline is still open: the new date moves it (lead's decision, 8 December).
+    assert f"Hearing moved in your deadlines to {format_uk(ADJOURNED_TO)}" in shown
+    assert "Hearing added to your deadlines" not in shown
+    button(at, "Confirm and save").click().run()
+    assert not at.exception
     assert uk_local(sr_row(sr_id).hearing_at) == ADJOURNED_TO
     assert sr_row(sr_id).status == "In Progress"
     step(

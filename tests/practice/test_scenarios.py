@@ -97,7 +97,7 @@ def test_every_scenario_reads_as_a_fictional_case_not_as_code(key):
 @pytest.mark.parametrize("procedure_id", PROCEDURES)
 def test_each_procedure_has_scenarios_with_different_titles_and_different_stories(procedure_id):
     """Two scenarios of a procedure never tell the same story: on a machine with branches their paths differ;
-    on a single-path machine (P5a, P5c) their answers do."""
+    on a single-path machine (P5a) their answers do."""
     mine = _scenarios(procedure_id)
     assert len({s["title"] for s in mine}) == len(mine)
     paths = {tuple(item["step"] for item in s["walk"]) for s in mine}

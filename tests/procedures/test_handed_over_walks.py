@@ -145,7 +145,11 @@ def test_p5c_commitment_on_a_handed_over_sr(demo_db, actor_for, clock):
     hearing = test_p5c.to_hearing(walk)
     test_p5c.after_hearing(walk, clock.today)
     clock.today = hearing.date()
-    walk.answer(outcome="Suspended committal order", outcome_pdf=("Outcome.pdf", a_pdf()))
+    walk.answer(
+        hearing_result="The hearing has taken place",
+        outcome="Suspended committal order",
+        outcome_pdf=("Outcome.pdf", a_pdf()),
+    )
     walk.answer()  # forward to the ECM
     walk.answer()  # close
     assert walk.view.status == "finished"

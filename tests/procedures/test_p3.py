@@ -439,20 +439,41 @@ def test_a_segment_5_committal_case_is_prioritised_and_the_aft_team_told_after_t
     assert walk.step == "tell_aft_team"
     main = walk.outcome().srs["main"]
     assert main.status == "In Progress"  # the SR stays open until the AFT team is told
-    assert "AFT team told to expect an Action Missed Payment SR and to prioritise the case" in walk.view.step.checklist
+    step = walk.view.step
+    assert step.checklist[-1] == "AFT Team told to expect an Action Missed Payment SR and to prioritise the case"
+    assert "Casework Guide does not tell that team for you: tell them yourself" in step.guidance
+    assert "the Communications Matrix in Enforcement Transition Part 2 (Fundamentals)" in step.guidance
     walk.answer()
     outcome = walk.outcome()
     main = outcome.srs["main"]
     assert (outcome.status, main.status, main.sub_status) == ("finished", "Closed", "Complete")
-    aft = [t for t in outcome.tasks if t[1].startswith("For the AFT Team")]
-    ((kind, text, _assignee, team),) = aft
-    assert kind == "message"
-    assert "expect an Action Missed Payment SR" in text
-    assert "prioritise the case" in text
-    assert "Suspended committal order" in text
-    assert team == caseworker.team_id  # no AFT team in Casework Guide: the message stays with the case's team
-    assert len(outcome.tasks) == 1  # the fast track (version 2) raises none: the caseworker told the team
+    # Version 2: no message "For the AFT Team" (it landed on the case's own team); the caseworker told them.
+    assert outcome.tasks == ()
+    assert "message.raised" not in audit_actions(main.number)
+    assert main.notes[-1] == (
+        "AFT Team told by the caseworker to expect an Action Missed Payment SR and to prioritise the case (the "
+        "Communications Matrix in Enforcement Transition Part 2 (Fundamentals))."
+    )
+    assert walk.view.told_by_you[-1] == (  # after the fast track's, when urgent
+        "You told the AFT Team yourself to expect an Action Missed Payment SR and to prioritise the case, by the "
+        "Communications Matrix in Enforcement Transition Part 2 (Fundamentals): Casework Guide sent them nothing."
+    )
     assert walk.path()[-2:] == ["tell_aft_team", "done"]
+
+
+def test_a_run_started_on_version_1_still_messages_the_aft_team(demo_db, caseworker):
+    """Runs started before version 2 finish on version 1: "Tell the AFT team" as it was, message and all."""
+    walk = Walk(caseworker, "P3", legacy_case(caseworker, segment=5), version="1")
+    check_csa(walk)
+    walk.answer(liability_orders=value(walk, "liability_orders"))
+    walk.answer()
+    walk.answer(ongoing_enforcement=["Suspended committal order"], urgent=False)
+    walk.answer()
+    assert walk.step == "tell_aft_team"
+    walk.answer()
+    ((kind, text, _assignee, team),) = walk.outcome().tasks
+    assert (kind, team) == ("message", caseworker.team_id)
+    assert text.startswith("For the AFT Team: expect an Action Missed Payment SR")
 
 
 @pytest.mark.parametrize(

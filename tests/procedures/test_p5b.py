@@ -84,7 +84,11 @@ def first_steps(
 def finish(walk: Walk, clock: Clock, hearing_day: date, *, pdf: bytes | None = None) -> None:
     """The hearing's day comes (an outcome is recorded only from then on), the outcome, the ECM, the close."""
     clock.today = hearing_day
-    walk.answer(outcome="Order granted: £1,250.00 to be paid by 1 March", outcome_pdf=("outcome.pdf", pdf or a_pdf()))
+    walk.answer(
+        hearing_result="The hearing has taken place",
+        outcome="Order granted: £1,250.00 to be paid by 1 March",
+        outcome_pdf=("outcome.pdf", pdf or a_pdf()),
+    )
     walk.answer()  # forward to the ECM
     walk.answer()  # delete clerical files and close
 
@@ -95,7 +99,9 @@ def test_p5b_is_registered_and_works_on_county_court_srs(demo_db):
     info = run_start.procedure_for_sr("Enforcement", "Court Presentation", "County Court")
     assert info is not None
     assert info.id == "P5b"
-    assert len([s for s in procedure.steps.values() if not s.final]) == 10  # the seed's 9 + the later hearing date
+    # the seed's 9 + the later hearing date + a moved hearing's new date (version 2)
+    assert len([s for s in procedure.steps.values() if not s.final]) == 11
+    assert len([s for s in registry.get("P5b", "1").steps.values() if not s.final]) == 10
 
 
 def test_the_allocated_sr_is_worked_through_every_step_to_closed_complete(demo_db, ssst, clock):
@@ -288,7 +294,11 @@ def test_a_non_pdf_outcome_is_refused_at_the_field_and_nothing_is_stored(demo_db
     walk.answer(cpo_name="Pat Presenter", hearing_known=True, hearing_at=f"{next_weekday(2)} 10:00")
     walk.answer(second_pv_marker=False, payments_since="None", contact_since="None")
     with pytest.raises(ValidationFailed) as refused:
-        walk.answer(outcome="Granted", outcome_pdf=("outcome.docx", b"PK\x03\x04 a word document"))
+        walk.answer(
+            hearing_result="The hearing has taken place",
+            outcome="Granted",
+            outcome_pdf=("outcome.docx", b"PK\x03\x04 a word document"),
+        )
     assert "must be a PDF" in refused.value.errors["outcome_pdf"]
     assert walk.step == "record_outcome"
     assert not [f for f in attachments(sr_id) if f.kind == "outcome_pdf"]
@@ -315,30 +325,51 @@ def test_another_kind_of_sr_or_a_closed_one_cannot_start_p5b(demo_db, ssst, cloc
         run_start.start_run(ssst, "P5b", case_id=case_id, sr_id=sr_id)
 
 
-def test_the_outcome_is_refused_before_the_hearing_day_and_nothing_is_recorded(demo_db, ssst, clock):
-    """QA recorded the hearing's outcome (and went on to close the SR) weeks before the hearing took place."""
+HELD = "The hearing has taken place"
+MOVED = "The hearing has moved to another day"
+
+
+@pytest.mark.parametrize(
+    ("version", "field", "if_moved"),
+    [
+        (
+            "1",
+            "outcome",
+            "If the hearing has moved, add the new date to the SR Notes and ask your team leader: the hearing date "
+            "was saved at an earlier step and cannot be changed here.",
+        ),
+        ("2", "hearing_result", f"If the hearing has moved, choose '{MOVED}'."),
+    ],
+)
+def test_the_outcome_is_refused_before_the_hearing_day_and_nothing_is_recorded(
+    demo_db, ssst, clock, version, field, if_moved
+):
+    """QA recorded the hearing's outcome (and went on to close the SR) weeks before the hearing took place. Version 2
+    says how to record a move instead, at the question it asks first; a run on version 1 keeps its words."""
     case_id, sr_id = allocated_sr(ssst, "County Court")
-    walk = Walk(ssst, "P5b", case_id, sr_id=sr_id)
+    walk = Walk(ssst, "P5b", case_id, sr_id=sr_id, version=version)
     first_steps(walk)
     hearing_day = next_weekday(2)
     walk.answer(cpo_name="Pat Presenter", hearing_known=True, hearing_at=f"{hearing_day} 10:00")
     walk.answer(second_pv_marker=False, payments_since="None", contact_since="None")
     notes_before = walk.outcome().srs["main"].notes
+    outcome = {"outcome": "Order granted", "outcome_pdf": ("outcome.pdf", a_pdf())}
+    if version == "2":
+        outcome["hearing_result"] = HELD
     for today in (date.today(), hearing_day - timedelta(days=1)):
         clock.today = today
         with pytest.raises(ValidationFailed) as refused:
-            walk.answer(outcome="Order granted", outcome_pdf=("outcome.pdf", a_pdf()))
+            walk.answer(**outcome)
         assert refused.value.errors == {
-            "outcome": f"The hearing is on {hearing_day.day} {hearing_day:%B %Y}. Record the outcome once the hearing "
-            "has taken place. If the hearing has moved, add the new date to the SR Notes and ask your team leader: "
-            "the hearing date was saved at an earlier step and cannot be changed here."
+            field: f"The hearing is on {hearing_day.day} {hearing_day:%B %Y}. Record the outcome once the hearing "
+            f"has taken place. {if_moved}"
         }
         assert walk.step == "record_outcome"
         assert walk.outcome().srs["main"].notes == notes_before
         assert not [f for f in attachments(sr_id) if f.kind == "outcome_pdf"]
         assert not deadlines(sr_id)["hearing"][0].done
     clock.today = hearing_day  # the hearing's day: the outcome can be recorded
-    walk.answer(outcome="Order granted", outcome_pdf=("outcome.pdf", a_pdf()))
+    walk.answer(**outcome)
     assert walk.step == "forward_to_ecm"
     assert service_request(sr_id).status == "In Progress"
 
@@ -490,7 +521,9 @@ def test_an_email_to_a_mailbox_whose_address_is_not_set_says_so_and_never_names_
     assert view.mail_notices == ()
     walk.confirm()
     clock.today = hearing_day
-    walk.answer(outcome="Order granted", outcome_pdf=("outcome.pdf", a_pdf()))
+    walk.answer(
+        hearing_result="The hearing has taken place", outcome="Order granted", outcome_pdf=("outcome.pdf", a_pdf())
+    )
     view = walk.answer(confirm=False)
     assert view.mail_notices == (NOT_SET.format(name="enforcement case manager"),)
     monkeypatch.setenv("CASEWORK_SMTP_HOST", "127.0.0.1")  # a send attempt would fail loudly: none is made
@@ -553,3 +586,104 @@ def test_a_hearing_on_a_sunday_is_cautioned_and_one_on_a_weekday_is_not(demo_db,
         wednesday += timedelta(weeks=1)  # a Christmas or New Year's Day on a Wednesday is a bank holiday
     walk.answer(confirm=False, cpo_name="Pat Presenter", hearing_known=True, hearing_at=f"{wednesday} 10:00")
     assert walk.view.warnings == ()
+
+
+def test_a_hearing_moved_before_its_day_takes_the_new_date_and_goes_round_the_second_pv_check_again(
+    demo_db, ssst, clock
+):
+    """Version 2. The CPO moves the hearing a week before it: the move is taken at once and records nothing until the
+    new date is confirmed; check your answers says the hearing deadline is moved and shows the note; the SR's hearing
+    date (a suggested CMS line) and the hearing deadline move, the second PV check is due again, and the outcome waits
+    for the new day. It can move again."""
+    case_id, sr_id = allocated_sr(ssst, "County Court")
+    walk = Walk(ssst, "P5b", case_id, sr_id=sr_id)
+    first_steps(walk)
+    hearing_day = next_weekday(2)
+    first = datetime.combine(hearing_day, datetime.min.time().replace(hour=10), tzinfo=UK)
+    walk.answer(cpo_name="Pat Presenter", hearing_known=True, hearing_at=f"{hearing_day} 10:00")
+    walk.answer(second_pv_marker=False, payments_since="None", contact_since="None")
+    notes = walk.outcome().srs["main"].notes
+    pdf = next(f for f in walk.view.step.fields if f.name == "outcome_pdf")
+    assert not pdf.applies({"hearing_result": MOVED})  # a move asks no outcome and no PDF
+    walk.answer(hearing_result=MOVED)  # before the hearing's day
+    assert walk.step == "new_hearing"
+    assert walk.view.step.title == "Record the new hearing date"
+    assert walk.outcome().srs["main"].notes == notes  # nothing saved: Back still reaches the answer
+    assert walk.view.can_go_back
+    walk.back()
+    assert walk.step == "record_outcome"
+    walk.answer(hearing_result=MOVED)
+
+    with pytest.raises(ValidationFailed) as refused:
+        walk.answer(moved_hearing_at=f"{date.today() - timedelta(days=1)} 10:00")
+    assert refused.value.errors == {"moved_hearing_at": "New hearing date and time must be today or in the future."}
+    new_day = next_weekday(2, weeks_ahead=5)
+    new = datetime.combine(new_day, datetime.min.time().replace(hour=11), tzinfo=UK)
+    view = walk.checked(moved_hearing_at=f"{new_day} 11:00")
+    when = f"{new_day.day} {new_day:%B %Y}, 11:00"
+    note = (
+        f"Hearing moved to another day before it took place: the new hearing is at Demo County Court, {when}. The "
+        "second PV check is due again 48 hours before it."
+    )
+    assert [n.text for n in view.notes] == [note]
+    words = [d.words for d in view.dates_set if d.explanation]
+    assert words[0] == f"Hearing moved in your deadlines to {when}"
+    assert words[1].startswith("Second PV check due by ")
+    (hearing_line,) = [line for line in view.cms if line.suggestion == "Hearing date"]
+    assert hearing_line.source is None  # the seed names no SR update for a moved hearing
+    assert service_request(sr_id).hearing_at == first  # nothing saved before check your answers
+    walk.confirm()
+
+    assert walk.step == "second_pv_check"
+    assert service_request(sr_id).hearing_at == new
+    assert walk.outcome().srs["main"].notes[-1] == note
+    due = deadlines(sr_id)
+    assert [(d.due_at, d.done) for d in due["hearing"]] == [(new, False)]  # moved, not added
+    assert [d.done for d in due["second_pv_check"]] == [True, False]
+    expected = rules.second_pv_check(new, _region(case_id))
+    assert due["second_pv_check"][1].due_at == expected.due_at
+
+    walk.answer(second_pv_marker=False, payments_since="None", contact_since="None")
+    clock.today = hearing_day  # the old day: the hearing is no longer on it
+    with pytest.raises(ValidationFailed) as refused:
+        walk.answer(hearing_result=HELD, outcome="Order granted", outcome_pdf=("outcome.pdf", a_pdf()))
+    assert refused.value.errors["hearing_result"].startswith(f"The hearing is on {new_day.day} {new_day:%B %Y}.")
+    finish(walk, clock, new_day)
+    assert walk.view.status == "finished"
+    assert service_request(sr_id).status == "Closed"
+    assert walk.path()[-8:] == [
+        "second_pv_check",
+        "record_outcome",
+        "new_hearing",
+        "second_pv_check",
+        "record_outcome",
+        "forward_to_ecm",
+        "close_sr",
+        "done",
+    ]
+
+
+def test_a_moved_hearing_on_a_sunday_is_cautioned_before_it_is_saved(demo_db, ssst):
+    case_id, sr_id = allocated_sr(ssst, "County Court")
+    walk = Walk(ssst, "P5b", case_id, sr_id=sr_id)
+    first_steps(walk)
+    walk.answer(cpo_name="Pat Presenter", hearing_known=True, hearing_at=f"{next_weekday(2)} 10:00")
+    walk.answer(second_pv_marker=False, payments_since="None", contact_since="None")
+    walk.answer(hearing_result=MOVED)
+    sunday = next_weekday(6, weeks_ahead=5)
+    walk.checked(moved_hearing_at=f"{sunday} 10:00")
+    assert walk.view.warnings == (
+        f"{format_date(sunday)} is a Sunday, not a working day. Check the date with the CPO before you save.",
+    )
+    walk.confirm()  # never a refusal
+    assert uk_local(service_request(sr_id).hearing_at).date() == sunday
+
+
+def test_a_run_on_version_1_has_no_moved_hearing_answer(demo_db, ssst):
+    case_id, sr_id = allocated_sr(ssst, "County Court")
+    walk = Walk(ssst, "P5b", case_id, sr_id=sr_id, version="1")
+    first_steps(walk)
+    walk.answer(cpo_name="Pat Presenter", hearing_known=True, hearing_at=f"{next_weekday(2)} 10:00")
+    walk.answer(second_pv_marker=False, payments_since="None", contact_since="None")
+    assert [f.name for f in walk.view.step.fields] == ["outcome", "outcome_pdf"]
+    assert "new_hearing" not in registry.get("P5b", "1").steps

@@ -91,7 +91,8 @@ def bundle(sr_id: int) -> dict[str, bytes]:
 
 def test_p5c_is_registered_with_the_seeds_fourteen_steps(demo_db):
     procedure = registry.get("P5c")
-    assert len([s for s in procedure.steps.values() if not s.final]) == 14
+    assert len([s for s in procedure.steps.values() if not s.final]) == 15  # and a moved hearing's new date (version 2)
+    assert len([s for s in registry.get("P5c", "1").steps.values() if not s.final]) == 14
     assert procedure.works_on == (("Enforcement", "Court Presentation", "Magistrates Court"),)
 
 
@@ -163,16 +164,23 @@ def test_the_commitment_sr_is_worked_through_all_fourteen_steps_to_closed_comple
     walk.answer(second_pv_marker=False, payments_since="£100.00 on 3 January", contact_since="None")
     assert deadlines(sr_id)["second_pv_check"][0].done
     with pytest.raises(ValidationFailed) as refused:  # the hearing has not taken place yet (QA: outcome recorded early)
-        walk.answer(outcome="Suspended committal order", outcome_pdf=("Outcome.pdf", a_pdf(pages=2)))
+        walk.answer(
+            hearing_result="The hearing has taken place",
+            outcome="Suspended committal order",
+            outcome_pdf=("Outcome.pdf", a_pdf(pages=2)),
+        )
     assert refused.value.errors == {
-        "outcome": f"The hearing is on {day.day} {day:%B %Y}. Record the outcome once the hearing has taken place. "
-        "If the hearing has moved, add the new date to the SR Notes and ask your team leader: the hearing date was "
-        "saved at an earlier step and cannot be changed here."
+        "hearing_result": f"The hearing is on {day.day} {day:%B %Y}. Record the outcome once the hearing has taken "
+        "place. If the hearing has moved, choose 'The hearing has moved to another day'."
     }
     assert not [f for f in attachments(sr_id) if f.kind == "outcome_pdf"]
     assert "Outcome from the CPO" not in "\n".join(walk.outcome().srs["main"].notes)
     clock.today = day  # the hearing's day
-    walk.answer(outcome="Suspended committal order", outcome_pdf=("Outcome.pdf", a_pdf(pages=2)))
+    walk.answer(
+        hearing_result="The hearing has taken place",
+        outcome="Suspended committal order",
+        outcome_pdf=("Outcome.pdf", a_pdf(pages=2)),
+    )
     walk.answer()  # forward to the ECM
     walk.answer()  # close
     assert walk.view.status == "finished"
@@ -306,7 +314,11 @@ def test_a_non_pdf_outcome_is_refused_and_a_summons_date_must_be_a_real_date(dem
     walk.answer(summons_issued_on=date.today().isoformat())
     walk.answer(second_pv_marker=False, payments_since="None", contact_since="None")
     with pytest.raises(ValidationFailed) as refused:
-        walk.answer(outcome="Granted", outcome_pdf=("outcome.pdf", b"Dear SSST, the outcome was ..."))
+        walk.answer(
+            hearing_result="The hearing has taken place",
+            outcome="Granted",
+            outcome_pdf=("outcome.pdf", b"Dear SSST, the outcome was ..."),
+        )
     assert "must be a PDF" in refused.value.errors["outcome_pdf"]
     assert walk.step == "record_outcome"
     assert not [f for f in attachments(sr_id) if f.kind == "outcome_pdf"]
@@ -359,3 +371,40 @@ def test_a_second_pv_check_finding_no_marker_is_cautioned_only_when_the_first_fo
     assert walk.step == "record_outcome"
     (pv_email,) = [m for m in emails(sr_id) if m["Subject"].startswith("Second PV check")]
     assert "no PV marker recorded: No marker on the 2012 system" in pv_email.get_body().get_content()
+
+
+def test_a_hearing_moved_before_its_day_takes_the_new_date_and_goes_round_the_second_pv_check_again(
+    demo_db, ssst, clock
+):
+    """Version 2, as P5b's: the move is taken before the hearing's day, the new date moves the SR's hearing date and
+    the hearing deadline (check your answers says moved), the second PV check is due again and is checked against the
+    new hearing, and the outcome waits for the new day."""
+    case_id, sr_id = allocated_sr(ssst, "Magistrates Court")
+    walk = Walk(ssst, "P5c", case_id, sr_id=sr_id)
+    hearing = to_hearing(walk)
+    after_hearing(walk, date.today())
+    walk.answer(hearing_result="The hearing has moved to another day")
+    assert walk.step == "new_hearing"
+    new_day = hearing.date() + timedelta(weeks=2)
+    new = datetime.combine(new_day, time(10, 0), tzinfo=UK)
+    view = walk.checked(moved_hearing_at=f"{new_day} 10:00")
+    when = f"{new_day.day} {new_day:%B %Y}, 10:00"
+    assert [d.words for d in view.dates_set if d.explanation][0] == f"Hearing moved in your deadlines to {when}"
+    assert [n.text for n in view.notes] == [
+        f"Hearing moved to another day before it took place: the new hearing is at Demo Magistrates' Court, {when}. "
+        "The second PV check is due again 48 hours before it."
+    ]
+    walk.confirm()
+    assert walk.step == "second_pv_check"
+    assert service_request(sr_id).hearing_at == new
+    due = deadlines(sr_id)
+    assert [(d.due_at, d.done) for d in due["hearing"]] == [(new, False)]
+    assert [d.done for d in due["second_pv_check"]] == [True, False]
+    walk.answer(second_pv_marker=False, payments_since="None", contact_since="None")
+    clock.today = hearing.date()
+    with pytest.raises(ValidationFailed) as refused:
+        walk.answer(hearing_result="The hearing has taken place", outcome="Committed", outcome_pdf=("o.pdf", a_pdf()))
+    assert refused.value.errors["hearing_result"].startswith(f"The hearing is on {new_day.day} {new_day:%B %Y}.")
+    clock.today = new_day
+    walk.answer(hearing_result="The hearing has taken place", outcome="Committed", outcome_pdf=("o.pdf", a_pdf()))
+    assert walk.step == "forward_to_ecm"

@@ -646,9 +646,22 @@ def test_a_liability_order_for_nothing_owed_is_refused_at_the_amount(demo_db, ss
     assert sr_row(sr_id).status != "In Progress"
 
 
-def test_the_outcome_is_refused_before_the_hearing_day_and_nothing_is_recorded(demo_db, ssst, clock):
-    """As P5b: an outcome recorded weeks before the hearing would close the SR on a hearing still to come (QA)."""
-    walk, _case_id, sr_id = start(ssst)
+@pytest.mark.parametrize(
+    ("version", "if_moved"),
+    [
+        (
+            "2",
+            "If the hearing has moved, add the new date to the SR Notes and ask your team leader: the hearing date was "
+            "saved at an earlier step and cannot be changed here.",
+        ),
+        ("3", "If the hearing has moved, choose 'The hearing has moved to another day'."),
+    ],
+)
+def test_the_outcome_is_refused_before_the_hearing_day_and_nothing_is_recorded(demo_db, ssst, clock, version, if_moved):
+    """As P5b: an outcome recorded weeks before the hearing would close the SR on a hearing still to come (QA).
+    Version 3 says how to record a move instead; a run on version 2 has no such answer and keeps its words."""
+    case_id, sr_id = allocated_sr(ssst)
+    walk = Walk(ssst, "P5d", case_id, sr_id=sr_id, version=version)
     walk_to(walk, "record_outcome")
     notes = walk.outcome().srs["main"].notes
     with pytest.raises(ValidationFailed) as refused:
@@ -656,9 +669,10 @@ def test_the_outcome_is_refused_before_the_hearing_day_and_nothing_is_recorded(d
     day = HEARING.date()
     assert refused.value.errors == {
         "outcome": f"The hearing is on {day.day} {day:%B %Y}. Record the outcome once the hearing has taken place. "
-        "If the hearing has moved, add the new date to the SR Notes and ask your team leader: the hearing date was "
-        "saved at an earlier step and cannot be changed here."
+        + if_moved
     }
+    options = {f.name: f.options for f in walk.view.step.fields}["outcome"]
+    assert ("The hearing has moved to another day" in options) == (version == "3")
     assert walk.step == "record_outcome"
     assert sr_row(sr_id).status == "In Progress"
     assert walk.outcome().srs["main"].notes == notes
@@ -706,15 +720,17 @@ def day(moment: datetime) -> str:
     return f"{moment.day} {moment:%B %Y}"
 
 
-def test_new_runs_start_on_version_2_and_version_1_stays_registered_for_the_runs_on_it(demo_db, ssst):
-    assert registry.get("P5d").version == "2"
-    assert [p.version for p in registry.latest() if p.id == "P5d"] == ["2"]
-    v1, v2 = registry.get("P5d", "1"), registry.get("P5d", "2")
+def test_new_runs_start_on_version_3_and_versions_1_and_2_stay_registered_for_the_runs_on_them(demo_db, ssst):
+    assert registry.get("P5d").version == "3"
+    assert [p.version for p in registry.latest() if p.id == "P5d"] == ["3"]
+    v1, v2, v3 = registry.get("P5d", "1"), registry.get("P5d", "2"), registry.get("P5d", "3")
     assert set(v2.steps) - set(v1.steps) == {"new_hearing"}
-    assert v1.steps["allocated"] is v2.steps["allocated"]  # the unchanged steps are shared, not copied
-    assert v2.remaining(v2.initial) == v1.remaining(v1.initial) == 12
+    assert set(v3.steps) == set(v2.steps)  # version 3 reuses the new hearing date step for a moved hearing
+    assert v1.steps["allocated"] is v2.steps["allocated"] is v3.steps["allocated"]  # shared, not copied
+    assert v3.steps["second_pv_check"] is v2.steps["second_pv_check"]
+    assert v3.remaining(v3.initial) == v2.remaining(v2.initial) == v1.remaining(v1.initial) == 12
     walk, _case_id, _sr_id = start(ssst)
-    assert walk.view.procedure_version == "2"
+    assert walk.view.procedure_version == "3"
 
 
 def test_an_adjourned_hearing_takes_a_new_date_and_the_second_pv_check_and_outcome_again_before_the_sr_closes(
@@ -731,7 +747,7 @@ def test_an_adjourned_hearing_takes_a_new_date_and_the_second_pv_check_and_outco
     step = walk.view.step
     pdf = next(f for f in step.fields if f.name == "outcome_pdf")
     assert not pdf.applies({"outcome": "Hearing adjourned"})  # no scanned outcome asked for an adjournment
-    assert all(pdf.applies({"outcome": o}) for o in step.fields[0].options if o != "Hearing adjourned")
+    assert all(pdf.applies({"outcome": o}) for o in step.fields[0].options if o not in ("Hearing adjourned", MOVED))
     assert step.checklist == ()
 
     walk.answer(**ADJOURNMENT)
@@ -893,4 +909,80 @@ def test_a_run_started_on_version_1_resumes_and_finishes_on_version_1(demo_db, s
     history = tuple(state for state, _title in walk.view.history)  # SR detail's map draws the run's own version
     assert "new hearing" not in procedure_map("P5d", "1", history)
     assert "new hearing" in procedure_map("P5d", "2", history)
+    assert (sr_row(sr_id).status, sr_row(sr_id).sub_status) == ("Closed", "Complete")
+
+
+# --- Version 3: a hearing moved before its day ----------------------------------------------------------------
+
+MOVED = "The hearing has moved to another day"
+COURT = "Exampletown Magistrates' Court"
+
+
+def test_an_adjourned_hearings_new_date_says_the_hearing_deadline_is_moved_not_added(demo_db, ssst, clock):
+    """Check your answers said "added to your deadlines" for a hearing deadline the new date replaces (lead's decision,
+    8 December): the adjourned hearing's deadline is still open, so it is moved; the second PV check, met before the
+    hearing, is due again."""
+    walk, _case_id, _sr_id = start(ssst)
+    walk_to(walk, "record_outcome")
+    clock.today = HEARING.date()
+    walk.answer(**ADJOURNMENT)
+    view = walk.checked(new_hearing_at=ADJOURNED_TO.strftime("%Y-%m-%d %H:%M"))
+    words = [d.words for d in view.dates_set if d.explanation]
+    assert f"Hearing moved in your deadlines to {day(ADJOURNED_TO)}, 14:00" in words
+    assert not any(w.startswith("Hearing added") for w in words)
+
+
+def test_a_hearing_moved_before_its_day_takes_the_new_date_and_goes_round_the_second_pv_check_again(
+    demo_db, ssst, clock
+):
+    """Version 3. The CPT moves the hearing a week before it: the move is taken at once, asks no details or PDF,
+    records nothing until the new date is confirmed on check your answers; the SR's hearing date (a suggested CMS
+    line) and the hearing deadline move, the second PV check is due again, and the outcome waits for the new day."""
+    walk, _case_id, sr_id = start(ssst)
+    walk_to(walk, "record_outcome")
+    step = walk.view.step
+    detail = next(f for f in step.fields if f.name == "outcome_detail")
+    assert not detail.applies({"outcome": MOVED})  # a move asks no details
+    notes = walk.outcome().srs["main"].notes
+    walk.answer(outcome=MOVED)  # before the hearing's day
+    assert walk.step == "new_hearing"
+    assert walk.outcome().srs["main"].notes == notes  # nothing saved: Back still reaches the answer
+    assert walk.view.can_go_back
+    assert "moved to another day before it took place" in walk.view.step.guidance
+
+    with pytest.raises(ValidationFailed) as refused:
+        walk.answer(new_hearing_at=f"{TODAY - timedelta(days=1)} 14:00")
+    assert refused.value.errors == {"new_hearing_at": "New hearing date and time must be today or in the future."}
+    view = walk.checked(new_hearing_at=ADJOURNED_TO.strftime("%Y-%m-%d %H:%M"))
+    note = (
+        f"Hearing moved to another day before it took place: the new hearing is at {COURT}, {day(ADJOURNED_TO)}, "
+        "14:00. The second PV check is due again 48 hours before it."
+    )
+    assert [n.text for n in view.notes] == [note]
+    words = [d.words for d in view.dates_set if d.explanation]
+    assert words[0] == f"Hearing moved in your deadlines to {day(ADJOURNED_TO)}, 14:00"
+    (hearing_line,) = [line for line in view.cms if line.suggestion == "Hearing date"]
+    assert hearing_line.source is None  # the seed names no SR update for a moved hearing
+    assert uk_local(sr_row(sr_id).hearing_at) == HEARING  # nothing saved before check your answers
+    walk.confirm()
+
+    assert walk.step == "second_pv_check"
+    assert uk_local(sr_row(sr_id).hearing_at) == ADJOURNED_TO
+    assert walk.outcome().srs["main"].notes[-1] == note
+    pv_due = ADJOURNED_TO - timedelta(days=2)
+    assert deadline_rows(sr_id) == [
+        ("hearing", ADJOURNED_TO, False),  # moved, not added
+        ("second_pv_check", HEARING - timedelta(days=2), True),
+        ("second_pv_check", pv_due, False),
+    ]
+    clock.today = pv_due.date()
+    walk.answer(**SECOND_VISIT)
+    walk.answer(cpo_proceeds=True)
+    clock.today = HEARING.date()  # the old day: the hearing is no longer on it
+    with pytest.raises(ValidationFailed) as refused:
+        walk.answer(**ANSWERS["record_outcome"])
+    assert refused.value.errors["outcome"].startswith(f"The hearing is on {day(ADJOURNED_TO)}.")
+    clock.today = ADJOURNED_TO.date()
+    walk.answer(**ANSWERS["record_outcome"])
+    walk_to(walk, "done")
     assert (sr_row(sr_id).status, sr_row(sr_id).sub_status) == ("Closed", "Complete")

@@ -290,6 +290,28 @@ def test_failing_to_attend_twice_means_a_new_appointment_and_the_deadline_moves(
     )
 
 
+def test_check_your_answers_says_the_first_appointment_is_added_and_a_new_one_after_a_miss_moved(demo_db, ssst, clock):
+    """A miss meets no deadline, so the new appointment after it replaces the open one: check your answers said "added
+    to your deadlines", which read as a second appointment (lead's decision, 8 December)."""
+    walk, _case_id, _sr_id = start(ssst)
+    accepted(walk)
+    first = walk.checked(
+        appointment_at=appointment_at(5).strftime("%Y-%m-%d %H:%M"), appointment_location="Demo Jobcentre"
+    )
+    assert [d.words for d in first.dates_set if d.explanation] == [
+        f"Face to face appointment added to your deadlines for {format_uk(appointment_at(5))}"
+    ]
+    walk.confirm()
+    clock.today = appointment_at(5).date()
+    walk.answer(visit_result="Client failed to attend", missed_count="1")
+    again = walk.checked(
+        appointment_at=appointment_at(12).strftime("%Y-%m-%d %H:%M"), appointment_location="Demo Jobcentre"
+    )
+    assert [d.words for d in again.dates_set if d.explanation] == [
+        f"Face to face appointment moved in your deadlines to {format_uk(appointment_at(12))}"
+    ]
+
+
 def test_a_miss_count_lower_than_the_misses_already_recorded_is_refused_so_the_third_miss_closes(demo_db, ssst, clock):
     walk, _case_id, sr_id = start(ssst)
     accepted(walk)

@@ -160,7 +160,7 @@ def test_no_page_is_headed_by_a_question_it_does_not_ask(procedure, step_id, ste
 
 def test_a_field_shown_for_any_of_several_answers_is_asked_on_the_page_for_each_of_them_only():
     """P5d version 2 asks for the scanned outcome for every outcome but an adjourned hearing (`when` with a tuple)."""
-    step = registry.get("P5d", "2").steps["record_outcome"]
+    step = registry.get("P5d", "2").steps["record_outcome"]  # version 3's moved hearing asks neither: test_p5d
     [page] = question_pages(view_of("record_outcome", step))
     outcomes = step.fields[0].options
     for outcome in outcomes:

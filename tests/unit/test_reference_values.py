@@ -417,3 +417,5 @@ def test_an_sr_field_is_an_exact_instruction_only_where_its_seed_says_to_update_
     assert {"Hearing date", "Court presenting officer"} <= suggested[("P5c", "cpo_assigned")]
     assert "Hearing date" in suggested[("P5d", "cpt_reply")]
     assert suggested[("P5d", "new_hearing")] == {"Hearing date"}  # an adjourned hearing's date: the seed names none
+    # a hearing moved before its day (P5b and P5c version 2): the seed names no SR update for it either
+    assert suggested[("P5b", "new_hearing")] == suggested[("P5c", "new_hearing")] == {"Hearing date"}
