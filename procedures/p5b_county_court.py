@@ -447,25 +447,7 @@ PROCEDURE_V1 = Procedure(
 
 # --- Version 2 -----------------------------------------------------------------------------------
 
-_V2_STEPS: dict[str, Step] = {
-    "second_pv_check": replace(
-        STEPS["second_pv_check"],
-        depends_on=(*STEPS["second_pv_check"].depends_on, "moved_hearing_at"),
-    ),
-    "record_outcome": ssst_court.record_outcome_step_moved(OUTCOME_GUIDANCE),
-    "new_hearing": ssst_court.new_hearing_step(),
-}
-
-
-def _v2_steps() -> dict[str, Step]:
-    """Version 1's steps in their order with version 2's changed ones, the new hearing date after the outcome."""
-    steps: dict[str, Step] = {}
-    for step_id, step in STEPS.items():
-        steps[step_id] = _V2_STEPS.get(step_id, step)
-        if step_id == "record_outcome":
-            steps["new_hearing"] = _V2_STEPS["new_hearing"]
-    return steps
-
-
-PROCEDURE = replace(PROCEDURE_V1, version="2", machine=P5bMachineV2, steps=_v2_steps())
+PROCEDURE = replace(
+    PROCEDURE_V1, version="2", machine=P5bMachineV2, steps=ssst_court.with_moved_hearing(STEPS, OUTCOME_GUIDANCE)
+)
 """Version 2, the one new runs start on (`registry.get("P5b")`)."""

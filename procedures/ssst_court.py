@@ -512,3 +512,22 @@ FORWARD_TO_ECM = Step(
     depends_on=("outcome",),
     effects=forward_to_ecm,
 )
+
+
+def with_moved_hearing(steps: Mapping[str, Step], outcome_guidance: str) -> dict[str, Step]:
+    """A county court procedure's steps (P5b, P5c) for the version that takes a hearing moved before its day: the
+    outcome step asks whether it moved, the new hearing date follows it, and the second PV check is asked again for
+    the new day (it depends on the moved date). The steps' order is kept: the wizard and the task list read it."""
+    changed = {
+        "second_pv_check": replace(
+            steps["second_pv_check"],
+            depends_on=(*steps["second_pv_check"].depends_on, "moved_hearing_at"),
+        ),
+        "record_outcome": record_outcome_step_moved(outcome_guidance),
+    }
+    moved: dict[str, Step] = {}
+    for step_id, step in steps.items():
+        moved[step_id] = changed.get(step_id, step)
+        if step_id == "record_outcome":
+            moved["new_hearing"] = new_hearing_step()
+    return moved
