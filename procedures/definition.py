@@ -413,6 +413,20 @@ class Step:
         return refused
 
 
+def next_version_steps(
+    steps: Mapping[str, Step], changed: Mapping[str, Step], *, adds: str, after: str
+) -> dict[str, Step]:
+    """A procedure's steps for its next version: each step of `steps` as before, or as `changed` gives it, in the same
+    order, with the new step `changed[adds]` placed straight after the step `after` (the wizard's step count and the
+    task list read the steps in this order)."""
+    next_steps: dict[str, Step] = {}
+    for step_id, step in steps.items():
+        next_steps[step_id] = changed.get(step_id, step)
+        if step_id == after:
+            next_steps[adds] = changed[adds]
+    return next_steps
+
+
 @dataclass(frozen=True)
 class Procedure:
     """A published procedure as code: metadata, the machine, and the steps beside it."""

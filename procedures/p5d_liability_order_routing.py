@@ -100,7 +100,7 @@ from domain.reference import SRStatus, SubStatus
 from domain.values import FieldError, format_money, sentence
 
 from . import seed_sr_updates, ssst_court
-from .definition import Ctx, Field, FromCase, Procedure, Step
+from .definition import Ctx, Field, FromCase, Procedure, Step, next_version_steps
 from .effects import (
     ACTOR_NAME,
     SR_NUMBER,
@@ -976,17 +976,12 @@ _V2_STEPS: dict[str, Step] = {
 }
 
 
-def _v2_steps() -> dict[str, Step]:
-    """Version 1's steps in their order with version 2's changed ones, the new hearing date after the outcome."""
-    steps: dict[str, Step] = {}
-    for step_id, step in STEPS.items():
-        steps[step_id] = _V2_STEPS.get(step_id, step)
-        if step_id == "record_outcome":
-            steps["new_hearing"] = _V2_STEPS["new_hearing"]
-    return steps
-
-
-PROCEDURE_V2 = replace(PROCEDURE_V1, version="2", machine=P5dMachineV2, steps=_v2_steps())
+PROCEDURE_V2 = replace(
+    PROCEDURE_V1,
+    version="2",
+    machine=P5dMachineV2,
+    steps=next_version_steps(STEPS, _V2_STEPS, adds="new_hearing", after="record_outcome"),
+)
 """Version 2: runs started on it before version 3 finish on it."""
 
 

@@ -85,7 +85,7 @@ from domain.values import FieldError, NotYet
 from letters.catalogue import CMSL5501_PARAGRAPHS, REASONS
 
 from . import seed_sr_updates, ssst_court
-from .definition import Ctx, Field, FromCase, Procedure, StartSR, Step
+from .definition import Ctx, Field, FromCase, Procedure, StartSR, Step, next_version_steps
 from .effects import (
     CASE_TEAM,
     CASE_TEAM_LEADERS,
@@ -820,15 +820,10 @@ _V2_STEPS: dict[str, Step] = {
 }
 
 
-def _v2_steps() -> dict[str, Step]:
-    """Version 1's steps in their order with version 2's changed ones, the new appointment date after the outcome."""
-    steps: dict[str, Step] = {}
-    for step_id, step in STEPS.items():
-        steps[step_id] = _V2_STEPS.get(step_id, step)
-        if step_id == "visit_outcome":
-            steps["appointment_moved"] = _V2_STEPS["appointment_moved"]
-    return steps
-
-
-PROCEDURE = replace(PROCEDURE_V1, version="2", machine=P5eMachineV2, steps=_v2_steps())
+PROCEDURE = replace(
+    PROCEDURE_V1,
+    version="2",
+    machine=P5eMachineV2,
+    steps=next_version_steps(STEPS, _V2_STEPS, adds="appointment_moved", after="visit_outcome"),
+)
 """Version 2, the one new runs start on (`registry.get("P5e")`)."""

@@ -18,7 +18,7 @@ from domain.clock import bank_holiday, format_date, format_uk, is_working_day, u
 from domain.reference import SRStatus
 from domain.values import FieldError, NotYet, sentence
 
-from .definition import Ctx, Field, FieldCheck, StartSR, Step
+from .definition import Ctx, Field, FieldCheck, StartSR, Step, next_version_steps
 from .effects import ACTOR_NAME, SR_NUMBER, AddNote, CompleteDeadlines, Effect, QueueEmail, SetDue, SetStatus, UpdateSR
 
 Kind = tuple[str, str, str]
@@ -525,9 +525,6 @@ def with_moved_hearing(steps: Mapping[str, Step], outcome_guidance: str) -> dict
         ),
         "record_outcome": record_outcome_step_moved(outcome_guidance),
     }
-    moved: dict[str, Step] = {}
-    for step_id, step in steps.items():
-        moved[step_id] = changed.get(step_id, step)
-        if step_id == "record_outcome":
-            moved["new_hearing"] = new_hearing_step()
-    return moved
+    return next_version_steps(
+        steps, {**changed, "new_hearing": new_hearing_step()}, adds="new_hearing", after="record_outcome"
+    )
