@@ -29,17 +29,8 @@ def text_box(
     on_change: Callable[[], None] | None = None,
 ) -> Any:
     """One line of text (or, with `area`, several), with no `max_chars`: see the module's docstring for why."""
-    if area:
-        return st.text_area(
-            label,
-            value=value,
-            key=key,
-            help=help,
-            placeholder=placeholder,
-            label_visibility=label_visibility,
-            on_change=on_change,
-        )
-    return st.text_input(
+    box = st.text_area if area else st.text_input
+    return box(
         label,
         value=value,
         key=key,
