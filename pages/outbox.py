@@ -10,7 +10,7 @@ from services import email as outbox
 from services import email_address_later, email_delivery
 from services.actor import Actor
 from ui.download_owners import issued
-from ui.table_data import READ_IN_FULL, arrow_rows, moment_column
+from ui.table_data import READ_IN_FULL, arrow_rows, moment_column, table_or_sentence
 from ui.text import literal, md
 
 
@@ -99,7 +99,7 @@ if emails is not None:
     st.header(f"Sent ({len(sent)})")
     # When it went beside the SR, in view on a 1024 px window; at 1024 and 1366 px Subject, To and Note were past the
     # grid's right edge behind a sideways scroll, "Sent" with them at 1024 (QA, ninth session). A long one is cut.
-    st.dataframe(
+    if table_or_sentence(
         arrow_rows(
             [
                 {"SR": e.sr_number, "Sent": e.sent_at, "Subject": e.subject, "To": e.to, "Note": e.error or ""}
@@ -107,9 +107,8 @@ if emails is not None:
             ],
             moments=("Sent",),
         ),
-        hide_index=True,
+        "No emails have been sent yet.",
         width="stretch",
-        placeholder="",
         column_config={
             "SR": st.column_config.TextColumn(width=84),  # "1-00000021" whole
             "Sent": moment_column(width=124),  # "30 Nov 2026, 09:09" whole
@@ -117,6 +116,5 @@ if emails is not None:
             "To": st.column_config.TextColumn(width=280, help=READ_IN_FULL),
             "Note": st.column_config.TextColumn(help=READ_IN_FULL),
         },
-    )
-    if sent:
+    ):
         st.caption(READ_IN_FULL)
