@@ -36,7 +36,8 @@ def test_a_waiting_email_is_listed_and_marking_it_sent_moves_it_to_sent(sqlite_d
     page = texts(at)
     assert "Sending is not set up on this server" in page
     assert "Waiting to be sent (1)" in page
-    assert "No emails have been sent yet." in page and not at.dataframe  # a sentence, not an empty grid
+    assert "No emails have been sent yet." in page  # a sentence, not an empty grid
+    assert not at.dataframe
     assert DRAFT.subject in page
     assert any(md(DRAFT.subject) in str(m.value) for m in at.markdown)  # shown as text: markdown escaped
     at.button(key=f"sent_{view.id}").click().run()
